@@ -1,0 +1,54 @@
+#include "access.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "vma.h"
+
+void *gm_lock_read(uintptr_t addr, size_t len)
+{
+    if (len == 0) return (void *)(addr ? addr : 1);
+    return gm_check(addr, len, PROT_READ) ? (void *)addr : NULL;
+}
+
+void *gm_lock_write(uintptr_t addr, size_t len)
+{
+    if (len == 0) return (void *)(addr ? addr : 1);
+    return gm_check(addr, len, PROT_WRITE) ? (void *)addr : NULL;
+}
+
+long gm_copy_in(void *dst, uintptr_t src, size_t len)
+{
+    const void *p = gm_lock_read(src, len);
+    if (!p) return -EFAULT;
+    memcpy(dst, p, len);
+    return 0;
+}
+
+long gm_copy_out(uintptr_t dst, const void *src, size_t len)
+{
+    void *p = gm_lock_write(dst, len);
+    if (!p) return -EFAULT;
+    memcpy(p, src, len);
+    return 0;
+}
+
+long gm_string_in(char *dst, uintptr_t src, size_t cap)
+{
+    size_t n = 0;
+    while (n < cap) {
+        /* Check up to the end of the current page, then scan it. */
+        uintptr_t at = src + n;
+        size_t chunk = GM_PAGE - (at & (GM_PAGE - 1));
+        if (chunk > cap - n) chunk = cap - n;
+        if (!gm_check(at, chunk, PROT_READ)) return -EFAULT;
+        const char *p = (const char *)at;
+        const char *z = memchr(p, 0, chunk);
+        size_t take = z ? (size_t)(z - p) + 1 : chunk;
+        memcpy(dst + n, p, take);
+        n += take;
+        if (z) return (long)n - 1;
+    }
+    return -ENAMETOOLONG;
+}

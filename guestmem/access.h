@@ -1,0 +1,26 @@
+/* access.h — every read or write of guest memory goes through these.
+ *
+ * Guest and lxrun share one address space, so a checked guest range can be used
+ * in place (gm_lock_*) or copied (gm_copy_*).  A range that is not wholly guest
+ * memory with the needed protection yields NULL / -EFAULT, never a fault in lxrun. */
+#ifndef LXRUN_ACCESS_H
+#define LXRUN_ACCESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The guest range as a host pointer, or NULL if not readable/writable guest memory.
+ * A zero length always succeeds (the pointer is not dereferenced). */
+void *gm_lock_read(uintptr_t addr, size_t len);
+void *gm_lock_write(uintptr_t addr, size_t len);
+
+long gm_copy_in(void *dst, uintptr_t src, size_t len);        /* 0 or -EFAULT */
+long gm_copy_out(uintptr_t dst, const void *src, size_t len); /* 0 or -EFAULT */
+/* A NUL-terminated guest string into dst[cap]: its length, -EFAULT, or
+ * -ENAMETOOLONG when it does not fit. */
+long gm_string_in(char *dst, uintptr_t src, size_t cap);
+
+#define GM_GET(var, addr) gm_copy_in(&(var), (addr), sizeof(var))
+#define GM_PUT(addr, var) gm_copy_out((addr), &(var), sizeof(var))
+
+#endif

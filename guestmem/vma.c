@@ -1,0 +1,169 @@
+/* vma.c — sorted array of guest mappings; binary search, split on partial change. */
+#include "vma.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+static struct gm_vma *vmas;
+static size_t nvma, cap;
+static int lock_word;
+
+static void lock(void)
+{
+    while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
+}
+static void unlock(void) { __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE); }
+
+/* Index of the first vma with end > addr. */
+static size_t lower(uintptr_t addr)
+{
+    size_t lo = 0, hi = nvma;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (vmas[mid].end <= addr) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+static int insert_at(size_t i, const struct gm_vma *v)
+{
+    if (nvma == cap) {
+        size_t ncap = cap ? cap * 2 : 64;
+        struct gm_vma *n = realloc(vmas, ncap * sizeof *n);
+        if (!n) return -1;
+        vmas = n; cap = ncap;
+    }
+    memmove(vmas + i + 1, vmas + i, (nvma - i) * sizeof *vmas);
+    vmas[i] = *v;
+    nvma++;
+    return 0;
+}
+
+static void erase(size_t i, size_t n)
+{
+    memmove(vmas + i, vmas + i + n, (nvma - i - n) * sizeof *vmas);
+    nvma -= n;
+}
+
+/* Make start and end boundaries of vmas, so [start,end) is a run of whole entries. */
+static void split_at(uintptr_t addr)
+{
+    size_t i = lower(addr);
+    if (i < nvma && vmas[i].start < addr) {
+        struct gm_vma right = vmas[i];
+        if (right.kind == GM_FILE) right.offset += addr - right.start;
+        right.start = addr;
+        vmas[i].end = addr;
+        insert_at(i + 1, &right);
+    }
+}
+
+static void remove_locked(uintptr_t start, uintptr_t end)
+{
+    split_at(start);
+    split_at(end);
+    size_t i = lower(start), j = i;
+    while (j < nvma && vmas[j].start < end) j++;
+    erase(i, j - i);
+}
+
+static int mergeable(const struct gm_vma *a, const struct gm_vma *b)
+{
+    return a->end == b->start && a->prot == b->prot && a->shared == b->shared &&
+           a->kind == b->kind && a->name == b->name && a->ino == b->ino &&
+           (a->kind != GM_FILE || a->offset + (a->end - a->start) == b->offset);
+}
+
+static void merge_around(size_t i)
+{
+    if (i + 1 < nvma && mergeable(&vmas[i], &vmas[i + 1])) {
+        vmas[i].end = vmas[i + 1].end;
+        erase(i + 1, 1);
+    }
+    if (i > 0 && mergeable(&vmas[i - 1], &vmas[i])) {
+        vmas[i - 1].end = vmas[i].end;
+        erase(i, 1);
+    }
+}
+
+void gm_add(uintptr_t start, size_t len, int prot, int shared, enum gm_kind kind,
+            uint64_t offset, uint64_t dev, uint64_t ino, const char *name)
+{
+    uintptr_t end = GM_PAGE_UP(start + len);
+    start = GM_PAGE_DOWN(start);
+    struct gm_vma v = { start, end, prot, shared, kind, offset, dev, ino, name };
+    lock();
+    remove_locked(start, end);
+    size_t i = lower(start);
+    if (insert_at(i, &v) == 0) merge_around(i);
+    unlock();
+}
+
+void gm_remove(uintptr_t start, size_t len)
+{
+    lock();
+    remove_locked(GM_PAGE_DOWN(start), GM_PAGE_UP(start + len));
+    unlock();
+}
+
+void gm_protect(uintptr_t start, size_t len, int prot)
+{
+    uintptr_t end = GM_PAGE_UP(start + len);
+    start = GM_PAGE_DOWN(start);
+    lock();
+    split_at(start);
+    split_at(end);
+    for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) vmas[i].prot = prot;
+    for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) merge_around(i);
+    unlock();
+}
+
+static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
+{
+    if (len == 0) return 1;
+    uintptr_t end = addr + len;
+    if (end < addr) return 0;
+    int ok = 1;
+    lock();
+    size_t i = lower(addr);
+    uintptr_t at = addr;
+    while (at < end) {
+        if (i >= nvma || vmas[i].start > at ||
+            (!any_prot && (vmas[i].prot & prot) != prot)) { ok = 0; break; }
+        at = vmas[i].end;
+        i++;
+    }
+    unlock();
+    return ok;
+}
+
+int gm_check(uintptr_t addr, size_t len, int prot) { return range_ok(addr, len, prot, 0); }
+int gm_covered(uintptr_t addr, size_t len) { return range_ok(addr, len, 0, 1); }
+
+const struct gm_vma *gm_find(uintptr_t addr)
+{
+    size_t i = lower(addr);
+    return i < nvma ? &vmas[i] : NULL;
+}
+
+size_t gm_count(void) { return nvma; }
+const struct gm_vma *gm_at(size_t i) { return i < nvma ? &vmas[i] : NULL; }
+
+/* Names live as long as lxrun: a few distinct paths per program. */
+const char *gm_intern(const char *name)
+{
+    static struct { const char **v; size_t n, cap; } pool;
+    if (!name) return NULL;
+    for (size_t i = 0; i < pool.n; i++)
+        if (strcmp(pool.v[i], name) == 0) return pool.v[i];
+    if (pool.n == pool.cap) {
+        size_t ncap = pool.cap ? pool.cap * 2 : 32;
+        const char **n = realloc(pool.v, ncap * sizeof *n);
+        if (!n) return NULL;
+        pool.v = n; pool.cap = ncap;
+    }
+    char *copy = strdup(name);
+    if (copy) pool.v[pool.n++] = copy;
+    return copy;
+}

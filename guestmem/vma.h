@@ -1,0 +1,44 @@
+/* vma.h — the guest's address space as lxrun knows it.
+ *
+ * Every guest mapping (program segments, interpreter, stack, brk heap, mmap) is
+ * recorded here; lxrun's own memory never is.  The table is what makes guest
+ * pointers checkable (access.h), what keeps MAP_FIXED / munmap / mprotect off
+ * lxrun's memory, and what /proc/self/maps is rendered from. */
+#ifndef LXRUN_VMA_H
+#define LXRUN_VMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GM_PAGE 4096UL
+#define GM_PAGE_DOWN(x) ((uintptr_t)(x) & ~(GM_PAGE - 1))
+#define GM_PAGE_UP(x) (((uintptr_t)(x) + GM_PAGE - 1) & ~(GM_PAGE - 1))
+
+enum gm_kind { GM_ANON, GM_FILE, GM_HEAP, GM_STACK };
+
+struct gm_vma {
+    uintptr_t start, end;  /* [start, end), page aligned */
+    int prot;              /* PROT_* */
+    int shared;            /* MAP_SHARED */
+    enum gm_kind kind;
+    uint64_t offset;       /* file offset of start */
+    uint64_t dev, ino;
+    const char *name;      /* guest path for GM_FILE, interned; NULL otherwise */
+};
+
+void gm_add(uintptr_t start, size_t len, int prot, int shared, enum gm_kind kind,
+            uint64_t offset, uint64_t dev, uint64_t ino, const char *name);
+void gm_remove(uintptr_t start, size_t len);
+void gm_protect(uintptr_t start, size_t len, int prot);
+
+/* 1 if [addr, addr+len) is wholly guest memory with at least prot. */
+int gm_check(uintptr_t addr, size_t len, int prot);
+/* 1 if [addr, addr+len) is wholly guest memory, whatever its protection. */
+int gm_covered(uintptr_t addr, size_t len);
+/* The first mapping ending above addr, or NULL. */
+const struct gm_vma *gm_find(uintptr_t addr);
+size_t gm_count(void);
+const struct gm_vma *gm_at(size_t i);
+const char *gm_intern(const char *name);
+
+#endif

@@ -1,0 +1,103 @@
+#include "exec.h"
+
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+
+#include "../guestmem/vma.h"
+#include "../ldso/interp.h"
+#include "../redox/rx.h"
+#include "shebang.h"
+#include "stack.h"
+
+#define MAX_SCRIPT_DEPTH 4
+#define STACK_SIZE_MAX (64UL << 20)
+#define STACK_SIZE_DEFAULT (8UL << 20)
+
+static int fail(struct lx_exec_error *err, int status, const char *msg)
+{
+    err->status = status;
+    strncpy(err->msg, msg, sizeof err->msg - 1);
+    err->msg[sizeof err->msg - 1] = 0;
+    return -1;
+}
+
+static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, const char *execfn,
+                       struct lx_exec_error *err)
+{
+    uint64_t cur = STACK_SIZE_DEFAULT, max;
+    rx_getrlimit(RLIMIT_STACK, &cur, &max);
+    size_t size = cur > STACK_SIZE_MAX || cur == 0 ? STACK_SIZE_DEFAULT : GM_PAGE_UP(cur);
+    int prot = PROT_READ | PROT_WRITE | (st->prog.exec_stack ? PROT_EXEC : 0);
+    long lo = rx_mmap(0, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (lo < 0) return fail(err, 126, "cannot allocate the stack");
+    gm_add((uintptr_t)lo, size, prot, 0, GM_STACK, 0, 0, 0, NULL);
+
+    struct rx_sysfacts f;
+    rx_sysfacts(&f);
+    struct stack_spec s = {
+        .argc = argc, .argv = argv, .envp = envp, .execfn = execfn,
+        .phdr = st->prog.phdr, .phent = sizeof(Elf64_Phdr), .phnum = st->prog.phnum,
+        .base = st->prog.has_interp ? st->interp.bias : 0, .entry = st->prog.entry,
+        .uid = (uint64_t)rx_getuid(), .euid = (uint64_t)rx_geteuid(),
+        .gid = (uint64_t)rx_getgid(), .egid = (uint64_t)rx_getegid(), .secure = 0,
+        .hwcap = f.hwcap, .hwcap2 = f.hwcap2, .minsigstksz = f.minsigstksz, .clktck = 100,
+    };
+    while (envp[s.envc]) s.envc++;
+    rx_getrandom(s.random, sizeof s.random);
+    st->sp = stack_build((uintptr_t)lo, (uintptr_t)lo + size, &s);
+    if (!st->sp) return fail(err, 126, "Argument list too long");
+    return 0;
+}
+
+static int prepare(const char *path, int argc, char **argv, char **envp, const char *execfn,
+                   int depth, struct lx_start *st, struct lx_exec_error *err)
+{
+    int fd = lx_image_open(path, err);
+    if (fd < 0) return -1;
+    char head[SHEBANG_MAX];
+    long n = lx_image_head(fd, head, sizeof head);
+    struct shebang sb;
+    int script = n > 0 ? shebang_parse(head, (unsigned long)n, &sb) : 0;
+    if (script != 0) {
+        rx_close(fd);
+        if (script < 0) return fail(err, 126, "bad interpreter line");
+        if (depth >= MAX_SCRIPT_DEPTH) return fail(err, 126, "too many levels of script interpreters");
+        /* argv becomes: interpreter [arg] path argv[1..] */
+        char **nargv = calloc((size_t)argc + 3, sizeof *nargv);
+        if (!nargv) return fail(err, 126, "out of memory");
+        int k = 0;
+        nargv[k++] = sb.interp;
+        if (sb.has_arg) nargv[k++] = sb.arg;
+        nargv[k++] = (char *)path;
+        for (int i = 1; i < argc; i++) nargv[k++] = argv[i];
+        int r = prepare(sb.interp, k, nargv, envp, execfn, depth + 1, st, err);
+        if (r < 0 && err->status == 127) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s: bad interpreter: No such file or directory", sb.interp);
+            fail(err, 126, msg);
+        }
+        free(nargv);
+        return r;
+    }
+    int r = lx_image_map(fd, path, 0, &st->prog, err);
+    rx_close(fd);
+    if (r < 0) return -1;
+    st->pc = st->prog.entry;
+    if (st->prog.has_interp) {
+        if (ldso_load_interp(st->prog.interp, &st->interp, err) < 0) return -1;
+        st->pc = st->interp.entry;
+    }
+    st->brk = GM_PAGE_UP(st->prog.end);
+    return build_stack(st, argc, argv, envp, execfn, err);
+}
+
+int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, struct lx_start *st,
+                    struct lx_exec_error *err)
+{
+    memset(st, 0, sizeof *st);
+    return prepare(path, argc, argv, envp, path, 0, st, err);
+}

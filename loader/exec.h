@@ -1,0 +1,19 @@
+/* exec.h — everything between "run this path" and the first guest instruction
+ * except arming interception: scripts, the ELF, its interpreter, brk, the stack. */
+#ifndef LXRUN_EXEC_H
+#define LXRUN_EXEC_H
+
+#include <stdint.h>
+
+#include "image.h"
+
+struct lx_start {
+    uintptr_t pc, sp;     /* where the guest starts */
+    uintptr_t brk;        /* initial program break */
+    struct lx_image prog, interp;
+};
+
+int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, struct lx_start *st,
+                    struct lx_exec_error *err);
+
+#endif

@@ -1,0 +1,139 @@
+/* image.c — open, validate and map an ELF the way the kernel's binfmt_elf does. */
+#include "image.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "../guestmem/vma.h"
+#include "../redox/rx.h"
+#include "../vfs-map/vfs.h"
+#include "elf_check.h"
+
+#define PIE_BASE_HINT 0x555555554000UL
+
+static int fail(struct lx_exec_error *err, int status, const char *msg)
+{
+    err->status = status;
+    snprintf(err->msg, sizeof err->msg, "%s", msg);
+    return -1;
+}
+
+int lx_image_open(const char *guest_path, struct lx_exec_error *err)
+{
+    struct vfs_target t;
+    int r = vfs_resolve(RX_AT_CWD, guest_path, &t);
+    long fd = r < 0 ? r : rx_openat(t.dirfd, t.path, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0) {
+        fail(err, fd == -ENOENT || fd == -ENOTDIR ? 127 : 126, strerror((int)-fd));
+        return -1;
+    }
+    struct rx_stat st;
+    const char *why = NULL;
+    if (rx_fstat((int)fd, &st) < 0) why = "cannot stat";
+    else if (S_ISDIR(st.mode)) why = "Is a directory";
+    else if (!S_ISREG(st.mode)) why = "not a regular file";
+    else if (!(st.mode & 0111)) why = "Permission denied";
+    else if (rx_geteuid() != 0) {
+        unsigned bit = st.uid == (uint32_t)rx_geteuid() ? 0100 : st.gid == (uint32_t)rx_getegid() ? 010 : 01;
+        if (!(st.mode & bit)) why = "Permission denied";
+    }
+    if (why) {
+        rx_close((int)fd);
+        fail(err, 126, why);
+        return -1;
+    }
+    return (int)fd;
+}
+
+long lx_image_head(int fd, char *buf, unsigned long len) { return rx_pread(fd, buf, len, 0); }
+
+static int prot_of(uint32_t pf)
+{
+    return (pf & PF_R ? PROT_READ : 0) | (pf & PF_W ? PROT_WRITE : 0) | (pf & PF_X ? PROT_EXEC : 0);
+}
+
+/* Maps one PT_LOAD: file pages, the zeroed tail of the last file page, anonymous bss. */
+static int map_segment(int fd, const Elf64_Phdr *p, uintptr_t bias, const struct rx_stat *st,
+                       const char *name)
+{
+    int prot = prot_of(p->p_flags);
+    uintptr_t start = GM_PAGE_DOWN(bias + p->p_vaddr);
+    uintptr_t file_end = bias + p->p_vaddr + p->p_filesz;
+    uintptr_t mem_end = GM_PAGE_UP(bias + p->p_vaddr + p->p_memsz);
+    uint64_t off = GM_PAGE_DOWN(p->p_offset);
+    uintptr_t map_end = p->p_filesz ? GM_PAGE_UP(file_end) : start;
+
+    if (map_end > start) {
+        long r = rx_mmap(start, map_end - start, prot | (p->p_memsz > p->p_filesz ? PROT_WRITE : 0),
+                         MAP_PRIVATE | MAP_FIXED, fd, (int64_t)off);
+        if (r < 0) return (int)r;
+        if (p->p_memsz > p->p_filesz && (file_end & (GM_PAGE - 1)))
+            memset((void *)file_end, 0, map_end - file_end);
+        if (p->p_memsz > p->p_filesz && !(prot & PROT_WRITE)) rx_mprotect(start, map_end - start, prot);
+        gm_add(start, map_end - start, prot, 0, GM_FILE, off, st->dev, st->ino, name);
+    }
+    if (mem_end > map_end) {
+        long r = rx_mmap(map_end, mem_end - map_end, prot, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0);
+        if (r < 0) return (int)r;
+        gm_add(map_end, mem_end - map_end, prot, 0, GM_ANON, 0, 0, 0, NULL);
+    }
+    return 0;
+}
+
+int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
+                 struct lx_exec_error *err)
+{
+    static struct elf_info ei; /* large; loading is single-threaded */
+    unsigned char head[sizeof(Elf64_Ehdr)];
+    struct rx_stat st;
+    const char *why;
+    if (rx_fstat(fd, &st) < 0) return fail(err, 126, "cannot stat");
+    long n = rx_pread(fd, head, sizeof head, 0);
+    if (n < 0) return fail(err, 126, strerror((int)-n));
+    if (elf_check_ehdr(head, (size_t)n, (uint64_t)st.size, &ei, &why) < 0) return fail(err, 126, why);
+    size_t phsize = ei.eh.e_phnum * sizeof(Elf64_Phdr);
+    if (rx_pread(fd, ei.ph, phsize, (int64_t)ei.eh.e_phoff) != (long)phsize)
+        return fail(err, 126, "cannot read program headers");
+    if (elf_check_phdrs(&ei, (uint64_t)st.size, &why) < 0) return fail(err, 126, why);
+    if (is_interp && ei.interp_index >= 0) return fail(err, 126, "the interpreter itself asks for an interpreter");
+
+    memset(img, 0, sizeof *img);
+    if (ei.interp_index >= 0) {
+        const Elf64_Phdr *p = &ei.ph[ei.interp_index];
+        if (rx_pread(fd, img->interp, p->p_filesz, (int64_t)p->p_offset) != (long)p->p_filesz ||
+            img->interp[p->p_filesz - 1] != 0 || strlen(img->interp) != p->p_filesz - 1)
+            return fail(err, 126, "malformed interpreter path");
+        img->has_interp = 1;
+    }
+
+    size_t span = ei.hi - ei.lo;
+    uintptr_t bias = 0;
+    if (ei.eh.e_type == ET_DYN) {
+        long r = rx_mmap(is_interp ? 0 : PIE_BASE_HINT, span, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (r < 0) return fail(err, 126, "out of address space");
+        bias = (uintptr_t)r - ei.lo;
+    } else {
+        long r = rx_mmap(ei.lo, span, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | RX_MAP_FIXED_NOREPLACE, -1, 0);
+        if (r < 0 || (uintptr_t)r != ei.lo) return fail(err, 126, "its fixed load address is in use by lxrun");
+    }
+    gm_add(bias + ei.lo, span, PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
+
+    const char *name = gm_intern(guest_path);
+    for (int i = 0; i < ei.eh.e_phnum; i++) {
+        if (ei.ph[i].p_type != PT_LOAD) continue;
+        int r = map_segment(fd, &ei.ph[i], bias, &st, name);
+        if (r < 0) return fail(err, 126, strerror(-r));
+    }
+    img->bias = bias;
+    img->entry = bias + ei.eh.e_entry;
+    img->phdr = bias + (ei.phdr_vaddr ? ei.phdr_vaddr : ei.lo + ei.eh.e_phoff);
+    img->phnum = ei.eh.e_phnum;
+    img->end = bias + ei.hi;
+    img->exec_stack = ei.exec_stack;
+    return 0;
+}

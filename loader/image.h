@@ -1,0 +1,34 @@
+/* image.h — one ELF file mapped into guest memory: the program or its interpreter. */
+#ifndef LXRUN_IMAGE_H
+#define LXRUN_IMAGE_H
+
+#include <stdint.h>
+
+/* Why a program could not be started: the message lxrun prints after
+ * "lxrun: PATH: ", and the shell-like exit status (126 cannot execute, 127 not found). */
+struct lx_exec_error {
+    int status;
+    char msg[256];
+};
+
+struct lx_image {
+    uintptr_t bias;        /* load address minus link address (0 for ET_EXEC) */
+    uintptr_t entry;       /* in memory */
+    uintptr_t phdr;        /* program headers in memory */
+    uint64_t phnum;
+    uintptr_t end;         /* first page after the highest segment */
+    int exec_stack;
+    int has_interp;
+    char interp[4097];     /* PT_INTERP path, as written in the file */
+};
+
+/* Opens a guest path for execution: a regular file we may execute, or an error
+ * with status 126/127.  Returns the fd or -1. */
+int lx_image_open(const char *guest_path, struct lx_exec_error *err);
+/* Validates and maps an opened ELF; -1 with err filled on failure. */
+int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
+                 struct lx_exec_error *err);
+/* Reads the first bytes of an opened file (for "#!" and ELF magic). */
+long lx_image_head(int fd, char *buf, unsigned long len);
+
+#endif

@@ -1,0 +1,389 @@
+/* host-linux.c — the Redox-shaped interface of rx.h, carried out on Linux.
+ *
+ * Offers only what Redox offers: URLs with a scheme are served by the scheme
+ * ("file:" is the host filesystem; "null:", "zero:", "rand:" are implemented here
+ * without the host's /dev), and nothing passes a raw ioctl through. */
+
+#include "rx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define R(expr) ({ long r_ = (long)(expr); r_ < 0 ? -(long)errno : r_; })
+
+/* "file:/x" → "/x"; "" for a path with no scheme (used relative to dirfd). */
+static const char *file_path(const char *url, int *scheme)
+{
+    *scheme = 0;
+    if (strncmp(url, "file:", 5) == 0) return url + 5;
+    const char *colon = strchr(url, ':');
+    const char *slash = strchr(url, '/');
+    if (colon && (!slash || colon < slash)) *scheme = 1;
+    return url;
+}
+
+/* Redox's small schemes.  zero: is a sparse memfd (reads zeros); null: needs a
+ * write sink, which Linux offers only as the null device: this is the backend
+ * serving the null: (and rand:) scheme, never a guest path reaching host /dev. */
+static long scheme_open(const char *url, int flags)
+{
+    int cloexec = flags & O_CLOEXEC;
+    if (strcmp(url, "null:") == 0)
+        return R(open("/dev/null", (flags & O_ACCMODE) | cloexec));
+    if (strcmp(url, "rand:") == 0)
+        return R(open("/dev/urandom", (flags & O_ACCMODE) | cloexec));
+    if (strcmp(url, "zero:") == 0) {
+        int fd = memfd_create("zero:", cloexec ? MFD_CLOEXEC : 0);
+        if (fd < 0) return -errno;
+        if (ftruncate(fd, (off_t)1 << 40) < 0) { close(fd); return -EIO; }
+        return fd;
+    }
+    return -ENOENT;
+}
+
+long rx_openat(int dirfd, const char *path, int flags, unsigned mode)
+{
+    int scheme;
+    const char *p = file_path(path, &scheme);
+    if (scheme) return scheme_open(path, flags);
+    return R(openat(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, flags, mode));
+}
+
+long rx_close(int fd) { return R(close(fd)); }
+
+long rx_dup(int fd, const char *how)
+{
+    if (how && *how) return -EINVAL;
+    return R(dup(fd));
+}
+
+long rx_dup2(int fd, int newfd, int cloexec)
+{
+    if (fd == newfd) return R(fcntl(fd, F_GETFD) < 0 ? -1 : newfd);
+    return R(dup3(fd, newfd, cloexec ? O_CLOEXEC : 0));
+}
+
+long rx_fcntl(int fd, int cmd, long arg) { return R(fcntl(fd, cmd, arg)); }
+
+long rx_fpath(int fd, char *buf, size_t len)
+{
+    /* The backend's own knowledge of a handle's name; Redox answers fpath itself. */
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    if (len < 6) return -ERANGE;
+    memcpy(buf, "file:", 5);
+    ssize_t n = readlink(link, buf + 5, len - 6);
+    if (n < 0) return -errno;
+    buf[5 + n] = 0;
+    return 5 + n;
+}
+
+long rx_pipe2(int fds[2], int flags) { return R(pipe2(fds, flags)); }
+
+long rx_close_range(int lowfd, int highfd, int cloexec_only)
+{
+    return R(syscall(SYS_close_range, (unsigned)lowfd, (unsigned)highfd,
+                     cloexec_only ? 4u /* CLOSE_RANGE_CLOEXEC */ : 0u));
+}
+
+long rx_read(int fd, void *buf, size_t len) { return R(read(fd, buf, len)); }
+long rx_write(int fd, const void *buf, size_t len) { return R(write(fd, buf, len)); }
+long rx_pread(int fd, void *buf, size_t len, int64_t off) { return R(pread(fd, buf, len, off)); }
+long rx_pwrite(int fd, const void *buf, size_t len, int64_t off) { return R(pwrite(fd, buf, len, off)); }
+long rx_lseek(int fd, int64_t off, int whence) { return R(lseek(fd, off, whence)); }
+long rx_fsync(int fd) { return R(fsync(fd)); }
+long rx_fdatasync(int fd) { return R(fdatasync(fd)); }
+long rx_ftruncate(int fd, int64_t len) { return R(ftruncate(fd, len)); }
+long rx_flock(int fd, int op) { return R(flock(fd, op)); }
+
+/* Linux's dirent64 has the layout of Redox's DirentHeader + name. */
+long rx_getdents(int fd, void *buf, size_t len)
+{
+    return R(syscall(SYS_getdents64, fd, buf, len));
+}
+
+static void stat_from_statx(struct rx_stat *st, const struct statx *sx)
+{
+    memset(st, 0, sizeof *st);
+    st->dev = ((uint64_t)sx->stx_dev_major << 32) | sx->stx_dev_minor;
+    st->dev = makedev(sx->stx_dev_major, sx->stx_dev_minor);
+    st->rdev = makedev(sx->stx_rdev_major, sx->stx_rdev_minor);
+    st->ino = sx->stx_ino;
+    st->mode = sx->stx_mode;
+    st->nlink = sx->stx_nlink;
+    st->uid = sx->stx_uid;
+    st->gid = sx->stx_gid;
+    st->size = (int64_t)sx->stx_size;
+    st->blksize = sx->stx_blksize;
+    st->blocks = (int64_t)sx->stx_blocks;
+    st->atime_sec = sx->stx_atime.tv_sec;  st->atime_nsec = sx->stx_atime.tv_nsec;
+    st->mtime_sec = sx->stx_mtime.tv_sec;  st->mtime_nsec = sx->stx_mtime.tv_nsec;
+    st->ctime_sec = sx->stx_ctime.tv_sec;  st->ctime_nsec = sx->stx_ctime.tv_nsec;
+    if (sx->stx_mask & STATX_BTIME) {
+        st->btime_sec = sx->stx_btime.tv_sec; st->btime_nsec = sx->stx_btime.tv_nsec;
+    }
+}
+
+long rx_fstat(int fd, struct rx_stat *st)
+{
+    struct statx sx;
+    if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME, &sx) < 0) return -errno;
+    stat_from_statx(st, &sx);
+    return 0;
+}
+
+long rx_fstatvfs(int fd, struct rx_statvfs *st)
+{
+    struct statfs s;
+    if (fstatfs(fd, &s) < 0) return -errno;
+    st->bsize = (uint64_t)s.f_bsize; st->frsize = (uint64_t)s.f_frsize;
+    st->blocks = s.f_blocks; st->bfree = s.f_bfree; st->bavail = s.f_bavail;
+    st->files = s.f_files; st->ffree = s.f_ffree;
+    memcpy(&st->fsid, &s.f_fsid, sizeof st->fsid);
+    st->namemax = (uint64_t)s.f_namelen; st->flags = (uint64_t)s.f_flags;
+    st->fstype = (uint64_t)s.f_type;
+    return 0;
+}
+
+long rx_fchmod(int fd, unsigned mode)
+{
+    if (fchmod(fd, mode) == 0) return 0;
+    if (errno != EBADF) return -errno;
+    /* An O_PATH handle: Redox allows fchmod on it, Linux only through fchmodat2
+     * (6.6+) or the handle's /proc link. */
+    if (syscall(452 /* fchmodat2 */, fd, "", mode, AT_EMPTY_PATH) == 0) return 0;
+    if (errno != ENOSYS) return -errno;
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    return R(chmod(link, mode));
+}
+
+long rx_fchown(int fd, int uid, int gid)
+{
+    /* fd may be an O_PATH handle (chown of a symlink), which fchown refuses. */
+    return R(fchownat(fd, "", (uid_t)uid, (gid_t)gid, AT_EMPTY_PATH));
+}
+
+long rx_futimens(int fd, const struct rx_timespec ts[2])
+{
+    struct timespec t[2];
+    for (int i = 0; i < 2 && ts; i++) { t[i].tv_sec = ts[i].sec; t[i].tv_nsec = ts[i].nsec; }
+    return R(utimensat(fd, "", ts ? t : NULL, AT_EMPTY_PATH));
+}
+
+long rx_mkdirat(int dirfd, const char *path, unsigned mode)
+{
+    int s;
+    const char *p = file_path(path, &s);
+    return s ? -EEXIST : R(mkdirat(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, mode));
+}
+
+long rx_unlinkat(int dirfd, const char *path, int rmdir)
+{
+    int s;
+    const char *p = file_path(path, &s);
+    return s ? -EPERM : R(unlinkat(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, rmdir ? AT_REMOVEDIR : 0));
+}
+
+long rx_renameat(int olddirfd, const char *oldp, int newdirfd, const char *newp, unsigned flags)
+{
+    int s1, s2;
+    const char *a = file_path(oldp, &s1), *b = file_path(newp, &s2);
+    if (s1 || s2) return -EXDEV;
+    return R(renameat2(olddirfd == RX_AT_CWD ? AT_FDCWD : olddirfd, a,
+                       newdirfd == RX_AT_CWD ? AT_FDCWD : newdirfd, b, flags));
+}
+
+long rx_linkat(int olddirfd, const char *oldp, int newdirfd, const char *newp, int follow)
+{
+    int s1, s2;
+    const char *a = file_path(oldp, &s1), *b = file_path(newp, &s2);
+    if (s1 || s2) return -EXDEV;
+    return R(linkat(olddirfd == RX_AT_CWD ? AT_FDCWD : olddirfd, a,
+                    newdirfd == RX_AT_CWD ? AT_FDCWD : newdirfd, b,
+                    follow ? AT_SYMLINK_FOLLOW : 0));
+}
+
+long rx_symlinkat(const char *target, int dirfd, const char *path)
+{
+    int s;
+    const char *p = file_path(path, &s);
+    return s ? -EEXIST : R(symlinkat(target, dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p));
+}
+
+long rx_readlinkat(int dirfd, const char *path, char *buf, size_t len)
+{
+    int s;
+    const char *p = file_path(path, &s);
+    return s ? -EINVAL : R(readlinkat(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, buf, len));
+}
+
+long rx_chdir_fd(int fd) { return R(fchdir(fd)); }
+
+long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t off)
+{
+    void *p = mmap((void *)addr, len, prot, flags, fd, off);
+    return p == MAP_FAILED ? -errno : (long)p;
+}
+long rx_munmap(uintptr_t addr, size_t len) { return R(munmap((void *)addr, len)); }
+long rx_mprotect(uintptr_t addr, size_t len, int prot) { return R(mprotect((void *)addr, len, prot)); }
+long rx_madvise(uintptr_t addr, size_t len, int advice) { return R(madvise((void *)addr, len, advice)); }
+long rx_msync(uintptr_t addr, size_t len, int flags) { return R(msync((void *)addr, len, flags)); }
+
+long rx_getpid(void) { return getpid(); }
+long rx_getppid(void) { return getppid(); }
+long rx_gettid(void) { return gettid(); }
+long rx_getuid(void) { return getuid(); }
+long rx_geteuid(void) { return geteuid(); }
+long rx_getgid(void) { return getgid(); }
+long rx_getegid(void) { return getegid(); }
+long rx_getgroups(int n, uint32_t *list) { return R(getgroups(n, (gid_t *)list)); }
+long rx_umask(unsigned mask) { return umask(mask); }
+_Noreturn void rx_exit(int status) { _exit(status); }
+
+long rx_clock_gettime(int clock, struct rx_timespec *ts)
+{
+    struct timespec t;
+    if (clock_gettime(clock, &t) < 0) return -errno;
+    ts->sec = t.tv_sec; ts->nsec = t.tv_nsec;
+    return 0;
+}
+
+long rx_clock_getres(int clock, struct rx_timespec *ts)
+{
+    struct timespec t;
+    if (clock_getres(clock, &t) < 0) return -errno;
+    ts->sec = t.tv_sec; ts->nsec = t.tv_nsec;
+    return 0;
+}
+
+long rx_nanosleep(int clock, int abstime, const struct rx_timespec *req, struct rx_timespec *rem)
+{
+    struct timespec r = { req->sec, req->nsec }, left = {0, 0};
+    int e = clock_nanosleep(clock, abstime ? TIMER_ABSTIME : 0, &r, &left);
+    if (rem) { rem->sec = left.tv_sec; rem->nsec = left.tv_nsec; }
+    return -e;
+}
+
+long rx_sysfacts(struct rx_sysfacts *f)
+{
+    struct utsname u;
+    struct sysinfo si;
+    memset(f, 0, sizeof *f);
+    if (uname(&u) == 0) {
+        memcpy(f->sysname, u.sysname, sizeof f->sysname);
+        memcpy(f->nodename, u.nodename, sizeof f->nodename);
+        memcpy(f->release, u.release, sizeof f->release);
+        memcpy(f->version, u.version, sizeof f->version);
+        memcpy(f->machine, u.machine, sizeof f->machine);
+    }
+    if (sysinfo(&si) == 0) {
+        f->mem_total = (uint64_t)si.totalram * si.mem_unit;
+        f->mem_free = (uint64_t)si.freeram * si.mem_unit;
+        f->uptime_sec = (uint64_t)si.uptime;
+    }
+    cpu_set_t set;
+    f->ncpu = sched_getaffinity(0, sizeof set, &set) == 0 ? (uint64_t)CPU_COUNT(&set) : 1;
+    f->hwcap = getauxval(AT_HWCAP);
+    f->hwcap2 = getauxval(AT_HWCAP2);
+    f->minsigstksz = getauxval(AT_MINSIGSTKSZ);
+    return 0;
+}
+
+long rx_getrandom(void *buf, size_t len) { return R(getrandom(buf, len, 0)); }
+
+long rx_termios_get(int fd, struct rx_termios *t)
+{
+    struct termios k;
+    if (tcgetattr(fd, &k) < 0) return -errno;
+    memset(t, 0, sizeof *t);
+    t->iflag = k.c_iflag; t->oflag = k.c_oflag; t->cflag = k.c_cflag; t->lflag = k.c_lflag;
+    t->line = k.c_line;
+    memcpy(t->cc, k.c_cc, sizeof k.c_cc < sizeof t->cc ? sizeof k.c_cc : sizeof t->cc);
+    t->ispeed = cfgetispeed(&k); t->ospeed = cfgetospeed(&k);
+    return 0;
+}
+
+long rx_termios_set(int fd, int when, const struct rx_termios *t)
+{
+    struct termios k;
+    memset(&k, 0, sizeof k);
+    k.c_iflag = t->iflag; k.c_oflag = t->oflag; k.c_cflag = t->cflag; k.c_lflag = t->lflag;
+    k.c_line = t->line;
+    memcpy(k.c_cc, t->cc, sizeof k.c_cc < sizeof t->cc ? sizeof k.c_cc : sizeof t->cc);
+    cfsetispeed(&k, t->ispeed); cfsetospeed(&k, t->ospeed);
+    return R(tcsetattr(fd, when, &k));
+}
+
+long rx_winsize_get(int fd, struct rx_winsize *w)
+{
+    struct winsize k;
+    if (ioctl(fd, TIOCGWINSZ, &k) < 0) return -errno;
+    w->row = k.ws_row; w->col = k.ws_col; w->xpixel = k.ws_xpixel; w->ypixel = k.ws_ypixel;
+    return 0;
+}
+
+long rx_winsize_set(int fd, const struct rx_winsize *w)
+{
+    struct winsize k = { w->row, w->col, w->xpixel, w->ypixel };
+    return R(ioctl(fd, TIOCSWINSZ, &k));
+}
+
+long rx_fionread(int fd)
+{
+    int n;
+    if (ioctl(fd, FIONREAD, &n) < 0) return -errno;
+    return n;
+}
+
+long rx_getrlimit(int res, uint64_t *cur, uint64_t *max)
+{
+    struct rlimit r;
+    if (getrlimit(res, &r) < 0) return -errno;
+    *cur = r.rlim_cur; *max = r.rlim_max;
+    return 0;
+}
+
+long rx_setrlimit(int res, uint64_t cur, uint64_t max)
+{
+    struct rlimit r = { cur, max };
+    return R(setrlimit(res, &r));
+}
+
+long rx_getrusage(int who, struct rx_timespec *ut, struct rx_timespec *st, long *maxrss)
+{
+    struct rusage u;
+    if (getrusage(who, &u) < 0) return -errno;
+    ut->sec = u.ru_utime.tv_sec; ut->nsec = u.ru_utime.tv_usec * 1000;
+    st->sec = u.ru_stime.tv_sec; st->nsec = u.ru_stime.tv_usec * 1000;
+    *maxrss = u.ru_maxrss;
+    return 0;
+}
+
+long rx_sigaction_ign_dfl(int sig, int ignore)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = ignore ? SIG_IGN : SIG_DFL;
+    return R(sigaction(sig, &sa, NULL));
+}

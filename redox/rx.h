@@ -1,0 +1,146 @@
+/* rx.h — lxrun's only door to the operating system, in Redox's vocabulary.
+ *
+ * Every function returns a non-negative value on success and a negative errno on
+ * failure (Redox's error numbers are Linux's), the way Redox's syscall ABI and
+ * libredox report errors.  Resources are named by URLs "scheme:path"; a path with
+ * no scheme is relative to a directory handle (the *at forms).
+ *
+ * Two backends implement this header:
+ *   host-linux.c  Redox semantics on Linux; used by every test
+ *   redox.c       libredox C ABI (needs a Redox toolchain)
+ * Nothing here knows Linux syscall numbers. */
+#ifndef LXRUN_RX_H
+#define LXRUN_RX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define RX_AT_CWD (-100) /* directory handle meaning "the current directory" */
+
+/* Open flags: Redox's O_* values are translated by the backend; the portable set
+ * here is the Linux-numbered set relibc exposes to C. */
+#include <fcntl.h>
+
+/* Redox's Stat (syscall crate data::Stat), the record fstat fills. */
+struct rx_stat {
+    uint64_t dev, ino;
+    uint32_t mode, nlink;
+    uint32_t uid, gid;
+    uint64_t rdev;
+    int64_t size;
+    int64_t blksize, blocks;
+    int64_t atime_sec, mtime_sec, ctime_sec, btime_sec;
+    uint32_t atime_nsec, mtime_nsec, ctime_nsec, btime_nsec;
+};
+
+/* Redox's StatVfs. */
+struct rx_statvfs {
+    uint64_t bsize, frsize, blocks, bfree, bavail;
+    uint64_t files, ffree, fsid, namemax, flags;
+    uint64_t fstype; /* a Linux-style magic chosen by the scheme, 0 if unknown */
+};
+
+struct rx_timespec { int64_t sec; int64_t nsec; };
+
+/* Terminal state, as read from / written to the handle dup(fd, "termios"). */
+struct rx_termios {
+    uint32_t iflag, oflag, cflag, lflag;
+    uint8_t line;
+    uint8_t cc[32];
+    uint32_t ispeed, ospeed;
+};
+struct rx_winsize { uint16_t row, col, xpixel, ypixel; };
+
+/* ---- handles ---- */
+long rx_openat(int dirfd, const char *path, int flags, unsigned mode);
+long rx_close(int fd);
+long rx_dup(int fd, const char *how);        /* Redox dup(fd, buf): "" = plain copy */
+long rx_dup2(int fd, int newfd, int cloexec);
+long rx_fcntl(int fd, int cmd, long arg);
+long rx_fpath(int fd, char *buf, size_t len); /* the handle's URL */
+long rx_pipe2(int fds[2], int flags);         /* "pipe:" and dup(fd, "write") */
+long rx_close_range(int lowfd, int highfd, int cloexec_only);
+
+/* ---- data ---- */
+long rx_read(int fd, void *buf, size_t len);
+long rx_write(int fd, const void *buf, size_t len);
+long rx_pread(int fd, void *buf, size_t len, int64_t off);
+long rx_pwrite(int fd, const void *buf, size_t len, int64_t off);
+long rx_lseek(int fd, int64_t off, int whence);
+long rx_fsync(int fd);
+long rx_fdatasync(int fd);
+long rx_ftruncate(int fd, int64_t len);
+long rx_getdents(int fd, void *buf, size_t len); /* Redox DirentHeader records */
+long rx_flock(int fd, int op);
+
+/* ---- metadata ---- */
+long rx_fstat(int fd, struct rx_stat *st);
+long rx_fstatvfs(int fd, struct rx_statvfs *st);
+long rx_fchmod(int fd, unsigned mode);
+long rx_fchown(int fd, int uid, int gid);
+long rx_futimens(int fd, const struct rx_timespec ts[2]); /* UTIME_NOW / UTIME_OMIT */
+
+/* ---- names (relative to a directory handle) ---- */
+long rx_mkdirat(int dirfd, const char *path, unsigned mode);
+long rx_unlinkat(int dirfd, const char *path, int rmdir);
+long rx_renameat(int olddirfd, const char *oldp, int newdirfd, const char *newp,
+                 unsigned flags);
+long rx_linkat(int olddirfd, const char *oldp, int newdirfd, const char *newp,
+               int follow);
+long rx_symlinkat(const char *target, int dirfd, const char *path);
+long rx_readlinkat(int dirfd, const char *path, char *buf, size_t len);
+long rx_chdir_fd(int fd);
+
+/* ---- memory ---- */
+#define RX_MAP_FIXED_NOREPLACE 0x100000
+long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t off);
+long rx_munmap(uintptr_t addr, size_t len);
+long rx_mprotect(uintptr_t addr, size_t len, int prot);
+long rx_madvise(uintptr_t addr, size_t len, int advice);
+long rx_msync(uintptr_t addr, size_t len, int flags);
+
+/* ---- processes and identity (redox-rt / libredox) ---- */
+long rx_getpid(void);
+long rx_getppid(void);
+long rx_gettid(void);
+long rx_getuid(void);
+long rx_geteuid(void);
+long rx_getgid(void);
+long rx_getegid(void);
+long rx_getgroups(int n, uint32_t *list);
+long rx_umask(unsigned mask);
+_Noreturn void rx_exit(int status);
+
+/* ---- time ---- */
+long rx_clock_gettime(int clock, struct rx_timespec *ts);
+long rx_clock_getres(int clock, struct rx_timespec *ts);
+long rx_nanosleep(int clock, int abstime, const struct rx_timespec *req,
+                  struct rx_timespec *rem);
+
+/* ---- system facts (Redox: sys:uname, sys:stat, sys:cpu …) ---- */
+struct rx_sysfacts {
+    char sysname[65], nodename[65], release[65], version[65], machine[65];
+    uint64_t mem_total, mem_free, uptime_sec, ncpu;
+    uint64_t hwcap, hwcap2, minsigstksz;
+};
+long rx_sysfacts(struct rx_sysfacts *f);
+long rx_getrandom(void *buf, size_t len); /* "rand:" */
+
+/* ---- terminals: dup(fd, "termios") / dup(fd, "winsize") ---- */
+long rx_termios_get(int fd, struct rx_termios *t);
+long rx_termios_set(int fd, int when, const struct rx_termios *t);
+long rx_winsize_get(int fd, struct rx_winsize *w);
+long rx_winsize_set(int fd, const struct rx_winsize *w);
+long rx_fionread(int fd);
+
+/* ---- resource limits (lxrun's own process) ---- */
+long rx_getrlimit(int res, uint64_t *cur, uint64_t *max);
+long rx_setrlimit(int res, uint64_t cur, uint64_t max);
+long rx_getrusage(int who, struct rx_timespec *utime, struct rx_timespec *stime,
+                  long *maxrss_kb);
+
+/* ---- signals (redox-rt) ---- */
+long rx_sigaction_ign_dfl(int sig, int ignore); /* only SIG_IGN / SIG_DFL disposition */
+
+#endif

@@ -1,0 +1,25 @@
+#include "fd_reserve.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+
+#include "../redox/rx.h"
+
+int lx_fd_floor = 1024;
+
+int lx_fd_reserve_init(void)
+{
+    uint64_t cur, max;
+    if (rx_getrlimit(RLIMIT_NOFILE, &cur, &max) < 0) return -1;
+    if (max > (1u << 20)) max = 1u << 20;
+    if (cur < max) rx_setrlimit(RLIMIT_NOFILE, max, max);
+    lx_fd_floor = (int)max - LX_FD_RESERVED;
+    return lx_fd_floor > 3 ? 0 : -1;
+}
+
+int lx_fd_move_high(int fd)
+{
+    long nfd = rx_fcntl(fd, F_DUPFD_CLOEXEC, lx_fd_floor);
+    rx_close(fd);
+    return (int)nfd;
+}

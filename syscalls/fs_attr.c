@@ -1,0 +1,95 @@
+/* fs_attr.c — handles: mode, owner, times, umask.  Path forms open the target
+ * with O_PATH and act on the handle, as relibc does on Redox. */
+#include <fcntl.h>
+
+#include "handler.h"
+
+#ifndef UTIME_NOW
+#define UTIME_NOW ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+#endif
+
+static long open_path(int dirfd, uint64_t path, int nofollow, int empty_ok, int *owned)
+{
+    struct lx_path p;
+    *owned = 0;
+    long r = gm_string_in(p.guest, path, sizeof p.guest);
+    if (r < 0) return r;
+    if (r == 0) {
+        if (!empty_ok) return -ENOENT;
+        if (dirfd == LX_AT_FDCWD) strcpy(p.guest, ".");
+        else return dirfd;
+    }
+    if (dirfd != LX_AT_FDCWD && !lx_fd_is_guest(dirfd) && p.guest[0] != '/') return -EBADF;
+    r = vfs_resolve(dirfd == LX_AT_FDCWD ? RX_AT_CWD : dirfd, p.guest, &p.t);
+    if (r < 0) return r;
+    long fd = rx_openat(p.t.dirfd, p.t.path, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
+    if (fd >= 0) *owned = 1;
+    return fd;
+}
+
+static long chmod_at(int dirfd, uint64_t path, unsigned mode)
+{
+    int owned;
+    long fd = open_path(dirfd, path, 0, 0, &owned);
+    if (fd < 0) return fd;
+    long r = rx_fchmod((int)fd, mode & 07777);
+    if (owned) rx_close((int)fd);
+    return r;
+}
+
+long sys_chmod(struct lx_call *c) { return chmod_at(LX_AT_FDCWD, c->a[0], (unsigned)c->a[1]); }
+long sys_fchmodat(struct lx_call *c) { return chmod_at((int)c->a[0], c->a[1], (unsigned)c->a[2]); }
+long sys_fchmod(struct lx_call *c) { return rx_fchmod((int)c->a[0], (unsigned)c->a[1] & 07777); }
+
+static long chown_at(int dirfd, uint64_t path, long uid, long gid, int flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+    int owned;
+    long fd = open_path(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) != 0, (flags & AT_EMPTY_PATH) != 0, &owned);
+    if (fd < 0) return fd;
+    long r = rx_fchown((int)fd, (int)uid, (int)gid);
+    if (owned) rx_close((int)fd);
+    return r;
+}
+
+long sys_chown(struct lx_call *c) { return chown_at(LX_AT_FDCWD, c->a[0], (long)c->a[1], (long)c->a[2], 0); }
+long sys_lchown(struct lx_call *c)
+{
+    return chown_at(LX_AT_FDCWD, c->a[0], (long)c->a[1], (long)c->a[2], AT_SYMLINK_NOFOLLOW);
+}
+long sys_fchownat(struct lx_call *c)
+{
+    return chown_at((int)c->a[0], c->a[1], (long)c->a[2], (long)c->a[3], (int)c->a[4]);
+}
+long sys_fchown(struct lx_call *c) { return rx_fchown((int)c->a[0], (int)c->a[1], (int)c->a[2]); }
+
+long sys_utimensat(struct lx_call *c)
+{
+    int dirfd = (int)c->a[0], flags = (int)c->a[3];
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+    struct rx_timespec ts[2], *tp = NULL;
+    if (c->a[2]) {
+        struct { int64_t sec, nsec; } k[2];
+        if (gm_copy_in(k, c->a[2], sizeof k) < 0) return -EFAULT;
+        for (int i = 0; i < 2; i++) {
+            if (k[i].nsec != UTIME_NOW && k[i].nsec != UTIME_OMIT && (k[i].nsec < 0 || k[i].nsec >= 1000000000))
+                return -EINVAL;
+            ts[i].sec = k[i].sec;
+            ts[i].nsec = k[i].nsec;
+        }
+        tp = ts;
+    }
+    int owned = 0;
+    long fd;
+    if (c->a[1] == 0) /* utimensat(fd, NULL, …): the fd itself, as futimens */
+        fd = dirfd == LX_AT_FDCWD ? -EFAULT : dirfd;
+    else
+        fd = open_path(dirfd, c->a[1], (flags & AT_SYMLINK_NOFOLLOW) != 0, (flags & AT_EMPTY_PATH) != 0, &owned);
+    if (fd < 0) return fd;
+    long r = rx_futimens((int)fd, tp);
+    if (owned) rx_close((int)fd);
+    return r;
+}
+
+long sys_umask(struct lx_call *c) { return rx_umask((unsigned)c->a[0] & 0777); }

@@ -1,0 +1,113 @@
+/* fs_dir.c — handles: directories, the cwd, and names (link, unlink, rename). */
+#include <fcntl.h>
+
+#include "handler.h"
+
+long sys_getdents64(struct lx_call *c)
+{
+    void *buf = gm_lock_write(c->a[1], c->a[2]);
+    if (!buf) return -EFAULT;
+    /* Redox's DirentHeader+name records are linux_dirent64 records. */
+    return rx_getdents((int)c->a[0], buf, c->a[2]);
+}
+
+long sys_getcwd(struct lx_call *c)
+{
+    char url[PATH_MAX + 16], path[PATH_MAX];
+    long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) return fd;
+    long r = rx_fpath((int)fd, url, sizeof url);
+    rx_close((int)fd);
+    if (r < 0) return r;
+    r = vfs_guest_path(url, path, sizeof path);
+    if (r < 0) return -ENOENT;
+    if ((uint64_t)r + 1 > c->a[1]) return -ERANGE;
+    return gm_copy_out(c->a[0], path, (size_t)r + 1) < 0 ? -EFAULT : r + 1;
+}
+
+long sys_chdir(struct lx_call *c)
+{
+    struct lx_path p;
+    long r = lx_path_arg(c->a[0], LX_AT_FDCWD, &p);
+    if (r < 0) return r;
+    long fd = rx_openat(p.t.dirfd, p.t.path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) return fd;
+    r = rx_chdir_fd((int)fd);
+    rx_close((int)fd);
+    return r;
+}
+
+long sys_fchdir(struct lx_call *c) { return rx_chdir_fd((int)c->a[0]); }
+
+static long mkdir_at(int dirfd, uint64_t path, unsigned mode)
+{
+    struct lx_path p;
+    long r = lx_path_arg(path, dirfd, &p);
+    return r < 0 ? r : rx_mkdirat(p.t.dirfd, p.t.path, mode);
+}
+
+long sys_mkdir(struct lx_call *c) { return mkdir_at(LX_AT_FDCWD, c->a[0], (unsigned)c->a[1]); }
+long sys_mkdirat(struct lx_call *c) { return mkdir_at((int)c->a[0], c->a[1], (unsigned)c->a[2]); }
+
+static long unlink_at(int dirfd, uint64_t path, int rmdir)
+{
+    struct lx_path p;
+    long r = lx_path_arg(path, dirfd, &p);
+    return r < 0 ? r : rx_unlinkat(p.t.dirfd, p.t.path, rmdir);
+}
+
+long sys_unlink(struct lx_call *c) { return unlink_at(LX_AT_FDCWD, c->a[0], 0); }
+long sys_rmdir(struct lx_call *c) { return unlink_at(LX_AT_FDCWD, c->a[0], 1); }
+long sys_unlinkat(struct lx_call *c)
+{
+    int fl = (int)c->a[2];
+    if (fl & ~AT_REMOVEDIR) return -EINVAL;
+    return unlink_at((int)c->a[0], c->a[1], (fl & AT_REMOVEDIR) != 0);
+}
+
+static long rename_at(int od, uint64_t op, int nd, uint64_t np, unsigned flags)
+{
+    static __thread struct lx_path a, b;
+    long r = lx_path_arg(op, od, &a);
+    if (r < 0) return r;
+    r = lx_path_arg(np, nd, &b);
+    return r < 0 ? r : rx_renameat(a.t.dirfd, a.t.path, b.t.dirfd, b.t.path, flags);
+}
+
+long sys_rename(struct lx_call *c) { return rename_at(LX_AT_FDCWD, c->a[0], LX_AT_FDCWD, c->a[1], 0); }
+long sys_renameat(struct lx_call *c) { return rename_at((int)c->a[0], c->a[1], (int)c->a[2], c->a[3], 0); }
+long sys_renameat2(struct lx_call *c)
+{
+    unsigned fl = (unsigned)c->a[4];
+    if (fl & ~7u) return -EINVAL;
+    if (fl & 6u) lx_record_partial(c->nr, "RENAME_EXCHANGE/RENAME_WHITEOUT passed to the scheme");
+    return rename_at((int)c->a[0], c->a[1], (int)c->a[2], c->a[3], fl);
+}
+
+static long link_at(int od, uint64_t op, int nd, uint64_t np, int flags)
+{
+    static __thread struct lx_path a, b;
+    if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+    long r = lx_path_arg(op, od, &a);
+    if (r < 0) return r;
+    r = lx_path_arg(np, nd, &b);
+    return r < 0 ? r : rx_linkat(a.t.dirfd, a.t.path, b.t.dirfd, b.t.path, (flags & AT_SYMLINK_FOLLOW) != 0);
+}
+
+long sys_link(struct lx_call *c) { return link_at(LX_AT_FDCWD, c->a[0], LX_AT_FDCWD, c->a[1], 0); }
+long sys_linkat(struct lx_call *c) { return link_at((int)c->a[0], c->a[1], (int)c->a[2], c->a[3], (int)c->a[4]); }
+
+static long symlink_at(uint64_t target, int dirfd, uint64_t path)
+{
+    char t[PATH_MAX];
+    long r = gm_string_in(t, target, sizeof t);
+    if (r < 0) return r;
+    if (r == 0) return -ENOENT;
+    struct lx_path p;
+    r = lx_path_arg(path, dirfd, &p);
+    /* The target is stored as the guest wrote it: it is resolved at use. */
+    return r < 0 ? r : rx_symlinkat(t, p.t.dirfd, p.t.path);
+}
+
+long sys_symlink(struct lx_call *c) { return symlink_at(c->a[0], LX_AT_FDCWD, c->a[1]); }
+long sys_symlinkat(struct lx_call *c) { return symlink_at(c->a[0], (int)c->a[1], c->a[2]); }

@@ -1,0 +1,168 @@
+/* fs_rw.c — handles: data transfer, offsets, syncing, truncation. */
+#include <fcntl.h>
+#include <sys/uio.h>
+
+#include "handler.h"
+
+#define IOV_MAX_ 1024
+#define COPY_CHUNK 65536
+
+long sys_read(struct lx_call *c)
+{
+    void *buf = gm_lock_write(c->a[1], c->a[2]);
+    return buf ? rx_read((int)c->a[0], buf, c->a[2]) : -EFAULT;
+}
+
+long sys_write(struct lx_call *c)
+{
+    const void *buf = gm_lock_read(c->a[1], c->a[2]);
+    return buf ? rx_write((int)c->a[0], buf, c->a[2]) : -EFAULT;
+}
+
+long sys_pread64(struct lx_call *c)
+{
+    if ((int64_t)c->a[3] < 0) return -EINVAL;
+    void *buf = gm_lock_write(c->a[1], c->a[2]);
+    return buf ? rx_pread((int)c->a[0], buf, c->a[2], (int64_t)c->a[3]) : -EFAULT;
+}
+
+long sys_pwrite64(struct lx_call *c)
+{
+    if ((int64_t)c->a[3] < 0) return -EINVAL;
+    const void *buf = gm_lock_read(c->a[1], c->a[2]);
+    return buf ? rx_pwrite((int)c->a[0], buf, c->a[2], (int64_t)c->a[3]) : -EFAULT;
+}
+
+/* Vectored I/O as a loop of plain transfers, stopping at the first short one,
+ * which is what the guest can observe of a single readv on a pipe or file. */
+static long vector_io(int fd, uint64_t iov_ptr, long cnt, int64_t off, int writing)
+{
+    if (cnt < 0 || cnt > IOV_MAX_) return -EINVAL;
+    if (off < -1) return -EINVAL;
+    struct iovec iov[cnt > 0 ? cnt : 1];
+    if (gm_copy_in(iov, iov_ptr, (size_t)cnt * sizeof *iov) < 0) return -EFAULT;
+    for (long i = 0; i < cnt; i++) {
+        if ((long)iov[i].iov_len < 0) return -EINVAL;
+        void *p = writing ? gm_lock_read((uintptr_t)iov[i].iov_base, iov[i].iov_len)
+                          : gm_lock_write((uintptr_t)iov[i].iov_base, iov[i].iov_len);
+        if (!p) return -EFAULT;
+    }
+    long total = 0;
+    for (long i = 0; i < cnt; i++) {
+        if (iov[i].iov_len == 0) continue;
+        long r;
+        if (writing)
+            r = off < 0 ? rx_write(fd, iov[i].iov_base, iov[i].iov_len)
+                        : rx_pwrite(fd, iov[i].iov_base, iov[i].iov_len, off + total);
+        else
+            r = off < 0 ? rx_read(fd, iov[i].iov_base, iov[i].iov_len)
+                        : rx_pread(fd, iov[i].iov_base, iov[i].iov_len, off + total);
+        if (r < 0) return total ? total : r;
+        total += r;
+        if ((size_t)r < iov[i].iov_len) break;
+    }
+    if (cnt > 0 && total == 0 && !writing) {
+        /* All-empty vectors still tell a bad fd apart. */
+        long r = rx_fcntl(fd, F_GETFL, 0);
+        if (r < 0) return r;
+    }
+    return total;
+}
+
+long sys_readv(struct lx_call *c) { return vector_io((int)c->a[0], c->a[1], (long)c->a[2], -1, 0); }
+long sys_writev(struct lx_call *c) { return vector_io((int)c->a[0], c->a[1], (long)c->a[2], -1, 1); }
+long sys_preadv(struct lx_call *c)
+{
+    if ((int64_t)c->a[3] < 0) return -EINVAL;
+    return vector_io((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 0);
+}
+long sys_pwritev(struct lx_call *c)
+{
+    if ((int64_t)c->a[3] < 0) return -EINVAL;
+    return vector_io((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1);
+}
+
+long sys_lseek(struct lx_call *c) { return rx_lseek((int)c->a[0], (int64_t)c->a[1], (int)c->a[2]); }
+long sys_fsync(struct lx_call *c) { return rx_fsync((int)c->a[0]); }
+long sys_fdatasync(struct lx_call *c) { return rx_fdatasync((int)c->a[0]); }
+long sys_ftruncate(struct lx_call *c)
+{
+    if ((int64_t)c->a[1] < 0) return -EINVAL;
+    return rx_ftruncate((int)c->a[0], (int64_t)c->a[1]);
+}
+
+long sys_truncate(struct lx_call *c)
+{
+    struct lx_path p;
+    long r = lx_path_arg(c->a[0], LX_AT_FDCWD, &p);
+    if (r < 0) return r;
+    if ((int64_t)c->a[1] < 0) return -EINVAL;
+    long fd = rx_openat(p.t.dirfd, p.t.path, O_WRONLY | O_CLOEXEC, 0);
+    if (fd < 0) return fd;
+    r = rx_ftruncate((int)fd, (int64_t)c->a[1]);
+    rx_close((int)fd);
+    return r;
+}
+
+long sys_fadvise64(struct lx_call *c)
+{
+    int advice = (int)c->a[3];
+    if (advice < 0 || advice > 5) return -EINVAL;
+    return rx_fcntl((int)c->a[0], F_GETFD, 0) < 0 ? -EBADF : 0;
+}
+
+/* sendfile and copy_file_range: Redox has neither; a bounded copy loop. */
+static long copy_loop(int in, int64_t *in_off, int out, int64_t *out_off, size_t count)
+{
+    static __thread char buf[COPY_CHUNK];
+    size_t done = 0;
+    while (done < count) {
+        size_t want = count - done < COPY_CHUNK ? count - done : COPY_CHUNK;
+        long n = in_off ? rx_pread(in, buf, want, *in_off) : rx_read(in, buf, want);
+        if (n < 0) return done ? (long)done : n;
+        if (n == 0) break;
+        long w = 0;
+        while (w < n) {
+            long k = out_off ? rx_pwrite(out, buf + w, (size_t)(n - w), *out_off + w)
+                             : rx_write(out, buf + w, (size_t)(n - w));
+            if (k < 0) {
+                if (in_off) *in_off += w;
+                if (out_off) *out_off += w;
+                return done + (size_t)w ? (long)(done + (size_t)w) : k;
+            }
+            w += k;
+        }
+        if (in_off) *in_off += n;
+        if (out_off) *out_off += n;
+        done += (size_t)n;
+        if ((size_t)n < want) break;
+    }
+    return (long)done;
+}
+
+long sys_sendfile(struct lx_call *c)
+{
+    int out = (int)c->a[0], in = (int)c->a[1];
+    int64_t off, *offp = NULL;
+    if (c->a[2]) {
+        if (gm_copy_in(&off, c->a[2], sizeof off) < 0) return -EFAULT;
+        if (off < 0) return -EINVAL;
+        offp = &off;
+    }
+    long r = copy_loop(in, offp, out, NULL, c->a[3]);
+    if (offp && r >= 0 && gm_copy_out(c->a[2], &off, sizeof off) < 0) return -EFAULT;
+    return r;
+}
+
+long sys_copy_file_range(struct lx_call *c)
+{
+    int in = (int)c->a[0], out = (int)c->a[2];
+    int64_t ioff, ooff, *ip = NULL, *op = NULL;
+    if (c->a[5]) return -EINVAL;
+    if (c->a[1]) { if (gm_copy_in(&ioff, c->a[1], 8) < 0) return -EFAULT; ip = &ioff; }
+    if (c->a[3]) { if (gm_copy_in(&ooff, c->a[3], 8) < 0) return -EFAULT; op = &ooff; }
+    long r = copy_loop(in, ip, out, op, c->a[4]);
+    if (r >= 0 && ip && gm_copy_out(c->a[1], &ioff, 8) < 0) return -EFAULT;
+    if (r >= 0 && op && gm_copy_out(c->a[3], &ooff, 8) < 0) return -EFAULT;
+    return r;
+}

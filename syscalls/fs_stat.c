@@ -1,0 +1,198 @@
+/* fs_stat.c — handles: the stat family, statfs, access, readlink.
+ * Redox has no stat-by-path: each becomes open(O_PATH) + fstat, as relibc does. */
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+
+#include "handler.h"
+
+/* The handle a path-or-fd argument names (AT_EMPTY_PATH, nofollow), opened O_PATH.
+ * *owned tells whether the caller must close it. */
+static long open_target(int dirfd, uint64_t path_ptr, int atflags, int *owned)
+{
+    struct lx_path p;
+    long r = gm_string_in(p.guest, path_ptr, sizeof p.guest);
+    if (r < 0) return r;
+    *owned = 0;
+    if (p.guest[0] == 0) {
+        if (!(atflags & AT_EMPTY_PATH)) return -ENOENT;
+        if (dirfd != LX_AT_FDCWD) return dirfd;
+        strcpy(p.guest, ".");
+    }
+    if (dirfd != LX_AT_FDCWD && !lx_fd_is_guest(dirfd) && p.guest[0] != '/') return -EBADF;
+    r = vfs_resolve(dirfd == LX_AT_FDCWD ? RX_AT_CWD : dirfd, p.guest, &p.t);
+    if (r < 0) return r;
+    int flags = O_PATH | O_CLOEXEC | (atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0);
+    long fd = rx_openat(p.t.dirfd, p.t.path, flags, 0);
+    if (fd >= 0) *owned = 1;
+    return fd;
+}
+
+static long stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st)
+{
+    int owned;
+    long fd = open_target(dirfd, path_ptr, atflags, &owned);
+    if (fd < 0) return fd;
+    long r = rx_fstat((int)fd, st);
+    if (owned) rx_close((int)fd);
+    return r;
+}
+
+static void to_linux_stat(const struct rx_stat *s, struct stat *k)
+{
+    memset(k, 0, sizeof *k);
+    k->st_dev = s->dev; k->st_ino = s->ino; k->st_nlink = s->nlink; k->st_mode = s->mode;
+    k->st_uid = s->uid; k->st_gid = s->gid; k->st_rdev = s->rdev; k->st_size = s->size;
+    k->st_blksize = s->blksize; k->st_blocks = s->blocks;
+    k->st_atim.tv_sec = s->atime_sec; k->st_atim.tv_nsec = s->atime_nsec;
+    k->st_mtim.tv_sec = s->mtime_sec; k->st_mtim.tv_nsec = s->mtime_nsec;
+    k->st_ctim.tv_sec = s->ctime_sec; k->st_ctim.tv_nsec = s->ctime_nsec;
+}
+
+static long put_stat(long r, const struct rx_stat *s, uint64_t out)
+{
+    if (r < 0) return r;
+    struct stat k;
+    to_linux_stat(s, &k);
+    return gm_copy_out(out, &k, sizeof k);
+}
+
+long sys_stat(struct lx_call *c)
+{
+    struct rx_stat s;
+    return put_stat(stat_at(LX_AT_FDCWD, c->a[0], 0, &s), &s, c->a[1]);
+}
+
+long sys_lstat(struct lx_call *c)
+{
+    struct rx_stat s;
+    return put_stat(stat_at(LX_AT_FDCWD, c->a[0], AT_SYMLINK_NOFOLLOW, &s), &s, c->a[1]);
+}
+
+long sys_fstat(struct lx_call *c)
+{
+    struct rx_stat s;
+    return put_stat(rx_fstat((int)c->a[0], &s), &s, c->a[1]);
+}
+
+long sys_newfstatat(struct lx_call *c)
+{
+    int fl = (int)c->a[3];
+    if (fl & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
+    struct rx_stat s;
+    return put_stat(stat_at((int)c->a[0], c->a[1], fl, &s), &s, c->a[2]);
+}
+
+long sys_statx(struct lx_call *c)
+{
+    int fl = (int)c->a[2];
+    if (fl & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE)) return -EINVAL;
+    struct rx_stat s;
+    long r = stat_at((int)c->a[0], c->a[1], fl, &s);
+    if (r < 0) return r;
+    struct statx x;
+    memset(&x, 0, sizeof x);
+    x.stx_mask = STATX_BASIC_STATS | (s.btime_sec ? STATX_BTIME : 0);
+    x.stx_blksize = (uint32_t)s.blksize; x.stx_nlink = s.nlink;
+    x.stx_uid = s.uid; x.stx_gid = s.gid; x.stx_mode = (uint16_t)s.mode;
+    x.stx_ino = s.ino; x.stx_size = (uint64_t)s.size; x.stx_blocks = (uint64_t)s.blocks;
+    x.stx_atime.tv_sec = s.atime_sec; x.stx_atime.tv_nsec = s.atime_nsec;
+    x.stx_btime.tv_sec = s.btime_sec; x.stx_btime.tv_nsec = s.btime_nsec;
+    x.stx_ctime.tv_sec = s.ctime_sec; x.stx_ctime.tv_nsec = s.ctime_nsec;
+    x.stx_mtime.tv_sec = s.mtime_sec; x.stx_mtime.tv_nsec = s.mtime_nsec;
+    x.stx_rdev_major = major(s.rdev); x.stx_rdev_minor = minor(s.rdev);
+    x.stx_dev_major = major(s.dev); x.stx_dev_minor = minor(s.dev);
+    return gm_copy_out(c->a[4], &x, sizeof x);
+}
+
+static long put_statfs(long r, const struct rx_statvfs *v, uint64_t out)
+{
+    if (r < 0) return r;
+    struct statfs k;
+    memset(&k, 0, sizeof k);
+    k.f_type = (long)v->fstype; k.f_bsize = (long)v->bsize; k.f_blocks = v->blocks;
+    k.f_bfree = v->bfree; k.f_bavail = v->bavail; k.f_files = v->files; k.f_ffree = v->ffree;
+    memcpy(&k.f_fsid, &v->fsid, sizeof k.f_fsid);
+    k.f_namelen = (long)v->namemax; k.f_frsize = (long)v->frsize; k.f_flags = (long)v->flags;
+    return gm_copy_out(out, &k, sizeof k);
+}
+
+long sys_fstatfs(struct lx_call *c)
+{
+    struct rx_statvfs v;
+    return put_statfs(rx_fstatvfs((int)c->a[0], &v), &v, c->a[1]);
+}
+
+long sys_statfs(struct lx_call *c)
+{
+    int owned;
+    long fd = open_target(LX_AT_FDCWD, c->a[0], 0, &owned);
+    if (fd < 0) return fd;
+    struct rx_statvfs v;
+    long r = rx_fstatvfs((int)fd, &v);
+    if (owned) rx_close((int)fd);
+    return put_statfs(r, &v, c->a[1]);
+}
+
+static int in_groups(uint32_t gid)
+{
+    uint32_t list[256];
+    long n = rx_getgroups(256, list);
+    for (long i = 0; i < n; i++)
+        if (list[i] == gid) return 1;
+    return 0;
+}
+
+/* Permission check from mode bits, as the kernel's generic_permission (no ACLs). */
+static long access_at(int dirfd, uint64_t path, int mode, int atflags)
+{
+    if (mode & ~7) return -EINVAL;
+    int owned;
+    long fd = open_target(dirfd, path, atflags, &owned);
+    if (fd < 0) return fd;
+    struct rx_stat s;
+    long r = rx_fstat((int)fd, &s);
+    struct rx_statvfs v;
+    int ro = (mode & W_OK) && rx_fstatvfs((int)fd, &v) == 0 && (v.flags & ST_RDONLY);
+    if (owned) rx_close((int)fd);
+    if (r < 0) return r;
+    if (mode == F_OK) return 0;
+    if (ro && !S_ISCHR(s.mode) && !S_ISBLK(s.mode) && !S_ISFIFO(s.mode) && !S_ISSOCK(s.mode)) return -EROFS;
+    int eff = (atflags & AT_EACCESS) != 0;
+    long uid = eff ? rx_geteuid() : rx_getuid(), gid = eff ? rx_getegid() : rx_getgid();
+    if (uid == 0) {
+        if ((mode & X_OK) && !S_ISDIR(s.mode) && !(s.mode & 0111)) return -EACCES;
+        return 0;
+    }
+    unsigned bits = (uint32_t)uid == s.uid ? (s.mode >> 6) & 7
+                  : ((uint32_t)gid == s.gid || in_groups(s.gid)) ? (s.mode >> 3) & 7 : s.mode & 7;
+    return ((unsigned)mode & ~bits) ? -EACCES : 0;
+}
+
+long sys_access(struct lx_call *c) { return access_at(LX_AT_FDCWD, c->a[0], (int)c->a[1], 0); }
+long sys_faccessat(struct lx_call *c) { return access_at((int)c->a[0], c->a[1], (int)c->a[2], 0); }
+long sys_faccessat2(struct lx_call *c)
+{
+    int fl = (int)c->a[3];
+    if (fl & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+    return access_at((int)c->a[0], c->a[1], (int)c->a[2], fl);
+}
+
+static long readlink_at(int dirfd, uint64_t path, uint64_t buf, long len)
+{
+    if (len <= 0) return -EINVAL;
+    struct lx_path p;
+    long r = lx_path_arg(path, dirfd, &p);
+    if (r < 0) return r;
+    char out[PATH_MAX];
+    r = rx_readlinkat(p.t.dirfd, p.t.path, out, sizeof out);
+    if (r < 0) return r;
+    if (r > len) r = len;
+    return gm_copy_out(buf, out, (size_t)r) < 0 ? -EFAULT : r;
+}
+
+long sys_readlink(struct lx_call *c) { return readlink_at(LX_AT_FDCWD, c->a[0], c->a[1], (long)c->a[2]); }
+long sys_readlinkat(struct lx_call *c) { return readlink_at((int)c->a[0], c->a[1], c->a[2], (long)c->a[3]); }

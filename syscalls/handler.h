@@ -1,0 +1,29 @@
+/* handler.h — what every handler file includes: the call, guest memory access,
+ * the OS door, the guest's namespace, and the recorder. */
+#ifndef LXRUN_HANDLER_H
+#define LXRUN_HANDLER_H
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../guestmem/access.h"
+#include "../redox/rx.h"
+#include "../report/record.h"
+#include "../vfs-map/vfs.h"
+#include "dispatch.h"
+#include "fd_reserve.h"
+#include "table.h"
+
+#define LX_AT_FDCWD (-100)
+
+/* A guest path argument copied in and resolved; on error returns a negative errno. */
+struct lx_path {
+    char guest[PATH_MAX];
+    struct vfs_target t;
+};
+long lx_path_arg(uint64_t guest_ptr, int dirfd, struct lx_path *p);
+
+#endif

@@ -1,0 +1,185 @@
+/* ids.c — handles: identity, system facts, limits, usage. */
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
+
+#include "handler.h"
+#include "process.h"
+
+long sys_getpid(struct lx_call *c) { (void)c; return rx_getpid(); }
+long sys_getppid(struct lx_call *c) { (void)c; return rx_getppid(); }
+long sys_gettid(struct lx_call *c) { (void)c; return rx_gettid(); }
+long sys_getuid(struct lx_call *c) { (void)c; return rx_getuid(); }
+long sys_geteuid(struct lx_call *c) { (void)c; return rx_geteuid(); }
+long sys_getgid(struct lx_call *c) { (void)c; return rx_getgid(); }
+long sys_getegid(struct lx_call *c) { (void)c; return rx_getegid(); }
+
+long sys_getgroups(struct lx_call *c)
+{
+    int n = (int)c->a[0];
+    if (n < 0) return -EINVAL;
+    uint32_t list[65536];
+    long r = rx_getgroups(n == 0 ? 0 : (n > 65536 ? 65536 : n), list);
+    if (r < 0 || n == 0) return r;
+    return gm_copy_out(c->a[1], list, (size_t)r * 4) < 0 ? -EFAULT : r;
+}
+
+static long put_triple(struct lx_call *c, long real, long eff)
+{
+    uint32_t v[3] = { (uint32_t)real, (uint32_t)eff, (uint32_t)eff };
+    for (int i = 0; i < 3; i++)
+        if (gm_copy_out(c->a[i], &v[i], 4) < 0) return -EFAULT;
+    return 0;
+}
+
+long sys_getresuid(struct lx_call *c) { return put_triple(c, rx_getuid(), rx_geteuid()); }
+long sys_getresgid(struct lx_call *c) { return put_triple(c, rx_getgid(), rx_getegid()); }
+
+/* The guest expects Linux; on Redox the facts name Redox, so a Linux release is
+ * reported in its place. */
+long sys_uname(struct lx_call *c)
+{
+    struct rx_sysfacts f;
+    rx_sysfacts(&f);
+    struct utsname u;
+    memset(&u, 0, sizeof u);
+    strcpy(u.sysname, "Linux");
+    int linux_host = strcmp(f.sysname, "Linux") == 0;
+    snprintf(u.nodename, sizeof u.nodename, "%s", f.nodename[0] ? f.nodename : "localhost");
+    snprintf(u.release, sizeof u.release, "%s", linux_host ? f.release : "6.1.0-lxrun");
+    snprintf(u.version, sizeof u.version, "%s", linux_host ? f.version : "#1 SMP lxrun");
+    strcpy(u.machine, "x86_64");
+    strcpy(u.domainname, "(none)");
+    return gm_copy_out(c->a[0], &u, sizeof u);
+}
+
+long sys_sysinfo(struct lx_call *c)
+{
+    struct rx_sysfacts f;
+    rx_sysfacts(&f);
+    struct sysinfo s;
+    memset(&s, 0, sizeof s);
+    s.uptime = (long)f.uptime_sec;
+    s.totalram = f.mem_total;
+    s.freeram = f.mem_free;
+    s.procs = 1;
+    s.mem_unit = 1;
+    return gm_copy_out(c->a[0], &s, sizeof s);
+}
+
+static long guest_limit(int res, uint64_t *cur, uint64_t *max)
+{
+    if (res < 0 || res >= 16) return -EINVAL;
+    if (!lx_proc.rlim_known[res]) {
+        long r = rx_getrlimit(res, cur, max);
+        if (r < 0) return r;
+        if (res == RLIMIT_NOFILE) { /* the guest's fd space ends at lxrun's floor */
+            if (*cur > (uint64_t)lx_fd_floor) *cur = (uint64_t)lx_fd_floor;
+            if (*max > (uint64_t)lx_fd_floor) *max = (uint64_t)lx_fd_floor;
+        }
+        lx_proc.rlim_cur[res] = *cur;
+        lx_proc.rlim_max[res] = *max;
+        lx_proc.rlim_known[res] = 1;
+    }
+    *cur = lx_proc.rlim_cur[res];
+    *max = lx_proc.rlim_max[res];
+    return 0;
+}
+
+static long set_limit(long nr, int res, uint64_t cur, uint64_t max)
+{
+    uint64_t ocur, omax;
+    long r = guest_limit(res, &ocur, &omax);
+    if (r < 0) return r;
+    if (cur > max) return -EINVAL;
+    if (max > omax && rx_geteuid() != 0) return -EPERM;
+    if (res == RLIMIT_NOFILE) {
+        if (max > (uint64_t)lx_fd_floor) return -EPERM;
+        lx_record_partial(nr, "RLIMIT_NOFILE kept as the guest's view only");
+    } else if (res != RLIMIT_CORE) {
+        r = rx_setrlimit(res, cur, max);
+        if (r < 0) return r;
+    }
+    lx_proc.rlim_cur[res] = cur;
+    lx_proc.rlim_max[res] = max;
+    return 0;
+}
+
+long sys_getrlimit(struct lx_call *c)
+{
+    uint64_t v[2];
+    long r = guest_limit((int)c->a[0], &v[0], &v[1]);
+    return r < 0 ? r : gm_copy_out(c->a[1], v, sizeof v);
+}
+
+long sys_setrlimit(struct lx_call *c)
+{
+    uint64_t v[2];
+    if (gm_copy_in(v, c->a[1], sizeof v) < 0) return -EFAULT;
+    return set_limit(c->nr, (int)c->a[0], v[0], v[1]);
+}
+
+long sys_prlimit64(struct lx_call *c)
+{
+    long pid = (long)(int)c->a[0];
+    if (pid != 0 && pid != rx_getpid()) {
+        lx_record_partial(c->nr, "another process's limits");
+        return -ESRCH;
+    }
+    int res = (int)c->a[1];
+    uint64_t old[2], nw[2];
+    long r = guest_limit(res, &old[0], &old[1]);
+    if (r < 0) return r;
+    if (c->a[2]) {
+        if (gm_copy_in(nw, c->a[2], sizeof nw) < 0) return -EFAULT;
+        r = set_limit(c->nr, res, nw[0], nw[1]);
+        if (r < 0) return r;
+    }
+    if (c->a[3] && gm_copy_out(c->a[3], old, sizeof old) < 0) return -EFAULT;
+    return 0;
+}
+
+long sys_getrusage(struct lx_call *c)
+{
+    int who = (int)c->a[0];
+    if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD) return -EINVAL;
+    struct rx_timespec ut, st;
+    long maxrss;
+    long r = rx_getrusage(who, &ut, &st, &maxrss);
+    if (r < 0) return r;
+    struct rusage u;
+    memset(&u, 0, sizeof u);
+    u.ru_utime.tv_sec = ut.sec; u.ru_utime.tv_usec = ut.nsec / 1000;
+    u.ru_stime.tv_sec = st.sec; u.ru_stime.tv_usec = st.nsec / 1000;
+    u.ru_maxrss = maxrss;
+    return gm_copy_out(c->a[1], &u, sizeof u);
+}
+
+long sys_times(struct lx_call *c)
+{
+    struct rx_timespec ut, st, cut, cst, now;
+    long rss;
+    rx_getrusage(RUSAGE_SELF, &ut, &st, &rss);
+    rx_getrusage(RUSAGE_CHILDREN, &cut, &cst, &rss);
+    rx_clock_gettime(1 /* CLOCK_MONOTONIC */, &now);
+#define TICKS(t) ((long)((t).sec * 100 + (t).nsec / 10000000))
+    if (c->a[0]) {
+        struct tms t = { TICKS(ut), TICKS(st), TICKS(cut), TICKS(cst) };
+        if (gm_copy_out(c->a[0], &t, sizeof t) < 0) return -EFAULT;
+    }
+    return TICKS(now);
+#undef TICKS
+}
+
+long sys_sched_getaffinity(struct lx_call *c)
+{
+    size_t size = c->a[1];
+    if (size < 8 || (size & 7)) return -EINVAL;
+    struct rx_sysfacts f;
+    rx_sysfacts(&f);
+    uint64_t mask = f.ncpu >= 64 ? ~0ULL : (1ULL << f.ncpu) - 1;
+    return gm_copy_out(c->a[2], &mask, 8) < 0 ? -EFAULT : 8;
+}
+
+long sys_sched_yield(struct lx_call *c) { (void)c; return 0; }

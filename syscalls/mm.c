@@ -1,0 +1,210 @@
+/* mm.c — handles: the guest's address space.  Every change is mirrored in the
+ * mapping table (guestmem/vma.h), and no call may reach lxrun's own memory. */
+#include <fcntl.h>
+#include <sys/mman.h>
+
+#include "../guestmem/vma.h"
+#include "handler.h"
+#include "process.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+#define TASK_TOP 0x7ffffffff000UL
+
+/* 0 if [addr, addr+len) holds only guest memory or free space: the free parts are
+ * claimed (PROT_NONE) so a following MAP_FIXED replaces nothing of lxrun's. */
+static int claim_for_fixed(uintptr_t addr, size_t len)
+{
+    uintptr_t at = addr, end = addr + len;
+    while (at < end) {
+        const struct gm_vma *v = gm_find(at);
+        uintptr_t gap_end = v && v->start < end ? v->start : end;
+        if (v && v->start <= at) { at = v->end; continue; }
+        long r = rx_mmap(at, gap_end - at, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | RX_MAP_FIXED_NOREPLACE, -1, 0);
+        if (r < 0 || (uintptr_t)r != at) {
+            if (r >= 0) rx_munmap((uintptr_t)r, gap_end - at);
+            return -1;
+        }
+        gm_add(at, gap_end - at, PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
+        at = gap_end;
+    }
+    return 0;
+}
+
+static const char *file_name_of(int fd, struct rx_stat *st)
+{
+    char url[PATH_MAX + 16], path[PATH_MAX];
+    if (rx_fstat(fd, st) < 0) return NULL;
+    if (rx_fpath(fd, url, sizeof url) < 0 || vfs_guest_path(url, path, sizeof path) < 0) return NULL;
+    return gm_intern(path);
+}
+
+long sys_mmap(struct lx_call *c)
+{
+    uintptr_t addr = c->a[0];
+    size_t len = c->a[1];
+    int prot = (int)c->a[2], flags = (int)c->a[3], fd = (int)c->a[4];
+    int64_t off = (int64_t)c->a[5];
+    if (len == 0 || (off & (GM_PAGE - 1)) || GM_PAGE_UP(len) < len || GM_PAGE_UP(len) > TASK_TOP)
+        return -EINVAL;
+    len = GM_PAGE_UP(len);
+    int type = flags & MAP_TYPE;
+    if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) return -EINVAL;
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if (addr & (GM_PAGE - 1)) return -EINVAL;
+        if (addr + len < addr || addr + len > TASK_TOP) return -ENOMEM;
+    }
+    if (flags & MAP_GROWSDOWN) lx_record_partial(c->nr, "MAP_GROWSDOWN (mapped at full size)");
+    if ((flags & MAP_FIXED) && claim_for_fixed(addr, len) < 0) return -ENOMEM;
+    int anon = (flags & MAP_ANONYMOUS) != 0;
+    long r = rx_mmap(addr, len, prot, flags & ~MAP_GROWSDOWN, anon ? -1 : fd, anon ? 0 : off);
+    if (r < 0) return r;
+    struct rx_stat st = { 0 };
+    const char *name = anon ? NULL : file_name_of(fd, &st);
+    gm_add((uintptr_t)r, len, prot, type != MAP_PRIVATE, anon ? GM_ANON : GM_FILE, anon ? 0 : (uint64_t)off,
+           st.dev, st.ino, name);
+    return r;
+}
+
+long sys_munmap(struct lx_call *c)
+{
+    uintptr_t addr = c->a[0];
+    size_t len = GM_PAGE_UP(c->a[1]);
+    if ((addr & (GM_PAGE - 1)) || len == 0 || addr + len < addr) return -EINVAL;
+    /* Unmap only the guest's parts; lxrun's memory in the range stays. */
+    uintptr_t at = addr, end = addr + len;
+    while (at < end) {
+        const struct gm_vma *v = gm_find(at);
+        if (!v || v->start >= end) break;
+        uintptr_t s = v->start > at ? v->start : at, e = v->end < end ? v->end : end;
+        rx_munmap(s, e - s);
+        gm_remove(s, e - s);
+        at = e;
+    }
+    return 0;
+}
+
+long sys_mprotect(struct lx_call *c)
+{
+    uintptr_t addr = c->a[0];
+    int prot = (int)c->a[2];
+    if (addr & (GM_PAGE - 1)) return -EINVAL;
+    size_t len = GM_PAGE_UP(c->a[1]);
+    if (len == 0) return 0;
+    if (prot & (PROT_GROWSDOWN | PROT_GROWSUP)) {
+        lx_record_partial(c->nr, "PROT_GROWSDOWN (applied to the given range only)");
+        prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
+    }
+    if (!gm_covered(addr, len)) return -ENOMEM;
+    long r = rx_mprotect(addr, len, prot);
+    if (r == 0) gm_protect(addr, len, prot);
+    return r;
+}
+
+long sys_brk(struct lx_call *c)
+{
+    uintptr_t want = c->a[0];
+    struct lx_process *p = &lx_proc;
+    if (want < p->brk_start) return (long)p->brk_cur;
+    uintptr_t need = GM_PAGE_UP(want);
+    if (need > p->brk_mapped) {
+        long r = rx_mmap(p->brk_mapped, need - p->brk_mapped, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | RX_MAP_FIXED_NOREPLACE, -1, 0);
+        if (r < 0 || (uintptr_t)r != p->brk_mapped) {
+            if (r >= 0) rx_munmap((uintptr_t)r, need - p->brk_mapped);
+            return (long)p->brk_cur;
+        }
+        gm_add(p->brk_mapped, need - p->brk_mapped, PROT_READ | PROT_WRITE, 0, GM_HEAP, 0, 0, 0, NULL);
+    } else if (need < p->brk_mapped) {
+        rx_munmap(need, p->brk_mapped - need);
+        gm_remove(need, p->brk_mapped - need);
+    }
+    p->brk_mapped = need;
+    p->brk_cur = want;
+    return (long)want;
+}
+
+/* Redox has no mremap: shrink by unmapping the tail, grow in place when the next
+ * pages are free, otherwise move by map + copy + unmap. */
+long sys_mremap(struct lx_call *c)
+{
+    uintptr_t old = c->a[0], want_at = c->a[4];
+    size_t osz = GM_PAGE_UP(c->a[1]), nsz = GM_PAGE_UP(c->a[2]);
+    int flags = (int)c->a[3];
+    if ((old & (GM_PAGE - 1)) || nsz == 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
+        return -EINVAL;
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
+    if (flags & MREMAP_DONTUNMAP) { lx_record_partial(c->nr, "MREMAP_DONTUNMAP"); return -EINVAL; }
+    if (osz == 0) { lx_record_partial(c->nr, "old_size 0 (shared duplicate)"); return -EINVAL; }
+    if (!gm_covered(old, osz)) return -EFAULT;
+    const struct gm_vma *v = gm_find(old);
+    struct gm_vma src = *v;
+    if (old + osz > src.end) return -EFAULT; /* must lie in one mapping */
+
+    if (!(flags & MREMAP_FIXED)) {
+        if (nsz <= osz) {
+            if (nsz < osz) { rx_munmap(old + nsz, osz - nsz); gm_remove(old + nsz, osz - nsz); }
+            return (long)old;
+        }
+        if (src.kind != GM_FILE) {
+            long r = rx_mmap(old + osz, nsz - osz, src.prot,
+                             MAP_ANONYMOUS | RX_MAP_FIXED_NOREPLACE | (src.shared ? MAP_SHARED : MAP_PRIVATE), -1, 0);
+            if (r >= 0 && (uintptr_t)r == old + osz) {
+                gm_add(old + osz, nsz - osz, src.prot, src.shared, src.kind, 0, 0, 0, NULL);
+                return (long)old;
+            }
+            if (r >= 0) rx_munmap((uintptr_t)r, nsz - osz);
+        }
+        if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
+    }
+    if (src.shared) lx_record_partial(c->nr, "moving a MAP_SHARED mapping copies it");
+    if ((flags & MREMAP_FIXED) && ((want_at & (GM_PAGE - 1)) || claim_for_fixed(want_at, nsz) < 0))
+        return -EINVAL;
+    long r = rx_mmap(flags & MREMAP_FIXED ? want_at : 0, nsz, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | (flags & MREMAP_FIXED ? MAP_FIXED : 0), -1, 0);
+    if (r < 0) return r;
+    size_t n = osz < nsz ? osz : nsz;
+    if (!(src.prot & PROT_READ)) rx_mprotect(old, osz, src.prot | PROT_READ);
+    memcpy((void *)r, (void *)old, n);
+    if (src.prot != (PROT_READ | PROT_WRITE)) rx_mprotect((uintptr_t)r, nsz, src.prot);
+    rx_munmap(old, osz);
+    gm_remove(old, osz);
+    gm_add((uintptr_t)r, nsz, src.prot, 0, src.kind == GM_FILE ? GM_ANON : src.kind, 0, 0, 0, NULL);
+    return r;
+}
+
+long sys_madvise(struct lx_call *c)
+{
+    uintptr_t addr = c->a[0];
+    if (addr & (GM_PAGE - 1)) return -EINVAL;
+    size_t len = GM_PAGE_UP(c->a[1]);
+    if (len == 0) return 0;
+    if (!gm_covered(addr, len)) return -ENOMEM;
+    long r = rx_madvise(addr, len, (int)c->a[2]);
+    if (r == -EINVAL) lx_record_partial(c->nr, "advice refused by the system");
+    return r;
+}
+
+long sys_msync(struct lx_call *c)
+{
+    if (c->a[0] & (GM_PAGE - 1)) return -EINVAL;
+    if (!gm_covered(c->a[0], GM_PAGE_UP(c->a[1]))) return -ENOMEM;
+    return rx_msync(c->a[0], c->a[1], (int)c->a[2]);
+}
+
+long sys_mincore(struct lx_call *c)
+{
+    uintptr_t addr = c->a[0];
+    if (addr & (GM_PAGE - 1)) return -EINVAL;
+    size_t pages = GM_PAGE_UP(c->a[1]) / GM_PAGE;
+    if (!gm_covered(addr, pages * GM_PAGE)) return -ENOMEM;
+    unsigned char *vec = gm_lock_write(c->a[2], pages);
+    if (!vec) return -EFAULT;
+    memset(vec, 1, pages);
+    return 0;
+}

@@ -1,0 +1,111 @@
+/* startup.c — handles: what libc start-up and exit ask of the kernel. */
+#include <sys/prctl.h>
+
+#include "handler.h"
+#include "process.h"
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+#define ARCH_GET_CPUID 0x1011
+#define ARCH_SET_CPUID 0x1012
+
+struct lx_process lx_proc;
+
+void lx_process_start(uintptr_t brk, const char *path)
+{
+    lx_proc.brk_start = lx_proc.brk_cur = lx_proc.brk_mapped = brk;
+    const char *base = strrchr(path, '/');
+    snprintf(lx_proc.comm, sizeof lx_proc.comm, "%s", base ? base + 1 : path);
+}
+
+long sys_arch_prctl(struct lx_call *c)
+{
+    uint64_t v;
+    switch ((int)c->a[0]) {
+    case ARCH_SET_FS:
+        if (c->a[1] >= 0x800000000000ULL) return -EPERM;
+        c->t->guest_fs = c->a[1]; /* loaded by the exit stub */
+        return 0;
+    case ARCH_GET_FS:
+        v = c->t->guest_fs;
+        return gm_copy_out(c->a[1], &v, sizeof v);
+    case ARCH_SET_GS:
+        /* GS holds lxrun's thread pointer: the guest's value is kept, not loaded. */
+        lx_record_partial(c->nr, "ARCH_SET_GS recorded, GS stays lxrun's");
+        c->t->guest_gs = c->a[1];
+        return 0;
+    case ARCH_GET_GS:
+        v = c->t->guest_gs;
+        return gm_copy_out(c->a[1], &v, sizeof v);
+    case ARCH_GET_CPUID:
+        return 1;
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_set_tid_address(struct lx_call *c)
+{
+    c->t->clear_child_tid = c->a[0];
+    return rx_gettid();
+}
+
+long sys_set_robust_list(struct lx_call *c)
+{
+    if (c->a[1] != 24) return -EINVAL; /* sizeof(struct robust_list_head) */
+    return 0;
+}
+
+long sys_rseq(struct lx_call *c) { (void)c; return -ENOSYS; }
+
+long sys_prctl(struct lx_call *c)
+{
+    switch ((int)c->a[0]) {
+    case PR_SET_NAME: {
+        char name[16];
+        long n = gm_string_in(name, c->a[1], sizeof name);
+        if (n == -ENAMETOOLONG) { /* truncated to 15 bytes, as Linux does */
+            if (gm_copy_in(name, c->a[1], 15) < 0) return -EFAULT;
+            name[15] = 0;
+        } else if (n < 0) return n;
+        memcpy(lx_proc.comm, name, sizeof name);
+        return 0;
+    }
+    case PR_GET_NAME:
+        return gm_copy_out(c->a[1], lx_proc.comm, sizeof lx_proc.comm);
+    case PR_SET_PDEATHSIG:
+        lx_record_partial(c->nr, "PR_SET_PDEATHSIG recorded, not enforced");
+        return c->a[1] <= 64 ? 0 : -EINVAL;
+    case PR_GET_DUMPABLE: return 1;
+    case PR_SET_DUMPABLE: return c->a[1] <= 1 ? 0 : -EINVAL;
+    case PR_GET_NO_NEW_PRIVS: return 0;
+    case PR_GET_SECUREBITS: return 0;
+    case PR_GET_THP_DISABLE: return 0;
+    case PR_CAPBSET_READ: return c->a[1] <= 40 ? 1 : -EINVAL;
+    case 0x53564d41: /* PR_SET_VMA: naming anonymous mappings */
+        lx_record_partial(c->nr, "PR_SET_VMA names ignored");
+        return 0;
+    default:
+        lx_record_partial(c->nr, "unsupported prctl option");
+        return -EINVAL;
+    }
+}
+
+long sys_getrandom(struct lx_call *c)
+{
+    if (c->a[2] & ~7UL) return -EINVAL;
+    void *buf = gm_lock_write(c->a[0], c->a[1]);
+    return buf ? rx_getrandom(buf, c->a[1]) : -EFAULT;
+}
+
+_Noreturn void lx_exit_group(int status) { rx_exit(status & 0xff); }
+
+long sys_exit(struct lx_call *c)
+{
+    lx_record_partial(c->nr, "thread exit ends the process (threads not yet served)");
+    lx_exit_group((int)c->a[0]);
+}
+
+long sys_exit_group(struct lx_call *c) { lx_exit_group((int)c->a[0]); }

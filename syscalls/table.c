@@ -1,0 +1,31 @@
+/* table.c — the table array, expanded from table.def. */
+#include "table.h"
+
+#include <string.h>
+
+#define A0() 0, { 0 }
+#define A1(a) 1, { K_##a }
+#define A2(a, b) 2, { K_##a, K_##b }
+#define A3(a, b, c) 3, { K_##a, K_##b, K_##c }
+#define A4(a, b, c, d) 4, { K_##a, K_##b, K_##c, K_##d }
+#define A5(a, b, c, d, e) 5, { K_##a, K_##b, K_##c, K_##d, K_##e }
+#define A6(a, b, c, d, e, f) 6, { K_##a, K_##b, K_##c, K_##d, K_##e, K_##f }
+
+const struct lx_syscall lx_syscalls[LX_NR_MAX + 1] = {
+#define SC(nr, nm, args, fn, st, note) [nr] = { #nm, fn, args, LX_##st, note },
+#include "table.def"
+#undef SC
+};
+
+const char *lx_status_name(int status)
+{
+    static const char *const names[] = { "translated", "emulated", "partial", "unsupported" };
+    return status >= 0 && status <= LX_UNSUPPORTED ? names[status] : "?";
+}
+
+int lx_syscall_by_name(const char *name)
+{
+    for (int i = 0; i <= LX_NR_MAX; i++)
+        if (lx_syscalls[i].name && strcmp(lx_syscalls[i].name, name) == 0) return i;
+    return -1;
+}

@@ -1,0 +1,37 @@
+/* table.h — the syscall table: one line per x86-64 Linux syscall (table.def).
+ * Dispatch, trace decoding, the -c summary, the JSON report and docs/syscalls.md
+ * all come from it (DESIGN invariant 2). */
+#ifndef LXRUN_TABLE_H
+#define LXRUN_TABLE_H
+
+#include <stdint.h>
+
+#include "argkind.h"
+#include "dispatch.h"
+
+enum lx_status { LX_TRANSLATED, LX_EMULATED, LX_PARTIAL, LX_UNSUPPORTED };
+
+typedef long (*lx_handler)(struct lx_call *c);
+
+struct lx_syscall {
+    const char *name;
+    lx_handler fn;          /* NULL when unsupported */
+    uint8_t nargs;
+    uint8_t kinds[6];
+    uint8_t status;
+    const char *note;       /* flags ignored, the Redox operation it becomes */
+};
+
+#define LX_NR_MAX 469
+extern const struct lx_syscall lx_syscalls[LX_NR_MAX + 1];
+
+const char *lx_status_name(int status);
+/* The table index for a name, or -1. */
+int lx_syscall_by_name(const char *name);
+
+/* Handlers, declared from the table. */
+#define SC(nr, name, args, fn, status, note) long fn(struct lx_call *);
+#include "table.def"
+#undef SC
+
+#endif

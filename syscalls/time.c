@@ -1,0 +1,77 @@
+/* time.c — handles: clocks and sleeps. */
+#include <time.h>
+
+#include "handler.h"
+
+static int clock_ok(long clk)
+{
+    return clk == CLOCK_REALTIME || clk == CLOCK_MONOTONIC || clk == CLOCK_PROCESS_CPUTIME_ID ||
+           clk == CLOCK_THREAD_CPUTIME_ID || clk == CLOCK_MONOTONIC_RAW || clk == CLOCK_REALTIME_COARSE ||
+           clk == CLOCK_MONOTONIC_COARSE || clk == CLOCK_BOOTTIME;
+}
+
+static long put_ts(long r, const struct rx_timespec *t, uint64_t out)
+{
+    if (r < 0 || !out) return r;
+    struct timespec k = { t->sec, t->nsec };
+    return gm_copy_out(out, &k, sizeof k);
+}
+
+long sys_clock_gettime(struct lx_call *c)
+{
+    if (!clock_ok((long)(int)c->a[0])) return -EINVAL;
+    struct rx_timespec t;
+    return put_ts(rx_clock_gettime((int)c->a[0], &t), &t, c->a[1]);
+}
+
+long sys_clock_getres(struct lx_call *c)
+{
+    if (!clock_ok((long)(int)c->a[0])) return -EINVAL;
+    struct rx_timespec t;
+    return put_ts(rx_clock_getres((int)c->a[0], &t), &t, c->a[1]);
+}
+
+long sys_gettimeofday(struct lx_call *c)
+{
+    struct rx_timespec t;
+    rx_clock_gettime(CLOCK_REALTIME, &t);
+    if (c->a[0]) {
+        struct { long sec, usec; } tv = { t.sec, t.nsec / 1000 };
+        if (gm_copy_out(c->a[0], &tv, sizeof tv) < 0) return -EFAULT;
+    }
+    if (c->a[1]) {
+        int tz[2] = { 0, 0 };
+        if (gm_copy_out(c->a[1], tz, sizeof tz) < 0) return -EFAULT;
+    }
+    return 0;
+}
+
+long sys_time(struct lx_call *c)
+{
+    struct rx_timespec t;
+    rx_clock_gettime(CLOCK_REALTIME, &t);
+    long s = t.sec;
+    if (c->a[0] && gm_copy_out(c->a[0], &s, sizeof s) < 0) return -EFAULT;
+    return s;
+}
+
+static long sleep_common(int clk, int flags, uint64_t req_p, uint64_t rem_p)
+{
+    struct timespec k;
+    if (gm_copy_in(&k, req_p, sizeof k) < 0) return -EFAULT;
+    if (k.tv_nsec < 0 || k.tv_nsec >= 1000000000 || k.tv_sec < 0) return -EINVAL;
+    struct rx_timespec req = { k.tv_sec, k.tv_nsec }, rem = { 0, 0 };
+    long r = rx_nanosleep(clk, (flags & TIMER_ABSTIME) != 0, &req, &rem);
+    if (r == -EINTR && rem_p && !(flags & TIMER_ABSTIME)) put_ts(0, &rem, rem_p);
+    return r;
+}
+
+long sys_nanosleep(struct lx_call *c) { return sleep_common(CLOCK_MONOTONIC, 0, c->a[0], c->a[1]); }
+
+long sys_clock_nanosleep(struct lx_call *c)
+{
+    int clk = (int)c->a[0];
+    if (clk == CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
+    if (!clock_ok(clk)) return -EINVAL;
+    return sleep_common(clk, (int)c->a[1], c->a[2], c->a[3]);
+}

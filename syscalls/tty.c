@@ -1,0 +1,60 @@
+/* tty.c — handles: ioctl.  Terminal requests go through the handles Redox
+ * derives with dup(fd, "termios") and dup(fd, "winsize"); nothing else passes. */
+#include <fcntl.h>
+#include <sys/ioctl.h>
+
+#include "handler.h"
+
+struct k_termios {           /* the kernel's struct termios (NCCS 19) */
+    uint32_t iflag, oflag, cflag, lflag;
+    uint8_t line, cc[19];
+};
+
+long sys_ioctl(struct lx_call *c)
+{
+    int fd = (int)c->a[0];
+    unsigned req = (unsigned)c->a[1];
+    uint64_t arg = c->a[2];
+    struct rx_termios t;
+    struct k_termios k;
+    struct rx_winsize w;
+    long r;
+    switch (req) {
+    case TCGETS:
+        if ((r = rx_termios_get(fd, &t)) < 0) return r;
+        memset(&k, 0, sizeof k);
+        k.iflag = t.iflag; k.oflag = t.oflag; k.cflag = t.cflag; k.lflag = t.lflag; k.line = t.line;
+        memcpy(k.cc, t.cc, sizeof k.cc);
+        return gm_copy_out(arg, &k, sizeof k);
+    case TCSETS: case TCSETSW: case TCSETSF:
+        if (gm_copy_in(&k, arg, sizeof k) < 0) return -EFAULT;
+        if ((r = rx_termios_get(fd, &t)) < 0) return r;
+        t.iflag = k.iflag; t.oflag = k.oflag; t.cflag = k.cflag; t.lflag = k.lflag; t.line = k.line;
+        memcpy(t.cc, k.cc, sizeof k.cc);
+        return rx_termios_set(fd, (int)(req - TCSETS), &t);
+    case TIOCGWINSZ:
+        if ((r = rx_winsize_get(fd, &w)) < 0) return r;
+        return gm_copy_out(arg, &w, sizeof w);
+    case TIOCSWINSZ:
+        if (gm_copy_in(&w, arg, sizeof w) < 0) return -EFAULT;
+        return rx_winsize_set(fd, &w);
+    case FIONREAD: {
+        if ((r = rx_fionread(fd)) < 0) return r;
+        int n = (int)r;
+        return gm_copy_out(arg, &n, sizeof n);
+    }
+    case FIONBIO: {
+        int on;
+        if (gm_copy_in(&on, arg, sizeof on) < 0) return -EFAULT;
+        long fl = rx_fcntl(fd, F_GETFL, 0);
+        if (fl < 0) return fl;
+        return rx_fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+    }
+    case FIOCLEX: return rx_fcntl(fd, F_SETFD, FD_CLOEXEC);
+    case FIONCLEX: return rx_fcntl(fd, F_SETFD, 0);
+    default:
+        lx_record_ioctl(req);
+        if ((r = rx_fcntl(fd, F_GETFD, 0)) < 0) return r;
+        return -ENOTTY;
+    }
+}

@@ -1,0 +1,109 @@
+/* sud.c — Syscall User Dispatch: lxrun's text is the allowed region; any other
+ * `syscall` raises SIGSYS, which lx_sigsys_entry turns into a table dispatch. */
+
+#include "trap.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "../syscalls/dispatch.h"
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH 59
+#define PR_SYS_DISPATCH_ON 1
+#endif
+#define SYS_USER_DISPATCH_CODE 2
+#define HWCAP2_FSGSBASE_BIT (1UL << 1)
+#define ALTSTACK_SIZE (256 * 1024)
+
+extern char __executable_start[], etext[];
+void lx_sigsys_entry(int, siginfo_t *, void *);
+void lx_sigreturn(void);
+_Noreturn void lx_enter_guest(uintptr_t entry, uintptr_t sp, struct lx_thread *t);
+
+/* The kernel's sigaction layout; libc's sigaction would install its own restorer. */
+struct k_sigaction {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    uint64_t mask;
+};
+#define K_SA_RESTORER 0x04000000
+
+int lx_trap_supported(const char **why)
+{
+    if (!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE_BIT)) {
+        *why = "this CPU/kernel does not allow FSGSBASE instructions in user space";
+        return -1;
+    }
+    /* Probe: arm with an empty region, selector allowing, then disarm. */
+    static volatile uint8_t probe_selector = 0;
+    if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, 0, 0, &probe_selector) != 0) {
+        *why = errno == EINVAL ? "the kernel lacks Syscall User Dispatch (Linux >= 5.11 needed)"
+                               : strerror(errno);
+        return -1;
+    }
+    prctl(PR_SET_SYSCALL_USER_DISPATCH, 0, 0, 0, 0);
+    return 0;
+}
+
+void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    if (sig != SIGSYS || si->si_code != SYS_USER_DISPATCH_CODE) return; /* sent by kill */
+    struct lx_call c = {
+        .nr = g[REG_RAX],
+        .a = { (uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],
+               (uint64_t)g[REG_R10], (uint64_t)g[REG_R8], (uint64_t)g[REG_R9] },
+        .t = lx_thread_self(),
+        .uc = uc,
+    };
+    g[REG_RAX] = lx_dispatch(&c);
+}
+
+int lx_trap_thread_init(struct lx_thread *t)
+{
+    uint64_t fs;
+    __asm__ volatile("rdfsbase %0" : "=r"(fs));
+    t->host_fs = fs;
+    t->selector = 0;
+    t->tid = (int)syscall(SYS_gettid);
+    __asm__ volatile("wrgsbase %0" ::"r"(t));
+
+    t->altstack_size = ALTSTACK_SIZE;
+    t->altstack = mmap(NULL, t->altstack_size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (t->altstack == MAP_FAILED) return -errno;
+    stack_t ss = { .ss_sp = t->altstack, .ss_size = t->altstack_size, .ss_flags = 0 };
+    if (sigaltstack(&ss, NULL) < 0) return -errno;
+
+    /* All signals blocked while lxrun runs: guest signal delivery is decided by
+     * lxrun on the way out, never in the middle of a translation. */
+    struct k_sigaction ka = {
+        .handler = (void *)lx_sigsys_entry,
+        .flags = SA_SIGINFO | SA_ONSTACK | K_SA_RESTORER,
+        .restorer = (void *)lx_sigreturn,
+        .mask = ~0ULL,
+    };
+    if (syscall(SYS_rt_sigaction, SIGSYS, &ka, NULL, 8) < 0) return -errno;
+    return 0;
+}
+
+_Noreturn void lx_trap_enter_guest(struct lx_thread *t, uintptr_t entry, uintptr_t sp)
+{
+    uintptr_t text = (uintptr_t)__executable_start;
+    size_t len = (uintptr_t)etext - text;
+    /* Selector open until lx_enter_guest closes it, as the last thing before guest code. */
+    t->selector = 0;
+    if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, text, len, &t->selector) != 0)
+        _exit(126);
+    lx_enter_guest(entry, sp, t);
+}
