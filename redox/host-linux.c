@@ -261,6 +261,17 @@ long rx_getgroups(int n, uint32_t *list) { return R(getgroups(n, (gid_t *)list))
 long rx_umask(unsigned mask) { return umask(mask); }
 _Noreturn void rx_exit(int status) { _exit(status); }
 
+long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock)
+{
+    struct timespec t, *tp = NULL;
+    if (timeout) { t.tv_sec = timeout->sec; t.tv_nsec = timeout->nsec; tp = &t; }
+    /* FUTEX_WAIT_BITSET takes an absolute time; FUTEX_WAIT a relative one. */
+    int op = abs_clock >= 0 ? 9 | (abs_clock == CLOCK_REALTIME ? 256 : 0) : 0;
+    return R(syscall(SYS_futex, addr, op | 128, val, tp, NULL, ~0u));
+}
+
+long rx_futex_wake(uint32_t *addr, int n) { return R(syscall(SYS_futex, addr, 1 | 128, n, NULL, NULL, 0)); }
+
 long rx_clock_gettime(int clock, struct rx_timespec *ts)
 {
     struct timespec t;

@@ -112,6 +112,12 @@ long rx_getgroups(int n, uint32_t *list);
 long rx_umask(unsigned mask);
 _Noreturn void rx_exit(int status);
 
+/* ---- futexes (Redox SYS_FUTEX) ---- */
+/* Sleeps while *addr == val, until woken or the timeout (absolute on clock when
+ * abs_clock >= 0, else relative; NULL = none). */
+long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock);
+long rx_futex_wake(uint32_t *addr, int n);
+
 /* ---- time ---- */
 long rx_clock_gettime(int clock, struct rx_timespec *ts);
 long rx_clock_getres(int clock, struct rx_timespec *ts);
