@@ -19,10 +19,15 @@ long sys_getgroups(struct lx_call *c)
 {
     int n = (int)c->a[0];
     if (n < 0) return -EINVAL;
-    uint32_t list[65536];
-    long r = rx_getgroups(n == 0 ? 0 : (n > 65536 ? 65536 : n), list);
-    if (r < 0 || n == 0) return r;
-    return gm_copy_out(c->a[1], list, (size_t)r * 4) < 0 ? -EFAULT : r;
+    /* Only as many entries as there are groups are written (as Linux does); the
+     * list goes straight into the checked guest range, not onto lxrun's signal
+     * stack (a 64Ki-entry array would overflow it). */
+    long count = rx_getgroups(0, NULL);
+    if (count < 0 || n == 0) return count;
+    if (n < count) return -EINVAL;
+    uint32_t *list = gm_lock_write(c->a[1], (size_t)count * 4);
+    if (!list) return -EFAULT;
+    return rx_getgroups((int)count, list);
 }
 
 static long put_triple(struct lx_call *c, long real, long eff)
@@ -75,7 +80,7 @@ static long guest_limit(int res, uint64_t *cur, uint64_t *max)
         long r = rx_getrlimit(res, cur, max);
         if (r < 0) return r;
         if (res == RLIMIT_NOFILE) { /* the guest's fd space ends at lxrun's floor */
-            if (*cur > (uint64_t)lx_fd_floor) *cur = (uint64_t)lx_fd_floor;
+            *cur = lx_fd_guest_soft;
             if (*max > (uint64_t)lx_fd_floor) *max = (uint64_t)lx_fd_floor;
         }
         lx_proc.rlim_cur[res] = *cur;

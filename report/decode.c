@@ -1,0 +1,282 @@
+/* decode.c — strace-style rendering of arguments; every table is one list of
+ * names, and the flag decoder prints unknown bits as hex, never drops them. */
+#include "decode.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <termios.h>
+#include <time.h>
+
+#include "../guestmem/access.h"
+
+void text_putc(struct lx_text *t, char c)
+{
+    if (t->len + 1 < t->cap) t->buf[t->len] = c;
+    t->len++;
+    if (t->cap) t->buf[t->len < t->cap ? t->len : t->cap - 1] = 0;
+}
+
+void text_puts(struct lx_text *t, const char *s)
+{
+    while (*s) text_putc(t, *s++);
+}
+
+void text_printf(struct lx_text *t, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    text_puts(t, tmp);
+}
+
+void decode_bytes(struct lx_text *t, const unsigned char *p, size_t n, size_t max, int truncated)
+{
+    size_t shown = n < max ? n : max;
+    text_putc(t, '"');
+    for (size_t i = 0; i < shown; i++) {
+        unsigned char c = p[i];
+        switch (c) {
+        case '"': text_puts(t, "\\\""); break;
+        case '\\': text_puts(t, "\\\\"); break;
+        case '\n': text_puts(t, "\\n"); break;
+        case '\t': text_puts(t, "\\t"); break;
+        case '\r': text_puts(t, "\\r"); break;
+        case '\v': text_puts(t, "\\v"); break;
+        case '\f': text_puts(t, "\\f"); break;
+        default:
+            if (c >= 0x20 && c < 0x7f) text_putc(t, (char)c);
+            else text_printf(t, "\\%o", c); /* strace: shortest octal unless a digit follows */
+        }
+    }
+    text_putc(t, '"');
+    if (shown < n || truncated) text_puts(t, "...");
+}
+
+void decode_guest_str(struct lx_text *t, uint64_t addr, size_t max)
+{
+    if (!addr) { text_puts(t, "NULL"); return; }
+    unsigned char buf[4096];
+    size_t cap = max + 1 < sizeof buf ? max + 1 : sizeof buf;
+    long n = gm_string_in((char *)buf, addr, cap);
+    if (n == -ENAMETOOLONG) {
+        decode_bytes(t, buf, max, max, 1);
+        return;
+    }
+    if (n < 0) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
+    decode_bytes(t, buf, (size_t)n, max, 0);
+}
+
+void decode_guest_buf(struct lx_text *t, uint64_t addr, size_t n, size_t max)
+{
+    size_t take = n < max ? n : max;
+    const unsigned char *p = gm_lock_read(addr, take);
+    if (!p || (n && !addr)) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
+    decode_bytes(t, p, take, take, take < n);
+}
+
+struct named { uint64_t v; const char *n; };
+#define N(x) { x, #x }
+
+static void decode_flags(struct lx_text *t, uint64_t v, const struct named *tab, size_t n, const char *zero)
+{
+    if (v == 0) { text_puts(t, zero ? zero : "0"); return; }
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (tab[i].v && (v & tab[i].v) == tab[i].v) {
+            if (!first) text_putc(t, '|');
+            text_puts(t, tab[i].n);
+            v &= ~tab[i].v;
+            first = 0;
+        }
+    }
+    if (v) text_printf(t, first ? "%#llx" : "|%#llx", (unsigned long long)v);
+}
+
+static int decode_enum(struct lx_text *t, uint64_t v, const struct named *tab, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (tab[i].v == v) { text_puts(t, tab[i].n); return 1; }
+    return 0;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+void decode_open_flags(struct lx_text *t, uint64_t v)
+{
+    static const struct named acc[] = { N(O_RDONLY), N(O_WRONLY), N(O_RDWR) };
+    static const struct named fl[] = {
+        N(O_CREAT), N(O_EXCL), N(O_NOCTTY), N(O_TRUNC), N(O_APPEND), N(O_NONBLOCK), N(O_TMPFILE),
+        N(O_SYNC), N(O_DSYNC), N(O_DIRECT), { 0100000, "O_LARGEFILE" }, /* 0 in x86-64 libc headers */ N(O_DIRECTORY), N(O_NOFOLLOW),
+        N(O_NOATIME), N(O_CLOEXEC), N(O_PATH), N(O_ASYNC),
+    };
+    uint64_t rest = v & ~(uint64_t)O_ACCMODE;
+    if (!decode_enum(t, v & O_ACCMODE, acc, COUNT(acc))) text_printf(t, "%#llx", (unsigned long long)(v & O_ACCMODE));
+    if (rest) { text_putc(t, '|'); decode_flags(t, rest, fl, COUNT(fl), NULL); }
+}
+
+void decode_at_flags(struct lx_text *t, uint64_t v)
+{
+    static const struct named tab[] = {
+        N(AT_SYMLINK_NOFOLLOW), N(AT_REMOVEDIR), N(AT_SYMLINK_FOLLOW), N(AT_NO_AUTOMOUNT),
+        N(AT_EMPTY_PATH), N(AT_EACCESS), N(AT_STATX_FORCE_SYNC), N(AT_STATX_DONT_SYNC),
+    };
+    decode_flags(t, v, tab, COUNT(tab), "0");
+}
+
+void decode_prot(struct lx_text *t, uint64_t v)
+{
+    static const struct named tab[] = { N(PROT_READ), N(PROT_WRITE), N(PROT_EXEC), N(PROT_GROWSDOWN), N(PROT_GROWSUP) };
+    decode_flags(t, v, tab, COUNT(tab), "PROT_NONE");
+}
+
+void decode_mmap_flags(struct lx_text *t, uint64_t v)
+{
+    static const struct named type[] = { N(MAP_SHARED), N(MAP_PRIVATE), N(MAP_SHARED_VALIDATE) };
+    static const struct named tab[] = {
+        N(MAP_FIXED), N(MAP_ANONYMOUS), N(MAP_32BIT), N(MAP_GROWSDOWN), N(MAP_DENYWRITE),
+        N(MAP_EXECUTABLE), N(MAP_LOCKED), N(MAP_NORESERVE), N(MAP_POPULATE), N(MAP_NONBLOCK),
+        N(MAP_STACK), N(MAP_HUGETLB), N(MAP_SYNC), N(MAP_FIXED_NOREPLACE),
+    };
+    if (!decode_enum(t, v & MAP_TYPE, type, COUNT(type))) text_printf(t, "%#llx", (unsigned long long)(v & MAP_TYPE));
+    if (v & ~(uint64_t)MAP_TYPE) { text_putc(t, '|'); decode_flags(t, v & ~(uint64_t)MAP_TYPE, tab, COUNT(tab), NULL); }
+}
+
+void decode_clone_flags(struct lx_text *t, uint64_t v)
+{
+    static const struct named tab[] = {
+        N(CLONE_VM), N(CLONE_FS), N(CLONE_FILES), N(CLONE_SIGHAND), N(CLONE_PIDFD), N(CLONE_PTRACE),
+        N(CLONE_VFORK), N(CLONE_PARENT), N(CLONE_THREAD), N(CLONE_NEWNS), N(CLONE_SYSVSEM),
+        N(CLONE_SETTLS), N(CLONE_PARENT_SETTID), N(CLONE_CHILD_CLEARTID), N(CLONE_UNTRACED),
+        N(CLONE_CHILD_SETTID), N(CLONE_NEWCGROUP), N(CLONE_NEWUTS), N(CLONE_NEWIPC), N(CLONE_NEWUSER),
+        N(CLONE_NEWPID), N(CLONE_NEWNET), N(CLONE_IO),
+    };
+    uint64_t sig = v & 0xff;
+    decode_flags(t, v & ~0xffULL, tab, COUNT(tab), NULL);
+    if (sig) {
+        if (v & ~0xffULL) text_putc(t, '|');
+        decode_signal(t, sig);
+    }
+}
+
+static const char *const sig_names[] = {
+    [SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
+    [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE",
+    [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM", [SIGSTKFLT] = "SIGSTKFLT",
+    [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",
+    [SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG", [SIGXCPU] = "SIGXCPU",
+    [SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
+    [SIGIO] = "SIGIO", [SIGPWR] = "SIGPWR", [SIGSYS] = "SIGSYS",
+};
+
+const char *signal_name(int s)
+{
+    return s > 0 && (size_t)s < COUNT(sig_names) ? sig_names[s] : NULL;
+}
+
+void decode_signal(struct lx_text *t, uint64_t v)
+{
+    const char *n = signal_name((int)v);
+    if (n) text_puts(t, n);
+    else if ((int)v >= 32 && (int)v <= 64) text_printf(t, "SIGRT_%d", (int)v - 32);
+    else text_printf(t, "%d", (int)v);
+}
+
+void decode_sigset(struct lx_text *t, uint64_t addr)
+{
+    uint64_t set;
+    if (!addr) { text_puts(t, "NULL"); return; }
+    if (gm_copy_in(&set, addr, sizeof set) < 0) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
+    int inverted = __builtin_popcountll(set) > 32;
+    if (inverted) { text_putc(t, '~'); set = ~set; }
+    text_putc(t, '[');
+    int first = 1;
+    for (int s = 1; s <= 64; s++) {
+        if (!(set & (1ULL << (s - 1)))) continue;
+        if (!first) text_putc(t, ' ');
+        const char *n = signal_name(s);
+        if (n) text_puts(t, n + 3);
+        else if (s >= 32) text_printf(t, "RT_%d", s - 32);
+        else text_printf(t, "%d", s);
+        first = 0;
+    }
+    text_putc(t, ']');
+}
+
+void decode_fcntl_cmd(struct lx_text *t, uint64_t v)
+{
+    static const struct named tab[] = {
+        N(F_DUPFD), N(F_GETFD), N(F_SETFD), N(F_GETFL), N(F_SETFL), N(F_GETLK), N(F_SETLK), N(F_SETLKW),
+        N(F_SETOWN), N(F_GETOWN), N(F_SETSIG), N(F_GETSIG), N(F_OFD_GETLK), N(F_OFD_SETLK),
+        N(F_OFD_SETLKW), N(F_SETLEASE), N(F_GETLEASE), N(F_NOTIFY), N(F_DUPFD_CLOEXEC),
+        N(F_SETPIPE_SZ), N(F_GETPIPE_SZ), N(F_ADD_SEALS), N(F_GET_SEALS),
+    };
+    if (!decode_enum(t, v, tab, COUNT(tab))) text_printf(t, "%#llx", (unsigned long long)v);
+}
+
+void decode_ioctl_req(struct lx_text *t, uint64_t v)
+{
+    static const struct named tab[] = {
+        N(TCGETS), N(TCSETS), N(TCSETSW), N(TCSETSF), N(TCGETA), N(TCSETA), N(TCSBRK), N(TCXONC),
+        N(TCFLSH), N(TIOCEXCL), N(TIOCNXCL), N(TIOCSCTTY), N(TIOCGPGRP), N(TIOCSPGRP), N(TIOCOUTQ),
+        N(TIOCSTI), N(TIOCGWINSZ), N(TIOCSWINSZ), N(TIOCMGET), N(FIONREAD), N(TIOCLINUX),
+        N(TIOCNOTTY), N(TIOCGSID), N(FIONBIO), N(TIOCGPTN), N(TIOCSPTLCK), N(FIONCLEX), N(FIOCLEX),
+        N(FIOASYNC), N(TIOCGPTPEER), N(FS_IOC_GETFLAGS), N(FS_IOC_SETFLAGS), N(FICLONE),
+    };
+    if (!decode_enum(t, (uint32_t)v, tab, COUNT(tab))) text_printf(t, "%#llx", (unsigned long long)(uint32_t)v);
+}
+
+void decode_clock(struct lx_text *t, uint64_t v)
+{
+    static const struct named tab[] = {
+        N(CLOCK_REALTIME), N(CLOCK_MONOTONIC), N(CLOCK_PROCESS_CPUTIME_ID), N(CLOCK_THREAD_CPUTIME_ID),
+        N(CLOCK_MONOTONIC_RAW), N(CLOCK_REALTIME_COARSE), N(CLOCK_MONOTONIC_COARSE), N(CLOCK_BOOTTIME),
+        N(CLOCK_REALTIME_ALARM), N(CLOCK_BOOTTIME_ALARM), N(CLOCK_TAI),
+    };
+    if (!decode_enum(t, (uint32_t)v, tab, COUNT(tab))) text_printf(t, "%d", (int)v);
+}
+
+void decode_whence(struct lx_text *t, uint64_t v)
+{
+    static const struct named tab[] = { N(SEEK_SET), N(SEEK_CUR), N(SEEK_END), N(SEEK_DATA), N(SEEK_HOLE) };
+    if (!decode_enum(t, (uint32_t)v, tab, COUNT(tab))) text_printf(t, "%d", (int)v);
+}
+
+void decode_mode(struct lx_text *t, uint64_t v) { text_printf(t, "0%llo", (unsigned long long)(v & 07777777)); }
+
+void decode_dirfd(struct lx_text *t, uint64_t v)
+{
+    if ((int)v == AT_FDCWD) text_puts(t, "AT_FDCWD");
+    else text_printf(t, "%d", (int)v);
+}
+
+const char *errno_name(int e)
+{
+    static const struct named tab[] = {
+        N(EPERM), N(ENOENT), N(ESRCH), N(EINTR), N(EIO), N(ENXIO), N(E2BIG), N(ENOEXEC), N(EBADF),
+        N(ECHILD), N(EAGAIN), N(ENOMEM), N(EACCES), N(EFAULT), N(ENOTBLK), N(EBUSY), N(EEXIST),
+        N(EXDEV), N(ENODEV), N(ENOTDIR), N(EISDIR), N(EINVAL), N(ENFILE), N(EMFILE), N(ENOTTY),
+        N(ETXTBSY), N(EFBIG), N(ENOSPC), N(ESPIPE), N(EROFS), N(EMLINK), N(EPIPE), N(EDOM),
+        N(ERANGE), N(EDEADLK), N(ENAMETOOLONG), N(ENOLCK), N(ENOSYS), N(ENOTEMPTY), N(ELOOP),
+        N(ENOMSG), N(EIDRM), N(ENODATA), N(ETIME), N(EOVERFLOW), N(EILSEQ), N(ENOTSOCK),
+        N(EDESTADDRREQ), N(EMSGSIZE), N(EPROTOTYPE), N(ENOPROTOOPT), N(EPROTONOSUPPORT),
+        N(EOPNOTSUPP), N(EAFNOSUPPORT), N(EADDRINUSE), N(EADDRNOTAVAIL), N(ENETDOWN),
+        N(ENETUNREACH), N(ECONNABORTED), N(ECONNRESET), N(ENOBUFS), N(EISCONN), N(ENOTCONN),
+        N(ETIMEDOUT), N(ECONNREFUSED), N(EHOSTUNREACH), N(EALREADY), N(EINPROGRESS), N(ESTALE),
+        N(EDQUOT), N(ECANCELED), N(EOWNERDEAD), N(ENOTRECOVERABLE),
+    };
+    for (size_t i = 0; i < COUNT(tab); i++)
+        if ((int)tab[i].v == e) return tab[i].n;
+    if (e == 512) return "ERESTARTSYS";
+    return NULL;
+}
