@@ -25,6 +25,21 @@ static int fail(struct lx_exec_error *err, int status, const char *msg)
     return -1;
 }
 
+/* The interpreter name for a one-line message: control characters as ^X (a
+ * DOS "#!/bin/sh\r" shows as /bin/sh^M, as bash shows it, instead of moving the
+ * cursor), and cut short so the reason after it always fits. */
+static void printable_name(char *out, size_t cap, const char *s)
+{
+    size_t n = 0;
+    for (; *s && n + 5 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 32 || c == 127) { out[n++] = '^'; out[n++] = (char)(c ^ 64); }
+        else out[n++] = (char)c;
+    }
+    if (*s) { memcpy(out + n, "...", 3); n += 3; }
+    out[n] = 0;
+}
+
 static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, const char *execfn,
                        struct lx_exec_error *err)
 {
@@ -76,8 +91,9 @@ static int prepare(const char *path, int argc, char **argv, char **envp, const c
         for (int i = 1; i < argc; i++) nargv[k++] = argv[i];
         int r = prepare(sb.interp, k, nargv, envp, execfn, depth + 1, st, err);
         if (r < 0 && err->status == 127) {
-            char msg[sizeof err->msg];
-            snprintf(msg, sizeof msg, "%s: bad interpreter: No such file or directory", sb.interp);
+            char msg[sizeof err->msg], name[128];
+            printable_name(name, sizeof name, sb.interp);
+            snprintf(msg, sizeof msg, "%s: bad interpreter: No such file or directory", name);
             fail(err, 126, msg);
         }
         free(nargv);

@@ -25,7 +25,8 @@ int lx_image_open(const char *guest_path, struct lx_exec_error *err)
 {
     struct vfs_target t;
     int r = vfs_resolve(RX_AT_CWD, guest_path, &t);
-    long fd = r < 0 ? r : rx_openat(t.dirfd, t.path, O_RDONLY | O_CLOEXEC, 0);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
+    long fd = r < 0 ? r : rx_openat(t.dirfd, t.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
     if (fd < 0) {
         fail(err, fd == -ENOENT || fd == -ENOTDIR ? 127 : 126, strerror((int)-fd));
         return -1;
@@ -103,8 +104,10 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     memset(img, 0, sizeof *img);
     if (ei.interp_index >= 0) {
         const Elf64_Phdr *p = &ei.ph[ei.interp_index];
+        /* As Linux: the segment must end in a NUL and the path is the string up
+         * to the first NUL (NUL padding after it, as left by in-place edits, is fine). */
         if (rx_pread(fd, img->interp, p->p_filesz, (int64_t)p->p_offset) != (long)p->p_filesz ||
-            img->interp[p->p_filesz - 1] != 0 || strlen(img->interp) != p->p_filesz - 1)
+            img->interp[p->p_filesz - 1] != 0 || img->interp[0] == 0)
             return fail(err, 126, "malformed interpreter path");
         img->has_interp = 1;
     }

@@ -16,6 +16,9 @@ int shebang_parse(const char *head, unsigned long len, struct shebang *sb)
     unsigned long s = i;
     while (i < end && !blank(head[i]) && head[i] != 0) i++;
     if (i == s) return -1;
+    /* No newline in a full buffer and no blank after the name: the interpreter
+     * path is cut, and Linux refuses to run a truncated one (ENOEXEC). */
+    if (i == end && end == SHEBANG_MAX) return -1;
     memcpy(sb->interp, head + s, i - s);
     sb->interp[i - s] = 0;
     while (i < end && blank(head[i])) i++;

@@ -11,7 +11,8 @@ struct shebang {
 };
 
 /* 1 and fills sb if head (len bytes) is a valid "#!" line; 0 if it is not a
- * script; -1 if it is one but the line is malformed (no interpreter). */
+ * script; -1 if it is one but the line is malformed (no interpreter, or one
+ * cut short by the SHEBANG_MAX buffer). */
 int shebang_parse(const char *head, unsigned long len, struct shebang *sb);
 
 #endif

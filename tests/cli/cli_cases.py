@@ -1,0 +1,323 @@
+#!/usr/bin/python3
+"""cli_cases.py — lxrun on bad (and a few good) command lines.
+
+    cli_cases.py LXRUN CASE     runs one case (ctest registers each as cli.CASE)
+    cli_cases.py LXRUN --list   prints the case names
+
+Every run must end by exit (status < 128, never a signal or a core dump), and
+every refusal must be exactly one stderr line "lxrun: PATH: reason"."""
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+TRUE = '/usr/bin/true'
+CASES = {}
+
+
+def case(fn):
+    CASES[fn.__name__] = fn
+    return fn
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+class Run:
+    def __init__(self, argv, env, cwd):
+        try:
+            p = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=20)
+        except subprocess.TimeoutExpired:
+            raise Failure(f'{argv} did not finish in 20 s')
+        self.argv, self.rc = argv, p.returncode
+        self.out = p.stdout.decode(errors='replace')
+        self.err = p.stderr.decode(errors='replace')
+        self.err_lines = self.err.splitlines()
+        check(self.rc >= 0, f'killed by signal {-self.rc}\nstderr: {self.err!r}')
+        check(self.rc < 128, f'exit status {self.rc} looks like a signal\nstderr: {self.err!r}')
+        cores = [f for f in os.listdir(cwd) if f == 'core' or f.startswith('core.')]
+        check(not cores, f'core dump left behind: {cores}')
+
+    def __str__(self):
+        return f'argv {self.argv}\nexit {self.rc}\nstdout {self.out!r}\nstderr {self.err!r}'
+
+
+class Env:
+    """A scratch directory, and lxrun run inside it."""
+
+    def __init__(self, lxrun, tmp):
+        self.lxrun, self.tmp = lxrun, tmp
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def write(self, name, data, mode=0o755):
+        p = self.path(name)
+        with open(p, 'wb') as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+        os.chmod(p, mode)
+        return p
+
+    def patched_true(self, name, patches):
+        """/usr/bin/true with (offset, format, value) patches applied."""
+        data = bytearray(open(TRUE, 'rb').read())
+        for off, fmt, val in patches:
+            struct.pack_into(fmt, data, off, val)
+        return self.write(name, bytes(data))
+
+    def run(self, *args, path=None):
+        env = dict(os.environ)
+        if path is not None:
+            env['PATH'] = path
+        return Run([self.lxrun, *args], env, self.tmp)
+
+    def refused(self, prog, status, *needles, args=()):
+        """lxrun PROG must exit `status` with one line 'lxrun: PROG: ...' naming needles."""
+        r = self.run(prog, *args)
+        check(r.rc == status, f'expected exit {status}\n{r}')
+        check(len(r.err_lines) == 1, f'expected exactly one stderr line\n{r}')
+        line = r.err_lines[0]
+        check(line.startswith(f'lxrun: {prog}: '), f'stderr line lacks "lxrun: {prog}: "\n{r}')
+        for n in needles:
+            check(n in line, f'stderr line lacks {n!r}\n{r}')
+        check('\r' not in r.err, f'raw CR in the message\n{r}')
+        check(r.out == '', f'unexpected stdout\n{r}')
+        return r
+
+    def ran(self, *args, status=0, out=None, path=None):
+        r = self.run(*args, path=path)
+        check(r.rc == status, f'expected exit {status}\n{r}')
+        check(r.err == '', f'unexpected stderr\n{r}')
+        if out is not None:
+            check(r.out == out, f'expected stdout {out!r}\n{r}')
+        return r
+
+
+# ---- files that are not programs ----
+
+@case
+def not_elf_text(e):
+    e.refused(e.write('notes.txt', 'just some text\nno shebang\n'), 126, 'exec format error')
+
+@case
+def empty_file(e):
+    e.refused(e.write('empty', ''), 126, 'exec format error')
+
+@case
+def missing_file(e):
+    e.refused(e.path('does-not-exist'), 127, 'No such file or directory')
+
+@case
+def dangling_symlink(e):
+    os.symlink('/nonexistent/target', e.path('link'))
+    e.refused(e.path('link'), 127, 'No such file or directory')
+
+@case
+def directory(e):
+    os.mkdir(e.path('adir'))
+    e.refused(e.path('adir'), 126, 'Is a directory')
+
+@case
+def no_exec_permission(e):
+    e.refused(e.write('noexec', '#!/bin/sh\necho hi\n', mode=0o644), 126, 'Permission denied')
+
+@case
+def fifo(e):
+    """Opening a FIFO for reading must not wait for a writer."""
+    os.mkfifo(e.path('fifo'), 0o755)
+    e.refused(e.path('fifo'), 126)
+
+# ---- ELF files lxrun must refuse ----
+
+@case
+def elf_i386(e):
+    # EI_CLASS = ELFCLASS32, e_machine (offset 18 in both classes) = EM_386
+    e.refused(e.patched_true('i386', [(4, 'B', 1), (18, '<H', 3)]), 126, 'i386')
+
+@case
+def elf_aarch64(e):
+    e.refused(e.patched_true('arm64', [(18, '<H', 183)]), 126, 'aarch64')
+
+@case
+def elf_truncated(e):
+    e.refused(e.write('trunc', open(TRUE, 'rb').read()[:100]), 126, 'truncated')
+
+@case
+def elf_header_only(e):
+    e.refused(e.write('hdr', open(TRUE, 'rb').read()[:40]), 126, 'truncated')
+
+@case
+def elf_phoff_past_eof(e):
+    size = os.path.getsize(TRUE)
+    e.refused(e.patched_true('phoff', [(32, '<Q', size + 4096)]), 126, 'past its end')
+
+@case
+def elf_phoff_overflow(e):
+    e.refused(e.patched_true('phoff2', [(32, '<Q', 2**64 - 11)]), 126, 'past its end')
+
+@case
+def elf_phnum_huge(e):
+    e.refused(e.patched_true('phnum', [(56, '<H', 0xffff)]), 126, 'too many program headers')
+
+@case
+def elf_relocatable(e):
+    e.refused(e.patched_true('obj', [(16, '<H', 1)]), 126, 'relocatable')
+
+@case
+def elf_missing_interpreter(e):
+    """PT_INTERP rewritten in place to a missing path, NUL padded as the kernel allows."""
+    data = bytearray(open(TRUE, 'rb').read())
+    old = b'/lib64/ld-linux-x86-64.so.2\0'
+    at = data.find(old)
+    check(at > 0, f'{TRUE} does not name {old!r}')
+    new = b'/nonexistent/ld.so'
+    data[at:at + len(old)] = new.ljust(len(old), b'\0')
+    e.refused(e.write('nointerp', bytes(data)), 127, '/nonexistent/ld.so', 'interpreter')
+
+# ---- #! scripts ----
+
+@case
+def script_missing_interpreter(e):
+    e.refused(e.write('s', '#!/nonexistent/sh\necho hi\n'), 126, 'bad interpreter', '/nonexistent/sh')
+
+@case
+def script_crlf_interpreter(e):
+    """A DOS line ending is part of the name, shown as ^M (as bash does)."""
+    e.refused(e.write('dos', '#!/bin/sh\r\necho hi\r\n'), 126, 'bad interpreter', '/bin/sh^M')
+
+@case
+def script_long_interpreter(e):
+    """The reason still fits after a very long interpreter name."""
+    e.refused(e.write('s', '#!/' + 'x' * 245 + ' arg\n'), 126, 'bad interpreter')
+
+@case
+def script_truncated_interpreter(e):
+    """An interpreter name cut by the 256-byte #! buffer is never run (Linux: ENOEXEC)."""
+    e.refused(e.write('s', '#!/' + 'y' * 400 + '\n'), 126, 'bad interpreter line')
+
+@case
+def script_no_interpreter(e):
+    e.refused(e.write('s', '#!\necho hi\n'), 126, 'bad interpreter line')
+
+@case
+def script_runs(e):
+    """The interpreter (/bin/sh, a dynamic ELF) runs under lxrun too."""
+    s = e.write('hello.sh', '#!/bin/sh\necho "hello $1 from $0"\nexit 3\n')
+    e.ran(s, 'world', status=3, out=f'hello world from {s}\n')
+
+@case
+def script_with_argument(e):
+    """'#!/bin/sh -e': the -e reaches sh, so the script stops at false."""
+    s = e.write('strict.sh', '#!/bin/sh -e\necho before\nfalse\necho after\n')
+    e.ran(s, status=1, out='before\n')
+
+@case
+def script_of_script(e):
+    inner = e.write('inner.sh', '#!/bin/sh\necho "inner got $*"\n')
+    outer = e.write('outer', f'#!{inner}\n')
+    e.ran(outer, 'x', out=f'inner got {outer} x\n')
+
+@case
+def script_loop(e):
+    s = e.path('loop')
+    e.write('loop', f'#!{s}\n')
+    e.refused(s, 126, 'too many levels')
+
+# ---- PATH lookup ----
+
+@case
+def path_finds_true(e):
+    e.ran('true')
+
+@case
+def path_exit_status(e):
+    e.ran('false', status=1)
+
+@case
+def path_command_not_found(e):
+    r = e.run('no-such-command-lxrun-test')
+    check(r.rc == 127, f'expected 127\n{r}')
+    check(r.err_lines == ['lxrun: no-such-command-lxrun-test: command not found'], str(r))
+
+@case
+def path_skips_non_executable(e):
+    """As a shell: a non-executable match earlier in PATH does not hide a later one."""
+    os.mkdir(e.path('a'))
+    os.mkdir(e.path('b'))
+    e.write('a/tool', '#!/bin/sh\necho wrong\n', mode=0o644)
+    e.write('b/tool', '#!/bin/sh\necho right\n')
+    e.ran('tool', out='right\n', path=f'{e.path("a")}:{e.path("b")}:/usr/bin:/bin')
+
+@case
+def path_only_non_executable(e):
+    os.mkdir(e.path('a'))
+    p = e.write('a/tool', '#!/bin/sh\necho wrong\n', mode=0o644)
+    r = e.run('tool', path=f'{e.path("a")}:/usr/bin:/bin')
+    check(r.rc == 126 and r.err_lines == [f'lxrun: {p}: Permission denied'], str(r))
+
+# ---- options ----
+
+@case
+def no_arguments(e):
+    r = e.run()
+    check(r.rc == 2, f'expected 2\n{r}')
+    check(r.err.startswith('usage: lxrun'), f'expected usage on stderr\n{r}')
+    check(r.out == '', str(r))
+
+@case
+def help(e):
+    for opt in ('--help', '-h'):
+        r = e.ran(opt)
+        check(r.out.startswith('usage: lxrun'), f'{opt}: expected usage on stdout\n{r}')
+
+@case
+def version(e):
+    for opt in ('--version', '-V'):
+        r = e.ran(opt)
+        words = r.out.split()
+        check(len(r.out.splitlines()) == 1 and len(words) == 2 and words[0] == 'lxrun'
+              and words[1][0].isdigit(), f'{opt}: expected "lxrun N.N.N"\n{r}')
+
+@case
+def unknown_option(e):
+    r = e.run('--no-such-option', 'true')
+    check(r.rc == 2, f'expected 2\n{r}')
+    check(r.err_lines[:1] == ["lxrun: unknown option '--no-such-option'"], str(r))
+    check(r.out == '', str(r))
+
+@case
+def double_dash(e):
+    e.ran('--', 'true')
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    lxrun, name = os.path.abspath(sys.argv[1]), sys.argv[2]
+    if name == '--list':
+        print('\n'.join(CASES))
+        return
+    if name not in CASES:
+        sys.exit(f'unknown case {name}')
+    tmp = tempfile.mkdtemp(prefix=f'lxrun-cli-{name}-')
+    try:
+        CASES[name](Env(lxrun, tmp))
+    except Failure as f:
+        print(f'FAIL cli.{name}: {f}')
+        sys.exit(1)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f'ok cli.{name}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,307 @@
+/* test_guestmem.c — guestmem/vma.c (the table of guest mappings) and access.c
+ * (the only way lxrun touches guest memory).  Criterion runs each test in its
+ * own process, so every test starts from an empty table. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "../../guestmem/access.h"
+#include "../../guestmem/vma.h"
+
+#define P GM_PAGE
+#define BASE 0x10000000UL /* table-only tests never dereference it */
+#define RW (PROT_READ | PROT_WRITE)
+
+static void expect_vma(size_t i, uintptr_t start, uintptr_t end, int prot)
+{
+    const struct gm_vma *v = gm_at(i);
+    cr_assert_not_null(v, "no entry %zu (count %zu)", i, gm_count());
+    cr_assert_eq(v->start, start, "entry %zu start %#lx", i, (unsigned long)v->start);
+    cr_assert_eq(v->end, end, "entry %zu end %#lx", i, (unsigned long)v->end);
+    cr_assert_eq(v->prot, prot, "entry %zu prot %d", i, v->prot);
+}
+
+static void setup(void) { cr_assert_eq(gm_count(), 0); }
+TestSuite(vma, .init = setup);
+TestSuite(access, .init = setup);
+
+/* ---- the table ---- */
+
+Test(vma, add_rounds_to_pages)
+{
+    gm_add(BASE + 10, P, PROT_READ, 0, GM_ANON, 0, 0, 0, NULL);
+    cr_assert_eq(gm_count(), 1);
+    expect_vma(0, BASE, BASE + 2 * P, PROT_READ);
+}
+
+Test(vma, adjacent_alike_merge)
+{
+    gm_add(BASE, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(BASE + 2 * P, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    cr_assert_eq(gm_count(), 2, "a hole keeps them apart");
+    gm_add(BASE + P, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    cr_assert_eq(gm_count(), 1, "filling the hole merges all three");
+    expect_vma(0, BASE, BASE + 3 * P, RW);
+}
+
+Test(vma, adjacent_different_stay_apart)
+{
+    gm_add(BASE, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(BASE + P, P, PROT_READ, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(BASE + 2 * P, P, RW, 1, GM_ANON, 0, 0, 0, NULL);  /* shared */
+    gm_add(BASE + 3 * P, P, RW, 1, GM_HEAP, 0, 0, 0, NULL);  /* other kind */
+    cr_assert_eq(gm_count(), 4);
+}
+
+Test(vma, file_merge_needs_contiguous_offsets)
+{
+    const char *name = gm_intern("/usr/lib/libc.so.6");
+    gm_add(BASE, P, PROT_READ, 0, GM_FILE, 0, 1, 2, name);
+    gm_add(BASE + P, P, PROT_READ, 0, GM_FILE, 3 * P, 1, 2, name);
+    cr_assert_eq(gm_count(), 2, "offset 0 then 3 pages: not one mapping");
+    gm_add(BASE + P, P, PROT_READ, 0, GM_FILE, P, 1, 2, name);
+    cr_assert_eq(gm_count(), 1, "offset 0 then 1 page: one mapping");
+    cr_assert_eq(gm_at(0)->offset, 0);
+}
+
+Test(vma, remove_middle_splits)
+{
+    const char *name = gm_intern("/bin/x");
+    gm_add(BASE, 4 * P, PROT_READ, 0, GM_FILE, 0x10000, 7, 8, name);
+    gm_remove(BASE + P, 2 * P);
+    cr_assert_eq(gm_count(), 2);
+    expect_vma(0, BASE, BASE + P, PROT_READ);
+    expect_vma(1, BASE + 3 * P, BASE + 4 * P, PROT_READ);
+    cr_assert_eq(gm_at(1)->offset, 0x10000 + 3 * P, "the right part's file offset moves with it");
+    cr_assert_eq(gm_at(1)->name, name);
+    cr_assert_eq(gm_at(1)->ino, 8);
+}
+
+Test(vma, remove_spanning_several)
+{
+    gm_add(BASE, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(BASE + 2 * P, P, PROT_READ, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(BASE + 4 * P, 2 * P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_remove(BASE + P / 2, 4 * P); /* rounds to [BASE, BASE+5P) */
+    cr_assert_eq(gm_count(), 1);
+    expect_vma(0, BASE + 5 * P, BASE + 6 * P, RW);
+    gm_remove(BASE, 100 * P);
+    cr_assert_eq(gm_count(), 0);
+    gm_remove(BASE, P); /* removing nothing is fine */
+    cr_assert_eq(gm_count(), 0);
+}
+
+Test(vma, add_over_existing_replaces)
+{
+    gm_add(BASE, 4 * P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(BASE + P, P, PROT_READ | PROT_EXEC, 0, GM_ANON, 0, 0, 0, NULL);
+    cr_assert_eq(gm_count(), 3);
+    expect_vma(0, BASE, BASE + P, RW);
+    expect_vma(1, BASE + P, BASE + 2 * P, PROT_READ | PROT_EXEC);
+    expect_vma(2, BASE + 2 * P, BASE + 4 * P, RW);
+}
+
+Test(vma, protect_splits_then_merges_back)
+{
+    gm_add(BASE, 4 * P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_protect(BASE + P, P, PROT_READ);
+    cr_assert_eq(gm_count(), 3);
+    expect_vma(1, BASE + P, BASE + 2 * P, PROT_READ);
+    cr_assert_eq(gm_check(BASE + P, 1, PROT_WRITE), 0);
+    cr_assert_eq(gm_check(BASE + P, 1, PROT_READ), 1);
+    gm_protect(BASE + P, P, RW);
+    cr_assert_eq(gm_count(), 1, "same protection again: one mapping");
+    expect_vma(0, BASE, BASE + 4 * P, RW);
+}
+
+Test(vma, protect_leaves_holes_unmapped)
+{
+    gm_add(BASE, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(BASE + 2 * P, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_protect(BASE, 3 * P, PROT_READ);
+    cr_assert_eq(gm_count(), 2);
+    expect_vma(0, BASE, BASE + P, PROT_READ);
+    expect_vma(1, BASE + 2 * P, BASE + 3 * P, PROT_READ);
+    cr_assert_eq(gm_covered(BASE + P, 1), 0, "the hole stays a hole");
+}
+
+Test(vma, check_and_covered)
+{
+    gm_add(BASE, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(BASE + P, P, PROT_READ, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(BASE + 2 * P, P, PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
+    /* gap at BASE+3P */
+    gm_add(BASE + 4 * P, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+
+    cr_assert_eq(gm_check(BASE, 2 * P, PROT_READ), 1, "readable across two mappings");
+    cr_assert_eq(gm_check(BASE, 2 * P, PROT_WRITE), 0, "second page is read-only");
+    cr_assert_eq(gm_check(BASE + P - 1, 1, PROT_WRITE), 1, "last byte of the first page");
+    cr_assert_eq(gm_check(BASE + P - 1, 2, PROT_WRITE), 0, "straddles into read-only");
+    cr_assert_eq(gm_check(BASE + 2 * P, 1, PROT_READ), 0, "PROT_NONE");
+    cr_assert_eq(gm_check(BASE + 2 * P, 1, PROT_NONE), 1, "no protection asked");
+    cr_assert_eq(gm_check(BASE + 3 * P, 1, PROT_NONE), 0, "hole");
+    cr_assert_eq(gm_check(BASE - 1, 2, PROT_READ), 0, "starts before the first mapping");
+    cr_assert_eq(gm_check(BASE + 4 * P, P + 1, PROT_READ), 0, "runs past the last mapping");
+    cr_assert_eq(gm_check(BASE + 3 * P, 0, PROT_READ), 1, "empty range");
+    cr_assert_eq(gm_check(UINTPTR_MAX - 10, 100, PROT_READ), 0, "wraps around");
+
+    cr_assert_eq(gm_covered(BASE, 3 * P), 1, "covered ignores protection");
+    cr_assert_eq(gm_covered(BASE, 4 * P), 0, "but not holes");
+    cr_assert_eq(gm_covered(BASE, 5 * P), 0);
+}
+
+Test(vma, find)
+{
+    gm_add(BASE + 2 * P, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    cr_assert_eq(gm_find(BASE)->start, BASE + 2 * P, "first mapping ending above addr");
+    cr_assert_eq(gm_find(BASE + 2 * P + 5)->start, BASE + 2 * P);
+    cr_assert_null(gm_find(BASE + 3 * P));
+}
+
+Test(vma, intern_returns_one_copy)
+{
+    char a[] = "/lib/x.so";
+    const char *p = gm_intern(a);
+    a[1] = 'L';
+    cr_assert_str_eq(p, "/lib/x.so", "interned copy, not the caller's buffer");
+    cr_assert_eq(gm_intern("/lib/x.so"), p);
+    cr_assert_null(gm_intern(NULL));
+}
+
+/* ---- access: real memory registered in the table ---- */
+
+/* Four real pages: [0] RW, [1] RW, [2] read-only, [3] PROT_NONE for real and
+ * never registered, so a stray access crashes the test instead of passing. */
+static unsigned char *pages(void)
+{
+    unsigned char *m = mmap(NULL, 4 * P, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert_neq(m, MAP_FAILED);
+    cr_assert_eq(mprotect(m + 2 * P, P, PROT_READ), 0);
+    cr_assert_eq(mprotect(m + 3 * P, P, PROT_NONE), 0);
+    gm_add((uintptr_t)m, 2 * P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add((uintptr_t)m + 2 * P, P, PROT_READ, 0, GM_ANON, 0, 0, 0, NULL);
+    return m;
+}
+
+Test(access, copy_in_and_out)
+{
+    unsigned char *m = pages();
+    const char msg[] = "guest data";
+    cr_assert_eq(gm_copy_out((uintptr_t)m + 100, msg, sizeof msg), 0);
+    cr_assert_str_eq((char *)m + 100, msg);
+    char back[sizeof msg];
+    cr_assert_eq(gm_copy_in(back, (uintptr_t)m + 100, sizeof back), 0);
+    cr_assert_str_eq(back, msg);
+    uint64_t v = 0x1122334455667788ULL, w = 0;
+    cr_assert_eq(GM_PUT((uintptr_t)m + P - 4, v), 0, "a value straddling two pages");
+    cr_assert_eq(GM_GET(w, (uintptr_t)m + P - 4), 0);
+    cr_assert_eq(w, v);
+}
+
+Test(access, unmapped_is_efault)
+{
+    unsigned char *m = pages();
+    char buf[16];
+    memset(buf, 'z', sizeof buf);
+    cr_assert_eq(gm_copy_in(buf, (uintptr_t)m + 3 * P, 8), -EFAULT, "unregistered page");
+    cr_assert_eq(gm_copy_in(buf, (uintptr_t)m + 3 * P - 4, 8), -EFAULT, "runs into it");
+    cr_assert_eq(gm_copy_in(buf, 0, 8), -EFAULT, "NULL");
+    cr_assert_eq(gm_copy_in(buf, (uintptr_t)buf, 8), -EFAULT, "lxrun's own memory is not guest memory");
+    cr_assert_eq(gm_copy_in(buf, UINTPTR_MAX - 3, 8), -EFAULT, "wraps");
+    for (size_t i = 0; i < sizeof buf; i++) cr_assert_eq(buf[i], 'z', "a failed copy wrote byte %zu", i);
+    cr_assert_eq(gm_copy_out(0, buf, 1), -EFAULT);
+    cr_assert_eq(gm_copy_out((uintptr_t)m + 3 * P, buf, 1), -EFAULT);
+}
+
+Test(access, protection_respected)
+{
+    unsigned char *m = pages();
+    char c = 'q';
+    cr_assert_eq(gm_copy_out((uintptr_t)m + 2 * P, &c, 1), -EFAULT, "read-only page");
+    cr_assert_eq(m[2 * P], 0, "nothing written");
+    cr_assert_eq(gm_copy_out((uintptr_t)m + 2 * P - 1, "ab", 2), -EFAULT, "straddles into read-only");
+    cr_assert_eq(m[2 * P - 1], 0, "not even the writable part");
+    cr_assert_eq(gm_copy_in(&c, (uintptr_t)m + 2 * P, 1), 0, "read-only can be read");
+    gm_protect((uintptr_t)m, P, PROT_NONE);
+    cr_assert_eq(gm_copy_in(&c, (uintptr_t)m, 1), -EFAULT, "PROT_NONE in the table");
+    gm_remove((uintptr_t)m + P, P);
+    cr_assert_eq(gm_copy_in(&c, (uintptr_t)m + P, 1), -EFAULT, "removed from the table");
+}
+
+Test(access, lock)
+{
+    unsigned char *m = pages();
+    cr_assert_eq(gm_lock_read((uintptr_t)m + 8, 16), m + 8);
+    cr_assert_eq(gm_lock_write((uintptr_t)m + 8, 16), m + 8);
+    cr_assert_eq(gm_lock_read((uintptr_t)m + 2 * P, 16), m + 2 * P);
+    cr_assert_null(gm_lock_write((uintptr_t)m + 2 * P, 16));
+    cr_assert_null(gm_lock_read((uintptr_t)m + 3 * P, 1));
+    cr_assert_not_null(gm_lock_read(0, 0), "zero length always succeeds");
+    cr_assert_not_null(gm_lock_write((uintptr_t)m + 3 * P, 0));
+}
+
+Test(access, string_in)
+{
+    unsigned char *m = pages();
+    char out[64];
+    strcpy((char *)m + 10, "hello");
+    cr_assert_eq(gm_string_in(out, (uintptr_t)m + 10, sizeof out), 5);
+    cr_assert_str_eq(out, "hello");
+    m[20] = 0;
+    cr_assert_eq(gm_string_in(out, (uintptr_t)m + 20, sizeof out), 0, "empty string");
+    cr_assert_str_eq(out, "");
+}
+
+Test(access, string_crossing_pages)
+{
+    unsigned char *m = pages();
+    char out[64];
+    /* "abcdefgh" over the boundary between page 0 and page 1. */
+    memcpy(m + P - 4, "abcdefgh", 9);
+    cr_assert_eq(gm_string_in(out, (uintptr_t)m + P - 4, sizeof out), 8);
+    cr_assert_str_eq(out, "abcdefgh");
+    /* Into the read-only page: still readable. */
+    cr_assert_eq(mprotect(m + 2 * P, P, RW), 0);
+    memcpy(m + 2 * P - 3, "xyzw", 5);
+    cr_assert_eq(mprotect(m + 2 * P, P, PROT_READ), 0);
+    cr_assert_eq(gm_string_in(out, (uintptr_t)m + 2 * P - 3, sizeof out), 4);
+    cr_assert_str_eq(out, "xyzw");
+}
+
+/* A string ending on the last byte before unmapped memory is fine; one byte
+ * later (no NUL) is -EFAULT — and nothing past the mapping is ever read. */
+Test(access, string_at_end_of_mapping)
+{
+    unsigned char *m = pages();
+    char out[64];
+    unsigned char *end = m + 3 * P; /* first unregistered, PROT_NONE byte */
+    cr_assert_eq(mprotect(m + 2 * P, P, RW), 0); /* the table still says read-only */
+    memcpy(end - 4, "abc", 4);
+    cr_assert_eq(gm_string_in(out, (uintptr_t)end - 4, sizeof out), 3);
+    cr_assert_str_eq(out, "abc");
+    memcpy(end - 4, "abcd", 4); /* unterminated up to the hole */
+    cr_assert_eq(gm_string_in(out, (uintptr_t)end - 4, sizeof out), -EFAULT);
+    cr_assert_eq(gm_string_in(out, (uintptr_t)end, sizeof out), -EFAULT);
+}
+
+Test(access, string_too_long)
+{
+    unsigned char *m = pages();
+    char out[16];
+    memset(m, 'a', 100);
+    m[100] = 0;
+    cr_assert_eq(gm_string_in(out, (uintptr_t)m, sizeof out), -ENAMETOOLONG);
+    m[15] = 0; /* 15 characters + NUL: exactly fits */
+    cr_assert_eq(gm_string_in(out, (uintptr_t)m, sizeof out), 15);
+    cr_assert_eq(strlen(out), 15);
+    m[15] = 'a';
+    m[16] = 0; /* 16 characters: no room for the NUL */
+    cr_assert_eq(gm_string_in(out, (uintptr_t)m, sizeof out), -ENAMETOOLONG);
+    /* Long and crossing a page boundary. */
+    memset(m + P - 50, 'b', 100);
+    m[P + 50] = 0;
+    cr_assert_eq(gm_string_in(out, (uintptr_t)m + P - 50, sizeof out), -ENAMETOOLONG);
+    char big[256];
+    cr_assert_eq(gm_string_in(big, (uintptr_t)m + P - 50, sizeof big), 100);
+}

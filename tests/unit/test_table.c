@@ -1,0 +1,108 @@
+/* test_table.c — syscalls/table.def is the one truth about syscalls (DESIGN
+ * invariant 2): complete, named as Linux names them, and self-consistent. */
+#include <criterion/criterion.h>
+#include <asm/unistd_64.h>
+#include <string.h>
+
+#include "../../syscalls/table.h"
+
+/* Every __NR_ macro of the host header, generated at build time. */
+static const struct { long nr; const char *name; } host_nrs[] = {
+#include "host_nr.inc"
+};
+#define NHOST (sizeof host_nrs / sizeof host_nrs[0])
+
+/* x86-64 numbers 335..423 were never assigned. */
+static int assigned(int nr) { return nr <= 334 || (nr >= 424 && nr <= LX_NR_MAX); }
+
+Test(table, every_number_has_a_name)
+{
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        if (assigned(nr)) {
+            cr_assert_not_null(lx_syscalls[nr].name, "syscall %d has no entry", nr);
+            cr_assert_neq(lx_syscalls[nr].name[0], 0, "syscall %d has an empty name", nr);
+        } else {
+            cr_assert_null(lx_syscalls[nr].name, "unassigned number %d named %s", nr, lx_syscalls[nr].name);
+        }
+    }
+}
+
+Test(table, names_are_unique)
+{
+    for (int i = 0; i <= LX_NR_MAX; i++)
+        for (int j = i + 1; lx_syscalls[i].name && j <= LX_NR_MAX; j++)
+            cr_assert(!lx_syscalls[j].name || strcmp(lx_syscalls[i].name, lx_syscalls[j].name) != 0,
+                      "%s is both %d and %d", lx_syscalls[i].name, i, j);
+}
+
+Test(table, names_match_host_unistd_64)
+{
+    cr_assert_gt(NHOST, 300, "the generated list is nearly empty");
+    for (size_t k = 0; k < NHOST; k++) {
+        long nr = host_nrs[k].nr;
+        cr_assert(nr >= 0 && nr <= LX_NR_MAX, "host __NR_%s = %ld is beyond LX_NR_MAX", host_nrs[k].name, nr);
+        cr_assert_not_null(lx_syscalls[nr].name, "host __NR_%s = %ld missing", host_nrs[k].name, nr);
+        cr_assert_str_eq(lx_syscalls[nr].name, host_nrs[k].name, "number %ld", nr);
+    }
+}
+
+Test(table, unsupported_means_nosys)
+{
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        const struct lx_syscall *s = &lx_syscalls[nr];
+        if (!s->name) continue;
+        cr_assert_leq(s->status, LX_UNSUPPORTED, "%s: bad status %d", s->name, s->status);
+        cr_assert_not_null(s->fn, "%s has no handler", s->name);
+        if (s->status == LX_UNSUPPORTED)
+            cr_assert_eq(s->fn, nosys, "%s is unsupported but has a handler", s->name);
+        else
+            cr_assert_neq(s->fn, nosys, "%s is %s but handled by nosys", s->name, lx_status_name(s->status));
+    }
+}
+
+Test(table, served_entries_have_a_note)
+{
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        const struct lx_syscall *s = &lx_syscalls[nr];
+        if (!s->name || s->status == LX_UNSUPPORTED) continue;
+        cr_assert(s->note && s->note[0], "%s (%s) has no note", s->name, lx_status_name(s->status));
+    }
+}
+
+Test(table, argument_kinds)
+{
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        const struct lx_syscall *s = &lx_syscalls[nr];
+        if (!s->name) continue;
+        cr_assert_leq(s->nargs, 6, "%s: %d arguments", s->name, s->nargs);
+        for (int i = 0; i < s->nargs; i++)
+            cr_assert_lt(s->kinds[i], K__COUNT, "%s: argument %d has kind %d", s->name, i, s->kinds[i]);
+    }
+    /* A few spot checks that the A*() macros land in order. */
+    cr_assert_eq(lx_syscalls[__NR_read].nargs, 3);
+    cr_assert_eq(lx_syscalls[__NR_read].kinds[0], K_FD);
+    cr_assert_eq(lx_syscalls[__NR_read].kinds[1], K_OBUF);
+    cr_assert_eq(lx_syscalls[__NR_read].kinds[2], K_SIZE);
+    cr_assert_eq(lx_syscalls[__NR_mmap].nargs, 6);
+}
+
+Test(table, by_name_round_trip)
+{
+    for (int nr = 0; nr <= LX_NR_MAX; nr++)
+        if (lx_syscalls[nr].name)
+            cr_assert_eq(lx_syscall_by_name(lx_syscalls[nr].name), nr, "%s", lx_syscalls[nr].name);
+    cr_assert_eq(lx_syscall_by_name("openat"), __NR_openat);
+    cr_assert_eq(lx_syscall_by_name("no_such_call"), -1);
+    cr_assert_eq(lx_syscall_by_name(""), -1);
+    cr_assert_eq(lx_syscall_by_name("rea"), -1, "prefixes must not match");
+}
+
+Test(table, status_names)
+{
+    cr_assert_str_eq(lx_status_name(LX_TRANSLATED), "translated");
+    cr_assert_str_eq(lx_status_name(LX_EMULATED), "emulated");
+    cr_assert_str_eq(lx_status_name(LX_PARTIAL), "partial");
+    cr_assert_str_eq(lx_status_name(LX_UNSUPPORTED), "unsupported");
+    cr_assert_str_eq(lx_status_name(-1), "?");
+    cr_assert_str_eq(lx_status_name(LX_UNSUPPORTED + 1), "?");
+}

@@ -1,0 +1,85 @@
+/* test_vfs.c — vfs-map/vfs.c: guest paths become what rx.h opens. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "../../redox/rx.h"
+#include "../../vfs-map/vfs.h"
+
+static struct vfs_target t;
+
+static void expect_url(const char *guest, const char *url)
+{
+    cr_assert_eq(vfs_resolve(RX_AT_CWD, guest, &t), 0, "%s refused", guest);
+    cr_assert_eq(t.dirfd, RX_AT_CWD, "%s", guest);
+    cr_assert_str_eq(t.path, url);
+}
+
+Test(vfs, absolute_becomes_file_url)
+{
+    expect_url("/etc/passwd", "file:/etc/passwd");
+    expect_url("/", "file:/");
+    expect_url("/usr/lib/x86_64-linux-gnu/libc.so.6", "file:/usr/lib/x86_64-linux-gnu/libc.so.6");
+}
+
+Test(vfs, dev_nodes_become_schemes)
+{
+    expect_url("/dev/null", "null:");
+    expect_url("/dev/zero", "zero:");
+    expect_url("/dev/urandom", "rand:");
+    expect_url("/dev/random", "rand:");
+}
+
+/* The host's /proc, /sys and /dev are never passed through. */
+Test(vfs, host_pseudo_trees_refused)
+{
+    const char *refused[] = { "/proc", "/proc/self/maps", "/proc/x", "/sys", "/sys/kernel/mm",
+                              "/dev", "/dev/sda", "/dev/null/x" };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        cr_assert_eq(vfs_resolve(RX_AT_CWD, refused[i], &t), -ENOENT, "%s", refused[i]);
+}
+
+/* Only whole path components count: /procfoo is an ordinary directory. */
+Test(vfs, prefix_is_not_a_component)
+{
+    expect_url("/procfoo/x", "file:/procfoo/x");
+    expect_url("/system", "file:/system");
+    expect_url("/devices", "file:/devices");
+}
+
+Test(vfs, relative_stays_relative_with_dirfd)
+{
+    const char *rel = "sub/file.txt";
+    cr_assert_eq(vfs_resolve(5, rel, &t), 0);
+    cr_assert_eq(t.dirfd, 5);
+    cr_assert_eq(t.path, rel, "the input itself, not a copy");
+    cr_assert_eq(vfs_resolve(RX_AT_CWD, "proc/self", &t), 0, "relative proc is a plain directory");
+    cr_assert_eq(t.dirfd, RX_AT_CWD);
+    cr_assert_str_eq(t.path, "proc/self");
+}
+
+Test(vfs, absolute_ignores_dirfd)
+{
+    cr_assert_eq(vfs_resolve(7, "/tmp/x", &t), 0);
+    cr_assert_eq(t.dirfd, RX_AT_CWD);
+    cr_assert_str_eq(t.path, "file:/tmp/x");
+}
+
+Test(vfs, too_long)
+{
+    static char p[PATH_MAX + 64];
+    memset(p, 'a', sizeof p - 1);
+    p[0] = '/';
+    cr_assert_eq(vfs_resolve(RX_AT_CWD, p, &t), -ENAMETOOLONG);
+}
+
+Test(vfs, guest_path_of_url)
+{
+    char out[64];
+    cr_assert_eq(vfs_guest_path("file:/etc/hosts", out, sizeof out), 10);
+    cr_assert_str_eq(out, "/etc/hosts");
+    cr_assert_eq(vfs_guest_path("null:", out, sizeof out), -ENOENT);
+    cr_assert_eq(vfs_guest_path("pipe:12", out, sizeof out), -ENOENT);
+    cr_assert_eq(vfs_guest_path("file:/etc/hosts", out, 10), -ERANGE, "no room for the NUL");
+    cr_assert_eq(vfs_guest_path("file:/etc/hosts", out, 11), 10);
+}
