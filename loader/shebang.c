@@ -22,8 +22,11 @@ int shebang_parse(const char *head, unsigned long len, struct shebang *sb)
     memcpy(sb->interp, head + s, i - s);
     sb->interp[i - s] = 0;
     while (i < end && blank(head[i])) i++;
-    unsigned long e = end;
-    while (e > i && (blank(head[e - 1]) || head[e - 1] == '\r' || head[e - 1] == 0)) e--;
+    /* The line is a C string to Linux: a NUL ends it; only blanks are trimmed,
+     * so a DOS line's '\r' stays part of the argument, as the kernel passes it. */
+    unsigned long e = i;
+    while (e < end && head[e] != 0) e++;
+    while (e > i && blank(head[e - 1])) e--;
     sb->has_arg = e > i;
     memcpy(sb->arg, head + i, e - i);
     sb->arg[e - i] = 0;
