@@ -198,6 +198,15 @@ long rx_mkdirat(int dirfd, const char *path, unsigned mode)
     return s ? -EEXIST : R(mkdirat(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, mode));
 }
 
+long rx_mknodat(int dirfd, const char *path, unsigned mode)
+{
+    int s;
+    const char *p = file_path(path, &s);
+    if (s) return -EEXIST;
+    if ((mode & S_IFMT) != S_IFIFO && (mode & S_IFMT) != S_IFREG) return -EPERM;
+    return R(mknodat(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, mode, 0));
+}
+
 long rx_unlinkat(int dirfd, const char *path, int rmdir)
 {
     int s;

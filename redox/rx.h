@@ -83,6 +83,9 @@ long rx_futimens(int fd, const struct rx_timespec ts[2]); /* UTIME_NOW / UTIME_O
 
 /* ---- names (relative to a directory handle) ---- */
 long rx_mkdirat(int dirfd, const char *path, unsigned mode);
+/* A FIFO or an empty regular file (Redox: open with O_CREAT|O_EXCL and the
+ * MODE_FIFO/MODE_FILE type bits in mode, then close).  Redox has no device nodes. */
+long rx_mknodat(int dirfd, const char *path, unsigned mode);
 long rx_unlinkat(int dirfd, const char *path, int rmdir);
 long rx_renameat(int olddirfd, const char *oldp, int newdirfd, const char *newp,
                  unsigned flags);

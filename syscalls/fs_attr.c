@@ -40,7 +40,21 @@ static long chmod_at(int dirfd, uint64_t path, unsigned mode)
 
 long sys_chmod(struct lx_call *c) { return chmod_at(LX_AT_FDCWD, c->a[0], (unsigned)c->a[1]); }
 long sys_fchmodat(struct lx_call *c) { return chmod_at((int)c->a[0], c->a[1], (unsigned)c->a[2]); }
-long sys_fchmod(struct lx_call *c) { return rx_fchmod((int)c->a[0], (unsigned)c->a[1] & 07777); }
+
+/* Linux refuses O_PATH handles to fchmod, fchown and futimens (EBADF); the
+ * backend's handle operations accept them, as the path forms above need. */
+static long not_opath(int fd)
+{
+    long fl = rx_fcntl(fd, F_GETFL, 0);
+    if (fl < 0) return fl;
+    return (fl & O_PATH) ? -EBADF : 0;
+}
+
+long sys_fchmod(struct lx_call *c)
+{
+    long r = not_opath((int)c->a[0]);
+    return r < 0 ? r : rx_fchmod((int)c->a[0], (unsigned)c->a[1] & 07777);
+}
 
 static long chown_at(int dirfd, uint64_t path, long uid, long gid, int flags)
 {
@@ -62,7 +76,11 @@ long sys_fchownat(struct lx_call *c)
 {
     return chown_at((int)c->a[0], c->a[1], (long)c->a[2], (long)c->a[3], (int)c->a[4]);
 }
-long sys_fchown(struct lx_call *c) { return rx_fchown((int)c->a[0], (int)c->a[1], (int)c->a[2]); }
+long sys_fchown(struct lx_call *c)
+{
+    long r = not_opath((int)c->a[0]);
+    return r < 0 ? r : rx_fchown((int)c->a[0], (int)c->a[1], (int)c->a[2]);
+}
 
 long sys_utimensat(struct lx_call *c)
 {
@@ -82,9 +100,13 @@ long sys_utimensat(struct lx_call *c)
     }
     int owned = 0;
     long fd;
-    if (c->a[1] == 0) /* utimensat(fd, NULL, …): the fd itself, as futimens */
-        fd = dirfd == LX_AT_FDCWD ? -EFAULT : dirfd;
-    else
+    if (c->a[1] == 0) { /* utimensat(fd, NULL, …): the fd itself, as futimens */
+        if (dirfd == LX_AT_FDCWD) return -EFAULT;
+        if (flags) return -EINVAL;
+        long r = not_opath(dirfd);
+        if (r < 0) return r;
+        fd = dirfd;
+    } else
         fd = open_path(dirfd, c->a[1], (flags & AT_SYMLINK_NOFOLLOW) != 0, (flags & AT_EMPTY_PATH) != 0, &owned);
     if (fd < 0) return fd;
     long r = rx_futimens((int)fd, tp);

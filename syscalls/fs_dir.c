@@ -1,5 +1,6 @@
 /* fs_dir.c — handles: directories, the cwd, and names (link, unlink, rename). */
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include "handler.h"
 
@@ -48,6 +49,28 @@ static long mkdir_at(int dirfd, uint64_t path, unsigned mode)
 
 long sys_mkdir(struct lx_call *c) { return mkdir_at(LX_AT_FDCWD, c->a[0], (unsigned)c->a[1]); }
 long sys_mkdirat(struct lx_call *c) { return mkdir_at((int)c->a[0], c->a[1], (unsigned)c->a[2]); }
+
+/* FIFOs and regular files (type 0 means regular); Redox has no device nodes, so
+ * S_IFCHR/S_IFBLK/S_IFSOCK get EPERM, as for an unprivileged Linux process. */
+static long mknod_at(struct lx_call *c, int dirfd, uint64_t path, unsigned mode)
+{
+    unsigned type = mode & S_IFMT;
+    if (type == 0) mode |= S_IFREG;
+    else if (type == S_IFDIR) return -EINVAL;
+    else if (type != S_IFIFO && type != S_IFREG && type != S_IFCHR && type != S_IFBLK &&
+             type != S_IFSOCK) return -EINVAL;
+    struct lx_path p;
+    long r = lx_path_arg(path, dirfd, &p);
+    if (r < 0) return r;
+    if (type != 0 && type != S_IFIFO && type != S_IFREG) {
+        lx_record_partial(c->nr, "device and socket nodes do not exist on Redox");
+        return -EPERM;
+    }
+    return rx_mknodat(p.t.dirfd, p.t.path, mode & (S_IFMT | 07777));
+}
+
+long sys_mknod(struct lx_call *c) { return mknod_at(c, LX_AT_FDCWD, c->a[0], (unsigned)c->a[1]); }
+long sys_mknodat(struct lx_call *c) { return mknod_at(c, (int)c->a[0], c->a[1], (unsigned)c->a[2]); }
 
 static long unlink_at(int dirfd, uint64_t path, int rmdir)
 {

@@ -1,5 +1,6 @@
 /* fs_rw.c — handles: data transfer, offsets, syncing, truncation. */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 
 #include "handler.h"
@@ -107,8 +108,11 @@ long sys_truncate(struct lx_call *c)
 long sys_fadvise64(struct lx_call *c)
 {
     int advice = (int)c->a[3];
+    struct rx_stat st;
+    if (rx_fstat((int)c->a[0], &st) < 0) return -EBADF;
+    if (S_ISFIFO(st.mode)) return -ESPIPE; /* Linux checks this before the advice */
     if (advice < 0 || advice > 5) return -EINVAL;
-    return rx_fcntl((int)c->a[0], F_GETFD, 0) < 0 ? -EBADF : 0;
+    return 0;
 }
 
 /* sendfile and copy_file_range: Redox has neither; a bounded copy loop. */
@@ -149,9 +153,26 @@ long sys_sendfile(struct lx_call *c)
         if (off < 0) return -EINVAL;
         offp = &off;
     }
+    long oflags = rx_fcntl(out, F_GETFL, 0);
+    if (oflags >= 0 && (oflags & O_APPEND)) return -EINVAL; /* as Linux's splice */
     long r = copy_loop(in, offp, out, NULL, c->a[3]);
     if (offp && r >= 0 && gm_copy_out(c->a[2], &off, sizeof off) < 0) return -EFAULT;
     return r;
+}
+
+/* copy_file_range copies between regular files only, from a readable fd to a
+ * writable one not in append mode: what Linux checks before copying. */
+static long check_file_pair(int in, int out)
+{
+    struct rx_stat si, so;
+    long r;
+    if ((r = rx_fstat(in, &si)) < 0 || (r = rx_fstat(out, &so)) < 0) return r;
+    if (S_ISDIR(si.mode) || S_ISDIR(so.mode)) return -EISDIR;
+    if (!S_ISREG(si.mode) || !S_ISREG(so.mode)) return -EINVAL;
+    long fi = rx_fcntl(in, F_GETFL, 0), fo = rx_fcntl(out, F_GETFL, 0);
+    if (fi < 0 || fo < 0 || ((fi | fo) & O_PATH)) return -EBADF;
+    if ((fi & O_ACCMODE) == O_WRONLY || (fo & O_ACCMODE) == O_RDONLY || (fo & O_APPEND)) return -EBADF;
+    return 0;
 }
 
 long sys_copy_file_range(struct lx_call *c)
@@ -161,7 +182,9 @@ long sys_copy_file_range(struct lx_call *c)
     if (c->a[5]) return -EINVAL;
     if (c->a[1]) { if (gm_copy_in(&ioff, c->a[1], 8) < 0) return -EFAULT; ip = &ioff; }
     if (c->a[3]) { if (gm_copy_in(&ooff, c->a[3], 8) < 0) return -EFAULT; op = &ooff; }
-    long r = copy_loop(in, ip, out, op, c->a[4]);
+    long r = check_file_pair(in, out);
+    if (r < 0) return r;
+    r = copy_loop(in, ip, out, op, c->a[4]);
     if (r >= 0 && ip && gm_copy_out(c->a[1], &ioff, 8) < 0) return -EFAULT;
     if (r >= 0 && op && gm_copy_out(c->a[3], &ooff, 8) < 0) return -EFAULT;
     return r;

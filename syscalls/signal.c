@@ -65,8 +65,11 @@ long sys_sigaltstack(struct lx_call *c)
     stack_t nw;
     if (c->a[0]) {
         if (gm_copy_in(&nw, c->a[0], sizeof nw) < 0) return -EFAULT;
-        if (nw.ss_flags & ~(SS_DISABLE | SS_AUTODISARM_)) return -EINVAL;
-        if (!(nw.ss_flags & SS_DISABLE) && nw.ss_size < MINSIGSTKSZ_) return -ENOMEM;
+        /* The mode is 0, SS_ONSTACK (accepted, same as 0) or SS_DISABLE. */
+        int mode = nw.ss_flags & ~(int)SS_AUTODISARM_;
+        if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE) return -EINVAL;
+        if (mode != SS_DISABLE && nw.ss_size < MINSIGSTKSZ_) return -ENOMEM;
+        nw.ss_flags = mode == SS_DISABLE ? SS_DISABLE : nw.ss_flags & (int)SS_AUTODISARM_;
     }
     if (c->a[1] && gm_copy_out(c->a[1], &guest_ss, sizeof guest_ss) < 0) return -EFAULT;
     if (c->a[0]) {

@@ -10,6 +10,19 @@ static int clock_ok(long clk)
            clk == CLOCK_MONOTONIC_COARSE || clk == CLOCK_BOOTTIME;
 }
 
+/* The clock a guest clockid names, or -1.  Negative ids are the CPU clocks of
+ * a process or thread (clock_getcpuclockid, pthread_getcpuclockid): ~pid << 3 |
+ * perthread << 2 | kind; this process's and this thread's are served by the
+ * CPU-time clocks (whatever the kind: PROF, VIRT and SCHED all count its CPU). */
+static int guest_clock(long clk)
+{
+    if (clk >= 0) return clock_ok(clk) ? (int)clk : -1;
+    long pid = ~(clk >> 3);
+    if ((clk & 3) == 3) return -1;
+    if (clk & 4) return pid == 0 || pid == rx_gettid() ? CLOCK_THREAD_CPUTIME_ID : -1;
+    return pid == 0 || pid == rx_getpid() ? CLOCK_PROCESS_CPUTIME_ID : -1;
+}
+
 static long put_ts(long r, const struct rx_timespec *t, uint64_t out)
 {
     if (r < 0 || !out) return r;
@@ -19,16 +32,18 @@ static long put_ts(long r, const struct rx_timespec *t, uint64_t out)
 
 long sys_clock_gettime(struct lx_call *c)
 {
-    if (!clock_ok((long)(int)c->a[0])) return -EINVAL;
+    int clk = guest_clock((long)(int)c->a[0]);
+    if (clk < 0) return -EINVAL;
     struct rx_timespec t;
-    return put_ts(rx_clock_gettime((int)c->a[0], &t), &t, c->a[1]);
+    return put_ts(rx_clock_gettime(clk, &t), &t, c->a[1]);
 }
 
 long sys_clock_getres(struct lx_call *c)
 {
-    if (!clock_ok((long)(int)c->a[0])) return -EINVAL;
+    int clk = guest_clock((long)(int)c->a[0]);
+    if (clk < 0) return -EINVAL;
     struct rx_timespec t;
-    return put_ts(rx_clock_getres((int)c->a[0], &t), &t, c->a[1]);
+    return put_ts(rx_clock_getres(clk, &t), &t, c->a[1]);
 }
 
 long sys_gettimeofday(struct lx_call *c)
@@ -70,8 +85,8 @@ long sys_nanosleep(struct lx_call *c) { return sleep_common(CLOCK_MONOTONIC, 0, 
 
 long sys_clock_nanosleep(struct lx_call *c)
 {
-    int clk = (int)c->a[0];
+    int clk = guest_clock((long)(int)c->a[0]);
     if (clk == CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
-    if (!clock_ok(clk)) return -EINVAL;
+    if (clk < 0) return -EINVAL;
     return sleep_common(clk, (int)c->a[1], c->a[2], c->a[3]);
 }
