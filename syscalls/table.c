@@ -12,7 +12,16 @@
 #define A6(a, b, c, d, e, f) 6, { K_##a, K_##b, K_##c, K_##d, K_##e, K_##f }
 
 const struct lx_syscall lx_syscalls[LX_NR_MAX + 1] = {
-#define SC(nr, nm, args, fn, st, note) [nr] = { #nm, fn, args, LX_##st, note },
+#define FILE LX_C_FILE
+#define DESC LX_C_DESC
+#define PROCESS LX_C_PROCESS
+#define NET LX_C_NET
+#define SIGNAL LX_C_SIGNAL
+#define MEMORY LX_C_MEMORY
+#define IPC LX_C_IPC
+#define CREDS LX_C_CREDS
+#define CLOCK LX_C_CLOCK
+#define SC(nr, nm, args, fn, st, cls, note) [nr] = { #nm, fn, args, LX_##st, (cls), note },
 #include "table.def"
 #undef SC
 };

@@ -11,6 +11,13 @@
 
 enum lx_status { LX_TRANSLATED, LX_EMULATED, LX_PARTIAL, LX_UNSUPPORTED };
 
+/* strace's trace classes, for -e trace=%file and the like. */
+enum lx_class {
+    LX_C_FILE = 1 << 0, LX_C_DESC = 1 << 1, LX_C_PROCESS = 1 << 2, LX_C_NET = 1 << 3,
+    LX_C_SIGNAL = 1 << 4, LX_C_MEMORY = 1 << 5, LX_C_IPC = 1 << 6, LX_C_CREDS = 1 << 7,
+    LX_C_CLOCK = 1 << 8,
+};
+
 typedef long (*lx_handler)(struct lx_call *c);
 
 struct lx_syscall {
@@ -19,6 +26,7 @@ struct lx_syscall {
     uint8_t nargs;
     uint8_t kinds[6];
     uint8_t status;
+    uint16_t classes;       /* enum lx_class bits */
     const char *note;       /* flags ignored, the Redox operation it becomes */
 };
 
@@ -30,7 +38,7 @@ const char *lx_status_name(int status);
 int lx_syscall_by_name(const char *name);
 
 /* Handlers, declared from the table. */
-#define SC(nr, name, args, fn, status, note) long fn(struct lx_call *);
+#define SC(nr, name, args, fn, status, classes, note) long fn(struct lx_call *);
 #include "table.def"
 #undef SC
 
