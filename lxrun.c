@@ -1,6 +1,7 @@
 /* lxrun.c — command line, then load the program and hand the CPU to it. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 
 #include "loader/exec.h"
 #include "redox/rx.h"
+#include "report/report.h"
+#include "report/trace.h"
 #include "syscalls/fd_reserve.h"
 #include "syscalls/process.h"
 #include "trap/trap.h"
@@ -21,8 +24,15 @@ static void usage(FILE *f)
             "usage: lxrun [options] PROGRAM [ARGS...]\n"
             "Runs an unmodified Linux x86-64 program through lxrun's Redox-shaped translation layer.\n"
             "\n"
-            "  -h, --help       show this help\n"
-            "  -V, --version    show the version\n"
+            "  -t, --trace         print each syscall, strace style, on stderr\n"
+            "  -o FILE            write the trace (and the -c table) to FILE\n"
+            "  -e trace=SET       trace only SET: names, %%file %%desc %%process %%network\n"
+            "                     %%signal %%memory %%ipc %%creds %%clock, 'all', '!' to negate\n"
+            "  -s N               show at most N bytes of strings (default 32)\n"
+            "  -f                 tag lines with the pid (children are followed once lxrun runs them)\n"
+            "  -c, --summary      at exit, a table of calls, errors, time and lxrun's support status\n"
+            "  -h, --help         show this help\n"
+            "  -V, --version      show the version\n"
             "\n"
             "PROGRAM without a '/' is looked up in PATH, as a shell does.\n"
             "Exit status: the program's own; 126 if it cannot be executed, 127 if it is not found.\n");
@@ -51,18 +61,89 @@ static const char *search_path(const char *name, char *buf, size_t cap)
     return found;
 }
 
+static int want_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 < argc) return 1;
+    fprintf(stderr, "lxrun: option '%s' needs a value\n", argv[*i]);
+    return 0;
+}
+
+/* Returns -1 to go on with argv[*i] as the program, or an exit status. */
+static int parse_options(int argc, char **argv, int *i, const char **out_path)
+{
+    int want_trace = 0, selected = 0;
+    for (; *i < argc && argv[*i][0] == '-'; (*i)++) {
+        const char *a = argv[*i];
+        const char *bad;
+        if (!strcmp(a, "--")) { (*i)++; break; }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
+        if (!strcmp(a, "-V") || !strcmp(a, "--version")) { puts("lxrun " LXRUN_VERSION); return 0; }
+        if (!strcmp(a, "-t") || !strcmp(a, "--trace")) {
+            want_trace = 1;
+        } else if (!strcmp(a, "-c") || !strcmp(a, "--summary")) {
+            lx_report.summary = 1;
+        } else if (!strcmp(a, "-f")) {
+            lx_trace.tag_pid = 1;
+        } else if (!strcmp(a, "-o")) {
+            if (!want_value(argc, argv, i)) return 2;
+            *out_path = argv[++*i];
+        } else if (!strcmp(a, "-s")) {
+            if (!want_value(argc, argv, i)) return 2;
+            char *end;
+            long n = strtol(argv[++*i], &end, 10);
+            if (*end || n < 0 || n > 4096) { fprintf(stderr, "lxrun: -s wants a number from 0 to 4096\n"); return 2; }
+            lx_trace.strsize = (int)n;
+        } else if (!strcmp(a, "-e")) {
+            if (!want_value(argc, argv, i)) return 2;
+            if (trace_select(argv[++*i], &bad) < 0) {
+                fprintf(stderr, "lxrun: -e: unknown syscall or class '%s'\n", bad);
+                return 2;
+            }
+            selected = 1;
+        } else {
+            fprintf(stderr, "lxrun: unknown option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    /* As with strace: -e or -o alone mean tracing; with -c they do not. */
+    if (!selected) memset(lx_trace.selected, 1, sizeof lx_trace.selected);
+    lx_trace.on = want_trace || ((selected || *out_path) && !lx_report.summary);
+    lx_report.observe = lx_trace.on || lx_report.summary;
+    return -1;
+}
+
+/* The trace and -c table go to lxrun's own fd above the guest's floor, so the
+ * guest closing or redirecting its stderr does not touch them. */
+static int open_report_output(const char *path)
+{
+    if (!lx_report.observe) return 0;
+    long fd;
+    if (path) {
+        char url[4096 + 8];
+        snprintf(url, sizeof url, "%s%s", path[0] == '/' ? "file:" : "", path);
+        fd = rx_openat(RX_AT_CWD, url, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            fprintf(stderr, "lxrun: %s: %s\n", path, strerror((int)-fd));
+            return -1;
+        }
+    } else {
+        fd = rx_dup(2, "");
+        if (fd < 0) return 0; /* no stderr: nowhere to write */
+    }
+    fd = lx_fd_move_high((int)fd);
+    if (fd < 0) return -1;
+    lx_trace.fd = (int)fd;
+    lx_report.summary_fd = (int)fd;
+    return 0;
+}
+
 int main(int argc, char **argv, char **envp)
 {
     int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--")) { i++; break; }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
-        if (!strcmp(a, "-V") || !strcmp(a, "--version")) { puts("lxrun " LXRUN_VERSION); return 0; }
-        fprintf(stderr, "lxrun: unknown option '%s'\n", a);
-        usage(stderr);
-        return 2;
-    }
+    const char *out_path = NULL;
+    int r = parse_options(argc, argv, &i, &out_path);
+    if (r >= 0) return r;
     if (i >= argc) { usage(stderr); return 2; }
 
     const char *why;
@@ -74,6 +155,7 @@ int main(int argc, char **argv, char **envp)
         fprintf(stderr, "lxrun: cannot reserve file descriptors\n");
         return 126;
     }
+    if (open_report_output(out_path) < 0) return 2;
 
     static char found[4096];
     const char *prog = search_path(argv[i], found, sizeof found);
@@ -96,7 +178,7 @@ int main(int argc, char **argv, char **envp)
     sigset_t cur;
     sigprocmask(SIG_SETMASK, NULL, &cur);
     memcpy(&main_thread.guest_sigmask, &cur, sizeof main_thread.guest_sigmask);
-    int r = lx_trap_thread_init(&main_thread);
+    r = lx_trap_thread_init(&main_thread);
     if (r < 0) {
         fprintf(stderr, "lxrun: cannot set up interception: %s\n", strerror(-r));
         return 126;

@@ -1,35 +1,63 @@
 #include "record.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct lx_counts lx_counts[LX_NR_MAX + 1];
+struct lx_note lx_notes[LX_MAX_NOTES];
+int lx_nnotes;
+struct lx_ioctl_note lx_ioctls[LX_MAX_IOCTLS];
+int lx_nioctls;
+struct lx_path_note lx_paths[LX_MAX_PATHS];
+int lx_npaths;
+uint64_t lx_unknown_calls;
 
-#define MAX_NOTES 256
-static struct { long nr; const char *what; uint64_t count; } notes[MAX_NOTES];
-static int nnotes;
-static uint64_t unknown_calls;
+static int lock_word;
+static void lock(void)
+{
+    while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
+}
+static void unlock(void) { __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE); }
 
 void lx_record_unknown(long nr)
 {
     (void)nr;
-    __atomic_fetch_add(&unknown_calls, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&lx_unknown_calls, 1, __ATOMIC_RELAXED);
 }
 
-/* `what` must be a string literal or otherwise live for the whole run. */
 void lx_record_partial(long nr, const char *what)
 {
-    for (int i = 0; i < nnotes; i++)
-        if (notes[i].nr == nr && strcmp(notes[i].what, what) == 0) { notes[i].count++; return; }
-    if (nnotes < MAX_NOTES) notes[nnotes++] = (typeof(notes[0])){ nr, what, 1 };
+    lock();
+    int i = 0;
+    while (i < lx_nnotes && !(lx_notes[i].nr == nr && strcmp(lx_notes[i].what, what) == 0)) i++;
+    if (i < lx_nnotes) lx_notes[i].count++;
+    else if (lx_nnotes < LX_MAX_NOTES) lx_notes[lx_nnotes++] = (struct lx_note){ nr, what, 1 };
+    unlock();
 }
-
-#define MAX_IOCTLS 64
-static struct { unsigned req; uint64_t count; } ioctls[MAX_IOCTLS];
-static int nioctls;
 
 void lx_record_ioctl(unsigned req)
 {
-    for (int i = 0; i < nioctls; i++)
-        if (ioctls[i].req == req) { ioctls[i].count++; return; }
-    if (nioctls < MAX_IOCTLS) ioctls[nioctls++] = (typeof(ioctls[0])){ req, 1 };
+    lock();
+    int i = 0;
+    while (i < lx_nioctls && lx_ioctls[i].req != req) i++;
+    if (i < lx_nioctls) lx_ioctls[i].count++;
+    else if (lx_nioctls < LX_MAX_IOCTLS) lx_ioctls[lx_nioctls++] = (struct lx_ioctl_note){ req, 1 };
+    unlock();
+}
+
+void lx_record_path(const char *path, int served)
+{
+    lock();
+    int i = 0;
+    while (i < lx_npaths && !(strncmp(lx_paths[i].path, path, sizeof lx_paths[i].path - 1) == 0 &&
+                              lx_paths[i].served == served))
+        i++;
+    if (i < lx_npaths) lx_paths[i].count++;
+    else if (lx_npaths < LX_MAX_PATHS) {
+        snprintf(lx_paths[i].path, sizeof lx_paths[i].path, "%s", path);
+        lx_paths[i].served = served;
+        lx_paths[i].count = 1;
+        lx_npaths++;
+    }
+    unlock();
 }

@@ -1,5 +1,6 @@
-/* record.h — what dispatch tells the reports: counts, errors, ignored flags.
- * Observes only; never changes a result. */
+/* record.h — what dispatch and the handlers tell the reports: counts, errors,
+ * time, ignored flags, ioctl requests, emulated paths.  Observes only; never
+ * changes a result. */
 #ifndef LXRUN_RECORD_H
 #define LXRUN_RECORD_H
 
@@ -7,7 +8,7 @@
 
 #include "../syscalls/table.h"
 
-struct lx_counts { uint64_t calls, errors; };
+struct lx_counts { uint64_t calls, errors, ns; };
 extern struct lx_counts lx_counts[LX_NR_MAX + 1];
 
 static inline void lx_record_call(unsigned long nr, long result)
@@ -16,12 +17,30 @@ static inline void lx_record_call(unsigned long nr, long result)
     if ((unsigned long)result > -4096UL) __atomic_fetch_add(&lx_counts[nr].errors, 1, __ATOMIC_RELAXED);
 }
 
+#define LX_MAX_NOTES 256
+#define LX_MAX_IOCTLS 64
+#define LX_MAX_PATHS 256
+
+struct lx_note { long nr; const char *what; uint64_t count; };
+struct lx_ioctl_note { unsigned req; uint64_t count; };
+struct lx_path_note { char path[96]; int served; uint64_t count; };
+
+extern struct lx_note lx_notes[LX_MAX_NOTES];
+extern int lx_nnotes;
+extern struct lx_ioctl_note lx_ioctls[LX_MAX_IOCTLS];
+extern int lx_nioctls;
+extern struct lx_path_note lx_paths[LX_MAX_PATHS];
+extern int lx_npaths;
+extern uint64_t lx_unknown_calls;
+
 /* A syscall number outside the table. */
 void lx_record_unknown(long nr);
-/* A call served only in part: what was ignored, e.g. "O_DIRECT", "ioctl 0x5401". */
+/* A call served only in part: what was ignored, e.g. "O_DIRECT".  `what` must
+ * live for the whole run (a string literal). */
 void lx_record_partial(long nr, const char *what);
-
 /* An ioctl request lxrun does not serve. */
 void lx_record_ioctl(unsigned req);
+/* A /proc, /sys or /dev path the guest asked for, and whether lxrun served it. */
+void lx_record_path(const char *path, int served);
 
 #endif

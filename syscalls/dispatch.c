@@ -4,6 +4,9 @@
 #include <errno.h>
 
 #include "../report/record.h"
+#include "../report/report.h"
+#include "../report/trace.h"
+#include "../redox/rx.h"
 #include "fd_reserve.h"
 #include "table.h"
 
@@ -27,14 +30,41 @@ static int touches_reserved_fd(const struct lx_syscall *s, const struct lx_call 
     return 0;
 }
 
+static uint64_t now_ns(void)
+{
+    struct rx_timespec t;
+    rx_clock_gettime(1 /* CLOCK_MONOTONIC */, &t);
+    return (uint64_t)t.sec * 1000000000u + (uint64_t)t.nsec;
+}
+
+/* With -t, -c or --report: time the call and trace it.  Calls that end the
+ * process are traced before they run ("= ?"), as strace does. */
+static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, unsigned long nr)
+{
+    int traced = lx_trace.on && lx_trace.selected[nr];
+    if (s->fn == sys_exit_group || s->fn == sys_exit) {
+        lx_record_call(nr, 0);
+        if (traced) trace_syscall_noreturn(c);
+        return s->fn(c);
+    }
+    uint64_t t0 = now_ns();
+    long r = touches_reserved_fd(s, c) ? -EBADF : s->fn(c);
+    __atomic_fetch_add(&lx_counts[nr].ns, now_ns() - t0, __ATOMIC_RELAXED);
+    lx_record_call(nr, r);
+    if (traced) trace_syscall(c, r);
+    return r;
+}
+
 long lx_dispatch(struct lx_call *c)
 {
     unsigned long nr = (unsigned long)c->nr;
     if (nr > LX_NR_MAX || !lx_syscalls[nr].name) {
         lx_record_unknown(c->nr);
+        if (lx_trace.on) trace_syscall(c, -ENOSYS);
         return -ENOSYS;
     }
     const struct lx_syscall *s = &lx_syscalls[nr];
+    if (__builtin_expect(lx_report.observe, 0)) return dispatch_observed(c, s, nr);
     long r = touches_reserved_fd(s, c) ? -EBADF : s->fn(c);
     lx_record_call(nr, r);
     return r;

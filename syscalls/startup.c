@@ -3,6 +3,7 @@
 
 #include "handler.h"
 #include "process.h"
+#include "../report/report.h"
 
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
@@ -100,7 +101,11 @@ long sys_getrandom(struct lx_call *c)
     return buf ? rx_getrandom(buf, c->a[1]) : -EFAULT;
 }
 
-_Noreturn void lx_exit_group(int status) { rx_exit(status & 0xff); }
+_Noreturn void lx_exit_group(int status)
+{
+    lx_report_finish(status & 0xff, 0);
+    rx_exit(status & 0xff);
+}
 
 long sys_exit(struct lx_call *c)
 {

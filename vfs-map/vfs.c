@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../redox/rx.h"
+#include "../report/record.h"
 
 static const struct { const char *guest, *url; } dev_schemes[] = {
     { "/dev/null", "null:" },
@@ -30,11 +31,15 @@ int vfs_resolve(int dirfd, const char *p, struct vfs_target *out)
     out->dirfd = RX_AT_CWD;
     for (size_t i = 0; i < sizeof dev_schemes / sizeof dev_schemes[0]; i++)
         if (strcmp(p, dev_schemes[i].guest) == 0) {
+            lx_record_path(p, 1);
             out->path = dev_schemes[i].url;
             return 0;
         }
     /* The host's /proc, /sys and /dev are never handed to the guest. */
-    if (under(p, "/proc") || under(p, "/sys") || under(p, "/dev")) return -ENOENT;
+    if (under(p, "/proc") || under(p, "/sys") || under(p, "/dev")) {
+        lx_record_path(p, 0);
+        return -ENOENT;
+    }
     size_t n = strlen(p);
     if (n + 6 > sizeof out->buf) return -ENAMETOOLONG;
     memcpy(out->buf, "file:", 5);

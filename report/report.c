@@ -1,0 +1,16 @@
+#include "report.h"
+
+#include "trace.h"
+
+struct lx_report_config lx_report = { .summary_fd = 2 };
+
+void summary_print(int fd);
+
+void lx_report_finish(int status, int signaled)
+{
+    if (lx_trace.on) {
+        if (signaled) trace_event("+++ killed by signal %d +++", status);
+        else trace_event("+++ exited with %d +++", status);
+    }
+    if (lx_report.summary) summary_print(lx_report.summary_fd);
+}

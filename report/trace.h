@@ -1,0 +1,30 @@
+/* trace.h — strace-style lines for each traced syscall (lxrun -t). */
+#ifndef LXRUN_TRACE_H
+#define LXRUN_TRACE_H
+
+#include <stdint.h>
+
+#include "../syscalls/dispatch.h"
+#include "../syscalls/table.h"
+
+struct lx_trace_config {
+    int on;                          /* -t / -o / -e given */
+    int fd;                          /* lxrun's own fd, above the guest's floor */
+    int strsize;                     /* -s: bytes of strings shown */
+    int tag_pid;                     /* -f: prefix lines with the pid */
+    uint8_t selected[LX_NR_MAX + 1]; /* -e trace=… */
+};
+
+extern struct lx_trace_config lx_trace;
+
+/* Selects syscalls from an strace-style list: "open,read", "%file", "!write"…
+ * Returns 0, or -1 and names the first unknown word in *bad. */
+int trace_select(const char *spec, const char **bad);
+/* Writes one line for a completed call. */
+void trace_syscall(const struct lx_call *c, long ret);
+/* Writes the line of a call that does not return (exit_group: "= ?"). */
+void trace_syscall_noreturn(const struct lx_call *c);
+/* Writes a line of process events ("+++ exited with 0 +++"). */
+void trace_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
