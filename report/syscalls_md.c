@@ -1,0 +1,51 @@
+/* syscalls_md.c — writes docs/syscalls.md from the table, so the document can
+ * never say something the table does not (DESIGN invariant 2). */
+#include <stdio.h>
+#include <string.h>
+
+#include "../syscalls/table.h"
+
+static const char *const kind_names[K__COUNT] = {
+    [K_INT] = "int", [K_UINT] = "uint", [K_HEX] = "hex", [K_PTR] = "ptr", [K_FD] = "fd",
+    [K_DIRFD] = "dirfd", [K_PATH] = "path", [K_STR] = "str", [K_IBUF] = "inbuf", [K_OBUF] = "outbuf",
+    [K_SIZE] = "size", [K_OFF] = "off", [K_OFLAGS] = "oflags", [K_MODE] = "mode", [K_ATFLAGS] = "atflags",
+    [K_PROT] = "prot", [K_MMAPFL] = "mapflags", [K_SIG] = "signal", [K_SIGSET] = "sigset",
+    [K_FCNTL] = "fcntl_cmd", [K_IOCTL] = "ioctl_req", [K_CLOCK] = "clock", [K_WHENCE] = "whence",
+    [K_CLONEFL] = "clone_flags", [K_STRUCT] = "struct", [K_ARGV] = "argv",
+};
+
+static void md_escape(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|') fputs("\\|", stdout);
+        else putchar(*s);
+    }
+}
+
+int main(void)
+{
+    int count[4] = { 0 };
+    for (int nr = 0; nr <= LX_NR_MAX; nr++)
+        if (lx_syscalls[nr].name) count[lx_syscalls[nr].status]++;
+    puts("# Linux x86-64 system calls in lxrun\n");
+    puts("Generated from `syscalls/table.def` by `report/syscalls_md.c`; do not edit by hand");
+    puts("(CI fails when this copy is stale).\n");
+    puts("Status: **translated** becomes a Redox operation; **emulated** is served from lxrun's");
+    puts("own state; **partial** is served with what is ignored named in the note (and recorded at");
+    puts("run time, see `lxrun -c`); **unsupported** returns `-ENOSYS` and is counted.\n");
+    printf("| status | syscalls |\n|---|---|\n| translated | %d |\n| emulated | %d |\n| partial | %d |\n"
+           "| unsupported | %d |\n\n",
+           count[LX_TRANSLATED], count[LX_EMULATED], count[LX_PARTIAL], count[LX_UNSUPPORTED]);
+    puts("| nr | name | arguments | status | Redox operation / note |");
+    puts("|---:|---|---|---|---|");
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        const struct lx_syscall *s = &lx_syscalls[nr];
+        if (!s->name) continue;
+        printf("| %d | `%s` | ", nr, s->name);
+        for (int i = 0; i < s->nargs; i++) printf("%s%s", i ? ", " : "", kind_names[s->kinds[i]]);
+        printf(" | %s | ", lx_status_name(s->status));
+        md_escape(s->note);
+        puts(" |");
+    }
+    return 0;
+}
