@@ -31,6 +31,8 @@ static void usage(FILE *f)
             "  -s N               show at most N bytes of strings (default 32)\n"
             "  -f                 tag lines with the pid (children are followed once lxrun runs them)\n"
             "  -c, --summary      at exit, a table of calls, errors, time and lxrun's support status\n"
+            "  --report=FILE      at exit, the same facts as JSON (docs/report-schema.md), with the\n"
+            "                     program's identity and a verdict: ok, degraded or unsupported\n"
             "  -h, --help         show this help\n"
             "  -V, --version      show the version\n"
             "\n"
@@ -69,7 +71,7 @@ static int want_value(int argc, char **argv, int *i)
 }
 
 /* Returns -1 to go on with argv[*i] as the program, or an exit status. */
-static int parse_options(int argc, char **argv, int *i, const char **out_path)
+static int parse_options(int argc, char **argv, int *i, const char **out_path, const char **report_path)
 {
     int want_trace = 0, selected = 0;
     for (; *i < argc && argv[*i][0] == '-'; (*i)++) {
@@ -80,6 +82,8 @@ static int parse_options(int argc, char **argv, int *i, const char **out_path)
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { puts("lxrun " LXRUN_VERSION); return 0; }
         if (!strcmp(a, "-t") || !strcmp(a, "--trace")) {
             want_trace = 1;
+        } else if (!strncmp(a, "--report=", 9) && a[9]) {
+            *report_path = a + 9;
         } else if (!strcmp(a, "-c") || !strcmp(a, "--summary")) {
             lx_report.summary = 1;
         } else if (!strcmp(a, "-f")) {
@@ -109,29 +113,37 @@ static int parse_options(int argc, char **argv, int *i, const char **out_path)
     /* As with strace: -e or -o alone mean tracing; with -c they do not. */
     if (!selected) memset(lx_trace.selected, 1, sizeof lx_trace.selected);
     lx_trace.on = want_trace || ((selected || *out_path) && !lx_report.summary);
-    lx_report.observe = lx_trace.on || lx_report.summary;
+    lx_report.observe = lx_trace.on || lx_report.summary || *report_path;
     return -1;
+}
+
+/* A report file, opened now (the guest may change directory) as lxrun's own fd. */
+static long open_high(const char *path)
+{
+    char url[4096 + 8];
+    snprintf(url, sizeof url, "%s%s", path[0] == '/' ? "file:" : "", path);
+    long fd = rx_openat(RX_AT_CWD, url, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fprintf(stderr, "lxrun: %s: %s\n", path, strerror((int)-fd));
+        return -1;
+    }
+    return lx_fd_move_high((int)fd);
 }
 
 /* The trace and -c table go to lxrun's own fd above the guest's floor, so the
  * guest closing or redirecting its stderr does not touch them. */
-static int open_report_output(const char *path)
+static int open_report_output(const char *path, const char *report_path)
 {
-    if (!lx_report.observe) return 0;
+    if (report_path && (lx_report.json_fd = (int)open_high(report_path)) < 0) return -1;
+    if (!lx_trace.on && !lx_report.summary) return 0;
     long fd;
     if (path) {
-        char url[4096 + 8];
-        snprintf(url, sizeof url, "%s%s", path[0] == '/' ? "file:" : "", path);
-        fd = rx_openat(RX_AT_CWD, url, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0) {
-            fprintf(stderr, "lxrun: %s: %s\n", path, strerror((int)-fd));
-            return -1;
-        }
+        if ((fd = open_high(path)) < 0) return -1;
     } else {
         fd = rx_dup(2, "");
         if (fd < 0) return 0; /* no stderr: nowhere to write */
+        fd = lx_fd_move_high((int)fd);
     }
-    fd = lx_fd_move_high((int)fd);
     if (fd < 0) return -1;
     lx_trace.fd = (int)fd;
     lx_report.summary_fd = (int)fd;
@@ -141,8 +153,8 @@ static int open_report_output(const char *path)
 int main(int argc, char **argv, char **envp)
 {
     int i = 1;
-    const char *out_path = NULL;
-    int r = parse_options(argc, argv, &i, &out_path);
+    const char *out_path = NULL, *report_path = NULL;
+    int r = parse_options(argc, argv, &i, &out_path, &report_path);
     if (r >= 0) return r;
     if (i >= argc) { usage(stderr); return 2; }
 
@@ -155,7 +167,7 @@ int main(int argc, char **argv, char **envp)
         fprintf(stderr, "lxrun: cannot reserve file descriptors\n");
         return 126;
     }
-    if (open_report_output(out_path) < 0) return 2;
+    if (open_report_output(out_path, report_path) < 0) return 2;
 
     static char found[4096];
     const char *prog = search_path(argv[i], found, sizeof found);
@@ -172,6 +184,7 @@ int main(int argc, char **argv, char **envp)
         return err.status;
     }
     lx_process_start(st.brk, prog);
+    lx_report.program = prog;
     fflush(NULL);
 
     static struct lx_thread main_thread;

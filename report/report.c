@@ -2,9 +2,10 @@
 
 #include "trace.h"
 
-struct lx_report_config lx_report = { .summary_fd = 2 };
+struct lx_report_config lx_report = { .summary_fd = 2, .json_fd = -1 };
 
 void summary_print(int fd);
+void json_write(int fd, int status, int signaled);
 
 void lx_report_finish(int status, int signaled)
 {
@@ -13,4 +14,5 @@ void lx_report_finish(int status, int signaled)
         else trace_event("+++ exited with %d +++", status);
     }
     if (lx_report.summary) summary_print(lx_report.summary_fd);
+    if (lx_report.json_fd >= 0) json_write(lx_report.json_fd, status, signaled);
 }

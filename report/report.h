@@ -6,8 +6,13 @@ struct lx_report_config {
     int observe;          /* anything below is on: dispatch takes the observed path */
     int summary;          /* -c */
     int summary_fd;       /* where the -c table goes (lxrun's own fd) */
-    const char *json_path;/* --report=FILE.json */
+    int json_fd;          /* --report=FILE.json, opened at start (lxrun's own fd), or -1 */
+    const char *program;  /* the program's path, for the report's identity */
 };
+
+/* The one-word verdict: "ok", "degraded" (partial service, unserved paths or
+ * ioctls) or "unsupported" (a syscall answered ENOSYS). */
+const char *report_verdict(void);
 
 extern struct lx_report_config lx_report;
 

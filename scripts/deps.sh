@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages lxrun's build, tests and benchmarks use, when missing.
 set -euo pipefail
-build=(gcc cmake make musl-tools libcriterion-dev libelf-dev pkg-config)
+build=(gcc cmake make musl-tools libcriterion-dev libelf-dev zlib1g-dev pkg-config)
 tests=(coreutils grep sed mawk findutils tar gzip xz-utils bzip2 jq sqlite3 perl python3
        busybox-static openssl strace file)
 wanted=("${build[@]}")

@@ -1,0 +1,127 @@
+/* json.c — --report=FILE.json: the -c facts, machine-readable, plus the
+ * program's identity and a one-word verdict.  Schema: docs/report-schema.md. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../redox/rx.h"
+#include "decode.h"
+#include "elf_facts.h"
+#include "record.h"
+#include "report.h"
+
+#define SCHEMA_VERSION 1
+
+static void jstr(struct lx_text *t, const char *s)
+{
+    text_putc(t, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') { text_putc(t, '\\'); text_putc(t, (char)*p); }
+        else if (*p < 0x20) text_printf(t, "\\u%04x", *p);
+        else text_putc(t, (char)*p);
+    }
+    text_putc(t, '"');
+}
+
+static void flush(int fd, struct lx_text *t)
+{
+    size_t n = t->len < t->cap ? t->len : t->cap - 1;
+    for (size_t done = 0; done < n;) {
+        long w = rx_write(fd, t->buf + done, n - done);
+        if (w <= 0) break;
+        done += (size_t)w;
+    }
+    t->len = 0;
+}
+
+const char *report_verdict(void)
+{
+    int unsupported = lx_unknown_calls > 0, degraded = lx_nnotes > 0 || lx_nioctls > 0;
+    for (int nr = 0; nr <= LX_NR_MAX; nr++)
+        if (lx_counts[nr].calls && lx_syscalls[nr].status == LX_UNSUPPORTED) unsupported = 1;
+    for (int i = 0; i < lx_npaths; i++)
+        if (!lx_paths[i].served) degraded = 1;
+    return unsupported ? "unsupported" : degraded ? "degraded" : "ok";
+}
+
+void json_write(int fd, int status, int signaled)
+{
+    static char buf[65536];
+    struct lx_text t = { buf, sizeof buf, 0 };
+    struct elf_facts f;
+    const char *why = NULL;
+    int have_elf = lx_report.program && elf_facts_read(lx_report.program, &f, &why) == 0;
+
+    text_printf(&t, "{\n  \"schema\": \"lxrun-report\",\n  \"schema_version\": %d,\n", SCHEMA_VERSION);
+    text_puts(&t, "  \"program\": {\"path\": ");
+    jstr(&t, lx_report.program ? lx_report.program : "");
+    if (have_elf) {
+        text_puts(&t, ", \"elf_type\": ");
+        jstr(&t, f.type);
+        text_printf(&t, ", \"static\": %s, \"pie\": %s, \"interpreter\": ", f.is_static ? "true" : "false",
+                    f.pie ? "true" : "false");
+        if (f.interp[0]) jstr(&t, f.interp);
+        else text_puts(&t, "null");
+        text_puts(&t, ", \"needed\": [");
+        for (int i = 0; i < f.nneeded; i++) {
+            if (i) text_puts(&t, ", ");
+            jstr(&t, f.needed[i]);
+        }
+        text_puts(&t, "]");
+    }
+    text_puts(&t, "},\n");
+    text_printf(&t, "  \"exit\": {\"status\": %d, \"signal\": ", signaled ? 128 + status : status);
+    if (signaled && signal_name(status)) jstr(&t, signal_name(status));
+    else text_puts(&t, "null");
+    text_puts(&t, "},\n");
+    text_puts(&t, "  \"verdict\": ");
+    jstr(&t, report_verdict());
+    text_puts(&t, ",\n  \"syscalls\": [");
+    flush(fd, &t);
+    int first = 1;
+    uint64_t calls = 0, errors = 0;
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        const struct lx_counts *c = &lx_counts[nr];
+        if (!c->calls) continue;
+        calls += c->calls;
+        errors += c->errors;
+        text_printf(&t, "%s\n    {\"nr\": %d, \"name\": \"%s\", \"calls\": %llu, \"errors\": %llu, \"seconds\": %.6f, "
+                        "\"status\": \"%s\"}",
+                    first ? "" : ",", nr, lx_syscalls[nr].name, (unsigned long long)c->calls,
+                    (unsigned long long)c->errors, (double)c->ns / 1e9, lx_status_name(lx_syscalls[nr].status));
+        first = 0;
+        flush(fd, &t);
+    }
+    text_printf(&t, "\n  ],\n  \"totals\": {\"calls\": %llu, \"errors\": %llu, \"unknown_numbers\": %llu},\n",
+                (unsigned long long)calls, (unsigned long long)errors, (unsigned long long)lx_unknown_calls);
+    text_puts(&t, "  \"unsupported\": [");
+    first = 1;
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        if (!lx_counts[nr].calls || lx_syscalls[nr].status != LX_UNSUPPORTED) continue;
+        text_printf(&t, "%s\"%s\"", first ? "" : ", ", lx_syscalls[nr].name);
+        first = 0;
+    }
+    text_puts(&t, "],\n  \"partial\": [");
+    for (int i = 0; i < lx_nnotes; i++) {
+        text_printf(&t, "%s\n    {\"syscall\": \"%s\", \"ignored\": ", i ? "," : "", lx_syscalls[lx_notes[i].nr].name);
+        jstr(&t, lx_notes[i].what);
+        text_printf(&t, ", \"count\": %llu}", (unsigned long long)lx_notes[i].count);
+    }
+    text_puts(&t, lx_nnotes ? "\n  ],\n  \"ioctls\": [" : "],\n  \"ioctls\": [");
+    for (int i = 0; i < lx_nioctls; i++) {
+        struct lx_text name = { (char[64]){ 0 }, 64, 0 };
+        decode_ioctl_req(&name, lx_ioctls[i].req);
+        text_printf(&t, "%s\n    {\"request\": \"%s\", \"code\": %u, \"count\": %llu}", i ? "," : "", name.buf,
+                    lx_ioctls[i].req, (unsigned long long)lx_ioctls[i].count);
+    }
+    text_puts(&t, lx_nioctls ? "\n  ],\n  \"paths\": [" : "],\n  \"paths\": [");
+    flush(fd, &t);
+    for (int i = 0; i < lx_npaths; i++) {
+        text_printf(&t, "%s\n    {\"path\": ", i ? "," : "");
+        jstr(&t, lx_paths[i].path);
+        text_printf(&t, ", \"served\": %s, \"count\": %llu}", lx_paths[i].served ? "true" : "false",
+                    (unsigned long long)lx_paths[i].count);
+        flush(fd, &t);
+    }
+    text_puts(&t, lx_npaths ? "\n  ]\n}\n" : "]\n}\n");
+    flush(fd, &t);
+}
