@@ -10,6 +10,7 @@
 
 #include "loader/exec.h"
 #include "redox/rx.h"
+#include "report/check.h"
 #include "report/report.h"
 #include "report/trace.h"
 #include "syscalls/fd_reserve.h"
@@ -33,6 +34,8 @@ static void usage(FILE *f)
             "  -c, --summary      at exit, a table of calls, errors, time and lxrun's support status\n"
             "  --report=FILE      at exit, the same facts as JSON (docs/report-schema.md), with the\n"
             "                     program's identity and a verdict: ok, degraded or unsupported\n"
+            "  --check            do not run PROGRAM: report its type, interpreter, libraries\n"
+            "                     (resolved in the guest root), symbol versions and syscall sites\n"
             "  -h, --help         show this help\n"
             "  -V, --version      show the version\n"
             "\n"
@@ -71,6 +74,8 @@ static int want_value(int argc, char **argv, int *i)
 }
 
 /* Returns -1 to go on with argv[*i] as the program, or an exit status. */
+static int check_only;
+
 static int parse_options(int argc, char **argv, int *i, const char **out_path, const char **report_path)
 {
     int want_trace = 0, selected = 0;
@@ -82,6 +87,8 @@ static int parse_options(int argc, char **argv, int *i, const char **out_path, c
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { puts("lxrun " LXRUN_VERSION); return 0; }
         if (!strcmp(a, "-t") || !strcmp(a, "--trace")) {
             want_trace = 1;
+        } else if (!strcmp(a, "--check")) {
+            check_only = 1;
         } else if (!strncmp(a, "--report=", 9) && a[9]) {
             *report_path = a + 9;
         } else if (!strcmp(a, "-c") || !strcmp(a, "--summary")) {
@@ -158,11 +165,6 @@ int main(int argc, char **argv, char **envp)
     if (r >= 0) return r;
     if (i >= argc) { usage(stderr); return 2; }
 
-    const char *why;
-    if (lx_trap_supported(&why) < 0) {
-        fprintf(stderr, "lxrun: cannot intercept system calls: %s\n", why);
-        return 126;
-    }
     if (lx_fd_reserve_init() < 0) {
         fprintf(stderr, "lxrun: cannot reserve file descriptors\n");
         return 126;
@@ -176,9 +178,24 @@ int main(int argc, char **argv, char **envp)
         return 127;
     }
 
+    if (check_only) {
+        struct lx_exec_error cerr;
+        int cr = lx_check_program(prog, 1, &cerr);
+        if (cr < 0) {
+            fprintf(stderr, "lxrun: %s: %s\n", prog, cerr.msg);
+            return cerr.status;
+        }
+        return cr;
+    }
+
+    const char *why;
+    if (lx_trap_supported(&why) < 0) {
+        fprintf(stderr, "lxrun: cannot intercept system calls: %s\n", why);
+        return 126;
+    }
+
     static struct lx_start st;
     struct lx_exec_error err;
-    argv[i] = (char *)argv[i];
     if (lx_exec_prepare(prog, argc - i, argv + i, envp, &st, &err) < 0) {
         fprintf(stderr, "lxrun: %s: %s\n", prog, err.msg);
         return err.status;

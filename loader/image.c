@@ -84,26 +84,25 @@ static int map_segment(int fd, const Elf64_Phdr *p, uintptr_t bias, const struct
     return 0;
 }
 
-int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
-                 struct lx_exec_error *err)
+/* Everything the kernel's exec checks before mapping; fills ei and the interpreter. */
+static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_stat *st, struct lx_image *img,
+                       struct lx_exec_error *err)
 {
-    static struct elf_info ei; /* large; loading is single-threaded */
     unsigned char head[sizeof(Elf64_Ehdr)];
-    struct rx_stat st;
     const char *why;
-    if (rx_fstat(fd, &st) < 0) return fail(err, 126, "cannot stat");
+    if (rx_fstat(fd, st) < 0) return fail(err, 126, "cannot stat");
     long n = rx_pread(fd, head, sizeof head, 0);
     if (n < 0) return fail(err, 126, strerror((int)-n));
-    if (elf_check_ehdr(head, (size_t)n, (uint64_t)st.size, &ei, &why) < 0) return fail(err, 126, why);
-    size_t phsize = ei.eh.e_phnum * sizeof(Elf64_Phdr);
-    if (rx_pread(fd, ei.ph, phsize, (int64_t)ei.eh.e_phoff) != (long)phsize)
+    if (elf_check_ehdr(head, (size_t)n, (uint64_t)st->size, ei, &why) < 0) return fail(err, 126, why);
+    size_t phsize = ei->eh.e_phnum * sizeof(Elf64_Phdr);
+    if (rx_pread(fd, ei->ph, phsize, (int64_t)ei->eh.e_phoff) != (long)phsize)
         return fail(err, 126, "cannot read program headers");
-    if (elf_check_phdrs(&ei, (uint64_t)st.size, &why) < 0) return fail(err, 126, why);
-    if (is_interp && ei.interp_index >= 0) return fail(err, 126, "the interpreter itself asks for an interpreter");
+    if (elf_check_phdrs(ei, (uint64_t)st->size, &why) < 0) return fail(err, 126, why);
+    if (is_interp && ei->interp_index >= 0) return fail(err, 126, "the interpreter itself asks for an interpreter");
 
     memset(img, 0, sizeof *img);
-    if (ei.interp_index >= 0) {
-        const Elf64_Phdr *p = &ei.ph[ei.interp_index];
+    if (ei->interp_index >= 0) {
+        const Elf64_Phdr *p = &ei->ph[ei->interp_index];
         /* As Linux: the segment must end in a NUL and the path is the string up
          * to the first NUL (NUL padding after it, as left by in-place edits, is fine). */
         if (rx_pread(fd, img->interp, p->p_filesz, (int64_t)p->p_offset) != (long)p->p_filesz ||
@@ -111,6 +110,22 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
             return fail(err, 126, "malformed interpreter path");
         img->has_interp = 1;
     }
+    return 0;
+}
+
+int lx_image_check(int fd, struct lx_image *img, struct lx_exec_error *err)
+{
+    static struct elf_info ei;
+    struct rx_stat st;
+    return check_image(fd, 0, &ei, &st, img, err);
+}
+
+int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
+                 struct lx_exec_error *err)
+{
+    static struct elf_info ei; /* large; loading is single-threaded */
+    struct rx_stat st;
+    if (check_image(fd, is_interp, &ei, &st, img, err) < 0) return -1;
 
     size_t span = ei.hi - ei.lo;
     uintptr_t bias = 0;

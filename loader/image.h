@@ -28,6 +28,9 @@ int lx_image_open(const char *guest_path, struct lx_exec_error *err);
 /* Validates and maps an opened ELF; -1 with err filled on failure. */
 int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
                  struct lx_exec_error *err);
+/* Validates an opened ELF as lx_image_map would, without mapping it; fills
+ * img->interp.  0, or -1 with err. */
+int lx_image_check(int fd, struct lx_image *img, struct lx_exec_error *err);
 /* Reads the first bytes of an opened file (for "#!" and ELF magic). */
 long lx_image_head(int fd, char *buf, unsigned long len);
 
