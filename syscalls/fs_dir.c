@@ -17,7 +17,10 @@ long sys_getcwd(struct lx_call *c)
     char url[PATH_MAX + 16], path[PATH_MAX];
     long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0) return fd;
-    long r = rx_fpath((int)fd, url, sizeof url);
+    struct rx_stat st;
+    long r = rx_fstat((int)fd, &st);
+    if (r == 0 && st.nlink == 0) r = -ENOENT; /* a removed directory has no path */
+    if (r == 0) r = rx_fpath((int)fd, url, sizeof url);
     rx_close((int)fd);
     if (r < 0) return r;
     r = vfs_guest_path(url, path, sizeof path);

@@ -97,6 +97,7 @@ long sys_prctl(struct lx_call *c)
 long sys_getrandom(struct lx_call *c)
 {
     if (c->a[2] & ~7UL) return -EINVAL;
+    if ((c->a[2] & 6) == 6) return -EINVAL; /* GRND_RANDOM with GRND_INSECURE */
     void *buf = gm_lock_write(c->a[0], c->a[1]);
     return buf ? rx_getrandom(buf, c->a[1]) : -EFAULT;
 }

@@ -7,7 +7,7 @@ static int clock_ok(long clk)
 {
     return clk == CLOCK_REALTIME || clk == CLOCK_MONOTONIC || clk == CLOCK_PROCESS_CPUTIME_ID ||
            clk == CLOCK_THREAD_CPUTIME_ID || clk == CLOCK_MONOTONIC_RAW || clk == CLOCK_REALTIME_COARSE ||
-           clk == CLOCK_MONOTONIC_COARSE || clk == CLOCK_BOOTTIME;
+           clk == CLOCK_MONOTONIC_COARSE || clk == CLOCK_BOOTTIME || clk == CLOCK_TAI;
 }
 
 /* The clock a guest clockid names, or -1.  Negative ids are the CPU clocks of
