@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <cpuid.h>
 #include <sched.h>
 #include <stdio.h>
 #include <signal.h>
@@ -42,9 +43,9 @@ static const char *file_path(const char *url, int *scheme)
     return url;
 }
 
-/* Redox's small schemes.  zero: is a sparse memfd (reads zeros); null: needs a
- * write sink, which Linux offers only as the null device: this is the backend
- * serving the null: (and rand:) scheme, never a guest path reaching host /dev. */
+/* Redox's small schemes null:, zero:, rand: are character devices that Linux
+ * offers only as devices: this is the backend serving those schemes, never a
+ * guest path reaching the host's /dev (vfs-map decides what the guest sees). */
 static long scheme_open(const char *url, int flags)
 {
     int cloexec = flags & O_CLOEXEC;
@@ -52,12 +53,8 @@ static long scheme_open(const char *url, int flags)
         return R(open("/dev/null", (flags & O_ACCMODE) | cloexec));
     if (strcmp(url, "rand:") == 0)
         return R(open("/dev/urandom", (flags & O_ACCMODE) | cloexec));
-    if (strcmp(url, "zero:") == 0) {
-        int fd = memfd_create("zero:", cloexec ? MFD_CLOEXEC : 0);
-        if (fd < 0) return -errno;
-        if (ftruncate(fd, (off_t)1 << 40) < 0) { close(fd); return -EIO; }
-        return fd;
-    }
+    if (strcmp(url, "zero:") == 0)
+        return R(open("/dev/zero", (flags & O_ACCMODE) | cloexec));
     return -ENOENT;
 }
 
@@ -324,7 +321,10 @@ long rx_sysfacts(struct rx_sysfacts *f)
     }
     cpu_set_t set;
     f->ncpu = sched_getaffinity(0, sizeof set, &set) == 0 ? (uint64_t)CPU_COUNT(&set) : 1;
-    f->hwcap = getauxval(AT_HWCAP);
+    /* The kernel's AT_HWCAP on x86-64 is CPUID.1:EDX; lxrun's own static libc
+     * rewrites its copy of the auxv entry, so ask the CPU. */
+    unsigned eax, ebx, ecx, edx;
+    f->hwcap = __get_cpuid(1, &eax, &ebx, &ecx, &edx) ? edx : getauxval(AT_HWCAP);
     f->hwcap2 = getauxval(AT_HWCAP2);
     f->minsigstksz = getauxval(AT_MINSIGSTKSZ);
     return 0;

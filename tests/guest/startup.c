@@ -86,14 +86,10 @@ static void auxiliary_vector(void)
     CHECK(n < 64 && n >= 10);
     CHECK(seen_phdr && seen_random);
     CHECK(hwcap != 0);
-#ifdef KNOWN_LXRUN_BUG_AT_HWCAP_NOT_CPUID
     /* On x86-64 the kernel's AT_HWCAP is CPUID.1:EDX, where every x86-64 CPU
-     * has FPU (bit 0), SSE (25) and SSE2 (26).  lxrun passes on its own
-     * (static glibc) getauxval(AT_HWCAP), which glibc has replaced with
-     * HWCAP_X86_64|... (e.g. 0x6). */
+     * has FPU (bit 0), SSE (25) and SSE2 (26). */
     unsigned long x86_64_baseline = 1UL << 0 | 1UL << 25 | 1UL << 26;
     CHECK_EQ(hwcap & x86_64_baseline, x86_64_baseline);
-#endif
 }
 
 /* Program headers: AT_PHDR/AT_PHNUM/AT_PHENT describe this very program. */
