@@ -102,7 +102,7 @@ static int parse_options(int argc, char **argv, int *i, const char **out_path, c
             if (!want_value(argc, argv, i)) return 2;
             char *end;
             long n = strtol(argv[++*i], &end, 10);
-            if (*end || n < 0 || n > 4096) { fprintf(stderr, "lxrun: -s wants a number from 0 to 4096\n"); return 2; }
+            if (*end || end == argv[*i] || n < 0 || n > 4096) { fprintf(stderr, "lxrun: -s wants a number from 0 to 4096\n"); return 2; }
             lx_trace.strsize = (int)n;
         } else if (!strcmp(a, "-e")) {
             if (!want_value(argc, argv, i)) return 2;

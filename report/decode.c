@@ -55,6 +55,7 @@ void decode_bytes(struct lx_text *t, const unsigned char *p, size_t n, size_t ma
         case '\f': text_puts(t, "\\f"); break;
         default:
             if (c >= 0x20 && c < 0x7f) text_putc(t, (char)c);
+            else if (i + 1 < shown && p[i + 1] >= '0' && p[i + 1] <= '7') text_printf(t, "\\%03o", c);
             else text_printf(t, "\\%o", c); /* strace: shortest octal unless a digit follows */
         }
     }
@@ -79,8 +80,9 @@ void decode_guest_str(struct lx_text *t, uint64_t addr, size_t max)
 void decode_guest_buf(struct lx_text *t, uint64_t addr, size_t n, size_t max)
 {
     size_t take = n < max ? n : max;
+    if (n && !addr) { text_puts(t, "NULL"); return; }
     const unsigned char *p = gm_lock_read(addr, take);
-    if (!p || (n && !addr)) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
+    if (!p) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
     decode_bytes(t, p, take, take, take < n);
 }
 
@@ -113,7 +115,7 @@ static int decode_enum(struct lx_text *t, uint64_t v, const struct named *tab, s
 
 void decode_open_flags(struct lx_text *t, uint64_t v)
 {
-    static const struct named acc[] = { N(O_RDONLY), N(O_WRONLY), N(O_RDWR) };
+    static const struct named acc[] = { N(O_RDONLY), N(O_WRONLY), N(O_RDWR), N(O_ACCMODE) };
     static const struct named fl[] = {
         N(O_CREAT), N(O_EXCL), N(O_NOCTTY), N(O_TRUNC), N(O_APPEND), N(O_NONBLOCK), N(O_TMPFILE),
         N(O_SYNC), N(O_DSYNC), N(O_DIRECT), { 0100000, "O_LARGEFILE" }, /* 0 in x86-64 libc headers */ N(O_DIRECTORY), N(O_NOFOLLOW),
@@ -161,7 +163,7 @@ void decode_clone_flags(struct lx_text *t, uint64_t v)
         N(CLONE_NEWPID), N(CLONE_NEWNET), N(CLONE_IO),
     };
     uint64_t sig = v & 0xff;
-    decode_flags(t, v & ~0xffULL, tab, COUNT(tab), NULL);
+    if (v & ~0xffULL || !sig) decode_flags(t, v & ~0xffULL, tab, COUNT(tab), NULL); /* not "0SIGCHLD" */
     if (sig) {
         if (v & ~0xffULL) text_putc(t, '|');
         decode_signal(t, sig);
@@ -188,7 +190,8 @@ void decode_signal(struct lx_text *t, uint64_t v)
 {
     const char *n = signal_name((int)v);
     if (n) text_puts(t, n);
-    else if ((int)v >= 32 && (int)v <= 64) text_printf(t, "SIGRT_%d", (int)v - 32);
+    else if ((int)v == 32) text_puts(t, "SIGRTMIN"); /* as strace names it */
+    else if ((int)v > 32 && (int)v <= 64) text_printf(t, "SIGRT_%d", (int)v - 32);
     else text_printf(t, "%d", (int)v);
 }
 
@@ -197,7 +200,7 @@ void decode_sigset(struct lx_text *t, uint64_t addr)
     uint64_t set;
     if (!addr) { text_puts(t, "NULL"); return; }
     if (gm_copy_in(&set, addr, sizeof set) < 0) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
-    int inverted = __builtin_popcountll(set) > 32;
+    int inverted = __builtin_popcountll(set) >= 64 * 2 / 3; /* strace's threshold: two thirds */
     if (inverted) { text_putc(t, '~'); set = ~set; }
     text_putc(t, '[');
     int first = 1;
@@ -206,7 +209,8 @@ void decode_sigset(struct lx_text *t, uint64_t addr)
         if (!first) text_putc(t, ' ');
         const char *n = signal_name(s);
         if (n) text_puts(t, n + 3);
-        else if (s >= 32) text_printf(t, "RT_%d", s - 32);
+        else if (s == 32) text_puts(t, "RTMIN");
+        else if (s > 32) text_printf(t, "RT_%d", s - 32);
         else text_printf(t, "%d", s);
         first = 0;
     }

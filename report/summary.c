@@ -71,6 +71,7 @@ void summary_print(int fd)
         out(fd, &t);
     }
     if (lx_unknown_calls) {
+        if (!header++) text_puts(&t, "\nunsupported (answered ENOSYS):\n");
         text_printf(&t, "  %-22s %llu call%s\n", "(numbers outside the table)", (unsigned long long)lx_unknown_calls,
                     lx_unknown_calls == 1 ? "" : "s");
         out(fd, &t);

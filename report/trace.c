@@ -11,9 +11,11 @@
 #include "../redox/rx.h"
 #include "decode.h"
 
-struct lx_trace_config lx_trace = { .fd = 2, .strsize = 32 };
+struct lx_trace_config lx_trace = { .fd = 2, .strsize = 32, .unknown = 1 };
 
 #define LINE_MAX_ 8192
+/* A line too long for LINE_MAX_ loses arguments, never its result. */
+#define RESULT_ROOM 160
 
 static const struct { const char *name; unsigned cls; } classes[] = {
     { "%file", LX_C_FILE },     { "file", LX_C_FILE },       { "%desc", LX_C_DESC },
@@ -32,6 +34,7 @@ static int select_word(const char *w, size_t n, int on)
     word[n] = 0;
     if (!strcmp(word, "all")) {
         memset(lx_trace.selected, on, sizeof lx_trace.selected);
+        lx_trace.unknown = on;
         return 0;
     }
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
@@ -53,6 +56,7 @@ int trace_select(const char *spec, const char **bad)
     int negate = *spec == '!';
     if (negate) spec++;
     memset(lx_trace.selected, negate, sizeof lx_trace.selected);
+    lx_trace.unknown = negate;
     while (*spec) {
         size_t n = strcspn(spec, ",");
         if (select_word(spec, n, !negate) < 0) {
@@ -138,6 +142,16 @@ static void put_call(struct lx_text *t, const struct lx_call *c, long ret)
     text_putc(t, ')');
 }
 
+/* Ends the arguments, cut if they overflowed, and makes room for the result. */
+static void end_call(struct lx_text *t)
+{
+    if (t->len >= t->cap) {
+        memcpy(t->buf + t->cap - 5, "...)", 5);
+        t->len = t->cap - 1;
+    }
+    t->cap += RESULT_ROOM;
+}
+
 static void emit(struct lx_text *t)
 {
     if (t->len >= t->cap) { /* keep the line whole: mark the cut */
@@ -149,10 +163,12 @@ static void emit(struct lx_text *t)
 
 void trace_syscall(const struct lx_call *c, long ret)
 {
-    char buf[LINE_MAX_];
-    struct lx_text t = { buf, sizeof buf, 0 };
-    put_call(&t, c, ret);
     const char *name = c->nr >= 0 && c->nr <= LX_NR_MAX ? lx_syscalls[c->nr].name : NULL;
+    if (!name && !lx_trace.unknown) return; /* -e named a set: numbers outside the table are not in it */
+    char buf[LINE_MAX_];
+    struct lx_text t = { buf, sizeof buf - RESULT_ROOM, 0 };
+    put_call(&t, c, ret);
+    end_call(&t);
     if ((unsigned long)ret > -4096UL) {
         int e = (int)-ret;
         const char *en = errno_name(e);
@@ -169,8 +185,9 @@ void trace_syscall(const struct lx_call *c, long ret)
 void trace_syscall_noreturn(const struct lx_call *c)
 {
     char buf[LINE_MAX_];
-    struct lx_text t = { buf, sizeof buf, 0 };
+    struct lx_text t = { buf, sizeof buf - RESULT_ROOM, 0 };
     put_call(&t, c, 0);
+    end_call(&t);
     text_puts(&t, " = ?\n");
     emit(&t);
 }

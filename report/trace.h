@@ -13,6 +13,7 @@ struct lx_trace_config {
     int strsize;                     /* -s: bytes of strings shown */
     int tag_pid;                     /* -f: prefix lines with the pid */
     uint8_t selected[LX_NR_MAX + 1]; /* -e trace=… */
+    int unknown;                     /* trace numbers outside the table (as strace: unless a set is named) */
 };
 
 extern struct lx_trace_config lx_trace;
