@@ -7,28 +7,14 @@
 Every run must end by exit (status < 128, never a signal or a core dump), and
 every refusal must be exactly one stderr line "lxrun: PATH: reason"."""
 import os
-import shutil
 import struct
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from casekit import CASES, Failure, case, check, run_case  # noqa: E402
 
 TRUE = '/usr/bin/true'
-CASES = {}
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 class Run:
@@ -306,17 +292,7 @@ def main():
     if name == '--list':
         print('\n'.join(CASES))
         return
-    if name not in CASES:
-        sys.exit(f'unknown case {name}')
-    tmp = tempfile.mkdtemp(prefix=f'lxrun-cli-{name}-')
-    try:
-        CASES[name](Env(lxrun, tmp))
-    except Failure as f:
-        print(f'FAIL cli.{name}: {f}')
-        sys.exit(1)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f'ok cli.{name}')
+    run_case('cli', name, lambda tmp: Env(lxrun, tmp))
 
 
 if __name__ == '__main__':

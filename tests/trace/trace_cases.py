@@ -10,28 +10,14 @@ system calls are known exactly), TABLE_DEF syscalls/table.def: the trace classes
 and support status expected in the reports are read from it."""
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from casekit import CASES, Failure, case, check, run_case  # noqa: E402
 
 CAT = '/usr/bin/cat'
 FALSE = '/usr/bin/false'
-CASES = {}
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 # ---- the table ----
@@ -633,17 +619,7 @@ def main():
     if len(sys.argv) != 5:
         sys.exit(__doc__)
     lxrun, tracee, table, name = sys.argv[1:]
-    if name not in CASES:
-        sys.exit(f'unknown case {name}')
-    tmp = tempfile.mkdtemp(prefix=f'lxrun-trace-{name}-')
-    try:
-        CASES[name](Env(os.path.abspath(lxrun), os.path.abspath(tracee), table, tmp))
-    except Failure as f:
-        print(f'FAIL trace.{name}: {f}')
-        sys.exit(1)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f'ok trace.{name}')
+    run_case('trace', name, lambda tmp: Env(os.path.abspath(lxrun), os.path.abspath(tracee), table, tmp))
 
 
 if __name__ == '__main__':
