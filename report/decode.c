@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <time.h>
 
@@ -283,4 +285,36 @@ const char *errno_name(int e)
         if ((int)tab[i].v == e) return tab[i].n;
     if (e == 512) return "ERESTARTSYS";
     return NULL;
+}
+
+static void decode_file_type(struct lx_text *t, unsigned mode)
+{
+    static const struct named types[] = {
+        { S_IFREG, "S_IFREG" }, { S_IFDIR, "S_IFDIR" }, { S_IFLNK, "S_IFLNK" }, { S_IFCHR, "S_IFCHR" },
+        { S_IFBLK, "S_IFBLK" }, { S_IFIFO, "S_IFIFO" }, { S_IFSOCK, "S_IFSOCK" },
+    };
+    if (!decode_enum(t, mode & S_IFMT, types, COUNT(types))) text_printf(t, "%#o", mode & S_IFMT);
+    text_printf(t, "|%#o", mode & 07777);
+}
+
+void decode_stat(struct lx_text *t, uint64_t addr)
+{
+    struct stat st;
+    if (!addr) { text_puts(t, "NULL"); return; }
+    if (gm_copy_in(&st, addr, sizeof st) < 0) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
+    text_puts(t, "{st_mode=");
+    decode_file_type(t, st.st_mode);
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        text_printf(t, ", st_rdev=makedev(%#x, %#x)", major(st.st_rdev), minor(st.st_rdev));
+    else
+        text_printf(t, ", st_size=%lld", (long long)st.st_size);
+    text_puts(t, ", ...}");
+}
+
+void decode_timespec(struct lx_text *t, uint64_t addr)
+{
+    struct { int64_t sec, nsec; } ts;
+    if (!addr) { text_puts(t, "NULL"); return; }
+    if (gm_copy_in(&ts, addr, sizeof ts) < 0) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
+    text_printf(t, "{tv_sec=%lld, tv_nsec=%lld}", (long long)ts.sec, (long long)ts.nsec);
 }

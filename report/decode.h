@@ -41,6 +41,10 @@ void decode_whence(struct lx_text *t, uint64_t v);
 void decode_mode(struct lx_text *t, uint64_t v);
 void decode_dirfd(struct lx_text *t, uint64_t v);
 
+/* struct stat and struct timespec in guest memory, strace's abbreviated form. */
+void decode_stat(struct lx_text *t, uint64_t addr);
+void decode_timespec(struct lx_text *t, uint64_t addr);
+
 /* The name of an errno value ("ENOENT"), or NULL. */
 const char *errno_name(int e);
 /* The name of a signal ("SIGINT"), or NULL. */

@@ -12,6 +12,7 @@ static const char *const kind_names[K__COUNT] = {
     [K_PROT] = "prot", [K_MMAPFL] = "mapflags", [K_SIG] = "signal", [K_SIGSET] = "sigset",
     [K_FCNTL] = "fcntl_cmd", [K_IOCTL] = "ioctl_req", [K_CLOCK] = "clock", [K_WHENCE] = "whence",
     [K_CLONEFL] = "clone_flags", [K_STRUCT] = "struct", [K_ARGV] = "argv",
+    [K_STATBUF] = "stat_out", [K_TIMESPEC] = "timespec", [K_TIMESPEC_OUT] = "timespec_out",
 };
 
 static void md_escape(const char *s)

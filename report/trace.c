@@ -103,6 +103,15 @@ static void put_arg(struct lx_text *t, const struct lx_call *c, int i, long ret)
     case K_CLOCK: decode_clock(t, v); break;
     case K_WHENCE: decode_whence(t, v); break;
     case K_CLONEFL: decode_clone_flags(t, v); break;
+    case K_STATBUF:
+        if (ret >= 0) decode_stat(t, v);
+        else text_printf(t, "0x%llx", (unsigned long long)v);
+        break;
+    case K_TIMESPEC: decode_timespec(t, v); break;
+    case K_TIMESPEC_OUT:
+        if (ret >= 0 || v == 0) decode_timespec(t, v);
+        else text_printf(t, "0x%llx", (unsigned long long)v);
+        break;
     case K_PTR:
     case K_STRUCT:
     case K_ARGV:

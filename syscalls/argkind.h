@@ -30,6 +30,9 @@ enum lx_argkind {
     K_CLONEFL,  /* CLONE_* */
     K_STRUCT,   /* pointer to a struct (stat, timespec, …) */
     K_ARGV,     /* NULL-terminated array of strings */
+    K_STATBUF,  /* struct stat filled by the call */
+    K_TIMESPEC, /* struct timespec read by the call */
+    K_TIMESPEC_OUT, /* struct timespec filled by the call */
     K__COUNT
 };
 

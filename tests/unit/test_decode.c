@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -440,4 +442,36 @@ Test(enums, errno_names)
         const char *n = errno_name(e);
         cr_assert(n && n[0] == 'E', "errno %d has no name", e);
     }
+}
+
+/* ---- structs (strace's abbreviated forms) ---- */
+
+Test(structs, stat_regular_directory_and_device)
+{
+    unsigned char *m = pages();
+    struct stat *st = (struct stat *)(m + 64);
+    memset(st, 0, sizeof *st);
+    st->st_mode = S_IFREG | 0644;
+    st->st_size = 1234;
+    EXPECT(decode_stat(t, (uintptr_t)st), "{st_mode=S_IFREG|0644, st_size=1234, ...}");
+    st->st_mode = S_IFDIR | 01777;
+    st->st_size = 4096;
+    EXPECT(decode_stat(t, (uintptr_t)st), "{st_mode=S_IFDIR|01777, st_size=4096, ...}");
+    st->st_mode = S_IFCHR | 0666;
+    st->st_rdev = makedev(1, 3);
+    EXPECT(decode_stat(t, (uintptr_t)st), "{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}");
+    EXPECT(decode_stat(t, 0), "NULL");
+    EXPECT(decode_stat(t, (uintptr_t)m + 2 * P), hex(m + 2 * P));
+}
+
+Test(structs, timespec)
+{
+    unsigned char *m = pages();
+    int64_t *ts = (int64_t *)(m + 128);
+    ts[0] = 5;
+    ts[1] = 250000000;
+    EXPECT(decode_timespec(t, (uintptr_t)ts), "{tv_sec=5, tv_nsec=250000000}");
+    EXPECT(decode_timespec(t, 0), "NULL");
+    /* The second half lies on the unreadable page: no partial read. */
+    EXPECT(decode_timespec(t, (uintptr_t)m + 2 * P - 8), hex(m + 2 * P - 8));
 }
