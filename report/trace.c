@@ -4,6 +4,7 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,6 +133,13 @@ static void put_prefix(struct lx_text *t)
     if (lx_trace.tag_pid) text_printf(t, "[pid %5ld] ", rx_gettid());
 }
 
+/* open's mode means nothing without O_CREAT or O_TMPFILE; strace leaves it out. */
+static int mode_unused(const struct lx_syscall *s, const struct lx_call *c, int i)
+{
+    return s->kinds[i] == K_MODE && i > 0 && s->kinds[i - 1] == K_OFLAGS && i == s->nargs - 1 &&
+           !(c->a[i - 1] & (O_CREAT | O_TMPFILE));
+}
+
 static void put_call(struct lx_text *t, const struct lx_call *c, long ret)
 {
     const struct lx_syscall *s = c->nr >= 0 && c->nr <= LX_NR_MAX ? &lx_syscalls[c->nr] : NULL;
@@ -145,6 +153,7 @@ static void put_call(struct lx_text *t, const struct lx_call *c, long ret)
     text_puts(t, s->name);
     text_putc(t, '(');
     for (int i = 0; i < s->nargs; i++) {
+        if (mode_unused(s, c, i)) break;
         if (i) text_puts(t, ", ");
         put_arg(t, c, i, ret);
     }
