@@ -102,7 +102,10 @@ static int check_libraries(int fd, const char *prog, const struct elf_facts *pf)
     return missing;
 }
 
-int lx_check_program(const char *path, int fd, struct lx_exec_error *err)
+/* As the loader (loader/exec.c): at most this many "#!" levels. */
+#define MAX_SCRIPT_DEPTH 4
+
+static int check_at(const char *path, int fd, struct lx_exec_error *err, int depth)
 {
     int file = lx_image_open(path, err);
     if (file < 0) return -1;
@@ -113,9 +116,29 @@ int lx_check_program(const char *path, int fd, struct lx_exec_error *err)
     if (script) {
         rx_close(file);
         if (script < 0) { err->status = 126; snprintf(err->msg, sizeof err->msg, "bad interpreter line"); return -1; }
+        if (depth >= MAX_SCRIPT_DEPTH) {
+            err->status = 126;
+            snprintf(err->msg, sizeof err->msg, "too many levels of script interpreters");
+            return -1;
+        }
         say(fd, "file:          %s\nkind:          script, interpreter %s%s%s\n\n", path, sb.interp,
             sb.has_arg ? " with argument " : "", sb.has_arg ? sb.arg : "");
-        return lx_check_program(sb.interp, fd, err);
+        int r = check_at(sb.interp, fd, err, depth + 1);
+        if (r < 0 && err->status == 127) { /* as the loader says it: the script exists, its interpreter not */
+            char name[128];
+            size_t n = 0;
+            const char *s = sb.interp;
+            for (; *s && n + 5 < sizeof name; s++) {
+                unsigned char c = (unsigned char)*s;
+                if (c < 32 || c == 127) { name[n++] = '^'; name[n++] = (char)(c ^ 64); }
+                else name[n++] = (char)c;
+            }
+            if (*s) { memcpy(name + n, "...", 3); n += 3; }
+            name[n] = 0;
+            err->status = 126;
+            snprintf(err->msg, sizeof err->msg, "%s: bad interpreter: No such file or directory", name);
+        }
+        return r;
     }
     static struct lx_image img;
     int r = lx_image_check(file, &img, err);
@@ -143,4 +166,9 @@ int lx_check_program(const char *path, int fd, struct lx_exec_error *err)
     if (problems) say(fd, "verdict: not runnable: %d required file%s missing\n", problems, problems == 1 ? "" : "s");
     else say(fd, "verdict: loadable by lxrun (what it does at run time: lxrun -c or --report)\n");
     return problems ? 1 : 0;
+}
+
+int lx_check_program(const char *path, int fd, struct lx_exec_error *err)
+{
+    return check_at(path, fd, err, 0);
 }

@@ -24,7 +24,7 @@ static int version_newer(const char *a, const char *b)
     return a3 > b3;
 }
 
-static void read_dynamic(Elf *e, Elf_Scn *scn, GElf_Shdr *sh, struct elf_facts *f)
+static void read_dynamic(Elf *e, Elf_Scn *scn, GElf_Shdr *sh, struct elf_facts *f, int *df1_pie)
 {
     Elf_Data *d = elf_getdata(scn, NULL);
     if (!d || !sh->sh_entsize) return;
@@ -33,6 +33,7 @@ static void read_dynamic(Elf *e, Elf_Scn *scn, GElf_Shdr *sh, struct elf_facts *
         GElf_Dyn dyn;
         if (!gelf_getdyn(d, (int)i, &dyn)) break;
         const char *s = NULL;
+        if (dyn.d_tag == DT_FLAGS_1 && (dyn.d_un.d_val & DF_1_PIE)) *df1_pie = 1;
         if (dyn.d_tag == DT_NEEDED || dyn.d_tag == DT_RUNPATH || dyn.d_tag == DT_RPATH)
             s = elf_strptr(e, sh->sh_link, dyn.d_un.d_val);
         if (!s) continue;
@@ -108,17 +109,17 @@ int elf_facts_read(const char *path, struct elf_facts *f, const char **why)
         if (img && ph.p_offset < size && ph.p_filesz < sizeof f->interp && ph.p_filesz <= size - ph.p_offset)
             snprintf(f->interp, sizeof f->interp, "%.*s", (int)ph.p_filesz, img + ph.p_offset);
     }
-    f->pie = eh.e_type == ET_DYN;
+    int df1_pie = 0;
     for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
         GElf_Shdr sh;
         if (!gelf_getshdr(scn, &sh)) continue;
-        if (sh.sh_type == SHT_DYNAMIC) read_dynamic(e, scn, &sh, f);
+        if (sh.sh_type == SHT_DYNAMIC) read_dynamic(e, scn, &sh, f, &df1_pie);
         else if (sh.sh_type == SHT_GNU_verneed) read_verneed(e, scn, &sh, f);
         else if (sh.sh_type == SHT_PROGBITS && (sh.sh_flags & SHF_EXECINSTR)) f->syscall_sites += count_syscall_sites(scn);
     }
     /* A shared library has no interpreter and is not run: only a DYN with an
      * interpreter, or a static-pie (DF_1_PIE), counts as PIE here. */
-    if (f->pie && f->is_static && f->nneeded > 0) f->pie = 0;
+    f->pie = eh.e_type == ET_DYN && (!f->is_static || df1_pie);
     elf_end(e);
     rx_close((int)fd);
     return 0;

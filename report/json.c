@@ -11,13 +11,39 @@
 
 #define SCHEMA_VERSION 1
 
+/* The length of the well-formed UTF-8 sequence at p, or 0 (the NUL at the end
+ * of the string fails the continuation test, so this never reads past it). */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned c = p[0], cp, min;
+    size_t n;
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) n = 2, cp = c & 0x1f, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef) n = 3, cp = c & 0x0f, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4) n = 4, cp = c & 0x07, min = 0x10000;
+    else return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80) return 0;
+        cp = cp << 6 | (p[i] & 0x3f);
+    }
+    return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0 : n;
+}
+
+/* A JSON string; JSON text is UTF-8, so a byte that is not part of well-formed
+ * UTF-8 (a Linux path may hold any byte) becomes U+FFFD. */
 static void jstr(struct lx_text *t, const char *s)
 {
     text_putc(t, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        size_t n;
         if (*p == '"' || *p == '\\') { text_putc(t, '\\'); text_putc(t, (char)*p); }
         else if (*p < 0x20) text_printf(t, "\\u%04x", *p);
-        else text_putc(t, (char)*p);
+        else if (*p < 0x80) text_putc(t, (char)*p);
+        else if (!(n = utf8_len(p))) text_puts(t, "\\ufffd");
+        else {
+            for (size_t i = 0; i < n; i++) text_putc(t, (char)p[i]);
+            p += n - 1;
+        }
     }
     text_putc(t, '"');
 }
