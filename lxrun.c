@@ -157,6 +157,8 @@ static int open_report_output(const char *path, const char *report_path)
     return 0;
 }
 
+static void report_on_signal(int sig) { lx_report_finish(sig, 1); }
+
 int main(int argc, char **argv, char **envp)
 {
     int i = 1;
@@ -213,5 +215,6 @@ int main(int argc, char **argv, char **envp)
         fprintf(stderr, "lxrun: cannot set up interception: %s\n", strerror(-r));
         return 126;
     }
+    if (lx_report.observe || lx_report.json_fd >= 0) lx_trap_catch_fatal(report_on_signal);
     lx_trap_enter_guest(&main_thread, st.pc, st.sp);
 }

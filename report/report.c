@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include "decode.h"
 #include "trace.h"
 
 struct lx_report_config lx_report = { .summary_fd = 2, .json_fd = -1 };
@@ -10,7 +11,8 @@ void json_write(int fd, int status, int signaled);
 void lx_report_finish(int status, int signaled)
 {
     if (lx_trace.on) {
-        if (signaled) trace_event("+++ killed by signal %d +++", status);
+        if (signaled && signal_name(status)) trace_event("+++ killed by %s +++", signal_name(status));
+        else if (signaled) trace_event("+++ killed by signal %d +++", status);
         else trace_event("+++ exited with %d +++", status);
     }
     if (lx_report.summary) summary_print(lx_report.summary_fd);

@@ -28,6 +28,28 @@ lx_sigsys_entry:
     ret
     .size lx_sigsys_entry, .-lx_sigsys_entry
 
+/* A fatal signal while reports are on: into lxrun the same way, so the report
+ * can be written; lx_trap_fatal re-raises the signal, then this returns to the
+ * faulting context, where the default action ends the process. */
+    .globl lx_fatal_entry
+    .type lx_fatal_entry, @function
+lx_fatal_entry:
+    rdgsbase %rax
+    movb $SUD_ALLOW, SELECTOR(%rax)
+    rdfsbase %rcx
+    movq %rcx, GUEST_FS(%rax)
+    movq HOST_FS(%rax), %rcx
+    wrfsbase %rcx
+    subq $8, %rsp
+    call lx_trap_fatal
+    addq $8, %rsp
+    rdgsbase %rax
+    movq GUEST_FS(%rax), %rcx
+    wrfsbase %rcx
+    movb $SUD_BLOCK, SELECTOR(%rax)
+    ret
+    .size lx_fatal_entry, .-lx_fatal_entry
+
 /* sa_restorer for lxrun's handlers: rt_sigreturn from inside lxrun's text. */
     .globl lx_sigreturn
     .type lx_sigreturn, @function

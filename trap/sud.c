@@ -69,6 +69,43 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
     g[REG_RAX] = lx_dispatch(&c);
 }
 
+static void (*fatal_hook)(int);
+void lx_fatal_entry(int, siginfo_t *, void *);
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
+
+static int install(int sig, void *handler, unsigned long flags)
+{
+    struct k_sigaction ka = {
+        .handler = handler, .flags = flags | K_SA_RESTORER, .restorer = (void *)lx_sigreturn, .mask = ~0ULL,
+    };
+    return syscall(SYS_rt_sigaction, sig, &ka, NULL, 8) < 0 ? -errno : 0;
+}
+
+void lx_trap_fatal(int sig, siginfo_t *si, void *ucv)
+{
+    (void)si;
+    ucontext_t *uc = ucv;
+    static int once;
+    if (!__atomic_exchange_n(&once, 1, __ATOMIC_ACQ_REL) && fatal_hook) fatal_hook(sig);
+    /* Default action from here on: re-raise, unblocked when the context returns. */
+    install(sig, SIG_DFL, 0);
+    uint64_t mask;
+    memcpy(&mask, &uc->uc_sigmask, sizeof mask);
+    mask &= ~(1ULL << (sig - 1));
+    memcpy(&uc->uc_sigmask, &mask, sizeof mask);
+    syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
+}
+
+int lx_trap_catch_fatal(void (*hook)(int sig))
+{
+    fatal_hook = hook;
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+        int r = install(fatal_signals[i], (void *)lx_fatal_entry, SA_SIGINFO | SA_ONSTACK);
+        if (r < 0) return r;
+    }
+    return 0;
+}
+
 int lx_trap_thread_init(struct lx_thread *t)
 {
     uint64_t fs;

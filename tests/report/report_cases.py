@@ -379,6 +379,25 @@ def closed_fds(e):
 
 
 @case
+def killed_by_signal(e):
+    """A guest that crashes still gets its report and trace end: exit status 139,
+    signal SIGSEGV, the calls made before the crash counted; and lxrun dies of the
+    same signal, as the program would natively."""
+    out = e.path('crash.json')
+    r = e.run('-o', e.path('trace.txt'), f'--report={out}', e.rguest, 'crash')
+    check(r.rc == -11, f'lxrun should end by SIGSEGV like the program\n{r}')
+    with open(out, 'rb') as f:
+        doc = strict_json(f.read().decode('utf-8'))
+    check(not e.schema_errors(doc), '\n'.join(e.schema_errors(doc)))
+    check(doc['exit'] == {'status': 139, 'signal': 'SIGSEGV'}, f'{doc["exit"]}')
+    rows = {s['name']: s for s in doc['syscalls']}
+    check(rows.get('getppid', {}).get('calls') == 2, f'{rows.get("getppid")}')
+    with open(e.path('trace.txt')) as f:
+        last = f.read().rstrip('\n').split('\n')[-1]
+    check(last == '+++ killed by SIGSEGV +++', f'last trace line {last!r}')
+
+
+@case
 def report_opened_at_start(e):
     """A relative report path names a file in lxrun's starting directory, even when
     the guest changes directory before it exits."""

@@ -8,6 +8,7 @@
  *   rguest served       3 getppid, write(1, "served\n"), exit 0: only served calls
  *   rguest closeall     close_range(0, ~0U, 0): every fd the guest can see, then exit 3
  *   rguest marker FILE  creates FILE (to show that --check runs nothing), exit 0
+ *   rguest crash        2 getppid, then a store to address 8: killed by SIGSEGV
  */
 #include <fcntl.h>
 #include <string.h>
@@ -45,6 +46,13 @@ int main(int argc, char **argv)
         long r = sc(SYS_close_range, 0, ~0U, 0, 0);
         sc(SYS_exit_group, r == 0 ? 3 : 4, 0, 0, 0);
         return 99; /* not reached */
+    }
+    if (!strcmp(mode, "crash")) {
+        sc(SYS_getppid, 0, 0, 0, 0);
+        sc(SYS_getppid, 0, 0, 0, 0);
+        int *volatile bad = (int *)8; /* volatile: the compiler may not see through it */
+        *bad = 1;
+        return 98; /* not reached */
     }
     if (!strcmp(mode, "marker") && argc > 2) {
         long fd = sc(SYS_openat, AT_FDCWD, (long)argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
