@@ -3,6 +3,7 @@
 #include "vfs.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "../redox/rx.h"
@@ -21,6 +22,34 @@ static int under(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
 }
 
+/* "/a//b/./c/../d" → "/a/b/d".  Lexical: used only to decide whether a path
+ * lands in an emulated tree (/proc, /sys, /dev are plain directories, so ".."
+ * out of them is lexical); other paths go to the scheme as written, which
+ * resolves symlinks and ".." itself. */
+static void normalise(const char *p, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[n++] = '/';
+    while (*p) {
+        while (*p == '/') p++;
+        const char *e = p;
+        while (*e && *e != '/') e++;
+        size_t len = (size_t)(e - p);
+        if (len == 0) break;
+        if (len == 1 && p[0] == '.') {
+        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (n > 1 && out[n - 1] != '/') n--;
+            if (n > 1) n--;
+        } else if (n + len + 2 < cap) {
+            if (n > 1) out[n++] = '/';
+            memcpy(out + n, p, len);
+            n += len;
+        }
+        p = e;
+    }
+    out[n] = 0;
+}
+
 int vfs_resolve(int dirfd, const char *p, struct vfs_target *out)
 {
     out->dirfd = dirfd;
@@ -29,15 +58,20 @@ int vfs_resolve(int dirfd, const char *p, struct vfs_target *out)
         return 0;
     }
     out->dirfd = RX_AT_CWD;
+    char norm[PATH_MAX];
+    normalise(p, norm, sizeof norm);
+    size_t plen = strlen(p);
+    int trailing_slash = plen > 1 && p[plen - 1] == '/';
     for (size_t i = 0; i < sizeof dev_schemes / sizeof dev_schemes[0]; i++)
-        if (strcmp(p, dev_schemes[i].guest) == 0) {
-            lx_record_path(p, 1);
+        if (strcmp(norm, dev_schemes[i].guest) == 0) {
+            lx_record_path(norm, 1);
+            if (trailing_slash) return -ENOTDIR; /* a device, not a directory */
             out->path = dev_schemes[i].url;
             return 0;
         }
     /* The host's /proc, /sys and /dev are never handed to the guest. */
-    if (under(p, "/proc") || under(p, "/sys") || under(p, "/dev")) {
-        lx_record_path(p, 0);
+    if (under(norm, "/proc") || under(norm, "/sys") || under(norm, "/dev")) {
+        lx_record_path(norm, 0);
         return -ENOENT;
     }
     size_t n = strlen(p);

@@ -90,16 +90,13 @@ static void dot_components(void)
     CHECK_OK(access(path, F_OK));
     CHECK_ERR(access("dotted/", F_OK), ENOTDIR);
     CHECK_OK(access("/dev/null", W_OK));
-#ifdef KNOWN_LXRUN_BUG_VFS_DOT_COMPONENTS
-    /* vfs-map matches /dev, /proc and /sys as prefixes before resolving "."
-     * and "..", so these are ENOENT under lxrun. */
+    /* "." and ".." around the emulated trees resolve as on Linux. */
     snprintf(path, sizeof path, "/dev/..%s/dotted", cwd);
     CHECK_OK(access(path, F_OK));
     snprintf(path, sizeof path, "/proc/..%s/dotted", cwd);
     CHECK_OK(access(path, F_OK));
     CHECK_OK(access("/dev/./null", W_OK));
     CHECK_ERR(access("/dev/null/", F_OK), ENOTDIR);
-#endif
 }
 
 /* Names and types read from a directory with the raw getdents64. */
