@@ -129,8 +129,35 @@ long sys_brk(struct lx_call *c)
     return (long)want;
 }
 
+/* The file behind a file mapping, reopened by its guest path; -ENOENT when that
+ * name no longer leads to the same file (renamed or deleted since). */
+static long reopen_mapped(const struct gm_vma *v)
+{
+    struct vfs_target t;
+    if (!v->name || vfs_resolve(RX_AT_CWD, v->name, &t) < 0) return -ENOENT;
+    int acc = v->shared && (v->prot & PROT_WRITE) ? O_RDWR : O_RDONLY;
+    long fd = rx_openat(t.dirfd, t.path, acc | O_CLOEXEC, 0);
+    struct rx_stat st;
+    if (fd >= 0 && (rx_fstat((int)fd, &st) < 0 || st.ino != v->ino || st.dev != v->dev)) {
+        rx_close((int)fd);
+        return -ENOENT;
+    }
+    return fd < 0 ? -ENOENT : fd;
+}
+
+/* Maps len bytes at addr (0: anywhere; fixed: exactly) like v: the same file at
+ * file_off, or anonymous. */
+static long map_like(const struct gm_vma *v, int fd, uintptr_t addr, size_t len, uint64_t file_off,
+                     int extra_prot, int placement)
+{
+    int type = v->shared ? MAP_SHARED : MAP_PRIVATE;
+    if (fd >= 0) return rx_mmap(addr, len, v->prot | extra_prot, type | placement, fd, (int64_t)file_off);
+    return rx_mmap(addr, len, v->prot | extra_prot, type | MAP_ANONYMOUS | placement, -1, 0);
+}
+
 /* Redox has no mremap: shrink by unmapping the tail, grow in place when the next
- * pages are free, otherwise move by map + copy + unmap. */
+ * pages are free, otherwise move by map + copy + unmap.  File mappings stay
+ * file mappings (the file is reopened by its guest path). */
 long sys_mremap(struct lx_call *c)
 {
     uintptr_t old = c->a[0], want_at = c->a[4];
@@ -142,39 +169,53 @@ long sys_mremap(struct lx_call *c)
     if (flags & MREMAP_DONTUNMAP) { lx_record_partial(c->nr, "MREMAP_DONTUNMAP"); return -EINVAL; }
     if (osz == 0) { lx_record_partial(c->nr, "old_size 0 (shared duplicate)"); return -EINVAL; }
     if (!gm_covered(old, osz)) return -EFAULT;
-    const struct gm_vma *v = gm_find(old);
-    struct gm_vma src = *v;
+    struct gm_vma src = *gm_find(old);
     if (old + osz > src.end) return -EFAULT; /* must lie in one mapping */
+    uint64_t off = src.offset + (old - src.start);
 
+    if (!(flags & MREMAP_FIXED) && nsz <= osz) {
+        if (nsz < osz) { rx_munmap(old + nsz, osz - nsz); gm_remove(old + nsz, osz - nsz); }
+        return (long)old;
+    }
+    long fd = -1;
+    if (src.kind == GM_FILE && (fd = reopen_mapped(&src)) < 0) {
+        lx_record_partial(c->nr, "file mapping whose file is gone: moved as anonymous memory");
+        fd = -1;
+    }
+    enum gm_kind kind = fd >= 0 ? GM_FILE : src.kind == GM_FILE ? GM_ANON : src.kind;
+    long r = -ENOMEM;
     if (!(flags & MREMAP_FIXED)) {
-        if (nsz <= osz) {
-            if (nsz < osz) { rx_munmap(old + nsz, osz - nsz); gm_remove(old + nsz, osz - nsz); }
+        r = map_like(&src, (int)fd, old + osz, nsz - osz, off + osz, 0, RX_MAP_FIXED_NOREPLACE);
+        if (r >= 0 && (uintptr_t)r == old + osz) {
+            gm_add(old + osz, nsz - osz, src.prot, src.shared, kind, off + osz, src.dev, src.ino, src.name);
+            if (fd >= 0) rx_close((int)fd);
             return (long)old;
         }
-        if (src.kind != GM_FILE) {
-            long r = rx_mmap(old + osz, nsz - osz, src.prot,
-                             MAP_ANONYMOUS | RX_MAP_FIXED_NOREPLACE | (src.shared ? MAP_SHARED : MAP_PRIVATE), -1, 0);
-            if (r >= 0 && (uintptr_t)r == old + osz) {
-                gm_add(old + osz, nsz - osz, src.prot, src.shared, src.kind, 0, 0, 0, NULL);
-                return (long)old;
-            }
-            if (r >= 0) rx_munmap((uintptr_t)r, nsz - osz);
-        }
-        if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
+        if (r >= 0) rx_munmap((uintptr_t)r, nsz - osz);
+        if (!(flags & MREMAP_MAYMOVE)) { if (fd >= 0) rx_close((int)fd); return -ENOMEM; }
     }
-    if (src.shared) lx_record_partial(c->nr, "moving a MAP_SHARED mapping copies it");
-    if ((flags & MREMAP_FIXED) && ((want_at & (GM_PAGE - 1)) || claim_for_fixed(want_at, nsz) < 0))
+    if ((flags & MREMAP_FIXED) && ((want_at & (GM_PAGE - 1)) || claim_for_fixed(want_at, nsz) < 0)) {
+        if (fd >= 0) rx_close((int)fd);
         return -EINVAL;
-    long r = rx_mmap(flags & MREMAP_FIXED ? want_at : 0, nsz, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | (flags & MREMAP_FIXED ? MAP_FIXED : 0), -1, 0);
+    }
+    /* A shared file mapping's pages are the file's: nothing to copy.  Anything
+     * private (or anonymous shared, which Redox cannot alias) keeps its bytes. */
+    int copy = !(src.shared && fd >= 0);
+    if (copy && src.shared) lx_record_partial(c->nr, "moving a shared anonymous mapping copies it");
+    r = map_like(&src, (int)fd, flags & MREMAP_FIXED ? want_at : 0, nsz, off, copy ? PROT_WRITE : 0,
+                 flags & MREMAP_FIXED ? MAP_FIXED : 0);
+    if (fd >= 0) rx_close((int)fd);
     if (r < 0) return r;
-    size_t n = osz < nsz ? osz : nsz;
-    if (!(src.prot & PROT_READ)) rx_mprotect(old, osz, src.prot | PROT_READ);
-    memcpy((void *)r, (void *)old, n);
-    if (src.prot != (PROT_READ | PROT_WRITE)) rx_mprotect((uintptr_t)r, nsz, src.prot);
+    if (copy) {
+        size_t n = osz < nsz ? osz : nsz;
+        if (!(src.prot & PROT_READ)) rx_mprotect(old, osz, src.prot | PROT_READ);
+        memcpy((void *)r, (void *)old, n);
+        if (!(src.prot & PROT_WRITE)) rx_mprotect((uintptr_t)r, nsz, src.prot);
+    }
     rx_munmap(old, osz);
     gm_remove(old, osz);
-    gm_add((uintptr_t)r, nsz, src.prot, 0, src.kind == GM_FILE ? GM_ANON : src.kind, 0, 0, 0, NULL);
+    gm_add((uintptr_t)r, nsz, src.prot, src.shared, kind, kind == GM_FILE ? off : 0, src.dev, src.ino,
+           kind == GM_FILE ? src.name : NULL);
     return r;
 }
 
