@@ -6,17 +6,17 @@
 #include "../redox/rx.h"
 
 int lx_fd_floor = 1024;
-uint64_t lx_fd_guest_soft = 1024;
+int lx_fd_limit = 1024;
 
 int lx_fd_reserve_init(void)
 {
     uint64_t cur, max;
     if (rx_getrlimit(RLIMIT_NOFILE, &cur, &max) < 0) return -1;
     if (max > (1u << 20)) max = 1u << 20;
-    lx_fd_guest_soft = cur;
+    uint64_t soft = cur;
     if (cur < max) rx_setrlimit(RLIMIT_NOFILE, max, max);
     lx_fd_floor = (int)max - LX_FD_RESERVED;
-    if (lx_fd_guest_soft > (uint64_t)lx_fd_floor) lx_fd_guest_soft = (uint64_t)lx_fd_floor;
+    lx_fd_limit = soft > (uint64_t)lx_fd_floor ? lx_fd_floor : (int)soft;
     return lx_fd_floor > 3 ? 0 : -1;
 }
 

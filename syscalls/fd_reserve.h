@@ -3,12 +3,15 @@
 #ifndef LXRUN_FD_RESERVE_H
 #define LXRUN_FD_RESERVE_H
 
+#include <errno.h>
 #include <stdint.h>
+
+#include "../redox/rx.h"
 
 #define LX_FD_RESERVED 64 /* how many fds at the top are lxrun's */
 
 extern int lx_fd_floor;   /* guest fds are < lx_fd_floor */
-extern uint64_t lx_fd_guest_soft; /* the soft RLIMIT_NOFILE the guest started with */
+extern int lx_fd_limit;   /* the guest's soft RLIMIT_NOFILE (<= floor): new guest fds are below it */
 
 /* Raises lxrun's soft fd limit to the hard one and sets the floor below it. */
 int lx_fd_reserve_init(void);
@@ -16,5 +19,13 @@ int lx_fd_reserve_init(void);
 int lx_fd_move_high(int fd);
 
 static inline int lx_fd_is_guest(long fd) { return fd >= 0 && fd < lx_fd_floor; }
+
+/* A new guest fd as the kernel would hand it out: one at or above the guest's
+ * RLIMIT_NOFILE is closed again and the call fails with EMFILE. */
+static inline long lx_fd_accept(long fd)
+{
+    if (fd >= lx_fd_limit) { rx_close((int)fd); return -EMFILE; }
+    return fd;
+}
 
 #endif

@@ -14,7 +14,7 @@ static long do_openat(int dirfd, uint64_t path, int flags, unsigned mode)
     struct lx_path p;
     long r = lx_path_arg(path, dirfd, &p);
     if (r < 0) return r;
-    return rx_openat(p.t.dirfd, p.t.path, flags, mode);
+    return lx_fd_accept(rx_openat(p.t.dirfd, p.t.path, flags, mode));
 }
 
 long sys_open(struct lx_call *c) { return do_openat(LX_AT_FDCWD, c->a[0], (int)c->a[1], (unsigned)c->a[2]); }
@@ -39,13 +39,12 @@ long sys_close_range(struct lx_call *c)
 long sys_dup(struct lx_call *c)
 {
     long fd = rx_dup((int)c->a[0], "");
-    if (fd >= lx_fd_floor) { rx_close((int)fd); return -EMFILE; }
-    return fd;
+    return lx_fd_accept(fd);
 }
 
 static long do_dup3(int old, int new, int flags)
 {
-    if (!lx_fd_is_guest(new)) return -EBADF;
+    if (new < 0 || new >= lx_fd_limit) return -EBADF; /* as Linux: beyond RLIMIT_NOFILE */
     return rx_dup2(old, new, (flags & O_CLOEXEC) != 0);
 }
 
@@ -69,7 +68,7 @@ static long do_pipe2(uint64_t ptr, int flags)
     if (!gm_lock_write(ptr, sizeof fds)) return -EFAULT;
     long r = rx_pipe2(fds, flags);
     if (r < 0) return r;
-    if (fds[1] >= lx_fd_floor) { rx_close(fds[0]); rx_close(fds[1]); return -EMFILE; }
+    if (fds[0] >= lx_fd_limit || fds[1] >= lx_fd_limit) { rx_close(fds[0]); rx_close(fds[1]); return -EMFILE; }
     return gm_copy_out(ptr, fds, sizeof fds);
 }
 
@@ -83,10 +82,9 @@ long sys_fcntl(struct lx_call *c)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {
-        if ((long)arg < 0 || (long)arg >= lx_fd_floor) return -EINVAL;
+        if ((long)arg < 0 || (long)arg >= lx_fd_limit) return -EINVAL;
         long r = rx_fcntl(fd, cmd, (long)arg);
-        if (r >= lx_fd_floor) { rx_close((int)r); return -EMFILE; }
-        return r;
+        return lx_fd_accept(r);
     }
     case F_GETLK: case F_SETLK: case F_SETLKW:
     case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW: {

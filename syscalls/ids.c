@@ -80,7 +80,7 @@ static long guest_limit(int res, uint64_t *cur, uint64_t *max)
         long r = rx_getrlimit(res, cur, max);
         if (r < 0) return r;
         if (res == RLIMIT_NOFILE) { /* the guest's fd space ends at lxrun's floor */
-            *cur = lx_fd_guest_soft;
+            *cur = (uint64_t)lx_fd_limit;
             if (*max > (uint64_t)lx_fd_floor) *max = (uint64_t)lx_fd_floor;
         }
         lx_proc.rlim_cur[res] = *cur;
@@ -92,7 +92,7 @@ static long guest_limit(int res, uint64_t *cur, uint64_t *max)
     return 0;
 }
 
-static long set_limit(long nr, int res, uint64_t cur, uint64_t max)
+static long set_limit(int res, uint64_t cur, uint64_t max)
 {
     uint64_t ocur, omax;
     long r = guest_limit(res, &ocur, &omax);
@@ -101,7 +101,7 @@ static long set_limit(long nr, int res, uint64_t cur, uint64_t max)
     if (max > omax && rx_geteuid() != 0) return -EPERM;
     if (res == RLIMIT_NOFILE) {
         if (max > (uint64_t)lx_fd_floor) return -EPERM;
-        lx_record_partial(nr, "RLIMIT_NOFILE kept as the guest's view only");
+        lx_fd_limit = (int)cur; /* enforced by lx_fd_accept when fds are made */
     } else if (res != RLIMIT_CORE) {
         r = rx_setrlimit(res, cur, max);
         if (r < 0) return r;
@@ -122,7 +122,7 @@ long sys_setrlimit(struct lx_call *c)
 {
     uint64_t v[2];
     if (gm_copy_in(v, c->a[1], sizeof v) < 0) return -EFAULT;
-    return set_limit(c->nr, (int)c->a[0], v[0], v[1]);
+    return set_limit((int)c->a[0], v[0], v[1]);
 }
 
 long sys_prlimit64(struct lx_call *c)
@@ -138,7 +138,7 @@ long sys_prlimit64(struct lx_call *c)
     if (r < 0) return r;
     if (c->a[2]) {
         if (gm_copy_in(nw, c->a[2], sizeof nw) < 0) return -EFAULT;
-        r = set_limit(c->nr, res, nw[0], nw[1]);
+        r = set_limit(res, nw[0], nw[1]);
         if (r < 0) return r;
     }
     if (c->a[3] && gm_copy_out(c->a[3], old, sizeof old) < 0) return -EFAULT;

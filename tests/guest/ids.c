@@ -96,14 +96,17 @@ static void limits(void)
     CHECK_OK(syscall(SYS_getrlimit, RLIMIT_NOFILE, &got));
     CHECK(got.rlim_cur == nofile.rlim_cur && got.rlim_max == nofile.rlim_max);
 
-#ifdef KNOWN_LXRUN_BUG_RLIMIT_NOFILE_NOT_ENFORCED
-    /* The soft limit governs new descriptors.  lxrun records the guest's
-     * RLIMIT_NOFILE but does not apply it (F_DUPFD above it succeeds). */
+    /* The soft limit governs new descriptors. */
     struct rlimit tiny = { 10, nofile.rlim_max };
     CHECK_OK(setrlimit(RLIMIT_NOFILE, &tiny));
     CHECK_ERR(fcntl(0, F_DUPFD, 10), EINVAL);
+    CHECK_ERR(dup2(0, 10), EBADF);
+    int fds[16], nfds = 0, last = -1;
+    while (nfds < 16 && (last = open("/dev/null", O_RDONLY)) >= 0) fds[nfds++] = last;
+    CHECK(last < 0 && errno == EMFILE);
+    CHECK(nfds > 0 && fds[nfds - 1] == 9);
+    while (nfds > 0) close(fds[--nfds]);
     CHECK_OK(setrlimit(RLIMIT_NOFILE, &nofile));
-#endif
     int fd = CHECK_OK(fcntl(0, F_DUPFD, 10));
     if (fd >= 0) close(fd);
 
