@@ -152,4 +152,42 @@ long rx_getrusage(int who, struct rx_timespec *utime, struct rx_timespec *stime,
 /* ---- signals (redox-rt) ---- */
 long rx_sigaction_ign_dfl(int sig, int ignore); /* only SIG_IGN / SIG_DFL disposition */
 
+/* ---- processor identification (Redox: CPUID is unprivileged; sys:cpu) ---- */
+/* The CPUID registers Linux builds its feature words from, by leaf.subleaf. */
+enum rx_cpuid_reg {
+    RX_CPUID_1_EDX, RX_CPUID_1_ECX, RX_CPUID_6_EAX, RX_CPUID_6_ECX,
+    RX_CPUID_7_0_EBX, RX_CPUID_7_0_ECX, RX_CPUID_7_0_EDX, RX_CPUID_7_1_EAX,
+    RX_CPUID_D_1_EAX, RX_CPUID_0A_EAX,
+    RX_CPUID_80000001_EDX, RX_CPUID_80000001_ECX, RX_CPUID_80000007_EBX,
+    RX_CPUID_80000007_EDX, RX_CPUID_80000008_EBX, RX_CPUID_8000000A_EDX,
+    RX_CPUID_8000001F_EAX, RX_CPUID_80000021_EAX,
+    RX_CPUID_REGS
+};
+struct rx_cpuinfo {
+    char vendor[13];                   /* "GenuineIntel", "AuthenticAMD" */
+    char brand[49];                    /* CPUID 0x80000002-4, leading blanks dropped */
+    uint32_t family, model, stepping;  /* extended family/model folded in */
+    uint32_t max_leaf, max_ext_leaf;
+    uint32_t cache_kb;                 /* Intel: last-level (leaf 4); others: L2 */
+    uint32_t tlb_4k_entries;           /* L2 TLB 4K entries (0x80000006 EBX), 0 on Intel */
+    uint32_t clflush_size, phys_bits, virt_bits;
+    uint32_t has_ext_topology;         /* leaf 0xB enumerates x2APIC topology */
+    uint64_t tsc_khz;                  /* from CPUID 0x15 or a hypervisor leaf, else measured */
+    uint32_t tsc_known_freq;           /* the OS can know the rate exactly (those leaves, kvmclock) */
+    uint64_t xcr0;                     /* XSAVE state the OS enabled (XGETBV 0), 0 without OSXSAVE */
+    uint32_t regs[RX_CPUID_REGS];      /* 0 where the leaf is absent */
+};
+long rx_cpuinfo(struct rx_cpuinfo *ci);
+
+/* ---- system counters (Redox: sys:stat, memory: statvfs, time) ---- */
+struct rx_sysstat {
+    uint64_t mem_total, mem_free, mem_shared, mem_buffers; /* bytes */
+    uint64_t swap_total, swap_free;                        /* bytes */
+    uint64_t loads[3];          /* 1, 5, 15-minute load, 16.16 fixed point; 0 if unknown */
+    uint64_t nr_tasks;          /* threads in the system */
+    struct rx_timespec uptime;  /* since boot */
+    struct rx_timespec boot_time; /* wall-clock time of boot */
+};
+long rx_sysstat(struct rx_sysstat *s);
+
 #endif

@@ -4,6 +4,7 @@
 #include <sys/times.h>
 #include <sys/utsname.h>
 
+#include "../procfs/identity.h"
 #include "handler.h"
 #include "process.h"
 
@@ -41,19 +42,18 @@ static long put_triple(struct lx_call *c, long real, long eff)
 long sys_getresuid(struct lx_call *c) { return put_triple(c, rx_getuid(), rx_geteuid()); }
 long sys_getresgid(struct lx_call *c) { return put_triple(c, rx_getgid(), rx_getegid()); }
 
-/* The guest expects Linux; on Redox the facts name Redox, so a Linux release is
- * reported in its place. */
 long sys_uname(struct lx_call *c)
 {
     struct rx_sysfacts f;
     rx_sysfacts(&f);
     struct utsname u;
     memset(&u, 0, sizeof u);
+    struct lx_linux_identity id;
+    lx_linux_identity(&f, &id);
     strcpy(u.sysname, "Linux");
-    int linux_host = strcmp(f.sysname, "Linux") == 0;
-    snprintf(u.nodename, sizeof u.nodename, "%s", f.nodename[0] ? f.nodename : "localhost");
-    snprintf(u.release, sizeof u.release, "%s", linux_host ? f.release : "6.1.0-lxrun");
-    snprintf(u.version, sizeof u.version, "%s", linux_host ? f.version : "#1 SMP lxrun");
+    memcpy(u.nodename, id.nodename, sizeof u.nodename);
+    memcpy(u.release, id.release, sizeof u.release);
+    memcpy(u.version, id.version, sizeof u.version);
     strcpy(u.machine, "x86_64");
     strcpy(u.domainname, "(none)");
     return gm_copy_out(c->a[0], &u, sizeof u);

@@ -1,0 +1,154 @@
+/* registry.c — the table of synthesized /proc and /sys nodes: lookup by path,
+ * directory listings, rendering.
+ *
+ * One static table holds every node; a directory's entries are the nodes whose
+ * parent it is, in table order.  Per-CPU nodes are written once with '#' for
+ * the CPU number and exist for CPUs 0..ncpu-1. */
+#include "render.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DIR_PROC 0555 /* procfs directories */
+#define DIR_SYS 0755  /* sysfs directories */
+#define RO 0444
+#define RW 0644       /* writable on Linux; lxrun's answer to a write is the caller's */
+
+#define D(path, mode) { path, PROCFS_DIR, mode, NULL, 0 }
+#define F(path, mode, fn) { path, PROCFS_FILE, mode, fn, 0 }
+#define CPU_TOPO "/sys/devices/system/cpu/cpu#/topology/"
+
+static const struct procfs_node nodes[] = {
+    D("/proc", DIR_PROC),
+    F("/proc/cpuinfo", RO, render_cpuinfo),
+    F("/proc/meminfo", RO, render_meminfo),
+    F("/proc/stat", RO, render_stat),
+    F("/proc/uptime", RO, render_uptime),
+    F("/proc/loadavg", RO, render_loadavg),
+    F("/proc/version", RO, render_version),
+    F("/proc/filesystems", RO, render_filesystems),
+    D("/proc/sys", DIR_PROC),
+    D("/proc/sys/kernel", DIR_PROC),
+    F("/proc/sys/kernel/ostype", RO, render_ostype),
+    F("/proc/sys/kernel/osrelease", RO, render_osrelease),
+    F("/proc/sys/kernel/version", RO, render_kversion),
+    F("/proc/sys/kernel/hostname", RW, render_hostname),
+    F("/proc/sys/kernel/pid_max", RW, render_pid_max),
+    D("/proc/sys/kernel/random", DIR_PROC),
+    F("/proc/sys/kernel/random/boot_id", RO, render_boot_id),
+    F("/proc/sys/kernel/random/uuid", RO, render_uuid),
+    D("/proc/sys/vm", DIR_PROC),
+    F("/proc/sys/vm/overcommit_memory", RW, render_overcommit_memory),
+    D("/proc/sys/fs", DIR_PROC),
+    F("/proc/sys/fs/file-max", RW, render_file_max),
+
+    D("/sys", 0555),
+    D("/sys/devices", DIR_SYS),
+    D("/sys/devices/system", DIR_SYS),
+    D("/sys/devices/system/cpu", DIR_SYS),
+    D("/sys/devices/system/cpu/cpu#", DIR_SYS),
+    { "/sys/devices/system/cpu/cpu#/online", PROCFS_FILE, RW, render_cpu_online, PROCFS_NOT_CPU0 },
+    D("/sys/devices/system/cpu/cpu#/topology", DIR_SYS),
+    F(CPU_TOPO "physical_package_id", RO, render_topo_zero),
+    F(CPU_TOPO "die_id", RO, render_topo_zero),
+    F(CPU_TOPO "cluster_id", RO, render_topo_self_id),
+    F(CPU_TOPO "core_id", RO, render_topo_self_id),
+    F(CPU_TOPO "cluster_cpus", RO, render_topo_self_mask),
+    F(CPU_TOPO "cluster_cpus_list", RO, render_topo_self_list),
+    F(CPU_TOPO "core_cpus", RO, render_topo_self_mask),
+    F(CPU_TOPO "core_cpus_list", RO, render_topo_self_list),
+    F(CPU_TOPO "thread_siblings", RO, render_topo_self_mask),
+    F(CPU_TOPO "thread_siblings_list", RO, render_topo_self_list),
+    F(CPU_TOPO "core_siblings", RO, render_topo_all_mask),
+    F(CPU_TOPO "core_siblings_list", RO, render_cpus_all),
+    F(CPU_TOPO "die_cpus", RO, render_topo_all_mask),
+    F(CPU_TOPO "die_cpus_list", RO, render_cpus_all),
+    F(CPU_TOPO "package_cpus", RO, render_topo_all_mask),
+    F(CPU_TOPO "package_cpus_list", RO, render_cpus_all),
+    F("/sys/devices/system/cpu/online", RO, render_cpus_all),
+    F("/sys/devices/system/cpu/possible", RO, render_cpus_all),
+    F("/sys/devices/system/cpu/present", RO, render_cpus_all),
+    F("/sys/devices/system/cpu/offline", RO, render_cpus_none),
+    D("/sys/kernel", DIR_SYS),
+    D("/sys/kernel/mm", DIR_SYS),
+    D("/sys/kernel/mm/transparent_hugepage", DIR_SYS),
+    F("/sys/kernel/mm/transparent_hugepage/enabled", RW, render_thp_enabled),
+    F("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", RO, render_thp_pmd_size),
+};
+
+#define NNODES (sizeof nodes / sizeof nodes[0])
+
+/* Does path equal the first plen bytes of pattern?  '#' matches a CPU number
+ * below ncpu, written as Linux writes it (no sign, no leading zero). */
+static int match(const char *pattern, size_t plen, const char *path, unsigned ncpu, unsigned *cpu)
+{
+    size_t i = 0;
+    for (; i < plen; i++, path++) {
+        if (pattern[i] != '#') {
+            if (*path != pattern[i]) return 0;
+            continue;
+        }
+        if (*path < '0' || *path > '9' || (path[0] == '0' && path[1] >= '0' && path[1] <= '9')) return 0;
+        unsigned long n = 0;
+        for (; *path >= '0' && *path <= '9'; path++) {
+            n = n * 10 + (unsigned long)(*path - '0');
+            if (n >= ncpu) return 0;
+        }
+        path--; /* the loop's path++ steps past the number's last digit */
+        *cpu = (unsigned)n;
+    }
+    return *path == 0;
+}
+
+const struct procfs_node *procfs_lookup(const char *path, unsigned ncpu, unsigned *cpu)
+{
+    for (size_t i = 0; i < NNODES; i++) {
+        unsigned c = 0;
+        if (!match(nodes[i].path, strlen(nodes[i].path), path, ncpu, &c)) continue;
+        if ((nodes[i].flags & PROCFS_NOT_CPU0) && c == 0) return NULL;
+        if (cpu) *cpu = c;
+        return &nodes[i];
+    }
+    return NULL;
+}
+
+long procfs_readdir(const char *dir, unsigned ncpu, procfs_dirent_fn emit, void *arg)
+{
+    unsigned dir_cpu = 0;
+    const struct procfs_node *d = procfs_lookup(dir, ncpu, &dir_cpu);
+    if (!d) return -ENOENT;
+    if (d->kind != PROCFS_DIR) return -ENOTDIR;
+    long count = 0;
+    for (size_t i = 0; i < NNODES; i++) {
+        const char *slash = strrchr(nodes[i].path, '/');
+        unsigned c = 0;
+        if (!match(nodes[i].path, (size_t)(slash - nodes[i].path), dir, ncpu, &c)) continue;
+        const char *name = slash + 1;
+        const char *hash = strchr(name, '#');
+        if (!hash) {
+            if ((nodes[i].flags & PROCFS_NOT_CPU0) && c == 0) continue;
+            int r = emit(arg, name, nodes[i].kind);
+            if (r) return r;
+            count++;
+            continue;
+        }
+        for (unsigned n = 0; n < ncpu; n++) { /* "cpu#" → cpu0, cpu1, … */
+            char expanded[64];
+            snprintf(expanded, sizeof expanded, "%.*s%u%s", (int)(hash - name), name, n, hash + 1);
+            int r = emit(arg, expanded, nodes[i].kind);
+            if (r) return r;
+            count++;
+        }
+    }
+    return count;
+}
+
+size_t procfs_render(const struct procfs_node *node, const struct procfs_facts *f, unsigned cpu,
+                     char *buf, size_t cap)
+{
+    struct procfs_out o = { buf, cap, 0 };
+    if (cap) buf[0] = 0;
+    if (node->render) node->render(&o, f, cpu);
+    return o.len;
+}
