@@ -104,4 +104,13 @@ long procfs_readdir(const char *dir, unsigned ncpu, procfs_dirent_fn emit, void 
 size_t procfs_render(const struct procfs_node *node, const struct procfs_facts *f, unsigned cpu,
                      char *buf, size_t cap);
 
+/* The number of CPUs the guest is shown. */
+unsigned procfs_ncpu(void);
+/* A node's stat as Linux shows it: its kind and mode, size 0, owned by root,
+ * an inode number derived from its path, on lxrun's own device. */
+struct rx_stat;
+long procfs_stat(const struct procfs_node *node, const char *path, struct rx_stat *st);
+/* Opens a node for the guest (a snapshot fd of its text), or a negative errno. */
+long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path, int flags);
+
 #endif

@@ -68,6 +68,20 @@ long rx_openat(int dirfd, const char *path, int flags, unsigned mode)
 
 long rx_close(int fd) { return R(close(fd)); }
 
+long rx_snapshot(const char *name, const void *data, size_t len, int cloexec)
+{
+    int fd = memfd_create(name, MFD_ALLOW_SEALING | (cloexec ? MFD_CLOEXEC : 0));
+    if (fd < 0) return -errno;
+    for (size_t done = 0; done < len;) {
+        ssize_t w = write(fd, (const char *)data + done, len - done);
+        if (w <= 0) { close(fd); return -EIO; }
+        done += (size_t)w;
+    }
+    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
+    lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
 long rx_dup(int fd, const char *how)
 {
     if (how && *how) return -EINVAL;

@@ -62,6 +62,10 @@ long rx_fpath(int fd, char *buf, size_t len); /* the handle's URL */
 long rx_pipe2(int fds[2], int flags);         /* "pipe:" and dup(fd, "write") */
 long rx_close_range(int lowfd, int highfd, int cloexec_only);
 
+/* An anonymous read-only file holding `data` (Redox: a shm: handle), positioned
+ * at 0: how lxrun hands out synthesized files (DESIGN invariant 4). */
+long rx_snapshot(const char *name, const void *data, size_t len, int cloexec);
+
 /* ---- data ---- */
 long rx_read(int fd, void *buf, size_t len);
 long rx_write(int fd, const void *buf, size_t len);

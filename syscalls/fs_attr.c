@@ -23,7 +23,7 @@ static long open_path(int dirfd, uint64_t path, int nofollow, int empty_ok, int 
     if (dirfd != LX_AT_FDCWD && !lx_fd_is_guest(dirfd) && p.guest[0] != '/') return -EBADF;
     r = vfs_resolve(dirfd == LX_AT_FDCWD ? RX_AT_CWD : dirfd, p.guest, &p.t);
     if (r < 0) return r;
-    long fd = rx_openat(p.t.dirfd, p.t.path, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
+    long fd = vfs_open(&p.t, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
     if (fd >= 0) *owned = 1;
     return fd;
 }

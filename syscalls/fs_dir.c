@@ -34,7 +34,7 @@ long sys_chdir(struct lx_call *c)
     struct lx_path p;
     long r = lx_path_arg(c->a[0], LX_AT_FDCWD, &p);
     if (r < 0) return r;
-    long fd = rx_openat(p.t.dirfd, p.t.path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    long fd = vfs_open(&p.t, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0) return fd;
     r = rx_chdir_fd((int)fd);
     rx_close((int)fd);

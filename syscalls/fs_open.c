@@ -14,7 +14,7 @@ static long do_openat(int dirfd, uint64_t path, int flags, unsigned mode)
     struct lx_path p;
     long r = lx_path_arg(path, dirfd, &p);
     if (r < 0) return r;
-    return lx_fd_accept(rx_openat(p.t.dirfd, p.t.path, flags, mode));
+    return lx_fd_accept(vfs_open(&p.t, flags, mode));
 }
 
 long sys_open(struct lx_call *c) { return do_openat(LX_AT_FDCWD, c->a[0], (int)c->a[1], (unsigned)c->a[2]); }

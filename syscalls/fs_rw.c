@@ -98,7 +98,7 @@ long sys_truncate(struct lx_call *c)
     long r = lx_path_arg(c->a[0], LX_AT_FDCWD, &p);
     if (r < 0) return r;
     if ((int64_t)c->a[1] < 0) return -EINVAL;
-    long fd = rx_openat(p.t.dirfd, p.t.path, O_WRONLY | O_CLOEXEC, 0);
+    long fd = vfs_open(&p.t, O_WRONLY | O_CLOEXEC, 0);
     if (fd < 0) return fd;
     r = rx_ftruncate((int)fd, (int64_t)c->a[1]);
     rx_close((int)fd);

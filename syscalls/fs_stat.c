@@ -9,35 +9,49 @@
 
 #include "handler.h"
 
-/* The handle a path-or-fd argument names (AT_EMPTY_PATH, nofollow), opened O_PATH.
- * *owned tells whether the caller must close it. */
+/* Resolves a path-or-fd argument (AT_EMPTY_PATH).  Returns 1 when the argument
+ * names the fd *direct itself, 0 when p->t is the target, or a negative errno. */
+static long resolve_target(int dirfd, uint64_t path_ptr, int atflags, struct lx_path *p, int *direct)
+{
+    long r = gm_string_in(p->guest, path_ptr, sizeof p->guest);
+    if (r < 0) return r;
+    if (p->guest[0] == 0) {
+        if (!(atflags & AT_EMPTY_PATH)) return -ENOENT;
+        if (dirfd != LX_AT_FDCWD) { *direct = dirfd; return 1; }
+        strcpy(p->guest, ".");
+    }
+    if (dirfd != LX_AT_FDCWD && !lx_fd_is_guest(dirfd) && p->guest[0] != '/') return -EBADF;
+    r = vfs_resolve(dirfd == LX_AT_FDCWD ? RX_AT_CWD : dirfd, p->guest, &p->t);
+    return r < 0 ? r : 0;
+}
+
+/* The handle a path-or-fd argument names, opened O_PATH.  *owned tells whether
+ * the caller must close it. */
 static long open_target(int dirfd, uint64_t path_ptr, int atflags, int *owned)
 {
-    struct lx_path p;
-    long r = gm_string_in(p.guest, path_ptr, sizeof p.guest);
-    if (r < 0) return r;
+    static __thread struct lx_path p;
+    int direct;
     *owned = 0;
-    if (p.guest[0] == 0) {
-        if (!(atflags & AT_EMPTY_PATH)) return -ENOENT;
-        if (dirfd != LX_AT_FDCWD) return dirfd;
-        strcpy(p.guest, ".");
-    }
-    if (dirfd != LX_AT_FDCWD && !lx_fd_is_guest(dirfd) && p.guest[0] != '/') return -EBADF;
-    r = vfs_resolve(dirfd == LX_AT_FDCWD ? RX_AT_CWD : dirfd, p.guest, &p.t);
+    long r = resolve_target(dirfd, path_ptr, atflags, &p, &direct);
     if (r < 0) return r;
-    int flags = O_PATH | O_CLOEXEC | (atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0);
-    long fd = rx_openat(p.t.dirfd, p.t.path, flags, 0);
+    if (r == 1) return direct;
+    long fd = vfs_open(&p.t, O_PATH | O_CLOEXEC | (atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
     if (fd >= 0) *owned = 1;
     return fd;
 }
 
 static long stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st)
 {
-    int owned;
-    long fd = open_target(dirfd, path_ptr, atflags, &owned);
+    static __thread struct lx_path p;
+    int direct;
+    long r = resolve_target(dirfd, path_ptr, atflags, &p, &direct);
+    if (r < 0) return r;
+    if (r == 1) return rx_fstat(direct, st);
+    if (p.t.node) return vfs_stat_node(&p.t, st); /* emulated: its own mode, size 0 */
+    long fd = vfs_open(&p.t, O_PATH | O_CLOEXEC | (atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
     if (fd < 0) return fd;
-    long r = rx_fstat((int)fd, st);
-    if (owned) rx_close((int)fd);
+    r = rx_fstat((int)fd, st);
+    rx_close((int)fd);
     return r;
 }
 

@@ -10,7 +10,7 @@ static long path_exists(uint64_t path, int nofollow)
     struct lx_path p;
     long r = lx_path_arg(path, LX_AT_FDCWD, &p);
     if (r < 0) return r;
-    long fd = rx_openat(p.t.dirfd, p.t.path, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
+    long fd = vfs_open(&p.t, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
     if (fd < 0) return fd;
     rx_close((int)fd);
     return 0;

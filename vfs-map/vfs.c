@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../redox/rx.h"
+#include "../procfs/procfs.h"
 #include "../report/record.h"
 
 static const struct { const char *guest, *url; } dev_schemes[] = {
@@ -53,6 +55,7 @@ static void normalise(const char *p, char *out, size_t cap)
 int vfs_resolve(int dirfd, const char *p, struct vfs_target *out)
 {
     out->dirfd = dirfd;
+    out->node = NULL;
     if (p[0] != '/') {
         out->path = p;
         return 0;
@@ -69,8 +72,20 @@ int vfs_resolve(int dirfd, const char *p, struct vfs_target *out)
             out->path = dev_schemes[i].url;
             return 0;
         }
-    /* The host's /proc, /sys and /dev are never handed to the guest. */
-    if (under(norm, "/proc") || under(norm, "/sys") || under(norm, "/dev")) {
+    /* The host's /proc, /sys and /dev are never handed to the guest: lxrun's own
+     * nodes are, where it has them. */
+    if (under(norm, "/proc") || under(norm, "/sys")) {
+        out->node = procfs_lookup(norm, procfs_ncpu(), &out->cpu);
+        if (!out->node) {
+            lx_record_path(norm, 0);
+            return -ENOENT;
+        }
+        if (trailing_slash && out->node->kind != PROCFS_DIR) return -ENOTDIR;
+        snprintf(out->buf, sizeof out->buf, "%s", norm);
+        out->path = out->buf;
+        return 0;
+    }
+    if (under(norm, "/dev")) {
         lx_record_path(norm, 0);
         return -ENOENT;
     }
@@ -80,6 +95,22 @@ int vfs_resolve(int dirfd, const char *p, struct vfs_target *out)
     memcpy(out->buf + 5, p, n + 1);
     out->path = out->buf;
     return 0;
+}
+
+long vfs_open(const struct vfs_target *t, int flags, unsigned mode)
+{
+    if (t->node) {
+        long fd = procfs_open(t->node, t->cpu, t->path, flags);
+        lx_record_path(t->path, fd >= 0);
+        return fd;
+    }
+    return rx_openat(t->dirfd, t->path, flags, mode);
+}
+
+long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st)
+{
+    lx_record_path(t->path, 1);
+    return procfs_stat(t->node, t->path, st);
 }
 
 int vfs_guest_path(const char *url, char *out, unsigned long cap)

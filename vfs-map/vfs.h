@@ -6,14 +6,27 @@
 
 #include <limits.h>
 
+#include "../redox/rx.h"
+
+struct procfs_node;
+
 struct vfs_target {
     int dirfd;                 /* RX_AT_CWD or a guest fd */
     const char *path;          /* URL or relative path, points into buf or the input */
+    const struct procfs_node *node; /* an emulated /proc or /sys node, or NULL */
+    unsigned cpu;              /* the CPU number of a per-CPU node */
     char buf[PATH_MAX + 16];
 };
 
 /* 0, or -ENOENT for emulated trees not served yet (recorded), -ENAMETOOLONG. */
 int vfs_resolve(int dirfd, const char *guest_path, struct vfs_target *out);
+
+/* Opens what a target names: a scheme URL or path through rx.h, or an emulated
+ * node as a snapshot.  Returns the fd or a negative errno. */
+long vfs_open(const struct vfs_target *t, int flags, unsigned mode);
+
+/* The stat of an emulated node (t->node set), as Linux shows /proc and /sys. */
+long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st);
 
 /* The guest-visible path for a URL from rx_fpath ("file:/x" → "/x"); -ENOENT if
  * the URL is not inside the guest's namespace. */

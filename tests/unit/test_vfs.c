@@ -30,13 +30,25 @@ Test(vfs, dev_nodes_become_schemes)
     expect_url("/dev/random", "rand:");
 }
 
-/* The host's /proc, /sys and /dev are never passed through. */
+/* The host's /proc, /sys and /dev are never passed through: what lxrun does not
+ * emulate is absent. */
 Test(vfs, host_pseudo_trees_refused)
 {
-    const char *refused[] = { "/proc", "/proc/self/maps", "/proc/x", "/sys", "/sys/kernel/mm",
-                              "/dev", "/dev/sda", "/dev/null/x" };
+    const char *refused[] = { "/proc/self/maps", "/proc/x", "/sys/x", "/dev", "/dev/sda", "/dev/null/x" };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
         cr_assert_eq(vfs_resolve(RX_AT_CWD, refused[i], &t), -ENOENT, "%s", refused[i]);
+}
+
+/* What lxrun emulates resolves to its own nodes, never to a host path or URL. */
+Test(vfs, emulated_nodes)
+{
+    const char *served[] = { "/proc/cpuinfo", "/proc/./meminfo", "/sys/devices/system/cpu/online", "/proc" };
+    for (size_t i = 0; i < sizeof served / sizeof served[0]; i++) {
+        cr_assert_eq(vfs_resolve(RX_AT_CWD, served[i], &t), 0, "%s", served[i]);
+        cr_assert_not_null(t.node, "%s", served[i]);
+        cr_assert(strncmp(t.path, "file:", 5) != 0, "%s", served[i]);
+    }
+    cr_assert_eq(vfs_resolve(RX_AT_CWD, "/proc/cpuinfo/", &t), -ENOTDIR);
 }
 
 /* Only whole path components count: /procfoo is an ordinary directory. */
