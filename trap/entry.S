@@ -8,10 +8,12 @@
 #define SUD_ALLOW 0
 #define SUD_BLOCK 1
 
-    .text
-    .globl lx_sigsys_entry
-    .type lx_sigsys_entry, @function
-lx_sigsys_entry:
+/* An entry from a signal into lxrun: open the selector, save the guest's FS and
+ * load lxrun's, call the C handler (sig, info, uc), then undo both. */
+.macro LX_SIGNAL_ENTRY name, handler
+    .globl \name
+    .type \name, @function
+\name:
     rdgsbase %rax
     movb $SUD_ALLOW, SELECTOR(%rax)
     rdfsbase %rcx
@@ -19,36 +21,22 @@ lx_sigsys_entry:
     movq HOST_FS(%rax), %rcx
     wrfsbase %rcx
     subq $8, %rsp           /* entered as if called: realign for the C call */
-    call lx_trap_syscall
+    call \handler
     addq $8, %rsp
     rdgsbase %rax
     movq GUEST_FS(%rax), %rcx
     wrfsbase %rcx
     movb $SUD_BLOCK, SELECTOR(%rax)
     ret
-    .size lx_sigsys_entry, .-lx_sigsys_entry
+    .size \name, .-\name
+.endm
 
-/* A fatal signal while reports are on: into lxrun the same way, so the report
- * can be written; lx_trap_fatal re-raises the signal, then this returns to the
- * faulting context, where the default action ends the process. */
-    .globl lx_fatal_entry
-    .type lx_fatal_entry, @function
-lx_fatal_entry:
-    rdgsbase %rax
-    movb $SUD_ALLOW, SELECTOR(%rax)
-    rdfsbase %rcx
-    movq %rcx, GUEST_FS(%rax)
-    movq HOST_FS(%rax), %rcx
-    wrfsbase %rcx
-    subq $8, %rsp
-    call lx_trap_fatal
-    addq $8, %rsp
-    rdgsbase %rax
-    movq GUEST_FS(%rax), %rcx
-    wrfsbase %rcx
-    movb $SUD_BLOCK, SELECTOR(%rax)
-    ret
-    .size lx_fatal_entry, .-lx_fatal_entry
+    .text
+/* SIGSYS from Syscall User Dispatch: one guest syscall. */
+    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall
+/* A fatal signal while reports are on: lx_trap_fatal writes the reports and
+ * re-raises; returning lets the default action end the process. */
+    LX_SIGNAL_ENTRY lx_fatal_entry, lx_trap_fatal
 
 /* sa_restorer for lxrun's handlers: rt_sigreturn from inside lxrun's text. */
     .globl lx_sigreturn

@@ -1,0 +1,36 @@
+# Helpers shared by the test folders.
+# /usr/bin/python3 on purpose: the system interpreter (with the Debian packages
+# scripts/deps.sh --tests installs), whatever python a developer's PATH prefers.
+set(LX_TEST_PYTHON /usr/bin/python3)
+find_program(MUSL_GCC musl-gcc REQUIRED)
+
+# lx_musl_static(OUT_VAR NAME SOURCE): an ordinary Linux test program, musl
+# static so its start-up syscalls are few and known; its own flags, not lxrun's.
+function(lx_musl_static out_var name source)
+  set(bin ${CMAKE_CURRENT_BINARY_DIR}/${name})
+  add_custom_command(OUTPUT ${bin}
+    COMMAND ${MUSL_GCC} -static -std=gnu11 -O2 -Wall -Wextra -o ${bin} ${source}
+    DEPENDS ${source}
+    COMMENT "musl-gcc -static ${name}"
+    VERBATIM)
+  add_custom_target(${name}_musl ALL DEPENDS ${bin})
+  set(${out_var} ${bin} PARENT_SCOPE)
+endfunction()
+
+# lx_python_suite(SUITE SCRIPT LIST_ARGS <args…> RUN_ARGS <args…>): one ctest test
+# SUITE.<case> per case the script lists (`SCRIPT LIST_ARGS… --list`), each run as
+# `SCRIPT RUN_ARGS… CASE`; adding a case to the script is the only edit needed.
+function(lx_python_suite suite script)
+  cmake_parse_arguments(S "" "" "LIST_ARGS;RUN_ARGS" ${ARGN})
+  execute_process(COMMAND ${LX_TEST_PYTHON} ${script} ${S_LIST_ARGS} --list
+                  OUTPUT_VARIABLE cases RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "cannot list the ${suite} cases (${script})")
+  endif()
+  string(REPLACE "\n" ";" cases "${cases}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${script})
+  foreach(c IN LISTS cases)
+    add_test(NAME ${suite}.${c} COMMAND ${LX_TEST_PYTHON} ${script} ${S_RUN_ARGS} ${c})
+    set_tests_properties(${suite}.${c} PROPERTIES TIMEOUT 30)
+  endforeach()
+endfunction()
