@@ -203,6 +203,9 @@ int main(int argc, char **argv, char **envp)
         return err.status;
     }
     lx_process_start(st.brk, prog);
+    lx_process_image(st.exe_url[0] ? st.exe_url : NULL, prog, st.stack.sp, st.stack.arg_start,
+                     st.stack.arg_end, st.stack.env_start, st.stack.env_end, st.stack.auxv,
+                     st.stack.auxv_len);
     lx_report.program = prog;
     fflush(NULL);
 

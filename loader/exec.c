@@ -60,6 +60,7 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
         .uid = (uint64_t)rx_getuid(), .euid = (uint64_t)rx_geteuid(),
         .gid = (uint64_t)rx_getgid(), .egid = (uint64_t)rx_getegid(), .secure = 0,
         .hwcap = f.hwcap, .hwcap2 = f.hwcap2, .minsigstksz = f.minsigstksz, .clktck = 100,
+        .layout = &st->stack,
     };
     while (envp[s.envc]) s.envc++;
     rx_getrandom(s.random, sizeof s.random);
@@ -100,6 +101,7 @@ static int prepare(const char *path, int argc, char **argv, char **envp, const c
         return r;
     }
     int r = lx_image_map(fd, path, 0, &st->prog, err);
+    if (r == 0 && rx_fpath(fd, st->exe_url, sizeof st->exe_url) < 0) st->exe_url[0] = 0;
     rx_close(fd);
     if (r < 0) return -1;
     st->pc = st->prog.entry;

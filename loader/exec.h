@@ -6,11 +6,14 @@
 #include <stdint.h>
 
 #include "image.h"
+#include "stack.h"
 
 struct lx_start {
     uintptr_t pc, sp;     /* where the guest starts */
     uintptr_t brk;        /* initial program break */
     struct lx_image prog, interp;
+    struct stack_layout stack; /* argv/envp strings and auxv on the initial stack */
+    char exe_url[4096 + 16];   /* the program file's URL (rx_fpath), "" if unknown */
 };
 
 int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, struct lx_start *st,

@@ -141,7 +141,10 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     }
     gm_add(bias + ei.lo, span, PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
 
-    const char *name = gm_intern(guest_path);
+    /* Named as Linux's maps names it: the file's own path, links resolved. */
+    static char url[4096 + 16], canon[4096];
+    const char *name = gm_intern(rx_fpath(fd, url, sizeof url) >= 0 &&
+                                 vfs_guest_path(url, canon, sizeof canon) >= 0 ? canon : guest_path);
     for (int i = 0; i < ei.eh.e_phnum; i++) {
         if (ei.ph[i].p_type != PT_LOAD) continue;
         int r = map_segment(fd, &ei.ph[i], bias, &st, name);

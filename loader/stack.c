@@ -55,5 +55,17 @@ uintptr_t stack_build(uintptr_t lo, uintptr_t top, const struct stack_spec *s)
     for (int i = 0; i < s->envc; i++) *w++ = envs[i];
     *w++ = 0;
     memcpy(w, aux, sizeof aux);
+    if (s->layout) {
+        /* Strings were pushed downwards: argv[0] lowest, the last env string
+         * ends where execfn begins. */
+        struct stack_layout *l = s->layout;
+        l->sp = sp;
+        l->env_end = execfn;
+        l->env_start = s->envc > 0 ? envs[0] : execfn;
+        l->arg_end = l->env_start;
+        l->arg_start = s->argc > 0 ? args[0] : l->arg_end;
+        l->auxv = (uintptr_t)w;
+        l->auxv_len = sizeof aux;
+    }
     return sp;
 }

@@ -5,6 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Where stack_build put things, for /proc/self: the argv and envp string areas
+ * (Linux's arg_start..arg_end, env_start..env_end) and the auxv words. */
+struct stack_layout {
+    uintptr_t sp, arg_start, arg_end, env_start, env_end, auxv, auxv_len;
+};
+
 struct stack_spec {
     int argc;
     char *const *argv;
@@ -15,6 +21,7 @@ struct stack_spec {
     uint64_t phdr, phent, phnum, base, entry;
     uint64_t uid, euid, gid, egid, secure;
     uint64_t hwcap, hwcap2, minsigstksz, clktck;
+    struct stack_layout *layout; /* filled when not NULL */
 };
 
 /* Writes strings, vectors and auxv into the memory [lo, top) and returns the

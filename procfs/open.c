@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 
 #include "../redox/rx.h"
-#include "procfs.h"
+#include "pid.h"
 
 unsigned procfs_ncpu(void)
 {
@@ -19,14 +19,24 @@ unsigned procfs_ncpu(void)
 long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path, int flags)
 {
     if (node->kind == PROCFS_DIR) {
-        /* Virtual directories need lxrun's side table of open directories, not
-         * built yet: only O_PATH handles (stat, chdir checks) are served. */
-        if (!(flags & O_PATH)) return -EACCES;
-        return rx_snapshot(path, "", 0, (flags & O_CLOEXEC) != 0);
+        if (!(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT))) return -EISDIR;
+        /* Registered in the open-directory table, O_PATH handles too: fstat
+         * says directory, and *at calls may start from them. */
+        return procfs_dir_open(path, flags);
     }
+    if (node->kind == PROCFS_SYMLINK) { /* vfs-map follows links: only O_NOFOLLOW gets here */
+        if (!(flags & O_PATH)) return -ELOOP;
+        char target[4096];
+        long n = procfs_readlink(node, cpu, path, target, sizeof target);
+        return n < 0 ? n : rx_snapshot(path, target, (size_t)n, (flags & O_CLOEXEC) != 0);
+    }
+    if (flags & O_DIRECTORY) return -ENOTDIR;
+    /* Writable nodes (comm, oom_score_adj, hostname…) are served read-only:
+     * a write would need the snapshot to carry the change back. */
     if ((flags & O_ACCMODE) != O_RDONLY) return -EACCES;
     static struct procfs_facts facts; /* large: kept off the signal stack */
     procfs_facts_gather(&facts);
+    if (procfs_pid_node(node)) procfs_task_gather(&facts.task, procfs_pid_wants_fds(node));
     size_t cap = 16384;
     for (;;) {
         char *buf = malloc(cap);
@@ -48,9 +58,22 @@ long procfs_stat(const struct procfs_node *node, const char *path, struct rx_sta
     unsigned type = node->kind == PROCFS_DIR ? S_IFDIR : node->kind == PROCFS_SYMLINK ? S_IFLNK : S_IFREG;
     st->mode = type | node->mode;
     st->nlink = node->kind == PROCFS_DIR ? 2 : 1;
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a: stable inode numbers per path */
-    for (const char *p = path; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    st->ino = h >> 1;
+    st->ino = procfs_ino(path);
+    if (node->kind == PROCFS_SYMLINK && procfs_pid_node(node) && node->mode == 0700) {
+        /* fd/N: l-wx------, lr-x------ or lrwx------ by the fd's access mode */
+        unsigned num = 0;
+        const struct procfs_node *n = procfs_lookup(path, 1, &num);
+        long fl = n == node ? procfs_fd_flags((int)num) : -1;
+        if (fl >= 0) {
+            int acc = (int)fl & O_ACCMODE;
+            st->mode = S_IFLNK | (acc == O_RDONLY ? 0500u : acc == O_WRONLY ? 0300u : 0700u);
+        }
+        st->size = 64;
+    }
+    if (procfs_pid_node(node)) { /* a process's files belong to its owner */
+        st->uid = (uint32_t)rx_geteuid();
+        st->gid = (uint32_t)rx_getegid();
+    }
     st->dev = path[1] == 's' ? 0x16 : 0x15; /* sysfs and proc get distinct devices */
     st->blksize = 1024;
     struct rx_timespec now;

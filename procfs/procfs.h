@@ -14,6 +14,33 @@
 
 enum procfs_thp { PROCFS_THP_ALWAYS, PROCFS_THP_MADVISE, PROCFS_THP_NEVER };
 
+/* The guest process as /proc/<pid> shows it (task.c gathers it from lxrun's
+ * state; the renderers never look further, except maps-like files, which walk
+ * the guest mapping table, and cmdline/environ/auxv, which read guest memory). */
+#define PROCFS_MAX_GROUPS 64
+struct procfs_task {
+    int pid, ppid, tid;
+    char comm[16];
+    unsigned umask;
+    uint32_t uid, euid, gid, egid;
+    uint32_t groups[PROCFS_MAX_GROUPS];
+    int ngroups;
+    uint64_t sig_blocked, sig_ignored, sig_caught; /* bit s-1 for signal s */
+    uint64_t start_cs;            /* start time since boot */
+    uint64_t utime_cs, stime_cs;  /* lxrun's whole process: the guest's time is its time */
+    uint64_t maxrss_kb;           /* likewise: the resident-set estimate's upper bound */
+    unsigned fd_size;             /* FDSize: the fd table size Linux would show (0: not gathered) */
+    uint64_t rlim_cur[16], rlim_max[16];
+    uintptr_t brk_start, brk;
+    uintptr_t start_stack;        /* the initial stack pointer (argc) */
+    uintptr_t arg_start, arg_end, env_start, env_end; /* string areas of the initial stack */
+    uintptr_t auxv, auxv_len;     /* auxv words on the initial stack, bytes */
+    char exe[4096];               /* guest path of the program file */
+    char cwd[4096];               /* guest path of the cwd ("" if unknown) */
+    uint64_t root_dev;            /* the device of "/" (mountinfo) */
+    char root_fstype[16];         /* its file system type's name ("" if unknown) */
+};
+
 /* Everything the renderers print.  Sizes in kB, times in centiseconds (Linux's
  * USER_HZ is 100, so centiseconds are also /proc/stat's clock ticks). */
 struct procfs_facts {
@@ -59,6 +86,9 @@ struct procfs_facts {
     unsigned long pid_max, file_max;
     int overcommit_memory;
     enum procfs_thp thp_enabled;
+
+    /* /proc/<pid>: filled by procfs_task_gather, not by procfs_facts_gather */
+    struct procfs_task task;
 };
 
 /* Fills *f from rx.h; 0 or a negative errno.  Cheap after the first call (the CPU
@@ -110,7 +140,52 @@ unsigned procfs_ncpu(void);
  * an inode number derived from its path, on lxrun's own device. */
 struct rx_stat;
 long procfs_stat(const struct procfs_node *node, const char *path, struct rx_stat *st);
-/* Opens a node for the guest (a snapshot fd of its text), or a negative errno. */
+/* Opens a node for the guest (a snapshot fd of its text), or a negative errno.
+ * A directory becomes an empty snapshot registered in the open-directory table
+ * (dirfd.c); a symlink reaches here only with O_NOFOLLOW (vfs-map follows). */
 long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path, int flags);
+
+/* ---- /proc/<pid>, /proc/self (pid.c) ----
+ * Only the guest's own pid exists; its fd/N nodes carry N in the lookup's
+ * number (*cpu), as per-CPU nodes carry the CPU. */
+
+/* Fills *t from lxrun's state; scan_fds also sizes the fd table (FDSize). */
+void procfs_task_gather(struct procfs_task *t, int scan_fds);
+/* A symlink node's target as readlink shows it (no NUL counted); the length, or
+ * a negative errno (-ERANGE when cap is too small). */
+long procfs_readlink(const struct procfs_node *node, unsigned num, const char *path, char *buf, size_t cap);
+/* Where following symlink node leads: 0 with an absolute, normalised guest path
+ * in out (which may leave /proc); *fd is the guest fd an fd/N link names (-1
+ * otherwise), to fall back on when the path cannot be opened (a deleted file).
+ * 1 when the link names an fd that has no path (pipe, socket, anonymous inode):
+ * *fd is that fd.  Or a negative errno. */
+long procfs_link_target(const struct procfs_node *node, unsigned num, const char *path, char *out,
+                        size_t cap, int *fd);
+/* Expands the first symlink met in a non-final component of a normalised path
+ * (/proc/self/maps → /proc/<pid>/maps): 1 with the new normalised path in out,
+ * 0 when there is none, or a negative errno (-ENOTDIR: a link to an fd that is
+ * not a directory, followed by more components). */
+int procfs_resolve(const char *path, char *out, size_t cap);
+/* The inode number procfs shows for a path (stat and getdents agree). */
+uint64_t procfs_ino(const char *path);
+/* What /proc/self/fd/N reads as for guest fd N: a guest path, "pipe:[ino]",
+ * "socket:[ino]", "anon_inode:…".  Returns 1 if it is a path (may be reopened),
+ * 0 if not, or a negative errno. */
+int procfs_fd_target(int fd, char *out, size_t cap);
+
+/* ---- open directories (dirfd.c) ----
+ * An emulated directory opened by the guest is a real fd (an empty snapshot)
+ * and an entry of a small table: the snapshot's inode → the directory's path.
+ * Entries are matched by inode, so dup'd fds work and a closed fd's entry is
+ * harmless; the listing position is the fd's own file offset (lseek works). */
+
+/* Opens directory path (a node of kind PROCFS_DIR) for listing. */
+long procfs_dir_open(const char *path, int flags);
+/* 1 and the directory's path in path[cap] if fd is an open emulated directory, else 0. */
+int procfs_dir_of(int fd, char *path, size_t cap);
+/* getdents64 on such an fd: linux_dirent64 records into buf, from the fd's offset. */
+long procfs_getdents(int fd, const char *path, void *buf, size_t len);
+/* If fd is an open emulated directory, overwrites *st with the directory's stat; 1 if so. */
+int procfs_dir_fstat(int fd, struct rx_stat *st);
 
 #endif

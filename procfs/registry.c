@@ -4,7 +4,7 @@
  * One static table holds every node; a directory's entries are the nodes whose
  * parent it is, in table order.  Per-CPU nodes are written once with '#' for
  * the CPU number and exist for CPUs 0..ncpu-1. */
-#include "render.h"
+#include "pid.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +28,9 @@ static const struct procfs_node nodes[] = {
     F("/proc/loadavg", RO, render_loadavg),
     F("/proc/version", RO, render_version),
     F("/proc/filesystems", RO, render_filesystems),
+    { "/proc/self", PROCFS_SYMLINK, 0777, render_link_self, 0 },
+    { "/proc/thread-self", PROCFS_SYMLINK, 0777, render_link_thread_self, 0 },
+    { "/proc/mounts", PROCFS_SYMLINK, 0777, render_link_mounts, 0 },
     D("/proc/sys", DIR_PROC),
     D("/proc/sys/kernel", DIR_PROC),
     F("/proc/sys/kernel/ostype", RO, render_ostype),
@@ -103,6 +106,8 @@ static int match(const char *pattern, size_t plen, const char *path, unsigned nc
 
 const struct procfs_node *procfs_lookup(const char *path, unsigned ncpu, unsigned *cpu)
 {
+    const struct procfs_node *pn;
+    if (procfs_pid_lookup(path, &pn, cpu)) return pn; /* /proc/<pid>/… (pid.c) */
     for (size_t i = 0; i < NNODES; i++) {
         unsigned c = 0;
         if (!match(nodes[i].path, strlen(nodes[i].path), path, ncpu, &c)) continue;
@@ -119,6 +124,7 @@ long procfs_readdir(const char *dir, unsigned ncpu, procfs_dirent_fn emit, void 
     const struct procfs_node *d = procfs_lookup(dir, ncpu, &dir_cpu);
     if (!d) return -ENOENT;
     if (d->kind != PROCFS_DIR) return -ENOTDIR;
+    if (procfs_pid_node(d)) return procfs_pid_readdir(d, emit, arg);
     long count = 0;
     for (size_t i = 0; i < NNODES; i++) {
         const char *slash = strrchr(nodes[i].path, '/');
@@ -140,6 +146,11 @@ long procfs_readdir(const char *dir, unsigned ncpu, procfs_dirent_fn emit, void 
             if (r) return r;
             count++;
         }
+    }
+    if (strcmp(dir, "/proc") == 0) { /* after the fixed entries, the process, as Linux lists */
+        int r = procfs_pid_emit(emit, arg);
+        if (r) return r;
+        count++;
     }
     return count;
 }

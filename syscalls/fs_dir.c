@@ -3,13 +3,20 @@
 #include <sys/stat.h>
 
 #include "handler.h"
+#include "../procfs/procfs.h"
 
 long sys_getdents64(struct lx_call *c)
 {
     void *buf = gm_lock_write(c->a[1], c->a[2]);
     if (!buf) return -EFAULT;
     /* Redox's DirentHeader+name records are linux_dirent64 records. */
-    return rx_getdents((int)c->a[0], buf, c->a[2]);
+    long r = rx_getdents((int)c->a[0], buf, c->a[2]);
+    if (r >= 0) return r;
+    /* An emulated directory is an empty snapshot in lxrun's table of open
+     * directories: its entries come from procfs. */
+    char dir[PATH_MAX];
+    if (procfs_dir_of((int)c->a[0], dir, sizeof dir)) return procfs_getdents((int)c->a[0], dir, buf, c->a[2]);
+    return r;
 }
 
 long sys_getcwd(struct lx_call *c)

@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 
 #include "handler.h"
+#include "../procfs/procfs.h"
 
 /* Resolves a path-or-fd argument (AT_EMPTY_PATH).  Returns 1 when the argument
  * names the fd *direct itself, 0 when p->t is the target, or a negative errno. */
@@ -40,14 +41,24 @@ static long open_target(int dirfd, uint64_t path_ptr, int atflags, int *owned)
     return fd;
 }
 
+/* fstat, where an fd that is an emulated directory the guest opened (an empty
+ * snapshot) is shown as that directory. */
+static long fstat_fd(int fd, struct rx_stat *st)
+{
+    long r = rx_fstat(fd, st);
+    if (r == 0) procfs_dir_fstat(fd, st);
+    return r;
+}
+
 static long stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st)
 {
     static __thread struct lx_path p;
     int direct;
     long r = resolve_target(dirfd, path_ptr, atflags, &p, &direct);
     if (r < 0) return r;
-    if (r == 1) return rx_fstat(direct, st);
-    if (p.t.node) return vfs_stat_node(&p.t, st); /* emulated: its own mode, size 0 */
+    if (r == 1) return fstat_fd(direct, st);
+    if (p.t.node) /* emulated: its own mode, size 0 */
+        return vfs_stat_node(&p.t, st, !(atflags & AT_SYMLINK_NOFOLLOW));
     long fd = vfs_open(&p.t, O_PATH | O_CLOEXEC | (atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
     if (fd < 0) return fd;
     r = rx_fstat((int)fd, st);
@@ -89,7 +100,7 @@ long sys_lstat(struct lx_call *c)
 long sys_fstat(struct lx_call *c)
 {
     struct rx_stat s;
-    return put_stat(rx_fstat((int)c->a[0], &s), &s, c->a[1]);
+    return put_stat(fstat_fd((int)c->a[0], &s), &s, c->a[1]);
 }
 
 long sys_newfstatat(struct lx_call *c)
@@ -202,7 +213,10 @@ static long readlink_at(int dirfd, uint64_t path, uint64_t buf, long len)
     long r = lx_path_arg(path, dirfd, &p);
     if (r < 0) return r;
     char out[PATH_MAX];
-    r = rx_readlinkat(p.t.dirfd, p.t.path, out, sizeof out);
+    if (p.t.node) /* an emulated link (/proc/self/exe…): its target, rendered */
+        r = procfs_readlink(p.t.node, p.t.cpu, p.t.path, out, sizeof out);
+    else
+        r = rx_readlinkat(p.t.dirfd, p.t.path, out, sizeof out);
     if (r < 0) return r;
     if (r > len) r = len;
     return gm_copy_out(buf, out, (size_t)r) < 0 ? -EFAULT : r;

@@ -111,6 +111,8 @@ static long set_limit(int res, uint64_t cur, uint64_t max)
     return 0;
 }
 
+long lx_guest_rlimit(int res, uint64_t *cur, uint64_t *max) { return guest_limit(res, cur, max); }
+
 long sys_getrlimit(struct lx_call *c)
 {
     uint64_t v[2];

@@ -25,8 +25,9 @@ int vfs_resolve(int dirfd, const char *guest_path, struct vfs_target *out);
  * node as a snapshot.  Returns the fd or a negative errno. */
 long vfs_open(const struct vfs_target *t, int flags, unsigned mode);
 
-/* The stat of an emulated node (t->node set), as Linux shows /proc and /sys. */
-long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st);
+/* The stat of an emulated node (t->node set), as Linux shows /proc and /sys;
+ * a symlink node's target's when follow_link. */
+long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st, int follow_link);
 
 /* The guest-visible path for a URL from rx_fpath ("file:/x" → "/x"); -ENOENT if
  * the URL is not inside the guest's namespace. */

@@ -427,13 +427,19 @@ Test(procfs, lookup_static_paths)
         cr_assert(n != NULL, "%s", dirs[i]);
         cr_assert_eq(n->kind, PROCFS_DIR, "%s", dirs[i]);
     }
-    const char *absent[] = { "/", "", "/proc/", "/proc/self", "/proc/cpuinfo/x", "/proc/cpuinf",
+    const char *absent[] = { "/", "", "/proc/", "/proc/selfx", "/proc/cpuinfo/x", "/proc/cpuinf",
                              "/proc/sys/kernel/random/", "/sys/kernel/mm/x", "proc/cpuinfo" };
     for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
         cr_assert(procfs_lookup(absent[i], 1, NULL) == NULL, "%s", absent[i]);
     cr_assert_eq(procfs_lookup("/proc/sys/kernel/hostname", 1, NULL)->mode, 0644);
     cr_assert_eq(procfs_lookup("/proc/cpuinfo", 1, NULL)->mode, 0444);
     cr_assert_eq(procfs_lookup("/proc", 1, NULL)->mode, 0555);
+    const char *links[] = { "/proc/self", "/proc/thread-self", "/proc/mounts" };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        const struct procfs_node *n = procfs_lookup(links[i], 1, NULL);
+        cr_assert(n != NULL, "%s", links[i]);
+        cr_assert_eq(n->kind, PROCFS_SYMLINK, "%s", links[i]);
+    }
 }
 
 struct listing {
@@ -468,9 +474,11 @@ Test(procfs, directory_listings)
     expect_listing("/sys/devices/system/cpu/cpu0", 2, cpu0, 1);
     const char *cpu1[] = { "online", "topology/" };
     expect_listing("/sys/devices/system/cpu/cpu1", 2, cpu1, 2);
+    char pid[32];
+    snprintf(pid, sizeof pid, "%d/", (int)getpid()); /* the process itself, after the fixed entries */
     const char *proc[] = { "cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version",
-                           "filesystems", "sys/" };
-    expect_listing("/proc", 1, proc, 8);
+                           "filesystems", "self", "thread-self", "mounts", "sys/", pid };
+    expect_listing("/proc", 1, proc, 12);
 
     struct listing l = { .n = 0 };
     cr_assert_eq(procfs_readdir("/proc/cpuinfo", 1, collect, &l), -ENOTDIR);
@@ -508,7 +516,11 @@ static int visit(void *arg, const char *name, enum procfs_kind kind)
     const struct procfs_node *n = procfs_lookup(path, w->ncpu, &cpu);
     cr_assert(n != NULL, "%s listed but not found", path);
     cr_assert_eq(n->kind, kind, "%s", path);
-    if (kind == PROCFS_DIR) {
+    if (kind == PROCFS_SYMLINK) { /* a target, not text; /proc/<pid> is test_procfs_self.c's */
+        char target[256];
+        cr_assert_gt(procfs_readlink(n, cpu, path, target, sizeof target), 0, "%s", path);
+    } else if (kind == PROCFS_DIR && name[0] >= '0' && name[0] <= '9') {
+    } else if (kind == PROCFS_DIR) {
         walked_dirs++;
         walk_dir(path, w->ncpu, w->f);
     } else {

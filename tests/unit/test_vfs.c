@@ -1,7 +1,12 @@
 /* test_vfs.c — vfs-map/vfs.c: guest paths become what rx.h opens. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "../../procfs/procfs.h"
 
 #include "../../redox/rx.h"
 #include "../../vfs-map/vfs.h"
@@ -34,7 +39,7 @@ Test(vfs, dev_nodes_become_schemes)
  * emulate is absent. */
 Test(vfs, host_pseudo_trees_refused)
 {
-    const char *refused[] = { "/proc/self/maps", "/proc/x", "/sys/x", "/dev", "/dev/sda", "/dev/null/x" };
+    const char *refused[] = { "/proc/self/nothing", "/proc/1/maps", "/proc/x", "/sys/x", "/dev", "/dev/sda", "/dev/null/x" };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
         cr_assert_eq(vfs_resolve(RX_AT_CWD, refused[i], &t), -ENOENT, "%s", refused[i]);
 }
@@ -94,4 +99,38 @@ Test(vfs, guest_path_of_url)
     cr_assert_eq(vfs_guest_path("pipe:12", out, sizeof out), -ENOENT);
     cr_assert_eq(vfs_guest_path("file:/etc/hosts", out, 10), -ERANGE, "no room for the NUL");
     cr_assert_eq(vfs_guest_path("file:/etc/hosts", out, 11), 10);
+}
+
+/* Links inside /proc are followed on the way (/proc/self/…, root/, fd/N/);
+ * the last component stays the link, for the opener to follow or not. */
+Test(vfs, proc_links_followed_on_the_way)
+{
+    char want[64];
+    snprintf(want, sizeof want, "/proc/%d/maps", (int)getpid());
+    cr_assert_eq(vfs_resolve(RX_AT_CWD, "/proc/self/maps", &t), 0);
+    cr_assert_not_null(t.node);
+    cr_assert_str_eq(t.path, want);
+    cr_assert_eq(vfs_resolve(RX_AT_CWD, "/proc/self", &t), 0);
+    cr_assert_eq(t.node->kind, PROCFS_SYMLINK, "the last component is not followed");
+    cr_assert_eq(vfs_resolve(RX_AT_CWD, "/proc/self/", &t), 0);
+    cr_assert_eq(t.node->kind, PROCFS_DIR, "a trailing slash follows it");
+    expect_url("/proc/self/root/etc/passwd", "file:/etc/passwd");
+    expect_url("/proc/thread-self/root/dev/null", "null:");
+    cr_assert_eq(vfs_resolve(RX_AT_CWD, "/proc/self/root/dev/sda", &t), -ENOENT, "still never the host's /dev");
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    char fdp[64];
+    snprintf(fdp, sizeof fdp, "/proc/self/fd/%d/x", p[0]);
+    cr_assert_eq(vfs_resolve(RX_AT_CWD, fdp, &t), -ENOTDIR);
+}
+
+/* A relative path from an emulated directory the guest opened resolves inside it. */
+Test(vfs, relative_to_an_open_emulated_dir)
+{
+    long fd = procfs_dir_open("/proc/sys", O_RDONLY);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(vfs_resolve((int)fd, "kernel/ostype", &t), 0);
+    cr_assert_not_null(t.node);
+    cr_assert_str_eq(t.path, "/proc/sys/kernel/ostype");
+    cr_assert_eq(vfs_resolve((int)fd, "nothing", &t), -ENOENT);
 }

@@ -1,0 +1,382 @@
+/* pid.c — /proc/<pid>: the guest's own process directory, its fd/ and task/
+ * directories and its symlinks (exe, cwd, root, fd/N, /proc/self).
+ *
+ * Only the guest's own pid exists (other processes are not lxrun's to show);
+ * its only thread is the main one, so task/ holds one entry, tid == pid.  Paths
+ * are looked up after procfs_resolve has expanded symlinks met on the way, so
+ * "/proc/self/maps" arrives here as "/proc/<pid>/maps". */
+#include "pid.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../redox/rx.h"
+#include "../syscalls/fd_reserve.h"
+#include "../syscalls/process.h"
+#include "../vfs-map/vfs.h"
+
+#define F(name, mode, fn) { name, PROCFS_FILE, mode, fn, 0 }
+#define D(name, mode) { name, PROCFS_DIR, mode, NULL, 0 }
+#define L(name, fn) { name, PROCFS_SYMLINK, 0777, fn, 0 }
+
+/* /proc/<pid>'s entries, in Linux's (alphabetical) order; task/<tid> has the same
+ * but "task".  Names are relative; the node's path field is only its name. */
+static const struct procfs_node entries[] = {
+    F("auxv", 0400, render_pid_auxv),
+    F("cgroup", 0444, render_pid_cgroup),
+    F("cmdline", 0444, render_pid_cmdline),
+    F("comm", 0644, render_pid_comm),
+    L("cwd", render_link_cwd),
+    F("environ", 0400, render_pid_environ),
+    L("exe", render_link_exe),
+    D("fd", 0500),
+    D("fdinfo", 0555),
+    F("limits", 0444, render_pid_limits),
+    F("maps", 0444, render_pid_maps),
+    F("mountinfo", 0444, render_pid_mountinfo),
+    F("mounts", 0444, render_pid_mounts),
+    F("oom_score_adj", 0644, render_pid_zero),
+    L("root", render_link_root),
+    F("smaps_rollup", 0444, render_pid_smaps_rollup),
+    F("stat", 0444, render_pid_stat),
+    F("statm", 0444, render_pid_statm),
+    F("status", 0444, render_pid_status),
+    D("task", 0555),
+};
+#define NENTRIES (sizeof entries / sizeof entries[0])
+
+static const struct procfs_node pid_dir = D("<pid>", 0555);
+static const struct procfs_node tid_dir = D("task/<tid>", 0555);
+/* fd/N: the mode Linux gives depends on the access mode (procfs_stat adjusts). */
+static const struct procfs_node fd_link = { "fd/<n>", PROCFS_SYMLINK, 0700, render_link_fd, 0 };
+static const struct procfs_node fdinfo_file = F("fdinfo/<n>", 0444, render_pid_fdinfo);
+
+int procfs_pid_node(const struct procfs_node *n)
+{
+    return n == &pid_dir || n == &tid_dir || n == &fd_link || n == &fdinfo_file ||
+           (n >= entries && n < entries + NENTRIES);
+}
+
+int procfs_pid_wants_fds(const struct procfs_node *n) { return n->render == render_pid_status; }
+
+int procfs_guest_fd_open(long fd) { return lx_fd_is_guest(fd) && rx_fcntl((int)fd, F_GETFD, 0) >= 0; }
+
+/* Guest fds are below the guest's RLIMIT_NOFILE, except those it kept after
+ * lowering the limit: scanning to at least 65536 finds those in all but odd
+ * cases without probing the whole reserved fd space (a million fds). */
+int procfs_fd_scan_end(void)
+{
+    int end = lx_fd_limit > 65536 ? lx_fd_limit : 65536;
+    return end < lx_fd_floor ? end : lx_fd_floor;
+}
+
+/* A decimal name as Linux's name_to_int accepts it: digits, no leading zero
+ * (except "0" itself), fitting in an int. */
+static int parse_num(const char **p, unsigned long *n)
+{
+    const char *s = *p;
+    if (*s < '0' || *s > '9' || (s[0] == '0' && s[1] >= '0' && s[1] <= '9')) return 0;
+    unsigned long v = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        v = v * 10 + (unsigned long)(*s - '0');
+        if (v > 0x7fffffff) return 0;
+    }
+    *p = s;
+    *n = v;
+    return 1;
+}
+
+int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigned *num)
+{
+    if (strncmp(path, "/proc/", 6) != 0) return 0;
+    const char *p = path + 6;
+    if (*p < '0' || *p > '9') return 0;
+    *node = NULL;
+    unsigned long pid, n;
+    if (!parse_num(&p, &pid) || (*p && *p != '/')) return 1;
+    if ((long)pid != rx_getpid()) return 1;
+    if (!*p) { *node = &pid_dir; return 1; }
+    p++;
+    int in_task = 0;
+    if (strncmp(p, "task/", 5) == 0) {
+        p += 5;
+        if (!parse_num(&p, &n) || n != pid || (*p && *p != '/')) return 1;
+        if (!*p) { *node = &tid_dir; return 1; }
+        p++;
+        in_task = 1;
+    }
+    int info = strncmp(p, "fdinfo/", 7) == 0;
+    if (info || strncmp(p, "fd/", 3) == 0) {
+        p += info ? 7 : 3;
+        if (!parse_num(&p, &n) || *p || !procfs_guest_fd_open((long)n)) return 1;
+        *node = info ? &fdinfo_file : &fd_link;
+        if (num) *num = (unsigned)n;
+        return 1;
+    }
+    for (size_t i = 0; i < NENTRIES; i++)
+        if (strcmp(entries[i].path, p) == 0) {
+            if (in_task && strcmp(p, "task") == 0) return 1;
+            *node = &entries[i];
+            return 1;
+        }
+    return 1;
+}
+
+static int emit_num(procfs_dirent_fn emit, void *arg, long n, enum procfs_kind kind)
+{
+    char name[24];
+    snprintf(name, sizeof name, "%ld", n);
+    return emit(arg, name, kind);
+}
+
+int procfs_pid_emit(procfs_dirent_fn emit, void *arg) { return emit_num(emit, arg, rx_getpid(), PROCFS_DIR); }
+
+long procfs_pid_readdir(const struct procfs_node *d, procfs_dirent_fn emit, void *arg)
+{
+    long count = 0;
+    int r;
+    if (d == &pid_dir || d == &tid_dir) {
+        for (size_t i = 0; i < NENTRIES; i++) {
+            if (d == &tid_dir && strcmp(entries[i].path, "task") == 0) continue;
+            if ((r = emit(arg, entries[i].path, entries[i].kind)) != 0) return r;
+            count++;
+        }
+        return count;
+    }
+    if (d->kind != PROCFS_DIR) return -ENOTDIR;
+    if (strcmp(d->path, "task") == 0) {
+        if ((r = emit_num(emit, arg, rx_getpid(), PROCFS_DIR)) != 0) return r;
+        return 1;
+    }
+    /* fd/ and fdinfo/: the guest's open fds, never lxrun's own above the floor. */
+    int info = strcmp(d->path, "fdinfo") == 0;
+    for (int fd = 0, end = procfs_fd_scan_end(); fd < end; fd++) {
+        if (rx_fcntl(fd, F_GETFD, 0) < 0) continue;
+        if ((r = emit_num(emit, arg, fd, info ? PROCFS_FILE : PROCFS_SYMLINK)) != 0) return r;
+        count++;
+    }
+    return count;
+}
+
+/* ---- symlinks ---- */
+
+void render_link_self(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
+{
+    (void)f; (void)num;
+    out_printf(o, "%ld", rx_getpid());
+}
+
+void render_link_thread_self(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
+{
+    (void)f; (void)num;
+    long pid = rx_getpid();
+    out_printf(o, "%ld/task/%ld", pid, pid);
+}
+
+void render_link_mounts(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
+{
+    (void)f; (void)num;
+    out_puts(o, "self/mounts");
+}
+
+void render_link_exe(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
+{
+    (void)f; (void)num;
+    out_puts(o, lx_proc.exe);
+}
+
+long procfs_guest_cwd(char *out, size_t cap)
+{
+    char url[4096 + 16];
+    long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) return fd;
+    struct rx_stat st;
+    long r = rx_fstat((int)fd, &st);
+    if (r == 0 && st.nlink == 0) r = -ENOENT;
+    if (r == 0) r = rx_fpath((int)fd, url, sizeof url);
+    rx_close((int)fd);
+    if (r < 0) return r;
+    r = vfs_guest_path(url, out, cap);
+    return r < 0 ? -ENOENT : r;
+}
+
+void render_link_cwd(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
+{
+    (void)f; (void)num;
+    char cwd[4096];
+    if (procfs_guest_cwd(cwd, sizeof cwd) >= 0) out_puts(o, cwd);
+}
+
+void render_link_root(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
+{
+    (void)f; (void)num;
+    out_puts(o, "/");
+}
+
+void render_link_fd(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
+{
+    (void)f;
+    char target[4096 + 32];
+    if (procfs_fd_target((int)num, target, sizeof target) >= 0) out_puts(o, target);
+}
+
+static int starts(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+/* Redox handles are URLs of their scheme; Linux names what has no path by kind. */
+static void scheme_target(int fd, const char *url, char *out, size_t cap)
+{
+    struct rx_stat st;
+    unsigned long long ino = rx_fstat(fd, &st) == 0 ? (unsigned long long)st.ino : 0;
+    size_t slen = strcspn(url, ":");
+    if (starts(url, "pipe:")) snprintf(out, cap, "pipe:[%llu]", ino);
+    else if (starts(url, "tcp:") || starts(url, "udp:") || starts(url, "chan:") || starts(url, "uds_"))
+        snprintf(out, cap, "socket:[%llu]", ino);
+    else if (starts(url, "event:")) snprintf(out, cap, "anon_inode:[eventpoll]");
+    else snprintf(out, cap, "anon_inode:[%.*s]", (int)slen, url);
+}
+
+int procfs_fd_target(int fd, char *out, size_t cap)
+{
+    if (!procfs_guest_fd_open(fd)) return -ENOENT;
+    if (procfs_dir_of(fd, out, cap)) return 1;
+    static const struct { const char *url, *path; } devices[] = {
+        { "null:", "/dev/null" }, { "zero:", "/dev/zero" }, { "rand:", "/dev/urandom" },
+    };
+    char url[4096 + 16];
+    long r = rx_fpath(fd, url, sizeof url);
+    if (r < 0) {
+        snprintf(out, cap, "anon_inode:[unknown]");
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
+        if (strcmp(url, devices[i].url) == 0) {
+            snprintf(out, cap, "%s", devices[i].path);
+            return 1;
+        }
+    if (!starts(url, "file:")) {
+        scheme_target(fd, url, out, cap);
+        return 0;
+    }
+    const char *p = url + 5;
+    if (p[0] != '/') { /* the host backend's names for pipes, sockets, anonymous inodes */
+        snprintf(out, cap, "%s", p);
+        return 0;
+    }
+    if (starts(p, "/memfd:")) {
+        /* A snapshot lxrun made for an emulated file is named by its path:
+         * reopening it renders the file afresh, as reopening a /proc file does. */
+        const char *name = p + 7;
+        size_t n = strlen(name);
+        const char *deleted = " (deleted)";
+        if (n > strlen(deleted) && strcmp(name + n - strlen(deleted), deleted) == 0) n -= strlen(deleted);
+        if ((strncmp(name, "/proc/", 6) == 0 || strncmp(name, "/sys/", 5) == 0) && n < cap) {
+            memcpy(out, name, n);
+            out[n] = 0;
+            return 1;
+        }
+        snprintf(out, cap, "%s", p);
+        return 0;
+    }
+    if (vfs_guest_path(url, out, cap) < 0) {
+        snprintf(out, cap, "%s", p);
+        return 0;
+    }
+    return 1;
+}
+
+long procfs_fd_flags(int fd)
+{
+    long fl = rx_fcntl(fd, F_GETFL, 0);
+    if (fl < 0) return fl;
+    char target[4096 + 32];
+    if (procfs_fd_target(fd, target, sizeof target) != 1 ||
+        (strncmp(target, "/proc/", 6) != 0 && strncmp(target, "/sys/", 5) != 0 && strcmp(target, "/proc") != 0 &&
+         strcmp(target, "/sys") != 0))
+        return fl;
+    /* A snapshot is writable underneath (sealed against writes): the guest
+     * opened an emulated file or directory read-only. */
+    return (fl & ~O_ACCMODE) | O_RDONLY;
+}
+
+long procfs_readlink(const struct procfs_node *node, unsigned num, const char *path, char *buf, size_t cap)
+{
+    (void)path;
+    if (node->kind != PROCFS_SYMLINK) return -EINVAL;
+    struct procfs_out o = { buf, cap, 0 };
+    if (cap) buf[0] = 0;
+    node->render(&o, NULL, num);
+    if (o.len == 0) return -ENOENT; /* the fd closed, the cwd removed */
+    if (o.len >= cap) return -ERANGE;
+    return (long)o.len;
+}
+
+long procfs_link_target(const struct procfs_node *node, unsigned num, const char *path, char *out,
+                        size_t cap, int *fd)
+{
+    *fd = -1;
+    if (node == &fd_link) {
+        int r = procfs_fd_target((int)num, out, cap);
+        if (r < 0) return r;
+        *fd = (int)num;
+        return r == 1 ? 0 : 1;
+    }
+    char text[4096];
+    long n = procfs_readlink(node, num, path, text, sizeof text);
+    if (n < 0) return n;
+    if (text[0] == '/') {
+        if ((size_t)n >= cap) return -ENAMETOOLONG;
+        memcpy(out, text, (size_t)n + 1);
+        return 0;
+    }
+    /* Relative ("self" → "1234"): from the link's directory. */
+    const char *slash = strrchr(path, '/');
+    int dlen = slash ? (int)(slash - path) : 0;
+    if ((size_t)snprintf(out, cap, "%.*s/%s", dlen, path, text) >= cap) return -ENAMETOOLONG;
+    return 0;
+}
+
+int procfs_resolve(const char *path, char *out, size_t cap)
+{
+    if (strncmp(path, "/proc/", 6) != 0) return 0; /* /sys has no links */
+    char prefix[4096];
+    for (const char *s = strchr(path + 6, '/'); s; s = strchr(s + 1, '/')) {
+        size_t n = (size_t)(s - path);
+        if (n >= sizeof prefix) return -ENAMETOOLONG;
+        memcpy(prefix, path, n);
+        prefix[n] = 0;
+        unsigned num = 0;
+        const struct procfs_node *node = procfs_lookup(prefix, 1, &num);
+        if (!node || node->kind == PROCFS_FILE) return 0; /* the whole lookup fails later */
+        if (node->kind != PROCFS_SYMLINK) continue;
+        char target[4096];
+        int fd;
+        long r = procfs_link_target(node, num, prefix, target, sizeof target, &fd);
+        if (r < 0) return (int)r;
+        if (r == 1) return -ENOTDIR;
+        if ((size_t)snprintf(out, cap, "%s%s", strcmp(target, "/") == 0 ? "" : target, s) >= cap)
+            return -ENAMETOOLONG;
+        return 1;
+    }
+    return 0;
+}
+
+uint64_t procfs_ino(const char *path)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a: stable inode numbers per path */
+    for (const char *p = path; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return h >> 1;
+}
+
+void out_bytes(struct procfs_out *o, const void *p, size_t n)
+{
+    if (o->len < o->cap) {
+        size_t room = o->cap - o->len - 1, keep = n < room ? n : room;
+        memcpy(o->buf + o->len, p, keep);
+        o->buf[o->len + keep] = 0;
+    }
+    o->len += n;
+}

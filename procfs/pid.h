@@ -1,0 +1,59 @@
+/* pid.h — procfs internals for /proc/<pid> (pid.c, render_pid.c, task.c). */
+#ifndef LXRUN_PROCFS_PID_H
+#define LXRUN_PROCFS_PID_H
+
+#include "render.h"
+
+/* Claims the paths of the numeric /proc/<n> namespace: returns 1 and sets *node
+ * (NULL when absent: another pid, a closed fd), or 0 for any other path. */
+int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigned *num);
+/* Lists a directory node procfs_pid_lookup found. */
+long procfs_pid_readdir(const struct procfs_node *dir, procfs_dirent_fn emit, void *arg);
+/* /proc's own entry for the guest: emit's result. */
+int procfs_pid_emit(procfs_dirent_fn emit, void *arg);
+/* 1 if node is one of /proc/<pid>'s (its files need procfs_task_gather). */
+int procfs_pid_node(const struct procfs_node *node);
+/* 1 if node is /proc/<pid>/status (the only one that needs FDSize). */
+int procfs_pid_wants_fds(const struct procfs_node *node);
+
+/* Guest fds: 1 if fd is an open guest fd; the bound fd scans stop at. */
+int procfs_guest_fd_open(long fd);
+int procfs_fd_scan_end(void);
+
+/* F_GETFL of a guest fd, as Linux would show it: an emulated file or directory
+ * (a snapshot underneath) is read-only. */
+long procfs_fd_flags(int fd);
+
+/* Bytes (may hold NULs) into the buffer, with out_puts' truncation rules. */
+void out_bytes(struct procfs_out *o, const void *p, size_t n);
+
+/* render_pid.c: /proc/<pid>/<file> */
+void render_pid_maps(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_smaps_rollup(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_stat(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_statm(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_status(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_cmdline(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_environ(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_auxv(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_comm(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_limits(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_mounts(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_mountinfo(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_cgroup(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_zero(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_fdinfo(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+
+/* Symlink targets, read live (f may be NULL). */
+void render_link_self(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_link_thread_self(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_link_mounts(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_link_exe(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_link_cwd(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_link_root(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_link_fd(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+
+/* The guest's cwd as a guest path (sys_getcwd's method); its length or -errno. */
+long procfs_guest_cwd(char *out, size_t cap);
+
+#endif

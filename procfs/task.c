@@ -1,0 +1,98 @@
+/* task.c — procfs_task_gather: the guest process as /proc/<pid> shows it, from
+ * lxrun's own state (syscalls/process.h, the trapped thread, the fd space) and
+ * rx.h. */
+#include "pid.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../redox/rx.h"
+#include "../syscalls/process.h"
+#include "../trap/thread.h"
+
+/* Linux's fd table grows from 64 slots to multiples of 128 in powers of two
+ * (alloc_fdtable); FDSize shows the size the guest's highest fd needs. */
+static unsigned fd_table_size(void)
+{
+    int highest = -1;
+    for (int fd = 0, end = procfs_fd_scan_end(); fd < end; fd++)
+        if (rx_fcntl(fd, F_GETFD, 0) >= 0) highest = fd;
+    if (highest < 64) return 64;
+    unsigned n = (unsigned)highest / 128 + 1, p = 1;
+    while (p < n) p <<= 1;
+    return p * 128;
+}
+
+static const struct { uint64_t magic; const char *name; } fstypes[] = {
+    { 0xEF53, "ext4" },          { 0x01021994, "tmpfs" }, { 0x794c7630, "overlay" },
+    { 0x9123683E, "btrfs" },     { 0x58465342, "xfs" },   { 0x6969, "nfs" },
+    { 0x65735546, "fuse" },      { 0x2fc12fc1, "zfs" },   { 0xF2F52010, "f2fs" },
+    { 0x858458f6, "ramfs" },     { 0x73717368, "squashfs" }, { 0x4d44, "vfat" },
+};
+
+static void root_facts(struct procfs_task *t)
+{
+    long fd = rx_openat(RX_AT_CWD, "file:/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) return;
+    struct rx_stat st;
+    struct rx_statvfs v;
+    if (rx_fstat((int)fd, &st) == 0) t->root_dev = st.dev;
+    if (rx_fstatvfs((int)fd, &v) == 0)
+        for (size_t i = 0; i < sizeof fstypes / sizeof fstypes[0]; i++)
+            if (v.fstype == fstypes[i].magic) snprintf(t->root_fstype, sizeof t->root_fstype, "%s", fstypes[i].name);
+    rx_close((int)fd);
+}
+
+void procfs_task_gather(struct procfs_task *t, int scan_fds)
+{
+    memset(t, 0, sizeof *t);
+    t->pid = (int)rx_getpid();
+    t->ppid = (int)rx_getppid();
+    t->tid = t->pid; /* the main thread: the only one lxrun serves */
+    memcpy(t->comm, lx_proc.comm, sizeof t->comm);
+    t->comm[sizeof t->comm - 1] = 0;
+    long old = rx_umask(0);
+    rx_umask((unsigned)old);
+    t->umask = (unsigned)old & 0777;
+    t->uid = (uint32_t)rx_getuid();
+    t->euid = (uint32_t)rx_geteuid();
+    t->gid = (uint32_t)rx_getgid();
+    t->egid = (uint32_t)rx_getegid();
+    long n = rx_getgroups(PROCFS_MAX_GROUPS, t->groups);
+    t->ngroups = n > 0 ? (int)n : 0;
+
+    struct lx_thread *th = lx_thread_self(); /* NULL outside a trapped thread (unit tests) */
+    if (th) t->sig_blocked = th->guest_sigmask;
+    for (int sig = 1; sig <= 64; sig++) {
+        uint64_t h = lx_proc.sigactions[sig].handler;
+        if (h == 1) t->sig_ignored |= 1ULL << (sig - 1);
+        else if (h > 1) t->sig_caught |= 1ULL << (sig - 1);
+    }
+
+    t->start_cs = lx_proc.start_cs;
+    struct rx_timespec ut = { 0, 0 }, st = { 0, 0 };
+    long maxrss = 0;
+    if (rx_getrusage(0 /* RUSAGE_SELF */, &ut, &st, &maxrss) == 0) {
+        t->utime_cs = (uint64_t)ut.sec * 100 + (uint64_t)ut.nsec / 10000000;
+        t->stime_cs = (uint64_t)st.sec * 100 + (uint64_t)st.nsec / 10000000;
+        t->maxrss_kb = maxrss > 0 ? (uint64_t)maxrss : 0;
+    }
+    if (scan_fds) t->fd_size = fd_table_size();
+    for (int res = 0; res < 16; res++)
+        if (lx_guest_rlimit(res, &t->rlim_cur[res], &t->rlim_max[res]) < 0)
+            t->rlim_cur[res] = t->rlim_max[res] = ~0ULL;
+
+    t->brk_start = lx_proc.brk_start;
+    t->brk = lx_proc.brk_cur;
+    t->start_stack = lx_proc.stack_sp;
+    t->arg_start = lx_proc.arg_start;
+    t->arg_end = lx_proc.arg_end;
+    t->env_start = lx_proc.env_start;
+    t->env_end = lx_proc.env_end;
+    t->auxv = lx_proc.auxv;
+    t->auxv_len = lx_proc.auxv_len;
+    snprintf(t->exe, sizeof t->exe, "%s", lx_proc.exe);
+    if (procfs_guest_cwd(t->cwd, sizeof t->cwd) < 0) t->cwd[0] = 0;
+    root_facts(t);
+}

@@ -1,0 +1,225 @@
+#!/usr/bin/python3
+"""procfs_cases.py — /proc/self and /proc/<pid> under lxrun, checked by structure:
+procps tools (ps, top, free, uptime) run and show the guest, and a glibc probe
+program (probe.c) looks at its own maps, links, directories and files.
+
+    procfs_cases.py LXRUN PROBE CASE   runs one case (ctest: procfs.CASE)
+    procfs_cases.py --list             prints the case names
+
+The host's /proc is read here only to compare with what lxrun shows (never by
+lxrun for the guest)."""
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from casekit import CASES, Failure, case, check, run_case  # noqa: E402
+
+PS, TOP, FREE, UPTIME = '/usr/bin/ps', '/usr/bin/top', '/usr/bin/free', '/usr/bin/uptime'
+LS, PYTHON = '/usr/bin/ls', '/usr/bin/python3'
+ENV = {'PATH': '/usr/bin:/bin', 'LC_ALL': 'C', 'TERM': 'dumb', 'PROBE_ENV': 'yes'}
+
+
+class Run:
+    def __init__(self, argv, cwd, env=None):
+        try:
+            p = subprocess.Popen(argv, cwd=cwd, env=env or ENV, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            out, err = p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            raise Failure(f'{argv} did not finish in 20 s')
+        self.argv, self.rc, self.pid = argv, p.returncode, p.pid
+        self.out = out.decode(errors='replace')
+        self.err = err.decode(errors='replace')
+
+    def __str__(self):
+        return f'argv {self.argv}\nexit {self.rc}\nstdout {self.out[:3000]!r}\nstderr {self.err[:3000]!r}'
+
+
+class Env:
+    def __init__(self, lxrun, probe, tmp):
+        self.lxrun, self.probe, self.tmp = lxrun, probe, tmp
+
+    def run(self, *argv, env=None):
+        """ARGV under lxrun; the guest's pid is lxrun's, which is r.pid."""
+        return Run([self.lxrun, *argv], self.tmp, env)
+
+    def ok(self, *argv):
+        r = self.run(*argv)
+        check(r.rc == 0, str(r))
+        return r
+
+    def probe_ok(self, mode, native=True):
+        """The probe under lxrun (and natively first, so the probe itself is right)."""
+        if native:
+            n = Run([self.probe, mode], self.tmp)
+            check(n.rc == 0 and n.out.endswith('ok\n'), f'natively:\n{n}')
+        r = self.run(self.probe, mode)
+        check(r.rc == 0 and r.out.endswith('ok\n') and 'FAIL' not in r.out, str(r))
+        return r
+
+
+# ---- procps ----
+
+@case
+def ps_shows_guest(e):
+    """ps -o pid,comm lists exactly the guest: its pid (lxrun's) and its name."""
+    r = e.ok(PS, '-o', 'pid,comm')
+    lines = r.out.splitlines()
+    check(len(lines) == 2 and lines[0].split() == ['PID', 'COMMAND'], str(r))
+    check(lines[1].split() == [str(r.pid), 'ps'], f'row {lines[1]!r}, guest pid {r.pid}')
+
+
+@case
+def ps_full_format(e):
+    """ps -f and ps -o with fields from stat and status: the guest's ids and command line."""
+    r = e.ok(PS, '-o', 'pid,ppid,uid,stat,nlwp,vsz,rss,args')
+    rows = [l.split(None, 7) for l in r.out.splitlines()[1:]]
+    check(len(rows) == 1, str(r))
+    pid, ppid, uid, stat, nlwp, vsz, rss, args = rows[0]
+    check(pid == str(r.pid) and ppid == str(os.getpid()) and uid == str(os.geteuid()), str(rows[0]))
+    check(stat.startswith('R') and nlwp == '1' and int(vsz) > 0 and int(rss) > 0, str(rows[0]))
+    check(args == 'ps -o pid,ppid,uid,stat,nlwp,vsz,rss,args' or args.startswith('/usr/bin/ps -o'), args)
+
+
+@case
+def top_batch(e):
+    """top -bn1: one task, the guest, and the summary lines from /proc/stat and meminfo."""
+    r = e.ok(TOP, '-bn1')
+    check(re.search(r'^Tasks:\s+1 total,\s+1 running', r.out, re.M), str(r))
+    check(re.search(r'^MiB Mem :\s+[\d.]+ total', r.out, re.M), str(r))
+    rows = [l.split() for l in r.out.splitlines() if l.strip().startswith(str(r.pid) + ' ')]
+    check(len(rows) == 1 and rows[0][-1] == 'top', f'no row for pid {r.pid}\n{r}')
+
+
+@case
+def free_parses(e):
+    """free -m: the Mem: and Swap: rows, total memory as the host's /proc/meminfo says."""
+    r = e.ok(FREE, '-m')
+    mem = [l.split() for l in r.out.splitlines() if l.startswith('Mem:')]
+    swap = [l.split() for l in r.out.splitlines() if l.startswith('Swap:')]
+    check(len(mem) == 1 and len(mem[0]) == 7 and all(x.isdigit() for x in mem[0][1:]), str(r))
+    check(len(swap) == 1 and len(swap[0]) == 4, str(r))
+    with open('/proc/meminfo') as f:
+        total_kb = int(f.readline().split()[1])
+    check(abs(int(mem[0][1]) - total_kb // 1024) <= 1, f'total {mem[0][1]} MiB, host {total_kb} kB')
+
+
+@case
+def uptime_parses(e):
+    r = e.ok(UPTIME)
+    check(re.fullmatch(r' \d\d:\d\d:\d\d up .*, +load average: \d+\.\d\d, \d+\.\d\d, \d+\.\d\d\n', r.out), str(r))
+
+
+# ---- listings and links ----
+
+@case
+def ls_proc(e):
+    """ls /proc: the fixed files, self and thread-self, and the guest's pid (no other)."""
+    r = e.ok(LS, '/proc')
+    names = r.out.split()
+    for want in ('self', 'thread-self', 'cpuinfo', 'meminfo', 'stat', 'sys', str(r.pid)):
+        check(want in names, f'{want} not in {names}')
+    check([n for n in names if n.isdigit()] == [str(r.pid)], f'pids listed: {names}')
+
+
+@case
+def ls_sys_cpu(e):
+    r = e.ok(LS, '/sys/devices/system/cpu')
+    names = r.out.split()
+    check('cpu0' in names and 'online' in names and 'possible' in names, str(r))
+    r = e.ok(LS, '-l', '/proc/self/')
+    check(re.search(r'^l[rwx-]{9} .* exe -> /usr/bin/ls$', r.out, re.M), str(r))
+    check(re.search(r'^dr-x------ .* fd$', r.out, re.M), str(r))
+
+
+@case
+def other_pids_absent(e):
+    r = e.run(LS, '/proc/1')
+    check(r.rc == 2 and 'No such file or directory' in r.err, str(r))
+
+
+@case
+def python_listdir_fd(e):
+    """os.listdir('/proc/self/fd'): 0, 1, 2 and the directory's own fd, as natively."""
+    code = 'import os; print(sorted(os.listdir("/proc/self/fd"), key=int))'
+    native = Run([PYTHON, '-c', code], e.tmp)
+    r = e.ok(PYTHON, '-c', code)
+    check(r.out == native.out == "['0', '1', '2', '3']\n", f'native {native.out!r}\n{r}')
+
+
+@case
+def python_cmdline_environ(e):
+    """cmdline and environ are the argv and envp the guest started with."""
+    code = ('import os; c = open("/proc/self/cmdline", "rb").read(); '
+            'v = open("/proc/self/environ", "rb").read(); print(c.split(b"\\0")); print(sorted(v.split(b"\\0")))')
+    r = e.ok(PYTHON, '-c', code, 'arg one', '')
+    want_args = [b'/usr/bin/python3', b'-c', code.encode(), b'arg one', b'', b'']
+    want_env = sorted([b''] + [f'{k}={v}'.encode() for k, v in ENV.items()])
+    check(r.out == f'{want_args}\n{want_env}\n', f'{r}\nwant {want_args}\n{want_env}')
+
+
+# ---- the probe ----
+
+@case
+def maps_shows_program_not_lxrun(e):
+    """/proc/self/maps: Linux's line format, the program's own path, [stack] and
+    [heap]... but never lxrun's own mappings (its path does not appear)."""
+    r = e.probe_ok('maps', native=False)
+    lines = r.out.splitlines()[:-1]
+    line_re = re.compile(r'^([0-9a-f]{8,})-([0-9a-f]{8,}) [r-][w-][x-][ps] [0-9a-f]{8} [0-9a-f]{2}:[0-9a-f]{2} \d+ '
+                         r'(?: {0,72}(\S.*))?$')
+    names = []
+    for l in lines:
+        m = line_re.match(l)
+        check(m, f'not a maps line: {l!r}')
+        if m[3]:
+            check(len(l) - len(m[3]) >= 73, f'name before column 74: {l!r}')
+            names.append(m[3])
+    probe = os.path.realpath(e.probe)
+    check(probe in names, f'{probe} not in {names}')
+    check('[stack]' in names, f'no [stack] in {names}')
+    check(any('libc.so' in n for n in names) and any('ld-linux' in n for n in names), str(names))
+    for lx in {e.lxrun, os.path.realpath(e.lxrun)}:
+        check(lx not in r.out, f'lxrun ({lx}) appears in maps:\n{r.out}')
+    starts = [int(l.split('-')[0], 16) for l in lines]
+    check(starts == sorted(starts), 'not in address order')
+
+
+@case
+def pthread_getattr_main_thread(e):
+    """glibc's pthread_getattr_np reads /proc/self/maps for the main thread's stack."""
+    e.probe_ok('stack')
+
+
+@case
+def self_links(e):
+    e.probe_ok('links')
+
+
+@case
+def self_directories(e):
+    e.probe_ok('dirs')
+
+
+@case
+def self_files(e):
+    e.probe_ok('files', native=False)  # natively comm may be truncated differently
+    r = e.run(e.probe, 'files', 'more', 'args')
+    check(r.rc == 0 and r.out.endswith('ok\n'), str(r))
+
+
+def main():
+    if sys.argv[1:] == ['--list']:
+        print('\n'.join(CASES))
+        return
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    lxrun, probe, name = sys.argv[1:]
+    run_case('procfs', name, lambda tmp: Env(os.path.abspath(lxrun), os.path.abspath(probe), tmp))
+
+
+if __name__ == '__main__':
+    main()
