@@ -341,9 +341,11 @@ long procfs_link_target(const struct procfs_node *node, unsigned num, const char
 
 int procfs_resolve(const char *path, char *out, size_t cap)
 {
-    if (strncmp(path, "/proc/", 6) != 0) return 0; /* /sys has no links */
+    /* Links inside the tree: /proc/self…, /dev/fd…; /sys has none. */
+    size_t top = strncmp(path, "/proc/", 6) == 0 ? 6 : strncmp(path, "/dev/", 5) == 0 ? 5 : 0;
+    if (!top) return 0;
     char prefix[4096];
-    for (const char *s = strchr(path + 6, '/'); s; s = strchr(s + 1, '/')) {
+    for (const char *s = strchr(path + top, '/'); s; s = strchr(s + 1, '/')) {
         size_t n = (size_t)(s - path);
         if (n >= sizeof prefix) return -ENAMETOOLONG;
         memcpy(prefix, path, n);

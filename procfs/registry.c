@@ -19,6 +19,31 @@
 #define F(path, mode, fn) { path, PROCFS_FILE, mode, fn, 0 }
 #define CPU_TOPO "/sys/devices/system/cpu/cpu#/topology/"
 
+static void render_nothing(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
+{
+    (void)o; (void)f; (void)n;
+}
+static void render_link_dev_fd(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
+{
+    (void)f; (void)n;
+    out_puts(o, "/proc/self/fd");
+}
+static void render_link_dev_stdin(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
+{
+    (void)f; (void)n;
+    out_puts(o, "/proc/self/fd/0");
+}
+static void render_link_dev_stdout(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
+{
+    (void)f; (void)n;
+    out_puts(o, "/proc/self/fd/1");
+}
+static void render_link_dev_stderr(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
+{
+    (void)f; (void)n;
+    out_puts(o, "/proc/self/fd/2");
+}
+
 static const struct procfs_node nodes[] = {
     D("/proc", DIR_PROC),
     F("/proc/cpuinfo", RO, render_cpuinfo),
@@ -45,6 +70,18 @@ static const struct procfs_node nodes[] = {
     F("/proc/sys/vm/overcommit_memory", RW, render_overcommit_memory),
     D("/proc/sys/fs", DIR_PROC),
     F("/proc/sys/fs/file-max", RW, render_file_max),
+
+    /* /dev: null, zero, random, urandom are served as Redox schemes by vfs-map
+     * (listed here so a listing shows them); the fd links point into /proc. */
+    D("/dev", 0755),
+    F("/dev/null", 0666, render_nothing),
+    F("/dev/zero", 0666, render_nothing),
+    F("/dev/random", 0666, render_nothing),
+    F("/dev/urandom", 0666, render_nothing),
+    { "/dev/fd", PROCFS_SYMLINK, 0777, render_link_dev_fd, 0 },
+    { "/dev/stdin", PROCFS_SYMLINK, 0777, render_link_dev_stdin, 0 },
+    { "/dev/stdout", PROCFS_SYMLINK, 0777, render_link_dev_stdout, 0 },
+    { "/dev/stderr", PROCFS_SYMLINK, 0777, render_link_dev_stderr, 0 },
 
     D("/sys", 0555),
     D("/sys/devices", DIR_SYS),

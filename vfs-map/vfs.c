@@ -105,7 +105,7 @@ static int resolve(int dirfd, const char *p, struct vfs_target *out, int depth)
     int trailing_slash = plen > 1 && p[plen - 1] == '/';
     /* Symlinks inside /proc (self, fd/N, cwd…) met before the last component
      * are followed here; the last one is the opener's to follow or not. */
-    if (under(norm, "/proc")) {
+    if (under(norm, "/proc") || under(norm, "/dev")) {
         char *next = malloc(PATH_MAX); /* recursion: kept off the signal stack */
         if (!next) return -ENOMEM;
         int r = procfs_resolve(norm, next, PATH_MAX);
@@ -128,7 +128,7 @@ static int resolve(int dirfd, const char *p, struct vfs_target *out, int depth)
         }
     /* The host's /proc, /sys and /dev are never handed to the guest: lxrun's own
      * nodes are, where it has them. */
-    if (under(norm, "/proc") || under(norm, "/sys")) {
+    if (under(norm, "/proc") || under(norm, "/sys") || under(norm, "/dev")) {
         out->node = procfs_lookup(norm, procfs_ncpu(), &out->cpu);
         if (!out->node) {
             record(norm, 0);
@@ -152,10 +152,6 @@ static int resolve(int dirfd, const char *p, struct vfs_target *out, int depth)
         snprintf(out->buf, sizeof out->buf, "%s", norm);
         out->path = out->buf;
         return 0;
-    }
-    if (under(norm, "/dev")) {
-        record(norm, 0);
-        return -ENOENT;
     }
     size_t n = strlen(p);
     if (n + 6 > sizeof out->buf) return -ENAMETOOLONG;
