@@ -43,7 +43,8 @@ static const char *file_path(const char *url, int *scheme)
     return url;
 }
 
-/* Redox's small schemes null:, zero:, rand: are character devices that Linux
+/* Redox's small schemes null:, zero:, rand: (and full:, which lxrun's Redox
+ * backend serves itself) are character devices that Linux
  * offers only as devices: this is the backend serving those schemes, never a
  * guest path reaching the host's /dev (vfs-map decides what the guest sees). */
 static long scheme_open(const char *url, int flags)
@@ -55,6 +56,8 @@ static long scheme_open(const char *url, int flags)
         return R(open("/dev/urandom", (flags & O_ACCMODE) | cloexec));
     if (strcmp(url, "zero:") == 0)
         return R(open("/dev/zero", (flags & O_ACCMODE) | cloexec));
+    if (strcmp(url, "full:") == 0) /* reads zeros, writes fail ENOSPC */
+        return R(open("/dev/full", (flags & O_ACCMODE) | cloexec));
     return -ENOENT;
 }
 

@@ -17,6 +17,7 @@ static const struct { const char *guest, *url; } dev_schemes[] = {
     { "/dev/zero", "zero:" },
     { "/dev/urandom", "rand:" },
     { "/dev/random", "rand:" },
+    { "/dev/full", "full:" },
 };
 
 static int under(const char *path, const char *dir)
