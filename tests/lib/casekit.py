@@ -1,6 +1,7 @@
 """casekit.py — the small harness shared by the Python-driven ctest suites:
 a case registry, failures that name the broken expectation, and running one case
 in a fresh temporary directory."""
+import re
 import shutil
 import sys
 import tempfile
@@ -35,3 +36,20 @@ def run_case(suite, name, make_env):
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f'ok {suite}.{name}')
+
+
+SC_RE = re.compile(r'^SC\(\s*(\d+),\s*(\w+),\s*A\d\([^)]*\),\s*(\w+),\s*(\w+),\s*([\w|]+),')
+
+
+def read_table(path):
+    """{name: (number, status, set of trace classes)} from syscalls/table.def."""
+    table = {}
+    with open(path) as f:
+        for line in f:
+            m = SC_RE.match(line)
+            if m:
+                nr, name, _fn, status, classes = m.groups()
+                table[name] = (int(nr), status.lower(), set() if classes == '0' else set(classes.split('|')))
+    if len(table) < 300:
+        raise Failure(f'only {len(table)} syscalls parsed from {path}')
+    return table

@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from casekit import CASES, Failure, case, check, run_case  # noqa: E402
+from casekit import CASES, Failure, case, check, read_table, run_case  # noqa: E402
 
 LS = '/usr/bin/ls'
 TRUE = '/usr/bin/true'
@@ -26,23 +26,6 @@ LDSO = '/lib64/ld-linux-x86-64.so.2'
 GLIBC_DIRS = ('/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib64', '/usr/lib64', '/lib', '/usr/lib')
 
 
-# ---- the table ----
-
-SC_RE = re.compile(r'^SC\(\s*(\d+),\s*(\w+),\s*A\d\([^)]*\),\s*(\w+),\s*(\w+),')
-
-
-def read_table(path):
-    """{name: (number, status)} from table.def."""
-    table = {}
-    with open(path) as f:
-        for line in f:
-            m = SC_RE.match(line)
-            if m:
-                nr, name, _fn, status = m.groups()
-                table[name] = (int(nr), status.lower())
-    if len(table) < 300:
-        raise Failure(f'only {len(table)} syscalls parsed from {path}')
-    return table
 
 
 # ---- runs ----
@@ -158,7 +141,7 @@ class Env:
         check(nrs == sorted(set(nrs)), f'syscalls[] not one row per number in order: {nrs}')
         for s in rows:
             want = self.table.get(s['name'])
-            check(want is not None and want == (s['nr'], s['status']),
+            check(want is not None and want[:2] == (s['nr'], s['status']),
                   f'row {s} disagrees with table.def {want}')
             check(s['errors'] <= s['calls'], f'more errors than calls: {s}')
         t = doc['totals']

@@ -14,29 +14,12 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from casekit import CASES, Failure, case, check, run_case  # noqa: E402
+from casekit import CASES, Failure, case, check, read_table, run_case  # noqa: E402
 
 CAT = '/usr/bin/cat'
 FALSE = '/usr/bin/false'
 
 
-# ---- the table ----
-
-SC_RE = re.compile(r'^SC\(\s*(\d+),\s*(\w+),\s*A\d\([^)]*\),\s*(\w+),\s*(\w+),\s*([\w|]+),')
-
-
-def read_table(path):
-    """{name: (number, status, set of classes)} from table.def."""
-    table = {}
-    with open(path) as f:
-        for line in f:
-            m = SC_RE.match(line)
-            if m:
-                nr, name, _fn, status, classes = m.groups()
-                table[name] = (int(nr), status.lower(), set() if classes == '0' else set(classes.split('|')))
-    if len(table) < 300:
-        raise Failure(f'only {len(table)} syscalls parsed from {path}')
-    return table
 
 
 # ---- strace's string quoting, for building expected lines ----
