@@ -16,6 +16,7 @@
 #include "syscalls/fd_reserve.h"
 #include "syscalls/process.h"
 #include "trap/trap.h"
+#include "vfs-map/vfs.h"
 
 #define LXRUN_VERSION "0.1.0"
 
@@ -36,11 +37,34 @@ static void usage(FILE *f)
             "                     program's identity and a verdict: ok, degraded or unsupported\n"
             "  --check            do not run PROGRAM: report its type, interpreter, libraries\n"
             "                     (resolved in the guest root), symbol versions and syscall sites\n"
+            "  --root DIR         DIR is the guest's '/': no path, '..' or symlink leads out of it\n"
+            "  --mount GUEST=DIR  serve the guest path GUEST from the host directory DIR (repeatable;\n"
+            "                     the longest GUEST prefix wins), confined like the root\n"
+            "  --config FILE      read 'root = DIR' and 'mount GUEST = DIR' lines from FILE instead of\n"
+            "                     $XDG_CONFIG_HOME/lxrun/config (~/.config/lxrun/config); options win\n"
+            "  --no-config        read no configuration file\n"
             "  -h, --help         show this help\n"
             "  -V, --version      show the version\n"
             "\n"
-            "PROGRAM without a '/' is looked up in PATH, as a shell does.\n"
+            "PROGRAM without a '/' is looked up in PATH, as a shell does; with --root, PROGRAM\n"
+            "and PATH are guest paths.\n"
             "Exit status: the program's own; 126 if it cannot be executed, 127 if it is not found.\n");
+}
+
+/* stat(2) of a PATH candidate: in the guest's namespace when it is confined. */
+static int candidate_stat(const char *path, struct stat *st)
+{
+    if (!vfs_confined()) return stat(path, st);
+    struct vfs_target t;
+    long fd = vfs_resolve(RX_AT_CWD, path, &t);
+    if (fd >= 0) fd = vfs_open(&t, O_PATH | O_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct rx_stat rs;
+    long r = rx_fstat((int)fd, &rs);
+    rx_close((int)fd);
+    if (r < 0) return -1;
+    st->st_mode = rs.mode;
+    return 0;
 }
 
 /* A shell's PATH search: the first executable regular file wins; otherwise the
@@ -56,7 +80,7 @@ static const char *search_path(const char *name, char *buf, size_t cap)
         const char *e = strchrnul(p, ':');
         int n = snprintf(buf, cap, "%.*s%s%s", (int)(e - p), p, e == p ? "" : "/", name);
         struct stat st;
-        if (n > 0 && (size_t)n < cap && stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (n > 0 && (size_t)n < cap && candidate_stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
             if (st.st_mode & 0111) return buf;
             if (!found) found = strcpy(first, buf);
         }
@@ -73,9 +97,171 @@ static int want_value(int argc, char **argv, int *i)
     return 0;
 }
 
-/* Returns -1 to go on with argv[*i] as the program, or an exit status. */
 static int check_only;
 
+/* ---- the namespace: --root, --mount, --config ---- */
+#define MAX_MOUNT_OPTS 32
+struct ns_mount { char *guest, *host; };
+struct ns_config {
+    char *root;                       /* host directory, or NULL */
+    struct ns_mount mounts[MAX_MOUNT_OPTS];
+    int nmounts;
+};
+static struct ns_config ns_cli, ns_file;
+static const char *config_path;
+static int no_config;
+
+static int add_mount(struct ns_config *c, const char *guest, size_t glen, const char *host, const char *where)
+{
+    if (glen == 0 || guest[0] != '/' || !*host) {
+        fprintf(stderr, "lxrun: %s: a mount is GUEST=DIR with an absolute GUEST path\n", where);
+        return -1;
+    }
+    if (c->nmounts == MAX_MOUNT_OPTS) {
+        fprintf(stderr, "lxrun: %s: more than %d mounts\n", where, MAX_MOUNT_OPTS);
+        return -1;
+    }
+    c->mounts[c->nmounts].guest = strndup(guest, glen);
+    c->mounts[c->nmounts].host = strdup(host);
+    c->nmounts++;
+    return 0;
+}
+
+static int mount_option(const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq) {
+        fprintf(stderr, "lxrun: --mount wants GUEST=DIR, not '%s'\n", arg);
+        return -1;
+    }
+    return add_mount(&ns_cli, arg, (size_t)(eq - arg), eq + 1, "--mount");
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = 0;
+    return s;
+}
+
+/* A host path from a config file: relative ones are relative to the file's directory. */
+static char *config_host_path(const char *file, const char *p)
+{
+    if (p[0] == '/') return strdup(p);
+    const char *slash = strrchr(file, '/');
+    char *out;
+    if (!slash) return strdup(p);
+    if (asprintf(&out, "%.*s/%s", (int)(slash - file), file, p) < 0) return NULL;
+    return out;
+}
+
+/* The configuration file: '#' comments, blank lines, and
+ *     root = DIR
+ *     mount GUEST = DIR
+ * Returns 0, or -1 after a message; a missing file is an error only when required. */
+static int read_config(const char *file, int required)
+{
+    char url[4096 + 8];
+    snprintf(url, sizeof url, "%s%s", file[0] == '/' ? "file:" : "", file);
+    long fd = rx_openat(RX_AT_CWD, url, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0) {
+        if (!required && fd == -ENOENT) return 0;
+        fprintf(stderr, "lxrun: %s: %s\n", file, strerror((int)-fd));
+        return -1;
+    }
+    static char text[65536];
+    long n = 0, r;
+    while (n < (long)sizeof text - 1 && (r = rx_read((int)fd, text + n, sizeof text - 1 - (size_t)n)) > 0) n += r;
+    rx_close((int)fd);
+    if (n < 0) n = 0;
+    text[n] = 0;
+    int lineno = 0;
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash) *hash = 0;
+        char *l = trim(line);
+        if (!*l) continue;
+        char where[4200];
+        snprintf(where, sizeof where, "%s:%d", file, lineno);
+        char *eq = strchr(l, '=');
+        char *key = l, *val = eq ? trim(eq + 1) : NULL;
+        if (eq) *eq = 0;
+        key = trim(key);
+        if (val && !strcmp(key, "root") && *val) {
+            free(ns_file.root);
+            ns_file.root = config_host_path(file, val);
+        } else if (val && !strncmp(key, "mount", 5) && (key[5] == ' ' || key[5] == '\t')) {
+            char *guest = trim(key + 5), *host = config_host_path(file, val);
+            if (!host || add_mount(&ns_file, guest, strlen(guest), host, where) < 0) return -1;
+            free(host);
+        } else {
+            fprintf(stderr, "lxrun: %s: expected 'root = DIR' or 'mount GUEST = DIR'\n", where);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The per-user configuration: $XDG_CONFIG_HOME/lxrun/config, else ~/.config/lxrun/config. */
+static int read_default_config(void)
+{
+    char path[4096];
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    if (xdg && xdg[0] == '/') snprintf(path, sizeof path, "%s/lxrun/config", xdg);
+    else if (home && home[0] == '/') snprintf(path, sizeof path, "%s/.config/lxrun/config", home);
+    else return 0;
+    return read_config(path, 0);
+}
+
+/* lxrun's own handle on a host directory, above the guest's fds. */
+static int open_dir_high(const char *dir, const char *what)
+{
+    char url[4096 + 8];
+    snprintf(url, sizeof url, "%s%s", dir[0] == '/' ? "file:" : "", dir);
+    long fd = rx_openat(RX_AT_CWD, url, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd >= 0) fd = lx_fd_move_high((int)fd);
+    if (fd < 0) fprintf(stderr, "lxrun: %s %s: %s\n", what, dir, strerror((int)-fd));
+    return (int)fd;
+}
+
+static int ns_mount_all(const struct ns_config *c)
+{
+    for (int k = 0; k < c->nmounts; k++) {
+        int fd = open_dir_high(c->mounts[k].host, "--mount");
+        if (fd < 0) return -1;
+        int r = vfs_mount(c->mounts[k].guest, fd);
+        if (r < 0) {
+            fprintf(stderr, "lxrun: --mount %s=%s: %s\n", c->mounts[k].guest, c->mounts[k].host, strerror(-r));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The guest's namespace from the configuration file and the options (which win):
+ * without a root or a mount, nothing changes and "/" is the host's. */
+static int set_up_namespace(void)
+{
+    if (config_path ? read_config(config_path, 1) < 0 : !no_config && read_default_config() < 0) return -1;
+    const char *root = ns_cli.root ? ns_cli.root : ns_file.root;
+    if (!root && !ns_cli.nmounts && !ns_file.nmounts) return 0;
+    int fd = open_dir_high(root ? root : "/", "--root");
+    if (fd < 0) return -1;
+    int r = vfs_mount("/", fd);
+    if (r == 0 && (ns_mount_all(&ns_file) < 0 || ns_mount_all(&ns_cli) < 0)) return -1;
+    if (r == 0) r = vfs_confine();
+    if (r < 0) {
+        fprintf(stderr, "lxrun: --root %s: %s\n", root ? root : "/", strerror(-r));
+        return -1;
+    }
+    return 0;
+}
+
+/* Returns -1 to go on with argv[*i] as the program, or an exit status. */
 static int parse_options(int argc, char **argv, int *i, const char **out_path, const char **report_path)
 {
     int want_trace = 0, selected = 0;
@@ -93,6 +279,17 @@ static int parse_options(int argc, char **argv, int *i, const char **out_path, c
             *report_path = a + 9;
         } else if (!strcmp(a, "-c") || !strcmp(a, "--summary")) {
             lx_report.summary = 1;
+        } else if (!strcmp(a, "--root") || !strncmp(a, "--root=", 7)) {
+            if (!a[6] && !want_value(argc, argv, i)) return 2;
+            ns_cli.root = a[6] ? (char *)a + 7 : argv[++*i];
+        } else if (!strcmp(a, "--mount") || !strncmp(a, "--mount=", 8)) {
+            if (!a[7] && !want_value(argc, argv, i)) return 2;
+            if (mount_option(a[7] ? a + 8 : argv[++*i]) < 0) return 2;
+        } else if (!strcmp(a, "--config") || !strncmp(a, "--config=", 9)) {
+            if (!a[8] && !want_value(argc, argv, i)) return 2;
+            config_path = a[8] ? a + 9 : argv[++*i];
+        } else if (!strcmp(a, "--no-config")) {
+            no_config = 1;
         } else if (!strcmp(a, "-f")) {
             lx_trace.tag_pid = 1;
         } else if (!strcmp(a, "-o")) {
@@ -172,6 +369,8 @@ int main(int argc, char **argv, char **envp)
         return 126;
     }
     if (open_report_output(out_path, report_path) < 0) return 2;
+    /* after the report files, whose names are the host's */
+    if (set_up_namespace() < 0) return 2;
 
     static char found[4096];
     const char *prog = search_path(argv[i], found, sizeof found);

@@ -10,6 +10,7 @@
 #include "../redox/rx.h"
 #include "../syscalls/process.h"
 #include "../trap/thread.h"
+#include "../vfs-map/vfs.h"
 
 /* Linux's fd table grows from 64 slots to multiples of 128 in powers of two
  * (alloc_fdtable); FDSize shows the size the guest's highest fd needs. */
@@ -33,7 +34,9 @@ static const struct { uint64_t magic; const char *name; } fstypes[] = {
 
 static void root_facts(struct procfs_task *t)
 {
-    long fd = rx_openat(RX_AT_CWD, "file:/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    struct vfs_target root; /* the guest's "/" (--root: that directory) */
+    long fd = vfs_resolve(RX_AT_CWD, "/", &root);
+    if (fd >= 0) fd = vfs_open(&root, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0) return;
     struct rx_stat st;
     struct rx_statvfs v;

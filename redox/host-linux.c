@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <cpuid.h>
 #include <sched.h>
 #include <stdio.h>
@@ -29,6 +30,10 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
 
 #define R(expr) ({ long r_ = (long)(expr); r_ < 0 ? -(long)errno : r_; })
 
@@ -67,6 +72,28 @@ long rx_openat(int dirfd, const char *path, int flags, unsigned mode)
     const char *p = file_path(path, &scheme);
     if (scheme) return scheme_open(path, flags);
     return R(openat(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, flags, mode));
+}
+
+/* openat2(2) with RESOLVE_IN_ROOT: the kernel resolves '/', '..' and symlinks
+ * with rootfd as the root.  openat2 refuses what openat ignores (unknown flag
+ * bits, a mode without O_CREAT, flags beside O_PATH), so those are dropped first,
+ * as openat drops them. */
+long rx_open_beneath(int rootfd, const char *path, int flags, unsigned mode, unsigned resolve)
+{
+    struct open_how how = { .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+    if (resolve & RX_BENEATH_NO_SYMLINKS) how.resolve |= RESOLVE_NO_SYMLINKS;
+    const int valid = O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |
+                      O_SYNC | FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME |
+                      O_CLOEXEC | O_PATH | O_TMPFILE;
+    flags &= (flags & O_PATH) ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC : valid;
+    how.flags = (uint64_t)(unsigned)flags;
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) how.mode = mode & 07777;
+    long r;
+    for (int tries = 0; tries < 16; tries++) { /* EAGAIN: a concurrent rename moved something under ".." */
+        r = R(syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof how));
+        if (r != -EAGAIN) break;
+    }
+    return r;
 }
 
 long rx_close(int fd) { return R(close(fd)); }
@@ -242,9 +269,17 @@ long rx_linkat(int olddirfd, const char *oldp, int newdirfd, const char *newp, i
     int s1, s2;
     const char *a = file_path(oldp, &s1), *b = file_path(newp, &s2);
     if (s1 || s2) return -EXDEV;
-    return R(linkat(olddirfd == RX_AT_CWD ? AT_FDCWD : olddirfd, a,
-                    newdirfd == RX_AT_CWD ? AT_FDCWD : newdirfd, b,
-                    follow ? AT_SYMLINK_FOLLOW : 0));
+    int od = olddirfd == RX_AT_CWD ? AT_FDCWD : olddirfd, nd = newdirfd == RX_AT_CWD ? AT_FDCWD : newdirfd;
+    if (*a == 0) { /* the handle itself */
+        if (linkat(od, "", nd, b, AT_EMPTY_PATH) == 0) return 0;
+        if (errno != ENOENT || od == AT_FDCWD) return -errno;
+        /* before Linux 6.10, AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; the handle's
+         * /proc link is the unprivileged way to the same file */
+        char link[64];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", od);
+        return R(linkat(AT_FDCWD, link, nd, b, AT_SYMLINK_FOLLOW));
+    }
+    return R(linkat(od, a, nd, b, follow ? AT_SYMLINK_FOLLOW : 0));
 }
 
 long rx_symlinkat(const char *target, int dirfd, const char *path)

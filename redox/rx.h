@@ -93,11 +93,28 @@ long rx_mknodat(int dirfd, const char *path, unsigned mode);
 long rx_unlinkat(int dirfd, const char *path, int rmdir);
 long rx_renameat(int olddirfd, const char *oldp, int newdirfd, const char *newp,
                  unsigned flags);
+/* oldp "" names the handle olddirfd itself (Linux AT_EMPTY_PATH): a new name for
+ * an open file, without looking its old name up again. */
 long rx_linkat(int olddirfd, const char *oldp, int newdirfd, const char *newp,
                int follow);
 long rx_symlinkat(const char *target, int dirfd, const char *path);
 long rx_readlinkat(int dirfd, const char *path, char *buf, size_t len);
 long rx_chdir_fd(int fd);
+
+/* ---- confinement: a directory handle as the root of a namespace ----
+ * Opens path inside the directory handle rootfd, which acts as the root for the
+ * whole lookup: a leading '/', a '/' at the start of a symlink's target and '..'
+ * at rootfd all stay at rootfd, so no spelling of path and no symlink on the way
+ * reaches anything outside it.  Handles whose names are not paths ("magic" links
+ * such as Linux's /proc/self/fd/N) are refused (ELOOP).  path "" is rootfd itself.
+ * flags and mode as rx_openat (O_PATH|O_DIRECTORY opens a directory to use as a
+ * dirfd for the *at name operations above, which never follow their last
+ * component).  With RX_BENEATH_NO_SYMLINKS in how, any symlink on the way (the
+ * last component's too, unless O_NOFOLLOW) fails with ELOOP instead, so the caller
+ * can resolve links itself.  Redox: a walk over handles from rootfd, one
+ * component at a time, links read with O_SYMLINK (docs/design-notes.md). */
+#define RX_BENEATH_NO_SYMLINKS 1u
+long rx_open_beneath(int rootfd, const char *path, int flags, unsigned mode, unsigned how);
 
 /* ---- memory ---- */
 #define RX_MAP_FIXED_NOREPLACE 0x100000

@@ -43,18 +43,21 @@ long sys_chdir(struct lx_call *c)
     if (r < 0) return r;
     long fd = vfs_open(&p.t, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0) return fd;
-    r = rx_chdir_fd((int)fd);
+    r = vfs_chdir_fd((int)fd);
     rx_close((int)fd);
     return r;
 }
 
-long sys_fchdir(struct lx_call *c) { return rx_chdir_fd((int)c->a[0]); }
+long sys_fchdir(struct lx_call *c) { return vfs_chdir_fd((int)c->a[0]); }
 
 static long mkdir_at(int dirfd, uint64_t path, unsigned mode)
 {
     struct lx_path p;
-    long r = lx_path_arg(path, dirfd, &p);
-    return r < 0 ? r : rx_mkdirat(p.t.dirfd, p.t.path, mode);
+    long r = lx_name_arg(path, dirfd, &p);
+    if (r < 0) return r;
+    r = rx_mkdirat(p.t.dirfd, p.t.path, mode);
+    vfs_release(&p.t);
+    return r;
 }
 
 long sys_mkdir(struct lx_call *c) { return mkdir_at(LX_AT_FDCWD, c->a[0], (unsigned)c->a[1]); }
@@ -76,7 +79,10 @@ static long mknod_at(struct lx_call *c, int dirfd, uint64_t path, unsigned mode)
         lx_record_partial(c->nr, "device and socket nodes do not exist on Redox");
         return -EPERM;
     }
-    return rx_mknodat(p.t.dirfd, p.t.path, mode & (S_IFMT | 07777));
+    if ((r = vfs_parent(&p.t)) < 0) return r;
+    r = rx_mknodat(p.t.dirfd, p.t.path, mode & (S_IFMT | 07777));
+    vfs_release(&p.t);
+    return r;
 }
 
 long sys_mknod(struct lx_call *c) { return mknod_at(c, LX_AT_FDCWD, c->a[0], (unsigned)c->a[1]); }
@@ -85,8 +91,11 @@ long sys_mknodat(struct lx_call *c) { return mknod_at(c, (int)c->a[0], c->a[1], 
 static long unlink_at(int dirfd, uint64_t path, int rmdir)
 {
     struct lx_path p;
-    long r = lx_path_arg(path, dirfd, &p);
-    return r < 0 ? r : rx_unlinkat(p.t.dirfd, p.t.path, rmdir);
+    long r = lx_name_arg(path, dirfd, &p);
+    if (r < 0) return r;
+    r = rx_unlinkat(p.t.dirfd, p.t.path, rmdir);
+    vfs_release(&p.t);
+    return r;
 }
 
 long sys_unlink(struct lx_call *c) { return unlink_at(LX_AT_FDCWD, c->a[0], 0); }
@@ -101,10 +110,16 @@ long sys_unlinkat(struct lx_call *c)
 static long rename_at(int od, uint64_t op, int nd, uint64_t np, unsigned flags)
 {
     static __thread struct lx_path a, b;
-    long r = lx_path_arg(op, od, &a);
+    long r = lx_name_arg(op, od, &a);
     if (r < 0) return r;
-    r = lx_path_arg(np, nd, &b);
-    return r < 0 ? r : rx_renameat(a.t.dirfd, a.t.path, b.t.dirfd, b.t.path, flags);
+    r = lx_name_arg(np, nd, &b);
+    if (r >= 0) {
+        r = rx_renameat(a.t.dirfd, a.t.path, b.t.dirfd, b.t.path, flags);
+        vfs_release(&b.t);
+        if (r == 0) vfs_cwd_moved(); /* the cwd may have been inside what moved */
+    }
+    vfs_release(&a.t);
+    return r;
 }
 
 long sys_rename(struct lx_call *c) { return rename_at(LX_AT_FDCWD, c->a[0], LX_AT_FDCWD, c->a[1], 0); }
@@ -121,10 +136,36 @@ static long link_at(int od, uint64_t op, int nd, uint64_t np, int flags)
 {
     static __thread struct lx_path a, b;
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-    long r = lx_path_arg(op, od, &a);
+    long r = gm_string_in(a.guest, op, sizeof a.guest);
     if (r < 0) return r;
-    r = lx_path_arg(np, nd, &b);
-    return r < 0 ? r : rx_linkat(a.t.dirfd, a.t.path, b.t.dirfd, b.t.path, (flags & AT_SYMLINK_FOLLOW) != 0);
+    long old_fd = -1;
+    int own_old = 0;
+    if (r == 0) { /* AT_EMPTY_PATH: the file od is open on */
+        if (!(flags & AT_EMPTY_PATH)) return -ENOENT;
+        if (od != LX_AT_FDCWD && !lx_fd_is_guest(od)) return -EBADF;
+        old_fd = od == LX_AT_FDCWD ? RX_AT_CWD : od;
+        a.t.owned = -1;
+    } else if ((r = lx_path_arg(op, od, &a)) < 0) {
+        return r;
+    } else if ((flags & AT_SYMLINK_FOLLOW) && (a.t.beneath || (a.t.node && vfs_confined()))) {
+        /* Following the old name beneath a root (or through /proc/self/fd/N, as
+         * for an O_TMPFILE): the file is opened there, following links inside
+         * the root, and the handle is linked. */
+        old_fd = vfs_open(&a.t, O_PATH | O_CLOEXEC, 0);
+        if (old_fd < 0) return old_fd;
+        own_old = 1;
+    } else if ((r = vfs_parent(&a.t)) < 0) {
+        return r;
+    }
+    r = lx_name_arg(np, nd, &b);
+    if (r >= 0) {
+        r = old_fd != -1 ? rx_linkat((int)old_fd, "", b.t.dirfd, b.t.path, 0)
+                        : rx_linkat(a.t.dirfd, a.t.path, b.t.dirfd, b.t.path, (flags & AT_SYMLINK_FOLLOW) != 0);
+        vfs_release(&b.t);
+    }
+    if (own_old) rx_close((int)old_fd);
+    vfs_release(&a.t);
+    return r;
 }
 
 long sys_link(struct lx_call *c) { return link_at(LX_AT_FDCWD, c->a[0], LX_AT_FDCWD, c->a[1], 0); }
@@ -137,9 +178,12 @@ static long symlink_at(uint64_t target, int dirfd, uint64_t path)
     if (r < 0) return r;
     if (r == 0) return -ENOENT;
     struct lx_path p;
-    r = lx_path_arg(path, dirfd, &p);
+    r = lx_name_arg(path, dirfd, &p);
+    if (r < 0) return r;
     /* The target is stored as the guest wrote it: it is resolved at use. */
-    return r < 0 ? r : rx_symlinkat(t, p.t.dirfd, p.t.path);
+    r = rx_symlinkat(t, p.t.dirfd, p.t.path);
+    vfs_release(&p.t);
+    return r;
 }
 
 long sys_symlink(struct lx_call *c) { return symlink_at(c->a[0], LX_AT_FDCWD, c->a[1]); }

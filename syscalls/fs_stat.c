@@ -213,10 +213,12 @@ static long readlink_at(int dirfd, uint64_t path, uint64_t buf, long len)
     long r = lx_path_arg(path, dirfd, &p);
     if (r < 0) return r;
     char out[PATH_MAX];
-    if (p.t.node) /* an emulated link (/proc/self/exe…): its target, rendered */
+    if (p.t.node) { /* an emulated link (/proc/self/exe…): its target, rendered */
         r = procfs_readlink(p.t.node, p.t.cpu, p.t.path, out, sizeof out);
-    else
+    } else if ((r = vfs_parent(&p.t)) == 0) {
         r = rx_readlinkat(p.t.dirfd, p.t.path, out, sizeof out);
+        vfs_release(&p.t);
+    }
     if (r < 0) return r;
     if (r > len) r = len;
     return gm_copy_out(buf, out, (size_t)r) < 0 ? -EFAULT : r;

@@ -25,5 +25,9 @@ struct lx_path {
     struct vfs_target t;
 };
 long lx_path_arg(uint64_t guest_ptr, int dirfd, struct lx_path *p);
+/* The same for a name operation (mkdir, unlink, rename, link, symlink, readlink,
+ * mknod): p->t is then (parent directory, last component), see vfs_parent; the
+ * caller ends with vfs_release(&p->t) once it returned 0. */
+long lx_name_arg(uint64_t guest_ptr, int dirfd, struct lx_path *p);
 
 #endif

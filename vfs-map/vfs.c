@@ -1,5 +1,7 @@
-/* vfs.c — the mount table is the built-in defaults for now: "/" is "file:/",
- * the /dev nodes Redox has as schemes become those schemes. */
+/* vfs.c — the guest's namespace: the /dev nodes Redox has as schemes become those
+ * schemes, /proc /sys /dev are lxrun's, and the rest is either the host's "/"
+ * ("file:/…", the default) or, with --root/--mount, looked up beneath lxrun's
+ * handle on the directory serving that part of the tree (docs/design-notes.md). */
 #include "vfs.h"
 
 #include <errno.h>
@@ -7,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include "../redox/rx.h"
 #include "../procfs/procfs.h"
@@ -54,6 +58,347 @@ static void normalise(const char *p, char *out, size_t cap)
     out[n] = 0;
 }
 
+#define MAX_LINKS 8 /* emulated symlinks followed in one resolution (Linux allows 40) */
+
+static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int depth, int walked);
+static int resolve(int dirfd, const char *p, struct vfs_target *out, int depth)
+{
+    return resolve_ex(dirfd, p, out, depth, 0);
+}
+
+/* ---- the confined namespace (--root, --mount) ---- */
+
+#define MAX_MOUNTS 32
+struct mount {
+    char *guest;   /* normalised guest path; "/" for the root */
+    size_t glen;   /* 0 for the root: every path is under it */
+    char *host;    /* the directory's host path, as fpath names it; "" for the host's "/" */
+    size_t hlen;
+    int fd;        /* lxrun's handle on it */
+};
+static struct mount mounts[MAX_MOUNTS];
+static int nmounts;
+static int confined;
+static char guest_cwd[PATH_MAX] = "/";
+
+int vfs_confined(void) { return confined; }
+
+/* The mount serving a normalised guest path: the longest guest prefix. */
+static const struct mount *mount_of(const char *norm)
+{
+    const struct mount *best = NULL;
+    for (int i = 0; i < nmounts; i++) {
+        const struct mount *m = &mounts[i];
+        if (m->glen && !under(norm, m->guest)) continue;
+        if (!best || m->glen > best->glen) best = m;
+    }
+    return best;
+}
+
+int vfs_mount(const char *guest, int dirfd)
+{
+    if (guest[0] != '/') return -EINVAL;
+    if (nmounts == MAX_MOUNTS) return -ENOSPC;
+    char norm[PATH_MAX], url[PATH_MAX + 16];
+    normalise(guest, norm, sizeof norm);
+    long r = rx_fpath(dirfd, url, sizeof url);
+    if (r < 0) return (int)r;
+    if (strncmp(url, "file:/", 6) != 0) return -ENOTDIR;
+    const char *host = url + 5;
+    if (strcmp(host, "/") == 0) host = "";
+    for (int i = 0; i < nmounts; i++)
+        if (strcmp(mounts[i].guest, norm) == 0) { /* given twice: the later one wins */
+            free(mounts[i].guest);
+            free(mounts[i].host);
+            rx_close(mounts[i].fd);
+            mounts[i] = mounts[--nmounts];
+            break;
+        }
+    struct mount *m = &mounts[nmounts];
+    m->guest = strdup(norm);
+    m->host = strdup(host);
+    if (!m->guest || !m->host) return -ENOMEM;
+    m->glen = strcmp(norm, "/") == 0 ? 0 : strlen(norm);
+    m->hlen = strlen(host);
+    m->fd = dirfd;
+    nmounts++;
+    return 0;
+}
+
+static int host_under(const char *h, const struct mount *m)
+{
+    return strncmp(h, m->host, m->hlen) == 0 && (h[m->hlen] == 0 || h[m->hlen] == '/');
+}
+
+/* A host path → the guest path of the mount it lies in (the longest host
+ * prefix), or -ENOENT. */
+static int guest_of_host(const char *h, char *out, size_t cap)
+{
+    const struct mount *best = NULL;
+    for (int i = 0; i < nmounts; i++)
+        if (host_under(h, &mounts[i]) && (!best || mounts[i].hlen > best->hlen)) best = &mounts[i];
+    if (!best) return -ENOENT;
+    const char *rest = h + best->hlen;
+    int n = best->glen ? snprintf(out, cap, "%s%s", best->guest, rest) : snprintf(out, cap, "%s", *rest ? rest : "/");
+    return n < 0 || (size_t)n >= cap ? -ERANGE : n;
+}
+
+/* The guest path of the directory a relative path starts from. */
+static int dir_guest_path(int dirfd, char *out, size_t cap)
+{
+    if (dirfd == RX_AT_CWD) {
+        if (strlen(guest_cwd) >= cap) return -ENAMETOOLONG;
+        strcpy(out, guest_cwd);
+        return 0;
+    }
+    char *url = malloc(PATH_MAX + 16);
+    if (!url) return -ENOMEM;
+    long r = rx_fpath(dirfd, url, PATH_MAX + 16);
+    if (r < 0 && rx_fcntl(dirfd, F_GETFD, 0) < 0) r = -EBADF;
+    if (r >= 0 && vfs_guest_path(url, out, cap) < 0) {
+        /* not a directory of the guest's namespace: a pipe, a file, or a directory
+         * the guest inherited from outside */
+        struct rx_stat st;
+        r = rx_fstat(dirfd, &st) == 0 && !S_ISDIR(st.mode) ? -ENOTDIR : -ENOENT;
+    }
+    free(url);
+    return r < 0 ? (int)r : 0;
+}
+
+/* Whether a path has a ".." component, or a component named like an emulated tree. */
+static int has_component(const char *p, int emulated)
+{
+    for (;;) {
+        while (*p == '/') p++;
+        if (!*p) return 0;
+        size_t n = strcspn(p, "/");
+        if (!emulated && n == 2 && p[0] == '.' && p[1] == '.') return 1;
+        if (emulated && ((n == 4 && !strncmp(p, "proc", 4)) || (n == 3 && (!strncmp(p, "sys", 3) || !strncmp(p, "dev", 3)))))
+            return 1;
+        p += n;
+    }
+}
+
+/* An absolute guest path outside the emulated trees → (mount handle, path inside
+ * it) in out.  Beneath the root the path goes to the kernel as written, so '..'
+ * after a symlink is physical, as Linux resolves it; a path in a mount has no '..'
+ * by now (resolve walked it) and its normalised remainder is used. */
+static int confined_target(const char *p, const char *norm, int trailing_slash, struct vfs_target *out)
+{
+    const struct mount *m = mount_of(norm);
+    if (!m) return -ENOENT;
+    const char *rel = m->glen ? norm + m->glen : p;
+    while (*rel == '/') rel++;
+    size_t n = strlen(rel);
+    if (n + 3 > sizeof out->buf) return -ENAMETOOLONG;
+    if (n == 0) strcpy(out->buf, ".");
+    else {
+        memcpy(out->buf, rel, n + 1);
+        if (trailing_slash && rel[n - 1] != '/') strcpy(out->buf + n, "/");
+    }
+    out->dirfd = m->fd;
+    out->beneath = 1;
+    out->mount = (int)(m - mounts);
+    out->path = out->buf;
+    return 0;
+}
+
+/* ---- symlinks, resolved by lxrun across mounts and into lxrun's trees ----
+ * The backend resolves a path beneath one directory.  When a lookup meets a
+ * symlink (RX_BENEATH_NO_SYMLINKS answered ELOOP), the link may lead into another
+ * mount or into /proc: the path is then walked here, one component at a time,
+ * each step itself a lookup beneath the mount serving it, with links read and
+ * their text continued from the guest's "/" or the link's directory. */
+
+#define MAX_SYMLINKS 40 /* as Linux */
+
+/* The guest path a beneath target names (its mount's prefix and its path). */
+static int target_guest_path(const struct vfs_target *t, const char *rel, char *out, size_t cap)
+{
+    const struct mount *m = &mounts[t->mount];
+    while (*rel == '/') rel++;
+    int n = snprintf(out, cap, "%s/%s", m->glen ? m->guest : "", rel);
+    return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+/* The part of a normalised guest path inside its mount, for the backend. */
+static const char *inside_mount(const char *g, const struct mount *m)
+{
+    const char *rel = g + m->glen;
+    while (*rel == '/') rel++;
+    return *rel ? rel : ".";
+}
+
+/* Resolves the symlinks of guest path g (absolute): *out is the same file's path
+ * with none left but the last component when !follow_last; from lxrun's trees on
+ * the rest is left to vfs_resolve, as are components that do not exist. */
+static int walk(const char *g, int follow_last, char *out, size_t cap)
+{
+    char *cur = malloc(3 * PATH_MAX), *rest = cur + PATH_MAX, *link = rest + PATH_MAX;
+    if (!cur) return -ENOMEM;
+    size_t glen = strlen(g);
+    int trailing = glen > 1 && g[glen - 1] == '/', links = 0, r = 0;
+    cur[0] = 0; /* "" is "/" */
+    snprintf(rest, PATH_MAX, "%s", g);
+    const char *p = rest;
+    for (;;) {
+        while (*p == '/') p++;
+        if (!*p) break;
+        size_t n = strcspn(p, "/"), clen = strlen(cur);
+        const char *after = p + n;
+        while (*after == '/') after++;
+        int last = *after == 0;
+        if (n == 1 && p[0] == '.') { p += n; continue; }
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (clen > 0 && cur[clen - 1] != '/') clen--;
+            cur[clen ? clen - 1 : 0] = 0;
+            p += n;
+            continue;
+        }
+        if (clen + n + 2 > PATH_MAX) { r = -ENAMETOOLONG; break; }
+        cur[clen] = '/';
+        memcpy(cur + clen + 1, p, n);
+        cur[clen + 1 + n] = 0;
+        p += n;
+        if (under(cur, "/proc") || under(cur, "/sys") || under(cur, "/dev")) break; /* the rest: lxrun's */
+        if (last && !follow_last && !trailing) break;
+        const struct mount *m = mount_of(cur);
+        long fd = m ? rx_open_beneath(m->fd, inside_mount(cur, m), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0,
+                                      RX_BENEATH_NO_SYMLINKS) : -ENOENT;
+        if (fd < 0) break; /* the caller's own lookup reports it */
+        struct rx_stat st;
+        long ln = rx_fstat((int)fd, &st) == 0 && S_ISLNK(st.mode) ? rx_readlinkat((int)fd, "", link, PATH_MAX - 1) : -1;
+        rx_close((int)fd);
+        if (ln < 0) continue;
+        if (++links > MAX_SYMLINKS) { r = -ELOOP; break; }
+        if (ln == 0) { r = -ENOENT; break; }
+        link[ln] = 0;
+        while (*p == '/') p++;
+        if ((size_t)ln + strlen(p) + 2 > PATH_MAX) { r = -ENAMETOOLONG; break; }
+        /* the link's text replaces its name: from "/" or from its directory */
+        size_t plen = strlen(p);
+        memmove(rest + ln + (plen ? 1 : 0), p, plen + 1);
+        memcpy(rest, link, (size_t)ln);
+        if (plen) rest[ln] = '/';
+        p = rest;
+        if (link[0] == '/') cur[0] = 0;
+        else cur[clen] = 0;
+    }
+    while (*p == '/') p++;
+    if (r == 0) {
+        int w = snprintf(out, cap, "%s%s%s", cur[0] ? cur : "/", *p && cur[0] ? "/" : "", p);
+        if (w < 0 || (size_t)w >= cap) r = -ENAMETOOLONG;
+        else if (trailing && !*p && w > 1 && (size_t)w + 1 < cap) strcat(out, "/");
+    }
+    free(cur);
+    return r;
+}
+
+int vfs_confine(void)
+{
+    if (!mount_of("/")) return -ENOENT;
+    confined = 1;
+    char *url = malloc(PATH_MAX + 16);
+    if (!url) return -ENOMEM;
+    long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    long r = fd < 0 ? fd : rx_fpath((int)fd, url, PATH_MAX + 16);
+    if (fd >= 0) rx_close((int)fd);
+    if (r < 0 || vfs_guest_path(url, guest_cwd, sizeof guest_cwd) < 0 || strncmp(url + 5, "/memfd:", 7) == 0) {
+        strcpy(guest_cwd, "/");
+        r = rx_chdir_fd(mount_of("/")->fd);
+    } else {
+        r = 0;
+    }
+    free(url);
+    return (int)r;
+}
+
+long vfs_chdir_fd(int fd)
+{
+    if (!confined) return rx_chdir_fd(fd);
+    char *path = malloc(PATH_MAX);
+    if (!path) return -ENOMEM;
+    long r = dir_guest_path(fd, path, PATH_MAX);
+    if (r == -ENOENT) r = -EACCES; /* a directory outside the namespace */
+    if (r == 0) r = rx_chdir_fd(fd);
+    if (r == 0) snprintf(guest_cwd, sizeof guest_cwd, "%s", path);
+    free(path);
+    return r;
+}
+
+void vfs_cwd_moved(void)
+{
+    if (!confined) return;
+    long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) return;
+    char *path = malloc(PATH_MAX);
+    if (path && dir_guest_path((int)fd, path, PATH_MAX) == 0) snprintf(guest_cwd, sizeof guest_cwd, "%s", path);
+    free(path);
+    rx_close((int)fd);
+}
+
+static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, int depth);
+
+/* Opens rel (beneath t's mount) after resolving its symlinks here (walk).  A
+ * directory for a name operation (dir_only) must not be one of lxrun's. */
+static long open_walked(const struct vfs_target *t, const char *rel, int flags, unsigned mode, int dir_only)
+{
+    static __thread int nesting; /* a link into /proc leading back to a link */
+    if (nesting >= 4) return -ELOOP;
+    char *g = malloc(2 * PATH_MAX), *w = g + PATH_MAX;
+    if (!g) return -ENOMEM;
+    nesting++;
+    long r = target_guest_path(t, rel, g, PATH_MAX);
+    if (r == 0) r = walk(g, !(flags & O_NOFOLLOW), w, PATH_MAX);
+    struct vfs_target *next = r == 0 ? malloc(sizeof *next) : NULL;
+    if (r == 0 && !next) r = -ENOMEM;
+    if (r == 0) r = resolve_ex(RX_AT_CWD, w, next, 0, 1);
+    if (r == 0 && !next->beneath) r = dir_only ? -EACCES : open_at_depth(next, flags, mode, 1);
+    else if (r == 0) r = rx_open_beneath(next->dirfd, next->path, flags, mode, RX_BENEATH_NO_SYMLINKS);
+    free(next);
+    free(g);
+    nesting--;
+    return r;
+}
+
+long vfs_parent(struct vfs_target *t)
+{
+    if (!t->beneath) {
+        /* lxrun's /proc and /sys are not the host's: a name operation there must
+         * not reach the host's when the namespace is confined */
+        return confined && t->node ? -EACCES : 0;
+    }
+    char *p = t->buf; /* beneath: path is buf, relative to the mount */
+    size_t n = strlen(p), end = n;
+    while (end > 1 && p[end - 1] == '/') end--;
+    size_t start = end;
+    while (start > 0 && p[start - 1] != '/') start--;
+    char last[NAME_MAX + 8];
+    size_t llen = n - start;
+    if (llen + 3 > sizeof last) return -ENAMETOOLONG;
+    last[0] = '.';
+    last[1] = '/';
+    memcpy(last + 2, p + start, llen + 1); /* "./name": never read as a scheme URL */
+    if (start > 0) {
+        p[start] = 0; /* the directory part, with its '/' */
+        long fd = rx_open_beneath(t->dirfd, p, O_PATH | O_DIRECTORY | O_CLOEXEC, 0, RX_BENEATH_NO_SYMLINKS);
+        if (fd == -ELOOP) fd = open_walked(t, p, O_PATH | O_DIRECTORY | O_CLOEXEC, 0, 1);
+        if (fd < 0) return fd;
+        t->owned = (int)fd;
+        t->dirfd = (int)fd;
+    }
+    memcpy(p, last, llen + 3);
+    t->path = p;
+    t->beneath = 0;
+    return 0;
+}
+
+void vfs_release(struct vfs_target *t)
+{
+    if (t->owned >= 0) rx_close(t->owned);
+    t->owned = -1;
+}
+
 /* Paths are recorded for the reports as the guest's own process writes them:
  * /proc/<its pid>/x as /proc/self/x, the same in every run. */
 static void record(const char *path, int served)
@@ -69,9 +414,6 @@ static void record(const char *path, int served)
     lx_record_path(path, served);
 }
 
-#define MAX_LINKS 8 /* emulated symlinks followed in one resolution (Linux allows 40) */
-
-static int resolve(int dirfd, const char *p, struct vfs_target *out, int depth);
 
 /* A path relative to an emulated directory the guest opened: resolved from
  * that directory's path.  1 if dirfd is one (out filled), 0 if not. */
@@ -89,17 +431,80 @@ static int resolve_in_emulated_dir(int dirfd, const char *p, struct vfs_target *
 
 int vfs_resolve(int dirfd, const char *p, struct vfs_target *out) { return resolve(dirfd, p, out, 0); }
 
-static int resolve(int dirfd, const char *p, struct vfs_target *out, int depth)
+/* Under a confined namespace: a relative path joined to the guest path of its
+ * start directory, then resolved as an absolute one. */
+static int resolve_relative_confined(int dirfd, const char *p, struct vfs_target *out, int depth)
+{
+    if (!p[0]) return -ENOENT;
+    char *abs = malloc(PATH_MAX);
+    if (!abs) return -ENOMEM;
+    int r = dir_guest_path(dirfd, abs, PATH_MAX);
+    size_t n = strlen(abs), len = strlen(p);
+    if (r == 0 && n + len + 2 > PATH_MAX) r = -ENAMETOOLONG;
+    if (r == 0) {
+        if (n > 1) abs[n++] = '/';
+        memcpy(abs + n, p, len + 1);
+        r = resolve(RX_AT_CWD, abs, out, depth);
+    }
+    free(abs);
+    return r;
+}
+
+/* A '..' after one of lxrun's symlinks (/proc/self/root/.., /proc/self/cwd/..)
+ * goes up from where the link leads, as Linux resolves it: the path before the
+ * first '..' is expanded first.  0 when done (out filled) or a negative errno;
+ * 1 when there is no such link before a '..'. */
+static int dotdot_after_link(const char *p, struct vfs_target *out, int depth)
+{
+    const char *dd = p;
+    for (;;) {
+        while (*dd == '/') dd++;
+        if (!*dd) return 1;
+        size_t n = strcspn(dd, "/");
+        if (n == 2 && dd[0] == '.' && dd[1] == '.') break;
+        dd += n;
+    }
+    char *head = malloc(2 * PATH_MAX), *next = head + PATH_MAX;
+    if (!head) return -ENOMEM;
+    int r = 1;
+    if ((size_t)(dd - p) < PATH_MAX) {
+        memcpy(next, p, (size_t)(dd - p));
+        next[dd - p] = 0;
+        normalise(next, head, PATH_MAX - 1);
+        if (under(head, "/proc") || under(head, "/dev")) {
+            strcat(head, "/");
+            r = procfs_resolve(head, next, PATH_MAX);
+            if (r > 0 && depth >= MAX_LINKS) r = -ELOOP;
+            if (r > 0 && strlen(next) + strlen(dd) + 2 > PATH_MAX) r = -ENAMETOOLONG;
+            if (r > 0) {
+                strcat(strcat(next, "/"), dd);
+                r = resolve(RX_AT_CWD, next, out, depth + 1);
+            } else if (r == 0) {
+                r = 1;
+            }
+        }
+    }
+    free(head);
+    return r;
+}
+
+static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int depth, int walked)
 {
     out->dirfd = dirfd;
     out->node = NULL;
+    out->beneath = 0;
+    out->owned = -1;
+    out->mount = -1;
     if (p[0] != '/') {
         int r;
         if (p[0] && resolve_in_emulated_dir(dirfd, p, out, depth, &r)) return r;
+        if (confined) return resolve_relative_confined(dirfd, p, out, depth);
         out->path = p;
         return 0;
     }
     out->dirfd = RX_AT_CWD;
+    int r = dotdot_after_link(p, out, depth);
+    if (r <= 0) return r;
     char norm[PATH_MAX];
     normalise(p, norm, sizeof norm);
     size_t plen = strlen(p);
@@ -154,6 +559,16 @@ static int resolve(int dirfd, const char *p, struct vfs_target *out, int depth)
         out->path = out->buf;
         return 0;
     }
+    if (confined && !walked && has_component(p, 0) && (nmounts > 1 || has_component(p, 1))) {
+        /* a '..' that may cross a mount or an emulated tree: physically, by a walk */
+        char *w = malloc(PATH_MAX);
+        if (!w) return -ENOMEM;
+        r = walk(p, 0, w, PATH_MAX);
+        if (r == 0) r = resolve_ex(RX_AT_CWD, w, out, depth, 1);
+        free(w);
+        return r;
+    }
+    if (confined) return confined_target(p, norm, trailing_slash, out);
     size_t n = strlen(p);
     if (n + 6 > sizeof out->buf) return -ENAMETOOLONG;
     memcpy(out->buf, "file:", 5);
@@ -188,6 +603,15 @@ static long reopen_fd(int fd, int flags)
     return nfd;
 }
 
+/* A target that is not an emulated node: a URL, a path relative to a guest dirfd,
+ * or a path beneath a confinement root. */
+static long open_plain(const struct vfs_target *t, int flags, unsigned mode)
+{
+    if (!t->beneath) return rx_openat(t->dirfd, t->path, flags, mode);
+    long fd = rx_open_beneath(t->dirfd, t->path, flags, mode, RX_BENEATH_NO_SYMLINKS);
+    return fd == -ELOOP ? open_walked(t, t->path, flags, mode, 0) : fd;
+}
+
 static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, int depth)
 {
     if (t->node && t->node->kind == PROCFS_SYMLINK && !(flags & O_NOFOLLOW)) {
@@ -206,7 +630,7 @@ static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, 
         record(t->path, fd >= 0);
         return fd;
     }
-    return rx_openat(t->dirfd, t->path, flags, mode);
+    return open_plain(t, flags, mode);
 }
 
 long vfs_open(const struct vfs_target *t, int flags, unsigned mode) { return open_at_depth(t, flags, mode, 0); }
@@ -222,7 +646,7 @@ static long stat_at_depth(const struct vfs_target *t, struct rx_stat *st, int fo
     if (how == 0 && next->node) {
         r = stat_at_depth(next, st, 1, depth + 1);
     } else if (how == 0) {
-        long h = rx_openat(next->dirfd, next->path, O_PATH | O_CLOEXEC, 0);
+        long h = open_plain(next, O_PATH | O_CLOEXEC, 0);
         r = h < 0 ? h : rx_fstat((int)h, st);
         if (h >= 0) rx_close((int)h);
     }
@@ -243,6 +667,8 @@ long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st, int follow_li
 int vfs_guest_path(const char *url, char *out, unsigned long cap)
 {
     if (strncmp(url, "file:", 5) != 0) return -ENOENT;
+    /* anonymous files (lxrun's snapshots) keep their names, as without a root */
+    if (confined && strncmp(url + 5, "/memfd:", 7) != 0) return guest_of_host(url + 5, out, cap);
     size_t n = strlen(url + 5);
     if (n + 1 > cap) return -ERANGE;
     memcpy(out, url + 5, n + 1);

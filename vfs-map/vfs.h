@@ -11,26 +11,60 @@
 struct procfs_node;
 
 struct vfs_target {
-    int dirfd;                 /* RX_AT_CWD or a guest fd */
+    int dirfd;                 /* RX_AT_CWD, a guest fd, or a confinement root (beneath) */
     const char *path;          /* URL or relative path, points into buf or the input */
     const struct procfs_node *node; /* an emulated /proc or /sys node, or NULL */
     unsigned cpu;              /* the CPU number of a per-CPU node */
+    int beneath;               /* path lies inside dirfd, lxrun's handle on the guest root
+                                  or a mount (--root, --mount): opened with rx_open_beneath */
+    int owned;                 /* a parent directory vfs_parent opened (== dirfd), or -1 */
+    int mount;                 /* beneath: which mount dirfd is (vfs.c's table) */
     char buf[PATH_MAX + 16];
 };
 
-/* 0, or -ENOENT for emulated trees not served yet (recorded), -ENAMETOOLONG. */
+/* 0, or -ENOENT for emulated trees not served yet (recorded), -ENAMETOOLONG.
+ * Under a confined namespace a relative path is first made absolute from the
+ * guest's cwd or dirfd, and "" is -ENOENT. */
 int vfs_resolve(int dirfd, const char *guest_path, struct vfs_target *out);
 
 /* Opens what a target names: a scheme URL or path through rx.h, or an emulated
  * node as a snapshot.  Returns the fd or a negative errno. */
 long vfs_open(const struct vfs_target *t, int flags, unsigned mode);
 
+/* For the name operations (mkdir, unlink, rename, link, symlink, readlink, mknod),
+ * which act on a directory entry and never follow the last component: a target
+ * inside a confinement root becomes (its parent directory, opened beneath the
+ * root, "./last") so the *at call cannot leave the root.  Other targets are left
+ * as they are.  0 or a negative errno; pair with vfs_release. */
+long vfs_parent(struct vfs_target *t);
+void vfs_release(struct vfs_target *t); /* closes what vfs_parent opened; idempotent */
+
 /* The stat of an emulated node (t->node set), as Linux shows /proc and /sys;
  * a symlink node's target's when follow_link. */
 long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st, int follow_link);
 
-/* The guest-visible path for a URL from rx_fpath ("file:/x" → "/x"); -ENOENT if
- * the URL is not inside the guest's namespace. */
+/* The guest-visible path for a URL from rx_fpath ("file:/x" → "/x", a host path
+ * under the guest root or a mount → its guest path); -ENOENT if the URL is not
+ * inside the guest's namespace. */
 int vfs_guest_path(const char *url, char *out, unsigned long cap);
+
+/* ---- the namespace: lxrun --root and --mount ----
+ * Without either, "/" is the host's "/" and paths go to the file: scheme as the
+ * guest writes them.  With them, every guest path is looked up beneath lxrun's
+ * handle on the directory that serves it (longest guest prefix wins), by the
+ * backend, so neither '..' nor symlinks lead out. */
+
+/* Serves guest path `guest` ("/" for the root) from the directory handle dirfd
+ * (lxrun's own, above the guest fds; kept open).  0 or a negative errno. */
+int vfs_mount(const char *guest, int dirfd);
+/* After the mounts: the guest's cwd is the host cwd when that lies inside the
+ * namespace, else "/" (and the process moves there).  0 or a negative errno. */
+int vfs_confine(void);
+int vfs_confined(void);
+/* chdir/fchdir: refuses a directory outside the namespace (EACCES), moves the
+ * process and keeps the guest cwd's path. */
+long vfs_chdir_fd(int fd);
+/* Something the cwd's path may depend on was renamed: the guest cwd is read again. */
+void vfs_cwd_moved(void);
 
 #endif
