@@ -364,9 +364,10 @@ static long open_walked(const struct vfs_target *t, const char *rel, int flags, 
 long vfs_parent(struct vfs_target *t)
 {
     if (!t->beneath) {
-        /* lxrun's /proc and /sys are not the host's: a name operation there must
-         * not reach the host's when the namespace is confined */
-        return confined && t->node ? -EACCES : 0;
+        /* lxrun's /proc, /sys and /dev nodes are not the host's: a name operation
+         * there must never reach the host's.  Linux's procfs and sysfs have no
+         * create, unlink, rename or link operations: EPERM. */
+        return t->node ? -EPERM : 0;
     }
     char *p = t->buf; /* beneath: path is buf, relative to the mount */
     size_t n = strlen(p), end = n;

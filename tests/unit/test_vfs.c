@@ -56,6 +56,17 @@ Test(vfs, emulated_nodes)
     cr_assert_eq(vfs_resolve(RX_AT_CWD, "/proc/cpuinfo/", &t), -ENOTDIR);
 }
 
+/* Name operations (unlink, rename, mkdir…) on lxrun's nodes never reach the
+ * host's /proc, /sys or /dev: EPERM, as procfs answers. */
+Test(vfs, no_name_operations_on_emulated_nodes)
+{
+    const char *nodes[] = { "/proc/cpuinfo", "/sys/devices/system/cpu/online", "/dev/stdin", "/proc/sys" };
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+        cr_assert_eq(vfs_resolve(RX_AT_CWD, nodes[i], &t), 0, "%s", nodes[i]);
+        cr_assert_eq(vfs_parent(&t), -EPERM, "%s", nodes[i]);
+    }
+}
+
 /* Only whole path components count: /procfoo is an ordinary directory. */
 Test(vfs, prefix_is_not_a_component)
 {
