@@ -501,6 +501,13 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         if (p[0] && resolve_in_emulated_dir(dirfd, p, out, depth, &r)) return r;
         if (confined) return resolve_relative_confined(dirfd, p, out, depth);
         out->path = p;
+        /* A relative "a:b" is a file name, never a scheme URL: say so with "./". */
+        const char *colon = strchr(p, ':'), *slash = strchr(p, '/');
+        if (colon && (!slash || colon < slash)) {
+            if (strlen(p) + 3 > sizeof out->buf) return -ENAMETOOLONG;
+            snprintf(out->buf, sizeof out->buf, "./%s", p);
+            out->path = out->buf;
+        }
         return 0;
     }
     out->dirfd = RX_AT_CWD;
