@@ -368,6 +368,10 @@ int main(int argc, char **argv, char **envp)
         fprintf(stderr, "lxrun: cannot reserve file descriptors\n");
         return 126;
     }
+    if (rx_backend_start(lx_fd_floor) < 0) {
+        fprintf(stderr, "lxrun: cannot start the system backend\n");
+        return 126;
+    }
     if (open_report_output(out_path, report_path) < 0) return 2;
     /* after the report files, whose names are the host's */
     if (set_up_namespace() < 0) return 2;

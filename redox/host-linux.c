@@ -52,17 +52,35 @@ static const char *file_path(const char *url, int *scheme)
  * backend serves itself) are character devices that Linux
  * offers only as devices: this is the backend serving those schemes, never a
  * guest path reaching the host's /dev (vfs-map decides what the guest sees). */
+static const struct { const char *url, *device; } scheme_devices[] = {
+    { "null:", "/dev/null" }, { "zero:", "/dev/zero" }, { "rand:", "/dev/urandom" },
+    { "full:", "/dev/full" }, /* full: reads zeros, writes fail ENOSPC */
+};
+static int scheme_fds[4] = { -1, -1, -1, -1 };
+
+/* The devices are opened once, before any guest code runs, above lxrun's fd
+ * floor; a guest's open of a scheme is a dup of one, so no host /dev path is
+ * opened while a guest runs. */
+long rx_backend_start(int high_fd_floor)
+{
+    for (size_t i = 0; i < sizeof scheme_devices / sizeof scheme_devices[0]; i++) {
+        int fd = open(scheme_devices[i].device, O_RDWR | O_CLOEXEC);
+        if (fd < 0) return -errno;
+        scheme_fds[i] = fcntl(fd, F_DUPFD_CLOEXEC, high_fd_floor);
+        close(fd);
+        if (scheme_fds[i] < 0) return -errno;
+    }
+    return 0;
+}
+
 static long scheme_open(const char *url, int flags)
 {
     int cloexec = flags & O_CLOEXEC;
-    if (strcmp(url, "null:") == 0)
-        return R(open("/dev/null", (flags & O_ACCMODE) | cloexec));
-    if (strcmp(url, "rand:") == 0)
-        return R(open("/dev/urandom", (flags & O_ACCMODE) | cloexec));
-    if (strcmp(url, "zero:") == 0)
-        return R(open("/dev/zero", (flags & O_ACCMODE) | cloexec));
-    if (strcmp(url, "full:") == 0) /* reads zeros, writes fail ENOSPC */
-        return R(open("/dev/full", (flags & O_ACCMODE) | cloexec));
+    for (size_t i = 0; i < sizeof scheme_devices / sizeof scheme_devices[0]; i++) {
+        if (strcmp(url, scheme_devices[i].url) != 0) continue;
+        if (scheme_fds[i] >= 0) return R(fcntl(scheme_fds[i], cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, 0));
+        return R(open(scheme_devices[i].device, (flags & O_ACCMODE) | cloexec)); /* not started (unit tests) */
+    }
     return -ENOENT;
 }
 

@@ -52,6 +52,11 @@ struct rx_termios {
 };
 struct rx_winsize { uint16_t row, col, xpixel, ypixel; };
 
+/* ---- the backend ---- */
+/* Prepares the backend before any guest code runs; its own handles go at or
+ * above high_fd_floor (lxrun's reserved fds).  0 or -errno. */
+long rx_backend_start(int high_fd_floor);
+
 /* ---- handles ---- */
 long rx_openat(int dirfd, const char *path, int flags, unsigned mode);
 long rx_close(int fd);

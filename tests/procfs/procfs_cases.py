@@ -211,6 +211,58 @@ def self_files(e):
     check(r.rc == 0 and r.out.endswith('ok\n'), str(r))
 
 
+# ---- strict mode: the proof that the host's trees are never opened ----
+
+HOST_TREE = re.compile(r'"/(proc|sys|dev)(/[^"]*)?"')
+FPATH_LINK = re.compile(r'^(readlink|readlinkat)\((AT_FDCWD, )?"/proc/self/fd/\d+"')
+
+GUEST_SCRIPT = """
+import os
+for f in ('/proc/cpuinfo', '/proc/meminfo', '/proc/stat', '/proc/self/maps', '/proc/self/status',
+          '/proc/self/cmdline', '/sys/devices/system/cpu/online', '/proc/sys/kernel/osrelease'):
+    open(f).read()
+for d in ('/proc', '/proc/self/fd', '/dev', '/sys/devices/system/cpu', '/proc/self/task'):
+    os.listdir(d)
+for p in ('/proc/self/exe', '/proc/self/cwd', '/dev/stdin', '/proc/self/fd/1'):
+    os.readlink(p)
+for p in ('/dev/null', '/dev/zero', '/dev/urandom', '/dev/full', '/proc/self/fd/0'):
+    os.stat(p)
+with open('/dev/null', 'w') as f: f.write('x')
+with open('/dev/urandom', 'rb') as f: f.read(8)
+with open('/dev/zero', 'rb') as f: f.read(8)
+for p in ('/proc/nonexistent', '/sys/nonexistent', '/dev/sda', '/proc/1/maps'):
+    try: open(p)
+    except OSError: pass
+print('guest ok')
+"""
+
+
+@case
+def strict_no_host_trees(e):
+    """While the guest runs, lxrun makes no host syscall naming a /proc, /sys or
+    /dev path: everything the guest reads there is lxrun's own.  strace records
+    lxrun's real syscalls (the guest's own never reach the kernel: each shows as
+    a SIGSYS).  The one allowed form is readlink("/proc/self/fd/N"): the host
+    backend's stand-in for Redox's fpath, which names a handle, not a guest path."""
+    log = os.path.join(e.tmp, 'strace.log')
+    r = Run(['strace', '-f', '-qq', '-s', '256', '-o', log, e.lxrun, PYTHON, '-c', GUEST_SCRIPT], e.tmp)
+    check(r.rc == 0 and r.out == 'guest ok\n', str(r))
+    started, bad, sigsys = False, [], 0
+    with open(log) as f:
+        for line in f:
+            body = line.split(None, 1)[1] if line[:1].isdigit() else line
+            if body.startswith('--- SIGSYS'):
+                started = True
+                sigsys += 1
+                continue
+            if body.startswith("memfd_create("):  # a snapshot's name, not a path
+                continue
+            if started and HOST_TREE.search(body) and not FPATH_LINK.match(body):
+                bad.append(body.rstrip())
+    check(sigsys > 100, f'only {sigsys} guest syscalls seen: is strace tracing lxrun?')
+    check(not bad, 'lxrun touched the host trees while the guest ran:\n' + '\n'.join(bad[:20]))
+
+
 def main():
     if sys.argv[1:] == ['--list']:
         print('\n'.join(CASES))
