@@ -261,6 +261,27 @@ static int set_up_namespace(void)
     return 0;
 }
 
+/* The guest's /dev/shm without a root: a private directory of this user's under
+ * /tmp, made once; not used if something else stands there.  (With --root,
+ * /dev/shm is whatever the root has, or a --mount.) */
+static void set_up_shm(void)
+{
+    if (vfs_confined()) return;
+    char dir[64], url[80];
+    snprintf(dir, sizeof dir, "/tmp/.lxrun-shm-%ld", rx_geteuid());
+    snprintf(url, sizeof url, "file:%s", dir);
+    rx_mkdirat(RX_AT_CWD, url, 0700);
+    long fd = rx_openat(RX_AT_CWD, url, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+    struct rx_stat st;
+    if (fd < 0) return;
+    if (rx_fstat((int)fd, &st) < 0 || st.uid != (uint32_t)rx_geteuid() || (st.mode & 077)) {
+        rx_close((int)fd);
+        return;
+    }
+    rx_close((int)fd);
+    vfs_set_shm(dir);
+}
+
 /* Returns -1 to go on with argv[*i] as the program, or an exit status. */
 static int parse_options(int argc, char **argv, int *i, const char **out_path, const char **report_path)
 {
@@ -375,6 +396,7 @@ int main(int argc, char **argv, char **envp)
     if (open_report_output(out_path, report_path) < 0) return 2;
     /* after the report files, whose names are the host's */
     if (set_up_namespace() < 0) return 2;
+    set_up_shm();
 
     static char found[4096];
     const char *prog = search_path(argv[i], found, sizeof found);

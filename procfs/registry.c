@@ -79,6 +79,7 @@ static const struct procfs_node nodes[] = {
     F("/dev/random", 0666, render_nothing),
     F("/dev/urandom", 0666, render_nothing),
     F("/dev/full", 0666, render_nothing),
+    D("/dev/shm", 01777), /* served by a real directory of lxrun's (vfs-map) */
     { "/dev/fd", PROCFS_SYMLINK, 0777, render_link_dev_fd, 0 },
     { "/dev/stdin", PROCFS_SYMLINK, 0777, render_link_dev_stdin, 0 },
     { "/dev/stdout", PROCFS_SYMLINK, 0777, render_link_dev_stdout, 0 },

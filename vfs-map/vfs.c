@@ -80,6 +80,9 @@ static struct mount mounts[MAX_MOUNTS];
 static int nmounts;
 static int confined;
 static char guest_cwd[PATH_MAX] = "/";
+static char shm_host[PATH_MAX]; /* the host directory serving /dev/shm without a root */
+
+void vfs_set_shm(const char *host_dir) { snprintf(shm_host, sizeof shm_host, "%s", host_dir); }
 
 int vfs_confined(void) { return confined; }
 
@@ -533,6 +536,14 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         free(next);
         if (r < 0) return r;
     }
+    /* /dev/shm is a real directory of lxrun's, where POSIX shared memory lives
+     * (a confined namespace mounts it like any other). */
+    if (!confined && shm_host[0] && under(norm, "/dev/shm")) {
+        if ((size_t)snprintf(out->buf, sizeof out->buf, "file:%s%s", shm_host, norm + 8) >= sizeof out->buf)
+            return -ENAMETOOLONG;
+        out->path = out->buf;
+        return 0;
+    }
     for (size_t i = 0; i < sizeof dev_schemes / sizeof dev_schemes[0]; i++)
         if (strcmp(norm, dev_schemes[i].guest) == 0) {
             record(norm, 1);
@@ -677,6 +688,11 @@ int vfs_guest_path(const char *url, char *out, unsigned long cap)
     if (strncmp(url, "file:", 5) != 0) return -ENOENT;
     /* anonymous files (lxrun's snapshots) keep their names, as without a root */
     if (confined && strncmp(url + 5, "/memfd:", 7) != 0) return guest_of_host(url + 5, out, cap);
+    size_t sl = strlen(shm_host);
+    if (sl && strncmp(url + 5, shm_host, sl) == 0 && (url[5 + sl] == 0 || url[5 + sl] == '/')) {
+        int n = snprintf(out, cap, "/dev/shm%s", url + 5 + sl);
+        return n < 0 || (unsigned long)n >= cap ? -ERANGE : n;
+    }
     size_t n = strlen(url + 5);
     if (n + 1 > cap) return -ERANGE;
     memcpy(out, url + 5, n + 1);

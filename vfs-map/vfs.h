@@ -57,6 +57,8 @@ int vfs_guest_path(const char *url, char *out, unsigned long cap);
 /* Serves guest path `guest` ("/" for the root) from the directory handle dirfd
  * (lxrun's own, above the guest fds; kept open).  0 or a negative errno. */
 int vfs_mount(const char *guest, int dirfd);
+/* Without a root: the host directory that serves the guest's /dev/shm. */
+void vfs_set_shm(const char *host_dir);
 /* After the mounts: the guest's cwd is the host cwd when that lies inside the
  * namespace, else "/" (and the process moves there).  0 or a negative errno. */
 int vfs_confine(void);

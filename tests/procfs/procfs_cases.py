@@ -211,6 +211,32 @@ def self_files(e):
     check(r.rc == 0 and r.out.endswith('ok\n'), str(r))
 
 
+SHM_SCRIPT = """
+import os, mmap, _posixshmem
+name = 'lxrun-test-%d' % os.getpid()
+fd = _posixshmem.shm_open('/' + name, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+os.ftruncate(fd, 4096)
+m = mmap.mmap(fd, 4096)
+m[:3] = b'abc'
+print(name in os.listdir('/dev/shm'), open('/dev/shm/' + name, 'rb').read(3))
+print([l.split()[-1] for l in open('/proc/self/maps') if name in l] == ['/dev/shm/' + name])
+_posixshmem.shm_unlink('/' + name)
+print(name in os.listdir('/dev/shm'))
+"""
+
+
+@case
+def dev_shm_posix(e):
+    """POSIX shared memory (glibc's shm_open: files in /dev/shm) works under lxrun,
+    natively and guest-side alike: the file is listed, readable by path, mapped
+    under its /dev/shm name in maps, and gone after shm_unlink."""
+    want = "True b'abc'\nTrue\nFalse\n"
+    n = Run([PYTHON, '-c', SHM_SCRIPT], e.tmp)
+    check(n.rc == 0 and n.out == want, f'natively:\n{n}')
+    r = e.run(PYTHON, '-c', SHM_SCRIPT)
+    check(r.rc == 0 and r.out == want, str(r))
+
+
 # ---- strict mode: the proof that the host's trees are never opened ----
 
 HOST_TREE = re.compile(r'"/(proc|sys|dev)(/[^"]*)?"')
