@@ -71,7 +71,7 @@ static const struct procfs_node nodes[] = {
     D("/proc/sys/fs", DIR_PROC),
     F("/proc/sys/fs/file-max", RW, render_file_max),
 
-    /* /dev: null, zero, random, urandom, full are served as Redox schemes by vfs-map
+    /* /dev: null, zero, random, urandom, full, tty are served as Redox schemes by vfs-map
      * (listed here so a listing shows them); the fd links point into /proc. */
     D("/dev", 0755),
     F("/dev/null", 0666, render_nothing),
@@ -79,6 +79,7 @@ static const struct procfs_node nodes[] = {
     F("/dev/random", 0666, render_nothing),
     F("/dev/urandom", 0666, render_nothing),
     F("/dev/full", 0666, render_nothing),
+    F("/dev/tty", 0666, render_nothing),
     D("/dev/shm", 01777), /* served by a real directory of lxrun's (vfs-map) */
     { "/dev/fd", PROCFS_SYMLINK, 0777, render_link_dev_fd, 0 },
     { "/dev/stdin", PROCFS_SYMLINK, 0777, render_link_dev_stdin, 0 },

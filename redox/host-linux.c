@@ -55,8 +55,10 @@ static const char *file_path(const char *url, int *scheme)
 static const struct { const char *url, *device; } scheme_devices[] = {
     { "null:", "/dev/null" }, { "zero:", "/dev/zero" }, { "rand:", "/dev/urandom" },
     { "full:", "/dev/full" }, /* full: reads zeros, writes fail ENOSPC */
+    { "tty:", "/dev/tty" },   /* the controlling terminal; ENXIO when there is none */
 };
-static int scheme_fds[4] = { -1, -1, -1, -1 };
+static int scheme_fds[5] = { -1, -1, -1, -1, -1 };
+static int scheme_errs[5];
 
 /* The devices are opened once, before any guest code runs, above lxrun's fd
  * floor; a guest's open of a scheme is a dup of one, so no host /dev path is
@@ -64,7 +66,8 @@ static int scheme_fds[4] = { -1, -1, -1, -1 };
 long rx_backend_start(int high_fd_floor)
 {
     for (size_t i = 0; i < sizeof scheme_devices / sizeof scheme_devices[0]; i++) {
-        int fd = open(scheme_devices[i].device, O_RDWR | O_CLOEXEC);
+        int fd = open(scheme_devices[i].device, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0 && strcmp(scheme_devices[i].url, "tty:") == 0) { scheme_errs[i] = errno; continue; }
         if (fd < 0) return -errno;
         scheme_fds[i] = fcntl(fd, F_DUPFD_CLOEXEC, high_fd_floor);
         close(fd);
@@ -79,6 +82,7 @@ static long scheme_open(const char *url, int flags)
     for (size_t i = 0; i < sizeof scheme_devices / sizeof scheme_devices[0]; i++) {
         if (strcmp(url, scheme_devices[i].url) != 0) continue;
         if (scheme_fds[i] >= 0) return R(fcntl(scheme_fds[i], cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, 0));
+        if (scheme_errs[i]) return -scheme_errs[i];
         return R(open(scheme_devices[i].device, (flags & O_ACCMODE) | cloexec)); /* not started (unit tests) */
     }
     return -ENOENT;

@@ -22,6 +22,7 @@ static const struct { const char *guest, *url; } dev_schemes[] = {
     { "/dev/urandom", "rand:" },
     { "/dev/random", "rand:" },
     { "/dev/full", "full:" },
+    { "/dev/tty", "tty:" },
 };
 
 static int under(const char *path, const char *dir)
