@@ -31,9 +31,11 @@ long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path,
         return n < 0 ? n : rx_snapshot(path, target, (size_t)n, (flags & O_CLOEXEC) != 0);
     }
     if (flags & O_DIRECTORY) return -ENOTDIR;
-    /* Writable nodes (comm, oom_score_adj, hostname…) are served read-only:
-     * a write would need the snapshot to carry the change back. */
-    if ((flags & O_ACCMODE) != O_RDONLY) return -EACCES;
+    /* comm takes writes (writable.c); the other writable nodes (oom_score_adj,
+     * hostname…) are served read-only. */
+    if ((flags & O_ACCMODE) != O_RDONLY)
+        return procfs_node_writable(path) && (flags & O_ACCMODE) == O_WRONLY ? procfs_open_for_write(path, flags)
+                                                                            : -EACCES;
     static struct procfs_facts facts; /* large: kept off the signal stack */
     procfs_facts_gather(&facts);
     if (procfs_pid_node(node)) procfs_task_gather(&facts.task, procfs_pid_wants_fds(node));

@@ -188,4 +188,17 @@ long procfs_getdents(int fd, const char *path, void *buf, size_t len);
 /* If fd is an open emulated directory, overwrites *st with the directory's stat; 1 if so. */
 int procfs_dir_fstat(int fd, struct rx_stat *st);
 
+/* Emulated files the guest may write (comm): opened as a flagged fd whose writes
+ * the write-family handlers pass to procfs_write.  procfs_write returns the
+ * bytes taken, or -ENOSYS when the fd is no longer the flagged one. */
+#define PROCFS_WRITE_FDS 1024
+extern unsigned char procfs_write_flagged[PROCFS_WRITE_FDS];
+static inline int procfs_write_claims(long fd)
+{
+    return fd >= 0 && fd < PROCFS_WRITE_FDS && procfs_write_flagged[fd];
+}
+int procfs_node_writable(const char *path);
+long procfs_open_for_write(const char *path, int flags);
+long procfs_write(int fd, const void *buf, unsigned long len);
+
 #endif

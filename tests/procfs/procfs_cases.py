@@ -211,6 +211,19 @@ def self_files(e):
     check(r.rc == 0 and r.out.endswith('ok\n'), str(r))
 
 
+@case
+def lscpu_parses(e):
+    """lscpu (util-linux) reads /proc/cpuinfo and /sys/devices/system/cpu: its CPU
+    count and model name equal the native run's."""
+    def facts(out):
+        d = dict(l.split(':', 1) for l in out.splitlines() if ':' in l)
+        return {k: d.get(k, '').strip() for k in ('CPU(s)', 'Model name', 'Vendor ID', 'Architecture')}
+    n = Run(['/usr/bin/lscpu'], e.tmp)
+    r = e.ok('/usr/bin/lscpu')
+    check(facts(r.out) == facts(n.out), f'lscpu facts differ: {facts(r.out)} vs native {facts(n.out)}')
+    check(facts(r.out)['CPU(s)'] == str(os.cpu_count()), f'{facts(r.out)}')
+
+
 SHM_SCRIPT = """
 import os, mmap, _posixshmem
 name = 'lxrun-test-%d' % os.getpid()
