@@ -39,7 +39,9 @@ static void usage(FILE *f)
             "                     (resolved in the guest root), symbol versions and syscall sites\n"
             "  --root DIR         DIR is the guest's '/': no path, '..' or symlink leads out of it\n"
             "  --mount GUEST=DIR  serve the guest path GUEST from the host directory DIR (repeatable;\n"
-            "                     the longest GUEST prefix wins), confined like the root\n"
+            "                     the longest GUEST prefix wins), confined like the root; DIR may\n"
+            "                     also be a scheme URL (null:, zero:, rand:, full:: one node) or an\n"
+            "                     emulated tree (procfs, sysfs, devfs)\n"
             "  --config FILE      read 'root = DIR' and 'mount GUEST = DIR' lines from FILE instead of\n"
             "                     $XDG_CONFIG_HOME/lxrun/config (~/.config/lxrun/config); options win\n"
             "  --no-config        read no configuration file\n"
@@ -228,6 +230,30 @@ static int open_dir_high(const char *dir, const char *what)
     return (int)fd;
 }
 
+/* A mount target that is not a host directory: a scheme URL or an emulated tree. */
+static int special_target(const char *t)
+{
+    size_t n = strlen(t);
+    return (n > 1 && t[n - 1] == ':' && !strchr(t, '/')) || !strcmp(t, "procfs") || !strcmp(t, "sysfs") ||
+           !strcmp(t, "devfs");
+}
+
+/* Scheme and emulated-tree mounts need no root: applied first, taken out of the list. */
+static int ns_mount_special(struct ns_config *c)
+{
+    for (int k = 0; k < c->nmounts;) {
+        if (!special_target(c->mounts[k].host)) { k++; continue; }
+        int r = vfs_mount_special(c->mounts[k].guest, c->mounts[k].host);
+        if (r < 0) {
+            fprintf(stderr, "lxrun: --mount %s=%s: %s\n", c->mounts[k].guest, c->mounts[k].host,
+                    r == -EINVAL ? "unknown target" : strerror(-r));
+            return -1;
+        }
+        c->mounts[k] = c->mounts[--c->nmounts];
+    }
+    return 0;
+}
+
 static int ns_mount_all(const struct ns_config *c)
 {
     for (int k = 0; k < c->nmounts; k++) {
@@ -247,6 +273,7 @@ static int ns_mount_all(const struct ns_config *c)
 static int set_up_namespace(void)
 {
     if (config_path ? read_config(config_path, 1) < 0 : !no_config && read_default_config() < 0) return -1;
+    if (ns_mount_special(&ns_file) < 0 || ns_mount_special(&ns_cli) < 0) return -1;
     const char *root = ns_cli.root ? ns_cli.root : ns_file.root;
     if (!root && !ns_cli.nmounts && !ns_file.nmounts) return 0;
     int fd = open_dir_high(root ? root : "/", "--root");

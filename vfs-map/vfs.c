@@ -83,6 +83,59 @@ static int confined;
 static char guest_cwd[PATH_MAX] = "/";
 static char shm_host[PATH_MAX]; /* the host directory serving /dev/shm without a root */
 
+/* Mounts whose target is not a directory: a scheme URL (a single node) or one of
+ * lxrun's emulated trees shown at another guest path. */
+#define MAX_SPECIAL 16
+static struct { char guest[256]; char target[64]; int tree; } specials[MAX_SPECIAL];
+static int nspecials;
+
+int vfs_mount_special(const char *guest, const char *target)
+{
+    static const struct { const char *name, *root; } trees[] = {
+        { "procfs", "/proc" }, { "sysfs", "/sys" }, { "devfs", "/dev" },
+    };
+    if (guest[0] != '/' || nspecials == MAX_SPECIAL) return -EINVAL;
+    int tree = -1;
+    for (size_t i = 0; i < sizeof trees / sizeof trees[0]; i++)
+        if (strcmp(target, trees[i].name) == 0) tree = (int)i;
+    size_t tl = strlen(target);
+    if (tree < 0 && (tl < 2 || target[tl - 1] != ':' || strchr(target, '/'))) return -EINVAL;
+    if (tree < 0) { /* the scheme must answer */
+        long fd = rx_openat(RX_AT_CWD, target, O_RDONLY | O_CLOEXEC, 0);
+        if (fd < 0) return (int)fd;
+        rx_close((int)fd);
+    }
+    normalise(guest, specials[nspecials].guest, sizeof specials[nspecials].guest);
+    snprintf(specials[nspecials].target, sizeof specials[nspecials].target, "%s", tree < 0 ? target : trees[tree].root);
+    specials[nspecials].tree = tree >= 0;
+    nspecials++;
+    return 0;
+}
+
+/* A path under a special mount: 1 with out resolved, 0 when none applies. */
+static int resolve_special(const char *norm, int trailing_slash, struct vfs_target *out, int depth, int *r)
+{
+    int best = -1;
+    size_t blen = 0;
+    for (int i = 0; i < nspecials; i++) {
+        size_t n = strlen(specials[i].guest);
+        if (under(norm, specials[i].guest) && n > blen) { best = i; blen = n; }
+    }
+    if (best < 0) return 0;
+    if (!specials[best].tree) {
+        if (norm[blen] || trailing_slash) { *r = -ENOTDIR; return 1; } /* a node, not a directory */
+        out->path = specials[best].target;
+        *r = 0;
+        return 1;
+    }
+    char *next = malloc(PATH_MAX);
+    if (!next) { *r = -ENOMEM; return 1; }
+    snprintf(next, PATH_MAX, "%s%s%s", specials[best].target, norm + blen, trailing_slash ? "/" : "");
+    *r = depth >= MAX_LINKS ? -ELOOP : resolve(RX_AT_CWD, next, out, depth + 1);
+    free(next);
+    return 1;
+}
+
 void vfs_set_shm(const char *host_dir) { snprintf(shm_host, sizeof shm_host, "%s", host_dir); }
 
 int vfs_confined(void) { return confined; }
@@ -537,6 +590,7 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         free(next);
         if (r < 0) return r;
     }
+    if (nspecials && resolve_special(norm, trailing_slash, out, depth, &r)) return r;
     /* /dev/shm is a real directory of lxrun's, where POSIX shared memory lives
      * (a confined namespace mounts it like any other). */
     if (!confined && shm_host[0] && under(norm, "/dev/shm")) {

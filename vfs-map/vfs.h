@@ -57,6 +57,11 @@ int vfs_guest_path(const char *url, char *out, unsigned long cap);
 /* Serves guest path `guest` ("/" for the root) from the directory handle dirfd
  * (lxrun's own, above the guest fds; kept open).  0 or a negative errno. */
 int vfs_mount(const char *guest, int dirfd);
+/* A mount whose target is a scheme URL ("null:", "zero:", "rand:"…: the guest
+ * path is that one node) or an emulated tree ("procfs", "sysfs", "devfs": lxrun's
+ * /proc, /sys or /dev shown at the guest path too).  Needs no root.  0, -EINVAL
+ * for an unknown target, or the scheme's error. */
+int vfs_mount_special(const char *guest, const char *target);
 /* Without a root: the host directory that serves the guest's /dev/shm. */
 void vfs_set_shm(const char *host_dir);
 /* After the mounts: the guest's cwd is the host cwd when that lies inside the

@@ -353,6 +353,26 @@ def mount_binds(e):
 
 
 @case
+def special_mounts(e):
+    """--mount GUEST=TARGET where TARGET is a scheme URL (one node: null:, zero:,
+    rand:) or an emulated tree (procfs, sysfs, devfs shown at another path), with
+    or without a root; an unknown target is one error line and exit 2."""
+    for opts in ([], ['--root', e.root]):
+        m = opts + ['--mount', '/sink=null:', '--mount', '/zeros=zero:', '--mount', '/hp=procfs', '--mount', '/hs=sysfs']
+        r = e.run('/usr/bin/cat', '/hp/sys/kernel/ostype', '/hs/devices/system/cpu/online', '/sink', options=m)
+        check(r.rc == 0 and r.out.split('\n')[0] == 'Linux' and r.out.split('\n')[1][:1] == '0', str(r))
+        r = e.run('/usr/bin/stat', '-c', '%F', '/sink', '/zeros', options=m)
+        check(r.rc == 0 and r.out == 'character special file\n' * 2, str(r))
+        r = e.run('/usr/bin/readlink', '/hp/self/fd/0', options=m)
+        check(r.rc == 0 and r.out.strip(), str(r))
+        r = e.run('/usr/bin/ls', '/sink/x', options=m)
+        check(r.rc != 0 and 'Not a directory' in r.err, str(r))
+    for bad in ('/x=nosuchscheme:', '/x=proc', 'x=null:'):
+        r = e.run('/usr/bin/true', options=['--mount', bad])
+        check(r.rc == 2 and len(r.err.strip().splitlines()) == 1, f'{bad}: {r}')
+
+
+@case
 def config_file(e):
     """--config FILE with 'root = DIR' and 'mount /data = DIR' (paths relative to the file,
     '#' comments) serves what the options do; the per-user $XDG_CONFIG_HOME/lxrun/config
