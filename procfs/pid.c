@@ -189,20 +189,7 @@ void render_link_exe(struct procfs_out *o, const struct procfs_facts *f, unsigne
     out_puts(o, lx_proc.exe);
 }
 
-long procfs_guest_cwd(char *out, size_t cap)
-{
-    char url[4096 + 16];
-    long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-    if (fd < 0) return fd;
-    struct rx_stat st;
-    long r = rx_fstat((int)fd, &st);
-    if (r == 0 && st.nlink == 0) r = -ENOENT;
-    if (r == 0) r = rx_fpath((int)fd, url, sizeof url);
-    rx_close((int)fd);
-    if (r < 0) return r;
-    r = vfs_guest_path(url, out, cap);
-    return r < 0 ? -ENOENT : r;
-}
+long procfs_guest_cwd(char *out, size_t cap) { return vfs_getcwd(out, cap); }
 
 void render_link_cwd(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
 {

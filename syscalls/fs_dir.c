@@ -21,17 +21,10 @@ long sys_getdents64(struct lx_call *c)
 
 long sys_getcwd(struct lx_call *c)
 {
-    char url[PATH_MAX + 16], path[PATH_MAX];
-    long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-    if (fd < 0) return fd;
-    struct rx_stat st;
-    long r = rx_fstat((int)fd, &st);
-    if (r == 0 && st.nlink == 0) r = -ENOENT; /* a removed directory has no path */
-    if (r == 0) r = rx_fpath((int)fd, url, sizeof url);
-    rx_close((int)fd);
+    char path[PATH_MAX];
+    long r = vfs_getcwd(path, sizeof path);
+    if (r == -ERANGE) return -ENAMETOOLONG;
     if (r < 0) return r;
-    r = vfs_guest_path(url, path, sizeof path);
-    if (r < 0) return -ENOENT;
     if ((uint64_t)r + 1 > c->a[1]) return -ERANGE;
     return gm_copy_out(c->a[0], path, (size_t)r + 1) < 0 ? -EFAULT : r + 1;
 }

@@ -82,6 +82,9 @@ static int nmounts;
 static int confined;
 static char guest_cwd[PATH_MAX] = "/";
 static char shm_host[PATH_MAX]; /* the host directory serving /dev/shm without a root */
+/* The guest's cwd when it is one of lxrun's emulated directories (the process's
+ * own cwd cannot be): relative paths then start from it.  "" otherwise. */
+static char virtual_cwd[PATH_MAX];
 
 /* Mounts whose target is not a directory: a scheme URL (a single node) or one of
  * lxrun's emulated trees shown at another guest path. */
@@ -370,7 +373,42 @@ int vfs_confine(void)
     return (int)r;
 }
 
+static long vfs_chdir_fd_real(int fd);
+
+long vfs_getcwd(char *out, unsigned long cap)
+{
+    if (virtual_cwd[0]) {
+        size_t n = strlen(virtual_cwd);
+        if (n + 1 > cap) return -ERANGE;
+        memcpy(out, virtual_cwd, n + 1);
+        return (long)n;
+    }
+    char url[PATH_MAX + 16];
+    long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) return fd;
+    struct rx_stat st;
+    long r = rx_fstat((int)fd, &st);
+    if (r == 0 && st.nlink == 0) r = -ENOENT; /* a removed directory has no path */
+    if (r == 0) r = rx_fpath((int)fd, url, sizeof url);
+    rx_close((int)fd);
+    if (r < 0) return r;
+    r = vfs_guest_path(url, out, cap);
+    return r < 0 ? (r == -ERANGE ? r : -ENOENT) : r;
+}
+
 long vfs_chdir_fd(int fd)
+{
+    char vdir[PATH_MAX];
+    if (procfs_dir_of(fd, vdir, sizeof vdir)) { /* an emulated directory: a virtual cwd */
+        snprintf(virtual_cwd, sizeof virtual_cwd, "%s", vdir);
+        return 0;
+    }
+    long r0 = vfs_chdir_fd_real(fd);
+    if (r0 == 0) virtual_cwd[0] = 0;
+    return r0;
+}
+
+static long vfs_chdir_fd_real(int fd)
 {
     if (!confined) return rx_chdir_fd(fd);
     char *path = malloc(PATH_MAX);
@@ -553,6 +591,14 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
     out->beneath = 0;
     out->owned = -1;
     out->mount = -1;
+    if (p[0] != '/' && dirfd == RX_AT_CWD && virtual_cwd[0] && depth < MAX_LINKS) {
+        char *joined = malloc(PATH_MAX); /* relative to an emulated cwd: made absolute */
+        if (!joined) return -ENOMEM;
+        int r = (size_t)snprintf(joined, PATH_MAX, "%s/%s", virtual_cwd, p) >= PATH_MAX ? -ENAMETOOLONG
+                                                                                       : resolve(RX_AT_CWD, joined, out, depth + 1);
+        free(joined);
+        return r;
+    }
     if (p[0] != '/') {
         int r;
         if (p[0] && resolve_in_emulated_dir(dirfd, p, out, depth, &r)) return r;

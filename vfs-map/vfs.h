@@ -68,8 +68,11 @@ void vfs_set_shm(const char *host_dir);
  * namespace, else "/" (and the process moves there).  0 or a negative errno. */
 int vfs_confine(void);
 int vfs_confined(void);
-/* chdir/fchdir: refuses a directory outside the namespace (EACCES), moves the
- * process and keeps the guest cwd's path. */
+/* The guest's cwd as a guest path: its length, -ENOENT (removed), -ERANGE. */
+long vfs_getcwd(char *out, unsigned long cap);
+/* chdir/fchdir: an emulated directory becomes a virtual cwd (relative paths
+ * start there); otherwise a directory outside the namespace is refused (EACCES),
+ * the process moves and the guest cwd's path is kept. */
 long vfs_chdir_fd(int fd);
 /* Something the cwd's path may depend on was renamed: the guest cwd is read again. */
 void vfs_cwd_moved(void);
