@@ -8,33 +8,23 @@ Every run must end by exit (status < 128, never a signal or a core dump), and
 every refusal must be exactly one stderr line "lxrun: PATH: reason"."""
 import os
 import struct
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from casekit import CASES, Failure, case, check, run_case  # noqa: E402
+from casekit import case, check, Run, suite_main  # noqa: E402
 
 TRUE = '/usr/bin/true'
 
 
-class Run:
+class CliRun(Run):
+    """Every lxrun run ends by exit: never a signal, a signal-like status or a core file."""
+
     def __init__(self, argv, env, cwd):
-        try:
-            p = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                               capture_output=True, timeout=20)
-        except subprocess.TimeoutExpired:
-            raise Failure(f'{argv} did not finish in 20 s')
-        self.argv, self.rc = argv, p.returncode
-        self.out = p.stdout.decode(errors='replace')
-        self.err = p.stderr.decode(errors='replace')
-        self.err_lines = self.err.splitlines()
+        super().__init__(argv, cwd, env)
         check(self.rc >= 0, f'killed by signal {-self.rc}\nstderr: {self.err!r}')
         check(self.rc < 128, f'exit status {self.rc} looks like a signal\nstderr: {self.err!r}')
         cores = [f for f in os.listdir(cwd) if f == 'core' or f.startswith('core.')]
         check(not cores, f'core dump left behind: {cores}')
-
-    def __str__(self):
-        return f'argv {self.argv}\nexit {self.rc}\nstdout {self.out!r}\nstderr {self.err!r}'
 
 
 class Env:
@@ -64,7 +54,7 @@ class Env:
         env = dict(os.environ)
         if path is not None:
             env['PATH'] = path
-        return Run([self.lxrun, *args], env, self.tmp)
+        return CliRun([self.lxrun, *args], env, self.tmp)
 
     def refused(self, prog, status, *needles, args=()):
         """lxrun PROG must exit `status` with one line 'lxrun: PROG: ...' naming needles."""
@@ -286,13 +276,8 @@ def double_dash(e):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    lxrun, name = os.path.abspath(sys.argv[1]), sys.argv[2]
-    if name == '--list':
-        print('\n'.join(CASES))
-        return
-    run_case('cli', name, lambda tmp: Env(lxrun, tmp))
+    # cli_cases.py LXRUN CASE, or cli_cases.py LXRUN --list
+    suite_main('cli', __doc__, 1, lambda args, tmp: Env(os.path.abspath(args[0]), tmp))
 
 
 if __name__ == '__main__':

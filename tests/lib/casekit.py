@@ -3,6 +3,7 @@ a case registry, failures that name the broken expectation, and running one case
 in a fresh temporary directory."""
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -21,6 +22,39 @@ class Failure(Exception):
 def check(cond, what):
     if not cond:
         raise Failure(what)
+
+
+class Run:
+    """One finished process: argv, rc, pid, out, err (decoded), err_lines."""
+
+    def __init__(self, argv, cwd, env=None, timeout=20):
+        try:
+            p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            raise Failure(f'{argv} did not finish in {timeout} s')
+        self.argv, self.rc, self.pid = argv, p.returncode, p.pid
+        self.out = out.decode(errors='replace')
+        self.err = err.decode(errors='replace')
+        self.err_lines = self.err.splitlines()
+
+    def __str__(self):
+        err = self.err if len(self.err) < 6000 else self.err[:3000] + ' […] ' + self.err[-3000:]
+        return f'argv {self.argv}\nexit {self.rc}\nstdout {self.out[:4000]!r}\nstderr {err!r}'
+
+
+def suite_main(suite, doc, nargs, make_env):
+    """`SCRIPT --list`, or `SCRIPT ARG… CASE` with nargs ARGs: make_env(args, tmp)."""
+    if sys.argv[-1:] == ['--list']:
+        print('\n'.join(CASES))
+        return
+    if len(sys.argv) != nargs + 2:
+        sys.exit(doc)
+    *args, name = sys.argv[1:]
+    run_case(suite, name, lambda tmp: make_env(args, tmp))
 
 
 def run_case(suite, name, make_env):

@@ -10,32 +10,19 @@ The host's /proc is read here only to compare with what lxrun shows (never by
 lxrun for the guest)."""
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from casekit import CASES, Failure, case, check, run_case  # noqa: E402
+from casekit import case, check, Run, suite_main  # noqa: E402
 
 PS, TOP, FREE, UPTIME = '/usr/bin/ps', '/usr/bin/top', '/usr/bin/free', '/usr/bin/uptime'
 LS, PYTHON = '/usr/bin/ls', '/usr/bin/python3'
 ENV = {'PATH': '/usr/bin:/bin', 'LC_ALL': 'C', 'TERM': 'dumb', 'PROBE_ENV': 'yes'}
 
 
-class Run:
-    def __init__(self, argv, cwd, env=None):
-        try:
-            p = subprocess.Popen(argv, cwd=cwd, env=env or ENV, stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            out, err = p.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            raise Failure(f'{argv} did not finish in 20 s')
-        self.argv, self.rc, self.pid = argv, p.returncode, p.pid
-        self.out = out.decode(errors='replace')
-        self.err = err.decode(errors='replace')
-
-    def __str__(self):
-        return f'argv {self.argv}\nexit {self.rc}\nstdout {self.out[:3000]!r}\nstderr {self.err[:3000]!r}'
+def procfs_run(argv, cwd, env=None):
+    """Runs with the suite's fixed environment unless given another."""
+    return Run(argv, cwd, env or ENV)
 
 
 class Env:
@@ -44,7 +31,7 @@ class Env:
 
     def run(self, *argv, env=None):
         """ARGV under lxrun; the guest's pid is lxrun's, which is r.pid."""
-        return Run([self.lxrun, *argv], self.tmp, env)
+        return procfs_run([self.lxrun, *argv], self.tmp, env)
 
     def ok(self, *argv):
         r = self.run(*argv)
@@ -54,7 +41,7 @@ class Env:
     def probe_ok(self, mode, native=True):
         """The probe under lxrun (and natively first, so the probe itself is right)."""
         if native:
-            n = Run([self.probe, mode], self.tmp)
+            n = procfs_run([self.probe, mode], self.tmp)
             check(n.rc == 0 and n.out.endswith('ok\n'), f'natively:\n{n}')
         r = self.run(self.probe, mode)
         check(r.rc == 0 and r.out.endswith('ok\n') and 'FAIL' not in r.out, str(r))
@@ -145,7 +132,7 @@ def other_pids_absent(e):
 def python_listdir_fd(e):
     """os.listdir('/proc/self/fd'): 0, 1, 2 and the directory's own fd, as natively."""
     code = 'import os; print(sorted(os.listdir("/proc/self/fd"), key=int))'
-    native = Run([PYTHON, '-c', code], e.tmp)
+    native = procfs_run([PYTHON, '-c', code], e.tmp)
     r = e.ok(PYTHON, '-c', code)
     check(r.out == native.out == "['0', '1', '2', '3']\n", f'native {native.out!r}\n{r}')
 
@@ -218,7 +205,7 @@ def lscpu_parses(e):
     def facts(out):
         d = dict(l.split(':', 1) for l in out.splitlines() if ':' in l)
         return {k: d.get(k, '').strip() for k in ('CPU(s)', 'Model name', 'Vendor ID', 'Architecture')}
-    n = Run(['/usr/bin/lscpu'], e.tmp)
+    n = procfs_run(['/usr/bin/lscpu'], e.tmp)
     r = e.ok('/usr/bin/lscpu')
     check(facts(r.out) == facts(n.out), f'lscpu facts differ: {facts(r.out)} vs native {facts(n.out)}')
     check(facts(r.out)['CPU(s)'] == str(os.cpu_count()), f'{facts(r.out)}')
@@ -244,7 +231,7 @@ def dev_shm_posix(e):
     natively and guest-side alike: the file is listed, readable by path, mapped
     under its /dev/shm name in maps, and gone after shm_unlink."""
     want = "True b'abc'\nTrue\nFalse\n"
-    n = Run([PYTHON, '-c', SHM_SCRIPT], e.tmp)
+    n = procfs_run([PYTHON, '-c', SHM_SCRIPT], e.tmp)
     check(n.rc == 0 and n.out == want, f'natively:\n{n}')
     r = e.run(PYTHON, '-c', SHM_SCRIPT)
     check(r.rc == 0 and r.out == want, str(r))
@@ -284,7 +271,7 @@ def strict_no_host_trees(e):
     a SIGSYS).  The one allowed form is readlink("/proc/self/fd/N"): the host
     backend's stand-in for Redox's fpath, which names a handle, not a guest path."""
     log = os.path.join(e.tmp, 'strace.log')
-    r = Run(['strace', '-f', '-qq', '-s', '256', '-o', log, e.lxrun, PYTHON, '-c', GUEST_SCRIPT], e.tmp)
+    r = procfs_run(['strace', '-f', '-qq', '-s', '256', '-o', log, e.lxrun, PYTHON, '-c', GUEST_SCRIPT], e.tmp)
     check(r.rc == 0 and r.out == 'guest ok\n', str(r))
     started, bad, sigsys = False, [], 0
     with open(log) as f:
@@ -303,13 +290,7 @@ def strict_no_host_trees(e):
 
 
 def main():
-    if sys.argv[1:] == ['--list']:
-        print('\n'.join(CASES))
-        return
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    lxrun, probe, name = sys.argv[1:]
-    run_case('procfs', name, lambda tmp: Env(os.path.abspath(lxrun), os.path.abspath(probe), tmp))
+    suite_main('procfs', __doc__, 2, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), tmp))
 
 
 if __name__ == '__main__':

@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from casekit import CASES, Failure, case, check, read_table, run_case  # noqa: E402
+from casekit import case, check, Failure, read_table, Run, suite_main  # noqa: E402
 
 LS = '/usr/bin/ls'
 TRUE = '/usr/bin/true'
@@ -29,23 +29,6 @@ GLIBC_DIRS = ('/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib64', '/
 
 
 # ---- runs ----
-
-class Run:
-    def __init__(self, argv, cwd, env=None):
-        try:
-            p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE)
-            out, err = p.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            raise Failure(f'{argv} did not finish in 15 s')
-        self.argv, self.rc = argv, p.returncode
-        self.out = out.decode(errors='replace')
-        self.err = err.decode(errors='replace')
-
-    def __str__(self):
-        return f'argv {self.argv}\nexit {self.rc}\nstdout {self.out[:3000]!r}\nstderr {self.err[:3000]!r}'
-
 
 def strict_json(text):
     """json.loads, but NaN/Infinity and repeated keys are errors."""
@@ -687,12 +670,9 @@ def check_path_lookup(e):
     check(r.rc == 127 and r.err == 'lxrun: no-such-command-xyz: command not found\n', str(r))
 
 
+def main():
+    suite_main('report', __doc__, 4, lambda a, tmp: Env(*[os.path.abspath(x) for x in a], tmp))
+
+
 if __name__ == '__main__':
-    if sys.argv[1:] == ['--list']:
-        print('\n'.join(CASES))
-        sys.exit(0)
-    if len(sys.argv) != 6:
-        sys.exit(__doc__)
-    lxrun, rguest, schema, table, name = sys.argv[1:]
-    run_case('report', name, lambda tmp: Env(os.path.abspath(lxrun), os.path.abspath(rguest),
-                                             os.path.abspath(schema), os.path.abspath(table), tmp))
+    main()

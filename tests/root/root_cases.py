@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from casekit import CASES, Failure, case, check, run_case  # noqa: E402
+from casekit import case, check, Run, suite_main  # noqa: E402
 
 TOOLS = ['/usr/bin/cat', '/usr/bin/ls', '/usr/bin/readlink', '/usr/bin/stat', '/usr/bin/dash']
 BUSYBOX = '/usr/bin/busybox'  # static: busybox-static
@@ -31,21 +31,6 @@ def library_closure(program):
     """The absolute paths ldd names for program (its interpreter included)."""
     out = subprocess.run(['ldd', program], capture_output=True, text=True, check=True).stdout
     return sorted({m for m in re.findall(r'(/\S+)', out)})
-
-
-class Run:
-    def __init__(self, argv, cwd, env=None):
-        try:
-            p = subprocess.run(argv, cwd=cwd, env=env or ENV, stdin=subprocess.DEVNULL,
-                               capture_output=True, timeout=20)
-        except subprocess.TimeoutExpired:
-            raise Failure(f'{argv} did not finish in 20 s')
-        self.argv, self.rc = argv, p.returncode
-        self.out = p.stdout.decode(errors='replace')
-        self.err = p.stderr.decode(errors='replace')
-
-    def __str__(self):
-        return f'argv {self.argv}\nexit {self.rc}\nstdout {self.out[:4000]!r}\nstderr {self.err[:3000]!r}'.replace('\\n', '\n')
 
 
 def snapshot(top):
@@ -64,6 +49,11 @@ def snapshot(top):
                     entry += (f.read(),)
             state[os.path.relpath(p, top)] = entry
     return state
+
+
+def root_run(argv, cwd, env=None):
+    """Runs with the suite's fixed environment unless given another."""
+    return Run(argv, cwd, env or ENV)
 
 
 class Env:
@@ -125,7 +115,7 @@ class Env:
         env = dict(env or ENV)
         env.setdefault('XDG_CONFIG_HOME', self.config_home)
         opts = ['--root', self.root] if options is None else options
-        return Run([self.lxrun, *opts, *argv], cwd or self.tmp, env)
+        return root_run([self.lxrun, *opts, *argv], cwd or self.tmp, env)
 
     def ok(self, *argv, **kw):
         r = self.run(*argv, **kw)
@@ -133,7 +123,7 @@ class Env:
         return r
 
     def native(self, *argv, cwd):
-        return Run(list(argv), cwd)
+        return root_run(list(argv), cwd)
 
 
 def never_outside(r):
@@ -347,7 +337,7 @@ def mount_binds(e):
     r = e.run('/usr/bin/cat', '/etc/marker', options=['--root', e.root, '--mount', 'data=' + d])
     check(r.rc == 2 and 'absolute' in r.err, str(r))
     # without --root, "/" stays the host's and /data is the directory
-    r = Run([e.lxrun, '--mount', '/data=' + d, '/usr/bin/cat', '/data/sub/f', '/etc/hostname'], e.tmp)
+    r = root_run([e.lxrun, '--mount', '/data=' + d, '/usr/bin/cat', '/data/sub/f', '/etc/hostname'], e.tmp)
     want = 'hostdir f\n' + open('/etc/hostname').read()
     check(r.rc == 0 and r.out == want, str(r))
 
@@ -419,13 +409,7 @@ def differential_tools(e):
 
 
 def main():
-    if sys.argv[1:] == ['--list']:
-        print('\n'.join(CASES))
-        return
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    lxrun, escape, name = sys.argv[1:]
-    run_case('root', name, lambda tmp: Env(os.path.abspath(lxrun), os.path.abspath(escape), tmp))
+    suite_main('root', __doc__, 2, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), tmp))
 
 
 if __name__ == '__main__':

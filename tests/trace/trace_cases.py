@@ -10,11 +10,10 @@ system calls are known exactly), TABLE_DEF syscalls/table.def: the trace classes
 and support status expected in the reports are read from it."""
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from casekit import CASES, Failure, case, check, read_table, run_case  # noqa: E402
+from casekit import case, check, Failure, read_table, Run, suite_main  # noqa: E402
 
 CAT = '/usr/bin/cat'
 FALSE = '/usr/bin/false'
@@ -72,24 +71,10 @@ def calls(lines, name=None):
     return [m for m in lines if m['name'] and (name is None or m['name'] == name)]
 
 
-class Run:
+class TraceRun(Run):
     def __init__(self, argv, cwd):
-        try:
-            p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE)
-            out, err = p.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            raise Failure(f'{argv} did not finish in 15 s')
-        self.argv, self.rc, self.pid = argv, p.returncode, p.pid
-        self.out = out.decode(errors='replace')
-        self.err = err.decode(errors='replace')
-        self.err_lines = self.err.splitlines()
+        super().__init__(argv, cwd, timeout=15)
         check(0 <= self.rc < 128, f'exit status {self.rc}\n{self}')
-
-    def __str__(self):
-        err = self.err if len(self.err) < 6000 else self.err[:3000] + ' […] ' + self.err[-3000:]
-        return f'argv {self.argv}\nexit {self.rc}\nstdout {self.out[:2000]!r}\nstderr {err!r}'
 
 
 class Env:
@@ -121,7 +106,7 @@ class Env:
         return 'fixture.txt', data
 
     def run(self, *args):
-        return Run([self.lxrun, *args], self.tmp)
+        return TraceRun([self.lxrun, *args], self.tmp)
 
     def traced(self, *args, status=0):
         """lxrun ARGS: exit `status`; returns (run, trace lines from stderr)."""
@@ -596,13 +581,7 @@ def bad_trace_set(e):
 
 
 def main():
-    if sys.argv[1:] == ['--list']:
-        print('\n'.join(CASES))
-        return
-    if len(sys.argv) != 5:
-        sys.exit(__doc__)
-    lxrun, tracee, table, name = sys.argv[1:]
-    run_case('trace', name, lambda tmp: Env(os.path.abspath(lxrun), os.path.abspath(tracee), table, tmp))
+    suite_main('trace', __doc__, 3, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), a[2], tmp))
 
 
 if __name__ == '__main__':
