@@ -45,6 +45,8 @@ static void usage(FILE *f)
             "  --config FILE      read 'root = DIR' and 'mount GUEST = DIR' lines from FILE instead of\n"
             "                     $XDG_CONFIG_HOME/lxrun/config (~/.config/lxrun/config); options win\n"
             "  --no-config        read no configuration file\n"
+            "  --trap-fs=MODE     how the trap switches FS: auto (default), wrfsbase or arch_prctl;\n"
+            "                     also LXRUN_TRAP_FS=MODE in the environment (never shown to the guest)\n"
             "  -h, --help         show this help\n"
             "  -V, --version      show the version\n"
             "\n"
@@ -100,6 +102,30 @@ static int want_value(int argc, char **argv, int *i)
 }
 
 static int check_only;
+
+/* --trap-fs, else LXRUN_TRAP_FS: read by lxrun, removed from the guest's environment. */
+#define TRAP_FS_ENV "LXRUN_TRAP_FS"
+static int trap_fs_mode = -1;
+
+static int trap_fs_option(const char *word, const char *where)
+{
+    trap_fs_mode = lx_trap_fs_parse(word);
+    if (trap_fs_mode >= 0) return 0;
+    fprintf(stderr, "lxrun: %s: '%s' is not auto, wrfsbase or arch_prctl\n", where, word);
+    return -1;
+}
+
+/* The guest's environment: lxrun's own variable left out. */
+static char **guest_environment(char **envp)
+{
+    size_t n = 0, k = 0, len = strlen(TRAP_FS_ENV);
+    while (envp[n]) n++;
+    char **out = calloc(n + 1, sizeof *out);
+    if (!out) return envp;
+    for (size_t j = 0; j < n; j++)
+        if (strncmp(envp[j], TRAP_FS_ENV, len) || envp[j][len] != '=') out[k++] = envp[j];
+    return out;
+}
 
 /* ---- the namespace: --root, --mount, --config ---- */
 #define MAX_MOUNT_OPTS 32
@@ -338,6 +364,9 @@ static int parse_options(int argc, char **argv, int *i, const char **out_path, c
             config_path = a[8] ? a + 9 : argv[++*i];
         } else if (!strcmp(a, "--no-config")) {
             no_config = 1;
+        } else if (!strcmp(a, "--trap-fs") || !strncmp(a, "--trap-fs=", 10)) {
+            if (!a[9] && !want_value(argc, argv, i)) return 2;
+            if (trap_fs_option(a[9] ? a + 10 : argv[++*i], "--trap-fs") < 0) return 2;
         } else if (!strcmp(a, "-f")) {
             lx_trace.tag_pid = 1;
         } else if (!strcmp(a, "-o")) {
@@ -411,6 +440,8 @@ int main(int argc, char **argv, char **envp)
     int r = parse_options(argc, argv, &i, &out_path, &report_path);
     if (r >= 0) return r;
     if (i >= argc) { usage(stderr); return 2; }
+    const char *env_fs = getenv(TRAP_FS_ENV);
+    if (trap_fs_mode < 0 && env_fs && trap_fs_option(env_fs, TRAP_FS_ENV) < 0) return 2;
 
     if (lx_fd_reserve_init() < 0) {
         fprintf(stderr, "lxrun: cannot reserve file descriptors\n");
@@ -443,14 +474,15 @@ int main(int argc, char **argv, char **envp)
     }
 
     const char *why;
-    if (lx_trap_supported(&why) < 0) {
+    if (lx_trap_supported(&why) < 0 || lx_trap_fs_choose(trap_fs_mode < 0 ? LX_TRAP_FS_AUTO : trap_fs_mode, &why) < 0) {
         fprintf(stderr, "lxrun: cannot intercept system calls: %s\n", why);
         return 126;
     }
 
     static struct lx_start st;
     struct lx_exec_error err;
-    if (lx_exec_prepare(prog, argc - i, argv + i, envp, &st, &err) < 0) {
+    struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden() };
+    if (lx_exec_prepare(prog, argc - i, argv + i, guest_environment(envp), &view, &st, &err) < 0) {
         fprintf(stderr, "lxrun: %s: %s\n", prog, err.msg);
         return err.status;
     }

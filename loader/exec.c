@@ -41,7 +41,7 @@ static void printable_name(char *out, size_t cap, const char *s)
 }
 
 static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, const char *execfn,
-                       struct lx_exec_error *err)
+                       const struct lx_exec_view *view, struct lx_exec_error *err)
 {
     uint64_t cur = STACK_SIZE_DEFAULT, max;
     rx_getrlimit(RLIMIT_STACK, &cur, &max);
@@ -59,7 +59,7 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
         .base = st->prog.has_interp ? st->interp.bias : 0, .entry = st->prog.entry,
         .uid = (uint64_t)rx_getuid(), .euid = (uint64_t)rx_geteuid(),
         .gid = (uint64_t)rx_getgid(), .egid = (uint64_t)rx_getegid(), .secure = 0,
-        .hwcap = f.hwcap, .hwcap2 = f.hwcap2, .minsigstksz = f.minsigstksz, .clktck = 100,
+        .hwcap = f.hwcap, .hwcap2 = f.hwcap2 & ~view->hwcap2_hidden, .minsigstksz = f.minsigstksz, .clktck = 100,
         .layout = &st->stack,
     };
     while (envp[s.envc]) s.envc++;
@@ -70,7 +70,7 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
 }
 
 static int prepare(const char *path, int argc, char **argv, char **envp, const char *execfn,
-                   int depth, struct lx_start *st, struct lx_exec_error *err)
+                   const struct lx_exec_view *view, int depth, struct lx_start *st, struct lx_exec_error *err)
 {
     int fd = lx_image_open(path, err);
     if (fd < 0) return -1;
@@ -90,7 +90,7 @@ static int prepare(const char *path, int argc, char **argv, char **envp, const c
         if (sb.has_arg) nargv[k++] = sb.arg;
         nargv[k++] = (char *)path;
         for (int i = 1; i < argc; i++) nargv[k++] = argv[i];
-        int r = prepare(sb.interp, k, nargv, envp, execfn, depth + 1, st, err);
+        int r = prepare(sb.interp, k, nargv, envp, execfn, view, depth + 1, st, err);
         if (r < 0 && err->status == 127) {
             char msg[sizeof err->msg], name[128];
             printable_name(name, sizeof name, sb.interp);
@@ -110,12 +110,12 @@ static int prepare(const char *path, int argc, char **argv, char **envp, const c
         st->pc = st->interp.entry;
     }
     st->brk = GM_PAGE_UP(st->prog.end);
-    return build_stack(st, argc, argv, envp, execfn, err);
+    return build_stack(st, argc, argv, envp, execfn, view, err);
 }
 
-int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, struct lx_start *st,
-                    struct lx_exec_error *err)
+int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, const struct lx_exec_view *view,
+                    struct lx_start *st, struct lx_exec_error *err)
 {
     memset(st, 0, sizeof *st);
-    return prepare(path, argc, argv, envp, path, 0, st, err);
+    return prepare(path, argc, argv, envp, path, view, 0, st, err);
 }

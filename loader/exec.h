@@ -16,7 +16,12 @@ struct lx_start {
     char exe_url[4096 + 16];   /* the program file's URL (rx_fpath), "" if unknown */
 };
 
-int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, struct lx_start *st,
-                    struct lx_exec_error *err);
+/* What the guest is shown of the machine beyond what the loader reads from it. */
+struct lx_exec_view {
+    uint64_t hwcap2_hidden; /* AT_HWCAP2 bits left out */
+};
+
+int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, const struct lx_exec_view *view,
+                    struct lx_start *st, struct lx_exec_error *err);
 
 #endif

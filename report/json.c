@@ -8,6 +8,7 @@
 #include "elf_facts.h"
 #include "record.h"
 #include "report.h"
+#include "../trap/trap.h"
 
 #define SCHEMA_VERSION 1
 
@@ -101,6 +102,7 @@ void json_write(int fd, int status, int signaled)
     text_puts(&t, "},\n");
     text_puts(&t, "  \"verdict\": ");
     jstr(&t, report_verdict());
+    text_printf(&t, ",\n  \"trap\": {\"mechanism\": \"sud\", \"fs_switch\": \"%s\"}", lx_trap_fs_name());
     text_puts(&t, ",\n  \"syscalls\": [");
     flush(fd, &t);
     int first = 1;

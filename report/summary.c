@@ -8,6 +8,7 @@
 #include "decode.h"
 #include "record.h"
 #include "report.h"
+#include "../trap/trap.h"
 
 struct row { int nr; uint64_t calls, errors, ns; };
 
@@ -95,4 +96,7 @@ void summary_print(int fd)
                     (unsigned long long)lx_paths[i].count);
         out(fd, &t);
     }
+    text_printf(&t, "\ninterception:\n  %-22s %s\n  %-22s %s\n", "mechanism", "Syscall User Dispatch",
+                "FS switched by", lx_trap_fs_name());
+    out(fd, &t);
 }

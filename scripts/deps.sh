@@ -3,7 +3,7 @@
 set -euo pipefail
 build=(gcc cmake make musl-tools libcriterion-dev libelf-dev zlib1g-dev pkg-config)
 tests=(coreutils grep sed mawk findutils tar gzip xz-utils bzip2 jq sqlite3 perl python3
-       busybox-static openssl strace file python3-jsonschema procps util-linux)
+       busybox-static openssl strace file python3-jsonschema procps util-linux binutils)
 wanted=("${build[@]}")
 [ "${1:-}" = "--tests" ] && wanted+=("${tests[@]}")
 missing=()

@@ -11,6 +11,7 @@
 #define ARCH_GET_GS 0x1004
 #define ARCH_GET_CPUID 0x1011
 #define ARCH_SET_CPUID 0x1012
+#define TASK_SIZE_MAX 0x7ffffffff000ULL /* 4-level paging: Linux refuses FS/GS bases from here up */
 
 struct lx_process lx_proc;
 
@@ -44,14 +45,15 @@ long sys_arch_prctl(struct lx_call *c)
     uint64_t v;
     switch ((int)c->a[0]) {
     case ARCH_SET_FS:
-        if (c->a[1] >= 0x800000000000ULL) return -EPERM;
-        c->t->guest_fs = c->a[1]; /* loaded by the exit stub */
+        if (c->a[1] >= TASK_SIZE_MAX) return -EPERM;
+        c->t->guest_fs = c->a[1]; /* loaded by the exit stub, on either FS path */
         return 0;
     case ARCH_GET_FS:
         v = c->t->guest_fs;
         return gm_copy_out(c->a[1], &v, sizeof v);
     case ARCH_SET_GS:
         /* GS holds lxrun's thread pointer: the guest's value is kept, not loaded. */
+        if (c->a[1] >= TASK_SIZE_MAX) return -EPERM;
         lx_record_partial(c->nr, "ARCH_SET_GS recorded, GS stays lxrun's");
         c->t->guest_gs = c->a[1];
         return 0;

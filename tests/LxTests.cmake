@@ -17,11 +17,13 @@ function(lx_musl_static out_var name source)
   set(${out_var} ${bin} PARENT_SCOPE)
 endfunction()
 
-# lx_python_suite(SUITE SCRIPT LIST_ARGS <args…> RUN_ARGS <args…>): one ctest test
-# SUITE.<case> per case the script lists (`SCRIPT LIST_ARGS… --list`), each run as
-# `SCRIPT RUN_ARGS… CASE`; adding a case to the script is the only edit needed.
+# lx_python_suite(SUITE SCRIPT LIST_ARGS <args…> RUN_ARGS <args…> [ALSO_ARCH_PRCTL]):
+# one ctest test SUITE.<case> per case the script lists (`SCRIPT LIST_ARGS… --list`),
+# each run as `SCRIPT RUN_ARGS… CASE`; adding a case to the script is the only edit
+# needed.  ALSO_ARCH_PRCTL adds SUITE_arch_prctl.<case>, the same run with
+# LXRUN_TRAP_FS=arch_prctl (FS switched as on CPUs without FSGSBASE).
 function(lx_python_suite suite script)
-  cmake_parse_arguments(S "" "" "LIST_ARGS;RUN_ARGS" ${ARGN})
+  cmake_parse_arguments(S "ALSO_ARCH_PRCTL" "" "LIST_ARGS;RUN_ARGS" ${ARGN})
   execute_process(COMMAND ${LX_TEST_PYTHON} ${script} ${S_LIST_ARGS} --list
                   OUTPUT_VARIABLE cases RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(NOT rc EQUAL 0)
@@ -32,5 +34,9 @@ function(lx_python_suite suite script)
   foreach(c IN LISTS cases)
     add_test(NAME ${suite}.${c} COMMAND ${LX_TEST_PYTHON} ${script} ${S_RUN_ARGS} ${c})
     set_tests_properties(${suite}.${c} PROPERTIES TIMEOUT 30)
+    if(S_ALSO_ARCH_PRCTL)
+      add_test(NAME ${suite}_arch_prctl.${c} COMMAND ${LX_TEST_PYTHON} ${script} ${S_RUN_ARGS} ${c})
+      set_tests_properties(${suite}_arch_prctl.${c} PROPERTIES TIMEOUT 30 ENVIRONMENT LXRUN_TRAP_FS=arch_prctl)
+    endif()
   endforeach()
 endfunction()

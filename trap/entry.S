@@ -1,42 +1,81 @@
 /* entry.S — the only code that runs between guest and lxrun.
- * On SIGSYS the kernel enters lx_sigsys_entry on lxrun's alternate stack with the
- * guest's FS still loaded.  We open the dispatch selector, swap FS to lxrun's TLS,
- * run the C handler, then restore the guest's FS and close the selector. */
-#define HOST_FS 0
-#define GUEST_FS 8
-#define SELECTOR 16
+ * On SIGSYS the kernel enters lx_sigsys_entry_* on lxrun's alternate stack with the
+ * guest's FS still loaded.  The stub finds its thread at %gs:0 (no rdgsbase), opens
+ * the dispatch selector, loads lxrun's FS, runs the C handler, then loads the guest's
+ * FS and closes the selector.
+ *
+ * Every stub exists twice, one per way of switching FS, chosen once at start-up
+ * (fs_switch.c) by installing one or the other: *_wrfsbase where the CPU lets user
+ * space use FSGSBASE, *_arch_prctl elsewhere.  FSGSBASE instructions appear only in
+ * symbols ending in _wrfsbase (ctest design.fsgsbase_confined checks the binary). */
+#include "thread.h"
+
 #define SUD_ALLOW 0
 #define SUD_BLOCK 1
+#define NR_ARCH_PRCTL 158
+#define ARCH_SET_FS 0x1002
 
-/* An entry from a signal into lxrun: open the selector, save the guest's FS and
- * load lxrun's, call the C handler (sig, info, uc), then undo both. */
-.macro LX_SIGNAL_ENTRY name, handler
-    .globl \name
-    .type \name, @function
-\name:
-    rdgsbase %rax
-    movb $SUD_ALLOW, SELECTOR(%rax)
+/* FS to lxrun's; %rax = the thread.  Keeps %rdi %rsi %rdx (the handler's arguments). */
+.macro FS_TO_LXRUN_wrfsbase
     rdfsbase %rcx
-    movq %rcx, GUEST_FS(%rax)
-    movq HOST_FS(%rax), %rcx
+    movq %rcx, LX_THREAD_GUEST_FS(%rax)
+    movq LX_THREAD_HOST_FS(%rax), %rcx
     wrfsbase %rcx
-    subq $8, %rsp           /* entered as if called: realign for the C call */
+.endm
+/* Without FSGSBASE the guest changes FS only through arch_prctl, which lxrun serves:
+ * guest_fs is already right, only lxrun's base needs loading. */
+.macro FS_TO_LXRUN_arch_prctl
+    movq %rdi, %r8
+    movq %rsi, %r9
+    movl $ARCH_SET_FS, %edi
+    movq LX_THREAD_HOST_FS(%rax), %rsi
+    movl $NR_ARCH_PRCTL, %eax
+    syscall                 /* inside lxrun's text: never dispatched */
+    movq %r8, %rdi
+    movq %r9, %rsi
+.endm
+
+/* FS back to the guest's; leaves %rax = the thread. */
+.macro FS_TO_GUEST_wrfsbase
+    movq %gs:LX_THREAD_SELF, %rax
+    movq LX_THREAD_GUEST_FS(%rax), %rcx
+    wrfsbase %rcx
+.endm
+.macro FS_TO_GUEST_arch_prctl
+    movq %gs:LX_THREAD_SELF, %rax
+    movq LX_THREAD_GUEST_FS(%rax), %rsi
+    movl $ARCH_SET_FS, %edi
+    movl $NR_ARCH_PRCTL, %eax
+    syscall
+    movq %gs:LX_THREAD_SELF, %rax
+.endm
+
+/* An entry from a signal into lxrun: open the selector, switch FS, call the C
+ * handler (sig, info, uc), then undo both.  Entered as if called: %rsp is 8 mod 16. */
+.macro LX_SIGNAL_ENTRY name, handler, fs
+    .globl \name\()_\fs
+    .type \name\()_\fs, @function
+\name\()_\fs:
+    movq %gs:LX_THREAD_SELF, %rax
+    movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
+    FS_TO_LXRUN_\fs
+    subq $8, %rsp
     call \handler
     addq $8, %rsp
-    rdgsbase %rax
-    movq GUEST_FS(%rax), %rcx
-    wrfsbase %rcx
-    movb $SUD_BLOCK, SELECTOR(%rax)
+    FS_TO_GUEST_\fs
+    movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rax)
     ret
-    .size \name, .-\name
+    .size \name\()_\fs, .-\name\()_\fs
 .endm
 
     .text
 /* SIGSYS from Syscall User Dispatch: one guest syscall. */
-    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall
+    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, wrfsbase
+    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, arch_prctl
 /* A fatal signal while reports are on: lx_trap_fatal writes the reports and
  * re-raises; returning lets the default action end the process. */
-    LX_SIGNAL_ENTRY lx_fatal_entry, lx_trap_fatal
+    LX_SIGNAL_ENTRY lx_fatal_entry, lx_trap_fatal, wrfsbase
+    LX_SIGNAL_ENTRY lx_fatal_entry, lx_trap_fatal, arch_prctl
 
 /* sa_restorer for lxrun's handlers: rt_sigreturn from inside lxrun's text. */
     .globl lx_sigreturn
@@ -47,14 +86,35 @@ lx_sigreturn:
     hlt
     .size lx_sigreturn, .-lx_sigreturn
 
-/* lx_enter_guest(entry, sp, thread): start guest code as the kernel would after
+/* lx_enter_guest_*(entry, sp, thread): start guest code as the kernel would after
  * exec: all registers zero but rsp and rip, guest FS, selector closed. */
-    .globl lx_enter_guest
-    .type lx_enter_guest, @function
-lx_enter_guest:
-    movq GUEST_FS(%rdx), %rax
+    .globl lx_enter_guest_wrfsbase
+    .type lx_enter_guest_wrfsbase, @function
+lx_enter_guest_wrfsbase:
+    movq LX_THREAD_GUEST_FS(%rdx), %rax
     wrfsbase %rax
-    movb $SUD_BLOCK, SELECTOR(%rdx)
+    jmp enter_guest
+    .size lx_enter_guest_wrfsbase, .-lx_enter_guest_wrfsbase
+
+    .globl lx_enter_guest_arch_prctl
+    .type lx_enter_guest_arch_prctl, @function
+lx_enter_guest_arch_prctl:
+    movq %rdi, %r8
+    movq %rsi, %r9
+    movq %rdx, %r10
+    movl $ARCH_SET_FS, %edi
+    movq LX_THREAD_GUEST_FS(%rdx), %rsi
+    movl $NR_ARCH_PRCTL, %eax
+    syscall
+    movq %r8, %rdi
+    movq %r9, %rsi
+    movq %r10, %rdx
+    jmp enter_guest
+    .size lx_enter_guest_arch_prctl, .-lx_enter_guest_arch_prctl
+
+    .type enter_guest, @function
+enter_guest:
+    movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rdx)
     movq %rsi, %rsp
     movq %rdi, %r11
     xorl %eax, %eax
@@ -72,6 +132,6 @@ lx_enter_guest:
     xorl %r14d, %r14d
     xorl %r15d, %r15d
     jmp *%r11
-    .size lx_enter_guest, .-lx_enter_guest
+    .size enter_guest, .-enter_guest
 
     .section .note.GNU-stack,"",@progbits

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/auxv.h>
+#include <asm/prctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -14,19 +14,19 @@
 #include <unistd.h>
 
 #include "../syscalls/dispatch.h"
+#include "fs_switch.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
 #define PR_SYS_DISPATCH_ON 1
 #endif
 #define SYS_USER_DISPATCH_CODE 2
-#define HWCAP2_FSGSBASE_BIT (1UL << 1)
 #define ALTSTACK_SIZE (256 * 1024)
 
 extern char __executable_start[], etext[];
-void lx_sigsys_entry(int, siginfo_t *, void *);
 void lx_sigreturn(void);
-_Noreturn void lx_enter_guest(uintptr_t entry, uintptr_t sp, struct lx_thread *t);
+
+_Thread_local struct lx_thread *lx_thread_current;
 
 /* The kernel's sigaction layout; libc's sigaction would install its own restorer. */
 struct k_sigaction {
@@ -39,10 +39,6 @@ struct k_sigaction {
 
 int lx_trap_supported(const char **why)
 {
-    if (!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE_BIT)) {
-        *why = "this CPU/kernel does not allow FSGSBASE instructions in user space";
-        return -1;
-    }
     /* Probe: arm with an empty region, selector allowing, then disarm. */
     static volatile uint8_t probe_selector = 0;
     if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, 0, 0, &probe_selector) != 0) {
@@ -70,7 +66,6 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
 }
 
 static void (*fatal_hook)(int);
-void lx_fatal_entry(int, siginfo_t *, void *);
 static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
 
 static int install(int sig, void *handler, unsigned long flags)
@@ -100,7 +95,7 @@ int lx_trap_catch_fatal(void (*hook)(int sig))
 {
     fatal_hook = hook;
     for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
-        int r = install(fatal_signals[i], (void *)lx_fatal_entry, SA_SIGINFO | SA_ONSTACK);
+        int r = install(fatal_signals[i], (void *)lx_fs_path()->fatal_entry, SA_SIGINFO | SA_ONSTACK);
         if (r < 0) return r;
     }
     return 0;
@@ -109,11 +104,14 @@ int lx_trap_catch_fatal(void (*hook)(int sig))
 int lx_trap_thread_init(struct lx_thread *t)
 {
     uint64_t fs;
-    __asm__ volatile("rdfsbase %0" : "=r"(fs));
+    if (syscall(SYS_arch_prctl, ARCH_GET_FS, &fs) < 0) return -errno;
+    t->self = t;
     t->host_fs = fs;
     t->selector = 0;
     t->tid = (int)syscall(SYS_gettid);
-    __asm__ volatile("wrgsbase %0" ::"r"(t));
+    /* Once per thread, so the stubs find t at %gs:0 on any CPU. */
+    if (syscall(SYS_arch_prctl, ARCH_SET_GS, t) < 0) return -errno;
+    lx_thread_current = t;
 
     t->altstack_size = ALTSTACK_SIZE;
     t->altstack = mmap(NULL, t->altstack_size, PROT_READ | PROT_WRITE,
@@ -125,7 +123,7 @@ int lx_trap_thread_init(struct lx_thread *t)
     /* All signals blocked while lxrun runs: guest signal delivery is decided by
      * lxrun on the way out, never in the middle of a translation. */
     struct k_sigaction ka = {
-        .handler = (void *)lx_sigsys_entry,
+        .handler = (void *)lx_fs_path()->sigsys_entry,
         .flags = SA_SIGINFO | SA_ONSTACK | K_SA_RESTORER,
         .restorer = (void *)lx_sigreturn,
         .mask = ~0ULL,
@@ -142,5 +140,5 @@ _Noreturn void lx_trap_enter_guest(struct lx_thread *t, uintptr_t entry, uintptr
     t->selector = 0;
     if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, text, len, &t->selector) != 0)
         _exit(126);
-    lx_enter_guest(entry, sp, t);
+    lx_fs_path()->enter_guest(entry, sp, t);
 }

@@ -1,14 +1,29 @@
-/* thread.h — lxrun's per-thread state, found through GS (DESIGN invariant 5). */
+/* thread.h — lxrun's per-thread state (DESIGN invariant 5).
+ *
+ * The entry stubs find it through GS: its base is set once per thread to the
+ * record, whose first word points to itself, so `mov %gs:0` works on every x86-64
+ * CPU (no rdgsbase).  lxrun's C code, which runs with lxrun's FS, finds it through
+ * a TLS pointer set at the same time; outside a trapped thread that is NULL.
+ * Included by entry.S for the offsets. */
 #ifndef LXRUN_THREAD_H
 #define LXRUN_THREAD_H
 
+#define LX_THREAD_SELF 0
+#define LX_THREAD_HOST_FS 8
+#define LX_THREAD_GUEST_FS 16
+#define LX_THREAD_SELECTOR 24
+
+#ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>
 
 struct lx_thread {
-    uint64_t host_fs;         /* lxrun's TLS base for this thread        (offset 0)  */
-    uint64_t guest_fs;        /* the guest's FS base                     (offset 8)  */
-    volatile uint8_t selector;/* Syscall User Dispatch selector byte     (offset 16) */
+    struct lx_thread *self;   /* %gs:0 */
+    uint64_t host_fs;         /* lxrun's TLS base for this thread */
+    uint64_t guest_fs;        /* the guest's FS base: lxrun's record of it is the truth
+                                 without FSGSBASE (the guest can change FS only through
+                                 arch_prctl); refreshed by rdfsbase at entry with it */
+    volatile uint8_t selector;/* Syscall User Dispatch selector byte */
     uint8_t pad_[7];
     uint64_t guest_gs;        /* what the guest asked ARCH_SET_GS for; GS is ours */
     uint64_t guest_sigmask;   /* the blocked set as the guest sees it */
@@ -18,15 +33,15 @@ struct lx_thread {
     size_t altstack_size;
 };
 
-#define LX_THREAD_HOST_FS 0
-#define LX_THREAD_GUEST_FS 8
-#define LX_THREAD_SELECTOR 16
+_Static_assert(offsetof(struct lx_thread, self) == LX_THREAD_SELF, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, host_fs) == LX_THREAD_HOST_FS, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, guest_fs) == LX_THREAD_GUEST_FS, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, selector) == LX_THREAD_SELECTOR, "entry.S offset");
 
-static inline struct lx_thread *lx_thread_self(void)
-{
-    struct lx_thread *t;
-    __asm__ volatile("rdgsbase %0" : "=r"(t));
-    return t;
-}
+extern _Thread_local struct lx_thread *lx_thread_current;
+
+/* The calling thread's record, or NULL in a thread lxrun never trapped. */
+static inline struct lx_thread *lx_thread_self(void) { return lx_thread_current; }
+#endif
 
 #endif

@@ -4,8 +4,26 @@
 
 #include "thread.h"
 
-/* Checks that this kernel and CPU can intercept; 0, or -1 with a reason. */
+/* Checks that this kernel can intercept (Syscall User Dispatch); 0, or -1 with a reason. */
 int lx_trap_supported(const char **why);
+
+/* How lxrun's entry stubs switch FS between the guest's base and lxrun's. */
+enum lx_trap_fs {
+    LX_TRAP_FS_AUTO,       /* wrfsbase where AT_HWCAP2 has FSGSBASE, else arch_prctl */
+    LX_TRAP_FS_WRFSBASE,   /* rdfsbase/wrfsbase: no kernel entry */
+    LX_TRAP_FS_ARCH_PRCTL, /* arch_prctl(ARCH_SET_FS): two kernel entries per trap */
+};
+/* "auto", "wrfsbase" or "arch_prctl"; -1 for anything else. */
+int lx_trap_fs_parse(const char *word);
+/* Chooses the FS path once, before any thread is set up: 0, or -1 with a reason
+ * (wrfsbase asked for where the CPU or kernel does not allow it). */
+int lx_trap_fs_choose(enum lx_trap_fs mode, const char **why);
+/* The path serving this run: "wrfsbase" or "arch_prctl". */
+const char *lx_trap_fs_name(void);
+/* AT_HWCAP2 bits the guest must not be shown: FSGSBASE when lxrun does not use it
+ * (a guest writing FS itself would then bypass lxrun's record of its FS base). */
+unsigned long lx_trap_hwcap2_hidden(void);
+
 /* Sets up the calling thread's state, GS, alternate stack and SIGSYS handler. */
 int lx_trap_thread_init(struct lx_thread *t);
 /* With reports on: on a crash signal (SEGV, BUS, ILL, FPE, ABRT, TRAP) call

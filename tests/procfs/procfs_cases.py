@@ -21,8 +21,12 @@ ENV = {'PATH': '/usr/bin:/bin', 'LC_ALL': 'C', 'TERM': 'dumb', 'PROBE_ENV': 'yes
 
 
 def procfs_run(argv, cwd, env=None):
-    """Runs with the suite's fixed environment unless given another."""
-    return Run(argv, cwd, env or ENV)
+    """Runs with the suite's fixed environment unless given another, plus the
+    caller's LXRUN_TRAP_FS (lxrun's own; the guest never sees it)."""
+    env = dict(env or ENV)
+    if 'LXRUN_TRAP_FS' in os.environ:
+        env['LXRUN_TRAP_FS'] = os.environ['LXRUN_TRAP_FS']
+    return Run(argv, cwd, env)
 
 
 class Env:

@@ -195,6 +195,8 @@ def schema_rejects(e):
             ('a row status "done"', lambda d: d['syscalls'][0].__setitem__('status', 'done')),
             ('interpreter 5', lambda d: d['program'].__setitem__('interpreter', 5)),
             ('needed [1]', lambda d: d['program'].__setitem__('needed', [1])),
+            ('no trap', lambda d: d.pop('trap')),
+            ('fs_switch "rdgsbase"', lambda d: d['trap'].__setitem__('fs_switch', 'rdgsbase')),
             ('a path without served', lambda d: d['paths'].append({'path': '/proc/x', 'count': 1}))):
         d = json.loads(json.dumps(doc))
         mutate(d)

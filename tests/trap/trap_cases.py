@@ -1,0 +1,205 @@
+#!/usr/bin/python3
+"""trap_cases.py — how lxrun switches FS between the guest and itself: wrfsbase where
+the CPU and kernel allow FSGSBASE in user space, arch_prctl everywhere else, chosen
+once at start-up (`--trap-fs`, `LXRUN_TRAP_FS`), reported by -c and --report, and
+never an FSGSBASE instruction outside the wrfsbase stubs.
+
+    trap_cases.py LXRUN TRACEE CASE   runs one case (ctest: trap.CASE)
+    trap_cases.py --list              prints the case names
+
+TRACEE is tests/trace's musl-static tracee: `tracee counts` makes exactly 14 system
+calls after musl's start-up (which makes 2), all trapped."""
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from casekit import case, check, Run, suite_main  # noqa: E402
+
+TRUE, ENV_PROG, STRACE = '/usr/bin/true', '/usr/bin/env', '/usr/bin/strace'
+AT_HWCAP2, HWCAP2_FSGSBASE = 26, 2
+BASE_ENV = {'PATH': '/usr/bin:/bin', 'LC_ALL': 'C'}
+
+
+def host_hwcap2():
+    """AT_HWCAP2 of this (python) process, as the kernel gave it."""
+    with open('/proc/self/auxv', 'rb') as f:
+        data = f.read()
+    for k, v in struct.iter_unpack('<QQ', data):
+        if k == AT_HWCAP2:
+            return v
+    return 0
+
+
+HOST_FSGSBASE = bool(host_hwcap2() & HWCAP2_FSGSBASE)
+AUTO = 'wrfsbase' if HOST_FSGSBASE else 'arch_prctl'
+
+
+class Env:
+    def __init__(self, lxrun, tracee, tmp):
+        self.lxrun, self.tracee, self.tmp = lxrun, tracee, tmp
+
+    def run(self, *args, env=None, lxrun=True):
+        return Run(([self.lxrun] if lxrun else []) + list(args), self.tmp, {**BASE_ENV, **(env or {})})
+
+    def fs_path(self, *opts, env=None):
+        """The FS path -c names for a run of `tracee counts` with OPTS and ENV."""
+        r = self.run(*opts, '-c', self.tracee, 'counts', env=env)
+        check(r.rc == 0, str(r))
+        m = re.search(r'^interception:\n  mechanism +Syscall User Dispatch\n  FS switched by +(\S+)$', r.err, re.M)
+        check(m, f'no interception section in -c\n{r}')
+        return m[1]
+
+
+def one_line_refusal(r, status, *needles):
+    check(r.rc == status, f'expected exit {status}\n{r}')
+    check(len(r.err_lines) == 1 and r.err_lines[0].startswith('lxrun: '), f'expected one "lxrun: " line\n{r}')
+    for n in needles:
+        check(n in r.err_lines[0], f'the message lacks {n!r}\n{r}')
+    check(r.out == '', f'the program ran\n{r}')
+
+
+@case
+def auto_follows_hwcap2(e):
+    """Without a choice, wrfsbase exactly where AT_HWCAP2 has FSGSBASE."""
+    check(e.fs_path() == AUTO, f'auto chose {e.fs_path()}, AT_HWCAP2 says {AUTO}')
+    check(e.fs_path('--trap-fs=auto') == AUTO, '--trap-fs=auto')
+    check(e.fs_path(env={'LXRUN_TRAP_FS': 'auto'}) == AUTO, 'LXRUN_TRAP_FS=auto')
+
+
+@case
+def option_and_environment_force_arch_prctl(e):
+    """--trap-fs=arch_prctl, --trap-fs arch_prctl and LXRUN_TRAP_FS=arch_prctl force
+    the fallback on any machine; the option wins over the environment."""
+    check(e.fs_path('--trap-fs=arch_prctl') == 'arch_prctl', '--trap-fs=arch_prctl')
+    check(e.fs_path('--trap-fs', 'arch_prctl') == 'arch_prctl', '--trap-fs arch_prctl')
+    check(e.fs_path(env={'LXRUN_TRAP_FS': 'arch_prctl'}) == 'arch_prctl', 'LXRUN_TRAP_FS')
+    check(e.fs_path('--trap-fs=auto', env={'LXRUN_TRAP_FS': 'arch_prctl'}) == AUTO, 'option over environment')
+    if HOST_FSGSBASE:
+        check(e.fs_path('--trap-fs=arch_prctl', env={'LXRUN_TRAP_FS': 'wrfsbase'}) == 'arch_prctl',
+              'option over environment')
+
+
+@case
+def wrfsbase_only_where_allowed(e):
+    """--trap-fs=wrfsbase runs where AT_HWCAP2 allows it; elsewhere one line, 126."""
+    if HOST_FSGSBASE:
+        check(e.fs_path('--trap-fs=wrfsbase') == 'wrfsbase', '--trap-fs=wrfsbase')
+    else:
+        r = e.run('--trap-fs=wrfsbase', e.tracee, 'counts')
+        one_line_refusal(r, 126, 'cannot intercept system calls', 'FSGSBASE')
+
+
+@case
+def bad_values_refused(e):
+    """Unknown modes: one line naming where the word came from, exit 2, nothing runs."""
+    for opts in (['--trap-fs=syscall'], ['--trap-fs='], ['--trap-fs', 'WRFSBASE']):
+        one_line_refusal(e.run(*opts, e.tracee, 'exit', '3'), 2, '--trap-fs')
+    one_line_refusal(e.run('--trap-fs'), 2, '--trap-fs')
+    one_line_refusal(e.run(e.tracee, 'exit', '3', env={'LXRUN_TRAP_FS': 'fast'}), 2, 'LXRUN_TRAP_FS', 'fast')
+
+
+@case
+def variable_never_reaches_the_guest(e):
+    """env under lxrun with LXRUN_TRAP_FS set prints what env prints natively without it."""
+    native = e.run(ENV_PROG, lxrun=False)
+    check(native.rc == 0 and 'PATH=' in native.out, str(native))
+    for mode in ('arch_prctl', 'auto'):
+        r = e.run(ENV_PROG, env={'LXRUN_TRAP_FS': mode})
+        check(r.rc == 0 and r.out == native.out, f'guest environment differs from native\n{native}\n{r}')
+
+
+def shown_hwcap2(e, *opts):
+    r = e.run(*opts, TRUE, env={'LD_SHOW_AUXV': '1'})
+    check(r.rc == 0, str(r))
+    m = re.search(r'^AT_HWCAP2:\s+(0x[0-9a-f]+)$', r.out, re.M)
+    check(m, f'no AT_HWCAP2 line\n{r}')
+    return int(m[1], 16)
+
+
+@case
+def guest_told_of_fsgsbase_only_when_lxrun_uses_it(e):
+    """AT_HWCAP2 without FSGSBASE under arch_prctl (a guest's own wrfsbase would pass
+    lxrun's record of its FS by); the host's value when lxrun switches with wrfsbase."""
+    check(shown_hwcap2(e, '--trap-fs=arch_prctl') == host_hwcap2() & ~HWCAP2_FSGSBASE, 'arch_prctl')
+    check(shown_hwcap2(e) == host_hwcap2(), 'auto')
+
+
+def host_fs_calls(e, mode):
+    """lxrun's host arch_prctl calls for `tracee counts`, seen by strace: (ARCH_SET_FS
+    to lxrun's own FS base, ARCH_SET_FS to any other base, ARCH_SET_GS, the log)."""
+    log = os.path.join(e.tmp, f'strace-{mode}')
+    r = e.run(STRACE, '-f', '-qq', '-e', 'trace=arch_prctl', '-e', 'signal=none', '-o', log, e.lxrun,
+              f'--trap-fs={mode}', e.tracee, 'counts', lxrun=False)
+    check(r.rc == 0, str(r))
+    text = open(log).read()
+    own = re.search(r'ARCH_GET_FS, \[(0x[0-9a-f]+)\]', text)
+    check(own, f'lxrun never asked for its FS base\n{text}')
+    sets = re.findall(r'ARCH_SET_FS, (0x[0-9a-f]+|0)\)', text)
+    to_lxrun = sum(v == own[1] for v in sets)
+    return to_lxrun, len(sets) - to_lxrun, text.count('ARCH_SET_GS'), text
+
+
+@case
+def each_path_at_run_time(e):
+    """Seen from outside with strace.  On the arch_prctl path each trapped call loads
+    lxrun's FS base, and each one that returns loads the guest's again; besides,
+    lxrun's libc sets its own base once at start-up and the first entry into the
+    guest loads the guest's.  On the wrfsbase path only the libc start-up remains.
+    GS is set once either way (the thread's record at %gs:0)."""
+    # 15 trapped calls: musl's arch_prctl and set_tid_address, 7 getppid, 3 close,
+    # acct, syscall 1000, exit_group; all but exit_group return.
+    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl')
+    check((to_lxrun, to_guest, gs) == (1 + 15, 1 + 14, 1),
+          f'arch_prctl path: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+    if HOST_FSGSBASE:
+        to_lxrun, to_guest, gs, text = host_fs_calls(e, 'wrfsbase')
+        check((to_lxrun, to_guest, gs) == (1, 0, 1),
+              f'wrfsbase path: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+
+
+@case
+def report_names_the_path(e):
+    """--report's trap object says how the run was served."""
+    for opts, want in (([], AUTO), (['--trap-fs=arch_prctl'], 'arch_prctl')):
+        path = os.path.join(e.tmp, 'r.json')
+        r = e.run(*opts, f'--report={path}', e.tracee, 'counts')
+        check(r.rc == 0, str(r))
+        with open(path) as f:
+            doc = json.load(f)
+        check(doc.get('trap') == {'mechanism': 'sud', 'fs_switch': want}, f'trap {doc.get("trap")}, want {want}')
+
+
+FSGSBASE_INSN = re.compile(r'\s(rd|wr)[fg]sbase\s')
+SYMBOL = re.compile(r'^[0-9a-f]+ <([^>]+)>:$')
+
+
+@case
+def fsgsbase_confined(e):
+    """In the lxrun binary every rdfsbase/wrfsbase/rdgsbase/wrgsbase lies in a
+    function whose name ends in _wrfsbase (installed only where AT_HWCAP2 allows),
+    and there is at least one (so the scan itself is known to work)."""
+    out = subprocess.run(['objdump', '-d', '--no-show-raw-insn', e.lxrun], capture_output=True, text=True)
+    check(out.returncode == 0, out.stderr)
+    sym, found, stray = None, 0, []
+    for line in out.stdout.splitlines():
+        m = SYMBOL.match(line)
+        if m:
+            sym = m[1]
+        elif FSGSBASE_INSN.search(line + ' '):
+            found += 1
+            if not (sym or '').endswith('_wrfsbase'):
+                stray.append(f'{sym}: {line.strip()}')
+    check(found >= 3, f'only {found} FSGSBASE instructions found: is objdump reading lxrun?')
+    check(not stray, 'FSGSBASE instructions outside the wrfsbase stubs:\n' + '\n'.join(stray))
+
+
+def main():
+    suite_main('trap', __doc__, 2, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), tmp))
+
+
+if __name__ == '__main__':
+    main()
