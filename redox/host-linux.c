@@ -404,6 +404,8 @@ long rx_sysfacts(struct rx_sysfacts *f)
     return 0;
 }
 
+long rx_sched_yield(void) { return R(sched_yield()); }
+
 long rx_getrandom(void *buf, size_t len) { return R(getrandom(buf, len, 0)); }
 
 long rx_termios_get(int fd, struct rx_termios *t)

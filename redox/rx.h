@@ -140,6 +140,7 @@ long rx_getegid(void);
 long rx_getgroups(int n, uint32_t *list);
 long rx_umask(unsigned mask);
 _Noreturn void rx_exit(int status);
+long rx_sched_yield(void); /* Redox SYS_YIELD (relibc Sys::sched_yield) */
 
 /* ---- futexes (Redox SYS_FUTEX) ---- */
 /* Sleeps while *addr == val, until woken or the timeout (absolute on clock when

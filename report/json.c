@@ -128,6 +128,14 @@ void json_write(int fd, int status, int signaled)
         text_printf(&t, "%s\"%s\"", first ? "" : ", ", lx_syscalls[nr].name);
         first = 0;
     }
+    text_puts(&t, "],\n  \"enosys_as_linux\": [");
+    first = 1;
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        int st = lx_syscalls[nr].status;
+        if (!lx_counts[nr].calls || (st != LX_ABSENT && st != LX_NOT_IN_LINUX)) continue;
+        text_printf(&t, "%s\"%s\"", first ? "" : ", ", lx_syscalls[nr].name);
+        first = 0;
+    }
     text_puts(&t, "],\n  \"partial\": [");
     for (int i = 0; i < lx_nnotes; i++) {
         text_printf(&t, "%s\n    {\"syscall\": \"%s\", \"ignored\": ", i ? "," : "", lx_syscalls[lx_notes[i].nr].name);

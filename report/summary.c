@@ -77,6 +77,16 @@ void summary_print(int fd)
                     lx_unknown_calls == 1 ? "" : "s");
         out(fd, &t);
     }
+    header = 0;
+    for (int i = 0; i < n; i++) {
+        const struct lx_syscall *s = &lx_syscalls[rows[i].nr];
+        if (s->status != LX_ABSENT && s->status != LX_NOT_IN_LINUX) continue;
+        if (!header++) text_puts(&t, "\nanswered ENOSYS as Linux can (not a gap):\n");
+        text_printf(&t, "  %-22s %llu call%s, %s\n", s->name, (unsigned long long)rows[i].calls,
+                    rows[i].calls == 1 ? "" : "s",
+                    s->status == LX_ABSENT ? "as a kernel built without it" : "as every Linux");
+        out(fd, &t);
+    }
     for (int i = 0; i < lx_nnotes; i++) {
         if (!i) text_puts(&t, "\npartially served:\n");
         text_printf(&t, "  %-22s %s (%llu)\n", lx_syscalls[lx_notes[i].nr].name, lx_notes[i].what,

@@ -123,11 +123,6 @@ static void put_arg(struct lx_text *t, const struct lx_call *c, int i, long ret)
     }
 }
 
-static int returns_address(const char *name)
-{
-    return !strcmp(name, "mmap") || !strcmp(name, "brk") || !strcmp(name, "mremap") || !strcmp(name, "shmat");
-}
-
 static void put_prefix(struct lx_text *t)
 {
     if (lx_trace.tag_pid) text_printf(t, "[pid %5ld] ", rx_gettid());
@@ -192,7 +187,7 @@ void trace_syscall(const struct lx_call *c, long ret)
         const char *en = errno_name(e);
         if (en) text_printf(&t, " = -1 %s (%s)\n", en, strerror(e));
         else text_printf(&t, " = -1 %d (%s)\n", e, strerror(e));
-    } else if (name && returns_address(name)) {
+    } else if (name && (lx_syscalls[c->nr].flags & LX_F_ADDR)) {
         text_printf(&t, " = %#lx\n", (unsigned long)ret);
     } else {
         text_printf(&t, " = %ld\n", ret);

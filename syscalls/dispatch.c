@@ -10,23 +10,20 @@
 #include "fd_reserve.h"
 #include "table.h"
 
-#define AT_FDCWD_ (-100)
-
 long nosys(struct lx_call *c)
 {
     (void)c;
     return -ENOSYS;
 }
 
-/* lxrun's own fds are invisible: any fd argument at or above the floor is EBADF. */
+/* lxrun's own fds are invisible: any FD argument at or above the floor is EBADF
+ * (DIRFD arguments are the handlers' to check: Linux ignores them for absolute
+ * paths).  s->fd_args is precomputed from the table, so calls without FD
+ * arguments pay one test. */
 static int touches_reserved_fd(const struct lx_syscall *s, const struct lx_call *c)
 {
-    for (int i = 0; i < s->nargs; i++) {
-        int fd = (int)c->a[i];
-        if ((s->kinds[i] == K_FD || (s->kinds[i] == K_DIRFD && fd != AT_FDCWD_)) &&
-            fd >= lx_fd_floor)
-            return 1;
-    }
+    for (unsigned m = s->fd_args, i = 0; m; m >>= 1, i++)
+        if ((m & 1) && (int)c->a[i] >= lx_fd_floor) return 1;
     return 0;
 }
 
@@ -42,7 +39,7 @@ static uint64_t now_ns(void)
 static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, unsigned long nr)
 {
     int traced = lx_trace.on && lx_trace.selected[nr];
-    if (s->fn == sys_exit_group || s->fn == sys_exit) {
+    if (s->flags & LX_F_NORETURN) {
         lx_record_call(nr, 0);
         if (traced) trace_syscall_noreturn(c);
         return s->fn(c);

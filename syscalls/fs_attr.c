@@ -18,7 +18,7 @@ static long open_path(int dirfd, uint64_t path, int nofollow, int empty_ok, int 
     if (r == 0) {
         if (!empty_ok) return -ENOENT;
         if (dirfd == LX_AT_FDCWD) strcpy(p.guest, ".");
-        else return dirfd;
+        else return lx_fd_is_guest(dirfd) ? dirfd : -EBADF;
     }
     if (dirfd != LX_AT_FDCWD && !lx_fd_is_guest(dirfd) && p.guest[0] != '/') return -EBADF;
     r = vfs_resolve(dirfd == LX_AT_FDCWD ? RX_AT_CWD : dirfd, p.guest, &p.t);
@@ -102,6 +102,7 @@ long sys_utimensat(struct lx_call *c)
     long fd;
     if (c->a[1] == 0) { /* utimensat(fd, NULL, …): the fd itself, as futimens */
         if (dirfd == LX_AT_FDCWD) return -EFAULT;
+        if (!lx_fd_is_guest(dirfd)) return -EBADF;
         if (flags) return -EINVAL;
         long r = not_opath(dirfd);
         if (r < 0) return r;

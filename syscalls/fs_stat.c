@@ -18,7 +18,11 @@ static long resolve_target(int dirfd, uint64_t path_ptr, int atflags, struct lx_
     if (r < 0) return r;
     if (p->guest[0] == 0) {
         if (!(atflags & AT_EMPTY_PATH)) return -ENOENT;
-        if (dirfd != LX_AT_FDCWD) { *direct = dirfd; return 1; }
+        if (dirfd != LX_AT_FDCWD) {
+            if (!lx_fd_is_guest(dirfd)) return -EBADF;
+            *direct = dirfd;
+            return 1;
+        }
         strcpy(p->guest, ".");
     }
     if (dirfd != LX_AT_FDCWD && !lx_fd_is_guest(dirfd) && p->guest[0] != '/') return -EBADF;

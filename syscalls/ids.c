@@ -189,4 +189,4 @@ long sys_sched_getaffinity(struct lx_call *c)
     return gm_copy_out(c->a[2], &mask, 8) < 0 ? -EFAULT : 8;
 }
 
-long sys_sched_yield(struct lx_call *c) { (void)c; return 0; }
+long sys_sched_yield(struct lx_call *c) { (void)c; return rx_sched_yield(); }

@@ -73,13 +73,25 @@ long sys_set_tid_address(struct lx_call *c)
     return rx_gettid();
 }
 
+#define ROBUST_LIST_HEAD_SIZE 24 /* sizeof(struct robust_list_head) */
+
 long sys_set_robust_list(struct lx_call *c)
 {
-    if (c->a[1] != 24) return -EINVAL; /* sizeof(struct robust_list_head) */
+    if (c->a[1] != ROBUST_LIST_HEAD_SIZE) return -EINVAL;
+    c->t->robust_list = c->a[0];
+    c->t->robust_len = c->a[1];
     return 0;
 }
 
-long sys_rseq(struct lx_call *c) { (void)c; return -ENOSYS; }
+/* Only the calling thread's own list (pid 0 or its tid): lxrun serves one process. */
+long sys_get_robust_list(struct lx_call *c)
+{
+    int pid = (int)c->a[0];
+    if (pid != 0 && pid != c->t->tid) return -ESRCH;
+    uint64_t head = c->t->robust_list, len = c->t->robust_len ? c->t->robust_len : ROBUST_LIST_HEAD_SIZE;
+    if (gm_copy_out(c->a[2], &len, sizeof len) < 0) return -EFAULT;
+    return gm_copy_out(c->a[1], &head, sizeof head);
+}
 
 long sys_prctl(struct lx_call *c)
 {

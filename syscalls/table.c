@@ -3,13 +3,18 @@
 
 #include <string.h>
 
-#define A0() 0, { 0 }
-#define A1(a) 1, { K_##a }
-#define A2(a, b) 2, { K_##a, K_##b }
-#define A3(a, b, c) 3, { K_##a, K_##b, K_##c }
-#define A4(a, b, c, d) 4, { K_##a, K_##b, K_##c, K_##d }
-#define A5(a, b, c, d, e) 5, { K_##a, K_##b, K_##c, K_##d, K_##e }
-#define A6(a, b, c, d, e, f) 6, { K_##a, K_##b, K_##c, K_##d, K_##e, K_##f }
+/* Each A*() gives the argument count, the kinds, and the mask of FD arguments
+ * (precomputed, so the fd guard costs one test per call without FD arguments). */
+#define FDBIT(k, i) ((k == K_FD) << (i))
+#define A0() 0, { 0 }, 0
+#define A1(a) 1, { K_##a }, FDBIT(K_##a, 0)
+#define A2(a, b) 2, { K_##a, K_##b }, FDBIT(K_##a, 0) | FDBIT(K_##b, 1)
+#define A3(a, b, c) 3, { K_##a, K_##b, K_##c }, FDBIT(K_##a, 0) | FDBIT(K_##b, 1) | FDBIT(K_##c, 2)
+#define A4(a, b, c, d) 4, { K_##a, K_##b, K_##c, K_##d }, FDBIT(K_##a, 0) | FDBIT(K_##b, 1) | FDBIT(K_##c, 2) | FDBIT(K_##d, 3)
+#define A5(a, b, c, d, e) 5, { K_##a, K_##b, K_##c, K_##d, K_##e }, \
+    FDBIT(K_##a, 0) | FDBIT(K_##b, 1) | FDBIT(K_##c, 2) | FDBIT(K_##d, 3) | FDBIT(K_##e, 4)
+#define A6(a, b, c, d, e, f) 6, { K_##a, K_##b, K_##c, K_##d, K_##e, K_##f }, \
+    FDBIT(K_##a, 0) | FDBIT(K_##b, 1) | FDBIT(K_##c, 2) | FDBIT(K_##d, 3) | FDBIT(K_##e, 4) | FDBIT(K_##f, 5)
 
 const struct lx_syscall lx_syscalls[LX_NR_MAX + 1] = {
 #define FILE LX_C_FILE
@@ -21,15 +26,19 @@ const struct lx_syscall lx_syscalls[LX_NR_MAX + 1] = {
 #define IPC LX_C_IPC
 #define CREDS LX_C_CREDS
 #define CLOCK LX_C_CLOCK
-#define SC(nr, nm, args, fn, st, cls, note) [nr] = { #nm, fn, args, LX_##st, (cls), note },
+#define NORETURN LX_F_NORETURN
+#define ADDR LX_F_ADDR
+/* Positional, in struct lx_syscall's order: args gives nargs, kinds, fd_args. */
+#define SC(nr, nm, args, fn, st, cls, fl, note) [nr] = { #nm, fn, args, LX_##st, (fl), (cls), note },
 #include "table.def"
 #undef SC
 };
 
 const char *lx_status_name(int status)
 {
-    static const char *const names[] = { "translated", "emulated", "partial", "unsupported" };
-    return status >= 0 && status <= LX_UNSUPPORTED ? names[status] : "?";
+    static const char *const names[] = { "translated", "emulated",    "partial",
+                                         "unsupported", "absent", "not-in-linux" };
+    return status >= 0 && status < LX_STATUS_COUNT ? names[status] : "?";
 }
 
 int lx_syscall_by_name(const char *name)

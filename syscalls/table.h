@@ -9,7 +9,13 @@
 #include "argkind.h"
 #include "dispatch.h"
 
-enum lx_status { LX_TRANSLATED, LX_EMULATED, LX_PARTIAL, LX_UNSUPPORTED };
+enum lx_status { LX_TRANSLATED, LX_EMULATED, LX_PARTIAL, LX_UNSUPPORTED, LX_ABSENT, LX_NOT_IN_LINUX, LX_STATUS_COUNT };
+
+/* What dispatch and the reports need to know of a call beyond its arguments. */
+enum lx_flag {
+    LX_F_NORETURN = 1 << 0, /* never returns to the caller (exit, exit_group) */
+    LX_F_ADDR = 1 << 1,     /* returns an address (traced in hex) */
+};
 
 /* strace's trace classes, for -e trace=%file and the like. */
 enum lx_class {
@@ -25,7 +31,9 @@ struct lx_syscall {
     lx_handler fn;          /* NULL when unsupported */
     uint8_t nargs;
     uint8_t kinds[6];
+    uint8_t fd_args;        /* bit i: argument i is an FD, EBADF at or above lxrun's floor */
     uint8_t status;
+    uint8_t flags;          /* enum lx_flag bits */
     uint16_t classes;       /* enum lx_class bits */
     const char *note;       /* flags ignored, the Redox operation it becomes */
 };
@@ -38,7 +46,7 @@ const char *lx_status_name(int status);
 int lx_syscall_by_name(const char *name);
 
 /* Handlers, declared from the table. */
-#define SC(nr, name, args, fn, status, classes, note) long fn(struct lx_call *);
+#define SC(nr, name, args, fn, status, classes, flags, note) long fn(struct lx_call *);
 #include "table.def"
 #undef SC
 

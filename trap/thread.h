@@ -28,6 +28,8 @@ struct lx_thread {
     uint64_t guest_gs;        /* what the guest asked ARCH_SET_GS for; GS is ours */
     uint64_t guest_sigmask;   /* the blocked set as the guest sees it */
     uint64_t clear_child_tid; /* set_tid_address */
+    uint64_t robust_list;     /* set_robust_list: the guest's list head, and its size */
+    uint64_t robust_len;
     int tid;
     void *altstack;
     size_t altstack_size;

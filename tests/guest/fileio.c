@@ -507,6 +507,43 @@ static void device_nodes(void)
     close(fd);
 }
 
+/* close_range over the whole fd space (INT_MAX, ~0U) succeeds and spares nothing
+ * of the guest's in range; dirfds at the top of the fd space (where lxrun keeps its
+ * own fds) are ignored for absolute paths and EBADF for relative ones, as on Linux. */
+static void fd_space_edges(void)
+{
+    int fd = open("/dev/null", O_RDONLY);
+    REQUIRE(fd >= 0);
+    CHECK_EQ(dup2(fd, 500), 500);
+    CHECK_EQ(dup2(fd, 501), 501);
+    CHECK_EQ(syscall(SYS_close_range, 500u, 0x7fffffffu, 0u), 0);
+    CHECK_ERR(fcntl(500, F_GETFD), EBADF);
+    CHECK_ERR(fcntl(501, F_GETFD), EBADF);
+    CHECK_EQ(dup2(fd, 510), 510);
+    CHECK_EQ(syscall(SYS_close_range, 510u, ~0u, CLOSE_RANGE_CLOEXEC_), 0);
+    CHECK(fcntl(510, F_GETFD) & FD_CLOEXEC);
+    CHECK(fcntl(fd, F_GETFD) >= 0 && !(fcntl(fd, F_GETFD) & FD_CLOEXEC));
+    close(510);
+
+    struct rlimit lim;
+    CHECK_OK(getrlimit(RLIMIT_NOFILE, &lim));
+    int tops[] = { (int)(lim.rlim_max > 1 << 20 ? 1 << 20 : lim.rlim_max) - 1,
+                   (int)(lim.rlim_max > 1 << 20 ? 1 << 20 : lim.rlim_max) - 64, 1 << 20, 0x7ffffff0 };
+    for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++) {
+        int d = tops[i];
+        int f = openat(d, "/dev/null", O_RDONLY);
+        CHECK(f >= 0);
+        if (f >= 0) close(f);
+        struct stat st;
+        CHECK_OK(fstatat(d, "/dev/null", &st, 0));
+        CHECK_ERR(openat(d, "dev/null", O_RDONLY), EBADF);
+        CHECK_ERR(fstatat(d, "", &st, AT_EMPTY_PATH), EBADF);
+        CHECK_ERR(mkdirat(d, "newdir", 0700), EBADF);
+        CHECK_ERR(syscall(SYS_utimensat, d, NULL, NULL, 0), EBADF);
+    }
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -521,5 +558,6 @@ int main(int argc, char **argv)
     RUN(truncate_and_sync);
     RUN(in_kernel_copies);
     RUN(device_nodes);
+    RUN(fd_space_edges);
     return check_done();
 }

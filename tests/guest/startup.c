@@ -182,6 +182,13 @@ static void thread_bookkeeping(void)
     robust_head[0] = (uintptr_t)robust_head; /* an empty list points to itself */
     CHECK_OK(syscall(SYS_set_robust_list, robust_head, sizeof robust_head));
     CHECK_ERR(syscall(SYS_set_robust_list, robust_head, 10), EINVAL);
+    void *head = NULL;
+    size_t len = 0;
+    CHECK_OK(syscall(SYS_get_robust_list, 0, &head, &len));
+    CHECK(head == robust_head && len == sizeof robust_head);
+    CHECK_OK(syscall(SYS_get_robust_list, syscall(SYS_gettid), &head, &len));
+    CHECK(head == robust_head);
+    CHECK_ERR(syscall(SYS_get_robust_list, 0, (void *)8, &len), EFAULT);
 }
 
 static void process_name(void)

@@ -72,7 +72,7 @@ def run_case(suite, name, make_env):
     print(f'ok {suite}.{name}')
 
 
-SC_RE = re.compile(r'^SC\(\s*(\d+),\s*(\w+),\s*A\d\([^)]*\),\s*(\w+),\s*(\w+),\s*([\w|]+),')
+SC_RE = re.compile(r'^SC\(\s*(\d+),\s*(\w+),\s*A\d\([^)]*\),\s*(\w+),\s*(\w+),\s*([\w|]+),\s*([\w|]+),')
 
 
 def read_table(path):
@@ -82,8 +82,9 @@ def read_table(path):
         for line in f:
             m = SC_RE.match(line)
             if m:
-                nr, name, _fn, status, classes = m.groups()
-                table[name] = (int(nr), status.lower(), set() if classes == '0' else set(classes.split('|')))
+                nr, name, _fn, status, classes, _flags = m.groups()
+                status = status.lower().replace('_', '-')
+                table[name] = (int(nr), status, set() if classes == '0' else set(classes.split('|')))
     if len(table) < 300:
         raise Failure(f'only {len(table)} syscalls parsed from {path}')
     return table

@@ -509,6 +509,13 @@ def summary_real_program(e):
     check_summary_consistent(e, rows, total)
     check(num(rows['openat'], 'errors') >= 1, f'the failed openat is not counted\n{r}')
     check(num(rows['exit_group'], 'calls') == 1, str(r))
+    # glibc's rseq registration, answered ENOSYS as by a kernel without rseq: its
+    # own status and section, not among the unsupported.
+    _, _, sections = parse_summary(text)
+    check(rows['rseq']['status'] == 'absent', f'rseq row {rows["rseq"][0]!r}')
+    as_linux = sections.get('answered ENOSYS as Linux can (not a gap):', [])
+    check(any(re.fullmatch(r'rseq\s+1 call, as a kernel built without it', l) for l in as_linux), f'{sections}')
+    check('unsupported (answered ENOSYS):' not in sections, f'{sections}')
 
 
 @case

@@ -51,10 +51,10 @@ Test(table, unsupported_means_nosys)
     for (int nr = 0; nr <= LX_NR_MAX; nr++) {
         const struct lx_syscall *s = &lx_syscalls[nr];
         if (!s->name) continue;
-        cr_assert_leq(s->status, LX_UNSUPPORTED, "%s: bad status %d", s->name, s->status);
+        cr_assert_lt(s->status, LX_STATUS_COUNT, "%s: bad status %d", s->name, s->status);
         cr_assert_not_null(s->fn, "%s has no handler", s->name);
-        if (s->status == LX_UNSUPPORTED)
-            cr_assert_eq(s->fn, nosys, "%s is unsupported but has a handler", s->name);
+        if (s->status == LX_UNSUPPORTED || s->status == LX_ABSENT || s->status == LX_NOT_IN_LINUX)
+            cr_assert_eq(s->fn, nosys, "%s is %s but has a handler", s->name, lx_status_name(s->status));
         else
             cr_assert_neq(s->fn, nosys, "%s is %s but handled by nosys", s->name, lx_status_name(s->status));
     }
@@ -103,6 +103,44 @@ Test(table, status_names)
     cr_assert_str_eq(lx_status_name(LX_EMULATED), "emulated");
     cr_assert_str_eq(lx_status_name(LX_PARTIAL), "partial");
     cr_assert_str_eq(lx_status_name(LX_UNSUPPORTED), "unsupported");
+    cr_assert_str_eq(lx_status_name(LX_ABSENT), "absent");
+    cr_assert_str_eq(lx_status_name(LX_NOT_IN_LINUX), "not-in-linux");
     cr_assert_str_eq(lx_status_name(-1), "?");
-    cr_assert_str_eq(lx_status_name(LX_UNSUPPORTED + 1), "?");
+    cr_assert_str_eq(lx_status_name(LX_STATUS_COUNT), "?");
+}
+
+/* The flag and fd-mask columns: what dispatch and the trace read instead of names. */
+Test(table, flags_and_fd_masks)
+{
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        const struct lx_syscall *s = &lx_syscalls[nr];
+        if (!s->name) continue;
+        unsigned want = 0;
+        for (int i = 0; i < s->nargs; i++) want |= (unsigned)(s->kinds[i] == K_FD) << i;
+        cr_assert_eq(s->fd_args, want, "%s: fd mask %#x, kinds say %#x", s->name, s->fd_args, want);
+        int noret = !strcmp(s->name, "exit") || !strcmp(s->name, "exit_group");
+        cr_assert_eq((s->flags & LX_F_NORETURN) != 0, noret, "%s: NORETURN", s->name);
+        int addr = !strcmp(s->name, "mmap") || !strcmp(s->name, "brk") || !strcmp(s->name, "mremap") ||
+                   !strcmp(s->name, "shmat");
+        cr_assert_eq((s->flags & LX_F_ADDR) != 0, addr, "%s: ADDR", s->name);
+    }
+    cr_assert_eq(lx_syscalls[__NR_read].fd_args, 1);
+    cr_assert_eq(lx_syscalls[__NR_dup2].fd_args, 3);
+    cr_assert_eq(lx_syscalls[__NR_close_range].fd_args, 0, "close_range takes a range, not fds");
+    cr_assert_eq(lx_syscalls[__NR_openat].fd_args, 0, "a DIRFD is the handler's to check");
+}
+
+/* Statuses that say ENOSYS as Linux does are used where Linux really does. */
+Test(table, enosys_as_linux)
+{
+    static const char *const ni[] = { "create_module", "get_kernel_syms", "query_module", "nfsservctl",
+                                      "getpmsg",       "putpmsg",         "afs_syscall",  "tuxcall",
+                                      "security",      "epoll_ctl_old",   "epoll_wait_old", "vserver" };
+    int n = 0;
+    for (int nr = 0; nr <= LX_NR_MAX; nr++)
+        if (lx_syscalls[nr].name && lx_syscalls[nr].status == LX_NOT_IN_LINUX) n++;
+    cr_assert_eq(n, (int)(sizeof ni / sizeof ni[0]));
+    for (size_t i = 0; i < sizeof ni / sizeof ni[0]; i++)
+        cr_assert_eq(lx_syscalls[lx_syscall_by_name(ni[i])].status, LX_NOT_IN_LINUX, "%s", ni[i]);
+    cr_assert_eq(lx_syscalls[__NR_rseq].status, LX_ABSENT);
 }
