@@ -127,7 +127,7 @@ static void fresh_uuid(struct procfs_facts *f)
     unsigned char b[16];
     if (rx_getrandom(b, sizeof b) != (long)sizeof b) {
         struct rx_timespec now = { 0, 0 };
-        rx_clock_gettime(CLOCK_MONOTONIC, &now);
+        rx_clock_gettime(RX_CLOCK_MONOTONIC, &now);
         uint64_t h1 = fnv1a(0xcbf29ce484222325ull, &now, sizeof now), h2 = fnv1a(h1, &now, sizeof now);
         memcpy(b, &h1, 8);
         memcpy(b + 8, &h2, 8);

@@ -79,7 +79,7 @@ long procfs_stat(const struct procfs_node *node, const char *path, struct rx_sta
     st->dev = path[1] == 's' ? 0x16 : 0x15; /* sysfs and proc get distinct devices */
     st->blksize = 1024;
     struct rx_timespec now;
-    rx_clock_gettime(0, &now);
+    rx_clock_gettime(RX_CLOCK_REALTIME, &now);
     st->atime_sec = st->mtime_sec = st->ctime_sec = now.sec;
     return 0;
 }

@@ -341,12 +341,30 @@ long rx_getgroups(int n, uint32_t *list) { return R(getgroups(n, (gid_t *)list))
 long rx_umask(unsigned mask) { return umask(mask); }
 _Noreturn void rx_exit(int status) { _exit(status); }
 
+/* Redox's clock ids (and the backend's extensions) as the host's. */
+static clockid_t host_clock(int rx_clock)
+{
+    switch (rx_clock) {
+    case RX_CLOCK_REALTIME: return CLOCK_REALTIME;
+    case RX_CLOCK_MONOTONIC: return CLOCK_MONOTONIC;
+    case RX_CLOCK_X_PROCESS_CPUTIME: return CLOCK_PROCESS_CPUTIME_ID;
+    case RX_CLOCK_X_THREAD_CPUTIME: return CLOCK_THREAD_CPUTIME_ID;
+    case RX_CLOCK_X_MONOTONIC_RAW: return CLOCK_MONOTONIC_RAW;
+    case RX_CLOCK_X_REALTIME_COARSE: return CLOCK_REALTIME_COARSE;
+    case RX_CLOCK_X_MONOTONIC_COARSE: return CLOCK_MONOTONIC_COARSE;
+    case RX_CLOCK_X_BOOTTIME: return CLOCK_BOOTTIME;
+    case RX_CLOCK_X_TAI: return CLOCK_TAI;
+    default: return (clockid_t)-1;
+    }
+}
+
 long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock)
 {
     struct timespec t, *tp = NULL;
     if (timeout) { t.tv_sec = timeout->sec; t.tv_nsec = timeout->nsec; tp = &t; }
+    if (abs_clock >= 0 && abs_clock != RX_CLOCK_REALTIME && abs_clock != RX_CLOCK_MONOTONIC) return -EINVAL;
     /* FUTEX_WAIT_BITSET takes an absolute time; FUTEX_WAIT a relative one. */
-    int op = abs_clock >= 0 ? 9 | (abs_clock == CLOCK_REALTIME ? 256 : 0) : 0;
+    int op = abs_clock >= 0 ? 9 | (abs_clock == RX_CLOCK_REALTIME ? 256 : 0) : 0;
     return R(syscall(SYS_futex, addr, op | 128, val, tp, NULL, ~0u));
 }
 
@@ -355,7 +373,7 @@ long rx_futex_wake(uint32_t *addr, int n) { return R(syscall(SYS_futex, addr, 1 
 long rx_clock_gettime(int clock, struct rx_timespec *ts)
 {
     struct timespec t;
-    if (clock_gettime(clock, &t) < 0) return -errno;
+    if (clock_gettime(host_clock(clock), &t) < 0) return -errno;
     ts->sec = t.tv_sec; ts->nsec = t.tv_nsec;
     return 0;
 }
@@ -363,7 +381,7 @@ long rx_clock_gettime(int clock, struct rx_timespec *ts)
 long rx_clock_getres(int clock, struct rx_timespec *ts)
 {
     struct timespec t;
-    if (clock_getres(clock, &t) < 0) return -errno;
+    if (clock_getres(host_clock(clock), &t) < 0) return -errno;
     ts->sec = t.tv_sec; ts->nsec = t.tv_nsec;
     return 0;
 }
@@ -371,7 +389,7 @@ long rx_clock_getres(int clock, struct rx_timespec *ts)
 long rx_nanosleep(int clock, int abstime, const struct rx_timespec *req, struct rx_timespec *rem)
 {
     struct timespec r = { req->sec, req->nsec }, left = {0, 0};
-    int e = clock_nanosleep(clock, abstime ? TIMER_ABSTIME : 0, &r, &left);
+    int e = clock_nanosleep(host_clock(clock), abstime ? TIMER_ABSTIME : 0, &r, &left);
     if (rem) { rem->sec = left.tv_sec; rem->nsec = left.tv_nsec; }
     return -e;
 }

@@ -146,9 +146,22 @@ long rx_sched_yield(void); /* Redox SYS_YIELD (relibc Sys::sched_yield) */
 /* Sleeps while *addr == val, until woken or the timeout (absolute on clock when
  * abs_clock >= 0, else relative; NULL = none). */
 long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock);
+/* (abs_clock: an RX_CLOCK_* id, or -1 for a relative timeout) */
 long rx_futex_wake(uint32_t *addr, int n);
 
-/* ---- time ---- */
+/* ---- time ----
+ * Clock ids are Redox's: redox_syscall src/flag.rs (CLOCK_REALTIME 1,
+ * CLOCK_MONOTONIC 4).  RX_CLOCK_X_* are host-backend extensions, clocks Redox does
+ * not name; the Redox backend's plan for each is beside it. */
+#define RX_CLOCK_REALTIME 1
+#define RX_CLOCK_MONOTONIC 4
+#define RX_CLOCK_X_PROCESS_CPUTIME 0x101  /* Redox: the context's CPU time from proc: */
+#define RX_CLOCK_X_THREAD_CPUTIME 0x102   /* Redox: likewise, per thread */
+#define RX_CLOCK_X_MONOTONIC_RAW 0x103    /* Redox: MONOTONIC (no clock slewing) */
+#define RX_CLOCK_X_REALTIME_COARSE 0x104  /* Redox: REALTIME */
+#define RX_CLOCK_X_MONOTONIC_COARSE 0x105 /* Redox: MONOTONIC */
+#define RX_CLOCK_X_BOOTTIME 0x106         /* Redox: MONOTONIC (no suspend) */
+#define RX_CLOCK_X_TAI 0x107              /* Redox: REALTIME (no TAI offset kept) */
 long rx_clock_gettime(int clock, struct rx_timespec *ts);
 long rx_clock_getres(int clock, struct rx_timespec *ts);
 long rx_nanosleep(int clock, int abstime, const struct rx_timespec *req,

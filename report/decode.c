@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <time.h>
 
+#include "../abi/linux_time.h"
 #include "../guestmem/access.h"
 
 void text_putc(struct lx_text *t, char c)
@@ -90,6 +91,7 @@ void decode_guest_buf(struct lx_text *t, uint64_t addr, size_t n, size_t max)
 
 struct named { uint64_t v; const char *n; };
 #define N(x) { x, #x }
+#define NL(x) { LINUX_##x, #x } /* a guest value from abi/, named as Linux names it */
 
 static void decode_flags(struct lx_text *t, uint64_t v, const struct named *tab, size_t n, const char *zero)
 {
@@ -245,9 +247,9 @@ void decode_ioctl_req(struct lx_text *t, uint64_t v)
 void decode_clock(struct lx_text *t, uint64_t v)
 {
     static const struct named tab[] = {
-        N(CLOCK_REALTIME), N(CLOCK_MONOTONIC), N(CLOCK_PROCESS_CPUTIME_ID), N(CLOCK_THREAD_CPUTIME_ID),
-        N(CLOCK_MONOTONIC_RAW), N(CLOCK_REALTIME_COARSE), N(CLOCK_MONOTONIC_COARSE), N(CLOCK_BOOTTIME),
-        N(CLOCK_REALTIME_ALARM), N(CLOCK_BOOTTIME_ALARM), N(CLOCK_TAI),
+        NL(CLOCK_REALTIME), NL(CLOCK_MONOTONIC), NL(CLOCK_PROCESS_CPUTIME_ID), NL(CLOCK_THREAD_CPUTIME_ID),
+        NL(CLOCK_MONOTONIC_RAW), NL(CLOCK_REALTIME_COARSE), NL(CLOCK_MONOTONIC_COARSE), NL(CLOCK_BOOTTIME),
+        NL(CLOCK_REALTIME_ALARM), NL(CLOCK_BOOTTIME_ALARM), NL(CLOCK_TAI),
     };
     if (!decode_enum(t, (uint32_t)v, tab, COUNT(tab))) text_printf(t, "%d", (int)v);
 }

@@ -30,7 +30,7 @@ static int touches_reserved_fd(const struct lx_syscall *s, const struct lx_call 
 static uint64_t now_ns(void)
 {
     struct rx_timespec t;
-    rx_clock_gettime(1 /* CLOCK_MONOTONIC */, &t);
+    rx_clock_gettime(RX_CLOCK_MONOTONIC, &t);
     return (uint64_t)t.sec * 1000000000u + (uint64_t)t.nsec;
 }
 

@@ -26,7 +26,7 @@ long sys_futex(struct lx_call *c)
             if (k.s < 0 || k.ns < 0 || k.ns >= 1000000000) return -EINVAL;
             ts.sec = k.s; ts.nsec = k.ns; tp = &ts;
         }
-        int abs_clock = cmd == FUTEX_WAIT_BITSET ? (op & FUTEX_CLOCK_REALTIME ? 0 : 1) : -1;
+        int abs_clock = cmd == FUTEX_WAIT_BITSET ? (op & FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC) : -1;
         return rx_futex_wait(word, val, tp, abs_clock);
     }
     case FUTEX_WAKE:

@@ -169,7 +169,7 @@ long sys_times(struct lx_call *c)
     long rss;
     rx_getrusage(RUSAGE_SELF, &ut, &st, &rss);
     rx_getrusage(RUSAGE_CHILDREN, &cut, &cst, &rss);
-    rx_clock_gettime(1 /* CLOCK_MONOTONIC */, &now);
+    rx_clock_gettime(RX_CLOCK_MONOTONIC, &now);
 #define TICKS(t) ((long)((t).sec * 100 + (t).nsec / 10000000))
     if (c->a[0]) {
         struct tms t = { TICKS(ut), TICKS(st), TICKS(cut), TICKS(cst) };

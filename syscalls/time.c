@@ -1,32 +1,24 @@
 /* time.c — handles: clocks and sleeps. */
-#include <time.h>
-
 #include "handler.h"
+#include "../abi/linux_time.h"
 
-static int clock_ok(long clk)
-{
-    return clk == CLOCK_REALTIME || clk == CLOCK_MONOTONIC || clk == CLOCK_PROCESS_CPUTIME_ID ||
-           clk == CLOCK_THREAD_CPUTIME_ID || clk == CLOCK_MONOTONIC_RAW || clk == CLOCK_REALTIME_COARSE ||
-           clk == CLOCK_MONOTONIC_COARSE || clk == CLOCK_BOOTTIME || clk == CLOCK_TAI;
-}
-
-/* The clock a guest clockid names, or -1.  Negative ids are the CPU clocks of
+/* The rx clock a guest clockid names, or -1.  Negative ids are the CPU clocks of
  * a process or thread (clock_getcpuclockid, pthread_getcpuclockid): ~pid << 3 |
  * perthread << 2 | kind; this process's and this thread's are served by the
  * CPU-time clocks (whatever the kind: PROF, VIRT and SCHED all count its CPU). */
 static int guest_clock(long clk)
 {
-    if (clk >= 0) return clock_ok(clk) ? (int)clk : -1;
+    if (clk >= 0) return clk > 0x7fffffff ? -1 : abi_clock_to_rx((int)clk);
     long pid = ~(clk >> 3);
     if ((clk & 3) == 3) return -1;
-    if (clk & 4) return pid == 0 || pid == rx_gettid() ? CLOCK_THREAD_CPUTIME_ID : -1;
-    return pid == 0 || pid == rx_getpid() ? CLOCK_PROCESS_CPUTIME_ID : -1;
+    if (clk & 4) return pid == 0 || pid == rx_gettid() ? RX_CLOCK_X_THREAD_CPUTIME : -1;
+    return pid == 0 || pid == rx_getpid() ? RX_CLOCK_X_PROCESS_CPUTIME : -1;
 }
 
 static long put_ts(long r, const struct rx_timespec *t, uint64_t out)
 {
     if (r < 0 || !out) return r;
-    struct timespec k = { t->sec, t->nsec };
+    struct linux_timespec k = { t->sec, t->nsec };
     return gm_copy_out(out, &k, sizeof k);
 }
 
@@ -49,7 +41,7 @@ long sys_clock_getres(struct lx_call *c)
 long sys_gettimeofday(struct lx_call *c)
 {
     struct rx_timespec t;
-    rx_clock_gettime(CLOCK_REALTIME, &t);
+    rx_clock_gettime(RX_CLOCK_REALTIME, &t);
     if (c->a[0]) {
         struct { long sec, usec; } tv = { t.sec, t.nsec / 1000 };
         if (gm_copy_out(c->a[0], &tv, sizeof tv) < 0) return -EFAULT;
@@ -64,7 +56,7 @@ long sys_gettimeofday(struct lx_call *c)
 long sys_time(struct lx_call *c)
 {
     struct rx_timespec t;
-    rx_clock_gettime(CLOCK_REALTIME, &t);
+    rx_clock_gettime(RX_CLOCK_REALTIME, &t);
     long s = t.sec;
     if (c->a[0] && gm_copy_out(c->a[0], &s, sizeof s) < 0) return -EFAULT;
     return s;
@@ -72,21 +64,21 @@ long sys_time(struct lx_call *c)
 
 static long sleep_common(int clk, int flags, uint64_t req_p, uint64_t rem_p)
 {
-    struct timespec k;
+    struct linux_timespec k;
     if (gm_copy_in(&k, req_p, sizeof k) < 0) return -EFAULT;
     if (k.tv_nsec < 0 || k.tv_nsec >= 1000000000 || k.tv_sec < 0) return -EINVAL;
     struct rx_timespec req = { k.tv_sec, k.tv_nsec }, rem = { 0, 0 };
-    long r = rx_nanosleep(clk, (flags & TIMER_ABSTIME) != 0, &req, &rem);
-    if (r == -EINTR && rem_p && !(flags & TIMER_ABSTIME)) put_ts(0, &rem, rem_p);
+    long r = rx_nanosleep(clk, (flags & LINUX_TIMER_ABSTIME) != 0, &req, &rem);
+    if (r == -EINTR && rem_p && !(flags & LINUX_TIMER_ABSTIME)) put_ts(0, &rem, rem_p);
     return r;
 }
 
-long sys_nanosleep(struct lx_call *c) { return sleep_common(CLOCK_MONOTONIC, 0, c->a[0], c->a[1]); }
+long sys_nanosleep(struct lx_call *c) { return sleep_common(RX_CLOCK_MONOTONIC, 0, c->a[0], c->a[1]); }
 
 long sys_clock_nanosleep(struct lx_call *c)
 {
     int clk = guest_clock((long)(int)c->a[0]);
-    if (clk == CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
+    if (clk == RX_CLOCK_X_THREAD_CPUTIME) return -EINVAL;
     if (clk < 0) return -EINVAL;
     return sleep_common(clk, (int)c->a[1], c->a[2], c->a[3]);
 }
