@@ -61,7 +61,7 @@ static int candidate_stat(const char *path, struct stat *st)
     if (!vfs_confined()) return stat(path, st);
     struct vfs_target t;
     long fd = vfs_resolve(RX_AT_CWD, path, &t);
-    if (fd >= 0) fd = vfs_open(&t, O_PATH | O_CLOEXEC, 0);
+    if (fd >= 0) fd = vfs_open(&t, RX_O_PATH | RX_O_CLOEXEC, 0);
     if (fd < 0) return -1;
     struct rx_stat rs;
     long r = rx_fstat((int)fd, &rs);
@@ -192,7 +192,7 @@ static int read_config(const char *file, int required)
 {
     char url[4096 + 8];
     snprintf(url, sizeof url, "%s%s", file[0] == '/' ? "file:" : "", file);
-    long fd = rx_openat(RX_AT_CWD, url, O_RDONLY | O_CLOEXEC, 0);
+    long fd = rx_openat(RX_AT_CWD, url, RX_O_RDONLY | RX_O_CLOEXEC, 0);
     if (fd < 0) {
         if (!required && fd == -ENOENT) return 0;
         fprintf(stderr, "lxrun: %s: %s\n", file, strerror((int)-fd));
@@ -250,7 +250,7 @@ static int open_dir_high(const char *dir, const char *what)
 {
     char url[4096 + 8];
     snprintf(url, sizeof url, "%s%s", dir[0] == '/' ? "file:" : "", dir);
-    long fd = rx_openat(RX_AT_CWD, url, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    long fd = rx_openat(RX_AT_CWD, url, RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
     if (fd >= 0) fd = lx_fd_move_high((int)fd);
     if (fd < 0) fprintf(stderr, "lxrun: %s %s: %s\n", what, dir, strerror((int)-fd));
     return (int)fd;
@@ -324,7 +324,7 @@ static void set_up_shm(void)
     snprintf(dir, sizeof dir, "/tmp/.lxrun-shm-%ld", rx_geteuid());
     snprintf(url, sizeof url, "file:%s", dir);
     rx_mkdirat(RX_AT_CWD, url, 0700);
-    long fd = rx_openat(RX_AT_CWD, url, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+    long fd = rx_openat(RX_AT_CWD, url, RX_O_PATH | RX_O_DIRECTORY | RX_O_NOFOLLOW | RX_O_CLOEXEC, 0);
     struct rx_stat st;
     if (fd < 0) return;
     if (rx_fstat((int)fd, &st) < 0 || st.uid != (uint32_t)rx_geteuid() || (st.mode & 077)) {
@@ -403,7 +403,7 @@ static long open_high(const char *path)
 {
     char url[4096 + 8];
     snprintf(url, sizeof url, "%s%s", path[0] == '/' ? "file:" : "", path);
-    long fd = rx_openat(RX_AT_CWD, url, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    long fd = rx_openat(RX_AT_CWD, url, RX_O_WRONLY | RX_O_CREAT | RX_O_TRUNC | RX_O_CLOEXEC, 0644);
     if (fd < 0) {
         fprintf(stderr, "lxrun: %s: %s\n", path, strerror((int)-fd));
         return -1;

@@ -25,8 +25,8 @@ int lx_image_open(const char *guest_path, struct lx_exec_error *err)
 {
     struct vfs_target t;
     int r = vfs_resolve(RX_AT_CWD, guest_path, &t);
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
-    long fd = r < 0 ? r : vfs_open(&t, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+    /* RX_O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
+    long fd = r < 0 ? r : vfs_open(&t, RX_O_RDONLY | RX_O_CLOEXEC | RX_O_NONBLOCK, 0);
     if (fd < 0) {
         fail(err, fd == -ENOENT || fd == -ENOTDIR ? 127 : 126, strerror((int)-fd));
         return -1;

@@ -49,7 +49,7 @@ static struct open_dir *slot(void)
 long procfs_dir_open(const char *path, int flags)
 {
     if (strlen(path) >= sizeof dirs[0].path) return -ENAMETOOLONG;
-    long fd = rx_snapshot(path, "", 0, (flags & O_CLOEXEC) != 0);
+    long fd = rx_snapshot(path, "", 0, (flags & RX_O_CLOEXEC) != 0);
     if (fd < 0) return fd;
     struct rx_stat st;
     long r = rx_fstat((int)fd, &st);

@@ -19,22 +19,22 @@ unsigned procfs_ncpu(void)
 long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path, int flags)
 {
     if (node->kind == PROCFS_DIR) {
-        if (!(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT))) return -EISDIR;
-        /* Registered in the open-directory table, O_PATH handles too: fstat
+        if (!(flags & RX_O_PATH) && ((flags & RX_O_ACCMODE) != RX_O_RDONLY || (flags & RX_O_CREAT))) return -EISDIR;
+        /* Registered in the open-directory table, RX_O_PATH handles too: fstat
          * says directory, and *at calls may start from them. */
         return procfs_dir_open(path, flags);
     }
-    if (node->kind == PROCFS_SYMLINK) { /* vfs-map follows links: only O_NOFOLLOW gets here */
-        if (!(flags & O_PATH)) return -ELOOP;
+    if (node->kind == PROCFS_SYMLINK) { /* vfs-map follows links: only RX_O_NOFOLLOW gets here */
+        if (!(flags & RX_O_PATH)) return -ELOOP;
         char target[4096];
         long n = procfs_readlink(node, cpu, path, target, sizeof target);
-        return n < 0 ? n : rx_snapshot(path, target, (size_t)n, (flags & O_CLOEXEC) != 0);
+        return n < 0 ? n : rx_snapshot(path, target, (size_t)n, (flags & RX_O_CLOEXEC) != 0);
     }
-    if (flags & O_DIRECTORY) return -ENOTDIR;
+    if (flags & RX_O_DIRECTORY) return -ENOTDIR;
     /* comm takes writes (writable.c); the other writable nodes (oom_score_adj,
      * hostname…) are served read-only. */
-    if ((flags & O_ACCMODE) != O_RDONLY)
-        return procfs_node_writable(path) && (flags & O_ACCMODE) == O_WRONLY ? procfs_open_for_write(path, flags)
+    if ((flags & RX_O_ACCMODE) != RX_O_RDONLY)
+        return procfs_node_writable(path) && (flags & RX_O_ACCMODE) == RX_O_WRONLY ? procfs_open_for_write(path, flags)
                                                                             : -EACCES;
     static struct procfs_facts facts; /* large: kept off the signal stack */
     procfs_facts_gather(&facts);
@@ -45,7 +45,7 @@ long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path,
         if (!buf) return -ENOMEM;
         size_t n = procfs_render(node, &facts, cpu, buf, cap);
         if (n < cap) {
-            long fd = rx_snapshot(path, buf, n, (flags & O_CLOEXEC) != 0);
+            long fd = rx_snapshot(path, buf, n, (flags & RX_O_CLOEXEC) != 0);
             free(buf);
             return fd;
         }
@@ -67,8 +67,8 @@ long procfs_stat(const struct procfs_node *node, const char *path, struct rx_sta
         const struct procfs_node *n = procfs_lookup(path, 1, &num);
         long fl = n == node ? procfs_fd_flags((int)num) : -1;
         if (fl >= 0) {
-            int acc = (int)fl & O_ACCMODE;
-            st->mode = S_IFLNK | (acc == O_RDONLY ? 0500u : acc == O_WRONLY ? 0300u : 0700u);
+            int acc = (int)fl & RX_O_ACCMODE;
+            st->mode = S_IFLNK | (acc == RX_O_RDONLY ? 0500u : acc == RX_O_WRONLY ? 0300u : 0700u);
         }
         st->size = 64;
     }

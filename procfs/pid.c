@@ -63,7 +63,7 @@ int procfs_pid_node(const struct procfs_node *n)
 
 int procfs_pid_wants_fds(const struct procfs_node *n) { return n->render == render_pid_status; }
 
-int procfs_guest_fd_open(long fd) { return lx_fd_is_guest(fd) && rx_fcntl((int)fd, F_GETFD, 0) >= 0; }
+int procfs_guest_fd_open(long fd) { return lx_fd_is_guest(fd) && rx_fcntl((int)fd, RX_F_GETFD, 0) >= 0; }
 
 /* Guest fds are below the guest's RLIMIT_NOFILE, except those it kept after
  * lowering the limit: scanning to at least 65536 finds those in all but odd
@@ -155,7 +155,7 @@ long procfs_pid_readdir(const struct procfs_node *d, procfs_dirent_fn emit, void
     /* fd/ and fdinfo/: the guest's open fds, never lxrun's own above the floor. */
     int info = strcmp(d->path, "fdinfo") == 0;
     for (int fd = 0, end = procfs_fd_scan_end(); fd < end; fd++) {
-        if (rx_fcntl(fd, F_GETFD, 0) < 0) continue;
+        if (rx_fcntl(fd, RX_F_GETFD, 0) < 0) continue;
         if ((r = emit_num(emit, arg, fd, info ? PROCFS_FILE : PROCFS_SYMLINK)) != 0) return r;
         count++;
     }
@@ -277,7 +277,7 @@ int procfs_fd_target(int fd, char *out, size_t cap)
 
 long procfs_fd_flags(int fd)
 {
-    long fl = rx_fcntl(fd, F_GETFL, 0);
+    long fl = rx_fcntl(fd, RX_F_GETFL, 0);
     if (fl < 0) return fl;
     char target[4096 + 32];
     if (procfs_fd_target(fd, target, sizeof target) != 1 ||
@@ -286,7 +286,7 @@ long procfs_fd_flags(int fd)
         return fl;
     /* A snapshot is writable underneath (sealed against writes): the guest
      * opened an emulated file or directory read-only. */
-    return (fl & ~O_ACCMODE) | O_RDONLY;
+    return (fl & ~RX_O_ACCMODE) | RX_O_RDONLY;
 }
 
 long procfs_readlink(const struct procfs_node *node, unsigned num, const char *path, char *buf, size_t cap)

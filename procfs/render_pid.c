@@ -7,7 +7,7 @@
 #include "pid.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include "../abi/linux_fcntl.h"
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -373,9 +373,10 @@ void render_pid_fdinfo(struct procfs_out *o, const struct procfs_facts *f, unsig
     (void)f;
     int fd = (int)num;
     long pos = rx_lseek(fd, 0, SEEK_CUR);
-    long fl = procfs_fd_flags(fd), fdfl = rx_fcntl(fd, F_GETFD, 0);
+    long fl = procfs_fd_flags(fd), fdfl = rx_fcntl(fd, RX_F_GETFD, 0);
     if (fl < 0) return;
-    if (fdfl > 0 && (fdfl & FD_CLOEXEC)) fl |= O_CLOEXEC;
+    fl = abi_oflags_from_rx((int)fl); /* the guest reads Linux's octal flags */
+    if (fdfl > 0 && (fdfl & RX_FD_CLOEXEC)) fl |= LINUX_O_CLOEXEC;
     char target[4096 + 32];
     int mnt = MNT_ROOT;
     if (procfs_fd_target(fd, target, sizeof target) == 1)

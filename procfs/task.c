@@ -18,7 +18,7 @@ static unsigned fd_table_size(void)
 {
     int highest = -1;
     for (int fd = 0, end = procfs_fd_scan_end(); fd < end; fd++)
-        if (rx_fcntl(fd, F_GETFD, 0) >= 0) highest = fd;
+        if (rx_fcntl(fd, RX_F_GETFD, 0) >= 0) highest = fd;
     if (highest < 64) return 64;
     unsigned n = (unsigned)highest / 128 + 1, p = 1;
     while (p < n) p <<= 1;
@@ -36,7 +36,7 @@ static void root_facts(struct procfs_task *t)
 {
     struct vfs_target root; /* the guest's "/" (--root: that directory) */
     long fd = vfs_resolve(RX_AT_CWD, "/", &root);
-    if (fd >= 0) fd = vfs_open(&root, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd >= 0) fd = vfs_open(&root, RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
     if (fd < 0) return;
     struct rx_stat st;
     struct rx_statvfs v;

@@ -25,7 +25,7 @@ int procfs_node_writable(const char *path) { return is_comm(path); }
 
 long procfs_open_for_write(const char *path, int flags)
 {
-    long fd = rx_snapshot(path, "", 0, (flags & O_CLOEXEC) != 0);
+    long fd = rx_snapshot(path, "", 0, (flags & RX_O_CLOEXEC) != 0);
     if (fd < 0) return fd;
     struct rx_stat st;
     if (fd >= PROCFS_WRITE_FDS || rx_fstat((int)fd, &st) < 0) {

@@ -37,6 +37,35 @@
 
 #define R(expr) ({ long r_ = (long)(expr); r_ < 0 ? -(long)errno : r_; })
 
+/* ---- Redox's open flags (rx.h) and the host's ---- */
+/* The kernel's O_LARGEFILE: glibc defines it as 0 for x86-64 programs, yet the
+ * kernel sets the bit on every open and F_GETFL reports it. */
+#define KERNEL_O_LARGEFILE 0100000
+static const struct { int rx_bit, host_bit; } oflag_bits[] = {
+    { RX_O_NONBLOCK, O_NONBLOCK }, { RX_O_APPEND, O_APPEND },     { RX_O_ASYNC, FASYNC },
+    { RX_O_FSYNC, O_SYNC & ~O_DSYNC },      { RX_O_CLOEXEC, O_CLOEXEC },   { RX_O_CREAT, O_CREAT },
+    { RX_O_TRUNC, O_TRUNC },       { RX_O_EXCL, O_EXCL },         { RX_O_DIRECTORY, O_DIRECTORY },
+    { RX_O_PATH, O_PATH },         { RX_O_NOFOLLOW, O_NOFOLLOW }, { RX_O_NOCTTY, O_NOCTTY },
+    { RX_O_X_DSYNC, O_DSYNC },     { RX_O_X_DIRECT, O_DIRECT },   { RX_O_X_LARGEFILE, KERNEL_O_LARGEFILE },
+    { RX_O_X_NOATIME, O_NOATIME }, { RX_O_X_TMPFILE, O_TMPFILE & ~O_DIRECTORY },
+};
+
+/* Open flags from one side's values to the other's: to_host, or back. */
+static int convert_oflags(int v, int to_host)
+{
+    static const int acc_rx[3] = { RX_O_RDONLY, RX_O_WRONLY, RX_O_RDWR }, acc_host[3] = { O_RDONLY, O_WRONLY, O_RDWR };
+    const int *from_acc = to_host ? acc_rx : acc_host, *to_acc = to_host ? acc_host : acc_rx;
+    int acc = v & (to_host ? RX_O_ACCMODE : O_ACCMODE), r = to_acc[0];
+    for (int i = 1; i < 3; i++)
+        if (acc == from_acc[i]) r = to_acc[i];
+    for (size_t i = 0; i < sizeof oflag_bits / sizeof oflag_bits[0]; i++)
+        if (v & (to_host ? oflag_bits[i].rx_bit : oflag_bits[i].host_bit))
+            r |= to_host ? oflag_bits[i].host_bit : oflag_bits[i].rx_bit;
+    return r;
+}
+static int host_oflags(int rx) { return convert_oflags(rx, 1); }
+static int rx_oflags(int host) { return convert_oflags(host, 0); }
+
 /* "file:/x" → "/x"; "" for a path with no scheme (used relative to dirfd). */
 static const char *file_path(const char *url, int *scheme)
 {
@@ -78,7 +107,7 @@ long rx_backend_start(int high_fd_floor)
 
 static long scheme_open(const char *url, int flags)
 {
-    int cloexec = flags & O_CLOEXEC;
+    int cloexec = flags & O_CLOEXEC; /* host flags */
     for (size_t i = 0; i < sizeof scheme_devices / sizeof scheme_devices[0]; i++) {
         if (strcmp(url, scheme_devices[i].url) != 0) continue;
         if (scheme_fds[i] >= 0) return R(fcntl(scheme_fds[i], cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, 0));
@@ -92,6 +121,7 @@ long rx_openat(int dirfd, const char *path, int flags, unsigned mode)
 {
     int scheme;
     const char *p = file_path(path, &scheme);
+    flags = host_oflags(flags);
     if (scheme) return scheme_open(path, flags);
     return R(openat(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, flags, mode));
 }
@@ -104,6 +134,7 @@ long rx_open_beneath(int rootfd, const char *path, int flags, unsigned mode, uns
 {
     struct open_how how = { .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
     if (resolve & RX_BENEATH_NO_SYMLINKS) how.resolve |= RESOLVE_NO_SYMLINKS;
+    flags = host_oflags(flags);
     const int valid = O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |
                       O_SYNC | FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME |
                       O_CLOEXEC | O_PATH | O_TMPFILE;
@@ -146,7 +177,64 @@ long rx_dup2(int fd, int newfd, int cloexec)
     return R(dup3(fd, newfd, cloexec ? O_CLOEXEC : 0));
 }
 
-long rx_fcntl(int fd, int cmd, long arg) { return R(fcntl(fd, cmd, arg)); }
+static int host_fcntl_cmd(int cmd)
+{
+    switch (cmd) {
+    case RX_F_DUPFD: return F_DUPFD;
+    case RX_F_DUPFD_CLOEXEC: return F_DUPFD_CLOEXEC;
+    case RX_F_GETFD: return F_GETFD;
+    case RX_F_SETFD: return F_SETFD;
+    case RX_F_GETFL: return F_GETFL;
+    case RX_F_SETFL: return F_SETFL;
+    case RX_F_GETLK: return F_GETLK;
+    case RX_F_SETLK: return F_SETLK;
+    case RX_F_SETLKW: return F_SETLKW;
+    case RX_F_X_OFD_GETLK: return F_OFD_GETLK;
+    case RX_F_X_OFD_SETLK: return F_OFD_SETLK;
+    case RX_F_X_OFD_SETLKW: return F_OFD_SETLKW;
+    case RX_F_X_GETPIPE_SZ: return F_GETPIPE_SZ;
+    case RX_F_X_SETPIPE_SZ: return F_SETPIPE_SZ;
+    case RX_F_X_ADD_SEALS: return F_ADD_SEALS;
+    case RX_F_X_GET_SEALS: return F_GET_SEALS;
+    case RX_F_X_GETOWN: return F_GETOWN;
+    case RX_F_X_SETOWN: return F_SETOWN;
+    case RX_F_X_GETSIG: return F_GETSIG;
+    case RX_F_X_SETSIG: return F_SETSIG;
+    case RX_F_X_GETLEASE: return F_GETLEASE;
+    case RX_F_X_SETLEASE: return F_SETLEASE;
+    case RX_F_X_NOTIFY: return F_NOTIFY;
+    default: return -1;
+    }
+}
+
+/* Arguments and results in Redox's values: FD_CLOEXEC, open flags, struct flock. */
+long rx_fcntl(int fd, int cmd, long arg)
+{
+    int h = host_fcntl_cmd(cmd);
+    if (h < 0) return -EINVAL;
+    switch (h) {
+    case F_GETFD: {
+        long r = R(fcntl(fd, F_GETFD));
+        return r < 0 ? r : (r & FD_CLOEXEC ? RX_FD_CLOEXEC : 0);
+    }
+    case F_SETFD: return R(fcntl(fd, F_SETFD, arg & RX_FD_CLOEXEC ? FD_CLOEXEC : 0));
+    case F_GETFL: {
+        long r = R(fcntl(fd, F_GETFL));
+        return r < 0 ? r : rx_oflags((int)r);
+    }
+    case F_SETFL: return R(fcntl(fd, F_SETFL, host_oflags((int)arg)));
+    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW: {
+        struct rx_flock *rl = (struct rx_flock *)arg;
+        struct flock fl = { .l_type = rl->type, .l_whence = rl->whence, .l_start = rl->start,
+                            .l_len = rl->len, .l_pid = rl->pid };
+        long r = R(fcntl(fd, h, &fl));
+        if (r >= 0 && (h == F_GETLK || h == F_OFD_GETLK))
+            *rl = (struct rx_flock){ fl.l_type, fl.l_whence, fl.l_start, fl.l_len, fl.l_pid };
+        return r;
+    }
+    default: return R(fcntl(fd, h, arg));
+    }
+}
 
 long rx_fpath(int fd, char *buf, size_t len)
 {
@@ -161,7 +249,7 @@ long rx_fpath(int fd, char *buf, size_t len)
     return 5 + n;
 }
 
-long rx_pipe2(int fds[2], int flags) { return R(pipe2(fds, flags)); }
+long rx_pipe2(int fds[2], int flags) { return R(pipe2(fds, host_oflags(flags) & ~O_ACCMODE)); }
 
 long rx_close_range(int lowfd, int highfd, int cloexec_only)
 {

@@ -18,9 +18,65 @@
 
 #define RX_AT_CWD (-100) /* directory handle meaning "the current directory" */
 
-/* Open flags: Redox's O_* values are translated by the backend; the portable set
- * here is the Linux-numbered set relibc exposes to C. */
-#include <fcntl.h>
+/* ---- open flags: Redox's values, relibc src/header/fcntl/redox.rs ----
+ * (RX_O_X_* are host-backend extensions Redox does not name, in bits Redox leaves
+ * free; each says what the Redox backend does with it.) */
+#define RX_O_RDONLY 0x00010000
+#define RX_O_WRONLY 0x00020000
+#define RX_O_RDWR 0x00030000
+#define RX_O_ACCMODE 0x00030000
+#define RX_O_NONBLOCK 0x00040000
+#define RX_O_APPEND 0x00080000
+#define RX_O_SHLOCK 0x00100000
+#define RX_O_EXLOCK 0x00200000
+#define RX_O_ASYNC 0x00400000
+#define RX_O_FSYNC 0x00800000
+#define RX_O_CLOEXEC 0x01000000
+#define RX_O_CREAT 0x02000000
+#define RX_O_TRUNC 0x04000000
+#define RX_O_EXCL 0x08000000
+#define RX_O_DIRECTORY 0x10000000
+#define RX_O_PATH 0x20000000
+#define RX_O_SYMLINK 0x40000000
+#define RX_O_NOFOLLOW ((int)0x80000000)
+#define RX_O_NOCTTY 0x00000200
+#define RX_O_X_DSYNC 0x0001     /* Redox: O_FSYNC covers it */
+#define RX_O_X_DIRECT 0x0002    /* Redox: ignored (no page cache bypass) */
+#define RX_O_X_LARGEFILE 0x0004 /* Redox: ignored (offsets are 64-bit) */
+#define RX_O_X_NOATIME 0x0008   /* Redox: ignored (no atime updates to suppress) */
+#define RX_O_X_TMPFILE 0x0010   /* Redox: EOPNOTSUPP, as a Linux filesystem without it */
+
+/* fcntl: relibc src/header/fcntl/mod.rs and redox.rs (the commands' numbers are
+ * Linux's for these; FD_CLOEXEC is not).  RX_F_X_* are host-backend extensions. */
+#define RX_FD_CLOEXEC 0x01000000
+#define RX_F_DUPFD 0
+#define RX_F_GETFD 1
+#define RX_F_SETFD 2
+#define RX_F_GETFL 3
+#define RX_F_SETFL 4
+#define RX_F_GETLK 5
+#define RX_F_SETLK 6
+#define RX_F_SETLKW 7
+#define RX_F_DUPFD_CLOEXEC 1030
+#define RX_F_X_OFD_GETLK 0x10036  /* Redox: as F_GETLK (locks are per handle there) */
+#define RX_F_X_OFD_SETLK 0x10037  /* Redox: as F_SETLK */
+#define RX_F_X_OFD_SETLKW 0x10038 /* Redox: as F_SETLKW */
+#define RX_F_X_GETPIPE_SZ 0x11032 /* Redox: the pipe scheme's fixed capacity */
+#define RX_F_X_SETPIPE_SZ 0x11031 /* Redox: accepted up to that capacity */
+#define RX_F_X_ADD_SEALS 0x11033  /* Redox: shm: handles, EINVAL elsewhere */
+#define RX_F_X_GET_SEALS 0x11034
+#define RX_F_X_GETOWN 0x10009     /* Redox: no async I/O signals: 0 */
+#define RX_F_X_SETOWN 0x10008
+#define RX_F_X_GETSIG 0x1000b
+#define RX_F_X_SETSIG 0x1000a
+#define RX_F_X_GETLEASE 0x11025   /* Redox: no leases: F_UNLCK */
+#define RX_F_X_SETLEASE 0x11024
+#define RX_F_X_NOTIFY 0x11026     /* Redox: EINVAL (the event: scheme serves watching) */
+/* struct flock for the lock commands: relibc's layout, which is Linux's. */
+struct rx_flock { int16_t type, whence; int64_t start, len; int32_t pid; };
+#define RX_F_RDLCK 0
+#define RX_F_WRLCK 1
+#define RX_F_UNLCK 2
 
 /* Redox's Stat (syscall crate data::Stat), the record fstat fills. */
 struct rx_stat {

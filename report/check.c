@@ -23,7 +23,7 @@ static int exists(const char *path)
 {
     struct vfs_target t;
     if (vfs_resolve(RX_AT_CWD, path, &t) < 0) return 0;
-    long fd = vfs_open(&t, O_PATH | O_CLOEXEC, 0);
+    long fd = vfs_open(&t, RX_O_PATH | RX_O_CLOEXEC, 0);
     if (fd < 0) return 0;
     rx_close((int)fd);
     return 1;

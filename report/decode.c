@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <time.h>
 
+#include "../abi/linux_fcntl.h"
 #include "../abi/linux_time.h"
 #include "../guestmem/access.h"
 
@@ -119,22 +120,22 @@ static int decode_enum(struct lx_text *t, uint64_t v, const struct named *tab, s
 
 void decode_open_flags(struct lx_text *t, uint64_t v)
 {
-    static const struct named acc[] = { N(O_RDONLY), N(O_WRONLY), N(O_RDWR), N(O_ACCMODE) };
+    static const struct named acc[] = { NL(O_RDONLY), NL(O_WRONLY), NL(O_RDWR), NL(O_ACCMODE) };
     static const struct named fl[] = {
-        N(O_CREAT), N(O_EXCL), N(O_NOCTTY), N(O_TRUNC), N(O_APPEND), N(O_NONBLOCK), N(O_TMPFILE),
-        N(O_SYNC), N(O_DSYNC), N(O_DIRECT), { 0100000, "O_LARGEFILE" }, /* 0 in x86-64 libc headers */ N(O_DIRECTORY), N(O_NOFOLLOW),
-        N(O_NOATIME), N(O_CLOEXEC), N(O_PATH), N(O_ASYNC),
+        NL(O_CREAT), NL(O_EXCL), NL(O_NOCTTY), NL(O_TRUNC), NL(O_APPEND), NL(O_NONBLOCK), NL(O_TMPFILE),
+        NL(O_SYNC), NL(O_DSYNC), NL(O_DIRECT), NL(O_LARGEFILE), NL(O_DIRECTORY), NL(O_NOFOLLOW),
+        NL(O_NOATIME), NL(O_CLOEXEC), NL(O_PATH), NL(O_ASYNC),
     };
-    uint64_t rest = v & ~(uint64_t)O_ACCMODE;
-    if (!decode_enum(t, v & O_ACCMODE, acc, COUNT(acc))) text_printf(t, "%#llx", (unsigned long long)(v & O_ACCMODE));
+    uint64_t rest = v & ~(uint64_t)LINUX_O_ACCMODE;
+    if (!decode_enum(t, v & LINUX_O_ACCMODE, acc, COUNT(acc))) text_printf(t, "%#llx", (unsigned long long)(v & LINUX_O_ACCMODE));
     if (rest) { text_putc(t, '|'); decode_flags(t, rest, fl, COUNT(fl), NULL); }
 }
 
 void decode_at_flags(struct lx_text *t, uint64_t v)
 {
     static const struct named tab[] = {
-        N(AT_SYMLINK_NOFOLLOW), N(AT_REMOVEDIR), N(AT_SYMLINK_FOLLOW), N(AT_NO_AUTOMOUNT),
-        N(AT_EMPTY_PATH), N(AT_EACCESS), N(AT_STATX_FORCE_SYNC), N(AT_STATX_DONT_SYNC),
+        NL(AT_SYMLINK_NOFOLLOW), NL(AT_REMOVEDIR), NL(AT_SYMLINK_FOLLOW), NL(AT_NO_AUTOMOUNT),
+        NL(AT_EMPTY_PATH), NL(AT_EACCESS), NL(AT_STATX_FORCE_SYNC), NL(AT_STATX_DONT_SYNC),
     };
     decode_flags(t, v, tab, COUNT(tab), "0");
 }
@@ -224,10 +225,10 @@ void decode_sigset(struct lx_text *t, uint64_t addr)
 void decode_fcntl_cmd(struct lx_text *t, uint64_t v)
 {
     static const struct named tab[] = {
-        N(F_DUPFD), N(F_GETFD), N(F_SETFD), N(F_GETFL), N(F_SETFL), N(F_GETLK), N(F_SETLK), N(F_SETLKW),
-        N(F_SETOWN), N(F_GETOWN), N(F_SETSIG), N(F_GETSIG), N(F_OFD_GETLK), N(F_OFD_SETLK),
-        N(F_OFD_SETLKW), N(F_SETLEASE), N(F_GETLEASE), N(F_NOTIFY), N(F_DUPFD_CLOEXEC),
-        N(F_SETPIPE_SZ), N(F_GETPIPE_SZ), N(F_ADD_SEALS), N(F_GET_SEALS),
+        NL(F_DUPFD), NL(F_GETFD), NL(F_SETFD), NL(F_GETFL), NL(F_SETFL), NL(F_GETLK), NL(F_SETLK), NL(F_SETLKW),
+        NL(F_SETOWN), NL(F_GETOWN), NL(F_SETSIG), NL(F_GETSIG), NL(F_OFD_GETLK), NL(F_OFD_SETLK),
+        NL(F_OFD_SETLKW), NL(F_SETLEASE), NL(F_GETLEASE), NL(F_NOTIFY), NL(F_DUPFD_CLOEXEC),
+        NL(F_SETPIPE_SZ), NL(F_GETPIPE_SZ), NL(F_ADD_SEALS), NL(F_GET_SEALS),
     };
     if (!decode_enum(t, v, tab, COUNT(tab))) text_printf(t, "%#llx", (unsigned long long)v);
 }

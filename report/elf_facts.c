@@ -84,7 +84,7 @@ int elf_facts_read(const char *path, struct elf_facts *f, const char **why)
     memset(f, 0, sizeof *f);
     struct vfs_target t;
     long fd = vfs_resolve(RX_AT_CWD, path, &t);
-    if (fd >= 0) fd = vfs_open(&t, O_RDONLY | O_CLOEXEC, 0);
+    if (fd >= 0) fd = vfs_open(&t, RX_O_RDONLY | RX_O_CLOEXEC, 0);
     if (fd < 0) { *why = "cannot open"; return -1; }
     /* libelf reads through its own fd; ELF_C_READ_MMAP keeps it to one mapping. */
     elf_version(EV_CURRENT);

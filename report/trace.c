@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../abi/linux_fcntl.h"
 #include "../redox/rx.h"
 #include "decode.h"
 
@@ -132,7 +133,7 @@ static void put_prefix(struct lx_text *t)
 static int mode_unused(const struct lx_syscall *s, const struct lx_call *c, int i)
 {
     return s->kinds[i] == K_MODE && i > 0 && s->kinds[i - 1] == K_OFLAGS && i == s->nargs - 1 &&
-           !(c->a[i - 1] & (O_CREAT | O_TMPFILE));
+           !(c->a[i - 1] & (LINUX_O_CREAT | LINUX___O_TMPFILE));
 }
 
 static void put_call(struct lx_text *t, const struct lx_call *c, long ret)

@@ -22,7 +22,7 @@ int lx_fd_reserve_init(void)
 
 int lx_fd_move_high(int fd)
 {
-    long nfd = rx_fcntl(fd, F_DUPFD_CLOEXEC, lx_fd_floor);
+    long nfd = rx_fcntl(fd, RX_F_DUPFD_CLOEXEC, lx_fd_floor);
     rx_close(fd);
     return (int)nfd;
 }

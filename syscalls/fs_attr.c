@@ -1,6 +1,6 @@
 /* fs_attr.c — handles: mode, owner, times, umask.  Path forms open the target
  * with O_PATH and act on the handle, as relibc does on Redox. */
-#include <fcntl.h>
+#include "../abi/linux_fcntl.h"
 
 #include "handler.h"
 
@@ -23,7 +23,7 @@ static long open_path(int dirfd, uint64_t path, int nofollow, int empty_ok, int 
     if (dirfd != LX_AT_FDCWD && !lx_fd_is_guest(dirfd) && p.guest[0] != '/') return -EBADF;
     r = vfs_resolve(dirfd == LX_AT_FDCWD ? RX_AT_CWD : dirfd, p.guest, &p.t);
     if (r < 0) return r;
-    long fd = vfs_open(&p.t, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
+    long fd = vfs_open(&p.t, RX_O_PATH | RX_O_CLOEXEC | (nofollow ? RX_O_NOFOLLOW : 0), 0);
     if (fd >= 0) *owned = 1;
     return fd;
 }
@@ -45,9 +45,9 @@ long sys_fchmodat(struct lx_call *c) { return chmod_at((int)c->a[0], c->a[1], (u
  * backend's handle operations accept them, as the path forms above need. */
 static long not_opath(int fd)
 {
-    long fl = rx_fcntl(fd, F_GETFL, 0);
+    long fl = rx_fcntl(fd, RX_F_GETFL, 0);
     if (fl < 0) return fl;
-    return (fl & O_PATH) ? -EBADF : 0;
+    return (fl & RX_O_PATH) ? -EBADF : 0;
 }
 
 long sys_fchmod(struct lx_call *c)
@@ -58,9 +58,9 @@ long sys_fchmod(struct lx_call *c)
 
 static long chown_at(int dirfd, uint64_t path, long uid, long gid, int flags)
 {
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+    if (flags & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH)) return -EINVAL;
     int owned;
-    long fd = open_path(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) != 0, (flags & AT_EMPTY_PATH) != 0, &owned);
+    long fd = open_path(dirfd, path, (flags & LINUX_AT_SYMLINK_NOFOLLOW) != 0, (flags & LINUX_AT_EMPTY_PATH) != 0, &owned);
     if (fd < 0) return fd;
     long r = rx_fchown((int)fd, (int)uid, (int)gid);
     if (owned) rx_close((int)fd);
@@ -70,7 +70,7 @@ static long chown_at(int dirfd, uint64_t path, long uid, long gid, int flags)
 long sys_chown(struct lx_call *c) { return chown_at(LX_AT_FDCWD, c->a[0], (long)c->a[1], (long)c->a[2], 0); }
 long sys_lchown(struct lx_call *c)
 {
-    return chown_at(LX_AT_FDCWD, c->a[0], (long)c->a[1], (long)c->a[2], AT_SYMLINK_NOFOLLOW);
+    return chown_at(LX_AT_FDCWD, c->a[0], (long)c->a[1], (long)c->a[2], LINUX_AT_SYMLINK_NOFOLLOW);
 }
 long sys_fchownat(struct lx_call *c)
 {
@@ -85,7 +85,7 @@ long sys_fchown(struct lx_call *c)
 long sys_utimensat(struct lx_call *c)
 {
     int dirfd = (int)c->a[0], flags = (int)c->a[3];
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+    if (flags & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH)) return -EINVAL;
     struct rx_timespec ts[2], *tp = NULL;
     if (c->a[2]) {
         struct { int64_t sec, nsec; } k[2];
@@ -108,7 +108,7 @@ long sys_utimensat(struct lx_call *c)
         if (r < 0) return r;
         fd = dirfd;
     } else
-        fd = open_path(dirfd, c->a[1], (flags & AT_SYMLINK_NOFOLLOW) != 0, (flags & AT_EMPTY_PATH) != 0, &owned);
+        fd = open_path(dirfd, c->a[1], (flags & LINUX_AT_SYMLINK_NOFOLLOW) != 0, (flags & LINUX_AT_EMPTY_PATH) != 0, &owned);
     if (fd < 0) return fd;
     long r = rx_futimens((int)fd, tp);
     if (owned) rx_close((int)fd);

@@ -1,5 +1,5 @@
 /* fs_dir.c — handles: directories, the cwd, and names (link, unlink, rename). */
-#include <fcntl.h>
+#include "../abi/linux_fcntl.h"
 #include <sys/stat.h>
 
 #include "handler.h"
@@ -34,7 +34,7 @@ long sys_chdir(struct lx_call *c)
     struct lx_path p;
     long r = lx_path_arg(c->a[0], LX_AT_FDCWD, &p);
     if (r < 0) return r;
-    long fd = vfs_open(&p.t, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    long fd = vfs_open(&p.t, RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
     if (fd < 0) return fd;
     r = vfs_chdir_fd((int)fd);
     rx_close((int)fd);
@@ -96,8 +96,8 @@ long sys_rmdir(struct lx_call *c) { return unlink_at(LX_AT_FDCWD, c->a[0], 1); }
 long sys_unlinkat(struct lx_call *c)
 {
     int fl = (int)c->a[2];
-    if (fl & ~AT_REMOVEDIR) return -EINVAL;
-    return unlink_at((int)c->a[0], c->a[1], (fl & AT_REMOVEDIR) != 0);
+    if (fl & ~LINUX_AT_REMOVEDIR) return -EINVAL;
+    return unlink_at((int)c->a[0], c->a[1], (fl & LINUX_AT_REMOVEDIR) != 0);
 }
 
 static long rename_at(int od, uint64_t op, int nd, uint64_t np, unsigned flags)
@@ -128,23 +128,23 @@ long sys_renameat2(struct lx_call *c)
 static long link_at(int od, uint64_t op, int nd, uint64_t np, int flags)
 {
     static __thread struct lx_path a, b;
-    if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+    if (flags & ~(LINUX_AT_SYMLINK_FOLLOW | LINUX_AT_EMPTY_PATH)) return -EINVAL;
     long r = gm_string_in(a.guest, op, sizeof a.guest);
     if (r < 0) return r;
     long old_fd = -1;
     int own_old = 0;
-    if (r == 0) { /* AT_EMPTY_PATH: the file od is open on */
-        if (!(flags & AT_EMPTY_PATH)) return -ENOENT;
+    if (r == 0) { /* LINUX_AT_EMPTY_PATH: the file od is open on */
+        if (!(flags & LINUX_AT_EMPTY_PATH)) return -ENOENT;
         if (od != LX_AT_FDCWD && !lx_fd_is_guest(od)) return -EBADF;
         old_fd = od == LX_AT_FDCWD ? RX_AT_CWD : od;
         a.t.owned = -1;
     } else if ((r = lx_path_arg(op, od, &a)) < 0) {
         return r;
-    } else if ((flags & AT_SYMLINK_FOLLOW) && (a.t.beneath || (a.t.node && vfs_confined()))) {
+    } else if ((flags & LINUX_AT_SYMLINK_FOLLOW) && (a.t.beneath || (a.t.node && vfs_confined()))) {
         /* Following the old name beneath a root (or through /proc/self/fd/N, as
          * for an O_TMPFILE): the file is opened there, following links inside
          * the root, and the handle is linked. */
-        old_fd = vfs_open(&a.t, O_PATH | O_CLOEXEC, 0);
+        old_fd = vfs_open(&a.t, RX_O_PATH | RX_O_CLOEXEC, 0);
         if (old_fd < 0) return old_fd;
         own_old = 1;
     } else if ((r = vfs_parent(&a.t)) < 0) {
@@ -153,7 +153,7 @@ static long link_at(int od, uint64_t op, int nd, uint64_t np, int flags)
     r = lx_name_arg(np, nd, &b);
     if (r >= 0) {
         r = old_fd != -1 ? rx_linkat((int)old_fd, "", b.t.dirfd, b.t.path, 0)
-                        : rx_linkat(a.t.dirfd, a.t.path, b.t.dirfd, b.t.path, (flags & AT_SYMLINK_FOLLOW) != 0);
+                        : rx_linkat(a.t.dirfd, a.t.path, b.t.dirfd, b.t.path, (flags & LINUX_AT_SYMLINK_FOLLOW) != 0);
         vfs_release(&b.t);
     }
     if (own_old) rx_close((int)old_fd);

@@ -1,27 +1,20 @@
 /* fs_open.c — handles: open, close, dup, pipes, fcntl, flock. */
-#include <fcntl.h>
-
 #include "handler.h"
-
-#ifndef F_OFD_GETLK
-#define F_OFD_GETLK 36
-#define F_OFD_SETLK 37
-#define F_OFD_SETLKW 38
-#endif
+#include "../abi/linux_fcntl.h"
 
 static long do_openat(int dirfd, uint64_t path, int flags, unsigned mode)
 {
     struct lx_path p;
     long r = lx_path_arg(path, dirfd, &p);
     if (r < 0) return r;
-    return lx_fd_accept(vfs_open(&p.t, flags, mode));
+    return lx_fd_accept(vfs_open(&p.t, abi_oflags_to_rx(flags), mode));
 }
 
 long sys_open(struct lx_call *c) { return do_openat(LX_AT_FDCWD, c->a[0], (int)c->a[1], (unsigned)c->a[2]); }
 long sys_openat(struct lx_call *c) { return do_openat((int)c->a[0], c->a[1], (int)c->a[2], (unsigned)c->a[3]); }
 long sys_creat(struct lx_call *c)
 {
-    return do_openat(LX_AT_FDCWD, c->a[0], O_CREAT | O_WRONLY | O_TRUNC, (unsigned)c->a[1]);
+    return do_openat(LX_AT_FDCWD, c->a[0], LINUX_O_CREAT | LINUX_O_WRONLY | LINUX_O_TRUNC, (unsigned)c->a[1]);
 }
 
 long sys_close(struct lx_call *c) { return rx_close((int)c->a[0]); }
@@ -45,20 +38,20 @@ long sys_dup(struct lx_call *c)
 static long do_dup3(int old, int new, int flags)
 {
     if (new < 0 || new >= lx_fd_limit) return -EBADF; /* as Linux: beyond RLIMIT_NOFILE */
-    return rx_dup2(old, new, (flags & O_CLOEXEC) != 0);
+    return rx_dup2(old, new, (flags & LINUX_O_CLOEXEC) != 0);
 }
 
 long sys_dup2(struct lx_call *c)
 {
     int old = (int)c->a[0], new = (int)c->a[1];
-    if (old == new) return rx_fcntl(old, F_GETFD, 0) < 0 ? -EBADF : new;
+    if (old == new) return rx_fcntl(old, RX_F_GETFD, 0) < 0 ? -EBADF : new;
     return do_dup3(old, new, 0);
 }
 
 long sys_dup3(struct lx_call *c)
 {
     int flags = (int)c->a[2];
-    if (c->a[0] == c->a[1] || (flags & ~O_CLOEXEC)) return -EINVAL;
+    if (c->a[0] == c->a[1] || (flags & ~LINUX_O_CLOEXEC)) return -EINVAL;
     return do_dup3((int)c->a[0], (int)c->a[1], flags);
 }
 
@@ -66,7 +59,8 @@ static long do_pipe2(uint64_t ptr, int flags)
 {
     int fds[2];
     if (!gm_lock_write(ptr, sizeof fds)) return -EFAULT;
-    long r = rx_pipe2(fds, flags);
+    if (flags & ~(LINUX_O_CLOEXEC | LINUX_O_NONBLOCK | LINUX_O_DIRECT)) return -EINVAL;
+    long r = rx_pipe2(fds, abi_oflags_to_rx(flags) & ~RX_O_ACCMODE);
     if (r < 0) return r;
     if (fds[0] >= lx_fd_limit || fds[1] >= lx_fd_limit) { rx_close(fds[0]); rx_close(fds[1]); return -EMFILE; }
     return gm_copy_out(ptr, fds, sizeof fds);
@@ -75,34 +69,65 @@ static long do_pipe2(uint64_t ptr, int flags)
 long sys_pipe(struct lx_call *c) { return do_pipe2(c->a[0], 0); }
 long sys_pipe2(struct lx_call *c) { return do_pipe2(c->a[0], (int)c->a[1]); }
 
+/* Linux's fcntl commands as rx.h's; -1 for one lxrun does not know. */
+static int rx_fcntl_cmd(int cmd)
+{
+    static const struct { int linux_cmd, rx_cmd; } cmds[] = {
+        { LINUX_F_DUPFD, RX_F_DUPFD },         { LINUX_F_DUPFD_CLOEXEC, RX_F_DUPFD_CLOEXEC },
+        { LINUX_F_GETFD, RX_F_GETFD },         { LINUX_F_SETFD, RX_F_SETFD },
+        { LINUX_F_GETFL, RX_F_GETFL },         { LINUX_F_SETFL, RX_F_SETFL },
+        { LINUX_F_GETLK, RX_F_GETLK },         { LINUX_F_SETLK, RX_F_SETLK },
+        { LINUX_F_SETLKW, RX_F_SETLKW },       { LINUX_F_OFD_GETLK, RX_F_X_OFD_GETLK },
+        { LINUX_F_OFD_SETLK, RX_F_X_OFD_SETLK }, { LINUX_F_OFD_SETLKW, RX_F_X_OFD_SETLKW },
+        { LINUX_F_GETPIPE_SZ, RX_F_X_GETPIPE_SZ }, { LINUX_F_SETPIPE_SZ, RX_F_X_SETPIPE_SZ },
+        { LINUX_F_ADD_SEALS, RX_F_X_ADD_SEALS }, { LINUX_F_GET_SEALS, RX_F_X_GET_SEALS },
+        { LINUX_F_GETOWN, RX_F_X_GETOWN },     { LINUX_F_SETOWN, RX_F_X_SETOWN },
+        { LINUX_F_GETSIG, RX_F_X_GETSIG },     { LINUX_F_SETSIG, RX_F_X_SETSIG },
+        { LINUX_F_GETLEASE, RX_F_X_GETLEASE }, { LINUX_F_SETLEASE, RX_F_X_SETLEASE },
+        { LINUX_F_NOTIFY, RX_F_X_NOTIFY },
+    };
+    for (unsigned i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (cmds[i].linux_cmd == cmd) return cmds[i].rx_cmd;
+    return -1;
+}
+
+/* struct flock as Linux x86-64 lays it out */
+struct linux_flock { int16_t l_type, l_whence; int64_t l_start, l_len; int32_t l_pid; };
+
 long sys_fcntl(struct lx_call *c)
 {
-    int fd = (int)c->a[0], cmd = (int)c->a[1];
+    int fd = (int)c->a[0], cmd = (int)c->a[1], rcmd = rx_fcntl_cmd(cmd);
     uint64_t arg = c->a[2];
-    switch (cmd) {
-    case F_DUPFD:
-    case F_DUPFD_CLOEXEC: {
-        if ((long)arg < 0 || (long)arg >= lx_fd_limit) return -EINVAL;
-        long r = rx_fcntl(fd, cmd, (long)arg);
-        return lx_fd_accept(r);
-    }
-    case F_GETLK: case F_SETLK: case F_SETLKW:
-    case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW: {
-        struct flock fl;
-        if (gm_copy_in(&fl, arg, sizeof fl) < 0) return -EFAULT;
-        long r = rx_fcntl(fd, cmd, (long)&fl);
-        if (r >= 0 && (cmd == F_GETLK || cmd == F_OFD_GETLK) && gm_copy_out(arg, &fl, sizeof fl) < 0)
-            return -EFAULT;
-        return r;
-    }
-    case F_GETFD: case F_SETFD: case F_GETFL: case F_SETFL:
-    case F_GETPIPE_SZ: case F_SETPIPE_SZ: case F_ADD_SEALS: case F_GET_SEALS:
-    case F_GETOWN: case F_SETOWN: case F_GETSIG: case F_SETSIG:
-    case F_GETLEASE: case F_SETLEASE: case F_NOTIFY:
-        return rx_fcntl(fd, cmd, (long)arg);
-    default:
+    long r;
+    if (rcmd < 0) {
         lx_record_partial(c->nr, "unknown fcntl command");
         return -EINVAL;
+    }
+    switch (cmd) {
+    case LINUX_F_DUPFD:
+    case LINUX_F_DUPFD_CLOEXEC:
+        if ((long)arg < 0 || (long)arg >= lx_fd_limit) return -EINVAL;
+        return lx_fd_accept(rx_fcntl(fd, rcmd, (long)arg));
+    case LINUX_F_GETLK: case LINUX_F_SETLK: case LINUX_F_SETLKW:
+    case LINUX_F_OFD_GETLK: case LINUX_F_OFD_SETLK: case LINUX_F_OFD_SETLKW: {
+        struct linux_flock k;
+        if (gm_copy_in(&k, arg, sizeof k) < 0) return -EFAULT;
+        struct rx_flock fl = { k.l_type, k.l_whence, k.l_start, k.l_len, k.l_pid };
+        r = rx_fcntl(fd, rcmd, (long)&fl);
+        if (r < 0 || (cmd != LINUX_F_GETLK && cmd != LINUX_F_OFD_GETLK)) return r;
+        k = (struct linux_flock){ fl.type, fl.whence, fl.start, fl.len, fl.pid };
+        return gm_copy_out(arg, &k, sizeof k) < 0 ? -EFAULT : r;
+    }
+    case LINUX_F_GETFD:
+        r = rx_fcntl(fd, rcmd, 0);
+        return r < 0 ? r : abi_fdflags_from_rx((int)r);
+    case LINUX_F_SETFD: return rx_fcntl(fd, rcmd, abi_fdflags_to_rx((int)arg));
+    case LINUX_F_GETFL:
+        r = rx_fcntl(fd, rcmd, 0);
+        return r < 0 ? r : abi_oflags_from_rx((int)r);
+    case LINUX_F_SETFL: return rx_fcntl(fd, rcmd, abi_oflags_to_rx((int)arg));
+    default:
+        return rx_fcntl(fd, rcmd, (long)arg);
     }
 }
 

@@ -70,7 +70,7 @@ static long vector_io(int fd, uint64_t iov_ptr, long cnt, int64_t off, int writi
     }
     if (cnt > 0 && total == 0 && !writing) {
         /* All-empty vectors still tell a bad fd apart. */
-        long r = rx_fcntl(fd, F_GETFL, 0);
+        long r = rx_fcntl(fd, RX_F_GETFL, 0);
         if (r < 0) return r;
     }
     return total;
@@ -104,7 +104,7 @@ long sys_truncate(struct lx_call *c)
     long r = lx_path_arg(c->a[0], LX_AT_FDCWD, &p);
     if (r < 0) return r;
     if ((int64_t)c->a[1] < 0) return -EINVAL;
-    long fd = vfs_open(&p.t, O_WRONLY | O_CLOEXEC, 0);
+    long fd = vfs_open(&p.t, RX_O_WRONLY | RX_O_CLOEXEC, 0);
     if (fd < 0) return fd;
     r = rx_ftruncate((int)fd, (int64_t)c->a[1]);
     rx_close((int)fd);
@@ -159,8 +159,8 @@ long sys_sendfile(struct lx_call *c)
         if (off < 0) return -EINVAL;
         offp = &off;
     }
-    long oflags = rx_fcntl(out, F_GETFL, 0);
-    if (oflags >= 0 && (oflags & O_APPEND)) return -EINVAL; /* as Linux's splice */
+    long oflags = rx_fcntl(out, RX_F_GETFL, 0);
+    if (oflags >= 0 && (oflags & RX_O_APPEND)) return -EINVAL; /* as Linux's splice */
     long r = copy_loop(in, offp, out, NULL, c->a[3]);
     if (offp && r >= 0 && gm_copy_out(c->a[2], &off, sizeof off) < 0) return -EFAULT;
     return r;
@@ -175,9 +175,9 @@ static long check_file_pair(int in, int out)
     if ((r = rx_fstat(in, &si)) < 0 || (r = rx_fstat(out, &so)) < 0) return r;
     if (S_ISDIR(si.mode) || S_ISDIR(so.mode)) return -EISDIR;
     if (!S_ISREG(si.mode) || !S_ISREG(so.mode)) return -EINVAL;
-    long fi = rx_fcntl(in, F_GETFL, 0), fo = rx_fcntl(out, F_GETFL, 0);
-    if (fi < 0 || fo < 0 || ((fi | fo) & O_PATH)) return -EBADF;
-    if ((fi & O_ACCMODE) == O_WRONLY || (fo & O_ACCMODE) == O_RDONLY || (fo & O_APPEND)) return -EBADF;
+    long fi = rx_fcntl(in, RX_F_GETFL, 0), fo = rx_fcntl(out, RX_F_GETFL, 0);
+    if (fi < 0 || fo < 0 || ((fi | fo) & RX_O_PATH)) return -EBADF;
+    if ((fi & RX_O_ACCMODE) == RX_O_WRONLY || (fo & RX_O_ACCMODE) == RX_O_RDONLY || (fo & RX_O_APPEND)) return -EBADF;
     return 0;
 }
 

@@ -1,7 +1,7 @@
 /* fs_stat.c — handles: the stat family, statfs, access, readlink.
  * Redox has no stat-by-path: each becomes open(O_PATH) + fstat, as relibc does. */
 
-#include <fcntl.h>
+#include "../abi/linux_fcntl.h"
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -10,14 +10,14 @@
 #include "handler.h"
 #include "../procfs/procfs.h"
 
-/* Resolves a path-or-fd argument (AT_EMPTY_PATH).  Returns 1 when the argument
+/* Resolves a path-or-fd argument (LINUX_AT_EMPTY_PATH).  Returns 1 when the argument
  * names the fd *direct itself, 0 when p->t is the target, or a negative errno. */
 static long resolve_target(int dirfd, uint64_t path_ptr, int atflags, struct lx_path *p, int *direct)
 {
     long r = gm_string_in(p->guest, path_ptr, sizeof p->guest);
     if (r < 0) return r;
     if (p->guest[0] == 0) {
-        if (!(atflags & AT_EMPTY_PATH)) return -ENOENT;
+        if (!(atflags & LINUX_AT_EMPTY_PATH)) return -ENOENT;
         if (dirfd != LX_AT_FDCWD) {
             if (!lx_fd_is_guest(dirfd)) return -EBADF;
             *direct = dirfd;
@@ -40,7 +40,7 @@ static long open_target(int dirfd, uint64_t path_ptr, int atflags, int *owned)
     long r = resolve_target(dirfd, path_ptr, atflags, &p, &direct);
     if (r < 0) return r;
     if (r == 1) return direct;
-    long fd = vfs_open(&p.t, O_PATH | O_CLOEXEC | (atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
+    long fd = vfs_open(&p.t, RX_O_PATH | RX_O_CLOEXEC | (atflags & LINUX_AT_SYMLINK_NOFOLLOW ? RX_O_NOFOLLOW : 0), 0);
     if (fd >= 0) *owned = 1;
     return fd;
 }
@@ -62,8 +62,8 @@ static long stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *s
     if (r < 0) return r;
     if (r == 1) return fstat_fd(direct, st);
     if (p.t.node) /* emulated: its own mode, size 0 */
-        return vfs_stat_node(&p.t, st, !(atflags & AT_SYMLINK_NOFOLLOW));
-    long fd = vfs_open(&p.t, O_PATH | O_CLOEXEC | (atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
+        return vfs_stat_node(&p.t, st, !(atflags & LINUX_AT_SYMLINK_NOFOLLOW));
+    long fd = vfs_open(&p.t, RX_O_PATH | RX_O_CLOEXEC | (atflags & LINUX_AT_SYMLINK_NOFOLLOW ? RX_O_NOFOLLOW : 0), 0);
     if (fd < 0) return fd;
     r = rx_fstat((int)fd, st);
     rx_close((int)fd);
@@ -98,7 +98,7 @@ long sys_stat(struct lx_call *c)
 long sys_lstat(struct lx_call *c)
 {
     struct rx_stat s;
-    return put_stat(stat_at(LX_AT_FDCWD, c->a[0], AT_SYMLINK_NOFOLLOW, &s), &s, c->a[1]);
+    return put_stat(stat_at(LX_AT_FDCWD, c->a[0], LINUX_AT_SYMLINK_NOFOLLOW, &s), &s, c->a[1]);
 }
 
 long sys_fstat(struct lx_call *c)
@@ -110,7 +110,7 @@ long sys_fstat(struct lx_call *c)
 long sys_newfstatat(struct lx_call *c)
 {
     int fl = (int)c->a[3];
-    if (fl & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
+    if (fl & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | LINUX_AT_NO_AUTOMOUNT)) return -EINVAL;
     struct rx_stat s;
     return put_stat(stat_at((int)c->a[0], c->a[1], fl, &s), &s, c->a[2]);
 }
@@ -118,7 +118,7 @@ long sys_newfstatat(struct lx_call *c)
 long sys_statx(struct lx_call *c)
 {
     int fl = (int)c->a[2];
-    if (fl & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE)) return -EINVAL;
+    if (fl & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | LINUX_AT_NO_AUTOMOUNT | LINUX_AT_STATX_SYNC_TYPE)) return -EINVAL;
     struct rx_stat s;
     long r = stat_at((int)c->a[0], c->a[1], fl, &s);
     if (r < 0) return r;
@@ -185,15 +185,15 @@ static long access_at(int dirfd, uint64_t path, int mode, int atflags)
     struct rx_stat s;
     long r = rx_fstat((int)fd, &s);
     struct rx_statvfs v;
-    int ro = (mode & W_OK) && rx_fstatvfs((int)fd, &v) == 0 && (v.flags & ST_RDONLY);
+    int ro = (mode & LINUX_W_OK) && rx_fstatvfs((int)fd, &v) == 0 && (v.flags & ST_RDONLY);
     if (owned) rx_close((int)fd);
     if (r < 0) return r;
-    if (mode == F_OK) return 0;
+    if (mode == LINUX_F_OK) return 0;
     if (ro && !S_ISCHR(s.mode) && !S_ISBLK(s.mode) && !S_ISFIFO(s.mode) && !S_ISSOCK(s.mode)) return -EROFS;
-    int eff = (atflags & AT_EACCESS) != 0;
+    int eff = (atflags & LINUX_AT_EACCESS) != 0;
     long uid = eff ? rx_geteuid() : rx_getuid(), gid = eff ? rx_getegid() : rx_getgid();
     if (uid == 0) {
-        if ((mode & X_OK) && !S_ISDIR(s.mode) && !(s.mode & 0111)) return -EACCES;
+        if ((mode & LINUX_X_OK) && !S_ISDIR(s.mode) && !(s.mode & 0111)) return -EACCES;
         return 0;
     }
     unsigned bits = (uint32_t)uid == s.uid ? (s.mode >> 6) & 7
@@ -206,7 +206,7 @@ long sys_faccessat(struct lx_call *c) { return access_at((int)c->a[0], c->a[1], 
 long sys_faccessat2(struct lx_call *c)
 {
     int fl = (int)c->a[3];
-    if (fl & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+    if (fl & ~(LINUX_AT_EACCESS | LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH)) return -EINVAL;
     return access_at((int)c->a[0], c->a[1], (int)c->a[2], fl);
 }
 

@@ -135,8 +135,8 @@ static long reopen_mapped(const struct gm_vma *v)
 {
     struct vfs_target t;
     if (!v->name || vfs_resolve(RX_AT_CWD, v->name, &t) < 0) return -ENOENT;
-    int acc = v->shared && (v->prot & PROT_WRITE) ? O_RDWR : O_RDONLY;
-    long fd = vfs_open(&t, acc | O_CLOEXEC, 0);
+    int acc = v->shared && (v->prot & PROT_WRITE) ? RX_O_RDWR : RX_O_RDONLY;
+    long fd = vfs_open(&t, acc | RX_O_CLOEXEC, 0);
     struct rx_stat st;
     if (fd >= 0 && (rx_fstat((int)fd, &st) < 0 || st.ino != v->ino || st.dev != v->dev)) {
         rx_close((int)fd);

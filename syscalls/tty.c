@@ -46,15 +46,15 @@ long sys_ioctl(struct lx_call *c)
     case FIONBIO: {
         int on;
         if (gm_copy_in(&on, arg, sizeof on) < 0) return -EFAULT;
-        long fl = rx_fcntl(fd, F_GETFL, 0);
+        long fl = rx_fcntl(fd, RX_F_GETFL, 0);
         if (fl < 0) return fl;
-        return rx_fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+        return rx_fcntl(fd, RX_F_SETFL, on ? fl | RX_O_NONBLOCK : fl & ~RX_O_NONBLOCK);
     }
-    case FIOCLEX: return rx_fcntl(fd, F_SETFD, FD_CLOEXEC);
-    case FIONCLEX: return rx_fcntl(fd, F_SETFD, 0);
+    case FIOCLEX: return rx_fcntl(fd, RX_F_SETFD, RX_FD_CLOEXEC);
+    case FIONCLEX: return rx_fcntl(fd, RX_F_SETFD, 0);
     default:
         lx_record_ioctl(req);
-        if ((r = rx_fcntl(fd, F_GETFD, 0)) < 0) return r;
+        if ((r = rx_fcntl(fd, RX_F_GETFD, 0)) < 0) return r;
         return -ENOTTY;
     }
 }

@@ -10,13 +10,13 @@ static long path_exists(uint64_t path, int nofollow)
     struct lx_path p;
     long r = lx_path_arg(path, LX_AT_FDCWD, &p);
     if (r < 0) return r;
-    long fd = vfs_open(&p.t, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
+    long fd = vfs_open(&p.t, RX_O_PATH | RX_O_CLOEXEC | (nofollow ? RX_O_NOFOLLOW : 0), 0);
     if (fd < 0) return fd;
     rx_close((int)fd);
     return 0;
 }
 
-static long fd_exists(int fd) { return rx_fcntl(fd, F_GETFD, 0) < 0 ? -EBADF : 0; }
+static long fd_exists(int fd) { return rx_fcntl(fd, RX_F_GETFD, 0) < 0 ? -EBADF : 0; }
 
 static long no_xattrs(long r) { return r < 0 ? r : -EOPNOTSUPP; }
 

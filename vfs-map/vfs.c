@@ -104,7 +104,7 @@ int vfs_mount_special(const char *guest, const char *target)
     size_t tl = strlen(target);
     if (tree < 0 && (tl < 2 || target[tl - 1] != ':' || strchr(target, '/'))) return -EINVAL;
     if (tree < 0) { /* the scheme must answer */
-        long fd = rx_openat(RX_AT_CWD, target, O_RDONLY | O_CLOEXEC, 0);
+        long fd = rx_openat(RX_AT_CWD, target, RX_O_RDONLY | RX_O_CLOEXEC, 0);
         if (fd < 0) return (int)fd;
         rx_close((int)fd);
     }
@@ -214,7 +214,7 @@ static int dir_guest_path(int dirfd, char *out, size_t cap)
     char *url = malloc(PATH_MAX + 16);
     if (!url) return -ENOMEM;
     long r = rx_fpath(dirfd, url, PATH_MAX + 16);
-    if (r < 0 && rx_fcntl(dirfd, F_GETFD, 0) < 0) r = -EBADF;
+    if (r < 0 && rx_fcntl(dirfd, RX_F_GETFD, 0) < 0) r = -EBADF;
     if (r >= 0 && vfs_guest_path(url, out, cap) < 0) {
         /* not a directory of the guest's namespace: a pipe, a file, or a directory
          * the guest inherited from outside */
@@ -323,7 +323,7 @@ static int walk(const char *g, int follow_last, char *out, size_t cap)
         if (under(cur, "/proc") || under(cur, "/sys") || under(cur, "/dev")) break; /* the rest: lxrun's */
         if (last && !follow_last && !trailing) break;
         const struct mount *m = mount_of(cur);
-        long fd = m ? rx_open_beneath(m->fd, inside_mount(cur, m), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0,
+        long fd = m ? rx_open_beneath(m->fd, inside_mount(cur, m), RX_O_PATH | RX_O_NOFOLLOW | RX_O_CLOEXEC, 0,
                                       RX_BENEATH_NO_SYMLINKS) : -ENOENT;
         if (fd < 0) break; /* the caller's own lookup reports it */
         struct rx_stat st;
@@ -360,7 +360,7 @@ int vfs_confine(void)
     confined = 1;
     char *url = malloc(PATH_MAX + 16);
     if (!url) return -ENOMEM;
-    long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    long fd = rx_openat(RX_AT_CWD, ".", RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
     long r = fd < 0 ? fd : rx_fpath((int)fd, url, PATH_MAX + 16);
     if (fd >= 0) rx_close((int)fd);
     if (r < 0 || vfs_guest_path(url, guest_cwd, sizeof guest_cwd) < 0 || strncmp(url + 5, "/memfd:", 7) == 0) {
@@ -384,7 +384,7 @@ long vfs_getcwd(char *out, unsigned long cap)
         return (long)n;
     }
     char url[PATH_MAX + 16];
-    long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    long fd = rx_openat(RX_AT_CWD, ".", RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
     if (fd < 0) return fd;
     struct rx_stat st;
     long r = rx_fstat((int)fd, &st);
@@ -424,7 +424,7 @@ static long vfs_chdir_fd_real(int fd)
 void vfs_cwd_moved(void)
 {
     if (!confined) return;
-    long fd = rx_openat(RX_AT_CWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    long fd = rx_openat(RX_AT_CWD, ".", RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
     if (fd < 0) return;
     char *path = malloc(PATH_MAX);
     if (path && dir_guest_path((int)fd, path, PATH_MAX) == 0) snprintf(guest_cwd, sizeof guest_cwd, "%s", path);
@@ -444,7 +444,7 @@ static long open_walked(const struct vfs_target *t, const char *rel, int flags, 
     if (!g) return -ENOMEM;
     nesting++;
     long r = target_guest_path(t, rel, g, PATH_MAX);
-    if (r == 0) r = walk(g, !(flags & O_NOFOLLOW), w, PATH_MAX);
+    if (r == 0) r = walk(g, !(flags & RX_O_NOFOLLOW), w, PATH_MAX);
     struct vfs_target *next = r == 0 ? malloc(sizeof *next) : NULL;
     if (r == 0 && !next) r = -ENOMEM;
     if (r == 0) r = resolve_ex(RX_AT_CWD, w, next, 0, 1);
@@ -477,8 +477,8 @@ long vfs_parent(struct vfs_target *t)
     memcpy(last + 2, p + start, llen + 1); /* "./name": never read as a scheme URL */
     if (start > 0) {
         p[start] = 0; /* the directory part, with its '/' */
-        long fd = rx_open_beneath(t->dirfd, p, O_PATH | O_DIRECTORY | O_CLOEXEC, 0, RX_BENEATH_NO_SYMLINKS);
-        if (fd == -ELOOP) fd = open_walked(t, p, O_PATH | O_DIRECTORY | O_CLOEXEC, 0, 1);
+        long fd = rx_open_beneath(t->dirfd, p, RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0, RX_BENEATH_NO_SYMLINKS);
+        if (fd == -ELOOP) fd = open_walked(t, p, RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0, 1);
         if (fd < 0) return fd;
         t->owned = (int)fd;
         t->dirfd = (int)fd;
@@ -719,7 +719,7 @@ static long reopen_fd(int fd, int flags)
                                                strncmp(url, "tcp:", 4) == 0 || strncmp(url, "udp:", 4) == 0))
         return -ENXIO; /* Linux cannot open a socket by path either */
     long nfd = rx_dup(fd, "");
-    if (nfd >= 0 && (flags & O_CLOEXEC)) rx_fcntl((int)nfd, F_SETFD, FD_CLOEXEC);
+    if (nfd >= 0 && (flags & RX_O_CLOEXEC)) rx_fcntl((int)nfd, RX_F_SETFD, RX_FD_CLOEXEC);
     return nfd;
 }
 
@@ -734,7 +734,7 @@ static long open_plain(const struct vfs_target *t, int flags, unsigned mode)
 
 static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, int depth)
 {
-    if (t->node && t->node->kind == PROCFS_SYMLINK && !(flags & O_NOFOLLOW)) {
+    if (t->node && t->node->kind == PROCFS_SYMLINK && !(flags & RX_O_NOFOLLOW)) {
         record(t->path, 1);
         struct vfs_target *next = malloc(sizeof *next); /* links chain: not on the signal stack */
         if (!next) return -ENOMEM;
@@ -766,7 +766,7 @@ static long stat_at_depth(const struct vfs_target *t, struct rx_stat *st, int fo
     if (how == 0 && next->node) {
         r = stat_at_depth(next, st, 1, depth + 1);
     } else if (how == 0) {
-        long h = open_plain(next, O_PATH | O_CLOEXEC, 0);
+        long h = open_plain(next, RX_O_PATH | RX_O_CLOEXEC, 0);
         r = h < 0 ? h : rx_fstat((int)h, st);
         if (h >= 0) rx_close((int)h);
     }

@@ -5,9 +5,11 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "../../abi/linux_fcntl.h"
 #include "../../abi/linux_time.h"
 #include "../../guestmem/vma.h"
 #include "../../redox/rx.h"
@@ -18,6 +20,9 @@ long sys_clock_getres(struct lx_call *c);
 long sys_nanosleep(struct lx_call *c);
 long sys_clock_nanosleep(struct lx_call *c);
 long sys_gettimeofday(struct lx_call *c);
+long sys_openat(struct lx_call *c);
+long sys_fcntl(struct lx_call *c);
+long sys_pipe2(struct lx_call *c);
 
 /* ---- the recording backend ---- */
 static int last_clock = -999, last_abstime = -1, calls;
@@ -46,6 +51,140 @@ long __wrap_rx_nanosleep(int clock, int abstime, const struct rx_timespec *req, 
     last_abstime = abstime;
     calls++;
     return 0;
+}
+
+static int last_oflags, last_cmd, opens;
+static long last_arg;
+static char last_path[256];
+long __wrap_rx_openat(int dirfd, const char *path, int flags, unsigned mode)
+{
+    (void)dirfd;
+    (void)mode;
+    last_oflags = flags;
+    snprintf(last_path, sizeof last_path, "%s", path);
+    opens++;
+    return 7;
+}
+long __wrap_rx_fcntl(int fd, int cmd, long arg)
+{
+    (void)fd;
+    last_cmd = cmd;
+    last_arg = arg;
+    if (cmd == RX_F_GETFL) return RX_O_RDWR | RX_O_APPEND | RX_O_NONBLOCK | RX_O_X_LARGEFILE;
+    if (cmd == RX_F_GETFD) return RX_FD_CLOEXEC;
+    return 0;
+}
+long __wrap_rx_pipe2(int fds[2], int flags)
+{
+    last_oflags = flags;
+    fds[0] = 5;
+    fds[1] = 6;
+    return 0;
+}
+
+/* ---- open flags ---- */
+
+/* Redox's values, relibc src/header/fcntl/redox.rs. */
+Test(oflags, redox_values)
+{
+    cr_assert_eq(RX_O_RDONLY, 0x10000);
+    cr_assert_eq(RX_O_CREAT, 0x02000000);
+    cr_assert_eq(RX_O_CLOEXEC, 0x01000000);
+    cr_assert_eq(RX_FD_CLOEXEC, 0x01000000);
+    cr_assert_eq((unsigned)RX_O_NOFOLLOW, 0x80000000u);
+    cr_assert_eq(RX_O_NOCTTY, 0x200);
+}
+
+static const struct { int linux_flag, rx_flag; } every_flag[] = {
+    { LINUX_O_CREAT, RX_O_CREAT },         { LINUX_O_EXCL, RX_O_EXCL },
+    { LINUX_O_NOCTTY, RX_O_NOCTTY },       { LINUX_O_TRUNC, RX_O_TRUNC },
+    { LINUX_O_APPEND, RX_O_APPEND },       { LINUX_O_NONBLOCK, RX_O_NONBLOCK },
+    { LINUX_O_DSYNC, RX_O_X_DSYNC },       { LINUX_FASYNC, RX_O_ASYNC },
+    { LINUX_O_DIRECT, RX_O_X_DIRECT },     { LINUX_O_LARGEFILE, RX_O_X_LARGEFILE },
+    { LINUX_O_DIRECTORY, RX_O_DIRECTORY }, { LINUX_O_NOFOLLOW, RX_O_NOFOLLOW },
+    { LINUX_O_NOATIME, RX_O_X_NOATIME },   { LINUX_O_CLOEXEC, RX_O_CLOEXEC },
+    { LINUX_O_PATH, RX_O_PATH },           { LINUX_O_SYNC, RX_O_FSYNC | RX_O_X_DSYNC },
+    { LINUX_O_TMPFILE, RX_O_X_TMPFILE | RX_O_DIRECTORY },
+};
+
+Test(oflags, every_flag_both_ways)
+{
+    for (size_t i = 0; i < sizeof every_flag / sizeof every_flag[0]; i++) {
+        int l = every_flag[i].linux_flag, r = every_flag[i].rx_flag;
+        cr_assert_eq(abi_oflags_to_rx(l), RX_O_RDONLY | r, "Linux %#o -> %#x, want %#x", l, abi_oflags_to_rx(l),
+                     RX_O_RDONLY | r);
+        cr_assert_eq(abi_oflags_from_rx(RX_O_RDONLY | r), l, "rx %#x -> Linux %#o", r, abi_oflags_from_rx(r));
+        cr_assert_eq(abi_oflags_to_rx(LINUX_O_RDWR | l), RX_O_RDWR | r);
+    }
+    int all = 0;
+    for (size_t i = 0; i < sizeof every_flag / sizeof every_flag[0]; i++) all |= every_flag[i].linux_flag;
+    cr_assert_eq(abi_oflags_from_rx(abi_oflags_to_rx(all | LINUX_O_WRONLY)), all | LINUX_O_WRONLY);
+}
+
+Test(oflags, access_modes_and_unknown_bits)
+{
+    cr_assert_eq(abi_oflags_to_rx(LINUX_O_RDONLY), RX_O_RDONLY);
+    cr_assert_eq(abi_oflags_to_rx(LINUX_O_WRONLY), RX_O_WRONLY);
+    cr_assert_eq(abi_oflags_to_rx(LINUX_O_RDWR), RX_O_RDWR);
+    cr_assert_eq(abi_oflags_to_rx(3), RX_O_RDWR, "Linux's access mode 3 asks for both permissions");
+    /* open(2) ignores bits it does not know; so does the conversion */
+    cr_assert_eq(abi_oflags_to_rx(LINUX_O_WRONLY | 040000000 | 0100000000), RX_O_WRONLY);
+    cr_assert_eq(abi_oflags_from_rx(RX_O_RDONLY | RX_O_SHLOCK | RX_O_SYMLINK), LINUX_O_RDONLY,
+                 "Redox-only flags have no Linux meaning");
+    cr_assert_eq(abi_fdflags_to_rx(LINUX_FD_CLOEXEC), RX_FD_CLOEXEC);
+    cr_assert_eq(abi_fdflags_to_rx(2), 0);
+    cr_assert_eq(abi_fdflags_from_rx(RX_FD_CLOEXEC), LINUX_FD_CLOEXEC);
+}
+
+static uint64_t guest_str(const char *text)
+{
+    static char buf[4096] __attribute__((aligned(4096)));
+    snprintf(buf, sizeof buf, "%s", text);
+    gm_add((uintptr_t)buf, sizeof buf, PROT_READ | PROT_WRITE, 0, GM_ANON, 0, 0, 0, NULL);
+    return (uint64_t)(uintptr_t)buf;
+}
+
+Test(open_handlers, openat_passes_redox_flags)
+{
+    uint64_t path = guest_str("/tmp/lxrun-abi-test");
+    struct lx_call c = { .nr = 257, .a = { (uint64_t)LINUX_AT_FDCWD, path,
+                                           LINUX_O_WRONLY | LINUX_O_CREAT | LINUX_O_CLOEXEC | LINUX_O_TRUNC, 0644 } };
+    cr_assert_eq(sys_openat(&c), 7);
+    cr_assert_eq(last_oflags, RX_O_WRONLY | RX_O_CREAT | RX_O_CLOEXEC | RX_O_TRUNC, "rx_openat got %#x", last_oflags);
+    cr_assert_str_eq(last_path, "file:/tmp/lxrun-abi-test");
+    c.a[2] = LINUX_O_RDONLY | LINUX_O_DIRECTORY | LINUX_O_NOFOLLOW;
+    cr_assert_eq(sys_openat(&c), 7);
+    cr_assert_eq(last_oflags, RX_O_RDONLY | RX_O_DIRECTORY | RX_O_NOFOLLOW);
+}
+
+Test(open_handlers, fcntl_converts_both_ways)
+{
+    struct lx_call c = { .nr = 72, .a = { 3, LINUX_F_SETFD, LINUX_FD_CLOEXEC } };
+    cr_assert_eq(sys_fcntl(&c), 0);
+    cr_assert(last_cmd == RX_F_SETFD && last_arg == RX_FD_CLOEXEC, "cmd %d arg %#lx", last_cmd, last_arg);
+    c.a[1] = LINUX_F_GETFD;
+    cr_assert_eq(sys_fcntl(&c), LINUX_FD_CLOEXEC);
+    c.a[1] = LINUX_F_GETFL;
+    cr_assert_eq(sys_fcntl(&c), LINUX_O_RDWR | LINUX_O_APPEND | LINUX_O_NONBLOCK | LINUX_O_LARGEFILE);
+    c.a[1] = LINUX_F_SETFL;
+    c.a[2] = LINUX_O_NONBLOCK | LINUX_O_APPEND;
+    cr_assert_eq(sys_fcntl(&c), 0);
+    cr_assert(last_cmd == RX_F_SETFL && last_arg == (RX_O_RDONLY | RX_O_NONBLOCK | RX_O_APPEND), "arg %#lx", last_arg);
+    c.a[1] = LINUX_F_GETPIPE_SZ;
+    sys_fcntl(&c);
+    cr_assert_eq(last_cmd, RX_F_X_GETPIPE_SZ);
+    c.a[1] = 9999;
+    cr_assert_eq(sys_fcntl(&c), -EINVAL);
+}
+
+Test(open_handlers, pipe2_flags)
+{
+    uint64_t fds = guest_str("");
+    struct lx_call c = { .nr = 293, .a = { fds, LINUX_O_CLOEXEC | LINUX_O_NONBLOCK } };
+    cr_assert_eq(sys_pipe2(&c), 0);
+    cr_assert_eq(last_oflags, RX_O_CLOEXEC | RX_O_NONBLOCK);
+    c.a[1] = LINUX_O_APPEND;
+    cr_assert_eq(sys_pipe2(&c), -EINVAL);
 }
 
 /* ---- clocks ---- */
