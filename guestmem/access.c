@@ -2,20 +2,20 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "vma.h"
+#include "../abi/linux_mman.h"
 
 void *gm_lock_read(uintptr_t addr, size_t len)
 {
     if (len == 0) return (void *)(addr ? addr : 1);
-    return gm_check(addr, len, PROT_READ) ? (void *)addr : NULL;
+    return gm_check(addr, len, LINUX_PROT_READ) ? (void *)addr : NULL;
 }
 
 void *gm_lock_write(uintptr_t addr, size_t len)
 {
     if (len == 0) return (void *)(addr ? addr : 1);
-    return gm_check(addr, len, PROT_WRITE) ? (void *)addr : NULL;
+    return gm_check(addr, len, LINUX_PROT_WRITE) ? (void *)addr : NULL;
 }
 
 long gm_copy_in(void *dst, uintptr_t src, size_t len)
@@ -42,7 +42,7 @@ long gm_string_in(char *dst, uintptr_t src, size_t cap)
         uintptr_t at = src + n;
         size_t chunk = GM_PAGE - (at & (GM_PAGE - 1));
         if (chunk > cap - n) chunk = cap - n;
-        if (!gm_check(at, chunk, PROT_READ)) return -EFAULT;
+        if (!gm_check(at, chunk, LINUX_PROT_READ)) return -EFAULT;
         const char *p = (const char *)at;
         const char *z = memchr(p, 0, chunk);
         size_t take = z ? (size_t)(z - p) + 1 : chunk;

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 static struct gm_vma *vmas;
 static size_t nvma, cap;

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 
+#include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
 #include "../ldso/interp.h"
 #include "../redox/rx.h"
@@ -46,8 +46,8 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
     uint64_t cur = STACK_SIZE_DEFAULT, max;
     rx_getrlimit(RLIMIT_STACK, &cur, &max);
     size_t size = cur > STACK_SIZE_MAX || cur == 0 ? STACK_SIZE_DEFAULT : GM_PAGE_UP(cur);
-    int prot = PROT_READ | PROT_WRITE | (st->prog.exec_stack ? PROT_EXEC : 0);
-    long lo = rx_mmap(0, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    int prot = LINUX_PROT_READ | LINUX_PROT_WRITE | (st->prog.exec_stack ? LINUX_PROT_EXEC : 0);
+    long lo = rx_mmap(0, size, abi_prot_to_rx(prot), RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE, -1, 0);
     if (lo < 0) return fail(err, 126, "cannot allocate the stack");
     gm_add((uintptr_t)lo, size, prot, 0, GM_STACK, 0, 0, 0, NULL);
 

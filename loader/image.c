@@ -4,9 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
 #include "../redox/rx.h"
 #include "../vfs-map/vfs.h"
@@ -51,9 +51,10 @@ int lx_image_open(const char *guest_path, struct lx_exec_error *err)
 
 long lx_image_head(int fd, char *buf, unsigned long len) { return rx_pread(fd, buf, len, 0); }
 
+/* The guest's view of a segment's protection (Linux's PROT_*, as guestmem keeps it). */
 static int prot_of(uint32_t pf)
 {
-    return (pf & PF_R ? PROT_READ : 0) | (pf & PF_W ? PROT_WRITE : 0) | (pf & PF_X ? PROT_EXEC : 0);
+    return (pf & PF_R ? LINUX_PROT_READ : 0) | (pf & PF_W ? LINUX_PROT_WRITE : 0) | (pf & PF_X ? LINUX_PROT_EXEC : 0);
 }
 
 /* Maps one PT_LOAD: file pages, the zeroed tail of the last file page, anonymous bss. */
@@ -68,16 +69,19 @@ static int map_segment(int fd, const Elf64_Phdr *p, uintptr_t bias, const struct
     uintptr_t map_end = p->p_filesz ? GM_PAGE_UP(file_end) : start;
 
     if (map_end > start) {
-        long r = rx_mmap(start, map_end - start, prot | (p->p_memsz > p->p_filesz ? PROT_WRITE : 0),
-                         MAP_PRIVATE | MAP_FIXED, fd, (int64_t)off);
+        long r = rx_mmap(start, map_end - start,
+                         abi_prot_to_rx(prot | (p->p_memsz > p->p_filesz ? LINUX_PROT_WRITE : 0)),
+                         RX_MAP_PRIVATE | RX_MAP_FIXED, fd, (int64_t)off);
         if (r < 0) return (int)r;
         if (p->p_memsz > p->p_filesz && (file_end & (GM_PAGE - 1)))
             memset((void *)file_end, 0, map_end - file_end);
-        if (p->p_memsz > p->p_filesz && !(prot & PROT_WRITE)) rx_mprotect(start, map_end - start, prot);
+        if (p->p_memsz > p->p_filesz && !(prot & LINUX_PROT_WRITE))
+            rx_mprotect(start, map_end - start, abi_prot_to_rx(prot));
         gm_add(start, map_end - start, prot, 0, GM_FILE, off, st->dev, st->ino, name);
     }
     if (mem_end > map_end) {
-        long r = rx_mmap(map_end, mem_end - map_end, prot, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0);
+        long r = rx_mmap(map_end, mem_end - map_end, abi_prot_to_rx(prot), RX_MAP_PRIVATE | RX_MAP_FIXED | RX_MAP_ANONYMOUS,
+                         -1, 0);
         if (r < 0) return (int)r;
         gm_add(map_end, mem_end - map_end, prot, 0, GM_ANON, 0, 0, 0, NULL);
     }
@@ -130,16 +134,16 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     size_t span = ei.hi - ei.lo;
     uintptr_t bias = 0;
     if (ei.eh.e_type == ET_DYN) {
-        long r = rx_mmap(is_interp ? 0 : PIE_BASE_HINT, span, PROT_NONE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        long r = rx_mmap(is_interp ? 0 : PIE_BASE_HINT, span, RX_PROT_NONE,
+                         RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE, -1, 0);
         if (r < 0) return fail(err, 126, "out of address space");
         bias = (uintptr_t)r - ei.lo;
     } else {
-        long r = rx_mmap(ei.lo, span, PROT_NONE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | RX_MAP_FIXED_NOREPLACE, -1, 0);
+        long r = rx_mmap(ei.lo, span, RX_PROT_NONE,
+                         RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE | RX_MAP_FIXED_NOREPLACE, -1, 0);
         if (r < 0 || (uintptr_t)r != ei.lo) return fail(err, 126, "its fixed load address is in use by lxrun");
     }
-    gm_add(bias + ei.lo, span, PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(bias + ei.lo, span, LINUX_PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
 
     /* Named as Linux's maps names it: the file's own path, links resolved. */
     static char url[4096 + 16], canon[4096];

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include "../abi/linux_fcntl.h"
+#include "../abi/linux_mman.h"
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -48,16 +49,16 @@ static void vm_sum(const struct procfs_task *t, struct vm_sums *s)
         s->total += len;
         int prog = is_program(v, t);
         if (v->kind == GM_STACK) s->stack += len;
-        else if ((v->prot & PROT_WRITE) && !v->shared) s->data += len; /* Linux's data_vm */
-        if (v->prot & PROT_EXEC) {
+        else if ((v->prot & LINUX_PROT_WRITE) && !v->shared) s->data += len; /* Linux's data_vm */
+        if (v->prot & LINUX_PROT_EXEC) {
             if (prog) s->exe += len;
             else s->lib += len;
         }
-        if (prog && (v->prot & PROT_EXEC)) {
+        if (prog && (v->prot & LINUX_PROT_EXEC)) {
             if (!s->start_code || v->start < s->start_code) s->start_code = v->start;
             if (v->end > s->end_code) s->end_code = v->end;
         }
-        if (prog && (v->prot & PROT_WRITE)) {
+        if (prog && (v->prot & LINUX_PROT_WRITE)) {
             if (!s->start_data || v->start < s->start_data) s->start_data = v->start;
             if (v->end > s->end_data) s->end_data = v->end;
         }
@@ -93,8 +94,8 @@ void render_pid_maps(struct procfs_out *o, const struct procfs_facts *f, unsigne
     (void)f; (void)num;
     for (size_t i = 0; i < gm_count(); i++) {
         const struct gm_vma *v = gm_at(i);
-        char perms[5] = { v->prot & PROT_READ ? 'r' : '-', v->prot & PROT_WRITE ? 'w' : '-',
-                          v->prot & PROT_EXEC ? 'x' : '-', v->shared ? 's' : 'p', 0 };
+        char perms[5] = { v->prot & LINUX_PROT_READ ? 'r' : '-', v->prot & LINUX_PROT_WRITE ? 'w' : '-',
+                          v->prot & LINUX_PROT_EXEC ? 'x' : '-', v->shared ? 's' : 'p', 0 };
         const char *name = v->kind == GM_HEAP ? "[heap]" : v->kind == GM_STACK ? "[stack]"
                          : v->kind == GM_FILE ? v->name : NULL;
         int file = v->kind == GM_FILE;

@@ -408,15 +408,46 @@ long rx_readlinkat(int dirfd, const char *path, char *buf, size_t len)
 
 long rx_chdir_fd(int fd) { return R(fchdir(fd)); }
 
+static int host_prot(int rx)
+{
+    return (rx & RX_PROT_READ ? PROT_READ : 0) | (rx & RX_PROT_WRITE ? PROT_WRITE : 0) |
+           (rx & RX_PROT_EXEC ? PROT_EXEC : 0);
+}
+
+static int host_map_flags(int rx)
+{
+    static const struct { int rx_bit, host_bit; } bits[] = {
+        { RX_MAP_X_32BIT, MAP_32BIT },         { RX_MAP_X_GROWSDOWN, MAP_GROWSDOWN },
+        { RX_MAP_X_LOCKED, MAP_LOCKED },       { RX_MAP_X_NORESERVE, MAP_NORESERVE },
+        { RX_MAP_X_POPULATE, MAP_POPULATE },   { RX_MAP_X_NONBLOCK, MAP_NONBLOCK },
+        { RX_MAP_X_HUGETLB, MAP_HUGETLB },     { RX_MAP_X_SYNC, MAP_SYNC },
+        { RX_MAP_ANONYMOUS, MAP_ANONYMOUS },   { RX_MAP_STACK, MAP_STACK },
+    };
+    int h = (rx & RX_MAP_SHARED) ? MAP_SHARED : (rx & RX_MAP_PRIVATE) ? MAP_PRIVATE : 0;
+    if ((rx & RX_MAP_FIXED_NOREPLACE) == RX_MAP_FIXED_NOREPLACE) h |= MAP_FIXED_NOREPLACE;
+    else if (rx & RX_MAP_FIXED) h |= MAP_FIXED;
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+        if (rx & bits[i].rx_bit) h |= bits[i].host_bit;
+    /* a shared mapping with the extensions Linux validates only under SHARED_VALIDATE */
+    if ((h & MAP_SHARED) && (rx & RX_MAP_X_SYNC)) h = (h & ~MAP_SHARED) | MAP_SHARED_VALIDATE;
+    return h;
+}
+
 long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t off)
 {
-    void *p = mmap((void *)addr, len, prot, flags, fd, off);
+    void *p = mmap((void *)addr, len, host_prot(prot), host_map_flags(flags), fd, off);
     return p == MAP_FAILED ? -errno : (long)p;
 }
 long rx_munmap(uintptr_t addr, size_t len) { return R(munmap((void *)addr, len)); }
-long rx_mprotect(uintptr_t addr, size_t len, int prot) { return R(mprotect((void *)addr, len, prot)); }
+long rx_mprotect(uintptr_t addr, size_t len, int prot) { return R(mprotect((void *)addr, len, host_prot(prot))); }
+/* advice numbers are POSIX's, the same in relibc and Linux (MADV_NORMAL 0 .. DONTNEED 4) */
 long rx_madvise(uintptr_t addr, size_t len, int advice) { return R(madvise((void *)addr, len, advice)); }
-long rx_msync(uintptr_t addr, size_t len, int flags) { return R(msync((void *)addr, len, flags)); }
+long rx_msync(uintptr_t addr, size_t len, int flags)
+{
+    int h = (flags & RX_MS_ASYNC ? MS_ASYNC : 0) | (flags & RX_MS_INVALIDATE ? MS_INVALIDATE : 0) |
+            (flags & RX_MS_SYNC ? MS_SYNC : 0);
+    return R(msync((void *)addr, len, h));
+}
 
 long rx_getpid(void) { return getpid(); }
 long rx_getppid(void) { return getppid(); }

@@ -177,8 +177,30 @@ long rx_chdir_fd(int fd);
 #define RX_BENEATH_NO_SYMLINKS 1u
 long rx_open_beneath(int rootfd, const char *path, int flags, unsigned mode, unsigned how);
 
-/* ---- memory ---- */
-#define RX_MAP_FIXED_NOREPLACE 0x100000
+/* ---- memory: Redox's values, relibc src/header/sys_mman/{mod,redox}.rs ----
+ * (MAP_FIXED_NOREPLACE includes MAP_FIXED's bit there.)  RX_MAP_X_* are
+ * host-backend extensions, with the Redox backend's plan for each. */
+#define RX_PROT_NONE 0x0
+#define RX_PROT_EXEC 0x1
+#define RX_PROT_WRITE 0x2
+#define RX_PROT_READ 0x4
+#define RX_MAP_SHARED 0x1
+#define RX_MAP_PRIVATE 0x2
+#define RX_MAP_FIXED 0x4
+#define RX_MAP_FIXED_NOREPLACE 0xc
+#define RX_MAP_ANONYMOUS 0x20
+#define RX_MAP_STACK 0x20000
+#define RX_MAP_X_32BIT 0x01000000     /* Redox: a hint below 2 GiB, else ENOMEM */
+#define RX_MAP_X_GROWSDOWN 0x02000000 /* Redox: mapped at full size */
+#define RX_MAP_X_LOCKED 0x04000000    /* Redox: ignored (no swap) */
+#define RX_MAP_X_NORESERVE 0x08000000 /* Redox: ignored (memory is lazily backed) */
+#define RX_MAP_X_POPULATE 0x10000000  /* Redox: ignored (prefault is an optimisation) */
+#define RX_MAP_X_NONBLOCK 0x20000000  /* Redox: ignored */
+#define RX_MAP_X_HUGETLB 0x40000000   /* Redox: ENOMEM (no huge page pool) */
+#define RX_MAP_X_SYNC ((int)0x80000000) /* Redox: EOPNOTSUPP (no DAX) */
+#define RX_MS_ASYNC 0x1
+#define RX_MS_INVALIDATE 0x2
+#define RX_MS_SYNC 0x4
 long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t off);
 long rx_munmap(uintptr_t addr, size_t len);
 long rx_mprotect(uintptr_t addr, size_t len, int prot);

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "../abi/linux_fcntl.h"
+#include "../abi/linux_mman.h"
 #include "../abi/linux_time.h"
 #include "../guestmem/access.h"
 
@@ -142,20 +143,20 @@ void decode_at_flags(struct lx_text *t, uint64_t v)
 
 void decode_prot(struct lx_text *t, uint64_t v)
 {
-    static const struct named tab[] = { N(PROT_READ), N(PROT_WRITE), N(PROT_EXEC), N(PROT_GROWSDOWN), N(PROT_GROWSUP) };
+    static const struct named tab[] = { NL(PROT_READ), NL(PROT_WRITE), NL(PROT_EXEC), NL(PROT_GROWSDOWN), NL(PROT_GROWSUP) };
     decode_flags(t, v, tab, COUNT(tab), "PROT_NONE");
 }
 
 void decode_mmap_flags(struct lx_text *t, uint64_t v)
 {
-    static const struct named type[] = { N(MAP_SHARED), N(MAP_PRIVATE), N(MAP_SHARED_VALIDATE) };
+    static const struct named type[] = { NL(MAP_SHARED), NL(MAP_PRIVATE), NL(MAP_SHARED_VALIDATE) };
     static const struct named tab[] = {
-        N(MAP_FIXED), N(MAP_ANONYMOUS), N(MAP_32BIT), N(MAP_GROWSDOWN), N(MAP_DENYWRITE),
-        N(MAP_EXECUTABLE), N(MAP_LOCKED), N(MAP_NORESERVE), N(MAP_POPULATE), N(MAP_NONBLOCK),
-        N(MAP_STACK), N(MAP_HUGETLB), N(MAP_SYNC), N(MAP_FIXED_NOREPLACE),
+        NL(MAP_FIXED), NL(MAP_ANONYMOUS), NL(MAP_32BIT), NL(MAP_GROWSDOWN), NL(MAP_DENYWRITE),
+        NL(MAP_EXECUTABLE), NL(MAP_LOCKED), NL(MAP_NORESERVE), NL(MAP_POPULATE), NL(MAP_NONBLOCK),
+        NL(MAP_STACK), NL(MAP_HUGETLB), NL(MAP_SYNC), NL(MAP_FIXED_NOREPLACE),
     };
-    if (!decode_enum(t, v & MAP_TYPE, type, COUNT(type))) text_printf(t, "%#llx", (unsigned long long)(v & MAP_TYPE));
-    if (v & ~(uint64_t)MAP_TYPE) { text_putc(t, '|'); decode_flags(t, v & ~(uint64_t)MAP_TYPE, tab, COUNT(tab), NULL); }
+    if (!decode_enum(t, v & LINUX_MAP_TYPE, type, COUNT(type))) text_printf(t, "%#llx", (unsigned long long)(v & LINUX_MAP_TYPE));
+    if (v & ~(uint64_t)LINUX_MAP_TYPE) { text_putc(t, '|'); decode_flags(t, v & ~(uint64_t)LINUX_MAP_TYPE, tab, COUNT(tab), NULL); }
 }
 
 void decode_clone_flags(struct lx_text *t, uint64_t v)

@@ -1,18 +1,11 @@
 /* mm.c — handles: the guest's address space.  Every change is mirrored in the
  * mapping table (guestmem/vma.h), and no call may reach lxrun's own memory. */
-#include <fcntl.h>
-#include <sys/mman.h>
-
+#include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
 #include "handler.h"
 #include "process.h"
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-#ifndef MREMAP_DONTUNMAP
-#define MREMAP_DONTUNMAP 4
-#endif
+#define LINUX_PROT_SEM 0x8 /* accepted by mprotect on x86, no effect */
 #define TASK_TOP 0x7ffffffff000UL
 
 /* 0 if [addr, addr+len) holds only guest memory or free space: the free parts are
@@ -24,13 +17,13 @@ static int claim_for_fixed(uintptr_t addr, size_t len)
         const struct gm_vma *v = gm_find(at);
         uintptr_t gap_end = v && v->start < end ? v->start : end;
         if (v && v->start <= at) { at = v->end; continue; }
-        long r = rx_mmap(at, gap_end - at, PROT_NONE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | RX_MAP_FIXED_NOREPLACE, -1, 0);
+        long r = rx_mmap(at, gap_end - at, RX_PROT_NONE,
+                         RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE | RX_MAP_FIXED_NOREPLACE, -1, 0);
         if (r < 0 || (uintptr_t)r != at) {
             if (r >= 0) rx_munmap((uintptr_t)r, gap_end - at);
             return -1;
         }
-        gm_add(at, gap_end - at, PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
+        gm_add(at, gap_end - at, LINUX_PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
         at = gap_end;
     }
     return 0;
@@ -53,20 +46,22 @@ long sys_mmap(struct lx_call *c)
     if (len == 0 || (off & (GM_PAGE - 1)) || GM_PAGE_UP(len) < len || GM_PAGE_UP(len) > TASK_TOP)
         return -EINVAL;
     len = GM_PAGE_UP(len);
-    int type = flags & MAP_TYPE;
-    if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) return -EINVAL;
-    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+    int type = flags & LINUX_MAP_TYPE, unknown;
+    if (type != LINUX_MAP_PRIVATE && type != LINUX_MAP_SHARED && type != LINUX_MAP_SHARED_VALIDATE) return -EINVAL;
+    int rflags = abi_mmap_flags_to_rx(flags & ~LINUX_MAP_GROWSDOWN, &unknown);
+    if (type == LINUX_MAP_SHARED_VALIDATE && unknown) return -EOPNOTSUPP;
+    if (flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE)) {
         if (addr & (GM_PAGE - 1)) return -EINVAL;
         if (addr + len < addr || addr + len > TASK_TOP) return -ENOMEM;
     }
-    if (flags & MAP_GROWSDOWN) lx_record_partial(c->nr, "MAP_GROWSDOWN (mapped at full size)");
-    if ((flags & MAP_FIXED) && claim_for_fixed(addr, len) < 0) return -ENOMEM;
-    int anon = (flags & MAP_ANONYMOUS) != 0;
-    long r = rx_mmap(addr, len, prot, flags & ~MAP_GROWSDOWN, anon ? -1 : fd, anon ? 0 : off);
+    if (flags & LINUX_MAP_GROWSDOWN) lx_record_partial(c->nr, "MAP_GROWSDOWN (mapped at full size)");
+    if ((flags & LINUX_MAP_FIXED) && claim_for_fixed(addr, len) < 0) return -ENOMEM;
+    int anon = (flags & LINUX_MAP_ANONYMOUS) != 0;
+    long r = rx_mmap(addr, len, abi_prot_to_rx(prot), rflags, anon ? -1 : fd, anon ? 0 : off);
     if (r < 0) return r;
     struct rx_stat st = { 0 };
     const char *name = anon ? NULL : file_name_of(fd, &st);
-    gm_add((uintptr_t)r, len, prot, type != MAP_PRIVATE, anon ? GM_ANON : GM_FILE, anon ? 0 : (uint64_t)off,
+    gm_add((uintptr_t)r, len, prot & (LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC), type != LINUX_MAP_PRIVATE, anon ? GM_ANON : GM_FILE, anon ? 0 : (uint64_t)off,
            st.dev, st.ino, name);
     return r;
 }
@@ -96,12 +91,14 @@ long sys_mprotect(struct lx_call *c)
     if (addr & (GM_PAGE - 1)) return -EINVAL;
     size_t len = GM_PAGE_UP(c->a[1]);
     if (len == 0) return 0;
-    if (prot & (PROT_GROWSDOWN | PROT_GROWSUP)) {
+    if (prot & (LINUX_PROT_GROWSDOWN | LINUX_PROT_GROWSUP)) {
         lx_record_partial(c->nr, "PROT_GROWSDOWN (applied to the given range only)");
-        prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
+        prot &= ~(LINUX_PROT_GROWSDOWN | LINUX_PROT_GROWSUP);
     }
+    if (prot & ~(LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC | LINUX_PROT_SEM)) return -EINVAL;
+    prot &= ~LINUX_PROT_SEM;
     if (!gm_covered(addr, len)) return -ENOMEM;
-    long r = rx_mprotect(addr, len, prot);
+    long r = rx_mprotect(addr, len, abi_prot_to_rx(prot));
     if (r == 0) gm_protect(addr, len, prot);
     return r;
 }
@@ -113,13 +110,13 @@ long sys_brk(struct lx_call *c)
     if (want < p->brk_start) return (long)p->brk_cur;
     uintptr_t need = GM_PAGE_UP(want);
     if (need > p->brk_mapped) {
-        long r = rx_mmap(p->brk_mapped, need - p->brk_mapped, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | RX_MAP_FIXED_NOREPLACE, -1, 0);
+        long r = rx_mmap(p->brk_mapped, need - p->brk_mapped, RX_PROT_READ | RX_PROT_WRITE,
+                         RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_FIXED_NOREPLACE, -1, 0);
         if (r < 0 || (uintptr_t)r != p->brk_mapped) {
             if (r >= 0) rx_munmap((uintptr_t)r, need - p->brk_mapped);
             return (long)p->brk_cur;
         }
-        gm_add(p->brk_mapped, need - p->brk_mapped, PROT_READ | PROT_WRITE, 0, GM_HEAP, 0, 0, 0, NULL);
+        gm_add(p->brk_mapped, need - p->brk_mapped, LINUX_PROT_READ | LINUX_PROT_WRITE, 0, GM_HEAP, 0, 0, 0, NULL);
     } else if (need < p->brk_mapped) {
         rx_munmap(need, p->brk_mapped - need);
         gm_remove(need, p->brk_mapped - need);
@@ -135,7 +132,7 @@ static long reopen_mapped(const struct gm_vma *v)
 {
     struct vfs_target t;
     if (!v->name || vfs_resolve(RX_AT_CWD, v->name, &t) < 0) return -ENOENT;
-    int acc = v->shared && (v->prot & PROT_WRITE) ? RX_O_RDWR : RX_O_RDONLY;
+    int acc = v->shared && (v->prot & LINUX_PROT_WRITE) ? RX_O_RDWR : RX_O_RDONLY;
     long fd = vfs_open(&t, acc | RX_O_CLOEXEC, 0);
     struct rx_stat st;
     if (fd >= 0 && (rx_fstat((int)fd, &st) < 0 || st.ino != v->ino || st.dev != v->dev)) {
@@ -146,13 +143,13 @@ static long reopen_mapped(const struct gm_vma *v)
 }
 
 /* Maps len bytes at addr (0: anywhere; fixed: exactly) like v: the same file at
- * file_off, or anonymous. */
+ * file_off, or anonymous.  extra_prot is Linux's PROT_*, placement rx.h's MAP_*. */
 static long map_like(const struct gm_vma *v, int fd, uintptr_t addr, size_t len, uint64_t file_off,
                      int extra_prot, int placement)
 {
-    int type = v->shared ? MAP_SHARED : MAP_PRIVATE;
-    if (fd >= 0) return rx_mmap(addr, len, v->prot | extra_prot, type | placement, fd, (int64_t)file_off);
-    return rx_mmap(addr, len, v->prot | extra_prot, type | MAP_ANONYMOUS | placement, -1, 0);
+    int type = v->shared ? RX_MAP_SHARED : RX_MAP_PRIVATE, prot = abi_prot_to_rx(v->prot | extra_prot);
+    if (fd >= 0) return rx_mmap(addr, len, prot, type | placement, fd, (int64_t)file_off);
+    return rx_mmap(addr, len, prot, type | RX_MAP_ANONYMOUS | placement, -1, 0);
 }
 
 /* Redox has no mremap: shrink by unmapping the tail, grow in place when the next
@@ -163,17 +160,18 @@ long sys_mremap(struct lx_call *c)
     uintptr_t old = c->a[0], want_at = c->a[4];
     size_t osz = GM_PAGE_UP(c->a[1]), nsz = GM_PAGE_UP(c->a[2]);
     int flags = (int)c->a[3];
-    if ((old & (GM_PAGE - 1)) || nsz == 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
+    if ((old & (GM_PAGE - 1)) || nsz == 0 ||
+        (flags & ~(LINUX_MREMAP_MAYMOVE | LINUX_MREMAP_FIXED | LINUX_MREMAP_DONTUNMAP)))
         return -EINVAL;
-    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
-    if (flags & MREMAP_DONTUNMAP) { lx_record_partial(c->nr, "MREMAP_DONTUNMAP"); return -EINVAL; }
+    if ((flags & LINUX_MREMAP_FIXED) && !(flags & LINUX_MREMAP_MAYMOVE)) return -EINVAL;
+    if (flags & LINUX_MREMAP_DONTUNMAP) { lx_record_partial(c->nr, "MREMAP_DONTUNMAP"); return -EINVAL; }
     if (osz == 0) { lx_record_partial(c->nr, "old_size 0 (shared duplicate)"); return -EINVAL; }
     if (!gm_covered(old, osz)) return -EFAULT;
     struct gm_vma src = *gm_find(old);
     if (old + osz > src.end) return -EFAULT; /* must lie in one mapping */
     uint64_t off = src.offset + (old - src.start);
 
-    if (!(flags & MREMAP_FIXED) && nsz <= osz) {
+    if (!(flags & LINUX_MREMAP_FIXED) && nsz <= osz) {
         if (nsz < osz) { rx_munmap(old + nsz, osz - nsz); gm_remove(old + nsz, osz - nsz); }
         return (long)old;
     }
@@ -184,7 +182,7 @@ long sys_mremap(struct lx_call *c)
     }
     enum gm_kind kind = fd >= 0 ? GM_FILE : src.kind == GM_FILE ? GM_ANON : src.kind;
     long r = -ENOMEM;
-    if (!(flags & MREMAP_FIXED)) {
+    if (!(flags & LINUX_MREMAP_FIXED)) {
         r = map_like(&src, (int)fd, old + osz, nsz - osz, off + osz, 0, RX_MAP_FIXED_NOREPLACE);
         if (r >= 0 && (uintptr_t)r == old + osz) {
             gm_add(old + osz, nsz - osz, src.prot, src.shared, kind, off + osz, src.dev, src.ino, src.name);
@@ -192,9 +190,9 @@ long sys_mremap(struct lx_call *c)
             return (long)old;
         }
         if (r >= 0) rx_munmap((uintptr_t)r, nsz - osz);
-        if (!(flags & MREMAP_MAYMOVE)) { if (fd >= 0) rx_close((int)fd); return -ENOMEM; }
+        if (!(flags & LINUX_MREMAP_MAYMOVE)) { if (fd >= 0) rx_close((int)fd); return -ENOMEM; }
     }
-    if ((flags & MREMAP_FIXED) && ((want_at & (GM_PAGE - 1)) || claim_for_fixed(want_at, nsz) < 0)) {
+    if ((flags & LINUX_MREMAP_FIXED) && ((want_at & (GM_PAGE - 1)) || claim_for_fixed(want_at, nsz) < 0)) {
         if (fd >= 0) rx_close((int)fd);
         return -EINVAL;
     }
@@ -202,15 +200,15 @@ long sys_mremap(struct lx_call *c)
      * private (or anonymous shared, which Redox cannot alias) keeps its bytes. */
     int copy = !(src.shared && fd >= 0);
     if (copy && src.shared) lx_record_partial(c->nr, "moving a shared anonymous mapping copies it");
-    r = map_like(&src, (int)fd, flags & MREMAP_FIXED ? want_at : 0, nsz, off, copy ? PROT_WRITE : 0,
-                 flags & MREMAP_FIXED ? MAP_FIXED : 0);
+    r = map_like(&src, (int)fd, flags & LINUX_MREMAP_FIXED ? want_at : 0, nsz, off, copy ? LINUX_PROT_WRITE : 0,
+                 flags & LINUX_MREMAP_FIXED ? RX_MAP_FIXED : 0);
     if (fd >= 0) rx_close((int)fd);
     if (r < 0) return r;
     if (copy) {
         size_t n = osz < nsz ? osz : nsz;
-        if (!(src.prot & PROT_READ)) rx_mprotect(old, osz, src.prot | PROT_READ);
+        if (!(src.prot & LINUX_PROT_READ)) rx_mprotect(old, osz, abi_prot_to_rx(src.prot | LINUX_PROT_READ));
         memcpy((void *)r, (void *)old, n);
-        if (!(src.prot & PROT_WRITE)) rx_mprotect((uintptr_t)r, nsz, src.prot);
+        if (!(src.prot & LINUX_PROT_WRITE)) rx_mprotect((uintptr_t)r, nsz, abi_prot_to_rx(src.prot));
     }
     rx_munmap(old, osz);
     gm_remove(old, osz);
@@ -235,7 +233,11 @@ long sys_msync(struct lx_call *c)
 {
     if (c->a[0] & (GM_PAGE - 1)) return -EINVAL;
     if (!gm_covered(c->a[0], GM_PAGE_UP(c->a[1]))) return -ENOMEM;
-    return rx_msync(c->a[0], c->a[1], (int)c->a[2]);
+    int fl = (int)c->a[2];
+    if ((fl & ~(LINUX_MS_ASYNC | LINUX_MS_INVALIDATE | LINUX_MS_SYNC)) ||
+        (fl & (LINUX_MS_ASYNC | LINUX_MS_SYNC)) == (LINUX_MS_ASYNC | LINUX_MS_SYNC))
+        return -EINVAL;
+    return rx_msync(c->a[0], c->a[1], abi_msync_flags_to_rx(fl));
 }
 
 long sys_mincore(struct lx_call *c)

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "../../abi/linux_fcntl.h"
+#include "../../abi/linux_mman.h"
 #include "../../abi/linux_time.h"
 #include "../../guestmem/vma.h"
 #include "../../redox/rx.h"
@@ -23,6 +24,9 @@ long sys_gettimeofday(struct lx_call *c);
 long sys_openat(struct lx_call *c);
 long sys_fcntl(struct lx_call *c);
 long sys_pipe2(struct lx_call *c);
+long sys_mmap(struct lx_call *c);
+long sys_mprotect(struct lx_call *c);
+long sys_msync(struct lx_call *c);
 
 /* ---- the recording backend ---- */
 static int last_clock = -999, last_abstime = -1, calls;
@@ -185,6 +189,78 @@ Test(open_handlers, pipe2_flags)
     cr_assert_eq(last_oflags, RX_O_CLOEXEC | RX_O_NONBLOCK);
     c.a[1] = LINUX_O_APPEND;
     cr_assert_eq(sys_pipe2(&c), -EINVAL);
+}
+
+/* ---- memory ---- */
+static int last_prot, last_mflags;
+long __wrap_rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t off)
+{
+    (void)fd;
+    (void)off;
+    (void)len;
+    last_prot = prot;
+    last_mflags = flags;
+    return addr ? (long)addr : 0x50000000L;
+}
+long __wrap_rx_mprotect(uintptr_t addr, size_t len, int prot)
+{
+    (void)addr;
+    (void)len;
+    last_prot = prot;
+    return 0;
+}
+long __wrap_rx_msync(uintptr_t addr, size_t len, int flags)
+{
+    (void)addr;
+    (void)len;
+    last_mflags = flags;
+    return 0;
+}
+
+/* Redox's values, relibc src/header/sys_mman/{mod,redox}.rs: READ and EXEC swap
+ * places with Linux's, MAP_FIXED is 4, MAP_FIXED_NOREPLACE 0xc. */
+Test(mman, prot_and_flags)
+{
+    cr_assert_eq(abi_prot_to_rx(LINUX_PROT_READ), 0x4);
+    cr_assert_eq(abi_prot_to_rx(LINUX_PROT_WRITE), 0x2);
+    cr_assert_eq(abi_prot_to_rx(LINUX_PROT_EXEC), 0x1);
+    cr_assert_eq(abi_prot_to_rx(LINUX_PROT_NONE), RX_PROT_NONE);
+    cr_assert_eq(abi_prot_to_rx(LINUX_PROT_READ | LINUX_PROT_EXEC), RX_PROT_READ | RX_PROT_EXEC);
+    int unknown = -1;
+    cr_assert_eq(abi_mmap_flags_to_rx(LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS, &unknown), 0x2 | 0x20);
+    cr_assert_eq(unknown, 0);
+    cr_assert_eq(abi_mmap_flags_to_rx(LINUX_MAP_SHARED | LINUX_MAP_FIXED, &unknown), 0x1 | 0x4);
+    cr_assert_eq(abi_mmap_flags_to_rx(LINUX_MAP_SHARED_VALIDATE, &unknown), RX_MAP_SHARED);
+    cr_assert_eq(abi_mmap_flags_to_rx(LINUX_MAP_PRIVATE | LINUX_MAP_FIXED_NOREPLACE, &unknown), 0x2 | 0xc);
+    cr_assert_eq(abi_mmap_flags_to_rx(LINUX_MAP_PRIVATE | LINUX_MAP_NORESERVE | LINUX_MAP_POPULATE, &unknown),
+                 RX_MAP_PRIVATE | RX_MAP_X_NORESERVE | RX_MAP_X_POPULATE);
+    cr_assert_eq(abi_mmap_flags_to_rx(LINUX_MAP_PRIVATE | LINUX_MAP_DENYWRITE | LINUX_MAP_EXECUTABLE, &unknown),
+                 RX_MAP_PRIVATE, "flags Linux ignores");
+    cr_assert_eq(unknown, 0);
+    abi_mmap_flags_to_rx(LINUX_MAP_SHARED | 0x200, &unknown);
+    cr_assert_eq(unknown, 0x200, "an undefined bit is reported");
+    cr_assert_eq(abi_msync_flags_to_rx(LINUX_MS_SYNC | LINUX_MS_INVALIDATE), RX_MS_SYNC | RX_MS_INVALIDATE);
+}
+
+Test(mman_handlers, mmap_mprotect_msync_pass_redox_values)
+{
+    struct lx_call c = { .nr = 9, .a = { 0, 8192, LINUX_PROT_READ | LINUX_PROT_WRITE,
+                                         LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS, (uint64_t)-1, 0 } };
+    cr_assert_eq(sys_mmap(&c), 0x50000000L);
+    cr_assert_eq(last_prot, RX_PROT_READ | RX_PROT_WRITE, "prot %#x", last_prot);
+    cr_assert_eq(last_mflags, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS, "flags %#x", last_mflags);
+    c.a[3] = LINUX_MAP_SHARED_VALIDATE | LINUX_MAP_ANONYMOUS | 0x200;
+    cr_assert_eq(sys_mmap(&c), -EOPNOTSUPP);
+    struct lx_call p = { .nr = 10, .a = { 0x50000000, 4096, LINUX_PROT_READ | LINUX_PROT_EXEC } };
+    cr_assert_eq(sys_mprotect(&p), 0);
+    cr_assert_eq(last_prot, RX_PROT_READ | RX_PROT_EXEC);
+    p.a[2] = 0x10;
+    cr_assert_eq(sys_mprotect(&p), -EINVAL, "an unknown PROT bit");
+    struct lx_call m = { .nr = 26, .a = { 0x50000000, 4096, LINUX_MS_SYNC } };
+    cr_assert_eq(sys_msync(&m), 0);
+    cr_assert_eq(last_mflags, RX_MS_SYNC);
+    m.a[2] = LINUX_MS_SYNC | LINUX_MS_ASYNC;
+    cr_assert_eq(sys_msync(&m), -EINVAL);
 }
 
 /* ---- clocks ---- */

@@ -1,0 +1,54 @@
+/* mman.c — memory-mapping values between Linux's and rx.h's (Redox's), by table. */
+#include "linux_mman.h"
+
+#include "../redox/rx.h"
+
+struct bit_pair { int linux_bit, rx_bit; };
+
+static int map_bits(int v, const struct bit_pair *tab, unsigned n, int *rest)
+{
+    int r = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (v & tab[i].linux_bit) {
+            r |= tab[i].rx_bit;
+            v &= ~tab[i].linux_bit;
+        }
+    if (rest) *rest = v;
+    return r;
+}
+
+int abi_prot_to_rx(int linux_prot)
+{
+    static const struct bit_pair prot[] = {
+        { LINUX_PROT_READ, RX_PROT_READ }, { LINUX_PROT_WRITE, RX_PROT_WRITE }, { LINUX_PROT_EXEC, RX_PROT_EXEC },
+    };
+    return map_bits(linux_prot, prot, sizeof prot / sizeof prot[0], 0);
+}
+
+int abi_mmap_flags_to_rx(int linux_flags, int *unknown)
+{
+    static const struct bit_pair flags[] = {
+        { LINUX_MAP_FIXED, RX_MAP_FIXED },           { LINUX_MAP_ANONYMOUS, RX_MAP_ANONYMOUS },
+        { LINUX_MAP_STACK, RX_MAP_STACK },           { LINUX_MAP_FIXED_NOREPLACE, RX_MAP_FIXED_NOREPLACE },
+        { LINUX_MAP_32BIT, RX_MAP_X_32BIT },         { LINUX_MAP_GROWSDOWN, RX_MAP_X_GROWSDOWN },
+        { LINUX_MAP_LOCKED, RX_MAP_X_LOCKED },       { LINUX_MAP_NORESERVE, RX_MAP_X_NORESERVE },
+        { LINUX_MAP_POPULATE, RX_MAP_X_POPULATE },   { LINUX_MAP_NONBLOCK, RX_MAP_X_NONBLOCK },
+        { LINUX_MAP_HUGETLB, RX_MAP_X_HUGETLB },     { LINUX_MAP_SYNC, RX_MAP_X_SYNC },
+        { LINUX_MAP_DENYWRITE, 0 },                  { LINUX_MAP_EXECUTABLE, 0 },
+        { LINUX_MAP_UNINITIALIZED, 0 },
+        { LINUX_MAP_HUGE_MASK << LINUX_MAP_HUGE_SHIFT, 0 }, /* huge page sizes: with HUGETLB only */
+    };
+    int type = linux_flags & LINUX_MAP_TYPE, rest;
+    int r = type == LINUX_MAP_PRIVATE ? RX_MAP_PRIVATE : type ? RX_MAP_SHARED : 0;
+    r |= map_bits(linux_flags & ~LINUX_MAP_TYPE, flags, sizeof flags / sizeof flags[0], &rest);
+    if (unknown) *unknown = rest;
+    return r;
+}
+
+int abi_msync_flags_to_rx(int linux_flags)
+{
+    static const struct bit_pair ms[] = {
+        { LINUX_MS_ASYNC, RX_MS_ASYNC }, { LINUX_MS_INVALIDATE, RX_MS_INVALIDATE }, { LINUX_MS_SYNC, RX_MS_SYNC },
+    };
+    return map_bits(linux_flags, ms, sizeof ms / sizeof ms[0], 0);
+}
