@@ -1,12 +1,10 @@
 /* lxrun.c — command line, then load the program and hand the CPU to it. */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "loader/exec.h"
 #include "redox/rx.h"
@@ -55,10 +53,9 @@ static void usage(FILE *f)
             "Exit status: the program's own; 126 if it cannot be executed, 127 if it is not found.\n");
 }
 
-/* stat(2) of a PATH candidate: in the guest's namespace when it is confined. */
-static int candidate_stat(const char *path, struct stat *st)
+/* The mode of a PATH candidate, looked up in the guest's namespace. */
+static int candidate_mode(const char *path, uint32_t *mode)
 {
-    if (!vfs_confined()) return stat(path, st);
     struct vfs_target t;
     long fd = vfs_resolve(RX_AT_CWD, path, &t);
     if (fd >= 0) fd = vfs_open(&t, RX_O_PATH | RX_O_CLOEXEC, 0);
@@ -67,7 +64,7 @@ static int candidate_stat(const char *path, struct stat *st)
     long r = rx_fstat((int)fd, &rs);
     rx_close((int)fd);
     if (r < 0) return -1;
-    st->st_mode = rs.mode;
+    *mode = rs.mode;
     return 0;
 }
 
@@ -83,9 +80,9 @@ static const char *search_path(const char *name, char *buf, size_t cap)
     for (const char *p = path;; p++) {
         const char *e = strchrnul(p, ':');
         int n = snprintf(buf, cap, "%.*s%s%s", (int)(e - p), p, e == p ? "" : "/", name);
-        struct stat st;
-        if (n > 0 && (size_t)n < cap && candidate_stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
-            if (st.st_mode & 0111) return buf;
+        uint32_t mode;
+        if (n > 0 && (size_t)n < cap && candidate_mode(buf, &mode) == 0 && RX_MODE_IS(mode, RX_MODE_FILE)) {
+            if (mode & 0111) return buf;
             if (!found) found = strcpy(first, buf);
         }
         if (!*e) break;

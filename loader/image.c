@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
@@ -34,8 +33,8 @@ int lx_image_open(const char *guest_path, struct lx_exec_error *err)
     struct rx_stat st;
     const char *why = NULL;
     if (rx_fstat((int)fd, &st) < 0) why = "cannot stat";
-    else if (S_ISDIR(st.mode)) why = "Is a directory";
-    else if (!S_ISREG(st.mode)) why = "not a regular file";
+    else if (RX_MODE_IS(st.mode, RX_MODE_DIR)) why = "Is a directory";
+    else if (!RX_MODE_IS(st.mode, RX_MODE_FILE)) why = "not a regular file";
     else if (!(st.mode & 0111)) why = "Permission denied";
     else if (rx_geteuid() != 0) {
         unsigned bit = st.uid == (uint32_t)rx_geteuid() ? 0100 : st.gid == (uint32_t)rx_getegid() ? 010 : 01;

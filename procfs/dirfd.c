@@ -10,11 +10,9 @@
 #include "pid.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../redox/rx.h"
 
@@ -68,7 +66,7 @@ long procfs_dir_open(const char *path, int flags)
 
 static struct open_dir *find(int fd, struct rx_stat *st)
 {
-    if (ndirs == 0 || rx_fstat(fd, st) < 0 || !S_ISREG(st->mode) || st->size != 0) return NULL;
+    if (ndirs == 0 || rx_fstat(fd, st) < 0 || !RX_MODE_IS(st->mode, RX_MODE_FILE) || st->size != 0) return NULL;
     for (int i = 0; i < ndirs; i++)
         if (dirs[i].ino == st->ino && dirs[i].dev == st->dev) {
             dirs[i].last_use = ++uses;

@@ -1,10 +1,8 @@
 /* open.c — an emulated node opened by the guest: its text rendered now and
  * handed out as a snapshot fd, as reading a /proc file gives one consistent view. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../redox/rx.h"
 #include "pid.h"
@@ -57,7 +55,7 @@ long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path,
 long procfs_stat(const struct procfs_node *node, const char *path, struct rx_stat *st)
 {
     memset(st, 0, sizeof *st);
-    unsigned type = node->kind == PROCFS_DIR ? S_IFDIR : node->kind == PROCFS_SYMLINK ? S_IFLNK : S_IFREG;
+    unsigned type = node->kind == PROCFS_DIR ? RX_MODE_DIR : node->kind == PROCFS_SYMLINK ? RX_MODE_SYMLINK : RX_MODE_FILE;
     st->mode = type | node->mode;
     st->nlink = node->kind == PROCFS_DIR ? 2 : 1;
     st->ino = procfs_ino(path);
@@ -68,7 +66,7 @@ long procfs_stat(const struct procfs_node *node, const char *path, struct rx_sta
         long fl = n == node ? procfs_fd_flags((int)num) : -1;
         if (fl >= 0) {
             int acc = (int)fl & RX_O_ACCMODE;
-            st->mode = S_IFLNK | (acc == RX_O_RDONLY ? 0500u : acc == RX_O_WRONLY ? 0300u : 0700u);
+            st->mode = RX_MODE_SYMLINK | (acc == RX_O_RDONLY ? 0500u : acc == RX_O_WRONLY ? 0300u : 0700u);
         }
         st->size = 64;
     }

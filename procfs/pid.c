@@ -8,11 +8,9 @@
 #include "pid.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../redox/rx.h"
 #include "../syscalls/fd_reserve.h"

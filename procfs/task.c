@@ -3,7 +3,6 @@
  * rx.h. */
 #include "pid.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 

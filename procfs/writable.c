@@ -4,7 +4,6 @@
  * to lxrun's state.  The flag is checked against the fd's inode, so a closed and
  * reused fd number falls back to a plain write. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 

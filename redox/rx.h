@@ -78,7 +78,22 @@ struct rx_flock { int16_t type, whence; int64_t start, len; int32_t pid; };
 #define RX_F_WRLCK 1
 #define RX_F_UNLCK 2
 
-/* Redox's Stat (syscall crate data::Stat), the record fstat fills. */
+/* Mode type bits: redox_syscall src/flag.rs MODE_* (the same numbers as Linux's
+ * S_IF*).  Redox has no block devices or socket nodes: RX_MODE_X_* are the host
+ * backend's (the Redox backend never reports them). */
+#define RX_MODE_TYPE 0xF000
+#define RX_MODE_DIR 0x4000
+#define RX_MODE_FILE 0x8000
+#define RX_MODE_SYMLINK 0xA000
+#define RX_MODE_FIFO 0x1000
+#define RX_MODE_CHR 0x2000
+#define RX_MODE_X_BLK 0x6000
+#define RX_MODE_X_SOCK 0xC000
+#define RX_MODE_IS(m, type) (((m) & RX_MODE_TYPE) == (type))
+
+/* Redox's Stat (syscall crate data::Stat), the record fstat fills.  dev and rdev
+ * hold a device number in Linux's dev_t encoding (the Redox backend: the scheme's
+ * id as the major number). */
 struct rx_stat {
     uint64_t dev, ino;
     uint32_t mode, nlink;
@@ -90,7 +105,9 @@ struct rx_stat {
     uint32_t atime_nsec, mtime_nsec, ctime_nsec, btime_nsec;
 };
 
-/* Redox's StatVfs. */
+/* Redox's StatVfs.  flags: RX_ST_RDONLY (relibc sys_statvfs ST_RDONLY 1); other
+ * bits are the host backend's own mount flags. */
+#define RX_ST_RDONLY 1
 struct rx_statvfs {
     uint64_t bsize, frsize, blocks, bfree, bavail;
     uint64_t files, ffree, fsid, namemax, flags;

@@ -3,7 +3,6 @@
  * supplies the dynamic facts; every lookup goes through the guest's namespace. */
 #include "check.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 

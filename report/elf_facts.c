@@ -3,7 +3,6 @@
  * syscall instruction sites.  The file is opened through rx.h. */
 #include "elf_facts.h"
 
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>

@@ -1,6 +1,5 @@
 #include "fd_reserve.h"
 
-#include <fcntl.h>
 #include <sys/resource.h>
 
 #include "../redox/rx.h"

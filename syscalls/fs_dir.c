@@ -1,6 +1,6 @@
 /* fs_dir.c — handles: directories, the cwd, and names (link, unlink, rename). */
 #include "../abi/linux_fcntl.h"
-#include <sys/stat.h>
+#include "../abi/linux_stat.h"
 
 #include "handler.h"
 #include "../procfs/procfs.h"
@@ -57,23 +57,23 @@ long sys_mkdir(struct lx_call *c) { return mkdir_at(LX_AT_FDCWD, c->a[0], (unsig
 long sys_mkdirat(struct lx_call *c) { return mkdir_at((int)c->a[0], c->a[1], (unsigned)c->a[2]); }
 
 /* FIFOs and regular files (type 0 means regular); Redox has no device nodes, so
- * S_IFCHR/S_IFBLK/S_IFSOCK get EPERM, as for an unprivileged Linux process. */
+ * LINUX_S_IFCHR/LINUX_S_IFBLK/LINUX_S_IFSOCK get EPERM, as for an unprivileged Linux process. */
 static long mknod_at(struct lx_call *c, int dirfd, uint64_t path, unsigned mode)
 {
-    unsigned type = mode & S_IFMT;
-    if (type == 0) mode |= S_IFREG;
-    else if (type == S_IFDIR) return -EINVAL;
-    else if (type != S_IFIFO && type != S_IFREG && type != S_IFCHR && type != S_IFBLK &&
-             type != S_IFSOCK) return -EINVAL;
+    unsigned type = mode & LINUX_S_IFMT;
+    if (type == 0) mode |= LINUX_S_IFREG;
+    else if (type == LINUX_S_IFDIR) return -EINVAL;
+    else if (type != LINUX_S_IFIFO && type != LINUX_S_IFREG && type != LINUX_S_IFCHR && type != LINUX_S_IFBLK &&
+             type != LINUX_S_IFSOCK) return -EINVAL;
     struct lx_path p;
     long r = lx_path_arg(path, dirfd, &p);
     if (r < 0) return r;
-    if (type != 0 && type != S_IFIFO && type != S_IFREG) {
+    if (type != 0 && type != LINUX_S_IFIFO && type != LINUX_S_IFREG) {
         lx_record_partial(c->nr, "device and socket nodes do not exist on Redox");
         return -EPERM;
     }
     if ((r = vfs_parent(&p.t)) < 0) return r;
-    r = rx_mknodat(p.t.dirfd, p.t.path, mode & (S_IFMT | 07777));
+    r = rx_mknodat(p.t.dirfd, p.t.path, abi_mode_to_rx(mode & (LINUX_S_IFMT | 07777)));
     vfs_release(&p.t);
     return r;
 }

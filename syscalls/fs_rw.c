@@ -1,6 +1,4 @@
 /* fs_rw.c — handles: data transfer, offsets, syncing, truncation. */
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 
 #include "../procfs/procfs.h"
@@ -116,7 +114,7 @@ long sys_fadvise64(struct lx_call *c)
     int advice = (int)c->a[3];
     struct rx_stat st;
     if (rx_fstat((int)c->a[0], &st) < 0) return -EBADF;
-    if (S_ISFIFO(st.mode)) return -ESPIPE; /* Linux checks this before the advice */
+    if (RX_MODE_IS(st.mode, RX_MODE_FIFO)) return -ESPIPE; /* Linux checks this before the advice */
     if (advice < 0 || advice > 5) return -EINVAL;
     return 0;
 }
@@ -173,8 +171,8 @@ static long check_file_pair(int in, int out)
     struct rx_stat si, so;
     long r;
     if ((r = rx_fstat(in, &si)) < 0 || (r = rx_fstat(out, &so)) < 0) return r;
-    if (S_ISDIR(si.mode) || S_ISDIR(so.mode)) return -EISDIR;
-    if (!S_ISREG(si.mode) || !S_ISREG(so.mode)) return -EINVAL;
+    if (RX_MODE_IS(si.mode, RX_MODE_DIR) || RX_MODE_IS(so.mode, RX_MODE_DIR)) return -EISDIR;
+    if (!RX_MODE_IS(si.mode, RX_MODE_FILE) || !RX_MODE_IS(so.mode, RX_MODE_FILE)) return -EINVAL;
     long fi = rx_fcntl(in, RX_F_GETFL, 0), fo = rx_fcntl(out, RX_F_GETFL, 0);
     if (fi < 0 || fo < 0 || ((fi | fo) & RX_O_PATH)) return -EBADF;
     if ((fi & RX_O_ACCMODE) == RX_O_WRONLY || (fo & RX_O_ACCMODE) == RX_O_RDONLY || (fo & RX_O_APPEND)) return -EBADF;

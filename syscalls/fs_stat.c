@@ -2,10 +2,7 @@
  * Redox has no stat-by-path: each becomes open(O_PATH) + fstat, as relibc does. */
 
 #include "../abi/linux_fcntl.h"
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
-#include <sys/sysmacros.h>
+#include "../abi/linux_stat.h"
 
 #include "handler.h"
 #include "../procfs/procfs.h"
@@ -70,22 +67,11 @@ static long stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *s
     return r;
 }
 
-static void to_linux_stat(const struct rx_stat *s, struct stat *k)
-{
-    memset(k, 0, sizeof *k);
-    k->st_dev = s->dev; k->st_ino = s->ino; k->st_nlink = s->nlink; k->st_mode = s->mode;
-    k->st_uid = s->uid; k->st_gid = s->gid; k->st_rdev = s->rdev; k->st_size = s->size;
-    k->st_blksize = s->blksize; k->st_blocks = s->blocks;
-    k->st_atim.tv_sec = s->atime_sec; k->st_atim.tv_nsec = s->atime_nsec;
-    k->st_mtim.tv_sec = s->mtime_sec; k->st_mtim.tv_nsec = s->mtime_nsec;
-    k->st_ctim.tv_sec = s->ctime_sec; k->st_ctim.tv_nsec = s->ctime_nsec;
-}
-
 static long put_stat(long r, const struct rx_stat *s, uint64_t out)
 {
     if (r < 0) return r;
-    struct stat k;
-    to_linux_stat(s, &k);
+    struct linux_stat k;
+    abi_stat_from_rx(&k, s);
     return gm_copy_out(out, &k, sizeof k);
 }
 
@@ -122,30 +108,16 @@ long sys_statx(struct lx_call *c)
     struct rx_stat s;
     long r = stat_at((int)c->a[0], c->a[1], fl, &s);
     if (r < 0) return r;
-    struct statx x;
-    memset(&x, 0, sizeof x);
-    x.stx_mask = STATX_BASIC_STATS | (s.btime_sec ? STATX_BTIME : 0);
-    x.stx_blksize = (uint32_t)s.blksize; x.stx_nlink = s.nlink;
-    x.stx_uid = s.uid; x.stx_gid = s.gid; x.stx_mode = (uint16_t)s.mode;
-    x.stx_ino = s.ino; x.stx_size = (uint64_t)s.size; x.stx_blocks = (uint64_t)s.blocks;
-    x.stx_atime.tv_sec = s.atime_sec; x.stx_atime.tv_nsec = s.atime_nsec;
-    x.stx_btime.tv_sec = s.btime_sec; x.stx_btime.tv_nsec = s.btime_nsec;
-    x.stx_ctime.tv_sec = s.ctime_sec; x.stx_ctime.tv_nsec = s.ctime_nsec;
-    x.stx_mtime.tv_sec = s.mtime_sec; x.stx_mtime.tv_nsec = s.mtime_nsec;
-    x.stx_rdev_major = major(s.rdev); x.stx_rdev_minor = minor(s.rdev);
-    x.stx_dev_major = major(s.dev); x.stx_dev_minor = minor(s.dev);
+    struct linux_statx x;
+    abi_statx_from_rx(&x, &s);
     return gm_copy_out(c->a[4], &x, sizeof x);
 }
 
 static long put_statfs(long r, const struct rx_statvfs *v, uint64_t out)
 {
     if (r < 0) return r;
-    struct statfs k;
-    memset(&k, 0, sizeof k);
-    k.f_type = (long)v->fstype; k.f_bsize = (long)v->bsize; k.f_blocks = v->blocks;
-    k.f_bfree = v->bfree; k.f_bavail = v->bavail; k.f_files = v->files; k.f_ffree = v->ffree;
-    memcpy(&k.f_fsid, &v->fsid, sizeof k.f_fsid);
-    k.f_namelen = (long)v->namemax; k.f_frsize = (long)v->frsize; k.f_flags = (long)v->flags;
+    struct linux_statfs k;
+    abi_statfs_from_rx(&k, v);
     return gm_copy_out(out, &k, sizeof k);
 }
 
@@ -185,15 +157,15 @@ static long access_at(int dirfd, uint64_t path, int mode, int atflags)
     struct rx_stat s;
     long r = rx_fstat((int)fd, &s);
     struct rx_statvfs v;
-    int ro = (mode & LINUX_W_OK) && rx_fstatvfs((int)fd, &v) == 0 && (v.flags & ST_RDONLY);
+    int ro = (mode & LINUX_W_OK) && rx_fstatvfs((int)fd, &v) == 0 && (v.flags & RX_ST_RDONLY);
     if (owned) rx_close((int)fd);
     if (r < 0) return r;
     if (mode == LINUX_F_OK) return 0;
-    if (ro && !S_ISCHR(s.mode) && !S_ISBLK(s.mode) && !S_ISFIFO(s.mode) && !S_ISSOCK(s.mode)) return -EROFS;
+    if (ro && !RX_MODE_IS(s.mode, RX_MODE_CHR) && !RX_MODE_IS(s.mode, RX_MODE_X_BLK) && !RX_MODE_IS(s.mode, RX_MODE_FIFO) && !RX_MODE_IS(s.mode, RX_MODE_X_SOCK)) return -EROFS;
     int eff = (atflags & LINUX_AT_EACCESS) != 0;
     long uid = eff ? rx_geteuid() : rx_getuid(), gid = eff ? rx_getegid() : rx_getgid();
     if (uid == 0) {
-        if ((mode & LINUX_X_OK) && !S_ISDIR(s.mode) && !(s.mode & 0111)) return -EACCES;
+        if ((mode & LINUX_X_OK) && !RX_MODE_IS(s.mode, RX_MODE_DIR) && !(s.mode & 0111)) return -EACCES;
         return 0;
     }
     unsigned bits = (uint32_t)uid == s.uid ? (s.mode >> 6) & 7

@@ -1,6 +1,5 @@
 /* tty.c — handles: ioctl.  Terminal requests go through the handles Redox
  * derives with dup(fd, "termios") and dup(fd, "winsize"); nothing else passes. */
-#include <fcntl.h>
 #include <sys/ioctl.h>
 
 #include "handler.h"

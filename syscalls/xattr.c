@@ -1,7 +1,6 @@
 /* xattr.c — handles: extended attributes.  Redox's file schemes keep none, so
  * every call answers as Linux does on a filesystem without xattr support
  * (EOPNOTSUPP), after the usual checks on the path or fd. */
-#include <fcntl.h>
 
 #include "handler.h"
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/stat.h>
 
 #include "../redox/rx.h"
 #include "../procfs/procfs.h"
@@ -219,7 +218,7 @@ static int dir_guest_path(int dirfd, char *out, size_t cap)
         /* not a directory of the guest's namespace: a pipe, a file, or a directory
          * the guest inherited from outside */
         struct rx_stat st;
-        r = rx_fstat(dirfd, &st) == 0 && !S_ISDIR(st.mode) ? -ENOTDIR : -ENOENT;
+        r = rx_fstat(dirfd, &st) == 0 && !RX_MODE_IS(st.mode, RX_MODE_DIR) ? -ENOTDIR : -ENOENT;
     }
     free(url);
     return r < 0 ? (int)r : 0;
@@ -327,7 +326,7 @@ static int walk(const char *g, int follow_last, char *out, size_t cap)
                                       RX_BENEATH_NO_SYMLINKS) : -ENOENT;
         if (fd < 0) break; /* the caller's own lookup reports it */
         struct rx_stat st;
-        long ln = rx_fstat((int)fd, &st) == 0 && S_ISLNK(st.mode) ? rx_readlinkat((int)fd, "", link, PATH_MAX - 1) : -1;
+        long ln = rx_fstat((int)fd, &st) == 0 && RX_MODE_IS(st.mode, RX_MODE_SYMLINK) ? rx_readlinkat((int)fd, "", link, PATH_MAX - 1) : -1;
         rx_close((int)fd);
         if (ln < 0) continue;
         if (++links > MAX_SYMLINKS) { r = -ELOOP; break; }

@@ -8,9 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 
 #include "../../abi/linux_fcntl.h"
 #include "../../abi/linux_mman.h"
+#include "../../abi/linux_stat.h"
 #include "../../abi/linux_time.h"
 #include "../../guestmem/vma.h"
 #include "../../redox/rx.h"
@@ -341,4 +346,53 @@ Test(clock_handlers, sleeps_and_wall_time)
     struct lx_call tod = { .nr = 96, .a = { req + 16, 0 } };
     cr_assert_eq(sys_gettimeofday(&tod), 0);
     cr_assert_eq(last_clock, RX_CLOCK_REALTIME);
+}
+
+/* ---- file status: abi/'s layouts are checked against the host's own headers
+ * (this test is a Linux program; lxrun's code never includes them). ---- */
+Test(stat, layouts_match_linux)
+{
+    cr_assert_eq(sizeof(struct linux_stat), sizeof(struct stat));
+    cr_assert_eq(sizeof(struct linux_statx), sizeof(struct statx));
+    cr_assert_eq(sizeof(struct linux_statfs), sizeof(struct statfs));
+    struct rx_stat r = { .dev = makedev(259, 3), .ino = 77, .mode = RX_MODE_FILE | 0640, .nlink = 2, .uid = 1000,
+                         .gid = 100, .rdev = makedev(4, 65), .size = 12345, .blksize = 4096, .blocks = 24,
+                         .atime_sec = 1, .mtime_sec = 2, .ctime_sec = 3, .btime_sec = 4,
+                         .atime_nsec = 5, .mtime_nsec = 6, .ctime_nsec = 7, .btime_nsec = 8 };
+    struct linux_stat k;
+    abi_stat_from_rx(&k, &r);
+    struct stat h;
+    memcpy(&h, &k, sizeof h);
+    cr_assert(h.st_dev == r.dev && h.st_ino == 77 && h.st_mode == (S_IFREG | 0640) && h.st_nlink == 2 &&
+              h.st_uid == 1000 && h.st_gid == 100 && h.st_rdev == r.rdev && h.st_size == 12345 &&
+              h.st_blksize == 4096 && h.st_blocks == 24);
+    cr_assert(h.st_atim.tv_sec == 1 && h.st_atim.tv_nsec == 5 && h.st_mtim.tv_sec == 2 && h.st_mtim.tv_nsec == 6 &&
+              h.st_ctim.tv_sec == 3 && h.st_ctim.tv_nsec == 7);
+    struct linux_statx x;
+    abi_statx_from_rx(&x, &r);
+    struct statx hx;
+    memcpy(&hx, &x, sizeof hx);
+    cr_assert(hx.stx_mode == (S_IFREG | 0640) && hx.stx_ino == 77 && hx.stx_size == 12345);
+    cr_assert(hx.stx_dev_major == 259 && hx.stx_dev_minor == 3 && hx.stx_rdev_major == 4 && hx.stx_rdev_minor == 65);
+    cr_assert(hx.stx_btime.tv_sec == 4 && hx.stx_btime.tv_nsec == 8 && (hx.stx_mask & STATX_BTIME));
+    cr_assert_eq(hx.stx_mask & STATX_BASIC_STATS, STATX_BASIC_STATS);
+    struct rx_statvfs v = { .bsize = 4096, .frsize = 1024, .blocks = 10, .bfree = 5, .bavail = 4, .files = 9,
+                            .ffree = 8, .namemax = 255, .flags = RX_ST_RDONLY, .fstype = 0xEF53 };
+    struct linux_statfs f;
+    abi_statfs_from_rx(&f, &v);
+    struct statfs hf;
+    memcpy(&hf, &f, sizeof hf);
+    cr_assert(hf.f_type == 0xEF53 && hf.f_bsize == 4096 && hf.f_frsize == 1024 && hf.f_blocks == 10 &&
+              hf.f_bavail == 4 && hf.f_namelen == 255 && (hf.f_flags & ST_RDONLY));
+}
+
+Test(stat, mode_types)
+{
+    static const unsigned linux_types[] = { S_IFREG, S_IFDIR, S_IFLNK, S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK };
+    for (size_t i = 0; i < sizeof linux_types / sizeof linux_types[0]; i++) {
+        cr_assert_eq(abi_mode_from_rx(abi_mode_to_rx(linux_types[i] | 0755)), linux_types[i] | 0755);
+    }
+    cr_assert_eq(abi_mode_to_rx(S_IFDIR | 0700), RX_MODE_DIR | 0700);
+    cr_assert(RX_MODE_IS(RX_MODE_SYMLINK | 0777, RX_MODE_SYMLINK));
+    cr_assert(!RX_MODE_IS(RX_MODE_X_SOCK, RX_MODE_FILE), "SOCK (0xC000) is not FILE (0x8000)");
 }
