@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
@@ -44,7 +43,7 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
                        const struct lx_exec_view *view, struct lx_exec_error *err)
 {
     uint64_t cur = STACK_SIZE_DEFAULT, max;
-    rx_getrlimit(RLIMIT_STACK, &cur, &max);
+    rx_getrlimit(RX_RLIMIT_STACK, &cur, &max);
     size_t size = cur > STACK_SIZE_MAX || cur == 0 ? STACK_SIZE_DEFAULT : GM_PAGE_UP(cur);
     int prot = LINUX_PROT_READ | LINUX_PROT_WRITE | (st->prog.exec_stack ? LINUX_PROT_EXEC : 0);
     long lo = rx_mmap(0, size, abi_prot_to_rx(prot), RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE, -1, 0);

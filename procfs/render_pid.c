@@ -11,7 +11,6 @@
 #include "../abi/linux_mman.h"
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/sysmacros.h>
 
 #include "../guestmem/access.h"

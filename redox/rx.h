@@ -278,13 +278,25 @@ long rx_winsize_get(int fd, struct rx_winsize *w);
 long rx_winsize_set(int fd, const struct rx_winsize *w);
 long rx_fionread(int fd);
 
-/* ---- resource limits (lxrun's own process) ---- */
+/* ---- resource limits (lxrun's own process) ----
+ * Resource numbers and RUSAGE_* are Redox's (relibc src/header/sys_resource/mod.rs),
+ * which follow Linux's. */
+#define RX_RLIMIT_STACK 3
+#define RX_RLIMIT_CORE 4
+#define RX_RLIMIT_NOFILE 7
+#define RX_RLIMIT_NLIMITS 15
+#define RX_RLIMIT_X_RTTIME 15 /* Linux's RLIMIT_RTTIME: host backend only (Redox: EINVAL) */
+#define RX_RUSAGE_SELF 0
+#define RX_RUSAGE_CHILDREN (-1)
+#define RX_RUSAGE_THREAD 1
 long rx_getrlimit(int res, uint64_t *cur, uint64_t *max);
 long rx_setrlimit(int res, uint64_t cur, uint64_t max);
 long rx_getrusage(int who, struct rx_timespec *utime, struct rx_timespec *stime,
                   long *maxrss_kb);
 
-/* ---- signals (redox-rt) ---- */
+/* ---- signals (redox-rt) ----
+ * Signal numbers 1-31 are Redox's (relibc src/header/signal/redox.rs), which are
+ * Linux's; 32-64 (real-time) exist only in the host backend. */
 long rx_sigaction_ign_dfl(int sig, int ignore); /* only SIG_IGN / SIG_DFL disposition */
 
 /* ---- processor identification (Redox: CPUID is unprivileged; sys:cpu) ---- */

@@ -3,15 +3,13 @@
 #define LXRUN_DISPATCH_H
 
 #include <stdint.h>
-#include <ucontext.h>
 
 #include "../trap/thread.h"
 
 struct lx_call {
     long nr;
     uint64_t a[6];      /* rdi rsi rdx r10 r8 r9 */
-    struct lx_thread *t;
-    ucontext_t *uc;     /* the guest's registers at the trap */
+    struct lx_thread *t; /* the calling thread: its guest state (mask, TLS…) */
 };
 
 long lx_dispatch(struct lx_call *c);

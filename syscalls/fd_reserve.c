@@ -1,6 +1,5 @@
 #include "fd_reserve.h"
 
-#include <sys/resource.h>
 
 #include "../redox/rx.h"
 
@@ -10,10 +9,10 @@ int lx_fd_limit = 1024;
 int lx_fd_reserve_init(void)
 {
     uint64_t cur, max;
-    if (rx_getrlimit(RLIMIT_NOFILE, &cur, &max) < 0) return -1;
+    if (rx_getrlimit(RX_RLIMIT_NOFILE, &cur, &max) < 0) return -1;
     if (max > (1u << 20)) max = 1u << 20;
     uint64_t soft = cur;
-    if (cur < max) rx_setrlimit(RLIMIT_NOFILE, max, max);
+    if (cur < max) rx_setrlimit(RX_RLIMIT_NOFILE, max, max);
     lx_fd_floor = (int)max - LX_FD_RESERVED;
     lx_fd_limit = soft > (uint64_t)lx_fd_floor ? lx_fd_floor : (int)soft;
     return lx_fd_floor > 3 ? 0 : -1;

@@ -1,7 +1,6 @@
 /* futex.c — handles: futex.  Guest and lxrun share memory, so the guest's word
  * is handed to Redox's futex directly after checking it is guest memory. */
 #include <linux/futex.h>
-#include <sys/mman.h>
 
 #include "handler.h"
 

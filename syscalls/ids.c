@@ -1,11 +1,8 @@
 /* ids.c — handles: identity, system facts, limits, usage. */
-#include <sys/resource.h>
-#include <sys/sysinfo.h>
-#include <sys/times.h>
-#include <sys/utsname.h>
 
 #include "../procfs/identity.h"
 #include "handler.h"
+#include "../abi/linux_sys.h"
 #include "process.h"
 
 long sys_getpid(struct lx_call *c) { (void)c; return rx_getpid(); }
@@ -46,7 +43,7 @@ long sys_uname(struct lx_call *c)
 {
     struct rx_sysfacts f;
     rx_sysfacts(&f);
-    struct utsname u;
+    struct linux_utsname u;
     memset(&u, 0, sizeof u);
     struct lx_linux_identity id;
     lx_linux_identity(&f, &id);
@@ -63,7 +60,7 @@ long sys_sysinfo(struct lx_call *c)
 {
     struct rx_sysfacts f;
     rx_sysfacts(&f);
-    struct sysinfo s;
+    struct linux_sysinfo s;
     memset(&s, 0, sizeof s);
     s.uptime = (long)f.uptime_sec;
     s.totalram = f.mem_total;
@@ -75,11 +72,11 @@ long sys_sysinfo(struct lx_call *c)
 
 static long guest_limit(int res, uint64_t *cur, uint64_t *max)
 {
-    if (res < 0 || res >= 16) return -EINVAL;
+    if (res < 0 || res >= LINUX_RLIMIT_NLIMITS || abi_rlimit_to_rx(res) < 0) return -EINVAL;
     if (!lx_proc.rlim_known[res]) {
-        long r = rx_getrlimit(res, cur, max);
+        long r = rx_getrlimit(abi_rlimit_to_rx(res), cur, max);
         if (r < 0) return r;
-        if (res == RLIMIT_NOFILE) { /* the guest's fd space ends at lxrun's floor */
+        if (res == LINUX_RLIMIT_NOFILE) { /* the guest's fd space ends at lxrun's floor */
             *cur = (uint64_t)lx_fd_limit;
             if (*max > (uint64_t)lx_fd_floor) *max = (uint64_t)lx_fd_floor;
         }
@@ -99,11 +96,11 @@ static long set_limit(int res, uint64_t cur, uint64_t max)
     if (r < 0) return r;
     if (cur > max) return -EINVAL;
     if (max > omax && rx_geteuid() != 0) return -EPERM;
-    if (res == RLIMIT_NOFILE) {
+    if (res == LINUX_RLIMIT_NOFILE) {
         if (max > (uint64_t)lx_fd_floor) return -EPERM;
         lx_fd_limit = (int)cur; /* enforced by lx_fd_accept when fds are made */
-    } else if (res != RLIMIT_CORE) {
-        r = rx_setrlimit(res, cur, max);
+    } else if (res != LINUX_RLIMIT_CORE) {
+        r = rx_setrlimit(abi_rlimit_to_rx(res), cur, max);
         if (r < 0) return r;
     }
     lx_proc.rlim_cur[res] = cur;
@@ -150,12 +147,14 @@ long sys_prlimit64(struct lx_call *c)
 long sys_getrusage(struct lx_call *c)
 {
     int who = (int)c->a[0];
-    if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD) return -EINVAL;
+    int rwho = who == LINUX_RUSAGE_SELF ? RX_RUSAGE_SELF : who == LINUX_RUSAGE_CHILDREN ? RX_RUSAGE_CHILDREN
+             : who == LINUX_RUSAGE_THREAD ? RX_RUSAGE_THREAD : -2;
+    if (rwho == -2) return -EINVAL;
     struct rx_timespec ut, st;
     long maxrss;
-    long r = rx_getrusage(who, &ut, &st, &maxrss);
+    long r = rx_getrusage(rwho, &ut, &st, &maxrss);
     if (r < 0) return r;
-    struct rusage u;
+    struct linux_rusage u;
     memset(&u, 0, sizeof u);
     u.ru_utime.tv_sec = ut.sec; u.ru_utime.tv_usec = ut.nsec / 1000;
     u.ru_stime.tv_sec = st.sec; u.ru_stime.tv_usec = st.nsec / 1000;
@@ -167,12 +166,12 @@ long sys_times(struct lx_call *c)
 {
     struct rx_timespec ut, st, cut, cst, now;
     long rss;
-    rx_getrusage(RUSAGE_SELF, &ut, &st, &rss);
-    rx_getrusage(RUSAGE_CHILDREN, &cut, &cst, &rss);
+    rx_getrusage(RX_RUSAGE_SELF, &ut, &st, &rss);
+    rx_getrusage(RX_RUSAGE_CHILDREN, &cut, &cst, &rss);
     rx_clock_gettime(RX_CLOCK_MONOTONIC, &now);
 #define TICKS(t) ((long)((t).sec * 100 + (t).nsec / 10000000))
     if (c->a[0]) {
-        struct tms t = { TICKS(ut), TICKS(st), TICKS(cut), TICKS(cst) };
+        struct linux_tms t = { TICKS(ut), TICKS(st), TICKS(cut), TICKS(cst) };
         if (gm_copy_out(c->a[0], &t, sizeof t) < 0) return -EFAULT;
     }
     return TICKS(now);

@@ -5,14 +5,12 @@
 
 #include <stdint.h>
 
-struct lx_sigaction_k {   /* the kernel's struct sigaction layout */
-    uint64_t handler, flags, restorer, mask;
-};
+#include "../abi/linux_signal.h"
 
 struct lx_process {
     uintptr_t brk_start, brk_cur, brk_mapped; /* brk_mapped: end of heap pages */
     char comm[16];
-    struct lx_sigaction_k sigactions[65];
+    struct linux_sigaction sigactions[65];
     uint64_t rlim_cur[16], rlim_max[16];      /* the guest's view of its limits */
     int rlim_known[16];
     /* for /proc/self: the program file, the start time, the initial stack */

@@ -60,9 +60,12 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
         .a = { (uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],
                (uint64_t)g[REG_R10], (uint64_t)g[REG_R8], (uint64_t)g[REG_R9] },
         .t = lx_thread_self(),
-        .uc = uc,
     };
     g[REG_RAX] = lx_dispatch(&c);
+    /* The guest's blocked set (rt_sigprocmask may have changed it) takes effect as
+     * the signal frame returns; SIGSYS, lxrun's trap, stays open. */
+    uint64_t real = c.t->guest_sigmask & ~(1ULL << (SIGSYS - 1));
+    memcpy(&uc->uc_sigmask, &real, sizeof real);
 }
 
 static void (*fatal_hook)(int);

@@ -1,0 +1,53 @@
+/* linux_sys.h — Linux's x86-64 system-information and resource ABI as the guest
+ * sees it: RLIMIT_* and RUSAGE_* (include/uapi/asm-generic/resource.h,
+ * include/uapi/linux/resource.h), struct rusage, struct utsname
+ * (include/uapi/linux/utsname.h), struct sysinfo (include/uapi/linux/sysinfo.h),
+ * struct tms (include/uapi/linux/times.h). */
+#ifndef LXRUN_ABI_LINUX_SYS_H
+#define LXRUN_ABI_LINUX_SYS_H
+
+#include <stdint.h>
+
+#include "../redox/rx.h"
+
+#define LINUX_RLIMIT_CPU 0
+#define LINUX_RLIMIT_FSIZE 1
+#define LINUX_RLIMIT_DATA 2
+#define LINUX_RLIMIT_STACK 3
+#define LINUX_RLIMIT_CORE 4
+#define LINUX_RLIMIT_RSS 5
+#define LINUX_RLIMIT_NPROC 6
+#define LINUX_RLIMIT_NOFILE 7
+#define LINUX_RLIMIT_MEMLOCK 8
+#define LINUX_RLIMIT_AS 9
+#define LINUX_RLIMIT_NLIMITS 16
+
+#define LINUX_RUSAGE_SELF 0
+#define LINUX_RUSAGE_CHILDREN (-1)
+#define LINUX_RUSAGE_THREAD 1
+
+struct linux_timeval { int64_t tv_sec, tv_usec; };
+struct linux_rusage {
+    struct linux_timeval ru_utime, ru_stime;
+    int64_t ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap;
+    int64_t ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
+};
+
+struct linux_utsname { char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65]; };
+
+struct linux_sysinfo {
+    int64_t uptime;
+    uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs, pad_;
+    uint64_t totalhigh, freehigh;
+    uint32_t mem_unit;
+    char reserved_[4];
+};
+
+struct linux_tms { int64_t tms_utime, tms_stime, tms_cutime, tms_cstime; };
+
+/* Resource numbers and RUSAGE_* "who" values to rx.h's (Redox uses Linux's
+ * numbering: relibc sys_resource/mod.rs); -1 for a resource Redox lacks. */
+static inline int abi_rlimit_to_rx(int linux_res) { return linux_res >= 0 && linux_res <= RX_RLIMIT_X_RTTIME ? linux_res : -1; }
+
+#endif
