@@ -1,7 +1,6 @@
 /* lxrun.c — command line, then load the program and hand the CPU to it. */
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -491,9 +490,7 @@ int main(int argc, char **argv, char **envp)
     fflush(NULL);
 
     static struct lx_thread main_thread;
-    sigset_t cur;
-    sigprocmask(SIG_SETMASK, NULL, &cur);
-    memcpy(&main_thread.guest_sigmask, &cur, sizeof main_thread.guest_sigmask);
+    rx_sigmask_get(&main_thread.guest_sigmask); /* the guest starts with lxrun's inherited mask */
     r = lx_trap_thread_init(&main_thread);
     if (r < 0) {
         fprintf(stderr, "lxrun: cannot set up interception: %s\n", strerror(-r));

@@ -9,9 +9,9 @@
 #include <errno.h>
 #include "../abi/linux_fcntl.h"
 #include "../abi/linux_mman.h"
+#include "../abi/linux_stat.h"
 #include <stdio.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 
 #include "../guestmem/access.h"
 #include "../guestmem/vma.h"
@@ -79,7 +79,7 @@ static void map_line(struct procfs_out *o, uintptr_t start, uintptr_t end, const
 {
     size_t before = o->len;
     out_printf(o, "%08lx-%08lx %s %08llx %02x:%02x %llu ", (unsigned long)start, (unsigned long)end, perms,
-               (unsigned long long)off, major(dev), minor(dev), (unsigned long long)ino);
+               (unsigned long long)off, linux_major(dev), linux_minor(dev), (unsigned long long)ino);
     if (name) {
         size_t width = o->len - before;
         if (width < 72) out_printf(o, "%*s", (int)(72 - width), "");
@@ -348,8 +348,8 @@ void render_pid_mountinfo(struct procfs_out *o, const struct procfs_facts *f, un
 {
     (void)num;
     const struct procfs_task *t = &f->task;
-    out_printf(o, "%d 1 %u:%u / / rw,relatime - %s /dev/root rw\n", MNT_ROOT, major(t->root_dev),
-               minor(t->root_dev), root_fstype(t));
+    out_printf(o, "%d 1 %u:%u / / rw,relatime - %s /dev/root rw\n", MNT_ROOT, linux_major(t->root_dev),
+               linux_minor(t->root_dev), root_fstype(t));
     out_printf(o, "%d %d 0:21 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n", MNT_PROC, MNT_ROOT);
     out_printf(o, "%d %d 0:22 / /sys rw,nosuid,nodev,noexec,relatime - sysfs sysfs rw\n", MNT_SYS, MNT_ROOT);
 }

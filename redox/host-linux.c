@@ -613,6 +613,14 @@ long rx_getrusage(int who, struct rx_timespec *ut, struct rx_timespec *st, long 
     return 0;
 }
 
+long rx_sigmask_get(uint64_t *set)
+{
+    sigset_t cur;
+    if (sigprocmask(SIG_SETMASK, NULL, &cur) < 0) return -errno;
+    memcpy(set, &cur, sizeof *set);
+    return 0;
+}
+
 long rx_sigaction_ign_dfl(int sig, int ignore)
 {
     struct sigaction sa;

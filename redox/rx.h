@@ -116,7 +116,10 @@ struct rx_statvfs {
 
 struct rx_timespec { int64_t sec; int64_t nsec; };
 
-/* Terminal state, as read from / written to the handle dup(fd, "termios"). */
+/* Terminal state, as read from / written to the handle dup(fd, "termios").  The
+ * flag bits and cc[] indices are taken to be Linux's, which Redox's termios
+ * handles follow (the redox_termios crate); a Redox backend must confirm this or
+ * convert, and the guest tty tests would then show a difference. */
 struct rx_termios {
     uint32_t iflag, oflag, cflag, lflag;
     uint8_t line;
@@ -298,6 +301,7 @@ long rx_getrusage(int who, struct rx_timespec *utime, struct rx_timespec *stime,
  * Signal numbers 1-31 are Redox's (relibc src/header/signal/redox.rs), which are
  * Linux's; 32-64 (real-time) exist only in the host backend. */
 long rx_sigaction_ign_dfl(int sig, int ignore); /* only SIG_IGN / SIG_DFL disposition */
+long rx_sigmask_get(uint64_t *set); /* the calling thread's blocked set, bit sig-1 (redox-rt sigprocmask) */
 
 /* ---- processor identification (Redox: CPUID is unprivileged; sys:cpu) ---- */
 /* The CPUID registers Linux builds its feature words from, by leaf.subleaf. */

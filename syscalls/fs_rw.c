@@ -1,5 +1,5 @@
 /* fs_rw.c — handles: data transfer, offsets, syncing, truncation. */
-#include <sys/uio.h>
+#include "../abi/linux_misc.h"
 
 #include "../procfs/procfs.h"
 #include "handler.h"
@@ -44,7 +44,7 @@ static long vector_io(int fd, uint64_t iov_ptr, long cnt, int64_t off, int writi
 {
     if (cnt < 0 || cnt > IOV_MAX_) return -EINVAL;
     if (off < -1) return -EINVAL;
-    struct iovec iov[cnt > 0 ? cnt : 1];
+    struct linux_iovec iov[cnt > 0 ? cnt : 1];
     if (gm_copy_in(iov, iov_ptr, (size_t)cnt * sizeof *iov) < 0) return -EFAULT;
     for (long i = 0; i < cnt; i++) {
         if ((long)iov[i].iov_len < 0) return -EINVAL;
@@ -57,11 +57,11 @@ static long vector_io(int fd, uint64_t iov_ptr, long cnt, int64_t off, int writi
         if (iov[i].iov_len == 0) continue;
         long r;
         if (writing)
-            r = off < 0 ? rx_write(fd, iov[i].iov_base, iov[i].iov_len)
-                        : rx_pwrite(fd, iov[i].iov_base, iov[i].iov_len, off + total);
+            r = off < 0 ? rx_write(fd, (const void *)(uintptr_t)iov[i].iov_base, iov[i].iov_len)
+                        : rx_pwrite(fd, (const void *)(uintptr_t)iov[i].iov_base, iov[i].iov_len, off + total);
         else
-            r = off < 0 ? rx_read(fd, iov[i].iov_base, iov[i].iov_len)
-                        : rx_pread(fd, iov[i].iov_base, iov[i].iov_len, off + total);
+            r = off < 0 ? rx_read(fd, (void *)(uintptr_t)iov[i].iov_base, iov[i].iov_len)
+                        : rx_pread(fd, (void *)(uintptr_t)iov[i].iov_base, iov[i].iov_len, off + total);
         if (r < 0) return total ? total : r;
         total += r;
         if ((size_t)r < iov[i].iov_len) break;

@@ -1,23 +1,23 @@
 /* futex.c — handles: futex.  Guest and lxrun share memory, so the guest's word
  * is handed to Redox's futex directly after checking it is guest memory. */
-#include <linux/futex.h>
+#include "../abi/linux_misc.h"
 
 #include "handler.h"
 
 long sys_futex(struct lx_call *c)
 {
-    int op = (int)c->a[1], cmd = op & FUTEX_CMD_MASK;
+    int op = (int)c->a[1], cmd = op & LINUX_FUTEX_CMD_MASK;
     uint32_t val = (uint32_t)c->a[2];
     if (c->a[0] & 3) return -EINVAL;
     uint32_t *word = gm_lock_read(c->a[0], 4);
     if (!word) return -EFAULT;
-    if ((cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET) && (uint32_t)c->a[5] != FUTEX_BITSET_MATCH_ANY) {
+    if ((cmd == LINUX_FUTEX_WAIT_BITSET || cmd == LINUX_FUTEX_WAKE_BITSET) && (uint32_t)c->a[5] != LINUX_FUTEX_BITSET_MATCH_ANY) {
         lx_record_partial(c->nr, "futex bitset other than MATCH_ANY");
         return -EINVAL;
     }
     switch (cmd) {
-    case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET: {
+    case LINUX_FUTEX_WAIT:
+    case LINUX_FUTEX_WAIT_BITSET: {
         struct rx_timespec ts, *tp = NULL;
         if (c->a[3]) {
             struct { int64_t s, ns; } k;
@@ -25,11 +25,11 @@ long sys_futex(struct lx_call *c)
             if (k.s < 0 || k.ns < 0 || k.ns >= 1000000000) return -EINVAL;
             ts.sec = k.s; ts.nsec = k.ns; tp = &ts;
         }
-        int abs_clock = cmd == FUTEX_WAIT_BITSET ? (op & FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC) : -1;
+        int abs_clock = cmd == LINUX_FUTEX_WAIT_BITSET ? (op & LINUX_FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC) : -1;
         return rx_futex_wait(word, val, tp, abs_clock);
     }
-    case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET:
+    case LINUX_FUTEX_WAKE:
+    case LINUX_FUTEX_WAKE_BITSET:
         return rx_futex_wake(word, (int)val);
     default:
         lx_record_partial(c->nr, "futex operation other than WAIT/WAKE");

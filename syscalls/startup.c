@@ -1,5 +1,5 @@
 /* startup.c — handles: what libc start-up and exit ask of the kernel. */
-#include <sys/prctl.h>
+#include "../abi/linux_misc.h"
 
 #include "handler.h"
 #include "process.h"
@@ -96,7 +96,7 @@ long sys_get_robust_list(struct lx_call *c)
 long sys_prctl(struct lx_call *c)
 {
     switch ((int)c->a[0]) {
-    case PR_SET_NAME: {
+    case LINUX_PR_SET_NAME: {
         char name[16];
         long n = gm_string_in(name, c->a[1], sizeof name);
         if (n == -ENAMETOOLONG) { /* truncated to 15 bytes, as Linux does */
@@ -106,18 +106,18 @@ long sys_prctl(struct lx_call *c)
         memcpy(lx_proc.comm, name, sizeof name);
         return 0;
     }
-    case PR_GET_NAME:
+    case LINUX_PR_GET_NAME:
         return gm_copy_out(c->a[1], lx_proc.comm, sizeof lx_proc.comm);
-    case PR_SET_PDEATHSIG:
+    case LINUX_PR_SET_PDEATHSIG:
         lx_record_partial(c->nr, "PR_SET_PDEATHSIG recorded, not enforced");
         return c->a[1] <= 64 ? 0 : -EINVAL;
-    case PR_GET_DUMPABLE: return 1;
-    case PR_SET_DUMPABLE: return c->a[1] <= 1 ? 0 : -EINVAL;
-    case PR_GET_NO_NEW_PRIVS: return 0;
-    case PR_GET_SECUREBITS: return 0;
-    case PR_GET_THP_DISABLE: return 0;
-    case PR_CAPBSET_READ: return c->a[1] <= 40 ? 1 : -EINVAL;
-    case 0x53564d41: /* PR_SET_VMA: naming anonymous mappings */
+    case LINUX_PR_GET_DUMPABLE: return 1;
+    case LINUX_PR_SET_DUMPABLE: return c->a[1] <= 1 ? 0 : -EINVAL;
+    case LINUX_PR_GET_NO_NEW_PRIVS: return 0;
+    case LINUX_PR_GET_SECUREBITS: return 0;
+    case LINUX_PR_GET_THP_DISABLE: return 0;
+    case LINUX_PR_CAPBSET_READ: return c->a[1] <= 40 ? 1 : -EINVAL;
+    case LINUX_PR_SET_VMA: /* naming anonymous mappings */
         lx_record_partial(c->nr, "PR_SET_VMA names ignored");
         return 0;
     default:

@@ -1,0 +1,48 @@
+/* linux_misc.h — smaller pieces of Linux's x86-64 ABI as the guest sees them:
+ * prctl options (include/uapi/linux/prctl.h), futex operations
+ * (include/uapi/linux/futex.h), struct iovec (include/uapi/linux/uio.h), terminal
+ * ioctls and the kernel's struct termios (include/uapi/asm-generic/ioctls.h,
+ * termbits.h). */
+#ifndef LXRUN_ABI_LINUX_MISC_H
+#define LXRUN_ABI_LINUX_MISC_H
+
+#include <stdint.h>
+
+#define LINUX_PR_SET_PDEATHSIG 1
+#define LINUX_PR_GET_DUMPABLE 3
+#define LINUX_PR_SET_DUMPABLE 4
+#define LINUX_PR_SET_NAME 15
+#define LINUX_PR_GET_NAME 16
+#define LINUX_PR_CAPBSET_READ 23
+#define LINUX_PR_GET_SECUREBITS 27
+#define LINUX_PR_GET_NO_NEW_PRIVS 39
+#define LINUX_PR_GET_THP_DISABLE 42
+#define LINUX_PR_SET_VMA 0x53564d41
+
+#define LINUX_FUTEX_WAIT 0
+#define LINUX_FUTEX_WAKE 1
+#define LINUX_FUTEX_WAIT_BITSET 9
+#define LINUX_FUTEX_WAKE_BITSET 10
+#define LINUX_FUTEX_PRIVATE_FLAG 128
+#define LINUX_FUTEX_CLOCK_REALTIME 256
+#define LINUX_FUTEX_CMD_MASK (~(LINUX_FUTEX_PRIVATE_FLAG | LINUX_FUTEX_CLOCK_REALTIME))
+#define LINUX_FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
+struct linux_iovec { uint64_t iov_base, iov_len; };
+
+#define LINUX_TCGETS 0x5401
+#define LINUX_TCSETS 0x5402
+#define LINUX_TCSETSW 0x5403
+#define LINUX_TCSETSF 0x5404
+#define LINUX_TIOCGWINSZ 0x5413
+#define LINUX_TIOCSWINSZ 0x5414
+#define LINUX_FIONREAD 0x541B
+#define LINUX_FIONBIO 0x5421
+#define LINUX_FIONCLEX 0x5450
+#define LINUX_FIOCLEX 0x5451
+
+/* the kernel's struct termios (NCCS 19), not libc's */
+struct linux_termios { uint32_t iflag, oflag, cflag, lflag; uint8_t line, cc[19]; };
+struct linux_winsize { uint16_t row, col, xpixel, ypixel; };
+
+#endif
