@@ -1,12 +1,11 @@
 /* dirfd.c — emulated directories the guest opened (DESIGN invariant 4: a real
- * fd, plus a small side table).
+ * fd, here an empty snapshot, plus an entry in the guest's fd table,
+ * process/fd_table.h, with the directory's path).  The listing position is the
+ * fd's own offset, so lseek/rewinddir/seekdir need nothing.
  *
- * The fd is an empty snapshot; the table maps its inode to the directory's
- * path.  Matching by inode rather than by fd number makes dup'd fds list too
- * and leaves nothing to undo at close, dup2 or close_range: the entry of a
- * closed snapshot is never matched again (its inode is not reused while lxrun
- * runs) and is the first to be recycled.  The listing position is the fd's own
- * offset, so lseek/rewinddir/seekdir need nothing either. */
+ * Opening does not make the entry: procfs_claim_open does, when a handler hands
+ * the fd to the guest, so lxrun's own short-lived opens of emulated nodes (stat,
+ * access, chdir by path) leave nothing behind. */
 #include "pid.h"
 
 #include <errno.h>
@@ -14,86 +13,62 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../process/fd_table.h"
 #include "../redox/rx.h"
 
-#define NDIRS 128
-
-struct open_dir {
-    uint64_t dev, ino;   /* the snapshot's; ino 0: a free slot */
-    int fd;              /* the fd it was opened as, to find stale entries */
-    uint64_t last_use;
-    char path[256];
-};
-
-static struct open_dir dirs[NDIRS];
-static int ndirs;        /* slots ever used */
-static uint64_t uses;
-
-/* A slot for a new entry: a free one, else one whose original fd no longer
- * holds its snapshot, else the least recently used. */
-static struct open_dir *slot(void)
+static long dir_getdents(struct lx_file *f, int fd, void *buf, size_t len)
 {
-    if (ndirs < NDIRS) return &dirs[ndirs++];
-    struct open_dir *lru = &dirs[0];
-    for (int i = 0; i < NDIRS; i++) {
-        struct rx_stat st;
-        if (dirs[i].ino == 0 || rx_fstat(dirs[i].fd, &st) < 0 || st.ino != dirs[i].ino || st.dev != dirs[i].dev)
-            return &dirs[i];
-        if (dirs[i].last_use < lru->last_use) lru = &dirs[i];
-    }
-    return lru;
+    return procfs_getdents(fd, f->path, buf, len);
+}
+
+static long dir_fstat(struct lx_file *f, struct rx_stat *st)
+{
+    unsigned num;
+    const struct procfs_node *n = procfs_lookup(f->path, procfs_ncpu(), &num);
+    if (!n) return -ENOENT; /* gone (a closed fd's fd/ directory stays, but a pid's would not) */
+    procfs_stat(n, f->path, st);
+    return 0;
+}
+
+const struct lx_file_ops procfs_dir_ops = { .name = "procfs-dir", .getdents = dir_getdents, .fstat = dir_fstat };
+
+/* The last emulated node this thread opened, for procfs_claim_open. */
+static _Thread_local struct { long fd; const struct lx_file_ops *ops; char path[256]; } pending = { -1, 0, "" };
+
+void procfs_pending_open(long fd, const struct lx_file_ops *ops, const char *path)
+{
+    pending.fd = fd;
+    pending.ops = ops;
+    snprintf(pending.path, sizeof pending.path, "%s", path);
+}
+
+int procfs_claim_open(long fd)
+{
+    if (fd < 0 || fd != pending.fd) return 0;
+    pending.fd = -1;
+    return lx_fd_install((int)fd, pending.ops, pending.path) == 0;
 }
 
 long procfs_dir_open(const char *path, int flags)
 {
-    if (strlen(path) >= sizeof dirs[0].path) return -ENAMETOOLONG;
+    if (strlen(path) >= sizeof pending.path) return -ENAMETOOLONG;
     long fd = rx_snapshot(path, "", 0, (flags & RX_O_CLOEXEC) != 0);
-    if (fd < 0) return fd;
-    struct rx_stat st;
-    long r = rx_fstat((int)fd, &st);
-    if (r < 0) {
-        rx_close((int)fd);
-        return r;
-    }
-    struct open_dir *d = slot();
-    d->dev = st.dev;
-    d->ino = st.ino;
-    d->fd = (int)fd;
-    d->last_use = ++uses;
-    snprintf(d->path, sizeof d->path, "%s", path);
+    if (fd >= 0) procfs_pending_open(fd, &procfs_dir_ops, path);
     return fd;
-}
-
-static struct open_dir *find(int fd, struct rx_stat *st)
-{
-    if (ndirs == 0 || rx_fstat(fd, st) < 0 || !RX_MODE_IS(st->mode, RX_MODE_FILE) || st->size != 0) return NULL;
-    for (int i = 0; i < ndirs; i++)
-        if (dirs[i].ino == st->ino && dirs[i].dev == st->dev) {
-            dirs[i].last_use = ++uses;
-            return &dirs[i];
-        }
-    return NULL;
 }
 
 int procfs_dir_of(int fd, char *path, size_t cap)
 {
-    struct rx_stat st;
-    struct open_dir *d = find(fd, &st);
-    if (!d || strlen(d->path) >= cap) return 0;
-    strcpy(path, d->path);
+    struct lx_file *f = lx_fd_get(fd);
+    if (!f || f->ops != &procfs_dir_ops || strlen(f->path) >= cap) return 0;
+    strcpy(path, f->path);
     return 1;
 }
 
 int procfs_dir_fstat(int fd, struct rx_stat *st)
 {
-    struct rx_stat snap;
-    struct open_dir *d = find(fd, &snap);
-    if (!d) return 0;
-    unsigned num;
-    const struct procfs_node *n = procfs_lookup(d->path, procfs_ncpu(), &num);
-    if (!n) return 0; /* gone (a closed fd's fd/ directory stays, but a pid's would not) */
-    procfs_stat(n, d->path, st);
-    return 1;
+    struct lx_file *f = lx_fd_get(fd);
+    return f && f->ops == &procfs_dir_ops && dir_fstat(f, st) == 0;
 }
 
 /* ---- getdents64 ---- */

@@ -173,11 +173,15 @@ uint64_t procfs_ino(const char *path);
  * 0 if not, or a negative errno. */
 int procfs_fd_target(int fd, char *out, size_t cap);
 
-/* ---- open directories (dirfd.c) ----
- * An emulated directory opened by the guest is a real fd (an empty snapshot)
- * and an entry of a small table: the snapshot's inode → the directory's path.
- * Entries are matched by inode, so dup'd fds work and a closed fd's entry is
- * harmless; the listing position is the fd's own file offset (lseek works). */
+/* ---- emulated nodes the guest holds open (dirfd.c, writable.c) ----
+ * An emulated directory or writable file opened by the guest is a real fd (an
+ * empty snapshot) plus an fd-table entry (process/fd_table.h) whose ops serve
+ * getdents/fstat or writes.  Opening records the fd as pending; the handler that
+ * gives it to the guest calls procfs_claim_open, which makes the entry. */
+struct lx_file_ops;
+void procfs_pending_open(long fd, const struct lx_file_ops *ops, const char *path);
+/* 1 if fd is the node this thread opened last, now entered in the fd table. */
+int procfs_claim_open(long fd);
 
 /* Opens directory path (a node of kind PROCFS_DIR) for listing. */
 long procfs_dir_open(const char *path, int flags);
@@ -188,17 +192,8 @@ long procfs_getdents(int fd, const char *path, void *buf, size_t len);
 /* If fd is an open emulated directory, overwrites *st with the directory's stat; 1 if so. */
 int procfs_dir_fstat(int fd, struct rx_stat *st);
 
-/* Emulated files the guest may write (comm): opened as a flagged fd whose writes
- * the write-family handlers pass to procfs_write.  procfs_write returns the
- * bytes taken, or -ENOSYS when the fd is no longer the flagged one. */
-#define PROCFS_WRITE_FDS 1024
-extern unsigned char procfs_write_flagged[PROCFS_WRITE_FDS];
-static inline int procfs_write_claims(long fd)
-{
-    return fd >= 0 && fd < PROCFS_WRITE_FDS && procfs_write_flagged[fd];
-}
+/* Emulated files the guest may write (comm). */
 int procfs_node_writable(const char *path);
 long procfs_open_for_write(const char *path, int flags);
-long procfs_write(int fd, const void *buf, unsigned long len);
 
 #endif

@@ -10,13 +10,9 @@ long sys_getdents64(struct lx_call *c)
     void *buf = gm_lock_write(c->a[1], c->a[2]);
     if (!buf) return -EFAULT;
     /* Redox's DirentHeader+name records are linux_dirent64 records. */
-    long r = rx_getdents((int)c->a[0], buf, c->a[2]);
-    if (r >= 0) return r;
-    /* An emulated directory is an empty snapshot in lxrun's table of open
-     * directories: its entries come from procfs. */
-    char dir[PATH_MAX];
-    if (procfs_dir_of((int)c->a[0], dir, sizeof dir)) return procfs_getdents((int)c->a[0], dir, buf, c->a[2]);
-    return r;
+    struct lx_file *f = lx_fd_get((int)c->a[0]);
+    if (f && f->ops->getdents) return f->ops->getdents(f, (int)c->a[0], buf, c->a[2]); /* an emulated directory */
+    return rx_getdents((int)c->a[0], buf, c->a[2]);
 }
 
 long sys_getcwd(struct lx_call *c)
@@ -36,7 +32,9 @@ long sys_chdir(struct lx_call *c)
     if (r < 0) return r;
     long fd = vfs_open(&p.t, RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
     if (fd < 0) return fd;
+    int emulated = p.t.node && procfs_claim_open(fd); /* for the moment vfs_chdir_fd looks */
     r = vfs_chdir_fd((int)fd);
+    if (emulated) lx_fd_release((int)fd);
     rx_close((int)fd);
     return r;
 }

@@ -1,5 +1,6 @@
 /* fs_open.c — handles: open, close, dup, pipes, fcntl, flock. */
 #include "handler.h"
+#include "../procfs/procfs.h"
 #include "../abi/linux_fcntl.h"
 
 static long do_openat(int dirfd, uint64_t path, int flags, unsigned mode)
@@ -7,7 +8,9 @@ static long do_openat(int dirfd, uint64_t path, int flags, unsigned mode)
     struct lx_path p;
     long r = lx_path_arg(path, dirfd, &p);
     if (r < 0) return r;
-    return lx_fd_accept(vfs_open(&p.t, abi_oflags_to_rx(flags), mode));
+    long fd = lx_fd_accept(vfs_open(&p.t, abi_oflags_to_rx(flags), mode));
+    if (fd >= 0 && p.t.node) procfs_claim_open(fd); /* an emulated node: its fd-table entry */
+    return fd;
 }
 
 long sys_open(struct lx_call *c) { return do_openat(LX_AT_FDCWD, c->a[0], (int)c->a[1], (unsigned)c->a[2]); }
@@ -17,7 +20,12 @@ long sys_creat(struct lx_call *c)
     return do_openat(LX_AT_FDCWD, c->a[0], LINUX_O_CREAT | LINUX_O_WRONLY | LINUX_O_TRUNC, (unsigned)c->a[1]);
 }
 
-long sys_close(struct lx_call *c) { return rx_close((int)c->a[0]); }
+long sys_close(struct lx_call *c)
+{
+    long r = rx_close((int)c->a[0]);
+    if (r == 0 || r == -EINTR) lx_fd_release((int)c->a[0]); /* Linux frees the fd even on EINTR */
+    return r;
+}
 
 long sys_close_range(struct lx_call *c)
 {
@@ -26,19 +34,24 @@ long sys_close_range(struct lx_call *c)
     if (flags & 2u) lx_record_partial(c->nr, "CLOSE_RANGE_UNSHARE");
     if (lo >= (unsigned)lx_fd_floor) return 0;
     if (hi >= (unsigned)lx_fd_floor) hi = (unsigned)lx_fd_floor - 1;
-    return rx_close_range((int)lo, (int)hi, (flags & 4u) != 0);
+    long r = rx_close_range((int)lo, (int)hi, (flags & 4u) != 0);
+    if (r == 0 && !(flags & 4u)) lx_fd_release_range(lo, hi);
+    return r;
 }
 
 long sys_dup(struct lx_call *c)
 {
-    long fd = rx_dup((int)c->a[0], "");
-    return lx_fd_accept(fd);
+    long fd = lx_fd_accept(rx_dup((int)c->a[0], ""));
+    if (fd >= 0) lx_fd_dup((int)c->a[0], (int)fd);
+    return fd;
 }
 
 static long do_dup3(int old, int new, int flags)
 {
     if (new < 0 || new >= lx_fd_limit) return -EBADF; /* as Linux: beyond RLIMIT_NOFILE */
-    return rx_dup2(old, new, (flags & LINUX_O_CLOEXEC) != 0);
+    long r = rx_dup2(old, new, (flags & LINUX_O_CLOEXEC) != 0);
+    if (r >= 0) lx_fd_dup(old, new);
+    return r;
 }
 
 long sys_dup2(struct lx_call *c)
@@ -107,7 +120,9 @@ long sys_fcntl(struct lx_call *c)
     case LINUX_F_DUPFD:
     case LINUX_F_DUPFD_CLOEXEC:
         if ((long)arg < 0 || (long)arg >= lx_fd_limit) return -EINVAL;
-        return lx_fd_accept(rx_fcntl(fd, rcmd, (long)arg));
+        r = lx_fd_accept(rx_fcntl(fd, rcmd, (long)arg));
+        if (r >= 0) lx_fd_dup(fd, (int)r);
+        return r;
     case LINUX_F_GETLK: case LINUX_F_SETLK: case LINUX_F_SETLKW:
     case LINUX_F_OFD_GETLK: case LINUX_F_OFD_SETLK: case LINUX_F_OFD_SETLKW: {
         struct linux_flock k;

@@ -17,10 +17,8 @@ long sys_write(struct lx_call *c)
 {
     const void *buf = gm_lock_read(c->a[1], c->a[2]);
     if (!buf) return -EFAULT;
-    if (procfs_write_claims((long)c->a[0])) { /* an emulated file (/proc/self/comm) */
-        long r = procfs_write((int)c->a[0], buf, c->a[2]);
-        if (r != -ENOSYS) return r;
-    }
+    struct lx_file *f = lx_fd_get((int)c->a[0]);
+    if (f && f->ops->write) return f->ops->write(f, buf, c->a[2]); /* an emulated file (/proc/self/comm) */
     return rx_write((int)c->a[0], buf, c->a[2]);
 }
 
@@ -35,7 +33,10 @@ long sys_pwrite64(struct lx_call *c)
 {
     if ((int64_t)c->a[3] < 0) return -EINVAL;
     const void *buf = gm_lock_read(c->a[1], c->a[2]);
-    return buf ? rx_pwrite((int)c->a[0], buf, c->a[2], (int64_t)c->a[3]) : -EFAULT;
+    if (!buf) return -EFAULT;
+    struct lx_file *f = lx_fd_get((int)c->a[0]);
+    if (f && f->ops->write) return -ESPIPE; /* emulated files are streams, as Linux's comm */
+    return rx_pwrite((int)c->a[0], buf, c->a[2], (int64_t)c->a[3]);
 }
 
 /* Vectored I/O as a loop of plain transfers, stopping at the first short one,
@@ -51,6 +52,18 @@ static long vector_io(int fd, uint64_t iov_ptr, long cnt, int64_t off, int writi
         void *p = writing ? gm_lock_read((uintptr_t)iov[i].iov_base, iov[i].iov_len)
                           : gm_lock_write((uintptr_t)iov[i].iov_base, iov[i].iov_len);
         if (!p) return -EFAULT;
+    }
+    struct lx_file *f = writing ? lx_fd_get(fd) : NULL;
+    if (f && f->ops->write) { /* an emulated file: one write per vector, as Linux loops ->write */
+        if (off >= 0) return -ESPIPE;
+        long total = 0;
+        for (long i = 0; i < cnt; i++) {
+            if (iov[i].iov_len == 0) continue;
+            long r = f->ops->write(f, (const void *)(uintptr_t)iov[i].iov_base, iov[i].iov_len);
+            if (r < 0) return total ? total : r;
+            total += r;
+        }
+        return total;
     }
     long total = 0;
     for (long i = 0; i < cnt; i++) {

@@ -47,8 +47,8 @@ static long open_target(int dirfd, uint64_t path_ptr, int atflags, int *owned)
 static long fstat_fd(int fd, struct rx_stat *st)
 {
     long r = rx_fstat(fd, st);
-    if (r == 0) procfs_dir_fstat(fd, st);
-    return r;
+    struct lx_file *f = r == 0 ? lx_fd_get(fd) : NULL;
+    return f && f->ops->fstat ? f->ops->fstat(f, st) : r;
 }
 
 static long stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../guestmem/access.h"
+#include "../process/fd_table.h"
 #include "../redox/rx.h"
 #include "../report/record.h"
 #include "../vfs-map/vfs.h"

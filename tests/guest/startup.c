@@ -11,6 +11,8 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include <sys/uio.h>
+
 #include "check.h"
 
 #define ARCH_SET_GS 0x1001
@@ -209,6 +211,32 @@ static void process_name(void)
     CHECK_EQ(prctl(PR_GET_DUMPABLE), 1);
     CHECK_OK(prctl(PR_SET_PDEATHSIG, 0));
     CHECK_ERR(prctl(0x7fff1234, 0, 0, 0, 0), EINVAL);
+
+    /* /proc/self/comm: writev is one write per vector (Linux loops ->write: the
+     * last one names the process, its newline kept), pwrite is ESPIPE, a dup'd fd
+     * writes too */
+    int fd = open("/proc/self/comm", O_WRONLY);
+    REQUIRE(fd >= 0);
+    struct iovec iov[2] = { { "vec-", 4 }, { "name\n", 5 } };
+    CHECK_EQ(writev(fd, iov, 2), 9);
+    CHECK_OK(prctl(PR_GET_NAME, name));
+    CHECK(strcmp(name, "name\n") == 0);
+    CHECK_ERR(pwrite(fd, "by-pwrite", 9, 0), ESPIPE);
+    CHECK_OK(prctl(PR_GET_NAME, name));
+    CHECK(strcmp(name, "name\n") == 0);
+    int copy = dup(fd);
+    CHECK_OK(close(fd));
+    CHECK_EQ(write(copy, "via-dup", 7), 7);
+    CHECK_OK(prctl(PR_GET_NAME, name));
+    CHECK(strcmp(name, "via-dup") == 0);
+    CHECK_OK(close(copy));
+    int plain = open("comm-plain", O_CREAT | O_WRONLY | O_TRUNC, 0644); /* likely a reused number */
+    REQUIRE(plain >= 0);
+    CHECK_EQ(write(plain, "file", 4), 4);
+    CHECK_OK(prctl(PR_GET_NAME, name));
+    CHECK(strcmp(name, "via-dup") == 0); /* a closed comm fd's number is an ordinary file again */
+    CHECK_OK(close(plain));
+    CHECK_OK(unlink("comm-plain"));
 }
 
 static void random_bytes(void)

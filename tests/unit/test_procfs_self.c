@@ -19,6 +19,7 @@
 #include "../../guestmem/vma.h"
 #include "../../loader/stack.h"
 #include "../../procfs/procfs.h"
+#include "../../process/fd_table.h"
 #include "../../redox/rx.h"
 #include "../../syscalls/fd_reserve.h"
 
@@ -508,6 +509,7 @@ Test(procfs_self, fd_targets_by_kind)
     cr_assert_str_eq(t, "/proc/cpuinfo");
     long dir = procfs_dir_open("/proc/sys", O_RDONLY);
     cr_assert_geq(dir, 0);
+    cr_assert_eq(procfs_claim_open(dir), 1, "handed to the guest");
     cr_assert_eq(procfs_fd_target((int)dir, t, sizeof t), 1);
     cr_assert_str_eq(t, "/proc/sys");
     cr_assert_eq(procfs_fd_target(777, t, sizeof t), -ENOENT);
@@ -618,6 +620,9 @@ Test(procfs_self, getdents_continues_and_rewinds)
     long fd = procfs_dir_open("/proc/sys/kernel", O_RDONLY);
     cr_assert_geq(fd, 0);
     char dir[64];
+    cr_assert_eq(procfs_dir_of((int)fd, dir, sizeof dir), 0, "not the guest's until claimed");
+    cr_assert_eq(procfs_claim_open(fd), 1);
+    cr_assert_eq(procfs_claim_open(fd), 0, "claimed once");
     cr_assert_eq(procfs_dir_of((int)fd, dir, sizeof dir), 1);
     cr_assert_str_eq(dir, "/proc/sys/kernel");
     char names[16][32];
@@ -640,7 +645,9 @@ Test(procfs_self, dir_fds_dup_stat_and_stale)
 {
     long fd = procfs_dir_open(self("/fd"), O_RDONLY);
     cr_assert_geq(fd, 0);
+    cr_assert_eq(procfs_claim_open(fd), 1);
     int copy = dup((int)fd);
+    lx_fd_dup((int)fd, copy); /* as sys_dup does */
     char dir[64];
     cr_assert_eq(procfs_dir_of(copy, dir, sizeof dir), 1, "a dup'd fd lists too");
     struct rx_stat st;
@@ -655,7 +662,10 @@ Test(procfs_self, dir_fds_dup_stat_and_stale)
     for (int i = 0; i < n; i++) found |= strcmp(names[i], me) == 0;
     cr_assert(found, "the directory's own fd is listed");
     close((int)fd);
+    lx_fd_release((int)fd); /* as sys_close does */
+    cr_assert_eq(procfs_dir_of(copy, dir, sizeof dir), 1, "the copy keeps the description");
     close(copy);
+    lx_fd_release(copy);
     int file = open("/etc/hostname", O_RDONLY); /* likely the same number again */
     cr_assert_eq(procfs_dir_of(file, dir, sizeof dir), 0, "a closed directory's entry matches nothing");
     cr_assert_eq(rx_fstat(file, &st), 0);
@@ -668,11 +678,13 @@ Test(procfs_self, many_open_directories)
     for (int i = 0; i < 200; i++) {
         fds[i] = procfs_dir_open("/proc/sys", O_RDONLY);
         cr_assert_geq(fds[i], 0);
-        if (i % 2) close((int)fds[i - 1]); /* half of them closed again */
+        cr_assert_eq(procfs_claim_open(fds[i]), 1);
+        if (i % 2) { close((int)fds[i - 1]); lx_fd_release((int)fds[i - 1]); } /* half closed again */
     }
     char dir[64];
-    cr_assert_eq(procfs_dir_of((int)fds[199], dir, sizeof dir), 1, "the newest is always known");
-    cr_assert_eq(procfs_dir_of((int)fds[101], dir, sizeof dir), 1, "open ones survive recycling");
+    for (int i = 0; i < 200; i++)
+        cr_assert_eq(procfs_dir_of((int)fds[i], dir, sizeof dir), i % 2 || fds[i] == fds[199] ? 1 : 0,
+                     "fd %ld (%d)", fds[i], i);
 }
 
 /* ---- gathered from lxrun's state ---- */

@@ -140,6 +140,7 @@ Test(vfs, relative_to_an_open_emulated_dir)
 {
     long fd = procfs_dir_open("/proc/sys", O_RDONLY);
     cr_assert_geq(fd, 0);
+    cr_assert_eq(procfs_claim_open(fd), 1);
     cr_assert_eq(vfs_resolve((int)fd, "kernel/ostype", &t), 0);
     cr_assert_not_null(t.node);
     cr_assert_str_eq(t.path, "/proc/sys/kernel/ostype");

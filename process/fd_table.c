@@ -1,0 +1,101 @@
+/* fd_table.c — the guest's fd entries (fd_table.h): an array indexed by fd,
+ * grown on demand; one lock for changes, none for lookups of plain fds. */
+#include "fd_table.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct lx_file **slots;
+static int nslots;
+static int lock_word;
+
+static void lock(void)
+{
+    while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
+}
+static void unlock(void) { __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE); }
+
+static void put(struct lx_file *f)
+{
+    if (f && --f->refs == 0) free(f);
+}
+
+static int grow(int fd)
+{
+    if (fd < nslots) return 0;
+    int n = nslots ? nslots : 64;
+    while (n <= fd) n *= 2;
+    struct lx_file **s = realloc(slots, (size_t)n * sizeof *s);
+    if (!s) return -ENOMEM;
+    memset(s + nslots, 0, (size_t)(n - nslots) * sizeof *s);
+    slots = s;
+    nslots = n;
+    return 0;
+}
+
+int lx_fd_install(int fd, const struct lx_file_ops *ops, const char *path)
+{
+    if (fd < 0) return -EBADF;
+    struct lx_file *f = calloc(1, sizeof *f);
+    if (!f) return -ENOMEM;
+    f->ops = ops;
+    f->refs = 1;
+    strncpy(f->path, path, sizeof f->path - 1);
+    lock();
+    int r = grow(fd);
+    if (r == 0) {
+        put(slots[fd]);
+        slots[fd] = f;
+    } else {
+        free(f);
+    }
+    unlock();
+    return r;
+}
+
+struct lx_file *lx_fd_get(int fd)
+{
+    return fd >= 0 && fd < nslots ? slots[fd] : NULL;
+}
+
+void lx_fd_release(int fd)
+{
+    if (fd < 0 || fd >= nslots || !slots[fd]) return;
+    lock();
+    put(slots[fd]);
+    slots[fd] = NULL;
+    unlock();
+}
+
+void lx_fd_release_range(unsigned lo, unsigned hi)
+{
+    lock();
+    for (unsigned fd = lo; fd <= hi && fd < (unsigned)nslots; fd++) {
+        put(slots[fd]);
+        slots[fd] = NULL;
+    }
+    unlock();
+}
+
+void lx_fd_dup(int oldfd, int newfd)
+{
+    if (newfd < 0 || oldfd == newfd) return;
+    lock();
+    struct lx_file *f = oldfd >= 0 && oldfd < nslots ? slots[oldfd] : NULL;
+    if (f || newfd < nslots) {
+        if (grow(newfd) == 0) {
+            if (f) f->refs++;
+            put(slots[newfd]);
+            slots[newfd] = f;
+        }
+    }
+    unlock();
+}
+
+int lx_fd_entries(void)
+{
+    int n = 0;
+    for (int i = 0; i < nslots; i++) n += slots[i] != NULL;
+    return n;
+}
