@@ -7,12 +7,21 @@
 static struct gm_vma *vmas;
 static size_t nvma, cap;
 static int lock_word;
+static uint64_t generation = 1; /* bumped by every change, under the lock */
+
+/* The last range one thread's check found good: [start, end) with prot, valid
+ * for one generation of the table. */
+static _Thread_local struct { uint64_t gen; uintptr_t start, end; int prot; } last_ok;
 
 static void lock(void)
 {
     while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
 }
-static void unlock(void) { __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE); }
+static void unlock(void)
+{
+    __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
+}
+static void changed(void) { __atomic_store_n(&generation, generation + 1, __ATOMIC_RELEASE); }
 
 /* Index of the first vma with end > addr. */
 static size_t lower(uintptr_t addr)
@@ -96,6 +105,7 @@ void gm_add(uintptr_t start, size_t len, int prot, int shared, enum gm_kind kind
     remove_locked(start, end);
     size_t i = lower(start);
     if (insert_at(i, &v) == 0) merge_around(i);
+    changed();
     unlock();
 }
 
@@ -103,6 +113,7 @@ void gm_remove(uintptr_t start, size_t len)
 {
     lock();
     remove_locked(GM_PAGE_DOWN(start), GM_PAGE_UP(start + len));
+    changed();
     unlock();
 }
 
@@ -115,6 +126,7 @@ void gm_protect(uintptr_t start, size_t len, int prot)
     split_at(end);
     for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) vmas[i].prot = prot;
     for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) merge_around(i);
+    changed();
     unlock();
 }
 
@@ -123,6 +135,9 @@ static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
     if (len == 0) return 1;
     uintptr_t end = addr + len;
     if (end < addr) return 0;
+    if (last_ok.gen == __atomic_load_n(&generation, __ATOMIC_ACQUIRE) && addr >= last_ok.start &&
+        end <= last_ok.end && (any_prot || (last_ok.prot & prot) == prot))
+        return 1;
     int ok = 1;
     lock();
     size_t i = lower(addr);
@@ -133,6 +148,12 @@ static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
         at = vmas[i].end;
         i++;
     }
+    if (ok && i > 0 && vmas[i - 1].start <= addr) { /* wholly inside one mapping: remember it */
+        last_ok.gen = generation;
+        last_ok.start = vmas[i - 1].start;
+        last_ok.end = vmas[i - 1].end;
+        last_ok.prot = vmas[i - 1].prot;
+    }
     unlock();
     return ok;
 }
@@ -140,14 +161,26 @@ static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
 int gm_check(uintptr_t addr, size_t len, int prot) { return range_ok(addr, len, prot, 0); }
 int gm_covered(uintptr_t addr, size_t len) { return range_ok(addr, len, 0, 1); }
 
-const struct gm_vma *gm_find(uintptr_t addr)
+int gm_find(uintptr_t addr, struct gm_vma *out)
 {
+    lock();
     size_t i = lower(addr);
-    return i < nvma ? &vmas[i] : NULL;
+    int found = i < nvma;
+    if (found) *out = vmas[i];
+    unlock();
+    return found;
 }
 
 size_t gm_count(void) { return nvma; }
-const struct gm_vma *gm_at(size_t i) { return i < nvma ? &vmas[i] : NULL; }
+
+int gm_at(size_t i, struct gm_vma *out)
+{
+    lock();
+    int found = i < nvma;
+    if (found) *out = vmas[i];
+    unlock();
+    return found;
+}
 
 /* Names live as long as lxrun: a few distinct paths per program. */
 const char *gm_intern(const char *name)

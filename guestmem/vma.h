@@ -31,14 +31,17 @@ void gm_add(uintptr_t start, size_t len, int prot, int shared, enum gm_kind kind
 void gm_remove(uintptr_t start, size_t len);
 void gm_protect(uintptr_t start, size_t len, int prot);
 
-/* 1 if [addr, addr+len) is wholly guest memory with at least prot. */
+/* 1 if [addr, addr+len) is wholly guest memory with at least prot.  The common
+ * case takes no lock: each thread remembers the last mapping that satisfied a
+ * check, valid while the table's generation (bumped by every change) is unchanged. */
 int gm_check(uintptr_t addr, size_t len, int prot);
 /* 1 if [addr, addr+len) is wholly guest memory, whatever its protection. */
 int gm_covered(uintptr_t addr, size_t len);
-/* The first mapping ending above addr, or NULL. */
-const struct gm_vma *gm_find(uintptr_t addr);
+/* Copies of entries, taken under the table's lock (the table moves when it grows):
+ * the first mapping ending above addr, or the i-th; 1 if there is one. */
+int gm_find(uintptr_t addr, struct gm_vma *out);
 size_t gm_count(void);
-const struct gm_vma *gm_at(size_t i);
+int gm_at(size_t i, struct gm_vma *out);
 const char *gm_intern(const char *name);
 
 #endif

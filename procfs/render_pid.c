@@ -42,8 +42,9 @@ static int is_program(const struct gm_vma *v, const struct procfs_task *t)
 static void vm_sum(const struct procfs_task *t, struct vm_sums *s)
 {
     memset(s, 0, sizeof *s);
-    for (size_t i = 0; i < gm_count(); i++) {
-        const struct gm_vma *v = gm_at(i);
+    struct gm_vma vma;
+    for (size_t i = 0; gm_at(i, &vma); i++) {
+        const struct gm_vma *v = &vma;
         uint64_t len = v->end - v->start;
         s->total += len;
         int prog = is_program(v, t);
@@ -91,8 +92,9 @@ static void map_line(struct procfs_out *o, uintptr_t start, uintptr_t end, const
 void render_pid_maps(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
 {
     (void)f; (void)num;
-    for (size_t i = 0; i < gm_count(); i++) {
-        const struct gm_vma *v = gm_at(i);
+    struct gm_vma vma;
+    for (size_t i = 0; gm_at(i, &vma); i++) {
+        const struct gm_vma *v = &vma;
         char perms[5] = { v->prot & LINUX_PROT_READ ? 'r' : '-', v->prot & LINUX_PROT_WRITE ? 'w' : '-',
                           v->prot & LINUX_PROT_EXEC ? 'x' : '-', v->shared ? 's' : 'p', 0 };
         const char *name = v->kind == GM_HEAP ? "[heap]" : v->kind == GM_STACK ? "[stack]"
@@ -113,7 +115,8 @@ void render_pid_smaps_rollup(struct procfs_out *o, const struct procfs_facts *f,
     struct vm_sums s;
     vm_sum(&f->task, &s);
     size_t n = gm_count();
-    uintptr_t lo = n ? gm_at(0)->start : 0, hi = n ? gm_at(n - 1)->end : 0;
+    struct gm_vma first, last;
+    uintptr_t lo = n && gm_at(0, &first) ? first.start : 0, hi = n && gm_at(n - 1, &last) ? last.end : 0;
     map_line(o, lo, hi, "---p", 0, 0, 0, "[rollup]");
     kb_line(o, "Rss:", s.rss);
     kb_line(o, "Pss:", s.rss);

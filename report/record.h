@@ -9,12 +9,24 @@
 #include "../syscalls/table.h"
 
 struct lx_counts { uint64_t calls, errors, ns; };
+/* The sums over every thread, filled by lx_counts_collect at report time. */
 extern struct lx_counts lx_counts[LX_NR_MAX + 1];
+void lx_counts_collect(void);
+
+/* Counting happens only with reports on (dispatch's observed path), into the
+ * calling thread's own table: no shared cache line, no atomic add per call. */
+extern _Thread_local struct lx_counts *lx_thread_counts;
+struct lx_counts *lx_counts_new_thread(void);
+static inline struct lx_counts *lx_my_counts(void)
+{
+    return lx_thread_counts ? lx_thread_counts : lx_counts_new_thread();
+}
 
 static inline void lx_record_call(unsigned long nr, long result)
 {
-    __atomic_fetch_add(&lx_counts[nr].calls, 1, __ATOMIC_RELAXED);
-    if ((unsigned long)result > -4096UL) __atomic_fetch_add(&lx_counts[nr].errors, 1, __ATOMIC_RELAXED);
+    struct lx_counts *c = &lx_my_counts()[nr];
+    c->calls++;
+    if ((unsigned long)result > -4096UL) c->errors++;
 }
 
 #define LX_MAX_NOTES 256

@@ -1,3 +1,4 @@
+#include "record.h"
 #include "report.h"
 
 #include "decode.h"
@@ -10,6 +11,7 @@ void json_write(int fd, int status, int signaled);
 
 void lx_report_finish(int status, int signaled)
 {
+    lx_counts_collect();
     if (lx_trace.on) {
         if (signaled && signal_name(status)) trace_event("+++ killed by %s +++", signal_name(status));
         else if (signaled) trace_event("+++ killed by signal %d +++", status);

@@ -14,7 +14,8 @@ static int claim_for_fixed(uintptr_t addr, size_t len)
 {
     uintptr_t at = addr, end = addr + len;
     while (at < end) {
-        const struct gm_vma *v = gm_find(at);
+        struct gm_vma vma;
+        const struct gm_vma *v = gm_find(at, &vma) ? &vma : NULL;
         uintptr_t gap_end = v && v->start < end ? v->start : end;
         if (v && v->start <= at) { at = v->end; continue; }
         long r = rx_mmap(at, gap_end - at, RX_PROT_NONE,
@@ -74,7 +75,8 @@ long sys_munmap(struct lx_call *c)
     /* Unmap only the guest's parts; lxrun's memory in the range stays. */
     uintptr_t at = addr, end = addr + len;
     while (at < end) {
-        const struct gm_vma *v = gm_find(at);
+        struct gm_vma vma;
+        const struct gm_vma *v = gm_find(at, &vma) ? &vma : NULL;
         if (!v || v->start >= end) break;
         uintptr_t s = v->start > at ? v->start : at, e = v->end < end ? v->end : end;
         rx_munmap(s, e - s);
@@ -167,7 +169,8 @@ long sys_mremap(struct lx_call *c)
     if (flags & LINUX_MREMAP_DONTUNMAP) { lx_record_partial(c->nr, "MREMAP_DONTUNMAP"); return -EINVAL; }
     if (osz == 0) { lx_record_partial(c->nr, "old_size 0 (shared duplicate)"); return -EINVAL; }
     if (!gm_covered(old, osz)) return -EFAULT;
-    struct gm_vma src = *gm_find(old);
+    struct gm_vma src;
+    if (!gm_find(old, &src)) return -EFAULT;
     if (old + osz > src.end) return -EFAULT; /* must lie in one mapping */
     uint64_t off = src.offset + (old - src.start);
 

@@ -15,11 +15,19 @@
 
 static void expect_vma(size_t i, uintptr_t start, uintptr_t end, int prot)
 {
-    const struct gm_vma *v = gm_at(i);
+    struct gm_vma vma;
+    const struct gm_vma *v = gm_at(i, &vma) ? &vma : NULL;
     cr_assert_not_null(v, "no entry %zu (count %zu)", i, gm_count());
     cr_assert_eq(v->start, start, "entry %zu start %#lx", i, (unsigned long)v->start);
     cr_assert_eq(v->end, end, "entry %zu end %#lx", i, (unsigned long)v->end);
     cr_assert_eq(v->prot, prot, "entry %zu prot %d", i, v->prot);
+}
+
+static const struct gm_vma *at(size_t i)
+{
+    static struct gm_vma v;
+    cr_assert(gm_at(i, &v), "no entry %zu", i);
+    return &v;
 }
 
 static void setup(void) { cr_assert_eq(gm_count(), 0); }
@@ -62,7 +70,7 @@ Test(vma, file_merge_needs_contiguous_offsets)
     cr_assert_eq(gm_count(), 2, "offset 0 then 3 pages: not one mapping");
     gm_add(BASE + P, P, PROT_READ, 0, GM_FILE, P, 1, 2, name);
     cr_assert_eq(gm_count(), 1, "offset 0 then 1 page: one mapping");
-    cr_assert_eq(gm_at(0)->offset, 0);
+    cr_assert_eq(at(0)->offset, 0);
 }
 
 Test(vma, remove_middle_splits)
@@ -73,9 +81,9 @@ Test(vma, remove_middle_splits)
     cr_assert_eq(gm_count(), 2);
     expect_vma(0, BASE, BASE + P, PROT_READ);
     expect_vma(1, BASE + 3 * P, BASE + 4 * P, PROT_READ);
-    cr_assert_eq(gm_at(1)->offset, 0x10000 + 3 * P, "the right part's file offset moves with it");
-    cr_assert_eq(gm_at(1)->name, name);
-    cr_assert_eq(gm_at(1)->ino, 8);
+    cr_assert_eq(at(1)->offset, 0x10000 + 3 * P, "the right part's file offset moves with it");
+    cr_assert_eq(at(1)->name, name);
+    cr_assert_eq(at(1)->ino, 8);
 }
 
 Test(vma, remove_spanning_several)
@@ -154,9 +162,12 @@ Test(vma, check_and_covered)
 Test(vma, find)
 {
     gm_add(BASE + 2 * P, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
-    cr_assert_eq(gm_find(BASE)->start, BASE + 2 * P, "first mapping ending above addr");
-    cr_assert_eq(gm_find(BASE + 2 * P + 5)->start, BASE + 2 * P);
-    cr_assert_null(gm_find(BASE + 3 * P));
+    struct gm_vma v;
+    cr_assert(gm_find(BASE, &v));
+    cr_assert_eq(v.start, BASE + 2 * P, "first mapping ending above addr");
+    cr_assert(gm_find(BASE + 2 * P + 5, &v));
+    cr_assert_eq(v.start, BASE + 2 * P);
+    cr_assert_eq(gm_find(BASE + 3 * P, &v), 0);
 }
 
 Test(vma, intern_returns_one_copy)
@@ -304,4 +315,19 @@ Test(access, string_too_long)
     cr_assert_eq(gm_string_in(out, (uintptr_t)m + P - 50, sizeof out), -ENAMETOOLONG);
     char big[256];
     cr_assert_eq(gm_string_in(big, (uintptr_t)m + P - 50, sizeof big), 100);
+}
+
+/* The lock-free path of gm_check: a remembered mapping stops counting the moment
+ * the table changes. */
+Test(access, remembered_mapping_follows_changes)
+{
+    gm_add(BASE, 4 * P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    cr_assert(gm_check(BASE + 10, 100, PROT_WRITE));
+    cr_assert(gm_check(BASE + P, 100, PROT_READ), "served from the remembered range");
+    gm_protect(BASE + P, P, PROT_READ);
+    cr_assert_not(gm_check(BASE + P, 100, PROT_WRITE), "mprotect seen at once");
+    cr_assert(gm_check(BASE, 100, PROT_WRITE));
+    gm_remove(BASE, P);
+    cr_assert_not(gm_check(BASE, 100, PROT_READ), "munmap seen at once");
+    cr_assert_not(gm_check(BASE + 2 * P, 3 * P, PROT_READ), "past the end");
 }
