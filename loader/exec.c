@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../abi/linux_cpu.h"
 #include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
 #include "../ldso/interp.h"
@@ -58,7 +59,7 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
         .base = st->prog.has_interp ? st->interp.bias : 0, .entry = st->prog.entry,
         .uid = (uint64_t)rx_getuid(), .euid = (uint64_t)rx_geteuid(),
         .gid = (uint64_t)rx_getgid(), .egid = (uint64_t)rx_getegid(), .secure = 0,
-        .hwcap = f.hwcap, .hwcap2 = f.hwcap2 & ~view->hwcap2_hidden, .minsigstksz = f.minsigstksz, .clktck = 100,
+        .hwcap = abi_hwcap(), .hwcap2 = f.hwcap2 & ~view->hwcap2_hidden, .minsigstksz = f.minsigstksz, .clktck = 100,
         .layout = &st->stack,
     };
     while (envp[s.envc]) s.envc++;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../abi/linux_cpu.h"
 #include "../redox/rx.h"
 
 #define NWORDS 21
@@ -70,31 +71,31 @@ static const char *const names[NWORDS][32] = {
 #define BIT(n) (1u << (n))
 
 /* Word 3: what Linux's vendor code and early setup synthesize. */
-static uint32_t synthesized_word3(const struct rx_cpuinfo *ci)
+static uint32_t synthesized_word3(const struct abi_cpuinfo *ci)
 {
     int intel = !strcmp(ci->vendor, "GenuineIntel");
     int amd = !strcmp(ci->vendor, "AuthenticAMD") || !strcmp(ci->vendor, "HygonGenuine");
     uint32_t w = BIT(20) | BIT(25); /* nopl (every x86-64), cpuid */
-    if (ci->regs[RX_CPUID_80000007_EDX] & BIT(8)) w |= BIT(8) | BIT(24); /* invariant TSC */
+    if (ci->regs[ABI_CPUID_80000007_EDX] & BIT(8)) w |= BIT(8) | BIT(24); /* invariant TSC */
     if (intel && ((ci->family == 6 && ci->model >= 0x0e) || (ci->family == 0xf && ci->model >= 3)))
         w |= BIT(8);
     if ((intel && ci->family >= 6) || (amd && ci->family >= 0x10)) w |= BIT(16); /* rep_good */
-    uint32_t perfmon = ci->regs[RX_CPUID_0A_EAX];
+    uint32_t perfmon = ci->regs[ABI_CPUID_0A_EAX];
     if (intel && (perfmon & 0xff) && ((perfmon >> 8) & 0xff) > 1) w |= BIT(11);
     if (ci->has_ext_topology) w |= BIT(22);
-    if (ci->regs[RX_CPUID_6_ECX] & BIT(0)) w |= BIT(28); /* aperfmperf */
+    if (ci->regs[ABI_CPUID_6_ECX] & BIT(0)) w |= BIT(28); /* aperfmperf */
     if (ci->tsc_known_freq) w |= BIT(31);
     return w;
 }
 
 /* Word 7: scattered CPUID bits and the speculation-control names Linux derives
  * from words 13 and 18 (init_speculation_control). */
-static uint32_t synthesized_word7(const struct rx_cpuinfo *ci)
+static uint32_t synthesized_word7(const struct abi_cpuinfo *ci)
 {
-    uint32_t w = 0, pm = ci->regs[RX_CPUID_80000007_EDX];
-    uint32_t w13 = ci->regs[RX_CPUID_80000008_EBX], w18 = ci->regs[RX_CPUID_7_0_EDX];
+    uint32_t w = 0, pm = ci->regs[ABI_CPUID_80000007_EDX];
+    uint32_t w13 = ci->regs[ABI_CPUID_80000008_EBX], w18 = ci->regs[ABI_CPUID_7_0_EDX];
     if (pm & BIT(9)) w |= BIT(2);                         /* cpb */
-    if (ci->regs[RX_CPUID_6_ECX] & BIT(3)) w |= BIT(3);   /* epb */
+    if (ci->regs[ABI_CPUID_6_ECX] & BIT(3)) w |= BIT(3);   /* epb */
     if (pm & BIT(7)) w |= BIT(8);                         /* hw_pstate */
     if (pm & BIT(11)) w |= BIT(9);                        /* proc_feedback */
     if (w18 & BIT(26)) w |= BIT(25) | BIT(26);            /* spec_ctrl: ibrs, ibpb */
@@ -140,26 +141,26 @@ static void print_names(const uint32_t *lw, char *buf, size_t cap)
         }
 }
 
-void procfs_cpu_flags(const struct rx_cpuinfo *ci, char *buf, size_t cap)
+void procfs_cpu_flags(const struct abi_cpuinfo *ci, char *buf, size_t cap)
 {
     uint32_t lw[NWORDS] = { 0 };
-    lw[0] = ci->regs[RX_CPUID_1_EDX];
-    lw[1] = ci->regs[RX_CPUID_80000001_EDX];
+    lw[0] = ci->regs[ABI_CPUID_1_EDX];
+    lw[1] = ci->regs[ABI_CPUID_80000001_EDX];
     lw[3] = synthesized_word3(ci);
-    lw[4] = ci->regs[RX_CPUID_1_ECX];
-    lw[6] = ci->regs[RX_CPUID_80000001_ECX];
+    lw[4] = ci->regs[ABI_CPUID_1_ECX];
+    lw[6] = ci->regs[ABI_CPUID_80000001_ECX];
     lw[7] = synthesized_word7(ci);
-    lw[9] = ci->regs[RX_CPUID_7_0_EBX];
-    lw[10] = ci->regs[RX_CPUID_D_1_EAX];
-    lw[12] = ci->regs[RX_CPUID_7_1_EAX];
-    lw[13] = ci->regs[RX_CPUID_80000008_EBX];
-    lw[14] = ci->regs[RX_CPUID_6_EAX];
-    lw[15] = ci->regs[RX_CPUID_8000000A_EDX];
-    lw[16] = ci->regs[RX_CPUID_7_0_ECX];
-    lw[17] = ci->regs[RX_CPUID_80000007_EBX];
-    lw[18] = ci->regs[RX_CPUID_7_0_EDX];
-    lw[19] = ci->regs[RX_CPUID_8000001F_EAX];
-    lw[20] = ci->regs[RX_CPUID_80000021_EAX];
+    lw[9] = ci->regs[ABI_CPUID_7_0_EBX];
+    lw[10] = ci->regs[ABI_CPUID_D_1_EAX];
+    lw[12] = ci->regs[ABI_CPUID_7_1_EAX];
+    lw[13] = ci->regs[ABI_CPUID_80000008_EBX];
+    lw[14] = ci->regs[ABI_CPUID_6_EAX];
+    lw[15] = ci->regs[ABI_CPUID_8000000A_EDX];
+    lw[16] = ci->regs[ABI_CPUID_7_0_ECX];
+    lw[17] = ci->regs[ABI_CPUID_80000007_EBX];
+    lw[18] = ci->regs[ABI_CPUID_7_0_EDX];
+    lw[19] = ci->regs[ABI_CPUID_8000001F_EAX];
+    lw[20] = ci->regs[ABI_CPUID_80000021_EAX];
     if (!(lw[6] & BIT(2))) lw[15] = 0; /* SVM sub-features only with SVM */
     clear_disabled_xstate(lw, ci->xcr0);
     print_names(lw, buf, cap);
@@ -167,12 +168,12 @@ void procfs_cpu_flags(const struct rx_cpuinfo *ci, char *buf, size_t cap)
 
 /* "power management:" walks CPUID 0x80000007 EDX with x86_power_flags; bit 8
  * (invariant TSC) has an empty name, shown as nothing; unnamed bits as " [n]". */
-void procfs_power_flags(const struct rx_cpuinfo *ci, char *buf, size_t cap)
+void procfs_power_flags(const struct abi_cpuinfo *ci, char *buf, size_t cap)
 {
     static const char *const power[] = { "ts", "fid", "vid", "ttp", "tm", "stc", "100mhzsteps",
                                          "hwpstate", "", "cpb", "eff_freq_ro", "proc_feedback",
                                          "acc_power" };
-    uint32_t edx = ci->regs[RX_CPUID_80000007_EDX];
+    uint32_t edx = ci->regs[ABI_CPUID_80000007_EDX];
     size_t len = 0;
     if (cap) buf[0] = 0;
     for (unsigned bit = 0; bit < 32; bit++) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../abi/linux_cpu.h"
 #include "../redox/rx.h"
 
 /* Linux's PID_MAX_LIMIT on 64-bit: guest pids are the system's own, so only the
@@ -15,7 +16,7 @@
 #define NR_FILE 8192ul      /* Linux's floor for fs.file-max */
 #define HUGEPAGE_KB 2048u   /* x86-64 PMD page */
 
-static void cpu_facts(struct procfs_facts *f, const struct rx_cpuinfo *ci, uint64_t ncpu)
+static void cpu_facts(struct procfs_facts *f, const struct abi_cpuinfo *ci, uint64_t ncpu)
 {
     f->ncpu = ncpu ? (unsigned)ncpu : 1;
     snprintf(f->cpu_vendor, sizeof f->cpu_vendor, "%s", ci->vendor);
@@ -150,10 +151,10 @@ int procfs_facts_gather(struct procfs_facts *f)
 {
     memset(f, 0, sizeof *f);
     struct rx_sysfacts sys;
-    struct rx_cpuinfo ci;
+    struct abi_cpuinfo ci;
     struct rx_sysstat st;
     long r;
-    if ((r = rx_sysfacts(&sys)) < 0 || (r = rx_cpuinfo(&ci)) < 0 || (r = rx_sysstat(&st)) < 0) return (int)r;
+    if ((r = rx_sysfacts(&sys)) < 0 || (r = abi_cpu_identify(&ci)) < 0 || (r = rx_sysstat(&st)) < 0) return (int)r;
     cpu_facts(f, &ci, sys.ncpu);
     memory_facts(f, &st);
     time_facts(f, &st);

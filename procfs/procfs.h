@@ -96,9 +96,9 @@ struct procfs_facts {
 int procfs_facts_gather(struct procfs_facts *f);
 
 /* The CPU feature words rx_cpuinfo reports, as Linux's flag names in its order. */
-struct rx_cpuinfo;
-void procfs_cpu_flags(const struct rx_cpuinfo *ci, char *buf, size_t cap);
-void procfs_power_flags(const struct rx_cpuinfo *ci, char *buf, size_t cap);
+struct abi_cpuinfo;
+void procfs_cpu_flags(const struct abi_cpuinfo *ci, char *buf, size_t cap);
+void procfs_power_flags(const struct abi_cpuinfo *ci, char *buf, size_t cap);
 
 /* ---- the node table ---- */
 

@@ -269,7 +269,7 @@ long rx_nanosleep(int clock, int abstime, const struct rx_timespec *req,
 struct rx_sysfacts {
     char sysname[65], nodename[65], release[65], version[65], machine[65];
     uint64_t mem_total, mem_free, uptime_sec, ncpu;
-    uint64_t hwcap, hwcap2, minsigstksz;
+    uint64_t hwcap2, minsigstksz; /* what the kernel enables (AT_HWCAP2: FSGSBASE…), its signal frame size */
 };
 long rx_sysfacts(struct rx_sysfacts *f);
 long rx_getrandom(void *buf, size_t len); /* "rand:" */
@@ -303,32 +303,6 @@ long rx_getrusage(int who, struct rx_timespec *utime, struct rx_timespec *stime,
 long rx_sigaction_ign_dfl(int sig, int ignore); /* only SIG_IGN / SIG_DFL disposition */
 long rx_sigmask_get(uint64_t *set); /* the calling thread's blocked set, bit sig-1 (redox-rt sigprocmask) */
 
-/* ---- processor identification (Redox: CPUID is unprivileged; sys:cpu) ---- */
-/* The CPUID registers Linux builds its feature words from, by leaf.subleaf. */
-enum rx_cpuid_reg {
-    RX_CPUID_1_EDX, RX_CPUID_1_ECX, RX_CPUID_6_EAX, RX_CPUID_6_ECX,
-    RX_CPUID_7_0_EBX, RX_CPUID_7_0_ECX, RX_CPUID_7_0_EDX, RX_CPUID_7_1_EAX,
-    RX_CPUID_D_1_EAX, RX_CPUID_0A_EAX,
-    RX_CPUID_80000001_EDX, RX_CPUID_80000001_ECX, RX_CPUID_80000007_EBX,
-    RX_CPUID_80000007_EDX, RX_CPUID_80000008_EBX, RX_CPUID_8000000A_EDX,
-    RX_CPUID_8000001F_EAX, RX_CPUID_80000021_EAX,
-    RX_CPUID_REGS
-};
-struct rx_cpuinfo {
-    char vendor[13];                   /* "GenuineIntel", "AuthenticAMD" */
-    char brand[49];                    /* CPUID 0x80000002-4, leading blanks dropped */
-    uint32_t family, model, stepping;  /* extended family/model folded in */
-    uint32_t max_leaf, max_ext_leaf;
-    uint32_t cache_kb;                 /* Intel: last-level (leaf 4); others: L2 */
-    uint32_t tlb_4k_entries;           /* L2 TLB 4K entries (0x80000006 EBX), 0 on Intel */
-    uint32_t clflush_size, phys_bits, virt_bits;
-    uint32_t has_ext_topology;         /* leaf 0xB enumerates x2APIC topology */
-    uint64_t tsc_khz;                  /* from CPUID 0x15 or a hypervisor leaf, else measured */
-    uint32_t tsc_known_freq;           /* the OS can know the rate exactly (those leaves, kvmclock) */
-    uint64_t xcr0;                     /* XSAVE state the OS enabled (XGETBV 0), 0 without OSXSAVE */
-    uint32_t regs[RX_CPUID_REGS];      /* 0 where the leaf is absent */
-};
-long rx_cpuinfo(struct rx_cpuinfo *ci);
 
 /* ---- system counters (Redox: sys:stat, memory: statvfs, time) ---- */
 struct rx_sysstat {

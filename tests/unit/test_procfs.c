@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../abi/linux_cpu.h"
 #include "../../procfs/procfs.h"
 #include "../../redox/rx.h"
 
@@ -329,19 +330,19 @@ Test(procfs, render_reports_needed_size)
 
 /* ---- CPUID words → Linux flag names ---- */
 
-static struct rx_cpuinfo intel_cpu(void)
+static struct abi_cpuinfo intel_cpu(void)
 {
-    struct rx_cpuinfo ci;
+    struct abi_cpuinfo ci;
     memset(&ci, 0, sizeof ci);
     strcpy(ci.vendor, "GenuineIntel");
     ci.family = 6; ci.model = 0x55;
     ci.has_ext_topology = 1;
-    ci.regs[RX_CPUID_1_EDX] = 1u << 0 | 1u << 4 | 1u << 25 | 1u << 26;   /* fpu tsc sse sse2 */
-    ci.regs[RX_CPUID_1_ECX] = 1u << 0 | 1u << 27 | 1u << 28;             /* pni (osxsave) avx */
-    ci.regs[RX_CPUID_80000001_EDX] = 1u << 29;                           /* lm */
-    ci.regs[RX_CPUID_80000007_EDX] = 1u << 8;                            /* invariant TSC */
-    ci.regs[RX_CPUID_7_0_EBX] = 1u << 5 | 1u << 16;                      /* avx2 avx512f */
-    ci.regs[RX_CPUID_7_0_EDX] = 1u << 26 | 1u << 27 | 1u << 31;          /* spec_ctrl stibp ssbd */
+    ci.regs[ABI_CPUID_1_EDX] = 1u << 0 | 1u << 4 | 1u << 25 | 1u << 26;   /* fpu tsc sse sse2 */
+    ci.regs[ABI_CPUID_1_ECX] = 1u << 0 | 1u << 27 | 1u << 28;             /* pni (osxsave) avx */
+    ci.regs[ABI_CPUID_80000001_EDX] = 1u << 29;                           /* lm */
+    ci.regs[ABI_CPUID_80000007_EDX] = 1u << 8;                            /* invariant TSC */
+    ci.regs[ABI_CPUID_7_0_EBX] = 1u << 5 | 1u << 16;                      /* avx2 avx512f */
+    ci.regs[ABI_CPUID_7_0_EDX] = 1u << 26 | 1u << 27 | 1u << 31;          /* spec_ctrl stibp ssbd */
     ci.xcr0 = 0x7;                                                       /* x87 SSE AVX */
     return ci;
 }
@@ -350,7 +351,7 @@ static struct rx_cpuinfo intel_cpu(void)
  * synthesized word 3 and the speculation names of word 7. */
 Test(procfs, cpu_flags_order_and_synthesis)
 {
-    struct rx_cpuinfo ci = intel_cpu();
+    struct abi_cpuinfo ci = intel_cpu();
     char flags[4096];
     procfs_cpu_flags(&ci, flags, sizeof flags);
     cr_assert_str_eq(flags, "fpu tsc sse sse2 lm constant_tsc rep_good nopl xtopology nonstop_tsc "
@@ -370,11 +371,11 @@ Test(procfs, cpu_flags_order_and_synthesis)
 /* x86_power_flags: bit 8 has an empty name, unnamed bits print as [n]. */
 Test(procfs, power_management_names)
 {
-    struct rx_cpuinfo ci = intel_cpu();
+    struct abi_cpuinfo ci = intel_cpu();
     char power[256];
     procfs_power_flags(&ci, power, sizeof power);
     cr_assert_str_eq(power, "");
-    ci.regs[RX_CPUID_80000007_EDX] = 1u << 0 | 1u << 8 | 1u << 9 | 1u << 14;
+    ci.regs[ABI_CPUID_80000007_EDX] = 1u << 0 | 1u << 8 | 1u << 9 | 1u << 14;
     procfs_power_flags(&ci, power, sizeof power);
     cr_assert_str_eq(power, " ts cpb [14]");
 }
