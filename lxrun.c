@@ -10,7 +10,7 @@
 #include "report/check.h"
 #include "report/report.h"
 #include "report/trace.h"
-#include "syscalls/fd_reserve.h"
+#include "process/fd_reserve.h"
 #include "syscalls/process.h"
 #include "trap/trap.h"
 #include "vfs-map/vfs.h"
@@ -490,7 +490,7 @@ int main(int argc, char **argv, char **envp)
     fflush(NULL);
 
     static struct lx_thread main_thread;
-    rx_sigmask_get(&main_thread.guest_sigmask); /* the guest starts with lxrun's inherited mask */
+    rx_sigmask_get(&main_thread.task.sigmask); /* the guest starts with lxrun's inherited mask */
     r = lx_trap_thread_init(&main_thread);
     if (r < 0) {
         fprintf(stderr, "lxrun: cannot set up interception: %s\n", strerror(-r));

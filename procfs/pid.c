@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "../redox/rx.h"
-#include "../syscalls/fd_reserve.h"
-#include "../syscalls/process.h"
+#include "../process/fd_reserve.h"
+#include "../process/process.h"
 #include "../vfs-map/vfs.h"
 
 #define F(name, mode, fn) { name, PROCFS_FILE, mode, fn, 0 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../redox/rx.h"
-#include "../syscalls/process.h"
+#include "../process/process.h"
 #include "../trap/thread.h"
 #include "../vfs-map/vfs.h"
 
@@ -65,7 +65,7 @@ void procfs_task_gather(struct procfs_task *t, int scan_fds)
     t->ngroups = n > 0 ? (int)n : 0;
 
     struct lx_thread *th = lx_thread_self(); /* NULL outside a trapped thread (unit tests) */
-    if (th) t->sig_blocked = th->guest_sigmask;
+    if (th) t->sig_blocked = th->task.sigmask;
     for (int sig = 1; sig <= 64; sig++) {
         uint64_t h = lx_proc.sigactions[sig].handler;
         if (h == 1) t->sig_ignored |= 1ULL << (sig - 1);

@@ -8,7 +8,7 @@
 
 #include "../process/fd_table.h"
 #include "../redox/rx.h"
-#include "../syscalls/process.h"
+#include "../process/process.h"
 #include "procfs.h"
 
 static int is_comm(const char *path)

@@ -7,7 +7,7 @@
 #include "../report/report.h"
 #include "../report/trace.h"
 #include "../redox/rx.h"
-#include "fd_reserve.h"
+#include "../process/fd_reserve.h"
 #include "table.h"
 
 long nosys(struct lx_call *c)

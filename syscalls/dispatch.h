@@ -9,7 +9,8 @@
 struct lx_call {
     long nr;
     uint64_t a[6];      /* rdi rsi rdx r10 r8 r9 */
-    struct lx_thread *t; /* the calling thread: its guest state (mask, TLS…) */
+    struct lx_thread *t;    /* the calling thread's trap record (the guest's FS base) */
+    struct lx_task *task;   /* its guest kernel state (mask, robust list…) */
 };
 
 long lx_dispatch(struct lx_call *c);

@@ -15,7 +15,7 @@
 #include "../report/record.h"
 #include "../vfs-map/vfs.h"
 #include "dispatch.h"
-#include "fd_reserve.h"
+#include "../process/fd_reserve.h"
 #include "table.h"
 
 #define LX_AT_FDCWD (-100)

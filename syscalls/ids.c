@@ -70,50 +70,11 @@ long sys_sysinfo(struct lx_call *c)
     return gm_copy_out(c->a[0], &s, sizeof s);
 }
 
-static long guest_limit(int res, uint64_t *cur, uint64_t *max)
-{
-    if (res < 0 || res >= LINUX_RLIMIT_NLIMITS || abi_rlimit_to_rx(res) < 0) return -EINVAL;
-    if (!lx_proc.rlim_known[res]) {
-        long r = rx_getrlimit(abi_rlimit_to_rx(res), cur, max);
-        if (r < 0) return r;
-        if (res == LINUX_RLIMIT_NOFILE) { /* the guest's fd space ends at lxrun's floor */
-            *cur = (uint64_t)lx_fd_limit;
-            if (*max > (uint64_t)lx_fd_floor) *max = (uint64_t)lx_fd_floor;
-        }
-        lx_proc.rlim_cur[res] = *cur;
-        lx_proc.rlim_max[res] = *max;
-        lx_proc.rlim_known[res] = 1;
-    }
-    *cur = lx_proc.rlim_cur[res];
-    *max = lx_proc.rlim_max[res];
-    return 0;
-}
-
-static long set_limit(int res, uint64_t cur, uint64_t max)
-{
-    uint64_t ocur, omax;
-    long r = guest_limit(res, &ocur, &omax);
-    if (r < 0) return r;
-    if (cur > max) return -EINVAL;
-    if (max > omax && rx_geteuid() != 0) return -EPERM;
-    if (res == LINUX_RLIMIT_NOFILE) {
-        if (max > (uint64_t)lx_fd_floor) return -EPERM;
-        lx_fd_limit = (int)cur; /* enforced by lx_fd_accept when fds are made */
-    } else if (res != LINUX_RLIMIT_CORE) {
-        r = rx_setrlimit(abi_rlimit_to_rx(res), cur, max);
-        if (r < 0) return r;
-    }
-    lx_proc.rlim_cur[res] = cur;
-    lx_proc.rlim_max[res] = max;
-    return 0;
-}
-
-long lx_guest_rlimit(int res, uint64_t *cur, uint64_t *max) { return guest_limit(res, cur, max); }
 
 long sys_getrlimit(struct lx_call *c)
 {
     uint64_t v[2];
-    long r = guest_limit((int)c->a[0], &v[0], &v[1]);
+    long r = lx_guest_rlimit((int)c->a[0], &v[0], &v[1]);
     return r < 0 ? r : gm_copy_out(c->a[1], v, sizeof v);
 }
 
@@ -121,7 +82,7 @@ long sys_setrlimit(struct lx_call *c)
 {
     uint64_t v[2];
     if (gm_copy_in(v, c->a[1], sizeof v) < 0) return -EFAULT;
-    return set_limit((int)c->a[0], v[0], v[1]);
+    return lx_set_guest_rlimit((int)c->a[0], v[0], v[1]);
 }
 
 long sys_prlimit64(struct lx_call *c)
@@ -133,11 +94,11 @@ long sys_prlimit64(struct lx_call *c)
     }
     int res = (int)c->a[1];
     uint64_t old[2], nw[2];
-    long r = guest_limit(res, &old[0], &old[1]);
+    long r = lx_guest_rlimit(res, &old[0], &old[1]);
     if (r < 0) return r;
     if (c->a[2]) {
         if (gm_copy_in(nw, c->a[2], sizeof nw) < 0) return -EFAULT;
-        r = set_limit(res, nw[0], nw[1]);
+        r = lx_set_guest_rlimit(res, nw[0], nw[1]);
         if (r < 0) return r;
     }
     if (c->a[3] && gm_copy_out(c->a[3], old, sizeof old) < 0) return -EFAULT;

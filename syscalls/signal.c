@@ -33,7 +33,7 @@ long sys_rt_sigprocmask(struct lx_call *c)
 {
     int how = (int)c->a[0];
     if (c->a[3] != 8) return -EINVAL;
-    uint64_t old = c->t->guest_sigmask, set;
+    uint64_t old = c->task->sigmask, set;
     if (c->a[1]) {
         if (gm_copy_in(&set, c->a[1], sizeof set) < 0) return -EFAULT;
         uint64_t nw;
@@ -44,7 +44,7 @@ long sys_rt_sigprocmask(struct lx_call *c)
         default: return -EINVAL;
         }
         nw &= ~UNBLOCKABLE;
-        c->t->guest_sigmask = nw; /* the trap applies it on the way back to the guest */
+        c->task->sigmask = nw; /* the trap applies it on the way back to the guest */
     }
     if (c->a[2] && gm_copy_out(c->a[2], &old, sizeof old) < 0) return -EFAULT;
     return 0;

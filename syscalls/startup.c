@@ -13,33 +13,6 @@
 #define ARCH_SET_CPUID 0x1012
 #define TASK_SIZE_MAX 0x7ffffffff000ULL /* 4-level paging: Linux refuses FS/GS bases from here up */
 
-struct lx_process lx_proc;
-
-void lx_process_start(uintptr_t brk, const char *path)
-{
-    lx_proc.brk_start = lx_proc.brk_cur = lx_proc.brk_mapped = brk;
-    const char *base = strrchr(path, '/');
-    snprintf(lx_proc.comm, sizeof lx_proc.comm, "%s", base ? base + 1 : path);
-    struct rx_sysstat st;
-    if (rx_sysstat(&st) == 0)
-        lx_proc.start_cs = (uint64_t)st.uptime.sec * 100 + (uint64_t)st.uptime.nsec / 10000000;
-}
-
-void lx_process_image(const char *exe_url, const char *fallback_path, uintptr_t sp, uintptr_t arg_start,
-                      uintptr_t arg_end, uintptr_t env_start, uintptr_t env_end, uintptr_t auxv,
-                      uintptr_t auxv_len)
-{
-    if (!exe_url || vfs_guest_path(exe_url, lx_proc.exe, sizeof lx_proc.exe) < 0)
-        snprintf(lx_proc.exe, sizeof lx_proc.exe, "%s", fallback_path);
-    lx_proc.stack_sp = sp;
-    lx_proc.arg_start = arg_start;
-    lx_proc.arg_end = arg_end;
-    lx_proc.env_start = env_start;
-    lx_proc.env_end = env_end;
-    lx_proc.auxv = auxv;
-    lx_proc.auxv_len = auxv_len;
-}
-
 long sys_arch_prctl(struct lx_call *c)
 {
     uint64_t v;
@@ -55,10 +28,10 @@ long sys_arch_prctl(struct lx_call *c)
         /* GS holds lxrun's thread pointer: the guest's value is kept, not loaded. */
         if (c->a[1] >= TASK_SIZE_MAX) return -EPERM;
         lx_record_partial(c->nr, "ARCH_SET_GS recorded, GS stays lxrun's");
-        c->t->guest_gs = c->a[1];
+        c->task->guest_gs = c->a[1];
         return 0;
     case ARCH_GET_GS:
-        v = c->t->guest_gs;
+        v = c->task->guest_gs;
         return gm_copy_out(c->a[1], &v, sizeof v);
     case ARCH_GET_CPUID:
         return 1;
@@ -69,7 +42,7 @@ long sys_arch_prctl(struct lx_call *c)
 
 long sys_set_tid_address(struct lx_call *c)
 {
-    c->t->clear_child_tid = c->a[0];
+    c->task->clear_child_tid = c->a[0];
     return rx_gettid();
 }
 
@@ -78,8 +51,8 @@ long sys_set_tid_address(struct lx_call *c)
 long sys_set_robust_list(struct lx_call *c)
 {
     if (c->a[1] != ROBUST_LIST_HEAD_SIZE) return -EINVAL;
-    c->t->robust_list = c->a[0];
-    c->t->robust_len = c->a[1];
+    c->task->robust_list = c->a[0];
+    c->task->robust_len = c->a[1];
     return 0;
 }
 
@@ -87,8 +60,8 @@ long sys_set_robust_list(struct lx_call *c)
 long sys_get_robust_list(struct lx_call *c)
 {
     int pid = (int)c->a[0];
-    if (pid != 0 && pid != c->t->tid) return -ESRCH;
-    uint64_t head = c->t->robust_list, len = c->t->robust_len ? c->t->robust_len : ROBUST_LIST_HEAD_SIZE;
+    if (pid != 0 && pid != c->task->tid) return -ESRCH;
+    uint64_t head = c->task->robust_list, len = c->task->robust_len ? c->task->robust_len : ROBUST_LIST_HEAD_SIZE;
     if (gm_copy_out(c->a[2], &len, sizeof len) < 0) return -EFAULT;
     return gm_copy_out(c->a[1], &head, sizeof head);
 }

@@ -61,10 +61,11 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
                (uint64_t)g[REG_R10], (uint64_t)g[REG_R8], (uint64_t)g[REG_R9] },
         .t = lx_thread_self(),
     };
+    c.task = &c.t->task;
     g[REG_RAX] = lx_dispatch(&c);
     /* The guest's blocked set (rt_sigprocmask may have changed it) takes effect as
      * the signal frame returns; SIGSYS, lxrun's trap, stays open. */
-    uint64_t real = c.t->guest_sigmask & ~(1ULL << (SIGSYS - 1));
+    uint64_t real = c.task->sigmask & ~(1ULL << (SIGSYS - 1));
     memcpy(&uc->uc_sigmask, &real, sizeof real);
 }
 
@@ -111,7 +112,7 @@ int lx_trap_thread_init(struct lx_thread *t)
     t->self = t;
     t->host_fs = fs;
     t->selector = 0;
-    t->tid = (int)syscall(SYS_gettid);
+    t->task.tid = (int)syscall(SYS_gettid);
     /* Once per thread, so the stubs find t at %gs:0 on any CPU. */
     if (syscall(SYS_arch_prctl, ARCH_SET_GS, t) < 0) return -errno;
     lx_thread_current = t;

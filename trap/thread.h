@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../process/process.h"
+
 struct lx_thread {
     struct lx_thread *self;   /* %gs:0 */
     uint64_t host_fs;         /* lxrun's TLS base for this thread */
@@ -25,14 +27,9 @@ struct lx_thread {
                                  arch_prctl); refreshed by rdfsbase at entry with it */
     volatile uint8_t selector;/* Syscall User Dispatch selector byte */
     uint8_t pad_[7];
-    uint64_t guest_gs;        /* what the guest asked ARCH_SET_GS for; GS is ours */
-    uint64_t guest_sigmask;   /* the blocked set as the guest sees it */
-    uint64_t clear_child_tid; /* set_tid_address */
-    uint64_t robust_list;     /* set_robust_list: the guest's list head, and its size */
-    uint64_t robust_len;
-    int tid;
     void *altstack;
     size_t altstack_size;
+    struct lx_task task;      /* the guest thread's kernel state (process/), carried here */
 };
 
 _Static_assert(offsetof(struct lx_thread, self) == LX_THREAD_SELF, "entry.S offset");

@@ -21,7 +21,7 @@
 #include "../../procfs/procfs.h"
 #include "../../process/fd_table.h"
 #include "../../redox/rx.h"
-#include "../../syscalls/fd_reserve.h"
+#include "../../process/fd_reserve.h"
 
 static char text[1 << 16];
 static char path[256];

@@ -1,0 +1,36 @@
+/* process.c — the guest process object: created at start, filled from the loaded image. */
+#include "process.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../redox/rx.h"
+#include "../vfs-map/vfs.h"
+
+struct lx_process lx_proc;
+
+void lx_process_start(uintptr_t brk, const char *path)
+{
+    lx_proc.brk_start = lx_proc.brk_cur = lx_proc.brk_mapped = brk;
+    const char *base = strrchr(path, '/');
+    snprintf(lx_proc.comm, sizeof lx_proc.comm, "%s", base ? base + 1 : path);
+    struct rx_sysstat st;
+    if (rx_sysstat(&st) == 0)
+        lx_proc.start_cs = (uint64_t)st.uptime.sec * 100 + (uint64_t)st.uptime.nsec / 10000000;
+}
+
+void lx_process_image(const char *exe_url, const char *fallback_path, uintptr_t sp, uintptr_t arg_start,
+                      uintptr_t arg_end, uintptr_t env_start, uintptr_t env_end, uintptr_t auxv,
+                      uintptr_t auxv_len)
+{
+    if (!exe_url || vfs_guest_path(exe_url, lx_proc.exe, sizeof lx_proc.exe) < 0)
+        snprintf(lx_proc.exe, sizeof lx_proc.exe, "%s", fallback_path);
+    lx_proc.stack_sp = sp;
+    lx_proc.arg_start = arg_start;
+    lx_proc.arg_end = arg_end;
+    lx_proc.env_start = env_start;
+    lx_proc.env_end = env_end;
+    lx_proc.auxv = auxv;
+    lx_proc.auxv_len = auxv_len;
+}
+

@@ -1,0 +1,53 @@
+/* process.h — the guest's kernel objects as lxrun keeps them: what Linux keeps in
+ * the kernel and Redox does not.  The process: program break, name, signal
+ * dispositions, the guest's view of its limits, what /proc/self shows of its
+ * image.  The task (one per guest thread): its tid, blocked signals, TLS bases,
+ * robust list and clear_child_tid.  The fd table is process/fd_table.h.
+ * (Still elsewhere, to be moved here: the namespace's cwd and mounts, in vfs-map/,
+ * and lxrun's options, in lxrun.c and report/.) */
+#ifndef LXRUN_PROCESS_H
+#define LXRUN_PROCESS_H
+
+#include <stdint.h>
+
+#include "../abi/linux_signal.h"
+
+struct lx_process {
+    uintptr_t brk_start, brk_cur, brk_mapped; /* brk_mapped: end of heap pages */
+    char comm[16];
+    struct linux_sigaction sigactions[65];
+    uint64_t rlim_cur[16], rlim_max[16];      /* the guest's view of its limits */
+    int rlim_known[16];
+    /* for /proc/self: the program file, the start time, the initial stack */
+    char exe[4096];                           /* guest path of the program file */
+    uint64_t start_cs;                        /* since boot, centiseconds */
+    uintptr_t stack_sp, arg_start, arg_end, env_start, env_end, auxv, auxv_len;
+};
+
+extern struct lx_process lx_proc;
+
+/* One guest thread's kernel state (the trap's record carries it). */
+struct lx_task {
+    int tid;
+    uint64_t sigmask;         /* the blocked set as the guest sees it (bit sig-1) */
+    uint64_t guest_gs;        /* what the guest asked ARCH_SET_GS for; GS is lxrun's */
+    uint64_t clear_child_tid; /* set_tid_address */
+    uint64_t robust_list;     /* set_robust_list: the guest's list head, and its size */
+    uint64_t robust_len;
+};
+
+/* Sets the program break and name for a freshly loaded program. */
+void lx_process_start(uintptr_t brk, const char *path);
+
+/* Records the program file (its URL, as rx_fpath gives it; the guest path is
+ * kept) and where the initial stack holds argv and envp strings and auxv. */
+void lx_process_image(const char *exe_url, const char *fallback_path, uintptr_t sp, uintptr_t arg_start,
+                      uintptr_t arg_end, uintptr_t env_start, uintptr_t env_end, uintptr_t auxv,
+                      uintptr_t auxv_len);
+
+/* The guest's view of resource limit res (Linux's number): 0 or -EINVAL. */
+long lx_guest_rlimit(int res, uint64_t *cur, uint64_t *max);
+/* Sets it as setrlimit would: 0, -EINVAL, -EPERM. */
+long lx_set_guest_rlimit(int res, uint64_t cur, uint64_t max);
+
+#endif
