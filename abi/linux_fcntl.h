@@ -66,6 +66,13 @@
 #define LINUX_AT_STATX_FORCE_SYNC 0x2000
 #define LINUX_AT_STATX_DONT_SYNC 0x4000
 
+/* lseek's whence */
+#define LINUX_SEEK_SET 0
+#define LINUX_SEEK_CUR 1
+#define LINUX_SEEK_END 2
+#define LINUX_SEEK_DATA 3
+#define LINUX_SEEK_HOLE 4
+
 /* access/faccessat modes */
 #define LINUX_F_OK 0
 #define LINUX_X_OK 1

@@ -3,21 +3,14 @@
 #include "decode.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/fs.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <termios.h>
-#include <time.h>
 
 #include "../abi/linux_fcntl.h"
+#include "../abi/linux_misc.h"
+#include "../abi/linux_sched.h"
+#include "../abi/linux_stat.h"
 #include "../abi/linux_mman.h"
 #include "../abi/linux_time.h"
 #include "../guestmem/access.h"
@@ -162,11 +155,11 @@ void decode_mmap_flags(struct lx_text *t, uint64_t v)
 void decode_clone_flags(struct lx_text *t, uint64_t v)
 {
     static const struct named tab[] = {
-        N(CLONE_VM), N(CLONE_FS), N(CLONE_FILES), N(CLONE_SIGHAND), N(CLONE_PIDFD), N(CLONE_PTRACE),
-        N(CLONE_VFORK), N(CLONE_PARENT), N(CLONE_THREAD), N(CLONE_NEWNS), N(CLONE_SYSVSEM),
-        N(CLONE_SETTLS), N(CLONE_PARENT_SETTID), N(CLONE_CHILD_CLEARTID), N(CLONE_UNTRACED),
-        N(CLONE_CHILD_SETTID), N(CLONE_NEWCGROUP), N(CLONE_NEWUTS), N(CLONE_NEWIPC), N(CLONE_NEWUSER),
-        N(CLONE_NEWPID), N(CLONE_NEWNET), N(CLONE_IO),
+        NL(CLONE_VM), NL(CLONE_FS), NL(CLONE_FILES), NL(CLONE_SIGHAND), NL(CLONE_PIDFD), NL(CLONE_PTRACE),
+        NL(CLONE_VFORK), NL(CLONE_PARENT), NL(CLONE_THREAD), NL(CLONE_NEWNS), NL(CLONE_SYSVSEM),
+        NL(CLONE_SETTLS), NL(CLONE_PARENT_SETTID), NL(CLONE_CHILD_CLEARTID), NL(CLONE_UNTRACED),
+        NL(CLONE_CHILD_SETTID), NL(CLONE_NEWCGROUP), NL(CLONE_NEWUTS), NL(CLONE_NEWIPC), NL(CLONE_NEWUSER),
+        NL(CLONE_NEWPID), NL(CLONE_NEWNET), NL(CLONE_IO),
     };
     uint64_t sig = v & 0xff;
     if (v & ~0xffULL || !sig) decode_flags(t, v & ~0xffULL, tab, COUNT(tab), NULL); /* not "0SIGCHLD" */
@@ -176,15 +169,15 @@ void decode_clone_flags(struct lx_text *t, uint64_t v)
     }
 }
 
+/* Linux x86-64 signal numbers 1-31 (arch/x86/include/uapi/asm/signal.h), by number. */
 static const char *const sig_names[] = {
-    [SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
-    [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE",
-    [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM", [SIGSTKFLT] = "SIGSTKFLT",
-    [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",
-    [SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG", [SIGXCPU] = "SIGXCPU",
-    [SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
-    [SIGIO] = "SIGIO", [SIGPWR] = "SIGPWR", [SIGSYS] = "SIGSYS",
+    NULL,
+    "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
+    "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2",
+    "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",
+    "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
+    "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
+    "SIGSYS",
 };
 
 const char *signal_name(int s)
@@ -237,11 +230,11 @@ void decode_fcntl_cmd(struct lx_text *t, uint64_t v)
 void decode_ioctl_req(struct lx_text *t, uint64_t v)
 {
     static const struct named tab[] = {
-        N(TCGETS), N(TCSETS), N(TCSETSW), N(TCSETSF), N(TCGETA), N(TCSETA), N(TCSBRK), N(TCXONC),
-        N(TCFLSH), N(TIOCEXCL), N(TIOCNXCL), N(TIOCSCTTY), N(TIOCGPGRP), N(TIOCSPGRP), N(TIOCOUTQ),
-        N(TIOCSTI), N(TIOCGWINSZ), N(TIOCSWINSZ), N(TIOCMGET), N(FIONREAD), N(TIOCLINUX),
-        N(TIOCNOTTY), N(TIOCGSID), N(FIONBIO), N(TIOCGPTN), N(TIOCSPTLCK), N(FIONCLEX), N(FIOCLEX),
-        N(FIOASYNC), N(TIOCGPTPEER), N(FS_IOC_GETFLAGS), N(FS_IOC_SETFLAGS), N(FICLONE),
+        NL(TCGETS), NL(TCSETS), NL(TCSETSW), NL(TCSETSF), NL(TCGETA), NL(TCSETA), NL(TCSBRK), NL(TCXONC),
+        NL(TCFLSH), NL(TIOCEXCL), NL(TIOCNXCL), NL(TIOCSCTTY), NL(TIOCGPGRP), NL(TIOCSPGRP), NL(TIOCOUTQ),
+        NL(TIOCSTI), NL(TIOCGWINSZ), NL(TIOCSWINSZ), NL(TIOCMGET), NL(FIONREAD), NL(TIOCLINUX),
+        NL(TIOCNOTTY), NL(TIOCGSID), NL(FIONBIO), NL(TIOCGPTN), NL(TIOCSPTLCK), NL(FIONCLEX), NL(FIOCLEX),
+        NL(FIOASYNC), NL(TIOCGPTPEER), NL(FS_IOC_GETFLAGS), NL(FS_IOC_SETFLAGS), NL(FICLONE),
     };
     if (!decode_enum(t, (uint32_t)v, tab, COUNT(tab))) text_printf(t, "%#llx", (unsigned long long)(uint32_t)v);
 }
@@ -258,7 +251,7 @@ void decode_clock(struct lx_text *t, uint64_t v)
 
 void decode_whence(struct lx_text *t, uint64_t v)
 {
-    static const struct named tab[] = { N(SEEK_SET), N(SEEK_CUR), N(SEEK_END), N(SEEK_DATA), N(SEEK_HOLE) };
+    static const struct named tab[] = { NL(SEEK_SET), NL(SEEK_CUR), NL(SEEK_END), NL(SEEK_DATA), NL(SEEK_HOLE) };
     if (!decode_enum(t, (uint32_t)v, tab, COUNT(tab))) text_printf(t, "%d", (int)v);
 }
 
@@ -266,7 +259,7 @@ void decode_mode(struct lx_text *t, uint64_t v) { text_printf(t, "0%llo", (unsig
 
 void decode_dirfd(struct lx_text *t, uint64_t v)
 {
-    if ((int)v == AT_FDCWD) text_puts(t, "AT_FDCWD");
+    if ((int)v == LINUX_AT_FDCWD) text_puts(t, "AT_FDCWD");
     else text_printf(t, "%d", (int)v);
 }
 
@@ -294,22 +287,22 @@ const char *errno_name(int e)
 static void decode_file_type(struct lx_text *t, unsigned mode)
 {
     static const struct named types[] = {
-        { S_IFREG, "S_IFREG" }, { S_IFDIR, "S_IFDIR" }, { S_IFLNK, "S_IFLNK" }, { S_IFCHR, "S_IFCHR" },
-        { S_IFBLK, "S_IFBLK" }, { S_IFIFO, "S_IFIFO" }, { S_IFSOCK, "S_IFSOCK" },
+        NL(S_IFREG), NL(S_IFDIR), NL(S_IFLNK), NL(S_IFCHR), NL(S_IFBLK), NL(S_IFIFO), NL(S_IFSOCK),
     };
-    if (!decode_enum(t, mode & S_IFMT, types, COUNT(types))) text_printf(t, "%#o", mode & S_IFMT);
+    if (!decode_enum(t, mode & LINUX_S_IFMT, types, COUNT(types))) text_printf(t, "%#o", mode & LINUX_S_IFMT);
     text_printf(t, "|%#o", mode & 07777);
 }
 
 void decode_stat(struct lx_text *t, uint64_t addr)
 {
-    struct stat st;
+    struct linux_stat st;
     if (!addr) { text_puts(t, "NULL"); return; }
     if (gm_copy_in(&st, addr, sizeof st) < 0) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
     text_puts(t, "{st_mode=");
     decode_file_type(t, st.st_mode);
-    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-        text_printf(t, ", st_rdev=makedev(%#x, %#x)", major(st.st_rdev), minor(st.st_rdev));
+    unsigned type = st.st_mode & LINUX_S_IFMT;
+    if (type == LINUX_S_IFCHR || type == LINUX_S_IFBLK)
+        text_printf(t, ", st_rdev=makedev(%#x, %#x)", linux_major(st.st_rdev), linux_minor(st.st_rdev));
     else
         text_printf(t, ", st_size=%lld", (long long)st.st_size);
     text_puts(t, ", ...}");

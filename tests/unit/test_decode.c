@@ -475,3 +475,56 @@ Test(structs, timespec)
     /* The second half lies on the unreadable page: no partial read. */
     EXPECT(decode_timespec(t, (uintptr_t)m + 2 * P - 8), hex(m + 2 * P - 8));
 }
+
+/* Every name decode takes from abi/ has the value the host's own headers give it
+ * (this test is a Linux program). */
+Test(decode, abi_values_match_host_headers)
+{
+    struct lx_text *t;
+    static const struct { unsigned long v; const char *name; } ioctls[] = {
+        { TCGETS, "TCGETS" }, { TCSETS, "TCSETS" }, { TCSETSW, "TCSETSW" }, { TCSETSF, "TCSETSF" },
+        { TCGETA, "TCGETA" }, { TCSETA, "TCSETA" }, { TCSBRK, "TCSBRK" }, { TCXONC, "TCXONC" },
+        { TCFLSH, "TCFLSH" }, { TIOCEXCL, "TIOCEXCL" }, { TIOCNXCL, "TIOCNXCL" }, { TIOCSCTTY, "TIOCSCTTY" },
+        { TIOCGPGRP, "TIOCGPGRP" }, { TIOCSPGRP, "TIOCSPGRP" }, { TIOCOUTQ, "TIOCOUTQ" }, { TIOCSTI, "TIOCSTI" },
+        { TIOCGWINSZ, "TIOCGWINSZ" }, { TIOCSWINSZ, "TIOCSWINSZ" }, { TIOCMGET, "TIOCMGET" },
+        { FIONREAD, "FIONREAD" }, { TIOCLINUX, "TIOCLINUX" }, { TIOCNOTTY, "TIOCNOTTY" },
+        { TIOCGSID, "TIOCGSID" }, { FIONBIO, "FIONBIO" }, { TIOCGPTN, "TIOCGPTN" },
+        { TIOCSPTLCK, "TIOCSPTLCK" }, { FIONCLEX, "FIONCLEX" }, { FIOCLEX, "FIOCLEX" },
+        { FIOASYNC, "FIOASYNC" }, { TIOCGPTPEER, "TIOCGPTPEER" }, { FS_IOC_GETFLAGS, "FS_IOC_GETFLAGS" },
+        { FS_IOC_SETFLAGS, "FS_IOC_SETFLAGS" }, { FICLONE, "FICLONE" },
+    };
+    for (size_t i = 0; i < sizeof ioctls / sizeof ioctls[0]; i++) {
+        t = fresh();
+        decode_ioctl_req(t, (unsigned)ioctls[i].v);
+        cr_assert_str_eq(t->buf, ioctls[i].name);
+    }
+    static const struct { unsigned long v; const char *name; } clones[] = {
+        { CLONE_VM, "CLONE_VM" }, { CLONE_FS, "CLONE_FS" }, { CLONE_FILES, "CLONE_FILES" },
+        { CLONE_SIGHAND, "CLONE_SIGHAND" }, { CLONE_PIDFD, "CLONE_PIDFD" }, { CLONE_VFORK, "CLONE_VFORK" },
+        { CLONE_THREAD, "CLONE_THREAD" }, { CLONE_SETTLS, "CLONE_SETTLS" },
+        { CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID" }, { CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID" },
+        { CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID" }, { CLONE_NEWUSER, "CLONE_NEWUSER" }, { CLONE_IO, "CLONE_IO" },
+    };
+    for (size_t i = 0; i < sizeof clones / sizeof clones[0]; i++) {
+        t = fresh();
+        decode_clone_flags(t, clones[i].v);
+        cr_assert_str_eq(t->buf, clones[i].name);
+    }
+    for (int s = 1; s < 32; s++) {
+        t = fresh();
+        decode_signal(t, (uint64_t)s);
+        char want[16];
+        snprintf(want, sizeof want, "SIG%s", sigabbrev_np(s));
+        if (s == SIGIO) snprintf(want, sizeof want, "SIGIO"); /* glibc calls 29 POLL */
+        cr_assert_str_eq(t->buf, want, "signal %d", s);
+    }
+    static const struct { int v; const char *name; } whence[] = {
+        { SEEK_SET, "SEEK_SET" }, { SEEK_CUR, "SEEK_CUR" }, { SEEK_END, "SEEK_END" }, { SEEK_DATA, "SEEK_DATA" },
+        { SEEK_HOLE, "SEEK_HOLE" },
+    };
+    for (size_t i = 0; i < sizeof whence / sizeof whence[0]; i++) {
+        t = fresh();
+        decode_whence(t, (uint64_t)whence[i].v);
+        cr_assert_str_eq(t->buf, whence[i].name);
+    }
+}
