@@ -17,9 +17,9 @@
 #include "../process/process.h"
 #include "../vfs-map/vfs.h"
 
-#define F(name, mode, fn) { name, PROCFS_FILE, mode, fn, 0 }
-#define D(name, mode) { name, PROCFS_DIR, mode, NULL, 0 }
-#define L(name, fn) { name, PROCFS_SYMLINK, 0777, fn, 0 }
+#define F(name, mode, fn) { name, PROCFS_FILE, mode, fn, 0, NULL }
+#define D(name, mode) { name, PROCFS_DIR, mode, NULL, 0, NULL }
+#define L(name, fn) { name, PROCFS_SYMLINK, 0777, fn, 0, NULL }
 
 /* /proc/<pid>'s entries, in Linux's (alphabetical) order; task/<tid> has the same
  * but "task".  Names are relative; the node's path field is only its name. */
@@ -50,7 +50,7 @@ static const struct procfs_node entries[] = {
 static const struct procfs_node pid_dir = D("<pid>", 0555);
 static const struct procfs_node tid_dir = D("task/<tid>", 0555);
 /* fd/N: the mode Linux gives depends on the access mode (procfs_stat adjusts). */
-static const struct procfs_node fd_link = { "fd/<n>", PROCFS_SYMLINK, 0700, render_link_fd, 0 };
+static const struct procfs_node fd_link = { "fd/<n>", PROCFS_SYMLINK, 0700, render_link_fd, 0, NULL };
 static const struct procfs_node fdinfo_file = F("fdinfo/<n>", 0444, render_pid_fdinfo);
 
 int procfs_pid_node(const struct procfs_node *n)

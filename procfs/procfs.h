@@ -115,6 +115,7 @@ struct procfs_node {
     unsigned mode;          /* permission bits as Linux shows them */
     procfs_render_fn render; /* a file's text or a symlink's target; NULL for dirs */
     unsigned flags;
+    const char *scheme;     /* a /dev node Redox has as a scheme ("null:"): served as that */
 };
 
 /* The node at a normalised absolute guest path ("/proc/cpuinfo", "/sys/devices/

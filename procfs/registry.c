@@ -15,8 +15,9 @@
 #define RO 0444
 #define RW 0644       /* writable on Linux; lxrun's answer to a write is the caller's */
 
-#define D(path, mode) { path, PROCFS_DIR, mode, NULL, 0 }
-#define F(path, mode, fn) { path, PROCFS_FILE, mode, fn, 0 }
+#define D(path, mode) { path, PROCFS_DIR, mode, NULL, 0, NULL }
+#define F(path, mode, fn) { path, PROCFS_FILE, mode, fn, 0, NULL }
+#define DEV(path, url) { path, PROCFS_FILE, 0666, render_nothing, 0, url }
 #define CPU_TOPO "/sys/devices/system/cpu/cpu#/topology/"
 
 static void render_nothing(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
@@ -53,9 +54,9 @@ static const struct procfs_node nodes[] = {
     F("/proc/loadavg", RO, render_loadavg),
     F("/proc/version", RO, render_version),
     F("/proc/filesystems", RO, render_filesystems),
-    { "/proc/self", PROCFS_SYMLINK, 0777, render_link_self, 0 },
-    { "/proc/thread-self", PROCFS_SYMLINK, 0777, render_link_thread_self, 0 },
-    { "/proc/mounts", PROCFS_SYMLINK, 0777, render_link_mounts, 0 },
+    { "/proc/self", PROCFS_SYMLINK, 0777, render_link_self, 0, NULL },
+    { "/proc/thread-self", PROCFS_SYMLINK, 0777, render_link_thread_self, 0, NULL },
+    { "/proc/mounts", PROCFS_SYMLINK, 0777, render_link_mounts, 0, NULL },
     D("/proc/sys", DIR_PROC),
     D("/proc/sys/kernel", DIR_PROC),
     F("/proc/sys/kernel/ostype", RO, render_ostype),
@@ -71,27 +72,27 @@ static const struct procfs_node nodes[] = {
     D("/proc/sys/fs", DIR_PROC),
     F("/proc/sys/fs/file-max", RW, render_file_max),
 
-    /* /dev: null, zero, random, urandom, full, tty are served as Redox schemes by vfs-map
-     * (listed here so a listing shows them); the fd links point into /proc. */
+    /* /dev: the one list of devices Redox has as schemes (vfs-map opens the scheme
+     * for the guest path, a listing shows the node); the fd links point into /proc. */
     D("/dev", 0755),
-    F("/dev/null", 0666, render_nothing),
-    F("/dev/zero", 0666, render_nothing),
-    F("/dev/random", 0666, render_nothing),
-    F("/dev/urandom", 0666, render_nothing),
-    F("/dev/full", 0666, render_nothing),
-    F("/dev/tty", 0666, render_nothing),
+    DEV("/dev/null", "null:"),
+    DEV("/dev/zero", "zero:"),
+    DEV("/dev/random", "rand:"),
+    DEV("/dev/urandom", "rand:"),
+    DEV("/dev/full", "full:"),
+    DEV("/dev/tty", "tty:"),
     D("/dev/shm", 01777), /* served by a real directory of lxrun's (vfs-map) */
-    { "/dev/fd", PROCFS_SYMLINK, 0777, render_link_dev_fd, 0 },
-    { "/dev/stdin", PROCFS_SYMLINK, 0777, render_link_dev_stdin, 0 },
-    { "/dev/stdout", PROCFS_SYMLINK, 0777, render_link_dev_stdout, 0 },
-    { "/dev/stderr", PROCFS_SYMLINK, 0777, render_link_dev_stderr, 0 },
+    { "/dev/fd", PROCFS_SYMLINK, 0777, render_link_dev_fd, 0, NULL },
+    { "/dev/stdin", PROCFS_SYMLINK, 0777, render_link_dev_stdin, 0, NULL },
+    { "/dev/stdout", PROCFS_SYMLINK, 0777, render_link_dev_stdout, 0, NULL },
+    { "/dev/stderr", PROCFS_SYMLINK, 0777, render_link_dev_stderr, 0, NULL },
 
     D("/sys", 0555),
     D("/sys/devices", DIR_SYS),
     D("/sys/devices/system", DIR_SYS),
     D("/sys/devices/system/cpu", DIR_SYS),
     D("/sys/devices/system/cpu/cpu#", DIR_SYS),
-    { "/sys/devices/system/cpu/cpu#/online", PROCFS_FILE, RW, render_cpu_online, PROCFS_NOT_CPU0 },
+    { "/sys/devices/system/cpu/cpu#/online", PROCFS_FILE, RW, render_cpu_online, PROCFS_NOT_CPU0, NULL },
     D("/sys/devices/system/cpu/cpu#/topology", DIR_SYS),
     F(CPU_TOPO "physical_package_id", RO, render_topo_zero),
     F(CPU_TOPO "die_id", RO, render_topo_zero),

@@ -15,15 +15,6 @@
 #include "../procfs/procfs.h"
 #include "../report/record.h"
 
-static const struct { const char *guest, *url; } dev_schemes[] = {
-    { "/dev/null", "null:" },
-    { "/dev/zero", "zero:" },
-    { "/dev/urandom", "rand:" },
-    { "/dev/random", "rand:" },
-    { "/dev/full", "full:" },
-    { "/dev/tty", "tty:" },
-};
-
 static int under(const char *path, const char *dir)
 {
     size_t n = strlen(dir);
@@ -644,17 +635,17 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         out->path = out->buf;
         return 0;
     }
-    for (size_t i = 0; i < sizeof dev_schemes / sizeof dev_schemes[0]; i++)
-        if (strcmp(norm, dev_schemes[i].guest) == 0) {
-            record(norm, 1);
-            if (trailing_slash) return -ENOTDIR; /* a device, not a directory */
-            out->path = dev_schemes[i].url;
-            return 0;
-        }
     /* The host's /proc, /sys and /dev are never handed to the guest: lxrun's own
-     * nodes are, where it has them. */
+     * nodes are, where it has them, and a /dev node Redox has as a scheme opens it. */
     if (under(norm, "/proc") || under(norm, "/sys") || under(norm, "/dev")) {
         out->node = procfs_lookup(norm, procfs_ncpu(), &out->cpu);
+        if (out->node && out->node->scheme) {
+            record(norm, 1);
+            if (trailing_slash) return -ENOTDIR; /* a device, not a directory */
+            out->path = out->node->scheme;
+            out->node = NULL;
+            return 0;
+        }
         if (!out->node) {
             record(norm, 0);
             return -ENOENT;
