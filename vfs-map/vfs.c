@@ -11,6 +11,7 @@
 #include <string.h>
 
 
+#include "../process/fs.h"
 #include "../redox/rx.h"
 #include "../procfs/procfs.h"
 #include "../report/record.h"
@@ -59,35 +60,14 @@ static int resolve(int dirfd, const char *p, struct vfs_target *out, int depth)
 
 /* ---- the confined namespace (--root, --mount) ---- */
 
-#define MAX_MOUNTS 32
-struct mount {
-    char *guest;   /* normalised guest path; "/" for the root */
-    size_t glen;   /* 0 for the root: every path is under it */
-    char *host;    /* the directory's host path, as fpath names it; "" for the host's "/" */
-    size_t hlen;
-    int fd;        /* lxrun's handle on it */
-};
-static struct mount mounts[MAX_MOUNTS];
-static int nmounts;
-static int confined;
-static char guest_cwd[PATH_MAX] = "/";
-static char shm_host[PATH_MAX]; /* the host directory serving /dev/shm without a root */
-/* The guest's cwd when it is one of lxrun's emulated directories (the process's
- * own cwd cannot be): relative paths then start from it.  "" otherwise. */
-static char virtual_cwd[PATH_MAX];
 
-/* Mounts whose target is not a directory: a scheme URL (a single node) or one of
- * lxrun's emulated trees shown at another guest path. */
-#define MAX_SPECIAL 16
-static struct { char guest[256]; char target[64]; int tree; } specials[MAX_SPECIAL];
-static int nspecials;
 
 int vfs_mount_special(const char *guest, const char *target)
 {
     static const struct { const char *name, *root; } trees[] = {
         { "procfs", "/proc" }, { "sysfs", "/sys" }, { "devfs", "/dev" },
     };
-    if (guest[0] != '/' || nspecials == MAX_SPECIAL) return -EINVAL;
+    if (guest[0] != '/' || lx_fs.nspecials == LX_MAX_SPECIAL) return -EINVAL;
     int tree = -1;
     for (size_t i = 0; i < sizeof trees / sizeof trees[0]; i++)
         if (strcmp(target, trees[i].name) == 0) tree = (int)i;
@@ -98,10 +78,10 @@ int vfs_mount_special(const char *guest, const char *target)
         if (fd < 0) return (int)fd;
         rx_close((int)fd);
     }
-    normalise(guest, specials[nspecials].guest, sizeof specials[nspecials].guest);
-    snprintf(specials[nspecials].target, sizeof specials[nspecials].target, "%s", tree < 0 ? target : trees[tree].root);
-    specials[nspecials].tree = tree >= 0;
-    nspecials++;
+    normalise(guest, lx_fs.specials[lx_fs.nspecials].guest, sizeof lx_fs.specials[lx_fs.nspecials].guest);
+    snprintf(lx_fs.specials[lx_fs.nspecials].target, sizeof lx_fs.specials[lx_fs.nspecials].target, "%s", tree < 0 ? target : trees[tree].root);
+    lx_fs.specials[lx_fs.nspecials].tree = tree >= 0;
+    lx_fs.nspecials++;
     return 0;
 }
 
@@ -110,35 +90,35 @@ static int resolve_special(const char *norm, int trailing_slash, struct vfs_targ
 {
     int best = -1;
     size_t blen = 0;
-    for (int i = 0; i < nspecials; i++) {
-        size_t n = strlen(specials[i].guest);
-        if (under(norm, specials[i].guest) && n > blen) { best = i; blen = n; }
+    for (int i = 0; i < lx_fs.nspecials; i++) {
+        size_t n = strlen(lx_fs.specials[i].guest);
+        if (under(norm, lx_fs.specials[i].guest) && n > blen) { best = i; blen = n; }
     }
     if (best < 0) return 0;
-    if (!specials[best].tree) {
+    if (!lx_fs.specials[best].tree) {
         if (norm[blen] || trailing_slash) { *r = -ENOTDIR; return 1; } /* a node, not a directory */
-        out->path = specials[best].target;
+        out->path = lx_fs.specials[best].target;
         *r = 0;
         return 1;
     }
     char *next = malloc(PATH_MAX);
     if (!next) { *r = -ENOMEM; return 1; }
-    snprintf(next, PATH_MAX, "%s%s%s", specials[best].target, norm + blen, trailing_slash ? "/" : "");
+    snprintf(next, PATH_MAX, "%s%s%s", lx_fs.specials[best].target, norm + blen, trailing_slash ? "/" : "");
     *r = depth >= MAX_LINKS ? -ELOOP : resolve(RX_AT_CWD, next, out, depth + 1);
     free(next);
     return 1;
 }
 
-void vfs_set_shm(const char *host_dir) { snprintf(shm_host, sizeof shm_host, "%s", host_dir); }
+void vfs_set_shm(const char *host_dir) { snprintf(lx_fs.shm_host, sizeof lx_fs.shm_host, "%s", host_dir); }
 
-int vfs_confined(void) { return confined; }
+int vfs_confined(void) { return lx_fs.confined; }
 
 /* The mount serving a normalised guest path: the longest guest prefix. */
-static const struct mount *mount_of(const char *norm)
+static const struct lx_mount *mount_of(const char *norm)
 {
-    const struct mount *best = NULL;
-    for (int i = 0; i < nmounts; i++) {
-        const struct mount *m = &mounts[i];
+    const struct lx_mount *best = NULL;
+    for (int i = 0; i < lx_fs.nmounts; i++) {
+        const struct lx_mount *m = &lx_fs.mounts[i];
         if (m->glen && !under(norm, m->guest)) continue;
         if (!best || m->glen > best->glen) best = m;
     }
@@ -148,7 +128,7 @@ static const struct mount *mount_of(const char *norm)
 int vfs_mount(const char *guest, int dirfd)
 {
     if (guest[0] != '/') return -EINVAL;
-    if (nmounts == MAX_MOUNTS) return -ENOSPC;
+    if (lx_fs.nmounts == LX_MAX_MOUNTS) return -ENOSPC;
     char norm[PATH_MAX], url[PATH_MAX + 16];
     normalise(guest, norm, sizeof norm);
     long r = rx_fpath(dirfd, url, sizeof url);
@@ -156,26 +136,26 @@ int vfs_mount(const char *guest, int dirfd)
     if (strncmp(url, "file:/", 6) != 0) return -ENOTDIR;
     const char *host = url + 5;
     if (strcmp(host, "/") == 0) host = "";
-    for (int i = 0; i < nmounts; i++)
-        if (strcmp(mounts[i].guest, norm) == 0) { /* given twice: the later one wins */
-            free(mounts[i].guest);
-            free(mounts[i].host);
-            rx_close(mounts[i].fd);
-            mounts[i] = mounts[--nmounts];
+    for (int i = 0; i < lx_fs.nmounts; i++)
+        if (strcmp(lx_fs.mounts[i].guest, norm) == 0) { /* given twice: the later one wins */
+            free(lx_fs.mounts[i].guest);
+            free(lx_fs.mounts[i].host);
+            rx_close(lx_fs.mounts[i].fd);
+            lx_fs.mounts[i] = lx_fs.mounts[--lx_fs.nmounts];
             break;
         }
-    struct mount *m = &mounts[nmounts];
+    struct lx_mount *m = &lx_fs.mounts[lx_fs.nmounts];
     m->guest = strdup(norm);
     m->host = strdup(host);
     if (!m->guest || !m->host) return -ENOMEM;
     m->glen = strcmp(norm, "/") == 0 ? 0 : strlen(norm);
     m->hlen = strlen(host);
     m->fd = dirfd;
-    nmounts++;
+    lx_fs.nmounts++;
     return 0;
 }
 
-static int host_under(const char *h, const struct mount *m)
+static int host_under(const char *h, const struct lx_mount *m)
 {
     return strncmp(h, m->host, m->hlen) == 0 && (h[m->hlen] == 0 || h[m->hlen] == '/');
 }
@@ -184,9 +164,9 @@ static int host_under(const char *h, const struct mount *m)
  * prefix), or -ENOENT. */
 static int guest_of_host(const char *h, char *out, size_t cap)
 {
-    const struct mount *best = NULL;
-    for (int i = 0; i < nmounts; i++)
-        if (host_under(h, &mounts[i]) && (!best || mounts[i].hlen > best->hlen)) best = &mounts[i];
+    const struct lx_mount *best = NULL;
+    for (int i = 0; i < lx_fs.nmounts; i++)
+        if (host_under(h, &lx_fs.mounts[i]) && (!best || lx_fs.mounts[i].hlen > best->hlen)) best = &lx_fs.mounts[i];
     if (!best) return -ENOENT;
     const char *rest = h + best->hlen;
     int n = best->glen ? snprintf(out, cap, "%s%s", best->guest, rest) : snprintf(out, cap, "%s", *rest ? rest : "/");
@@ -197,8 +177,8 @@ static int guest_of_host(const char *h, char *out, size_t cap)
 static int dir_guest_path(int dirfd, char *out, size_t cap)
 {
     if (dirfd == RX_AT_CWD) {
-        if (strlen(guest_cwd) >= cap) return -ENAMETOOLONG;
-        strcpy(out, guest_cwd);
+        if (strlen(lx_fs.guest_cwd) >= cap) return -ENAMETOOLONG;
+        strcpy(out, lx_fs.guest_cwd);
         return 0;
     }
     char *url = malloc(PATH_MAX + 16);
@@ -235,7 +215,7 @@ static int has_component(const char *p, int emulated)
  * by now (resolve walked it) and its normalised remainder is used. */
 static int confined_target(const char *p, const char *norm, int trailing_slash, struct vfs_target *out)
 {
-    const struct mount *m = mount_of(norm);
+    const struct lx_mount *m = mount_of(norm);
     if (!m) return -ENOENT;
     const char *rel = m->glen ? norm + m->glen : p;
     while (*rel == '/') rel++;
@@ -248,7 +228,7 @@ static int confined_target(const char *p, const char *norm, int trailing_slash, 
     }
     out->dirfd = m->fd;
     out->beneath = 1;
-    out->mount = (int)(m - mounts);
+    out->mount = (int)(m - lx_fs.mounts);
     out->path = out->buf;
     return 0;
 }
@@ -265,14 +245,14 @@ static int confined_target(const char *p, const char *norm, int trailing_slash, 
 /* The guest path a beneath target names (its mount's prefix and its path). */
 static int target_guest_path(const struct vfs_target *t, const char *rel, char *out, size_t cap)
 {
-    const struct mount *m = &mounts[t->mount];
+    const struct lx_mount *m = &lx_fs.mounts[t->mount];
     while (*rel == '/') rel++;
     int n = snprintf(out, cap, "%s/%s", m->glen ? m->guest : "", rel);
     return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
 
 /* The part of a normalised guest path inside its mount, for the backend. */
-static const char *inside_mount(const char *g, const struct mount *m)
+static const char *inside_mount(const char *g, const struct lx_mount *m)
 {
     const char *rel = g + m->glen;
     while (*rel == '/') rel++;
@@ -312,7 +292,7 @@ static int walk(const char *g, int follow_last, char *out, size_t cap)
         p += n;
         if (under(cur, "/proc") || under(cur, "/sys") || under(cur, "/dev")) break; /* the rest: lxrun's */
         if (last && !follow_last && !trailing) break;
-        const struct mount *m = mount_of(cur);
+        const struct lx_mount *m = mount_of(cur);
         long fd = m ? rx_open_beneath(m->fd, inside_mount(cur, m), RX_O_PATH | RX_O_NOFOLLOW | RX_O_CLOEXEC, 0,
                                       RX_BENEATH_NO_SYMLINKS) : -ENOENT;
         if (fd < 0) break; /* the caller's own lookup reports it */
@@ -347,14 +327,14 @@ static int walk(const char *g, int follow_last, char *out, size_t cap)
 int vfs_confine(void)
 {
     if (!mount_of("/")) return -ENOENT;
-    confined = 1;
+    lx_fs.confined = 1;
     char *url = malloc(PATH_MAX + 16);
     if (!url) return -ENOMEM;
     long fd = rx_openat(RX_AT_CWD, ".", RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
     long r = fd < 0 ? fd : rx_fpath((int)fd, url, PATH_MAX + 16);
     if (fd >= 0) rx_close((int)fd);
-    if (r < 0 || vfs_guest_path(url, guest_cwd, sizeof guest_cwd) < 0 || strncmp(url + 5, "/memfd:", 7) == 0) {
-        strcpy(guest_cwd, "/");
+    if (r < 0 || vfs_guest_path(url, lx_fs.guest_cwd, sizeof lx_fs.guest_cwd) < 0 || strncmp(url + 5, "/memfd:", 7) == 0) {
+        strcpy(lx_fs.guest_cwd, "/");
         r = rx_chdir_fd(mount_of("/")->fd);
     } else {
         r = 0;
@@ -367,10 +347,10 @@ static long vfs_chdir_fd_real(int fd);
 
 long vfs_getcwd(char *out, unsigned long cap)
 {
-    if (virtual_cwd[0]) {
-        size_t n = strlen(virtual_cwd);
+    if (lx_fs.virtual_cwd[0]) {
+        size_t n = strlen(lx_fs.virtual_cwd);
         if (n + 1 > cap) return -ERANGE;
-        memcpy(out, virtual_cwd, n + 1);
+        memcpy(out, lx_fs.virtual_cwd, n + 1);
         return (long)n;
     }
     char url[PATH_MAX + 16];
@@ -390,34 +370,34 @@ long vfs_chdir_fd(int fd)
 {
     char vdir[PATH_MAX];
     if (procfs_dir_of(fd, vdir, sizeof vdir)) { /* an emulated directory: a virtual cwd */
-        snprintf(virtual_cwd, sizeof virtual_cwd, "%s", vdir);
+        snprintf(lx_fs.virtual_cwd, sizeof lx_fs.virtual_cwd, "%s", vdir);
         return 0;
     }
     long r0 = vfs_chdir_fd_real(fd);
-    if (r0 == 0) virtual_cwd[0] = 0;
+    if (r0 == 0) lx_fs.virtual_cwd[0] = 0;
     return r0;
 }
 
 static long vfs_chdir_fd_real(int fd)
 {
-    if (!confined) return rx_chdir_fd(fd);
+    if (!lx_fs.confined) return rx_chdir_fd(fd);
     char *path = malloc(PATH_MAX);
     if (!path) return -ENOMEM;
     long r = dir_guest_path(fd, path, PATH_MAX);
     if (r == -ENOENT) r = -EACCES; /* a directory outside the namespace */
     if (r == 0) r = rx_chdir_fd(fd);
-    if (r == 0) snprintf(guest_cwd, sizeof guest_cwd, "%s", path);
+    if (r == 0) snprintf(lx_fs.guest_cwd, sizeof lx_fs.guest_cwd, "%s", path);
     free(path);
     return r;
 }
 
 void vfs_cwd_moved(void)
 {
-    if (!confined) return;
+    if (!lx_fs.confined) return;
     long fd = rx_openat(RX_AT_CWD, ".", RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
     if (fd < 0) return;
     char *path = malloc(PATH_MAX);
-    if (path && dir_guest_path((int)fd, path, PATH_MAX) == 0) snprintf(guest_cwd, sizeof guest_cwd, "%s", path);
+    if (path && dir_guest_path((int)fd, path, PATH_MAX) == 0) snprintf(lx_fs.guest_cwd, sizeof lx_fs.guest_cwd, "%s", path);
     free(path);
     rx_close((int)fd);
 }
@@ -581,10 +561,10 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
     out->beneath = 0;
     out->owned = -1;
     out->mount = -1;
-    if (p[0] != '/' && dirfd == RX_AT_CWD && virtual_cwd[0] && depth < MAX_LINKS) {
+    if (p[0] != '/' && dirfd == RX_AT_CWD && lx_fs.virtual_cwd[0] && depth < MAX_LINKS) {
         char *joined = malloc(PATH_MAX); /* relative to an emulated cwd: made absolute */
         if (!joined) return -ENOMEM;
-        int r = (size_t)snprintf(joined, PATH_MAX, "%s/%s", virtual_cwd, p) >= PATH_MAX ? -ENAMETOOLONG
+        int r = (size_t)snprintf(joined, PATH_MAX, "%s/%s", lx_fs.virtual_cwd, p) >= PATH_MAX ? -ENAMETOOLONG
                                                                                        : resolve(RX_AT_CWD, joined, out, depth + 1);
         free(joined);
         return r;
@@ -592,7 +572,7 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
     if (p[0] != '/') {
         int r;
         if (p[0] && resolve_in_emulated_dir(dirfd, p, out, depth, &r)) return r;
-        if (confined) return resolve_relative_confined(dirfd, p, out, depth);
+        if (lx_fs.confined) return resolve_relative_confined(dirfd, p, out, depth);
         out->path = p;
         /* A relative "a:b" is a file name, never a scheme URL: say so with "./". */
         const char *colon = strchr(p, ':'), *slash = strchr(p, '/');
@@ -626,11 +606,11 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         free(next);
         if (r < 0) return r;
     }
-    if (nspecials && resolve_special(norm, trailing_slash, out, depth, &r)) return r;
+    if (lx_fs.nspecials && resolve_special(norm, trailing_slash, out, depth, &r)) return r;
     /* /dev/shm is a real directory of lxrun's, where POSIX shared memory lives
      * (a confined namespace mounts it like any other). */
-    if (!confined && shm_host[0] && under(norm, "/dev/shm")) {
-        if ((size_t)snprintf(out->buf, sizeof out->buf, "file:%s%s", shm_host, norm + 8) >= sizeof out->buf)
+    if (!lx_fs.confined && lx_fs.shm_host[0] && under(norm, "/dev/shm")) {
+        if ((size_t)snprintf(out->buf, sizeof out->buf, "file:%s%s", lx_fs.shm_host, norm + 8) >= sizeof out->buf)
             return -ENAMETOOLONG;
         out->path = out->buf;
         return 0;
@@ -669,7 +649,7 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         out->path = out->buf;
         return 0;
     }
-    if (confined && !walked && has_component(p, 0) && (nmounts > 1 || has_component(p, 1))) {
+    if (lx_fs.confined && !walked && has_component(p, 0) && (lx_fs.nmounts > 1 || has_component(p, 1))) {
         /* a '..' that may cross a mount or an emulated tree: physically, by a walk */
         char *w = malloc(PATH_MAX);
         if (!w) return -ENOMEM;
@@ -678,7 +658,7 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         free(w);
         return r;
     }
-    if (confined) return confined_target(p, norm, trailing_slash, out);
+    if (lx_fs.confined) return confined_target(p, norm, trailing_slash, out);
     size_t n = strlen(p);
     if (n + 6 > sizeof out->buf) return -ENAMETOOLONG;
     memcpy(out->buf, "file:", 5);
@@ -778,9 +758,9 @@ int vfs_guest_path(const char *url, char *out, unsigned long cap)
 {
     if (strncmp(url, "file:", 5) != 0) return -ENOENT;
     /* anonymous files (lxrun's snapshots) keep their names, as without a root */
-    if (confined && strncmp(url + 5, "/memfd:", 7) != 0) return guest_of_host(url + 5, out, cap);
-    size_t sl = strlen(shm_host);
-    if (sl && strncmp(url + 5, shm_host, sl) == 0 && (url[5 + sl] == 0 || url[5 + sl] == '/')) {
+    if (lx_fs.confined && strncmp(url + 5, "/memfd:", 7) != 0) return guest_of_host(url + 5, out, cap);
+    size_t sl = strlen(lx_fs.shm_host);
+    if (sl && strncmp(url + 5, lx_fs.shm_host, sl) == 0 && (url[5 + sl] == 0 || url[5 + sl] == '/')) {
         int n = snprintf(out, cap, "/dev/shm%s", url + 5 + sl);
         return n < 0 || (unsigned long)n >= cap ? -ERANGE : n;
     }
