@@ -221,6 +221,7 @@ static void scheme_target(int fd, const char *url, char *out, size_t cap)
     else if (starts(url, "tcp:") || starts(url, "udp:") || starts(url, "chan:") || starts(url, "uds_"))
         snprintf(out, cap, "socket:[%llu]", ino);
     else if (starts(url, "event:")) snprintf(out, cap, "anon_inode:[eventpoll]");
+    else if (starts(url, "pipe:[")) snprintf(out, cap, "%s", url); /* the host backend's own pipe number */
     else snprintf(out, cap, "anon_inode:[%.*s]", (int)slen, url);
 }
 
@@ -228,44 +229,33 @@ int procfs_fd_target(int fd, char *out, size_t cap)
 {
     if (!procfs_guest_fd_open(fd)) return -ENOENT;
     if (procfs_dir_of(fd, out, cap)) return 1;
-    static const struct { const char *url, *path; } devices[] = {
-        { "null:", "/dev/null" }, { "zero:", "/dev/zero" }, { "rand:", "/dev/urandom" },
-    };
     char url[4096 + 16];
     long r = rx_fpath(fd, url, sizeof url);
     if (r < 0) {
         snprintf(out, cap, "anon_inode:[unknown]");
         return 0;
     }
-    for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
-        if (strcmp(url, devices[i].url) == 0) {
-            snprintf(out, cap, "%s", devices[i].path);
+    const char *dev = procfs_dev_of_scheme(url);
+    if (dev) {
+        snprintf(out, cap, "%s", dev);
+        return 1;
+    }
+    if (starts(url, "shm:")) {
+        /* A snapshot lxrun made for an emulated file is named by its path:
+         * reopening it renders the file afresh, as reopening a /proc file does. */
+        const char *name = url + 4;
+        if (strncmp(name, "/proc/", 6) == 0 || strncmp(name, "/sys/", 5) == 0) {
+            snprintf(out, cap, "%s", name);
             return 1;
         }
+        snprintf(out, cap, "/memfd:%s (deleted)", name); /* as Linux names a memfd */
+        return 0;
+    }
     if (!starts(url, "file:")) {
         scheme_target(fd, url, out, cap);
         return 0;
     }
     const char *p = url + 5;
-    if (p[0] != '/') { /* the host backend's names for pipes, sockets, anonymous inodes */
-        snprintf(out, cap, "%s", p);
-        return 0;
-    }
-    if (starts(p, "/memfd:")) {
-        /* A snapshot lxrun made for an emulated file is named by its path:
-         * reopening it renders the file afresh, as reopening a /proc file does. */
-        const char *name = p + 7;
-        size_t n = strlen(name);
-        const char *deleted = " (deleted)";
-        if (n > strlen(deleted) && strcmp(name + n - strlen(deleted), deleted) == 0) n -= strlen(deleted);
-        if ((strncmp(name, "/proc/", 6) == 0 || strncmp(name, "/sys/", 5) == 0) && n < cap) {
-            memcpy(out, name, n);
-            out[n] = 0;
-            return 1;
-        }
-        snprintf(out, cap, "%s", p);
-        return 0;
-    }
     if (vfs_guest_path(url, out, cap) < 0) {
         snprintf(out, cap, "%s", p);
         return 0;

@@ -122,6 +122,8 @@ struct procfs_node {
  * system/cpu/cpu3"), or NULL.  CPU numbers count only below ncpu; the number a
  * per-CPU path names goes to *cpu (0 for other nodes; cpu may be NULL). */
 const struct procfs_node *procfs_lookup(const char *path, unsigned ncpu, unsigned *cpu);
+/* The /dev path of the node served by scheme URL url ("null:" → "/dev/null"), or NULL. */
+const char *procfs_dev_of_scheme(const char *url);
 
 /* Calls emit for each entry of directory dir (names only, table order, no "."
  * or "..").  emit returns 0 to go on; any other value (a negative errno, say)

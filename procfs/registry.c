@@ -77,8 +77,8 @@ static const struct procfs_node nodes[] = {
     D("/dev", 0755),
     DEV("/dev/null", "null:"),
     DEV("/dev/zero", "zero:"),
+    DEV("/dev/urandom", "rand:"), /* first: what an fd on rand: shows as */
     DEV("/dev/random", "rand:"),
-    DEV("/dev/urandom", "rand:"),
     DEV("/dev/full", "full:"),
     DEV("/dev/tty", "tty:"),
     D("/dev/shm", 01777), /* served by a real directory of lxrun's (vfs-map) */
@@ -143,6 +143,13 @@ static int match(const char *pattern, size_t plen, const char *path, unsigned nc
         *cpu = (unsigned)n;
     }
     return *path == 0;
+}
+
+const char *procfs_dev_of_scheme(const char *url)
+{
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
+        if (nodes[i].scheme && strcmp(nodes[i].scheme, url) == 0) return nodes[i].path;
+    return NULL;
 }
 
 const struct procfs_node *procfs_lookup(const char *path, unsigned ncpu, unsigned *cpu)

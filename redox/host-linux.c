@@ -235,17 +235,38 @@ long rx_fcntl(int fd, int cmd, long arg)
     }
 }
 
+/* The backend's own knowledge of a handle's name; Redox answers fpath itself.
+ * What Linux names without a path is given the URL of the Redox scheme that
+ * would serve it, so no host naming reaches the layers above: a snapshot
+ * (memfd "NAME") is "shm:NAME", a pipe "pipe:[N]", a socket "uds_stream:[N]",
+ * an anonymous inode "eventfd:", "signalfd:", "timerfd:", "pidfd:" or "event:"
+ * (epoll, Redox's event scheme). */
 long rx_fpath(int fd, char *buf, size_t len)
 {
-    /* The backend's own knowledge of a handle's name; Redox answers fpath itself. */
-    char link[64];
+    char link[64], host[4096 + 64];
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-    if (len < 6) return -ERANGE;
-    memcpy(buf, "file:", 5);
-    ssize_t n = readlink(link, buf + 5, len - 6);
+    ssize_t n = readlink(link, host, sizeof host - 1);
     if (n < 0) return -errno;
-    buf[5 + n] = 0;
-    return 5 + n;
+    host[n] = 0;
+    int w;
+    const char *deleted = " (deleted)";
+    if (strncmp(host, "/memfd:", 7) == 0) {
+        size_t m = strlen(host + 7), d = strlen(deleted);
+        if (m > d && strcmp(host + 7 + m - d, deleted) == 0) host[7 + m - d] = 0;
+        w = snprintf(buf, len, "shm:%s", host + 7);
+    } else if (host[0] == '/') {
+        w = snprintf(buf, len, "file:%s", host);
+    } else if (strncmp(host, "socket:", 7) == 0) {
+        w = snprintf(buf, len, "uds_stream:%s", host + 7);
+    } else if (strncmp(host, "anon_inode:", 11) == 0) {
+        const char *kind = host + 11 + (host[11] == '[');
+        size_t k = strcspn(kind, "]");
+        if (k == 9 && strncmp(kind, "eventpoll", 9) == 0) w = snprintf(buf, len, "event:");
+        else w = snprintf(buf, len, "%.*s:", (int)k, kind);
+    } else {
+        w = snprintf(buf, len, "%s", host); /* pipe:[N] */
+    }
+    return w < 0 || (size_t)w >= len ? -ERANGE : w;
 }
 
 long rx_pipe2(int fds[2], int flags) { return R(pipe2(fds, host_oflags(flags) & ~O_ACCMODE)); }

@@ -1,7 +1,9 @@
-/* vfs.c — the guest's namespace: the /dev nodes Redox has as schemes become those
+/* vfs.c — resolving a guest path: the /dev nodes Redox has as schemes become those
  * schemes, /proc /sys /dev are lxrun's, and the rest is either the host's "/"
  * ("file:/…", the default) or, with --root/--mount, looked up beneath lxrun's
- * handle on the directory serving that part of the tree (docs/design-notes.md). */
+ * handle on the directory serving that part of the tree; symlinks walked across
+ * mounts; opening and stat of what a path names (docs/design-notes.md).  The mount
+ * table is mounts.c, the cwd cwd.c, lexical path work path.c. */
 #include "vfs.h"
 
 #include <errno.h>
@@ -10,227 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "../process/fs.h"
-#include "../redox/rx.h"
 #include "../procfs/procfs.h"
+#include "../redox/rx.h"
 #include "../report/record.h"
-
-static int under(const char *path, const char *dir)
-{
-    size_t n = strlen(dir);
-    return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
-}
-
-/* "/a//b/./c/../d" → "/a/b/d".  Lexical: used only to decide whether a path
- * lands in an emulated tree (/proc, /sys, /dev are plain directories, so ".."
- * out of them is lexical); other paths go to the scheme as written, which
- * resolves symlinks and ".." itself. */
-static void normalise(const char *p, char *out, size_t cap)
-{
-    size_t n = 0;
-    out[n++] = '/';
-    while (*p) {
-        while (*p == '/') p++;
-        const char *e = p;
-        while (*e && *e != '/') e++;
-        size_t len = (size_t)(e - p);
-        if (len == 0) break;
-        if (len == 1 && p[0] == '.') {
-        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
-            while (n > 1 && out[n - 1] != '/') n--;
-            if (n > 1) n--;
-        } else if (n + len + 2 < cap) {
-            if (n > 1) out[n++] = '/';
-            memcpy(out + n, p, len);
-            n += len;
-        }
-        p = e;
-    }
-    out[n] = 0;
-}
-
-#define MAX_LINKS 8 /* emulated symlinks followed in one resolution (Linux allows 40) */
+#include "vfs_internal.h"
 
 static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int depth, int walked);
-static int resolve(int dirfd, const char *p, struct vfs_target *out, int depth)
+int vfs_resolve_depth(int dirfd, const char *p, struct vfs_target *out, int depth)
 {
     return resolve_ex(dirfd, p, out, depth, 0);
-}
-
-/* ---- the confined namespace (--root, --mount) ---- */
-
-
-
-int vfs_mount_special(const char *guest, const char *target)
-{
-    static const struct { const char *name, *root; } trees[] = {
-        { "procfs", "/proc" }, { "sysfs", "/sys" }, { "devfs", "/dev" },
-    };
-    if (guest[0] != '/' || lx_fs.nspecials == LX_MAX_SPECIAL) return -EINVAL;
-    int tree = -1;
-    for (size_t i = 0; i < sizeof trees / sizeof trees[0]; i++)
-        if (strcmp(target, trees[i].name) == 0) tree = (int)i;
-    size_t tl = strlen(target);
-    if (tree < 0 && (tl < 2 || target[tl - 1] != ':' || strchr(target, '/'))) return -EINVAL;
-    if (tree < 0) { /* the scheme must answer */
-        long fd = rx_openat(RX_AT_CWD, target, RX_O_RDONLY | RX_O_CLOEXEC, 0);
-        if (fd < 0) return (int)fd;
-        rx_close((int)fd);
-    }
-    normalise(guest, lx_fs.specials[lx_fs.nspecials].guest, sizeof lx_fs.specials[lx_fs.nspecials].guest);
-    snprintf(lx_fs.specials[lx_fs.nspecials].target, sizeof lx_fs.specials[lx_fs.nspecials].target, "%s", tree < 0 ? target : trees[tree].root);
-    lx_fs.specials[lx_fs.nspecials].tree = tree >= 0;
-    lx_fs.nspecials++;
-    return 0;
-}
-
-/* A path under a special mount: 1 with out resolved, 0 when none applies. */
-static int resolve_special(const char *norm, int trailing_slash, struct vfs_target *out, int depth, int *r)
-{
-    int best = -1;
-    size_t blen = 0;
-    for (int i = 0; i < lx_fs.nspecials; i++) {
-        size_t n = strlen(lx_fs.specials[i].guest);
-        if (under(norm, lx_fs.specials[i].guest) && n > blen) { best = i; blen = n; }
-    }
-    if (best < 0) return 0;
-    if (!lx_fs.specials[best].tree) {
-        if (norm[blen] || trailing_slash) { *r = -ENOTDIR; return 1; } /* a node, not a directory */
-        out->path = lx_fs.specials[best].target;
-        *r = 0;
-        return 1;
-    }
-    char *next = malloc(PATH_MAX);
-    if (!next) { *r = -ENOMEM; return 1; }
-    snprintf(next, PATH_MAX, "%s%s%s", lx_fs.specials[best].target, norm + blen, trailing_slash ? "/" : "");
-    *r = depth >= MAX_LINKS ? -ELOOP : resolve(RX_AT_CWD, next, out, depth + 1);
-    free(next);
-    return 1;
-}
-
-void vfs_set_shm(const char *host_dir) { snprintf(lx_fs.shm_host, sizeof lx_fs.shm_host, "%s", host_dir); }
-
-int vfs_confined(void) { return lx_fs.confined; }
-
-/* The mount serving a normalised guest path: the longest guest prefix. */
-static const struct lx_mount *mount_of(const char *norm)
-{
-    const struct lx_mount *best = NULL;
-    for (int i = 0; i < lx_fs.nmounts; i++) {
-        const struct lx_mount *m = &lx_fs.mounts[i];
-        if (m->glen && !under(norm, m->guest)) continue;
-        if (!best || m->glen > best->glen) best = m;
-    }
-    return best;
-}
-
-int vfs_mount(const char *guest, int dirfd)
-{
-    if (guest[0] != '/') return -EINVAL;
-    if (lx_fs.nmounts == LX_MAX_MOUNTS) return -ENOSPC;
-    char norm[PATH_MAX], url[PATH_MAX + 16];
-    normalise(guest, norm, sizeof norm);
-    long r = rx_fpath(dirfd, url, sizeof url);
-    if (r < 0) return (int)r;
-    if (strncmp(url, "file:/", 6) != 0) return -ENOTDIR;
-    const char *host = url + 5;
-    if (strcmp(host, "/") == 0) host = "";
-    for (int i = 0; i < lx_fs.nmounts; i++)
-        if (strcmp(lx_fs.mounts[i].guest, norm) == 0) { /* given twice: the later one wins */
-            free(lx_fs.mounts[i].guest);
-            free(lx_fs.mounts[i].host);
-            rx_close(lx_fs.mounts[i].fd);
-            lx_fs.mounts[i] = lx_fs.mounts[--lx_fs.nmounts];
-            break;
-        }
-    struct lx_mount *m = &lx_fs.mounts[lx_fs.nmounts];
-    m->guest = strdup(norm);
-    m->host = strdup(host);
-    if (!m->guest || !m->host) return -ENOMEM;
-    m->glen = strcmp(norm, "/") == 0 ? 0 : strlen(norm);
-    m->hlen = strlen(host);
-    m->fd = dirfd;
-    lx_fs.nmounts++;
-    return 0;
-}
-
-static int host_under(const char *h, const struct lx_mount *m)
-{
-    return strncmp(h, m->host, m->hlen) == 0 && (h[m->hlen] == 0 || h[m->hlen] == '/');
-}
-
-/* A host path → the guest path of the mount it lies in (the longest host
- * prefix), or -ENOENT. */
-static int guest_of_host(const char *h, char *out, size_t cap)
-{
-    const struct lx_mount *best = NULL;
-    for (int i = 0; i < lx_fs.nmounts; i++)
-        if (host_under(h, &lx_fs.mounts[i]) && (!best || lx_fs.mounts[i].hlen > best->hlen)) best = &lx_fs.mounts[i];
-    if (!best) return -ENOENT;
-    const char *rest = h + best->hlen;
-    int n = best->glen ? snprintf(out, cap, "%s%s", best->guest, rest) : snprintf(out, cap, "%s", *rest ? rest : "/");
-    return n < 0 || (size_t)n >= cap ? -ERANGE : n;
-}
-
-/* The guest path of the directory a relative path starts from. */
-static int dir_guest_path(int dirfd, char *out, size_t cap)
-{
-    if (dirfd == RX_AT_CWD) {
-        if (strlen(lx_fs.guest_cwd) >= cap) return -ENAMETOOLONG;
-        strcpy(out, lx_fs.guest_cwd);
-        return 0;
-    }
-    char *url = malloc(PATH_MAX + 16);
-    if (!url) return -ENOMEM;
-    long r = rx_fpath(dirfd, url, PATH_MAX + 16);
-    if (r < 0 && rx_fcntl(dirfd, RX_F_GETFD, 0) < 0) r = -EBADF;
-    if (r >= 0 && vfs_guest_path(url, out, cap) < 0) {
-        /* not a directory of the guest's namespace: a pipe, a file, or a directory
-         * the guest inherited from outside */
-        struct rx_stat st;
-        r = rx_fstat(dirfd, &st) == 0 && !RX_MODE_IS(st.mode, RX_MODE_DIR) ? -ENOTDIR : -ENOENT;
-    }
-    free(url);
-    return r < 0 ? (int)r : 0;
-}
-
-/* Whether a path has a ".." component, or a component named like an emulated tree. */
-static int has_component(const char *p, int emulated)
-{
-    for (;;) {
-        while (*p == '/') p++;
-        if (!*p) return 0;
-        size_t n = strcspn(p, "/");
-        if (!emulated && n == 2 && p[0] == '.' && p[1] == '.') return 1;
-        if (emulated && ((n == 4 && !strncmp(p, "proc", 4)) || (n == 3 && (!strncmp(p, "sys", 3) || !strncmp(p, "dev", 3)))))
-            return 1;
-        p += n;
-    }
-}
-
-/* An absolute guest path outside the emulated trees → (mount handle, path inside
- * it) in out.  Beneath the root the path goes to the kernel as written, so '..'
- * after a symlink is physical, as Linux resolves it; a path in a mount has no '..'
- * by now (resolve walked it) and its normalised remainder is used. */
-static int confined_target(const char *p, const char *norm, int trailing_slash, struct vfs_target *out)
-{
-    const struct lx_mount *m = mount_of(norm);
-    if (!m) return -ENOENT;
-    const char *rel = m->glen ? norm + m->glen : p;
-    while (*rel == '/') rel++;
-    size_t n = strlen(rel);
-    if (n + 3 > sizeof out->buf) return -ENAMETOOLONG;
-    if (n == 0) strcpy(out->buf, ".");
-    else {
-        memcpy(out->buf, rel, n + 1);
-        if (trailing_slash && rel[n - 1] != '/') strcpy(out->buf + n, "/");
-    }
-    out->dirfd = m->fd;
-    out->beneath = 1;
-    out->mount = (int)(m - lx_fs.mounts);
-    out->path = out->buf;
-    return 0;
 }
 
 /* ---- symlinks, resolved by lxrun across mounts and into lxrun's trees ----
@@ -249,14 +40,6 @@ static int target_guest_path(const struct vfs_target *t, const char *rel, char *
     while (*rel == '/') rel++;
     int n = snprintf(out, cap, "%s/%s", m->glen ? m->guest : "", rel);
     return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
-}
-
-/* The part of a normalised guest path inside its mount, for the backend. */
-static const char *inside_mount(const char *g, const struct lx_mount *m)
-{
-    const char *rel = g + m->glen;
-    while (*rel == '/') rel++;
-    return *rel ? rel : ".";
 }
 
 /* Resolves the symlinks of guest path g (absolute): *out is the same file's path
@@ -290,10 +73,10 @@ static int walk(const char *g, int follow_last, char *out, size_t cap)
         memcpy(cur + clen + 1, p, n);
         cur[clen + 1 + n] = 0;
         p += n;
-        if (under(cur, "/proc") || under(cur, "/sys") || under(cur, "/dev")) break; /* the rest: lxrun's */
+        if (vfs_under(cur, "/proc") || vfs_under(cur, "/sys") || vfs_under(cur, "/dev")) break; /* the rest: lxrun's */
         if (last && !follow_last && !trailing) break;
-        const struct lx_mount *m = mount_of(cur);
-        long fd = m ? rx_open_beneath(m->fd, inside_mount(cur, m), RX_O_PATH | RX_O_NOFOLLOW | RX_O_CLOEXEC, 0,
+        const struct lx_mount *m = vfs_mount_of(cur);
+        long fd = m ? rx_open_beneath(m->fd, vfs_inside_mount(cur, m), RX_O_PATH | RX_O_NOFOLLOW | RX_O_CLOEXEC, 0,
                                       RX_BENEATH_NO_SYMLINKS) : -ENOENT;
         if (fd < 0) break; /* the caller's own lookup reports it */
         struct rx_stat st;
@@ -322,84 +105,6 @@ static int walk(const char *g, int follow_last, char *out, size_t cap)
     }
     free(cur);
     return r;
-}
-
-int vfs_confine(void)
-{
-    if (!mount_of("/")) return -ENOENT;
-    lx_fs.confined = 1;
-    char *url = malloc(PATH_MAX + 16);
-    if (!url) return -ENOMEM;
-    long fd = rx_openat(RX_AT_CWD, ".", RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
-    long r = fd < 0 ? fd : rx_fpath((int)fd, url, PATH_MAX + 16);
-    if (fd >= 0) rx_close((int)fd);
-    if (r < 0 || vfs_guest_path(url, lx_fs.guest_cwd, sizeof lx_fs.guest_cwd) < 0 || strncmp(url + 5, "/memfd:", 7) == 0) {
-        strcpy(lx_fs.guest_cwd, "/");
-        r = rx_chdir_fd(mount_of("/")->fd);
-    } else {
-        r = 0;
-    }
-    free(url);
-    return (int)r;
-}
-
-static long vfs_chdir_fd_real(int fd);
-
-long vfs_getcwd(char *out, unsigned long cap)
-{
-    if (lx_fs.virtual_cwd[0]) {
-        size_t n = strlen(lx_fs.virtual_cwd);
-        if (n + 1 > cap) return -ERANGE;
-        memcpy(out, lx_fs.virtual_cwd, n + 1);
-        return (long)n;
-    }
-    char url[PATH_MAX + 16];
-    long fd = rx_openat(RX_AT_CWD, ".", RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
-    if (fd < 0) return fd;
-    struct rx_stat st;
-    long r = rx_fstat((int)fd, &st);
-    if (r == 0 && st.nlink == 0) r = -ENOENT; /* a removed directory has no path */
-    if (r == 0) r = rx_fpath((int)fd, url, sizeof url);
-    rx_close((int)fd);
-    if (r < 0) return r;
-    r = vfs_guest_path(url, out, cap);
-    return r < 0 ? (r == -ERANGE ? r : -ENOENT) : r;
-}
-
-long vfs_chdir_fd(int fd)
-{
-    char vdir[PATH_MAX];
-    if (procfs_dir_of(fd, vdir, sizeof vdir)) { /* an emulated directory: a virtual cwd */
-        snprintf(lx_fs.virtual_cwd, sizeof lx_fs.virtual_cwd, "%s", vdir);
-        return 0;
-    }
-    long r0 = vfs_chdir_fd_real(fd);
-    if (r0 == 0) lx_fs.virtual_cwd[0] = 0;
-    return r0;
-}
-
-static long vfs_chdir_fd_real(int fd)
-{
-    if (!lx_fs.confined) return rx_chdir_fd(fd);
-    char *path = malloc(PATH_MAX);
-    if (!path) return -ENOMEM;
-    long r = dir_guest_path(fd, path, PATH_MAX);
-    if (r == -ENOENT) r = -EACCES; /* a directory outside the namespace */
-    if (r == 0) r = rx_chdir_fd(fd);
-    if (r == 0) snprintf(lx_fs.guest_cwd, sizeof lx_fs.guest_cwd, "%s", path);
-    free(path);
-    return r;
-}
-
-void vfs_cwd_moved(void)
-{
-    if (!lx_fs.confined) return;
-    long fd = rx_openat(RX_AT_CWD, ".", RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
-    if (fd < 0) return;
-    char *path = malloc(PATH_MAX);
-    if (path && dir_guest_path((int)fd, path, PATH_MAX) == 0) snprintf(lx_fs.guest_cwd, sizeof lx_fs.guest_cwd, "%s", path);
-    free(path);
-    rx_close((int)fd);
 }
 
 static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, int depth);
@@ -467,7 +172,7 @@ void vfs_release(struct vfs_target *t)
 
 /* Paths are recorded for the reports as the guest's own process writes them:
  * /proc/<its pid>/x as /proc/self/x, the same in every run. */
-static void record(const char *path, int served)
+void vfs_record(const char *path, int served)
 {
     char self[PATH_MAX];
     if (strncmp(path, "/proc/", 6) == 0 && path[6] >= '1' && path[6] <= '9') {
@@ -480,7 +185,6 @@ static void record(const char *path, int served)
     lx_record_path(path, served);
 }
 
-
 /* A path relative to an emulated directory the guest opened: resolved from
  * that directory's path.  1 if dirfd is one (out filled), 0 if not. */
 static int resolve_in_emulated_dir(int dirfd, const char *p, struct vfs_target *out, int depth, int *r)
@@ -490,12 +194,12 @@ static int resolve_in_emulated_dir(int dirfd, const char *p, struct vfs_target *
     char *abs = malloc(PATH_MAX);
     if (!abs) *r = -ENOMEM;
     else if ((size_t)snprintf(abs, PATH_MAX, "%s/%s", dir, p) >= PATH_MAX) *r = -ENAMETOOLONG;
-    else *r = resolve(RX_AT_CWD, abs, out, depth);
+    else *r = vfs_resolve_depth(RX_AT_CWD, abs, out, depth);
     free(abs);
     return 1;
 }
 
-int vfs_resolve(int dirfd, const char *p, struct vfs_target *out) { return resolve(dirfd, p, out, 0); }
+int vfs_resolve(int dirfd, const char *p, struct vfs_target *out) { return vfs_resolve_depth(dirfd, p, out, 0); }
 
 /* Under a confined namespace: a relative path joined to the guest path of its
  * start directory, then resolved as an absolute one. */
@@ -504,13 +208,13 @@ static int resolve_relative_confined(int dirfd, const char *p, struct vfs_target
     if (!p[0]) return -ENOENT;
     char *abs = malloc(PATH_MAX);
     if (!abs) return -ENOMEM;
-    int r = dir_guest_path(dirfd, abs, PATH_MAX);
+    int r = vfs_dir_guest_path(dirfd, abs, PATH_MAX);
     size_t n = strlen(abs), len = strlen(p);
     if (r == 0 && n + len + 2 > PATH_MAX) r = -ENAMETOOLONG;
     if (r == 0) {
         if (n > 1) abs[n++] = '/';
         memcpy(abs + n, p, len + 1);
-        r = resolve(RX_AT_CWD, abs, out, depth);
+        r = vfs_resolve_depth(RX_AT_CWD, abs, out, depth);
     }
     free(abs);
     return r;
@@ -536,15 +240,15 @@ static int dotdot_after_link(const char *p, struct vfs_target *out, int depth)
     if ((size_t)(dd - p) < PATH_MAX) {
         memcpy(next, p, (size_t)(dd - p));
         next[dd - p] = 0;
-        normalise(next, head, PATH_MAX - 1);
-        if (under(head, "/proc") || under(head, "/dev")) {
+        vfs_normalise(next, head, PATH_MAX - 1);
+        if (vfs_under(head, "/proc") || vfs_under(head, "/dev")) {
             strcat(head, "/");
             r = procfs_resolve(head, next, PATH_MAX);
             if (r > 0 && depth >= MAX_LINKS) r = -ELOOP;
             if (r > 0 && strlen(next) + strlen(dd) + 2 > PATH_MAX) r = -ENAMETOOLONG;
             if (r > 0) {
                 strcat(strcat(next, "/"), dd);
-                r = resolve(RX_AT_CWD, next, out, depth + 1);
+                r = vfs_resolve_depth(RX_AT_CWD, next, out, depth + 1);
             } else if (r == 0) {
                 r = 1;
             }
@@ -565,7 +269,7 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         char *joined = malloc(PATH_MAX); /* relative to an emulated cwd: made absolute */
         if (!joined) return -ENOMEM;
         int r = (size_t)snprintf(joined, PATH_MAX, "%s/%s", lx_fs.virtual_cwd, p) >= PATH_MAX ? -ENAMETOOLONG
-                                                                                       : resolve(RX_AT_CWD, joined, out, depth + 1);
+                                                                                       : vfs_resolve_depth(RX_AT_CWD, joined, out, depth + 1);
         free(joined);
         return r;
     }
@@ -587,29 +291,29 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
     int r = dotdot_after_link(p, out, depth);
     if (r <= 0) return r;
     char norm[PATH_MAX];
-    normalise(p, norm, sizeof norm);
+    vfs_normalise(p, norm, sizeof norm);
     size_t plen = strlen(p);
     int trailing_slash = plen > 1 && p[plen - 1] == '/';
     /* Symlinks inside /proc (self, fd/N, cwd…) met before the last component
      * are followed here; the last one is the opener's to follow or not. */
-    if (under(norm, "/proc") || under(norm, "/dev")) {
+    if (vfs_under(norm, "/proc") || vfs_under(norm, "/dev")) {
         char *next = malloc(PATH_MAX); /* recursion: kept off the signal stack */
         if (!next) return -ENOMEM;
         int r = procfs_resolve(norm, next, PATH_MAX);
         if (r > 0 && depth >= MAX_LINKS) r = -ELOOP;
         if (r > 0) {
             if (trailing_slash && strlen(next) + 1 < PATH_MAX) strcat(next, "/");
-            r = resolve(RX_AT_CWD, next, out, depth + 1);
+            r = vfs_resolve_depth(RX_AT_CWD, next, out, depth + 1);
             free(next);
             return r;
         }
         free(next);
         if (r < 0) return r;
     }
-    if (lx_fs.nspecials && resolve_special(norm, trailing_slash, out, depth, &r)) return r;
+    if (lx_fs.nspecials && vfs_resolve_special(norm, trailing_slash, out, depth, &r)) return r;
     /* /dev/shm is a real directory of lxrun's, where POSIX shared memory lives
      * (a confined namespace mounts it like any other). */
-    if (!lx_fs.confined && lx_fs.shm_host[0] && under(norm, "/dev/shm")) {
+    if (!lx_fs.confined && lx_fs.shm_host[0] && vfs_under(norm, "/dev/shm")) {
         if ((size_t)snprintf(out->buf, sizeof out->buf, "file:%s%s", lx_fs.shm_host, norm + 8) >= sizeof out->buf)
             return -ENAMETOOLONG;
         out->path = out->buf;
@@ -617,17 +321,17 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
     }
     /* The host's /proc, /sys and /dev are never handed to the guest: lxrun's own
      * nodes are, where it has them, and a /dev node Redox has as a scheme opens it. */
-    if (under(norm, "/proc") || under(norm, "/sys") || under(norm, "/dev")) {
+    if (vfs_under(norm, "/proc") || vfs_under(norm, "/sys") || vfs_under(norm, "/dev")) {
         out->node = procfs_lookup(norm, procfs_ncpu(), &out->cpu);
         if (out->node && out->node->scheme) {
-            record(norm, 1);
+            vfs_record(norm, 1);
             if (trailing_slash) return -ENOTDIR; /* a device, not a directory */
             out->path = out->node->scheme;
             out->node = NULL;
             return 0;
         }
         if (!out->node) {
-            record(norm, 0);
+            vfs_record(norm, 0);
             return -ENOENT;
         }
         if (trailing_slash && out->node->kind == PROCFS_SYMLINK) { /* "/proc/self/": the link's directory */
@@ -639,7 +343,7 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
             else if (r == 0 && depth >= MAX_LINKS) r = -ELOOP;
             if (r == 0) {
                 strcat(target, "/");
-                r = resolve(RX_AT_CWD, target, out, depth + 1);
+                r = vfs_resolve_depth(RX_AT_CWD, target, out, depth + 1);
             }
             free(target);
             return (int)r;
@@ -649,7 +353,7 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         out->path = out->buf;
         return 0;
     }
-    if (lx_fs.confined && !walked && has_component(p, 0) && (lx_fs.nmounts > 1 || has_component(p, 1))) {
+    if (lx_fs.confined && !walked && vfs_has_component(p, 0) && (lx_fs.nmounts > 1 || vfs_has_component(p, 1))) {
         /* a '..' that may cross a mount or an emulated tree: physically, by a walk */
         char *w = malloc(PATH_MAX);
         if (!w) return -ENOMEM;
@@ -658,7 +362,7 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         free(w);
         return r;
     }
-    if (lx_fs.confined) return confined_target(p, norm, trailing_slash, out);
+    if (lx_fs.confined) return vfs_confined_target(p, norm, trailing_slash, out);
     size_t n = strlen(p);
     if (n + 6 > sizeof out->buf) return -ENAMETOOLONG;
     memcpy(out->buf, "file:", 5);
@@ -675,7 +379,7 @@ static long follow(const struct vfs_target *t, struct vfs_target *next, int dept
     if (!target) return -ENOMEM;
     long r = procfs_link_target(t->node, t->cpu, t->path, target, PATH_MAX, fd);
     if (r == 0 && depth >= MAX_LINKS) r = -ELOOP;
-    if (r == 0) r = resolve(RX_AT_CWD, target, next, depth + 1);
+    if (r == 0) r = vfs_resolve_depth(RX_AT_CWD, target, next, depth + 1);
     free(target);
     return r;
 }
@@ -685,8 +389,8 @@ static long follow(const struct vfs_target *t, struct vfs_target *next, int dept
 static long reopen_fd(int fd, int flags)
 {
     char url[64];
-    if (rx_fpath(fd, url, sizeof url) >= 0 && (strncmp(url, "file:socket:", 12) == 0 ||
-                                               strncmp(url, "tcp:", 4) == 0 || strncmp(url, "udp:", 4) == 0))
+    if (rx_fpath(fd, url, sizeof url) >= 0 &&
+        (strncmp(url, "uds_", 4) == 0 || strncmp(url, "tcp:", 4) == 0 || strncmp(url, "udp:", 4) == 0))
         return -ENXIO; /* Linux cannot open a socket by path either */
     long nfd = rx_dup(fd, "");
     if (nfd >= 0 && (flags & RX_O_CLOEXEC)) rx_fcntl((int)nfd, RX_F_SETFD, RX_FD_CLOEXEC);
@@ -705,7 +409,7 @@ static long open_plain(const struct vfs_target *t, int flags, unsigned mode)
 static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, int depth)
 {
     if (t->node && t->node->kind == PROCFS_SYMLINK && !(flags & RX_O_NOFOLLOW)) {
-        record(t->path, 1);
+        vfs_record(t->path, 1);
         struct vfs_target *next = malloc(sizeof *next); /* links chain: not on the signal stack */
         if (!next) return -ENOMEM;
         int fd = -1;
@@ -717,7 +421,7 @@ static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, 
     }
     if (t->node) {
         long fd = procfs_open(t->node, t->cpu, t->path, flags);
-        record(t->path, fd >= 0);
+        vfs_record(t->path, fd >= 0);
         return fd;
     }
     return open_plain(t, flags, mode);
@@ -750,22 +454,7 @@ static long stat_at_depth(const struct vfs_target *t, struct rx_stat *st, int fo
 
 long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st, int follow_link)
 {
-    record(t->path, 1);
+    vfs_record(t->path, 1);
     return stat_at_depth(t, st, follow_link, 0);
 }
 
-int vfs_guest_path(const char *url, char *out, unsigned long cap)
-{
-    if (strncmp(url, "file:", 5) != 0) return -ENOENT;
-    /* anonymous files (lxrun's snapshots) keep their names, as without a root */
-    if (lx_fs.confined && strncmp(url + 5, "/memfd:", 7) != 0) return guest_of_host(url + 5, out, cap);
-    size_t sl = strlen(lx_fs.shm_host);
-    if (sl && strncmp(url + 5, lx_fs.shm_host, sl) == 0 && (url[5 + sl] == 0 || url[5 + sl] == '/')) {
-        int n = snprintf(out, cap, "/dev/shm%s", url + 5 + sl);
-        return n < 0 || (unsigned long)n >= cap ? -ERANGE : n;
-    }
-    size_t n = strlen(url + 5);
-    if (n + 1 > cap) return -ERANGE;
-    memcpy(out, url + 5, n + 1);
-    return (int)n;
-}
