@@ -451,6 +451,7 @@ int main(int argc, char **argv, char **envp)
     /* after the report files, whose names are the host's */
     if (set_up_namespace() < 0) return 2;
     set_up_shm();
+    vfs_start();
 
     static char found[4096];
     const char *prog = search_path(argv[i], found, sizeof found);
@@ -483,9 +484,10 @@ int main(int argc, char **argv, char **envp)
         return err.status;
     }
     lx_process_start(st.brk, prog);
-    lx_process_image(st.exe_url[0] ? st.exe_url : NULL, prog, st.stack.sp, st.stack.arg_start,
-                     st.stack.arg_end, st.stack.env_start, st.stack.env_end, st.stack.auxv,
-                     st.stack.auxv_len);
+    static char exe[4096];
+    if (!st.exe_url[0] || vfs_guest_path(st.exe_url, exe, sizeof exe) < 0) snprintf(exe, sizeof exe, "%s", prog);
+    lx_process_image(exe, st.stack.sp, st.stack.arg_start, st.stack.arg_end, st.stack.env_start, st.stack.env_end,
+                     st.stack.auxv, st.stack.auxv_len);
     lx_report.program = prog;
     fflush(NULL);
 

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "../redox/rx.h"
-#include "../vfs-map/vfs.h"
 
 struct lx_process lx_proc;
 
@@ -19,12 +18,10 @@ void lx_process_start(uintptr_t brk, const char *path)
         lx_proc.start_cs = (uint64_t)st.uptime.sec * 100 + (uint64_t)st.uptime.nsec / 10000000;
 }
 
-void lx_process_image(const char *exe_url, const char *fallback_path, uintptr_t sp, uintptr_t arg_start,
-                      uintptr_t arg_end, uintptr_t env_start, uintptr_t env_end, uintptr_t auxv,
-                      uintptr_t auxv_len)
+void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintptr_t arg_end,
+                      uintptr_t env_start, uintptr_t env_end, uintptr_t auxv, uintptr_t auxv_len)
 {
-    if (!exe_url || vfs_guest_path(exe_url, lx_proc.exe, sizeof lx_proc.exe) < 0)
-        snprintf(lx_proc.exe, sizeof lx_proc.exe, "%s", fallback_path);
+    snprintf(lx_proc.exe, sizeof lx_proc.exe, "%s", exe);
     lx_proc.stack_sp = sp;
     lx_proc.arg_start = arg_start;
     lx_proc.arg_end = arg_end;

@@ -3,8 +3,8 @@
  * dispositions, the guest's view of its limits, what /proc/self shows of its
  * image.  The task (one per guest thread): its tid, blocked signals, TLS bases,
  * robust list and clear_child_tid.  The fd table is process/fd_table.h.
- * (Still elsewhere, to be moved here: the namespace's cwd and mounts, in vfs-map/,
- * and lxrun's options, in lxrun.c and report/.) */
+ * The filesystem context (cwd, mounts) is process/fs.h.  (Still elsewhere: lxrun's
+ * options, in lxrun.c, report/ and trap/.) */
 #ifndef LXRUN_PROCESS_H
 #define LXRUN_PROCESS_H
 
@@ -39,11 +39,10 @@ struct lx_task {
 /* Sets the program break and name for a freshly loaded program. */
 void lx_process_start(uintptr_t brk, const char *path);
 
-/* Records the program file (its URL, as rx_fpath gives it; the guest path is
- * kept) and where the initial stack holds argv and envp strings and auxv. */
-void lx_process_image(const char *exe_url, const char *fallback_path, uintptr_t sp, uintptr_t arg_start,
-                      uintptr_t arg_end, uintptr_t env_start, uintptr_t env_end, uintptr_t auxv,
-                      uintptr_t auxv_len);
+/* Records the program file's guest path and where the initial stack holds the
+ * argv and envp strings and auxv. */
+void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintptr_t arg_end,
+                      uintptr_t env_start, uintptr_t env_end, uintptr_t auxv, uintptr_t auxv_len);
 
 /* The guest's view of resource limit res (Linux's number): 0 or -EINVAL. */
 long lx_guest_rlimit(int res, uint64_t *cur, uint64_t *max);

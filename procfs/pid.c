@@ -15,7 +15,6 @@
 #include "../redox/rx.h"
 #include "../process/fd_reserve.h"
 #include "../process/process.h"
-#include "../vfs-map/vfs.h"
 
 #define F(name, mode, fn) { name, PROCFS_FILE, mode, fn, 0, NULL }
 #define D(name, mode) { name, PROCFS_DIR, mode, NULL, 0, NULL }
@@ -187,7 +186,13 @@ void render_link_exe(struct procfs_out *o, const struct procfs_facts *f, unsigne
     out_puts(o, lx_proc.exe);
 }
 
-long procfs_guest_cwd(char *out, size_t cap) { return vfs_getcwd(out, cap); }
+static const struct procfs_namespace *ns;
+
+void procfs_set_namespace(const struct procfs_namespace *n) { ns = n; }
+
+long procfs_open_guest_root(void) { return ns ? ns->open_root() : -ENOENT; }
+
+long procfs_guest_cwd(char *out, size_t cap) { return ns ? ns->getcwd(out, cap) : -ENOENT; }
 
 void render_link_cwd(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
 {
@@ -256,7 +261,7 @@ int procfs_fd_target(int fd, char *out, size_t cap)
         return 0;
     }
     const char *p = url + 5;
-    if (vfs_guest_path(url, out, cap) < 0) {
+    if (!ns || ns->guest_path(url, out, cap) < 0) {
         snprintf(out, cap, "%s", p);
         return 0;
     }

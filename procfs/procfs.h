@@ -122,6 +122,16 @@ struct procfs_node {
  * system/cpu/cpu3"), or NULL.  CPU numbers count only below ncpu; the number a
  * per-CPU path names goes to *cpu (0 for other nodes; cpu may be NULL). */
 const struct procfs_node *procfs_lookup(const char *path, unsigned ncpu, unsigned *cpu);
+/* What procfs needs of the guest's namespace, handed to it by vfs-map when the
+ * namespace is set up (vfs_start): procfs never calls vfs-map itself. */
+struct procfs_namespace {
+    long (*getcwd)(char *out, unsigned long cap);                 /* the guest's cwd */
+    int (*guest_path)(const char *url, char *out, unsigned long cap); /* a handle's URL as a guest path */
+    long (*open_root)(void);                                      /* an O_PATH handle on the guest's "/" */
+};
+void procfs_set_namespace(const struct procfs_namespace *ns);
+long procfs_open_guest_root(void);
+
 /* The /dev path of the node served by scheme URL url ("null:" → "/dev/null"), or NULL. */
 const char *procfs_dev_of_scheme(const char *url);
 

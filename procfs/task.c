@@ -9,7 +9,6 @@
 #include "../redox/rx.h"
 #include "../process/process.h"
 #include "../trap/thread.h"
-#include "../vfs-map/vfs.h"
 
 /* Linux's fd table grows from 64 slots to multiples of 128 in powers of two
  * (alloc_fdtable); FDSize shows the size the guest's highest fd needs. */
@@ -33,9 +32,7 @@ static const struct { uint64_t magic; const char *name; } fstypes[] = {
 
 static void root_facts(struct procfs_task *t)
 {
-    struct vfs_target root; /* the guest's "/" (--root: that directory) */
-    long fd = vfs_resolve(RX_AT_CWD, "/", &root);
-    if (fd >= 0) fd = vfs_open(&root, RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
+    long fd = procfs_open_guest_root(); /* the guest's "/" (--root: that directory) */
     if (fd < 0) return;
     struct rx_stat st;
     struct rx_statvfs v;

@@ -112,3 +112,16 @@ void vfs_cwd_moved(void)
     free(path);
     rx_close((int)fd);
 }
+
+static long open_guest_root(void)
+{
+    struct vfs_target root;
+    long r = vfs_resolve(RX_AT_CWD, "/", &root);
+    return r < 0 ? r : vfs_open(&root, RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
+}
+
+void vfs_start(void)
+{
+    static const struct procfs_namespace ns = { vfs_getcwd, vfs_guest_path, open_guest_root };
+    procfs_set_namespace(&ns);
+}

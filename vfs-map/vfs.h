@@ -48,6 +48,10 @@ long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st, int follow_li
  * inside the guest's namespace. */
 int vfs_guest_path(const char *url, char *out, unsigned long cap);
 
+/* Hands procfs what it needs of the namespace (its cwd, guest paths, the root);
+ * called once at start-up, before the guest runs. */
+void vfs_start(void);
+
 /* ---- the namespace: lxrun --root and --mount ----
  * Without either, "/" is the host's "/" and paths go to the file: scheme as the
  * guest writes them.  With them, every guest path is looked up beneath lxrun's

@@ -3,6 +3,8 @@
 
   1. One door to the OS: no raw Linux system call (syscall(), __NR_x, SYS_x)
      outside redox/host-linux.c and trap/.
+  Layering: procfs/ includes nothing of vfs-map/ or syscalls/ (it is handed
+     what it needs), process/ nothing of vfs-map/, syscalls/ or procfs/.
   8. Linux values stop at abi/: the code that handles guest values (syscalls/,
      vfs-map/, procfs/, ldso/, loader/, report/, guestmem/, process/, lxrun.c)
      includes no host libc header that defines guest-visible types or values;
@@ -32,6 +34,10 @@ ALLOWED = {'string.h', 'stdio.h', 'stdint.h', 'stddef.h', 'stdlib.h', 'stdarg.h'
            'errno.h', 'elf.h', 'libelf.h', 'gelf.h'}
 NOT_YET = {}
 
+# Layering the design names: procfs is handed what it needs and never calls vfs-map
+# back; process/ (the kernel objects) depends on neither.
+NO_INCLUDE = {'procfs': ('vfs-map/', 'syscalls/'), 'process': ('vfs-map/', 'syscalls/', 'procfs/')}
+
 
 def sources(root):
     for top in CHECKED:
@@ -54,6 +60,10 @@ def violations(root):
                     continue
                 if RAW_SYSCALL.search(line):
                     out.append(f'{rel}:{n}: raw system call outside redox/ and trap/: {line.strip()}')
+                top = rel.split('/')[0]
+                for bad in NO_INCLUDE.get(top, ()):
+                    if re.match(r'^\s*#\s*include\s*"(\.\./)?' + re.escape(bad), line):
+                        out.append(f'{rel}:{n}: {top}/ must not include {bad} (the design\'s layering)')
                 m = INCLUDE.match(line)
                 if m and m.group(1) not in ALLOWED:
                     if rel in NOT_YET:
@@ -82,12 +92,16 @@ def self_test(root):
             f.write('\n#include <sys/mman.h>\n')
         with open(os.path.join(tmp, 'procfs', 'open.c'), 'a') as f:
             f.write('\nstatic long planted(void) { return syscall(SYS_getpid); }\n')
+        with open(os.path.join(tmp, 'procfs', 'task.c'), 'a') as f:
+            f.write('\n#include "../vfs-map/vfs.h"\n')
         found = violations(tmp)
         missing = []
         if not any('syscalls/time.c' in v and '<sys/mman.h>' in v for v in found):
             missing.append('the planted <sys/mman.h> in syscalls/time.c was not found')
         if not any('procfs/open.c' in v and 'raw system call' in v for v in found):
             missing.append('the planted syscall() in procfs/open.c was not found')
+        if not any('procfs/task.c' in v and 'layering' in v for v in found):
+            missing.append('the planted include of vfs-map in procfs/task.c was not found')
         return missing
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -21,6 +21,7 @@
 #include "../../procfs/procfs.h"
 #include "../../process/fd_table.h"
 #include "../../redox/rx.h"
+#include "../../vfs-map/vfs.h"
 #include "../../process/fd_reserve.h"
 
 static char text[1 << 16];
@@ -96,6 +97,10 @@ static void cat_mappings(void)
            gm_intern("/usr/lib/x86_64-linux-gnu/libc.so.6"));
     gm_add(0x7ffe52e28000, 0x21000, PROT_READ | PROT_WRITE, 0, GM_STACK, 0, 0, 0, NULL);
 }
+
+/* As lxrun does at start-up: vfs-map hands procfs the namespace (cwd, guest paths). */
+static void start_namespace(void) { vfs_start(); }
+TestSuite(procfs_self, .init = start_namespace);
 
 Test(procfs_self, maps_exact_format)
 {
