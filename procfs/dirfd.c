@@ -121,7 +121,7 @@ static int put_entry(void *arg, const char *name, enum procfs_kind kind)
 
 long procfs_getdents(int fd, const char *path, void *buf, size_t len)
 {
-    long pos = rx_lseek(fd, 0, SEEK_CUR);
+    long pos = rx_lseek(fd, 0, RX_SEEK_CUR);
     if (pos < 0) return pos;
     struct dirent_out o = { buf, len, 0, 0, pos, path, 0 };
     char parent[256];
@@ -133,7 +133,7 @@ long procfs_getdents(int fd, const char *path, void *buf, size_t len)
     }
     if (o.full && o.used == 0) return -EINVAL; /* not even one record fits */
     if (o.used) {
-        long r = rx_lseek(fd, o.from + (long)(o.index - o.from - (o.full ? 1 : 0)), SEEK_SET);
+        long r = rx_lseek(fd, o.from + (long)(o.index - o.from - (o.full ? 1 : 0)), RX_SEEK_SET);
         if (r < 0) return r;
     }
     return (long)o.used;

@@ -375,7 +375,7 @@ void render_pid_fdinfo(struct procfs_out *o, const struct procfs_facts *f, unsig
 {
     (void)f;
     int fd = (int)num;
-    long pos = rx_lseek(fd, 0, SEEK_CUR);
+    long pos = rx_lseek(fd, 0, RX_SEEK_CUR);
     long fl = procfs_fd_flags(fd), fdfl = rx_fcntl(fd, RX_F_GETFD, 0);
     if (fl < 0) return;
     fl = abi_oflags_from_rx((int)fl); /* the guest reads Linux's octal flags */

@@ -152,11 +152,23 @@ long rx_read(int fd, void *buf, size_t len);
 long rx_write(int fd, const void *buf, size_t len);
 long rx_pread(int fd, void *buf, size_t len, int64_t off);
 long rx_pwrite(int fd, const void *buf, size_t len, int64_t off);
+/* whence: Redox's SEEK_SET 0, SEEK_CUR 1, SEEK_END 2 (redox_syscall flag.rs), which
+ * are Linux's too; SEEK_DATA 3 and SEEK_HOLE 4 are host-backend extensions (Redox:
+ * EINVAL, as a filesystem without holes may answer). */
+#define RX_SEEK_SET 0
+#define RX_SEEK_CUR 1
+#define RX_SEEK_END 2
+#define RX_SEEK_X_DATA 3
+#define RX_SEEK_X_HOLE 4
 long rx_lseek(int fd, int64_t off, int whence);
 long rx_fsync(int fd);
 long rx_fdatasync(int fd);
 long rx_ftruncate(int fd, int64_t len);
-long rx_getdents(int fd, void *buf, size_t len); /* Redox DirentHeader records */
+/* Redox SYS_GETDENTS: records from the opaque position *offset (0: the start), and
+ * *offset set to where the next call goes on; the handle keeps no listing position
+ * of its own.  Records are Redox's DirentHeader (inode, next opaque offset, record
+ * length, kind) + name: linux_dirent64's layout.  Bytes, 0 at the end, or -errno. */
+long rx_getdents(int fd, void *buf, size_t len, uint64_t *offset);
 long rx_flock(int fd, int op);
 
 /* ---- metadata ---- */

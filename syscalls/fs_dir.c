@@ -9,10 +9,16 @@ long sys_getdents64(struct lx_call *c)
 {
     void *buf = gm_lock_write(c->a[1], c->a[2]);
     if (!buf) return -EFAULT;
-    /* Redox's DirentHeader+name records are linux_dirent64 records. */
-    struct lx_file *f = lx_fd_get((int)c->a[0]);
-    if (f && f->ops->getdents) return f->ops->getdents(f, (int)c->a[0], buf, c->a[2]); /* an emulated directory */
-    return rx_getdents((int)c->a[0], buf, c->a[2]);
+    int fd = (int)c->a[0];
+    struct lx_file *f = lx_fd_get(fd);
+    if (f && f->ops->getdents) return f->ops->getdents(f, fd, buf, c->a[2]); /* an emulated directory */
+    /* Linux lists from the fd's position; Redox takes the position as an argument.
+     * Redox's DirentHeader+name records are linux_dirent64 records. */
+    long pos = rx_lseek(fd, 0, RX_SEEK_CUR);
+    uint64_t off = pos > 0 ? (uint64_t)pos : 0;
+    long n = rx_getdents(fd, buf, c->a[2], &off);
+    if (n > 0) rx_lseek(fd, (int64_t)off, RX_SEEK_SET);
+    return n;
 }
 
 long sys_getcwd(struct lx_call *c)

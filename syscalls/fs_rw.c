@@ -1,4 +1,5 @@
 /* fs_rw.c — handles: data transfer, offsets, syncing, truncation. */
+#include "../abi/linux_fcntl.h"
 #include "../abi/linux_misc.h"
 
 #include "../procfs/procfs.h"
@@ -100,6 +101,10 @@ long sys_pwritev(struct lx_call *c)
     return vector_io((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1);
 }
 
+/* Linux's whence values are Redox's (SEEK_DATA/HOLE: the host backend's extensions). */
+_Static_assert(LINUX_SEEK_SET == RX_SEEK_SET && LINUX_SEEK_CUR == RX_SEEK_CUR && LINUX_SEEK_END == RX_SEEK_END &&
+                   LINUX_SEEK_DATA == RX_SEEK_X_DATA && LINUX_SEEK_HOLE == RX_SEEK_X_HOLE,
+               "whence numbers differ: convert them here");
 long sys_lseek(struct lx_call *c) { return rx_lseek((int)c->a[0], (int64_t)c->a[1], (int)c->a[2]); }
 long sys_fsync(struct lx_call *c) { return rx_fsync((int)c->a[0]); }
 long sys_fdatasync(struct lx_call *c) { return rx_fdatasync((int)c->a[0]); }
