@@ -141,6 +141,8 @@ long rx_dup2(int fd, int newfd, int cloexec);
 long rx_fcntl(int fd, int cmd, long arg);
 long rx_fpath(int fd, char *buf, size_t len); /* the handle's URL */
 long rx_pipe2(int fds[2], int flags);         /* "pipe:" and dup(fd, "write") */
+/* Host-backend extension: Redox has no close_range.  Redox plan: loop close (or
+ * fcntl F_SETFD) over the fds its file table reports open. */
 long rx_close_range(int lowfd, int highfd, int cloexec_only);
 
 /* An anonymous read-only file holding `data` (Redox: a shm: handle), positioned
@@ -169,6 +171,9 @@ long rx_ftruncate(int fd, int64_t len);
  * of its own.  Records are Redox's DirentHeader (inode, next opaque offset, record
  * length, kind) + name: linux_dirent64's layout.  Bytes, 0 at the end, or -errno. */
 long rx_getdents(int fd, void *buf, size_t len, uint64_t *offset);
+/* Host-backend extension: Redox has no flock.  Redox plan: a whole-file fcntl lock
+ * (F_SETLK/F_SETLKW on [0, EOF)) on the handle, which differs from flock only
+ * between handles of one process. */
 long rx_flock(int fd, int op);
 
 /* ---- metadata ---- */
@@ -184,6 +189,11 @@ long rx_mkdirat(int dirfd, const char *path, unsigned mode);
  * MODE_FIFO/MODE_FILE type bits in mode, then close).  Redox has no device nodes. */
 long rx_mknodat(int dirfd, const char *path, unsigned mode);
 long rx_unlinkat(int dirfd, const char *path, int rmdir);
+/* Name operations take (directory handle, name) pairs, the shape of Linux's *at
+ * calls.  Redox renames and links an open handle (frename, flink).  Redox plan:
+ * open the old name O_PATH|O_NOFOLLOW beneath olddirfd, then frename/flink that
+ * handle to the new name's path.  rename flags (NOREPLACE, EXCHANGE, WHITEOUT) are
+ * host-backend extensions (Redox: NOREPLACE checked before, others EINVAL). */
 long rx_renameat(int olddirfd, const char *oldp, int newdirfd, const char *newp,
                  unsigned flags);
 /* oldp "" names the handle olddirfd itself (Linux AT_EMPTY_PATH): a new name for
@@ -236,6 +246,10 @@ long rx_open_beneath(int rootfd, const char *path, int flags, unsigned mode, uns
 long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t off);
 long rx_munmap(uintptr_t addr, size_t len);
 long rx_mprotect(uintptr_t addr, size_t len, int prot);
+/* Host-backend extensions: Redox has no madvise and no msync.  Redox plan: advice
+ * is a hint, accepted and ignored, except MADV_DONTNEED, which zero-fills by
+ * remapping anonymous pages; msync becomes fsync of the mapped handle (shared file
+ * mappings are the scheme's pages). */
 long rx_madvise(uintptr_t addr, size_t len, int advice);
 long rx_msync(uintptr_t addr, size_t len, int flags);
 
@@ -291,6 +305,8 @@ long rx_termios_get(int fd, struct rx_termios *t);
 long rx_termios_set(int fd, int when, const struct rx_termios *t);
 long rx_winsize_get(int fd, struct rx_winsize *w);
 long rx_winsize_set(int fd, const struct rx_winsize *w);
+/* Host-backend extension: Redox has no FIONREAD.  Redox plan: fstat's size where
+ * the pipe/pty scheme reports buffered bytes there, else 0. */
 long rx_fionread(int fd);
 
 /* ---- resource limits (lxrun's own process) ----
@@ -304,6 +320,9 @@ long rx_fionread(int fd);
 #define RX_RUSAGE_SELF 0
 #define RX_RUSAGE_CHILDREN (-1)
 #define RX_RUSAGE_THREAD 1
+/* Redox keeps no kernel rlimits (relibc's getrlimit answers RLIM_INFINITY).
+ * Redox plan: a table of the backend's own that setrlimit updates; lxrun itself
+ * enforces RLIMIT_NOFILE (its fd floor) and RLIMIT_STACK (the loader's stack). */
 long rx_getrlimit(int res, uint64_t *cur, uint64_t *max);
 long rx_setrlimit(int res, uint64_t cur, uint64_t max);
 long rx_getrusage(int who, struct rx_timespec *utime, struct rx_timespec *stime,
