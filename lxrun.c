@@ -476,6 +476,8 @@ int main(int argc, char **argv, char **envp)
         return 126;
     }
 
+    lx_proc.opts.trap_fs = lx_trap_fs_current();
+
     static struct lx_start st;
     struct lx_exec_error err;
     struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden() };

@@ -6,7 +6,7 @@
 
 #include "../redox/rx.h"
 
-struct lx_process lx_proc;
+struct lx_process lx_proc = { .opts = LX_OPTIONS_DEFAULT };
 
 void lx_process_start(uintptr_t brk, const char *path)
 {

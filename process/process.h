@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../abi/linux_signal.h"
+#include "options.h"
 
 struct lx_process {
     uintptr_t brk_start, brk_cur, brk_mapped; /* brk_mapped: end of heap pages */
@@ -22,6 +23,7 @@ struct lx_process {
     char exe[4096];                           /* guest path of the program file */
     uint64_t start_cs;                        /* since boot, centiseconds */
     uintptr_t stack_sp, arg_start, arg_end, env_start, env_end, auxv, auxv_len;
+    struct lx_options opts;                   /* lxrun's options for this process */
 };
 
 extern struct lx_process lx_proc;

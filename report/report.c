@@ -4,7 +4,6 @@
 #include "decode.h"
 #include "trace.h"
 
-struct lx_report_config lx_report = { .summary_fd = 2, .json_fd = -1 };
 
 void summary_print(int fd);
 void json_write(int fd, int status, int signaled);

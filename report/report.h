@@ -2,19 +2,15 @@
 #ifndef LXRUN_REPORT_H
 #define LXRUN_REPORT_H
 
-struct lx_report_config {
-    int observe;          /* anything below is on: dispatch takes the observed path */
-    int summary;          /* -c */
-    int summary_fd;       /* where the -c table goes (lxrun's own fd) */
-    int json_fd;          /* --report=FILE.json, opened at start (lxrun's own fd), or -1 */
-    const char *program;  /* the program's path, for the report's identity */
-};
+#include "../process/process.h"
+
+/* What the user asked lxrun to report: the process's options. */
+#define lx_report (lx_proc.opts.report)
 
 /* The one-word verdict: "ok", "degraded" (partial service, unserved paths or
  * ioctls) or "unsupported" (a syscall answered ENOSYS). */
 const char *report_verdict(void);
 
-extern struct lx_report_config lx_report;
 
 /* Called once as the guest process ends with `status` (exit code, or 128+signal). */
 void lx_report_finish(int status, int signaled);

@@ -12,7 +12,6 @@
 #include "../redox/rx.h"
 #include "decode.h"
 
-struct lx_trace_config lx_trace = { .fd = 2, .strsize = 32, .unknown = 1 };
 
 #define LINE_MAX_ 8192
 /* A line too long for LINE_MAX_ loses arguments, never its result. */

@@ -7,16 +7,10 @@
 #include "../syscalls/dispatch.h"
 #include "../syscalls/table.h"
 
-struct lx_trace_config {
-    int on;                          /* -t / -o / -e given */
-    int fd;                          /* lxrun's own fd, above the guest's floor */
-    int strsize;                     /* -s: bytes of strings shown */
-    int tag_pid;                     /* -f: prefix lines with the pid */
-    uint8_t selected[LX_NR_MAX + 1]; /* -e trace=… */
-    int unknown;                     /* trace numbers outside the table (as strace: unless a set is named) */
-};
+#include "../process/process.h"
 
-extern struct lx_trace_config lx_trace;
+/* How to trace: the process's options. */
+#define lx_trace (lx_proc.opts.trace)
 
 /* Selects syscalls from an strace-style list: "open,read", "%file", "!write"…
  * Returns 0, or -1 and names the first unknown word in *bad. */

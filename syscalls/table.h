@@ -38,7 +38,7 @@ struct lx_syscall {
     const char *note;       /* flags ignored, the Redox operation it becomes */
 };
 
-#define LX_NR_MAX 469
+#include "../abi/linux_nr.h"
 extern const struct lx_syscall lx_syscalls[LX_NR_MAX + 1];
 
 const char *lx_status_name(int status);

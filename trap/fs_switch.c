@@ -48,6 +48,11 @@ const struct lx_fs_path *lx_fs_path(void) { return chosen; }
 
 const char *lx_trap_fs_name(void) { return chosen->name; }
 
+enum lx_trap_fs lx_trap_fs_current(void)
+{
+    return chosen == &paths[LX_TRAP_FS_WRFSBASE] ? LX_TRAP_FS_WRFSBASE : LX_TRAP_FS_ARCH_PRCTL;
+}
+
 unsigned long lx_trap_hwcap2_hidden(void)
 {
     return chosen == &paths[LX_TRAP_FS_WRFSBASE] ? 0 : HWCAP2_FSGSBASE;

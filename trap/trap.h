@@ -18,6 +18,8 @@ int lx_trap_fs_parse(const char *word);
 /* Chooses the FS path once, before any thread is set up: 0, or -1 with a reason
  * (wrfsbase asked for where the CPU or kernel does not allow it). */
 int lx_trap_fs_choose(enum lx_trap_fs mode, const char **why);
+/* The path serving this run (never LX_TRAP_FS_AUTO). */
+enum lx_trap_fs lx_trap_fs_current(void);
 /* The path serving this run: "wrfsbase" or "arch_prctl". */
 const char *lx_trap_fs_name(void);
 /* AT_HWCAP2 bits the guest must not be shown: FSGSBASE when lxrun does not use it

@@ -92,6 +92,8 @@ Test(fs, auto_follows_at_hwcap2)
     const char *why = NULL;
     cr_assert_eq(lx_trap_fs_choose(LX_TRAP_FS_AUTO, &why), 0);
     cr_assert_str_eq(lx_trap_fs_name(), host_has_fsgsbase() ? "wrfsbase" : "arch_prctl");
+    cr_assert_eq(lx_trap_fs_current(), host_has_fsgsbase() ? LX_TRAP_FS_WRFSBASE : LX_TRAP_FS_ARCH_PRCTL,
+                 "auto resolves to a path");
     cr_assert_eq(lx_trap_hwcap2_hidden(), host_has_fsgsbase() ? 0UL : 2UL);
 }
 
@@ -100,6 +102,7 @@ Test(fs, arch_prctl_always_possible_and_hides_fsgsbase)
     const char *why = NULL;
     cr_assert_eq(lx_trap_fs_choose(LX_TRAP_FS_ARCH_PRCTL, &why), 0);
     cr_assert_str_eq(lx_trap_fs_name(), "arch_prctl");
+    cr_assert_eq(lx_trap_fs_current(), LX_TRAP_FS_ARCH_PRCTL);
     cr_assert_eq(lx_trap_hwcap2_hidden(), 2);
 }
 
