@@ -3,8 +3,8 @@
  * dispositions, the guest's view of its limits, what /proc/self shows of its
  * image.  The task (one per guest thread): its tid, blocked signals, TLS bases,
  * robust list and clear_child_tid.  The fd table is process/fd_table.h.
- * The filesystem context (cwd, mounts) is process/fs.h.  (Still elsewhere: lxrun's
- * options, in lxrun.c, report/ and trap/.) */
+ * The filesystem context (cwd, mounts) is process/fs.h; lxrun's options for the
+ * process (reports, the trap's FS path) are process/options.h, kept in lx_proc. */
 #ifndef LXRUN_PROCESS_H
 #define LXRUN_PROCESS_H
 
