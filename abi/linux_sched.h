@@ -27,5 +27,25 @@
 #define LINUX_CLONE_NEWPID 0x20000000
 #define LINUX_CLONE_NEWNET 0x40000000
 #define LINUX_CLONE_IO 0x80000000u
+#define LINUX_CSIGNAL 0xff /* the exit signal in clone's low byte */
+
+/* wait4/waitpid options (include/uapi/linux/wait.h) */
+#define LINUX_WNOHANG 0x00000001
+#define LINUX_WUNTRACED 0x00000002
+#define LINUX_WCONTINUED 0x00000008
+#define LINUX___WNOTHREAD 0x20000000
+#define LINUX___WALL 0x40000000
+#define LINUX___WCLONE 0x80000000u
+
+/* The wait status word as Linux encodes it (exit code << 8; signal | 0x80 core;
+ * stop signal << 8 | 0x7f; 0xffff continued). */
+static inline int linux_wait_status(int exited, int code, int signaled, int sig, int core, int stopped, int continued)
+{
+    if (exited) return (code & 0xff) << 8;
+    if (signaled) return (sig & 0x7f) | (core ? 0x80 : 0);
+    if (stopped) return ((sig & 0xff) << 8) | 0x7f;
+    if (continued) return 0xffff;
+    return 0;
+}
 
 #endif

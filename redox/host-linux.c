@@ -26,6 +26,7 @@
 #include <sys/sysmacros.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -563,6 +564,23 @@ long rx_sysfacts(struct rx_sysfacts *f)
 }
 
 long rx_sched_yield(void) { return R(sched_yield()); }
+
+long rx_fork(void) { return R(fork()); }
+
+long rx_waitpid(long pid, struct rx_wait_status *st, int options)
+{
+    int h = (options & RX_WNOHANG ? WNOHANG : 0) | (options & RX_WUNTRACED ? WUNTRACED : 0) |
+            (options & RX_WCONTINUED ? WCONTINUED : 0);
+    int status = 0;
+    long r = R(waitpid((pid_t)pid, &status, h));
+    memset(st, 0, sizeof *st);
+    if (r <= 0) return r;
+    if (WIFEXITED(status)) { st->exited = 1; st->code = WEXITSTATUS(status); }
+    else if (WIFSIGNALED(status)) { st->signaled = 1; st->sig = WTERMSIG(status); st->core = WCOREDUMP(status) != 0; }
+    else if (WIFSTOPPED(status)) { st->stopped = 1; st->sig = WSTOPSIG(status); }
+    else if (WIFCONTINUED(status)) st->continued = 1;
+    return r;
+}
 
 long rx_getrandom(void *buf, size_t len) { return R(getrandom(buf, len, 0)); }
 

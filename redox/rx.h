@@ -264,6 +264,19 @@ long rx_getegid(void);
 long rx_getgroups(int n, uint32_t *list);
 long rx_umask(unsigned mask);
 _Noreturn void rx_exit(int status);
+/* redox-rt fork_impl: a copy of the calling process (address space, handles);
+ * the child's pid in the parent, 0 in the child, or -errno. */
+long rx_fork(void);
+/* How a child changed state, as redox-rt's waitpid reports it (decoded: the
+ * status word's encoding is each system's own). */
+struct rx_wait_status { int exited, code, signaled, sig, core, stopped, continued; };
+/* waitpid options: relibc sys_wait (WNOHANG 1, WUNTRACED 2, WCONTINUED 8). */
+#define RX_WNOHANG 1
+#define RX_WUNTRACED 2
+#define RX_WCONTINUED 8
+/* pid as waitpid takes it (-1 any child, 0 the caller's group, < -1 group -pid);
+ * the child's pid, 0 (WNOHANG, nothing yet) or -errno. */
+long rx_waitpid(long pid, struct rx_wait_status *st, int options);
 long rx_sched_yield(void); /* Redox SYS_YIELD (relibc Sys::sched_yield) */
 
 /* ---- futexes (Redox SYS_FUTEX) ---- */

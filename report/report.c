@@ -1,12 +1,20 @@
 #include "record.h"
 #include "report.h"
 
+#include "../redox/rx.h"
 #include "decode.h"
 #include "trace.h"
 
 
 void summary_print(int fd);
 void json_write(int fd, int status, int signaled);
+
+void lx_report_forked_child(void)
+{
+    lx_report.summary = 0;
+    if (lx_report.json_fd >= 0) rx_close(lx_report.json_fd);
+    lx_report.json_fd = -1;
+}
 
 void lx_report_finish(int status, int signaled)
 {

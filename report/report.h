@@ -12,6 +12,10 @@
 const char *report_verdict(void);
 
 
+/* In a forked child: the reports (-c table, JSON) stay the parent's; tracing goes
+ * on, into the same output, as strace -f does. */
+void lx_report_forked_child(void);
+
 /* Called once as the guest process ends with `status` (exit code, or 128+signal). */
 void lx_report_finish(int status, int signaled);
 

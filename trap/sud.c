@@ -136,13 +136,26 @@ int lx_trap_thread_init(struct lx_thread *t)
     return 0;
 }
 
-_Noreturn void lx_trap_enter_guest(struct lx_thread *t, uintptr_t entry, uintptr_t sp)
+static int arm(struct lx_thread *t)
 {
     uintptr_t text = (uintptr_t)__executable_start;
     size_t len = (uintptr_t)etext - text;
+    return prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, text, len, &t->selector) == 0 ? 0 : -errno;
+}
+
+_Noreturn void lx_trap_enter_guest(struct lx_thread *t, uintptr_t entry, uintptr_t sp)
+{
     /* Selector open until lx_enter_guest closes it, as the last thing before guest code. */
     t->selector = 0;
-    if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, text, len, &t->selector) != 0)
-        _exit(126);
+    if (arm(t) != 0) _exit(126);
     lx_fs_path()->enter_guest(entry, sp, t);
+}
+
+int lx_trap_rearm_after_fork(struct lx_thread *t)
+{
+    /* Linux does not carry Syscall User Dispatch into a forked child (DESIGN
+     * invariant 6); the selector is open here (lxrun is running) and the stub
+     * closes it on the way back to the guest. */
+    t->task.tid = (int)syscall(SYS_gettid);
+    return arm(t);
 }

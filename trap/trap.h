@@ -31,6 +31,9 @@ int lx_trap_thread_init(struct lx_thread *t);
 /* With reports on: on a crash signal (SEGV, BUS, ILL, FPE, ABRT, TRAP) call
  * hook(sig) in lxrun's context, then let the signal end the process as it would. */
 int lx_trap_catch_fatal(void (*hook)(int sig));
+/* In a forked child, inside a trapped call: arms interception again (it is not
+ * inherited) and updates the thread's tid.  0 or -errno. */
+int lx_trap_rearm_after_fork(struct lx_thread *t);
 /* Arms interception for the calling thread and jumps to guest code; never returns. */
 _Noreturn void lx_trap_enter_guest(struct lx_thread *t, uintptr_t entry, uintptr_t sp);
 

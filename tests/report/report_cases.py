@@ -435,6 +435,21 @@ def verdict_ok(e):
     check(rseq and rseq[0]['status'] == 'absent' and rseq[0]['errors'] == 1, f'rseq row {rseq}')
 
 
+@case
+def forked_child_leaves_the_report(e):
+    """bash forking a subshell: one -c table and one report, both the parent's (the
+    child's exit does not rewrite them): the rows hold the parent's wait4."""
+    table_file = e.path('fork-c.txt')
+    r, doc = e.report('/usr/bin/bash', '-c', 'echo $(echo hi)', status=0, extra=('-c', '-o', table_file))
+    check(r.out == 'hi\n', str(r))
+    with open(table_file) as f:
+        text = f.read()
+    check(text.count('% time') == 1 and text.count('interception:') == 1, f'tables in {table_file}:\n{text}')
+    rows = {s['name']: s for s in doc['syscalls']}
+    check('wait4' in rows and rows['wait4']['calls'] >= 1, f'the report is not the parent\'s: {sorted(rows)}')
+    check(doc['exit'] == {'status': 0, 'signal': None}, f'exit {doc["exit"]}')
+
+
 # ---- --report against -c ----
 
 @case

@@ -1,0 +1,113 @@
+/* procs.c — new processes without exec: fork (libc's, and the raw fork and clone
+ * calls), the child's identity, a pipe between parent and child, wait4 with and
+ * without WNOHANG, exit statuses and a death by signal, ECHILD and EFAULT. */
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/wait.h>
+
+#include "check.h"
+
+static void child_exits_with(int code)
+{
+    pid_t parent = getpid();
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        char c = 0;
+        close(p[1]);
+        if (getppid() != parent || getpid() == parent) _exit(90);
+        if (read(p[0], &c, 1) != 1 || c != 'g') _exit(91); /* wait for the parent's go */
+        syscall(SYS_exit_group, code);
+    }
+    close(p[0]);
+    int status = -1;
+    CHECK_EQ(waitpid(pid, &status, WNOHANG), 0); /* still blocked on the pipe */
+    CHECK_EQ(write(p[1], "g", 1), 1);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), code);
+    close(p[1]);
+}
+
+static void exit_statuses(void)
+{
+    child_exits_with(0);
+    child_exits_with(7);
+    child_exits_with(255);
+}
+
+static void output_through_a_pipe(void)
+{
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        const char msg[] = "from the child";
+        _exit(write(p[1], msg, sizeof msg - 1) == (ssize_t)sizeof msg - 1 ? 0 : 1);
+    }
+    close(p[1]);
+    char buf[64] = { 0 };
+    ssize_t n, got = 0;
+    while ((n = read(p[0], buf + got, sizeof buf - 1 - (size_t)got)) > 0) got += n;
+    CHECK_EQ(got, 14);
+    CHECK(strcmp(buf, "from the child") == 0);
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(p[0]);
+}
+
+static void death_by_signal(void)
+{
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        signal(SIGSEGV, SIG_DFL);
+        volatile uintptr_t bad = 8;
+        *(volatile int *)bad = 1; /* a crash: the default action ends the child */
+        _exit(92);
+    }
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFSIGNALED(status));
+    CHECK_EQ(WTERMSIG(status), SIGSEGV);
+}
+
+static void raw_calls(void)
+{
+    long pid = syscall(SYS_fork);
+    REQUIRE(pid >= 0);
+    if (pid == 0) syscall(SYS_exit_group, 3);
+    int status;
+    CHECK_EQ(syscall(SYS_wait4, pid, &status, 0, NULL), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+    /* clone as glibc's fork calls it: the child's tid lands in child_tid */
+    static int child_tid;
+    pid = syscall(SYS_clone, CLONE_CHILD_SETTID | SIGCHLD, 0, NULL, &child_tid, 0);
+    REQUIRE(pid >= 0);
+    if (pid == 0) syscall(SYS_exit_group, child_tid == syscall(SYS_gettid) ? 4 : 5);
+    CHECK_EQ(syscall(SYS_wait4, pid, &status, 0, NULL), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 4);
+    CHECK_ERR(syscall(SYS_wait4, -1, &status, 0, NULL), ECHILD);
+    CHECK_ERR(syscall(SYS_wait4, -1, &status, 0x100, NULL), EINVAL);
+    pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) _exit(0);
+    CHECK_ERR(syscall(SYS_wait4, pid, (void *)8, 0, NULL), EFAULT); /* reaped all the same, as Linux */
+    CHECK_ERR(waitpid(pid, &status, 0), ECHILD);
+}
+
+int main(void)
+{
+    check_prog = "procs";
+    RUN(exit_statuses);
+    RUN(output_through_a_pipe);
+    RUN(death_by_signal);
+    RUN(raw_calls);
+    return check_done();
+}
