@@ -48,7 +48,7 @@ static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, uns
     long r = touches_reserved_fd(s, c) ? -EBADF : s->fn(c);
     lx_my_counts()[nr].ns += now_ns() - t0;
     lx_record_call(nr, r);
-    if (traced) trace_syscall(c, r);
+    if (traced && !c->untraced_return) trace_syscall(c, r);
     return r;
 }
 

@@ -11,6 +11,8 @@ struct lx_call {
     uint64_t a[6];      /* rdi rsi rdx r10 r8 r9 */
     struct lx_thread *t;    /* the calling thread's trap record (the guest's FS base) */
     struct lx_task *task;   /* its guest kernel state (mask, robust list…) */
+    int untraced_return;    /* set by a handler whose return the trace must not show
+                               (a forked child's fork: strace shows it once, in the parent) */
 };
 
 long lx_dispatch(struct lx_call *c);

@@ -11,6 +11,7 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t child_ti
 {
     if (lx_trap_rearm_after_fork(c->t) < 0) rx_exit(126); /* never run guest code unwatched */
     lx_report_forked_child();
+    c->untraced_return = 1;
     uint32_t tid = (uint32_t)c->task->tid;
     if ((flags & LINUX_CLONE_CHILD_SETTID) && child_tid) gm_copy_out(child_tid, &tid, sizeof tid);
     if (flags & LINUX_CLONE_CHILD_CLEARTID) c->task->clear_child_tid = child_tid;

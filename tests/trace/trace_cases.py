@@ -562,6 +562,26 @@ def summary_with_trace(e):
     check(num(rows['getppid'], 'calls') == 7, str(r))
 
 
+@case
+def forked_child_is_traced(e):
+    """-f -t on a program that forks: the child's calls are traced too, tagged with
+    its own pid (so the child runs under interception, re-armed after fork), and
+    it ends with its own exit line; the parent's wait4 returns the child's pid."""
+    r, lines = e.traced('-f', '-t', e.tracee, 'fork')
+    parent = str(r.pid)
+    forks = calls(lines, 'fork')
+    check(len(forks) == 1 and forks[0]['pid'] and forks[0]['n'] == parent, f'fork line {[m[0] for m in forks]}')
+    child = forks[0]['ret']
+    check(child.isdigit() and child != parent, f'fork returned {child}')
+    in_child = [m for m in lines if m['n'] == child]
+    getppids = [m for m in in_child if m['name'] == 'getppid']
+    check(len(getppids) == 3 and all(m['ret'] == parent for m in getppids),
+          f'the child\'s getppid lines: {[m[0] for m in in_child]}')
+    check(any(m['status'] == '5' for m in in_child), f'no "+++ exited with 5 +++" for the child: {[m[0] for m in in_child]}')
+    waits = calls(lines, 'wait4')
+    check(len(waits) == 1 and waits[0]['n'] == parent and waits[0]['ret'] == child, f'{[m[0] for m in waits]}')
+
+
 # ---- bad option values ----
 
 def refused(e, args, *needles):

@@ -11,6 +11,8 @@
  *   tracee paths         opens /proc/self/maps and /dev/null; prints
  *                        "maps=R null=R" (the fd or -errno of each open)
  *   tracee unknown       syscall 1000, getppid, exit 0
+ *   tracee fork          fork; the child makes 3 getppid and exits 5; the parent
+ *                        waits for it (wait4) and exits 0
  *   tracee escapes       write(1, …) of a string needing every kind of escape
  */
 #include <fcntl.h>
@@ -64,6 +66,16 @@ int main(int argc, char **argv)
         int n = snprintf(line, sizeof line, "maps=%ld null=%ld\n", maps, null);
         sc(SYS_write, 1, (long)line, n, 0);
         return 0;
+    }
+    if (!strcmp(mode, "fork")) {
+        long pid = sc(SYS_fork, 0, 0, 0, 0);
+        if (pid == 0) {
+            for (int i = 0; i < 3; i++) sc(SYS_getppid, 0, 0, 0, 0);
+            sc(SYS_exit_group, 5, 0, 0, 0);
+        }
+        int status = 0;
+        sc(SYS_wait4, pid, (long)&status, 0, 0);
+        return status == 5 << 8 ? 0 : 1;
     }
     if (!strcmp(mode, "unknown")) {
         sc(1000, 0, 0, 0, 0);
