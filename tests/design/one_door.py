@@ -24,7 +24,9 @@ import os
 import re
 import shutil
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checkmain  # noqa: E402
 
 CHECKED = ['syscalls', 'vfs-map', 'procfs', 'ldso', 'loader', 'report', 'guestmem', 'process', 'lxrun.c']
 RAW_SYSCALL = re.compile(r'\bsyscall\s*\(|\b__NR_|\bSYS_[a-z]')
@@ -77,14 +79,8 @@ def violations(root):
 
 
 def self_test(root):
-    tmp = tempfile.mkdtemp(prefix='lxrun-one-door-')
+    tmp = checkmain.copy_dirs(root, CHECKED)
     try:
-        for top in CHECKED:
-            src = os.path.join(root, top)
-            if os.path.isdir(src):
-                shutil.copytree(src, os.path.join(tmp, top))
-            elif os.path.isfile(src):
-                shutil.copy(src, os.path.join(tmp, top))
         clean = violations(tmp)
         if clean:
             return [f'the copy is not clean to begin with: {clean[0]}']
@@ -108,18 +104,10 @@ def self_test(root):
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == '--self-test':
-        problems = self_test(sys.argv[2])
-    elif len(sys.argv) == 2:
-        problems = violations(sys.argv[1])
-    else:
-        sys.exit(__doc__)
-    for p in problems:
-        print(p)
-    if problems:
-        sys.exit(1)
     listed = f' (still listed: {", ".join(sorted(NOT_YET))})' if NOT_YET else ''
-    print('ok: no raw system call outside redox/ and trap/; no host ABI header outside abi/' + listed)
+    checkmain.main(__doc__, violations, self_test,
+                   lambda root: 'ok: no raw system call outside redox/ and trap/; no host ABI header outside abi/'
+                   + listed)
 
 
 if __name__ == '__main__':

@@ -17,6 +17,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checkmain  # noqa: E402
+
 SC_RE = re.compile(r'^SC\(\s*(\d+),\s*(\w+),\s*A\d\([^)]*\),\s*(\w+),\s*(\w+),\s*([\w|]+),\s*([\w|]+),\s*"(.*)"\)\s*$')
 NOT_OPS = {'files', 'updates', 'has', 'semantics', 'keeps', 'cannot'}
 SEARCHED = ['syscalls', 'vfs-map', 'procfs', 'process', 'abi']
@@ -101,12 +104,8 @@ def check(root):
 
 def self_test(root):
     import shutil
-    import tempfile
-    tmp = tempfile.mkdtemp(prefix='lxrun-table-notes-')
+    tmp = checkmain.copy_dirs(root, SEARCHED)
     try:
-        for top in SEARCHED:
-            if os.path.isdir(os.path.join(root, top)):
-                shutil.copytree(os.path.join(root, top), os.path.join(tmp, top))
         ids = os.path.join(tmp, 'syscalls', 'ids.c')
         text = open(ids).read()
         planted = text.replace('return rx_sched_yield();', 'return 0;')
@@ -120,18 +119,8 @@ def self_test(root):
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == '--self-test':
-        problems, checked = self_test(sys.argv[2]), 0
-    elif len(sys.argv) == 2:
-        problems, checked = check(sys.argv[1])
-    else:
-        sys.exit(__doc__)
-    for p in problems:
-        print(p)
-    if problems:
-        sys.exit(1)
-    print(f'ok: {checked} Redox operations named in notes, each reached by its handler' if checked
-          else 'ok: the planted false note (sched_yield returning 0) was found')
+    checkmain.main(__doc__, lambda root: check(root)[0], self_test,
+                   lambda root: f'ok: {check(root)[1]} Redox operations named in notes, each reached by its handler')
 
 
 if __name__ == '__main__':
