@@ -566,6 +566,10 @@ long rx_sysfacts(struct rx_sysfacts *f)
 long rx_sched_yield(void) { return R(sched_yield()); }
 
 long rx_fork(void) { return R(fork()); }
+long rx_setpgid(long pid, long pgid) { return R(setpgid((pid_t)pid, (pid_t)pgid)); }
+long rx_getpgid(long pid) { return R(getpgid((pid_t)pid)); }
+long rx_getsid(long pid) { return R(getsid((pid_t)pid)); }
+long rx_setsid(void) { return R(setsid()); }
 
 long rx_waitpid(long pid, struct rx_wait_status *st, int options)
 {

@@ -267,6 +267,12 @@ _Noreturn void rx_exit(int status);
 /* redox-rt fork_impl: a copy of the calling process (address space, handles);
  * the child's pid in the parent, 0 in the child, or -errno. */
 long rx_fork(void);
+/* Process groups and sessions (redox-rt posix_setpgid, posix_getpgid, posix_getsid,
+ * posix_setsid): Linux's semantics and errors. */
+long rx_setpgid(long pid, long pgid);
+long rx_getpgid(long pid);
+long rx_getsid(long pid);
+long rx_setsid(void);
 /* How a child changed state, as redox-rt's waitpid reports it (decoded: the
  * status word's encoding is each system's own). */
 struct rx_wait_status { int exited, code, signaled, sig, core, stopped, continued; };

@@ -78,3 +78,9 @@ long sys_wait4(struct lx_call *c)
     }
     return r;
 }
+
+long sys_setpgid(struct lx_call *c) { return rx_setpgid((long)(int)c->a[0], (long)(int)c->a[1]); }
+long sys_getpgid(struct lx_call *c) { return rx_getpgid((long)(int)c->a[0]); }
+long sys_getpgrp(struct lx_call *c) { (void)c; return rx_getpgid(0); }
+long sys_getsid(struct lx_call *c) { return rx_getsid((long)(int)c->a[0]); }
+long sys_setsid(struct lx_call *c) { (void)c; return rx_setsid(); }
