@@ -124,13 +124,25 @@ int lx_trap_thread_init(struct lx_thread *t)
     stack_t ss = { .ss_sp = t->altstack, .ss_size = t->altstack_size, .ss_flags = 0 };
     if (sigaltstack(&ss, NULL) < 0) return -errno;
 
-    /* All signals blocked while lxrun runs: guest signal delivery is decided by
-     * lxrun on the way out, never in the middle of a translation. */
+    /* Signals stay blocked while lxrun runs, so no handler interrupts a translation
+     * halfway -- except those the kernel acts on by itself, without running any code
+     * of the process: lxrun installs no handler for them (a guest's handler is only
+     * recorded), so their disposition is Linux's default (terminate, stop, continue)
+     * or SIG_IGN.  Left open, they end, stop or continue a guest blocked in a call
+     * inside lxrun at once, as natively (`timeout 2 lxrun sleep 30` ends at 2 s).
+     * The guest's own blocked set still applies: it is the mask at entry.  Signal
+     * delivery to guest handlers (issue 10) must revisit this. */
+    static const int kernel_acted[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
+                                        SIGSTKFLT, SIGCHLD, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU,
+                                        SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGIO, SIGPWR };
+    uint64_t mask = ~0ULL;
+    for (size_t i = 0; i < sizeof kernel_acted / sizeof kernel_acted[0]; i++)
+        mask &= ~(1ULL << (kernel_acted[i] - 1));
     struct k_sigaction ka = {
         .handler = (void *)lx_fs_path()->sigsys_entry,
         .flags = SA_SIGINFO | SA_ONSTACK | K_SA_RESTORER,
         .restorer = (void *)lx_sigreturn,
-        .mask = ~0ULL,
+        .mask = mask,
     };
     if (syscall(SYS_rt_sigaction, SIGSYS, &ka, NULL, 8) < 0) return -errno;
     return 0;

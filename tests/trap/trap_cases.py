@@ -173,6 +173,24 @@ def report_names_the_path(e):
         check(doc.get('trap') == {'mechanism': 'sud', 'fs_switch': want}, f'trap {doc.get("trap")}, want {want}')
 
 
+@case
+def signals_reach_a_guest_blocked_in_lxrun(e):
+    """A guest waiting inside a call lxrun serves (clock_nanosleep) is ended by
+    SIGTERM at once, as natively; a SIGTERM the guest blocked stays pending until
+    the guest's own sleep is over."""
+    import time
+    t0 = time.monotonic()
+    r = e.run('/usr/bin/timeout', '-k', '5', '1', e.lxrun, '/usr/bin/sleep', '30', lxrun=False)
+    took = time.monotonic() - t0
+    check(r.rc == 124 and took < 4, f'timeout 1 ended lxrun sleep 30 after {took:.1f} s with {r.rc}\n{r}')
+    code = ('import signal, time; signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM]); '
+            'time.sleep(2); print("slept")')
+    t0 = time.monotonic()
+    r = e.run('/usr/bin/timeout', '-k', '6', '0.5', e.lxrun, '/usr/bin/python3', '-c', code, lxrun=False)
+    took = time.monotonic() - t0
+    check(took >= 1.9 and 'slept' in r.out, f'a blocked SIGTERM cut the sleep short: {took:.1f} s\n{r}')
+
+
 FSGSBASE_INSN = re.compile(r'\s(rd|wr)[fg]sbase\s')
 SYMBOL = re.compile(r'^[0-9a-f]+ <([^>]+)>:$')
 
