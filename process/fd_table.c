@@ -92,10 +92,3 @@ void lx_fd_dup(int oldfd, int newfd)
     }
     unlock();
 }
-
-int lx_fd_entries(void)
-{
-    int n = 0;
-    for (int i = 0; i < nslots; i++) n += slots[i] != NULL;
-    return n;
-}

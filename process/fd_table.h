@@ -41,7 +41,5 @@ void lx_fd_release_range(unsigned lo, unsigned hi);
 /* newfd became a copy of oldfd (dup, dup2/3, F_DUPFD*); newfd's old entry is
  * released first. */
 void lx_fd_dup(int oldfd, int newfd);
-/* How many fds have entries (for tests and /proc). */
-int lx_fd_entries(void);
 
 #endif
