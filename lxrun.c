@@ -11,6 +11,8 @@
 #include "report/report.h"
 #include "report/trace.h"
 #include "process/fd_reserve.h"
+#include "process/handover.h"
+#include "report/record.h"
 #include "syscalls/process.h"
 #include "trap/trap.h"
 #include "vfs-map/vfs.h"
@@ -429,16 +431,47 @@ static int open_report_output(const char *path, const char *report_path)
 
 static void report_on_signal(int sig) { lx_report_finish(sig, 1); }
 
-int main(int argc, char **argv, char **envp)
-{
-    int i = 1;
-    const char *out_path = NULL, *report_path = NULL;
-    int r = parse_options(argc, argv, &i, &out_path, &report_path);
-    if (r >= 0) return r;
-    if (i >= argc) { usage(stderr); return 2; }
-    const char *env_fs = getenv(TRAP_FS_ENV);
-    if (trap_fs_mode < 0 && env_fs && trap_fs_option(env_fs, TRAP_FS_ENV) < 0) return 2;
+/* Where the guest's program comes from: the command line, or a guest's execve
+ * handed over by the lxrun before this one. */
+struct guest_start {
+    const char *prog;      /* as the loader resolves it (relative to dirfd) */
+    const char *execfn;    /* what AT_EXECFN shows */
+    int dirfd;             /* RX_AT_CWD or lxrun's fd from execveat */
+    int argc;
+    char **argv, **envp;
+};
 
+static _Noreturn void run_guest(const struct guest_start *g)
+{
+    static struct lx_start st;
+    struct lx_exec_error err;
+    struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden() };
+    if (lx_exec_prepare_at(g->dirfd, g->prog, g->execfn, g->argc, g->argv, g->envp, &view, &st, &err) < 0) {
+        fprintf(stderr, "lxrun: %s: %s\n", g->execfn, err.msg);
+        exit(err.status);
+    }
+    if (g->dirfd != RX_AT_CWD) rx_close(g->dirfd);
+    lx_process_start(st.brk, g->execfn);
+    static char exe[4096];
+    if (!st.exe_url[0] || vfs_guest_path(st.exe_url, exe, sizeof exe) < 0) snprintf(exe, sizeof exe, "%s", g->prog);
+    lx_process_image(exe, st.stack.sp, st.stack.arg_start, st.stack.arg_end, st.stack.env_start, st.stack.env_end,
+                     st.stack.auxv, st.stack.auxv_len);
+    lx_report.program = g->execfn;
+    fflush(NULL);
+
+    static struct lx_thread main_thread;
+    rx_sigmask_get(&main_thread.task.sigmask); /* the guest starts with lxrun's inherited mask */
+    int r = lx_trap_thread_init(&main_thread);
+    if (r < 0) {
+        fprintf(stderr, "lxrun: cannot set up interception: %s\n", strerror(-r));
+        exit(126);
+    }
+    if (lx_report.observe || lx_report.json_fd >= 0) lx_trap_catch_fatal(report_on_signal);
+    lx_trap_enter_guest(&main_thread, st.pc, st.sp);
+}
+
+static int start_backend(void)
+{
     if (lx_fd_reserve_init() < 0) {
         fprintf(stderr, "lxrun: cannot reserve file descriptors\n");
         return 126;
@@ -447,6 +480,79 @@ int main(int argc, char **argv, char **envp)
         fprintf(stderr, "lxrun: cannot start the system backend\n");
         return 126;
     }
+    return 0;
+}
+
+/* The envp record: NUL-separated strings, as an array. */
+static char **environment_of(const struct lx_ho_rec *r)
+{
+    const char *p = r->data, *end = p + r->len;
+    size_t n = 0;
+    for (const char *q = p; q < end; q += strlen(q) + 1) n++;
+    char **env = calloc(n + 1, sizeof *env);
+    if (!env) return NULL;
+    for (size_t k = 0; p < end; p += strlen(p) + 1) env[k++] = (char *)p;
+    return env;
+}
+
+/* lxrun started by a guest's execve: "--handover=FD -- PATH ARGV...".  Everything
+ * else comes from the handover file; nothing from the (empty) environment. */
+static int handover_main(const char *fdword, int argc, char **argv)
+{
+    int r = start_backend();
+    if (r) return r;
+    char *end;
+    long fd = strtol(fdword, &end, 10);
+    static struct lx_handover h;
+    if (*end || fd < 0 || argc < 3 || strcmp(argv[0], "--") || lx_ho_receive((int)fd, &h) < 0) {
+        fprintf(stderr, "lxrun: --handover is lxrun's own: its file is missing or damaged\n");
+        return 126;
+    }
+    struct guest_start g = { .prog = argv[1], .execfn = argv[1], .dirfd = RX_AT_CWD, .argc = argc - 2,
+                             .argv = argv + 2 };
+    static char *no_env[] = { NULL };
+    g.envp = no_env;
+    size_t pos = 0;
+    struct lx_ho_rec rec;
+    while (lx_ho_next(&h, &pos, &rec) > 0) {
+        int took = lx_process_handover_take(&rec);
+        if (took == 0) took = lx_record_handover_take(&rec);
+        if (took == 0 && rec.tag == LX_HO_ENV) took = (g.envp = environment_of(&rec)) ? 1 : -1;
+        if (took == 0 && rec.tag == LX_HO_EXECFN) { g.execfn = rec.data; took = 1; }
+        if (took == 0 && rec.tag == LX_HO_EXEC_DIRFD && rec.len == sizeof(int)) {
+            memcpy(&g.dirfd, rec.data, sizeof(int));
+            took = 1;
+        }
+        if (took <= 0) {
+            fprintf(stderr, "lxrun: --handover: a record lxrun cannot read (tag %u)\n", rec.tag);
+            return 126;
+        }
+    }
+    const int own[] = { lx_trace.fd, lx_report.summary_fd, lx_report.json_fd, g.dirfd };
+    for (size_t k = 0; k < sizeof own / sizeof own[0]; k++)
+        if (own[k] >= lx_fd_floor) rx_fcntl(own[k], RX_F_SETFD, RX_FD_CLOEXEC);
+    vfs_cwd_moved();
+    vfs_start();
+    const char *why;
+    if (lx_trap_supported(&why) < 0 || lx_trap_fs_choose(lx_proc.opts.trap_fs, &why) < 0) {
+        fprintf(stderr, "lxrun: cannot intercept system calls: %s\n", why);
+        return 126;
+    }
+    run_guest(&g);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+    if (argc > 1 && !strncmp(argv[1], "--handover=", 11)) return handover_main(argv[1] + 11, argc - 2, argv + 2);
+    int i = 1;
+    const char *out_path = NULL, *report_path = NULL;
+    int r = parse_options(argc, argv, &i, &out_path, &report_path);
+    if (r >= 0) return r;
+    if (i >= argc) { usage(stderr); return 2; }
+    const char *env_fs = getenv(TRAP_FS_ENV);
+    if (trap_fs_mode < 0 && env_fs && trap_fs_option(env_fs, TRAP_FS_ENV) < 0) return 2;
+
+    if ((r = start_backend())) return r;
     if (open_report_output(out_path, report_path) < 0) return 2;
     /* after the report files, whose names are the host's */
     if (set_up_namespace() < 0) return 2;
@@ -475,31 +581,9 @@ int main(int argc, char **argv, char **envp)
         fprintf(stderr, "lxrun: cannot intercept system calls: %s\n", why);
         return 126;
     }
-
     lx_proc.opts.trap_fs = lx_trap_fs_current();
 
-    static struct lx_start st;
-    struct lx_exec_error err;
-    struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden() };
-    if (lx_exec_prepare(prog, argc - i, argv + i, guest_environment(envp), &view, &st, &err) < 0) {
-        fprintf(stderr, "lxrun: %s: %s\n", prog, err.msg);
-        return err.status;
-    }
-    lx_process_start(st.brk, prog);
-    static char exe[4096];
-    if (!st.exe_url[0] || vfs_guest_path(st.exe_url, exe, sizeof exe) < 0) snprintf(exe, sizeof exe, "%s", prog);
-    lx_process_image(exe, st.stack.sp, st.stack.arg_start, st.stack.arg_end, st.stack.env_start, st.stack.env_end,
-                     st.stack.auxv, st.stack.auxv_len);
-    lx_report.program = prog;
-    fflush(NULL);
-
-    static struct lx_thread main_thread;
-    rx_sigmask_get(&main_thread.task.sigmask); /* the guest starts with lxrun's inherited mask */
-    r = lx_trap_thread_init(&main_thread);
-    if (r < 0) {
-        fprintf(stderr, "lxrun: cannot set up interception: %s\n", strerror(-r));
-        return 126;
-    }
-    if (lx_report.observe || lx_report.json_fd >= 0) lx_trap_catch_fatal(report_on_signal);
-    lx_trap_enter_guest(&main_thread, st.pc, st.sp);
+    struct guest_start g = { .prog = prog, .execfn = prog, .dirfd = RX_AT_CWD, .argc = argc - i, .argv = argv + i,
+                             .envp = guest_environment(envp) };
+    run_guest(&g);
 }

@@ -1,6 +1,7 @@
 #include "exec.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,16 @@
 #define STACK_SIZE_MAX (64UL << 20)
 #define STACK_SIZE_DEFAULT (8UL << 20)
 
-static int fail(struct lx_exec_error *err, int status, const char *msg)
+static int fail_errno(struct lx_exec_error *err, int status, int errnum, const char *msg)
 {
     err->status = status;
+    err->errnum = errnum;
     strncpy(err->msg, msg, sizeof err->msg - 1);
     err->msg[sizeof err->msg - 1] = 0;
     return -1;
 }
+
+static int fail(struct lx_exec_error *err, int status, const char *msg) { return fail_errno(err, status, ENOEXEC, msg); }
 
 /* The interpreter name for a one-line message: control characters as ^X (a
  * DOS "#!/bin/sh\r" shows as /bin/sh^M, as bash shows it, instead of moving the
@@ -48,7 +52,7 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
     size_t size = cur > STACK_SIZE_MAX || cur == 0 ? STACK_SIZE_DEFAULT : GM_PAGE_UP(cur);
     int prot = LINUX_PROT_READ | LINUX_PROT_WRITE | (st->prog.exec_stack ? LINUX_PROT_EXEC : 0);
     long lo = rx_mmap(0, size, abi_prot_to_rx(prot), RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE, -1, 0);
-    if (lo < 0) return fail(err, 126, "cannot allocate the stack");
+    if (lo < 0) return fail_errno(err, 126, ENOMEM, "cannot allocate the stack");
     gm_add((uintptr_t)lo, size, prot, 0, GM_STACK, 0, 0, 0, NULL);
 
     struct rx_sysfacts f;
@@ -65,32 +69,54 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
     while (envp[s.envc]) s.envc++;
     rx_getrandom(s.random, sizeof s.random);
     st->sp = stack_build((uintptr_t)lo, (uintptr_t)lo + size, &s);
-    if (!st->sp) return fail(err, 126, "Argument list too long");
+    if (!st->sp) return fail_errno(err, 126, E2BIG, "Argument list too long");
     return 0;
 }
 
-static int prepare(const char *path, int argc, char **argv, char **envp, const char *execfn,
+/* Scripts: argv becomes interpreter [arg] script argv[1..], where script is the
+ * name the caller used (execfn: "/dev/fd/N" for execveat on an fd, as Linux). */
+static char **script_argv(const struct shebang *sb, const char *script, int argc, char **argv, int *nargc)
+{
+    char **nargv = calloc((size_t)argc + 3, sizeof *nargv);
+    if (!nargv) return NULL;
+    int k = 0;
+    nargv[k++] = (char *)sb->interp;
+    if (sb->has_arg) nargv[k++] = (char *)sb->arg;
+    nargv[k++] = (char *)script;
+    for (int i = 1; i < argc; i++) nargv[k++] = argv[i];
+    *nargc = k;
+    return nargv;
+}
+
+/* Opens a program file: 0 with *fd for an ELF candidate, 1 with sb for a script
+ * (nothing left open), -1 with err. */
+static int open_program(int dirfd, const char *path, int depth, struct shebang *sb, int *fd,
+                        struct lx_exec_error *err)
+{
+    *fd = lx_image_open_at(dirfd, path, err);
+    if (*fd < 0) return -1;
+    char head[SHEBANG_MAX];
+    long n = lx_image_head(*fd, head, sizeof head);
+    int script = n > 0 ? shebang_parse(head, (unsigned long)n, sb) : 0;
+    if (script == 0) return 0;
+    rx_close(*fd);
+    if (script < 0) return fail(err, 126, "bad interpreter line");
+    if (depth >= MAX_SCRIPT_DEPTH) return fail_errno(err, 126, ELOOP, "too many levels of script interpreters");
+    return 1;
+}
+
+static int prepare(int dirfd, const char *path, int argc, char **argv, char **envp, const char *execfn,
                    const struct lx_exec_view *view, int depth, struct lx_start *st, struct lx_exec_error *err)
 {
-    int fd = lx_image_open(path, err);
-    if (fd < 0) return -1;
-    char head[SHEBANG_MAX];
-    long n = lx_image_head(fd, head, sizeof head);
+    int fd;
     struct shebang sb;
-    int script = n > 0 ? shebang_parse(head, (unsigned long)n, &sb) : 0;
-    if (script != 0) {
-        rx_close(fd);
-        if (script < 0) return fail(err, 126, "bad interpreter line");
-        if (depth >= MAX_SCRIPT_DEPTH) return fail(err, 126, "too many levels of script interpreters");
-        /* argv becomes: interpreter [arg] path argv[1..] */
-        char **nargv = calloc((size_t)argc + 3, sizeof *nargv);
-        if (!nargv) return fail(err, 126, "out of memory");
-        int k = 0;
-        nargv[k++] = sb.interp;
-        if (sb.has_arg) nargv[k++] = sb.arg;
-        nargv[k++] = (char *)path;
-        for (int i = 1; i < argc; i++) nargv[k++] = argv[i];
-        int r = prepare(sb.interp, k, nargv, envp, execfn, view, depth + 1, st, err);
+    int kind = open_program(dirfd, path, depth, &sb, &fd, err);
+    if (kind < 0) return -1;
+    if (kind == 1) {
+        int k;
+        char **nargv = script_argv(&sb, depth ? path : execfn, argc, argv, &k);
+        if (!nargv) return fail_errno(err, 126, ENOMEM, "out of memory");
+        int r = prepare(RX_AT_CWD, sb.interp, k, nargv, envp, execfn, view, depth + 1, st, err);
         if (r < 0 && err->status == 127) {
             char msg[sizeof err->msg], name[128];
             printable_name(name, sizeof name, sb.interp);
@@ -117,5 +143,35 @@ int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, const 
                     struct lx_start *st, struct lx_exec_error *err)
 {
     memset(st, 0, sizeof *st);
-    return prepare(path, argc, argv, envp, path, view, 0, st, err);
+    return prepare(RX_AT_CWD, path, argc, argv, envp, path, view, 0, st, err);
 }
+
+int lx_exec_prepare_at(int dirfd, const char *path, const char *execfn, int argc, char **argv, char **envp,
+                       const struct lx_exec_view *view, struct lx_start *st, struct lx_exec_error *err)
+{
+    memset(st, 0, sizeof *st);
+    return prepare(dirfd, path, argc, argv, envp, execfn, view, 0, st, err);
+}
+
+/* The checks of prepare() without loading anything: a script's interpreter
+ * chain, the ELF headers and the ELF interpreter, with the errno Linux gives. */
+static int probe(int dirfd, const char *path, int depth, struct lx_exec_error *err)
+{
+    int fd;
+    struct shebang sb;
+    int kind = open_program(dirfd, path, depth, &sb, &fd, err);
+    if (kind < 0) return -1;
+    if (kind == 1) return probe(RX_AT_CWD, sb.interp, depth + 1, err);
+    static struct lx_image img; /* large; exec is serialised by the caller */
+    int r = lx_image_check(fd, &img, err);
+    rx_close(fd);
+    if (r < 0 || !img.has_interp) return r;
+    fd = lx_image_open(img.interp, err);
+    if (fd < 0) return -1;
+    static struct lx_image interp;
+    r = lx_image_check(fd, &interp, err);
+    rx_close(fd);
+    return r;
+}
+
+int lx_exec_probe(int dirfd, const char *path, struct lx_exec_error *err) { return probe(dirfd, path, 0, err); }

@@ -23,5 +23,13 @@ struct lx_exec_view {
 
 int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, const struct lx_exec_view *view,
                     struct lx_start *st, struct lx_exec_error *err);
+/* The same for a guest's execveat: path relative to dirfd (RX_AT_CWD, or an fd
+ * of lxrun's; "" = dirfd is the file), execfn the name the guest used (AT_EXECFN). */
+int lx_exec_prepare_at(int dirfd, const char *path, const char *execfn, int argc, char **argv, char **envp,
+                       const struct lx_exec_view *view, struct lx_start *st, struct lx_exec_error *err);
+/* Whether path could be run, checked before a guest's execve leaves the caller:
+ * 0, or -1 with err->errnum as Linux's execve would fail (ENOENT, EACCES, ENOEXEC,
+ * ELOOP...).  Maps nothing. */
+int lx_exec_probe(int dirfd, const char *path, struct lx_exec_error *err);
 
 #endif

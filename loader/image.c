@@ -13,21 +13,45 @@
 
 #define PIE_BASE_HINT 0x555555554000UL
 
-static int fail(struct lx_exec_error *err, int status, const char *msg)
+static int fail_errno(struct lx_exec_error *err, int status, int errnum, const char *msg)
 {
     err->status = status;
+    err->errnum = errnum;
     snprintf(err->msg, sizeof err->msg, "%s", msg);
     return -1;
 }
 
-int lx_image_open(const char *guest_path, struct lx_exec_error *err)
+/* What the kernel says of a file it cannot run as an ELF image. */
+static int fail(struct lx_exec_error *err, int status, const char *msg)
 {
-    struct vfs_target t;
-    int r = vfs_resolve(RX_AT_CWD, guest_path, &t);
-    /* RX_O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
-    long fd = r < 0 ? r : vfs_open(&t, RX_O_RDONLY | RX_O_CLOEXEC | RX_O_NONBLOCK, 0);
+    return fail_errno(err, status, ENOEXEC, msg);
+}
+
+/* A handle we can read from: an O_PATH one (fexecve accepts those) opened again. */
+static long readable_copy(int fd)
+{
+    long d = rx_dup(fd, "");
+    char probe;
+    if (d < 0 || rx_pread((int)d, &probe, 0, 0) != -EBADF) return d;
+    rx_close((int)d);
+    char url[4096 + 16];
+    long r = rx_fpath(fd, url, sizeof url);
+    return r < 0 ? r : rx_openat(RX_AT_CWD, url, RX_O_RDONLY | RX_O_CLOEXEC | RX_O_NONBLOCK, 0);
+}
+
+int lx_image_open_at(int dirfd, const char *guest_path, struct lx_exec_error *err)
+{
+    long fd;
+    if (!guest_path[0]) {
+        fd = readable_copy(dirfd);
+    } else {
+        struct vfs_target t;
+        int r = vfs_resolve(dirfd, guest_path, &t);
+        /* RX_O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
+        fd = r < 0 ? r : vfs_open(&t, RX_O_RDONLY | RX_O_CLOEXEC | RX_O_NONBLOCK, 0);
+    }
     if (fd < 0) {
-        fail(err, fd == -ENOENT || fd == -ENOTDIR ? 127 : 126, strerror((int)-fd));
+        fail_errno(err, fd == -ENOENT || fd == -ENOTDIR ? 127 : 126, (int)-fd, strerror((int)-fd));
         return -1;
     }
     struct rx_stat st;
@@ -42,10 +66,15 @@ int lx_image_open(const char *guest_path, struct lx_exec_error *err)
     }
     if (why) {
         rx_close((int)fd);
-        fail(err, 126, why);
+        fail_errno(err, 126, EACCES, why);
         return -1;
     }
     return (int)fd;
+}
+
+int lx_image_open(const char *guest_path, struct lx_exec_error *err)
+{
+    return lx_image_open_at(RX_AT_CWD, guest_path, err);
 }
 
 long lx_image_head(int fd, char *buf, unsigned long len) { return rx_pread(fd, buf, len, 0); }
@@ -135,12 +164,12 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     if (ei.eh.e_type == ET_DYN) {
         long r = rx_mmap(is_interp ? 0 : PIE_BASE_HINT, span, RX_PROT_NONE,
                          RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE, -1, 0);
-        if (r < 0) return fail(err, 126, "out of address space");
+        if (r < 0) return fail_errno(err, 126, ENOMEM, "out of address space");
         bias = (uintptr_t)r - ei.lo;
     } else {
         long r = rx_mmap(ei.lo, span, RX_PROT_NONE,
                          RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE | RX_MAP_FIXED_NOREPLACE, -1, 0);
-        if (r < 0 || (uintptr_t)r != ei.lo) return fail(err, 126, "its fixed load address is in use by lxrun");
+        if (r < 0 || (uintptr_t)r != ei.lo) return fail_errno(err, 126, ENOMEM, "its fixed load address is in use by lxrun");
     }
     gm_add(bias + ei.lo, span, LINUX_PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
 
@@ -151,7 +180,7 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     for (int i = 0; i < ei.eh.e_phnum; i++) {
         if (ei.ph[i].p_type != PT_LOAD) continue;
         int r = map_segment(fd, &ei.ph[i], bias, &st, name);
-        if (r < 0) return fail(err, 126, strerror(-r));
+        if (r < 0) return fail_errno(err, 126, -r, strerror(-r));
     }
     img->bias = bias;
     img->entry = bias + ei.eh.e_entry;

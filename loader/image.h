@@ -8,6 +8,7 @@
  * "lxrun: PATH: ", and the shell-like exit status (126 cannot execute, 127 not found). */
 struct lx_exec_error {
     int status;
+    int errnum;    /* what Linux's execve would return (ENOENT, EACCES, ENOEXEC, ...) */
     char msg[256];
 };
 
@@ -25,6 +26,9 @@ struct lx_image {
 /* Opens a guest path for execution: a regular file we may execute, or an error
  * with status 126/127.  Returns the fd or -1. */
 int lx_image_open(const char *guest_path, struct lx_exec_error *err);
+/* The same relative to dirfd (RX_AT_CWD or a directory); an empty path means
+ * dirfd itself is the file (execveat's AT_EMPTY_PATH). */
+int lx_image_open_at(int dirfd, const char *guest_path, struct lx_exec_error *err);
 /* Validates and maps an opened ELF; -1 with err filled on failure. */
 int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
                  struct lx_exec_error *err);

@@ -24,6 +24,11 @@ struct lx_process {
     uint64_t start_cs;                        /* since boot, centiseconds */
     uintptr_t stack_sp, arg_start, arg_end, env_start, env_end, auxv, auxv_len;
     struct lx_options opts;                   /* lxrun's options for this process */
+    /* A vfork child (vfork, CLONE_VM|CLONE_VFORK) runs as a copy: until it execs or
+     * exits its parent waits on this pipe, and an exit sends the parent's stack
+     * [lo, hi) back, which is what a vfork child may change that the parent reads
+     * (glibc's posix_spawn reports its exec errno there). */
+    struct { int active, fd; uintptr_t lo, hi; } vfork_parent;
 };
 
 extern struct lx_process lx_proc;

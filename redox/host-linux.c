@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
@@ -92,8 +93,15 @@ static int scheme_errs[5];
 /* The devices are opened once, before any guest code runs, above lxrun's fd
  * floor; a guest's open of a scheme is a dup of one, so no host /dev path is
  * opened while a guest runs. */
+static int self_exe_fd = -1;
+
 long rx_backend_start(int high_fd_floor)
 {
+    int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+    if (exe < 0) return -errno;
+    self_exe_fd = fcntl(exe, F_DUPFD_CLOEXEC, high_fd_floor);
+    close(exe);
+    if (self_exe_fd < 0) return -errno;
     for (size_t i = 0; i < sizeof scheme_devices / sizeof scheme_devices[0]; i++) {
         int fd = open(scheme_devices[i].device, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (fd < 0 && strcmp(scheme_devices[i].url, "tty:") == 0) { scheme_errs[i] = errno; continue; }
@@ -484,6 +492,11 @@ long rx_getgid(void) { return getgid(); }
 long rx_getegid(void) { return getegid(); }
 long rx_getgroups(int n, uint32_t *list) { return R(getgroups(n, (gid_t *)list)); }
 long rx_umask(unsigned mask) { return umask(mask); }
+long rx_getresuid(uint32_t ids[3]) { return R(getresuid(&ids[0], &ids[1], &ids[2])); }
+long rx_getresgid(uint32_t ids[3]) { return R(getresgid(&ids[0], &ids[1], &ids[2])); }
+long rx_setresuid(long r, long e, long s) { return R(setresuid((uid_t)r, (uid_t)e, (uid_t)s)); }
+long rx_setresgid(long r, long e, long s) { return R(setresgid((gid_t)r, (gid_t)e, (gid_t)s)); }
+long rx_setgroups(int n, const uint32_t *list) { return R(setgroups((size_t)n, (const gid_t *)list)); }
 _Noreturn void rx_exit(int status) { _exit(status); }
 
 /* Redox's clock ids (and the backend's extensions) as the host's. */
@@ -566,6 +579,13 @@ long rx_sysfacts(struct rx_sysfacts *f)
 long rx_sched_yield(void) { return R(sched_yield()); }
 
 long rx_fork(void) { return R(fork()); }
+long rx_self_exe(void) { return self_exe_fd >= 0 ? self_exe_fd : -ENOENT; }
+
+long rx_fexec(int fd, char *const argv[], char *const envp[])
+{
+    return R(execveat(fd, "", argv, envp, AT_EMPTY_PATH));
+}
+
 long rx_setpgid(long pid, long pgid) { return R(setpgid((pid_t)pid, (pid_t)pgid)); }
 long rx_getpgid(long pid) { return R(getpgid((pid_t)pid)); }
 long rx_getsid(long pid) { return R(getsid((pid_t)pid)); }
@@ -662,6 +682,14 @@ long rx_sigmask_get(uint64_t *set)
     if (sigprocmask(SIG_SETMASK, NULL, &cur) < 0) return -errno;
     memcpy(set, &cur, sizeof *set);
     return 0;
+}
+
+long rx_sigmask_set(uint64_t set)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    memcpy(&s, &set, sizeof set);
+    return R(sigprocmask(SIG_SETMASK, &s, NULL));
 }
 
 long rx_sigaction_ign_dfl(int sig, int ignore)

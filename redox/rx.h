@@ -262,6 +262,15 @@ long rx_geteuid(void);
 long rx_getgid(void);
 long rx_getegid(void);
 long rx_getgroups(int n, uint32_t *list);
+/* Real, effective and saved ids (redox-rt posix_getresugid / posix_setresugid);
+ * -1 leaves an id as it is.  The kernel's rules decide who may change what. */
+long rx_getresuid(uint32_t ids[3]);
+long rx_getresgid(uint32_t ids[3]);
+long rx_setresuid(long r, long e, long s);
+long rx_setresgid(long r, long e, long s);
+/* Host-backend extension: Redox keeps no supplementary groups (relibc's setgroups
+ * is a stub).  Redox plan: accept a root caller's list as lxrun's own record. */
+long rx_setgroups(int n, const uint32_t *list);
 long rx_umask(unsigned mask);
 _Noreturn void rx_exit(int status);
 /* redox-rt fork_impl: a copy of the calling process (address space, handles);
@@ -284,6 +293,14 @@ struct rx_wait_status { int exited, code, signaled, sig, core, stopped, continue
  * the child's pid, 0 (WNOHANG, nothing yet) or -errno. */
 long rx_waitpid(long pid, struct rx_wait_status *st, int options);
 long rx_sched_yield(void); /* Redox SYS_YIELD (relibc Sys::sched_yield) */
+/* redox-rt fexec_impl: replaces the calling process with the program in handle
+ * fd, given argv and envp; handles without close-on-exec stay open.  Returns only
+ * on failure (-errno). */
+long rx_fexec(int fd, char *const argv[], char *const envp[]);
+/* A handle on lxrun's own program file (for rx_fexec), opened once, close-on-exec.
+ * Host backend: /proc/self/exe.  Redox plan: the file lxrun was started from,
+ * opened at start-up (Redox has no /proc), kept as lxrun's handle. */
+long rx_self_exe(void);
 
 /* ---- futexes (Redox SYS_FUTEX) ---- */
 /* Sleeps while *addr == val, until woken or the timeout (absolute on clock when
@@ -352,6 +369,7 @@ long rx_getrusage(int who, struct rx_timespec *utime, struct rx_timespec *stime,
  * Linux's; 32-64 (real-time) exist only in the host backend. */
 long rx_sigaction_ign_dfl(int sig, int ignore); /* only SIG_IGN / SIG_DFL disposition */
 long rx_sigmask_get(uint64_t *set); /* the calling thread's blocked set, bit sig-1 (redox-rt sigprocmask) */
+long rx_sigmask_set(uint64_t set);  /* replaces it (redox-rt sigprocmask SIG_SETMASK) */
 
 
 /* ---- system counters (Redox: sys:stat, memory: statvfs, time) ---- */

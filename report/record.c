@@ -93,3 +93,53 @@ void lx_record_path(const char *path, int served)
     }
     unlock();
 }
+
+/* ---- across a guest's exec: the next lxrun goes on counting from here ---- */
+
+void lx_record_handover_put(struct lx_handover *h)
+{
+    lx_counts_collect();
+    lx_ho_put(h, LX_HO_COUNTS, lx_counts, sizeof lx_counts);
+    for (int i = 0; i < lx_nnotes; i++) {
+        uint64_t head[2] = { (uint64_t)lx_notes[i].nr, lx_notes[i].count };
+        lx_ho_put2(h, LX_HO_NOTE, head, sizeof head, lx_notes[i].what);
+    }
+    lx_ho_put(h, LX_HO_IOCTLS, lx_ioctls, (size_t)lx_nioctls * sizeof lx_ioctls[0]);
+    lx_ho_put(h, LX_HO_PATHS, lx_paths, (size_t)lx_npaths * sizeof lx_paths[0]);
+    lx_ho_put(h, LX_HO_UNKNOWN, &lx_unknown_calls, sizeof lx_unknown_calls);
+}
+
+int lx_record_handover_take(const struct lx_ho_rec *r)
+{
+    switch (r->tag) {
+    case LX_HO_COUNTS:
+        if (r->len != sizeof lx_counts) return -1;
+        memcpy(lx_my_counts(), r->data, r->len); /* the new lxrun's first thread carries them */
+        return 1;
+    case LX_HO_NOTE: {
+        uint64_t head[2];
+        const char *text = (const char *)r->data + sizeof head;
+        if (r->len <= sizeof head || text[r->len - sizeof head - 1] || lx_nnotes == LX_MAX_NOTES) return -1;
+        memcpy(head, r->data, sizeof head);
+        char *what = strdup(text); /* lives for the run, as the literals it stands for */
+        if (!what) return -1;
+        lx_notes[lx_nnotes++] = (struct lx_note){ (long)head[0], what, head[1] };
+        return 1;
+    }
+    case LX_HO_IOCTLS:
+        if (r->len % sizeof lx_ioctls[0] || r->len > sizeof lx_ioctls) return -1;
+        memcpy(lx_ioctls, r->data, r->len);
+        lx_nioctls = (int)(r->len / sizeof lx_ioctls[0]);
+        return 1;
+    case LX_HO_PATHS:
+        if (r->len % sizeof lx_paths[0] || r->len > sizeof lx_paths) return -1;
+        memcpy(lx_paths, r->data, r->len);
+        lx_npaths = (int)(r->len / sizeof lx_paths[0]);
+        return 1;
+    case LX_HO_UNKNOWN:
+        if (r->len != sizeof lx_unknown_calls) return -1;
+        memcpy(&lx_unknown_calls, r->data, r->len);
+        return 1;
+    }
+    return 0;
+}

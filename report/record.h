@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "../process/handover.h"
 #include "../syscalls/table.h"
 
 struct lx_counts { uint64_t calls, errors, ns; };
@@ -54,5 +55,10 @@ void lx_record_partial(long nr, const char *what);
 void lx_record_ioctl(unsigned req);
 /* A /proc, /sys or /dev path the guest asked for, and whether lxrun served it. */
 void lx_record_path(const char *path, int served);
+
+/* Across a guest's exec: everything counted so far goes to the next lxrun. */
+void lx_record_handover_put(struct lx_handover *h);
+/* Takes one record if it is the report's: 1, 0 if not, -1 if malformed. */
+int lx_record_handover_take(const struct lx_ho_rec *r);
 
 #endif

@@ -13,6 +13,8 @@ struct lx_call {
     struct lx_task *task;   /* its guest kernel state (mask, robust list…) */
     int untraced_return;    /* set by a handler whose return the trace must not show
                                (a forked child's fork: strace shows it once, in the parent) */
+    uint64_t sp;            /* the guest's stack pointer at the call */
+    uint64_t new_sp;        /* set by a handler: the guest resumes on this stack (clone) */
 };
 
 long lx_dispatch(struct lx_call *c);

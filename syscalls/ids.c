@@ -28,16 +28,72 @@ long sys_getgroups(struct lx_call *c)
     return rx_getgroups((int)count, list);
 }
 
-static long put_triple(struct lx_call *c, long real, long eff)
+/* uid and gid calls share their rules; which = 0 for uids, 1 for gids. */
+static long get_ids(int which, uint32_t v[3]) { return which ? rx_getresgid(v) : rx_getresuid(v); }
+static long set_ids(int which, long r, long e, long s) { return which ? rx_setresgid(r, e, s) : rx_setresuid(r, e, s); }
+
+static long put_triple(struct lx_call *c, int which)
 {
-    uint32_t v[3] = { (uint32_t)real, (uint32_t)eff, (uint32_t)eff };
+    uint32_t v[3];
+    long r = get_ids(which, v);
+    if (r < 0) return r;
     for (int i = 0; i < 3; i++)
         if (gm_copy_out(c->a[i], &v[i], 4) < 0) return -EFAULT;
     return 0;
 }
 
-long sys_getresuid(struct lx_call *c) { return put_triple(c, rx_getuid(), rx_geteuid()); }
-long sys_getresgid(struct lx_call *c) { return put_triple(c, rx_getgid(), rx_getegid()); }
+long sys_getresuid(struct lx_call *c) { return put_triple(c, 0); }
+long sys_getresgid(struct lx_call *c) { return put_triple(c, 1); }
+
+/* The set*id family in terms of setres*id, with Linux's rules for which ids change
+ * (the system's kernel then decides whether the caller may). */
+#define ID(x) ((long)(int32_t)(x)) /* the guest's -1 (0xffffffff) stays -1 */
+
+static long set_id(int which, uint64_t id)
+{
+    if (ID(id) == -1) return -EINVAL;
+    /* privileged (euid 0: Linux's CAP_SETUID/CAP_SETGID): all three; else the effective one */
+    return rx_geteuid() == 0 ? set_ids(which, ID(id), ID(id), ID(id)) : set_ids(which, -1, ID(id), -1);
+}
+
+static long set_re_id(int which, uint64_t rid, uint64_t eid)
+{
+    uint32_t cur[3];
+    long r = get_ids(which, cur);
+    if (r < 0) return r;
+    /* Linux: the saved id follows the new effective one when the real one is set,
+     * or the effective one is set to something other than the old real id. */
+    int follows = ID(rid) != -1 || (ID(eid) != -1 && (uint32_t)eid != cur[0]);
+    long s = follows ? (ID(eid) != -1 ? ID(eid) : (long)cur[1]) : -1;
+    return set_ids(which, ID(rid), ID(eid), s);
+}
+
+long sys_setuid(struct lx_call *c) { return set_id(0, c->a[0]); }
+long sys_setgid(struct lx_call *c) { return set_id(1, c->a[0]); }
+long sys_setreuid(struct lx_call *c) { return set_re_id(0, c->a[0], c->a[1]); }
+long sys_setregid(struct lx_call *c) { return set_re_id(1, c->a[0], c->a[1]); }
+long sys_setresuid(struct lx_call *c) { return set_ids(0, ID(c->a[0]), ID(c->a[1]), ID(c->a[2])); }
+long sys_setresgid(struct lx_call *c) { return set_ids(1, ID(c->a[0]), ID(c->a[1]), ID(c->a[2])); }
+
+long sys_setgroups(struct lx_call *c)
+{
+    long n = (long)(int)c->a[0];
+    if (n < 0 || n > 65536) return -EINVAL;
+    const uint32_t *list = gm_lock_read(c->a[1], (size_t)n * 4);
+    if (n && !list) return -EFAULT;
+    return rx_setgroups((int)n, list);
+}
+
+/* The filesystem ids follow the effective ones (Linux does so unless set apart);
+ * lxrun keeps them equal: the call reports the current one and changes nothing
+ * unless asked for that same id. */
+static long set_fs_id(struct lx_call *c, long cur)
+{
+    if (ID(c->a[0]) != -1 && ID(c->a[0]) != cur) lx_record_partial(c->nr, "filesystem id kept equal to the effective id");
+    return cur;
+}
+long sys_setfsuid(struct lx_call *c) { return set_fs_id(c, rx_geteuid()); }
+long sys_setfsgid(struct lx_call *c) { return set_fs_id(c, rx_getegid()); }
 
 long sys_uname(struct lx_call *c)
 {

@@ -5,12 +5,20 @@
 #include "../abi/linux_sched.h"
 #include "../report/report.h"
 #include "../trap/trap.h"
+#include <stdlib.h>
+
+#include "../guestmem/vma.h"
 #include "handler.h"
+#include "process.h"
 
 static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t child_tid)
 {
     if (lx_trap_rearm_after_fork(c->t) < 0) rx_exit(126); /* never run guest code unwatched */
     lx_report_forked_child();
+    if (lx_proc.vfork_parent.active) { /* a vfork child's own children do not hold its parent */
+        rx_close(lx_proc.vfork_parent.fd);
+        lx_proc.vfork_parent.active = 0;
+    }
     c->untraced_return = 1;
     uint32_t tid = (uint32_t)c->task->tid;
     if ((flags & LINUX_CLONE_CHILD_SETTID) && child_tid) gm_copy_out(child_tid, &tid, sizeof tid);
@@ -32,10 +40,86 @@ static long do_fork(struct lx_call *c, uint64_t flags, uint64_t parent_tid, uint
 
 long sys_fork(struct lx_call *c) { return do_fork(c, 17 /* SIGCHLD */, 0, 0); }
 
+/* The caller's stack from just below its stack pointer (the red zone) to the end of
+ * its mapping, at most VFORK_STACK_MAX: what a vfork child may write for its parent. */
+#define VFORK_STACK_MAX (8UL << 20)
+static void caller_stack(const struct lx_call *c, uintptr_t *lo, uintptr_t *hi)
+{
+    struct gm_vma v;
+    *lo = *hi = 0;
+    if (!gm_find(c->sp, &v) || v.start > c->sp) return;
+    *lo = c->sp - 128 >= v.start ? c->sp - 128 : v.start;
+    *hi = v.end - *lo > VFORK_STACK_MAX ? *lo + VFORK_STACK_MAX : v.end;
+}
+
+/* The parent's side: wait until the child execs (the pipe closes with it) or
+ * exits (it sends the stack first). */
+static void vfork_wait(int fd)
+{
+    struct { uint64_t lo, len; } head;
+    long n = rx_read(fd, &head, sizeof head);
+    if (n == (long)sizeof head && head.len <= VFORK_STACK_MAX) {
+        char *buf = malloc(head.len);
+        size_t got = 0;
+        while (buf && got < head.len && (n = rx_read(fd, buf + got, head.len - got)) > 0) got += (size_t)n;
+        if (buf && got == head.len) gm_copy_out(head.lo, buf, head.len);
+        free(buf);
+    }
+    rx_close(fd);
+}
+
+void lx_vfork_child_exits(void)
+{
+    if (!lx_proc.vfork_parent.active) return;
+    struct { uint64_t lo, len; } head = { lx_proc.vfork_parent.lo, lx_proc.vfork_parent.hi - lx_proc.vfork_parent.lo };
+    const void *stack = gm_lock_read(head.lo, head.len);
+    if (stack && rx_write(lx_proc.vfork_parent.fd, &head, sizeof head) == (long)sizeof head) {
+        for (size_t off = 0; off < head.len;) {
+            long n = rx_write(lx_proc.vfork_parent.fd, (const char *)stack + off, head.len - off);
+            if (n <= 0) break;
+            off += (size_t)n;
+        }
+    }
+    rx_close(lx_proc.vfork_parent.fd);
+    lx_proc.vfork_parent.active = 0;
+}
+
+/* vfork and clone(CLONE_VM|CLONE_VFORK): the child is a copy that runs on
+ * new_stack (0: its copy of the caller's); the parent is suspended until the
+ * child execs or exits, as Linux suspends it. */
+static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t parent_tid, uint64_t child_tid)
+{
+    int p[2];
+    long r = rx_pipe2(p, RX_O_CLOEXEC);
+    if (r < 0) return r;
+    int rd = lx_fd_move_high(p[0]), wr = lx_fd_move_high(p[1]);
+    if (rd < 0 || wr < 0) {
+        if (rd >= 0) rx_close(rd);
+        if (wr >= 0) rx_close(wr);
+        return -EAGAIN;
+    }
+    uintptr_t lo, hi;
+    caller_stack(c, &lo, &hi);
+    long pid = do_fork(c, flags, parent_tid, child_tid);
+    if (pid == 0) {
+        rx_close(rd);
+        lx_proc.vfork_parent.active = 1;
+        lx_proc.vfork_parent.fd = wr;
+        lx_proc.vfork_parent.lo = lo;
+        lx_proc.vfork_parent.hi = hi;
+        if (new_stack) c->new_sp = new_stack;
+        return 0;
+    }
+    rx_close(wr);
+    if (pid > 0) vfork_wait(rd);
+    else rx_close(rd);
+    return pid;
+}
+
 long sys_vfork(struct lx_call *c)
 {
-    lx_record_partial(c->nr, "vfork runs as fork (the parent is not suspended)");
-    return do_fork(c, 17, 0, 0);
+    lx_record_partial(c->nr, "a vfork child's memory writes reach its parent only on its stack");
+    return do_vfork(c, 17, 0, 0, 0);
 }
 
 /* clone(flags, stack, parent_tid, child_tid, tls): the fork-like flag sets glibc's
@@ -45,6 +129,12 @@ long sys_clone(struct lx_call *c)
     uint64_t flags = c->a[0];
     const uint64_t served = LINUX_CSIGNAL | LINUX_CLONE_CHILD_SETTID | LINUX_CLONE_CHILD_CLEARTID |
                             LINUX_CLONE_PARENT_SETTID;
+    const uint64_t vfork = LINUX_CLONE_VM | LINUX_CLONE_VFORK;
+    if ((flags & vfork) == vfork && !(flags & ~(served | vfork))) {
+        if ((flags & LINUX_CSIGNAL) != 17) lx_record_partial(c->nr, "exit signal other than SIGCHLD (SIGCHLD sent)");
+        lx_record_partial(c->nr, "a CLONE_VM|CLONE_VFORK child's memory writes reach its parent only on the caller's stack");
+        return do_vfork(c, flags, c->a[1], c->a[2], c->a[3]);
+    }
     if (flags & ~served) {
         lx_record_partial(c->nr, "clone flags beyond a fork (CLONE_VM, threads, namespaces)");
         return -ENOSYS;

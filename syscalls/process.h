@@ -10,4 +10,7 @@
 /* Ends the guest process with status (exit_group). */
 _Noreturn void lx_exit_group(int status);
 
+/* A vfork child is ending without exec: its parent's stack goes back to it. */
+void lx_vfork_child_exits(void);
+
 #endif

@@ -109,6 +109,7 @@ long sys_getrandom(struct lx_call *c)
 
 _Noreturn void lx_exit_group(int status)
 {
+    lx_vfork_child_exits();
     lx_report_finish(status & 0xff, 0);
     rx_exit(status & 0xff);
 }

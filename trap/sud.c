@@ -60,9 +60,11 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
         .a = { (uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],
                (uint64_t)g[REG_R10], (uint64_t)g[REG_R8], (uint64_t)g[REG_R9] },
         .t = lx_thread_self(),
+        .sp = (uint64_t)g[REG_RSP],
     };
     c.task = &c.t->task;
     g[REG_RAX] = lx_dispatch(&c);
+    if (c.new_sp) g[REG_RSP] = (greg_t)c.new_sp;
     /* The guest's blocked set (rt_sigprocmask may have changed it) takes effect as
      * the signal frame returns; SIGSYS, lxrun's trap, stays open. */
     uint64_t real = c.task->sigmask & ~(1ULL << (SIGSYS - 1));

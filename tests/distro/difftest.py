@@ -13,7 +13,7 @@ Case file format (one case per line, '\\' continues a line, '#' starts a comment
     NAME [OPTION ...] -- PROGRAM ARG ... [;; PROGRAM ARG ...]
 
 The line is split with shlex (POSIX shell quoting).  ';;' separates steps; each step is
-one program run directly (no shell: lxrun does not run fork/exec yet).  Options:
+one program run directly (sh -c for pipelines: children run under lxrun too).  Options:
 
     stdin=PATH     the step's stdin is fixture file PATH (relative to the case dir);
                    default: stdin is an (inherited) empty /dev/null descriptor.

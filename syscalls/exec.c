@@ -1,0 +1,193 @@
+/* exec.c — handles: execve, execveat.  The new program runs in a new lxrun
+ * (DESIGN invariant 6).  Everything Linux checks before the point of no return is
+ * checked here, in the caller, so that a file that cannot run fails with Linux's
+ * errno and the caller goes on; then lxrun re-executes its own file with the
+ * process's state in a handover file (process/handover.h). */
+#include <stdlib.h>
+
+#include "../abi/linux_fcntl.h"
+#include "../loader/exec.h"
+#include "../process/handover.h"
+#include "../process/fs.h"
+#include "../report/report.h"
+#include "../report/trace.h"
+#include "handler.h"
+#include "process.h"
+
+#define ARG_STRLEN_MAX (32 * 4096) /* Linux's MAX_ARG_STRLEN */
+#define ARG_MAX_FLOOR (32 * 4096)  /* Linux's ARG_MAX: argv+envp may always be this big */
+
+struct strvec { char **v; int n; size_t bytes; };
+
+static void strvec_free(struct strvec *s)
+{
+    for (int i = 0; i < s->n; i++) free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+/* A guest argv or envp (NULL: empty, as Linux takes it) copied in. */
+static long strvec_in(uint64_t guest, struct strvec *s, char *scratch)
+{
+    memset(s, 0, sizeof *s);
+    for (int cap = 0; guest; guest += 8) {
+        uint64_t p;
+        if (GM_GET(p, guest) < 0) return -EFAULT;
+        if (!p) break;
+        long n = gm_string_in(scratch, p, ARG_STRLEN_MAX);
+        if (n < 0) return n == -ENAMETOOLONG ? -E2BIG : n;
+        if (s->n + 1 >= cap) {
+            cap = cap ? cap * 2 : 16;
+            char **v = realloc(s->v, (size_t)cap * sizeof *v);
+            if (!v) return -ENOMEM;
+            s->v = v;
+        }
+        if (!(s->v[s->n] = strdup(scratch))) return -ENOMEM;
+        s->n++;
+        s->bytes += (size_t)n + 1 + sizeof(char *);
+    }
+    if (!s->v && !(s->v = calloc(1, sizeof *s->v))) return -ENOMEM;
+    s->v[s->n] = NULL;
+    return 0;
+}
+
+/* Linux's bound on argv+envp: a quarter of the stack limit, at least ARG_MAX. */
+static size_t args_limit(void)
+{
+    uint64_t cur, max;
+    if (lx_guest_rlimit(3 /* RLIMIT_STACK */, &cur, &max) < 0) return ARG_MAX_FLOOR;
+    uint64_t l = cur / 4 < (6ULL << 20) ? cur / 4 : (6ULL << 20);
+    return l < ARG_MAX_FLOOR ? ARG_MAX_FLOOR : (size_t)l;
+}
+
+struct exec_req {
+    char path[PATH_MAX];
+    char execfn[PATH_MAX + 32];
+    int dirfd;               /* RX_AT_CWD, or lxrun's copy of the guest's dirfd */
+    struct strvec argv, envp;
+};
+
+static void clear_cloexec(const int *fds, int n, int on)
+{
+    for (int i = 0; i < n; i++) rx_fcntl(fds[i], RX_F_SETFD, on ? RX_FD_CLOEXEC : 0);
+}
+
+/* The state the next lxrun needs, its command line, and the exec itself.
+ * Returns only on failure. */
+static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
+{
+    struct lx_handover h = { 0 };
+    lx_process_handover_put(&h);
+    if (lx_report.observe) lx_record_handover_put(&h);
+    lx_ho_put(&h, LX_HO_EXECFN, q->execfn, strlen(q->execfn) + 1);
+    if (q->dirfd != RX_AT_CWD) lx_ho_put(&h, LX_HO_EXEC_DIRFD, &q->dirfd, sizeof q->dirfd);
+    size_t envlen = 0;
+    for (int i = 0; i < q->envp.n; i++) envlen += strlen(q->envp.v[i]) + 1;
+    char *env = malloc(envlen + 1), *e = env;
+    if (!env) { free(h.data); return -ENOMEM; }
+    for (int i = 0; i < q->envp.n; i++) e = stpcpy(e, q->envp.v[i]) + 1;
+    lx_ho_put(&h, LX_HO_ENV, env, envlen);
+    free(env);
+    long hfd = lx_ho_send(&h);
+    free(h.data);
+    if (hfd < 0) return hfd;
+    hfd = lx_fd_move_high((int)hfd);
+    if (hfd < 0) return hfd;
+
+    char opt[32];
+    snprintf(opt, sizeof opt, "--handover=%ld", hfd);
+    char **argv = calloc((size_t)q->argv.n + 5, sizeof *argv);
+    if (!argv) { rx_close((int)hfd); return -ENOMEM; }
+    int k = 0;
+    argv[k++] = "lxrun";
+    argv[k++] = opt;
+    argv[k++] = "--";
+    argv[k++] = q->path;
+    /* Linux gives a program started with an empty argv one empty argument. */
+    if (q->argv.n == 0) argv[k++] = "";
+    for (int i = 0; i < q->argv.n; i++) argv[k++] = q->argv.v[i];
+    argv[k] = NULL;
+
+    int keep[8 + LX_MAX_MOUNTS];
+    int nkeep = lx_process_handover_fds(keep, 8 + LX_MAX_MOUNTS - 2);
+    keep[nkeep++] = (int)hfd;
+    if (q->dirfd != RX_AT_CWD) keep[nkeep++] = q->dirfd;
+    clear_cloexec(keep, nkeep, 0);
+    /* The new program starts with the guest's blocked set as the real one. */
+    uint64_t handler_mask;
+    rx_sigmask_get(&handler_mask);
+    rx_sigmask_set(c->task->sigmask);
+    static char *const no_env[] = { NULL };
+    long r = rx_fexec((int)rx_self_exe(), argv, no_env);
+    rx_sigmask_set(handler_mask);
+    clear_cloexec(keep, nkeep, 1);
+    rx_close((int)hfd);
+    free(argv);
+    return r;
+}
+
+/* Copies in and checks everything; 0 when q is ready to run. */
+static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags,
+                         struct exec_req *q)
+{
+    q->dirfd = RX_AT_CWD;
+    if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW)) return -EINVAL;
+    long n = gm_string_in(q->path, path, sizeof q->path);
+    if (n < 0) return n;
+    if (n == 0 && !(flags & LINUX_AT_EMPTY_PATH)) return -ENOENT;
+    int relative = q->path[0] != '/';
+    if (relative && dirfd != LX_AT_FDCWD) {
+        if (!lx_fd_is_guest(dirfd) || rx_fcntl(dirfd, RX_F_GETFD, 0) < 0) return -EBADF;
+        long d = rx_fcntl(dirfd, RX_F_DUPFD_CLOEXEC, lx_fd_floor);
+        if (d < 0) return d;
+        q->dirfd = (int)d;
+        snprintf(q->execfn, sizeof q->execfn, n ? "/dev/fd/%d/%s" : "/dev/fd/%d", dirfd, q->path);
+    } else {
+        snprintf(q->execfn, sizeof q->execfn, "%s", q->path);
+    }
+    char *scratch = malloc(ARG_STRLEN_MAX);
+    if (!scratch) return -ENOMEM;
+    long r = strvec_in(argv, &q->argv, scratch);
+    if (r == 0) r = strvec_in(envp, &q->envp, scratch);
+    free(scratch);
+    if (r < 0) return r;
+    if (q->argv.bytes + q->envp.bytes > args_limit()) return -E2BIG;
+    if (flags & LINUX_AT_SYMLINK_NOFOLLOW) {
+        static __thread struct vfs_target t;
+        struct rx_stat st = { 0 };
+        if (vfs_resolve(q->dirfd, q->path, &t) == 0) {
+            long fd = t.node ? -1 : vfs_open(&t, RX_O_PATH | RX_O_NOFOLLOW | RX_O_CLOEXEC, 0);
+            if (t.node) vfs_stat_node(&t, &st, 0);
+            else if (fd >= 0) rx_fstat((int)fd, &st);
+            if (fd >= 0) rx_close((int)fd);
+            if (RX_MODE_IS(st.mode, RX_MODE_SYMLINK)) return -ELOOP;
+        }
+    }
+    struct lx_exec_error err;
+    if (lx_exec_probe(q->dirfd, q->path, &err) < 0) return -err.errnum;
+    (void)c;
+    return 0;
+}
+
+static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags)
+{
+    static struct exec_req q; /* large; one exec at a time per process */
+    long r = exec_request(c, dirfd, path, argv, envp, flags, &q);
+    if (r == 0) {
+        /* Past this point the call does not come back unless the exec itself fails:
+         * the trace line and the count are the caller's, as strace shows them. */
+        int traced = lx_trace.on && lx_trace.selected[c->nr];
+        if (lx_report.observe) lx_record_call((unsigned long)c->nr, 0);
+        if (traced) trace_syscall(c, 0);
+        r = reenter_lxrun(c, &q);
+        if (lx_report.observe) lx_my_counts()[c->nr].calls--;
+        if (traced) trace_event("execve failed after its checks: %s", strerror((int)-r));
+    }
+    if (q.dirfd != RX_AT_CWD) rx_close(q.dirfd);
+    strvec_free(&q.argv);
+    strvec_free(&q.envp);
+    return r;
+}
+
+long sys_execve(struct lx_call *c) { return do_exec(c, LX_AT_FDCWD, c->a[0], c->a[1], c->a[2], 0); }
+long sys_execveat(struct lx_call *c) { return do_exec(c, (int)c->a[0], c->a[1], c->a[2], c->a[3], (int)c->a[4]); }

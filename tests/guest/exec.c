@@ -1,0 +1,247 @@
+/* exec.c — execve and its relatives: the new program's argv, argv[0] apart from
+ * the path, environment, AT_EXECFN, close-on-exec, the blocked set and ignored
+ * dispositions kept, handlers reset; the errno of every kind of file that cannot
+ * run (the caller goes on); scripts; execveat on a directory and on the file's
+ * own fd; vfork, and posix_spawn of a good and of a missing file.
+ *
+ * The program runs itself again as the new program: "exec child CHECK ..."
+ * checks what it inherited and exits 0, or 10 + the number of failures. */
+#include <signal.h>
+#include <spawn.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "check.h"
+
+extern char **environ;
+static char self[4096];
+
+/* ---- the new program's side ---- */
+
+static int child_main(int argc, char **argv)
+{
+    check_prog = "exec-child";
+    const char *what = argv[2];
+    if (!strcmp(what, "status")) return atoi(argv[3]);
+    if (!strcmp(what, "./script")) /* run as a script's interpreter: self child ./script ARG */
+        return !strcmp(argv[0], self) && argc == 4 ? atoi(argv[3]) : 10;
+    if (!strcmp(what, "argv")) {
+        /* argv[0] is what the caller passed; AT_EXECFN is the path it ran */
+        CHECK(!strcmp(argv[0], "renamed-zero"));
+        CHECK_EQ(argc, 5);
+        CHECK(argc == 5 && !strcmp(argv[3], "two words") && !strcmp(argv[4], ""));
+        const char *execfn = (const char *)getauxval(AT_EXECFN);
+        CHECK(execfn && !strcmp(execfn, self));
+        CHECK(environ[0] && !strcmp(environ[0], "ONLY=this") && !environ[1]);
+    } else if (!strcmp(what, "fds")) {
+        CHECK_ERR(fcntl(atoi(argv[3]), F_GETFD), EBADF); /* O_CLOEXEC: closed */
+        CHECK_EQ(fcntl(atoi(argv[4]), F_GETFD), 0);       /* kept, flags as they were */
+        char c;
+        CHECK_EQ(pread(atoi(argv[4]), &c, 1, 0), 1);
+        CHECK_EQ(c, 'k');
+    } else if (!strcmp(what, "signals")) {
+        sigset_t cur;
+        sigprocmask(SIG_SETMASK, NULL, &cur);
+        CHECK(sigismember(&cur, SIGUSR1));
+        CHECK(!sigismember(&cur, SIGUSR2));
+        struct sigaction sa;
+        sigaction(SIGUSR2, NULL, &sa);
+        CHECK(sa.sa_handler == SIG_IGN); /* ignored stays ignored */
+        sigaction(SIGTERM, NULL, &sa);
+        CHECK(sa.sa_handler == SIG_DFL); /* a handler does not survive the exec */
+    } else if (!strcmp(what, "execfn")) {
+        const char *execfn = (const char *)getauxval(AT_EXECFN);
+        CHECK(execfn && !strcmp(execfn, argv[3]));
+    } else {
+        CHECK(!"a known child check");
+    }
+    return check_failures ? 10 + check_failures : 0;
+}
+
+/* ---- the caller's side ---- */
+
+/* Runs self with args in a child; its exit status (or 200 + signal). */
+static int run_self(char *const args[], char *const envp[], const char *path)
+{
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        execve(path ? path : self, args, envp);
+        _exit(99);
+    }
+    int st;
+    REQUIRE(waitpid(pid, &st, 0) == pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 200 + WTERMSIG(st);
+}
+
+static void new_program(void)
+{
+    char *a1[] = { self, "child", "status", "42", NULL };
+    CHECK_EQ(run_self(a1, environ, NULL), 42);
+    char *a2[] = { "renamed-zero", "child", "argv", "two words", "", NULL };
+    char *env[] = { "ONLY=this", NULL };
+    CHECK_EQ(run_self(a2, env, NULL), 0);
+}
+
+static void close_on_exec(void)
+{
+    put_file("keep", "k", 1);
+    int gone = open("keep", O_RDONLY | O_CLOEXEC), kept = open("keep", O_RDONLY);
+    REQUIRE(gone >= 0 && kept >= 0);
+    char g[16], k[16];
+    snprintf(g, sizeof g, "%d", gone);
+    snprintf(k, sizeof k, "%d", kept);
+    char *a[] = { self, "child", "fds", g, k, NULL };
+    CHECK_EQ(run_self(a, environ, NULL), 0);
+    close(gone);
+    close(kept);
+}
+
+static void on_term(int s) { (void)s; }
+
+static void signal_state(void)
+{
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    signal(SIGUSR2, SIG_IGN);
+    signal(SIGTERM, on_term);
+    char *a[] = { self, "child", "signals", NULL };
+    CHECK_EQ(run_self(a, environ, NULL), 0);
+    signal(SIGUSR2, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Each failure comes back to the caller, which goes on. */
+static void files_that_cannot_run(void)
+{
+    char *a[] = { "x", NULL };
+    CHECK_ERR(execve("no-such-file", a, environ), ENOENT);
+    CHECK_ERR(execve("/etc/passwd/x", a, environ), ENOTDIR);
+    CHECK_ERR(execve("", a, environ), ENOENT);
+    put_file("plain", "data\n", 5);
+    CHECK_ERR(execve("./plain", a, environ), EACCES); /* no x bit */
+    CHECK_ERR(execve(".", a, environ), EACCES);       /* a directory */
+    /* executable files the kernel cannot run, and the errno for each */
+    static const struct { const char *name, *text; int err; } bad[] = {
+        { "garbage", "\x7f" "ELF-not-really", ENOEXEC },
+        { "empty", "", ENOEXEC },
+        { "noshebang", "echo hi\n", ENOEXEC },             /* the shell's fallback, not the kernel's */
+        { "badinterp", "#!/no/such/interpreter\n", ENOENT },
+        { "s1", "#!./s1\n", ELOOP },                       /* a script chain deeper than 4 levels */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[64];
+        put_file(bad[i].name, bad[i].text, strlen(bad[i].text));
+        chmod(bad[i].name, 0755);
+        snprintf(path, sizeof path, "./%s", bad[i].name);
+        CHECK_ERR(execve(path, a, environ), bad[i].err);
+    }
+    REQUIRE(symlink("loop", "loop") == 0);
+    CHECK_ERR(execve("./loop", a, environ), ELOOP);
+    CHECK_ERR(syscall(SYS_execve, 8L, a, environ), EFAULT);     /* a bad path pointer */
+    CHECK_ERR(syscall(SYS_execve, self, 8L, environ), EFAULT);  /* a bad argv pointer */
+    char *huge = malloc(200000);
+    REQUIRE(huge);
+    memset(huge, 'x', 199999);
+    huge[199999] = 0;
+    char *big[] = { "x", huge, NULL };
+    CHECK_ERR(execve(self, big, environ), E2BIG); /* one string above MAX_ARG_STRLEN */
+    free(huge);
+    CHECK_ERR(syscall(SYS_execveat, AT_FDCWD, self, a, environ, 0x8000), EINVAL);
+}
+
+static void scripts(void)
+{
+    char text[8192];
+    int n = snprintf(text, sizeof text, "#!%s child\n", self);
+    put_file("script", text, (size_t)n);
+    chmod("script", 0755);
+    /* the interpreter sees [interpreter, its argument, the script path, argv[1..]] */
+    char *a[] = { "script", "3", NULL };
+    CHECK_EQ(run_self(a, environ, "./script"), 3);
+    put_file("shell", "#!/bin/sh\nexit 7\n", 17);
+    chmod("shell", 0755);
+    char *b[] = { "shell", NULL };
+    CHECK_EQ(run_self(b, environ, "./shell"), 7);
+}
+
+static void exec_at(void)
+{
+    int dir = open(".", O_RDONLY | O_DIRECTORY);
+    REQUIRE(dir >= 0);
+    REQUIRE(symlink(self, "self-link") == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        char fn[64];
+        snprintf(fn, sizeof fn, "/dev/fd/%d/self-link", dir);
+        char *a[] = { "x", "child", "execfn", fn, NULL };
+        syscall(SYS_execveat, dir, "self-link", a, environ, 0);
+        _exit(98);
+    }
+    int st;
+    REQUIRE(waitpid(pid, &st, 0) == pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    char *a[] = { "x", NULL };
+    CHECK_ERR(syscall(SYS_execveat, dir, "self-link", a, environ, AT_SYMLINK_NOFOLLOW), ELOOP);
+    CHECK_ERR(syscall(SYS_execveat, 12345, "self-link", a, environ, 0), EBADF);
+    close(dir);
+
+    /* fexecve: the file's own fd, O_PATH or readable */
+    int fds[2] = { open(self, O_PATH | O_CLOEXEC), open(self, O_RDONLY) };
+    for (int i = 0; i < 2; i++) {
+        REQUIRE(fds[i] >= 0);
+        pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            char *s[] = { "x", "child", "status", "5", NULL };
+            syscall(SYS_execveat, fds[i], "", s, environ, AT_EMPTY_PATH);
+            _exit(98);
+        }
+        REQUIRE(waitpid(pid, &st, 0) == pid);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 5);
+        close(fds[i]);
+    }
+}
+
+static void vfork_and_spawn(void)
+{
+    pid_t pid = vfork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        char *a[] = { self, "child", "status", "6", NULL };
+        execve(self, a, environ);
+        _exit(99);
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 6);
+
+    char *a[] = { self, "child", "status", "9", NULL };
+    CHECK_RC(posix_spawn(&pid, self, NULL, NULL, a, environ), 0);
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 9);
+    /* the child's exec failure reaches the caller, as natively */
+    CHECK_RC(posix_spawn(&pid, "no-such-program", NULL, NULL, a, environ), ENOENT);
+}
+
+int main(int argc, char **argv)
+{
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return 100;
+    self[n] = 0;
+    if (argc >= 3 && !strcmp(argv[1], "child")) return child_main(argc, argv);
+    check_prog = "exec";
+    RUN(new_program);
+    RUN(close_on_exec);
+    RUN(signal_state);
+    RUN(files_that_cannot_run);
+    RUN(scripts);
+    RUN(exec_at);
+    RUN(vfork_and_spawn);
+    return check_done();
+}
