@@ -3,6 +3,8 @@
 #ifndef LXRUN_ABI_LINUX_SCHED_H
 #define LXRUN_ABI_LINUX_SCHED_H
 
+#include <stdint.h>
+
 #define LINUX_CLONE_VM 0x00000100
 #define LINUX_CLONE_FS 0x00000200
 #define LINUX_CLONE_FILES 0x00000400
@@ -33,9 +35,34 @@
 #define LINUX_WNOHANG 0x00000001
 #define LINUX_WUNTRACED 0x00000002
 #define LINUX_WCONTINUED 0x00000008
+#define LINUX_WSTOPPED 0x00000002 /* waitid's name for WUNTRACED */
+#define LINUX_WEXITED 0x00000004
+#define LINUX_WNOWAIT 0x01000000
 #define LINUX___WNOTHREAD 0x20000000
 #define LINUX___WALL 0x40000000
 #define LINUX___WCLONE 0x80000000u
+
+/* waitid's id types and the CLD_* codes of a SIGCHLD siginfo */
+#define LINUX_P_ALL 0
+#define LINUX_P_PID 1
+#define LINUX_P_PGID 2
+#define LINUX_P_PIDFD 3
+#define LINUX_CLD_EXITED 1
+#define LINUX_CLD_KILLED 2
+#define LINUX_CLD_DUMPED 3
+#define LINUX_CLD_STOPPED 5
+#define LINUX_CLD_CONTINUED 6
+
+/* siginfo_t as waitid fills it (x86-64: 128 bytes; the SIGCHLD member at 16). */
+struct linux_siginfo_chld {
+    int32_t si_signo, si_errno, si_code, pad0;
+    int32_t si_pid;
+    uint32_t si_uid;
+    int32_t si_status;
+    int32_t pad1;
+    int64_t si_utime, si_stime;
+    char rest[128 - 48];
+};
 
 /* The wait status word as Linux encodes it (exit code << 8; signal | 0x80 core;
  * stop signal << 8 | 0x7f; 0xffff continued). */

@@ -579,6 +579,16 @@ long rx_sysfacts(struct rx_sysfacts *f)
 long rx_sched_yield(void) { return R(sched_yield()); }
 
 long rx_fork(void) { return R(fork()); }
+long rx_kill(long pid, int sig) { return R(kill((pid_t)pid, sig)); }
+long rx_tgkill(long pid, long tid, int sig) { return R(syscall(SYS_tgkill, (pid_t)pid, (pid_t)tid, sig)); }
+long rx_getpriority(int which, long who, int *nice)
+{
+    errno = 0;
+    *nice = getpriority((__priority_which_t)which, (id_t)who);
+    return *nice == -1 && errno ? -errno : 0;
+}
+long rx_setpriority(int which, long who, int nice) { return R(setpriority((__priority_which_t)which, (id_t)who, nice)); }
+
 long rx_self_exe(void) { return self_exe_fd >= 0 ? self_exe_fd : -ENOENT; }
 
 long rx_fexec(int fd, char *const argv[], char *const envp[])
@@ -593,17 +603,26 @@ long rx_setsid(void) { return R(setsid()); }
 
 long rx_waitpid(long pid, struct rx_wait_status *st, int options)
 {
-    int h = (options & RX_WNOHANG ? WNOHANG : 0) | (options & RX_WUNTRACED ? WUNTRACED : 0) |
-            (options & RX_WCONTINUED ? WCONTINUED : 0);
-    int status = 0;
-    long r = R(waitpid((pid_t)pid, &status, h));
+    /* waitid serves waitpid's options and the two extensions alike */
+    idtype_t type = pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID;
+    id_t id = pid > 0 ? (id_t)pid : pid < -1 ? (id_t)-pid : 0;
+    int h = (options & RX_WNOHANG ? WNOHANG : 0) | (options & RX_WUNTRACED ? WSTOPPED : 0) |
+            (options & RX_WCONTINUED ? WCONTINUED : 0) | (options & RX_WX_NOWAIT ? WNOWAIT : 0) |
+            (options & RX_WX_NOEXIT ? 0 : WEXITED);
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
     memset(st, 0, sizeof *st);
-    if (r <= 0) return r;
-    if (WIFEXITED(status)) { st->exited = 1; st->code = WEXITSTATUS(status); }
-    else if (WIFSIGNALED(status)) { st->signaled = 1; st->sig = WTERMSIG(status); st->core = WCOREDUMP(status) != 0; }
-    else if (WIFSTOPPED(status)) { st->stopped = 1; st->sig = WSTOPSIG(status); }
-    else if (WIFCONTINUED(status)) st->continued = 1;
-    return r;
+    if (waitid(type, id, &si, h) < 0) return -errno;
+    if (si.si_pid == 0) return 0;
+    st->uid = si.si_uid;
+    switch (si.si_code) {
+    case CLD_EXITED: st->exited = 1; st->code = si.si_status; break;
+    case CLD_KILLED: st->signaled = 1; st->sig = si.si_status; break;
+    case CLD_DUMPED: st->signaled = 1; st->sig = si.si_status; st->core = 1; break;
+    case CLD_STOPPED: case CLD_TRAPPED: st->stopped = 1; st->sig = si.si_status; break;
+    case CLD_CONTINUED: st->continued = 1; break;
+    }
+    return si.si_pid;
 }
 
 long rx_getrandom(void *buf, size_t len) { return R(getrandom(buf, len, 0)); }

@@ -284,15 +284,32 @@ long rx_getsid(long pid);
 long rx_setsid(void);
 /* How a child changed state, as redox-rt's waitpid reports it (decoded: the
  * status word's encoding is each system's own). */
-struct rx_wait_status { int exited, code, signaled, sig, core, stopped, continued; };
+struct rx_wait_status { int exited, code, signaled, sig, core, stopped, continued; uint32_t uid; };
 /* waitpid options: relibc sys_wait (WNOHANG 1, WUNTRACED 2, WCONTINUED 8). */
 #define RX_WNOHANG 1
 #define RX_WUNTRACED 2
 #define RX_WCONTINUED 8
+/* Host-backend extensions for waitid: leave the child waitable (WNOWAIT), and do
+ * not report exits (waitid without WEXITED).  Redox's waitpid has neither.  Redox
+ * plan: lxrun keeps the statuses it reaped but may not report yet, per child, and
+ * answers later waits from that record. */
+#define RX_WX_NOWAIT 0x100
+#define RX_WX_NOEXIT 0x200
 /* pid as waitpid takes it (-1 any child, 0 the caller's group, < -1 group -pid);
  * the child's pid, 0 (WNOHANG, nothing yet) or -errno. */
 long rx_waitpid(long pid, struct rx_wait_status *st, int options);
 long rx_sched_yield(void); /* Redox SYS_YIELD (relibc Sys::sched_yield) */
+/* Sends sig (0: only checks) to a process (pid > 0), the caller's group (0), every
+ * process it may signal (-1) or group -pid (redox-rt posix_kill; Redox's signal
+ * numbers 1-31 are Linux's, 32-64 the host backend's only). */
+long rx_kill(long pid, int sig);
+/* To one thread of a process (redox-rt posix_kill_thread). */
+long rx_tgkill(long pid, long tid, int sig);
+/* Host-backend extension: Redox has no scheduling priorities (relibc's
+ * getpriority/setpriority are stubs).  Redox plan: lxrun keeps each process's nice
+ * value itself and answers from it.  which: 0 process, 1 group, 2 user (Linux's). */
+long rx_getpriority(int which, long who, int *nice); /* *nice: -20..19; 0 or -errno */
+long rx_setpriority(int which, long who, int nice);
 /* redox-rt fexec_impl: replaces the calling process with the program in handle
  * fd, given argv and envp; handles without close-on-exec stay open.  Returns only
  * on failure (-errno). */

@@ -5,6 +5,7 @@
 #include "../abi/linux_sched.h"
 #include "../report/report.h"
 #include "../trap/trap.h"
+#include <limits.h>
 #include <stdlib.h>
 
 #include "../guestmem/vma.h"
@@ -144,6 +145,15 @@ long sys_clone(struct lx_call *c)
     return do_fork(c, flags, c->a[2], c->a[3]);
 }
 
+/* The rusage a wait fills: not kept per child yet (zeros, recorded). */
+static long wait_rusage(struct lx_call *c, uint64_t out)
+{
+    if (!out) return 0;
+    lx_record_partial(c->nr, "rusage of the waited child (zeros)");
+    static const char zeros[144];
+    return gm_copy_out(out, zeros, sizeof zeros);
+}
+
 long sys_wait4(struct lx_call *c)
 {
     long pid = (long)(int)c->a[0];
@@ -161,12 +171,84 @@ long sys_wait4(struct lx_call *c)
         int status = linux_wait_status(st.exited, st.code, st.signaled, st.sig, st.core, st.stopped, st.continued);
         if (gm_copy_out(c->a[1], &status, sizeof status) < 0) return -EFAULT;
     }
-    if (c->a[3]) {
-        lx_record_partial(c->nr, "rusage of the waited child (zeros)");
-        static const char zeros[144];
-        if (gm_copy_out(c->a[3], zeros, sizeof zeros) < 0) return -EFAULT;
+    return wait_rusage(c, c->a[3]) < 0 ? -EFAULT : r;
+}
+
+long sys_waitid(struct lx_call *c)
+{
+    int type = (int)c->a[0], options = (int)c->a[3];
+    long id = (long)(int)c->a[1];
+    const unsigned known = LINUX_WNOHANG | LINUX_WEXITED | LINUX_WSTOPPED | LINUX_WCONTINUED | LINUX_WNOWAIT |
+                           LINUX___WNOTHREAD | LINUX___WALL | LINUX___WCLONE;
+    if ((unsigned)options & ~known) return -EINVAL;
+    if (!(options & (LINUX_WEXITED | LINUX_WSTOPPED | LINUX_WCONTINUED))) return -EINVAL;
+    long pid;
+    switch (type) {
+    case LINUX_P_ALL: pid = -1; break;
+    case LINUX_P_PID: if (id <= 0) return -EINVAL; pid = id; break;
+    case LINUX_P_PGID: if (id < 0) return -EINVAL; pid = id ? -id : 0; break; /* 0: the caller's group */
+    case LINUX_P_PIDFD: return -EBADF; /* lxrun hands out no pidfds yet (pidfd_open is ENOSYS) */
+    default: return -EINVAL;
     }
-    return r;
+    int ropts = (options & LINUX_WNOHANG ? RX_WNOHANG : 0) | (options & LINUX_WSTOPPED ? RX_WUNTRACED : 0) |
+                (options & LINUX_WCONTINUED ? RX_WCONTINUED : 0) | (options & LINUX_WNOWAIT ? RX_WX_NOWAIT : 0) |
+                (options & LINUX_WEXITED ? 0 : RX_WX_NOEXIT);
+    struct rx_wait_status st;
+    long r = rx_waitpid(pid, &st, ropts);
+    if (r < 0) return r;
+    struct linux_siginfo_chld si;
+    memset(&si, 0, sizeof si); /* WNOHANG with nothing to report: all zeros, as Linux */
+    if (r > 0) {
+        si.si_signo = 17; /* SIGCHLD */
+        si.si_pid = (int32_t)r;
+        si.si_uid = st.uid;
+        si.si_code = st.exited ? LINUX_CLD_EXITED : st.signaled ? (st.core ? LINUX_CLD_DUMPED : LINUX_CLD_KILLED)
+                     : st.stopped ? LINUX_CLD_STOPPED : LINUX_CLD_CONTINUED;
+        si.si_status = st.exited ? st.code : st.continued ? 18 /* SIGCONT */ : st.sig;
+    }
+    if (c->a[2] && gm_copy_out(c->a[2], &si, sizeof si) < 0) return -EFAULT;
+    return wait_rusage(c, c->a[4]) < 0 ? -EFAULT : 0;
+}
+
+static long check_signal(uint64_t sig) { return sig > 64 ? -EINVAL : 0; }
+
+long sys_kill(struct lx_call *c)
+{
+    long pid = (long)(int)c->a[0];
+    if (check_signal(c->a[1]) < 0) return -EINVAL;
+    if (pid == INT_MIN) return -ESRCH; /* -INT_MIN has no group, as Linux answers */
+    return rx_kill(pid, (int)c->a[1]);
+}
+
+long sys_tgkill(struct lx_call *c)
+{
+    long tgid = (long)(int)c->a[0], tid = (long)(int)c->a[1];
+    if (tgid <= 0 || tid <= 0 || check_signal(c->a[2]) < 0) return -EINVAL;
+    return rx_tgkill(tgid, tid, (int)c->a[2]);
+}
+
+/* Every guest thread is its process's only one for now (threads: issue 10), so a
+ * tid is also its thread group's id. */
+long sys_tkill(struct lx_call *c)
+{
+    long tid = (long)(int)c->a[0];
+    if (tid <= 0 || check_signal(c->a[1]) < 0) return -EINVAL;
+    return rx_tgkill(tid, tid, (int)c->a[1]);
+}
+
+/* Linux's raw getpriority answers 20 - nice (1..40), so that no success is negative. */
+long sys_getpriority(struct lx_call *c)
+{
+    int nice;
+    long r = rx_getpriority((int)c->a[0], (long)(int)c->a[1], &nice);
+    return r < 0 ? r : 20 - nice;
+}
+
+long sys_setpriority(struct lx_call *c)
+{
+    int nice = (int)c->a[2];
+    nice = nice < -20 ? -20 : nice > 19 ? 19 : nice; /* Linux clamps */
+    return rx_setpriority((int)c->a[0], (long)(int)c->a[1], nice);
 }
 
 long sys_setpgid(struct lx_call *c) { return rx_setpgid((long)(int)c->a[0], (long)(int)c->a[1]); }

@@ -1,9 +1,11 @@
 /* procs.c — new processes without exec: fork (libc's, and the raw fork and clone
  * calls), the child's identity, a pipe between parent and child, wait4 with and
- * without WNOHANG, exit statuses and a death by signal, ECHILD and EFAULT. */
+ * without WNOHANG, exit statuses and a death by signal, ECHILD and EFAULT; kill,
+ * tgkill and abort between processes; waitid; nice values. */
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "check.h"
@@ -102,6 +104,88 @@ static void raw_calls(void)
     CHECK_ERR(waitpid(pid, &status, 0), ECHILD);
 }
 
+/* A child that waits on a pipe until its parent closes the other end. */
+static pid_t blocked_child(int *wr)
+{
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        char c;
+        close(p[1]);
+        _exit(read(p[0], &c, 1) == 0 ? 0 : 1);
+    }
+    close(p[0]);
+    *wr = p[1];
+    return pid;
+}
+
+static void signals_between_processes(void)
+{
+    int wr, status;
+    pid_t pid = blocked_child(&wr);
+    CHECK_EQ(kill(pid, 0), 0); /* a probe */
+    CHECK_ERR(kill(pid, 65), EINVAL);
+    CHECK_EQ(kill(pid, SIGTERM), 0);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    close(wr);
+    CHECK_ERR(kill(pid, 0), ESRCH); /* reaped: gone */
+    CHECK_ERR(syscall(SYS_tgkill, getpid(), 0, 0), EINVAL);
+    CHECK_EQ(syscall(SYS_tgkill, getpid(), getpid(), 0), 0);
+
+    pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) abort(); /* raise(SIGABRT) through tgkill: the child dies of SIGABRT */
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+}
+
+static void waitid_options(void)
+{
+    int wr;
+    siginfo_t si;
+    pid_t pid = blocked_child(&wr);
+    memset(&si, 0x55, sizeof si);
+    CHECK_EQ(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG), 0);
+    CHECK_EQ(si.si_pid, 0); /* nothing yet: zeroed, as Linux */
+    CHECK_ERR(waitid(P_PID, (id_t)pid, &si, WNOHANG), EINVAL); /* no event asked for */
+    CHECK_ERR(waitid(7, 0, &si, WEXITED), EINVAL);
+    close(wr);
+    CHECK_EQ(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+    CHECK_EQ(si.si_pid, pid);
+    CHECK_EQ(si.si_signo, SIGCHLD);
+    CHECK_EQ(si.si_code, CLD_EXITED);
+    CHECK_EQ(si.si_status, 0);
+    CHECK_EQ(si.si_uid, getuid());
+    memset(&si, 0, sizeof si);
+    CHECK_EQ(waitid(P_ALL, 0, &si, WEXITED), 0); /* WNOWAIT left it waitable */
+    CHECK_EQ(si.si_pid, pid);
+    CHECK_ERR(waitid(P_ALL, 0, &si, WEXITED), ECHILD);
+
+    pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) { raise(SIGKILL); _exit(1); }
+    CHECK_EQ(waitid(P_PGID, 0, &si, WEXITED), 0); /* 0: the caller's own group */
+    CHECK_EQ(si.si_pid, pid);
+    CHECK_EQ(si.si_code, CLD_KILLED);
+    CHECK_EQ(si.si_status, SIGKILL);
+}
+
+static void priorities(void)
+{
+    errno = 0;
+    int before = getpriority(PRIO_PROCESS, 0);
+    CHECK_EQ(errno, 0);
+    CHECK_EQ(setpriority(PRIO_PROCESS, 0, before + 1), 0);
+    CHECK_EQ(getpriority(PRIO_PROCESS, 0), before + 1);
+    CHECK_EQ(syscall(SYS_getpriority, PRIO_PROCESS, 0), 20 - (before + 1)); /* the raw call: 20 - nice */
+    CHECK_EQ(setpriority(PRIO_PROCESS, 0, 100), 0); /* clamped to 19 */
+    CHECK_EQ(getpriority(PRIO_PROCESS, 0), 19);
+    CHECK_ERR(setpriority(9, 0, 0), EINVAL);
+}
+
 int main(void)
 {
     check_prog = "procs";
@@ -109,5 +193,8 @@ int main(void)
     RUN(output_through_a_pipe);
     RUN(death_by_signal);
     RUN(raw_calls);
+    RUN(signals_between_processes);
+    RUN(waitid_options);
+    RUN(priorities);
     return check_done();
 }
