@@ -7,7 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define LINUX_SIGILL 4
+#define LINUX_SIGTRAP 5
+#define LINUX_SIGBUS 7
+#define LINUX_SIGFPE 8
 #define LINUX_SIGKILL 9
+#define LINUX_SIGSEGV 11
 #define LINUX_SIGSTOP 19
 #define LINUX_SIGSYS 31
 #define LINUX_NSIG 64

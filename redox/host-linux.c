@@ -711,6 +711,15 @@ long rx_sigmask_set(uint64_t set)
     return R(sigprocmask(SIG_SETMASK, &s, NULL));
 }
 
+long rx_sigaction_catch(int sig, void (*fn)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sa.sa_flags = SA_RESTART;
+    return R(sigaction(sig, &sa, NULL));
+}
+
 long rx_sigaction_ign_dfl(int sig, int ignore)
 {
     struct sigaction sa;

@@ -1,12 +1,23 @@
 /* signal.c — handles: dispositions and the blocked mask, kept by lxrun.
- * Delivery of guest handlers is not served yet: installing one is recorded as
- * partial; SIG_IGN and SIG_DFL take effect on the real process. */
+ * Delivery of guest handlers is not served yet (issue 10): installing one is
+ * recorded as partial, and the signal is caught by lxrun and kept as pending, so
+ * that it does not take its default action (a process with a SIGUSR1 handler is
+ * not killed by SIGUSR1); SIG_IGN and SIG_DFL take effect on the real process. */
 #include "../abi/linux_signal.h"
 #include "handler.h"
 #include "process.h"
 
 #define BIT(s) (1ULL << ((s) - 1))
 #define UNBLOCKABLE (BIT(LINUX_SIGKILL) | BIT(LINUX_SIGSTOP))
+/* Faults (caught and returned from, the instruction would fault again) and SIGSYS,
+ * lxrun's trap: never caught for a guest handler. */
+#define SYNCHRONOUS (BIT(LINUX_SIGSEGV) | BIT(LINUX_SIGBUS) | BIT(LINUX_SIGILL) | BIT(LINUX_SIGFPE) | \
+                     BIT(LINUX_SIGTRAP) | BIT(LINUX_SIGSYS))
+
+/* Signals caught for a guest handler and not yet delivered (bit sig-1).  Runs on
+ * the guest's stack and FS: one atomic OR, nothing else. */
+static uint64_t guest_pending;
+static void catch_for_guest(int sig) { __atomic_fetch_or(&guest_pending, 1ULL << (sig - 1), __ATOMIC_RELAXED); }
 
 long sys_rt_sigaction(struct lx_call *c)
 {
@@ -25,6 +36,7 @@ long sys_rt_sigaction(struct lx_call *c)
         if (sig != LINUX_SIGSYS) rx_sigaction_ign_dfl(sig, nw.handler == LINUX_SIG_IGN);
     } else {
         lx_record_partial(c->nr, "signal handler recorded, not delivered");
+        if (sig < 32 && !(BIT(sig) & SYNCHRONOUS)) rx_sigaction_catch(sig, catch_for_guest);
     }
     return 0;
 }

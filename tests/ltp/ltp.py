@@ -1,0 +1,189 @@
+#!/usr/bin/python3
+"""ltp.py — the Linux Test Project's syscall tests, natively and under lxrun.
+
+  ltp.py build BUILD_DIR                 extracts the LTP tarball (offline) into
+                                         BUILD_DIR/ltp, builds its library and the
+                                         directories the listed entries need
+  ltp.py run BUILD_DIR LXRUN ENTRY       runs one entry of runtest/syscalls natively,
+                                         then under lxrun; exit 0 when lxrun's result
+                                         is as good as the native one, 1 when the
+                                         entry passes natively but not under lxrun,
+                                         77 (skipped) when it does not pass natively
+  ltp.py list                            the entries of entries.txt
+  ltp.py survey BUILD_DIR LXRUN [PREFIX] every runtest/syscalls entry whose binary is
+                                         built (and whose name starts with PREFIX):
+                                         one line each, native and lxrun results
+
+The tarball is LXRUN_LTP_TARBALL, else ../shared/ltp/ltp-*.tar.xz beside the source
+tree, else /work/shared/ltp.  An LTP test exits 0 when every check passed, 32 (TCONF)
+when it does not apply; a result is "pass" only for 0.  Each run gets a fresh TMPDIR
+and LTPROOT, and PATH starts with the built test directories (tests exec helpers
+such as execve_child by name).  leapsec01 is never run: natively it moves the clock."""
+import glob
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NEVER = {'leapsec01'}
+TIMEOUT = 120
+
+
+def tarball():
+    env = os.environ.get('LXRUN_LTP_TARBALL')
+    if env:
+        return env
+    for d in (os.path.join(HERE, '..', '..', '..', 'shared', 'ltp'), '/work/shared/ltp'):
+        found = sorted(glob.glob(os.path.join(d, 'ltp-*.tar.xz')))
+        if found:
+            return found[0]
+    sys.exit('ltp.py: no LTP tarball (set LXRUN_LTP_TARBALL)')
+
+
+def entries():
+    out = []
+    with open(os.path.join(HERE, 'entries.txt')) as f:
+        for line in f:
+            line = line.split('#', 1)[0].strip()
+            if line:
+                out.append(line.split()[0])
+    return out
+
+
+def runtest(src):
+    """name -> argv, from runtest/syscalls (fields split by spaces or tabs)."""
+    table = {}
+    with open(os.path.join(src, 'runtest', 'syscalls')) as f:
+        for line in f:
+            if line.startswith('#') or not line.strip():
+                continue
+            parts = line.split(None, 1)
+            if len(parts) == 2:
+                table[parts[0]] = shlex.split(parts[1])
+    return table
+
+
+def syscall_dirs(src):
+    """binary name -> its directory under testcases/kernel/syscalls (by NAME.c)."""
+    where = {}
+    base = os.path.join(src, 'testcases', 'kernel', 'syscalls')
+    for d, _, files in os.walk(base):
+        for f in files:
+            if f.endswith('.c'):
+                where.setdefault(f[:-2], d)
+    return where
+
+
+def dir_of(where, binary):
+    """The directory that builds binary (NAME_64 is NAME.c built for 64-bit offsets)."""
+    if binary in where:
+        return where[binary]
+    if binary.endswith('_64') and binary[:-3] in where:
+        return where[binary[:-3]]
+    return None
+
+
+def sh(cmd, cwd):
+    r = subprocess.run(cmd, cwd=cwd, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode:
+        sys.stdout.write(r.stdout[-4000:])
+        sys.exit(f'ltp.py: failed: {cmd} (in {cwd})')
+
+
+def build(bdir):
+    os.makedirs(bdir, exist_ok=True)
+    src = os.path.join(bdir, 'ltp')
+    stamp = os.path.join(bdir, 'configured.stamp')
+    if not os.path.exists(stamp):
+        sh(f'rm -rf ltp && tar -xJf {shlex.quote(tarball())}', bdir)
+        sh('make autotools >/dev/null && ./configure >/dev/null', src)
+        sh('make -j2 -C lib >/dev/null && make -j2 -C libs >/dev/null && make -C tools/apicmds >/dev/null && '
+           'make -C testcases/lib >/dev/null', src)
+        open(stamp, 'w').close()
+    table, where = runtest(src), syscall_dirs(src)
+    dirs = set()
+    for e in entries():
+        argv = table.get(e)
+        if not argv:
+            sys.exit(f'ltp.py: {e} is not an entry of runtest/syscalls')
+        if not dir_of(where, argv[0]):
+            sys.exit(f'ltp.py: no source for {argv[0]} (entry {e})')
+        dirs.add(dir_of(where, argv[0]))
+    for d in sorted(dirs):
+        sh('make -j2 >/dev/null', d)
+    print(f'ltp.py: built {len(dirs)} test directories for {len(entries())} entries')
+
+
+def run_once(src, argv, lxrun):
+    where = syscall_dirs(src)
+    path = sorted({d for d in where.values()}) + [os.path.join(src, 'testcases', 'lib'), '/usr/bin', '/bin']
+    with tempfile.TemporaryDirectory(prefix='lxrun-ltp.') as tmp:
+        env = {'PATH': ':'.join(path), 'LTPROOT': src, 'TMPDIR': tmp, 'LANG': 'C', 'LTP_COLORIZE_OUTPUT': '0',
+               'HOME': tmp}
+        exe = os.path.join(dir_of(where, argv[0]) or '', argv[0])
+        cmd = ([lxrun] if lxrun else []) + [exe] + argv[1:]
+        try:
+            r = subprocess.run(cmd, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               timeout=TIMEOUT)
+            return r.returncode, r.stdout.decode(errors='replace')
+        except subprocess.TimeoutExpired as t:
+            return 'timeout', (t.stdout or b'').decode(errors='replace')
+
+
+def verdict(code):
+    return 'pass' if code == 0 else 'tconf' if code == 32 else f'fail({code})'
+
+
+def run(bdir, lxrun, entry):
+    if entry in NEVER:
+        print(f'{entry}: never run (it moves the host clock)')
+        return 77
+    src = os.path.join(bdir, 'ltp')
+    argv = runtest(src)[entry]
+    ncode, nout = run_once(src, argv, None)
+    if ncode != 0:
+        print(f'{entry}: {verdict(ncode)} natively: not compared')
+        return 77
+    lcode, lout = run_once(src, argv, lxrun)
+    print(f'{entry}: native {verdict(ncode)}, lxrun {verdict(lcode)}')
+    if lcode != 0:
+        sys.stdout.write('---- under lxrun ----\n' + lout[-6000:])
+        return 1
+    return 0
+
+
+def survey(bdir, lxrun, prefix):
+    src = os.path.join(bdir, 'ltp')
+    where = syscall_dirs(src)
+    counts = {}
+    for name, argv in runtest(src).items():
+        if name in NEVER or not name.startswith(prefix):
+            continue
+        if not os.path.exists(os.path.join(dir_of(where, argv[0]) or '/nonexistent', argv[0])):
+            continue
+        n = verdict(run_once(src, argv, None)[0])
+        l = verdict(run_once(src, argv, lxrun)[0]) if n == 'pass' else '-'
+        counts[(n == 'pass', l == 'pass')] = counts.get((n == 'pass', l == 'pass'), 0) + 1
+        print(f'{name} native={n} lxrun={l}', flush=True)
+    print(f'native pass: {sum(v for k, v in counts.items() if k[0])}, '
+          f'both pass: {counts.get((True, True), 0)}, entries run: {sum(counts.values())}')
+
+
+def main():
+    a = sys.argv[1:]
+    if a[:1] == ['list']:
+        print('\n'.join(entries()))
+    elif a[:1] == ['build'] and len(a) == 2:
+        build(a[1])
+    elif a[:1] == ['run'] and len(a) == 4:
+        sys.exit(run(a[1], os.path.abspath(a[2]), a[3]))
+    elif a[:1] == ['survey'] and len(a) in (3, 4):
+        survey(a[1], os.path.abspath(a[2]), a[3] if len(a) == 4 else '')
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == '__main__':
+    main()
