@@ -450,6 +450,24 @@ def forked_child_leaves_the_report(e):
     check(doc['exit'] == {'status': 0, 'signal': None}, f'exit {doc["exit"]}')
 
 
+@case
+def exec_chain_accumulates(e):
+    """sh exec'ing the musl guest: the new program runs in a new lxrun that goes on
+    counting, so one -c table and one report hold sh's calls (its execve) and all
+    of rguest.c's, and the program is the exec'd one."""
+    table_file = e.path('exec-c.txt')
+    r, doc = e.report('/bin/sh', '-c', f'exec {e.rguest} counts', status=0, extra=('-c', '-o', table_file))
+    with open(table_file) as f:
+        text = f.read()
+    check(text.count('% time') == 1, f'tables in {table_file}:\n{text}')
+    rows = {s['name']: (s['calls'], s['errors']) for s in doc['syscalls']}
+    check(rows.get('execve') == (1, 0), f'execve row {rows.get("execve")}')
+    check(rows.get('getppid', (0, 0))[0] >= 5 and rows.get('acct') == (1, 1), f'the guest\'s rows are missing: {rows}')
+    check(rows.get('close', (0, 0))[1] >= 2, f'close row {rows.get("close")}')
+    check(doc['totals']['calls'] > 11, f'totals {doc["totals"]}: sh\'s calls were lost')
+    check(summary_counts(text)[0] == rows, f'-c rows {summary_counts(text)[0]} vs report {rows}')
+
+
 # ---- --report against -c ----
 
 @case
