@@ -470,6 +470,15 @@ static _Noreturn void run_guest(const struct guest_start *g)
     lx_trap_enter_guest(&main_thread, st.pc, st.sp);
 }
 
+/* Syscall User Dispatch and the FS path (mode: enum lx_trap_fs); -1 after a message. */
+static int choose_trap(int mode)
+{
+    const char *why;
+    if (lx_trap_supported(&why) == 0 && lx_trap_fs_choose(mode, &why) == 0) return 0;
+    fprintf(stderr, "lxrun: cannot intercept system calls: %s\n", why);
+    return -1;
+}
+
 static int start_backend(void)
 {
     if (lx_fd_reserve_init() < 0) {
@@ -515,10 +524,12 @@ static int handover_main(const char *fdword, int argc, char **argv)
     size_t pos = 0;
     struct lx_ho_rec rec;
     while (lx_ho_next(&h, &pos, &rec) > 0) {
+        const char *text = rec.data; /* the string records end in a NUL */
+        int terminated = rec.len == 0 ? rec.tag == LX_HO_ENV : text[rec.len - 1] == 0;
         int took = lx_process_handover_take(&rec);
         if (took == 0) took = lx_record_handover_take(&rec);
-        if (took == 0 && rec.tag == LX_HO_ENV) took = (g.envp = environment_of(&rec)) ? 1 : -1;
-        if (took == 0 && rec.tag == LX_HO_EXECFN) { g.execfn = rec.data; took = 1; }
+        if (took == 0 && rec.tag == LX_HO_ENV) took = terminated && (g.envp = environment_of(&rec)) ? 1 : -1;
+        if (took == 0 && rec.tag == LX_HO_EXECFN) { g.execfn = text; took = terminated && rec.len ? 1 : -1; }
         if (took == 0 && rec.tag == LX_HO_EXEC_DIRFD && rec.len == sizeof(int)) {
             memcpy(&g.dirfd, rec.data, sizeof(int));
             took = 1;
@@ -528,16 +539,14 @@ static int handover_main(const char *fdword, int argc, char **argv)
             return 126;
         }
     }
-    const int own[] = { lx_trace.fd, lx_report.summary_fd, lx_report.json_fd, g.dirfd };
-    for (size_t k = 0; k < sizeof own / sizeof own[0]; k++)
-        if (own[k] >= lx_fd_floor) rx_fcntl(own[k], RX_F_SETFD, RX_FD_CLOEXEC);
+    /* the fds handed over are lxrun's again: closed by the guest's next exec */
+    int own[LX_HO_MAX_FDS];
+    int n = lx_process_handover_fds(own, LX_HO_MAX_FDS - 1);
+    if (g.dirfd != RX_AT_CWD) own[n++] = g.dirfd;
+    for (int k = 0; k < n; k++) rx_fcntl(own[k], RX_F_SETFD, RX_FD_CLOEXEC);
     vfs_cwd_moved();
     vfs_start();
-    const char *why;
-    if (lx_trap_supported(&why) < 0 || lx_trap_fs_choose(lx_proc.opts.trap_fs, &why) < 0) {
-        fprintf(stderr, "lxrun: cannot intercept system calls: %s\n", why);
-        return 126;
-    }
+    if (choose_trap(lx_proc.opts.trap_fs) < 0) return 126;
     run_guest(&g);
 }
 
@@ -576,11 +585,7 @@ int main(int argc, char **argv, char **envp)
         return cr;
     }
 
-    const char *why;
-    if (lx_trap_supported(&why) < 0 || lx_trap_fs_choose(trap_fs_mode < 0 ? LX_TRAP_FS_AUTO : trap_fs_mode, &why) < 0) {
-        fprintf(stderr, "lxrun: cannot intercept system calls: %s\n", why);
-        return 126;
-    }
+    if (choose_trap(trap_fs_mode < 0 ? LX_TRAP_FS_AUTO : trap_fs_mode) < 0) return 126;
     lx_proc.opts.trap_fs = lx_trap_fs_current();
 
     struct guest_start g = { .prog = prog, .execfn = prog, .dirfd = RX_AT_CWD, .argc = argc - i, .argv = argv + i,

@@ -10,6 +10,11 @@
 
 #include "../redox/rx.h"
 
+/* execve's bounds (include/uapi/linux/binfmts.h, limits.h): one string, and the
+ * least room argv+envp always have whatever the stack limit. */
+#define LINUX_MAX_ARG_STRLEN (32 * 4096)
+#define LINUX_ARG_MAX 131072
+
 #define LINUX_RLIMIT_CPU 0
 #define LINUX_RLIMIT_FSIZE 1
 #define LINUX_RLIMIT_DATA 2

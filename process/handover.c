@@ -154,7 +154,6 @@ static int add_mount(const struct lx_ho_rec *r)
     if (!m->guest || !m->host) return -1;
     m->glen = strcmp(m->guest, "/") ? strlen(m->guest) : 0;
     m->hlen = strlen(host);
-    rx_fcntl(m->fd, RX_F_SETFD, RX_FD_CLOEXEC);
     lx_fs.nmounts++;
     return 1;
 }

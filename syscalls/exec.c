@@ -6,65 +6,66 @@
 #include <stdlib.h>
 
 #include "../abi/linux_fcntl.h"
+#include "../abi/linux_sys.h"
 #include "../loader/exec.h"
 #include "../process/handover.h"
-#include "../process/fs.h"
 #include "../report/report.h"
 #include "../report/trace.h"
 #include "handler.h"
 #include "process.h"
 
-#define ARG_STRLEN_MAX (32 * 4096) /* Linux's MAX_ARG_STRLEN */
-#define ARG_MAX_FLOOR (32 * 4096)  /* Linux's ARG_MAX: argv+envp may always be this big */
+/* A guest argv or envp as one block of NUL-terminated strings (the form the
+ * handover's environment record and the new command line both take). */
+struct strblock { char *buf; size_t len, cap; int n; };
 
-struct strvec { char **v; int n; size_t bytes; };
-
-static void strvec_free(struct strvec *s)
+static void strblock_free(struct strblock *s)
 {
-    for (int i = 0; i < s->n; i++) free(s->v[i]);
-    free(s->v);
+    free(s->buf);
     memset(s, 0, sizeof *s);
 }
 
-/* A guest argv or envp (NULL: empty, as Linux takes it) copied in. */
-static long strvec_in(uint64_t guest, struct strvec *s, char *scratch)
+/* Copies in a guest string vector (NULL: empty, as Linux takes it). */
+static long strblock_in(uint64_t guest, struct strblock *s, char *scratch)
 {
     memset(s, 0, sizeof *s);
-    for (int cap = 0; guest; guest += 8) {
+    for (; guest; guest += 8) {
         uint64_t p;
         if (GM_GET(p, guest) < 0) return -EFAULT;
         if (!p) break;
-        long n = gm_string_in(scratch, p, ARG_STRLEN_MAX);
+        long n = gm_string_in(scratch, p, LINUX_MAX_ARG_STRLEN);
         if (n < 0) return n == -ENAMETOOLONG ? -E2BIG : n;
-        if (s->n + 1 >= cap) {
-            cap = cap ? cap * 2 : 16;
-            char **v = realloc(s->v, (size_t)cap * sizeof *v);
-            if (!v) return -ENOMEM;
-            s->v = v;
+        if (s->len + (size_t)n + 1 > s->cap) {
+            size_t cap = s->cap ? s->cap : 4096;
+            while (cap < s->len + (size_t)n + 1) cap *= 2;
+            char *nb = realloc(s->buf, cap);
+            if (!nb) return -ENOMEM;
+            s->buf = nb;
+            s->cap = cap;
         }
-        if (!(s->v[s->n] = strdup(scratch))) return -ENOMEM;
+        memcpy(s->buf + s->len, scratch, (size_t)n + 1);
+        s->len += (size_t)n + 1;
         s->n++;
-        s->bytes += (size_t)n + 1 + sizeof(char *);
     }
-    if (!s->v && !(s->v = calloc(1, sizeof *s->v))) return -ENOMEM;
-    s->v[s->n] = NULL;
     return 0;
 }
+
+/* What the strings cost against Linux's limit: their bytes and their pointers. */
+static size_t strblock_cost(const struct strblock *s) { return s->len + (size_t)s->n * sizeof(char *); }
 
 /* Linux's bound on argv+envp: a quarter of the stack limit, at least ARG_MAX. */
 static size_t args_limit(void)
 {
     uint64_t cur, max;
-    if (lx_guest_rlimit(3 /* RLIMIT_STACK */, &cur, &max) < 0) return ARG_MAX_FLOOR;
+    if (lx_guest_rlimit(LINUX_RLIMIT_STACK, &cur, &max) < 0) return LINUX_ARG_MAX;
     uint64_t l = cur / 4 < (6ULL << 20) ? cur / 4 : (6ULL << 20);
-    return l < ARG_MAX_FLOOR ? ARG_MAX_FLOOR : (size_t)l;
+    return l < LINUX_ARG_MAX ? LINUX_ARG_MAX : (size_t)l;
 }
 
 struct exec_req {
     char path[PATH_MAX];
     char execfn[PATH_MAX + 32];
     int dirfd;               /* RX_AT_CWD, or lxrun's copy of the guest's dirfd */
-    struct strvec argv, envp;
+    struct strblock argv, envp;
 };
 
 static void clear_cloexec(const int *fds, int n, int on)
@@ -81,13 +82,7 @@ static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
     if (lx_report.observe) lx_record_handover_put(&h);
     lx_ho_put(&h, LX_HO_EXECFN, q->execfn, strlen(q->execfn) + 1);
     if (q->dirfd != RX_AT_CWD) lx_ho_put(&h, LX_HO_EXEC_DIRFD, &q->dirfd, sizeof q->dirfd);
-    size_t envlen = 0;
-    for (int i = 0; i < q->envp.n; i++) envlen += strlen(q->envp.v[i]) + 1;
-    char *env = malloc(envlen + 1), *e = env;
-    if (!env) { free(h.data); return -ENOMEM; }
-    for (int i = 0; i < q->envp.n; i++) e = stpcpy(e, q->envp.v[i]) + 1;
-    lx_ho_put(&h, LX_HO_ENV, env, envlen);
-    free(env);
+    lx_ho_put(&h, LX_HO_ENV, q->envp.buf, q->envp.len);
     long hfd = lx_ho_send(&h);
     free(h.data);
     if (hfd < 0) return hfd;
@@ -105,11 +100,11 @@ static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
     argv[k++] = q->path;
     /* Linux gives a program started with an empty argv one empty argument. */
     if (q->argv.n == 0) argv[k++] = "";
-    for (int i = 0; i < q->argv.n; i++) argv[k++] = q->argv.v[i];
+    for (char *a = q->argv.buf; a < q->argv.buf + q->argv.len; a += strlen(a) + 1) argv[k++] = a;
     argv[k] = NULL;
 
-    int keep[8 + LX_MAX_MOUNTS];
-    int nkeep = lx_process_handover_fds(keep, 8 + LX_MAX_MOUNTS - 2);
+    int keep[LX_HO_MAX_FDS];
+    int nkeep = lx_process_handover_fds(keep, LX_HO_MAX_FDS - 2);
     keep[nkeep++] = (int)hfd;
     if (q->dirfd != RX_AT_CWD) keep[nkeep++] = q->dirfd;
     clear_cloexec(keep, nkeep, 0);
@@ -127,8 +122,7 @@ static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
 }
 
 /* Copies in and checks everything; 0 when q is ready to run. */
-static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags,
-                         struct exec_req *q)
+static long exec_request(int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags, struct exec_req *q)
 {
     q->dirfd = RX_AT_CWD;
     if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW)) return -EINVAL;
@@ -145,34 +139,26 @@ static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t a
     } else {
         snprintf(q->execfn, sizeof q->execfn, "%s", q->path);
     }
-    char *scratch = malloc(ARG_STRLEN_MAX);
+    char *scratch = malloc(LINUX_MAX_ARG_STRLEN);
     if (!scratch) return -ENOMEM;
-    long r = strvec_in(argv, &q->argv, scratch);
-    if (r == 0) r = strvec_in(envp, &q->envp, scratch);
+    long r = strblock_in(argv, &q->argv, scratch);
+    if (r == 0) r = strblock_in(envp, &q->envp, scratch);
     free(scratch);
     if (r < 0) return r;
-    if (q->argv.bytes + q->envp.bytes > args_limit()) return -E2BIG;
-    if (flags & LINUX_AT_SYMLINK_NOFOLLOW) {
-        static __thread struct vfs_target t;
-        struct rx_stat st = { 0 };
-        if (vfs_resolve(q->dirfd, q->path, &t) == 0) {
-            long fd = t.node ? -1 : vfs_open(&t, RX_O_PATH | RX_O_NOFOLLOW | RX_O_CLOEXEC, 0);
-            if (t.node) vfs_stat_node(&t, &st, 0);
-            else if (fd >= 0) rx_fstat((int)fd, &st);
-            if (fd >= 0) rx_close((int)fd);
-            if (RX_MODE_IS(st.mode, RX_MODE_SYMLINK)) return -ELOOP;
-        }
-    }
+    if (strblock_cost(&q->argv) + strblock_cost(&q->envp) > args_limit()) return -E2BIG;
+    struct rx_stat st;
+    if ((flags & LINUX_AT_SYMLINK_NOFOLLOW) && n && lx_stat_at(dirfd, path, LINUX_AT_SYMLINK_NOFOLLOW, &st) == 0 &&
+        RX_MODE_IS(st.mode, RX_MODE_SYMLINK))
+        return -ELOOP;
     struct lx_exec_error err;
     if (lx_exec_probe(q->dirfd, q->path, &err) < 0) return -err.errnum;
-    (void)c;
     return 0;
 }
 
 static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags)
 {
     static struct exec_req q; /* large; one exec at a time per process */
-    long r = exec_request(c, dirfd, path, argv, envp, flags, &q);
+    long r = exec_request(dirfd, path, argv, envp, flags, &q);
     if (r == 0) {
         /* Past this point the call does not come back unless the exec itself fails:
          * the trace line and the count are the caller's, as strace shows them. */
@@ -184,8 +170,8 @@ static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, 
         if (traced) trace_event("execve failed after its checks: %s", strerror((int)-r));
     }
     if (q.dirfd != RX_AT_CWD) rx_close(q.dirfd);
-    strvec_free(&q.argv);
-    strvec_free(&q.envp);
+    strblock_free(&q.argv);
+    strblock_free(&q.envp);
     return r;
 }
 

@@ -51,7 +51,7 @@ static long fstat_fd(int fd, struct rx_stat *st)
     return f && f->ops->fstat ? f->ops->fstat(f, st) : r;
 }
 
-static long stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st)
+long lx_stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st)
 {
     static __thread struct lx_path p;
     int direct;
@@ -78,13 +78,13 @@ static long put_stat(long r, const struct rx_stat *s, uint64_t out)
 long sys_stat(struct lx_call *c)
 {
     struct rx_stat s;
-    return put_stat(stat_at(LX_AT_FDCWD, c->a[0], 0, &s), &s, c->a[1]);
+    return put_stat(lx_stat_at(LX_AT_FDCWD, c->a[0], 0, &s), &s, c->a[1]);
 }
 
 long sys_lstat(struct lx_call *c)
 {
     struct rx_stat s;
-    return put_stat(stat_at(LX_AT_FDCWD, c->a[0], LINUX_AT_SYMLINK_NOFOLLOW, &s), &s, c->a[1]);
+    return put_stat(lx_stat_at(LX_AT_FDCWD, c->a[0], LINUX_AT_SYMLINK_NOFOLLOW, &s), &s, c->a[1]);
 }
 
 long sys_fstat(struct lx_call *c)
@@ -98,7 +98,7 @@ long sys_newfstatat(struct lx_call *c)
     int fl = (int)c->a[3];
     if (fl & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | LINUX_AT_NO_AUTOMOUNT)) return -EINVAL;
     struct rx_stat s;
-    return put_stat(stat_at((int)c->a[0], c->a[1], fl, &s), &s, c->a[2]);
+    return put_stat(lx_stat_at((int)c->a[0], c->a[1], fl, &s), &s, c->a[2]);
 }
 
 long sys_statx(struct lx_call *c)
@@ -106,7 +106,7 @@ long sys_statx(struct lx_call *c)
     int fl = (int)c->a[2];
     if (fl & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | LINUX_AT_NO_AUTOMOUNT | LINUX_AT_STATX_SYNC_TYPE)) return -EINVAL;
     struct rx_stat s;
-    long r = stat_at((int)c->a[0], c->a[1], fl, &s);
+    long r = lx_stat_at((int)c->a[0], c->a[1], fl, &s);
     if (r < 0) return r;
     struct linux_statx x;
     abi_statx_from_rx(&x, &s);

@@ -30,5 +30,8 @@ long lx_path_arg(uint64_t guest_ptr, int dirfd, struct lx_path *p);
  * mknod): p->t is then (parent directory, last component), see vfs_parent; the
  * caller ends with vfs_release(&p->t) once it returned 0. */
 long lx_name_arg(uint64_t guest_ptr, int dirfd, struct lx_path *p);
+/* The stat of a guest path argument relative to dirfd, as the stat family sees it
+ * (atflags: LINUX_AT_SYMLINK_NOFOLLOW, LINUX_AT_EMPTY_PATH); 0 or a negative errno. */
+long lx_stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st);
 
 #endif

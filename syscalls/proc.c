@@ -1,18 +1,21 @@
-/* proc.c — handles: new processes (fork, vfork, clone without CLONE_VM) and
- * waiting for them.  A child is a copy of the whole lxrun process, so it resumes
- * inside this very call: it arms interception again (not inherited across fork)
- * and leaves the reports to its parent. */
-#include "../abi/linux_sched.h"
-#include "../report/report.h"
-#include "../trap/trap.h"
+/* proc.c — handles: new processes (fork, vfork, clone as fork or as posix_spawn's
+ * CLONE_VM|CLONE_VFORK), waiting for them, signals between them, process groups,
+ * priorities.  A child is a copy of the whole lxrun process, so it resumes inside
+ * this very call: it arms interception again (not inherited across fork) and
+ * leaves the reports to its parent. */
 #include <limits.h>
 #include <stdlib.h>
 
+#include "../abi/linux_sched.h"
+#include "../abi/linux_signal.h"
+#include "../report/report.h"
+#include "../trap/trap.h"
 #include "../guestmem/vma.h"
 #include "handler.h"
 #include "process.h"
 
-static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t child_tid)
+/* The child resumes inside this call, on new_stack when one is given. */
+static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t child_tid)
 {
     if (lx_trap_rearm_after_fork(c->t) < 0) rx_exit(126); /* never run guest code unwatched */
     lx_report_forked_child();
@@ -21,17 +24,18 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t child_ti
         lx_proc.vfork_parent.active = 0;
     }
     c->untraced_return = 1;
+    if (new_stack) c->new_sp = new_stack;
     uint32_t tid = (uint32_t)c->task->tid;
     if ((flags & LINUX_CLONE_CHILD_SETTID) && child_tid) gm_copy_out(child_tid, &tid, sizeof tid);
     if (flags & LINUX_CLONE_CHILD_CLEARTID) c->task->clear_child_tid = child_tid;
     return 0;
 }
 
-static long do_fork(struct lx_call *c, uint64_t flags, uint64_t parent_tid, uint64_t child_tid)
+static long do_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t parent_tid, uint64_t child_tid)
 {
     long pid = rx_fork();
     if (pid < 0) return pid;
-    if (pid == 0) return fork_child_side(c, flags, child_tid);
+    if (pid == 0) return fork_child_side(c, flags, new_stack, child_tid);
     if ((flags & LINUX_CLONE_PARENT_SETTID) && parent_tid) {
         uint32_t p = (uint32_t)pid;
         gm_copy_out(parent_tid, &p, sizeof p);
@@ -39,7 +43,7 @@ static long do_fork(struct lx_call *c, uint64_t flags, uint64_t parent_tid, uint
     return pid;
 }
 
-long sys_fork(struct lx_call *c) { return do_fork(c, 17 /* SIGCHLD */, 0, 0); }
+long sys_fork(struct lx_call *c) { return do_fork(c, LINUX_SIGCHLD, 0, 0, 0); }
 
 /* The caller's stack from just below its stack pointer (the red zone) to the end of
  * its mapping, at most VFORK_STACK_MAX: what a vfork child may write for its parent. */
@@ -101,14 +105,13 @@ static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint
     }
     uintptr_t lo, hi;
     caller_stack(c, &lo, &hi);
-    long pid = do_fork(c, flags, parent_tid, child_tid);
+    long pid = do_fork(c, flags, new_stack, parent_tid, child_tid);
     if (pid == 0) {
         rx_close(rd);
         lx_proc.vfork_parent.active = 1;
         lx_proc.vfork_parent.fd = wr;
         lx_proc.vfork_parent.lo = lo;
         lx_proc.vfork_parent.hi = hi;
-        if (new_stack) c->new_sp = new_stack;
         return 0;
     }
     rx_close(wr);
@@ -120,29 +123,27 @@ static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint
 long sys_vfork(struct lx_call *c)
 {
     lx_record_partial(c->nr, "a vfork child's memory writes reach its parent only on its stack");
-    return do_vfork(c, 17, 0, 0, 0);
+    return do_vfork(c, LINUX_SIGCHLD, 0, 0, 0);
 }
 
 /* clone(flags, stack, parent_tid, child_tid, tls): the fork-like flag sets glibc's
- * and musl's fork use; shared memory, threads and namespaces are not served yet. */
+ * and musl's fork use, and CLONE_VM|CLONE_VFORK as posix_spawn uses it; threads,
+ * other shared memory and namespaces are not served yet. */
 long sys_clone(struct lx_call *c)
 {
     uint64_t flags = c->a[0];
     const uint64_t served = LINUX_CSIGNAL | LINUX_CLONE_CHILD_SETTID | LINUX_CLONE_CHILD_CLEARTID |
                             LINUX_CLONE_PARENT_SETTID;
     const uint64_t vfork = LINUX_CLONE_VM | LINUX_CLONE_VFORK;
-    if ((flags & vfork) == vfork && !(flags & ~(served | vfork))) {
-        if ((flags & LINUX_CSIGNAL) != 17) lx_record_partial(c->nr, "exit signal other than SIGCHLD (SIGCHLD sent)");
-        lx_record_partial(c->nr, "a CLONE_VM|CLONE_VFORK child's memory writes reach its parent only on the caller's stack");
-        return do_vfork(c, flags, c->a[1], c->a[2], c->a[3]);
-    }
-    if (flags & ~served) {
+    int is_vfork = (flags & vfork) == vfork;
+    if (flags & ~(served | (is_vfork ? vfork : 0))) {
         lx_record_partial(c->nr, "clone flags beyond a fork (CLONE_VM, threads, namespaces)");
         return -ENOSYS;
     }
-    if ((flags & LINUX_CSIGNAL) != 17) lx_record_partial(c->nr, "exit signal other than SIGCHLD (SIGCHLD sent)");
-    if (c->a[1]) lx_record_partial(c->nr, "a new stack for a forked child (ignored: it runs on the copy)");
-    return do_fork(c, flags, c->a[2], c->a[3]);
+    if ((flags & LINUX_CSIGNAL) != LINUX_SIGCHLD) lx_record_partial(c->nr, "exit signal other than SIGCHLD (SIGCHLD sent)");
+    if (!is_vfork) return do_fork(c, flags, c->a[1], c->a[2], c->a[3]);
+    lx_record_partial(c->nr, "a CLONE_VM|CLONE_VFORK child's memory writes reach its parent only on the caller's stack");
+    return do_vfork(c, flags, c->a[1], c->a[2], c->a[3]);
 }
 
 /* The rusage a wait fills: not kept per child yet (zeros, recorded). */
@@ -199,12 +200,12 @@ long sys_waitid(struct lx_call *c)
     struct linux_siginfo_chld si;
     memset(&si, 0, sizeof si); /* WNOHANG with nothing to report: all zeros, as Linux */
     if (r > 0) {
-        si.si_signo = 17; /* SIGCHLD */
+        si.si_signo = LINUX_SIGCHLD;
         si.si_pid = (int32_t)r;
         si.si_uid = st.uid;
         si.si_code = st.exited ? LINUX_CLD_EXITED : st.signaled ? (st.core ? LINUX_CLD_DUMPED : LINUX_CLD_KILLED)
                      : st.stopped ? LINUX_CLD_STOPPED : LINUX_CLD_CONTINUED;
-        si.si_status = st.exited ? st.code : st.continued ? 18 /* SIGCONT */ : st.sig;
+        si.si_status = st.exited ? st.code : st.continued ? LINUX_SIGCONT : st.sig;
     }
     if (c->a[2] && gm_copy_out(c->a[2], &si, sizeof si) < 0) return -EFAULT;
     return wait_rusage(c, c->a[4]) < 0 ? -EFAULT : 0;

@@ -142,6 +142,58 @@ static void signals_between_processes(void)
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
 }
 
+static void on_usr1(int s) { (void)s; }
+
+/* A signal the process has a handler for does not take its default action (for
+ * SIGUSR1: termination), whether or not the handler has run by the time kill
+ * returns to another process. */
+static void handled_signal_does_not_kill(void)
+{
+    int p[2], q[2], status;
+    REQUIRE(pipe(p) == 0 && pipe(q) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        char c;
+        signal(SIGUSR1, on_usr1);
+        close(p[0]);
+        close(q[1]);
+        if (write(p[1], "r", 1) != 1) _exit(2);  /* ready: the handler is installed */
+        if (read(q[0], &c, 1) != 0) _exit(3);    /* until the parent closes q */
+        _exit(0);
+    }
+    close(p[1]);
+    close(q[0]);
+    char c;
+    REQUIRE(read(p[0], &c, 1) == 1);
+    CHECK_EQ(kill(pid, SIGUSR1), 0);
+    usleep(100000);
+    close(q[1]);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(p[0]);
+}
+
+static char child_stack[64 * 1024] __attribute__((aligned(16)));
+
+static int on_new_stack(void *arg)
+{
+    (void)arg;
+    char here;
+    return &here > child_stack && &here < child_stack + sizeof child_stack ? 0 : 1;
+}
+
+/* clone without CLONE_VM but with a stack: the child runs on it (libc's clone
+ * calls fn there), as a fork whose stack pointer is the one given. */
+static void fork_on_a_new_stack(void)
+{
+    pid_t pid = clone(on_new_stack, child_stack + sizeof child_stack, SIGCHLD, NULL);
+    REQUIRE(pid > 0);
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void waitid_options(void)
 {
     int wr;
@@ -195,6 +247,8 @@ int main(void)
     RUN(raw_calls);
     RUN(signals_between_processes);
     RUN(waitid_options);
+    RUN(handled_signal_does_not_kill);
+    RUN(fork_on_a_new_stack);
     RUN(priorities);
     return check_done();
 }
