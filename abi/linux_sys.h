@@ -51,6 +51,17 @@ struct linux_sysinfo {
 
 struct linux_tms { int64_t tms_utime, tms_stime, tms_cutime, tms_cstime; };
 
+/* capget/capset (include/uapi/linux/capability.h): a header and one (v1) or two
+ * (v2, v3: capabilities 32-63 in the second) data words per set. */
+#define LINUX_CAP_V1 0x19980330u
+#define LINUX_CAP_V2 0x20071026u
+#define LINUX_CAP_V3 0x20080522u
+#define LINUX_CAP_LAST_CAP 40 /* CAP_CHECKPOINT_RESTORE */
+#define LINUX_CAP_FULL ((1ULL << (LINUX_CAP_LAST_CAP + 1)) - 1)
+#define LINUX_CAP_SETPCAP 8
+struct linux_cap_header { uint32_t version; int32_t pid; };
+struct linux_cap_data { uint32_t effective, permitted, inheritable; };
+
 /* Resource numbers and RUSAGE_* "who" values to rx.h's (Redox uses Linux's
  * numbering: relibc sys_resource/mod.rs); -1 for a resource Redox lacks. */
 static inline int abi_rlimit_to_rx(int linux_res) { return linux_res >= 0 && linux_res <= RX_RLIMIT_X_RTTIME ? linux_res : -1; }

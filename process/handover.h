@@ -16,7 +16,7 @@
 
 enum lx_ho_tag {
     LX_HO_OPTIONS = 1, /* struct lx_options */
-    LX_HO_LIMITS,      /* the guest's rlimits and fd limit */
+    LX_HO_LIMITS,      /* the guest's rlimits, fd limit and oom_score_adj */
     LX_HO_SIGNALS,     /* the ignored-signal set */
     LX_HO_MOUNT,       /* int fd, then the guest path */
     LX_HO_SPECIAL,     /* struct lx_special_mount */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../abi/linux_sys.h"
 #include "../redox/rx.h"
 
 struct lx_process lx_proc = { .opts = LX_OPTIONS_DEFAULT };
@@ -31,3 +32,19 @@ void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintpt
     lx_proc.auxv_len = auxv_len;
 }
 
+
+void lx_guest_caps_init(uint64_t bounding, uint64_t inheritable)
+{
+    lx_proc.caps.bounding = bounding;
+    lx_proc.caps.inheritable = inheritable;
+    lx_proc.caps.permitted = lx_proc.caps.effective = rx_geteuid() == 0 ? bounding : 0;
+    lx_proc.caps.known = 1;
+}
+
+void lx_guest_caps(uint64_t *effective, uint64_t *permitted, uint64_t *inheritable)
+{
+    if (!lx_proc.caps.known) lx_guest_caps_init(LINUX_CAP_FULL, 0);
+    *effective = lx_proc.caps.effective;
+    *permitted = lx_proc.caps.permitted;
+    *inheritable = lx_proc.caps.inheritable;
+}

@@ -24,6 +24,11 @@ struct lx_process {
     uint64_t start_cs;                        /* since boot, centiseconds */
     uintptr_t stack_sp, arg_start, arg_end, env_start, env_end, auxv, auxv_len;
     struct lx_options opts;                   /* lxrun's options for this process */
+    int oom_score_adj;                        /* /proc/self/oom_score_adj: kept and shown, -1000..1000 */
+    /* capabilities as the guest sees them (bit n = capability n): root's full set or
+     * none, from the effective uid at start; capset and PR_CAPBSET_DROP change them,
+     * nothing enforces them */
+    struct { int known; uint64_t effective, permitted, inheritable, bounding; } caps;
     /* A vfork child (vfork, CLONE_VM|CLONE_VFORK) runs as a copy: until it execs or
      * exits its parent waits on this pipe, and an exit sends the parent's stack
      * [lo, hi) back, which is what a vfork child may change that the parent reads
@@ -50,6 +55,12 @@ void lx_process_start(uintptr_t brk, const char *path);
  * argv and envp strings and auxv. */
 void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintptr_t arg_end,
                       uintptr_t env_start, uintptr_t env_end, uintptr_t auxv, uintptr_t auxv_len);
+
+/* The guest's capability sets, filled on first use: an exec'd program's from the
+ * bounding and inheritable sets it inherits (all capabilities for root, none for
+ * others, as Linux's exec computes them without file capabilities). */
+void lx_guest_caps_init(uint64_t bounding, uint64_t inheritable);
+void lx_guest_caps(uint64_t *effective, uint64_t *permitted, uint64_t *inheritable);
 
 /* The guest's view of resource limit res (Linux's number): 0 or -EINVAL. */
 long lx_guest_rlimit(int res, uint64_t *cur, uint64_t *max);

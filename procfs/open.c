@@ -29,8 +29,8 @@ long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path,
         return n < 0 ? n : rx_snapshot(path, target, (size_t)n, (flags & RX_O_CLOEXEC) != 0);
     }
     if (flags & RX_O_DIRECTORY) return -ENOTDIR;
-    /* comm takes writes (writable.c); the other writable nodes (oom_score_adj,
-     * hostname…) are served read-only. */
+    /* comm and oom_score_adj take writes (writable.c); the other writable nodes
+     * (hostname…) are served read-only. */
     if ((flags & RX_O_ACCMODE) != RX_O_RDONLY)
         return procfs_node_writable(path) && (flags & RX_O_ACCMODE) == RX_O_WRONLY ? procfs_open_for_write(path, flags)
                                                                             : -EACCES;

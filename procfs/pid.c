@@ -36,7 +36,7 @@ static const struct procfs_node entries[] = {
     F("maps", 0444, render_pid_maps),
     F("mountinfo", 0444, render_pid_mountinfo),
     F("mounts", 0444, render_pid_mounts),
-    F("oom_score_adj", 0644, render_pid_zero),
+    F("oom_score_adj", 0644, render_pid_oom_score_adj),
     L("root", render_link_root),
     F("smaps_rollup", 0444, render_pid_smaps_rollup),
     F("stat", 0444, render_pid_stat),

@@ -42,6 +42,7 @@ void render_pid_mounts(struct procfs_out *o, const struct procfs_facts *f, unsig
 void render_pid_mountinfo(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
 void render_pid_cgroup(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
 void render_pid_zero(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_oom_score_adj(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
 void render_pid_fdinfo(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
 
 /* Symlink targets, read live (f may be NULL). */

@@ -39,6 +39,8 @@ struct procfs_task {
     char cwd[4096];               /* guest path of the cwd ("" if unknown) */
     uint64_t root_dev;            /* the device of "/" (mountinfo) */
     char root_fstype[16];         /* its file system type's name ("" if unknown) */
+    int oom_score_adj;
+    uint64_t cap_effective, cap_permitted, cap_inheritable, cap_bounding;
 };
 
 /* Everything the renderers print.  Sizes in kB, times in centiseconds (Linux's

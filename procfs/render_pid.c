@@ -4,6 +4,7 @@
  * lxrun knows the guest's mappings exactly but not which pages are resident:
  * resident-set figures are an estimate (lxrun's own peak RSS, at most the
  * mapped size), split between anonymous and file memory in proportion. */
+#include "../abi/linux_sys.h"
 #include "pid.h"
 
 #include <errno.h>
@@ -227,12 +228,10 @@ void render_pid_status(struct procfs_out *o, const struct procfs_facts *f, unsig
     sig_line(o, "SigBlk:", t->sig_blocked);
     sig_line(o, "SigIgn:", t->sig_ignored);
     sig_line(o, "SigCgt:", t->sig_caught);
-    /* root holds every capability (41 of them), others none */
-    uint64_t caps = t->euid == 0 ? 0x1ffffffffffULL : 0;
-    sig_line(o, "CapInh:", 0);
-    sig_line(o, "CapPrm:", caps);
-    sig_line(o, "CapEff:", caps);
-    sig_line(o, "CapBnd:", 0x1ffffffffffULL);
+    sig_line(o, "CapInh:", t->cap_inheritable);
+    sig_line(o, "CapPrm:", t->cap_permitted);
+    sig_line(o, "CapEff:", t->cap_effective);
+    sig_line(o, "CapBnd:", t->cap_bounding);
     sig_line(o, "CapAmb:", 0);
     out_puts(o, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"
                 "Speculation_Store_Bypass:\tthread vulnerable\nSpeculationIndirectBranch:\tconditional enabled\n"
@@ -367,6 +366,12 @@ void render_pid_zero(struct procfs_out *o, const struct procfs_facts *f, unsigne
 {
     (void)f; (void)num;
     out_puts(o, "0\n");
+}
+
+void render_pid_oom_score_adj(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
+{
+    (void)num;
+    out_printf(o, "%d\n", f->task.oom_score_adj);
 }
 
 /* ---- fdinfo/N ---- */

@@ -703,6 +703,14 @@ long rx_sigmask_get(uint64_t *set)
     return 0;
 }
 
+long rx_sigpending(uint64_t *set)
+{
+    sigset_t cur;
+    if (sigpending(&cur) < 0) return -errno;
+    memcpy(set, &cur, sizeof *set);
+    return 0;
+}
+
 long rx_sigmask_set(uint64_t set)
 {
     sigset_t s;

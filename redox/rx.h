@@ -391,6 +391,7 @@ long rx_sigaction_ign_dfl(int sig, int ignore); /* only SIG_IGN / SIG_DFL dispos
 long rx_sigaction_catch(int sig, void (*fn)(int));
 long rx_sigmask_get(uint64_t *set); /* the calling thread's blocked set, bit sig-1 (redox-rt sigprocmask) */
 long rx_sigmask_set(uint64_t set);  /* replaces it (redox-rt sigprocmask SIG_SETMASK) */
+long rx_sigpending(uint64_t *set);  /* signals pending for the thread or its process (redox-rt sigpending) */
 
 
 /* ---- system counters (Redox: sys:stat, memory: statvfs, time) ---- */

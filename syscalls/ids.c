@@ -206,3 +206,69 @@ long sys_sched_getaffinity(struct lx_call *c)
 }
 
 long sys_sched_yield(struct lx_call *c) { (void)c; return rx_sched_yield(); }
+
+/* ---- capabilities: root's full set or none, kept by lxrun, not enforced ---- */
+
+/* The header's version: the number of data words, or -EINVAL after writing the
+ * preferred version back, as Linux does for a version it does not know. */
+static long cap_words(uint64_t hdrp, struct linux_cap_header *h)
+{
+    if (gm_copy_in(h, hdrp, sizeof *h) < 0) return -EFAULT;
+    if (h->version == LINUX_CAP_V1) return 1;
+    if (h->version == LINUX_CAP_V2 || h->version == LINUX_CAP_V3) return 2;
+    uint32_t v3 = LINUX_CAP_V3;
+    return gm_copy_out(hdrp, &v3, sizeof v3) < 0 ? -EFAULT : -EINVAL;
+}
+
+/* Another process of the session: it must exist; its sets are taken as the caller's
+ * (one user runs the session; lxrun keeps no other process's sets). */
+static long cap_target(struct lx_call *c, int32_t pid)
+{
+    if (pid < 0) return -EINVAL;
+    if (pid == 0 || pid == rx_getpid()) return 0;
+    long r = rx_kill(pid, 0);
+    if (r == -ESRCH) return r;
+    lx_record_partial(c->nr, "another process's capabilities answered as the caller's");
+    return 0;
+}
+
+long sys_capget(struct lx_call *c)
+{
+    struct linux_cap_header h;
+    long words = cap_words(c->a[0], &h);
+    if (words < 0) return words;
+    long r = cap_target(c, h.pid);
+    if (r < 0 || !c->a[1]) return r;
+    uint64_t e, p, i;
+    lx_guest_caps(&e, &p, &i);
+    struct linux_cap_data d[2] = {
+        { (uint32_t)e, (uint32_t)p, (uint32_t)i },
+        { (uint32_t)(e >> 32), (uint32_t)(p >> 32), (uint32_t)(i >> 32) },
+    };
+    return gm_copy_out(c->a[1], d, (size_t)words * sizeof d[0]);
+}
+
+long sys_capset(struct lx_call *c)
+{
+    struct linux_cap_header h;
+    long words = cap_words(c->a[0], &h);
+    if (words < 0) return words;
+    if (h.pid != 0 && h.pid != rx_getpid()) return -EPERM;
+    struct linux_cap_data d[2] = { 0 };
+    if (gm_copy_in(d, c->a[1], (size_t)words * sizeof d[0]) < 0) return -EFAULT;
+    /* bits past the last capability are dropped, as Linux masks them */
+    uint64_t e = (d[0].effective | (uint64_t)d[1].effective << 32) & LINUX_CAP_FULL,
+             p = (d[0].permitted | (uint64_t)d[1].permitted << 32) & LINUX_CAP_FULL,
+             i = (d[0].inheritable | (uint64_t)d[1].inheritable << 32) & LINUX_CAP_FULL;
+    uint64_t oe, op, oi;
+    lx_guest_caps(&oe, &op, &oi);
+    /* Linux: no new permitted ones, effective within permitted, inheritable within
+     * the old inheritable and permitted sets and within the old inheritable and
+     * bounding sets */
+    if ((p & ~op) || (e & ~p) || (i & ~(oi | op)) || (i & ~(oi | lx_proc.caps.bounding))) return -EPERM;
+    lx_proc.caps.effective = e;
+    lx_proc.caps.permitted = p;
+    lx_proc.caps.inheritable = i;
+    if (e != oe || p != op) lx_record_partial(c->nr, "capabilities kept as set, not enforced");
+    return 0;
+}

@@ -62,6 +62,18 @@ long sys_rt_sigprocmask(struct lx_call *c)
     return 0;
 }
 
+/* What waits blocked: the real process's pending set, where a signal the guest
+ * blocks stays (the guest's blocked set is the real one while it runs). */
+long sys_rt_sigpending(struct lx_call *c)
+{
+    if (c->a[1] > 8) return -EINVAL;
+    uint64_t set;
+    long r = rx_sigpending(&set);
+    if (r < 0) return r;
+    set &= c->task->sigmask;
+    return gm_copy_out(c->a[0], &set, c->a[1]);
+}
+
 long sys_sigaltstack(struct lx_call *c)
 {
     static __thread struct linux_stack guest_ss = { .ss_flags = LINUX_SS_DISABLE };

@@ -1,6 +1,7 @@
 /* startup.c — handles: what libc start-up and exit ask of the kernel. */
 #include "../abi/linux_misc.h"
 
+#include "../abi/linux_sys.h"
 #include "handler.h"
 #include "process.h"
 #include "../report/report.h"
@@ -89,7 +90,17 @@ long sys_prctl(struct lx_call *c)
     case LINUX_PR_GET_NO_NEW_PRIVS: return 0;
     case LINUX_PR_GET_SECUREBITS: return 0;
     case LINUX_PR_GET_THP_DISABLE: return 0;
-    case LINUX_PR_CAPBSET_READ: return c->a[1] <= 40 ? 1 : -EINVAL;
+    case LINUX_PR_CAPBSET_READ:
+    case LINUX_PR_CAPBSET_DROP: {
+        if (c->a[1] > LINUX_CAP_LAST_CAP) return -EINVAL;
+        uint64_t e, p, i, bit = 1ULL << c->a[1];
+        lx_guest_caps(&e, &p, &i);
+        if ((int)c->a[0] == LINUX_PR_CAPBSET_READ) return (lx_proc.caps.bounding & bit) != 0;
+        if (!(e & (1ULL << LINUX_CAP_SETPCAP))) return -EPERM;
+        lx_proc.caps.bounding &= ~bit;
+        lx_record_partial(c->nr, "PR_CAPBSET_DROP kept, not enforced");
+        return 0;
+    }
     case LINUX_PR_SET_VMA: /* naming anonymous mappings */
         lx_record_partial(c->nr, "PR_SET_VMA names ignored");
         return 0;

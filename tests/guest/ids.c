@@ -5,10 +5,12 @@
 #include <sched.h>
 #include <stdint.h>
 #include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/times.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "check.h"
@@ -157,6 +159,97 @@ static void usage_and_affinity(void)
     CHECK_OK(sched_yield());
 }
 
+/* capget/capset as the raw calls (linux/capability.h's layout, v3: two words). */
+struct cap_hdr { uint32_t version; int pid; };
+struct cap_word { uint32_t effective, permitted, inheritable; };
+
+/* The rules hold for any user; a root process also drops one capability and one
+ * bounding-set entry (in a child, so the rest of the program keeps them). */
+static void capabilities(void)
+{
+    struct cap_hdr h = { 0x12345678, 0 };
+    struct cap_word d[2];
+    CHECK_ERR(syscall(SYS_capget, &h, d), EINVAL);
+    CHECK_EQ(h.version, 0x20080522); /* the preferred version is written back */
+    h.version = 0x20080522;
+    CHECK_EQ(syscall(SYS_capget, &h, NULL), 0); /* a version probe */
+    CHECK_EQ(syscall(SYS_capget, &h, d), 0);
+    CHECK_EQ(d[0].effective, d[0].permitted);
+    h.pid = -1;
+    CHECK_ERR(syscall(SYS_capget, &h, d), EINVAL);
+    h.pid = 0;
+    /* asking for a valid capability not held (if there is one) is refused; bits past
+     * the last capability (40) are ignored, as Linux masks them */
+    uint64_t held = d[0].permitted | (uint64_t)d[1].permitted << 32, valid = (1ULL << 41) - 1;
+    struct cap_word more[2] = { d[0], d[1] };
+    more[1].permitted |= ~(uint32_t)(valid >> 32);
+    more[1].effective |= ~(uint32_t)(valid >> 32);
+    CHECK_EQ(syscall(SYS_capset, &h, more), 0);
+    if (~held & valid) {
+        int bit = __builtin_ctzll(~held & valid);
+        more[bit / 32].permitted |= 1u << (bit % 32);
+        CHECK_ERR(syscall(SYS_capset, &h, more), EPERM);
+    }
+    if (geteuid() != 0 || !(d[0].effective & (1u << 5 /* CAP_KILL */))) return;
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        struct cap_word less[2] = { d[0], d[1] };
+        less[0].effective &= ~(1u << 5);
+        struct cap_word back[2];
+        int ok = syscall(SYS_capset, &h, less) == 0 && syscall(SYS_capget, &h, back) == 0 &&
+                 !(back[0].effective & (1u << 5)) && (back[0].permitted & (1u << 5)) &&
+                 prctl(PR_CAPBSET_READ, 5) == 1 && prctl(PR_CAPBSET_DROP, 5) == 0 && prctl(PR_CAPBSET_READ, 5) == 0 &&
+                 prctl(PR_CAPBSET_READ, 99) == -1 && errno == EINVAL;
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static int oom_write(const char *text)
+{
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+    if (fd < 0) return -1;
+    int r = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -1;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return r;
+}
+
+static int oom_read(void)
+{
+    char buf[32] = { 0 };
+    int fd = open("/proc/self/oom_score_adj", O_RDONLY);
+    if (fd < 0 || read(fd, buf, sizeof buf - 1) <= 0) return -9999;
+    close(fd);
+    return atoi(buf);
+}
+
+/* Raising is allowed to anyone (lowering needs CAP_SYS_RESOURCE, not asked here);
+ * the value is kept and a child inherits it. */
+static void oom_score_adj(void)
+{
+    int before = oom_read();
+    CHECK(before >= -1000 && before <= 1000);
+    if (before > 900) return;
+    CHECK_EQ(oom_write("950\n"), 0);
+    CHECK_EQ(oom_read(), 950);
+    CHECK_EQ(oom_write(" 960"), 0);
+    CHECK_EQ(oom_read(), 960);
+    CHECK_ERR(oom_write("5000"), EINVAL);
+    CHECK_ERR(oom_write("abc"), EINVAL);
+    CHECK_EQ(oom_read(), 960);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) _exit(oom_read() == 960 ? 0 : 1);
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int main(void)
 {
     check_prog = "ids";
@@ -165,5 +258,7 @@ int main(void)
     RUN(system_identity);
     RUN(limits);
     RUN(usage_and_affinity);
+    RUN(capabilities);
+    RUN(oom_score_adj);
     return check_done();
 }

@@ -28,7 +28,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NEVER = {'leapsec01'}
-TIMEOUT = 120
+TIMEOUT = int(os.environ.get('LXRUN_LTP_TIMEOUT', '120'))  # seconds per run
 
 
 def tarball():
