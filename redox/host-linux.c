@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
+#include <linux/futex.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
@@ -516,17 +518,20 @@ static clockid_t host_clock(int rx_clock)
     }
 }
 
-long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock)
+long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock, int shared)
 {
     struct timespec t, *tp = NULL;
     if (timeout) { t.tv_sec = timeout->sec; t.tv_nsec = timeout->nsec; tp = &t; }
     if (abs_clock >= 0 && abs_clock != RX_CLOCK_REALTIME && abs_clock != RX_CLOCK_MONOTONIC) return -EINVAL;
     /* FUTEX_WAIT_BITSET takes an absolute time; FUTEX_WAIT a relative one. */
     int op = abs_clock >= 0 ? 9 | (abs_clock == RX_CLOCK_REALTIME ? 256 : 0) : 0;
-    return R(syscall(SYS_futex, addr, op | 128, val, tp, NULL, ~0u));
+    return R(syscall(SYS_futex, addr, op | (shared ? 0 : FUTEX_PRIVATE_FLAG), val, tp, NULL, ~0u));
 }
 
-long rx_futex_wake(uint32_t *addr, int n) { return R(syscall(SYS_futex, addr, 1 | 128, n, NULL, NULL, 0)); }
+long rx_futex_wake(uint32_t *addr, int n, int shared)
+{
+    return R(syscall(SYS_futex, addr, FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG), n, NULL, NULL, 0));
+}
 
 long rx_clock_gettime(int clock, struct rx_timespec *ts)
 {
@@ -701,6 +706,21 @@ long rx_sigmask_get(uint64_t *set)
     if (sigprocmask(SIG_SETMASK, NULL, &cur) < 0) return -errno;
     memcpy(set, &cur, sizeof *set);
     return 0;
+}
+
+long rx_ppoll(struct rx_pollfd *fds, unsigned long n, const struct rx_timespec *timeout, const uint64_t *sigmask)
+{
+    /* Redox's poll values are Linux's (rx.h), and struct rx_pollfd is struct pollfd */
+    _Static_assert(sizeof(struct rx_pollfd) == sizeof(struct pollfd), "pollfd layout");
+    _Static_assert(RX_POLLIN == POLLIN && RX_POLLPRI == POLLPRI && RX_POLLOUT == POLLOUT && RX_POLLERR == POLLERR &&
+                   RX_POLLHUP == POLLHUP && RX_POLLNVAL == POLLNVAL && RX_POLLRDNORM == POLLRDNORM &&
+                   RX_POLLRDBAND == POLLRDBAND && RX_POLLWRNORM == POLLWRNORM && RX_POLLWRBAND == POLLWRBAND &&
+                   RX_POLLX_RDHUP == POLLRDHUP, "Redox's poll bits are the host's");
+    struct timespec ts;
+    if (timeout) { ts.tv_sec = timeout->sec; ts.tv_nsec = timeout->nsec; }
+    sigset_t mask;
+    if (sigmask) { sigemptyset(&mask); memcpy(&mask, sigmask, sizeof *sigmask); }
+    return R(ppoll((struct pollfd *)fds, (nfds_t)n, timeout ? &ts : NULL, sigmask ? &mask : NULL));
 }
 
 long rx_sigpending(uint64_t *set)

@@ -149,6 +149,25 @@ long rx_close_range(int lowfd, int highfd, int cloexec_only);
  * at 0: how lxrun hands out synthesized files (DESIGN invariant 4). */
 long rx_snapshot(const char *name, const void *data, size_t len, int cloexec);
 
+/* ---- waiting for handles (relibc poll/ppoll; values: relibc src/header/poll/mod.rs,
+ * which are Linux's) ---- */
+#define RX_POLLIN 0x001
+#define RX_POLLPRI 0x002
+#define RX_POLLOUT 0x004
+#define RX_POLLERR 0x008
+#define RX_POLLHUP 0x010
+#define RX_POLLNVAL 0x020
+#define RX_POLLRDNORM 0x040
+#define RX_POLLRDBAND 0x080
+#define RX_POLLWRNORM 0x100
+#define RX_POLLWRBAND 0x200
+#define RX_POLLX_RDHUP 0x2000 /* host-backend extension; Redox plan: reported as POLLHUP by the scheme */
+struct rx_pollfd { int fd; short events, revents; };
+/* Waits until a handle is ready, the timeout (NULL: none) passes or a signal
+ * arrives; with sigmask, that is the blocked set while waiting.  The number of
+ * ready entries, 0 on timeout, or -errno (-EINTR). */
+long rx_ppoll(struct rx_pollfd *fds, unsigned long n, const struct rx_timespec *timeout, const uint64_t *sigmask);
+
 /* ---- data ---- */
 long rx_read(int fd, void *buf, size_t len);
 long rx_write(int fd, const void *buf, size_t len);
@@ -321,10 +340,13 @@ long rx_self_exe(void);
 
 /* ---- futexes (Redox SYS_FUTEX) ---- */
 /* Sleeps while *addr == val, until woken or the timeout (absolute on clock when
- * abs_clock >= 0, else relative; NULL = none). */
-long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock);
+ * abs_clock >= 0, else relative; NULL = none).  shared: the word may be waited on
+ * from other processes (memory shared across fork); Redox keys every futex by its
+ * physical address, so there it changes nothing, while the host backend uses a
+ * cheaper process-private futex when it is 0. */
+long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock, int shared);
 /* (abs_clock: an RX_CLOCK_* id, or -1 for a relative timeout) */
-long rx_futex_wake(uint32_t *addr, int n);
+long rx_futex_wake(uint32_t *addr, int n, int shared);
 
 /* ---- time ----
  * Clock ids are Redox's: redox_syscall src/flag.rs (CLOCK_REALTIME 1,

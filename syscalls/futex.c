@@ -8,6 +8,7 @@ long sys_futex(struct lx_call *c)
 {
     int op = (int)c->a[1], cmd = op & LINUX_FUTEX_CMD_MASK;
     uint32_t val = (uint32_t)c->a[2];
+    int shared = !(op & LINUX_FUTEX_PRIVATE_FLAG); /* a word other processes may wait on too */
     if (c->a[0] & 3) return -EINVAL;
     uint32_t *word = gm_lock_read(c->a[0], 4);
     if (!word) return -EFAULT;
@@ -26,11 +27,11 @@ long sys_futex(struct lx_call *c)
             ts.sec = k.s; ts.nsec = k.ns; tp = &ts;
         }
         int abs_clock = cmd == LINUX_FUTEX_WAIT_BITSET ? (op & LINUX_FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC) : -1;
-        return rx_futex_wait(word, val, tp, abs_clock);
+        return rx_futex_wait(word, val, tp, abs_clock, shared);
     }
     case LINUX_FUTEX_WAKE:
     case LINUX_FUTEX_WAKE_BITSET:
-        return rx_futex_wake(word, (int)val);
+        return rx_futex_wake(word, (int)val, shared);
     default:
         lx_record_partial(c->nr, "futex operation other than WAIT/WAKE");
         return -ENOSYS;

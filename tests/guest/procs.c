@@ -5,10 +5,16 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <sys/wait.h>
 
 #include "check.h"
+
+/* linux/futex.h's commands (musl has no kernel headers) */
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
 
 static void child_exits_with(int code)
 {
@@ -194,6 +200,37 @@ static void fork_on_a_new_stack(void)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* MAP_SHARED memory stays shared with a forked child, and a shared futex on it
+ * (no FUTEX_PRIVATE_FLAG) wakes across the two processes; MAP_PRIVATE is a copy. */
+static void shared_memory_across_fork(void)
+{
+    uint32_t *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    uint32_t *private = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(shared != MAP_FAILED && private != MAP_FAILED);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        usleep(50000); /* let the parent sleep on the word first */
+        private[0] = 9;
+        __atomic_store_n(&shared[0], 1, __ATOMIC_SEQ_CST);
+        syscall(SYS_futex, &shared[0], FUTEX_WAKE, 1, NULL, NULL, 0);
+        _exit(0);
+    }
+    struct timespec limit = { 3, 0 };
+    int timed_out = 0;
+    while (__atomic_load_n(&shared[0], __ATOMIC_SEQ_CST) == 0) {
+        long r = syscall(SYS_futex, &shared[0], FUTEX_WAIT, 0, &limit, NULL, 0);
+        if (r < 0 && errno == ETIMEDOUT) { timed_out = 1; break; }
+    }
+    CHECK(!timed_out); /* woken by the child, not by the time limit */
+    CHECK_EQ(shared[0], 1);
+    CHECK_EQ(private[0], 0);
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    munmap(shared, 4096);
+    munmap(private, 4096);
+}
+
 static void waitid_options(void)
 {
     int wr;
@@ -247,6 +284,7 @@ int main(void)
     RUN(raw_calls);
     RUN(signals_between_processes);
     RUN(waitid_options);
+    RUN(shared_memory_across_fork);
     RUN(handled_signal_does_not_kill);
     RUN(fork_on_a_new_stack);
     RUN(priorities);

@@ -1,0 +1,127 @@
+/* poll.c — waiting for fds: poll, ppoll, select, pselect on pipes (readable,
+ * writable, hang-up), bad and ignored fds, timeouts and the time left written
+ * back, EFAULT and EINVAL, and a signal with a handler ending the wait (EINTR). */
+#include <poll.h>
+#include <signal.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "check.h"
+
+static void poll_pipe(void)
+{
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    struct pollfd f[3] = { { p[0], POLLIN, 0 }, { p[1], POLLOUT, 0 }, { -1, POLLIN, 77 } };
+    CHECK_EQ(poll(f, 3, 0), 1); /* only the write end is ready */
+    CHECK_EQ(f[0].revents, 0);
+    CHECK_EQ(f[1].revents, POLLOUT);
+    CHECK_EQ(f[2].revents, 0); /* a negative fd is ignored and its revents cleared */
+    CHECK_EQ(write(p[1], "x", 1), 1);
+    CHECK_EQ(poll(f, 1, 1000), 1);
+    CHECK_EQ(f[0].revents, POLLIN);
+    close(p[1]);
+    char c;
+    CHECK_EQ(read(p[0], &c, 1), 1);
+    CHECK_EQ(poll(f, 1, 1000), 1);
+    CHECK_EQ(f[0].revents, POLLHUP); /* the writer is gone */
+    close(p[0]);
+    struct pollfd bad = { p[0], POLLIN, 0 };
+    CHECK_EQ(poll(&bad, 1, 0), 1);
+    CHECK_EQ(bad.revents, POLLNVAL);
+    struct pollfd high = { 1000, POLLIN, 0 }; /* not open here; lxrun's own fds look the same */
+    CHECK_EQ(poll(&high, 1, 0), 1);
+    CHECK_EQ(high.revents, POLLNVAL);
+    CHECK_ERR(syscall(SYS_poll, 8L, 1, 0), EFAULT);
+    CHECK_ERR(syscall(SYS_poll, f, 1u << 30, 0), EINVAL); /* more than RLIMIT_NOFILE */
+}
+
+static void timeouts_written_back(void)
+{
+    struct timespec ts = { 0, 30 * 1000000 };
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    struct pollfd f = { p[0], POLLIN, 0 };
+    CHECK_EQ(syscall(SYS_ppoll, &f, 1, &ts, NULL, 8), 0);
+    CHECK(ts.tv_sec == 0 && ts.tv_nsec == 0); /* all of it used */
+    ts.tv_nsec = 1000000000;
+    CHECK_ERR(syscall(SYS_ppoll, &f, 1, &ts, NULL, 8), EINVAL);
+    sigset_t none;
+    sigemptyset(&none);
+    ts.tv_nsec = 0;
+    CHECK_ERR(syscall(SYS_ppoll, &f, 1, &ts, &none, 4), EINVAL); /* the mask's size */
+    struct timeval tv = { 0, 30000 };
+    fd_set r;
+    FD_ZERO(&r);
+    FD_SET(p[0], &r);
+    CHECK_EQ(syscall(SYS_select, p[0] + 1, &r, NULL, NULL, &tv), 0); /* raw: musl's select passes a copy */
+    CHECK(tv.tv_sec == 0 && tv.tv_usec == 0);
+    CHECK(!FD_ISSET(p[0], &r)); /* cleared: not ready */
+    close(p[0]);
+    close(p[1]);
+}
+
+static void select_sets(void)
+{
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    fd_set r, w;
+    FD_ZERO(&r);
+    FD_ZERO(&w);
+    FD_SET(p[0], &r);
+    FD_SET(p[1], &w);
+    int n = (p[0] > p[1] ? p[0] : p[1]) + 1;
+    struct timeval tv = { 1, 0 };
+    CHECK_EQ(select(n, &r, &w, NULL, &tv), 1);
+    CHECK(!FD_ISSET(p[0], &r) && FD_ISSET(p[1], &w));
+    CHECK_EQ(write(p[1], "x", 1), 1);
+    FD_SET(p[0], &r);
+    FD_SET(p[1], &w);
+    CHECK_EQ(select(n, &r, &w, NULL, NULL), 2);
+    CHECK(FD_ISSET(p[0], &r) && FD_ISSET(p[1], &w));
+    struct timespec ts = { 1, 0 };
+    FD_ZERO(&w);
+    FD_SET(p[0], &r);
+    CHECK_EQ(pselect(n, &r, NULL, NULL, &ts, NULL), 1);
+    close(p[1]);
+    FD_ZERO(&r);
+    FD_SET(p[1], &r); /* closed */
+    CHECK_ERR(select(n, &r, NULL, NULL, &tv), EBADF);
+    CHECK_ERR(select(-1, NULL, NULL, NULL, &tv), EINVAL);
+    close(p[0]);
+}
+
+static void on_usr1(int s) { (void)s; }
+
+/* A signal the process handles ends a wait with EINTR. */
+static void interrupted(void)
+{
+    signal(SIGUSR1, on_usr1);
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    pid_t parent = getpid(), pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        usleep(100000);
+        kill(parent, SIGUSR1);
+        _exit(0);
+    }
+    struct pollfd f = { p[0], POLLIN, 0 };
+    CHECK_ERR(poll(&f, 1, 5000), EINTR);
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    signal(SIGUSR1, SIG_DFL);
+    close(p[0]);
+    close(p[1]);
+}
+
+int main(void)
+{
+    check_prog = "poll";
+    RUN(poll_pipe);
+    RUN(timeouts_written_back);
+    RUN(select_sets);
+    RUN(interrupted);
+    return check_done();
+}
