@@ -9,6 +9,7 @@
 #include "redox/rx.h"
 #include "report/check.h"
 #include "report/report.h"
+#include "report/session.h"
 #include "report/trace.h"
 #include "process/fd_reserve.h"
 #include "process/handover.h"
@@ -31,7 +32,8 @@ static void usage(FILE *f)
             "                     %%signal %%memory %%ipc %%creds %%clock, 'all', '!' to negate\n"
             "  -s N               show at most N bytes of strings (default 32)\n"
             "  -f                 tag lines with the pid (children are followed once lxrun runs them)\n"
-            "  -c, --summary      at exit, a table of calls, errors, time and lxrun's support status\n"
+            "  -c, --summary      at exit, a table of calls, errors, time and lxrun's support status,\n"
+            "                     over the program and the processes it started (as strace -c -f)\n"
             "  --report=FILE      at exit, the same facts as JSON (docs/report-schema.md), with the\n"
             "                     program's identity and a verdict: ok, degraded or unsupported\n"
             "  --check            do not run PROGRAM: report its type, interpreter, libraries\n"
@@ -563,6 +565,10 @@ int main(int argc, char **argv, char **envp)
 
     if ((r = start_backend())) return r;
     if (open_report_output(out_path, report_path) < 0) return 2;
+    if ((lx_report.summary || lx_report.json_fd >= 0) && lx_session_create() < 0) {
+        fprintf(stderr, "lxrun: cannot make the session's report table\n");
+        return 126;
+    }
     /* after the report files, whose names are the host's */
     if (set_up_namespace() < 0) return 2;
     set_up_shm();

@@ -211,7 +211,8 @@ int lx_process_handover_take(const struct lx_ho_rec *r)
 int lx_process_handover_fds(int *fds, int max)
 {
     int n = 0;
-    const int own[] = { lx_proc.opts.trace.fd, lx_proc.opts.report.summary_fd, lx_proc.opts.report.json_fd };
+    const int own[] = { lx_proc.opts.trace.fd, lx_proc.opts.report.summary_fd, lx_proc.opts.report.json_fd,
+                        lx_proc.opts.report.session_fd };
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
         if (own[i] >= lx_fd_floor && n < max) fds[n++] = own[i];
     for (int i = 0; i < lx_fs.nmounts && n < max; i++) fds[n++] = lx_fs.mounts[i].fd;

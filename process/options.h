@@ -23,6 +23,8 @@ struct lx_report_options {
     int summary;          /* -c */
     int summary_fd;       /* where the -c table goes (lxrun's own fd) */
     int json_fd;          /* --report=FILE.json, opened at start (lxrun's own fd), or -1 */
+    int session_fd;       /* with -c or --report: the counts every process of the tree
+                             adds to (report/session.c; lxrun's own fd), or -1 */
     const char *program;  /* the program's path, for the report's identity */
 };
 
@@ -33,6 +35,6 @@ struct lx_options {
 };
 
 #define LX_OPTIONS_DEFAULT                                                            \
-    { .trace = { .fd = 2, .strsize = 32, .unknown = 1 }, .report = { .summary_fd = 2, .json_fd = -1 } }
+    { .trace = { .fd = 2, .strsize = 32, .unknown = 1 }, .report = { .summary_fd = 2, .json_fd = -1, .session_fd = -1 } }
 
 #endif

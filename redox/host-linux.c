@@ -161,6 +161,14 @@ long rx_open_beneath(int rootfd, const char *path, int flags, unsigned mode, uns
 
 long rx_close(int fd) { return R(close(fd)); }
 
+long rx_shm_anon(const char *name, size_t len)
+{
+    int fd = memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0) return -errno;
+    if (ftruncate(fd, (off_t)len) < 0) { int e = errno; close(fd); return -e; }
+    return fd;
+}
+
 long rx_snapshot(const char *name, const void *data, size_t len, int cloexec)
 {
     int fd = memfd_create(name, MFD_ALLOW_SEALING | (cloexec ? MFD_CLOEXEC : 0));

@@ -145,6 +145,9 @@ long rx_pipe2(int fds[2], int flags);         /* "pipe:" and dup(fd, "write") */
  * fcntl F_SETFD) over the fds its file table reports open. */
 long rx_close_range(int lowfd, int highfd, int cloexec_only);
 
+/* An anonymous read-write memory object of len zero bytes, to map MAP_SHARED in
+ * several processes (Redox: a shm: handle; host: memfd). */
+long rx_shm_anon(const char *name, size_t len);
 /* An anonymous read-only file holding `data` (Redox: a shm: handle), positioned
  * at 0: how lxrun hands out synthesized files (DESIGN invariant 4). */
 long rx_snapshot(const char *name, const void *data, size_t len, int cloexec);

@@ -57,40 +57,56 @@ void lx_record_unknown(long nr)
     __atomic_fetch_add(&lx_unknown_calls, 1, __ATOMIC_RELAXED);
 }
 
-void lx_record_partial(long nr, const char *what)
+/* The records with a count: one call's (1), or another process's totals (report/session.c).
+ * A note's text must live for the run: a literal, or a copy made by the caller. */
+void lx_record_partial_n(long nr, const char *what, uint64_t n)
 {
     lock();
     int i = 0;
     while (i < lx_nnotes && !(lx_notes[i].nr == nr && strcmp(lx_notes[i].what, what) == 0)) i++;
-    if (i < lx_nnotes) lx_notes[i].count++;
-    else if (lx_nnotes < LX_MAX_NOTES) lx_notes[lx_nnotes++] = (struct lx_note){ nr, what, 1 };
+    if (i < lx_nnotes) lx_notes[i].count += n;
+    else if (lx_nnotes < LX_MAX_NOTES) lx_notes[lx_nnotes++] = (struct lx_note){ nr, what, n };
     unlock();
 }
 
-void lx_record_ioctl(unsigned req)
+void lx_record_ioctl_n(unsigned req, uint64_t n)
 {
     lock();
     int i = 0;
     while (i < lx_nioctls && lx_ioctls[i].req != req) i++;
-    if (i < lx_nioctls) lx_ioctls[i].count++;
-    else if (lx_nioctls < LX_MAX_IOCTLS) lx_ioctls[lx_nioctls++] = (struct lx_ioctl_note){ req, 1 };
+    if (i < lx_nioctls) lx_ioctls[i].count += n;
+    else if (lx_nioctls < LX_MAX_IOCTLS) lx_ioctls[lx_nioctls++] = (struct lx_ioctl_note){ req, n };
     unlock();
 }
 
-void lx_record_path(const char *path, int served)
+void lx_record_path_n(const char *path, int served, uint64_t n)
 {
     lock();
     int i = 0;
     while (i < lx_npaths && !(strncmp(lx_paths[i].path, path, sizeof lx_paths[i].path - 1) == 0 &&
                               lx_paths[i].served == served))
         i++;
-    if (i < lx_npaths) lx_paths[i].count++;
+    if (i < lx_npaths) lx_paths[i].count += n;
     else if (lx_npaths < LX_MAX_PATHS) {
         snprintf(lx_paths[i].path, sizeof lx_paths[i].path, "%s", path);
         lx_paths[i].served = served;
-        lx_paths[i].count = 1;
+        lx_paths[i].count = n;
         lx_npaths++;
     }
+    unlock();
+}
+
+void lx_record_partial(long nr, const char *what) { lx_record_partial_n(nr, what, 1); }
+void lx_record_ioctl(unsigned req) { lx_record_ioctl_n(req, 1); }
+void lx_record_path(const char *path, int served) { lx_record_path_n(path, served, 1); }
+
+void lx_record_reset(void)
+{
+    lock();
+    for (int i = 0; i < nthread_tables; i++) memset(thread_tables[i], 0, (LX_NR_MAX + 1) * sizeof *thread_tables[i]);
+    memset(overflow_table, 0, sizeof overflow_table);
+    lx_nnotes = lx_nioctls = lx_npaths = 0;
+    lx_unknown_calls = 0;
     unlock();
 }
 

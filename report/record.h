@@ -55,6 +55,12 @@ void lx_record_partial(long nr, const char *what);
 void lx_record_ioctl(unsigned req);
 /* A /proc, /sys or /dev path the guest asked for, and whether lxrun served it. */
 void lx_record_path(const char *path, int served);
+/* The same, n times (another process's totals, report/session.c). */
+void lx_record_partial_n(long nr, const char *what, uint64_t n);
+void lx_record_ioctl_n(unsigned req, uint64_t n);
+void lx_record_path_n(const char *path, int served, uint64_t n);
+/* Forgets everything recorded (a forked child starts its own records). */
+void lx_record_reset(void);
 
 /* Across a guest's exec: everything counted so far goes to the next lxrun. */
 void lx_record_handover_put(struct lx_handover *h);

@@ -3,6 +3,7 @@
 
 #include "../redox/rx.h"
 #include "decode.h"
+#include "session.h"
 #include "trace.h"
 
 
@@ -14,10 +15,14 @@ void lx_report_forked_child(void)
     lx_report.summary = 0;
     if (lx_report.json_fd >= 0) rx_close(lx_report.json_fd);
     lx_report.json_fd = -1;
+    lx_record_reset(); /* what the parent counted is the parent's */
 }
 
 void lx_report_finish(int status, int signaled)
 {
+    int reporter = lx_report.summary || lx_report.json_fd >= 0;
+    if (reporter) lx_session_gather();
+    else lx_session_contribute();
     lx_counts_collect();
     if (lx_trace.on) {
         if (signaled && signal_name(status)) trace_event("+++ killed by %s +++", signal_name(status));

@@ -12,8 +12,9 @@
 const char *report_verdict(void);
 
 
-/* In a forked child: the reports (-c table, JSON) stay the parent's; tracing goes
- * on, into the same output, as strace -f does. */
+/* In a forked child: the reports (-c table, JSON) stay the parent's, which adds the
+ * child's counts at its end (report/session.h); tracing goes on, into the same
+ * output, as strace -f does. */
 void lx_report_forked_child(void);
 
 /* Called once as the guest process ends with `status` (exit code, or 128+signal). */

@@ -468,6 +468,25 @@ def exec_chain_accumulates(e):
     check(summary_counts(text)[0] == rows, f'-c rows {summary_counts(text)[0]} vs report {rows}')
 
 
+@case
+def tree_counts_include_children(e):
+    """sh running the musl guest as a child (fork, exec, wait): the one report and -c
+    table count the child's calls too (its execve, rguest.c's getppid and acct), as
+    strace -c -f does, and they agree row for row."""
+    table_file = e.path('tree-c.txt')
+    r, doc = e.report('/bin/sh', '-c', f'{e.rguest} counts; echo after', status=0, extra=('-c', '-o', table_file))
+    check(r.out.endswith('after\n'), str(r))
+    with open(table_file) as f:
+        text = f.read()
+    check(text.count('% time') == 1, f'tables in {table_file}:\n{text}')
+    rows = {s['name']: (s['calls'], s['errors']) for s in doc['syscalls']}
+    check(rows.get('execve') == (1, 0), f'the child\'s execve is not counted: {rows.get("execve")}')
+    check(rows.get('acct') == (1, 1) and rows.get('getppid', (0, 0))[0] >= 5, f'the child\'s rows are missing: {rows}')
+    check(rows.get('wait4', (0, 0))[0] >= 1, f'the parent\'s wait4 is missing: {rows}')
+    check(summary_counts(text)[0] == rows, f'-c rows {summary_counts(text)[0]} vs report {rows}')
+    check(doc['verdict'] == 'unsupported', f'verdict {doc["verdict"]}: the child\'s unknown call must count')
+
+
 # ---- --report against -c ----
 
 @case
