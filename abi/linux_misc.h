@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #define LINUX_PR_SET_PDEATHSIG 1
+#define LINUX_PR_GET_PDEATHSIG 2
 #define LINUX_PR_GET_DUMPABLE 3
 #define LINUX_PR_SET_DUMPABLE 4
 #define LINUX_PR_SET_NAME 15

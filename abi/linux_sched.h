@@ -30,6 +30,16 @@
 #define LINUX_CLONE_NEWNET 0x40000000
 #define LINUX_CLONE_IO 0x80000000u
 #define LINUX_CSIGNAL 0xff /* the exit signal in clone's low byte */
+#define LINUX_CLONE_CLEAR_SIGHAND 0x100000000ULL /* clone3 only */
+#define LINUX_CLONE_INTO_CGROUP 0x200000000ULL   /* clone3 only */
+
+/* clone3's argument (include/uapi/linux/sched.h): 64 bytes in its first version
+ * (CLONE_ARGS_SIZE_VER0), 88 with set_tid, 96 with cgroup. */
+struct linux_clone_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    uint64_t set_tid, set_tid_size, cgroup;
+};
+#define LINUX_CLONE_ARGS_SIZE_VER0 64
 
 /* wait4/waitpid options (include/uapi/linux/wait.h) */
 #define LINUX_WNOHANG 0x00000001

@@ -21,6 +21,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -592,6 +593,9 @@ long rx_sysfacts(struct rx_sysfacts *f)
 long rx_sched_yield(void) { return R(sched_yield()); }
 
 long rx_fork(void) { return R(fork()); }
+long rx_set_pdeathsig(int sig) { return R(prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0)); }
+long rx_get_pdeathsig(int *sig) { return R(prctl(PR_GET_PDEATHSIG, sig, 0, 0, 0)); }
+
 long rx_kill(long pid, int sig) { return R(kill((pid_t)pid, sig)); }
 long rx_tgkill(long pid, long tid, int sig) { return R(syscall(SYS_tgkill, (pid_t)pid, (pid_t)tid, sig)); }
 long rx_getpriority(int which, long who, int *nice)

@@ -325,6 +325,12 @@ long rx_sched_yield(void); /* Redox SYS_YIELD (relibc Sys::sched_yield) */
  * process it may signal (-1) or group -pid (redox-rt posix_kill; Redox's signal
  * numbers 1-31 are Linux's, 32-64 the host backend's only). */
 long rx_kill(long pid, int sig);
+/* Host-backend extension: the signal the process gets when its parent ends
+ * (Linux's PR_SET_PDEATHSIG; cleared in a forked child, kept across exec).  Redox
+ * has none; Redox plan: lxrun waits on its parent's proc: handle in a helper
+ * thread and raises the signal itself. */
+long rx_set_pdeathsig(int sig);
+long rx_get_pdeathsig(int *sig);
 /* To one thread of a process (redox-rt posix_kill_thread). */
 long rx_tgkill(long pid, long tid, int sig);
 /* Host-backend extension: Redox has no scheduling priorities (relibc's

@@ -126,12 +126,12 @@ long sys_vfork(struct lx_call *c)
     return do_vfork(c, LINUX_SIGCHLD, 0, 0, 0);
 }
 
-/* clone(flags, stack, parent_tid, child_tid, tls): the fork-like flag sets glibc's
- * and musl's fork use, and CLONE_VM|CLONE_VFORK as posix_spawn uses it; threads,
- * other shared memory and namespaces are not served yet. */
-long sys_clone(struct lx_call *c)
+/* clone and clone3: the fork-like flag sets glibc's and musl's fork use, and
+ * CLONE_VM|CLONE_VFORK as posix_spawn uses it; stack is the new stack pointer (0:
+ * the copy of the caller's).  Threads, other shared memory and namespaces are not
+ * served yet. */
+static long clone_process(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid)
 {
-    uint64_t flags = c->a[0];
     const uint64_t served = LINUX_CSIGNAL | LINUX_CLONE_CHILD_SETTID | LINUX_CLONE_CHILD_CLEARTID |
                             LINUX_CLONE_PARENT_SETTID;
     const uint64_t vfork = LINUX_CLONE_VM | LINUX_CLONE_VFORK;
@@ -141,9 +141,34 @@ long sys_clone(struct lx_call *c)
         return -ENOSYS;
     }
     if ((flags & LINUX_CSIGNAL) != LINUX_SIGCHLD) lx_record_partial(c->nr, "exit signal other than SIGCHLD (SIGCHLD sent)");
-    if (!is_vfork) return do_fork(c, flags, c->a[1], c->a[2], c->a[3]);
+    if (!is_vfork) return do_fork(c, flags, stack, parent_tid, child_tid);
     lx_record_partial(c->nr, "a CLONE_VM|CLONE_VFORK child's memory writes reach its parent only on the caller's stack");
-    return do_vfork(c, flags, c->a[1], c->a[2], c->a[3]);
+    return do_vfork(c, flags, stack, parent_tid, child_tid);
+}
+
+long sys_clone(struct lx_call *c) { return clone_process(c, c->a[0], c->a[1], c->a[2], c->a[3]); }
+
+/* clone3(args, size): the same, from struct clone_args; the exit signal is its own
+ * field and the stack is given as its lowest address and size. */
+long sys_clone3(struct lx_call *c)
+{
+    struct linux_clone_args a;
+    size_t size = c->a[1];
+    if (size < LINUX_CLONE_ARGS_SIZE_VER0 || size > 4096) return -EINVAL;
+    memset(&a, 0, sizeof a);
+    if (gm_copy_in(&a, c->a[0], size < sizeof a ? size : sizeof a) < 0) return -EFAULT;
+    /* a larger struct than lxrun knows is accepted only if the rest is zero, as Linux */
+    for (size_t off = sizeof a; off < size; off += 8) {
+        uint64_t w = 0;
+        if (gm_copy_in(&w, c->a[0] + off, size - off < 8 ? size - off : 8) < 0) return -EFAULT;
+        if (w) return -E2BIG;
+    }
+    if ((a.flags & LINUX_CSIGNAL) || a.exit_signal > 64 || (a.stack == 0) != (a.stack_size == 0)) return -EINVAL;
+    if (a.set_tid || a.set_tid_size || (a.flags & (LINUX_CLONE_CLEAR_SIGHAND | LINUX_CLONE_INTO_CGROUP))) {
+        lx_record_partial(c->nr, "clone3 set_tid, CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP");
+        return -ENOSYS;
+    }
+    return clone_process(c, a.flags | a.exit_signal, a.stack ? a.stack + a.stack_size : 0, a.parent_tid, a.child_tid);
 }
 
 /* The rusage a wait fills: not kept per child yet (zeros, recorded). */

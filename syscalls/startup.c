@@ -83,8 +83,12 @@ long sys_prctl(struct lx_call *c)
     case LINUX_PR_GET_NAME:
         return gm_copy_out(c->a[1], lx_proc.comm, sizeof lx_proc.comm);
     case LINUX_PR_SET_PDEATHSIG:
-        lx_record_partial(c->nr, "PR_SET_PDEATHSIG recorded, not enforced");
-        return c->a[1] <= 64 ? 0 : -EINVAL;
+        return c->a[1] <= 64 ? rx_set_pdeathsig((int)c->a[1]) : -EINVAL;
+    case LINUX_PR_GET_PDEATHSIG: {
+        int sig;
+        long r = rx_get_pdeathsig(&sig);
+        return r < 0 ? r : gm_copy_out(c->a[1], &sig, sizeof sig);
+    }
     case LINUX_PR_GET_DUMPABLE: return 1;
     case LINUX_PR_SET_DUMPABLE: return c->a[1] <= 1 ? 0 : -EINVAL;
     case LINUX_PR_GET_NO_NEW_PRIVS: return 0;

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -108,6 +109,19 @@ static void raw_calls(void)
     if (pid == 0) _exit(0);
     CHECK_ERR(syscall(SYS_wait4, pid, (void *)8, 0, NULL), EFAULT); /* reaped all the same, as Linux */
     CHECK_ERR(waitpid(pid, &status, 0), ECHILD);
+
+    /* clone3 (struct clone_args, 64 bytes in its first version) as a fork */
+    uint64_t args[11] = { 0 };
+    args[4] = SIGCHLD; /* exit_signal */
+    pid = syscall(SYS_clone3, args, 64);
+    REQUIRE(pid >= 0);
+    if (pid == 0) syscall(SYS_exit_group, 6);
+    CHECK_EQ(syscall(SYS_wait4, pid, &status, 0, NULL), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 6);
+    args[0] = SIGCHLD; /* the exit signal belongs in its own field */
+    CHECK_ERR(syscall(SYS_clone3, args, 64), EINVAL);
+    args[0] = 0;
+    CHECK_ERR(syscall(SYS_clone3, args, 32), EINVAL); /* smaller than the first version */
 }
 
 /* A child that waits on a pipe until its parent closes the other end. */
@@ -231,6 +245,43 @@ static void shared_memory_across_fork(void)
     munmap(private, 4096);
 }
 
+/* PR_SET_PDEATHSIG: a grandchild asks for SIGKILL when its parent ends; when the
+ * parent exits, the grandchild dies at once (its end of a pipe closes) instead of
+ * sleeping on. */
+static void parent_death_signal(void)
+{
+    int p[2], ready[2];
+    REQUIRE(pipe(p) == 0 && pipe(ready) == 0);
+    pid_t a = fork();
+    REQUIRE(a >= 0);
+    if (a == 0) {
+        pid_t b = fork();
+        if (b == 0) {
+            int sig = 0;
+            if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || prctl(PR_GET_PDEATHSIG, &sig) != 0 || sig != SIGKILL) _exit(1);
+            close(p[0]);
+            if (write(ready[1], "r", 1) != 1) _exit(1);
+            sleep(10);
+            _exit(0);
+        }
+        char c;
+        _exit(b > 0 && read(ready[0], &c, 1) == 1 ? 0 : 1); /* B is armed: A ends */
+    }
+    close(p[1]);
+    close(ready[1]);
+    int status;
+    CHECK_EQ(waitpid(a, &status, 0), a);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char c;
+    CHECK_EQ(read(p[0], &c, 1), 0); /* B is gone: its write end closed */
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK(t1.tv_sec - t0.tv_sec < 5);
+    close(p[0]);
+    close(ready[0]);
+}
+
 static void waitid_options(void)
 {
     int wr;
@@ -285,6 +336,7 @@ int main(void)
     RUN(signals_between_processes);
     RUN(waitid_options);
     RUN(shared_memory_across_fork);
+    RUN(parent_death_signal);
     RUN(handled_signal_does_not_kill);
     RUN(fork_on_a_new_stack);
     RUN(priorities);
