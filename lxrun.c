@@ -8,7 +8,9 @@
 #include "loader/exec.h"
 #include "redox/rx.h"
 #include "report/check.h"
+#include "procfs/procfs.h"
 #include "report/report.h"
+#include "syscalls/table.h"
 #include "report/session.h"
 #include "report/trace.h"
 #include "process/fd_reserve.h"
@@ -483,6 +485,7 @@ static int choose_trap(int mode)
 
 static int start_backend(void)
 {
+    procfs_set_served(lx_syscall_served); /* /proc/config.gz from the syscall table */
     if (lx_fd_reserve_init() < 0) {
         fprintf(stderr, "lxrun: cannot reserve file descriptors\n");
         return 126;

@@ -42,6 +42,14 @@ long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path,
         char *buf = malloc(cap);
         if (!buf) return -ENOMEM;
         size_t n = procfs_render(node, &facts, cpu, buf, cap);
+        if (n < cap && (node->flags & PROCFS_GZIP)) {
+            char *gz = malloc(n + 1024); /* deflate never grows text by more than a few bytes per 16 KiB */
+            long z = gz ? procfs_gzip(buf, n, gz, n + 1024) : -1;
+            long fd = z < 0 ? -EIO : rx_snapshot(path, gz, (size_t)z, (flags & RX_O_CLOEXEC) != 0);
+            free(gz);
+            free(buf);
+            return fd;
+        }
         if (n < cap) {
             long fd = rx_snapshot(path, buf, n, (flags & RX_O_CLOEXEC) != 0);
             free(buf);

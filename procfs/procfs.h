@@ -110,6 +110,7 @@ struct procfs_out; /* a growing text buffer, see render.h */
 typedef void (*procfs_render_fn)(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 
 #define PROCFS_NOT_CPU0 1u /* per-CPU node absent for cpu0 (cpuN/online: cpu0 is not hotpluggable) */
+#define PROCFS_GZIP 2u     /* the rendered text is served gzip-compressed (/proc/config.gz) */
 
 struct procfs_node {
     const char *path;       /* absolute guest path; '#' stands for a CPU number */
@@ -132,6 +133,11 @@ struct procfs_namespace {
     long (*open_root)(void);                                      /* an O_PATH handle on the guest's "/" */
 };
 void procfs_set_namespace(const struct procfs_namespace *ns);
+/* Whether lxrun serves a system call (by name), for /proc/config.gz; handed in
+ * at start-up from the syscall table. */
+void procfs_set_served(int (*served)(const char *syscall));
+/* in compressed to the gzip format in out[cap]: its length, or -1. */
+long procfs_gzip(const void *in, size_t len, void *out, size_t cap);
 long procfs_open_guest_root(void);
 
 /* The /dev path of the node served by scheme URL url ("null:" → "/dev/null"), or NULL. */

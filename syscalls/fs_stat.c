@@ -151,16 +151,18 @@ static int in_groups(uint32_t gid)
 static long access_at(int dirfd, uint64_t path, int mode, int atflags)
 {
     if (mode & ~7) return -EINVAL;
-    int owned;
-    long fd = open_target(dirfd, path, atflags, &owned);
-    if (fd < 0) return fd;
     struct rx_stat s;
-    long r = rx_fstat((int)fd, &s);
-    struct rx_statvfs v;
-    int ro = (mode & LINUX_W_OK) && rx_fstatvfs((int)fd, &v) == 0 && (v.flags & RX_ST_RDONLY);
-    if (owned) rx_close((int)fd);
+    long r = lx_stat_at(dirfd, path, atflags, &s); /* emulated nodes too */
     if (r < 0) return r;
     if (mode == LINUX_F_OK) return 0;
+    int ro = 0;
+    if (mode & LINUX_W_OK) { /* a read-only mount refuses writing whatever the mode bits */
+        int owned;
+        long fd = open_target(dirfd, path, atflags, &owned);
+        struct rx_statvfs v;
+        ro = fd >= 0 && rx_fstatvfs((int)fd, &v) == 0 && (v.flags & RX_ST_RDONLY);
+        if (fd >= 0 && owned) rx_close((int)fd);
+    }
     if (ro && !RX_MODE_IS(s.mode, RX_MODE_CHR) && !RX_MODE_IS(s.mode, RX_MODE_X_BLK) && !RX_MODE_IS(s.mode, RX_MODE_FIFO) && !RX_MODE_IS(s.mode, RX_MODE_X_SOCK)) return -EROFS;
     int eff = (atflags & LINUX_AT_EACCESS) != 0;
     long uid = eff ? rx_geteuid() : rx_getuid(), gid = eff ? rx_getegid() : rx_getgid();

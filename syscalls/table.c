@@ -47,3 +47,12 @@ int lx_syscall_by_name(const char *name)
         if (lx_syscalls[i].name && strcmp(lx_syscalls[i].name, name) == 0) return i;
     return -1;
 }
+
+int lx_syscall_served(const char *name)
+{
+    for (int nr = 0; nr <= LX_NR_MAX; nr++)
+        if (lx_syscalls[nr].name && !strcmp(lx_syscalls[nr].name, name))
+            return lx_syscalls[nr].status == LX_TRANSLATED || lx_syscalls[nr].status == LX_EMULATED ||
+                   lx_syscalls[nr].status == LX_PARTIAL;
+    return 0;
+}

@@ -50,4 +50,7 @@ int lx_syscall_by_name(const char *name);
 #include "table.def"
 #undef SC
 
+/* 1 if the table serves the call of that name (translated, emulated or partial). */
+int lx_syscall_served(const char *name);
+
 #endif

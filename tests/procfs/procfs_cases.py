@@ -52,6 +52,26 @@ class Env:
         return r
 
 
+# ---- /proc/config.gz ----
+
+@case
+def config_gz_from_the_table(e):
+    """/proc/config.gz is valid gzip (zcat, itself under lxrun, reads it) and states,
+    for interfaces that stand for a system call, what lxrun's table serves: "=y"
+    exactly when the call is translated, emulated or partial."""
+    from casekit import read_table
+    table = read_table(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'syscalls', 'table.def'))
+    r = e.ok('/usr/bin/zcat', '/proc/config.gz')
+    check(r.out.startswith('#\n# lxrun on '), r.out[:200])
+    lines = set(r.out.splitlines())
+    served = {'translated', 'emulated', 'partial'}
+    for option, call in (('FUTEX', 'futex'), ('NET', 'socket'), ('RSEQ', 'rseq'), ('MULTIUSER', 'setuid'),
+                         ('EPOLL', 'epoll_create1'), ('SYSVIPC', 'shmget'), ('POSIX_TIMERS', 'timer_create')):
+        want = f'CONFIG_{option}=y' if table[call][1] in served else f'# CONFIG_{option} is not set'
+        check(want in lines, f'{want!r} missing (table: {call} {table[call][1]})')
+    check('CONFIG_PROC_FS=y' in lines and '# CONFIG_TIME_NS is not set' in lines, r.out)
+
+
 # ---- procps ----
 
 @case

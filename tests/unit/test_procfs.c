@@ -477,9 +477,9 @@ Test(procfs, directory_listings)
     expect_listing("/sys/devices/system/cpu/cpu1", 2, cpu1, 2);
     char pid[32];
     snprintf(pid, sizeof pid, "%d/", (int)getpid()); /* the process itself, after the fixed entries */
-    const char *proc[] = { "cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version",
+    const char *proc[] = { "cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version", "config.gz",
                            "filesystems", "self", "thread-self", "mounts", "sys/", pid };
-    expect_listing("/proc", 1, proc, 12);
+    expect_listing("/proc", 1, proc, 13);
 
     struct listing l = { .n = 0 };
     cr_assert_eq(procfs_readdir("/proc/cpuinfo", 1, collect, &l), -ENOTDIR);
@@ -544,9 +544,9 @@ Test(procfs, whole_tree_resolves_and_renders)
     struct procfs_facts f = fixed_facts(3);
     walk_dir("/proc", 3, &f);
     walk_dir("/sys", 3, &f);
-    /* /proc: 7 files + sys/{kernel: 5 + random: 2, vm: 1, fs: 1};
+    /* /proc: 8 files + sys/{kernel: 5 + random: 2, vm: 1, fs: 1};
      * /sys: 4 cpu lists + 3 × 16 topology files + 2 × cpuN/online + 2 THP files. */
-    cr_assert_eq(walked_files, 7 + 5 + 2 + 1 + 1 + 4 + 3 * 16 + 2 + 2);
+    cr_assert_eq(walked_files, 8 + 5 + 2 + 1 + 1 + 4 + 3 * 16 + 2 + 2);
     cr_assert_eq(walked_dirs, 5 + 3 + 3 * 2 + 3);
 }
 
