@@ -61,6 +61,21 @@ struct linux_tms { int64_t tms_utime, tms_stime, tms_cutime, tms_cstime; };
 #define LINUX_CAP_SETPCAP 8
 struct linux_cap_header { uint32_t version; int32_t pid; };
 struct linux_cap_data { uint32_t effective, permitted, inheritable; };
+/* The three sets as 64-bit masks (bit n = capability n) and the two data words. */
+struct abi_caps { uint64_t effective, permitted, inheritable; };
+static inline void abi_caps_to_linux(const struct abi_caps *c, struct linux_cap_data d[2])
+{
+    for (int w = 0; w < 2; w++)
+        d[w] = (struct linux_cap_data){ (uint32_t)(c->effective >> (32 * w)), (uint32_t)(c->permitted >> (32 * w)),
+                                        (uint32_t)(c->inheritable >> (32 * w)) };
+}
+/* Bits past the last capability are dropped, as Linux masks them. */
+static inline void abi_caps_from_linux(const struct linux_cap_data d[2], struct abi_caps *c)
+{
+    c->effective = (d[0].effective | (uint64_t)d[1].effective << 32) & LINUX_CAP_FULL;
+    c->permitted = (d[0].permitted | (uint64_t)d[1].permitted << 32) & LINUX_CAP_FULL;
+    c->inheritable = (d[0].inheritable | (uint64_t)d[1].inheritable << 32) & LINUX_CAP_FULL;
+}
 
 /* Resource numbers and RUSAGE_* "who" values to rx.h's (Redox uses Linux's
  * numbering: relibc sys_resource/mod.rs); -1 for a resource Redox lacks. */

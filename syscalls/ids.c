@@ -239,12 +239,10 @@ long sys_capget(struct lx_call *c)
     if (words < 0) return words;
     long r = cap_target(c, h.pid);
     if (r < 0 || !c->a[1]) return r;
-    uint64_t e, p, i;
-    lx_guest_caps(&e, &p, &i);
-    struct linux_cap_data d[2] = {
-        { (uint32_t)e, (uint32_t)p, (uint32_t)i },
-        { (uint32_t)(e >> 32), (uint32_t)(p >> 32), (uint32_t)(i >> 32) },
-    };
+    struct abi_caps caps;
+    lx_guest_caps(&caps.effective, &caps.permitted, &caps.inheritable);
+    struct linux_cap_data d[2];
+    abi_caps_to_linux(&caps, d);
     return gm_copy_out(c->a[1], d, (size_t)words * sizeof d[0]);
 }
 
@@ -256,11 +254,9 @@ long sys_capset(struct lx_call *c)
     if (h.pid != 0 && h.pid != rx_getpid()) return -EPERM;
     struct linux_cap_data d[2] = { 0 };
     if (gm_copy_in(d, c->a[1], (size_t)words * sizeof d[0]) < 0) return -EFAULT;
-    /* bits past the last capability are dropped, as Linux masks them */
-    uint64_t e = (d[0].effective | (uint64_t)d[1].effective << 32) & LINUX_CAP_FULL,
-             p = (d[0].permitted | (uint64_t)d[1].permitted << 32) & LINUX_CAP_FULL,
-             i = (d[0].inheritable | (uint64_t)d[1].inheritable << 32) & LINUX_CAP_FULL;
-    uint64_t oe, op, oi;
+    struct abi_caps nw;
+    abi_caps_from_linux(d, &nw);
+    uint64_t e = nw.effective, p = nw.permitted, i = nw.inheritable, oe, op, oi;
     lx_guest_caps(&oe, &op, &oi);
     /* Linux: no new permitted ones, effective within permitted, inheritable within
      * the old inheritable and permitted sets and within the old inheritable and
