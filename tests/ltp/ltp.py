@@ -20,6 +20,7 @@ when it does not apply; a result is "pass" only for 0.  Each run gets a fresh TM
 and LTPROOT, and PATH starts with the built test directories (tests exec helpers
 such as execve_child by name).  leapsec01 is never run: natively it moves the clock."""
 import glob
+import json
 import os
 import shlex
 import shutil
@@ -55,7 +56,16 @@ def entries():
 
 
 def runtest(src):
-    """name -> argv, from runtest/syscalls (fields split by spaces or tabs)."""
+    """name -> argv, from runtest/syscalls (fields split by spaces or tabs); from the
+    build's index when there is one (parsing costs a sixth of a second per run)."""
+    index = os.path.join(os.path.dirname(src), 'runtest.json')
+    if os.path.exists(index):
+        with open(index) as f:
+            return json.load(f)
+    return parse_runtest(src)
+
+
+def parse_runtest(src):
     table = {}
     with open(os.path.join(src, 'runtest', 'syscalls')) as f:
         for line in f:
@@ -68,7 +78,16 @@ def runtest(src):
 
 
 def syscall_dirs(src):
-    """binary name -> its directory under testcases/kernel/syscalls (by NAME.c)."""
+    """binary name -> its directory under testcases/kernel/syscalls (by NAME.c); read
+    from the index the build writes (a walk of the tree costs a second per run)."""
+    index = os.path.join(os.path.dirname(src), 'index.json')
+    if os.path.exists(index):
+        with open(index) as f:
+            return json.load(f)
+    return walk_syscall_dirs(src)
+
+
+def walk_syscall_dirs(src):
     where = {}
     base = os.path.join(src, 'testcases', 'kernel', 'syscalls')
     for d, _, files in os.walk(base):
@@ -104,7 +123,7 @@ def build(bdir):
         sh('make -j2 -C lib >/dev/null && make -j2 -C libs >/dev/null && make -C tools/apicmds >/dev/null && '
            'make -C testcases/lib >/dev/null', src)
         open(stamp, 'w').close()
-    table, where = runtest(src), syscall_dirs(src)
+    table, where = parse_runtest(src), walk_syscall_dirs(src)
     dirs = set()
     for e in entries():
         argv = table.get(e)
@@ -115,6 +134,10 @@ def build(bdir):
         dirs.add(dir_of(where, argv[0]))
     for d in sorted(dirs):
         sh('make -j2 >/dev/null', d)
+    with open(os.path.join(bdir, 'index.json'), 'w') as f:
+        json.dump(where, f)
+    with open(os.path.join(bdir, 'runtest.json'), 'w') as f:
+        json.dump(table, f)
     print(f'ltp.py: built {len(dirs)} test directories for {len(entries())} entries')
 
 
@@ -189,7 +212,7 @@ def main():
     elif a[:1] == ['build'] and len(a) == 2:
         build(a[1])
     elif a[:1] == ['run'] and len(a) == 4:
-        sys.exit(run(a[1], os.path.abspath(a[2]), a[3]))
+        sys.exit(run(os.path.abspath(a[1]), os.path.abspath(a[2]), a[3]))
     elif a[:1] == ['survey'] and len(a) in (3, 4):
         survey(a[1], os.path.abspath(a[2]), a[3] if len(a) == 4 else '')
     else:
