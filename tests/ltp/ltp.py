@@ -24,6 +24,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -150,12 +151,20 @@ def run_once(src, argv, lxrun):
                'HOME': tmp}
         exe = os.path.join(dir_of(where, argv[0]) or '', argv[0])
         cmd = ([lxrun] if lxrun else []) + [exe] + argv[1:]
+        # its own process group, killed whole afterwards: no stray child outlives a run
+        p = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
         try:
-            r = subprocess.run(cmd, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               timeout=TIMEOUT)
-            return r.returncode, r.stdout.decode(errors='replace')
-        except subprocess.TimeoutExpired as t:
-            return 'timeout', (t.stdout or b'').decode(errors='replace')
+            out, _ = p.communicate(timeout=TIMEOUT)
+            return p.returncode, out.decode(errors='replace')
+        except subprocess.TimeoutExpired:
+            return 'timeout', ''
+        finally:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait()
     finally:
         # a test may leave read-only directories, or a child still writing: best effort
         subprocess.run(['chmod', '-R', 'u+rwx', tmp], stderr=subprocess.DEVNULL)
