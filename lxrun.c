@@ -15,6 +15,7 @@
 #include "report/trace.h"
 #include "process/fd_reserve.h"
 #include "process/handover.h"
+#include "process/ptable.h"
 #include "report/record.h"
 #include "syscalls/process.h"
 #include "trap/trap.h"
@@ -460,6 +461,8 @@ static _Noreturn void run_guest(const struct guest_start *g)
     if (!st.exe_url[0] || vfs_guest_path(st.exe_url, exe, sizeof exe) < 0) snprintf(exe, sizeof exe, "%s", g->prog);
     lx_process_image(exe, st.stack.sp, st.stack.arg_start, st.stack.arg_end, st.stack.env_start, st.stack.env_end,
                      st.stack.auxv, st.stack.auxv_len);
+    static char cwd[LX_PT_PATH];
+    if (vfs_getcwd(cwd, sizeof cwd) >= 0) lx_ptable_set_cwd(cwd);
     lx_report.program = g->execfn;
     fflush(NULL);
 
@@ -595,6 +598,10 @@ int main(int argc, char **argv, char **envp)
     }
 
     if (choose_trap(trap_fs_mode < 0 ? LX_TRAP_FS_AUTO : trap_fs_mode) < 0) return 126;
+    if (lx_ptable_create() < 0) {
+        fprintf(stderr, "lxrun: cannot make the session's process table\n");
+        return 126;
+    }
     lx_proc.opts.trap_fs = lx_trap_fs_current();
 
     struct guest_start g = { .prog = prog, .execfn = prog, .dirfd = RX_AT_CWD, .argc = argc - i, .argv = argv + i,

@@ -130,9 +130,8 @@ void lx_process_handover_put(struct lx_handover *h)
     lx_ho_put(h, LX_HO_LIMITS, &l, sizeof l);
 
     /* Linux keeps ignored dispositions across exec; handlers become SIG_DFL. */
-    uint64_t ignored = 0;
-    for (int s = 1; s <= 64; s++)
-        if (lx_proc.sigactions[s].handler == LINUX_SIG_IGN) ignored |= 1ULL << (s - 1);
+    uint64_t ignored, caught;
+    lx_process_dispositions(&ignored, &caught);
     lx_ho_put(h, LX_HO_SIGNALS, &ignored, sizeof ignored);
 
     for (int i = 0; i < lx_fs.nmounts; i++)
@@ -212,7 +211,7 @@ int lx_process_handover_fds(int *fds, int max)
 {
     int n = 0;
     const int own[] = { lx_proc.opts.trace.fd, lx_proc.opts.report.summary_fd, lx_proc.opts.report.json_fd,
-                        lx_proc.opts.report.session_fd };
+                        lx_proc.opts.report.session_fd, lx_proc.opts.ptable_fd };
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
         if (own[i] >= lx_fd_floor && n < max) fds[n++] = own[i];
     for (int i = 0; i < lx_fs.nmounts && n < max; i++) fds[n++] = lx_fs.mounts[i].fd;

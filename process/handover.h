@@ -57,9 +57,9 @@ long lx_ho_receive(int fd, struct lx_handover *h);
 void lx_process_handover_put(struct lx_handover *h);
 /* Takes one record if it is the process's: 1, 0 if not, -1 if malformed. */
 int lx_process_handover_take(const struct lx_ho_rec *r);
-/* lxrun's own fds the next lxrun needs (trace, reports, mounts): up to max of them.
+/* lxrun's own fds the next lxrun needs (trace, reports, process table, mounts): up to max of them.
  * LX_HO_MAX_FDS is room for all of them and the exec's own (handover, dirfd). */
-#define LX_HO_MAX_FDS (4 + LX_MAX_MOUNTS + 2)
+#define LX_HO_MAX_FDS (5 + LX_MAX_MOUNTS + 2)
 int lx_process_handover_fds(int *fds, int max);
 
 #endif

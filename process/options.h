@@ -32,9 +32,10 @@ struct lx_options {
     struct lx_trace_options trace;
     struct lx_report_options report;
     int trap_fs;          /* the FS path the trap uses (enum lx_trap_fs, never auto) */
+    int ptable_fd;        /* the session's process table (process/ptable.h; lxrun's own fd), or -1 */
 };
 
 #define LX_OPTIONS_DEFAULT                                                            \
-    { .trace = { .fd = 2, .strsize = 32, .unknown = 1 }, .report = { .summary_fd = 2, .json_fd = -1, .session_fd = -1 } }
+    { .trace = { .fd = 2, .strsize = 32, .unknown = 1 }, .report = { .summary_fd = 2, .json_fd = -1, .session_fd = -1 }, .ptable_fd = -1 }
 
 #endif

@@ -5,19 +5,35 @@
 #include <string.h>
 
 #include "../abi/linux_sys.h"
+#include "../guestmem/access.h"
 #include "../redox/rx.h"
+#include "ptable.h"
 
 struct lx_process lx_proc = { .opts = LX_OPTIONS_DEFAULT };
+
+static uint64_t uptime_cs(void)
+{
+    struct rx_sysstat st;
+    return rx_sysstat(&st) == 0 ? (uint64_t)st.uptime.sec * 100 + (uint64_t)st.uptime.nsec / 10000000 : 0;
+}
 
 void lx_process_start(uintptr_t brk, const char *path)
 {
     lx_proc.brk_start = lx_proc.brk_cur = lx_proc.brk_mapped = brk;
     const char *base = strrchr(path, '/');
     snprintf(lx_proc.comm, sizeof lx_proc.comm, "%s", base ? base + 1 : path);
-    struct rx_sysstat st;
-    if (rx_sysstat(&st) == 0)
-        lx_proc.start_cs = (uint64_t)st.uptime.sec * 100 + (uint64_t)st.uptime.nsec / 10000000;
+    lx_proc.start_cs = uptime_cs();
 }
+
+uint64_t lx_process_fork_time(void) { return uptime_cs(); }
+
+void lx_process_forked(uint64_t start_cs)
+{
+    lx_proc.start_cs = start_cs;
+    lx_ptable_add_child((int)rx_getpid(), (int)rx_getppid(), start_cs);
+}
+
+void lx_process_child(int pid, uint64_t start_cs) { lx_ptable_add_child(pid, (int)rx_getpid(), start_cs); }
 
 void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintptr_t arg_end,
                       uintptr_t env_start, uintptr_t env_end, uintptr_t auxv, uintptr_t auxv_len)
@@ -30,6 +46,31 @@ void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintpt
     lx_proc.env_end = env_end;
     lx_proc.auxv = auxv;
     lx_proc.auxv_len = auxv_len;
+    static char cmdline[LX_PT_CMDLINE];
+    size_t n = arg_end > arg_start ? arg_end - arg_start : 0;
+    if (n > sizeof cmdline) n = sizeof cmdline;
+    if (gm_copy_in(cmdline, arg_start, n) < 0) n = 0;
+    lx_proc.start_cs = lx_ptable_enter(lx_proc.start_cs, exe, cmdline, n);
+    lx_process_publish();
+}
+
+void lx_process_publish(void)
+{
+    lx_ptable_set_comm(lx_proc.comm);
+    lx_ptable_set_ids((uint32_t)rx_getuid(), (uint32_t)rx_geteuid(), (uint32_t)rx_getgid(), (uint32_t)rx_getegid());
+    uint64_t ignored, caught;
+    lx_process_dispositions(&ignored, &caught);
+    lx_ptable_set_signals(ignored, caught);
+}
+
+void lx_process_dispositions(uint64_t *ignored, uint64_t *caught)
+{
+    *ignored = *caught = 0;
+    for (int sig = 1; sig <= 64; sig++) {
+        uint64_t h = lx_proc.sigactions[sig].handler;
+        if (h == LINUX_SIG_IGN) *ignored |= 1ULL << (sig - 1);
+        else if (h != LINUX_SIG_DFL) *caught |= 1ULL << (sig - 1);
+    }
 }
 
 

@@ -48,6 +48,18 @@ struct lx_task {
     uint64_t robust_len;
 };
 
+/* Publishes the name, ids and dispositions in the session's process table
+ * (process/ptable.h), after they change. */
+void lx_process_publish(void);
+/* The ignored and caught signal sets (bit s-1 for signal s). */
+void lx_process_dispositions(uint64_t *ignored, uint64_t *caught);
+
+/* A fork: the time read before it is both the parent's record of the child
+ * (lx_process_child, in the session's process table) and the child's own. */
+uint64_t lx_process_fork_time(void);
+void lx_process_child(int pid, uint64_t start_cs);
+void lx_process_forked(uint64_t start_cs);
+
 /* Sets the program break and name for a freshly loaded program. */
 void lx_process_start(uintptr_t brk, const char *path);
 

@@ -29,6 +29,8 @@ long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path,
         return n < 0 ? n : rx_snapshot(path, target, (size_t)n, (flags & RX_O_CLOEXEC) != 0);
     }
     if (flags & RX_O_DIRECTORY) return -ENOTDIR;
+    int foreign = procfs_pid_foreign(node, cpu);
+    if (foreign && ((node->flags & PROCFS_OWN) || (flags & RX_O_ACCMODE) != RX_O_RDONLY)) return -EACCES;
     /* comm and oom_score_adj take writes (writable.c); the other writable nodes
      * (hostname…) are served read-only. */
     if ((flags & RX_O_ACCMODE) != RX_O_RDONLY)
@@ -36,7 +38,8 @@ long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path,
                                                                             : -EACCES;
     static struct procfs_facts facts; /* large: kept off the signal stack */
     procfs_facts_gather(&facts);
-    if (procfs_pid_node(node)) procfs_task_gather(&facts.task, procfs_pid_wants_fds(node));
+    if (procfs_pid_node(node) && procfs_task_gather_pid(&facts.task, procfs_pid_of(node, cpu), procfs_pid_wants_fds(node)) < 0)
+        return -ENOENT; /* it ended since the lookup */
     size_t cap = 16384;
     for (;;) {
         char *buf = malloc(cap);

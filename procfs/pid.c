@@ -1,10 +1,12 @@
-/* pid.c — /proc/<pid>: the guest's own process directory, its fd/ and task/
- * directories and its symlinks (exe, cwd, root, fd/N, /proc/self).
+/* pid.c — /proc/<pid>: a process's directory, its fd/ and task/ directories and
+ * its symlinks (exe, cwd, root, fd/N, /proc/self).
  *
- * Only the guest's own pid exists (other processes are not lxrun's to show);
- * its only thread is the main one, so task/ holds one entry, tid == pid.  Paths
- * are looked up after procfs_resolve has expanded symlinks met on the way, so
- * "/proc/self/maps" arrives here as "/proc/<pid>/maps". */
+ * The processes shown are those of the lxrun session (process/ptable.h): the
+ * reader's own with everything lxrun knows of it, its siblings with what the
+ * process table holds (nodes marked PROCFS_OWN answer EACCES for them, fd/ too).
+ * A process's only thread is its main one, so task/ holds one entry, tid == pid.
+ * Paths are looked up after procfs_resolve has expanded symlinks met on the way,
+ * so "/proc/self/maps" arrives here as "/proc/<pid>/maps". */
 #include "pid.h"
 
 #include <errno.h>
@@ -15,30 +17,32 @@
 #include "../redox/rx.h"
 #include "../process/fd_reserve.h"
 #include "../process/process.h"
+#include "../process/ptable.h"
 
 #define F(name, mode, fn) { name, PROCFS_FILE, mode, fn, 0, NULL }
+#define OWN(name, mode, fn) { name, PROCFS_FILE, mode, fn, PROCFS_OWN, NULL }
 #define D(name, mode) { name, PROCFS_DIR, mode, NULL, 0, NULL }
 #define L(name, fn) { name, PROCFS_SYMLINK, 0777, fn, 0, NULL }
 
 /* /proc/<pid>'s entries, in Linux's (alphabetical) order; task/<tid> has the same
  * but "task".  Names are relative; the node's path field is only its name. */
 static const struct procfs_node entries[] = {
-    F("auxv", 0400, render_pid_auxv),
+    OWN("auxv", 0400, render_pid_auxv),
     F("cgroup", 0444, render_pid_cgroup),
     F("cmdline", 0444, render_pid_cmdline),
     F("comm", 0644, render_pid_comm),
     L("cwd", render_link_cwd),
-    F("environ", 0400, render_pid_environ),
+    OWN("environ", 0400, render_pid_environ),
     L("exe", render_link_exe),
     D("fd", 0500),
     D("fdinfo", 0555),
-    F("limits", 0444, render_pid_limits),
-    F("maps", 0444, render_pid_maps),
+    OWN("limits", 0444, render_pid_limits),
+    OWN("maps", 0444, render_pid_maps),
     F("mountinfo", 0444, render_pid_mountinfo),
     F("mounts", 0444, render_pid_mounts),
-    F("oom_score_adj", 0644, render_pid_oom_score_adj),
+    OWN("oom_score_adj", 0644, render_pid_oom_score_adj),
     L("root", render_link_root),
-    F("smaps_rollup", 0444, render_pid_smaps_rollup),
+    OWN("smaps_rollup", 0444, render_pid_smaps_rollup),
     F("stat", 0444, render_pid_stat),
     F("statm", 0444, render_pid_statm),
     F("status", 0444, render_pid_status),
@@ -95,7 +99,10 @@ int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigne
     *node = NULL;
     unsigned long pid, n;
     if (!parse_num(&p, &pid) || (*p && *p != '/')) return 1;
-    if ((long)pid != rx_getpid()) return 1;
+    int own = (long)pid == rx_getpid();
+    static struct lx_pt_entry e;
+    if (!own && lx_ptable_get((int)pid, &e) < 0) return 1;
+    if (num) *num = (unsigned)pid;
     if (!*p) { *node = &pid_dir; return 1; }
     p++;
     int in_task = 0;
@@ -109,7 +116,7 @@ int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigne
     int info = strncmp(p, "fdinfo/", 7) == 0;
     if (info || strncmp(p, "fd/", 3) == 0) {
         p += info ? 7 : 3;
-        if (!parse_num(&p, &n) || *p || !procfs_guest_fd_open((long)n)) return 1;
+        if (!own || !parse_num(&p, &n) || *p || !procfs_guest_fd_open((long)n)) return 1;
         *node = info ? &fdinfo_file : &fd_link;
         if (num) *num = (unsigned)n;
         return 1;
@@ -130,9 +137,36 @@ static int emit_num(procfs_dirent_fn emit, void *arg, long n, enum procfs_kind k
     return emit(arg, name, kind);
 }
 
-int procfs_pid_emit(procfs_dirent_fn emit, void *arg) { return emit_num(emit, arg, rx_getpid(), PROCFS_DIR); }
+int procfs_pid_emit(procfs_dirent_fn emit, void *arg, long *count)
+{
+    static int pids[LX_PT_SLOTS + 1];
+    int n = lx_ptable_pids(pids, LX_PT_SLOTS), self = (int)rx_getpid();
+    int at = 0;
+    while (at < n && pids[at] < self) at++;
+    if (at == n || pids[at] != self) { /* the reader, even when the table could not hold it */
+        memmove(pids + at + 1, pids + at, (size_t)(n - at) * sizeof *pids);
+        pids[at] = self;
+        n++;
+    }
+    for (int i = 0; i < n; i++) {
+        int r = emit_num(emit, arg, pids[i], PROCFS_DIR);
+        if (r) return r;
+        (*count)++;
+    }
+    return 0;
+}
 
-long procfs_pid_readdir(const struct procfs_node *d, procfs_dirent_fn emit, void *arg)
+int procfs_pid_foreign(const struct procfs_node *node, unsigned num)
+{
+    return procfs_pid_node(node) && node != &fd_link && node != &fdinfo_file && (long)num != rx_getpid();
+}
+
+int procfs_pid_of(const struct procfs_node *node, unsigned num)
+{
+    return node == &fd_link || node == &fdinfo_file ? (int)rx_getpid() : (int)num;
+}
+
+long procfs_pid_readdir(const struct procfs_node *d, unsigned pid, procfs_dirent_fn emit, void *arg)
 {
     long count = 0;
     int r;
@@ -146,9 +180,10 @@ long procfs_pid_readdir(const struct procfs_node *d, procfs_dirent_fn emit, void
     }
     if (d->kind != PROCFS_DIR) return -ENOTDIR;
     if (strcmp(d->path, "task") == 0) {
-        if ((r = emit_num(emit, arg, rx_getpid(), PROCFS_DIR)) != 0) return r;
+        if ((r = emit_num(emit, arg, pid, PROCFS_DIR)) != 0) return r;
         return 1;
     }
+    if ((long)pid != rx_getpid()) return -EACCES; /* a sibling's fds are its own */
     /* fd/ and fdinfo/: the guest's open fds, never lxrun's own above the floor. */
     int info = strcmp(d->path, "fdinfo") == 0;
     for (int fd = 0, end = procfs_fd_scan_end(); fd < end; fd++) {
@@ -180,10 +215,18 @@ void render_link_mounts(struct procfs_out *o, const struct procfs_facts *f, unsi
     out_puts(o, "self/mounts");
 }
 
+/* A sibling's entry in the process table, for its links (NULL: the reader's own). */
+static const struct lx_pt_entry *sibling(unsigned pid)
+{
+    static struct lx_pt_entry e;
+    return (long)pid != rx_getpid() && lx_ptable_get((int)pid, &e) == 0 ? &e : NULL;
+}
+
 void render_link_exe(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
 {
-    (void)f; (void)num;
-    out_puts(o, lx_proc.exe);
+    (void)f;
+    const struct lx_pt_entry *e = sibling(num);
+    out_puts(o, e ? e->exe : lx_proc.exe);
 }
 
 static const struct procfs_namespace *ns;
@@ -196,9 +239,11 @@ long procfs_guest_cwd(char *out, size_t cap) { return ns ? ns->getcwd(out, cap) 
 
 void render_link_cwd(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
 {
-    (void)f; (void)num;
+    (void)f;
+    const struct lx_pt_entry *e = sibling(num);
     char cwd[4096];
-    if (procfs_guest_cwd(cwd, sizeof cwd) >= 0) out_puts(o, cwd);
+    if (e) out_puts(o, e->cwd);
+    else if (procfs_guest_cwd(cwd, sizeof cwd) >= 0) out_puts(o, cwd);
 }
 
 void render_link_root(struct procfs_out *o, const struct procfs_facts *f, unsigned num)

@@ -7,10 +7,15 @@
 /* Claims the paths of the numeric /proc/<n> namespace: returns 1 and sets *node
  * (NULL when absent: another pid, a closed fd), or 0 for any other path. */
 int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigned *num);
-/* Lists a directory node procfs_pid_lookup found. */
-long procfs_pid_readdir(const struct procfs_node *dir, procfs_dirent_fn emit, void *arg);
-/* /proc's own entry for the guest: emit's result. */
-int procfs_pid_emit(procfs_dirent_fn emit, void *arg);
+/* Lists a directory node procfs_pid_lookup found (pid: the number it gave). */
+long procfs_pid_readdir(const struct procfs_node *dir, unsigned pid, procfs_dirent_fn emit, void *arg);
+/* /proc's entries for the session's processes, ascending, counted in *count:
+ * 0 or emit's result. */
+int procfs_pid_emit(procfs_dirent_fn emit, void *arg, long *count);
+/* The process a /proc/<pid> node found with number num shows. */
+int procfs_pid_of(const struct procfs_node *node, unsigned num);
+/* 1 if it is a sibling of the reader (another process of the session). */
+int procfs_pid_foreign(const struct procfs_node *node, unsigned num);
 /* 1 if node is one of /proc/<pid>'s (its files need procfs_task_gather). */
 int procfs_pid_node(const struct procfs_node *node);
 /* 1 if node is /proc/<pid>/status (the only one that needs FDSize). */

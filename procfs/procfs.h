@@ -41,6 +41,12 @@ struct procfs_task {
     char root_fstype[16];         /* its file system type's name ("" if unknown) */
     int oom_score_adj;
     uint64_t cap_effective, cap_permitted, cap_inheritable, cap_bounding;
+    /* another process of the session (from the process table): no mappings, no
+     * guest memory to read; its state and argv strings as published */
+    int foreign;
+    char state;                   /* 'R', 'S' or 'Z' */
+    uint32_t cmdline_len;
+    char cmdline[2048];
 };
 
 /* Everything the renderers print.  Sizes in kB, times in centiseconds (Linux's
@@ -111,6 +117,8 @@ typedef void (*procfs_render_fn)(struct procfs_out *o, const struct procfs_facts
 
 #define PROCFS_NOT_CPU0 1u /* per-CPU node absent for cpu0 (cpuN/online: cpu0 is not hotpluggable) */
 #define PROCFS_GZIP 2u     /* the rendered text is served gzip-compressed (/proc/config.gz) */
+#define PROCFS_OWN 4u      /* /proc/<pid>/… served for the reader's own process only (EACCES for
+                              a sibling: lxrun keeps its memory, limits and fds to itself) */
 
 struct procfs_node {
     const char *path;       /* absolute guest path; '#' stands for a CPU number */
@@ -167,11 +175,14 @@ long procfs_stat(const struct procfs_node *node, const char *path, struct rx_sta
 long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path, int flags);
 
 /* ---- /proc/<pid>, /proc/self (pid.c) ----
- * Only the guest's own pid exists; its fd/N nodes carry N in the lookup's
- * number (*cpu), as per-CPU nodes carry the CPU. */
+ * /proc/<pid> exists for each process of the lxrun session (process/ptable.h).
+ * Its nodes carry the pid in the lookup's number (*cpu), as per-CPU nodes carry
+ * the CPU, except fd/N and fdinfo/N (the reader's own process only), which carry N. */
 
 /* Fills *t from lxrun's state; scan_fds also sizes the fd table (FDSize). */
 void procfs_task_gather(struct procfs_task *t, int scan_fds);
+/* The same for any process of the session (pid); 0 or -ESRCH. */
+int procfs_task_gather_pid(struct procfs_task *t, int pid, int scan_fds);
 /* A symlink node's target as readlink shows it (no NUL counted); the length, or
  * a negative errno (-ERANGE when cap is too small). */
 long procfs_readlink(const struct procfs_node *node, unsigned num, const char *path, char *buf, size_t cap);

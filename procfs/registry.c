@@ -173,7 +173,7 @@ long procfs_readdir(const char *dir, unsigned ncpu, procfs_dirent_fn emit, void 
     const struct procfs_node *d = procfs_lookup(dir, ncpu, &dir_cpu);
     if (!d) return -ENOENT;
     if (d->kind != PROCFS_DIR) return -ENOTDIR;
-    if (procfs_pid_node(d)) return procfs_pid_readdir(d, emit, arg);
+    if (procfs_pid_node(d)) return procfs_pid_readdir(d, dir_cpu, emit, arg);
     long count = 0;
     for (size_t i = 0; i < NNODES; i++) {
         const char *slash = strrchr(nodes[i].path, '/');
@@ -197,9 +197,8 @@ long procfs_readdir(const char *dir, unsigned ncpu, procfs_dirent_fn emit, void 
         }
     }
     if (strcmp(dir, "/proc") == 0) { /* after the fixed entries, the process, as Linux lists */
-        int r = procfs_pid_emit(emit, arg);
+        int r = procfs_pid_emit(emit, arg, &count);
         if (r) return r;
-        count++;
     }
     return count;
 }

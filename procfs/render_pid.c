@@ -40,9 +40,11 @@ static int is_program(const struct gm_vma *v, const struct procfs_task *t)
     return v->kind == GM_FILE && v->name && t->exe[0] && strcmp(v->name, t->exe) == 0;
 }
 
+/* A sibling's mappings are its own: not published, summed as none. */
 static void vm_sum(const struct procfs_task *t, struct vm_sums *s)
 {
     memset(s, 0, sizeof *s);
+    if (t->foreign) return;
     struct gm_vma vma;
     for (size_t i = 0; gm_at(i, &vma); i++) {
         const struct gm_vma *v = &vma;
@@ -153,10 +155,9 @@ void render_pid_stat(struct procfs_out *o, const struct procfs_facts *f, unsigne
     const struct procfs_task *t = &f->task;
     struct vm_sums s;
     vm_sum(t, &s);
-    /* pgrp and session: Redox has no sessions to ask about; the process is
-     * shown as its own group, which is what a shell's job is. */
-    out_printf(o, "%d (%s) R %d %d %d 0 -1 4194304 0 0 0 0 %llu %llu 0 0 20 0 1 0 %llu %llu %llu %llu",
-               t->pid, t->comm, t->ppid, t->pid, t->pid, (unsigned long long)t->utime_cs,
+    long pgrp = rx_getpgid(t->pid), sid = rx_getsid(t->pid);
+    out_printf(o, "%d (%s) %c %d %ld %ld 0 -1 4194304 0 0 0 0 %llu %llu 0 0 20 0 1 0 %llu %llu %llu %llu",
+               t->pid, t->comm, t->state, t->ppid, pgrp < 0 ? 0 : pgrp, sid < 0 ? 0 : sid, (unsigned long long)t->utime_cs,
                (unsigned long long)t->stime_cs, (unsigned long long)t->start_cs,
                (unsigned long long)s.total, PAGES(s.rss), (unsigned long long)t->rlim_cur[5 /* RSS */]);
     out_printf(o, " %lu %lu %lu 0 0 0 %llu %llu %llu 0 0 0 17 0 0 0 0 0 0",
@@ -187,6 +188,26 @@ static void sig_line(struct procfs_out *o, const char *name, uint64_t set)
     out_printf(o, "%s\t%016llx\n", name, (unsigned long long)set);
 }
 
+static void vm_lines(struct procfs_out *o, const struct vm_sums *v)
+{
+    vm_line(o, "VmPeak:", v->total);
+    vm_line(o, "VmSize:", v->total);
+    vm_line(o, "VmLck:", 0);
+    vm_line(o, "VmPin:", 0);
+    vm_line(o, "VmHWM:", v->rss);
+    vm_line(o, "VmRSS:", v->rss);
+    vm_line(o, "RssAnon:", v->rss_anon);
+    vm_line(o, "RssFile:", v->rss_file);
+    vm_line(o, "RssShmem:", 0);
+    vm_line(o, "VmData:", v->data);
+    vm_line(o, "VmStk:", v->stack);
+    vm_line(o, "VmExe:", v->exe);
+    vm_line(o, "VmLib:", v->lib);
+    vm_line(o, "VmPTE:", (v->total >> 9) & ~(uint64_t)4095); /* 8 bytes of page table per page */
+    vm_line(o, "VmSwap:", 0);
+    out_printf(o, "HugetlbPages:\t%8u kB\n", 0u);
+}
+
 void render_pid_status(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
 {
     (void)num;
@@ -199,30 +220,19 @@ void render_pid_status(struct procfs_out *o, const struct procfs_facts *f, unsig
         else if (*c == '\\') out_puts(o, "\\\\");
         else out_printf(o, "%c", *c);
     }
-    out_printf(o, "\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
-               t->umask, t->pid, t->pid, t->ppid);
+    const char *state = t->state == 'Z' ? "Z (zombie)" : t->state == 'S' ? "S (sleeping)" : "R (running)";
+    out_printf(o, "\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
+               t->umask, state, t->pid, t->pid, t->ppid);
     out_printf(o, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%u\nGroups:\t", t->uid, t->euid, t->euid,
                t->euid, t->gid, t->egid, t->egid, t->egid, t->fd_size ? t->fd_size : 64);
     for (int i = 0; i < t->ngroups; i++) out_printf(o, "%s%u", i ? " " : "", t->groups[i]);
-    out_printf(o, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", t->pid, t->pid, t->pid, t->pid);
-    vm_line(o, "VmPeak:", s.total);
-    vm_line(o, "VmSize:", s.total);
-    vm_line(o, "VmLck:", 0);
-    vm_line(o, "VmPin:", 0);
-    vm_line(o, "VmHWM:", s.rss);
-    vm_line(o, "VmRSS:", s.rss);
-    vm_line(o, "RssAnon:", s.rss_anon);
-    vm_line(o, "RssFile:", s.rss_file);
-    vm_line(o, "RssShmem:", 0);
-    vm_line(o, "VmData:", s.data);
-    vm_line(o, "VmStk:", s.stack);
-    vm_line(o, "VmExe:", s.exe);
-    vm_line(o, "VmLib:", s.lib);
-    vm_line(o, "VmPTE:", (s.total >> 9) & ~(uint64_t)4095); /* 8 bytes of page table per page */
-    vm_line(o, "VmSwap:", 0);
-    out_printf(o, "HugetlbPages:\t%8u kB\nCoreDumping:\t0\nTHP_enabled:\t%d\nuntag_mask:\t0xffffffffffffffff\n"
+    long pgrp = rx_getpgid(t->pid), sid = rx_getsid(t->pid);
+    out_printf(o, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%ld\nNSsid:\t%ld\nKthread:\t0\n", t->pid, t->pid,
+               pgrp < 0 ? 0 : pgrp, sid < 0 ? 0 : sid);
+    if (!t->foreign) vm_lines(o, &s); /* a process without an mm (as Linux shows one) has none */
+    out_printf(o, "CoreDumping:\t0\nTHP_enabled:\t%d\nuntag_mask:\t0xffffffffffffffff\n"
                   "Threads:\t1\nSigQ:\t0/%llu\n",
-               0u, f->thp_enabled != PROCFS_THP_NEVER, (unsigned long long)t->rlim_cur[11 /* SIGPENDING */]);
+               f->thp_enabled != PROCFS_THP_NEVER, (unsigned long long)t->rlim_cur[11 /* SIGPENDING */]);
     sig_line(o, "SigPnd:", 0);
     sig_line(o, "ShdPnd:", 0);
     sig_line(o, "SigBlk:", t->sig_blocked);
@@ -265,6 +275,10 @@ void render_pid_cmdline(struct procfs_out *o, const struct procfs_facts *f, unsi
 {
     (void)num;
     const struct procfs_task *t = &f->task;
+    if (t->foreign) {
+        out_bytes(o, t->cmdline, t->cmdline_len);
+        return;
+    }
     if (t->arg_end <= t->arg_start) return;
     char last;
     if (gm_copy_in(&last, t->arg_end - 1, 1) < 0) return;

@@ -3,11 +3,13 @@
  * rx.h. */
 #include "pid.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../redox/rx.h"
 #include "../process/process.h"
+#include "../process/ptable.h"
 #include "../trap/thread.h"
 
 /* Linux's fd table grows from 64 slots to multiples of 128 in powers of two
@@ -49,6 +51,7 @@ void procfs_task_gather(struct procfs_task *t, int scan_fds)
     t->pid = (int)rx_getpid();
     t->ppid = (int)rx_getppid();
     t->tid = t->pid; /* the main thread: the only one lxrun serves */
+    t->state = 'R';   /* the reader is running */
     memcpy(t->comm, lx_proc.comm, sizeof t->comm);
     t->comm[sizeof t->comm - 1] = 0;
     t->oom_score_adj = lx_proc.oom_score_adj;
@@ -66,11 +69,7 @@ void procfs_task_gather(struct procfs_task *t, int scan_fds)
 
     struct lx_thread *th = lx_thread_self(); /* NULL outside a trapped thread (unit tests) */
     if (th) t->sig_blocked = th->task.sigmask;
-    for (int sig = 1; sig <= 64; sig++) {
-        uint64_t h = lx_proc.sigactions[sig].handler;
-        if (h == 1) t->sig_ignored |= 1ULL << (sig - 1);
-        else if (h > 1) t->sig_caught |= 1ULL << (sig - 1);
-    }
+    lx_process_dispositions(&t->sig_ignored, &t->sig_caught);
 
     t->start_cs = lx_proc.start_cs;
     struct rx_timespec ut = { 0, 0 }, st = { 0, 0 };
@@ -97,4 +96,40 @@ void procfs_task_gather(struct procfs_task *t, int scan_fds)
     snprintf(t->exe, sizeof t->exe, "%s", lx_proc.exe);
     if (procfs_guest_cwd(t->cwd, sizeof t->cwd) < 0) t->cwd[0] = 0;
     root_facts(t);
+}
+
+/* A sibling: what the process table holds; the rest (umask, groups, limits) is
+ * not published and shown as the reader's own, which a process of the session
+ * inherits unless it changed them. */
+int procfs_task_gather_pid(struct procfs_task *t, int pid, int scan_fds)
+{
+    if (pid == (int)rx_getpid()) {
+        procfs_task_gather(t, scan_fds);
+        return 0;
+    }
+    static struct lx_pt_entry e;
+    if (lx_ptable_get(pid, &e) < 0) return -ESRCH;
+    procfs_task_gather(t, 0);
+    t->foreign = 1;
+    t->pid = t->tid = pid;
+    /* an orphan's parent is the host's reaper, outside the session: init's pid */
+    t->ppid = e.ppid > 0 && rx_kill(e.ppid, 0) != -ESRCH ? e.ppid : 1;
+    t->state = e.state == 'Z' ? 'Z' : 'S';
+    memcpy(t->comm, e.comm, sizeof t->comm);
+    t->uid = e.uid;
+    t->euid = e.euid;
+    t->gid = e.gid;
+    t->egid = e.egid;
+    t->sig_blocked = 0;
+    t->sig_ignored = e.sig_ignored;
+    t->sig_caught = e.sig_caught;
+    t->start_cs = e.start_cs;
+    t->utime_cs = t->stime_cs = t->maxrss_kb = 0;
+    t->brk_start = t->brk = t->start_stack = t->arg_start = t->arg_end = t->env_start = t->env_end = 0;
+    t->auxv = t->auxv_len = 0;
+    snprintf(t->exe, sizeof t->exe, "%s", e.exe);
+    snprintf(t->cwd, sizeof t->cwd, "%s", e.cwd);
+    t->cmdline_len = e.cmdline_len < sizeof t->cmdline ? e.cmdline_len : (uint32_t)sizeof t->cmdline;
+    memcpy(t->cmdline, e.cmdline, t->cmdline_len);
+    return 0;
 }

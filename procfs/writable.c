@@ -11,6 +11,7 @@
 #include "../process/fd_table.h"
 #include "../redox/rx.h"
 #include "../process/process.h"
+#include "../process/ptable.h"
 #include "procfs.h"
 
 static const char *last_name(const char *path)
@@ -29,6 +30,7 @@ static long comm_write(struct lx_file *f, const void *buf, size_t len)
     memcpy(name, buf, n);
     name[n] = 0;
     memcpy(lx_proc.comm, name, sizeof lx_proc.comm);
+    lx_ptable_set_comm(lx_proc.comm);
     return (long)len;
 }
 

@@ -9,6 +9,7 @@
 #include "record.h"
 #include "report.h"
 #include "../trap/trap.h"
+#include "../process/ptable.h"
 
 #define SCHEMA_VERSION 1
 
@@ -60,6 +61,32 @@ static void flush(int fd, struct lx_text *t)
     t->len = 0;
 }
 
+/* One entry per process of the session (process/ptable.h); self_status is the
+ * reporter's own wait status. */
+static void processes(int fd, struct lx_text *t, int self_status)
+{
+    static struct lx_pt_record recs[LX_PT_RECORDS + LX_PT_SLOTS];
+    unsigned omitted;
+    int n = lx_ptable_records(recs, (int)(sizeof recs / sizeof recs[0]), self_status, &omitted);
+    static const char *const ends[] = { [LX_PT_RUNNING] = "running", [LX_PT_EXITED] = "exited",
+                                        [LX_PT_KILLED] = "killed", [LX_PT_GONE] = "unknown" };
+    text_puts(t, "  \"processes\": [");
+    for (int i = 0; i < n; i++) {
+        const struct lx_pt_record *r = &recs[i];
+        text_printf(t, "%s\n    {\"pid\": %d, \"parent\": %d, \"program\": ", i ? "," : "", r->pid, r->ppid);
+        jstr(t, r->program);
+        text_printf(t, ", \"end\": \"%s\"", ends[r->end]);
+        if (r->end == LX_PT_EXITED) text_printf(t, ", \"status\": %d", r->code);
+        if (r->end == LX_PT_KILLED && signal_name(r->code)) {
+            text_puts(t, ", \"signal\": ");
+            jstr(t, signal_name(r->code));
+        }
+        text_puts(t, "}");
+        flush(fd, t);
+    }
+    text_printf(t, "%s],\n  \"processes_omitted\": %u,\n", n ? "\n  " : "", omitted);
+}
+
 const char *report_verdict(void)
 {
     int unsupported = lx_unknown_calls > 0, degraded = lx_nnotes > 0 || lx_nioctls > 0;
@@ -100,6 +127,7 @@ void json_write(int fd, int status, int signaled)
     if (signaled && signal_name(status)) jstr(&t, signal_name(status));
     else text_puts(&t, "null");
     text_puts(&t, "},\n");
+    processes(fd, &t, signaled ? status : status << 8);
     text_puts(&t, "  \"verdict\": ");
     jstr(&t, report_verdict());
     text_printf(&t, ",\n  \"trap\": {\"mechanism\": \"sud\", \"fs_switch\": \"%s\"}", lx_trap_fs_name());

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <stdlib.h>
 
-#include "../process/fd_reserve.h"
+#include "../process/shared.h"
 #include "../redox/rx.h"
 #include "record.h"
 #include "report.h"
@@ -30,27 +30,21 @@ static struct lx_session *session;
 /* The table, mapped once per lxrun (a fork keeps the mapping; an exec maps it again). */
 static struct lx_session *mapped(void)
 {
-    if (session || lx_report.session_fd < 0) return session;
-    long p = rx_mmap(0, sizeof *session, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_SHARED, lx_report.session_fd, 0);
-    if (p >= 0 || p < -4095) session = (struct lx_session *)p;
+    if (!session && lx_report.session_fd >= 0) session = lx_shared_map(lx_report.session_fd, sizeof *session);
     return session;
 }
 
-static void lock(struct lx_session *s)
-{
-    while (__atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE)) rx_sched_yield();
-}
-static void unlock(struct lx_session *s) { __atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE); }
+static void lock(struct lx_session *s) { lx_shared_lock(&s->lock); }
+static void unlock(struct lx_session *s) { lx_shared_unlock(&s->lock); }
 
 long lx_session_create(void)
 {
-    long fd = rx_shm_anon("lxrun-session", sizeof(struct lx_session));
-    if (fd >= 0) fd = lx_fd_move_high((int)fd);
+    void *map;
+    long fd = lx_shared_create("lxrun-session", sizeof(struct lx_session), &map);
     if (fd < 0) return fd;
     lx_report.session_fd = (int)fd;
-    struct lx_session *s = mapped();
-    if (!s) return -ENOMEM;
-    s->magic = MAGIC;
+    session = map;
+    session->magic = MAGIC;
     return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include "handler.h"
 #include "../procfs/procfs.h"
+#include "../process/ptable.h"
 
 long sys_getdents64(struct lx_call *c)
 {
@@ -31,6 +32,14 @@ long sys_getcwd(struct lx_call *c)
     return gm_copy_out(c->a[0], path, (size_t)r + 1) < 0 ? -EFAULT : r + 1;
 }
 
+/* After a change of cwd, the session's process table shows the new one. */
+static long cwd_changed(long r)
+{
+    char cwd[LX_PT_PATH];
+    if (r == 0 && vfs_getcwd(cwd, sizeof cwd) >= 0) lx_ptable_set_cwd(cwd);
+    return r;
+}
+
 long sys_chdir(struct lx_call *c)
 {
     struct lx_path p;
@@ -42,10 +51,10 @@ long sys_chdir(struct lx_call *c)
     r = vfs_chdir_fd((int)fd);
     if (emulated) lx_fd_release((int)fd);
     rx_close((int)fd);
-    return r;
+    return cwd_changed(r);
 }
 
-long sys_fchdir(struct lx_call *c) { return vfs_chdir_fd((int)c->a[0]); }
+long sys_fchdir(struct lx_call *c) { return cwd_changed(vfs_chdir_fd((int)c->a[0])); }
 
 static long mkdir_at(int dirfd, uint64_t path, unsigned mode)
 {

@@ -30,7 +30,12 @@ long sys_getgroups(struct lx_call *c)
 
 /* uid and gid calls share their rules; which = 0 for uids, 1 for gids. */
 static long get_ids(int which, uint32_t v[3]) { return which ? rx_getresgid(v) : rx_getresuid(v); }
-static long set_ids(int which, long r, long e, long s) { return which ? rx_setresgid(r, e, s) : rx_setresuid(r, e, s); }
+static long set_ids(int which, long r, long e, long s)
+{
+    long ret = which ? rx_setresgid(r, e, s) : rx_setresuid(r, e, s);
+    if (ret == 0) lx_process_publish();
+    return ret;
+}
 
 static long put_triple(struct lx_call *c, int which)
 {

@@ -11,14 +11,17 @@
 #include "../report/report.h"
 #include "../trap/trap.h"
 #include "../guestmem/vma.h"
+#include "../process/ptable.h"
 #include "handler.h"
 #include "process.h"
 
 /* The child resumes inside this call, on new_stack when one is given. */
-static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t child_tid)
+static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t child_tid,
+                            uint64_t start_cs)
 {
     if (lx_trap_rearm_after_fork(c->t) < 0) rx_exit(126); /* never run guest code unwatched */
     lx_report_forked_child();
+    lx_process_forked(start_cs);
     if (lx_proc.vfork_parent.active) { /* a vfork child's own children do not hold its parent */
         rx_close(lx_proc.vfork_parent.fd);
         lx_proc.vfork_parent.active = 0;
@@ -33,9 +36,11 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
 
 static long do_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t parent_tid, uint64_t child_tid)
 {
+    uint64_t start_cs = lx_process_fork_time();
     long pid = rx_fork();
     if (pid < 0) return pid;
-    if (pid == 0) return fork_child_side(c, flags, new_stack, child_tid);
+    if (pid == 0) return fork_child_side(c, flags, new_stack, child_tid, start_cs);
+    lx_process_child((int)pid, start_cs);
     if ((flags & LINUX_CLONE_PARENT_SETTID) && parent_tid) {
         uint32_t p = (uint32_t)pid;
         gm_copy_out(parent_tid, &p, sizeof p);
@@ -192,11 +197,10 @@ long sys_wait4(struct lx_call *c)
     struct rx_wait_status st;
     long r = rx_waitpid(pid, &st, ropts);
     if (r <= 0) return r;
-    if (c->a[1]) {
-        /* the child is reaped whether or not the status can be stored, as on Linux */
-        int status = linux_wait_status(st.exited, st.code, st.signaled, st.sig, st.core, st.stopped, st.continued);
-        if (gm_copy_out(c->a[1], &status, sizeof status) < 0) return -EFAULT;
-    }
+    int status = linux_wait_status(st.exited, st.code, st.signaled, st.sig, st.core, st.stopped, st.continued);
+    if (st.exited || st.signaled) lx_ptable_reaped((int)r, status);
+    /* the child is reaped whether or not the status can be stored, as on Linux */
+    if (c->a[1] && gm_copy_out(c->a[1], &status, sizeof status) < 0) return -EFAULT;
     return wait_rusage(c, c->a[3]) < 0 ? -EFAULT : r;
 }
 
@@ -231,6 +235,8 @@ long sys_waitid(struct lx_call *c)
         si.si_code = st.exited ? LINUX_CLD_EXITED : st.signaled ? (st.core ? LINUX_CLD_DUMPED : LINUX_CLD_KILLED)
                      : st.stopped ? LINUX_CLD_STOPPED : LINUX_CLD_CONTINUED;
         si.si_status = st.exited ? st.code : st.continued ? LINUX_SIGCONT : st.sig;
+        if ((st.exited || st.signaled) && !(options & LINUX_WNOWAIT))
+            lx_ptable_reaped((int)r, linux_wait_status(st.exited, st.code, st.signaled, st.sig, st.core, 0, 0));
     }
     if (c->a[2] && gm_copy_out(c->a[2], &si, sizeof si) < 0) return -EFAULT;
     return wait_rusage(c, c->a[4]) < 0 ? -EFAULT : 0;

@@ -38,6 +38,7 @@ long sys_rt_sigaction(struct lx_call *c)
         lx_record_partial(c->nr, "signal handler recorded, not delivered");
         if (sig < 32 && !(BIT(sig) & SYNCHRONOUS)) rx_sigaction_catch(sig, catch_for_guest);
     }
+    lx_process_publish();
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "handler.h"
 #include "process.h"
 #include "../report/report.h"
+#include "../process/ptable.h"
 
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
@@ -78,6 +79,7 @@ long sys_prctl(struct lx_call *c)
             name[15] = 0;
         } else if (n < 0) return n;
         memcpy(lx_proc.comm, name, sizeof name);
+        lx_ptable_set_comm(lx_proc.comm);
         return 0;
     }
     case LINUX_PR_GET_NAME:
@@ -125,6 +127,7 @@ long sys_getrandom(struct lx_call *c)
 _Noreturn void lx_exit_group(int status)
 {
     lx_vfork_child_exits();
+    lx_ptable_exiting((status & 0xff) << 8);
     lx_report_finish(status & 0xff, 0);
     rx_exit(status & 0xff);
 }

@@ -24,6 +24,8 @@ one program run directly (sh -c for pipelines: children run under lxrun too).  O
                    case asks for the sorted set, like `find ... | sort`).
     expect=N       sanity check: the native exit status of the last step must be N,
                    so an error case really tests the error path.
+    script=NAME    copies tests/distro/scripts/NAME into the case dir first (a shell
+                   script too long or too quoted for one line; run it with sh NAME).
 
 Normalisations (each is legitimate, see README.md):
   * Same path for both runs: the case dir (/tmp/lxrun-distro/NAME.XXXXXX/NAME, the
@@ -277,6 +279,10 @@ def resolve(prog):
 def run_case(case, workdir, lxrun):
     """Run every step with lxrun (or natively if lxrun is None); the transcript + snapshot."""
     fresh_dir(workdir)
+    if "script" in case.opts:
+        name = case.opts["script"]
+        shutil.copyfile(os.path.join(HERE, "scripts", name), os.path.join(workdir, name))
+        os.utime(os.path.join(workdir, name), (T_OLD, T_OLD))
     env = {"LC_ALL": "C", "TZ": "UTC", "HOME": workdir, "PATH": ENV_PATH}
     if lxrun and "LXRUN_TRAP_FS" in os.environ:
         env["LXRUN_TRAP_FS"] = os.environ["LXRUN_TRAP_FS"]

@@ -2,12 +2,14 @@
  * calls), the child's identity, a pipe between parent and child, wait4 with and
  * without WNOHANG, exit statuses and a death by signal, ECHILD and EFAULT; kill,
  * tgkill and abort between processes; waitid; nice values. */
+#include <dirent.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <sys/wait.h>
 
@@ -326,6 +328,111 @@ static void priorities(void)
     CHECK_ERR(setpriority(9, 0, 0), EINVAL);
 }
 
+/* A whole field of /proc/<pid>/stat (n counts from 1), after the "(comm)". */
+static long stat_field(pid_t pid, int n, char *state)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    ssize_t len = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (len <= 0) return -1;
+    buf[len] = 0;
+    char *p = strrchr(buf, ')');
+    if (!p) return -1;
+    if (state) *state = p[2];
+    p += 2; /* field 3 */
+    for (int f = 3; f < n; f++) {
+        p = strchr(p, ' ');
+        if (!p) return -1;
+        p++;
+    }
+    return strtol(p, NULL, 10);
+}
+
+static int slurp(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, cap - 1);
+    close(fd);
+    if (n < 0) return -1;
+    buf[n] = 0;
+    return (int)n;
+}
+
+static int listed(const char *dir, pid_t pid)
+{
+    char name[16];
+    snprintf(name, sizeof name, "%d", (int)pid);
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int found = 0;
+    for (struct dirent *e; (e = readdir(d));) found |= strcmp(e->d_name, name) == 0;
+    closedir(d);
+    return found;
+}
+
+/* /proc/<pid> of another process: a child that renamed itself and changed its
+ * cwd, seen by its parent while it runs, as a zombie, and gone once reaped. */
+static void proc_of_a_child(void)
+{
+    int go[2], ready[2];
+    REQUIRE(pipe(go) == 0 && pipe(ready) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        char c;
+        close(go[1]);
+        prctl(PR_SET_NAME, "kid-name");
+        if (chdir("/tmp") < 0) _exit(1);
+        if (write(ready[1], "r", 1) != 1) _exit(1);
+        _exit(read(go[0], &c, 1) == 0 ? 7 : 1);
+    }
+    close(go[0]);
+    close(ready[1]);
+    char c, path[64], buf[4096], mine[4096];
+    REQUIRE(read(ready[0], &c, 1) == 1);
+
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+    CHECK(slurp(path, buf, sizeof buf) > 0 && strcmp(buf, "kid-name\n") == 0);
+    char state = 0;
+    CHECK_EQ(stat_field(pid, 4, &state), getpid());
+    CHECK_EQ(stat_field(pid, 5, NULL), getpgid(0));
+    CHECK_EQ(stat_field(pid, 6, NULL), getsid(0));
+    CHECK(state == 'S' || state == 'R');
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    char want[64];
+    snprintf(want, sizeof want, "\nPPid:\t%d\n", (int)getpid());
+    CHECK(slurp(path, buf, sizeof buf) > 0 && strncmp(buf, "Name:\tkid-name\n", 15) == 0 && strstr(buf, want));
+    snprintf(path, sizeof path, "/proc/%d/cwd", (int)pid);
+    ssize_t n = readlink(path, buf, sizeof buf - 1);
+    CHECK(n == 4 && memcmp(buf, "/tmp", 4) == 0);
+    snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+    n = readlink(path, buf, sizeof buf - 1);
+    ssize_t m = readlink("/proc/self/exe", mine, sizeof mine - 1);
+    CHECK(n > 0 && n == m && memcmp(buf, mine, (size_t)n) == 0);
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+    int len = slurp(path, buf, sizeof buf), mylen = slurp("/proc/self/cmdline", mine, sizeof mine);
+    CHECK(len > 0 && len == mylen && memcmp(buf, mine, (size_t)len) == 0); /* a fork's argv is its parent's */
+    CHECK(listed("/proc", pid));
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    CHECK(listed(path, pid));
+
+    close(go[1]); /* the child exits 7: a zombie until reaped */
+    for (int i = 0; i < 500 && stat_field(pid, 4, &state) >= 0 && state != 'Z'; i++) usleep(10000);
+    CHECK_EQ(state, 'Z');
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+    struct stat st;
+    snprintf(path, sizeof path, "/proc/%d", (int)pid);
+    CHECK_ERR(stat(path, &st), ENOENT);
+    CHECK(!listed("/proc", pid));
+    close(ready[0]);
+}
+
 int main(void)
 {
     check_prog = "procs";
@@ -340,5 +447,6 @@ int main(void)
     RUN(handled_signal_does_not_kill);
     RUN(fork_on_a_new_stack);
     RUN(priorities);
+    RUN(proc_of_a_child);
     return check_done();
 }

@@ -487,6 +487,27 @@ def tree_counts_include_children(e):
     check(doc['verdict'] == 'unsupported', f'verdict {doc["verdict"]}: the child\'s unknown call must count')
 
 
+@case
+def processes_listed(e):
+    """processes[]: one entry per process of the tree, with its parent, its last
+    program and how it ended (an exit status, a signal's name, still running)."""
+    script = (f'{e.rguest} counts; /bin/sh -c "kill -9 \\$\\$"; (exit 3); '
+              '/bin/sleep 2 >/dev/null 2>&1 & while [ "$(cat /proc/$!/comm)" != sleep ]; do :; done; echo $$ $!')
+    r, doc = e.report('/bin/sh', '-c', script, status=0)
+    top, sleeper = (int(x) for x in r.out.split()[-2:])
+    procs = {p['pid']: p for p in doc['processes'] if p['program'] != '/usr/bin/cat'} # the loop's $(cat …)
+    check(len(procs) == 5 and doc['processes_omitted'] == 0, f'processes: {doc["processes"]}')
+    check(procs.get(top, {}).get('end') == 'exited' and procs[top].get('status') == 0, f'the shell: {procs.get(top)}')
+    check(procs[top]['program'] == '/usr/bin/dash', f'the shell: {procs.get(top)}')
+    kids = [p for p in procs.values() if p['pid'] != top]
+    check(all(p['parent'] == top for p in kids), f'parents: {kids}')
+    ends = sorted((p['program'], p['end'], p.get('status', p.get('signal'))) for p in kids)
+    want = sorted([(e.rguest, 'exited', 0), ('/usr/bin/dash', 'killed', 'SIGKILL'), ('/usr/bin/dash', 'exited', 3),
+                   ('/usr/bin/sleep', 'running', None)])
+    check(ends == want, f'{ends} != {want}')
+    check(procs.get(sleeper, {}).get('end') == 'running', f'the sleeper: {procs.get(sleeper)}')
+
+
 # ---- --report against -c ----
 
 @case

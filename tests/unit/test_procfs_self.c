@@ -43,6 +43,7 @@ static struct procfs_facts facts(void)
     t->pid = getpid();
     t->ppid = 4242;
     t->tid = t->pid;
+    t->state = 'R';
     strcpy(t->comm, "prog");
     t->umask = 022;
     t->uid = t->euid = 1000;
@@ -168,6 +169,8 @@ Test(procfs_self, stat_has_52_fields)
     cr_assert_str_eq(v[1], "(a b) c)", "the comm as is, in parentheses");
     cr_assert_str_eq(v[2], "R");
     cr_assert_str_eq(v[3], "4242");
+    cr_assert_eq(atol(v[4]), (long)getpgid(0), "pgrp, as the host backend knows it");
+    cr_assert_eq(atol(v[5]), (long)getsid(0), "session");
     cr_assert_str_eq(v[13], "7");
     cr_assert_str_eq(v[14], "3");
     cr_assert_str_eq(v[19], "1", "one thread");

@@ -1,0 +1,329 @@
+/* ptable.c — the session's process table (ptable.h).
+ *
+ * Layout: an index of pids (one page, scanned to find a slot without touching
+ * the slots' pages), the slots, then the records of ended processes.  A slot is
+ * claimed by a compare-and-swap of its index word from 0 to the pid; its
+ * contents are read and written under its own spin lock (held for a copy of a
+ * few kB at most). */
+#include "ptable.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../redox/rx.h"
+#include "process.h"
+#include "shared.h"
+
+#define MAGIC 0x4c585054u /* "TPXL" */
+
+struct slot {
+    int lock;
+    struct lx_pt_entry e;
+};
+
+struct table {
+    uint32_t magic;
+    int claim_lock;                  /* held to find-or-claim a pid's slot */
+    int pids[LX_PT_SLOTS];           /* the index: 0 free, else the owner's pid */
+    struct slot slots[LX_PT_SLOTS];
+    uint32_t nrecords, omitted;
+    struct { int ready; struct lx_pt_record r; } records[LX_PT_RECORDS];
+};
+
+static struct table *table;
+
+static struct table *mapped(void)
+{
+    if (table || lx_proc.opts.ptable_fd < 0) return table;
+    table = lx_shared_map(lx_proc.opts.ptable_fd, sizeof *table);
+    if (table && table->magic != MAGIC) table = NULL;
+    return table;
+}
+
+static void lock(struct slot *s) { lx_shared_lock(&s->lock); }
+static void unlock(struct slot *s) { lx_shared_unlock(&s->lock); }
+
+long lx_ptable_create(void)
+{
+    void *map;
+    long fd = lx_shared_create("lxrun-ptable", sizeof(struct table), &map);
+    if (fd < 0) return fd;
+    table = map;
+    table->magic = MAGIC;
+    lx_proc.opts.ptable_fd = (int)fd;
+    return 0;
+}
+
+static int find(struct table *t, int pid)
+{
+    for (int i = 0; i < LX_PT_SLOTS; i++)
+        if (__atomic_load_n(&t->pids[i], __ATOMIC_ACQUIRE) == pid) return i;
+    return -1;
+}
+
+static void claim_lock(struct table *t) { lx_shared_lock(&t->claim_lock); }
+static void claim_unlock(struct table *t) { lx_shared_unlock(&t->claim_lock); }
+
+static int claim(struct table *t, int pid)
+{
+    for (int i = 0; i < LX_PT_SLOTS; i++) {
+        int free_ = 0;
+        if (__atomic_compare_exchange_n(&t->pids[i], &free_, pid, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return i;
+    }
+    return -1;
+}
+
+uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline, size_t cmdline_len)
+{
+    struct table *t = mapped();
+    if (!t) return start_cs;
+    int pid = (int)rx_getpid();
+    claim_lock(t);
+    int i = find(t, pid); /* after an exec or a fork: the slot it has */
+    int fresh = i < 0;
+    if (fresh) i = claim(t, pid);
+    if (i < 0) {
+        claim_unlock(t);
+        return start_cs; /* the table is full: this process is not listed */
+    }
+    struct slot *s = &t->slots[i];
+    lock(s);
+    claim_unlock(t);
+    if (fresh) {
+        memset(&s->e, 0, sizeof s->e);
+        s->e.ppid = (int)rx_getppid();
+        s->e.start_cs = start_cs;
+    }
+    s->e.pid = pid;
+    s->e.state = 'R';
+    snprintf(s->e.exe, sizeof s->e.exe, "%s", exe);
+    if (cmdline_len > sizeof s->e.cmdline) cmdline_len = sizeof s->e.cmdline;
+    memcpy(s->e.cmdline, cmdline, cmdline_len);
+    s->e.cmdline_len = (uint32_t)cmdline_len;
+    start_cs = s->e.start_cs;
+    unlock(s);
+    return start_cs;
+}
+
+void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
+{
+    struct table *t = mapped();
+    if (!t) return;
+    static struct lx_pt_entry e;
+    int p = find(t, ppid);
+    if (p < 0) return;
+    lock(&t->slots[p]);
+    memcpy(&e, &t->slots[p].e, sizeof e);
+    unlock(&t->slots[p]);
+    e.pid = pid;
+    e.ppid = ppid;
+    e.state = 'R';
+    e.start_cs = start_cs;
+    claim_lock(t);
+    int i = find(t, pid);
+    if (i >= 0) { /* the other side was first (its start time is this fork's), or a stale slot of a reused pid */
+        struct slot *s = &t->slots[i];
+        lock(s);
+        int stale = s->e.start_cs < start_cs;
+        if (stale) memcpy(&s->e, &e, sizeof e);
+        unlock(s);
+    } else if ((i = claim(t, pid)) >= 0) {
+        struct slot *s = &t->slots[i];
+        lock(s);
+        memcpy(&s->e, &e, sizeof e);
+        unlock(s);
+    }
+    claim_unlock(t);
+}
+
+/* This process's own slot, locked; NULL without one. */
+static struct slot *mine(void)
+{
+    struct table *t = mapped();
+    int i = t ? find(t, (int)rx_getpid()) : -1;
+    if (i < 0) return NULL;
+    lock(&t->slots[i]);
+    return &t->slots[i];
+}
+
+void lx_ptable_set_comm(const char *comm)
+{
+    struct slot *s = mine();
+    if (!s) return;
+    strncpy(s->e.comm, comm, sizeof s->e.comm - 1);
+    s->e.comm[sizeof s->e.comm - 1] = 0;
+    unlock(s);
+}
+
+void lx_ptable_set_cwd(const char *cwd)
+{
+    struct slot *s = mine();
+    if (!s) return;
+    strncpy(s->e.cwd, cwd, sizeof s->e.cwd - 1);
+    s->e.cwd[sizeof s->e.cwd - 1] = 0;
+    unlock(s);
+}
+
+void lx_ptable_set_ids(uint32_t uid, uint32_t euid, uint32_t gid, uint32_t egid)
+{
+    struct slot *s = mine();
+    if (!s) return;
+    s->e.uid = uid;
+    s->e.euid = euid;
+    s->e.gid = gid;
+    s->e.egid = egid;
+    unlock(s);
+}
+
+void lx_ptable_set_signals(uint64_t ignored, uint64_t caught)
+{
+    struct slot *s = mine();
+    if (!s) return;
+    s->e.sig_ignored = ignored;
+    s->e.sig_caught = caught;
+    unlock(s);
+}
+
+void lx_ptable_exiting(int status)
+{
+    struct slot *s = mine();
+    if (!s) return;
+    s->e.state = 'Z';
+    s->e.exit_status = status;
+    unlock(s);
+}
+
+static void record(struct table *t, const struct lx_pt_entry *e, enum lx_pt_end end, int code)
+{
+    uint32_t n = __atomic_fetch_add(&t->nrecords, 1, __ATOMIC_ACQ_REL);
+    if (n >= LX_PT_RECORDS) {
+        __atomic_fetch_add(&t->omitted, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    struct lx_pt_record *r = &t->records[n].r;
+    r->pid = e->pid;
+    r->ppid = e->ppid;
+    r->end = end;
+    r->code = code;
+    snprintf(r->program, sizeof r->program, "%s", e->exe);
+    __atomic_store_n(&t->records[n].ready, 1, __ATOMIC_RELEASE);
+}
+
+/* Linux's wait status as a record's end. */
+static void record_status(struct table *t, const struct lx_pt_entry *e, int status)
+{
+    if ((status & 0x7f) == 0) record(t, e, LX_PT_EXITED, (status >> 8) & 0xff);
+    else record(t, e, LX_PT_KILLED, status & 0x7f);
+}
+
+/* Frees slot i (owned by pid) after recording its end. */
+static void release(struct table *t, int i, int pid, int have_status, int status)
+{
+    struct slot *s = &t->slots[i];
+    lock(s);
+    if (s->e.pid != pid) {
+        unlock(s);
+        return;
+    }
+    if (have_status) record_status(t, &s->e, status);
+    else if (s->e.state == 'Z') record_status(t, &s->e, s->e.exit_status);
+    else record(t, &s->e, LX_PT_GONE, 0);
+    s->e.pid = 0;
+    unlock(s);
+    __atomic_store_n(&t->pids[i], 0, __ATOMIC_RELEASE);
+}
+
+void lx_ptable_reaped(int pid, int status)
+{
+    struct table *t = mapped();
+    int i = t ? find(t, pid) : -1;
+    if (i >= 0) release(t, i, pid, 1, status);
+}
+
+/* A process that died without being reaped inside the session (an orphan whose
+ * reaper is outside it, a crash) leaves its slot behind: the host no longer
+ * knows the pid. */
+static int alive(int pid) { return rx_kill(pid, 0) != -ESRCH; }
+
+int lx_ptable_get(int pid, struct lx_pt_entry *out)
+{
+    struct table *t = mapped();
+    int i = t && pid > 0 ? find(t, pid) : -1;
+    if (i < 0) return -ESRCH;
+    if (!alive(pid)) {
+        release(t, i, pid, 0, 0);
+        return -ESRCH;
+    }
+    struct slot *s = &t->slots[i];
+    lock(s);
+    int ok = s->e.pid == pid;
+    if (ok) memcpy(out, &s->e, sizeof *out);
+    unlock(s);
+    return ok ? 0 : -ESRCH;
+}
+
+static int by_number(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+int lx_ptable_pids(int *pids, int max)
+{
+    struct table *t = mapped();
+    int n = 0;
+    for (int i = 0; t && i < LX_PT_SLOTS && n < max; i++) {
+        int pid = __atomic_load_n(&t->pids[i], __ATOMIC_ACQUIRE);
+        if (pid <= 0) continue;
+        if (!alive(pid)) {
+            release(t, i, pid, 0, 0);
+            continue;
+        }
+        pids[n++] = pid;
+    }
+    qsort(pids, (size_t)n, sizeof *pids, by_number);
+    return n;
+}
+
+int lx_ptable_records(struct lx_pt_record *out, int max, int self_status, unsigned *omitted)
+{
+    struct table *t = mapped();
+    *omitted = 0;
+    if (!t) return 0;
+    int n = 0, self = (int)rx_getpid();
+    uint32_t done = __atomic_load_n(&t->nrecords, __ATOMIC_ACQUIRE);
+    if (done > LX_PT_RECORDS) done = LX_PT_RECORDS;
+    for (uint32_t k = 0; k < done; k++) {
+        if (!__atomic_load_n(&t->records[k].ready, __ATOMIC_ACQUIRE)) continue;
+        if (n < max) out[n++] = t->records[k].r;
+        else (*omitted)++;
+    }
+    *omitted += __atomic_load_n(&t->omitted, __ATOMIC_RELAXED);
+    for (int i = 0; i < LX_PT_SLOTS; i++) {
+        int pid = __atomic_load_n(&t->pids[i], __ATOMIC_ACQUIRE);
+        if (pid <= 0) continue;
+        if (n >= max) {
+            (*omitted)++;
+            continue;
+        }
+        struct slot *s = &t->slots[i];
+        lock(s);
+        struct lx_pt_record *r = &out[n];
+        memset(r, 0, sizeof *r);
+        r->pid = s->e.pid;
+        r->ppid = s->e.ppid;
+        snprintf(r->program, sizeof r->program, "%s", s->e.exe);
+        int status = pid == self ? self_status : s->e.exit_status;
+        if (pid == self || s->e.state == 'Z') {
+            r->end = (status & 0x7f) == 0 ? LX_PT_EXITED : LX_PT_KILLED;
+            r->code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : status & 0x7f;
+        } else {
+            r->end = alive(pid) ? LX_PT_RUNNING : LX_PT_GONE;
+        }
+        unlock(s);
+        if (r->pid == pid) n++;
+    }
+    return n;
+}

@@ -1,0 +1,84 @@
+/* ptable.h — the session's process table.
+ *
+ * Every guest process of one lxrun session (the program the user started, the
+ * processes it forks, the programs they exec) has a slot in memory the session
+ * shares: what /proc/<pid> shows of a sibling and what the report lists per
+ * process come from here, never from the host's /proc (DESIGN invariant 9: the
+ * state is lxrun's own).  Each process writes only its own slot; the one that
+ * reaps it frees it.  A slot holds the facts that change rarely (name, image,
+ * cwd, ids, dispositions); what changes on every call (mappings, the blocked
+ * mask, CPU time) is not published.
+ *
+ * The table is an anonymous shm object (Redox: a shm: handle) made by the first
+ * lxrun, inherited across fork and handed over across exec as lxrun's own fd
+ * (lx_proc.opts.ptable_fd). */
+#ifndef LXRUN_PTABLE_H
+#define LXRUN_PTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LX_PT_SLOTS 1024
+#define LX_PT_PATH 1024
+#define LX_PT_CMDLINE 2048
+#define LX_PT_RECORDS 1024
+
+struct lx_pt_entry {
+    int pid, ppid;
+    char state;              /* 'R' alive, 'Z' exited and not yet reaped */
+    int exit_status;         /* Linux's wait status, once 'Z' */
+    uint32_t uid, euid, gid, egid;
+    uint64_t start_cs;       /* since boot */
+    uint64_t sig_ignored, sig_caught;
+    char comm[16];
+    char exe[LX_PT_PATH];    /* guest path of the program file */
+    char cwd[LX_PT_PATH];
+    uint32_t cmdline_len;    /* argv strings, NUL-separated, at most LX_PT_CMDLINE bytes */
+    char cmdline[LX_PT_CMDLINE];
+};
+
+/* One process of the session as the report lists it. */
+enum lx_pt_end { LX_PT_RUNNING, LX_PT_EXITED, LX_PT_KILLED, LX_PT_GONE /* ended, status not seen */ };
+struct lx_pt_record {
+    int pid, ppid;
+    enum lx_pt_end end;
+    int code;                /* exit code, or the signal */
+    char program[240];
+};
+
+/* The first lxrun of a session: makes the table; 0 or -errno. */
+long lx_ptable_create(void);
+
+/* This process enters the table with a new program (at the session's start, or
+ * after an exec, in the slot it had): returns its start time, which an exec
+ * keeps, as Linux does. */
+uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline, size_t cmdline_len);
+/* A fork's new child pid of ppid enters the table with a copy of its parent's
+ * facts, as fork copies them.  Both sides call it as the fork returns (so no
+ * one sees the child missing, whichever runs first); the first one makes it. */
+void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs);
+
+/* Publishing the facts that change (each a no-op without a table). */
+void lx_ptable_set_comm(const char *comm);
+void lx_ptable_set_cwd(const char *cwd);
+void lx_ptable_set_ids(uint32_t uid, uint32_t euid, uint32_t gid, uint32_t egid);
+void lx_ptable_set_signals(uint64_t ignored, uint64_t caught);
+
+/* This process ends with wait status `status` (its zombie shows 'Z'). */
+void lx_ptable_exiting(int status);
+/* The caller reaped child pid with wait status `status`: its record is made and
+ * its slot freed. */
+void lx_ptable_reaped(int pid, int status);
+
+/* A copy of pid's entry: 0, or -ESRCH when pid is not a live process of the
+ * session (a slot whose process died unseen is swept). */
+int lx_ptable_get(int pid, struct lx_pt_entry *out);
+/* The session's live pids, ascending; how many (at most max). */
+int lx_ptable_pids(int *pids, int max);
+
+/* The report: the records of reaped processes, then one for each process
+ * still in the table (the caller, `self_status` its wait status, included).
+ * How many were written into out; *omitted: how many did not fit. */
+int lx_ptable_records(struct lx_pt_record *out, int max, int self_status, unsigned *omitted);
+
+#endif

@@ -1,0 +1,24 @@
+/* shared.h — memory the processes of an lxrun session share (the process table,
+ * the report's counts): an anonymous shm object (Redox: a shm: handle) held as
+ * lxrun's own fd, inherited across fork and handed over across exec, and the
+ * spin lock its tables are guarded by. */
+#ifndef LXRUN_SHARED_H
+#define LXRUN_SHARED_H
+
+#include <stddef.h>
+
+#include "../redox/rx.h"
+
+/* Makes an object of len zeroed bytes and maps it: lxrun's fd, or -errno. */
+long lx_shared_create(const char *name, size_t len, void **map);
+/* Maps the object fd holds (after an exec): the address, or NULL. */
+void *lx_shared_map(int fd, size_t len);
+
+/* The holder may be another process, descheduled: waiters yield, not spin. */
+static inline void lx_shared_lock(int *word)
+{
+    while (__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE)) rx_sched_yield();
+}
+static inline void lx_shared_unlock(int *word) { __atomic_store_n(word, 0, __ATOMIC_RELEASE); }
+
+#endif
