@@ -38,6 +38,31 @@
 #define LINUX_MREMAP_FIXED 2
 #define LINUX_MREMAP_DONTUNMAP 4
 
+/* madvise advice (the numbers of asm-generic/mman-common.h) */
+#define LINUX_MADV_NORMAL 0
+#define LINUX_MADV_RANDOM 1
+#define LINUX_MADV_SEQUENTIAL 2
+#define LINUX_MADV_WILLNEED 3
+#define LINUX_MADV_DONTNEED 4
+#define LINUX_MADV_FREE 8
+#define LINUX_MADV_REMOVE 9
+#define LINUX_MADV_DONTFORK 10
+#define LINUX_MADV_DOFORK 11
+#define LINUX_MADV_MERGEABLE 12
+#define LINUX_MADV_UNMERGEABLE 13
+#define LINUX_MADV_HUGEPAGE 14
+#define LINUX_MADV_NOHUGEPAGE 15
+#define LINUX_MADV_DONTDUMP 16
+#define LINUX_MADV_DODUMP 17
+#define LINUX_MADV_WIPEONFORK 18
+#define LINUX_MADV_KEEPONFORK 19
+#define LINUX_MADV_COLD 20
+#define LINUX_MADV_PAGEOUT 21
+#define LINUX_MADV_POPULATE_READ 22
+#define LINUX_MADV_POPULATE_WRITE 23
+#define LINUX_MADV_DONTNEED_LOCKED 24
+#define LINUX_MADV_COLLAPSE 25
+
 #define LINUX_MS_ASYNC 1
 #define LINUX_MS_INVALIDATE 2
 #define LINUX_MS_SYNC 4
@@ -49,6 +74,10 @@ int abi_prot_to_rx(int linux_prot);
  * dropped; *unknown gets the bits Linux does not define (MAP_SHARED_VALIDATE
  * refuses those with EOPNOTSUPP). */
 int abi_mmap_flags_to_rx(int linux_flags, int *unknown);
+/* madvise advice to rx.h's RX_MADV_*, or -1 for advice lxrun does not know or
+ * serve (the memory-failure injections, which need CAP_SYS_ADMIN and would poison
+ * lxrun's own pages). */
+int abi_madvise_to_rx(int linux_advice);
 /* msync flags to rx.h's. */
 int abi_msync_flags_to_rx(int linux_flags);
 

@@ -52,3 +52,23 @@ int abi_msync_flags_to_rx(int linux_flags)
     };
     return map_bits(linux_flags, ms, sizeof ms / sizeof ms[0], 0);
 }
+
+int abi_madvise_to_rx(int linux_advice)
+{
+    static const int to_rx[] = {
+        [LINUX_MADV_NORMAL] = RX_MADV_NORMAL,         [LINUX_MADV_RANDOM] = RX_MADV_RANDOM,
+        [LINUX_MADV_SEQUENTIAL] = RX_MADV_SEQUENTIAL, [LINUX_MADV_WILLNEED] = RX_MADV_WILLNEED,
+        [LINUX_MADV_DONTNEED] = RX_MADV_DONTNEED,     [5] = -1, [6] = -1, [7] = -1,
+        [LINUX_MADV_FREE] = RX_MADV_FREE,             [LINUX_MADV_REMOVE] = RX_MADV_REMOVE,
+        [LINUX_MADV_DONTFORK] = RX_MADV_DONTFORK,     [LINUX_MADV_DOFORK] = RX_MADV_DOFORK,
+        [LINUX_MADV_MERGEABLE] = RX_MADV_MERGEABLE,   [LINUX_MADV_UNMERGEABLE] = RX_MADV_UNMERGEABLE,
+        [LINUX_MADV_HUGEPAGE] = RX_MADV_HUGEPAGE,     [LINUX_MADV_NOHUGEPAGE] = RX_MADV_NOHUGEPAGE,
+        [LINUX_MADV_DONTDUMP] = RX_MADV_DONTDUMP,     [LINUX_MADV_DODUMP] = RX_MADV_DODUMP,
+        [LINUX_MADV_WIPEONFORK] = RX_MADV_WIPEONFORK, [LINUX_MADV_KEEPONFORK] = RX_MADV_KEEPONFORK,
+        [LINUX_MADV_COLD] = RX_MADV_COLD,             [LINUX_MADV_PAGEOUT] = RX_MADV_PAGEOUT,
+        [LINUX_MADV_POPULATE_READ] = RX_MADV_POPULATE_READ, [LINUX_MADV_POPULATE_WRITE] = RX_MADV_POPULATE_WRITE,
+        [LINUX_MADV_DONTNEED_LOCKED] = RX_MADV_DONTNEED_LOCKED, [LINUX_MADV_COLLAPSE] = RX_MADV_COLLAPSE,
+    };
+    if (linux_advice < 0 || (size_t)linux_advice >= sizeof to_rx / sizeof to_rx[0]) return -1;
+    return to_rx[linux_advice];
+}

@@ -78,7 +78,7 @@ static void remove_locked(uintptr_t start, uintptr_t end)
 
 static int mergeable(const struct gm_vma *a, const struct gm_vma *b)
 {
-    return a->end == b->start && a->prot == b->prot && a->shared == b->shared &&
+    return a->end == b->start && a->prot == b->prot && a->shared == b->shared && a->dontfork == b->dontfork &&
            a->kind == b->kind && a->name == b->name && a->ino == b->ino &&
            (a->kind != GM_FILE || a->offset + (a->end - a->start) == b->offset);
 }
@@ -100,7 +100,7 @@ void gm_add(uintptr_t start, size_t len, int prot, int shared, enum gm_kind kind
 {
     uintptr_t end = GM_PAGE_UP(start + len);
     start = GM_PAGE_DOWN(start);
-    struct gm_vma v = { start, end, prot, shared, kind, offset, dev, ino, name };
+    struct gm_vma v = { start, end, prot, shared, kind, offset, dev, ino, name, 0 };
     lock();
     remove_locked(start, end);
     size_t i = lower(start);
@@ -117,15 +117,33 @@ void gm_remove(uintptr_t start, size_t len)
     unlock();
 }
 
-void gm_protect(uintptr_t start, size_t len, int prot)
+/* Sets one attribute over a range: the entries it partly covers are split. */
+static void set_range(uintptr_t start, size_t len, int *(*field)(struct gm_vma *), int value)
 {
     uintptr_t end = GM_PAGE_UP(start + len);
     start = GM_PAGE_DOWN(start);
     lock();
     split_at(start);
     split_at(end);
-    for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) vmas[i].prot = prot;
+    for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) *field(&vmas[i]) = value;
     for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) merge_around(i);
+    changed();
+    unlock();
+}
+
+static int *prot_of(struct gm_vma *v) { return &v->prot; }
+static int *dontfork_of(struct gm_vma *v) { return &v->dontfork; }
+
+void gm_protect(uintptr_t start, size_t len, int prot) { set_range(start, len, prot_of, prot); }
+void gm_dontfork(uintptr_t start, size_t len, int on) { set_range(start, len, dontfork_of, on); }
+
+void gm_forget_dontfork(void)
+{
+    lock();
+    size_t kept = 0;
+    for (size_t i = 0; i < nvma; i++)
+        if (!vmas[i].dontfork) vmas[kept++] = vmas[i];
+    nvma = kept;
     changed();
     unlock();
 }

@@ -24,12 +24,17 @@ struct gm_vma {
     uint64_t offset;       /* file offset of start */
     uint64_t dev, ino;
     const char *name;      /* guest path for GM_FILE, interned; NULL otherwise */
+    int dontfork;          /* madvise(MADV_DONTFORK): a fork's child does not have it */
 };
 
 void gm_add(uintptr_t start, size_t len, int prot, int shared, enum gm_kind kind,
             uint64_t offset, uint64_t dev, uint64_t ino, const char *name);
 void gm_remove(uintptr_t start, size_t len);
 void gm_protect(uintptr_t start, size_t len, int prot);
+/* MADV_DONTFORK (on) and MADV_DOFORK (off) over [start, start+len). */
+void gm_dontfork(uintptr_t start, size_t len, int on);
+/* A fork's child: drops the mappings marked MADV_DONTFORK, which it does not have. */
+void gm_forget_dontfork(void);
 
 /* 1 if [addr, addr+len) is wholly guest memory with at least prot.  The common
  * case takes no lock: each thread remembers the last mapping that satisfied a

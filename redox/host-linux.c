@@ -486,7 +486,25 @@ long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t of
 long rx_munmap(uintptr_t addr, size_t len) { return R(munmap((void *)addr, len)); }
 long rx_mprotect(uintptr_t addr, size_t len, int prot) { return R(mprotect((void *)addr, len, host_prot(prot))); }
 /* advice numbers are POSIX's, the same in relibc and Linux (MADV_NORMAL 0 .. DONTNEED 4) */
-long rx_madvise(uintptr_t addr, size_t len, int advice) { return R(madvise((void *)addr, len, advice)); }
+long rx_madvise(uintptr_t addr, size_t len, enum rx_madvise advice)
+{
+    static const int host[] = {
+        [RX_MADV_NORMAL] = MADV_NORMAL,         [RX_MADV_RANDOM] = MADV_RANDOM,
+        [RX_MADV_SEQUENTIAL] = MADV_SEQUENTIAL, [RX_MADV_WILLNEED] = MADV_WILLNEED,
+        [RX_MADV_DONTNEED] = MADV_DONTNEED,     [RX_MADV_FREE] = MADV_FREE,
+        [RX_MADV_REMOVE] = MADV_REMOVE,         [RX_MADV_DONTFORK] = MADV_DONTFORK,
+        [RX_MADV_DOFORK] = MADV_DOFORK,         [RX_MADV_MERGEABLE] = MADV_MERGEABLE,
+        [RX_MADV_UNMERGEABLE] = MADV_UNMERGEABLE, [RX_MADV_HUGEPAGE] = MADV_HUGEPAGE,
+        [RX_MADV_NOHUGEPAGE] = MADV_NOHUGEPAGE, [RX_MADV_DONTDUMP] = MADV_DONTDUMP,
+        [RX_MADV_DODUMP] = MADV_DODUMP,         [RX_MADV_WIPEONFORK] = MADV_WIPEONFORK,
+        [RX_MADV_KEEPONFORK] = MADV_KEEPONFORK, [RX_MADV_COLD] = MADV_COLD,
+        [RX_MADV_PAGEOUT] = MADV_PAGEOUT,       [RX_MADV_POPULATE_READ] = 22, /* glibc 2.36 lacks these names */
+        [RX_MADV_POPULATE_WRITE] = 23,          [RX_MADV_DONTNEED_LOCKED] = 24,
+        [RX_MADV_COLLAPSE] = 25,
+    };
+    if ((unsigned)advice >= sizeof host / sizeof host[0]) return -EINVAL;
+    return R(madvise((void *)addr, len, host[advice]));
+}
 long rx_msync(uintptr_t addr, size_t len, int flags)
 {
     int h = (flags & RX_MS_ASYNC ? MS_ASYNC : 0) | (flags & RX_MS_INVALIDATE ? MS_INVALIDATE : 0) |

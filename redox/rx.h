@@ -269,10 +269,19 @@ long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t of
 long rx_munmap(uintptr_t addr, size_t len);
 long rx_mprotect(uintptr_t addr, size_t len, int prot);
 /* Host-backend extensions: Redox has no madvise and no msync.  Redox plan: advice
- * is a hint, accepted and ignored, except MADV_DONTNEED, which zero-fills by
- * remapping anonymous pages; msync becomes fsync of the mapped handle (shared file
- * mappings are the scheme's pages). */
-long rx_madvise(uintptr_t addr, size_t len, int advice);
+ * is a hint, accepted and ignored, except DONTNEED (and FREE, REMOVE), which
+ * zero-fills by remapping anonymous pages, DONTFORK and WIPEONFORK, which lxrun's
+ * fork applies to the child's copy of the grants (unmapped, or remapped zeroed),
+ * and POPULATE_*, which touch each page; msync becomes fsync of the mapped handle
+ * (shared file mappings are the scheme's pages). */
+enum rx_madvise {
+    RX_MADV_NORMAL, RX_MADV_RANDOM, RX_MADV_SEQUENTIAL, RX_MADV_WILLNEED, RX_MADV_DONTNEED,
+    RX_MADV_FREE, RX_MADV_REMOVE, RX_MADV_DONTFORK, RX_MADV_DOFORK, RX_MADV_MERGEABLE,
+    RX_MADV_UNMERGEABLE, RX_MADV_HUGEPAGE, RX_MADV_NOHUGEPAGE, RX_MADV_DONTDUMP, RX_MADV_DODUMP,
+    RX_MADV_WIPEONFORK, RX_MADV_KEEPONFORK, RX_MADV_COLD, RX_MADV_PAGEOUT, RX_MADV_POPULATE_READ,
+    RX_MADV_POPULATE_WRITE, RX_MADV_DONTNEED_LOCKED, RX_MADV_COLLAPSE,
+};
+long rx_madvise(uintptr_t addr, size_t len, enum rx_madvise advice);
 long rx_msync(uintptr_t addr, size_t len, int flags);
 
 /* ---- processes and identity (redox-rt / libredox) ---- */

@@ -226,9 +226,13 @@ long sys_madvise(struct lx_call *c)
     if (addr & (GM_PAGE - 1)) return -EINVAL;
     size_t len = GM_PAGE_UP(c->a[1]);
     if (len == 0) return 0;
+    int advice = abi_madvise_to_rx((int)c->a[2]);
+    if (advice < 0) return -EINVAL;
     if (!gm_covered(addr, len)) return -ENOMEM;
-    long r = rx_madvise(addr, len, (int)c->a[2]);
+    long r = rx_madvise(addr, len, (enum rx_madvise)advice);
     if (r == -EINVAL) lx_record_partial(c->nr, "advice refused by the system");
+    if (r == 0 && (advice == RX_MADV_DONTFORK || advice == RX_MADV_DOFORK))
+        gm_dontfork(addr, len, advice == RX_MADV_DONTFORK); /* a fork's child forgets those mappings */
     return r;
 }
 

@@ -22,6 +22,7 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
     if (lx_trap_rearm_after_fork(c->t) < 0) rx_exit(126); /* never run guest code unwatched */
     lx_report_forked_child();
     lx_process_forked(start_cs);
+    gm_forget_dontfork(); /* the system did not copy them (MADV_DONTFORK) */
     if (lx_proc.vfork_parent.active) { /* a vfork child's own children do not hold its parent */
         rx_close(lx_proc.vfork_parent.fd);
         lx_proc.vfork_parent.active = 0;

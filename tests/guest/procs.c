@@ -328,6 +328,45 @@ static void priorities(void)
     CHECK_ERR(setpriority(9, 0, 0), EINVAL);
 }
 
+/* What a fork's child has of a page: 0 unmapped, 1 mapped (mincore answers ENOMEM
+ * for a hole), and its first byte. */
+static int page_in_child(const char *p, char *first)
+{
+    unsigned char vec;
+    if (mincore((void *)p, PG, &vec) < 0) return errno == ENOMEM ? 0 : -1;
+    *first = p[0];
+    return 1;
+}
+
+/* madvise DONTFORK: the child has no such mapping; WIPEONFORK: the child's copy
+ * is zero-filled; DOFORK undoes DONTFORK.  The parent keeps all three. */
+static void madvise_across_fork(void)
+{
+    char *a = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(a != MAP_FAILED);
+    memset(a, 'A', 3 * PG);
+    CHECK_OK(madvise(a + PG, PG, MADV_DONTFORK));
+    CHECK_OK(madvise(a + 2 * PG, PG, MADV_WIPEONFORK));
+    for (int round = 0; round < 2; round++) {
+        pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            char c0 = 0, c1 = 0, c2 = 0;
+            int ok = page_in_child(a, &c0) == 1 && c0 == 'A';
+            int second = page_in_child(a + PG, &c1);
+            ok &= round == 0 ? second == 0 : (second == 1 && c1 == 'A');
+            ok &= page_in_child(a + 2 * PG, &c2) == 1 && c2 == 0;
+            _exit(ok ? 0 : 1);
+        }
+        int status;
+        CHECK_EQ(waitpid(pid, &status, 0), pid);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        CHECK(a[PG] == 'A' && a[2 * PG] == 'A'); /* the parent's own are untouched */
+        CHECK_OK(madvise(a + PG, PG, MADV_DOFORK));
+    }
+    munmap(a, 3 * PG);
+}
+
 /* A whole field of /proc/<pid>/stat (n counts from 1), after the "(comm)". */
 static long stat_field(pid_t pid, int n, char *state)
 {
@@ -448,5 +487,6 @@ int main(void)
     RUN(fork_on_a_new_stack);
     RUN(priorities);
     RUN(proc_of_a_child);
+    RUN(madvise_across_fork);
     return check_done();
 }
