@@ -57,6 +57,10 @@ struct linux_clone_args {
 #define LINUX_P_PID 1
 #define LINUX_P_PGID 2
 #define LINUX_P_PIDFD 3
+
+/* pidfd_open flags (include/uapi/linux/pidfd.h) */
+#define LINUX_PIDFD_NONBLOCK 00004000 /* O_NONBLOCK */
+#define LINUX_PIDFD_THREAD 00000200   /* O_EXCL */
 #define LINUX_CLD_EXITED 1
 #define LINUX_CLD_KILLED 2
 #define LINUX_CLD_DUMPED 3

@@ -28,6 +28,11 @@
 struct linux_sigaction { uint64_t handler, flags, restorer, mask; };
 
 struct linux_stack { uint64_t ss_sp; int32_t ss_flags, pad_; uint64_t ss_size; };
+/* si_code values of signals sent by processes (include/uapi/asm-generic/siginfo.h) */
+#define LINUX_SI_USER 0
+#define LINUX_SI_QUEUE (-1)
+#define LINUX_SI_TKILL (-6)
+
 #define LINUX_SS_ONSTACK 1
 #define LINUX_SS_DISABLE 2
 #define LINUX_SS_AUTODISARM (1U << 31)

@@ -38,6 +38,9 @@ struct linux_rusage {
     int64_t ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
 };
 
+/* rx.h's resource use as Linux's struct rusage. */
+void abi_rusage_to_linux(const struct rx_rusage *r, struct linux_rusage *u);
+
 struct linux_utsname { char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65]; };
 
 struct linux_sysinfo {

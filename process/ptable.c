@@ -186,6 +186,33 @@ void lx_ptable_set_signals(uint64_t ignored, uint64_t caught)
     unlock(s);
 }
 
+void lx_ptable_set_subreaper(int on)
+{
+    struct slot *s = mine();
+    if (!s) return;
+    s->e.subreaper = on;
+    unlock(s);
+}
+
+/* The nearest ancestor of pid that is a subreaper in the table, else 1. */
+static int reaper_above(struct table *t, int pid)
+{
+    for (int depth = 0; depth < LX_PT_SLOTS; depth++) {
+        int i = find(t, pid), ppid, sub;
+        if (i < 0) return 1;
+        lock(&t->slots[i]);
+        ppid = t->slots[i].e.ppid;
+        unlock(&t->slots[i]);
+        if ((i = find(t, ppid)) < 0) return 1;
+        lock(&t->slots[i]);
+        sub = t->slots[i].e.subreaper && t->slots[i].e.state == 'R';
+        unlock(&t->slots[i]);
+        if (sub) return ppid;
+        pid = ppid;
+    }
+    return 1;
+}
+
 void lx_ptable_exiting(int status)
 {
     struct slot *s = mine();
@@ -193,6 +220,14 @@ void lx_ptable_exiting(int status)
     s->e.state = 'Z';
     s->e.exit_status = status;
     unlock(s);
+    struct table *t = mapped();
+    int self = (int)rx_getpid(), reaper = reaper_above(t, self);
+    for (int i = 0; i < LX_PT_SLOTS; i++) {
+        if (__atomic_load_n(&t->pids[i], __ATOMIC_ACQUIRE) <= 0) continue;
+        lock(&t->slots[i]);
+        if (t->slots[i].e.ppid == self && t->slots[i].e.pid != self) t->slots[i].e.ppid = reaper;
+        unlock(&t->slots[i]);
+    }
 }
 
 static void record(struct table *t, const struct lx_pt_entry *e, enum lx_pt_end end, int code)

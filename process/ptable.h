@@ -30,6 +30,7 @@ struct lx_pt_entry {
     uint32_t uid, euid, gid, egid;
     uint64_t start_cs;       /* since boot */
     uint64_t sig_ignored, sig_caught;
+    int subreaper;           /* PR_SET_CHILD_SUBREAPER */
     char comm[16];
     char exe[LX_PT_PATH];    /* guest path of the program file */
     char cwd[LX_PT_PATH];
@@ -63,8 +64,11 @@ void lx_ptable_set_comm(const char *comm);
 void lx_ptable_set_cwd(const char *cwd);
 void lx_ptable_set_ids(uint32_t uid, uint32_t euid, uint32_t gid, uint32_t egid);
 void lx_ptable_set_signals(uint64_t ignored, uint64_t caught);
+void lx_ptable_set_subreaper(int on);
 
-/* This process ends with wait status `status` (its zombie shows 'Z'). */
+/* This process ends with wait status `status` (its zombie shows 'Z'); its
+ * children are reparented as Linux does: to the nearest living ancestor that is
+ * a subreaper, else init (1). */
 void lx_ptable_exiting(int status);
 /* The caller reaped child pid with wait status `status`: its record is made and
  * its slot freed. */

@@ -72,12 +72,11 @@ void procfs_task_gather(struct procfs_task *t, int scan_fds)
     lx_process_dispositions(&t->sig_ignored, &t->sig_caught);
 
     t->start_cs = lx_proc.start_cs;
-    struct rx_timespec ut = { 0, 0 }, st = { 0, 0 };
-    long maxrss = 0;
-    if (rx_getrusage(0 /* RUSAGE_SELF */, &ut, &st, &maxrss) == 0) {
-        t->utime_cs = (uint64_t)ut.sec * 100 + (uint64_t)ut.nsec / 10000000;
-        t->stime_cs = (uint64_t)st.sec * 100 + (uint64_t)st.nsec / 10000000;
-        t->maxrss_kb = maxrss > 0 ? (uint64_t)maxrss : 0;
+    struct rx_rusage ru;
+    if (rx_getrusage(RX_RUSAGE_SELF, &ru) == 0) {
+        t->utime_cs = (uint64_t)ru.utime.sec * 100 + (uint64_t)ru.utime.nsec / 10000000;
+        t->stime_cs = (uint64_t)ru.stime.sec * 100 + (uint64_t)ru.stime.nsec / 10000000;
+        t->maxrss_kb = ru.maxrss_kb > 0 ? (uint64_t)ru.maxrss_kb : 0;
     }
     if (scan_fds) t->fd_size = fd_table_size();
     for (int res = 0; res < 16; res++)

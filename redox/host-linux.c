@@ -613,6 +613,8 @@ long rx_sched_yield(void) { return R(sched_yield()); }
 long rx_fork(void) { return R(fork()); }
 long rx_set_pdeathsig(int sig) { return R(prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0)); }
 long rx_get_pdeathsig(int *sig) { return R(prctl(PR_GET_PDEATHSIG, sig, 0, 0, 0)); }
+long rx_set_child_subreaper(int on) { return R(prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)on, 0, 0, 0)); }
+long rx_get_child_subreaper(int *on) { return R(prctl(PR_GET_CHILD_SUBREAPER, on, 0, 0, 0)); }
 
 long rx_kill(long pid, int sig) { return R(kill((pid_t)pid, sig)); }
 long rx_tgkill(long pid, long tid, int sig) { return R(syscall(SYS_tgkill, (pid_t)pid, (pid_t)tid, sig)); }
@@ -636,6 +638,16 @@ long rx_getpgid(long pid) { return R(getpgid((pid_t)pid)); }
 long rx_getsid(long pid) { return R(getsid((pid_t)pid)); }
 long rx_setsid(void) { return R(setsid()); }
 
+static void rusage_of(const struct rusage *u, struct rx_rusage *ru)
+{
+    ru->utime.sec = u->ru_utime.tv_sec; ru->utime.nsec = u->ru_utime.tv_usec * 1000;
+    ru->stime.sec = u->ru_stime.tv_sec; ru->stime.nsec = u->ru_stime.tv_usec * 1000;
+    ru->maxrss_kb = u->ru_maxrss;
+    ru->minflt = u->ru_minflt; ru->majflt = u->ru_majflt;
+    ru->inblock = u->ru_inblock; ru->oublock = u->ru_oublock;
+    ru->nvcsw = u->ru_nvcsw; ru->nivcsw = u->ru_nivcsw;
+}
+
 long rx_waitpid(long pid, struct rx_wait_status *st, int options)
 {
     /* waitid serves waitpid's options and the two extensions alike */
@@ -645,10 +657,13 @@ long rx_waitpid(long pid, struct rx_wait_status *st, int options)
             (options & RX_WCONTINUED ? WCONTINUED : 0) | (options & RX_WX_NOWAIT ? WNOWAIT : 0) |
             (options & RX_WX_NOEXIT ? 0 : WEXITED);
     siginfo_t si;
+    struct rusage u;
     memset(&si, 0, sizeof si);
+    memset(&u, 0, sizeof u);
     memset(st, 0, sizeof *st);
-    if (waitid(type, id, &si, h) < 0) return -errno;
+    if (syscall(SYS_waitid, type, id, &si, h, &u) < 0) return -errno; /* glibc's waitid drops the rusage */
     if (si.si_pid == 0) return 0;
+    rusage_of(&u, &st->ru);
     st->uid = si.si_uid;
     switch (si.si_code) {
     case CLD_EXITED: st->exited = 1; st->code = si.si_status; break;
@@ -659,6 +674,29 @@ long rx_waitpid(long pid, struct rx_wait_status *st, int options)
     }
     return si.si_pid;
 }
+
+long rx_pidfd_open(long pid, int flags)
+{
+    return R(syscall(SYS_pidfd_open, (pid_t)pid, flags & RX_PIDFD_NONBLOCK ? O_NONBLOCK : 0));
+}
+
+long rx_pidfd_pid(int fd)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd); /* the host's own record of the fd */
+    int f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0) return -EBADF;
+    ssize_t n = read(f, buf, sizeof buf - 1);
+    close(f);
+    if (n <= 0) return -EBADF;
+    buf[n] = 0;
+    const char *p = strstr(buf, "\nPid:\t");
+    if (!p) return -EBADF;
+    long pid = strtol(p + 6, NULL, 10);
+    return pid > 0 ? pid : -ESRCH;
+}
+
+long rx_pidfd_send_signal(int fd, int sig) { return R(syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0)); }
 
 long rx_getrandom(void *buf, size_t len) { return R(getrandom(buf, len, 0)); }
 
@@ -720,13 +758,11 @@ long rx_setrlimit(int res, uint64_t cur, uint64_t max)
     return R(setrlimit(res, &r));
 }
 
-long rx_getrusage(int who, struct rx_timespec *ut, struct rx_timespec *st, long *maxrss)
+long rx_getrusage(int who, struct rx_rusage *ru)
 {
     struct rusage u;
     if (getrusage(who, &u) < 0) return -errno;
-    ut->sec = u.ru_utime.tv_sec; ut->nsec = u.ru_utime.tv_usec * 1000;
-    st->sec = u.ru_stime.tv_sec; st->nsec = u.ru_stime.tv_usec * 1000;
-    *maxrss = u.ru_maxrss;
+    rusage_of(&u, ru);
     return 0;
 }
 

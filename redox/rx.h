@@ -313,9 +313,21 @@ long rx_setpgid(long pid, long pgid);
 long rx_getpgid(long pid);
 long rx_getsid(long pid);
 long rx_setsid(void);
+/* Resource use (relibc getrusage: Redox reports times only, zeros elsewhere). */
+struct rx_rusage {
+    struct rx_timespec utime, stime;
+    long maxrss_kb, minflt, majflt, inblock, oublock, nvcsw, nivcsw;
+};
 /* How a child changed state, as redox-rt's waitpid reports it (decoded: the
  * status word's encoding is each system's own). */
-struct rx_wait_status { int exited, code, signaled, sig, core, stopped, continued; uint32_t uid; };
+struct rx_wait_status {
+    int exited, code, signaled, sig, core, stopped, continued;
+    uint32_t uid;
+    /* Host-backend extension: the reaped child's resource use.  Redox's waitpid
+     * reports none (zeros); Redox plan: the child's proc: metadata, read before
+     * the wait reaps it. */
+    struct rx_rusage ru;
+};
 /* waitpid options: relibc sys_wait (WNOHANG 1, WUNTRACED 2, WCONTINUED 8). */
 #define RX_WNOHANG 1
 #define RX_WUNTRACED 2
@@ -340,6 +352,23 @@ long rx_kill(long pid, int sig);
  * thread and raises the signal itself. */
 long rx_set_pdeathsig(int sig);
 long rx_get_pdeathsig(int *sig);
+/* Host-backend extension: orphans of the process's descendants become its
+ * children instead of init's (Linux's PR_SET_CHILD_SUBREAPER; not inherited by
+ * a fork, kept across exec).  Redox's process manager reparents to init only;
+ * Redox plan: the manager's reparenting walks up to the nearest process marked
+ * as a reaper. */
+long rx_set_child_subreaper(int on);
+long rx_get_child_subreaper(int *on);
+/* A handle on a process that outlives it (Linux's pidfd: readable to poll once
+ * the process has ended), close-on-exec.  Redox: the process's handle from the
+ * process manager (redox-rt keeps one per child from fork_impl and speaks to it
+ * with ProcCall); for any pid, the manager's open of that pid. */
+#define RX_PIDFD_NONBLOCK 1
+long rx_pidfd_open(long pid, int flags);
+/* The pid a handle names: -EBADF if fd is none, -ESRCH once it was reaped. */
+long rx_pidfd_pid(int fd);
+/* sig (0: only checks) to the process a handle names (ProcCall::Kill on it). */
+long rx_pidfd_send_signal(int fd, int sig);
 /* To one thread of a process (redox-rt posix_kill_thread). */
 long rx_tgkill(long pid, long tid, int sig);
 /* Host-backend extension: Redox has no scheduling priorities (relibc's
@@ -418,8 +447,7 @@ long rx_fionread(int fd);
  * enforces RLIMIT_NOFILE (its fd floor) and RLIMIT_STACK (the loader's stack). */
 long rx_getrlimit(int res, uint64_t *cur, uint64_t *max);
 long rx_setrlimit(int res, uint64_t cur, uint64_t max);
-long rx_getrusage(int who, struct rx_timespec *utime, struct rx_timespec *stime,
-                  long *maxrss_kb);
+long rx_getrusage(int who, struct rx_rusage *ru);
 
 /* ---- signals (redox-rt) ----
  * Signal numbers 1-31 are Redox's (relibc src/header/signal/redox.rs), which are

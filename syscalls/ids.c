@@ -172,28 +172,24 @@ long sys_getrusage(struct lx_call *c)
     int rwho = who == LINUX_RUSAGE_SELF ? RX_RUSAGE_SELF : who == LINUX_RUSAGE_CHILDREN ? RX_RUSAGE_CHILDREN
              : who == LINUX_RUSAGE_THREAD ? RX_RUSAGE_THREAD : -2;
     if (rwho == -2) return -EINVAL;
-    struct rx_timespec ut, st;
-    long maxrss;
-    long r = rx_getrusage(rwho, &ut, &st, &maxrss);
+    struct rx_rusage ru;
+    long r = rx_getrusage(rwho, &ru);
     if (r < 0) return r;
     struct linux_rusage u;
-    memset(&u, 0, sizeof u);
-    u.ru_utime.tv_sec = ut.sec; u.ru_utime.tv_usec = ut.nsec / 1000;
-    u.ru_stime.tv_sec = st.sec; u.ru_stime.tv_usec = st.nsec / 1000;
-    u.ru_maxrss = maxrss;
+    abi_rusage_to_linux(&ru, &u);
     return gm_copy_out(c->a[1], &u, sizeof u);
 }
 
 long sys_times(struct lx_call *c)
 {
-    struct rx_timespec ut, st, cut, cst, now;
-    long rss;
-    rx_getrusage(RX_RUSAGE_SELF, &ut, &st, &rss);
-    rx_getrusage(RX_RUSAGE_CHILDREN, &cut, &cst, &rss);
+    struct rx_rusage self, kids;
+    struct rx_timespec now;
+    rx_getrusage(RX_RUSAGE_SELF, &self);
+    rx_getrusage(RX_RUSAGE_CHILDREN, &kids);
     rx_clock_gettime(RX_CLOCK_MONOTONIC, &now);
 #define TICKS(t) ((long)((t).sec * 100 + (t).nsec / 10000000))
     if (c->a[0]) {
-        struct linux_tms t = { TICKS(ut), TICKS(st), TICKS(cut), TICKS(cst) };
+        struct linux_tms t = { TICKS(self.utime), TICKS(self.stime), TICKS(kids.utime), TICKS(kids.stime) };
         if (gm_copy_out(c->a[0], &t, sizeof t) < 0) return -EFAULT;
     }
     return TICKS(now);

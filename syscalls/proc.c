@@ -8,6 +8,7 @@
 
 #include "../abi/linux_sched.h"
 #include "../abi/linux_signal.h"
+#include "../abi/linux_sys.h"
 #include "../report/report.h"
 #include "../trap/trap.h"
 #include "../guestmem/vma.h"
@@ -29,27 +30,39 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
     }
     c->untraced_return = 1;
     if (new_stack) c->new_sp = new_stack;
+    if (flags & LINUX_CLONE_CLEAR_SIGHAND) lx_signal_clear_handlers();
     uint32_t tid = (uint32_t)c->task->tid;
     if ((flags & LINUX_CLONE_CHILD_SETTID) && child_tid) gm_copy_out(child_tid, &tid, sizeof tid);
     if (flags & LINUX_CLONE_CHILD_CLEARTID) c->task->clear_child_tid = child_tid;
     return 0;
 }
 
-static long do_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t parent_tid, uint64_t child_tid)
+/* A fork's other ends: where the parent gets a pidfd (CLONE_PIDFD) and the
+ * child's tid (CLONE_PARENT_SETTID, CLONE_CHILD_SETTID/CLEARTID). */
+struct fork_out { uint64_t pidfd, parent_tid, child_tid; };
+
+static long do_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
 {
     uint64_t start_cs = lx_process_fork_time();
     long pid = rx_fork();
     if (pid < 0) return pid;
-    if (pid == 0) return fork_child_side(c, flags, new_stack, child_tid, start_cs);
+    if (pid == 0) return fork_child_side(c, flags, new_stack, out->child_tid, start_cs);
     lx_process_child((int)pid, start_cs);
-    if ((flags & LINUX_CLONE_PARENT_SETTID) && parent_tid) {
+    if ((flags & LINUX_CLONE_PARENT_SETTID) && out->parent_tid) {
         uint32_t p = (uint32_t)pid;
-        gm_copy_out(parent_tid, &p, sizeof p);
+        gm_copy_out(out->parent_tid, &p, sizeof p);
+    }
+    if (flags & LINUX_CLONE_PIDFD) {
+        /* opened after the fork, in the parent only; the child cannot be reaped before */
+        int fd = (int)lx_fd_accept(rx_pidfd_open(pid, 0));
+        if (fd >= 0 && gm_copy_out(out->pidfd, &fd, sizeof fd) < 0) rx_close(fd);
     }
     return pid;
 }
 
-long sys_fork(struct lx_call *c) { return do_fork(c, LINUX_SIGCHLD, 0, 0, 0); }
+static const struct fork_out no_out;
+
+long sys_fork(struct lx_call *c) { return do_fork(c, LINUX_SIGCHLD, 0, &no_out); }
 
 /* The caller's stack from just below its stack pointer (the red zone) to the end of
  * its mapping, at most VFORK_STACK_MAX: what a vfork child may write for its parent. */
@@ -98,7 +111,7 @@ void lx_vfork_child_exits(void)
 /* vfork and clone(CLONE_VM|CLONE_VFORK): the child is a copy that runs on
  * new_stack (0: its copy of the caller's); the parent is suspended until the
  * child execs or exits, as Linux suspends it. */
-static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t parent_tid, uint64_t child_tid)
+static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
 {
     int p[2];
     long r = rx_pipe2(p, RX_O_CLOEXEC);
@@ -111,7 +124,7 @@ static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint
     }
     uintptr_t lo, hi;
     caller_stack(c, &lo, &hi);
-    long pid = do_fork(c, flags, new_stack, parent_tid, child_tid);
+    long pid = do_fork(c, flags, new_stack, out);
     if (pid == 0) {
         rx_close(rd);
         lx_proc.vfork_parent.active = 1;
@@ -129,17 +142,17 @@ static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint
 long sys_vfork(struct lx_call *c)
 {
     lx_record_partial(c->nr, "a vfork child's memory writes reach its parent only on its stack");
-    return do_vfork(c, LINUX_SIGCHLD, 0, 0, 0);
+    return do_vfork(c, LINUX_SIGCHLD, 0, &no_out);
 }
 
 /* clone and clone3: the fork-like flag sets glibc's and musl's fork use, and
  * CLONE_VM|CLONE_VFORK as posix_spawn uses it; stack is the new stack pointer (0:
  * the copy of the caller's).  Threads, other shared memory and namespaces are not
  * served yet. */
-static long clone_process(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid)
+static long clone_process(struct lx_call *c, uint64_t flags, uint64_t stack, const struct fork_out *out)
 {
     const uint64_t served = LINUX_CSIGNAL | LINUX_CLONE_CHILD_SETTID | LINUX_CLONE_CHILD_CLEARTID |
-                            LINUX_CLONE_PARENT_SETTID;
+                            LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_PIDFD | LINUX_CLONE_CLEAR_SIGHAND;
     const uint64_t vfork = LINUX_CLONE_VM | LINUX_CLONE_VFORK;
     int is_vfork = (flags & vfork) == vfork;
     if (flags & ~(served | (is_vfork ? vfork : 0))) {
@@ -147,12 +160,22 @@ static long clone_process(struct lx_call *c, uint64_t flags, uint64_t stack, uin
         return -ENOSYS;
     }
     if ((flags & LINUX_CSIGNAL) != LINUX_SIGCHLD) lx_record_partial(c->nr, "exit signal other than SIGCHLD (SIGCHLD sent)");
-    if (!is_vfork) return do_fork(c, flags, stack, parent_tid, child_tid);
+    if ((flags & LINUX_CLONE_PIDFD) && (flags & LINUX_CLONE_DETACHED)) return -EINVAL;
+    if (!is_vfork) return do_fork(c, flags, stack, out);
     lx_record_partial(c->nr, "a CLONE_VM|CLONE_VFORK child's memory writes reach its parent only on the caller's stack");
-    return do_vfork(c, flags, stack, parent_tid, child_tid);
+    return do_vfork(c, flags, stack, out);
 }
 
-long sys_clone(struct lx_call *c) { return clone_process(c, c->a[0], c->a[1], c->a[2], c->a[3]); }
+/* clone(flags, stack, parent_tid, child_tid, tls): CLONE_PIDFD's fd goes where
+ * parent_tid points, so the two cannot be asked for together. */
+long sys_clone(struct lx_call *c)
+{
+    uint64_t flags = c->a[0];
+    if ((flags & LINUX_CLONE_PIDFD) && (flags & LINUX_CLONE_PARENT_SETTID)) return -EINVAL;
+    if (flags & LINUX_CLONE_CLEAR_SIGHAND) return -EINVAL; /* beyond clone's 32 bits of flags */
+    struct fork_out out = { c->a[2], c->a[2], c->a[3] };
+    return clone_process(c, flags, c->a[1], &out);
+}
 
 /* clone3(args, size): the same, from struct clone_args; the exit signal is its own
  * field and the stack is given as its lowest address and size. */
@@ -170,20 +193,22 @@ long sys_clone3(struct lx_call *c)
         if (w) return -E2BIG;
     }
     if ((a.flags & LINUX_CSIGNAL) || a.exit_signal > 64 || (a.stack == 0) != (a.stack_size == 0)) return -EINVAL;
-    if (a.set_tid || a.set_tid_size || (a.flags & (LINUX_CLONE_CLEAR_SIGHAND | LINUX_CLONE_INTO_CGROUP))) {
-        lx_record_partial(c->nr, "clone3 set_tid, CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP");
+    if ((a.flags & LINUX_CLONE_CLEAR_SIGHAND) && (a.flags & LINUX_CLONE_SIGHAND)) return -EINVAL;
+    if (a.set_tid || a.set_tid_size || (a.flags & LINUX_CLONE_INTO_CGROUP)) {
+        lx_record_partial(c->nr, "clone3 set_tid, CLONE_INTO_CGROUP");
         return -ENOSYS;
     }
-    return clone_process(c, a.flags | a.exit_signal, a.stack ? a.stack + a.stack_size : 0, a.parent_tid, a.child_tid);
+    struct fork_out out = { a.pidfd, a.parent_tid, a.child_tid };
+    return clone_process(c, a.flags | a.exit_signal, a.stack ? a.stack + a.stack_size : 0, &out);
 }
 
-/* The rusage a wait fills: not kept per child yet (zeros, recorded). */
-static long wait_rusage(struct lx_call *c, uint64_t out)
+/* The rusage a wait fills: the waited child's (and its waited children's). */
+static long wait_rusage(const struct rx_wait_status *st, uint64_t out)
 {
     if (!out) return 0;
-    lx_record_partial(c->nr, "rusage of the waited child (zeros)");
-    static const char zeros[144];
-    return gm_copy_out(out, zeros, sizeof zeros);
+    struct linux_rusage u;
+    abi_rusage_to_linux(&st->ru, &u);
+    return gm_copy_out(out, &u, sizeof u);
 }
 
 long sys_wait4(struct lx_call *c)
@@ -202,7 +227,7 @@ long sys_wait4(struct lx_call *c)
     if (st.exited || st.signaled) lx_ptable_reaped((int)r, status);
     /* the child is reaped whether or not the status can be stored, as on Linux */
     if (c->a[1] && gm_copy_out(c->a[1], &status, sizeof status) < 0) return -EFAULT;
-    return wait_rusage(c, c->a[3]) < 0 ? -EFAULT : r;
+    return wait_rusage(&st, c->a[3]) < 0 ? -EFAULT : r;
 }
 
 long sys_waitid(struct lx_call *c)
@@ -218,7 +243,9 @@ long sys_waitid(struct lx_call *c)
     case LINUX_P_ALL: pid = -1; break;
     case LINUX_P_PID: if (id <= 0) return -EINVAL; pid = id; break;
     case LINUX_P_PGID: if (id < 0) return -EINVAL; pid = id ? -id : 0; break; /* 0: the caller's group */
-    case LINUX_P_PIDFD: return -EBADF; /* lxrun hands out no pidfds yet (pidfd_open is ENOSYS) */
+    case LINUX_P_PIDFD:
+        if ((pid = rx_pidfd_pid((int)id)) < 0) return pid == -ESRCH ? -ECHILD : pid;
+        break;
     default: return -EINVAL;
     }
     int ropts = (options & LINUX_WNOHANG ? RX_WNOHANG : 0) | (options & LINUX_WSTOPPED ? RX_WUNTRACED : 0) |
@@ -240,7 +267,8 @@ long sys_waitid(struct lx_call *c)
             lx_ptable_reaped((int)r, linux_wait_status(st.exited, st.code, st.signaled, st.sig, st.core, 0, 0));
     }
     if (c->a[2] && gm_copy_out(c->a[2], &si, sizeof si) < 0) return -EFAULT;
-    return wait_rusage(c, c->a[4]) < 0 ? -EFAULT : 0;
+    if (r == 0) memset(&st.ru, 0, sizeof st.ru); /* nothing waited for: zeros, as Linux */
+    return wait_rusage(&st, c->a[4]) < 0 ? -EFAULT : 0;
 }
 
 static long check_signal(uint64_t sig) { return sig > 64 ? -EINVAL : 0; }
@@ -289,3 +317,35 @@ long sys_getpgid(struct lx_call *c) { return rx_getpgid((long)(int)c->a[0]); }
 long sys_getpgrp(struct lx_call *c) { (void)c; return rx_getpgid(0); }
 long sys_getsid(struct lx_call *c) { return rx_getsid((long)(int)c->a[0]); }
 long sys_setsid(struct lx_call *c) { (void)c; return rx_setsid(); }
+
+long sys_pidfd_open(struct lx_call *c)
+{
+    long pid = (long)(int)c->a[0];
+    unsigned flags = (unsigned)c->a[1];
+    if ((flags & ~(LINUX_PIDFD_NONBLOCK | LINUX_PIDFD_THREAD)) || pid <= 0) return -EINVAL;
+    /* PIDFD_THREAD: a guest thread is its own process under lxrun so far (tid == pid) */
+    return lx_fd_accept(rx_pidfd_open(pid, flags & LINUX_PIDFD_NONBLOCK ? RX_PIDFD_NONBLOCK : 0));
+}
+
+/* pidfd_send_signal(pidfd, sig, info, flags): with info, Linux's checks apply
+ * (the signal matches; another process may send only a negative si_code), then
+ * the signal goes as kill sends it, its value recorded as not delivered. */
+long sys_pidfd_send_signal(struct lx_call *c)
+{
+    int fd = (int)c->a[0], sig = (int)c->a[1];
+    if (c->a[3]) {
+        lx_record_partial(c->nr, "PIDFD_SIGNAL_* flags (Linux 6.9)");
+        return -EINVAL;
+    }
+    if (sig < 0 || sig > 64) return -EINVAL;
+    if (c->a[2]) {
+        struct { int32_t signo, err, code; } si;
+        if (gm_copy_in(&si, c->a[2], sizeof si) < 0) return -EFAULT;
+        if (si.signo != sig) return -EINVAL;
+        long pid = rx_pidfd_pid(fd);
+        if (pid < 0) return pid;
+        if (pid != rx_getpid() && (si.code >= 0 || si.code == LINUX_SI_TKILL)) return -EPERM;
+        lx_record_partial(c->nr, "siginfo (the signal is sent as kill sends it)");
+    }
+    return rx_pidfd_send_signal(fd, sig);
+}

@@ -13,4 +13,7 @@ _Noreturn void lx_exit_group(int status);
 /* A vfork child is ending without exec: its parent's stack goes back to it. */
 void lx_vfork_child_exits(void);
 
+/* Every handled signal back to SIG_DFL (clone3's CLONE_CLEAR_SIGHAND). */
+void lx_signal_clear_handlers(void);
+
 #endif

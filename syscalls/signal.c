@@ -42,6 +42,17 @@ long sys_rt_sigaction(struct lx_call *c)
     return 0;
 }
 
+void lx_signal_clear_handlers(void)
+{
+    for (int sig = 1; sig <= LINUX_NSIG; sig++) {
+        struct linux_sigaction *a = &lx_proc.sigactions[sig];
+        if (a->handler == LINUX_SIG_DFL || a->handler == LINUX_SIG_IGN) continue;
+        memset(a, 0, sizeof *a);
+        if (sig != LINUX_SIGSYS) rx_sigaction_ign_dfl(sig, 0);
+    }
+    lx_process_publish();
+}
+
 long sys_rt_sigprocmask(struct lx_call *c)
 {
     int how = (int)c->a[0];

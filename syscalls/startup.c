@@ -91,6 +91,16 @@ long sys_prctl(struct lx_call *c)
         long r = rx_get_pdeathsig(&sig);
         return r < 0 ? r : gm_copy_out(c->a[1], &sig, sizeof sig);
     }
+    case LINUX_PR_SET_CHILD_SUBREAPER: {
+        long r = rx_set_child_subreaper(c->a[1] != 0);
+        if (r == 0) lx_ptable_set_subreaper(c->a[1] != 0);
+        return r;
+    }
+    case LINUX_PR_GET_CHILD_SUBREAPER: {
+        int on;
+        long r = rx_get_child_subreaper(&on);
+        return r < 0 ? r : gm_copy_out(c->a[1], &on, sizeof on);
+    }
     case LINUX_PR_GET_DUMPABLE: return 1;
     case LINUX_PR_SET_DUMPABLE: return c->a[1] <= 1 ? 0 : -EINVAL;
     case LINUX_PR_GET_NO_NEW_PRIVS: return 0;

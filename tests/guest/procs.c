@@ -3,6 +3,7 @@
  * without WNOHANG, exit statuses and a death by signal, ECHILD and EFAULT; kill,
  * tgkill and abort between processes; waitid; nice values. */
 #include <dirent.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -328,6 +329,143 @@ static void priorities(void)
     CHECK_ERR(setpriority(9, 0, 0), EINVAL);
 }
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x1000
+#endif
+#define CLONE_CLEAR_SIGHAND_ 0x100000000ULL
+
+static int pidfd_ready(int fd, int ms)
+{
+    struct pollfd p = { fd, POLLIN, 0 };
+    return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+/* pidfd_open, pidfd_send_signal, poll and waitid(P_PIDFD) on a child; clone3's
+ * CLONE_PIDFD and CLONE_CLEAR_SIGHAND; a waited child's rusage. */
+static void pidfds(void)
+{
+    int wr;
+    pid_t pid = blocked_child(&wr);
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    REQUIRE(fd >= 0);
+    CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+    CHECK(!pidfd_ready(fd, 0)); /* running */
+    CHECK_EQ(syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0), 0);
+    CHECK_EQ(syscall(SYS_pidfd_send_signal, fd, SIGTERM, NULL, 0), 0);
+    CHECK(pidfd_ready(fd, 5000)); /* ended */
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    CHECK_EQ(waitid(P_PIDFD, fd, &si, WEXITED), 0);
+    CHECK(si.si_pid == pid && si.si_code == CLD_KILLED && si.si_status == SIGTERM);
+    CHECK_ERR(waitid(P_PIDFD, fd, &si, WEXITED), ECHILD);
+    CHECK_ERR(syscall(SYS_pidfd_send_signal, fd, SIGTERM, NULL, 0), ESRCH);
+    close(fd);
+    close(wr);
+    CHECK_ERR(syscall(SYS_pidfd_open, -1, 0), EINVAL);
+    CHECK_ERR(syscall(SYS_pidfd_open, getpid(), 1), EINVAL);
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    CHECK_ERR(syscall(SYS_pidfd_send_signal, p[0], SIGTERM, NULL, 0), EBADF);
+    CHECK_ERR(waitid(P_PIDFD, p[0], &si, WEXITED), EBADF);
+    close(p[0]);
+    close(p[1]);
+
+    /* clone3 with CLONE_PIDFD and CLONE_CLEAR_SIGHAND: the child's handlers are
+     * back to SIG_DFL, an ignored signal stays ignored */
+    struct sigaction sa = { .sa_handler = on_usr1 }, old;
+    sigaction(SIGUSR1, &sa, &old);
+    signal(SIGUSR2, SIG_IGN);
+    int pfd = -1;
+    uint64_t args[11] = { 0 };
+    args[0] = CLONE_PIDFD | CLONE_CLEAR_SIGHAND_;
+    args[1] = (uint64_t)(uintptr_t)&pfd;
+    args[4] = SIGCHLD;
+    pid = (pid_t)syscall(SYS_clone3, args, 88);
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        struct sigaction u1, u2;
+        sigaction(SIGUSR1, NULL, &u1);
+        sigaction(SIGUSR2, NULL, &u2);
+        syscall(SYS_exit_group, u1.sa_handler == SIG_DFL && u2.sa_handler == SIG_IGN ? 9 : 1);
+    }
+    CHECK(pfd >= 0);
+    memset(&si, 0, sizeof si);
+    CHECK_EQ(waitid(P_PIDFD, pfd, &si, WEXITED), 0);
+    CHECK(si.si_pid == pid && si.si_code == CLD_EXITED && si.si_status == 9);
+    close(pfd);
+    args[0] = CLONE_CLEAR_SIGHAND_ | CLONE_SIGHAND;
+    CHECK_ERR(syscall(SYS_clone3, args, 88), EINVAL);
+    CHECK_ERR(syscall(SYS_clone, CLONE_PIDFD | CLONE_PARENT_SETTID | SIGCHLD, 0, &pfd, NULL, 0), EINVAL);
+    sigaction(SIGUSR1, &old, NULL);
+    signal(SIGUSR2, SIG_DFL);
+
+    /* a waited child's resource use: its peak resident set at least (it touched 2 MiB) */
+    pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        char *m = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m != MAP_FAILED) memset(m, 1, 2 << 20);
+        _exit(0);
+    }
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    int status;
+    CHECK_EQ(wait4(pid, &status, 0, &ru), pid);
+    CHECK(ru.ru_maxrss >= 2048);
+}
+
+static long stat_field(pid_t pid, int n, char *state);
+
+/* PR_SET_CHILD_SUBREAPER: a grandchild orphaned by its parent becomes ours,
+ * for getppid, /proc/<pid>/stat and waitpid alike. */
+static void subreaper(void)
+{
+    CHECK_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+    int on = 0;
+    CHECK_EQ(prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0), 0);
+    CHECK_EQ(on, 1);
+    int report[2], go[2];
+    REQUIRE(pipe(report) == 0 && pipe(go) == 0);
+    pid_t mid = fork();
+    REQUIRE(mid >= 0);
+    if (mid == 0) {
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            while (getppid() == mid) usleep(1000); /* until the middle one is gone */
+            int ppid = getppid();
+            char c;
+            if (write(report[1], &ppid, sizeof ppid) != sizeof ppid) _exit(1);
+            close(go[1]);
+            _exit(read(go[0], &c, 1) == 0 ? 3 : 1);
+        }
+        if (write(report[1], &grandchild, sizeof grandchild) != sizeof grandchild) _exit(1);
+        _exit(0);
+    }
+    close(go[0]);
+    pid_t grandchild = 0;
+    int status, ppid = 0;
+    REQUIRE(read(report[0], &grandchild, sizeof grandchild) == sizeof grandchild);
+    CHECK_EQ(waitpid(mid, &status, 0), mid);
+    REQUIRE(read(report[0], &ppid, sizeof ppid) == sizeof ppid);
+    CHECK_EQ(ppid, getpid());
+    CHECK_EQ(stat_field(grandchild, 4, NULL), getpid());
+    close(go[1]);
+    CHECK_EQ(waitpid(grandchild, &status, 0), grandchild);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+    close(report[0]);
+    close(report[1]);
+    CHECK_EQ(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0), 0);
+}
+
 /* What a fork's child has of a page: 0 unmapped, 1 mapped (mincore answers ENOMEM
  * for a hole), and its first byte. */
 static int page_in_child(const char *p, char *first)
@@ -488,5 +626,7 @@ int main(void)
     RUN(priorities);
     RUN(proc_of_a_child);
     RUN(madvise_across_fork);
+    RUN(pidfds);
+    RUN(subreaper);
     return check_done();
 }
