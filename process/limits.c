@@ -35,7 +35,9 @@ long lx_set_guest_rlimit(int res, uint64_t cur, uint64_t max)
     if (res == LINUX_RLIMIT_NOFILE) {
         if (max > (uint64_t)lx_fd_floor) return -EPERM;
         lx_fd_limit = (int)cur; /* enforced by lx_fd_accept when fds are made */
-    } else if (res != LINUX_RLIMIT_CORE) {
+    } else {
+        /* RLIMIT_CORE too: a guest that dies of a core-dumping signal dumps lxrun's
+         * process (its memory holds the guest's), and the parent sees WCOREDUMP */
         r = rx_setrlimit(abi_rlimit_to_rx(res), cur, max);
         if (r < 0) return r;
     }

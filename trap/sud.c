@@ -13,6 +13,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "../process/process.h"
 #include "../syscalls/dispatch.h"
 #include "fs_switch.h"
 
@@ -50,11 +51,18 @@ int lx_trap_supported(const char **why)
     return 0;
 }
 
+void lx_trap_fatal(int sig, siginfo_t *si, void *ucv);
+
 void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
     greg_t *g = uc->uc_mcontext.gregs;
-    if (sig != SIGSYS || si->si_code != SYS_USER_DISPATCH_CODE) return; /* sent by kill */
+    if (sig != SIGSYS || si->si_code != SYS_USER_DISPATCH_CODE) {
+        /* Sent by kill: the guest's disposition decides; the default one ends the
+         * process with SIGSYS (and a core), as Linux's does. */
+        if (lx_proc.sigactions[SIGSYS].handler == LINUX_SIG_DFL) lx_trap_fatal(sig, si, ucv);
+        return;
+    }
     struct lx_call c = {
         .nr = g[REG_RAX],
         .a = { (uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],

@@ -425,6 +425,50 @@ static void pidfds(void)
 
 static long stat_field(pid_t pid, int n, char *state);
 
+/* sigsuspend ends with EINTR when a caught signal arrives (here one that was
+ * pending, blocked, when it began); pause is ended by a signal's default action. */
+static void suspending(void)
+{
+    int ready[2];
+    REQUIRE(pipe(ready) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        struct sigaction sa = { .sa_handler = on_usr1 };
+        sigaction(SIGUSR1, &sa, NULL);
+        sigset_t block, none;
+        sigemptyset(&block);
+        sigaddset(&block, SIGUSR1);
+        sigemptyset(&none);
+        sigprocmask(SIG_BLOCK, &block, NULL);
+        if (write(ready[1], "r", 1) != 1) _exit(1);
+        int r = sigsuspend(&none);
+        _exit(r == -1 && errno == EINTR ? 0 : 1);
+    }
+    char c;
+    int status;
+    REQUIRE(read(ready[0], &c, 1) == 1);
+    CHECK_EQ(kill(pid, SIGUSR1), 0);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_ERR(syscall(SYS_rt_sigsuspend, NULL, 4), EINVAL);
+    CHECK_ERR(syscall(SYS_rt_sigsuspend, (void *)8, 8), EFAULT);
+
+    pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (write(ready[1], "r", 1) != 1) _exit(1);
+        pause();
+        _exit(1);
+    }
+    REQUIRE(read(ready[0], &c, 1) == 1);
+    CHECK_EQ(kill(pid, SIGTERM), 0);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    close(ready[0]);
+    close(ready[1]);
+}
+
 /* PR_SET_CHILD_SUBREAPER: a grandchild orphaned by its parent becomes ours,
  * for getppid, /proc/<pid>/stat and waitpid alike. */
 static void subreaper(void)
@@ -628,5 +672,6 @@ int main(void)
     RUN(madvise_across_fork);
     RUN(pidfds);
     RUN(subreaper);
+    RUN(suspending);
     return check_done();
 }

@@ -135,6 +135,16 @@ def build(bdir):
         dirs.add(dir_of(where, argv[0]))
     for d in sorted(dirs):
         sh('make -j2 >/dev/null', d)
+    # LTP's resource copy (.resource_files: the *_child helpers) looks in
+    # $LTPROOT/testcases/bin, the installed layout: link every built program there.
+    bindir = os.path.join(src, 'testcases', 'bin')
+    os.makedirs(bindir, exist_ok=True)
+    for d in sorted(dirs):
+        for name in os.listdir(d):
+            path = os.path.abspath(os.path.join(d, name))
+            link = os.path.join(bindir, name)
+            if '.' not in name and os.path.isfile(path) and os.access(path, os.X_OK) and not os.path.lexists(link):
+                os.symlink(path, link)
     with open(os.path.join(bdir, 'index.json'), 'w') as f:
         json.dump(where, f)
     with open(os.path.join(bdir, 'runtest.json'), 'w') as f:
