@@ -70,6 +70,41 @@ void render_overcommit_memory(struct procfs_out *o, const struct procfs_facts *f
     out_printf(o, "%d\n", f->overcommit_memory);
 }
 
+/* "0": the kernel lxrun is has no taint. */
+void render_zero_line(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
+{
+    (void)f; (void)cpu;
+    out_puts(o, "0\n");
+}
+
+/* kernel/fork.c set_max_threads: one thread's 16 KiB stack per 8 pages of memory,
+ * clamped to [20, FUTEX_TID_MASK]. */
+void render_threads_max(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
+{
+    (void)cpu;
+    uint64_t threads = f->mem_total_kb / 4 / (8 * 16384 / 4096);
+    out_printf(o, "%llu\n", (unsigned long long)(threads < 20 ? 20 : threads > 0x3fffffff ? 0x3fffffff : threads));
+}
+
+/* mm/page_alloc.c calculate_min_free_kbytes: sqrt(memory in kB * 16), clamped to
+ * [128, 262144]; with transparent huge pages, mm/khugepaged.c raises it to 11
+ * pageblocks (2 MiB) per populated zone (DMA, DMA32 and, above 4 GiB, Normal),
+ * at most a twentieth of memory. */
+void render_min_free_kbytes(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
+{
+    (void)cpu;
+    uint64_t x = f->mem_total_kb * 16, r = 0;
+    while (r * r < x) r++;
+    if (r * r > x) r--;
+    uint64_t kb = r < 128 ? 128 : r > 262144 ? 262144 : r;
+    if (f->thp_enabled != PROCFS_THP_NEVER) {
+        uint64_t zones = f->mem_total_kb > (4ULL << 20) ? 3 : 2, thp = zones * 11 * 2048;
+        if (thp > f->mem_total_kb / 20) thp = f->mem_total_kb / 20;
+        if (thp > kb) kb = thp;
+    }
+    out_printf(o, "%llu\n", (unsigned long long)kb);
+}
+
 void render_file_max(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
 {
     (void)cpu;

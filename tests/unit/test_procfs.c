@@ -267,6 +267,27 @@ Test(procfs, tunables)
     expect_text("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", &f, "2097152\n");
 }
 
+/* Linux's own figures: the table in mm/page_alloc.c's comment on min_free_kbytes
+ * (1 GiB: 4096k, 4 GiB: 8192k, 16 GiB: 16384k), and set_max_threads' one thread per
+ * 32 pages (16 GiB: 131072); with THP, khugepaged's 11 pageblocks per zone (3
+ * zones above 4 GiB: 67584k, the figure of a 24 GiB Linux machine). */
+Test(procfs, memory_sysctls)
+{
+    struct procfs_facts f = fixed_facts(2);
+    f.thp_enabled = PROCFS_THP_NEVER;
+    f.mem_total_kb = 1 << 20;
+    expect_text("/proc/sys/vm/min_free_kbytes", &f, "4096\n");
+    f.mem_total_kb = 4 << 20;
+    expect_text("/proc/sys/vm/min_free_kbytes", &f, "8192\n");
+    f.mem_total_kb = 16 << 20;
+    expect_text("/proc/sys/vm/min_free_kbytes", &f, "16384\n");
+    expect_text("/proc/sys/kernel/threads-max", &f, "131072\n");
+    f.thp_enabled = PROCFS_THP_MADVISE;
+    f.mem_total_kb = 24 << 20;
+    expect_text("/proc/sys/vm/min_free_kbytes", &f, "67584\n");
+    expect_text("/proc/sys/kernel/tainted", &f, "0\n");
+}
+
 Test(procfs, filesystems_lines)
 {
     struct procfs_facts f = fixed_facts(2);
@@ -544,9 +565,9 @@ Test(procfs, whole_tree_resolves_and_renders)
     struct procfs_facts f = fixed_facts(3);
     walk_dir("/proc", 3, &f);
     walk_dir("/sys", 3, &f);
-    /* /proc: 8 files + sys/{kernel: 5 + random: 2, vm: 1, fs: 1};
+    /* /proc: 8 files + sys/{kernel: 7 + random: 2, vm: 2, fs: 1};
      * /sys: 4 cpu lists + 3 × 16 topology files + 2 × cpuN/online + 2 THP files. */
-    cr_assert_eq(walked_files, 8 + 5 + 2 + 1 + 1 + 4 + 3 * 16 + 2 + 2);
+    cr_assert_eq(walked_files, 8 + 7 + 2 + 2 + 1 + 4 + 3 * 16 + 2 + 2);
     cr_assert_eq(walked_dirs, 5 + 3 + 3 * 2 + 3);
 }
 
