@@ -156,9 +156,11 @@ void render_pid_stat(struct procfs_out *o, const struct procfs_facts *f, unsigne
     struct vm_sums s;
     vm_sum(t, &s);
     long pgrp = rx_getpgid(t->pid), sid = rx_getsid(t->pid);
-    out_printf(o, "%d (%s) %c %d %ld %ld 0 -1 4194304 0 0 0 0 %llu %llu 0 0 20 0 1 0 %llu %llu %llu %llu",
+    int nice = 0;
+    if (rx_getpriority(0 /* a process */, t->pid, &nice) < 0) nice = 0;
+    out_printf(o, "%d (%s) %c %d %ld %ld 0 -1 4194304 0 0 0 0 %llu %llu 0 0 %d %d 1 0 %llu %llu %llu %llu",
                t->pid, t->comm, t->state, t->ppid, pgrp < 0 ? 0 : pgrp, sid < 0 ? 0 : sid, (unsigned long long)t->utime_cs,
-               (unsigned long long)t->stime_cs, (unsigned long long)t->start_cs,
+               (unsigned long long)t->stime_cs, 20 + nice, nice, (unsigned long long)t->start_cs,
                (unsigned long long)s.total, PAGES(s.rss), (unsigned long long)t->rlim_cur[5 /* RSS */]);
     out_printf(o, " %lu %lu %lu 0 0 0 %llu %llu %llu 0 0 0 17 0 0 0 0 0 0",
                (unsigned long)(s.start_code ? s.start_code : 1), (unsigned long)(s.end_code ? s.end_code : 1),
