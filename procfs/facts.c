@@ -145,6 +145,8 @@ static void identity_facts(struct procfs_facts *f, const struct rx_sysfacts *sys
     snprintf(f->kernel_builder, sizeof f->kernel_builder, "lxrun@lxrun");
     snprintf(f->kernel_compiler, sizeof f->kernel_compiler, "text synthesized by lxrun");
     snprintf(f->hostname, sizeof f->hostname, "%s", id.nodename);
+    if (rx_core_pattern(f->core_pattern, sizeof f->core_pattern) < 0)
+        snprintf(f->core_pattern, sizeof f->core_pattern, "core");
 }
 
 int procfs_facts_gather(struct procfs_facts *f)

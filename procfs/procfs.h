@@ -87,6 +87,7 @@ struct procfs_facts {
     char kernel_builder[64];      /* /proc/version's "(user@host)" */
     char kernel_compiler[128];    /* /proc/version's "(compiler)" */
     char hostname[65];
+    char core_pattern[128];       /* where core dumps go ("core" if unknown) */
     char boot_id[37];             /* the same for every read during one boot */
     char uuid[37];                /* fresh at every gather */
 

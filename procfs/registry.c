@@ -60,6 +60,7 @@ static const struct procfs_node nodes[] = {
     { "/proc/mounts", PROCFS_SYMLINK, 0777, render_link_mounts, 0, NULL },
     D("/proc/sys", DIR_PROC),
     D("/proc/sys/kernel", DIR_PROC),
+    F("/proc/sys/kernel/core_pattern", RW, render_core_pattern),
     F("/proc/sys/kernel/ostype", RO, render_ostype),
     F("/proc/sys/kernel/osrelease", RO, render_osrelease),
     F("/proc/sys/kernel/version", RO, render_kversion),

@@ -50,6 +50,7 @@ void render_boot_id(struct procfs_out *o, const struct procfs_facts *f, unsigned
 void render_uuid(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_overcommit_memory(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_file_max(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
+void render_core_pattern(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_zero_line(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_threads_max(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_min_free_kbytes(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);

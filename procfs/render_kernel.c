@@ -70,6 +70,12 @@ void render_overcommit_memory(struct procfs_out *o, const struct procfs_facts *f
     out_printf(o, "%d\n", f->overcommit_memory);
 }
 
+void render_core_pattern(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
+{
+    (void)cpu;
+    out_printf(o, "%s\n", f->core_pattern);
+}
+
 /* "0": the kernel lxrun is has no taint. */
 void render_zero_line(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
 {

@@ -608,6 +608,18 @@ long rx_sysfacts(struct rx_sysfacts *f)
     return 0;
 }
 
+long rx_core_pattern(char *buf, size_t cap)
+{
+    int fd = open("/proc/sys/kernel/core_pattern", O_RDONLY | O_CLOEXEC); /* the host's own setting */
+    if (fd < 0) return -errno;
+    ssize_t n = read(fd, buf, cap - 1);
+    close(fd);
+    if (n < 0) return -errno;
+    while (n > 0 && buf[n - 1] == '\n') n--;
+    buf[n] = 0;
+    return n;
+}
+
 long rx_sched_yield(void) { return R(sched_yield()); }
 
 long rx_fork(void) { return R(fork()); }

@@ -420,6 +420,10 @@ struct rx_sysfacts {
     uint64_t hwcap2, minsigstksz; /* what the kernel enables (AT_HWCAP2: FSGSBASE…), its signal frame size */
 };
 long rx_sysfacts(struct rx_sysfacts *f);
+/* Host-backend extension: where the system writes a process's core dump (Linux's
+ * core_pattern: a file name, or "|program").  Redox writes no core dumps; Redox
+ * plan: "core", with lxrun writing the guest's memory there itself. */
+long rx_core_pattern(char *buf, size_t cap);
 long rx_getrandom(void *buf, size_t len); /* "rand:" */
 
 /* ---- terminals: dup(fd, "termios") / dup(fd, "winsize") ---- */

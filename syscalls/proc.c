@@ -214,6 +214,7 @@ static long wait_rusage(const struct rx_wait_status *st, uint64_t out)
 long sys_wait4(struct lx_call *c)
 {
     long pid = (long)(int)c->a[0];
+    if (pid == INT_MIN) return -ESRCH; /* as Linux: -INT_MIN names no group */
     int options = (int)c->a[2];
     if ((unsigned)options & ~(LINUX_WNOHANG | LINUX_WUNTRACED | LINUX_WCONTINUED | LINUX___WNOTHREAD | LINUX___WALL |
                               LINUX___WCLONE))

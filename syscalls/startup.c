@@ -103,9 +103,17 @@ long sys_prctl(struct lx_call *c)
     }
     case LINUX_PR_GET_DUMPABLE: return 1;
     case LINUX_PR_SET_DUMPABLE: return c->a[1] <= 1 ? 0 : -EINVAL;
-    case LINUX_PR_GET_NO_NEW_PRIVS: return 0;
+    case LINUX_PR_GET_NO_NEW_PRIVS: /* Linux refuses stray arguments to these */
+    case LINUX_PR_GET_THP_DISABLE: return c->a[1] || c->a[2] || c->a[3] || c->a[4] ? -EINVAL : 0;
     case LINUX_PR_GET_SECUREBITS: return 0;
-    case LINUX_PR_GET_THP_DISABLE: return 0;
+    case LINUX_PR_SET_SECUREBITS: {
+        uint64_t e, p, i;
+        lx_guest_caps(&e, &p, &i);
+        if (!(e & (1ULL << LINUX_CAP_SETPCAP))) return -EPERM;
+        if (c->a[1] == 0) return 0; /* the bits as they are */
+        lx_record_partial(c->nr, "PR_SET_SECUREBITS other than 0");
+        return -EINVAL;
+    }
     case LINUX_PR_CAPBSET_READ:
     case LINUX_PR_CAPBSET_DROP: {
         if (c->a[1] > LINUX_CAP_LAST_CAP) return -EINVAL;

@@ -45,6 +45,7 @@ static struct procfs_facts fixed_facts(unsigned ncpu)
     strcpy(f.kernel_builder, "lxrun@lxrun");
     strcpy(f.kernel_compiler, "text synthesized by lxrun");
     strcpy(f.hostname, "box");
+    strcpy(f.core_pattern, "|/usr/lib/systemd/systemd-coredump %P %u");
     strcpy(f.boot_id, "99c6c21a-c3f1-4f0a-86d7-2119bb73045f");
     strcpy(f.uuid, "cdd25527-e868-42a7-9496-1106abafd916");
     f.pid_max = 4194304; f.file_max = 1631510; f.overcommit_memory = 0;
@@ -249,6 +250,7 @@ Test(procfs, kernel_identity)
     expect_text("/proc/sys/kernel/osrelease", &f, "6.1.0-test\n");
     expect_text("/proc/sys/kernel/version", &f, "#1 SMP PREEMPT_DYNAMIC Thu Jan  1 00:00:00 UTC 2024\n");
     expect_text("/proc/sys/kernel/hostname", &f, "box\n");
+    expect_text("/proc/sys/kernel/core_pattern", &f, "|/usr/lib/systemd/systemd-coredump %P %u\n");
     expect_text("/proc/sys/kernel/random/boot_id", &f, "99c6c21a-c3f1-4f0a-86d7-2119bb73045f\n");
     expect_text("/proc/sys/kernel/random/uuid", &f, "cdd25527-e868-42a7-9496-1106abafd916\n");
 }
@@ -565,9 +567,9 @@ Test(procfs, whole_tree_resolves_and_renders)
     struct procfs_facts f = fixed_facts(3);
     walk_dir("/proc", 3, &f);
     walk_dir("/sys", 3, &f);
-    /* /proc: 8 files + sys/{kernel: 7 + random: 2, vm: 2, fs: 1};
+    /* /proc: 8 files + sys/{kernel: 8 + random: 2, vm: 2, fs: 1};
      * /sys: 4 cpu lists + 3 × 16 topology files + 2 × cpuN/online + 2 THP files. */
-    cr_assert_eq(walked_files, 8 + 7 + 2 + 2 + 1 + 4 + 3 * 16 + 2 + 2);
+    cr_assert_eq(walked_files, 8 + 8 + 2 + 2 + 1 + 4 + 3 * 16 + 2 + 2);
     cr_assert_eq(walked_dirs, 5 + 3 + 3 * 2 + 3);
 }
 
