@@ -1,6 +1,8 @@
 /* linux_signal.h — Linux's x86-64 signal ABI as the guest sees it: numbers,
  * rt_sigprocmask's how, the kernel's struct sigaction and stack_t
- * (arch/x86/include/uapi/asm/signal.h, include/uapi/asm-generic/signal-defs.h). */
+ * (arch/x86/include/uapi/asm/signal.h, include/uapi/asm-generic/signal-defs.h),
+ * and the frame a handler is entered with (arch/x86/include/uapi/asm/sigcontext.h,
+ * asm/ucontext.h, arch/x86/kernel/signal_64.c's rt_sigframe). */
 #ifndef LXRUN_ABI_LINUX_SIGNAL_H
 #define LXRUN_ABI_LINUX_SIGNAL_H
 
@@ -28,6 +30,59 @@
 struct linux_sigaction { uint64_t handler, flags, restorer, mask; };
 
 struct linux_stack { uint64_t ss_sp; int32_t ss_flags, pad_; uint64_t ss_size; };
+
+#define LINUX_SA_NOCLDSTOP 0x00000001u
+#define LINUX_SA_NOCLDWAIT 0x00000002u
+#define LINUX_SA_SIGINFO 0x00000004u
+#define LINUX_SA_RESTORER 0x04000000u
+#define LINUX_SA_ONSTACK 0x08000000u
+#define LINUX_SA_RESTART 0x10000000u
+#define LINUX_SA_NODEFER 0x40000000u
+#define LINUX_SA_RESETHAND 0x80000000u
+
+/* The general registers as a handler's ucontext holds them (struct sigcontext). */
+struct linux_sigcontext {
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+    uint16_t cs, gs, fs, ss;
+    uint64_t err, trapno, oldmask, cr2;
+    uint64_t fpstate;          /* guest address of the FP state (fxsave/xsave layout), 0 if none */
+    uint64_t reserved1[8];
+};
+_Static_assert(sizeof(struct linux_sigcontext) == 256, "struct sigcontext");
+
+struct linux_ucontext {
+    uint64_t uc_flags, uc_link;
+    struct linux_stack uc_stack;
+    struct linux_sigcontext uc_mcontext;
+    uint64_t uc_sigmask;
+};
+#define LINUX_UC_FP_XSTATE 0x1
+#define LINUX_UC_SIGCONTEXT_SS 0x2
+#define LINUX_UC_STRICT_RESTORE_SS 0x4
+
+/* siginfo: 128 bytes; the first three ints are signo, errno, code */
+struct linux_siginfo { int32_t si_signo, si_errno, si_code, pad_; uint8_t fields[112]; };
+_Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo_t");
+
+/* What the handler finds at its stack pointer: the return address (sa_restorer),
+ * its ucontext and siginfo; the FP state lies above, 64-byte aligned. */
+struct linux_rt_sigframe {
+    uint64_t pretcode;
+    struct linux_ucontext uc;
+    struct linux_siginfo info;
+};
+
+/* The FP state's markers (struct _fpx_sw_bytes at byte 464 of the fxsave area, and
+ * the word after the extended state) that say an xsave area follows. */
+#define LINUX_FP_XSTATE_MAGIC1 0x46505853u
+#define LINUX_FP_XSTATE_MAGIC2 0x46505845u
+#define LINUX_FXSAVE_SIZE 512
+#define LINUX_FP_SW_BYTES_OFFSET 464
+struct linux_fpx_sw_bytes { uint32_t magic1, extended_size; uint64_t xfeatures; uint32_t xstate_size, padding[7]; };
+
+/* eflags a handler may change through its frame (arch/x86/kernel/signal.c FIX_EFLAGS) */
+#define LINUX_FIX_EFLAGS 0x50dd5u /* AC OF DF TF SF ZF AF PF CF RF */
 /* si_code values of signals sent by processes (include/uapi/asm-generic/siginfo.h) */
 #define LINUX_SI_USER 0
 #define LINUX_SI_QUEUE (-1)

@@ -32,6 +32,10 @@
 #define LINUX_RUSAGE_THREAD 1
 
 struct linux_timeval { int64_t tv_sec, tv_usec; };
+struct linux_itimerval { struct linux_timeval it_interval, it_value; };
+#define LINUX_ITIMER_REAL 0
+#define LINUX_ITIMER_VIRTUAL 1
+#define LINUX_ITIMER_PROF 2
 struct linux_rusage {
     struct linux_timeval ru_utime, ru_stime;
     int64_t ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap;

@@ -42,6 +42,16 @@ extern struct lx_process lx_proc;
 struct lx_task {
     int tid;
     uint64_t sigmask;         /* the blocked set as the guest sees it (bit sig-1) */
+    /* Signals taken from the system for a guest handler and not yet delivered
+     * (bit sig-1), each with its siginfo: a standard signal is pending once; a
+     * real-time one keeps its first instance (queueing is issue 10's). */
+    uint64_t pending;
+    struct linux_siginfo pending_info[LINUX_NSIG];
+    struct linux_stack altstack; /* sigaltstack: the guest's alternate signal stack (size 0: none) */
+    /* sigsuspend, ppoll, pselect6: the mask they set lasts until they return; a
+     * handler delivered then sees saved_mask in its frame (Linux's saved_sigmask) */
+    int restore_mask;
+    uint64_t saved_mask;
     uint64_t guest_gs;        /* what the guest asked ARCH_SET_GS for; GS is lxrun's */
     uint64_t clear_child_tid; /* set_tid_address */
     uint64_t robust_list;     /* set_robust_list: the guest's list head, and its size */

@@ -93,7 +93,7 @@ uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline
     claim_unlock(t);
     if (fresh) {
         memset(&s->e, 0, sizeof s->e);
-        s->e.ppid = (int)rx_getppid();
+        s->e.ppid = s->e.parent = (int)rx_getppid();
         s->e.start_cs = start_cs;
     }
     s->e.pid = pid;
@@ -118,7 +118,7 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
     memcpy(&e, &t->slots[p].e, sizeof e);
     unlock(&t->slots[p]);
     e.pid = pid;
-    e.ppid = ppid;
+    e.ppid = e.parent = ppid;
     e.state = 'R';
     e.start_cs = start_cs;
     claim_lock(t);
@@ -239,7 +239,7 @@ static void record(struct table *t, const struct lx_pt_entry *e, enum lx_pt_end 
     }
     struct lx_pt_record *r = &t->records[n].r;
     r->pid = e->pid;
-    r->ppid = e->ppid;
+    r->ppid = e->parent;
     r->end = end;
     r->code = code;
     snprintf(r->program, sizeof r->program, "%s", e->exe);
@@ -348,7 +348,7 @@ int lx_ptable_records(struct lx_pt_record *out, int max, int self_status, unsign
         struct lx_pt_record *r = &out[n];
         memset(r, 0, sizeof *r);
         r->pid = s->e.pid;
-        r->ppid = s->e.ppid;
+        r->ppid = s->e.parent;
         snprintf(r->program, sizeof r->program, "%s", s->e.exe);
         int status = pid == self ? self_status : s->e.exit_status;
         if (pid == self || s->e.state == 'Z') {

@@ -24,7 +24,8 @@
 #define LX_PT_RECORDS 1024
 
 struct lx_pt_entry {
-    int pid, ppid;
+    int pid, ppid;           /* ppid: the parent now (an orphan's reaper) */
+    int parent;              /* the parent it was born to, for the report */
     char state;              /* 'R' alive, 'Z' exited and not yet reaped */
     int exit_status;         /* Linux's wait status, once 'Z' */
     uint32_t uid, euid, gid, egid;
@@ -41,7 +42,7 @@ struct lx_pt_entry {
 /* One process of the session as the report lists it. */
 enum lx_pt_end { LX_PT_RUNNING, LX_PT_EXITED, LX_PT_KILLED, LX_PT_GONE /* ended, status not seen */ };
 struct lx_pt_record {
-    int pid, ppid;
+    int pid, ppid;           /* ppid: the parent it was born to */
     enum lx_pt_end end;
     int code;                /* exit code, or the signal */
     char program[240];

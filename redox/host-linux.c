@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/sysmacros.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -98,8 +99,24 @@ static int scheme_errs[5];
  * opened while a guest runs. */
 static int self_exe_fd = -1;
 
+/* The system's core pattern, read once as the backend starts: the host's /proc is
+ * not touched while the guest runs. */
+static char core_pattern[128];
+static int core_pattern_err;
+
+static void read_core_pattern(void)
+{
+    int fd = open("/proc/sys/kernel/core_pattern", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, core_pattern, sizeof core_pattern - 1);
+    core_pattern_err = n < 0 ? errno : 0;
+    if (fd >= 0) close(fd);
+    while (n > 0 && core_pattern[n - 1] == '\n') n--;
+    core_pattern[n > 0 ? n : 0] = 0;
+}
+
 long rx_backend_start(int high_fd_floor)
 {
+    read_core_pattern();
     int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
     if (exe < 0) return -errno;
     self_exe_fd = fcntl(exe, F_DUPFD_CLOEXEC, high_fd_floor);
@@ -610,14 +627,8 @@ long rx_sysfacts(struct rx_sysfacts *f)
 
 long rx_core_pattern(char *buf, size_t cap)
 {
-    int fd = open("/proc/sys/kernel/core_pattern", O_RDONLY | O_CLOEXEC); /* the host's own setting */
-    if (fd < 0) return -errno;
-    ssize_t n = read(fd, buf, cap - 1);
-    close(fd);
-    if (n < 0) return -errno;
-    while (n > 0 && buf[n - 1] == '\n') n--;
-    buf[n] = 0;
-    return n;
+    if (core_pattern_err) return -core_pattern_err;
+    return snprintf(buf, cap, "%s", core_pattern);
 }
 
 long rx_sched_yield(void) { return R(sched_yield()); }
@@ -685,6 +696,28 @@ long rx_waitpid(long pid, struct rx_wait_status *st, int options)
     case CLD_CONTINUED: st->continued = 1; break;
     }
     return si.si_pid;
+}
+
+static void itimer_from_host(const struct itimerval *h, struct rx_itimer *r)
+{
+    r->interval.sec = h->it_interval.tv_sec; r->interval.nsec = h->it_interval.tv_usec * 1000;
+    r->value.sec = h->it_value.tv_sec; r->value.nsec = h->it_value.tv_usec * 1000;
+}
+
+long rx_setitimer(int which, const struct rx_itimer *nw, struct rx_itimer *old)
+{
+    struct itimerval h = { { nw->interval.sec, nw->interval.nsec / 1000 }, { nw->value.sec, nw->value.nsec / 1000 } }, o;
+    if (setitimer(which, &h, &o) < 0) return -errno;
+    if (old) itimer_from_host(&o, old);
+    return 0;
+}
+
+long rx_getitimer(int which, struct rx_itimer *cur)
+{
+    struct itimerval h;
+    if (getitimer(which, &h) < 0) return -errno;
+    itimer_from_host(&h, cur);
+    return 0;
 }
 
 long rx_pidfd_open(long pid, int flags)

@@ -346,6 +346,15 @@ long rx_sched_yield(void); /* Redox SYS_YIELD (relibc Sys::sched_yield) */
  * process it may signal (-1) or group -pid (redox-rt posix_kill; Redox's signal
  * numbers 1-31 are Linux's, 32-64 the host backend's only). */
 long rx_kill(long pid, int sig);
+/* Host-backend extension: the interval timers (Linux's setitimer: REAL raises
+ * SIGALRM, VIRTUAL SIGVTALRM, PROF SIGPROF).  Redox has none; Redox plan: a timer
+ * thread of lxrun's waiting on a time: handle and raising the signal itself. */
+#define RX_ITIMER_REAL 0
+#define RX_ITIMER_VIRTUAL 1
+#define RX_ITIMER_PROF 2
+struct rx_itimer { struct rx_timespec interval, value; };
+long rx_setitimer(int which, const struct rx_itimer *nw, struct rx_itimer *old);
+long rx_getitimer(int which, struct rx_itimer *cur);
 /* Host-backend extension: the signal the process gets when its parent ends
  * (Linux's PR_SET_PDEATHSIG; cleared in a forked child, kept across exec).  Redox
  * has none; Redox plan: lxrun waits on its parent's proc: handle in a helper

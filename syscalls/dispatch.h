@@ -15,6 +15,8 @@ struct lx_call {
                                (a forked child's fork: strace shows it once, in the parent) */
     uint64_t sp;            /* the guest's stack pointer at the call */
     uint64_t new_sp;        /* set by a handler: the guest resumes on this stack (clone) */
+    struct linux_sigcontext *sigreturn; /* set by rt_sigreturn: the guest resumes with these
+                                           registers and the FP state they point at */
 };
 
 long lx_dispatch(struct lx_call *c);

@@ -1,23 +1,17 @@
-/* signal.c — handles: dispositions and the blocked mask, kept by lxrun.
- * Delivery of guest handlers is not served yet (issue 10): installing one is
- * recorded as partial, and the signal is caught by lxrun and kept as pending, so
- * that it does not take its default action (a process with a SIGUSR1 handler is
- * not killed by SIGUSR1); SIG_IGN and SIG_DFL take effect on the real process. */
+/* signal.c — handles: dispositions, the blocked mask, pending signals, waiting for
+ * signals and the alternate stack, kept by lxrun.  A guest handler makes the trap
+ * take the signal from the system (trap.h lx_trap_catch); it is delivered with
+ * Linux's frame (signal_frame.c) where the guest's context is whole: at once in
+ * guest code, or as the call it interrupted returns.  SIG_IGN and SIG_DFL take
+ * effect on the real process. */
 #include "../abi/linux_signal.h"
+#include "../trap/trap.h"
 #include "handler.h"
 #include "process.h"
+#include "signal_frame.h"
 
 #define BIT(s) (1ULL << ((s) - 1))
 #define UNBLOCKABLE (BIT(LINUX_SIGKILL) | BIT(LINUX_SIGSTOP))
-/* Faults (caught and returned from, the instruction would fault again) and SIGSYS,
- * lxrun's trap: never caught for a guest handler. */
-#define SYNCHRONOUS (BIT(LINUX_SIGSEGV) | BIT(LINUX_SIGBUS) | BIT(LINUX_SIGILL) | BIT(LINUX_SIGFPE) | \
-                     BIT(LINUX_SIGTRAP) | BIT(LINUX_SIGSYS))
-
-/* Signals caught for a guest handler and not yet delivered (bit sig-1).  Runs on
- * the guest's stack and FS: one atomic OR, nothing else. */
-static uint64_t guest_pending;
-static void catch_for_guest(int sig) { __atomic_fetch_or(&guest_pending, 1ULL << (sig - 1), __ATOMIC_RELAXED); }
 
 long sys_rt_sigaction(struct lx_call *c)
 {
@@ -31,27 +25,40 @@ long sys_rt_sigaction(struct lx_call *c)
     if (sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP) return -EINVAL;
     nw.mask &= ~UNBLOCKABLE;
     *cur = nw;
-    if (nw.handler == LINUX_SIG_DFL || nw.handler == LINUX_SIG_IGN) {
-        /* SIGSYS is lxrun's trap: the guest's choice for it stays bookkeeping. */
-        if (sig != LINUX_SIGSYS) rx_sigaction_ign_dfl(sig, nw.handler == LINUX_SIG_IGN);
-    } else {
-        lx_record_partial(c->nr, "signal handler recorded, not delivered");
-        if (sig < 32 && !(BIT(sig) & SYNCHRONOUS)) rx_sigaction_catch(sig, catch_for_guest);
+    /* SIGSYS is lxrun's trap: the guest's choice for it is served by the trap's own
+     * handler (a SIGSYS sent by kill goes to the guest's). */
+    if (sig != LINUX_SIGSYS) {
+        long r = nw.handler == LINUX_SIG_DFL || nw.handler == LINUX_SIG_IGN
+                     ? rx_sigaction_ign_dfl(sig, nw.handler == LINUX_SIG_IGN)
+                     : lx_trap_catch(sig, (nw.flags & LINUX_SA_RESTART) != 0);
+        if (r < 0) return r;
     }
+    if (nw.handler > LINUX_SIG_IGN && (nw.flags & LINUX_SA_RESTART))
+        lx_record_partial(c->nr, "SA_RESTART: a blocked call is restarted by the system, the handler runs when it completes");
+    if (nw.handler == LINUX_SIG_IGN) __atomic_fetch_and(&c->task->pending, ~BIT(sig), __ATOMIC_ACQ_REL);
     lx_process_publish();
     return 0;
 }
 
 /* pause and rt_sigsuspend: a wait with no handles and the given blocked set, until
- * a signal that is not ignored arrives.  A default action ends the process there,
- * as on Linux; a caught signal ends the wait with EINTR, but its handler is not
- * run yet (delivery is issue 10's), recorded. */
+ * a signal that is not ignored arrives.  A default action ends the process there;
+ * a caught one is delivered as the call returns EINTR (the handler sees the
+ * suspended mask's frame, then the old mask comes back), as on Linux. */
 static long suspend_with(struct lx_call *c, uint64_t mask)
 {
-    mask &= ~UNBLOCKABLE;
-    long r = rx_ppoll(NULL, 0, NULL, &mask);
-    if (r == -EINTR) lx_record_partial(c->nr, "ended by a caught signal whose handler is not run");
-    return r < 0 ? r : -EINTR;
+    lx_signal_mask_until_return(c->task, mask);
+    mask = c->task->sigmask;
+    /* everything blocked between the look at the pending set and the wait, which
+     * opens the mask atomically: no signal slips in between */
+    uint64_t held, all = ~0ULL;
+    rx_sigmask_get(&held);
+    rx_sigmask_set(all);
+    while (!lx_signal_next(c->task)) {
+        long r = rx_ppoll(NULL, 0, NULL, &mask);
+        if (r < 0 && r != -EINTR) break;
+    }
+    rx_sigmask_set(held);
+    return -EINTR;
 }
 
 long sys_pause(struct lx_call *c) { return suspend_with(c, c->task->sigmask); }
@@ -104,26 +111,32 @@ long sys_rt_sigpending(struct lx_call *c)
     uint64_t set;
     long r = rx_sigpending(&set);
     if (r < 0) return r;
-    set &= c->task->sigmask;
+    set = (set | __atomic_load_n(&c->task->pending, __ATOMIC_ACQUIRE)) & c->task->sigmask;
     return gm_copy_out(c->a[0], &set, c->a[1]);
 }
 
 long sys_sigaltstack(struct lx_call *c)
 {
-    static __thread struct linux_stack guest_ss = { .ss_flags = LINUX_SS_DISABLE };
-    struct linux_stack nw;
+    struct linux_stack *cur = &c->task->altstack, nw;
+    int on = cur->ss_size && c->sp > cur->ss_sp && c->sp - cur->ss_sp <= cur->ss_size;
     if (c->a[0]) {
         if (gm_copy_in(&nw, c->a[0], sizeof nw) < 0) return -EFAULT;
         /* The mode is 0, SS_ONSTACK (accepted, same as 0) or SS_DISABLE. */
         int mode = nw.ss_flags & ~(int)LINUX_SS_AUTODISARM;
         if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE) return -EINVAL;
         if (mode != LINUX_SS_DISABLE && nw.ss_size < LINUX_MINSIGSTKSZ) return -ENOMEM;
+        if (on) return -EPERM; /* not while running on it */
         nw.ss_flags = mode == LINUX_SS_DISABLE ? LINUX_SS_DISABLE : nw.ss_flags & (int)LINUX_SS_AUTODISARM;
     }
-    if (c->a[1] && gm_copy_out(c->a[1], &guest_ss, sizeof guest_ss) < 0) return -EFAULT;
+    if (c->a[1]) {
+        struct linux_stack old = *cur;
+        old.ss_flags = !cur->ss_size ? LINUX_SS_DISABLE : (on ? LINUX_SS_ONSTACK : 0) | (cur->ss_flags & (int)LINUX_SS_AUTODISARM);
+        if (!cur->ss_size) old.ss_sp = 0;
+        if (gm_copy_out(c->a[1], &old, sizeof old) < 0) return -EFAULT;
+    }
     if (c->a[0]) {
-        guest_ss = nw;
-        if (nw.ss_flags & LINUX_SS_DISABLE) { guest_ss.ss_sp = 0; guest_ss.ss_size = 0; }
+        *cur = nw;
+        if (nw.ss_flags & LINUX_SS_DISABLE) memset(cur, 0, sizeof *cur);
     }
     return 0;
 }

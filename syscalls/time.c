@@ -1,6 +1,7 @@
 /* time.c — handles: clocks and sleeps. */
 #include "handler.h"
 #include "../abi/linux_time.h"
+#include "../abi/linux_sys.h"
 
 /* The rx clock a guest clockid names, or -1.  Negative ids are the CPU clocks of
  * a process or thread (clock_getcpuclockid, pthread_getcpuclockid): ~pid << 3 |
@@ -81,4 +82,68 @@ long sys_clock_nanosleep(struct lx_call *c)
     if (clk == RX_CLOCK_X_THREAD_CPUTIME) return -EINVAL;
     if (clk < 0) return -EINVAL;
     return sleep_common(clk, (int)c->a[1], c->a[2], c->a[3]);
+}
+
+/* ---- interval timers: the system's, raising SIGALRM, SIGVTALRM, SIGPROF ---- */
+
+static void itimer_to_linux(const struct rx_itimer *r, struct linux_itimerval *l)
+{
+    l->it_interval.tv_sec = r->interval.sec;
+    l->it_interval.tv_usec = r->interval.nsec / 1000;
+    l->it_value.tv_sec = r->value.sec;
+    l->it_value.tv_usec = r->value.nsec / 1000;
+}
+
+static int itimer_which(uint64_t which)
+{
+    return which == LINUX_ITIMER_REAL ? RX_ITIMER_REAL : which == LINUX_ITIMER_VIRTUAL ? RX_ITIMER_VIRTUAL
+         : which == LINUX_ITIMER_PROF ? RX_ITIMER_PROF : -1;
+}
+
+long sys_setitimer(struct lx_call *c)
+{
+    int which = itimer_which(c->a[0]);
+    if (which < 0) return -EINVAL;
+    struct linux_itimerval in;
+    struct rx_itimer nw = { { 0, 0 }, { 0, 0 } }, old;
+    if (c->a[1]) { /* NULL disarms, as Linux has allowed since 4.x */
+        if (gm_copy_in(&in, c->a[1], sizeof in) < 0) return -EFAULT;
+        if (in.it_value.tv_usec < 0 || in.it_value.tv_usec >= 1000000 || in.it_interval.tv_usec < 0 ||
+            in.it_interval.tv_usec >= 1000000)
+            return -EINVAL;
+        nw.interval.sec = in.it_interval.tv_sec;
+        nw.interval.nsec = in.it_interval.tv_usec * 1000;
+        nw.value.sec = in.it_value.tv_sec;
+        nw.value.nsec = in.it_value.tv_usec * 1000;
+    }
+    long r = rx_setitimer(which, &nw, &old);
+    if (r < 0) return r;
+    struct linux_itimerval out;
+    itimer_to_linux(&old, &out);
+    return c->a[2] && gm_copy_out(c->a[2], &out, sizeof out) < 0 ? -EFAULT : 0;
+}
+
+long sys_getitimer(struct lx_call *c)
+{
+    int which = itimer_which(c->a[0]);
+    if (which < 0) return -EINVAL;
+    struct rx_itimer cur;
+    long r = rx_getitimer(which, &cur);
+    if (r < 0) return r;
+    struct linux_itimerval out;
+    itimer_to_linux(&cur, &out);
+    return gm_copy_out(c->a[1], &out, sizeof out);
+}
+
+/* alarm: ITIMER_REAL in whole seconds; the old one's seconds left, rounded as
+ * Linux's alarm_setitimer rounds them (a fraction of half or more counts, and
+ * never 0 while one is armed). */
+long sys_alarm(struct lx_call *c)
+{
+    struct rx_itimer nw = { { 0, 0 }, { (int64_t)(uint32_t)c->a[0], 0 } }, old;
+    long r = rx_setitimer(RX_ITIMER_REAL, &nw, &old);
+    if (r < 0) return r;
+    long secs = (long)old.value.sec;
+    if ((secs == 0 && old.value.nsec) || old.value.nsec >= 500000000) secs++;
+    return secs;
 }

@@ -68,6 +68,36 @@
     .size \name\()_\fs, .-\name\()_\fs
 .endm
 
+/* A signal for a guest handler: handler(sig, info, uc, thread, nested).  In guest
+ * code (selector closed) it enters lxrun as above.  Inside lxrun already (a call
+ * blocked, or the stubs' own edges, where FS may still be the guest's) it touches
+ * neither FS nor the selector: the handler only records the signal, TLS-free. */
+.macro LX_ASYNC_ENTRY name, handler, fs
+    .globl \name\()_\fs
+    .type \name\()_\fs, @function
+\name\()_\fs:
+    movq %gs:LX_THREAD_SELF, %rax
+    cmpb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
+    jne 1f
+    movq %rax, %rcx
+    movl $1, %r8d
+    subq $8, %rsp
+    call \handler
+    addq $8, %rsp
+    ret
+1:  movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
+    FS_TO_LXRUN_\fs
+    movq %gs:LX_THREAD_SELF, %rcx
+    xorl %r8d, %r8d
+    subq $8, %rsp
+    call \handler
+    addq $8, %rsp
+    FS_TO_GUEST_\fs
+    movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rax)
+    ret
+    .size \name\()_\fs, .-\name\()_\fs
+.endm
+
     .text
 /* SIGSYS from Syscall User Dispatch: one guest syscall. */
     LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, wrfsbase
@@ -76,6 +106,9 @@
  * re-raises; returning lets the default action end the process. */
     LX_SIGNAL_ENTRY lx_fatal_entry, lx_trap_fatal, wrfsbase
     LX_SIGNAL_ENTRY lx_fatal_entry, lx_trap_fatal, arch_prctl
+/* A signal taken for a guest handler. */
+    LX_ASYNC_ENTRY lx_async_entry, lx_trap_async, wrfsbase
+    LX_ASYNC_ENTRY lx_async_entry, lx_trap_async, arch_prctl
 
 /* sa_restorer for lxrun's handlers: rt_sigreturn from inside lxrun's text. */
     .globl lx_sigreturn

@@ -10,6 +10,7 @@ struct lx_fs_path {
     const char *name;
     void (*sigsys_entry)(int, siginfo_t *, void *);
     void (*fatal_entry)(int, siginfo_t *, void *);
+    void (*async_entry)(int, siginfo_t *, void *);
     __attribute__((noreturn)) void (*enter_guest)(uintptr_t entry, uintptr_t sp, struct lx_thread *t);
 };
 

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "../process/process.h"
+#include "../guestmem/access.h"
 #include "../syscalls/dispatch.h"
+#include "../syscalls/signal_frame.h"
 #include "fs_switch.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
@@ -52,6 +54,101 @@ int lx_trap_supported(const char **why)
 }
 
 void lx_trap_fatal(int sig, siginfo_t *si, void *ucv);
+static int install(int sig, void *handler, unsigned long flags);
+
+/* ---- the guest's context in the system's signal frame ----
+ * On a Linux host gregs[] is laid out as Linux's struct sigcontext begins:
+ * r8…r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags, then the rest. */
+#define GREGS_WORDS 23
+#define GREGS_TO_RIP 17 /* r8 … rip */
+
+static void regs_of(const ucontext_t *uc, struct linux_sigcontext *sc)
+{
+    memset(sc, 0, sizeof *sc);
+    memcpy(sc, uc->uc_mcontext.gregs, GREGS_WORDS * sizeof(greg_t));
+}
+
+/* Loads r8 … rip and the eflags a frame may change into the context. */
+static void regs_into(ucontext_t *uc, const struct linux_sigcontext *sc)
+{
+    greg_t *g = uc->uc_mcontext.gregs;
+    memcpy(g, sc, GREGS_TO_RIP * sizeof(greg_t));
+    g[REG_EFL] = (greg_t)(((uint64_t)g[REG_EFL] & ~(uint64_t)LINUX_FIX_EFLAGS) | (sc->eflags & LINUX_FIX_EFLAGS));
+}
+
+/* The FP state the system saved with the context: its fxsave area, or the whole
+ * xsave area where the markers say one follows. */
+static size_t fp_len(const void *fp)
+{
+    if (!fp) return 0;
+    struct linux_fpx_sw_bytes sw;
+    memcpy(&sw, (const char *)fp + LINUX_FP_SW_BYTES_OFFSET, sizeof sw);
+    return sw.magic1 == LINUX_FP_XSTATE_MAGIC1 && sw.extended_size >= LINUX_FXSAVE_SIZE ? sw.extended_size
+                                                                                       : LINUX_FXSAVE_SIZE;
+}
+
+/* A frame that cannot be written or read ends the guest with SIGSEGV (Linux's
+ * force_sigsegv): default action, unblocked, raised as the context resumes. */
+static void force_sigsegv(ucontext_t *uc)
+{
+    memset(&lx_proc.sigactions[SIGSEGV], 0, sizeof lx_proc.sigactions[SIGSEGV]);
+    install(SIGSEGV, SIG_DFL, 0);
+    uint64_t mask;
+    memcpy(&mask, &uc->uc_sigmask, sizeof mask);
+    mask &= ~(1ULL << (SIGSEGV - 1));
+    memcpy(&uc->uc_sigmask, &mask, sizeof mask);
+    syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), SIGSEGV);
+}
+
+/* Where the guest's context is whole: delivers its next deliverable signal into
+ * uc, then lets a call's temporary mask go, and applies the guest's blocked set
+ * (SIGSYS, lxrun's trap, stays open) as the context resumes. */
+static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc)
+{
+    int sig = lx_signal_next(&t->task);
+    if (sig) {
+        struct linux_sigcontext sc;
+        regs_of(uc, &sc);
+        void *fp = uc->uc_mcontext.fpregs;
+        if (lx_signal_deliver(&t->task, sig, &sc, fp, fp_len(fp)) < 0) force_sigsegv(uc);
+        else regs_into(uc, &sc);
+    }
+    lx_signal_restore_mask(&t->task);
+    uint64_t real = t->task.sigmask & ~(1ULL << (SIGSYS - 1));
+    if (sig && !lx_proc.sigactions[SIGSEGV].handler) real &= ~(1ULL << (SIGSEGV - 1));
+    memcpy(&uc->uc_sigmask, &real, sizeof real);
+}
+
+/* rt_sigreturn's registers and FP state into the context. */
+static void apply_sigreturn(ucontext_t *uc, const struct linux_sigcontext *sc)
+{
+    regs_into(uc, sc);
+    void *fp = uc->uc_mcontext.fpregs;
+    size_t len = fp_len(fp);
+    /* the system checks the state as it loads it, as Linux checks a frame's */
+    if (sc->fpstate && len && gm_copy_in(fp, sc->fpstate, len) < 0) force_sigsegv(uc);
+}
+
+static int is_fault(int sig) { return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP; }
+
+/* A signal for a guest handler.  Nested (lxrun was running: a blocked call, or
+ * the stubs' edges, maybe on the guest's FS) it is only recorded, TLS-free; the
+ * call returns and delivers it.  In guest code it is delivered at once. */
+__attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, void *ucv, struct lx_thread *t,
+                                                       int nested)
+{
+    if (nested && is_fault(sig) && si->si_code > 0) { /* lxrun's own fault: it ends the process */
+        install(sig, SIG_DFL, 0);
+        return;
+    }
+    lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si);
+    if (!nested) deliver_and_resume(t, ucv);
+}
+
+int lx_trap_catch(int sig, int restart)
+{
+    return install(sig, (void *)lx_fs_path()->async_entry, SA_SIGINFO | SA_ONSTACK | (restart ? SA_RESTART : 0));
+}
 
 void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
 {
@@ -60,7 +157,13 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
     if (sig != SIGSYS || si->si_code != SYS_USER_DISPATCH_CODE) {
         /* Sent by kill: the guest's disposition decides; the default one ends the
          * process with SIGSYS (and a core), as Linux's does. */
-        if (lx_proc.sigactions[SIGSYS].handler == LINUX_SIG_DFL) lx_trap_fatal(sig, si, ucv);
+        uint64_t h = lx_proc.sigactions[SIGSYS].handler;
+        if (h == LINUX_SIG_DFL) lx_trap_fatal(sig, si, ucv);
+        else if (h != LINUX_SIG_IGN) {
+            struct lx_thread *t = lx_thread_self();
+            lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si);
+            deliver_and_resume(t, uc);
+        }
         return;
     }
     struct lx_call c = {
@@ -73,10 +176,10 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
     c.task = &c.t->task;
     g[REG_RAX] = lx_dispatch(&c);
     if (c.new_sp) g[REG_RSP] = (greg_t)c.new_sp;
+    if (c.sigreturn) apply_sigreturn(uc, c.sigreturn);
     /* The guest's blocked set (rt_sigprocmask may have changed it) takes effect as
-     * the signal frame returns; SIGSYS, lxrun's trap, stays open. */
-    uint64_t real = c.task->sigmask & ~(1ULL << (SIGSYS - 1));
-    memcpy(&uc->uc_sigmask, &real, sizeof real);
+     * the signal frame returns, after any signal now deliverable is. */
+    deliver_and_resume(c.t, uc);
 }
 
 static void (*fatal_hook)(int);

@@ -31,6 +31,11 @@ int lx_trap_thread_init(struct lx_thread *t);
 /* With reports on: on a crash signal (SEGV, BUS, ILL, FPE, ABRT, TRAP) call
  * hook(sig) in lxrun's context, then let the signal end the process as it would. */
 int lx_trap_catch_fatal(void (*hook)(int sig));
+/* A guest handler for sig: the trap takes the signal from the system (in guest
+ * code, or interrupting a blocked call: EINTR, or the system's restart when
+ * restart is set, as SA_RESTART asks) and delivers it as Linux would.  0 or -errno. */
+int lx_trap_catch(int sig, int restart);
+
 /* In a forked child, inside a trapped call: arms interception again (it is not
  * inherited) and updates the thread's tid.  0 or -errno. */
 int lx_trap_rearm_after_fork(struct lx_thread *t);

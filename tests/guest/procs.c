@@ -482,9 +482,10 @@ static void subreaper(void)
     pid_t mid = fork();
     REQUIRE(mid >= 0);
     if (mid == 0) {
+        pid_t me = getpid();
         pid_t grandchild = fork();
         if (grandchild == 0) {
-            while (getppid() == mid) usleep(1000); /* until the middle one is gone */
+            while (getppid() == me) usleep(1000); /* until the middle one is gone */
             int ppid = getppid();
             char c;
             if (write(report[1], &ppid, sizeof ppid) != sizeof ppid) _exit(1);

@@ -1,0 +1,148 @@
+/* signal_frame.c — Linux's signal frames for guest handlers (signal_frame.h):
+ * get_sigframe, setup_rt_frame and rt_sigreturn of arch/x86/kernel/signal*.c,
+ * written against guest memory through guestmem's checked copies. */
+#include "signal_frame.h"
+
+#include <string.h>
+
+#include "../guestmem/access.h"
+#include "handler.h"
+
+#define BIT(s) (1ULL << ((s) - 1))
+#define UNBLOCKABLE (BIT(LINUX_SIGKILL) | BIT(LINUX_SIGSTOP))
+#define SYNCHRONOUS (BIT(LINUX_SIGSEGV) | BIT(LINUX_SIGBUS) | BIT(LINUX_SIGILL) | BIT(LINUX_SIGFPE) | \
+                     BIT(LINUX_SIGTRAP) | BIT(LINUX_SIGSYS))
+#define EFLAGS_TF 0x100u
+#define EFLAGS_DF 0x400u
+#define EFLAGS_RF 0x10000u
+
+__attribute__((no_stack_protector)) void lx_signal_take(struct lx_task *t, int sig, const struct linux_siginfo *si)
+{
+    if (sig < 1 || sig > LINUX_NSIG) return;
+    if (!(__atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & BIT(sig))) {
+        /* byte by byte: no library call, whatever FS is loaded */
+        const volatile unsigned char *from = (const void *)si;
+        volatile unsigned char *to = (void *)&t->pending_info[sig - 1];
+        for (size_t i = 0; i < sizeof *si; i++) to[i] = from[i];
+    }
+    __atomic_fetch_or(&t->pending, BIT(sig), __ATOMIC_RELEASE);
+}
+
+int lx_signal_next(const struct lx_task *t)
+{
+    uint64_t ready = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & ~(t->sigmask & ~UNBLOCKABLE);
+    if (!ready) return 0;
+    if (ready & SYNCHRONOUS) ready &= SYNCHRONOUS;
+    return __builtin_ctzll(ready) + 1;
+}
+
+static int on_altstack(const struct linux_stack *ss, uint64_t sp)
+{
+    return ss->ss_size && sp > ss->ss_sp && sp - ss->ss_sp <= ss->ss_size;
+}
+
+/* The alternate stack as the frame's uc_stack records it (__save_altstack). */
+static struct linux_stack saved_altstack(const struct linux_stack *ss, uint64_t sp)
+{
+    struct linux_stack out = *ss;
+    if (!ss->ss_size) out.ss_flags = LINUX_SS_DISABLE;
+    else out.ss_flags = (on_altstack(ss, sp) ? LINUX_SS_ONSTACK : 0) | (ss->ss_flags & (int)LINUX_SS_AUTODISARM);
+    return out;
+}
+
+int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs, const void *fp, size_t fplen)
+{
+    __atomic_fetch_and(&t->pending, ~BIT(sig), __ATOMIC_ACQ_REL);
+    struct linux_sigaction *act = &lx_proc.sigactions[sig];
+    if (!(act->flags & LINUX_SA_RESTORER)) return -1; /* x86-64 has no other way back */
+
+    uint64_t sp = regs->rsp - 128; /* the red zone stays untouched */
+    struct linux_stack uc_stack = saved_altstack(&t->altstack, regs->rsp);
+    if ((act->flags & LINUX_SA_ONSTACK) && t->altstack.ss_size && !on_altstack(&t->altstack, regs->rsp)) {
+        sp = t->altstack.ss_sp + t->altstack.ss_size;
+        if (t->altstack.ss_flags & (int)LINUX_SS_AUTODISARM) t->altstack.ss_size = 0, t->altstack.ss_sp = 0;
+    }
+    uint64_t fpaddr = 0;
+    if (fp && fplen) {
+        sp = (sp - fplen) & ~63ULL;
+        fpaddr = sp;
+    }
+    sp = ((sp - sizeof(struct linux_rt_sigframe) + 8) & ~15ULL) - 8;
+
+    struct linux_rt_sigframe f;
+    memset(&f, 0, sizeof f);
+    f.pretcode = act->restorer;
+    struct linux_fpx_sw_bytes sw;
+    int xstate = 0;
+    if (fp && fplen >= LINUX_FXSAVE_SIZE) {
+        memcpy(&sw, (const char *)fp + LINUX_FP_SW_BYTES_OFFSET, sizeof sw);
+        xstate = sw.magic1 == LINUX_FP_XSTATE_MAGIC1;
+    }
+    f.uc.uc_flags = LINUX_UC_SIGCONTEXT_SS | LINUX_UC_STRICT_RESTORE_SS | (xstate ? LINUX_UC_FP_XSTATE : 0);
+    f.uc.uc_stack = uc_stack;
+    f.uc.uc_mcontext = *regs;
+    f.uc.uc_mcontext.fpstate = fpaddr;
+    uint64_t before = t->restore_mask ? t->saved_mask : t->sigmask;
+    f.uc.uc_mcontext.oldmask = before;
+    f.uc.uc_sigmask = before;
+    f.info = t->pending_info[sig - 1];
+    if ((fpaddr && gm_copy_out(fpaddr, fp, fplen) < 0) || gm_copy_out(sp, &f, sizeof f) < 0) return -1;
+
+    regs->rsp = sp;
+    regs->rip = act->handler;
+    regs->rdi = (uint64_t)sig;
+    regs->rsi = sp + offsetof(struct linux_rt_sigframe, info);
+    regs->rdx = sp + offsetof(struct linux_rt_sigframe, uc);
+    regs->rax = 0;
+    regs->eflags &= ~(uint64_t)(EFLAGS_DF | EFLAGS_RF | EFLAGS_TF);
+
+    if (t->restore_mask) t->restore_mask = 0; /* the frame holds the mask to come back to */
+    t->sigmask |= act->mask;
+    if (!(act->flags & LINUX_SA_NODEFER)) t->sigmask |= BIT(sig);
+    t->sigmask &= ~UNBLOCKABLE;
+    if (act->flags & LINUX_SA_RESETHAND) {
+        memset(act, 0, sizeof *act);
+        if (sig != LINUX_SIGSYS) rx_sigaction_ign_dfl(sig, 0);
+    }
+    return 0;
+}
+
+void lx_signal_mask_until_return(struct lx_task *t, uint64_t mask)
+{
+    if (!t->restore_mask) t->saved_mask = t->sigmask;
+    t->restore_mask = 1;
+    t->sigmask = mask & ~UNBLOCKABLE;
+}
+
+void lx_signal_restore_mask(struct lx_task *t)
+{
+    if (!t->restore_mask) return;
+    t->sigmask = t->saved_mask;
+    t->restore_mask = 0;
+}
+
+/* rt_sigreturn: the frame the handler was entered with lies 8 bytes below the
+ * stack pointer its restorer calls from (ret popped pretcode).  The registers,
+ * FP state, blocked set and alternate stack come back from it; a frame that
+ * cannot be read kills the process with SIGSEGV, as on Linux. */
+long sys_rt_sigreturn(struct lx_call *c)
+{
+    static __thread struct linux_sigcontext regs;
+    struct linux_ucontext uc;
+    if (gm_copy_in(&uc, c->sp - 8 + offsetof(struct linux_rt_sigframe, uc), sizeof uc) < 0) {
+        rx_sigaction_ign_dfl(LINUX_SIGSEGV, 0);
+        rx_tgkill(rx_getpid(), rx_gettid(), LINUX_SIGSEGV);
+        return -EFAULT;
+    }
+    c->task->sigmask = uc.uc_sigmask & ~UNBLOCKABLE;
+    struct linux_stack ss = uc.uc_stack;
+    if (!(ss.ss_flags & LINUX_SS_DISABLE) && ss.ss_size >= LINUX_MINSIGSTKSZ) {
+        c->task->altstack = ss;
+        c->task->altstack.ss_flags &= (int)LINUX_SS_AUTODISARM;
+    } else if (ss.ss_flags & LINUX_SS_DISABLE) {
+        memset(&c->task->altstack, 0, sizeof c->task->altstack);
+    }
+    regs = uc.uc_mcontext;
+    c->sigreturn = &regs; /* the trap loads them, and the FP state at regs.fpstate */
+    return (long)regs.rax;
+}

@@ -1,0 +1,36 @@
+/* signal_frame.h — delivering a signal to a guest handler as Linux does: the
+ * rt_sigframe built on the guest's stack (or its alternate stack), the handler
+ * entered with the registers Linux gives it, and rt_sigreturn taking the frame
+ * down again.  The trap supplies the guest's registers in Linux's sigcontext
+ * layout and its FP state (the system's xsave area), and applies what comes back;
+ * it decides when delivery happens (only where the guest's context is whole:
+ * between guest instructions or as a call returns, never inside a translation). */
+#ifndef LXRUN_SIGNAL_FRAME_H
+#define LXRUN_SIGNAL_FRAME_H
+
+#include <stddef.h>
+
+#include "../abi/linux_signal.h"
+#include "../process/process.h"
+
+/* A signal taken from the system for a guest handler: pending until delivered.
+ * Safe in a signal handler running on any FS (no TLS, no locks). */
+void lx_signal_take(struct lx_task *t, int sig, const struct linux_siginfo *si);
+
+/* The signal to deliver now: pending and not blocked, synchronous faults first,
+ * then the lowest number, as Linux picks; 0 if none. */
+int lx_signal_next(const struct lx_task *t);
+
+/* Delivers sig: the frame is written to the guest's stack, the blocked set and
+ * disposition updated; regs goes in as the interrupted state and comes out as the
+ * handler's entry state.  fp (fplen bytes) is the FP state to save in the frame.
+ * 0, or -1 when the frame cannot be written: the process must then die of SIGSEGV,
+ * as Linux forces it. */
+int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs, const void *fp, size_t fplen);
+
+/* The blocked set becomes mask until the call returns (sigsuspend, ppoll…). */
+void lx_signal_mask_until_return(struct lx_task *t, uint64_t mask);
+/* As a call returns: the mask such a call set gives way to the one before. */
+void lx_signal_restore_mask(struct lx_task *t);
+
+#endif
