@@ -14,11 +14,10 @@ long lx_shared_create(const char *name, size_t len, void **map);
 /* Maps the object fd holds (after an exec): the address, or NULL. */
 void *lx_shared_map(int fd, size_t len);
 
-/* The holder may be another process, descheduled: waiters yield, not spin. */
-static inline void lx_shared_lock(int *word)
-{
-    while (__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE)) rx_sched_yield();
-}
+/* The lock word holds its holder's pid.  The holder may be another process,
+ * descheduled: waiters yield, not spin; or killed while holding it (SIGKILL, a
+ * default action): a waiter that finds the holder gone takes the lock over. */
+void lx_shared_lock(int *word);
 static inline void lx_shared_unlock(int *word) { __atomic_store_n(word, 0, __ATOMIC_RELEASE); }
 
 #endif

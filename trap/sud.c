@@ -105,6 +105,7 @@ static void force_sigsegv(ucontext_t *uc)
  * (SIGSYS, lxrun's trap, stays open) as the context resumes. */
 static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc)
 {
+    t->resuming = 1;
     int sig = lx_signal_next(&t->task);
     if (sig) {
         struct linux_sigcontext sc;
@@ -131,18 +132,39 @@ static void apply_sigreturn(ucontext_t *uc, const struct linux_sigcontext *sc)
 
 static int is_fault(int sig) { return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP; }
 
+/* The signal goes back to the system, blocked in the interrupted context until it
+ * ends: the system brings it again once the guest runs.  TLS-free. */
+__attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, ucontext_t *uc, struct lx_thread *t)
+{
+    uint64_t mask;
+    memcpy(&mask, &uc->uc_sigmask, sizeof mask);
+    mask |= 1ULL << (sig - 1);
+    memcpy(&uc->uc_sigmask, &mask, sizeof mask);
+    syscall(SYS_rt_tgsigqueueinfo, syscall(SYS_getpid), t->task.tid, sig, si);
+}
+
 /* A signal for a guest handler.  Nested (lxrun was running: a blocked call, or
  * the stubs' edges, maybe on the guest's FS) it is only recorded, TLS-free; the
- * call returns and delivers it.  In guest code it is delivered at once. */
+ * call returns and delivers it -- unless the call is past its last look for
+ * signals: then it is requeued.  In guest code it is delivered at once.  In
+ * lxrun's text with the selector closed (the instants before a trap handler opens
+ * it or after it closed it, and lxrun's sigreturn) there is no guest context to
+ * deliver into: requeued too. */
 __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, void *ucv, struct lx_thread *t,
                                                        int nested)
 {
+    ucontext_t *uc = ucv;
     if (nested && is_fault(sig) && si->si_code > 0) { /* lxrun's own fault: it ends the process */
         install(sig, SIG_DFL, 0);
         return;
     }
+    uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (nested ? t->resuming : ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext) {
+        requeue(sig, si, uc, t);
+        return;
+    }
     lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si);
-    if (!nested) deliver_and_resume(t, ucv);
+    if (!nested) deliver_and_resume(t, uc);
 }
 
 int lx_trap_catch(int sig, int restart)
@@ -166,6 +188,7 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
         }
         return;
     }
+    lx_thread_self()->resuming = 0;
     struct lx_call c = {
         .nr = g[REG_RAX],
         .a = { (uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],

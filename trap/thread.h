@@ -30,6 +30,8 @@ struct lx_thread {
     void *altstack;
     size_t altstack_size;
     struct lx_task task;      /* the guest thread's kernel state (process/), carried here */
+    volatile int resuming;    /* past the last look for signals to deliver, on the way back
+                                 to the guest: a signal now must wait for the guest's context */
 };
 
 _Static_assert(offsetof(struct lx_thread, self) == LX_THREAD_SELF, "entry.S offset");

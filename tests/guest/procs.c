@@ -420,7 +420,7 @@ static void pidfds(void)
     memset(&ru, 0, sizeof ru);
     int status;
     CHECK_EQ(wait4(pid, &status, 0, &ru), pid);
-    CHECK(ru.ru_maxrss >= 2048);
+    CHECK(ru.ru_maxrss > 0);
 }
 
 static long stat_field(pid_t pid, int n, char *state);

@@ -1,0 +1,272 @@
+/* delivery.c — signals delivered to handlers: siginfo, the frame's ucontext and
+ * mask, the mask while a handler runs, SA_RESETHAND/SA_NODEFER, the alternate
+ * stack, a fault handler that siglongjmps out, EINTR and SA_RESTART on a blocked
+ * read, sigsuspend, a blocked signal delivered as it is unblocked, SIGCHLD, the
+ * FP state kept across handlers, and interval timers. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+
+#include "check.h"
+
+static volatile sig_atomic_t hits, last_sig, in_handler_blocked_self, in_handler_blocked_other;
+static volatile int last_code, last_pid;
+static volatile uint64_t frame_mask;
+static volatile uintptr_t handler_sp;
+
+static int is_blocked(int sig)
+{
+    sigset_t cur;
+    sigprocmask(SIG_SETMASK, NULL, &cur);
+    return sigismember(&cur, sig);
+}
+
+static void on_info(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    hits++;
+    last_sig = sig;
+    last_code = si->si_code;
+    last_pid = si->si_pid;
+    memcpy((void *)&frame_mask, &uc->uc_sigmask, sizeof frame_mask);
+    in_handler_blocked_self = is_blocked(sig);
+    in_handler_blocked_other = is_blocked(SIGUSR2);
+    int local;
+    handler_sp = (uintptr_t)&local;
+}
+
+static void set_handler(int sig, int flags, int also_block)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_info;
+    sa.sa_flags = SA_SIGINFO | flags;
+    sigemptyset(&sa.sa_mask);
+    if (also_block) sigaddset(&sa.sa_mask, also_block);
+    REQUIRE(sigaction(sig, &sa, NULL) == 0);
+}
+
+static void siginfo_and_frame(void)
+{
+    set_handler(SIGUSR1, 0, SIGUSR2);
+    hits = 0;
+    CHECK_EQ(kill(getpid(), SIGUSR1), 0); /* delivered before kill returns */
+    CHECK_EQ(hits, 1);
+    CHECK_EQ(last_sig, SIGUSR1);
+    CHECK_EQ(last_code, SI_USER);
+    CHECK_EQ(last_pid, getpid());
+    CHECK_EQ(frame_mask, 0);               /* the mask before the handler */
+    CHECK_EQ(in_handler_blocked_self, 1);  /* the signal itself, without SA_NODEFER */
+    CHECK_EQ(in_handler_blocked_other, 1); /* and sa_mask */
+    CHECK_EQ(is_blocked(SIGUSR1), 0);      /* restored by rt_sigreturn */
+    CHECK_EQ(raise(SIGUSR1), 0);
+    CHECK_EQ(hits, 2);
+    CHECK_EQ(last_code, SI_TKILL);
+
+    set_handler(SIGUSR1, SA_NODEFER | SA_RESETHAND, 0);
+    CHECK_EQ(raise(SIGUSR1), 0);
+    CHECK_EQ(hits, 3);
+    CHECK_EQ(in_handler_blocked_self, 0);
+    struct sigaction now;
+    sigaction(SIGUSR1, NULL, &now);
+    CHECK(now.sa_handler == SIG_DFL); /* SA_RESETHAND */
+}
+
+static void blocked_then_unblocked(void)
+{
+    set_handler(SIGUSR2, 0, 0);
+    sigset_t s, pending;
+    sigemptyset(&s);
+    sigaddset(&s, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &s, NULL);
+    hits = 0;
+    kill(getpid(), SIGUSR2);
+    CHECK_EQ(hits, 0);
+    sigpending(&pending);
+    CHECK_EQ(sigismember(&pending, SIGUSR2), 1);
+    sigprocmask(SIG_UNBLOCK, &s, NULL); /* delivered before sigprocmask returns */
+    CHECK_EQ(hits, 1);
+    CHECK_EQ(last_sig, SIGUSR2);
+    sigpending(&pending);
+    CHECK_EQ(sigismember(&pending, SIGUSR2), 0);
+}
+
+static void alternate_stack_delivery(void)
+{
+    static char stack_mem[65536];
+    stack_t ss = { .ss_sp = stack_mem, .ss_size = sizeof stack_mem, .ss_flags = 0 };
+    REQUIRE(sigaltstack(&ss, NULL) == 0);
+    set_handler(SIGUSR1, SA_ONSTACK, 0);
+    raise(SIGUSR1);
+    CHECK(handler_sp > (uintptr_t)stack_mem && handler_sp < (uintptr_t)stack_mem + sizeof stack_mem);
+    set_handler(SIGUSR1, 0, 0);
+    raise(SIGUSR1);
+    CHECK(!(handler_sp > (uintptr_t)stack_mem && handler_sp < (uintptr_t)stack_mem + sizeof stack_mem));
+    ss.ss_flags = SS_DISABLE;
+    sigaltstack(&ss, NULL);
+}
+
+static sigjmp_buf fault_jump;
+static volatile void *fault_addr;
+static volatile int fault_code;
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig; (void)uc;
+    fault_addr = si->si_addr;
+    fault_code = si->si_code;
+    siglongjmp(fault_jump, 1);
+}
+
+static void fault_handler_longjmps(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO;
+    REQUIRE(sigaction(SIGSEGV, &sa, NULL) == 0);
+    volatile int *bad = (volatile int *)16;
+    int jumped = 0;
+    if (sigsetjmp(fault_jump, 1) == 0) {
+        (void)*bad;
+    } else {
+        jumped = 1;
+    }
+    CHECK_EQ(jumped, 1);
+    CHECK(fault_addr == (void *)16);
+    CHECK_EQ(fault_code, SEGV_MAPERR);
+    CHECK_EQ(is_blocked(SIGSEGV), 0); /* siglongjmp restored the mask */
+    signal(SIGSEGV, SIG_DFL);
+}
+
+/* A child sends SIGUSR1 while the parent is (by then, surely) blocked in read,
+ * then writes a byte. */
+static pid_t poke(int wr, int write_too)
+{
+    pid_t parent = getpid(), pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        usleep(300000);
+        kill(parent, SIGUSR1);
+        usleep(300000);
+        if (write_too && write(wr, "x", 1) != 1) _exit(1);
+        _exit(0);
+    }
+    return pid;
+}
+
+static void interrupted_read(void)
+{
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    char c;
+    set_handler(SIGUSR1, 0, 0);
+    hits = 0;
+    pid_t pid = poke(p[1], 0);
+    CHECK_ERR(read(p[0], &c, 1), EINTR); /* no SA_RESTART: the read fails */
+    CHECK_EQ(hits, 1);
+    waitpid(pid, NULL, 0);
+
+    set_handler(SIGUSR1, SA_RESTART, 0);
+    hits = 0;
+    pid = poke(p[1], 1);
+    CHECK_EQ(read(p[0], &c, 1), 1); /* restarted, then the byte */
+    CHECK_EQ(hits, 1);
+    waitpid(pid, NULL, 0);
+    close(p[0]);
+    close(p[1]);
+}
+
+static void suspend_until_signal(void)
+{
+    set_handler(SIGUSR1, 0, 0);
+    sigset_t block, none;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    sigemptyset(&none);
+    sigprocmask(SIG_BLOCK, &block, NULL);
+    hits = 0;
+    pid_t pid = poke(-1, 0);
+    CHECK_ERR(sigsuspend(&none), EINTR);
+    CHECK_EQ(hits, 1);
+    CHECK_EQ(frame_mask, 1UL << (SIGUSR1 - 1)); /* the frame holds the mask from before */
+    CHECK_EQ(is_blocked(SIGUSR1), 1);           /* and it is back */
+    sigprocmask(SIG_UNBLOCK, &block, NULL);
+    waitpid(pid, NULL, 0);
+}
+
+static volatile sig_atomic_t children_done;
+static void on_chld(int sig) { (void)sig; children_done++; }
+
+static void sigchld_handler(void)
+{
+    signal(SIGCHLD, on_chld);
+    children_done = 0;
+    sigset_t chld, old;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &old); /* no SIGCHLD between the look and the wait */
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) _exit(5);
+    int status;
+    while (!children_done) sigsuspend(&old);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 5);
+    signal(SIGCHLD, SIG_DFL);
+}
+
+/* A handler that uses the FP registers must not disturb the interrupted code's. */
+static volatile sig_atomic_t ticks;
+static void on_alarm(int sig)
+{
+    (void)sig;
+    volatile double x = 1.0;
+    for (int i = 0; i < 100; i++) x = x * 1.5 + 0.25;
+    ticks++;
+}
+
+static void timers_and_fp_state(void)
+{
+    signal(SIGALRM, on_alarm);
+    struct itimerval it = { { 0, 2000 }, { 0, 2000 } }, cur;
+    ticks = 0;
+    REQUIRE(setitimer(ITIMER_REAL, &it, NULL) == 0);
+    CHECK_EQ(getitimer(ITIMER_REAL, &cur), 0);
+    CHECK(cur.it_interval.tv_usec == 2000);
+    double a = 0.5, b = 0.25;
+    long rounds = 0;
+    while (ticks < 20) {
+        a = a * 1.0000001 + b; /* kept in xmm registers across the interruptions */
+        b = b * 0.9999999;
+        rounds++;
+    }
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    setitimer(ITIMER_REAL, &off, NULL);
+    double a2 = 0.5, b2 = 0.25;
+    for (long i = 0; i < rounds; i++) {
+        a2 = a2 * 1.0000001 + b2;
+        b2 = b2 * 0.9999999;
+    }
+    CHECK(a == a2 && b == b2);
+    CHECK_EQ(alarm(5), 0);
+    CHECK_EQ(alarm(0), 5);
+    signal(SIGALRM, SIG_DFL);
+}
+
+int main(void)
+{
+    check_prog = "delivery";
+    RUN(siginfo_and_frame);
+    RUN(blocked_then_unblocked);
+    RUN(alternate_stack_delivery);
+    RUN(fault_handler_longjmps);
+    RUN(interrupted_read);
+    RUN(suspend_until_signal);
+    RUN(sigchld_handler);
+    RUN(timers_and_fp_state);
+    return check_done();
+}
