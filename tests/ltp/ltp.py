@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NEVER = {'leapsec01'}
@@ -152,6 +153,36 @@ def build(bdir):
     print(f'ltp.py: built {len(dirs)} test directories for {len(entries())} entries')
 
 
+def session_members(sid):
+    out = []
+    for name in os.listdir('/proc'):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f'/proc/{name}/stat') as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:
+            out.append(int(name))
+    return out
+
+
+def kill_session(sid):
+    """Every process of the run's session, including those a test moved into
+    process groups of their own (kill10 does), until none is left."""
+    for _ in range(50):
+        members = session_members(sid)
+        if not members:
+            return
+        for pid in members:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
+
+
 def run_once(src, argv, lxrun):
     where = syscall_dirs(src)
     path = sorted({d for d in where.values()}) + [os.path.join(src, 'testcases', 'lib'), '/usr/bin', '/bin']
@@ -170,10 +201,7 @@ def run_once(src, argv, lxrun):
         except subprocess.TimeoutExpired:
             return 'timeout', ''
         finally:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_session(p.pid)
             p.wait()
     finally:
         # a test may leave read-only directories, or a child still writing: best effort
