@@ -29,6 +29,7 @@ enum lx_ho_tag {
     LX_HO_ENV,         /* the guest's environment: NUL-separated strings */
     LX_HO_EXECFN,      /* the name the guest gave execve (AT_EXECFN) */
     LX_HO_EXEC_DIRFD,  /* execveat: lxrun's copy of the directory fd (or the file, AT_EMPTY_PATH) */
+    LX_HO_SIGCOUNTS,   /* report: signals delivered to handlers, uint64_t[65] by number */
 };
 
 struct lx_handover {

@@ -12,6 +12,7 @@
 #include "../abi/linux_sched.h"
 #include "../abi/linux_stat.h"
 #include "../abi/linux_mman.h"
+#include "../abi/linux_signal.h"
 #include "../abi/linux_time.h"
 #include "../guestmem/access.h"
 
@@ -183,6 +184,41 @@ static const char *const sig_names[] = {
 const char *signal_name(int s)
 {
     return s > 0 && (size_t)s < COUNT(sig_names) ? sig_names[s] : NULL;
+}
+
+/* A siginfo as strace shows it: {si_signo=…, si_code=…, and the fields of its kind}. */
+void decode_siginfo(struct lx_text *t, const struct linux_siginfo *si)
+{
+    static const char *const by_process[] = { "SI_USER", "SI_QUEUE", "SI_TIMER", "SI_MESGQ", "SI_ASYNCIO",
+                                              "SI_SIGIO", "SI_TKILL" }; /* 0, -1 … -6 */
+    static const char *const child[] = { NULL, "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED",
+                                         "CLD_STOPPED", "CLD_CONTINUED" };
+    static const char *const segv[] = { NULL, "SEGV_MAPERR", "SEGV_ACCERR" };
+    int code = si->si_code;
+    int32_t pid, status;
+    uint32_t uid;
+    uint64_t addr;
+    memcpy(&pid, si->fields, 4);
+    memcpy(&uid, si->fields + 4, 4);
+    memcpy(&status, si->fields + 8, 4);
+    memcpy(&addr, si->fields, 8);
+    text_puts(t, "{si_signo=");
+    decode_signal(t, (uint64_t)si->si_signo);
+    text_puts(t, ", si_code=");
+    if (code <= 0 && code >= -6) text_puts(t, by_process[-code]);
+    else if (code == 0x80) text_puts(t, "SI_KERNEL");
+    else if (si->si_signo == LINUX_SIGCHLD && code >= 1 && code <= 6) text_puts(t, child[code]);
+    else if (si->si_signo == LINUX_SIGSEGV && code >= 1 && code <= 2) text_puts(t, segv[code]);
+    else text_printf(t, "%d", code);
+    int faults = si->si_signo == LINUX_SIGSEGV || si->si_signo == LINUX_SIGBUS || si->si_signo == LINUX_SIGILL ||
+                 si->si_signo == LINUX_SIGFPE || si->si_signo == LINUX_SIGTRAP;
+    if (code <= 0) text_printf(t, ", si_pid=%d, si_uid=%u", pid, uid);
+    else if (si->si_signo == LINUX_SIGCHLD) {
+        text_printf(t, ", si_pid=%d, si_uid=%u, si_status=", pid, uid);
+        if (code == 1) text_printf(t, "%d", status);
+        else decode_signal(t, (uint64_t)status);
+    } else if (faults && code != 0x80) text_printf(t, ", si_addr=%#llx", (unsigned long long)addr);
+    text_puts(t, "}");
 }
 
 void decode_signal(struct lx_text *t, uint64_t v)

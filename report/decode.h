@@ -49,5 +49,7 @@ void decode_timespec(struct lx_text *t, uint64_t addr);
 const char *errno_name(int e);
 /* The name of a signal ("SIGINT"), or NULL. */
 const char *signal_name(int s);
+struct linux_siginfo;
+void decode_siginfo(struct lx_text *t, const struct linux_siginfo *si);
 
 #endif

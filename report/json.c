@@ -186,6 +186,17 @@ void json_write(int fd, int status, int signaled)
                     (unsigned long long)lx_paths[i].count);
         flush(fd, &t);
     }
-    text_puts(&t, lx_npaths ? "\n  ]\n}\n" : "]\n}\n");
+    text_puts(&t, lx_npaths ? "\n  ],\n  \"signals\": [" : "],\n  \"signals\": [");
+    for (int sig = 1, first_sig = 1; sig <= 64; sig++) {
+        if (!lx_signals_delivered[sig]) continue;
+        text_printf(&t, "%s\n    {\"signal\": %d, \"name\": ", first_sig ? "" : ",", sig);
+        if (signal_name(sig)) jstr(&t, signal_name(sig));
+        else text_puts(&t, "null");
+        text_printf(&t, ", \"delivered\": %llu}", (unsigned long long)lx_signals_delivered[sig]);
+        first_sig = 0;
+    }
+    int any_sig = 0;
+    for (int sig = 1; sig <= 64; sig++) any_sig |= lx_signals_delivered[sig] != 0;
+    text_puts(&t, any_sig ? "\n  ]\n}\n" : "]\n}\n");
     flush(fd, &t);
 }

@@ -18,6 +18,7 @@ int lx_nioctls;
 struct lx_path_note lx_paths[LX_MAX_PATHS];
 int lx_npaths;
 uint64_t lx_unknown_calls;
+uint64_t lx_signals_delivered[65];
 
 static int lock_word;
 static void lock(void)
@@ -103,6 +104,7 @@ void lx_record_path(const char *path, int served) { lx_record_path_n(path, serve
 void lx_record_reset(void)
 {
     lock();
+    memset(lx_signals_delivered, 0, sizeof lx_signals_delivered);
     for (int i = 0; i < nthread_tables; i++) memset(thread_tables[i], 0, (LX_NR_MAX + 1) * sizeof *thread_tables[i]);
     memset(overflow_table, 0, sizeof overflow_table);
     lx_nnotes = lx_nioctls = lx_npaths = 0;
@@ -123,11 +125,16 @@ void lx_record_handover_put(struct lx_handover *h)
     lx_ho_put(h, LX_HO_IOCTLS, lx_ioctls, (size_t)lx_nioctls * sizeof lx_ioctls[0]);
     lx_ho_put(h, LX_HO_PATHS, lx_paths, (size_t)lx_npaths * sizeof lx_paths[0]);
     lx_ho_put(h, LX_HO_UNKNOWN, &lx_unknown_calls, sizeof lx_unknown_calls);
+    lx_ho_put(h, LX_HO_SIGCOUNTS, lx_signals_delivered, sizeof lx_signals_delivered);
 }
 
 int lx_record_handover_take(const struct lx_ho_rec *r)
 {
     switch (r->tag) {
+    case LX_HO_SIGCOUNTS:
+        if (r->len != sizeof lx_signals_delivered) return -1;
+        memcpy(lx_signals_delivered, r->data, r->len);
+        return 1;
     case LX_HO_COUNTS:
         if (r->len != sizeof lx_counts) return -1;
         memcpy(lx_my_counts(), r->data, r->len); /* the new lxrun's first thread carries them */

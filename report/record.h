@@ -45,6 +45,9 @@ extern int lx_nioctls;
 extern struct lx_path_note lx_paths[LX_MAX_PATHS];
 extern int lx_npaths;
 extern uint64_t lx_unknown_calls;
+/* Signals delivered to guest handlers, by number (the process's, and with -c the
+ * tree's as the session gathers them). */
+extern uint64_t lx_signals_delivered[65];
 
 /* A syscall number outside the table. */
 void lx_record_unknown(long nr);

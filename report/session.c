@@ -18,6 +18,7 @@ struct lx_session {
     uint32_t magic;
     int lock;
     uint64_t unknown;
+    uint64_t signals[65];
     struct lx_counts counts[LX_NR_MAX + 1];
     int nnotes, nioctls, npaths;
     struct shared_note notes[LX_MAX_NOTES];
@@ -60,6 +61,7 @@ void lx_session_contribute(void)
         s->counts[nr].ns += lx_counts[nr].ns;
     }
     s->unknown += lx_unknown_calls;
+    for (int sig = 1; sig <= 64; sig++) s->signals[sig] += lx_signals_delivered[sig];
     for (int i = 0; i < lx_nnotes; i++) {
         int k = 0;
         while (k < s->nnotes && !(s->notes[k].nr == lx_notes[i].nr && !strcmp(s->notes[k].what, lx_notes[i].what))) k++;
@@ -98,6 +100,8 @@ void lx_session_gather(void)
         mine[nr].ns += s->counts[nr].ns;
     }
     lx_unknown_calls += s->unknown;
+    for (int sig = 1; sig <= 64; sig++) lx_signals_delivered[sig] += s->signals[sig];
+    memset(s->signals, 0, sizeof s->signals);
     for (int k = 0; k < s->nnotes; k++) {
         char *what = strdup(s->notes[k].what); /* lives for the run, as the notes' texts must */
         if (what) lx_record_partial_n(s->notes[k].nr, what, s->notes[k].count);

@@ -106,6 +106,14 @@ void summary_print(int fd)
                     (unsigned long long)lx_paths[i].count);
         out(fd, &t);
     }
+    for (int sig = 1, header = 0; sig <= 64; sig++) {
+        if (!lx_signals_delivered[sig]) continue;
+        if (!header++) text_puts(&t, "\nsignals delivered to handlers:\n");
+        const char *name = signal_name(sig);
+        if (name) text_printf(&t, "  %-22s %llu\n", name, (unsigned long long)lx_signals_delivered[sig]);
+        else text_printf(&t, "  SIG%-19d %llu\n", sig, (unsigned long long)lx_signals_delivered[sig]);
+        out(fd, &t);
+    }
     text_printf(&t, "\ninterception:\n  %-22s %s\n  %-22s %s\n", "mechanism", "Syscall User Dispatch",
                 "FS switched by", lx_trap_fs_name());
     out(fd, &t);

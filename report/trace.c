@@ -11,6 +11,7 @@
 #include "../abi/linux_fcntl.h"
 #include "../redox/rx.h"
 #include "decode.h"
+#include "record.h"
 
 
 #define LINE_MAX_ 8192
@@ -201,6 +202,22 @@ void trace_syscall_noreturn(const struct lx_call *c)
     put_call(&t, c, 0);
     end_call(&t);
     text_puts(&t, " = ?\n");
+    emit(&t);
+}
+
+void lx_report_signal(int sig, const struct linux_siginfo *si)
+{
+    if (sig < 1 || sig > 64) return;
+    lx_signals_delivered[sig]++;
+    if (!lx_trace.on) return;
+    char buf[512];
+    struct lx_text t = { buf, sizeof buf, 0 };
+    put_prefix(&t);
+    text_puts(&t, "--- ");
+    decode_signal(&t, (uint64_t)sig);
+    text_puts(&t, " ");
+    decode_siginfo(&t, si);
+    text_puts(&t, " ---\n");
     emit(&t);
 }
 

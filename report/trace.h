@@ -19,6 +19,10 @@ int trace_select(const char *spec, const char **bad);
 void trace_syscall(const struct lx_call *c, long ret);
 /* Writes the line of a call that does not return (exit_group: "= ?"). */
 void trace_syscall_noreturn(const struct lx_call *c);
+/* A signal delivered to a guest handler: counted, and with -t shown as strace
+ * shows it ("--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, …} ---"). */
+struct linux_siginfo;
+void lx_report_signal(int sig, const struct linux_siginfo *si);
 /* Writes a line of process events ("+++ exited with 0 +++"). */
 void trace_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../guestmem/access.h"
+#include "../report/trace.h"
 #include "handler.h"
 
 #define BIT(s) (1ULL << ((s) - 1))
@@ -88,6 +89,7 @@ int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs,
     f.info = t->pending_info[sig - 1];
     if ((fpaddr && gm_copy_out(fpaddr, fp, fplen) < 0) || gm_copy_out(sp, &f, sizeof f) < 0) return -1;
 
+    lx_report_signal(sig, &f.info);
     regs->rsp = sp;
     regs->rip = act->handler;
     regs->rdi = (uint64_t)sig;

@@ -153,6 +153,26 @@ def cat_open_read_close(e):
 
 
 @case
+def signal_delivery_line(e):
+    """A signal delivered to a handler shows as strace shows it, between the calls:
+    --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=<the shell>, si_uid=<uid>} ---
+    after the kill that sent it; -c lists it under the signals delivered."""
+    r = e.run('-t', '/bin/sh', '-c', 'trap "echo got" USR1; kill -USR1 $$; echo $$')
+    check(r.rc == 0 and r.out.startswith('got\n'), str(r))
+    pid = r.out.split()[-1]
+    want = (f'--- SIGUSR1 {{si_signo=SIGUSR1, si_code=SI_USER, si_pid={pid}, si_uid={os.getuid()}}} ---')
+    lines = r.err.splitlines()
+    check(want in lines, f'no line {want!r}\n{r}')
+    kills = [i for i, l in enumerate(lines) if l.startswith(f'kill({pid}, SIGUSR1)')]
+    check(kills and kills[0] < lines.index(want), f'the signal line does not follow the kill\n{r}')
+    table = e.path('sig-c.txt')
+    r = e.run('-c', '-o', table, '/bin/sh', '-c', 'trap "" INT; trap ":" USR1 USR2; kill -USR1 $$; kill -USR2 $$; kill -USR1 $$')
+    with open(table) as f:
+        text = f.read()
+    check('signals delivered to handlers:\n  SIGUSR1                2\n  SIGUSR2                1\n' in text, text)
+
+
+@case
 def enoent(e):
     """A failing call: = -1 ENOENT (No such file or directory)."""
     missing = e.path('no-such-file')
