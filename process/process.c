@@ -9,7 +9,7 @@
 #include "../redox/rx.h"
 #include "ptable.h"
 
-struct lx_process lx_proc = { .opts = LX_OPTIONS_DEFAULT };
+struct lx_process lx_proc = { .opts = LX_OPTIONS_DEFAULT, .threads = 1 };
 
 static uint64_t uptime_cs(void)
 {

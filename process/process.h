@@ -34,6 +34,7 @@ struct lx_process {
      * [lo, hi) back, which is what a vfork child may change that the parent reads
      * (glibc's posix_spawn reports its exec errno there). */
     struct { int active, fd; uintptr_t lo, hi; } vfork_parent;
+    int threads;                              /* guest threads alive (the last one's exit ends the process) */
 };
 
 extern struct lx_process lx_proc;

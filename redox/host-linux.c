@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/sysmacros.h>
@@ -634,6 +635,38 @@ long rx_core_pattern(char *buf, size_t cap)
 long rx_sched_yield(void) { return R(sched_yield()); }
 
 long rx_fork(void) { return R(fork()); }
+
+struct spawn { void (*fn)(void *); void *arg; };
+static void *spawned(void *p)
+{
+    struct spawn s = *(struct spawn *)p;
+    free(p);
+    s.fn(s.arg);
+    return NULL;
+}
+
+long rx_thread_spawn(void (*fn)(void *), void *arg)
+{
+    struct spawn *s = malloc(sizeof *s);
+    if (!s) return -ENOMEM;
+    *s = (struct spawn){ fn, arg };
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&a, 256 * 1024);
+    pthread_t th;
+    int e = pthread_create(&th, &a, spawned, s);
+    pthread_attr_destroy(&a);
+    if (e) free(s);
+    return -e;
+}
+
+/* The host thread ends without unwinding: it is inside a signal handler, and the
+ * guest's stack, not lxrun's, is what it ran on. */
+_Noreturn void rx_thread_exit(void)
+{
+    for (;;) syscall(SYS_exit, 0);
+}
 long rx_set_pdeathsig(int sig) { return R(prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0)); }
 long rx_get_pdeathsig(int *sig) { return R(prctl(PR_GET_PDEATHSIG, sig, 0, 0, 0)); }
 long rx_set_child_subreaper(int on) { return R(prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)on, 0, 0, 0)); }

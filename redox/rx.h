@@ -304,6 +304,11 @@ long rx_setresgid(long r, long e, long s);
 long rx_setgroups(int n, const uint32_t *list);
 long rx_umask(unsigned mask);
 _Noreturn void rx_exit(int status);
+/* A new thread of this process running fn(arg), on a stack of its own (redox-rt
+ * rlct_clone_impl, as relibc's pthread_create makes threads).  0 or -errno. */
+long rx_thread_spawn(void (*fn)(void *), void *arg);
+/* Ends the calling thread only (redox-rt exit_this_thread). */
+_Noreturn void rx_thread_exit(void);
 /* redox-rt fork_impl: a copy of the calling process (address space, handles);
  * the child's pid in the parent, 0 in the child, or -errno. */
 long rx_fork(void);

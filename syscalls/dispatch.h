@@ -17,6 +17,7 @@ struct lx_call {
     uint64_t new_sp;        /* set by a handler: the guest resumes on this stack (clone) */
     struct linux_sigcontext *sigreturn; /* set by rt_sigreturn: the guest resumes with these
                                            registers and the FP state they point at */
+    void *host_ctx;         /* the trap's own record of the guest's context (lx_trap_call_regs) */
 };
 
 long lx_dispatch(struct lx_call *c);

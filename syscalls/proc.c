@@ -15,6 +15,7 @@
 #include "../process/ptable.h"
 #include "handler.h"
 #include "process.h"
+#include "thread.h"
 
 /* The child resumes inside this call, on new_stack when one is given. */
 static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t child_tid,
@@ -22,6 +23,7 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
 {
     if (lx_trap_rearm_after_fork(c->t) < 0) rx_exit(126); /* never run guest code unwatched */
     c->task->pending = 0; /* a child starts with none pending, as on Linux */
+    lx_proc.threads = 1;  /* and with the calling thread only */
     lx_report_forked_child();
     lx_process_forked(start_cs);
     gm_forget_dontfork(); /* the system did not copy them (MADV_DONTFORK) */
@@ -40,7 +42,7 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
 
 /* A fork's other ends: where the parent gets a pidfd (CLONE_PIDFD) and the
  * child's tid (CLONE_PARENT_SETTID, CLONE_CHILD_SETTID/CLEARTID). */
-struct fork_out { uint64_t pidfd, parent_tid, child_tid; };
+struct fork_out { uint64_t pidfd, parent_tid, child_tid, tls; };
 
 static long do_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
 {
@@ -155,6 +157,16 @@ static long clone_process(struct lx_call *c, uint64_t flags, uint64_t stack, con
     const uint64_t served = LINUX_CSIGNAL | LINUX_CLONE_CHILD_SETTID | LINUX_CLONE_CHILD_CLEARTID |
                             LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_PIDFD | LINUX_CLONE_CLEAR_SIGHAND;
     const uint64_t vfork = LINUX_CLONE_VM | LINUX_CLONE_VFORK;
+    if (flags & LINUX_CLONE_THREAD) {
+        const uint64_t thread = LINUX_CSIGNAL | LINUX_CLONE_VM | LINUX_CLONE_FS | LINUX_CLONE_FILES | LINUX_CLONE_SIGHAND |
+                                LINUX_CLONE_THREAD | LINUX_CLONE_SYSVSEM | LINUX_CLONE_SETTLS | LINUX_CLONE_PARENT_SETTID |
+                                LINUX_CLONE_CHILD_SETTID | LINUX_CLONE_CHILD_CLEARTID | LINUX_CLONE_DETACHED;
+        if (flags & ~thread) {
+            lx_record_partial(c->nr, "thread clone flags beyond pthreads' (namespaces, CLONE_VFORK, CLONE_PIDFD)");
+            return -EINVAL;
+        }
+        return lx_clone_thread(c, flags, stack, out->parent_tid, out->child_tid, out->tls);
+    }
     int is_vfork = (flags & vfork) == vfork;
     if (flags & ~(served | (is_vfork ? vfork : 0))) {
         lx_record_partial(c->nr, "clone flags beyond a fork (CLONE_VM, threads, namespaces)");
@@ -174,7 +186,7 @@ long sys_clone(struct lx_call *c)
     uint64_t flags = c->a[0];
     if ((flags & LINUX_CLONE_PIDFD) && (flags & LINUX_CLONE_PARENT_SETTID)) return -EINVAL;
     if (flags & LINUX_CLONE_CLEAR_SIGHAND) return -EINVAL; /* beyond clone's 32 bits of flags */
-    struct fork_out out = { c->a[2], c->a[2], c->a[3] };
+    struct fork_out out = { c->a[2], c->a[2], c->a[3], c->a[4] };
     return clone_process(c, flags, c->a[1], &out);
 }
 
@@ -199,7 +211,7 @@ long sys_clone3(struct lx_call *c)
         lx_record_partial(c->nr, "clone3 set_tid, CLONE_INTO_CGROUP");
         return -ENOSYS;
     }
-    struct fork_out out = { a.pidfd, a.parent_tid, a.child_tid };
+    struct fork_out out = { a.pidfd, a.parent_tid, a.child_tid, a.tls };
     return clone_process(c, a.flags | a.exit_signal, a.stack ? a.stack + a.stack_size : 0, &out);
 }
 

@@ -150,10 +150,5 @@ _Noreturn void lx_exit_group(int status)
     rx_exit(status & 0xff);
 }
 
-long sys_exit(struct lx_call *c)
-{
-    lx_record_partial(c->nr, "thread exit ends the process (threads not yet served)");
-    lx_exit_group((int)c->a[0]);
-}
 
 long sys_exit_group(struct lx_call *c) { lx_exit_group((int)c->a[0]); }

@@ -145,6 +145,72 @@ lx_enter_guest_arch_prctl:
     jmp enter_guest
     .size lx_enter_guest_arch_prctl, .-lx_enter_guest_arch_prctl
 
+/* lx_resume_guest_*(regs, thread): a new guest thread starts with every general
+ * register of struct linux_sigcontext (regs) loaded, guest FS, selector closed;
+ * rip is reached through the thread record, so no register is spent on it. */
+#define SC_R8 0
+#define SC_R9 8
+#define SC_R10 16
+#define SC_R11 24
+#define SC_R12 32
+#define SC_R13 40
+#define SC_R14 48
+#define SC_R15 56
+#define SC_RDI 64
+#define SC_RSI 72
+#define SC_RBP 80
+#define SC_RBX 88
+#define SC_RDX 96
+#define SC_RAX 104
+#define SC_RCX 112
+#define SC_RSP 120
+#define SC_RIP 128
+    .globl lx_resume_guest_wrfsbase
+    .type lx_resume_guest_wrfsbase, @function
+lx_resume_guest_wrfsbase:
+    movq LX_THREAD_GUEST_FS(%rsi), %rax
+    wrfsbase %rax
+    jmp resume_guest
+    .size lx_resume_guest_wrfsbase, .-lx_resume_guest_wrfsbase
+
+    .globl lx_resume_guest_arch_prctl
+    .type lx_resume_guest_arch_prctl, @function
+lx_resume_guest_arch_prctl:
+    movq %rdi, %r12
+    movq %rsi, %r13
+    movl $ARCH_SET_FS, %edi
+    movq LX_THREAD_GUEST_FS(%r13), %rsi
+    movl $NR_ARCH_PRCTL, %eax
+    syscall
+    movq %r12, %rdi
+    movq %r13, %rsi
+    jmp resume_guest
+    .size lx_resume_guest_arch_prctl, .-lx_resume_guest_arch_prctl
+
+    .type resume_guest, @function
+resume_guest:
+    movq SC_RIP(%rdi), %rax
+    movq %rax, LX_THREAD_RESUME_RIP(%rsi)
+    movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rsi)
+    movq SC_R8(%rdi), %r8
+    movq SC_R9(%rdi), %r9
+    movq SC_R10(%rdi), %r10
+    movq SC_R11(%rdi), %r11
+    movq SC_R12(%rdi), %r12
+    movq SC_R13(%rdi), %r13
+    movq SC_R14(%rdi), %r14
+    movq SC_R15(%rdi), %r15
+    movq SC_RSI(%rdi), %rsi
+    movq SC_RBP(%rdi), %rbp
+    movq SC_RBX(%rdi), %rbx
+    movq SC_RDX(%rdi), %rdx
+    movq SC_RAX(%rdi), %rax
+    movq SC_RCX(%rdi), %rcx
+    movq SC_RSP(%rdi), %rsp
+    movq SC_RDI(%rdi), %rdi
+    jmp *%gs:LX_THREAD_RESUME_RIP
+    .size resume_guest, .-resume_guest
+
     .type enter_guest, @function
 enter_guest:
     movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rdx)

@@ -13,15 +13,16 @@
     void lx_sigsys_entry_##fs(int, siginfo_t *, void *);                     \
     void lx_fatal_entry_##fs(int, siginfo_t *, void *);                      \
     void lx_async_entry_##fs(int, siginfo_t *, void *);                      \
-    _Noreturn void lx_enter_guest_##fs(uintptr_t, uintptr_t, struct lx_thread *);
+    _Noreturn void lx_enter_guest_##fs(uintptr_t, uintptr_t, struct lx_thread *); \
+    _Noreturn void lx_resume_guest_##fs(const void *, struct lx_thread *);
 STUBS(wrfsbase)
 STUBS(arch_prctl)
 
 static const struct lx_fs_path paths[] = {
     [LX_TRAP_FS_WRFSBASE] = { "wrfsbase", lx_sigsys_entry_wrfsbase, lx_fatal_entry_wrfsbase,
-                              lx_async_entry_wrfsbase, lx_enter_guest_wrfsbase },
+                              lx_async_entry_wrfsbase, lx_enter_guest_wrfsbase, lx_resume_guest_wrfsbase },
     [LX_TRAP_FS_ARCH_PRCTL] = { "arch_prctl", lx_sigsys_entry_arch_prctl, lx_fatal_entry_arch_prctl,
-                                lx_async_entry_arch_prctl, lx_enter_guest_arch_prctl },
+                                lx_async_entry_arch_prctl, lx_enter_guest_arch_prctl, lx_resume_guest_arch_prctl },
 };
 static const struct lx_fs_path *chosen = &paths[LX_TRAP_FS_ARCH_PRCTL];
 

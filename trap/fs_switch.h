@@ -12,6 +12,7 @@ struct lx_fs_path {
     void (*fatal_entry)(int, siginfo_t *, void *);
     void (*async_entry)(int, siginfo_t *, void *);
     __attribute__((noreturn)) void (*enter_guest)(uintptr_t entry, uintptr_t sp, struct lx_thread *t);
+    __attribute__((noreturn)) void (*resume_guest)(const void *regs, struct lx_thread *t);
 };
 
 /* The chosen path; arch_prctl until lx_trap_fs_choose says otherwise, so no

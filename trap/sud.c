@@ -197,6 +197,7 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
         .sp = (uint64_t)g[REG_RSP],
     };
     c.task = &c.t->task;
+    c.host_ctx = uc;
     g[REG_RAX] = lx_dispatch(&c);
     if (c.new_sp) g[REG_RSP] = (greg_t)c.new_sp;
     if (c.sigreturn) apply_sigreturn(uc, c.sigreturn);
@@ -297,6 +298,17 @@ _Noreturn void lx_trap_enter_guest(struct lx_thread *t, uintptr_t entry, uintptr
     t->selector = 0;
     if (arm(t) != 0) _exit(126);
     lx_fs_path()->enter_guest(entry, sp, t);
+}
+
+void lx_trap_call_regs(const struct lx_call *c, struct linux_sigcontext *out) { regs_of(c->host_ctx, out); }
+
+_Noreturn void lx_trap_resume_guest(struct lx_thread *t, const struct linux_sigcontext *regs)
+{
+    t->selector = 0;
+    if (arm(t) != 0) _exit(126);
+    uint64_t mask = t->task.sigmask & ~(1ULL << (SIGSYS - 1));
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, 8);
+    lx_fs_path()->resume_guest(regs, t);
 }
 
 int lx_trap_rearm_after_fork(struct lx_thread *t)

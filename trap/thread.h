@@ -12,6 +12,7 @@
 #define LX_THREAD_HOST_FS 8
 #define LX_THREAD_GUEST_FS 16
 #define LX_THREAD_SELECTOR 24
+#define LX_THREAD_RESUME_RIP 32
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -27,6 +28,7 @@ struct lx_thread {
                                  arch_prctl); refreshed by rdfsbase at entry with it */
     volatile uint8_t selector;/* Syscall User Dispatch selector byte */
     uint8_t pad_[7];
+    uint64_t resume_rip;      /* where a new thread's guest code starts (lx_resume_guest_*) */
     void *altstack;
     size_t altstack_size;
     struct lx_task task;      /* the guest thread's kernel state (process/), carried here */
@@ -38,6 +40,7 @@ _Static_assert(offsetof(struct lx_thread, self) == LX_THREAD_SELF, "entry.S offs
 _Static_assert(offsetof(struct lx_thread, host_fs) == LX_THREAD_HOST_FS, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, guest_fs) == LX_THREAD_GUEST_FS, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, selector) == LX_THREAD_SELECTOR, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, resume_rip) == LX_THREAD_RESUME_RIP, "entry.S offset");
 
 extern _Thread_local struct lx_thread *lx_thread_current;
 

@@ -39,6 +39,15 @@ int lx_trap_catch(int sig, int restart);
 /* In a forked child, inside a trapped call: arms interception again (it is not
  * inherited) and updates the thread's tid.  0 or -errno. */
 int lx_trap_rearm_after_fork(struct lx_thread *t);
+/* The calling guest thread's registers at the trapped call c, in Linux's
+ * sigcontext layout (rip: after the syscall instruction). */
+struct lx_call;
+struct linux_sigcontext;
+void lx_trap_call_regs(const struct lx_call *c, struct linux_sigcontext *out);
+/* A new guest thread: arms interception for the calling (new) thread and starts
+ * guest code with regs loaded, with t's guest FS and blocked set; never returns. */
+_Noreturn void lx_trap_resume_guest(struct lx_thread *t, const struct linux_sigcontext *regs);
+
 /* Arms interception for the calling thread and jumps to guest code; never returns. */
 _Noreturn void lx_trap_enter_guest(struct lx_thread *t, uintptr_t entry, uintptr_t sp);
 

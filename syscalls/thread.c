@@ -1,0 +1,81 @@
+/* thread.c — handles: new guest threads (clone with CLONE_THREAD, as pthreads,
+ * musl, Go and Rust std make them) and a thread's own exit.  Each guest thread is
+ * a thread of lxrun's process with its own trap record, alternate stack, task
+ * state and armed interception; it starts in guest code where the parent's clone
+ * returns, with the parent's registers, the new stack and TLS, and rax 0. */
+#include <stdlib.h>
+
+#include "../abi/linux_sched.h"
+#include "../guestmem/access.h"
+#include "../trap/trap.h"
+#include "handler.h"
+#include "process.h"
+#include "thread.h"
+
+/* What the new thread needs from its parent, and the word it answers on. */
+struct thread_start {
+    struct lx_thread *t;
+    struct linux_sigcontext regs;
+    uint64_t flags, parent_tid, child_tid;
+    uint32_t ready;
+    int tid;
+};
+
+static void thread_main(void *arg)
+{
+    struct thread_start *s = arg;
+    struct lx_thread *t = s->t;
+    if (lx_trap_thread_init(t) < 0) rx_exit(126); /* never run guest code unwatched */
+    struct linux_sigcontext regs = s->regs;
+    int tid = t->task.tid;
+    /* both tid words are written before either thread runs guest code again, as
+     * Linux writes them (the new thread may exit, clearing one, at once) */
+    if ((s->flags & LINUX_CLONE_PARENT_SETTID) && s->parent_tid) gm_copy_out(s->parent_tid, &tid, sizeof tid);
+    if ((s->flags & LINUX_CLONE_CHILD_SETTID) && s->child_tid) gm_copy_out(s->child_tid, &tid, sizeof tid);
+    if (s->flags & LINUX_CLONE_CHILD_CLEARTID) t->task.clear_child_tid = s->child_tid;
+    s->tid = tid;
+    __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE); /* s lives on the parent's stack: done with it */
+    rx_futex_wake(&s->ready, 1, 0);
+    lx_trap_resume_guest(t, &regs);
+}
+
+long lx_clone_thread(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
+                     uint64_t tls)
+{
+    const uint64_t needed = LINUX_CLONE_VM | LINUX_CLONE_FS | LINUX_CLONE_FILES | LINUX_CLONE_SIGHAND;
+    if ((flags & needed) != needed) {
+        lx_record_partial(c->nr, "CLONE_THREAD without sharing memory, files, fs and handlers");
+        return -EINVAL;
+    }
+    if (!stack) return -EINVAL; /* a thread on its parent's stack would corrupt it */
+    struct lx_thread *t = calloc(1, sizeof *t);
+    if (!t) return -EAGAIN;
+    t->guest_fs = (flags & LINUX_CLONE_SETTLS) ? tls : c->t->guest_fs;
+    t->task.sigmask = c->task->sigmask; /* inherited; nothing pending, no alternate stack */
+    struct thread_start s = { .t = t, .flags = flags, .parent_tid = parent_tid, .child_tid = child_tid };
+    lx_trap_call_regs(c, &s.regs);
+    s.regs.rax = 0;
+    s.regs.rsp = stack;
+    __atomic_fetch_add(&lx_proc.threads, 1, __ATOMIC_ACQ_REL);
+    long r = rx_thread_spawn(thread_main, &s);
+    if (r < 0) {
+        __atomic_fetch_sub(&lx_proc.threads, 1, __ATOMIC_ACQ_REL);
+        free(t);
+        return r == -ENOMEM ? -ENOMEM : -EAGAIN;
+    }
+    while (!__atomic_load_n(&s.ready, __ATOMIC_ACQUIRE)) rx_futex_wait(&s.ready, 0, NULL, 0, 0);
+    return s.tid;
+}
+
+/* exit: this thread only.  Its clear_child_tid word is zeroed and woken (what
+ * pthread_join waits on); the last thread's exit ends the process. */
+long sys_exit(struct lx_call *c)
+{
+    if (__atomic_sub_fetch(&lx_proc.threads, 1, __ATOMIC_ACQ_REL) == 0) lx_exit_group((int)c->a[0]);
+    if (c->task->clear_child_tid) {
+        uint32_t zero = 0;
+        if (gm_copy_out(c->task->clear_child_tid, &zero, sizeof zero) == 0)
+            rx_futex_wake((uint32_t *)(uintptr_t)c->task->clear_child_tid, 1, 1); /* as Linux's mm_release wakes */
+    }
+    rx_thread_exit(); /* its record and stacks stay: the thread may be inside them until the end */
+}

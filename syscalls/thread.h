@@ -1,0 +1,13 @@
+/* thread.h — new guest threads (thread.c). */
+#ifndef LXRUN_SYSCALLS_THREAD_H
+#define LXRUN_SYSCALLS_THREAD_H
+
+#include <stdint.h>
+
+#include "dispatch.h"
+
+/* clone/clone3 with CLONE_THREAD: the new thread's tid, or -errno. */
+long lx_clone_thread(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
+                     uint64_t tls);
+
+#endif
