@@ -573,6 +573,12 @@ long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeo
     return R(syscall(SYS_futex, addr, op | (shared ? 0 : FUTEX_PRIVATE_FLAG), val, tp, NULL, ~0u));
 }
 
+long rx_futex_requeue(uint32_t *addr, int nwake, int nmove, uint32_t *addr2, int cmp, uint32_t val, int shared)
+{
+    int op = (cmp ? FUTEX_CMP_REQUEUE : FUTEX_REQUEUE) | (shared ? 0 : FUTEX_PRIVATE_FLAG);
+    return R(syscall(SYS_futex, addr, op, nwake, (unsigned long)nmove, addr2, val));
+}
+
 long rx_futex_wake(uint32_t *addr, int n, int shared)
 {
     return R(syscall(SYS_futex, addr, FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG), n, NULL, NULL, 0));

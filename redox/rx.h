@@ -406,6 +406,11 @@ long rx_self_exe(void);
  * physical address, so there it changes nothing, while the host backend uses a
  * cheaper process-private futex when it is 0. */
 long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock, int shared);
+/* Wakes up to nwake waiters on addr and moves up to nmove others to wait on addr2
+ * (Redox FUTEX_REQUEUE); with cmp, only while *addr == val (-EAGAIN otherwise).
+ * The number woken (and, with cmp, moved).  Redox plan for cmp: the kernel's
+ * requeue takes no expected value, so the compare is the backend's, just before. */
+long rx_futex_requeue(uint32_t *addr, int nwake, int nmove, uint32_t *addr2, int cmp, uint32_t val, int shared);
 /* (abs_clock: an RX_CLOCK_* id, or -1 for a relative timeout) */
 long rx_futex_wake(uint32_t *addr, int n, int shared);
 

@@ -32,8 +32,18 @@ long sys_futex(struct lx_call *c)
     case LINUX_FUTEX_WAKE:
     case LINUX_FUTEX_WAKE_BITSET:
         return rx_futex_wake(word, (int)val, shared);
+    case LINUX_FUTEX_REQUEUE:
+    case LINUX_FUTEX_CMP_REQUEUE: {
+        /* the count to move travels in the timeout's place */
+        if ((int)val < 0 || (int)c->a[3] < 0) return -EINVAL;
+        if (c->a[4] & 3) return -EINVAL;
+        uint32_t *word2 = gm_lock_read(c->a[4], 4);
+        if (!word2) return -EFAULT;
+        return rx_futex_requeue(word, (int)val, (int)c->a[3], word2, cmd == LINUX_FUTEX_CMP_REQUEUE,
+                                (uint32_t)c->a[5], shared);
+    }
     default:
-        lx_record_partial(c->nr, "futex operation other than WAIT/WAKE");
+        lx_record_partial(c->nr, "futex operation other than WAIT/WAKE/REQUEUE");
         return -ENOSYS;
     }
 }
