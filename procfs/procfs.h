@@ -45,6 +45,7 @@ struct procfs_task {
      * guest memory to read; its state and argv strings as published */
     int foreign;
     char state;                   /* 'R', 'S' or 'Z' */
+    int threads;                  /* Threads: (a sibling's: 1, not published) */
     uint32_t cmdline_len;
     char cmdline[2048];
 };

@@ -158,9 +158,9 @@ void render_pid_stat(struct procfs_out *o, const struct procfs_facts *f, unsigne
     long pgrp = rx_getpgid(t->pid), sid = rx_getsid(t->pid);
     int nice = 0;
     if (rx_getpriority(0 /* a process */, t->pid, &nice) < 0) nice = 0;
-    out_printf(o, "%d (%s) %c %d %ld %ld 0 -1 4194304 0 0 0 0 %llu %llu 0 0 %d %d 1 0 %llu %llu %llu %llu",
+    out_printf(o, "%d (%s) %c %d %ld %ld 0 -1 4194304 0 0 0 0 %llu %llu 0 0 %d %d %d 0 %llu %llu %llu %llu",
                t->pid, t->comm, t->state, t->ppid, pgrp < 0 ? 0 : pgrp, sid < 0 ? 0 : sid, (unsigned long long)t->utime_cs,
-               (unsigned long long)t->stime_cs, 20 + nice, nice, (unsigned long long)t->start_cs,
+               (unsigned long long)t->stime_cs, 20 + nice, nice, t->threads, (unsigned long long)t->start_cs,
                (unsigned long long)s.total, PAGES(s.rss), (unsigned long long)t->rlim_cur[5 /* RSS */]);
     out_printf(o, " %lu %lu %lu 0 0 0 %llu %llu %llu 0 0 0 17 0 0 0 0 0 0",
                (unsigned long)(s.start_code ? s.start_code : 1), (unsigned long)(s.end_code ? s.end_code : 1),
@@ -233,8 +233,8 @@ void render_pid_status(struct procfs_out *o, const struct procfs_facts *f, unsig
                pgrp < 0 ? 0 : pgrp, sid < 0 ? 0 : sid);
     if (!t->foreign) vm_lines(o, &s); /* a process without an mm (as Linux shows one) has none */
     out_printf(o, "CoreDumping:\t0\nTHP_enabled:\t%d\nuntag_mask:\t0xffffffffffffffff\n"
-                  "Threads:\t1\nSigQ:\t0/%llu\n",
-               f->thp_enabled != PROCFS_THP_NEVER, (unsigned long long)t->rlim_cur[11 /* SIGPENDING */]);
+                  "Threads:\t%d\nSigQ:\t0/%llu\n",
+               f->thp_enabled != PROCFS_THP_NEVER, t->threads, (unsigned long long)t->rlim_cur[11 /* SIGPENDING */]);
     sig_line(o, "SigPnd:", 0);
     sig_line(o, "ShdPnd:", 0);
     sig_line(o, "SigBlk:", t->sig_blocked);

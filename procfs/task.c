@@ -52,6 +52,7 @@ void procfs_task_gather(struct procfs_task *t, int scan_fds)
     t->ppid = (int)rx_getppid();
     t->tid = t->pid; /* the main thread: the only one lxrun serves */
     t->state = 'R';   /* the reader is running */
+    t->threads = lx_proc.threads > 0 ? lx_proc.threads : 1;
     memcpy(t->comm, lx_proc.comm, sizeof t->comm);
     t->comm[sizeof t->comm - 1] = 0;
     t->oom_score_adj = lx_proc.oom_score_adj;
@@ -110,6 +111,7 @@ int procfs_task_gather_pid(struct procfs_task *t, int pid, int scan_fds)
     if (lx_ptable_get(pid, &e) < 0) return -ESRCH;
     procfs_task_gather(t, 0);
     t->foreign = 1;
+    t->threads = 1;
     t->pid = t->tid = pid;
     /* an orphan's parent is the host's reaper, outside the session: init's pid */
     t->ppid = e.ppid > 0 && rx_kill(e.ppid, 0) != -ESRCH ? e.ppid : 1;

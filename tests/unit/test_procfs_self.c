@@ -44,6 +44,7 @@ static struct procfs_facts facts(void)
     t->ppid = 4242;
     t->tid = t->pid;
     t->state = 'R';
+    t->threads = 1;
     strcpy(t->comm, "prog");
     t->umask = 022;
     t->uid = t->euid = 1000;
