@@ -89,3 +89,43 @@ void lx_guest_caps(uint64_t *effective, uint64_t *permitted, uint64_t *inheritab
     *permitted = lx_proc.caps.permitted;
     *inheritable = lx_proc.caps.inheritable;
 }
+
+/* ---- the guest's other threads ---- */
+
+#define MAX_LISTED 1024
+static int tids[MAX_LISTED], ntids, tids_lock;
+
+static void tid_lock(void)
+{
+    while (__atomic_exchange_n(&tids_lock, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
+}
+static void tid_unlock(void) { __atomic_store_n(&tids_lock, 0, __ATOMIC_RELEASE); }
+
+void lx_process_thread_add(int tid)
+{
+    tid_lock();
+    if (ntids < MAX_LISTED) tids[ntids++] = tid;
+    tid_unlock();
+}
+
+void lx_process_thread_remove(int tid)
+{
+    tid_lock();
+    for (int i = 0; i < ntids; i++)
+        if (tids[i] == tid) {
+            tids[i] = tids[--ntids];
+            break;
+        }
+    tid_unlock();
+}
+
+void lx_process_threads_forget(void) { ntids = 0; }
+
+int lx_process_tids(int *out, int max)
+{
+    tid_lock();
+    int n = ntids < max ? ntids : max;
+    memcpy(out, tids, (size_t)n * sizeof *out);
+    tid_unlock();
+    return n;
+}

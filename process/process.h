@@ -65,6 +65,14 @@ void lx_process_publish(void);
 /* The ignored and caught signal sets (bit s-1 for signal s). */
 void lx_process_dispositions(uint64_t *ignored, uint64_t *caught);
 
+/* The guest's threads by tid (/proc/self/task): the main one's is the pid and is
+ * not listed here; a thread enters as it starts and leaves as it exits, and a
+ * forked child keeps none.  lx_process_tids: the others, at most max. */
+void lx_process_thread_add(int tid);
+void lx_process_thread_remove(int tid);
+void lx_process_threads_forget(void);
+int lx_process_tids(int *out, int max);
+
 /* A fork: the time read before it is both the parent's record of the child
  * (lx_process_child, in the session's process table) and the child's own. */
 uint64_t lx_process_fork_time(void);

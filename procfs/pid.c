@@ -4,7 +4,8 @@
  * The processes shown are those of the lxrun session (process/ptable.h): the
  * reader's own with everything lxrun knows of it, its siblings with what the
  * process table holds (nodes marked PROCFS_OWN answer EACCES for them, fd/ too).
- * A process's only thread is its main one, so task/ holds one entry, tid == pid.
+ * task/ lists the reader's threads (a sibling's main one only); task/<tid> shows
+ * the process as its main thread's directory does.
  * Paths are looked up after procfs_resolve has expanded symlinks met on the way,
  * so "/proc/self/maps" arrives here as "/proc/<pid>/maps". */
 #include "pid.h"
@@ -108,7 +109,12 @@ int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigne
     int in_task = 0;
     if (strncmp(p, "task/", 5) == 0) {
         p += 5;
-        if (!parse_num(&p, &n) || n != pid || (*p && *p != '/')) return 1;
+        if (!parse_num(&p, &n) || (*p && *p != '/')) return 1;
+        if (n != pid) { /* another thread of the reader's own process */
+            int others[1024], k = own ? lx_process_tids(others, 1024) : 0, found = 0;
+            for (int i = 0; i < k; i++) found |= others[i] == (int)n;
+            if (!found) return 1;
+        }
         if (!*p) { *node = &tid_dir; return 1; }
         p++;
         in_task = 1;
@@ -181,7 +187,10 @@ long procfs_pid_readdir(const struct procfs_node *d, unsigned pid, procfs_dirent
     if (d->kind != PROCFS_DIR) return -ENOTDIR;
     if (strcmp(d->path, "task") == 0) {
         if ((r = emit_num(emit, arg, pid, PROCFS_DIR)) != 0) return r;
-        return 1;
+        int others[1024], k = (long)pid == rx_getpid() ? lx_process_tids(others, 1024) : 0;
+        for (int i = 0; i < k; i++)
+            if ((r = emit_num(emit, arg, others[i], PROCFS_DIR)) != 0) return r;
+        return 1 + k;
     }
     if ((long)pid != rx_getpid()) return -EACCES; /* a sibling's fds are its own */
     /* fd/ and fdinfo/: the guest's open fds, never lxrun's own above the floor. */

@@ -34,6 +34,7 @@ static void thread_main(void *arg)
     if ((s->flags & LINUX_CLONE_CHILD_SETTID) && s->child_tid) gm_copy_out(s->child_tid, &tid, sizeof tid);
     if (s->flags & LINUX_CLONE_CHILD_CLEARTID) t->task.clear_child_tid = s->child_tid;
     s->tid = tid;
+    lx_process_thread_add(tid);
     __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE); /* s lives on the parent's stack: done with it */
     rx_futex_wake(&s->ready, 1, 0);
     lx_trap_resume_guest(t, &regs);
@@ -72,6 +73,7 @@ long lx_clone_thread(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t
 long sys_exit(struct lx_call *c)
 {
     if (__atomic_sub_fetch(&lx_proc.threads, 1, __ATOMIC_ACQ_REL) == 0) lx_exit_group((int)c->a[0]);
+    lx_process_thread_remove(c->task->tid);
     if (c->task->clear_child_tid) {
         uint32_t zero = 0;
         if (gm_copy_out(c->task->clear_child_tid, &zero, sizeof zero) == 0)
