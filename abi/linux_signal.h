@@ -65,6 +65,11 @@ struct linux_ucontext {
 struct linux_siginfo { int32_t si_signo, si_errno, si_code, pad_; uint8_t fields[112]; };
 _Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo_t");
 
+/* rx.h's report of a signal as Linux's siginfo: pid/uid and the value or the
+ * child's status, or the faulting address, each where its kind puts it. */
+struct rx_siginfo;
+void abi_siginfo_to_linux(const struct rx_siginfo *r, struct linux_siginfo *l);
+
 /* What the handler finds at its stack pointer: the return address (sa_restorer),
  * its ucontext and siginfo; the FP state lies above, 64-byte aligned. */
 struct linux_rt_sigframe {

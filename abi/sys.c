@@ -1,5 +1,6 @@
 /* sys.c — converters for linux_sys.h. */
 #include "linux_sys.h"
+#include "linux_signal.h"
 
 #include <string.h>
 
@@ -17,4 +18,23 @@ void abi_rusage_to_linux(const struct rx_rusage *r, struct linux_rusage *u)
     u->ru_oublock = r->oublock;
     u->ru_nvcsw = r->nvcsw;
     u->ru_nivcsw = r->nivcsw;
+}
+
+void abi_siginfo_to_linux(const struct rx_siginfo *r, struct linux_siginfo *l)
+{
+    memset(l, 0, sizeof *l);
+    l->si_signo = r->signo;
+    l->si_code = r->code;
+    int fault = r->code > 0 && r->code != 0x80 /* SI_KERNEL */ &&
+                (r->signo == 4 || r->signo == 5 || r->signo == 7 || r->signo == 8 || r->signo == 11);
+    if (fault) {
+        memcpy(l->fields, &r->addr, 8);             /* si_addr */
+        return;
+    }
+    memcpy(l->fields, &r->pid, 4);                  /* si_pid */
+    memcpy(l->fields + 4, &r->uid, 4);              /* si_uid */
+    if (r->signo == 17 /* SIGCHLD */ && r->code > 0)
+        memcpy(l->fields + 8, &r->status, 4);       /* si_status */
+    else
+        memcpy(l->fields + 8, &r->value, 8);        /* si_value */
 }

@@ -881,6 +881,34 @@ long rx_sigpending(uint64_t *set)
     return 0;
 }
 
+long rx_sigtimedwait(uint64_t set, struct rx_siginfo *info, const struct rx_timespec *timeout)
+{
+    sigset_t s;
+    memcpy(&s, &set, sizeof set); /* the host's sigset begins with the same 64 bits */
+    struct timespec t = { 0, 0 };
+    if (timeout) { t.tv_sec = timeout->sec; t.tv_nsec = timeout->nsec; }
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    int sig = sigtimedwait(&s, &si, timeout ? &t : NULL);
+    if (sig < 0) return -errno;
+    *info = (struct rx_siginfo){ si.si_signo, si.si_code, si.si_pid, si.si_uid, si.si_status,
+                                 (uint64_t)(uintptr_t)si.si_addr, (uint64_t)(uintptr_t)si.si_value.sival_ptr };
+    return sig;
+}
+
+long rx_sigqueue(long pid, long tid, int sig, int code, uint64_t value)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    si.si_signo = sig;
+    si.si_code = code;
+    si.si_pid = getpid();
+    si.si_uid = getuid();
+    si.si_value.sival_ptr = (void *)(uintptr_t)value;
+    return tid ? R(syscall(SYS_rt_tgsigqueueinfo, (pid_t)pid, (pid_t)tid, sig, &si))
+               : R(syscall(SYS_rt_sigqueueinfo, (pid_t)pid, sig, &si));
+}
+
 long rx_sigmask_set(uint64_t set)
 {
     sigset_t s;

@@ -482,7 +482,16 @@ long rx_sigaction_ign_dfl(int sig, int ignore); /* only SIG_IGN / SIG_DFL dispos
 long rx_sigaction_catch(int sig, void (*fn)(int));
 long rx_sigmask_get(uint64_t *set); /* the calling thread's blocked set, bit sig-1 (redox-rt sigprocmask) */
 long rx_sigmask_set(uint64_t set);  /* replaces it (redox-rt sigprocmask SIG_SETMASK) */
-long rx_sigpending(uint64_t *set);  /* signals pending for the thread or its process (redox-rt sigpending) */
+long rx_sigpending(uint64_t *set);
+/* A signal as the system reports it (the fields of relibc's siginfo_t lxrun uses). */
+struct rx_siginfo { int signo, code, pid; uint32_t uid; int status; uint64_t addr, value; };
+/* Takes one pending signal of set off the thread's or the process's pending set,
+ * waiting up to timeout (NULL: as long as it takes): its number, -EAGAIN when the
+ * time ran out, -EINTR (relibc sigtimedwait). */
+long rx_sigtimedwait(uint64_t set, struct rx_siginfo *info, const struct rx_timespec *timeout);
+/* Queues sig with si_code code and a value, to process pid (tid 0) or to its
+ * thread tid (redox-rt posix_sigqueue; Redox's queue takes the value and code). */
+long rx_sigqueue(long pid, long tid, int sig, int code, uint64_t value);  /* signals pending for the thread or its process (redox-rt sigpending) */
 
 
 /* ---- system counters (Redox: sys:stat, memory: statvfs, time) ---- */

@@ -140,3 +140,61 @@ long sys_sigaltstack(struct lx_call *c)
     }
     return 0;
 }
+
+/* rt_sigtimedwait: a signal of set taken without running its handler -- one lxrun
+ * already holds for the thread, else the system's, waited for up to the timeout. */
+long sys_rt_sigtimedwait(struct lx_call *c)
+{
+    uint64_t set;
+    if (c->a[3] != 8) return -EINVAL;
+    if (gm_copy_in(&set, c->a[0], sizeof set) < 0) return -EFAULT;
+    set &= ~UNBLOCKABLE;
+    struct rx_timespec ts, *tp = NULL;
+    if (c->a[2]) {
+        struct { int64_t s, ns; } k;
+        if (gm_copy_in(&k, c->a[2], sizeof k) < 0) return -EFAULT;
+        if (k.s < 0 || k.ns < 0 || k.ns >= 1000000000) return -EINVAL;
+        ts.sec = k.s;
+        ts.nsec = k.ns;
+        tp = &ts;
+    }
+    struct linux_siginfo info;
+    for (;;) {
+        uint64_t held = __atomic_load_n(&c->task->pending, __ATOMIC_ACQUIRE) & set;
+        if (held) {
+            int sig = __builtin_ctzll(held) + 1;
+            info = c->task->pending_info[sig - 1];
+            __atomic_fetch_and(&c->task->pending, ~BIT(sig), __ATOMIC_ACQ_REL);
+            if (c->a[1] && gm_copy_out(c->a[1], &info, sizeof info) < 0) return -EFAULT;
+            return sig;
+        }
+        struct rx_siginfo ri;
+        long r = rx_sigtimedwait(set, &ri, tp);
+        if (r == -EINTR && (__atomic_load_n(&c->task->pending, __ATOMIC_ACQUIRE) & set)) continue;
+        if (r < 0) return r;
+        abi_siginfo_to_linux(&ri, &info);
+        if (c->a[1] && gm_copy_out(c->a[1], &info, sizeof info) < 0) return -EFAULT;
+        return r;
+    }
+}
+
+/* rt_sigqueueinfo and rt_tgsigqueueinfo: a signal with the caller's si_code and
+ * value; to another process only a negative si_code other than SI_TKILL, as Linux. */
+static long queue_info(long pid, long tid, int sig, uint64_t uinfo)
+{
+    struct linux_siginfo si;
+    if (sig < 0 || sig > LINUX_NSIG) return -EINVAL;
+    if (gm_copy_in(&si, uinfo, sizeof si) < 0) return -EFAULT;
+    if ((si.si_code >= 0 || si.si_code == LINUX_SI_TKILL) && pid != rx_getpid()) return -EPERM;
+    uint64_t value;
+    memcpy(&value, si.fields + 8, sizeof value);
+    return rx_sigqueue(pid, tid, sig, si.si_code, value);
+}
+
+long sys_rt_sigqueueinfo(struct lx_call *c) { return queue_info((long)(int)c->a[0], 0, (int)c->a[1], c->a[2]); }
+
+long sys_rt_tgsigqueueinfo(struct lx_call *c)
+{
+    if ((int)c->a[0] <= 0 || (int)c->a[1] <= 0) return -EINVAL;
+    return queue_info((long)(int)c->a[0], (long)(int)c->a[1], (int)c->a[2], c->a[3]);
+}

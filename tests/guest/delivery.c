@@ -257,6 +257,46 @@ static void timers_and_fp_state(void)
     signal(SIGALRM, SIG_DFL);
 }
 
+static volatile int last_value;
+static void on_value(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    last_sig = sig;
+    last_code = si->si_code;
+    last_value = si->si_value.sival_int;
+}
+
+/* sigqueue carries a value to a handler (SI_QUEUE); sigtimedwait takes a blocked
+ * signal without its handler, with who sent it, and times out with EAGAIN. */
+static void queued_and_waited(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_value;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGUSR1, &sa, NULL);
+    union sigval v = { .sival_int = 4242 };
+    CHECK_EQ(sigqueue(getpid(), SIGUSR1, v), 0);
+    CHECK_EQ(last_sig, SIGUSR1);
+    CHECK_EQ(last_code, SI_QUEUE);
+    CHECK_EQ(last_value, 4242);
+
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &s, NULL);
+    kill(getpid(), SIGUSR2);
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    struct timespec t = { 1, 0 };
+    CHECK_EQ(sigtimedwait(&s, &si, &t), SIGUSR2);
+    CHECK(si.si_signo == SIGUSR2 && si.si_code == SI_USER && si.si_pid == getpid());
+    struct timespec short_wait = { 0, 20000000 };
+    CHECK_ERR(sigtimedwait(&s, &si, &short_wait), EAGAIN);
+    sigprocmask(SIG_UNBLOCK, &s, NULL);
+    signal(SIGUSR1, SIG_DFL);
+}
+
 int main(void)
 {
     check_prog = "delivery";
@@ -268,5 +308,6 @@ int main(void)
     RUN(suspend_until_signal);
     RUN(sigchld_handler);
     RUN(timers_and_fp_state);
+    RUN(queued_and_waited);
     return check_done();
 }
