@@ -1,5 +1,7 @@
 /* fd_table.c — the guest's fd entries (fd_table.h): an array indexed by fd,
- * grown on demand; one lock for changes, none for lookups of plain fds. */
+ * grown on demand; one lock for changes, none for lookups of plain fds.  Other
+ * guest threads look up without the lock, so a grown array never frees the one
+ * before it (the arrays double: what stays behind is less than the last one). */
 #include "fd_table.h"
 
 #include <errno.h>
@@ -26,11 +28,11 @@ static int grow(int fd)
     if (fd < nslots) return 0;
     int n = nslots ? nslots : 64;
     while (n <= fd) n *= 2;
-    struct lx_file **s = realloc(slots, (size_t)n * sizeof *s);
+    struct lx_file **s = calloc((size_t)n, sizeof *s);
     if (!s) return -ENOMEM;
-    memset(s + nslots, 0, (size_t)(n - nslots) * sizeof *s);
-    slots = s;
-    nslots = n;
+    if (nslots) memcpy(s, slots, (size_t)nslots * sizeof *s);
+    __atomic_store_n(&slots, s, __ATOMIC_RELEASE); /* the array before nslots grows over it */
+    __atomic_store_n(&nslots, n, __ATOMIC_RELEASE);
     return 0;
 }
 
@@ -56,7 +58,8 @@ int lx_fd_install(int fd, const struct lx_file_ops *ops, const char *path)
 
 struct lx_file *lx_fd_get(int fd)
 {
-    return fd >= 0 && fd < nslots ? slots[fd] : NULL;
+    if (fd < 0 || fd >= __atomic_load_n(&nslots, __ATOMIC_ACQUIRE)) return NULL;
+    return __atomic_load_n(&__atomic_load_n(&slots, __ATOMIC_ACQUIRE)[fd], __ATOMIC_ACQUIRE);
 }
 
 void lx_fd_release(int fd)
