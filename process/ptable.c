@@ -33,6 +33,7 @@ struct table {
 };
 
 static struct table *table;
+static struct slot *me; /* this process's slot, for lx_ptable_sleeping */
 
 static struct table *mapped(void)
 {
@@ -104,6 +105,7 @@ uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline
     s->e.cmdline_len = (uint32_t)cmdline_len;
     start_cs = s->e.start_cs;
     unlock(s);
+    me = s;
     return start_cs;
 }
 
@@ -123,6 +125,7 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
     e.start_cs = start_cs;
     claim_lock(t);
     int i = find(t, pid);
+    if (pid == (int)rx_getpid()) me = NULL; /* the child's side: set below, never the parent's */
     if (i >= 0) { /* the other side was first (its start time is this fork's), or a stale slot of a reused pid */
         struct slot *s = &t->slots[i];
         lock(s);
@@ -135,6 +138,7 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
         memcpy(&s->e, &e, sizeof e);
         unlock(s);
     }
+    if (i >= 0 && pid == (int)rx_getpid()) me = &t->slots[i];
     claim_unlock(t);
 }
 
@@ -205,12 +209,17 @@ static int reaper_above(struct table *t, int pid)
         unlock(&t->slots[i]);
         if ((i = find(t, ppid)) < 0) return 1;
         lock(&t->slots[i]);
-        sub = t->slots[i].e.subreaper && t->slots[i].e.state == 'R';
+        sub = t->slots[i].e.subreaper && t->slots[i].e.state != 'Z';
         unlock(&t->slots[i]);
         if (sub) return ppid;
         pid = ppid;
     }
     return 1;
+}
+
+void lx_ptable_sleeping(int on)
+{
+    if (me && me->e.state != 'Z') __atomic_store_n(&me->e.state, on ? 'S' : 'R', __ATOMIC_RELAXED);
 }
 
 void lx_ptable_exiting(int status)

@@ -67,6 +67,10 @@ void lx_ptable_set_ids(uint32_t uid, uint32_t euid, uint32_t gid, uint32_t egid)
 void lx_ptable_set_signals(uint64_t ignored, uint64_t caught);
 void lx_ptable_set_subreaper(int on);
 
+/* The calling process is (1) or is no longer (0) sleeping in a call: shown as
+ * S or R to the session.  One byte stored in its slot, no lock, no lookup. */
+void lx_ptable_sleeping(int on);
+
 /* This process ends with wait status `status` (its zombie shows 'Z'); its
  * children are reparented as Linux does: to the nearest living ancestor that is
  * a subreaper, else init (1). */

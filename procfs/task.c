@@ -115,7 +115,7 @@ int procfs_task_gather_pid(struct procfs_task *t, int pid, int scan_fds)
     t->pid = t->tid = pid;
     /* an orphan's parent is the host's reaper, outside the session: init's pid */
     t->ppid = e.ppid > 0 && rx_kill(e.ppid, 0) != -ESRCH ? e.ppid : 1;
-    t->state = e.state == 'Z' ? 'Z' : 'S';
+    t->state = e.state == 'Z' || e.state == 'S' ? e.state : 'R';
     memcpy(t->comm, e.comm, sizeof t->comm);
     t->uid = e.uid;
     t->euid = e.euid;

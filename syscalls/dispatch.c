@@ -8,6 +8,7 @@
 #include "../report/trace.h"
 #include "../redox/rx.h"
 #include "../process/fd_reserve.h"
+#include "../process/ptable.h"
 #include "table.h"
 
 long nosys(struct lx_call *c)
@@ -34,6 +35,18 @@ static uint64_t now_ns(void)
     return (uint64_t)t.sec * 1000000000u + (uint64_t)t.nsec;
 }
 
+/* The handler; around a call that may sleep, the process table shows the caller
+ * sleeping (what /proc/<pid>/stat tells another process of the session). */
+static long call(struct lx_call *c, const struct lx_syscall *s)
+{
+    if (touches_reserved_fd(s, c)) return -EBADF;
+    if (!(s->flags & LX_F_BLOCKS)) return s->fn(c);
+    lx_ptable_sleeping(1);
+    long r = s->fn(c);
+    lx_ptable_sleeping(0);
+    return r;
+}
+
 /* With -t, -c or --report: time the call and trace it.  Calls that end the
  * process are traced before they run ("= ?"), as strace does. */
 static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, unsigned long nr)
@@ -45,7 +58,7 @@ static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, uns
         return s->fn(c);
     }
     uint64_t t0 = now_ns();
-    long r = touches_reserved_fd(s, c) ? -EBADF : s->fn(c);
+    long r = call(c, s);
     lx_my_counts()[nr].ns += now_ns() - t0;
     lx_record_call(nr, r);
     if (traced && !c->untraced_return) trace_syscall(c, r);
@@ -62,5 +75,5 @@ long lx_dispatch(struct lx_call *c)
     }
     const struct lx_syscall *s = &lx_syscalls[nr];
     if (__builtin_expect(lx_report.observe, 0)) return dispatch_observed(c, s, nr);
-    return touches_reserved_fd(s, c) ? -EBADF : s->fn(c);
+    return call(c, s);
 }

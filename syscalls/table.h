@@ -15,6 +15,8 @@ enum lx_status { LX_TRANSLATED, LX_EMULATED, LX_PARTIAL, LX_UNSUPPORTED, LX_ABSE
 enum lx_flag {
     LX_F_NORETURN = 1 << 0, /* never returns to the caller (exit, exit_group) */
     LX_F_ADDR = 1 << 1,     /* returns an address (traced in hex) */
+    LX_F_BLOCKS = 1 << 2,   /* may sleep until something happens: meanwhile the process table
+                               shows the caller sleeping (S in /proc/<pid>/stat) */
 };
 
 /* strace's trace classes, for -e trace=%file and the like. */
