@@ -463,6 +463,8 @@ static _Noreturn void run_guest(const struct guest_start *g)
                      st.stack.auxv, st.stack.auxv_len);
     static char cwd[LX_PT_PATH];
     if (vfs_getcwd(cwd, sizeof cwd) >= 0) lx_ptable_set_cwd(cwd);
+    lx_ptable_set_text(st.prog.dev, st.prog.ino, st.prog.has_interp ? st.interp.dev : 0,
+                       st.prog.has_interp ? st.interp.ino : 0);
     lx_report.program = g->execfn;
     fflush(NULL);
 

@@ -158,6 +158,8 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     static struct elf_info ei; /* large; loading is single-threaded */
     struct rx_stat st;
     if (check_image(fd, is_interp, &ei, &st, img, err) < 0) return -1;
+    img->dev = st.dev;
+    img->ino = st.ino;
 
     size_t span = ei.hi - ei.lo;
     uintptr_t bias = 0;

@@ -21,6 +21,7 @@ struct lx_image {
     int exec_stack;
     int has_interp;
     char interp[4097];     /* PT_INTERP path, as written in the file */
+    uint64_t dev, ino;     /* the file it was mapped from */
 };
 
 /* Opens a guest path for execution: a regular file we may execute, or an error

@@ -28,6 +28,7 @@ struct table {
     int claim_lock;                  /* held to find-or-claim a pid's slot */
     int pids[LX_PT_SLOTS];           /* the index: 0 free, else the owner's pid */
     struct slot slots[LX_PT_SLOTS];
+    struct { uint64_t dev, ino, idev, iino; } text[LX_PT_SLOTS]; /* by slot: what it runs (compact, scanned) */
     uint32_t nrecords, omitted;
     struct { int ready; struct lx_pt_record r; } records[LX_PT_RECORDS];
 };
@@ -139,6 +140,7 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
         unlock(s);
     }
     if (i >= 0 && pid == (int)rx_getpid()) me = &t->slots[i];
+    if (i >= 0 && p >= 0) t->text[i] = t->text[p]; /* a fork runs what its parent runs */
     claim_unlock(t);
 }
 
@@ -217,6 +219,28 @@ static int reaper_above(struct table *t, int pid)
     return 1;
 }
 
+void lx_ptable_set_text(uint64_t dev, uint64_t ino, uint64_t idev, uint64_t iino)
+{
+    struct table *t = mapped();
+    if (!t || !me) return;
+    size_t i = (size_t)(me - t->slots);
+    t->text[i].dev = dev;
+    t->text[i].ino = ino;
+    t->text[i].idev = idev;
+    t->text[i].iino = iino;
+}
+
+int lx_ptable_text_busy(uint64_t dev, uint64_t ino)
+{
+    struct table *t = mapped();
+    for (int i = 0; t && i < LX_PT_SLOTS; i++) {
+        if (__atomic_load_n(&t->pids[i], __ATOMIC_ACQUIRE) <= 0) continue;
+        if ((t->text[i].ino == ino && t->text[i].dev == dev) || (t->text[i].iino == ino && t->text[i].idev == dev))
+            return ino != 0;
+    }
+    return 0;
+}
+
 void lx_ptable_sleeping(int on)
 {
     if (me && me->e.state != 'Z') __atomic_store_n(&me->e.state, on ? 'S' : 'R', __ATOMIC_RELAXED);
@@ -276,6 +300,7 @@ static void release(struct table *t, int i, int pid, int have_status, int status
     else record(t, &s->e, LX_PT_GONE, 0);
     s->e.pid = 0;
     unlock(s);
+    memset(&t->text[i], 0, sizeof t->text[i]);
     __atomic_store_n(&t->pids[i], 0, __ATOMIC_RELEASE);
 }
 

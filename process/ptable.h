@@ -67,6 +67,13 @@ void lx_ptable_set_ids(uint32_t uid, uint32_t euid, uint32_t gid, uint32_t egid)
 void lx_ptable_set_signals(uint64_t ignored, uint64_t caught);
 void lx_ptable_set_subreaper(int on);
 
+/* The files the process runs (program and interpreter; 0 for none): while it
+ * does, another process of the session may not open them for writing (ETXTBSY,
+ * as Linux denies writes to a running program). */
+void lx_ptable_set_text(uint64_t dev, uint64_t ino, uint64_t idev, uint64_t iino);
+/* 1 if (dev, ino) is a file a live process of the session runs. */
+int lx_ptable_text_busy(uint64_t dev, uint64_t ino);
+
 /* The calling process is (1) or is no longer (0) sleeping in a call: shown as
  * S or R to the session.  One byte stored in its slot, no lock, no lookup. */
 void lx_ptable_sleeping(int on);
