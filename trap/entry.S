@@ -52,19 +52,29 @@
 
 /* An entry from a signal into lxrun: open the selector, switch FS, call the C
  * handler (sig, info, uc), then undo both.  Entered as if called: %rsp is 8 mod 16. */
-.macro LX_SIGNAL_ENTRY name, handler, fs
-    .globl \name\()_\fs
-    .type \name\()_\fs, @function
-\name\()_\fs:
-    movq %gs:LX_THREAD_SELF, %rax
+.macro NO_MORE_ARGUMENTS
+.endm
+
+/* Opens the selector, switches FS, runs `more` (a macro: the handler's further
+ * arguments), calls the handler, undoes both and returns to the kernel's frame. */
+.macro CALL_IN_LXRUN handler, fs, more
     movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
     FS_TO_LXRUN_\fs
+    \more
     subq $8, %rsp
     call \handler
     addq $8, %rsp
     FS_TO_GUEST_\fs
     movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rax)
     ret
+.endm
+
+.macro LX_SIGNAL_ENTRY name, handler, fs
+    .globl \name\()_\fs
+    .type \name\()_\fs, @function
+\name\()_\fs:
+    movq %gs:LX_THREAD_SELF, %rax
+    CALL_IN_LXRUN \handler, \fs, NO_MORE_ARGUMENTS
     .size \name\()_\fs, .-\name\()_\fs
 .endm
 
@@ -72,6 +82,11 @@
  * code (selector closed) it enters lxrun as above.  Inside lxrun already (a call
  * blocked, or the stubs' own edges, where FS may still be the guest's) it touches
  * neither FS nor the selector: the handler only records the signal, TLS-free. */
+.macro ASYNC_FROM_GUEST /* thread, nested = 0 */
+    movq %gs:LX_THREAD_SELF, %rcx
+    xorl %r8d, %r8d
+.endm
+
 .macro LX_ASYNC_ENTRY name, handler, fs
     .globl \name\()_\fs
     .type \name\()_\fs, @function
@@ -85,16 +100,7 @@
     call \handler
     addq $8, %rsp
     ret
-1:  movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
-    FS_TO_LXRUN_\fs
-    movq %gs:LX_THREAD_SELF, %rcx
-    xorl %r8d, %r8d
-    subq $8, %rsp
-    call \handler
-    addq $8, %rsp
-    FS_TO_GUEST_\fs
-    movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rax)
-    ret
+1:  CALL_IN_LXRUN \handler, \fs, ASYNC_FROM_GUEST
     .size \name\()_\fs, .-\name\()_\fs
 .endm
 

@@ -87,17 +87,24 @@ static size_t fp_len(const void *fp)
                                                                                        : LINUX_FXSAVE_SIZE;
 }
 
+/* sig with its default action, unblocked in uc and raised: the system acts on
+ * it as the context resumes. */
+static void raise_default(ucontext_t *uc, int sig)
+{
+    install(sig, SIG_DFL, 0);
+    uint64_t mask;
+    memcpy(&mask, &uc->uc_sigmask, sizeof mask);
+    mask &= ~(1ULL << (sig - 1));
+    memcpy(&uc->uc_sigmask, &mask, sizeof mask);
+    syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
+}
+
 /* A frame that cannot be written or read ends the guest with SIGSEGV (Linux's
- * force_sigsegv): default action, unblocked, raised as the context resumes. */
+ * force_sigsegv). */
 static void force_sigsegv(ucontext_t *uc)
 {
     memset(&lx_proc.sigactions[SIGSEGV], 0, sizeof lx_proc.sigactions[SIGSEGV]);
-    install(SIGSEGV, SIG_DFL, 0);
-    uint64_t mask;
-    memcpy(&mask, &uc->uc_sigmask, sizeof mask);
-    mask &= ~(1ULL << (SIGSEGV - 1));
-    memcpy(&uc->uc_sigmask, &mask, sizeof mask);
-    syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), SIGSEGV);
+    raise_default(uc, SIGSEGV);
 }
 
 /* Where the guest's context is whole: delivers its next deliverable signal into
@@ -223,13 +230,7 @@ void lx_trap_fatal(int sig, siginfo_t *si, void *ucv)
     ucontext_t *uc = ucv;
     static int once;
     if (!__atomic_exchange_n(&once, 1, __ATOMIC_ACQ_REL) && fatal_hook) fatal_hook(sig);
-    /* Default action from here on: re-raise, unblocked when the context returns. */
-    install(sig, SIG_DFL, 0);
-    uint64_t mask;
-    memcpy(&mask, &uc->uc_sigmask, sizeof mask);
-    mask &= ~(1ULL << (sig - 1));
-    memcpy(&uc->uc_sigmask, &mask, sizeof mask);
-    syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
+    raise_default(uc, sig); /* the default action from here on */
 }
 
 int lx_trap_catch_fatal(void (*hook)(int sig))
