@@ -21,10 +21,9 @@ long sys_futex(struct lx_call *c)
     case LINUX_FUTEX_WAIT_BITSET: {
         struct rx_timespec ts, *tp = NULL;
         if (c->a[3]) {
-            struct { int64_t s, ns; } k;
-            if (gm_copy_in(&k, c->a[3], sizeof k) < 0) return -EFAULT;
-            if (k.s < 0 || k.ns < 0 || k.ns >= 1000000000) return -EINVAL;
-            ts.sec = k.s; ts.nsec = k.ns; tp = &ts;
+            long e = lx_timespec_arg(c->a[3], &ts);
+            if (e < 0) return e;
+            tp = &ts;
         }
         int abs_clock = cmd == LINUX_FUTEX_WAIT_BITSET ? (op & LINUX_FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC) : -1;
         return rx_futex_wait(word, val, tp, abs_clock, shared);

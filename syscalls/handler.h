@@ -33,5 +33,8 @@ long lx_name_arg(uint64_t guest_ptr, int dirfd, struct lx_path *p);
 /* The stat of a guest path argument relative to dirfd, as the stat family sees it
  * (atflags: LINUX_AT_SYMLINK_NOFOLLOW, LINUX_AT_EMPTY_PATH); 0 or a negative errno. */
 long lx_stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st);
+/* A guest struct timespec argument, checked as Linux checks it (-EFAULT, -EINVAL
+ * for a negative or out-of-range value); 0. */
+long lx_timespec_arg(uint64_t ptr, struct rx_timespec *out);
 
 #endif

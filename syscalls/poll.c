@@ -45,11 +45,11 @@ static long wait_fds(struct rx_pollfd *fds, unsigned long n, int64_t timeout_ns,
 
 static long timespec_ns(uint64_t ptr, int64_t *ns)
 {
-    struct linux_timespec t;
+    struct rx_timespec t;
     if (!ptr) { *ns = -1; return 0; }
-    if (gm_copy_in(&t, ptr, sizeof t) < 0) return -EFAULT;
-    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000) return -EINVAL;
-    *ns = t.tv_sec > INT64_MAX / 1000000000 - 1 ? INT64_MAX : t.tv_sec * 1000000000 + t.tv_nsec;
+    long e = lx_timespec_arg(ptr, &t);
+    if (e < 0) return e;
+    *ns = t.sec > INT64_MAX / 1000000000 - 1 ? INT64_MAX : t.sec * 1000000000 + t.nsec;
     return 0;
 }
 

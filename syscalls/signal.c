@@ -151,11 +151,8 @@ long sys_rt_sigtimedwait(struct lx_call *c)
     set &= ~UNBLOCKABLE;
     struct rx_timespec ts, *tp = NULL;
     if (c->a[2]) {
-        struct { int64_t s, ns; } k;
-        if (gm_copy_in(&k, c->a[2], sizeof k) < 0) return -EFAULT;
-        if (k.s < 0 || k.ns < 0 || k.ns >= 1000000000) return -EINVAL;
-        ts.sec = k.s;
-        ts.nsec = k.ns;
+        long e = lx_timespec_arg(c->a[2], &ts);
+        if (e < 0) return e;
         tp = &ts;
     }
     struct linux_siginfo info;

@@ -63,12 +63,21 @@ long sys_time(struct lx_call *c)
     return s;
 }
 
-static long sleep_common(int clk, int flags, uint64_t req_p, uint64_t rem_p)
+long lx_timespec_arg(uint64_t ptr, struct rx_timespec *out)
 {
     struct linux_timespec k;
-    if (gm_copy_in(&k, req_p, sizeof k) < 0) return -EFAULT;
+    if (gm_copy_in(&k, ptr, sizeof k) < 0) return -EFAULT;
     if (k.tv_nsec < 0 || k.tv_nsec >= 1000000000 || k.tv_sec < 0) return -EINVAL;
-    struct rx_timespec req = { k.tv_sec, k.tv_nsec }, rem = { 0, 0 };
+    out->sec = k.tv_sec;
+    out->nsec = k.tv_nsec;
+    return 0;
+}
+
+static long sleep_common(int clk, int flags, uint64_t req_p, uint64_t rem_p)
+{
+    struct rx_timespec req, rem = { 0, 0 };
+    long e = lx_timespec_arg(req_p, &req);
+    if (e < 0) return e;
     long r = rx_nanosleep(clk, (flags & LINUX_TIMER_ABSTIME) != 0, &req, &rem);
     if (r == -EINTR && rem_p && !(flags & LINUX_TIMER_ABSTIME)) put_ts(0, &rem, rem_p);
     return r;
