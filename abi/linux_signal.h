@@ -23,6 +23,9 @@
 #define LINUX_SIG_BLOCK 0
 #define LINUX_SIG_UNBLOCK 1
 #define LINUX_SIG_SETMASK 2
+/* a signal's bit in a 64-bit set (sigset_t's first word) */
+#define LINUX_SIGBIT(s) (1ULL << ((s) - 1))
+#define LINUX_SIG_UNBLOCKABLE (LINUX_SIGBIT(LINUX_SIGKILL) | LINUX_SIGBIT(LINUX_SIGSTOP))
 #define LINUX_SIG_DFL 0
 #define LINUX_SIG_IGN 1
 

@@ -34,7 +34,7 @@ struct table {
 };
 
 static struct table *table;
-static struct slot *me; /* this process's slot, for lx_ptable_sleeping */
+static struct slot *me; /* this process's slot: set as it enters, or as its fork makes it */
 
 static struct table *mapped(void)
 {
@@ -144,14 +144,15 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
     claim_unlock(t);
 }
 
-/* This process's own slot, locked; NULL without one. */
+/* This process's own slot (found as it entered the table), locked; NULL without one. */
 static struct slot *mine(void)
 {
-    struct table *t = mapped();
-    int i = t ? find(t, (int)rx_getpid()) : -1;
-    if (i < 0) return NULL;
-    lock(&t->slots[i]);
-    return &t->slots[i];
+    struct slot *s = me;
+    if (!s) return NULL;
+    lock(s);
+    if (s->e.pid == (int)rx_getpid()) return s;
+    unlock(s); /* a fork's child before its own slot is made: not the parent's to change */
+    return NULL;
 }
 
 void lx_ptable_set_comm(const char *comm)

@@ -10,8 +10,6 @@
 #include "process.h"
 #include "signal_frame.h"
 
-#define BIT(s) (1ULL << ((s) - 1))
-#define UNBLOCKABLE (BIT(LINUX_SIGKILL) | BIT(LINUX_SIGSTOP))
 
 long sys_rt_sigaction(struct lx_call *c)
 {
@@ -23,7 +21,7 @@ long sys_rt_sigaction(struct lx_call *c)
     if (c->a[2] && gm_copy_out(c->a[2], cur, sizeof *cur) < 0) return -EFAULT;
     if (!c->a[1]) return 0;
     if (sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP) return -EINVAL;
-    nw.mask &= ~UNBLOCKABLE;
+    nw.mask &= ~LINUX_SIG_UNBLOCKABLE;
     *cur = nw;
     /* SIGSYS is lxrun's trap: the guest's choice for it is served by the trap's own
      * handler (a SIGSYS sent by kill goes to the guest's). */
@@ -35,7 +33,7 @@ long sys_rt_sigaction(struct lx_call *c)
     }
     if (nw.handler > LINUX_SIG_IGN && (nw.flags & LINUX_SA_RESTART))
         lx_record_partial(c->nr, "SA_RESTART: a blocked call is restarted by the system, the handler runs when it completes");
-    if (nw.handler == LINUX_SIG_IGN) __atomic_fetch_and(&c->task->pending, ~BIT(sig), __ATOMIC_ACQ_REL);
+    if (nw.handler == LINUX_SIG_IGN) __atomic_fetch_and(&c->task->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
     lx_process_publish();
     return 0;
 }
@@ -96,7 +94,7 @@ long sys_rt_sigprocmask(struct lx_call *c)
         case LINUX_SIG_SETMASK: nw = set; break;
         default: return -EINVAL;
         }
-        nw &= ~UNBLOCKABLE;
+        nw &= ~LINUX_SIG_UNBLOCKABLE;
         c->task->sigmask = nw; /* the trap applies it on the way back to the guest */
     }
     if (c->a[2] && gm_copy_out(c->a[2], &old, sizeof old) < 0) return -EFAULT;
@@ -148,7 +146,7 @@ long sys_rt_sigtimedwait(struct lx_call *c)
     uint64_t set;
     if (c->a[3] != 8) return -EINVAL;
     if (gm_copy_in(&set, c->a[0], sizeof set) < 0) return -EFAULT;
-    set &= ~UNBLOCKABLE;
+    set &= ~LINUX_SIG_UNBLOCKABLE;
     struct rx_timespec ts, *tp = NULL;
     if (c->a[2]) {
         long e = lx_timespec_arg(c->a[2], &ts);
@@ -161,7 +159,7 @@ long sys_rt_sigtimedwait(struct lx_call *c)
         if (held) {
             int sig = __builtin_ctzll(held) + 1;
             info = c->task->pending_info[sig - 1];
-            __atomic_fetch_and(&c->task->pending, ~BIT(sig), __ATOMIC_ACQ_REL);
+            __atomic_fetch_and(&c->task->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
             if (c->a[1] && gm_copy_out(c->a[1], &info, sizeof info) < 0) return -EFAULT;
             return sig;
         }

@@ -9,10 +9,8 @@
 #include "../report/trace.h"
 #include "handler.h"
 
-#define BIT(s) (1ULL << ((s) - 1))
-#define UNBLOCKABLE (BIT(LINUX_SIGKILL) | BIT(LINUX_SIGSTOP))
-#define SYNCHRONOUS (BIT(LINUX_SIGSEGV) | BIT(LINUX_SIGBUS) | BIT(LINUX_SIGILL) | BIT(LINUX_SIGFPE) | \
-                     BIT(LINUX_SIGTRAP) | BIT(LINUX_SIGSYS))
+#define SYNCHRONOUS (LINUX_SIGBIT(LINUX_SIGSEGV) | LINUX_SIGBIT(LINUX_SIGBUS) | LINUX_SIGBIT(LINUX_SIGILL) | LINUX_SIGBIT(LINUX_SIGFPE) | \
+                     LINUX_SIGBIT(LINUX_SIGTRAP) | LINUX_SIGBIT(LINUX_SIGSYS))
 #define EFLAGS_TF 0x100u
 #define EFLAGS_DF 0x400u
 #define EFLAGS_RF 0x10000u
@@ -20,18 +18,18 @@
 __attribute__((no_stack_protector)) void lx_signal_take(struct lx_task *t, int sig, const struct linux_siginfo *si)
 {
     if (sig < 1 || sig > LINUX_NSIG) return;
-    if (!(__atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & BIT(sig))) {
+    if (!(__atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & LINUX_SIGBIT(sig))) {
         /* byte by byte: no library call, whatever FS is loaded */
         const volatile unsigned char *from = (const void *)si;
         volatile unsigned char *to = (void *)&t->pending_info[sig - 1];
         for (size_t i = 0; i < sizeof *si; i++) to[i] = from[i];
     }
-    __atomic_fetch_or(&t->pending, BIT(sig), __ATOMIC_RELEASE);
+    __atomic_fetch_or(&t->pending, LINUX_SIGBIT(sig), __ATOMIC_RELEASE);
 }
 
 int lx_signal_next(const struct lx_task *t)
 {
-    uint64_t ready = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & ~(t->sigmask & ~UNBLOCKABLE);
+    uint64_t ready = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & ~(t->sigmask & ~LINUX_SIG_UNBLOCKABLE);
     if (!ready) return 0;
     if (ready & SYNCHRONOUS) ready &= SYNCHRONOUS;
     return __builtin_ctzll(ready) + 1;
@@ -53,7 +51,7 @@ static struct linux_stack saved_altstack(const struct linux_stack *ss, uint64_t 
 
 int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs, const void *fp, size_t fplen)
 {
-    __atomic_fetch_and(&t->pending, ~BIT(sig), __ATOMIC_ACQ_REL);
+    __atomic_fetch_and(&t->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
     struct linux_sigaction *act = &lx_proc.sigactions[sig];
     if (!(act->flags & LINUX_SA_RESTORER)) return -1; /* x86-64 has no other way back */
 
@@ -100,8 +98,8 @@ int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs,
 
     if (t->restore_mask) t->restore_mask = 0; /* the frame holds the mask to come back to */
     t->sigmask |= act->mask;
-    if (!(act->flags & LINUX_SA_NODEFER)) t->sigmask |= BIT(sig);
-    t->sigmask &= ~UNBLOCKABLE;
+    if (!(act->flags & LINUX_SA_NODEFER)) t->sigmask |= LINUX_SIGBIT(sig);
+    t->sigmask &= ~LINUX_SIG_UNBLOCKABLE;
     if (act->flags & LINUX_SA_RESETHAND) {
         memset(act, 0, sizeof *act);
         if (sig != LINUX_SIGSYS) rx_sigaction_ign_dfl(sig, 0);
@@ -113,7 +111,7 @@ void lx_signal_mask_until_return(struct lx_task *t, uint64_t mask)
 {
     if (!t->restore_mask) t->saved_mask = t->sigmask;
     t->restore_mask = 1;
-    t->sigmask = mask & ~UNBLOCKABLE;
+    t->sigmask = mask & ~LINUX_SIG_UNBLOCKABLE;
 }
 
 void lx_signal_restore_mask(struct lx_task *t)
@@ -136,7 +134,7 @@ long sys_rt_sigreturn(struct lx_call *c)
         rx_tgkill(rx_getpid(), rx_gettid(), LINUX_SIGSEGV);
         return -EFAULT;
     }
-    c->task->sigmask = uc.uc_sigmask & ~UNBLOCKABLE;
+    c->task->sigmask = uc.uc_sigmask & ~LINUX_SIG_UNBLOCKABLE;
     struct linux_stack ss = uc.uc_stack;
     if (!(ss.ss_flags & LINUX_SS_DISABLE) && ss.ss_size >= LINUX_MINSIGSTKSZ) {
         c->task->altstack = ss;

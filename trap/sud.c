@@ -94,7 +94,7 @@ static void raise_default(ucontext_t *uc, int sig)
     install(sig, SIG_DFL, 0);
     uint64_t mask;
     memcpy(&mask, &uc->uc_sigmask, sizeof mask);
-    mask &= ~(1ULL << (sig - 1));
+    mask &= ~LINUX_SIGBIT(sig);
     memcpy(&uc->uc_sigmask, &mask, sizeof mask);
     syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
 }
@@ -110,31 +110,32 @@ static void force_sigsegv(ucontext_t *uc)
 /* Where the guest's context is whole: delivers its next deliverable signal into
  * uc, then lets a call's temporary mask go, and applies the guest's blocked set
  * (SIGSYS, lxrun's trap, stays open) as the context resumes. */
-static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc)
+static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_frame)
 {
     t->resuming = 1;
-    int sig = lx_signal_next(&t->task);
+    int sig = bad_frame ? 0 : lx_signal_next(&t->task);
     if (sig) {
         struct linux_sigcontext sc;
         regs_of(uc, &sc);
         void *fp = uc->uc_mcontext.fpregs;
-        if (lx_signal_deliver(&t->task, sig, &sc, fp, fp_len(fp)) < 0) force_sigsegv(uc);
+        if (lx_signal_deliver(&t->task, sig, &sc, fp, fp_len(fp)) < 0) bad_frame = 1;
         else regs_into(uc, &sc);
     }
     lx_signal_restore_mask(&t->task);
-    uint64_t real = t->task.sigmask & ~(1ULL << (SIGSYS - 1));
-    if (sig && !lx_proc.sigactions[SIGSEGV].handler) real &= ~(1ULL << (SIGSEGV - 1));
+    uint64_t real = t->task.sigmask & ~LINUX_SIGBIT(SIGSYS);
     memcpy(&uc->uc_sigmask, &real, sizeof real);
+    if (bad_frame) force_sigsegv(uc); /* last: it unblocks SIGSEGV in the mask just set */
 }
 
-/* rt_sigreturn's registers and FP state into the context. */
-static void apply_sigreturn(ucontext_t *uc, const struct linux_sigcontext *sc)
+/* rt_sigreturn's registers and FP state into the context; -1 when the FP state
+ * cannot be read (the guest then dies of SIGSEGV, as on Linux). */
+static int apply_sigreturn(ucontext_t *uc, const struct linux_sigcontext *sc)
 {
     regs_into(uc, sc);
     void *fp = uc->uc_mcontext.fpregs;
     size_t len = fp_len(fp);
     /* the system checks the state as it loads it, as Linux checks a frame's */
-    if (sc->fpstate && len && gm_copy_in(fp, sc->fpstate, len) < 0) force_sigsegv(uc);
+    return sc->fpstate && len && gm_copy_in(fp, sc->fpstate, len) < 0 ? -1 : 0;
 }
 
 static int is_fault(int sig) { return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP; }
@@ -145,7 +146,7 @@ __attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, 
 {
     uint64_t mask;
     memcpy(&mask, &uc->uc_sigmask, sizeof mask);
-    mask |= 1ULL << (sig - 1);
+    mask |= LINUX_SIGBIT(sig);
     memcpy(&uc->uc_sigmask, &mask, sizeof mask);
     syscall(SYS_rt_tgsigqueueinfo, syscall(SYS_getpid), t->task.tid, sig, si);
 }
@@ -171,7 +172,7 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
         return;
     }
     lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si);
-    if (!nested) deliver_and_resume(t, uc);
+    if (!nested) deliver_and_resume(t, uc, 0);
 }
 
 int lx_trap_catch(int sig, int restart)
@@ -191,11 +192,10 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
         else if (h != LINUX_SIG_IGN) {
             struct lx_thread *t = lx_thread_self();
             lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si);
-            deliver_and_resume(t, uc);
+            deliver_and_resume(t, uc, 0);
         }
         return;
     }
-    lx_thread_self()->resuming = 0;
     struct lx_call c = {
         .nr = g[REG_RAX],
         .a = { (uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],
@@ -204,13 +204,14 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
         .sp = (uint64_t)g[REG_RSP],
     };
     c.task = &c.t->task;
+    c.t->resuming = 0;
     c.host_ctx = uc;
     g[REG_RAX] = lx_dispatch(&c);
     if (c.new_sp) g[REG_RSP] = (greg_t)c.new_sp;
-    if (c.sigreturn) apply_sigreturn(uc, c.sigreturn);
+    int bad_frame = c.sigreturn && apply_sigreturn(uc, c.sigreturn) < 0;
     /* The guest's blocked set (rt_sigprocmask may have changed it) takes effect as
      * the signal frame returns, after any signal now deliverable is. */
-    deliver_and_resume(c.t, uc);
+    deliver_and_resume(c.t, uc, bad_frame);
 }
 
 static void (*fatal_hook)(int);
@@ -307,7 +308,7 @@ _Noreturn void lx_trap_resume_guest(struct lx_thread *t, const struct linux_sigc
 {
     t->selector = 0;
     if (arm(t) != 0) _exit(126);
-    uint64_t mask = t->task.sigmask & ~(1ULL << (SIGSYS - 1));
+    uint64_t mask = t->task.sigmask & ~LINUX_SIGBIT(SIGSYS);
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, 8);
     lx_fs_path()->resume_guest(regs, t);
 }
