@@ -623,7 +623,9 @@ static void proc_of_a_child(void)
     CHECK_EQ(stat_field(pid, 4, &state), getpid());
     CHECK_EQ(stat_field(pid, 5, NULL), getpgid(0));
     CHECK_EQ(stat_field(pid, 6, NULL), getsid(0));
-    CHECK(state == 'S' || state == 'R');
+    /* blocked in read (soon, if not yet): sleeping, as another process sees it */
+    for (int i = 0; i < 500 && stat_field(pid, 3, &state) >= 0 && state != 'S'; i++) usleep(10000);
+    CHECK_EQ(state, 'S');
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     char want[64];
     snprintf(want, sizeof want, "\nPPid:\t%d\n", (int)getpid());
