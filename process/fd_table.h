@@ -22,7 +22,11 @@ struct lx_file_ops {
     long (*write)(struct lx_file *f, const void *buf, size_t len);
     long (*getdents)(struct lx_file *f, int fd, void *buf, size_t len);
     long (*fstat)(struct lx_file *f, struct rx_stat *st);
+    /* a request the type serves (LX_IOCTL_NOT_MINE: try the requests every handle
+     * answers, as for a plain fd) */
+    long (*ioctl)(struct lx_file *f, int fd, unsigned req, uint64_t arg);
 };
+#define LX_IOCTL_NOT_MINE (-515L) /* Linux's kernel-internal ENOIOCTLCMD */
 
 struct lx_file {                /* an open file description */
     const struct lx_file_ops *ops;

@@ -821,6 +821,35 @@ long rx_winsize_set(int fd, const struct rx_winsize *w)
     return R(ioctl(fd, TIOCSWINSZ, &k));
 }
 
+long rx_tty_pgrp_get(int fd)
+{
+    int pg;
+    if (ioctl(fd, TIOCGPGRP, &pg) < 0) return -errno;
+    return pg;
+}
+
+long rx_tty_pgrp_set(int fd, int pgid) { return R(ioctl(fd, TIOCSPGRP, &pgid)); }
+
+long rx_tty_flush(int fd, int queue)
+{
+    static const int host[] = { [RX_TTY_FLUSH_IN] = TCIFLUSH, [RX_TTY_FLUSH_OUT] = TCOFLUSH,
+                                [RX_TTY_FLUSH_BOTH] = TCIOFLUSH };
+    if (queue < 0 || queue > RX_TTY_FLUSH_BOTH) return -EINVAL;
+    return R(ioctl(fd, TCFLSH, host[queue]));
+}
+
+long rx_tty_drain(int fd) { return R(ioctl(fd, TCSBRK, 1)); }
+
+long rx_tty_session(int fd)
+{
+    int sid;
+    if (ioctl(fd, TIOCGSID, &sid) < 0) return -errno;
+    return sid;
+}
+
+long rx_tty_claim(int fd, int steal) { return R(ioctl(fd, TIOCSCTTY, steal)); }
+long rx_tty_release(int fd) { return R(ioctl(fd, TIOCNOTTY)); }
+
 long rx_fionread(int fd)
 {
     int n;

@@ -445,11 +445,35 @@ long rx_sysfacts(struct rx_sysfacts *f);
 long rx_core_pattern(char *buf, size_t cap);
 long rx_getrandom(void *buf, size_t len); /* "rand:" */
 
-/* ---- terminals: dup(fd, "termios") / dup(fd, "winsize") ---- */
+/* ---- terminals: a terminal is a plain handle (Redox's pty: and console
+ * schemes); its state is read and written through handles derived from it,
+ * dup(fd, "termios"|"winsize"|"pgrp"|"flush") (relibc src/header/sys_ioctl/redox/
+ * mod.rs).  Each fails ENOTTY on a handle that is not a terminal. ---- */
 long rx_termios_get(int fd, struct rx_termios *t);
 long rx_termios_set(int fd, int when, const struct rx_termios *t);
 long rx_winsize_get(int fd, struct rx_winsize *w);
 long rx_winsize_set(int fd, const struct rx_winsize *w);
+/* The terminal's foreground process group: dup(fd, "pgrp") read / write. */
+long rx_tty_pgrp_get(int fd);
+long rx_tty_pgrp_set(int fd, int pgid);
+/* Discards queued input (RX_TTY_FLUSH_IN), output (OUT) or both: dup(fd, "flush")
+ * written with the selector, which Redox's value set shares with Linux's. */
+#define RX_TTY_FLUSH_IN 0
+#define RX_TTY_FLUSH_OUT 1
+#define RX_TTY_FLUSH_BOTH 2
+long rx_tty_flush(int fd, int queue);
+/* Host-backend extensions, each with the Redox plan:
+ * rx_tty_drain waits until output is written (Redox: fsync of the handle, which the
+ * pty scheme answers once its output queue is read); rx_tty_session is the session
+ * the terminal controls (Redox: none kept; getsid of the foreground group);
+ * rx_tty_claim makes it the caller's controlling terminal (steal: take it from
+ * another session, as root may) and rx_tty_release gives it up (Redox has no
+ * controlling terminals: relibc's TIOCSCTTY is a TODO; plan: succeed and keep the
+ * claim in lxrun's process table for TIOCGSID). */
+long rx_tty_drain(int fd);
+long rx_tty_session(int fd);
+long rx_tty_claim(int fd, int steal);
+long rx_tty_release(int fd);
 /* Host-backend extension: Redox has no FIONREAD.  Redox plan: fstat's size where
  * the pipe/pty scheme reports buffered bytes there, else 0. */
 long rx_fionread(int fd);

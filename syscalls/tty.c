@@ -1,56 +1,99 @@
-/* tty.c — handles: ioctl.  Terminal requests go through the handles Redox
- * derives with dup(fd, "termios") and dup(fd, "winsize"); nothing else passes. */
+/* tty.c — the terminal's ioctl requests.  A terminal is a plain handle (Redox's
+ * pty: or console scheme), so it needs no fd-table entry: its state lives behind
+ * handles derived from it (rx.h: termios, winsize, pgrp, flush), and each request
+ * here is one such operation, converted between Linux's structs and rx's. */
 #include "../abi/linux_misc.h"
 #include "handler.h"
+#include "tty.h"
 
-long sys_ioctl(struct lx_call *c)
+static long tcgets(int fd, uint64_t arg)
 {
-    int fd = (int)c->a[0];
-    unsigned req = (unsigned)c->a[1];
-    uint64_t arg = c->a[2];
     struct rx_termios t;
     struct linux_termios k;
+    long r = rx_termios_get(fd, &t);
+    if (r < 0) return r;
+    memset(&k, 0, sizeof k);
+    k.iflag = t.iflag; k.oflag = t.oflag; k.cflag = t.cflag; k.lflag = t.lflag; k.line = t.line;
+    memcpy(k.cc, t.cc, sizeof k.cc);
+    return gm_copy_out(arg, &k, sizeof k);
+}
+
+/* TCSETS, TCSETSW, TCSETSF: now, after output drains, after it drains and input is dropped */
+static long tcsets(int fd, int when, uint64_t arg)
+{
+    struct rx_termios t;
+    struct linux_termios k;
+    if (gm_copy_in(&k, arg, sizeof k) < 0) return -EFAULT;
+    long r = rx_termios_get(fd, &t); /* keeps what Linux's struct does not carry (speeds) */
+    if (r < 0) return r;
+    t.iflag = k.iflag; t.oflag = k.oflag; t.cflag = k.cflag; t.lflag = k.lflag; t.line = k.line;
+    memcpy(t.cc, k.cc, sizeof k.cc);
+    return rx_termios_set(fd, when, &t);
+}
+
+static long winsize_get(int fd, uint64_t arg)
+{
     struct rx_winsize w;
-    struct linux_winsize kw;
-    long r;
+    long r = rx_winsize_get(fd, &w);
+    if (r < 0) return r;
+    struct linux_winsize k = { w.row, w.col, w.xpixel, w.ypixel };
+    return gm_copy_out(arg, &k, sizeof k);
+}
+
+static long winsize_set(int fd, uint64_t arg)
+{
+    struct linux_winsize k;
+    if (gm_copy_in(&k, arg, sizeof k) < 0) return -EFAULT;
+    struct rx_winsize w = { k.row, k.col, k.xpixel, k.ypixel };
+    return rx_winsize_set(fd, &w);
+}
+
+/* TIOCGPGRP, TIOCGSID: an int written to arg */
+static long int_out(long r, uint64_t arg)
+{
+    if (r < 0) return r;
+    int v = (int)r;
+    return gm_copy_out(arg, &v, sizeof v);
+}
+
+static long pgrp_set(int fd, uint64_t arg)
+{
+    int pgid;
+    if (gm_copy_in(&pgid, arg, sizeof pgid) < 0) return -EFAULT;
+    if (pgid < 0) return -EINVAL;
+    return rx_tty_pgrp_set(fd, pgid);
+}
+
+static long flush(int fd, uint64_t queue)
+{
+    /* Linux's TCIFLUSH, TCOFLUSH, TCIOFLUSH are 0, 1, 2, as Redox's selector */
+    if (queue > RX_TTY_FLUSH_BOTH) return -EINVAL;
+    return rx_tty_flush(fd, (int)queue);
+}
+
+/* TCSBRK: tcdrain passes 1; 0 asks for a break after draining as well */
+static long drain(long nr, int fd, uint64_t arg)
+{
+    long r = rx_tty_drain(fd);
+    if (r == 0 && arg == 0) lx_record_partial(nr, "TCSBRK 0 drains output but sends no break");
+    return r;
+}
+
+long lx_tty_ioctl(long nr, int fd, unsigned req, uint64_t arg)
+{
     switch (req) {
-    case LINUX_TCGETS:
-        if ((r = rx_termios_get(fd, &t)) < 0) return r;
-        memset(&k, 0, sizeof k);
-        k.iflag = t.iflag; k.oflag = t.oflag; k.cflag = t.cflag; k.lflag = t.lflag; k.line = t.line;
-        memcpy(k.cc, t.cc, sizeof k.cc);
-        return gm_copy_out(arg, &k, sizeof k);
+    case LINUX_TCGETS: return tcgets(fd, arg);
     case LINUX_TCSETS: case LINUX_TCSETSW: case LINUX_TCSETSF:
-        if (gm_copy_in(&k, arg, sizeof k) < 0) return -EFAULT;
-        if ((r = rx_termios_get(fd, &t)) < 0) return r;
-        t.iflag = k.iflag; t.oflag = k.oflag; t.cflag = k.cflag; t.lflag = k.lflag; t.line = k.line;
-        memcpy(t.cc, k.cc, sizeof k.cc);
-        return rx_termios_set(fd, (int)(req - LINUX_TCSETS), &t); /* TCSANOW, TCSADRAIN, TCSAFLUSH */
-    case LINUX_TIOCGWINSZ:
-        if ((r = rx_winsize_get(fd, &w)) < 0) return r;
-        kw = (struct linux_winsize){ w.row, w.col, w.xpixel, w.ypixel };
-        return gm_copy_out(arg, &kw, sizeof kw);
-    case LINUX_TIOCSWINSZ:
-        if (gm_copy_in(&kw, arg, sizeof kw) < 0) return -EFAULT;
-        w = (struct rx_winsize){ kw.row, kw.col, kw.xpixel, kw.ypixel };
-        return rx_winsize_set(fd, &w);
-    case LINUX_FIONREAD: {
-        if ((r = rx_fionread(fd)) < 0) return r;
-        int n = (int)r;
-        return gm_copy_out(arg, &n, sizeof n);
-    }
-    case LINUX_FIONBIO: {
-        int on;
-        if (gm_copy_in(&on, arg, sizeof on) < 0) return -EFAULT;
-        long fl = rx_fcntl(fd, RX_F_GETFL, 0);
-        if (fl < 0) return fl;
-        return rx_fcntl(fd, RX_F_SETFL, on ? fl | RX_O_NONBLOCK : fl & ~RX_O_NONBLOCK);
-    }
-    case LINUX_FIOCLEX: return rx_fcntl(fd, RX_F_SETFD, RX_FD_CLOEXEC);
-    case LINUX_FIONCLEX: return rx_fcntl(fd, RX_F_SETFD, 0);
-    default:
-        lx_record_ioctl(req);
-        if ((r = rx_fcntl(fd, RX_F_GETFD, 0)) < 0) return r;
-        return -ENOTTY;
+        return tcsets(fd, (int)(req - LINUX_TCSETS), arg); /* rx: TCSANOW, TCSADRAIN, TCSAFLUSH */
+    case LINUX_TIOCGWINSZ: return winsize_get(fd, arg);
+    case LINUX_TIOCSWINSZ: return winsize_set(fd, arg);
+    case LINUX_TIOCGPGRP: return int_out(rx_tty_pgrp_get(fd), arg);
+    case LINUX_TIOCSPGRP: return pgrp_set(fd, arg);
+    case LINUX_TIOCGSID: return int_out(rx_tty_session(fd), arg);
+    case LINUX_TIOCSCTTY: return rx_tty_claim(fd, arg == 1);
+    case LINUX_TIOCNOTTY: return rx_tty_release(fd);
+    case LINUX_TCFLSH: return flush(fd, arg);
+    case LINUX_TCSBRK: return drain(nr, fd, arg);
+    default: return LX_IOCTL_NOT_MINE;
     }
 }
