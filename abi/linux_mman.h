@@ -81,4 +81,8 @@ int abi_madvise_to_rx(int linux_advice);
 /* msync flags to rx.h's. */
 int abi_msync_flags_to_rx(int linux_flags);
 
+/* The end of user address space with 4-level paging: Linux refuses FS/GS bases
+ * (arch_prctl, CLONE_SETTLS) from here up. */
+#define LINUX_TASK_SIZE_MAX 0x7ffffffff000ULL
+
 #endif

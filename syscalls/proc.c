@@ -6,12 +6,14 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include "../abi/linux_mman.h"
 #include "../abi/linux_sched.h"
 #include "../abi/linux_signal.h"
 #include "../abi/linux_sys.h"
 #include "../report/report.h"
 #include "../trap/trap.h"
 #include "../guestmem/vma.h"
+#include "../process/clone_plan.h"
 #include "../process/ptable.h"
 #include "handler.h"
 #include "process.h"
@@ -19,7 +21,7 @@
 
 /* The child resumes inside this call, on new_stack when one is given. */
 static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t child_tid,
-                            uint64_t start_cs)
+                            uint64_t tls, uint64_t start_cs)
 {
     if (lx_trap_rearm_after_fork(c->t) < 0) rx_exit(126); /* never run guest code unwatched */
     c->task->pending = 0; /* a child starts with none pending, as on Linux */
@@ -38,6 +40,7 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
     uint32_t tid = (uint32_t)c->task->tid;
     if ((flags & LINUX_CLONE_CHILD_SETTID) && child_tid) gm_copy_out(child_tid, &tid, sizeof tid);
     if (flags & LINUX_CLONE_CHILD_CLEARTID) c->task->clear_child_tid = child_tid;
+    if (flags & LINUX_CLONE_SETTLS) c->t->guest_fs = tls; /* loaded by the exit stub */
     return 0;
 }
 
@@ -50,7 +53,7 @@ static long do_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const
     uint64_t start_cs = lx_process_fork_time();
     long pid = rx_fork();
     if (pid < 0) return pid;
-    if (pid == 0) return fork_child_side(c, flags, new_stack, out->child_tid, start_cs);
+    if (pid == 0) return fork_child_side(c, flags, new_stack, out->child_tid, out->tls, start_cs);
     lx_process_child((int)pid, start_cs);
     if ((flags & LINUX_CLONE_PARENT_SETTID) && out->parent_tid) {
         uint32_t p = (uint32_t)pid;
@@ -126,8 +129,8 @@ static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, cons
         if (wr >= 0) rx_close(wr);
         return -EAGAIN;
     }
-    uintptr_t lo, hi;
-    caller_stack(c, &lo, &hi);
+    uintptr_t lo = 0, hi = 0; /* without CLONE_VM the child's writes stay its own */
+    if (flags & LINUX_CLONE_VM) caller_stack(c, &lo, &hi);
     long pid = do_fork(c, flags, new_stack, out);
     if (pid == 0) {
         rx_close(rd);
@@ -146,37 +149,26 @@ static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, cons
 long sys_vfork(struct lx_call *c)
 {
     lx_record_partial(c->nr, "a vfork child's memory writes reach its parent only on its stack");
-    return do_vfork(c, LINUX_SIGCHLD, 0, &no_out);
+    return do_vfork(c, LINUX_CLONE_VM | LINUX_CLONE_VFORK | LINUX_SIGCHLD, 0, &no_out);
 }
 
-/* clone and clone3: the fork-like flag sets glibc's and musl's fork use, and
- * CLONE_VM|CLONE_VFORK as posix_spawn uses it; stack is the new stack pointer (0:
- * the copy of the caller's).  Threads, other shared memory and namespaces are not
- * served yet. */
+/* clone and clone3, as process/clone_plan.c decides: a fork, a vfork or a thread;
+ * stack is the new stack pointer (0: the copy of the caller's). */
 static long clone_process(struct lx_call *c, uint64_t flags, uint64_t stack, const struct fork_out *out)
 {
-    const uint64_t served = LINUX_CSIGNAL | LINUX_CLONE_CHILD_SETTID | LINUX_CLONE_CHILD_CLEARTID |
-                            LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_PIDFD | LINUX_CLONE_CLEAR_SIGHAND;
-    const uint64_t vfork = LINUX_CLONE_VM | LINUX_CLONE_VFORK;
-    if (flags & LINUX_CLONE_THREAD) {
-        const uint64_t thread = LINUX_CSIGNAL | LINUX_CLONE_VM | LINUX_CLONE_FS | LINUX_CLONE_FILES | LINUX_CLONE_SIGHAND |
-                                LINUX_CLONE_THREAD | LINUX_CLONE_SYSVSEM | LINUX_CLONE_SETTLS | LINUX_CLONE_PARENT_SETTID |
-                                LINUX_CLONE_CHILD_SETTID | LINUX_CLONE_CHILD_CLEARTID | LINUX_CLONE_DETACHED;
-        if (flags & ~thread) {
-            lx_record_partial(c->nr, "thread clone flags beyond pthreads' (namespaces, CLONE_VFORK, CLONE_PIDFD)");
-            return -EINVAL;
-        }
-        return lx_clone_thread(c, flags, stack, out->parent_tid, out->child_tid, out->tls);
+    struct lx_clone_plan plan;
+    long r = lx_clone_plan(flags, &plan);
+    if (r < 0) return r;
+    if (plan.unserved) {
+        lx_record_partial(c->nr, plan.unserved);
+        return plan.kind == LX_CLONE_THREAD ? -EINVAL : -ENOSYS;
     }
-    int is_vfork = (flags & vfork) == vfork;
-    if (flags & ~(served | (is_vfork ? vfork : 0))) {
-        lx_record_partial(c->nr, "clone flags beyond a fork (CLONE_VM, threads, namespaces)");
-        return -ENOSYS;
-    }
+    if ((flags & LINUX_CLONE_SETTLS) && out->tls >= LINUX_TASK_SIZE_MAX) return -EPERM; /* as ARCH_SET_FS */
+    if (plan.kind == LX_CLONE_THREAD) return lx_clone_thread(c, flags, stack, out->parent_tid, out->child_tid, out->tls);
     if ((flags & LINUX_CSIGNAL) != LINUX_SIGCHLD) lx_record_partial(c->nr, "exit signal other than SIGCHLD (SIGCHLD sent)");
-    if ((flags & LINUX_CLONE_PIDFD) && (flags & LINUX_CLONE_DETACHED)) return -EINVAL;
-    if (!is_vfork) return do_fork(c, flags, stack, out);
-    lx_record_partial(c->nr, "a CLONE_VM|CLONE_VFORK child's memory writes reach its parent only on the caller's stack");
+    if (plan.kind == LX_CLONE_FORK) return do_fork(c, flags, stack, out);
+    if (flags & LINUX_CLONE_VM)
+        lx_record_partial(c->nr, "a CLONE_VM|CLONE_VFORK child's memory writes reach its parent only on the caller's stack");
     return do_vfork(c, flags, stack, out);
 }
 
@@ -186,7 +178,7 @@ long sys_clone(struct lx_call *c)
 {
     uint64_t flags = c->a[0];
     if ((flags & LINUX_CLONE_PIDFD) && (flags & LINUX_CLONE_PARENT_SETTID)) return -EINVAL;
-    if (flags & LINUX_CLONE_CLEAR_SIGHAND) return -EINVAL; /* beyond clone's 32 bits of flags */
+    flags &= 0xffffffffu; /* Linux reads the low 32 bits: CLONE_CLEAR_SIGHAND and up are clone3's */
     struct fork_out out = { c->a[2], c->a[2], c->a[3], c->a[4] };
     return clone_process(c, flags, c->a[1], &out);
 }
@@ -207,7 +199,7 @@ long sys_clone3(struct lx_call *c)
         if (w) return -E2BIG;
     }
     if ((a.flags & LINUX_CSIGNAL) || a.exit_signal > 64 || (a.stack == 0) != (a.stack_size == 0)) return -EINVAL;
-    if ((a.flags & LINUX_CLONE_CLEAR_SIGHAND) && (a.flags & LINUX_CLONE_SIGHAND)) return -EINVAL;
+    if ((a.flags & (LINUX_CLONE_THREAD | LINUX_CLONE_PARENT)) && a.exit_signal) return -EINVAL;
     if (a.set_tid || a.set_tid_size || (a.flags & LINUX_CLONE_INTO_CGROUP)) {
         lx_record_partial(c->nr, "clone3 set_tid, CLONE_INTO_CGROUP");
         return -ENOSYS;

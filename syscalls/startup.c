@@ -1,5 +1,6 @@
 /* startup.c — handles: what libc start-up and exit ask of the kernel. */
 #include "../abi/linux_misc.h"
+#include "../abi/linux_mman.h"
 
 #include "../abi/linux_sys.h"
 #include "handler.h"
@@ -13,14 +14,13 @@
 #define ARCH_GET_GS 0x1004
 #define ARCH_GET_CPUID 0x1011
 #define ARCH_SET_CPUID 0x1012
-#define TASK_SIZE_MAX 0x7ffffffff000ULL /* 4-level paging: Linux refuses FS/GS bases from here up */
 
 long sys_arch_prctl(struct lx_call *c)
 {
     uint64_t v;
     switch ((int)c->a[0]) {
     case ARCH_SET_FS:
-        if (c->a[1] >= TASK_SIZE_MAX) return -EPERM;
+        if (c->a[1] >= LINUX_TASK_SIZE_MAX) return -EPERM;
         c->t->guest_fs = c->a[1]; /* loaded by the exit stub, on either FS path */
         return 0;
     case ARCH_GET_FS:
@@ -28,7 +28,7 @@ long sys_arch_prctl(struct lx_call *c)
         return gm_copy_out(c->a[1], &v, sizeof v);
     case ARCH_SET_GS:
         /* GS holds lxrun's thread pointer: the guest's value is kept, not loaded. */
-        if (c->a[1] >= TASK_SIZE_MAX) return -EPERM;
+        if (c->a[1] >= LINUX_TASK_SIZE_MAX) return -EPERM;
         lx_record_partial(c->nr, "ARCH_SET_GS recorded, GS stays lxrun's");
         c->task->guest_gs = c->a[1];
         return 0;

@@ -43,11 +43,6 @@ static void thread_main(void *arg)
 long lx_clone_thread(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
                      uint64_t tls)
 {
-    const uint64_t needed = LINUX_CLONE_VM | LINUX_CLONE_FS | LINUX_CLONE_FILES | LINUX_CLONE_SIGHAND;
-    if ((flags & needed) != needed) {
-        lx_record_partial(c->nr, "CLONE_THREAD without sharing memory, files, fs and handlers");
-        return -EINVAL;
-    }
     if (!stack) return -EINVAL; /* a thread on its parent's stack would corrupt it */
     struct lx_thread *t = calloc(1, sizeof *t);
     if (!t) return -EAGAIN;

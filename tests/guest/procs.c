@@ -217,6 +217,59 @@ static void fork_on_a_new_stack(void)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* Clone flag sets beyond fork: CLONE_SETTLS gives a forked child its FS base (a
+ * copy of the caller's thread block, so libc still finds its own); CLONE_VFORK
+ * without CLONE_VM holds the parent until the child ends, whose writes stay its
+ * own; a TLS base beyond user space is refused. */
+static char child_tls[4096] __attribute__((aligned(64)));
+static volatile int vfork_word;
+
+static void clone_flag_sets(void)
+{
+    unsigned long fs = 0;
+    REQUIRE(syscall(SYS_arch_prctl, 0x1003 /* ARCH_GET_FS */, &fs) == 0);
+    /* what of [fs - 2048, fs + 2048) is mapped, copied through a pipe (EFAULT, no
+     * crash, where it is not) */
+    int cp[2];
+    REQUIRE(pipe(cp) == 0);
+    for (size_t off = 0; off < sizeof child_tls; off += 256)
+        if (write(cp[1], (const char *)fs - 2048 + off, 256) == 256) CHECK_EQ(read(cp[0], child_tls + off, 256), 256);
+    close(cp[0]);
+    close(cp[1]);
+    unsigned long tls = (unsigned long)child_tls + 2048;
+    memcpy(child_tls + 2048, &tls, sizeof tls); /* the thread block's self pointer */
+    pid_t pid = (pid_t)syscall(SYS_clone, CLONE_SETTLS | SIGCHLD, 0, NULL, NULL, tls);
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        unsigned long now = 0;
+        syscall(SYS_arch_prctl, 0x1003, &now);
+        syscall(SYS_exit_group, now == tls ? 0 : 1);
+    }
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_ERR(syscall(SYS_clone, CLONE_SETTLS | SIGCHLD, 0, NULL, NULL, 0x800000000000UL), EPERM);
+
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    vfork_word = 0;
+    pid = (pid_t)syscall(SYS_clone, CLONE_VFORK | SIGCHLD, 0, NULL, NULL, 0);
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        vfork_word = 1;
+        usleep(50000);
+        _exit(write(p[1], "v", 1) == 1 ? 0 : 1);
+    }
+    char c = 0;
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    CHECK_EQ(read(p[0], &c, 1), 1); /* the child wrote before the parent went on */
+    CHECK_EQ(vfork_word, 0);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(p[0]);
+    close(p[1]);
+}
+
 /* MAP_SHARED memory stays shared with a forked child, and a shared futex on it
  * (no FUTEX_PRIVATE_FLAG) wakes across the two processes; MAP_PRIVATE is a copy. */
 static void shared_memory_across_fork(void)
@@ -670,6 +723,7 @@ int main(void)
     RUN(parent_death_signal);
     RUN(handled_signal_does_not_kill);
     RUN(fork_on_a_new_stack);
+    RUN(clone_flag_sets);
     RUN(priorities);
     RUN(proc_of_a_child);
     RUN(madvise_across_fork);
