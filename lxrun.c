@@ -465,6 +465,7 @@ static _Noreturn void run_guest(const struct guest_start *g)
     if (vfs_getcwd(cwd, sizeof cwd) >= 0) lx_ptable_set_cwd(cwd);
     lx_ptable_set_text(st.prog.dev, st.prog.ino, st.prog.has_interp ? st.interp.dev : 0,
                        st.prog.has_interp ? st.interp.ino : 0);
+    lx_ptable_answering(procfs_answer); /* what only this process knows, for its siblings' /proc */
     lx_report.program = g->execfn;
     fflush(NULL);
 

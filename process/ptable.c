@@ -4,7 +4,7 @@
  * the slots' pages), the slots, then the records of ended processes.  A slot is
  * claimed by a compare-and-swap of its index word from 0 to the pid; its
  * contents are read and written under its own spin lock (held for a copy of a
- * few kB at most). */
+ * few kB at most).  The layout is ptable_layout.h (ptable_ask.c reads it too). */
 #include "ptable.h"
 
 #include <errno.h>
@@ -14,35 +14,22 @@
 
 #include "../redox/rx.h"
 #include "process.h"
+#include "ptable_layout.h"
 #include "shared.h"
-
-#define MAGIC 0x4c585054u /* "TPXL" */
-
-struct slot {
-    int lock;
-    struct lx_pt_entry e;
-};
-
-struct table {
-    uint32_t magic;
-    int claim_lock;                  /* held to find-or-claim a pid's slot */
-    int pids[LX_PT_SLOTS];           /* the index: 0 free, else the owner's pid */
-    struct slot slots[LX_PT_SLOTS];
-    struct { uint64_t dev, ino, idev, iino; } text[LX_PT_SLOTS]; /* by slot: what it runs (compact, scanned) */
-    uint32_t nrecords, omitted;
-    struct { int ready; struct lx_pt_record r; } records[LX_PT_RECORDS];
-};
 
 static struct table *table;
 static struct slot *me; /* this process's slot: set as it enters, or as its fork makes it */
 
-static struct table *mapped(void)
+struct table *lx_ptable_mapped(void)
 {
     if (table || lx_proc.opts.ptable_fd < 0) return table;
     table = lx_shared_map(lx_proc.opts.ptable_fd, sizeof *table);
-    if (table && table->magic != MAGIC) table = NULL;
+    if (table && table->magic != LX_PT_MAGIC) table = NULL;
     return table;
 }
+#define mapped lx_ptable_mapped
+
+int lx_ptable_my_index(void) { return me && table ? (int)(me - table->slots) : -1; }
 
 static void lock(struct slot *s) { lx_shared_lock(&s->lock); }
 static void unlock(struct slot *s) { lx_shared_unlock(&s->lock); }
@@ -53,12 +40,12 @@ long lx_ptable_create(void)
     long fd = lx_shared_create("lxrun-ptable", sizeof(struct table), &map);
     if (fd < 0) return fd;
     table = map;
-    table->magic = MAGIC;
+    table->magic = LX_PT_MAGIC;
     lx_proc.opts.ptable_fd = (int)fd;
     return 0;
 }
 
-static int find(struct table *t, int pid)
+int lx_ptable_find(struct table *t, int pid)
 {
     for (int i = 0; i < LX_PT_SLOTS; i++)
         if (__atomic_load_n(&t->pids[i], __ATOMIC_ACQUIRE) == pid) return i;
@@ -83,7 +70,7 @@ uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline
     if (!t) return start_cs;
     int pid = (int)rx_getpid();
     claim_lock(t);
-    int i = find(t, pid); /* after an exec or a fork: the slot it has */
+    int i = lx_ptable_find(t, pid); /* after an exec or a fork: the slot it has */
     int fresh = i < 0;
     if (fresh) i = claim(t, pid);
     if (i < 0) {
@@ -115,7 +102,7 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
     struct table *t = mapped();
     if (!t) return;
     static struct lx_pt_entry e;
-    int p = find(t, ppid);
+    int p = lx_ptable_find(t, ppid);
     if (p < 0) return;
     lock(&t->slots[p]);
     memcpy(&e, &t->slots[p].e, sizeof e);
@@ -125,7 +112,7 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
     e.state = 'R';
     e.start_cs = start_cs;
     claim_lock(t);
-    int i = find(t, pid);
+    int i = lx_ptable_find(t, pid);
     if (pid == (int)rx_getpid()) me = NULL; /* the child's side: set below, never the parent's */
     if (i >= 0) { /* the other side was first (its start time is this fork's), or a stale slot of a reused pid */
         struct slot *s = &t->slots[i];
@@ -205,12 +192,12 @@ void lx_ptable_set_subreaper(int on)
 static int reaper_above(struct table *t, int pid)
 {
     for (int depth = 0; depth < LX_PT_SLOTS; depth++) {
-        int i = find(t, pid), ppid, sub;
+        int i = lx_ptable_find(t, pid), ppid, sub;
         if (i < 0) return 1;
         lock(&t->slots[i]);
         ppid = t->slots[i].e.ppid;
         unlock(&t->slots[i]);
-        if ((i = find(t, ppid)) < 0) return 1;
+        if ((i = lx_ptable_find(t, ppid)) < 0) return 1;
         lock(&t->slots[i]);
         sub = t->slots[i].e.subreaper && t->slots[i].e.state != 'Z';
         unlock(&t->slots[i]);
@@ -308,7 +295,7 @@ static void release(struct table *t, int i, int pid, int have_status, int status
 void lx_ptable_reaped(int pid, int status)
 {
     struct table *t = mapped();
-    int i = t ? find(t, pid) : -1;
+    int i = t ? lx_ptable_find(t, pid) : -1;
     if (i >= 0) release(t, i, pid, 1, status);
 }
 
@@ -320,7 +307,7 @@ static int alive(int pid) { return rx_kill(pid, 0) != -ESRCH; }
 int lx_ptable_get(int pid, struct lx_pt_entry *out)
 {
     struct table *t = mapped();
-    int i = t && pid > 0 ? find(t, pid) : -1;
+    int i = t && pid > 0 ? lx_ptable_find(t, pid) : -1;
     if (i < 0) return -ESRCH;
     if (!alive(pid)) {
         release(t, i, pid, 0, 0);

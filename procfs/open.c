@@ -30,37 +30,45 @@ long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path,
     }
     if (flags & RX_O_DIRECTORY) return -ENOTDIR;
     int foreign = procfs_pid_foreign(node, cpu);
-    if (foreign && ((node->flags & PROCFS_OWN) || (flags & RX_O_ACCMODE) != RX_O_RDONLY)) return -EACCES;
+    if (foreign && (flags & RX_O_ACCMODE) != RX_O_RDONLY) return -EACCES;
     /* comm and oom_score_adj take writes (writable.c); the other writable nodes
      * (hostname…) are served read-only. */
     if ((flags & RX_O_ACCMODE) != RX_O_RDONLY)
         return procfs_node_writable(path) && (flags & RX_O_ACCMODE) == RX_O_WRONLY ? procfs_open_for_write(path, flags)
                                                                             : -EACCES;
+    if (foreign && procfs_pid_remote(node)) return procfs_remote_snapshot(procfs_pid_of(node, cpu), path, flags);
     static struct procfs_facts facts; /* large: kept off the signal stack */
-    procfs_facts_gather(&facts);
-    if (procfs_pid_node(node) && procfs_task_gather_pid(&facts.task, procfs_pid_of(node, cpu), procfs_pid_wants_fds(node)) < 0)
-        return -ENOENT; /* it ended since the lookup */
     size_t cap = 16384;
     for (;;) {
         char *buf = malloc(cap);
         if (!buf) return -ENOMEM;
-        size_t n = procfs_render(node, &facts, cpu, buf, cap);
-        if (n < cap && (node->flags & PROCFS_GZIP)) {
-            char *gz = malloc(n + 1024); /* deflate never grows text by more than a few bytes per 16 KiB */
-            long z = gz ? procfs_gzip(buf, n, gz, n + 1024) : -1;
+        long n = procfs_render_file(node, cpu, &facts, buf, cap);
+        if (n < 0 || (size_t)n >= cap) {
+            free(buf);
+            if (n < 0) return n;
+            cap = (size_t)n + 1;
+            continue;
+        }
+        if (node->flags & PROCFS_GZIP) {
+            char *gz = malloc((size_t)n + 1024); /* deflate never grows text by more than a few bytes per 16 KiB */
+            long z = gz ? procfs_gzip(buf, (size_t)n, gz, (size_t)n + 1024) : -1;
             long fd = z < 0 ? -EIO : rx_snapshot(path, gz, (size_t)z, (flags & RX_O_CLOEXEC) != 0);
             free(gz);
             free(buf);
             return fd;
         }
-        if (n < cap) {
-            long fd = rx_snapshot(path, buf, n, (flags & RX_O_CLOEXEC) != 0);
-            free(buf);
-            return fd;
-        }
+        long fd = rx_snapshot(path, buf, (size_t)n, (flags & RX_O_CLOEXEC) != 0);
         free(buf);
-        cap = n + 1;
+        return fd;
     }
+}
+
+long procfs_render_file(const struct procfs_node *node, unsigned num, struct procfs_facts *facts, char *buf, size_t cap)
+{
+    procfs_facts_gather(facts);
+    if (procfs_pid_node(node) && procfs_task_gather_pid(&facts->task, procfs_pid_of(node, num), procfs_pid_wants_fds(node)) < 0)
+        return -ENOENT; /* it ended since the lookup */
+    return (long)procfs_render(node, facts, num, buf, cap);
 }
 
 long procfs_stat(const struct procfs_node *node, const char *path, struct rx_stat *st)
@@ -70,7 +78,7 @@ long procfs_stat(const struct procfs_node *node, const char *path, struct rx_sta
     st->mode = type | node->mode;
     st->nlink = node->kind == PROCFS_DIR ? 2 : 1;
     st->ino = procfs_ino(path);
-    if (node->kind == PROCFS_SYMLINK && procfs_pid_node(node) && node->mode == 0700) {
+    if (node->kind == PROCFS_SYMLINK && procfs_pid_node(node) && node->mode == 0700 && node->render) {
         /* fd/N: l-wx------, lr-x------ or lrwx------ by the fd's access mode */
         unsigned num = 0;
         const struct procfs_node *n = procfs_lookup(path, 1, &num);
@@ -79,6 +87,9 @@ long procfs_stat(const struct procfs_node *node, const char *path, struct rx_sta
             int acc = (int)fl & RX_O_ACCMODE;
             st->mode = RX_MODE_SYMLINK | (acc == RX_O_RDONLY ? 0500u : acc == RX_O_WRONLY ? 0300u : 0700u);
         }
+        st->size = 64;
+    } else if (node->kind == PROCFS_SYMLINK && procfs_pid_node(node) && node->mode == 0700) {
+        st->mode = RX_MODE_SYMLINK | procfs_remote_fd_perm(path); /* a sibling's fd/N: it knows the access mode */
         st->size = 64;
     }
     if (procfs_pid_node(node)) { /* a process's files belong to its owner */

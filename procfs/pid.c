@@ -3,7 +3,8 @@
  *
  * The processes shown are those of the lxrun session (process/ptable.h): the
  * reader's own with everything lxrun knows of it, its siblings with what the
- * process table holds (nodes marked PROCFS_OWN answer EACCES for them, fd/ too).
+ * process table holds; what only a sibling knows (nodes marked PROCFS_OWN, fd/,
+ * fdinfo/) it renders itself when asked (remote.c).
  * task/ lists the reader's threads (a sibling's main one only); task/<tid> shows
  * the process as its main thread's directory does.
  * Paths are looked up after procfs_resolve has expanded symlinks met on the way,
@@ -56,11 +57,14 @@ static const struct procfs_node tid_dir = D("task/<tid>", 0555);
 /* fd/N: the mode Linux gives depends on the access mode (procfs_stat adjusts). */
 static const struct procfs_node fd_link = { "fd/<n>", PROCFS_SYMLINK, 0700, render_link_fd, 0, NULL };
 static const struct procfs_node fdinfo_file = F("fdinfo/<n>", 0444, render_pid_fdinfo);
+/* A sibling's fd/N and fdinfo/N: found with the sibling's pid, read by asking it. */
+static const struct procfs_node fd_link_foreign = { "fd/<n>", PROCFS_SYMLINK, 0700, NULL, PROCFS_OWN, NULL };
+static const struct procfs_node fdinfo_foreign = { "fdinfo/<n>", PROCFS_FILE, 0444, NULL, PROCFS_OWN, NULL };
 
 int procfs_pid_node(const struct procfs_node *n)
 {
-    return n == &pid_dir || n == &tid_dir || n == &fd_link || n == &fdinfo_file ||
-           (n >= entries && n < entries + NENTRIES);
+    return n == &pid_dir || n == &tid_dir || n == &fd_link || n == &fdinfo_file || n == &fd_link_foreign ||
+           n == &fdinfo_foreign || (n >= entries && n < entries + NENTRIES);
 }
 
 int procfs_pid_wants_fds(const struct procfs_node *n) { return n->render == render_pid_status; }
@@ -122,7 +126,15 @@ int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigne
     int info = strncmp(p, "fdinfo/", 7) == 0;
     if (info || strncmp(p, "fd/", 3) == 0) {
         p += info ? 7 : 3;
-        if (!own || !parse_num(&p, &n) || *p || !procfs_guest_fd_open((long)n)) return 1;
+        if (!parse_num(&p, &n) || *p) return 1;
+        if (!own) { /* the sibling says whether it has fd n */
+            char fdpath[64], target[4096];
+            snprintf(fdpath, sizeof fdpath, "/proc/%lu/fd/%lu", pid, n);
+            if (procfs_remote_readlink((int)pid, fdpath, target, sizeof target) >= 0)
+                *node = info ? &fdinfo_foreign : &fd_link_foreign;
+            return 1;
+        }
+        if (!procfs_guest_fd_open((long)n)) return 1;
         *node = info ? &fdinfo_file : &fd_link;
         if (num) *num = (unsigned)n;
         return 1;
@@ -167,6 +179,8 @@ int procfs_pid_foreign(const struct procfs_node *node, unsigned num)
     return procfs_pid_node(node) && node != &fd_link && node != &fdinfo_file && (long)num != rx_getpid();
 }
 
+int procfs_pid_remote(const struct procfs_node *node) { return procfs_pid_node(node) && (node->flags & PROCFS_OWN); }
+
 int procfs_pid_of(const struct procfs_node *node, unsigned num)
 {
     return node == &fd_link || node == &fdinfo_file ? (int)rx_getpid() : (int)num;
@@ -192,7 +206,11 @@ long procfs_pid_readdir(const struct procfs_node *d, unsigned pid, procfs_dirent
             if ((r = emit_num(emit, arg, others[i], PROCFS_DIR)) != 0) return r;
         return 1 + k;
     }
-    if ((long)pid != rx_getpid()) return -EACCES; /* a sibling's fds are its own */
+    if ((long)pid != rx_getpid()) { /* a sibling's fds: it lists them */
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%u/%s", pid, d->path);
+        return procfs_remote_readdir((int)pid, path, emit, arg);
+    }
     /* fd/ and fdinfo/: the guest's open fds, never lxrun's own above the floor. */
     int info = strcmp(d->path, "fdinfo") == 0;
     for (int fd = 0, end = procfs_fd_scan_end(); fd < end; fd++) {
@@ -340,6 +358,7 @@ long procfs_readlink(const struct procfs_node *node, unsigned num, const char *p
 {
     (void)path;
     if (node->kind != PROCFS_SYMLINK) return -EINVAL;
+    if (node == &fd_link_foreign) return procfs_remote_readlink((int)num, path, buf, cap);
     struct procfs_out o = { buf, cap, 0 };
     if (cap) buf[0] = 0;
     node->render(&o, NULL, num);
@@ -361,6 +380,7 @@ long procfs_link_target(const struct procfs_node *node, unsigned num, const char
     char text[4096];
     long n = procfs_readlink(node, num, path, text, sizeof text);
     if (n < 0) return n;
+    if (node == &fd_link_foreign && text[0] != '/') return -EACCES; /* a sibling's pipe or socket: not reachable by name */
     if (text[0] == '/') {
         if ((size_t)n >= cap) return -ENAMETOOLONG;
         memcpy(out, text, (size_t)n + 1);

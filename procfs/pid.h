@@ -16,6 +16,20 @@ int procfs_pid_emit(procfs_dirent_fn emit, void *arg, long *count);
 int procfs_pid_of(const struct procfs_node *node, unsigned num);
 /* 1 if it is a sibling of the reader (another process of the session). */
 int procfs_pid_foreign(const struct procfs_node *node, unsigned num);
+/* 1 if a sibling renders node itself when asked (remote.c). */
+int procfs_pid_remote(const struct procfs_node *node);
+/* remote.c: a sibling's file as a snapshot fd, its directory's entries, a link's
+ * target (path: the guest path, /proc/<pid>/...); -errno, -EACCES when the reader
+ * may not inspect it, -ENOENT when it is gone or did not answer. */
+long procfs_remote_snapshot(int pid, const char *path, int flags);
+long procfs_remote_readdir(int pid, const char *path, procfs_dirent_fn emit, void *arg);
+long procfs_remote_readlink(int pid, const char *path, char *buf, size_t cap);
+/* A sibling's /proc/<pid>/fd/N link's permission bits (0500, 0300, 0700 by the
+ * fd's access mode), from the sibling's own stat of it. */
+unsigned procfs_remote_fd_perm(const char *path);
+/* A file node's text for num into buf (its length, which may exceed cap: then
+ * only cap - 1 bytes are kept), from facts gathered now; -ENOENT if its process ended. */
+long procfs_render_file(const struct procfs_node *node, unsigned num, struct procfs_facts *facts, char *buf, size_t cap);
 /* 1 if node is one of /proc/<pid>'s (its files need procfs_task_gather). */
 int procfs_pid_node(const struct procfs_node *node);
 /* 1 if node is /proc/<pid>/status (the only one that needs FDSize). */

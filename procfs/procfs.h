@@ -143,6 +143,11 @@ struct procfs_namespace {
     long (*open_root)(void);                                      /* an O_PATH handle on the guest's "/" */
 };
 void procfs_set_namespace(const struct procfs_namespace *ns);
+/* Answers another process of the session asking for one of this process's
+ * /proc/<pid> files (process/ptable.h's lx_pt_answer_fn; op: enum lx_pt_ask_op):
+ * a file's text, a directory's entries (each a kind byte, then the name and its
+ * NUL), a link's target. */
+long procfs_answer(int op, const char *path, char *out, size_t cap);
 /* Whether lxrun serves a system call (by name), for /proc/config.gz; handed in
  * at start-up from the syscall table. */
 void procfs_set_served(int (*served)(const char *syscall));

@@ -92,12 +92,15 @@ static const struct { const char *url, *device; } scheme_devices[] = {
     { "full:", "/dev/full" }, /* full: reads zeros, writes fail ENOSPC */
     { "tty:", "/dev/tty" },   /* the controlling terminal; ENXIO when there is none */
 };
-static int scheme_fds[5] = { -1, -1, -1, -1, -1 };
-static int scheme_errs[5];
+#define NSCHEME_DEVICES (sizeof scheme_devices / sizeof scheme_devices[0])
+static int scheme_fds[NSCHEME_DEVICES][3]; /* by access mode: O_RDONLY, O_WRONLY, O_RDWR */
+static int scheme_errs[NSCHEME_DEVICES];
+static int schemes_opened; /* rx_backend_start ran (unit tests may not) */
 
 /* The devices are opened once, before any guest code runs, above lxrun's fd
  * floor; a guest's open of a scheme is a dup of one, so no host /dev path is
- * opened while a guest runs. */
+ * opened while a guest runs.  One is opened per access mode, so F_GETFL and a
+ * write to a read-only open answer as Linux's do. */
 static int self_exe_fd = -1;
 
 /* The system's core pattern, read once as the backend starts: the host's /proc is
@@ -123,23 +126,28 @@ long rx_backend_start(int high_fd_floor)
     self_exe_fd = fcntl(exe, F_DUPFD_CLOEXEC, high_fd_floor);
     close(exe);
     if (self_exe_fd < 0) return -errno;
-    for (size_t i = 0; i < sizeof scheme_devices / sizeof scheme_devices[0]; i++) {
-        int fd = open(scheme_devices[i].device, O_RDWR | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0 && strcmp(scheme_devices[i].url, "tty:") == 0) { scheme_errs[i] = errno; continue; }
-        if (fd < 0) return -errno;
-        scheme_fds[i] = fcntl(fd, F_DUPFD_CLOEXEC, high_fd_floor);
-        close(fd);
-        if (scheme_fds[i] < 0) return -errno;
-    }
+    for (size_t i = 0; i < NSCHEME_DEVICES; i++)
+        for (int acc = 0; acc < 3; acc++) {
+            scheme_fds[i][acc] = -1;
+            int fd = open(scheme_devices[i].device, acc | O_NOCTTY | O_CLOEXEC);
+            if (fd < 0 && strcmp(scheme_devices[i].url, "tty:") == 0) { scheme_errs[i] = errno; break; }
+            if (fd < 0) return -errno;
+            scheme_fds[i][acc] = fcntl(fd, F_DUPFD_CLOEXEC, high_fd_floor);
+            close(fd);
+            if (scheme_fds[i][acc] < 0) return -errno;
+        }
+    schemes_opened = 1;
     return 0;
 }
 
 static long scheme_open(const char *url, int flags)
 {
     int cloexec = flags & O_CLOEXEC; /* host flags */
-    for (size_t i = 0; i < sizeof scheme_devices / sizeof scheme_devices[0]; i++) {
+    int acc = (flags & O_PATH) || (flags & O_ACCMODE) == 3 ? O_RDONLY : flags & O_ACCMODE;
+    for (size_t i = 0; i < NSCHEME_DEVICES; i++) {
         if (strcmp(url, scheme_devices[i].url) != 0) continue;
-        if (scheme_fds[i] >= 0) return R(fcntl(scheme_fds[i], cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, 0));
+        int fd = schemes_opened && !scheme_errs[i] ? scheme_fds[i][acc] : -1;
+        if (fd >= 0) return R(fcntl(fd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, 0));
         if (scheme_errs[i]) return -scheme_errs[i];
         return R(open(scheme_devices[i].device, (flags & O_ACCMODE) | cloexec)); /* not started (unit tests) */
     }

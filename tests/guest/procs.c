@@ -662,6 +662,18 @@ static void proc_of_a_child(void)
         close(go[1]);
         prctl(PR_SET_NAME, "kid-name");
         if (chdir("/tmp") < 0) _exit(1);
+        /* what only the child knows: an fd at offset 5, a mapping of 7 pages at
+         * a fixed spot, its own environment memory and limits */
+        int fd = open("/proc/self/exe", O_RDONLY);
+        if (fd < 0 || dup2(fd, 77) != 77 || lseek(77, 5, SEEK_SET) != 5) _exit(1);
+        close(fd);
+        close(ready[0]);
+        if (mmap((void *)0x3a5a0000000UL, 7 * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+            _exit(1);
+        extern char **environ;
+        if (environ[0]) environ[0][0] = '#'; /* in place: the bytes /proc/<pid>/environ shows */
+        struct rlimit rl = { 123, 456 };
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0) _exit(1);
         if (write(ready[1], "r", 1) != 1) _exit(1);
         _exit(read(go[0], &c, 1) == 0 ? 7 : 1);
     }
@@ -696,6 +708,30 @@ static void proc_of_a_child(void)
     CHECK(listed("/proc", pid));
     snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
     CHECK(listed(path, pid));
+
+    /* fd/, fdinfo/, maps, environ, limits: the child's own, not the reader's */
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    CHECK(listed(path, 77) && listed(path, go[0]));
+    CHECK(!listed(path, ready[0])); /* the child closed its copy */
+    snprintf(path, sizeof path, "/proc/%d/fd/77", (int)pid);
+    n = readlink(path, buf, sizeof buf - 1);
+    CHECK(n > 0 && n == m && memcmp(buf, mine, (size_t)n) == 0); /* the program file */
+    struct stat lst;
+    CHECK(lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && (lst.st_mode & 0777) == 0500);
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, ready[0]);
+    CHECK_ERR(lstat(path, &lst), ENOENT);
+    snprintf(path, sizeof path, "/proc/%d/fdinfo/77", (int)pid);
+    CHECK(slurp(path, buf, sizeof buf) > 0 && strncmp(buf, "pos:\t5\n", 7) == 0);
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    CHECK(slurp(path, buf, sizeof buf) > 0 && strstr(buf, "3a5a0000000-3a5a0007000 r--p"));
+    CHECK(slurp("/proc/self/maps", mine, sizeof mine) > 0 && !strstr(mine, "3a5a0000000-"));
+    extern char **environ;
+    if (environ[0]) {
+        snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
+        CHECK(slurp(path, buf, sizeof buf) > 0 && buf[0] == '#' && strcmp(buf + 1, environ[0] + 1) == 0);
+    }
+    snprintf(path, sizeof path, "/proc/%d/limits", (int)pid);
+    CHECK(slurp(path, buf, sizeof buf) > 0 && strstr(buf, "Max open files            123                  456"));
 
     close(go[1]); /* the child exits 7: a zombie until reaped */
     for (int i = 0; i < 500 && stat_field(pid, 4, &state) >= 0 && state != 'Z'; i++) usleep(10000);

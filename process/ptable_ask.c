@@ -1,0 +1,108 @@
+/* ptable_ask.c — one process of the session asking another (ptable.h).
+ *
+ * A question takes one of the table's mailboxes: the asker writes it, rings the
+ * target's bell and sleeps on the mailbox's state; the target's answering
+ * thread wakes, renders the answer into the mailbox and wakes the asker.  No
+ * signal is involved, so a target blocked in a call answers as promptly as a
+ * running one, and nothing it does is interrupted. */
+#include <errno.h>
+#include <string.h>
+
+#include "../redox/rx.h"
+#include "ptable_layout.h"
+#include "shared.h"
+
+#define STATE_FREE 0
+#define STATE_ASKED 1
+#define STATE_ANSWERED 2
+
+static lx_pt_answer_fn answer_fn;
+
+static void answer(struct table *t, struct lx_pt_mail *m, int self)
+{
+    if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != STATE_ASKED || m->target != self) return;
+    uint32_t ticket = __atomic_load_n(&m->ticket, __ATOMIC_ACQUIRE);
+    char path[sizeof m->path];
+    memcpy(path, m->path, sizeof path);
+    path[sizeof path - 1] = 0;
+    long r = answer_fn(m->op, path, m->data, sizeof m->data);
+    if (r > (long)sizeof m->data) r = (long)sizeof m->data;
+    if (__atomic_load_n(&m->ticket, __ATOMIC_ACQUIRE) != ticket) return; /* its asker gave up */
+    m->result = r;
+    uint32_t asked = STATE_ASKED;
+    if (__atomic_compare_exchange_n(&m->state, &asked, STATE_ANSWERED, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+        rx_futex_wake(&m->state, 1, 1);
+    (void)t;
+}
+
+static void answering_thread(void *arg)
+{
+    (void)arg;
+    struct table *t = lx_ptable_mapped();
+    int self = (int)rx_getpid();
+    for (;;) {
+        int i = lx_ptable_my_index();
+        if (i < 0) return; /* not in the table: no one can ask */
+        uint32_t rung = __atomic_load_n(&t->bell[i], __ATOMIC_ACQUIRE);
+        for (int k = 0; k < LX_PT_MAILS; k++) answer(t, &t->mail[k], self);
+        rx_futex_wait(&t->bell[i], rung, NULL, -1, 1);
+    }
+}
+
+long lx_ptable_answering(lx_pt_answer_fn fn)
+{
+    if (fn) answer_fn = fn;
+    if (!lx_ptable_mapped() || !answer_fn) return 0;
+    /* the thread inherits the mask: every signal stays with the guest's threads */
+    uint64_t old;
+    long r = rx_sigmask_get(&old);
+    if (r < 0) return r;
+    rx_sigmask_set(~0ULL);
+    r = rx_thread_spawn(answering_thread, NULL);
+    rx_sigmask_set(old);
+    return r;
+}
+
+/* A free mailbox, held; when all are busy, the first one, waited for. */
+static struct lx_pt_mail *take_mailbox(struct table *t, int self)
+{
+    for (int k = 0; k < LX_PT_MAILS; k++) {
+        int free_ = 0;
+        if (__atomic_compare_exchange_n(&t->mail[k].owner, &free_, self, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return &t->mail[k];
+    }
+    lx_shared_lock(&t->mail[0].owner);
+    return &t->mail[0];
+}
+
+long lx_ptable_ask(int pid, int op, const char *path, void *out, size_t cap)
+{
+    struct table *t = lx_ptable_mapped();
+    if (!t) return -ESRCH;
+    int self = (int)rx_getpid();
+    if (strlen(path) >= sizeof t->mail[0].path) return -ENAMETOOLONG;
+    struct lx_pt_mail *m = take_mailbox(t, self);
+    __atomic_add_fetch(&m->ticket, 1, __ATOMIC_ACQ_REL);
+    m->target = pid;
+    m->op = op;
+    strcpy(m->path, path);
+    m->result = -ESRCH;
+    __atomic_store_n(&m->state, STATE_ASKED, __ATOMIC_RELEASE);
+    long r = -ESRCH;
+    int i = lx_ptable_find(t, pid);
+    if (i >= 0) {
+        __atomic_add_fetch(&t->bell[i], 1, __ATOMIC_ACQ_REL);
+        rx_futex_wake(&t->bell[i], 1, 1);
+        struct rx_timespec step = { 0, 50 * 1000 * 1000 };
+        for (int waits = 0; waits < 20 && __atomic_load_n(&m->state, __ATOMIC_ACQUIRE) == STATE_ASKED; waits++)
+            rx_futex_wait(&m->state, STATE_ASKED, &step, -1, 1);
+        if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) == STATE_ANSWERED) {
+            r = m->result;
+            if (r > 0) memcpy(out, m->data, (size_t)r < cap ? (size_t)r : cap);
+        }
+    }
+    __atomic_add_fetch(&m->ticket, 1, __ATOMIC_ACQ_REL); /* an answer still coming is not for anyone */
+    __atomic_store_n(&m->state, STATE_FREE, __ATOMIC_RELEASE);
+    lx_shared_unlock(&m->owner);
+    return r;
+}
