@@ -89,4 +89,17 @@ static inline int linux_wait_status(int exited, int code, int signaled, int sig,
     return 0;
 }
 
+/* Scheduling policies (include/uapi/linux/sched.h). */
+#define LINUX_SCHED_OTHER 0
+#define LINUX_SCHED_FIFO 1
+#define LINUX_SCHED_RR 2
+#define LINUX_SCHED_BATCH 3
+#define LINUX_SCHED_IDLE 5
+#define LINUX_SCHED_DEADLINE 6
+#define LINUX_SCHED_RESET_ON_FORK 0x40000000
+
+/* A policy to rx.h's value (-EINVAL for none lxrun knows: DEADLINE too), and back. */
+int abi_sched_policy_to_rx(int linux_policy);
+int abi_sched_policy_from_rx(int rx_policy);
+
 #endif

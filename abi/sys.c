@@ -1,8 +1,13 @@
 /* sys.c — converters for linux_sys.h. */
 #include "linux_sys.h"
+#include "linux_sched.h"
 #include "linux_signal.h"
 
+#include <errno.h>
+#include <stddef.h>
 #include <string.h>
+
+#include "../redox/rx.h"
 
 void abi_rusage_to_linux(const struct rx_rusage *r, struct linux_rusage *u)
 {
@@ -37,4 +42,23 @@ void abi_siginfo_to_linux(const struct rx_siginfo *r, struct linux_siginfo *l)
         memcpy(l->fields + 8, &r->status, 4);       /* si_status */
     else
         memcpy(l->fields + 8, &r->value, 8);        /* si_value */
+}
+
+static const struct { int linux_policy, rx_policy; } policies[] = {
+    { LINUX_SCHED_OTHER, RX_SCHED_OTHER }, { LINUX_SCHED_FIFO, RX_SCHED_FIFO }, { LINUX_SCHED_RR, RX_SCHED_RR },
+    { LINUX_SCHED_BATCH, RX_SCHED_X_BATCH }, { LINUX_SCHED_IDLE, RX_SCHED_X_IDLE },
+};
+
+int abi_sched_policy_to_rx(int linux_policy)
+{
+    for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++)
+        if (policies[i].linux_policy == linux_policy) return policies[i].rx_policy;
+    return -EINVAL;
+}
+
+int abi_sched_policy_from_rx(int rx_policy)
+{
+    for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++)
+        if (policies[i].rx_policy == rx_policy) return policies[i].linux_policy;
+    return -EINVAL;
 }

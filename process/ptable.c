@@ -87,6 +87,7 @@ uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline
     }
     s->e.pid = pid;
     s->e.state = 'R';
+    t->answerer[i] = 0; /* an exec ended the answering thread; the new program starts its own */
     snprintf(s->e.exe, sizeof s->e.exe, "%s", exe);
     if (cmdline_len > sizeof s->e.cmdline) cmdline_len = sizeof s->e.cmdline;
     memcpy(s->e.cmdline, cmdline, cmdline_len);
@@ -232,6 +233,7 @@ int lx_ptable_text_busy(uint64_t dev, uint64_t ino)
 void lx_ptable_sleeping(int on)
 {
     if (me && me->e.state != 'Z') __atomic_store_n(&me->e.state, on ? 'S' : 'R', __ATOMIC_RELAXED);
+    if (on) lx_ptable_answer_start();
 }
 
 void lx_ptable_exiting(int status)

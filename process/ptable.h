@@ -100,18 +100,23 @@ int lx_ptable_records(struct lx_pt_record *out, int max, int self_status, unsign
 /* ---- asking another process: what only it knows (its fds, mappings,
  * environment, limits) is rendered by it, on request, never read from the
  * host's /proc.  Each process answers on a thread of lxrun's own, which sleeps
- * on its slot's bell (a shared futex) and runs with every signal blocked. ---- */
+ * on its slot's bell (a shared futex) and runs with every signal blocked.  The
+ * thread starts with the process's first blocking call (lx_ptable_sleeping):
+ * a thread costs a process's start 0.1-0.2 ms on a VM, which short-lived
+ * programs that never wait (true, env, mkdir…) are spared; those are not
+ * inspectable while they run. ---- */
 #define LX_PT_ASK_DATA (128 * 1024)
 enum lx_pt_ask_op { LX_ASK_READ, LX_ASK_READDIR, LX_ASK_READLINK, LX_ASK_STAT };
 /* What the answering thread runs: the answer's length (into out, at most cap;
  * a longer one is cut) or -errno. */
 typedef long (*lx_pt_answer_fn)(int op, const char *path, char *out, size_t cap);
-/* Starts this process's answering thread (at start; again in a forked child,
- * which has none, with fn NULL: the same function): 0 or -errno. */
-long lx_ptable_answering(lx_pt_answer_fn fn);
+/* Sets what this process answers with (at start; a forked child keeps it, but
+ * not the thread, which starts again with its own first blocking call). */
+void lx_ptable_answering(lx_pt_answer_fn fn);
 /* Asks pid to answer op on path: the answer's length (at most cap bytes copied
- * into out) or -errno; -ESRCH when pid is not in the session or gave no answer
- * within a second (stopped, or busy beyond that). */
+ * into out) or -errno: -ESRCH when pid is not in the session or gave no answer
+ * within a second (stopped), -EAGAIN when it has not waited for anything yet
+ * (no answering thread). */
 long lx_ptable_ask(int pid, int op, const char *path, void *out, size_t cap);
 
 #endif

@@ -49,18 +49,25 @@ static void answering_thread(void *arg)
     }
 }
 
-long lx_ptable_answering(lx_pt_answer_fn fn)
+void lx_ptable_answering(lx_pt_answer_fn fn) { answer_fn = fn; }
+
+static int started_by; /* the pid that started this process's thread: a fork's child has none */
+
+void lx_ptable_answer_start(void)
 {
-    if (fn) answer_fn = fn;
-    if (!lx_ptable_mapped() || !answer_fn) return 0;
+    int self = (int)rx_getpid();
+    if (__atomic_load_n(&started_by, __ATOMIC_RELAXED) == self || !answer_fn) return;
+    struct table *t = lx_ptable_mapped();
+    int i = lx_ptable_my_index();
+    if (!t || i < 0) return;
+    int was = __atomic_load_n(&started_by, __ATOMIC_ACQUIRE);
+    if (!__atomic_compare_exchange_n(&started_by, &was, self, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return; /* another thread's */
     /* the thread inherits the mask: every signal stays with the guest's threads */
     uint64_t old;
-    long r = rx_sigmask_get(&old);
-    if (r < 0) return r;
+    if (rx_sigmask_get(&old) < 0) return;
     rx_sigmask_set(~0ULL);
-    r = rx_thread_spawn(answering_thread, NULL);
+    if (rx_thread_spawn_small(answering_thread, NULL) == 0) __atomic_store_n(&t->answerer[i], self, __ATOMIC_RELEASE);
     rx_sigmask_set(old);
-    return r;
 }
 
 /* A free mailbox, held; when all are busy, the first one, waited for. */
@@ -90,6 +97,10 @@ long lx_ptable_ask(int pid, int op, const char *path, void *out, size_t cap)
     __atomic_store_n(&m->state, STATE_ASKED, __ATOMIC_RELEASE);
     long r = -ESRCH;
     int i = lx_ptable_find(t, pid);
+    if (i >= 0 && __atomic_load_n(&t->answerer[i], __ATOMIC_ACQUIRE) != pid) {
+        i = -1;
+        r = -EAGAIN;
+    }
     if (i >= 0) {
         __atomic_add_fetch(&t->bell[i], 1, __ATOMIC_ACQ_REL);
         rx_futex_wake(&t->bell[i], 1, 1);

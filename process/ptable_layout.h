@@ -32,6 +32,7 @@ struct table {
     struct slot slots[LX_PT_SLOTS];
     struct { uint64_t dev, ino, idev, iino; } text[LX_PT_SLOTS]; /* by slot: what it runs (compact, scanned) */
     uint32_t bell[LX_PT_SLOTS];      /* by slot: rung (a futex) when a question waits for it */
+    int answerer[LX_PT_SLOTS];       /* by slot: the pid whose answering thread listens to the bell */
     uint32_t nrecords, omitted;
     struct { int ready; struct lx_pt_record r; } records[LX_PT_RECORDS];
     struct lx_pt_mail mail[LX_PT_MAILS];
@@ -41,5 +42,7 @@ struct table *lx_ptable_mapped(void);
 int lx_ptable_find(struct table *t, int pid);
 /* This process's slot index, or -1. */
 int lx_ptable_my_index(void);
+/* Starts this process's answering thread if it has none (a flag test after the first call). */
+void lx_ptable_answer_start(void);
 
 #endif

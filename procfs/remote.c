@@ -72,7 +72,7 @@ static long ask(int pid, int op, const char *path, char *out, size_t cap)
     long r = may_inspect(pid);
     if (r < 0) return r;
     r = lx_ptable_ask(pid, op, path, out, cap);
-    return r == -ESRCH ? -ENOENT : r;
+    return r == -ESRCH ? -ENOENT : r == -EAGAIN ? -EACCES : r; /* EAGAIN: it never waited, so cannot answer */
 }
 
 long procfs_remote_snapshot(int pid, const char *path, int flags)

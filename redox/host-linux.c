@@ -675,6 +675,104 @@ long rx_thread_spawn(void (*fn)(void *), void *arg)
     return -e;
 }
 
+static const int host_policy[] = { [RX_SCHED_FIFO] = SCHED_FIFO, [RX_SCHED_RR] = SCHED_RR,
+                                   [RX_SCHED_OTHER] = SCHED_OTHER, [RX_SCHED_X_BATCH] = SCHED_BATCH,
+                                   [4] = -1, [RX_SCHED_X_IDLE] = SCHED_IDLE };
+
+static int rx_policy(int host)
+{
+    for (int i = 0; i < (int)(sizeof host_policy / sizeof host_policy[0]); i++)
+        if (host_policy[i] == host) return i;
+    return -EINVAL;
+}
+
+static int to_host_policy(int rx)
+{
+    return rx >= 0 && rx < (int)(sizeof host_policy / sizeof host_policy[0]) ? host_policy[rx] : -1;
+}
+
+long rx_sched_getscheduler(long tid, int *reset_on_fork)
+{
+    long p = syscall(SYS_sched_getscheduler, tid);
+    if (p < 0) return -errno;
+    *reset_on_fork = (p & SCHED_RESET_ON_FORK) != 0;
+    return rx_policy((int)(p & ~SCHED_RESET_ON_FORK));
+}
+
+long rx_sched_setscheduler(long tid, int policy, int prio, int reset_on_fork)
+{
+    int hp = to_host_policy(policy);
+    if (hp < 0) return -EINVAL;
+    struct sched_param sp = { .sched_priority = prio };
+    return R(syscall(SYS_sched_setscheduler, tid, hp | (reset_on_fork ? SCHED_RESET_ON_FORK : 0), &sp));
+}
+
+long rx_sched_getparam(long tid)
+{
+    struct sched_param sp;
+    if (syscall(SYS_sched_getparam, tid, &sp) < 0) return -errno;
+    return sp.sched_priority;
+}
+
+long rx_sched_setparam(long tid, int prio)
+{
+    struct sched_param sp = { .sched_priority = prio };
+    return R(syscall(SYS_sched_setparam, tid, &sp));
+}
+
+long rx_sched_priority_limit(int policy, int max)
+{
+    int hp = to_host_policy(policy);
+    if (hp < 0) return -EINVAL;
+    return R(max ? sched_get_priority_max(hp) : sched_get_priority_min(hp));
+}
+
+long rx_sched_rr_interval(long tid, struct rx_timespec *ts)
+{
+    struct timespec t;
+    if (syscall(SYS_sched_rr_get_interval, tid, &t) < 0) return -errno;
+    ts->sec = t.tv_sec;
+    ts->nsec = t.tv_nsec;
+    return 0;
+}
+
+long rx_sched_getaffinity(long tid, uint64_t *mask, size_t words)
+{
+    return R(syscall(SYS_sched_getaffinity, tid, words * 8, mask));
+}
+
+long rx_sched_setaffinity(long tid, const uint64_t *mask, size_t words)
+{
+    return R(syscall(SYS_sched_setaffinity, tid, words * 8, mask));
+}
+
+long rx_getcpu(unsigned *cpu, unsigned *node) { return R(syscall(SYS_getcpu, cpu, node, NULL)); }
+
+long rx_membarrier(int cmd, unsigned flags, int cpu) { return R(syscall(SYS_membarrier, cmd, flags, cpu)); }
+
+long rx_thread_spawn_small(void (*fn)(void *), void *arg)
+{
+    struct spawn *s = malloc(sizeof *s);
+    if (!s) return -ENOMEM;
+    *s = (struct spawn){ fn, arg };
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&a, 64 * 1024);
+    int cpu = sched_getcpu();
+    cpu_set_t here;
+    CPU_ZERO(&here);
+    if (cpu >= 0) {
+        CPU_SET(cpu, &here);
+        pthread_attr_setaffinity_np(&a, sizeof here, &here);
+    }
+    pthread_t th;
+    int e = pthread_create(&th, &a, spawned, s);
+    pthread_attr_destroy(&a);
+    if (e) free(s);
+    return -e;
+}
+
 /* The host thread ends without unwinding: it is inside a signal handler, and the
  * guest's stack, not lxrun's, is what it ran on. */
 _Noreturn void rx_thread_exit(void)

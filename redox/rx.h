@@ -307,6 +307,10 @@ _Noreturn void rx_exit(int status);
 /* A new thread of this process running fn(arg), on a stack of its own (redox-rt
  * rlct_clone_impl, as relibc's pthread_create makes threads).  0 or -errno. */
 long rx_thread_spawn(void (*fn)(void *), void *arg);
+/* A helper thread of lxrun's own that mostly sleeps: a 64 KiB stack, kept on the
+ * CPU the caller runs on (host extension: starting it there spares a VM the
+ * cross-CPU wake-ups of a new thread; Redox plan: rx_thread_spawn). */
+long rx_thread_spawn_small(void (*fn)(void *), void *arg);
 /* Ends the calling thread only (redox-rt exit_this_thread). */
 _Noreturn void rx_thread_exit(void);
 /* redox-rt fork_impl: a copy of the calling process (address space, handles);
@@ -390,6 +394,30 @@ long rx_tgkill(long pid, long tid, int sig);
  * value itself and answers from it.  which: 0 process, 1 group, 2 user (Linux's). */
 long rx_getpriority(int which, long who, int *nice); /* *nice: -20..19; 0 or -errno */
 long rx_setpriority(int which, long who, int nice);
+/* Scheduling policies: Redox's values (relibc src/header/sched/mod.rs), which are
+ * not Linux's; RX_SCHED_X_* are host-backend extensions.  Host-backend extensions
+ * all: relibc's sched_* are todo!() and Redox keeps no policy, priority or
+ * affinity per context.  Redox plan: every thread RX_SCHED_OTHER at priority 0
+ * on every CPU; changes to anything else refused with EPERM; getcpu from the CPU
+ * the context runs on (the kernel's context info); membarrier as a full fence
+ * with SYS_YIELD-free IPIs unavailable (MEMBARRIER_CMD_QUERY says so). */
+#define RX_SCHED_FIFO 0
+#define RX_SCHED_RR 1
+#define RX_SCHED_OTHER 2
+#define RX_SCHED_X_BATCH 3
+#define RX_SCHED_X_IDLE 5
+long rx_sched_getscheduler(long tid, int *reset_on_fork); /* the policy */
+long rx_sched_setscheduler(long tid, int policy, int prio, int reset_on_fork);
+long rx_sched_getparam(long tid);                         /* the priority */
+long rx_sched_setparam(long tid, int prio);
+long rx_sched_priority_limit(int policy, int max);
+long rx_sched_rr_interval(long tid, struct rx_timespec *ts);
+/* A thread's CPU set, bit n = CPU n in words of 64: the bytes the system's set
+ * takes (at most words * 8), or -errno. */
+long rx_sched_getaffinity(long tid, uint64_t *mask, size_t words);
+long rx_sched_setaffinity(long tid, const uint64_t *mask, size_t words);
+long rx_getcpu(unsigned *cpu, unsigned *node);
+long rx_membarrier(int cmd, unsigned flags, int cpu);     /* Linux's command numbers */
 /* redox-rt fexec_impl: replaces the calling process with the program in handle
  * fd, given argv and envp; handles without close-on-exec stay open.  Returns only
  * on failure (-errno). */

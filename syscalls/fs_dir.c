@@ -115,7 +115,7 @@ long sys_unlinkat(struct lx_call *c)
 
 static long rename_at(int od, uint64_t op, int nd, uint64_t np, unsigned flags)
 {
-    static __thread struct lx_path a, b;
+    struct lx_path a, b; /* 8 KiB each: the trap runs on a 256 KiB stack of its own */
     long r = lx_name_arg(op, od, &a);
     if (r < 0) return r;
     r = lx_name_arg(np, nd, &b);
@@ -140,7 +140,7 @@ long sys_renameat2(struct lx_call *c)
 
 static long link_at(int od, uint64_t op, int nd, uint64_t np, int flags)
 {
-    static __thread struct lx_path a, b;
+    struct lx_path a, b; /* 8 KiB each: the trap runs on a 256 KiB stack of its own */
     if (flags & ~(LINUX_AT_SYMLINK_FOLLOW | LINUX_AT_EMPTY_PATH)) return -EINVAL;
     long r = gm_string_in(a.guest, op, sizeof a.guest);
     if (r < 0) return r;

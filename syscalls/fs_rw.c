@@ -3,6 +3,8 @@
 #include "../abi/linux_misc.h"
 
 #include "../procfs/procfs.h"
+#include <stdlib.h>
+
 #include "handler.h"
 
 #define IOV_MAX_ 1024
@@ -137,10 +139,20 @@ long sys_fadvise64(struct lx_call *c)
     return 0;
 }
 
+static long copy_chunks(int in, int64_t *in_off, int out, int64_t *out_off, size_t count, char *buf);
+
 /* sendfile and copy_file_range: Redox has neither; a bounded copy loop. */
 static long copy_loop(int in, int64_t *in_off, int out, int64_t *out_off, size_t count)
 {
-    static __thread char buf[COPY_CHUNK];
+    char *buf = malloc(COPY_CHUNK); /* not thread-local: every thread's TLS would carry it */
+    if (!buf) return -ENOMEM;
+    long r = copy_chunks(in, in_off, out, out_off, count, buf);
+    free(buf);
+    return r;
+}
+
+static long copy_chunks(int in, int64_t *in_off, int out, int64_t *out_off, size_t count, char *buf)
+{
     size_t done = 0;
     while (done < count) {
         size_t want = count - done < COPY_CHUNK ? count - done : COPY_CHUNK;

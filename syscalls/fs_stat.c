@@ -31,7 +31,7 @@ static long resolve_target(int dirfd, uint64_t path_ptr, int atflags, struct lx_
  * the caller must close it. */
 static long open_target(int dirfd, uint64_t path_ptr, int atflags, int *owned)
 {
-    static __thread struct lx_path p;
+    struct lx_path p;
     int direct;
     *owned = 0;
     long r = resolve_target(dirfd, path_ptr, atflags, &p, &direct);
@@ -53,7 +53,7 @@ static long fstat_fd(int fd, struct rx_stat *st)
 
 long lx_stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st)
 {
-    static __thread struct lx_path p;
+    struct lx_path p;
     int direct;
     long r = resolve_target(dirfd, path_ptr, atflags, &p, &direct);
     if (r < 0) return r;

@@ -196,17 +196,6 @@ long sys_times(struct lx_call *c)
 #undef TICKS
 }
 
-long sys_sched_getaffinity(struct lx_call *c)
-{
-    size_t size = c->a[1];
-    if (size < 8 || (size & 7)) return -EINVAL;
-    struct rx_sysfacts f;
-    rx_sysfacts(&f);
-    uint64_t mask = f.ncpu >= 64 ? ~0ULL : (1ULL << f.ncpu) - 1;
-    return gm_copy_out(c->a[2], &mask, 8) < 0 ? -EFAULT : 8;
-}
-
-long sys_sched_yield(struct lx_call *c) { (void)c; return rx_sched_yield(); }
 
 /* ---- capabilities: root's full set or none, kept by lxrun, not enforced ---- */
 

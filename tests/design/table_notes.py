@@ -106,7 +106,7 @@ def self_test(root):
     import shutil
     tmp = checkmain.copy_dirs(root, SEARCHED)
     try:
-        ids = os.path.join(tmp, 'syscalls', 'ids.c')
+        ids = os.path.join(tmp, 'syscalls', 'sched.c')
         text = open(ids).read()
         planted = text.replace('return rx_sched_yield();', 'return 0;')
         if planted == text:

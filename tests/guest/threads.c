@@ -3,6 +3,7 @@
  * gettid vs getpid, a thread's exit leaving the others running, a signal sent to
  * the process while threads run, and exit_group from a thread ending them all. */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <sys/wait.h>
@@ -138,6 +139,56 @@ static void exit_group_from_a_thread(void)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 42);
 }
 
+/* Scheduling: policies and priorities as Linux answers an unprivileged-enough
+ * change (OTHER, BATCH, IDLE), the priority ranges, affinity (a thread kept to
+ * one CPU runs there), getcpu, membarrier's query. */
+static void scheduling(void)
+{
+    struct sched_param sp = { 0 };
+    CHECK_EQ(syscall(SYS_sched_getscheduler, 0), SCHED_OTHER); /* raw: musl leaves these ENOSYS */
+    CHECK_OK(syscall(SYS_sched_getparam, 0, &sp));
+    CHECK_EQ(sp.sched_priority, 0);
+    CHECK_EQ(sched_get_priority_max(SCHED_FIFO), 99);
+    CHECK_EQ(sched_get_priority_min(SCHED_RR), 1);
+    CHECK_EQ(sched_get_priority_max(SCHED_OTHER), 0);
+    CHECK_ERR(sched_get_priority_max(42), EINVAL);
+    CHECK_ERR(syscall(SYS_sched_getscheduler, -1), EINVAL);
+    CHECK_ERR(syscall(SYS_sched_getparam, 0, NULL), EINVAL);
+    CHECK_OK(syscall(SYS_sched_setscheduler, 0, SCHED_BATCH, &sp));
+    CHECK_EQ(syscall(SYS_sched_getscheduler, 0), SCHED_BATCH);
+    CHECK_OK(syscall(SYS_sched_setscheduler, 0, SCHED_IDLE | SCHED_RESET_ON_FORK, &sp));
+    CHECK_EQ(syscall(SYS_sched_getscheduler, 0), SCHED_IDLE | SCHED_RESET_ON_FORK);
+    CHECK_OK(syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp));
+    CHECK_EQ(syscall(SYS_sched_getscheduler, 0), SCHED_OTHER); /* raw: musl leaves these ENOSYS */
+    CHECK_ERR(syscall(SYS_sched_setscheduler, 0, 6 /* SCHED_DEADLINE: sched_setattr's */, &sp), EINVAL);
+    struct timespec ts;
+    CHECK_OK(syscall(SYS_sched_rr_get_interval, 0, &ts));
+
+    cpu_set_t all, one;
+    CHECK_OK(sched_getaffinity(0, sizeof all, &all));
+    CHECK(CPU_COUNT(&all) >= 1);
+    long bytes = syscall(SYS_sched_getaffinity, 0, sizeof all, &all);
+    CHECK(bytes >= 8 && bytes % 8 == 0);
+    CHECK_ERR(syscall(SYS_sched_getaffinity, 0, 4, &all), EINVAL);
+    CHECK_ERR(syscall(SYS_sched_getaffinity, 0, sizeof all, (void *)8), EFAULT);
+    int first = 0;
+    while (!CPU_ISSET(first, &all)) first++;
+    CPU_ZERO(&one);
+    CPU_SET(first, &one);
+    CHECK_OK(sched_setaffinity(0, sizeof one, &one));
+    sched_yield();
+    unsigned cpu = 999, node = 999;
+    CHECK_OK(syscall(SYS_getcpu, &cpu, &node, NULL));
+    CHECK_EQ(cpu, first);
+    CHECK_EQ(sched_getcpu(), first);
+    CHECK_OK(syscall(SYS_getcpu, NULL, NULL, NULL));
+    cpu_set_t now;
+    CHECK_OK(sched_getaffinity(0, sizeof now, &now));
+    CHECK_EQ(CPU_COUNT(&now), 1);
+    CHECK_OK(sched_setaffinity(0, sizeof all, &all));
+    CHECK(syscall(SYS_membarrier, 0 /* MEMBARRIER_CMD_QUERY */, 0, 0) >= 0);
+}
+
 int main(void)
 {
     check_prog = "threads";
@@ -146,5 +197,6 @@ int main(void)
     RUN(detached_threads);
     RUN(signal_with_threads);
     RUN(exit_group_from_a_thread);
+    RUN(scheduling);
     return check_done();
 }
