@@ -659,7 +659,9 @@ static void *spawned(void *p)
     return NULL;
 }
 
-long rx_thread_spawn(void (*fn)(void *), void *arg)
+/* A detached thread running fn(arg) on a stack of stack_size, kept on the
+ * calling CPU when pin is set. */
+static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int pin)
 {
     struct spawn *s = malloc(sizeof *s);
     if (!s) return -ENOMEM;
@@ -667,13 +669,22 @@ long rx_thread_spawn(void (*fn)(void *), void *arg)
     pthread_attr_t a;
     pthread_attr_init(&a);
     pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&a, 256 * 1024);
+    pthread_attr_setstacksize(&a, stack_size);
+    int cpu = pin ? sched_getcpu() : -1;
+    cpu_set_t here;
+    CPU_ZERO(&here);
+    if (cpu >= 0) {
+        CPU_SET(cpu, &here);
+        pthread_attr_setaffinity_np(&a, sizeof here, &here);
+    }
     pthread_t th;
     int e = pthread_create(&th, &a, spawned, s);
     pthread_attr_destroy(&a);
     if (e) free(s);
     return -e;
 }
+
+long rx_thread_spawn(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 256 * 1024, 0); }
 
 static const int host_policy[] = { [RX_SCHED_FIFO] = SCHED_FIFO, [RX_SCHED_RR] = SCHED_RR,
                                    [RX_SCHED_OTHER] = SCHED_OTHER, [RX_SCHED_X_BATCH] = SCHED_BATCH,
@@ -750,28 +761,7 @@ long rx_getcpu(unsigned *cpu, unsigned *node) { return R(syscall(SYS_getcpu, cpu
 
 long rx_membarrier(int cmd, unsigned flags, int cpu) { return R(syscall(SYS_membarrier, cmd, flags, cpu)); }
 
-long rx_thread_spawn_small(void (*fn)(void *), void *arg)
-{
-    struct spawn *s = malloc(sizeof *s);
-    if (!s) return -ENOMEM;
-    *s = (struct spawn){ fn, arg };
-    pthread_attr_t a;
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&a, 64 * 1024);
-    int cpu = sched_getcpu();
-    cpu_set_t here;
-    CPU_ZERO(&here);
-    if (cpu >= 0) {
-        CPU_SET(cpu, &here);
-        pthread_attr_setaffinity_np(&a, sizeof here, &here);
-    }
-    pthread_t th;
-    int e = pthread_create(&th, &a, spawned, s);
-    pthread_attr_destroy(&a);
-    if (e) free(s);
-    return -e;
-}
+long rx_thread_spawn_small(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 64 * 1024, 1); }
 
 /* The host thread ends without unwinding: it is inside a signal handler, and the
  * guest's stack, not lxrun's, is what it ran on. */
