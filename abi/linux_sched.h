@@ -98,7 +98,20 @@ static inline int linux_wait_status(int exited, int code, int signaled, int sig,
 #define LINUX_SCHED_DEADLINE 6
 #define LINUX_SCHED_RESET_ON_FORK 0x40000000
 
-/* A policy to rx.h's value (-EINVAL for none lxrun knows: DEADLINE too), and back. */
+/* sched_setattr's struct (include/uapi/linux/sched/types.h): 48 bytes in its
+ * first version, 56 with the utilisation clamps. */
+struct linux_sched_attr {
+    uint32_t size, sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime, sched_deadline, sched_period;
+    uint32_t sched_util_min, sched_util_max;
+};
+#define LINUX_SCHED_ATTR_SIZE_VER0 48
+#define LINUX_SCHED_FLAG_UTIL_CLAMP (0x20 | 0x40)
+
+/* A policy to rx.h's value (-EINVAL for one lxrun does not know), and back. */
 int abi_sched_policy_to_rx(int linux_policy);
 int abi_sched_policy_from_rx(int rx_policy);
 

@@ -47,6 +47,7 @@ void abi_siginfo_to_linux(const struct rx_siginfo *r, struct linux_siginfo *l)
 static const struct { int linux_policy, rx_policy; } policies[] = {
     { LINUX_SCHED_OTHER, RX_SCHED_OTHER }, { LINUX_SCHED_FIFO, RX_SCHED_FIFO }, { LINUX_SCHED_RR, RX_SCHED_RR },
     { LINUX_SCHED_BATCH, RX_SCHED_X_BATCH }, { LINUX_SCHED_IDLE, RX_SCHED_X_IDLE },
+    { LINUX_SCHED_DEADLINE, RX_SCHED_X_DEADLINE },
 };
 
 int abi_sched_policy_to_rx(int linux_policy)

@@ -688,7 +688,7 @@ long rx_thread_spawn(void (*fn)(void *), void *arg) { return spawn_thread(fn, ar
 
 static const int host_policy[] = { [RX_SCHED_FIFO] = SCHED_FIFO, [RX_SCHED_RR] = SCHED_RR,
                                    [RX_SCHED_OTHER] = SCHED_OTHER, [RX_SCHED_X_BATCH] = SCHED_BATCH,
-                                   [4] = -1, [RX_SCHED_X_IDLE] = SCHED_IDLE };
+                                   [4] = -1, [RX_SCHED_X_IDLE] = SCHED_IDLE, [RX_SCHED_X_DEADLINE] = 6 };
 
 static int rx_policy(int host)
 {
@@ -745,6 +745,32 @@ long rx_sched_rr_interval(long tid, struct rx_timespec *ts)
     ts->sec = t.tv_sec;
     ts->nsec = t.tv_nsec;
     return 0;
+}
+
+struct host_sched_attr { /* the kernel's first version, 48 bytes */
+    uint32_t size, policy;
+    uint64_t flags;
+    int32_t nice;
+    uint32_t priority;
+    uint64_t runtime, deadline, period;
+};
+
+long rx_sched_getattr(long tid, struct rx_sched_attr *a)
+{
+    struct host_sched_attr h;
+    if (syscall(SYS_sched_getattr, tid, &h, sizeof h, 0) < 0) return -errno;
+    long p = rx_policy((int)h.policy);
+    if (p < 0) return p;
+    *a = (struct rx_sched_attr){ (int)p, h.flags, h.nice, h.priority, h.runtime, h.deadline, h.period };
+    return 0;
+}
+
+long rx_sched_setattr(long tid, const struct rx_sched_attr *a)
+{
+    int hp = to_host_policy(a->policy);
+    if (hp < 0) return -EINVAL;
+    struct host_sched_attr h = { sizeof h, (uint32_t)hp, a->flags, a->nice, a->priority, a->runtime, a->deadline, a->period };
+    return R(syscall(SYS_sched_setattr, tid, &h, 0));
 }
 
 long rx_sched_getaffinity(long tid, uint64_t *mask, size_t words)

@@ -406,6 +406,17 @@ long rx_setpriority(int which, long who, int nice);
 #define RX_SCHED_OTHER 2
 #define RX_SCHED_X_BATCH 3
 #define RX_SCHED_X_IDLE 5
+#define RX_SCHED_X_DEADLINE 6
+/* sched_setattr's record; flags and the deadline fields are Linux's. */
+struct rx_sched_attr {
+    int policy;
+    uint64_t flags;
+    int nice;
+    unsigned priority;
+    uint64_t runtime, deadline, period;
+};
+long rx_sched_getattr(long tid, struct rx_sched_attr *a);
+long rx_sched_setattr(long tid, const struct rx_sched_attr *a);
 long rx_sched_getscheduler(long tid, int *reset_on_fork); /* the policy */
 long rx_sched_setscheduler(long tid, int policy, int prio, int reset_on_fork);
 long rx_sched_getparam(long tid);                         /* the priority */

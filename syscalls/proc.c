@@ -166,6 +166,8 @@ static long clone_process(struct lx_call *c, uint64_t flags, uint64_t stack, con
     if ((flags & LINUX_CLONE_SETTLS) && out->tls >= LINUX_TASK_SIZE_MAX) return -EPERM; /* as ARCH_SET_FS */
     if (plan.kind == LX_CLONE_THREAD) return lx_clone_thread(c, flags, stack, out->parent_tid, out->child_tid, out->tls);
     if ((flags & LINUX_CSIGNAL) != LINUX_SIGCHLD) lx_record_partial(c->nr, "exit signal other than SIGCHLD (SIGCHLD sent)");
+    /* Linux writes the pidfd before the child exists: a bad address fails the clone */
+    if ((flags & LINUX_CLONE_PIDFD) && !gm_lock_write(out->pidfd, sizeof(int))) return -EFAULT;
     if (plan.kind == LX_CLONE_FORK) return do_fork(c, flags, stack, out);
     if (flags & LINUX_CLONE_VM)
         lx_record_partial(c->nr, "a CLONE_VM|CLONE_VFORK child's memory writes reach its parent only on the caller's stack");

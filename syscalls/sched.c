@@ -113,3 +113,60 @@ long sys_getcpu(struct lx_call *c)
 }
 
 long sys_membarrier(struct lx_call *c) { return rx_membarrier((int)c->a[0], (unsigned)c->a[1], (int)c->a[2]); }
+
+long sys_sched_getattr(struct lx_call *c)
+{
+    long pid = (long)(int)c->a[0];
+    unsigned size = (unsigned)c->a[2];
+    if (!c->a[1] || pid < 0 || size > 4096 || size < LINUX_SCHED_ATTR_SIZE_VER0 || c->a[3]) return -EINVAL;
+    struct rx_sched_attr a;
+    long r = rx_sched_getattr(pid, &a);
+    if (r < 0) return r;
+    struct linux_sched_attr k = { .sched_policy = (uint32_t)abi_sched_policy_from_rx(a.policy), .sched_flags = a.flags,
+                                  .sched_nice = a.nice, .sched_priority = a.priority, .sched_runtime = a.runtime,
+                                  .sched_deadline = a.deadline, .sched_period = a.period, .sched_util_max = 1024 };
+    k.size = size < sizeof k ? size : (uint32_t)sizeof k;
+    return gm_copy_out(c->a[1], &k, k.size);
+}
+
+/* The guest's struct may be older (48 bytes, or size 0) or newer than lxrun's: a
+ * newer one's extra bytes must be zero, else E2BIG with lxrun's size written back. */
+static long sched_attr_in(uint64_t ptr, struct linux_sched_attr *k)
+{
+    uint32_t size;
+    if (gm_copy_in(&size, ptr, sizeof size) < 0) return -EFAULT;
+    if (!size) size = LINUX_SCHED_ATTR_SIZE_VER0;
+    int too_big = size < LINUX_SCHED_ATTR_SIZE_VER0 || size > 4096;
+    memset(k, 0, sizeof *k);
+    if (!too_big && gm_copy_in(k, ptr, size < sizeof *k ? size : sizeof *k) < 0) return -EFAULT;
+    for (uint32_t off = sizeof *k; !too_big && off < size; off++) {
+        uint8_t b;
+        if (gm_copy_in(&b, ptr + off, 1) < 0) return -EFAULT;
+        too_big = b != 0;
+    }
+    if (too_big) {
+        uint32_t mine = sizeof *k;
+        return gm_copy_out(ptr, &mine, sizeof mine) < 0 ? -EFAULT : -E2BIG;
+    }
+    k->size = size;
+    return 0;
+}
+
+long sys_sched_setattr(struct lx_call *c)
+{
+    long pid = (long)(int)c->a[0];
+    if (!c->a[1] || pid < 0 || c->a[2]) return -EINVAL;
+    struct linux_sched_attr k;
+    long r = sched_attr_in(c->a[1], &k);
+    if (r < 0) return r;
+    if (k.sched_flags & LINUX_SCHED_FLAG_UTIL_CLAMP) {
+        if (k.size < sizeof k) return -EINVAL;
+        lx_record_partial(c->nr, "utilisation clamps (SCHED_FLAG_UTIL_CLAMP) are not applied");
+        return -EOPNOTSUPP;
+    }
+    int policy = abi_sched_policy_to_rx((int)k.sched_policy);
+    if (policy < 0) return policy;
+    int nice = k.sched_nice < -20 ? -20 : k.sched_nice > 19 ? 19 : k.sched_nice;
+    struct rx_sched_attr a = { policy, k.sched_flags, nice, k.sched_priority, k.sched_runtime, k.sched_deadline, k.sched_period };
+    return rx_sched_setattr(pid, &a);
+}
