@@ -18,6 +18,18 @@
 
 #include <stdint.h>
 struct linux_timespec { int64_t tv_sec, tv_nsec; };
+struct linux_itimerspec { struct linux_timespec it_interval, it_value; };
+
+/* timer_create's notification (include/uapi/asm-generic/siginfo.h): 64 bytes. */
+#define LINUX_SIGEV_SIGNAL 0
+#define LINUX_SIGEV_NONE 1
+#define LINUX_SIGEV_THREAD 2     /* a signal to the process, as far as the kernel is concerned */
+#define LINUX_SIGEV_THREAD_ID 4
+struct linux_sigevent {
+    uint64_t value;
+    int32_t signo, notify;
+    union { int32_t tid; char pad[48]; } un;
+};
 
 /* The rx clock for a Linux clock id, or -1 for one lxrun does not serve (the
  * alarm clocks, unknown ids).  The per-process and per-thread CPU clocks of other

@@ -881,6 +881,46 @@ long rx_getitimer(int which, struct rx_itimer *cur)
     return 0;
 }
 
+long rx_timer_create(int clock, const struct rx_sigevent *ev)
+{
+    struct sigevent h;
+    memset(&h, 0, sizeof h);
+    if (ev) {
+        h.sigev_notify = ev->notify == RX_SIGEV_NONE ? SIGEV_NONE : ev->notify == RX_SIGEV_THREAD_ID ? SIGEV_THREAD_ID
+                                                                                                 : SIGEV_SIGNAL;
+        h.sigev_signo = ev->signo;
+        h._sigev_un._tid = ev->tid;
+        memcpy(&h.sigev_value, &ev->value, sizeof h.sigev_value);
+    }
+    int id;
+    if (syscall(SYS_timer_create, host_clock(clock), ev ? &h : NULL, &id) < 0) return -errno;
+    return id;
+}
+
+static void itimerspec_from_host(const struct itimerspec *h, struct rx_itimer *r)
+{
+    *r = (struct rx_itimer){ { h->it_interval.tv_sec, h->it_interval.tv_nsec }, { h->it_value.tv_sec, h->it_value.tv_nsec } };
+}
+
+long rx_timer_settime(int id, int absolute, const struct rx_itimer *nw, struct rx_itimer *old)
+{
+    struct itimerspec h = { { nw->interval.sec, nw->interval.nsec }, { nw->value.sec, nw->value.nsec } }, o;
+    if (syscall(SYS_timer_settime, id, absolute ? TIMER_ABSTIME : 0, &h, &o) < 0) return -errno;
+    if (old) itimerspec_from_host(&o, old);
+    return 0;
+}
+
+long rx_timer_gettime(int id, struct rx_itimer *cur)
+{
+    struct itimerspec h;
+    if (syscall(SYS_timer_gettime, id, &h) < 0) return -errno;
+    itimerspec_from_host(&h, cur);
+    return 0;
+}
+
+long rx_timer_getoverrun(int id) { return R(syscall(SYS_timer_getoverrun, id)); }
+long rx_timer_delete(int id) { return R(syscall(SYS_timer_delete, id)); }
+
 long rx_pidfd_open(long pid, int flags)
 {
     return R(syscall(SYS_pidfd_open, (pid_t)pid, flags & RX_PIDFD_NONBLOCK ? O_NONBLOCK : 0));

@@ -364,6 +364,21 @@ long rx_kill(long pid, int sig);
 struct rx_itimer { struct rx_timespec interval, value; };
 long rx_setitimer(int which, const struct rx_itimer *nw, struct rx_itimer *old);
 long rx_getitimer(int which, struct rx_itimer *cur);
+/* Host-backend extension: per-process timers on a clock (POSIX timer_create).
+ * Redox has none; Redox plan: lxrun's timer thread waits on each timer's time:
+ * handle and raises the signal with rx_sigqueue (code SI_TIMER, the value),
+ * counting overruns itself.  notify: a signal to the process (SIGNAL), to one of
+ * its threads (THREAD_ID, tid), or nothing (NONE); ev NULL: SIGALRM with the
+ * timer's id as the value. */
+#define RX_SIGEV_SIGNAL 0
+#define RX_SIGEV_NONE 1
+#define RX_SIGEV_THREAD_ID 4
+struct rx_sigevent { int notify, signo, tid; uint64_t value; };
+long rx_timer_create(int clock, const struct rx_sigevent *ev); /* the timer's id */
+long rx_timer_settime(int id, int absolute, const struct rx_itimer *nw, struct rx_itimer *old);
+long rx_timer_gettime(int id, struct rx_itimer *cur);
+long rx_timer_getoverrun(int id);
+long rx_timer_delete(int id);
 /* Host-backend extension: the signal the process gets when its parent ends
  * (Linux's PR_SET_PDEATHSIG; cleared in a forked child, kept across exec).  Redox
  * has none; Redox plan: lxrun waits on its parent's proc: handle in a helper

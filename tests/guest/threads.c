@@ -4,6 +4,7 @@
  * the process while threads run, and exit_group from a thread ending them all. */
 #include <pthread.h>
 #include <sched.h>
+#include <time.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <sys/wait.h>
@@ -189,6 +190,115 @@ static void scheduling(void)
     CHECK(syscall(SYS_membarrier, 0 /* MEMBARRIER_CMD_QUERY */, 0, 0) >= 0);
 }
 
+/* POSIX timers: a one-shot timer's signal carries SI_TIMER, its id and value; a
+ * periodic one blocked for a while counts overruns; SIGEV_NONE only runs down;
+ * SIGEV_THREAD_ID reaches the named thread; SIGEV_THREAD runs a callback on a
+ * thread of the libc's; a deleted timer is gone. */
+static volatile int timer_code, timer_value, timer_tid_seen;
+static volatile timer_t timer_id_seen;
+static void on_timer(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig; (void)uc;
+    timer_code = si->si_code;
+    timer_value = si->si_value.sival_int;
+    timer_id_seen = (timer_t)(intptr_t)si->si_timerid;
+    timer_tid_seen = (int)syscall(SYS_gettid);
+}
+
+static atomic_int callback_runs;
+static void on_expiry(union sigval v) { atomic_fetch_add(&callback_runs, v.sival_int); }
+
+struct tid_wait { atomic_int tid, done; };
+static void *wait_for_timer(void *arg)
+{
+    struct tid_wait *w = arg;
+    atomic_store(&w->tid, (int)syscall(SYS_gettid));
+    while (!atomic_load(&w->done)) usleep(1000);
+    return NULL;
+}
+
+static void posix_timers(void)
+{
+    struct sigaction sa = { .sa_sigaction = on_timer, .sa_flags = SA_SIGINFO };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+    ev.sigev_value.sival_int = 77;
+    timer_t t;
+    REQUIRE(timer_create(CLOCK_MONOTONIC, &ev, &t) == 0);
+    struct itimerspec one = { .it_value = { 0, 10 * 1000 * 1000 } }, cur;
+    timer_code = 0;
+    CHECK_OK(timer_settime(t, 0, &one, NULL));
+    for (int i = 0; i < 500 && !timer_code; i++) usleep(2000);
+    CHECK_EQ(timer_code, SI_TIMER);
+    CHECK_EQ(timer_value, 77);
+    CHECK(timer_id_seen == t);
+    CHECK_OK(timer_gettime(t, &cur));
+    CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0); /* expired, not rearmed */
+
+    /* periodic every 1 ms with the signal blocked for 30 ms: one pending, the rest overruns */
+    sigset_t usr1, old;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, &old);
+    struct itimerspec every = { { 0, 1000 * 1000 }, { 0, 1000 * 1000 } };
+    CHECK_OK(timer_settime(t, 0, &every, NULL));
+    usleep(30000);
+    siginfo_t si;
+    struct timespec limit = { 2, 0 };
+    CHECK_EQ(sigtimedwait(&usr1, &si, &limit), SIGUSR1);
+    CHECK(si.si_code == SI_TIMER && si.si_overrun > 5);
+    struct itimerspec off = { 0 };
+    CHECK_OK(timer_settime(t, 0, &off, &cur));
+    CHECK(cur.it_interval.tv_nsec == 1000 * 1000); /* the old setting comes back */
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    CHECK_OK(timer_delete(t));
+    CHECK_ERR(timer_gettime(t, &cur), EINVAL);
+
+    /* SIGEV_NONE: nothing is raised, the time runs down */
+    struct sigevent none = { .sigev_notify = SIGEV_NONE };
+    REQUIRE(timer_create(CLOCK_REALTIME, &none, &t) == 0);
+    struct itimerspec ten = { .it_value = { 10, 0 } };
+    CHECK_OK(timer_settime(t, 0, &ten, NULL));
+    usleep(20000);
+    CHECK_OK(timer_gettime(t, &cur));
+    CHECK(cur.it_value.tv_sec == 9 && cur.it_value.tv_nsec > 0);
+    CHECK_OK(timer_delete(t));
+
+    /* SIGEV_THREAD_ID (raw: the libcs' timer_create keep it for themselves) */
+    struct tid_wait w = { 0, 0 };
+    pthread_t th;
+    REQUIRE(pthread_create(&th, NULL, wait_for_timer, &w) == 0);
+    while (!atomic_load(&w.tid)) usleep(1000);
+    struct { union sigval v; int signo, notify, tid, pad[11]; } kev = { .signo = SIGUSR1, .notify = 4 /* SIGEV_THREAD_ID */,
+                                                                       .tid = atomic_load(&w.tid) };
+    kev.v.sival_int = 5;
+    int kid = -1;
+    REQUIRE(syscall(SYS_timer_create, CLOCK_MONOTONIC, &kev, &kid) == 0);
+    timer_tid_seen = 0;
+    struct { struct timespec interval, value; } kone = { { 0, 0 }, { 0, 5 * 1000 * 1000 } };
+    CHECK_OK(syscall(SYS_timer_settime, kid, 0, &kone, NULL));
+    for (int i = 0; i < 500 && !timer_tid_seen; i++) usleep(2000);
+    CHECK_EQ(timer_tid_seen, atomic_load(&w.tid));
+    CHECK_OK(syscall(SYS_timer_delete, kid));
+    atomic_store(&w.done, 1);
+    pthread_join(th, NULL);
+
+    /* SIGEV_THREAD: the callback runs on a thread of the libc's */
+    struct sigevent cb = { .sigev_notify = SIGEV_THREAD, .sigev_notify_function = on_expiry };
+    cb.sigev_value.sival_int = 3;
+    REQUIRE(timer_create(CLOCK_MONOTONIC, &cb, &t) == 0);
+    CHECK_OK(timer_settime(t, 0, &one, NULL));
+    for (int i = 0; i < 500 && !atomic_load(&callback_runs); i++) usleep(2000);
+    CHECK_EQ(atomic_load(&callback_runs), 3);
+    CHECK_OK(timer_delete(t));
+
+    CHECK_ERR(timer_create(12345, &ev, &t), EINVAL);
+    ev.sigev_signo = 99;
+    CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
+    signal(SIGUSR1, SIG_DFL);
+}
+
 int main(void)
 {
     check_prog = "threads";
@@ -198,5 +308,6 @@ int main(void)
     RUN(signal_with_threads);
     RUN(exit_group_from_a_thread);
     RUN(scheduling);
+    RUN(posix_timers);
     return check_done();
 }
