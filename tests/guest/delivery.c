@@ -297,6 +297,50 @@ static void queued_and_waited(void)
     signal(SIGUSR1, SIG_DFL);
 }
 
+/* Real-time signals queue: each instance is kept with its value and delivered
+ * in order, lower numbers first (the handler blocks the others, so handlers do
+ * not nest: nested, the last one delivered would run first); a standard signal
+ * sent twice while blocked is delivered once. */
+static volatile int rt_seen[16], rt_count;
+static void on_rt(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    if (rt_count < 16) rt_seen[rt_count++] = (sig - SIGRTMIN) * 100 + si->si_value.sival_int;
+}
+
+static void realtime_queueing(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_rt;
+    sa.sa_flags = SA_SIGINFO;
+    sigfillset(&sa.sa_mask);
+    sigaction(SIGRTMIN + 1, &sa, NULL);
+    sigaction(SIGRTMIN + 2, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
+    sigset_t s, old;
+    sigemptyset(&s);
+    sigaddset(&s, SIGRTMIN + 1);
+    sigaddset(&s, SIGRTMIN + 2);
+    sigaddset(&s, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &s, &old);
+    rt_count = 0;
+    for (int i = 1; i <= 4; i++) {
+        CHECK_EQ(sigqueue(getpid(), SIGRTMIN + 2, (union sigval){ .sival_int = i }), 0);
+        CHECK_EQ(sigqueue(getpid(), SIGRTMIN + 1, (union sigval){ .sival_int = 10 + i }), 0);
+    }
+    CHECK_EQ(sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 7 }), 0);
+    CHECK_EQ(sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 8 }), 0);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    /* SIGUSR2 (12) first, once; then SIGRTMIN+1's four, then SIGRTMIN+2's, each in order */
+    const int want[] = { (SIGUSR2 - SIGRTMIN) * 100 + 7, 111, 112, 113, 114, 201, 202, 203, 204 };
+    CHECK_EQ(rt_count, 9);
+    for (int i = 0; i < 9 && i < rt_count; i++) CHECK_EQ(rt_seen[i], want[i]);
+    signal(SIGRTMIN + 1, SIG_DFL);
+    signal(SIGRTMIN + 2, SIG_DFL);
+    signal(SIGUSR2, SIG_DFL);
+}
+
 int main(void)
 {
     check_prog = "delivery";
@@ -309,5 +353,6 @@ int main(void)
     RUN(sigchld_handler);
     RUN(timers_and_fp_state);
     RUN(queued_and_waited);
+    RUN(realtime_queueing);
     return check_done();
 }
