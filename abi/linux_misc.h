@@ -28,8 +28,20 @@
 #define LINUX_FUTEX_WAKE 1
 #define LINUX_FUTEX_REQUEUE 3
 #define LINUX_FUTEX_CMP_REQUEUE 4
+#define LINUX_FUTEX_WAKE_OP 5
+#define LINUX_FUTEX_LOCK_PI 6
+#define LINUX_FUTEX_UNLOCK_PI 7
+#define LINUX_FUTEX_TRYLOCK_PI 8
 #define LINUX_FUTEX_WAIT_BITSET 9
 #define LINUX_FUTEX_WAKE_BITSET 10
+#define LINUX_FUTEX_WAIT_REQUEUE_PI 11
+#define LINUX_FUTEX_CMP_REQUEUE_PI 12
+#define LINUX_FUTEX_LOCK_PI2 13
+/* futex_waitv's waiter (include/uapi/linux/futex.h) */
+struct linux_futex_waitv { uint64_t val, uaddr; uint32_t flags, reserved; };
+#define LINUX_FUTEX2_SIZE_U32 2
+#define LINUX_FUTEX2_PRIVATE 128
+#define LINUX_FUTEX_WAITV_MAX 128
 #define LINUX_FUTEX_PRIVATE_FLAG 128
 #define LINUX_FUTEX_CLOCK_REALTIME 256
 #define LINUX_FUTEX_CMD_MASK (~(LINUX_FUTEX_PRIVATE_FLAG | LINUX_FUTEX_CLOCK_REALTIME))
@@ -74,5 +86,11 @@ struct linux_iovec { uint64_t iov_base, iov_len; };
 /* the kernel's struct termios (NCCS 19), not libc's */
 struct linux_termios { uint32_t iflag, oflag, cflag, lflag; uint8_t line, cc[19]; };
 struct linux_winsize { uint16_t row, col, xpixel, ypixel; };
+
+struct rx_futex_wake_op;
+/* FUTEX_WAKE_OP's encoded operation (op << 28 | cmp << 24 | oparg << 12 | cmparg,
+ * 12-bit signed arguments, FUTEX_OP_OPARG_SHIFT making oparg a shift) as rx's:
+ * 0, or -ENOSYS for an operation or comparison Linux does not know. */
+int abi_futex_wake_op_to_rx(uint32_t encoded, struct rx_futex_wake_op *o);
 
 #endif

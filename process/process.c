@@ -93,7 +93,8 @@ void lx_guest_caps(uint64_t *effective, uint64_t *permitted, uint64_t *inheritab
 /* ---- the guest's other threads ---- */
 
 #define MAX_LISTED 1024
-static int tids[MAX_LISTED], ntids, tids_lock;
+static struct lx_task *tasks[MAX_LISTED];
+static int ntids, tids_lock;
 
 static void tid_lock(void)
 {
@@ -101,10 +102,10 @@ static void tid_lock(void)
 }
 static void tid_unlock(void) { __atomic_store_n(&tids_lock, 0, __ATOMIC_RELEASE); }
 
-void lx_process_thread_add(int tid)
+void lx_process_thread_add(struct lx_task *t)
 {
     tid_lock();
-    if (ntids < MAX_LISTED) tids[ntids++] = tid;
+    if (ntids < MAX_LISTED) tasks[ntids++] = t;
     tid_unlock();
 }
 
@@ -112,8 +113,8 @@ void lx_process_thread_remove(int tid)
 {
     tid_lock();
     for (int i = 0; i < ntids; i++)
-        if (tids[i] == tid) {
-            tids[i] = tids[--ntids];
+        if (tasks[i]->tid == tid) {
+            tasks[i] = tasks[--ntids];
             break;
         }
     tid_unlock();
@@ -121,11 +122,21 @@ void lx_process_thread_remove(int tid)
 
 void lx_process_threads_forget(void) { ntids = 0; }
 
+char lx_process_thread_state(int tid)
+{
+    char state = 0;
+    tid_lock();
+    for (int i = 0; i < ntids; i++)
+        if (tasks[i]->tid == tid) state = __atomic_load_n(&tasks[i]->sleeping, __ATOMIC_RELAXED) ? 'S' : 'R';
+    tid_unlock();
+    return state;
+}
+
 int lx_process_tids(int *out, int max)
 {
     tid_lock();
     int n = ntids < max ? ntids : max;
-    memcpy(out, tids, (size_t)n * sizeof *out);
+    for (int i = 0; i < n; i++) out[i] = tasks[i]->tid;
     tid_unlock();
     return n;
 }

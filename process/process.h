@@ -42,6 +42,7 @@ extern struct lx_process lx_proc;
 /* One guest thread's kernel state (the trap's record carries it). */
 struct lx_task {
     int tid;
+    int sleeping;             /* in a call that may block: S in /proc/self/task/<tid>/stat */
     uint64_t sigmask;         /* the blocked set as the guest sees it (bit sig-1) */
     /* Signals taken from the system for a guest handler and not yet delivered
      * (bit sig-1), each with its siginfo: a standard signal is pending once; a
@@ -68,10 +69,13 @@ void lx_process_dispositions(uint64_t *ignored, uint64_t *caught);
 /* The guest's threads by tid (/proc/self/task): the main one's is the pid and is
  * not listed here; a thread enters as it starts and leaves as it exits, and a
  * forked child keeps none.  lx_process_tids: the others, at most max. */
-void lx_process_thread_add(int tid);
+void lx_process_thread_add(struct lx_task *t);
 void lx_process_thread_remove(int tid);
 void lx_process_threads_forget(void);
 int lx_process_tids(int *out, int max);
+/* Thread tid's state as /proc shows it ('S' sleeping in a call, 'R'), or 0 when
+ * tid is not one of the others. */
+char lx_process_thread_state(int tid);
 
 /* A fork: the time read before it is both the parent's record of the child
  * (lx_process_child, in the session's process table) and the child's own. */

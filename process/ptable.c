@@ -230,9 +230,10 @@ int lx_ptable_text_busy(uint64_t dev, uint64_t ino)
     return 0;
 }
 
-void lx_ptable_sleeping(int on)
+void lx_ptable_sleeping(int tid, int on)
 {
-    if (me && me->e.state != 'Z') __atomic_store_n(&me->e.state, on ? 'S' : 'R', __ATOMIC_RELAXED);
+    /* the main thread's state is the process's, as /proc/<pid>/stat shows it */
+    if (me && tid == me->e.pid && me->e.state != 'Z') __atomic_store_n(&me->e.state, on ? 'S' : 'R', __ATOMIC_RELAXED);
     if (on) lx_ptable_answer_start();
 }
 

@@ -74,9 +74,11 @@ void lx_ptable_set_text(uint64_t dev, uint64_t ino, uint64_t idev, uint64_t iino
 /* 1 if (dev, ino) is a file a live process of the session runs. */
 int lx_ptable_text_busy(uint64_t dev, uint64_t ino);
 
-/* The calling process is (1) or is no longer (0) sleeping in a call: shown as
- * S or R to the session.  One byte stored in its slot, no lock, no lookup. */
-void lx_ptable_sleeping(int on);
+/* Thread tid of the calling process is (1) or is no longer (0) sleeping in a
+ * call: the main thread's (tid = pid) is shown as the process's S or R, as Linux
+ * shows the main thread's in /proc/<pid>/stat.  One byte stored in its slot, no
+ * lock, no lookup. */
+void lx_ptable_sleeping(int tid, int on);
 
 /* This process ends with wait status `status` (its zombie shows 'Z'); its
  * children are reparented as Linux does: to the nearest living ancestor that is

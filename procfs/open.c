@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../redox/rx.h"
+#include "../process/process.h"
 #include "pid.h"
 
 unsigned procfs_ncpu(void)
@@ -66,8 +67,14 @@ long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path,
 long procfs_render_file(const struct procfs_node *node, unsigned num, struct procfs_facts *facts, char *buf, size_t cap)
 {
     procfs_facts_gather(facts);
-    if (procfs_pid_node(node) && procfs_task_gather_pid(&facts->task, procfs_pid_of(node, num), procfs_pid_wants_fds(node)) < 0)
+    int pid = procfs_pid_of(node, num);
+    if (procfs_pid_node(node) && procfs_task_gather_pid(&facts->task, pid, procfs_pid_wants_fds(node)) < 0)
         return -ENOENT; /* it ended since the lookup */
+    char state = pid != (int)num && procfs_pid_node(node) ? lx_process_thread_state((int)num) : 0;
+    if (state) { /* task/<tid>/… of another thread: its id and state */
+        facts->task.tid = (int)num;
+        facts->task.state = state;
+    }
     return (long)procfs_render(node, facts, num, buf, cap);
 }
 

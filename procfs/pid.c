@@ -119,6 +119,7 @@ int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigne
             for (int i = 0; i < k; i++) found |= others[i] == (int)n;
             if (!found) return 1;
         }
+        if (num) *num = (unsigned)n; /* the thread: procfs_pid_of finds its process */
         if (!*p) { *node = &tid_dir; return 1; }
         p++;
         in_task = 1;
@@ -176,14 +177,15 @@ int procfs_pid_emit(procfs_dirent_fn emit, void *arg, long *count)
 
 int procfs_pid_foreign(const struct procfs_node *node, unsigned num)
 {
-    return procfs_pid_node(node) && node != &fd_link && node != &fdinfo_file && (long)num != rx_getpid();
+    return procfs_pid_node(node) && procfs_pid_of(node, num) != (int)rx_getpid();
 }
 
 int procfs_pid_remote(const struct procfs_node *node) { return procfs_pid_node(node) && (node->flags & PROCFS_OWN); }
 
 int procfs_pid_of(const struct procfs_node *node, unsigned num)
 {
-    return node == &fd_link || node == &fdinfo_file ? (int)rx_getpid() : (int)num;
+    if (node == &fd_link || node == &fdinfo_file) return (int)rx_getpid();
+    return lx_process_thread_state((int)num) ? (int)rx_getpid() : (int)num; /* task/<tid> of the reader's */
 }
 
 long procfs_pid_readdir(const struct procfs_node *d, unsigned pid, procfs_dirent_fn emit, void *arg)

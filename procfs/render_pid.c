@@ -159,7 +159,7 @@ void render_pid_stat(struct procfs_out *o, const struct procfs_facts *f, unsigne
     int nice = 0;
     if (rx_getpriority(0 /* a process */, t->pid, &nice) < 0) nice = 0;
     out_printf(o, "%d (%s) %c %d %ld %ld 0 -1 4194304 0 0 0 0 %llu %llu 0 0 %d %d %d 0 %llu %llu %llu %llu",
-               t->pid, t->comm, t->state, t->ppid, pgrp < 0 ? 0 : pgrp, sid < 0 ? 0 : sid, (unsigned long long)t->utime_cs,
+               t->tid, t->comm, t->state, t->ppid, pgrp < 0 ? 0 : pgrp, sid < 0 ? 0 : sid, (unsigned long long)t->utime_cs,
                (unsigned long long)t->stime_cs, 20 + nice, nice, t->threads, (unsigned long long)t->start_cs,
                (unsigned long long)s.total, PAGES(s.rss), (unsigned long long)t->rlim_cur[5 /* RSS */]);
     out_printf(o, " %lu %lu %lu 0 0 0 %llu %llu %llu 0 0 0 17 0 0 0 0 0 0",
@@ -224,7 +224,7 @@ void render_pid_status(struct procfs_out *o, const struct procfs_facts *f, unsig
     }
     const char *state = t->state == 'Z' ? "Z (zombie)" : t->state == 'S' ? "S (sleeping)" : "R (running)";
     out_printf(o, "\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
-               t->umask, state, t->pid, t->pid, t->ppid);
+               t->umask, state, t->pid, t->tid, t->ppid);
     out_printf(o, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%u\nGroups:\t", t->uid, t->euid, t->euid,
                t->euid, t->gid, t->egid, t->egid, t->egid, t->fd_size ? t->fd_size : 64);
     for (int i = 0; i < t->ngroups; i++) out_printf(o, "%s%u", i ? " " : "", t->groups[i]);

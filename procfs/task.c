@@ -51,7 +51,9 @@ void procfs_task_gather(struct procfs_task *t, int scan_fds)
     t->pid = (int)rx_getpid();
     t->ppid = (int)rx_getppid();
     t->tid = t->pid; /* the main thread: the only one lxrun serves */
-    t->state = 'R';   /* the reader is running */
+    t->state = 'R';   /* the reader is running; if it is another thread, the main one's state */
+    static struct lx_pt_entry self;
+    if (rx_gettid() != t->pid && lx_ptable_get(t->pid, &self) == 0 && self.state == 'S') t->state = 'S';
     t->threads = lx_proc.threads > 0 ? lx_proc.threads : 1;
     memcpy(t->comm, lx_proc.comm, sizeof t->comm);
     t->comm[sizeof t->comm - 1] = 0;

@@ -592,6 +592,88 @@ long rx_futex_wake(uint32_t *addr, int n, int shared)
     return R(syscall(SYS_futex, addr, FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG), n, NULL, NULL, 0));
 }
 
+static int fx(int op, int shared) { return op | (shared ? 0 : FUTEX_PRIVATE_FLAG); }
+
+static const struct timespec *host_ts(const struct rx_timespec *t, struct timespec *h)
+{
+    if (!t) return NULL;
+    h->tv_sec = t->sec;
+    h->tv_nsec = t->nsec;
+    return h;
+}
+
+long rx_futex_wait_bits(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock, uint32_t bits,
+                        int shared)
+{
+    if (timeout && abs_clock < 0) return -EINVAL; /* a bitset wait's time is absolute */
+    struct timespec h;
+    int op = FUTEX_WAIT_BITSET | (abs_clock == RX_CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
+    return R(syscall(SYS_futex, addr, fx(op, shared), val, host_ts(timeout, &h), NULL, bits));
+}
+
+long rx_futex_wake_bits(uint32_t *addr, int n, uint32_t bits, int shared)
+{
+    return R(syscall(SYS_futex, addr, fx(FUTEX_WAKE_BITSET, shared), n, NULL, NULL, bits));
+}
+
+/* Linux's 12-bit signed argument, or a power of two by its shift (FUTEX_OP_OPARG_SHIFT) */
+static int encode_oparg(int32_t arg, uint32_t *enc)
+{
+    if (arg >= -2048 && arg <= 2047) { *enc = (uint32_t)arg & 0xfff; return 0; }
+    if (arg > 0 && !(arg & (arg - 1))) { *enc = (uint32_t)__builtin_ctz((unsigned)arg) | 0x8000u; return 0; }
+    return -EINVAL;
+}
+
+long rx_futex_wake_op(uint32_t *addr, int n, uint32_t *addr2, int n2, const struct rx_futex_wake_op *o, int shared)
+{
+    static const int ops[] = { FUTEX_OP_SET, FUTEX_OP_ADD, FUTEX_OP_OR, FUTEX_OP_ANDN, FUTEX_OP_XOR };
+    static const int cmps[] = { FUTEX_OP_CMP_EQ, FUTEX_OP_CMP_NE, FUTEX_OP_CMP_LT, FUTEX_OP_CMP_LE, FUTEX_OP_CMP_GT,
+                                FUTEX_OP_CMP_GE };
+    uint32_t arg;
+    if ((unsigned)o->op > RX_FUTEX_XOR || (unsigned)o->cmp > RX_FUTEX_GE || encode_oparg((int32_t)o->arg, &arg) < 0 ||
+        (int32_t)o->cmparg < -2048 || (int32_t)o->cmparg > 2047)
+        return -EINVAL;
+    uint32_t op = (uint32_t)ops[o->op] | (arg & 0x8000u ? (uint32_t)FUTEX_OP_OPARG_SHIFT : 0);
+    uint32_t enc = (op << 28) | ((uint32_t)cmps[o->cmp] << 24) | ((arg & 0xfff) << 12) | (o->cmparg & 0xfff);
+    return R(syscall(SYS_futex, addr, fx(FUTEX_WAKE_OP, shared), n, (unsigned long)n2, addr2, enc));
+}
+
+long rx_futex_pi(uint32_t *addr, enum rx_futex_pi what, const struct rx_timespec *abs_timeout, int clock, int shared)
+{
+    struct timespec h;
+    switch (what) {
+    case RX_FUTEX_LOCK: /* LOCK_PI times out on CLOCK_REALTIME, LOCK_PI2 on either */
+        return R(syscall(SYS_futex, addr, fx(clock == RX_CLOCK_REALTIME ? FUTEX_LOCK_PI : 13 /* FUTEX_LOCK_PI2 */, shared),
+                         0, host_ts(abs_timeout, &h), NULL, 0));
+    case RX_FUTEX_TRYLOCK: return R(syscall(SYS_futex, addr, fx(FUTEX_TRYLOCK_PI, shared), 0, NULL, NULL, 0));
+    case RX_FUTEX_UNLOCK: return R(syscall(SYS_futex, addr, fx(FUTEX_UNLOCK_PI, shared), 0, NULL, NULL, 0));
+    }
+    return -EINVAL;
+}
+
+long rx_futex_wait_requeue_pi(uint32_t *addr, uint32_t val, const struct rx_timespec *abs_timeout, int clock,
+                              uint32_t *pi_addr, int shared)
+{
+    struct timespec h;
+    int op = FUTEX_WAIT_REQUEUE_PI | (clock == RX_CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
+    return R(syscall(SYS_futex, addr, fx(op, shared), val, host_ts(abs_timeout, &h), pi_addr, 0));
+}
+
+long rx_futex_requeue_pi(uint32_t *addr, int nmove, uint32_t *pi_addr, uint32_t val, int shared)
+{
+    return R(syscall(SYS_futex, addr, fx(FUTEX_CMP_REQUEUE_PI, shared), 1, (unsigned long)nmove, pi_addr, val));
+}
+
+long rx_futex_waitv(const struct rx_futex_waiter *w, unsigned n, const struct rx_timespec *abs_timeout, int clock)
+{
+    struct { uint64_t val, uaddr; uint32_t flags, reserved; } h[128];
+    if (n > 128) return -EINVAL;
+    for (unsigned i = 0; i < n; i++)
+        h[i] = (typeof(h[0])){ w[i].val, (uint64_t)(uintptr_t)w[i].addr, 2 /* FUTEX2_SIZE_U32 */ | (w[i].shared ? 0 : 128), 0 };
+    struct timespec t;
+    return R(syscall(SYS_futex_waitv, h, n, 0, host_ts(abs_timeout, &t), clock == RX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC));
+}
+
 long rx_clock_gettime(int clock, struct rx_timespec *ts)
 {
     struct timespec t;

@@ -467,6 +467,38 @@ long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeo
 long rx_futex_requeue(uint32_t *addr, int nwake, int nmove, uint32_t *addr2, int cmp, uint32_t val, int shared);
 /* (abs_clock: an RX_CLOCK_* id, or -1 for a relative timeout) */
 long rx_futex_wake(uint32_t *addr, int n, int shared);
+/* Host-backend extensions: what Redox's futex lacks.  Redox plan: bitsets kept by
+ * lxrun beside each waiter (a wake with bits wakes the waiters whose bits meet
+ * them); WAKE_OP's change made by lxrun with an atomic instruction, then the two
+ * wakes; the PI operations as the same protocol on the tid word over plain
+ * WAIT/WAKE (no priority boost: Redox schedules without priorities);
+ * futex_waitv as a wait on the first word after checking them all.
+ * rx_futex_wait_bits/wake_bits: rx_futex_wait/wake that only meet waiters whose
+ * bits and the waker's share one. */
+long rx_futex_wait_bits(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock, uint32_t bits,
+                        int shared);
+long rx_futex_wake_bits(uint32_t *addr, int n, uint32_t bits, int shared);
+/* Changes *addr2 (op with arg: SET, ADD, OR, ANDN, XOR), wakes up to n on addr,
+ * and, when the old *addr2 compares (cmp with cmparg) true, up to n2 on addr2. */
+enum rx_futex_change { RX_FUTEX_SET, RX_FUTEX_ADD, RX_FUTEX_OR, RX_FUTEX_ANDN, RX_FUTEX_XOR };
+enum rx_futex_cmp { RX_FUTEX_EQ, RX_FUTEX_NE, RX_FUTEX_LT, RX_FUTEX_LE, RX_FUTEX_GT, RX_FUTEX_GE };
+struct rx_futex_wake_op { enum rx_futex_change op; uint32_t arg; enum rx_futex_cmp cmp; uint32_t cmparg; };
+long rx_futex_wake_op(uint32_t *addr, int n, uint32_t *addr2, int n2, const struct rx_futex_wake_op *o, int shared);
+/* A lock whose word holds its owner's tid (0 free; bit 31 waiters, bit 30 owner
+ * died): LOCK takes it, sleeping until the absolute timeout on clock; TRYLOCK
+ * does not sleep; UNLOCK hands it to the next waiter. */
+enum rx_futex_pi { RX_FUTEX_LOCK, RX_FUTEX_TRYLOCK, RX_FUTEX_UNLOCK };
+long rx_futex_pi(uint32_t *addr, enum rx_futex_pi what, const struct rx_timespec *abs_timeout, int clock, int shared);
+/* Waits on addr as rx_futex_wait, to be moved onto the PI lock pi_addr (and
+ * given it) by rx_futex_requeue_pi, which wakes one and moves up to nmove
+ * while *addr == val. */
+long rx_futex_wait_requeue_pi(uint32_t *addr, uint32_t val, const struct rx_timespec *abs_timeout, int clock,
+                              uint32_t *pi_addr, int shared);
+long rx_futex_requeue_pi(uint32_t *addr, int nmove, uint32_t *pi_addr, uint32_t val, int shared);
+/* Sleeps until one of n words changes from its value or is woken (its index),
+ * until the absolute timeout on clock. */
+struct rx_futex_waiter { uint32_t *addr; uint32_t val; int shared; };
+long rx_futex_waitv(const struct rx_futex_waiter *w, unsigned n, const struct rx_timespec *abs_timeout, int clock);
 
 /* ---- time ----
  * Clock ids are Redox's: redox_syscall src/flag.rs (CLOCK_REALTIME 1,

@@ -41,9 +41,11 @@ static long call(struct lx_call *c, const struct lx_syscall *s)
 {
     if (touches_reserved_fd(s, c)) return -EBADF;
     if (!(s->flags & LX_F_BLOCKS)) return s->fn(c);
-    lx_ptable_sleeping(1);
+    c->task->sleeping = 1;
+    lx_ptable_sleeping(c->task->tid, 1);
     long r = s->fn(c);
-    lx_ptable_sleeping(0);
+    lx_ptable_sleeping(c->task->tid, 0);
+    c->task->sleeping = 0;
     return r;
 }
 

@@ -1,48 +1,144 @@
-/* futex.c — handles: futex.  Guest and lxrun share memory, so the guest's word
- * is handed to Redox's futex directly after checking it is guest memory. */
+/* futex.c — handles: futex, futex_waitv.  Guest and lxrun share memory, so the
+ * guest's word is handed to the system's futex directly after checking it is
+ * guest memory.  WAIT, WAKE and REQUEUE are Redox's own; bitsets, WAKE_OP, the
+ * priority-inheritance locks and futex_waitv are host-backend extensions (rx.h
+ * gives the Redox plan). */
 #include "../abi/linux_misc.h"
+#include "../abi/linux_time.h"
 
 #include "handler.h"
+
+/* A second futex word argument: aligned guest memory. */
+static uint32_t *word_at(uint64_t addr, long *err)
+{
+    if (addr & 3) { *err = -EINVAL; return NULL; }
+    uint32_t *w = gm_lock_read(addr, 4);
+    if (!w) *err = -EFAULT;
+    return w;
+}
+
+/* The timeout argument (NULL: none). */
+static long timeout_at(uint64_t ptr, struct rx_timespec *ts, struct rx_timespec **tp)
+{
+    *tp = NULL;
+    if (!ptr) return 0;
+    long e = lx_timespec_arg(ptr, ts);
+    if (e < 0) return e;
+    *tp = ts;
+    return 0;
+}
+
+static long wake_op(struct lx_call *c, uint32_t *word, int shared)
+{
+    long err;
+    uint32_t *word2 = word_at(c->a[4], &err);
+    if (!word2) return err;
+    struct rx_futex_wake_op o;
+    long r = abi_futex_wake_op_to_rx((uint32_t)c->a[5], &o);
+    return r < 0 ? r : rx_futex_wake_op(word, (int)c->a[2], word2, (int)c->a[3], &o, shared);
+}
+
+/* LOCK_PI's timeout is on CLOCK_REALTIME; LOCK_PI2's on MONOTONIC unless the call says REALTIME */
+static long pi_op(struct lx_call *c, int cmd, int op, uint32_t *word, int shared)
+{
+    struct rx_timespec ts, *tp;
+    switch (cmd) {
+    case LINUX_FUTEX_TRYLOCK_PI: return rx_futex_pi(word, RX_FUTEX_TRYLOCK, NULL, RX_CLOCK_REALTIME, shared);
+    case LINUX_FUTEX_UNLOCK_PI: return rx_futex_pi(word, RX_FUTEX_UNLOCK, NULL, RX_CLOCK_REALTIME, shared);
+    default: {
+        long e = timeout_at(c->a[3], &ts, &tp);
+        if (e < 0) return e;
+        int clock = cmd == LINUX_FUTEX_LOCK_PI || (op & LINUX_FUTEX_CLOCK_REALTIME) ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC;
+        return rx_futex_pi(word, RX_FUTEX_LOCK, tp, clock, shared);
+    }
+    }
+}
+
+static long requeue_pi(struct lx_call *c, int cmd, int op, uint32_t *word, int shared)
+{
+    long err;
+    uint32_t *pi = word_at(c->a[4], &err);
+    if (!pi) return err;
+    if (pi == word) return -EINVAL;
+    if (cmd == LINUX_FUTEX_CMP_REQUEUE_PI) {
+        if (c->a[2] != 1 || (int)c->a[3] < 0) return -EINVAL; /* exactly one woken, as Linux asks */
+        return rx_futex_requeue_pi(word, (int)c->a[3], pi, (uint32_t)c->a[5], shared);
+    }
+    struct rx_timespec ts, *tp;
+    long e = timeout_at(c->a[3], &ts, &tp);
+    if (e < 0) return e;
+    return rx_futex_wait_requeue_pi(word, (uint32_t)c->a[2], tp, op & LINUX_FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC,
+                                    pi, shared);
+}
 
 long sys_futex(struct lx_call *c)
 {
     int op = (int)c->a[1], cmd = op & LINUX_FUTEX_CMD_MASK;
-    uint32_t val = (uint32_t)c->a[2];
+    uint32_t val = (uint32_t)c->a[2], bits = (uint32_t)c->a[5];
     int shared = !(op & LINUX_FUTEX_PRIVATE_FLAG); /* a word other processes may wait on too */
-    if (c->a[0] & 3) return -EINVAL;
-    uint32_t *word = gm_lock_read(c->a[0], 4);
-    if (!word) return -EFAULT;
-    if ((cmd == LINUX_FUTEX_WAIT_BITSET || cmd == LINUX_FUTEX_WAKE_BITSET) && (uint32_t)c->a[5] != LINUX_FUTEX_BITSET_MATCH_ANY) {
-        lx_record_partial(c->nr, "futex bitset other than MATCH_ANY");
-        return -EINVAL;
-    }
+    long err;
+    uint32_t *word = word_at(c->a[0], &err);
+    if (!word) return err;
+    if ((op & LINUX_FUTEX_CLOCK_REALTIME) && cmd != LINUX_FUTEX_WAIT && cmd != LINUX_FUTEX_WAIT_BITSET &&
+        cmd != LINUX_FUTEX_WAIT_REQUEUE_PI && cmd != LINUX_FUTEX_LOCK_PI2)
+        return -ENOSYS; /* as Linux answers the flag on other operations */
+    struct rx_timespec ts, *tp;
     switch (cmd) {
     case LINUX_FUTEX_WAIT:
     case LINUX_FUTEX_WAIT_BITSET: {
-        struct rx_timespec ts, *tp = NULL;
-        if (c->a[3]) {
-            long e = lx_timespec_arg(c->a[3], &ts);
-            if (e < 0) return e;
-            tp = &ts;
-        }
-        int abs_clock = cmd == LINUX_FUTEX_WAIT_BITSET ? (op & LINUX_FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC) : -1;
-        return rx_futex_wait(word, val, tp, abs_clock, shared);
+        if ((err = timeout_at(c->a[3], &ts, &tp)) < 0) return err;
+        if (cmd == LINUX_FUTEX_WAIT) return rx_futex_wait(word, val, tp, -1, shared);
+        if (!bits) return -EINVAL;
+        int clock = op & LINUX_FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC;
+        return bits == LINUX_FUTEX_BITSET_MATCH_ANY ? rx_futex_wait(word, val, tp, clock, shared)
+                                                     : rx_futex_wait_bits(word, val, tp, clock, bits, shared);
     }
-    case LINUX_FUTEX_WAKE:
+    case LINUX_FUTEX_WAKE: return rx_futex_wake(word, (int)val, shared);
     case LINUX_FUTEX_WAKE_BITSET:
-        return rx_futex_wake(word, (int)val, shared);
+        if (!bits) return -EINVAL;
+        return bits == LINUX_FUTEX_BITSET_MATCH_ANY ? rx_futex_wake(word, (int)val, shared)
+                                                     : rx_futex_wake_bits(word, (int)val, bits, shared);
     case LINUX_FUTEX_REQUEUE:
     case LINUX_FUTEX_CMP_REQUEUE: {
         /* the count to move travels in the timeout's place */
         if ((int)val < 0 || (int)c->a[3] < 0) return -EINVAL;
-        if (c->a[4] & 3) return -EINVAL;
-        uint32_t *word2 = gm_lock_read(c->a[4], 4);
-        if (!word2) return -EFAULT;
-        return rx_futex_requeue(word, (int)val, (int)c->a[3], word2, cmd == LINUX_FUTEX_CMP_REQUEUE,
-                                (uint32_t)c->a[5], shared);
+        uint32_t *word2 = word_at(c->a[4], &err);
+        if (!word2) return err;
+        return rx_futex_requeue(word, (int)val, (int)c->a[3], word2, cmd == LINUX_FUTEX_CMP_REQUEUE, (uint32_t)c->a[5], shared);
     }
-    default:
-        lx_record_partial(c->nr, "futex operation other than WAIT/WAKE/REQUEUE");
-        return -ENOSYS;
+    case LINUX_FUTEX_WAKE_OP: return wake_op(c, word, shared);
+    case LINUX_FUTEX_LOCK_PI: case LINUX_FUTEX_LOCK_PI2: case LINUX_FUTEX_TRYLOCK_PI: case LINUX_FUTEX_UNLOCK_PI:
+        return pi_op(c, cmd, op, word, shared);
+    case LINUX_FUTEX_WAIT_REQUEUE_PI: case LINUX_FUTEX_CMP_REQUEUE_PI: return requeue_pi(c, cmd, op, word, shared);
+    default: return -ENOSYS; /* no other operation exists */
     }
+}
+
+/* futex_waitv(waiters, n, flags, timeout, clock): 32-bit words only, as Linux. */
+long sys_futex_waitv(struct lx_call *c)
+{
+    unsigned n = (unsigned)c->a[1];
+    if (c->a[2] || !n || n > LINUX_FUTEX_WAITV_MAX) return -EINVAL;
+    struct linux_futex_waitv k[LINUX_FUTEX_WAITV_MAX];
+    struct rx_futex_waiter w[LINUX_FUTEX_WAITV_MAX];
+    if (!c->a[0]) return -EINVAL; /* as Linux checks before reading */
+    if (gm_copy_in(k, c->a[0], n * sizeof k[0]) < 0) return -EFAULT;
+    for (unsigned i = 0; i < n; i++) {
+        if (k[i].reserved || (k[i].flags & ~(uint32_t)(LINUX_FUTEX2_SIZE_U32 | LINUX_FUTEX2_PRIVATE)) ||
+            (k[i].flags & 3) != LINUX_FUTEX2_SIZE_U32 || k[i].val >> 32)
+            return -EINVAL;
+        long err;
+        if (!(w[i].addr = word_at(k[i].uaddr, &err))) return err;
+        w[i].val = (uint32_t)k[i].val;
+        w[i].shared = !(k[i].flags & LINUX_FUTEX2_PRIVATE);
+    }
+    int clock = abi_clock_to_rx((int)c->a[4]);
+    struct rx_timespec ts, *tp = NULL;
+    if (c->a[3]) {
+        if (clock != RX_CLOCK_REALTIME && clock != RX_CLOCK_MONOTONIC) return -EINVAL;
+        long e = lx_timespec_arg(c->a[3], &ts);
+        if (e < 0) return e;
+        tp = &ts;
+    }
+    return rx_futex_waitv(w, n, tp, clock == RX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC);
 }

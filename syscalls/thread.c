@@ -34,7 +34,7 @@ static void thread_main(void *arg)
     if ((s->flags & LINUX_CLONE_CHILD_SETTID) && s->child_tid) gm_copy_out(s->child_tid, &tid, sizeof tid);
     if (s->flags & LINUX_CLONE_CHILD_CLEARTID) t->task.clear_child_tid = s->child_tid;
     s->tid = tid;
-    lx_process_thread_add(tid);
+    lx_process_thread_add(&t->task);
     __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE); /* s lives on the parent's stack: done with it */
     rx_futex_wake(&s->ready, 1, 0);
     lx_trap_resume_guest(t, &regs);

@@ -3,6 +3,8 @@
  * gettid vs getpid, a thread's exit leaving the others running, a signal sent to
  * the process while threads run, and exit_group from a thread ending them all. */
 #include <pthread.h>
+#include <dirent.h>
+#include <stdint.h>
 #include <sched.h>
 #include <time.h>
 #include <signal.h>
@@ -299,6 +301,106 @@ static void posix_timers(void)
     signal(SIGUSR1, SIG_DFL);
 }
 
+/* Futex operations beyond WAIT/WAKE: WAKE_OP changes the second word and wakes
+ * by its old value, bitset waits meet only matching wakes, the PI lock keeps its
+ * owner's tid, futex_waitv wakes on any of its words; a thread blocked in futex
+ * is S in /proc/self/task/<tid>/stat, whose first field is the tid. */
+/* Linux's futex numbers (include/uapi/linux/futex.h; musl has no kernel headers) */
+#define FX_PRIVATE 128
+#define FX_WAKE_OP (5 | FX_PRIVATE)
+#define FX_UNLOCK_PI (7 | FX_PRIVATE)
+#define FX_TRYLOCK_PI (8 | FX_PRIVATE)
+#define FX_WAIT_BITSET (9 | FX_PRIVATE)
+#define FX_WAKE_BITSET (10 | FX_PRIVATE)
+#define FX_OP(op, oparg, cmp, cmparg) ((((unsigned)(op) & 0xf) << 28) | (((unsigned)(cmp) & 0xf) << 24) | \
+                                       (((unsigned)(oparg) & 0xfff) << 12) | ((unsigned)(cmparg) & 0xfff))
+#define FX_OP_SET 0
+#define FX_OP_ADD 1
+#define FX_OP_OPARG_SHIFT 8
+#define FX_CMP_EQ 0
+#define FX_CMP_GT 4
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+static uint32_t fw1, fw2;
+static atomic_int fwoken;
+static void *bits_waiter(void *arg)
+{
+    (void)arg;
+    long r = syscall(SYS_futex, &fw1, FX_WAIT_BITSET, 0, NULL, NULL, 0x2);
+    atomic_store(&fwoken, r == 0 ? 1 : -1);
+    return NULL;
+}
+
+static char thread_state(int tid, int *first)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char st = 0;
+    if (fgets(buf, sizeof buf, f)) sscanf(buf, "%d %*s %c", first, &st);
+    fclose(f);
+    return st;
+}
+
+static void futex_operations(void)
+{
+    /* WAKE_OP: *fw2 += 5 (old 1 > 0 → also wake on fw2); nobody waits: 0 woken */
+    fw2 = 1;
+    CHECK_EQ(syscall(SYS_futex, &fw1, FX_WAKE_OP, 1, 1, &fw2, FX_OP(FX_OP_ADD, 5, FX_CMP_GT, 0)), 0);
+    CHECK_EQ(fw2, 6);
+    CHECK_EQ(syscall(SYS_futex, &fw1, FX_WAKE_OP, 1, 1, &fw2, FX_OP(FX_OP_OPARG_SHIFT | FX_OP_SET, 12, FX_CMP_EQ, 6)), 0);
+    CHECK_EQ(fw2, 4096);
+    CHECK_ERR(syscall(SYS_futex, &fw1, FX_WAKE_OP, 1, 1, &fw2, 7u << 28), ENOSYS);
+
+    /* bitsets: a waiter on bit 1 is not met by a wake of bit 0, is by bit 1 */
+    fw1 = 0;
+    atomic_store(&fwoken, 0);
+    pthread_t th;
+    REQUIRE(pthread_create(&th, NULL, bits_waiter, NULL) == 0);
+    int tid = 0, first = 0;
+    for (int i = 0; i < 500; i++) { /* the waiter's tid: the only other thread */
+        DIR *d = opendir("/proc/self/task");
+        struct dirent *e;
+        while (d && (e = readdir(d)))
+            if (atoi(e->d_name) > 0 && atoi(e->d_name) != getpid()) tid = atoi(e->d_name);
+        if (d) closedir(d);
+        if (tid && thread_state(tid, &first) == 'S') break;
+        usleep(2000);
+    }
+    CHECK_EQ(thread_state(tid, &first), 'S');
+    CHECK_EQ(first, tid);
+    CHECK_EQ(syscall(SYS_futex, &fw1, FX_WAKE_BITSET, 1, NULL, NULL, 0x1), 0);
+    CHECK_EQ(syscall(SYS_futex, &fw1, FX_WAKE_BITSET, 1, NULL, NULL, 0x6), 1);
+    pthread_join(th, NULL);
+    CHECK_EQ(atomic_load(&fwoken), 1);
+    CHECK_ERR(syscall(SYS_futex, &fw1, FX_WAKE_BITSET, 1, NULL, NULL, 0), EINVAL);
+
+    /* PI: TRYLOCK writes the owner's tid, UNLOCK frees it; a held lock refuses TRYLOCK */
+    fw1 = 0;
+    CHECK_EQ(syscall(SYS_futex, &fw1, FX_TRYLOCK_PI, 0, NULL, NULL, 0), 0);
+    CHECK_EQ(fw1, (uint32_t)syscall(SYS_gettid));
+    CHECK_ERR(syscall(SYS_futex, &fw1, FX_TRYLOCK_PI, 0, NULL, NULL, 0), EDEADLK);
+    CHECK_EQ(syscall(SYS_futex, &fw1, FX_UNLOCK_PI, 0, NULL, NULL, 0), 0);
+    CHECK_EQ(fw1, 0);
+    CHECK_ERR(syscall(SYS_futex, &fw1, FX_UNLOCK_PI, 0, NULL, NULL, 0), EPERM);
+
+    /* futex_waitv: a word already changed returns at once (EAGAIN), a timeout ETIMEDOUT */
+    struct { uint64_t val, uaddr; uint32_t flags, reserved; } wv[2] = {
+        { 0, (uintptr_t)&fw1, 2 | 128, 0 }, { 7, (uintptr_t)&fw2, 2 | 128, 0 } };
+    struct timespec soon;
+    clock_gettime(CLOCK_MONOTONIC, &soon);
+    soon.tv_nsec += 20 * 1000 * 1000;
+    if (soon.tv_nsec >= 1000000000) soon.tv_sec++, soon.tv_nsec -= 1000000000;
+    CHECK_ERR(syscall(SYS_futex_waitv, wv, 2, 0, &soon, CLOCK_MONOTONIC), EAGAIN); /* fw2 is not 7 */
+    wv[1].val = fw2;
+    CHECK_ERR(syscall(SYS_futex_waitv, wv, 2, 0, &soon, CLOCK_MONOTONIC), ETIMEDOUT);
+    CHECK_ERR(syscall(SYS_futex_waitv, NULL, 1, 0, &soon, CLOCK_MONOTONIC), EINVAL);
+    wv[0].flags = 3; /* a 64-bit word: not supported by Linux either */
+    CHECK_ERR(syscall(SYS_futex_waitv, wv, 2, 0, &soon, CLOCK_MONOTONIC), EINVAL);
+}
+
 int main(void)
 {
     check_prog = "threads";
@@ -309,5 +411,6 @@ int main(void)
     RUN(exit_group_from_a_thread);
     RUN(scheduling);
     RUN(posix_timers);
+    RUN(futex_operations);
     return check_done();
 }
