@@ -1,6 +1,8 @@
 /* process.c — the guest process object: created at start, filled from the loaded image. */
 #include "process.h"
 
+#include <errno.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -130,6 +132,20 @@ char lx_process_thread_state(int tid)
         if (tasks[i]->tid == tid) state = __atomic_load_n(&tasks[i]->sleeping, __ATOMIC_RELAXED) ? 'S' : 'R';
     tid_unlock();
     return state;
+}
+
+int lx_process_thread_robust_list(int tid, uint64_t *head, uint64_t *len)
+{
+    int r = -ESRCH;
+    tid_lock();
+    for (int i = 0; i < ntids; i++)
+        if (tasks[i]->tid == tid) {
+            *head = tasks[i]->robust_list;
+            *len = tasks[i]->robust_len;
+            r = 0;
+        }
+    tid_unlock();
+    return r;
 }
 
 int lx_process_tids(int *out, int max)

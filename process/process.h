@@ -76,6 +76,9 @@ int lx_process_tids(int *out, int max);
 /* Thread tid's state as /proc shows it ('S' sleeping in a call, 'R'), or 0 when
  * tid is not one of the others. */
 char lx_process_thread_state(int tid);
+/* Thread tid's robust list head and size as it set them: 0, or -ESRCH when tid
+ * is not one of the others. */
+int lx_process_thread_robust_list(int tid, uint64_t *head, uint64_t *len);
 
 /* A fork: the time read before it is both the parent's record of the child
  * (lx_process_child, in the session's process table) and the child's own. */

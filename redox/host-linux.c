@@ -664,6 +664,16 @@ long rx_futex_requeue_pi(uint32_t *addr, int nmove, uint32_t *pi_addr, uint32_t 
     return R(syscall(SYS_futex, addr, fx(FUTEX_CMP_REQUEUE_PI, shared), 1, (unsigned long)nmove, pi_addr, val));
 }
 
+long rx_set_robust_list(uint64_t head, size_t len) { return R(syscall(SYS_set_robust_list, (void *)(uintptr_t)head, len)); }
+
+long rx_get_robust_list(long tid, uint64_t *head, size_t *len)
+{
+    void *h;
+    if (syscall(SYS_get_robust_list, tid, &h, len) < 0) return -errno;
+    *head = (uint64_t)(uintptr_t)h;
+    return 0;
+}
+
 long rx_futex_waitv(const struct rx_futex_waiter *w, unsigned n, const struct rx_timespec *abs_timeout, int clock)
 {
     struct { uint64_t val, uaddr; uint32_t flags, reserved; } h[128];

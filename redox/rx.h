@@ -495,6 +495,15 @@ long rx_futex_pi(uint32_t *addr, enum rx_futex_pi what, const struct rx_timespec
 long rx_futex_wait_requeue_pi(uint32_t *addr, uint32_t val, const struct rx_timespec *abs_timeout, int clock,
                               uint32_t *pi_addr, int shared);
 long rx_futex_requeue_pi(uint32_t *addr, int nmove, uint32_t *pi_addr, uint32_t val, int shared);
+/* The calling thread's robust-futex list (Linux's set_robust_list: the list's
+ * head in the thread's memory, len its size): as the thread ends, however it
+ * ends, each lock on the list it still holds is marked owner-died and one waiter
+ * woken.  Host-backend extension; Redox plan: lxrun walks the list itself as a
+ * thread or process exits (a death by SIGKILL then leaves the locks held). */
+long rx_set_robust_list(uint64_t head, size_t len);
+/* Another process's (thread tid's) list head and size, where the caller may
+ * inspect it (-EPERM otherwise, -ESRCH for no such thread). */
+long rx_get_robust_list(long tid, uint64_t *head, size_t *len);
 /* Sleeps until one of n words changes from its value or is woken (its index),
  * until the absolute timeout on clock. */
 struct rx_futex_waiter { uint32_t *addr; uint32_t val; int shared; };

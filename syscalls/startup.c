@@ -53,17 +53,26 @@ long sys_set_tid_address(struct lx_call *c)
 long sys_set_robust_list(struct lx_call *c)
 {
     if (c->a[1] != ROBUST_LIST_HEAD_SIZE) return -EINVAL;
+    long r = rx_set_robust_list(c->a[0], c->a[1]); /* the system cleans up as the thread ends */
+    if (r < 0) return r;
     c->task->robust_list = c->a[0];
     c->task->robust_len = c->a[1];
     return 0;
 }
 
-/* Only the calling thread's own list (pid 0 or its tid): lxrun serves one process. */
+/* The caller's and its other threads' lists as they set them; another process's
+ * from the system, which checks the caller may see it. */
 long sys_get_robust_list(struct lx_call *c)
 {
     int pid = (int)c->a[0];
-    if (pid != 0 && pid != c->task->tid) return -ESRCH;
-    uint64_t head = c->task->robust_list, len = c->task->robust_len ? c->task->robust_len : ROBUST_LIST_HEAD_SIZE;
+    uint64_t head = c->task->robust_list, len = c->task->robust_len;
+    if (pid != 0 && pid != c->task->tid && lx_process_thread_robust_list(pid, &head, &len) < 0) {
+        size_t n;
+        long r = rx_get_robust_list(pid, &head, &n);
+        if (r < 0) return r;
+        len = n;
+    }
+    if (!len) len = ROBUST_LIST_HEAD_SIZE;
     if (gm_copy_out(c->a[2], &len, sizeof len) < 0) return -EFAULT;
     return gm_copy_out(c->a[1], &head, sizeof head);
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "check.h"
@@ -401,6 +402,48 @@ static void futex_operations(void)
     CHECK_ERR(syscall(SYS_futex_waitv, wv, 2, 0, &soon, CLOCK_MONOTONIC), EINVAL);
 }
 
+/* Robust mutexes: one held by a thread that exits, or by a process that ends,
+ * comes to the next locker with EOWNERDEAD (the system walked the owner's list). */
+static pthread_mutex_t *robust;
+static void *lock_and_leave(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(robust);
+    return NULL; /* ends holding it */
+}
+
+static void robust_mutexes(void)
+{
+    robust = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(robust != MAP_FAILED);
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+    pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+    REQUIRE(pthread_mutex_init(robust, &a) == 0);
+    pthread_t th;
+    REQUIRE(pthread_create(&th, NULL, lock_and_leave, NULL) == 0);
+    pthread_join(th, NULL);
+    CHECK_EQ(pthread_mutex_lock(robust), EOWNERDEAD);
+    CHECK_EQ(pthread_mutex_consistent(robust), 0);
+    CHECK_EQ(pthread_mutex_unlock(robust), 0);
+
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        pthread_mutex_lock(robust);
+        _exit(0); /* no unlock: the system must mark it as the process ends */
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK_EQ(pthread_mutex_lock(robust), EOWNERDEAD);
+    CHECK_EQ(pthread_mutex_consistent(robust), 0);
+    CHECK_EQ(pthread_mutex_unlock(robust), 0);
+    CHECK_EQ(pthread_mutex_lock(robust), 0); /* consistent again: an ordinary lock */
+    CHECK_EQ(pthread_mutex_unlock(robust), 0);
+    munmap(robust, 4096);
+}
+
 int main(void)
 {
     check_prog = "threads";
@@ -412,5 +455,6 @@ int main(void)
     RUN(scheduling);
     RUN(posix_timers);
     RUN(futex_operations);
+    RUN(robust_mutexes);
     return check_done();
 }
