@@ -8,6 +8,7 @@
 #include "../report/trace.h"
 #include "../redox/rx.h"
 #include "../process/fd_reserve.h"
+#include "../process/process.h"
 #include "../process/ptable.h"
 #include "table.h"
 
@@ -78,4 +79,11 @@ long lx_dispatch(struct lx_call *c)
     const struct lx_syscall *s = &lx_syscalls[nr];
     if (__builtin_expect(lx_report.observe, 0)) return dispatch_observed(c, s, nr);
     return call(c, s);
+}
+
+int lx_call_restarts(const struct lx_call *c, int sig)
+{
+    unsigned long nr = (unsigned long)c->nr;
+    return nr <= LX_NR_MAX && (lx_syscalls[nr].flags & LX_F_RESTARTS) && !c->eintr_only &&
+           (lx_proc.sigactions[sig].flags & LINUX_SA_RESTART);
 }

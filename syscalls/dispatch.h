@@ -18,7 +18,15 @@ struct lx_call {
     struct linux_sigcontext *sigreturn; /* set by rt_sigreturn: the guest resumes with these
                                            registers and the FP state they point at */
     void *host_ctx;         /* the trap's own record of the guest's context (lx_trap_call_regs) */
+    int eintr_only;         /* set by a handler whose call, interrupted, is not restarted even for
+                               an SA_RESTART handler (a futex wait with a timeout, as Linux's
+                               restart-block calls) */
 };
+
+/* Whether c, having failed with EINTR, is restarted after the handler of the
+ * signal now to be delivered (sig): its line says RESTARTS (signal(7)'s list) and
+ * the handler asked for SA_RESTART. */
+int lx_call_restarts(const struct lx_call *c, int sig);
 
 long lx_dispatch(struct lx_call *c);
 

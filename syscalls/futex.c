@@ -87,6 +87,7 @@ long sys_futex(struct lx_call *c)
     case LINUX_FUTEX_WAIT:
     case LINUX_FUTEX_WAIT_BITSET: {
         if ((err = timeout_at(c->a[3], &ts, &tp)) < 0) return err;
+        c->eintr_only = tp != NULL; /* Linux restarts a timed wait only when no handler ran */
         if (cmd == LINUX_FUTEX_WAIT) return rx_futex_wait(word, val, tp, -1, shared);
         if (!bits) return -EINVAL;
         int clock = op & LINUX_FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC;

@@ -31,8 +31,6 @@ long sys_rt_sigaction(struct lx_call *c)
                      : lx_trap_catch(sig, (nw.flags & LINUX_SA_RESTART) != 0);
         if (r < 0) return r;
     }
-    if (nw.handler > LINUX_SIG_IGN && (nw.flags & LINUX_SA_RESTART))
-        lx_record_partial(c->nr, "SA_RESTART: a blocked call is restarted by the system, the handler runs when it completes");
     if (nw.handler == LINUX_SIG_IGN) __atomic_fetch_and(&c->task->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
     lx_process_publish();
     return 0;

@@ -17,6 +17,8 @@ enum lx_flag {
     LX_F_ADDR = 1 << 1,     /* returns an address (traced in hex) */
     LX_F_BLOCKS = 1 << 2,   /* may sleep until something happens: meanwhile the process table
                                shows the caller sleeping (S in /proc/<pid>/stat) */
+    LX_F_RESTARTS = 1 << 3, /* interrupted by a handler with SA_RESTART, it starts again after it
+                               (signal(7)); the others fail with EINTR */
 };
 
 /* strace's trace classes, for -e trace=%file and the like. */

@@ -151,6 +151,22 @@ __attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, 
     syscall(SYS_rt_tgsigqueueinfo, syscall(SYS_getpid), t->task.tid, sig, si);
 }
 
+/* A guest call blocked in the system, and a signal whose handler asked for
+ * SA_RESTART: the system has rewound lxrun's context to restart its call (the
+ * host handler mirrors SA_RESTART), which would hold the handler back until the
+ * call completes.  Instead lxrun's call returns EINTR, the guest's handler runs,
+ * and the guest's call starts again after it (lx_trap_syscall), as on Linux. */
+__attribute__((no_stack_protector)) static void interrupt_restart(ucontext_t *uc, struct lx_thread *t, int sig)
+{
+    if (!__atomic_load_n(&t->task.sleeping, __ATOMIC_RELAXED) || !(lx_proc.sigactions[sig].flags & LINUX_SA_RESTART))
+        return;
+    greg_t *g = uc->uc_mcontext.gregs;
+    const unsigned char *ip = (const unsigned char *)g[REG_RIP];
+    if (ip[0] != 0x0f || ip[1] != 0x05) return; /* not at a syscall instruction: nothing to restart */
+    g[REG_RIP] += 2;
+    g[REG_RAX] = -EINTR;
+}
+
 /* A signal for a guest handler.  Nested (lxrun was running: a blocked call, or
  * the stubs' edges, maybe on the guest's FS) it is only recorded, TLS-free; the
  * call returns and delivers it -- unless the call is past its last look for
@@ -172,7 +188,8 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
         return;
     }
     lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si);
-    if (!nested) deliver_and_resume(t, uc, 0);
+    if (nested) interrupt_restart(uc, t, sig);
+    else deliver_and_resume(t, uc, 0);
 }
 
 int lx_trap_catch(int sig, int restart)
@@ -206,7 +223,13 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
     c.task = &c.t->task;
     c.t->resuming = 0;
     c.host_ctx = uc;
-    g[REG_RAX] = lx_dispatch(&c);
+    long r = lx_dispatch(&c);
+    g[REG_RAX] = r;
+    int next = r == -EINTR ? lx_signal_next(c.task) : 0;
+    if (next && lx_call_restarts(&c, next)) { /* the handler runs, then the call again */
+        g[REG_RAX] = c.nr;
+        g[REG_RIP] -= 2;
+    }
     if (c.new_sp) g[REG_RSP] = (greg_t)c.new_sp;
     int bad_frame = c.sigreturn && apply_sigreturn(uc, c.sigreturn) < 0;
     /* The guest's blocked set (rt_sigprocmask may have changed it) takes effect as

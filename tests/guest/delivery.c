@@ -3,9 +3,11 @@
  * stack, a fault handler that siglongjmps out, EINTR and SA_RESTART on a blocked
  * read, sigsuspend, a blocked signal delivered as it is unblocked, SIGCHLD, the
  * FP state kept across handlers, and interval timers. */
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <ucontext.h>
@@ -341,6 +343,62 @@ static void realtime_queueing(void)
     signal(SIGUSR2, SIG_DFL);
 }
 
+/* SA_RESTART, sharper: the handler runs while the call is still blocked (the
+ * child waits for the handler's word before it lets the call finish), then the
+ * call starts again: a read gets the byte written after, a wait4 the child's end. */
+static int ack_pipe[2];
+static void on_usr1_ack(int sig)
+{
+    (void)sig;
+    hits++;
+    if (write(ack_pipe[1], "a", 1) != 1) hits = 100;
+}
+
+static pid_t poke_and_wait_ack(int wr)
+{
+    pid_t parent = getpid(), pid = fork();
+    if (pid != 0) return pid;
+    usleep(50000); /* the parent is blocked by now */
+    kill(parent, SIGUSR1);
+    struct pollfd pf = { ack_pipe[0], POLLIN, 0 };
+    int acked = poll(&pf, 1, 3000) == 1;
+    if (wr >= 0 && write(wr, "x", 1) != 1) _exit(4);
+    _exit(acked ? 0 : 3);
+}
+
+static void restart_after_handler(void)
+{
+    int p[2];
+    REQUIRE(pipe(p) == 0 && pipe(ack_pipe) == 0);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1_ack;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
+    hits = 0;
+    char c = 0;
+    pid_t pid = poke_and_wait_ack(p[1]);
+    CHECK_EQ(read(p[0], &c, 1), 1);
+    CHECK_EQ(c, 'x');
+    CHECK_EQ(hits, 1);
+    int st = -1;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0); /* the handler ran before the byte came */
+    CHECK_EQ(read(ack_pipe[0], &c, 1), 1);
+
+    hits = 0;
+    pid = poke_and_wait_ack(-1);
+    st = -1;
+    CHECK_EQ(wait4(pid, &st, 0, NULL), pid); /* restarted after the handler, then the child's end */
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK_EQ(hits, 1);
+    close(p[0]);
+    close(p[1]);
+    close(ack_pipe[0]);
+    close(ack_pipe[1]);
+    signal(SIGUSR1, SIG_DFL);
+}
+
 int main(void)
 {
     check_prog = "delivery";
@@ -349,6 +407,7 @@ int main(void)
     RUN(alternate_stack_delivery);
     RUN(fault_handler_longjmps);
     RUN(interrupted_read);
+    RUN(restart_after_handler);
     RUN(suspend_until_signal);
     RUN(sigchld_handler);
     RUN(timers_and_fp_state);
