@@ -121,6 +121,26 @@ static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
     return r;
 }
 
+/* A path through /proc or /dev/fd names what it names in the caller (its
+ * /proc/self/exe, its fd N): the file is opened here and handed over as a handle,
+ * as the next lxrun would resolve such a path in a process of its own. */
+static long open_magic_path(struct exec_req *q, int dirfd, uint64_t path)
+{
+    if (strncmp(q->path, "/proc/", 6) != 0 && strncmp(q->path, "/dev/fd/", 8) != 0) return 0;
+    struct lx_path p;
+    long r = lx_path_arg(path, dirfd, &p);
+    if (r < 0) return r;
+    long fd = vfs_open(&p.t, RX_O_PATH | RX_O_CLOEXEC, 0);
+    if (fd < 0) return fd;
+    long high = rx_fcntl((int)fd, RX_F_DUPFD_CLOEXEC, lx_fd_floor);
+    rx_close((int)fd);
+    if (high < 0) return high;
+    if (q->dirfd != RX_AT_CWD) rx_close(q->dirfd);
+    q->dirfd = (int)high;
+    q->path[0] = 0;
+    return 0;
+}
+
 /* Copies in and checks everything; 0 when q is ready to run. */
 static long exec_request(int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags, struct exec_req *q)
 {
@@ -138,6 +158,8 @@ static long exec_request(int dirfd, uint64_t path, uint64_t argv, uint64_t envp,
         snprintf(q->execfn, sizeof q->execfn, n ? "/dev/fd/%d/%s" : "/dev/fd/%d", dirfd, q->path);
     } else {
         snprintf(q->execfn, sizeof q->execfn, "%s", q->path);
+        long m = open_magic_path(q, dirfd, path);
+        if (m < 0) return m;
     }
     char *scratch = malloc(LINUX_MAX_ARG_STRLEN);
     if (!scratch) return -ENOMEM;

@@ -444,8 +444,46 @@ static void robust_mutexes(void)
     munmap(robust, 4096);
 }
 
-int main(void)
+/* execve from a thread that is not the main one: the program replaces the whole
+ * process, keeps its pid, and runs with one thread (the probe below checks). */
+static const char *self_path;
+static void *exec_from_thread(void *arg)
 {
+    char pid[16];
+    snprintf(pid, sizeof pid, "%d", (int)(intptr_t)arg);
+    execl(self_path, self_path, "--exec-probe", pid, (char *)NULL);
+    _exit(99);
+}
+
+static int exec_probe(const char *want_pid)
+{
+    int threads = 0;
+    DIR *d = opendir("/proc/self/task");
+    for (struct dirent *e; d && (e = readdir(d));) threads += e->d_name[0] != '.';
+    if (d) closedir(d);
+    return getpid() == atoi(want_pid) && threads == 1 ? 42 : 1;
+}
+
+static void exec_from_a_thread(void)
+{
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        pthread_t th, idle;
+        pthread_create(&idle, NULL, wait_for_timer, &(struct tid_wait){ 0, 0 }); /* a third thread, left running */
+        pthread_create(&th, NULL, exec_from_thread, (void *)(intptr_t)getpid());
+        for (;;) pause();
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 42);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--exec-probe") == 0) return exec_probe(argv[2]);
+    self_path = "/proc/self/exe";
+    (void)argc;
     check_prog = "threads";
     RUN(create_join_tls);
     RUN(condition_variable);
@@ -456,5 +494,6 @@ int main(void)
     RUN(posix_timers);
     RUN(futex_operations);
     RUN(robust_mutexes);
+    RUN(exec_from_a_thread);
     return check_done();
 }
