@@ -28,4 +28,25 @@ struct linux_fd_set { uint64_t bits[LINUX_FD_SETSIZE / 64]; };
 int abi_poll_to_rx(int linux_events);
 int abi_poll_from_rx(int rx_events);
 
+/* epoll (include/uapi/linux/eventpoll.h): the poll bits above, EPOLLMSG, and the
+ * registration flags; struct epoll_event is packed on x86-64 (12 bytes). */
+#define LINUX_EPOLLMSG 0x400
+#define LINUX_EPOLLEXCLUSIVE (1u << 28)
+#define LINUX_EPOLLWAKEUP (1u << 29)
+#define LINUX_EPOLLONESHOT (1u << 30)
+#define LINUX_EPOLLET (1u << 31)
+#define LINUX_EPOLL_CLOEXEC 02000000
+#define LINUX_EPOLL_CTL_ADD 1
+#define LINUX_EPOLL_CTL_DEL 2
+#define LINUX_EPOLL_CTL_MOD 3
+struct linux_epoll_event { uint32_t events; uint64_t data; } __attribute__((packed));
+/* eventfd2's flags (O_CLOEXEC, O_NONBLOCK and its own) */
+#define LINUX_EFD_SEMAPHORE 1
+#define LINUX_EFD_NONBLOCK 04000
+#define LINUX_EFD_CLOEXEC 02000000
+
+/* epoll event bits to rx.h's event bits and back (unknown bits dropped). */
+unsigned abi_epoll_to_rx(unsigned linux_events);
+unsigned abi_epoll_from_rx(unsigned rx_events);
+
 #endif

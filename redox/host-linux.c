@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -1139,6 +1141,61 @@ long rx_sigmask_get(uint64_t *set)
     if (sigprocmask(SIG_SETMASK, NULL, &cur) < 0) return -errno;
     memcpy(set, &cur, sizeof *set);
     return 0;
+}
+
+static const struct { unsigned rx, host; } event_bits[] = {
+    { RX_EVENT_READ, EPOLLIN },           { RX_EVENT_WRITE, EPOLLOUT },         { RX_EVENT_X_PRI, EPOLLPRI },
+    { RX_EVENT_X_ERR, EPOLLERR },         { RX_EVENT_X_HUP, EPOLLHUP },         { RX_EVENT_X_RDHUP, EPOLLRDHUP },
+    { RX_EVENT_X_RDNORM, EPOLLRDNORM },   { RX_EVENT_X_RDBAND, EPOLLRDBAND },   { RX_EVENT_X_WRNORM, EPOLLWRNORM },
+    { RX_EVENT_X_WRBAND, EPOLLWRBAND },   { RX_EVENT_X_MSG, EPOLLMSG },         { RX_EVENT_X_EDGE, EPOLLET },
+    { RX_EVENT_X_ONESHOT, EPOLLONESHOT }, { RX_EVENT_X_EXCLUSIVE, EPOLLEXCLUSIVE }, { RX_EVENT_X_WAKEUP, EPOLLWAKEUP },
+};
+
+static unsigned events_to_host(unsigned rx)
+{
+    unsigned h = 0;
+    for (size_t i = 0; i < sizeof event_bits / sizeof event_bits[0]; i++)
+        if (rx & event_bits[i].rx) h |= event_bits[i].host;
+    return h;
+}
+
+static unsigned events_from_host(unsigned h)
+{
+    unsigned rx = 0;
+    for (size_t i = 0; i < sizeof event_bits / sizeof event_bits[0]; i++)
+        if (h & event_bits[i].host) rx |= event_bits[i].rx;
+    return rx;
+}
+
+long rx_event_queue(int cloexec) { return R(epoll_create1(cloexec ? EPOLL_CLOEXEC : 0)); }
+
+long rx_event_ctl(int queue, enum rx_event_op op, int fd, unsigned events, uint64_t data)
+{
+    static const int ops[] = { [RX_EVENT_ADD] = EPOLL_CTL_ADD, [RX_EVENT_MOD] = EPOLL_CTL_MOD, [RX_EVENT_DEL] = EPOLL_CTL_DEL };
+    if ((unsigned)op > RX_EVENT_DEL) return -EINVAL;
+    struct epoll_event ev = { .events = events_to_host(events), .data.u64 = data };
+    return R(epoll_ctl(queue, ops[op], fd, &ev));
+}
+
+long rx_event_wait(int queue, struct rx_event *out, int max, const struct rx_timespec *timeout, const uint64_t *sigmask)
+{
+    struct epoll_event *ev = malloc((size_t)(max > 0 ? max : 1) * sizeof *ev);
+    if (!ev) return -ENOMEM;
+    struct timespec ts;
+    if (timeout) { ts.tv_sec = timeout->sec; ts.tv_nsec = timeout->nsec; }
+    uint64_t mask = sigmask ? *sigmask : 0;
+    /* epoll_pwait2: the timeout in nanoseconds, the mask as the kernel's 8 bytes */
+    long r = R(syscall(SYS_epoll_pwait2, queue, ev, max, timeout ? &ts : NULL, sigmask ? &mask : NULL, 8));
+    for (long i = 0; i < r; i++) out[i] = (struct rx_event){ events_from_host(ev[i].events), ev[i].data.u64 };
+    free(ev);
+    return r;
+}
+
+long rx_counter(unsigned initial, int flags)
+{
+    int h = (flags & RX_O_CLOEXEC ? EFD_CLOEXEC : 0) | (flags & RX_O_NONBLOCK ? EFD_NONBLOCK : 0) |
+            (flags & RX_COUNTER_SEMAPHORE ? EFD_SEMAPHORE : 0);
+    return R(eventfd(initial, h));
 }
 
 long rx_ppoll(struct rx_pollfd *fds, unsigned long n, const struct rx_timespec *timeout, const uint64_t *sigmask)

@@ -171,6 +171,44 @@ struct rx_pollfd { int fd; short events, revents; };
  * ready entries, 0 on timeout, or -errno (-EINTR). */
 long rx_ppoll(struct rx_pollfd *fds, unsigned long n, const struct rx_timespec *timeout, const uint64_t *sigmask);
 
+/* ---- event queues: Redox's event: scheme.  A queue handle takes registrations
+ * (a handle, the events wanted, a word of user data) and yields ready events
+ * with their data.  RX_EVENT_READ and RX_EVENT_WRITE are Redox's (redox_syscall
+ * src/flag.rs EVENT_READ, EVENT_WRITE); RX_EVENT_X_* are host-backend extensions,
+ * Linux epoll's.  Redox plan: the scheme reports READ and WRITE, edge-triggered;
+ * the Redox backend gives level-triggered registrations by polling each ready
+ * handle again after a wait (zero timeout) and re-queuing what still is, ONESHOT
+ * by registering no events after one is reported, and reports ERR/HUP as
+ * READ|WRITE (what a read or write then returns tells them apart), PRI and the
+ * RD/WR NORM/BAND bits never. ---- */
+#define RX_EVENT_READ 0x1
+#define RX_EVENT_WRITE 0x2
+#define RX_EVENT_X_PRI 0x10
+#define RX_EVENT_X_ERR 0x20
+#define RX_EVENT_X_HUP 0x40
+#define RX_EVENT_X_RDHUP 0x80
+#define RX_EVENT_X_RDNORM 0x100
+#define RX_EVENT_X_RDBAND 0x200
+#define RX_EVENT_X_WRNORM 0x400
+#define RX_EVENT_X_WRBAND 0x800
+#define RX_EVENT_X_MSG 0x1000
+#define RX_EVENT_X_EDGE 0x10000      /* report a change once, not a state while it lasts */
+#define RX_EVENT_X_ONESHOT 0x20000   /* disarm after one report */
+#define RX_EVENT_X_EXCLUSIVE 0x40000 /* among queues waiting on one handle, wake one */
+#define RX_EVENT_X_WAKEUP 0x80000    /* keep the system awake (host: EPOLLWAKEUP) */
+struct rx_event { unsigned events; uint64_t data; };
+enum rx_event_op { RX_EVENT_ADD, RX_EVENT_MOD, RX_EVENT_DEL };
+long rx_event_queue(int cloexec);  /* open("event:") */
+long rx_event_ctl(int queue, enum rx_event_op op, int fd, unsigned events, uint64_t data);
+/* Up to max ready events, waiting until the timeout (NULL: none) with the signal
+ * mask sigmask meanwhile (NULL: unchanged): their number or -errno. */
+long rx_event_wait(int queue, struct rx_event *out, int max, const struct rx_timespec *timeout, const uint64_t *sigmask);
+/* Host-backend extension: a counter handle (Linux's eventfd: 8-byte reads take
+ * the count, or 1 with SEMAPHORE, writes add to it).  Redox plan: lxrun serves
+ * it over a pipe pair it keeps readable while the count is non-zero. */
+#define RX_COUNTER_SEMAPHORE 1
+long rx_counter(unsigned initial, int flags); /* flags: RX_O_CLOEXEC, RX_O_NONBLOCK, RX_COUNTER_SEMAPHORE */
+
 /* ---- data ---- */
 long rx_read(int fd, void *buf, size_t len);
 long rx_write(int fd, const void *buf, size_t len);

@@ -3,6 +3,8 @@
  * back, EFAULT and EINVAL, and a signal with a handler ending the wait (EINTR). */
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/select.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -116,6 +118,114 @@ static void interrupted(void)
     close(p[1]);
 }
 
+/* epoll: level-triggered reports while data waits, edge-triggered once per
+ * change, one-shot once until re-armed; the errors Linux gives; a handled signal
+ * ends a wait with EINTR even under SA_RESTART; eventfd counts, as a semaphore
+ * too, and is readable to epoll while non-zero. */
+static void epoll_events(void)
+{
+    int ep = CHECK_OK(epoll_create1(EPOLL_CLOEXEC));
+    CHECK(fcntl(ep, F_GETFD) & FD_CLOEXEC);
+    CHECK_ERR(syscall(SYS_epoll_create, 0), EINVAL); /* raw: musl's wrapper does not look at the size */
+    CHECK_ERR(epoll_create1(1), EINVAL);
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0x1122334455667788ULL }, out[4];
+    CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+    CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev), EEXIST);
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 0);
+    CHECK_EQ(write(p[1], "ab", 2), 2);
+    CHECK_EQ(epoll_wait(ep, out, 4, 1000), 1);
+    CHECK(out[0].events == EPOLLIN && out[0].data.u64 == 0x1122334455667788ULL);
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 1); /* level-triggered: still readable */
+
+    ev.events = EPOLLIN | EPOLLET;
+    CHECK_OK(epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev));
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 1);
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 0); /* edge-triggered: nothing new */
+    CHECK_EQ(write(p[1], "c", 1), 1);
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 1);
+
+    ev.events = EPOLLIN | EPOLLONESHOT;
+    CHECK_OK(epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev));
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 1);
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 0); /* disarmed until modified again */
+
+    /* the write end: writable; closing it makes the read end report HUP */
+    struct epoll_event wev = { .events = EPOLLOUT, .data.fd = p[1] };
+    CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[1], &wev));
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 1);
+    CHECK(out[0].events == EPOLLOUT && out[0].data.fd == p[1]);
+    CHECK_OK(epoll_ctl(ep, EPOLL_CTL_DEL, p[1], NULL));
+    ev.events = EPOLLIN;
+    CHECK_OK(epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev));
+    close(p[1]);
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 1);
+    CHECK(out[0].events & EPOLLHUP);
+
+    CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, ep, &ev), EINVAL);
+    CHECK_ERR(epoll_ctl(ep, 9, p[0], &ev), EINVAL);
+    int unreg[2];
+    REQUIRE(pipe(unreg) == 0);
+    CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_DEL, unreg[0], NULL), ENOENT);
+    close(unreg[0]);
+    close(unreg[1]);
+    put_file("regular", "x", 1);
+    int reg = CHECK_OK(open("regular", O_RDONLY));
+    CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, reg, &ev), EPERM);
+    CHECK_ERR(epoll_wait(ep, out, 0, 0), EINVAL);
+    struct epoll_event *volatile bad = (void *)8;
+    CHECK_ERR(epoll_wait(ep, bad, 4, 0), EFAULT);
+    CHECK_ERR(epoll_wait(reg, out, 4, 0), EINVAL);
+    CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, 999, &ev), EBADF);
+    close(reg);
+    close(p[0]);
+
+    /* a handled signal ends the wait, SA_RESTART or not */
+    struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    int q[2];
+    REQUIRE(pipe(q) == 0);
+    ev.events = EPOLLIN;
+    CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, q[0], &ev));
+    pid_t parent = getpid(), pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        usleep(100000);
+        kill(parent, SIGUSR1);
+        _exit(0);
+    }
+    CHECK_ERR(epoll_wait(ep, out, 4, 5000), EINTR);
+    int st;
+    waitpid(pid, &st, 0);
+    signal(SIGUSR1, SIG_DFL);
+    close(q[0]);
+    close(q[1]);
+
+    /* eventfd: a count, a semaphore, readable while non-zero */
+    int efd = CHECK_OK(eventfd(3, EFD_NONBLOCK | EFD_CLOEXEC));
+    uint64_t v = 0;
+    CHECK_EQ(read(efd, &v, 8), 8);
+    CHECK_EQ(v, 3);
+    CHECK_ERR(read(efd, &v, 8), EAGAIN);
+    ev.events = EPOLLIN;
+    CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev));
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 0);
+    v = 5;
+    CHECK_EQ(write(efd, &v, 8), 8);
+    CHECK_EQ(epoll_wait(ep, out, 4, 0), 1);
+    close(efd);
+    int sem = CHECK_OK(eventfd(2, EFD_SEMAPHORE | EFD_NONBLOCK));
+    CHECK_EQ(read(sem, &v, 8), 8);
+    CHECK_EQ(v, 1);
+    CHECK_EQ(read(sem, &v, 8), 8);
+    CHECK_ERR(read(sem, &v, 8), EAGAIN);
+    close(sem);
+    CHECK_ERR(eventfd(0, 0x10), EINVAL);
+    close(ep);
+}
+
 int main(void)
 {
     check_prog = "poll";
@@ -123,5 +233,6 @@ int main(void)
     RUN(timeouts_written_back);
     RUN(select_sets);
     RUN(interrupted);
+    RUN(epoll_events);
     return check_done();
 }
