@@ -66,16 +66,6 @@ static long ms_timeout(int ms, struct rx_timespec *ts, struct rx_timespec **tp)
     return 0;
 }
 
-static long mask_arg(uint64_t ptr, uint64_t size, uint64_t *mask, const uint64_t **use)
-{
-    *use = NULL;
-    if (!ptr) return 0;
-    if (size != 8) return -EINVAL;
-    if (gm_copy_in(mask, ptr, sizeof *mask) < 0) return -EFAULT;
-    *use = mask;
-    return 0;
-}
-
 long sys_epoll_wait(struct lx_call *c)
 {
     struct rx_timespec ts, *tp;
@@ -88,7 +78,7 @@ long sys_epoll_pwait(struct lx_call *c)
     struct rx_timespec ts, *tp;
     uint64_t m;
     const uint64_t *mask;
-    long r = mask_arg(c->a[4], c->a[5], &m, &mask);
+    long r = lx_sigmask_arg(c->a[4], c->a[5], &m, &mask);
     if (r < 0) return r;
     ms_timeout((int)c->a[3], &ts, &tp);
     return wait_events((int)c->a[0], c->a[1], (int)c->a[2], tp, mask);
@@ -99,7 +89,7 @@ long sys_epoll_pwait2(struct lx_call *c)
     struct rx_timespec ts, *tp = NULL;
     uint64_t m;
     const uint64_t *mask;
-    long r = mask_arg(c->a[4], c->a[5], &m, &mask);
+    long r = lx_sigmask_arg(c->a[4], c->a[5], &m, &mask);
     if (r < 0) return r;
     if (c->a[3]) {
         if ((r = lx_timespec_arg(c->a[3], &ts)) < 0) return r;

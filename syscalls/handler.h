@@ -36,5 +36,8 @@ long lx_stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st);
 /* A guest struct timespec argument, checked as Linux checks it (-EFAULT, -EINVAL
  * for a negative or out-of-range value); 0. */
 long lx_timespec_arg(uint64_t ptr, struct rx_timespec *out);
+/* A guest sigset argument of the *pwait/ppoll kind (NULL: none, *use = NULL; its
+ * size must be 8): 0, -EINVAL or -EFAULT. */
+long lx_sigmask_arg(uint64_t ptr, uint64_t size, uint64_t *mask, const uint64_t **use);
 
 #endif

@@ -53,7 +53,7 @@ static long timespec_ns(uint64_t ptr, int64_t *ns)
     return 0;
 }
 
-static long sigmask_arg(uint64_t ptr, uint64_t size, uint64_t *mask, const uint64_t **use)
+long lx_sigmask_arg(uint64_t ptr, uint64_t size, uint64_t *mask, const uint64_t **use)
 {
     *use = NULL;
     if (!ptr) return 0;
@@ -93,7 +93,7 @@ long sys_ppoll(struct lx_call *c)
     uint64_t m;
     const uint64_t *mask = NULL;
     long r = timespec_ns(c->a[2], &ns);
-    if (r == 0) r = sigmask_arg(c->a[3], c->a[4], &m, &mask);
+    if (r == 0) r = lx_sigmask_arg(c->a[3], c->a[4], &m, &mask);
     if (r < 0) return r;
     r = do_poll(c->a[0], (uint32_t)c->a[1], ns, mask, &left);
     if (ns >= 0 && r != -EFAULT) { /* the time left, as Linux writes it back */
@@ -177,7 +177,7 @@ long sys_pselect6(struct lx_call *c)
     if (c->a[5]) { /* { const sigset_t *ss; size_t ss_len } */
         uint64_t arg[2];
         if (gm_copy_in(arg, c->a[5], sizeof arg) < 0) return -EFAULT;
-        if ((r = sigmask_arg(arg[0], arg[1], &m, &mask)) < 0) return r;
+        if ((r = lx_sigmask_arg(arg[0], arg[1], &m, &mask)) < 0) return r;
     }
     r = do_select((int)c->a[0], c->a[1], c->a[2], c->a[3], ns, mask, &left);
     if (ns >= 0 && r != -EFAULT) {
