@@ -22,16 +22,14 @@ long gm_copy_in(void *dst, uintptr_t src, size_t len)
 {
     const void *p = gm_lock_read(src, len);
     if (!p) return -EFAULT;
-    memcpy(dst, p, len);
-    return 0;
+    return lx_copy_guarded(dst, p, len);
 }
 
 long gm_copy_out(uintptr_t dst, const void *src, size_t len)
 {
     void *p = gm_lock_write(dst, len);
     if (!p) return -EFAULT;
-    memcpy(p, src, len);
-    return 0;
+    return lx_copy_guarded(p, src, len);
 }
 
 long gm_string_in(char *dst, uintptr_t src, size_t cap)
@@ -44,9 +42,9 @@ long gm_string_in(char *dst, uintptr_t src, size_t cap)
         if (chunk > cap - n) chunk = cap - n;
         if (!gm_check(at, chunk, LINUX_PROT_READ)) return -EFAULT;
         const char *p = (const char *)at;
-        const char *z = memchr(p, 0, chunk);
-        size_t take = z ? (size_t)(z - p) + 1 : chunk;
-        memcpy(dst + n, p, take);
+        if (lx_copy_guarded(dst + n, p, chunk) < 0) return -EFAULT;
+        const char *z = memchr(dst + n, 0, chunk);
+        size_t take = z ? (size_t)(z - (dst + n)) + 1 : chunk;
         n += take;
         if (z) return (long)n - 1;
     }

@@ -23,4 +23,9 @@ long gm_string_in(char *dst, uintptr_t src, size_t cap);
 #define GM_GET(var, addr) gm_copy_in(&(var), (addr), sizeof(var))
 #define GM_PUT(addr, var) gm_copy_out((addr), &(var), sizeof(var))
 
+/* The copy the accessors above end in (copy_guarded.S): 0, or -EFAULT when the
+ * memory faulted during the copy (changed by another thread since its check). */
+long lx_copy_guarded(void *dst, const void *src, size_t len);
+extern const char lx_copy_guarded_insn[], lx_copy_guarded_fixup[]; /* for the trap's fault path */
+
 #endif

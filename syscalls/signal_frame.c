@@ -101,7 +101,7 @@ int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs,
     if (!(act->flags & LINUX_SA_NODEFER)) t->sigmask |= LINUX_SIGBIT(sig);
     t->sigmask &= ~LINUX_SIG_UNBLOCKABLE;
     if (act->flags & LINUX_SA_RESETHAND) {
-        memset(act, 0, sizeof *act);
+        act->handler = LINUX_SIG_DFL; /* only the handler: the flags stay, as Linux keeps them */
         if (sig != LINUX_SIGSYS) rx_sigaction_ign_dfl(sig, 0);
     }
     return 0;

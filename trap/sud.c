@@ -55,6 +55,9 @@ int lx_trap_supported(const char **why)
 
 void lx_trap_fatal(int sig, siginfo_t *si, void *ucv);
 static int install(int sig, void *handler, unsigned long flags);
+/* Never blocked while lxrun runs: a fault in its guarded copy of guest memory must
+ * reach copy_fault_fixup (a blocked synchronous fault kills the process). */
+#define FAULTS (LINUX_SIGBIT(SIGSEGV) | LINUX_SIGBIT(SIGBUS))
 
 /* ---- the guest's context in the system's signal frame ----
  * On a Linux host gregs[] is laid out as Linux's struct sigcontext begins:
@@ -99,11 +102,45 @@ static void raise_default(ucontext_t *uc, int sig)
     syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
 }
 
-/* A frame that cannot be written or read ends the guest with SIGSEGV (Linux's
- * force_sigsegv). */
-static void force_sigsegv(ucontext_t *uc)
+/* sig's frame written into uc (the handler's entry state): 0, or -1 when the
+ * frame cannot be written. */
+static int deliver_into(struct lx_thread *t, ucontext_t *uc, int sig)
 {
-    memset(&lx_proc.sigactions[SIGSEGV], 0, sizeof lx_proc.sigactions[SIGSEGV]);
+    struct linux_sigcontext sc;
+    regs_of(uc, &sc);
+    void *fp = uc->uc_mcontext.fpregs;
+    if (lx_signal_deliver(&t->task, sig, &sc, fp, fp_len(fp)) < 0) return -1;
+    regs_into(uc, &sc);
+    return 0;
+}
+
+static void apply_mask(struct lx_thread *t, ucontext_t *uc)
+{
+    uint64_t real = t->task.sigmask & ~LINUX_SIGBIT(SIGSYS);
+    memcpy(&uc->uc_sigmask, &real, sizeof real);
+}
+
+/* A frame that cannot be written or read (failed: the signal being delivered,
+ * 0 for rt_sigreturn's) brings SIGSEGV, as Linux's force_sigsegv: its handler
+ * runs if it can; when the failure was SIGSEGV's own frame, or SIGSEGV is blocked
+ * or has no handler, the guest dies of it. */
+static void force_sigsegv(struct lx_thread *t, ucontext_t *uc, int failed)
+{
+    struct linux_sigaction *segv = &lx_proc.sigactions[SIGSEGV];
+    int catchable = failed != SIGSEGV && !(t->task.sigmask & LINUX_SIGBIT(SIGSEGV)) && segv->handler != LINUX_SIG_DFL &&
+                    segv->handler != LINUX_SIG_IGN;
+    if (catchable) {
+        struct linux_siginfo si;
+        memset(&si, 0, sizeof si);
+        si.si_signo = SIGSEGV;
+        si.si_code = 0x80; /* SI_KERNEL */
+        lx_signal_take(&t->task, SIGSEGV, &si);
+        if (deliver_into(t, uc, SIGSEGV) == 0) {
+            apply_mask(t, uc);
+            return;
+        }
+    }
+    memset(segv, 0, sizeof *segv);
     raise_default(uc, SIGSEGV);
 }
 
@@ -114,17 +151,10 @@ static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_fram
 {
     t->resuming = 1;
     int sig = bad_frame ? 0 : lx_signal_next(&t->task);
-    if (sig) {
-        struct linux_sigcontext sc;
-        regs_of(uc, &sc);
-        void *fp = uc->uc_mcontext.fpregs;
-        if (lx_signal_deliver(&t->task, sig, &sc, fp, fp_len(fp)) < 0) bad_frame = 1;
-        else regs_into(uc, &sc);
-    }
+    if (sig && deliver_into(t, uc, sig) < 0) bad_frame = 1;
     lx_signal_restore_mask(&t->task);
-    uint64_t real = t->task.sigmask & ~LINUX_SIGBIT(SIGSYS);
-    memcpy(&uc->uc_sigmask, &real, sizeof real);
-    if (bad_frame) force_sigsegv(uc); /* last: it unblocks SIGSEGV in the mask just set */
+    apply_mask(t, uc);
+    if (bad_frame) force_sigsegv(t, uc, sig); /* last: it may unblock SIGSEGV in the mask just set */
 }
 
 /* rt_sigreturn's registers and FP state into the context; -1 when the FP state
@@ -136,6 +166,16 @@ static int apply_sigreturn(ucontext_t *uc, const struct linux_sigcontext *sc)
     size_t len = fp_len(fp);
     /* the system checks the state as it loads it, as Linux checks a frame's */
     return sc->fpstate && len && gm_copy_in(fp, sc->fpstate, len) < 0 ? -1 : 0;
+}
+
+/* A fault in lxrun's guarded copy of guest memory (the guest changed the mapping
+ * from another thread after lxrun checked it): the copy returns -EFAULT. */
+static int copy_fault_fixup(ucontext_t *uc)
+{
+    greg_t *g = uc->uc_mcontext.gregs;
+    if (g[REG_RIP] != (greg_t)(uintptr_t)lx_copy_guarded_insn) return 0;
+    g[REG_RIP] = (greg_t)(uintptr_t)lx_copy_guarded_fixup;
+    return 1;
 }
 
 static int is_fault(int sig) { return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP; }
@@ -178,6 +218,7 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
                                                        int nested)
 {
     ucontext_t *uc = ucv;
+    if (nested && is_fault(sig) && si->si_code > 0 && copy_fault_fixup(uc)) return;
     if (nested && is_fault(sig) && si->si_code > 0) { /* lxrun's own fault: it ends the process */
         install(sig, SIG_DFL, 0);
         return;
@@ -243,15 +284,15 @@ static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, S
 static int install(int sig, void *handler, unsigned long flags)
 {
     struct k_sigaction ka = {
-        .handler = handler, .flags = flags | K_SA_RESTORER, .restorer = (void *)lx_sigreturn, .mask = ~0ULL,
+        .handler = handler, .flags = flags | K_SA_RESTORER, .restorer = (void *)lx_sigreturn, .mask = ~0ULL & ~FAULTS,
     };
     return syscall(SYS_rt_sigaction, sig, &ka, NULL, 8) < 0 ? -errno : 0;
 }
 
 void lx_trap_fatal(int sig, siginfo_t *si, void *ucv)
 {
-    (void)si;
     ucontext_t *uc = ucv;
+    if ((sig == SIGSEGV || sig == SIGBUS) && si->si_code > 0 && copy_fault_fixup(uc)) return;
     static int once;
     if (!__atomic_exchange_n(&once, 1, __ATOMIC_ACQ_REL) && fatal_hook) fatal_hook(sig);
     raise_default(uc, sig); /* the default action from here on */
@@ -297,7 +338,7 @@ int lx_trap_thread_init(struct lx_thread *t)
     static const int kernel_acted[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
                                         SIGSTKFLT, SIGCHLD, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU,
                                         SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGIO, SIGPWR };
-    uint64_t mask = ~0ULL;
+    uint64_t mask = ~0ULL & ~FAULTS;
     for (size_t i = 0; i < sizeof kernel_acted / sizeof kernel_acted[0]; i++)
         mask &= ~(1ULL << (kernel_acted[i] - 1));
     struct k_sigaction ka = {

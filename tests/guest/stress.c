@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -144,10 +145,51 @@ static void signal_storm(void)
     signal(SIGRTMIN, SIG_DFL);
 }
 
+/* Memory changing under a call: one thread reads /dev/zero into a buffer while
+ * another keeps making it read-only and writable again.  Each read fills it,
+ * fills part of it or fails with EFAULT, as the kernel's copies do; lxrun's own
+ * copy must never fault the process. */
+#define BUF (256 * 1024)
+static char *flip_buf;
+static atomic_int flip_stop;
+static void *flipper(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&flip_stop)) {
+        mprotect(flip_buf, BUF, PROT_READ);
+        mprotect(flip_buf, BUF, PROT_READ | PROT_WRITE);
+    }
+    return NULL;
+}
+
+static void memory_changing_under_a_call(void)
+{
+    flip_buf = mmap(NULL, BUF, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(flip_buf != MAP_FAILED);
+    int zero = open("/dev/zero", O_RDONLY);
+    REQUIRE(zero >= 0);
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, flipper, NULL) == 0);
+    int odd = 0, faults = 0, full = 0;
+    for (int i = 0; i < 2000; i++) {
+        long r = read(zero, flip_buf, BUF);
+        if (r == BUF) full++;
+        else if (r < 0 && errno == EFAULT) faults++;
+        else if (r <= 0 || r > BUF) odd++;
+    }
+    atomic_store(&flip_stop, 1);
+    pthread_join(t, NULL);
+    CHECK_EQ(odd, 0);
+    CHECK(full + faults > 0);
+    close(zero);
+    munmap(flip_buf, BUF);
+}
+
 int main(void)
 {
     check_prog = "stress";
     RUN(many_threads);
     RUN(signal_storm);
+    RUN(memory_changing_under_a_call);
     return check_done();
 }
