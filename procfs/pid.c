@@ -49,6 +49,7 @@ static const struct procfs_node entries[] = {
     F("statm", 0444, render_pid_statm),
     F("status", 0444, render_pid_status),
     D("task", 0555),
+    OWN("timerslack_ns", 0666, render_pid_timerslack),
 };
 #define NENTRIES (sizeof entries / sizeof entries[0])
 

@@ -390,6 +390,15 @@ void render_pid_oom_score_adj(struct procfs_out *o, const struct procfs_facts *f
     out_printf(o, "%d\n", f->task.oom_score_adj);
 }
 
+/* the reader's own slack: the thread reading is the one asking, as Linux's
+ * prctl(PR_GET_TIMERSLACK) answers for itself */
+void render_pid_timerslack(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
+{
+    (void)f; (void)num;
+    long ns = rx_timer_slack_get();
+    out_printf(o, "%ld\n", ns < 0 ? 0 : ns);
+}
+
 /* ---- fdinfo/N ---- */
 
 void render_pid_fdinfo(struct procfs_out *o, const struct procfs_facts *f, unsigned num)

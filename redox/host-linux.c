@@ -890,6 +890,22 @@ _Noreturn void rx_thread_exit(void)
     for (;;) syscall(SYS_exit, 0);
 }
 long rx_set_pdeathsig(int sig) { return R(prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0)); }
+long rx_timer_slack_get(void) { return R(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)); }
+long rx_timer_slack_set(uint64_t ns) { return R(prctl(PR_SET_TIMERSLACK, (unsigned long)ns, 0, 0, 0)); }
+
+long rx_tsc_get(void)
+{
+    int mode;
+    if (prctl(PR_GET_TSC, &mode, 0, 0, 0) < 0) return -errno;
+    return mode == PR_TSC_SIGSEGV ? RX_TSC_FAULT : RX_TSC_ALLOW;
+}
+
+long rx_tsc_set(int mode)
+{
+    if (mode != RX_TSC_ALLOW && mode != RX_TSC_FAULT) return -EINVAL;
+    return R(prctl(PR_SET_TSC, mode == RX_TSC_FAULT ? PR_TSC_SIGSEGV : PR_TSC_ENABLE, 0, 0, 0));
+}
+
 long rx_get_pdeathsig(int *sig) { return R(prctl(PR_GET_PDEATHSIG, sig, 0, 0, 0)); }
 long rx_set_child_subreaper(int on) { return R(prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)on, 0, 0, 0)); }
 long rx_get_child_subreaper(int *on) { return R(prctl(PR_GET_CHILD_SUBREAPER, on, 0, 0, 0)); }

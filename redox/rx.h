@@ -422,6 +422,17 @@ long rx_timer_delete(int id);
  * has none; Redox plan: lxrun waits on its parent's proc: handle in a helper
  * thread and raises the signal itself. */
 long rx_set_pdeathsig(int sig);
+/* Host-backend extensions: the calling thread's timer slack (how late a timed
+ * wait may end, in ns; 0 restores the default it started with) and whether it
+ * may read the time-stamp counter (RX_TSC_FAULT: rdtsc raises SIGSEGV).  Redox
+ * plan: the slack kept by lxrun and shown, with no effect on Redox's timers;
+ * TSC control refused (EINVAL): Redox gives user space no way to fault rdtsc. */
+long rx_timer_slack_get(void);
+long rx_timer_slack_set(uint64_t ns);
+#define RX_TSC_ALLOW 1
+#define RX_TSC_FAULT 2
+long rx_tsc_get(void);
+long rx_tsc_set(int mode);
 long rx_get_pdeathsig(int *sig);
 /* Host-backend extension: orphans of the process's descendants become its
  * children instead of init's (Linux's PR_SET_CHILD_SUBREAPER; not inherited by

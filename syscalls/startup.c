@@ -134,6 +134,17 @@ long sys_prctl(struct lx_call *c)
         lx_record_partial(c->nr, "PR_CAPBSET_DROP kept, not enforced");
         return 0;
     }
+    case LINUX_PR_GET_TIMERSLACK: return rx_timer_slack_get();
+    case LINUX_PR_SET_TIMERSLACK: return rx_timer_slack_set(c->a[1]);
+    case LINUX_PR_GET_TSC: {
+        long mode = rx_tsc_get();
+        if (mode < 0) return mode;
+        int v = mode == RX_TSC_FAULT ? LINUX_PR_TSC_SIGSEGV : LINUX_PR_TSC_ENABLE;
+        return gm_copy_out(c->a[1], &v, sizeof v);
+    }
+    case LINUX_PR_SET_TSC:
+        if (c->a[1] != LINUX_PR_TSC_ENABLE && c->a[1] != LINUX_PR_TSC_SIGSEGV) return -EINVAL;
+        return rx_tsc_set(c->a[1] == LINUX_PR_TSC_SIGSEGV ? RX_TSC_FAULT : RX_TSC_ALLOW);
     case LINUX_PR_SET_VMA: /* naming anonymous mappings */
         lx_record_partial(c->nr, "PR_SET_VMA names ignored");
         return 0;

@@ -79,7 +79,8 @@ static long sleep_common(int clk, int flags, uint64_t req_p, uint64_t rem_p)
     long e = lx_timespec_arg(req_p, &req);
     if (e < 0) return e;
     long r = rx_nanosleep(clk, (flags & LINUX_TIMER_ABSTIME) != 0, &req, &rem);
-    if (r == -EINTR && rem_p && !(flags & LINUX_TIMER_ABSTIME)) put_ts(0, &rem, rem_p);
+    /* the time left goes back as Linux writes it; a bad address then is EFAULT */
+    if (r == -EINTR && rem_p && !(flags & LINUX_TIMER_ABSTIME) && put_ts(0, &rem, rem_p) < 0) return -EFAULT;
     return r;
 }
 
@@ -88,7 +89,7 @@ long sys_nanosleep(struct lx_call *c) { return sleep_common(RX_CLOCK_MONOTONIC, 
 long sys_clock_nanosleep(struct lx_call *c)
 {
     int clk = guest_clock((long)(int)c->a[0]);
-    if (clk == RX_CLOCK_X_THREAD_CPUTIME) return -EINVAL;
+    if (clk == RX_CLOCK_X_THREAD_CPUTIME) return -EOPNOTSUPP; /* as the kernel (libcs turn it into EINVAL) */
     if (clk < 0) return -EINVAL;
     return sleep_common(clk, (int)c->a[1], c->a[2], c->a[3]);
 }
