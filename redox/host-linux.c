@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -31,6 +32,7 @@
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/sysmacros.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -1205,6 +1207,82 @@ long rx_event_wait(int queue, struct rx_event *out, int max, const struct rx_tim
     for (long i = 0; i < r; i++) out[i] = (struct rx_event){ events_from_host(ev[i].events), ev[i].data.u64 };
     free(ev);
     return r;
+}
+
+long rx_socketpair_unix(int type, int flags, int fds[2])
+{
+    _Static_assert(RX_SOCK_STREAM == SOCK_STREAM && RX_SOCK_DGRAM == SOCK_DGRAM && RX_SOCK_SEQPACKET == SOCK_SEQPACKET,
+                   "Redox's socket types are the host's");
+    int h = type | (flags & RX_O_CLOEXEC ? SOCK_CLOEXEC : 0) | (flags & RX_O_NONBLOCK ? SOCK_NONBLOCK : 0);
+    return R(socketpair(AF_UNIX, h, 0, fds));
+}
+
+static int msg_to_host(int rx)
+{
+    _Static_assert(RX_MSG_PEEK == MSG_PEEK && RX_MSG_WAITALL == MSG_WAITALL && RX_MSG_X_DONTWAIT == MSG_DONTWAIT &&
+                   RX_MSG_X_NOSIGNAL == MSG_NOSIGNAL && RX_MSG_OOB == MSG_OOB && RX_MSG_EOR == MSG_EOR &&
+                   RX_MSG_TRUNC == MSG_TRUNC && RX_MSG_CTRUNC == MSG_CTRUNC, "Redox's message flags are the host's");
+    return rx;
+}
+
+long rx_sock_send(int fd, const struct rx_iovec *iov, int n, int flags)
+{
+    _Static_assert(sizeof(struct rx_iovec) == sizeof(struct iovec), "iovec layout");
+    struct msghdr m = { .msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n };
+    return R(sendmsg(fd, &m, msg_to_host(flags)));
+}
+
+long rx_sock_recv(int fd, struct rx_iovec *iov, int n, int flags, int *out_flags)
+{
+    struct msghdr m = { .msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n };
+    long r = R(recvmsg(fd, &m, msg_to_host(flags)));
+    if (r >= 0 && out_flags) *out_flags = m.msg_flags & (MSG_TRUNC | MSG_CTRUNC | MSG_EOR | MSG_OOB);
+    return r;
+}
+
+long rx_sock_shutdown(int fd, int how) { return R(shutdown(fd, how)); }
+
+_Static_assert(RX_SO_TYPE == SO_TYPE && RX_SO_ERROR == SO_ERROR && RX_SO_SNDBUF == SO_SNDBUF && RX_SO_RCVBUF == SO_RCVBUF &&
+                   RX_SO_PASSCRED == SO_PASSCRED && RX_SO_PEERCRED == SO_PEERCRED && RX_SO_RCVTIMEO == SO_RCVTIMEO &&
+                   RX_SO_SNDTIMEO == SO_SNDTIMEO && RX_SO_ACCEPTCONN == SO_ACCEPTCONN && RX_SO_PROTOCOL == SO_PROTOCOL &&
+                   RX_SO_DOMAIN == SO_DOMAIN, "Redox's socket options are the host's");
+
+long rx_sockopt_get(int fd, int opt, void *val, size_t len)
+{
+    if (opt == RX_SO_RCVTIMEO || opt == RX_SO_SNDTIMEO) {
+        struct timeval tv;
+        socklen_t l = sizeof tv;
+        if (len < sizeof(struct rx_timespec) || getsockopt(fd, SOL_SOCKET, opt, &tv, &l) < 0) return len ? -errno : -EINVAL;
+        *(struct rx_timespec *)val = (struct rx_timespec){ tv.tv_sec, tv.tv_usec * 1000 };
+        return sizeof(struct rx_timespec);
+    }
+    if (opt == RX_SO_PEERCRED) {
+        struct ucred u;
+        socklen_t l = sizeof u;
+        if (len < sizeof(struct rx_ucred)) return -EINVAL;
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &u, &l) < 0) return -errno;
+        *(struct rx_ucred *)val = (struct rx_ucred){ u.pid, u.uid, u.gid };
+        return sizeof(struct rx_ucred);
+    }
+    int v;
+    socklen_t l = sizeof v;
+    if (len < sizeof v) return -EINVAL;
+    if (getsockopt(fd, SOL_SOCKET, opt, &v, &l) < 0) return -errno;
+    if (opt == RX_SO_TYPE && v != SOCK_STREAM && v != SOCK_DGRAM && v != SOCK_SEQPACKET) return -ENOPROTOOPT;
+    memcpy(val, &v, sizeof v);
+    return sizeof v;
+}
+
+long rx_sockopt_set(int fd, int opt, const void *val, size_t len)
+{
+    if (opt == RX_SO_RCVTIMEO || opt == RX_SO_SNDTIMEO) {
+        if (len < sizeof(struct rx_timespec)) return -EINVAL;
+        const struct rx_timespec *t = val;
+        struct timeval tv = { t->sec, t->nsec / 1000 };
+        return R(setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof tv));
+    }
+    if (len < sizeof(int)) return -EINVAL;
+    return R(setsockopt(fd, SOL_SOCKET, opt, val, sizeof(int)));
 }
 
 long rx_counter(unsigned initial, int flags)

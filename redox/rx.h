@@ -203,6 +203,51 @@ long rx_event_ctl(int queue, enum rx_event_op op, int fd, unsigned events, uint6
 /* Up to max ready events, waiting until the timeout (NULL: none) with the signal
  * mask sigmask meanwhile (NULL: unchanged): their number or -errno. */
 long rx_event_wait(int queue, struct rx_event *out, int max, const struct rx_timespec *timeout, const uint64_t *sigmask);
+/* ---- sockets: Redox's socket schemes.  relibc's socketpair(AF_UNIX) opens a
+ * connected pair on the uds_stream: or uds_dgram: scheme; the values below are
+ * relibc's (src/header/sys_socket/constants.rs).  RX_MSG_X_* and the options
+ * marked X are host-backend extensions, with the Redox plan: DONTWAIT as a
+ * non-blocking handle for the one call, NOSIGNAL as SIGPIPE held back around it,
+ * CMSG_CLOEXEC by setting the flag on received handles. ---- */
+#define RX_SOCK_STREAM 1
+#define RX_SOCK_DGRAM 2
+#define RX_SOCK_SEQPACKET 5
+#define RX_MSG_OOB 0x1
+#define RX_MSG_PEEK 0x2
+#define RX_MSG_CTRUNC 0x8
+#define RX_MSG_TRUNC 0x20
+#define RX_MSG_EOR 0x80
+#define RX_MSG_WAITALL 0x100
+#define RX_MSG_X_DONTWAIT 0x40
+#define RX_MSG_X_NOSIGNAL 0x4000
+#define RX_SHUT_RD 0
+#define RX_SHUT_WR 1
+#define RX_SHUT_RDWR 2
+struct rx_iovec { void *base; size_t len; };
+/* flags: RX_O_CLOEXEC, RX_O_NONBLOCK for both handles */
+long rx_socketpair_unix(int type, int flags, int fds[2]);
+/* Sends or receives on a connected socket: bytes moved, or -errno.  *out_flags
+ * (may be NULL) gets RX_MSG_TRUNC when a datagram was longer than the buffers. */
+long rx_sock_send(int fd, const struct rx_iovec *iov, int n, int flags);
+long rx_sock_recv(int fd, struct rx_iovec *iov, int n, int flags, int *out_flags);
+long rx_sock_shutdown(int fd, int how);
+/* SOL_SOCKET options by Redox's numbers, as int values (the timeouts as
+ * rx_timespec, PEERCRED as struct rx_ucred). */
+#define RX_SO_TYPE 3
+#define RX_SO_ERROR 4
+#define RX_SO_SNDBUF 7
+#define RX_SO_RCVBUF 8
+#define RX_SO_PASSCRED 16
+#define RX_SO_PEERCRED 17
+#define RX_SO_RCVTIMEO 20
+#define RX_SO_SNDTIMEO 21
+#define RX_SO_ACCEPTCONN 30
+#define RX_SO_PROTOCOL 38
+#define RX_SO_DOMAIN 39
+struct rx_ucred { int pid; uint32_t uid, gid; };
+long rx_sockopt_get(int fd, int opt, void *val, size_t len);
+long rx_sockopt_set(int fd, int opt, const void *val, size_t len);
+
 /* Host-backend extension: a counter handle (Linux's eventfd: 8-byte reads take
  * the count, or 1 with SEMAPHORE, writes add to it).  Redox plan: lxrun serves
  * it over a pipe pair it keeps readable while the count is non-zero. */
