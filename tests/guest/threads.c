@@ -3,6 +3,8 @@
  * gettid vs getpid, a thread's exit leaving the others running, a signal sent to
  * the process while threads run, and exit_group from a thread ending them all. */
 #include <pthread.h>
+#include <stdlib.h>
+#include <setjmp.h>
 #include <dirent.h>
 #include <stdint.h>
 #include <sched.h>
@@ -479,6 +481,55 @@ static void exec_from_a_thread(void)
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 42);
 }
 
+/* A stack overflow caught on the alternate stack: a thread with a 64 KiB stack
+ * recurses until it runs off the end; its SIGSEGV handler runs on the thread's
+ * sigaltstack and siglongjmps out. */
+static _Thread_local sigjmp_buf overflow_jump;
+static _Thread_local volatile int on_alt;
+static void on_overflow(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig; (void)si; (void)uc;
+    stack_t now;
+    sigaltstack(NULL, &now);
+    on_alt = (now.ss_flags & SS_ONSTACK) != 0;
+    siglongjmp(overflow_jump, 1);
+}
+
+static int deep(int n)
+{
+    volatile char pad[512];
+    pad[0] = (char)n;
+    return n ? deep(n - 1) + pad[0] : 0;
+}
+
+static void *overflower(void *arg)
+{
+    (void)arg;
+    stack_t ss = { .ss_sp = malloc(65536), .ss_size = 65536 };
+    if (!ss.ss_sp || sigaltstack(&ss, NULL) < 0) return (void *)2;
+    if (sigsetjmp(overflow_jump, 1) == 0) {
+        deep(1000000);
+        return (void *)3; /* the stack never ran out */
+    }
+    return on_alt ? (void *)1 : (void *)4;
+}
+
+static void stack_overflow(void)
+{
+    struct sigaction sa = { .sa_sigaction = on_overflow, .sa_flags = SA_SIGINFO | SA_ONSTACK };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, 65536);
+    pthread_t th;
+    REQUIRE(pthread_create(&th, &a, overflower, NULL) == 0);
+    void *r;
+    pthread_join(th, &r);
+    CHECK_EQ((long)(intptr_t)r, 1);
+    signal(SIGSEGV, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--exec-probe") == 0) return exec_probe(argv[2]);
@@ -495,5 +546,6 @@ int main(int argc, char **argv)
     RUN(futex_operations);
     RUN(robust_mutexes);
     RUN(exec_from_a_thread);
+    RUN(stack_overflow);
     return check_done();
 }
