@@ -102,6 +102,28 @@ static void raise_default(ucontext_t *uc, int sig)
     syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
 }
 
+/* The FP state a handler starts with, as Linux gives it (fpu__clear_user_states):
+ * x87 and SSE at their defaults (FCW 0x37f, MXCSR 0x1f80, registers zero), every
+ * other xsave component in its initial state.  The interrupted state is in the
+ * frame, for rt_sigreturn. */
+static void fresh_fp(void *fp, size_t len)
+{
+    if (!fp || len < LINUX_FXSAVE_SIZE) return;
+    unsigned char *b = fp;
+    uint32_t mxcsr_mask;
+    memcpy(&mxcsr_mask, b + 28, 4);
+    memset(b, 0, LINUX_FP_SW_BYTES_OFFSET); /* the software bytes after it describe the area: kept */
+    uint16_t fcw = 0x37f;
+    uint32_t mxcsr = 0x1f80;
+    memcpy(b, &fcw, 2);
+    memcpy(b + 24, &mxcsr, 4);
+    memcpy(b + 28, &mxcsr_mask, 4);
+    if (len > LINUX_FXSAVE_SIZE + 8) {
+        uint64_t xstate_bv = 0x3; /* x87 and SSE from the area above; the rest initial */
+        memcpy(b + LINUX_FXSAVE_SIZE, &xstate_bv, 8);
+    }
+}
+
 /* sig's frame written into uc (the handler's entry state): 0, or -1 when the
  * frame cannot be written. */
 static int deliver_into(struct lx_thread *t, ucontext_t *uc, int sig)
@@ -109,8 +131,10 @@ static int deliver_into(struct lx_thread *t, ucontext_t *uc, int sig)
     struct linux_sigcontext sc;
     regs_of(uc, &sc);
     void *fp = uc->uc_mcontext.fpregs;
-    if (lx_signal_deliver(&t->task, sig, &sc, fp, fp_len(fp)) < 0) return -1;
+    size_t len = fp_len(fp);
+    if (lx_signal_deliver(&t->task, sig, &sc, fp, len) < 0) return -1;
     regs_into(uc, &sc);
+    fresh_fp(fp, len);
     return 0;
 }
 

@@ -399,6 +399,34 @@ static void restart_after_handler(void)
     signal(SIGUSR1, SIG_DFL);
 }
 
+/* A handler starts with a fresh FP state, as Linux gives it: the default SSE
+ * rounding mode whatever the interrupted code set, and the interrupted code has
+ * its own back after the handler. */
+static volatile unsigned handler_mxcsr;
+static void on_fp(int sig)
+{
+    (void)sig;
+    unsigned m;
+    __asm__ volatile("stmxcsr %0" : "=m"(m));
+    handler_mxcsr = m;
+    __asm__ volatile("ldmxcsr %0" : : "m"(m)); /* nothing changed: the restore is the kernel's */
+}
+
+static void fresh_fp_state(void)
+{
+    signal(SIGUSR2, on_fp);
+    unsigned before, after, toward_zero;
+    __asm__ volatile("stmxcsr %0" : "=m"(before));
+    toward_zero = (before & ~0x6000u) | 0x6000u; /* RC = 11: round toward zero */
+    __asm__ volatile("ldmxcsr %0" : : "m"(toward_zero));
+    raise(SIGUSR2);
+    __asm__ volatile("stmxcsr %0" : "=m"(after));
+    __asm__ volatile("ldmxcsr %0" : : "m"(before));
+    CHECK_EQ(handler_mxcsr & 0xffbf, 0x1f80); /* the default (DAZ aside) */
+    CHECK_EQ(after, toward_zero);
+    signal(SIGUSR2, SIG_DFL);
+}
+
 int main(void)
 {
     check_prog = "delivery";
@@ -413,5 +441,6 @@ int main(void)
     RUN(timers_and_fp_state);
     RUN(queued_and_waited);
     RUN(realtime_queueing);
+    RUN(fresh_fp_state);
     return check_done();
 }
