@@ -33,6 +33,7 @@ void lx_process_forked(uint64_t start_cs)
 {
     lx_proc.start_cs = start_cs;
     lx_ptable_add_child((int)rx_getpid(), (int)rx_getppid(), start_cs);
+    lx_ptable_answer_forked();
 }
 
 void lx_process_child(int pid, uint64_t start_cs) { lx_ptable_add_child(pid, (int)rx_getpid(), start_cs); }

@@ -115,6 +115,8 @@ typedef long (*lx_pt_answer_fn)(int op, const char *path, char *out, size_t cap)
 /* Sets what this process answers with (at start; a forked child keeps it, but
  * not the thread, which starts again with its own first blocking call). */
 void lx_ptable_answering(lx_pt_answer_fn fn);
+/* A forked child has no answering thread: its first blocking call starts one. */
+void lx_ptable_answer_forked(void);
 /* Asks pid to answer op on path: the answer's length (at most cap bytes copied
  * into out) or -errno: -ESRCH when pid is not in the session or gave no answer
  * within a second (stopped), -EAGAIN when it has not waited for anything yet

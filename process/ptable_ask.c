@@ -51,22 +51,24 @@ static void answering_thread(void *arg)
 
 void lx_ptable_answering(lx_pt_answer_fn fn) { answer_fn = fn; }
 
-static int started_by; /* the pid that started this process's thread: a fork's child has none */
+static int started; /* this process has its answering thread (a forked child: not yet) */
+
+void lx_ptable_answer_forked(void) { started = 0; }
 
 void lx_ptable_answer_start(void)
 {
-    int self = (int)rx_getpid();
-    if (__atomic_load_n(&started_by, __ATOMIC_RELAXED) == self || !answer_fn) return;
+    /* on every blocking call: one load when the thread runs already */
+    if (__atomic_load_n(&started, __ATOMIC_RELAXED) || !answer_fn) return;
     struct table *t = lx_ptable_mapped();
     int i = lx_ptable_my_index();
     if (!t || i < 0) return;
-    int was = __atomic_load_n(&started_by, __ATOMIC_ACQUIRE);
-    if (!__atomic_compare_exchange_n(&started_by, &was, self, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return; /* another thread's */
+    int no = 0;
+    if (!__atomic_compare_exchange_n(&started, &no, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return; /* another thread's */
     /* the thread inherits the mask: every signal stays with the guest's threads */
     uint64_t old;
     if (rx_sigmask_get(&old) < 0) return;
     rx_sigmask_set(~0ULL);
-    if (rx_thread_spawn_small(answering_thread, NULL) == 0) __atomic_store_n(&t->answerer[i], self, __ATOMIC_RELEASE);
+    if (rx_thread_spawn_small(answering_thread, NULL) == 0) __atomic_store_n(&t->answerer[i], (int)rx_getpid(), __ATOMIC_RELEASE);
     rx_sigmask_set(old);
 }
 

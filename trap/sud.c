@@ -23,6 +23,9 @@
 #define PR_SET_SYSCALL_USER_DISPATCH 59
 #define PR_SYS_DISPATCH_ON 1
 #endif
+#ifndef PR_SYS_DISPATCH_OFF
+#define PR_SYS_DISPATCH_OFF 0
+#endif
 #define SYS_USER_DISPATCH_CODE 2
 #define ALTSTACK_SIZE (256 * 1024)
 
@@ -330,6 +333,19 @@ int lx_trap_catch_fatal(void (*hook)(int sig))
         if (r < 0) return r;
     }
     return 0;
+}
+
+void lx_trap_thread_release(struct lx_thread *t)
+{
+    uint64_t all = ~0ULL;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8); /* no handler may look for t again */
+    prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0); /* its selector byte goes with t */
+    stack_t off = { .ss_flags = SS_DISABLE };
+    sigaltstack(&off, NULL);
+    munmap(t->altstack, t->altstack_size);
+    t->altstack = NULL;
+    lx_thread_current = NULL;
+    syscall(SYS_arch_prctl, ARCH_SET_GS, 0UL);
 }
 
 int lx_trap_thread_init(struct lx_thread *t)

@@ -34,6 +34,8 @@ struct lx_thread {
     struct lx_task task;      /* the guest thread's kernel state (process/), carried here */
     volatile int resuming;    /* past the last look for signals to deliver, on the way back
                                  to the guest: a signal now must wait for the guest's context */
+    void *exit_jump;          /* a thread lxrun started: where its exit goes back to, out of
+                                 the trap, so the host thread ends as it began (sigjmp_buf *) */
 };
 
 _Static_assert(offsetof(struct lx_thread, self) == LX_THREAD_SELF, "entry.S offset");

@@ -28,6 +28,10 @@ unsigned long lx_trap_hwcap2_hidden(void);
 
 /* Sets up the calling thread's state, GS, alternate stack and SIGSYS handler. */
 int lx_trap_thread_init(struct lx_thread *t);
+/* Undoes it for a thread whose guest thread has exited and which is back in
+ * lxrun's code for good: every signal blocked, the alternate stack unmapped, no
+ * record at %gs:0; t itself is the caller's to free. */
+void lx_trap_thread_release(struct lx_thread *t);
 /* With reports on: on a crash signal (SEGV, BUS, ILL, FPE, ABRT, TRAP) call
  * hook(sig) in lxrun's context, then let the signal end the process as it would. */
 int lx_trap_catch_fatal(void (*hook)(int sig));

@@ -533,6 +533,14 @@ static void stack_overflow(void)
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--exec-probe") == 0) return exec_probe(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--many") == 0) { /* threads one after another (max_rss.py) */
+        for (int i = 0, n = atoi(argv[2]); i < n; i++) {
+            pthread_t th;
+            if (pthread_create(&th, NULL, wait_for_timer, &(struct tid_wait){ 0, 1 }) != 0) return 1;
+            pthread_join(th, NULL);
+        }
+        return 0;
+    }
     self_path = "/proc/self/exe";
     (void)argc;
     check_prog = "threads";
