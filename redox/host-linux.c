@@ -885,12 +885,6 @@ long rx_membarrier(int cmd, unsigned flags, int cpu) { return R(syscall(SYS_memb
 
 long rx_thread_spawn_small(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 64 * 1024, 1); }
 
-/* The host thread ends without unwinding: it is inside a signal handler, and the
- * guest's stack, not lxrun's, is what it ran on. */
-_Noreturn void rx_thread_exit(void)
-{
-    for (;;) syscall(SYS_exit, 0);
-}
 long rx_set_pdeathsig(int sig) { return R(prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0)); }
 long rx_timer_slack_get(void) { return R(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)); }
 long rx_timer_slack_set(uint64_t ns) { return R(prctl(PR_SET_TIMERSLACK, (unsigned long)ns, 0, 0, 0)); }

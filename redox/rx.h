@@ -394,8 +394,6 @@ long rx_thread_spawn(void (*fn)(void *), void *arg);
  * CPU the caller runs on (host extension: starting it there spares a VM the
  * cross-CPU wake-ups of a new thread; Redox plan: rx_thread_spawn). */
 long rx_thread_spawn_small(void (*fn)(void *), void *arg);
-/* Ends the calling thread only (redox-rt exit_this_thread). */
-_Noreturn void rx_thread_exit(void);
 /* redox-rt fork_impl: a copy of the calling process (address space, handles);
  * the child's pid in the parent, 0 in the child, or -errno. */
 long rx_fork(void);

@@ -3,7 +3,6 @@
  * a thread of lxrun's process with its own trap record, alternate stack, task
  * state and armed interception; it starts in guest code where the parent's clone
  * returns, with the parent's registers, the new stack and TLS, and rax 0. */
-#include <setjmp.h>
 #include <stdlib.h>
 
 #include "../abi/linux_sched.h"
@@ -38,12 +37,9 @@ static void thread_main(void *arg)
     lx_process_thread_add(&t->task);
     __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE); /* s lives on the parent's stack: done with it */
     rx_futex_wake(&s->ready, 1, 0);
-    sigjmp_buf back;
-    t->exit_jump = &back;
-    if (sigsetjmp(back, 0) == 0) lx_trap_resume_guest(t, &regs);
-    /* the guest thread exited (sys_exit jumped here, out of the trap): the host
-     * thread ends as threads do, so its stack is reclaimed, and lxrun's record with it */
-    lx_trap_thread_release(t);
+    lx_trap_run_thread(t, &regs);
+    /* the guest thread exited: the host thread ends as threads do, so its stack
+     * is reclaimed, and lxrun's record with it */
     free(t);
 }
 
@@ -81,6 +77,5 @@ long sys_exit(struct lx_call *c)
         if (gm_copy_out(c->task->clear_child_tid, &zero, sizeof zero) == 0)
             rx_futex_wake((uint32_t *)(uintptr_t)c->task->clear_child_tid, 1, 1); /* as Linux's mm_release wakes */
     }
-    if (c->t->exit_jump) siglongjmp(*(sigjmp_buf *)c->t->exit_jump, 1); /* a thread lxrun started */
-    rx_thread_exit(); /* the main thread's: the process's other threads go on */
+    lx_trap_thread_exit(c->t);
 }

@@ -4,6 +4,7 @@
 #include "trap.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 #include <asm/prctl.h>
@@ -335,7 +336,7 @@ int lx_trap_catch_fatal(void (*hook)(int sig))
     return 0;
 }
 
-void lx_trap_thread_release(struct lx_thread *t)
+static void thread_release(struct lx_thread *t)
 {
     uint64_t all = ~0ULL;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8); /* no handler may look for t again */
@@ -346,6 +347,20 @@ void lx_trap_thread_release(struct lx_thread *t)
     t->altstack = NULL;
     lx_thread_current = NULL;
     syscall(SYS_arch_prctl, ARCH_SET_GS, 0UL);
+}
+
+void lx_trap_run_thread(struct lx_thread *t, const struct linux_sigcontext *regs)
+{
+    sigjmp_buf back;
+    t->exit_jump = &back;
+    if (sigsetjmp(back, 0) == 0) lx_trap_resume_guest(t, regs);
+    thread_release(t); /* lx_trap_thread_exit jumped here, out of the SIGSYS handler */
+}
+
+_Noreturn void lx_trap_thread_exit(struct lx_thread *t)
+{
+    if (t->exit_jump) siglongjmp(*(sigjmp_buf *)t->exit_jump, 1);
+    for (;;) syscall(SYS_exit, 0); /* the main thread: the process's other threads go on */
 }
 
 int lx_trap_thread_init(struct lx_thread *t)

@@ -28,10 +28,13 @@ unsigned long lx_trap_hwcap2_hidden(void);
 
 /* Sets up the calling thread's state, GS, alternate stack and SIGSYS handler. */
 int lx_trap_thread_init(struct lx_thread *t);
-/* Undoes it for a thread whose guest thread has exited and which is back in
- * lxrun's code for good: every signal blocked, the alternate stack unmapped, no
- * record at %gs:0; t itself is the caller's to free. */
-void lx_trap_thread_release(struct lx_thread *t);
+/* Runs a new guest thread from regs until it exits (lx_trap_thread_exit), then
+ * undoes lx_trap_thread_init: every signal blocked, interception off, the
+ * alternate stack unmapped, no record at %gs:0; t itself is the caller's to free. */
+void lx_trap_run_thread(struct lx_thread *t, const struct linux_sigcontext *regs);
+/* The calling guest thread ends: out of the trap, back to lx_trap_run_thread for
+ * a thread it runs, else (the main thread) the host thread ends where it is. */
+_Noreturn void lx_trap_thread_exit(struct lx_thread *t);
 /* With reports on: on a crash signal (SEGV, BUS, ILL, FPE, ABRT, TRAP) call
  * hook(sig) in lxrun's context, then let the signal end the process as it would. */
 int lx_trap_catch_fatal(void (*hook)(int sig));
