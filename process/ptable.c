@@ -115,20 +115,24 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
     claim_lock(t);
     int i = lx_ptable_find(t, pid);
     if (pid == (int)rx_getpid()) me = NULL; /* the child's side: set below, never the parent's */
+    int made = 0;
     if (i >= 0) { /* the other side was first (its start time is this fork's), or a stale slot of a reused pid */
         struct slot *s = &t->slots[i];
         lock(s);
-        int stale = s->e.start_cs < start_cs;
-        if (stale) memcpy(&s->e, &e, sizeof e);
+        made = s->e.start_cs < start_cs;
+        if (made) memcpy(&s->e, &e, sizeof e);
         unlock(s);
     } else if ((i = claim(t, pid)) >= 0) {
         struct slot *s = &t->slots[i];
         lock(s);
         memcpy(&s->e, &e, sizeof e);
         unlock(s);
+        made = 1;
     }
     if (i >= 0 && pid == (int)rx_getpid()) me = &t->slots[i];
-    if (i >= 0 && p >= 0) t->text[i] = t->text[p]; /* a fork runs what its parent runs */
+    /* a fork runs what its parent runs -- unless the other side was first, and the
+     * child may have exec'd another program already (its text is then its own) */
+    if (made && p >= 0) t->text[i] = t->text[p];
     claim_unlock(t);
 }
 

@@ -9,6 +9,7 @@
 #include "../redox/rx.h"
 #include "../process/fd_reserve.h"
 #include "../process/process.h"
+#include "signal_frame.h"
 #include "../process/ptable.h"
 #include "table.h"
 
@@ -38,15 +39,20 @@ static uint64_t now_ns(void)
 
 /* The handler; around a call that may sleep, the process table shows the caller
  * sleeping (what /proc/<pid>/stat tells another process of the session). */
+int lx_call_sleeping(struct lx_call *c, int on)
+{
+    c->task->sleeping = on;
+    lx_ptable_sleeping(c->task->tid, on);
+    /* a signal lxrun took since the call began would not wake the wait to come */
+    return on && lx_signal_next(c->task) != 0;
+}
+
 static long call(struct lx_call *c, const struct lx_syscall *s)
 {
     if (touches_reserved_fd(s, c)) return -EBADF;
     if (!(s->flags & LX_F_BLOCKS)) return s->fn(c);
-    c->task->sleeping = 1;
-    lx_ptable_sleeping(c->task->tid, 1);
-    long r = s->fn(c);
-    lx_ptable_sleeping(c->task->tid, 0);
-    c->task->sleeping = 0;
+    long r = lx_call_sleeping(c, 1) ? -EINTR : s->fn(c);
+    lx_call_sleeping(c, 0);
     return r;
 }
 

@@ -29,5 +29,13 @@ struct lx_call {
 int lx_call_restarts(const struct lx_call *c, int sig);
 
 long lx_dispatch(struct lx_call *c);
+/* The calling thread is (1) or is no longer (0) waiting in c: S in /proc, and a
+ * signal with SA_RESTART interrupts it (dispatch does this around BLOCKS calls; a
+ * handler whose call only sometimes waits, as futex, does it itself).  Going to
+ * sleep, 1 when a deliverable signal is already pending: the call must end with
+ * EINTR (or restart after the handler) instead of waiting, as Linux checks before
+ * it sleeps.  (A signal taken after this look and before the system call blocks
+ * still waits for the call to end: a window of a few hundred instructions.) */
+int lx_call_sleeping(struct lx_call *c, int on);
 
 #endif

@@ -71,7 +71,21 @@ static long requeue_pi(struct lx_call *c, int cmd, int op, uint32_t *word, int s
                                     pi, shared);
 }
 
+static long futex_op(struct lx_call *c);
+
+/* Only the waiting operations sleep: a wake shows the caller running, as Linux. */
 long sys_futex(struct lx_call *c)
+{
+    int cmd = (int)c->a[1] & LINUX_FUTEX_CMD_MASK;
+    int waits = cmd == LINUX_FUTEX_WAIT || cmd == LINUX_FUTEX_WAIT_BITSET || cmd == LINUX_FUTEX_LOCK_PI ||
+                cmd == LINUX_FUTEX_LOCK_PI2 || cmd == LINUX_FUTEX_WAIT_REQUEUE_PI;
+    if (!waits) return futex_op(c);
+    long r = lx_call_sleeping(c, 1) ? -EINTR : futex_op(c);
+    lx_call_sleeping(c, 0);
+    return r;
+}
+
+static long futex_op(struct lx_call *c)
 {
     int op = (int)c->a[1], cmd = op & LINUX_FUTEX_CMD_MASK;
     uint32_t val = (uint32_t)c->a[2], bits = (uint32_t)c->a[5];
