@@ -327,8 +327,18 @@ long rx_close_range(int lowfd, int highfd, int cloexec_only)
                      cloexec_only ? 4u /* CLOSE_RANGE_CLOEXEC */ : 0u));
 }
 
-long rx_read(int fd, void *buf, size_t len) { return R(read(fd, buf, len)); }
-long rx_write(int fd, const void *buf, size_t len) { return R(write(fd, buf, len)); }
+/* The hottest calls go to the kernel directly: -errno comes back in rax, and no
+ * errno, cancellation point or TLS is touched (glibc's wrappers do both once lxrun
+ * has a second thread). */
+static inline long raw3(long nr, long a, long b, long c)
+{
+    long r;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+    return r;
+}
+
+long rx_read(int fd, void *buf, size_t len) { return raw3(SYS_read, fd, (long)buf, (long)len); }
+long rx_write(int fd, const void *buf, size_t len) { return raw3(SYS_write, fd, (long)buf, (long)len); }
 long rx_pread(int fd, void *buf, size_t len, int64_t off) { return R(pread(fd, buf, len, off)); }
 long rx_pwrite(int fd, const void *buf, size_t len, int64_t off) { return R(pwrite(fd, buf, len, off)); }
 long rx_lseek(int fd, int64_t off, int whence) { return R(lseek(fd, off, whence)); }
