@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/linux_signal.h"
 #include "loader/exec.h"
 #include "redox/rx.h"
 #include "report/check.h"
@@ -476,6 +477,9 @@ static _Noreturn void run_guest(const struct guest_start *g)
         fprintf(stderr, "lxrun: cannot set up interception: %s\n", strerror(-r));
         exit(126);
     }
+    /* the faults keep a handler of lxrun's from the start (lx_trap_default) */
+    lx_trap_default(LINUX_SIGSEGV, 0);
+    lx_trap_default(LINUX_SIGBUS, 0);
     if (lx_report.observe || lx_report.json_fd >= 0) lx_trap_catch_fatal(report_on_signal);
     lx_trap_enter_guest(&main_thread, st.pc, st.sp);
 }

@@ -1364,13 +1364,6 @@ long rx_sigaction_catch(int sig, void (*fn)(int))
     return R(sigaction(sig, &sa, NULL));
 }
 
-long rx_sigaction_ign_dfl(int sig, int ignore)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = ignore ? SIG_IGN : SIG_DFL;
-    return R(sigaction(sig, &sa, NULL));
-}
 
 
 /* ---- system counters ---- */

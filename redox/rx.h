@@ -686,7 +686,6 @@ long rx_getrusage(int who, struct rx_rusage *ru);
 /* ---- signals (redox-rt) ----
  * Signal numbers 1-31 are Redox's (relibc src/header/signal/redox.rs), which are
  * Linux's; 32-64 (real-time) exist only in the host backend. */
-long rx_sigaction_ign_dfl(int sig, int ignore); /* only SIG_IGN / SIG_DFL disposition */
 /* A handler of lxrun's own for sig, calls restarted (redox-rt sigaction, SA_RESTART).
  * fn runs on whatever stack and FS were current: it may touch neither lxrun's TLS
  * nor errno. */

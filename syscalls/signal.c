@@ -27,7 +27,7 @@ long sys_rt_sigaction(struct lx_call *c)
      * handler (a SIGSYS sent by kill goes to the guest's). */
     if (sig != LINUX_SIGSYS) {
         long r = nw.handler == LINUX_SIG_DFL || nw.handler == LINUX_SIG_IGN
-                     ? rx_sigaction_ign_dfl(sig, nw.handler == LINUX_SIG_IGN)
+                     ? lx_trap_default(sig, nw.handler == LINUX_SIG_IGN)
                      : lx_trap_catch(sig, (nw.flags & LINUX_SA_RESTART) != 0);
         if (r < 0) return r;
     }
@@ -73,7 +73,7 @@ void lx_signal_clear_handlers(void)
         struct linux_sigaction *a = &lx_proc.sigactions[sig];
         if (a->handler == LINUX_SIG_DFL || a->handler == LINUX_SIG_IGN) continue;
         memset(a, 0, sizeof *a);
-        if (sig != LINUX_SIGSYS) rx_sigaction_ign_dfl(sig, 0);
+        if (sig != LINUX_SIGSYS) lx_trap_default(sig, 0);
     }
     lx_process_publish();
 }

@@ -7,6 +7,7 @@
 
 #include "../guestmem/access.h"
 #include "../report/trace.h"
+#include "../trap/trap.h"
 #include "handler.h"
 
 #define SYNCHRONOUS (LINUX_SIGBIT(LINUX_SIGSEGV) | LINUX_SIGBIT(LINUX_SIGBUS) | LINUX_SIGBIT(LINUX_SIGILL) | LINUX_SIGBIT(LINUX_SIGFPE) | \
@@ -102,7 +103,7 @@ int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs,
     t->sigmask &= ~LINUX_SIG_UNBLOCKABLE;
     if (act->flags & LINUX_SA_RESETHAND) {
         act->handler = LINUX_SIG_DFL; /* only the handler: the flags stay, as Linux keeps them */
-        if (sig != LINUX_SIGSYS) rx_sigaction_ign_dfl(sig, 0);
+        if (sig != LINUX_SIGSYS) lx_trap_default(sig, 0);
     }
     return 0;
 }
@@ -130,7 +131,8 @@ long sys_rt_sigreturn(struct lx_call *c)
     static __thread struct linux_sigcontext regs;
     struct linux_ucontext uc;
     if (gm_copy_in(&uc, c->sp - 8 + offsetof(struct linux_rt_sigframe, uc), sizeof uc) < 0) {
-        rx_sigaction_ign_dfl(LINUX_SIGSEGV, 0);
+        memset(&lx_proc.sigactions[LINUX_SIGSEGV], 0, sizeof lx_proc.sigactions[LINUX_SIGSEGV]); /* fatal, as Linux */
+        lx_trap_default(LINUX_SIGSEGV, 0);
         rx_tgkill(rx_getpid(), rx_gettid(), LINUX_SIGSEGV);
         return -EFAULT;
     }

@@ -106,6 +106,19 @@ static void raise_default(ucontext_t *uc, int sig)
     syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
 }
 
+static void (*fatal_hook)(int);
+/* SIGSEGV and SIGBUS are the async path's (lx_trap_default), which calls the hook too */
+static const int fatal_signals[] = { SIGILL, SIGFPE, SIGABRT, SIGTRAP };
+
+/* sig ends the process with its default action; first the report's hook, where
+ * lxrun's context allows it (with_hook). */
+static void die_of(int sig, ucontext_t *uc, int with_hook)
+{
+    static int once;
+    if (with_hook && !__atomic_exchange_n(&once, 1, __ATOMIC_ACQ_REL) && fatal_hook) fatal_hook(sig);
+    raise_default(uc, sig); /* the default action from here on */
+}
+
 /* The FP state a handler starts with, as Linux gives it (fpu__clear_user_states):
  * x87 and SSE at their defaults (FCW 0x37f, MXCSR 0x1f80, registers zero), every
  * other xsave component in its initial state.  The interrupted state is in the
@@ -251,6 +264,12 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
         install(sig, SIG_DFL, 0);
         return;
     }
+    uint64_t h = lx_proc.sigactions[sig].handler;
+    if (h == LINUX_SIG_DFL || h == LINUX_SIG_IGN) { /* SIGSEGV/SIGBUS without a guest handler (lx_trap_default) */
+        if (si->si_code <= 0 && h == LINUX_SIG_IGN) return; /* sent, and ignored */
+        die_of(sig, uc, !nested);
+        return;
+    }
     uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     if (nested ? t->resuming : ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext) {
         requeue(sig, si, uc, t);
@@ -306,8 +325,6 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
     deliver_and_resume(c.t, uc, bad_frame);
 }
 
-static void (*fatal_hook)(int);
-static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
 
 static int install(int sig, void *handler, unsigned long flags)
 {
@@ -319,11 +336,14 @@ static int install(int sig, void *handler, unsigned long flags)
 
 void lx_trap_fatal(int sig, siginfo_t *si, void *ucv)
 {
-    ucontext_t *uc = ucv;
-    if ((sig == SIGSEGV || sig == SIGBUS) && si->si_code > 0 && copy_fault_fixup(uc)) return;
-    static int once;
-    if (!__atomic_exchange_n(&once, 1, __ATOMIC_ACQ_REL) && fatal_hook) fatal_hook(sig);
-    raise_default(uc, sig); /* the default action from here on */
+    if (si->si_code <= 0 && lx_proc.sigactions[sig].handler == LINUX_SIG_IGN) return; /* sent, and ignored */
+    die_of(sig, ucv, 1);
+}
+
+int lx_trap_default(int sig, int ignore)
+{
+    if (sig == SIGSEGV || sig == SIGBUS) return lx_trap_catch(sig, 0); /* nested faults need the async path */
+    return install(sig, ignore ? SIG_IGN : SIG_DFL, 0);
 }
 
 int lx_trap_catch_fatal(void (*hook)(int sig))

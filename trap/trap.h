@@ -38,6 +38,11 @@ _Noreturn void lx_trap_thread_exit(struct lx_thread *t);
 /* With reports on: on a crash signal (SEGV, BUS, ILL, FPE, ABRT, TRAP) call
  * hook(sig) in lxrun's context, then let the signal end the process as it would. */
 int lx_trap_catch_fatal(void (*hook)(int sig));
+/* The guest's SIG_DFL (ignore 0) or SIG_IGN (1) for sig: the system's own, except
+ * for SIGSEGV and SIGBUS, which keep a handler of lxrun's whatever the guest
+ * chose -- a fault in lxrun's guarded copy of guest memory must reach its fixup --
+ * and which otherwise acts as the guest's disposition says. */
+int lx_trap_default(int sig, int ignore);
 /* A guest handler for sig: the trap takes the signal from the system (in guest
  * code, or interrupting a blocked call: EINTR, or the system's restart when
  * restart is set, as SA_RESTART asks) and delivers it as Linux would.  0 or -errno. */

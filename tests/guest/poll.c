@@ -96,19 +96,27 @@ static void select_sets(void)
 
 static void on_usr1(int s) { (void)s; }
 
+/* A child that sends SIGUSR1 to the caller 100 ms from now (by then, surely,
+ * blocked in its wait); its pid. */
+static pid_t usr1_soon(void)
+{
+    pid_t parent = getpid(), pid = fork();
+    if (pid == 0) {
+        usleep(100000);
+        kill(parent, SIGUSR1);
+        _exit(0);
+    }
+    REQUIRE(pid >= 0);
+    return pid;
+}
+
 /* A signal the process handles ends a wait with EINTR. */
 static void interrupted(void)
 {
     signal(SIGUSR1, on_usr1);
     int p[2];
     REQUIRE(pipe(p) == 0);
-    pid_t parent = getpid(), pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        usleep(100000);
-        kill(parent, SIGUSR1);
-        _exit(0);
-    }
+    pid_t pid = usr1_soon();
     struct pollfd f = { p[0], POLLIN, 0 };
     CHECK_ERR(poll(&f, 1, 5000), EINTR);
     int status;
@@ -189,13 +197,7 @@ static void epoll_events(void)
     REQUIRE(pipe(q) == 0);
     ev.events = EPOLLIN;
     CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, q[0], &ev));
-    pid_t parent = getpid(), pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        usleep(100000);
-        kill(parent, SIGUSR1);
-        _exit(0);
-    }
+    pid_t pid = usr1_soon();
     CHECK_ERR(epoll_wait(ep, out, 4, 5000), EINTR);
     int st;
     waitpid(pid, &st, 0);

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -145,10 +146,11 @@ static void signal_storm(void)
     signal(SIGRTMIN, SIG_DFL);
 }
 
-/* Memory changing under a call: one thread reads /dev/zero into a buffer while
- * another keeps making it read-only and writable again.  Each read fills it,
- * fills part of it or fails with EFAULT, as the kernel's copies do; lxrun's own
- * copy must never fault the process. */
+/* Memory changing under a call: one thread reads /dev/zero into a buffer (the
+ * system's copy) and asks uname to fill it (lxrun's own copy) while another keeps
+ * making it read-only and writable again.  Each call fills it, fills part of it
+ * or fails with EFAULT, as the kernel's copies do; lxrun's copy must never fault
+ * the process (it did before its copies were guarded). */
 #define BUF (256 * 1024)
 static char *flip_buf;
 static atomic_int flip_stop;
@@ -176,6 +178,12 @@ static void memory_changing_under_a_call(void)
         if (r == BUF) full++;
         else if (r < 0 && errno == EFAULT) faults++;
         else if (r <= 0 || r > BUF) odd++;
+    }
+    for (int i = 0; i < 50000; i++) {
+        int r = uname((struct utsname *)flip_buf);
+        if (r == 0) full++;
+        else if (errno == EFAULT) faults++;
+        else odd++;
     }
     atomic_store(&flip_stop, 1);
     pthread_join(t, NULL);
