@@ -50,6 +50,10 @@ static void usage(FILE *f)
             "  --config FILE      read 'root = DIR' and 'mount GUEST = DIR' lines from FILE instead of\n"
             "                     $XDG_CONFIG_HOME/lxrun/config (~/.config/lxrun/config); options win\n"
             "  --no-config        read no configuration file\n"
+            "  --trap=MODE        how guest calls reach lxrun: auto (default: rewrite where the CPU\n"
+            "                     allows), sud (every call through Syscall User Dispatch's signal) or\n"
+            "                     rewrite (each call site, after its first trap, jumps into lxrun);\n"
+            "                     also LXRUN_TRAP=MODE in the environment (never shown to the guest)\n"
             "  --trap-fs=MODE     how the trap switches FS: auto (default), wrfsbase or arch_prctl;\n"
             "                     also LXRUN_TRAP_FS=MODE in the environment (never shown to the guest)\n"
             "  -h, --help         show this help\n"
@@ -107,9 +111,11 @@ static int want_value(int argc, char **argv, int *i)
 
 static int check_only;
 
-/* --trap-fs, else LXRUN_TRAP_FS: read by lxrun, removed from the guest's environment. */
+/* --trap-fs and --trap, else LXRUN_TRAP_FS and LXRUN_TRAP: read by lxrun, removed
+ * from the guest's environment. */
 #define TRAP_FS_ENV "LXRUN_TRAP_FS"
-static int trap_fs_mode = -1;
+#define TRAP_ENV "LXRUN_TRAP"
+static int trap_fs_mode = -1, trap_mode = -1;
 
 static int trap_fs_option(const char *word, const char *where)
 {
@@ -119,15 +125,29 @@ static int trap_fs_option(const char *word, const char *where)
     return -1;
 }
 
-/* The guest's environment: lxrun's own variable left out. */
+static int trap_option(const char *word, const char *where)
+{
+    trap_mode = lx_trap_mode_parse(word);
+    if (trap_mode >= 0) return 0;
+    fprintf(stderr, "lxrun: %s: '%s' is not auto, sud or rewrite\n", where, word);
+    return -1;
+}
+
+static int is_env(const char *entry, const char *name)
+{
+    size_t len = strlen(name);
+    return !strncmp(entry, name, len) && entry[len] == '=';
+}
+
+/* The guest's environment: lxrun's own variables left out. */
 static char **guest_environment(char **envp)
 {
-    size_t n = 0, k = 0, len = strlen(TRAP_FS_ENV);
+    size_t n = 0, k = 0;
     while (envp[n]) n++;
     char **out = calloc(n + 1, sizeof *out);
     if (!out) return envp;
     for (size_t j = 0; j < n; j++)
-        if (strncmp(envp[j], TRAP_FS_ENV, len) || envp[j][len] != '=') out[k++] = envp[j];
+        if (!is_env(envp[j], TRAP_FS_ENV) && !is_env(envp[j], TRAP_ENV)) out[k++] = envp[j];
     return out;
 }
 
@@ -368,6 +388,9 @@ static int parse_options(int argc, char **argv, int *i, const char **out_path, c
             config_path = a[8] ? a + 9 : argv[++*i];
         } else if (!strcmp(a, "--no-config")) {
             no_config = 1;
+        } else if (!strcmp(a, "--trap") || !strncmp(a, "--trap=", 7)) {
+            if (!a[6] && !want_value(argc, argv, i)) return 2;
+            if (trap_option(a[6] ? a + 7 : argv[++*i], "--trap") < 0) return 2;
         } else if (!strcmp(a, "--trap-fs") || !strncmp(a, "--trap-fs=", 10)) {
             if (!a[9] && !want_value(argc, argv, i)) return 2;
             if (trap_fs_option(a[9] ? a + 10 : argv[++*i], "--trap-fs") < 0) return 2;
@@ -484,11 +507,13 @@ static _Noreturn void run_guest(const struct guest_start *g)
     lx_trap_enter_guest(&main_thread, st.pc, st.sp);
 }
 
-/* Syscall User Dispatch and the FS path (mode: enum lx_trap_fs); -1 after a message. */
-static int choose_trap(int mode)
+/* Syscall User Dispatch, the FS path (fs: enum lx_trap_fs) and the mechanism
+ * (mode: enum lx_trap_mode); -1 after a message. */
+static int choose_trap(int fs, int mode)
 {
     const char *why;
-    if (lx_trap_supported(&why) == 0 && lx_trap_fs_choose(mode, &why) == 0) return 0;
+    if (lx_trap_supported(&why) == 0 && lx_trap_fs_choose(fs, &why) == 0 && lx_trap_mode_choose(mode, &why) == 0)
+        return 0;
     fprintf(stderr, "lxrun: cannot intercept system calls: %s\n", why);
     return -1;
 }
@@ -561,7 +586,7 @@ static int handover_main(const char *fdword, int argc, char **argv)
     for (int k = 0; k < n; k++) rx_fcntl(own[k], RX_F_SETFD, RX_FD_CLOEXEC);
     vfs_cwd_moved();
     vfs_start();
-    if (choose_trap(lx_proc.opts.trap_fs) < 0) return 126;
+    if (choose_trap(lx_proc.opts.trap_fs, lx_proc.opts.trap_mode) < 0) return 126;
     run_guest(&g);
 }
 
@@ -575,6 +600,8 @@ int main(int argc, char **argv, char **envp)
     if (i >= argc) { usage(stderr); return 2; }
     const char *env_fs = getenv(TRAP_FS_ENV);
     if (trap_fs_mode < 0 && env_fs && trap_fs_option(env_fs, TRAP_FS_ENV) < 0) return 2;
+    const char *env_trap = getenv(TRAP_ENV);
+    if (trap_mode < 0 && env_trap && trap_option(env_trap, TRAP_ENV) < 0) return 2;
 
     if ((r = start_backend())) return r;
     if (open_report_output(out_path, report_path) < 0) return 2;
@@ -604,12 +631,14 @@ int main(int argc, char **argv, char **envp)
         return cr;
     }
 
-    if (choose_trap(trap_fs_mode < 0 ? LX_TRAP_FS_AUTO : trap_fs_mode) < 0) return 126;
+    if (choose_trap(trap_fs_mode < 0 ? LX_TRAP_FS_AUTO : trap_fs_mode, trap_mode < 0 ? LX_TRAP_AUTO : trap_mode) < 0)
+        return 126;
     if (lx_ptable_create() < 0) {
         fprintf(stderr, "lxrun: cannot make the session's process table\n");
         return 126;
     }
     lx_proc.opts.trap_fs = lx_trap_fs_current();
+    lx_proc.opts.trap_mode = lx_trap_mode_current();
 
     struct guest_start g = { .prog = prog, .execfn = prog, .dirfd = RX_AT_CWD, .argc = argc - i, .argv = argv + i,
                              .envp = guest_environment(envp) };

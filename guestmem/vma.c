@@ -217,3 +217,12 @@ const char *gm_intern(const char *name)
     if (copy) pool.v[pool.n++] = copy;
     return copy;
 }
+
+static int text_lock_word;
+
+void gm_text_lock(void)
+{
+    while (__atomic_exchange_n(&text_lock_word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
+}
+
+void gm_text_unlock(void) { __atomic_store_n(&text_lock_word, 0, __ATOMIC_RELEASE); }

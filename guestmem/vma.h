@@ -48,5 +48,9 @@ int gm_find(uintptr_t addr, struct gm_vma *out);
 size_t gm_count(void);
 int gm_at(size_t i, struct gm_vma *out);
 const char *gm_intern(const char *name);
+/* Held around every change of a guest mapping's protection or presence and around
+ * lxrun's own stores into guest code (trap/rewrite.c), so neither undoes the other. */
+void gm_text_lock(void);
+void gm_text_unlock(void);
 
 #endif

@@ -130,7 +130,13 @@ void json_write(int fd, int status, int signaled)
     processes(fd, &t, signaled ? status : status << 8);
     text_puts(&t, "  \"verdict\": ");
     jstr(&t, report_verdict());
-    text_printf(&t, ",\n  \"trap\": {\"mechanism\": \"sud\", \"fs_switch\": \"%s\"}", lx_trap_fs_name());
+    text_printf(&t, ",\n  \"trap\": {\"mechanism\": \"%s\", \"fs_switch\": \"%s\"", lx_trap_mode_name(), lx_trap_fs_name());
+    if (lx_trap_mode_current() == LX_TRAP_REWRITE) {
+        const struct lx_rewrite_stats *rw = &lx_rewrite_stats;
+        text_printf(&t, ", \"sites_rewritten\": %lu, \"sites_on_trap\": %lu", rw->sites_mov + rw->sites_pad,
+                    rw->kept_context + rw->refused_not_text + rw->refused_shape);
+    }
+    text_puts(&t, "}");
     text_puts(&t, ",\n  \"syscalls\": [");
     flush(fd, &t);
     int first = 1;

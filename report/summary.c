@@ -114,7 +114,16 @@ void summary_print(int fd)
         else text_printf(&t, "  SIG%-19d %llu\n", sig, (unsigned long long)lx_signals_delivered[sig]);
         out(fd, &t);
     }
-    text_printf(&t, "\ninterception:\n  %-22s %s\n  %-22s %s\n", "mechanism", "Syscall User Dispatch",
+    const struct lx_rewrite_stats *rw = &lx_rewrite_stats;
+    int rewriting = lx_trap_mode_current() == LX_TRAP_REWRITE;
+    text_printf(&t, "\ninterception:\n  %-22s %s\n  %-22s %s\n", "mechanism",
+                rewriting ? "rewritten call sites, Syscall User Dispatch for the rest" : "Syscall User Dispatch",
                 "FS switched by", lx_trap_fs_name());
+    if (rewriting)
+        text_printf(&t, "  %-22s %lu (%lu mov+syscall, %lu through padding)\n  %-22s %lu (%lu need the trap, %lu not "
+                        "guest text, %lu other shapes)\n  %-22s %lu\n",
+                    "sites rewritten", rw->sites_mov + rw->sites_pad, rw->sites_mov, rw->sites_pad,
+                    "sites left on the trap", rw->kept_context + rw->refused_not_text + rw->refused_shape,
+                    rw->kept_context, rw->refused_not_text, rw->refused_shape, "calls through them", rw->fast_calls);
     out(fd, &t);
 }

@@ -93,3 +93,8 @@ int lx_call_restarts(const struct lx_call *c, int sig)
     return nr <= LX_NR_MAX && (lx_syscalls[nr].flags & LX_F_RESTARTS) && !c->eintr_only &&
            (lx_proc.sigactions[sig].flags & LINUX_SA_RESTART);
 }
+
+int lx_call_needs_trap(long nr)
+{
+    return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls[nr].flags & LX_F_CONTEXT);
+}

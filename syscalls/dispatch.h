@@ -29,6 +29,9 @@ struct lx_call {
 int lx_call_restarts(const struct lx_call *c, int sig);
 
 long lx_dispatch(struct lx_call *c);
+/* 1 if call nr needs the trap's record of the guest's context (its line says
+ * CONTEXT): a rewritten site hands it to the trap instead of the fast path. */
+int lx_call_needs_trap(long nr);
 /* The calling thread is (1) or is no longer (0) waiting in c: S in /proc, and a
  * signal with SA_RESTART interrupts it (dispatch does this around BLOCKS calls; a
  * handler whose call only sometimes waits, as futex, does it itself).  Going to

@@ -19,6 +19,8 @@ enum lx_flag {
                                shows the caller sleeping (S in /proc/<pid>/stat) */
     LX_F_RESTARTS = 1 << 3, /* interrupted by a handler with SA_RESTART, it starts again after it
                                (signal(7)); the others fail with EINTR */
+    LX_F_CONTEXT = 1 << 4,  /* needs the trap's record of the guest's context (its registers,
+                               a new stack): served only through the trap, never the fast path */
 };
 
 /* strace's trace classes, for -e trace=%file and the like. */

@@ -66,6 +66,7 @@
     addq $8, %rsp
     FS_TO_GUEST_\fs
     movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rax)
+    movl $0, LX_THREAD_RESUMING(%rax) /* only the fast path looks at it next (fast.c) */
     ret
 .endm
 
@@ -74,6 +75,10 @@
     .type \name\()_\fs, @function
 \name\()_\fs:
     movq %gs:LX_THREAD_SELF, %rax
+    /* inside lxrun (the fast path runs with signals open): only recorded, as any
+     * signal there -- lxrun's FS is loaded, and must not be taken for the guest's */
+    cmpb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
+    je lx_async_entry_\fs
     CALL_IN_LXRUN \handler, \fs, NO_MORE_ARGUMENTS
     .size \name\()_\fs, .-\name\()_\fs
 .endm
@@ -238,5 +243,114 @@ enter_guest:
     xorl %r15d, %r15d
     jmp *%r11
     .size enter_guest, .-enter_guest
+
+/* ---- the fast path: a rewritten call site (trap/rewrite.c) ----
+ * Its trampoline opened the selector (a signal from here on is nested: recorded,
+ * delivered as the call ends) and jumps here with the guest's registers, %eax = the
+ * number, %rcx = the return address; %r11 is free, as the kernel clobbers it.
+ * The stub saves the guest's state in the thread record, runs lx_trap_fast on the
+ * top of the alternate stack with lxrun's FS, and returns as `syscall` does: rax
+ * the result, rcx the return address, r11 the flags, everything else as it was.
+ * Its last stretch, from fast_exit_check_* to fast_exit_jmp_*, only loads what the
+ * record holds: a signal there is recorded and the stretch begun again (fast.c),
+ * so the look for signals to deliver is never stale.  A call that needs the trap's
+ * context, or that has a signal to deliver, leaves through the gate: a `syscall`
+ * outside lxrun's text, which the trap serves (sud.c). */
+.macro FAST_FS_TO_LXRUN_wrfsbase
+    rdfsbase %r11
+    movq %r11, %gs:LX_THREAD_GUEST_FS
+    movq %gs:LX_THREAD_HOST_FS, %r11
+    wrfsbase %r11
+.endm
+.macro FAST_FS_TO_LXRUN_arch_prctl
+    movl $ARCH_SET_FS, %edi
+    movq %gs:LX_THREAD_HOST_FS, %rsi
+    movl $NR_ARCH_PRCTL, %eax
+    syscall
+.endm
+.macro FAST_FS_TO_GUEST_wrfsbase
+    movq %gs:LX_THREAD_GUEST_FS, %r11
+    wrfsbase %r11
+.endm
+.macro FAST_FS_TO_GUEST_arch_prctl
+    movl $ARCH_SET_FS, %edi
+    movq %gs:LX_THREAD_GUEST_FS, %rsi
+    movl $NR_ARCH_PRCTL, %eax
+    syscall
+.endm
+
+/* Everything the guest sees back from the record: vector state, argument
+ * registers, flags (r11 too), the return address in rcx and the guest's stack. */
+.macro FAST_RESTORE
+    movq %gs:LX_THREAD_F_XSAVE, %r11
+    movl $-1, %eax
+    movl $-1, %edx
+    xrstor64 (%r11)
+    movq %gs:LX_THREAD_F_RDI, %rdi
+    movq %gs:LX_THREAD_F_RSI, %rsi
+    movq %gs:LX_THREAD_F_RDX, %rdx
+    movq %gs:LX_THREAD_F_R10, %r10
+    movq %gs:LX_THREAD_F_R8, %r8
+    movq %gs:LX_THREAD_F_R9, %r9
+    movq %gs:LX_THREAD_F_STACK, %rsp
+    pushq %gs:LX_THREAD_F_FLAGS
+    popfq
+    movq %gs:LX_THREAD_F_FLAGS, %r11
+    movq %gs:LX_THREAD_F_RET, %rcx
+.endm
+
+.macro FAST_ENTRY fs
+    .globl lx_fast_entry_\fs
+    .type lx_fast_entry_\fs, @function
+lx_fast_entry_\fs:
+    movq %rsp, %gs:LX_THREAD_F_RSP
+    movq %gs:LX_THREAD_F_STACK, %rsp
+    pushfq
+    popq %gs:LX_THREAD_F_FLAGS
+    cld                                 /* the C ABI's direction flag */
+    movq %rcx, %gs:LX_THREAD_F_RET
+    movq %rax, %gs:LX_THREAD_F_NR
+    movq %rdi, %gs:LX_THREAD_F_RDI
+    movq %rsi, %gs:LX_THREAD_F_RSI
+    movq %rdx, %gs:LX_THREAD_F_RDX
+    movq %r10, %gs:LX_THREAD_F_R10
+    movq %r8, %gs:LX_THREAD_F_R8
+    movq %r9, %gs:LX_THREAD_F_R9
+    movq %gs:LX_THREAD_F_XSAVE, %r11
+    movl $-1, %eax
+    movl $-1, %edx
+    xsaveopt64 (%r11)
+    FAST_FS_TO_LXRUN_\fs
+    movq %gs:LX_THREAD_SELF, %rdi
+    call lx_trap_fast
+    FAST_FS_TO_GUEST_\fs
+    cmpb $0, %gs:LX_THREAD_F_BOUNCE
+    jne 2f
+    .globl lx_fast_exit_check_\fs
+lx_fast_exit_check_\fs:
+    cmpb $0, %gs:LX_THREAD_F_KICK
+    jne 1f
+    FAST_RESTORE
+    movq %gs:LX_THREAD_F_RESULT, %rax
+    movq %gs:LX_THREAD_F_RSP, %rsp
+    movb $SUD_BLOCK, %gs:LX_THREAD_SELECTOR
+    .globl lx_fast_exit_jmp_\fs
+lx_fast_exit_jmp_\fs:
+    jmp *%rcx
+1:  /* a signal to deliver: the finished call goes to the trap, whose frame delivers it */
+    FAST_RESTORE
+    movl $LX_NR_GATE, %eax
+    jmp 3f
+2:  /* the call needs the trap: made again through the gate */
+    FAST_RESTORE
+    movq %gs:LX_THREAD_F_NR, %rax
+3:  movq %gs:LX_THREAD_F_RSP, %rsp
+    movb $SUD_BLOCK, %gs:LX_THREAD_SELECTOR
+    jmp *%gs:LX_THREAD_F_GATE
+    .size lx_fast_entry_\fs, .-lx_fast_entry_\fs
+.endm
+
+    FAST_ENTRY wrfsbase
+    FAST_ENTRY arch_prctl
 
     .section .note.GNU-stack,"",@progbits

@@ -18,7 +18,9 @@
 #include "../guestmem/access.h"
 #include "../syscalls/dispatch.h"
 #include "../syscalls/signal_frame.h"
+#include "fast.h"
 #include "fs_switch.h"
+#include "rewrite.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
@@ -155,9 +157,13 @@ static int deliver_into(struct lx_thread *t, ucontext_t *uc, int sig)
     return 0;
 }
 
+/* The guest's blocked set on the host, and the signals lxrun holds taken but not
+ * yet delivered: their further instances wait queued in the system, in order,
+ * instead of meeting the one held (a real-time signal queues). */
 static void apply_mask(struct lx_thread *t, ucontext_t *uc)
 {
-    uint64_t real = t->task.sigmask & ~LINUX_SIGBIT(SIGSYS);
+    uint64_t held = __atomic_load_n(&t->task.pending, __ATOMIC_ACQUIRE) & ~FAULTS;
+    uint64_t real = (t->task.sigmask | held) & ~LINUX_SIGBIT(SIGSYS);
     memcpy(&uc->uc_sigmask, &real, sizeof real);
 }
 
@@ -191,6 +197,7 @@ static void force_sigsegv(struct lx_thread *t, ucontext_t *uc, int failed)
 static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_frame)
 {
     t->resuming = 1;
+    t->f_kick = 0; /* this is the look the fast path asked for */
     int sig = bad_frame ? 0 : lx_signal_next(&t->task);
     if (sig && deliver_into(t, uc, sig) < 0) bad_frame = 1;
     lx_signal_restore_mask(&t->task);
@@ -271,13 +278,18 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
         return;
     }
     uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (!nested && lx_fast_signal_in_guest(uc)) ip = 0; /* the fast path's last jump: guest state */
     if (nested ? t->resuming : ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext) {
         requeue(sig, si, uc, t);
         return;
     }
     lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si);
-    if (nested) interrupt_restart(uc, t, sig);
-    else deliver_and_resume(t, uc, 0);
+    if (nested) {
+        interrupt_restart(uc, t, sig);
+        lx_fast_signal_nested(t, uc, sig);
+    } else {
+        deliver_and_resume(t, uc, 0);
+    }
 }
 
 int lx_trap_catch(int sig, int restart)
@@ -311,7 +323,14 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
     c.task = &c.t->task;
     c.t->resuming = 0;
     c.host_ctx = uc;
-    long r = lx_dispatch(&c);
+    long r;
+    int gate = lx_fast_gate(c.t, uc, &c);
+    if (gate == 1) { /* a call the fast path finished, for its signals */
+        r = g[REG_RAX];
+    } else {
+        if (!gate) lx_fast_site_trapped((uintptr_t)g[REG_RIP], c.nr);
+        r = lx_dispatch(&c);
+    }
     g[REG_RAX] = r;
     int next = r == -EINTR ? lx_signal_next(c.task) : 0;
     if (next && lx_call_restarts(&c, next)) { /* the handler runs, then the call again */
@@ -395,12 +414,15 @@ int lx_trap_thread_init(struct lx_thread *t)
     if (syscall(SYS_arch_prctl, ARCH_SET_GS, t) < 0) return -errno;
     lx_thread_current = t;
 
-    t->altstack_size = ALTSTACK_SIZE;
+    /* the alternate stack, and above it the fast path's vector-state area: the
+     * fast path runs from the stack's top, where no signal frame is meanwhile */
+    t->altstack_size = ALTSTACK_SIZE + ((lx_fast_xsave_size() + 4095) & ~(size_t)4095);
     t->altstack = mmap(NULL, t->altstack_size, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (t->altstack == MAP_FAILED) return -errno;
-    stack_t ss = { .ss_sp = t->altstack, .ss_size = t->altstack_size, .ss_flags = 0 };
+    stack_t ss = { .ss_sp = t->altstack, .ss_size = ALTSTACK_SIZE, .ss_flags = 0 };
     if (sigaltstack(&ss, NULL) < 0) return -errno;
+    lx_fast_thread_init(t, (char *)t->altstack + ALTSTACK_SIZE);
 
     /* Signals stay blocked while lxrun runs, so no handler interrupts a translation
      * halfway -- except those the kernel acts on by itself, without running any code
@@ -458,5 +480,6 @@ int lx_trap_rearm_after_fork(struct lx_thread *t)
      * invariant 6); the selector is open here (lxrun is running) and the stub
      * closes it on the way back to the guest. */
     t->task.tid = (int)syscall(SYS_gettid);
+    lx_rewrite_forked();
     return arm(t);
 }

@@ -13,6 +13,28 @@
 #define LX_THREAD_GUEST_FS 16
 #define LX_THREAD_SELECTOR 24
 #define LX_THREAD_RESUME_RIP 32
+/* the fast path (rewritten sites, trap/fast.c): fields the trampolines and stubs use */
+#define LX_THREAD_FAST_ENTRY 40
+#define LX_THREAD_F_STACK 48
+#define LX_THREAD_F_XSAVE 56
+#define LX_THREAD_F_RSP 64
+#define LX_THREAD_F_RET 72
+#define LX_THREAD_F_FLAGS 80
+#define LX_THREAD_F_NR 88
+#define LX_THREAD_F_RDI 96
+#define LX_THREAD_F_RSI 104
+#define LX_THREAD_F_RDX 112
+#define LX_THREAD_F_R10 120
+#define LX_THREAD_F_R8 128
+#define LX_THREAD_F_R9 136
+#define LX_THREAD_F_RESULT 144
+#define LX_THREAD_F_GATE 152
+#define LX_THREAD_F_KICK 160
+#define LX_THREAD_F_BOUNCE 161
+#define LX_THREAD_RESUMING 164
+/* rax at the gate when the fast path hands a finished call to the trap for its
+ * signals (outside Linux's numbers) */
+#define LX_NR_GATE 0x4c58
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -29,11 +51,25 @@ struct lx_thread {
     volatile uint8_t selector;/* Syscall User Dispatch selector byte */
     uint8_t pad_[7];
     uint64_t resume_rip;      /* where a new thread's guest code starts (lx_resume_guest_*) */
+    /* The fast path: a rewritten site's trampoline jumps to fast_entry; the stub
+     * saves the guest's state here (f_*) and runs on f_stack, the top of the
+     * alternate stack, which no signal frame uses while guest code runs. */
+    uint64_t fast_entry;
+    uint64_t f_stack;
+    void *f_xsave;            /* the guest's vector state while lxrun serves it (64-aligned) */
+    uint64_t f_rsp, f_ret, f_flags, f_nr;
+    uint64_t f_args[6];       /* rdi rsi rdx r10 r8 r9 */
+    uint64_t f_result;
+    uint64_t f_gate;          /* a `syscall` outside lxrun's text: the way into the trap */
+    volatile uint8_t f_kick;  /* a signal to deliver: the call ends through the trap */
+    uint8_t f_bounce;         /* the call needs the trap's context: served there */
+    uint8_t f_eintr_only;     /* the call's eintr_only, for the trap's restart decision */
+    uint8_t pad2_;
+    volatile int resuming;    /* past the last look for signals to deliver, on the way back
+                                 to the guest: a signal now must wait for the guest's context */
     void *altstack;
     size_t altstack_size;
     struct lx_task task;      /* the guest thread's kernel state (process/), carried here */
-    volatile int resuming;    /* past the last look for signals to deliver, on the way back
-                                 to the guest: a signal now must wait for the guest's context */
     void *exit_jump;          /* a thread lxrun started: where its exit goes back to, out of
                                  the trap, so the host thread ends as it began (sigjmp_buf *) */
 };
@@ -43,6 +79,17 @@ _Static_assert(offsetof(struct lx_thread, host_fs) == LX_THREAD_HOST_FS, "entry.
 _Static_assert(offsetof(struct lx_thread, guest_fs) == LX_THREAD_GUEST_FS, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, selector) == LX_THREAD_SELECTOR, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, resume_rip) == LX_THREAD_RESUME_RIP, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, fast_entry) == LX_THREAD_FAST_ENTRY, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_stack) == LX_THREAD_F_STACK, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_xsave) == LX_THREAD_F_XSAVE, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_rsp) == LX_THREAD_F_RSP, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_nr) == LX_THREAD_F_NR, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_args) == LX_THREAD_F_RDI, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_result) == LX_THREAD_F_RESULT, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_gate) == LX_THREAD_F_GATE, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_kick) == LX_THREAD_F_KICK, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_bounce) == LX_THREAD_F_BOUNCE, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, resuming) == LX_THREAD_RESUMING, "entry.S offset");
 
 extern _Thread_local struct lx_thread *lx_thread_current;
 

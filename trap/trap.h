@@ -26,6 +26,28 @@ const char *lx_trap_fs_name(void);
  * (a guest writing FS itself would then bypass lxrun's record of its FS base). */
 unsigned long lx_trap_hwcap2_hidden(void);
 
+/* How guest calls reach lxrun: every one through Syscall User Dispatch's signal,
+ * or each call site, after its first trap, rewritten into a direct entry. */
+enum lx_trap_mode { LX_TRAP_AUTO, LX_TRAP_SUD, LX_TRAP_REWRITE };
+/* "sud", "rewrite" or "auto"; -1 for anything else. */
+int lx_trap_mode_parse(const char *word);
+/* Chooses once, before the guest starts: auto is rewrite where the CPU allows the
+ * fast path (XSAVEOPT), else sud; 0, or -1 with a reason. */
+int lx_trap_mode_choose(enum lx_trap_mode mode, const char **why);
+/* The mechanism serving this run (never auto), and its name. */
+enum lx_trap_mode lx_trap_mode_current(void);
+const char *lx_trap_mode_name(void);
+/* What the rewriter did in this process. */
+struct lx_rewrite_stats {
+    unsigned long sites_mov;        /* mov $nr,%eax; syscall: the mov became a jump */
+    unsigned long sites_pad;        /* the syscall became a short jump to padding */
+    unsigned long kept_context;     /* calls needing the trap's context (clone, sigreturn…) */
+    unsigned long refused_not_text; /* not in an executable guest mapping */
+    unsigned long refused_shape;    /* no mov before it, no padding near, or straddling */
+    unsigned long fast_calls;       /* calls served through rewritten sites */
+};
+extern struct lx_rewrite_stats lx_rewrite_stats;
+
 /* Sets up the calling thread's state, GS, alternate stack and SIGSYS handler. */
 int lx_trap_thread_init(struct lx_thread *t);
 /* Runs a new guest thread from regs until it exits (lx_trap_thread_exit), then

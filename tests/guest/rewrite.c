@@ -1,0 +1,268 @@
+/* rewrite.c — call sites lxrun rewrites (trap/rewrite.c) and sites it must leave
+ * alone, with the results every run must give: natively, through Syscall User
+ * Dispatch and through rewritten sites.  REWRITE_EXPECT=yes (lxrun --trap=rewrite)
+ * or no (native, --trap=sud) also checks the code bytes themselves: which shapes
+ * became jumps, and that the refused ones are untouched. */
+#include "check.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+
+/* The shapes, in code of the program's own (the compiler's are libc's). */
+__asm__(".text\n"
+        ".p2align 6\n"
+        "site_mov:\n"          /* mov $110,%eax; syscall -- getppid */
+        "  mov $110, %eax\n"
+        "  syscall\n"
+        "  ret\n"
+        ".p2align 4\n"
+        "site_movq:\n"         /* mov $110,%rax (48 c7 c0) ; syscall */
+        "  .byte 0x48, 0xc7, 0xc0, 110, 0, 0, 0\n"
+        "  syscall\n"
+        "  ret\n"
+        ".p2align 4\n"
+        "site_pad:\n"          /* the number from a register: only padding can take a jump */
+        "  mov %edi, %eax\n"
+        "  mov %rsi, %rdi\n"
+        "  syscall\n"
+        "  ret\n"
+        ".p2align 4\n"
+        "site_inside:\n"       /* 0f 05 inside another instruction: never a call */
+        "  mov $0x050f, %eax\n"
+        "  ret\n"
+        ".p2align 4\n"
+        /* Every register the kernel keeps, the red zone and the direction flag:
+         * set to known values, one getppid, then stored for the checks. */
+        "regs_probe:\n"
+        "  push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+        "  movabs $0x1111111111111111, %rbx\n"
+        "  movabs $0x2222222222222222, %rbp\n"
+        "  movabs $0x3333333333333333, %r12\n"
+        "  movabs $0x4444444444444444, %r13\n"
+        "  movabs $0x5555555555555555, %r14\n"
+        "  movabs $0x6666666666666666, %r15\n"
+        "  movabs $0x7777777777777777, %rsi\n"
+        "  movabs $0x8888888888888888, %rdx\n"
+        "  movabs $0x9999999999999999, %r8\n"
+        "  movabs $0xaaaaaaaaaaaaaaaa, %r9\n"
+        "  movabs $0xbbbbbbbbbbbbbbbb, %r10\n"
+        "  movabs $0xcccccccccccccccc, %rdi\n"
+        "  movq %rbx, %xmm0\n movq %rbp, %xmm7\n movq %r12, %xmm15\n"
+        "  movq %r13, -8(%rsp)\n movq %r14, -64(%rsp)\n movq %r15, -128(%rsp)\n"
+        "  std\n"
+        "  mov $110, %eax\n"
+        "  syscall\n"
+        "  movq %rbx, probe_after+0(%rip)\n"
+        "  movq %rbp, probe_after+8(%rip)\n"
+        "  movq %r12, probe_after+16(%rip)\n"
+        "  movq %r13, probe_after+24(%rip)\n"
+        "  movq %r14, probe_after+32(%rip)\n"
+        "  movq %r15, probe_after+40(%rip)\n"
+        "  movq %rsi, probe_after+48(%rip)\n"
+        "  movq %rdx, probe_after+56(%rip)\n"
+        "  movq %r8, probe_after+64(%rip)\n"
+        "  movq %r9, probe_after+72(%rip)\n"
+        "  movq %r10, probe_after+80(%rip)\n"
+        "  movq %rdi, probe_after+88(%rip)\n"
+        "  movq %xmm0, probe_after+96(%rip)\n"
+        "  movq %xmm7, probe_after+104(%rip)\n"
+        "  movq %xmm15, probe_after+112(%rip)\n"
+        "  movq -8(%rsp), %r11\n movq %r11, probe_after+120(%rip)\n"
+        "  movq -64(%rsp), %r11\n movq %r11, probe_after+128(%rip)\n"
+        "  movq -128(%rsp), %r11\n movq %r11, probe_after+136(%rip)\n"
+        "  pushfq\n popq %r11\n movq %r11, probe_after+144(%rip)\n"
+        "  cld\n"
+        "  pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+        "  ret\n"
+        ".p2align 4\n");
+long site_mov(void), site_movq(void), site_pad(long nr, long a0), site_inside(void), regs_probe(void);
+uint64_t probe_after[19];
+
+static const char *expect; /* "yes", "no" or NULL (bytes not checked) */
+static const volatile unsigned char data_pair[] = { 0xb8, 0x27, 0, 0, 0, 0x0f, 0x05, 0xc3 };
+
+static int bytes_are(const void *fn, unsigned off, unsigned char b) { return ((const unsigned char *)fn)[off] == b; }
+
+static void shapes(void)
+{
+    pid_t pp = getppid();
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(site_mov(), pp);
+        CHECK_EQ(site_movq(), pp);
+        CHECK_EQ(site_pad(SYS_getppid, 0), pp);
+        CHECK_EQ(site_pad(SYS_getpid, 0), getpid()); /* the same site, another number */
+        CHECK_EQ(site_inside(), 0x050f);
+    }
+    /* the syscall instruction itself always stays where it was */
+    CHECK(bytes_are(site_mov, 5, 0x0f) && bytes_are(site_mov, 6, 0x05));
+    CHECK(bytes_are(site_movq, 7, 0x0f) && bytes_are(site_movq, 8, 0x05));
+    CHECK(bytes_are(site_inside, 0, 0xb8) && bytes_are(site_inside, 1, 0x0f) && bytes_are(site_inside, 2, 0x05));
+    CHECK(data_pair[5] == 0x0f && data_pair[6] == 0x05 && data_pair[0] == 0xb8);
+    if (!expect) return;
+    int yes = !strcmp(expect, "yes");
+    CHECK(bytes_are(site_mov, 0, yes ? 0xe9 : 0xb8));
+    CHECK(bytes_are(site_movq, 0, yes ? 0xe9 : 0x48));
+    CHECK(bytes_are(site_pad, 5, yes ? 0xeb : 0x0f));
+}
+
+/* Exactly what a real syscall leaves: rax the result, rcx and r11 the kernel's
+ * own, everything else, the red zone and DF as they were. */
+static void registers(void)
+{
+    static const uint64_t want[] = { 0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
+                                     0x4444444444444444, 0x5555555555555555, 0x6666666666666666,
+                                     0x7777777777777777, 0x8888888888888888, 0x9999999999999999,
+                                     0xaaaaaaaaaaaaaaaa, 0xbbbbbbbbbbbbbbbb, 0xcccccccccccccccc,
+                                     0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
+                                     0x4444444444444444, 0x5555555555555555, 0x6666666666666666 };
+    for (int round = 0; round < 3; round++) { /* the first traps; the next ones are rewritten */
+        memset(probe_after, 0, sizeof probe_after);
+        CHECK_EQ(regs_probe(), getppid());
+        for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) CHECK_EQ(probe_after[i], want[i]);
+        CHECK(probe_after[18] & 0x400); /* DF still set */
+    }
+}
+
+/* Code written at run time (a JIT's way): rewritten when it runs; written again,
+ * it runs as written (the rewrite is lost, never the meaning). */
+static void jit(void)
+{
+    unsigned char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(p != MAP_FAILED);
+    static const unsigned char getppid_code[] = { 0xb8, 110, 0, 0, 0, 0x0f, 0x05, 0xc3 };
+    static const unsigned char getpid_code[] = { 0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xc3 };
+    memcpy(p + 64, getppid_code, sizeof getppid_code);
+    CHECK_EQ(mprotect(p, PG, PROT_READ | PROT_EXEC), 0);
+    long (*fn)(void) = (long (*)(void))(p + 64);
+    for (int i = 0; i < 5; i++) CHECK_EQ(fn(), getppid());
+    if (expect) CHECK_EQ(p[64], !strcmp(expect, "yes") ? 0xe9 : 0xb8);
+    CHECK_EQ(mprotect(p, PG, PROT_READ | PROT_WRITE), 0);
+    memcpy(p + 64, getpid_code, sizeof getpid_code);
+    CHECK_EQ(mprotect(p, PG, PROT_READ | PROT_EXEC), 0);
+    for (int i = 0; i < 5; i++) CHECK_EQ(fn(), getpid());
+    /* a syscall straddling two pages, number from a register: no store can change
+     * its two bytes at once, so it stays a trapped syscall */
+    unsigned char *q = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(q != MAP_FAILED);
+    static const unsigned char straddle[] = { 0x89, 0xf8, 0x0f, 0x05, 0xc3, 0x0f, 0x1f, 0x40, 0x00, 0x0f,
+                                              0x1f, 0x44, 0x00, 0x00 };
+    unsigned char *s = q + PG - 3;
+    memcpy(s, straddle, sizeof straddle);
+    CHECK_EQ(mprotect(q, 2 * PG, PROT_READ | PROT_EXEC), 0);
+    long (*st)(long) = (long (*)(long))s;
+    for (int i = 0; i < 5; i++) CHECK_EQ(st(SYS_getppid), getppid());
+    CHECK(s[2] == 0x0f && s[3] == 0x05);
+    munmap(q, 2 * PG);
+    munmap(p, PG);
+}
+
+/* Threads racing into one site's first executions, on fresh code every round. */
+#define RACERS 3
+#define ROUNDS 1000
+static _Atomic int round_no, arrived, wrong;
+static long (*_Atomic race_fn)(void);
+static pid_t parent_pid;
+
+static void *racer(void *arg)
+{
+    (void)arg;
+    for (int r = 1; r <= ROUNDS; r++) {
+        while (atomic_load(&round_no) < r) sched_yield();
+        long (*fn)(void) = atomic_load(&race_fn);
+        for (int i = 0; i < 4; i++)
+            if (fn() != parent_pid) atomic_fetch_add(&wrong, 1);
+        atomic_fetch_add(&arrived, 1);
+    }
+    return NULL;
+}
+
+static void racing_first_rewrite(void)
+{
+    parent_pid = getppid();
+    pthread_t t[RACERS];
+    for (int i = 0; i < RACERS; i++) REQUIRE(pthread_create(&t[i], NULL, racer, NULL) == 0);
+    static const unsigned char code[] = { 0xb8, 110, 0, 0, 0, 0x0f, 0x05, 0xc3 };
+    for (int r = 1; r <= ROUNDS; r++) {
+        unsigned char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        REQUIRE(p != MAP_FAILED);
+        unsigned off = (unsigned)(r * 7) % 256; /* every alignment against the 8-byte store */
+        memcpy(p + off, code, sizeof code);
+        REQUIRE(mprotect(p, PG, PROT_READ | PROT_EXEC) == 0);
+        atomic_store(&race_fn, (long (*)(void))(p + off));
+        atomic_store(&arrived, 0);
+        atomic_store(&round_no, r);
+        while (atomic_load(&arrived) < RACERS) sched_yield();
+        munmap(p, PG);
+    }
+    for (int i = 0; i < RACERS; i++) pthread_join(t[i], NULL);
+    CHECK_EQ(atomic_load(&wrong), 0);
+}
+
+/* A timer signal every 50 us while a loop makes a million calls. */
+static _Atomic long ticks;
+static void on_tick(int sig) { (void)sig; atomic_fetch_add(&ticks, 1); }
+
+static void signals_during_fast_calls(void)
+{
+    struct sigaction sa = { .sa_handler = on_tick, .sa_flags = SA_RESTART };
+    sigemptyset(&sa.sa_mask);
+    REQUIRE(sigaction(SIGALRM, &sa, NULL) == 0);
+    struct itimerval it = { { 0, 50 }, { 0, 50 } };
+    REQUIRE(setitimer(ITIMER_REAL, &it, NULL) == 0);
+    pid_t pp = getppid(), me = getpid();
+    long bad = 0;
+    for (long i = 0; i < 1000000; i++) {
+        if (site_mov() != pp) bad++;
+        if ((i & 1023) == 0 && site_pad(SYS_getpid, 0) != me) bad++;
+        if ((i & 65535) == 0) {
+            regs_probe();
+            if (probe_after[0] != 0x1111111111111111 || probe_after[11] != 0xcccccccccccccccc ||
+                probe_after[14] != 0x3333333333333333 || probe_after[17] != 0x6666666666666666)
+                bad++;
+        }
+    }
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    setitimer(ITIMER_REAL, &off, NULL);
+    signal(SIGALRM, SIG_DFL);
+    CHECK_EQ(bad, 0);
+    CHECK(atomic_load(&ticks) > 0);
+}
+
+/* A fork's child has the parent's rewritten code, and it works there. */
+static void fork_after_rewriting(void)
+{
+    for (int i = 0; i < 3; i++) site_mov();
+    pid_t me = getpid(), pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) _exit(site_mov() == me && site_pad(SYS_getppid, 0) == me ? 0 : 1);
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    /* fork itself through a rewritten site: a call that needs the trap's context
+     * (the child's registers) goes there from the fast path */
+    for (int i = 0; i < 3; i++) CHECK_EQ(site_pad(SYS_getpid, 0), me);
+    long child = site_pad(SYS_fork, 0);
+    REQUIRE(child >= 0);
+    if (child == 0) _exit(site_pad(SYS_getppid, 0) == me ? 0 : 1);
+    CHECK_EQ(waitpid((pid_t)child, &st, 0), child);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+int main(void)
+{
+    check_prog = "rewrite";
+    expect = getenv("REWRITE_EXPECT");
+    RUN(shapes);
+    RUN(registers);
+    RUN(jit);
+    RUN(racing_first_rewrite);
+    RUN(signals_during_fast_calls);
+    RUN(fork_after_rewriting);
+    return check_done();
+}

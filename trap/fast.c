@@ -1,0 +1,182 @@
+/* fast.c — the fast path: calls from rewritten sites (rewrite.c), served without a
+ * signal.  The stub (entry.S, lx_fast_entry_*) saved the guest's state in the
+ * thread record and switched FS; this runs the call and decides how it ends:
+ * straight back to the guest, or through the gate into the trap, which has a
+ * signal frame to deliver signals into (sud.c).
+ *
+ * Signals: the trampoline opened the selector, so a signal now is nested -- the
+ * async handler only records it and raises f_kick; the stub's last stretch looks
+ * at f_kick and, if a signal lands within it, begins it again
+ * (lx_fast_signal_nested).  At the stub's final jump the guest's registers are all
+ * in place: a signal there is taken as in guest code at the return address. */
+#include "fast.h"
+
+#include <cpuid.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "../process/process.h"
+#include "../report/report.h"
+#include "../syscalls/dispatch.h"
+#include "../syscalls/signal_frame.h"
+#include "fs_switch.h"
+#include "rewrite.h"
+#include "trap.h"
+
+#define STUB_SYMBOLS(fs) extern char lx_fast_entry_##fs[], lx_fast_exit_check_##fs[], lx_fast_exit_jmp_##fs[];
+STUB_SYMBOLS(wrfsbase)
+STUB_SYMBOLS(arch_prctl)
+
+static enum lx_trap_mode mode = LX_TRAP_SUD;
+static uintptr_t gate;     /* a `syscall` outside lxrun's text: the way into the trap */
+static size_t xsave_size;  /* the XSAVE area for the features the kernel enabled */
+
+int lx_trap_mode_parse(const char *word)
+{
+    if (!strcmp(word, "auto")) return LX_TRAP_AUTO;
+    if (!strcmp(word, "sud")) return LX_TRAP_SUD;
+    if (!strcmp(word, "rewrite")) return LX_TRAP_REWRITE;
+    return -1;
+}
+
+/* XSAVEOPT (CPUID 0xd.1 eax bit 0) and OSXSAVE: the stub keeps the guest's vector
+ * state with them; the area's size for the enabled features is CPUID 0xd.0 ebx. */
+static int fast_path_possible(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0;
+    if (__get_cpuid_max(0, NULL) < 0xd) return 0;
+    __cpuid_count(0xd, 1, a, b, c, d);
+    if (!(a & 1)) return 0;
+    __cpuid_count(0xd, 0, a, b, c, d);
+    xsave_size = (b + 63) & ~(size_t)63;
+    return xsave_size > 0;
+}
+
+int lx_trap_mode_choose(enum lx_trap_mode want, const char **why)
+{
+    int can = fast_path_possible();
+    if (want == LX_TRAP_AUTO) want = can ? LX_TRAP_REWRITE : LX_TRAP_SUD;
+    if (want == LX_TRAP_REWRITE && !can) {
+        *why = "rewriting needs XSAVEOPT, which this CPU lacks";
+        return -1;
+    }
+    if (want == LX_TRAP_REWRITE && !gate) {
+        void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) {
+            *why = "no memory for the trap's gate";
+            return -1;
+        }
+        static const unsigned char code[] = { 0x0f, 0x05, 0x0f, 0x0b }; /* syscall; ud2: never returned to */
+        memset(m, 0xcc, 4096);
+        memcpy(m, code, sizeof code);
+        mprotect(m, 4096, PROT_READ | PROT_EXEC);
+        gate = (uintptr_t)m;
+    }
+    mode = want;
+    return 0;
+}
+
+enum lx_trap_mode lx_trap_mode_current(void) { return mode; }
+
+const char *lx_trap_mode_name(void) { return mode == LX_TRAP_REWRITE ? "rewrite" : "sud"; }
+
+size_t lx_fast_xsave_size(void) { return mode == LX_TRAP_REWRITE ? xsave_size : 0; }
+
+void lx_fast_thread_init(struct lx_thread *t, void *area_top_of_stack)
+{
+    if (mode != LX_TRAP_REWRITE) return;
+    t->fast_entry = (uint64_t)(lx_trap_fs_current() == LX_TRAP_FS_WRFSBASE ? lx_fast_entry_wrfsbase
+                                                                            : lx_fast_entry_arch_prctl);
+    t->f_stack = (uint64_t)area_top_of_stack;
+    t->f_xsave = area_top_of_stack;
+    t->f_gate = gate;
+}
+
+void lx_fast_site_trapped(uintptr_t ip, long nr)
+{
+    if (mode == LX_TRAP_REWRITE && ip - gate >= 4096) lx_rewrite_site(ip, nr);
+}
+
+/* Called by the stub with lxrun's FS; the guest's state is in t. */
+void lx_trap_fast(struct lx_thread *t)
+{
+    long nr = (long)t->f_nr;
+    t->f_bounce = 0;
+    if (lx_call_needs_trap(nr)) {
+        t->f_bounce = 1;
+        return;
+    }
+    struct lx_call c = { .nr = nr, .t = t, .task = &t->task, .sp = t->f_rsp };
+    memcpy(c.a, t->f_args, sizeof c.a);
+    t->resuming = 0;
+    uint64_t mask = t->task.sigmask;
+    t->f_result = (uint64_t)lx_dispatch(&c);
+    t->f_eintr_only = (uint8_t)c.eintr_only;
+    if (lx_report.observe) lx_rewrite_stats.fast_calls++; /* per thread racy: a report's count */
+    if (lx_signal_next(&t->task)) {
+        t->f_kick = 1; /* the trap delivers it, then lets a temporary mask go */
+        return;
+    }
+    lx_signal_restore_mask(&t->task);
+    if (t->task.sigmask == mask) return;
+    if (mask & ~t->task.sigmask) {
+        /* unblocked: the trap's frame applies the set as it returns, so the system
+         * delivers what waited, one at a time in guest context, in its order */
+        t->f_kick = 1;
+        return;
+    }
+    uint64_t real = t->task.sigmask & ~(1ULL << (SIGSYS - 1)); /* only more blocked: at once */
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &real, NULL, 8);
+}
+
+int lx_fast_gate(struct lx_thread *t, void *ucv, struct lx_call *c)
+{
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    if ((uintptr_t)g[REG_RIP] != gate + 2) return 0;
+    /* from the call's own site: what `syscall` there would have left */
+    g[REG_RIP] = g[REG_RCX] = (greg_t)t->f_ret;
+    if (c->nr != LX_NR_GATE) return 2; /* a call that needs the trap: served now */
+    /* the finished call, as if the trap had served it at its site */
+    g[REG_RAX] = (greg_t)t->f_result;
+    t->f_kick = 0;
+    c->nr = (long)t->f_nr;
+    memcpy(c->a, t->f_args, sizeof c->a);
+    c->eintr_only = t->f_eintr_only;
+    return 1;
+}
+
+int lx_fast_signal_in_guest(void *ucv)
+{
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    uintptr_t ip = (uintptr_t)g[REG_RIP];
+    if (ip != (uintptr_t)lx_fast_exit_jmp_wrfsbase && ip != (uintptr_t)lx_fast_exit_jmp_arch_prctl) return 0;
+    g[REG_RIP] = g[REG_RCX]; /* jmp *%rcx: the guest's state is whole */
+    return 1;
+}
+
+void lx_fast_signal_nested(struct lx_thread *t, void *ucv, int sig)
+{
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    uintptr_t ip = (uintptr_t)g[REG_RIP];
+    t->f_kick = 1;
+    /* held back on the host until the trap's frame applies the guest's set: its
+     * further instances stay queued in the system, in order (a real-time signal
+     * queues); SIGSYS (the trap itself) and the faults are never blocked */
+    uint64_t mask;
+    memcpy(&mask, &uc->uc_sigmask, sizeof mask);
+    mask |= 1ULL << (sig - 1);
+    mask &= ~(1ULL << (SIGSYS - 1) | 1ULL << (SIGSEGV - 1) | 1ULL << (SIGBUS - 1));
+    memcpy(&uc->uc_sigmask, &mask, sizeof mask);
+    if (ip >= (uintptr_t)lx_fast_exit_check_wrfsbase && ip < (uintptr_t)lx_fast_exit_jmp_wrfsbase)
+        g[REG_RIP] = (greg_t)(uintptr_t)lx_fast_exit_check_wrfsbase;
+    else if (ip >= (uintptr_t)lx_fast_exit_check_arch_prctl && ip < (uintptr_t)lx_fast_exit_jmp_arch_prctl)
+        g[REG_RIP] = (greg_t)(uintptr_t)lx_fast_exit_check_arch_prctl;
+}

@@ -1,0 +1,30 @@
+/* fast.h — the fast path's hooks into the trap (trap/ internal). */
+#ifndef LXRUN_FAST_H
+#define LXRUN_FAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "thread.h"
+
+struct lx_call;
+
+/* Bytes of vector state a thread's fast path keeps (0 without rewriting). */
+size_t lx_fast_xsave_size(void);
+/* A new thread's fast-path fields; area: its XSAVE area, just above the top of
+ * the stack the fast path runs on (64-aligned). */
+void lx_fast_thread_init(struct lx_thread *t, void *area);
+/* The trap served call nr from ip (after its syscall): rewrite the site if it can. */
+void lx_fast_site_trapped(uintptr_t ip, long nr);
+/* A trap at the gate: uc becomes the context at the call's own site; 1 when it is
+ * the fast path's finished call (c becomes that call, for its signals and
+ * restart), 2 for a call still to serve.  0: not the gate. */
+int lx_fast_gate(struct lx_thread *t, void *uc, struct lx_call *c);
+/* A signal at the fast path's final jump (selector closed): uc becomes the guest's
+ * context at the return address (1), else 0. */
+int lx_fast_signal_in_guest(void *uc);
+/* A nested signal (sig) was recorded: the fast path must look again before it
+ * returns, and the signal waits, blocked in uc, until the trap's frame. */
+void lx_fast_signal_nested(struct lx_thread *t, void *uc, int sig);
+
+#endif

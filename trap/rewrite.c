@@ -1,0 +1,288 @@
+/* rewrite.c — lazy, exhaustive rewriting of guest call sites.
+ *
+ * Only a `syscall` that just trapped is rewritten: the kernel says it executed
+ * there, so it is a real instruction of guest code (a 0f 05 pair inside another
+ * instruction or in data never traps, and so is never touched).  Two shapes:
+ *
+ *   mov  $nr, %eax ; syscall     b8 imm32 0f 05  (or 48 c7 c0 imm32 0f 05)
+ *     The mov's first 5 bytes become `jmp trampoline`; the syscall stays, so a
+ *     thread resuming between the two (a signal frame, a jump to the syscall)
+ *     still traps, correctly.
+ *   any ; syscall                 the 2-byte syscall becomes `jmp rel8` to dead
+ *     padding after a ret/jmp within 127 bytes (alignment nops before the next
+ *     label), which becomes `jmp trampoline`; %eax holds the number already.
+ *
+ * Every instruction boundary of the original stays a boundary of the same
+ * meaning, so no thread, signal frame or jump can land inside a rewrite.  The one
+ * store that changes live code is a single 8-byte store within one cache line
+ * (atomic for instruction fetch as for data on x86), made under one lock with
+ * the page briefly writable; the guest's view of its protections (guestmem, maps)
+ * never changes.  A trampoline (lxrun memory within ±2 GiB of the site) opens the
+ * selector, sets %eax (mov shape), puts the return address in %rcx, as `syscall`
+ * does, and jumps to the fast entry through %gs.  Rewritten text is ordinary
+ * memory: fork keeps it; exec starts afresh; code that rewrites itself loses the
+ * rewrite, never correctness (its new syscall traps and may be rewritten again). */
+#include "rewrite.h"
+
+#include <string.h>
+#include <sys/mman.h>
+
+#include "../guestmem/vma.h"
+#include "../syscalls/dispatch.h"
+#include "insn_len.h"
+#include "trap.h"
+#include "thread.h"
+
+#define SLOT 32
+#define CHUNK (64 * 1024)
+#define MAX_CHUNKS 64
+#define REACH (1L << 31)
+
+struct chunk { uintptr_t base; size_t used; };
+static struct chunk chunks[MAX_CHUNKS];
+static int nchunks;
+static int lock_word;
+
+/* Padding spots given to a site: each holds one jump (a small open set). */
+#define MAX_PADS 4096
+static uintptr_t pads[MAX_PADS];
+static int npads;
+
+struct lx_rewrite_stats lx_rewrite_stats;
+
+/* Sites left on the trap, so their later traps cost one look (open addressing;
+ * when full, sites are simply looked at again). */
+#define KEPT_SLOTS 4096
+static uintptr_t kept[KEPT_SLOTS];
+
+static int kept_slot(uintptr_t site, int add)
+{
+    for (unsigned i = 0, h = (unsigned)((site * 0x9e3779b97f4a7c15ull) >> 52); i < 16; i++) {
+        uintptr_t *k = &kept[(h + i) % KEPT_SLOTS];
+        if (*k == site) return 1;
+        if (!*k) {
+            if (add) *k = site;
+            return add;
+        }
+    }
+    return 0;
+}
+
+static void lock(void) { while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause(); }
+static void unlock(void) { __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE); }
+
+static int reaches(uintptr_t from_end, uintptr_t to)
+{
+    long d = (long)(to - from_end);
+    return d > -REACH + CHUNK && d < REACH - CHUNK;
+}
+
+/* A chunk of trampolines near addr: an existing one, or one mapped in the free
+ * space below (then above) addr's mapping. */
+static struct chunk *chunk_near(uintptr_t addr)
+{
+    for (int i = 0; i < nchunks; i++)
+        if (chunks[i].used + SLOT <= CHUNK && reaches(addr, chunks[i].base)) return &chunks[i];
+    if (nchunks == MAX_CHUNKS) return NULL;
+    uintptr_t base = GM_PAGE_DOWN(addr) & ~(uintptr_t)(CHUNK - 1);
+    for (long step = 1; step < 4096; step++) {
+        uintptr_t at = step & 1 ? base - (uintptr_t)((step + 1) / 2) * (1UL << 20) : base + (uintptr_t)(step / 2) * (1UL << 20);
+        if (at < (1UL << 20) || !reaches(addr, at)) continue;
+        void *m = mmap((void *)at, CHUNK, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        if (m == MAP_FAILED) continue;
+        if ((uintptr_t)m != at) { munmap(m, CHUNK); continue; }
+        chunks[nchunks] = (struct chunk){ .base = at, .used = 0 };
+        return &chunks[nchunks++];
+    }
+    return NULL;
+}
+
+void lx_rewrite_forked(void)
+{
+    unlock();
+    gm_text_unlock();
+}
+
+int lx_rewrite_in_trampoline(uintptr_t ip)
+{
+    for (int i = 0; i < nchunks; i++)
+        if (ip - chunks[i].base < CHUNK) return 1;
+    return 0;
+}
+
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+
+/* A trampoline returning to ret; with_nr: it sets %eax to nr (the mov it replaces). */
+static uintptr_t trampoline(uintptr_t near, uintptr_t ret, int with_nr, uint32_t nr)
+{
+    struct chunk *c = chunk_near(near);
+    if (!c) return 0;
+    uint8_t code[SLOT], *p = code;
+    memset(code, 0xcc, sizeof code);
+    /* movb $0, %gs:selector */
+    *p++ = 0x65, *p++ = 0xc6, *p++ = 0x04, *p++ = 0x25, put32(p, LX_THREAD_SELECTOR), p += 4, *p++ = 0;
+    if (with_nr) *p++ = 0xb8, put32(p, nr), p += 4;
+    uintptr_t at = c->base + c->used;
+    /* lea ret(%rip), %rcx */
+    *p++ = 0x48, *p++ = 0x8d, *p++ = 0x0d;
+    put32(p, (uint32_t)(ret - (at + (uintptr_t)(p - code) + 4))), p += 4;
+    /* jmp *%gs:fast_entry */
+    *p++ = 0x65, *p++ = 0xff, *p++ = 0x24, *p++ = 0x25, put32(p, LX_THREAD_FAST_ENTRY), p += 4;
+    uintptr_t page = GM_PAGE_DOWN(at);
+    if (mprotect((void *)page, GM_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return 0;
+    memcpy((void *)at, code, SLOT);
+    mprotect((void *)page, GM_PAGE, PROT_READ | PROT_EXEC);
+    c->used += SLOT;
+    return at;
+}
+
+static int host_prot(int linux_prot) { return linux_prot; } /* Linux host: the same bits */
+
+/* The 8-byte window one store changes n bytes at addr through: within one cache
+ * line and one page; 0 when there is none. */
+static uintptr_t store_window(uintptr_t addr, size_t n)
+{
+    uintptr_t w = addr & ~(uintptr_t)7;
+    if (w + 8 < addr + n) w = addr + n - 8;
+    if ((w & ~(uintptr_t)63) != ((w + 7) & ~(uintptr_t)63)) return 0;
+    if (GM_PAGE_DOWN(w) != GM_PAGE_DOWN(w + 7)) return 0;
+    return w;
+}
+
+/* Stores n (<= 8) bytes at addr as one 8-byte store (store_window), the page
+ * writable meanwhile; 0, or -1. */
+static int store_code(uintptr_t addr, const uint8_t *bytes, size_t n, int prot)
+{
+    uintptr_t w = store_window(addr, n);
+    if (!w) return -1;
+    uintptr_t page = GM_PAGE_DOWN(w);
+    if (mprotect((void *)page, GM_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return -1;
+    uint64_t word;
+    memcpy(&word, (void *)w, 8);
+    memcpy((uint8_t *)&word + (addr - w), bytes, n);
+    __atomic_store_n((uint64_t *)w, word, __ATOMIC_SEQ_CST);
+    mprotect((void *)page, GM_PAGE, host_prot(prot));
+    return 0;
+}
+
+/* Bytes [a, b) wholly in one executable guest mapping; its protection in *prot. */
+static int guest_text(uintptr_t a, uintptr_t b, int *prot)
+{
+    struct gm_vma v;
+    if (!gm_find(a, &v) || v.start > a || v.end < b || !(v.prot & PROT_EXEC) || !(v.prot & PROT_READ)) return 0;
+    *prot = v.prot;
+    return 1;
+}
+
+static int pad_taken(uintptr_t at)
+{
+    for (int i = 0; i < npads; i++)
+        if (pads[i] == at) return 1;
+    return 0;
+}
+
+/* Dead bytes for a 5-byte jump within reach of a rel8 from ip: alignment padding
+ * (nops or int3) after an instruction control never falls through, running to a
+ * 16-byte boundary.  0 if none. */
+static uintptr_t find_pad(uintptr_t ip, uintptr_t limit)
+{
+    uintptr_t p = ip;
+    while (p < ip + 127 && p < limit) {
+        enum lx_insn_kind k;
+        size_t n = lx_insn_len((const uint8_t *)p, limit - p, &k);
+        if (!n) return 0;
+        p += n;
+        if (k != LX_INSN_JUMP) continue;
+        uintptr_t q = p;
+        while (q < limit && (q & 15)) {
+            size_t m = lx_insn_len((const uint8_t *)q, limit - q, &k);
+            if (!m || k != LX_INSN_NOP) break;
+            q += m;
+        }
+        if (q & 15) continue; /* not padding to a boundary: code goes on */
+        for (uintptr_t at = p; at + 5 <= q; at += 5)
+            if (at - ip <= 127 && !pad_taken(at)) return at;
+        p = q;
+    }
+    return 0;
+}
+
+/* The mov before the syscall at site, setting nr: where its 5 bytes to replace
+ * begin, or 0.  A REX byte before b8 would make it another instruction (mov $imm,
+ * %r8d), so that shape is refused. */
+static uintptr_t mov_before(uintptr_t site, uintptr_t text_start, uint32_t nr)
+{
+    const uint8_t *s = (const uint8_t *)site;
+    uint32_t imm;
+    if (site - 5 >= text_start && s[-5] == 0xb8) {
+        memcpy(&imm, s - 4, 4);
+        if (imm == nr && !(site - 6 >= text_start && (s[-6] & 0xf0) == 0x40)) return site - 5;
+    }
+    if (site - 7 >= text_start && s[-7] == 0x48 && s[-6] == 0xc7 && s[-5] == 0xc0) { /* mov $imm32, %rax */
+        memcpy(&imm, s - 4, 4);
+        if (imm == nr && nr < 0x80000000u) return site - 7;
+    }
+    return 0;
+}
+
+static int rewrite_mov(uintptr_t jmp_at, uintptr_t ip, uint32_t nr, int prot)
+{
+    if (!store_window(jmp_at, 5)) return -1;
+    uintptr_t t = trampoline(jmp_at + 5, ip, 1, nr);
+    if (!t) return -1;
+    uint8_t j[5] = { 0xe9 };
+    put32(j + 1, (uint32_t)(t - (jmp_at + 5)));
+    return store_code(jmp_at, j, 5, prot);
+}
+
+static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_t text_end)
+{
+    if (npads == MAX_PADS || !store_window(site, 2)) return -1;
+    uintptr_t pad = find_pad(ip, text_end);
+    if (!pad) return -1;
+    uintptr_t t = trampoline(pad + 5, ip, 0, 0);
+    if (!t) return -1;
+    uint8_t j[5] = { 0xe9 };
+    put32(j + 1, (uint32_t)(t - (pad + 5)));
+    uintptr_t page = GM_PAGE_DOWN(pad);
+    if (mprotect((void *)page, GM_PAGE_UP(pad + 5) - page, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return -1;
+    memcpy((void *)pad, j, 5); /* dead bytes: nothing runs them until the store below */
+    mprotect((void *)page, GM_PAGE_UP(pad + 5) - page, host_prot(prot));
+    pads[npads++] = pad;
+    uint8_t short_jmp[2] = { 0xeb, (uint8_t)(pad - ip) };
+    return store_code(site, short_jmp, 2, prot);
+}
+
+void lx_rewrite_site(uintptr_t ip, long nr)
+{
+    uintptr_t site = ip - 2, mov;
+    int prot;
+    if (kept_slot(site, 0)) return; /* racy read: at worst the site is looked at again */
+    gm_text_lock();
+    lock();
+    if (kept_slot(site, 0)) {
+        unlock();
+        gm_text_unlock();
+        return;
+    }
+    const uint8_t *s = (const uint8_t *)site;
+    struct gm_vma v;
+    if (lx_call_needs_trap(nr)) {
+        lx_rewrite_stats.kept_context++;
+        kept_slot(site, 1);
+    } else if (!guest_text(site, ip, &prot) || !gm_find(site, &v)) {
+        lx_rewrite_stats.refused_not_text++;
+        kept_slot(site, 1);
+    } else if (s[0] != 0x0f || s[1] != 0x05) {
+        /* another thread rewrote it first */
+    } else if ((mov = mov_before(site, v.start, (uint32_t)nr)) && rewrite_mov(mov, ip, (uint32_t)nr, prot) == 0) {
+        lx_rewrite_stats.sites_mov++;
+    } else if (rewrite_pad(site, ip, prot, v.end) == 0) {
+        lx_rewrite_stats.sites_pad++;
+    } else {
+        lx_rewrite_stats.refused_shape++;
+        kept_slot(site, 1);
+    }
+    unlock();
+    gm_text_unlock();
+}

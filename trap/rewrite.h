@@ -1,0 +1,20 @@
+/* rewrite.h — lazy rewriting of the guest's call sites (trap/ internal).
+ * Syscall User Dispatch stays armed; the first trap from a `syscall` in guest text
+ * rewrites that site so that later executions enter lxrun through a trampoline
+ * (fast.c) without a signal. */
+#ifndef LXRUN_REWRITE_H
+#define LXRUN_REWRITE_H
+
+#include <stdint.h>
+
+/* The call nr just trapped at ip (after its `syscall`): rewrites the site when its
+ * shape allows it; otherwise it stays on the trap (the reason is counted). */
+void lx_rewrite_site(uintptr_t ip, long nr);
+
+/* A forked child has only the forking thread: no other holds the rewriter's locks. */
+void lx_rewrite_forked(void);
+
+/* 1 if ip lies in a trampoline (lxrun memory outside its text). */
+int lx_rewrite_in_trampoline(uintptr_t ip);
+
+#endif
