@@ -58,7 +58,9 @@ long sys_mmap(struct lx_call *c)
     if (flags & LINUX_MAP_GROWSDOWN) lx_record_partial(c->nr, "MAP_GROWSDOWN (mapped at full size)");
     if ((flags & LINUX_MAP_FIXED) && claim_for_fixed(addr, len) < 0) return -ENOMEM;
     int anon = (flags & LINUX_MAP_ANONYMOUS) != 0;
+    gm_text_lock(); /* a MAP_FIXED over code lxrun is rewriting waits for it */
     long r = rx_mmap(addr, len, abi_prot_to_rx(prot), rflags, anon ? -1 : fd, anon ? 0 : off);
+    gm_text_unlock();
     if (r < 0) return r;
     struct rx_stat st = { 0 };
     const char *name = anon ? NULL : file_name_of(fd, &st);
@@ -79,8 +81,10 @@ long sys_munmap(struct lx_call *c)
         const struct gm_vma *v = gm_find(at, &vma) ? &vma : NULL;
         if (!v || v->start >= end) break;
         uintptr_t s = v->start > at ? v->start : at, e = v->end < end ? v->end : end;
+        gm_text_lock();
         rx_munmap(s, e - s);
         gm_remove(s, e - s);
+        gm_text_unlock();
         at = e;
     }
     return 0;
@@ -100,8 +104,10 @@ long sys_mprotect(struct lx_call *c)
     if (prot & ~(LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC | LINUX_PROT_SEM)) return -EINVAL;
     prot &= ~LINUX_PROT_SEM;
     if (!gm_covered(addr, len)) return -ENOMEM;
+    gm_text_lock(); /* the protection lxrun restores after rewriting code is this one */
     long r = rx_mprotect(addr, len, abi_prot_to_rx(prot));
     if (r == 0) gm_protect(addr, len, prot);
+    gm_text_unlock();
     return r;
 }
 

@@ -34,6 +34,8 @@ STUB_SYMBOLS(arch_prctl)
 static enum lx_trap_mode mode = LX_TRAP_SUD;
 static uintptr_t gate;     /* a `syscall` outside lxrun's text: the way into the trap */
 static size_t xsave_size;  /* the XSAVE area for the features the kernel enabled */
+static int xsave_all;      /* components beyond x87/SSE/AVX (and PKRU, which lxrun never
+                              changes) are enabled: the stub saves with XSAVEOPT */
 
 int lx_trap_mode_parse(const char *word)
 {
@@ -54,6 +56,10 @@ static int fast_path_possible(void)
     if (!(a & 1)) return 0;
     __cpuid_count(0xd, 0, a, b, c, d);
     xsave_size = (b + 63) & ~(size_t)63;
+    unsigned xcr0_lo, xcr0_hi;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    xsave_all = !(xcr0_lo & 4) || (xcr0_lo & ~0x207u) || xcr0_hi; /* by hand: AVX present, nothing more */
+    if (xsave_size < 520) xsave_size = 576;
     return xsave_size > 0;
 }
 
@@ -95,6 +101,7 @@ void lx_fast_thread_init(struct lx_thread *t, void *area_top_of_stack)
     t->f_stack = (uint64_t)area_top_of_stack;
     t->f_xsave = area_top_of_stack;
     t->f_gate = gate;
+    t->f_xsave_all = (uint8_t)xsave_all;
 }
 
 void lx_fast_site_trapped(uintptr_t ip, long nr)

@@ -31,6 +31,7 @@
 #define LX_THREAD_F_GATE 152
 #define LX_THREAD_F_KICK 160
 #define LX_THREAD_F_BOUNCE 161
+#define LX_THREAD_F_XSAVE_ALL 163
 #define LX_THREAD_RESUMING 164
 /* rax at the gate when the fast path hands a finished call to the trap for its
  * signals (outside Linux's numbers) */
@@ -64,7 +65,8 @@ struct lx_thread {
     volatile uint8_t f_kick;  /* a signal to deliver: the call ends through the trap */
     uint8_t f_bounce;         /* the call needs the trap's context: served there */
     uint8_t f_eintr_only;     /* the call's eintr_only, for the trap's restart decision */
-    uint8_t pad2_;
+    uint8_t f_xsave_all;      /* 1: XSAVEOPT the whole state (AVX-512 and the like); 0:
+                                 ymm0-15, MXCSR and the x87 control word by hand */
     volatile int resuming;    /* past the last look for signals to deliver, on the way back
                                  to the guest: a signal now must wait for the guest's context */
     void *altstack;
@@ -89,6 +91,7 @@ _Static_assert(offsetof(struct lx_thread, f_result) == LX_THREAD_F_RESULT, "entr
 _Static_assert(offsetof(struct lx_thread, f_gate) == LX_THREAD_F_GATE, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, f_kick) == LX_THREAD_F_KICK, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, f_bounce) == LX_THREAD_F_BOUNCE, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_xsave_all) == LX_THREAD_F_XSAVE_ALL, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, resuming) == LX_THREAD_RESUMING, "entry.S offset");
 
 extern _Thread_local struct lx_thread *lx_thread_current;

@@ -37,6 +37,14 @@ __asm__(".text\n"
         "  mov $0x050f, %eax\n"
         "  ret\n"
         ".p2align 4\n"
+        "site_avx:\n"         /* ymm3 whole across the call (upper half too) */
+        "  vmovdqu (%rdi), %ymm3\n"
+        "  mov $110, %eax\n"
+        "  syscall\n"
+        "  vmovdqu %ymm3, (%rsi)\n"
+        "  vzeroupper\n"
+        "  ret\n"
+        ".p2align 4\n"
         /* Every register the kernel keeps, the red zone and the direction flag:
          * set to known values, one getppid, then stored for the checks. */
         "regs_probe:\n"
@@ -82,6 +90,7 @@ __asm__(".text\n"
         "  ret\n"
         ".p2align 4\n");
 long site_mov(void), site_movq(void), site_pad(long nr, long a0), site_inside(void), regs_probe(void);
+long site_avx(const void *in, void *out);
 uint64_t probe_after[19];
 
 static const char *expect; /* "yes", "no" or NULL (bytes not checked) */
@@ -126,6 +135,14 @@ static void registers(void)
         CHECK_EQ(regs_probe(), getppid());
         for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) CHECK_EQ(probe_after[i], want[i]);
         CHECK(probe_after[18] & 0x400); /* DF still set */
+    }
+    if (!__builtin_cpu_supports("avx")) return;
+    unsigned char in[32], out[32];
+    for (int i = 0; i < 32; i++) in[i] = (unsigned char)(0xa0 + i);
+    for (int round = 0; round < 3; round++) {
+        memset(out, 0, sizeof out);
+        CHECK_EQ(site_avx(in, out), getppid());
+        CHECK(memcmp(in, out, 32) == 0);
     }
 }
 
