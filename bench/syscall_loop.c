@@ -1,6 +1,6 @@
 /* syscall_loop.c — the per-call cost of one system call, for bench/run: N calls of
  * getppid (glibc's `mov $110,%eax; syscall` site), a 1-byte read of /dev/zero
- * (glibc's read: `xor %eax,%eax; syscall`) or clock_gettime (native: the vDSO);
+ * (glibc's read: `xor %eax,%eax; syscall`) or clock_gettime (the vDSO);
  * prints nanoseconds per call. */
 #include <fcntl.h>
 #include <stdio.h>

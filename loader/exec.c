@@ -57,6 +57,11 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
 
     struct rx_sysfacts f;
     rx_sysfacts(&f);
+    uint64_t vdso = 0, vdso_len = 0;
+    if (rx_vdso(&vdso, &vdso_len) == 0) /* the guest's [vdso] (rx_vdso); never rewritten: not its text */
+        gm_add((uintptr_t)vdso, vdso_len, LINUX_PROT_READ | LINUX_PROT_EXEC, 0, GM_VDSO, 0, 0, 0, NULL);
+    else
+        vdso = 0;
     struct stack_spec s = {
         .argc = argc, .argv = argv, .envp = envp, .execfn = execfn,
         .phdr = st->prog.phdr, .phent = sizeof(Elf64_Phdr), .phnum = st->prog.phnum,
@@ -64,6 +69,7 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
         .uid = (uint64_t)rx_getuid(), .euid = (uint64_t)rx_geteuid(),
         .gid = (uint64_t)rx_getgid(), .egid = (uint64_t)rx_getegid(), .secure = 0,
         .hwcap = abi_hwcap(), .hwcap2 = f.hwcap2 & ~view->hwcap2_hidden, .minsigstksz = f.minsigstksz, .clktck = 100,
+        .sysinfo_ehdr = vdso,
         .layout = &st->stack,
     };
     while (envp[s.envc]) s.envc++;

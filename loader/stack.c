@@ -43,7 +43,8 @@ uintptr_t stack_build(uintptr_t lo, uintptr_t top, const struct stack_spec *s)
         { AT_ENTRY, s->entry },             { AT_UID, s->uid },     { AT_EUID, s->euid },
         { AT_GID, s->gid },                 { AT_EGID, s->egid },   { AT_SECURE, s->secure },
         { AT_RANDOM, random },              { AT_HWCAP2, s->hwcap2 }, { AT_EXECFN, execfn },
-        { AT_PLATFORM, platform },          { AT_NULL, 0 },
+        { AT_PLATFORM, platform },          { s->sysinfo_ehdr ? AT_SYSINFO_EHDR : AT_IGNORE, s->sysinfo_ehdr },
+        { AT_NULL, 0 },
     };
     size_t words = 1 + (size_t)s->argc + 1 + (size_t)s->envc + 1 + 2 * (sizeof aux / sizeof aux[0]);
     uintptr_t sp = (c.p - words * 8) & ~15UL;

@@ -21,6 +21,7 @@ struct stack_spec {
     uint64_t phdr, phent, phnum, base, entry;
     uint64_t uid, euid, gid, egid, secure;
     uint64_t hwcap, hwcap2, minsigstksz, clktck;
+    uint64_t sysinfo_ehdr;  /* the vDSO offered to the guest, or 0: no AT_SYSINFO_EHDR */
     struct stack_layout *layout; /* filled when not NULL */
 };
 

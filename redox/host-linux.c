@@ -6,6 +6,7 @@
 
 #include "rx.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -744,6 +745,19 @@ long rx_sysfacts(struct rx_sysfacts *f)
     f->hwcap2 = getauxval(AT_HWCAP2);
     f->minsigstksz = getauxval(AT_MINSIGSTKSZ);
     return 0;
+}
+
+long rx_vdso(uint64_t *start, uint64_t *len)
+{
+    const Elf64_Ehdr *e = (const Elf64_Ehdr *)getauxval(AT_SYSINFO_EHDR);
+    if (!e || memcmp(e->e_ident, ELFMAG, SELFMAG) != 0) return -ENOSYS;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)e + e->e_phoff);
+    uint64_t end = 0;
+    for (int i = 0; i < e->e_phnum; i++)
+        if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end) end = ph[i].p_vaddr + ph[i].p_memsz;
+    *start = (uint64_t)(uintptr_t)e;
+    *len = (end + 4095) & ~4095ULL; /* the image is linked at 0 */
+    return *len ? 0 : -ENOSYS;
 }
 
 long rx_core_pattern(char *buf, size_t cap)

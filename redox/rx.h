@@ -626,6 +626,11 @@ struct rx_sysfacts {
     uint64_t hwcap2, minsigstksz; /* what the kernel enables (AT_HWCAP2: FSGSBASE…), its signal frame size */
 };
 long rx_sysfacts(struct rx_sysfacts *f);
+/* Host-backend extension: a vDSO for Linux guests already mapped in this process,
+ * [start, start+len): on Linux the kernel's own (clock_gettime, gettimeofday, time,
+ * getcpu without a call; its fallbacks are ordinary guest calls, trapped).  Redox
+ * has none (-ENOSYS); Redox plan: an image of lxrun's own, mapped by ldso/. */
+long rx_vdso(uint64_t *start, uint64_t *len);
 /* Host-backend extension: where the system writes a process's core dump (Linux's
  * core_pattern: a file name, or "|program").  Redox writes no core dumps; Redox
  * plan: "core", with lxrun writing the guest's memory there itself. */

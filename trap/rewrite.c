@@ -170,6 +170,7 @@ static int guest_text(uintptr_t a, uintptr_t b, int *prot)
 {
     struct gm_vma v;
     if (!gm_find(a, &v) || v.start > a || v.end < b || !(v.prot & PROT_EXEC) || !(v.prot & PROT_READ)) return 0;
+    if (v.kind == GM_VDSO) return 0; /* the system's code, shared with lxrun itself */
     *prot = v.prot;
     return 1;
 }

@@ -164,7 +164,7 @@ Test(stack, auxv_has_every_required_entry)
     cr_assert_str_eq(str_at(&a, aux(&w, AT_EXECFN)), "./prog-as-typed");
     cr_assert_str_eq(str_at(&a, aux(&w, AT_PLATFORM)), "x86_64");
 
-    /* lxrun has no vDSO yet: advertising one would send libc to a bad address. */
+    /* no vDSO offered (sysinfo_ehdr 0): none advertised, or libc would call into nothing */
     for (size_t i = 0; i < w.nauxv; i++)
         cr_assert_neq(w.auxv[2 * i], AT_SYSINFO_EHDR, "AT_SYSINFO_EHDR present");
     cr_assert_eq(w.auxv[2 * w.nauxv + 1], 0, "AT_NULL carries a value");
