@@ -35,9 +35,9 @@ Normalisations (each is legitimate, see README.md):
     as `/usr/bin/X ARGS` and under lxrun as `lxrun /usr/bin/X ARGS`, so argv[0] is the
     same string and tools print the same program name in messages.
   * Fixed environment: LC_ALL=C, TZ=UTC, HOME=<case dir>, PATH=/usr/bin:/bin and
-    nothing else; the lxrun run also gets the driver's LXRUN_TRAP_FS, if set (how
-    lxrun switches FS; lxrun removes it from the guest's environment, so the
-    guest's environment is the same in both runs).
+    nothing else; the lxrun run also gets the driver's LXRUN_TRAP_FS and LXRUN_TRAP,
+    if set (how lxrun switches FS, how calls reach it; lxrun removes both from the
+    guest's environment, so the guest's environment is the same in both runs).
   * Snapshot mtimes: a timestamp set by the fixtures or by the tool from a fixed date
     (touch -d, cp -p, tar x, gzip...) is compared exactly; a timestamp that is "now"
     (within the run, i.e. not before the run started minus a margin) is recorded as
@@ -284,8 +284,8 @@ def run_case(case, workdir, lxrun):
         shutil.copyfile(os.path.join(HERE, "scripts", name), os.path.join(workdir, name))
         os.utime(os.path.join(workdir, name), (T_OLD, T_OLD))
     env = {"LC_ALL": "C", "TZ": "UTC", "HOME": workdir, "PATH": ENV_PATH}
-    if lxrun and "LXRUN_TRAP_FS" in os.environ:
-        env["LXRUN_TRAP_FS"] = os.environ["LXRUN_TRAP_FS"]
+    if lxrun:  # lxrun's own choices (mechanism, FS path) reach it, not the guest
+        env.update({k: os.environ[k] for k in ("LXRUN_TRAP", "LXRUN_TRAP_FS") if k in os.environ})
     out = []
     statuses = []
     started = time.time()

@@ -190,6 +190,8 @@ def run_once(src, argv, lxrun):
     try:
         env = {'PATH': ':'.join(path), 'LTPROOT': src, 'TMPDIR': tmp, 'LANG': 'C', 'LTP_COLORIZE_OUTPUT': '0',
                'HOME': tmp}
+        if lxrun:  # lxrun's own choices (the trap's mechanism and FS path) reach it, not the guest
+            env.update({k: os.environ[k] for k in ('LXRUN_TRAP', 'LXRUN_TRAP_FS') if k in os.environ})
         exe = os.path.join(dir_of(where, argv[0]) or '', argv[0])
         cmd = ([lxrun] if lxrun else []) + [exe] + argv[1:]
         # its own process group, killed whole afterwards: no stray child outlives a run
