@@ -6,12 +6,14 @@
 
 static struct gm_vma *vmas;
 static size_t nvma, cap;
+/* The array's capacity as the lock-free reader sees it: published with the array. */
+struct vma_array { size_t cap; struct gm_vma v[]; };
+static struct vma_array *published;
 static int lock_word;
-static uint64_t generation = 1; /* bumped by every change, under the lock */
-
-/* The last range one thread's check found good: [start, end) with prot, valid
- * for one generation of the table. */
-static _Thread_local struct { uint64_t gen; uintptr_t start, end; int prot; } last_ok;
+/* A sequence count: odd while a change is under way (under the lock), bumped to
+ * even after it.  Checks read the table without the lock and without TLS -- the
+ * fast path runs them on the guest's FS -- and retry when the count moved. */
+static uint64_t generation;
 
 static void lock(void)
 {
@@ -20,6 +22,11 @@ static void lock(void)
 static void unlock(void)
 {
     __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
+}
+static void begin_change(void)
+{
+    __atomic_store_n(&generation, generation + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
 }
 static void changed(void) { __atomic_store_n(&generation, generation + 1, __ATOMIC_RELEASE); }
 
@@ -37,10 +44,15 @@ static size_t lower(uintptr_t addr)
 static int insert_at(size_t i, const struct gm_vma *v)
 {
     if (nvma == cap) {
+        /* a new array; the old one stays allocated, as a check may still be reading it */
         size_t ncap = cap ? cap * 2 : 64;
-        struct gm_vma *n = realloc(vmas, ncap * sizeof *n);
-        if (!n) return -1;
-        vmas = n; cap = ncap;
+        struct vma_array *a = malloc(sizeof *a + ncap * sizeof a->v[0]);
+        if (!a) return -1;
+        a->cap = ncap;
+        if (nvma) memcpy(a->v, vmas, nvma * sizeof a->v[0]);
+        vmas = a->v;
+        cap = ncap;
+        __atomic_store_n(&published, a, __ATOMIC_RELEASE);
     }
     memmove(vmas + i + 1, vmas + i, (nvma - i) * sizeof *vmas);
     vmas[i] = *v;
@@ -102,6 +114,7 @@ void gm_add(uintptr_t start, size_t len, int prot, int shared, enum gm_kind kind
     start = GM_PAGE_DOWN(start);
     struct gm_vma v = { start, end, prot, shared, kind, offset, dev, ino, name, 0 };
     lock();
+    begin_change();
     remove_locked(start, end);
     size_t i = lower(start);
     if (insert_at(i, &v) == 0) merge_around(i);
@@ -112,6 +125,7 @@ void gm_add(uintptr_t start, size_t len, int prot, int shared, enum gm_kind kind
 void gm_remove(uintptr_t start, size_t len)
 {
     lock();
+    begin_change();
     remove_locked(GM_PAGE_DOWN(start), GM_PAGE_UP(start + len));
     changed();
     unlock();
@@ -123,6 +137,7 @@ static void set_range(uintptr_t start, size_t len, int *(*field)(struct gm_vma *
     uintptr_t end = GM_PAGE_UP(start + len);
     start = GM_PAGE_DOWN(start);
     lock();
+    begin_change();
     split_at(start);
     split_at(end);
     for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) *field(&vmas[i]) = value;
@@ -140,6 +155,7 @@ void gm_dontfork(uintptr_t start, size_t len, int on) { set_range(start, len, do
 void gm_forget_dontfork(void)
 {
     lock();
+    begin_change();
     size_t kept = 0;
     for (size_t i = 0; i < nvma; i++)
         if (!vmas[i].dontfork) vmas[kept++] = vmas[i];
@@ -148,32 +164,42 @@ void gm_forget_dontfork(void)
     unlock();
 }
 
+/* [addr, addr+len) covered by mappings (with prot unless any_prot), read from one
+ * consistent state of the table: lock-free and TLS-free. */
 static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
 {
     if (len == 0) return 1;
     uintptr_t end = addr + len;
     if (end < addr) return 0;
-    if (last_ok.gen == __atomic_load_n(&generation, __ATOMIC_ACQUIRE) && addr >= last_ok.start &&
-        end <= last_ok.end && (any_prot || (last_ok.prot & prot) == prot))
-        return 1;
-    int ok = 1;
-    lock();
-    size_t i = lower(addr);
-    uintptr_t at = addr;
-    while (at < end) {
-        if (i >= nvma || vmas[i].start > at ||
-            (!any_prot && (vmas[i].prot & prot) != prot)) { ok = 0; break; }
-        at = vmas[i].end;
-        i++;
+    for (;;) {
+        uint64_t g = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+        if (g & 1) {
+            __builtin_ia32_pause();
+            continue;
+        }
+        const struct vma_array *a = __atomic_load_n(&published, __ATOMIC_ACQUIRE);
+        if (!a) return 0;
+        const struct gm_vma *v = a->v;
+        size_t n = __atomic_load_n(&nvma, __ATOMIC_RELAXED), lo = 0, hi;
+        if (n > a->cap) n = a->cap; /* a newer, larger table: the count check below retries */
+        hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (__atomic_load_n(&v[mid].end, __ATOMIC_RELAXED) <= addr) lo = mid + 1;
+            else hi = mid;
+        }
+        int ok = 1;
+        for (uintptr_t at = addr; at < end; lo++) {
+            if (lo >= n || __atomic_load_n(&v[lo].start, __ATOMIC_RELAXED) > at ||
+                (!any_prot && (__atomic_load_n(&v[lo].prot, __ATOMIC_RELAXED) & prot) != prot)) {
+                ok = 0;
+                break;
+            }
+            at = __atomic_load_n(&v[lo].end, __ATOMIC_RELAXED);
+        }
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&generation, __ATOMIC_RELAXED) == g) return ok;
     }
-    if (ok && i > 0 && vmas[i - 1].start <= addr) { /* wholly inside one mapping: remember it */
-        last_ok.gen = generation;
-        last_ok.start = vmas[i - 1].start;
-        last_ok.end = vmas[i - 1].end;
-        last_ok.prot = vmas[i - 1].prot;
-    }
-    unlock();
-    return ok;
 }
 
 int gm_check(uintptr_t addr, size_t len, int prot) { return range_ok(addr, len, prot, 0); }
@@ -226,3 +252,11 @@ void gm_text_lock(void)
 }
 
 void gm_text_unlock(void) { __atomic_store_n(&text_lock_word, 0, __ATOMIC_RELEASE); }
+
+void gm_forked(void)
+{
+    /* a change another thread had under way never ends in the child */
+    if (generation & 1) generation++;
+    unlock();
+    gm_text_unlock();
+}

@@ -36,9 +36,8 @@ void gm_dontfork(uintptr_t start, size_t len, int on);
 /* A fork's child: drops the mappings marked MADV_DONTFORK, which it does not have. */
 void gm_forget_dontfork(void);
 
-/* 1 if [addr, addr+len) is wholly guest memory with at least prot.  The common
- * case takes no lock: each thread remembers the last mapping that satisfied a
- * check, valid while the table's generation (bumped by every change) is unchanged. */
+/* 1 if [addr, addr+len) is wholly guest memory with at least prot.  Lock-free and
+ * TLS-free (a sequence count: the fast path checks on the guest's FS). */
 int gm_check(uintptr_t addr, size_t len, int prot);
 /* 1 if [addr, addr+len) is wholly guest memory, whatever its protection. */
 int gm_covered(uintptr_t addr, size_t len);
@@ -52,5 +51,7 @@ const char *gm_intern(const char *name);
  * lxrun's own stores into guest code (trap/rewrite.c), so neither undoes the other. */
 void gm_text_lock(void);
 void gm_text_unlock(void);
+/* In a fork's child (only the forking thread): no other thread holds the table. */
+void gm_forked(void);
 
 #endif

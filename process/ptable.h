@@ -117,6 +117,9 @@ typedef long (*lx_pt_answer_fn)(int op, const char *path, char *out, size_t cap)
 void lx_ptable_answering(lx_pt_answer_fn fn);
 /* A forked child has no answering thread: its first blocking call starts one. */
 void lx_ptable_answer_forked(void);
+/* 1 while this process's answering thread is still to start (its first blocking
+ * call starts it, which needs lxrun's FS: the fast path leaves that call to it). */
+int lx_ptable_answer_pending(void);
 /* Asks pid to answer op on path: the answer's length (at most cap bytes copied
  * into out) or -errno: -ESRCH when pid is not in the session or gave no answer
  * within a second (stopped), -EAGAIN when it has not waited for anything yet

@@ -55,6 +55,8 @@ static int started; /* this process has its answering thread (a forked child: no
 
 void lx_ptable_answer_forked(void) { started = 0; }
 
+int lx_ptable_answer_pending(void) { return answer_fn && !__atomic_load_n(&started, __ATOMIC_RELAXED); }
+
 void lx_ptable_answer_start(void)
 {
     /* on every blocking call: one load when the thread runs already */

@@ -340,9 +340,20 @@ static inline long raw3(long nr, long a, long b, long c)
 
 long rx_read(int fd, void *buf, size_t len) { return raw3(SYS_read, fd, (long)buf, (long)len); }
 long rx_write(int fd, const void *buf, size_t len) { return raw3(SYS_write, fd, (long)buf, (long)len); }
-long rx_pread(int fd, void *buf, size_t len, int64_t off) { return R(pread(fd, buf, len, off)); }
-long rx_pwrite(int fd, const void *buf, size_t len, int64_t off) { return R(pwrite(fd, buf, len, off)); }
-long rx_lseek(int fd, int64_t off, int whence) { return R(lseek(fd, off, whence)); }
+static inline long raw4(long nr, long a, long b, long c, long d)
+{
+    long r;
+    register long r10 __asm__("r10") = d;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+    return r;
+}
+
+long rx_pread(int fd, void *buf, size_t len, int64_t off) { return raw4(SYS_pread64, fd, (long)buf, (long)len, off); }
+long rx_pwrite(int fd, const void *buf, size_t len, int64_t off)
+{
+    return raw4(SYS_pwrite64, fd, (long)buf, (long)len, off);
+}
+long rx_lseek(int fd, int64_t off, int whence) { return raw3(SYS_lseek, fd, off, whence); }
 long rx_fsync(int fd) { return R(fsync(fd)); }
 long rx_fdatasync(int fd) { return R(fdatasync(fd)); }
 long rx_ftruncate(int fd, int64_t len) { return R(ftruncate(fd, len)); }
@@ -553,13 +564,14 @@ long rx_msync(uintptr_t addr, size_t len, int flags)
     return R(msync((void *)addr, len, h));
 }
 
-long rx_getpid(void) { return getpid(); }
-long rx_getppid(void) { return getppid(); }
-long rx_gettid(void) { return gettid(); }
-long rx_getuid(void) { return getuid(); }
-long rx_geteuid(void) { return geteuid(); }
-long rx_getgid(void) { return getgid(); }
-long rx_getegid(void) { return getegid(); }
+/* raw, as the fast path serves them on the guest's FS (no TLS) */
+long rx_getpid(void) { return raw3(SYS_getpid, 0, 0, 0); }
+long rx_getppid(void) { return raw3(SYS_getppid, 0, 0, 0); }
+long rx_gettid(void) { return raw3(SYS_gettid, 0, 0, 0); }
+long rx_getuid(void) { return raw3(SYS_getuid, 0, 0, 0); }
+long rx_geteuid(void) { return raw3(SYS_geteuid, 0, 0, 0); }
+long rx_getgid(void) { return raw3(SYS_getgid, 0, 0, 0); }
+long rx_getegid(void) { return raw3(SYS_getegid, 0, 0, 0); }
 long rx_getgroups(int n, uint32_t *list) { return R(getgroups(n, (gid_t *)list)); }
 long rx_umask(unsigned mask) { return umask(mask); }
 long rx_getresuid(uint32_t ids[3]) { return R(getresuid(&ids[0], &ids[1], &ids[2])); }
@@ -766,7 +778,7 @@ long rx_core_pattern(char *buf, size_t cap)
     return snprintf(buf, cap, "%s", core_pattern);
 }
 
-long rx_sched_yield(void) { return R(sched_yield()); }
+long rx_sched_yield(void) { return raw3(SYS_sched_yield, 0, 0, 0); }
 
 long rx_fork(void) { return R(fork()); }
 

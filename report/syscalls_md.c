@@ -39,14 +39,20 @@ int main(void)
     puts("| status | syscalls |\n|---|---|");
     for (int st = 0; st < LX_STATUS_COUNT; st++) printf("| %s | %d |\n", lx_status_name(st), count[st]);
     puts("");
-    puts("| nr | name | arguments | status | Redox operation / note |");
-    puts("|---:|---|---|---|---|");
+    puts("Path, from a rewritten call site (`--trap=rewrite`): **guest FS** is served without");
+    puts("switching FS (the handler touches neither lxrun's TLS nor errno: no kernel entry for FS");
+    puts("where it moves by `arch_prctl`); **trap** goes to the Syscall User Dispatch trap, as it");
+    puts("needs the trapped context (registers, a new stack); the others run on the fast path with");
+    puts("lxrun's FS.\n");
+    puts("| nr | name | arguments | status | path | Redox operation / note |");
+    puts("|---:|---|---|---|---|---|");
     for (int nr = 0; nr <= LX_NR_MAX; nr++) {
         const struct lx_syscall *s = &lx_syscalls[nr];
         if (!s->name) continue;
         printf("| %d | `%s` | ", nr, s->name);
         for (int i = 0; i < s->nargs; i++) printf("%s%s", i ? ", " : "", kind_names[s->kinds[i]]);
-        printf(" | %s | ", lx_status_name(s->status));
+        printf(" | %s | %s | ", lx_status_name(s->status),
+               s->flags & LX_F_GUESTFS ? "guest FS" : s->flags & LX_F_CONTEXT ? "trap" : "");
         md_escape(s->note);
         puts(" |");
     }

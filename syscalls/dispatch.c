@@ -98,3 +98,13 @@ int lx_call_needs_trap(long nr)
 {
     return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls[nr].flags & LX_F_CONTEXT);
 }
+
+int lx_call_on_guest_fs(long nr)
+{
+    return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls[nr].flags & LX_F_GUESTFS);
+}
+
+int lx_call_has_fd_arg(long nr)
+{
+    return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls[nr].fd_args & 1);
+}

@@ -32,6 +32,10 @@ long lx_dispatch(struct lx_call *c);
 /* 1 if call nr needs the trap's record of the guest's context (its line says
  * CONTEXT): a rewritten site hands it to the trap instead of the fast path. */
 int lx_call_needs_trap(long nr);
+/* 1 if call nr can be served on the guest's FS (its line says GUESTFS). */
+int lx_call_on_guest_fs(long nr);
+/* 1 if call nr's first argument is a file descriptor. */
+int lx_call_has_fd_arg(long nr);
 /* The calling thread is (1) or is no longer (0) waiting in c: S in /proc, and a
  * signal with SA_RESTART interrupts it (dispatch does this around BLOCKS calls; a
  * handler whose call only sometimes waits, as futex, does it itself).  Going to

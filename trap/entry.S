@@ -10,6 +10,8 @@
  * symbols ending in _wrfsbase (ctest design.fsgsbase_confined checks the binary). */
 #include "thread.h"
 
+#include "../abi/linux_nr.h"
+#define LX_NR_MAX_ASM LX_NR_MAX
 #define SUD_ALLOW 0
 #define SUD_BLOCK 1
 #define NR_ARCH_PRCTL 158
@@ -367,11 +369,25 @@ lx_fast_entry_\fs:
     movq %r8, %gs:LX_THREAD_F_R8
     movq %r9, %gs:LX_THREAD_F_R9
     VEC_SAVE
-    FAST_FS_TO_LXRUN_\fs
+    /* a call whose line says GUESTFS is served on the guest's FS, unless it declines */
+    movq %gs:LX_THREAD_F_NR, %rax
+    cmpq $LX_NR_MAX_ASM, %rax
+    ja 4f
+    movq %rax, %r11
+    shrq $6, %r11
+    leaq lx_fast_guestfs_bits(%rip), %rcx
+    movq (%rcx,%r11,8), %r11
+    btq %rax, %r11
+    jnc 4f
+    movq %gs:LX_THREAD_SELF, %rdi
+    call lx_trap_fast_guestfs
+    testl %eax, %eax
+    jz 9f
+4:  FAST_FS_TO_LXRUN_\fs
     movq %gs:LX_THREAD_SELF, %rdi
     call lx_trap_fast
     FAST_FS_TO_GUEST_\fs
-    cmpb $0, %gs:LX_THREAD_F_BOUNCE
+9:  cmpb $0, %gs:LX_THREAD_F_BOUNCE
     jne 2f
     .globl lx_fast_exit_check_\fs
 lx_fast_exit_check_\fs:

@@ -19,7 +19,9 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "../process/fd_table.h"
 #include "../process/process.h"
+#include "../process/ptable.h"
 #include "../report/report.h"
 #include "../syscalls/dispatch.h"
 #include "../syscalls/signal_frame.h"
@@ -32,6 +34,9 @@ STUB_SYMBOLS(wrfsbase)
 STUB_SYMBOLS(arch_prctl)
 
 static enum lx_trap_mode mode = LX_TRAP_SUD;
+/* Bit nr: the stub serves call nr on the guest's FS (its line says GUESTFS); empty
+ * while reports observe calls (their records are TLS). */
+uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1];
 static uintptr_t gate;     /* a `syscall` outside lxrun's text: the way into the trap */
 static size_t xsave_size;  /* the XSAVE area for the features the kernel enabled */
 static int xsave_all;      /* components beyond x87/SSE/AVX (and PKRU, which lxrun never
@@ -84,6 +89,9 @@ int lx_trap_mode_choose(enum lx_trap_mode want, const char **why)
         gate = (uintptr_t)m;
     }
     mode = want;
+    for (long nr = 0; nr <= LX_NR_MAX; nr++)
+        if (want == LX_TRAP_REWRITE && !lx_report.observe && lx_call_on_guest_fs(nr))
+            lx_fast_guestfs_bits[nr / 64] |= 1ULL << (nr % 64);
     return 0;
 }
 
@@ -109,22 +117,10 @@ void lx_fast_site_trapped(uintptr_t ip, long nr)
     if (mode == LX_TRAP_REWRITE && ip - gate >= 4096) lx_rewrite_site(ip, nr);
 }
 
-/* Called by the stub with lxrun's FS; the guest's state is in t. */
-void lx_trap_fast(struct lx_thread *t)
+/* After the call: a signal to deliver, or an unblocked one, ends it through the
+ * trap (f_kick); a blocked set grown takes effect at once.  TLS-free. */
+__attribute__((no_stack_protector)) static void after_call(struct lx_thread *t, uint64_t mask)
 {
-    long nr = (long)t->f_nr;
-    t->f_bounce = 0;
-    if (lx_call_needs_trap(nr)) {
-        t->f_bounce = 1;
-        return;
-    }
-    struct lx_call c = { .nr = nr, .t = t, .task = &t->task, .sp = t->f_rsp };
-    memcpy(c.a, t->f_args, sizeof c.a);
-    t->resuming = 0;
-    uint64_t mask = t->task.sigmask;
-    t->f_result = (uint64_t)lx_dispatch(&c);
-    t->f_eintr_only = (uint8_t)c.eintr_only;
-    if (lx_report.observe) lx_rewrite_stats.fast_calls++; /* per thread racy: a report's count */
     if (lx_signal_next(&t->task)) {
         t->f_kick = 1; /* the trap delivers it, then lets a temporary mask go */
         return;
@@ -138,7 +134,52 @@ void lx_trap_fast(struct lx_thread *t)
         return;
     }
     uint64_t real = t->task.sigmask & ~(1ULL << (SIGSYS - 1)); /* only more blocked: at once */
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &real, NULL, 8);
+    long r;
+    register long size __asm__("r10") = 8;
+    __asm__ volatile("syscall" /* raw: glibc's wrapper would set errno (TLS) on failure */
+                     : "=a"(r)
+                     : "a"((long)SYS_rt_sigprocmask), "D"((long)SIG_SETMASK), "S"(&real), "d"(0L), "r"(size)
+                     : "rcx", "r11", "memory");
+    (void)r;
+}
+
+__attribute__((no_stack_protector)) static void serve(struct lx_thread *t, long nr)
+{
+    struct lx_call c = { .nr = nr, .t = t, .task = &t->task, .sp = t->f_rsp };
+    memcpy(c.a, t->f_args, sizeof c.a);
+    t->resuming = 0;
+    uint64_t mask = t->task.sigmask;
+    t->f_result = (uint64_t)lx_dispatch(&c);
+    t->f_eintr_only = (uint8_t)c.eintr_only;
+    after_call(t, mask);
+}
+
+/* Called by the stub with lxrun's FS; the guest's state is in t. */
+void lx_trap_fast(struct lx_thread *t)
+{
+    long nr = (long)t->f_nr;
+    t->f_bounce = 0;
+    if (lx_call_needs_trap(nr)) {
+        t->f_bounce = 1;
+        return;
+    }
+    if (lx_report.observe) lx_rewrite_stats.fast_calls++; /* per thread racy: a report's count */
+    serve(t, nr);
+}
+
+/* Called by the stub on the guest's FS for a GUESTFS call: 0 when served, 1 when
+ * it needs lxrun's FS after all (the stub then calls lx_trap_fast): an fd with an
+ * object of lxrun's behind it (an emulated file's ops are ordinary C), or the
+ * first blocking call, which starts the /proc answering thread.  Nothing here or
+ * below reads lxrun's TLS or errno. */
+__attribute__((no_stack_protector)) int lx_trap_fast_guestfs(struct lx_thread *t)
+{
+    long nr = (long)t->f_nr;
+    if (lx_ptable_answer_pending()) return 1;
+    if (lx_call_has_fd_arg(nr) && lx_fd_get((int)t->f_args[0])) return 1;
+    t->f_bounce = 0;
+    serve(t, nr);
+    return 0;
 }
 
 int lx_fast_gate(struct lx_thread *t, void *ucv, struct lx_call *c)

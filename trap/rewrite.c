@@ -100,7 +100,7 @@ static struct chunk *chunk_near(uintptr_t addr)
 void lx_rewrite_forked(void)
 {
     unlock();
-    gm_text_unlock();
+    gm_forked();
 }
 
 int lx_rewrite_in_trampoline(uintptr_t ip)
