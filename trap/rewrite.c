@@ -20,7 +20,8 @@
  * never changes.  A trampoline (lxrun memory within ±2 GiB of the site) opens the
  * selector, sets %eax (mov shape), puts the return address in %rcx, as `syscall`
  * does, and jumps to the fast entry through %gs.  Rewritten text is ordinary
- * memory: fork keeps it; exec starts afresh; code that rewrites itself loses the
+ * memory: fork keeps it; exec starts afresh; a site is rewritten on its second
+ * trap (start-up code that runs once is not worth the system calls); code that rewrites itself loses the
  * rewrite, never correctness (its new syscall traps and may be rewritten again). */
 #include "rewrite.h"
 
@@ -50,19 +51,26 @@ static int npads;
 
 struct lx_rewrite_stats lx_rewrite_stats;
 
-/* Sites left on the trap, so their later traps cost one look (open addressing;
- * when full, sites are simply looked at again). */
-#define KEPT_SLOTS 4096
-static uintptr_t kept[KEPT_SLOTS];
+/* Sites already looked at: SEEN after a first trap (a site is rewritten on its
+ * second: most start-up sites run once, and a rewrite costs a few system calls and a
+ * page copy), KEPT when left on the trap for good.  Open addressing; when full,
+ * sites are simply looked at again. */
+#define SITE_SLOTS 8192
+enum { SEEN = 1, KEPT = 2 };
+static struct { uintptr_t site; int state; } sites[SITE_SLOTS];
 
-static int kept_slot(uintptr_t site, int add)
+/* The site's state, 0 if unknown; with set, records set for it. */
+static int site_state(uintptr_t site, int set)
 {
-    for (unsigned i = 0, h = (unsigned)((site * 0x9e3779b97f4a7c15ull) >> 52); i < 16; i++) {
-        uintptr_t *k = &kept[(h + i) % KEPT_SLOTS];
-        if (*k == site) return 1;
-        if (!*k) {
-            if (add) *k = site;
-            return add;
+    for (unsigned i = 0, h = (unsigned)((site * 0x9e3779b97f4a7c15ull) >> 51); i < 16; i++) {
+        unsigned k = (h + i) % SITE_SLOTS;
+        if (sites[k].site == site) {
+            if (set) sites[k].state = set;
+            return sites[k].state;
+        }
+        if (!sites[k].site) {
+            if (set) sites[k].site = site, sites[k].state = set;
+            return 0;
         }
     }
     return 0;
@@ -258,10 +266,12 @@ void lx_rewrite_site(uintptr_t ip, long nr)
 {
     uintptr_t site = ip - 2, mov;
     int prot;
-    if (kept_slot(site, 0)) return; /* racy read: at worst the site is looked at again */
+    if (site_state(site, 0) == KEPT) return; /* racy read: at worst the site is looked at again */
     gm_text_lock();
     lock();
-    if (kept_slot(site, 0)) {
+    int state = site_state(site, 0);
+    if (state != SEEN) {
+        if (!state) site_state(site, SEEN);
         unlock();
         gm_text_unlock();
         return;
@@ -270,10 +280,10 @@ void lx_rewrite_site(uintptr_t ip, long nr)
     struct gm_vma v;
     if (lx_call_needs_trap(nr)) {
         lx_rewrite_stats.kept_context++;
-        kept_slot(site, 1);
+        site_state(site, KEPT);
     } else if (!guest_text(site, ip, &prot) || !gm_find(site, &v)) {
         lx_rewrite_stats.refused_not_text++;
-        kept_slot(site, 1);
+        site_state(site, KEPT);
     } else if (s[0] != 0x0f || s[1] != 0x05) {
         /* another thread rewrote it first */
     } else if ((mov = mov_before(site, v.start, (uint32_t)nr)) && rewrite_mov(mov, ip, (uint32_t)nr, prot) == 0) {
@@ -282,7 +292,7 @@ void lx_rewrite_site(uintptr_t ip, long nr)
         lx_rewrite_stats.sites_pad++;
     } else {
         lx_rewrite_stats.refused_shape++;
-        kept_slot(site, 1);
+        site_state(site, KEPT);
     }
     unlock();
     gm_text_unlock();

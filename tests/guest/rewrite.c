@@ -5,6 +5,11 @@
  * became jumps, and that the refused ones are untouched. */
 #include "check.h"
 
+#ifdef __GLIBC__
+#include <dlfcn.h>
+#endif
+#include <elf.h>
+#include <sys/auxv.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -12,6 +17,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/wait.h>
 
 /* The shapes, in code of the program's own (the compiler's are libc's). */
@@ -309,6 +315,46 @@ static void calls_on_a_foreign_fs(void)
     munmap(junk, PG);
 }
 
+/* Code that arrives after start (dlopen; glibc only: musl's static programs cannot
+ * load libraries) is rewritten when it runs.  REWRITE_LIB names the library. */
+static void dlopen_after_start(void)
+{
+#ifdef __GLIBC__
+    const char *path = getenv("REWRITE_LIB");
+    if (!path) return;
+    void *h = dlopen(path, RTLD_NOW);
+    REQUIRE(h != NULL);
+    long (*fn)(void) = (long (*)(void))dlsym(h, "lib_getppid");
+    REQUIRE(fn != NULL);
+    for (int i = 0; i < 5; i++) CHECK_EQ(fn(), getppid());
+    if (expect) CHECK(bytes_are(fn, 0, !strcmp(expect, "yes") ? 0xe9 : 0xb8));
+    CHECK(bytes_are(fn, 5, 0x0f) && bytes_are(fn, 6, 0x05));
+    dlclose(h);
+#endif
+}
+
+/* The vDSO is the system's code, never rewritten: its bytes stay as they were
+ * after calls that make it fall back to a real syscall inside it. */
+static void vdso_untouched(void)
+{
+    const unsigned char *v = (const unsigned char *)getauxval(AT_SYSINFO_EHDR);
+    if (!v) return;
+    const Elf64_Ehdr *e = (const Elf64_Ehdr *)v;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(v + e->e_phoff);
+    size_t len = 0;
+    for (int i = 0; i < e->e_phnum; i++)
+        if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_filesz > len) len = ph[i].p_vaddr + ph[i].p_filesz;
+    static unsigned char before[16 * PG];
+    REQUIRE(len > 0 && len <= sizeof before);
+    memcpy(before, v, len);
+    struct timespec ts;
+    for (int i = 0; i < 5; i++) {
+        CHECK_EQ(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts), 0); /* no vDSO answer: its fallback call */
+        CHECK_EQ(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+    }
+    CHECK(memcmp(before, v, len) == 0);
+}
+
 /* A fork's child has the parent's rewritten code, and it works there. */
 static void fork_after_rewriting(void)
 {
@@ -339,6 +385,8 @@ int main(void)
     RUN(racing_first_rewrite);
     RUN(signals_during_fast_calls);
     RUN(calls_on_a_foreign_fs);
+    RUN(dlopen_after_start);
+    RUN(vdso_untouched);
     RUN(fork_after_rewriting);
     return check_done();
 }
