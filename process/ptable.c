@@ -238,7 +238,6 @@ void lx_ptable_sleeping(int tid, int on)
 {
     /* the main thread's state is the process's, as /proc/<pid>/stat shows it */
     if (me && tid == me->e.pid && me->e.state != 'Z') __atomic_store_n(&me->e.state, on ? 'S' : 'R', __ATOMIC_RELAXED);
-    if (on) lx_ptable_answer_start();
 }
 
 void lx_ptable_exiting(int status)

@@ -117,6 +117,9 @@ typedef long (*lx_pt_answer_fn)(int op, const char *path, char *out, size_t cap)
 void lx_ptable_answering(lx_pt_answer_fn fn);
 /* A forked child has no answering thread: its first blocking call starts one. */
 void lx_ptable_answer_forked(void);
+/* Starts this process's answering thread if it has none (a flag test after the
+ * first call): dispatch calls it as a call begins to wait. */
+void lx_ptable_answer_start(void);
 /* 1 while this process's answering thread is still to start (its first blocking
  * call starts it, which needs lxrun's FS: the fast path leaves that call to it). */
 int lx_ptable_answer_pending(void);

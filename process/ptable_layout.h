@@ -42,7 +42,5 @@ struct table *lx_ptable_mapped(void);
 int lx_ptable_find(struct table *t, int pid);
 /* This process's slot index, or -1. */
 int lx_ptable_my_index(void);
-/* Starts this process's answering thread if it has none (a flag test after the first call). */
-void lx_ptable_answer_start(void);
 
 #endif

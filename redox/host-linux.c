@@ -793,14 +793,14 @@ static void *spawned(void *p)
 
 /* A detached thread running fn(arg) on a stack of stack_size, kept on the
  * calling CPU when pin is set. */
-static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int pin)
+static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int pin, int joinable)
 {
     struct spawn *s = malloc(sizeof *s);
     if (!s) return -ENOMEM;
     *s = (struct spawn){ fn, arg };
     pthread_attr_t a;
     pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setdetachstate(&a, joinable ? PTHREAD_CREATE_JOINABLE : PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&a, stack_size);
     int cpu = pin ? sched_getcpu() : -1;
     cpu_set_t here;
@@ -816,7 +816,11 @@ static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int p
     return -e;
 }
 
-long rx_thread_spawn(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 256 * 1024, 0); }
+long rx_thread_spawn(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 256 * 1024, 0, 1); }
+
+uint64_t rx_thread_self(void) { return (uint64_t)pthread_self(); }
+
+long rx_thread_join(uint64_t handle) { return -pthread_join((pthread_t)handle, NULL); }
 
 static const int host_policy[] = { [RX_SCHED_FIFO] = SCHED_FIFO, [RX_SCHED_RR] = SCHED_RR,
                                    [RX_SCHED_OTHER] = SCHED_OTHER, [RX_SCHED_X_BATCH] = SCHED_BATCH,
@@ -919,7 +923,7 @@ long rx_getcpu(unsigned *cpu, unsigned *node) { return R(syscall(SYS_getcpu, cpu
 
 long rx_membarrier(int cmd, unsigned flags, int cpu) { return R(syscall(SYS_membarrier, cmd, flags, cpu)); }
 
-long rx_thread_spawn_small(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 64 * 1024, 1); }
+long rx_thread_spawn_small(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 64 * 1024, 1, 0); }
 
 long rx_set_pdeathsig(int sig) { return R(prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0)); }
 long rx_timer_slack_get(void) { return R(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)); }

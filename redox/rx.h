@@ -388,8 +388,15 @@ long rx_setgroups(int n, const uint32_t *list);
 long rx_umask(unsigned mask);
 _Noreturn void rx_exit(int status);
 /* A new thread of this process running fn(arg), on a stack of its own (redox-rt
- * rlct_clone_impl, as relibc's pthread_create makes threads).  0 or -errno. */
+ * rlct_clone_impl, as relibc's pthread_create makes threads), to be joined
+ * (rx_thread_join).  0 or -errno. */
 long rx_thread_spawn(void (*fn)(void *), void *arg);
+/* The calling thread's handle, and waiting for a thread spawned by
+ * rx_thread_spawn to be gone -- its resources reclaimed and its id free -- (relibc's
+ * pthread_self and pthread_join: the thread's exit clears a word the joiner waits
+ * on).  Each thread is joined once; 0 or -errno. */
+uint64_t rx_thread_self(void);
+long rx_thread_join(uint64_t handle);
 /* A helper thread of lxrun's own that mostly sleeps: a 64 KiB stack, kept on the
  * CPU the caller runs on (host extension: starting it there spares a VM the
  * cross-CPU wake-ups of a new thread; Redox plan: rx_thread_spawn). */

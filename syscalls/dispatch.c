@@ -39,7 +39,7 @@ static uint64_t now_ns(void)
 
 /* The handler; around a call that may sleep, the process table shows the caller
  * sleeping (what /proc/<pid>/stat tells another process of the session). */
-int lx_call_sleeping(struct lx_call *c, int on)
+static int mark_sleeping(struct lx_call *c, int on)
 {
     c->task->sleeping = on;
     lx_ptable_sleeping(c->task->tid, on);
@@ -47,14 +47,24 @@ int lx_call_sleeping(struct lx_call *c, int on)
     return on && lx_signal_next(c->task) != 0;
 }
 
-static long call(struct lx_call *c, const struct lx_syscall *s)
+int lx_call_sleeping(struct lx_call *c, int on)
+{
+    if (on) lx_ptable_answer_start(); /* the process's first blocking call starts its /proc answerer */
+    return mark_sleeping(c, on);
+}
+
+/* Inlined into each caller, so each calls its own way of marking directly. */
+__attribute__((always_inline)) static inline long call_marked(struct lx_call *c, const struct lx_syscall *s,
+                                                              int (*sleeping)(struct lx_call *, int))
 {
     if (touches_reserved_fd(s, c)) return -EBADF;
     if (!(s->flags & LX_F_BLOCKS)) return s->fn(c);
-    long r = lx_call_sleeping(c, 1) ? -EINTR : s->fn(c);
-    lx_call_sleeping(c, 0);
+    long r = sleeping(c, 1) ? -EINTR : s->fn(c);
+    sleeping(c, 0);
     return r;
 }
+
+static long call(struct lx_call *c, const struct lx_syscall *s) { return call_marked(c, s, lx_call_sleeping); }
 
 /* With -t, -c or --report: time the call and trace it.  Calls that end the
  * process are traced before they run ("= ?"), as strace does. */
@@ -86,6 +96,9 @@ long lx_dispatch(struct lx_call *c)
     if (__builtin_expect(lx_report.observe, 0)) return dispatch_observed(c, s, nr);
     return call(c, s);
 }
+
+/* The answerer runs already (lx_trap_fast_guestfs declines otherwise): no start. */
+long lx_dispatch_guestfs(struct lx_call *c) { return call_marked(c, &lx_syscalls[c->nr], mark_sleeping); }
 
 int lx_call_restarts(const struct lx_call *c, int sig)
 {

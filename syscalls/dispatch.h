@@ -32,6 +32,9 @@ long lx_dispatch(struct lx_call *c);
 /* 1 if call nr needs the trap's record of the guest's context (its line says
  * CONTEXT): a rewritten site hands it to the trap instead of the fast path. */
 int lx_call_needs_trap(long nr);
+/* A GUESTFS call (lx_call_on_guest_fs), while no report observes: the handler
+ * alone, nothing that reads lxrun's TLS (tests/design/guestfs_vector_free.py). */
+long lx_dispatch_guestfs(struct lx_call *c);
 /* 1 if call nr can be served on the guest's FS (its line says GUESTFS). */
 int lx_call_on_guest_fs(long nr);
 /* 1 if call nr's first argument is a file descriptor. */

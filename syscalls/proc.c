@@ -27,6 +27,7 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
     c->task->pending = 0; /* a child starts with none pending, as on Linux */
     lx_proc.threads = 1;  /* and with the calling thread only */
     lx_process_threads_forget();
+    lx_threads_forked();
     lx_report_forked_child();
     lx_process_forked(start_cs);
     gm_forget_dontfork(); /* the system did not copy them (MADV_DONTFORK) */

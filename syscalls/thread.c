@@ -21,6 +21,85 @@ struct thread_start {
     int tid;
 };
 
+/* A guest thread's end, as Linux's: its clear_child_tid word is zeroed and woken
+ * only once the thread is gone (its tid free: tgkill on it fails ESRCH).  The host
+ * thread is gone only after it returns from thread_main, so a reaper thread of
+ * lxrun's joins it first, then clears and wakes the word. */
+struct ended {
+    struct ended *next;
+    uint64_t handle, clear_child_tid;
+};
+static struct ended *ended_list;
+static uint32_t ended_bell;
+static int reaper_started;
+
+/* Clears and wakes a guest's clear_child_tid word, as Linux's mm_release. */
+static void clear_tid_word(uint64_t clear_child_tid)
+{
+    uint32_t zero = 0;
+    if (clear_child_tid && gm_copy_out(clear_child_tid, &zero, sizeof zero) == 0)
+        rx_futex_wake((uint32_t *)(uintptr_t)clear_child_tid, 1, 1);
+}
+
+static void reaper(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        uint32_t bell = __atomic_load_n(&ended_bell, __ATOMIC_ACQUIRE);
+        struct ended *e = __atomic_exchange_n(&ended_list, NULL, __ATOMIC_ACQ_REL);
+        if (!e) {
+            rx_futex_wait(&ended_bell, bell, NULL, 0, 0);
+            continue;
+        }
+        while (e) {
+            struct ended *next = e->next;
+            rx_thread_join(e->handle);
+            clear_tid_word(e->clear_child_tid);
+            free(e);
+            e = next;
+        }
+    }
+}
+
+/* The reaper, started by the first thread's creator (the ending thread may run
+ * under a policy that cannot start threads, as SCHED_DEADLINE): 0, or -errno. */
+static long start_reaper(void)
+{
+    if (__atomic_load_n(&reaper_started, __ATOMIC_ACQUIRE)) return 0;
+    uint64_t old; /* the reaper takes no signal: every one stays with the guest's threads */
+    rx_sigmask_get(&old);
+    rx_sigmask_set(~0ULL);
+    long r = rx_thread_spawn_small(reaper, NULL);
+    rx_sigmask_set(old);
+    if (r == 0) __atomic_store_n(&reaper_started, 1, __ATOMIC_RELEASE);
+    return r;
+}
+
+/* The calling host thread, about to end: the reaper joins it, then clears the
+ * word.  Without a reaper the word is cleared at once (the old way: the id may
+ * outlive it by a few microseconds). */
+static void reap_me(uint64_t clear_child_tid)
+{
+    struct ended *e = __atomic_load_n(&reaper_started, __ATOMIC_ACQUIRE) ? malloc(sizeof *e) : NULL;
+    if (!e) {
+        clear_tid_word(clear_child_tid);
+        return;
+    }
+    e->handle = rx_thread_self();
+    e->clear_child_tid = clear_child_tid;
+    e->next = __atomic_load_n(&ended_list, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&ended_list, &e->next, e, 1, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {}
+    __atomic_fetch_add(&ended_bell, 1, __ATOMIC_RELEASE);
+    rx_futex_wake(&ended_bell, 1, 0);
+}
+
+void lx_threads_forked(void)
+{
+    /* the child has none of the parent's threads, and no reaper */
+    ended_list = NULL;
+    reaper_started = 0;
+}
+
 static void thread_main(void *arg)
 {
     struct thread_start *s = arg;
@@ -38,15 +117,18 @@ static void thread_main(void *arg)
     __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE); /* s lives on the parent's stack: done with it */
     rx_futex_wake(&s->ready, 1, 0);
     lx_trap_run_thread(t, &regs);
-    /* the guest thread exited: the host thread ends as threads do, so its stack
-     * is reclaimed, and lxrun's record with it */
+    /* the guest thread exited: the host thread ends as threads do, joined by the
+     * reaper, which then clears the guest's word; lxrun's record goes now */
+    uint64_t clear_child_tid = t->task.clear_child_tid;
     free(t);
+    reap_me(clear_child_tid);
 }
 
 long lx_clone_thread(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
                      uint64_t tls)
 {
     if (!stack) return -EINVAL; /* a thread on its parent's stack would corrupt it */
+    if (start_reaper() < 0) return -EAGAIN;
     struct lx_thread *t = calloc(1, sizeof *t);
     if (!t) return -EAGAIN;
     t->guest_fs = (flags & LINUX_CLONE_SETTLS) ? tls : c->t->guest_fs;
@@ -66,16 +148,12 @@ long lx_clone_thread(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t
     return s.tid;
 }
 
-/* exit: this thread only.  Its clear_child_tid word is zeroed and woken (what
+/* exit: this thread only.  Its clear_child_tid word is zeroed and woken once it is
+ * gone, by the reaper (a thread lxrun started) or the system (the main thread) (what
  * pthread_join waits on); the last thread's exit ends the process. */
 long sys_exit(struct lx_call *c)
 {
     if (__atomic_sub_fetch(&lx_proc.threads, 1, __ATOMIC_ACQ_REL) == 0) lx_exit_group((int)c->a[0]);
     lx_process_thread_remove(c->task->tid);
-    if (c->task->clear_child_tid) {
-        uint32_t zero = 0;
-        if (gm_copy_out(c->task->clear_child_tid, &zero, sizeof zero) == 0)
-            rx_futex_wake((uint32_t *)(uintptr_t)c->task->clear_child_tid, 1, 1); /* as Linux's mm_release wakes */
-    }
     lx_trap_thread_exit(c->t);
 }

@@ -9,5 +9,7 @@
 /* clone/clone3 with CLONE_THREAD: the new thread's tid, or -errno. */
 long lx_clone_thread(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
                      uint64_t tls);
+/* A fork's child: none of the parent's threads, none ending, no reaper. */
+void lx_threads_forked(void);
 
 #endif

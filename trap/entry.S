@@ -337,7 +337,10 @@ enter_guest:
 /* Everything the guest sees back from the record: vector state, argument
  * registers, flags (r11 too), the return address in rcx and the guest's stack. */
 .macro FAST_RESTORE
+    cmpb $0, %gs:LX_THREAD_F_VEC_SAVED
+    je 10f
     VEC_RESTORE
+10:
     movq %gs:LX_THREAD_F_RDI, %rdi
     movq %gs:LX_THREAD_F_RSI, %rsi
     movq %gs:LX_THREAD_F_RDX, %rdx
@@ -368,8 +371,9 @@ lx_fast_entry_\fs:
     movq %r10, %gs:LX_THREAD_F_R10
     movq %r8, %gs:LX_THREAD_F_R8
     movq %r9, %gs:LX_THREAD_F_R9
-    VEC_SAVE
-    /* a call whose line says GUESTFS is served on the guest's FS, unless it declines */
+    /* a call whose line says GUESTFS is served on the guest's FS and with its vector
+     * registers untouched (that path uses none), unless it declines */
+    movb $0, %gs:LX_THREAD_F_VEC_SAVED
     movq %gs:LX_THREAD_F_NR, %rax
     cmpq $LX_NR_MAX_ASM, %rax
     ja 4f
@@ -383,7 +387,9 @@ lx_fast_entry_\fs:
     call lx_trap_fast_guestfs
     testl %eax, %eax
     jz 9f
-4:  FAST_FS_TO_LXRUN_\fs
+4:  VEC_SAVE
+    movb $1, %gs:LX_THREAD_F_VEC_SAVED
+    FAST_FS_TO_LXRUN_\fs
     movq %gs:LX_THREAD_SELF, %rdi
     call lx_trap_fast
     FAST_FS_TO_GUEST_\fs

@@ -143,13 +143,14 @@ __attribute__((no_stack_protector)) static void after_call(struct lx_thread *t, 
     (void)r;
 }
 
-__attribute__((no_stack_protector)) static void serve(struct lx_thread *t, long nr)
+/* inlined into each caller, so each calls its dispatcher directly (the design check follows direct calls) */
+__attribute__((always_inline, no_stack_protector)) static inline void serve(struct lx_thread *t, long nr, long (*dispatch)(struct lx_call *))
 {
     struct lx_call c = { .nr = nr, .t = t, .task = &t->task, .sp = t->f_rsp };
     memcpy(c.a, t->f_args, sizeof c.a);
     t->resuming = 0;
     uint64_t mask = t->task.sigmask;
-    t->f_result = (uint64_t)lx_dispatch(&c);
+    t->f_result = (uint64_t)dispatch(&c);
     t->f_eintr_only = (uint8_t)c.eintr_only;
     after_call(t, mask);
 }
@@ -164,7 +165,7 @@ void lx_trap_fast(struct lx_thread *t)
         return;
     }
     if (lx_report.observe) lx_rewrite_stats.fast_calls++; /* per thread racy: a report's count */
-    serve(t, nr);
+    serve(t, nr, lx_dispatch);
 }
 
 /* Called by the stub on the guest's FS for a GUESTFS call: 0 when served, 1 when
@@ -178,7 +179,7 @@ __attribute__((no_stack_protector)) int lx_trap_fast_guestfs(struct lx_thread *t
     if (lx_ptable_answer_pending()) return 1;
     if (lx_call_has_fd_arg(nr) && lx_fd_get((int)t->f_args[0])) return 1;
     t->f_bounce = 0;
-    serve(t, nr);
+    serve(t, nr, lx_dispatch_guestfs);
     return 0;
 }
 

@@ -399,7 +399,10 @@ void lx_trap_run_thread(struct lx_thread *t, const struct linux_sigcontext *regs
 _Noreturn void lx_trap_thread_exit(struct lx_thread *t)
 {
     if (t->exit_jump) siglongjmp(*(sigjmp_buf *)t->exit_jump, 1);
-    for (;;) syscall(SYS_exit, 0); /* the main thread: the process's other threads go on */
+    /* the main thread: the process's other threads go on; the system clears and
+     * wakes its clear_child_tid word once it is gone, as Linux's exit does */
+    if (t->task.clear_child_tid) syscall(SYS_set_tid_address, t->task.clear_child_tid);
+    for (;;) syscall(SYS_exit, 0);
 }
 
 int lx_trap_thread_init(struct lx_thread *t)

@@ -33,6 +33,7 @@
 #define LX_THREAD_F_BOUNCE 161
 #define LX_THREAD_F_XSAVE_ALL 163
 #define LX_THREAD_RESUMING 164
+#define LX_THREAD_F_VEC_SAVED 168
 /* rax at the gate when the fast path hands a finished call to the trap for its
  * signals (outside Linux's numbers) */
 #define LX_NR_GATE 0x4c58
@@ -69,6 +70,9 @@ struct lx_thread {
                                  ymm0-15, MXCSR and the x87 control word by hand */
     volatile int resuming;    /* past the last look for signals to deliver, on the way back
                                  to the guest: a signal now must wait for the guest's context */
+    uint8_t f_vec_saved;      /* the stub saved the guest's vector state (not for a GUESTFS
+                                 call: that path uses none, tests/design/guestfs_vector_free.py) */
+    uint8_t pad3_[7];
     void *altstack;
     size_t altstack_size;
     struct lx_task task;      /* the guest thread's kernel state (process/), carried here */
@@ -93,6 +97,7 @@ _Static_assert(offsetof(struct lx_thread, f_kick) == LX_THREAD_F_KICK, "entry.S 
 _Static_assert(offsetof(struct lx_thread, f_bounce) == LX_THREAD_F_BOUNCE, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, f_xsave_all) == LX_THREAD_F_XSAVE_ALL, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, resuming) == LX_THREAD_RESUMING, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_vec_saved) == LX_THREAD_F_VEC_SAVED, "entry.S offset");
 
 extern _Thread_local struct lx_thread *lx_thread_current;
 
