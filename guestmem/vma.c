@@ -15,14 +15,13 @@ static int lock_word;
  * fast path runs them on the guest's FS -- and retry when the count moved. */
 static uint64_t generation;
 
-static void lock(void)
+static void spin_lock(int *word)
 {
-    while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
+    while (__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
 }
-static void unlock(void)
-{
-    __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
-}
+static void spin_unlock(int *word) { __atomic_store_n(word, 0, __ATOMIC_RELEASE); }
+static void lock(void) { spin_lock(&lock_word); }
+static void unlock(void) { spin_unlock(&lock_word); }
 static void begin_change(void)
 {
     __atomic_store_n(&generation, generation + 1, __ATOMIC_RELAXED);
@@ -246,12 +245,8 @@ const char *gm_intern(const char *name)
 
 static int text_lock_word;
 
-void gm_text_lock(void)
-{
-    while (__atomic_exchange_n(&text_lock_word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
-}
-
-void gm_text_unlock(void) { __atomic_store_n(&text_lock_word, 0, __ATOMIC_RELEASE); }
+void gm_text_lock(void) { spin_lock(&text_lock_word); }
+void gm_text_unlock(void) { spin_unlock(&text_lock_word); }
 
 void gm_forked(void)
 {

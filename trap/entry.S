@@ -264,21 +264,22 @@ enter_guest:
     movq %gs:LX_THREAD_HOST_FS, %r11
     wrfsbase %r11
 .endm
-.macro FAST_FS_TO_LXRUN_arch_prctl
+/* arch_prctl(ARCH_SET_FS, the record's field): clobbers rax rcx rdi rsi r11 */
+.macro FAST_SET_FS field
     movl $ARCH_SET_FS, %edi
-    movq %gs:LX_THREAD_HOST_FS, %rsi
+    movq %gs:\field, %rsi
     movl $NR_ARCH_PRCTL, %eax
     syscall
+.endm
+.macro FAST_FS_TO_LXRUN_arch_prctl
+    FAST_SET_FS LX_THREAD_HOST_FS
 .endm
 .macro FAST_FS_TO_GUEST_wrfsbase
     movq %gs:LX_THREAD_GUEST_FS, %r11
     wrfsbase %r11
 .endm
 .macro FAST_FS_TO_GUEST_arch_prctl
-    movl $ARCH_SET_FS, %edi
-    movq %gs:LX_THREAD_GUEST_FS, %rsi
-    movl $NR_ARCH_PRCTL, %eax
-    syscall
+    FAST_SET_FS LX_THREAD_GUEST_FS
 .endm
 
 /* The guest's vector state: where the CPU has nothing beyond AVX (XCR0), by hand --
@@ -286,6 +287,17 @@ enter_guest:
  * and the x87 control word: what lxrun's C code and libc can change (it uses no x87
  * registers); measured here, XSAVEOPT+XRSTOR cost 150-200 ns a call, ymm 140, xmm
  * much less.  Elsewhere (AVX-512 and the like) XSAVEOPT of every component. */
+/* ymm0-15 or xmm0-15 (reg) to or from the area at %r11, 32 bytes apart. */
+.macro VEC_STORE reg
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    vmovdqu %\reg\n, 32*\n(%r11)
+    .endr
+.endm
+.macro VEC_LOAD reg
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    vmovdqu 32*\n(%r11), %\reg\n
+    .endr
+.endm
 .macro VEC_SAVE
     movq %gs:LX_THREAD_F_XSAVE, %r11
     cmpb $0, %gs:LX_THREAD_F_XSAVE_ALL
@@ -295,14 +307,9 @@ enter_guest:
     movl %eax, 520(%r11)
     testb $4, %al
     jnz 7f
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    vmovdqu %xmm\n, 32*\n(%r11)
-    .endr
+    VEC_STORE xmm
     jmp 8f
-7:
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    vmovdqu %ymm\n, 32*\n(%r11)
-    .endr
+7:  VEC_STORE ymm
 8:  stmxcsr 512(%r11)
     fnstcw 516(%r11)
     jmp 6f
@@ -317,14 +324,9 @@ enter_guest:
     jne 5f
     testb $4, 520(%r11)
     jnz 7f
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    vmovdqu 32*\n(%r11), %xmm\n           /* VEX.128: the upper halves zero again, as saved */
-    .endr
+    VEC_LOAD xmm                        /* VEX.128: the upper halves zero again, as saved */
     jmp 8f
-7:
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    vmovdqu 32*\n(%r11), %ymm\n
-    .endr
+7:  VEC_LOAD ymm
 8:  ldmxcsr 512(%r11)
     fldcw 516(%r11)
     jmp 6f
@@ -347,7 +349,7 @@ enter_guest:
     movq %gs:LX_THREAD_F_R10, %r10
     movq %gs:LX_THREAD_F_R8, %r8
     movq %gs:LX_THREAD_F_R9, %r9
-    movq %gs:LX_THREAD_F_STACK, %rsp
+    movq %gs:LX_THREAD_F_XSAVE, %rsp
     pushq %gs:LX_THREAD_F_FLAGS
     popfq
     movq %gs:LX_THREAD_F_FLAGS, %r11
@@ -359,7 +361,7 @@ enter_guest:
     .type lx_fast_entry_\fs, @function
 lx_fast_entry_\fs:
     movq %rsp, %gs:LX_THREAD_F_RSP
-    movq %gs:LX_THREAD_F_STACK, %rsp
+    movq %gs:LX_THREAD_F_XSAVE, %rsp
     pushfq
     popq %gs:LX_THREAD_F_FLAGS
     cld                                 /* the C ABI's direction flag */

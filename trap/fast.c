@@ -101,13 +101,12 @@ const char *lx_trap_mode_name(void) { return mode == LX_TRAP_REWRITE ? "rewrite"
 
 size_t lx_fast_xsave_size(void) { return mode == LX_TRAP_REWRITE ? xsave_size : 0; }
 
-void lx_fast_thread_init(struct lx_thread *t, void *area_top_of_stack)
+void lx_fast_thread_init(struct lx_thread *t, void *area)
 {
     if (mode != LX_TRAP_REWRITE) return;
     t->fast_entry = (uint64_t)(lx_trap_fs_current() == LX_TRAP_FS_WRFSBASE ? lx_fast_entry_wrfsbase
                                                                             : lx_fast_entry_arch_prctl);
-    t->f_stack = (uint64_t)area_top_of_stack;
-    t->f_xsave = area_top_of_stack;
+    t->f_xsave = area;
     t->f_gate = gate;
     t->f_xsave_all = (uint8_t)xsave_all;
 }

@@ -42,7 +42,6 @@
 struct chunk { uintptr_t base; size_t used; };
 static struct chunk chunks[MAX_CHUNKS];
 static int nchunks;
-static int lock_word;
 
 /* Padding spots given to a site: each holds one jump (a small open set). */
 #define MAX_PADS 4096
@@ -76,8 +75,13 @@ static int site_state(uintptr_t site, int set)
     return 0;
 }
 
-static void lock(void) { while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause(); }
-static void unlock(void) { __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE); }
+/* The pages of [addr, addr+n) get prot (PROT_* bits: guestmem records Linux's,
+ * which on the Linux host are the system's own); 0, or -1. */
+static int protect(uintptr_t addr, size_t n, int prot)
+{
+    uintptr_t page = GM_PAGE_DOWN(addr);
+    return mprotect((void *)page, GM_PAGE_UP(addr + n) - page, prot);
+}
 
 static int reaches(uintptr_t from_end, uintptr_t to)
 {
@@ -105,19 +109,6 @@ static struct chunk *chunk_near(uintptr_t addr)
     return NULL;
 }
 
-void lx_rewrite_forked(void)
-{
-    unlock();
-    gm_forked();
-}
-
-int lx_rewrite_in_trampoline(uintptr_t ip)
-{
-    for (int i = 0; i < nchunks; i++)
-        if (ip - chunks[i].base < CHUNK) return 1;
-    return 0;
-}
-
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
 /* A trampoline returning to ret; with_nr: it sets %eax to nr (the mov it replaces). */
@@ -136,15 +127,12 @@ static uintptr_t trampoline(uintptr_t near, uintptr_t ret, int with_nr, uint32_t
     put32(p, (uint32_t)(ret - (at + (uintptr_t)(p - code) + 4))), p += 4;
     /* jmp *%gs:fast_entry */
     *p++ = 0x65, *p++ = 0xff, *p++ = 0x24, *p++ = 0x25, put32(p, LX_THREAD_FAST_ENTRY), p += 4;
-    uintptr_t page = GM_PAGE_DOWN(at);
-    if (mprotect((void *)page, GM_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return 0;
+    if (protect(at, SLOT, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return 0;
     memcpy((void *)at, code, SLOT);
-    mprotect((void *)page, GM_PAGE, PROT_READ | PROT_EXEC);
+    protect(at, SLOT, PROT_READ | PROT_EXEC);
     c->used += SLOT;
     return at;
 }
-
-static int host_prot(int linux_prot) { return linux_prot; } /* Linux host: the same bits */
 
 /* The 8-byte window one store changes n bytes at addr through: within one cache
  * line and one page; 0 when there is none. */
@@ -163,24 +151,20 @@ static int store_code(uintptr_t addr, const uint8_t *bytes, size_t n, int prot)
 {
     uintptr_t w = store_window(addr, n);
     if (!w) return -1;
-    uintptr_t page = GM_PAGE_DOWN(w);
-    if (mprotect((void *)page, GM_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return -1;
+    if (protect(w, 8, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return -1;
     uint64_t word;
     memcpy(&word, (void *)w, 8);
     memcpy((uint8_t *)&word + (addr - w), bytes, n);
     __atomic_store_n((uint64_t *)w, word, __ATOMIC_SEQ_CST);
-    mprotect((void *)page, GM_PAGE, host_prot(prot));
+    protect(w, 8, prot);
     return 0;
 }
 
-/* Bytes [a, b) wholly in one executable guest mapping; its protection in *prot. */
-static int guest_text(uintptr_t a, uintptr_t b, int *prot)
+/* Bytes [a, b) wholly in one executable guest mapping (*v), not the vDSO. */
+static int guest_text(uintptr_t a, uintptr_t b, struct gm_vma *v)
 {
-    struct gm_vma v;
-    if (!gm_find(a, &v) || v.start > a || v.end < b || !(v.prot & PROT_EXEC) || !(v.prot & PROT_READ)) return 0;
-    if (v.kind == GM_VDSO) return 0; /* the system's code, shared with lxrun itself */
-    *prot = v.prot;
-    return 1;
+    if (!gm_find(a, v) || v->start > a || v->end < b || !(v->prot & PROT_EXEC) || !(v->prot & PROT_READ)) return 0;
+    return v->kind != GM_VDSO; /* the system's code, shared with lxrun itself */
 }
 
 static int pad_taken(uintptr_t at)
@@ -253,47 +237,41 @@ static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_t text_en
     if (!t) return -1;
     uint8_t j[5] = { 0xe9 };
     put32(j + 1, (uint32_t)(t - (pad + 5)));
-    uintptr_t page = GM_PAGE_DOWN(pad);
-    if (mprotect((void *)page, GM_PAGE_UP(pad + 5) - page, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return -1;
+    if (protect(pad, 5, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return -1;
     memcpy((void *)pad, j, 5); /* dead bytes: nothing runs them until the store below */
-    mprotect((void *)page, GM_PAGE_UP(pad + 5) - page, host_prot(prot));
+    protect(pad, 5, prot);
     pads[npads++] = pad;
     uint8_t short_jmp[2] = { 0xeb, (uint8_t)(pad - ip) };
     return store_code(site, short_jmp, 2, prot);
 }
 
+/* Every rewrite runs under guestmem's text lock, which also keeps the guest's own
+ * mmap, munmap and mprotect from undoing or racing it; this file's state with it. */
 void lx_rewrite_site(uintptr_t ip, long nr)
 {
     uintptr_t site = ip - 2, mov;
-    int prot;
     if (site_state(site, 0) == KEPT) return; /* racy read: at worst the site is looked at again */
     gm_text_lock();
-    lock();
     int state = site_state(site, 0);
-    if (state != SEEN) {
-        if (!state) site_state(site, SEEN);
-        unlock();
-        gm_text_unlock();
-        return;
-    }
     const uint8_t *s = (const uint8_t *)site;
     struct gm_vma v;
-    if (lx_call_needs_trap(nr)) {
+    if (state != SEEN) {
+        if (!state) site_state(site, SEEN);
+    } else if (lx_call_needs_trap(nr)) {
         lx_rewrite_stats.kept_context++;
         site_state(site, KEPT);
-    } else if (!guest_text(site, ip, &prot) || !gm_find(site, &v)) {
+    } else if (!guest_text(site, ip, &v)) {
         lx_rewrite_stats.refused_not_text++;
         site_state(site, KEPT);
     } else if (s[0] != 0x0f || s[1] != 0x05) {
         /* another thread rewrote it first */
-    } else if ((mov = mov_before(site, v.start, (uint32_t)nr)) && rewrite_mov(mov, ip, (uint32_t)nr, prot) == 0) {
+    } else if ((mov = mov_before(site, v.start, (uint32_t)nr)) && rewrite_mov(mov, ip, (uint32_t)nr, v.prot) == 0) {
         lx_rewrite_stats.sites_mov++;
-    } else if (rewrite_pad(site, ip, prot, v.end) == 0) {
+    } else if (rewrite_pad(site, ip, v.prot, v.end) == 0) {
         lx_rewrite_stats.sites_pad++;
     } else {
         lx_rewrite_stats.refused_shape++;
         site_state(site, KEPT);
     }
-    unlock();
     gm_text_unlock();
 }

@@ -11,10 +11,5 @@
  * shape allows it; otherwise it stays on the trap (the reason is counted). */
 void lx_rewrite_site(uintptr_t ip, long nr);
 
-/* A forked child has only the forking thread: no other holds the rewriter's locks. */
-void lx_rewrite_forked(void);
-
-/* 1 if ip lies in a trampoline (lxrun memory outside its text). */
-int lx_rewrite_in_trampoline(uintptr_t ip);
 
 #endif

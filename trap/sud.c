@@ -20,7 +20,7 @@
 #include "../syscalls/signal_frame.h"
 #include "fast.h"
 #include "fs_switch.h"
-#include "rewrite.h"
+#include "../guestmem/vma.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
@@ -278,8 +278,9 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
         return;
     }
     uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    if (!nested && lx_fast_signal_in_guest(uc)) ip = 0; /* the fast path's last jump: guest state */
-    if (nested ? t->resuming : ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext) {
+    /* in lxrun's text, not at the fast path's last jump (whose state is the guest's) */
+    int in_lxrun = !nested && ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext && !lx_fast_signal_in_guest(uc);
+    if (nested ? t->resuming : in_lxrun) {
         requeue(sig, si, uc, t);
         return;
     }
@@ -483,6 +484,6 @@ int lx_trap_rearm_after_fork(struct lx_thread *t)
      * invariant 6); the selector is open here (lxrun is running) and the stub
      * closes it on the way back to the guest. */
     t->task.tid = (int)syscall(SYS_gettid);
-    lx_rewrite_forked();
+    gm_forked(); /* only this thread is in the child: nobody holds guestmem's locks */
     return arm(t);
 }

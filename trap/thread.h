@@ -15,25 +15,24 @@
 #define LX_THREAD_RESUME_RIP 32
 /* the fast path (rewritten sites, trap/fast.c): fields the trampolines and stubs use */
 #define LX_THREAD_FAST_ENTRY 40
-#define LX_THREAD_F_STACK 48
-#define LX_THREAD_F_XSAVE 56
-#define LX_THREAD_F_RSP 64
-#define LX_THREAD_F_RET 72
-#define LX_THREAD_F_FLAGS 80
-#define LX_THREAD_F_NR 88
-#define LX_THREAD_F_RDI 96
-#define LX_THREAD_F_RSI 104
-#define LX_THREAD_F_RDX 112
-#define LX_THREAD_F_R10 120
-#define LX_THREAD_F_R8 128
-#define LX_THREAD_F_R9 136
-#define LX_THREAD_F_RESULT 144
-#define LX_THREAD_F_GATE 152
-#define LX_THREAD_F_KICK 160
-#define LX_THREAD_F_BOUNCE 161
-#define LX_THREAD_F_XSAVE_ALL 163
-#define LX_THREAD_RESUMING 164
-#define LX_THREAD_F_VEC_SAVED 168
+#define LX_THREAD_F_XSAVE 48
+#define LX_THREAD_F_RSP 56
+#define LX_THREAD_F_RET 64
+#define LX_THREAD_F_FLAGS 72
+#define LX_THREAD_F_NR 80
+#define LX_THREAD_F_RDI 88
+#define LX_THREAD_F_RSI 96
+#define LX_THREAD_F_RDX 104
+#define LX_THREAD_F_R10 112
+#define LX_THREAD_F_R8 120
+#define LX_THREAD_F_R9 128
+#define LX_THREAD_F_RESULT 136
+#define LX_THREAD_F_GATE 144
+#define LX_THREAD_F_KICK 152
+#define LX_THREAD_F_BOUNCE 153
+#define LX_THREAD_F_XSAVE_ALL 155
+#define LX_THREAD_RESUMING 156
+#define LX_THREAD_F_VEC_SAVED 160
 /* rax at the gate when the fast path hands a finished call to the trap for its
  * signals (outside Linux's numbers) */
 #define LX_NR_GATE 0x4c58
@@ -54,11 +53,12 @@ struct lx_thread {
     uint8_t pad_[7];
     uint64_t resume_rip;      /* where a new thread's guest code starts (lx_resume_guest_*) */
     /* The fast path: a rewritten site's trampoline jumps to fast_entry; the stub
-     * saves the guest's state here (f_*) and runs on f_stack, the top of the
-     * alternate stack, which no signal frame uses while guest code runs. */
+     * saves the guest's state here (f_*) and runs on the stack ending at f_xsave,
+     * the top of the alternate stack, which no signal frame uses while guest code
+     * runs. */
     uint64_t fast_entry;
-    uint64_t f_stack;
-    void *f_xsave;            /* the guest's vector state while lxrun serves it (64-aligned) */
+    void *f_xsave;            /* above the stack's top: the guest's vector state while
+                                 lxrun serves it (64-aligned) */
     uint64_t f_rsp, f_ret, f_flags, f_nr;
     uint64_t f_args[6];       /* rdi rsi rdx r10 r8 r9 */
     uint64_t f_result;
@@ -86,7 +86,6 @@ _Static_assert(offsetof(struct lx_thread, guest_fs) == LX_THREAD_GUEST_FS, "entr
 _Static_assert(offsetof(struct lx_thread, selector) == LX_THREAD_SELECTOR, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, resume_rip) == LX_THREAD_RESUME_RIP, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, fast_entry) == LX_THREAD_FAST_ENTRY, "entry.S offset");
-_Static_assert(offsetof(struct lx_thread, f_stack) == LX_THREAD_F_STACK, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, f_xsave) == LX_THREAD_F_XSAVE, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, f_rsp) == LX_THREAD_F_RSP, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, f_nr) == LX_THREAD_F_NR, "entry.S offset");
