@@ -226,10 +226,6 @@ long rx_event_wait(int queue, struct rx_event *out, int max, const struct rx_tim
 struct rx_iovec { void *base; size_t len; };
 /* flags: RX_O_CLOEXEC, RX_O_NONBLOCK for both handles */
 long rx_socketpair_unix(int type, int flags, int fds[2]);
-/* Sends or receives on a connected socket: bytes moved, or -errno.  *out_flags
- * (may be NULL) gets RX_MSG_TRUNC when a datagram was longer than the buffers. */
-long rx_sock_send(int fd, const struct rx_iovec *iov, int n, int flags);
-long rx_sock_recv(int fd, struct rx_iovec *iov, int n, int flags, int *out_flags);
 long rx_sock_shutdown(int fd, int how);
 /* SOL_SOCKET options by Redox's numbers, as int values (the timeouts as
  * rx_timespec, PEERCRED as struct rx_ucred). */
@@ -245,8 +241,78 @@ long rx_sock_shutdown(int fd, int how);
 #define RX_SO_PROTOCOL 38
 #define RX_SO_DOMAIN 39
 struct rx_ucred { int pid; uint32_t uid, gid; };
-long rx_sockopt_get(int fd, int opt, void *val, size_t len);
-long rx_sockopt_set(int fd, int opt, const void *val, size_t len);
+/* Options of the other levels, int-valued (LINGER as struct rx_linger), by
+ * relibc's numbers (netinet_in, netinet_tcp constants.rs, which are Linux's).
+ * Redox plan: the netstack's handles take them through dup(fd, "ttl"|"nodelay"…);
+ * the ones it lacks answer ENOPROTOOPT, which programs handle. */
+#define RX_SOL_X_IP 0
+#define RX_SOL_X_TCP 6
+#define RX_SOL_X_IPV6 41
+#define RX_SO_X_REUSEADDR 2
+#define RX_SO_X_BROADCAST 6
+#define RX_SO_X_KEEPALIVE 9
+#define RX_SO_X_OOBINLINE 10
+#define RX_SO_X_LINGER 13
+#define RX_SO_X_REUSEPORT 15
+#define RX_SO_X_RCVLOWAT 18
+#define RX_IP_X_TOS 1
+#define RX_IP_X_TTL 2
+#define RX_IP_X_MULTICAST_TTL 33
+#define RX_IP_X_MULTICAST_LOOP 34
+#define RX_TCP_X_NODELAY 1
+#define RX_TCP_X_MAXSEG 2
+#define RX_TCP_X_KEEPIDLE 4
+#define RX_TCP_X_KEEPINTVL 5
+#define RX_TCP_X_KEEPCNT 6
+#define RX_IPV6_X_UNICAST_HOPS 16
+#define RX_IPV6_X_V6ONLY 26
+struct rx_linger { int on, seconds; };
+#define RX_SOL_SOCKET 1
+long rx_sockopt_get(int fd, int level, int opt, void *val, size_t len);
+long rx_sockopt_set(int fd, int level, int opt, const void *val, size_t len);
+
+/* ---- named sockets: Redox's tcp:, udp: and uds_* schemes (relibc socket.rs).
+ * An address is the scheme's path text: "a.b.c.d:port" or "[v6]:port" for tcp:/
+ * udp: (the netstack's grammar), a file path for uds_* (the backend's own path:
+ * lxrun maps guest paths in vfs-map), or an abstract name as a NUL followed by its
+ * bytes (host-backend extension; Redox plan: the uds scheme keeps abstract names
+ * in a table of its own, keyed by those bytes).  Families are relibc's (=Linux's).
+ * On Redox: socket is open("tcp:"|"udp:"|"uds_stream:"|"uds_dgram:"), bind is
+ * dup(fd, "/addr") + dup2 back onto fd, connect dup(fd, "addr") + dup2, accept
+ * dup(fd, "listen"), listen implicit (the backlog is the scheme's), names fpath
+ * ("tcp:remote/local"), sendto dup(fd, addr) + write. ---- */
+#define RX_AF_UNIX 1
+#define RX_AF_INET 2
+#define RX_AF_INET6 10
+#define RX_X_AF_UNSPEC 0 /* connect to it: dissolve a datagram association (Redox plan: dup(fd, "")) */
+#define RX_SOCKADDR_MAX 112
+struct rx_sockaddr { int family; unsigned len; char text[RX_SOCKADDR_MAX]; };
+long rx_socket(int family, int type, int flags); /* flags: RX_O_CLOEXEC, RX_O_NONBLOCK */
+long rx_sock_bind(int fd, const struct rx_sockaddr *a);
+long rx_sock_connect(int fd, const struct rx_sockaddr *a); /* -EINPROGRESS on a non-blocking handle */
+long rx_sock_listen(int fd, int backlog);
+long rx_sock_accept(int fd, int flags); /* the new handle; flags as rx_socket's */
+/* The handle's own address (peer 0) or its peer's; a socket with none yields
+ * len 0 (an unnamed unix socket) or the family's any-address. */
+long rx_sock_name(int fd, int peer, struct rx_sockaddr *out);
+/* A message: data, an address to send to or that sent it (NULL: connected), the
+ * handles and credentials that travel with it on unix sockets (Redox: the uds
+ * scheme passes handles with SYS_SENDFD; credentials are the sender's).  On
+ * receive, nfds is in/out (room, then handles received), cred_valid says *cred
+ * was filled; flags_out gets RX_MSG_TRUNC/CTRUNC/EOR/OOB. */
+struct rx_msg {
+    struct rx_iovec *iov;
+    int iovlen;
+    struct rx_sockaddr *addr;
+    int *fds;
+    int nfds;
+    struct rx_ucred *cred;
+    int cred_valid;
+    int flags_out;
+};
+long rx_sock_sendmsg(int fd, struct rx_msg *m, int flags);
+long rx_sock_recvmsg(int fd, struct rx_msg *m, int flags); /* RX_MSG_X_CMSG_CLOEXEC marks received handles */
+#define RX_MSG_X_CMSG_CLOEXEC 0x40000000
 
 /* Host-backend extension: a counter handle (Linux's eventfd: 8-byte reads take
  * the count, or 1 with SEMAPHORE, writes add to it).  Redox plan: lxrun serves

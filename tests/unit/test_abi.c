@@ -396,3 +396,103 @@ Test(stat, mode_types)
     cr_assert(RX_MODE_IS(RX_MODE_SYMLINK | 0777, RX_MODE_SYMLINK));
     cr_assert(!RX_MODE_IS(RX_MODE_X_SOCK, RX_MODE_FILE), "SOCK (0xC000) is not FILE (0x8000)");
 }
+
+/* ---- socket addresses: Linux's sockaddrs <-> the netstack's path text ---- */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/un.h>
+
+#include "../../abi/linux_socket.h"
+
+static void v6_round_trip(const char *text_in, uint16_t port, uint32_t scope)
+{
+    struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_scope_id = scope };
+    cr_assert_eq(inet_pton(AF_INET6, text_in, &a.sin6_addr), 1);
+    struct rx_sockaddr r;
+    cr_assert_eq(abi_inet_addr_to_rx(&a, sizeof a, &r), 0);
+    cr_assert_eq(r.family, RX_AF_INET6);
+    /* the text reads back through the host's parser to the same address */
+    char host[64];
+    cr_assert_eq(r.text[0], '[');
+    const char *close = memchr(r.text, ']', r.len);
+    cr_assert_not_null(close);
+    size_t hl = strcspn(r.text + 1, "%]");
+    memcpy(host, r.text + 1, hl);
+    host[hl] = 0;
+    struct in6_addr back;
+    cr_assert_eq(inet_pton(AF_INET6, host, &back), 1, "%s", r.text);
+    cr_assert(memcmp(&back, &a.sin6_addr, sizeof back) == 0);
+    /* and the host's own compressed form parses to the same sockaddr */
+    char ntop[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &a.sin6_addr, ntop, sizeof ntop);
+    struct rx_sockaddr h = { .family = RX_AF_INET6 };
+    h.len = (unsigned)(scope ? snprintf(h.text, sizeof h.text, "[%s%%%u]:%u", ntop, scope, port)
+                             : snprintf(h.text, sizeof h.text, "[%s]:%u", ntop, port));
+    unsigned char out[LINUX_SOCKADDR_MAX];
+    cr_assert_eq(abi_inet_addr_from_rx(&h, out), LINUX_SOCKADDR_IN6_LEN, "%s", h.text);
+    cr_assert(memcmp(out, &a, sizeof a) == 0, "%s", h.text);
+}
+
+Test(sockaddr, inet6_both_ways)
+{
+    const char *forms[] = { "::1", "::", "fe80::1", "2001:db8::8:800:200c:417a", "::ffff:192.0.2.1", "1::",
+                            "1:2:3:4:5:6:7:8", "ff02::1:ff00:0", "1:0:0:2::3", "::2:3:4:5:6:7:8" };
+    for (unsigned i = 0; i < sizeof forms / sizeof forms[0]; i++) v6_round_trip(forms[i], (uint16_t)(i * 1000 + 1), 0);
+    v6_round_trip("fe80::abcd", 8080, 3);
+}
+
+Test(sockaddr, inet4_both_ways)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(65535) };
+    inet_pton(AF_INET, "10.200.3.4", &a.sin_addr);
+    struct rx_sockaddr r;
+    cr_assert_eq(abi_inet_addr_to_rx(&a, sizeof a, &r), 0);
+    cr_assert_str_eq(r.text, "10.200.3.4:65535");
+    unsigned char out[LINUX_SOCKADDR_MAX];
+    cr_assert_eq(abi_inet_addr_from_rx(&r, out), LINUX_SOCKADDR_IN_LEN);
+    cr_assert(memcmp(out, &a, sizeof a) == 0);
+    cr_assert_eq(abi_inet_addr_to_rx(&a, 15, &r), -EINVAL); /* shorter than sockaddr_in */
+    a.sin_family = 99;
+    cr_assert_eq(abi_inet_addr_to_rx(&a, sizeof a, &r), -EAFNOSUPPORT);
+    const char *bad[] = { "1.2.3:80", "1.2.3.4", "1.2.3.256:1", "1.2.3.4:65536", "1.2.3.4:x", ":80" };
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct rx_sockaddr b = { .family = RX_AF_INET };
+        b.len = (unsigned)snprintf(b.text, sizeof b.text, "%s", bad[i]);
+        cr_assert_eq(abi_inet_addr_from_rx(&b, out), -EINVAL, "%s", bad[i]);
+    }
+}
+
+Test(sockaddr, unix_names)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = "/tmp/s" };
+    char name[LINUX_SOCKADDR_UN_PATH + 1];
+    int abstract;
+    cr_assert_eq(abi_unix_name(&a, sizeof a, name, &abstract), 6);
+    cr_assert(!abstract);
+    cr_assert_str_eq(name, "/tmp/s");
+    memcpy(a.sun_path, "\0ab\0c", 5);
+    cr_assert_eq(abi_unix_name(&a, 2 + 5, name, &abstract), 4); /* abstract names keep their NULs */
+    cr_assert(abstract);
+    cr_assert(memcmp(name, "ab\0c", 4) == 0);
+    cr_assert_eq(abi_unix_name(&a, 2, name, &abstract), 0); /* unnamed */
+    struct sockaddr_un out;
+    cr_assert_eq(abi_unix_addr("ab\0c", 4, 1, &out), 2 + 5);
+    cr_assert(memcmp(out.sun_path, "\0ab\0c", 5) == 0);
+    cr_assert_eq(abi_unix_addr("/x", 2, 0, &out), 2 + 3); /* with its NUL, as Linux counts it */
+    cr_assert_eq(abi_unix_addr("", 0, 0, &out), 2);
+}
+
+Test(sockopt, levels_and_shapes)
+{
+    struct abi_sockopt o;
+    cr_assert_eq(abi_sockopt_to_rx(6 /* SOL_TCP */, 1 /* TCP_NODELAY */, &o), 0);
+    cr_assert_eq(o.level, RX_SOL_X_TCP);
+    cr_assert_eq(o.opt, RX_TCP_X_NODELAY);
+    cr_assert_eq(abi_sockopt_to_rx(1, 13 /* SO_LINGER */, &o), 0);
+    cr_assert_eq(o.kind, ABI_OPT_LINGER);
+    cr_assert_eq(abi_sockopt_to_rx(1, 17 /* SO_PEERCRED */, &o), 0);
+    cr_assert(!o.settable);
+    cr_assert_eq(abi_sockopt_to_rx(1, 25 /* SO_BINDTODEVICE */, &o), -1);
+    cr_assert_eq(abi_sockopt_to_rx(41, 26 /* IPV6_V6ONLY */, &o), 0);
+    cr_assert_eq(o.opt, RX_IPV6_X_V6ONLY);
+}

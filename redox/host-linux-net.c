@@ -1,0 +1,307 @@
+/* host-linux-net.c — rx.h's sockets carried out on Linux: the tcp:, udp: and
+ * uds_* schemes' handles are the host's sockets, their path-text addresses the
+ * host's sockaddrs, handles and credentials travelling as SCM_RIGHTS and
+ * SCM_CREDENTIALS. */
+
+#include "rx.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define R(expr) ({ long r_ = (long)(expr); r_ < 0 ? -(long)errno : r_; })
+
+_Static_assert(RX_SOCK_STREAM == SOCK_STREAM && RX_SOCK_DGRAM == SOCK_DGRAM && RX_SOCK_SEQPACKET == SOCK_SEQPACKET,
+               "Redox's socket types are the host's");
+_Static_assert(RX_AF_UNIX == AF_UNIX && RX_AF_INET == AF_INET && RX_AF_INET6 == AF_INET6,
+               "relibc's families are the host's");
+_Static_assert(RX_MSG_PEEK == MSG_PEEK && RX_MSG_WAITALL == MSG_WAITALL && RX_MSG_X_DONTWAIT == MSG_DONTWAIT &&
+                   RX_MSG_X_NOSIGNAL == MSG_NOSIGNAL && RX_MSG_OOB == MSG_OOB && RX_MSG_EOR == MSG_EOR &&
+                   RX_MSG_TRUNC == MSG_TRUNC && RX_MSG_CTRUNC == MSG_CTRUNC && RX_MSG_X_CMSG_CLOEXEC == MSG_CMSG_CLOEXEC,
+               "Redox's message flags are the host's");
+_Static_assert(RX_SO_TYPE == SO_TYPE && RX_SO_ERROR == SO_ERROR && RX_SO_SNDBUF == SO_SNDBUF && RX_SO_RCVBUF == SO_RCVBUF &&
+                   RX_SO_PASSCRED == SO_PASSCRED && RX_SO_PEERCRED == SO_PEERCRED && RX_SO_RCVTIMEO == SO_RCVTIMEO &&
+                   RX_SO_SNDTIMEO == SO_SNDTIMEO && RX_SO_ACCEPTCONN == SO_ACCEPTCONN && RX_SO_PROTOCOL == SO_PROTOCOL &&
+                   RX_SO_DOMAIN == SO_DOMAIN && RX_SO_X_REUSEADDR == SO_REUSEADDR && RX_SO_X_BROADCAST == SO_BROADCAST &&
+                   RX_SO_X_KEEPALIVE == SO_KEEPALIVE && RX_SO_X_OOBINLINE == SO_OOBINLINE && RX_SO_X_LINGER == SO_LINGER &&
+                   RX_SO_X_REUSEPORT == SO_REUSEPORT && RX_SO_X_RCVLOWAT == SO_RCVLOWAT,
+               "Redox's socket options are the host's");
+_Static_assert(RX_SOL_SOCKET == SOL_SOCKET && RX_SOL_X_IP == IPPROTO_IP && RX_SOL_X_TCP == IPPROTO_TCP &&
+                   RX_SOL_X_IPV6 == IPPROTO_IPV6 && RX_IP_X_TOS == IP_TOS && RX_IP_X_TTL == IP_TTL &&
+                   RX_IP_X_MULTICAST_TTL == IP_MULTICAST_TTL && RX_IP_X_MULTICAST_LOOP == IP_MULTICAST_LOOP &&
+                   RX_TCP_X_NODELAY == TCP_NODELAY && RX_TCP_X_MAXSEG == TCP_MAXSEG && RX_TCP_X_KEEPIDLE == TCP_KEEPIDLE &&
+                   RX_TCP_X_KEEPINTVL == TCP_KEEPINTVL && RX_TCP_X_KEEPCNT == TCP_KEEPCNT &&
+                   RX_IPV6_X_UNICAST_HOPS == IPV6_UNICAST_HOPS && RX_IPV6_X_V6ONLY == IPV6_V6ONLY,
+               "relibc's option numbers are the host's");
+_Static_assert(sizeof(struct rx_iovec) == sizeof(struct iovec), "iovec layout");
+
+static int sock_flags(int flags)
+{
+    return (flags & RX_O_CLOEXEC ? SOCK_CLOEXEC : 0) | (flags & RX_O_NONBLOCK ? SOCK_NONBLOCK : 0);
+}
+
+long rx_socketpair_unix(int type, int flags, int fds[2]) { return R(socketpair(AF_UNIX, type | sock_flags(flags), 0, fds)); }
+
+long rx_socket(int family, int type, int flags)
+{
+    if (family != AF_UNIX && family != AF_INET && family != AF_INET6) return -EAFNOSUPPORT;
+    if (type != SOCK_STREAM && type != SOCK_DGRAM && (type != SOCK_SEQPACKET || family != AF_UNIX)) return -ESOCKTNOSUPPORT;
+    return R(socket(family, type | sock_flags(flags), 0));
+}
+
+/* ---- path text <-> the host's sockaddr ---- */
+union host_addr {
+    struct sockaddr sa;
+    struct sockaddr_in in;
+    struct sockaddr_in6 in6;
+    struct sockaddr_un un;
+    struct sockaddr_storage ss;
+};
+
+/* "a.b.c.d:port", "[v6%scope]:port", a path, or NUL + an abstract name. */
+static long addr_to_host(const struct rx_sockaddr *a, union host_addr *h, socklen_t *len)
+{
+    memset(h, 0, sizeof *h);
+    if (a->len > sizeof a->text) return -EINVAL;
+    if (a->family == AF_UNIX) {
+        if (a->len > sizeof h->un.sun_path) return -ENAMETOOLONG;
+        h->un.sun_family = AF_UNIX;
+        memcpy(h->un.sun_path, a->text, a->len);
+        *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + a->len +
+                          (a->len && a->text[0] && a->len < sizeof h->un.sun_path ? 1 : 0));
+        return 0;
+    }
+    char text[RX_SOCKADDR_MAX + 1];
+    memcpy(text, a->text, a->len);
+    text[a->len] = 0;
+    char *colon = strrchr(text, ':'), *host = text, *end;
+    if (!colon) return -EINVAL;
+    *colon = 0;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (*end || port > 65535) return -EINVAL;
+    if (a->family == AF_INET) {
+        h->in.sin_family = AF_INET;
+        h->in.sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, host, &h->in.sin_addr) != 1) return -EINVAL;
+        *len = sizeof h->in;
+        return 0;
+    }
+    if (a->family != AF_INET6 || host[0] != '[' || colon[-1] != ']') return -EINVAL;
+    colon[-1] = 0;
+    host++;
+    char *pct = strchr(host, '%');
+    if (pct) {
+        *pct = 0;
+        h->in6.sin6_scope_id = (uint32_t)strtoul(pct + 1, NULL, 10);
+    }
+    h->in6.sin6_family = AF_INET6;
+    h->in6.sin6_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET6, host, &h->in6.sin6_addr) != 1) return -EINVAL;
+    *len = sizeof h->in6;
+    return 0;
+}
+
+static void addr_from_host(const union host_addr *h, socklen_t len, struct rx_sockaddr *a)
+{
+    memset(a, 0, sizeof *a);
+    a->family = h->sa.sa_family;
+    char ip[INET6_ADDRSTRLEN];
+    int n = 0;
+    if (h->sa.sa_family == AF_INET) {
+        inet_ntop(AF_INET, &h->in.sin_addr, ip, sizeof ip);
+        n = snprintf(a->text, sizeof a->text, "%s:%u", ip, ntohs(h->in.sin_port));
+    } else if (h->sa.sa_family == AF_INET6) {
+        inet_ntop(AF_INET6, &h->in6.sin6_addr, ip, sizeof ip);
+        if (h->in6.sin6_scope_id)
+            n = snprintf(a->text, sizeof a->text, "[%s%%%u]:%u", ip, h->in6.sin6_scope_id, ntohs(h->in6.sin6_port));
+        else
+            n = snprintf(a->text, sizeof a->text, "[%s]:%u", ip, ntohs(h->in6.sin6_port));
+    } else if (h->sa.sa_family == AF_UNIX) {
+        size_t l = len > offsetof(struct sockaddr_un, sun_path) ? len - offsetof(struct sockaddr_un, sun_path) : 0;
+        if (l && h->un.sun_path[0]) l = strnlen(h->un.sun_path, l);
+        if (l > sizeof a->text) l = sizeof a->text;
+        memcpy(a->text, h->un.sun_path, l);
+        n = (int)l;
+    } else {
+        a->family = AF_UNIX; /* unnamed */
+    }
+    a->len = n < 0 ? 0 : (unsigned)n;
+}
+
+long rx_sock_bind(int fd, const struct rx_sockaddr *a)
+{
+    union host_addr h;
+    socklen_t len;
+    long r = addr_to_host(a, &h, &len);
+    return r < 0 ? r : R(bind(fd, &h.sa, len));
+}
+
+long rx_sock_connect(int fd, const struct rx_sockaddr *a)
+{
+    union host_addr h;
+    socklen_t len;
+    if (a->family == RX_X_AF_UNSPEC) {
+        h.sa.sa_family = AF_UNSPEC; /* dissolves a datagram socket's association */
+        return R(connect(fd, &h.sa, sizeof h.sa));
+    }
+    long r = addr_to_host(a, &h, &len);
+    return r < 0 ? r : R(connect(fd, &h.sa, len));
+}
+
+long rx_sock_listen(int fd, int backlog) { return R(listen(fd, backlog)); }
+
+long rx_sock_accept(int fd, int flags) { return R(accept4(fd, NULL, NULL, sock_flags(flags))); }
+
+long rx_sock_name(int fd, int peer, struct rx_sockaddr *out)
+{
+    union host_addr h;
+    socklen_t len = sizeof h;
+    memset(&h, 0, sizeof h);
+    long r = R(peer ? getpeername(fd, &h.sa, &len) : getsockname(fd, &h.sa, &len));
+    if (r < 0) return r;
+    addr_from_host(&h, len, out);
+    return 0;
+}
+
+/* ---- messages ---- */
+#define MAX_FDS 253 /* Linux's SCM_MAX_FD */
+
+long rx_sock_sendmsg(int fd, struct rx_msg *m, int flags)
+{
+    union host_addr h;
+    socklen_t hlen = 0;
+    if (m->addr) {
+        long r = addr_to_host(m->addr, &h, &hlen);
+        if (r < 0) return r;
+    }
+    if (m->nfds < 0 || m->nfds > MAX_FDS) return -EINVAL;
+    size_t clen = (m->nfds ? CMSG_SPACE(m->nfds * sizeof(int)) : 0) + (m->cred ? CMSG_SPACE(sizeof(struct ucred)) : 0);
+    char *control = clen ? calloc(1, clen) : NULL;
+    if (clen && !control) return -ENOMEM;
+    struct msghdr mh = { .msg_name = m->addr ? &h : NULL, .msg_namelen = hlen, .msg_iov = (struct iovec *)m->iov,
+                         .msg_iovlen = (size_t)m->iovlen, .msg_control = control, .msg_controllen = clen };
+    struct cmsghdr *c = clen ? CMSG_FIRSTHDR(&mh) : NULL;
+    if (m->nfds) {
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(m->nfds * sizeof(int));
+        memcpy(CMSG_DATA(c), m->fds, m->nfds * sizeof(int));
+        c = CMSG_NXTHDR(&mh, c);
+    }
+    if (m->cred) {
+        struct ucred u = { m->cred->pid, m->cred->uid, m->cred->gid };
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_CREDENTIALS;
+        c->cmsg_len = CMSG_LEN(sizeof u);
+        memcpy(CMSG_DATA(c), &u, sizeof u);
+    }
+    long r = R(sendmsg(fd, &mh, flags));
+    free(control);
+    return r;
+}
+
+long rx_sock_recvmsg(int fd, struct rx_msg *m, int flags)
+{
+    union host_addr h;
+    memset(&h, 0, sizeof h);
+    int room = m->nfds > 0 ? m->nfds : 0;
+    size_t clen = CMSG_SPACE((room ? room : 1) * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred));
+    char *control = calloc(1, clen);
+    if (!control) return -ENOMEM;
+    struct msghdr mh = { .msg_name = m->addr ? &h : NULL, .msg_namelen = m->addr ? sizeof h : 0,
+                         .msg_iov = (struct iovec *)m->iov, .msg_iovlen = (size_t)m->iovlen,
+                         .msg_control = control, .msg_controllen = room || m->cred ? clen : 0 };
+    long r = R(recvmsg(fd, &mh, flags));
+    if (r < 0) {
+        free(control);
+        return r;
+    }
+    m->nfds = 0;
+    m->cred_valid = 0;
+    m->flags_out = mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC | MSG_EOR | MSG_OOB);
+    for (struct cmsghdr *c = mh.msg_controllen ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level != SOL_SOCKET) continue;
+        if (c->cmsg_type == SCM_RIGHTS) {
+            int n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            for (int i = 0; i < n; i++) {
+                int got;
+                memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof got);
+                if (m->nfds < room) m->fds[m->nfds++] = got;
+                else close(got);
+            }
+        } else if (c->cmsg_type == SCM_CREDENTIALS && m->cred) {
+            struct ucred u;
+            memcpy(&u, CMSG_DATA(c), sizeof u);
+            *m->cred = (struct rx_ucred){ u.pid, u.uid, u.gid };
+            m->cred_valid = 1;
+        }
+    }
+    if (m->addr) addr_from_host(&h, mh.msg_namelen, m->addr);
+    free(control);
+    return r;
+}
+
+long rx_sock_shutdown(int fd, int how) { return R(shutdown(fd, how)); }
+
+/* ---- options ---- */
+long rx_sockopt_get(int fd, int level, int opt, void *val, size_t len)
+{
+    if (level == SOL_SOCKET && (opt == RX_SO_RCVTIMEO || opt == RX_SO_SNDTIMEO)) {
+        struct timeval tv;
+        socklen_t l = sizeof tv;
+        if (len < sizeof(struct rx_timespec)) return -EINVAL;
+        if (getsockopt(fd, SOL_SOCKET, opt, &tv, &l) < 0) return -errno;
+        *(struct rx_timespec *)val = (struct rx_timespec){ tv.tv_sec, tv.tv_usec * 1000 };
+        return sizeof(struct rx_timespec);
+    }
+    if (level == SOL_SOCKET && opt == RX_SO_PEERCRED) {
+        struct ucred u;
+        socklen_t l = sizeof u;
+        if (len < sizeof(struct rx_ucred)) return -EINVAL;
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &u, &l) < 0) return -errno;
+        *(struct rx_ucred *)val = (struct rx_ucred){ u.pid, u.uid, u.gid };
+        return sizeof(struct rx_ucred);
+    }
+    if (level == SOL_SOCKET && opt == RX_SO_X_LINGER) {
+        struct linger lg;
+        socklen_t l = sizeof lg;
+        if (len < sizeof(struct rx_linger)) return -EINVAL;
+        if (getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &l) < 0) return -errno;
+        *(struct rx_linger *)val = (struct rx_linger){ lg.l_onoff, lg.l_linger };
+        return sizeof(struct rx_linger);
+    }
+    int v;
+    socklen_t l = sizeof v;
+    if (len < sizeof v) return -EINVAL;
+    if (getsockopt(fd, level, opt, &v, &l) < 0) return -errno;
+    if (level == SOL_SOCKET && opt == RX_SO_TYPE && v != SOCK_STREAM && v != SOCK_DGRAM && v != SOCK_SEQPACKET)
+        return -ENOPROTOOPT;
+    memcpy(val, &v, sizeof v);
+    return sizeof v;
+}
+
+long rx_sockopt_set(int fd, int level, int opt, const void *val, size_t len)
+{
+    if (level == SOL_SOCKET && (opt == RX_SO_RCVTIMEO || opt == RX_SO_SNDTIMEO)) {
+        if (len < sizeof(struct rx_timespec)) return -EINVAL;
+        const struct rx_timespec *t = val;
+        struct timeval tv = { t->sec, t->nsec / 1000 };
+        return R(setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof tv));
+    }
+    if (level == SOL_SOCKET && opt == RX_SO_X_LINGER) {
+        if (len < sizeof(struct rx_linger)) return -EINVAL;
+        const struct rx_linger *g = val;
+        struct linger lg = { g->on, g->seconds };
+        return R(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+    }
+    if (len < sizeof(int)) return -EINVAL;
+    return R(setsockopt(fd, level, opt, val, sizeof(int)));
+}
