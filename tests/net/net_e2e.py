@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+"""net_e2e.py — real network programs on loopback, each side natively and under
+lxrun, compared with the all-native run.
+
+  http_server   python3 -m http.server, natively and under lxrun, on one directory;
+                native curl fetches a file and the directory listing from each
+                (IPv4 and IPv6): the bodies must be the same.
+  http_client   a native http.server; curl (IPv4, IPv6) and wget natively and under
+                lxrun fetch the same URLs: output and exit status the same, plus a
+                refused connection (curl's exit 7 both ways).
+  asyncio       an asyncio echo server and client (tests/net/asyncio_echo.py): the
+                server under lxrun with a native client, then the reverse; the
+                transcripts must equal the all-native one.
+  openssl       openssl s_server -www under lxrun queried by a native s_client, and
+                the reverse: the TLS handshake completes and the status page arrives.
+
+Nothing is normalised but the port numbers, which each run chooses afresh.
+Usage: net_e2e.py --lxrun PATH CASE"""
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def free_port(family=socket.AF_INET, host="127.0.0.1"):
+    with socket.socket(family) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, host="127.0.0.1", family=socket.AF_INET, timeout=20.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            with socket.socket(family) as s:
+                s.settimeout(1)
+                s.connect((host, port))
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+class Server:
+    """A server process, killed on exit."""
+
+    def __init__(self, argv, port, cwd=None, host="127.0.0.1", family=socket.AF_INET, stdin=None):
+        self.p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  stdin=stdin if stdin is not None else subprocess.DEVNULL)
+        if not wait_port(port, host, family):
+            self.stop()
+            out, err = self.p.communicate()
+            raise SystemExit(f"server {argv} never listened on {port}: {err.decode(errors='replace')}")
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.terminate()
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.stop()
+
+
+def run(argv, timeout=60, **kw):
+    r = subprocess.run(argv, capture_output=True, timeout=timeout, **kw)
+    return r.returncode, r.stdout, r.stderr
+
+
+failures = []
+
+
+def expect(what, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+        if detail:
+            print("     " + detail.replace("\n", "\n     "))
+
+
+def same(what, native, lxrun):
+    expect(what, native == lxrun, f"native: {native!r:.600}\nlxrun:  {lxrun!r:.600}")
+
+
+def fixture_dir():
+    d = tempfile.mkdtemp(prefix="lxrun-net-")
+    with open(os.path.join(d, "hello.txt"), "w") as f:
+        f.write("hello over loopback\n")
+    with open(os.path.join(d, "blob.bin"), "wb") as f:
+        f.write(bytes((i * 7 + 3) & 0xff for i in range(300000)))
+    os.mkdir(os.path.join(d, "sub"))
+    return d
+
+
+def case_http_server(lx):
+    d = fixture_dir()
+    try:
+        bodies = {}
+        for who, prefix in (("native", []), ("lxrun", [lx])):
+            for fam, host, bind in ((socket.AF_INET, "127.0.0.1", "127.0.0.1"), (socket.AF_INET6, "[::1]", "::1")):
+                port = free_port(fam, bind)
+                with Server(prefix + ["python3", "-m", "http.server", str(port), "--bind", bind], port, cwd=d,
+                            host=bind, family=fam):
+                    for path in ("/hello.txt", "/blob.bin", "/", "/missing"):
+                        rc, out, _ = run(["curl", "-s", "-w", "%{http_code}", f"http://{host}:{port}{path}"])
+                        bodies[(who, fam, path)] = (rc, out)
+        for fam in (socket.AF_INET, socket.AF_INET6):
+            for path in ("/hello.txt", "/blob.bin", "/", "/missing"):
+                same(f"http.server {fam.name} {path}", bodies[("native", fam, path)], bodies[("lxrun", fam, path)])
+        expect("blob served whole", bodies[("lxrun", socket.AF_INET, "/blob.bin")][1][:-3] ==
+               open(os.path.join(d, "blob.bin"), "rb").read())
+    finally:
+        shutil.rmtree(d)
+
+
+def case_http_client(lx):
+    d = fixture_dir()
+    try:
+        port, port6 = free_port(), free_port(socket.AF_INET6, "::1")
+        with Server(["python3", "-m", "http.server", str(port), "--bind", "127.0.0.1"], port, cwd=d), \
+                Server(["python3", "-m", "http.server", str(port6), "--bind", "::1"], port6, cwd=d, host="::1",
+                       family=socket.AF_INET6):
+            clients = [
+                ("curl ipv4", ["curl", "-s", "-S", f"http://127.0.0.1:{port}/hello.txt"]),
+                ("curl ipv6", ["curl", "-s", "-S", "-g", f"http://[::1]:{port6}/blob.bin"]),
+                ("curl head", ["curl", "-s", "-I", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
+                               f"http://127.0.0.1:{port}/sub/"]),
+                ("curl 404", ["curl", "-s", "-f", f"http://127.0.0.1:{port}/missing"]),
+                ("wget", ["wget", "-q", "-O", "-", f"http://127.0.0.1:{port}/hello.txt"]),
+                ("wget ipv6", ["wget", "-q", "-O", "-", f"http://[::1]:{port6}/hello.txt"]),
+            ]
+            for name, argv in clients:
+                n = run(argv)
+                x = run([lx] + argv)
+                same(name + " (status, stdout)", n[:2], x[:2])
+        closed = free_port()
+        argv = ["curl", "-s", f"http://127.0.0.1:{closed}/"]
+        same("curl refused (status)", run(argv)[0], run([lx] + argv)[0])
+    finally:
+        shutil.rmtree(d)
+
+
+def case_asyncio(lx):
+    script = os.path.join(HERE, "asyncio_echo.py")
+    transcripts = {}
+    for who, srv, cli in (("native", [], []), ("lxrun server", [lx], []), ("lxrun client", [], [lx]),
+                          ("lxrun both", [lx], [lx])):
+        port = free_port()
+        with Server(srv + ["python3", script, "server", str(port)], port) as s:
+            rc, out, err = run(cli + ["python3", script, "client", str(port)])
+            transcripts[who] = (rc, out)
+            if rc:
+                print(err.decode(errors="replace"))
+    for who in ("lxrun server", "lxrun client", "lxrun both"):
+        same("asyncio echo, " + who, transcripts["native"], transcripts[who])
+    expect("asyncio transcript non-empty", transcripts["native"][0] == 0 and len(transcripts["native"][1]) > 100)
+
+
+def case_openssl(lx):
+    d = tempfile.mkdtemp(prefix="lxrun-tls-")
+    try:
+        key, crt = os.path.join(d, "k.pem"), os.path.join(d, "c.pem")
+        rc, _, err = run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                          "-nodes", "-keyout", key, "-out", crt, "-days", "1", "-subj", "/CN=lxrun-test"])
+        if rc:
+            raise SystemExit(err.decode())
+        for who, srv, cli in (("native", [], []), ("lxrun server", [lx], []), ("lxrun client", [], [lx])):
+            port = free_port()
+            with Server(srv + ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-key", key, "-cert", crt,
+                               "-www"], port, stdin=subprocess.PIPE):
+                rc, out, err = run(cli + ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-quiet",
+                                          "-verify_return_error", "-CAfile", crt],
+                                   input=b"GET / HTTP/1.0\r\n\r\n")
+                text = out.decode(errors="replace")
+                expect(f"openssl {who}: handshake and status page",
+                       rc == 0 and text.startswith("HTTP/1.0 200 ok") and "Ciphers supported" in text,
+                       f"rc={rc} out={text[:300]!r} err={err.decode(errors='replace')[:300]!r}")
+    finally:
+        shutil.rmtree(d)
+
+
+CASES = {"http_server": case_http_server, "http_client": case_http_client, "asyncio": case_asyncio,
+         "openssl": case_openssl}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lxrun", required=True)
+    ap.add_argument("case", choices=sorted(CASES))
+    a = ap.parse_args()
+    CASES[a.case](os.path.abspath(a.lxrun))
+    print(f"{a.case}: {len(failures)} failed" if failures else f"{a.case}: all passed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
