@@ -4,6 +4,7 @@
  * SCM_CREDENTIALS. */
 
 #include "rx.h"
+#include "host-linux.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,7 +18,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define R(expr) ({ long r_ = (long)(expr); r_ < 0 ? -(long)errno : r_; })
 
 _Static_assert(RX_SOCK_STREAM == SOCK_STREAM && RX_SOCK_DGRAM == SOCK_DGRAM && RX_SOCK_SEQPACKET == SOCK_SEQPACKET,
                "Redox's socket types are the host's");

@@ -5,6 +5,7 @@
  * without the host's /dev), and nothing passes a raw ioctl through. */
 
 #include "rx.h"
+#include "host-linux.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -46,7 +47,6 @@
 #define SYS_openat2 437
 #endif
 
-#define R(expr) ({ long r_ = (long)(expr); r_ < 0 ? -(long)errno : r_; })
 
 /* ---- Redox's open flags (rx.h) and the host's ---- */
 /* The kernel's O_LARGEFILE: glibc defines it as 0 for x86-64 programs, yet the
@@ -581,8 +581,7 @@ long rx_setresgid(long r, long e, long s) { return R(setresgid((gid_t)r, (gid_t)
 long rx_setgroups(int n, const uint32_t *list) { return R(setgroups((size_t)n, (const gid_t *)list)); }
 _Noreturn void rx_exit(int status) { _exit(status); }
 
-/* Redox's clock ids (and the backend's extensions) as the host's. */
-static clockid_t host_clock(int rx_clock)
+clockid_t host_clock(int rx_clock)
 {
     switch (rx_clock) {
     case RX_CLOCK_REALTIME: return CLOCK_REALTIME;

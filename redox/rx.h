@@ -320,6 +320,44 @@ long rx_sock_recvmsg(int fd, struct rx_msg *m, int flags); /* RX_MSG_X_CMSG_CLOE
 #define RX_COUNTER_SEMAPHORE 1
 long rx_counter(unsigned initial, int flags); /* flags: RX_O_CLOEXEC, RX_O_NONBLOCK, RX_COUNTER_SEMAPHORE */
 
+/* ---- time handles: Redox's time: scheme.  open("time:<clock>") gives a handle;
+ * writing a timespec arms it and the event: scheme reports it readable when the
+ * time comes (relibc timer.rs).  Host-backend extension beyond that: intervals,
+ * an 8-byte expiry count read from the handle (Linux timerfd's), absolute times
+ * and cancel-on-set (reads fail ECANCELED after the clock is set).  Redox plan:
+ * lxrun keeps the interval and counts expirations on a time: handle it re-arms. */
+#define RX_TIME_X_ABSTIME 1
+#define RX_TIME_X_CANCEL_ON_SET 2
+struct rx_itimer;
+long rx_time_handle(int clock, int flags); /* flags: RX_O_CLOEXEC, RX_O_NONBLOCK */
+long rx_time_handle_set(int fd, int flags, const struct rx_itimer *nw, struct rx_itimer *old);
+long rx_time_handle_get(int fd, struct rx_itimer *cur);
+
+/* Host-backend extension: a signal handle (Linux's signalfd).  Reads yield one
+ * 128-byte record per signal of the mask pending for the thread (Linux's struct
+ * signalfd_siginfo, whose layout the guest reads unchanged).  fd -1: a new handle,
+ * else the mask of an existing one replaced.  Redox plan: lxrun serves it from
+ * redox-rt's pending set, writing those records into a pipe it keeps. */
+long rx_signal_handle(int fd, uint64_t mask, int flags); /* flags: RX_O_CLOEXEC, RX_O_NONBLOCK */
+
+/* Host-backend extension: file-system watches (Linux's inotify: a queue whose
+ * reads yield Linux's struct inotify_event records; mask bits are Linux's IN_*,
+ * which no Redox scheme has).  A watch is put on the object an open handle names.
+ * Redox plan: none in the kernel; lxrun would poll watched directories' entries
+ * and times from a helper thread and write the records into a pipe. */
+long rx_watch_queue(int flags); /* flags: RX_O_CLOEXEC, RX_O_NONBLOCK */
+long rx_watch_add(int queue, int target, uint32_t mask); /* the watch descriptor */
+long rx_watch_rm(int queue, int wd);
+
+/* Host-backend extension: moving and copying pipe contents without a user
+ * buffer (Linux's splice and tee).  off NULL: the handle's own offset.  Redox
+ * plan: splice as read + write through lxrun's buffer (pipes have no page
+ * references to move); tee has no Redox form (EINVAL: pipes cannot be peeked). */
+#define RX_SPLICE_X_NONBLOCK 2
+#define RX_SPLICE_X_MORE 4
+long rx_splice(int in, int64_t *off_in, int out, int64_t *off_out, size_t len, int flags);
+long rx_tee(int in, int out, size_t len, int flags);
+
 /* ---- data ---- */
 long rx_read(int fd, void *buf, size_t len);
 long rx_write(int fd, const void *buf, size_t len);

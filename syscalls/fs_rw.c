@@ -44,7 +44,7 @@ long sys_pwrite64(struct lx_call *c)
 
 /* Vectored I/O as a loop of plain transfers, stopping at the first short one,
  * which is what the guest can observe of a single readv on a pipe or file. */
-static long vector_io(int fd, uint64_t iov_ptr, long cnt, int64_t off, int writing)
+long lx_vector_io(int fd, uint64_t iov_ptr, long cnt, int64_t off, int writing)
 {
     if (cnt < 0 || cnt > IOV_MAX_) return -EINVAL;
     if (off < -1) return -EINVAL;
@@ -90,17 +90,17 @@ static long vector_io(int fd, uint64_t iov_ptr, long cnt, int64_t off, int writi
     return total;
 }
 
-long sys_readv(struct lx_call *c) { return vector_io((int)c->a[0], c->a[1], (long)c->a[2], -1, 0); }
-long sys_writev(struct lx_call *c) { return vector_io((int)c->a[0], c->a[1], (long)c->a[2], -1, 1); }
+long sys_readv(struct lx_call *c) { return lx_vector_io((int)c->a[0], c->a[1], (long)c->a[2], -1, 0); }
+long sys_writev(struct lx_call *c) { return lx_vector_io((int)c->a[0], c->a[1], (long)c->a[2], -1, 1); }
 long sys_preadv(struct lx_call *c)
 {
     if ((int64_t)c->a[3] < 0) return -EINVAL;
-    return vector_io((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 0);
+    return lx_vector_io((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 0);
 }
 long sys_pwritev(struct lx_call *c)
 {
     if ((int64_t)c->a[3] < 0) return -EINVAL;
-    return vector_io((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1);
+    return lx_vector_io((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1);
 }
 
 /* Linux's whence values are Redox's (SEEK_DATA/HOLE: the host backend's extensions). */

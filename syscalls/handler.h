@@ -40,4 +40,8 @@ long lx_timespec_arg(uint64_t ptr, struct rx_timespec *out);
  * size must be 8): 0, -EINVAL or -EFAULT. */
 long lx_sigmask_arg(uint64_t ptr, uint64_t size, uint64_t *mask, const uint64_t **use);
 
+/* readv/writev (writing) on fd from a guest iovec array of cnt entries, at off
+ * (-1: the fd's offset): bytes moved or a negative errno (fs_rw.c). */
+long lx_vector_io(int fd, uint64_t iov_ptr, long cnt, int64_t off, int writing);
+
 #endif

@@ -13,6 +13,9 @@ lxrun, compared with the all-native run.
                 transcripts must equal the all-native one.
   openssl       openssl s_server -www under lxrun queried by a native s_client, and
                 the reverse: the TLS handshake completes and the status page arrives.
+  tail_follow   tail -f under lxrun (-c) on a file appended to natively: each line
+                shows up, and tail waited through inotify (its summary lists
+                inotify_add_watch without errors), not by polling.
 
 Nothing is normalised but the port numbers, which each run chooses afresh.
 Usage: net_e2e.py --lxrun PATH CASE"""
@@ -191,8 +194,53 @@ def case_openssl(lx):
         shutil.rmtree(d)
 
 
+def case_tail_follow(lx):
+    d = tempfile.mkdtemp(prefix="lxrun-tail-")
+    try:
+        log = os.path.join(d, "log")
+        with open(log, "w") as f:
+            f.write("first\n")
+        # tail ends by itself once the sleeper does (--pid), so lxrun's summary is written
+        sleeper = subprocess.Popen(["sleep", "60"])
+        p = subprocess.Popen([lx, "-c", "tail", "-n", "+1", "-f", f"--pid={sleeper.pid}", log], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        got = []
+        os.set_blocking(p.stdout.fileno(), False)
+
+        def wait_for(line, timeout=10.0):
+            end = time.time() + timeout
+            buf = b""
+            while time.time() < end:
+                chunk = p.stdout.read()
+                if chunk:
+                    buf += chunk
+                    got.extend(buf.decode().splitlines())
+                    buf = b""
+                if line in got:
+                    return True
+                time.sleep(0.02)
+            return False
+
+        expect("tail shows the existing line", wait_for("first"))
+        for i in range(3):
+            with open(log, "a") as f:
+                f.write(f"appended {i}\n")
+            expect(f"tail shows append {i}", wait_for(f"appended {i}"))
+        sleeper.kill()
+        sleeper.wait()
+        _, err = p.communicate(timeout=20)
+        expect("tail ended with its watched process", p.returncode == 0)
+        summary = err.decode(errors="replace")
+        # summary rows: % time, seconds, usecs/call, calls, [errors], syscall, status
+        rows = {r[-2]: r for r in (l.split() for l in summary.splitlines()) if len(r) in (6, 7) and r[0][0].isdigit()}
+        add = rows.get("inotify_add_watch")
+        expect("tail watched through inotify, without errors", add is not None and len(add) == 6, summary[-1500:])
+    finally:
+        shutil.rmtree(d)
+
+
 CASES = {"http_server": case_http_server, "http_client": case_http_client, "asyncio": case_asyncio,
-         "openssl": case_openssl}
+         "openssl": case_openssl, "tail_follow": case_tail_follow}
 
 
 def main():
