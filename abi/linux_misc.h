@@ -81,6 +81,7 @@ struct linux_iovec { uint64_t iov_base, iov_len; };
 #define LINUX_TIOCGSID 0x5429
 #define LINUX_TIOCGPTN 0x80045430u
 #define LINUX_TIOCSPTLCK 0x40045431u
+#define LINUX_TIOCGPTLCK 0x80045439u
 #define LINUX_TIOCGPTPEER 0x5441
 #define LINUX_FIONCLEX 0x5450
 #define LINUX_FIOCLEX 0x5451

@@ -315,6 +315,10 @@ int procfs_fd_target(int fd, char *out, size_t cap)
         snprintf(out, cap, "anon_inode:[unknown]");
         return 0;
     }
+    if (starts(url, "pty:") && url[4] >= '0' && url[4] <= '9') {
+        snprintf(out, cap, "/dev/pts/%s", url + 4);
+        return 1;
+    }
     const char *dev = procfs_dev_of_scheme(url);
     if (dev) {
         snprintf(out, cap, "%s", dev);

@@ -86,6 +86,8 @@ static const struct procfs_node nodes[] = {
     DEV("/dev/random", "rand:"),
     DEV("/dev/full", "full:"),
     DEV("/dev/tty", "tty:"),
+    DEV("/dev/ptmx", "pty:"),
+    D("/dev/pts", 0755), /* its /dev/pts/N entries are pty: URLs (vfs-map); not listed */
     D("/dev/shm", 01777), /* served by a real directory of lxrun's (vfs-map) */
     { "/dev/fd", PROCFS_SYMLINK, 0777, render_link_dev_fd, 0, NULL },
     { "/dev/stdin", PROCFS_SYMLINK, 0777, render_link_dev_stdin, 0, NULL },

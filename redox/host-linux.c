@@ -95,17 +95,16 @@ static const char *file_path(const char *url, int *scheme)
 static const struct { const char *url, *device; } scheme_devices[] = {
     { "null:", "/dev/null" }, { "zero:", "/dev/zero" }, { "rand:", "/dev/urandom" },
     { "full:", "/dev/full" }, /* full: reads zeros, writes fail ENOSPC */
-    { "tty:", "/dev/tty" },   /* the controlling terminal; ENXIO when there is none */
 };
 #define NSCHEME_DEVICES (sizeof scheme_devices / sizeof scheme_devices[0])
 static int scheme_fds[NSCHEME_DEVICES][3]; /* by access mode: O_RDONLY, O_WRONLY, O_RDWR */
-static int scheme_errs[NSCHEME_DEVICES];
 static int schemes_opened; /* rx_backend_start ran (unit tests may not) */
 
 /* The devices are opened once, before any guest code runs, above lxrun's fd
- * floor; a guest's open of a scheme is a dup of one, so no host /dev path is
- * opened while a guest runs.  One is opened per access mode, so F_GETFL and a
- * write to a read-only open answer as Linux's do. */
+ * floor; a guest's open of one of these schemes is a dup of one.  One is opened
+ * per access mode, so F_GETFL and a write to a read-only open answer as Linux's
+ * do.  tty: and pty: are opened when asked for: what they name depends on the
+ * caller's session at that moment (the host's pty driver serves the pty: scheme). */
 static int self_exe_fd = -1;
 
 /* The system's core pattern, read once as the backend starts: the host's /proc is
@@ -135,7 +134,6 @@ long rx_backend_start(int high_fd_floor)
         for (int acc = 0; acc < 3; acc++) {
             scheme_fds[i][acc] = -1;
             int fd = open(scheme_devices[i].device, acc | O_NOCTTY | O_CLOEXEC);
-            if (fd < 0 && strcmp(scheme_devices[i].url, "tty:") == 0) { scheme_errs[i] = errno; break; }
             if (fd < 0) return -errno;
             scheme_fds[i][acc] = fcntl(fd, F_DUPFD_CLOEXEC, high_fd_floor);
             close(fd);
@@ -145,15 +143,31 @@ long rx_backend_start(int high_fd_floor)
     return 0;
 }
 
+/* pty: is Redox's pseudo-terminal scheme: "pty:" makes a new master, "pty:N" is
+ * master N's slave (relibc pty/redox.rs: the slave's URL is the master's fpath).
+ * On Linux the scheme is the host's pty driver. */
+static long pty_open(const char *url, int flags)
+{
+    if (!url[4]) return R(open("/dev/ptmx", flags));
+    char dev[32], *end;
+    unsigned long n = strtoul(url + 4, &end, 10);
+    if (*end || end == url + 4 || n > 1u << 20) return -ENOENT;
+    snprintf(dev, sizeof dev, "/dev/pts/%lu", n);
+    return R(open(dev, flags));
+}
+
 static long scheme_open(const char *url, int flags)
 {
+    if (strncmp(url, "pty:", 4) == 0) return pty_open(url, flags);
+    /* tty: is the caller's controlling terminal as it is now (a session may have
+     * taken one since lxrun started): ENXIO when there is none */
+    if (strcmp(url, "tty:") == 0) return R(open("/dev/tty", flags));
     int cloexec = flags & O_CLOEXEC; /* host flags */
     int acc = (flags & O_PATH) || (flags & O_ACCMODE) == 3 ? O_RDONLY : flags & O_ACCMODE;
     for (size_t i = 0; i < NSCHEME_DEVICES; i++) {
         if (strcmp(url, scheme_devices[i].url) != 0) continue;
-        int fd = schemes_opened && !scheme_errs[i] ? scheme_fds[i][acc] : -1;
+        int fd = schemes_opened ? scheme_fds[i][acc] : -1;
         if (fd >= 0) return R(fcntl(fd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, 0));
-        if (scheme_errs[i]) return -scheme_errs[i];
         return R(open(scheme_devices[i].device, (flags & O_ACCMODE) | cloexec)); /* not started (unit tests) */
     }
     return -ENOENT;
@@ -289,7 +303,8 @@ long rx_fcntl(int fd, int cmd, long arg)
 /* The backend's own knowledge of a handle's name; Redox answers fpath itself.
  * What Linux names without a path is given the URL of the Redox scheme that
  * would serve it, so no host naming reaches the layers above: a snapshot
- * (memfd "NAME") is "shm:NAME", a pipe "pipe:[N]", a socket "uds_stream:[N]",
+ * (memfd "NAME") is "shm:NAME", a pipe "pipe:[N]", a socket "uds_stream:[N]", a
+ * pty master "pty:" and its slave "pty:N",
  * an anonymous inode "eventfd:", "signalfd:", "timerfd:", "pidfd:" or "event:"
  * (epoll, Redox's event scheme). */
 long rx_fpath(int fd, char *buf, size_t len)
@@ -305,6 +320,10 @@ long rx_fpath(int fd, char *buf, size_t len)
         size_t m = strlen(host + 7), d = strlen(deleted);
         if (m > d && strcmp(host + 7 + m - d, deleted) == 0) host[7 + m - d] = 0;
         w = snprintf(buf, len, "shm:%s", host + 7);
+    } else if (strcmp(host, "/dev/ptmx") == 0 || strcmp(host, "/dev/pts/ptmx") == 0) {
+        w = snprintf(buf, len, "pty:");
+    } else if (strncmp(host, "/dev/pts/", 9) == 0 && host[9] >= '0' && host[9] <= '9') {
+        w = snprintf(buf, len, "pty:%s", host + 9);
     } else if (host[0] == '/') {
         w = snprintf(buf, len, "file:%s", host);
     } else if (strncmp(host, "socket:", 7) == 0) {
@@ -1156,6 +1175,22 @@ long rx_tty_session(int fd)
 
 long rx_tty_claim(int fd, int steal) { return R(ioctl(fd, TIOCSCTTY, steal)); }
 long rx_tty_release(int fd) { return R(ioctl(fd, TIOCNOTTY)); }
+
+long rx_pty_number(int master)
+{
+    unsigned n;
+    return ioctl(master, TIOCGPTN, &n) < 0 ? (errno == ENOTTY ? -ENOTTY : -errno) : (long)n;
+}
+
+long rx_pty_lock(int master, int lock) { return R(ioctl(master, TIOCSPTLCK, &lock)); }
+
+long rx_pty_locked(int master)
+{
+    int v;
+    return ioctl(master, TIOCGPTLCK, &v) < 0 ? -errno : v;
+}
+
+long rx_pty_peer(int master, int flags) { return R(ioctl(master, TIOCGPTPEER, host_oflags(flags))); }
 
 long rx_fionread(int fd)
 {

@@ -777,6 +777,15 @@ long rx_tty_drain(int fd);
 long rx_tty_session(int fd);
 long rx_tty_claim(int fd, int steal);
 long rx_tty_release(int fd);
+/* Pseudo-terminals: Redox's pty: scheme.  open("pty:") makes a master; the URL
+ * its fpath gives, "pty:N", opens the slave (relibc pty/redox.rs).  Host-backend
+ * extensions, each with the Redox plan: the number (Redox: parsed from the
+ * master's fpath), the lock (Redox's slaves are never locked: set succeeds, get
+ * reads 0), the peer (Redox: open of the master's fpath). */
+long rx_pty_number(int master);
+long rx_pty_lock(int master, int lock);
+long rx_pty_locked(int master);
+long rx_pty_peer(int master, int flags); /* flags: Redox open flags */
 /* Host-backend extension: Redox has no FIONREAD.  Redox plan: fstat's size where
  * the pipe/pty scheme reports buffered bytes there, else 0. */
 long rx_fionread(int fd);

@@ -2,6 +2,7 @@
  * pty: or console scheme), so it needs no fd-table entry: its state lives behind
  * handles derived from it (rx.h: termios, winsize, pgrp, flush), and each request
  * here is one such operation, converted between Linux's structs and rx's. */
+#include "../abi/linux_fcntl.h"
 #include "../abi/linux_misc.h"
 #include "handler.h"
 #include "tty.h"
@@ -79,6 +80,21 @@ static long drain(long nr, int fd, uint64_t arg)
     return r;
 }
 
+static long pty_lock(int fd, uint64_t arg)
+{
+    int v;
+    if (gm_copy_in(&v, arg, sizeof v) < 0) return -EFAULT;
+    return rx_pty_lock(fd, v != 0);
+}
+
+/* TIOCGPTPEER: the slave, opened with the open flags given as the argument (the
+ * ones an open of a terminal heeds; Linux ignores the rest) */
+static long pty_peer(int fd, uint64_t arg)
+{
+    const uint64_t heeded = LINUX_O_ACCMODE | LINUX_O_NOCTTY | LINUX_O_NONBLOCK | LINUX_O_CLOEXEC;
+    return lx_fd_accept(rx_pty_peer(fd, abi_oflags_to_rx((int)(arg & heeded))));
+}
+
 long lx_tty_ioctl(long nr, int fd, unsigned req, uint64_t arg)
 {
     switch (req) {
@@ -94,6 +110,10 @@ long lx_tty_ioctl(long nr, int fd, unsigned req, uint64_t arg)
     case LINUX_TIOCNOTTY: return rx_tty_release(fd);
     case LINUX_TCFLSH: return flush(fd, arg);
     case LINUX_TCSBRK: return drain(nr, fd, arg);
+    case LINUX_TIOCGPTN: return int_out(rx_pty_number(fd), arg);
+    case LINUX_TIOCGPTLCK: return int_out(rx_pty_locked(fd), arg);
+    case LINUX_TIOCSPTLCK: return pty_lock(fd, arg);
+    case LINUX_TIOCGPTPEER: return pty_peer(fd, arg);
     default: return LX_IOCTL_NOT_MINE;
     }
 }

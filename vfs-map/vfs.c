@@ -19,6 +19,17 @@
 #include "vfs_internal.h"
 
 static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int depth, int walked);
+
+/* /dev/pts/N is a pseudo-terminal's slave: Redox's "pty:N". */
+static int pts_url(const char *norm, char *out, size_t cap)
+{
+    const char *n = norm + 9;
+    if (strncmp(norm, "/dev/pts/", 9) != 0 || *n < '0' || *n > '9' || (n[0] == '0' && n[1])) return 0;
+    for (const char *q = n; *q; q++)
+        if (*q < '0' || *q > '9') return 0;
+    return (size_t)snprintf(out, cap, "pty:%s", n) < cap;
+}
+
 int vfs_resolve_depth(int dirfd, const char *p, struct vfs_target *out, int depth)
 {
     return resolve_ex(dirfd, p, out, depth, 0);
@@ -321,6 +332,12 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
     }
     /* The host's /proc, /sys and /dev are never handed to the guest: lxrun's own
      * nodes are, where it has them, and a /dev node Redox has as a scheme opens it. */
+    if (pts_url(norm, out->buf, sizeof out->buf)) {
+        vfs_record(norm, 1);
+        if (trailing_slash) return -ENOTDIR;
+        out->path = out->buf;
+        return 0;
+    }
     if (vfs_under(norm, "/proc") || vfs_under(norm, "/sys") || vfs_under(norm, "/dev")) {
         out->node = procfs_lookup(norm, procfs_ncpu(), &out->cpu);
         if (out->node && out->node->scheme) {

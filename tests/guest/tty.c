@@ -1,7 +1,12 @@
 /* tty.c — ioctl: terminal requests on things that are not terminals, the
  * generic fd requests (FIONREAD, FIONBIO, FIOCLEX/FIONCLEX), unknown requests.
- * On a terminal (the .pty runs, under script(1)), the terminal requests. */
+ * On a terminal (the .pty runs, under script(1)), the terminal requests.  A
+ * pseudo-terminal of its own: /dev/ptmx, TIOCGPTN/ptsname, the lock, the slave by
+ * name and by TIOCGPTPEER, data both ways, /proc/self/fd and ttyname, a child
+ * that makes the slave its controlling terminal, and SIGWINCH on a size change. */
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 
@@ -148,9 +153,102 @@ static void real_terminal(void)
     CHECK_EQ(st, 0);
 }
 
+static volatile sig_atomic_t winched;
+static void on_winch(int s) { (void)s; winched = 1; }
+
+static void pseudo_terminal(void)
+{
+    int m = CHECK_OK(posix_openpt(O_RDWR | O_NOCTTY));
+    unsigned n = 999;
+    CHECK_OK(ioctl(m, TIOCGPTN, &n));
+    char name[64], want[64];
+    snprintf(want, sizeof want, "/dev/pts/%u", n);
+    CHECK_RC(ptsname_r(m, name, sizeof name), 0);
+    CHECK(strcmp(name, want) == 0);
+    int lock = 0;
+    CHECK_OK(ioctl(m, TIOCGPTLCK, &lock));
+    CHECK_EQ(lock, 1); /* locked until unlockpt */
+    CHECK_ERR(open(name, O_RDWR | O_NOCTTY), EIO);
+    CHECK_OK(grantpt(m));
+    CHECK_OK(unlockpt(m));
+    CHECK_OK(ioctl(m, TIOCGPTLCK, &lock));
+    CHECK_EQ(lock, 0);
+    struct stat st, st2;
+    CHECK_OK(stat(name, &st));
+    CHECK(S_ISCHR(st.st_mode));
+    CHECK_OK(stat("/dev/ptmx", &st2));
+    CHECK(S_ISCHR(st2.st_mode));
+    int s = CHECK_OK(open(name, O_RDWR | O_NOCTTY));
+    CHECK(isatty(s));
+    CHECK_OK(fstat(s, &st2));
+    CHECK_EQ(st2.st_rdev, st.st_rdev);
+    char link[64], path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", s);
+    ssize_t l = readlink(path, link, sizeof link - 1);
+    CHECK(l > 0 && (link[l] = 0, strcmp(link, name) == 0));
+    snprintf(path, sizeof path, "/proc/self/fd/%d", m);
+    l = readlink(path, link, sizeof link - 1);
+    CHECK(l > 0 && (link[l] = 0, strcmp(link, "/dev/ptmx") == 0 || strcmp(link, "/dev/pts/ptmx") == 0));
+    char tn[64];
+    CHECK_RC(ttyname_r(s, tn, sizeof tn), 0);
+    CHECK(strcmp(tn, name) == 0);
+
+    struct termios t;
+    CHECK_OK(tcgetattr(s, &t));
+    cfmakeraw(&t);
+    CHECK_OK(tcsetattr(s, TCSANOW, &t));
+    CHECK_EQ(write(m, "to slave", 8), 8);
+    char buf[32];
+    CHECK_EQ(read(s, buf, sizeof buf), 8);
+    CHECK_EQ(write(s, "to master", 9), 9);
+    CHECK_EQ(read(m, buf, sizeof buf), 9);
+    CHECK(memcmp(buf, "to master", 9) == 0);
+
+    int peer = CHECK_OK(ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    CHECK(fcntl(peer, F_GETFD) & FD_CLOEXEC);
+    CHECK_OK(fstat(peer, &st2));
+    CHECK_EQ(st2.st_rdev, st.st_rdev);
+    close(peer);
+
+    /* a child in a session of its own takes the slave as its controlling terminal
+     * and is told of a size change */
+    int ready[2];
+    REQUIRE(pipe(ready) == 0);
+    pid_t pid = CHECK_OK(fork());
+    if (pid == 0) {
+        signal(SIGWINCH, on_winch);
+        int bad = setsid() < 0;
+        bad |= (ioctl(s, TIOCSCTTY, 0) != 0) << 1;
+        bad |= (tcgetsid(s) != getpid()) << 2;
+        bad |= (tcsetpgrp(s, getpid()) != 0) << 3;
+        int t2 = open("/dev/tty", O_RDWR);
+        bad |= (t2 < 0) << 4;
+        if (write(ready[1], "r", 1) != 1) bad = 1;
+        for (int i = 0; i < 500 && !winched; i++) usleep(10000);
+        struct winsize w;
+        bad |= !winched << 5;
+        bad |= (ioctl(t2, TIOCGWINSZ, &w) != 0 || w.ws_row != 33 || w.ws_col != 77) << 6;
+        _exit(bad);
+    }
+    char c;
+    CHECK_EQ(read(ready[0], &c, 1), 1);
+    struct winsize w = { .ws_row = 33, .ws_col = 77 };
+    CHECK_OK(ioctl(m, TIOCSWINSZ, &w));
+    int wst;
+    CHECK_EQ(waitpid(pid, &wst, 0), pid);
+    CHECK(WIFEXITED(wst));
+    CHECK_EQ(WEXITSTATUS(wst), 0); /* bits: setsid, TIOCSCTTY, tcgetsid, tcsetpgrp, /dev/tty, SIGWINCH, size */
+    close(ready[0]);
+    close(ready[1]);
+    close(s);
+    close(m);
+    CHECK_ERR(open("/dev/pts/999999", O_RDWR), ENOENT);
+}
+
 int main(void)
 {
     check_prog = "tty";
+    RUN(pseudo_terminal);
     RUN(not_a_terminal);
     RUN(generic_requests);
     RUN(real_terminal);
