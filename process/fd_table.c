@@ -20,7 +20,9 @@ static void unlock(void) { __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE); }
 
 static void put(struct lx_file *f)
 {
-    if (f && --f->refs == 0) free(f);
+    if (!f || --f->refs) return;
+    if (f->peer >= 0) rx_close(f->peer);
+    free(f);
 }
 
 static int grow(int fd)
@@ -43,6 +45,7 @@ int lx_fd_install(int fd, const struct lx_file_ops *ops, const char *path)
     if (!f) return -ENOMEM;
     f->ops = ops;
     f->refs = 1;
+    f->peer = -1;
     strncpy(f->path, path, sizeof f->path - 1);
     lock();
     int r = grow(fd);

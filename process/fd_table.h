@@ -32,9 +32,12 @@ struct lx_file {                /* an open file description */
     const struct lx_file_ops *ops;
     int refs;
     char path[256];             /* the emulated node's path */
+    int peer;                   /* a socket lxrun answers (netlink): lxrun's end of the pair, or -1 */
+    uint32_t port;              /* netlink: the port id the socket is bound to (0: none yet) */
 };
 
-/* Gives fd a new description with ops; 0 or -ENOMEM/-EBADF. */
+/* Gives fd a new description with ops (peer -1); 0 or -ENOMEM/-EBADF.  A peer
+ * set afterwards is closed with the description's last reference. */
 int lx_fd_install(int fd, const struct lx_file_ops *ops, const char *path);
 /* The description of fd, or NULL for a plain handle. */
 struct lx_file *lx_fd_get(int fd);

@@ -305,3 +305,163 @@ long rx_sockopt_set(int fd, int level, int opt, const void *val, size_t len)
     if (len < sizeof(int)) return -EINVAL;
     return R(setsockopt(fd, level, opt, val, sizeof(int)));
 }
+
+/* ---- network configuration: the host's interfaces (getifaddrs) and routes (a
+ * NETLINK_ROUTE dump), as netcfg: would list them ---- */
+#include <ifaddrs.h>
+#include <linux/if_link.h>
+#include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+
+_Static_assert(RX_IFF_X_UP == IFF_UP && RX_IFF_X_BROADCAST == IFF_BROADCAST && RX_IFF_X_LOOPBACK == IFF_LOOPBACK &&
+                   RX_IFF_X_POINTOPOINT == IFF_POINTOPOINT && RX_IFF_X_RUNNING == IFF_RUNNING &&
+                   RX_IFF_X_NOARP == IFF_NOARP && RX_IFF_X_PROMISC == IFF_PROMISC &&
+                   RX_IFF_X_MULTICAST == IFF_MULTICAST && RX_IFF_X_LOWER_UP == 0x10000,
+               "interface flags are Linux's");
+
+static unsigned mask_prefix(const uint8_t *m, int bytes)
+{
+    unsigned n = 0;
+    for (int i = 0; i < bytes; i++)
+        for (int b = 7; b >= 0 && (m[i] >> b & 1); b--) n++;
+    return n;
+}
+
+static struct rx_net_iface *iface_of(struct rx_net_iface *out, int *n, int max, const char *name)
+{
+    for (int i = 0; i < *n && i < max; i++)
+        if (strcmp(out[i].name, name) == 0) return &out[i];
+    if (*n >= max) {
+        (*n)++;
+        return NULL;
+    }
+    struct rx_net_iface *f = &out[(*n)++];
+    memset(f, 0, sizeof *f);
+    snprintf(f->name, sizeof f->name, "%s", name);
+    f->index = if_nametoindex(name);
+    return f;
+}
+
+long rx_net_ifaces(struct rx_net_iface *out, int max)
+{
+    struct ifaddrs *all;
+    if (getifaddrs(&all) < 0) return -errno;
+    int n = 0;
+    for (struct ifaddrs *a = all; a; a = a->ifa_next) {
+        struct rx_net_iface *f = iface_of(out, &n, max, a->ifa_name);
+        if (!f) continue;
+        f->flags = a->ifa_flags;
+        if (!a->ifa_addr) continue;
+        int fam = a->ifa_addr->sa_family;
+        if (fam == AF_PACKET) {
+            const struct sockaddr_ll *ll = (const void *)a->ifa_addr;
+            if (ll->sll_halen == 6) {
+                memcpy(f->mac, ll->sll_addr, 6);
+                f->has_mac = 1;
+            }
+            if (a->ifa_broadaddr && ((const struct sockaddr_ll *)(const void *)a->ifa_broadaddr)->sll_halen == 6)
+                memcpy(f->broadcast_mac, ((const struct sockaddr_ll *)(const void *)a->ifa_broadaddr)->sll_addr, 6);
+            const struct rtnl_link_stats *st = a->ifa_data;
+            if (st) {
+                f->rx_bytes = st->rx_bytes, f->rx_packets = st->rx_packets, f->rx_errors = st->rx_errors;
+                f->rx_dropped = st->rx_dropped, f->tx_bytes = st->tx_bytes, f->tx_packets = st->tx_packets;
+                f->tx_errors = st->tx_errors, f->tx_dropped = st->tx_dropped;
+            }
+        } else if ((fam == AF_INET || fam == AF_INET6) && f->naddrs < RX_NET_MAX_ADDRS) {
+            struct rx_net_addr *x = &f->addrs[f->naddrs++];
+            memset(x, 0, sizeof *x);
+            x->family = fam;
+            if (fam == AF_INET) {
+                memcpy(x->addr, &((const struct sockaddr_in *)(const void *)a->ifa_addr)->sin_addr, 4);
+                if (a->ifa_netmask)
+                    x->prefix = mask_prefix((const uint8_t *)&((const struct sockaddr_in *)(const void *)a->ifa_netmask)->sin_addr, 4);
+                if ((a->ifa_flags & IFF_BROADCAST) && a->ifa_broadaddr) {
+                    memcpy(x->peer, &((const struct sockaddr_in *)(const void *)a->ifa_broadaddr)->sin_addr, 4);
+                    x->has_peer = 1;
+                }
+                x->scope = x->addr[0] == 127 ? 254 : 0;
+            } else {
+                const struct in6_addr *v6 = &((const struct sockaddr_in6 *)(const void *)a->ifa_addr)->sin6_addr;
+                memcpy(x->addr, v6, 16);
+                if (a->ifa_netmask)
+                    x->prefix = mask_prefix((const uint8_t *)&((const struct sockaddr_in6 *)(const void *)a->ifa_netmask)->sin6_addr, 16);
+                x->scope = IN6_IS_ADDR_LOOPBACK(v6) ? 254 : IN6_IS_ADDR_LINKLOCAL(v6) ? 253 : 0;
+            }
+        }
+    }
+    freeifaddrs(all);
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    for (int i = 0; i < n && i < max; i++) {
+        struct ifreq r;
+        memset(&r, 0, sizeof r);
+        snprintf(r.ifr_name, sizeof r.ifr_name, "%s", out[i].name);
+        out[i].mtu = s >= 0 && ioctl(s, SIOCGIFMTU, &r) == 0 ? (unsigned)r.ifr_mtu : 0;
+        out[i].tx_queue_len = s >= 0 && ioctl(s, SIOCGIFTXQLEN, &r) == 0 ? (unsigned)r.ifr_qlen : 0;
+    }
+    if (s >= 0) close(s);
+    return n;
+}
+
+/* One NETLINK_ROUTE dump of the routes of family fam into out. */
+static int route_dump(int fam, struct rx_net_route *out, int n, int max)
+{
+    int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (s < 0) return -errno;
+    struct { struct nlmsghdr h; struct rtmsg r; } req = {
+        { sizeof req, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, 1, 0 }, { .rtm_family = (unsigned char)fam } };
+    if (send(s, &req, sizeof req, 0) < 0) {
+        int e = errno;
+        close(s);
+        return -e;
+    }
+    char *buf = malloc(32768);
+    if (!buf) {
+        close(s);
+        return -ENOMEM;
+    }
+    for (int done = 0; !done;) {
+        ssize_t len = recv(s, buf, 32768, 0);
+        if (len <= 0) break;
+        for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
+            if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+                done = 1;
+                break;
+            }
+            if (h->nlmsg_type != RTM_NEWROUTE) continue;
+            struct rtmsg *rt = NLMSG_DATA(h);
+            struct rx_net_route x;
+            memset(&x, 0, sizeof x);
+            x.family = rt->rtm_family;
+            x.dst_len = rt->rtm_dst_len, x.table = rt->rtm_table, x.scope = rt->rtm_scope;
+            x.protocol = rt->rtm_protocol, x.type = rt->rtm_type;
+            int alen = rt->rtm_family == AF_INET ? 4 : 16, attrlen = (int)RTM_PAYLOAD(h);
+            for (struct rtattr *a = RTM_RTA(rt); RTA_OK(a, attrlen); a = RTA_NEXT(a, attrlen)) {
+                int pl = (int)RTA_PAYLOAD(a);
+                switch (a->rta_type) {
+                case RTA_DST: if (pl == alen) memcpy(x.dst, RTA_DATA(a), (size_t)alen); break;
+                case RTA_GATEWAY: if (pl == alen) memcpy(x.gateway, RTA_DATA(a), (size_t)alen), x.has_gateway = 1; break;
+                case RTA_PREFSRC: if (pl == alen) memcpy(x.prefsrc, RTA_DATA(a), (size_t)alen), x.has_prefsrc = 1; break;
+                case RTA_OIF: if (pl == 4) memcpy(&x.oif, RTA_DATA(a), 4); break;
+                case RTA_PRIORITY: if (pl == 4) memcpy(&x.metric, RTA_DATA(a), 4); break;
+                case RTA_TABLE: if (pl == 4) memcpy(&x.table, RTA_DATA(a), 4); break;
+                }
+            }
+            if (n < max) out[n] = x;
+            n++;
+        }
+    }
+    free(buf);
+    close(s);
+    return n;
+}
+
+long rx_net_routes(struct rx_net_route *out, int max)
+{
+    int n = route_dump(AF_INET, out, 0, max);
+    if (n < 0) return n;
+    int m = route_dump(AF_INET6, out, n, max);
+    return m < 0 ? n : m;
+}

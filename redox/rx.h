@@ -271,6 +271,46 @@ struct rx_linger { int on, seconds; };
 long rx_sockopt_get(int fd, int level, int opt, void *val, size_t len);
 long rx_sockopt_set(int fd, int level, int opt, const void *val, size_t len);
 
+/* ---- network configuration: Redox's netcfg: scheme (smolnetd: ifaces/<name>/
+ * mac, addr/list; route/list).  What it lacks is a host-backend extension with its
+ * Redox plan: flags as Redox's interfaces always are (UP|RUNNING, LOOPBACK for
+ * "loopback"), MTU 1500 (65536 on loopback), counters 0, the index the place in
+ * the list.  RX_IFF_* are Linux's SIOCGIFFLAGS bits, which no Redox scheme has. */
+#define RX_IFF_X_UP 0x1
+#define RX_IFF_X_BROADCAST 0x2
+#define RX_IFF_X_LOOPBACK 0x8
+#define RX_IFF_X_POINTOPOINT 0x10
+#define RX_IFF_X_RUNNING 0x40
+#define RX_IFF_X_NOARP 0x80
+#define RX_IFF_X_PROMISC 0x100
+#define RX_IFF_X_MULTICAST 0x1000
+#define RX_IFF_X_LOWER_UP 0x10000
+#define RX_NET_MAX_ADDRS 16
+struct rx_net_addr {
+    int family;                 /* RX_AF_INET or RX_AF_INET6 */
+    uint8_t addr[16], peer[16]; /* peer: the broadcast address (IPv4) */
+    unsigned prefix, scope;     /* scope: 0 global, 253 link, 254 host (Linux's RT_SCOPE_*) */
+    int has_peer;
+};
+struct rx_net_iface {
+    char name[16];
+    unsigned index, flags, mtu, tx_queue_len;
+    uint8_t mac[6], broadcast_mac[6];
+    int has_mac;
+    uint64_t rx_bytes, rx_packets, rx_errors, rx_dropped, tx_bytes, tx_packets, tx_errors, tx_dropped;
+    int naddrs;
+    struct rx_net_addr addrs[RX_NET_MAX_ADDRS];
+};
+/* Up to max interfaces: how many there are (more than max: the first max filled). */
+long rx_net_ifaces(struct rx_net_iface *out, int max);
+struct rx_net_route {
+    int family;
+    uint8_t dst[16], gateway[16], prefsrc[16];
+    unsigned dst_len, oif, metric, table, scope, protocol, type;
+    int has_gateway, has_prefsrc;
+};
+long rx_net_routes(struct rx_net_route *out, int max);
+
 /* ---- named sockets: Redox's tcp:, udp: and uds_* schemes (relibc socket.rs).
  * An address is the scheme's path text: "a.b.c.d:port" or "[v6]:port" for tcp:/
  * udp: (the netstack's grammar), a file path for uds_* (the backend's own path:

@@ -39,6 +39,7 @@ long sys_ioctl(struct lx_call *c)
     if (f && f->ops->ioctl) r = f->ops->ioctl(f, fd, req, arg);
     if (r == LX_IOCTL_NOT_MINE) r = fd_ioctl(fd, req, arg);
     if (r == LX_IOCTL_NOT_MINE) r = lx_tty_ioctl(c->nr, fd, req, arg);
+    if (r == LX_IOCTL_NOT_MINE) r = lx_net_ioctl(c->nr, fd, req, arg);
     if (r != LX_IOCTL_NOT_MINE) return r;
     lx_record_ioctl(req);
     if ((r = rx_fcntl(fd, RX_F_GETFD, 0)) < 0) return r;

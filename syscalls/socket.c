@@ -7,6 +7,7 @@
 #include "../abi/linux_sys.h"
 #include "../abi/linux_time.h"
 #include "handler.h"
+#include "netlink.h"
 #include "socket_addr.h"
 
 /* Linux's type word: the kind and SOCK_NONBLOCK/SOCK_CLOEXEC as rx's. */
@@ -24,15 +25,16 @@ long sys_socket(struct lx_call *c)
 {
     int domain = (int)c->a[0], proto = (int)c->a[2], rxtype, flags;
     if (type_arg((int)c->a[1], &rxtype, &flags) < 0) return -EINVAL;
+    int kind = (int)c->a[1] & LINUX_SOCK_TYPE_MASK;
+    if (domain == LINUX_AF_NETLINK)
+        return kind == LINUX_SOCK_RAW || kind == LINUX_SOCK_DGRAM ? lx_netlink_socket(c, proto, flags) : -ESOCKTNOSUPPORT;
     int family = domain == LINUX_AF_UNIX ? RX_AF_UNIX : domain == LINUX_AF_INET ? RX_AF_INET
                : domain == LINUX_AF_INET6 ? RX_AF_INET6 : -1;
     if (family < 0) {
-        lx_record_partial(c->nr, domain == LINUX_AF_NETLINK ? "AF_NETLINK sockets"
-                                 : domain == LINUX_AF_PACKET ? "AF_PACKET sockets"
-                                                             : "address families beyond UNIX, INET, INET6, NETLINK, PACKET");
+        lx_record_partial(c->nr, domain == LINUX_AF_PACKET ? "AF_PACKET sockets"
+                                                           : "address families beyond UNIX, INET, INET6, NETLINK, PACKET");
         return -EAFNOSUPPORT;
     }
-    int kind = (int)c->a[1] & LINUX_SOCK_TYPE_MASK;
     if (rxtype < 0 || (rxtype == RX_SOCK_SEQPACKET && family != RX_AF_UNIX)) {
         if (kind == LINUX_SOCK_RAW) lx_record_partial(c->nr, "raw sockets");
         return kind == LINUX_SOCK_RAW ? -EPERM : -ESOCKTNOSUPPORT;
@@ -69,6 +71,8 @@ long sys_socketpair(struct lx_call *c)
 
 long sys_bind(struct lx_call *c)
 {
+    struct lx_file *nl = lx_netlink_of((int)c->a[0]);
+    if (nl) return lx_netlink_bind(nl, c->a[1], c->a[2]);
     struct rx_sockaddr a;
     long r = lx_sockaddr_in(c->nr, c->a[1], c->a[2], &a);
     if (r < 0) return r;
@@ -78,6 +82,7 @@ long sys_bind(struct lx_call *c)
 
 long sys_connect(struct lx_call *c)
 {
+    if (lx_netlink_of((int)c->a[0])) return 0; /* the kernel is the only peer there is */
     struct rx_sockaddr a;
     long r = lx_sockaddr_in(c->nr, c->a[1], c->a[2], &a);
     return r < 0 ? r : rx_sock_connect((int)c->a[0], &a);
@@ -109,6 +114,8 @@ long sys_accept4(struct lx_call *c) { return accept_common(c, (int)c->a[3]); }
 
 static long name_common(struct lx_call *c, int peer)
 {
+    struct lx_file *nl = lx_netlink_of((int)c->a[0]);
+    if (nl) return lx_netlink_name(nl, peer, c->a[1], c->a[2]);
     struct rx_sockaddr a;
     long r = rx_sock_name((int)c->a[0], peer, &a);
     if (r < 0) return r;
@@ -125,6 +132,8 @@ long sys_shutdown(struct lx_call *c)
     if (how < 0 || how > 2) return -EINVAL;
     return rx_sock_shutdown((int)c->a[0], how == 0 ? RX_SHUT_RD : how == 1 ? RX_SHUT_WR : RX_SHUT_RDWR);
 }
+
+#define LINUX_SOL_NETLINK 270
 
 static long option_arg(struct lx_call *c, struct abi_sockopt *o)
 {
@@ -163,6 +172,10 @@ long sys_getsockopt(struct lx_call *c)
 
 long sys_setsockopt(struct lx_call *c)
 {
+    if ((int)c->a[1] == LINUX_SOL_NETLINK && lx_netlink_of((int)c->a[0])) {
+        lx_record_partial(c->nr, "SOL_NETLINK options (membership, extended acks): accepted, no notifications are sent");
+        return 0;
+    }
     struct abi_sockopt o;
     long r = option_arg(c, &o);
     if (r < 0) return r;

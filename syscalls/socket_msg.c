@@ -7,6 +7,7 @@
 #include "../abi/linux_misc.h"
 #include "../abi/linux_time.h"
 #include "handler.h"
+#include "netlink.h"
 #include "socket_addr.h"
 
 #define IOV_MAX_LINUX 1024
@@ -174,7 +175,9 @@ static long recv_one(struct lx_call *c, int fd, struct linux_msghdr *g, int flag
     if (t < 0) return -EFAULT;
     if (t) out_flags |= LINUX_MSG_CTRUNC;
     g->flags = out_flags;
-    if (g->name) {
+    if (g->name && lx_netlink_of(fd)) {
+        if (lx_netlink_source(g->name, &g->namelen) < 0) return -EFAULT;
+    } else if (g->name) {
         long e = lx_sockaddr_out_len(&from, g->name, &g->namelen, LX_SOCKADDR_SOURCE);
         if (e < 0) return e;
     } else {
@@ -185,6 +188,8 @@ static long recv_one(struct lx_call *c, int fd, struct linux_msghdr *g, int flag
 
 long sys_sendto(struct lx_call *c)
 {
+    struct lx_file *nl = lx_netlink_of((int)c->a[0]);
+    if (nl) return lx_netlink_send(c, nl, 0, 0, c->a[1], c->a[2]);
     long fl = msg_flags(c, (int)c->a[3]);
     if (fl < 0) return fl;
     void *p = gm_lock_read(c->a[1], c->a[2]);
@@ -214,6 +219,11 @@ long sys_recvfrom(struct lx_call *c)
     struct rx_msg m = { .iov = &rv, .iovlen = 1, .addr = c->a[4] ? &from : NULL };
     long r = rx_sock_recvmsg((int)c->a[0], &m, (int)fl);
     if (r < 0 || !c->a[4]) return r;
+    if (lx_netlink_of((int)c->a[0])) {
+        uint32_t len = room;
+        if (lx_netlink_source(c->a[4], &len) < 0 || gm_copy_out(c->a[5], &len, sizeof len) < 0) return -EFAULT;
+        return r;
+    }
     long e = lx_sockaddr_out(&from, c->a[4], c->a[5], LX_SOCKADDR_SOURCE);
     return e < 0 ? e : r;
 }
@@ -222,6 +232,8 @@ long sys_sendmsg(struct lx_call *c)
 {
     struct linux_msghdr g;
     if (gm_copy_in(&g, c->a[1], sizeof g) < 0) return -EFAULT;
+    struct lx_file *nl = lx_netlink_of((int)c->a[0]);
+    if (nl) return lx_netlink_send(c, nl, g.iov, g.iovlen, 0, 0);
     long fl = msg_flags(c, (int)c->a[2]);
     return fl < 0 ? fl : send_one(c, (int)c->a[0], &g, (int)fl);
 }

@@ -9,4 +9,7 @@
  * call's number, for what is recorded. */
 long lx_tty_ioctl(long nr, int fd, unsigned req, uint64_t arg);
 
+/* The interface requests on a socket (net_ioctl.c), or LX_IOCTL_NOT_MINE. */
+long lx_net_ioctl(long nr, int fd, unsigned req, uint64_t arg);
+
 #endif

@@ -3,9 +3,13 @@
  * addresses, the names getsockname/getpeername/accept/recvfrom give, handles and
  * credentials passed with SCM_RIGHTS/SCM_CREDENTIALS, SO_PEERCRED, non-blocking
  * connect (EINPROGRESS, then SO_ERROR), refused connections, the options
- * programs set, sendmmsg/recvmmsg, receive timeouts, and a 200-connection load
- * whose every byte is checked. */
+ * programs set, sendmmsg/recvmmsg, receive timeouts, a 200-connection load
+ * whose every byte is checked, and the loopback interface as the interface
+ * ioctls (SIOCGIF*), getifaddrs and if_nameindex (both netlink) show it. */
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -510,9 +514,74 @@ static void load(void)
     close(ls);
 }
 
+static void interfaces(void)
+{
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    REQUIRE(s >= 0);
+    struct ifreq r;
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "lo");
+    CHECK_OK(ioctl(s, SIOCGIFINDEX, &r));
+    int idx = r.ifr_ifindex;
+    CHECK(idx > 0);
+    CHECK_EQ(if_nametoindex("lo"), idx);
+    memset(&r, 0, sizeof r);
+    r.ifr_ifindex = idx;
+    CHECK_OK(ioctl(s, SIOCGIFNAME, &r));
+    CHECK(strcmp(r.ifr_name, "lo") == 0);
+    CHECK_OK(ioctl(s, SIOCGIFFLAGS, &r));
+    CHECK((r.ifr_flags & (IFF_UP | IFF_LOOPBACK)) == (IFF_UP | IFF_LOOPBACK));
+    CHECK_OK(ioctl(s, SIOCGIFADDR, &r));
+    CHECK_EQ(((struct sockaddr_in *)&r.ifr_addr)->sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+    CHECK_OK(ioctl(s, SIOCGIFNETMASK, &r));
+    CHECK_EQ(((struct sockaddr_in *)&r.ifr_netmask)->sin_addr.s_addr, htonl(0xff000000));
+    CHECK_OK(ioctl(s, SIOCGIFMTU, &r));
+    CHECK(r.ifr_mtu > 0);
+    CHECK_OK(ioctl(s, SIOCGIFHWADDR, &r));
+    CHECK_EQ(r.ifr_hwaddr.sa_family, 772); /* ARPHRD_LOOPBACK */
+    strcpy(r.ifr_name, "no-such-if");
+    CHECK_ERR(ioctl(s, SIOCGIFINDEX, &r), ENODEV);
+    struct ifreq list[32];
+    struct ifconf ic = { .ifc_len = sizeof list, .ifc_req = list };
+    CHECK_OK(ioctl(s, SIOCGIFCONF, &ic));
+    int found = 0;
+    for (unsigned i = 0; i < ic.ifc_len / sizeof list[0]; i++)
+        found |= strcmp(list[i].ifr_name, "lo") == 0 &&
+                 ((struct sockaddr_in *)&list[i].ifr_addr)->sin_addr.s_addr == htonl(INADDR_LOOPBACK);
+    CHECK(found);
+    struct ifconf probe = { .ifc_len = 0, .ifc_buf = NULL };
+    CHECK_OK(ioctl(s, SIOCGIFCONF, &probe));
+    CHECK_EQ(probe.ifc_len, ic.ifc_len); /* the size needed, asked with no buffer */
+    int fd = open("/dev/null", O_RDONLY);
+    CHECK_ERR(ioctl(fd, SIOCGIFINDEX, &r), ENOTTY);
+    close(fd);
+    close(s);
+
+    struct ifaddrs *all;
+    REQUIRE(getifaddrs(&all) == 0);
+    int v4 = 0, v6 = 0;
+    for (struct ifaddrs *a = all; a; a = a->ifa_next) {
+        if (strcmp(a->ifa_name, "lo") || !a->ifa_addr) continue;
+        CHECK(a->ifa_flags & IFF_LOOPBACK);
+        if (a->ifa_addr->sa_family == AF_INET)
+            v4 |= ((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr == htonl(INADDR_LOOPBACK);
+        if (a->ifa_addr->sa_family == AF_INET6)
+            v6 |= IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr);
+    }
+    freeifaddrs(all);
+    CHECK(v4 && v6);
+    struct if_nameindex *ni = if_nameindex();
+    REQUIRE(ni);
+    found = 0;
+    for (struct if_nameindex *p = ni; p->if_index; p++) found |= p->if_index == (unsigned)idx && !strcmp(p->if_name, "lo");
+    if_freenameindex(ni);
+    CHECK(found);
+}
+
 int main(void)
 {
     check_prog = "net";
+    RUN(interfaces);
     signal(SIGPIPE, SIG_IGN);
     RUN(tcp_refused_and_nonblocking);
     check_section = "tcp_echo(AF_INET)", tcp_echo(AF_INET);
