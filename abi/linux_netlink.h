@@ -66,4 +66,22 @@ struct linux_link_stats64 { uint64_t v[24]; }; /* rx/tx packets, bytes, errors, 
 #define LINUX_RTA_TABLE 15
 #define LINUX_RTA_PREF 20
 
+/* NETLINK_SOCK_DIAG (sock_diag.h, inet_diag.h, unix_diag.h) */
+#define LINUX_NETLINK_SOCK_DIAG 4
+#define LINUX_SOCK_DIAG_BY_FAMILY 20
+struct linux_inet_diag_sockid { uint16_t sport, dport; uint32_t src[4], dst[4]; uint32_t ifindex, cookie[2]; };
+struct linux_inet_diag_req_v2 { uint8_t family, protocol, ext, pad; uint32_t states; struct linux_inet_diag_sockid id; };
+struct linux_inet_diag_msg {
+    uint8_t family, state, timer, retrans;
+    struct linux_inet_diag_sockid id;
+    uint32_t expires, rqueue, wqueue, uid, inode;
+};
+struct linux_unix_diag_req { uint8_t family, protocol; uint16_t pad; uint32_t states, ino, show, cookie[2]; };
+struct linux_unix_diag_msg { uint8_t family, type, state, pad; uint32_t ino, cookie[2]; };
+#define LINUX_INET_DIAG_SKV6ONLY 11
+#define LINUX_UNIX_DIAG_NAME 0
+#define LINUX_UNIX_DIAG_RQLEN 4
+#define LINUX_UDIAG_SHOW_NAME 0x1
+#define LINUX_UDIAG_SHOW_RQLEN 0x10
+
 #endif

@@ -267,6 +267,8 @@ long procfs_open_guest_root(void) { return ns ? ns->open_root() : -ENOENT; }
 
 long procfs_guest_cwd(char *out, size_t cap) { return ns ? ns->getcwd(out, cap) : -ENOENT; }
 
+int procfs_guest_path(const char *url, char *out, size_t cap) { return ns ? ns->guest_path(url, out, cap) : -ENOENT; }
+
 void render_link_cwd(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
 {
     (void)f;

@@ -35,6 +35,9 @@ int procfs_pid_node(const struct procfs_node *node);
 /* 1 if node is /proc/<pid>/status (the only one that needs FDSize). */
 int procfs_pid_wants_fds(const struct procfs_node *node);
 
+/* A handle's URL as the guest's path (the namespace's guest_path), or -ENOENT. */
+int procfs_guest_path(const char *url, char *out, size_t cap);
+
 /* Guest fds: 1 if fd is an open guest fd; the bound fd scans stop at. */
 int procfs_guest_fd_open(long fd);
 int procfs_fd_scan_end(void);

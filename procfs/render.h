@@ -57,4 +57,14 @@ void render_min_free_kbytes(struct procfs_out *o, const struct procfs_facts *f, 
 void render_thp_enabled(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_thp_pmd_size(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 
+/* render_net.c: /proc/net */
+void render_net_dev(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_net_route(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_net_if_inet6(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_net_tcp(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_net_tcp6(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_net_udp(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_net_udp6(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_net_unix(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+
 #endif

@@ -350,6 +350,20 @@ struct rx_msg {
     int cred_valid;
     int flags_out;
 };
+/* The system's sockets of a family and type, as /proc/net lists them (Redox:
+ * the netstack's and the uds schemes' handles; host backend: Linux's sock_diag).
+ * state is a TCP state by Linux's numbers (1 ESTABLISHED … 7 CLOSE … 10 LISTEN;
+ * a unix socket 1 when connected, 7 when not); queues are the bytes waiting; a
+ * unix name is the backend's path (or NUL + an abstract name).  How many there
+ * are (more than max: the first max filled).  Redox plan: the schemes list their
+ * handles by fpath; state LISTEN for a handle that accepted, queues 0. */
+struct rx_sock_info {
+    int family, type, state, listening, v6only;
+    struct rx_sockaddr local, peer;
+    uint64_t inode, rx_queue, tx_queue;
+    uint32_t uid;
+};
+long rx_net_sockets(int family, int type, struct rx_sock_info *out, int max);
 long rx_sock_sendmsg(int fd, struct rx_msg *m, int flags);
 long rx_sock_recvmsg(int fd, struct rx_msg *m, int flags); /* RX_MSG_X_CMSG_CLOEXEC marks received handles */
 #define RX_MSG_X_CMSG_CLOEXEC 0x40000000

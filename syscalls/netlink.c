@@ -1,9 +1,11 @@
-/* netlink.c — NETLINK_ROUTE sockets, answered by lxrun from the host backend's
- * network facts (rx_net_ifaces, rx_net_routes; Redox's netcfg:).  The guest's fd is
+/* netlink.c — NETLINK_ROUTE and NETLINK_SOCK_DIAG sockets, answered by lxrun
+ * from the host backend's network facts (rx_net_ifaces, rx_net_routes: Redox's
+ * netcfg:; rx_net_sockets: the schemes' socket handles).  The guest's fd is
  * one end of a datagram socket pair (a real fd: poll, epoll and close work as for
  * any socket); lxrun keeps the other end, and each request the guest sends is
  * answered there at once, as the kernel answers a dump: RTM_GETLINK, RTM_GETADDR,
- * RTM_GETROUTE (dumps and single lookups), NLMSG_ERROR EOPNOTSUPP for the rest. */
+ * RTM_GETROUTE (dumps and single lookups), SOCK_DIAG_BY_FAMILY dumps of inet and
+ * unix sockets, NLMSG_ERROR EOPNOTSUPP for the rest. */
 #include <stdlib.h>
 
 #include "../abi/linux_misc.h"
@@ -22,8 +24,8 @@ struct lx_file *lx_netlink_of(int fd)
 
 long lx_netlink_socket(struct lx_call *c, int protocol, int flags)
 {
-    if (protocol != LINUX_NETLINK_ROUTE) {
-        lx_record_partial(c->nr, "netlink protocols other than NETLINK_ROUTE (sock_diag, audit, uevent, generic)");
+    if (protocol != LINUX_NETLINK_ROUTE && protocol != LINUX_NETLINK_SOCK_DIAG) {
+        lx_record_partial(c->nr, "netlink protocols other than NETLINK_ROUTE and NETLINK_SOCK_DIAG (audit, uevent, generic…)");
         return -EPROTONOSUPPORT;
     }
     int fds[2];
@@ -39,7 +41,7 @@ long lx_netlink_socket(struct lx_call *c, int protocol, int flags)
         rx_close((int)mine);
         return fd;
     }
-    if ((r = lx_fd_install((int)fd, &netlink_ops, "netlink")) < 0) {
+    if ((r = lx_fd_install((int)fd, &netlink_ops, protocol == LINUX_NETLINK_ROUTE ? "route" : "sock_diag")) < 0) {
         rx_close((int)fd);
         rx_close((int)mine);
         return r;
@@ -49,7 +51,7 @@ long lx_netlink_socket(struct lx_call *c, int protocol, int flags)
 }
 
 /* ---- building replies ---- */
-struct reply { unsigned char *buf; size_t len, cap, msg; uint32_t port; };
+struct reply { unsigned char *buf; size_t len, cap, msg; uint32_t port; int diag; };
 
 static void *grow(struct reply *r, size_t n)
 {
@@ -185,11 +187,91 @@ static void route_msg(struct reply *r, const struct linux_nlmsghdr *req, const s
     msg_end(r);
 }
 
+/* ---- NETLINK_SOCK_DIAG: the system's sockets (rx_net_sockets) ---- */
+#define MAX_SOCKETS 4096
+
+static void inet_id(const struct rx_sockaddr *a, uint16_t *port, uint32_t addr[4])
+{
+    unsigned char sa[LINUX_SOCKADDR_MAX] = { 0 };
+    long n = abi_inet_addr_from_rx(a, sa);
+    memcpy(port, sa + 2, 2); /* already in network order */
+    memcpy(addr, n == LINUX_SOCKADDR_IN_LEN ? sa + 4 : sa + 8, n == LINUX_SOCKADDR_IN_LEN ? 4 : n > 0 ? 16 : 0);
+}
+
+static void diag_inet(struct reply *r, const struct linux_nlmsghdr *h, const unsigned char *body, size_t blen)
+{
+    struct linux_inet_diag_req_v2 q = { 0 };
+    memcpy(&q, body, blen < sizeof q ? blen : sizeof q);
+    int family = q.family == LINUX_AF_INET ? RX_AF_INET : RX_AF_INET6;
+    int type = q.protocol == LINUX_IPPROTO_TCP ? RX_SOCK_STREAM : q.protocol == LINUX_IPPROTO_UDP ? RX_SOCK_DGRAM : -1;
+    struct rx_sock_info *s = type < 0 ? NULL : malloc(MAX_SOCKETS * sizeof *s);
+    long n = s ? rx_net_sockets(family, type, s, MAX_SOCKETS) : 0;
+    for (long i = 0; i < n && i < MAX_SOCKETS; i++) {
+        if (s[i].state < 32 && !(q.states & (1u << s[i].state))) continue;
+        struct linux_inet_diag_msg *m = msg_start(r, h, LINUX_SOCK_DIAG_BY_FAMILY, LINUX_NLM_F_MULTI, sizeof *m);
+        if (!m) break;
+        m->family = q.family, m->state = (uint8_t)s[i].state;
+        inet_id(&s[i].local, &m->id.sport, m->id.src);
+        inet_id(&s[i].peer, &m->id.dport, m->id.dst);
+        m->id.cookie[0] = m->id.cookie[1] = 0xffffffffu; /* INET_DIAG_NOCOOKIE */
+        m->rqueue = (uint32_t)s[i].rx_queue, m->wqueue = (uint32_t)s[i].tx_queue;
+        m->uid = s[i].uid, m->inode = (uint32_t)s[i].inode;
+        if (q.family == LINUX_AF_INET6 && (s[i].state == 10 || s[i].state == 7)) /* as the kernel adds it */
+            attr_u8(r, LINUX_INET_DIAG_SKV6ONLY, (uint8_t)s[i].v6only);
+        msg_end(r);
+    }
+    free(s);
+    done_msg(r, h);
+}
+
+static void diag_unix(struct reply *r, const struct linux_nlmsghdr *h, const unsigned char *body, size_t blen)
+{
+    struct linux_unix_diag_req q = { 0 };
+    memcpy(&q, body, blen < sizeof q ? blen : sizeof q);
+    struct rx_sock_info *s = malloc(MAX_SOCKETS * sizeof *s);
+    static const int types[] = { RX_SOCK_STREAM, RX_SOCK_DGRAM, RX_SOCK_SEQPACKET }, ltypes[] = { 1, 2, 5 };
+    for (int t = 0; s && t < 3; t++) {
+        long n = rx_net_sockets(RX_AF_UNIX, types[t], s, MAX_SOCKETS);
+        for (long i = 0; i < n && i < MAX_SOCKETS; i++) {
+            unsigned state = s[i].listening ? 10 : (unsigned)s[i].state;
+            if (!(q.states & (1u << state)) || (q.ino && q.ino != (uint32_t)s[i].inode)) continue;
+            struct linux_unix_diag_msg *m = msg_start(r, h, LINUX_SOCK_DIAG_BY_FAMILY, LINUX_NLM_F_MULTI, sizeof *m);
+            if (!m) break;
+            m->family = LINUX_AF_UNIX, m->type = (uint8_t)ltypes[t], m->state = (uint8_t)state;
+            m->ino = (uint32_t)s[i].inode, m->cookie[0] = m->cookie[1] = 0xffffffffu;
+            const struct rx_sockaddr *a = &s[i].local;
+            if ((q.show & LINUX_UDIAG_SHOW_NAME) && a->len) {
+                char name[RX_SOCKADDR_MAX + PATH_MAX], url[RX_SOCKADDR_MAX + 8];
+                size_t len = a->len;
+                memcpy(name, a->text, len);
+                snprintf(url, sizeof url, "file:%.*s", (int)a->len, a->text);
+                if (a->text[0] == '/' && vfs_guest_path(url, name, sizeof name) >= 0) len = strlen(name);
+                attr(r, LINUX_UNIX_DIAG_NAME, name, len);
+            }
+            if (q.show & LINUX_UDIAG_SHOW_RQLEN) {
+                uint32_t ql[2] = { (uint32_t)s[i].rx_queue, (uint32_t)s[i].tx_queue };
+                attr(r, LINUX_UNIX_DIAG_RQLEN, ql, sizeof ql);
+            }
+            msg_end(r);
+        }
+    }
+    free(s);
+    done_msg(r, h);
+}
+
 /* A request's answer; family filters the dump as the kernel does (AF_UNSPEC: all). */
 static void answer(struct lx_call *c, struct reply *r, const struct linux_nlmsghdr *h, const unsigned char *body, size_t blen)
 {
     int dump = (h->flags & LINUX_NLM_F_DUMP) == LINUX_NLM_F_DUMP;
     unsigned family = blen >= 1 ? body[0] : 0;
+    if (r->diag) {
+        if (h->type == LINUX_SOCK_DIAG_BY_FAMILY && dump && (family == LINUX_AF_INET || family == LINUX_AF_INET6))
+            return diag_inet(r, h, body, blen);
+        if (h->type == LINUX_SOCK_DIAG_BY_FAMILY && dump && family == LINUX_AF_UNIX) return diag_unix(r, h, body, blen);
+        lx_record_partial(c->nr, "sock_diag requests beyond dumps of inet and unix sockets");
+        error_msg(r, h, -EOPNOTSUPP);
+        return;
+    }
     if (h->type == LINUX_RTM_GETLINK || h->type == LINUX_RTM_GETADDR) {
         struct rx_net_iface *fs;
         int n = ifaces(&fs);
@@ -257,7 +339,7 @@ static void answer(struct lx_call *c, struct reply *r, const struct linux_nlmsgh
 /* The guest sent bytes (one or more requests): each answered into lxrun's end. */
 static long serve(struct lx_call *c, struct lx_file *f, const unsigned char *buf, size_t len)
 {
-    struct reply r = { .port = f->port ? f->port : (uint32_t)rx_getpid() };
+    struct reply r = { .port = f->port ? f->port : (uint32_t)rx_getpid(), .diag = strcmp(f->path, "sock_diag") == 0 };
     for (size_t off = 0; off + sizeof(struct linux_nlmsghdr) <= len;) {
         struct linux_nlmsghdr h;
         memcpy(&h, buf + off, sizeof h);

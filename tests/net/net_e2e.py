@@ -16,8 +16,19 @@ lxrun, compared with the all-native run.
   tail_follow   tail -f under lxrun (-c) on a file appended to natively: each line
                 shows up, and tail waited through inotify (its summary lists
                 inotify_add_watch without errors), not by polling.
+  ss            sockets a guest holds (TCP over IPv4 and IPv6, UDP, a unix listener)
+                as ss -tln/-uln/-xl and /proc/net/* show them, natively and under
+                lxrun; ss -tlnp in the guest's session names the guest process.
+  ip            ip addr, ip link, ip route, ip -6 route, /proc/net/route and the
+                interface names of /proc/net/dev and if_inet6, natively and under lxrun.
+  names         getaddrinfo (getent hosts/ahosts, python) from a guest /etc served by
+                --mount /etc=DIR: the guest's hosts file and nsswitch.conf, not the host's.
 
-Nothing is normalised but the port numbers, which each run chooses afresh.
+Normalised: the port numbers, which each run chooses afresh; for ss and
+/proc/net/*, only the lines of this test's sockets are compared (other tests'
+sockets come and go meanwhile); for ip, what the host backend does not know of an
+interface: its queueing discipline ("qdisc X"), altnames and the IPv6 address
+flags after the scope (nodad, noprefixroute…), and the flags column of if_inet6.
 Usage: net_e2e.py --lxrun PATH CASE"""
 import argparse
 import os
@@ -239,8 +250,99 @@ def case_tail_follow(lx):
         shutil.rmtree(d)
 
 
+def case_ss(lx):
+    d = tempfile.mkdtemp(prefix="lxrun-ss-")
+    try:
+        ports = [free_port(), free_port(socket.AF_INET6, "::1"), free_port(socket.AF_INET6, "::1")]
+        path = os.path.join(d, "srv.sock")
+        holder = ("import socket, sys, time\n"
+                  f"t = socket.socket(); t.bind(('127.0.0.1', {ports[0]})); t.listen(7)\n"
+                  f"t6 = socket.socket(socket.AF_INET6); t6.bind(('::1', {ports[1]})); t6.listen(3)\n"
+                  f"u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(('::1', {ports[2]}))\n"
+                  f"x = socket.socket(socket.AF_UNIX); x.bind({path!r}); x.listen(2)\n"
+                  "print('ready', flush=True); time.sleep(30)\n")
+        p = subprocess.Popen([lx, "python3", "-c", holder], stdout=subprocess.PIPE)
+        try:
+            expect("holder started", p.stdout.readline().strip() == b"ready")
+            keys = [f":{ports[0]}", f":{ports[1]}", f":{ports[2]}", path]
+            hexkeys = [f":{ports[0]:04X}", f":{ports[1]:04X}", f":{ports[2]:04X}", path]
+            mine = lambda text, ks: sorted(l.split(None, 1)[1] if l.split(None, 1)[0].endswith(":") else l
+                                           for l in text.splitlines() if any(k in l for k in ks))
+            for args in (["-tln"], ["-uln"], ["-xl"], ["-tan"]):
+                n, x = run(["ss"] + args), run([lx, "ss"] + args)
+                same("ss " + " ".join(args), (n[0], mine(n[1].decode(), keys)), (x[0], mine(x[1].decode(), keys)))
+                expect("ss " + " ".join(args) + " lists them", len(mine(x[1].decode(), keys)) >= 1)
+            for f in ("tcp", "tcp6", "udp6", "unix"):
+                n = run(["cat", f"/proc/net/{f}"])[1].decode()
+                x = run([lx, "cat", f"/proc/net/{f}"])[1].decode()
+                # the unix table: inode and path; inet tables: addresses to inode (refcounts and
+                # kernel pointers are the kernel's own)
+                cut = (lambda l: l.split()[-2:]) if f == "unix" else (lambda l: l.split()[0:9])  # through the inode
+                same(f"/proc/net/{f}", sorted(map(tuple, map(cut, mine(n, hexkeys)))),
+                     sorted(map(tuple, map(cut, mine(x, hexkeys)))))
+                expect(f"/proc/net/{f} lists them", len(mine(x, hexkeys)) >= 1)
+        finally:
+            p.kill()
+            p.wait()
+        port = free_port()
+        rc, out, err = run([lx, "sh", "-c", f"python3 -c \"import socket,time; s=socket.socket(); "
+                            f"s.bind(('127.0.0.1',{port})); s.listen(); print('up', flush=True); time.sleep(3)\" | "
+                            f"(read up; ss -tlnp)"])
+        line = [l for l in out.decode().splitlines() if f":{port}" in l]
+        expect("ss -tlnp names the guest process", len(line) == 1 and 'users:(("python3",pid=' in line[0], out.decode())
+    finally:
+        shutil.rmtree(d)
+
+
+IP_NORMALISE = [(r" qdisc \S+", ""), (r"(scope (global|link|host))(?: [a-z]+)+ *$", r"\1 "), (r"\n *altname \S+", "")]
+
+
+def case_ip(lx):
+    import re
+
+    def norm(text):
+        for pat, rep in IP_NORMALISE:
+            text = re.sub(pat, rep, text, flags=re.M)
+        return text
+    for args in (["addr"], ["link"], ["route"], ["-6", "route"], ["-4", "addr", "show", "dev", "lo"], ["link", "show", "lo"],
+                 ["-j", "route"]):
+        n, x = run(["ip"] + args), run([lx, "ip"] + args)
+        same("ip " + " ".join(args), (n[0], norm(n[1].decode())), (x[0], norm(x[1].decode())))
+    n, x = run(["ip", "link", "show", "nosuch0"]), run([lx, "ip", "link", "show", "nosuch0"])
+    same("ip link show of a missing device (status, stderr)", (n[0], n[2]), (x[0], x[2]))
+    same("/proc/net/route", run(["cat", "/proc/net/route"])[:2], run([lx, "cat", "/proc/net/route"])[:2])
+    names = lambda t: sorted(l.split(":")[0].strip() for l in t.decode().splitlines()[2:])
+    same("/proc/net/dev interfaces", names(run(["cat", "/proc/net/dev"])[1]), names(run([lx, "cat", "/proc/net/dev"])[1]))
+    v6 = lambda t: sorted(tuple(l.split()[:4] + l.split()[5:]) for l in t.decode().splitlines())
+    same("/proc/net/if_inet6", v6(run(["cat", "/proc/net/if_inet6"])[1]), v6(run([lx, "cat", "/proc/net/if_inet6"])[1]))
+
+
+def case_names(lx):
+    d = tempfile.mkdtemp(prefix="lxrun-etc-")
+    try:
+        with open(os.path.join(d, "hosts"), "w") as f:
+            f.write("127.0.0.1 localhost\n10.9.8.7 lxrun-test-host lxalias\nfd00:1234::7 lxrun-test-host6\n")
+        with open(os.path.join(d, "nsswitch.conf"), "w") as f:
+            f.write("hosts: files\n")
+        with open(os.path.join(d, "resolv.conf"), "w") as f:
+            f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
+        m = [lx, "--mount", f"/etc={d}"]
+        rc, out, _ = run(m + ["getent", "hosts", "lxrun-test-host", "lxalias"])
+        expect("getent hosts from the guest's /etc", rc == 0 and out.decode().split() ==
+               ["10.9.8.7", "lxrun-test-host", "lxalias"] * 2, out.decode())
+        rc, out, _ = run(m + ["getent", "ahosts", "lxrun-test-host6"])
+        expect("getent ahosts (IPv6) from the guest's /etc", rc == 0 and out.decode().startswith("fd00:1234::7"), out.decode())
+        rc, out, _ = run(m + ["python3", "-c", "import socket; print(sorted({a[4][0] for a in "
+                                               "socket.getaddrinfo('lxrun-test-host', 80)}))"])
+        expect("python getaddrinfo from the guest's /etc", out.decode().strip() == "['10.9.8.7']", out.decode())
+        rc, out, _ = run(["getent", "hosts", "lxrun-test-host"])
+        expect("the host's own /etc does not know the name", rc == 2)
+    finally:
+        shutil.rmtree(d)
+
+
 CASES = {"http_server": case_http_server, "http_client": case_http_client, "asyncio": case_asyncio,
-         "openssl": case_openssl, "tail_follow": case_tail_follow}
+         "openssl": case_openssl, "tail_follow": case_tail_follow, "ss": case_ss, "ip": case_ip, "names": case_names}
 
 
 def main():
