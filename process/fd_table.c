@@ -21,6 +21,7 @@ static void unlock(void) { __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE); }
 static void put(struct lx_file *f)
 {
     if (!f || --f->refs) return;
+    if (f->ops->release) f->ops->release(f);
     if (f->peer >= 0) rx_close(f->peer);
     free(f);
 }

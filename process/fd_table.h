@@ -25,6 +25,7 @@ struct lx_file_ops {
     /* a request the type serves (LX_IOCTL_NOT_MINE: try the requests every handle
      * answers, as for a plain fd) */
     long (*ioctl)(struct lx_file *f, int fd, unsigned req, uint64_t arg);
+    void (*release)(struct lx_file *f); /* the last reference went: free priv */
 };
 #define LX_IOCTL_NOT_MINE (-515L) /* Linux's kernel-internal ENOIOCTLCMD */
 
@@ -34,6 +35,7 @@ struct lx_file {                /* an open file description */
     char path[256];             /* the emulated node's path */
     int peer;                   /* a socket lxrun answers (netlink): lxrun's end of the pair, or -1 */
     uint32_t port;              /* netlink: the port id the socket is bound to (0: none yet) */
+    void *priv;                 /* the type's own state (ops->release frees it) */
 };
 
 /* Gives fd a new description with ops (peer -1); 0 or -ENOMEM/-EBADF.  A peer

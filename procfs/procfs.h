@@ -155,6 +155,10 @@ void procfs_set_served(int (*served)(const char *syscall));
 long procfs_gzip(const void *in, size_t len, void *out, size_t cap);
 long procfs_open_guest_root(void);
 
+/* Every socket of the system of a family and type (rx_net_sockets, asked again
+ * with more room while more come): an array the caller frees, *n entries long. */
+struct rx_sock_info *procfs_net_sockets(int family, int type, long *n);
+
 /* The /dev path of the node served by scheme URL url ("null:" → "/dev/null"), or NULL. */
 const char *procfs_dev_of_scheme(const char *url);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../abi/linux_socket.h"
+#include "../process/fd_table.h"
 #include "pid.h"
 #include "render.h"
 
@@ -130,7 +131,43 @@ static void unix_line(struct procfs_out *o, const struct rx_sock_info *s, unsign
                type, s->state == 1 ? 3u : 1u, (unsigned long long)s->inode, path[0] ? " " : "", path);
 }
 
-#define MAX_SOCKETS 4096
+/* The socket pairs behind this process's netlink sockets are lxrun's means, not
+ * sockets the guest made: no listing shows them. */
+static void hide_netlink_pairs(struct rx_sock_info *s, long *n)
+{
+    uint64_t hidden[16];
+    int nh = 0;
+    for (int fd = 0, end = procfs_fd_scan_end(); fd < end && nh + 2 <= 16; fd++) {
+        struct lx_file *f = lx_fd_get(fd);
+        struct rx_stat a, b;
+        if (!f || f->peer < 0 || strcmp(f->ops->name, "netlink") != 0) continue;
+        if (rx_fstat(fd, &a) == 0) hidden[nh++] = a.ino;
+        if (rx_fstat(f->peer, &b) == 0) hidden[nh++] = b.ino;
+    }
+    long k = 0;
+    for (long i = 0; i < *n; i++) {
+        int hide = 0;
+        for (int j = 0; j < nh && !hide; j++) hide = s[i].inode == hidden[j];
+        if (!hide) s[k++] = s[i];
+    }
+    *n = k;
+}
+
+struct rx_sock_info *procfs_net_sockets(int family, int type, long *n)
+{
+    long cap = 256;
+    for (;;) {
+        struct rx_sock_info *s = malloc((size_t)cap * sizeof *s);
+        *n = s ? rx_net_sockets(family, type, s, (int)cap) : -ENOMEM;
+        if (*n <= cap) {
+            if (*n < 0) *n = 0;
+            if (family == RX_AF_UNIX && s) hide_netlink_pairs(s, n);
+            return s;
+        }
+        free(s);
+        cap = *n + 64; /* more came meanwhile: ask again with room */
+    }
+}
 
 static void render_sockets(struct procfs_out *o, int kind)
 {
@@ -142,19 +179,19 @@ static void render_sockets(struct procfs_out *o, int kind)
         "Num       RefCount Protocol Flags    Type St Inode Path\n",
     };
     out_puts(o, head[kind]);
-    struct rx_sock_info *s = malloc(MAX_SOCKETS * sizeof *s);
-    if (!s) return;
+    long n;
     if (kind == NET_UNIX) {
         static const unsigned types[] = { RX_SOCK_STREAM, RX_SOCK_DGRAM, RX_SOCK_SEQPACKET }, linux_type[] = { 1, 2, 5 };
         for (int t = 0; t < 3; t++) {
-            long n = rx_net_sockets(RX_AF_UNIX, (int)types[t], s, MAX_SOCKETS);
-            for (long i = 0; i < n && i < MAX_SOCKETS; i++) unix_line(o, &s[i], linux_type[t]);
+            struct rx_sock_info *s = procfs_net_sockets(RX_AF_UNIX, (int)types[t], &n);
+            for (long i = 0; i < n; i++) unix_line(o, &s[i], linux_type[t]);
+            free(s);
         }
     } else {
-        long n = rx_net_sockets(kinds[kind].family, kinds[kind].type, s, MAX_SOCKETS);
-        for (long i = 0; i < n && i < MAX_SOCKETS; i++) inet_line(o, (int)i, &s[i], kind);
+        struct rx_sock_info *s = procfs_net_sockets(kinds[kind].family, kinds[kind].type, &n);
+        for (long i = 0; i < n; i++) inet_line(o, (int)i, &s[i], kind);
+        free(s);
     }
-    free(s);
 }
 
 void render_net_tcp(struct procfs_out *o, const struct procfs_facts *f, unsigned n) { (void)f; (void)n; render_sockets(o, NET_TCP); }

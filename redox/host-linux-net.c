@@ -538,6 +538,7 @@ static void take_unix(const struct nlmsghdr *p, void *arg)
 {
     struct diag_out *d = arg;
     const struct unix_diag_msg *m = NLMSG_DATA(p);
+    if (m->udiag_type != d->type) return;
     if (d->n < d->max) {
         struct rx_sock_info *x = &d->out[d->n];
         memset(x, 0, sizeof *x);
@@ -567,13 +568,8 @@ long rx_net_sockets(int family, int type, struct rx_sock_info *out, int max)
     if (family == AF_UNIX) {
         struct unix_diag_req q = { .sdiag_family = AF_UNIX, .udiag_states = ~0u,
                                    .udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_RQLEN };
+        d.type = type; /* the dump gives every type: take_unix keeps the one asked for */
         r = diag_dump(&q, sizeof q, take_unix, &d);
-        if (r == 0) { /* the dump gives every type: keep the one asked for */
-            int k = 0;
-            for (int i = 0; i < d.n && i < max; i++)
-                if (out[i].type == type) out[k++] = out[i];
-            d.n = k;
-        }
     } else {
         struct inet_diag_req_v2 q = { .sdiag_family = (uint8_t)family,
                                       .sdiag_protocol = type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP,

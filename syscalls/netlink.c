@@ -11,10 +11,22 @@
 #include "../abi/linux_misc.h"
 #include "../abi/linux_netlink.h"
 #include "../abi/linux_socket.h"
+#include "../procfs/procfs.h"
 #include "handler.h"
 #include "netlink.h"
 
-static const struct lx_file_ops netlink_ops = { .name = "netlink" };
+/* What is still to be queued of the answers: the kernel, too, hands a dump over
+ * a batch at a time, as the reader makes room. */
+struct pending { unsigned char *buf; size_t len, off; int lock; };
+
+static void release(struct lx_file *f)
+{
+    struct pending *p = f->priv;
+    if (p) free(p->buf);
+    free(p);
+}
+
+static const struct lx_file_ops netlink_ops = { .name = "netlink", .release = release };
 
 struct lx_file *lx_netlink_of(int fd)
 {
@@ -46,7 +58,9 @@ long lx_netlink_socket(struct lx_call *c, int protocol, int flags)
         rx_close((int)mine);
         return r;
     }
-    lx_fd_get((int)fd)->peer = (int)mine;
+    struct lx_file *f = lx_fd_get((int)fd);
+    f->peer = (int)mine;
+    f->priv = calloc(1, sizeof(struct pending));
     return fd;
 }
 
@@ -188,8 +202,6 @@ static void route_msg(struct reply *r, const struct linux_nlmsghdr *req, const s
 }
 
 /* ---- NETLINK_SOCK_DIAG: the system's sockets (rx_net_sockets) ---- */
-#define MAX_SOCKETS 4096
-
 static void inet_id(const struct rx_sockaddr *a, uint16_t *port, uint32_t addr[4])
 {
     unsigned char sa[LINUX_SOCKADDR_MAX] = { 0 };
@@ -204,9 +216,9 @@ static void diag_inet(struct reply *r, const struct linux_nlmsghdr *h, const uns
     memcpy(&q, body, blen < sizeof q ? blen : sizeof q);
     int family = q.family == LINUX_AF_INET ? RX_AF_INET : RX_AF_INET6;
     int type = q.protocol == LINUX_IPPROTO_TCP ? RX_SOCK_STREAM : q.protocol == LINUX_IPPROTO_UDP ? RX_SOCK_DGRAM : -1;
-    struct rx_sock_info *s = type < 0 ? NULL : malloc(MAX_SOCKETS * sizeof *s);
-    long n = s ? rx_net_sockets(family, type, s, MAX_SOCKETS) : 0;
-    for (long i = 0; i < n && i < MAX_SOCKETS; i++) {
+    long n = 0;
+    struct rx_sock_info *s = type < 0 ? NULL : procfs_net_sockets(family, type, &n);
+    for (long i = 0; i < n; i++) {
         if (s[i].state < 32 && !(q.states & (1u << s[i].state))) continue;
         struct linux_inet_diag_msg *m = msg_start(r, h, LINUX_SOCK_DIAG_BY_FAMILY, LINUX_NLM_F_MULTI, sizeof *m);
         if (!m) break;
@@ -228,11 +240,11 @@ static void diag_unix(struct reply *r, const struct linux_nlmsghdr *h, const uns
 {
     struct linux_unix_diag_req q = { 0 };
     memcpy(&q, body, blen < sizeof q ? blen : sizeof q);
-    struct rx_sock_info *s = malloc(MAX_SOCKETS * sizeof *s);
     static const int types[] = { RX_SOCK_STREAM, RX_SOCK_DGRAM, RX_SOCK_SEQPACKET }, ltypes[] = { 1, 2, 5 };
-    for (int t = 0; s && t < 3; t++) {
-        long n = rx_net_sockets(RX_AF_UNIX, types[t], s, MAX_SOCKETS);
-        for (long i = 0; i < n && i < MAX_SOCKETS; i++) {
+    for (int t = 0; t < 3; t++) {
+        long n;
+        struct rx_sock_info *s = procfs_net_sockets(RX_AF_UNIX, types[t], &n);
+        for (long i = 0; i < n; i++) {
             unsigned state = s[i].listening ? 10 : (unsigned)s[i].state;
             if (!(q.states & (1u << state)) || (q.ino && q.ino != (uint32_t)s[i].inode)) continue;
             struct linux_unix_diag_msg *m = msg_start(r, h, LINUX_SOCK_DIAG_BY_FAMILY, LINUX_NLM_F_MULTI, sizeof *m);
@@ -254,8 +266,8 @@ static void diag_unix(struct reply *r, const struct linux_nlmsghdr *h, const uns
             }
             msg_end(r);
         }
+        free(s);
     }
-    free(s);
     done_msg(r, h);
 }
 
@@ -336,6 +348,42 @@ static void answer(struct lx_call *c, struct reply *r, const struct linux_nlmsgh
     error_msg(r, h, -EOPNOTSUPP);
 }
 
+/* Batches of whole messages no longer than NLMSG_GOODSIZE (a page less the
+ * kernel's overhead), as the kernel's dumps arrive, queued while there is room. */
+#define BATCH 3776
+
+static void plock(struct pending *p)
+{
+    while (__atomic_exchange_n(&p->lock, 1, __ATOMIC_ACQUIRE)) rx_sched_yield();
+}
+
+void lx_netlink_pump(struct lx_file *f)
+{
+    struct pending *p = f->priv;
+    if (!p) return;
+    plock(p);
+    while (p->off < p->len) {
+        size_t n = 0;
+        while (p->off + n + sizeof(struct linux_nlmsghdr) <= p->len) {
+            struct linux_nlmsghdr h;
+            memcpy(&h, p->buf + p->off + n, sizeof h);
+            size_t m = LINUX_NLMSG_ALIGN(h.len);
+            if (n && n + m > BATCH) break;
+            n += m;
+        }
+        if (!n) { /* malformed: drop the rest */
+            p->off = p->len;
+            break;
+        }
+        struct rx_iovec v = { p->buf + p->off, n };
+        struct rx_msg m = { .iov = &v, .iovlen = 1 };
+        if (rx_sock_sendmsg(f->peer, &m, RX_MSG_X_DONTWAIT) < 0) break; /* full: the next receive makes room */
+        p->off += n;
+    }
+    if (p->off == p->len) p->off = p->len = 0;
+    __atomic_store_n(&p->lock, 0, __ATOMIC_RELEASE);
+}
+
 /* The guest sent bytes (one or more requests): each answered into lxrun's end. */
 static long serve(struct lx_call *c, struct lx_file *f, const unsigned char *buf, size_t len)
 {
@@ -344,19 +392,21 @@ static long serve(struct lx_call *c, struct lx_file *f, const unsigned char *buf
         struct linux_nlmsghdr h;
         memcpy(&h, buf + off, sizeof h);
         if (h.len < sizeof h || h.len > len - off) break;
-        if (h.flags & LINUX_NLM_F_REQUEST) {
-            answer(c, &r, &h, buf + off + sizeof h, h.len - sizeof h);
-            /* one datagram per request, as a dump's first batch arrives */
-            if (r.len) {
-                struct rx_iovec v = { r.buf, r.len };
-                struct rx_msg m = { .iov = &v, .iovlen = 1 };
-                rx_sock_sendmsg(f->peer, &m, 0);
-                r.len = 0;
-            }
-        }
+        if (h.flags & LINUX_NLM_F_REQUEST) answer(c, &r, &h, buf + off + sizeof h, h.len - sizeof h);
         off += LINUX_NLMSG_ALIGN(h.len);
     }
+    struct pending *p = f->priv;
+    if (p && r.len) {
+        plock(p);
+        unsigned char *nb = realloc(p->buf, p->len + r.len);
+        if (nb) {
+            memcpy(nb + p->len, r.buf, r.len);
+            p->buf = nb, p->len += r.len;
+        }
+        __atomic_store_n(&p->lock, 0, __ATOMIC_RELEASE);
+    }
     free(r.buf);
+    lx_netlink_pump(f);
     return (long)len;
 }
 

@@ -17,6 +17,9 @@ long lx_netlink_send(struct lx_call *c, struct lx_file *f, uint64_t iov, uint64_
 long lx_netlink_bind(struct lx_file *f, uint64_t addr, uint64_t len);
 /* getsockname (peer 0: its port id) and getpeername (the kernel, port 0). */
 long lx_netlink_name(struct lx_file *f, int peer, uint64_t addr, uint64_t lenp);
+/* Queues what fits of the answers still pending: before and after each receive,
+ * so a reader (or a poll) always finds the next batch. */
+void lx_netlink_pump(struct lx_file *f);
 /* The source address of a reply, into a guest buffer of *len bytes (updated). */
 long lx_netlink_source(uint64_t addr, uint32_t *len);
 

@@ -160,7 +160,10 @@ static long recv_one(struct lx_call *c, int fd, struct linux_msghdr *g, int flag
     m.fds = fds;
     m.nfds = g->controllen > sizeof(struct linux_cmsghdr) ? LINUX_SCM_MAX_FD : 0;
     m.cred = g->controllen ? &cred : NULL;
+    struct lx_file *nl = lx_netlink_of(fd);
+    if (nl) lx_netlink_pump(nl);
     r = rx_sock_recvmsg(fd, &m, flags);
+    if (nl) lx_netlink_pump(nl);
     free(m.iov);
     if (r < 0) return r;
     int out_flags = abi_msg_flags_from_rx(m.flags_out);
@@ -217,9 +220,12 @@ long sys_recvfrom(struct lx_call *c)
     struct rx_iovec rv = { p, c->a[2] };
     struct rx_sockaddr from;
     struct rx_msg m = { .iov = &rv, .iovlen = 1, .addr = c->a[4] ? &from : NULL };
+    struct lx_file *nl = lx_netlink_of((int)c->a[0]);
+    if (nl) lx_netlink_pump(nl);
     long r = rx_sock_recvmsg((int)c->a[0], &m, (int)fl);
+    if (nl) lx_netlink_pump(nl);
     if (r < 0 || !c->a[4]) return r;
-    if (lx_netlink_of((int)c->a[0])) {
+    if (nl) {
         uint32_t len = room;
         if (lx_netlink_source(c->a[4], &len) < 0 || gm_copy_out(c->a[5], &len, sizeof len) < 0) return -EFAULT;
         return r;
