@@ -32,7 +32,10 @@
 #define LINUX_MSG_DONTWAIT 0x40
 #define LINUX_MSG_EOR 0x80
 #define LINUX_MSG_WAITALL 0x100
+#define LINUX_MSG_CONFIRM 0x800
+#define LINUX_MSG_ERRQUEUE 0x2000
 #define LINUX_MSG_NOSIGNAL 0x4000
+#define LINUX_MSG_MORE 0x8000
 #define LINUX_MSG_CMSG_CLOEXEC 0x40000000
 
 #define LINUX_SOL_SOCKET 1
@@ -81,9 +84,14 @@ long abi_unix_name(const void *sa, unsigned len, char *name, int *abstract);
  * name; its length as Linux reports it. */
 unsigned abi_unix_addr(const char *name, unsigned len, int abstract, void *out);
 
+/* A membership request (ip_mreq, ip_mreqn, ipv6_mreq or group_req by the option,
+ * len bytes) as rx's; -EINVAL when too short, -EAFNOSUPPORT for a group_req whose
+ * address is neither AF_INET nor AF_INET6. */
+long abi_mcast_to_rx(int level, int opt, const void *val, unsigned len, struct rx_mcast *out);
+
 /* A socket option: rx's level and number, how its value is shaped and whether
  * lxrun passes a set on; 0, or -1 for an option lxrun does not serve. */
-enum abi_optkind { ABI_OPT_INT, ABI_OPT_TIMEVAL, ABI_OPT_UCRED, ABI_OPT_LINGER, ABI_OPT_TYPE };
+enum abi_optkind { ABI_OPT_INT, ABI_OPT_TIMEVAL, ABI_OPT_UCRED, ABI_OPT_LINGER, ABI_OPT_TYPE, ABI_OPT_MCAST };
 struct abi_sockopt { int level, opt; enum abi_optkind kind; int settable; };
 int abi_sockopt_to_rx(int linux_level, int linux_opt, struct abi_sockopt *out);
 

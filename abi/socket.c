@@ -11,7 +11,8 @@ static const struct { int lx, rx; } msg_bits[] = {
     { LINUX_MSG_OOB, RX_MSG_OOB },         { LINUX_MSG_PEEK, RX_MSG_PEEK },       { LINUX_MSG_CTRUNC, RX_MSG_CTRUNC },
     { LINUX_MSG_TRUNC, RX_MSG_TRUNC },     { LINUX_MSG_DONTWAIT, RX_MSG_X_DONTWAIT }, { LINUX_MSG_EOR, RX_MSG_EOR },
     { LINUX_MSG_WAITALL, RX_MSG_WAITALL }, { LINUX_MSG_NOSIGNAL, RX_MSG_X_NOSIGNAL },
-    { LINUX_MSG_CMSG_CLOEXEC, RX_MSG_X_CMSG_CLOEXEC },
+    { LINUX_MSG_CMSG_CLOEXEC, RX_MSG_X_CMSG_CLOEXEC }, { LINUX_MSG_CONFIRM, RX_MSG_X_CONFIRM },
+    { LINUX_MSG_ERRQUEUE, RX_MSG_X_ERRQUEUE },         { LINUX_MSG_MORE, RX_MSG_X_MORE },
 };
 
 int abi_msg_flags_to_rx(int linux_flags)
@@ -55,6 +56,8 @@ static const struct { int lx_level, lx; struct abi_sockopt rx; } options[] = {
     { LINUX_SOL_SOCKET, 13 /* SO_LINGER */, { RX_SOL_SOCKET, RX_SO_X_LINGER, ABI_OPT_LINGER, 1 } },
     { LINUX_SOL_SOCKET, 15 /* SO_REUSEPORT */, { RX_SOL_SOCKET, RX_SO_X_REUSEPORT, ABI_OPT_INT, 1 } },
     { LINUX_SOL_SOCKET, 18 /* SO_RCVLOWAT */, { RX_SOL_SOCKET, RX_SO_X_RCVLOWAT, ABI_OPT_INT, 1 } },
+    { LINUX_SOL_SOCKET, 32 /* SO_SNDBUFFORCE */, { RX_SOL_SOCKET, RX_SO_X_SNDBUFFORCE, ABI_OPT_INT, 1 } },
+    { LINUX_SOL_SOCKET, 33 /* SO_RCVBUFFORCE */, { RX_SOL_SOCKET, RX_SO_X_RCVBUFFORCE, ABI_OPT_INT, 1 } },
     { L_SOL_IP, 1 /* IP_TOS */, { RX_SOL_X_IP, RX_IP_X_TOS, ABI_OPT_INT, 1 } },
     { L_SOL_IP, 2 /* IP_TTL */, { RX_SOL_X_IP, RX_IP_X_TTL, ABI_OPT_INT, 1 } },
     { L_SOL_IP, 33 /* IP_MULTICAST_TTL */, { RX_SOL_X_IP, RX_IP_X_MULTICAST_TTL, ABI_OPT_INT, 1 } },
@@ -64,6 +67,15 @@ static const struct { int lx_level, lx; struct abi_sockopt rx; } options[] = {
     { L_SOL_TCP, 4 /* TCP_KEEPIDLE */, { RX_SOL_X_TCP, RX_TCP_X_KEEPIDLE, ABI_OPT_INT, 1 } },
     { L_SOL_TCP, 5 /* TCP_KEEPINTVL */, { RX_SOL_X_TCP, RX_TCP_X_KEEPINTVL, ABI_OPT_INT, 1 } },
     { L_SOL_TCP, 6 /* TCP_KEEPCNT */, { RX_SOL_X_TCP, RX_TCP_X_KEEPCNT, ABI_OPT_INT, 1 } },
+    { L_SOL_IP, 35 /* IP_ADD_MEMBERSHIP */, { RX_SOL_X_IP, RX_IP_X_ADD_MEMBERSHIP, ABI_OPT_MCAST, 1 } },
+    { L_SOL_IP, 36 /* IP_DROP_MEMBERSHIP */, { RX_SOL_X_IP, RX_IP_X_DROP_MEMBERSHIP, ABI_OPT_MCAST, 1 } },
+    { L_SOL_IP, 42 /* MCAST_JOIN_GROUP */, { RX_SOL_X_IP, RX_X_MCAST_JOIN_GROUP, ABI_OPT_MCAST, 1 } },
+    { L_SOL_IP, 45 /* MCAST_LEAVE_GROUP */, { RX_SOL_X_IP, RX_X_MCAST_LEAVE_GROUP, ABI_OPT_MCAST, 1 } },
+    { L_SOL_IPV6, 20 /* IPV6_ADD_MEMBERSHIP */, { RX_SOL_X_IPV6, RX_IPV6_X_ADD_MEMBERSHIP, ABI_OPT_MCAST, 1 } },
+    { L_SOL_IPV6, 21 /* IPV6_DROP_MEMBERSHIP */, { RX_SOL_X_IPV6, RX_IPV6_X_DROP_MEMBERSHIP, ABI_OPT_MCAST, 1 } },
+    { L_SOL_IPV6, 42 /* MCAST_JOIN_GROUP */, { RX_SOL_X_IPV6, RX_X_MCAST_JOIN_GROUP, ABI_OPT_MCAST, 1 } },
+    { L_SOL_IPV6, 45 /* MCAST_LEAVE_GROUP */, { RX_SOL_X_IPV6, RX_X_MCAST_LEAVE_GROUP, ABI_OPT_MCAST, 1 } },
+    { L_SOL_IPV6, 1 /* IPV6_ADDRFORM */, { RX_SOL_X_IPV6, RX_IPV6_X_ADDRFORM, ABI_OPT_INT, 1 } },
     { L_SOL_IPV6, 16 /* IPV6_UNICAST_HOPS */, { RX_SOL_X_IPV6, RX_IPV6_X_UNICAST_HOPS, ABI_OPT_INT, 1 } },
     { L_SOL_IPV6, 26 /* IPV6_V6ONLY */, { RX_SOL_X_IPV6, RX_IPV6_X_V6ONLY, ABI_OPT_INT, 1 } },
 };
@@ -237,4 +249,35 @@ unsigned abi_unix_addr(const char *name, unsigned len, int abstract, void *out)
     if (len > LINUX_SOCKADDR_UN_PATH) len = LINUX_SOCKADDR_UN_PATH;
     memcpy(b + 2, name, len);
     return 2 + len + (len < LINUX_SOCKADDR_UN_PATH ? 1 : 0);
+}
+
+long abi_mcast_to_rx(int level, int opt, const void *val, unsigned len, struct rx_mcast *out)
+{
+    const unsigned char *b = val;
+    memset(out, 0, sizeof *out);
+    unsigned char sa[LINUX_SOCKADDR_MAX] = { 0 };
+    if (opt == 42 || opt == 45) { /* group_req: the interface, then a sockaddr_storage at offset 8 */
+        if (len < 8 + LINUX_SOCKADDR_MAX) return -EINVAL;
+        memcpy(&out->ifindex, b, 4);
+        unsigned fam = (unsigned)(b[8] | b[9] << 8);
+        if (fam != LINUX_AF_INET && fam != LINUX_AF_INET6) return -EAFNOSUPPORT;
+        return abi_inet_addr_to_rx(b + 8, LINUX_SOCKADDR_MAX, &out->group);
+    }
+    if (level == L_SOL_IP) { /* ip_mreq (8 bytes) or ip_mreqn (12) */
+        if (len < 8) return -EINVAL;
+        sa[0] = LINUX_AF_INET;
+        memcpy(sa + 4, b, 4);
+        if (len >= 12) {
+            memcpy(out->local, b + 4, 4);
+            memcpy(&out->ifindex, b + 8, 4);
+        } else {
+            memcpy(out->local, b + 4, 4);
+        }
+        return abi_inet_addr_to_rx(sa, LINUX_SOCKADDR_IN_LEN, &out->group);
+    }
+    if (len < 20) return -EINVAL; /* ipv6_mreq */
+    sa[0] = LINUX_AF_INET6;
+    memcpy(sa + 8, b, 16);
+    memcpy(&out->ifindex, b + 16, 4);
+    return abi_inet_addr_to_rx(sa, LINUX_SOCKADDR_IN6_LEN, &out->group);
 }

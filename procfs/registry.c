@@ -85,6 +85,10 @@ static const struct procfs_node nodes[] = {
     F("/proc/sys/vm/overcommit_memory", RW, render_overcommit_memory),
     D("/proc/sys/fs", DIR_PROC),
     F("/proc/sys/fs/file-max", RW, render_file_max),
+    D("/proc/sys/fs/inotify", DIR_PROC),
+    F("/proc/sys/fs/inotify/max_queued_events", RW, render_inotify_max_events),
+    F("/proc/sys/fs/inotify/max_user_instances", RW, render_inotify_max_queues),
+    F("/proc/sys/fs/inotify/max_user_watches", RW, render_inotify_max_watches),
 
     /* /dev: the one list of devices Redox has as schemes (vfs-map opens the scheme
      * for the guest path, a listing shows the node); the fd links point into /proc. */

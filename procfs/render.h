@@ -57,6 +57,10 @@ void render_min_free_kbytes(struct procfs_out *o, const struct procfs_facts *f, 
 void render_thp_enabled(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_thp_pmd_size(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 
+void render_inotify_max_events(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
+void render_inotify_max_queues(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
+void render_inotify_max_watches(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
+
 /* render_net.c: /proc/net */
 void render_net_dev(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
 void render_net_route(struct procfs_out *o, const struct procfs_facts *f, unsigned num);

@@ -3,6 +3,8 @@
  * are one value and a newline. */
 #include "render.h"
 
+#include "../redox/rx.h"
+
 /* init/version.c's linux_proc_banner: "%s version %s (%s@%s) (%s) %s\n". */
 void render_version(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
 {
@@ -134,3 +136,13 @@ void render_thp_pmd_size(struct procfs_out *o, const struct procfs_facts *f, uns
     (void)cpu;
     out_printf(o, "%llu\n", (unsigned long long)f->hugepage_size_kb * 1024);
 }
+
+/* fs/notify/inotify's limits, as the watch queues' (rx_watch_limit). */
+static void watch_limit(struct procfs_out *o, int which)
+{
+    long v = rx_watch_limit(which);
+    out_printf(o, "%ld\n", v < 0 ? 0 : v);
+}
+void render_inotify_max_events(struct procfs_out *o, const struct procfs_facts *f, unsigned c) { (void)f; (void)c; watch_limit(o, RX_WATCH_X_MAX_EVENTS); }
+void render_inotify_max_queues(struct procfs_out *o, const struct procfs_facts *f, unsigned c) { (void)f; (void)c; watch_limit(o, RX_WATCH_X_MAX_QUEUES); }
+void render_inotify_max_watches(struct procfs_out *o, const struct procfs_facts *f, unsigned c) { (void)f; (void)c; watch_limit(o, RX_WATCH_X_MAX_WATCHES); }

@@ -1,5 +1,5 @@
 /* writable.c — the guest writing to an emulated file (/proc/self/comm,
- * /proc/self/oom_score_adj).  Opening
+ * /proc/self/oom_score_adj, the limits in /proc/sys/fs/inotify).  Opening
  * one for writing gives a real fd (a sealed empty snapshot); once the guest holds
  * it, its fd-table entry (process/fd_table.h) sends every write-family call
  * (write, writev, pwrite64, pwritev) here, which applies the text to lxrun's state. */
@@ -53,15 +53,39 @@ static long oom_write(struct lx_file *f, const void *buf, size_t len)
     return (long)len;
 }
 
-static const struct lx_file_ops writable_ops[] = {
-    { .name = "procfs-comm", .write = comm_write },
-    { .name = "procfs-oom_score_adj", .write = oom_write },
+/* fs/inotify's limits: one non-negative decimal, applied to the watch queues'
+ * (the sysctl's proc_dointvec_minmax: at least 0). */
+static long watch_limit_write(int which, const void *buf, size_t len)
+{
+    char text[24];
+    if (len >= sizeof text) return -EINVAL;
+    memcpy(text, buf, len);
+    text[len] = 0;
+    char *end;
+    long v = strtol(text, &end, 10);
+    while (*end == ' ' || *end == '\n') end++;
+    if (end == text || *end || v < 0 || v > 0x7fffffff) return -EINVAL;
+    long r = rx_watch_limit_set(which, v);
+    return r < 0 ? r : (long)len;
+}
+static long events_write(struct lx_file *f, const void *b, size_t n) { (void)f; return watch_limit_write(RX_WATCH_X_MAX_EVENTS, b, n); }
+static long queues_write(struct lx_file *f, const void *b, size_t n) { (void)f; return watch_limit_write(RX_WATCH_X_MAX_QUEUES, b, n); }
+static long watches_write(struct lx_file *f, const void *b, size_t n) { (void)f; return watch_limit_write(RX_WATCH_X_MAX_WATCHES, b, n); }
+
+static const struct { const char *name; struct lx_file_ops ops; } writable[] = {
+    { "comm", { .name = "procfs-comm", .write = comm_write } },
+    { "oom_score_adj", { .name = "procfs-oom_score_adj", .write = oom_write } },
+    { "max_queued_events", { .name = "procfs-inotify-events", .write = events_write } },
+    { "max_user_instances", { .name = "procfs-inotify-queues", .write = queues_write } },
+    { "max_user_watches", { .name = "procfs-inotify-watches", .write = watches_write } },
 };
 
 static const struct lx_file_ops *ops_of(const char *path)
 {
     const char *name = last_name(path);
-    return !strcmp(name, "comm") ? &writable_ops[0] : !strcmp(name, "oom_score_adj") ? &writable_ops[1] : NULL;
+    for (size_t i = 0; i < sizeof writable / sizeof writable[0]; i++)
+        if (!strcmp(name, writable[i].name)) return &writable[i].ops;
+    return NULL;
 }
 
 int procfs_node_writable(const char *path) { return ops_of(path) != NULL; }

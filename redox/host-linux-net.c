@@ -25,21 +25,26 @@ _Static_assert(RX_AF_UNIX == AF_UNIX && RX_AF_INET == AF_INET && RX_AF_INET6 == 
                "relibc's families are the host's");
 _Static_assert(RX_MSG_PEEK == MSG_PEEK && RX_MSG_WAITALL == MSG_WAITALL && RX_MSG_X_DONTWAIT == MSG_DONTWAIT &&
                    RX_MSG_X_NOSIGNAL == MSG_NOSIGNAL && RX_MSG_OOB == MSG_OOB && RX_MSG_EOR == MSG_EOR &&
-                   RX_MSG_TRUNC == MSG_TRUNC && RX_MSG_CTRUNC == MSG_CTRUNC && RX_MSG_X_CMSG_CLOEXEC == MSG_CMSG_CLOEXEC,
+                   RX_MSG_TRUNC == MSG_TRUNC && RX_MSG_CTRUNC == MSG_CTRUNC && RX_MSG_X_CMSG_CLOEXEC == MSG_CMSG_CLOEXEC &&
+                   RX_MSG_X_CONFIRM == MSG_CONFIRM && RX_MSG_X_ERRQUEUE == MSG_ERRQUEUE && RX_MSG_X_MORE == MSG_MORE,
                "Redox's message flags are the host's");
 _Static_assert(RX_SO_TYPE == SO_TYPE && RX_SO_ERROR == SO_ERROR && RX_SO_SNDBUF == SO_SNDBUF && RX_SO_RCVBUF == SO_RCVBUF &&
                    RX_SO_PASSCRED == SO_PASSCRED && RX_SO_PEERCRED == SO_PEERCRED && RX_SO_RCVTIMEO == SO_RCVTIMEO &&
                    RX_SO_SNDTIMEO == SO_SNDTIMEO && RX_SO_ACCEPTCONN == SO_ACCEPTCONN && RX_SO_PROTOCOL == SO_PROTOCOL &&
                    RX_SO_DOMAIN == SO_DOMAIN && RX_SO_X_REUSEADDR == SO_REUSEADDR && RX_SO_X_BROADCAST == SO_BROADCAST &&
                    RX_SO_X_KEEPALIVE == SO_KEEPALIVE && RX_SO_X_OOBINLINE == SO_OOBINLINE && RX_SO_X_LINGER == SO_LINGER &&
-                   RX_SO_X_REUSEPORT == SO_REUSEPORT && RX_SO_X_RCVLOWAT == SO_RCVLOWAT,
+                   RX_SO_X_REUSEPORT == SO_REUSEPORT && RX_SO_X_RCVLOWAT == SO_RCVLOWAT &&
+                   RX_SO_X_SNDBUFFORCE == SO_SNDBUFFORCE && RX_SO_X_RCVBUFFORCE == SO_RCVBUFFORCE,
                "Redox's socket options are the host's");
 _Static_assert(RX_SOL_SOCKET == SOL_SOCKET && RX_SOL_X_IP == IPPROTO_IP && RX_SOL_X_TCP == IPPROTO_TCP &&
                    RX_SOL_X_IPV6 == IPPROTO_IPV6 && RX_IP_X_TOS == IP_TOS && RX_IP_X_TTL == IP_TTL &&
                    RX_IP_X_MULTICAST_TTL == IP_MULTICAST_TTL && RX_IP_X_MULTICAST_LOOP == IP_MULTICAST_LOOP &&
                    RX_TCP_X_NODELAY == TCP_NODELAY && RX_TCP_X_MAXSEG == TCP_MAXSEG && RX_TCP_X_KEEPIDLE == TCP_KEEPIDLE &&
                    RX_TCP_X_KEEPINTVL == TCP_KEEPINTVL && RX_TCP_X_KEEPCNT == TCP_KEEPCNT &&
-                   RX_IPV6_X_UNICAST_HOPS == IPV6_UNICAST_HOPS && RX_IPV6_X_V6ONLY == IPV6_V6ONLY,
+                   RX_IPV6_X_UNICAST_HOPS == IPV6_UNICAST_HOPS && RX_IPV6_X_V6ONLY == IPV6_V6ONLY && RX_IPV6_X_ADDRFORM == IPV6_ADDRFORM &&
+                   RX_IP_X_ADD_MEMBERSHIP == IP_ADD_MEMBERSHIP && RX_IP_X_DROP_MEMBERSHIP == IP_DROP_MEMBERSHIP &&
+                   RX_IPV6_X_ADD_MEMBERSHIP == IPV6_ADD_MEMBERSHIP && RX_IPV6_X_DROP_MEMBERSHIP == IPV6_DROP_MEMBERSHIP &&
+                   RX_X_MCAST_JOIN_GROUP == MCAST_JOIN_GROUP && RX_X_MCAST_LEAVE_GROUP == MCAST_LEAVE_GROUP,
                "relibc's option numbers are the host's");
 _Static_assert(sizeof(struct rx_iovec) == sizeof(struct iovec), "iovec layout");
 
@@ -288,8 +293,35 @@ long rx_sockopt_get(int fd, int level, int opt, void *val, size_t len)
     return sizeof v;
 }
 
+/* A membership change in the host's struct for the option: ip_mreqn, ipv6_mreq
+ * or group_req. */
+static long mcast_set(int fd, int level, int opt, const struct rx_mcast *m)
+{
+    union host_addr g;
+    socklen_t gl;
+    long r = addr_to_host(&m->group, &g, &gl);
+    if (r < 0) return r;
+    if (opt == RX_X_MCAST_JOIN_GROUP || opt == RX_X_MCAST_LEAVE_GROUP) {
+        struct group_req q = { .gr_interface = m->ifindex };
+        memcpy(&q.gr_group, &g, gl);
+        return R(setsockopt(fd, level, opt, &q, sizeof q));
+    }
+    if (level == IPPROTO_IP) {
+        struct ip_mreqn q = { .imr_multiaddr = g.in.sin_addr, .imr_ifindex = (int)m->ifindex };
+        memcpy(&q.imr_address, m->local, 4);
+        return R(setsockopt(fd, level, opt, &q, sizeof q));
+    }
+    struct ipv6_mreq q = { .ipv6mr_multiaddr = g.in6.sin6_addr, .ipv6mr_interface = m->ifindex };
+    return R(setsockopt(fd, level, opt, &q, sizeof q));
+}
+
 long rx_sockopt_set(int fd, int level, int opt, const void *val, size_t len)
 {
+    if (len == sizeof(struct rx_mcast) &&
+        (((level == IPPROTO_IP || level == IPPROTO_IPV6) && (opt == RX_X_MCAST_JOIN_GROUP || opt == RX_X_MCAST_LEAVE_GROUP)) ||
+         (level == IPPROTO_IP && (opt == RX_IP_X_ADD_MEMBERSHIP || opt == RX_IP_X_DROP_MEMBERSHIP)) ||
+         (level == IPPROTO_IPV6 && (opt == RX_IPV6_X_ADD_MEMBERSHIP || opt == RX_IPV6_X_DROP_MEMBERSHIP))))
+        return mcast_set(fd, level, opt, val);
     if (level == SOL_SOCKET && (opt == RX_SO_RCVTIMEO || opt == RX_SO_SNDTIMEO)) {
         if (len < sizeof(struct rx_timespec)) return -EINVAL;
         const struct rx_timespec *t = val;

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
@@ -74,6 +75,37 @@ long rx_watch_add(int queue, int target, uint32_t mask)
 }
 
 long rx_watch_rm(int queue, int wd) { return R(inotify_rm_watch(queue, wd)); }
+
+/* The limits are the host kernel's, in its fs.inotify sysctls: the backend's own
+ * facts about the queues it hands out, never a guest path. */
+static const char *const limit_files[] = { "/proc/sys/fs/inotify/max_queued_events",
+                                           "/proc/sys/fs/inotify/max_user_instances",
+                                           "/proc/sys/fs/inotify/max_user_watches" };
+
+long rx_watch_limit(int which)
+{
+    if (which < 0 || which > 2) return -EINVAL;
+    int fd = open(limit_files[which], O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    char buf[32];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -EIO;
+    buf[n] = 0;
+    return strtol(buf, NULL, 10);
+}
+
+long rx_watch_limit_set(int which, long value)
+{
+    if (which < 0 || which > 2) return -EINVAL;
+    int fd = open(limit_files[which], O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%ld\n", value);
+    long r = write(fd, buf, (size_t)n) < 0 ? -errno : 0;
+    close(fd);
+    return r;
+}
 
 long rx_splice(int in, int64_t *off_in, int out, int64_t *off_out, size_t len, int flags)
 {

@@ -220,6 +220,9 @@ long rx_event_wait(int queue, struct rx_event *out, int max, const struct rx_tim
 #define RX_MSG_WAITALL 0x100
 #define RX_MSG_X_DONTWAIT 0x40
 #define RX_MSG_X_NOSIGNAL 0x4000
+#define RX_MSG_X_CONFIRM 0x800   /* the neighbour answered: hint, ignored on Redox */
+#define RX_MSG_X_ERRQUEUE 0x2000 /* the error queue: always empty on Redox (EAGAIN) */
+#define RX_MSG_X_MORE 0x8000     /* more data follows: hint, ignored on Redox */
 #define RX_SHUT_RD 0
 #define RX_SHUT_WR 1
 #define RX_SHUT_RDWR 2
@@ -255,6 +258,8 @@ struct rx_ucred { int pid; uint32_t uid, gid; };
 #define RX_SO_X_LINGER 13
 #define RX_SO_X_REUSEPORT 15
 #define RX_SO_X_RCVLOWAT 18
+#define RX_SO_X_SNDBUFFORCE 32
+#define RX_SO_X_RCVBUFFORCE 33
 #define RX_IP_X_TOS 1
 #define RX_IP_X_TTL 2
 #define RX_IP_X_MULTICAST_TTL 33
@@ -264,9 +269,19 @@ struct rx_ucred { int pid; uint32_t uid, gid; };
 #define RX_TCP_X_KEEPIDLE 4
 #define RX_TCP_X_KEEPINTVL 5
 #define RX_TCP_X_KEEPCNT 6
+#define RX_IPV6_X_ADDRFORM 1
 #define RX_IPV6_X_UNICAST_HOPS 16
 #define RX_IPV6_X_V6ONLY 26
 struct rx_linger { int on, seconds; };
+/* Multicast membership: join or leave group on the interface of index ifindex or
+ * address local (IPv4; both 0: the system's choice).  Redox plan: smolnetd has no
+ * IGMP/MLD yet: EOPNOTSUPP until it has. */
+#define RX_IP_X_ADD_MEMBERSHIP 35
+#define RX_IP_X_DROP_MEMBERSHIP 36
+#define RX_IPV6_X_ADD_MEMBERSHIP 20
+#define RX_IPV6_X_DROP_MEMBERSHIP 21
+#define RX_X_MCAST_JOIN_GROUP 42  /* at RX_SOL_X_IP or RX_SOL_X_IPV6 */
+#define RX_X_MCAST_LEAVE_GROUP 45
 #define RX_SOL_SOCKET 1
 long rx_sockopt_get(int fd, int level, int opt, void *val, size_t len);
 long rx_sockopt_set(int fd, int level, int opt, const void *val, size_t len);
@@ -327,6 +342,8 @@ long rx_net_routes(struct rx_net_route *out, int max);
 #define RX_X_AF_UNSPEC 0 /* connect to it: dissolve a datagram association (Redox plan: dup(fd, "")) */
 #define RX_SOCKADDR_MAX 112
 struct rx_sockaddr { int family; unsigned len; char text[RX_SOCKADDR_MAX]; };
+/* A multicast membership (the options RX_*_MEMBERSHIP, RX_X_MCAST_*): see above. */
+struct rx_mcast { struct rx_sockaddr group; unsigned ifindex; uint8_t local[4]; };
 long rx_socket(int family, int type, int flags); /* flags: RX_O_CLOEXEC, RX_O_NONBLOCK */
 long rx_sock_bind(int fd, const struct rx_sockaddr *a);
 long rx_sock_connect(int fd, const struct rx_sockaddr *a); /* -EINPROGRESS on a non-blocking handle */
@@ -402,6 +419,14 @@ long rx_signal_handle(int fd, uint64_t mask, int flags); /* flags: RX_O_CLOEXEC,
 long rx_watch_queue(int flags); /* flags: RX_O_CLOEXEC, RX_O_NONBLOCK */
 long rx_watch_add(int queue, int target, uint32_t mask); /* the watch descriptor */
 long rx_watch_rm(int queue, int wd);
+/* The watch queues' limits (Linux's fs.inotify sysctls; Redox plan: lxrun's own
+ * limits for the watcher it would run): events a queue holds, queues per user,
+ * watches per user.  Setting one needs the privilege the system asks for. */
+#define RX_WATCH_X_MAX_EVENTS 0
+#define RX_WATCH_X_MAX_QUEUES 1
+#define RX_WATCH_X_MAX_WATCHES 2
+long rx_watch_limit(int which);
+long rx_watch_limit_set(int which, long value);
 
 /* Host-backend extension: moving and copying pipe contents without a user
  * buffer (Linux's splice and tee).  off NULL: the handle's own offset.  Redox

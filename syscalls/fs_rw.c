@@ -187,8 +187,10 @@ long sys_sendfile(struct lx_call *c)
         if (off < 0) return -EINVAL;
         offp = &off;
     }
-    long oflags = rx_fcntl(out, RX_F_GETFL, 0);
-    if (oflags >= 0 && (oflags & RX_O_APPEND)) return -EINVAL; /* as Linux's splice */
+    long oflags = rx_fcntl(out, RX_F_GETFL, 0), iflags = rx_fcntl(in, RX_F_GETFL, 0);
+    if (oflags < 0 || iflags < 0) return -EBADF;
+    if ((oflags & RX_O_ACCMODE) == RX_O_RDONLY || (iflags & RX_O_ACCMODE) == RX_O_WRONLY) return -EBADF; /* as Linux checks first */
+    if (oflags & RX_O_APPEND) return -EINVAL; /* as Linux's splice */
     long r = copy_loop(in, offp, out, NULL, c->a[3]);
     if (offp && r >= 0 && gm_copy_out(c->a[2], &off, sizeof off) < 0) return -EFAULT;
     return r;

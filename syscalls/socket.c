@@ -21,43 +21,53 @@ static long type_arg(int type, int *rxtype, int *flags)
     return 0;
 }
 
-long sys_socket(struct lx_call *c)
+/* What Linux checks of socket()'s arguments, in its order (__sock_create, then
+ * the family's create: inet_create's protocol match, raw sockets' CAP_NET_RAW):
+ * 0 with rx's family, type and flags, or the errno. */
+static long socket_args(struct lx_call *c, int domain, int type, int proto, int *family, int *rxtype, int *flags)
 {
-    int domain = (int)c->a[0], proto = (int)c->a[2], rxtype, flags;
-    if (type_arg((int)c->a[1], &rxtype, &flags) < 0) return -EINVAL;
-    int kind = (int)c->a[1] & LINUX_SOCK_TYPE_MASK;
-    if (domain == LINUX_AF_NETLINK)
-        return kind == LINUX_SOCK_RAW || kind == LINUX_SOCK_DGRAM ? lx_netlink_socket(c, proto, flags) : -ESOCKTNOSUPPORT;
-    int family = domain == LINUX_AF_UNIX ? RX_AF_UNIX : domain == LINUX_AF_INET ? RX_AF_INET
-               : domain == LINUX_AF_INET6 ? RX_AF_INET6 : -1;
-    if (family < 0) {
+    *family = domain == LINUX_AF_UNIX ? RX_AF_UNIX : domain == LINUX_AF_INET ? RX_AF_INET
+            : domain == LINUX_AF_INET6 ? RX_AF_INET6 : -1;
+    if (*family < 0 && domain != LINUX_AF_NETLINK) {
         lx_record_partial(c->nr, domain == LINUX_AF_PACKET ? "AF_PACKET sockets"
                                                            : "address families beyond UNIX, INET, INET6, NETLINK, PACKET");
         return -EAFNOSUPPORT;
     }
-    if (rxtype < 0 || (rxtype == RX_SOCK_SEQPACKET && family != RX_AF_UNIX)) {
-        if (kind == LINUX_SOCK_RAW) lx_record_partial(c->nr, "raw sockets");
-        return kind == LINUX_SOCK_RAW ? -EPERM : -ESOCKTNOSUPPORT;
+    if (type_arg(type, rxtype, flags) < 0) return -EINVAL;
+    int kind = type & LINUX_SOCK_TYPE_MASK;
+    if (domain == LINUX_AF_NETLINK) return kind == LINUX_SOCK_RAW || kind == LINUX_SOCK_DGRAM ? 0 : -ESOCKTNOSUPPORT;
+    if (*family == RX_AF_UNIX) {
+        if (proto != 0 && proto != LINUX_AF_UNIX) return -EPROTONOSUPPORT;
+        return *rxtype < 0 ? -ESOCKTNOSUPPORT : 0;
     }
-    if (family == RX_AF_UNIX ? proto != 0 && proto != LINUX_AF_UNIX
-                             : proto != 0 && proto != (rxtype == RX_SOCK_STREAM ? LINUX_IPPROTO_TCP : LINUX_IPPROTO_UDP))
-        return -EPROTONOSUPPORT;
+    if (kind == LINUX_SOCK_RAW) {
+        if (proto == 0) return -EPROTONOSUPPORT; /* raw sockets name their protocol */
+        lx_record_partial(c->nr, "raw sockets");
+        return -EPERM;
+    }
+    if (*rxtype < 0 || *rxtype == RX_SOCK_SEQPACKET) return -ESOCKTNOSUPPORT;
+    int want = *rxtype == RX_SOCK_STREAM ? LINUX_IPPROTO_TCP : LINUX_IPPROTO_UDP;
+    return proto != 0 && proto != want ? -EPROTONOSUPPORT : 0;
+}
+
+long sys_socket(struct lx_call *c)
+{
+    int domain = (int)c->a[0], proto = (int)c->a[2], family, rxtype, flags;
+    long r = socket_args(c, domain, (int)c->a[1], proto, &family, &rxtype, &flags);
+    if (r < 0) return r;
+    if (domain == LINUX_AF_NETLINK) return lx_netlink_socket(c, proto, flags);
     return lx_fd_accept(rx_socket(family, rxtype, flags));
 }
 
 long sys_socketpair(struct lx_call *c)
 {
-    int domain = (int)c->a[0], rxtype, flags;
-    if (domain != LINUX_AF_UNIX) {
-        if (domain != LINUX_AF_INET && domain != LINUX_AF_INET6) lx_record_partial(c->nr, "socket pairs other than AF_UNIX");
-        return domain == LINUX_AF_INET || domain == LINUX_AF_INET6 ? -EOPNOTSUPP : -EAFNOSUPPORT;
-    }
-    if (type_arg((int)c->a[1], &rxtype, &flags) < 0) return -EINVAL;
-    if (rxtype < 0) return -ESOCKTNOSUPPORT;
-    if (c->a[2] != 0 && c->a[2] != LINUX_AF_UNIX) return -EPROTONOSUPPORT;
+    int domain = (int)c->a[0], family, rxtype, flags;
+    long r = socket_args(c, domain, (int)c->a[1], (int)c->a[2], &family, &rxtype, &flags);
+    if (r < 0) return r;
+    if (family != RX_AF_UNIX) return -EOPNOTSUPP; /* as Linux's sock_no_socketpair */
     if (!gm_lock_write(c->a[3], 2 * sizeof(int))) return -EFAULT;
     int fds[2];
-    long r = rx_socketpair_unix(rxtype, flags, fds);
+    r = rx_socketpair_unix(rxtype, flags, fds);
     if (r < 0) return r;
     long a = lx_fd_accept(fds[0]), b = lx_fd_accept(fds[1]);
     if (a < 0 || b < 0) {
@@ -69,12 +79,30 @@ long sys_socketpair(struct lx_call *c)
     return gm_copy_out(c->a[3], pair, sizeof pair);
 }
 
+/* The address checks a family makes before anything else (inet_bind,
+ * inet6_bind, unix_bind and their connects): its length, then its family. */
+static long family_check(int fd, uint64_t addr, uint64_t len, int for_connect)
+{
+    int domain;
+    if (rx_sockopt_get(fd, RX_SOL_SOCKET, RX_SO_DOMAIN, &domain, sizeof domain) < 0) return 0; /* not a socket: rx says */
+    uint16_t fam;
+    if ((int64_t)len < 2 || len > LINUX_SOCKADDR_MAX) return -EINVAL;
+    if (gm_copy_in(&fam, addr, sizeof fam) < 0) return -EFAULT;
+    if (for_connect && fam == LINUX_AF_UNSPEC) return 0;
+    if (domain == RX_AF_UNIX) return fam == LINUX_AF_UNIX ? 0 : -EINVAL;
+    unsigned need = domain == RX_AF_INET ? LINUX_SOCKADDR_IN_LEN : 24; /* SIN6_LEN_RFC2133 */
+    if (len < need) return -EINVAL;
+    if (fam != (domain == RX_AF_INET ? LINUX_AF_INET : LINUX_AF_INET6)) return -EAFNOSUPPORT;
+    return 0;
+}
+
 long sys_bind(struct lx_call *c)
 {
     struct lx_file *nl = lx_netlink_of((int)c->a[0]);
     if (nl) return lx_netlink_bind(nl, c->a[1], c->a[2]);
     struct rx_sockaddr a;
-    long r = lx_sockaddr_in(c->nr, c->a[1], c->a[2], &a);
+    long r = family_check((int)c->a[0], c->a[1], c->a[2], 0);
+    if (r == 0) r = lx_sockaddr_in(c->nr, c->a[1], c->a[2], &a);
     if (r < 0) return r;
     if (a.family == RX_X_AF_UNSPEC) return -EAFNOSUPPORT;
     return rx_sock_bind((int)c->a[0], &a);
@@ -84,7 +112,8 @@ long sys_connect(struct lx_call *c)
 {
     if (lx_netlink_of((int)c->a[0])) return 0; /* the kernel is the only peer there is */
     struct rx_sockaddr a;
-    long r = lx_sockaddr_in(c->nr, c->a[1], c->a[2], &a);
+    long r = family_check((int)c->a[0], c->a[1], c->a[2], 1);
+    if (r == 0) r = lx_sockaddr_in(c->nr, c->a[1], c->a[2], &a);
     return r < 0 ? r : rx_sock_connect((int)c->a[0], &a);
 }
 
@@ -135,11 +164,27 @@ long sys_shutdown(struct lx_call *c)
 
 #define LINUX_SOL_NETLINK 270
 
+/* A level the socket's protocol answers for: an unknown option there is
+ * ENOPROTOOPT; any other level is EOPNOTSUPP (ip_getsockopt and friends). */
+static int level_known(int fd, int level)
+{
+    int domain = -1, type = -1;
+    if (level == LINUX_SOL_SOCKET) return 1;
+    rx_sockopt_get(fd, RX_SOL_SOCKET, RX_SO_DOMAIN, &domain, sizeof domain);
+    rx_sockopt_get(fd, RX_SOL_SOCKET, RX_SO_TYPE, &type, sizeof type);
+    if (domain != RX_AF_INET && domain != RX_AF_INET6) return 0;
+    if (level == RX_SOL_X_IP || (domain == RX_AF_INET6 && level == RX_SOL_X_IPV6)) return 1;
+    return type == RX_SOCK_STREAM ? level == LINUX_IPPROTO_TCP : level == LINUX_IPPROTO_UDP;
+}
+
 static long option_arg(struct lx_call *c, struct abi_sockopt *o)
 {
     if (abi_sockopt_to_rx((int)c->a[1], (int)c->a[2], o) == 0) return 0;
-    lx_record_partial(c->nr, "socket options beyond the SOL_SOCKET, IP, TCP and IPV6 ones listed in docs/syscalls.md");
-    return -ENOPROTOOPT;
+    long r = rx_fcntl((int)c->a[0], RX_F_GETFD, 0);
+    if (r < 0) return r;
+    int known = level_known((int)c->a[0], (int)c->a[1]);
+    if (known) lx_record_partial(c->nr, "socket options beyond the SOL_SOCKET, IP, TCP and IPV6 ones listed in docs/syscalls.md");
+    return known ? -ENOPROTOOPT : -EOPNOTSUPP;
 }
 
 long sys_getsockopt(struct lx_call *c)
@@ -163,6 +208,7 @@ long sys_getsockopt(struct lx_call *c)
         k.i = v.i == RX_SOCK_STREAM ? LINUX_SOCK_STREAM : v.i == RX_SOCK_DGRAM ? LINUX_SOCK_DGRAM : LINUX_SOCK_SEQPACKET;
         break;
     case ABI_OPT_INT: k.i = v.i; break;
+    case ABI_OPT_MCAST: return -ENOPROTOOPT; /* memberships are set, never read */
     }
     if ((size_t)len < n) n = (size_t)len; /* truncated, as Linux copies at most what the caller has room for */
     if (gm_copy_out(c->a[3], &k, n) < 0) return -EFAULT;
@@ -195,6 +241,14 @@ long sys_setsockopt(struct lx_call *c)
         if (gm_copy_in(&l, c->a[3], sizeof l) < 0) return -EFAULT;
         struct rx_linger x = { l.onoff, l.linger };
         return rx_sockopt_set((int)c->a[0], o.level, o.opt, &x, sizeof x);
+    }
+    if (o.kind == ABI_OPT_MCAST) {
+        unsigned char buf[256];
+        struct rx_mcast m;
+        if (len > sizeof buf) len = sizeof buf;
+        if (gm_copy_in(buf, c->a[3], len) < 0) return -EFAULT;
+        long r2 = abi_mcast_to_rx((int)c->a[1], (int)c->a[2], buf, len, &m);
+        return r2 < 0 ? r2 : rx_sockopt_set((int)c->a[0], o.level, o.opt, &m, sizeof m);
     }
     int v = 0;
     if (len == 0 || (len < sizeof v && o.level == RX_SOL_SOCKET)) return -EINVAL;

@@ -16,7 +16,7 @@ static long msg_flags(struct lx_call *c, int linux_flags)
 {
     int rx = abi_msg_flags_to_rx(linux_flags);
     if (rx < 0) {
-        lx_record_partial(c->nr, "message flags beyond PEEK, WAITALL, DONTWAIT, NOSIGNAL, TRUNC, EOR, OOB, CMSG_CLOEXEC");
+        lx_record_partial(c->nr, "message flags beyond PEEK, WAITALL, DONTWAIT, NOSIGNAL, TRUNC, EOR, OOB, CMSG_CLOEXEC, CONFIRM, ERRQUEUE, MORE");
         return -EINVAL;
     }
     return rx;
@@ -85,6 +85,15 @@ static long control_in(struct lx_call *c, uint64_t ptr, uint64_t len, struct rx_
     return r;
 }
 
+/* TCP ignores a destination: the connection has one (tcp_sendmsg). */
+static int inet_stream(int fd)
+{
+    int domain = -1, type = -1;
+    rx_sockopt_get(fd, RX_SOL_SOCKET, RX_SO_DOMAIN, &domain, sizeof domain);
+    rx_sockopt_get(fd, RX_SOL_SOCKET, RX_SO_TYPE, &type, sizeof type);
+    return (domain == RX_AF_INET || domain == RX_AF_INET6) && type == RX_SOCK_STREAM;
+}
+
 /* One message sent: the guest's msghdr fields, flags already rx's. */
 static long send_one(struct lx_call *c, int fd, const struct linux_msghdr *g, int flags)
 {
@@ -93,7 +102,7 @@ static long send_one(struct lx_call *c, int fd, const struct linux_msghdr *g, in
     struct rx_ucred cred;
     int fds[LINUX_SCM_MAX_FD];
     long r = 0;
-    if (g->name && g->namelen) {
+    if (g->name && g->namelen && !inet_stream(fd)) {
         r = lx_sockaddr_in(c->nr, g->name, g->namelen, &to);
         m.addr = &to;
     }
@@ -200,7 +209,7 @@ long sys_sendto(struct lx_call *c)
     struct rx_iovec rv = { p, c->a[2] };
     struct rx_msg m = { .iov = &rv, .iovlen = 1 };
     struct rx_sockaddr to;
-    if (c->a[4] && c->a[5]) {
+    if (c->a[4] && c->a[5] && !inet_stream((int)c->a[0])) {
         long r = lx_sockaddr_in(c->nr, c->a[4], c->a[5], &to);
         if (r < 0) return r;
         m.addr = &to;

@@ -1,6 +1,7 @@
 /* splice.c — handles: splice, tee, vmsplice.  Pipe contents moved or copied by
- * rx_splice/rx_tee; vmsplice is a readv or writev on the pipe (the pages are
- * copied, as Linux does for a pipe that is read: SPLICE_F_GIFT is only a hint). */
+ * rx_splice/rx_tee; vmsplice is a non-blocking readv or writev on the pipe,
+ * waited for only while nothing moves (the pages are copied, as Linux does for a
+ * pipe that is read: SPLICE_F_GIFT is only a hint). */
 #include "../abi/linux_notify.h"
 #include "handler.h"
 
@@ -52,9 +53,20 @@ long sys_vmsplice(struct lx_call *c)
     if (fl < 0) return fl;
     int writing = (fl & RX_O_ACCMODE) != RX_O_RDONLY;
     if (c->a[2] > 1024) return -EINVAL;
-    if (!(c->a[3] & LINUX_SPLICE_F_NONBLOCK)) return lx_vector_io(fd, c->a[1], (long)c->a[2], -1, writing);
-    if (!(fl & RX_O_NONBLOCK)) rx_fcntl(fd, RX_F_SETFL, fl | RX_O_NONBLOCK); /* SPLICE_F_NONBLOCK: this call only */
-    r = lx_vector_io(fd, c->a[1], (long)c->a[2], -1, writing);
+    /* Linux moves what the pipe has room (or data) for and returns; it waits only
+     * while nothing could move, unless SPLICE_F_NONBLOCK or O_NONBLOCK says not to */
+    int wait = !(c->a[3] & LINUX_SPLICE_F_NONBLOCK) && !(fl & RX_O_NONBLOCK);
+    if (!(fl & RX_O_NONBLOCK)) rx_fcntl(fd, RX_F_SETFL, fl | RX_O_NONBLOCK);
+    for (;;) {
+        r = lx_vector_io(fd, c->a[1], (long)c->a[2], -1, writing);
+        if (r != -EAGAIN || !wait) break;
+        struct rx_pollfd p = { fd, (short)(writing ? RX_POLLOUT : RX_POLLIN), 0 };
+        long w = rx_ppoll(&p, 1, NULL, NULL);
+        if (w < 0) {
+            r = w;
+            break;
+        }
+    }
     if (!(fl & RX_O_NONBLOCK)) rx_fcntl(fd, RX_F_SETFL, fl);
     return r;
 }

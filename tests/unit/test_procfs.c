@@ -571,10 +571,10 @@ Test(procfs, whole_tree_resolves_and_renders)
     struct procfs_facts f = fixed_facts(3);
     walk_dir("/proc", 3, &f);
     walk_dir("/sys", 3, &f);
-    /* /proc: 8 files + net/: 8 + sys/{kernel: 8 + random: 2, vm: 2, fs: 1};
+    /* /proc: 8 files + net/: 8 + sys/{kernel: 8 + random: 2, vm: 2, fs: 1 + inotify: 3};
      * /sys: 4 cpu lists + 3 × 16 topology files + 2 × cpuN/online + 2 THP files. */
-    cr_assert_eq(walked_files, 8 + 8 + 8 + 2 + 2 + 1 + 4 + 3 * 16 + 2 + 2);
-    cr_assert_eq(walked_dirs, 6 + 3 + 3 * 2 + 3);
+    cr_assert_eq(walked_files, 8 + 8 + 8 + 2 + 2 + 1 + 3 + 4 + 3 * 16 + 2 + 2);
+    cr_assert_eq(walked_dirs, 7 + 3 + 3 * 2 + 3);
 }
 
 /* ---- gathered facts against what this process sees ---- */
