@@ -165,7 +165,8 @@ long sys_shutdown(struct lx_call *c)
 #define LINUX_SOL_NETLINK 270
 
 /* A level the socket's protocol answers for: an unknown option there is
- * ENOPROTOOPT; any other level is EOPNOTSUPP (ip_getsockopt and friends). */
+ * ENOPROTOOPT; getsockopt at any other level is EOPNOTSUPP (ip_getsockopt),
+ * setsockopt there ENOPROTOOPT (ip_setsockopt): Linux's two differ. */
 static int level_known(int fd, int level)
 {
     int domain = -1, type = -1;
@@ -177,20 +178,20 @@ static int level_known(int fd, int level)
     return type == RX_SOCK_STREAM ? level == LINUX_IPPROTO_TCP : level == LINUX_IPPROTO_UDP;
 }
 
-static long option_arg(struct lx_call *c, struct abi_sockopt *o)
+static long option_arg(struct lx_call *c, struct abi_sockopt *o, int for_get)
 {
     if (abi_sockopt_to_rx((int)c->a[1], (int)c->a[2], o) == 0) return 0;
     long r = rx_fcntl((int)c->a[0], RX_F_GETFD, 0);
     if (r < 0) return r;
     int known = level_known((int)c->a[0], (int)c->a[1]);
     if (known) lx_record_partial(c->nr, "socket options beyond the SOL_SOCKET, IP, TCP and IPV6 ones listed in docs/syscalls.md");
-    return known ? -ENOPROTOOPT : -EOPNOTSUPP;
+    return known || !for_get ? -ENOPROTOOPT : -EOPNOTSUPP;
 }
 
 long sys_getsockopt(struct lx_call *c)
 {
     struct abi_sockopt o;
-    long r = option_arg(c, &o);
+    long r = option_arg(c, &o, 1);
     if (r < 0) return r;
     int len;
     if (gm_copy_in(&len, c->a[4], sizeof len) < 0) return -EFAULT;
@@ -223,7 +224,7 @@ long sys_setsockopt(struct lx_call *c)
         return 0;
     }
     struct abi_sockopt o;
-    long r = option_arg(c, &o);
+    long r = option_arg(c, &o, 0);
     if (r < 0) return r;
     if (!o.settable) return -ENOPROTOOPT;
     unsigned len = (unsigned)c->a[4];
