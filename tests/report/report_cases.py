@@ -409,8 +409,8 @@ def verdict_unsupported(e):
 
 @case
 def verdict_degraded(e):
-    """ls /proc/net: an unserved /proc path, listed in paths[] with served false: "degraded"."""
-    r, doc = e.report(LS, '/proc/net')
+    """ls /proc/sysvipc: an unserved /proc path, listed in paths[] with served false: "degraded"."""
+    r, doc = e.report(LS, '/proc/sysvipc')
     check(doc['verdict'] == 'degraded', f'verdict {doc["verdict"]}')
     unserved = [p['path'] for p in doc['paths'] if not p['served'] and p['path'].startswith('/proc')]
     check(unserved, f'no unserved /proc path in {doc["paths"]}')
