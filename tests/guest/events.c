@@ -282,8 +282,26 @@ static void epolls(void)
     close(sv[1]);
 }
 
-int main(void)
+/* "cancel-wait": arms a CANCEL_ON_SET timer a day ahead, says "armed", and reports
+ * what its read returns once someone sets the clock (tests/net's timerfd_cancel). */
+static int cancel_wait(void)
 {
+    int t = timerfd_create(CLOCK_REALTIME, 0);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    struct itimerspec its = { { 0, 0 }, { now.tv_sec + 86400, 0 } };
+    if (t < 0 || timerfd_settime(t, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL) < 0) return 2;
+    printf("armed\n");
+    fflush(stdout);
+    uint64_t n;
+    ssize_t r = read(t, &n, sizeof n);
+    printf("read: %zd %s\n", r, r < 0 ? strerror(errno) : "");
+    return r < 0 && errno == ECANCELED ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "cancel-wait") == 0) return cancel_wait();
     check_prog = "events";
     RUN(timers);
     RUN(signals);

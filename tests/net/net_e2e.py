@@ -21,6 +21,9 @@ lxrun, compared with the all-native run.
                 lxrun; ss -tlnp in the guest's session names the guest process.
   ip            ip addr, ip link, ip route, ip -6 route, /proc/net/route and the
                 interface names of /proc/net/dev and if_inet6, natively and under lxrun.
+  timerfd_cancel  a timerfd armed with TFD_TIMER_CANCEL_ON_SET (tests/guest/events.c
+                cancel-wait), natively and under lxrun: setting the realtime clock (to
+                itself, a jump back of microseconds) ends its read with ECANCELED.
   names         getaddrinfo (getent hosts/ahosts, python) from a guest /etc served by
                 --mount /etc=DIR: the guest's hosts file and nsswitch.conf, not the host's.
 
@@ -341,16 +344,37 @@ def case_names(lx):
         shutil.rmtree(d)
 
 
+def case_timerfd_cancel(lx, events):
+    for who, prefix in (("native", []), ("lxrun", [lx])):
+        p = subprocess.Popen(prefix + [events, "cancel-wait"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        armed = p.stdout.readline().strip() == b"armed"
+        expect(f"{who}: armed", armed)
+        time.sleep(0.2)
+        if armed:
+            time.clock_settime(time.CLOCK_REALTIME, time.clock_gettime(time.CLOCK_REALTIME))
+        try:
+            out, _ = p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, _ = p.communicate()
+        expect(f"{who}: the read ended with ECANCELED", p.returncode == 0, out.decode())
+
+
 CASES = {"http_server": case_http_server, "http_client": case_http_client, "asyncio": case_asyncio,
-         "openssl": case_openssl, "tail_follow": case_tail_follow, "ss": case_ss, "ip": case_ip, "names": case_names}
+         "openssl": case_openssl, "tail_follow": case_tail_follow, "ss": case_ss, "ip": case_ip, "names": case_names,
+         "timerfd_cancel": case_timerfd_cancel}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lxrun", required=True)
+    ap.add_argument("--events", help="tests/guest's events binary (timerfd_cancel)")
     ap.add_argument("case", choices=sorted(CASES))
     a = ap.parse_args()
-    CASES[a.case](os.path.abspath(a.lxrun))
+    if a.case == "timerfd_cancel":
+        case_timerfd_cancel(os.path.abspath(a.lxrun), os.path.abspath(a.events))
+    else:
+        CASES[a.case](os.path.abspath(a.lxrun))
     print(f"{a.case}: {len(failures)} failed" if failures else f"{a.case}: all passed")
     sys.exit(1 if failures else 0)
 
