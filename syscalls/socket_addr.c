@@ -85,7 +85,7 @@ static unsigned unix_name_from_rx(const struct rx_sockaddr *a, char *name, int *
     }
     char url[RX_SOCKADDR_MAX + 8], guest[PATH_MAX];
     snprintf(url, sizeof url, "file:%.*s", (int)a->len, a->text);
-    if (a->len && a->text[0] == '/' && vfs_guest_path(url, guest, sizeof guest) == 0 &&
+    if (a->len && a->text[0] == '/' && vfs_guest_path(url, guest, sizeof guest) >= 0 &&
         strlen(guest) <= LINUX_SOCKADDR_UN_PATH) {
         memcpy(name, guest, strlen(guest));
         return (unsigned)strlen(guest);

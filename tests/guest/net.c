@@ -578,8 +578,27 @@ static void interfaces(void)
     CHECK(found);
 }
 
-int main(void)
+/* "bind-unix PATH": binds a unix socket at PATH and prints the name
+ * getsockname gives (tests/net's unix_root checks where it landed). */
+static int bind_unix(const char *path)
 {
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) < 0) {
+        perror("bind");
+        return 1;
+    }
+    struct sockaddr_un got;
+    socklen_t gl = sizeof got;
+    if (getsockname(s, (struct sockaddr *)&got, &gl) < 0) return 1;
+    printf("%s\n", got.sun_path);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2 && strcmp(argv[1], "bind-unix") == 0) return bind_unix(argv[2]);
     check_prog = "net";
     RUN(interfaces);
     signal(SIGPIPE, SIG_IGN);

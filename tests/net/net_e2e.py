@@ -24,6 +24,9 @@ lxrun, compared with the all-native run.
   timerfd_cancel  a timerfd armed with TFD_TIMER_CANCEL_ON_SET (tests/guest/events.c
                 cancel-wait), natively and under lxrun: setting the realtime clock (to
                 itself, a jump back of microseconds) ends its read with ECANCELED.
+  unix_root     under --root R, a unix socket the guest binds at /tmp/s.sock is the node
+                R/tmp/s.sock on the host, and getsockname shows the guest's path
+                (tests/guest/net.c bind-unix, static musl, copied into R).
   names         getaddrinfo (getent hosts/ahosts, python) from a guest /etc served by
                 --mount /etc=DIR: the guest's hosts file and nsswitch.conf, not the host's.
 
@@ -360,19 +363,41 @@ def case_timerfd_cancel(lx, events):
         expect(f"{who}: the read ended with ECANCELED", p.returncode == 0, out.decode())
 
 
+def case_unix_root(lx, net):
+    d = tempfile.mkdtemp(prefix="lxrun-uroot-")
+    try:
+        os.makedirs(os.path.join(d, "tmp"))
+        shutil.copy(net, os.path.join(d, "net"))
+        rc, out, err = run([lx, "--root", d, "--no-config", "/net", "bind-unix", "/tmp/s.sock"])
+        expect("bind under the root succeeded", rc == 0, err.decode())
+        expect("getsockname shows the guest path", out.decode().strip() == "/tmp/s.sock", out.decode())
+        import stat
+        host = os.path.join(d, "tmp", "s.sock")
+        expect("the socket node is inside the root", os.path.exists(host) and stat.S_ISSOCK(os.lstat(host).st_mode))
+        expect("and nowhere outside it", not os.path.exists("/tmp/s.sock") or not stat.S_ISSOCK(os.lstat("/tmp/s.sock").st_mode)
+               or os.lstat("/tmp/s.sock").st_mtime < os.lstat(host).st_mtime - 5)
+        rc, out, err = run([lx, "--root", d, "--no-config", "/net", "bind-unix", "../../../../tmp/escape.sock"])
+        expect("a path climbing out stays inside", os.path.exists(os.path.join(d, "tmp", "escape.sock")), err.decode())
+    finally:
+        shutil.rmtree(d)
+
+
 CASES = {"http_server": case_http_server, "http_client": case_http_client, "asyncio": case_asyncio,
          "openssl": case_openssl, "tail_follow": case_tail_follow, "ss": case_ss, "ip": case_ip, "names": case_names,
-         "timerfd_cancel": case_timerfd_cancel}
+         "timerfd_cancel": case_timerfd_cancel, "unix_root": case_unix_root}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lxrun", required=True)
     ap.add_argument("--events", help="tests/guest's events binary (timerfd_cancel)")
+    ap.add_argument("--net", help="tests/guest's static net binary (unix_root)")
     ap.add_argument("case", choices=sorted(CASES))
     a = ap.parse_args()
     if a.case == "timerfd_cancel":
         case_timerfd_cancel(os.path.abspath(a.lxrun), os.path.abspath(a.events))
+    elif a.case == "unix_root":
+        case_unix_root(os.path.abspath(a.lxrun), os.path.abspath(a.net))
     else:
         CASES[a.case](os.path.abspath(a.lxrun))
     print(f"{a.case}: {len(failures)} failed" if failures else f"{a.case}: all passed")
