@@ -40,6 +40,11 @@ long lx_timespec_arg(uint64_t ptr, struct rx_timespec *out);
  * size must be 8): 0, -EINVAL or -EFAULT. */
 long lx_sigmask_arg(uint64_t ptr, uint64_t size, uint64_t *mask, const uint64_t **use);
 
+/* A guest struct itimerspec in (-EFAULT, or -EINVAL for a value Linux refuses) and
+ * out (timer.c). */
+struct rx_itimer;
+long lx_itimerspec_in(uint64_t ptr, struct rx_itimer *out);
+long lx_itimerspec_out(uint64_t ptr, const struct rx_itimer *r);
 /* readv/writev (writing) on fd from a guest iovec array of cnt entries, at off
  * (-1: the fd's offset): bytes moved or a negative errno (fs_rw.c). */
 long lx_vector_io(int fd, uint64_t iov_ptr, long cnt, int64_t off, int writing);

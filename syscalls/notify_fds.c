@@ -29,34 +29,25 @@ long sys_timerfd_create(struct lx_call *c)
     return lx_fd_accept(rx_time_handle(abi_clock_to_rx(lclock), handle_flags(c->a[1])));
 }
 
-static int timespec_ok(const struct linux_timespec *t) { return t->tv_sec >= 0 && t->tv_nsec >= 0 && t->tv_nsec < 1000000000; }
-
-static long itimer_out(uint64_t ptr, const struct rx_itimer *r)
-{
-    struct linux_itimerspec k = { { r->interval.sec, r->interval.nsec }, { r->value.sec, r->value.nsec } };
-    return gm_copy_out(ptr, &k, sizeof k);
-}
-
 long sys_timerfd_settime(struct lx_call *c)
 {
     if (c->a[1] & ~(uint64_t)(LINUX_TFD_TIMER_ABSTIME | LINUX_TFD_TIMER_CANCEL_ON_SET)) return -EINVAL;
-    struct linux_itimerspec k;
-    if (gm_copy_in(&k, c->a[2], sizeof k) < 0) return -EFAULT;
-    if (!timespec_ok(&k.it_interval) || !timespec_ok(&k.it_value)) return -EINVAL;
-    struct rx_itimer nw = { { k.it_interval.tv_sec, k.it_interval.tv_nsec }, { k.it_value.tv_sec, k.it_value.tv_nsec } }, old;
+    struct rx_itimer nw, old;
+    long r = lx_itimerspec_in(c->a[2], &nw);
+    if (r < 0) return r;
     int flags = (c->a[1] & LINUX_TFD_TIMER_ABSTIME ? RX_TIME_X_ABSTIME : 0) |
                 (c->a[1] & LINUX_TFD_TIMER_CANCEL_ON_SET ? RX_TIME_X_CANCEL_ON_SET : 0);
-    if (c->a[3] && !gm_lock_write(c->a[3], sizeof k)) return -EFAULT;
-    long r = rx_time_handle_set((int)c->a[0], flags, &nw, &old);
+    if (c->a[3] && !gm_lock_write(c->a[3], sizeof(struct linux_itimerspec))) return -EFAULT;
+    r = rx_time_handle_set((int)c->a[0], flags, &nw, &old);
     if (r < 0) return r;
-    return c->a[3] && itimer_out(c->a[3], &old) < 0 ? -EFAULT : 0;
+    return c->a[3] && lx_itimerspec_out(c->a[3], &old) < 0 ? -EFAULT : 0;
 }
 
 long sys_timerfd_gettime(struct lx_call *c)
 {
     struct rx_itimer cur;
     long r = rx_time_handle_get((int)c->a[0], &cur);
-    return r < 0 ? r : itimer_out(c->a[1], &cur);
+    return r < 0 ? r : lx_itimerspec_out(c->a[1], &cur);
 }
 
 /* SIGKILL and SIGSTOP cannot be read from a signalfd: Linux drops them silently. */

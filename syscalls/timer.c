@@ -43,7 +43,16 @@ long sys_timer_create(struct lx_call *c)
 
 static int timespec_valid(const struct linux_timespec *t) { return t->tv_sec >= 0 && t->tv_nsec >= 0 && t->tv_nsec < 1000000000; }
 
-static long itimerspec_out(uint64_t ptr, const struct rx_itimer *r)
+long lx_itimerspec_in(uint64_t ptr, struct rx_itimer *out)
+{
+    struct linux_itimerspec k;
+    if (gm_copy_in(&k, ptr, sizeof k) < 0) return -EFAULT;
+    if (!timespec_valid(&k.it_interval) || !timespec_valid(&k.it_value)) return -EINVAL;
+    *out = (struct rx_itimer){ { k.it_interval.tv_sec, k.it_interval.tv_nsec }, { k.it_value.tv_sec, k.it_value.tv_nsec } };
+    return 0;
+}
+
+long lx_itimerspec_out(uint64_t ptr, const struct rx_itimer *r)
 {
     struct linux_itimerspec k = { { r->interval.sec, r->interval.nsec }, { r->value.sec, r->value.nsec } };
     return gm_copy_out(ptr, &k, sizeof k);
@@ -51,21 +60,20 @@ static long itimerspec_out(uint64_t ptr, const struct rx_itimer *r)
 
 long sys_timer_settime(struct lx_call *c)
 {
-    struct linux_itimerspec k;
+    struct rx_itimer nw, old;
     if (!c->a[2]) return -EINVAL;
-    if (gm_copy_in(&k, c->a[2], sizeof k) < 0) return -EFAULT;
-    if (!timespec_valid(&k.it_interval) || !timespec_valid(&k.it_value)) return -EINVAL;
-    struct rx_itimer nw = { { k.it_interval.tv_sec, k.it_interval.tv_nsec }, { k.it_value.tv_sec, k.it_value.tv_nsec } }, old;
-    long r = rx_timer_settime((int)c->a[0], (c->a[1] & LINUX_TIMER_ABSTIME) != 0, &nw, &old);
+    long r = lx_itimerspec_in(c->a[2], &nw);
     if (r < 0) return r;
-    return c->a[3] && itimerspec_out(c->a[3], &old) < 0 ? -EFAULT : 0;
+    r = rx_timer_settime((int)c->a[0], (c->a[1] & LINUX_TIMER_ABSTIME) != 0, &nw, &old);
+    if (r < 0) return r;
+    return c->a[3] && lx_itimerspec_out(c->a[3], &old) < 0 ? -EFAULT : 0;
 }
 
 long sys_timer_gettime(struct lx_call *c)
 {
     struct rx_itimer cur;
     long r = rx_timer_gettime((int)c->a[0], &cur);
-    return r < 0 ? r : itimerspec_out(c->a[1], &cur);
+    return r < 0 ? r : lx_itimerspec_out(c->a[1], &cur);
 }
 
 long sys_timer_getoverrun(struct lx_call *c) { return rx_timer_getoverrun((int)c->a[0]); }

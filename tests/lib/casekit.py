@@ -88,3 +88,25 @@ def read_table(path):
     if len(table) < 300:
         raise Failure(f'only {len(table)} syscalls parsed from {path}')
     return table
+
+
+class Tally:
+    """Checks that go on after one fails (the end-to-end suites: one run shows every
+    difference): each printed as ok or FAIL with its detail, the failures kept."""
+
+    def __init__(self):
+        self.failures = []
+
+    def expect(self, what, ok, detail=""):
+        print(("ok   " if ok else "FAIL ") + what)
+        if not ok:
+            self.failures.append(what)
+            if detail:
+                print("     " + detail.replace("\n", "\n     "))
+
+    def same(self, what, native, lxrun):
+        self.expect(what, native == lxrun, f"native: {native!r:.600}\nlxrun:  {lxrun!r:.600}")
+
+    def finish(self, name):
+        print(f"{name}: {len(self.failures)} failed" if self.failures else f"{name}: all passed")
+        sys.exit(1 if self.failures else 0)

@@ -45,6 +45,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from casekit import Tally  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -99,19 +102,8 @@ def run(argv, timeout=60, **kw):
     return r.returncode, r.stdout, r.stderr
 
 
-failures = []
-
-
-def expect(what, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
-
-
-def same(what, native, lxrun):
-    expect(what, native == lxrun, f"native: {native!r:.600}\nlxrun:  {lxrun!r:.600}")
+T = Tally()
+expect, same = T.expect, T.same
 
 
 def fixture_dir():
@@ -400,8 +392,7 @@ def main():
         case_unix_root(os.path.abspath(a.lxrun), os.path.abspath(a.net))
     else:
         CASES[a.case](os.path.abspath(a.lxrun))
-    print(f"{a.case}: {len(failures)} failed" if failures else f"{a.case}: all passed")
-    sys.exit(1 if failures else 0)
+    T.finish(a.case)
 
 
 if __name__ == "__main__":

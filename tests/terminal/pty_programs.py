@@ -18,15 +18,11 @@ import subprocess
 import sys
 import time
 
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from casekit import Tally  # noqa: E402
 
-
-def expect(what, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
+T = Tally()
+expect = T.expect
 
 
 def norm(text):
@@ -102,8 +98,7 @@ def main():
     ap.add_argument("case", choices=sorted(CASES))
     a = ap.parse_args()
     CASES[a.case](os.path.abspath(a.lxrun))
-    print(f"{a.case}: {len(failures)} failed" if failures else f"{a.case}: all passed")
-    sys.exit(1 if failures else 0)
+    T.finish(a.case)
 
 
 if __name__ == "__main__":
