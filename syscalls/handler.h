@@ -40,6 +40,8 @@ long lx_timespec_arg(uint64_t ptr, struct rx_timespec *out);
  * size must be 8): 0, -EINVAL or -EFAULT. */
 long lx_sigmask_arg(uint64_t ptr, uint64_t size, uint64_t *mask, const uint64_t **use);
 
+/* CLOCK_MONOTONIC in nanoseconds, for deadlines (poll.c). */
+int64_t lx_monotonic_ns(void);
 /* A guest struct itimerspec in (-EFAULT, or -EINVAL for a value Linux refuses) and
  * out (timer.c). */
 struct rx_itimer;

@@ -9,7 +9,7 @@
 #include "handler.h"
 
 /* The deadline arithmetic Linux does for the timeouts it writes back. */
-static int64_t now_ns(void)
+int64_t lx_monotonic_ns(void)
 {
     struct rx_timespec t;
     rx_clock_gettime(RX_CLOCK_MONOTONIC, &t);
@@ -29,7 +29,7 @@ static long wait_fds(struct rx_pollfd *fds, unsigned long n, int64_t timeout_ns,
     for (unsigned long i = 0; nval && i < n; i++)
         if (fds[i].fd >= 0 && !lx_fd_is_guest(fds[i].fd)) { hidden[i] = 1; fds[i].fd = -1; }
     struct rx_timespec ts = { timeout_ns / 1000000000, timeout_ns % 1000000000 };
-    int64_t start = now_ns();
+    int64_t start = lx_monotonic_ns();
     /* an lxrun fd makes the answer immediate, as POLLNVAL does on Linux */
     if (nval) ts.sec = ts.nsec = 0;
     long r = rx_ppoll(fds, n, timeout_ns >= 0 || nval ? &ts : NULL, mask);
@@ -37,7 +37,7 @@ static long wait_fds(struct rx_pollfd *fds, unsigned long n, int64_t timeout_ns,
         if (hidden[i]) { fds[i].revents = RX_POLLNVAL; if (r >= 0) r++; }
     free(hidden);
     if (left_ns && timeout_ns >= 0) {
-        int64_t left = timeout_ns - (now_ns() - start);
+        int64_t left = timeout_ns - (lx_monotonic_ns() - start);
         *left_ns = left > 0 ? left : 0;
     }
     return r;

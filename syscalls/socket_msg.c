@@ -85,7 +85,9 @@ static long control_in(struct lx_call *c, uint64_t ptr, uint64_t len, struct rx_
     return r;
 }
 
-/* TCP ignores a destination: the connection has one (tcp_sendmsg). */
+/* TCP ignores a destination, even one it could not read: the connection has one
+ * (tcp_sendmsg).  Asked only of an address that does not convert or is
+ * AF_UNSPEC, so a datagram send to an address pays nothing for it. */
 static int inet_stream(int fd)
 {
     int domain = -1, type = -1;
@@ -102,9 +104,10 @@ static long send_one(struct lx_call *c, int fd, const struct linux_msghdr *g, in
     struct rx_ucred cred;
     int fds[LINUX_SCM_MAX_FD];
     long r = 0;
-    if (g->name && g->namelen && !inet_stream(fd)) {
+    if (g->name && g->namelen) {
         r = lx_sockaddr_in(c->nr, g->name, g->namelen, &to);
-        m.addr = &to;
+        if ((r < 0 || to.family == RX_X_AF_UNSPEC) && inet_stream(fd)) r = 0; /* ignored */
+        else if (r == 0) m.addr = &to;
     }
     if (r == 0) r = control_in(c, g->control, g->controllen, &m, fds, &cred);
     if (r == 0) r = iov_in(g->iov, g->iovlen, 0, &m.iov);
@@ -209,10 +212,11 @@ long sys_sendto(struct lx_call *c)
     struct rx_iovec rv = { p, c->a[2] };
     struct rx_msg m = { .iov = &rv, .iovlen = 1 };
     struct rx_sockaddr to;
-    if (c->a[4] && c->a[5] && !inet_stream((int)c->a[0])) {
+    if (c->a[4] && c->a[5]) {
         long r = lx_sockaddr_in(c->nr, c->a[4], c->a[5], &to);
-        if (r < 0) return r;
-        m.addr = &to;
+        if ((r < 0 || to.family == RX_X_AF_UNSPEC) && inet_stream((int)c->a[0])) r = 0; /* ignored */
+        else if (r < 0) return r;
+        else m.addr = &to;
     }
     return rx_sock_sendmsg((int)c->a[0], &m, (int)fl);
 }
@@ -292,15 +296,13 @@ long sys_recvmmsg(struct lx_call *c)
     int lflags = (int)c->a[3];
     long fl = msg_flags(c, lflags & ~LINUX_MSG_WAITFORONE);
     if (fl < 0) return fl;
-    struct rx_timespec deadline = { 0, 0 }, now;
+    int64_t deadline = 0;
     int timed = c->a[4] != 0;
     if (timed) {
-        long e = lx_timespec_arg(c->a[4], &deadline);
+        struct rx_timespec t;
+        long e = lx_timespec_arg(c->a[4], &t);
         if (e < 0) return e;
-        rx_clock_gettime(RX_CLOCK_MONOTONIC, &now);
-        deadline.sec += now.sec;
-        deadline.nsec += now.nsec;
-        if (deadline.nsec >= 1000000000) deadline.sec++, deadline.nsec -= 1000000000;
+        deadline = lx_monotonic_ns() + (t.sec > INT64_MAX / 2000000000 ? INT64_MAX / 2 : t.sec * 1000000000 + t.nsec);
     }
     unsigned done = 0;
     long r = 0;
@@ -313,9 +315,9 @@ long sys_recvmmsg(struct lx_call *c)
         if (r < 0) break;
         e.len = (uint32_t)r;
         if (gm_copy_out(at, &e, sizeof e) < 0) { r = -EFAULT; break; }
-        if (timed) { /* Linux checks the timeout only after each datagram */
-            rx_clock_gettime(RX_CLOCK_MONOTONIC, &now);
-            if (now.sec > deadline.sec || (now.sec == deadline.sec && now.nsec >= deadline.nsec)) { done++; break; }
+        if (timed && lx_monotonic_ns() >= deadline) { /* Linux checks the timeout only after each datagram */
+            done++;
+            break;
         }
     }
     return done ? (long)done : r;
