@@ -19,6 +19,7 @@
 #include "process/ptable.h"
 #include "report/record.h"
 #include "syscalls/process.h"
+#include "syscalls/program.h"
 #include "trap/trap.h"
 #include "vfs-map/vfs.h"
 
@@ -460,37 +461,15 @@ static int open_report_output(const char *path, const char *report_path)
 
 static void report_on_signal(int sig) { lx_report_finish(sig, 1); }
 
-/* Where the guest's program comes from: the command line, or a guest's execve
- * handed over by the lxrun before this one. */
-struct guest_start {
-    const char *prog;      /* as the loader resolves it (relative to dirfd) */
-    const char *execfn;    /* what AT_EXECFN shows */
-    int dirfd;             /* RX_AT_CWD or lxrun's fd from execveat */
-    int argc;
-    char **argv, **envp;
-};
-
-static _Noreturn void run_guest(const struct guest_start *g)
+static _Noreturn void run_guest(const struct lx_program *g)
 {
     static struct lx_start st;
     struct lx_exec_error err;
-    struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden() };
-    if (lx_exec_prepare_at(g->dirfd, g->prog, g->execfn, g->argc, g->argv, g->envp, &view, &st, &err) < 0) {
+    if (lx_program_load(g, &st, &err) < 0) {
         fprintf(stderr, "lxrun: %s: %s\n", g->execfn, err.msg);
         exit(err.status);
     }
     if (g->dirfd != RX_AT_CWD) rx_close(g->dirfd);
-    lx_process_start(st.brk, g->execfn);
-    static char exe[4096];
-    if (!st.exe_url[0] || vfs_guest_path(st.exe_url, exe, sizeof exe) < 0) snprintf(exe, sizeof exe, "%s", g->prog);
-    lx_process_image(exe, st.stack.sp, st.stack.arg_start, st.stack.arg_end, st.stack.env_start, st.stack.env_end,
-                     st.stack.auxv, st.stack.auxv_len);
-    static char cwd[LX_PT_PATH];
-    if (vfs_getcwd(cwd, sizeof cwd) >= 0) lx_ptable_set_cwd(cwd);
-    lx_ptable_set_text(st.prog.dev, st.prog.ino, st.prog.has_interp ? st.interp.dev : 0,
-                       st.prog.has_interp ? st.interp.ino : 0);
-    lx_ptable_answering(procfs_answer); /* what only this process knows, for its siblings' /proc */
-    lx_report.program = g->execfn;
     fflush(NULL);
 
     static struct lx_thread main_thread;
@@ -557,7 +536,7 @@ static int handover_main(const char *fdword, int argc, char **argv)
         fprintf(stderr, "lxrun: --handover is lxrun's own: its file is missing or damaged\n");
         return 126;
     }
-    struct guest_start g = { .prog = argv[1], .execfn = argv[1], .dirfd = RX_AT_CWD, .argc = argc - 2,
+    struct lx_program g = { .prog = argv[1], .execfn = argv[1], .dirfd = RX_AT_CWD, .argc = argc - 2,
                              .argv = argv + 2 };
     static char *no_env[] = { NULL };
     g.envp = no_env;
@@ -640,7 +619,7 @@ int main(int argc, char **argv, char **envp)
     lx_proc.opts.trap_fs = lx_trap_fs_current();
     lx_proc.opts.trap_mode = lx_trap_mode_current();
 
-    struct guest_start g = { .prog = prog, .execfn = prog, .dirfd = RX_AT_CWD, .argc = argc - i, .argv = argv + i,
+    struct lx_program g = { .prog = prog, .execfn = prog, .dirfd = RX_AT_CWD, .argc = argc - i, .argv = argv + i,
                              .envp = guest_environment(envp) };
     run_guest(&g);
 }

@@ -52,6 +52,11 @@ struct linux_futex_waitv { uint64_t val, uaddr; uint32_t flags, reserved; };
 #define LINUX_FUTEX_CLOCK_REALTIME 256
 #define LINUX_FUTEX_CMD_MASK (~(LINUX_FUTEX_PRIVATE_FLAG | LINUX_FUTEX_CLOCK_REALTIME))
 #define LINUX_FUTEX_BITSET_MATCH_ANY 0xffffffffu
+/* a robust lock's word: the owner's tid, and what its death leaves (linux/futex.h) */
+#define LINUX_FUTEX_WAITERS 0x80000000u
+#define LINUX_FUTEX_OWNER_DIED 0x40000000u
+#define LINUX_FUTEX_TID_MASK 0x3fffffffu
+#define LINUX_ROBUST_LIST_LIMIT 2048
 
 struct linux_iovec { uint64_t iov_base, iov_len; };
 

@@ -163,6 +163,15 @@ void gm_forget_dontfork(void)
     unlock();
 }
 
+void gm_clear(void)
+{
+    lock();
+    begin_change();
+    nvma = 0;
+    changed();
+    unlock();
+}
+
 /* [addr, addr+len) covered by mappings (with prot unless any_prot), read from one
  * consistent state of the table: lock-free and TLS-free. */
 static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)

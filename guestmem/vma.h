@@ -35,6 +35,8 @@ void gm_protect(uintptr_t start, size_t len, int prot);
 void gm_dontfork(uintptr_t start, size_t len, int on);
 /* A fork's child: drops the mappings marked MADV_DONTFORK, which it does not have. */
 void gm_forget_dontfork(void);
+/* An exec: the records of every mapping dropped (the caller unmapped them). */
+void gm_clear(void);
 
 /* 1 if [addr, addr+len) is wholly guest memory with at least prot.  Lock-free and
  * TLS-free (a sequence count: the fast path checks on the guest's FS). */

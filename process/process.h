@@ -35,6 +35,8 @@ struct lx_process {
      * (glibc's posix_spawn reports its exec errno there). */
     struct { int active, fd; uintptr_t lo, hi; } vfork_parent;
     int threads;                              /* guest threads alive (the last one's exit ends the process) */
+    int timer_ids;                            /* POSIX timer ids below this may be live: an exec
+                                                 deletes them (the system's are its own) */
 };
 
 extern struct lx_process lx_proc;

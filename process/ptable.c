@@ -87,6 +87,7 @@ uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline
     }
     s->e.pid = pid;
     s->e.state = 'R';
+    s->e.execed = !fresh;
     t->answerer[i] = 0; /* an exec ended the answering thread; the new program starts its own */
     snprintf(s->e.exe, sizeof s->e.exe, "%s", exe);
     if (cmdline_len > sizeof s->e.cmdline) cmdline_len = sizeof s->e.cmdline;
@@ -111,6 +112,7 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
     e.pid = pid;
     e.ppid = e.parent = ppid;
     e.state = 'R';
+    e.execed = 0;
     e.start_cs = start_cs;
     claim_lock(t);
     int i = lx_ptable_find(t, pid);

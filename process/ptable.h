@@ -32,6 +32,9 @@ struct lx_pt_entry {
     uint64_t start_cs;       /* since boot */
     uint64_t sig_ignored, sig_caught;
     int subreaper;           /* PR_SET_CHILD_SUBREAPER */
+    int execed;              /* it exec'd since its fork (Linux's PF_FORKNOEXEC cleared): its
+                                parent may no longer setpgid it; lxrun's own exec in place
+                                leaves no trace the system sees */
     char comm[16];
     char exe[LX_PT_PATH];    /* guest path of the program file */
     char cwd[LX_PT_PATH];
@@ -117,6 +120,9 @@ typedef long (*lx_pt_answer_fn)(int op, const char *path, char *out, size_t cap)
 void lx_ptable_answering(lx_pt_answer_fn fn);
 /* A forked child has no answering thread: its first blocking call starts one. */
 void lx_ptable_answer_forked(void);
+/* An exec in place: the answering thread, if there is one, goes on answering for
+ * the new program (lx_ptable_enter took it for ended, as after a real exec). */
+void lx_ptable_answer_kept(void);
 /* Starts this process's answering thread if it has none (a flag test after the
  * first call): dispatch calls it as a call begins to wait. */
 void lx_ptable_answer_start(void);

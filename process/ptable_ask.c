@@ -55,6 +55,14 @@ static int started; /* this process has its answering thread (a forked child: no
 
 void lx_ptable_answer_forked(void) { started = 0; }
 
+void lx_ptable_answer_kept(void)
+{
+    struct table *t = lx_ptable_mapped();
+    int i = lx_ptable_my_index();
+    if (t && i >= 0 && __atomic_load_n(&started, __ATOMIC_RELAXED))
+        __atomic_store_n(&t->answerer[i], (int)rx_getpid(), __ATOMIC_RELEASE);
+}
+
 int lx_ptable_answer_pending(void) { return answer_fn && !__atomic_load_n(&started, __ATOMIC_RELAXED); }
 
 void lx_ptable_answer_start(void)

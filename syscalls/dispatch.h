@@ -17,6 +17,8 @@ struct lx_call {
     uint64_t new_sp;        /* set by a handler: the guest resumes on this stack (clone) */
     struct linux_sigcontext *sigreturn; /* set by rt_sigreturn: the guest resumes with these
                                            registers and the FP state they point at */
+    int fresh_fp;           /* set by an exec in place: the FP state starts afresh (with sigreturn's
+                               registers, whose fpstate is then 0) */
     void *host_ctx;         /* the trap's own record of the guest's context (lx_trap_call_regs) */
     int eintr_only;         /* set by a handler whose call, interrupted, is not restarted even for
                                an SA_RESTART handler (a futex wait with a timeout, as Linux's

@@ -1,8 +1,10 @@
-/* exec.c — handles: execve, execveat.  The new program runs in a new lxrun
- * (DESIGN invariant 6).  Everything Linux checks before the point of no return is
- * checked here, in the caller, so that a file that cannot run fails with Linux's
- * errno and the caller goes on; then lxrun re-executes its own file with the
- * process's state in a handover file (process/handover.h). */
+/* exec.c — handles: execve, execveat.  Everything Linux checks before the point
+ * of no return is checked here, in the caller, so that a file that cannot run
+ * fails with Linux's errno and the caller goes on.  Then the new program is loaded
+ * into this very lxrun (exec_here.c) when the caller is the process's only
+ * thread; otherwise it runs in a new lxrun (DESIGN invariant 6): lxrun
+ * re-executes its own file with the process's state in a handover file
+ * (process/handover.h), and the system ends the other threads. */
 #include <stdlib.h>
 
 #include "../abi/linux_fcntl.h"
@@ -11,6 +13,7 @@
 #include "../process/handover.h"
 #include "../report/report.h"
 #include "../report/trace.h"
+#include "exec_here.h"
 #include "handler.h"
 #include "process.h"
 
@@ -121,6 +124,28 @@ static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
     return r;
 }
 
+/* The request's strings as the vectors the loader takes; then the exec in place. */
+static long exec_here(struct lx_call *c, struct exec_req *q)
+{
+    char *empty = "";
+    char **argv = calloc((size_t)q->argv.n + 1 + (q->argv.n == 0), sizeof *argv);
+    char **envp = calloc((size_t)q->envp.n + 1, sizeof *envp);
+    long r = -ENOMEM;
+    if (argv && envp) {
+        int k = 0;
+        for (char *a = q->argv.buf; a && a < q->argv.buf + q->argv.len; a += strlen(a) + 1) argv[k++] = a;
+        if (k == 0) argv[k++] = empty; /* Linux gives an empty argv one empty argument */
+        int j = 0;
+        for (char *e = q->envp.buf; e && e < q->envp.buf + q->envp.len; e += strlen(e) + 1) envp[j++] = e;
+        struct lx_program p = { .prog = q->path, .execfn = q->execfn, .dirfd = q->dirfd, .argc = k, .argv = argv,
+                                .envp = envp };
+        r = lx_exec_here(c, &p);
+    }
+    free(argv);
+    free(envp);
+    return r;
+}
+
 /* A path through /proc or /dev/fd names what it names in the caller (its
  * /proc/self/exe, its fd N): the file is opened here and handed over as a handle,
  * as the next lxrun would resolve such a path in a process of its own. */
@@ -187,9 +212,10 @@ static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, 
         int traced = lx_trace.on && lx_trace.selected[c->nr];
         if (lx_report.observe) lx_record_call((unsigned long)c->nr, 0);
         if (traced) trace_syscall(c, 0);
-        r = reenter_lxrun(c, &q);
-        if (lx_report.observe) lx_my_counts()[c->nr].calls--;
-        if (traced) trace_event("execve failed after its checks: %s", strerror((int)-r));
+        int here = lx_exec_here_possible(c);
+        r = here ? exec_here(c, &q) : reenter_lxrun(c, &q);
+        if (lx_report.observe) lx_my_counts()[c->nr].calls--; /* counted again as the call returns */
+        if (traced && r < 0) trace_event("execve failed after its checks: %s", strerror((int)-r));
     }
     if (q.dirfd != RX_AT_CWD) rx_close(q.dirfd);
     strblock_free(&q.argv);

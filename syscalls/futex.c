@@ -157,3 +157,38 @@ long sys_futex_waitv(struct lx_call *c)
     }
     return rx_futex_waitv(w, n, tp, clock == RX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC);
 }
+
+/* A robust lock the dying owner (tid) still holds: marked owner-died, and one
+ * waiter woken (Linux's handle_futex_death). */
+static void owner_died(uint64_t addr, int tid)
+{
+    if (addr & 3) return;
+    uint32_t *w = gm_lock_write(addr, 4);
+    if (!w) return;
+    uint32_t v = __atomic_load_n(w, __ATOMIC_RELAXED);
+    do {
+        if ((v & LINUX_FUTEX_TID_MASK) != (uint32_t)tid) return;
+    } while (!__atomic_compare_exchange_n(w, &v, (v & LINUX_FUTEX_WAITERS) | LINUX_FUTEX_OWNER_DIED, 0,
+                                          __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+    if (v & LINUX_FUTEX_WAITERS) rx_futex_wake(w, 1, 1);
+}
+
+/* What Linux's exec does with the caller's robust list (exec_mm_release): the
+ * old program's locks are released as by its death, and the list is forgotten
+ * (the system's copy too: its head is about to be unmapped). */
+void lx_robust_list_release(struct lx_task *t)
+{
+    uint64_t head = t->robust_list;
+    t->robust_list = t->robust_len = 0;
+    rx_set_robust_list(0, 0);
+    struct { uint64_t next; int64_t offset; uint64_t pending; } h;
+    if (!head || gm_copy_in(&h, head, sizeof h) < 0) return;
+    uint64_t e = h.next & ~1ULL, pending = h.pending & ~1ULL;
+    for (int n = 0; e && e != head && n < LINUX_ROBUST_LIST_LIMIT; n++) {
+        uint64_t next;
+        if (gm_copy_in(&next, e, sizeof next) < 0) break;
+        if (e != pending) owner_died(e + (uint64_t)h.offset, t->tid);
+        e = next & ~1ULL;
+    }
+    if (pending) owner_died(pending + (uint64_t)h.offset, t->tid);
+}

@@ -116,6 +116,13 @@ void lx_vfork_child_exits(void)
     lx_proc.vfork_parent.active = 0;
 }
 
+void lx_vfork_child_execs(void)
+{
+    if (!lx_proc.vfork_parent.active) return;
+    rx_close(lx_proc.vfork_parent.fd);
+    lx_proc.vfork_parent.active = 0;
+}
+
 /* vfork and clone(CLONE_VM|CLONE_VFORK): the child is a copy that runs on
  * new_stack (0: its copy of the caller's); the parent is suspended until the
  * child execs or exits, as Linux suspends it. */
@@ -322,7 +329,17 @@ long sys_setpriority(struct lx_call *c)
     return rx_setpriority((int)c->a[0], (long)(int)c->a[1], nice);
 }
 
-long sys_setpgid(struct lx_call *c) { return rx_setpgid((long)(int)c->a[0], (long)(int)c->a[1]); }
+/* A child that has exec'd is no longer its parent's to move (EACCES, after the
+ * session check's EPERM), as Linux's PF_FORKNOEXEC test: the system cannot tell
+ * when lxrun served the exec in place, the process table can. */
+long sys_setpgid(struct lx_call *c)
+{
+    long pid = (long)(int)c->a[0];
+    struct lx_pt_entry e;
+    if (pid > 0 && pid != rx_getpid() && lx_ptable_get((int)pid, &e) == 0 && e.ppid == (int)rx_getpid() && e.execed)
+        return rx_getsid(pid) != rx_getsid(0) ? -EPERM : -EACCES;
+    return rx_setpgid(pid, (long)(int)c->a[1]);
+}
 long sys_getpgid(struct lx_call *c) { return rx_getpgid((long)(int)c->a[0]); }
 long sys_getpgrp(struct lx_call *c) { (void)c; return rx_getpgid(0); }
 long sys_getsid(struct lx_call *c) { return rx_getsid((long)(int)c->a[0]); }

@@ -67,13 +67,16 @@ long sys_rt_sigsuspend(struct lx_call *c)
     return suspend_with(c, mask);
 }
 
+/* Linux's flush_signal_handlers: an ignored signal stays ignored, a handled one
+ * goes back to SIG_DFL, and neither keeps its flags or mask. */
 void lx_signal_clear_handlers(void)
 {
     for (int sig = 1; sig <= LINUX_NSIG; sig++) {
         struct linux_sigaction *a = &lx_proc.sigactions[sig];
-        if (a->handler == LINUX_SIG_DFL || a->handler == LINUX_SIG_IGN) continue;
+        uint64_t h = a->handler;
         memset(a, 0, sizeof *a);
-        if (sig != LINUX_SIGSYS) lx_trap_default(sig, 0);
+        if (h == LINUX_SIG_IGN) a->handler = LINUX_SIG_IGN;
+        else if (h != LINUX_SIG_DFL && sig != LINUX_SIGSYS) lx_trap_default(sig, 0);
     }
     lx_process_publish();
 }

@@ -100,6 +100,8 @@ void lx_threads_forked(void)
     reaper_started = 0;
 }
 
+int lx_threads_ever(void) { return __atomic_load_n(&reaper_started, __ATOMIC_ACQUIRE) || lx_proc.threads != 1; }
+
 static void thread_main(void *arg)
 {
     struct thread_start *s = arg;

@@ -34,6 +34,7 @@ long sys_timer_create(struct lx_call *c)
     long id = rx_timer_create(clock, c->a[1] ? &ev : NULL);
     if (id < 0) return id;
     int out = (int)id;
+    if (out >= lx_proc.timer_ids) lx_proc.timer_ids = out + 1;
     if (gm_copy_out(c->a[2], &out, sizeof out) < 0) {
         rx_timer_delete(out);
         return -EFAULT;

@@ -245,6 +245,15 @@ static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_t text_en
     return store_code(site, short_jmp, 2, prot);
 }
 
+void lx_rewrite_forget(void)
+{
+    gm_text_lock();
+    for (int i = 0; i < nchunks; i++) munmap((void *)chunks[i].base, CHUNK);
+    nchunks = npads = 0;
+    memset(sites, 0, sizeof sites);
+    gm_text_unlock();
+}
+
 /* Every rewrite runs under guestmem's text lock, which also keeps the guest's own
  * mmap, munmap and mprotect from undoing or racing it; this file's state with it. */
 void lx_rewrite_site(uintptr_t ip, long nr)

@@ -19,6 +19,7 @@
 #include "../syscalls/dispatch.h"
 #include "../syscalls/signal_frame.h"
 #include "fast.h"
+#include "rewrite.h"
 #include "fs_switch.h"
 #include "../guestmem/vma.h"
 
@@ -340,6 +341,7 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
     }
     if (c.new_sp) g[REG_RSP] = (greg_t)c.new_sp;
     int bad_frame = c.sigreturn && apply_sigreturn(uc, c.sigreturn) < 0;
+    if (c.fresh_fp) fresh_fp(uc->uc_mcontext.fpregs, fp_len(uc->uc_mcontext.fpregs));
     /* The guest's blocked set (rt_sigprocmask may have changed it) takes effect as
      * the signal frame returns, after any signal now deliverable is. */
     deliver_and_resume(c.t, uc, bad_frame);
@@ -465,6 +467,12 @@ _Noreturn void lx_trap_enter_guest(struct lx_thread *t, uintptr_t entry, uintptr
     t->selector = 0;
     if (arm(t) != 0) _exit(126);
     lx_fs_path()->enter_guest(entry, sp, t);
+}
+
+void lx_trap_exec_reset(struct lx_thread *t)
+{
+    lx_rewrite_forget();
+    t->guest_fs = 0;
 }
 
 void lx_trap_call_regs(const struct lx_call *c, struct linux_sigcontext *out) { regs_of(c->host_ctx, out); }

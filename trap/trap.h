@@ -82,6 +82,11 @@ void lx_trap_call_regs(const struct lx_call *c, struct linux_sigcontext *out);
  * guest code with regs loaded, with t's guest FS and blocked set; never returns. */
 _Noreturn void lx_trap_resume_guest(struct lx_thread *t, const struct linux_sigcontext *regs);
 
+/* An exec in place (the only guest thread, inside its execve): the old program's
+ * rewritten sites and trampolines forgotten, its FS base gone (the new one starts
+ * with 0, as from Linux's exec). */
+void lx_trap_exec_reset(struct lx_thread *t);
+
 /* Arms interception for the calling thread and jumps to guest code; never returns. */
 _Noreturn void lx_trap_enter_guest(struct lx_thread *t, uintptr_t entry, uintptr_t sp);
 

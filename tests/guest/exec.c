@@ -2,12 +2,16 @@
  * the path, environment, AT_EXECFN, close-on-exec, the blocked set and ignored
  * dispositions kept, handlers reset; the errno of every kind of file that cannot
  * run (the caller goes on); scripts; execveat on a directory and on the file's
- * own fd; vfork, and posix_spawn of a good and of a missing file.
+ * own fd; vfork, and posix_spawn of a good and of a missing file; nothing of the
+ * old program's memory, POSIX timers, alternate stack, FP modes or robust locks
+ * in the new one, whether the exec is the only thread's or follows a thread.
  *
  * The program runs itself again as the new program: "exec child CHECK ..."
  * checks what it inherited and exits 0, or 10 + the number of failures. */
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -16,6 +20,9 @@
 
 extern char **environ;
 static char self[4096];
+
+/* a mapping of the old program's, which the new one must not have */
+#define OLD_MAPPING 0x300000000UL
 
 /* ---- the new program's side ---- */
 
@@ -50,6 +57,22 @@ static int child_main(int argc, char **argv)
         CHECK(sa.sa_handler == SIG_IGN); /* ignored stays ignored */
         sigaction(SIGTERM, NULL, &sa);
         CHECK(sa.sa_handler == SIG_DFL); /* a handler does not survive the exec */
+    } else if (!strcmp(what, "old-image")) {
+        /* the old program's 20 ms SIGALRM timer would end this sleep, and us */
+        struct timespec nap = { 0, 100 * 1000 * 1000 };
+        CHECK_EQ(nanosleep(&nap, NULL), 0);
+        struct itimerspec its;
+        CHECK_ERR(syscall(SYS_timer_gettime, 0, &its), EINVAL);
+        stack_t ss;
+        CHECK_EQ(sigaltstack(NULL, &ss), 0);
+        CHECK(ss.ss_flags & SS_DISABLE);
+        unsigned mxcsr = 0;
+        unsigned short fcw = 0;
+        __asm__ volatile("stmxcsr %0\n fnstcw %1" : "=m"(mxcsr), "=m"(fcw));
+        CHECK_EQ(mxcsr, 0x1f80);
+        CHECK_EQ(fcw, 0x37f);
+        void *at = (void *)OLD_MAPPING;
+        CHECK(mmap(at, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) == at);
     } else if (!strcmp(what, "execfn")) {
         const char *execfn = (const char *)getauxval(AT_EXECFN);
         CHECK(execfn && !strcmp(execfn, argv[3]));
@@ -229,6 +252,63 @@ static void vfork_and_spawn(void)
     CHECK_RC(posix_spawn(&pid, "no-such-program", NULL, NULL, a, environ), ENOENT);
 }
 
+static void *nothing(void *arg) { return arg; }
+
+/* The exec'ing side of "old-image": a robust lock held, a timer running, an
+ * alternate stack, rounding modes changed, a mapping at OLD_MAPPING. */
+static _Noreturn void exec_old_image(pthread_mutex_t *m, int after_thread)
+{
+    if (after_thread) { /* lxrun then starts the program in a new lxrun, not in place */
+        pthread_t t;
+        if (pthread_create(&t, NULL, nothing, NULL) == 0) pthread_join(t, NULL);
+    }
+    if (pthread_mutex_lock(m) != 0) _exit(90);
+    signal(SIGALRM, on_term); /* a handler: SIG_DFL again in the new program */
+    timer_t tm;
+    struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
+    struct itimerspec its = { { 0, 20 * 1000 * 1000 }, { 0, 20 * 1000 * 1000 } };
+    if (timer_create(CLOCK_MONOTONIC, &ev, &tm) != 0 || timer_settime(tm, 0, &its, NULL) != 0) _exit(91);
+    static char alt[65536];
+    stack_t ss = { .ss_sp = alt, .ss_size = sizeof alt };
+    if (sigaltstack(&ss, NULL) != 0) _exit(92);
+    unsigned mxcsr = 0x1f80 | 0x4000; /* round up */
+    unsigned short fcw = 0x37f | 0x800;
+    __asm__ volatile("ldmxcsr %0\n fldcw %1" : : "m"(mxcsr), "m"(fcw));
+    if (mmap((void *)OLD_MAPPING, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) !=
+        (void *)OLD_MAPPING)
+        _exit(93);
+    char *a[] = { self, "child", "old-image", NULL };
+    execve(self, a, environ);
+    _exit(99);
+}
+
+static void old_image(void)
+{
+    pthread_mutex_t *m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(m != MAP_FAILED);
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
+    REQUIRE(pthread_mutex_init(m, &ma) == 0);
+    for (int after_thread = 0; after_thread < 2; after_thread++) {
+        pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) exec_old_image(m, after_thread);
+        int st;
+        CHECK_EQ(waitpid(pid, &st, 0), pid);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        /* the exec released the lock as the old program's death would have */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 2;
+        CHECK_RC(pthread_mutex_timedlock(m, &until), EOWNERDEAD);
+        pthread_mutex_consistent(m);
+        pthread_mutex_unlock(m);
+    }
+    munmap(m, PG);
+}
+
 int main(int argc, char **argv)
 {
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -243,5 +323,6 @@ int main(int argc, char **argv)
     RUN(scripts);
     RUN(exec_at);
     RUN(vfork_and_spawn);
+    RUN(old_image);
     return check_done();
 }

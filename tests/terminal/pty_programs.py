@@ -54,11 +54,13 @@ def tmux_session(prefix, sock):
     def screen():
         return "\n".join(l.rstrip() for l in tmux("capture-pane", "-p", "-t", "s").splitlines()).strip("\n")
 
-    def wait_for(text, timeout=20.0):
+    def wait_for(text, timeout=20.0, then_prompt=False):
+        """The screen once it shows text (and, with then_prompt, the shell's next
+        prompt after it: a screen caught between the two differs by a line)."""
         end = time.time() + timeout
         while time.time() < end:
             s = screen()
-            if text in s:
+            if text in s and (not then_prompt or s.endswith("T$")):
                 return s
             time.sleep(0.1)
         return screen()
@@ -73,7 +75,7 @@ def tmux_session(prefix, sock):
         tmux("resize-window", "-t", "s", "-x", "100", "-y", "30")
         time.sleep(0.3)
         tmux("send-keys", "-t", "s", "stty size", "Enter")
-        s = wait_for("30 100")
+        s = wait_for("30 100", then_prompt=True)
         tmux("send-keys", "-t", "s", "exit", "Enter")
         return norm(s)
     finally:

@@ -1,0 +1,106 @@
+/* exec_here.c — an exec served inside the calling lxrun: the old program goes as
+ * Linux's exec makes it go (its memory, close-on-exec fds, handlers, POSIX
+ * timers, robust locks, alternate stack, FS base), and the new one is loaded into
+ * the same process.  That is Redox's own shape of exec (redox-rt's fexec_impl
+ * replaces the address space from user space), and it saves a whole lxrun
+ * start-up per exec.  exec.c decides when it applies: the caller is the process's
+ * only thread, and has been. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../guestmem/vma.h"
+#include "../process/fd_table.h"
+#include "../process/ptable.h"
+#include "../trap/trap.h"
+#include "exec_here.h"
+#include "handler.h"
+#include "process.h"
+#include "thread.h"
+
+int lx_exec_here_possible(const struct lx_call *c)
+{
+    return c->host_ctx && !lx_threads_ever() && c->task->tid == (int)rx_getpid();
+}
+
+/* Every guest mapping but the vDSO (the system's: the loader records it again). */
+static void unmap_guest(void)
+{
+    gm_text_lock();
+    size_t n = gm_count();
+    for (size_t i = 0; i < n; i++) {
+        struct gm_vma v;
+        if (gm_at(i, &v) && v.kind != GM_VDSO) rx_munmap(v.start, v.end - v.start);
+    }
+    gm_clear();
+    gm_text_unlock();
+}
+
+static void close_on_exec(void)
+{
+    int some[256], *fds = some;
+    long n = rx_fds_open(lx_fd_floor, some, 256);
+    if (n > 256 && (fds = malloc((size_t)n * sizeof *fds)) != NULL) n = rx_fds_open(lx_fd_floor, fds, (size_t)n);
+    if (!fds) fds = some, n = 256; /* no memory: the first ones; the others stay open */
+    for (long i = 0; i < n; i++) {
+        long fl = rx_fcntl(fds[i], RX_F_GETFD, 0);
+        if (fl >= 0 && (fl & RX_FD_CLOEXEC) && rx_close(fds[i]) == 0) lx_fd_release(fds[i]);
+    }
+    if (fds != some) free(fds);
+}
+
+static void delete_timers(void)
+{
+    for (int id = 0; id < lx_proc.timer_ids; id++) rx_timer_delete(id);
+    lx_proc.timer_ids = 0;
+}
+
+/* What the calling thread keeps of the old program: its blocked and pending
+ * signals; not its alternate stack, GS or clear_child_tid. */
+static void reset_task(struct lx_task *t)
+{
+    memset(&t->altstack, 0, sizeof t->altstack);
+    t->guest_gs = 0;
+    t->clear_child_tid = 0;
+}
+
+/* Past the point of no return the old program is gone: a failure kills the
+ * process with SIGSEGV, as Linux's exec does. */
+static void die_after_exec(const struct lx_program *p, const struct lx_exec_error *err)
+{
+    fprintf(stderr, "lxrun: %s: %s\n", p->execfn, err->msg);
+    memset(&lx_proc.sigactions[LINUX_SIGSEGV], 0, sizeof lx_proc.sigactions[LINUX_SIGSEGV]);
+    lx_trap_default(LINUX_SIGSEGV, 0);
+    rx_tgkill(rx_getpid(), rx_gettid(), LINUX_SIGSEGV);
+}
+
+long lx_exec_here(struct lx_call *c, const struct lx_program *p)
+{
+    lx_vfork_child_execs();
+    lx_robust_list_release(c->task);
+    delete_timers();
+    unmap_guest();
+    lx_trap_exec_reset(c->t);
+    close_on_exec();
+    lx_signal_clear_handlers();
+    reset_task(c->task);
+    uint64_t e, pm, inheritable;
+    lx_guest_caps(&e, &pm, &inheritable);
+    lx_guest_caps_init(lx_proc.caps.bounding, inheritable);
+
+    static struct lx_start st;
+    struct lx_exec_error err;
+    if (lx_program_load(p, &st, &err) < 0) {
+        die_after_exec(p, &err);
+        return 0;
+    }
+    lx_ptable_answer_kept();
+    /* the registers of a program's start: all zero but rip and rsp, FP afresh */
+    static struct linux_sigcontext regs;
+    memset(&regs, 0, sizeof regs);
+    regs.rip = st.pc;
+    regs.rsp = st.sp;
+    c->sigreturn = &regs;
+    c->fresh_fp = 1;
+    c->untraced_return = 1;
+    return 0;
+}
