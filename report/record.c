@@ -11,6 +11,7 @@ _Thread_local struct lx_counts *lx_thread_counts;
 static struct lx_counts *thread_tables[MAX_COUNTED_THREADS];
 static int nthread_tables;
 static struct lx_counts overflow_table[LX_NR_MAX + 1]; /* shared by threads past the limit */
+static int overflow_used; /* a reset leaves its pages untouched otherwise (a fork's child copies none) */
 struct lx_note lx_notes[LX_MAX_NOTES];
 int lx_nnotes;
 struct lx_ioctl_note lx_ioctls[LX_MAX_IOCTLS];
@@ -32,7 +33,7 @@ struct lx_counts *lx_counts_new_thread(void)
     struct lx_counts *t = calloc(LX_NR_MAX + 1, sizeof *t);
     lock();
     if (t && nthread_tables < MAX_COUNTED_THREADS) thread_tables[nthread_tables++] = t;
-    else { free(t); t = overflow_table; }
+    else { free(t); t = overflow_table; overflow_used = 1; }
     unlock();
     return lx_thread_counts = t;
 }
@@ -106,7 +107,7 @@ void lx_record_reset(void)
     lock();
     memset(lx_signals_delivered, 0, sizeof lx_signals_delivered);
     for (int i = 0; i < nthread_tables; i++) memset(thread_tables[i], 0, (LX_NR_MAX + 1) * sizeof *thread_tables[i]);
-    memset(overflow_table, 0, sizeof overflow_table);
+    if (overflow_used) memset(overflow_table, 0, sizeof overflow_table);
     lx_nnotes = lx_nioctls = lx_npaths = 0;
     lx_unknown_calls = 0;
     unlock();

@@ -20,6 +20,7 @@ void lx_report_forked_child(void)
 
 void lx_report_finish(int status, int signaled)
 {
+    if (!lx_report.observe) return; /* nothing counted, nothing to say */
     int reporter = lx_report.summary || lx_report.json_fd >= 0;
     if (reporter) lx_session_gather();
     else lx_session_contribute();

@@ -22,14 +22,23 @@ int lx_exec_here_possible(const struct lx_call *c)
     return c->host_ctx && !lx_threads_ever() && c->task->tid == (int)rx_getpid();
 }
 
-/* Every guest mapping but the vDSO (the system's: the loader records it again). */
+/* Every guest mapping but the vDSO (the system's: the loader records it again),
+ * adjacent ones in one call. */
 static void unmap_guest(void)
 {
     gm_text_lock();
     size_t n = gm_count();
-    for (size_t i = 0; i < n; i++) {
+    uintptr_t lo = 0, hi = 0;
+    for (size_t i = 0; i <= n; i++) {
         struct gm_vma v;
-        if (gm_at(i, &v) && v.kind != GM_VDSO) rx_munmap(v.start, v.end - v.start);
+        int more = i < n && gm_at(i, &v) && v.kind != GM_VDSO;
+        if (more && v.start == hi) {
+            hi = v.end;
+            continue;
+        }
+        if (hi > lo) rx_munmap(lo, hi - lo);
+        lo = more ? v.start : 0;
+        hi = more ? v.end : 0;
     }
     gm_clear();
     gm_text_unlock();

@@ -54,21 +54,33 @@ struct lx_rewrite_stats lx_rewrite_stats;
  * second: most start-up sites run once, and a rewrite costs a few system calls and a
  * page copy), KEPT when left on the trap for good.  Open addressing; when full,
  * sites are simply looked at again. */
-#define SITE_SLOTS 8192
+#define SITE_SLOTS 1024
 enum { SEEN = 1, KEPT = 2 };
-static struct { uintptr_t site; int state; } sites[SITE_SLOTS];
+struct site { uintptr_t site; int state; };
+/* Mapped at the first trap, unmapped by an exec: 16 KiB (4 pages, where the
+ * hash scatters the sites: each page touched is a fault, a copy in a fork's
+ * child) that an exec never clears page by page. */
+static struct site *sites;
 
 /* The site's state, 0 if unknown; with set, records set for it. */
 static int site_state(uintptr_t site, int set)
 {
+    struct site *tab = __atomic_load_n(&sites, __ATOMIC_ACQUIRE);
+    if (!tab) { /* set only under the text lock: one thread maps it */
+        void *m = set ? mmap(NULL, SITE_SLOTS * sizeof *tab, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                      : MAP_FAILED;
+        if (m == MAP_FAILED) return 0;
+        tab = m;
+        __atomic_store_n(&sites, tab, __ATOMIC_RELEASE);
+    }
     for (unsigned i = 0, h = (unsigned)((site * 0x9e3779b97f4a7c15ull) >> 51); i < 16; i++) {
         unsigned k = (h + i) % SITE_SLOTS;
-        if (sites[k].site == site) {
-            if (set) sites[k].state = set;
-            return sites[k].state;
+        if (tab[k].site == site) {
+            if (set) tab[k].state = set;
+            return tab[k].state;
         }
-        if (!sites[k].site) {
-            if (set) sites[k].site = site, sites[k].state = set;
+        if (!tab[k].site) {
+            if (set) tab[k].site = site, tab[k].state = set;
             return 0;
         }
     }
@@ -250,7 +262,8 @@ void lx_rewrite_forget(void)
     gm_text_lock();
     for (int i = 0; i < nchunks; i++) munmap((void *)chunks[i].base, CHUNK);
     nchunks = npads = 0;
-    memset(sites, 0, sizeof sites);
+    if (sites) munmap(sites, SITE_SLOTS * sizeof *sites);
+    sites = NULL;
     gm_text_unlock();
 }
 
