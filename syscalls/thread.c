@@ -48,7 +48,7 @@ static void reaper(void *arg)
         uint32_t bell = __atomic_load_n(&ended_bell, __ATOMIC_ACQUIRE);
         struct ended *e = __atomic_exchange_n(&ended_list, NULL, __ATOMIC_ACQ_REL);
         if (!e) {
-            rx_futex_wait(&ended_bell, bell, NULL, 0, 0);
+            rx_futex_wait(&ended_bell, bell, NULL, -1, 0);
             continue;
         }
         while (e) {
@@ -146,7 +146,7 @@ long lx_clone_thread(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t
         free(t);
         return r == -ENOMEM ? -ENOMEM : -EAGAIN;
     }
-    while (!__atomic_load_n(&s.ready, __ATOMIC_ACQUIRE)) rx_futex_wait(&s.ready, 0, NULL, 0, 0);
+    while (!__atomic_load_n(&s.ready, __ATOMIC_ACQUIRE)) rx_futex_wait(&s.ready, 0, NULL, -1, 0);
     return s.tid;
 }
 

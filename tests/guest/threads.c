@@ -1,7 +1,8 @@
 /* threads.c — pthreads: creation and join with return values, thread-local
  * storage, a mutex and a condition variable under contention, detached threads,
  * gettid vs getpid, a thread's exit leaving the others running, a signal sent to
- * the process while threads run, and exit_group from a thread ending them all. */
+ * the process while threads run, exit_group from a thread ending them all, and
+ * no CPU burnt while asleep after threads ended. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <setjmp.h>
@@ -530,6 +531,32 @@ static void stack_overflow(void)
     signal(SIGSEGV, SIG_DFL);
 }
 
+/* A process whose threads have ended, asleep, burns no CPU: no thread of lxrun's
+ * (its reaper of ended threads) may spin meanwhile. */
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *returns(void *arg) { return arg; }
+
+static void idle_after_threads(void)
+{
+    for (int i = 0; i < 3; i++) {
+        pthread_t t;
+        REQUIRE(pthread_create(&t, NULL, returns, NULL) == 0);
+        REQUIRE(pthread_join(t, NULL) == 0);
+    }
+    double before = cpu_seconds();
+    struct timespec nap = { 0, 300 * 1000 * 1000 };
+    nanosleep(&nap, NULL);
+    double used = cpu_seconds() - before;
+    CHECK(used < 0.1); /* a spinning thread takes the whole 0.3 s */
+    if (used >= 0.1) fprintf(stderr, "threads: %.3f s of CPU while asleep for 0.3 s\n", used);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--exec-probe") == 0) return exec_probe(argv[2]);
@@ -555,5 +582,6 @@ int main(int argc, char **argv)
     RUN(robust_mutexes);
     RUN(exec_from_a_thread);
     RUN(stack_overflow);
+    RUN(idle_after_threads);
     return check_done();
 }
