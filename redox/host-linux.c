@@ -465,6 +465,25 @@ long rx_fstat(int fd, struct rx_stat *st)
     return 0;
 }
 
+long rx_stat_at(int dirfd, const char *path, int nofollow, struct rx_stat *st)
+{
+    int scheme;
+    const char *p = file_path(path, &scheme);
+    if (scheme || !*p) { /* a scheme's node, or the handle itself: through a handle */
+        long fd = rx_openat(dirfd, path, RX_O_PATH | RX_O_CLOEXEC | (nofollow ? RX_O_NOFOLLOW : 0), 0);
+        if (fd < 0) return fd;
+        long r = rx_fstat((int)fd, st);
+        close((int)fd);
+        return r;
+    }
+    struct statx sx;
+    if (statx(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, nofollow ? AT_SYMLINK_NOFOLLOW : 0,
+              STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
+        return -errno;
+    stat_from_statx(st, &sx);
+    return 0;
+}
+
 long rx_fstatvfs(int fd, struct rx_statvfs *st)
 {
     struct statfs s;

@@ -471,6 +471,10 @@ long rx_flock(int fd, int op);
 
 /* ---- metadata ---- */
 long rx_fstat(int fd, struct rx_stat *st);
+/* The stat of path (a URL, or relative to dirfd), its last link followed unless
+ * nofollow.  Host-backend extension, one system call instead of three; Redox
+ * plan: open(O_PATH, O_NOFOLLOW with nofollow) + fstat + close, as relibc's stat. */
+long rx_stat_at(int dirfd, const char *path, int nofollow, struct rx_stat *st);
 long rx_fstatvfs(int fd, struct rx_statvfs *st);
 long rx_fchmod(int fd, unsigned mode);
 long rx_fchown(int fd, int uid, int gid);

@@ -58,13 +58,7 @@ long lx_stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st)
     long r = resolve_target(dirfd, path_ptr, atflags, &p, &direct);
     if (r < 0) return r;
     if (r == 1) return fstat_fd(direct, st);
-    if (p.t.node) /* emulated: its own mode, size 0 */
-        return vfs_stat_node(&p.t, st, !(atflags & LINUX_AT_SYMLINK_NOFOLLOW));
-    long fd = vfs_open(&p.t, RX_O_PATH | RX_O_CLOEXEC | (atflags & LINUX_AT_SYMLINK_NOFOLLOW ? RX_O_NOFOLLOW : 0), 0);
-    if (fd < 0) return fd;
-    r = rx_fstat((int)fd, st);
-    rx_close((int)fd);
-    return r;
+    return vfs_stat(&p.t, st, !(atflags & LINUX_AT_SYMLINK_NOFOLLOW)); /* emulated nodes: their own mode, size 0 */
 }
 
 static long put_stat(long r, const struct rx_stat *s, uint64_t out)

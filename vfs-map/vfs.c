@@ -469,6 +469,17 @@ static long stat_at_depth(const struct vfs_target *t, struct rx_stat *st, int fo
     return r;
 }
 
+long vfs_stat(const struct vfs_target *t, struct rx_stat *st, int follow_link)
+{
+    if (t->node) return vfs_stat_node(t, st, follow_link);
+    if (!t->beneath) return rx_stat_at(t->dirfd, t->path, !follow_link, st);
+    long fd = open_plain(t, RX_O_PATH | RX_O_CLOEXEC | (follow_link ? 0 : RX_O_NOFOLLOW), 0);
+    if (fd < 0) return fd;
+    long r = rx_fstat((int)fd, st);
+    rx_close((int)fd);
+    return r;
+}
+
 long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st, int follow_link)
 {
     vfs_record(t->path, 1);

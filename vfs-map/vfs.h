@@ -42,6 +42,9 @@ void vfs_release(struct vfs_target *t); /* closes what vfs_parent opened; idempo
 /* The stat of an emulated node (t->node set), as Linux shows /proc and /sys;
  * a symlink node's target's when follow_link. */
 long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st, int follow_link);
+/* The stat of any target: an emulated node, a path beneath a confined root (opened
+ * there), or a plain one (rx_stat_at: no handle opened). */
+long vfs_stat(const struct vfs_target *t, struct rx_stat *st, int follow_link);
 
 /* The guest-visible path for a URL from rx_fpath ("file:/x" → "/x", a host path
  * under the guest root or a mount → its guest path); -ENOENT if the URL is not
