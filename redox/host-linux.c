@@ -10,6 +10,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <grp.h>
 #include <poll.h>
 #include <linux/futex.h>
@@ -124,6 +125,10 @@ static void read_core_pattern(void)
 
 long rx_backend_start(int high_fd_floor)
 {
+    /* One malloc arena for every thread: a new one per thread (glibc's default)
+     * costs each of lxrun's threads, the guest's included, a 128 MiB reservation
+     * trimmed by munmap and mprotect as it first frees memory. */
+    mallopt(M_ARENA_MAX, 1);
     read_core_pattern();
     int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
     if (exe < 0) return -errno;
