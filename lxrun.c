@@ -508,6 +508,8 @@ static int start_backend(void)
         fprintf(stderr, "lxrun: cannot start the system backend\n");
         return 126;
     }
+    long inherited = rx_fd_highest_at_start(); /* an exec's close-on-exec scan must reach it */
+    if (inherited >= lx_fd_scan_end && inherited < lx_fd_floor) lx_fd_scan_end = (int)inherited + 1;
     return 0;
 }
 

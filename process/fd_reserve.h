@@ -12,6 +12,11 @@
 
 extern int lx_fd_floor;   /* guest fds are < lx_fd_floor */
 extern int lx_fd_limit;   /* the guest's soft RLIMIT_NOFILE (<= floor): new guest fds are below it */
+/* Every guest fd is below it: the highest soft limit the guest has had, or above
+ * an fd it inherited at start.  What an exec scans for close-on-exec fds. */
+extern int lx_fd_scan_end;
+/* The guest's soft limit is now limit (raised, or lowered: fds above it stay). */
+void lx_fd_limit_set(int limit);
 
 /* Raises lxrun's soft fd limit to the hard one and sets the floor below it. */
 int lx_fd_reserve_init(void);

@@ -34,7 +34,7 @@ long lx_set_guest_rlimit(int res, uint64_t cur, uint64_t max)
     if (max > omax && rx_geteuid() != 0) return -EPERM;
     if (res == LINUX_RLIMIT_NOFILE) {
         if (max > (uint64_t)lx_fd_floor) return -EPERM;
-        lx_fd_limit = (int)cur; /* enforced by lx_fd_accept when fds are made */
+        lx_fd_limit_set((int)cur); /* enforced by lx_fd_accept when fds are made */
     } else {
         /* RLIMIT_CORE too: a guest that dies of a core-dumping signal dumps lxrun's
          * process (its memory holds the guest's), and the parent sees WCOREDUMP */

@@ -123,12 +123,36 @@ static void read_core_pattern(void)
     core_pattern[n > 0 ? n : 0] = 0;
 }
 
+static long highest_at_start = -1;
+
+/* Before lxrun opens its own: the highest fd its parent left open. */
+static void find_highest_inherited(void)
+{
+    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return;
+    char buf[4096];
+    long got;
+    while ((got = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
+        for (long off = 0; off < got;) {
+            const struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *d =
+                (const void *)(buf + off);
+            off += d->reclen;
+            long fd = d->name[0] >= '0' && d->name[0] <= '9' ? atol(d->name) : -1;
+            if (fd != dir && fd > highest_at_start) highest_at_start = fd;
+        }
+    }
+    close(dir);
+}
+
+long rx_fd_highest_at_start(void) { return highest_at_start; }
+
 long rx_backend_start(int high_fd_floor)
 {
     /* One malloc arena for every thread: a new one per thread (glibc's default)
      * costs each of lxrun's threads, the guest's included, a 128 MiB reservation
      * trimmed by munmap and mprotect as it first frees memory. */
     mallopt(M_ARENA_MAX, 1);
+    find_highest_inherited();
     read_core_pattern();
     int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
     if (exe < 0) return -errno;
@@ -352,14 +376,7 @@ long rx_close_range(int lowfd, int highfd, int cloexec_only)
                      cloexec_only ? 4u /* CLOSE_RANGE_CLOEXEC */ : 0u));
 }
 
-static void fd_listed(int fd, int *out, size_t max, size_t *n)
-{
-    if (*n < max) out[*n] = fd;
-    (*n)++;
-}
-
-/* Without /proc: poll() a batch at a time; a closed fd answers POLLNVAL. */
-static long fds_open_by_poll(int below, int *out, size_t max)
+long rx_fds_open(int below, int *out, size_t max)
 {
     struct pollfd batch[512];
     size_t n = 0;
@@ -367,36 +384,15 @@ static long fds_open_by_poll(int below, int *out, size_t max)
         int k = below - lo < 512 ? below - lo : 512;
         for (int i = 0; i < k; i++) batch[i] = (struct pollfd){ .fd = lo + i };
         if (poll(batch, (nfds_t)k, 0) < 0) return -errno;
-        for (int i = 0; i < k; i++)
-            if (!(batch[i].revents & POLLNVAL)) fd_listed(lo + i, out, max, &n);
-    }
-    return (long)n;
-}
-
-static int int_order(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
-
-long rx_fds_open(int below, int *out, size_t max)
-{
-    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) return fds_open_by_poll(below, out, max);
-    char buf[4096];
-    size_t n = 0;
-    long got;
-    while ((got = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
-        for (long off = 0; off < got;) {
-            const struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *d =
-                (const void *)(buf + off);
-            off += d->reclen;
-            if (d->name[0] < '0' || d->name[0] > '9') continue;
-            int fd = atoi(d->name);
-            if (fd != dir && fd < below) fd_listed(fd, out, max, &n);
+        for (int i = 0; i < k; i++) {
+            if (batch[i].revents & POLLNVAL) continue;
+            if (n < max) out[n] = lo + i;
+            n++;
         }
     }
-    close(dir);
-    if (got < 0) return fds_open_by_poll(below, out, max);
-    qsort(out, n < max ? n : max, sizeof *out, int_order);
     return (long)n;
 }
+
 
 /* The hottest calls go to the kernel directly: -errno comes back in rax, and no
  * errno, cancellation point or TLS is touched (glibc's wrappers do both once lxrun

@@ -43,6 +43,7 @@ static int child_main(int argc, char **argv)
         CHECK(environ[0] && !strcmp(environ[0], "ONLY=this") && !environ[1]);
     } else if (!strcmp(what, "fds")) {
         CHECK_ERR(fcntl(atoi(argv[3]), F_GETFD), EBADF); /* O_CLOEXEC: closed */
+        CHECK_ERR(fcntl(900, F_GETFD), EBADF);            /* a high one, FD_CLOEXEC by dup3 */
         CHECK_EQ(fcntl(atoi(argv[4]), F_GETFD), 0);       /* kept, flags as they were */
         char c;
         CHECK_EQ(pread(atoi(argv[4]), &c, 1, 0), 1);
@@ -115,8 +116,10 @@ static void close_on_exec(void)
     char g[16], k[16];
     snprintf(g, sizeof g, "%d", gone);
     snprintf(k, sizeof k, "%d", kept);
+    REQUIRE(dup3(kept, 900, O_CLOEXEC) == 900);
     char *a[] = { self, "child", "fds", g, k, NULL };
     CHECK_EQ(run_self(a, environ, NULL), 0);
+    close(900);
     close(gone);
     close(kept);
 }
