@@ -28,6 +28,7 @@ struct thread_start {
 struct ended {
     struct ended *next;
     uint64_t handle, clear_child_tid;
+    int tid;
 };
 static struct ended *ended_list;
 static uint32_t ended_bell;
@@ -54,6 +55,9 @@ static void reaper(void *arg)
         while (e) {
             struct ended *next = e->next;
             rx_thread_join(e->handle);
+            /* the system wakes a join as the thread leaves its memory, a moment
+             * before its tid is free (tgkill still finds it): wait for that too */
+            for (int tries = 0; tries < 10000 && rx_tgkill(rx_getpid(), e->tid, 0) == 0; tries++) rx_sched_yield();
             clear_tid_word(e->clear_child_tid);
             free(e);
             e = next;
@@ -78,7 +82,7 @@ static long start_reaper(void)
 /* The calling host thread, about to end: the reaper joins it, then clears the
  * word.  Without a reaper the word is cleared at once (the old way: the id may
  * outlive it by a few microseconds). */
-static void reap_me(uint64_t clear_child_tid)
+static void reap_me(uint64_t clear_child_tid, int tid)
 {
     struct ended *e = __atomic_load_n(&reaper_started, __ATOMIC_ACQUIRE) ? malloc(sizeof *e) : NULL;
     if (!e) {
@@ -87,6 +91,7 @@ static void reap_me(uint64_t clear_child_tid)
     }
     e->handle = rx_thread_self();
     e->clear_child_tid = clear_child_tid;
+    e->tid = tid;
     e->next = __atomic_load_n(&ended_list, __ATOMIC_RELAXED);
     while (!__atomic_compare_exchange_n(&ended_list, &e->next, e, 1, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {}
     __atomic_fetch_add(&ended_bell, 1, __ATOMIC_RELEASE);
@@ -123,7 +128,7 @@ static void thread_main(void *arg)
      * reaper, which then clears the guest's word; lxrun's record goes now */
     uint64_t clear_child_tid = t->task.clear_child_tid;
     free(t);
-    reap_me(clear_child_tid);
+    reap_me(clear_child_tid, tid);
 }
 
 long lx_clone_thread(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
