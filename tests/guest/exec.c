@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "robust.h"
 
 extern char **environ;
 static char self[4096];
@@ -287,13 +288,7 @@ static _Noreturn void exec_old_image(pthread_mutex_t *m, int after_thread)
 
 static void old_image(void)
 {
-    pthread_mutex_t *m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    REQUIRE(m != MAP_FAILED);
-    pthread_mutexattr_t ma;
-    pthread_mutexattr_init(&ma);
-    pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
-    REQUIRE(pthread_mutex_init(m, &ma) == 0);
+    pthread_mutex_t *m = shared_robust_mutex();
     for (int after_thread = 0; after_thread < 2; after_thread++) {
         pid_t pid = fork();
         REQUIRE(pid >= 0);

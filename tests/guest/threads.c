@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "robust.h"
 
 #define NTHREADS 16
 #define ROUNDS 20000
@@ -417,13 +418,7 @@ static void *lock_and_leave(void *arg)
 
 static void robust_mutexes(void)
 {
-    robust = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    REQUIRE(robust != MAP_FAILED);
-    pthread_mutexattr_t a;
-    pthread_mutexattr_init(&a);
-    pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-    pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-    REQUIRE(pthread_mutex_init(robust, &a) == 0);
+    robust = shared_robust_mutex();
     pthread_t th;
     REQUIRE(pthread_create(&th, NULL, lock_and_leave, NULL) == 0);
     pthread_join(th, NULL);
@@ -444,7 +439,7 @@ static void robust_mutexes(void)
     CHECK_EQ(pthread_mutex_unlock(robust), 0);
     CHECK_EQ(pthread_mutex_lock(robust), 0); /* consistent again: an ordinary lock */
     CHECK_EQ(pthread_mutex_unlock(robust), 0);
-    munmap(robust, 4096);
+    munmap(robust, PG);
 }
 
 /* execve from a thread that is not the main one: the program replaces the whole
