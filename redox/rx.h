@@ -145,9 +145,10 @@ long rx_pipe2(int fds[2], int flags);         /* "pipe:" and dup(fd, "write") */
  * fcntl F_SETFD) over the fds its file table reports open. */
 long rx_close_range(int lowfd, int highfd, int cloexec_only);
 /* The open handles below `below`, ascending, at most max of them: how many there
- * are (more than max: the list is cut).  Host-backend extension: poll() over the
- * range, whose POLLNVAL marks the closed ones (the cost is the range's length).
- * Redox plan: the file table redox-rt keeps. */
+ * are (more than max: the list is cut).  Host-backend extension: the listing of
+ * /proc/self/fd (the host's file table, named by no guest path), or without it
+ * poll() over the range, which cannot see O_PATH handles.  Redox plan: the file
+ * table redox-rt keeps. */
 long rx_fds_open(int below, int *out, size_t max);
 /* The highest handle open as the backend started (inherited; lxrun's own not yet
  * opened), or -1.  Host: read from /proc/self/fd then, before any guest code
