@@ -123,13 +123,14 @@ static void read_core_pattern(void)
     core_pattern[n > 0 ? n : 0] = 0;
 }
 
-static long highest_at_start = -1;
-
-/* Before lxrun opens its own: the highest fd its parent left open. */
-static void find_highest_inherited(void)
+/* The host's file table is /proc/self/fd: each open fd (its own listing handle
+ * left out) to each(fd, ctx); 0, or -1 when it cannot be read whole.  It names
+ * handles, not guest paths, as readlink of /proc/self/fd/N standing in for Redox's
+ * fpath does (procfs.strict_no_host_trees allows both). */
+static int fd_table_walk(void (*each)(long fd, void *ctx), void *ctx)
 {
     int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) return;
+    if (dir < 0) return -1;
     char buf[4096];
     long got;
     while ((got = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
@@ -138,10 +139,19 @@ static void find_highest_inherited(void)
                 (const void *)(buf + off);
             off += d->reclen;
             long fd = d->name[0] >= '0' && d->name[0] <= '9' ? atol(d->name) : -1;
-            if (fd != dir && fd > highest_at_start) highest_at_start = fd;
+            if (fd >= 0 && fd != dir) each(fd, ctx);
         }
     }
     close(dir);
+    return got < 0 ? -1 : 0;
+}
+
+static long highest_at_start = -1;
+
+static void note_highest(long fd, void *ctx)
+{
+    (void)ctx;
+    if (fd > highest_at_start) highest_at_start = fd;
 }
 
 long rx_fd_highest_at_start(void) { return highest_at_start; }
@@ -152,7 +162,7 @@ long rx_backend_start(int high_fd_floor)
      * costs each of lxrun's threads, the guest's included, a 128 MiB reservation
      * trimmed by munmap and mprotect as it first frees memory. */
     mallopt(M_ARENA_MAX, 1);
-    find_highest_inherited();
+    fd_table_walk(note_highest, NULL); /* before lxrun opens its own: what its parent left open */
     read_core_pattern();
     int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
     if (exe < 0) return -errno;
@@ -397,31 +407,22 @@ static long fds_open_by_poll(int below, int *out, size_t max)
 
 static int fd_order(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
-/* The host's file table is /proc/self/fd: a listing of handles, as readlink of
- * /proc/self/fd/N stands in for Redox's fpath (procfs.strict_no_host_trees allows
- * both: neither is a guest path). */
+struct fd_list { int below; int *out; size_t max, n; };
+
+static void list_fd(long fd, void *ctx)
+{
+    struct fd_list *l = ctx;
+    if (fd >= l->below) return;
+    if (l->n < l->max) l->out[l->n] = (int)fd;
+    l->n++;
+}
+
 long rx_fds_open(int below, int *out, size_t max)
 {
-    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) return fds_open_by_poll(below, out, max);
-    char buf[4096];
-    size_t n = 0;
-    long got;
-    while ((got = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
-        for (long off = 0; off < got;) {
-            const struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *d =
-                (const void *)(buf + off);
-            off += d->reclen;
-            long fd = d->name[0] >= '0' && d->name[0] <= '9' ? atol(d->name) : -1;
-            if (fd < 0 || fd == dir || fd >= below) continue;
-            if (n < max) out[n] = (int)fd;
-            n++;
-        }
-    }
-    close(dir);
-    if (got < 0) return fds_open_by_poll(below, out, max);
-    qsort(out, n < max ? n : max, sizeof *out, fd_order);
-    return (long)n;
+    struct fd_list l = { below, out, max, 0 };
+    if (fd_table_walk(list_fd, &l) < 0) return fds_open_by_poll(below, out, max);
+    qsort(out, l.n < max ? l.n : max, sizeof *out, fd_order);
+    return (long)l.n;
 }
 
 
