@@ -497,10 +497,11 @@ static int choose_trap(int fs, int mode)
     return -1;
 }
 
-static int start_backend(void)
+/* floor: the fd floor handed over by the lxrun before an exec, or 0 */
+static int start_backend(int floor)
 {
     procfs_set_served(lx_syscall_served); /* /proc/config.gz from the syscall table */
-    if (lx_fd_reserve_init() < 0) {
+    if (lx_fd_reserve_init(floor) < 0) {
         fprintf(stderr, "lxrun: cannot reserve file descriptors\n");
         return 126;
     }
@@ -508,8 +509,6 @@ static int start_backend(void)
         fprintf(stderr, "lxrun: cannot start the system backend\n");
         return 126;
     }
-    long inherited = rx_fd_highest_at_start(); /* an exec's close-on-exec scan must reach it */
-    if (inherited >= lx_fd_scan_end && inherited < lx_fd_floor) lx_fd_scan_end = (int)inherited + 1;
     return 0;
 }
 
@@ -525,16 +524,18 @@ static char **environment_of(const struct lx_ho_rec *r)
     return env;
 }
 
-/* lxrun started by a guest's execve: "--handover=FD -- PATH ARGV...".  Everything
+/* lxrun started by a guest's execve: "--handover=FD,FLOOR -- PATH ARGV..." (FLOOR:
+ * the fd floor, above which the fds handed over are lxrun's).  Everything
  * else comes from the handover file; nothing from the (empty) environment. */
 static int handover_main(const char *fdword, int argc, char **argv)
 {
-    int r = start_backend();
-    if (r) return r;
     char *end;
-    long fd = strtol(fdword, &end, 10);
+    long fd = strtol(fdword, &end, 10), floor = *end == ',' ? strtol(end + 1, &end, 10) : 0;
+    int bad = *end || fd < 0 || floor <= 0 || argc < 3 || strcmp(argv[0], "--");
+    int r = bad ? 0 : start_backend((int)floor);
+    if (r) return r;
     static struct lx_handover h;
-    if (*end || fd < 0 || argc < 3 || strcmp(argv[0], "--") || lx_ho_receive((int)fd, &h) < 0) {
+    if (bad || lx_ho_receive((int)fd, &h) < 0) {
         fprintf(stderr, "lxrun: --handover is lxrun's own: its file is missing or damaged\n");
         return 126;
     }
@@ -584,7 +585,7 @@ int main(int argc, char **argv, char **envp)
     const char *env_trap = getenv(TRAP_ENV);
     if (trap_mode < 0 && env_trap && trap_option(env_trap, TRAP_ENV) < 0) return 2;
 
-    if ((r = start_backend())) return r;
+    if ((r = start_backend(0))) return r;
     if (open_report_output(out_path, report_path) < 0) return 2;
     if ((lx_report.summary || lx_report.json_fd >= 0) && lx_session_create() < 0) {
         fprintf(stderr, "lxrun: cannot make the session's report table\n");

@@ -99,3 +99,11 @@ void lx_fd_dup(int oldfd, int newfd)
     }
     unlock();
 }
+
+void lx_fd_table_peers(void (*each)(int *fd, void *ctx), void *ctx)
+{
+    lock();
+    for (int fd = 0; fd < nslots; fd++)
+        if (slots[fd] && slots[fd]->peer >= 0) each(&slots[fd]->peer, ctx);
+    unlock();
+}

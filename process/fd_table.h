@@ -50,5 +50,8 @@ void lx_fd_release_range(unsigned lo, unsigned hi);
 /* newfd became a copy of oldfd (dup, dup2/3, F_DUPFD*); newfd's old entry is
  * released first. */
 void lx_fd_dup(int oldfd, int newfd);
+/* Each description's peer (lxrun's fd) to each(&peer, ctx), under the table's lock
+ * (fd_reserve.c moves them as the floor rises). */
+void lx_fd_table_peers(void (*each)(int *fd, void *ctx), void *ctx);
 
 #endif

@@ -176,7 +176,7 @@ int lx_process_handover_take(const struct lx_ho_rec *r)
         memcpy(lx_proc.rlim_cur, l.cur, sizeof l.cur);
         memcpy(lx_proc.rlim_max, l.max, sizeof l.max);
         memcpy(lx_proc.rlim_known, l.known, sizeof l.known);
-        lx_fd_limit_set(l.fd_limit < lx_fd_floor ? l.fd_limit : lx_fd_floor);
+        lx_fd_limit_set(l.fd_limit < lx_fd_ceiling ? l.fd_limit : lx_fd_ceiling);
         lx_proc.oom_score_adj = l.oom_score_adj;
         lx_guest_caps_init(l.cap_bounding, l.cap_inheritable);
         return 1;

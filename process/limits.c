@@ -1,5 +1,5 @@
 /* limits.c — the guest's view of its resource limits: read from the system once,
- * kept in the process object; RLIMIT_NOFILE ends at lxrun's fd floor. */
+ * kept in the process object; RLIMIT_NOFILE ends at lxrun's fd ceiling. */
 #include <errno.h>
 
 #include "../abi/linux_sys.h"
@@ -14,7 +14,7 @@ long lx_guest_rlimit(int res, uint64_t *cur, uint64_t *max)
         if (r < 0) return r;
         if (res == LINUX_RLIMIT_NOFILE) { /* the guest's fd space ends at lxrun's floor */
             *cur = (uint64_t)lx_fd_limit;
-            if (*max > (uint64_t)lx_fd_floor) *max = (uint64_t)lx_fd_floor;
+            if (*max > (uint64_t)lx_fd_ceiling) *max = (uint64_t)lx_fd_ceiling;
         }
         lx_proc.rlim_cur[res] = *cur;
         lx_proc.rlim_max[res] = *max;
@@ -33,7 +33,7 @@ long lx_set_guest_rlimit(int res, uint64_t cur, uint64_t max)
     if (cur > max) return -EINVAL;
     if (max > omax && rx_geteuid() != 0) return -EPERM;
     if (res == LINUX_RLIMIT_NOFILE) {
-        if (max > (uint64_t)lx_fd_floor) return -EPERM;
+        if (max > (uint64_t)lx_fd_ceiling) return -EPERM;
         lx_fd_limit_set((int)cur); /* enforced by lx_fd_accept when fds are made */
     } else {
         /* RLIMIT_CORE too: a guest that dies of a core-dumping signal dumps lxrun's

@@ -72,14 +72,8 @@ int procfs_pid_wants_fds(const struct procfs_node *n) { return n->render == rend
 
 int procfs_guest_fd_open(long fd) { return lx_fd_is_guest(fd) && rx_fcntl((int)fd, RX_F_GETFD, 0) >= 0; }
 
-/* Guest fds are below the guest's RLIMIT_NOFILE, except those it kept after
- * lowering the limit: scanning to at least 65536 finds those in all but odd
- * cases without probing the whole reserved fd space (a million fds). */
-int procfs_fd_scan_end(void)
-{
-    int end = lx_fd_limit > 65536 ? lx_fd_limit : 65536;
-    return end < lx_fd_floor ? end : lx_fd_floor;
-}
+/* Every guest fd is below lxrun's floor. */
+int procfs_fd_scan_end(void) { return lx_fd_floor; }
 
 /* A decimal name as Linux's name_to_int accepts it: digits, no leading zero
  * (except "0" itself), fitting in an int. */

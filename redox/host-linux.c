@@ -146,15 +146,26 @@ static int fd_table_walk(void (*each)(long fd, void *ctx), void *ctx)
     return got < 0 ? -1 : 0;
 }
 
-static long highest_at_start = -1;
-
 static void note_highest(long fd, void *ctx)
 {
-    (void)ctx;
-    if (fd > highest_at_start) highest_at_start = fd;
+    long *highest = ctx;
+    if (fd > *highest) *highest = fd;
 }
 
-long rx_fd_highest_at_start(void) { return highest_at_start; }
+long rx_fd_highest_open(void)
+{
+    long highest = -1;
+    fd_table_walk(note_highest, &highest);
+    return highest;
+}
+
+void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx)
+{
+    if (self_exe_fd >= 0) each(&self_exe_fd, ctx);
+    if (!schemes_opened) return;
+    for (size_t i = 0; i < NSCHEME_DEVICES; i++)
+        for (int acc = 0; acc < 3; acc++) each(&scheme_fds[i][acc], ctx);
+}
 
 long rx_backend_start(int high_fd_floor)
 {
@@ -162,7 +173,6 @@ long rx_backend_start(int high_fd_floor)
      * costs each of lxrun's threads, the guest's included, a 128 MiB reservation
      * trimmed by munmap and mprotect as it first frees memory. */
     mallopt(M_ARENA_MAX, 1);
-    fd_table_walk(note_highest, NULL); /* before lxrun opens its own: what its parent left open */
     read_core_pattern();
     int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
     if (exe < 0) return -errno;

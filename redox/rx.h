@@ -132,6 +132,9 @@ struct rx_winsize { uint16_t row, col, xpixel, ypixel; };
 /* Prepares the backend before any guest code runs; its own handles go at or
  * above high_fd_floor (lxrun's reserved fds).  0 or -errno. */
 long rx_backend_start(int high_fd_floor);
+/* Each handle the backend keeps to each(&fd, ctx): lxrun moves them when the
+ * guest's fds reach them (process/fd_reserve.c). */
+void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx);
 
 /* ---- handles ---- */
 long rx_openat(int dirfd, const char *path, int flags, unsigned mode);
@@ -150,10 +153,10 @@ long rx_close_range(int lowfd, int highfd, int cloexec_only);
  * poll() over the range, which cannot see O_PATH handles.  Redox plan: the file
  * table redox-rt keeps. */
 long rx_fds_open(int below, int *out, size_t max);
-/* The highest handle open as the backend started (inherited; lxrun's own not yet
- * opened), or -1.  Host: read from /proc/self/fd then, before any guest code
+/* The highest handle open, or -1: called before lxrun opens its own, for what
+ * its parent left open.  Host: read from /proc/self/fd, before any guest code
  * runs.  Redox plan: the file table redox-rt keeps. */
-long rx_fd_highest_at_start(void);
+long rx_fd_highest_open(void);
 
 /* An anonymous read-write memory object of len zero bytes, to map MAP_SHARED in
  * several processes (Redox: a shm: handle; host: memfd). */

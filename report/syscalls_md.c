@@ -6,7 +6,7 @@
 #include "../syscalls/table.h"
 
 static const char *const kind_names[K__COUNT] = {
-    [K_INT] = "int", [K_UINT] = "uint", [K_HEX] = "hex", [K_PTR] = "ptr", [K_FD] = "fd",
+    [K_INT] = "int", [K_UINT] = "uint", [K_HEX] = "hex", [K_PTR] = "ptr", [K_FD] = "fd", [K_NEWFD] = "newfd",
     [K_DIRFD] = "dirfd", [K_PATH] = "path", [K_STR] = "str", [K_IBUF] = "inbuf", [K_OBUF] = "outbuf",
     [K_SIZE] = "size", [K_OFF] = "off", [K_OFLAGS] = "oflags", [K_MODE] = "mode", [K_ATFLAGS] = "atflags",
     [K_PROT] = "prot", [K_MMAPFL] = "mapflags", [K_SIG] = "signal", [K_SIGSET] = "sigset",

@@ -80,7 +80,8 @@ static void put_arg(struct lx_text *t, const struct lx_call *c, int i, long ret)
     case K_UINT: text_printf(t, "%u", (unsigned)v); break;
     case K_SIZE: text_printf(t, "%llu", (unsigned long long)v); break;
     case K_OFF: text_printf(t, "%lld", (long long)v); break;
-    case K_FD: text_printf(t, "%d", (int)v); break;
+    case K_FD:
+    case K_NEWFD: text_printf(t, "%d", (int)v); break;
     case K_DIRFD: decode_dirfd(t, v); break;
     case K_PATH:
     case K_STR: decode_guest_str(t, v, (size_t)lx_trace.strsize); break;

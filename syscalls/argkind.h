@@ -10,6 +10,7 @@ enum lx_argkind {
     K_PTR,      /* guest address */
     K_FD,       /* a guest fd: lxrun's reserved fds answer EBADF */
     K_DIRFD,    /* a guest fd or AT_FDCWD */
+    K_NEWFD,    /* the number a new guest fd is to take (dup2's): lxrun moves its own out of the way */
     K_PATH,     /* NUL-terminated guest path */
     K_STR,      /* NUL-terminated guest string */
     K_IBUF,     /* guest buffer read by the call; its length is the next argument */

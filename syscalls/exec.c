@@ -93,7 +93,7 @@ static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
     if (hfd < 0) return hfd;
 
     char opt[32];
-    snprintf(opt, sizeof opt, "--handover=%ld", hfd);
+    snprintf(opt, sizeof opt, "--handover=%ld,%d", hfd, lx_fd_floor); /* the next lxrun's floor */
     char **argv = calloc((size_t)q->argv.n + 5, sizeof *argv);
     if (!argv) { rx_close((int)hfd); return -ENOMEM; }
     int k = 0;

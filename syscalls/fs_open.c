@@ -62,7 +62,12 @@ long sys_dup(struct lx_call *c)
 static long do_dup3(int old, int new, int flags)
 {
     if (new < 0 || new >= lx_fd_limit) return -EBADF; /* as Linux: beyond RLIMIT_NOFILE */
-    long r = rx_dup2(old, new, (flags & LINUX_O_CLOEXEC) != 0);
+    long r;
+    if (new >= lx_fd_floor) { /* room first, for an old fd that is open */
+        if ((r = rx_fcntl(old, RX_F_GETFD, 0)) < 0) return r;
+        if ((r = lx_fd_make_room(new)) < 0) return r;
+    }
+    r = rx_dup2(old, new, (flags & LINUX_O_CLOEXEC) != 0);
     if (r >= 0) lx_fd_dup(old, new);
     return r;
 }
@@ -88,7 +93,7 @@ static long do_pipe2(uint64_t ptr, int flags)
     if (flags & ~(LINUX_O_CLOEXEC | LINUX_O_NONBLOCK | LINUX_O_DIRECT)) return -EINVAL;
     long r = rx_pipe2(fds, abi_oflags_to_rx(flags) & ~RX_O_ACCMODE);
     if (r < 0) return r;
-    if (fds[0] >= lx_fd_limit || fds[1] >= lx_fd_limit) { rx_close(fds[0]); rx_close(fds[1]); return -EMFILE; }
+    if ((r = lx_fd_accept_pair(fds)) < 0) return r;
     return gm_copy_out(ptr, fds, sizeof fds);
 }
 
@@ -133,6 +138,7 @@ long sys_fcntl(struct lx_call *c)
     case LINUX_F_DUPFD:
     case LINUX_F_DUPFD_CLOEXEC:
         if ((long)arg < 0 || (long)arg >= lx_fd_limit) return -EINVAL;
+        if ((r = lx_fd_make_room((int)arg)) < 0) return r;
         r = lx_fd_accept(rx_fcntl(fd, rcmd, (long)arg));
         if (r >= 0) lx_fd_dup(fd, (int)r);
         return r;

@@ -69,14 +69,8 @@ long sys_socketpair(struct lx_call *c)
     int fds[2];
     r = rx_socketpair_unix(rxtype, flags, fds);
     if (r < 0) return r;
-    long a = lx_fd_accept(fds[0]), b = lx_fd_accept(fds[1]);
-    if (a < 0 || b < 0) {
-        if (a >= 0) rx_close((int)a);
-        if (b >= 0) rx_close((int)b);
-        return a < 0 ? a : b;
-    }
-    int pair[2] = { (int)a, (int)b };
-    return gm_copy_out(c->a[3], pair, sizeof pair);
+    if ((r = lx_fd_accept_pair(fds)) < 0) return r;
+    return gm_copy_out(c->a[3], fds, sizeof fds);
 }
 
 /* The address checks a family makes before anything else (inet_bind,

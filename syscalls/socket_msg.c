@@ -180,10 +180,12 @@ static long recv_one(struct lx_call *c, int fd, struct linux_msghdr *g, int flag
     if (r < 0) return r;
     int out_flags = abi_msg_flags_from_rx(m.flags_out);
     for (int i = 0; i < m.nfds; i++) {
-        if (!lx_fd_is_guest(fds[i]) || fds[i] >= lx_fd_limit) { /* no room for it in the guest's table */
-            rx_close(fds[i]);
+        long fd = lx_fd_accept(fds[i]);
+        if (fd < 0) { /* no room for it in the guest's table */
             fds[i--] = fds[--m.nfds];
             out_flags |= LINUX_MSG_CTRUNC;
+        } else {
+            fds[i] = (int)fd;
         }
     }
     int t = control_out(&m, g->control, &g->controllen);

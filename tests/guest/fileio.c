@@ -6,8 +6,10 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 #include "check.h"
 
@@ -510,6 +512,91 @@ static void device_nodes(void)
 /* close_range over the whole fd space (INT_MAX, ~0U) succeeds and spares nothing
  * of the guest's in range; dirfds at the top of the fd space (where lxrun keeps its
  * own fds) are ignored for absolute paths and EBADF for relative ones, as on Linux. */
+/* The lowest free number after `after`, as fcntl sees the table. */
+static int next_free(int after)
+{
+    int k = after + 1;
+    while (fcntl(k, F_GETFD) >= 0) k++;
+    return k;
+}
+
+static int fds_listed(void)
+{
+    int n = 0, dirfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+    REQUIRE(dirfd >= 0);
+    char buf[4096];
+    long got;
+    while ((got = syscall(SYS_getdents64, dirfd, buf, sizeof buf)) > 0)
+        for (long off = 0; off < got;) {
+            struct { unsigned long ino; long off; unsigned short reclen; unsigned char type; char name[]; } *d =
+                (void *)(buf + off);
+            off += d->reclen;
+            if (d->name[0] != '.') n++;
+        }
+    close(dirfd);
+    return n - 1; /* its own listing handle */
+}
+
+/* Hundreds of fds, each the lowest free number as the kernel hands them out,
+ * wherever lxrun keeps its own (they move out of the way); the files lxrun opens
+ * for the guest (/dev/zero), a child's exec and /proc/self/fd still work after. */
+static void fds_lowest_free(void)
+{
+    struct rlimit lim;
+    CHECK_OK(getrlimit(RLIMIT_NOFILE, &lim));
+    if (lim.rlim_cur < 2048 && lim.rlim_max >= 2048) {
+        lim.rlim_cur = 2048;
+        CHECK_OK(setrlimit(RLIMIT_NOFILE, &lim));
+    }
+    if (lim.rlim_cur < 2048) return; /* no room to test in */
+    enum { N = 700 };
+    static int fds[N + 4];
+    int n = 0, prev = -1;
+    for (int i = 0; i < N; i++) {
+        int want = next_free(prev);
+        if (i == N / 2) { /* a pair: the two lowest free numbers */
+            int p[2], s[2], w1 = next_free(want), w2 = next_free(w1), w3 = next_free(w2);
+            CHECK_OK(pipe(p));
+            CHECK_EQ(p[0], want);
+            CHECK_EQ(p[1], w1);
+            CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+            CHECK_EQ(s[0], w2);
+            CHECK_EQ(s[1], w3);
+            fds[n++] = p[0], fds[n++] = p[1], fds[n++] = s[0], fds[n++] = s[1];
+            prev = s[1];
+            want = next_free(prev);
+        }
+        int fd = open("/dev/null", O_RDONLY | (i % 2 ? O_CLOEXEC : 0));
+        CHECK_EQ(fd, want);
+        if (fd < 0) break;
+        CHECK_EQ(fcntl(fd, F_GETFD) & FD_CLOEXEC, i % 2 ? FD_CLOEXEC : 0);
+        fds[n++] = prev = fd;
+    }
+    int open_now = 0;
+    for (int k = 0; k < 4096; k++) open_now += fcntl(k, F_GETFD) >= 0;
+    CHECK_EQ(fds_listed(), open_now);
+    int z = CHECK_OK(open("/dev/zero", O_RDONLY));
+    unsigned char b[4] = { 1, 1, 1, 1 };
+    CHECK_EQ(read(z, b, 4), 4);
+    CHECK(!b[0] && !b[3]);
+    close(z);
+    int want_hi = next_free(1499), hi = fcntl(fds[0], F_DUPFD, 1500);
+    CHECK_EQ(hi, want_hi);
+    CHECK_EQ(dup2(fds[0], 1800), 1800);
+    CHECK(same_file(1800, fds[0]));
+    pid_t child = fork();
+    if (child == 0) {
+        execl("/bin/true", "true", (char *)NULL);
+        _exit(99);
+    }
+    int st;
+    CHECK_EQ(waitpid(child, &st, 0), child);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    close(1800);
+    close(hi);
+    for (int i = 0; i < n; i++) CHECK_OK(close(fds[i]));
+}
+
 static void fd_space_edges(void)
 {
     int fd = open("/dev/null", O_RDONLY);
@@ -549,6 +636,7 @@ int main(int argc, char **argv)
     (void)argc;
     (void)argv;
     check_prog = "fileio";
+    RUN(fds_lowest_free); /* first: before another section moves lxrun's fds */
     RUN(open_family);
     RUN(read_write_offsets);
     RUN(dup_family);

@@ -427,6 +427,31 @@ def guest_closes_stderr(e):
     check(norm[-len(want):] == want, f'trace after close(2):\n' + '\n'.join(got) + '\nwanted\n' + '\n'.join(want))
 
 
+@case
+def trace_after_fd_floor_rises(e):
+    """bash takes fd 300, then every fd from 256 to 299, where lxrun's own fds (the
+    -o file among them) were, then 3000: they move above, and the trace and the -c
+    table still reach the file."""
+    out = e.path('trace.txt')
+    r = e.run('-c', '-t', '-o', out, '/bin/bash', '-c',
+              'exec 300</dev/null; for i in {256..299}; do eval "exec $i</dev/null"; done; '
+              'exec 3000</dev/null; echo moved >&2; for f in /proc/$$/fd/*; do readlink $f; done; exit 3')
+    check(r.rc == 3 and r.err == 'moved\n', str(r))
+    leaked = [t for t in r.out.splitlines() if t.endswith('/trace.txt') or 'memfd:lxrun' in t]
+    check(not leaked, f'lxrun\'s own fds in the guest\'s /proc/self/fd: {leaked}')
+    with open(out) as f:
+        text = f.read()
+    head, sep, table = text.partition('% time')
+    lines = parse_lines(''.join(l for l in head.splitlines(True) if not l.startswith('--- SIGCHLD ')))  # readlink's
+    names = [m[0] for m in lines]
+    check('dup2(3, 3000) = 3000' in names, 'no dup2 to 3000 in the trace:\n' + head[-2000:])
+    after = names[names.index('dup2(3, 3000) = 3000'):] if 'dup2(3, 3000) = 3000' in names else []
+    check(any(re.fullmatch(r'write\(\d+, "moved\\n", 6\) = 6', n) for n in after), 'the write after the move is not traced')
+    check(names[-1] == '+++ exited with 3 +++', f'last line: {names[-1]!r}')
+    rows, _, _ = parse_summary(sep + table)
+    check(num(rows['dup2'], 'calls') >= 2, sep + table)
+
+
 # ---- -c ----
 
 ROW_RE = re.compile(r'^\s*(?P<pct>\d+\.\d\d)\s+(?P<sec>\d+\.\d{6})\s+(?P<usecs>\d+)\s+(?P<calls>\d+)\s+'

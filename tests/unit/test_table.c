@@ -125,7 +125,7 @@ Test(table, flags_and_fd_masks)
         cr_assert_eq((s->flags & LX_F_ADDR) != 0, addr, "%s: ADDR", s->name);
     }
     cr_assert_eq(lx_syscalls[__NR_read].fd_args, 1);
-    cr_assert_eq(lx_syscalls[__NR_dup2].fd_args, 3);
+    cr_assert_eq(lx_syscalls[__NR_dup2].fd_args, 1, "dup2's new fd may be where lxrun's are: it makes room");
     cr_assert_eq(lx_syscalls[__NR_close_range].fd_args, 0, "close_range takes a range, not fds");
     cr_assert_eq(lx_syscalls[__NR_openat].fd_args, 0, "a DIRFD is the handler's to check");
 }
