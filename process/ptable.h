@@ -106,10 +106,11 @@ int lx_ptable_records(struct lx_pt_record *out, int max, int self_status, unsign
  * environment, limits) is rendered by it, on request, never read from the
  * host's /proc.  Each process answers on a thread of lxrun's own, which sleeps
  * on its slot's bell (a shared futex) and runs with every signal blocked.  The
- * thread starts with the process's first blocking call (lx_ptable_sleeping):
- * a thread costs a process's start 0.1-0.2 ms on a VM, which short-lived
- * programs that never wait (true, env, mkdir…) are spared; those are not
- * inspectable while they run. ---- */
+ * thread starts with the process's first call that may wait (dispatch.c: not a
+ * read or write of a regular file): a thread costs a process's start 0.1-0.2 ms
+ * on a VM, which short-lived programs that never wait (true, env, mkdir…, whose
+ * ld.so only reads libraries) are spared; those are not inspectable while they
+ * run. ---- */
 #define LX_PT_ASK_DATA (128 * 1024)
 enum lx_pt_ask_op { LX_ASK_READ, LX_ASK_READDIR, LX_ASK_READLINK, LX_ASK_STAT };
 /* What the answering thread runs: the answer's length (into out, at most cap;

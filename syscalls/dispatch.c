@@ -47,9 +47,23 @@ static int mark_sleeping(struct lx_call *c, int on)
     return on && lx_signal_next(c->task) != 0;
 }
 
+/* Whether c may really wait: not a read or write of a regular file, which
+ * never does (ld.so's reads of the libraries it loads).  Looked at only until the
+ * answerer runs, and at most 64 times (an fstat each): then any call counts. */
+static int may_wait(const struct lx_call *c)
+{
+    static int looks;
+    const struct lx_syscall *s = &lx_syscalls[c->nr];
+    if (looks >= 64 || !(s->fd_args & 1) || (s->kinds[1] != K_OBUF && s->kinds[1] != K_IBUF)) return 1;
+    looks++;
+    struct rx_stat st;
+    return rx_fstat((int)c->a[0], &st) < 0 || !RX_MODE_IS(st.mode, RX_MODE_FILE);
+}
+
 int lx_call_sleeping(struct lx_call *c, int on)
 {
-    if (on) lx_ptable_answer_start(); /* the process's first blocking call starts its /proc answerer */
+    /* the process's first call that may wait starts its /proc answerer */
+    if (on && lx_ptable_answer_pending() && may_wait(c)) lx_ptable_answer_start();
     return mark_sleeping(c, on);
 }
 

@@ -52,6 +52,38 @@ class Env:
         return r
 
 
+@case
+def answerer_starts_with_a_wait(e):
+    """A process's /proc answering thread (lxrun's own) starts with its first call
+    that may wait, not with reads and writes of regular files (ld.so loading
+    libraries, python reading its modules): python3 has one host thread until it
+    reads a pipe, two while it waits there."""
+    import subprocess
+    import time
+    out, go = os.path.join(e.tmp, 'out.txt'), os.path.join(e.tmp, 'go')
+    code = ('import os\nprint("loaded", flush=True)\n'
+            'while not os.path.exists("go"): pass\n'
+            'r, w = os.pipe()\nos.read(r, 1)\n')
+    with open(out, 'w') as f:
+        p = subprocess.Popen([e.lxrun, PYTHON, '-c', code], cwd=e.tmp, stdout=f, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, env=dict(ENV, HOME=e.tmp))  # no HOME: a passwd lookup (nscd's socket)
+    try:
+        def threads():
+            return len(os.listdir(f'/proc/{p.pid}/task'))
+        deadline = time.time() + 20
+        while 'loaded' not in open(out).read() and time.time() < deadline and p.poll() is None:
+            time.sleep(0.02)
+        check('loaded' in open(out).read(), f'python never started: {open(out).read()!r}')
+        check(threads() == 1, f'{threads()} host threads before any wait')
+        open(go, 'w').close()
+        while threads() < 2 and time.time() < deadline:
+            time.sleep(0.02)
+        check(threads() == 2, f'{threads()} host threads while waiting on a pipe')
+    finally:
+        p.kill()
+        p.wait()
+
+
 # ---- /proc/config.gz ----
 
 @case
