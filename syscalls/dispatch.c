@@ -8,6 +8,7 @@
 #include "../report/trace.h"
 #include "../redox/rx.h"
 #include "../process/fd_reserve.h"
+#include "../process/fd_table.h"
 #include "../process/process.h"
 #include "signal_frame.h"
 #include "../process/ptable.h"
@@ -131,7 +132,9 @@ int lx_call_on_guest_fs(long nr)
     return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls[nr].flags & LX_F_GUESTFS);
 }
 
-int lx_call_has_fd_arg(long nr)
+int lx_call_guestfs_declines(long nr, int fd)
 {
-    return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls[nr].fd_args & 1);
+    const struct lx_syscall *s = &lx_syscalls[nr];
+    if ((s->flags & LX_F_BLOCKS) && lx_ptable_answer_pending()) return 1;
+    return (s->fd_args & 1) && lx_fd_get(fd);
 }

@@ -39,8 +39,11 @@ int lx_call_needs_trap(long nr);
 long lx_dispatch_guestfs(struct lx_call *c);
 /* 1 if call nr can be served on the guest's FS (its line says GUESTFS). */
 int lx_call_on_guest_fs(long nr);
-/* 1 if call nr's first argument is a file descriptor. */
-int lx_call_has_fd_arg(long nr);
+/* 1 when GUESTFS call nr (first argument fd) needs lxrun's FS after all: an fd
+ * with an object of lxrun's behind it (an emulated file's ops are ordinary C), or
+ * a call that may wait while the /proc answerer is still to start (it starts
+ * one).  TLS-free. */
+int lx_call_guestfs_declines(long nr, int fd);
 /* The calling thread is (1) or is no longer (0) waiting in c: S in /proc, and a
  * signal with SA_RESTART interrupts it (dispatch does this around BLOCKS calls; a
  * handler whose call only sometimes waits, as futex, does it itself).  Going to
