@@ -21,7 +21,7 @@ int lx_fd_reserve_init(int floor)
     if (lx_fd_ceiling <= 3) return -1;
     lx_fd_limit = soft > (uint64_t)lx_fd_ceiling ? lx_fd_ceiling : (int)soft;
     if (floor <= 0) {
-        long inherited = rx_fd_highest_open(); /* before lxrun opens its own */
+        long inherited = rx_fd_highest_open(&lx_proc.path_fds); /* before lxrun opens its own */
         floor = inherited + 1 > LX_FD_FLOOR_MIN ? (int)inherited + 1 : LX_FD_FLOOR_MIN;
     }
     lx_fd_floor = floor < lx_fd_ceiling ? floor : lx_fd_ceiling;

@@ -146,17 +146,22 @@ static int fd_table_walk(void (*each)(long fd, void *ctx), void *ctx)
     return got < 0 ? -1 : 0;
 }
 
-static void note_highest(long fd, void *ctx)
+struct inherited { long highest; int path_handles; };
+
+static void note_inherited(long fd, void *ctx)
 {
-    long *highest = ctx;
-    if (fd > *highest) *highest = fd;
+    struct inherited *in = ctx;
+    if (fd > in->highest) in->highest = fd;
+    int fl = fcntl((int)fd, F_GETFL);
+    if (fl >= 0 && (fl & O_PATH)) in->path_handles = 1;
 }
 
-long rx_fd_highest_open(void)
+long rx_fd_highest_open(int *path_handles)
 {
-    long highest = -1;
-    fd_table_walk(note_highest, &highest);
-    return highest;
+    struct inherited in = { -1, 0 };
+    if (fd_table_walk(note_inherited, &in) < 0) in.path_handles = 1; /* unknown: as if */
+    *path_handles = in.path_handles;
+    return in.highest;
 }
 
 void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx)
@@ -396,8 +401,8 @@ long rx_close_range(int lowfd, int highfd, int cloexec_only)
                      cloexec_only ? 4u /* CLOSE_RANGE_CLOEXEC */ : 0u));
 }
 
-/* Without /proc: poll() a batch at a time; a closed fd answers POLLNVAL -- and so
- * does an O_PATH one, which this fallback therefore misses. */
+/* poll() a batch at a time; a closed fd answers POLLNVAL -- and so does an O_PATH
+ * one, which this way therefore misses (used when there is none, or no /proc). */
 static long fds_open_by_poll(int below, int *out, size_t max)
 {
     struct pollfd batch[512];
@@ -427,10 +432,10 @@ static void list_fd(long fd, void *ctx)
     l->n++;
 }
 
-long rx_fds_open(int below, int *out, size_t max)
+long rx_fds_open(int below, int path_handles, int *out, size_t max)
 {
     struct fd_list l = { below, out, max, 0 };
-    if (fd_table_walk(list_fd, &l) < 0) return fds_open_by_poll(below, out, max);
+    if (!path_handles || fd_table_walk(list_fd, &l) < 0) return fds_open_by_poll(below, out, max);
     qsort(out, l.n < max ? l.n : max, sizeof *out, fd_order);
     return (long)l.n;
 }

@@ -148,15 +148,18 @@ long rx_pipe2(int fds[2], int flags);         /* "pipe:" and dup(fd, "write") */
  * fcntl F_SETFD) over the fds its file table reports open. */
 long rx_close_range(int lowfd, int highfd, int cloexec_only);
 /* The open handles below `below`, ascending, at most max of them: how many there
- * are (more than max: the list is cut).  Host-backend extension: the listing of
- * /proc/self/fd (the host's file table, named by no guest path), or without it
- * poll() over the range, which cannot see O_PATH handles.  Redox plan: the file
- * table redox-rt keeps. */
-long rx_fds_open(int below, int *out, size_t max);
-/* The highest handle open, or -1: called before lxrun opens its own, for what
- * its parent left open.  Host: read from /proc/self/fd, before any guest code
- * runs.  Redox plan: the file table redox-rt keeps. */
-long rx_fd_highest_open(void);
+ * are (more than max: the list is cut).  path_handles 0: the caller knows none of
+ * them is an O_PATH handle.  Host-backend extension: poll() over the range when
+ * path_handles is 0 (one call; a closed and an O_PATH handle both answer
+ * POLLNVAL), else the listing of /proc/self/fd (the host's file table, named by
+ * no guest path; 10x the cost: each entry is made a dentry).  Redox plan: the
+ * file table redox-rt keeps. */
+long rx_fds_open(int below, int path_handles, int *out, size_t max);
+/* The highest handle open, or -1, and in *path_handles whether any is an O_PATH
+ * handle: called before lxrun opens its own, for what its parent left open.
+ * Host: read from /proc/self/fd, before any guest code runs.  Redox plan: the
+ * file table redox-rt keeps. */
+long rx_fd_highest_open(int *path_handles);
 
 /* An anonymous read-write memory object of len zero bytes, to map MAP_SHARED in
  * several processes (Redox: a shm: handle; host: memfd). */

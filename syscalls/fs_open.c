@@ -23,6 +23,7 @@ static long do_openat(int dirfd, uint64_t path, int flags, unsigned mode)
     if ((r = text_busy(dirfd, path, flags)) < 0) return r;
     long fd = lx_fd_accept(vfs_open(&p.t, abi_oflags_to_rx(flags), mode));
     if (fd >= 0 && p.t.node) procfs_claim_open(fd); /* an emulated node: its fd-table entry */
+    if (fd >= 0 && ((flags & LINUX_O_PATH) || p.t.node)) lx_proc.path_fds = 1; /* an exec's poll would miss it */
     return fd;
 }
 

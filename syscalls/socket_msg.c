@@ -188,6 +188,7 @@ static long recv_one(struct lx_call *c, int fd, struct linux_msghdr *g, int flag
             fds[i] = (int)fd;
         }
     }
+    if (m.nfds) lx_proc.path_fds = 1; /* a sender's O_PATH fd, for all lxrun knows */
     int t = control_out(&m, g->control, &g->controllen);
     if (t < 0) return -EFAULT;
     if (t) out_flags |= LINUX_MSG_CTRUNC;
