@@ -361,13 +361,57 @@ long rx_fcntl(int fd, int cmd, long arg)
  * pty master "pty:" and its slave "pty:N",
  * an anonymous inode "eventfd:", "signalfd:", "timerfd:", "pidfd:" or "event:"
  * (epoll, Redox's event scheme). */
+/* The names of files and directories found by readlink of /proc/self/fd/N, by
+ * (dev, ino): a process's first look into its /proc/self/fd costs ~25 us (its
+ * dentries are made), each later one ~5-8 us, and an exec names the program,
+ * ld.so, libc and the cwd.  A name is used again only while it still leads to
+ * the same file (one lstat); a hard link's other name may then be the one shown.
+ * Kept across fork and exec in place (lxrun's memory). */
+#define NAME_CACHE 16
+static struct { uint64_t dev, ino; char path[256]; } names[NAME_CACHE];
+static unsigned names_next;
+static int names_lock;
+
+static int name_cached(int fd, char *host, size_t cap)
+{
+    struct stat st, at;
+    if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) return 0;
+    int found = 0;
+    while (__atomic_exchange_n(&names_lock, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
+    for (int i = 0; i < NAME_CACHE && !found; i++)
+        if (names[i].path[0] && names[i].dev == st.st_dev && names[i].ino == st.st_ino && strlen(names[i].path) < cap) {
+            strcpy(host, names[i].path);
+            found = 1;
+        }
+    __atomic_store_n(&names_lock, 0, __ATOMIC_RELEASE);
+    return found && lstat(host, &at) == 0 && at.st_dev == st.st_dev && at.st_ino == st.st_ino;
+}
+
+static void name_remember(int fd, const char *host)
+{
+    struct stat st;
+    if (host[0] != '/' || strlen(host) >= sizeof names[0].path || strstr(host, " (deleted)") ||
+        !strncmp(host, "/proc/", 6) || !strncmp(host, "/sys/", 5) || !strncmp(host, "/dev/", 5) || fstat(fd, &st) < 0 ||
+        !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+        return;
+    while (__atomic_exchange_n(&names_lock, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
+    unsigned i = names_next++ % NAME_CACHE;
+    names[i].dev = st.st_dev;
+    names[i].ino = st.st_ino;
+    strcpy(names[i].path, host);
+    __atomic_store_n(&names_lock, 0, __ATOMIC_RELEASE);
+}
+
 long rx_fpath(int fd, char *buf, size_t len)
 {
     char link[64], host[4096 + 64];
-    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-    ssize_t n = readlink(link, host, sizeof host - 1);
-    if (n < 0) return -errno;
-    host[n] = 0;
+    if (!name_cached(fd, host, sizeof host)) {
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, host, sizeof host - 1);
+        if (n < 0) return -errno;
+        host[n] = 0;
+        name_remember(fd, host);
+    }
     int w;
     const char *deleted = " (deleted)";
     if (strncmp(host, "/memfd:", 7) == 0) {

@@ -30,20 +30,13 @@ static int claim_for_fixed(uintptr_t addr, size_t len)
     return 0;
 }
 
-/* The mapping's name in /proc/self/maps.  ld.so maps a library in 3-4 calls on
- * one fd: the name found for the first serves the others (same fd, same file). */
+/* The mapping's name in /proc/self/maps: the file's path as the fd names it now. */
 static const char *file_name_of(int fd, struct rx_stat *st)
 {
-    static struct { int fd; uint64_t dev, ino; const char *name; } last = { .fd = -1 };
     char url[PATH_MAX + 16], path[PATH_MAX];
     if (rx_fstat(fd, st) < 0) return NULL;
-    if (fd == last.fd && st->dev == last.dev && st->ino == last.ino) return last.name;
     if (rx_fpath(fd, url, sizeof url) < 0 || vfs_guest_path(url, path, sizeof path) < 0) return NULL;
-    const char *name = gm_intern(path);
-    last.fd = -1; /* another thread's lookup may be half-written: whole again below */
-    last.dev = st->dev, last.ino = st->ino, last.name = name;
-    last.fd = fd;
-    return name;
+    return gm_intern(path);
 }
 
 long sys_mmap(struct lx_call *c)

@@ -3,7 +3,9 @@
  * content kept), madvise, msync and mincore.  Properties only: addresses are
  * wherever each system puts them. */
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "check.h"
 
@@ -275,6 +277,67 @@ static void advice_and_residency(void)
     munmap(p, 3 * PG);
 }
 
+/* The path /proc/self/maps gives the mapping at addr (its last field), or "". */
+static void maps_name(uintptr_t addr, char *out, size_t cap)
+{
+    out[0] = 0;
+    FILE *f = fopen("/proc/self/maps", "r");
+    REQUIRE(f != NULL);
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        int at = 0;
+        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &lo, &hi, &at) < 2 || addr < lo || addr >= hi) continue;
+        line[strcspn(line, "\n")] = 0;
+        snprintf(out, cap, "%s", at ? line + at : "");
+        break;
+    }
+    fclose(f);
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), m = strlen(tail);
+    return n >= m && !strcmp(s + n - m, tail);
+}
+
+/* A file mapped again after a rename is named by its new path; so is the cwd
+ * after its directory is renamed (lxrun keeps names it found, while they still
+ * lead to the same file). */
+static void names_after_rename(void)
+{
+    static unsigned char page[4096];
+    put_file("named-a", page, sizeof page);
+    int fd = open("named-a", O_RDONLY);
+    REQUIRE(fd >= 0);
+    void *p1 = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    REQUIRE(p1 != MAP_FAILED);
+    char name[4096];
+    maps_name((uintptr_t)p1, name, sizeof name);
+    CHECK(ends_with(name, "/named-a"));
+    CHECK_OK(rename("named-a", "named-b"));
+    fd = open("named-b", O_RDONLY);
+    REQUIRE(fd >= 0);
+    void *p2 = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    REQUIRE(p2 != MAP_FAILED);
+    maps_name((uintptr_t)p2, name, sizeof name);
+    CHECK(ends_with(name, "/named-b"));
+    munmap(p1, 4096);
+    munmap(p2, 4096);
+    unlink("named-b");
+
+    char cwd[4096];
+    CHECK_OK(mkdir("dir-a", 0700));
+    CHECK_OK(chdir("dir-a"));
+    CHECK(getcwd(cwd, sizeof cwd) && ends_with(cwd, "/dir-a"));
+    CHECK_OK(rename("../dir-a", "../dir-b"));
+    CHECK(getcwd(cwd, sizeof cwd) && ends_with(cwd, "/dir-b"));
+    CHECK_OK(chdir(".."));
+    CHECK_OK(rmdir("dir-b"));
+}
+
 int main(void)
 {
     check_prog = "memory";
@@ -284,5 +347,6 @@ int main(void)
     RUN(remap);
     RUN(remap_file);
     RUN(advice_and_residency);
+    RUN(names_after_rename);
     return check_done();
 }
