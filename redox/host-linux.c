@@ -100,6 +100,7 @@ static const struct { const char *url, *device; } scheme_devices[] = {
 #define NSCHEME_DEVICES (sizeof scheme_devices / sizeof scheme_devices[0])
 static int scheme_fds[NSCHEME_DEVICES][3]; /* by access mode: O_RDONLY, O_WRONLY, O_RDWR */
 static int schemes_opened; /* rx_backend_start ran (unit tests may not) */
+static void names_map(void);
 
 /* The devices are opened once, before any guest code runs, above lxrun's fd
  * floor; a guest's open of one of these schemes is a dup of one.  One is opened
@@ -194,6 +195,7 @@ long rx_backend_start(int high_fd_floor)
             if (scheme_fds[i][acc] < 0) return -errno;
         }
     schemes_opened = 1;
+    names_map();
     return 0;
 }
 
@@ -362,44 +364,65 @@ long rx_fcntl(int fd, int cmd, long arg)
  * an anonymous inode "eventfd:", "signalfd:", "timerfd:", "pidfd:" or "event:"
  * (epoll, Redox's event scheme). */
 /* The names of files and directories found by readlink of /proc/self/fd/N, by
- * (dev, ino): a process's first look into its /proc/self/fd costs ~25 us (its
- * dentries are made), each later one ~5-8 us, and an exec names the program,
- * ld.so, libc and the cwd.  A name is used again only while it still leads to
- * the same file (one lstat); a hard link's other name may then be the one shown.
- * Kept across fork and exec in place (lxrun's memory). */
-#define NAME_CACHE 16
-static struct { uint64_t dev, ino; char path[256]; } names[NAME_CACHE];
-static unsigned names_next;
-static int names_lock;
+ * (dev, ino): a process's first look into its /proc/self/fd costs 25-130 us here
+ * (its dentries are made), each later one ~5-8 us, and an exec names the program,
+ * ld.so, libc and the cwd.  A name is used again only while it still leads to the
+ * same file (one lstat); a hard link's other name may then be the one shown.  The
+ * table is shared memory, mapped as the backend starts: every process forked
+ * from this lxrun reads and adds to it (sh's children name the program their
+ * siblings named).  Each entry has a sequence count (odd while written), so a
+ * process killed while writing one leaves it unused, never a lock held. */
+#define NAME_CACHE 64
+struct name_entry { uint32_t seq; uint64_t dev, ino; char path[232]; };
+static struct name_entry *names;       /* NAME_CACHE entries, then the next slot's counter */
+static uint32_t *names_next;
+
+static void names_map(void)
+{
+    void *m = mmap(NULL, NAME_CACHE * sizeof *names + 64, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return;
+    names = m;
+    names_next = (uint32_t *)(names + NAME_CACHE);
+}
 
 static int name_cached(int fd, char *host, size_t cap)
 {
     struct stat st, at;
-    if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) return 0;
-    int found = 0;
-    while (__atomic_exchange_n(&names_lock, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
-    for (int i = 0; i < NAME_CACHE && !found; i++)
-        if (names[i].path[0] && names[i].dev == st.st_dev && names[i].ino == st.st_ino && strlen(names[i].path) < cap) {
-            strcpy(host, names[i].path);
-            found = 1;
-        }
-    __atomic_store_n(&names_lock, 0, __ATOMIC_RELEASE);
-    return found && lstat(host, &at) == 0 && at.st_dev == st.st_dev && at.st_ino == st.st_ino;
+    if (!names || fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) return 0;
+    for (int i = 0; i < NAME_CACHE; i++) {
+        struct name_entry *e = &names[i];
+        uint32_t seq = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+        if ((seq & 1) || __atomic_load_n(&e->ino, __ATOMIC_RELAXED) != st.st_ino ||
+            __atomic_load_n(&e->dev, __ATOMIC_RELAXED) != st.st_dev)
+            continue;
+        char path[sizeof e->path];
+        memcpy(path, e->path, sizeof path);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&e->seq, __ATOMIC_RELAXED) != seq) continue; /* rewritten meanwhile */
+        path[sizeof path - 1] = 0;
+        if (strlen(path) >= cap) return 0;
+        strcpy(host, path);
+        return lstat(host, &at) == 0 && at.st_dev == st.st_dev && at.st_ino == st.st_ino;
+    }
+    return 0;
 }
 
 static void name_remember(int fd, const char *host)
 {
     struct stat st;
-    if (host[0] != '/' || strlen(host) >= sizeof names[0].path || strstr(host, " (deleted)") ||
+    if (!names || host[0] != '/' || strlen(host) >= sizeof names[0].path || strstr(host, " (deleted)") ||
         !strncmp(host, "/proc/", 6) || !strncmp(host, "/sys/", 5) || !strncmp(host, "/dev/", 5) || fstat(fd, &st) < 0 ||
         !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
         return;
-    while (__atomic_exchange_n(&names_lock, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
-    unsigned i = names_next++ % NAME_CACHE;
-    names[i].dev = st.st_dev;
-    names[i].ino = st.st_ino;
-    strcpy(names[i].path, host);
-    __atomic_store_n(&names_lock, 0, __ATOMIC_RELEASE);
+    struct name_entry *e = &names[__atomic_fetch_add(names_next, 1, __ATOMIC_RELAXED) % NAME_CACHE];
+    uint32_t seq = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+    if ((seq & 1) || !__atomic_compare_exchange_n(&e->seq, &seq, seq + 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return; /* another writer has it */
+    __atomic_store_n(&e->dev, (uint64_t)st.st_dev, __ATOMIC_RELAXED);
+    __atomic_store_n(&e->ino, (uint64_t)st.st_ino, __ATOMIC_RELAXED);
+    memset(e->path, 0, sizeof e->path);
+    strcpy(e->path, host);
+    __atomic_store_n(&e->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
 long rx_fpath(int fd, char *buf, size_t len)

@@ -15,7 +15,7 @@ void lx_report_forked_child(void)
     lx_report.summary = 0;
     if (lx_report.json_fd >= 0) rx_close(lx_report.json_fd);
     lx_report.json_fd = -1;
-    lx_record_reset(); /* what the parent counted is the parent's */
+    if (lx_report.observe) lx_record_reset(); /* what the parent counted is the parent's */
 }
 
 void lx_report_finish(int status, int signaled)

@@ -52,39 +52,77 @@ struct lx_rewrite_stats lx_rewrite_stats;
 
 /* Sites already looked at: SEEN after a first trap (a site is rewritten on its
  * second: most start-up sites run once, and a rewrite costs a few system calls and a
- * page copy), KEPT when left on the trap for good.  Open addressing; when full,
- * sites are simply looked at again. */
-#define SITE_SLOTS 1024
+ * page copy), KEPT when left on the trap for good.  Open addressing in a table of
+ * one page at first (each page of it first written is a fault, a copy in a fork's
+ * child: /bin/true looks at ~30 sites), doubled when a site finds no slot within
+ * its probes; a table outgrown stays mapped, as a thread may still be reading it
+ * without the lock.  Unmapped by an exec; at 64 pages sites are simply looked at
+ * again. */
 enum { SEEN = 1, KEPT = 2 };
 struct site { uintptr_t site; int state; };
-/* Mapped at the first trap, unmapped by an exec: 16 KiB (4 pages, where the
- * hash scatters the sites: each page touched is a fault, a copy in a fork's
- * child) that an exec never clears page by page. */
-static struct site *sites;
+struct site_table { size_t cap; struct site slot[]; };
+#define SITE_TABLE_MAX (64 * 4096)
+static struct site_table *sites;
+static struct site_table *outgrown[8];
+static int noutgrown;
 
-/* The site's state, 0 if unknown; with set, records set for it. */
+static struct site_table *site_table_new(size_t bytes)
+{
+    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return NULL;
+    struct site_table *t = m;
+    t->cap = (bytes - sizeof *t) / sizeof t->slot[0];
+    return t;
+}
+
+static size_t site_table_bytes(const struct site_table *t) { return sizeof *t + t->cap * sizeof t->slot[0]; }
+
+static struct site *site_slot(struct site_table *t, uintptr_t site, int *found)
+{
+    for (unsigned i = 0, h = (unsigned)((site * 0x9e3779b97f4a7c15ull) >> 40); i < 16; i++) {
+        struct site *e = &t->slot[(h + i) % t->cap];
+        if (e->site == site || !e->site) {
+            *found = e->site == site;
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Under the text lock: the table doubled, every site moved over. */
+static struct site_table *site_table_grow(struct site_table *t)
+{
+    size_t bytes = 2 * site_table_bytes(t);
+    if (bytes > SITE_TABLE_MAX || noutgrown == (int)(sizeof outgrown / sizeof outgrown[0])) return NULL;
+    struct site_table *n = site_table_new(bytes);
+    if (!n) return NULL;
+    for (size_t i = 0; i < t->cap; i++) {
+        int found;
+        struct site *e = t->slot[i].site ? site_slot(n, t->slot[i].site, &found) : NULL;
+        if (e) *e = t->slot[i];
+    }
+    outgrown[noutgrown++] = t;
+    __atomic_store_n(&sites, n, __ATOMIC_RELEASE);
+    return n;
+}
+
+/* The site's state, 0 if unknown; with set (under the text lock), records set for it. */
 static int site_state(uintptr_t site, int set)
 {
-    struct site *tab = __atomic_load_n(&sites, __ATOMIC_ACQUIRE);
-    if (!tab) { /* set only under the text lock: one thread maps it */
-        void *m = set ? mmap(NULL, SITE_SLOTS * sizeof *tab, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-                      : MAP_FAILED;
-        if (m == MAP_FAILED) return 0;
-        tab = m;
-        __atomic_store_n(&sites, tab, __ATOMIC_RELEASE);
+    struct site_table *t = __atomic_load_n(&sites, __ATOMIC_ACQUIRE);
+    if (!t) {
+        if (!set || !(t = site_table_new(4096))) return 0;
+        __atomic_store_n(&sites, t, __ATOMIC_RELEASE);
     }
-    for (unsigned i = 0, h = (unsigned)((site * 0x9e3779b97f4a7c15ull) >> 51); i < 16; i++) {
-        unsigned k = (h + i) % SITE_SLOTS;
-        if (tab[k].site == site) {
-            if (set) tab[k].state = set;
-            return tab[k].state;
-        }
-        if (!tab[k].site) {
-            if (set) tab[k].site = site, tab[k].state = set;
-            return 0;
-        }
+    int found;
+    struct site *e = site_slot(t, site, &found);
+    if (!e && set && (t = site_table_grow(t))) e = site_slot(t, site, &found);
+    if (!e) return 0;
+    if (set) {
+        e->state = set;
+        e->site = site;
     }
-    return 0;
+    return found ? e->state : 0;
 }
 
 /* The pages of [addr, addr+n) get prot (PROT_* bits: guestmem records Linux's,
@@ -262,8 +300,10 @@ void lx_rewrite_forget(void)
     gm_text_lock();
     for (int i = 0; i < nchunks; i++) munmap((void *)chunks[i].base, CHUNK);
     nchunks = npads = 0;
-    if (sites) munmap(sites, SITE_SLOTS * sizeof *sites);
+    if (sites) munmap(sites, site_table_bytes(sites));
+    for (int i = 0; i < noutgrown; i++) munmap(outgrown[i], site_table_bytes(outgrown[i]));
     sites = NULL;
+    noutgrown = 0;
     gm_text_unlock();
 }
 

@@ -135,6 +135,32 @@ static void shapes(void)
     CHECK(bytes_are(site_pad, 5, yes ? 0xeb : 0x0f));
 }
 
+/* More sites than a first table of lxrun's holds (a page: 255): 600 getppid
+ * sites 16 bytes apart, each run three times, all rewritten. */
+#define MANY_SITES 600
+__asm__(".text\n"
+        ".p2align 4\n"
+        "many_sites:\n"
+        ".rept 600\n"
+        "  .p2align 4\n"
+        "  mov $110, %eax\n"
+        "  syscall\n"
+        "  ret\n"
+        ".endr\n");
+extern unsigned char many_sites[];
+
+static void many_sites_rewritten(void)
+{
+    long want = getppid(), wrong = 0;
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < MANY_SITES; i++) wrong += ((long (*)(void))(void *)(many_sites + 16 * i))() != want;
+    CHECK_EQ(wrong, 0);
+    if (!expect) return;
+    int rewritten = 0;
+    for (int i = 0; i < MANY_SITES; i++) rewritten += many_sites[16 * i] == 0xe9;
+    CHECK_EQ(rewritten, !strcmp(expect, "yes") ? MANY_SITES : 0);
+}
+
 /* Exactly what a real syscall leaves: rax the result, rcx and r11 the kernel's
  * own, everything else, the red zone and DF as they were. */
 static void registers(void)
@@ -390,6 +416,7 @@ int main(void)
     expect = getenv("REWRITE_EXPECT");
     RUN(shapes);
     RUN(registers);
+    RUN(many_sites_rewritten);
     RUN(jit);
     RUN(racing_first_rewrite);
     RUN(signals_during_fast_calls);
