@@ -21,7 +21,8 @@
  * selector, sets %eax (mov shape), puts the return address in %rcx, as `syscall`
  * does, and jumps to the fast entry through %gs.  Rewritten text is ordinary
  * memory: fork keeps it; exec starts afresh; a site is rewritten on its second
- * trap (start-up code that runs once is not worth the system calls); code that rewrites itself loses the
+ * trap, from the program's 64th trap on (start-up code that runs once, and a
+ * program that makes few calls, are not worth the system calls); code that rewrites itself loses the
  * rewrite, never correctness (its new syscall traps and may be rewritten again). */
 #include "rewrite.h"
 
@@ -295,11 +296,22 @@ static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_t text_en
     return store_code(site, short_jmp, 2, prot);
 }
 
+/* Traps this program image has taken, since its exec or its fork: a site is
+ * rewritten only from the REWRITE_AFTER-th on.  A rewrite costs ~15 us here (two
+ * protection round trips, a copy of the code page: a copy-on-write fault in a
+ * forked child) against ~3.5 us a trap, so a short program (true makes ~30 calls)
+ * or a forked child on its way to exec gains nothing from it. */
+#define REWRITE_AFTER 64
+static unsigned traps;
+
+void lx_rewrite_forked(void) { traps = 0; }
+
 void lx_rewrite_forget(void)
 {
     gm_text_lock();
     for (int i = 0; i < nchunks; i++) munmap((void *)chunks[i].base, CHUNK);
     nchunks = npads = 0;
+    traps = 0;
     if (sites) munmap(sites, site_table_bytes(sites));
     for (int i = 0; i < noutgrown; i++) munmap(outgrown[i], site_table_bytes(outgrown[i]));
     sites = NULL;
@@ -314,11 +326,14 @@ void lx_rewrite_site(uintptr_t ip, long nr)
     uintptr_t site = ip - 2, mov;
     if (site_state(site, 0) == KEPT) return; /* racy read: at worst the site is looked at again */
     gm_text_lock();
+    traps++;
     int state = site_state(site, 0);
     const uint8_t *s = (const uint8_t *)site;
     struct gm_vma v;
     if (state != SEEN) {
         if (!state) site_state(site, SEEN);
+    } else if (traps < REWRITE_AFTER) {
+        /* seen: rewritten at its first trap from the threshold on */
     } else if (lx_call_needs_trap(nr)) {
         lx_rewrite_stats.kept_context++;
         site_state(site, KEPT);

@@ -13,6 +13,8 @@ void lx_rewrite_site(uintptr_t ip, long nr);
 /* An exec in place: the trampolines unmapped (they may stand where the next
  * program loads) and every site forgotten. */
 void lx_rewrite_forget(void);
+/* A forked child: its traps are counted afresh (a rewrite waits for enough of them). */
+void lx_rewrite_forked(void);
 
 
 #endif

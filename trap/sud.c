@@ -493,5 +493,6 @@ int lx_trap_rearm_after_fork(struct lx_thread *t)
      * closes it on the way back to the guest. */
     t->task.tid = (int)syscall(SYS_gettid);
     gm_forked(); /* only this thread is in the child: nobody holds guestmem's locks */
+    lx_rewrite_forked();
     return arm(t);
 }
