@@ -356,13 +356,6 @@ long rx_fcntl(int fd, int cmd, long arg)
     }
 }
 
-/* The backend's own knowledge of a handle's name; Redox answers fpath itself.
- * What Linux names without a path is given the URL of the Redox scheme that
- * would serve it, so no host naming reaches the layers above: a snapshot
- * (memfd "NAME") is "shm:NAME", a pipe "pipe:[N]", a socket "uds_stream:[N]", a
- * pty master "pty:" and its slave "pty:N",
- * an anonymous inode "eventfd:", "signalfd:", "timerfd:", "pidfd:" or "event:"
- * (epoll, Redox's event scheme). */
 /* The names of files and directories found by readlink of /proc/self/fd/N, by
  * (dev, ino): a process's first look into its /proc/self/fd costs 25-130 us here
  * (its dentries are made), each later one ~5-8 us, and an exec names the program,
@@ -425,6 +418,13 @@ static void name_remember(int fd, const char *host)
     __atomic_store_n(&e->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
+/* The backend's own knowledge of a handle's name; Redox answers fpath itself.
+ * What Linux names without a path is given the URL of the Redox scheme that
+ * would serve it, so no host naming reaches the layers above: a snapshot
+ * (memfd "NAME") is "shm:NAME", a pipe "pipe:[N]", a socket "uds_stream:[N]", a
+ * pty master "pty:" and its slave "pty:N",
+ * an anonymous inode "eventfd:", "signalfd:", "timerfd:", "pidfd:" or "event:"
+ * (epoll, Redox's event scheme). */
 long rx_fpath(int fd, char *buf, size_t len)
 {
     char link[64], host[4096 + 64];
