@@ -157,8 +157,7 @@ static long open_magic_path(struct exec_req *q, int dirfd, uint64_t path)
     if (r < 0) return r;
     long fd = vfs_open(&p.t, RX_O_PATH | RX_O_CLOEXEC, 0);
     if (fd < 0) return fd;
-    long high = rx_fcntl((int)fd, RX_F_DUPFD_CLOEXEC, lx_fd_floor);
-    rx_close((int)fd);
+    long high = lx_fd_move_high((int)fd);
     if (high < 0) return high;
     if (q->dirfd != RX_AT_CWD) rx_close(q->dirfd);
     q->dirfd = (int)high;
