@@ -34,19 +34,23 @@ long gm_copy_out(uintptr_t dst, const void *src, size_t len)
 
 long gm_string_in(char *dst, uintptr_t src, size_t cap)
 {
-    size_t n = 0;
+    size_t n = 0, piece_max = 128;
     while (n < cap) {
-        /* Check up to the end of the current page, then scan it. */
+        /* Check up to the end of the current page, then copy it in growing pieces:
+         * most strings end within the first, and copying a whole page's rest for
+         * a 20-byte path cost more than the call it served. */
         uintptr_t at = src + n;
         size_t chunk = GM_PAGE - (at & (GM_PAGE - 1));
         if (chunk > cap - n) chunk = cap - n;
         if (!gm_check(at, chunk, LINUX_PROT_READ)) return -EFAULT;
-        const char *p = (const char *)at;
-        if (lx_copy_guarded(dst + n, p, chunk) < 0) return -EFAULT;
-        const char *z = memchr(dst + n, 0, chunk);
-        size_t take = z ? (size_t)(z - (dst + n)) + 1 : chunk;
-        n += take;
-        if (z) return (long)n - 1;
+        for (size_t end = n + chunk; n < end;) {
+            size_t piece = end - n < piece_max ? end - n : piece_max;
+            if (lx_copy_guarded(dst + n, (const char *)(src + n), piece) < 0) return -EFAULT;
+            const char *z = memchr(dst + n, 0, piece);
+            if (z) return (long)(z - dst);
+            n += piece;
+            if (piece_max < GM_PAGE) piece_max *= 2;
+        }
     }
     return -ENAMETOOLONG;
 }

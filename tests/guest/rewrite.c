@@ -59,10 +59,12 @@ __asm__(".text\n"
         "  vzeroupper\n"
         "  ret\n"
         ".p2align 4\n"
-        /* Every register the kernel keeps, the red zone and the direction flag:
-         * set to known values, one getppid, then stored for the checks. */
+        /* Every register the kernel keeps, the red zone and the flags (the
+         * argument, loaded first): set to known values, one getppid, then stored
+         * for the checks, r11 (the kernel's copy of the flags) too. */
         "regs_probe:\n"
         "  push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+        "  push %rdi\n popfq\n"
         "  movabs $0x1111111111111111, %rbx\n"
         "  movabs $0x2222222222222222, %rbp\n"
         "  movabs $0x3333333333333333, %r12\n"
@@ -77,9 +79,9 @@ __asm__(".text\n"
         "  movabs $0xcccccccccccccccc, %rdi\n"
         "  movq %rbx, %xmm0\n movq %rbp, %xmm7\n movq %r12, %xmm15\n"
         "  movq %r13, -8(%rsp)\n movq %r14, -64(%rsp)\n movq %r15, -128(%rsp)\n"
-        "  std\n"
         "  mov $110, %eax\n"
         "  syscall\n"
+        "  movq %r11, probe_after+152(%rip)\n"
         "  movq %rbx, probe_after+0(%rip)\n"
         "  movq %rbp, probe_after+8(%rip)\n"
         "  movq %r12, probe_after+16(%rip)\n"
@@ -103,10 +105,10 @@ __asm__(".text\n"
         "  pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
         "  ret\n"
         ".p2align 4\n");
-long site_mov(void), site_movq(void), site_pad(long nr, long a0), site_inside(void), regs_probe(void);
+long site_mov(void), site_movq(void), site_pad(long nr, long a0), site_inside(void), regs_probe(uint64_t flags);
 long site_avx(const void *in, void *out);
 long site_pad3(long nr, long a0, long a1, long a2);
-uint64_t probe_after[19];
+uint64_t probe_after[20];
 
 static const char *expect; /* "yes", "no" or NULL (bytes not checked) */
 static const volatile unsigned char data_pair[] = { 0xb8, 0x27, 0, 0, 0, 0x0f, 0x05, 0xc3 };
@@ -163,8 +165,10 @@ static void many_sites_rewritten(void)
     CHECK_EQ(rewritten, !strcmp(expect, "yes") ? MANY_SITES : 0);
 }
 
-/* Exactly what a real syscall leaves: rax the result, rcx and r11 the kernel's
- * own, everything else, the red zone and DF as they were. */
+/* Exactly what a real syscall leaves: rax the result, rcx the return address,
+ * r11 the flags, everything else, the red zone and the flags as they were.  The
+ * flags: CF PF AF ZF SF OF and DF all set, then all clear (bit 1 is always set). */
+#define ARITH_AND_DF 0xcd5u
 static void registers(void)
 {
     static const uint64_t want[] = { 0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
@@ -173,11 +177,13 @@ static void registers(void)
                                      0xaaaaaaaaaaaaaaaa, 0xbbbbbbbbbbbbbbbb, 0xcccccccccccccccc,
                                      0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
                                      0x4444444444444444, 0x5555555555555555, 0x6666666666666666 };
-    for (int round = 0; round < 3; round++) { /* the first traps; the next ones are rewritten */
+    for (int round = 0; round < 6; round++) { /* the first traps; the next ones are rewritten */
+        uint64_t flags = round & 1 ? 0x2 : 0x2 | ARITH_AND_DF;
         memset(probe_after, 0, sizeof probe_after);
-        CHECK_EQ(regs_probe(), getppid());
+        CHECK_EQ(regs_probe(flags), getppid());
         for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) CHECK_EQ(probe_after[i], want[i]);
-        CHECK(probe_after[18] & 0x400); /* DF still set */
+        CHECK_EQ(probe_after[18] & ARITH_AND_DF, flags & ARITH_AND_DF); /* the flags as they were */
+        CHECK_EQ(probe_after[19] & ARITH_AND_DF, flags & ARITH_AND_DF); /* r11: the flags at the call */
     }
     if (!__builtin_cpu_supports("avx")) return;
     unsigned char in[32], out[32];
@@ -290,7 +296,7 @@ static void signals_during_fast_calls(void)
         if (site_mov() != pp) bad++;
         if ((i & 1023) == 0 && site_pad(SYS_getpid, 0) != me) bad++;
         if ((i & 65535) == 0) {
-            regs_probe();
+            regs_probe(0x2);
             if (probe_after[0] != 0x1111111111111111 || probe_after[11] != 0xcccccccccccccccc ||
                 probe_after[14] != 0x3333333333333333 || probe_after[17] != 0x6666666666666666)
                 bad++;
