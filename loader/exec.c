@@ -148,14 +148,14 @@ static int prepare(int dirfd, const char *path, int argc, char **argv, char **en
 int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, const struct lx_exec_view *view,
                     struct lx_start *st, struct lx_exec_error *err)
 {
-    memset(st, 0, sizeof *st);
+    lx_start_clear(st);
     return prepare(RX_AT_CWD, path, argc, argv, envp, path, view, 0, st, err);
 }
 
 int lx_exec_prepare_at(int dirfd, const char *path, const char *execfn, int argc, char **argv, char **envp,
                        const struct lx_exec_view *view, struct lx_start *st, struct lx_exec_error *err)
 {
-    memset(st, 0, sizeof *st);
+    lx_start_clear(st);
     return prepare(dirfd, path, argc, argv, envp, execfn, view, 0, st, err);
 }
 

@@ -16,6 +16,21 @@ struct lx_start {
     char exe_url[4096 + 16];   /* the program file's URL (rx_fpath), "" if unknown */
 };
 
+/* Every field zero and every string empty, the strings' other bytes untouched
+ * (as lx_image_clear). */
+static inline void lx_start_clear(struct lx_start *st)
+{
+    _Static_assert(offsetof(struct lx_start, prog) == 3 * sizeof(uintptr_t) &&
+                       offsetof(struct lx_start, exe_url) == offsetof(struct lx_start, stack) + sizeof(struct stack_layout) &&
+                       sizeof(struct lx_start) <= offsetof(struct lx_start, exe_url) + sizeof st->exe_url + 8,
+                   "lx_start_clear clears each field: clear the new one");
+    st->pc = st->sp = st->brk = 0;
+    lx_image_clear(&st->prog);
+    lx_image_clear(&st->interp);
+    memset(&st->stack, 0, sizeof st->stack);
+    st->exe_url[0] = 0;
+}
+
 /* What the guest is shown of the machine beyond what the loader reads from it. */
 struct lx_exec_view {
     uint64_t hwcap2_hidden; /* AT_HWCAP2 bits left out */

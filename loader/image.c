@@ -132,7 +132,7 @@ static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_sta
     if (elf_check_phdrs(ei, (uint64_t)st->size, &why) < 0) return fail(err, 126, why);
     if (is_interp && ei->interp_index >= 0) return fail(err, 126, "the interpreter itself asks for an interpreter");
 
-    memset(img, 0, sizeof *img);
+    lx_image_clear(img);
     if (ei->interp_index >= 0) {
         const Elf64_Phdr *p = &ei->ph[ei->interp_index];
         /* As Linux: the segment must end in a NUL and the path is the string up

@@ -2,7 +2,9 @@
 #ifndef LXRUN_IMAGE_H
 #define LXRUN_IMAGE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Why a program could not be started: the message lxrun prints after
  * "lxrun: PATH: ", and the shell-like exit status (126 cannot execute, 127 not found). */
@@ -20,9 +22,16 @@ struct lx_image {
     uintptr_t end;         /* first page after the highest segment */
     int exec_stack;
     int has_interp;
-    char interp[4097];     /* PT_INTERP path, as written in the file */
     uint64_t dev, ino;     /* the file it was mapped from */
+    char interp[4097];     /* PT_INTERP path, as written in the file: last (lx_image_clear) */
 };
+
+/* Every field zero and interp empty, without writing the rest of interp: each
+ * page first written in a forked child is a copy-on-write fault. */
+static inline void lx_image_clear(struct lx_image *img)
+{
+    memset(img, 0, offsetof(struct lx_image, interp) + 1);
+}
 
 /* Opens a guest path for execution: a regular file we may execute, or an error
  * with status 126/127.  Returns the fd or -1. */

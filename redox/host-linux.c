@@ -425,39 +425,52 @@ static void name_remember(int fd, const char *host)
  * pty master "pty:" and its slave "pty:N",
  * an anonymous inode "eventfd:", "signalfd:", "timerfd:", "pidfd:" or "event:"
  * (epoll, Redox's event scheme). */
+/* prefix and then n bytes of rest into buf, NUL-ended: its length, or -ERANGE.
+ * (Not snprintf: its frame alone is a page of stack, each a copy-on-write fault
+ * in a forked child, and rx_fpath runs on the way of every exec and mmap.) */
+static long fpath_join(char *buf, size_t len, const char *prefix, const char *rest, size_t n)
+{
+    size_t p = strlen(prefix);
+    if (p + n >= len) return -ERANGE;
+    memcpy(buf, prefix, p);
+    memcpy(buf + p, rest, n);
+    buf[p + n] = 0;
+    return (long)(p + n);
+}
+
 long rx_fpath(int fd, char *buf, size_t len)
 {
-    char link[64], host[4096 + 64];
+    char link[32] = "/proc/self/fd/", host[4096 + 64];
     if (!name_cached(fd, host, sizeof host)) {
-        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        char digits[12], *d = digits + sizeof digits;
+        unsigned v = (unsigned)fd;
+        do *--d = (char)('0' + v % 10); while (v /= 10);
+        memcpy(link + 14, d, (size_t)(digits + sizeof digits - d));
+        link[14 + (digits + sizeof digits - d)] = 0;
         ssize_t n = readlink(link, host, sizeof host - 1);
         if (n < 0) return -errno;
         host[n] = 0;
         name_remember(fd, host);
     }
-    int w;
     const char *deleted = " (deleted)";
     if (strncmp(host, "/memfd:", 7) == 0) {
         size_t m = strlen(host + 7), d = strlen(deleted);
         if (m > d && strcmp(host + 7 + m - d, deleted) == 0) host[7 + m - d] = 0;
-        w = snprintf(buf, len, "shm:%s", host + 7);
-    } else if (strcmp(host, "/dev/ptmx") == 0 || strcmp(host, "/dev/pts/ptmx") == 0) {
-        w = snprintf(buf, len, "pty:");
-    } else if (strncmp(host, "/dev/pts/", 9) == 0 && host[9] >= '0' && host[9] <= '9') {
-        w = snprintf(buf, len, "pty:%s", host + 9);
-    } else if (host[0] == '/') {
-        w = snprintf(buf, len, "file:%s", host);
-    } else if (strncmp(host, "socket:", 7) == 0) {
-        w = snprintf(buf, len, "uds_stream:%s", host + 7);
-    } else if (strncmp(host, "anon_inode:", 11) == 0) {
+        return fpath_join(buf, len, "shm:", host + 7, strlen(host + 7));
+    }
+    if (strcmp(host, "/dev/ptmx") == 0 || strcmp(host, "/dev/pts/ptmx") == 0) return fpath_join(buf, len, "pty:", "", 0);
+    if (strncmp(host, "/dev/pts/", 9) == 0 && host[9] >= '0' && host[9] <= '9')
+        return fpath_join(buf, len, "pty:", host + 9, strlen(host + 9));
+    if (host[0] == '/') return fpath_join(buf, len, "file:", host, strlen(host));
+    if (strncmp(host, "socket:", 7) == 0) return fpath_join(buf, len, "uds_stream:", host + 7, strlen(host + 7));
+    if (strncmp(host, "anon_inode:", 11) == 0) {
         const char *kind = host + 11 + (host[11] == '[');
         size_t k = strcspn(kind, "]");
-        if (k == 9 && strncmp(kind, "eventpoll", 9) == 0) w = snprintf(buf, len, "event:");
-        else w = snprintf(buf, len, "%.*s:", (int)k, kind);
-    } else {
-        w = snprintf(buf, len, "%s", host); /* pipe:[N] */
+        if (k == 9 && strncmp(kind, "eventpoll", 9) == 0) return fpath_join(buf, len, "event:", "", 0);
+        long w = fpath_join(buf, len, "", kind, k);
+        return w < 0 ? w : fpath_join(buf + w, len - (size_t)w, ":", "", 0) < 0 ? -ERANGE : w + 1;
     }
-    return w < 0 || (size_t)w >= len ? -ERANGE : w;
+    return fpath_join(buf, len, "", host, strlen(host)); /* pipe:[N] */
 }
 
 long rx_pipe2(int fds[2], int flags) { return R(pipe2(fds, host_oflags(flags) & ~O_ACCMODE)); }

@@ -27,25 +27,27 @@ static void strblock_free(struct strblock *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Copies in a guest string vector (NULL: empty, as Linux takes it). */
-static long strblock_in(uint64_t guest, struct strblock *s, char *scratch)
+/* Copies in a guest string vector (NULL: empty, as Linux takes it), each string
+ * straight into the block, which grows when one does not fit. */
+static long strblock_in(uint64_t guest, struct strblock *s)
 {
     memset(s, 0, sizeof *s);
     for (; guest; guest += 8) {
         uint64_t p;
         if (GM_GET(p, guest) < 0) return -EFAULT;
         if (!p) break;
-        long n = gm_string_in(scratch, p, LINUX_MAX_ARG_STRLEN);
-        if (n < 0) return n == -ENAMETOOLONG ? -E2BIG : n;
-        if (s->len + (size_t)n + 1 > s->cap) {
-            size_t cap = s->cap ? s->cap : 4096;
-            while (cap < s->len + (size_t)n + 1) cap *= 2;
+        long n;
+        for (;;) {
+            size_t room = s->cap - s->len;
+            n = room ? gm_string_in(s->buf + s->len, p, room < LINUX_MAX_ARG_STRLEN ? room : LINUX_MAX_ARG_STRLEN) : -ENAMETOOLONG;
+            if (n != -ENAMETOOLONG || room >= LINUX_MAX_ARG_STRLEN) break;
+            size_t cap = s->cap ? s->cap * 2 : 4096;
             char *nb = realloc(s->buf, cap);
             if (!nb) return -ENOMEM;
             s->buf = nb;
             s->cap = cap;
         }
-        memcpy(s->buf + s->len, scratch, (size_t)n + 1);
+        if (n < 0) return n == -ENAMETOOLONG ? -E2BIG : n;
         s->len += (size_t)n + 1;
         s->n++;
     }
@@ -181,15 +183,12 @@ static long exec_request(int dirfd, uint64_t path, uint64_t argv, uint64_t envp,
         q->dirfd = (int)d;
         snprintf(q->execfn, sizeof q->execfn, n ? "/dev/fd/%d/%s" : "/dev/fd/%d", dirfd, q->path);
     } else {
-        snprintf(q->execfn, sizeof q->execfn, "%s", q->path);
+        memcpy(q->execfn, q->path, (size_t)n + 1); /* the path as given (fits: execfn is larger) */
         long m = open_magic_path(q, dirfd, path);
         if (m < 0) return m;
     }
-    char *scratch = malloc(LINUX_MAX_ARG_STRLEN);
-    if (!scratch) return -ENOMEM;
-    long r = strblock_in(argv, &q->argv, scratch);
-    if (r == 0) r = strblock_in(envp, &q->envp, scratch);
-    free(scratch);
+    long r = strblock_in(argv, &q->argv);
+    if (r == 0) r = strblock_in(envp, &q->envp);
     if (r < 0) return r;
     if (strblock_cost(&q->argv) + strblock_cost(&q->envp) > args_limit()) return -E2BIG;
     struct rx_stat st;

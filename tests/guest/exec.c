@@ -34,7 +34,16 @@ static int child_main(int argc, char **argv)
     if (!strcmp(what, "status")) return atoi(argv[3]);
     if (!strcmp(what, "./script")) /* run as a script's interpreter: self child ./script ARG */
         return !strcmp(argv[0], self) && argc == 4 ? atoi(argv[3]) : 10;
-    if (!strcmp(what, "argv")) {
+    if (!strcmp(what, "long")) {
+        /* argv[3..]: 3000-byte strings of 'a'..'e', then one of 100000 'z' */
+        CHECK_EQ(argc, 9);
+        for (int i = 3; i < 8 && i < argc; i++) {
+            CHECK_EQ(strlen(argv[i]), 3000);
+            CHECK(strspn(argv[i], (char[]){ (char)('a' + i - 3), 0 }) == 3000);
+        }
+        CHECK(argc == 9 && strlen(argv[8]) == 100000 && strspn(argv[8], "z") == 100000);
+        CHECK(environ[0] && !strcmp(environ[0], "AFTER=long") && !environ[1]);
+    } else if (!strcmp(what, "argv")) {
         /* argv[0] is what the caller passed; AT_EXECFN is the path it ran */
         CHECK(!strcmp(argv[0], "renamed-zero"));
         CHECK_EQ(argc, 5);
@@ -108,6 +117,13 @@ static void new_program(void)
     char *a2[] = { "renamed-zero", "child", "argv", "two words", "", NULL };
     char *env[] = { "ONLY=this", NULL };
     CHECK_EQ(run_self(a2, env, NULL), 0);
+    /* strings that outgrow lxrun's first block of copied strings, then one larger than it */
+    static char mid[5][3001], big[100001];
+    char *a3[] = { self, "child", "long", mid[0], mid[1], mid[2], mid[3], mid[4], big, NULL };
+    for (int i = 0; i < 5; i++) memset(mid[i], 'a' + i, 3000);
+    memset(big, 'z', 100000);
+    char *env3[] = { "AFTER=long", NULL };
+    CHECK_EQ(run_self(a3, env3, NULL), 0);
 }
 
 static void close_on_exec(void)
