@@ -552,16 +552,7 @@ long rx_fdatasync(int fd) { return R(fdatasync(fd)); }
 long rx_ftruncate(int fd, int64_t len) { return R(ftruncate(fd, len)); }
 long rx_flock(int fd, int op) { return R(flock(fd, op)); }
 
-/* Linux's dirent64 has the layout of Redox's DirentHeader + name; the opaque
- * offset is the directory's telldir cookie.  A position the handle does not take
- * (a pipe) leaves the error to getdents64 itself (ENOTDIR). */
-long rx_getdents(int fd, void *buf, size_t len, uint64_t *offset)
-{
-    if (lseek(fd, 0, SEEK_CUR) != (off_t)*offset) lseek(fd, (off_t)*offset, SEEK_SET);
-    long n = R(syscall(SYS_getdents64, fd, buf, len));
-    if (n > 0) *offset = (uint64_t)lseek(fd, 0, SEEK_CUR);
-    return n;
-}
+long rx_getdents(int fd, void *buf, size_t len) { return R(syscall(SYS_getdents64, fd, buf, len)); }
 
 static void stat_from_statx(struct rx_stat *st, const struct statx *sx)
 {

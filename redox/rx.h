@@ -470,11 +470,15 @@ long rx_lseek(int fd, int64_t off, int whence);
 long rx_fsync(int fd);
 long rx_fdatasync(int fd);
 long rx_ftruncate(int fd, int64_t len);
-/* Redox SYS_GETDENTS: records from the opaque position *offset (0: the start), and
- * *offset set to where the next call goes on; the handle keeps no listing position
- * of its own.  Records are Redox's DirentHeader (inode, next opaque offset, record
- * length, kind) + name: linux_dirent64's layout.  Bytes, 0 at the end, or -errno. */
-long rx_getdents(int fd, void *buf, size_t len, uint64_t *offset);
+/* The directory's records from the handle's position on, the position moved past
+ * them (Linux's getdents64 on an open file).  Records are Redox's DirentHeader
+ * (inode, next opaque offset, record length, kind) + name: linux_dirent64's
+ * layout.  Bytes, 0 at the end, or -errno.  Redox plan: SYS_GETDENTS takes the
+ * position as an argument (the opaque offset; the handle keeps none for
+ * listing), so the handle's seek offset holds it: lseek(fd, 0, SEEK_CUR),
+ * SYS_GETDENTS from there, lseek to the last record's next opaque offset.  The
+ * host's getdents64 is all three in one call (find made 4 lseeks per listing). */
+long rx_getdents(int fd, void *buf, size_t len);
 /* Host-backend extension: Redox has no flock.  Redox plan: a whole-file fcntl lock
  * (F_SETLK/F_SETLKW on [0, EOF)) on the handle, which differs from flock only
  * between handles of one process. */

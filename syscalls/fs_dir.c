@@ -13,13 +13,7 @@ long sys_getdents64(struct lx_call *c)
     int fd = (int)c->a[0];
     struct lx_file *f = lx_fd_get(fd);
     if (f && f->ops->getdents) return f->ops->getdents(f, fd, buf, c->a[2]); /* an emulated directory */
-    /* Linux lists from the fd's position; Redox takes the position as an argument.
-     * Redox's DirentHeader+name records are linux_dirent64 records. */
-    long pos = rx_lseek(fd, 0, RX_SEEK_CUR);
-    uint64_t off = pos > 0 ? (uint64_t)pos : 0;
-    long n = rx_getdents(fd, buf, c->a[2], &off);
-    if (n > 0) rx_lseek(fd, (int64_t)off, RX_SEEK_SET);
-    return n;
+    return rx_getdents(fd, buf, c->a[2]); /* from the fd's position, as Linux lists */
 }
 
 long sys_getcwd(struct lx_call *c)
