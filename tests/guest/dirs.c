@@ -168,6 +168,30 @@ static void listing(void)
     CHECK_EQ(syscall(SYS_getdents64, dfd, first, sizeof first), 0); /* at the end */
     CHECK_EQ(lseek(dfd, 0, SEEK_SET), 0);
     CHECK_EQ(syscall(SYS_getdents64, dfd, first, sizeof first), a);
+    /* One record per call goes on where the last ended, also through a dup (one
+     * open file, one position); seeking to a record's d_off lists what follows it. */
+    CHECK_EQ(lseek(dfd, 0, SEEK_SET), 0);
+    int twin = CHECK_OK(dup(dfd));
+    char one[40]; /* a record here is 24 to 40 bytes */
+    int count = 0;
+    long long after_first = -1;
+    for (long r; (r = syscall(SYS_getdents64, count & 1 ? twin : dfd, one, sizeof one)) > 0; count++) {
+        struct { unsigned long long ino; long long off; unsigned short reclen; } h;
+        memcpy(&h, one, sizeof h);
+        CHECK_EQ(r, h.reclen); /* one record fits, two do not */
+        if (count == 0) after_first = h.off;
+    }
+    CHECK_EQ(count, n);
+    CHECK(lseek(dfd, after_first, SEEK_SET) == after_first);
+    count = 0;
+    for (long r; (r = syscall(SYS_getdents64, twin, first, sizeof first)) > 0;)
+        for (long at = 0; at < r; count++) {
+            unsigned short reclen;
+            memcpy(&reclen, first + at + 16, sizeof reclen);
+            at += reclen ? reclen : r;
+        }
+    CHECK_EQ(count, n - 1);
+    close(twin);
     close(dfd);
 
     /* Edge cases: a file is not a directory, a tiny buffer is refused. */
