@@ -576,6 +576,14 @@ static void stat_from_statx(struct rx_stat *st, const struct statx *sx)
     }
 }
 
+int rx_stat_never_waits(const struct rx_stat *st)
+{
+    if (RX_MODE_IS(st->mode, RX_MODE_FILE)) return 1;
+    unsigned minor_ = minor(st->rdev);
+    return RX_MODE_IS(st->mode, RX_MODE_CHR) && major(st->rdev) == 1 &&
+           (minor_ == 3 || minor_ == 5 || minor_ == 7 || minor_ == 9); /* mem devices: null zero full urandom */
+}
+
 long rx_fstat(int fd, struct rx_stat *st)
 {
     struct statx sx;

@@ -486,6 +486,10 @@ long rx_flock(int fd, int op);
 
 /* ---- metadata ---- */
 long rx_fstat(int fd, struct rx_stat *st);
+/* Whether a read or write of this file never waits: a regular file, or a device
+ * that answers at once (the host's /dev/null, zero, full, urandom; Redox's null:,
+ * zero:, rand: schemes). */
+int rx_stat_never_waits(const struct rx_stat *st);
 /* The stat of path (a URL, or relative to dirfd), its last link followed unless
  * nofollow.  Host-backend extension, one system call instead of three; Redox
  * plan: open(O_PATH, O_NOFOLLOW with nofollow) + fstat + close, as relibc's stat. */

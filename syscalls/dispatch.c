@@ -48,17 +48,34 @@ static int mark_sleeping(struct lx_call *c, int on)
     return on && lx_signal_next(c->task) != 0;
 }
 
-/* Whether c may really wait: not a read or write of a regular file, which
- * never does (ld.so's reads of the libraries it loads).  Looked at only until the
- * answerer runs, and at most 64 times (an fstat each): then any call counts. */
+/* Whether c may really wait: not a read or write of a file that never does (a
+ * regular file, as ld.so's reads of the libraries it loads; /dev/zero).  Looked
+ * at only until the answerer runs, and at most 64 times (an fstat each): then any
+ * call counts.  A file that never waits is remembered for its fd (below
+ * NOWAIT_FDS) until a call that may change the fd table runs: any call whose line
+ * has no GUESTFS moves fd_epoch (read, write, lseek, pread, pwrite cannot), so
+ * the fast path serves the next read or write of that fd instead of declining. */
+#define NOWAIT_FDS 64
+static uint32_t fd_epoch = 1;
+static uint32_t nowait_epoch[NOWAIT_FDS]; /* == fd_epoch: that fd's reads and writes never wait */
+
+static int reads_or_writes(const struct lx_syscall *s)
+{
+    return (s->fd_args & 1) && (s->kinds[1] == K_OBUF || s->kinds[1] == K_IBUF);
+}
+
 static int may_wait(const struct lx_call *c)
 {
     static int looks;
     const struct lx_syscall *s = &lx_syscalls[c->nr];
-    if (looks >= 64 || !(s->fd_args & 1) || (s->kinds[1] != K_OBUF && s->kinds[1] != K_IBUF)) return 1;
+    if (looks >= 64 || !reads_or_writes(s)) return 1;
     looks++;
+    int fd = (int)c->a[0];
+    uint32_t epoch = __atomic_load_n(&fd_epoch, __ATOMIC_ACQUIRE); /* before the look: a change after it moves it */
     struct rx_stat st;
-    return rx_fstat((int)c->a[0], &st) < 0 || !RX_MODE_IS(st.mode, RX_MODE_FILE);
+    if (rx_fstat(fd, &st) < 0 || !rx_stat_never_waits(&st)) return 1;
+    if (fd >= 0 && fd < NOWAIT_FDS) __atomic_store_n(&nowait_epoch[fd], epoch, __ATOMIC_RELEASE);
+    return 0;
 }
 
 int lx_call_sleeping(struct lx_call *c, int on)
@@ -102,6 +119,8 @@ static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, uns
 long lx_dispatch(struct lx_call *c)
 {
     unsigned long nr = (unsigned long)c->nr;
+    if (nr > LX_NR_MAX || !(lx_syscalls[nr].flags & LX_F_GUESTFS)) /* may change the fd table */
+        __atomic_store_n(&fd_epoch, __atomic_load_n(&fd_epoch, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
     if (nr > LX_NR_MAX || !lx_syscalls[nr].name) {
         lx_record_unknown(c->nr);
         if (lx_trace.on) trace_syscall(c, -ENOSYS);
@@ -112,7 +131,8 @@ long lx_dispatch(struct lx_call *c)
     return call(c, s);
 }
 
-/* The answerer runs already (lx_trap_fast_guestfs declines otherwise): no start. */
+/* The answerer runs already, or the call cannot wait (lx_trap_fast_guestfs declines
+ * otherwise): no start. */
 long lx_dispatch_guestfs(struct lx_call *c) { return call_marked(c, &lx_syscalls[c->nr], mark_sleeping); }
 
 int lx_call_restarts(const struct lx_call *c, int sig)
@@ -135,6 +155,9 @@ int lx_call_on_guest_fs(long nr)
 int lx_call_guestfs_declines(long nr, int fd)
 {
     const struct lx_syscall *s = &lx_syscalls[nr];
-    if ((s->flags & LX_F_BLOCKS) && lx_ptable_answer_pending()) return 1;
+    if ((s->flags & LX_F_BLOCKS) && lx_ptable_answer_pending() &&
+        !(reads_or_writes(s) && fd >= 0 && fd < NOWAIT_FDS &&
+          __atomic_load_n(&nowait_epoch[fd], __ATOMIC_ACQUIRE) == __atomic_load_n(&fd_epoch, __ATOMIC_ACQUIRE)))
+        return 1;
     return (s->fd_args & 1) && lx_fd_get(fd);
 }

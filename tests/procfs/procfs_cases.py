@@ -55,15 +55,19 @@ class Env:
 @case
 def answerer_starts_with_a_wait(e):
     """A process's /proc answering thread (lxrun's own) starts with its first call
-    that may wait, not with reads and writes of regular files (ld.so loading
-    libraries, python reading its modules): python3 has one host thread until it
-    reads a pipe, two while it waits there."""
+    that may wait, not with reads and writes of files that never wait (ld.so
+    loading libraries, python reading its modules, 500 one-byte reads of /dev/zero
+    written to /dev/null, as dd does): python3 has one host thread until it reads
+    a pipe (on the fd /dev/zero had), two while it waits there.  (A second thread would make every call on
+    an fd dearer in the host kernel: a shared fd table is reference-counted.)"""
     import subprocess
     import time
     out, go = os.path.join(e.tmp, 'out.txt'), os.path.join(e.tmp, 'go')
-    code = ('import os\nprint("loaded", flush=True)\n'
+    code = ('import os\nz, n = os.open("/dev/zero", os.O_RDONLY), os.open("/dev/null", os.O_WRONLY)\n'
+            'for i in range(500): os.write(n, os.read(z, 1))\n'
+            'print("loaded", flush=True)\n'
             'while not os.path.exists("go"): pass\n'
-            'r, w = os.pipe()\nos.read(r, 1)\n')
+            'os.close(z)\nr, w = os.pipe()\nassert r == z\nos.read(r, 1)\n')  # the fd /dev/zero had
     with open(out, 'w') as f:
         p = subprocess.Popen([e.lxrun, PYTHON, '-c', code], cwd=e.tmp, stdout=f, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL, env=dict(ENV, HOME=e.tmp))  # no HOME: a passwd lookup (nscd's socket)
