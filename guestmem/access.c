@@ -18,6 +18,15 @@ void *gm_lock_write(uintptr_t addr, size_t len)
     return gm_check(addr, len, LINUX_PROT_WRITE) ? (void *)addr : NULL;
 }
 
+extern const char lx_copy_guarded_insn[], lx_copy_guarded_end[], lx_copy_guarded_fixup[]; /* copy_guarded.S */
+
+int gm_copy_fault_fixup(uintptr_t *ip)
+{
+    if (*ip < (uintptr_t)lx_copy_guarded_insn || *ip >= (uintptr_t)lx_copy_guarded_end) return 0;
+    *ip = (uintptr_t)lx_copy_guarded_fixup;
+    return 1;
+}
+
 long gm_copy_in(void *dst, uintptr_t src, size_t len)
 {
     const void *p = gm_lock_read(src, len);

@@ -26,6 +26,8 @@ long gm_string_in(char *dst, uintptr_t src, size_t cap);
 /* The copy the accessors above end in (copy_guarded.S): 0, or -EFAULT when the
  * memory faulted during the copy (changed by another thread since its check). */
 long lx_copy_guarded(void *dst, const void *src, size_t len);
-extern const char lx_copy_guarded_insn[], lx_copy_guarded_fixup[]; /* for the trap's fault path */
+/* For the trap's fault path: a fault at *ip inside the guarded copy moves *ip to
+ * the copy's way out (it returns -EFAULT); 1 then, else 0. */
+int gm_copy_fault_fixup(uintptr_t *ip);
 
 #endif

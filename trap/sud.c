@@ -222,8 +222,9 @@ static int apply_sigreturn(ucontext_t *uc, const struct linux_sigcontext *sc)
 static int copy_fault_fixup(ucontext_t *uc)
 {
     greg_t *g = uc->uc_mcontext.gregs;
-    if (g[REG_RIP] != (greg_t)(uintptr_t)lx_copy_guarded_insn) return 0;
-    g[REG_RIP] = (greg_t)(uintptr_t)lx_copy_guarded_fixup;
+    uintptr_t ip = (uintptr_t)g[REG_RIP];
+    if (!gm_copy_fault_fixup(&ip)) return 0;
+    g[REG_RIP] = (greg_t)ip;
     return 1;
 }
 

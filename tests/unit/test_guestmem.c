@@ -3,8 +3,10 @@
  * own process, so every test starts from an empty table. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 
 #include "../../guestmem/access.h"
 #include "../../guestmem/vma.h"
@@ -330,4 +332,56 @@ Test(access, remembered_mapping_follows_changes)
     gm_remove(BASE, P);
     cr_assert_not(gm_check(BASE, 100, PROT_READ), "munmap seen at once");
     cr_assert_not(gm_check(BASE + 2 * P, 3 * P, PROT_READ), "past the end");
+}
+
+/* ---- the guarded copy (copy_guarded.S) ---- */
+
+/* Every length from 0 past its rep movsb threshold (512), at odd alignments: what
+ * memcpy copies, and not a byte more. */
+Test(access, guarded_copy_every_length)
+{
+    static unsigned char src[1300], dst[1300];
+    for (size_t i = 0; i < sizeof src; i++) src[i] = (unsigned char)(i * 7 + 3);
+    for (size_t len = 0; len <= 1200; len += len < 100 ? 1 : 37)
+        for (size_t a = 0; a < 3; a++) {
+            memset(dst, 0xee, sizeof dst);
+            cr_assert_eq(lx_copy_guarded(dst + 1 + a, src + 2 * a + 1, len), 0);
+            cr_assert(memcmp(dst + 1 + a, src + 2 * a + 1, len) == 0, "len %zu alignment %zu", len, a);
+            cr_assert_eq(dst[1 + a + len], 0xee, "a byte past the end at len %zu", len);
+            cr_assert_eq(dst[a], 0xee, "a byte before the start at len %zu", len);
+        }
+}
+
+static void fault_to_fixup(int sig, siginfo_t *si, void *ucv)
+{
+    (void)si;
+    ucontext_t *uc = ucv;
+    uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (gm_copy_fault_fixup(&ip)) uc->uc_mcontext.gregs[REG_RIP] = (greg_t)ip;
+    else signal(sig, SIG_DFL); /* not the copy's: fault again, for real */
+}
+
+/* A copy that runs into an inaccessible page, reading and writing, in each part
+ * of the copy (32-byte rounds, 8-byte steps, the byte tail, rep movsb): -EFAULT
+ * through gm_copy_fault_fixup, as the trap's fault path takes it. */
+Test(access, guarded_copy_fault_is_efault)
+{
+    struct sigaction sa = { .sa_sigaction = fault_to_fixup, .sa_flags = SA_SIGINFO };
+    cr_assert_eq(sigaction(SIGSEGV, &sa, NULL), 0);
+    unsigned char *m = mmap(NULL, 2 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert(m != MAP_FAILED);
+    cr_assert_eq(mprotect(m + P, P, PROT_NONE), 0);
+    static unsigned char buf[2048];
+    static const struct { size_t before, len; } cases[] = {
+        { 100, 300 },  /* faults in a 32-byte round */
+        { 12, 20 },    /* in an 8-byte step */
+        { 3, 5 },      /* in the byte tail */
+        { 700, 1500 }, /* in rep movsb */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned char *edge = m + P - cases[i].before;
+        cr_assert_eq(lx_copy_guarded(buf, edge, cases[i].len), -EFAULT, "reading, case %zu", i);
+        cr_assert_eq(lx_copy_guarded(edge, buf, cases[i].len), -EFAULT, "writing, case %zu", i);
+    }
+    cr_assert_eq(lx_copy_guarded(buf, m + P - 64, 64), 0, "up to the edge is fine");
 }
