@@ -151,7 +151,11 @@ static struct chunk *chunk_near(uintptr_t addr)
     for (long step = 1; step < 4096; step++) {
         uintptr_t at = step & 1 ? base - (uintptr_t)((step + 1) / 2) * (1UL << 20) : base + (uintptr_t)(step / 2) * (1UL << 20);
         if (at < (1UL << 20) || !reaches(addr, at)) continue;
-        void *m = mmap((void *)at, CHUNK, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        /* writable as well as executable: each trampoline is then one copy, where a
+         * protection round trip per trampoline cost two mprotects, each a TLB
+         * shootdown across the process's threads (~10 us each in git status).  The
+         * guest could write it either way: it shares lxrun's address space. */
+        void *m = mmap((void *)at, CHUNK, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
         if (m == MAP_FAILED) continue;
         if ((uintptr_t)m != at) { munmap(m, CHUNK); continue; }
         chunks[nchunks] = (struct chunk){ .base = at, .used = 0 };
@@ -178,9 +182,7 @@ static uintptr_t trampoline(uintptr_t near, uintptr_t ret, int with_nr, uint32_t
     put32(p, (uint32_t)(ret - (at + (uintptr_t)(p - code) + 4))), p += 4;
     /* jmp *%gs:fast_entry */
     *p++ = 0x65, *p++ = 0xff, *p++ = 0x24, *p++ = 0x25, put32(p, LX_THREAD_FAST_ENTRY), p += 4;
-    if (protect(at, SLOT, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return 0;
-    memcpy((void *)at, code, SLOT);
-    protect(at, SLOT, PROT_READ | PROT_EXEC);
+    memcpy((void *)at, code, SLOT); /* unused until the site's jump to it is stored */
     c->used += SLOT;
     return at;
 }
