@@ -379,6 +379,32 @@ int lx_trap_catch_fatal(void (*hook)(int sig))
     return 0;
 }
 
+/* Alternate stacks of ended threads, kept for the next ones: a thread's start and
+ * end then map and unmap nothing (an unmap in a process with threads is a TLB
+ * shootdown on every CPU it ran on), and the pages it touched are there already.
+ * A slot holds one stack or NULL, so taking and giving need no lock. */
+#define SPARE_ALTSTACKS 8
+static void *spare_altstacks[SPARE_ALTSTACKS];
+
+static void *altstack_take(size_t size)
+{
+    for (int i = 0; i < SPARE_ALTSTACKS; i++) {
+        void *s = __atomic_exchange_n(&spare_altstacks[i], NULL, __ATOMIC_ACQ_REL);
+        if (s) return s;
+    }
+    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+static void altstack_give(void *s, size_t size)
+{
+    for (int i = 0; i < SPARE_ALTSTACKS; i++) {
+        void *none = NULL;
+        if (__atomic_compare_exchange_n(&spare_altstacks[i], &none, s, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return;
+    }
+    munmap(s, size);
+}
+
 static void thread_release(struct lx_thread *t)
 {
     uint64_t all = ~0ULL;
@@ -386,7 +412,7 @@ static void thread_release(struct lx_thread *t)
     prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0); /* its selector byte goes with t */
     stack_t off = { .ss_flags = SS_DISABLE };
     sigaltstack(&off, NULL);
-    munmap(t->altstack, t->altstack_size);
+    altstack_give(t->altstack, t->altstack_size);
     t->altstack = NULL;
     lx_thread_current = NULL;
     syscall(SYS_arch_prctl, ARCH_SET_GS, 0UL);
@@ -424,9 +450,8 @@ int lx_trap_thread_init(struct lx_thread *t)
     /* the alternate stack, and above it the fast path's vector-state area: the
      * fast path runs from the stack's top, where no signal frame is meanwhile */
     t->altstack_size = ALTSTACK_SIZE + ((lx_fast_xsave_size() + 4095) & ~(size_t)4095);
-    t->altstack = mmap(NULL, t->altstack_size, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (t->altstack == MAP_FAILED) return -errno;
+    t->altstack = altstack_take(t->altstack_size); /* the same size in every thread */
+    if (!t->altstack) return -ENOMEM;
     stack_t ss = { .ss_sp = t->altstack, .ss_size = ALTSTACK_SIZE, .ss_flags = 0 };
     if (sigaltstack(&ss, NULL) < 0) return -errno;
     lx_fast_thread_init(t, (char *)t->altstack + ALTSTACK_SIZE);
