@@ -418,13 +418,6 @@ static void name_remember(int fd, const char *host)
     __atomic_store_n(&e->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
-/* The backend's own knowledge of a handle's name; Redox answers fpath itself.
- * What Linux names without a path is given the URL of the Redox scheme that
- * would serve it, so no host naming reaches the layers above: a snapshot
- * (memfd "NAME") is "shm:NAME", a pipe "pipe:[N]", a socket "uds_stream:[N]", a
- * pty master "pty:" and its slave "pty:N",
- * an anonymous inode "eventfd:", "signalfd:", "timerfd:", "pidfd:" or "event:"
- * (epoll, Redox's event scheme). */
 /* prefix and then n bytes of rest into buf, NUL-ended: its length, or -ERANGE.
  * (Not snprintf: its frame alone is a page of stack, each a copy-on-write fault
  * in a forked child, and rx_fpath runs on the way of every exec and mmap.) */
@@ -438,6 +431,13 @@ static long fpath_join(char *buf, size_t len, const char *prefix, const char *re
     return (long)(p + n);
 }
 
+/* The backend's own knowledge of a handle's name; Redox answers fpath itself.
+ * What Linux names without a path is given the URL of the Redox scheme that
+ * would serve it, so no host naming reaches the layers above: a snapshot
+ * (memfd "NAME") is "shm:NAME", a pipe "pipe:[N]", a socket "uds_stream:[N]", a
+ * pty master "pty:" and its slave "pty:N",
+ * an anonymous inode "eventfd:", "signalfd:", "timerfd:", "pidfd:" or "event:"
+ * (epoll, Redox's event scheme). */
 long rx_fpath(int fd, char *buf, size_t len)
 {
     char link[32] = "/proc/self/fd/", host[4096 + 64];

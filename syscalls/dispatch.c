@@ -53,11 +53,16 @@ static int mark_sleeping(struct lx_call *c, int on)
  * at only until the answerer runs, and at most 64 times (an fstat each): then any
  * call counts.  A file that never waits is remembered for its fd (below
  * NOWAIT_FDS) until a call that may change the fd table runs: any call whose line
- * has no GUESTFS moves fd_epoch (read, write, lseek, pread, pwrite cannot), so
+ * has no GUESTFS moves the epoch (read, write, lseek, pread, pwrite cannot), so
  * the fast path serves the next read or write of that fd instead of declining. */
 #define NOWAIT_FDS 64
-static uint32_t fd_epoch = 1;
-static uint32_t nowait_epoch[NOWAIT_FDS]; /* == fd_epoch: that fd's reads and writes never wait */
+static struct {
+    uint32_t epoch; /* moved by a call that may change the fd table, while a verdict is live */
+    uint32_t live;  /* a verdict was recorded since the last move: a move is due (a write of
+                       this page in every such call would be a copy-on-write fault in a
+                       forked child, and in its parent, on every fork) */
+    uint32_t at[NOWAIT_FDS]; /* == epoch: that fd's reads and writes never wait */
+} nowait = { .epoch = 1 };
 
 static int reads_or_writes(const struct lx_syscall *s)
 {
@@ -71,10 +76,11 @@ static int may_wait(const struct lx_call *c)
     if (looks >= 64 || !reads_or_writes(s)) return 1;
     looks++;
     int fd = (int)c->a[0];
-    uint32_t epoch = __atomic_load_n(&fd_epoch, __ATOMIC_ACQUIRE); /* before the look: a change after it moves it */
+    if (fd >= 0 && fd < NOWAIT_FDS) __atomic_store_n(&nowait.live, 1, __ATOMIC_SEQ_CST);
+    uint32_t epoch = __atomic_load_n(&nowait.epoch, __ATOMIC_SEQ_CST); /* before the look: a change after it moves it */
     struct rx_stat st;
     if (rx_fstat(fd, &st) < 0 || !rx_stat_never_waits(&st)) return 1;
-    if (fd >= 0 && fd < NOWAIT_FDS) __atomic_store_n(&nowait_epoch[fd], epoch, __ATOMIC_RELEASE);
+    if (fd >= 0 && fd < NOWAIT_FDS) __atomic_store_n(&nowait.at[fd], epoch, __ATOMIC_RELEASE);
     return 0;
 }
 
@@ -119,8 +125,10 @@ static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, uns
 long lx_dispatch(struct lx_call *c)
 {
     unsigned long nr = (unsigned long)c->nr;
-    if (nr > LX_NR_MAX || !(lx_syscalls[nr].flags & LX_F_GUESTFS)) /* may change the fd table */
-        __atomic_store_n(&fd_epoch, __atomic_load_n(&fd_epoch, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
+    if ((nr > LX_NR_MAX || !(lx_syscalls[nr].flags & LX_F_GUESTFS)) && __atomic_load_n(&nowait.live, __ATOMIC_SEQ_CST)) {
+        __atomic_store_n(&nowait.live, 0, __ATOMIC_SEQ_CST); /* this call may change the fd table */
+        __atomic_store_n(&nowait.epoch, __atomic_load_n(&nowait.epoch, __ATOMIC_RELAXED) + 1, __ATOMIC_SEQ_CST);
+    }
     if (nr > LX_NR_MAX || !lx_syscalls[nr].name) {
         lx_record_unknown(c->nr);
         if (lx_trace.on) trace_syscall(c, -ENOSYS);
@@ -157,7 +165,7 @@ int lx_call_guestfs_declines(long nr, int fd)
     const struct lx_syscall *s = &lx_syscalls[nr];
     if ((s->flags & LX_F_BLOCKS) && lx_ptable_answer_pending() &&
         !(reads_or_writes(s) && fd >= 0 && fd < NOWAIT_FDS &&
-          __atomic_load_n(&nowait_epoch[fd], __ATOMIC_ACQUIRE) == __atomic_load_n(&fd_epoch, __ATOMIC_ACQUIRE)))
+          __atomic_load_n(&nowait.at[fd], __ATOMIC_ACQUIRE) == __atomic_load_n(&nowait.epoch, __ATOMIC_ACQUIRE)))
         return 1;
     return (s->fd_args & 1) && lx_fd_get(fd);
 }
