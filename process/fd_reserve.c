@@ -1,6 +1,7 @@
 #include "fd_reserve.h"
 
 #include "fd_table.h"
+#include "../trap/fs_call.h"
 #include "fs.h"
 #include "process.h"
 
@@ -68,10 +69,9 @@ static void each_own_fd(void (*each)(int *fd, void *ctx), void *ctx)
     rx_backend_own_fds(each, ctx);
 }
 
-int lx_fd_make_room(int fd)
+static long rise_floor(void *fdp)
 {
-    if (fd < lx_fd_floor) return 0;
-    if (fd >= lx_fd_ceiling) return -EMFILE;
+    int fd = (int)(long)fdp;
     static int lock_word; /* two threads may reach the floor at once: one rise at a time */
     static struct rise r;
     while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
@@ -89,8 +89,16 @@ int lx_fd_make_room(int fd)
     return r.err ? -EMFILE : 0;
 }
 
-long lx_fd_settle(long fd)
+int lx_fd_make_room(int fd)
 {
+    if (fd < lx_fd_floor) return 0;
+    if (fd >= lx_fd_ceiling) return -EMFILE;
+    return (int)lx_fs_call(rise_floor, (void *)(long)fd); /* rare: the guest reached the floor */
+}
+
+static long settle(void *fdp)
+{
+    long fd = (long)fdp;
     int old = lx_fd_floor;
     if (lx_fd_make_room((int)fd) < 0) {
         rx_close((int)fd);
@@ -106,3 +114,5 @@ long lx_fd_settle(long fd)
     rx_close((int)low);
     return fd;
 }
+
+long lx_fd_settle(long fd) { return lx_fs_call(settle, (void *)fd); }

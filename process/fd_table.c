@@ -4,6 +4,8 @@
  * before it (the arrays double: what stays behind is less than the last one). */
 #include "fd_table.h"
 
+#include "../trap/fs_call.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,13 +68,22 @@ struct lx_file *lx_fd_get(int fd)
     return __atomic_load_n(&__atomic_load_n(&slots, __ATOMIC_ACQUIRE)[fd], __ATOMIC_ACQUIRE);
 }
 
+static long release(void *fdp)
+{
+    int fd = (int)(long)fdp;
+    lock();
+    if (fd < nslots) {
+        put(slots[fd]);
+        slots[fd] = NULL;
+    }
+    unlock();
+    return 0;
+}
+
+/* A plain fd (no entry) costs a look; the rest frees, so runs on lxrun's FS. */
 void lx_fd_release(int fd)
 {
-    if (fd < 0 || fd >= nslots || !slots[fd]) return;
-    lock();
-    put(slots[fd]);
-    slots[fd] = NULL;
-    unlock();
+    if (lx_fd_get(fd)) lx_fs_call(release, (void *)(long)fd);
 }
 
 void lx_fd_release_range(unsigned lo, unsigned hi)
@@ -85,9 +96,22 @@ void lx_fd_release_range(unsigned lo, unsigned hi)
     unlock();
 }
 
+struct dup_args { int oldfd, newfd; };
+
+static long dup_entry(void *a);
+
 void lx_fd_dup(int oldfd, int newfd)
 {
     if (newfd < 0 || oldfd == newfd) return;
+    /* neither has an entry: nothing to share or drop (the common case, with no lock) */
+    if (!lx_fd_get(oldfd) && !lx_fd_get(newfd)) return;
+    struct dup_args a = { oldfd, newfd };
+    lx_fs_call(dup_entry, &a);
+}
+
+static long dup_entry(void *args)
+{
+    int oldfd = ((struct dup_args *)args)->oldfd, newfd = ((struct dup_args *)args)->newfd;
     lock();
     struct lx_file *f = oldfd >= 0 && oldfd < nslots ? slots[oldfd] : NULL;
     if (f || newfd < nslots) {
@@ -98,6 +122,7 @@ void lx_fd_dup(int oldfd, int newfd)
         }
     }
     unlock();
+    return 0;
 }
 
 void lx_fd_table_peers(void (*each)(int *fd, void *ctx), void *ctx)

@@ -94,8 +94,15 @@ uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline
     memcpy(s->e.cmdline, cmdline, cmdline_len);
     s->e.cmdline_len = (uint32_t)cmdline_len;
     start_cs = s->e.start_cs;
+    int ppid = s->e.ppid;
     unlock(s);
     me = s;
+    int p = fresh ? lx_ptable_find(t, ppid) : -1; /* started by a process of the session */
+    if (p >= 0) {
+        lock(&t->slots[p]);
+        t->slots[p].e.has_children = 1;
+        unlock(&t->slots[p]);
+    }
     return start_cs;
 }
 
@@ -108,7 +115,9 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
     if (p < 0) return;
     lock(&t->slots[p]);
     memcpy(&e, &t->slots[p].e, sizeof e);
+    t->slots[p].e.has_children = 1;
     unlock(&t->slots[p]);
+    e.has_children = 0;
     e.pid = pid;
     e.ppid = e.parent = ppid;
     e.state = 'R';
@@ -248,14 +257,25 @@ void lx_ptable_exiting(int status)
     if (!s) return;
     s->e.state = 'Z';
     s->e.exit_status = status;
+    int parent = s->e.has_children;
     unlock(s);
+    if (!parent) return; /* no slot can name it as parent */
     struct table *t = mapped();
-    int self = (int)rx_getpid(), reaper = reaper_above(t, self);
+    int self = (int)rx_getpid(), reaper = reaper_above(t, self), moved = 0;
     for (int i = 0; i < LX_PT_SLOTS; i++) {
         if (__atomic_load_n(&t->pids[i], __ATOMIC_ACQUIRE) <= 0) continue;
         lock(&t->slots[i]);
-        if (t->slots[i].e.ppid == self && t->slots[i].e.pid != self) t->slots[i].e.ppid = reaper;
+        if (t->slots[i].e.ppid == self && t->slots[i].e.pid != self) {
+            t->slots[i].e.ppid = reaper;
+            moved = 1;
+        }
         unlock(&t->slots[i]);
+    }
+    int r = moved ? lx_ptable_find(t, reaper) : -1;
+    if (r >= 0) {
+        lock(&t->slots[r]);
+        t->slots[r].e.has_children = 1;
+        unlock(&t->slots[r]);
     }
 }
 

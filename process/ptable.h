@@ -32,6 +32,8 @@ struct lx_pt_entry {
     uint64_t start_cs;       /* since boot */
     uint64_t sig_ignored, sig_caught;
     int subreaper;           /* PR_SET_CHILD_SUBREAPER */
+    int has_children;        /* it forked, or was given orphans: its exit must reparent them
+                                (the others skip a look at every slot) */
     int execed;              /* it exec'd since its fork (Linux's PF_FORKNOEXEC cleared): its
                                 parent may no longer setpgid it; lxrun's own exec in place
                                 leaves no trace the system sees */

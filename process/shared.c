@@ -13,15 +13,34 @@ static int dead(int pid)
 
 void lx_shared_lock(int *word)
 {
-    int self = (int)rx_getpid();
+    int self = (int)rx_getpid(), v = 0;
+    if (__atomic_compare_exchange_n(word, &v, self, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
     for (unsigned tries = 1;; tries++) {
-        int holder = 0;
-        if (__atomic_compare_exchange_n(word, &holder, self, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
-        if (tries % 64 == 0 && holder != self && dead(holder) &&
-            __atomic_compare_exchange_n(word, &holder, self, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        if (v == 0) { /* taken as contended: another waiter may sleep behind this one */
+            if (__atomic_compare_exchange_n(word, &v, self | LX_SHARED_WAITERS, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+                return;
+            continue;
+        }
+        if (!(v & LX_SHARED_WAITERS) &&
+            !__atomic_compare_exchange_n(word, &v, v | LX_SHARED_WAITERS, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+            continue;
+        v |= LX_SHARED_WAITERS;
+        int holder = v & ~LX_SHARED_WAITERS;
+        if (tries % 8 == 0 && holder != self && dead(holder) &&
+            __atomic_compare_exchange_n(word, &v, self | LX_SHARED_WAITERS, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
             return; /* its holder died holding it */
-        rx_sched_yield();
+        /* asleep until the holder lets go (or 10 ms pass: a holder killed meanwhile
+         * wakes nobody) -- yielding instead, hundreds of waiters starved a holder
+         * that had been descheduled */
+        struct rx_timespec ten_ms = { 0, 10 * 1000 * 1000 };
+        rx_futex_wait((uint32_t *)word, (uint32_t)v, &ten_ms, -1, 1);
+        v = __atomic_load_n(word, __ATOMIC_RELAXED);
     }
+}
+
+void lx_shared_unlock(int *word)
+{
+    if (__atomic_exchange_n(word, 0, __ATOMIC_RELEASE) & LX_SHARED_WAITERS) rx_futex_wake((uint32_t *)word, 1, 1);
 }
 
 void *lx_shared_map(int fd, size_t len)

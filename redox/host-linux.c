@@ -49,6 +49,20 @@
 #endif
 
 
+/* Calls the fast path reaches go to the kernel directly: -errno comes back in rax,
+ * and no errno, cancellation point or TLS is touched (the fast path's GUESTFS calls
+ * run on the guest's FS: trap/fs_call.h; and glibc's wrappers touch both once lxrun
+ * has a second thread). */
+static inline long raw5(long nr, long a, long b, long c, long d, long e)
+{
+    long r;
+    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
+    return r;
+}
+static inline long raw4(long nr, long a, long b, long c, long d) { return raw5(nr, a, b, c, d, 0); }
+static inline long raw3(long nr, long a, long b, long c) { return raw5(nr, a, b, c, 0, 0); }
+
 /* ---- Redox's open flags (rx.h) and the host's ---- */
 /* The kernel's O_LARGEFILE: glibc defines it as 0 for x86-64 programs, yet the
  * kernel sets the bit on every open and F_GETFL reports it. */
@@ -204,12 +218,14 @@ long rx_backend_start(int high_fd_floor)
  * On Linux the scheme is the host's pty driver. */
 static long pty_open(const char *url, int flags)
 {
-    if (!url[4]) return R(open("/dev/ptmx", flags));
-    char dev[32], *end;
-    unsigned long n = strtoul(url + 4, &end, 10);
-    if (*end || end == url + 4 || n > 1u << 20) return -ENOENT;
-    snprintf(dev, sizeof dev, "/dev/pts/%lu", n);
-    return R(open(dev, flags));
+    if (!url[4]) return raw4(SYS_openat, AT_FDCWD, (long)"/dev/ptmx", flags, 0);
+    char dev[32] = "/dev/pts/";
+    size_t n = 0;
+    for (const char *d = url + 4; *d; d++, n++) /* by hand: strtoul and snprintf touch TLS */
+        if (*d < '0' || *d > '9' || n >= 7) return -ENOENT;
+    if (!n) return -ENOENT;
+    memcpy(dev + 9, url + 4, n + 1);
+    return raw4(SYS_openat, AT_FDCWD, (long)dev, flags, 0);
 }
 
 static long scheme_open(const char *url, int flags)
@@ -217,14 +233,14 @@ static long scheme_open(const char *url, int flags)
     if (strncmp(url, "pty:", 4) == 0) return pty_open(url, flags);
     /* tty: is the caller's controlling terminal as it is now (a session may have
      * taken one since lxrun started): ENXIO when there is none */
-    if (strcmp(url, "tty:") == 0) return R(open("/dev/tty", flags));
+    if (strcmp(url, "tty:") == 0) return raw4(SYS_openat, AT_FDCWD, (long)"/dev/tty", flags, 0);
     int cloexec = flags & O_CLOEXEC; /* host flags */
     int acc = (flags & O_PATH) || (flags & O_ACCMODE) == 3 ? O_RDONLY : flags & O_ACCMODE;
     for (size_t i = 0; i < NSCHEME_DEVICES; i++) {
         if (strcmp(url, scheme_devices[i].url) != 0) continue;
         int fd = schemes_opened ? scheme_fds[i][acc] : -1;
-        if (fd >= 0) return R(fcntl(fd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, 0));
-        return R(open(scheme_devices[i].device, (flags & O_ACCMODE) | cloexec)); /* not started (unit tests) */
+        if (fd >= 0) return raw3(SYS_fcntl, fd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+        return raw4(SYS_openat, AT_FDCWD, (long)scheme_devices[i].device, (flags & O_ACCMODE) | cloexec, 0); /* not started (unit tests) */
     }
     return -ENOENT;
 }
@@ -235,7 +251,7 @@ long rx_openat(int dirfd, const char *path, int flags, unsigned mode)
     const char *p = file_path(path, &scheme);
     flags = host_oflags(flags);
     if (scheme) return scheme_open(path, flags);
-    return R(openat(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, flags, mode));
+    return raw4(SYS_openat, dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, (long)p, flags, mode);
 }
 
 /* openat2(2) with RESOLVE_IN_ROOT: the kernel resolves '/', '..' and symlinks
@@ -261,7 +277,7 @@ long rx_open_beneath(int rootfd, const char *path, int flags, unsigned mode, uns
     return r;
 }
 
-long rx_close(int fd) { return R(close(fd)); }
+long rx_close(int fd) { return raw3(SYS_close, fd, 0, 0); }
 
 long rx_shm_anon(const char *name, size_t len)
 {
@@ -288,13 +304,16 @@ long rx_snapshot(const char *name, const void *data, size_t len, int cloexec)
 long rx_dup(int fd, const char *how)
 {
     if (how && *how) return -EINVAL;
-    return R(dup(fd));
+    return raw3(SYS_dup, fd, 0, 0);
 }
 
 long rx_dup2(int fd, int newfd, int cloexec)
 {
-    if (fd == newfd) return R(fcntl(fd, F_GETFD) < 0 ? -1 : newfd);
-    return R(dup3(fd, newfd, cloexec ? O_CLOEXEC : 0));
+    if (fd == newfd) {
+        long r = raw3(SYS_fcntl, fd, F_GETFD, 0);
+        return r < 0 ? r : newfd;
+    }
+    return raw3(SYS_dup3, fd, newfd, cloexec ? O_CLOEXEC : 0);
 }
 
 static int host_fcntl_cmd(int cmd)
@@ -334,25 +353,25 @@ long rx_fcntl(int fd, int cmd, long arg)
     if (h < 0) return -EINVAL;
     switch (h) {
     case F_GETFD: {
-        long r = R(fcntl(fd, F_GETFD));
+        long r = raw3(SYS_fcntl, fd, F_GETFD, 0);
         return r < 0 ? r : (r & FD_CLOEXEC ? RX_FD_CLOEXEC : 0);
     }
-    case F_SETFD: return R(fcntl(fd, F_SETFD, arg & RX_FD_CLOEXEC ? FD_CLOEXEC : 0));
+    case F_SETFD: return raw3(SYS_fcntl, fd, F_SETFD, arg & RX_FD_CLOEXEC ? FD_CLOEXEC : 0);
     case F_GETFL: {
-        long r = R(fcntl(fd, F_GETFL));
+        long r = raw3(SYS_fcntl, fd, F_GETFL, 0);
         return r < 0 ? r : rx_oflags((int)r);
     }
-    case F_SETFL: return R(fcntl(fd, F_SETFL, host_oflags((int)arg)));
+    case F_SETFL: return raw3(SYS_fcntl, fd, F_SETFL, host_oflags((int)arg));
     case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW: {
         struct rx_flock *rl = (struct rx_flock *)arg;
         struct flock fl = { .l_type = rl->type, .l_whence = rl->whence, .l_start = rl->start,
                             .l_len = rl->len, .l_pid = rl->pid };
-        long r = R(fcntl(fd, h, &fl));
+        long r = raw3(SYS_fcntl, fd, h, (long)&fl);
         if (r >= 0 && (h == F_GETLK || h == F_OFD_GETLK))
             *rl = (struct rx_flock){ fl.l_type, fl.l_whence, fl.l_start, fl.l_len, fl.l_pid };
         return r;
     }
-    default: return R(fcntl(fd, h, arg));
+    default: return raw3(SYS_fcntl, fd, h, arg);
     }
 }
 
@@ -521,25 +540,8 @@ long rx_fds_open(int below, int path_handles, int *out, size_t max)
 }
 
 
-/* The hottest calls go to the kernel directly: -errno comes back in rax, and no
- * errno, cancellation point or TLS is touched (glibc's wrappers do both once lxrun
- * has a second thread). */
-static inline long raw3(long nr, long a, long b, long c)
-{
-    long r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
-    return r;
-}
-
 long rx_read(int fd, void *buf, size_t len) { return raw3(SYS_read, fd, (long)buf, (long)len); }
 long rx_write(int fd, const void *buf, size_t len) { return raw3(SYS_write, fd, (long)buf, (long)len); }
-static inline long raw4(long nr, long a, long b, long c, long d)
-{
-    long r;
-    register long r10 __asm__("r10") = d;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
-    return r;
-}
 
 long rx_pread(int fd, void *buf, size_t len, int64_t off) { return raw4(SYS_pread64, fd, (long)buf, (long)len, off); }
 long rx_pwrite(int fd, const void *buf, size_t len, int64_t off)
@@ -552,7 +554,7 @@ long rx_fdatasync(int fd) { return R(fdatasync(fd)); }
 long rx_ftruncate(int fd, int64_t len) { return R(ftruncate(fd, len)); }
 long rx_flock(int fd, int op) { return R(flock(fd, op)); }
 
-long rx_getdents(int fd, void *buf, size_t len) { return R(syscall(SYS_getdents64, fd, buf, len)); }
+long rx_getdents(int fd, void *buf, size_t len) { return raw3(SYS_getdents64, fd, (long)buf, (long)len); }
 
 static void stat_from_statx(struct rx_stat *st, const struct statx *sx)
 {
@@ -584,13 +586,15 @@ int rx_stat_never_waits(const struct rx_stat *st)
            (minor_ == 3 || minor_ == 5 || minor_ == 7 || minor_ == 9); /* mem devices: null zero full urandom */
 }
 
-long rx_fstat(int fd, struct rx_stat *st)
+static long statx_raw(int dirfd, const char *path, int flags, struct rx_stat *st)
 {
     struct statx sx;
-    if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME, &sx) < 0) return -errno;
-    stat_from_statx(st, &sx);
-    return 0;
+    long r = raw5(SYS_statx, dirfd, (long)path, flags, STATX_BASIC_STATS | STATX_BTIME, (long)&sx);
+    if (r == 0) stat_from_statx(st, &sx);
+    return r;
 }
+
+long rx_fstat(int fd, struct rx_stat *st) { return statx_raw(fd, "", AT_EMPTY_PATH, st); }
 
 long rx_stat_at(int dirfd, const char *path, int nofollow, struct rx_stat *st)
 {
@@ -600,21 +604,17 @@ long rx_stat_at(int dirfd, const char *path, int nofollow, struct rx_stat *st)
         long fd = rx_openat(dirfd, path, RX_O_PATH | RX_O_CLOEXEC | (nofollow ? RX_O_NOFOLLOW : 0), 0);
         if (fd < 0) return fd;
         long r = rx_fstat((int)fd, st);
-        close((int)fd);
+        rx_close((int)fd);
         return r;
     }
-    struct statx sx;
-    if (statx(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, nofollow ? AT_SYMLINK_NOFOLLOW : 0,
-              STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
-        return -errno;
-    stat_from_statx(st, &sx);
-    return 0;
+    return statx_raw(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, nofollow ? AT_SYMLINK_NOFOLLOW : 0, st);
 }
 
 long rx_fstatvfs(int fd, struct rx_statvfs *st)
 {
     struct statfs s;
-    if (fstatfs(fd, &s) < 0) return -errno;
+    long r = raw3(SYS_fstatfs, fd, (long)&s, 0);
+    if (r < 0) return r;
     st->bsize = (uint64_t)s.f_bsize; st->frsize = (uint64_t)s.f_frsize;
     st->blocks = s.f_blocks; st->bfree = s.f_bfree; st->bavail = s.f_bavail;
     st->files = s.f_files; st->ffree = s.f_ffree;
@@ -792,7 +792,7 @@ long rx_getuid(void) { return raw3(SYS_getuid, 0, 0, 0); }
 long rx_geteuid(void) { return raw3(SYS_geteuid, 0, 0, 0); }
 long rx_getgid(void) { return raw3(SYS_getgid, 0, 0, 0); }
 long rx_getegid(void) { return raw3(SYS_getegid, 0, 0, 0); }
-long rx_getgroups(int n, uint32_t *list) { return R(getgroups(n, (gid_t *)list)); }
+long rx_getgroups(int n, uint32_t *list) { return raw3(SYS_getgroups, n, (long)list, 0); }
 long rx_umask(unsigned mask) { return umask(mask); }
 long rx_getresuid(uint32_t ids[3]) { return R(getresuid(&ids[0], &ids[1], &ids[2])); }
 long rx_getresgid(uint32_t ids[3]) { return R(getresgid(&ids[0], &ids[1], &ids[2])); }

@@ -40,10 +40,12 @@ int main(void)
     for (int st = 0; st < LX_STATUS_COUNT; st++) printf("| %s | %d |\n", lx_status_name(st), count[st]);
     puts("");
     puts("Path, from a rewritten call site (`--trap=rewrite`): **guest FS** is served without");
-    puts("switching FS (the handler touches neither lxrun's TLS nor errno: no kernel entry for FS");
-    puts("where it moves by `arch_prctl`); **trap** goes to the Syscall User Dispatch trap, as it");
-    puts("needs the trapped context (registers, a new stack); the others run on the fast path with");
-    puts("lxrun's FS.\n");
+    puts("switching FS (the handler touches neither lxrun's TLS nor errno, but through `lx_fs_call`");
+    puts("for a rare branch: no kernel entry for FS where it moves by `arch_prctl`) and without");
+    puts("saving the guest's vector registers; **guest FS, vectors saved** the same after saving them");
+    puts("(its path uses libc's string functions); **trap** goes to the Syscall User Dispatch trap,");
+    puts("as it needs the trapped context (registers, a new stack); the others run on the fast path");
+    puts("with lxrun's FS.\n");
     puts("| nr | name | arguments | status | path | Redox operation / note |");
     puts("|---:|---|---|---|---|---|");
     for (int nr = 0; nr <= LX_NR_MAX; nr++) {
@@ -52,7 +54,8 @@ int main(void)
         printf("| %d | `%s` | ", nr, s->name);
         for (int i = 0; i < s->nargs; i++) printf("%s%s", i ? ", " : "", kind_names[s->kinds[i]]);
         printf(" | %s | %s | ", lx_status_name(s->status),
-               s->flags & LX_F_GUESTFS ? "guest FS" : s->flags & LX_F_CONTEXT ? "trap" : "");
+               s->flags & LX_F_GUESTFS ? (s->flags & LX_F_VECTORS ? "guest FS, vectors saved" : "guest FS")
+               : s->flags & LX_F_CONTEXT ? "trap" : "");
         md_escape(s->note);
         puts(" |");
     }

@@ -52,9 +52,10 @@ static int mark_sleeping(struct lx_call *c, int on)
  * regular file, as ld.so's reads of the libraries it loads; /dev/zero).  Looked
  * at only until the answerer runs, and at most 64 times (an fstat each): then any
  * call counts.  A file that never waits is remembered for its fd (below
- * NOWAIT_FDS) until a call that may change the fd table runs: any call whose line
- * has no GUESTFS moves the epoch (read, write, lseek, pread, pwrite cannot), so
- * the fast path serves the next read or write of that fd instead of declining. */
+ * NOWAIT_FDS) until a call that may change the fd table runs: any call but a
+ * vector-free GUESTFS one moves the epoch (read, write, lseek, pread, pwrite, the
+ * id calls cannot change it), so the fast path serves the next read or write of
+ * that fd instead of declining. */
 #define NOWAIT_FDS 64
 static struct {
     uint32_t epoch; /* moved by a call that may change the fd table, while a verdict is live */
@@ -122,13 +123,21 @@ static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, uns
     return r;
 }
 
+/* Any call but those of the vector-free GUESTFS lines (reads, writes, seeks, the
+ * id calls) may change the fd table: the verdicts recorded so far lapse. */
+static void fd_table_may_change(unsigned long nr)
+{
+    if ((nr > LX_NR_MAX || (lx_syscalls[nr].flags & (LX_F_GUESTFS | LX_F_VECTORS)) != LX_F_GUESTFS) &&
+        __atomic_load_n(&nowait.live, __ATOMIC_SEQ_CST)) {
+        __atomic_store_n(&nowait.live, 0, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&nowait.epoch, __atomic_load_n(&nowait.epoch, __ATOMIC_RELAXED) + 1, __ATOMIC_SEQ_CST);
+    }
+}
+
 long lx_dispatch(struct lx_call *c)
 {
     unsigned long nr = (unsigned long)c->nr;
-    if ((nr > LX_NR_MAX || !(lx_syscalls[nr].flags & LX_F_GUESTFS)) && __atomic_load_n(&nowait.live, __ATOMIC_SEQ_CST)) {
-        __atomic_store_n(&nowait.live, 0, __ATOMIC_SEQ_CST); /* this call may change the fd table */
-        __atomic_store_n(&nowait.epoch, __atomic_load_n(&nowait.epoch, __ATOMIC_RELAXED) + 1, __ATOMIC_SEQ_CST);
-    }
+    fd_table_may_change(nr);
     if (nr > LX_NR_MAX || !lx_syscalls[nr].name) {
         lx_record_unknown(c->nr);
         if (lx_trace.on) trace_syscall(c, -ENOSYS);
@@ -141,7 +150,11 @@ long lx_dispatch(struct lx_call *c)
 
 /* The answerer runs already, or the call cannot wait (lx_trap_fast_guestfs declines
  * otherwise): no start. */
-long lx_dispatch_guestfs(struct lx_call *c) { return call_marked(c, &lx_syscalls[c->nr], mark_sleeping); }
+long lx_dispatch_guestfs(struct lx_call *c)
+{
+    fd_table_may_change((unsigned long)c->nr);
+    return call_marked(c, &lx_syscalls[c->nr], mark_sleeping);
+}
 
 int lx_call_restarts(const struct lx_call *c, int sig)
 {
@@ -158,6 +171,11 @@ int lx_call_needs_trap(long nr)
 int lx_call_on_guest_fs(long nr)
 {
     return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls[nr].flags & LX_F_GUESTFS);
+}
+
+int lx_call_vector_free(long nr)
+{
+    return lx_call_on_guest_fs(nr) && !(lx_syscalls[nr].flags & LX_F_VECTORS);
 }
 
 int lx_call_guestfs_declines(long nr, int fd)

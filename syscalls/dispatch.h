@@ -39,6 +39,9 @@ int lx_call_needs_trap(long nr);
 long lx_dispatch_guestfs(struct lx_call *c);
 /* 1 if call nr can be served on the guest's FS (its line says GUESTFS). */
 int lx_call_on_guest_fs(long nr);
+/* 1 if GUESTFS call nr's path uses no vector register (its line has no VECTORS):
+ * the stub need not save the guest's. */
+int lx_call_vector_free(long nr);
 /* 1 when GUESTFS call nr (first argument fd) needs lxrun's FS after all: an fd
  * with an object of lxrun's behind it (an emulated file's ops are ordinary C), or
  * a call that may wait while the /proc answerer is still to start (it starts

@@ -6,13 +6,24 @@
 #include "../procfs/procfs.h"
 #include "../process/ptable.h"
 
+struct emulated_getdents { struct lx_file *f; int fd; void *buf; uint64_t len; };
+
+static long emulated_getdents(void *a)
+{
+    struct emulated_getdents *e = a;
+    return e->f->ops->getdents(e->f, e->fd, e->buf, e->len);
+}
+
 long sys_getdents64(struct lx_call *c)
 {
     void *buf = gm_lock_write(c->a[1], c->a[2]);
     if (!buf) return -EFAULT;
     int fd = (int)c->a[0];
     struct lx_file *f = lx_fd_get(fd);
-    if (f && f->ops->getdents) return f->ops->getdents(f, fd, buf, c->a[2]); /* an emulated directory */
+    if (f && f->ops->getdents) { /* an emulated directory */
+        struct emulated_getdents e = { f, fd, buf, c->a[2] };
+        return lx_fs_call(emulated_getdents, &e);
+    }
     return rx_getdents(fd, buf, c->a[2]); /* from the fd's position, as Linux lists */
 }
 

@@ -4,16 +4,27 @@
 #include "../abi/linux_fcntl.h"
 #include "../process/ptable.h"
 
+struct open_args { int dirfd; uint64_t path; int flags; };
+
+static long text_busy_look(void *a)
+{
+    struct open_args *o = a;
+    struct rx_stat st;
+    if (lx_stat_at(o->dirfd, o->path, o->flags & LINUX_O_NOFOLLOW ? LINUX_AT_SYMLINK_NOFOLLOW : 0, &st) < 0) return 0;
+    return (st.mode & RX_MODE_TYPE) == RX_MODE_FILE && lx_ptable_text_busy(st.dev, st.ino) ? -ETXTBSY : 0;
+}
+
 /* Writing to a program that a process of the session runs: ETXTBSY, as Linux
  * denies it (checked before the open, which could truncate it). */
 static long text_busy(int dirfd, uint64_t path, int flags)
 {
     if ((flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY && !(flags & LINUX_O_TRUNC)) return 0;
     if (lx_proc.opts.ptable_fd < 0) return 0; /* no session table: nothing runs but this */
-    struct rx_stat st;
-    if (lx_stat_at(dirfd, path, flags & LINUX_O_NOFOLLOW ? LINUX_AT_SYMLINK_NOFOLLOW : 0, &st) < 0) return 0;
-    return (st.mode & RX_MODE_TYPE) == RX_MODE_FILE && lx_ptable_text_busy(st.dev, st.ino) ? -ETXTBSY : 0;
+    struct open_args o = { dirfd, path, flags };
+    return lx_fs_call(text_busy_look, &o); /* the table may have to be mapped */
 }
+
+static long claim(void *fd) { return procfs_claim_open((long)fd); }
 
 static long do_openat(int dirfd, uint64_t path, int flags, unsigned mode)
 {
@@ -22,7 +33,7 @@ static long do_openat(int dirfd, uint64_t path, int flags, unsigned mode)
     if (r < 0) return r;
     if ((r = text_busy(dirfd, path, flags)) < 0) return r;
     long fd = lx_fd_accept(vfs_open(&p.t, abi_oflags_to_rx(flags), mode));
-    if (fd >= 0 && p.t.node) procfs_claim_open(fd); /* an emulated node: its fd-table entry */
+    if (fd >= 0 && p.t.node) lx_fs_call(claim, (void *)fd); /* an emulated node: its fd-table entry */
     if (fd >= 0 && ((flags & LINUX_O_PATH) || p.t.node)) lx_proc.path_fds = 1; /* an exec's poll would miss it */
     return fd;
 }

@@ -42,13 +42,23 @@ static long open_target(int dirfd, uint64_t path_ptr, int atflags, int *owned)
     return fd;
 }
 
+struct emulated_fstat { struct lx_file *f; struct rx_stat *st; };
+
+static long emulated_fstat(void *a)
+{
+    struct emulated_fstat *e = a;
+    return e->f->ops->fstat(e->f, e->st);
+}
+
 /* fstat, where an fd that is an emulated directory the guest opened (an empty
  * snapshot) is shown as that directory. */
 static long fstat_fd(int fd, struct rx_stat *st)
 {
     long r = rx_fstat(fd, st);
     struct lx_file *f = r == 0 ? lx_fd_get(fd) : NULL;
-    return f && f->ops->fstat ? f->ops->fstat(f, st) : r;
+    if (!f || !f->ops->fstat) return r;
+    struct emulated_fstat e = { f, st };
+    return lx_fs_call(emulated_fstat, &e);
 }
 
 long lx_stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st)

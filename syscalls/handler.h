@@ -16,6 +16,7 @@
 #include "../vfs-map/vfs.h"
 #include "dispatch.h"
 #include "../process/fd_reserve.h"
+#include "../trap/fs_call.h"
 #include "table.h"
 
 #define LX_AT_FDCWD (-100)

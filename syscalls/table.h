@@ -21,8 +21,11 @@ enum lx_flag {
                                (signal(7)); the others fail with EINTR */
     LX_F_CONTEXT = 1 << 4,  /* needs the trap's record of the guest's context (its registers,
                                a new stack): served only through the trap, never the fast path */
-    LX_F_GUESTFS = 1 << 5,  /* the handler touches neither lxrun's TLS nor errno: the fast path
-                               serves it on the guest's FS, with no FS switch */
+    LX_F_GUESTFS = 1 << 5,  /* the handler touches neither lxrun's TLS nor errno (but through
+                               lx_fs_call): the fast path serves it on the guest's FS, with no
+                               FS switch */
+    LX_F_VECTORS = 1 << 6,  /* with GUESTFS: its path may use vector registers (libc's string
+                               functions), so the stub saves the guest's first */
 };
 
 /* strace's trace classes, for -e trace=%file and the like. */

@@ -16,6 +16,7 @@
 #define SUD_BLOCK 1
 #define NR_ARCH_PRCTL 158
 #define ARCH_SET_FS 0x1002
+#define ARCH_SET_GS 0x1001
 
 /* FS to lxrun's; %rax = the thread.  Keeps %rdi %rsi %rdx (the handler's arguments). */
 .macro FS_TO_LXRUN_wrfsbase
@@ -385,25 +386,34 @@ lx_fast_entry_\fs:
     movq %r10, %gs:LX_THREAD_F_R10
     movq %r8, %gs:LX_THREAD_F_R8
     movq %r9, %gs:LX_THREAD_F_R9
-    /* a call whose line says GUESTFS is served on the guest's FS and with its vector
-     * registers untouched (that path uses none), unless it declines */
+    /* a call whose line says GUESTFS is served on the guest's FS, unless it
+     * declines; with its vector registers untouched where the line has no VECTORS
+     * (that path uses none) */
     movb $0, %gs:LX_THREAD_F_VEC_SAVED
     movq %gs:LX_THREAD_F_NR, %rax
     cmpq $LX_NR_MAX_ASM, %rax
     ja 4f
-    movq %rax, %r11
-    shrq $6, %r11
+    movq %rax, %rdx
+    shrq $6, %rdx
     leaq lx_fast_guestfs_bits(%rip), %rcx
-    movq (%rcx,%r11,8), %r11
+    movq (%rcx,%rdx,8), %r11
     btq %rax, %r11
     jnc 4f
-    movq %gs:LX_THREAD_SELF, %rdi
+    leaq lx_fast_vector_free_bits(%rip), %rcx
+    movq (%rcx,%rdx,8), %r11
+    btq %rax, %r11
+    jc 13f
+    VEC_SAVE
+    movb $1, %gs:LX_THREAD_F_VEC_SAVED
+13: movq %gs:LX_THREAD_SELF, %rdi
     call lx_trap_fast_guestfs
     testl %eax, %eax
     jz 9f
-4:  VEC_SAVE
+4:  cmpb $0, %gs:LX_THREAD_F_VEC_SAVED
+    jne 14f
+    VEC_SAVE
     movb $1, %gs:LX_THREAD_F_VEC_SAVED
-    FAST_FS_TO_LXRUN_\fs
+14: FAST_FS_TO_LXRUN_\fs
     movq %gs:LX_THREAD_SELF, %rdi
     call lx_trap_fast
     FAST_FS_TO_GUEST_\fs
@@ -435,5 +445,76 @@ lx_fast_exit_jmp_\fs:
 
     FAST_ENTRY wrfsbase
     FAST_ENTRY arch_prctl
+
+/* lx_fs_call(fn, arg): fn(arg) on lxrun's FS.  Inside a GUESTFS call, which runs
+ * on the guest's FS (f_on_guest_fs), the part of it that needs lxrun's TLS or
+ * errno -- a rare branch, an emulated file's ops -- switches for fn alone, after
+ * saving the guest's vector registers if the stub did not; anywhere else it is a
+ * plain call.  Signals meanwhile are recorded only, as in any fast-path call (the
+ * selector is open).  tests/design/guestfs_vector_free.py stops at it. */
+    .globl lx_fs_call
+    .type lx_fs_call, @function
+lx_fs_call:
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    cmpb $0, %gs:LX_THREAD_F_ON_GUEST_FS
+    jne 1f
+0:  jmp *%rax
+1:  /* A thread lxrun starts inherits its creator's GS: only the record's own
+     * thread runs on its fast path's stack, below f_xsave. */
+    movq %gs:LX_THREAD_F_XSAVE, %rcx
+    subq %rsp, %rcx
+    cmpq $LX_THREAD_ALTSTACK_SIZE, %rcx
+    jae 0b
+    jmp *%gs:LX_THREAD_FS_CALL
+    .size lx_fs_call, .-lx_fs_call
+
+/* Every thread of the process has a GS base: lx_thread_none until the trap sets
+ * the thread's own record.  Run as the process starts (lxrun, or a unit test
+ * linking this file). */
+    .type gs_default, @function
+gs_default:
+    movl $ARCH_SET_GS, %edi
+    leaq lx_thread_none(%rip), %rsi
+    movl $NR_ARCH_PRCTL, %eax
+    syscall
+    ret
+    .size gs_default, .-gs_default
+    .section .init_array,"aw"
+    .balign 8
+    .quad gs_default
+    .text
+
+/* The switching half: fn in %rax, its argument in %rdi. */
+.macro FS_CALL fs
+    .globl lx_fs_call_\fs
+    .type lx_fs_call_\fs, @function
+lx_fs_call_\fs:
+    pushq %rbx
+    pushq %r12
+    subq $8, %rsp
+    movq %rax, %rbx
+    movq %rdi, %r12
+    cmpb $0, %gs:LX_THREAD_F_VEC_SAVED
+    jne 1f
+    VEC_SAVE
+    movb $1, %gs:LX_THREAD_F_VEC_SAVED
+1:  FAST_FS_TO_LXRUN_\fs
+    movb $0, %gs:LX_THREAD_F_ON_GUEST_FS
+    movq %r12, %rdi
+    call *%rbx
+    movq %rax, %rbx
+    FAST_FS_TO_GUEST_\fs
+    movb $1, %gs:LX_THREAD_F_ON_GUEST_FS
+    movq %rbx, %rax
+    addq $8, %rsp
+    popq %r12
+    popq %rbx
+    ret
+    .size lx_fs_call_\fs, .-lx_fs_call_\fs
+.endm
+
+    FS_CALL wrfsbase
+    FS_CALL arch_prctl
 
     .section .note.GNU-stack,"",@progbits

@@ -29,14 +29,16 @@
 #include "rewrite.h"
 #include "trap.h"
 
-#define STUB_SYMBOLS(fs) extern char lx_fast_entry_##fs[], lx_fast_exit_check_##fs[], lx_fast_exit_jmp_##fs[];
+#define STUB_SYMBOLS(fs) extern char lx_fast_entry_##fs[], lx_fast_exit_check_##fs[], lx_fast_exit_jmp_##fs[], lx_fs_call_##fs[];
 STUB_SYMBOLS(wrfsbase)
 STUB_SYMBOLS(arch_prctl)
 
 static enum lx_trap_mode mode = LX_TRAP_SUD;
 /* Bit nr: the stub serves call nr on the guest's FS (its line says GUESTFS); empty
- * while reports observe calls (their records are TLS). */
+ * while reports observe calls (their records are TLS).  Of those, the ones whose
+ * line has no VECTORS: without saving the guest's vector registers either. */
 uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1];
+uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1];
 static uintptr_t gate;     /* a `syscall` outside lxrun's text: the way into the trap */
 static size_t xsave_size;  /* the XSAVE area for the features the kernel enabled */
 static int xsave_all;      /* components beyond x87/SSE/AVX (and PKRU, which lxrun never
@@ -90,8 +92,10 @@ int lx_trap_mode_choose(enum lx_trap_mode want, const char **why)
     }
     mode = want;
     for (long nr = 0; nr <= LX_NR_MAX; nr++)
-        if (want == LX_TRAP_REWRITE && !lx_report.observe && lx_call_on_guest_fs(nr))
+        if (want == LX_TRAP_REWRITE && !lx_report.observe && lx_call_on_guest_fs(nr)) {
             lx_fast_guestfs_bits[nr / 64] |= 1ULL << (nr % 64);
+            if (lx_call_vector_free(nr)) lx_fast_vector_free_bits[nr / 64] |= 1ULL << (nr % 64);
+        }
     return 0;
 }
 
@@ -104,8 +108,9 @@ size_t lx_fast_xsave_size(void) { return mode == LX_TRAP_REWRITE ? xsave_size : 
 void lx_fast_thread_init(struct lx_thread *t, void *area)
 {
     if (mode != LX_TRAP_REWRITE) return;
-    t->fast_entry = (uint64_t)(lx_trap_fs_current() == LX_TRAP_FS_WRFSBASE ? lx_fast_entry_wrfsbase
-                                                                            : lx_fast_entry_arch_prctl);
+    int wr = lx_trap_fs_current() == LX_TRAP_FS_WRFSBASE;
+    t->fast_entry = (uint64_t)(wr ? lx_fast_entry_wrfsbase : lx_fast_entry_arch_prctl);
+    t->fs_call = (uint64_t)(wr ? lx_fs_call_wrfsbase : lx_fs_call_arch_prctl);
     t->f_xsave = area;
     t->f_gate = gate;
     t->f_xsave_all = (uint8_t)xsave_all;
@@ -182,13 +187,15 @@ void lx_trap_fast(struct lx_thread *t)
  * it needs lxrun's FS after all (the stub then calls lx_trap_fast): an fd with an
  * object of lxrun's behind it (an emulated file's ops are ordinary C), or the
  * first blocking call, which starts the /proc answering thread.  Nothing here or
- * below reads lxrun's TLS or errno. */
+ * below reads lxrun's TLS or errno, except through lx_fs_call, which switches. */
 __attribute__((no_stack_protector)) int lx_trap_fast_guestfs(struct lx_thread *t)
 {
     long nr = (long)t->f_nr;
     if (lx_call_guestfs_declines(nr, (int)t->f_args[0])) return 1;
     t->f_bounce = 0;
+    t->f_on_guest_fs = 1;
     serve(t, nr, lx_dispatch_guestfs);
+    t->f_on_guest_fs = 0;
     return 0;
 }
 

@@ -31,12 +31,13 @@
 #define PR_SYS_DISPATCH_OFF 0
 #endif
 #define SYS_USER_DISPATCH_CODE 2
-#define ALTSTACK_SIZE (256 * 1024)
+#define ALTSTACK_SIZE LX_THREAD_ALTSTACK_SIZE
 
 extern char __executable_start[], etext[];
 void lx_sigreturn(void);
 
 _Thread_local struct lx_thread *lx_thread_current;
+struct lx_thread lx_thread_none;
 
 /* The kernel's sigaction layout; libc's sigaction would install its own restorer. */
 struct k_sigaction {
@@ -415,7 +416,7 @@ static void thread_release(struct lx_thread *t)
     altstack_give(t->altstack, t->altstack_size);
     t->altstack = NULL;
     lx_thread_current = NULL;
-    syscall(SYS_arch_prctl, ARCH_SET_GS, 0UL);
+    syscall(SYS_arch_prctl, ARCH_SET_GS, &lx_thread_none);
 }
 
 void lx_trap_run_thread(struct lx_thread *t, const struct linux_sigcontext *regs)

@@ -33,6 +33,10 @@
 #define LX_THREAD_F_XSAVE_ALL 155
 #define LX_THREAD_RESUMING 156
 #define LX_THREAD_F_VEC_SAVED 160
+#define LX_THREAD_F_ON_GUEST_FS 161
+#define LX_THREAD_FS_CALL 168
+/* the alternate stack the trap and the fast path run on; the fast path from its top */
+#define LX_THREAD_ALTSTACK_SIZE (256 * 1024)
 /* rax at the gate when the fast path hands a finished call to the trap for its
  * signals (outside Linux's numbers) */
 #define LX_NR_GATE 0x4c58
@@ -70,9 +74,12 @@ struct lx_thread {
                                  ymm0-15, MXCSR and the x87 control word by hand */
     volatile int resuming;    /* past the last look for signals to deliver, on the way back
                                  to the guest: a signal now must wait for the guest's context */
-    uint8_t f_vec_saved;      /* the stub saved the guest's vector state (not for a GUESTFS
-                                 call: that path uses none, tests/design/guestfs_vector_free.py) */
-    uint8_t pad3_[7];
+    uint8_t f_vec_saved;      /* the guest's vector state is saved (the stub does it, except for a
+                                 GUESTFS line without VECTORS, whose path uses none:
+                                 tests/design/guestfs_vector_free.py; or lx_fs_call) */
+    uint8_t f_on_guest_fs;    /* a GUESTFS call runs on the guest's FS: lx_fs_call switches */
+    uint8_t pad3_[6];
+    uint64_t fs_call;         /* lx_fs_call's switching half for the chosen FS path */
     void *altstack;
     size_t altstack_size;
     struct lx_task task;      /* the guest thread's kernel state (process/), carried here */
@@ -97,8 +104,14 @@ _Static_assert(offsetof(struct lx_thread, f_bounce) == LX_THREAD_F_BOUNCE, "entr
 _Static_assert(offsetof(struct lx_thread, f_xsave_all) == LX_THREAD_F_XSAVE_ALL, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, resuming) == LX_THREAD_RESUMING, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, f_vec_saved) == LX_THREAD_F_VEC_SAVED, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, f_on_guest_fs) == LX_THREAD_F_ON_GUEST_FS, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, fs_call) == LX_THREAD_FS_CALL, "entry.S offset");
 
 extern _Thread_local struct lx_thread *lx_thread_current;
+/* GS's base in every thread of lxrun's that is not trapped (set as the process
+ * starts, inherited by new threads, set again as a trapped thread ends): all
+ * zero, so lx_fs_call can look at %gs in any thread. */
+extern struct lx_thread lx_thread_none;
 
 /* The calling thread's record, or NULL in a thread lxrun never trapped. */
 static inline struct lx_thread *lx_thread_self(void) { return lx_thread_current; }

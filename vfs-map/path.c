@@ -51,7 +51,8 @@ int vfs_has_component(const char *p, int emulated)
     for (;;) {
         while (*p == '/') p++;
         if (!*p) return 0;
-        size_t n = strcspn(p, "/");
+        size_t n = 0;
+        while (p[n] && p[n] != '/') n++; /* not strcspn: glibc's generic one reads TLS (the fast path) */
         if (!emulated && n == 2 && p[0] == '.' && p[1] == '.') return 1;
         if (emulated && ((n == 4 && !strncmp(p, "proc", 4)) || (n == 3 && (!strncmp(p, "sys", 3) || !strncmp(p, "dev", 3)))))
             return 1;

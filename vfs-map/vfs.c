@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../process/fd_table.h"
 #include "../process/fs.h"
 #include "../procfs/procfs.h"
 #include "../redox/rx.h"
 #include "../report/record.h"
+#include "../trap/fs_call.h"
 #include "vfs_internal.h"
 
 static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int depth, int walked);
@@ -30,9 +32,52 @@ static int pts_url(const char *norm, char *out, size_t cap)
     return (size_t)snprintf(out, cap, "pty:%s", n) < cap;
 }
 
+/* The common case, on any FS (a GUESTFS call's path: trap/fs_call.h): with no
+ * --root, --mount or special mount, a relative path not from an emulated
+ * directory stays relative, and an absolute one outside /proc, /sys and /dev,
+ * with no "..", becomes a file: URL.  1 when the path needs resolve_ex. */
+static int resolve_plain(int dirfd, const char *p, struct vfs_target *out)
+{
+    if (lx_fs.confined || lx_fs.nspecials) return 1;
+    if (p[0] != '/') {
+        if (!p[0] || (dirfd == RX_AT_CWD ? lx_fs.virtual_cwd[0] != 0 : lx_fd_get(dirfd) != NULL)) return 1;
+        for (const char *q = p; *q && *q != '/'; q++)
+            if (*q == ':') return 1; /* "a:b" must not be read as a scheme URL */
+        out->path = p;
+    } else {
+        if (vfs_has_component(p, 0)) return 1; /* a '..' may follow one of lxrun's links */
+        char norm[PATH_MAX];
+        vfs_normalise(p, norm, sizeof norm);
+        if (vfs_under(norm, "/proc") || vfs_under(norm, "/sys") || vfs_under(norm, "/dev")) return 1;
+        size_t n = strlen(p);
+        if (n + 6 > sizeof out->buf) return -ENAMETOOLONG;
+        memcpy(out->buf, "file:", 5);
+        memcpy(out->buf + 5, p, n + 1);
+        out->path = out->buf;
+        dirfd = RX_AT_CWD;
+    }
+    out->dirfd = dirfd;
+    out->node = NULL;
+    out->beneath = 0;
+    out->owned = -1;
+    out->mount = -1;
+    return 0;
+}
+
+struct resolve_args { int dirfd; const char *p; struct vfs_target *out; int depth; };
+
+static long resolve_any(void *a)
+{
+    struct resolve_args *r = a;
+    return resolve_ex(r->dirfd, r->p, r->out, r->depth, 0);
+}
+
 int vfs_resolve_depth(int dirfd, const char *p, struct vfs_target *out, int depth)
 {
-    return resolve_ex(dirfd, p, out, depth, 0);
+    int r = resolve_plain(dirfd, p, out);
+    if (r <= 0) return r;
+    struct resolve_args a = { dirfd, p, out, depth };
+    return (int)lx_fs_call(resolve_any, &a);
 }
 
 /* ---- symlinks, resolved by lxrun across mounts and into lxrun's trees ----
@@ -444,7 +489,20 @@ static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, 
     return open_plain(t, flags, mode);
 }
 
-long vfs_open(const struct vfs_target *t, int flags, unsigned mode) { return open_at_depth(t, flags, mode, 0); }
+struct open_args { const struct vfs_target *t; int flags; unsigned mode; struct rx_stat *st; };
+
+static long open_any(void *a)
+{
+    struct open_args *o = a;
+    return open_at_depth(o->t, o->flags, o->mode, 0);
+}
+
+long vfs_open(const struct vfs_target *t, int flags, unsigned mode)
+{
+    if (!t->node && !t->beneath) return rx_openat(t->dirfd, t->path, flags, mode); /* as open_plain */
+    struct open_args a = { t, flags, mode, NULL };
+    return lx_fs_call(open_any, &a);
+}
 
 static long stat_at_depth(const struct vfs_target *t, struct rx_stat *st, int follow_link, int depth)
 {
@@ -469,15 +527,22 @@ static long stat_at_depth(const struct vfs_target *t, struct rx_stat *st, int fo
     return r;
 }
 
-long vfs_stat(const struct vfs_target *t, struct rx_stat *st, int follow_link)
+static long stat_any(void *a)
 {
-    if (t->node) return vfs_stat_node(t, st, follow_link);
-    if (!t->beneath) return rx_stat_at(t->dirfd, t->path, !follow_link, st);
-    long fd = open_plain(t, RX_O_PATH | RX_O_CLOEXEC | (follow_link ? 0 : RX_O_NOFOLLOW), 0);
+    struct open_args *o = a;
+    if (o->t->node) return vfs_stat_node(o->t, o->st, o->flags);
+    long fd = open_plain(o->t, RX_O_PATH | RX_O_CLOEXEC | (o->flags ? 0 : RX_O_NOFOLLOW), 0);
     if (fd < 0) return fd;
-    long r = rx_fstat((int)fd, st);
+    long r = rx_fstat((int)fd, o->st);
     rx_close((int)fd);
     return r;
+}
+
+long vfs_stat(const struct vfs_target *t, struct rx_stat *st, int follow_link)
+{
+    if (!t->node && !t->beneath) return rx_stat_at(t->dirfd, t->path, !follow_link, st);
+    struct open_args a = { t, follow_link, 0, st };
+    return lx_fs_call(stat_any, &a);
 }
 
 long vfs_stat_node(const struct vfs_target *t, struct rx_stat *st, int follow_link)

@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -49,6 +50,26 @@ __asm__(".text\n"
         ".p2align 4\n"
         "site_inside:\n"       /* 0f 05 inside another instruction: never a call */
         "  mov $0x050f, %eax\n"
+        "  ret\n"
+        ".p2align 4\n"
+        "site_vec3:\n"         /* site_pad3 with ymm0-15 whole across the call, loaded */
+        ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"   /* from (%r8), stored at (%r9) */
+        "  vmovdqu 32*\\n(%r8), %ymm\\n\n"
+        ".endr\n"
+        ".p2align 4\n"
+        ".skip 8, 0x90\n"     /* the jump ends 9 bytes before a boundary: room for the */
+        "  mov %edi, %eax\n"   /* rewrite's jump (the rewriter decodes no VEX instruction) */
+        "  mov %rsi, %rdi\n"
+        "  mov %rdx, %rsi\n"
+        "  mov %rcx, %rdx\n"
+        "  syscall\n"
+        "  jmp 1f\n"
+        ".p2align 4\n"
+        "1:\n"
+        ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+        "  vmovdqu %ymm\\n, 32*\\n(%r9)\n"
+        ".endr\n"
+        "  vzeroupper\n"
         "  ret\n"
         ".p2align 4\n"
         "site_avx:\n"         /* ymm3 whole across the call (upper half too) */
@@ -108,6 +129,7 @@ __asm__(".text\n"
 long site_mov(void), site_movq(void), site_pad(long nr, long a0), site_inside(void), regs_probe(uint64_t flags);
 long site_avx(const void *in, void *out);
 long site_pad3(long nr, long a0, long a1, long a2);
+long site_vec3(long nr, long a0, long a1, long a2, const void *in, void *out);
 uint64_t probe_after[20];
 
 static const char *expect; /* "yes", "no" or NULL (bytes not checked) */
@@ -192,6 +214,18 @@ static void registers(void)
         memset(out, 0, sizeof out);
         CHECK_EQ(site_avx(in, out), getppid());
         CHECK(memcmp(in, out, 32) == 0);
+    }
+    /* a call served on the guest's FS whose path uses libc's vector string
+     * functions (a VECTORS line: stat resolves its path): the stub saved them */
+    unsigned char vin[512], vout[512];
+    for (int i = 0; i < 512; i++) vin[i] = (unsigned char)(i * 7 + 3);
+    struct stat st;
+    for (int round = 0; round < 3; round++) {
+        memset(vout, 0, sizeof vout);
+        CHECK_EQ(site_vec3(SYS_stat, (long)"/usr/lib/../bin/././sh", (long)&st, 0, vin, vout), 0);
+        CHECK(memcmp(vin, vout, 512) == 0);
+        CHECK_EQ(site_vec3(SYS_stat, (long)"/usr/bin/sh", (long)&st, 0, vin, vout), 0);
+        CHECK(memcmp(vin, vout, 512) == 0);
     }
 }
 
@@ -322,8 +356,99 @@ static long raw_arch_prctl(long code, long addr)
     return r;
 }
 
+/* The file calls served on the guest's FS (GUESTFS|VECTORS lines), on the junk
+ * FS, against what they answered on the program's own: open, fstat, stat, lstat,
+ * fcntl, getdents64, access and close of plain files; and the rare branches that
+ * switch to lxrun's FS for a moment (lx_fs_call) -- a path through /proc, a '..',
+ * a relative "a:b", an emulated file's fd (declined: served on lxrun's FS) -- and
+ * the errors, which must not be written to an errno.  Each result is kept in
+ * got[]; the checks run after FS is the program's again. */
+enum { A_OPEN, A_FSTAT, A_STAT, A_LSTAT, A_DUP, A_GETFD, A_DENTS, A_ACCESS, A_DOTDOT, A_COLON, A_PROC,
+       A_PROCSTAT, A_PROCREAD, A_PROCCLOSE, A_SELF, A_NOENT, A_FAULT, A_CLOSE2, A_CLOSE, A_N };
+struct file_answers {
+    long got[A_N];
+    struct stat fst, st, lst, pst, selfst;
+    char dents[4096], proc[64];
+};
+
+__attribute__((noinline, no_stack_protector)) static void file_calls(const char *dir, const char *file, struct file_answers *a)
+{
+    long *g = a->got;
+    g[A_OPEN] = site_pad3(SYS_open, (long)file, O_RDONLY, 0);
+    g[A_FSTAT] = site_pad3(SYS_fstat, g[A_OPEN], (long)&a->fst, 0);
+    g[A_STAT] = site_pad3(SYS_stat, (long)file, (long)&a->st, 0);
+    g[A_LSTAT] = site_pad3(SYS_lstat, (long)dir, (long)&a->lst, 0);
+    g[A_DUP] = site_pad3(SYS_fcntl, g[A_OPEN], F_DUPFD_CLOEXEC, 10);
+    g[A_GETFD] = site_pad3(SYS_fcntl, g[A_DUP], F_GETFD, 0);
+    long dfd = site_pad3(SYS_open, (long)dir, O_RDONLY | O_DIRECTORY, 0);
+    g[A_DENTS] = site_pad3(SYS_getdents64, dfd, (long)a->dents, sizeof a->dents);
+    site_pad3(SYS_close, dfd, 0, 0);
+    g[A_ACCESS] = site_pad3(SYS_access, (long)file, R_OK, 0);
+    g[A_DOTDOT] = site_pad3(SYS_access, (long)"/usr/../usr/bin/sh", X_OK, 0);
+    g[A_COLON] = site_pad3(SYS_access, (long)"no:such", F_OK, 0);
+    g[A_PROC] = site_pad3(SYS_open, (long)"/proc/self/status", O_RDONLY, 0);
+    g[A_PROCSTAT] = site_pad3(SYS_fstat, g[A_PROC], (long)&a->pst, 0);
+    g[A_PROCREAD] = site_pad3(SYS_read, g[A_PROC], (long)a->proc, sizeof a->proc - 1);
+    g[A_PROCCLOSE] = site_pad3(SYS_close, g[A_PROC], 0, 0);
+    g[A_SELF] = site_pad3(SYS_stat, (long)"/proc/self", (long)&a->selfst, 0);
+    g[A_NOENT] = site_pad3(SYS_stat, (long)"/nonexistent/lxrun", (long)&a->st, 0);
+    g[A_FAULT] = site_pad3(SYS_stat, 16, (long)&a->st, 0);
+    g[A_CLOSE2] = site_pad3(SYS_close, g[A_DUP], 0, 0);
+    g[A_CLOSE] = site_pad3(SYS_close, g[A_OPEN], 0, 0);
+}
+
+static void check_file_answers(const char *dir, const char *file, const struct file_answers *a)
+{
+    const long *g = a->got;
+    struct stat fst, dst;
+    REQUIRE(stat(file, &fst) == 0 && lstat(dir, &dst) == 0);
+    CHECK(g[A_OPEN] >= 0);
+    CHECK_EQ(g[A_FSTAT], 0);
+    CHECK(a->fst.st_ino == fst.st_ino && a->fst.st_size == fst.st_size);
+    CHECK_EQ(g[A_STAT], 0);
+    CHECK(a->st.st_ino == fst.st_ino); /* the failing stats below write nothing */
+    CHECK_EQ(g[A_LSTAT], 0);
+    CHECK(a->lst.st_ino == dst.st_ino && S_ISDIR(a->lst.st_mode));
+    CHECK(g[A_DUP] >= 10);
+    CHECK_EQ(g[A_GETFD], FD_CLOEXEC);
+    CHECK(g[A_DENTS] > 0);
+    int names = 0; /* ".", "..", "a", "b:c" */
+    for (long off = 0; off < g[A_DENTS];) {
+        const struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *d =
+            (const void *)(a->dents + off);
+        names += !strcmp(d->name, "a") || !strcmp(d->name, "b:c") || !strcmp(d->name, ".") || !strcmp(d->name, "..");
+        off += d->reclen;
+    }
+    CHECK_EQ(names, 4);
+    CHECK_EQ(g[A_ACCESS], 0);
+    CHECK_EQ(g[A_DOTDOT], 0);
+    CHECK_EQ(g[A_COLON], -ENOENT);
+    CHECK(g[A_PROC] >= 0);
+    CHECK_EQ(g[A_PROCSTAT], 0);
+    CHECK(S_ISREG(a->pst.st_mode));
+    CHECK(g[A_PROCREAD] > 5 && !strncmp(a->proc, "Name:", 5));
+    CHECK_EQ(g[A_PROCCLOSE], 0);
+    CHECK_EQ(g[A_SELF], 0);
+    CHECK(S_ISDIR(a->selfst.st_mode));
+    CHECK_EQ(g[A_NOENT], -ENOENT);
+    CHECK_EQ(g[A_FAULT], -EFAULT);
+    CHECK_EQ(g[A_CLOSE2], 0);
+    CHECK_EQ(g[A_CLOSE], 0);
+    CHECK_EQ(fcntl((int)g[A_OPEN], F_GETFD), -1); /* closed for real */
+}
+
 static void calls_on_a_foreign_fs(void)
 {
+    char dir[] = "/tmp/lxrun-rewrite-XXXXXX", file[64], other[64];
+    REQUIRE(mkdtemp(dir) != NULL);
+    snprintf(file, sizeof file, "%s/a", dir);
+    snprintf(other, sizeof other, "%s/b:c", dir);
+    int made = open(file, O_CREAT | O_WRONLY, 0644), made2 = open(other, O_CREAT | O_WRONLY, 0644);
+    REQUIRE(made >= 0 && made2 >= 0 && write(made, "12345", 5) == 5);
+    close(made);
+    close(made2);
+    static struct file_answers answers;
+    file_calls(dir, file, &answers); /* rewritten first, on a sane FS */
     int fds[2];
     REQUIRE(pipe(fds) == 0);
     pid_t me = getpid(), pp = getppid();
@@ -338,10 +463,12 @@ static void calls_on_a_foreign_fs(void)
     unsigned long fs;
     REQUIRE(syscall(SYS_arch_prctl, 0x1003 /* ARCH_GET_FS */, &fs) == 0);
     long got[5];
+    memset(&answers, 0, sizeof answers);
     got[0] = raw_arch_prctl(0x1002 /* ARCH_SET_FS */, (long)(junk + PG / 2));
     got[1] = site_pad(SYS_getpid, 0);
     got[2] = site_mov();
     got[3] = site_pad3(SYS_write, fds[1], (long)&byte, 1);
+    file_calls(dir, file, &answers);
     got[4] = raw_arch_prctl(0x1002, (long)fs);
     CHECK_EQ(got[0], 0);
     CHECK_EQ(got[1], me);
@@ -353,9 +480,13 @@ static void calls_on_a_foreign_fs(void)
     int clean = 1;
     for (unsigned i = 0; i < PG; i++) clean &= junk[i] == 0xa5;
     CHECK(clean);
+    check_file_answers(dir, file, &answers);
     close(fds[0]);
     close(fds[1]);
     munmap(junk, PG);
+    unlink(file);
+    unlink(other);
+    rmdir(dir);
 }
 
 /* Code that arrives after start (dlopen; glibc only: musl's static programs cannot

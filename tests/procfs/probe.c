@@ -8,10 +8,13 @@
  *   probe links     /proc/self, exe, cwd, root, fd/N: readlink, stat, lstat, open
  *   probe dirs      /proc/self/fd opened as a directory: getdents64 in small
  *                   steps, lseek rewind, fstat, dup, openat from it
- *   probe files     stat/statm/status/cmdline/limits agree with getpid() and argv */
+ *   probe files     stat/statm/status/cmdline/limits agree with getpid() and argv
+ *   probe brand     prints the CPU's name as CPUID gives it now (leaf 0x80000002-4,
+ *                   spaces trimmed), for the driver's lscpu check */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <cpuid.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -234,6 +237,21 @@ static void files(int argc, char **argv)
     printf("files\n");
 }
 
+static void brand(void)
+{
+    unsigned w[12] = { 0 };
+    if (__get_cpuid_max(0x80000000, NULL) >= 0x80000004)
+        for (unsigned i = 0; i < 3; i++) __get_cpuid(0x80000002 + i, &w[4 * i], &w[4 * i + 1], &w[4 * i + 2], &w[4 * i + 3]);
+    char raw[49];
+    memcpy(raw, w, 48);
+    raw[48] = 0;
+    const char *p = raw;
+    while (*p == ' ') p++;
+    size_t n = strlen(p);
+    while (n > 0 && p[n - 1] == ' ') n--;
+    printf("%.*s\n", (int)n, p);
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -242,8 +260,9 @@ int main(int argc, char **argv)
     else if (!strcmp(mode, "links")) links(argv[0]);
     else if (!strcmp(mode, "dirs")) dirs();
     else if (!strcmp(mode, "files")) files(argc, argv);
+    else if (!strcmp(mode, "brand")) brand();
     else {
-        fprintf(stderr, "usage: probe maps|stack|links|dirs|files\n");
+        fprintf(stderr, "usage: probe maps|stack|links|dirs|files|brand\n");
         return 2;
     }
     if (failures) return 1;

@@ -149,15 +149,16 @@ def each_path_at_run_time(e):
     lxrun's FS base, and each one that returns loads the guest's again; besides,
     lxrun's libc sets its own base once at start-up and the first entry into the
     guest loads the guest's.  On the wrfsbase path only the libc start-up remains.
-    GS is set once either way (the thread's record at %gs:0)."""
+    GS is set twice either way: to lx_thread_none as the process starts, then to
+    the thread's record (at %gs:0)."""
     # 15 trapped calls: musl's arch_prctl and set_tid_address, 7 getppid, 3 close,
     # acct, syscall 1000, exit_group; all but exit_group return.
     to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl')
-    check((to_lxrun, to_guest, gs) == (1 + 15, 1 + 14, 1),
+    check((to_lxrun, to_guest, gs) == (1 + 15, 1 + 14, 2),
           f'arch_prctl path: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     if HOST_FSGSBASE:
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'wrfsbase')
-        check((to_lxrun, to_guest, gs) == (1, 0, 1),
+        check((to_lxrun, to_guest, gs) == (1, 0, 2),
               f'wrfsbase path: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
 
 
