@@ -1,6 +1,9 @@
 /* vma.c — sorted array of guest mappings; binary search, split on partial change. */
 #include "vma.h"
 
+#include "../trap/fs_call.h"
+
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,19 +43,25 @@ static size_t lower(uintptr_t addr)
     return lo;
 }
 
+/* A new array twice as big; the old one stays allocated, as a check may still be
+ * reading it.  On lxrun's FS (malloc): a GUESTFS call's path comes here rarely. */
+static long grow(void *unused)
+{
+    (void)unused;
+    size_t ncap = cap ? cap * 2 : 64;
+    struct vma_array *a = malloc(sizeof *a + ncap * sizeof a->v[0]);
+    if (!a) return -1;
+    a->cap = ncap;
+    if (nvma) memcpy(a->v, vmas, nvma * sizeof a->v[0]);
+    vmas = a->v;
+    cap = ncap;
+    __atomic_store_n(&published, a, __ATOMIC_RELEASE);
+    return 0;
+}
+
 static int insert_at(size_t i, const struct gm_vma *v)
 {
-    if (nvma == cap) {
-        /* a new array; the old one stays allocated, as a check may still be reading it */
-        size_t ncap = cap ? cap * 2 : 64;
-        struct vma_array *a = malloc(sizeof *a + ncap * sizeof a->v[0]);
-        if (!a) return -1;
-        a->cap = ncap;
-        if (nvma) memcpy(a->v, vmas, nvma * sizeof a->v[0]);
-        vmas = a->v;
-        cap = ncap;
-        __atomic_store_n(&published, a, __ATOMIC_RELEASE);
-    }
+    if (nvma == cap && lx_fs_call(grow, NULL) < 0) return -1;
     memmove(vmas + i + 1, vmas + i, (nvma - i) * sizeof *vmas);
     vmas[i] = *v;
     nvma++;
@@ -130,8 +139,10 @@ void gm_remove(uintptr_t start, size_t len)
     unlock();
 }
 
-/* Sets one attribute over a range: the entries it partly covers are split. */
-static void set_range(uintptr_t start, size_t len, int *(*field)(struct gm_vma *), int value)
+/* Sets one int attribute (at offset field) over a range: the entries it partly
+ * covers are split.  (An offset, not an accessor: no indirect call, which the
+ * fast path's check cannot follow.) */
+static void set_range(uintptr_t start, size_t len, size_t field, int value)
 {
     uintptr_t end = GM_PAGE_UP(start + len);
     start = GM_PAGE_DOWN(start);
@@ -139,17 +150,14 @@ static void set_range(uintptr_t start, size_t len, int *(*field)(struct gm_vma *
     begin_change();
     split_at(start);
     split_at(end);
-    for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) *field(&vmas[i]) = value;
+    for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) *(int *)((char *)&vmas[i] + field) = value;
     for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) merge_around(i);
     changed();
     unlock();
 }
 
-static int *prot_of(struct gm_vma *v) { return &v->prot; }
-static int *dontfork_of(struct gm_vma *v) { return &v->dontfork; }
-
-void gm_protect(uintptr_t start, size_t len, int prot) { set_range(start, len, prot_of, prot); }
-void gm_dontfork(uintptr_t start, size_t len, int on) { set_range(start, len, dontfork_of, on); }
+void gm_protect(uintptr_t start, size_t len, int prot) { set_range(start, len, offsetof(struct gm_vma, prot), prot); }
+void gm_dontfork(uintptr_t start, size_t len, int on) { set_range(start, len, offsetof(struct gm_vma, dontfork), on); }
 
 void gm_forget_dontfork(void)
 {

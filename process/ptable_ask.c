@@ -11,6 +11,7 @@
 #include "../redox/rx.h"
 #include "ptable_layout.h"
 #include "shared.h"
+#include "../trap/fs_call.h"
 
 #define STATE_FREE 0
 #define STATE_ASKED 1
@@ -65,21 +66,30 @@ void lx_ptable_answer_kept(void)
 
 int lx_ptable_answer_pending(void) { return answer_fn && !__atomic_load_n(&started, __ATOMIC_RELAXED); }
 
+static long answer_start(void *unused);
+
 void lx_ptable_answer_start(void)
 {
     /* on every blocking call: one load when the thread runs already */
     if (__atomic_load_n(&started, __ATOMIC_RELAXED) || !answer_fn) return;
+    lx_fs_call(answer_start, NULL); /* a thread to start: libc's, on lxrun's FS */
+}
+
+static long answer_start(void *unused)
+{
+    (void)unused;
     struct table *t = lx_ptable_mapped();
     int i = lx_ptable_my_index();
-    if (!t || i < 0) return;
+    if (!t || i < 0) return 0;
     int no = 0;
-    if (!__atomic_compare_exchange_n(&started, &no, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return; /* another thread's */
+    if (!__atomic_compare_exchange_n(&started, &no, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return 0; /* another thread's */
     /* the thread inherits the mask: every signal stays with the guest's threads */
     uint64_t old;
-    if (rx_sigmask_get(&old) < 0) return;
+    if (rx_sigmask_get(&old) < 0) return 0;
     rx_sigmask_set(~0ULL);
     if (rx_thread_spawn_small(answering_thread, NULL) == 0) __atomic_store_n(&t->answerer[i], (int)rx_getpid(), __ATOMIC_RELEASE);
     rx_sigmask_set(old);
+    return 0;
 }
 
 /* A free mailbox, held; when all are busy, the first one, waited for. */

@@ -53,13 +53,17 @@
  * and no errno, cancellation point or TLS is touched (the fast path's GUESTFS calls
  * run on the guest's FS: trap/fs_call.h; and glibc's wrappers touch both once lxrun
  * has a second thread). */
-static inline long raw5(long nr, long a, long b, long c, long d, long e)
+static inline long raw6(long nr, long a, long b, long c, long d, long e, long f)
 {
     long r;
-    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
+    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
+    __asm__ volatile("syscall"
+                     : "=a"(r)
+                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
     return r;
 }
+static inline long raw5(long nr, long a, long b, long c, long d, long e) { return raw6(nr, a, b, c, d, e, 0); }
 static inline long raw4(long nr, long a, long b, long c, long d) { return raw5(nr, a, b, c, d, 0); }
 static inline long raw3(long nr, long a, long b, long c) { return raw5(nr, a, b, c, 0, 0); }
 
@@ -492,7 +496,7 @@ long rx_fpath(int fd, char *buf, size_t len)
     return fpath_join(buf, len, "", host, strlen(host)); /* pipe:[N] */
 }
 
-long rx_pipe2(int fds[2], int flags) { return R(pipe2(fds, host_oflags(flags) & ~O_ACCMODE)); }
+long rx_pipe2(int fds[2], int flags) { return raw3(SYS_pipe2, (long)fds, host_oflags(flags) & ~O_ACCMODE, 0); }
 
 long rx_close_range(int lowfd, int highfd, int cloexec_only)
 {
@@ -743,11 +747,10 @@ static int host_map_flags(int rx)
 
 long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t off)
 {
-    void *p = mmap((void *)addr, len, host_prot(prot), host_map_flags(flags), fd, off);
-    return p == MAP_FAILED ? -errno : (long)p;
+    return raw6(SYS_mmap, (long)addr, (long)len, host_prot(prot), host_map_flags(flags), fd, off);
 }
-long rx_munmap(uintptr_t addr, size_t len) { return R(munmap((void *)addr, len)); }
-long rx_mprotect(uintptr_t addr, size_t len, int prot) { return R(mprotect((void *)addr, len, host_prot(prot))); }
+long rx_munmap(uintptr_t addr, size_t len) { return raw3(SYS_munmap, (long)addr, (long)len, 0); }
+long rx_mprotect(uintptr_t addr, size_t len, int prot) { return raw3(SYS_mprotect, (long)addr, (long)len, host_prot(prot)); }
 /* advice numbers are POSIX's, the same in relibc and Linux (MADV_NORMAL 0 .. DONTNEED 4) */
 long rx_madvise(uintptr_t addr, size_t len, enum rx_madvise advice)
 {
@@ -766,7 +769,7 @@ long rx_madvise(uintptr_t addr, size_t len, enum rx_madvise advice)
         [RX_MADV_COLLAPSE] = 25,
     };
     if ((unsigned)advice >= sizeof host / sizeof host[0]) return -EINVAL;
-    return R(madvise((void *)addr, len, host[advice]));
+    return raw3(SYS_madvise, (long)addr, (long)len, host[advice]);
 }
 long rx_msync(uintptr_t addr, size_t len, int flags)
 {
@@ -824,18 +827,18 @@ long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeo
     if (abs_clock >= 0 && abs_clock != RX_CLOCK_REALTIME && abs_clock != RX_CLOCK_MONOTONIC) return -EINVAL;
     /* FUTEX_WAIT_BITSET takes an absolute time; FUTEX_WAIT a relative one. */
     int op = abs_clock >= 0 ? 9 | (abs_clock == RX_CLOCK_REALTIME ? 256 : 0) : 0;
-    return R(syscall(SYS_futex, addr, op | (shared ? 0 : FUTEX_PRIVATE_FLAG), val, tp, NULL, ~0u));
+    return raw6(SYS_futex, (long)(addr), (long)(op | (shared ? 0 : FUTEX_PRIVATE_FLAG)), (long)(val), (long)(tp), (long)(NULL), (long)(~0u));
 }
 
 long rx_futex_requeue(uint32_t *addr, int nwake, int nmove, uint32_t *addr2, int cmp, uint32_t val, int shared)
 {
     int op = (cmp ? FUTEX_CMP_REQUEUE : FUTEX_REQUEUE) | (shared ? 0 : FUTEX_PRIVATE_FLAG);
-    return R(syscall(SYS_futex, addr, op, nwake, (unsigned long)nmove, addr2, val));
+    return raw6(SYS_futex, (long)(addr), (long)(op), (long)(nwake), (long)((unsigned long)nmove), (long)(addr2), (long)(val));
 }
 
 long rx_futex_wake(uint32_t *addr, int n, int shared)
 {
-    return R(syscall(SYS_futex, addr, FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG), n, NULL, NULL, 0));
+    return raw6(SYS_futex, (long)(addr), (long)(FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG)), (long)(n), (long)(NULL), (long)(NULL), (long)(0));
 }
 
 static int fx(int op, int shared) { return op | (shared ? 0 : FUTEX_PRIVATE_FLAG); }
@@ -854,12 +857,12 @@ long rx_futex_wait_bits(uint32_t *addr, uint32_t val, const struct rx_timespec *
     if (timeout && abs_clock < 0) return -EINVAL; /* a bitset wait's time is absolute */
     struct timespec h;
     int op = FUTEX_WAIT_BITSET | (abs_clock == RX_CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
-    return R(syscall(SYS_futex, addr, fx(op, shared), val, host_ts(timeout, &h), NULL, bits));
+    return raw6(SYS_futex, (long)(addr), (long)(fx(op, shared)), (long)(val), (long)(host_ts(timeout, &h)), (long)(NULL), (long)(bits));
 }
 
 long rx_futex_wake_bits(uint32_t *addr, int n, uint32_t bits, int shared)
 {
-    return R(syscall(SYS_futex, addr, fx(FUTEX_WAKE_BITSET, shared), n, NULL, NULL, bits));
+    return raw6(SYS_futex, (long)(addr), (long)(fx(FUTEX_WAKE_BITSET, shared)), (long)(n), (long)(NULL), (long)(NULL), (long)(bits));
 }
 
 /* Linux's 12-bit signed argument, or a power of two by its shift (FUTEX_OP_OPARG_SHIFT) */
@@ -881,7 +884,7 @@ long rx_futex_wake_op(uint32_t *addr, int n, uint32_t *addr2, int n2, const stru
         return -EINVAL;
     uint32_t op = (uint32_t)ops[o->op] | (arg & 0x8000u ? (uint32_t)FUTEX_OP_OPARG_SHIFT : 0);
     uint32_t enc = (op << 28) | ((uint32_t)cmps[o->cmp] << 24) | ((arg & 0xfff) << 12) | (o->cmparg & 0xfff);
-    return R(syscall(SYS_futex, addr, fx(FUTEX_WAKE_OP, shared), n, (unsigned long)n2, addr2, enc));
+    return raw6(SYS_futex, (long)(addr), (long)(fx(FUTEX_WAKE_OP, shared)), (long)(n), (long)((unsigned long)n2), (long)(addr2), (long)(enc));
 }
 
 long rx_futex_pi(uint32_t *addr, enum rx_futex_pi what, const struct rx_timespec *abs_timeout, int clock, int shared)
@@ -889,10 +892,9 @@ long rx_futex_pi(uint32_t *addr, enum rx_futex_pi what, const struct rx_timespec
     struct timespec h;
     switch (what) {
     case RX_FUTEX_LOCK: /* LOCK_PI times out on CLOCK_REALTIME, LOCK_PI2 on either */
-        return R(syscall(SYS_futex, addr, fx(clock == RX_CLOCK_REALTIME ? FUTEX_LOCK_PI : 13 /* FUTEX_LOCK_PI2 */, shared),
-                         0, host_ts(abs_timeout, &h), NULL, 0));
-    case RX_FUTEX_TRYLOCK: return R(syscall(SYS_futex, addr, fx(FUTEX_TRYLOCK_PI, shared), 0, NULL, NULL, 0));
-    case RX_FUTEX_UNLOCK: return R(syscall(SYS_futex, addr, fx(FUTEX_UNLOCK_PI, shared), 0, NULL, NULL, 0));
+        return raw6(SYS_futex, (long)(addr), (long)(fx(clock == RX_CLOCK_REALTIME ? FUTEX_LOCK_PI : 13 /* FUTEX_LOCK_PI2 */, shared)), (long)(0), (long)(host_ts(abs_timeout, &h)), (long)(NULL), (long)(0));
+    case RX_FUTEX_TRYLOCK: return raw6(SYS_futex, (long)(addr), (long)(fx(FUTEX_TRYLOCK_PI, shared)), (long)(0), (long)(NULL), (long)(NULL), (long)(0));
+    case RX_FUTEX_UNLOCK: return raw6(SYS_futex, (long)(addr), (long)(fx(FUTEX_UNLOCK_PI, shared)), (long)(0), (long)(NULL), (long)(NULL), (long)(0));
     }
     return -EINVAL;
 }
@@ -902,15 +904,15 @@ long rx_futex_wait_requeue_pi(uint32_t *addr, uint32_t val, const struct rx_time
 {
     struct timespec h;
     int op = FUTEX_WAIT_REQUEUE_PI | (clock == RX_CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
-    return R(syscall(SYS_futex, addr, fx(op, shared), val, host_ts(abs_timeout, &h), pi_addr, 0));
+    return raw6(SYS_futex, (long)(addr), (long)(fx(op, shared)), (long)(val), (long)(host_ts(abs_timeout, &h)), (long)(pi_addr), (long)(0));
 }
 
 long rx_futex_requeue_pi(uint32_t *addr, int nmove, uint32_t *pi_addr, uint32_t val, int shared)
 {
-    return R(syscall(SYS_futex, addr, fx(FUTEX_CMP_REQUEUE_PI, shared), 1, (unsigned long)nmove, pi_addr, val));
+    return raw6(SYS_futex, (long)(addr), (long)(fx(FUTEX_CMP_REQUEUE_PI, shared)), (long)(1), (long)((unsigned long)nmove), (long)(pi_addr), (long)(val));
 }
 
-long rx_set_robust_list(uint64_t head, size_t len) { return R(syscall(SYS_set_robust_list, (void *)(uintptr_t)head, len)); }
+long rx_set_robust_list(uint64_t head, size_t len) { return raw3(SYS_set_robust_list, (long)head, (long)len, 0); }
 
 long rx_get_robust_list(long tid, uint64_t *head, size_t *len)
 {
@@ -1170,7 +1172,7 @@ long rx_get_pdeathsig(int *sig) { return R(prctl(PR_GET_PDEATHSIG, sig, 0, 0, 0)
 long rx_set_child_subreaper(int on) { return R(prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)on, 0, 0, 0)); }
 long rx_get_child_subreaper(int *on) { return R(prctl(PR_GET_CHILD_SUBREAPER, on, 0, 0, 0)); }
 
-long rx_kill(long pid, int sig) { return R(kill((pid_t)pid, sig)); }
+long rx_kill(long pid, int sig) { return raw3(SYS_kill, pid, sig, 0); }
 long rx_tgkill(long pid, long tid, int sig) { return R(syscall(SYS_tgkill, (pid_t)pid, (pid_t)tid, sig)); }
 long rx_getpriority(int which, long who, int *nice)
 {
@@ -1215,7 +1217,8 @@ long rx_waitpid(long pid, struct rx_wait_status *st, int options)
     memset(&si, 0, sizeof si);
     memset(&u, 0, sizeof u);
     memset(st, 0, sizeof *st);
-    if (syscall(SYS_waitid, type, id, &si, h, &u) < 0) return -errno; /* glibc's waitid drops the rusage */
+    long r = raw5(SYS_waitid, type, id, (long)&si, h, (long)&u); /* glibc's waitid drops the rusage */
+    if (r < 0) return r;
     if (si.si_pid == 0) return 0;
     rusage_of(&u, &st->ru);
     st->uid = si.si_uid;
@@ -1314,7 +1317,7 @@ long rx_pidfd_pid(int fd)
 
 long rx_pidfd_send_signal(int fd, int sig) { return R(syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0)); }
 
-long rx_getrandom(void *buf, size_t len) { return R(getrandom(buf, len, 0)); }
+long rx_getrandom(void *buf, size_t len) { return raw3(SYS_getrandom, (long)buf, (long)len, 0); }
 
 long rx_termios_get(int fd, struct rx_termios *t)
 {
@@ -1408,7 +1411,8 @@ long rx_fionread(int fd)
 long rx_getrlimit(int res, uint64_t *cur, uint64_t *max)
 {
     struct rlimit r;
-    if (getrlimit(res, &r) < 0) return -errno;
+    long e = raw4(SYS_prlimit64, 0, res, 0, (long)&r);
+    if (e < 0) return e;
     *cur = r.rlim_cur; *max = r.rlim_max;
     return 0;
 }
@@ -1416,7 +1420,7 @@ long rx_getrlimit(int res, uint64_t *cur, uint64_t *max)
 long rx_setrlimit(int res, uint64_t cur, uint64_t max)
 {
     struct rlimit r = { cur, max };
-    return R(setrlimit(res, &r));
+    return raw4(SYS_prlimit64, 0, res, (long)&r, 0);
 }
 
 long rx_getrusage(int who, struct rx_rusage *ru)

@@ -30,13 +30,19 @@ static int claim_for_fixed(uintptr_t addr, size_t len)
     return 0;
 }
 
-/* The mapping's name in /proc/self/maps: the file's path as the fd names it now. */
-static const char *file_name_of(int fd, struct rx_stat *st)
+/* The mapping's name in /proc/self/maps: the file's path as the fd names it now
+ * (on lxrun's FS: fpath, the guest path and the name pool use libc). */
+static long name_file(void *fdp)
 {
     char url[PATH_MAX + 16], path[PATH_MAX];
+    if (rx_fpath((int)(long)fdp, url, sizeof url) < 0 || vfs_guest_path(url, path, sizeof path) < 0) return 0;
+    return (long)gm_intern(path);
+}
+
+static const char *file_name_of(int fd, struct rx_stat *st)
+{
     if (rx_fstat(fd, st) < 0) return NULL;
-    if (rx_fpath(fd, url, sizeof url) < 0 || vfs_guest_path(url, path, sizeof path) < 0) return NULL;
-    return gm_intern(path);
+    return (const char *)lx_fs_call(name_file, (void *)(long)fd);
 }
 
 long sys_mmap(struct lx_call *c)

@@ -355,7 +355,13 @@ static int install(int sig, void *handler, unsigned long flags)
     struct k_sigaction ka = {
         .handler = handler, .flags = flags | K_SA_RESTORER, .restorer = (void *)lx_sigreturn, .mask = ~0ULL & ~FAULTS,
     };
-    return syscall(SYS_rt_sigaction, sig, &ka, NULL, 8) < 0 ? -errno : 0;
+    long r; /* raw: rt_sigaction's handler may run on the guest's FS (no errno) */
+    register long size __asm__("r10") = 8;
+    __asm__ volatile("syscall"
+                     : "=a"(r)
+                     : "a"((long)SYS_rt_sigaction), "D"((long)sig), "S"(&ka), "d"(0L), "r"(size)
+                     : "rcx", "r11", "memory");
+    return (int)r;
 }
 
 void lx_trap_fatal(int sig, siginfo_t *si, void *ucv)

@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -45,6 +46,17 @@ __asm__(".text\n"
         "  mov %rsi, %rdi\n"
         "  mov %rdx, %rsi\n"
         "  mov %rcx, %rdx\n"
+        "  syscall\n"
+        "  ret\n"
+        ".p2align 4\n"
+        "site_pad6:\n"         /* number and six arguments, the last from the stack */
+        "  mov %edi, %eax\n"
+        "  mov %rsi, %rdi\n"
+        "  mov %rdx, %rsi\n"
+        "  mov %rcx, %rdx\n"
+        "  mov %r8, %r10\n"
+        "  mov %r9, %r8\n"
+        "  mov 8(%rsp), %r9\n"
         "  syscall\n"
         "  ret\n"
         ".p2align 4\n"
@@ -129,6 +141,7 @@ __asm__(".text\n"
 long site_mov(void), site_movq(void), site_pad(long nr, long a0), site_inside(void), regs_probe(uint64_t flags);
 long site_avx(const void *in, void *out);
 long site_pad3(long nr, long a0, long a1, long a2);
+long site_pad6(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 long site_vec3(long nr, long a0, long a1, long a2, const void *in, void *out);
 uint64_t probe_after[20];
 
@@ -364,11 +377,23 @@ static long raw_arch_prctl(long code, long addr)
  * the errors, which must not be written to an errno.  Each result is kept in
  * got[]; the checks run after FS is the program's again. */
 enum { A_OPEN, A_FSTAT, A_STAT, A_LSTAT, A_DUP, A_GETFD, A_DENTS, A_ACCESS, A_DOTDOT, A_COLON, A_PROC,
-       A_PROCSTAT, A_PROCREAD, A_PROCCLOSE, A_SELF, A_NOENT, A_FAULT, A_CLOSE2, A_CLOSE, A_N };
+       A_PROCSTAT, A_PROCREAD, A_PROCCLOSE, A_SELF, A_NOENT, A_FAULT, A_CLOSE2, A_CLOSE,
+       A_MMAP, A_MPROTECT, A_MUNMAP, A_BRK, A_BLOCK, A_UNBLOCK, A_SIGACT, A_SIGBACK, A_PIPE, A_DUP3, A_PCLOSE,
+       A_RLIMIT, A_RANDOM, A_UMASK, A_UMASK2, A_WAKE, A_WAIT, A_WAIT4, A_N };
+#define FUTEX_WAIT_PRIVATE 128 /* the kernel's numbers: musl's headers have none */
+#define FUTEX_WAKE_PRIVATE 129
+struct kernel_sigaction { void *handler; unsigned long flags; void *restorer; uint64_t mask; };
 struct file_answers {
     long got[A_N];
     struct stat fst, st, lst, pst, selfst;
     char dents[4096], proc[64];
+    uint64_t usr2, old_mask;
+    struct kernel_sigaction ign, old_act;
+    int fds[2], status;
+    unsigned futex_word;
+    struct { uint64_t cur, max; } rl;
+    unsigned char random[16];
+    pid_t child;
 };
 
 __attribute__((noinline, no_stack_protector)) static void file_calls(const char *dir, const char *file, struct file_answers *a)
@@ -395,6 +420,27 @@ __attribute__((noinline, no_stack_protector)) static void file_calls(const char 
     g[A_FAULT] = site_pad3(SYS_stat, 16, (long)&a->st, 0);
     g[A_CLOSE2] = site_pad3(SYS_close, g[A_DUP], 0, 0);
     g[A_CLOSE] = site_pad3(SYS_close, g[A_OPEN], 0, 0);
+    /* the address space, signals, pipes, limits, futexes, a child's end */
+    g[A_MMAP] = site_pad6(SYS_mmap, 0, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (g[A_MMAP] > 0) *(volatile char *)g[A_MMAP] = 1;
+    g[A_MPROTECT] = site_pad3(SYS_mprotect, g[A_MMAP], PG, PROT_READ);
+    g[A_MUNMAP] = site_pad3(SYS_munmap, g[A_MMAP], PG, 0);
+    g[A_BRK] = site_pad3(SYS_brk, 0, 0, 0);
+    g[A_BLOCK] = site_pad6(SYS_rt_sigprocmask, SIG_BLOCK, (long)&a->usr2, (long)&a->old_mask, 8, 0, 0);
+    g[A_UNBLOCK] = site_pad6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&a->old_mask, 0, 8, 0, 0);
+    g[A_SIGACT] = site_pad6(SYS_rt_sigaction, SIGUSR2, (long)&a->ign, (long)&a->old_act, 8, 0, 0);
+    g[A_SIGBACK] = site_pad6(SYS_rt_sigaction, SIGUSR2, (long)&a->old_act, 0, 8, 0, 0);
+    g[A_PIPE] = site_pad3(SYS_pipe2, (long)a->fds, O_CLOEXEC, 0);
+    g[A_DUP3] = site_pad3(SYS_dup3, a->fds[0], 100, 0);
+    g[A_PCLOSE] = site_pad3(SYS_close, 100, 0, 0) | site_pad3(SYS_close, a->fds[0], 0, 0) |
+                  site_pad3(SYS_close, a->fds[1], 0, 0);
+    g[A_RLIMIT] = site_pad6(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, (long)&a->rl, 0, 0);
+    g[A_RANDOM] = site_pad3(SYS_getrandom, (long)a->random, sizeof a->random, 0);
+    g[A_UMASK] = site_pad3(SYS_umask, 027, 0, 0);
+    g[A_UMASK2] = site_pad3(SYS_umask, g[A_UMASK], 0, 0);
+    g[A_WAKE] = site_pad6(SYS_futex, (long)&a->futex_word, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+    g[A_WAIT] = site_pad6(SYS_futex, (long)&a->futex_word, FUTEX_WAIT_PRIVATE, 1, 0, 0, 0); /* the word is 0 */
+    g[A_WAIT4] = site_pad6(SYS_wait4, a->child, (long)&a->status, 0, 0, 0, 0);
 }
 
 static void check_file_answers(const char *dir, const char *file, const struct file_answers *a)
@@ -435,6 +481,33 @@ static void check_file_answers(const char *dir, const char *file, const struct f
     CHECK_EQ(g[A_CLOSE2], 0);
     CHECK_EQ(g[A_CLOSE], 0);
     CHECK_EQ(fcntl((int)g[A_OPEN], F_GETFD), -1); /* closed for real */
+    CHECK(g[A_MMAP] > 0 && (g[A_MMAP] & (PG - 1)) == 0);
+    CHECK_EQ(g[A_MPROTECT], 0);
+    CHECK_EQ(g[A_MUNMAP], 0);
+    CHECK_EQ(g[A_BRK], (long)sbrk(0));
+    CHECK_EQ(g[A_BLOCK], 0);
+    CHECK_EQ(g[A_UNBLOCK], 0);
+    sigset_t now;
+    CHECK(sigprocmask(SIG_SETMASK, NULL, &now) == 0 && !sigismember(&now, SIGUSR2));
+    CHECK_EQ(a->old_mask & (1ULL << (SIGUSR2 - 1)), 0);
+    CHECK_EQ(g[A_SIGACT], 0);
+    CHECK_EQ(g[A_SIGBACK], 0);
+    struct sigaction sa;
+    CHECK(sigaction(SIGUSR2, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL);
+    CHECK_EQ(g[A_PIPE], 0);
+    CHECK_EQ(g[A_DUP3], 100);
+    CHECK_EQ(g[A_PCLOSE], 0);
+    struct rlimit rl;
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &rl) == 0);
+    CHECK_EQ(g[A_RLIMIT], 0);
+    CHECK(a->rl.cur == rl.rlim_cur && a->rl.max == rl.rlim_max);
+    CHECK_EQ(g[A_RANDOM], 16);
+    CHECK_EQ(g[A_UMASK2], 027);
+    CHECK_EQ(umask(g[A_UMASK]), g[A_UMASK]); /* put back by the second call */
+    CHECK_EQ(g[A_WAKE], 0);
+    CHECK_EQ(g[A_WAIT], -EAGAIN);
+    CHECK_EQ(g[A_WAIT4], a->child);
+    CHECK(WIFEXITED(a->status) && WEXITSTATUS(a->status) == 7);
 }
 
 static void calls_on_a_foreign_fs(void)
@@ -448,7 +521,12 @@ static void calls_on_a_foreign_fs(void)
     close(made);
     close(made2);
     static struct file_answers answers;
+    answers.usr2 = 1ULL << (SIGUSR2 - 1);
+    answers.ign.handler = SIG_IGN;
+    answers.ign.mask = 0;
+    if ((answers.child = fork()) == 0) _exit(7);
     file_calls(dir, file, &answers); /* rewritten first, on a sane FS */
+    check_file_answers(dir, file, &answers);
     int fds[2];
     REQUIRE(pipe(fds) == 0);
     pid_t me = getpid(), pp = getppid();
@@ -463,7 +541,8 @@ static void calls_on_a_foreign_fs(void)
     unsigned long fs;
     REQUIRE(syscall(SYS_arch_prctl, 0x1003 /* ARCH_GET_FS */, &fs) == 0);
     long got[5];
-    memset(&answers, 0, sizeof answers);
+    memset(answers.got, 0, sizeof answers.got);
+    if ((answers.child = fork()) == 0) _exit(7);
     got[0] = raw_arch_prctl(0x1002 /* ARCH_SET_FS */, (long)(junk + PG / 2));
     got[1] = site_pad(SYS_getpid, 0);
     got[2] = site_mov();

@@ -188,8 +188,12 @@ def run_once(src, argv, lxrun):
     path = sorted({d for d in where.values()}) + [os.path.join(src, 'testcases', 'lib'), '/usr/bin', '/bin']
     tmp = tempfile.mkdtemp(prefix='lxrun-ltp.')
     try:
+        # LTP_TIMEOUT_MUL, LTP's knob for slow machines, for both runs: tests that wait a
+        # fixed time for many children (futex_cmp_requeue01: 1000 forked waiters,
+        # each given 5 s) ran out of it under lxrun, whose fork costs ~2x native, on
+        # a KPTI host with the suite running two at a time
         env = {'PATH': ':'.join(path), 'LTPROOT': src, 'TMPDIR': tmp, 'LANG': 'C', 'LTP_COLORIZE_OUTPUT': '0',
-               'HOME': tmp}
+               'HOME': tmp, 'LTP_TIMEOUT_MUL': '3'}
         if lxrun:  # lxrun's own choices (the trap's mechanism and FS path) reach it, not the guest
             env.update({k: os.environ[k] for k in ('LXRUN_TRAP', 'LXRUN_TRAP_FS') if k in os.environ})
         exe = os.path.join(dir_of(where, argv[0]) or '', argv[0])
