@@ -112,10 +112,38 @@
     .size \name\()_\fs, .-\name\()_\fs
 .endm
 
+/* SIGSYS: a call whose line says GUESTFS is first offered to
+ * lx_trap_syscall_guestfs on the guest's FS; what it leaves goes the full way. */
+.macro LX_SIGSYS_ENTRY name, handler, fs
+    .globl \name\()_\fs
+    .type \name\()_\fs, @function
+\name\()_\fs:
+    movq %gs:LX_THREAD_SELF, %rax
+    cmpb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
+    je lx_async_entry_\fs
+    movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
+    pushq %rdi
+    pushq %rsi
+    pushq %rdx
+    call lx_trap_syscall_guestfs
+    popq %rdx
+    popq %rsi
+    popq %rdi
+    movq %gs:LX_THREAD_SELF, %rcx
+    testl %eax, %eax
+    jz 1f
+    movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rcx)
+    movl $0, LX_THREAD_RESUMING(%rcx)
+    ret
+1:  movq %rcx, %rax
+    CALL_IN_LXRUN \handler, \fs, NO_MORE_ARGUMENTS
+    .size \name\()_\fs, .-\name\()_\fs
+.endm
+
     .text
 /* SIGSYS from Syscall User Dispatch: one guest syscall. */
-    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, wrfsbase
-    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, arch_prctl
+    LX_SIGSYS_ENTRY lx_sigsys_entry, lx_trap_syscall, wrfsbase
+    LX_SIGSYS_ENTRY lx_sigsys_entry, lx_trap_syscall, arch_prctl
 /* A fatal signal while reports are on: lx_trap_fatal writes the reports and
  * re-raises; returning lets the default action end the process. */
     LX_SIGNAL_ENTRY lx_fatal_entry, lx_trap_fatal, wrfsbase

@@ -116,6 +116,11 @@ void lx_fast_thread_init(struct lx_thread *t, void *area)
     t->f_xsave_all = (uint8_t)xsave_all;
 }
 
+__attribute__((no_stack_protector)) int lx_fast_trap_on_guest_fs(long nr, uintptr_t ip)
+{
+    return (unsigned long)nr <= LX_NR_MAX && (lx_fast_guestfs_bits[nr / 64] >> (nr % 64) & 1) && ip - gate != 2;
+}
+
 void lx_fast_site_trapped(uintptr_t ip, long nr)
 {
     if (mode == LX_TRAP_REWRITE && ip - gate >= 4096) lx_rewrite_site(ip, nr);

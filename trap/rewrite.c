@@ -321,6 +321,36 @@ void lx_rewrite_forget(void)
     gm_text_unlock();
 }
 
+/* A trap at ip that only needs counting: the site is kept on the trap, or is met
+ * for the first time (recorded where its table has room), or the threshold is not
+ * reached.  Counted here, TLS-free (the trap's guest-FS path, sud.c); 0 when
+ * lx_rewrite_site must look at it on lxrun's FS, and nothing was counted. */
+__attribute__((no_stack_protector)) int lx_rewrite_counted(uintptr_t ip)
+{
+    uintptr_t site = ip - 2;
+    struct site_table *t = __atomic_load_n(&sites, __ATOMIC_ACQUIRE);
+    int found = 0, done = 0;
+    struct site *e = t ? site_slot(t, site, &found) : NULL;
+    if (found && e->state == KEPT) return 1; /* racy read, as lx_rewrite_site's */
+    gm_text_lock();
+    t = sites;
+    found = 0;
+    e = t ? site_slot(t, site, &found) : NULL;
+    int state = found ? e->state : 0;
+    if (state == KEPT) {
+        done = 1;
+    } else if (!state && e) {
+        e->state = SEEN;
+        e->site = site;
+        done = 1;
+    } else if (state == SEEN && traps + 1 < REWRITE_AFTER) {
+        done = 1;
+    }
+    if (done && state != KEPT) traps++;
+    gm_text_unlock();
+    return done;
+}
+
 /* Every rewrite runs under guestmem's text lock, which also keeps the guest's own
  * mmap, munmap and mprotect from undoing or racing it; this file's state with it. */
 void lx_rewrite_site(uintptr_t ip, long nr)

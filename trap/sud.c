@@ -21,6 +21,7 @@
 #include "fast.h"
 #include "rewrite.h"
 #include "fs_switch.h"
+#include "fs_call.h"
 #include "../guestmem/vma.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
@@ -294,6 +295,66 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
     } else {
         deliver_and_resume(t, uc, 0);
     }
+}
+
+/* The end of a call the trap served on the guest's FS (lx_trap_syscall_guestfs),
+ * when it has more to do than return: a restart, a signal to deliver, a mask to
+ * apply.  On lxrun's FS (lx_fs_call). */
+static long finish_on_lxrun_fs(void *cv)
+{
+    struct lx_call *c = cv;
+    ucontext_t *uc = c->host_ctx;
+    greg_t *g = uc->uc_mcontext.gregs;
+    int next = g[REG_RAX] == -EINTR ? lx_signal_next(c->task) : 0;
+    if (next && lx_call_restarts(c, next)) {
+        g[REG_RAX] = c->nr;
+        g[REG_RIP] -= 2;
+    }
+    deliver_and_resume(c->t, uc, 0);
+    return 0;
+}
+
+/* A trapped call whose line says GUESTFS, while rewriting is on: served as the
+ * fast path serves it, on the guest's FS -- where FS moves by arch_prctl, two
+ * kernel entries fewer, which an exec'd program's first calls (before its sites
+ * are rewritten) and the sites never rewritten pay.  The signal frame holds the
+ * guest's vector registers already.  0 when the full trap must serve it (then
+ * nothing was done): another signal than the dispatch's, another call, the
+ * fast path's gate, a decline, a site due for rewriting.  TLS-free but through
+ * lx_fs_call (tests/design/guestfs_vector_free.py). */
+__attribute__((no_stack_protector)) int lx_trap_syscall_guestfs(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    if (sig != SIGSYS || si->si_code != SYS_USER_DISPATCH_CODE) return 0;
+    long nr = g[REG_RAX];
+    uintptr_t ip = (uintptr_t)g[REG_RIP];
+    if (!lx_fast_trap_on_guest_fs(nr, ip) || lx_call_guestfs_declines(nr, (int)g[REG_RDI]) || !lx_rewrite_counted(ip))
+        return 0;
+    struct lx_thread *t;
+    __asm__("movq %%gs:0, %0" : "=r"(t));
+    struct lx_call c;
+    memset(&c, 0, sizeof c);
+    c.nr = nr;
+    c.a[0] = (uint64_t)g[REG_RDI], c.a[1] = (uint64_t)g[REG_RSI], c.a[2] = (uint64_t)g[REG_RDX];
+    c.a[3] = (uint64_t)g[REG_R10], c.a[4] = (uint64_t)g[REG_R8], c.a[5] = (uint64_t)g[REG_R9];
+    c.t = t;
+    c.task = &t->task;
+    c.sp = (uint64_t)g[REG_RSP];
+    c.host_ctx = uc;
+    t->resuming = 0;
+    t->f_vec_saved = 1; /* lx_fs_call: the frame keeps them */
+    t->f_on_guest_fs = 1;
+    g[REG_RAX] = lx_dispatch_guestfs(&c);
+    uint64_t held = __atomic_load_n(&t->task.pending, __ATOMIC_ACQUIRE) & ~FAULTS, now;
+    uint64_t real = (t->task.sigmask | held) & ~LINUX_SIGBIT(SIGSYS);
+    memcpy(&now, &uc->uc_sigmask, sizeof now);
+    if (g[REG_RAX] == -EINTR || t->task.restore_mask || real != now || lx_signal_next(&t->task))
+        lx_fs_call(finish_on_lxrun_fs, &c);
+    else
+        t->resuming = 1; /* as deliver_and_resume leaves it: past the last look */
+    t->f_on_guest_fs = 0;
+    return 1;
 }
 
 int lx_trap_catch(int sig, int restart)

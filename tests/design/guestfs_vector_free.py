@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The fast path's GUESTFS calls run on the guest's FS (the stub does not switch it:
 trap/fast.c), and those whose line has no VECTORS also with the guest's vector
-registers live (the stub does not save them).  So every function reachable from
-lx_trap_fast_guestfs and from the handlers of the table's GUESTFS lines must use no
+registers live (the stub does not save them); the trap serves the same calls on
+the guest's FS too (lx_trap_syscall_guestfs, trap/sud.c).  So every function
+reachable from those two and from the handlers of the table's GUESTFS lines must use no
 FS-relative access (lxrun's TLS or errno) and make no call the binary cannot
 follow; and every function reachable from lx_trap_fast_guestfs and the handlers
 without VECTORS must also use no vector or x87 register and no libc string
@@ -24,6 +25,7 @@ import subprocess
 import sys
 
 ROOT = "lx_trap_fast_guestfs"
+TRAP_ROOT = "lx_trap_syscall_guestfs"  # the trap's way to the same calls (its frame keeps the vectors)
 INDIRECT_OK = {"lx_dispatch_guestfs", "sys_write"}
 NOT_FOLLOWED = {"lx_fs_call"}
 VECTOR = re.compile(r"%[xyz]mm\d|%st\b|%st\(|%k[0-7]\b|\bv?ldmxcsr\b|\bf[a-z]+\s")
@@ -122,7 +124,7 @@ class Binary:
 
 
 def check(binary, handlers):
-    every = [ROOT] + [h for h, _ in handlers]
+    every = [ROOT, TRAP_ROOT] + [h for h, _ in handlers]
     vector_free = [ROOT] + [h for h, vec in handlers if not vec]
     seen_fs, bad_fs = binary.problems(every, FS, True)
     seen_vec, bad_vec = binary.problems(vector_free, VECTOR, False)

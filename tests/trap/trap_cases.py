@@ -128,12 +128,12 @@ def guest_told_of_fsgsbase_only_when_lxrun_uses_it(e):
     check(shown_hwcap2(e) == host_hwcap2(), 'auto')
 
 
-def host_fs_calls(e, mode):
+def host_fs_calls(e, mode, *opts):
     """lxrun's host arch_prctl calls for `tracee counts`, seen by strace: (ARCH_SET_FS
     to lxrun's own FS base, ARCH_SET_FS to any other base, ARCH_SET_GS, the log)."""
-    log = os.path.join(e.tmp, f'strace-{mode}')
+    log = os.path.join(e.tmp, f'strace-{mode}{"".join(opts)}')
     r = e.run(STRACE, '-f', '-qq', '-e', 'trace=arch_prctl', '-e', 'signal=none', '-o', log, e.lxrun,
-              f'--trap-fs={mode}', e.tracee, 'counts', lxrun=False)
+              f'--trap-fs={mode}', *opts, e.tracee, 'counts', lxrun=False)
     check(r.rc == 0, str(r))
     text = open(log).read()
     own = re.search(r'ARCH_GET_FS, \[(0x[0-9a-f]+)\]', text)
@@ -150,12 +150,17 @@ def each_path_at_run_time(e):
     lxrun's libc sets its own base once at start-up and the first entry into the
     guest loads the guest's.  On the wrfsbase path only the libc start-up remains.
     GS is set twice either way: to lx_thread_none as the process starts, then to
-    the thread's record (at %gs:0)."""
+    the thread's record (at %gs:0).  With rewriting on, the trap serves a call
+    whose line says GUESTFS on the guest's FS, as the fast path does: no switch."""
     # 15 trapped calls: musl's arch_prctl and set_tid_address, 7 getppid, 3 close,
-    # acct, syscall 1000, exit_group; all but exit_group return.
-    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl')
+    # acct, syscall 1000, exit_group; all but exit_group return.  GUESTFS lines:
+    # set_tid_address, getppid, close.
+    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=sud')
     check((to_lxrun, to_guest, gs) == (1 + 15, 1 + 14, 2),
-          f'arch_prctl path: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+          f'arch_prctl path, sud: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=rewrite')
+    check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
+          f'arch_prctl path, rewrite: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     if HOST_FSGSBASE:
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'wrfsbase')
         check((to_lxrun, to_guest, gs) == (1, 0, 2),
