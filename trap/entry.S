@@ -68,12 +68,39 @@
     call \handler
     addq $8, %rsp
     FS_TO_GUEST_\fs
+    CLOSE_AND_RETURN
+.endm
+
+/* The selector closed again, back to the kernel's frame; %rax = the thread. */
+.macro CLOSE_AND_RETURN
     movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rax)
     movl $0, LX_THREAD_RESUMING(%rax) /* only the fast path looks at it next (fast.c) */
     ret
 .endm
 
-.macro LX_SIGNAL_ENTRY name, handler, fs
+.macro NOTHING_FIRST
+.endm
+
+/* SIGSYS: a call whose line says GUESTFS is offered first to lx_trap_syscall_guestfs
+ * on the guest's FS (sud.c); what it leaves goes the full way. */
+.macro GUESTFS_FIRST
+    movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
+    pushq %rdi
+    pushq %rsi
+    pushq %rdx
+    call lx_trap_syscall_guestfs
+    popq %rdx
+    popq %rsi
+    popq %rdi
+    movl %eax, %ecx
+    movq %gs:LX_THREAD_SELF, %rax
+    testl %ecx, %ecx
+    jz 2f
+    CLOSE_AND_RETURN
+2:
+.endm
+
+.macro LX_SIGNAL_ENTRY name, handler, fs, first=NOTHING_FIRST
     .globl \name\()_\fs
     .type \name\()_\fs, @function
 \name\()_\fs:
@@ -82,6 +109,7 @@
      * signal there -- lxrun's FS is loaded, and must not be taken for the guest's */
     cmpb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
     je lx_async_entry_\fs
+    \first
     CALL_IN_LXRUN \handler, \fs, NO_MORE_ARGUMENTS
     .size \name\()_\fs, .-\name\()_\fs
 .endm
@@ -112,38 +140,11 @@
     .size \name\()_\fs, .-\name\()_\fs
 .endm
 
-/* SIGSYS: a call whose line says GUESTFS is first offered to
- * lx_trap_syscall_guestfs on the guest's FS; what it leaves goes the full way. */
-.macro LX_SIGSYS_ENTRY name, handler, fs
-    .globl \name\()_\fs
-    .type \name\()_\fs, @function
-\name\()_\fs:
-    movq %gs:LX_THREAD_SELF, %rax
-    cmpb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
-    je lx_async_entry_\fs
-    movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
-    pushq %rdi
-    pushq %rsi
-    pushq %rdx
-    call lx_trap_syscall_guestfs
-    popq %rdx
-    popq %rsi
-    popq %rdi
-    movq %gs:LX_THREAD_SELF, %rcx
-    testl %eax, %eax
-    jz 1f
-    movb $SUD_BLOCK, LX_THREAD_SELECTOR(%rcx)
-    movl $0, LX_THREAD_RESUMING(%rcx)
-    ret
-1:  movq %rcx, %rax
-    CALL_IN_LXRUN \handler, \fs, NO_MORE_ARGUMENTS
-    .size \name\()_\fs, .-\name\()_\fs
-.endm
 
     .text
 /* SIGSYS from Syscall User Dispatch: one guest syscall. */
-    LX_SIGSYS_ENTRY lx_sigsys_entry, lx_trap_syscall, wrfsbase
-    LX_SIGSYS_ENTRY lx_sigsys_entry, lx_trap_syscall, arch_prctl
+    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, wrfsbase, GUESTFS_FIRST
+    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, arch_prctl, GUESTFS_FIRST
 /* A fatal signal while reports are on: lx_trap_fatal writes the reports and
  * re-raises; returning lets the default action end the process. */
     LX_SIGNAL_ENTRY lx_fatal_entry, lx_trap_fatal, wrfsbase
