@@ -297,6 +297,23 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
     }
 }
 
+/* The call trapped in uc, thread t's; t is now before its last look for signals. */
+__attribute__((always_inline, no_stack_protector)) static inline struct lx_call call_in(ucontext_t *uc,
+                                                                                      struct lx_thread *t)
+{
+    greg_t *g = uc->uc_mcontext.gregs;
+    t->resuming = 0;
+    return (struct lx_call){
+        .nr = g[REG_RAX],
+        .a = { (uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],
+               (uint64_t)g[REG_R10], (uint64_t)g[REG_R8], (uint64_t)g[REG_R9] },
+        .t = t,
+        .task = &t->task,
+        .sp = (uint64_t)g[REG_RSP],
+        .host_ctx = uc,
+    };
+}
+
 /* The end of a call the trap served on the guest's FS (lx_trap_syscall_guestfs),
  * when it has more to do than return: a restart, a signal to deliver, a mask to
  * apply.  On lxrun's FS (lx_fs_call). */
@@ -332,17 +349,8 @@ __attribute__((no_stack_protector)) int lx_trap_syscall_guestfs(int sig, siginfo
     if (!lx_fast_trap_on_guest_fs(nr, ip) || lx_call_guestfs_declines(nr, (int)g[REG_RDI]) || !lx_rewrite_counted(ip))
         return 0;
     struct lx_thread *t;
-    __asm__("movq %%gs:0, %0" : "=r"(t));
-    struct lx_call c;
-    memset(&c, 0, sizeof c);
-    c.nr = nr;
-    c.a[0] = (uint64_t)g[REG_RDI], c.a[1] = (uint64_t)g[REG_RSI], c.a[2] = (uint64_t)g[REG_RDX];
-    c.a[3] = (uint64_t)g[REG_R10], c.a[4] = (uint64_t)g[REG_R8], c.a[5] = (uint64_t)g[REG_R9];
-    c.t = t;
-    c.task = &t->task;
-    c.sp = (uint64_t)g[REG_RSP];
-    c.host_ctx = uc;
-    t->resuming = 0;
+    __asm__("movq %%gs:0, %0" : "=r"(t)); /* lx_thread_self() reads TLS */
+    struct lx_call c = call_in(uc, t);
     t->f_vec_saved = 1; /* lx_fs_call: the frame keeps them */
     t->f_on_guest_fs = 1;
     g[REG_RAX] = lx_dispatch_guestfs(&c);
@@ -378,16 +386,7 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
         }
         return;
     }
-    struct lx_call c = {
-        .nr = g[REG_RAX],
-        .a = { (uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],
-               (uint64_t)g[REG_R10], (uint64_t)g[REG_R8], (uint64_t)g[REG_R9] },
-        .t = lx_thread_self(),
-        .sp = (uint64_t)g[REG_RSP],
-    };
-    c.task = &c.t->task;
-    c.t->resuming = 0;
-    c.host_ctx = uc;
+    struct lx_call c = call_in(uc, lx_thread_self());
     long r;
     int gate = lx_fast_gate(c.t, uc, &c);
     if (gate == 1) { /* a call the fast path finished, for its signals */

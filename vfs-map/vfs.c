@@ -32,6 +32,27 @@ static int pts_url(const char *norm, char *out, size_t cap)
     return (size_t)snprintf(out, cap, "pty:%s", n) < cap;
 }
 
+/* A target with nothing found yet: dirfd, no node, not beneath a root. */
+static void target_start(struct vfs_target *out, int dirfd)
+{
+    out->dirfd = dirfd;
+    out->node = NULL;
+    out->beneath = 0;
+    out->owned = -1;
+    out->mount = -1;
+}
+
+/* The host's "/" serves absolute path p: its file: URL in out->buf. */
+static int file_url(const char *p, struct vfs_target *out)
+{
+    size_t n = strlen(p);
+    if (n + 6 > sizeof out->buf) return -ENAMETOOLONG;
+    memcpy(out->buf, "file:", 5);
+    memcpy(out->buf + 5, p, n + 1);
+    out->path = out->buf;
+    return 0;
+}
+
 /* The common case, on any FS (a GUESTFS call's path: trap/fs_call.h): with no
  * --root, --mount or special mount, a relative path not from an emulated
  * directory stays relative, and an absolute one outside /proc, /sys and /dev,
@@ -43,25 +64,16 @@ static int resolve_plain(int dirfd, const char *p, struct vfs_target *out)
         if (!p[0] || (dirfd == RX_AT_CWD ? lx_fs.virtual_cwd[0] != 0 : lx_fd_get(dirfd) != NULL)) return 1;
         for (const char *q = p; *q && *q != '/'; q++)
             if (*q == ':') return 1; /* "a:b" must not be read as a scheme URL */
+        target_start(out, dirfd);
         out->path = p;
-    } else {
-        if (vfs_has_component(p, 0)) return 1; /* a '..' may follow one of lxrun's links */
-        char norm[PATH_MAX];
-        vfs_normalise(p, norm, sizeof norm);
-        if (vfs_under(norm, "/proc") || vfs_under(norm, "/sys") || vfs_under(norm, "/dev")) return 1;
-        size_t n = strlen(p);
-        if (n + 6 > sizeof out->buf) return -ENAMETOOLONG;
-        memcpy(out->buf, "file:", 5);
-        memcpy(out->buf + 5, p, n + 1);
-        out->path = out->buf;
-        dirfd = RX_AT_CWD;
+        return 0;
     }
-    out->dirfd = dirfd;
-    out->node = NULL;
-    out->beneath = 0;
-    out->owned = -1;
-    out->mount = -1;
-    return 0;
+    if (vfs_has_component(p, 0)) return 1; /* a '..' may follow one of lxrun's links */
+    char norm[PATH_MAX];
+    vfs_normalise(p, norm, sizeof norm);
+    if (vfs_under(norm, "/proc") || vfs_under(norm, "/sys") || vfs_under(norm, "/dev")) return 1;
+    target_start(out, RX_AT_CWD);
+    return file_url(p, out);
 }
 
 struct resolve_args { int dirfd; const char *p; struct vfs_target *out; int depth; };
@@ -316,11 +328,7 @@ static int dotdot_after_link(const char *p, struct vfs_target *out, int depth)
 
 static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int depth, int walked)
 {
-    out->dirfd = dirfd;
-    out->node = NULL;
-    out->beneath = 0;
-    out->owned = -1;
-    out->mount = -1;
+    target_start(out, dirfd);
     if (p[0] != '/' && dirfd == RX_AT_CWD && lx_fs.virtual_cwd[0] && depth < MAX_LINKS) {
         char *joined = malloc(PATH_MAX); /* relative to an emulated cwd: made absolute */
         if (!joined) return -ENOMEM;
@@ -425,12 +433,7 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         return r;
     }
     if (lx_fs.confined) return vfs_confined_target(p, norm, trailing_slash, out);
-    size_t n = strlen(p);
-    if (n + 6 > sizeof out->buf) return -ENAMETOOLONG;
-    memcpy(out->buf, "file:", 5);
-    memcpy(out->buf + 5, p, n + 1);
-    out->path = out->buf;
-    return 0;
+    return file_url(p, out);
 }
 
 /* Where an emulated symlink leads: *next resolved (0), or 1 with *fd the guest
@@ -489,7 +492,7 @@ static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, 
     return open_plain(t, flags, mode);
 }
 
-struct open_args { const struct vfs_target *t; int flags; unsigned mode; struct rx_stat *st; };
+struct open_args { const struct vfs_target *t; int flags; unsigned mode; };
 
 static long open_any(void *a)
 {
@@ -500,7 +503,7 @@ static long open_any(void *a)
 long vfs_open(const struct vfs_target *t, int flags, unsigned mode)
 {
     if (!t->node && !t->beneath) return rx_openat(t->dirfd, t->path, flags, mode); /* as open_plain */
-    struct open_args a = { t, flags, mode, NULL };
+    struct open_args a = { t, flags, mode };
     return lx_fs_call(open_any, &a);
 }
 
@@ -527,11 +530,13 @@ static long stat_at_depth(const struct vfs_target *t, struct rx_stat *st, int fo
     return r;
 }
 
+struct stat_args { const struct vfs_target *t; struct rx_stat *st; int follow_link; };
+
 static long stat_any(void *a)
 {
-    struct open_args *o = a;
-    if (o->t->node) return vfs_stat_node(o->t, o->st, o->flags);
-    long fd = open_plain(o->t, RX_O_PATH | RX_O_CLOEXEC | (o->flags ? 0 : RX_O_NOFOLLOW), 0);
+    struct stat_args *o = a;
+    if (o->t->node) return vfs_stat_node(o->t, o->st, o->follow_link);
+    long fd = open_plain(o->t, RX_O_PATH | RX_O_CLOEXEC | (o->follow_link ? 0 : RX_O_NOFOLLOW), 0);
     if (fd < 0) return fd;
     long r = rx_fstat((int)fd, o->st);
     rx_close((int)fd);
@@ -541,7 +546,7 @@ static long stat_any(void *a)
 long vfs_stat(const struct vfs_target *t, struct rx_stat *st, int follow_link)
 {
     if (!t->node && !t->beneath) return rx_stat_at(t->dirfd, t->path, !follow_link, st);
-    struct open_args a = { t, follow_link, 0, st };
+    struct stat_args a = { t, st, follow_link };
     return lx_fs_call(stat_any, &a);
 }
 
