@@ -14,7 +14,7 @@
 #define GM_PAGE_DOWN(x) ((uintptr_t)(x) & ~(GM_PAGE - 1))
 #define GM_PAGE_UP(x) (((uintptr_t)(x) + GM_PAGE - 1) & ~(GM_PAGE - 1))
 
-enum gm_kind { GM_ANON, GM_FILE, GM_HEAP, GM_STACK, GM_VDSO };
+enum gm_kind { GM_ANON, GM_FILE, GM_HEAP, GM_STACK, GM_VDSO, GM_VVAR }; /* GM_VDSO, GM_VVAR: ldso/vdso.c */
 
 struct gm_vma {
     uintptr_t start, end;  /* [start, end), page aligned */

@@ -10,6 +10,7 @@
 #include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
 #include "../ldso/interp.h"
+#include "../ldso/vdso.h"
 #include "../redox/rx.h"
 #include "shebang.h"
 #include "stack.h"
@@ -57,11 +58,7 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
 
     struct rx_sysfacts f;
     rx_sysfacts(&f);
-    uint64_t vdso = 0, vdso_len = 0;
-    if (rx_vdso(&vdso, &vdso_len) == 0) /* the guest's [vdso] (rx_vdso); never rewritten: not its text */
-        gm_add((uintptr_t)vdso, vdso_len, LINUX_PROT_READ | LINUX_PROT_EXEC, 0, GM_VDSO, 0, 0, 0, NULL);
-    else
-        vdso = 0;
+    uint64_t vdso = ldso_vdso_map(view->vdso_counting); /* AT_SYSINFO_EHDR: 0 leaves it out */
     struct stack_spec s = {
         .argc = argc, .argv = argv, .envp = envp, .execfn = execfn,
         .phdr = st->prog.phdr, .phent = sizeof(Elf64_Phdr), .phnum = st->prog.phnum,

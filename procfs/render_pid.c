@@ -101,6 +101,7 @@ void render_pid_maps(struct procfs_out *o, const struct procfs_facts *f, unsigne
         char perms[5] = { v->prot & LINUX_PROT_READ ? 'r' : '-', v->prot & LINUX_PROT_WRITE ? 'w' : '-',
                           v->prot & LINUX_PROT_EXEC ? 'x' : '-', v->shared ? 's' : 'p', 0 };
         const char *name = v->kind == GM_HEAP ? "[heap]" : v->kind == GM_STACK ? "[stack]" : v->kind == GM_VDSO ? "[vdso]"
+                         : v->kind == GM_VVAR ? "[vvar]"
                          : v->kind == GM_FILE ? v->name : NULL;
         int file = v->kind == GM_FILE;
         map_line(o, v->start, v->end, perms, file ? v->offset : 0, file ? v->dev : 0, file ? v->ino : 0, name);

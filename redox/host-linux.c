@@ -804,22 +804,6 @@ long rx_setresgid(long r, long e, long s) { return R(setresgid((gid_t)r, (gid_t)
 long rx_setgroups(int n, const uint32_t *list) { return R(setgroups((size_t)n, (const gid_t *)list)); }
 _Noreturn void rx_exit(int status) { _exit(status); }
 
-clockid_t host_clock(int rx_clock)
-{
-    switch (rx_clock) {
-    case RX_CLOCK_REALTIME: return CLOCK_REALTIME;
-    case RX_CLOCK_MONOTONIC: return CLOCK_MONOTONIC;
-    case RX_CLOCK_X_PROCESS_CPUTIME: return CLOCK_PROCESS_CPUTIME_ID;
-    case RX_CLOCK_X_THREAD_CPUTIME: return CLOCK_THREAD_CPUTIME_ID;
-    case RX_CLOCK_X_MONOTONIC_RAW: return CLOCK_MONOTONIC_RAW;
-    case RX_CLOCK_X_REALTIME_COARSE: return CLOCK_REALTIME_COARSE;
-    case RX_CLOCK_X_MONOTONIC_COARSE: return CLOCK_MONOTONIC_COARSE;
-    case RX_CLOCK_X_BOOTTIME: return CLOCK_BOOTTIME;
-    case RX_CLOCK_X_TAI: return CLOCK_TAI;
-    default: return (clockid_t)-1;
-    }
-}
-
 long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock, int shared)
 {
     struct timespec t, *tp = NULL;
@@ -978,19 +962,6 @@ long rx_sysfacts(struct rx_sysfacts *f)
     f->hwcap2 = getauxval(AT_HWCAP2);
     f->minsigstksz = getauxval(AT_MINSIGSTKSZ);
     return 0;
-}
-
-long rx_vdso(uint64_t *start, uint64_t *len)
-{
-    const Elf64_Ehdr *e = (const Elf64_Ehdr *)getauxval(AT_SYSINFO_EHDR);
-    if (!e || memcmp(e->e_ident, ELFMAG, SELFMAG) != 0) return -ENOSYS;
-    const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)e + e->e_phoff);
-    uint64_t end = 0;
-    for (int i = 0; i < e->e_phnum; i++)
-        if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end) end = ph[i].p_vaddr + ph[i].p_memsz;
-    *start = (uint64_t)(uintptr_t)e;
-    *len = (end + 4095) & ~4095ULL; /* the image is linked at 0 */
-    return *len ? 0 : -ENOSYS;
 }
 
 long rx_core_pattern(char *buf, size_t cap)

@@ -844,11 +844,26 @@ struct rx_sysfacts {
     uint64_t hwcap2, minsigstksz; /* what the kernel enables (AT_HWCAP2: FSGSBASE…), its signal frame size */
 };
 long rx_sysfacts(struct rx_sysfacts *f);
-/* Host-backend extension: a vDSO for Linux guests already mapped in this process,
- * [start, start+len): on Linux the kernel's own (clock_gettime, gettimeofday, time,
- * getcpu without a call; its fallbacks are ordinary guest calls, trapped).  Redox
- * has none (-ENOSYS); Redox plan: an image of lxrun's own, mapped by ldso/. */
-long rx_vdso(uint64_t *start, uint64_t *len);
+/* The time without a call into lxrun, for the guest's vDSO (ldso/vdso.c): each
+ * function runs in the guest's context, called from lxrun's vDSO image, so it uses
+ * no TLS, no errno, no lock and no signal mask, writes only its out-arguments (which
+ * the image owns: never guest memory), and returns 0 or -errno.  lxrun's signal
+ * handling takes an instant inside one for guest code (RX_GUEST_CALLABLE).  NULL:
+ * the backend has none; the image then makes the ordinary call.  On Linux the host
+ * kernel's vDSO is behind each.  Redox plan: clock_gettime as the raw SYS_CLOCK_GETTIME
+ * call (Redox's is not a vDSO read), getcpu NULL. */
+struct rx_guest_time {
+    long (*clock_gettime)(int clock, struct rx_timespec *ts);
+    long (*clock_getres)(int clock, struct rx_timespec *ts);
+    long (*getcpu)(unsigned *cpu, unsigned *node);
+};
+long rx_guest_time(struct rx_guest_time *out);
+/* 1 when a system call made at pc was made inside one of those functions (the
+ * host's vDSO falling back to a call): lxrun's vDSO counted it already. */
+int rx_guest_time_made(uintptr_t pc);
+/* The section such functions live in: a signal that lands there finds guest code. */
+#define RX_GUEST_CALLABLE __attribute__((section("lx_guest_callable"), noinline, no_stack_protector))
+extern const char __start_lx_guest_callable[], __stop_lx_guest_callable[];
 /* Host-backend extension: where the system writes a process's core dump (Linux's
  * core_pattern: a file name, or "|program").  Redox writes no core dumps; Redox
  * plan: "core", with lxrun writing the guest's memory there itself. */

@@ -1,5 +1,6 @@
 #include "record.h"
 #include "report.h"
+#include "../ldso/vdso.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,10 @@ void lx_counts_collect(void)
             lx_counts[nr].ns += t[nr].ns;
         }
     }
+    /* the answers of lxrun's vDSO, which no trap saw (ldso/vdso.c) */
+    int vnr[LDSO_VDSO_FNS];
+    uint64_t vcalls[LDSO_VDSO_FNS];
+    for (int i = 0, n = ldso_vdso_counts(vnr, vcalls); i < n; i++) lx_counts[vnr[i]].calls += vcalls[i];
     unlock();
 }
 
@@ -118,6 +123,7 @@ void lx_record_reset(void)
     if (overflow_used) memset(overflow_table, 0, sizeof overflow_table);
     lx_nnotes = lx_nioctls = lx_npaths = 0;
     lx_unknown_calls = 0;
+    ldso_vdso_counts_reset();
     unlock();
 }
 

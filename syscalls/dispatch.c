@@ -6,6 +6,7 @@
 #include "../report/record.h"
 #include "../report/report.h"
 #include "../report/trace.h"
+#include "../trap/trap.h"
 #include "../redox/rx.h"
 #include "../process/fd_reserve.h"
 #include "../process/fd_table.h"
@@ -105,11 +106,26 @@ __attribute__((always_inline)) static inline long call_marked(struct lx_call *c,
 
 static long call(struct lx_call *c, const struct lx_syscall *s) { return call_marked(c, s, lx_call_sleeping); }
 
+/* A call the host's vDSO made inside one of rx_guest_time's functions (a clock
+ * it reads by a call): lxrun's vDSO image counted it already (ldso/vdso.c). */
+static int made_for_the_vdso(const struct lx_call *c)
+{
+    if (!c->host_ctx) return 0; /* a rewritten site: guest text, never the vDSO */
+    struct linux_sigcontext r;
+    lx_trap_call_regs(c, &r);
+    return rx_guest_time_made((uintptr_t)r.rip);
+}
+
 /* With -t, -c or --report: time the call and trace it.  Calls that end the
  * process are traced before they run ("= ?"), as strace does. */
 static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, unsigned long nr)
 {
     int traced = lx_trace.on && lx_trace.selected[nr];
+    if (made_for_the_vdso(c)) {
+        long r = call(c, s);
+        if (traced) trace_syscall(c, r);
+        return r;
+    }
     if (s->flags & LX_F_NORETURN) {
         lx_record_call(nr, 0);
         if (traced) trace_syscall_noreturn(c);
@@ -117,8 +133,12 @@ static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, uns
     }
     uint64_t t0 = now_ns();
     long r = call(c, s);
-    lx_my_counts()[nr].ns += now_ns() - t0;
-    lx_record_call(nr, r);
+    /* a fork's return in the child is not a call of its own (strace -c -f counts
+     * the fork once, in the parent); an exec in place counted itself */
+    if (!c->untraced_return) {
+        lx_my_counts()[nr].ns += now_ns() - t0;
+        lx_record_call(nr, r);
+    }
     if (traced && !c->untraced_return) trace_syscall(c, r);
     return r;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "../guestmem/vma.h"
+#include "../ldso/vdso.h"
 #include "../process/fd_table.h"
 #include "../process/ptable.h"
 #include "../trap/trap.h"
@@ -22,8 +23,8 @@ int lx_exec_here_possible(const struct lx_call *c)
     return c->host_ctx && !lx_threads_ever() && c->task->tid == (int)rx_getpid();
 }
 
-/* Every guest mapping but the vDSO (the system's: the loader records it again),
- * adjacent ones in one call. */
+/* Every guest mapping but lxrun's vDSO while it is whole (the loader records it
+ * again), adjacent ones in one call. */
 static void unmap_guest(void)
 {
     gm_text_lock();
@@ -31,7 +32,7 @@ static void unmap_guest(void)
     uintptr_t lo = 0, hi = 0;
     for (size_t i = 0; i <= n; i++) {
         struct gm_vma v;
-        int more = i < n && gm_at(i, &v) && v.kind != GM_VDSO;
+        int more = i < n && gm_at(i, &v) && !ldso_vdso_keeps(&v);
         if (more && v.start == hi) {
             hi = v.end;
             continue;

@@ -13,7 +13,7 @@
 
 int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_exec_error *err)
 {
-    struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden() };
+    struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden(), .vdso_counting = lx_report.observe };
     if (lx_exec_prepare_at(p->dirfd, p->prog, p->execfn, p->argc, p->argv, p->envp, &view, st, err) < 0) return -1;
     lx_process_start(st->brk, p->execfn);
     static char exe[4096];

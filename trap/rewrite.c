@@ -217,7 +217,7 @@ static int store_code(uintptr_t addr, const uint8_t *bytes, size_t n, int prot)
 static int guest_text(uintptr_t a, uintptr_t b, struct gm_vma *v)
 {
     if (!gm_find(a, v) || v->start > a || v->end < b || !(v->prot & PROT_EXEC) || !(v->prot & PROT_READ)) return 0;
-    return v->kind != GM_VDSO; /* the system's code, shared with lxrun itself */
+    return v->kind != GM_VDSO; /* lxrun's vDSO: its calls are its fallbacks, and it is kept across exec */
 }
 
 static int pad_taken(uintptr_t at)

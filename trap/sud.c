@@ -23,6 +23,7 @@
 #include "fs_switch.h"
 #include "fs_call.h"
 #include "../guestmem/vma.h"
+#include "../redox/rx.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
@@ -282,8 +283,11 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
         return;
     }
     uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    /* in lxrun's text, not at the fast path's last jump (whose state is the guest's) */
-    int in_lxrun = !nested && ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext && !lx_fast_signal_in_guest(uc);
+    /* in lxrun's text, not at the fast path's last jump (whose state is the guest's)
+     * nor in a function the guest's vDSO calls (rx_guest_time: guest code, in effect) */
+    int in_lxrun = !nested && ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext &&
+                   !(ip >= (uintptr_t)__start_lx_guest_callable && ip < (uintptr_t)__stop_lx_guest_callable) &&
+                   !lx_fast_signal_in_guest(uc);
     if (nested ? t->resuming : in_lxrun) {
         requeue(sig, si, uc, t);
         return;

@@ -9,6 +9,11 @@ follow; and every function reachable from lx_trap_fast_guestfs and the handlers
 without VECTORS must also use no vector or x87 register and no libc string
 function (each is chosen at start-up among vector variants: an IFUNC).
 
+The functions of section lx_guest_callable (rx_guest_time's, which lxrun's vDSO
+calls in the guest's context) must use no FS either, and call nothing outside their
+section but through their pointers to the host's vDSO: a signal that lands in that
+section is delivered as in guest code (trap/sud.c).
+
 Not followed: lx_fs_call, the way out that switches FS for what its caller hands
 it.  Followed: an IFUNC's call through the PLT, to every variant its resolver can
 pick.  Allowed indirect calls, whose targets are known: lx_dispatch_guestfs's
@@ -27,6 +32,7 @@ import sys
 ROOT = "lx_trap_fast_guestfs"
 TRAP_ROOT = "lx_trap_syscall_guestfs"  # the trap's way to the same calls (its frame keeps the vectors)
 INDIRECT_OK = {"lx_dispatch_guestfs", "sys_write"}
+GUEST_CALLABLE = "lx_guest_callable"
 NOT_FOLLOWED = {"lx_fs_call"}
 VECTOR = re.compile(r"%[xyz]mm\d|%st\b|%st\(|%k[0-7]\b|\bv?ldmxcsr\b|\bf[a-z]+\s")
 FS = re.compile(r"%fs:")
@@ -47,14 +53,19 @@ class Binary:
     """Functions by address (static functions of different files may share a name)."""
 
     def __init__(self, listing, relocs):
-        self.funcs, self.name_at, self.insn_at, self.by_name = {}, {}, {}, {}
-        cur = None
+        self.funcs, self.name_at, self.insn_at, self.by_name, self.section_of = {}, {}, {}, {}, {}
+        cur, section = None, None
         for line in listing.splitlines():
+            m = re.match(r"^Disassembly of section (\S+):$", line)
+            if m:
+                section = m.group(1)
+                continue
             m = re.match(r"^([0-9a-f]+) <([^>]+)>:$", line)
             if m:
                 cur = int(m.group(1), 16)
                 self.funcs[cur] = []
                 self.name_at[cur] = m.group(2)
+                self.section_of[cur] = section
                 self.by_name.setdefault(m.group(2), cur)
                 continue
             m = re.match(r"^\s+([0-9a-f]+):\t(.*)$", line)
@@ -79,7 +90,21 @@ class Binary:
         return sorted({int(v, 16) for insn in self.funcs[resolver]
                        for v in re.findall(r"lea\s.*# ([0-9a-f]+) <[^>+]+>$", insn)} & self.funcs.keys())
 
-    def problems(self, roots, forbidden, ifuncs_ok):
+    def guest_callable(self):
+        return [self.name_at[a] for a in self.funcs if self.section_of.get(a) == GUEST_CALLABLE]
+
+    def leaves_section(self, names):
+        """Direct calls and jumps from the functions named to functions elsewhere."""
+        out = []
+        for n in names:
+            at = self.by_name[n]
+            for insn in self.funcs[at]:
+                m = re.match(r"(call|jmp)\w*\s+([0-9a-f]+) <([^>+]+)", insn)
+                if m and int(m.group(2), 16) in self.funcs and self.section_of.get(int(m.group(2), 16)) != GUEST_CALLABLE:
+                    out.append(f"{n}: leaves {GUEST_CALLABLE}: {insn}")
+        return out
+
+    def problems(self, roots, forbidden, ifuncs_ok, indirect_ok=frozenset()):
         todo = [self.by_name[r] for r in roots if r in self.by_name]
         seen, bad, parent = set(), [f"{r}: not in the binary" for r in roots if r not in self.by_name], {}
         stop = {self.by_name[n] for n in NOT_FOLLOWED if n in self.by_name}
@@ -118,7 +143,7 @@ class Binary:
                         found(at, f"libc IFUNC (vector variants): {insn}")
                     elif m.group(1) == "call":
                         found(at, f"call into the middle of {m.group(3)}")
-                elif re.match(r"call\w*\s+\*", insn) and name not in INDIRECT_OK:
+                elif re.match(r"call\w*\s+\*", insn) and name not in INDIRECT_OK and name not in indirect_ok:
                     found(at, f"indirect call {insn}")
         return {self.name_at[a] for a in seen}, bad
 
@@ -126,9 +151,10 @@ class Binary:
 def check(binary, handlers):
     every = [ROOT, TRAP_ROOT] + [h for h, _ in handlers]
     vector_free = [ROOT] + [h for h, vec in handlers if not vec]
-    seen_fs, bad_fs = binary.problems(every, FS, True)
+    callable_ = binary.guest_callable()
+    seen_fs, bad_fs = binary.problems(every + callable_, FS, True, frozenset(callable_))
     seen_vec, bad_vec = binary.problems(vector_free, VECTOR, False)
-    return seen_fs, seen_vec, bad_fs + bad_vec
+    return seen_fs, seen_vec, bad_fs + bad_vec + binary.leaves_section(callable_)
 
 
 def main():
@@ -148,22 +174,32 @@ def main():
         binary.funcs[binary.by_name["sys_read"]] += [
             "movdqu %xmm0,(%rax)", "mov %fs:0x28,%rax", f"call   {plt:x} <_init+0x1>"]
         binary.funcs[binary.by_name[vec]] += ["movdqu %xmm1,(%rax)"]
-        _, _, bad = check(binary, handlers)
-        want = [any("xmm0" in b for b in bad), any("%fs:" in b for b in bad), any("IFUNC" in b for b in bad)]
-        if not all(want) or any("xmm1" in b for b in bad):
-            print(f"FAIL: planted vector {want[0]}, FS {want[1]}, IFUNC {want[2]}; allowed one flagged: {bad}")
+        gc = binary.guest_callable()
+        if not gc:
+            print(f"FAIL: no function in {GUEST_CALLABLE} to plant into")
             return 1
-        print("ok: planted vector, FS and IFUNC uses found; a VECTORS handler's vector use allowed")
+        main_at = binary.by_name["main"]
+        binary.funcs[binary.by_name[gc[0]]] += ["mov %fs:0x10,%rdx", f"call   {main_at:x} <main>"]
+        _, _, bad = check(binary, handlers)
+        want = [any("xmm0" in b for b in bad), any("%fs:" in b and "sys_read" in b for b in bad),
+                any("IFUNC" in b for b in bad), any("%fs:0x10" in b for b in bad),
+                any(f"leaves {GUEST_CALLABLE}" in b for b in bad)]
+        if not all(want) or any("xmm1" in b for b in bad):
+            print(f"FAIL: planted vector, FS, IFUNC, guest-callable FS, guest-callable call found: {want}; "
+                  f"allowed one flagged: {bad}")
+            return 1
+        print("ok: planted vector, FS and IFUNC uses found, and a guest-callable function's FS use and call "
+              "out of its section; a VECTORS handler's vector use allowed")
         return 0
     seen_fs, seen_vec, bad = check(binary, handlers)
-    if len(handlers) < 5 or ROOT not in seen_vec:
-        print(f"FAIL: roots not found: {handlers}")
+    if len(handlers) < 5 or ROOT not in seen_vec or len(binary.guest_callable()) < 3:
+        print(f"FAIL: roots not found: {handlers}, {GUEST_CALLABLE}: {binary.guest_callable()}")
         return 1
     if bad:
         print("FAIL: the GUESTFS path touches what the stub does not save or switch:")
         print("\n".join(bad[:40]))
         return 1
-    print(f"ok: {len(seen_fs)} functions reachable from {len(handlers) + 1} roots use no FS; "
+    print(f"ok: {len(seen_fs)} functions reachable from {len(handlers) + 2} roots and {GUEST_CALLABLE} use no FS; "
           f"the {len(seen_vec)} reachable without VECTORS use no vector register")
     return 0
 

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <time.h>
 
@@ -262,6 +263,86 @@ static void unknown_calls(void)
     CHECK_ERR(syscall(-1L), ENOSYS);
 }
 
+/* A symbol of the vDSO image at ehdr with version LINUX_2.6, as glibc and musl
+ * look them up (DT_HASH's count, DT_VERSYM and DT_VERDEF), or NULL. */
+static void *vdso_symbol(const ElfW(Ehdr) *e, const char *name)
+{
+    const ElfW(Phdr) *ph = (const void *)((const char *)e + e->e_phoff);
+    uintptr_t base = 0;
+    const ElfW(Dyn) *dyn = NULL;
+    int loaded = 0;
+    for (int i = 0; i < e->e_phnum; i++) {
+        if (ph[i].p_type == PT_LOAD && !loaded) base = (uintptr_t)e + ph[i].p_offset - ph[i].p_vaddr, loaded = 1;
+        if (ph[i].p_type == PT_DYNAMIC) dyn = (const void *)((const char *)e + ph[i].p_offset);
+    }
+    const ElfW(Sym) *sym = NULL;
+    const char *str = NULL;
+    const ElfW(Word) *hash = NULL;
+    const ElfW(Half) *versym = NULL;
+    const ElfW(Verdef) *verdef = NULL;
+    for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
+        const void *at = (const void *)(base + dyn->d_un.d_ptr);
+        if (dyn->d_tag == DT_SYMTAB) sym = at;
+        if (dyn->d_tag == DT_STRTAB) str = at;
+        if (dyn->d_tag == DT_HASH) hash = at;
+        if (dyn->d_tag == DT_VERSYM) versym = at;
+        if (dyn->d_tag == DT_VERDEF) verdef = at;
+    }
+    if (!loaded || !sym || !str || !hash || !versym || !verdef) return NULL;
+    for (ElfW(Word) i = 1; i < hash[1]; i++) {
+        if (strcmp(str + sym[i].st_name, name) != 0 || sym[i].st_shndx == SHN_UNDEF) continue;
+        for (const ElfW(Verdef) *d = verdef;; d = (const void *)((const char *)d + d->vd_next)) {
+            const ElfW(Verdaux) *aux = (const void *)((const char *)d + d->vd_aux);
+            if ((d->vd_ndx & 0x7fff) == (versym[i] & 0x7fff) && strcmp(str + aux->vda_name, "LINUX_2.6") == 0)
+                return (void *)(base + sym[i].st_value);
+            if (!d->vd_next) break;
+        }
+    }
+    return NULL;
+}
+
+static int64_t ns_of(const struct timespec *t) { return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec; }
+
+/* Each function the kernel's x86-64 vDSO exports, called where the image says it
+ * is, agrees with the system call it stands for (within 1 s: the two are read one
+ * after the other; a monotonic clock read first is not later). */
+static void vdso_functions(const ElfW(Ehdr) *e)
+{
+    long (*cgt)(clockid_t, struct timespec *) = vdso_symbol(e, "__vdso_clock_gettime");
+    long (*gtod)(struct timeval *, void *) = vdso_symbol(e, "__vdso_gettimeofday");
+    long (*tm)(long *) = vdso_symbol(e, "__vdso_time");
+    long (*cpu)(unsigned *, unsigned *, void *) = vdso_symbol(e, "__vdso_getcpu");
+    long (*res)(clockid_t, struct timespec *) = vdso_symbol(e, "__vdso_clock_getres");
+    CHECK(cgt && gtod && tm && cpu && res);
+    CHECK(vdso_symbol(e, "__vdso_no_such_function") == NULL);
+    if (!cgt || !gtod || !tm || !cpu || !res) return;
+    static const clockid_t clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_BOOTTIME,
+                                        CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE, CLOCK_PROCESS_CPUTIME_ID };
+    for (size_t i = 0; i < sizeof clocks / sizeof clocks[0]; i++) {
+        struct timespec a, b;
+        CHECK_EQ(cgt(clocks[i], &a), 0);
+        CHECK_EQ(syscall(SYS_clock_gettime, clocks[i], &b), 0);
+        CHECK(ns_of(&b) - ns_of(&a) >= (clocks[i] == CLOCK_REALTIME || clocks[i] == CLOCK_REALTIME_COARSE ? -1000000000 : -20000000));
+        CHECK(ns_of(&b) - ns_of(&a) < 1000000000);
+        struct timespec r1 = { -1, -1 }, r2 = { -2, -2 };
+        CHECK_EQ(res(clocks[i], &r1), 0);
+        CHECK_EQ(syscall(SYS_clock_getres, clocks[i], &r2), 0);
+        CHECK(r1.tv_sec == r2.tv_sec && r1.tv_nsec == r2.tv_nsec);
+    }
+    CHECK_EQ(cgt((clockid_t)12345, &(struct timespec){ 0 }), -EINVAL); /* its call's answer */
+    struct timeval tv;
+    struct timespec now;
+    CHECK_EQ(gtod(&tv, NULL), 0);
+    CHECK_EQ(syscall(SYS_clock_gettime, CLOCK_REALTIME, &now), 0);
+    CHECK(now.tv_sec - tv.tv_sec >= 0 && now.tv_sec - tv.tv_sec <= 1 && tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+    long t_out = 0, t = tm(&t_out);
+    CHECK(t == t_out && t - now.tv_sec >= -1 && t - now.tv_sec <= 1); /* the kernel's time() reads a coarse clock */
+    unsigned c = ~0u, n = ~0u, c2 = ~0u, n2 = ~0u;
+    CHECK_EQ(cpu(&c, &n, NULL), 0);
+    CHECK_EQ(syscall(SYS_getcpu, &c2, &n2, NULL), 0);
+    CHECK(c < 4096 && n == n2);
+}
+
 /* The vDSO: advertised in the auxiliary vector, an ELF image listed as [vdso] in
  * /proc/self/maps at that address, and its clock_gettime answers without a call
  * (the raw call and it agree, time goes forward). */
@@ -285,6 +366,7 @@ static void vdso(void)
     CHECK_EQ(clock_gettime(CLOCK_MONOTONIC, &c), 0);
     CHECK(b.tv_sec > a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec >= a.tv_nsec));
     CHECK(c.tv_sec > b.tv_sec || (c.tv_sec == b.tv_sec && c.tv_nsec >= b.tv_nsec));
+    vdso_functions((const ElfW(Ehdr) *)at);
 }
 
 int main(int argc, char **argv, char **envp)

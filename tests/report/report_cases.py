@@ -533,6 +533,26 @@ def counts_match_summary(e):
 
 
 @case
+def vdso_answers_counted(e):
+    """What lxrun's vDSO answers is counted on its call's line, once, in the process
+    that asked (a fork's child starts from zero), with every call trapped or not:
+    rguest's 7 + 2 clock_gettime through musl's vDSO and 1 raw one are 10 in the -c
+    table and in the report; the trace (-t) shows only the raw one, as strace shows
+    no vDSO answer."""
+    for env in (None, dict(os.environ, LXRUN_TRAP='sud')):
+        table_file = e.path('c.txt')
+        r, doc = e.report(e.rguest, 'vdso', status=0, extra=('-c', '-o', table_file))
+        got = {s['name']: s['calls'] for s in doc['syscalls']}
+        check(got.get('clock_gettime') == 10, f'clock_gettime {got.get("clock_gettime")} in {got} (env {env})')
+        with open(table_file) as f:
+            rows, _ = summary_counts(f.read())
+        check(rows.get('clock_gettime') == (10, 0), f'-c clock_gettime {rows.get("clock_gettime")}')
+        t = e.run('-t', e.rguest, 'vdso', env=env)
+        lines = [ln for ln in t.err_lines if 'clock_gettime(' in ln]
+        check(t.rc == 0 and len(lines) == 1, f'{len(lines)} clock_gettime trace lines:\n{t}')
+
+
+@case
 def counts_match_summary_ls(e):
     """For a dynamic distro program the report and -c of the same run agree row for row."""
     table_file = e.path('c.txt')

@@ -9,8 +9,13 @@
  *   rguest closeall     close_range(0, ~0U, 0): every fd the guest can see, then exit 3
  *   rguest marker FILE  creates FILE (to show that --check runs nothing), exit 0
  *   rguest crash        2 getppid, then a store to address 8: killed by SIGSEGV
+ *   rguest vdso         7 clock_gettime through musl (the vDSO answers: no trap), 1 raw
+ *                       one, then a fork whose child makes 2 more through musl and
+ *                       exits; the parent waits and exits 0
  */
 #include <fcntl.h>
+#include <signal.h>
+#include <time.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -46,6 +51,19 @@ int main(int argc, char **argv)
         long r = sc(SYS_close_range, 0, ~0U, 0, 0);
         sc(SYS_exit_group, r == 0 ? 3 : 4, 0, 0, 0);
         return 99; /* not reached */
+    }
+    if (!strcmp(mode, "vdso")) {
+        struct timespec ts;
+        for (int i = 0; i < 7; i++) clock_gettime(CLOCK_MONOTONIC, &ts);
+        sc(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&ts, 0, 0);
+        long pid = sc(SYS_clone, SIGCHLD, 0, 0, 0);
+        if (pid == 0) {
+            for (int i = 0; i < 2; i++) clock_gettime(CLOCK_MONOTONIC, &ts);
+            sc(SYS_exit_group, 0, 0, 0, 0);
+        }
+        int status = -1;
+        sc(SYS_wait4, pid, (long)&status, 0, 0);
+        return status == 0 ? 0 : 6;
     }
     if (!strcmp(mode, "crash")) {
         sc(SYS_getppid, 0, 0, 0, 0);

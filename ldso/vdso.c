@@ -1,0 +1,94 @@
+/* vdso.c — lxrun's vDSO for the guest: the image vdso_image.c built (vdso_blob.S)
+ * copied into an anonymous mapping, with the data page below it filled from
+ * abi/ (the clock table) and the backend (rx_guest_time).  The guest finds it by
+ * AT_SYSINFO_EHDR; /proc/self/maps lists the two as [vvar] and [vdso]. */
+#include "vdso.h"
+
+#include <string.h>
+
+#include "../abi/linux_mman.h"
+#include "../abi/linux_time.h"
+#include "../redox/rx.h"
+#include "vdso_data.h"
+
+extern const char lx_vdso_image[], lx_vdso_image_end[];
+_Static_assert(LX_VDSO_NFN == LDSO_VDSO_FNS, "vdso.h's count of the image's functions");
+
+static uintptr_t image_at; /* this process's image, 0: none mapped yet */
+static size_t image_len;
+static int data_writable;  /* the data page's protection now */
+
+static struct lx_vdso_data *data(void) { return (struct lx_vdso_data *)(image_at - GM_PAGE); }
+
+static int map_new(void)
+{
+    size_t len = GM_PAGE_UP(lx_vdso_image_end - lx_vdso_image);
+    long at = rx_mmap(0, GM_PAGE + len, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS, -1, 0);
+    if (at < 0) return -1;
+    memcpy((char *)at + GM_PAGE, lx_vdso_image, (size_t)(lx_vdso_image_end - lx_vdso_image));
+    struct lx_vdso_data *d = (struct lx_vdso_data *)at;
+    d->magic = LX_VDSO_MAGIC;
+    for (int id = 0; id < LX_VDSO_CLOCKS; id++) d->clock_rx[id] = abi_clock_to_rx(id);
+    rx_guest_time(&d->fn);
+    if (rx_mprotect((uintptr_t)at + GM_PAGE, len, RX_PROT_READ | RX_PROT_EXEC) < 0) {
+        rx_munmap((uintptr_t)at, GM_PAGE + len);
+        return -1;
+    }
+    image_at = (uintptr_t)at + GM_PAGE;
+    image_len = len;
+    data_writable = 1;
+    return 0;
+}
+
+/* The data page is writable for the guest only while the image counts. */
+static void set_counting(int counting)
+{
+    struct lx_vdso_data *d = data();
+    if (!data_writable && d->counting != (uint32_t)!!counting)
+        data_writable = rx_mprotect((uintptr_t)d, GM_PAGE, RX_PROT_READ | RX_PROT_WRITE) == 0;
+    if (data_writable) d->counting = !!counting;
+    if (!counting && data_writable) data_writable = rx_mprotect((uintptr_t)d, GM_PAGE, RX_PROT_READ) != 0;
+}
+
+uintptr_t ldso_vdso_map(int counting)
+{
+    if (!image_at && map_new() < 0) return 0;
+    set_counting(counting);
+    gm_add(image_at - GM_PAGE, GM_PAGE, LINUX_PROT_READ | (counting ? LINUX_PROT_WRITE : 0), 0, GM_VVAR, 0, 0, 0, NULL);
+    gm_add(image_at, image_len, LINUX_PROT_READ | LINUX_PROT_EXEC, 0, GM_VDSO, 0, 0, 0, NULL);
+    return image_at;
+}
+
+/* Whole: the record of each mapping spans it, with the kind given it here. */
+static int whole(uintptr_t start, size_t len, enum gm_kind kind)
+{
+    struct gm_vma v;
+    return gm_find(start, &v) && v.start == start && v.end == start + len && v.kind == kind;
+}
+
+int ldso_vdso_keeps(const struct gm_vma *v)
+{
+    if (!image_at) return 0;
+    if (!whole(image_at - GM_PAGE, GM_PAGE, GM_VVAR) || !whole(image_at, image_len, GM_VDSO)) {
+        image_at = 0; /* what is left of it goes with the old program's mappings */
+        return 0;
+    }
+    return v->start == image_at - GM_PAGE || v->start == image_at;
+}
+
+int ldso_vdso_counts(int nr[], uint64_t calls[])
+{
+    static const int nrs[LX_VDSO_NFN] = LX_VDSO_NRS;
+    if (!image_at) return 0;
+    const struct lx_vdso_data *d = data();
+    for (int i = 0; i < LX_VDSO_NFN; i++) {
+        nr[i] = nrs[i];
+        calls[i] = __atomic_load_n(&d->counts[i], __ATOMIC_RELAXED);
+    }
+    return LX_VDSO_NFN;
+}
+
+void ldso_vdso_counts_reset(void)
+{
+    if (image_at && data()->counting) memset(data()->counts, 0, sizeof data()->counts);
+}
