@@ -8,6 +8,7 @@
 
 #include "../abi/linux_mman.h"
 #include "../abi/linux_time.h"
+#include "../guestmem/access.h"
 #include "../redox/rx.h"
 #include "vdso_data.h"
 
@@ -50,45 +51,53 @@ static void set_counting(int counting)
     if (!counting && data_writable) data_writable = rx_mprotect((uintptr_t)d, GM_PAGE, RX_PROT_READ) != 0;
 }
 
+#define DATA_PROT(writable) (LINUX_PROT_READ | ((writable) ? LINUX_PROT_WRITE : 0))
+#define IMAGE_PROT (LINUX_PROT_READ | LINUX_PROT_EXEC)
+
 uintptr_t ldso_vdso_map(int counting)
 {
     if (!image_at && map_new() < 0) return 0;
     set_counting(counting);
-    gm_add(image_at - GM_PAGE, GM_PAGE, LINUX_PROT_READ | (counting ? LINUX_PROT_WRITE : 0), 0, GM_VVAR, 0, 0, 0, NULL);
-    gm_add(image_at, image_len, LINUX_PROT_READ | LINUX_PROT_EXEC, 0, GM_VDSO, 0, 0, 0, NULL);
+    gm_add(image_at - GM_PAGE, GM_PAGE, DATA_PROT(data_writable), 0, GM_VVAR, 0, 0, 0, NULL);
+    gm_add(image_at, image_len, IMAGE_PROT, 0, GM_VDSO, 0, 0, 0, NULL);
     return image_at;
 }
 
-/* Whole: the record of each mapping spans it, with the kind given it here. */
-static int whole(uintptr_t start, size_t len, enum gm_kind kind)
+/* Whole: the record of each mapping spans it, with the kind and protection given
+ * it here (the guest may have unmapped, moved or protected some of it). */
+static int whole(uintptr_t start, size_t len, enum gm_kind kind, int prot)
 {
     struct gm_vma v;
-    return gm_find(start, &v) && v.start == start && v.end == start + len && v.kind == kind;
+    return gm_find(start, &v) && v.start == start && v.end == start + len && v.kind == kind && v.prot == prot;
 }
 
 int ldso_vdso_keeps(const struct gm_vma *v)
 {
     if (!image_at) return 0;
-    if (!whole(image_at - GM_PAGE, GM_PAGE, GM_VVAR) || !whole(image_at, image_len, GM_VDSO)) {
+    if (!whole(image_at - GM_PAGE, GM_PAGE, GM_VVAR, DATA_PROT(data_writable)) ||
+        !whole(image_at, image_len, GM_VDSO, IMAGE_PROT)) {
         image_at = 0; /* what is left of it goes with the old program's mappings */
         return 0;
     }
     return v->start == image_at - GM_PAGE || v->start == image_at;
 }
 
+/* The data page is guest memory: the guest may have unmapped or protected it, so
+ * it is read and written as guest memory is (guestmem/access.h). */
 int ldso_vdso_counts(int nr[], uint64_t calls[])
 {
     static const int nrs[LX_VDSO_NFN] = LX_VDSO_NRS;
-    if (!image_at) return 0;
-    const struct lx_vdso_data *d = data();
+    uint64_t counts[LX_VDSO_NFN];
+    if (!image_at || !data_writable || gm_copy_in(counts, (uintptr_t)data()->counts, sizeof counts) < 0) return 0;
     for (int i = 0; i < LX_VDSO_NFN; i++) {
         nr[i] = nrs[i];
-        calls[i] = __atomic_load_n(&d->counts[i], __ATOMIC_RELAXED);
+        calls[i] = counts[i];
     }
     return LX_VDSO_NFN;
 }
 
 void ldso_vdso_counts_reset(void)
 {
-    if (image_at && data()->counting) memset(data()->counts, 0, sizeof data()->counts);
+    static const uint64_t zero[LX_VDSO_NFN];
+    if (image_at && data_writable) gm_copy_out((uintptr_t)data()->counts, zero, sizeof zero);
 }

@@ -85,6 +85,15 @@ static int child_main(int argc, char **argv)
         CHECK_EQ(fcw, 0x37f);
         void *at = (void *)OLD_MAPPING;
         CHECK(mmap(at, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) == at);
+    } else if (!strcmp(what, "vdso")) {
+        /* a whole vDSO again, listed, and answering */
+        const unsigned char *at = (const void *)getauxval(AT_SYSINFO_EHDR);
+        CHECK(at && memcmp(at, "\177ELF", 4) == 0);
+        struct timespec a, b;
+        CHECK_EQ(clock_gettime(CLOCK_MONOTONIC, &a), 0);
+        CHECK_EQ(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &b), 0);
+        CHECK(b.tv_sec > a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec >= a.tv_nsec));
+        CHECK(time(NULL) > 1000000000);
     } else if (!strcmp(what, "execfn")) {
         const char *execfn = (const char *)getauxval(AT_EXECFN);
         CHECK(execfn && !strcmp(execfn, argv[3]));
@@ -310,6 +319,33 @@ static _Noreturn void exec_old_image(pthread_mutex_t *m, int after_thread)
     _exit(99);
 }
 
+/* The old program unmaps its vDSO (and the page before it: the kernel's [vvar] or
+ * lxrun's), or takes all access to them away, then execs: the new program has a
+ * whole one (Linux maps a fresh one per exec; lxrun keeps its own only while whole).
+ * Under lxrun -c the report then reads no count from the unmapped page. */
+static void vdso_after_exec(void)
+{
+    for (int how = 0; how < 2; how++) {
+        pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            uintptr_t at = getauxval(AT_SYSINFO_EHDR);
+            if (!at) _exit(91);
+            char *a[] = { self, "child", "vdso", NULL };
+            /* from here on no libc call that could reach the vDSO; a kernel that
+             * seals its system mappings (CONFIG_MSEAL_SYSTEM_MAPPINGS) refuses both:
+             * EPERM, or EINVAL as this 6.18 does */
+            long r = how == 0 ? syscall(SYS_munmap, at - PG, 2 * PG) : syscall(SYS_mprotect, at - PG, 2 * PG, PROT_NONE);
+            if (r != 0 && errno != EPERM && errno != EINVAL) _exit(92 + how);
+            syscall(SYS_execve, self, a, environ);
+            _exit(99);
+        }
+        int st;
+        CHECK_EQ(waitpid(pid, &st, 0), pid);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+}
+
 static void old_image(void)
 {
     pthread_mutex_t *m = shared_robust_mutex();
@@ -346,5 +382,6 @@ int main(int argc, char **argv)
     RUN(exec_at);
     RUN(vfork_and_spawn);
     RUN(old_image);
+    RUN(vdso_after_exec);
     return check_done();
 }
