@@ -5,7 +5,9 @@
  * the data page below the image, counts the answer when a report is asked for, and
  * otherwise makes the ordinary call, which lxrun traps and serves (and counts).
  * It runs in the guest's context: the guest's FS, stack and signal mask.  Linux's
- * values stop here: clock ids become rx clocks by the table abi/ filled in. */
+ * values stop here: clock ids become rx clocks by the table abi/ filled in.  Its
+ * `syscall` instructions are the guest's own calls, trapped like any (not lxrun
+ * reaching the system: DESIGN invariant 1 is about lxrun's code). */
 #include "vdso_data.h"
 #include "../abi/linux_sys.h"
 #include "../abi/linux_time.h"
