@@ -82,6 +82,14 @@ int ldso_vdso_keeps(const struct gm_vma *v)
     return v->start == image_at - GM_PAGE || v->start == image_at;
 }
 
+int ldso_vdso_call(long nr)
+{
+    static const int nrs[LX_VDSO_NFN] = LX_VDSO_NRS;
+    for (int i = 0; i < LX_VDSO_NFN; i++)
+        if (nrs[i] == nr) return 1;
+    return 0;
+}
+
 /* The data page is guest memory: the guest may have unmapped or protected it, so
  * it is read and written as guest memory is (guestmem/access.h). */
 int ldso_vdso_counts(int nr[], uint64_t calls[])

@@ -20,6 +20,8 @@ int ldso_vdso_keeps(const struct gm_vma *v);
  * most LDSO_VDSO_FNS. */
 #define LDSO_VDSO_FNS 5
 int ldso_vdso_counts(int nr[], uint64_t calls[]);
+/* 1 for the Linux system calls the image answers (and makes when it cannot). */
+int ldso_vdso_call(long nr);
 /* A fork's child, or a report's reset: the counts start from zero. */
 void ldso_vdso_counts_reset(void);
 

@@ -7,6 +7,7 @@
 #include "../report/report.h"
 #include "../report/trace.h"
 #include "../trap/trap.h"
+#include "../ldso/vdso.h"
 #include "../redox/rx.h"
 #include "../process/fd_reserve.h"
 #include "../process/fd_table.h"
@@ -110,7 +111,7 @@ static long call(struct lx_call *c, const struct lx_syscall *s) { return call_ma
  * it reads by a call): lxrun's vDSO image counted it already (ldso/vdso.c). */
 static int made_for_the_vdso(const struct lx_call *c)
 {
-    if (!c->host_ctx) return 0; /* a rewritten site: guest text, never the vDSO */
+    if (!c->host_ctx || !ldso_vdso_call(c->nr)) return 0; /* a rewritten site is guest text, never the vDSO */
     struct linux_sigcontext r;
     lx_trap_call_regs(c, &r);
     return rx_guest_time_made((uintptr_t)r.rip);
