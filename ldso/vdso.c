@@ -15,11 +15,16 @@
 extern const char lx_vdso_image[], lx_vdso_image_end[];
 _Static_assert(LX_VDSO_NFN == LDSO_VDSO_FNS, "vdso.h's count of the image's functions");
 
+static const int nrs[LX_VDSO_NFN] = LX_VDSO_NRS;
 static uintptr_t image_at; /* this process's image, 0: none mapped yet */
 static size_t image_len;
-static int data_writable;  /* the data page's protection now */
+static int counting;       /* the image counts, and its data page is writable (a report option: the
+                              same for the process's whole life) */
 
 static struct lx_vdso_data *data(void) { return (struct lx_vdso_data *)(image_at - GM_PAGE); }
+
+#define DATA_PROT (LINUX_PROT_READ | (counting ? LINUX_PROT_WRITE : 0))
+#define IMAGE_PROT (LINUX_PROT_READ | LINUX_PROT_EXEC)
 
 static int map_new(void)
 {
@@ -28,37 +33,23 @@ static int map_new(void)
     if (at < 0) return -1;
     memcpy((char *)at + GM_PAGE, lx_vdso_image, (size_t)(lx_vdso_image_end - lx_vdso_image));
     struct lx_vdso_data *d = (struct lx_vdso_data *)at;
-    d->magic = LX_VDSO_MAGIC;
+    d->counting = (uint32_t)counting;
     for (int id = 0; id < LX_VDSO_CLOCKS; id++) d->clock_rx[id] = abi_clock_to_rx(id);
     rx_guest_time(&d->fn);
-    if (rx_mprotect((uintptr_t)at + GM_PAGE, len, RX_PROT_READ | RX_PROT_EXEC) < 0) {
+    if (rx_mprotect((uintptr_t)at + GM_PAGE, len, RX_PROT_READ | RX_PROT_EXEC) < 0 ||
+        (!counting && rx_mprotect((uintptr_t)at, GM_PAGE, RX_PROT_READ) < 0)) {
         rx_munmap((uintptr_t)at, GM_PAGE + len);
         return -1;
     }
     image_at = (uintptr_t)at + GM_PAGE;
     image_len = len;
-    data_writable = 1;
     return 0;
 }
 
-/* The data page is writable for the guest only while the image counts. */
-static void set_counting(int counting)
+uintptr_t ldso_vdso_map(int count)
 {
-    struct lx_vdso_data *d = data();
-    if (!data_writable && d->counting != (uint32_t)!!counting)
-        data_writable = rx_mprotect((uintptr_t)d, GM_PAGE, RX_PROT_READ | RX_PROT_WRITE) == 0;
-    if (data_writable) d->counting = !!counting;
-    if (!counting && data_writable) data_writable = rx_mprotect((uintptr_t)d, GM_PAGE, RX_PROT_READ) != 0;
-}
-
-#define DATA_PROT(writable) (LINUX_PROT_READ | ((writable) ? LINUX_PROT_WRITE : 0))
-#define IMAGE_PROT (LINUX_PROT_READ | LINUX_PROT_EXEC)
-
-uintptr_t ldso_vdso_map(int counting)
-{
-    if (!image_at && map_new() < 0) return 0;
-    set_counting(counting);
-    gm_add(image_at - GM_PAGE, GM_PAGE, DATA_PROT(data_writable), 0, GM_VVAR, 0, 0, 0, NULL);
+    if (!image_at && (counting = !!count, map_new()) < 0) return 0;
+    gm_add(image_at - GM_PAGE, GM_PAGE, DATA_PROT, 0, GM_VVAR, 0, 0, 0, NULL);
     gm_add(image_at, image_len, IMAGE_PROT, 0, GM_VDSO, 0, 0, 0, NULL);
     return image_at;
 }
@@ -74,7 +65,7 @@ static int whole(uintptr_t start, size_t len, enum gm_kind kind, int prot)
 int ldso_vdso_keeps(const struct gm_vma *v)
 {
     if (!image_at) return 0;
-    if (!whole(image_at - GM_PAGE, GM_PAGE, GM_VVAR, DATA_PROT(data_writable)) ||
+    if (!whole(image_at - GM_PAGE, GM_PAGE, GM_VVAR, DATA_PROT) ||
         !whole(image_at, image_len, GM_VDSO, IMAGE_PROT)) {
         image_at = 0; /* what is left of it goes with the old program's mappings */
         return 0;
@@ -84,7 +75,6 @@ int ldso_vdso_keeps(const struct gm_vma *v)
 
 int ldso_vdso_call(long nr)
 {
-    static const int nrs[LX_VDSO_NFN] = LX_VDSO_NRS;
     for (int i = 0; i < LX_VDSO_NFN; i++)
         if (nrs[i] == nr) return 1;
     return 0;
@@ -94,9 +84,8 @@ int ldso_vdso_call(long nr)
  * it is read and written as guest memory is (guestmem/access.h). */
 int ldso_vdso_counts(int nr[], uint64_t calls[])
 {
-    static const int nrs[LX_VDSO_NFN] = LX_VDSO_NRS;
     uint64_t counts[LX_VDSO_NFN];
-    if (!image_at || !data_writable || gm_copy_in(counts, (uintptr_t)data()->counts, sizeof counts) < 0) return 0;
+    if (!image_at || !counting || gm_copy_in(counts, (uintptr_t)data()->counts, sizeof counts) < 0) return 0;
     for (int i = 0; i < LX_VDSO_NFN; i++) {
         nr[i] = nrs[i];
         calls[i] = counts[i];
@@ -107,5 +96,5 @@ int ldso_vdso_counts(int nr[], uint64_t calls[])
 void ldso_vdso_counts_reset(void)
 {
     static const uint64_t zero[LX_VDSO_NFN];
-    if (image_at && data_writable) gm_copy_out((uintptr_t)data()->counts, zero, sizeof zero);
+    if (image_at && counting) gm_copy_out((uintptr_t)data()->counts, zero, sizeof zero);
 }

@@ -10,7 +10,8 @@
 
 /* Maps the vDSO if this process has none yet, records both mappings for the
  * guest, and returns the image's address (AT_SYSINFO_EHDR), or 0 without one.
- * counting: the image counts its answers for the reports. */
+ * counting: the image counts its answers for the reports (a report option, so
+ * what the first map of a process was given holds for the image's whole life). */
 uintptr_t ldso_vdso_map(int counting);
 /* At an exec in place, before the old program's mappings go: 1 when v is one of
  * this process's vDSO mappings, still whole, to be kept (else the vDSO is mapped

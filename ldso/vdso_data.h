@@ -8,7 +8,6 @@
 
 #include "../redox/rx.h"
 
-#define LX_VDSO_MAGIC 0x6f7364766e75726cULL /* "lrunvdso" */
 #define LX_VDSO_CLOCKS 16                    /* Linux clock ids 0..15 */
 
 /* What the image counts for -c and --report, by function. */
@@ -20,7 +19,6 @@ enum lx_vdso_fn { LX_VDSO_CLOCK_GETTIME, LX_VDSO_GETTIMEOFDAY, LX_VDSO_TIME, LX_
 #define LX_VDSO_NRS { 228, 96, 201, 309, 229 }
 
 struct lx_vdso_data {
-    uint64_t magic;
     uint32_t counting;                       /* count each answer in counts[] (a report was asked for) */
     int32_t clock_rx[LX_VDSO_CLOCKS];        /* the rx clock for each Linux id (abi_clock_to_rx), -1: none */
     struct rx_guest_time fn;                 /* the backend's; a NULL one: the image makes the call */
