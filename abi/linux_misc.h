@@ -97,6 +97,10 @@ struct linux_iovec { uint64_t iov_base, iov_len; };
 
 /* the kernel's struct termios (NCCS 19), not libc's */
 struct linux_termios { uint32_t iflag, oflag, cflag, lflag; uint8_t line, cc[19]; };
+/* c_cflag's line speeds: output (CBAUD), input (CIBAUD, 0: as output) */
+#define LINUX_CBAUD 0010017u
+#define LINUX_CIBAUD 002003600000u
+#define LINUX_IBSHIFT 16
 struct linux_winsize { uint16_t row, col, xpixel, ypixel; };
 
 struct rx_futex_wake_op;

@@ -56,8 +56,8 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
     if (lo < 0) return fail_errno(err, 126, ENOMEM, "cannot allocate the stack");
     gm_add((uintptr_t)lo, size, prot, 0, GM_STACK, 0, 0, 0, NULL);
 
-    struct rx_sysfacts f;
-    rx_sysfacts(&f);
+    struct rx_cpu_auxv f;
+    rx_cpu_auxv(&f);
     uint64_t vdso = ldso_vdso_map(view->vdso_counting); /* AT_SYSINFO_EHDR: 0 leaves it out */
     struct stack_spec s = {
         .argc = argc, .argv = argv, .envp = envp, .execfn = execfn,

@@ -13,10 +13,11 @@
 
 struct lx_process lx_proc = { .opts = LX_OPTIONS_DEFAULT, .threads = 1 };
 
+/* Clock ticks since boot (the clock rx_sysstat's uptime reads, without its other counters). */
 static uint64_t uptime_cs(void)
 {
-    struct rx_sysstat st;
-    return rx_sysstat(&st) == 0 ? (uint64_t)st.uptime.sec * 100 + (uint64_t)st.uptime.nsec / 10000000 : 0;
+    struct rx_timespec t;
+    return rx_clock_gettime(RX_CLOCK_X_BOOTTIME, &t) == 0 ? (uint64_t)t.sec * 100 + (uint64_t)t.nsec / 10000000 : 0;
 }
 
 void lx_process_start(uintptr_t brk, const char *path)

@@ -959,9 +959,13 @@ long rx_sysfacts(struct rx_sysfacts *f)
     }
     cpu_set_t set;
     f->ncpu = sched_getaffinity(0, sizeof set, &set) == 0 ? (uint64_t)CPU_COUNT(&set) : 1;
-    f->hwcap2 = getauxval(AT_HWCAP2);
-    f->minsigstksz = getauxval(AT_MINSIGSTKSZ);
     return 0;
+}
+
+void rx_cpu_auxv(struct rx_cpu_auxv *a)
+{
+    a->hwcap2 = getauxval(AT_HWCAP2);
+    a->minsigstksz = getauxval(AT_MINSIGSTKSZ);
 }
 
 long rx_core_pattern(char *buf, size_t cap)
@@ -1290,15 +1294,18 @@ long rx_pidfd_send_signal(int fd, int sig) { return R(syscall(SYS_pidfd_send_sig
 
 long rx_getrandom(void *buf, size_t len) { return raw3(SYS_getrandom, (long)buf, (long)len, 0); }
 
+/* A raw TCGETS (TLS-free: isatty's request, served on the guest's FS), read as
+ * glibc's tcgetattr and cfget*speed read it: both speeds from c_cflag, the input
+ * one 0 where glibc's IBAUD0 mark is set. */
 long rx_termios_get(int fd, struct rx_termios *t)
 {
-    struct termios k;
-    if (tcgetattr(fd, &k) < 0) return -errno;
-    memset(t, 0, sizeof *t);
-    t->iflag = k.c_iflag; t->oflag = k.c_oflag; t->cflag = k.c_cflag; t->lflag = k.c_lflag;
-    t->line = k.c_line;
-    memcpy(t->cc, k.c_cc, sizeof k.c_cc < sizeof t->cc ? sizeof k.c_cc : sizeof t->cc);
-    t->ispeed = cfgetispeed(&k); t->ospeed = cfgetospeed(&k);
+    struct { uint32_t iflag, oflag, cflag, lflag; uint8_t line, cc[19]; } k; /* the kernel's struct termios */
+    long r = raw3(SYS_ioctl, fd, TCGETS, (long)&k);
+    if (r < 0) return r;
+    *t = (struct rx_termios){ .iflag = k.iflag, .oflag = k.oflag, .cflag = k.cflag, .lflag = k.lflag, .line = k.line };
+    for (size_t i = 0; i < sizeof k.cc; i++) t->cc[i] = k.cc[i];
+    t->ospeed = k.cflag & (CBAUD | CBAUDEX);
+    t->ispeed = (k.iflag & 020000000000u) ? 0 : t->ospeed;
     return 0;
 }
 

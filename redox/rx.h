@@ -841,9 +841,12 @@ long rx_nanosleep(int clock, int abstime, const struct rx_timespec *req,
 struct rx_sysfacts {
     char sysname[65], nodename[65], release[65], version[65], machine[65];
     uint64_t mem_total, mem_free, uptime_sec, ncpu;
-    uint64_t hwcap2, minsigstksz; /* what the kernel enables (AT_HWCAP2: FSGSBASE…), its signal frame size */
 };
 long rx_sysfacts(struct rx_sysfacts *f);
+/* What a new program is told of the CPU, without a system call (an exec passes it
+ * on): what the kernel enables (AT_HWCAP2: FSGSBASE…) and its signal frame size. */
+struct rx_cpu_auxv { uint64_t hwcap2, minsigstksz; };
+void rx_cpu_auxv(struct rx_cpu_auxv *a);
 /* The time without a call into lxrun, for the guest's vDSO (ldso/vdso.c): each
  * function runs in the guest's context, called from lxrun's vDSO image, so it uses
  * no TLS, no errno, no lock and no signal mask, writes only its out-arguments (which

@@ -50,14 +50,14 @@ static int mark_sleeping(struct lx_call *c, int on)
     return on && lx_signal_next(c->task) != 0;
 }
 
-/* Whether c may really wait: not a read or write of a file that never does (a
- * regular file, as ld.so's reads of the libraries it loads; /dev/zero).  Looked
- * at only until the answerer runs, and at most 64 times (an fstat each): then any
- * call counts.  A file that never waits is remembered for its fd (below
- * NOWAIT_FDS) until a call that may change the fd table runs: any call but a
- * vector-free GUESTFS one moves the epoch (read, write, lseek, pread, pwrite, the
- * id calls cannot change it), so the fast path serves the next read or write of
- * that fd instead of declining. */
+/* Whether a read or write of fd never waits (a regular file, as ld.so's reads of
+ * the libraries it loads; /dev/zero).  Looked at only until the answerer runs,
+ * and at most 64 times (an fstat each): then any call counts.  A file that never
+ * waits is remembered for its fd (below NOWAIT_FDS) until a call that may change
+ * the fd table runs: any call but a vector-free GUESTFS one moves the epoch
+ * (read, write, lseek, pread, pwrite, the id calls cannot change it).  TLS-free
+ * (a raw fstat): the fast path looks on the guest's FS, so the first read of each
+ * file it opens need not switch to lxrun's. */
 #define NOWAIT_FDS 64
 static struct {
     uint32_t epoch; /* moved by a call that may change the fd table, while a verdict is live */
@@ -65,6 +65,7 @@ static struct {
                        this page in every such call would be a copy-on-write fault in a
                        forked child, and in its parent, on every fork) */
     uint32_t at[NOWAIT_FDS]; /* == epoch: that fd's reads and writes never wait */
+    uint32_t looks;
 } nowait = { .epoch = 1 };
 
 static int reads_or_writes(const struct lx_syscall *s)
@@ -72,25 +73,25 @@ static int reads_or_writes(const struct lx_syscall *s)
     return (s->fd_args & 1) && (s->kinds[1] == K_OBUF || s->kinds[1] == K_IBUF);
 }
 
-static int may_wait(const struct lx_call *c)
+__attribute__((no_stack_protector)) static int fd_never_waits(const struct lx_syscall *s, int fd)
 {
-    static int looks;
-    const struct lx_syscall *s = &lx_syscalls[c->nr];
-    if (looks >= 64 || !reads_or_writes(s)) return 1;
-    looks++;
-    int fd = (int)c->a[0];
-    if (fd >= 0 && fd < NOWAIT_FDS) __atomic_store_n(&nowait.live, 1, __ATOMIC_SEQ_CST);
+    if (!reads_or_writes(s)) return 0;
+    int known = fd >= 0 && fd < NOWAIT_FDS;
+    if (known && __atomic_load_n(&nowait.at[fd], __ATOMIC_ACQUIRE) == __atomic_load_n(&nowait.epoch, __ATOMIC_ACQUIRE))
+        return 1;
+    if (__atomic_fetch_add(&nowait.looks, 1, __ATOMIC_RELAXED) >= 64) return 0;
+    if (known) __atomic_store_n(&nowait.live, 1, __ATOMIC_SEQ_CST);
     uint32_t epoch = __atomic_load_n(&nowait.epoch, __ATOMIC_SEQ_CST); /* before the look: a change after it moves it */
     struct rx_stat st;
-    if (rx_fstat(fd, &st) < 0 || !rx_stat_never_waits(&st)) return 1;
-    if (fd >= 0 && fd < NOWAIT_FDS) __atomic_store_n(&nowait.at[fd], epoch, __ATOMIC_RELEASE);
-    return 0;
+    if (rx_fstat(fd, &st) < 0 || !rx_stat_never_waits(&st)) return 0;
+    if (known) __atomic_store_n(&nowait.at[fd], epoch, __ATOMIC_RELEASE);
+    return 1;
 }
 
 int lx_call_sleeping(struct lx_call *c, int on)
 {
     /* the process's first call that may wait starts its /proc answerer */
-    if (on && lx_ptable_answer_pending() && may_wait(c)) lx_ptable_answer_start();
+    if (on && lx_ptable_answer_pending() && !fd_never_waits(&lx_syscalls[c->nr], (int)c->a[0])) lx_ptable_answer_start();
     return mark_sleeping(c, on);
 }
 
@@ -199,12 +200,9 @@ int lx_call_vector_free(long nr)
     return lx_call_on_guest_fs(nr) && !(lx_syscalls[nr].flags & LX_F_VECTORS);
 }
 
-int lx_call_guestfs_declines(long nr, int fd)
+__attribute__((no_stack_protector)) int lx_call_guestfs_declines(long nr, int fd)
 {
     const struct lx_syscall *s = &lx_syscalls[nr];
-    if ((s->flags & LX_F_BLOCKS) && lx_ptable_answer_pending() &&
-        !(reads_or_writes(s) && fd >= 0 && fd < NOWAIT_FDS &&
-          __atomic_load_n(&nowait.at[fd], __ATOMIC_ACQUIRE) == __atomic_load_n(&nowait.epoch, __ATOMIC_ACQUIRE)))
-        return 1;
+    if ((s->flags & LX_F_BLOCKS) && lx_ptable_answer_pending() && !fd_never_waits(s, fd)) return 1;
     return (s->fd_args & 1) && lx_fd_get(fd);
 }

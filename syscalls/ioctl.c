@@ -29,8 +29,9 @@ static long fd_ioctl(int fd, unsigned req, uint64_t arg)
     }
 }
 
-long sys_ioctl(struct lx_call *c)
+static long ioctl_served(void *call)
 {
+    struct lx_call *c = call;
     int fd = (int)c->a[0];
     unsigned req = (unsigned)c->a[1];
     uint64_t arg = c->a[2];
@@ -44,4 +45,13 @@ long sys_ioctl(struct lx_call *c)
     lx_record_ioctl(req);
     if ((r = rx_fcntl(fd, RX_F_GETFD, 0)) < 0) return r;
     return -ENOTTY;
+}
+
+/* TCGETS on an fd without a table entry (isatty: every stdio stream asks it once)
+ * is served on the guest's FS; every other request on lxrun's. */
+long sys_ioctl(struct lx_call *c)
+{
+    int fd = (int)c->a[0];
+    if ((unsigned)c->a[1] == LINUX_TCGETS && !lx_fd_get(fd)) return lx_tty_tcgets(fd, c->a[2]);
+    return lx_fs_call(ioctl_served, c);
 }

@@ -39,9 +39,17 @@ static long name_file(void *fdp)
     return (long)gm_intern(path);
 }
 
-static const char *file_name_of(int fd, struct rx_stat *st)
+/* A MAP_FIXED mapping over part of one of the same file takes its name: ld.so maps
+ * an ELF whole, then each segment over it, and those cost no lookup and no switch
+ * to lxrun's FS.  Any other mapping is named by the file's path now (a file mapped
+ * again after a rename shows its new name). */
+static const char *file_name_of(int fd, uintptr_t fixed_at, struct rx_stat *st)
 {
     if (rx_fstat(fd, st) < 0) return NULL;
+    struct gm_vma v;
+    if (fixed_at && gm_find(fixed_at, &v) && v.start <= fixed_at && v.kind == GM_FILE && v.name && v.dev == st->dev &&
+        v.ino == st->ino)
+        return v.name;
     return (const char *)lx_fs_call(name_file, (void *)(long)fd);
 }
 
@@ -70,7 +78,7 @@ long sys_mmap(struct lx_call *c)
     gm_text_unlock();
     if (r < 0) return r;
     struct rx_stat st = { 0 };
-    const char *name = anon ? NULL : file_name_of(fd, &st);
+    const char *name = anon ? NULL : file_name_of(fd, flags & LINUX_MAP_FIXED ? (uintptr_t)r : 0, &st);
     gm_add((uintptr_t)r, len, prot & (LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC), type != LINUX_MAP_PRIVATE, anon ? GM_ANON : GM_FILE, anon ? 0 : (uint64_t)off,
            st.dev, st.ino, name);
     return r;

@@ -7,7 +7,7 @@
 #include "handler.h"
 #include "tty.h"
 
-static long tcgets(int fd, uint64_t arg)
+long lx_tty_tcgets(int fd, uint64_t arg)
 {
     struct rx_termios t;
     struct linux_termios k;
@@ -25,10 +25,13 @@ static long tcsets(int fd, int when, uint64_t arg)
     struct rx_termios t;
     struct linux_termios k;
     if (gm_copy_in(&k, arg, sizeof k) < 0) return -EFAULT;
-    long r = rx_termios_get(fd, &t); /* keeps what Linux's struct does not carry (speeds) */
+    long r = rx_termios_get(fd, &t); /* keeps what Linux's struct does not carry (cc[19] on) */
     if (r < 0) return r;
     t.iflag = k.iflag; t.oflag = k.oflag; t.cflag = k.cflag; t.lflag = k.lflag; t.line = k.line;
     memcpy(t.cc, k.cc, sizeof k.cc);
+    /* the speeds are the guest's too: Linux keeps them in c_cflag */
+    t.ospeed = k.cflag & LINUX_CBAUD;
+    t.ispeed = k.cflag & LINUX_CIBAUD ? (k.cflag & LINUX_CIBAUD) >> LINUX_IBSHIFT : t.ospeed;
     return rx_termios_set(fd, when, &t);
 }
 
@@ -98,7 +101,7 @@ static long pty_peer(int fd, uint64_t arg)
 long lx_tty_ioctl(long nr, int fd, unsigned req, uint64_t arg)
 {
     switch (req) {
-    case LINUX_TCGETS: return tcgets(fd, arg);
+    case LINUX_TCGETS: return lx_tty_tcgets(fd, arg);
     case LINUX_TCSETS: case LINUX_TCSETSW: case LINUX_TCSETSF:
         return tcsets(fd, (int)(req - LINUX_TCSETS), arg); /* rx: TCSANOW, TCSADRAIN, TCSAFLUSH */
     case LINUX_TIOCGWINSZ: return winsize_get(fd, arg);

@@ -316,7 +316,9 @@ void lx_rewrite_forget(void)
     traps = 0;
     if (sites) munmap(sites, site_table_bytes(sites));
     for (int i = 0; i < noutgrown; i++) munmap(outgrown[i], site_table_bytes(outgrown[i]));
-    sites = NULL;
+    /* made now, on lxrun's FS: the new program's first trap can then be counted on
+     * the guest's (lx_rewrite_counted), not switch FS to make it */
+    sites = site_table_new(4096);
     noutgrown = 0;
     gm_text_unlock();
 }

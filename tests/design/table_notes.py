@@ -52,7 +52,8 @@ def reaches(defs, fn, depth=6):
         if name in seen or name not in defs:
             continue
         seen.add(name)
-        for c in re.findall(r'\b(\w+)\s*\(', defs[name]):
+        # a function handed to lx_fs_call (the switch to lxrun's FS) is called by it
+        for c in re.findall(r'\b(\w+)\s*\(', defs[name]) + re.findall(r'\blx_fs_call\s*\(\s*(\w+)', defs[name]):
             calls.add(c)
             if d < depth:
                 todo.append((c, d + 1))

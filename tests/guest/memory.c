@@ -338,6 +338,33 @@ static void names_after_rename(void)
     CHECK_OK(rmdir("dir-b"));
 }
 
+/* A segment mapped MAP_FIXED over a mapping of its own file (as ld.so maps an ELF)
+ * is named by that file; one of another file over it, by the other file. */
+static void names_of_fixed_segments(void)
+{
+    static unsigned char pages[2 * 4096];
+    put_file("seg-one", pages, sizeof pages);
+    put_file("seg-two", pages, sizeof pages);
+    int one = open("seg-one", O_RDONLY), two = open("seg-two", O_RDONLY);
+    REQUIRE(one >= 0 && two >= 0);
+    unsigned char *p = mmap(NULL, sizeof pages, PROT_READ, MAP_PRIVATE, one, 0);
+    REQUIRE(p != MAP_FAILED);
+    CHECK(mmap(p + 4096, 4096, PROT_READ, MAP_PRIVATE | MAP_FIXED, one, 4096) == p + 4096);
+    char name[4096];
+    maps_name((uintptr_t)p + 4096, name, sizeof name);
+    CHECK(ends_with(name, "/seg-one"));
+    CHECK(mmap(p, 4096, PROT_READ, MAP_PRIVATE | MAP_FIXED, two, 0) == p);
+    maps_name((uintptr_t)p, name, sizeof name);
+    CHECK(ends_with(name, "/seg-two"));
+    maps_name((uintptr_t)p + 4096, name, sizeof name);
+    CHECK(ends_with(name, "/seg-one"));
+    munmap(p, sizeof pages);
+    close(one);
+    close(two);
+    unlink("seg-one");
+    unlink("seg-two");
+}
+
 int main(void)
 {
     check_prog = "memory";
@@ -348,5 +375,6 @@ int main(void)
     RUN(remap_file);
     RUN(advice_and_residency);
     RUN(names_after_rename);
+    RUN(names_of_fixed_segments);
     return check_done();
 }

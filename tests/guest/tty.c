@@ -103,6 +103,20 @@ static void real_terminal(void)
     CHECK_OK(tcsetattr(0, TCSAFLUSH, &t));
     CHECK_OK(tcgetattr(0, &t2));
     CHECK_EQ(t2.c_lflag, t.c_lflag);
+    CHECK_EQ(t2.c_cflag, t.c_cflag);
+    /* the line speed survives a set of the other fields (it lives in c_cflag) */
+    CHECK_OK(cfsetospeed(&t2, B9600));
+    CHECK_OK(cfsetispeed(&t2, B9600));
+    CHECK_OK(tcsetattr(0, TCSANOW, &t2));
+    memset(&t2, 0, sizeof t2);
+    CHECK_OK(tcgetattr(0, &t2));
+    CHECK_EQ(cfgetospeed(&t2), B9600);
+    CHECK_EQ(cfgetispeed(&t2), B9600);
+    t2.c_cc[VMIN] = 2;
+    CHECK_OK(tcsetattr(0, TCSANOW, &t2));
+    CHECK_OK(tcgetattr(0, &t2));
+    CHECK_EQ(cfgetospeed(&t2), B9600);
+    CHECK_OK(tcsetattr(0, TCSANOW, &t));
 
     struct winsize w, w2 = { .ws_row = 41, .ws_col = 101 }, w3;
     CHECK_OK(ioctl(0, TIOCGWINSZ, &w));
