@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/linux_errno.h"
 #include "abi/linux_signal.h"
 #include "loader/exec.h"
 #include "redox/rx.h"
@@ -220,7 +221,7 @@ static int read_config(const char *file, int required)
     long fd = rx_openat(RX_AT_CWD, url, RX_O_RDONLY | RX_O_CLOEXEC, 0);
     if (fd < 0) {
         if (!required && fd == -ENOENT) return 0;
-        fprintf(stderr, "lxrun: %s: %s\n", file, strerror((int)-fd));
+        fprintf(stderr, "lxrun: %s: %s\n", file, abi_errno_text((int)-fd));
         return -1;
     }
     static char text[65536];
@@ -277,7 +278,7 @@ static int open_dir_high(const char *dir, const char *what)
     snprintf(url, sizeof url, "%s%s", dir[0] == '/' ? "file:" : "", dir);
     long fd = rx_openat(RX_AT_CWD, url, RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
     if (fd >= 0) fd = lx_fd_move_high((int)fd);
-    if (fd < 0) fprintf(stderr, "lxrun: %s %s: %s\n", what, dir, strerror((int)-fd));
+    if (fd < 0) fprintf(stderr, "lxrun: %s %s: %s\n", what, dir, abi_errno_text((int)-fd));
     return (int)fd;
 }
 
@@ -297,7 +298,7 @@ static int ns_mount_special(struct ns_config *c)
         int r = vfs_mount_special(c->mounts[k].guest, c->mounts[k].host);
         if (r < 0) {
             fprintf(stderr, "lxrun: --mount %s=%s: %s\n", c->mounts[k].guest, c->mounts[k].host,
-                    r == -EINVAL ? "unknown target" : strerror(-r));
+                    r == -EINVAL ? "unknown target" : abi_errno_text(-r));
             return -1;
         }
         c->mounts[k] = c->mounts[--c->nmounts];
@@ -312,7 +313,7 @@ static int ns_mount_all(const struct ns_config *c)
         if (fd < 0) return -1;
         int r = vfs_mount(c->mounts[k].guest, fd);
         if (r < 0) {
-            fprintf(stderr, "lxrun: --mount %s=%s: %s\n", c->mounts[k].guest, c->mounts[k].host, strerror(-r));
+            fprintf(stderr, "lxrun: --mount %s=%s: %s\n", c->mounts[k].guest, c->mounts[k].host, abi_errno_text(-r));
             return -1;
         }
     }
@@ -333,7 +334,7 @@ static int set_up_namespace(void)
     if (r == 0 && (ns_mount_all(&ns_file) < 0 || ns_mount_all(&ns_cli) < 0)) return -1;
     if (r == 0) r = vfs_confine();
     if (r < 0) {
-        fprintf(stderr, "lxrun: --root %s: %s\n", root ? root : "/", strerror(-r));
+        fprintf(stderr, "lxrun: --root %s: %s\n", root ? root : "/", abi_errno_text(-r));
         return -1;
     }
     return 0;
@@ -433,7 +434,7 @@ static long open_high(const char *path)
     snprintf(url, sizeof url, "%s%s", path[0] == '/' ? "file:" : "", path);
     long fd = rx_openat(RX_AT_CWD, url, RX_O_WRONLY | RX_O_CREAT | RX_O_TRUNC | RX_O_CLOEXEC, 0644);
     if (fd < 0) {
-        fprintf(stderr, "lxrun: %s: %s\n", path, strerror((int)-fd));
+        fprintf(stderr, "lxrun: %s: %s\n", path, abi_errno_text((int)-fd));
         return -1;
     }
     return lx_fd_move_high((int)fd);
@@ -476,7 +477,7 @@ static _Noreturn void run_guest(const struct lx_program *g)
     rx_sigmask_get(&main_thread.task.sigmask); /* the guest starts with lxrun's inherited mask */
     int r = lx_trap_thread_init(&main_thread);
     if (r < 0) {
-        fprintf(stderr, "lxrun: cannot set up interception: %s\n", strerror(-r));
+        fprintf(stderr, "lxrun: cannot set up interception: %s\n", abi_errno_text(-r));
         exit(126);
     }
     /* the faults keep a handler of lxrun's from the start (lx_trap_default) */

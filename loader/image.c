@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../abi/linux_errno.h"
 #include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
 #include "../redox/rx.h"
@@ -51,7 +52,7 @@ int lx_image_open_at(int dirfd, const char *guest_path, struct lx_exec_error *er
         fd = r < 0 ? r : vfs_open(&t, RX_O_RDONLY | RX_O_CLOEXEC | RX_O_NONBLOCK, 0);
     }
     if (fd < 0) {
-        fail_errno(err, fd == -ENOENT || fd == -ENOTDIR ? 127 : 126, (int)-fd, strerror((int)-fd));
+        fail_errno(err, fd == -ENOENT || fd == -ENOTDIR ? 127 : 126, (int)-fd, abi_errno_text((int)-fd));
         return -1;
     }
     struct rx_stat st;
@@ -124,7 +125,7 @@ static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_sta
     const char *why;
     if (rx_fstat(fd, st) < 0) return fail(err, 126, "cannot stat");
     long n = rx_pread(fd, head, sizeof head, 0);
-    if (n < 0) return fail(err, 126, strerror((int)-n));
+    if (n < 0) return fail(err, 126, abi_errno_text((int)-n));
     if (elf_check_ehdr(head, (size_t)n, (uint64_t)st->size, ei, &why) < 0) return fail(err, 126, why);
     size_t phsize = ei->eh.e_phnum * sizeof(Elf64_Phdr);
     if (rx_pread(fd, ei->ph, phsize, (int64_t)ei->eh.e_phoff) != (long)phsize)
@@ -182,7 +183,7 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     for (int i = 0; i < ei.eh.e_phnum; i++) {
         if (ei.ph[i].p_type != PT_LOAD) continue;
         int r = map_segment(fd, &ei.ph[i], bias, &st, name);
-        if (r < 0) return fail_errno(err, 126, -r, strerror(-r));
+        if (r < 0) return fail_errno(err, 126, -r, abi_errno_text(-r));
     }
     img->bias = bias;
     img->entry = bias + ei.eh.e_entry;

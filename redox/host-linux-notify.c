@@ -58,10 +58,9 @@ long rx_time_handle_get(int fd, struct rx_itimer *cur)
 
 long rx_signal_handle(int fd, uint64_t mask, int flags)
 {
-    sigset_t set;
+    sigset_t set; /* its first 64 bits are the mask (sigaddset: musl refuses 32-34, its own) */
     sigemptyset(&set);
-    for (int s = 1; s <= 64; s++)
-        if (mask >> (s - 1) & 1) sigaddset(&set, s);
+    memcpy(&set, &mask, sizeof mask);
     return R(signalfd(fd, &set, handle_flags(flags, SFD_CLOEXEC, SFD_NONBLOCK)));
 }
 

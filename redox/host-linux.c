@@ -31,6 +31,12 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449 /* musl 1.2.3's list ends before it */
+#endif
+#ifndef STATX_BASIC_STATS
+#include <linux/stat.h> /* struct statx: glibc declares it, musl does not */
+#endif
 #include <sys/statfs.h>
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -193,10 +199,12 @@ void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx)
 
 long rx_backend_start(int high_fd_floor)
 {
+#ifdef M_ARENA_MAX
     /* One malloc arena for every thread: a new one per thread (glibc's default)
      * costs each of lxrun's threads, the guest's included, a 128 MiB reservation
-     * trimmed by munmap and mprotect as it first frees memory. */
+     * trimmed by munmap and mprotect as it first frees memory.  (musl's has one.) */
     mallopt(M_ARENA_MAX, 1);
+#endif
     read_core_pattern();
     int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
     if (exe < 0) return -errno;
@@ -682,7 +690,7 @@ long rx_renameat(int olddirfd, const char *oldp, int newdirfd, const char *newp,
     int s1, s2;
     const char *a = file_path(oldp, &s1), *b = file_path(newp, &s2);
     if (s1 || s2) return -EXDEV;
-    return R(renameat2(olddirfd == RX_AT_CWD ? AT_FDCWD : olddirfd, a,
+    return R(syscall(SYS_renameat2, olddirfd == RX_AT_CWD ? AT_FDCWD : olddirfd, a,
                        newdirfd == RX_AT_CWD ? AT_FDCWD : newdirfd, b, flags));
 }
 
@@ -796,12 +804,15 @@ long rx_geteuid(void) { return raw3(SYS_geteuid, 0, 0, 0); }
 long rx_getgid(void) { return raw3(SYS_getgid, 0, 0, 0); }
 long rx_getegid(void) { return raw3(SYS_getegid, 0, 0, 0); }
 long rx_getgroups(int n, uint32_t *list) { return raw3(SYS_getgroups, n, (long)list, 0); }
-long rx_umask(unsigned mask) { return umask(mask); }
+long rx_umask(unsigned mask) { return raw3(SYS_umask, mask, 0, 0); } /* raw: musl's has an errno path */
 long rx_getresuid(uint32_t ids[3]) { return R(getresuid(&ids[0], &ids[1], &ids[2])); }
 long rx_getresgid(uint32_t ids[3]) { return R(getresgid(&ids[0], &ids[1], &ids[2])); }
-long rx_setresuid(long r, long e, long s) { return R(setresuid((uid_t)r, (uid_t)e, (uid_t)s)); }
-long rx_setresgid(long r, long e, long s) { return R(setresgid((gid_t)r, (gid_t)e, (gid_t)s)); }
-long rx_setgroups(int n, const uint32_t *list) { return R(setgroups((size_t)n, (const gid_t *)list)); }
+/* Raw, for the calling thread alone, as the guest's call: a libc's setresuid
+ * signals every thread of the process to change too (glibc by its signal 33, musl
+ * by 34), guest threads included, whose libc sends its own round anyway. */
+long rx_setresuid(long r, long e, long s) { return raw3(SYS_setresuid, (uid_t)r, (uid_t)e, (uid_t)s); }
+long rx_setresgid(long r, long e, long s) { return raw3(SYS_setresgid, (gid_t)r, (gid_t)e, (gid_t)s); }
+long rx_setgroups(int n, const uint32_t *list) { return raw3(SYS_setgroups, n, (long)list, 0); }
 _Noreturn void rx_exit(int status) { _exit(status); }
 
 long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock, int shared)
@@ -983,11 +994,17 @@ long rx_fork(void)
     return r;
 }
 
-struct spawn { void (*fn)(void *); void *arg; };
+struct spawn { void (*fn)(void *); void *arg; int cpu; };
 static void *spawned(void *p)
 {
     struct spawn s = *(struct spawn *)p;
     free(p);
+    if (s.cpu >= 0) { /* pinned by itself: musl has no pthread_attr_setaffinity_np */
+        cpu_set_t here;
+        CPU_ZERO(&here);
+        CPU_SET(s.cpu, &here);
+        sched_setaffinity(0, sizeof here, &here);
+    }
     s.fn(s.arg);
     return NULL;
 }
@@ -998,20 +1015,19 @@ static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int p
 {
     struct spawn *s = malloc(sizeof *s);
     if (!s) return -ENOMEM;
-    *s = (struct spawn){ fn, arg };
+    *s = (struct spawn){ fn, arg, pin ? sched_getcpu() : -1 };
     pthread_attr_t a;
     pthread_attr_init(&a);
     pthread_attr_setdetachstate(&a, joinable ? PTHREAD_CREATE_JOINABLE : PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&a, stack_size);
-    int cpu = pin ? sched_getcpu() : -1;
-    cpu_set_t here;
-    CPU_ZERO(&here);
-    if (cpu >= 0) {
-        CPU_SET(cpu, &here);
-        pthread_attr_setaffinity_np(&a, sizeof here, &here);
-    }
+    /* The thread starts with every signal blocked, until its own set-up picks its
+     * mask, as glibc's pthread_create starts it; musl's leaves its own 32-34 open,
+     * which are guest signals here: one could land before the thread is lxrun's. */
+    uint64_t all = ~0ULL, old;
+    raw4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8);
     pthread_t th;
     int e = pthread_create(&th, &a, spawned, s);
+    raw4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
     pthread_attr_destroy(&a);
     if (e) free(s);
     return -e;
@@ -1152,16 +1168,16 @@ long rx_tgkill(long pid, long tid, int sig) { return R(syscall(SYS_tgkill, (pid_
 long rx_getpriority(int which, long who, int *nice)
 {
     errno = 0;
-    *nice = getpriority((__priority_which_t)which, (id_t)who);
+    *nice = getpriority(which, (id_t)who);
     return *nice == -1 && errno ? -errno : 0;
 }
-long rx_setpriority(int which, long who, int nice) { return R(setpriority((__priority_which_t)which, (id_t)who, nice)); }
+long rx_setpriority(int which, long who, int nice) { return R(setpriority(which, (id_t)who, nice)); }
 
 long rx_self_exe(void) { return self_exe_fd >= 0 ? self_exe_fd : -ENOENT; }
 
 long rx_fexec(int fd, char *const argv[], char *const envp[])
 {
-    return R(execveat(fd, "", argv, envp, AT_EMPTY_PATH));
+    return R(syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH));
 }
 
 long rx_setpgid(long pid, long pgid) { return R(setpgid((pid_t)pid, (pid_t)pgid)); }
@@ -1237,7 +1253,11 @@ long rx_timer_create(int clock, const struct rx_sigevent *ev)
         h.sigev_notify = ev->notify == RX_SIGEV_NONE ? SIGEV_NONE : ev->notify == RX_SIGEV_THREAD_ID ? SIGEV_THREAD_ID
                                                                                                  : SIGEV_SIGNAL;
         h.sigev_signo = ev->signo;
-        h._sigev_un._tid = ev->tid;
+#ifdef sigev_notify_thread_id
+        h.sigev_notify_thread_id = ev->tid;
+#else
+        h._sigev_un._tid = ev->tid; /* glibc before 2.41 names it only so */
+#endif
         memcpy(&h.sigev_value, &ev->value, sizeof h.sigev_value);
     }
     int id;
@@ -1409,13 +1429,10 @@ long rx_getrusage(int who, struct rx_rusage *ru)
     return 0;
 }
 
-long rx_sigmask_get(uint64_t *set)
-{
-    sigset_t cur;
-    if (sigprocmask(SIG_SETMASK, NULL, &cur) < 0) return -errno;
-    memcpy(set, &cur, sizeof *set);
-    return 0;
-}
+/* The signal mask by the raw call: musl's sigprocmask leaves out of the old mask
+ * the signals it keeps for itself (32-34), which are guest signals here (glibc's
+ * SIGRTMIN is 34). */
+long rx_sigmask_get(uint64_t *set) { return raw4(SYS_rt_sigprocmask, SIG_SETMASK, 0, (long)set, 8); }
 
 static const struct { unsigned rx, host; } event_bits[] = {
     { RX_EVENT_READ, EPOLLIN },           { RX_EVENT_WRITE, EPOLLOUT },         { RX_EVENT_X_PRI, EPOLLPRI },
@@ -1523,13 +1540,7 @@ long rx_sigqueue(long pid, long tid, int sig, int code, uint64_t value)
                : R(syscall(SYS_rt_sigqueueinfo, (pid_t)pid, sig, &si));
 }
 
-long rx_sigmask_set(uint64_t set)
-{
-    sigset_t s;
-    sigemptyset(&s);
-    memcpy(&s, &set, sizeof set);
-    return R(sigprocmask(SIG_SETMASK, &s, NULL));
-}
+long rx_sigmask_set(uint64_t set) { return raw4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&set, 0, 8); }
 
 long rx_sigaction_catch(int sig, void (*fn)(int))
 {

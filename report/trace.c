@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../abi/linux_errno.h"
 #include "../abi/linux_fcntl.h"
 #include "../redox/rx.h"
 #include "decode.h"
@@ -186,8 +187,8 @@ void trace_syscall(const struct lx_call *c, long ret)
     if ((unsigned long)ret > -4096UL) {
         int e = (int)-ret;
         const char *en = errno_name(e);
-        if (en) text_printf(&t, " = -1 %s (%s)\n", en, strerror(e));
-        else text_printf(&t, " = -1 %d (%s)\n", e, strerror(e));
+        if (en) text_printf(&t, " = -1 %s (%s)\n", en, abi_errno_text(e));
+        else text_printf(&t, " = -1 %d (%s)\n", e, abi_errno_text(e));
     } else if (name && (lx_syscalls[c->nr].flags & LX_F_ADDR)) {
         text_printf(&t, " = %#lx\n", (unsigned long)ret);
     } else {

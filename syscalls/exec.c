@@ -7,6 +7,7 @@
  * (process/handover.h), and the system ends the other threads. */
 #include <stdlib.h>
 
+#include "../abi/linux_errno.h"
 #include "../abi/linux_fcntl.h"
 #include "../abi/linux_sys.h"
 #include "../loader/exec.h"
@@ -213,7 +214,7 @@ static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, 
         int here = lx_exec_here_possible(c);
         r = here ? exec_here(c, &q) : reenter_lxrun(c, &q);
         if (lx_report.observe && !c->untraced_return) lx_my_counts()[c->nr].calls--; /* failed: counted as it returns */
-        if (traced && r < 0) trace_event("execve failed after its checks: %s", strerror((int)-r));
+        if (traced && r < 0) trace_event("execve failed after its checks: %s", abi_errno_text((int)-r));
     }
     if (q.dirfd != RX_AT_CWD) rx_close(q.dirfd);
     strblock_free(&q.argv);

@@ -14,6 +14,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "../abi/linux_errno.h"
 #include "../process/process.h"
 #include "../guestmem/access.h"
 #include "../syscalls/dispatch.h"
@@ -56,7 +57,7 @@ int lx_trap_supported(const char **why)
     static volatile uint8_t probe_selector = 0;
     if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, 0, 0, &probe_selector) != 0) {
         *why = errno == EINVAL ? "the kernel lacks Syscall User Dispatch (Linux >= 5.11 needed)"
-                               : strerror(errno);
+                               : abi_errno_text(errno);
         return -1;
     }
     prctl(PR_SET_SYSCALL_USER_DISPATCH, 0, 0, 0, 0);

@@ -3,12 +3,14 @@
  * stack, a fault handler that siglongjmps out, EINTR and SA_RESTART on a blocked
  * read, sigsuspend, a blocked signal delivered as it is unblocked, SIGCHLD, the
  * FP state kept across handlers, and interval timers. */
+#include <fcntl.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 
@@ -427,6 +429,45 @@ static void fresh_fp_state(void)
     signal(SIGUSR2, SIG_DFL);
 }
 
+/* Signals 32-34, which glibc (32, 33) and musl (32-34) keep for their own use but
+ * the kernel delivers to any handler installed by the raw call: lxrun's own libc
+ * must neither hide them in a mask it reads back nor take them. */
+struct k_sigaction { void (*handler)(int); unsigned long flags; void (*restorer)(void); uint64_t mask; };
+static volatile int reserved_seen[3];
+static void on_reserved(int sig) { reserved_seen[sig - 32]++; }
+
+static void libc_reserved_signals(void)
+{
+    struct sigaction sa = { .sa_handler = on_reserved };
+    CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+    struct k_sigaction k, saved[3]; /* SIGUSR1's, with the libc's restorer */
+    CHECK_OK(syscall(SYS_rt_sigaction, SIGUSR1, NULL, &k, 8));
+    for (int sig = 32; sig <= 34; sig++) CHECK_OK(syscall(SYS_rt_sigaction, sig, &k, &saved[sig - 32], 8));
+    uint64_t block = 7ULL << 31, old, now, pending = 0;
+    CHECK_OK(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &block, &old, 8));
+    CHECK_OK(syscall(SYS_rt_sigprocmask, SIG_SETMASK, NULL, &now, 8));
+    CHECK_EQ(now & block, block);
+    for (int sig = 32; sig <= 34; sig++) CHECK_OK(syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig));
+    CHECK_OK(syscall(SYS_rt_sigpending, &pending, 8));
+    CHECK_EQ(pending & block, block);
+    CHECK_EQ(reserved_seen[0] + reserved_seen[1] + reserved_seen[2], 0);
+    /* a signalfd takes them too (libcs' sigaddset refuses them) */
+    uint64_t only33 = 1ULL << 32;
+    int sfd = (int)syscall(SYS_signalfd4, -1, &only33, 8, O_NONBLOCK | O_CLOEXEC);
+    CHECK(sfd >= 0);
+    unsigned char info[128];
+    CHECK_EQ(read(sfd, info, sizeof info), (long)sizeof info);
+    uint32_t signo;
+    memcpy(&signo, info, sizeof signo); /* struct signalfd_siginfo begins with ssi_signo */
+    CHECK_EQ(signo, 33);
+    close(sfd);
+    reserved_seen[1]++; /* 33 was taken by the read, not by its handler */
+    CHECK_OK(syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8));
+    for (int i = 0; i < 3; i++) CHECK_EQ(reserved_seen[i], 1);
+    for (int sig = 32; sig <= 34; sig++) CHECK_OK(syscall(SYS_rt_sigaction, sig, &saved[sig - 32], NULL, 8));
+    signal(SIGUSR1, SIG_DFL);
+}
+
 int main(void)
 {
     check_prog = "delivery";
@@ -442,5 +483,6 @@ int main(void)
     RUN(queued_and_waited);
     RUN(realtime_queueing);
     RUN(fresh_fp_state);
+    RUN(libc_reserved_signals);
     return check_done();
 }

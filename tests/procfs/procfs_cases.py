@@ -311,7 +311,8 @@ def dev_shm_posix(e):
 
 HOST_TREE = re.compile(r'"/(proc|sys|dev)(/[^"]*)?"')
 FPATH_LINK = re.compile(r'^(readlink|readlinkat)\((AT_FDCWD, )?"/proc/self/fd/\d+"')
-FD_TABLE = re.compile(r'^openat\(AT_FDCWD, "/proc/self/fd", O_RDONLY\|O_CLOEXEC\|O_DIRECTORY(\)| <unfinished)')
+# (musl's open() is the open call, with O_LARGEFILE; glibc's is openat)
+FD_TABLE = re.compile(r'^(openat\(AT_FDCWD, |open\()"/proc/self/fd", O_RDONLY(\|O_LARGEFILE)?\|O_CLOEXEC\|O_DIRECTORY(\)| <unfinished)')
 
 GUEST_SCRIPT = """
 import os

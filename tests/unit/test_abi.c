@@ -13,6 +13,7 @@
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 
+#include "../../abi/linux_errno.h"
 #include "../../abi/linux_fcntl.h"
 #include "../../abi/linux_mman.h"
 #include "../../abi/linux_stat.h"
@@ -495,4 +496,12 @@ Test(sockopt, levels_and_shapes)
     cr_assert_eq(abi_sockopt_to_rx(1, 25 /* SO_BINDTODEVICE */, &o), -1);
     cr_assert_eq(abi_sockopt_to_rx(41, 26 /* IPV6_V6ONLY */, &o), 0);
     cr_assert_eq(o.opt, RX_IPV6_X_V6ONLY);
+}
+
+/* Messages name errnos as glibc does (strace and glibc programs print those), also
+ * when lxrun's own libc is musl, whose texts differ for ~70 of them. */
+Test(abi, errno_texts_are_glibcs)
+{
+    for (int e = 0; e <= 200; e++) cr_expect_str_eq(abi_errno_text(e), strerror(e), "errno %d", e);
+    cr_expect_str_eq(abi_errno_text(-3), strerror(-3));
 }

@@ -1,0 +1,73 @@
+# lxrun linked with musl (CMakeLists.txt says why): lxcore's sources and lxrun.c
+# compiled again by musl-gcc, each with the options and definitions CMake gives it
+# for lxcore, then linked static-pie against musl's libc.a.  The imported target
+# `lxrun` names the result, so $<TARGET_FILE:lxrun> works as for a built one.
+find_program(MUSL_GCC musl-gcc REQUIRED)
+find_path(MUSL_LIBDIR rcrt1.o PATHS /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/../x86_64-linux-musl
+          /usr/lib/x86_64-linux-musl /usr/lib/musl/lib NO_DEFAULT_PATH REQUIRED)
+
+# Headers musl's include directory lacks: the kernel's, libelf's and zlib's (the
+# host's, which are libc-neutral).
+set(musl_dir ${CMAKE_BINARY_DIR}/musl)
+set(musl_include ${musl_dir}/include)
+file(MAKE_DIRECTORY ${musl_include})
+foreach(h linux asm-generic gelf.h libelf.h zlib.h zconf.h)
+  file(CREATE_LINK /usr/include/${h} ${musl_include}/${h} SYMBOLIC)
+endforeach()
+file(CREATE_LINK /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/asm ${musl_include}/asm SYMBOLIC)
+
+string(TOUPPER "${CMAKE_BUILD_TYPE}" build_type)
+separate_arguments(musl_flags UNIX_COMMAND
+  "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${build_type}} -std=gnu11 -fPIE -D_GNU_SOURCE -isystem ${musl_include}")
+list(APPEND musl_flags -Wall -Wextra -Wno-format-truncation)
+if(LXRUN_WERROR)
+  list(APPEND musl_flags -Werror)
+endif()
+
+get_target_property(lxcore_sources lxcore SOURCES)
+set(musl_objs)
+foreach(src ${lxcore_sources} lxrun.c redox/host-linux-musl.c)
+  string(REPLACE "/" "_" name ${src})
+  set(obj ${musl_dir}/${name}.o)
+  get_source_file_property(opts ${src} COMPILE_OPTIONS)
+  get_source_file_property(defs ${src} COMPILE_DEFINITIONS)
+  get_source_file_property(extra_deps ${src} OBJECT_DEPENDS)
+  set(src_flags)
+  if(opts)
+    list(APPEND src_flags ${opts})
+  endif()
+  if(defs)
+    foreach(d ${defs})
+      list(APPEND src_flags -D${d})
+    endforeach()
+  endif()
+  if(NOT extra_deps)
+    set(extra_deps)
+  endif()
+  add_custom_command(OUTPUT ${obj}
+    COMMAND ${MUSL_GCC} ${musl_flags} ${src_flags} -MD -MF ${obj}.d -c ${CMAKE_SOURCE_DIR}/${src} -o ${obj}
+    DEPENDS ${CMAKE_SOURCE_DIR}/${src} ${extra_deps}
+    DEPFILE ${obj}.d
+    COMMENT "musl-gcc ${src}"
+    VERBATIM)
+  list(APPEND musl_objs ${obj})
+endforeach()
+
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=crtbeginS.o OUTPUT_VARIABLE crtbegin OUTPUT_STRIP_TRAILING_WHITESPACE)
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=crtendS.o OUTPUT_VARIABLE crtend OUTPUT_STRIP_TRAILING_WHITESPACE)
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name OUTPUT_VARIABLE libgcc OUTPUT_STRIP_TRAILING_WHITESPACE)
+# Linked in musl/ and copied to build/lxrun: an output named as the imported target
+# would be taken for the target and get no rule.
+set(lxrun_bin ${CMAKE_BINARY_DIR}/lxrun)
+add_custom_command(OUTPUT ${musl_dir}/lxrun
+  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib -o ${musl_dir}/lxrun
+          ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${LIBELF_A} ${LIBZ_A}
+          ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
+  COMMAND ${CMAKE_COMMAND} -E copy ${musl_dir}/lxrun ${lxrun_bin}
+  DEPENDS ${musl_objs} ${LIBELF_A} ${LIBZ_A}
+  COMMENT "Linking lxrun against musl"
+  VERBATIM)
+add_custom_target(lxrun_musl ALL DEPENDS ${musl_dir}/lxrun)
+add_dependencies(lxrun_musl lxrun_vdso_image)
+add_executable(lxrun IMPORTED GLOBAL)
+set_target_properties(lxrun PROPERTIES IMPORTED_LOCATION ${lxrun_bin})
