@@ -1023,11 +1023,12 @@ static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int p
     /* The thread starts with every signal blocked, until its own set-up picks its
      * mask, as glibc's pthread_create starts it; musl's leaves its own 32-34 open,
      * which are guest signals here: one could land before the thread is lxrun's. */
-    uint64_t all = ~0ULL, old;
-    raw4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, 8);
+    uint64_t old;
+    rx_sigmask_get(&old);
+    rx_sigmask_set(~0ULL);
     pthread_t th;
     int e = pthread_create(&th, &a, spawned, s);
-    raw4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
+    rx_sigmask_set(old);
     pthread_attr_destroy(&a);
     if (e) free(s);
     return -e;
@@ -1256,7 +1257,7 @@ long rx_timer_create(int clock, const struct rx_sigevent *ev)
 #ifdef sigev_notify_thread_id
         h.sigev_notify_thread_id = ev->tid;
 #else
-        h._sigev_un._tid = ev->tid; /* glibc before 2.41 names it only so */
+        h._sigev_un._tid = ev->tid; /* Debian 12's glibc headers name it only so */
 #endif
         memcpy(&h.sigev_value, &ev->value, sizeof h.sigev_value);
     }
