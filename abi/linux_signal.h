@@ -19,6 +19,7 @@
 #define LINUX_SIGCONT 18
 #define LINUX_SIGSTOP 19
 #define LINUX_SIGSYS 31
+#define LINUX_SIGRTMIN 32 /* the kernel's first real-time signal (the libcs keep 32-33 or 32-34) */
 #define LINUX_NSIG 64
 #define LINUX_SIG_BLOCK 0
 #define LINUX_SIG_UNBLOCK 1

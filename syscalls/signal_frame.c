@@ -16,16 +16,19 @@
 #define EFLAGS_DF 0x400u
 #define EFLAGS_RF 0x10000u
 
-__attribute__((no_stack_protector)) void lx_signal_take(struct lx_task *t, int sig, const struct linux_siginfo *si)
+__attribute__((no_stack_protector)) int lx_signal_take(struct lx_task *t, int sig, const struct linux_siginfo *si)
 {
-    if (sig < 1 || sig > LINUX_NSIG) return;
-    if (!(__atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & LINUX_SIGBIT(sig))) {
+    if (sig < 1 || sig > LINUX_NSIG) return 1;
+    int pending = (__atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & LINUX_SIGBIT(sig)) != 0;
+    if (pending && sig >= LINUX_SIGRTMIN) return 0;
+    if (!pending) {
         /* byte by byte: no library call, whatever FS is loaded */
         const volatile unsigned char *from = (const void *)si;
         volatile unsigned char *to = (void *)&t->pending_info[sig - 1];
         for (size_t i = 0; i < sizeof *si; i++) to[i] = from[i];
     }
     __atomic_fetch_or(&t->pending, LINUX_SIGBIT(sig), __ATOMIC_RELEASE);
+    return 1;
 }
 
 int lx_signal_next(const struct lx_task *t)

@@ -14,8 +14,11 @@
 #include "../process/process.h"
 
 /* A signal taken from the system for a guest handler: pending until delivered.
+ * 0 when it is a real-time signal with an instance pending already: lxrun keeps one
+ * per signal, so this one was not taken and must go back to the system (a real-time
+ * signal queues; a standard one merges with the pending one, as on Linux: 1).
  * Safe in a signal handler running on any FS (no TLS, no locks). */
-void lx_signal_take(struct lx_task *t, int sig, const struct linux_siginfo *si);
+int lx_signal_take(struct lx_task *t, int sig, const struct linux_siginfo *si);
 
 /* The signal to deliver now: pending and not blocked, synchronous faults first,
  * then the lowest number, as Linux picks; 0 if none. */

@@ -242,7 +242,14 @@ __attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, 
     memcpy(&mask, &uc->uc_sigmask, sizeof mask);
     mask |= LINUX_SIGBIT(sig);
     memcpy(&uc->uc_sigmask, &mask, sizeof mask);
-    syscall(SYS_rt_tgsigqueueinfo, syscall(SYS_getpid), t->task.tid, sig, si);
+    /* raw: a libc's syscall() would set errno (TLS, maybe the guest's FS here) on failure */
+    register long info __asm__("r10") = (long)si;
+    long r;
+    __asm__ volatile("syscall" : "=a"(r) : "a"((long)SYS_getpid) : "rcx", "r11", "memory");
+    __asm__ volatile("syscall"
+                     : "=a"(r)
+                     : "a"((long)SYS_rt_tgsigqueueinfo), "D"(r), "S"((long)t->task.tid), "d"((long)sig), "r"(info)
+                     : "rcx", "r11", "memory");
 }
 
 /* A guest call blocked in the system, and a signal whose handler asked for
@@ -293,7 +300,11 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
         requeue(sig, si, uc, t);
         return;
     }
-    lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si);
+    /* A second instance of a pending real-time signal: back to the system, held
+     * until this one is delivered.  It reaches lxrun when code between a nested
+     * take and the delivery set the host mask again without the pending signal's
+     * bit: musl's critical sections block all but its own 32-34, then restore */
+    if (!lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si)) requeue(sig, si, uc, t);
     if (nested) {
         interrupt_restart(uc, t, sig);
         lx_fast_signal_nested(t, uc, sig);
