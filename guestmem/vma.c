@@ -1,6 +1,7 @@
 /* vma.c — sorted array of guest mappings; binary search, split on partial change. */
 #include "vma.h"
 
+#include "../redox/rx.h"
 #include "../trap/fs_call.h"
 
 #include <stddef.h>
@@ -260,10 +261,27 @@ const char *gm_intern(const char *name)
     return copy;
 }
 
-static int text_lock_word;
+/* 0 free, 1 held, 2 held with sleepers.  Held across system calls (the guest's
+ * mmap, munmap and mprotect; a rewrite's protection round trips and page copy),
+ * so a waiter sleeps: spinning, the threads of a guest that maps memory in each
+ * (git status's four) waited out whole time slices of a descheduled holder.
+ * TLS-free (a trap on the guest's FS takes it: lx_rewrite_counted). */
+static uint32_t text_lock_word;
 
-void gm_text_lock(void) { spin_lock(&text_lock_word); }
-void gm_text_unlock(void) { spin_unlock(&text_lock_word); }
+void gm_text_lock(void)
+{
+    uint32_t c = 0;
+    for (int spin = 0; spin < 64; spin++, c = 0) {
+        if (__atomic_compare_exchange_n(&text_lock_word, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
+        __builtin_ia32_pause();
+    }
+    while (__atomic_exchange_n(&text_lock_word, 2, __ATOMIC_ACQUIRE) != 0) rx_futex_wait(&text_lock_word, 2, NULL, -1, 0);
+}
+
+void gm_text_unlock(void)
+{
+    if (__atomic_exchange_n(&text_lock_word, 0, __ATOMIC_RELEASE) == 2) rx_futex_wake(&text_lock_word, 1, 0);
+}
 
 void gm_forked(void)
 {

@@ -1009,9 +1009,9 @@ static void *spawned(void *p)
     return NULL;
 }
 
-/* A detached thread running fn(arg) on a stack of stack_size, kept on the
- * calling CPU when pin is set. */
-static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int pin, int joinable)
+/* A thread running fn(arg) on a stack of stack_size, kept on the calling CPU when
+ * pin is set; its handle in *out when out is not NULL. */
+static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int pin, int joinable, pthread_t *out)
 {
     struct spawn *s = malloc(sizeof *s);
     if (!s) return -ENOMEM;
@@ -1031,10 +1031,23 @@ static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int p
     rx_sigmask_set(old);
     pthread_attr_destroy(&a);
     if (e) free(s);
+    else if (out) *out = th;
     return -e;
 }
 
-long rx_thread_spawn(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 256 * 1024, 0, 1); }
+long rx_thread_spawn(void (*fn)(void *), void *arg)
+{
+    pthread_t th;
+    long r = spawn_thread(fn, arg, 256 * 1024, 0, 1, &th);
+    if (r < 0) return r;
+    /* Both libcs have the kernel store the id before pthread_create returns
+     * (CLONE_PARENT_SETTID) and encode it in the thread's CPU-time clock id, the
+     * kernel's (~tid << 3 | CPUCLOCK_PERTHREAD | CPUCLOCK_SCHED): a joinable thread's
+     * id without waiting for it to run */
+    clockid_t clk;
+    if (pthread_getcpuclockid(th, &clk) != 0) return -EAGAIN; /* not reached: th is alive until joined */
+    return ~((long)clk >> 3);
+}
 
 uint64_t rx_thread_self(void) { return (uint64_t)pthread_self(); }
 
@@ -1141,7 +1154,7 @@ long rx_getcpu(unsigned *cpu, unsigned *node) { return R(syscall(SYS_getcpu, cpu
 
 long rx_membarrier(int cmd, unsigned flags, int cpu) { return R(syscall(SYS_membarrier, cmd, flags, cpu)); }
 
-long rx_thread_spawn_small(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 64 * 1024, 1, 0); }
+long rx_thread_spawn_small(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 64 * 1024, 1, 0, NULL); }
 
 long rx_set_pdeathsig(int sig) { return R(prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0)); }
 long rx_timer_slack_get(void) { return R(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)); }

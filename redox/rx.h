@@ -600,7 +600,8 @@ long rx_umask(unsigned mask);
 _Noreturn void rx_exit(int status);
 /* A new thread of this process running fn(arg), on a stack of its own (redox-rt
  * rlct_clone_impl, as relibc's pthread_create makes threads), to be joined
- * (rx_thread_join).  0 or -errno. */
+ * (rx_thread_join).  Its thread id, known before it runs (the caller need not wait
+ * for it to be scheduled), or -errno. */
 long rx_thread_spawn(void (*fn)(void *), void *arg);
 /* The calling thread's handle, and waiting for a thread spawned by
  * rx_thread_spawn to be gone -- its resources reclaimed and its id free -- (relibc's
