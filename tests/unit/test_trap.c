@@ -3,8 +3,10 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/auxv.h>
 
+#include "../../syscalls/signal_frame.h"
 #include "../../trap/trap.h"
 
 static struct lx_thread *gs_self(void)
@@ -118,4 +120,32 @@ Test(fs, wrfsbase_only_where_the_kernel_allows_it)
         cr_assert_not_null(why);
         cr_assert_str_eq(lx_trap_fs_name(), "arch_prctl", "a refused choice changes nothing");
     }
+}
+
+/* A guest signal taken while one of its kind is pending: a real-time one queues
+ * (lx_signal_take refuses it, and the trap gives it back to the system); a standard
+ * one merges into the pending one, as on Linux.  The first instance's info stays. */
+
+static struct linux_siginfo info_with(int sig, int value)
+{
+    struct linux_siginfo si;
+    memset(&si, 0, sizeof si);
+    si.si_signo = sig;
+    memcpy(si.fields + 8, &value, sizeof value); /* si_value, after si_pid and si_uid */
+    return si;
+}
+
+Test(signal_take, real_time_instances_queue_standard_ones_merge)
+{
+    struct lx_task t;
+    memset(&t, 0, sizeof t);
+    struct linux_siginfo a = info_with(34, 1), b = info_with(34, 2), u = info_with(10, 0);
+    cr_assert_eq(lx_signal_take(&t, 34, &a), 1);
+    cr_assert_eq(lx_signal_take(&t, 34, &b), 0, "a second SIGRTMIN while one is pending was merged (lost)");
+    cr_assert_eq(memcmp(&t.pending_info[33], &a, sizeof a), 0, "the pending instance's info changed");
+    cr_assert_eq(lx_signal_take(&t, 10, &u), 1);
+    cr_assert_eq(lx_signal_take(&t, 10, &u), 1, "a standard signal merges, as Linux's");
+    cr_assert_eq(lx_signal_take(&t, 32, &a), 1); /* 32 and 33 are real-time for the guest too */
+    cr_assert_eq(lx_signal_take(&t, 32, &a), 0);
+    cr_assert_eq(lx_signal_next(&t), 10);
 }
