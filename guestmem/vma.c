@@ -13,11 +13,11 @@ static size_t nvma, cap;
 /* The array's capacity as the lock-free reader sees it: published with the array. */
 struct vma_array { size_t cap; struct gm_vma v[]; };
 static struct vma_array *published;
-static int lock_word;
+static int lock_word RX_FORK_HOT;
 /* A sequence count: odd while a change is under way (under the lock), bumped to
  * even after it.  Checks read the table without the lock and without TLS -- the
  * fast path runs them on the guest's FS -- and retry when the count moved. */
-static uint64_t generation;
+static uint64_t generation RX_FORK_HOT;
 
 static void spin_lock(int *word)
 {

@@ -98,7 +98,7 @@ void lx_guest_caps(uint64_t *effective, uint64_t *permitted, uint64_t *inheritab
 
 #define MAX_LISTED 1024
 static struct lx_task *tasks[MAX_LISTED];
-static int ntids, tids_lock;
+static int ntids RX_FORK_HOT, tids_lock RX_FORK_HOT;
 
 static void tid_lock(void)
 {

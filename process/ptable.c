@@ -89,7 +89,9 @@ uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline
     s->e.state = 'R';
     s->e.execed = !fresh;
     t->answerer[i] = 0; /* an exec ended the answering thread; the new program starts its own */
-    snprintf(s->e.exe, sizeof s->e.exe, "%s", exe);
+    size_t n = strnlen(exe, sizeof s->e.exe - 1); /* not snprintf: its code is pages a forked child faults in */
+    memcpy(s->e.exe, exe, n);
+    s->e.exe[n] = 0;
     if (cmdline_len > sizeof s->e.cmdline) cmdline_len = sizeof s->e.cmdline;
     memcpy(s->e.cmdline, cmdline, cmdline_len);
     s->e.cmdline_len = (uint32_t)cmdline_len;
@@ -110,40 +112,41 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
 {
     struct table *t = mapped();
     if (!t) return;
-    static struct lx_pt_entry e;
     int p = lx_ptable_find(t, ppid);
     if (p < 0) return;
-    lock(&t->slots[p]);
-    memcpy(&e, &t->slots[p].e, sizeof e);
-    t->slots[p].e.has_children = 1;
-    unlock(&t->slots[p]);
-    e.has_children = 0;
-    e.pid = pid;
-    e.ppid = e.parent = ppid;
-    e.state = 'R';
-    e.execed = 0;
-    e.start_cs = start_cs;
     claim_lock(t);
     int i = lx_ptable_find(t, pid);
     if (pid == (int)rx_getpid()) me = NULL; /* the child's side: set below, never the parent's */
-    int made = 0;
-    if (i >= 0) { /* the other side was first (its start time is this fork's), or a stale slot of a reused pid */
-        struct slot *s = &t->slots[i];
-        lock(s);
-        made = s->e.start_cs < start_cs;
-        if (made) memcpy(&s->e, &e, sizeof e);
-        unlock(s);
-    } else if ((i = claim(t, pid)) >= 0) {
-        struct slot *s = &t->slots[i];
-        lock(s);
-        memcpy(&s->e, &e, sizeof e);
-        unlock(s);
-        made = 1;
+    int fresh = i < 0, made = 0;
+    if (fresh) i = claim(t, pid);
+    if (i >= 0) {
+        /* The parent's entry is copied slot to slot, under both locks (the lower slot
+         * first; nothing else holds two): a private copy was two pages each side of
+         * a fork wrote, one copy-on-write fault each.  An existing slot is the other
+         * side's, made first (its start time is this fork's), or a stale one of a
+         * reused pid. */
+        struct slot *s = &t->slots[i], *ps = &t->slots[p];
+        struct slot *first = i < p ? s : ps, *second = i < p ? ps : s;
+        lock(first);
+        lock(second);
+        made = fresh || s->e.start_cs < start_cs;
+        if (made) {
+            memcpy(&s->e, &ps->e, sizeof s->e);
+            s->e.has_children = 0;
+            s->e.pid = pid;
+            s->e.ppid = s->e.parent = ppid;
+            s->e.state = 'R';
+            s->e.execed = 0;
+            s->e.start_cs = start_cs;
+        }
+        ps->e.has_children = 1;
+        unlock(second);
+        unlock(first);
     }
     if (i >= 0 && pid == (int)rx_getpid()) me = &t->slots[i];
     /* a fork runs what its parent runs -- unless the other side was first, and the
      * child may have exec'd another program already (its text is then its own) */
-    if (made && p >= 0) t->text[i] = t->text[p];
+    if (made) t->text[i] = t->text[p];
     claim_unlock(t);
 }
 

@@ -789,7 +789,7 @@ long rx_msync(uintptr_t addr, size_t len, int flags)
 /* raw, as the fast path serves them on the guest's FS (no TLS) */
 /* The pid changes only with a fork (rx_fork forgets it in the child): lxrun asks
  * for it dozens of times per process, a kernel entry each (1.3 µs with KPTI). */
-static long my_pid;
+static long my_pid RX_FORK_HOT;
 
 long rx_getpid(void)
 {

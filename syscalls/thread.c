@@ -31,9 +31,9 @@ struct ended {
     uint64_t handle, clear_child_tid;
     int tid;
 };
-static struct ended *ended_list;
+static struct ended *ended_list RX_FORK_HOT;
 static uint32_t ended_bell;
-static int reaper_started;
+static int reaper_started RX_FORK_HOT;
 
 /* Clears and wakes a guest's clear_child_tid word, as Linux's mm_release. */
 static void clear_tid_word(uint64_t clear_child_tid)

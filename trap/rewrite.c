@@ -30,6 +30,7 @@
 #include <sys/mman.h>
 
 #include "../guestmem/vma.h"
+#include "../redox/rx.h"
 #include "../syscalls/dispatch.h"
 #include "insn_len.h"
 #include "trap.h"
@@ -42,7 +43,7 @@
 
 struct chunk { uintptr_t base; size_t used; };
 static struct chunk chunks[MAX_CHUNKS];
-static int nchunks;
+static int nchunks RX_FORK_HOT;
 
 /* Padding spots given to a site: each holds one jump (a small open set). */
 #define MAX_PADS 4096
@@ -304,7 +305,7 @@ static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_t text_en
  * forked child) against ~3.5 us a trap, so a short program (true makes ~30 calls)
  * or a forked child on its way to exec gains nothing from it. */
 #define REWRITE_AFTER 64
-static unsigned traps;
+static unsigned traps RX_FORK_HOT;
 
 void lx_rewrite_forked(void) { traps = 0; }
 
