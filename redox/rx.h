@@ -869,8 +869,8 @@ int rx_guest_time_made(uintptr_t pc);
 #define RX_GUEST_CALLABLE __attribute__((section("lx_guest_callable"), noinline, no_stack_protector))
 extern const char __start_lx_guest_callable[], __stop_lx_guest_callable[];
 /* Small variables every fork writes on both sides (the pid cache, guestmem's lock
- * word, the rewrite counters, the thread lists), gathered on one page: scattered, each
- * was a page of its own to copy on write, ~7 faults per fork in each process. */
+ * word, the rewrite counters, the thread lists), gathered on one page: scattered over
+ * six, they cost ~3 more copy-on-write faults per fork and exec (sh's loop). */
 #define RX_FORK_HOT __attribute__((section("lx_fork_hot")))
 /* Host-backend extension: where the system writes a process's core dump (Linux's
  * core_pattern: a file name, or "|program").  Redox writes no core dumps; Redox
