@@ -12,7 +12,6 @@
 #include "process.h"
 #include "thread.h"
 
-/* What the new thread needs from its parent, and the word it answers on. */
 /* What a new thread starts from: made by its creator, freed by the thread. */
 struct thread_start {
     struct lx_thread *t;
