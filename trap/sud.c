@@ -234,6 +234,16 @@ static int copy_fault_fixup(ucontext_t *uc)
 
 static int is_fault(int sig) { return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP; }
 
+/* A system call without libc: its wrappers set errno (TLS) on failure, and these
+ * run in handlers that may have the guest's FS loaded.  -errno on failure. */
+__attribute__((always_inline)) static inline long raw4(long nr, long a, long b, long c, long d)
+{
+    long r;
+    register long r10 __asm__("r10") = d;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+    return r;
+}
+
 /* The signal goes back to the system, blocked in the interrupted context until it
  * ends: the system brings it again once the guest runs.  TLS-free. */
 __attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, ucontext_t *uc, struct lx_thread *t)
@@ -242,14 +252,7 @@ __attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, 
     memcpy(&mask, &uc->uc_sigmask, sizeof mask);
     mask |= LINUX_SIGBIT(sig);
     memcpy(&uc->uc_sigmask, &mask, sizeof mask);
-    /* raw: a libc's syscall() would set errno (TLS, maybe the guest's FS here) on failure */
-    register long info __asm__("r10") = (long)si;
-    long r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"((long)SYS_getpid) : "rcx", "r11", "memory");
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"((long)SYS_rt_tgsigqueueinfo), "D"(r), "S"((long)t->task.tid), "d"((long)sig), "r"(info)
-                     : "rcx", "r11", "memory");
+    raw4(SYS_rt_tgsigqueueinfo, raw4(SYS_getpid, 0, 0, 0, 0), t->task.tid, sig, (long)si);
 }
 
 /* A guest call blocked in the system, and a signal whose handler asked for
@@ -431,13 +434,7 @@ static int install(int sig, void *handler, unsigned long flags)
     struct k_sigaction ka = {
         .handler = handler, .flags = flags | K_SA_RESTORER, .restorer = (void *)lx_sigreturn, .mask = ~0ULL & ~FAULTS,
     };
-    long r; /* raw: rt_sigaction's handler may run on the guest's FS (no errno) */
-    register long size __asm__("r10") = 8;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"((long)SYS_rt_sigaction), "D"((long)sig), "S"(&ka), "d"(0L), "r"(size)
-                     : "rcx", "r11", "memory");
-    return (int)r;
+    return (int)raw4(SYS_rt_sigaction, sig, (long)&ka, 0, 8); /* its handler may run on the guest's FS */
 }
 
 void lx_trap_fatal(int sig, siginfo_t *si, void *ucv)
