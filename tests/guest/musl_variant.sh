@@ -11,7 +11,8 @@ cmake -S "$src" -B "$out" -DLXRUN_LIBC=musl -DCMAKE_BUILD_TYPE="$type" > "$out.l
 cmake --build "$out" --target lxrun_musl -j2 >> "$out.log" 2>&1 || { tail -30 "$out.log"; exit 1; }
 for g in delivery signals threads procs exec fileio clocks; do
     for libc in musl glibc; do
-        sh "$run" --status 0 "$out/lxrun" "$guests/$g.$libc" > /dev/null || { echo "FAIL: $g.$libc under musl-linked lxrun"; exit 1; }
+        sh "$run" --status 0 "$out/lxrun" "$guests/$g.$libc" > "$out/$g.$libc.out" 2>&1 ||
+            { tail -40 "$out/$g.$libc.out"; echo "FAIL: $g.$libc under musl-linked lxrun"; exit 1; }
     done
 done
 echo "ok: musl-linked lxrun built; delivery, signals, threads, procs, exec, fileio, clocks pass (musl and glibc guests)"
