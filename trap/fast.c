@@ -91,8 +91,9 @@ int lx_trap_mode_choose(enum lx_trap_mode want, const char **why)
         gate = (uintptr_t)m;
     }
     mode = want;
+    /* in both modes: the trap serves these on the guest's FS too (sud.c) */
     for (long nr = 0; nr <= LX_NR_MAX; nr++)
-        if (want == LX_TRAP_REWRITE && !lx_report.observe && lx_call_on_guest_fs(nr)) {
+        if (!lx_report.observe && lx_call_on_guest_fs(nr)) {
             lx_fast_guestfs_bits[nr / 64] |= 1ULL << (nr % 64);
             if (lx_call_vector_free(nr)) lx_fast_vector_free_bits[nr / 64] |= 1ULL << (nr % 64);
         }
@@ -107,11 +108,12 @@ size_t lx_fast_xsave_size(void) { return mode == LX_TRAP_REWRITE ? xsave_size : 
 
 void lx_fast_thread_init(struct lx_thread *t, void *area)
 {
-    if (mode != LX_TRAP_REWRITE) return;
+    /* lx_fs_call serves the trap's guest-FS path in both modes: it runs below area */
     int wr = lx_trap_fs_current() == LX_TRAP_FS_WRFSBASE;
-    t->fast_entry = (uint64_t)(wr ? lx_fast_entry_wrfsbase : lx_fast_entry_arch_prctl);
     t->fs_call = (uint64_t)(wr ? lx_fs_call_wrfsbase : lx_fs_call_arch_prctl);
     t->f_xsave = area;
+    if (mode != LX_TRAP_REWRITE) return;
+    t->fast_entry = (uint64_t)(wr ? lx_fast_entry_wrfsbase : lx_fast_entry_arch_prctl);
     t->f_gate = gate;
     t->f_xsave_all = (uint8_t)xsave_all;
 }

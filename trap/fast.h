@@ -15,7 +15,7 @@ size_t lx_fast_xsave_size(void);
  * the stack the fast path runs on (64-aligned). */
 void lx_fast_thread_init(struct lx_thread *t, void *area);
 /* 1 when the trap may serve call nr from ip on the guest's FS (its line says
- * GUESTFS, rewriting is on, no report observes, ip is not the gate); TLS-free. */
+ * GUESTFS, no report observes, ip is not the gate); TLS-free. */
 int lx_fast_trap_on_guest_fs(long nr, uintptr_t ip);
 /* The trap served call nr from ip (after its syscall): rewrite the site if it can. */
 void lx_fast_site_trapped(uintptr_t ip, long nr);

@@ -150,17 +150,20 @@ def each_path_at_run_time(e):
     lxrun's libc sets its own base once at start-up and the first entry into the
     guest loads the guest's.  On the wrfsbase path only the libc start-up remains.
     GS is set twice either way: to lx_thread_none as the process starts, then to
-    the thread's record (at %gs:0).  With rewriting on, the trap serves a call
-    whose line says GUESTFS on the guest's FS, as the fast path does: no switch."""
+    the thread's record (at %gs:0).  The trap serves a call whose line says
+    GUESTFS on the guest's FS, as the fast path does (no switch), with
+    --trap=sud too."""
     # 15 trapped calls: musl's arch_prctl and set_tid_address, 7 getppid, 3 close,
     # acct, syscall 1000, exit_group; all but exit_group return.  GUESTFS lines:
     # set_tid_address, getppid, close.
-    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=sud')
+    for mode in ('sud', 'rewrite'):
+        to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}')
+        check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
+              f'arch_prctl path, {mode}: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+    # a report observes every call: each one switches
+    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=sud', '-c')
     check((to_lxrun, to_guest, gs) == (1 + 15, 1 + 14, 2),
-          f'arch_prctl path, sud: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
-    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=rewrite')
-    check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
-          f'arch_prctl path, rewrite: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+          f'arch_prctl path, sud -c: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     if HOST_FSGSBASE:
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'wrfsbase')
         check((to_lxrun, to_guest, gs) == (1, 0, 2),
