@@ -12,6 +12,7 @@
 #include "ptable_layout.h"
 #include "shared.h"
 #include "../trap/fs_call.h"
+#include "../trap/trap.h"
 
 #define STATE_FREE 0
 #define STATE_ASKED 1
@@ -39,6 +40,7 @@ static void answer(struct table *t, struct lx_pt_mail *m, int self)
 static void answering_thread(void *arg)
 {
     (void)arg;
+    lx_trap_own_thread();
     struct table *t = lx_ptable_mapped();
     int self = (int)rx_getpid();
     for (;;) {

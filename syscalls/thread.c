@@ -45,6 +45,7 @@ static void clear_tid_word(uint64_t clear_child_tid)
 static void reaper(void *arg)
 {
     (void)arg;
+    lx_trap_own_thread();
     for (;;) {
         uint32_t bell = __atomic_load_n(&ended_bell, __ATOMIC_ACQUIRE);
         struct ended *e = __atomic_exchange_n(&ended_list, NULL, __ATOMIC_ACQ_REL);

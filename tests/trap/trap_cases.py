@@ -9,12 +9,14 @@ never an FSGSBASE instruction outside the wrfsbase stubs.
 
 TRACEE is tests/trace's musl-static tracee: `tracee counts` makes exactly 14 system
 calls after musl's start-up (which makes 2), all trapped."""
+import ctypes
 import json
 import os
 import re
 import struct
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from casekit import case, check, Run, suite_main  # noqa: E402
@@ -246,6 +248,74 @@ def fsgsbase_confined(e):
                 stray.append(f'{sym}: {line.strip()}')
     check(found >= 3, f'only {found} FSGSBASE instructions found: is objdump reading lxrun?')
     check(not stray, 'FSGSBASE instructions outside the wrfsbase stubs:\n' + '\n'.join(stray))
+
+
+class _UserRegs(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_ulonglong) for n in (
+        'r15 r14 r13 r12 rbp rbx r11 r10 r9 r8 rax rcx rdx rsi rdi orig_rax rip cs eflags rsp ss '
+        'fs_base gs_base ds es fs gs').split()]
+
+
+def gs_base_of(tid):
+    """Thread tid's GS base, read with ptrace (seize, interrupt, get registers, detach)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+    PTRACE_GETREGS, PTRACE_DETACH, PTRACE_SEIZE, PTRACE_INTERRUPT, WALL = 12, 17, 0x4206, 0x4207, 0x40000000
+    check(libc.ptrace(PTRACE_SEIZE, tid, None, None) == 0, f'ptrace seize {tid}: errno {ctypes.get_errno()}')
+    try:
+        check(libc.ptrace(PTRACE_INTERRUPT, tid, None, None) == 0, f'ptrace interrupt {tid}')
+        os.waitpid(tid, WALL)
+        regs = _UserRegs()
+        check(libc.ptrace(PTRACE_GETREGS, tid, None, ctypes.byref(regs)) == 0, f'ptrace getregs {tid}')
+        return regs.gs_base
+    finally:
+        libc.ptrace(PTRACE_DETACH, tid, None, None)
+
+
+def symbol_address(pid, binary, name):
+    """Where symbol name of the static-pie binary lies in process pid."""
+    nm = subprocess.run(['nm', binary], capture_output=True, text=True).stdout
+    m = re.search(r'^([0-9a-f]+) \w ' + re.escape(name) + '$', nm, re.M)
+    check(m, f'nm finds no {name} in {binary}')
+    real = os.path.realpath(binary)
+    with open(f'/proc/{pid}/maps') as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 6 and parts[5] == real and int(parts[2], 16) == 0:
+                return int(parts[0].split('-')[0], 16) + int(m[1], 16)
+    check(False, f'{real} not mapped in {pid}')
+
+
+@case
+def own_threads_act_for_no_guest_thread(e):
+    """lxrun's own threads (the reaper, which a guest's first thread starts, and the
+    /proc answerer, which its first call that may wait starts) begin with their
+    creator's GS -- a guest thread's record -- and, with musl, with signal 33 open.
+    A signal or fault landing there acted for that guest thread: the entry switched
+    FS to its bases on lxrun's thread, and libc's errno then overwrote the guest's
+    pointer guard (a crash at exit in 1-3% of guest.stress runs, with lost real-time
+    signals).  Each must carry lx_thread_none at %gs and block every signal but the
+    faults (SIGSEGV, SIGBUS; SIGKILL and SIGSTOP cannot be blocked)."""
+    prog = ("import threading, time; t = threading.Thread(target=time.sleep, args=(0,)); t.start(); "
+            "t.join(); print('ready', flush=True); time.sleep(20)")
+    p = subprocess.Popen([e.lxrun, '/usr/bin/python3', '-c', prog], stdout=subprocess.PIPE, cwd=e.tmp,
+                         env=BASE_ENV, text=True)
+    try:
+        check(p.stdout.readline().strip() == 'ready', 'the guest did not start its thread')
+        time.sleep(0.3)  # the reaper joins the ended thread
+        own = [int(t) for t in os.listdir(f'/proc/{p.pid}/task') if int(t) != p.pid]
+        check(len(own) >= 2, f'expected the reaper and the answerer beside the main thread, found {own}')
+        all_but_faults = ((1 << 64) - 1) & ~(1 << 6 | 1 << 8 | 1 << 10 | 1 << 18)  # SIGBUS KILL SEGV STOP
+        none = symbol_address(p.pid, e.lxrun, 'lx_thread_none')
+        for tid in own:
+            with open(f'/proc/{p.pid}/task/{tid}/status') as f:
+                blocked = int(re.search(r'^SigBlk:\s*([0-9a-f]+)$', f.read(), re.M)[1], 16)
+            check(blocked == all_but_faults, f'thread {tid} blocks {blocked:016x}, want {all_but_faults:016x}')
+            gs = gs_base_of(tid)
+            check(gs == none, f'thread {tid} has GS {gs:#x}, want lx_thread_none at {none:#x}')
+    finally:
+        p.kill()
+        p.wait()
 
 
 def main():
