@@ -486,19 +486,20 @@ static void altstack_give(void *s, size_t size)
     munmap(s, size);
 }
 
-/* A thread starts with its creator's GS, and musl's pthread_create opens its
- * signal 33 in it.  A signal landing in a thread of lxrun's with a guest thread's
- * record at %gs acted for that thread: the entry switched FS to its lxrun and
- * guest bases -- leaving the guest's TLS in lxrun's thread, where libc's errno
- * then overwrote the guest's pointer guard -- and took signals into its record.
- * With lx_thread_none (selector 0: lxrun is running) a fault is only fixed up, or
- * ends the process; nothing else gets in.  The faults stay open: a blocked
- * synchronous fault kills the process before any fix-up. */
+/* A thread starts with its creator's GS, and libc's pthread_create opens signals
+ * in it (glibc its 32 and 33, musl its 33).  A signal landing in a thread of
+ * lxrun's with a guest thread's record at %gs acted for that thread: the entry
+ * switched FS to its lxrun and guest bases -- leaving the guest's TLS in lxrun's
+ * thread, where libc's errno then overwrote the guest's pointer guard -- and took
+ * signals into its record.  So: lx_thread_none at GS (selector 0: lxrun is
+ * running, nothing switches FS) and every signal blocked, so that a sent one always
+ * goes to a guest thread, as it would with no lxrun (SIGSEGV and SIGBUS too: left
+ * open, a kill() of them reached this thread while the guest's blocked them). */
 __attribute__((no_stack_protector)) void lx_trap_own_thread(void)
 {
     raw4(SYS_arch_prctl, ARCH_SET_GS, (long)&lx_thread_none, 0, 0);
-    uint64_t mask = ~0ULL & ~FAULTS;
-    raw4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, 8);
+    uint64_t all = ~0ULL;
+    raw4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, 8);
 }
 
 static void thread_release(struct lx_thread *t)

@@ -52,7 +52,7 @@ extern struct lx_rewrite_stats lx_rewrite_stats;
 int lx_trap_thread_init(struct lx_thread *t);
 /* The calling thread is lxrun's own (the reaper, the /proc answerer), not a guest's:
  * called first in it.  It drops the record it inherited at %gs from its creator, a
- * guest thread, and blocks every signal but the faults; TLS-free. */
+ * guest thread, and blocks every signal; TLS-free. */
 void lx_trap_own_thread(void);
 /* Runs a new guest thread from regs until it exits (lx_trap_thread_exit), then
  * undoes lx_trap_thread_init: every signal blocked, interception off, the
