@@ -497,22 +497,22 @@ static void altstack_give(void *s, size_t size)
  * open, a kill() of them reached this thread while the guest's blocked them). */
 __attribute__((no_stack_protector)) void lx_trap_own_thread(void)
 {
-    raw4(SYS_arch_prctl, ARCH_SET_GS, (long)&lx_thread_none, 0, 0);
-    uint64_t all = ~0ULL;
+    uint64_t all = ~0ULL; /* first: no handler may look at %gs meanwhile */
     raw4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, 8);
+    raw4(SYS_arch_prctl, ARCH_SET_GS, (long)&lx_thread_none, 0, 0);
 }
 
+/* The host thread outlives its guest thread a little (it is joined, t freed): lxrun's
+ * own from here, no handler may look for t again. */
 static void thread_release(struct lx_thread *t)
 {
-    uint64_t all = ~0ULL;
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8); /* no handler may look for t again */
+    lx_trap_own_thread();
     prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0); /* its selector byte goes with t */
     stack_t off = { .ss_flags = SS_DISABLE };
     sigaltstack(&off, NULL);
     altstack_give(t->altstack, t->altstack_size);
     t->altstack = NULL;
     lx_thread_current = NULL;
-    syscall(SYS_arch_prctl, ARCH_SET_GS, &lx_thread_none);
 }
 
 void lx_trap_run_thread(struct lx_thread *t, const struct linux_sigcontext *regs)
