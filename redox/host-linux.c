@@ -1528,14 +1528,14 @@ long rx_sigpending(uint64_t *set)
 
 long rx_sigtimedwait(uint64_t set, struct rx_siginfo *info, const struct rx_timespec *timeout)
 {
-    sigset_t s;
-    memcpy(&s, &set, sizeof set); /* the host's sigset begins with the same 64 bits */
+    /* The raw call: musl's sigtimedwait retries after EINTR (a handled signal must end the
+     * guest's wait), and both libcs reserve signals 32-34 that are the guest's. */
     struct timespec t = { 0, 0 };
     if (timeout) { t.tv_sec = timeout->sec; t.tv_nsec = timeout->nsec; }
     siginfo_t si;
     memset(&si, 0, sizeof si);
-    int sig = sigtimedwait(&s, &si, timeout ? &t : NULL);
-    if (sig < 0) return -errno;
+    long sig = raw4(SYS_rt_sigtimedwait, (long)&set, (long)&si, timeout ? (long)&t : 0, 8);
+    if (sig < 0) return sig;
     *info = (struct rx_siginfo){ si.si_signo, si.si_code, si.si_pid, si.si_uid, si.si_status,
                                  (uint64_t)(uintptr_t)si.si_addr, (uint64_t)(uintptr_t)si.si_value.sival_ptr };
     return sig;

@@ -1,8 +1,9 @@
 /* delivery.c — signals delivered to handlers: siginfo, the frame's ucontext and
  * mask, the mask while a handler runs, SA_RESETHAND/SA_NODEFER, the alternate
  * stack, a fault handler that siglongjmps out, EINTR and SA_RESTART on a blocked
- * read, sigsuspend, a blocked signal delivered as it is unblocked, SIGCHLD, the
- * FP state kept across handlers, and interval timers. */
+ * read, sigsuspend, a wait ended by a handled signal, a blocked signal delivered
+ * as it is unblocked, SIGCHLD, the FP state kept across handlers, and interval
+ * timers. */
 #include <fcntl.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -199,6 +200,23 @@ static void suspend_until_signal(void)
     CHECK_EQ(is_blocked(SIGUSR1), 1);           /* and it is back */
     sigprocmask(SIG_UNBLOCK, &block, NULL);
     waitpid(pid, NULL, 0);
+}
+
+/* A wait for other signals ends with EINTR when a handled one arrives, and the
+ * handler has run (the raw call: a libc's sigtimedwait may retry after EINTR, as
+ * musl's does -- and so did lxrun's when linked with it). */
+static void wait_interrupted_by_handler(void)
+{
+    set_handler(SIGUSR1, SA_RESTART, 0); /* a wait is never restarted */
+    hits = 0;
+    uint64_t none = 0;
+    siginfo_t si;
+    struct timespec limit = { 3, 0 }; /* a retried wait fails with EAGAIN, not a hang */
+    pid_t pid = poke(-1, 0);
+    CHECK_ERR(syscall(SYS_rt_sigtimedwait, &none, &si, &limit, 8), EINTR);
+    CHECK_EQ(hits, 1);
+    waitpid(pid, NULL, 0);
+    signal(SIGUSR1, SIG_DFL);
 }
 
 static volatile sig_atomic_t children_done;
@@ -462,6 +480,10 @@ static void libc_reserved_signals(void)
     CHECK_EQ(signo, 33);
     close(sfd);
     reserved_seen[1]++; /* 33 was taken by the read, not by its handler */
+    uint64_t only34 = 1ULL << 33;
+    struct timespec now_only = { 0, 0 };
+    CHECK_EQ(syscall(SYS_rt_sigtimedwait, &only34, NULL, &now_only, 8), 34); /* and a wait */
+    reserved_seen[2]++;
     CHECK_OK(syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8));
     for (int i = 0; i < 3; i++) CHECK_EQ(reserved_seen[i], 1);
     for (int sig = 32; sig <= 34; sig++) CHECK_OK(syscall(SYS_rt_sigaction, sig, &saved[sig - 32], NULL, 8));
@@ -478,6 +500,7 @@ int main(void)
     RUN(interrupted_read);
     RUN(restart_after_handler);
     RUN(suspend_until_signal);
+    RUN(wait_interrupted_by_handler);
     RUN(sigchld_handler);
     RUN(timers_and_fp_state);
     RUN(queued_and_waited);
