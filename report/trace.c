@@ -77,7 +77,8 @@ static void put_arg(struct lx_text *t, const struct lx_call *c, int i, long ret)
     const struct lx_syscall *s = &lx_syscalls[c->nr];
     uint64_t v = c->a[i];
     switch (s->kinds[i]) {
-    case K_INT: text_printf(t, "%d", (int)v); break;
+    case K_INT:
+    case K_WAIT_MS: text_printf(t, "%d", (int)v); break;
     case K_UINT: text_printf(t, "%u", (unsigned)v); break;
     case K_SIZE: text_printf(t, "%llu", (unsigned long long)v); break;
     case K_OFF: text_printf(t, "%lld", (long long)v); break;
@@ -119,8 +120,9 @@ static void put_arg(struct lx_text *t, const struct lx_call *c, int i, long ret)
     case K_STRUCT:
     case K_ARGV:
     case K_HEX:
+    case K_WAITOPT:
     default:
-        if (v == 0 && s->kinds[i] != K_HEX) text_puts(t, "NULL");
+        if (v == 0 && s->kinds[i] != K_HEX && s->kinds[i] != K_WAITOPT) text_puts(t, "NULL");
         else text_printf(t, "%#llx", (unsigned long long)v);
     }
 }

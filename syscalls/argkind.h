@@ -34,6 +34,8 @@ enum lx_argkind {
     K_STATBUF,  /* struct stat filled by the call */
     K_TIMESPEC, /* struct timespec read by the call */
     K_TIMESPEC_OUT, /* struct timespec filled by the call */
+    K_WAIT_MS,  /* a wait's limit in milliseconds (signed decimal): 0 returns at once */
+    K_WAITOPT,  /* wait4's and waitid's options (hex): with WNOHANG it returns at once */
     K__COUNT
 };
 

@@ -57,7 +57,9 @@ def answerer_starts_with_a_wait(e):
     """A process's /proc answering thread (lxrun's own) starts with its first call
     that may wait, not with reads and writes of files that never wait (ld.so
     loading libraries, python reading its modules, 500 one-byte reads of /dev/zero
-    written to /dev/null, as dd does): python3 has one host thread until it reads
+    written to /dev/null, as dd does), nor with calls told not to wait (poll and
+    epoll_wait with a zero limit, waitpid with WNOHANG: a thread's start there made
+    LTP epoll_wait04's "at once" take 4 ms): python3 has one host thread until it reads
     a pipe (on the fd /dev/zero had), two while it waits there.  (A second thread would make every call on
     an fd dearer in the host kernel: a shared fd table is reference-counted.)"""
     import subprocess
@@ -65,6 +67,8 @@ def answerer_starts_with_a_wait(e):
     out, go = os.path.join(e.tmp, 'out.txt'), os.path.join(e.tmp, 'go')
     code = ('import os\nz, n = os.open("/dev/zero", os.O_RDONLY), os.open("/dev/null", os.O_WRONLY)\n'
             'for i in range(500): os.write(n, os.read(z, 1))\n'
+            'import select\nselect.poll().poll(0)\nselect.epoll().poll(0)\n'
+            'try: os.waitpid(-1, os.WNOHANG)\nexcept ChildProcessError: pass\n'
             'print("loaded", flush=True)\n'
             'while not os.path.exists("go"): pass\n'
             'os.close(z)\nr, w = os.pipe()\nassert r == z\nos.read(r, 1)\n')  # the fd /dev/zero had
