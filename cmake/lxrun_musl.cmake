@@ -1,7 +1,6 @@
 # lxrun linked with musl (CMakeLists.txt says why): lxcore's sources and lxrun.c
 # compiled again by musl-gcc, each with the options and definitions CMake gives it
-# for lxcore, then linked static-pie against musl's libc.a.  The imported target
-# `lxrun` names the result, so $<TARGET_FILE:lxrun> works as for a built one.
+# for lxcore, then linked static-pie against musl's libc.a: build/lxrun-musl.
 find_program(MUSL_GCC musl-gcc REQUIRED)
 find_path(MUSL_LIBDIR rcrt1.o PATHS /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/../x86_64-linux-musl
           /usr/lib/x86_64-linux-musl /usr/lib/musl/lib NO_DEFAULT_PATH REQUIRED)
@@ -56,18 +55,13 @@ endforeach()
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=crtbeginS.o OUTPUT_VARIABLE crtbegin OUTPUT_STRIP_TRAILING_WHITESPACE)
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=crtendS.o OUTPUT_VARIABLE crtend OUTPUT_STRIP_TRAILING_WHITESPACE)
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name OUTPUT_VARIABLE libgcc OUTPUT_STRIP_TRAILING_WHITESPACE)
-# Linked in musl/ and copied to build/lxrun: an output named as the imported target
-# would be taken for the target and get no rule.
-set(lxrun_bin ${CMAKE_BINARY_DIR}/lxrun)
-add_custom_command(OUTPUT ${musl_dir}/lxrun
-  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib -o ${musl_dir}/lxrun
+set(LXRUN_MUSL_BIN ${CMAKE_BINARY_DIR}/lxrun-musl)
+add_custom_command(OUTPUT ${LXRUN_MUSL_BIN}
+  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib -o ${LXRUN_MUSL_BIN}
           ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${LIBELF_A} ${LIBZ_A}
           ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
-  COMMAND ${CMAKE_COMMAND} -E copy ${musl_dir}/lxrun ${lxrun_bin}
   DEPENDS ${musl_objs} ${LIBELF_A} ${LIBZ_A}
   COMMENT "Linking lxrun against musl"
   VERBATIM)
-add_custom_target(lxrun_musl ALL DEPENDS ${musl_dir}/lxrun)
+add_custom_target(lxrun_musl ALL DEPENDS ${LXRUN_MUSL_BIN})
 add_dependencies(lxrun_musl lxrun_vdso_image)
-add_executable(lxrun IMPORTED GLOBAL)
-set_target_properties(lxrun PROPERTIES IMPORTED_LOCATION ${lxrun_bin})
