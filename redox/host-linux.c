@@ -994,11 +994,50 @@ long rx_fork(void)
     return r;
 }
 
-struct spawn { void (*fn)(void *); void *arg; int cpu; };
+/* A joinable thread (rx_thread_spawn) runs on a stack of lxrun's, kept for the next
+ * one once it is joined: musl maps a fresh stack per thread and unmaps it at the
+ * join, so each thread's first touches of its pages were faults (~12 us each on a
+ * paravirtualised VM; a pthread_create and join under lxrun cost 350 us there, 210 us
+ * with glibc, which keeps a cache of its own). */
+#define THREAD_STACK (256 * 1024)
+#define STACK_GUARD 4096
+#define SPARE_STACKS 16
+static void *spare_stacks[SPARE_STACKS];
+
+static void *stack_take(void)
+{
+    for (int i = 0; i < SPARE_STACKS; i++) {
+        void *st = __atomic_exchange_n(&spare_stacks[i], NULL, __ATOMIC_ACQ_REL);
+        if (st) return st;
+    }
+    char *m = mmap(NULL, STACK_GUARD + THREAD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return NULL;
+    if (mprotect(m, STACK_GUARD, PROT_NONE) < 0) {
+        munmap(m, STACK_GUARD + THREAD_STACK);
+        return NULL;
+    }
+    return m;
+}
+
+static void stack_give(void *st)
+{
+    for (int i = 0; i < SPARE_STACKS; i++) {
+        void *none = NULL;
+        if (__atomic_compare_exchange_n(&spare_stacks[i], &none, st, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return;
+    }
+    munmap(st, STACK_GUARD + THREAD_STACK);
+}
+
+/* A joinable thread's handle: its stack goes back at the join. */
+struct host_thread { pthread_t th; void *stack; };
+static __thread struct host_thread *self_thread;
+
+struct spawn { void (*fn)(void *); void *arg; int cpu; struct host_thread *h; };
 static void *spawned(void *p)
 {
     struct spawn s = *(struct spawn *)p;
     free(p);
+    self_thread = s.h;
     if (s.cpu >= 0) { /* pinned by itself: musl has no pthread_attr_setaffinity_np */
         cpu_set_t here;
         CPU_ZERO(&here);
@@ -1009,17 +1048,18 @@ static void *spawned(void *p)
     return NULL;
 }
 
-/* A thread running fn(arg) on a stack of stack_size, kept on the calling CPU when
- * pin is set; its handle in *out when out is not NULL. */
-static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int pin, int joinable, pthread_t *out)
+/* A thread running fn(arg), kept on the calling CPU when pin is set: joinable, on
+ * h's stack, when h is given; else detached, on a stack of stack_size. */
+static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int pin, struct host_thread *h)
 {
     struct spawn *s = malloc(sizeof *s);
     if (!s) return -ENOMEM;
-    *s = (struct spawn){ fn, arg, pin ? sched_getcpu() : -1 };
+    *s = (struct spawn){ fn, arg, pin ? sched_getcpu() : -1, h };
     pthread_attr_t a;
     pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, joinable ? PTHREAD_CREATE_JOINABLE : PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&a, stack_size);
+    pthread_attr_setdetachstate(&a, h ? PTHREAD_CREATE_JOINABLE : PTHREAD_CREATE_DETACHED);
+    if (h) pthread_attr_setstack(&a, (char *)h->stack + STACK_GUARD, THREAD_STACK);
+    else pthread_attr_setstacksize(&a, stack_size);
     /* The thread starts with every signal blocked, until its own set-up picks its
      * mask, as glibc's pthread_create starts it; musl's leaves its own 32-34 open,
      * which are guest signals here: one could land before the thread is lxrun's. */
@@ -1031,27 +1071,41 @@ static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int p
     rx_sigmask_set(old);
     pthread_attr_destroy(&a);
     if (e) free(s);
-    else if (out) *out = th;
+    else if (h) h->th = th;
     return -e;
 }
 
 long rx_thread_spawn(void (*fn)(void *), void *arg)
 {
-    pthread_t th;
-    long r = spawn_thread(fn, arg, 256 * 1024, 0, 1, &th);
-    if (r < 0) return r;
+    struct host_thread *h = malloc(sizeof *h);
+    if (!h) return -ENOMEM;
+    h->stack = stack_take();
+    long r = h->stack ? spawn_thread(fn, arg, 0, 0, h) : -ENOMEM;
+    if (r < 0) {
+        if (h->stack) stack_give(h->stack);
+        free(h);
+        return r;
+    }
     /* Both libcs have the kernel store the id before pthread_create returns
      * (CLONE_PARENT_SETTID) and encode it in the thread's CPU-time clock id, the
      * kernel's (~tid << 3 | CPUCLOCK_PERTHREAD | CPUCLOCK_SCHED): a joinable thread's
      * id without waiting for it to run */
     clockid_t clk;
-    if (pthread_getcpuclockid(th, &clk) != 0) return -EAGAIN; /* not reached: th is alive until joined */
+    if (pthread_getcpuclockid(h->th, &clk) != 0) return -EAGAIN; /* not reached: th is alive until joined */
     return ~((long)clk >> 3);
 }
 
-uint64_t rx_thread_self(void) { return (uint64_t)pthread_self(); }
+uint64_t rx_thread_self(void) { return (uint64_t)(uintptr_t)self_thread; }
 
-long rx_thread_join(uint64_t handle) { return -pthread_join((pthread_t)handle, NULL); }
+long rx_thread_join(uint64_t handle)
+{
+    struct host_thread *h = (struct host_thread *)(uintptr_t)handle;
+    int e = pthread_join(h->th, NULL);
+    if (e) return -e;
+    stack_give(h->stack); /* the thread is gone: the system cleared its tid word */
+    free(h);
+    return 0;
+}
 
 static const int host_policy[] = { [RX_SCHED_FIFO] = SCHED_FIFO, [RX_SCHED_RR] = SCHED_RR,
                                    [RX_SCHED_OTHER] = SCHED_OTHER, [RX_SCHED_X_BATCH] = SCHED_BATCH,
@@ -1154,7 +1208,7 @@ long rx_getcpu(unsigned *cpu, unsigned *node) { return R(syscall(SYS_getcpu, cpu
 
 long rx_membarrier(int cmd, unsigned flags, int cpu) { return R(syscall(SYS_membarrier, cmd, flags, cpu)); }
 
-long rx_thread_spawn_small(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 64 * 1024, 1, 0, NULL); }
+long rx_thread_spawn_small(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 64 * 1024, 1, NULL); }
 
 long rx_set_pdeathsig(int sig) { return R(prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0)); }
 long rx_timer_slack_get(void) { return R(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)); }

@@ -334,8 +334,8 @@ __attribute__((always_inline, no_stack_protector)) static inline struct lx_call 
 }
 
 /* The end of a call the trap served on the guest's FS (lx_trap_syscall_guestfs),
- * when it has more to do than return: a restart, a signal to deliver, a mask to
- * apply.  On lxrun's FS (lx_fs_call). */
+ * when it has more to do than return and apply a mask: a restart, a signal to
+ * deliver, a mask to restore.  On lxrun's FS (lx_fs_call). */
 static long finish_on_lxrun_fs(void *cv)
 {
     struct lx_call *c = cv;
@@ -377,10 +377,14 @@ __attribute__((no_stack_protector)) int lx_trap_syscall_guestfs(int sig, siginfo
     uint64_t held = __atomic_load_n(&t->task.pending, __ATOMIC_ACQUIRE) & ~FAULTS, now;
     uint64_t real = (t->task.sigmask | held) & ~LINUX_SIGBIT(SIGSYS);
     memcpy(&now, &uc->uc_sigmask, sizeof now);
-    if (g[REG_RAX] == -EINTR || t->task.restore_mask || real != now || lx_signal_next(&t->task))
+    if (g[REG_RAX] == -EINTR || t->task.restore_mask || lx_signal_next(&t->task)) {
         lx_fs_call(finish_on_lxrun_fs, &c);
-    else
+    } else {
+        /* a new mask and nothing to deliver: apply_mask's work, no FS switch (the
+         * guest's sigprocmask at sites left on the trap, as in glibc's start_thread) */
+        if (real != now) memcpy(&uc->uc_sigmask, &real, sizeof real);
         t->resuming = 1; /* as deliver_and_resume leaves it: past the last look */
+    }
     t->f_on_guest_fs = 0;
     return 1;
 }
@@ -534,8 +538,10 @@ _Noreturn void lx_trap_thread_exit(struct lx_thread *t)
 
 int lx_trap_thread_init(struct lx_thread *t)
 {
+    /* FS's base: both libcs keep it at %fs:0 (the thread block points to itself), which
+     * costs no arch_prctl (a hypervisor's MSR read on a VM without FSGSBASE: ~5 us) */
     uint64_t fs;
-    if (syscall(SYS_arch_prctl, ARCH_GET_FS, &fs) < 0) return -errno;
+    __asm__("movq %%fs:0, %0" : "=r"(fs));
     t->self = t;
     t->host_fs = fs;
     t->selector = 0;
@@ -573,7 +579,12 @@ int lx_trap_thread_init(struct lx_thread *t)
         .restorer = (void *)lx_sigreturn,
         .mask = mask,
     };
+    /* a process's disposition: installed by its first thread (a fork keeps it, the
+     * guest's sigaction never changes it) */
+    static int sigsys_installed;
+    if (__atomic_load_n(&sigsys_installed, __ATOMIC_ACQUIRE)) return 0;
     if (syscall(SYS_rt_sigaction, SIGSYS, &ka, NULL, 8) < 0) return -errno;
+    __atomic_store_n(&sigsys_installed, 1, __ATOMIC_RELEASE);
     return 0;
 }
 

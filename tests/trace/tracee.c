@@ -14,6 +14,8 @@
  *   tracee fork          fork; the child makes 3 getppid and exits 5; the parent
  *                        waits for it (wait4) and exits 0
  *   tracee escapes       write(1, …) of a string needing every kind of escape
+ *   tracee masks         5 rounds of rt_sigprocmask blocking SIGUSR1 and
+ *                        unblocking it (each call changes the mask), then exit 0
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -43,6 +45,14 @@ int main(int argc, char **argv)
         for (int i = 0; i < 3; i++) sc(SYS_close, -1, 0, 0, 0);
         sc(SYS_acct, 0, 0, 0, 0);
         sc(1000, 0, 0, 0, 0);
+        return 0;
+    }
+    if (!strcmp(mode, "masks")) {
+        unsigned long usr1 = 1UL << (10 - 1), old;
+        for (int i = 0; i < 5; i++) {
+            if (sc(SYS_rt_sigprocmask, 0 /* SIG_BLOCK */, (long)&usr1, (long)&old, 8) || old & usr1) return 1;
+            if (sc(SYS_rt_sigprocmask, 1 /* SIG_UNBLOCK */, (long)&usr1, (long)&old, 8) || !(old & usr1)) return 2;
+        }
         return 0;
     }
     if (!strcmp(mode, "exit") && argc > 2) {

@@ -130,18 +130,21 @@ def guest_told_of_fsgsbase_only_when_lxrun_uses_it(e):
     check(shown_hwcap2(e) == host_hwcap2(), 'auto')
 
 
-def host_fs_calls(e, mode, *opts):
-    """lxrun's host arch_prctl calls for `tracee counts`, seen by strace: (ARCH_SET_FS
-    to lxrun's own FS base, ARCH_SET_FS to any other base, ARCH_SET_GS, the log)."""
-    log = os.path.join(e.tmp, f'strace-{mode}{"".join(opts)}')
+def host_fs_calls(e, mode, *opts, tracee_mode='counts'):
+    """lxrun's host arch_prctl calls for `tracee counts` (or another mode), seen by
+    strace: (ARCH_SET_FS to lxrun's own FS base, ARCH_SET_FS to any other base,
+    ARCH_SET_GS, the log)."""
+    log = os.path.join(e.tmp, f'strace-{mode}{"".join(opts)}-{tracee_mode}')
     r = e.run(STRACE, '-f', '-qq', '-e', 'trace=arch_prctl', '-e', 'signal=none', '-o', log, e.lxrun,
-              f'--trap-fs={mode}', *opts, e.tracee, 'counts', lxrun=False)
+              f'--trap-fs={mode}', *opts, e.tracee, tracee_mode, lxrun=False)
     check(r.rc == 0, str(r))
     text = open(log).read()
-    own = re.search(r'ARCH_GET_FS, \[(0x[0-9a-f]+)\]', text)
-    check(own, f'lxrun never asked for its FS base\n{text}')
+    # lxrun's own base is the one its libc sets first, at start-up; lxrun reads it
+    # back from %fs:0, never by ARCH_GET_FS (a kernel entry)
+    check('ARCH_GET_FS' not in text, f'lxrun asked for its FS base\n{text}')
     sets = re.findall(r'ARCH_SET_FS, (0x[0-9a-f]+|0)\)', text)
-    to_lxrun = sum(v == own[1] for v in sets)
+    check(sets, f'no ARCH_SET_FS\n{text}')
+    to_lxrun = sum(v == sets[0] for v in sets)
     return to_lxrun, len(sets) - to_lxrun, text.count('ARCH_SET_GS'), text
 
 
@@ -154,7 +157,7 @@ def each_path_at_run_time(e):
     GS is set twice either way: to lx_thread_none as the process starts, then to
     the thread's record (at %gs:0).  The trap serves a call whose line says
     GUESTFS on the guest's FS, as the fast path does (no switch), with
-    --trap=sud too."""
+    --trap=sud too, and one that changes the mask applies it in the frame."""
     # 15 trapped calls: musl's arch_prctl and set_tid_address, 7 getppid, 3 close,
     # acct, syscall 1000, exit_group; all but exit_group return.  GUESTFS lines:
     # set_tid_address, getppid, close.
@@ -166,6 +169,12 @@ def each_path_at_run_time(e):
     to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=sud', '-c')
     check((to_lxrun, to_guest, gs) == (1 + 15, 1 + 14, 2),
           f'arch_prctl path, sud -c: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+    # a trapped call that changes the guest's mask is served on the guest's FS too,
+    # the mask applied in the signal frame: `tracee masks` makes 10 such calls, and
+    # only musl's arch_prctl and the exit switch
+    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=sud', tracee_mode='masks')
+    check((to_lxrun, to_guest, gs) == (1 + 2, 1 + 1, 2),
+          f'arch_prctl path, sud, masks: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     if HOST_FSGSBASE:
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'wrfsbase')
         check((to_lxrun, to_guest, gs) == (1, 0, 2),
