@@ -265,7 +265,7 @@ const char *gm_intern(const char *name)
  * mmap, munmap and mprotect; a rewrite's protection round trips and page copy),
  * so a waiter sleeps: spinning, the threads of a guest that maps memory in each
  * (git status's four) waited out whole time slices of a descheduled holder.
- * TLS-free (a trap on the guest's FS takes it: lx_rewrite_counted). */
+ * TLS-free (a trap on the guest's FS takes it: lx_rewrite_site). */
 static uint32_t text_lock_word;
 
 void gm_text_lock(void)

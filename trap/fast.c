@@ -123,7 +123,7 @@ __attribute__((no_stack_protector)) int lx_fast_trap_on_guest_fs(long nr, uintpt
     return (unsigned long)nr <= LX_NR_MAX && (lx_fast_guestfs_bits[nr / 64] >> (nr % 64) & 1) && ip - gate != 2;
 }
 
-void lx_fast_site_trapped(uintptr_t ip, long nr)
+__attribute__((no_stack_protector)) void lx_fast_site_trapped(uintptr_t ip, long nr)
 {
     if (mode == LX_TRAP_REWRITE && ip - gate >= 4096) lx_rewrite_site(ip, nr);
 }

@@ -17,7 +17,8 @@ void lx_fast_thread_init(struct lx_thread *t, void *area);
 /* 1 when the trap may serve call nr from ip on the guest's FS (its line says
  * GUESTFS, no report observes, ip is not the gate); TLS-free. */
 int lx_fast_trap_on_guest_fs(long nr, uintptr_t ip);
-/* The trap served call nr from ip (after its syscall): rewrite the site if it can. */
+/* The trap served call nr from ip (after its syscall): rewrite the site if it can;
+ * TLS-free (the trap serves on either FS). */
 void lx_fast_site_trapped(uintptr_t ip, long nr);
 /* A trap at the gate: uc becomes the context at the call's own site; 1 when it is
  * the fast path's finished call (c becomes that call, for its signals and

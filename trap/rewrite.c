@@ -27,8 +27,8 @@
 #include "rewrite.h"
 
 #include <string.h>
-#include <sys/mman.h>
 
+#include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
 #include "../redox/rx.h"
 #include "../syscalls/dispatch.h"
@@ -40,6 +40,9 @@
 #define CHUNK (64 * 1024)
 #define MAX_CHUNKS 64
 #define REACH (1L << 31)
+/* Everything here runs in a trap, on the guest's FS as well as lxrun's (sud.c):
+ * raw calls (rx_*), no TLS, no stack protector. */
+#define TLS_FREE __attribute__((no_stack_protector))
 
 struct chunk { uintptr_t base; size_t used; };
 static struct chunk chunks[MAX_CHUNKS];
@@ -68,18 +71,18 @@ static struct site_table *sites;
 static struct site_table *outgrown[8];
 static int noutgrown;
 
-static struct site_table *site_table_new(size_t bytes)
+TLS_FREE static struct site_table *site_table_new(size_t bytes)
 {
-    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) return NULL;
-    struct site_table *t = m;
+    long m = rx_mmap(0, bytes, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS, -1, 0);
+    if (m < 0) return NULL;
+    struct site_table *t = (struct site_table *)m;
     t->cap = (bytes - sizeof *t) / sizeof t->slot[0];
     return t;
 }
 
-static size_t site_table_bytes(const struct site_table *t) { return sizeof *t + t->cap * sizeof t->slot[0]; }
+TLS_FREE static size_t site_table_bytes(const struct site_table *t) { return sizeof *t + t->cap * sizeof t->slot[0]; }
 
-static struct site *site_slot(struct site_table *t, uintptr_t site, int *found)
+TLS_FREE static struct site *site_slot(struct site_table *t, uintptr_t site, int *found)
 {
     for (unsigned i = 0, h = (unsigned)((site * 0x9e3779b97f4a7c15ull) >> 40); i < 16; i++) {
         struct site *e = &t->slot[(h + i) % t->cap];
@@ -92,7 +95,7 @@ static struct site *site_slot(struct site_table *t, uintptr_t site, int *found)
 }
 
 /* Under the text lock: the table doubled, every site moved over. */
-static struct site_table *site_table_grow(struct site_table *t)
+TLS_FREE static struct site_table *site_table_grow(struct site_table *t)
 {
     size_t bytes = 2 * site_table_bytes(t);
     if (bytes > SITE_TABLE_MAX || noutgrown == (int)(sizeof outgrown / sizeof outgrown[0])) return NULL;
@@ -109,7 +112,7 @@ static struct site_table *site_table_grow(struct site_table *t)
 }
 
 /* The site's state, 0 if unknown; with set (under the text lock), records set for it. */
-static int site_state(uintptr_t site, int set)
+TLS_FREE static int site_state(uintptr_t site, int set)
 {
     struct site_table *t = __atomic_load_n(&sites, __ATOMIC_ACQUIRE);
     if (!t) {
@@ -127,15 +130,15 @@ static int site_state(uintptr_t site, int set)
     return found ? e->state : 0;
 }
 
-/* The pages of [addr, addr+n) get prot (PROT_* bits: guestmem records Linux's,
- * which on the Linux host are the system's own); 0, or -1. */
-static int protect(uintptr_t addr, size_t n, int prot)
+/* The pages of [addr, addr+n) get prot (RX_PROT_* bits); 0, or -1. */
+TLS_FREE static int protect(uintptr_t addr, size_t n, int prot)
 {
     uintptr_t page = GM_PAGE_DOWN(addr);
-    return mprotect((void *)page, GM_PAGE_UP(addr + n) - page, prot);
+    return rx_mprotect(page, GM_PAGE_UP(addr + n) - page, prot) < 0 ? -1 : 0;
 }
+#define RWX (RX_PROT_READ | RX_PROT_WRITE | RX_PROT_EXEC)
 
-static int reaches(uintptr_t from_end, uintptr_t to)
+TLS_FREE static int reaches(uintptr_t from_end, uintptr_t to)
 {
     long d = (long)(to - from_end);
     return d > -REACH + CHUNK && d < REACH - CHUNK;
@@ -143,7 +146,7 @@ static int reaches(uintptr_t from_end, uintptr_t to)
 
 /* A chunk of trampolines near addr: an existing one, or one mapped in the free
  * space below (then above) addr's mapping. */
-static struct chunk *chunk_near(uintptr_t addr)
+TLS_FREE static struct chunk *chunk_near(uintptr_t addr)
 {
     for (int i = 0; i < nchunks; i++)
         if (chunks[i].used + SLOT <= CHUNK && reaches(addr, chunks[i].base)) return &chunks[i];
@@ -156,19 +159,19 @@ static struct chunk *chunk_near(uintptr_t addr)
          * protection round trip per trampoline cost two mprotects, each a TLB
          * shootdown across the process's threads (~10 us each in git status).  The
          * guest could write it either way: it shares lxrun's address space. */
-        void *m = mmap((void *)at, CHUNK, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-        if (m == MAP_FAILED) continue;
-        if ((uintptr_t)m != at) { munmap(m, CHUNK); continue; }
+        long m = rx_mmap(at, CHUNK, RWX, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_FIXED_NOREPLACE, -1, 0);
+        if (m < 0) continue;
+        if ((uintptr_t)m != at) { rx_munmap((uintptr_t)m, CHUNK); continue; }
         chunks[nchunks] = (struct chunk){ .base = at, .used = 0 };
         return &chunks[nchunks++];
     }
     return NULL;
 }
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+TLS_FREE static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
 /* A trampoline returning to ret; with_nr: it sets %eax to nr (the mov it replaces). */
-static uintptr_t trampoline(uintptr_t near, uintptr_t ret, int with_nr, uint32_t nr)
+TLS_FREE static uintptr_t trampoline(uintptr_t near, uintptr_t ret, int with_nr, uint32_t nr)
 {
     struct chunk *c = chunk_near(near);
     if (!c) return 0;
@@ -190,7 +193,7 @@ static uintptr_t trampoline(uintptr_t near, uintptr_t ret, int with_nr, uint32_t
 
 /* The 8-byte window one store changes n bytes at addr through: within one cache
  * line and one page; 0 when there is none. */
-static uintptr_t store_window(uintptr_t addr, size_t n)
+TLS_FREE static uintptr_t store_window(uintptr_t addr, size_t n)
 {
     uintptr_t w = addr & ~(uintptr_t)7;
     if (w + 8 < addr + n) w = addr + n - 8;
@@ -199,29 +202,27 @@ static uintptr_t store_window(uintptr_t addr, size_t n)
     return w;
 }
 
-/* Stores n (<= 8) bytes at addr as one 8-byte store (store_window), the page
- * writable meanwhile; 0, or -1. */
-static int store_code(uintptr_t addr, const uint8_t *bytes, size_t n, int prot)
+/* Stores n (<= 8) bytes at addr as one 8-byte store (store_window); the page is
+ * writable (the caller made it so); 0, or -1. */
+TLS_FREE static int store_code(uintptr_t addr, const uint8_t *bytes, size_t n)
 {
     uintptr_t w = store_window(addr, n);
     if (!w) return -1;
-    if (protect(w, 8, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return -1;
     uint64_t word;
     memcpy(&word, (void *)w, 8);
     memcpy((uint8_t *)&word + (addr - w), bytes, n);
     __atomic_store_n((uint64_t *)w, word, __ATOMIC_SEQ_CST);
-    protect(w, 8, prot);
     return 0;
 }
 
 /* Bytes [a, b) wholly in one executable guest mapping (*v), not the vDSO. */
-static int guest_text(uintptr_t a, uintptr_t b, struct gm_vma *v)
+TLS_FREE static int guest_text(uintptr_t a, uintptr_t b, struct gm_vma *v)
 {
-    if (!gm_find(a, v) || v->start > a || v->end < b || !(v->prot & PROT_EXEC) || !(v->prot & PROT_READ)) return 0;
+    if (!gm_find(a, v) || v->start > a || v->end < b || !(v->prot & LINUX_PROT_EXEC) || !(v->prot & LINUX_PROT_READ)) return 0;
     return v->kind != GM_VDSO; /* lxrun's vDSO: its calls are its fallbacks, and it is kept across exec */
 }
 
-static int pad_taken(uintptr_t at)
+TLS_FREE static int pad_taken(uintptr_t at)
 {
     for (int i = 0; i < npads; i++)
         if (pads[i] == at) return 1;
@@ -231,7 +232,7 @@ static int pad_taken(uintptr_t at)
 /* Dead bytes for a 5-byte jump within reach of a rel8 from ip: alignment padding
  * (nops or int3) after an instruction control never falls through, running to a
  * 16-byte boundary.  0 if none. */
-static uintptr_t find_pad(uintptr_t ip, uintptr_t limit)
+TLS_FREE static uintptr_t find_pad(uintptr_t ip, uintptr_t limit)
 {
     uintptr_t p = ip;
     while (p < ip + 127 && p < limit) {
@@ -257,7 +258,7 @@ static uintptr_t find_pad(uintptr_t ip, uintptr_t limit)
 /* The mov before the syscall at site, setting nr: where its 5 bytes to replace
  * begin, or 0.  A REX byte before b8 would make it another instruction (mov $imm,
  * %r8d), so that shape is refused. */
-static uintptr_t mov_before(uintptr_t site, uintptr_t text_start, uint32_t nr)
+TLS_FREE static uintptr_t mov_before(uintptr_t site, uintptr_t text_start, uint32_t nr)
 {
     const uint8_t *s = (const uint8_t *)site;
     uint32_t imm;
@@ -272,17 +273,23 @@ static uintptr_t mov_before(uintptr_t site, uintptr_t text_start, uint32_t nr)
     return 0;
 }
 
-static int rewrite_mov(uintptr_t jmp_at, uintptr_t ip, uint32_t nr, int prot)
+/* prot: the guest's protection of the text, put back after the store. */
+TLS_FREE static int rewrite_mov(uintptr_t jmp_at, uintptr_t ip, uint32_t nr, int prot)
 {
     if (!store_window(jmp_at, 5)) return -1;
     uintptr_t t = trampoline(jmp_at + 5, ip, 1, nr);
     if (!t) return -1;
     uint8_t j[5] = { 0xe9 };
     put32(j + 1, (uint32_t)(t - (jmp_at + 5)));
-    return store_code(jmp_at, j, 5, prot);
+    if (protect(jmp_at, 5, RWX) != 0) return -1;
+    int r = store_code(jmp_at, j, 5);
+    protect(jmp_at, 5, prot);
+    return r;
 }
 
-static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_t text_end)
+/* The padding's jump and the site's short jump: one protection round trip when
+ * both are on one page (they are within 127 bytes). */
+TLS_FREE static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_t text_end)
 {
     if (npads == MAX_PADS || !store_window(site, 2)) return -1;
     uintptr_t pad = find_pad(ip, text_end);
@@ -291,12 +298,14 @@ static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_t text_en
     if (!t) return -1;
     uint8_t j[5] = { 0xe9 };
     put32(j + 1, (uint32_t)(t - (pad + 5)));
-    if (protect(pad, 5, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return -1;
+    uintptr_t lo = pad < site ? pad : site, hi = pad + 5 > site + 2 ? pad + 5 : site + 2;
+    if (protect(lo, hi - lo, RWX) != 0) return -1;
     memcpy((void *)pad, j, 5); /* dead bytes: nothing runs them until the store below */
-    protect(pad, 5, prot);
     pads[npads++] = pad;
     uint8_t short_jmp[2] = { 0xeb, (uint8_t)(pad - ip) };
-    return store_code(site, short_jmp, 2, prot);
+    int r = store_code(site, short_jmp, 2);
+    protect(lo, hi - lo, prot);
+    return r;
 }
 
 /* Traps this program image has taken, since its exec or its fork: a site is
@@ -312,51 +321,21 @@ void lx_rewrite_forked(void) { traps = 0; }
 void lx_rewrite_forget(void)
 {
     gm_text_lock();
-    for (int i = 0; i < nchunks; i++) munmap((void *)chunks[i].base, CHUNK);
+    for (int i = 0; i < nchunks; i++) rx_munmap(chunks[i].base, CHUNK);
     nchunks = npads = 0;
     traps = 0;
-    if (sites) munmap(sites, site_table_bytes(sites));
-    for (int i = 0; i < noutgrown; i++) munmap(outgrown[i], site_table_bytes(outgrown[i]));
-    /* made now, on lxrun's FS: the new program's first trap can then be counted on
-     * the guest's (lx_rewrite_counted), not switch FS to make it */
-    sites = site_table_new(4096);
+    if (sites) rx_munmap((uintptr_t)sites, site_table_bytes(sites));
+    for (int i = 0; i < noutgrown; i++) rx_munmap((uintptr_t)outgrown[i], site_table_bytes(outgrown[i]));
+    sites = site_table_new(4096); /* the new program's first traps find it made */
     noutgrown = 0;
     gm_text_unlock();
 }
 
-/* A trap at ip that only needs counting: the site is kept on the trap, or is met
- * for the first time (recorded where its table has room), or the threshold is not
- * reached.  Counted here, TLS-free (the trap's guest-FS path, sud.c); 0 when
- * lx_rewrite_site must look at it on lxrun's FS, and nothing was counted. */
-__attribute__((no_stack_protector)) int lx_rewrite_counted(uintptr_t ip)
-{
-    uintptr_t site = ip - 2;
-    struct site_table *t = __atomic_load_n(&sites, __ATOMIC_ACQUIRE);
-    int found = 0, done = 0;
-    struct site *e = t ? site_slot(t, site, &found) : NULL;
-    if (found && e->state == KEPT) return 1; /* racy read, as lx_rewrite_site's */
-    gm_text_lock();
-    t = sites;
-    found = 0;
-    e = t ? site_slot(t, site, &found) : NULL;
-    int state = found ? e->state : 0;
-    if (state == KEPT) {
-        done = 1;
-    } else if (!state && e) {
-        e->state = SEEN;
-        e->site = site;
-        done = 1;
-    } else if (state == SEEN && traps + 1 < REWRITE_AFTER) {
-        done = 1;
-    }
-    if (done && state != KEPT) traps++;
-    gm_text_unlock();
-    return done;
-}
-
 /* Every rewrite runs under guestmem's text lock, which also keeps the guest's own
- * mmap, munmap and mprotect from undoing or racing it; this file's state with it. */
-void lx_rewrite_site(uintptr_t ip, long nr)
+ * mmap, munmap and mprotect from undoing or racing it; this file's state with it.
+ * TLS-free: the trap calls it on the guest's FS too, where switching FS for a
+ * rewrite cost two more kernel entries (~8 us on a KPTI host without FSGSBASE). */
+TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
 {
     uintptr_t site = ip - 2, mov;
     if (site_state(site, 0) == KEPT) return; /* racy read: at worst the site is looked at again */
@@ -377,9 +356,9 @@ void lx_rewrite_site(uintptr_t ip, long nr)
         site_state(site, KEPT);
     } else if (s[0] != 0x0f || s[1] != 0x05) {
         /* another thread rewrote it first */
-    } else if ((mov = mov_before(site, v.start, (uint32_t)nr)) && rewrite_mov(mov, ip, (uint32_t)nr, v.prot) == 0) {
+    } else if ((mov = mov_before(site, v.start, (uint32_t)nr)) && rewrite_mov(mov, ip, (uint32_t)nr, abi_prot_to_rx(v.prot)) == 0) {
         lx_rewrite_stats.sites_mov++;
-    } else if (rewrite_pad(site, ip, v.prot, v.end) == 0) {
+    } else if (rewrite_pad(site, ip, abi_prot_to_rx(v.prot), v.end) == 0) {
         lx_rewrite_stats.sites_pad++;
     } else {
         lx_rewrite_stats.refused_shape++;

@@ -7,12 +7,10 @@
 
 #include <stdint.h>
 
-/* The call nr just trapped at ip (after its `syscall`): rewrites the site when its
- * shape allows it; otherwise it stays on the trap (the reason is counted). */
+/* The call nr just trapped at ip (after its `syscall`): counted, and the site
+ * rewritten once it is due and its shape allows it; otherwise it stays on the
+ * trap (the reason is counted).  TLS-free: on either FS. */
 void lx_rewrite_site(uintptr_t ip, long nr);
-/* The part of lx_rewrite_site a trap needs until its site is due: 1 when the trap
- * at ip is counted (TLS-free), 0 when lx_rewrite_site must see it. */
-int lx_rewrite_counted(uintptr_t ip);
 /* An exec in place: the trampolines unmapped (they may stand where the next
  * program loads) and every site forgotten. */
 void lx_rewrite_forget(void);

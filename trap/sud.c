@@ -356,7 +356,7 @@ static long finish_on_lxrun_fs(void *cv)
  * never rewritten and every call with --trap=sud pay.  The signal frame holds the
  * guest's vector registers already.  0 when the full trap must serve it (then
  * nothing was done): another signal than the dispatch's, another call, the
- * fast path's gate, a decline, a site due for rewriting.  TLS-free but through
+ * fast path's gate, a decline.  TLS-free but through
  * lx_fs_call (tests/design/guestfs_vector_free.py). */
 __attribute__((no_stack_protector)) int lx_trap_syscall_guestfs(int sig, siginfo_t *si, void *ucv)
 {
@@ -365,9 +365,8 @@ __attribute__((no_stack_protector)) int lx_trap_syscall_guestfs(int sig, siginfo
     if (sig != SIGSYS || si->si_code != SYS_USER_DISPATCH_CODE) return 0;
     long nr = g[REG_RAX];
     uintptr_t ip = (uintptr_t)g[REG_RIP];
-    if (!lx_fast_trap_on_guest_fs(nr, ip) || lx_call_guestfs_declines(nr, (int)g[REG_RDI]) ||
-        (lx_trap_mode_current() == LX_TRAP_REWRITE && !lx_rewrite_counted(ip)))
-        return 0;
+    if (!lx_fast_trap_on_guest_fs(nr, ip) || lx_call_guestfs_declines(nr, (int)g[REG_RDI])) return 0;
+    lx_fast_site_trapped(ip, nr); /* counted, or rewritten: TLS-free */
     struct lx_thread *t;
     __asm__("movq %%gs:0, %0" : "=r"(t)); /* lx_thread_self() reads TLS */
     struct lx_call c = call_in(uc, t);
