@@ -6,6 +6,7 @@
 
 #include "rx.h"
 #include "host-linux.h"
+#include "spares.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -1001,15 +1002,12 @@ long rx_fork(void)
  * with glibc, which keeps a cache of its own). */
 #define THREAD_STACK (256 * 1024)
 #define STACK_GUARD 4096
-#define SPARE_STACKS 16
-static void *spare_stacks[SPARE_STACKS];
+static void *spare_stacks[16]; /* spares.h */
 
 static void *stack_take(void)
 {
-    for (int i = 0; i < SPARE_STACKS; i++) {
-        void *st = __atomic_exchange_n(&spare_stacks[i], NULL, __ATOMIC_ACQ_REL);
-        if (st) return st;
-    }
+    void *st = lx_spare_take(spare_stacks, LX_SPARES_N(spare_stacks));
+    if (st) return st;
     char *m = mmap(NULL, STACK_GUARD + THREAD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) return NULL;
     if (mprotect(m, STACK_GUARD, PROT_NONE) < 0) {
@@ -1021,11 +1019,7 @@ static void *stack_take(void)
 
 static void stack_give(void *st)
 {
-    for (int i = 0; i < SPARE_STACKS; i++) {
-        void *none = NULL;
-        if (__atomic_compare_exchange_n(&spare_stacks[i], &none, st, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return;
-    }
-    munmap(st, STACK_GUARD + THREAD_STACK);
+    if (!lx_spare_give(spare_stacks, LX_SPARES_N(spare_stacks), st)) munmap(st, STACK_GUARD + THREAD_STACK);
 }
 
 /* A joinable thread's handle: its stack goes back at the join. */

@@ -8,6 +8,7 @@
 
 #include "../abi/linux_sched.h"
 #include "../guestmem/access.h"
+#include "../redox/spares.h"
 #include "../trap/trap.h"
 #include "handler.h"
 #include "process.h"
@@ -109,28 +110,20 @@ void lx_threads_forked(void)
 
 int lx_threads_ever(void) { return __atomic_load_n(&reaper_started, __ATOMIC_ACQUIRE) || lx_proc.threads != 1; }
 
-/* Thread records (8.5 KiB) are kept for the next thread: musl's malloc gives memory
- * of that size back to the system at the free, so each new record's pages were
- * faults again (three per thread, ~12 us each on a paravirtualised VM). */
-#define SPARE_RECORDS 8
-static struct lx_thread *spare_records[SPARE_RECORDS];
+/* Thread records (8.5 KiB) are kept for the next thread (spares.h): musl's malloc
+ * gives memory of that size back to the system at the free, so each new record's
+ * pages were faults again (three per thread). */
+static void *spare_records[8];
 
 static struct lx_thread *record_take(void)
 {
-    for (int i = 0; i < SPARE_RECORDS; i++) {
-        struct lx_thread *t = __atomic_exchange_n(&spare_records[i], NULL, __ATOMIC_ACQ_REL);
-        if (t) return memset(t, 0, sizeof *t);
-    }
-    return calloc(1, sizeof(struct lx_thread));
+    struct lx_thread *t = lx_spare_take(spare_records, LX_SPARES_N(spare_records));
+    return t ? memset(t, 0, sizeof *t) : calloc(1, sizeof(struct lx_thread));
 }
 
 static void record_give(struct lx_thread *t)
 {
-    for (int i = 0; i < SPARE_RECORDS; i++) {
-        struct lx_thread *none = NULL;
-        if (__atomic_compare_exchange_n(&spare_records[i], &none, t, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return;
-    }
-    free(t);
+    if (!lx_spare_give(spare_records, LX_SPARES_N(spare_records), t)) free(t);
 }
 
 static void thread_main(void *arg)

@@ -25,6 +25,7 @@
 #include "fs_call.h"
 #include "../guestmem/vma.h"
 #include "../redox/rx.h"
+#include "../redox/spares.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
@@ -463,30 +464,20 @@ int lx_trap_catch_fatal(void (*hook)(int sig))
     return 0;
 }
 
-/* Alternate stacks of ended threads, kept for the next ones: a thread's start and
- * end then map and unmap nothing (an unmap in a process with threads is a TLB
- * shootdown on every CPU it ran on), and the pages it touched are there already.
- * A slot holds one stack or NULL, so taking and giving need no lock. */
-#define SPARE_ALTSTACKS 8
-static void *spare_altstacks[SPARE_ALTSTACKS];
+/* Alternate stacks of ended threads, kept for the next ones (spares.h). */
+static void *spare_altstacks[8];
 
 static void *altstack_take(size_t size)
 {
-    for (int i = 0; i < SPARE_ALTSTACKS; i++) {
-        void *s = __atomic_exchange_n(&spare_altstacks[i], NULL, __ATOMIC_ACQ_REL);
-        if (s) return s;
-    }
+    void *s = lx_spare_take(spare_altstacks, LX_SPARES_N(spare_altstacks));
+    if (s) return s;
     void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return m == MAP_FAILED ? NULL : m;
 }
 
 static void altstack_give(void *s, size_t size)
 {
-    for (int i = 0; i < SPARE_ALTSTACKS; i++) {
-        void *none = NULL;
-        if (__atomic_compare_exchange_n(&spare_altstacks[i], &none, s, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return;
-    }
-    munmap(s, size);
+    if (!lx_spare_give(spare_altstacks, LX_SPARES_N(spare_altstacks), s)) munmap(s, size);
 }
 
 /* A thread starts with its creator's GS, and libc's pthread_create opens signals

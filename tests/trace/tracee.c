@@ -16,8 +16,11 @@
  *   tracee escapes       write(1, …) of a string needing every kind of escape
  *   tracee masks         5 rounds of rt_sigprocmask blocking SIGUSR1 and
  *                        unblocking it (each call changes the mask), then exit 0
+ *   tracee threads N     N threads, each started and joined before the next
+ *                        (musl's pthread_create: not raw calls), then exit 0
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +39,8 @@ static long sys_open(const char *path)
 {
     return sc(SYS_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC, 0);
 }
+
+static void *nothing(void *arg) { return arg; }
 
 int main(int argc, char **argv)
 {
@@ -90,6 +95,15 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "unknown")) {
         sc(1000, 0, 0, 0, 0);
         sc(SYS_getppid, 0, 0, 0, 0);
+        return 0;
+    }
+    if (!strcmp(mode, "threads") && argc > 2) {
+        for (int i = atoi(argv[2]); i > 0; i--) {
+            static int token;
+            pthread_t th;
+            void *back;
+            if (pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token) return 6;
+        }
         return 0;
     }
     if (!strcmp(mode, "escapes")) {
