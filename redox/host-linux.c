@@ -139,12 +139,17 @@ static int self_exe_fd = -1;
 static char core_pattern[128];
 static int core_pattern_err;
 
+/* The start-up's opens, raw: musl's open() and fcntl(F_DUPFD_CLOEXEC) each add an
+ * fcntl(F_SETFD) for kernels without O_CLOEXEC (a third more calls at start-up). */
+static long open_cloexec(const char *path, int flags) { return raw4(SYS_openat, AT_FDCWD, (long)path, flags | O_CLOEXEC, 0); }
+static long dup_cloexec_above(long fd, int floor) { return raw3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, floor); }
+
 static void read_core_pattern(void)
 {
-    int fd = open("/proc/sys/kernel/core_pattern", O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd < 0 ? -1 : read(fd, core_pattern, sizeof core_pattern - 1);
-    core_pattern_err = n < 0 ? errno : 0;
-    if (fd >= 0) close(fd);
+    long fd = open_cloexec("/proc/sys/kernel/core_pattern", O_RDONLY);
+    long n = fd < 0 ? fd : raw3(SYS_read, fd, (long)core_pattern, sizeof core_pattern - 1);
+    core_pattern_err = n < 0 ? (int)-n : 0;
+    if (fd >= 0) raw3(SYS_close, fd, 0, 0);
     while (n > 0 && core_pattern[n - 1] == '\n') n--;
     core_pattern[n > 0 ? n : 0] = 0;
 }
@@ -155,7 +160,7 @@ static void read_core_pattern(void)
  * fpath does (procfs.strict_no_host_trees allows both). */
 static int fd_table_walk(void (*each)(long fd, void *ctx), void *ctx)
 {
-    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dir = (int)open_cloexec("/proc/self/fd", O_RDONLY | O_DIRECTORY);
     if (dir < 0) return -1;
     char buf[4096];
     long got;
@@ -207,19 +212,21 @@ long rx_backend_start(int high_fd_floor)
     mallopt(M_ARENA_MAX, 1);
 #endif
     read_core_pattern();
-    int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-    if (exe < 0) return -errno;
-    self_exe_fd = fcntl(exe, F_DUPFD_CLOEXEC, high_fd_floor);
-    close(exe);
-    if (self_exe_fd < 0) return -errno;
+    long exe = open_cloexec("/proc/self/exe", O_PATH);
+    if (exe < 0) return exe;
+    long fd = dup_cloexec_above(exe, high_fd_floor);
+    raw3(SYS_close, exe, 0, 0);
+    if (fd < 0) return fd;
+    self_exe_fd = (int)fd;
     for (size_t i = 0; i < NSCHEME_DEVICES; i++)
         for (int acc = 0; acc < 3; acc++) {
             scheme_fds[i][acc] = -1;
-            int fd = open(scheme_devices[i].device, acc | O_NOCTTY | O_CLOEXEC);
-            if (fd < 0) return -errno;
-            scheme_fds[i][acc] = fcntl(fd, F_DUPFD_CLOEXEC, high_fd_floor);
-            close(fd);
-            if (scheme_fds[i][acc] < 0) return -errno;
+            long low = open_cloexec(scheme_devices[i].device, acc | O_NOCTTY);
+            if (low < 0) return low;
+            fd = dup_cloexec_above(low, high_fd_floor);
+            raw3(SYS_close, low, 0, 0);
+            if (fd < 0) return fd;
+            scheme_fds[i][acc] = (int)fd;
         }
     schemes_opened = 1;
     names_map();
