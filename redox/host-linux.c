@@ -403,58 +403,68 @@ long rx_fcntl(int fd, int cmd, long arg)
  * table is shared memory, mapped as the backend starts: every process forked
  * from this lxrun reads and adds to it (sh's children name the program their
  * siblings named).  Each entry has a sequence count (odd while written), so a
- * process killed while writing one leaves it unused, never a lock held. */
+ * process killed while writing one leaves it unused, never a lock held.  The keys
+ * share one page and the paths follow it: a look scans one page, where entries
+ * of key and path together spread the scan over four (each page a process first
+ * touches is a fault: at start-up and again in every forked child). */
 #define NAME_CACHE 64
-struct name_entry { uint32_t seq; uint64_t dev, ino; char path[232]; };
-static struct name_entry *names;       /* NAME_CACHE entries, then the next slot's counter */
-static uint32_t *names_next;
+#define NAME_MAX_PATH 240
+struct name_key { uint32_t seq; uint64_t dev, ino; };
+struct name_table {
+    struct name_key key[NAME_CACHE];
+    uint32_t next; /* the slot the next name takes */
+    char path[NAME_CACHE][NAME_MAX_PATH] __attribute__((aligned(4096)));
+};
+static struct name_table *names;
 
 static void names_map(void)
 {
-    void *m = mmap(NULL, NAME_CACHE * sizeof *names + 64, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) return;
-    names = m;
-    names_next = (uint32_t *)(names + NAME_CACHE);
+    void *m = mmap(NULL, sizeof *names, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m != MAP_FAILED) names = m;
 }
 
-static int name_cached(int fd, char *host, size_t cap)
+/* The cached name of fd's file, checked to lead there still; 0 when there is none.
+ * *st is fd's status (st->st_ino 0: it could not be had). */
+static int name_cached(int fd, char *host, size_t cap, struct stat *st)
 {
-    struct stat st, at;
-    if (!names || fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) return 0;
+    struct stat at;
+    st->st_ino = 0;
+    if (!names || fstat(fd, st) < 0 || !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))) return 0;
     for (int i = 0; i < NAME_CACHE; i++) {
-        struct name_entry *e = &names[i];
-        uint32_t seq = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
-        if ((seq & 1) || __atomic_load_n(&e->ino, __ATOMIC_RELAXED) != st.st_ino ||
-            __atomic_load_n(&e->dev, __ATOMIC_RELAXED) != st.st_dev)
+        struct name_key *k = &names->key[i];
+        uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_ACQUIRE);
+        if ((seq & 1) || __atomic_load_n(&k->ino, __ATOMIC_RELAXED) != st->st_ino ||
+            __atomic_load_n(&k->dev, __ATOMIC_RELAXED) != st->st_dev)
             continue;
-        char path[sizeof e->path];
-        memcpy(path, e->path, sizeof path);
+        char path[NAME_MAX_PATH];
+        memcpy(path, names->path[i], sizeof path);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        if (__atomic_load_n(&e->seq, __ATOMIC_RELAXED) != seq) continue; /* rewritten meanwhile */
+        if (__atomic_load_n(&k->seq, __ATOMIC_RELAXED) != seq) continue; /* rewritten meanwhile */
         path[sizeof path - 1] = 0;
         if (strlen(path) >= cap) return 0;
         strcpy(host, path);
-        return lstat(host, &at) == 0 && at.st_dev == st.st_dev && at.st_ino == st.st_ino;
+        return lstat(host, &at) == 0 && at.st_dev == st->st_dev && at.st_ino == st->st_ino;
     }
     return 0;
 }
 
-static void name_remember(int fd, const char *host)
+/* host names fd's file, whose status is st (from name_cached). */
+static void name_remember(const struct stat *st, const char *host)
 {
-    struct stat st;
-    if (!names || host[0] != '/' || strlen(host) >= sizeof names[0].path || strstr(host, " (deleted)") ||
-        !strncmp(host, "/proc/", 6) || !strncmp(host, "/sys/", 5) || !strncmp(host, "/dev/", 5) || fstat(fd, &st) < 0 ||
-        !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+    if (!names || !st->st_ino || host[0] != '/' || strlen(host) >= NAME_MAX_PATH || strstr(host, " (deleted)") ||
+        !strncmp(host, "/proc/", 6) || !strncmp(host, "/sys/", 5) || !strncmp(host, "/dev/", 5) ||
+        !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)))
         return;
-    struct name_entry *e = &names[__atomic_fetch_add(names_next, 1, __ATOMIC_RELAXED) % NAME_CACHE];
-    uint32_t seq = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
-    if ((seq & 1) || !__atomic_compare_exchange_n(&e->seq, &seq, seq + 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+    unsigned i = __atomic_fetch_add(&names->next, 1, __ATOMIC_RELAXED) % NAME_CACHE;
+    struct name_key *k = &names->key[i];
+    uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_RELAXED);
+    if ((seq & 1) || !__atomic_compare_exchange_n(&k->seq, &seq, seq + 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
         return; /* another writer has it */
-    __atomic_store_n(&e->dev, (uint64_t)st.st_dev, __ATOMIC_RELAXED);
-    __atomic_store_n(&e->ino, (uint64_t)st.st_ino, __ATOMIC_RELAXED);
-    memset(e->path, 0, sizeof e->path);
-    strcpy(e->path, host);
-    __atomic_store_n(&e->seq, seq + 2, __ATOMIC_RELEASE);
+    __atomic_store_n(&k->dev, (uint64_t)st->st_dev, __ATOMIC_RELAXED);
+    __atomic_store_n(&k->ino, (uint64_t)st->st_ino, __ATOMIC_RELAXED);
+    memset(names->path[i], 0, NAME_MAX_PATH);
+    strcpy(names->path[i], host);
+    __atomic_store_n(&k->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
 /* prefix and then n bytes of rest into buf, NUL-ended: its length, or -ERANGE.
@@ -480,7 +490,8 @@ static long fpath_join(char *buf, size_t len, const char *prefix, const char *re
 long rx_fpath(int fd, char *buf, size_t len)
 {
     char link[32] = "/proc/self/fd/", host[4096 + 64];
-    if (!name_cached(fd, host, sizeof host)) {
+    struct stat st;
+    if (!name_cached(fd, host, sizeof host, &st)) {
         char digits[12], *d = digits + sizeof digits;
         unsigned v = (unsigned)fd;
         do *--d = (char)('0' + v % 10); while (v /= 10);
@@ -489,7 +500,7 @@ long rx_fpath(int fd, char *buf, size_t len)
         ssize_t n = readlink(link, host, sizeof host - 1);
         if (n < 0) return -errno;
         host[n] = 0;
-        name_remember(fd, host);
+        name_remember(&st, host);
     }
     const char *deleted = " (deleted)";
     if (strncmp(host, "/memfd:", 7) == 0) {
