@@ -18,6 +18,9 @@
  *                        unblocking it (each call changes the mask), then exit 0
  *   tracee threads N     N threads, each started and joined before the next
  *                        (musl's pthread_create: not raw calls), then exit 0
+ *   tracee sites         100 rounds of 8 calls from 8 sites of their own
+ *                        (`mov $nr,%eax; syscall`): getppid, getpid, getuid,
+ *                        getgid, geteuid, getegid, gettid, sched_yield; exit 0
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -41,6 +44,9 @@ static long sys_open(const char *path)
 }
 
 static void *nothing(void *arg) { return arg; }
+
+/* A call site of its own wherever it is written (sc() is one site for all). */
+#define SITE(nr) __extension__({ long r_; __asm__ volatile("movl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr) : "rcx", "r11", "memory"); r_; })
 
 int main(int argc, char **argv)
 {
@@ -103,6 +109,15 @@ int main(int argc, char **argv)
             pthread_t th;
             void *back;
             if (pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token) return 6;
+        }
+        return 0;
+    }
+    if (!strcmp(mode, "sites")) {
+        long pid = SITE(SYS_getpid);
+        for (int i = 0; i < 100; i++) {
+            if (SITE(SYS_getppid) <= 0 || SITE(SYS_getpid) != pid || SITE(SYS_getuid) < 0 || SITE(SYS_getgid) < 0 ||
+                SITE(SYS_geteuid) < 0 || SITE(SYS_getegid) < 0 || SITE(SYS_gettid) != pid || SITE(SYS_sched_yield))
+                return 7;
         }
         return 0;
     }
