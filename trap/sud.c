@@ -357,8 +357,9 @@ static long finish_on_lxrun_fs(void *cv)
  * never rewritten and every call with --trap=sud pay.  The signal frame holds the
  * guest's vector registers already.  0 when the full trap must serve it (then
  * nothing was done): another signal than the dispatch's, another call, the
- * fast path's gate, a decline.  TLS-free but through
- * lx_fs_call (tests/design/guestfs_vector_free.py). */
+ * fast path's gate, a decline.  A site due for rewriting is rewritten here
+ * (lx_fast_site_trapped).  TLS-free but through lx_fs_call
+ * (tests/design/guestfs_vector_free.py). */
 __attribute__((no_stack_protector)) int lx_trap_syscall_guestfs(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
