@@ -8,6 +8,12 @@
  *     The mov's first 5 bytes become `jmp trampoline`; the syscall stays, so a
  *     thread resuming between the two (a signal frame, a jump to the syscall)
  *     still traps, correctly.
+ *   mov  $nr, %eax ; args ; syscall
+ *     The same, with up to four argument set-ups between (glibc's open, its
+ *     thread start's sigprocmask): register moves and arithmetic, immediates,
+ *     lea; nothing that reads memory or jumps.  The trampoline runs a copy of
+ *     them (a RIP-relative lea adjusted to its new place); the originals stay,
+ *     for a thread already past the mov.
  *   any ; syscall                 the 2-byte syscall becomes `jmp rel8` to dead
  *     padding after a ret/jmp within 127 bytes (alignment nops before the next
  *     label), which becomes `jmp trampoline`; %eax holds the number already.
@@ -37,6 +43,8 @@
 #include "thread.h"
 
 #define SLOT 32
+#define SLOT_ARGS 64  /* a trampoline that also runs the argument set-up */
+#define ARGS_MAX 24   /* bytes of it */
 #define CHUNK (64 * 1024)
 #define MAX_CHUNKS 64
 #define REACH (1L << 31)
@@ -146,10 +154,10 @@ TLS_FREE static int reaches(uintptr_t from_end, uintptr_t to)
 
 /* A chunk of trampolines near addr: an existing one, or one mapped in the free
  * space below (then above) addr's mapping. */
-TLS_FREE static struct chunk *chunk_near(uintptr_t addr)
+TLS_FREE static struct chunk *chunk_near(uintptr_t addr, size_t slot)
 {
     for (int i = 0; i < nchunks; i++)
-        if (chunks[i].used + SLOT <= CHUNK && reaches(addr, chunks[i].base)) return &chunks[i];
+        if (chunks[i].used + slot <= CHUNK && reaches(addr, chunks[i].base)) return &chunks[i];
     if (nchunks == MAX_CHUNKS) return NULL;
     uintptr_t base = GM_PAGE_DOWN(addr) & ~(uintptr_t)(CHUNK - 1);
     for (long step = 1; step < 4096; step++) {
@@ -170,24 +178,98 @@ TLS_FREE static struct chunk *chunk_near(uintptr_t addr)
 
 TLS_FREE static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
-/* A trampoline returning to ret; with_nr: it sets %eax to nr (the mov it replaces). */
-TLS_FREE static uintptr_t trampoline(uintptr_t near, uintptr_t ret, int with_nr, uint32_t nr)
+/* An instruction compilers put between `mov $nr,%eax` and `syscall` to set up
+ * arguments, which runs the same at another address and reads no memory: a
+ * register move or arithmetic, an immediate, a lea.  Its length (0: none of
+ * those); *rip: where a RIP-relative lea's disp32 is in it, else 0. */
+TLS_FREE static size_t arg_insn(const uint8_t *p, size_t avail, size_t *rip)
 {
-    struct chunk *c = chunk_near(near);
+    size_t n = 0;
+    int rexw = 0;
+    *rip = 0;
+    if (avail && (p[0] & 0xf0) == 0x40) rexw = p[n++] & 8;
+    if (n >= avail) return 0;
+    uint8_t op = p[n++];
+    if (op >= 0xb8 && op <= 0xbf) n += rexw ? 8 : 4; /* mov $imm, reg */
+    else {
+        if (n >= avail) return 0;
+        uint8_t modrm = p[n++], mod = modrm >> 6, rm = modrm & 7;
+        switch (op) {
+        case 0x01: case 0x03: case 0x09: case 0x0b: case 0x21: case 0x23: case 0x29: case 0x2b:
+        case 0x31: case 0x33: case 0x63: case 0x85: case 0x89: case 0x8b: /* reg, reg */
+            if (mod != 3) return 0;
+            break;
+        case 0x83: /* arithmetic reg, imm8 / imm32; mov $imm32, reg */
+        case 0x81:
+        case 0xc7:
+            if (mod != 3 || (op == 0xc7 && (modrm & 0x38))) return 0;
+            n += op == 0x83 ? 1 : 4;
+            break;
+        case 0x8d: /* lea: an address computed, nothing read */
+            if (mod == 3) return 0;
+            if (mod == 0 && rm == 5) {
+                *rip = n;
+                n += 4;
+                break;
+            }
+            if (rm == 4) {
+                if (n >= avail) return 0;
+                if (mod == 0 && (p[n] & 7) == 5) n += 4; /* SIB without a base: disp32 */
+                n++;
+            }
+            n += mod == 1 ? 1 : mod == 2 ? 4 : 0;
+            break;
+        default:
+            return 0;
+        }
+    }
+    return n <= avail ? n : 0;
+}
+
+/* [from, to) is a run of at most four arg_insn()s. */
+TLS_FREE static int args_between(uintptr_t from, uintptr_t to)
+{
+    size_t rip;
+    for (int k = 0; k < 4 && from < to; k++) {
+        size_t n = arg_insn((const uint8_t *)from, to - from, &rip);
+        if (!n) return 0;
+        from += n;
+    }
+    return from == to;
+}
+
+/* A trampoline returning to ret; with_nr: it sets %eax to nr (the mov it
+ * replaces), then runs a copy of the argument set-up [args, args + nargs). */
+TLS_FREE static uintptr_t trampoline(uintptr_t near, uintptr_t ret, int with_nr, uint32_t nr, uintptr_t args, size_t nargs)
+{
+    size_t slot = nargs ? SLOT_ARGS : SLOT;
+    struct chunk *c = chunk_near(near, slot);
     if (!c) return 0;
-    uint8_t code[SLOT], *p = code;
+    uint8_t code[SLOT_ARGS], *p = code;
     memset(code, 0xcc, sizeof code);
+    uintptr_t at = c->base + c->used;
     /* movb $0, %gs:selector */
     *p++ = 0x65, *p++ = 0xc6, *p++ = 0x04, *p++ = 0x25, put32(p, LX_THREAD_SELECTOR), p += 4, *p++ = 0;
     if (with_nr) *p++ = 0xb8, put32(p, nr), p += 4;
-    uintptr_t at = c->base + c->used;
+    for (uintptr_t from = args; from < args + nargs;) {
+        size_t rip, n = arg_insn((const uint8_t *)from, args + nargs - from, &rip);
+        memcpy(p, (const void *)from, n);
+        if (rip) { /* the same target from the copy's place */
+            int32_t disp;
+            memcpy(&disp, (const void *)(from + rip), 4);
+            long moved = (long)(from + n + disp) - (long)(at + (uintptr_t)(p - code) + n);
+            if (moved != (int32_t)moved) return 0;
+            put32(p + rip, (uint32_t)moved);
+        }
+        p += n, from += n;
+    }
     /* lea ret(%rip), %rcx */
     *p++ = 0x48, *p++ = 0x8d, *p++ = 0x0d;
     put32(p, (uint32_t)(ret - (at + (uintptr_t)(p - code) + 4))), p += 4;
     /* jmp *%gs:fast_entry */
     *p++ = 0x65, *p++ = 0xff, *p++ = 0x24, *p++ = 0x25, put32(p, LX_THREAD_FAST_ENTRY), p += 4;
-    memcpy((void *)at, code, SLOT); /* unused until the site's jump to it is stored */
-    c->used += SLOT;
+    memcpy((void *)at, code, slot); /* unused until the site's jump to it is stored */
+    c->used += slot;
     return at;
 }
 
@@ -255,29 +337,45 @@ TLS_FREE static uintptr_t find_pad(uintptr_t ip, uintptr_t limit)
     return 0;
 }
 
-/* The mov before the syscall at site, setting nr: where its 5 bytes to replace
- * begin, or 0.  A REX byte before b8 would make it another instruction (mov $imm,
- * %r8d), so that shape is refused. */
-TLS_FREE static uintptr_t mov_before(uintptr_t site, uintptr_t text_start, uint32_t nr)
+/* A mov setting nr at m: b8 imm32 (5 bytes; a REX byte before would make it
+ * another instruction, mov $imm, %r8d, so that is refused) or 48 c7 c0 imm32 (7).
+ * Its length, or 0. */
+TLS_FREE static size_t mov_nr_at(uintptr_t m, uintptr_t text_start, uint32_t nr)
 {
-    const uint8_t *s = (const uint8_t *)site;
+    const uint8_t *s = (const uint8_t *)m;
     uint32_t imm;
-    if (site - 5 >= text_start && s[-5] == 0xb8) {
-        memcpy(&imm, s - 4, 4);
-        if (imm == nr && !(site - 6 >= text_start && (s[-6] & 0xf0) == 0x40)) return site - 5;
+    if (m >= text_start && s[0] == 0xb8 && (m == text_start || (s[-1] & 0xf0) != 0x40)) {
+        memcpy(&imm, s + 1, 4);
+        if (imm == nr) return 5;
     }
-    if (site - 7 >= text_start && s[-7] == 0x48 && s[-6] == 0xc7 && s[-5] == 0xc0) { /* mov $imm32, %rax */
-        memcpy(&imm, s - 4, 4);
-        if (imm == nr && nr < 0x80000000u) return site - 7;
+    if (m >= text_start && s[0] == 0x48 && s[1] == 0xc7 && s[2] == 0xc0) { /* mov $imm32, %rax */
+        memcpy(&imm, s + 3, 4);
+        if (imm == nr && nr < 0x80000000u) return 7;
     }
     return 0;
 }
 
+/* The mov before the syscall at site, setting nr, right before it or with an
+ * argument set-up between (args_between, the nearest first): where its 5 bytes to
+ * replace begin, or 0; *args, *nargs: the set-up. */
+TLS_FREE static uintptr_t mov_before(uintptr_t site, uintptr_t text_start, uint32_t nr, uintptr_t *args, size_t *nargs)
+{
+    for (size_t d = 0; d <= ARGS_MAX; d++)
+        for (size_t len = 5; len <= 7; len += 2) {
+            uintptr_t m = site - d - len;
+            if (site - text_start < d + len || mov_nr_at(m, text_start, nr) != len) continue;
+            if (d && !args_between(m + len, site)) continue;
+            *args = m + len, *nargs = d;
+            return m;
+        }
+    return 0;
+}
+
 /* prot: the guest's protection of the text, put back after the store. */
-TLS_FREE static int rewrite_mov(uintptr_t jmp_at, uintptr_t ip, uint32_t nr, int prot)
+TLS_FREE static int rewrite_mov(uintptr_t jmp_at, uintptr_t ip, uint32_t nr, uintptr_t args, size_t nargs, int prot)
 {
     if (!store_window(jmp_at, 5)) return -1;
-    uintptr_t t = trampoline(jmp_at + 5, ip, 1, nr);
+    uintptr_t t = trampoline(jmp_at + 5, ip, 1, nr, args, nargs);
     if (!t) return -1;
     uint8_t j[5] = { 0xe9 };
     put32(j + 1, (uint32_t)(t - (jmp_at + 5)));
@@ -294,7 +392,7 @@ TLS_FREE static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_
     if (npads == MAX_PADS || !store_window(site, 2)) return -1;
     uintptr_t pad = find_pad(ip, text_end);
     if (!pad) return -1;
-    uintptr_t t = trampoline(pad + 5, ip, 0, 0);
+    uintptr_t t = trampoline(pad + 5, ip, 0, 0, 0, 0);
     if (!t) return -1;
     uint8_t j[5] = { 0xe9 };
     put32(j + 1, (uint32_t)(t - (pad + 5)));
@@ -312,7 +410,9 @@ TLS_FREE static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_
  * rewritten only from the REWRITE_AFTER-th on.  A rewrite costs ~15 us here (two
  * protection round trips, a copy of the code page: a copy-on-write fault in a
  * forked child) against ~3.5 us a trap, so a short program (true makes ~30 calls)
- * or a forked child on its way to exec gains nothing from it. */
+ * or a forked child on its way to exec gains nothing from it.  (Rewriting a site
+ * at its eighth trap whatever the count, for ld.so's loop mapping libraries, was
+ * tried on 2026-12-03: no change in python3 -c pass or git status.) */
 #define REWRITE_AFTER 64
 static unsigned traps RX_FORK_HOT;
 
@@ -337,7 +437,8 @@ void lx_rewrite_forget(void)
  * rewrite cost two more kernel entries (~8 us on a KPTI host without FSGSBASE). */
 TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
 {
-    uintptr_t site = ip - 2, mov;
+    uintptr_t site = ip - 2, mov, args;
+    size_t nargs;
     if (site_state(site, 0) == KEPT) return; /* racy read: at worst the site is looked at again */
     gm_text_lock();
     traps++;
@@ -356,8 +457,10 @@ TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
         site_state(site, KEPT);
     } else if (s[0] != 0x0f || s[1] != 0x05) {
         /* another thread rewrote it first */
-    } else if ((mov = mov_before(site, v.start, (uint32_t)nr)) && rewrite_mov(mov, ip, (uint32_t)nr, abi_prot_to_rx(v.prot)) == 0) {
-        lx_rewrite_stats.sites_mov++;
+    } else if ((mov = mov_before(site, v.start, (uint32_t)nr, &args, &nargs)) &&
+               rewrite_mov(mov, ip, (uint32_t)nr, args, nargs, abi_prot_to_rx(v.prot)) == 0) {
+        if (nargs) lx_rewrite_stats.sites_mov_args++;
+        else lx_rewrite_stats.sites_mov++;
     } else if (rewrite_pad(site, ip, abi_prot_to_rx(v.prot), v.end) == 0) {
         lx_rewrite_stats.sites_pad++;
     } else {

@@ -40,6 +40,7 @@ const char *lx_trap_mode_name(void);
 /* What the rewriter did in this process. */
 struct lx_rewrite_stats {
     unsigned long sites_mov;        /* mov $nr,%eax; syscall: the mov became a jump */
+    unsigned long sites_mov_args;   /* mov $nr,%eax; argument set-up; syscall: the same */
     unsigned long sites_pad;        /* the syscall became a short jump to padding */
     unsigned long kept_context;     /* calls needing the trap's context (clone, sigreturn…) */
     unsigned long refused_not_text; /* not in an executable guest mapping */
@@ -47,6 +48,14 @@ struct lx_rewrite_stats {
     unsigned long fast_calls;       /* calls served through rewritten sites */
 };
 extern struct lx_rewrite_stats lx_rewrite_stats;
+static inline unsigned long lx_rewrite_sites_done(const struct lx_rewrite_stats *rw)
+{
+    return rw->sites_mov + rw->sites_mov_args + rw->sites_pad;
+}
+static inline unsigned long lx_rewrite_sites_left(const struct lx_rewrite_stats *rw)
+{
+    return rw->kept_context + rw->refused_not_text + rw->refused_shape;
+}
 
 /* Sets up the calling thread's state, GS, alternate stack and SIGSYS handler. */
 int lx_trap_thread_init(struct lx_thread *t);

@@ -60,6 +60,37 @@ __asm__(".text\n"
         "  syscall\n"
         "  ret\n"
         ".p2align 4\n"
+        "site_args:\n"         /* mov $110,%eax; argument set-up; syscall (glibc's open) */
+        "  mov $110, %eax\n"
+        "  mov %rdi, %rsi\n"
+        "  lea 8(%rsi), %rdx\n"
+        "  mov $-100, %edi\n"
+        "  syscall\n"
+        "  mov %rsi, args_after(%rip)\n"
+        "  mov %rdx, args_after+8(%rip)\n"
+        "  mov %rdi, args_after+16(%rip)\n"
+        "  ret\n"
+        ".p2align 4\n"
+        "site_args_rip:\n"     /* a RIP-relative lea between: it must point where it did */
+        "  mov $110, %eax\n"
+        "  xor %edx, %edx\n"
+        "  lea args_after+24(%rip), %rsi\n"
+        "  syscall\n"
+        "  mov %rsi, args_after+32(%rip)\n"
+        "  ret\n"
+        ".p2align 4\n"
+        "site_args_load:\n"    /* a load between: never moved (it could fault elsewhere) */
+        "  mov $110, %eax\n"
+        "  mov (%rdi), %rsi\n"
+        "  syscall\n"
+        "  ret\n"
+        ".p2align 4\n"
+        "site_args_jump:\n"    /* a jump between: never moved */
+        "  mov $110, %eax\n"
+        "  jmp 1f\n"
+        "1: syscall\n"
+        "  ret\n"
+        ".p2align 4\n"
         "site_inside:\n"       /* 0f 05 inside another instruction: never a call */
         "  mov $0x050f, %eax\n"
         "  ret\n"
@@ -139,6 +170,8 @@ __asm__(".text\n"
         "  ret\n"
         ".p2align 4\n");
 long site_mov(void), site_movq(void), site_pad(long nr, long a0), site_inside(void), regs_probe(uint64_t flags);
+long site_args(long a), site_args_rip(void), site_args_load(const long *p), site_args_jump(void);
+uint64_t args_after[5];
 long site_avx(const void *in, void *out);
 long site_pad3(long nr, long a0, long a1, long a2);
 long site_pad6(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
@@ -161,6 +194,16 @@ static void shapes(void)
         CHECK_EQ(site_pad(SYS_getppid, 0), pp);
         CHECK_EQ(site_pad(SYS_getpid, 0), getpid()); /* the same site, another number */
         CHECK_EQ(site_inside(), 0x050f);
+        memset(args_after, 0, sizeof args_after);
+        CHECK_EQ(site_args(0x1234), pp);
+        CHECK_EQ(args_after[0], 0x1234); /* every set-up instruction ran once, in order */
+        CHECK_EQ(args_after[1], 0x123c);
+        CHECK_EQ(args_after[2], 0xffffff9c);
+        CHECK_EQ(site_args_rip(), pp);
+        CHECK_EQ(args_after[4], (uint64_t)&args_after[3]);
+        long word = 7;
+        CHECK_EQ(site_args_load(&word), pp);
+        CHECK_EQ(site_args_jump(), pp);
     }
     /* the syscall instruction itself always stays where it was */
     CHECK(bytes_are(site_mov, 5, 0x0f) && bytes_are(site_mov, 6, 0x05));
@@ -172,6 +215,10 @@ static void shapes(void)
     CHECK(bytes_are(site_mov, 0, yes ? 0xe9 : 0xb8));
     CHECK(bytes_are(site_movq, 0, yes ? 0xe9 : 0x48));
     CHECK(bytes_are(site_pad, 5, yes ? 0xeb : 0x0f));
+    CHECK(bytes_are(site_args, 0, yes ? 0xe9 : 0xb8));
+    CHECK(bytes_are(site_args_rip, 0, yes ? 0xe9 : 0xb8));
+    CHECK(bytes_are(site_args_load, 0, 0xb8)); /* the mov stays: the syscall may take padding */
+    CHECK(bytes_are(site_args_jump, 0, 0xb8));
 }
 
 /* More sites than a first table of lxrun's holds (a page: 255): 600 getppid
