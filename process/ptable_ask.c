@@ -47,7 +47,9 @@ static void answering_thread(void *arg)
         int i = lx_ptable_my_index();
         if (i < 0) return; /* not in the table: no one can ask */
         uint32_t rung = __atomic_load_n(&t->bell[i], __ATOMIC_ACQUIRE);
-        for (int k = 0; k < LX_PT_MAILS; k++) answer(t, &t->mail[k], self);
+        /* a bell never rung: no question yet, and no mailbox to read (each is a page
+         * of shared memory, a fault at a first look) */
+        for (int k = 0; rung && k < LX_PT_MAILS; k++) answer(t, &t->mail[k], self);
         rx_futex_wait(&t->bell[i], rung, NULL, -1, 1);
     }
 }
