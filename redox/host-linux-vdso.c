@@ -1,7 +1,9 @@
 /* host-linux-vdso.c — rx_guest_time on Linux: the host kernel's vDSO behind each
  * function, found by its versioned symbols (LINUX_2.6) in the image the kernel
  * mapped into lxrun's process.  The functions run in the guest's context (rx.h):
- * no TLS, no errno, nothing but the host vDSO's code and their out-arguments. */
+ * no TLS, no errno, nothing but the host vDSO's code and their out-arguments, and no
+ * vector register (rx.h's RX_GUEST_CALLABLE; the inline helpers they use with them). */
+#pragma GCC target("general-regs-only")
 #include "rx.h"
 #include "host-linux.h"
 

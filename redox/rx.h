@@ -865,8 +865,11 @@ long rx_guest_time(struct rx_guest_time *out);
 /* 1 when a system call made at pc was made inside one of those functions (the
  * host's vDSO falling back to a call): lxrun's vDSO counted it already. */
 int rx_guest_time_made(uintptr_t pc);
-/* The section such functions live in: a signal that lands there finds guest code. */
-#define RX_GUEST_CALLABLE __attribute__((section("lx_guest_callable"), noinline, no_stack_protector))
+/* The section such functions live in: a signal that lands there finds guest code.
+ * They use no vector register: lxrun's counting of GUESTFS calls with a report
+ * times them by clock_gettime on the guest's vector state (syscalls/dispatch.c). */
+#define RX_GUEST_CALLABLE \
+    __attribute__((section("lx_guest_callable"), noinline, no_stack_protector, target("general-regs-only")))
 extern const char __start_lx_guest_callable[], __stop_lx_guest_callable[];
 /* Small variables every fork writes on both sides (the pid cache, guestmem's lock
  * word, the rewrite counters, the thread lists), gathered on one page: scattered over

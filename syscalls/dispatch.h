@@ -34,9 +34,12 @@ long lx_dispatch(struct lx_call *c);
 /* 1 if call nr needs the trap's record of the guest's context (its line says
  * CONTEXT): a rewritten site hands it to the trap instead of the fast path. */
 int lx_call_needs_trap(long nr);
-/* A GUESTFS call (lx_call_on_guest_fs), while no report observes: the handler
- * alone, nothing that reads lxrun's TLS (tests/design/guestfs_vector_free.py). */
+/* A GUESTFS call (lx_call_on_guest_fs): the handler, counted and timed with a
+ * report, nothing that reads lxrun's TLS (tests/design/guestfs_vector_free.py). */
 long lx_dispatch_guestfs(struct lx_call *c);
+/* With a report: 1 if GUESTFS calls can be counted on the guest's FS (no trace, a
+ * guest-callable clock); called once, on lxrun's FS, before any is served. */
+int lx_dispatch_guestfs_observing(void);
 /* 1 if call nr can be served on the guest's FS (its line says GUESTFS). */
 int lx_call_on_guest_fs(long nr);
 /* 1 if GUESTFS call nr's path uses no vector register (its line has no VECTORS):

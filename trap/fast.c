@@ -35,8 +35,8 @@ STUB_SYMBOLS(arch_prctl)
 
 static enum lx_trap_mode mode = LX_TRAP_SUD;
 /* Bit nr: the stub serves call nr on the guest's FS (its line says GUESTFS); empty
- * while reports observe calls (their records are TLS).  Of those, the ones whose
- * line has no VECTORS: without saving the guest's vector registers either. */
+ * while a trace prints calls (stdio is lxrun's).  Of those, the ones whose line has
+ * no VECTORS: without saving the guest's vector registers either. */
 uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1];
 uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1];
 static uintptr_t gate;     /* a `syscall` outside lxrun's text: the way into the trap */
@@ -92,8 +92,9 @@ int lx_trap_mode_choose(enum lx_trap_mode want, const char **why)
     }
     mode = want;
     /* in both modes: the trap serves these on the guest's FS too (sud.c) */
+    int guestfs = !lx_report.observe || lx_dispatch_guestfs_observing();
     for (long nr = 0; nr <= LX_NR_MAX; nr++)
-        if (!lx_report.observe && lx_call_on_guest_fs(nr)) {
+        if (guestfs && lx_call_on_guest_fs(nr)) {
             lx_fast_guestfs_bits[nr / 64] |= 1ULL << (nr % 64);
             if (lx_call_vector_free(nr)) lx_fast_vector_free_bits[nr / 64] |= 1ULL << (nr % 64);
         }
@@ -186,7 +187,7 @@ void lx_trap_fast(struct lx_thread *t)
         t->f_bounce = 1;
         return;
     }
-    if (lx_report.observe) lx_rewrite_stats.fast_calls++; /* per thread racy: a report's count */
+    if (lx_report.observe) __atomic_fetch_add(&lx_rewrite_stats.fast_calls, 1, __ATOMIC_RELAXED);
     serve(t, nr, lx_dispatch);
 }
 
@@ -199,6 +200,7 @@ __attribute__((no_stack_protector)) int lx_trap_fast_guestfs(struct lx_thread *t
 {
     long nr = (long)t->f_nr;
     if (lx_call_guestfs_declines(nr, (int)t->f_args[0])) return 1;
+    if (lx_report.observe) __atomic_fetch_add(&lx_rewrite_stats.fast_calls, 1, __ATOMIC_RELAXED);
     t->f_bounce = 0;
     t->f_on_guest_fs = 1;
     serve(t, nr, lx_dispatch_guestfs);

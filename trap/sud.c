@@ -26,6 +26,8 @@
 #include "../guestmem/vma.h"
 #include "../redox/rx.h"
 #include "../redox/spares.h"
+#include "../report/record.h"
+#include "../report/report.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
@@ -549,6 +551,7 @@ int lx_trap_thread_init(struct lx_thread *t)
     stack_t ss = { .ss_sp = t->altstack, .ss_size = ALTSTACK_SIZE, .ss_flags = 0 };
     if (sigaltstack(&ss, NULL) < 0) return -errno;
     lx_fast_thread_init(t, (char *)t->altstack + ALTSTACK_SIZE);
+    t->counts = lx_report.observe ? lx_my_counts() : NULL;
 
     /* Signals stay blocked while lxrun runs, so no handler interrupts a translation
      * halfway -- except those the kernel acts on by itself, without running any code
@@ -601,6 +604,12 @@ void lx_trap_exec_reset(struct lx_thread *t)
 }
 
 void lx_trap_call_regs(const struct lx_call *c, struct linux_sigcontext *out) { regs_of(c->host_ctx, out); }
+
+__attribute__((no_stack_protector)) uintptr_t lx_trap_call_ip(const struct lx_call *c)
+{
+    const ucontext_t *uc = c->host_ctx;
+    return uc ? (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] : 0;
+}
 
 _Noreturn void lx_trap_resume_guest(struct lx_thread *t, const struct linux_sigcontext *regs)
 {

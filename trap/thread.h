@@ -85,6 +85,8 @@ struct lx_thread {
     struct lx_task task;      /* the guest thread's kernel state (process/), carried here */
     void *exit_jump;          /* a thread lxrun started: where its exit goes back to, out of
                                  the trap, so the host thread ends as it began (sigjmp_buf *) */
+    void *counts;             /* with a report: this thread's counts (report/record.h), the
+                                 table lx_my_counts gives through TLS, for the guest-FS path */
 };
 
 _Static_assert(offsetof(struct lx_thread, self) == LX_THREAD_SELF, "entry.S offset");

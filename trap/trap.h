@@ -91,6 +91,9 @@ int lx_trap_rearm_after_fork(struct lx_thread *t);
 struct lx_call;
 struct linux_sigcontext;
 void lx_trap_call_regs(const struct lx_call *c, struct linux_sigcontext *out);
+/* The same call's rip alone (0 for a call from a rewritten site, which has no
+ * frame); TLS- and vector-free, for the guest-FS path. */
+uintptr_t lx_trap_call_ip(const struct lx_call *c);
 /* A new guest thread: arms interception for the calling (new) thread and starts
  * guest code with regs loaded, with t's guest FS and blocked set; never returns. */
 _Noreturn void lx_trap_resume_guest(struct lx_thread *t, const struct linux_sigcontext *regs);

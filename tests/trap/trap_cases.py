@@ -157,7 +157,8 @@ def each_path_at_run_time(e):
     GS is set twice either way: to lx_thread_none as the process starts, then to
     the thread's record (at %gs:0).  The trap serves a call whose line says
     GUESTFS on the guest's FS, as the fast path does (no switch), with
-    --trap=sud too, and one that changes the mask applies it in the frame."""
+    --trap=sud too, and with -c (counted there), not with -t; and one that changes
+    the mask applies it in the frame."""
     # 15 trapped calls: musl's arch_prctl and set_tid_address, 7 getppid, 3 close,
     # acct, syscall 1000, exit_group; all but exit_group return.  GUESTFS lines:
     # set_tid_address, getppid, close.
@@ -165,10 +166,15 @@ def each_path_at_run_time(e):
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}')
         check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
               f'arch_prctl path, {mode}: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
-    # a report observes every call: each one switches
-    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=sud', '-c')
+    # a report counts and times the GUESTFS calls on the guest's FS too: the same
+    # switches; a trace prints each call (stdio is lxrun's): each one switches
+    for mode in ('sud', 'rewrite'):
+        to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}', '-c')
+        check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
+              f'arch_prctl path, {mode} -c: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=sud', '-t')
     check((to_lxrun, to_guest, gs) == (1 + 15, 1 + 14, 2),
-          f'arch_prctl path, sud -c: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+          f'arch_prctl path, sud -t: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     # a trapped call that changes the guest's mask is served on the guest's FS too,
     # the mask applied in the signal frame: `tracee masks` makes 10 such calls, and
     # only musl's arch_prctl and the exit switch
