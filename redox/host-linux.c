@@ -742,7 +742,7 @@ long rx_readlinkat(int dirfd, const char *path, char *buf, size_t len)
 {
     int s;
     const char *p = file_path(path, &s);
-    return s ? -EINVAL : R(readlinkat(dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, p, buf, len));
+    return s ? -EINVAL : raw4(SYS_readlinkat, dirfd == RX_AT_CWD ? AT_FDCWD : dirfd, (long)p, (long)buf, (long)len);
 }
 
 long rx_chdir_fd(int fd) { return R(fchdir(fd)); }

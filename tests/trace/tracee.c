@@ -18,6 +18,10 @@
  *                        unblocking it (each call changes the mask), then exit 0
  *   tracee threads N     N threads, each started and joined before the next
  *                        (musl's pthread_create: not raw calls), then exit 0
+ *   tracee links         readlink of /proc/self/exe, then 10 each of "/" (EINVAL:
+ *                        not a link) and a missing path (ENOENT); exit 0 when
+ *                        each answered so, else a bit per wrong one (1 exe, 2
+ *                        "/", 4 missing): no output, so no other call
  *   tracee sites         100 rounds of 8 calls from 8 sites of their own
  *                        (`mov $nr,%eax; syscall`): getppid, getpid, getuid,
  *                        getgid, geteuid, getegid, gettid, sched_yield; exit 0
@@ -111,6 +115,15 @@ int main(int argc, char **argv)
             if (pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token) return 6;
         }
         return 0;
+    }
+    if (!strcmp(mode, "links")) {
+        char buf[256];
+        long exe = sc(SYS_readlink, (long)"/proc/self/exe", (long)buf, sizeof buf, 0), root = 0, missing = 0;
+        for (int i = 0; i < 10; i++) {
+            root = sc(SYS_readlink, (long)"/", (long)buf, sizeof buf, 0);
+            missing = sc(SYS_readlinkat, AT_FDCWD, (long)"tracee-no-such-link", (long)buf, sizeof buf);
+        }
+        return (exe <= 0) | (root != -22) << 1 | (missing != -2) << 2;
     }
     if (!strcmp(mode, "sites")) {
         long pid = SITE(SYS_getpid);

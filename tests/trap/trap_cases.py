@@ -181,6 +181,16 @@ def each_path_at_run_time(e):
     to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=sud', tracee_mode='masks')
     check((to_lxrun, to_guest, gs) == (1 + 2, 1 + 1, 2),
           f'arch_prctl path, sud, masks: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+    # readlink and readlinkat on the guest's FS too (gcc's driver makes ~10 000 in
+    # make's 20 files): `tracee links` makes 21 (each answered as natively), and only
+    # the one of /proc/self/exe (lxrun's own link: resolved, then rendered, on lxrun's
+    # FS: two switches), musl's arch_prctl and the exit switch
+    native = e.run(e.tracee, 'links', lxrun=False)
+    check(native.rc == 0, f'natively: {native}')  # host_fs_calls checks the same under lxrun
+    for mode in ('sud', 'rewrite'):
+        to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}', tracee_mode='links')
+        check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
+              f'arch_prctl path, {mode}, links: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     if HOST_FSGSBASE:
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'wrfsbase')
         check((to_lxrun, to_guest, gs) == (1, 0, 2),
