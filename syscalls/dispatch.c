@@ -125,12 +125,10 @@ static long call(struct lx_call *c, const struct lx_syscall *s) { return call_ma
 
 /* A call the host's vDSO made inside one of rx_guest_time's functions (a clock
  * it reads by a call): lxrun's vDSO image counted it already (ldso/vdso.c). */
-static int made_for_the_vdso(const struct lx_call *c)
+__attribute__((no_stack_protector)) static int made_for_the_vdso(const struct lx_call *c)
 {
-    if (!c->host_ctx || !ldso_vdso_call(c->nr)) return 0; /* a rewritten site is guest text, never the vDSO */
-    struct linux_sigcontext r;
-    lx_trap_call_regs(c, &r);
-    return rx_guest_time_made((uintptr_t)r.rip);
+    /* a rewritten site is guest text, never the vDSO: no frame, ip 0 */
+    return ldso_vdso_call(c->nr) && rx_guest_time_made(lx_trap_call_ip(c));
 }
 
 /* With -t, -c or --report: time the call and trace it.  Calls that end the
@@ -215,8 +213,7 @@ __attribute__((noinline, no_stack_protector, target("general-regs-only"))) stati
 __attribute__((no_stack_protector)) static long dispatch_guestfs_observed(struct lx_call *c, const struct lx_syscall *s)
 {
     struct lx_counts *n = c->t->counts;
-    /* a call the host's vDSO made inside lxrun's vDSO: counted there (made_for_the_vdso) */
-    if (!n || (ldso_vdso_call(c->nr) && rx_guest_time_made(lx_trap_call_ip(c)))) return call_marked(c, s, mark_sleeping);
+    if (!n || made_for_the_vdso(c)) return call_marked(c, s, mark_sleeping);
     uint64_t t0 = guestfs_now_ns();
     long r = call_marked(c, s, mark_sleeping);
     n[c->nr].ns += guestfs_now_ns() - t0;

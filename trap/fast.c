@@ -173,6 +173,7 @@ __attribute__((always_inline, no_stack_protector)) static inline void serve(stru
     c.eintr_only = 0;
     t->resuming = 0;
     uint64_t mask = t->task.sigmask;
+    if (lx_report.observe) __atomic_fetch_add(&lx_rewrite_stats.fast_calls, 1, __ATOMIC_RELAXED);
     t->f_result = (uint64_t)dispatch(&c);
     t->f_eintr_only = (uint8_t)c.eintr_only;
     after_call(t, mask);
@@ -187,7 +188,6 @@ void lx_trap_fast(struct lx_thread *t)
         t->f_bounce = 1;
         return;
     }
-    if (lx_report.observe) __atomic_fetch_add(&lx_rewrite_stats.fast_calls, 1, __ATOMIC_RELAXED);
     serve(t, nr, lx_dispatch);
 }
 
@@ -200,7 +200,6 @@ __attribute__((no_stack_protector)) int lx_trap_fast_guestfs(struct lx_thread *t
 {
     long nr = (long)t->f_nr;
     if (lx_call_guestfs_declines(nr, (int)t->f_args[0])) return 1;
-    if (lx_report.observe) __atomic_fetch_add(&lx_rewrite_stats.fast_calls, 1, __ATOMIC_RELAXED);
     t->f_bounce = 0;
     t->f_on_guest_fs = 1;
     serve(t, nr, lx_dispatch_guestfs);
