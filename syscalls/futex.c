@@ -7,6 +7,7 @@
 #include "../abi/linux_time.h"
 
 #include "handler.h"
+#include "thread.h"
 
 /* A second futex word argument: aligned guest memory. */
 static uint32_t *word_at(uint64_t addr, long *err)
@@ -102,9 +103,14 @@ static long futex_op(struct lx_call *c)
     case LINUX_FUTEX_WAIT_BITSET: {
         if ((err = timeout_at(c->a[3], &ts, &tp)) < 0) return err;
         c->eintr_only = tp != NULL; /* Linux restarts a timed wait only when no handler ran */
-        if (cmd == LINUX_FUTEX_WAIT) return rx_futex_wait(word, val, tp, -1, shared);
-        if (!bits) return -EINVAL;
+        if (cmd == LINUX_FUTEX_WAIT_BITSET && !bits) return -EINVAL;
         int clock = op & LINUX_FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC;
+        /* a pthread_join's: the word is cleared only once its thread is gone
+         * (thread.c); a thread no longer listed is listed as ended, reaped here */
+        if (lx_process_thread_word(c->a[0]) && (cmd == LINUX_FUTEX_WAIT || bits == LINUX_FUTEX_BITSET_MATCH_ANY))
+            return lx_threads_wait_tid_word(word, val, tp, cmd == LINUX_FUTEX_WAIT ? -1 : clock, shared);
+        lx_threads_reap_ended();
+        if (cmd == LINUX_FUTEX_WAIT) return rx_futex_wait(word, val, tp, -1, shared);
         return bits == LINUX_FUTEX_BITSET_MATCH_ANY ? rx_futex_wait(word, val, tp, clock, shared)
                                                      : rx_futex_wait_bits(word, val, tp, clock, bits, shared);
     }

@@ -59,7 +59,7 @@ static inline unsigned long lx_rewrite_sites_left(const struct lx_rewrite_stats 
 
 /* Sets up the calling thread's state, GS, alternate stack and SIGSYS handler. */
 int lx_trap_thread_init(struct lx_thread *t);
-/* The calling thread is lxrun's own (the reaper, the /proc answerer), not a guest's:
+/* The calling thread is lxrun's own (the /proc answerer), not a guest's:
  * called first in it.  It drops the record it inherited at %gs from its creator, a
  * guest thread, and blocks every signal; TLS-free. */
 void lx_trap_own_thread(void);

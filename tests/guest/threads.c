@@ -1,8 +1,9 @@
 /* threads.c — pthreads: creation and join with return values, thread-local
  * storage, a mutex and a condition variable under contention, detached threads,
  * gettid vs getpid, a thread's exit leaving the others running, a signal sent to
- * the process while threads run, exit_group from a thread ending them all, and
- * no CPU burnt while asleep after threads ended. */
+ * the process while threads run, exit_group from a thread ending them all, joins
+ * racing the thread's end, an unwaited thread's cleared word, and no CPU burnt
+ * while asleep after threads ended. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <setjmp.h>
@@ -537,6 +538,43 @@ static double cpu_seconds(void)
 
 static void *returns(void *arg) { return arg; }
 
+/* A join right after the create (the thread may still run) and one after the
+ * thread surely ended both return, 300 times each: lxrun clears an ended thread's
+ * word once its host thread is gone, which the waiter itself brings about (a lost
+ * wake-up here is a hang).  A thread made by a bare clone with
+ * CLONE_CHILD_CLEARTID, which no one waits for, has its word cleared by the time
+ * the next thread has been made. */
+static atomic_int bare_ran;
+static volatile pid_t bare_word;
+static int bare_thread(void *arg)
+{
+    (void)arg;
+    atomic_store(&bare_ran, bare_word == 0 ? 2 : 1); /* CLONE_CHILD_SETTID wrote it first */
+    return 0;
+}
+
+static void joins_and_unwaited_words(void)
+{
+    for (int i = 0; i < 600; i++) {
+        pthread_t t;
+        REQUIRE(pthread_create(&t, NULL, returns, NULL) == 0);
+        if (i & 1) usleep(200);
+        CHECK_EQ(pthread_join(t, NULL), 0);
+    }
+    static char stack[64 * 1024] __attribute__((aligned(16)));
+    pid_t ptid = 0;
+    int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
+                CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID;
+    REQUIRE(clone(bare_thread, stack + sizeof stack, flags, NULL, &ptid, NULL, &bare_word) > 0);
+    for (int i = 0; i < 5000 && !atomic_load(&bare_ran); i++) usleep(200);
+    CHECK_EQ(atomic_load(&bare_ran), 1);
+    usleep(2000); /* it has returned and exited by now */
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, returns, NULL) == 0);
+    CHECK_EQ(bare_word, 0);
+    CHECK_EQ(pthread_join(t, NULL), 0);
+}
+
 static void idle_after_threads(void)
 {
     for (int i = 0; i < 3; i++) {
@@ -577,6 +615,7 @@ int main(int argc, char **argv)
     RUN(robust_mutexes);
     RUN(exec_from_a_thread);
     RUN(stack_overflow);
+    RUN(joins_and_unwaited_words);
     RUN(idle_after_threads);
     return check_done();
 }
