@@ -783,7 +783,11 @@ long rx_futex_wake(uint32_t *addr, int n, int shared);
  * them); WAKE_OP's change made by lxrun with an atomic instruction, then the two
  * wakes; the PI operations as the same protocol on the tid word over plain
  * WAIT/WAKE (no priority boost: Redox schedules without priorities);
- * futex_waitv as a wait on the first word after checking them all.
+ * futex_waitv as a wait on a word of the waiter's own, after checking them all,
+ * which a wake of any listed word also wakes (the backend keeps waitv waiters by
+ * address: every wake of a guest's or lxrun's word passes through rx_futex_wake).
+ * Waking on the second word matters: a thread's end is seen through it
+ * (syscalls/thread.c), and a wait on the first word alone would miss it.
  * rx_futex_wait_bits/wake_bits: rx_futex_wait/wake that only meet waiters whose
  * bits and the waker's share one. */
 long rx_futex_wait_bits(uint32_t *addr, uint32_t val, const struct rx_timespec *timeout, int abs_clock, uint32_t bits,
