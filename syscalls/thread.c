@@ -72,6 +72,20 @@ void lx_threads_reap_ended(void)
 
 struct tid_wait { uint32_t *word; uint32_t val; const struct rx_timespec *timeout; int abs_clock, shared; };
 
+/* Without futex_waitv (Linux before 5.16, where Syscall User Dispatch exists from
+ * 5.11): the word alone, a millisecond at a time, so a thread's end is seen at the
+ * next look at the latest.  0 (woken or looked again), or -errno. */
+static long wait_word_polling(struct tid_wait *w, const struct rx_timespec *until, int clock)
+{
+    struct rx_timespec next;
+    rx_clock_gettime(clock, &next);
+    next.nsec += 1000 * 1000;
+    if (next.nsec >= 1000000000) { next.sec++; next.nsec -= 1000000000; }
+    int last = until && (until->sec < next.sec || (until->sec == next.sec && until->nsec <= next.nsec));
+    long r = rx_futex_wait(w->word, w->val, last ? until : &next, clock, w->shared);
+    return r == -ETIMEDOUT && !last ? 0 : r;
+}
+
 static long wait_tid_word(void *arg)
 {
     struct tid_wait *w = arg;
@@ -90,8 +104,10 @@ static long wait_tid_word(void *arg)
     uint32_t seq = __atomic_load_n(&ended_seq, __ATOMIC_ACQUIRE);
     reap_ended(NULL);
     if (__atomic_load_n(w->word, __ATOMIC_ACQUIRE) != w->val) return -EAGAIN;
+    if (clock < 0) clock = RX_CLOCK_MONOTONIC;
     struct rx_futex_waiter on[2] = { { w->word, w->val, w->shared }, { &ended_seq, seq, 0 } };
-    long r = rx_futex_waitv(on, 2, w->timeout ? &until : NULL, clock < 0 ? RX_CLOCK_MONOTONIC : clock);
+    long r = rx_futex_waitv(on, 2, w->timeout ? &until : NULL, clock);
+    if (r == -ENOSYS) r = wait_word_polling(w, w->timeout ? &until : NULL, clock);
     reap_ended(NULL);
     return r < 0 ? r : 0;
 }

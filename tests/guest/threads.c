@@ -539,7 +539,8 @@ static double cpu_seconds(void)
 static void *returns(void *arg) { return arg; }
 
 /* A join right after the create (the thread may still run) and one after the
- * thread surely ended both return, 300 times each: lxrun clears an ended thread's
+ * thread surely ended both return, 300 times each, and a timed join of a thread
+ * still running times out: lxrun clears an ended thread's
  * word once its host thread is gone, which the waiter itself brings about (a lost
  * wake-up here is a hang).  A thread made by a bare clone with
  * CLONE_CHILD_CLEARTID, which no one waits for, has its word cleared by the time
@@ -553,6 +554,12 @@ static int bare_thread(void *arg)
     return 0;
 }
 
+static void *sleeps_50ms(void *arg)
+{
+    usleep(50 * 1000);
+    return arg;
+}
+
 static void joins_and_unwaited_words(void)
 {
     for (int i = 0; i < 600; i++) {
@@ -561,6 +568,15 @@ static void joins_and_unwaited_words(void)
         if (i & 1) usleep(200);
         CHECK_EQ(pthread_join(t, NULL), 0);
     }
+    /* a timed join of a thread that sleeps longer: ETIMEDOUT, then a join that waits */
+    pthread_t slow;
+    REQUIRE(pthread_create(&slow, NULL, sleeps_50ms, NULL) == 0);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 10 * 1000 * 1000;
+    if (until.tv_nsec >= 1000000000) { until.tv_sec++; until.tv_nsec -= 1000000000; }
+    CHECK_EQ(pthread_timedjoin_np(slow, NULL, &until), ETIMEDOUT);
+    CHECK_EQ(pthread_join(slow, NULL), 0);
     static char stack[64 * 1024] __attribute__((aligned(16)));
     pid_t ptid = 0;
     int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
