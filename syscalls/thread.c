@@ -72,15 +72,23 @@ void lx_threads_reap_ended(void)
 
 struct tid_wait { uint32_t *word; uint32_t val; const struct rx_timespec *timeout; int abs_clock, shared; };
 
+/* The time d from now on clock. */
+static struct rx_timespec from_now(int clock, const struct rx_timespec *d)
+{
+    struct rx_timespec t;
+    rx_clock_gettime(clock, &t);
+    t.sec += d->sec;
+    t.nsec += d->nsec;
+    if (t.nsec >= 1000000000) { t.sec++; t.nsec -= 1000000000; }
+    return t;
+}
+
 /* Without futex_waitv (Linux before 5.16, where Syscall User Dispatch exists from
  * 5.11): the word alone, a millisecond at a time, so a thread's end is seen at the
  * next look at the latest.  0 (woken or looked again), or -errno. */
 static long wait_word_polling(struct tid_wait *w, const struct rx_timespec *until, int clock)
 {
-    struct rx_timespec next;
-    rx_clock_gettime(clock, &next);
-    next.nsec += 1000 * 1000;
-    if (next.nsec >= 1000000000) { next.sec++; next.nsec -= 1000000000; }
+    struct rx_timespec next = from_now(clock, &(struct rx_timespec){ 0, 1000 * 1000 });
     int last = until && (until->sec < next.sec || (until->sec == next.sec && until->nsec <= next.nsec));
     long r = rx_futex_wait(w->word, w->val, last ? until : &next, clock, w->shared);
     return r == -ETIMEDOUT && !last ? 0 : r;
@@ -89,22 +97,14 @@ static long wait_word_polling(struct tid_wait *w, const struct rx_timespec *unti
 static long wait_tid_word(void *arg)
 {
     struct tid_wait *w = arg;
+    /* FUTEX_WAIT's limit is relative, on the monotonic clock */
+    int clock = w->abs_clock < 0 ? RX_CLOCK_MONOTONIC : w->abs_clock;
     struct rx_timespec until;
-    int clock = w->abs_clock;
-    if (w->timeout && clock < 0) { /* FUTEX_WAIT's relative limit, on the monotonic clock */
-        clock = RX_CLOCK_MONOTONIC;
-        rx_clock_gettime(clock, &until);
-        until.sec += w->timeout->sec;
-        until.nsec += w->timeout->nsec;
-        if (until.nsec >= 1000000000) { until.sec++; until.nsec -= 1000000000; }
-    } else if (w->timeout) {
-        until = *w->timeout;
-    }
+    if (w->timeout) until = w->abs_clock < 0 ? from_now(clock, w->timeout) : *w->timeout;
     /* the count first: an end after it moves it, and the wait returns at once */
     uint32_t seq = __atomic_load_n(&ended_seq, __ATOMIC_ACQUIRE);
     reap_ended(NULL);
     if (__atomic_load_n(w->word, __ATOMIC_ACQUIRE) != w->val) return -EAGAIN;
-    if (clock < 0) clock = RX_CLOCK_MONOTONIC;
     struct rx_futex_waiter on[2] = { { w->word, w->val, w->shared }, { &ended_seq, seq, 0 } };
     long r = rx_futex_waitv(on, 2, w->timeout ? &until : NULL, clock);
     if (r == -ENOSYS) r = wait_word_polling(w, w->timeout ? &until : NULL, clock);
