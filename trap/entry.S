@@ -312,11 +312,15 @@ enter_guest:
     FAST_SET_FS LX_THREAD_GUEST_FS
 .endm
 
-/* The guest's vector state: where the CPU has nothing beyond AVX (XCR0), by hand --
- * xmm0-15, or ymm0-15 when XINUSE says their upper halves are not all zero, MXCSR
- * and the x87 control word: what lxrun's C code and libc can change (it uses no x87
- * registers); measured here, XSAVEOPT+XRSTOR cost 150-200 ns a call, ymm 140, xmm
- * much less.  Elsewhere (AVX-512 and the like) XSAVEOPT of every component. */
+/* The guest's vector state: where the CPU has nothing beyond AVX and AVX-512 (XCR0),
+ * by hand -- xmm0-15, or ymm0-15 when XINUSE says their upper halves are not all
+ * zero, or zmm0-15 when it says so of theirs, MXCSR and the x87 control word: what
+ * lxrun's C code and libc can change (they use no x87 register, no k0-7 and no
+ * zmm16-31: trap.avx512_confined).  Measured: XSAVEOPT+XRSTOR cost 150-200 ns a
+ * call on an AVX-only CPU, ymm 140, xmm much less; with AVX-512 XSAVEOPT+XRSTOR
+ * made fstat 430 ns dearer than natively, against getppid's 67.  Elsewhere (AMX and
+ * the like) XSAVEOPT of every component.  Layout: xmm or ymm n at 32*n, MXCSR at
+ * 512, the control word at 516, XINUSE at 520, zmm n at 576+64*n. */
 /* ymm0-15 or xmm0-15 (reg) to or from the area at %r11, 32 bytes apart. */
 .macro VEC_STORE reg
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
@@ -328,18 +332,34 @@ enter_guest:
     vmovdqu 32*\n(%r11), %\reg\n
     .endr
 .endm
+/* zmm0-15, 64 bytes apart from 576; run only where XINUSE has ZMM_Hi256, so only
+ * where XCR0 enables AVX-512 */
+.macro ZMM_STORE
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    vmovdqu64 %zmm\n, 576+64*\n(%r11)
+    .endr
+.endm
+.macro ZMM_LOAD
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    vmovdqu64 576+64*\n(%r11), %zmm\n
+    .endr
+.endm
 .macro VEC_SAVE
     movq %gs:LX_THREAD_F_XSAVE, %r11
     cmpb $0, %gs:LX_THREAD_F_XSAVE_ALL
     jne 5f
     movl $1, %ecx
-    xgetbv                              /* XINUSE: bit 2, the ymm upper halves are not all zero */
+    xgetbv                              /* XINUSE: bit 2 ymm's upper halves, bit 6 zmm's */
     movl %eax, 520(%r11)
+    testb $0x40, %al
+    jnz 17f
     testb $4, %al
     jnz 7f
     VEC_STORE xmm
     jmp 8f
 7:  VEC_STORE ymm
+    jmp 8f
+17: ZMM_STORE
 8:  stmxcsr 512(%r11)
     fnstcw 516(%r11)
     jmp 6f
@@ -352,11 +372,15 @@ enter_guest:
     movq %gs:LX_THREAD_F_XSAVE, %r11
     cmpb $0, %gs:LX_THREAD_F_XSAVE_ALL
     jne 5f
+    testb $0x40, 520(%r11)
+    jnz 17f
     testb $4, 520(%r11)
     jnz 7f
     VEC_LOAD xmm                        /* VEX.128: the upper halves zero again, as saved */
     jmp 8f
-7:  VEC_LOAD ymm
+7:  VEC_LOAD ymm                        /* VEX.256: zmm's upper halves zero again, as saved */
+    jmp 8f
+17: ZMM_LOAD
 8:  ldmxcsr 512(%r11)
     fldcw 516(%r11)
     jmp 6f

@@ -41,8 +41,9 @@ uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1];
 uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1];
 static uintptr_t gate;     /* a `syscall` outside lxrun's text: the way into the trap */
 static size_t xsave_size;  /* the XSAVE area for the features the kernel enabled */
-static int xsave_all;      /* components beyond x87/SSE/AVX (and PKRU, which lxrun never
-                              changes) are enabled: the stub saves with XSAVEOPT */
+static int xsave_all;      /* components beyond x87/SSE/AVX/AVX-512 (and PKRU, which lxrun
+                              never changes) are enabled, or XINUSE cannot be read: the
+                              stub saves with XSAVEOPT */
 
 int lx_trap_mode_parse(const char *word)
 {
@@ -61,12 +62,16 @@ static int fast_path_possible(void)
     if (__get_cpuid_max(0, NULL) < 0xd) return 0;
     __cpuid_count(0xd, 1, a, b, c, d);
     if (!(a & 1)) return 0;
+    int xinuse = (a & 4) != 0; /* XGETBV with ECX=1 */
     __cpuid_count(0xd, 0, a, b, c, d);
     xsave_size = (b + 63) & ~(size_t)63;
     unsigned xcr0_lo, xcr0_hi;
     __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-    xsave_all = !(xcr0_lo & 4) || (xcr0_lo & ~0x207u) || xcr0_hi; /* by hand: AVX present, nothing more */
-    if (xsave_size < 520) xsave_size = 576;
+    /* by hand: AVX present, AVX-512's opmask and zmm parts and PKRU allowed, nothing
+     * more (lxrun's code never touches k0-7, zmm16-31 or PKRU: trap.avx512_confined) */
+    xsave_all = !xinuse || !(xcr0_lo & 4) || (xcr0_lo & ~0x2e7u) || xcr0_hi;
+    size_t by_hand = (xcr0_lo & 0x40) ? 576 + 16 * 64 : 576; /* entry.S's VEC_SAVE layout */
+    if (!xsave_all && xsave_size < by_hand) xsave_size = by_hand;
     return xsave_size > 0;
 }
 

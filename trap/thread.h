@@ -70,8 +70,8 @@ struct lx_thread {
     volatile uint8_t f_kick;  /* a signal to deliver: the call ends through the trap */
     uint8_t f_bounce;         /* the call needs the trap's context: served there */
     uint8_t f_eintr_only;     /* the call's eintr_only, for the trap's restart decision */
-    uint8_t f_xsave_all;      /* 1: XSAVEOPT the whole state (AVX-512 and the like); 0:
-                                 ymm0-15, MXCSR and the x87 control word by hand */
+    uint8_t f_xsave_all;      /* 1: XSAVEOPT the whole state (AMX and the like); 0:
+                                 xmm, ymm or zmm0-15, MXCSR and the x87 control word by hand */
     volatile int resuming;    /* past the last look for signals to deliver, on the way back
                                  to the guest: a signal now must wait for the guest's context */
     uint8_t f_vec_saved;      /* the guest's vector state is saved (the stub does it, except for a
