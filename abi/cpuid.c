@@ -196,8 +196,9 @@ long abi_cpu_identify(struct abi_cpuinfo *ci)
     return 0;
 }
 
-/* Read once: a CPUID costs a VM exit (6.5 us measured on an EPYC guest), and every
- * program lxrun loads (an exec in place too) asks. */
+/* Where the backend cannot say (rx_cpu_auxv's hwcap): read once, as a CPUID costs a
+ * VM exit (6.5 us measured on an EPYC guest), and every program lxrun loads (an
+ * exec in place too) asks. */
 uint64_t abi_hwcap(void)
 {
     static uint64_t hwcap;

@@ -65,7 +65,7 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
         .base = st->prog.has_interp ? st->interp.bias : 0, .entry = st->prog.entry,
         .uid = (uint64_t)rx_getuid(), .euid = (uint64_t)rx_geteuid(),
         .gid = (uint64_t)rx_getgid(), .egid = (uint64_t)rx_getegid(), .secure = 0,
-        .hwcap = abi_hwcap(), .hwcap2 = f.hwcap2 & ~view->hwcap2_hidden, .minsigstksz = f.minsigstksz, .clktck = 100,
+        .hwcap = f.hwcap ? f.hwcap : abi_hwcap(), .hwcap2 = f.hwcap2 & ~view->hwcap2_hidden, .minsigstksz = f.minsigstksz, .clktck = 100,
         .sysinfo_ehdr = vdso,
         .layout = &st->stack,
     };

@@ -849,8 +849,10 @@ struct rx_sysfacts {
 };
 long rx_sysfacts(struct rx_sysfacts *f);
 /* What a new program is told of the CPU, without a system call (an exec passes it
- * on): what the kernel enables (AT_HWCAP2: FSGSBASE…) and its signal frame size. */
-struct rx_cpu_auxv { uint64_t hwcap2, minsigstksz; };
+ * on): the CPU's features as the kernel reports them (AT_HWCAP, on x86 CPUID 1's
+ * edx; 0: the backend does not know, and lxrun asks CPUID), what the kernel
+ * enables (AT_HWCAP2: FSGSBASE…) and its signal frame size. */
+struct rx_cpu_auxv { uint64_t hwcap, hwcap2, minsigstksz; };
 void rx_cpu_auxv(struct rx_cpu_auxv *a);
 /* The time without a call into lxrun, for the guest's vDSO (ldso/vdso.c): each
  * function runs in the guest's context, called from lxrun's vDSO image, so it uses

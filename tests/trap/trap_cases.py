@@ -123,6 +123,20 @@ def shown_hwcap2(e, *opts):
 
 
 @case
+def guest_hwcap_is_the_kernels(e):
+    """AT_HWCAP as the host kernel gives it to a native program (lxrun passes its own
+    on, without asking CPUID: on x86 the kernel's value is CPUID 1's edx after the
+    kernel's own clearing), in both FS modes."""
+    with open('/proc/self/auxv', 'rb') as f:
+        want = dict(struct.iter_unpack('<QQ', f.read())).get(16)  # AT_HWCAP
+    for opts in ((), ('--trap-fs=arch_prctl',), ('--trap=sud',)):
+        r = e.run(*opts, TRUE, env={'LD_SHOW_AUXV': '1'})
+        m = re.search(r'^AT_HWCAP:\s+([0-9a-f]+)$', r.out, re.M)
+        check(r.rc == 0 and m, f'no AT_HWCAP line\n{r}')
+        check(int(m[1], 16) == want, f'AT_HWCAP {m[1]} under lxrun {opts}, {want:x} from the kernel')
+
+
+@case
 def guest_told_of_fsgsbase_only_when_lxrun_uses_it(e):
     """AT_HWCAP2 without FSGSBASE under arch_prctl (a guest's own wrfsbase would pass
     lxrun's record of its FS by); the host's value when lxrun switches with wrfsbase."""
