@@ -22,6 +22,21 @@
 #include <time.h>
 #include <sys/wait.h>
 
+/* site_pad3's shape between vector loads and stores: the jump ends 9 bytes before a
+ * boundary, room for the rewrite's jump (the rewriter decodes no VEX instruction);
+ * the stores follow at local label 1. */
+#define PAD3_CALL                                                                   \
+    ".p2align 4\n"                                                                  \
+    ".skip 8, 0x90\n"                                                               \
+    "  mov %edi, %eax\n"                                                            \
+    "  mov %rsi, %rdi\n"                                                            \
+    "  mov %rdx, %rsi\n"                                                            \
+    "  mov %rcx, %rdx\n"                                                            \
+    "  syscall\n"                                                                   \
+    "  jmp 1f\n"                                                                    \
+    ".p2align 4\n"                                                                  \
+    "1:\n"
+
 /* The shapes, in code of the program's own (the compiler's are libc's). */
 __asm__(".text\n"
         ".p2align 6\n"
@@ -99,16 +114,7 @@ __asm__(".text\n"
         ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"   /* from (%r8), stored at (%r9) */
         "  vmovdqu 32*\\n(%r8), %ymm\\n\n"
         ".endr\n"
-        ".p2align 4\n"
-        ".skip 8, 0x90\n"     /* the jump ends 9 bytes before a boundary: room for the */
-        "  mov %edi, %eax\n"   /* rewrite's jump (the rewriter decodes no VEX instruction) */
-        "  mov %rsi, %rdi\n"
-        "  mov %rdx, %rsi\n"
-        "  mov %rcx, %rdx\n"
-        "  syscall\n"
-        "  jmp 1f\n"
-        ".p2align 4\n"
-        "1:\n"
+        PAD3_CALL
         ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
         "  vmovdqu %ymm\\n, 32*\\n(%r9)\n"
         ".endr\n"
@@ -130,16 +136,7 @@ __asm__(".text\n"
         ".irp n, 1,2,3,4,5,6,7\n"
         "  kmovw 2048+2*\\n(%r8), %k\\n\n"
         ".endr\n"
-        ".p2align 4\n"
-        ".skip 8, 0x90\n"
-        "  mov %edi, %eax\n"
-        "  mov %rsi, %rdi\n"
-        "  mov %rdx, %rsi\n"
-        "  mov %rcx, %rdx\n"
-        "  syscall\n"
-        "  jmp 1f\n"
-        ".p2align 4\n"
-        "1:\n"
+        PAD3_CALL
         ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
         "  vmovdqu64 %zmm\\n, 64*\\n(%r9)\n"
         ".endr\n"

@@ -291,11 +291,9 @@ FSGSBASE_INSN = re.compile(r'\s(rd|wr)[fg]sbase\s')
 SYMBOL = re.compile(r'^[0-9a-f]+ <([^>]+)>:$')
 
 
-@case
-def fsgsbase_confined(e):
-    """In the lxrun binary every rdfsbase/wrfsbase/rdgsbase/wrgsbase lies in a
-    function whose name ends in _wrfsbase (installed only where AT_HWCAP2 allows),
-    and there is at least one (so the scan itself is known to work)."""
+def instructions_outside(e, insn, allowed):
+    """lxrun's disassembly: (how many lines match insn, those in a function whose name
+    allowed does not match, as 'function: line')."""
     out = subprocess.run(['objdump', '-d', '--no-show-raw-insn', e.lxrun], capture_output=True, text=True)
     check(out.returncode == 0, out.stderr)
     sym, found, stray = None, 0, []
@@ -303,10 +301,19 @@ def fsgsbase_confined(e):
         m = SYMBOL.match(line)
         if m:
             sym = m[1]
-        elif FSGSBASE_INSN.search(line + ' '):
+        elif insn.search(line + ' '):
             found += 1
-            if not (sym or '').endswith('_wrfsbase'):
+            if not allowed.search(sym or ''):
                 stray.append(f'{sym}: {line.strip()}')
+    return found, stray
+
+
+@case
+def fsgsbase_confined(e):
+    """In the lxrun binary every rdfsbase/wrfsbase/rdgsbase/wrgsbase lies in a
+    function whose name ends in _wrfsbase (installed only where AT_HWCAP2 allows),
+    and there is at least one (so the scan itself is known to work)."""
+    found, stray = instructions_outside(e, FSGSBASE_INSN, re.compile(r'_wrfsbase$'))
     check(found >= 3, f'only {found} FSGSBASE instructions found: is objdump reading lxrun?')
     check(not stray, 'FSGSBASE instructions outside the wrfsbase stubs:\n' + '\n'.join(stray))
 
@@ -321,17 +328,7 @@ def avx512_confined(e):
     when in use, MXCSR, the x87 control word: trap/entry.S), which is only whole
     if nothing else in lxrun touches zmm registers, zmm16-31 or k0-7: every such
     instruction lies in the stubs, and there are some (the scan works)."""
-    out = subprocess.run(['objdump', '-d', '--no-show-raw-insn', e.lxrun], capture_output=True, text=True)
-    check(out.returncode == 0, out.stderr)
-    sym, found, stray = None, 0, []
-    for line in out.stdout.splitlines():
-        m = SYMBOL.match(line)
-        if m:
-            sym = m[1]
-        elif AVX512_REG.search(line):
-            found += 1
-            if not VECTOR_STUB.match(sym or ''):
-                stray.append(f'{sym}: {line.strip()}')
+    found, stray = instructions_outside(e, AVX512_REG, VECTOR_STUB)
     check(found >= 32, f'only {found} AVX-512 register uses found: is objdump reading lxrun?')
     check(not stray, 'AVX-512 registers used outside the fast-path stubs:\n' + '\n'.join(stray[:20]))
 
