@@ -64,14 +64,14 @@ static int fast_path_possible(void)
     if (!(c & (1u << 26)) || !(c & (1u << 27))) return 0;
     __cpuid_count(0xd, 1, a, b, c, d);
     if (!(a & 1)) return 0;
-    int xinuse = (a & 4) != 0; /* XGETBV with ECX=1 */
+    int xinuse_readable = (a & 4) != 0; /* XGETBV with ECX=1 */
     __cpuid_count(0xd, 0, a, b, c, d);
     xsave_size = (b + 63) & ~(size_t)63;
     unsigned xcr0_lo, xcr0_hi;
     __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
     /* by hand: AVX present, AVX-512's opmask and zmm parts and PKRU allowed, nothing
      * more (lxrun's code never touches k0-7, zmm16-31 or PKRU: trap.avx512_confined) */
-    xsave_all = !xinuse || !(xcr0_lo & 4) || (xcr0_lo & ~0x2e7u) || xcr0_hi;
+    xsave_all = !xinuse_readable || !(xcr0_lo & 4) || (xcr0_lo & ~0x2e7u) || xcr0_hi;
     size_t by_hand = (xcr0_lo & 0x40) ? 576 + 16 * 64 : 576; /* entry.S's VEC_SAVE layout */
     if (!xsave_all && xsave_size < by_hand) xsave_size = by_hand;
     return xsave_size > 0;

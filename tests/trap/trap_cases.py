@@ -318,7 +318,7 @@ def fsgsbase_confined(e):
     check(not stray, 'FSGSBASE instructions outside the wrfsbase stubs:\n' + '\n'.join(stray))
 
 
-AVX512_REG = re.compile(r'%zmm\d|%k[0-7]\b|%[xy]mm(1[6-9]|2\d|3[01])\b')
+AVX512_OR_PKRU = re.compile(r'%zmm\d|%k[0-7]\b|%[xy]mm(1[6-9]|2\d|3[01])\b|\swrpkru\s')
 VECTOR_STUB = re.compile(r'^lx_(fast_entry|fast_exit_check|fast_exit_jmp|fs_call)_(wrfsbase|arch_prctl)$')
 
 
@@ -326,9 +326,9 @@ VECTOR_STUB = re.compile(r'^lx_(fast_entry|fast_exit_check|fast_exit_jmp|fs_call
 def avx512_confined(e):
     """The stub saves the guest's vector state by hand on AVX-512 machines (zmm0-15
     when in use, MXCSR, the x87 control word: trap/entry.S), which is only whole
-    if nothing else in lxrun touches zmm registers, zmm16-31 or k0-7: every such
-    instruction lies in the stubs, and there are some (the scan works)."""
-    found, stray = instructions_outside(e, AVX512_REG, VECTOR_STUB)
+    if nothing else in lxrun touches zmm registers, zmm16-31, k0-7 or PKRU (wrpkru):
+    every such instruction lies in the stubs, and there are some (the scan works)."""
+    found, stray = instructions_outside(e, AVX512_OR_PKRU, VECTOR_STUB)
     check(found >= 32, f'only {found} AVX-512 register uses found: is objdump reading lxrun?')
     check(not stray, 'AVX-512 registers used outside the fast-path stubs:\n' + '\n'.join(stray[:20]))
 
