@@ -65,6 +65,7 @@ static void each_own_fd(void (*each)(int *fd, void *ctx), void *ctx)
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) each(opts[i], ctx);
     for (int i = 0; i < lx_fs.nmounts; i++) each(&lx_fs.mounts[i].fd, ctx);
     if (lx_proc.vfork_parent.active) each(&lx_proc.vfork_parent.fd, ctx); /* a vfork child's way to its parent */
+    if (lx_proc.vfork_waiting.active) each(&lx_proc.vfork_waiting.fd, ctx);
     lx_fd_table_peers(each, ctx);
     rx_backend_own_fds(each, ctx);
 }

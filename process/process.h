@@ -34,6 +34,9 @@ struct lx_process {
      * [lo, hi) back, which is what a vfork child may change that the parent reads
      * (glibc's posix_spawn reports its exec errno there). */
     struct { int active, fd; uintptr_t lo, hi; } vfork_parent;
+    /* a vfork's waiting child: its way to the parent whose thread runs its code
+     * (syscalls/vfork_window.c) */
+    struct { int active, fd; } vfork_waiting;
     int path_fds;             /* the guest may hold an O_PATH fd (opened, received or inherited):
                                  an exec lists the file table rather than polling it (rx_fds_open) */
     int threads;                              /* guest threads alive (the last one's exit ends the process) */

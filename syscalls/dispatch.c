@@ -16,6 +16,7 @@
 #include "signal_frame.h"
 #include "../process/ptable.h"
 #include "table.h"
+#include "vfork_window.h"
 
 long nosys(struct lx_call *c)
 {
@@ -171,6 +172,7 @@ static void fd_table_may_change(unsigned long nr)
 
 long lx_dispatch(struct lx_call *c)
 {
+    if (__builtin_expect(lx_vfork_window_open, 0)) return lx_vfork_window_call(c);
     unsigned long nr = (unsigned long)c->nr;
     fd_table_may_change(nr);
     if (nr > LX_NR_MAX || !lx_syscalls[nr].name) {
@@ -256,6 +258,7 @@ int lx_call_vector_free(long nr)
 __attribute__((no_stack_protector)) int lx_call_guestfs_declines(long nr, int fd)
 {
     const struct lx_syscall *s = &lx_syscalls[nr];
+    if (lx_vfork_window_open) return 1; /* every call of the window through the trap */
     if ((s->flags & LX_F_BLOCKS) && lx_ptable_answer_pending() && !fd_never_waits(s, fd)) return 1;
     return (s->fd_args & 1) && lx_fd_get(fd);
 }

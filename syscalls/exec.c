@@ -17,6 +17,7 @@
 #include "exec_here.h"
 #include "handler.h"
 #include "process.h"
+#include "vfork_window.h"
 
 /* A guest argv or envp as one block of NUL-terminated strings (the form the
  * handover's environment record and the new command line both take). */
@@ -149,6 +150,70 @@ static long exec_here(struct lx_call *c, struct exec_req *q)
     return r;
 }
 
+/* A vfork child's exec, its code running on the parent's thread: the request
+ * goes to the waiting child (vfork_window.c), packed as path, execfn, then each
+ * string block as its count, its length and its bytes. */
+static void pack(char **at, const void *p, size_t n)
+{
+    memcpy(*at, p, n);
+    *at += n;
+}
+
+static void pack_block(char **at, const struct strblock *b)
+{
+    uint32_t head[2] = { (uint32_t)b->n, (uint32_t)b->len };
+    pack(at, head, sizeof head);
+    if (b->len) pack(at, b->buf, b->len);
+}
+
+static long exec_by_window(struct lx_call *c, struct exec_req *q)
+{
+    if (q->dirfd != RX_AT_CWD) return LX_EXEC_DECLINED; /* a handle of this process's */
+    size_t pl = strlen(q->path) + 1, el = strlen(q->execfn) + 1;
+    size_t len = pl + el + 16 + q->argv.len + q->envp.len;
+    char *req = malloc(len), *at = req;
+    if (!req) return -ENOMEM;
+    pack(&at, q->path, pl);
+    pack(&at, q->execfn, el);
+    pack_block(&at, &q->argv);
+    pack_block(&at, &q->envp);
+    long r = lx_vfork_window_exec(c, req, len);
+    free(req);
+    return r;
+}
+
+static int unpack_block(const char **at, const char *end, struct strblock *b)
+{
+    uint32_t head[2];
+    if ((size_t)(end - *at) < sizeof head) return -1;
+    memcpy(head, *at, sizeof head);
+    *at += sizeof head;
+    if ((size_t)(end - *at) < head[1] || (head[1] && (*at)[head[1] - 1])) return -1;
+    b->buf = (char *)*at, b->len = b->cap = head[1], b->n = (int)head[0];
+    *at += head[1];
+    return 0;
+}
+
+static int unpack_string(const char **at, const char *end, char *out, size_t room)
+{
+    size_t n = strnlen(*at, (size_t)(end - *at));
+    if (n == (size_t)(end - *at) || n >= room) return -1;
+    memcpy(out, *at, n + 1);
+    *at += n + 1;
+    return 0;
+}
+
+long lx_exec_requested(struct lx_call *c, const char *req, size_t len)
+{
+    static struct exec_req q;
+    const char *at = req, *end = req + len;
+    q.dirfd = RX_AT_CWD;
+    if (unpack_string(&at, end, q.path, sizeof q.path) < 0 || unpack_string(&at, end, q.execfn, sizeof q.execfn) < 0 ||
+        unpack_block(&at, end, &q.argv) < 0 || unpack_block(&at, end, &q.envp) < 0)
+        return -EINVAL;
+    return exec_here(c, &q); /* the blocks stay the caller's */
+}
+
 /* A path through /proc or /dev/fd names what it names in the caller (its
  * /proc/self/exe, its fd N): the file is opened here and handed over as a handle,
  * as the next lxrun would resolve such a path in a process of its own. */
@@ -212,7 +277,7 @@ static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, 
         if (lx_report.observe) lx_record_call((unsigned long)c->nr, 0);
         if (traced) trace_syscall(c, 0);
         int here = lx_exec_here_possible(c);
-        r = here ? exec_here(c, &q) : reenter_lxrun(c, &q);
+        r = lx_vfork_window_open ? exec_by_window(c, &q) : here ? exec_here(c, &q) : reenter_lxrun(c, &q);
         if (lx_report.observe && !c->untraced_return) lx_my_counts()[c->nr].calls--; /* failed: counted as it returns */
         if (traced && r < 0) trace_event("execve failed after its checks: %s", abi_errno_text((int)-r));
     }

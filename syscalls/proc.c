@@ -18,6 +18,7 @@
 #include "handler.h"
 #include "process.h"
 #include "thread.h"
+#include "vfork_window.h"
 
 /* The child resumes inside this call, on new_stack when one is given. */
 static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t child_tid,
@@ -118,15 +119,16 @@ void lx_vfork_child_exits(void)
 
 void lx_vfork_child_execs(void)
 {
+    lx_vfork_window_child_execs();
     if (!lx_proc.vfork_parent.active) return;
     rx_close(lx_proc.vfork_parent.fd);
     lx_proc.vfork_parent.active = 0;
 }
 
-/* vfork and clone(CLONE_VM|CLONE_VFORK): the child is a copy that runs on
- * new_stack (0: its copy of the caller's); the parent is suspended until the
+/* vfork and clone(CLONE_VM|CLONE_VFORK) by a fork: the child is a copy that runs
+ * on new_stack (0: its copy of the caller's); the parent is suspended until the
  * child execs or exits, as Linux suspends it. */
-static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
+static long vfork_by_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
 {
     int p[2];
     long r = rx_pipe2(p, RX_O_CLOEXEC);
@@ -154,9 +156,21 @@ static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, cons
     return pid;
 }
 
+long lx_fork_bare(struct lx_call *c, uint64_t flags) { return do_fork(c, flags, 0, &no_out); }
+
+long lx_vfork_by_fork(struct lx_call *c, uint64_t flags) { return vfork_by_fork(c, flags, 0, &no_out); }
+
+/* Where the child's code can run on this thread (vfork_window.c), no memory is copied. */
+static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
+{
+    if (lx_vfork_window_possible(c, flags)) return lx_vfork_window_start(c, flags, new_stack);
+    if (flags & LINUX_CLONE_VM)
+        lx_record_partial(c->nr, "a vfork child made by a fork: its memory writes reach its parent only on its stack");
+    return vfork_by_fork(c, flags, new_stack, out);
+}
+
 long sys_vfork(struct lx_call *c)
 {
-    lx_record_partial(c->nr, "a vfork child's memory writes reach its parent only on its stack");
     return do_vfork(c, LINUX_CLONE_VM | LINUX_CLONE_VFORK | LINUX_SIGCHLD, 0, &no_out);
 }
 
@@ -177,8 +191,6 @@ static long clone_process(struct lx_call *c, uint64_t flags, uint64_t stack, con
     /* Linux writes the pidfd before the child exists: a bad address fails the clone */
     if ((flags & LINUX_CLONE_PIDFD) && !gm_lock_write(out->pidfd, sizeof(int))) return -EFAULT;
     if (plan.kind == LX_CLONE_FORK) return do_fork(c, flags, stack, out);
-    if (flags & LINUX_CLONE_VM)
-        lx_record_partial(c->nr, "a CLONE_VM|CLONE_VFORK child's memory writes reach its parent only on the caller's stack");
     return do_vfork(c, flags, stack, out);
 }
 

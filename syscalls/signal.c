@@ -9,9 +9,12 @@
 #include "handler.h"
 #include "process.h"
 #include "signal_frame.h"
+#include "vfork_window.h"
 
 
-long sys_rt_sigaction(struct lx_call *c)
+/* host 0: the table only (a vfork child's code on its parent's thread:
+ * vfork_window.c). */
+long lx_rt_sigaction(struct lx_call *c, int host)
 {
     int sig = (int)c->a[0];
     if (c->a[3] != 8) return -EINVAL;
@@ -23,6 +26,7 @@ long sys_rt_sigaction(struct lx_call *c)
     if (sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP) return -EINVAL;
     nw.mask &= ~LINUX_SIG_UNBLOCKABLE;
     *cur = nw;
+    if (!host) return 0;
     /* SIGSYS is lxrun's trap: the guest's choice for it is served by the trap's own
      * handler (a SIGSYS sent by kill goes to the guest's). */
     if (sig != LINUX_SIGSYS) {
@@ -35,6 +39,8 @@ long sys_rt_sigaction(struct lx_call *c)
     lx_process_publish();
     return 0;
 }
+
+long sys_rt_sigaction(struct lx_call *c) { return lx_rt_sigaction(c, 1); }
 
 /* pause and rt_sigsuspend: a wait with no handles and the given blocked set, until
  * a signal that is not ignored arrives.  A default action ends the process there;

@@ -9,6 +9,7 @@
 #include "../report/trace.h"
 #include "../trap/trap.h"
 #include "handler.h"
+#include "vfork_window.h"
 
 #define SYNCHRONOUS (LINUX_SIGBIT(LINUX_SIGSEGV) | LINUX_SIGBIT(LINUX_SIGBUS) | LINUX_SIGBIT(LINUX_SIGILL) | LINUX_SIGBIT(LINUX_SIGFPE) | \
                      LINUX_SIGBIT(LINUX_SIGTRAP) | LINUX_SIGBIT(LINUX_SIGSYS))
@@ -34,6 +35,9 @@ __attribute__((no_stack_protector)) int lx_signal_take(struct lx_task *t, int si
 int lx_signal_next(const struct lx_task *t)
 {
     uint64_t ready = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & ~(t->sigmask & ~LINUX_SIG_UNBLOCKABLE);
+    /* a vfork child's code on its parent's thread: the parent's wait until the
+     * window closes; the code's own faults are its own */
+    if (__builtin_expect(lx_vfork_window_open, 0)) ready &= SYNCHRONOUS;
     if (!ready) return 0;
     if (ready & SYNCHRONOUS) ready &= SYNCHRONOUS;
     return __builtin_ctzll(ready) + 1;

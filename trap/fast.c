@@ -25,6 +25,7 @@
 #include "../report/report.h"
 #include "../syscalls/dispatch.h"
 #include "../syscalls/signal_frame.h"
+#include "../syscalls/vfork_window.h"
 #include "fs_switch.h"
 #include "rewrite.h"
 #include "trap.h"
@@ -191,7 +192,7 @@ void lx_trap_fast(struct lx_thread *t)
 {
     long nr = (long)t->f_nr;
     t->f_bounce = 0;
-    if (lx_call_needs_trap(nr)) {
+    if (lx_call_needs_trap(nr) || lx_vfork_window_open) {
         t->f_bounce = 1;
         return;
     }

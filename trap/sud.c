@@ -19,6 +19,7 @@
 #include "../guestmem/access.h"
 #include "../syscalls/dispatch.h"
 #include "../syscalls/signal_frame.h"
+#include "../syscalls/vfork_window.h"
 #include "fast.h"
 #include "rewrite.h"
 #include "fs_switch.h"
@@ -274,6 +275,24 @@ __attribute__((no_stack_protector)) static void interrupt_restart(ucontext_t *uc
     g[REG_RAX] = -EINTR;
 }
 
+/* A fault with its default action in a vfork child's code, which runs on its
+ * parent's thread (syscalls/vfork_window.c): the child that dies of it is a fork
+ * taken here, which runs the faulting instruction again outside the window; the
+ * parent takes back its context, its vfork returning that child's pid.  1 when
+ * so served. */
+static int vfork_child_faults(int sig, const siginfo_t *si, ucontext_t *uc)
+{
+    struct lx_thread *t = lx_thread_self();
+    if (!lx_vfork_window_open || !is_fault(sig) || si->si_code <= 0 || !t) return 0;
+    struct lx_call c = { .nr = -1, .t = t, .task = &t->task, .sp = (uint64_t)uc->uc_mcontext.gregs[REG_RSP],
+                         .host_ctx = uc };
+    long pid = lx_vfork_window_takeover(&c);
+    if (pid == 0) return 1;
+    uc->uc_mcontext.gregs[REG_RAX] = pid;
+    deliver_and_resume(t, uc, 0);
+    return 1;
+}
+
 /* A signal for a guest handler.  Nested (lxrun was running: a blocked call, or
  * the stubs' edges, maybe on the guest's FS) it is only recorded, TLS-free; the
  * call returns and delivers it -- unless the call is past its last look for
@@ -293,6 +312,7 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
     uint64_t h = lx_proc.sigactions[sig].handler;
     if (h == LINUX_SIG_DFL || h == LINUX_SIG_IGN) { /* SIGSEGV/SIGBUS without a guest handler (lx_trap_default) */
         if (si->si_code <= 0 && h == LINUX_SIG_IGN) return; /* sent, and ignored */
+        if (!nested && vfork_child_faults(sig, si, uc)) return;
         die_of(sig, uc, !nested);
         return;
     }
@@ -448,6 +468,7 @@ static int install(int sig, void *handler, unsigned long flags)
 void lx_trap_fatal(int sig, siginfo_t *si, void *ucv)
 {
     if (si->si_code <= 0 && lx_proc.sigactions[sig].handler == LINUX_SIG_IGN) return; /* sent, and ignored */
+    if (vfork_child_faults(sig, si, ucv)) return;
     die_of(sig, ucv, 1);
 }
 
@@ -604,6 +625,20 @@ void lx_trap_exec_reset(struct lx_thread *t)
 }
 
 void lx_trap_call_regs(const struct lx_call *c, struct linux_sigcontext *out) { regs_of(c->host_ctx, out); }
+
+size_t lx_trap_call_fp(const struct lx_call *c, void **fp)
+{
+    ucontext_t *uc = c->host_ctx;
+    *fp = uc->uc_mcontext.fpregs;
+    return fp_len(*fp);
+}
+
+void lx_trap_call_resume(const struct lx_call *c, const struct linux_sigcontext *regs, const void *fp, size_t len)
+{
+    ucontext_t *uc = c->host_ctx;
+    regs_into(uc, regs);
+    if (fp && len == fp_len(uc->uc_mcontext.fpregs)) memcpy(uc->uc_mcontext.fpregs, fp, len);
+}
 
 __attribute__((no_stack_protector)) uintptr_t lx_trap_call_ip(const struct lx_call *c)
 {

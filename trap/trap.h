@@ -91,6 +91,12 @@ int lx_trap_rearm_after_fork(struct lx_thread *t);
 struct lx_call;
 struct linux_sigcontext;
 void lx_trap_call_regs(const struct lx_call *c, struct linux_sigcontext *out);
+/* The same call's FP state as the system saved it (*fp) and its length. */
+size_t lx_trap_call_fp(const struct lx_call *c, void **fp);
+/* The call returns into another context: regs (r8 ... rip, as lx_trap_call_regs
+ * gave them) and an FP state of lx_trap_call_fp's length (a vfork's parent taking
+ * back its own after the child's code ran on its thread: syscalls/vfork_window.c). */
+void lx_trap_call_resume(const struct lx_call *c, const struct linux_sigcontext *regs, const void *fp, size_t len);
 /* The same call's rip alone (0 for a call from a rewritten site, which has no
  * frame); TLS- and vector-free, for the guest-FS path. */
 uintptr_t lx_trap_call_ip(const struct lx_call *c);

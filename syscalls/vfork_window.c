@@ -1,0 +1,352 @@
+/* vfork_window.c — a vfork that copies none of the guest's memory.
+ *
+ * Linux's vfork child runs in its parent's memory until it execs or exits, the
+ * parent suspended.  Here the parent's own thread runs the child's code (in its
+ * own memory, which is what vfork shares), while the child process, made at the
+ * vfork by a fork that leaves the guest's mappings out (MADV_DONTFORK: only
+ * lxrun is copied, and the child has nothing of the guest's to unmap at its
+ * exec), waits for what that code asks of it: the exec, served in place there,
+ * or the exit.  Between the two, the window: the child's blocked set and
+ * dispositions are kept apart from the parent's, and signals for the parent wait
+ * (lx_signal_next).  Any other call (an fd operation, getpid, a write...) closes
+ * the window the old way: the waiting child goes unseen, a real fork of the
+ * memory as it is then carries on from that call (proc.c's vfork by fork), and
+ * the parent waits for it.  Either way the parent then takes back its registers,
+ * FP state, FS base, blocked set and dispositions, and its vfork returns the
+ * child's pid.  What dash (a blocked set, then execve) and most vfork children do
+ * thus costs a fork of lxrun alone. */
+#include "vfork_window.h"
+
+#include <stdlib.h>
+
+#include "../abi/linux_fcntl.h"
+#include "../abi/linux_sched.h"
+#include "../abi/linux_signal.h"
+#include "../guestmem/vma.h"
+#include "../ldso/vdso.h"
+#include "../process/ptable.h"
+#include "../report/report.h"
+#include "../report/trace.h"
+#include "../trap/trap.h"
+#include "exec_here.h"
+#include "handler.h"
+#include "process.h"
+#include "thread.h"
+
+int lx_vfork_window_open RX_FORK_HOT;
+
+enum { MSG_EXEC = 1, MSG_EXIT, MSG_CALL };
+struct msg_head { uint32_t type, len; };
+
+static struct {
+    int pid, fd;
+    uint64_t flags;  /* the vfork's clone flags, for a fork that closes the window early */
+    uint64_t mask, guest_fs;
+    struct linux_sigcontext regs;
+    size_t fplen;
+    struct linux_sigaction acts[LINUX_NSIG + 1];
+    int ncalls;      /* the calls the child made (log), to make again in a fork that takes over */
+    struct { long nr; uint64_t a[6]; } log[64];
+} win;
+static unsigned char *win_fp;
+static size_t win_fp_cap;
+
+int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags)
+{
+    return (flags & LINUX_CLONE_VM) && (flags & LINUX_CSIGNAL) == LINUX_SIGCHLD &&
+           !(flags & (LINUX_CLONE_SETTLS | LINUX_CLONE_PIDFD | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID |
+                      LINUX_CLONE_CHILD_CLEARTID | LINUX_CLONE_CLEAR_SIGHAND)) &&
+           !lx_trace.on && !lx_report.observe && !lx_vfork_window_open && lx_exec_here_possible(c);
+}
+
+/* The guest's mappings left out of a fork (on) or in again, except lxrun's vDSO
+ * (an exec in place keeps it) and those the guest itself left out. */
+static void guest_dontfork(int on)
+{
+    size_t n = gm_count();
+    uintptr_t lo = 0, hi = 0;
+    for (size_t i = 0; i <= n; i++) {
+        struct gm_vma v;
+        int more = i < n && gm_at(i, &v) && !v.dontfork && !ldso_vdso_keeps(&v);
+        if (more && v.start == hi) {
+            hi = v.end;
+            continue;
+        }
+        if (hi > lo) rx_madvise(lo, hi - lo, on ? RX_MADV_DONTFORK : RX_MADV_DOFORK);
+        lo = more ? v.start : 0;
+        hi = more ? v.end : 0;
+    }
+}
+
+/* One message of n parts (the iovecs are used up); 0, or -EPIPE and the like
+ * when the other side went (no SIGPIPE). */
+static long send_all(int fd, struct rx_iovec *iov, int n)
+{
+    while (n) {
+        struct rx_msg m = { .iov = iov, .iovlen = n };
+        long r = rx_sock_sendmsg(fd, &m, RX_MSG_X_NOSIGNAL);
+        if (r == -EINTR) continue;
+        if (r <= 0) return r < 0 ? r : -EPIPE;
+        for (; n && (size_t)r >= iov->len; iov++, n--) r -= (long)iov->len;
+        if (n) iov->base = (char *)iov->base + r, iov->len -= (size_t)r;
+    }
+    return 0;
+}
+
+static long send_one(int fd, const void *p, size_t n)
+{
+    struct rx_iovec iov = { (void *)p, n };
+    return send_all(fd, &iov, 1);
+}
+
+/* 0, or -1 at the end of the stream (the other side exec'd, exited or went). */
+static int read_all(int fd, void *p, size_t n)
+{
+    while (n) {
+        long r = rx_read(fd, p, n);
+        if (r == -EINTR) continue;
+        if (r <= 0) return -1;
+        p = (char *)p + r, n -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Where the host's dispositions differ from the table's, they follow it (was:
+ * what they were set for). */
+static void host_dispositions_follow(const struct linux_sigaction *was)
+{
+    for (int sig = 1; sig <= LINUX_NSIG; sig++) {
+        const struct linux_sigaction *now = &lx_proc.sigactions[sig];
+        if (sig == LINUX_SIGSYS || sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP || !memcmp(now, &was[sig], sizeof *now))
+            continue;
+        if (now->handler == LINUX_SIG_DFL || now->handler == LINUX_SIG_IGN)
+            lx_trap_default(sig, now->handler == LINUX_SIG_IGN);
+        else
+            lx_trap_catch(sig, (now->flags & LINUX_SA_RESTART) != 0);
+    }
+    lx_process_publish();
+}
+
+/* The child's side: it waits for the exec, the exit or the calls the parent's
+ * thread asks for (its socket kept where a rise of the fd floor can move it).
+ * Returns only from an exec served (the call returns into the new program). */
+static long child_serve(struct lx_call *c)
+{
+    for (size_t i = gm_count(); i-- > 0;) { /* none of the guest's mappings came over but lxrun's vDSO */
+        struct gm_vma v;
+        if (gm_at(i, &v) && !ldso_vdso_keeps(&v)) gm_remove(v.start, v.end - v.start);
+    }
+    int *fd = &lx_proc.vfork_waiting.fd;
+    for (;;) {
+        struct msg_head h;
+        if (read_all(*fd, &h, sizeof h) < 0) rx_exit(0); /* the parent closed the window another way */
+        char *body = malloc(h.len ? h.len : 1);
+        if (!body || read_all(*fd, body, h.len) < 0) rx_exit(0);
+        if (h.type == MSG_CALL) {
+            struct lx_call call = *c;
+            memcpy(&call.nr, body, sizeof call.nr);
+            memcpy(call.a, body + sizeof call.nr, sizeof call.a);
+            long r = lx_dispatch(&call);
+            free(body);
+            send_one(*fd, &r, sizeof r);
+            continue;
+        }
+        if (h.type == MSG_EXIT) {
+            int status;
+            memcpy(&status, body, sizeof status);
+            lx_proc.vfork_waiting.active = 0; /* its socket closes as it exits, which the parent waits for */
+            lx_exit_group(status);
+        }
+        /* MSG_EXEC: the child's blocked set and dispositions, then the request */
+        static struct linux_sigaction was[LINUX_NSIG + 1];
+        memcpy(&c->task->sigmask, body, 8);
+        memcpy(was, lx_proc.sigactions, sizeof was);
+        memcpy(lx_proc.sigactions, body + 8, sizeof lx_proc.sigactions);
+        host_dispositions_follow(was);
+        size_t head = 8 + sizeof lx_proc.sigactions;
+        int err = (int)-lx_exec_requested(c, body + head, h.len - head);
+        free(body);
+        if (!err) return 0;
+        send_one(*fd, &err, sizeof err);
+    }
+}
+
+void lx_vfork_window_child_execs(void)
+{
+    if (!lx_proc.vfork_waiting.active) return;
+    lx_proc.vfork_waiting.active = 0;
+    rx_close(lx_proc.vfork_waiting.fd);
+}
+
+long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack)
+{
+    int sv[2];
+    long r = rx_socketpair_unix(RX_SOCK_STREAM, RX_O_CLOEXEC, sv);
+    if (r < 0) return r;
+    int mine = lx_fd_move_high(sv[0]), its = lx_fd_move_high(sv[1]);
+    if (mine < 0 || its < 0) {
+        if (mine >= 0) rx_close(mine);
+        if (its >= 0) rx_close(its);
+        return -EAGAIN;
+    }
+    void *fp;
+    size_t fplen = lx_trap_call_fp(c, &fp);
+    if (fplen > win_fp_cap) {
+        unsigned char *b = realloc(win_fp, fplen);
+        if (!b) {
+            rx_close(mine), rx_close(its);
+            return -ENOMEM;
+        }
+        win_fp = b, win_fp_cap = fplen;
+    }
+    gm_text_lock(); /* no rewrite changes a mapping's flags meanwhile */
+    guest_dontfork(1);
+    long pid = lx_fork_bare(c, flags);
+    if (pid == 0) {
+        gm_text_unlock();
+        rx_close(mine);
+        lx_proc.vfork_waiting.active = 1;
+        lx_proc.vfork_waiting.fd = its;
+        return child_serve(c);
+    }
+    guest_dontfork(0);
+    gm_text_unlock();
+    rx_close(its);
+    if (pid < 0) {
+        rx_close(mine);
+        return pid;
+    }
+    win.pid = (int)pid, win.fd = mine, win.flags = flags;
+    lx_trap_call_regs(c, &win.regs);
+    memcpy(win_fp, fp, fplen);
+    win.fplen = fplen;
+    win.mask = c->task->sigmask;
+    win.guest_fs = c->t->guest_fs;
+    memcpy(win.acts, lx_proc.sigactions, sizeof win.acts);
+    win.ncalls = 0;
+    lx_vfork_window_open = 1;
+    if (new_stack) c->new_sp = new_stack;
+    return 0; /* the child's code, on this thread */
+}
+
+/* The parent takes back what is its own; its vfork returns r. */
+static long window_close(struct lx_call *c, long r)
+{
+    rx_close(win.fd);
+    c->task->sigmask = win.mask;
+    c->t->guest_fs = win.guest_fs;
+    memcpy(lx_proc.sigactions, win.acts, sizeof win.acts); /* the host's never changed */
+    lx_trap_call_resume(c, &win.regs, win_fp, win.fplen);
+    c->new_sp = 0;
+    lx_vfork_window_open = 0;
+    return r;
+}
+
+long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len)
+{
+    size_t acts = sizeof lx_proc.sigactions;
+    struct msg_head h = { MSG_EXEC, (uint32_t)(8 + acts + len) };
+    struct rx_iovec iov[] = { { &h, sizeof h }, { &c->task->sigmask, 8 }, { lx_proc.sigactions, acts }, { (void *)req, len } };
+    int err;
+    if (send_all(win.fd, iov, 4) < 0 || read_all(win.fd, &err, sizeof err) < 0)
+        return window_close(c, win.pid); /* exec'd (or gone: its wait tells) */
+    return -err; /* the child's code goes on, as after a failed execve */
+}
+
+static long window_exit(struct lx_call *c)
+{
+    struct msg_head h = { MSG_EXIT, sizeof(int) };
+    int status = (int)c->a[0], none;
+    struct rx_iovec iov[] = { { &h, sizeof h }, { &status, sizeof status } };
+    if (send_all(win.fd, iov, 2) == 0) read_all(win.fd, &none, sizeof none); /* until it has exited */
+    return window_close(c, win.pid);
+}
+
+/* The waiting child goes without a trace: reaped here, and the SIGCHLD of its
+ * end taken back (the handler's mask holds it), unless another child's is in it. */
+static void child_forget(void)
+{
+    rx_close(win.fd);
+    struct rx_wait_status st;
+    long r;
+    while ((r = rx_waitpid(win.pid, &st, 0)) == -EINTR) {}
+    if (r == win.pid) lx_ptable_reaped(win.pid, 0);
+    struct rx_siginfo si;
+    struct rx_timespec zero = { 0, 0 };
+    int took = rx_sigtimedwait(LINUX_SIGBIT(LINUX_SIGCHLD), &si, &zero) == LINUX_SIGCHLD;
+    int others = took && si.pid != win.pid;
+    if (took && !others) others = rx_waitpid(-1, &st, RX_WNOHANG | RX_WX_NOWAIT) > 0;
+    if (others) rx_sigqueue(rx_getpid(), 0, LINUX_SIGCHLD, si.pid != win.pid ? si.code : LINUX_CLD_EXITED, 0);
+}
+
+long lx_vfork_window_takeover(struct lx_call *c)
+{
+    child_forget();
+    long pid = lx_vfork_by_fork(c, win.flags);
+    if (pid == 0) {
+        lx_vfork_window_open = 0;
+        host_dispositions_follow(win.acts); /* its table is the child's, its host's the parent's */
+        for (int i = 0; i < win.ncalls; i++) { /* what the waiting child did, done again here */
+            struct lx_call again = *c;
+            again.nr = win.log[i].nr;
+            memcpy(again.a, win.log[i].a, sizeof again.a);
+            lx_dispatch(&again);
+        }
+        return 0;
+    }
+    return window_close(c, pid); /* pid < 0: the fork failed, and so the parent's vfork */
+}
+
+/* A call the window does not serve: the fork that takes over makes it. */
+static long window_fork(struct lx_call *c)
+{
+    long r = lx_vfork_window_takeover(c);
+    return r == 0 ? lx_dispatch(c) : r;
+}
+
+/* Calls of the child's own objects whose arguments are all numbers: made by the
+ * waiting child, and logged, to be made again by a fork that takes its place.
+ * None whose result shows the waiting child's pid (getpid, setsid, getpgrp), and
+ * none that changes how the parent's thread checks an exec (a cwd, ids). */
+static int made_by_child(lx_handler fn, const struct lx_call *c)
+{
+    if (fn == sys_fcntl) {
+        long cmd = (long)(int)c->a[1];
+        return cmd == LINUX_F_DUPFD || cmd == LINUX_F_DUPFD_CLOEXEC || cmd == LINUX_F_GETFD || cmd == LINUX_F_SETFD ||
+               cmd == LINUX_F_GETFL || cmd == LINUX_F_SETFL;
+    }
+    return fn == sys_close || fn == sys_close_range || fn == sys_dup || fn == sys_dup2 || fn == sys_dup3 ||
+           fn == sys_umask || fn == sys_setpgid || fn == sys_getppid || fn == sys_getuid || fn == sys_geteuid ||
+           fn == sys_getgid || fn == sys_getegid;
+}
+
+static long window_fork(struct lx_call *c);
+
+static long child_call(struct lx_call *c)
+{
+    struct msg_head h = { MSG_CALL, sizeof c->nr + sizeof c->a };
+    struct rx_iovec iov[] = { { &h, sizeof h }, { &c->nr, sizeof c->nr }, { c->a, sizeof c->a } };
+    long r;
+    if (send_all(win.fd, iov, 3) < 0 || read_all(win.fd, &r, sizeof r) < 0)
+        return window_fork(c); /* it went (killed): a fork carries on */
+    win.log[win.ncalls].nr = c->nr;
+    memcpy(win.log[win.ncalls].a, c->a, sizeof c->a);
+    win.ncalls++;
+    return r;
+}
+
+/* rt_sigaction in the window: the child's table only; the parent's comes back
+ * whole as the window closes, and its host dispositions never move. */
+long lx_vfork_window_call(struct lx_call *c)
+{
+    lx_handler fn = (unsigned long)c->nr <= LX_NR_MAX ? lx_syscalls[c->nr].fn : NULL;
+    if (fn && made_by_child(fn, c) && win.ncalls < (int)(sizeof win.log / sizeof win.log[0])) return child_call(c);
+    if (fn == sys_rt_sigprocmask) return fn(c);
+    if (fn == sys_rt_sigaction) return lx_rt_sigaction(c, 0);
+    if (fn == sys_exit_group || fn == sys_exit) return window_exit(c);
+    if (fn == sys_execve || fn == sys_execveat) {
+        long r = fn(c);
+        if (r != LX_EXEC_DECLINED) return r;
+    }
+    return window_fork(c);
+}

@@ -1,0 +1,51 @@
+/* vfork_window.h — a vfork whose child's code runs on the parent's thread until
+ * it execs or exits (vfork_window.c). */
+#ifndef LXRUN_VFORK_WINDOW_H
+#define LXRUN_VFORK_WINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct lx_call;
+
+/* 1 while the child's code runs on the parent's thread: every call goes through
+ * the trap to lx_vfork_window_call, and signals for the parent wait.  Read
+ * TLS-free (the fast path, lx_signal_next). */
+extern int lx_vfork_window_open;
+
+/* 1 if this vfork (clone flags: no pidfd, tid or TLS asked for) can be served
+ * so: the process's only thread, nothing traced or counted (the window's calls
+ * would show as the parent's). */
+int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags);
+/* Makes the waiting child and opens the window: 0, as the child's vfork returns,
+ * on new_stack if not 0; or a negative errno (no child). */
+long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack);
+/* A call of the child's code while the window is open. */
+long lx_vfork_window_call(struct lx_call *c);
+/* From here on the child is a fork of the memory as it is now (what the waiting
+ * child did to its objects done again there): 0 in that fork; in the parent, its
+ * vfork's result, its context taken back into c's. */
+long lx_vfork_window_takeover(struct lx_call *c);
+/* execve's request (exec.c packs it) to the waiting child: the child's pid as the
+ * parent's vfork returns it, once the child exec'd; or a negative errno (the
+ * child's code goes on). */
+long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len);
+
+/* proc.c: a fork of the calling process (flags: a clone's), and the vfork made by
+ * a fork, the parent waiting until the child execs or exits. */
+long lx_fork_bare(struct lx_call *c, uint64_t flags);
+long lx_vfork_by_fork(struct lx_call *c, uint64_t flags);
+/* signal.c: rt_sigaction, with (host 1) or without the host's dispositions. */
+long lx_rt_sigaction(struct lx_call *c, int host);
+/* exec.c: what an execve in the window returns when the child's own process
+ * must make it (a directory fd or a /proc path to hand over): never a result of
+ * execve. */
+#define LX_EXEC_DECLINED 1
+/* exec.c, in the waiting child: the request runs here; 0, or a negative errno
+ * (then nothing was done). */
+long lx_exec_requested(struct lx_call *c, const char *req, size_t len);
+/* The waiting child's exec is past the point where it can fail: the parent's
+ * thread goes on (lx_vfork_child_execs). */
+void lx_vfork_window_child_execs(void);
+
+#endif
