@@ -202,8 +202,7 @@ long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack
     gm_text_lock(); /* no rewrite changes a mapping's flags meanwhile */
     guest_dontfork(1);
     long pid = lx_fork_bare(c, flags);
-    if (pid == 0) {
-        gm_text_unlock();
+    if (pid == 0) { /* the lock came over unlocked (gm_forked) */
         rx_close(mine);
         lx_proc.vfork_waiting.active = 1;
         lx_proc.vfork_waiting.fd = its;
