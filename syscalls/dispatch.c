@@ -122,7 +122,13 @@ __attribute__((always_inline)) static inline long call_marked(struct lx_call *c,
     return r;
 }
 
-static long call(struct lx_call *c, const struct lx_syscall *s) { return call_marked(c, s, lx_call_sleeping); }
+/* A vfork child's code on its parent's thread has its calls served by the window
+ * (counted and timed as any call, with a report). */
+static long call(struct lx_call *c, const struct lx_syscall *s)
+{
+    if (__builtin_expect(lx_vfork_window_open, 0)) return lx_vfork_window_call(c);
+    return call_marked(c, s, lx_call_sleeping);
+}
 
 /* A call the host's vDSO made inside one of rx_guest_time's functions (a clock
  * it reads by a call): lxrun's vDSO image counted it already (ldso/vdso.c). */
@@ -142,7 +148,7 @@ static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, uns
         if (traced) trace_syscall(c, r);
         return r;
     }
-    if (s->flags & LX_F_NORETURN) {
+    if ((s->flags & LX_F_NORETURN) && !lx_vfork_window_open) { /* in the window, an exit returns to the parent */
         lx_record_call(nr, 0);
         if (traced) trace_syscall_noreturn(c);
         return s->fn(c);
@@ -170,9 +176,16 @@ static void fd_table_may_change(unsigned long nr)
     }
 }
 
+long lx_dispatch_unrecorded(struct lx_call *c)
+{
+    unsigned long nr = (unsigned long)c->nr;
+    if (nr > LX_NR_MAX || !lx_syscalls[nr].fn) return -ENOSYS;
+    fd_table_may_change(nr);
+    return call(c, &lx_syscalls[nr]);
+}
+
 long lx_dispatch(struct lx_call *c)
 {
-    if (__builtin_expect(lx_vfork_window_open, 0)) return lx_vfork_window_call(c);
     unsigned long nr = (unsigned long)c->nr;
     fd_table_may_change(nr);
     if (nr > LX_NR_MAX || !lx_syscalls[nr].name) {

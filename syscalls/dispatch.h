@@ -31,6 +31,9 @@ struct lx_call {
 int lx_call_restarts(const struct lx_call *c, int sig);
 
 long lx_dispatch(struct lx_call *c);
+/* The same, in a frame of lx_dispatch's that counts and traces the call itself
+ * (a vfork child's call, made by the fork that took over: syscalls/vfork_window.c). */
+long lx_dispatch_unrecorded(struct lx_call *c);
 /* 1 if call nr needs the trap's record of the guest's context (its line says
  * CONTEXT): a rewritten site hands it to the trap instead of the fast path. */
 int lx_call_needs_trap(long nr);

@@ -56,7 +56,7 @@ int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags)
     return (flags & LINUX_CLONE_VM) && (flags & LINUX_CSIGNAL) == LINUX_SIGCHLD &&
            !(flags & (LINUX_CLONE_SETTLS | LINUX_CLONE_PIDFD | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID |
                       LINUX_CLONE_CHILD_CLEARTID | LINUX_CLONE_CLEAR_SIGHAND)) &&
-           !lx_trace.on && !lx_report.observe && !lx_vfork_window_open && lx_exec_here_possible(c);
+           !lx_trace.on && !lx_vfork_window_open && lx_exec_here_possible(c);
 }
 
 /* The guest's mappings left out of a fork (on) or in again, except lxrun's vDSO
@@ -262,9 +262,12 @@ static long window_exit(struct lx_call *c)
 }
 
 /* The waiting child goes without a trace: reaped here, and the SIGCHLD of its
- * end taken back (the handler's mask holds it), unless another child's is in it. */
+ * end taken back (held on the host meanwhile: the trap's handler may run with it
+ * open), unless another child's is in it. */
 static void child_forget(void)
 {
+    uint64_t mask;
+    int held = rx_sigmask_get(&mask) == 0 && rx_sigmask_set(mask | LINUX_SIGBIT(LINUX_SIGCHLD)) == 0;
     rx_close(win.fd);
     struct rx_wait_status st;
     long r;
@@ -276,6 +279,7 @@ static void child_forget(void)
     int others = took && si.pid != win.pid;
     if (took && !others) others = rx_waitpid(-1, &st, RX_WNOHANG | RX_WX_NOWAIT) > 0;
     if (others) rx_sigqueue(rx_getpid(), 0, LINUX_SIGCHLD, si.pid != win.pid ? si.code : LINUX_CLD_EXITED, 0);
+    if (held) rx_sigmask_set(mask);
 }
 
 long lx_vfork_window_takeover(struct lx_call *c)
@@ -300,7 +304,12 @@ long lx_vfork_window_takeover(struct lx_call *c)
 static long window_fork(struct lx_call *c)
 {
     long r = lx_vfork_window_takeover(c);
-    return r == 0 ? lx_dispatch(c) : r;
+    if (r == 0) {
+        c->untraced_return = 0; /* the fork's own call: counted as it returns, as any */
+        return lx_dispatch_unrecorded(c);
+    }
+    c->untraced_return = 1; /* the fork made the call, and counts it */
+    return r;
 }
 
 /* Calls of the child's own objects whose arguments are all numbers: made by the

@@ -14,8 +14,8 @@ struct lx_call;
 extern int lx_vfork_window_open;
 
 /* 1 if this vfork (clone flags: no pidfd, tid or TLS asked for) can be served
- * so: the process's only thread, nothing traced or counted (the window's calls
- * would show as the parent's). */
+ * so: the process's only thread, no trace (the window's calls would show as the
+ * parent's; a report counts the whole tree's, whichever process made them). */
 int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags);
 /* Makes the waiting child and opens the window: 0, as the child's vfork returns,
  * on new_stack if not 0; or a negative errno (no child). */

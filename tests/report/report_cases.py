@@ -488,6 +488,30 @@ def tree_counts_include_children(e):
 
 
 @case
+def vfork_children_counted(e):
+    """sh's vforks (syscalls/vfork_window.c): a child that execs, one whose exec
+    fails and which writes its error (a call that hands the child over to a fork),
+    and the musl guest: the -c rows of the children's calls equal strace -f -c's of
+    the same script run natively."""
+    script = f'/bin/true; /no/such/program 2>/dev/null; {e.rguest} counts; exit 0'
+    table_file = e.path('vfork-c.txt')
+    r = e.run('-c', '-o', table_file, '/bin/sh', '-c', script)
+    check(r.rc == 0, str(r))
+    with open(table_file) as f:
+        got = summary_counts(f.read())[0]
+    native = e.path('vfork-strace.txt')
+    s = subprocess.run(['/usr/bin/strace', '-f', '-c', '-o', native, '/bin/sh', '-c', script], capture_output=True)
+    check(s.returncode == 0, f'strace: {s}')
+    with open(native) as f:
+        want = summary_counts(f.read())[0]
+    calls, errors = want.get('execve', (1, 0))
+    want['execve'] = (calls - 1, errors)  # strace counts its own start of sh; lxrun loads sh itself
+    for name in ('vfork', 'execve', 'write', 'rt_sigprocmask', 'getppid'):  # strace -c lists no exit_group
+        check(got.get(name) == want.get(name), f'{name}: lxrun -c {got.get(name)}, strace -f -c {want.get(name)}')
+    check(got.get('execve', (0, 0))[1] == 1, f'the failed exec: {got.get("execve")}')
+
+
+@case
 def processes_listed(e):
     """processes[]: one entry per process of the tree, with its parent, its last
     program and how it ended (an exit status, a signal's name, still running)."""
