@@ -6,10 +6,11 @@
  * vfork by a fork that leaves the guest's mappings out (MADV_DONTFORK: only
  * lxrun is copied, and the child has nothing of the guest's to unmap at its
  * exec), waits for what that code asks of it: the exec, served in place there,
- * or the exit.  Between the two, the window: the child's blocked set and
+ * or the exit, and makes the calls of its own objects that take only numbers
+ * (close, dup2...).  Between, the window: the child's blocked set and
  * dispositions are kept apart from the parent's, and signals for the parent wait
- * (lx_signal_next).  Any other call (an fd operation, getpid, a write...) closes
- * the window the old way: the waiting child goes unseen, a real fork of the
+ * (lx_signal_next).  Any other call (getpid, a write, an open...) and a fault
+ * close the window the old way: the waiting child goes unseen, a real fork of the
  * memory as it is then carries on from that call (proc.c's vfork by fork), and
  * the parent waits for it.  Either way the parent then takes back its registers,
  * FP state, FS base, blocked set and dispositions, and its vfork returns the
@@ -328,8 +329,6 @@ static int made_by_child(lx_handler fn, const struct lx_call *c)
            fn == sys_getgid || fn == sys_getegid;
 }
 
-static long window_fork(struct lx_call *c);
-
 static long child_call(struct lx_call *c)
 {
     struct msg_head h = { MSG_CALL, sizeof c->nr + sizeof c->a };
@@ -343,8 +342,9 @@ static long child_call(struct lx_call *c)
     return r;
 }
 
-/* rt_sigaction in the window: the child's table only; the parent's comes back
- * whole as the window closes, and its host dispositions never move. */
+/* rt_sigprocmask and rt_sigaction change the child's mask and table only: the
+ * parent's come back whole as the window closes, and its host dispositions never
+ * move. */
 long lx_vfork_window_call(struct lx_call *c)
 {
     lx_handler fn = (unsigned long)c->nr <= LX_NR_MAX ? lx_syscalls[c->nr].fn : NULL;
