@@ -278,7 +278,9 @@ static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, 
         if (traced) trace_syscall(c, 0);
         int here = lx_exec_here_possible(c);
         r = lx_vfork_window_open ? exec_by_window(c, &q) : here ? exec_here(c, &q) : reenter_lxrun(c, &q);
-        if (lx_report.observe && !c->untraced_return) lx_my_counts()[c->nr].calls--; /* failed: counted as it returns */
+        /* it returned (it failed, or a vfork child's exec went to its waiting child):
+         * counted as it returns */
+        if (lx_report.observe && !c->untraced_return) lx_my_counts()[c->nr].calls--;
         if (traced && r < 0) trace_event("execve failed after its checks: %s", abi_errno_text((int)-r));
     }
     if (q.dirfd != RX_AT_CWD) rx_close(q.dirfd);
