@@ -268,6 +268,23 @@ const char *gm_intern(const char *name)
  * TLS-free (a trap on the guest's FS takes it: lx_rewrite_site). */
 static uint32_t text_lock_word;
 
+void gm_runs(int (*take)(const struct gm_vma *v), void (*each)(uintptr_t lo, uintptr_t hi, void *ctx), void *ctx)
+{
+    size_t n = gm_count();
+    uintptr_t lo = 0, hi = 0;
+    for (size_t i = 0; i <= n; i++) {
+        struct gm_vma v;
+        int more = i < n && gm_at(i, &v) && take(&v);
+        if (more && v.start == hi) {
+            hi = v.end;
+            continue;
+        }
+        if (hi > lo) each(lo, hi, ctx);
+        lo = more ? v.start : 0;
+        hi = more ? v.end : 0;
+    }
+}
+
 void gm_text_lock(void)
 {
     uint32_t c = 0;

@@ -48,6 +48,9 @@ int gm_covered(uintptr_t addr, size_t len);
 int gm_find(uintptr_t addr, struct gm_vma *out);
 size_t gm_count(void);
 int gm_at(size_t i, struct gm_vma *out);
+/* each(lo, hi, ctx) over every run of adjacent mappings that take() accepts, one
+ * call per run (an exec's unmapping, a vfork's MADV_DONTFORK). */
+void gm_runs(int (*take)(const struct gm_vma *v), void (*each)(uintptr_t lo, uintptr_t hi, void *ctx), void *ctx);
 const char *gm_intern(const char *name);
 /* Held around every change of a guest mapping's protection or presence and around
  * lxrun's own stores into guest code (trap/rewrite.c), so neither undoes the other. */

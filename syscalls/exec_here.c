@@ -25,22 +25,18 @@ int lx_exec_here_possible(const struct lx_call *c)
 
 /* Every guest mapping but lxrun's vDSO while it is whole (the loader records it
  * again), adjacent ones in one call. */
+static int goes(const struct gm_vma *v) { return !ldso_vdso_keeps(v); }
+
+static void unmap_run(uintptr_t lo, uintptr_t hi, void *ctx)
+{
+    (void)ctx;
+    rx_munmap(lo, hi - lo);
+}
+
 static void unmap_guest(void)
 {
     gm_text_lock();
-    size_t n = gm_count();
-    uintptr_t lo = 0, hi = 0;
-    for (size_t i = 0; i <= n; i++) {
-        struct gm_vma v;
-        int more = i < n && gm_at(i, &v) && !ldso_vdso_keeps(&v);
-        if (more && v.start == hi) {
-            hi = v.end;
-            continue;
-        }
-        if (hi > lo) rx_munmap(lo, hi - lo);
-        lo = more ? v.start : 0;
-        hi = more ? v.end : 0;
-    }
+    gm_runs(goes, unmap_run, NULL);
     gm_clear();
     gm_text_unlock();
 }

@@ -62,21 +62,17 @@ int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags)
 
 /* The guest's mappings left out of a fork (on) or in again, except lxrun's vDSO
  * (an exec in place keeps it) and those the guest itself left out. */
+static int forked_now(const struct gm_vma *v) { return !v->dontfork && !ldso_vdso_keeps(v); }
+
+static void advise_run(uintptr_t lo, uintptr_t hi, void *advice)
+{
+    rx_madvise(lo, hi - lo, *(enum rx_madvise *)advice);
+}
+
 static void guest_dontfork(int on)
 {
-    size_t n = gm_count();
-    uintptr_t lo = 0, hi = 0;
-    for (size_t i = 0; i <= n; i++) {
-        struct gm_vma v;
-        int more = i < n && gm_at(i, &v) && !v.dontfork && !ldso_vdso_keeps(&v);
-        if (more && v.start == hi) {
-            hi = v.end;
-            continue;
-        }
-        if (hi > lo) rx_madvise(lo, hi - lo, on ? RX_MADV_DONTFORK : RX_MADV_DOFORK);
-        lo = more ? v.start : 0;
-        hi = more ? v.end : 0;
-    }
+    enum rx_madvise advice = on ? RX_MADV_DONTFORK : RX_MADV_DOFORK;
+    gm_runs(forked_now, advise_run, &advice);
 }
 
 /* One message of n parts (the iovecs are used up); 0, or -EPIPE and the like

@@ -234,13 +234,19 @@ static void fds_are_the_childs(void)
     close(p[1]);
 }
 
+static volatile int chld_seen;
+static void on_chld(int sig) { (void)sig; chld_seen++; }
+
 /* The child's code makes calls of every kind before it exits: its getpid is the
- * pid vfork returns, what it did to its fds before is still done, and the
- * parent's fds are untouched. */
+ * pid vfork returns, what it did to its fds before is still done, the parent's
+ * fds are untouched, and the parent's SIGCHLD handler runs once, for that child. */
 static void the_child_is_one_process(void)
 {
     int p[2], q[2];
     REQUIRE(pipe(p) == 0 && pipe(q) == 0);
+    struct sigaction sa = { .sa_handler = on_chld, .sa_flags = SA_RESTART }, old;
+    sigaction(SIGCHLD, &sa, &old);
+    chld_seen = 0;
     pid_t pid = vfork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
@@ -253,6 +259,8 @@ static void the_child_is_one_process(void)
     CHECK_EQ(read(p[0], &told, sizeof told), sizeof told);
     CHECK_EQ(told, pid);
     CHECK_EQ(status_of(pid), 0);
+    CHECK_EQ(chld_seen, 1);
+    sigaction(SIGCHLD, &old, NULL);
     CHECK_EQ(fcntl(q[0], F_GETFD), 0);
     close(p[0]);
     close(p[1]);
