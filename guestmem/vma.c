@@ -295,6 +295,12 @@ void gm_text_lock(void)
     while (__atomic_exchange_n(&text_lock_word, 2, __ATOMIC_ACQUIRE) != 0) rx_futex_wait(&text_lock_word, 2, NULL, -1, 0);
 }
 
+int gm_text_trylock(void)
+{
+    uint32_t c = 0;
+    return __atomic_compare_exchange_n(&text_lock_word, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 void gm_text_unlock(void)
 {
     if (__atomic_exchange_n(&text_lock_word, 0, __ATOMIC_RELEASE) == 2) rx_futex_wake(&text_lock_word, 1, 0);

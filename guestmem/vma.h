@@ -56,6 +56,8 @@ const char *gm_intern(const char *name);
  * lxrun's own stores into guest code (trap/rewrite.c), so neither undoes the other. */
 void gm_text_lock(void);
 void gm_text_unlock(void);
+/* 1 with the lock taken, 0 (not waiting) when another thread holds it.  TLS-free. */
+int gm_text_trylock(void);
 /* In a fork's child (only the forking thread): no other thread holds the table. */
 void gm_forked(void);
 

@@ -28,8 +28,10 @@
  * does, and jumps to the fast entry through %gs.  Rewritten text is ordinary
  * memory: fork keeps it; exec starts afresh; a site is rewritten on its second
  * trap, from the program's 64th trap on (start-up code that runs once, and a
- * program that makes few calls, are not worth the system calls); code that rewrites itself loses the
- * rewrite, never correctness (its new syscall traps and may be rewritten again). */
+ * program that makes few calls, are not worth the system calls), and takes with
+ * it the sites of its page that trapped once (one protection round trip for all);
+ * code that rewrites itself loses the rewrite, never correctness (its new syscall
+ * traps and may be rewritten again). */
 #include "rewrite.h"
 
 #include <string.h>
@@ -72,7 +74,7 @@ struct lx_rewrite_stats lx_rewrite_stats;
  * without the lock.  Unmapped by an exec; at 64 pages sites are simply looked at
  * again. */
 enum { SEEN = 1, KEPT = 2 };
-struct site { uintptr_t site; int state; };
+struct site { uintptr_t site; int state, nr; }; /* nr: the call it first trapped with */
 struct site_table { size_t cap; struct site slot[]; };
 #define SITE_TABLE_MAX (64 * 4096)
 static struct site_table *sites;
@@ -119,8 +121,9 @@ TLS_FREE static struct site_table *site_table_grow(struct site_table *t)
     return n;
 }
 
-/* The site's state, 0 if unknown; with set (under the text lock), records set for it. */
-TLS_FREE static int site_state(uintptr_t site, int set)
+/* The site's state, 0 if unknown; with set (under the text lock), records set for
+ * it, and the call nr it trapped with when set is SEEN. */
+TLS_FREE static int site_state(uintptr_t site, int set, long nr)
 {
     struct site_table *t = __atomic_load_n(&sites, __ATOMIC_ACQUIRE);
     if (!t) {
@@ -133,6 +136,7 @@ TLS_FREE static int site_state(uintptr_t site, int set)
     if (!e) return 0;
     if (set) {
         e->state = set;
+        if (set == SEEN) e->nr = (int)nr;
         e->site = site;
     }
     return found ? e->state : 0;
@@ -371,39 +375,105 @@ TLS_FREE static uintptr_t mov_before(uintptr_t site, uintptr_t text_start, uint3
     return 0;
 }
 
-/* prot: the guest's protection of the text, put back after the store. */
-TLS_FREE static int rewrite_mov(uintptr_t jmp_at, uintptr_t ip, uint32_t nr, uintptr_t args, size_t nargs, int prot)
+/* One site's rewrite, planned (its trampoline written) before any code changes:
+ * `jump` stored over [at, at+n) in one store; pad: dead bytes given the 5-byte
+ * jump to the trampoline first (0: none). */
+struct patch {
+    uintptr_t at, pad;
+    size_t n;
+    uint8_t jump[5], pad_jump[5];
+    unsigned long *count; /* the statistic it adds to once stored */
+};
+
+/* The site's rewrite in the mov shape, else through padding; 0, or -1 (its shape
+ * refused).  v: the guest text it is in. */
+TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, struct patch *p)
 {
-    if (!store_window(jmp_at, 5)) return -1;
-    uintptr_t t = trampoline(jmp_at + 5, ip, 1, nr, args, nargs);
-    if (!t) return -1;
-    uint8_t j[5] = { 0xe9 };
-    put32(j + 1, (uint32_t)(t - (jmp_at + 5)));
-    if (protect(jmp_at, 5, RWX) != 0) return -1;
-    int r = store_code(jmp_at, j, 5);
-    protect(jmp_at, 5, prot);
-    return r;
+    uintptr_t ip = site + 2, args, t;
+    size_t nargs;
+    uintptr_t mov = mov_before(site, v->start, nr, &args, &nargs);
+    if (mov && store_window(mov, 5) && (t = trampoline(mov + 5, ip, 1, nr, args, nargs)) != 0) {
+        *p = (struct patch){ .at = mov, .n = 5, .jump = { 0xe9 },
+                             .count = nargs ? &lx_rewrite_stats.sites_mov_args : &lx_rewrite_stats.sites_mov };
+        put32(p->jump + 1, (uint32_t)(t - (mov + 5)));
+        return 0;
+    }
+    uintptr_t pad;
+    if (npads == MAX_PADS || !store_window(site, 2) || !(pad = find_pad(ip, v->end)) ||
+        !(t = trampoline(pad + 5, ip, 0, 0, 0, 0)))
+        return -1;
+    pads[npads++] = pad; /* taken now: a later site of the same batch looks for another */
+    *p = (struct patch){ .at = site, .pad = pad, .n = 2, .jump = { 0xeb, (uint8_t)(pad - ip) }, .pad_jump = { 0xe9 },
+                         .count = &lx_rewrite_stats.sites_pad };
+    put32(p->pad_jump + 1, (uint32_t)(t - (pad + 5)));
+    return 0;
 }
 
-/* The padding's jump and the site's short jump: one protection round trip when
- * both are on one page (they are within 127 bytes). */
-TLS_FREE static int rewrite_pad(uintptr_t site, uintptr_t ip, int prot, uintptr_t text_end)
+/* The planned patches stored in one protection round trip over the pages they
+ * touch; prot: the guest's protection of the text, put back after. */
+TLS_FREE static void store_patches(const struct patch *p, int n, int prot)
 {
-    if (npads == MAX_PADS || !store_window(site, 2)) return -1;
-    uintptr_t pad = find_pad(ip, text_end);
-    if (!pad) return -1;
-    uintptr_t t = trampoline(pad + 5, ip, 0, 0, 0, 0);
-    if (!t) return -1;
-    uint8_t j[5] = { 0xe9 };
-    put32(j + 1, (uint32_t)(t - (pad + 5)));
-    uintptr_t lo = pad < site ? pad : site, hi = pad + 5 > site + 2 ? pad + 5 : site + 2;
-    if (protect(lo, hi - lo, RWX) != 0) return -1;
-    memcpy((void *)pad, j, 5); /* dead bytes: nothing runs them until the store below */
-    pads[npads++] = pad;
-    uint8_t short_jmp[2] = { 0xeb, (uint8_t)(pad - ip) };
-    int r = store_code(site, short_jmp, 2);
+    uintptr_t lo = UINTPTR_MAX, hi = 0;
+    for (int i = 0; i < n; i++) {
+        uintptr_t a = p[i].pad && p[i].pad < p[i].at ? p[i].pad : p[i].at;
+        uintptr_t b = p[i].pad && p[i].pad + 5 > p[i].at + p[i].n ? p[i].pad + 5 : p[i].at + p[i].n;
+        if (a < lo) lo = a;
+        if (b > hi) hi = b;
+    }
+    if (!n || protect(lo, hi - lo, RWX) != 0) return;
+    for (int i = 0; i < n; i++) {
+        if (p[i].pad) memcpy((void *)p[i].pad, p[i].pad_jump, 5); /* dead bytes: nothing runs them before the store below */
+        if (store_code(p[i].at, p[i].jump, p[i].n) == 0) (*p[i].count)++;
+    }
     protect(lo, hi - lo, prot);
-    return r;
+}
+
+/* A site due for its rewrite, with every other site of its page seen once: each
+ * would be rewritten at its next trap in a protection round trip of its own (two
+ * mprotects, each a TLB shootdown across the process's running threads, tens of
+ * microseconds in a VM), so they go together.  A site whose shape is refused, or
+ * whose call needs the trap, stays on it for good, as when its own turn came. */
+#define BATCH_MAX 32
+TLS_FREE static void rewrite_page(uintptr_t site, long nr)
+{
+    struct gm_vma v;
+    if (lx_call_needs_trap(nr)) {
+        lx_rewrite_stats.kept_context++;
+        site_state(site, KEPT, 0);
+        return;
+    }
+    if (!guest_text(site, site + 2, &v)) {
+        lx_rewrite_stats.refused_not_text++;
+        site_state(site, KEPT, 0);
+        return;
+    }
+    const uint8_t *s = (const uint8_t *)site;
+    if (s[0] != 0x0f || s[1] != 0x05) return; /* the guest wrote other code there */
+    struct patch p[BATCH_MAX];
+    int n = 0;
+    if (plan(site, (uint32_t)nr, &v, &p[n]) == 0) n++;
+    else lx_rewrite_stats.refused_shape++;
+    site_state(site, KEPT, 0); /* looked at for good: stored below, or left on the trap */
+    struct site_table *t = sites;
+    for (size_t i = 0; t && i < t->cap && n < BATCH_MAX; i++) {
+        struct site *e = &t->slot[i];
+        if (e->state != SEEN || e->site == site || GM_PAGE_DOWN(e->site) != GM_PAGE_DOWN(site) || e->site < v.start ||
+            e->site + 2 > v.end)
+            continue;
+        const uint8_t *o = (const uint8_t *)e->site;
+        if (o[0] != 0x0f || o[1] != 0x05) continue;
+        if (lx_call_needs_trap(e->nr)) {
+            lx_rewrite_stats.kept_context++;
+            e->state = KEPT;
+        } else if (plan(e->site, (uint32_t)e->nr, &v, &p[n]) == 0) {
+            e->state = KEPT;
+            n++;
+        } else {
+            lx_rewrite_stats.refused_shape++;
+            e->state = KEPT;
+        }
+    }
+    store_patches(p, n, abi_prot_to_rx(v.prot));
 }
 
 /* Traps this program image has taken, since its exec or its fork: a site is
@@ -433,39 +503,21 @@ void lx_rewrite_forget(void)
 
 /* Every rewrite runs under guestmem's text lock, which also keeps the guest's own
  * mmap, munmap and mprotect from undoing or racing it; this file's state with it.
- * TLS-free: the trap calls it on the guest's FS too, where switching FS for a
- * rewrite cost two more kernel entries (~8 us on a KPTI host without FSGSBASE). */
+ * A trap never waits for the lock: when another thread holds it (a rewrite, a
+ * guest mmap) the call stays on the trap this time -- waiting cost more than the
+ * trap, as the holder may itself wait on a TLB shootdown.  TLS-free: the trap
+ * calls it on the guest's FS too, where switching FS for a rewrite cost two more
+ * kernel entries (~8 us on a KPTI host without FSGSBASE). */
 TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
 {
-    uintptr_t site = ip - 2, mov, args;
-    size_t nargs;
-    if (site_state(site, 0) == KEPT) return; /* racy read: at worst the site is looked at again */
-    gm_text_lock();
-    traps++;
-    int state = site_state(site, 0);
-    const uint8_t *s = (const uint8_t *)site;
-    struct gm_vma v;
-    if (state != SEEN) {
-        if (!state) site_state(site, SEEN);
-    } else if (traps < REWRITE_AFTER) {
-        /* seen: rewritten at its first trap from the threshold on */
-    } else if (lx_call_needs_trap(nr)) {
-        lx_rewrite_stats.kept_context++;
-        site_state(site, KEPT);
-    } else if (!guest_text(site, ip, &v)) {
-        lx_rewrite_stats.refused_not_text++;
-        site_state(site, KEPT);
-    } else if (s[0] != 0x0f || s[1] != 0x05) {
-        /* another thread rewrote it first */
-    } else if ((mov = mov_before(site, v.start, (uint32_t)nr, &args, &nargs)) &&
-               rewrite_mov(mov, ip, (uint32_t)nr, args, nargs, abi_prot_to_rx(v.prot)) == 0) {
-        if (nargs) lx_rewrite_stats.sites_mov_args++;
-        else lx_rewrite_stats.sites_mov++;
-    } else if (rewrite_pad(site, ip, abi_prot_to_rx(v.prot), v.end) == 0) {
-        lx_rewrite_stats.sites_pad++;
-    } else {
-        lx_rewrite_stats.refused_shape++;
-        site_state(site, KEPT);
-    }
+    uintptr_t site = ip - 2;
+    int state = site_state(site, 0, 0); /* racy read: at worst the site is looked at again */
+    if (state == KEPT) return;
+    unsigned n = __atomic_add_fetch(&traps, 1, __ATOMIC_RELAXED);
+    if (state == SEEN && n < REWRITE_AFTER) return;
+    if (!gm_text_trylock()) return;
+    state = site_state(site, 0, 0);
+    if (!state) site_state(site, SEEN, nr);
+    else if (state == SEEN) rewrite_page(site, nr); /* from the threshold on, at its first trap */
     gm_text_unlock();
 }

@@ -271,6 +271,35 @@ static void many_sites_rewritten(void)
     CHECK_EQ(rewritten, !strcmp(expect, "yes") ? MANY_SITES : 0);
 }
 
+/* Eight getppid sites on one page, each run once, then the first one again: its
+ * rewrite takes the other seven with it (each had trapped once; their own second
+ * trap would have cost a protection round trip apiece).  Runs after
+ * many_sites_rewritten, past the program's 64th trap. */
+__asm__(".text\n"
+        ".p2align 12\n"
+        "page_sites:\n"
+        ".rept 8\n"
+        "  .p2align 4\n"
+        "  mov $110, %eax\n"
+        "  syscall\n"
+        "  ret\n"
+        ".endr\n");
+extern unsigned char page_sites[];
+
+static void sites_of_a_page_together(void)
+{
+    long want = getppid(), wrong = 0;
+    for (int i = 1; i < 8; i++) wrong += ((long (*)(void))(void *)(page_sites + 16 * i))() != want;
+    for (int k = 0; k < 2; k++) wrong += ((long (*)(void))(void *)page_sites)() != want;
+    CHECK_EQ(wrong, 0);
+    if (!expect) return;
+    int rewritten = 0;
+    for (int i = 0; i < 8; i++) rewritten += page_sites[16 * i] == 0xe9;
+    CHECK_EQ(rewritten, !strcmp(expect, "yes") ? 8 : 0);
+    for (int i = 0; i < 8; i++) wrong += ((long (*)(void))(void *)(page_sites + 16 * i))() != want;
+    CHECK_EQ(wrong, 0);
+}
+
 /* Exactly what a real syscall leaves: rax the result, rcx the return address,
  * r11 the flags, everything else, the red zone and the flags as they were.  The
  * flags: CF PF AF ZF SF OF and DF all set, then all clear (bit 1 is always set). */
@@ -719,6 +748,7 @@ int main(void)
     RUN(shapes);
     RUN(registers);
     RUN(many_sites_rewritten);
+    RUN(sites_of_a_page_together);
     RUN(jit);
     RUN(racing_first_rewrite);
     RUN(signals_during_fast_calls);
