@@ -16,9 +16,8 @@
 #define NR_FILE 8192ul      /* Linux's floor for fs.file-max */
 #define HUGEPAGE_KB 2048u   /* x86-64 PMD page */
 
-static void cpu_facts(struct procfs_facts *f, const struct abi_cpuinfo *ci, uint64_t ncpu)
+static void cpu_facts(struct procfs_facts *f, const struct abi_cpuinfo *ci)
 {
-    f->ncpu = ncpu ? (unsigned)ncpu : 1;
     snprintf(f->cpu_vendor, sizeof f->cpu_vendor, "%s", ci->vendor);
     snprintf(f->cpu_model_name, sizeof f->cpu_model_name, "%s", ci->brand);
     f->cpu_family = ci->family;
@@ -153,11 +152,10 @@ int procfs_facts_gather(struct procfs_facts *f)
 {
     memset(f, 0, sizeof *f);
     struct rx_sysfacts sys;
-    struct abi_cpuinfo ci;
     struct rx_sysstat st;
     long r;
-    if ((r = rx_sysfacts(&sys)) < 0 || (r = abi_cpu_identify(&ci)) < 0 || (r = rx_sysstat(&st)) < 0) return (int)r;
-    cpu_facts(f, &ci, sys.ncpu);
+    if ((r = rx_sysfacts(&sys)) < 0 || (r = rx_sysstat(&st)) < 0) return (int)r;
+    f->ncpu = sys.ncpu ? (unsigned)sys.ncpu : 1;
     memory_facts(f, &st);
     time_facts(f, &st);
     identity_facts(f, &sys);
@@ -168,5 +166,14 @@ int procfs_facts_gather(struct procfs_facts *f)
     f->file_max = f->mem_total_kb / 10 > NR_FILE ? f->mem_total_kb / 10 : NR_FILE;
     f->overcommit_memory = 0;          /* heuristic overcommit, Linux's default */
     f->thp_enabled = PROCFS_THP_NEVER; /* Redox has no transparent huge pages */
+    return 0;
+}
+
+int procfs_facts_gather_cpu(struct procfs_facts *f)
+{
+    struct abi_cpuinfo ci;
+    long r = abi_cpu_identify(&ci);
+    if (r < 0) return (int)r;
+    cpu_facts(f, &ci);
     return 0;
 }

@@ -67,6 +67,7 @@ long procfs_open(const struct procfs_node *node, unsigned cpu, const char *path,
 long procfs_render_file(const struct procfs_node *node, unsigned num, struct procfs_facts *facts, char *buf, size_t cap)
 {
     procfs_facts_gather(facts);
+    if ((node->flags & PROCFS_CPU) && procfs_facts_gather_cpu(facts) < 0) return -EIO;
     int pid = procfs_pid_of(node, num);
     if (procfs_pid_node(node) && procfs_task_gather_pid(&facts->task, pid, procfs_pid_wants_fds(node)) < 0)
         return -ENOENT; /* it ended since the lookup */

@@ -101,9 +101,14 @@ struct procfs_facts {
     struct procfs_task task;
 };
 
-/* Fills *f from rx.h; 0 or a negative errno.  Cheap after the first call (the CPU
- * is identified once per process). */
+/* Fills *f from rx.h but for the CPU's identity; 0 or a negative errno. */
 int procfs_facts_gather(struct procfs_facts *f);
+/* Then the CPU's identity (cpu_* and the rest /proc/cpuinfo prints), for the
+ * nodes flagged PROCFS_CPU only: identifying it takes ~30 CPUIDs (each a VM exit
+ * in a VM) and, without a leaf that gives the TSC's rate, a 10 ms calibration --
+ * once per process, which every program that reads /proc/filesystems at start
+ * (libselinux's, as tar, find, ls, sed, cp do) paid before 2026-12-03. */
+int procfs_facts_gather_cpu(struct procfs_facts *f);
 
 /* The CPU feature words rx_cpuinfo reports, as Linux's flag names in its order. */
 struct abi_cpuinfo;
@@ -121,6 +126,7 @@ typedef void (*procfs_render_fn)(struct procfs_out *o, const struct procfs_facts
 #define PROCFS_GZIP 2u     /* the rendered text is served gzip-compressed (/proc/config.gz) */
 #define PROCFS_OWN 4u      /* /proc/<pid>/… served for the reader's own process only (EACCES for
                               a sibling: lxrun keeps its memory, limits and fds to itself) */
+#define PROCFS_CPU 8u      /* the text shows the CPU's identity (procfs_facts_gather_cpu) */
 
 struct procfs_node {
     const char *path;       /* absolute guest path; '#' stands for a CPU number */

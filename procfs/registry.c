@@ -47,7 +47,7 @@ static void render_link_dev_stderr(struct procfs_out *o, const struct procfs_fac
 
 static const struct procfs_node nodes[] = {
     D("/proc", DIR_PROC),
-    F("/proc/cpuinfo", RO, render_cpuinfo),
+    { "/proc/cpuinfo", PROCFS_FILE, RO, render_cpuinfo, PROCFS_CPU, NULL },
     F("/proc/meminfo", RO, render_meminfo),
     F("/proc/stat", RO, render_stat),
     F("/proc/uptime", RO, render_uptime),

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../abi/linux_cpu.h"
+#include "../../procfs/pid.h"
 #include "../../procfs/procfs.h"
 #include "../../redox/rx.h"
 
@@ -591,6 +592,9 @@ Test(procfs, gathered_cpu_facts)
 {
     struct procfs_facts f;
     cr_assert_eq(procfs_facts_gather(&f), 0);
+    cr_assert_eq(f.cpu_vendor[0], 0, "the CPU is identified only for the nodes that show it");
+    cr_assert_eq(f.cpu_khz, 0);
+    cr_assert_eq(procfs_facts_gather_cpu(&f), 0);
     cpu_set_t set;
     cr_assert_eq(sched_getaffinity(0, sizeof set, &set), 0);
     long online = sysconf(_SC_NPROCESSORS_ONLN);
@@ -691,11 +695,33 @@ Test(procfs, gathered_identity)
     cr_assert_eq(f1.pid_max, 4194304);
 }
 
+/* Only the node that shows the CPU's identity has it gathered: identifying the CPU
+ * takes ~30 CPUIDs and possibly a 10 ms TSC calibration, which every program reading
+ * /proc/filesystems at start (libselinux) would otherwise pay. */
+Test(procfs, cpu_identified_only_for_cpuinfo)
+{
+    static struct procfs_facts f;
+    static char buf[65536];
+    unsigned num = 0;
+    const struct procfs_node *n = procfs_lookup("/proc/filesystems", 64, &num);
+    cr_assert_not_null(n);
+    cr_assert_eq(n->flags & PROCFS_CPU, 0);
+    cr_assert_gt(procfs_render_file(n, num, &f, buf, sizeof buf), 0);
+    cr_assert_eq(f.cpu_vendor[0], 0);
+    cr_assert_eq(f.cpu_flags[0], 0);
+    n = procfs_lookup("/proc/cpuinfo", 64, &num);
+    cr_assert_not_null(n);
+    cr_assert_gt(procfs_render_file(n, num, &f, buf, sizeof buf), 0);
+    cr_assert_neq(f.cpu_vendor[0], 0);
+    cr_assert(strstr(buf, "\nflags\t\t: fpu ") != NULL);
+}
+
 /* The live text keeps the shapes checked above with fixed facts. */
 Test(procfs, gathered_renders_parse)
 {
     struct procfs_facts f;
     cr_assert_eq(procfs_facts_gather(&f), 0);
+    cr_assert_eq(procfs_facts_gather_cpu(&f), 0);
     const char *t = render("/proc/cpuinfo", &f);
     int stanzas = 0;
     for (const char *p = t; (p = strstr(p, "processor\t: ")) != NULL; p++) stanzas++;
