@@ -24,6 +24,21 @@ static void spin_lock(int *word)
     while (__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
 }
 static void spin_unlock(int *word) { __atomic_store_n(word, 0, __ATOMIC_RELEASE); }
+/* 0 free, 1 held, 2 held with sleepers: for locks held across system calls, whose
+ * waiters sleep.  TLS-free. */
+static void futex_lock(uint32_t *word)
+{
+    uint32_t c = 0;
+    for (int spin = 0; spin < 64; spin++, c = 0) {
+        if (__atomic_compare_exchange_n(word, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
+        __builtin_ia32_pause();
+    }
+    while (__atomic_exchange_n(word, 2, __ATOMIC_ACQUIRE) != 0) rx_futex_wait(word, 2, NULL, -1, 0);
+}
+static void futex_unlock(uint32_t *word)
+{
+    if (__atomic_exchange_n(word, 0, __ATOMIC_RELEASE) == 2) rx_futex_wake(word, 1, 0);
+}
 static void lock(void) { spin_lock(&lock_word); }
 static void unlock(void) { spin_unlock(&lock_word); }
 static void begin_change(void)
@@ -243,22 +258,55 @@ int gm_at(size_t i, struct gm_vma *out)
     return found;
 }
 
-/* Names live as long as lxrun: a few distinct paths per program. */
+/* Each distinct name once, kept as long as lxrun lives (records compare names by
+ * address, and a lock-free reader may hold one): a hash table, doubled at half
+ * full, under a lock of its own (two threads may map files at once).  A list
+ * searched from the start cost git log --stat, which maps ~4000 loose objects,
+ * ~30 us per mmap (4000 strcmps of paths sharing their first 30 bytes). */
+struct name_table { size_t cap, n; const char *slot[]; };
+static struct name_table *names; /* replaced whole by one store: a fork's child finds it whole */
+static uint32_t names_lock;
+
+static size_t name_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return (size_t)h;
+}
+
+/* The slot that holds name, or the empty one where it would go. */
+static const char **name_slot(struct name_table *t, const char *name)
+{
+    for (size_t i = name_hash(name) & (t->cap - 1);; i = (i + 1) & (t->cap - 1))
+        if (!t->slot[i] || strcmp(t->slot[i], name) == 0) return &t->slot[i];
+}
+
+static int names_grow(void)
+{
+    size_t cap = names ? names->cap * 2 : 64;
+    struct name_table *t = calloc(1, sizeof *t + cap * sizeof t->slot[0]), *old = names;
+    if (!t) return -1;
+    t->cap = cap;
+    for (size_t i = 0; old && i < old->cap; i++)
+        if (old->slot[i]) *name_slot(t, old->slot[i]) = old->slot[i];
+    t->n = old ? old->n : 0;
+    names = t;
+    free(old);
+    return 0;
+}
+
 const char *gm_intern(const char *name)
 {
-    static struct { const char **v; size_t n, cap; } pool;
     if (!name) return NULL;
-    for (size_t i = 0; i < pool.n; i++)
-        if (strcmp(pool.v[i], name) == 0) return pool.v[i];
-    if (pool.n == pool.cap) {
-        size_t ncap = pool.cap ? pool.cap * 2 : 32;
-        const char **n = realloc(pool.v, ncap * sizeof *n);
-        if (!n) return NULL;
-        pool.v = n; pool.cap = ncap;
+    futex_lock(&names_lock);
+    const char *r = NULL;
+    if ((names && 2 * (names->n + 1) <= names->cap) || names_grow() == 0) {
+        const char **at = name_slot(names, name);
+        if (!*at && (*at = strdup(name)) != NULL) names->n++;
+        r = *at;
     }
-    char *copy = strdup(name);
-    if (copy) pool.v[pool.n++] = copy;
-    return copy;
+    futex_unlock(&names_lock);
+    return r;
 }
 
 /* 0 free, 1 held, 2 held with sleepers.  Held across system calls (the guest's
@@ -285,15 +333,7 @@ void gm_runs(int (*take)(const struct gm_vma *v), void (*each)(uintptr_t lo, uin
     }
 }
 
-void gm_text_lock(void)
-{
-    uint32_t c = 0;
-    for (int spin = 0; spin < 64; spin++, c = 0) {
-        if (__atomic_compare_exchange_n(&text_lock_word, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
-        __builtin_ia32_pause();
-    }
-    while (__atomic_exchange_n(&text_lock_word, 2, __ATOMIC_ACQUIRE) != 0) rx_futex_wait(&text_lock_word, 2, NULL, -1, 0);
-}
+void gm_text_lock(void) { futex_lock(&text_lock_word); }
 
 int gm_text_trylock(void)
 {
@@ -301,10 +341,7 @@ int gm_text_trylock(void)
     return __atomic_compare_exchange_n(&text_lock_word, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-void gm_text_unlock(void)
-{
-    if (__atomic_exchange_n(&text_lock_word, 0, __ATOMIC_RELEASE) == 2) rx_futex_wake(&text_lock_word, 1, 0);
-}
+void gm_text_unlock(void) { futex_unlock(&text_lock_word); }
 
 void gm_forked(void)
 {
@@ -312,4 +349,5 @@ void gm_forked(void)
     if (generation & 1) generation++;
     unlock();
     gm_text_unlock();
+    __atomic_store_n(&names_lock, 0, __ATOMIC_RELAXED); /* whoever held it: the table is whole (names) */
 }

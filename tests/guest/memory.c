@@ -2,6 +2,7 @@
  * mappings, munmap, mprotect, the program break, mremap (shrink, grow, move,
  * content kept), madvise, msync and mincore.  Properties only: addresses are
  * wherever each system puts them. */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -365,6 +366,65 @@ static void names_of_fixed_segments(void)
     unlink("seg-two");
 }
 
+/* Many files mapped by two threads at once, each mapping then named by its own
+ * file in one read of /proc/self/maps (lxrun keeps each distinct name once, in a
+ * table both threads add to). */
+#define MANY_FILES 300
+struct mapper { int id; void *at[MANY_FILES]; };
+
+static void *map_many(void *arg)
+{
+    struct mapper *m = arg;
+    for (int i = 0; i < MANY_FILES; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "many-%d-%d", m->id, i);
+        int fd = open(name, O_RDONLY);
+        m->at[i] = fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (fd >= 0) close(fd);
+    }
+    return NULL;
+}
+
+static void names_of_many_files(void)
+{
+    static unsigned char page[4096];
+    static struct mapper m[2] = { { .id = 0 }, { .id = 1 } };
+    for (int t = 0; t < 2; t++)
+        for (int i = 0; i < MANY_FILES; i++) {
+            char name[64];
+            snprintf(name, sizeof name, "many-%d-%d", t, i);
+            put_file(name, page, sizeof page);
+        }
+    pthread_t th[2];
+    for (int t = 0; t < 2; t++) REQUIRE(pthread_create(&th[t], NULL, map_many, &m[t]) == 0);
+    for (int t = 0; t < 2; t++) pthread_join(th[t], NULL);
+    static char maps[1 << 20];
+    FILE *f = fopen("/proc/self/maps", "r");
+    REQUIRE(f != NULL);
+    size_t len = fread(maps, 1, sizeof maps - 1, f);
+    fclose(f);
+    maps[len] = 0;
+    int right = 0;
+    for (int t = 0; t < 2; t++)
+        for (int i = 0; i < MANY_FILES; i++) {
+            char want[64], head[32];
+            snprintf(want, sizeof want, "/many-%d-%d\n", t, i);
+            snprintf(head, sizeof head, "%lx-", (unsigned long)(uintptr_t)m[t].at[i]);
+            const char *line = m[t].at[i] == MAP_FAILED ? NULL : strstr(maps, head);
+            const char *eol = line ? strchr(line, '\n') : NULL;
+            right += line && eol && (size_t)(eol + 1 - line) > strlen(want) &&
+                     !strncmp(eol + 1 - strlen(want), want, strlen(want));
+        }
+    CHECK_EQ(right, 2 * MANY_FILES);
+    for (int t = 0; t < 2; t++)
+        for (int i = 0; i < MANY_FILES; i++) {
+            char name[64];
+            snprintf(name, sizeof name, "many-%d-%d", t, i);
+            if (m[t].at[i] != MAP_FAILED) munmap(m[t].at[i], 4096);
+            unlink(name);
+        }
+}
+
 int main(void)
 {
     check_prog = "memory";
@@ -376,5 +436,6 @@ int main(void)
     RUN(advice_and_residency);
     RUN(names_after_rename);
     RUN(names_of_fixed_segments);
+    RUN(names_of_many_files);
     return check_done();
 }
