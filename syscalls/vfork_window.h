@@ -8,10 +8,15 @@
 
 struct lx_call;
 
-/* 1 while the child's code runs on the parent's thread: every call goes through
- * the trap to lx_vfork_window_call, and signals for the parent wait.  Read
- * TLS-free (the fast path, lx_signal_next). */
+/* 1 while the child's code runs on the parent's thread: every call goes to
+ * lx_vfork_window_call, through the trap but for those lx_vfork_window_fast
+ * names, and signals for the parent wait.  Read TLS-free (the fast path,
+ * lx_signal_next). */
 extern int lx_vfork_window_open;
+/* 1 for a call the window serves from lxrun's own state, which needs none of the
+ * trap's context (a fork that takes over needs the registers): the fast path may
+ * serve it.  TLS-free. */
+int lx_vfork_window_fast(long nr);
 
 /* 1 if this vfork (clone flags: no pidfd, tid or TLS asked for) can be served
  * so: the process's only thread, no trace (the window's calls would show as the

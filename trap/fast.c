@@ -192,7 +192,7 @@ void lx_trap_fast(struct lx_thread *t)
 {
     long nr = (long)t->f_nr;
     t->f_bounce = 0;
-    if (lx_call_needs_trap(nr) || lx_vfork_window_open) {
+    if (lx_call_needs_trap(nr) || (lx_vfork_window_open && !lx_vfork_window_fast(nr))) {
         t->f_bounce = 1;
         return;
     }

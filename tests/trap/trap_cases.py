@@ -447,6 +447,25 @@ def answerer_only_for_calls_that_wait(e):
     check(threads <= 1, f'{threads} host threads started for {forks} forks\n{text}')
 
 
+@case
+def vfork_child_sigactions_take_no_trap(e):
+    """In a vfork child's code (lxrun's vfork window), rt_sigaction through a
+    rewritten site is served by the fast path, not bounced to the trap: python's
+    subprocess resets every handler in the child, ~64 calls a spawn, each a SIGSYS
+    (~2.7 us) before.  Five spawns under strace: at most a few rt_sigaction SIGSYS
+    in all (the site's first traps in python's start), where there were ~317."""
+    log = os.path.join(e.tmp, 'strace-sigaction')
+    prog = 'import subprocess\nfor i in range(5): subprocess.run(["/bin/true"], check=True)'
+    r = e.run(STRACE, '-f', '-qq', '-e', 'trace=none', '-e', 'signal=SIGSYS', '-o', log,
+              e.lxrun, '/usr/bin/python3', '-c', prog, lxrun=False)
+    check(r.rc == 0, str(r))
+    text = open(log).read()
+    traps = len(re.findall(r'si_syscall=__NR_rt_sigaction\b', text))
+    spawns = len(re.findall(r'si_syscall=__NR_vfork\b|si_syscall=__NR_clone3?\b', text))
+    check(spawns >= 5, f'expected five spawns through the trap, saw {spawns}')
+    check(traps <= 20, f'{traps} rt_sigaction calls took the trap over five spawns')
+
+
 def main():
     suite_main('trap', __doc__, 2, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), tmp))
 
