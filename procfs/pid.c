@@ -75,6 +75,17 @@ int procfs_guest_fd_open(long fd) { return lx_fd_is_guest(fd) && rx_fcntl((int)f
 /* Every guest fd is below lxrun's floor. */
 int procfs_fd_scan_end(void) { return lx_fd_floor; }
 
+/* One listing, not an fcntl per fd below the floor (~260 system calls for each
+ * read of /proc/self/status, each listing of fd/). */
+long procfs_guest_fds(int **fds)
+{
+    int end = procfs_fd_scan_end();
+    *fds = malloc((size_t)(end > 0 ? end : 1) * sizeof **fds);
+    if (!*fds) return -ENOMEM;
+    long n = rx_fds_open(end, lx_proc.path_fds, *fds, (size_t)end);
+    return n > end ? end : n;
+}
+
 /* A decimal name as Linux's name_to_int accepts it: digits, no leading zero
  * (except "0" itself), fitting in an int. */
 static int parse_num(const char **p, unsigned long *n)
@@ -209,13 +220,15 @@ long procfs_pid_readdir(const struct procfs_node *d, unsigned pid, procfs_dirent
         return procfs_remote_readdir((int)pid, path, emit, arg);
     }
     /* fd/ and fdinfo/: the guest's open fds, never lxrun's own above the floor. */
-    int info = strcmp(d->path, "fdinfo") == 0;
-    for (int fd = 0, end = procfs_fd_scan_end(); fd < end; fd++) {
-        if (rx_fcntl(fd, RX_F_GETFD, 0) < 0) continue;
-        if ((r = emit_num(emit, arg, fd, info ? PROCFS_FILE : PROCFS_SYMLINK)) != 0) return r;
+    int info = strcmp(d->path, "fdinfo") == 0, *fds;
+    long n = procfs_guest_fds(&fds);
+    r = 0;
+    for (long i = 0; i < n; i++) {
+        if ((r = emit_num(emit, arg, fds[i], info ? PROCFS_FILE : PROCFS_SYMLINK)) != 0) break;
         count++;
     }
-    return count;
+    if (n >= 0) free(fds);
+    return r ? r : n < 0 ? (int)n : count;
 }
 
 /* ---- symlinks ---- */

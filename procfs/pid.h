@@ -41,6 +41,9 @@ int procfs_guest_path(const char *url, char *out, size_t cap);
 /* Guest fds: 1 if fd is an open guest fd; the bound fd scans stop at. */
 int procfs_guest_fd_open(long fd);
 int procfs_fd_scan_end(void);
+/* The open guest fds in ascending order, in one listing (rx_fds_open): a malloc'd
+ * array in *fds, the caller's to free; their number, or -errno. */
+long procfs_guest_fds(int **fds);
 
 /* F_GETFL of a guest fd, as Linux would show it: an emulated file or directory
  * (a snapshot underneath) is read-only. */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../redox/rx.h"
@@ -16,9 +17,10 @@
  * (alloc_fdtable); FDSize shows the size the guest's highest fd needs. */
 static unsigned fd_table_size(void)
 {
-    int highest = -1;
-    for (int fd = 0, end = procfs_fd_scan_end(); fd < end; fd++)
-        if (rx_fcntl(fd, RX_F_GETFD, 0) >= 0) highest = fd;
+    int *fds, highest = -1;
+    long n_open = procfs_guest_fds(&fds);
+    if (n_open > 0) highest = fds[n_open - 1];
+    if (n_open >= 0) free(fds);
     if (highest < 64) return 64;
     unsigned n = (unsigned)highest / 128 + 1, p = 1;
     while (p < n) p <<= 1;

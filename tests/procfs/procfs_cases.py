@@ -368,6 +368,20 @@ def strict_no_host_trees(e):
     check(not bad, 'lxrun touched the host trees while the guest ran:\n' + '\n'.join(bad[:20]))
 
 
+@case
+def fd_table_listed_once(e):
+    """/proc/self/status (FDSize) and a listing of /proc/self/fd take the guest's
+    open fds in one listing of the host's table, not an fcntl per fd below lxrun's
+    floor (~260 host calls each, ~100 us a read of status).  Seen with strace: cat
+    reading status and ls listing fd/ make few fcntl(F_GETFD) calls in all."""
+    log = os.path.join(e.tmp, 'strace-fds')
+    r = procfs_run(['strace', '-f', '-qq', '-e', 'trace=fcntl', '-o', log, e.lxrun, '/bin/sh', '-c',
+                    'cat /proc/self/status; ls /proc/self/fd'], e.tmp)
+    check(r.rc == 0 and 'FDSize:' in r.out, str(r))
+    probes = len(re.findall(r'fcntl\(\d+, F_GETFD\)', open(log).read()))
+    check(probes < 64, f'{probes} host fcntl(F_GETFD) calls for one status read and one fd/ listing')
+
+
 def main():
     suite_main('procfs', __doc__, 2, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), tmp))
 
