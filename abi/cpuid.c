@@ -51,6 +51,12 @@ static int kvm_clock_present(const struct abi_cpuinfo *ci)
     return (a & ((1u << 0) | (1u << 3))) != 0; /* KVM_FEATURE_CLOCKSOURCE, _CLOCKSOURCE2 */
 }
 
+static struct { uint64_t tsc, ns; int taken; } start_mark;
+
+void abi_tsc_mark(void) { start_mark.taken = tsc_sample(&start_mark.tsc, &start_mark.ns); }
+
+#define CALIBRATION_NS (10 * 1000 * 1000)
+
 static uint64_t tsc_khz_of(struct abi_cpuinfo *ci)
 {
     ci->tsc_known_freq = 1;
@@ -72,10 +78,19 @@ static uint64_t tsc_khz_of(struct abi_cpuinfo *ci)
     ci->tsc_known_freq = kvm_clock_present(ci);
     if (!(ci->regs[ABI_CPUID_1_EDX] & (1u << 4))) return 0; /* no TSC */
     uint64_t t0, n0, t1, n1;
-    if (!tsc_sample(&t0, &n0)) return 0;
-    struct rx_timespec pause = { 0, 10 * 1000 * 1000 };
-    rx_nanosleep(RX_CLOCK_MONOTONIC, 0, &pause, NULL);
-    if (!tsc_sample(&t1, &n1) || n1 <= n0) return 0;
+    /* from lxrun's start when the TSC runs at one rate whatever the CPU's state and
+     * core (invariant TSC): a shell's child reading /proc/cpuinfo then waits for
+     * nothing (it slept 10 ms, each child afresh) */
+    int invariant = (ci->regs[ABI_CPUID_80000007_EDX] & (1u << 8)) != 0;
+    if (invariant && start_mark.taken) t0 = start_mark.tsc, n0 = start_mark.ns;
+    else if (!tsc_sample(&t0, &n0)) return 0;
+    if (!tsc_sample(&t1, &n1)) return 0;
+    if (n1 < n0 + CALIBRATION_NS) {
+        struct rx_timespec pause = { 0, (int64_t)(n0 + CALIBRATION_NS - n1) };
+        rx_nanosleep(RX_CLOCK_MONOTONIC, 0, &pause, NULL);
+        if (!tsc_sample(&t1, &n1)) return 0;
+    }
+    if (n1 <= n0 || t1 <= t0) return 0;
     return ((t1 - t0) * 1000000u + (n1 - n0) / 2) / (n1 - n0); /* cycles per ms = kHz */
 }
 

@@ -34,8 +34,12 @@ struct abi_cpuinfo {
 };
 
 
-/* Identifies the CPU once (the TSC calibration sleeps 10 ms) and copies it out. */
+/* Identifies the CPU once (the TSC calibration may sleep up to 10 ms) and copies it out. */
 long abi_cpu_identify(struct abi_cpuinfo *ci);
+/* A TSC sample taken as lxrun starts (kept by a fork and an exec in place): the
+ * TSC's rate is then measured against it, without the 10 ms sleep, once that much
+ * time has passed since. */
+void abi_tsc_mark(void);
 /* AT_HWCAP as Linux sets it on x86-64: CPUID.1:EDX. */
 uint64_t abi_hwcap(void);
 

@@ -382,6 +382,22 @@ def fd_table_listed_once(e):
     check(probes < 64, f'{probes} host fcntl(F_GETFD) calls for one status read and one fd/ listing')
 
 
+@case
+def cpuinfo_without_a_calibration_sleep(e):
+    """/proc/cpuinfo's "cpu MHz", where no CPUID leaf gives the TSC's rate, is the
+    TSC measured against lxrun's start (an invariant TSC): a shell's children that
+    read it long after that sleep for nothing.  Seen with strace: a script that
+    sleeps 20 ms, then reads /proc/cpuinfo from two children, makes one host
+    clock_nanosleep, the guest's own (the previous build slept 10 ms in each child).
+    On a host whose CPUID gives the rate, neither build sleeps."""
+    log = os.path.join(e.tmp, 'strace-cpuinfo')
+    r = procfs_run(['strace', '-f', '-qq', '-e', 'trace=clock_nanosleep,nanosleep', '-o', log, e.lxrun, '/bin/sh',
+                    '-c', 'sleep 0.02; cat /proc/cpuinfo; cat /proc/cpuinfo'], e.tmp)
+    check(r.rc == 0 and r.out.count('processor') >= 2, str(r))
+    sleeps = len(re.findall(r'nanosleep\(', open(log).read()))
+    check(sleeps == 1, f'{sleeps} host sleeps for one guest sleep and two reads of /proc/cpuinfo')
+
+
 def main():
     suite_main('procfs', __doc__, 2, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), tmp))
 
