@@ -91,7 +91,9 @@ static uint64_t tsc_khz_of(struct abi_cpuinfo *ci)
         if (!tsc_sample(&t1, &n1)) return 0;
     }
     if (n1 <= n0 || t1 <= t0) return 0;
-    return ((t1 - t0) * 1000000u + (n1 - n0) / 2) / (n1 - n0); /* cycles per ms = kHz */
+    /* cycles per ms = kHz; in 128 bits, as the span since lxrun's start may be hours */
+    __extension__ unsigned __int128 cycles_x1e6 = (unsigned __int128)(t1 - t0) * 1000000u;
+    return (uint64_t)((cycles_x1e6 + (n1 - n0) / 2) / (n1 - n0));
 }
 
 /* Cache size as Linux reports it: Intel-style CPUs walk leaf 4 and name the last
