@@ -26,11 +26,15 @@ static void spin_lock(int *word)
 static void spin_unlock(int *word) { __atomic_store_n(word, 0, __ATOMIC_RELEASE); }
 /* 0 free, 1 held, 2 held with sleepers: for locks held across system calls, whose
  * waiters sleep.  TLS-free. */
-static void futex_lock(uint32_t *word)
+static int futex_trylock(uint32_t *word)
 {
     uint32_t c = 0;
-    for (int spin = 0; spin < 64; spin++, c = 0) {
-        if (__atomic_compare_exchange_n(word, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
+    return __atomic_compare_exchange_n(word, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+static void futex_lock(uint32_t *word)
+{
+    for (int spin = 0; spin < 64; spin++) {
+        if (futex_trylock(word)) return;
         __builtin_ia32_pause();
     }
     while (__atomic_exchange_n(word, 2, __ATOMIC_ACQUIRE) != 0) rx_futex_wait(word, 2, NULL, -1, 0);
@@ -335,11 +339,7 @@ void gm_runs(int (*take)(const struct gm_vma *v), void (*each)(uintptr_t lo, uin
 
 void gm_text_lock(void) { futex_lock(&text_lock_word); }
 
-int gm_text_trylock(void)
-{
-    uint32_t c = 0;
-    return __atomic_compare_exchange_n(&text_lock_word, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
-}
+int gm_text_trylock(void) { return futex_trylock(&text_lock_word); }
 
 void gm_text_unlock(void) { futex_unlock(&text_lock_word); }
 
