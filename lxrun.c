@@ -484,6 +484,8 @@ static _Noreturn void run_guest(const struct lx_program *g)
     /* the faults keep a handler of lxrun's from the start (lx_trap_default) */
     lx_trap_default(LINUX_SIGSEGV, 0);
     lx_trap_default(LINUX_SIGBUS, 0);
+    for (int sig = 32; sig <= 34; sig++) /* and the ones libc may open in lxrun's threads */
+        if (lx_proc.sigactions[sig].handler == LINUX_SIG_DFL) lx_trap_default(sig, 0);
     if (lx_report.observe || lx_report.json_fd >= 0) lx_trap_catch_fatal(report_on_signal);
     lx_trap_enter_guest(&main_thread, st.pc, st.sp);
 }

@@ -1041,6 +1041,19 @@ static void stack_give(void *st)
     if (!lx_spare_give(spare_stacks, LX_SPARES_N(spare_stacks), st)) munmap(st, STACK_GUARD + THREAD_STACK);
 }
 
+#ifdef __GLIBC__
+/* glibc's first pthread_create in a process takes signal 33 for itself (setxid: a
+ * handler that drops any other 33) and opens 32 and 33 in its caller: later, that
+ * took the guest's 33 for good, and ate one the guest had pending.  Done before
+ * lxrun sets any handler or the guest runs; a fork's child keeps it done. */
+static void *no_work(void *unused) { return unused; }
+__attribute__((constructor)) static void glibc_threads_early(void)
+{
+    pthread_t t;
+    if (pthread_create(&t, NULL, no_work, NULL) == 0) pthread_join(t, NULL);
+}
+#endif
+
 /* A joinable thread's handle: its stack goes back at the join. */
 struct host_thread { pthread_t th; void *stack; };
 static __thread struct host_thread *self_thread;
@@ -1074,8 +1087,12 @@ static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int p
     if (h) pthread_attr_setstack(&a, (char *)h->stack + STACK_GUARD, THREAD_STACK);
     else pthread_attr_setstacksize(&a, stack_size);
     /* The thread starts with every signal blocked, until its own set-up picks its
-     * mask, as glibc's pthread_create starts it; musl's leaves its own 32-34 open,
-     * which are guest signals here: one could land before the thread is lxrun's. */
+     * mask -- but for what libc opens, which are guest signals here: musl's first
+     * pthread_create in a process opens 33 and 34 in its caller, and so in the new
+     * thread; glibc's opens 32 in every new thread (its first one ran before main:
+     * glibc_threads_early).  A signal landing in the new thread meanwhile goes back
+     * to the process (lx_trap_foreign); one the guest blocks that lands in the caller
+     * waits (lx_trap_async). */
     uint64_t old;
     rx_sigmask_get(&old);
     rx_sigmask_set(~0ULL);
@@ -1603,6 +1620,7 @@ long rx_sigtimedwait(uint64_t set, struct rx_siginfo *info, const struct rx_time
     memset(&si, 0, sizeof si);
     long sig = raw4(SYS_rt_sigtimedwait, (long)&set, (long)&si, timeout ? (long)&t : 0, 8);
     if (sig < 0) return sig;
+    rx_signal_requeued_info(&si);
     *info = (struct rx_siginfo){ si.si_signo, si.si_code, si.si_pid, si.si_uid, si.si_status,
                                  (uint64_t)(uintptr_t)si.si_addr, (uint64_t)(uintptr_t)si.si_value.sival_ptr };
     return sig;

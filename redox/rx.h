@@ -963,6 +963,15 @@ struct rx_siginfo { int signo, code, pid; uint32_t uid; int status; uint64_t add
  * waiting up to timeout (NULL: as long as it takes): its number, -EAGAIN when the
  * time ran out, -EINTR (relibc sigtimedwait). */
 long rx_sigtimedwait(uint64_t set, struct rx_siginfo *info, const struct rx_timespec *timeout);
+/* A signal a handler took, queued again with its info (host_info: the system's,
+ * as the handler got it) to thread tid of this process, or to the process with
+ * tid 0; its further handler, or rx_sigtimedwait, gets that info back through
+ * rx_signal_requeued_info.  TLS-free; 0 or -errno. */
+long rx_signal_requeue(int tid, int sig, const void *host_info);
+/* host_info as it was first sent, if it is a requeued signal's stand-in. TLS-free. */
+void rx_signal_requeued_info(void *host_info);
+/* In a forked child: the system queues none of its parent's signals to it. */
+void rx_signal_requeue_forked(void);
 /* Queues sig with si_code code and a value, to process pid (tid 0) or to its
  * thread tid (redox-rt posix_sigqueue; Redox's queue takes the value and code). */
 long rx_sigqueue(long pid, long tid, int sig, int code, uint64_t value);  /* signals pending for the thread or its process (redox-rt sigpending) */

@@ -15,6 +15,7 @@
 #define SUD_ALLOW 0
 #define SUD_BLOCK 1
 #define NR_ARCH_PRCTL 158
+#define NR_GETTID 186
 #define ARCH_SET_FS 0x1002
 #define ARCH_SET_GS 0x1001
 
@@ -100,10 +101,38 @@
 2:
 .endm
 
-.macro LX_SIGNAL_ENTRY name, handler, fs, first=NOTHING_FIRST
+/* Whether the signal landed in its record's thread: there it runs on the record's
+ * alternate stack, or the thread has the record's tid (the record's thread before
+ * its alternate stack is set, the main thread before the guest runs: one system
+ * call).  Any other thread -- one lxrun started, in its first instants, with its
+ * creator's GS -- goes to lx_trap_foreign (sud.c), before anything here touches the
+ * record, FS or the selector.  SIGSYS from the dispatch comes from an armed thread
+ * only (a new thread is not armed): its entry does not look. */
+.macro MINE_OR_FOREIGN
+    movq %gs:LX_THREAD_SELF, %rax
+    movq %rsp, %rcx
+    subq LX_THREAD_ALTSTACK(%rax), %rcx
+    cmpq LX_THREAD_ALTSTACK_LEN(%rax), %rcx
+    jb 7f
+    pushq %rdi
+    pushq %rsi
+    pushq %rdx
+    movl $NR_GETTID, %eax
+    syscall
+    popq %rdx
+    popq %rsi
+    popq %rdi
+    movq %gs:LX_THREAD_SELF, %rcx
+    cmpl LX_THREAD_TID(%rcx), %eax
+    jne lx_trap_foreign
+7:
+.endm
+
+.macro LX_SIGNAL_ENTRY name, handler, fs, first=NOTHING_FIRST, look=MINE_OR_FOREIGN
     .globl \name\()_\fs
     .type \name\()_\fs, @function
 \name\()_\fs:
+    \look
     movq %gs:LX_THREAD_SELF, %rax
     /* inside lxrun (the fast path runs with signals open): only recorded, as any
      * signal there -- lxrun's FS is loaded, and must not be taken for the guest's */
@@ -127,6 +156,7 @@
     .globl \name\()_\fs
     .type \name\()_\fs, @function
 \name\()_\fs:
+    MINE_OR_FOREIGN
     movq %gs:LX_THREAD_SELF, %rax
     cmpb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
     jne 1f
@@ -143,8 +173,8 @@
 
     .text
 /* SIGSYS from Syscall User Dispatch: one guest syscall. */
-    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, wrfsbase, GUESTFS_FIRST
-    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, arch_prctl, GUESTFS_FIRST
+    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, wrfsbase, GUESTFS_FIRST, NOTHING_FIRST
+    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, arch_prctl, GUESTFS_FIRST, NOTHING_FIRST
 /* A fatal signal while reports are on: lx_trap_fatal writes the reports and
  * re-raises; returning lets the default action end the process. */
     LX_SIGNAL_ENTRY lx_fatal_entry, lx_trap_fatal, wrfsbase

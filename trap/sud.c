@@ -256,7 +256,30 @@ __attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, 
     memcpy(&mask, &uc->uc_sigmask, sizeof mask);
     mask |= LINUX_SIGBIT(sig);
     memcpy(&uc->uc_sigmask, &mask, sizeof mask);
-    raw4(SYS_rt_tgsigqueueinfo, raw4(SYS_getpid, 0, 0, 0, 0), t->task.tid, sig, (long)si);
+    rx_signal_requeue(t->task.tid, sig, si);
+}
+
+/* A signal in a thread that is not its record's (entry.S tells by the alternate
+ * stack, then the tid): a thread lxrun starts runs its first instants with its
+ * creator's GS and with the signals libc's pthread_create opens in it (musl 33
+ * and 34, glibc 32 and 33), so a process's signal that every guest thread blocks
+ * lands there.  Taken for the record's thread, it switched that thread's selector
+ * and this thread's FS, or was requeued to the record's thread with kill()'s info,
+ * which Linux refuses from a thread other than the first: LTP sigrelse01 lost
+ * signal 34 so.  Here nothing of the record is touched: the signal goes back to the
+ * process, for a guest thread, and this one blocks all but the faults, which are
+ * lxrun's own here.  On this thread's FS, never switched. */
+__attribute__((no_stack_protector)) void lx_trap_foreign(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    if (is_fault(sig) && si->si_code > 0) {
+        if (!copy_fault_fixup(uc)) install(sig, SIG_DFL, 0);
+        return;
+    }
+    uint64_t all = ~(uint64_t)FAULTS;
+    memcpy(&uc->uc_sigmask, &all, sizeof all);
+    rx_signal_requeued_info(si);
+    rx_signal_requeue(0, sig, si);
 }
 
 /* A guest call blocked in the system, and a signal whose handler asked for
@@ -304,6 +327,7 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
                                                        int nested)
 {
     ucontext_t *uc = ucv;
+    rx_signal_requeued_info(si);
     if (nested && is_fault(sig) && si->si_code > 0 && copy_fault_fixup(uc)) return;
     if (nested && is_fault(sig) && si->si_code > 0) { /* lxrun's own fault: it ends the process */
         install(sig, SIG_DFL, 0);
@@ -311,6 +335,12 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
     }
     uint64_t h = lx_proc.sigactions[sig].handler;
     if (h == LINUX_SIG_DFL || h == LINUX_SIG_IGN) { /* SIGSEGV/SIGBUS without a guest handler (lx_trap_default) */
+        /* one the guest blocks waits, as on Linux, whatever its disposition: libc
+         * opened it in lxrun's code (musl's pthread_create opens 33 and 34 in its caller) */
+        if (!(is_fault(sig) && si->si_code > 0) && (t->task.sigmask & LINUX_SIGBIT(sig))) {
+            requeue(sig, si, uc, t);
+            return;
+        }
         if (si->si_code <= 0 && h == LINUX_SIG_IGN) return; /* sent, and ignored */
         if (!nested && vfork_child_faults(sig, si, uc)) return;
         die_of(sig, uc, !nested);
@@ -467,6 +497,7 @@ static int install(int sig, void *handler, unsigned long flags)
 
 void lx_trap_fatal(int sig, siginfo_t *si, void *ucv)
 {
+    rx_signal_requeued_info(si);
     if (si->si_code <= 0 && lx_proc.sigactions[sig].handler == LINUX_SIG_IGN) return; /* sent, and ignored */
     if (vfork_child_faults(sig, si, ucv)) return;
     die_of(sig, ucv, 1);
@@ -475,6 +506,10 @@ void lx_trap_fatal(int sig, siginfo_t *si, void *ucv)
 int lx_trap_default(int sig, int ignore)
 {
     if (sig == SIGSEGV || sig == SIGBUS) return lx_trap_catch(sig, 0); /* nested faults need the async path */
+    /* libc's pthread_create opens some of 32-34 in a thread of lxrun's first instants
+     * (lx_trap_foreign): with the system's default action there, one the guest
+     * blocks would end the process instead of waiting for it */
+    if (sig >= 32 && sig <= 34 && !ignore) return lx_trap_catch(sig, 0);
     return install(sig, ignore ? SIG_IGN : SIG_DFL, 0);
 }
 
@@ -661,6 +696,7 @@ int lx_trap_rearm_after_fork(struct lx_thread *t)
      * invariant 6); the selector is open here (lxrun is running) and the stub
      * closes it on the way back to the guest. */
     t->task.tid = (int)syscall(SYS_gettid);
+    rx_signal_requeue_forked();
     gm_forked(); /* only this thread is in the child: nobody holds guestmem's locks */
     lx_rewrite_forked();
     return arm(t);

@@ -35,6 +35,9 @@
 #define LX_THREAD_F_VEC_SAVED 160
 #define LX_THREAD_F_ON_GUEST_FS 161
 #define LX_THREAD_FS_CALL 168
+#define LX_THREAD_ALTSTACK 176
+#define LX_THREAD_ALTSTACK_LEN 184
+#define LX_THREAD_TID 192 /* task.tid */
 /* the alternate stack the trap and the fast path run on; the fast path from its top */
 #define LX_THREAD_ALTSTACK_SIZE (256 * 1024)
 /* rax at the gate when the fast path hands a finished call to the trap for its
@@ -108,6 +111,9 @@ _Static_assert(offsetof(struct lx_thread, resuming) == LX_THREAD_RESUMING, "entr
 _Static_assert(offsetof(struct lx_thread, f_vec_saved) == LX_THREAD_F_VEC_SAVED, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, f_on_guest_fs) == LX_THREAD_F_ON_GUEST_FS, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, fs_call) == LX_THREAD_FS_CALL, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, altstack) == LX_THREAD_ALTSTACK, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, altstack_size) == LX_THREAD_ALTSTACK_LEN, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, task.tid) == LX_THREAD_TID, "entry.S offset");
 
 extern _Thread_local struct lx_thread *lx_thread_current;
 /* GS's base in every thread of lxrun's that is not trapped (set as the process

@@ -76,7 +76,8 @@ int lx_trap_catch_fatal(void (*hook)(int sig));
 /* The guest's SIG_DFL (ignore 0) or SIG_IGN (1) for sig: the system's own, except
  * for SIGSEGV and SIGBUS, which keep a handler of lxrun's whatever the guest
  * chose -- a fault in lxrun's guarded copy of guest memory must reach its fixup --
- * and which otherwise acts as the guest's disposition says. */
+ * and for 32-34 at SIG_DFL, which libc may open in a thread of lxrun's
+ * (lx_trap_foreign); each then acts as the guest's disposition says. */
 int lx_trap_default(int sig, int ignore);
 /* A guest handler for sig: the trap takes the signal from the system (in guest
  * code, or interrupting a blocked call: EINTR, or the system's restart when
