@@ -261,14 +261,15 @@ __attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, 
 
 /* A signal in a thread that is not its record's (entry.S tells by the alternate
  * stack, then the tid): a thread lxrun starts runs its first instants with its
- * creator's GS and with the signals libc's pthread_create opens in it (musl 33
- * and 34, glibc 32 and 33), so a process's signal that every guest thread blocks
- * lands there.  Taken for the record's thread, it switched that thread's selector
+ * creator's GS and with the signals libc's pthread_create opens in it (musl's
+ * first in a process: 33 and 34; glibc's: 32), so a process's signal that every
+ * guest thread blocks lands there.  Taken for the record's thread, it switched that thread's selector
  * and this thread's FS, or was requeued to the record's thread with kill()'s info,
  * which Linux refuses from a thread other than the first: LTP sigrelse01 lost
  * signal 34 so.  Here nothing of the record is touched: the signal goes back to the
- * process, for a guest thread, and this one blocks all but the faults, which are
- * lxrun's own here.  On this thread's FS, never switched. */
+ * process, for a guest thread, and this one blocks every signal (the faults too,
+ * as lx_trap_own_thread: with them open, a kill() of SIGBUS came back here at once,
+ * again and again).  On this thread's FS, never switched. */
 __attribute__((no_stack_protector)) void lx_trap_foreign(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
@@ -276,7 +277,7 @@ __attribute__((no_stack_protector)) void lx_trap_foreign(int sig, siginfo_t *si,
         if (!copy_fault_fixup(uc)) install(sig, SIG_DFL, 0);
         return;
     }
-    uint64_t all = ~(uint64_t)FAULTS;
+    uint64_t all = ~0ULL;
     memcpy(&uc->uc_sigmask, &all, sizeof all);
     rx_signal_requeued_info(si);
     rx_signal_requeue(0, sig, si);
