@@ -1602,6 +1602,14 @@ long rx_ppoll(struct rx_pollfd *fds, unsigned long n, const struct rx_timespec *
     return R(ppoll((struct pollfd *)fds, (nfds_t)n, timeout ? &ts : NULL, sigmask ? &mask : NULL));
 }
 
+long rx_ready_now(int fd, short events)
+{
+    struct pollfd p = { fd, events, 0 };
+    struct timespec now = { 0, 0 };
+    long r = raw5(SYS_ppoll, (long)&p, 1, (long)&now, 0, 8);
+    return r < 0 ? r : r == 1 && (p.revents & events) && !(p.revents & POLLNVAL);
+}
+
 long rx_sigpending(uint64_t *set)
 {
     sigset_t cur;

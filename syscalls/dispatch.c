@@ -102,12 +102,31 @@ static int told_not_to_wait(const struct lx_syscall *s, const struct lx_call *c)
     return 0;
 }
 
+/* A read or write that would not wait now, as a poll of its fd says: it need not
+ * start the answerer either, nor show the caller sleeping (another process
+ * seeing it sleep may ask it, and finds the answerer there).  A shell's forked
+ * child writing its output to a pipe started a thread each time (~100 us of each
+ * bash subshell's fork and exit).  At most 64 looks per process, then any call
+ * counts; a call that waits after all cannot answer /proc questions meanwhile,
+ * as after a stale never-waits verdict (above).  TLS-free. */
+static struct { int pid; uint32_t n; } ready_looks RX_FORK_HOT;
+
+__attribute__((no_stack_protector)) static int fd_ready_now(const struct lx_syscall *s, int fd)
+{
+    int pid = (int)rx_getpid();
+    if (ready_looks.pid != pid) ready_looks.pid = pid, ready_looks.n = 0; /* a fork's child looks afresh */
+    if (!reads_or_writes(s) || ready_looks.n++ >= 64) return 0;
+    return rx_ready_now(fd, s->kinds[1] == K_OBUF ? RX_POLLIN : RX_POLLOUT) == 1;
+}
+
 int lx_call_sleeping(struct lx_call *c, int on)
 {
     /* the process's first call that may wait starts its /proc answerer */
     const struct lx_syscall *s = &lx_syscalls[c->nr];
-    if (on && lx_ptable_answer_pending() && !told_not_to_wait(s, c) && !fd_never_waits(s, (int)c->a[0]))
+    if (on && lx_ptable_answer_pending() && !told_not_to_wait(s, c) && !fd_never_waits(s, (int)c->a[0])) {
+        if (fd_ready_now(s, (int)c->a[0])) return lx_signal_next(c->task) != 0; /* runs at once */
         lx_ptable_answer_start();
+    }
     return mark_sleeping(c, on);
 }
 

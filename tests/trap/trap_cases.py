@@ -446,6 +446,26 @@ def vfork_child_sigactions_take_no_trap(e):
     check(traps <= 20, f'{traps} rt_sigaction calls took the trap over five spawns')
 
 
+@case
+def answerer_only_for_calls_that_wait(e):
+    """A process starts its /proc answering thread with its first call that waits,
+    not with a write to a pipe that has room: dash forks a child for each of eight
+    command substitutions, and each child writes 'hi' to its pipe and exits.  Seen
+    from outside with strace, the host threads started (clone with CLONE_THREAD)
+    are at most the parent's one (its read of a pipe may find it empty).  Each
+    child started a thread of its own before: nine in all."""
+    log = os.path.join(e.tmp, 'strace-answerer')
+    script = 'for i in 1 2 3 4 5 6 7 8; do x=$(echo hi); done; echo "$x"'
+    r = e.run(STRACE, '-f', '-qq', '-e', 'trace=clone,clone3,fork,vfork', '-e', 'signal=none', '-o', log,
+              e.lxrun, '/bin/dash', '-c', script, lxrun=False)
+    check(r.rc == 0 and r.out == 'hi\n', str(r))
+    text = open(log).read()
+    threads = len(re.findall(r'clone3?\(.*CLONE_THREAD', text))
+    forks = len(re.findall(r'clone\((?!.*CLONE_THREAD)|^\d+ +fork\(|vfork\(', text, re.M))
+    check(forks >= 8, f'expected eight forks or more\n{text}')
+    check(threads <= 1, f'{threads} host threads started for {forks} forks\n{text}')
+
+
 def main():
     suite_main('trap', __doc__, 2, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), tmp))
 
