@@ -379,7 +379,8 @@ long rx_fcntl(int fd, int cmd, long arg)
     case F_SETFD: return raw3(SYS_fcntl, fd, F_SETFD, arg & RX_FD_CLOEXEC ? FD_CLOEXEC : 0);
     case F_GETFL: {
         long r = raw3(SYS_fcntl, fd, F_GETFL, 0);
-        return r < 0 ? r : rx_oflags((int)r);
+        /* unsigned: RX_O_NOFOLLOW is the sign bit, and a set of flags is no error */
+        return r < 0 ? r : (long)(unsigned)rx_oflags((int)r);
     }
     case F_SETFL: return raw3(SYS_fcntl, fd, F_SETFL, host_oflags((int)arg));
     case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW: {

@@ -280,6 +280,12 @@ static void fcntl_flags_and_locks(void)
     CHECK_EQ(fcntl(fd, F_GETFD), 0);
     CHECK_ERR(fcntl(fd, 9999), EINVAL);
     CHECK_ERR(fcntl(999, F_GETFL), EBADF);
+    /* O_NOFOLLOW stays in the open flags (Redox's value of it is the sign bit: the
+     * flags came back as an error, and cp -r's copy_file_range from such an fd as EBADF) */
+    int nf = CHECK_OK(open("l", O_RDONLY | O_NOFOLLOW));
+    CHECK_EQ(fcntl(nf, F_GETFL) & (O_ACCMODE | O_NOFOLLOW | O_APPEND), O_RDONLY | O_NOFOLLOW);
+    CHECK_EQ(syscall(SYS_copy_file_range, nf, NULL, fd, NULL, 10, 0u), 0); /* "l" is empty */
+    close(nf);
     CHECK_OK(ftruncate(fd, 100));
 
     /* A process's own POSIX locks never conflict with themselves. */
