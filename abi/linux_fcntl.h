@@ -87,4 +87,13 @@ int abi_oflags_from_rx(int rx_flags);
 int abi_fdflags_to_rx(int linux_fdflags);
 int abi_fdflags_from_rx(int rx_fdflags);
 
+/* fallocate's modes */
+#define LINUX_FALLOC_FL_KEEP_SIZE 0x01
+#define LINUX_FALLOC_FL_PUNCH_HOLE 0x02
+#define LINUX_FALLOC_FL_NO_HIDE_STALE 0x04
+#define LINUX_FALLOC_FL_COLLAPSE_RANGE 0x08
+#define LINUX_FALLOC_FL_ZERO_RANGE 0x10
+#define LINUX_FALLOC_FL_INSERT_RANGE 0x20
+#define LINUX_FALLOC_FL_UNSHARE_RANGE 0x40
+
 #endif

@@ -116,6 +116,58 @@ long sys_ftruncate(struct lx_call *c)
     return rx_ftruncate((int)c->a[0], (int64_t)c->a[1]);
 }
 
+/* fallocate: Redox has no block reservation.  Mode 0 extends the size as Linux's
+ * does (the blocks are not reserved: a later write may still find the disk full);
+ * KEEP_SIZE alone has nothing left to do; PUNCH_HOLE and ZERO_RANGE write zeros
+ * (the range reads back as zeros; no hole is made).  COLLAPSE, INSERT and UNSHARE
+ * answer EOPNOTSUPP, as a Linux filesystem without them.  Checked first as
+ * vfs_fallocate checks. */
+static long zero_range(int fd, int64_t off, int64_t len)
+{
+    static const char zeros[16384];
+    while (len > 0) {
+        long n = rx_pwrite(fd, zeros, len < (int64_t)sizeof zeros ? (size_t)len : sizeof zeros, off);
+        if (n <= 0) return n < 0 ? n : -EIO;
+        off += n;
+        len -= n;
+    }
+    return 0;
+}
+
+long sys_fallocate(struct lx_call *c)
+{
+    int fd = (int)c->a[0], mode = (int)c->a[1];
+    int64_t off = (int64_t)c->a[2], len = (int64_t)c->a[3];
+    const int known = LINUX_FALLOC_FL_KEEP_SIZE | LINUX_FALLOC_FL_PUNCH_HOLE | LINUX_FALLOC_FL_NO_HIDE_STALE |
+                      LINUX_FALLOC_FL_COLLAPSE_RANGE | LINUX_FALLOC_FL_ZERO_RANGE | LINUX_FALLOC_FL_INSERT_RANGE |
+                      LINUX_FALLOC_FL_UNSHARE_RANGE;
+    if (off < 0 || len <= 0) return -EINVAL;
+    if (mode & ~known) return -EOPNOTSUPP;
+    int punch = mode & LINUX_FALLOC_FL_PUNCH_HOLE, zero = mode & LINUX_FALLOC_FL_ZERO_RANGE;
+    if (punch && zero) return -EINVAL;
+    if (punch && !(mode & LINUX_FALLOC_FL_KEEP_SIZE)) return -EOPNOTSUPP;
+    long fl = rx_fcntl(fd, RX_F_GETFL, 0);
+    if (fl < 0) return fl;
+    if ((fl & RX_O_PATH) || (fl & RX_O_ACCMODE) == RX_O_RDONLY) return -EBADF;
+    struct rx_stat st;
+    long r = rx_fstat(fd, &st);
+    if (r < 0) return r;
+    if (RX_MODE_IS(st.mode, RX_MODE_FIFO)) return -ESPIPE;
+    if (RX_MODE_IS(st.mode, RX_MODE_DIR)) return -EISDIR;
+    if (!RX_MODE_IS(st.mode, RX_MODE_FILE)) return -ENODEV;
+    if (off > INT64_MAX - len) return -EFBIG;
+    if (mode & (LINUX_FALLOC_FL_COLLAPSE_RANGE | LINUX_FALLOC_FL_INSERT_RANGE | LINUX_FALLOC_FL_UNSHARE_RANGE |
+                LINUX_FALLOC_FL_NO_HIDE_STALE))
+        return -EOPNOTSUPP;
+    int64_t size = (int64_t)st.size, end = off + len;
+    if (punch || zero) {
+        int64_t upto = end < size ? end : size; /* past the end there is nothing to zero */
+        if (off < upto && (r = zero_range(fd, off, upto - off)) < 0) return r;
+    }
+    if (!(mode & LINUX_FALLOC_FL_KEEP_SIZE) && end > size) return rx_ftruncate(fd, end);
+    return 0;
+}
+
 long sys_truncate(struct lx_call *c)
 {
     struct lx_path p;

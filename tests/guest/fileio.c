@@ -370,6 +370,33 @@ static void truncate_and_sync(void)
     CHECK_OK(pipe(p));
     CHECK_ERR(fsync(p[0]), EINVAL);
     CHECK_ERR(ftruncate(p[1], 0), EINVAL);
+
+    /* fallocate: the size grows (mode 0) or stays (KEEP_SIZE); a punched range
+     * reads back as zeros; posix_fallocate rests on it (util-linux's fallocate
+     * failed with ENOSYS) */
+    put_file("fa", "abcdefgh", 8);
+    int fa = CHECK_OK(open("fa", O_RDWR));
+    CHECK_OK(fallocate(fa, 0, 4, 8192));
+    CHECK_EQ(size_of("fa"), 8196);
+    CHECK_EQ(pread(fa, buf, 8, 0), 8);
+    CHECK(memcmp(buf, "abcdefgh", 8) == 0);
+    CHECK_OK(fallocate(fa, FALLOC_FL_KEEP_SIZE, 0, 65536));
+    CHECK_EQ(size_of("fa"), 8196);
+    CHECK_OK(fallocate(fa, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 2, 3));
+    CHECK_EQ(size_of("fa"), 8196);
+    CHECK_EQ(pread(fa, buf, 8, 0), 8);
+    CHECK(memcmp(buf, "ab\0\0\0fgh", 8) == 0);
+    CHECK_EQ(posix_fallocate(fa, 0, 10000), 0);
+    CHECK_EQ(size_of("fa"), 10000);
+    CHECK_ERR(fallocate(fa, FALLOC_FL_PUNCH_HOLE, 0, 1), EOPNOTSUPP);
+    CHECK_ERR(fallocate(fa, 0, 0, 0), EINVAL);
+    CHECK_ERR(fallocate(fa, 0, -1, 1), EINVAL);
+    CHECK_ERR(fallocate(p[1], 0, 0, 1), ESPIPE);
+    CHECK_ERR(fallocate(999, 0, 0, 1), EBADF);
+    int fro = CHECK_OK(open("fa", O_RDONLY));
+    CHECK_ERR(fallocate(fro, 0, 0, 1), EBADF);
+    close(fro);
+    close(fa);
     close(p[0]);
     close(p[1]);
     close(fd);
