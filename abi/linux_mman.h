@@ -66,6 +66,11 @@
 #define LINUX_MS_ASYNC 1
 #define LINUX_MS_INVALIDATE 2
 #define LINUX_MS_SYNC 4
+/* mlock2's and mlockall's flags */
+#define LINUX_MLOCK_ONFAULT 1
+#define LINUX_MCL_CURRENT 1
+#define LINUX_MCL_FUTURE 2
+#define LINUX_MCL_ONFAULT 4
 
 /* PROT_* to rx.h's; the GROWS bits are the caller's to handle first. */
 int abi_prot_to_rx(int linux_prot);

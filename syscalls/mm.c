@@ -268,6 +268,41 @@ long sys_msync(struct lx_call *c)
     return rx_msync(c->a[0], c->a[1], abi_msync_flags_to_rx(fl));
 }
 
+/* The mlock family: Redox has no swap, so every page already stays in memory.
+ * The range is checked as Linux checks it (page-rounded, wholly mapped, else
+ * ENOMEM) and the flags; nothing is recorded (VmLck stays 0) and RLIMIT_MEMLOCK
+ * is not enforced. */
+static long lock_range(uint64_t addr, uint64_t len)
+{
+    uint64_t start = addr & ~(uint64_t)(GM_PAGE - 1), end = addr + len;
+    if (end < addr) return -ENOMEM;
+    if (!len) return 0;
+    return gm_covered(start, GM_PAGE_UP(end) - start) ? 0 : -ENOMEM;
+}
+
+long sys_mlock(struct lx_call *c) { return lock_range(c->a[0], c->a[1]); }
+long sys_munlock(struct lx_call *c) { return lock_range(c->a[0], c->a[1]); }
+
+long sys_mlock2(struct lx_call *c)
+{
+    if (c->a[2] & ~(uint64_t)LINUX_MLOCK_ONFAULT) return -EINVAL;
+    return lock_range(c->a[0], c->a[1]);
+}
+
+long sys_mlockall(struct lx_call *c)
+{
+    uint64_t f = c->a[0];
+    if (!f || (f & ~(uint64_t)(LINUX_MCL_CURRENT | LINUX_MCL_FUTURE | LINUX_MCL_ONFAULT)) || f == LINUX_MCL_ONFAULT)
+        return -EINVAL;
+    return 0;
+}
+
+long sys_munlockall(struct lx_call *c)
+{
+    (void)c;
+    return 0;
+}
+
 long sys_mincore(struct lx_call *c)
 {
     uintptr_t addr = c->a[0];

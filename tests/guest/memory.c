@@ -275,6 +275,20 @@ static void advice_and_residency(void)
     CHECK_ERR(madvise(p, PG, 12345), EINVAL);
     CHECK_ERR(madvise(hole(PG), PG, MADV_NORMAL), ENOMEM);
     CHECK_RC(posix_madvise(p, PG, POSIX_MADV_RANDOM), 0);
+
+    /* locking pages in memory (gpg warned "using insecure memory" when it failed) */
+    CHECK_OK(mlock(p + 1, PG)); /* the range is rounded to pages */
+    CHECK_OK(munlock(p + 1, PG));
+    CHECK_OK(mlock(p, 0));
+    CHECK_ERR(mlock(hole(PG), PG), ENOMEM);
+    CHECK_ERR(munlock(hole(PG), PG), ENOMEM);
+    CHECK_OK(syscall(SYS_mlock2, p, PG, 1 /* MLOCK_ONFAULT */));
+    CHECK_ERR(syscall(SYS_mlock2, p, PG, 2), EINVAL);
+    CHECK_OK(munlock(p, PG));
+    CHECK_ERR(mlockall(0), EINVAL);
+    CHECK_ERR(mlockall(4 /* MCL_ONFAULT alone */), EINVAL);
+    if (geteuid() == 0) CHECK_OK(mlockall(MCL_CURRENT)); /* under RLIMIT_MEMLOCK otherwise */
+    CHECK_OK(munlockall());
     munmap(p, 3 * PG);
 }
 
