@@ -7,6 +7,7 @@
  * (lxrun's handler, rx_sigtimedwait) turns into the parked info.  What the guest
  * reads from a signalfd of its own is the token. */
 #include "rx.h"
+#include "host-linux.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -21,14 +22,6 @@ static struct {
     int state;
     siginfo_t si;
 } parked[SLOTS];
-
-__attribute__((always_inline)) static inline long raw4(long nr, long a, long b, long c, long d)
-{
-    long r;
-    register long r10 __asm__("r10") = d;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
-    return r;
-}
 
 __attribute__((no_stack_protector)) static long queue(long pid, int tid, int sig, const siginfo_t *si)
 {

@@ -56,23 +56,6 @@
 #endif
 
 
-/* Calls the fast path reaches go to the kernel directly: -errno comes back in rax,
- * and no errno, cancellation point or TLS is touched (the fast path's GUESTFS calls
- * run on the guest's FS: trap/fs_call.h; and glibc's wrappers touch both once lxrun
- * has a second thread). */
-static inline long raw6(long nr, long a, long b, long c, long d, long e, long f)
-{
-    long r;
-    register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return r;
-}
-static inline long raw5(long nr, long a, long b, long c, long d, long e) { return raw6(nr, a, b, c, d, e, 0); }
-static inline long raw4(long nr, long a, long b, long c, long d) { return raw5(nr, a, b, c, d, 0); }
-static inline long raw3(long nr, long a, long b, long c) { return raw5(nr, a, b, c, 0, 0); }
 
 /* ---- Redox's open flags (rx.h) and the host's ---- */
 /* The kernel's O_LARGEFILE: glibc defines it as 0 for x86-64 programs, yet the

@@ -263,13 +263,14 @@ __attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, 
  * stack, then the tid): a thread lxrun starts runs its first instants with its
  * creator's GS and with the signals libc's pthread_create opens in it (musl's
  * first in a process: 33 and 34; glibc's: 32), so a process's signal that every
- * guest thread blocks lands there.  Taken for the record's thread, it switched that thread's selector
- * and this thread's FS, or was requeued to the record's thread with kill()'s info,
- * which Linux refuses from a thread other than the first: LTP sigrelse01 lost
- * signal 34 so.  Here nothing of the record is touched: the signal goes back to the
- * process, for a guest thread, and this one blocks every signal (the faults too,
- * as lx_trap_own_thread: with them open, a kill() of SIGBUS came back here at once,
- * again and again).  On this thread's FS, never switched. */
+ * guest thread blocks lands there.  Taken for the record's thread, it switched
+ * that thread's selector and this thread's FS, or was requeued to the record's
+ * thread with kill()'s info, which Linux refuses from a thread other than the
+ * first: LTP sigrelse01 lost signal 34 so.  Here nothing of the record is
+ * touched: the signal goes back to the process, for a guest thread, and this one
+ * blocks every signal (the faults too, as lx_trap_own_thread: with them open, a
+ * kill() of SIGBUS came back here at once, again and again).  On this thread's
+ * FS, never switched. */
 __attribute__((no_stack_protector)) void lx_trap_foreign(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
