@@ -71,6 +71,13 @@
 #define LINUX_MCL_CURRENT 1
 #define LINUX_MCL_FUTURE 2
 #define LINUX_MCL_ONFAULT 4
+/* memfd_create's flags */
+#define LINUX_MFD_CLOEXEC 0x1
+#define LINUX_MFD_ALLOW_SEALING 0x2
+#define LINUX_MFD_HUGETLB 0x4
+#define LINUX_MFD_NOEXEC_SEAL 0x8
+#define LINUX_MFD_EXEC 0x10
+#define LINUX_MFD_NAME_MAX 249 /* NAME_MAX less "memfd:" */
 
 /* PROT_* to rx.h's; the GROWS bits are the caller's to handle first. */
 int abi_prot_to_rx(int linux_prot);

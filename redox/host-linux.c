@@ -290,6 +290,11 @@ long rx_shm_anon(const char *name, size_t len)
     return fd;
 }
 
+long rx_shm_handle(const char *name, int cloexec, int sealable)
+{
+    return raw3(SYS_memfd_create, (long)name, (cloexec ? MFD_CLOEXEC : 0) | (sealable ? MFD_ALLOW_SEALING : 0), 0);
+}
+
 long rx_snapshot(const char *name, const void *data, size_t len, int cloexec)
 {
     int fd = memfd_create(name, MFD_ALLOW_SEALING | (cloexec ? MFD_CLOEXEC : 0));

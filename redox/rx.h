@@ -164,6 +164,9 @@ long rx_fd_highest_open(int *path_handles);
 /* An anonymous read-write memory object of len zero bytes, to map MAP_SHARED in
  * several processes (Redox: a shm: handle; host: memfd). */
 long rx_shm_anon(const char *name, size_t len);
+/* An anonymous memory object of size zero for the guest, named name (Redox: a shm:
+ * handle; host: memfd), its seals allowed when sealable (F_ADD_SEALS). */
+long rx_shm_handle(const char *name, int cloexec, int sealable);
 /* An anonymous read-only file holding `data` (Redox: a shm: handle), positioned
  * at 0: how lxrun hands out synthesized files (DESIGN invariant 4). */
 long rx_snapshot(const char *name, const void *data, size_t len, int cloexec);

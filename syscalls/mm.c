@@ -303,6 +303,22 @@ long sys_munlockall(struct lx_call *c)
     return 0;
 }
 
+/* memfd_create: Redox's shm: handle (a memfd on the host).  Huge pages are
+ * refused (EINVAL, as a kernel without hugetlbfs); NOEXEC_SEAL allows sealing but
+ * adds no exec seal (Redox has none). */
+long sys_memfd_create(struct lx_call *c)
+{
+    uint64_t fl = c->a[1];
+    if (fl & ~(uint64_t)(LINUX_MFD_CLOEXEC | LINUX_MFD_ALLOW_SEALING | LINUX_MFD_NOEXEC_SEAL | LINUX_MFD_EXEC))
+        return -EINVAL;
+    if ((fl & LINUX_MFD_EXEC) && (fl & LINUX_MFD_NOEXEC_SEAL)) return -EINVAL;
+    char name[LINUX_MFD_NAME_MAX + 1];
+    long r = gm_string_in(name, c->a[0], sizeof name);
+    if (r < 0) return r == -ENAMETOOLONG ? -EINVAL : r;
+    r = rx_shm_handle(name, (fl & LINUX_MFD_CLOEXEC) != 0, (fl & (LINUX_MFD_ALLOW_SEALING | LINUX_MFD_NOEXEC_SEAL)) != 0);
+    return r < 0 ? r : lx_fd_accept(r);
+}
+
 long sys_mincore(struct lx_call *c)
 {
     uintptr_t addr = c->a[0];

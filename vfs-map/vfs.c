@@ -459,6 +459,15 @@ static long reopen_fd(int fd, int flags)
         return -ENXIO; /* Linux cannot open a socket by path either */
     long nfd = rx_dup(fd, "");
     if (nfd >= 0 && (flags & RX_O_CLOEXEC)) rx_fcntl((int)nfd, RX_F_SETFD, RX_FD_CLOEXEC);
+    /* O_TRUNC as a new open does it (a memfd reopened to empty it); the handle is a
+     * copy, not a new open: it shares the offset and access mode */
+    if (nfd >= 0 && (flags & RX_O_TRUNC) && (flags & RX_O_ACCMODE) != RX_O_RDONLY) {
+        long r = rx_ftruncate((int)nfd, 0);
+        if (r < 0) {
+            rx_close((int)nfd);
+            return r;
+        }
+    }
     return nfd;
 }
 

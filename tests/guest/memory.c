@@ -2,6 +2,7 @@
  * mappings, munmap, mprotect, the program break, mremap (shrink, grow, move,
  * content kept), madvise, msync and mincore.  Properties only: addresses are
  * wherever each system puts them. */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -292,6 +293,58 @@ static void advice_and_residency(void)
     munmap(p, 3 * PG);
 }
 
+/* memfd_create: a file of memory, shared through MAP_SHARED, sealable on request
+ * (it was ENOSYS: Python's os.memfd_create failed). */
+static void memory_files(void)
+{
+    int fd = memfd_create("lxtest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    REQUIRE(fd >= 0);
+    CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+    CHECK_EQ(write(fd, "abc", 3), 3);
+    struct stat st;
+    CHECK_OK(fstat(fd, &st));
+    CHECK_EQ(st.st_size, 3);
+    CHECK(S_ISREG(st.st_mode));
+    CHECK_OK(ftruncate(fd, PG));
+    char *m = mmap(NULL, PG, RW, MAP_SHARED, fd, 0);
+    REQUIRE(m != MAP_FAILED);
+    CHECK(memcmp(m, "abc", 3) == 0);
+    m[3] = 'd';
+    char buf[4];
+    CHECK_EQ(pread(fd, buf, 4, 0), 4);
+    CHECK(memcmp(buf, "abcd", 4) == 0);
+    munmap(m, PG);
+    CHECK_OK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW));
+    CHECK_EQ(fcntl(fd, F_GET_SEALS) & (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW), F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW);
+    CHECK_ERR(pwrite(fd, "x", 1, 0), EPERM);
+    close(fd);
+
+    /* reopened by its /proc/self/fd link with O_TRUNC, it is emptied */
+    int mf = memfd_create("trunc", 0);
+    REQUIRE(mf >= 0);
+    CHECK_EQ(write(mf, "abc", 3), 3);
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", mf);
+    int again = open(link, O_RDWR | O_TRUNC);
+    CHECK(again >= 0);
+    CHECK_OK(fstat(mf, &st));
+    CHECK_EQ(st.st_size, 0);
+    close(again);
+    close(mf);
+
+    int plain = memfd_create("plain", 0);
+    REQUIRE(plain >= 0);
+    CHECK_EQ(fcntl(plain, F_GETFD), 0);
+    CHECK_ERR(fcntl(plain, F_ADD_SEALS, F_SEAL_WRITE), EPERM); /* sealing not allowed */
+    close(plain);
+    char longname[300];
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    CHECK_ERR(memfd_create(longname, 0), EINVAL);
+    CHECK_ERR(memfd_create("bad", 0x1000), EINVAL);
+    CHECK_ERR(syscall(SYS_memfd_create, (void *)8, 0), EFAULT);
+}
+
 /* The path /proc/self/maps gives the mapping at addr (its last field), or "". */
 static void maps_name(uintptr_t addr, char *out, size_t cap)
 {
@@ -448,6 +501,7 @@ int main(void)
     RUN(remap);
     RUN(remap_file);
     RUN(advice_and_residency);
+    RUN(memory_files);
     RUN(names_after_rename);
     RUN(names_of_fixed_segments);
     RUN(names_of_many_files);
