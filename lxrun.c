@@ -461,7 +461,11 @@ static int open_report_output(const char *path, const char *report_path)
     return 0;
 }
 
-static void report_on_signal(int sig) { lx_report_finish(sig, 1); }
+static void report_on_signal(int sig, const struct linux_siginfo *si)
+{
+    trace_signal(sig, si); /* as strace ends: "--- SIGTERM {...} ---", "+++ killed by SIGTERM +++" */
+    lx_report_finish(sig, 1);
+}
 
 static _Noreturn void run_guest(const struct lx_program *g)
 {
@@ -481,12 +485,18 @@ static _Noreturn void run_guest(const struct lx_program *g)
         fprintf(stderr, "lxrun: cannot set up interception: %s\n", abi_errno_text(-r));
         exit(126);
     }
-    /* the faults keep a handler of lxrun's from the start (lx_trap_default) */
+    /* the faults keep a handler of lxrun's from the start, as do the ones libc may
+     * open in lxrun's threads, and with a report every one that ends the process
+     * (lx_trap_default) */
+    int reporting = lx_report.observe || lx_report.json_fd >= 0;
+    if (reporting) lx_trap_catch_fatal(report_on_signal);
     lx_trap_default(LINUX_SIGSEGV, 0);
     lx_trap_default(LINUX_SIGBUS, 0);
-    for (int sig = 32; sig <= 34; sig++) /* and the ones libc may open in lxrun's threads */
-        if (lx_proc.sigactions[sig].handler == LINUX_SIG_DFL) lx_trap_default(sig, 0);
-    if (lx_report.observe || lx_report.json_fd >= 0) lx_trap_catch_fatal(report_on_signal);
+    for (int sig = 1; sig <= LINUX_NSIG; sig++)
+        if (((sig >= 32 && sig <= 34) || (reporting && sig != LINUX_SIGKILL && sig != LINUX_SIGSTOP &&
+                                         sig != LINUX_SIGSYS && sig != LINUX_SIGSEGV && sig != LINUX_SIGBUS)) &&
+            lx_proc.sigactions[sig].handler == LINUX_SIG_DFL)
+            lx_trap_default(sig, 0);
     lx_trap_enter_guest(&main_thread, st.pc, st.sp);
 }
 

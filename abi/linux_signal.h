@@ -18,6 +18,11 @@
 #define LINUX_SIGCHLD 17
 #define LINUX_SIGCONT 18
 #define LINUX_SIGSTOP 19
+#define LINUX_SIGTSTP 20
+#define LINUX_SIGTTIN 21
+#define LINUX_SIGTTOU 22
+#define LINUX_SIGURG 23
+#define LINUX_SIGWINCH 28
 #define LINUX_SIGSYS 31
 #define LINUX_SIGRTMIN 32 /* the kernel's first real-time signal (the libcs keep 32-33 or 32-34) */
 #define LINUX_NSIG 64
@@ -27,6 +32,12 @@
 /* a signal's bit in a 64-bit set (sigset_t's first word) */
 #define LINUX_SIGBIT(s) (1ULL << ((s) - 1))
 #define LINUX_SIG_UNBLOCKABLE (LINUX_SIGBIT(LINUX_SIGKILL) | LINUX_SIGBIT(LINUX_SIGSTOP))
+/* the signals whose default action leaves the process alive: ignored, continue,
+ * stop (signal(7)); every other one's ends it */
+#define LINUX_SIG_DEFAULT_SPARES                                                                            \
+    (LINUX_SIGBIT(LINUX_SIGCHLD) | LINUX_SIGBIT(LINUX_SIGURG) | LINUX_SIGBIT(LINUX_SIGWINCH) |             \
+     LINUX_SIGBIT(LINUX_SIGCONT) | LINUX_SIGBIT(LINUX_SIGSTOP) | LINUX_SIGBIT(LINUX_SIGTSTP) |             \
+     LINUX_SIGBIT(LINUX_SIGTTIN) | LINUX_SIGBIT(LINUX_SIGTTOU))
 #define LINUX_SIG_DFL 0
 #define LINUX_SIG_IGN 1
 

@@ -213,6 +213,11 @@ void lx_report_signal(int sig, const struct linux_siginfo *si)
 {
     if (sig < 1 || sig > 64) return;
     lx_signals_delivered[sig]++;
+    trace_signal(sig, si);
+}
+
+void trace_signal(int sig, const struct linux_siginfo *si)
+{
     if (!lx_trace.on) return;
     char buf[512];
     struct lx_text t = { buf, sizeof buf, 0 };

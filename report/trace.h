@@ -23,6 +23,8 @@ void trace_syscall_noreturn(const struct lx_call *c);
  * shows it ("--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, …} ---"). */
 struct linux_siginfo;
 void lx_report_signal(int sig, const struct linux_siginfo *si);
+/* Only the line, with -t: a signal whose default action ends the process. */
+void trace_signal(int sig, const struct linux_siginfo *si);
 /* Writes a line of process events ("+++ exited with 0 +++"). */
 void trace_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -117,16 +117,14 @@ static void raise_default(ucontext_t *uc, int sig)
     syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
 }
 
-static void (*fatal_hook)(int);
-/* SIGSEGV and SIGBUS are the async path's (lx_trap_default), which calls the hook too */
-static const int fatal_signals[] = { SIGILL, SIGFPE, SIGABRT, SIGTRAP };
+static void (*fatal_hook)(int, const struct linux_siginfo *);
 
 /* sig ends the process with its default action; first the report's hook, where
  * lxrun's context allows it (with_hook). */
-static void die_of(int sig, ucontext_t *uc, int with_hook)
+static void die_of(int sig, const void *si, ucontext_t *uc, int with_hook)
 {
     static int once;
-    if (with_hook && !__atomic_exchange_n(&once, 1, __ATOMIC_ACQ_REL) && fatal_hook) fatal_hook(sig);
+    if (with_hook && !__atomic_exchange_n(&once, 1, __ATOMIC_ACQ_REL) && fatal_hook) fatal_hook(sig, si);
     raise_default(uc, sig); /* the default action from here on */
 }
 
@@ -208,9 +206,13 @@ static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_fram
     t->resuming = 1;
     t->f_kick = 0; /* this is the look the fast path asked for */
     int sig = bad_frame ? 0 : lx_signal_next(&t->task);
-    if (sig && deliver_into(t, uc, sig) < 0) bad_frame = 1;
+    /* at SIG_DFL: one taken while lxrun ran, for the report's hook (lx_trap_default) */
+    int dies = sig && lx_proc.sigactions[sig].handler == LINUX_SIG_DFL;
+    if (dies) __atomic_fetch_and(&t->task.pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
+    else if (sig && deliver_into(t, uc, sig) < 0) bad_frame = 1;
     lx_signal_restore_mask(&t->task);
     apply_mask(t, uc);
+    if (dies) die_of(sig, &t->task.pending_info[sig - 1], uc, 1);
     if (bad_frame) force_sigsegv(t, uc, sig); /* last: it may unblock SIGSEGV in the mask just set */
 }
 
@@ -345,8 +347,13 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
         }
         if (si->si_code <= 0 && h == LINUX_SIG_IGN) return; /* sent, and ignored */
         if (!nested && vfork_child_faults(sig, si, uc)) return;
-        die_of(sig, uc, !nested);
-        return;
+        /* inside lxrun the report's hook cannot run (a lock, a buffer half
+         * written): the signal is taken as for a handler, and the end of the call
+         * lets it end the process (deliver_and_resume) */
+        if (!nested || !fatal_hook || h == LINUX_SIG_IGN || (is_fault(sig) && si->si_code > 0)) {
+            die_of(sig, si, uc, !nested);
+            return;
+        }
     }
     uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     /* in lxrun's text, not at the fast path's last jump (whose state is the guest's)
@@ -502,28 +509,26 @@ void lx_trap_fatal(int sig, siginfo_t *si, void *ucv)
     rx_signal_requeued_info(si);
     if (si->si_code <= 0 && lx_proc.sigactions[sig].handler == LINUX_SIG_IGN) return; /* sent, and ignored */
     if (vfork_child_faults(sig, si, ucv)) return;
-    die_of(sig, ucv, 1);
+    die_of(sig, si, ucv, 1);
 }
 
 int lx_trap_default(int sig, int ignore)
 {
     if (sig == SIGSEGV || sig == SIGBUS) return lx_trap_catch(sig, 0); /* nested faults need the async path */
+    if (ignore) return install(sig, SIG_IGN, 0);
     /* libc's pthread_create opens some of 32-34 in a thread of lxrun's first instants
      * (lx_trap_foreign): with the system's default action there, one the guest
      * blocks would end the process instead of waiting for it */
-    if (sig >= 32 && sig <= 34 && !ignore) return lx_trap_catch(sig, 0);
-    return install(sig, ignore ? SIG_IGN : SIG_DFL, 0);
+    if (sig >= 32 && sig <= 34) return lx_trap_catch(sig, 0);
+    if (!fatal_hook || (LINUX_SIG_DEFAULT_SPARES & LINUX_SIGBIT(sig))) return install(sig, SIG_DFL, 0);
+    /* the synchronous ones arrive in guest code (lxrun's calls block them); the rest
+     * may land in a call, and take the async path */
+    if (sig == SIGILL || sig == SIGFPE || sig == SIGABRT || sig == SIGTRAP)
+        return install(sig, (void *)lx_fs_path()->fatal_entry, SA_SIGINFO | SA_ONSTACK);
+    return lx_trap_catch(sig, 0);
 }
 
-int lx_trap_catch_fatal(void (*hook)(int sig))
-{
-    fatal_hook = hook;
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
-        int r = install(fatal_signals[i], (void *)lx_fs_path()->fatal_entry, SA_SIGINFO | SA_ONSTACK);
-        if (r < 0) return r;
-    }
-    return 0;
-}
+void lx_trap_catch_fatal(void (*hook)(int sig, const struct linux_siginfo *si)) { fatal_hook = hook; }
 
 /* Alternate stacks of ended threads, kept for the next ones (spares.h). */
 static void *spare_altstacks[8];
@@ -612,13 +617,12 @@ int lx_trap_thread_init(struct lx_thread *t)
     t->counts = lx_report.observe ? lx_my_counts() : NULL;
 
     /* Signals stay blocked while lxrun runs, so no handler interrupts a translation
-     * halfway -- except those the kernel acts on by itself, without running any code
-     * of the process: lxrun installs no handler for them (a guest's handler is only
-     * recorded), so their disposition is Linux's default (terminate, stop, continue)
-     * or SIG_IGN.  Left open, they end, stop or continue a guest blocked in a call
-     * inside lxrun at once, as natively (`timeout 2 lxrun sleep 30` ends at 2 s).
-     * The guest's own blocked set still applies: it is the mask at entry.  Signal
-     * delivery to guest handlers (issue 10) must revisit this. */
+     * halfway -- except those the system may act on by itself: at the guest's
+     * SIG_DFL or SIG_IGN they end, stop or continue a guest blocked in a call inside
+     * lxrun at once, as natively (`timeout 2 lxrun sleep 30` ends at 2 s).  For a
+     * guest handler, or the report's hook (lx_trap_default), the async entry only
+     * records them there, and the call returns EINTR.  The guest's own blocked set
+     * still applies: it is the mask at entry. */
     static const int kernel_acted[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
                                         SIGSTKFLT, SIGCHLD, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU,
                                         SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGIO, SIGPWR };

@@ -70,14 +70,17 @@ void lx_trap_run_thread(struct lx_thread *t, const struct linux_sigcontext *regs
 /* The calling guest thread ends: out of the trap, back to lx_trap_run_thread for
  * a thread it runs, else (the main thread) the host thread ends where it is. */
 _Noreturn void lx_trap_thread_exit(struct lx_thread *t);
-/* With reports on: on a crash signal (SEGV, BUS, ILL, FPE, ABRT, TRAP) call
- * hook(sig) in lxrun's context, then let the signal end the process as it would. */
-int lx_trap_catch_fatal(void (*hook)(int sig));
+/* With reports on: a signal that ends the process with its default action calls
+ * hook(sig) in lxrun's context first, then ends it as it would.  Set before the
+ * guest's dispositions are installed (lx_trap_default). */
+struct linux_siginfo;
+void lx_trap_catch_fatal(void (*hook)(int sig, const struct linux_siginfo *si));
 /* The guest's SIG_DFL (ignore 0) or SIG_IGN (1) for sig: the system's own, except
  * for SIGSEGV and SIGBUS, which keep a handler of lxrun's whatever the guest
  * chose -- a fault in lxrun's guarded copy of guest memory must reach its fixup --
- * and for 32-34 at SIG_DFL, which libc may open in a thread of lxrun's
- * (lx_trap_foreign); each then acts as the guest's disposition says. */
+ * for 32-34 at SIG_DFL, which libc may open in a thread of lxrun's
+ * (lx_trap_foreign), and, with a fatal hook, for every SIG_DFL that ends the
+ * process; each then acts as the guest's disposition says. */
 int lx_trap_default(int sig, int ignore);
 /* A guest handler for sig: the trap takes the signal from the system (in guest
  * code, or interrupting a blocked call: EINTR, or the system's restart when

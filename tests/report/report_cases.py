@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from casekit import case, check, Failure, read_table, Run, suite_main  # noqa: E402
@@ -365,6 +366,83 @@ def killed_by_signal(e):
     with open(e.path('trace.txt')) as f:
         last = f.read().rstrip('\n').split('\n')[-1]
     check(last == '+++ killed by SIGSEGV +++', f'last trace line {last!r}')
+
+
+def killed_report(e, argv, sig, name, run=None):
+    """ARGV ended by signal sig with its default action, run twice: with
+    -c --report=JSON, then with -o TRACE.  lxrun dies of the signal each time, and
+    the JSON report, the -c table (stderr) and the trace's last two lines
+    ("--- SIG {...} ---", "+++ killed by SIG +++") are all written.  run(argv) runs
+    it when the signal must come from outside.  The report's rows."""
+    out, trace = e.path(f'{name}.json'), e.path(f'{name}.trace')
+    runs = []
+    for opts in (['-c', f'--report={out}'], ['-o', trace]):
+        full = [e.lxrun, *opts, *argv]
+        r = run(full) if run else Run(full, e.tmp)
+        check(r.rc == -sig, f'lxrun should end by signal {sig} like the program\n{r}')
+        runs.append(r)
+    check(os.path.exists(out), f'no report written\n{runs[0]}')
+    with open(out, 'rb') as f:
+        doc = strict_json(f.read().decode('utf-8'))
+    check(not e.schema_errors(doc), '\n'.join(e.schema_errors(doc)))
+    check(doc['exit'] == {'status': 128 + sig, 'signal': name}, f'{doc["exit"]}')
+    check(re.search(r'^100\.00 .* total$', runs[0].err, re.M), f'no -c table on stderr\n{runs[0]}')
+    with open(trace) as f:
+        last = f.read().rstrip('\n').split('\n')[-2:]
+    check(len(last) == 2 and last[0].startswith(f'--- {name} {{si_signo={name}, si_code=') and
+          last[1] == f'+++ killed by {name} +++', f'last trace lines {last!r}')
+    return {s['name']: s for s in doc['syscalls']}
+
+
+@case
+def killed_by_default_action(e):
+    """A signal at SIG_DFL that ends the program (not one of the crash signals): sh
+    sends itself SIGTERM.  Without lxrun's handler on it the system ended lxrun at
+    once and -c printed nothing."""
+    rows = killed_report(e, ['/bin/sh', '-c', 'kill -TERM $$'], 15, 'SIGTERM')
+    check(rows.get('kill', {}).get('calls') == 1, f'{rows.get("kill")}')
+
+
+@case
+def killed_in_a_blocked_call(e):
+    """SIGTERM from outside while cat waits in read(): lxrun is running (nested), so
+    the signal is taken as for a handler and ends the process at the call's end,
+    after the report; the read that it interrupted is counted."""
+    def run(argv):
+        p = subprocess.Popen(argv, cwd=e.tmp, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        p.stdin.write(b'x\n')
+        p.stdin.flush()
+        check(p.stdout.readline() == b'x\n', 'cat did not echo')
+        time.sleep(0.3)  # cat is back in read(); any earlier instant must work as well
+        p.send_signal(15)
+        out, err = p.communicate(timeout=20)
+        r = Run.__new__(Run)
+        r.argv, r.rc, r.pid, r.out, r.err = argv, p.returncode, p.pid, out.decode(), err.decode()
+        r.err_lines = r.err.splitlines()
+        return r
+    rows = killed_report(e, ['/bin/cat'], 15, 'SIGTERM', run)
+    check(rows.get('read', {}).get('calls', 0) >= 2, f'{rows.get("read")}')
+
+
+@case
+def killed_by_broken_pipe(e):
+    """yes with its output's reader gone: its write fails with EPIPE and SIGPIPE
+    (SIG_DFL: subprocess restores it) ends it, as natively."""
+    def run(argv):
+        p = subprocess.Popen(argv, cwd=e.tmp, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        check(p.stdout.readline() == b'y\n', 'yes wrote no line')
+        p.stdout.close()
+        err = p.stderr.read()
+        p.wait(timeout=20)
+        r = Run.__new__(Run)
+        r.argv, r.rc, r.pid, r.out, r.err = argv, p.returncode, p.pid, '', err.decode()
+        r.err_lines = r.err.splitlines()
+        return r
+    rows = killed_report(e, ['/usr/bin/yes'], 13, 'SIGPIPE', run)
+    w = rows.get('write', {})
+    check(w.get('errors', 0) >= 1, f'the failing write is not counted: {w}')
 
 
 @case
