@@ -166,9 +166,12 @@ static void pack_block(char **at, const struct strblock *b)
     if (b->len) pack(at, b->buf, b->len);
 }
 
+static long exec_in_fork(struct lx_call *c, void *q) { return exec_here(c, q); }
+
 static long exec_by_window(struct lx_call *c, struct exec_req *q)
 {
     if (q->dirfd != RX_AT_CWD) return LX_EXEC_DECLINED; /* a handle of this process's */
+    if (!lx_vfork_window_has_child()) return lx_vfork_window_exec_in_fork(c, exec_in_fork, q);
     size_t pl = strlen(q->path) + 1, el = strlen(q->execfn) + 1;
     size_t len = pl + el + 16 + q->argv.len + q->envp.len;
     char *req = malloc(len), *at = req;

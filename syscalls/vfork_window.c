@@ -2,12 +2,14 @@
  *
  * Linux's vfork child runs in its parent's memory until it execs or exits, the
  * parent suspended.  Here the parent's own thread runs the child's code (in its
- * own memory, which is what vfork shares), while the child process, made at the
- * vfork by a fork that leaves the guest's mappings out (MADV_DONTFORK: only
- * lxrun is copied, and the child has nothing of the guest's to unmap at its
- * exec), waits for what that code asks of it: the exec, served in place there,
- * or the exit, and makes the calls of its own objects that take only numbers
- * (close, dup2...).  Between, the window: the child's blocked set and
+ * own memory, which is what vfork shares), while the child process, made by a
+ * fork that leaves the guest's mappings out (MADV_DONTFORK: only lxrun is
+ * copied, and the child has nothing of the guest's to unmap at its exec), does
+ * what that code asks of it: the exec, served in place there, or the exit, and
+ * the calls of its own objects that take only numbers (close, dup2...).  That
+ * fork is made when the first of those comes, not at the vfork: an exec then
+ * finds its checked request in the fork's memory (nothing sent), and the
+ * parent's writes between vfork and exec copy no pages.  Between, the window: the child's blocked set and
  * dispositions are kept apart from the parent's, and signals for the parent wait
  * (lx_signal_next).  Any other call (getpid, a write, an open...) and a fault
  * close the window the old way: the waiting child goes unseen, a real fork of the
@@ -129,10 +131,6 @@ static void host_dispositions_follow(const struct linux_sigaction *was)
  * Returns only from an exec served (the call returns into the new program). */
 static long child_serve(struct lx_call *c)
 {
-    for (size_t i = gm_count(); i-- > 0;) { /* none of the guest's mappings came over but lxrun's vDSO */
-        struct gm_vma v;
-        if (gm_at(i, &v) && !ldso_vdso_keeps(&v)) gm_remove(v.start, v.end - v.start);
-    }
     int *fd = &lx_proc.vfork_waiting.fd;
     for (;;) {
         struct msg_head h;
@@ -175,7 +173,12 @@ void lx_vfork_window_child_execs(void)
     rx_close(lx_proc.vfork_waiting.fd);
 }
 
-long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack)
+/* The waiting child, made the first time the window needs it.  In the child,
+ * first(c, arg) runs when given (an exec in place, its request in memory): 0
+ * when it was served; else the child waits for the parent's messages
+ * (child_serve), and returns 0 only from an exec served.  The parent gets the
+ * child's pid, or a negative errno (no child). */
+static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *), void *arg)
 {
     int sv[2];
     long r = rx_socketpair_unix(RX_SOCK_STREAM, RX_O_CLOEXEC, sv);
@@ -186,23 +189,26 @@ long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack
         if (its >= 0) rx_close(its);
         return -EAGAIN;
     }
-    void *fp;
-    size_t fplen = lx_trap_call_fp(c, &fp);
-    if (fplen > win_fp_cap) {
-        unsigned char *b = realloc(win_fp, fplen);
-        if (!b) {
-            rx_close(mine), rx_close(its);
-            return -ENOMEM;
-        }
-        win_fp = b, win_fp_cap = fplen;
-    }
     gm_text_lock(); /* no rewrite changes a mapping's flags meanwhile */
     guest_dontfork(1);
-    long pid = lx_fork_bare(c, flags);
+    long pid = lx_fork_bare(c, win.flags);
     if (pid == 0) { /* the lock came over unlocked (gm_forked) */
         rx_close(mine);
+        lx_vfork_window_open = 0; /* the window is the parent's */
         lx_proc.vfork_waiting.active = 1;
         lx_proc.vfork_waiting.fd = its;
+        for (size_t i = gm_count(); i-- > 0;) { /* none of the guest's mappings came over but lxrun's vDSO */
+            struct gm_vma v;
+            if (gm_at(i, &v) && !ldso_vdso_keeps(&v)) gm_remove(v.start, v.end - v.start);
+        }
+        /* the child's table as the window left it; the host's dispositions are
+         * still the parent's (win.acts) */
+        host_dispositions_follow(win.acts);
+        if (first) {
+            int err = (int)-first(c, arg);
+            if (!err) return 0;
+            send_one(its, &err, sizeof err);
+        }
         return child_serve(c);
     }
     guest_dontfork(0);
@@ -212,7 +218,20 @@ long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack
         rx_close(mine);
         return pid;
     }
-    win.pid = (int)pid, win.fd = mine, win.flags = flags;
+    win.pid = (int)pid, win.fd = mine;
+    return pid;
+}
+
+long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack)
+{
+    void *fp;
+    size_t fplen = lx_trap_call_fp(c, &fp);
+    if (fplen > win_fp_cap) {
+        unsigned char *b = realloc(win_fp, fplen);
+        if (!b) return -ENOMEM;
+        win_fp = b, win_fp_cap = fplen;
+    }
+    win.pid = 0, win.fd = -1, win.flags = flags; /* no child yet (child_make) */
     lx_trap_call_regs(c, &win.regs);
     memcpy(win_fp, fp, fplen);
     win.fplen = fplen;
@@ -228,7 +247,7 @@ long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack
 /* The parent takes back what is its own; its vfork returns r. */
 static long window_close(struct lx_call *c, long r)
 {
-    rx_close(win.fd);
+    if (win.fd >= 0) rx_close(win.fd);
     c->task->sigmask = win.mask;
     c->t->guest_fs = win.guest_fs;
     memcpy(lx_proc.sigactions, win.acts, sizeof win.acts); /* the host's never changed */
@@ -236,6 +255,17 @@ static long window_close(struct lx_call *c, long r)
     c->new_sp = 0;
     lx_vfork_window_open = 0;
     return r;
+}
+
+int lx_vfork_window_has_child(void) { return win.pid > 0; }
+
+long lx_vfork_window_exec_in_fork(struct lx_call *c, long (*run)(struct lx_call *, void *), void *request)
+{
+    long pid = child_make(c, run, request);
+    if (pid <= 0) return pid; /* 0: the child, its exec served */
+    int err;
+    if (read_all(win.fd, &err, sizeof err) < 0) return window_close(c, win.pid); /* exec'd (or gone) */
+    return -err; /* the child's code goes on, as after a failed execve; the child waits */
 }
 
 long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len)
@@ -249,8 +279,15 @@ long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len)
     return -err; /* the child's code goes on, as after a failed execve */
 }
 
+static long window_fork(struct lx_call *c);
+
 static long window_exit(struct lx_call *c)
 {
+    if (!win.pid) {
+        long pid = child_make(c, NULL, NULL);
+        if (pid == 0) return 0; /* the child, which exec'd at a later message: not here */
+        if (pid < 0) return window_fork(c);
+    }
     struct msg_head h = { MSG_EXIT, sizeof(int) };
     int status = (int)c->a[0], none;
     struct rx_iovec iov[] = { { &h, sizeof h }, { &status, sizeof status } };
@@ -263,6 +300,7 @@ static long window_exit(struct lx_call *c)
  * open), unless another child's is in it. */
 static void child_forget(void)
 {
+    if (!win.pid) return; /* none made */
     uint64_t mask;
     int held = rx_sigmask_get(&mask) == 0 && rx_sigmask_set(mask | LINUX_SIGBIT(LINUX_SIGCHLD)) == 0;
     rx_close(win.fd);
@@ -327,6 +365,11 @@ static int made_by_child(lx_handler fn, const struct lx_call *c)
 
 static long child_call(struct lx_call *c)
 {
+    if (!win.pid) {
+        long pid = child_make(c, NULL, NULL);
+        if (pid == 0) return 0; /* the child, after an exec served at a later message */
+        if (pid < 0) return window_fork(c);
+    }
     struct msg_head h = { MSG_CALL, sizeof c->nr + sizeof c->a };
     struct rx_iovec iov[] = { { &h, sizeof h }, { &c->nr, sizeof c->nr }, { c->a, sizeof c->a } };
     long r;

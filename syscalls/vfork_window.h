@@ -22,8 +22,8 @@ int lx_vfork_window_fast(long nr);
  * so: the process's only thread, no trace (the window's calls would show as the
  * parent's; a report counts the whole tree's, whichever process made them). */
 int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags);
-/* Makes the waiting child and opens the window: 0, as the child's vfork returns,
- * on new_stack if not 0; or a negative errno (no child). */
+/* Opens the window (the waiting child is made when first needed): 0, as the
+ * child's vfork returns, on new_stack if not 0; or a negative errno. */
 long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack);
 /* A call of the child's code while the window is open. */
 long lx_vfork_window_call(struct lx_call *c);
@@ -35,6 +35,13 @@ long lx_vfork_window_takeover(struct lx_call *c);
  * parent's vfork returns it, once the child exec'd; or a negative errno (the
  * child's code goes on). */
 long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len);
+/* 1 once the waiting child is made (the first exec, exit or call of its own
+ * objects makes it). */
+int lx_vfork_window_has_child(void);
+/* The exec when no child is made yet: the fork made now runs run(c, request)
+ * itself, the checked request in its memory.  Returns as lx_vfork_window_exec
+ * does in the parent; 0 in the child whose exec was served. */
+long lx_vfork_window_exec_in_fork(struct lx_call *c, long (*run)(struct lx_call *, void *), void *request);
 
 /* proc.c: a fork of the calling process (flags: a clone's), and the vfork made by
  * a fork, the parent waiting until the child execs or exits. */
