@@ -494,10 +494,16 @@ void lx_rewrite_forget(void)
     for (int i = 0; i < nchunks; i++) rx_munmap(chunks[i].base, CHUNK);
     nchunks = npads = 0;
     traps = 0;
-    if (sites) rx_munmap((uintptr_t)sites, site_table_bytes(sites));
     for (int i = 0; i < noutgrown; i++) rx_munmap((uintptr_t)outgrown[i], site_table_bytes(outgrown[i]));
-    sites = site_table_new(4096); /* the new program's first traps find it made */
     noutgrown = 0;
+    /* the new program's first traps find it made; one of the first size is
+     * cleared, not unmapped and mapped again (two system calls of each exec) */
+    if (sites && site_table_bytes(sites) <= 4096) {
+        memset(sites->slot, 0, sites->cap * sizeof sites->slot[0]);
+    } else {
+        if (sites) rx_munmap((uintptr_t)sites, site_table_bytes(sites));
+        sites = site_table_new(4096);
+    }
     gm_text_unlock();
 }
 
