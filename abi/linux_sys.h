@@ -64,8 +64,10 @@ struct linux_tms { int64_t tms_utime, tms_stime, tms_cutime, tms_cstime; };
 #define LINUX_CAP_V2 0x20071026u
 #define LINUX_CAP_V3 0x20080522u
 #define LINUX_CAP_LAST_CAP 40 /* CAP_CHECKPOINT_RESTORE */
+#define LINUX_NGROUPS_MAX 65536 /* setgroups' bound (include/linux/uidgid.h's NGROUPS_MAX) */
 #define LINUX_CAP_FULL ((1ULL << (LINUX_CAP_LAST_CAP + 1)) - 1)
 #define LINUX_CAP_SETPCAP 8
+#define LINUX_CAP_SYS_RESOURCE 24
 struct linux_cap_header { uint32_t version; int32_t pid; };
 struct linux_cap_data { uint32_t effective, permitted, inheritable; };
 /* The three sets as 64-bit masks (bit n = capability n) and the two data words. */

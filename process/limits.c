@@ -31,7 +31,9 @@ long lx_set_guest_rlimit(int res, uint64_t cur, uint64_t max)
     long r = lx_guest_rlimit(res, &ocur, &omax);
     if (r < 0) return r;
     if (cur > max) return -EINVAL;
-    if (max > omax && rx_geteuid() != 0) return -EPERM;
+    uint64_t eff, prm, inh;
+    lx_guest_caps(&eff, &prm, &inh);
+    if (max > omax && !(eff & (1ULL << LINUX_CAP_SYS_RESOURCE))) return -EPERM; /* as Linux's do_prlimit */
     if (res == LINUX_RLIMIT_NOFILE) {
         if (max > (uint64_t)lx_fd_ceiling) return -EPERM;
         lx_fd_limit_set((int)cur); /* enforced by lx_fd_accept when fds are made */

@@ -46,6 +46,9 @@ void render_osrelease(struct procfs_out *o, const struct procfs_facts *f, unsign
 void render_kversion(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_hostname(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_pid_max(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
+void render_ngroups_max(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
+void render_cap_last_cap(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
+void render_nr_open(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_boot_id(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_uuid(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_overcommit_memory(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);

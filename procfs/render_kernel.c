@@ -3,6 +3,8 @@
  * are one value and a newline. */
 #include "render.h"
 
+#include "../abi/linux_sys.h"
+#include "../process/fd_reserve.h"
 #include "../redox/rx.h"
 
 /* init/version.c's linux_proc_banner: "%s version %s (%s@%s) (%s) %s\n". */
@@ -52,6 +54,27 @@ void render_pid_max(struct procfs_out *o, const struct procfs_facts *f, unsigned
 {
     (void)cpu;
     out_printf(o, "%lu\n", f->pid_max);
+}
+
+/* setgroups' bound: glibc's sysconf(_SC_NGROUPS_MAX) reads it (id, groups) */
+void render_ngroups_max(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
+{
+    (void)f; (void)cpu;
+    out_printf(o, "%d\n", LINUX_NGROUPS_MAX);
+}
+
+/* the last capability capget and prctl know (libcap, setpriv and capsh read it) */
+void render_cap_last_cap(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
+{
+    (void)f; (void)cpu;
+    out_printf(o, "%d\n", LINUX_CAP_LAST_CAP);
+}
+
+/* the highest RLIMIT_NOFILE setrlimit allows: lxrun's fd ceiling (process/limits.c) */
+void render_nr_open(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
+{
+    (void)f; (void)cpu;
+    out_printf(o, "%d\n", lx_fd_ceiling);
 }
 
 void render_boot_id(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)

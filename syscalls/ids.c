@@ -83,7 +83,7 @@ long sys_setresgid(struct lx_call *c) { return set_ids(1, ID(c->a[0]), ID(c->a[1
 long sys_setgroups(struct lx_call *c)
 {
     long n = (long)(int)c->a[0];
-    if (n < 0 || n > 65536) return -EINVAL;
+    if (n < 0 || n > LINUX_NGROUPS_MAX) return -EINVAL;
     const uint32_t *list = gm_lock_read(c->a[1], (size_t)n * 4);
     if (n && !list) return -EFAULT;
     return rx_setgroups((int)n, list);

@@ -2,6 +2,7 @@
  * facts, resource limits and usage, CPU affinity.  Values are compared with
  * what is knowable from outside (the parent's pid from run-in-tmp.sh, the
  * auxiliary vector), not with this host's particulars. */
+#include <grp.h>
 #include <sched.h>
 #include <stdint.h>
 #include <sys/auxv.h>
@@ -165,6 +166,64 @@ struct cap_word { uint32_t effective, permitted, inheritable; };
 
 /* The rules hold for any user; a root process also drops one capability and one
  * bounding-set entry (in a child, so the rest of the program keeps them). */
+/* A /proc/sys file's one number; -1 when it cannot be read. */
+static long sysctl_number(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long v = -1;
+    if (f && fscanf(f, "%ld", &v) != 1) v = -1;
+    if (f) fclose(f);
+    return v;
+}
+
+/* The bounds /proc/sys states are the ones the calls enforce: setrlimit's
+ * RLIMIT_NOFILE ceiling (fs.nr_open), setgroups' length (kernel.ngroups_max,
+ * which glibc's sysconf reads), the last capability PR_CAPBSET_READ knows
+ * (kernel.cap_last_cap, which libcap reads). */
+static void proc_sys_bounds(void)
+{
+    long nr_open = sysctl_number("/proc/sys/fs/nr_open");
+    long ngroups = sysctl_number("/proc/sys/kernel/ngroups_max");
+    long last_cap = sysctl_number("/proc/sys/kernel/cap_last_cap");
+    CHECK(nr_open > 3 && ngroups > 0 && last_cap > 0);
+    CHECK(prctl(PR_CAPBSET_READ, last_cap, 0, 0, 0) >= 0);
+    CHECK_ERR(prctl(PR_CAPBSET_READ, last_cap + 1, 0, 0, 0), EINVAL);
+    struct cap_hdr h = { 0x20080522, 0 };
+    struct cap_word d[2];
+    REQUIRE(syscall(SYS_capget, &h, d) == 0);
+    struct rlimit was, lim;
+    CHECK_OK(getrlimit(RLIMIT_NOFILE, &was));
+    lim.rlim_cur = was.rlim_cur;
+    lim.rlim_max = (rlim_t)nr_open + 1;
+    CHECK_ERR(setrlimit(RLIMIT_NOFILE, &lim), EPERM);
+    /* raising a hard limit takes CAP_SYS_RESOURCE (a root shell may lack it) */
+    lim.rlim_max = (rlim_t)nr_open;
+    if (d[0].effective & (1u << 24)) {
+        CHECK_OK(setrlimit(RLIMIT_NOFILE, &lim));
+        CHECK_OK(setrlimit(RLIMIT_NOFILE, &was));
+        pid_t pid = fork(); /* a child without it in its effective set may not */
+        REQUIRE(pid >= 0);
+        if (pid == 0) { /* lowers its hard limit, then may not raise it again */
+            struct rlimit low = { was.rlim_cur < was.rlim_max - 1 ? was.rlim_cur : was.rlim_max - 1, was.rlim_max - 1 };
+            if (setrlimit(RLIMIT_NOFILE, &low) != 0) _exit(3);
+            struct cap_word less[2] = { d[0], d[1] };
+            less[0].effective &= ~(1u << 24);
+            if (syscall(SYS_capset, &h, less) != 0) _exit(2);
+            _exit(setrlimit(RLIMIT_NOFILE, &was) == -1 && errno == EPERM ? 0 : 1);
+        }
+        int st;
+        CHECK_EQ(waitpid(pid, &st, 0), pid);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    } else if (was.rlim_max < lim.rlim_max) {
+        CHECK_ERR(setrlimit(RLIMIT_NOFILE, &lim), EPERM);
+    }
+    if (!(d[0].effective & (1u << 6))) return; /* CAP_SETGID: else EPERM comes first */
+    gid_t *g = calloc((size_t)ngroups + 1, sizeof *g);
+    REQUIRE(g);
+    CHECK_ERR(setgroups((size_t)ngroups + 1, g), EINVAL);
+    free(g);
+}
+
 static void capabilities(void)
 {
     struct cap_hdr h = { 0x12345678, 0 };
@@ -259,6 +318,7 @@ int main(void)
     RUN(limits);
     RUN(usage_and_affinity);
     RUN(capabilities);
+    RUN(proc_sys_bounds);
     RUN(oom_score_adj);
     return check_done();
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../abi/linux_cpu.h"
+#include "../../process/fd_reserve.h"
 #include "../../procfs/pid.h"
 #include "../../procfs/procfs.h"
 #include "../../redox/rx.h"
@@ -262,6 +263,14 @@ Test(procfs, tunables)
     expect_text("/proc/sys/kernel/pid_max", &f, "4194304\n");
     expect_text("/proc/sys/vm/overcommit_memory", &f, "0\n");
     expect_text("/proc/sys/fs/file-max", &f, "1631510\n");
+    /* the bounds the calls enforce: setgroups' length, capget's last bit, and
+     * setrlimit's RLIMIT_NOFILE ceiling, lxrun's fd ceiling */
+    expect_text("/proc/sys/kernel/ngroups_max", &f, "65536\n");
+    expect_text("/proc/sys/kernel/cap_last_cap", &f, "40\n");
+    int ceiling = lx_fd_ceiling;
+    lx_fd_ceiling = 4000;
+    expect_text("/proc/sys/fs/nr_open", &f, "4000\n");
+    lx_fd_ceiling = ceiling;
     expect_text("/sys/kernel/mm/transparent_hugepage/enabled", &f, "always [madvise] never\n");
     f.thp_enabled = PROCFS_THP_ALWAYS;
     expect_text("/sys/kernel/mm/transparent_hugepage/enabled", &f, "[always] madvise never\n");
@@ -572,9 +581,9 @@ Test(procfs, whole_tree_resolves_and_renders)
     struct procfs_facts f = fixed_facts(3);
     walk_dir("/proc", 3, &f);
     walk_dir("/sys", 3, &f);
-    /* /proc: 8 files + net/: 8 + sys/{kernel: 8 + random: 2, vm: 2, fs: 1 + inotify: 3};
+    /* /proc: 8 files + net/: 8 + sys/{kernel: 10 + random: 2, vm: 2, fs: 2 + inotify: 3};
      * /sys: 4 cpu lists + 3 × 16 topology files + 2 × cpuN/online + 2 THP files. */
-    cr_assert_eq(walked_files, 8 + 8 + 8 + 2 + 2 + 1 + 3 + 4 + 3 * 16 + 2 + 2);
+    cr_assert_eq(walked_files, 8 + 8 + 10 + 2 + 2 + 2 + 3 + 4 + 3 * 16 + 2 + 2);
     cr_assert_eq(walked_dirs, 7 + 3 + 3 * 2 + 3);
 }
 
