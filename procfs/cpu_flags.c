@@ -39,6 +39,7 @@ static const char *const names[NWORDS][32] = {
             "bpext", "ptsc", "perfctr_llc", "mwaitx" },
     [7] = { [2] = "cpb", [3] = "epb", [8] = "hw_pstate", [9] = "proc_feedback", [17] = "ssbd",
             [25] = "ibrs", [26] = "ibpb", [27] = "stibp" },
+    [8] = { [15] = "vmmcall" },
     [9] = { "fsgsbase", "tsc_adjust", "sgx", "bmi1", "hle", "avx2", NULL, "smep", "bmi2", "erms",
             "invpcid", "rtm", "cqm", NULL, "mpx", "rdt_a", "avx512f", "avx512dq", "rdseed", "adx",
             "smap", "avx512ifma", NULL, "clflushopt", "clwb", "intel_pt", "avx512pf", "avx512er",
@@ -150,6 +151,9 @@ void procfs_cpu_flags(const struct abi_cpuinfo *ci, char *buf, size_t cap)
     lw[4] = ci->regs[ABI_CPUID_1_ECX];
     lw[6] = ci->regs[ABI_CPUID_80000001_ECX];
     lw[7] = synthesized_word7(ci);
+    /* early_init_amd sets vmmcall on every AMD (and Hygon) CPU: only a hypervisor
+     * ever runs it, so Linux needs no probe */
+    if (!strcmp(ci->vendor, "AuthenticAMD") || !strcmp(ci->vendor, "HygonGenuine")) lw[8] = BIT(15);
     lw[9] = ci->regs[ABI_CPUID_7_0_EBX];
     lw[10] = ci->regs[ABI_CPUID_D_1_EAX];
     lw[12] = ci->regs[ABI_CPUID_7_1_EAX];

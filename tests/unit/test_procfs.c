@@ -399,6 +399,13 @@ Test(procfs, cpu_flags_order_and_synthesis)
     ci.tsc_known_freq = 1;
     procfs_cpu_flags(&ci, flags, sizeof flags);
     cr_assert(strstr(flags, " cpuid tsc_known_freq pni ") != NULL, "%s", flags);
+    /* an AMD CPU: vmmcall (word 8) after word 6's topoext, whatever CPUID says */
+    strcpy(ci.vendor, "AuthenticAMD");
+    ci.family = 0x19;
+    ci.regs[ABI_CPUID_80000001_ECX] = 1u << 22;  /* topoext */
+    ci.regs[ABI_CPUID_7_0_EDX] = 0;
+    procfs_cpu_flags(&ci, flags, sizeof flags);
+    cr_assert(strstr(flags, " pni topoext vmmcall") != NULL, "%s", flags);
 }
 
 /* x86_power_flags: bit 8 has an empty name, unnamed bits print as [n]. */
