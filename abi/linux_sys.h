@@ -68,6 +68,14 @@ struct linux_tms { int64_t tms_utime, tms_stime, tms_cutime, tms_cstime; };
 #define LINUX_CAP_FULL ((1ULL << (LINUX_CAP_LAST_CAP + 1)) - 1)
 #define LINUX_CAP_SETPCAP 8
 #define LINUX_CAP_SYS_RESOURCE 24
+
+/* personality(2) (include/uapi/linux/personality.h): the persona in the low byte,
+ * flags above it; 0xffffffff only asks */
+#define LINUX_PER_MASK 0xffu
+#define LINUX_PER_LINUX32 0x0008u
+#define LINUX_UNAME26 0x0020000u
+#define LINUX_STICKY_TIMEOUTS 0x4000000u
+#define LINUX_PER_QUERY 0xffffffffu
 struct linux_cap_header { uint32_t version; int32_t pid; };
 struct linux_cap_data { uint32_t effective, permitted, inheritable; };
 /* The three sets as 64-bit masks (bit n = capability n) and the two data words. */

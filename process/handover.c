@@ -106,6 +106,7 @@ struct ho_limits {
     int fd_limit;
     int path_fds; /* lx_proc.path_fds */
     int oom_score_adj;
+    unsigned personality;
     uint64_t cap_bounding, cap_inheritable; /* exec recomputes the others from these */
 };
 
@@ -121,7 +122,8 @@ void lx_process_handover_put(struct lx_handover *h)
     o.report.program = NULL;
     lx_ho_put(h, LX_HO_OPTIONS, &o, sizeof o);
 
-    struct ho_limits l = { .fd_limit = lx_fd_limit, .path_fds = lx_proc.path_fds, .oom_score_adj = lx_proc.oom_score_adj };
+    struct ho_limits l = { .fd_limit = lx_fd_limit, .path_fds = lx_proc.path_fds, .oom_score_adj = lx_proc.oom_score_adj,
+                         .personality = lx_proc.personality };
     uint64_t e, p;
     lx_guest_caps(&e, &p, &l.cap_inheritable);
     l.cap_bounding = lx_proc.caps.bounding;
@@ -180,6 +182,7 @@ int lx_process_handover_take(const struct lx_ho_rec *r)
         lx_fd_limit_set(l.fd_limit < lx_fd_ceiling ? l.fd_limit : lx_fd_ceiling);
         lx_proc.path_fds = l.path_fds;
         lx_proc.oom_score_adj = l.oom_score_adj;
+        lx_proc.personality = l.personality;
         lx_guest_caps_init(l.cap_bounding, l.cap_inheritable);
         return 1;
     }

@@ -25,6 +25,7 @@ struct lx_process {
     uintptr_t stack_sp, arg_start, arg_end, env_start, env_end, auxv, auxv_len;
     struct lx_options opts;                   /* lxrun's options for this process */
     int oom_score_adj;                        /* /proc/self/oom_score_adj: kept and shown, -1000..1000 */
+    unsigned personality;                     /* personality(2): kept, shown, inherited (syscalls/ids.c) */
     /* capabilities as the guest sees them (bit n = capability n): root's full set or
      * none, from the effective uid at start; capset and PR_CAPBSET_DROP change them,
      * nothing enforces them */

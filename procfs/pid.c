@@ -43,6 +43,7 @@ static const struct procfs_node entries[] = {
     F("mountinfo", 0444, render_pid_mountinfo),
     F("mounts", 0444, render_pid_mounts),
     OWN("oom_score_adj", 0644, render_pid_oom_score_adj),
+    OWN("personality", 0400, render_pid_personality),
     L("root", render_link_root),
     OWN("smaps_rollup", 0444, render_pid_smaps_rollup),
     F("stat", 0444, render_pid_stat),

@@ -68,6 +68,7 @@ void render_pid_mountinfo(struct procfs_out *o, const struct procfs_facts *f, un
 void render_pid_cgroup(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
 void render_pid_zero(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
 void render_pid_oom_score_adj(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
+void render_pid_personality(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
 void render_pid_timerslack(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
 void render_pid_fdinfo(struct procfs_out *o, const struct procfs_facts *f, unsigned num);
 

@@ -40,6 +40,7 @@ struct procfs_task {
     uint64_t root_dev;            /* the device of "/" (mountinfo) */
     char root_fstype[16];         /* its file system type's name ("" if unknown) */
     int oom_score_adj;
+    unsigned personality;         /* personality(2)'s persona and flags */
     uint64_t cap_effective, cap_permitted, cap_inheritable, cap_bounding;
     /* another process of the session (from the process table): no mappings, no
      * guest memory to read; its state and argv strings as published */

@@ -391,6 +391,12 @@ void render_pid_oom_score_adj(struct procfs_out *o, const struct procfs_facts *f
     out_printf(o, "%d\n", f->task.oom_score_adj);
 }
 
+void render_pid_personality(struct procfs_out *o, const struct procfs_facts *f, unsigned num)
+{
+    (void)num;
+    out_printf(o, "%08x\n", f->task.personality);
+}
+
 /* the reader's own slack: the thread reading is the one asking, as Linux's
  * prctl(PR_GET_TIMERSLACK) answers for itself */
 void render_pid_timerslack(struct procfs_out *o, const struct procfs_facts *f, unsigned num)

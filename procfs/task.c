@@ -60,6 +60,7 @@ void procfs_task_gather(struct procfs_task *t, int scan_fds)
     memcpy(t->comm, lx_proc.comm, sizeof t->comm);
     t->comm[sizeof t->comm - 1] = 0;
     t->oom_score_adj = lx_proc.oom_score_adj;
+    t->personality = lx_proc.personality;
     lx_guest_caps(&t->cap_effective, &t->cap_permitted, &t->cap_inheritable);
     t->cap_bounding = lx_proc.caps.bounding;
     long old = rx_umask(0);

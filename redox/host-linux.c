@@ -571,6 +571,8 @@ long rx_pwrite(int fd, const void *buf, size_t len, int64_t off)
 long rx_lseek(int fd, int64_t off, int whence) { return raw3(SYS_lseek, fd, off, whence); }
 long rx_fsync(int fd) { return R(fsync(fd)); }
 long rx_fdatasync(int fd) { return R(fdatasync(fd)); }
+void rx_sync(void) { sync(); }
+long rx_syncfs(int fd) { return R(syncfs(fd)); }
 long rx_ftruncate(int fd, int64_t len) { return R(ftruncate(fd, len)); }
 long rx_flock(int fd, int op) { return R(flock(fd, op)); }
 

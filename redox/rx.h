@@ -475,6 +475,12 @@ long rx_pwrite(int fd, const void *buf, size_t len, int64_t off);
 long rx_lseek(int fd, int64_t off, int whence);
 long rx_fsync(int fd);
 long rx_fdatasync(int fd);
+/* Every file system's written data out to its device (Redox plan: relibc's
+ * Sys::sync); cannot fail. */
+void rx_sync(void);
+/* The file system holding fd written out (Redox plan: fsync of the handle, whose
+ * scheme writes itself out); 0 or -errno. */
+long rx_syncfs(int fd);
 long rx_ftruncate(int fd, int64_t len);
 /* The directory's records from the handle's position on, the position moved past
  * them (Linux's getdents64 on an open file).  Records are Redox's DirentHeader

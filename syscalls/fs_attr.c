@@ -82,10 +82,30 @@ long sys_fchown(struct lx_call *c)
     return r < 0 ? r : rx_fchown((int)c->a[0], (int)c->a[1], (int)c->a[2]);
 }
 
+/* The access and modification times (tp: both, or NULL for now) of path at
+ * dirfd, or of dirfd itself when path is NULL, as utimensat sets them. */
+static long set_times(int dirfd, uint64_t path, const struct rx_timespec *tp, int flags)
+{
+    if (flags & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH)) return -EINVAL;
+    int owned = 0;
+    long fd;
+    if (path == 0) { /* utimensat(fd, NULL, …): the fd itself, as futimens */
+        if (dirfd == LX_AT_FDCWD) return -EFAULT;
+        if (!lx_fd_is_guest(dirfd)) return -EBADF;
+        if (flags) return -EINVAL;
+        long r = not_opath(dirfd);
+        if (r < 0) return r;
+        fd = dirfd;
+    } else
+        fd = open_path(dirfd, path, (flags & LINUX_AT_SYMLINK_NOFOLLOW) != 0, (flags & LINUX_AT_EMPTY_PATH) != 0, &owned);
+    if (fd < 0) return fd;
+    long r = rx_futimens((int)fd, tp);
+    if (owned) rx_close((int)fd);
+    return r;
+}
+
 long sys_utimensat(struct lx_call *c)
 {
-    int dirfd = (int)c->a[0], flags = (int)c->a[3];
-    if (flags & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH)) return -EINVAL;
     struct rx_timespec ts[2], *tp = NULL;
     if (c->a[2]) {
         struct { int64_t sec, nsec; } k[2];
@@ -98,21 +118,41 @@ long sys_utimensat(struct lx_call *c)
         }
         tp = ts;
     }
-    int owned = 0;
-    long fd;
-    if (c->a[1] == 0) { /* utimensat(fd, NULL, …): the fd itself, as futimens */
-        if (dirfd == LX_AT_FDCWD) return -EFAULT;
-        if (!lx_fd_is_guest(dirfd)) return -EBADF;
-        if (flags) return -EINVAL;
-        long r = not_opath(dirfd);
-        if (r < 0) return r;
-        fd = dirfd;
-    } else
-        fd = open_path(dirfd, c->a[1], (flags & LINUX_AT_SYMLINK_NOFOLLOW) != 0, (flags & LINUX_AT_EMPTY_PATH) != 0, &owned);
-    if (fd < 0) return fd;
-    long r = rx_futimens((int)fd, tp);
-    if (owned) rx_close((int)fd);
-    return r;
+    return set_times((int)c->a[0], c->a[1], tp, (int)c->a[3]);
+}
+
+/* utimes and futimesat: two struct timevals (microseconds below a million). */
+static long set_times_tv(int dirfd, uint64_t path, uint64_t tvs)
+{
+    struct rx_timespec ts[2], *tp = NULL;
+    if (tvs) {
+        struct { int64_t sec, usec; } k[2];
+        if (gm_copy_in(k, tvs, sizeof k) < 0) return -EFAULT;
+        for (int i = 0; i < 2; i++) {
+            if (k[i].usec < 0 || k[i].usec >= 1000000) return -EINVAL;
+            ts[i].sec = k[i].sec;
+            ts[i].nsec = k[i].usec * 1000;
+        }
+        tp = ts;
+    }
+    return set_times(dirfd, path, tp, 0);
+}
+
+long sys_utimes(struct lx_call *c) { return set_times_tv(LX_AT_FDCWD, c->a[0], c->a[1]); }
+long sys_futimesat(struct lx_call *c) { return set_times_tv((int)c->a[0], c->a[1], c->a[2]); }
+
+/* utime: struct utimbuf, whole seconds. */
+long sys_utime(struct lx_call *c)
+{
+    struct rx_timespec ts[2], *tp = NULL;
+    if (c->a[1]) {
+        int64_t k[2]; /* actime, modtime */
+        if (gm_copy_in(k, c->a[1], sizeof k) < 0) return -EFAULT;
+        ts[0] = (struct rx_timespec){ k[0], 0 };
+        ts[1] = (struct rx_timespec){ k[1], 0 };
+        tp = ts;
+    }
+    return set_times(LX_AT_FDCWD, c->a[0], tp, 0);
 }
 
 long sys_umask(struct lx_call *c) { return rx_umask((unsigned)c->a[0] & 0777); }

@@ -110,6 +110,26 @@ _Static_assert(LINUX_SEEK_SET == RX_SEEK_SET && LINUX_SEEK_CUR == RX_SEEK_CUR &&
 long sys_lseek(struct lx_call *c) { return rx_lseek((int)c->a[0], (int64_t)c->a[1], (int)c->a[2]); }
 long sys_fsync(struct lx_call *c) { return rx_fsync((int)c->a[0]); }
 long sys_fdatasync(struct lx_call *c) { return rx_fdatasync((int)c->a[0]); }
+long sys_syncfs(struct lx_call *c) { return rx_syncfs((int)c->a[0]); }
+
+long sys_sync(struct lx_call *c)
+{
+    (void)c;
+    rx_sync();
+    return 0;
+}
+
+/* readahead: Linux's checks (an fd open for reading, on a regular file or a block
+ * device), then nothing: Redox takes no page cache hints. */
+long sys_readahead(struct lx_call *c)
+{
+    int fd = (int)c->a[0];
+    long fl = rx_fcntl(fd, RX_F_GETFL, 0);
+    if (fl < 0 || (fl & RX_O_PATH) || !(fl & RX_O_RDONLY)) return -EBADF;
+    struct rx_stat st;
+    if (rx_fstat(fd, &st) < 0) return -EBADF;
+    return RX_MODE_IS(st.mode, RX_MODE_FILE) || RX_MODE_IS(st.mode, RX_MODE_X_BLK) ? 0 : -EINVAL;
+}
 long sys_ftruncate(struct lx_call *c)
 {
     if ((int64_t)c->a[1] < 0) return -EINVAL;

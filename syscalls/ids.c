@@ -1,5 +1,7 @@
 /* ids.c — handles: identity, system facts, limits, usage. */
 
+#include <stdlib.h>
+
 #include "../procfs/identity.h"
 #include "handler.h"
 #include "../abi/linux_sys.h"
@@ -100,6 +102,34 @@ static long set_fs_id(struct lx_call *c, long cur)
 long sys_setfsuid(struct lx_call *c) { return set_fs_id(c, rx_geteuid()); }
 long sys_setfsgid(struct lx_call *c) { return set_fs_id(c, rx_getegid()); }
 
+/* UNAME26 (setarch --uname-2.6): kernel/sys.c's override_release, "2.6.(60 +
+ * the minor number)" and what follows the version digits ("6.18.4-foo":
+ * "2.6.78-foo"). */
+static void uname26(char *release, size_t cap)
+{
+    const char *rest = release;
+    int dots = 0;
+    while (*rest && (*rest == '.' || (*rest >= '0' && *rest <= '9'))) {
+        if (*rest == '.' && ++dots >= 3) break;
+        rest++;
+    }
+    const char *minor = strchr(release, '.');
+    unsigned v = 60 + (minor ? (unsigned)strtoul(minor + 1, NULL, 10) : 0);
+    char out[65];
+    snprintf(out, sizeof out, "2.6.%u%s", v, rest);
+    snprintf(release, cap, "%s", out);
+}
+
+/* personality: the persona is kept (per process, not per thread), inherited by
+ * forks and execs, shown in /proc/self/personality; what lxrun does with it:
+ * PER_LINUX32 and UNAME26 in uname, STICKY_TIMEOUTS in select and ppoll. */
+long sys_personality(struct lx_call *c)
+{
+    unsigned old = lx_proc.personality, want = (unsigned)c->a[0];
+    if (want != LINUX_PER_QUERY) lx_proc.personality = want;
+    return (long)old;
+}
+
 long sys_uname(struct lx_call *c)
 {
     struct rx_sysfacts f;
@@ -111,8 +141,10 @@ long sys_uname(struct lx_call *c)
     strcpy(u.sysname, "Linux");
     memcpy(u.nodename, id.nodename, sizeof u.nodename);
     memcpy(u.release, id.release, sizeof u.release);
+    if (lx_proc.personality & LINUX_UNAME26) uname26(u.release, sizeof u.release);
     memcpy(u.version, id.version, sizeof u.version);
-    strcpy(u.machine, "x86_64");
+    /* a 32-bit persona (linux32, setarch i686) sees a 32-bit machine */
+    strcpy(u.machine, (lx_proc.personality & LINUX_PER_MASK) == LINUX_PER_LINUX32 ? "i686" : "x86_64");
     strcpy(u.domainname, "(none)");
     return gm_copy_out(c->a[0], &u, sizeof u);
 }

@@ -7,6 +7,7 @@
 #include "../abi/linux_sys.h"
 #include "../abi/linux_time.h"
 #include "handler.h"
+#include "process.h"
 
 /* The deadline arithmetic Linux does for the timeouts it writes back. */
 int64_t lx_monotonic_ns(void)
@@ -87,6 +88,9 @@ long sys_poll(struct lx_call *c)
     return do_poll(c->a[0], (uint32_t)c->a[1], ms < 0 ? -1 : (int64_t)ms * 1000000, NULL, NULL);
 }
 
+/* STICKY_TIMEOUTS (personality): the timeout is left as given, not the time left */
+static int time_left_written(void) { return !(lx_proc.personality & LINUX_STICKY_TIMEOUTS); }
+
 long sys_ppoll(struct lx_call *c)
 {
     int64_t ns, left = 0;
@@ -96,7 +100,7 @@ long sys_ppoll(struct lx_call *c)
     if (r == 0) r = lx_sigmask_arg(c->a[3], c->a[4], &m, &mask);
     if (r < 0) return r;
     r = do_poll(c->a[0], (uint32_t)c->a[1], ns, mask, &left);
-    if (ns >= 0 && r != -EFAULT) { /* the time left, as Linux writes it back */
+    if (ns >= 0 && r != -EFAULT && time_left_written()) { /* the time left, as Linux writes it back */
         struct linux_timespec t = { left / 1000000000, left % 1000000000 };
         gm_copy_out(c->a[2], &t, sizeof t);
     }
@@ -160,7 +164,7 @@ long sys_select(struct lx_call *c)
         ns = tv.tv_sec > INT64_MAX / 1000000000 - 1 ? INT64_MAX : tv.tv_sec * 1000000000 + tv.tv_usec * 1000;
     }
     long r = do_select((int)c->a[0], c->a[1], c->a[2], c->a[3], ns, NULL, &left);
-    if (ns >= 0 && r != -EFAULT) {
+    if (ns >= 0 && r != -EFAULT && time_left_written()) {
         struct linux_timeval t = { left / 1000000000, left % 1000000000 / 1000 };
         gm_copy_out(c->a[4], &t, sizeof t);
     }
@@ -180,7 +184,7 @@ long sys_pselect6(struct lx_call *c)
         if ((r = lx_sigmask_arg(arg[0], arg[1], &m, &mask)) < 0) return r;
     }
     r = do_select((int)c->a[0], c->a[1], c->a[2], c->a[3], ns, mask, &left);
-    if (ns >= 0 && r != -EFAULT) {
+    if (ns >= 0 && r != -EFAULT && time_left_written()) {
         struct linux_timespec t = { left / 1000000000, left % 1000000000 };
         gm_copy_out(c->a[4], &t, sizeof t);
     }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "check.h"
 
@@ -397,8 +398,57 @@ static void truncate_and_sync(void)
     CHECK_ERR(fallocate(fro, 0, 0, 1), EBADF);
     close(fro);
     close(fa);
+
+    /* sync cannot fail; syncfs and readahead check their fd as Linux does
+     * (readahead: open for reading, on a regular file) */
+    sync();
+    CHECK_OK(syscall(SYS_syncfs, fd));
+    CHECK_ERR(syscall(SYS_syncfs, 999), EBADF);
+    int rd = CHECK_OK(open("tr", O_RDONLY));
+    CHECK_OK(syscall(SYS_readahead, rd, 0L, 4096L));
+    close(rd);
+    int wo = CHECK_OK(open("tr", O_WRONLY));
+    CHECK_ERR(syscall(SYS_readahead, wo, 0L, 4096L), EBADF);
+    close(wo);
+    CHECK_ERR(syscall(SYS_readahead, p[0], 0L, 4096L), EINVAL);
+    CHECK_ERR(syscall(SYS_readahead, 999, 0L, 4096L), EBADF);
     close(p[0]);
     close(p[1]);
+    close(fd);
+}
+
+/* The older time setters: utime (whole seconds), utimes and futimesat (struct
+ * timeval; a NULL path: the fd itself); NULL times: now. */
+static void old_time_setters(void)
+{
+    put_file("ut", "x", 1);
+    struct stat st;
+    struct { long actime, modtime; } ub = { 1000, 2000 };
+    CHECK_OK(syscall(SYS_utime, "ut", &ub));
+    CHECK_OK(stat("ut", &st));
+    CHECK(st.st_atime == 1000 && st.st_mtime == 2000 && st.st_mtim.tv_nsec == 0);
+    struct timeval tv[2] = { { 3000, 250000 }, { 4000, 500000 } };
+    CHECK_OK(syscall(SYS_utimes, "ut", tv));
+    CHECK_OK(stat("ut", &st));
+    CHECK(st.st_atime == 3000 && st.st_mtime == 4000 && st.st_mtim.tv_nsec == 500000000);
+    int fd = CHECK_OK(open("ut", O_RDONLY));
+    tv[1].tv_sec = 5000;
+    CHECK_OK(syscall(SYS_futimesat, fd, NULL, tv));
+    CHECK_OK(stat("ut", &st));
+    CHECK_EQ(st.st_mtime, 5000);
+    tv[1].tv_sec = 6000;
+    CHECK_OK(syscall(SYS_futimesat, AT_FDCWD, "ut", tv));
+    CHECK_OK(stat("ut", &st));
+    CHECK_EQ(st.st_mtime, 6000);
+    tv[1].tv_usec = 1000000;
+    CHECK_ERR(syscall(SYS_utimes, "ut", tv), EINVAL);
+    time_t before = time(NULL);
+    CHECK_OK(syscall(SYS_utime, "ut", NULL));
+    CHECK_OK(stat("ut", &st));
+    CHECK(st.st_mtime >= before && st.st_mtime <= time(NULL));
+    CHECK_ERR(syscall(SYS_utime, "missing", &ub), ENOENT);
+    CHECK_ERR(syscall(SYS_utime, NULL, &ub), EFAULT);
+    CHECK_ERR(syscall(SYS_utimes, "ut", (void *)8), EFAULT);
     close(fd);
 }
 
@@ -694,6 +744,7 @@ int main(int argc, char **argv)
     RUN(fcntl_flags_and_locks);
     RUN(flock_locks);
     RUN(truncate_and_sync);
+    RUN(old_time_setters);
     RUN(in_kernel_copies);
     RUN(device_nodes);
     RUN(fd_space_edges);

@@ -4,6 +4,7 @@
  * auxiliary vector), not with this host's particulars. */
 #include <grp.h>
 #include <sched.h>
+#include <sys/select.h>
 #include <stdint.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
@@ -224,6 +225,58 @@ static void proc_sys_bounds(void)
     free(g);
 }
 
+/* /proc/self/personality's number; -1 when it cannot be read. */
+static long shown_personality(void)
+{
+    FILE *f = fopen("/proc/self/personality", "r");
+    long v = -1;
+    if (f && fscanf(f, "%lx", &v) != 1) v = -1;
+    if (f) fclose(f);
+    return v;
+}
+
+/* personality: 0xffffffff asks; a set returns the old one; /proc/self/personality
+ * shows it; a fork inherits it; PER_LINUX32 shows an i686 machine, UNAME26 a
+ * 2.6 release; STICKY_TIMEOUTS leaves select's timeout as given. */
+static void personas(void)
+{
+    const unsigned long query = 0xffffffffUL, per_linux32 = 0x0008, uname26 = 0x0020000, sticky = 0x4000000;
+    long was = syscall(SYS_personality, query);
+    CHECK_EQ(was, 0);
+    CHECK_EQ(shown_personality(), 0);
+    struct utsname u, u26;
+    CHECK_OK(uname(&u));
+    CHECK_EQ(syscall(SYS_personality, per_linux32), 0);
+    CHECK_EQ(syscall(SYS_personality, query), (long)per_linux32);
+    CHECK_EQ(shown_personality(), (long)per_linux32);
+    struct utsname u32;
+    CHECK_OK(uname(&u32));
+    CHECK(strcmp(u32.machine, "i686") == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) _exit(syscall(SYS_personality, query) == (long)per_linux32 ? 0 : 1);
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK_EQ(syscall(SYS_personality, uname26), (long)per_linux32);
+    CHECK_OK(uname(&u26));
+    CHECK(strcmp(u26.machine, u.machine) == 0);
+    CHECK(strncmp(u26.release, "2.6.", 4) == 0 && strcmp(u26.release, u.release) != 0);
+    /* what follows the version digits is kept: "6.18.4-foo" gives "2.6.78-foo" */
+    const char *tail = u.release + strspn(u.release, "0123456789."), *tail26 = u26.release + strspn(u26.release, "0123456789.");
+    CHECK(strcmp(tail, tail26) == 0);
+    CHECK_EQ(syscall(SYS_personality, sticky), (long)uname26);
+    fd_set none;
+    FD_ZERO(&none);
+    struct timeval tv = { 0, 10 }; /* the call itself: musl's select passes a copy */
+    CHECK_EQ(syscall(SYS_select, 0, &none, NULL, NULL, &tv), 0);
+    CHECK(tv.tv_sec == 0 && tv.tv_usec == 10);
+    CHECK_EQ(syscall(SYS_personality, 0UL), (long)sticky);
+    tv.tv_usec = 10;
+    CHECK_EQ(syscall(SYS_select, 0, &none, NULL, NULL, &tv), 0);
+    CHECK(tv.tv_sec == 0 && tv.tv_usec == 0);
+}
+
 static void capabilities(void)
 {
     struct cap_hdr h = { 0x12345678, 0 };
@@ -319,6 +372,7 @@ int main(void)
     RUN(usage_and_affinity);
     RUN(capabilities);
     RUN(proc_sys_bounds);
+    RUN(personas);
     RUN(oom_score_adj);
     return check_done();
 }
