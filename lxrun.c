@@ -634,6 +634,7 @@ int main(int argc, char **argv, char **envp)
         fprintf(stderr, "lxrun: cannot make the session's process table\n");
         return 126;
     }
+    lx_proc.ioprio = rx_ioprio_self(); /* the session's first process: the host's */
     lx_proc.opts.trap_fs = lx_trap_fs_current();
     lx_proc.opts.trap_mode = lx_trap_mode_current();
 

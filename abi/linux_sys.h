@@ -67,6 +67,8 @@ struct linux_tms { int64_t tms_utime, tms_stime, tms_cutime, tms_cstime; };
 #define LINUX_NGROUPS_MAX 65536 /* setgroups' bound (include/linux/uidgid.h's NGROUPS_MAX) */
 #define LINUX_CAP_FULL ((1ULL << (LINUX_CAP_LAST_CAP + 1)) - 1)
 #define LINUX_CAP_SETPCAP 8
+#define LINUX_CAP_SYS_ADMIN 21
+#define LINUX_CAP_SYS_NICE 23
 #define LINUX_CAP_SYS_RESOURCE 24
 
 /* personality(2) (include/uapi/linux/personality.h): the persona in the low byte,

@@ -107,6 +107,7 @@ struct ho_limits {
     int path_fds; /* lx_proc.path_fds */
     int oom_score_adj;
     unsigned personality;
+    int ioprio;
     uint64_t cap_bounding, cap_inheritable; /* exec recomputes the others from these */
 };
 
@@ -123,7 +124,7 @@ void lx_process_handover_put(struct lx_handover *h)
     lx_ho_put(h, LX_HO_OPTIONS, &o, sizeof o);
 
     struct ho_limits l = { .fd_limit = lx_fd_limit, .path_fds = lx_proc.path_fds, .oom_score_adj = lx_proc.oom_score_adj,
-                         .personality = lx_proc.personality };
+                         .personality = lx_proc.personality, .ioprio = lx_proc.ioprio };
     uint64_t e, p;
     lx_guest_caps(&e, &p, &l.cap_inheritable);
     l.cap_bounding = lx_proc.caps.bounding;
@@ -183,6 +184,7 @@ int lx_process_handover_take(const struct lx_ho_rec *r)
         lx_proc.path_fds = l.path_fds;
         lx_proc.oom_score_adj = l.oom_score_adj;
         lx_proc.personality = l.personality;
+        lx_proc.ioprio = l.ioprio;
         lx_guest_caps_init(l.cap_bounding, l.cap_inheritable);
         return 1;
     }

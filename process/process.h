@@ -26,6 +26,7 @@ struct lx_process {
     struct lx_options opts;                   /* lxrun's options for this process */
     int oom_score_adj;                        /* /proc/self/oom_score_adj: kept and shown, -1000..1000 */
     unsigned personality;                     /* personality(2): kept, shown, inherited (syscalls/ids.c) */
+    int ioprio;                               /* ioprio_set's class and level: kept, inherited (syscalls/proc.c) */
     /* capabilities as the guest sees them (bit n = capability n): root's full set or
      * none, from the effective uid at start; capset and PR_CAPBSET_DROP change them,
      * nothing enforces them */

@@ -84,6 +84,7 @@ uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline
         memset(&s->e, 0, sizeof s->e);
         s->e.ppid = s->e.parent = (int)rx_getppid();
         s->e.start_cs = start_cs;
+        s->e.ioprio = lx_proc.ioprio; /* the session's first process: the host's (lxrun.c) */
     }
     s->e.pid = pid;
     s->e.state = 'R';
@@ -205,6 +206,19 @@ void lx_ptable_set_subreaper(int on)
     if (!s) return;
     s->e.subreaper = on;
     unlock(s);
+}
+
+long lx_ptable_set_ioprio(int pid, int ioprio)
+{
+    struct table *t = mapped();
+    int i = t && pid > 0 ? lx_ptable_find(t, pid) : -1;
+    if (i < 0) return -ESRCH;
+    struct slot *s = &t->slots[i];
+    lock(s);
+    int ok = s->e.pid == pid && s->e.state != 'Z';
+    if (ok) s->e.ioprio = ioprio;
+    unlock(s);
+    return ok ? 0 : -ESRCH;
 }
 
 /* The nearest ancestor of pid that is a subreaper in the table, else 1. */

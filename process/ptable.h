@@ -32,6 +32,7 @@ struct lx_pt_entry {
     uint64_t start_cs;       /* since boot */
     uint64_t sig_ignored, sig_caught;
     int subreaper;           /* PR_SET_CHILD_SUBREAPER */
+    int ioprio;              /* ioprio_set's class and level (ionice -p reads a sibling's) */
     int has_children;        /* it forked, or was given orphans: its exit must reparent them
                                 (the others skip a look at every slot) */
     int execed;              /* it exec'd since its fork (Linux's PF_FORKNOEXEC cleared): its
@@ -71,6 +72,10 @@ void lx_ptable_set_cwd(const char *cwd);
 void lx_ptable_set_ids(uint32_t uid, uint32_t euid, uint32_t gid, uint32_t egid);
 void lx_ptable_set_signals(uint64_t ignored, uint64_t caught);
 void lx_ptable_set_subreaper(int on);
+/* The I/O priority of pid (the caller's own or a sibling's: the one fact a
+ * process writes in another's slot, as ionice -p sets it; the table is where it
+ * lives, Redox's I/O having none): 0, or -ESRCH when pid is not in the table. */
+long lx_ptable_set_ioprio(int pid, int ioprio);
 
 /* The files the process runs (program and interpreter; 0 for none): while it
  * does, another process of the session may not open them for writing (ETXTBSY,

@@ -572,6 +572,11 @@ long rx_lseek(int fd, int64_t off, int whence) { return raw3(SYS_lseek, fd, off,
 long rx_fsync(int fd) { return R(fsync(fd)); }
 long rx_fdatasync(int fd) { return R(fdatasync(fd)); }
 void rx_sync(void) { sync(); }
+int rx_ioprio_self(void)
+{
+    long r = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+    return r < 0 ? 0 : (int)r;
+}
 long rx_syncfs(int fd) { return R(syncfs(fd)); }
 long rx_ftruncate(int fd, int64_t len) { return R(ftruncate(fd, len)); }
 long rx_flock(int fd, int op) { return R(flock(fd, op)); }

@@ -478,6 +478,9 @@ long rx_fdatasync(int fd);
 /* Every file system's written data out to its device (Redox plan: relibc's
  * Sys::sync); cannot fail. */
 void rx_sync(void);
+/* The I/O priority this process started with, as ioprio_get encodes it (class
+ * << 13 | level); Redox plan: 0, as its I/O has no priorities. */
+int rx_ioprio_self(void);
 /* The file system holding fd written out (Redox plan: fsync of the handle, whose
  * scheme writes itself out); 0 or -errno. */
 long rx_syncfs(int fd);

@@ -28,18 +28,24 @@ static long open_path(int dirfd, uint64_t path, int nofollow, int empty_ok, int 
     return fd;
 }
 
-static long chmod_at(int dirfd, uint64_t path, unsigned mode)
+static long chmod_at(int dirfd, uint64_t path, unsigned mode, int flags)
 {
-    int owned;
-    long fd = open_path(dirfd, path, 0, 0, &owned);
+    if (flags & ~(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH)) return -EINVAL;
+    int owned, nofollow = (flags & LINUX_AT_SYMLINK_NOFOLLOW) != 0;
+    long fd = open_path(dirfd, path, nofollow, (flags & LINUX_AT_EMPTY_PATH) != 0, &owned);
     if (fd < 0) return fd;
-    long r = rx_fchmod((int)fd, mode & 07777);
+    struct rx_stat st;
+    long r = 0;
+    /* a link's own mode cannot change (fchmodat2's EOPNOTSUPP) */
+    if (nofollow && (r = rx_fstat((int)fd, &st)) == 0 && RX_MODE_IS(st.mode, RX_MODE_SYMLINK)) r = -EOPNOTSUPP;
+    if (r == 0) r = rx_fchmod((int)fd, mode & 07777);
     if (owned) rx_close((int)fd);
     return r;
 }
 
-long sys_chmod(struct lx_call *c) { return chmod_at(LX_AT_FDCWD, c->a[0], (unsigned)c->a[1]); }
-long sys_fchmodat(struct lx_call *c) { return chmod_at((int)c->a[0], c->a[1], (unsigned)c->a[2]); }
+long sys_chmod(struct lx_call *c) { return chmod_at(LX_AT_FDCWD, c->a[0], (unsigned)c->a[1], 0); }
+long sys_fchmodat(struct lx_call *c) { return chmod_at((int)c->a[0], c->a[1], (unsigned)c->a[2], 0); }
+long sys_fchmodat2(struct lx_call *c) { return chmod_at((int)c->a[0], c->a[1], (unsigned)c->a[2], (int)c->a[3]); }
 
 /* Linux refuses O_PATH handles to fchmod, fchown and futimens (EBADF); the
  * backend's handle operations accept them, as the path forms above need. */

@@ -103,6 +103,28 @@ long sys_pwritev(struct lx_call *c)
     return lx_vector_io((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1);
 }
 
+/* preadv2 and pwritev2: an offset of -1 is the file position (readv, writev);
+ * RWF_HIPRI is a hint, RWF_DSYNC and RWF_SYNC sync what was written; the other
+ * flags Linux knows answer EOPNOTSUPP, as from a file without them. */
+#define RWF_HIPRI_ 0x1u
+#define RWF_DSYNC_ 0x2u
+#define RWF_SYNC_ 0x4u
+static long vector_io2(struct lx_call *c, int writing)
+{
+    int fd = (int)c->a[0];
+    uint64_t flags = c->a[5];
+    if (flags & ~(uint64_t)(RWF_HIPRI_ | RWF_DSYNC_ | RWF_SYNC_)) return -EOPNOTSUPP;
+    long r = lx_vector_io(fd, c->a[1], (long)c->a[2], (int64_t)c->a[3], writing);
+    if (r > 0 && writing && (flags & (RWF_DSYNC_ | RWF_SYNC_))) {
+        long s = (flags & RWF_SYNC_) ? rx_fsync(fd) : rx_fdatasync(fd);
+        if (s < 0 && s != -EINVAL) return s; /* EINVAL: a pipe or socket, nothing to sync */
+    }
+    return r;
+}
+
+long sys_preadv2(struct lx_call *c) { return vector_io2(c, 0); }
+long sys_pwritev2(struct lx_call *c) { return vector_io2(c, 1); }
+
 /* Linux's whence values are Redox's (SEEK_DATA/HOLE: the host backend's extensions). */
 _Static_assert(LINUX_SEEK_SET == RX_SEEK_SET && LINUX_SEEK_CUR == RX_SEEK_CUR && LINUX_SEEK_END == RX_SEEK_END &&
                    LINUX_SEEK_DATA == RX_SEEK_X_DATA && LINUX_SEEK_HOLE == RX_SEEK_X_HOLE,
@@ -111,6 +133,27 @@ long sys_lseek(struct lx_call *c) { return rx_lseek((int)c->a[0], (int64_t)c->a[
 long sys_fsync(struct lx_call *c) { return rx_fsync((int)c->a[0]); }
 long sys_fdatasync(struct lx_call *c) { return rx_fdatasync((int)c->a[0]); }
 long sys_syncfs(struct lx_call *c) { return rx_syncfs((int)c->a[0]); }
+
+/* sync_file_range: Linux's checks, then a data sync of the whole file when the
+ * range is to be written or waited for (Redox syncs files, not ranges). */
+#define SYNC_FILE_RANGE_ALL_ 7u
+#define SYNC_FILE_RANGE_WAIT_BEFORE_ 1u
+long sys_sync_file_range(struct lx_call *c)
+{
+    int fd = (int)c->a[0];
+    int64_t off = (int64_t)c->a[1], n = (int64_t)c->a[2];
+    unsigned flags = (unsigned)c->a[3];
+    struct rx_stat st;
+    if (rx_fstat(fd, &st) < 0) return -EBADF; /* the fd first, as Linux looks it up before the rest */
+    if (flags & ~SYNC_FILE_RANGE_ALL_) return -EINVAL;
+    if (off < 0 || n < 0 || (n && off > INT64_MAX - n)) return -EINVAL;
+    if (!RX_MODE_IS(st.mode, RX_MODE_FILE) && !RX_MODE_IS(st.mode, RX_MODE_X_BLK) && !RX_MODE_IS(st.mode, RX_MODE_DIR) &&
+        !RX_MODE_IS(st.mode, RX_MODE_SYMLINK))
+        return -ESPIPE;
+    if (!(flags & ~SYNC_FILE_RANGE_WAIT_BEFORE_)) return 0; /* only waits for writes already started */
+    long r = rx_fdatasync(fd);
+    return r == -EINVAL ? 0 : r;
+}
 
 long sys_sync(struct lx_call *c)
 {

@@ -341,6 +341,51 @@ long sys_setpriority(struct lx_call *c)
     return rx_setpriority((int)c->a[0], (long)(int)c->a[1], nice);
 }
 
+/* ioprio_get and ioprio_set (ionice): a process's class and level live in the
+ * session's process table (inherited by forks and execs, as the slot is); Redox's
+ * I/O has no priorities, so a process outside the session answers "none" (0) and
+ * cannot be set (EPERM).  A group or user names the caller only. */
+enum { IOPRIO_WHO_PROCESS_ = 1, IOPRIO_WHO_PGRP_, IOPRIO_WHO_USER_ };
+enum { IOPRIO_CLASS_NONE_, IOPRIO_CLASS_RT_, IOPRIO_CLASS_BE_, IOPRIO_CLASS_IDLE_ };
+
+/* The pid the call names (0: the caller), or -errno. */
+static long ioprio_target(int which, long who)
+{
+    if (which < IOPRIO_WHO_PROCESS_ || which > IOPRIO_WHO_USER_) return -EINVAL;
+    long self = rx_getpid();
+    if (who == 0) return self;
+    if (which == IOPRIO_WHO_PROCESS_) return who;
+    long mine = which == IOPRIO_WHO_PGRP_ ? rx_getpgid(0) : rx_getuid();
+    return who == mine ? self : -EPERM;
+}
+
+long sys_ioprio_get(struct lx_call *c)
+{
+    long pid = ioprio_target((int)c->a[0], (long)(int)c->a[1]);
+    if (pid < 0) return pid;
+    struct lx_pt_entry e;
+    if (lx_ptable_get((int)pid, &e) == 0) return e.ioprio;
+    if (pid == rx_getpid()) return lx_proc.ioprio; /* no table */
+    return rx_kill(pid, 0) == -ESRCH ? -ESRCH : 0;
+}
+
+/* block/ioprio.c's ioprio_check_cap: the real-time class takes CAP_SYS_ADMIN or
+ * CAP_SYS_NICE, "none" no level, an unknown class EINVAL */
+long sys_ioprio_set(struct lx_call *c)
+{
+    int prio = (int)c->a[2], klass = (prio >> 13) & 7, level = prio & 7;
+    uint64_t eff, prm, inh;
+    lx_guest_caps(&eff, &prm, &inh);
+    if (klass == IOPRIO_CLASS_RT_ && !(eff & (1ULL << LINUX_CAP_SYS_ADMIN | 1ULL << LINUX_CAP_SYS_NICE))) return -EPERM;
+    if (klass > IOPRIO_CLASS_IDLE_ || (klass == IOPRIO_CLASS_NONE_ && level)) return -EINVAL;
+    long pid = ioprio_target((int)c->a[0], (long)(int)c->a[1]);
+    if (pid < 0) return pid;
+    if (pid == rx_getpid()) lx_proc.ioprio = prio;
+    long r = lx_ptable_set_ioprio((int)pid, prio);
+    if (r == 0 || pid == rx_getpid()) return 0;
+    return rx_kill(pid, 0) == -ESRCH ? -ESRCH : -EPERM;
+}
+
 /* A child that has exec'd is no longer its parent's to move (EACCES, after the
  * session check's EPERM), as Linux's PF_FORKNOEXEC test: the system cannot tell
  * when lxrun served the exec in place, the process table can. */

@@ -412,8 +412,42 @@ static void truncate_and_sync(void)
     close(wo);
     CHECK_ERR(syscall(SYS_readahead, p[0], 0L, 4096L), EINVAL);
     CHECK_ERR(syscall(SYS_readahead, 999, 0L, 4096L), EBADF);
+    /* sync_file_range: the fd first, then flags and range, then the kind of file */
+    CHECK_OK(syscall(SYS_sync_file_range, fd, 0L, 0L, 2 /* WRITE */));
+    CHECK_OK(syscall(SYS_sync_file_range, fd, 0L, 100L, 7));
+    CHECK_ERR(syscall(SYS_sync_file_range, fd, 0L, 0L, 8), EINVAL);
+    CHECK_ERR(syscall(SYS_sync_file_range, fd, -1L, 0L, 2), EINVAL);
+    CHECK_ERR(syscall(SYS_sync_file_range, 999, 0L, 0L, 8), EBADF);
+    CHECK_ERR(syscall(SYS_sync_file_range, p[1], 0L, 0L, 2), ESPIPE);
     close(p[0]);
     close(p[1]);
+    close(fd);
+}
+
+/* preadv2 and pwritev2: -1 is the file position (moved), another offset is not;
+ * RWF_DSYNC syncs; a flag Linux does not know is EOPNOTSUPP. */
+static void vectored_with_flags(void)
+{
+    put_file("v2", "0123456789", 10);
+    int fd = CHECK_OK(open("v2", O_RDWR));
+    char a[4] = { 0 }, b[4] = { 0 };
+    struct iovec iov[2] = { { a, 3 }, { b, 2 } };
+    CHECK_EQ(syscall(SYS_preadv2, fd, iov, 2, -1L, 0L, 0), 5);
+    CHECK(memcmp(a, "012", 3) == 0 && memcmp(b, "34", 2) == 0);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 5);
+    CHECK_EQ(syscall(SYS_preadv2, fd, iov, 1, 7L, 0L, 1 /* RWF_HIPRI */), 3);
+    CHECK(memcmp(a, "789", 3) == 0);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 5);
+    struct iovec w = { "AB", 2 };
+    CHECK_EQ(syscall(SYS_pwritev2, fd, &w, 1, 1L, 0L, 2 /* RWF_DSYNC */), 2);
+    CHECK_EQ(syscall(SYS_pwritev2, fd, &w, 1, -1L, 0L, 4 /* RWF_SYNC */), 2);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 7);
+    char all[11] = { 0 };
+    CHECK_EQ(pread(fd, all, 10, 0), 10);
+    CHECK(memcmp(all, "0AB34AB789", 10) == 0);
+    CHECK_ERR(syscall(SYS_preadv2, fd, iov, 1, 0L, 0L, 0x100000), EOPNOTSUPP);
+    CHECK_ERR(syscall(SYS_preadv2, fd, iov, 1, -2L, 0L, 0), EINVAL);
+    CHECK_ERR(syscall(SYS_preadv2, 999, iov, 1, 0L, 0L, 0), EBADF);
     close(fd);
 }
 
@@ -745,6 +779,7 @@ int main(int argc, char **argv)
     RUN(flock_locks);
     RUN(truncate_and_sync);
     RUN(old_time_setters);
+    RUN(vectored_with_flags);
     RUN(in_kernel_copies);
     RUN(device_nodes);
     RUN(fd_space_edges);

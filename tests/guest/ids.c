@@ -277,6 +277,32 @@ static void personas(void)
     CHECK(tv.tv_sec == 0 && tv.tv_usec == 0);
 }
 
+/* ioprio (ionice): set and read back; a child inherits it and may set its
+ * parent's; Linux's checks on the value and on who */
+static void io_priorities(void)
+{
+    const long be3 = 2 << 13 | 3, idle = 3 << 13;
+    long was = syscall(SYS_ioprio_get, 1, 0);
+    CHECK(was >= 0);
+    CHECK_OK(syscall(SYS_ioprio_set, 1, 0, be3));
+    CHECK_EQ(syscall(SYS_ioprio_get, 1, 0), be3);
+    CHECK_EQ(syscall(SYS_ioprio_get, 1, getpid()), be3);
+    pid_t parent = getpid(), pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0)
+        _exit(syscall(SYS_ioprio_get, 1, 0) == be3 && syscall(SYS_ioprio_set, 1, parent, idle) == 0 ? 0 : 1);
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK_EQ(syscall(SYS_ioprio_get, 1, 0), idle);
+    CHECK_ERR(syscall(SYS_ioprio_set, 1, 0, 0 << 13 | 3), EINVAL); /* "none" takes no level */
+    CHECK_ERR(syscall(SYS_ioprio_set, 1, 0, 4 << 13), EINVAL);    /* no class 4 */
+    CHECK_ERR(syscall(SYS_ioprio_set, 7, 0, idle), EINVAL);
+    CHECK_ERR(syscall(SYS_ioprio_get, 1, 0x3ffffff), ESRCH);
+    CHECK_OK(syscall(SYS_ioprio_set, 1, 0, was));
+    CHECK_EQ(syscall(SYS_ioprio_get, 1, 0), was);
+}
+
 static void capabilities(void)
 {
     struct cap_hdr h = { 0x12345678, 0 };
@@ -373,6 +399,7 @@ int main(void)
     RUN(capabilities);
     RUN(proc_sys_bounds);
     RUN(personas);
+    RUN(io_priorities);
     RUN(oom_score_adj);
     return check_done();
 }

@@ -453,9 +453,10 @@ static int listed(const struct names *l, const char *name)
 Test(procfs_self, listings)
 {
     struct names l = { .n = 0 };
-    cr_assert_eq(procfs_readdir(self(""), 1, collect, &l), 21);
+    cr_assert_eq(procfs_readdir(self(""), 1, collect, &l), 22);
     const char *want[] = { "auxv", "cmdline", "cwd@", "exe@", "fd/", "fdinfo/", "maps", "root@", "stat",
-                           "statm", "status", "task/", "environ", "limits", "mounts", "mountinfo", "timerslack_ns" };
+                           "statm", "status", "task/", "environ", "limits", "mounts", "mountinfo", "timerslack_ns",
+                           "personality" };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) cr_assert(listed(&l, want[i]), "%s", want[i]);
     struct names t = { .n = 0 };
     cr_assert_eq(procfs_readdir(self("/task"), 1, collect, &t), 1);
@@ -464,7 +465,7 @@ Test(procfs_self, listings)
     cr_assert_str_eq(t.v[0], tid);
     struct names td = { .n = 0 };
     snprintf(tid, sizeof tid, "/task/%d", (int)getpid());
-    cr_assert_eq(procfs_readdir(self(tid), 1, collect, &td), 20, "all but task/");
+    cr_assert_eq(procfs_readdir(self(tid), 1, collect, &td), 21, "all but task/");
     cr_assert(!listed(&td, "task/"));
     cr_assert_eq(procfs_readdir(self("/maps"), 1, collect, &td), -ENOTDIR);
 }
