@@ -27,6 +27,28 @@ long sys_getdents64(struct lx_call *c)
     return rx_getdents(fd, buf, c->a[2]); /* from the fd's position, as Linux lists */
 }
 
+/* The old getdents: getdents64's records rewritten in place as linux_dirent
+ * (ino, off, reclen, name, then the type in the record's last byte), which is
+ * the same size for the same name: ALIGN(19 + len + 1, 8) == ALIGN(18 + len + 2, 8). */
+long sys_getdents(struct lx_call *c)
+{
+    long n = sys_getdents64(c);
+    if (n <= 0) return n;
+    unsigned char *buf = gm_lock_write(c->a[1], (size_t)n);
+    if (!buf) return -EFAULT;
+    for (long at = 0; at + 19 <= n;) {
+        unsigned char *r = buf + at;
+        uint16_t reclen;
+        memcpy(&reclen, r + 16, 2);
+        if (reclen < 20 || at + reclen > n) break;
+        unsigned char type = r[18];
+        memmove(r + 18, r + 19, reclen - 19); /* the name and its NUL, one byte down */
+        r[reclen - 1] = type;
+        at += reclen;
+    }
+    return n;
+}
+
 long sys_getcwd(struct lx_call *c)
 {
     char path[PATH_MAX];

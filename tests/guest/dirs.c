@@ -153,6 +153,28 @@ static void listing(void)
     CHECK((i = find_name(names, n, "subdir")) >= 0 && (types[i] == DT_DIR || types[i] == DT_UNKNOWN));
     CHECK((i = find_name(names, n, "symlink")) >= 0 && (types[i] == DT_LNK || types[i] == DT_UNKNOWN));
 
+    /* The old getdents lists the same names and types: linux_dirent, the type in
+     * the record's last byte. */
+    int ofd = CHECK_OK(open("ls", O_RDONLY | O_DIRECTORY));
+    char obuf[256];
+    int oldn = 0, same = 0;
+    long got;
+    while ((got = syscall(SYS_getdents, ofd, obuf, sizeof obuf)) > 0)
+        for (long at = 0; at < got;) {
+            unsigned short reclen;
+            memcpy(&reclen, obuf + at + 16, 2);
+            const char *name = obuf + at + 18;
+            unsigned char type = (unsigned char)obuf[at + reclen - 1];
+            int k = find_name(names, n, name);
+            if (k >= 0 && types[k] == type) same++;
+            oldn++;
+            at += reclen;
+        }
+    CHECK_EQ(got, 0);
+    CHECK_EQ(oldn, n);
+    CHECK_EQ(same, n);
+    close(ofd);
+
     /* The libc reader (getdents64 underneath) sees the same entries. */
     DIR *d = opendir("ls");
     CHECK(d != NULL);
