@@ -53,6 +53,7 @@ static const struct procfs_node nodes[] = {
     F("/proc/uptime", RO, render_uptime),
     F("/proc/loadavg", RO, render_loadavg),
     F("/proc/version", RO, render_version),
+    F("/proc/cmdline", RO, render_cmdline),
     { "/proc/config.gz", PROCFS_FILE, 0444, render_config, PROCFS_GZIP, NULL },
     F("/proc/filesystems", RO, render_filesystems),
     { "/proc/self", PROCFS_SYMLINK, 0777, render_link_self, 0, NULL },

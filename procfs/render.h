@@ -39,6 +39,7 @@ void render_loadavg(struct procfs_out *o, const struct procfs_facts *f, unsigned
 
 /* render_kernel.c */
 void render_version(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
+void render_cmdline(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_filesystems(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_config(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_ostype(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);

@@ -15,6 +15,14 @@ void render_version(struct procfs_out *o, const struct procfs_facts *f, unsigned
                f->kernel_compiler, f->kernel_version);
 }
 
+/* The kernel's command line: Redox boots with none of Linux's parameters, so
+ * the line is empty (libmount, systemd's tools and installers read it). */
+void render_cmdline(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
+{
+    (void)f; (void)cpu;
+    out_puts(o, "\n");
+}
+
 /* "nodev\tname" for file systems without a device, "\tname" for the others, in
  * registration order.  These are the pseudo file systems a Linux program expects
  * and lxrun's tree stands in for; Redox's own file systems have no Linux name. */

@@ -266,6 +266,7 @@ Test(procfs, tunables)
     /* the bounds the calls enforce: setgroups' length, capget's last bit, and
      * setrlimit's RLIMIT_NOFILE ceiling, lxrun's fd ceiling */
     expect_text("/proc/sys/kernel/ngroups_max", &f, "65536\n");
+    expect_text("/proc/cmdline", &f, "\n"); /* Redox boots with no Linux parameters */
     expect_text("/proc/sys/kernel/cap_last_cap", &f, "40\n");
     int ceiling = lx_fd_ceiling;
     lx_fd_ceiling = 4000;
@@ -588,9 +589,9 @@ Test(procfs, whole_tree_resolves_and_renders)
     struct procfs_facts f = fixed_facts(3);
     walk_dir("/proc", 3, &f);
     walk_dir("/sys", 3, &f);
-    /* /proc: 8 files + net/: 8 + sys/{kernel: 10 + random: 2, vm: 2, fs: 2 + inotify: 3};
+    /* /proc: 9 files + net/: 8 + sys/{kernel: 10 + random: 2, vm: 2, fs: 2 + inotify: 3};
      * /sys: 4 cpu lists + 3 × 16 topology files + 2 × cpuN/online + 2 THP files. */
-    cr_assert_eq(walked_files, 8 + 8 + 10 + 2 + 2 + 2 + 3 + 4 + 3 * 16 + 2 + 2);
+    cr_assert_eq(walked_files, 9 + 8 + 10 + 2 + 2 + 2 + 3 + 4 + 3 * 16 + 2 + 2);
     cr_assert_eq(walked_dirs, 7 + 3 + 3 * 2 + 3);
 }
 
