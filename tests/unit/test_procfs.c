@@ -518,9 +518,9 @@ Test(procfs, directory_listings)
     expect_listing("/sys/devices/system/cpu/cpu1", 2, cpu1, 2);
     char pid[32];
     snprintf(pid, sizeof pid, "%d/", (int)getpid()); /* the process itself, after the fixed entries */
-    const char *proc[] = { "cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version", "config.gz",
+    const char *proc[] = { "cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version", "cmdline", "config.gz",
                            "filesystems", "self", "thread-self", "mounts", "net/", "sys/", pid };
-    expect_listing("/proc", 1, proc, 14);
+    expect_listing("/proc", 1, proc, 15);
 
     struct listing l = { .n = 0 };
     cr_assert_eq(procfs_readdir("/proc/cpuinfo", 1, collect, &l), -ENOTDIR);
