@@ -330,6 +330,38 @@ static void many_in_a_row(void)
     CHECK_EQ(bad, 0);
 }
 
+/* After vforks that exec, a fork copies the whole memory again: the window's
+ * forks leave the guest's mappings out of the copy. */
+static void fork_after_windows(void)
+{
+    static char data[3 * 4096];
+    char *heap = malloc(1 << 20);
+    REQUIRE(heap);
+    memset(data, 7, sizeof data);
+    memset(heap, 9, 1 << 20);
+    for (int i = 0; i < 3; i++) {
+        pid_t pid = vfork();
+        if (pid == 0) {
+            char *a[] = { self, "child", "status", "0", NULL };
+            execve(self, a, environ);
+            _exit(99);
+        }
+        CHECK_EQ(status_of(pid), 0);
+    }
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        long sum = 0;
+        for (size_t i = 0; i < sizeof data; i++) sum += data[i];
+        for (size_t i = 0; i < (1 << 20); i += 4096) sum += heap[i];
+        heap[0] = 1;
+        _exit(sum == 7L * (long)sizeof data + 9L * 256 ? 0 : 1);
+    }
+    CHECK_EQ(status_of(pid), 0);
+    CHECK_EQ(heap[0], 9);
+    free(heap);
+}
+
 int main(int argc, char **argv)
 {
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -345,5 +377,6 @@ int main(int argc, char **argv)
     RUN(spawn_with_file_actions);
     RUN(a_fault_is_the_childs);
     RUN(many_in_a_row);
+    RUN(fork_after_windows);
     return check_done();
 }
