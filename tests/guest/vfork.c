@@ -330,6 +330,51 @@ static void many_in_a_row(void)
     CHECK_EQ(bad, 0);
 }
 
+/* The orders in which the child's code may need its own process: a failed exec
+ * before any call of its own objects, then a dup2, then an exec; a dup2, a failed
+ * exec, an exec; a failed exec, then _exit. */
+static void late_child_orders(void)
+{
+    int fd = CHECK_OK(open("/dev/null", O_RDONLY));
+    volatile int err1 = 0, err2 = 0;
+    pid_t pid = vfork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        char *no[] = { "no-such-program", NULL };
+        execve("/no/such/program", no, environ);
+        err1 = errno;
+        if (dup2(fd, 60) != 60) _exit(90);
+        char *a[] = { self, "child", "status", "7", NULL };
+        execve(self, a, environ);
+        _exit(99);
+    }
+    CHECK_EQ(err1, ENOENT);
+    CHECK_EQ(status_of(pid), 7);
+    CHECK_ERR(fcntl(60, F_GETFD), EBADF); /* the child's dup2 was its own */
+    pid = vfork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (dup2(fd, 61) != 61) _exit(90);
+        char *no[] = { "no-such-program", NULL };
+        execve("/no/such/program", no, environ);
+        err2 = errno;
+        char *a[] = { self, "child", "status", "8", NULL };
+        execve(self, a, environ);
+        _exit(99);
+    }
+    CHECK_EQ(err2, ENOENT);
+    CHECK_EQ(status_of(pid), 8);
+    pid = vfork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        char *no[] = { "no-such-program", NULL };
+        execve("/no/such/program", no, environ);
+        _exit(9);
+    }
+    CHECK_EQ(status_of(pid), 9);
+    close(fd);
+}
+
 /* After vforks that exec, a fork copies the whole memory again: the window's
  * forks leave the guest's mappings out of the copy. */
 static void fork_after_windows(void)
@@ -378,5 +423,6 @@ int main(int argc, char **argv)
     RUN(a_fault_is_the_childs);
     RUN(many_in_a_row);
     RUN(fork_after_windows);
+    RUN(late_child_orders);
     return check_done();
 }
