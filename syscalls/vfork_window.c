@@ -9,12 +9,12 @@
  * the calls of its own objects that take only numbers (close, dup2...).  That
  * fork is made when the first of those comes, not at the vfork: an exec then
  * finds its checked request in the fork's memory (nothing sent), and the
- * parent's writes between vfork and exec copy no pages.  Between, the window: the child's blocked set and
- * dispositions are kept apart from the parent's, and signals for the parent wait
- * (lx_signal_next).  Any other call (getpid, a write, an open...) and a fault
- * close the window the old way: the waiting child goes unseen, a real fork of the
- * memory as it is then carries on from that call (proc.c's vfork by fork), and
- * the parent waits for it.  Either way the parent then takes back its registers,
+ * parent's writes between vfork and exec copy no pages.  Between, the window:
+ * the child's blocked set and dispositions are kept apart from the parent's, and
+ * signals for the parent wait (lx_signal_next).  Any other call (getpid, a write,
+ * an open...) and a fault close the window the old way: the waiting child (if
+ * made) goes unseen, a real fork of the memory as it is then carries on from that
+ * call (proc.c's vfork by fork), and the parent waits for it.  Either way the parent then takes back its registers,
  * FP state, FS base, blocked set and dispositions, and its vfork returns the
  * child's pid.  What dash (a blocked set, then execve) and most vfork children do
  * thus costs a fork of lxrun alone. */
@@ -259,10 +259,13 @@ static long window_close(struct lx_call *c, long r)
 
 int lx_vfork_window_has_child(void) { return win.pid > 0; }
 
+static long window_fork(struct lx_call *c);
+
 long lx_vfork_window_exec_in_fork(struct lx_call *c, long (*run)(struct lx_call *, void *), void *request)
 {
     long pid = child_make(c, run, request);
-    if (pid <= 0) return pid; /* 0: the child, its exec served */
+    if (pid == 0) return 0;               /* the child, its exec served */
+    if (pid < 0) return window_fork(c);   /* as the vfork's own fork failing would */
     int err;
     if (read_all(win.fd, &err, sizeof err) < 0) return window_close(c, win.pid); /* exec'd (or gone) */
     return -err; /* the child's code goes on, as after a failed execve; the child waits */
@@ -278,8 +281,6 @@ long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len)
         return window_close(c, win.pid); /* exec'd (or gone: its wait tells) */
     return -err; /* the child's code goes on, as after a failed execve */
 }
-
-static long window_fork(struct lx_call *c);
 
 static long window_exit(struct lx_call *c)
 {
