@@ -35,7 +35,11 @@ long lx_rt_sigaction(struct lx_call *c, int host)
                      : lx_trap_catch(sig, (nw.flags & LINUX_SA_RESTART) != 0);
         if (r < 0) return r;
     }
-    if (nw.handler == LINUX_SIG_IGN) __atomic_fetch_and(&c->task->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
+    /* a pending instance goes when the signal would now be ignored (Linux's
+     * do_sigaction: SIG_IGN, or SIG_DFL of one whose default is to ignore) */
+    int ignored_by_default = sig == LINUX_SIGCHLD || sig == LINUX_SIGURG || sig == LINUX_SIGWINCH;
+    if (nw.handler == LINUX_SIG_IGN || (nw.handler == LINUX_SIG_DFL && ignored_by_default))
+        __atomic_fetch_and(&c->task->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
     lx_process_publish();
     return 0;
 }

@@ -206,13 +206,15 @@ static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_fram
     t->resuming = 1;
     t->f_kick = 0; /* this is the look the fast path asked for */
     int sig = bad_frame ? 0 : lx_signal_next(&t->task);
-    /* at SIG_DFL: one taken while lxrun ran, for the report's hook (lx_trap_default) */
-    int dies = sig && lx_proc.sigactions[sig].handler == LINUX_SIG_DFL;
-    if (dies) __atomic_fetch_and(&t->task.pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
+    /* at SIG_DFL: one taken while lxrun ran (for the report's hook, lx_trap_default),
+     * or for a handler the guest has since reset: the system's default action */
+    int dflt = sig && lx_proc.sigactions[sig].handler == LINUX_SIG_DFL;
+    if (dflt) __atomic_fetch_and(&t->task.pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
     else if (sig && deliver_into(t, uc, sig) < 0) bad_frame = 1;
     lx_signal_restore_mask(&t->task);
     apply_mask(t, uc);
-    if (dies) die_of(sig, &t->task.pending_info[sig - 1], uc, 1);
+    if (dflt && (LINUX_SIG_DEFAULT_SPARES & LINUX_SIGBIT(sig))) raise_default(uc, sig); /* stop, or nothing */
+    else if (dflt) die_of(sig, &t->task.pending_info[sig - 1], uc, 1);
     if (bad_frame) force_sigsegv(t, uc, sig); /* last: it may unblock SIGSEGV in the mask just set */
 }
 

@@ -139,6 +139,38 @@ static void blocked_mask(void)
     CHECK_EQ(blocked(SIGUSR2), 0);
 }
 
+/* A pending signal goes when its disposition becomes one that ignores it:
+ * SIG_IGN, or SIG_DFL of a signal ignored by default (SIGCHLD); not SIG_DFL of
+ * one that is not (SIGUSR1 stays pending). */
+static void pending_dropped_when_ignored(void)
+{
+    sigset_t s, old, p;
+    sigemptyset(&s);
+    sigaddset(&s, SIGCHLD);
+    sigaddset(&s, SIGUSR1);
+    sigaddset(&s, SIGUSR2);
+    CHECK_OK(sigprocmask(SIG_BLOCK, &s, &old));
+    signal(SIGCHLD, on_signal);
+    signal(SIGUSR1, on_signal);
+    signal(SIGUSR2, on_signal);
+    raise(SIGCHLD);
+    raise(SIGUSR1);
+    raise(SIGUSR2);
+    CHECK_OK(sigpending(&p));
+    CHECK(sigismember(&p, SIGCHLD) && sigismember(&p, SIGUSR1) && sigismember(&p, SIGUSR2));
+    signal(SIGCHLD, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
+    signal(SIGUSR2, SIG_IGN);
+    CHECK_OK(sigpending(&p));
+    CHECK(!sigismember(&p, SIGCHLD));
+    CHECK(sigismember(&p, SIGUSR1));
+    CHECK(!sigismember(&p, SIGUSR2));
+    signal(SIGUSR1, SIG_IGN); /* drops it, so unblocking delivers nothing */
+    CHECK_OK(sigprocmask(SIG_SETMASK, &old, NULL));
+    signal(SIGUSR1, SIG_DFL);
+    signal(SIGUSR2, SIG_DFL);
+}
+
 static void alternate_stack(void)
 {
     static char stack_mem[65536];
@@ -182,5 +214,6 @@ int main(void)
     RUN(ignored_sigpipe);
     RUN(blocked_mask);
     RUN(alternate_stack);
+    RUN(pending_dropped_when_ignored);
     return check_done();
 }
