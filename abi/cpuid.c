@@ -96,6 +96,41 @@ static uint64_t tsc_khz_of(struct abi_cpuinfo *ci)
     return (uint64_t)((cycles_x1e6 + (n1 - n0) / 2) / (n1 - n0));
 }
 
+unsigned abi_cpu_caches(struct abi_cache *out, unsigned max)
+{
+    static struct abi_cache found[ABI_CACHES_MAX];
+    static int count = -1;
+    if (__atomic_load_n(&count, __ATOMIC_ACQUIRE) < 0) { /* two threads at once find the same */
+        unsigned r[4], leaf = 0;
+        __cpuid(0, r[EAX], r[EBX], r[ECX], r[EDX]);
+        char vendor[13];
+        memcpy(vendor, &r[EBX], 4);
+        memcpy(vendor + 4, &r[EDX], 4);
+        memcpy(vendor + 8, &r[ECX], 4);
+        vendor[12] = 0;
+        if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine")) {
+            if (cpuid_reg(0x80000000, 0, EAX) >= 0x8000001d && (cpuid_reg(0x80000001, 0, ECX) & (1u << 22)))
+                leaf = 0x8000001d;
+        } else if (r[EAX] >= 4) {
+            leaf = 4;
+        }
+        int n = 0;
+        for (unsigned sub = 0; leaf && n < ABI_CACHES_MAX; sub++) {
+            __cpuid_count(leaf, sub, r[EAX], r[EBX], r[ECX], r[EDX]);
+            unsigned type = r[EAX] & 0x1f;
+            if (type == 0 || type > 3) break;
+            found[n++] = (struct abi_cache){ .level = (r[EAX] >> 5) & 7, .type = type,
+                                             .line = (r[EBX] & 0xfff) + 1, .partitions = ((r[EBX] >> 12) & 0x3ff) + 1,
+                                             .ways = (r[EBX] >> 22) + 1, .sets = r[ECX] + 1,
+                                             .sharing = ((r[EAX] >> 14) & 0xfff) + 1 };
+        }
+        __atomic_store_n(&count, n, __ATOMIC_RELEASE);
+    }
+    unsigned n = (unsigned)count;
+    for (unsigned i = 0; out && i < n && i < max; i++) out[i] = found[i];
+    return n;
+}
+
 /* Cache size as Linux reports it: Intel-style CPUs walk leaf 4 and name the last
  * level; the others give L2 from 0x80000006 (L1 sum from 0x80000005 without one). */
 static void cache_of(struct abi_cpuinfo *ci)

@@ -34,6 +34,18 @@ struct abi_cpuinfo {
 };
 
 
+/* One cache as CPUID's leaf 4 (Intel) or 0x8000001D (AMD, with TOPOEXT) describes
+ * it: what Linux's cacheinfo shows in /sys/devices/system/cpu/cpuN/cache/indexM. */
+struct abi_cache {
+    uint32_t level, type;      /* type: 1 data, 2 instruction, 3 unified */
+    uint32_t line, partitions, ways, sets;
+    uint32_t sharing;          /* logical CPUs that share it */
+};
+#define ABI_CACHES_MAX 8
+/* The caches in the leaf's order (L1d, L1i, L2, L3...), at most max copied to
+ * out; their count, 0 without either leaf.  A few CPUIDs, once per process. */
+unsigned abi_cpu_caches(struct abi_cache *out, unsigned max);
+
 /* Identifies the CPU once (the TSC calibration may sleep up to 10 ms) and copies it out. */
 long abi_cpu_identify(struct abi_cpuinfo *ci);
 /* A TSC sample taken as lxrun starts (kept by a fork and an exec in place): the

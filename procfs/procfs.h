@@ -128,6 +128,8 @@ typedef void (*procfs_render_fn)(struct procfs_out *o, const struct procfs_facts
 #define PROCFS_OWN 4u      /* /proc/<pid>/… served for the reader's own process only (EACCES for
                               a sibling: lxrun keeps its memory, limits and fds to itself) */
 #define PROCFS_CPU 8u      /* the text shows the CPU's identity (procfs_facts_gather_cpu) */
+/* A cache's node number: the CPU in the lower 16 bits, the index above (registry.c). */
+#define PROCFS_CACHE_INDEX 16
 
 struct procfs_node {
     const char *path;       /* absolute guest path; '#' stands for a CPU number */

@@ -3,12 +3,16 @@
  *
  * One static table holds every node; a directory's entries are the nodes whose
  * parent it is, in table order.  Per-CPU nodes are written once with '#' for
- * the CPU number and exist for CPUs 0..ncpu-1. */
+ * the CPU number and exist for CPUs 0..ncpu-1; a second '#' (a cache's
+ * "index#") numbers the CPU's caches, 0..abi_cpu_caches()-1, and goes in the
+ * node number's upper half (PROCFS_CACHE_INDEX). */
 #include "pid.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "../abi/linux_cpu.h"
 
 #define DIR_PROC 0555 /* procfs directories */
 #define DIR_SYS 0755  /* sysfs directories */
@@ -19,6 +23,7 @@
 #define F(path, mode, fn) { path, PROCFS_FILE, mode, fn, 0, NULL }
 #define DEV(path, url) { path, PROCFS_FILE, 0666, render_nothing, 0, url }
 #define CPU_TOPO "/sys/devices/system/cpu/cpu#/topology/"
+#define CPU_CACHE "/sys/devices/system/cpu/cpu#/cache/index#/"
 
 static void render_nothing(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
 {
@@ -134,6 +139,18 @@ static const struct procfs_node nodes[] = {
     F(CPU_TOPO "die_cpus_list", RO, render_cpus_all),
     F(CPU_TOPO "package_cpus", RO, render_topo_all_mask),
     F(CPU_TOPO "package_cpus_list", RO, render_cpus_all),
+    D("/sys/devices/system/cpu/cpu#/cache", DIR_SYS),
+    D("/sys/devices/system/cpu/cpu#/cache/index#", DIR_SYS),
+    F(CPU_CACHE "coherency_line_size", RO, render_cache_line),
+    F(CPU_CACHE "id", RO, render_cache_id),
+    F(CPU_CACHE "level", RO, render_cache_level),
+    F(CPU_CACHE "number_of_sets", RO, render_cache_sets),
+    F(CPU_CACHE "physical_line_partition", RO, render_cache_partitions),
+    F(CPU_CACHE "shared_cpu_list", RO, render_cache_shared_list),
+    F(CPU_CACHE "shared_cpu_map", RO, render_cache_shared_map),
+    F(CPU_CACHE "size", RO, render_cache_size),
+    F(CPU_CACHE "type", RO, render_cache_type),
+    F(CPU_CACHE "ways_of_associativity", RO, render_cache_ways),
     F("/sys/devices/system/cpu/online", RO, render_cpus_all),
     F("/sys/devices/system/cpu/possible", RO, render_cpus_all),
     F("/sys/devices/system/cpu/present", RO, render_cpus_all),
@@ -148,23 +165,25 @@ static const struct procfs_node nodes[] = {
 #define NNODES (sizeof nodes / sizeof nodes[0])
 
 /* Does path equal the first plen bytes of pattern?  '#' matches a CPU number
- * below ncpu, written as Linux writes it (no sign, no leading zero). */
+ * below ncpu, written as Linux writes it (no sign, no leading zero); a second
+ * one a cache index below the CPU's count, kept in *cpu's upper half. */
 static int match(const char *pattern, size_t plen, const char *path, unsigned ncpu, unsigned *cpu)
 {
     size_t i = 0;
+    int nth = 0;
     for (; i < plen; i++, path++) {
         if (pattern[i] != '#') {
             if (*path != pattern[i]) return 0;
             continue;
         }
         if (*path < '0' || *path > '9' || (path[0] == '0' && path[1] >= '0' && path[1] <= '9')) return 0;
-        unsigned long n = 0;
+        unsigned long n = 0, bound = nth ? abi_cpu_caches(NULL, 0) : ncpu;
         for (; *path >= '0' && *path <= '9'; path++) {
             n = n * 10 + (unsigned long)(*path - '0');
-            if (n >= ncpu) return 0;
+            if (n >= bound) return 0;
         }
         path--; /* the loop's path++ steps past the number's last digit */
-        *cpu = (unsigned)n;
+        *cpu = nth++ ? (*cpu & 0xffffu) | (unsigned)n << PROCFS_CACHE_INDEX : (unsigned)n;
     }
     return *path == 0;
 }
@@ -211,7 +230,8 @@ long procfs_readdir(const char *dir, unsigned ncpu, procfs_dirent_fn emit, void 
             count++;
             continue;
         }
-        for (unsigned n = 0; n < ncpu; n++) { /* "cpu#" → cpu0, cpu1, … */
+        unsigned many = strncmp(name, "index#", 6) == 0 ? abi_cpu_caches(NULL, 0) : ncpu;
+        for (unsigned n = 0; n < many; n++) { /* "cpu#" → cpu0, cpu1, …; "index#" → index0, … */
             char expanded[64];
             snprintf(expanded, sizeof expanded, "%.*s%u%s", (int)(hash - name), name, n, hash + 1);
             int r = emit(arg, expanded, nodes[i].kind);

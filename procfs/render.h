@@ -28,6 +28,17 @@ void render_topo_self_id(struct procfs_out *o, const struct procfs_facts *f, uns
 void render_topo_self_list(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_topo_self_mask(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 void render_topo_all_mask(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
+/* cpuN/cache/indexM/: the number is N | M << PROCFS_CACHE_INDEX */
+void render_cache_line(struct procfs_out *o, const struct procfs_facts *f, unsigned n);
+void render_cache_id(struct procfs_out *o, const struct procfs_facts *f, unsigned n);
+void render_cache_level(struct procfs_out *o, const struct procfs_facts *f, unsigned n);
+void render_cache_sets(struct procfs_out *o, const struct procfs_facts *f, unsigned n);
+void render_cache_partitions(struct procfs_out *o, const struct procfs_facts *f, unsigned n);
+void render_cache_shared_list(struct procfs_out *o, const struct procfs_facts *f, unsigned n);
+void render_cache_shared_map(struct procfs_out *o, const struct procfs_facts *f, unsigned n);
+void render_cache_size(struct procfs_out *o, const struct procfs_facts *f, unsigned n);
+void render_cache_type(struct procfs_out *o, const struct procfs_facts *f, unsigned n);
+void render_cache_ways(struct procfs_out *o, const struct procfs_facts *f, unsigned n);
 
 /* render_mem.c */
 void render_meminfo(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);

@@ -5,6 +5,8 @@
  * i — and CPUs 0..ncpu-1 online, as lxrun's sched_getaffinity reports them. */
 #include "render.h"
 
+#include "../abi/linux_cpu.h"
+
 /* arch/x86/kernel/cpu/proc.c, show_cpuinfo(): one stanza per online CPU, names
  * padded with tabs to the second tab stop, a blank line after each. */
 static void cpuinfo_stanza(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
@@ -103,6 +105,75 @@ void render_topo_self_list(struct procfs_out *o, const struct procfs_facts *f, u
 void render_topo_self_mask(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu)
 {
     out_cpu_mask(o, cpu, cpu, f->ncpu);
+    out_puts(o, "\n");
+}
+
+/* ---- cpuN/cache/indexM: CPUID's cache leaves (abi_cpu_caches) ----
+ * Shared as lxrun's topology has it (one package, a core per CPU): the first and
+ * second levels each CPU's own, the ones above every CPU's. */
+
+static int cache_of(unsigned n, struct abi_cache *c, unsigned *cpu)
+{
+    struct abi_cache all[ABI_CACHES_MAX];
+    unsigned idx = n >> PROCFS_CACHE_INDEX, count = abi_cpu_caches(all, ABI_CACHES_MAX);
+    *cpu = n & 0xffffu;
+    if (idx >= count || idx >= ABI_CACHES_MAX) return 0;
+    *c = all[idx];
+    return 1;
+}
+
+static int cache_private(const struct abi_cache *c) { return c->level <= 2; }
+
+#define CACHE_NUMBER(fn, expr)                                                        \
+    void fn(struct procfs_out *o, const struct procfs_facts *f, unsigned n)           \
+    {                                                                                 \
+        struct abi_cache c;                                                           \
+        unsigned cpu;                                                                 \
+        (void)f;                                                                      \
+        if (cache_of(n, &c, &cpu)) out_printf(o, "%u\n", (unsigned)(expr));           \
+    }
+CACHE_NUMBER(render_cache_line, c.line)
+CACHE_NUMBER(render_cache_level, c.level)
+CACHE_NUMBER(render_cache_sets, c.sets)
+CACHE_NUMBER(render_cache_partitions, c.partitions)
+CACHE_NUMBER(render_cache_ways, c.ways)
+CACHE_NUMBER(render_cache_id, cache_private(&c) ? cpu : 0)
+
+void render_cache_size(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
+{
+    struct abi_cache c;
+    unsigned cpu;
+    (void)f;
+    if (cache_of(n, &c, &cpu))
+        out_printf(o, "%lluK\n", (unsigned long long)c.line * c.partitions * c.ways * c.sets / 1024);
+}
+
+void render_cache_type(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
+{
+    static const char *const names[] = { "", "Data\n", "Instruction\n", "Unified\n" };
+    struct abi_cache c;
+    unsigned cpu;
+    (void)f;
+    if (cache_of(n, &c, &cpu)) out_puts(o, names[c.type & 3]);
+}
+
+void render_cache_shared_list(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
+{
+    struct abi_cache c;
+    unsigned cpu;
+    if (!cache_of(n, &c, &cpu)) return;
+    if (cache_private(&c)) out_cpu_range(o, cpu, cpu);
+    else out_cpu_range(o, 0, last_cpu(f));
+    out_puts(o, "\n");
+}
+
+void render_cache_shared_map(struct procfs_out *o, const struct procfs_facts *f, unsigned n)
+{
+    struct abi_cache c;
+    unsigned cpu;
+    if (!cache_of(n, &c, &cpu)) return;
+    if (cache_private(&c)) out_cpu_mask(o, cpu, cpu, f->ncpu);
+    else out_cpu_mask(o, 0, last_cpu(f), f->ncpu);
     out_puts(o, "\n");
 }
 

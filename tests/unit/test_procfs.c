@@ -512,10 +512,26 @@ Test(procfs, directory_listings)
     expect_listing("/proc/sys", 1, sys, 3);
     const char *random[] = { "boot_id", "uuid" };
     expect_listing("/proc/sys/kernel/random", 1, random, 2);
-    const char *cpu0[] = { "topology/" };
-    expect_listing("/sys/devices/system/cpu/cpu0", 2, cpu0, 1);
-    const char *cpu1[] = { "online", "topology/" };
-    expect_listing("/sys/devices/system/cpu/cpu1", 2, cpu1, 2);
+    const char *cpu0[] = { "topology/", "cache/" };
+    expect_listing("/sys/devices/system/cpu/cpu0", 2, cpu0, 2);
+    const char *cpu1[] = { "online", "topology/", "cache/" };
+    expect_listing("/sys/devices/system/cpu/cpu1", 2, cpu1, 3);
+    /* one indexN per cache CPUID describes, each with cacheinfo's ten files */
+    unsigned nc = abi_cpu_caches(NULL, 0);
+    struct listing idx = { .n = 0 };
+    cr_assert_eq(procfs_readdir("/sys/devices/system/cpu/cpu1/cache", 2, collect, &idx), (long)nc);
+    for (unsigned i = 0; i < nc; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "index%u/", i);
+        cr_assert_str_eq(idx.names[i], want);
+    }
+    if (nc) {
+        struct listing files = { .n = 0 };
+        cr_assert_eq(procfs_readdir("/sys/devices/system/cpu/cpu1/cache/index0", 2, collect, &files), 10);
+    }
+    char past[64];
+    snprintf(past, sizeof past, "/sys/devices/system/cpu/cpu0/cache/index%u", nc);
+    cr_assert(procfs_lookup(past, 2, NULL) == NULL, "%s", past);
     char pid[32];
     snprintf(pid, sizeof pid, "%d/", (int)getpid()); /* the process itself, after the fixed entries */
     const char *proc[] = { "cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version", "cmdline", "config.gz",
@@ -584,15 +600,42 @@ static void walk_dir(const char *dir, unsigned ncpu, const struct procfs_facts *
     cr_assert_geq(procfs_readdir(dir, ncpu, visit, &w), 0, "%s", dir);
 }
 
+/* cpuN/cache/indexM renders CPUID's cache leaf: the first levels each CPU's
+ * own, the ones above every CPU's (lxrun's one package of single-thread cores). */
+Test(procfs, cache_nodes)
+{
+    struct abi_cache c[ABI_CACHES_MAX];
+    unsigned nc = abi_cpu_caches(c, ABI_CACHES_MAX);
+    if (!nc) return; /* a CPU without either leaf: no cache directories, as Linux */
+    struct procfs_facts f = fixed_facts(3);
+    char path[96], want[64];
+    for (unsigned i = 0; i < nc; i++) {
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu1/cache/index%u/level", i);
+        snprintf(want, sizeof want, "%u\n", c[i].level);
+        expect_text(path, &f, want);
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu1/cache/index%u/size", i);
+        snprintf(want, sizeof want, "%uK\n", c[i].line * c[i].partitions * c[i].ways * c[i].sets / 1024);
+        expect_text(path, &f, want);
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu1/cache/index%u/type", i);
+        expect_text(path, &f, c[i].type == 1 ? "Data\n" : c[i].type == 2 ? "Instruction\n" : "Unified\n");
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu1/cache/index%u/shared_cpu_list", i);
+        expect_text(path, &f, c[i].level <= 2 ? "1\n" : "0-2\n");
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu2/cache/index%u/id", i);
+        expect_text(path, &f, c[i].level <= 2 ? "2\n" : "0\n");
+    }
+}
+
 Test(procfs, whole_tree_resolves_and_renders)
 {
     struct procfs_facts f = fixed_facts(3);
     walk_dir("/proc", 3, &f);
     walk_dir("/sys", 3, &f);
     /* /proc: 9 files + net/: 8 + sys/{kernel: 10 + random: 2, vm: 2, fs: 2 + inotify: 3};
-     * /sys: 4 cpu lists + 3 × 16 topology files + 2 × cpuN/online + 2 THP files. */
-    cr_assert_eq(walked_files, 9 + 8 + 10 + 2 + 2 + 2 + 3 + 4 + 3 * 16 + 2 + 2);
-    cr_assert_eq(walked_dirs, 7 + 3 + 3 * 2 + 3);
+     * /sys: 4 cpu lists + 3 × (16 topology files + 10 per cache) + 2 × cpuN/online
+     * + 2 THP files; the directories: 3 × (topology, cache, one per cache) more. */
+    unsigned nc = abi_cpu_caches(NULL, 0);
+    cr_assert_eq(walked_files, 9 + 8 + 10 + 2 + 2 + 2 + 3 + 4 + 3 * (16 + 10 * nc) + 2 + 2);
+    cr_assert_eq(walked_dirs, 7 + 3 + 3 * (3 + nc) + 3);
 }
 
 /* ---- gathered facts against what this process sees ---- */
