@@ -173,6 +173,7 @@ long sys_readahead(struct lx_call *c)
     if (rx_fstat(fd, &st) < 0) return -EBADF;
     return RX_MODE_IS(st.mode, RX_MODE_FILE) || RX_MODE_IS(st.mode, RX_MODE_X_BLK) ? 0 : -EINVAL;
 }
+
 long sys_ftruncate(struct lx_call *c)
 {
     if ((int64_t)c->a[1] < 0) return -EINVAL;

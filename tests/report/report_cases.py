@@ -427,8 +427,8 @@ def killed_in_a_blocked_call(e):
 
 @case
 def killed_by_broken_pipe(e):
-    """yes with its output's reader gone: its write fails with EPIPE and SIGPIPE
-    (SIG_DFL: subprocess restores it) ends it, as natively."""
+    """yes with its output's reader gone: SIGPIPE (SIG_DFL: subprocess restores it)
+    comes with its write and ends it, as natively."""
     def run(argv):
         p = subprocess.Popen(argv, cwd=e.tmp, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
@@ -441,8 +441,10 @@ def killed_by_broken_pipe(e):
         r.err_lines = r.err.splitlines()
         return r
     rows = killed_report(e, ['/usr/bin/yes'], 13, 'SIGPIPE', run)
+    # the last write fails with EPIPE, or (the reader gone midway) writes part of its
+    # buffer and the signal comes with it, as natively: its count, not its error
     w = rows.get('write', {})
-    check(w.get('errors', 0) >= 1, f'the failing write is not counted: {w}')
+    check(w.get('calls', 0) >= 1, f'no write counted: {w}')
 
 
 @case
