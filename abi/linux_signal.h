@@ -32,12 +32,13 @@
 /* a signal's bit in a 64-bit set (sigset_t's first word) */
 #define LINUX_SIGBIT(s) (1ULL << ((s) - 1))
 #define LINUX_SIG_UNBLOCKABLE (LINUX_SIGBIT(LINUX_SIGKILL) | LINUX_SIGBIT(LINUX_SIGSTOP))
-/* the signals whose default action leaves the process alive: ignored, continue,
- * stop (signal(7)); every other one's ends it */
+/* the signals whose default action is to ignore them, and those whose default
+ * leaves the process alive: those, continue, stop (signal(7)); every other
+ * one's ends it */
+#define LINUX_SIG_DEFAULT_IGNORED (LINUX_SIGBIT(LINUX_SIGCHLD) | LINUX_SIGBIT(LINUX_SIGURG) | LINUX_SIGBIT(LINUX_SIGWINCH))
 #define LINUX_SIG_DEFAULT_SPARES                                                                            \
-    (LINUX_SIGBIT(LINUX_SIGCHLD) | LINUX_SIGBIT(LINUX_SIGURG) | LINUX_SIGBIT(LINUX_SIGWINCH) |             \
-     LINUX_SIGBIT(LINUX_SIGCONT) | LINUX_SIGBIT(LINUX_SIGSTOP) | LINUX_SIGBIT(LINUX_SIGTSTP) |             \
-     LINUX_SIGBIT(LINUX_SIGTTIN) | LINUX_SIGBIT(LINUX_SIGTTOU))
+    (LINUX_SIG_DEFAULT_IGNORED | LINUX_SIGBIT(LINUX_SIGCONT) | LINUX_SIGBIT(LINUX_SIGSTOP) |               \
+     LINUX_SIGBIT(LINUX_SIGTSTP) | LINUX_SIGBIT(LINUX_SIGTTIN) | LINUX_SIGBIT(LINUX_SIGTTOU))
 #define LINUX_SIG_DFL 0
 #define LINUX_SIG_IGN 1
 

@@ -37,8 +37,7 @@ long lx_rt_sigaction(struct lx_call *c, int host)
     }
     /* a pending instance goes when the signal would now be ignored (Linux's
      * do_sigaction: SIG_IGN, or SIG_DFL of one whose default is to ignore) */
-    int ignored_by_default = sig == LINUX_SIGCHLD || sig == LINUX_SIGURG || sig == LINUX_SIGWINCH;
-    if (nw.handler == LINUX_SIG_IGN || (nw.handler == LINUX_SIG_DFL && ignored_by_default))
+    if (nw.handler == LINUX_SIG_IGN || (nw.handler == LINUX_SIG_DFL && (LINUX_SIG_DEFAULT_IGNORED & LINUX_SIGBIT(sig))))
         __atomic_fetch_and(&c->task->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
     lx_process_publish();
     return 0;
