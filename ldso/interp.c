@@ -5,10 +5,10 @@
 
 #include "../redox/rx.h"
 
-int ldso_load_interp(const char *interp_path, struct lx_image *img, struct lx_exec_error *err)
+int ldso_load_interp(const char *interp_path, struct lx_image_kept *k, struct lx_image *img, struct lx_exec_error *err)
 {
     /* vfs-map resolves the path, so the interpreter comes from the guest's root. */
-    int fd = lx_image_open(interp_path, err);
+    int fd = lx_image_open_kept(k, RX_AT_CWD, interp_path, err);
     if (fd < 0) {
         char why[sizeof err->msg];
         snprintf(why, sizeof why, "interpreter %s: %s", interp_path,

@@ -95,9 +95,9 @@ static char **script_argv(const struct shebang *sb, const char *script, int argc
 /* Opens a program file: 0 with *fd for an ELF candidate, 1 with sb for a script
  * (nothing left open), -1 with err. */
 static int open_program(int dirfd, const char *path, int depth, struct shebang *sb, int *fd,
-                        struct lx_exec_error *err)
+                        struct lx_image_kept *k, struct lx_exec_error *err)
 {
-    *fd = lx_image_open_at(dirfd, path, err);
+    *fd = lx_image_open_kept(k, dirfd, path, err);
     if (*fd < 0) return -1;
     char head[SHEBANG_MAX];
     long n = lx_image_head(*fd, head, sizeof head);
@@ -110,17 +110,18 @@ static int open_program(int dirfd, const char *path, int depth, struct shebang *
 }
 
 static int prepare(int dirfd, const char *path, int argc, char **argv, char **envp, const char *execfn,
-                   const struct lx_exec_view *view, int depth, struct lx_start *st, struct lx_exec_error *err)
+                   const struct lx_exec_view *view, int depth, struct lx_image_kept *k, struct lx_start *st,
+                   struct lx_exec_error *err)
 {
     int fd;
     struct shebang sb;
-    int kind = open_program(dirfd, path, depth, &sb, &fd, err);
+    int kind = open_program(dirfd, path, depth, &sb, &fd, k, err);
     if (kind < 0) return -1;
     if (kind == 1) {
-        int k;
-        char **nargv = script_argv(&sb, depth ? path : execfn, argc, argv, &k);
+        int n;
+        char **nargv = script_argv(&sb, depth ? path : execfn, argc, argv, &n);
         if (!nargv) return fail_errno(err, 126, ENOMEM, "out of memory");
-        int r = prepare(RX_AT_CWD, sb.interp, k, nargv, envp, execfn, view, depth + 1, st, err);
+        int r = prepare(RX_AT_CWD, sb.interp, n, nargv, envp, execfn, view, depth + 1, k, st, err);
         if (r < 0 && err->status == 127) {
             char msg[sizeof err->msg], name[128];
             printable_name(name, sizeof name, sb.interp);
@@ -131,46 +132,39 @@ static int prepare(int dirfd, const char *path, int argc, char **argv, char **en
         return r;
     }
     int r = lx_image_map(fd, path, 0, &st->prog, err);
-    if (r == 0 && rx_fpath(fd, st->exe_url, sizeof st->exe_url) < 0) st->exe_url[0] = 0;
     rx_close(fd);
     if (r < 0) return -1;
     st->pc = st->prog.entry;
     if (st->prog.has_interp) {
-        if (ldso_load_interp(st->prog.interp, &st->interp, err) < 0) return -1;
+        if (ldso_load_interp(st->prog.interp, k, &st->interp, err) < 0) return -1;
         st->pc = st->interp.entry;
     }
     st->brk = GM_PAGE_UP(st->prog.end);
     return build_stack(st, argc, argv, envp, execfn, view, err);
 }
 
-int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, const struct lx_exec_view *view,
-                    struct lx_start *st, struct lx_exec_error *err)
-{
-    lx_start_clear(st);
-    return prepare(RX_AT_CWD, path, argc, argv, envp, path, view, 0, st, err);
-}
-
 int lx_exec_prepare_at(int dirfd, const char *path, const char *execfn, int argc, char **argv, char **envp,
-                       const struct lx_exec_view *view, struct lx_start *st, struct lx_exec_error *err)
+                       const struct lx_exec_view *view, struct lx_image_kept *k, struct lx_start *st,
+                       struct lx_exec_error *err)
 {
     lx_start_clear(st);
-    return prepare(dirfd, path, argc, argv, envp, execfn, view, 0, st, err);
+    return prepare(dirfd, path, argc, argv, envp, execfn, view, 0, k, st, err);
 }
 
 /* The checks of prepare() without loading anything: a script's interpreter
  * chain, the ELF headers and the ELF interpreter, with the errno Linux gives. */
-static int probe(int dirfd, const char *path, int depth, struct lx_exec_error *err)
+static int probe(int dirfd, const char *path, int depth, struct lx_image_kept *k, struct lx_exec_error *err)
 {
     int fd;
     struct shebang sb;
-    int kind = open_program(dirfd, path, depth, &sb, &fd, err);
+    int kind = open_program(dirfd, path, depth, &sb, &fd, k, err);
     if (kind < 0) return -1;
-    if (kind == 1) return probe(RX_AT_CWD, sb.interp, depth + 1, err);
+    if (kind == 1) return probe(RX_AT_CWD, sb.interp, depth + 1, k, err);
     static struct lx_image img; /* large; exec is serialised by the caller */
     int r = lx_image_check(fd, &img, err);
     rx_close(fd);
     if (r < 0 || !img.has_interp) return r;
-    fd = lx_image_open(img.interp, err);
+    fd = lx_image_open_kept(k, RX_AT_CWD, img.interp, err);
     if (fd < 0) return -1;
     static struct lx_image interp;
     r = lx_image_check(fd, &interp, err);
@@ -178,4 +172,12 @@ static int probe(int dirfd, const char *path, int depth, struct lx_exec_error *e
     return r;
 }
 
-int lx_exec_probe(int dirfd, const char *path, struct lx_exec_error *err) { return probe(dirfd, path, 0, err); }
+int lx_exec_probe(int dirfd, const char *path, struct lx_image_kept *k, struct lx_exec_error *err)
+{
+    lx_image_kept_close(k); /* an earlier exec's, in a fork that made this one again */
+    if (k) k->recording = 1;
+    int r = probe(dirfd, path, 0, k, err);
+    if (k) k->recording = 0;
+    if (r < 0) lx_image_kept_close(k);
+    return r;
+}

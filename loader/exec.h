@@ -13,7 +13,6 @@ struct lx_start {
     uintptr_t brk;        /* initial program break */
     struct lx_image prog, interp;
     struct stack_layout stack; /* argv/envp strings and auxv on the initial stack */
-    char exe_url[4096 + 16];   /* the program file's URL (rx_fpath), "" if unknown */
 };
 
 /* Every field zero and every string empty, the strings' other bytes untouched
@@ -21,14 +20,12 @@ struct lx_start {
 static inline void lx_start_clear(struct lx_start *st)
 {
     _Static_assert(offsetof(struct lx_start, prog) == 3 * sizeof(uintptr_t) &&
-                       offsetof(struct lx_start, exe_url) == offsetof(struct lx_start, stack) + sizeof(struct stack_layout) &&
-                       sizeof(struct lx_start) <= offsetof(struct lx_start, exe_url) + sizeof st->exe_url + 8,
+                       sizeof(struct lx_start) == offsetof(struct lx_start, stack) + sizeof(struct stack_layout),
                    "lx_start_clear clears each field: clear the new one");
     st->pc = st->sp = st->brk = 0;
     lx_image_clear(&st->prog);
     lx_image_clear(&st->interp);
     memset(&st->stack, 0, sizeof st->stack);
-    st->exe_url[0] = 0;
 }
 
 /* What the guest is shown of the machine beyond what the loader reads from it. */
@@ -37,15 +34,16 @@ struct lx_exec_view {
     int vdso_counting;      /* lxrun's vDSO counts its answers (a report was asked for) */
 };
 
-int lx_exec_prepare(const char *path, int argc, char **argv, char **envp, const struct lx_exec_view *view,
-                    struct lx_start *st, struct lx_exec_error *err);
-/* The same for a guest's execveat: path relative to dirfd (RX_AT_CWD, or an fd
- * of lxrun's; "" = dirfd is the file), execfn the name the guest used (AT_EXECFN). */
+/* path relative to dirfd (RX_AT_CWD, or an fd of lxrun's; "" = dirfd is the
+ * file), execfn the name the guest used (AT_EXECFN); the files from k when it
+ * kept them (NULL: each opened). */
 int lx_exec_prepare_at(int dirfd, const char *path, const char *execfn, int argc, char **argv, char **envp,
-                       const struct lx_exec_view *view, struct lx_start *st, struct lx_exec_error *err);
+                       const struct lx_exec_view *view, struct lx_image_kept *k, struct lx_start *st,
+                       struct lx_exec_error *err);
 /* Whether path could be run, checked before a guest's execve leaves the caller:
  * 0, or -1 with err->errnum as Linux's execve would fail (ENOENT, EACCES, ENOEXEC,
- * ELOOP...).  Maps nothing. */
-int lx_exec_probe(int dirfd, const char *path, struct lx_exec_error *err);
+ * ELOOP...).  Maps nothing; with k (its floor set), keeps what it opened for the
+ * load (nothing kept after a failure). */
+int lx_exec_probe(int dirfd, const char *path, struct lx_image_kept *k, struct lx_exec_error *err);
 
 #endif

@@ -78,6 +78,37 @@ int lx_image_open(const char *guest_path, struct lx_exec_error *err)
     return lx_image_open_at(RX_AT_CWD, guest_path, err);
 }
 
+static uint64_t kept_key(int dirfd, const char *path)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint32_t)dirfd; /* FNV-1a */
+    for (; *path; path++) h = (h ^ (unsigned char)*path) * 1099511628211ULL;
+    return h;
+}
+
+int lx_image_open_kept(struct lx_image_kept *k, int dirfd, const char *guest_path, struct lx_exec_error *err)
+{
+    if (!k || !k->floor) return lx_image_open_at(dirfd, guest_path, err);
+    uint64_t key = kept_key(dirfd, guest_path);
+    if (!k->recording) {
+        if (k->taken < k->n && k->key[k->taken] == key) return k->fd[k->taken++];
+        lx_image_kept_close(k); /* not the files checked: none is taken after */
+        return lx_image_open_at(dirfd, guest_path, err);
+    }
+    int fd = lx_image_open_at(dirfd, guest_path, err);
+    if (fd >= 0 && k->n < LX_IMAGE_KEPT_MAX) {
+        long high = rx_fcntl(fd, RX_F_DUPFD_CLOEXEC, k->floor);
+        if (high >= 0) k->key[k->n] = key, k->fd[k->n++] = (int)high;
+    }
+    return fd;
+}
+
+void lx_image_kept_close(struct lx_image_kept *k)
+{
+    if (!k) return;
+    for (; k->taken < k->n; k->taken++) rx_close(k->fd[k->taken]);
+    k->n = k->taken = 0;
+}
+
 long lx_image_head(int fd, char *buf, unsigned long len) { return rx_pread(fd, buf, len, 0); }
 
 /* The guest's view of a segment's protection (Linux's PROT_*, as guestmem keeps it). */
@@ -185,6 +216,7 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
         int r = map_segment(fd, &ei.ph[i], bias, &st, name);
         if (r < 0) return fail_errno(err, 126, -r, abi_errno_text(-r));
     }
+    img->name = name;
     img->bias = bias;
     img->entry = bias + ei.eh.e_entry;
     img->phdr = bias + (ei.phdr_vaddr ? ei.phdr_vaddr : ei.lo + ei.eh.e_phoff);

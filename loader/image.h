@@ -23,6 +23,7 @@ struct lx_image {
     int exec_stack;
     int has_interp;
     uint64_t dev, ino;     /* the file it was mapped from */
+    const char *name;      /* its path as /proc/self/maps names it (interned: gm_intern) */
     char interp[4097];     /* PT_INTERP path, as written in the file: last (lx_image_clear) */
 };
 
@@ -39,6 +40,25 @@ int lx_image_open(const char *guest_path, struct lx_exec_error *err);
 /* The same relative to dirfd (RX_AT_CWD or a directory); an empty path means
  * dirfd itself is the file (execveat's AT_EMPTY_PATH). */
 int lx_image_open_at(int dirfd, const char *guest_path, struct lx_exec_error *err);
+/* The files an exec's checks opened (lx_exec_probe), kept above lxrun's fd
+ * floor for its load, in the order the load opens them: each script of a
+ * chain, the ELF, its interpreter.  The file checked is then the file run (Linux's
+ * execve opens each once), and the exec of a vfork's child in a fork opens
+ * nothing again. */
+#define LX_IMAGE_KEPT_MAX 6
+struct lx_image_kept {
+    int floor;       /* where kept handles go; 0: nothing is kept */
+    int recording;   /* the checks run: each file opened is kept */
+    int n, taken;
+    int fd[LX_IMAGE_KEPT_MAX];
+    uint64_t key[LX_IMAGE_KEPT_MAX]; /* dirfd and path hashed: a load asking for another file opens it itself */
+};
+/* lx_image_open_at, through k (NULL: none): while recording, a copy of each
+ * handle opened is kept; else the next kept one is taken when it is for the
+ * same dirfd and path (the caller closes it as one it opened). */
+int lx_image_open_kept(struct lx_image_kept *k, int dirfd, const char *guest_path, struct lx_exec_error *err);
+/* Closes the handles not taken; k keeps nothing after. */
+void lx_image_kept_close(struct lx_image_kept *k);
 /* Validates and maps an opened ELF; -1 with err filled on failure. */
 int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
                  struct lx_exec_error *err);

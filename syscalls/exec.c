@@ -68,11 +68,13 @@ static size_t args_limit(void)
     return l < LINUX_ARG_MAX ? LINUX_ARG_MAX : (size_t)l;
 }
 
+/* The short fields first, and path's first bytes with them on one page. */
 struct exec_req {
-    char path[PATH_MAX];
-    char execfn[PATH_MAX + 32];
     int dirfd;               /* RX_AT_CWD, or lxrun's copy of the guest's dirfd */
     struct strblock argv, envp;
+    struct lx_image_kept kept; /* the files checked, for an exec in this lxrun or its fork */
+    char path[PATH_MAX];
+    char execfn[PATH_MAX + 32];
 };
 
 static void clear_cloexec(const int *fds, int n, int on)
@@ -142,7 +144,7 @@ static long exec_here(struct lx_call *c, struct exec_req *q)
         int j = 0;
         for (char *e = q->envp.buf; e && e < q->envp.buf + q->envp.len; e += strlen(e) + 1) envp[j++] = e;
         struct lx_program p = { .prog = q->path, .execfn = q->execfn, .dirfd = q->dirfd, .argc = k, .argv = argv,
-                                .envp = envp };
+                                .envp = envp, .kept = &q->kept, .in_place = 1 };
         r = lx_exec_here(c, &p);
     }
     free(argv);
@@ -236,8 +238,17 @@ static long open_magic_path(struct exec_req *q, int dirfd, uint64_t path)
     return 0;
 }
 
+/* Whether the files checked are kept for the load: not for a new lxrun (it
+ * opens them itself) nor for a vfork child's exec sent to its waiting child. */
+static int keeps_files(const struct lx_call *c, const struct exec_req *q)
+{
+    if (!lx_exec_here_possible(c)) return 0;
+    return !lx_vfork_window_open || (q->dirfd == RX_AT_CWD && !lx_vfork_window_has_child());
+}
+
 /* Copies in and checks everything; 0 when q is ready to run. */
-static long exec_request(int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags, struct exec_req *q)
+static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags,
+                         struct exec_req *q)
 {
     q->dirfd = RX_AT_CWD;
     if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW)) return -EINVAL;
@@ -265,14 +276,15 @@ static long exec_request(int dirfd, uint64_t path, uint64_t argv, uint64_t envp,
         RX_MODE_IS(st.mode, RX_MODE_SYMLINK))
         return -ELOOP;
     struct lx_exec_error err;
-    if (lx_exec_probe(q->dirfd, q->path, &err) < 0) return -err.errnum;
+    q->kept.floor = keeps_files(c, q) ? lx_fd_floor : 0;
+    if (lx_exec_probe(q->dirfd, q->path, &q->kept, &err) < 0) return -err.errnum;
     return 0;
 }
 
 static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags)
 {
     static struct exec_req q; /* large; one exec at a time per process */
-    long r = exec_request(dirfd, path, argv, envp, flags, &q);
+    long r = exec_request(c, dirfd, path, argv, envp, flags, &q);
     if (r == 0) {
         /* Past this point the call does not come back unless the exec itself fails:
          * the trace line and the count are the caller's, as strace shows them. */
@@ -287,6 +299,7 @@ static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, 
         if (traced && r < 0) trace_event("execve failed after its checks: %s", abi_errno_text((int)-r));
     }
     if (q.dirfd != RX_AT_CWD) rx_close(q.dirfd);
+    lx_image_kept_close(&q.kept);
     strblock_free(&q.argv);
     strblock_free(&q.envp);
     return r;

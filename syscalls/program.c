@@ -1,7 +1,6 @@
 /* program.c — a program image becoming the process's (program.h). */
 #include "program.h"
 
-#include <stdio.h>
 
 #include "../process/process.h"
 #include "../process/ptable.h"
@@ -14,14 +13,14 @@
 int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_exec_error *err)
 {
     struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden(), .vdso_counting = lx_report.observe };
-    if (lx_exec_prepare_at(p->dirfd, p->prog, p->execfn, p->argc, p->argv, p->envp, &view, st, err) < 0) return -1;
+    if (lx_exec_prepare_at(p->dirfd, p->prog, p->execfn, p->argc, p->argv, p->envp, &view, p->kept, st, err) < 0)
+        return -1;
     lx_process_start(st->brk, p->execfn);
-    static char exe[4096];
-    if (!st->exe_url[0] || vfs_guest_path(st->exe_url, exe, sizeof exe) < 0) snprintf(exe, sizeof exe, "%s", p->prog);
-    lx_process_image(exe, st->stack.sp, st->stack.arg_start, st->stack.arg_end, st->stack.env_start,
-                     st->stack.env_end, st->stack.auxv, st->stack.auxv_len);
+    const char *exe = st->prog.name ? st->prog.name : p->prog; /* the file's own path, links resolved */
+    lx_process_image(exe, st->stack.sp, st->stack.arg_start, st->stack.arg_end, st->stack.env_start, st->stack.env_end,
+                     st->stack.auxv, st->stack.auxv_len);
     static char cwd[LX_PT_PATH];
-    if (vfs_getcwd(cwd, sizeof cwd) >= 0) lx_ptable_set_cwd(cwd);
+    if (!p->in_place && vfs_getcwd(cwd, sizeof cwd) >= 0) lx_ptable_set_cwd(cwd);
     lx_ptable_set_text(st->prog.dev, st->prog.ino, st->prog.has_interp ? st->interp.dev : 0,
                        st->prog.has_interp ? st->interp.ino : 0);
     lx_ptable_answering(procfs_answer); /* what only this process knows, for its siblings' /proc */

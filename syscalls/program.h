@@ -12,6 +12,8 @@ struct lx_program {
     int dirfd;             /* RX_AT_CWD or an fd of lxrun's (execveat) */
     int argc;
     char **argv, **envp;
+    struct lx_image_kept *kept; /* the files execve's checks opened, or NULL */
+    int in_place;          /* a guest's exec in this lxrun: the process table has its cwd */
 };
 
 /* Loads p (scripts, ELF, interpreter, stack) into the empty guest address space
