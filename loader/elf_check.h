@@ -12,14 +12,16 @@
 #define ELF_USER_TOP 0x7ffffffff000ULL    /* end of the 47-bit user half */
 #define ELF_MIN_VADDR 0x10000ULL          /* fixed images below this are refused */
 
+/* ph last: a usual program's headers and the rest share the first page (each
+ * page first written in a forked child is a copy-on-write fault) */
 struct elf_info {
-    Elf64_Ehdr eh;
-    Elf64_Phdr ph[ELF_MAX_PHNUM];
     int nload;
     uint64_t lo, hi;            /* page-rounded span of the PT_LOAD segments */
     int interp_index;           /* index of PT_INTERP in ph, or -1 */
     int exec_stack;             /* PT_GNU_STACK asks for an executable stack */
     uint64_t phdr_vaddr;        /* where the program headers are in memory, 0 if not loaded */
+    Elf64_Ehdr eh;
+    Elf64_Phdr ph[ELF_MAX_PHNUM];
 };
 
 /* Checks the ELF header; `why` gets a one-line reason on failure (return -1). */

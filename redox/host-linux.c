@@ -11,6 +11,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <malloc.h>
 #include <grp.h>
 #include <poll.h>
@@ -464,7 +465,7 @@ static long fpath_join(char *buf, size_t len, const char *prefix, const char *re
     size_t p = strlen(prefix);
     if (p + n >= len) return -ERANGE;
     memcpy(buf, prefix, p);
-    memcpy(buf + p, rest, n);
+    memmove(buf + p, rest, n); /* rest may lie further on in buf (rx_fpath) */
     buf[p + n] = 0;
     return (long)(p + n);
 }
@@ -478,16 +479,23 @@ static long fpath_join(char *buf, size_t len, const char *prefix, const char *re
  * (epoll, Redox's event scheme). */
 long rx_fpath(int fd, char *buf, size_t len)
 {
-    char link[32] = "/proc/self/fd/", host[4096 + 64];
+    /* The host's name is read into buf after room for the longest prefix
+     * ("uds_stream:") and moved down: no second path buffer on the stack (each
+     * page of stack first touched after a fork is a fault). */
+    enum { ROOM = 16 };
+    if (len < ROOM + 2) return -ERANGE;
+    char link[32] = "/proc/self/fd/", *host = buf + ROOM;
+    size_t cap = len - ROOM;
     struct stat st;
-    if (!name_cached(fd, host, sizeof host, &st)) {
+    if (!name_cached(fd, host, cap, &st)) {
         char digits[12], *d = digits + sizeof digits;
         unsigned v = (unsigned)fd;
         do *--d = (char)('0' + v % 10); while (v /= 10);
         memcpy(link + 14, d, (size_t)(digits + sizeof digits - d));
         link[14 + (digits + sizeof digits - d)] = 0;
-        ssize_t n = readlink(link, host, sizeof host - 1);
+        ssize_t n = readlink(link, host, cap - 1);
         if (n < 0) return -errno;
+        if ((size_t)n == cap - 1) return -ERANGE; /* perhaps cut short */
         host[n] = 0;
         name_remember(&st, host);
     }
@@ -1003,8 +1011,37 @@ long rx_core_pattern(char *buf, size_t cap)
 
 long rx_sched_yield(void) { return raw3(SYS_sched_yield, 0, 0, 0); }
 
+/* lxrun's read-only segments (its code and constants) each given an anonymous
+ * page, once, before its first fork: Linux copies at a fork the page table
+ * entries of the mappings that have anonymous pages only; a child faulted each
+ * page of the others in again (7 faults in each child of a shell's fork+exec
+ * loop, 6% of its CPU on a VM).  A system that refuses the writable step (a W^X
+ * policy) keeps the faults.  The write is of the byte already there, so a thread
+ * running or reading the page meanwhile sees no change. */
+static int own_segments_anon(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+    (void)size, (void)ctx;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *p = &info->dlpi_phdr[i];
+        if (p->p_type != PT_LOAD || (p->p_flags & PF_W)) continue;
+        uintptr_t lo = (info->dlpi_addr + p->p_vaddr) & ~(uintptr_t)4095;
+        uintptr_t hi = (info->dlpi_addr + p->p_vaddr + p->p_memsz + 4095) & ~(uintptr_t)4095;
+        int prot = PROT_READ | (p->p_flags & PF_X ? PROT_EXEC : 0);
+        if (mprotect((void *)lo, hi - lo, prot | PROT_WRITE) < 0) continue;
+        volatile char *last = (volatile char *)(hi - 1);
+        *last = *last;
+        mprotect((void *)lo, hi - lo, prot);
+    }
+    return 1; /* the first object is lxrun's own file */
+}
+
 long rx_fork(void)
 {
+    static int segments_done;
+    if (!segments_done) {
+        segments_done = 1;
+        dl_iterate_phdr(own_segments_anon, NULL);
+    }
     long r = R(fork());
     if (r == 0) my_pid = 0;
     return r;
