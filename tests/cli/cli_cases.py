@@ -8,6 +8,7 @@ Every run must end by exit (status < 128, never a signal or a core dump), and
 every refusal must be exactly one stderr line "lxrun: PATH: reason"."""
 import os
 import struct
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -274,6 +275,54 @@ def unknown_option(e):
 def double_dash(e):
     e.ran('--', 'true')
 
+# ---- lxrun's own handles ----
+
+def fds_while_waiting(e, argv):
+    """lxrun's host fds while the program ARGV ends as, cat, waits for input (cat
+    has echoed a first line: its exec is over); cat then ends with its input."""
+    p = subprocess.Popen([e.lxrun, *argv], cwd=e.tmp, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        p.stdin.write(b'ready\n')
+        p.stdin.flush()
+        line = p.stdout.readline()
+        check(line == b'ready\n', f'{argv}: cat echoed {line!r} {p.stderr.read(4096) if not line else ""}')
+        fds = sorted(os.listdir(f'/proc/{p.pid}/fd'), key=int)
+    finally:
+        p.stdin.close()
+        p.wait(timeout=30)
+    check(p.returncode == 0, f'{argv}: exit {p.returncode}')
+    return fds
+
+
+@case
+def exec_leaves_no_handles(e):
+    """execve's checks keep the files they open for the load (the file checked is
+    the file run).  Every path of an exec -- in place, a vfork child's in its fork,
+    a script of a script, refused ones (no file, no interpreter for a script or an
+    ELF) -- leaves lxrun no more fds than it has running the last program directly:
+    in the process that made them all, exec'ing cat at the end or waiting for it."""
+    data = bytearray(open(TRUE, 'rb').read())
+    old = b'/lib64/ld-linux-x86-64.so.2\0'
+    at = data.find(old)
+    data[at:at + len(old)] = b'/nonexistent/ld.so'.ljust(len(old), b'\0')
+    nointerp = e.write('nointerp', bytes(data))
+    noscript = e.write('noscript', '#!/no/such/interpreter\n')
+    inner = e.write('inner.sh', '#!/bin/sh\nshift\nexec "$@"\n')  # $1: outer
+    outer = e.write('outer', f'#!{inner}\n')
+    chain = e.write('chain.sh', f"""#!/bin/sh
+n=0
+while [ $n -lt 10 ]; do /bin/true; {outer} /bin/true; n=$((n+1)); done
+/no/such/file 2>/dev/null; {nointerp} 2>/dev/null; {noscript} 2>/dev/null
+(exec /no/such/file) 2>/dev/null; (exec {nointerp}) 2>/dev/null
+[ "$1" = here ] && exec {outer} /bin/sh -c 'exec /bin/cat'
+{outer} /bin/sh -c 'exec /bin/cat'
+""")
+    direct = e.write('direct.sh', '#!/bin/sh\n/bin/cat\n')  # sh, its script's fd, cat its child
+    for last, argv in (('here', ['/bin/cat']), ('child', [direct])):
+        alone = fds_while_waiting(e, argv)
+        after = fds_while_waiting(e, [chain, last])
+        check(after == alone, f'{last}: fds after the execs {after}, running cat directly {alone}')
 
 def main():
     # cli_cases.py LXRUN CASE, or cli_cases.py LXRUN --list
