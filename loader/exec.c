@@ -166,8 +166,7 @@ static int probe(int dirfd, const char *path, int depth, struct lx_image_kept *k
     if (r < 0 || !img.has_interp) return r;
     fd = lx_image_open_kept(k, RX_AT_CWD, img.interp, err);
     if (fd < 0) return -1;
-    static struct lx_image interp;
-    r = lx_image_check(fd, &interp, err);
+    r = lx_image_check(fd, &img, err); /* the same struct again: one page fewer written after a fork */
     rx_close(fd);
     return r;
 }

@@ -8,19 +8,22 @@
 #include "image.h"
 #include "stack.h"
 
+/* The images last, the program's first: what a load writes (each image's fields
+ * and the start of its interpreter path) spans two pages, not three. */
 struct lx_start {
     uintptr_t pc, sp;     /* where the guest starts */
     uintptr_t brk;        /* initial program break */
-    struct lx_image prog, interp;
     struct stack_layout stack; /* argv/envp strings and auxv on the initial stack */
+    struct lx_image prog, interp;
 };
 
 /* Every field zero and every string empty, the strings' other bytes untouched
  * (as lx_image_clear). */
 static inline void lx_start_clear(struct lx_start *st)
 {
-    _Static_assert(offsetof(struct lx_start, prog) == 3 * sizeof(uintptr_t) &&
-                       sizeof(struct lx_start) == offsetof(struct lx_start, stack) + sizeof(struct stack_layout),
+    _Static_assert(offsetof(struct lx_start, stack) == 3 * sizeof(uintptr_t) &&
+                       offsetof(struct lx_start, prog) == offsetof(struct lx_start, stack) + sizeof(struct stack_layout) &&
+                       sizeof(struct lx_start) == offsetof(struct lx_start, interp) + sizeof(struct lx_image),
                    "lx_start_clear clears each field: clear the new one");
     st->pc = st->sp = st->brk = 0;
     lx_image_clear(&st->prog);

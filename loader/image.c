@@ -177,9 +177,12 @@ static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_sta
     return 0;
 }
 
+/* Large; loading and checking are single-threaded.  One for both: an exec in
+ * place writes one page of it, not two. */
+static struct elf_info ei;
+
 int lx_image_check(int fd, struct lx_image *img, struct lx_exec_error *err)
 {
-    static struct elf_info ei;
     struct rx_stat st;
     return check_image(fd, 0, &ei, &st, img, err);
 }
@@ -187,7 +190,6 @@ int lx_image_check(int fd, struct lx_image *img, struct lx_exec_error *err)
 int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
                  struct lx_exec_error *err)
 {
-    static struct elf_info ei; /* large; loading is single-threaded */
     struct rx_stat st;
     if (check_image(fd, is_interp, &ei, &st, img, err) < 0) return -1;
     img->dev = st.dev;

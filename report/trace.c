@@ -12,6 +12,7 @@
 #include "../abi/linux_fcntl.h"
 #include "../redox/rx.h"
 #include "decode.h"
+#include "report.h"
 #include "record.h"
 
 
@@ -212,7 +213,7 @@ void trace_syscall_noreturn(const struct lx_call *c)
 void lx_report_signal(int sig, const struct linux_siginfo *si)
 {
     if (sig < 1 || sig > 64) return;
-    lx_signals_delivered[sig]++;
+    if (lx_report.observe) lx_signals_delivered[sig]++; /* a report's only: else a page written (a fault after each fork) */
     trace_signal(sig, si);
 }
 
