@@ -583,6 +583,7 @@ static int handover_main(const char *fdword, int argc, char **argv)
     vfs_cwd_moved();
     vfs_start();
     if (choose_trap(lx_proc.opts.trap_fs, lx_proc.opts.trap_mode) < 0) return 126;
+    lx_trap_sites_start(); /* a new table: the earlier lxrun's is not handed over */
     run_guest(&g);
 }
 
@@ -637,6 +638,7 @@ int main(int argc, char **argv, char **envp)
     lx_proc.ioprio = rx_ioprio_self(); /* the session's first process: the host's */
     lx_proc.opts.trap_fs = lx_trap_fs_current();
     lx_proc.opts.trap_mode = lx_trap_mode_current();
+    lx_trap_sites_start();
 
     struct lx_program g = { .prog = prog, .execfn = prog, .dirfd = RX_AT_CWD, .argc = argc - i, .argv = argv + i,
                              .envp = guest_environment(envp) };

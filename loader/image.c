@@ -194,6 +194,8 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     if (check_image(fd, is_interp, &ei, &st, img, err) < 0) return -1;
     img->dev = st.dev;
     img->ino = st.ino;
+    img->size = st.size;
+    img->ctime_ns = st.ctime_sec * 1000000000LL + st.ctime_nsec;
 
     size_t span = ei.hi - ei.lo;
     uintptr_t bias = 0;

@@ -23,6 +23,7 @@ struct lx_image {
     int exec_stack;
     int has_interp;
     uint64_t dev, ino;     /* the file it was mapped from */
+    int64_t size, ctime_ns; /* and its size and change time then (no one sets a ctime) */
     const char *name;      /* its path as /proc/self/maps names it (interned: gm_intern) */
     char interp[4097];     /* PT_INTERP path, as written in the file: last (lx_image_clear) */
 };

@@ -2,6 +2,7 @@
  * mapping table (guestmem/vma.h), and no call may reach lxrun's own memory. */
 #include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
+#include "../trap/trap.h"
 #include "handler.h"
 #include "process.h"
 
@@ -81,6 +82,10 @@ long sys_mmap(struct lx_call *c)
     const char *name = anon ? NULL : file_name_of(fd, flags & LINUX_MAP_FIXED ? (uintptr_t)r : 0, &st);
     gm_add((uintptr_t)r, len, prot & (LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC), type != LINUX_MAP_PRIVATE, anon ? GM_ANON : GM_FILE, anon ? 0 : (uint64_t)off,
            st.dev, st.ino, name);
+    if (!anon && (prot & LINUX_PROT_EXEC) && type == LINUX_MAP_PRIVATE && st.ino) { /* a library's code */
+        struct lx_file_id id = { st.dev, st.ino, st.size, st.ctime_sec * 1000000000LL + st.ctime_nsec };
+        lx_trap_text_mapped((uintptr_t)r, len, (uint64_t)off, &id);
+    }
     return r;
 }
 

@@ -41,6 +41,7 @@
 #include "../redox/rx.h"
 #include "../syscalls/dispatch.h"
 #include "insn_len.h"
+#include "site_cache.h"
 #include "trap.h"
 #include "thread.h"
 
@@ -476,6 +477,110 @@ TLS_FREE static void rewrite_page(uintptr_t site, long nr)
     store_patches(p, n, abi_prot_to_rx(v.prot));
 }
 
+/* ---- what earlier processes learned (site_cache.c) ----
+ * Sites are known by file and by program: what /bin/true's libc calls, not every
+ * libc site a shell ever called (each page rewritten is a copy of it).  The
+ * files of this program's text mappings, by device and inode, with their stamps
+ * (the file's mixed with the program's): a first trap at one of their sites is
+ * recorded by them.  Runs in sys_mmap on the guest's FS: TLS-free. */
+static struct { uint64_t dev, ino, stamp; } mapped_files[32];
+static int nmapped_files;
+static uint64_t program_stamp; /* the program's file, mapped first */
+
+TLS_FREE static uint64_t stamp_of(uint64_t dev, uint64_t ino)
+{
+    for (int i = 0; i < nmapped_files; i++)
+        if (mapped_files[i].dev == dev && mapped_files[i].ino == ino) return mapped_files[i].stamp;
+    return 0;
+}
+
+/* Under the text lock: a first trap at site, for the next mapping of its file. */
+TLS_FREE static void learn(uintptr_t site, long nr)
+{
+    struct gm_vma v;
+    if (lx_call_needs_trap(nr) || !guest_text(site, site + 2, &v) || v.kind != GM_FILE || v.shared) return;
+    uint64_t stamp = stamp_of(v.dev, v.ino);
+    if (stamp) lx_site_cache_learn(stamp, v.offset + (site - v.start), nr);
+}
+
+/* A mapping's known sites, gathered, then rewritten page by page where a page
+ * holds two or more (one site alone pays one copy of its page to save about
+ * one trap). */
+#define WARM_MAX 256
+static struct lx_known_site warm[WARM_MAX]; /* large; under the text lock */
+
+/* By file offset (a shell sort: no qsort on the guest's FS). */
+TLS_FREE static void warm_sort(struct lx_known_site *w, int n)
+{
+    for (int gap = n / 2; gap > 0; gap /= 2)
+        for (int i = gap; i < n; i++)
+            for (int j = i; j >= gap && w[j - gap].off > w[j].off; j -= gap) {
+                struct lx_known_site t = w[j];
+                w[j] = w[j - gap], w[j - gap] = t;
+            }
+}
+
+TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start, uint64_t off,
+                                const struct gm_vma *v)
+{
+    struct patch p[BATCH_MAX];
+    int n = 0;
+    warm_sort(w, nw);
+    for (int i = 0; i < nw; i++) {
+        uintptr_t site = start + (uintptr_t)(w[i].off - off), page = GM_PAGE_DOWN(site);
+        int alone = (i == 0 || GM_PAGE_DOWN(start + (uintptr_t)(w[i - 1].off - off)) != page) &&
+                    (i + 1 == nw || GM_PAGE_DOWN(start + (uintptr_t)(w[i + 1].off - off)) != page);
+        const uint8_t *b = (const uint8_t *)site;
+        if (alone || site + 2 > v->end || b[0] != 0x0f || b[1] != 0x05 || lx_call_needs_trap(w[i].nr) ||
+            site_state(site, 0, 0))
+            continue;
+        if (n == BATCH_MAX) {
+            store_patches(p, n, abi_prot_to_rx(v->prot));
+            n = 0;
+        }
+        if (plan(site, (uint32_t)w[i].nr, v, &p[n]) == 0) {
+            n++;
+            lx_rewrite_stats.sites_known++;
+        }
+        site_state(site, KEPT, 0); /* looked at for good, as at a due trap */
+    }
+    store_patches(p, n, abi_prot_to_rx(v->prot));
+}
+
+void lx_trap_sites_start(void)
+{
+    if (lx_trap_mode_current() == LX_TRAP_REWRITE) lx_site_cache_start();
+}
+
+TLS_FREE void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id)
+{
+    if (lx_trap_mode_current() != LX_TRAP_REWRITE) return;
+    uint64_t stamp = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns);
+    if (!program_stamp) program_stamp = stamp;
+    stamp = (stamp ^ program_stamp) * 0x9e3779b97f4a7c15ull | 1;
+    gm_text_lock();
+    int i = 0;
+    while (i < nmapped_files && (mapped_files[i].dev != id->dev || mapped_files[i].ino != id->ino)) i++;
+    if (i < (int)(sizeof mapped_files / sizeof mapped_files[0])) {
+        mapped_files[i].dev = id->dev, mapped_files[i].ino = id->ino, mapped_files[i].stamp = stamp;
+        if (i == nmapped_files) nmapped_files++;
+    }
+    struct gm_vma v;
+    int n = guest_text(start, start + len, &v) ? lx_site_cache_sites(stamp, off, off + len, warm, WARM_MAX) : 0;
+    if (n) warm_store(warm, n, start, off, &v);
+    gm_text_unlock();
+}
+
+void lx_trap_image_mapped(const struct lx_file_id *id)
+{
+    for (size_t i = 0; i < gm_count(); i++) {
+        struct gm_vma v;
+        if (gm_at(i, &v) && v.kind == GM_FILE && v.dev == id->dev && v.ino == id->ino && (v.prot & LINUX_PROT_EXEC) &&
+            !v.shared)
+            lx_trap_text_mapped(v.start, v.end - v.start, v.offset, id);
+    }
+}
+
 /* Traps this program image has taken, since its exec or its fork: a site is
  * rewritten only from the REWRITE_AFTER-th on.  A rewrite costs ~15 us here (two
  * protection round trips, a copy of the code page: a copy-on-write fault in a
@@ -494,6 +599,8 @@ void lx_rewrite_forget(void)
     for (int i = 0; i < nchunks; i++) rx_munmap(chunks[i].base, CHUNK);
     nchunks = npads = 0;
     traps = 0;
+    nmapped_files = 0;
+    program_stamp = 0;
     for (int i = 0; i < noutgrown; i++) rx_munmap((uintptr_t)outgrown[i], site_table_bytes(outgrown[i]));
     noutgrown = 0;
     /* the new program's first traps find it made; one of the first size is
@@ -523,7 +630,9 @@ TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
     if (state == SEEN && n < REWRITE_AFTER) return;
     if (!gm_text_trylock()) return;
     state = site_state(site, 0, 0);
-    if (!state) site_state(site, SEEN, nr);
-    else if (state == SEEN) rewrite_page(site, nr); /* from the threshold on, at its first trap */
+    if (!state) {
+        site_state(site, SEEN, nr);
+        learn(site, nr);
+    } else if (state == SEEN) rewrite_page(site, nr); /* from the threshold on, at its first trap */
     gm_text_unlock();
 }

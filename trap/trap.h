@@ -46,6 +46,7 @@ struct lx_rewrite_stats {
     unsigned long refused_not_text; /* not in an executable guest mapping */
     unsigned long refused_shape;    /* no mov before it, no padding near, or straddling */
     unsigned long fast_calls;       /* calls served through rewritten sites */
+    unsigned long sites_known;      /* of those rewritten, as mapped: trapped at in an earlier process */
 };
 extern struct lx_rewrite_stats lx_rewrite_stats;
 static inline unsigned long lx_rewrite_sites_done(const struct lx_rewrite_stats *rw)
@@ -56,6 +57,20 @@ static inline unsigned long lx_rewrite_sites_left(const struct lx_rewrite_stats 
 {
     return rw->kept_context + rw->refused_not_text + rw->refused_shape;
 }
+
+/* A file's identity for the rewriter: its bytes are the same while these are. */
+struct lx_file_id { uint64_t dev, ino; int64_t size, ctime_ns; };
+/* Maps the session's table of known call sites (trap/site_cache.c): once, in
+ * the lxrun that starts the session. */
+void lx_trap_sites_start(void);
+/* A private mapping of file id with PROT_EXEC, [start, start+len) from file
+ * offset off, was made (recorded in guestmem): in rewrite mode the sites earlier
+ * processes of the session trapped at in the same file are rewritten now, and
+ * the file is known for this program's own first traps to be learned. */
+void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id);
+/* The same for every such mapping of file id that guestmem records (a program
+ * or interpreter the loader mapped). */
+void lx_trap_image_mapped(const struct lx_file_id *id);
 
 /* Sets up the calling thread's state, GS, alternate stack and SIGSYS handler. */
 int lx_trap_thread_init(struct lx_thread *t);

@@ -269,6 +269,38 @@ def short_programs_stay_on_the_trap(e):
     check(isinstance(n, int) and n > 0, f'python3 -c pass: {n} sites rewritten')
 
 @case
+def known_sites_rewritten_as_mapped(e):
+    """A program run again in the session has the sites its earlier run trapped at
+    rewritten as it, ld.so and libc are mapped (trap/site_cache.c): true exec'd in
+    place after a first true ran as the shell's child starts with them (its
+    report's sites_known), where a true alone has none.  Knowledge is the same
+    bytes': a program rewritten in place (false's bytes over a copy of true) runs
+    as itself, with nothing known."""
+    def trap_of(*argv, status=0):
+        path = os.path.join(e.tmp, 'r.json')
+        r = e.run('--trap=rewrite', f'--report={path}', *argv)
+        if 'needs XSAVEOPT' in r.err:
+            return None  # this CPU cannot rewrite: nothing to look at
+        check(r.rc == status, str(r))
+        with open(path) as f:
+            trap = json.load(f).get('trap', {})
+        check(trap.get('mechanism') == 'rewrite' and isinstance(trap.get('sites_known'), int), f'trap {trap}')
+        return trap
+    alone = trap_of(TRUE)
+    if alone is None:
+        return
+    check(alone['sites_known'] == 0, f'true alone: {alone}')
+    again = trap_of('/bin/sh', '-c', f'{TRUE}; exec {TRUE}')
+    check(again['sites_known'] >= 5 and again['sites_rewritten'] >= again['sites_known'], f'true again: {again}')
+    prog = os.path.join(e.tmp, 'prog')
+    with open(TRUE, 'rb') as src, open(prog, 'wb') as dst:
+        dst.write(src.read())
+    os.chmod(prog, 0o755)
+    changed = trap_of('/bin/sh', '-c', f'{prog}; cat /bin/false > {prog}; exec {prog}', status=1)
+    check(changed['sites_known'] == 0, f'a changed program: {changed}')
+
+
+@case
 def signals_reach_a_guest_blocked_in_lxrun(e):
     """A guest waiting inside a call lxrun serves (clock_nanosleep) is ended by
     SIGTERM at once, as natively; a SIGTERM the guest blocked stays pending until

@@ -1,0 +1,21 @@
+/* site_cache.h — the call sites earlier processes of the session trapped at, by
+ * file (trap/ internal; site_cache.c). */
+#ifndef LXRUN_SITE_CACHE_H
+#define LXRUN_SITE_CACHE_H
+
+#include <stdint.h>
+
+/* Maps the session's table: once, in the first lxrun (its forks share it). */
+void lx_site_cache_start(void);
+/* A file's identity for the table: its bytes are the same while these are. */
+uint64_t lx_site_cache_stamp(uint64_t dev, uint64_t ino, int64_t size, int64_t ctime_ns);
+/* The `syscall` at file offset off of the file stamped so trapped with call nr.
+ * TLS-free. */
+void lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr);
+/* The known sites of the stamp's file with lo <= off < hi, at most max of them
+ * into out (no callback: the GUESTFS path makes no indirect call); how many.
+ * TLS-free. */
+struct lx_known_site { uint64_t off; long nr; };
+int lx_site_cache_sites(uint64_t stamp, uint64_t lo, uint64_t hi, struct lx_known_site *out, int max);
+
+#endif
