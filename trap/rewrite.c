@@ -30,6 +30,8 @@
  * trap, from the program's 64th trap on (start-up code that runs once, and a
  * program that makes few calls, are not worth the system calls), and takes with
  * it the sites of its page that trapped once (one protection round trip for all);
+ * a site an earlier process of the session running the same program trapped at
+ * is rewritten as its file is mapped (site_cache.c), where its page holds two;
  * code that rewrites itself loses the rewrite, never correctness (its new syscall
  * traps and may be rewritten again). */
 #include "rewrite.h"
