@@ -496,13 +496,25 @@ TLS_FREE static uint64_t stamp_of(uint64_t dev, uint64_t ino)
     return 0;
 }
 
+/* A sum (FNV-1a) of the code before the `syscall` at site and of it, up to 32
+ * bytes within its page: a site known from another process is rewritten only
+ * where these bytes are the same again (a file rewritten within one tick of
+ * the clock, same size, could keep its stamp). */
+TLS_FREE static uint32_t site_sum(uintptr_t site)
+{
+    uintptr_t from = site - GM_PAGE_DOWN(site) >= 30 ? site - 30 : GM_PAGE_DOWN(site);
+    uint32_t h = 2166136261u;
+    for (const uint8_t *b = (const uint8_t *)from; b < (const uint8_t *)(site + 2); b++) h = (h ^ *b) * 16777619u;
+    return h;
+}
+
 /* Under the text lock: a first trap at site, for the next mapping of its file. */
 TLS_FREE static void learn(uintptr_t site, long nr)
 {
     struct gm_vma v;
     if (lx_call_needs_trap(nr) || !guest_text(site, site + 2, &v) || v.kind != GM_FILE || v.shared) return;
     uint64_t stamp = stamp_of(v.dev, v.ino);
-    if (stamp) lx_site_cache_learn(stamp, v.offset + (site - v.start), nr);
+    if (stamp) lx_site_cache_learn(stamp, v.offset + (site - v.start), nr, site_sum(site));
 }
 
 /* A mapping's known sites, gathered, then rewritten page by page where a page
@@ -534,7 +546,7 @@ TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start
                     (i + 1 == nw || GM_PAGE_DOWN(start + (uintptr_t)(w[i + 1].off - off)) != page);
         const uint8_t *b = (const uint8_t *)site;
         if (alone || site + 2 > v->end || b[0] != 0x0f || b[1] != 0x05 || lx_call_needs_trap(w[i].nr) ||
-            site_state(site, 0, 0))
+            site_state(site, 0, 0) || site_sum(site) != w[i].sum)
             continue;
         if (n == BATCH_MAX) {
             store_patches(p, n, abi_prot_to_rx(v->prot));

@@ -6,7 +6,8 @@
  * next process running the same program traps at the same sites.  Each first trap
  * at a site in a file's text is recorded here, by a stamp of the file (device,
  * inode, size and change time -- which every write moves and no call sets: the
- * same bytes) mixed with the program's (rewrite.c): its file offset and call.  A
+ * same bytes) mixed with the program's (rewrite.c): its file offset, its call, and
+ * a sum of the code before it on its page, which must match again.  A
  * later mapping of that file in that program has those sites rewritten as it is
  * mapped, before any of them runs.  A site proven a real `syscall` by a trap in
  * one process is one in every mapping of the same bytes, and its shape is checked
@@ -21,13 +22,14 @@
 #include "../redox/rx.h"
 
 #define FILES 128
-#define SITES 254
+#define SITES 340
 #define PROBES 8
 
 struct known_site {
     uint32_t off;   /* file offset of the syscall instruction */
+    uint32_t sum;   /* of the code before it (rewrite.c): the same bytes around it */
     uint16_t nr;    /* the call it trapped with */
-    uint16_t ready; /* written: off and nr are valid */
+    uint16_t ready; /* written: the rest is valid */
 };
 
 struct known_file {
@@ -37,7 +39,7 @@ struct known_file {
     struct known_site site[SITES];
 };
 
-_Static_assert(sizeof(struct known_file) == 2048, "two records a page");
+_Static_assert(sizeof(struct known_file) <= 4096, "a record a page");
 
 static struct known_file *files;
 
@@ -72,7 +74,7 @@ __attribute__((no_stack_protector)) static struct known_file *record(uint64_t st
     return 0;
 }
 
-__attribute__((no_stack_protector)) void lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr)
+__attribute__((no_stack_protector)) void lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr, uint32_t sum)
 {
     struct known_file *f;
     if (off > UINT32_MAX || nr < 0 || nr > UINT16_MAX || !(f = record(stamp, 1))) return;
@@ -82,6 +84,7 @@ __attribute__((no_stack_protector)) void lx_site_cache_learn(uint64_t stamp, uin
     uint32_t k = __atomic_fetch_add(&f->n, 1, __ATOMIC_ACQ_REL);
     if (k >= SITES) return;
     f->site[k].off = (uint32_t)off;
+    f->site[k].sum = sum;
     f->site[k].nr = (uint16_t)nr;
     __atomic_store_n(&f->site[k].ready, 1, __ATOMIC_RELEASE);
 }
@@ -96,6 +99,7 @@ __attribute__((no_stack_protector)) int lx_site_cache_sites(uint64_t stamp, uint
         if (!__atomic_load_n(&f->site[k].ready, __ATOMIC_ACQUIRE)) continue;
         if (f->site[k].off < lo || f->site[k].off >= hi) continue;
         out[found].off = f->site[k].off;
+        out[found].sum = f->site[k].sum;
         out[found++].nr = f->site[k].nr;
     }
     return found;

@@ -9,13 +9,13 @@
 void lx_site_cache_start(void);
 /* A file's identity for the table: its bytes are the same while these are. */
 uint64_t lx_site_cache_stamp(uint64_t dev, uint64_t ino, int64_t size, int64_t ctime_ns);
-/* The `syscall` at file offset off of the file stamped so trapped with call nr.
- * TLS-free. */
-void lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr);
+/* The `syscall` at file offset off of the file stamped so trapped with call nr;
+ * sum: of the code before it (rewrite.c).  TLS-free. */
+void lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr, uint32_t sum);
 /* The known sites of the stamp's file with lo <= off < hi, at most max of them
  * into out (no callback: the GUESTFS path makes no indirect call); how many.
  * TLS-free. */
-struct lx_known_site { uint64_t off; long nr; };
+struct lx_known_site { uint64_t off; long nr; uint32_t sum; };
 int lx_site_cache_sites(uint64_t stamp, uint64_t lo, uint64_t hi, struct lx_known_site *out, int max);
 
 #endif
