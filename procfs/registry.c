@@ -54,6 +54,7 @@ static const struct procfs_node nodes[] = {
     D("/proc", DIR_PROC),
     { "/proc/cpuinfo", PROCFS_FILE, RO, render_cpuinfo, PROCFS_CPU, NULL },
     F("/proc/meminfo", RO, render_meminfo),
+    F("/proc/vmstat", RO, render_vmstat),
     F("/proc/stat", RO, render_stat),
     F("/proc/uptime", RO, render_uptime),
     F("/proc/loadavg", RO, render_loadavg),

@@ -42,6 +42,7 @@ void render_cache_ways(struct procfs_out *o, const struct procfs_facts *f, unsig
 
 /* render_mem.c */
 void render_meminfo(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
+void render_vmstat(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);
 
 /* render_stat.c */
 void render_stat(struct procfs_out *o, const struct procfs_facts *f, unsigned cpu);

@@ -10,12 +10,13 @@ The host's /proc is read here only to compare with what lxrun shows (never by
 lxrun for the guest)."""
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from casekit import case, check, Run, suite_main  # noqa: E402
 
-PS, TOP, FREE, UPTIME = '/usr/bin/ps', '/usr/bin/top', '/usr/bin/free', '/usr/bin/uptime'
+PS, TOP, FREE, UPTIME, VMSTAT = '/usr/bin/ps', '/usr/bin/top', '/usr/bin/free', '/usr/bin/uptime', '/usr/bin/vmstat'
 LS, PYTHON = '/usr/bin/ls', '/usr/bin/python3'
 ENV = {'PATH': '/usr/bin:/bin', 'LC_ALL': 'C', 'TERM': 'dumb', 'PROBE_ENV': 'yes'}
 
@@ -156,6 +157,19 @@ def free_parses(e):
     with open('/proc/meminfo') as f:
         total_kb = int(f.readline().split()[1])
     check(abs(int(mem[0][1]) - total_kb // 1024) <= 1, f'total {mem[0][1]} MiB, host {total_kb} kB')
+
+
+@case
+def vmstat_summary(e):
+    """vmstat -s (procps reads /proc/vmstat, which it cannot do without: "Unable to
+    create vmstat structure"): the same lines as natively, total memory the host's."""
+    r = e.ok(VMSTAT, '-s')
+    n = subprocess.run([VMSTAT, '-s'], capture_output=True, text=True)
+    labels = lambda out: [l.split(None, 1)[1] for l in out.splitlines() if l.strip()]
+    check(labels(r.out) == labels(n.stdout), f'lines differ from native\n{r}\n{n.stdout}')
+    with open('/proc/meminfo') as f:
+        total_kb = int(f.readline().split()[1])
+    check(r.out.split(None, 1)[0] == str(total_kb), f'total {r.out.split(None, 1)[0]} K, host {total_kb}')
 
 
 @case
