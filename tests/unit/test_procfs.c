@@ -534,9 +534,9 @@ Test(procfs, directory_listings)
     cr_assert(procfs_lookup(past, 2, NULL) == NULL, "%s", past);
     char pid[32];
     snprintf(pid, sizeof pid, "%d/", (int)getpid()); /* the process itself, after the fixed entries */
-    const char *proc[] = { "cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version", "cmdline", "config.gz",
-                           "filesystems", "self", "thread-self", "mounts", "net/", "sys/", pid };
-    expect_listing("/proc", 1, proc, 15);
+    const char *proc[] = { "cpuinfo", "meminfo", "vmstat", "stat", "uptime", "loadavg", "version", "cmdline",
+                           "config.gz", "filesystems", "self", "thread-self", "mounts", "net/", "sys/", pid };
+    expect_listing("/proc", 1, proc, 16);
 
     struct listing l = { .n = 0 };
     cr_assert_eq(procfs_readdir("/proc/cpuinfo", 1, collect, &l), -ENOTDIR);
@@ -630,11 +630,11 @@ Test(procfs, whole_tree_resolves_and_renders)
     struct procfs_facts f = fixed_facts(3);
     walk_dir("/proc", 3, &f);
     walk_dir("/sys", 3, &f);
-    /* /proc: 9 files + net/: 8 + sys/{kernel: 10 + random: 2, vm: 2, fs: 2 + inotify: 3};
+    /* /proc: 10 files + net/: 8 + sys/{kernel: 10 + random: 2, vm: 2, fs: 2 + inotify: 3};
      * /sys: 4 cpu lists + 3 × (16 topology files + 10 per cache) + 2 × cpuN/online
      * + 2 THP files; the directories: 3 × (topology, cache, one per cache) more. */
     unsigned nc = abi_cpu_caches(NULL, 0);
-    cr_assert_eq(walked_files, 9 + 8 + 10 + 2 + 2 + 2 + 3 + 4 + 3 * (16 + 10 * nc) + 2 + 2);
+    cr_assert_eq(walked_files, 10 + 8 + 10 + 2 + 2 + 2 + 3 + 4 + 3 * (16 + 10 * nc) + 2 + 2);
     cr_assert_eq(walked_dirs, 7 + 3 + 3 * (3 + nc) + 3);
 }
 
