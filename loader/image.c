@@ -195,7 +195,7 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     img->dev = st.dev;
     img->ino = st.ino;
     img->size = st.size;
-    img->ctime_ns = st.ctime_sec * 1000000000LL + st.ctime_nsec;
+    img->ctime_ns = rx_stat_ctime_ns(&st);
 
     size_t span = ei.hi - ei.lo;
     uintptr_t bias = 0;

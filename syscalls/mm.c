@@ -83,7 +83,7 @@ long sys_mmap(struct lx_call *c)
     gm_add((uintptr_t)r, len, prot & (LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC), type != LINUX_MAP_PRIVATE, anon ? GM_ANON : GM_FILE, anon ? 0 : (uint64_t)off,
            st.dev, st.ino, name);
     if (!anon && (prot & LINUX_PROT_EXEC) && type == LINUX_MAP_PRIVATE && st.ino) { /* a library's code */
-        struct lx_file_id id = { st.dev, st.ino, st.size, st.ctime_sec * 1000000000LL + st.ctime_nsec };
+        struct lx_file_id id = { st.dev, st.ino, st.size, rx_stat_ctime_ns(&st) };
         lx_trap_text_mapped((uintptr_t)r, len, (uint64_t)off, &id);
     }
     return r;

@@ -1,7 +1,6 @@
 /* program.c — a program image becoming the process's (program.h). */
 #include "program.h"
 
-
 #include "../process/process.h"
 #include "../process/ptable.h"
 #include "../procfs/procfs.h"
@@ -10,17 +9,20 @@
 #include "../trap/trap.h"
 #include "../vfs-map/vfs.h"
 
+/* An image the loader mapped, for the rewriter's known sites (trap/site_cache.c). */
+static void image_mapped(const struct lx_image *img)
+{
+    struct lx_file_id id = { img->dev, img->ino, img->size, img->ctime_ns };
+    lx_trap_image_mapped(&id);
+}
+
 int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_exec_error *err)
 {
     struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden(), .vdso_counting = lx_report.observe };
     if (lx_exec_prepare_at(p->dirfd, p->prog, p->execfn, p->argc, p->argv, p->envp, &view, p->kept, st, err) < 0)
         return -1;
-    struct lx_file_id prog = { st->prog.dev, st->prog.ino, st->prog.size, st->prog.ctime_ns };
-    lx_trap_image_mapped(&prog);
-    if (st->prog.has_interp) {
-        struct lx_file_id interp = { st->interp.dev, st->interp.ino, st->interp.size, st->interp.ctime_ns };
-        lx_trap_image_mapped(&interp);
-    }
+    image_mapped(&st->prog); /* first: the program's stamp keys its files' sites */
+    if (st->prog.has_interp) image_mapped(&st->interp);
     lx_process_start(st->brk, p->execfn);
     const char *exe = st->prog.name ? st->prog.name : p->prog; /* the file's own path, links resolved */
     lx_process_image(exe, st->stack.sp, st->stack.arg_start, st->stack.arg_end, st->stack.env_start, st->stack.env_end,
