@@ -59,6 +59,9 @@ static void usage(FILE *f)
             "                     also LXRUN_TRAP=MODE in the environment (never shown to the guest)\n"
             "  --trap-fs=MODE     how the trap switches FS: auto (default), wrfsbase or arch_prctl;\n"
             "                     also LXRUN_TRAP_FS=MODE in the environment (never shown to the guest)\n"
+            "  --cpuid=MODE       CPUID at the program's and ld.so's constant-leaf sites: auto (default:\n"
+            "                     answered by lxrun where the instruction is slow, as in a VM), serve\n"
+            "                     or native; needs --trap=rewrite; also LXRUN_CPUID=MODE\n"
             "  -h, --help         show this help\n"
             "  -V, --version      show the version\n"
             "\n"
@@ -118,7 +121,16 @@ static int check_only;
  * from the guest's environment. */
 #define TRAP_FS_ENV "LXRUN_TRAP_FS"
 #define TRAP_ENV "LXRUN_TRAP"
-static int trap_fs_mode = -1, trap_mode = -1;
+#define CPUID_ENV "LXRUN_CPUID"
+static int trap_fs_mode = -1, trap_mode = -1, cpuid_mode = -1;
+
+static int cpuid_option(const char *word, const char *where)
+{
+    cpuid_mode = lx_cpuid_parse(word);
+    if (cpuid_mode >= 0) return 0;
+    fprintf(stderr, "lxrun: %s: '%s' is not auto, serve or native\n", where, word);
+    return -1;
+}
 
 static int trap_fs_option(const char *word, const char *where)
 {
@@ -150,7 +162,8 @@ static char **guest_environment(char **envp)
     char **out = calloc(n + 1, sizeof *out);
     if (!out) return envp;
     for (size_t j = 0; j < n; j++)
-        if (!is_env(envp[j], TRAP_FS_ENV) && !is_env(envp[j], TRAP_ENV)) out[k++] = envp[j];
+        if (!is_env(envp[j], TRAP_FS_ENV) && !is_env(envp[j], TRAP_ENV) && !is_env(envp[j], CPUID_ENV))
+            out[k++] = envp[j];
     return out;
 }
 
@@ -397,6 +410,9 @@ static int parse_options(int argc, char **argv, int *i, const char **out_path, c
         } else if (!strcmp(a, "--trap-fs") || !strncmp(a, "--trap-fs=", 10)) {
             if (!a[9] && !want_value(argc, argv, i)) return 2;
             if (trap_fs_option(a[9] ? a + 10 : argv[++*i], "--trap-fs") < 0) return 2;
+        } else if (!strcmp(a, "--cpuid") || !strncmp(a, "--cpuid=", 8)) {
+            if (!a[7] && !want_value(argc, argv, i)) return 2;
+            if (cpuid_option(a[7] ? a + 8 : argv[++*i], "--cpuid") < 0) return 2;
         } else if (!strcmp(a, "-f")) {
             lx_trace.tag_pid = 1;
         } else if (!strcmp(a, "-o")) {
@@ -583,6 +599,7 @@ static int handover_main(const char *fdword, int argc, char **argv)
     vfs_cwd_moved();
     vfs_start();
     if (choose_trap(lx_proc.opts.trap_fs, lx_proc.opts.trap_mode) < 0) return 126;
+    lx_cpuid_choose(lx_proc.opts.cpuid);
     lx_trap_sites_start(); /* a new table: the earlier lxrun's is not handed over */
     run_guest(&g);
 }
@@ -600,6 +617,8 @@ int main(int argc, char **argv, char **envp)
     if (trap_fs_mode < 0 && env_fs && trap_fs_option(env_fs, TRAP_FS_ENV) < 0) return 2;
     const char *env_trap = getenv(TRAP_ENV);
     if (trap_mode < 0 && env_trap && trap_option(env_trap, TRAP_ENV) < 0) return 2;
+    const char *env_cpuid = getenv(CPUID_ENV);
+    if (cpuid_mode < 0 && env_cpuid && cpuid_option(env_cpuid, CPUID_ENV) < 0) return 2;
 
     if ((r = start_backend(0))) return r;
     if (open_report_output(out_path, report_path) < 0) return 2;
@@ -638,6 +657,7 @@ int main(int argc, char **argv, char **envp)
     lx_proc.ioprio = rx_ioprio_self(); /* the session's first process: the host's */
     lx_proc.opts.trap_fs = lx_trap_fs_current();
     lx_proc.opts.trap_mode = lx_trap_mode_current();
+    lx_proc.opts.cpuid = lx_cpuid_choose(cpuid_mode < 0 ? LX_CPUID_AUTO : cpuid_mode);
     lx_trap_sites_start();
 
     struct lx_program g = { .prog = prog, .execfn = prog, .dirfd = RX_AT_CWD, .argc = argc - i, .argv = argv + i,

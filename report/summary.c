@@ -127,5 +127,8 @@ void summary_print(int fd)
                     rw->sites_mov_args, rw->sites_pad, rw->sites_known,
                     "sites left on the trap", lx_rewrite_sites_left(rw),
                     rw->kept_context, rw->refused_not_text, rw->refused_shape, "calls through rewrites", rw->fast_calls);
+    if (rewriting)
+        text_printf(&t, "  %-22s %s, %lu sites (constant leaves: no VM exit)\n", "cpuid answered by lxrun",
+                    !strcmp(lx_cpuid_name(), "serve") ? "yes" : "no", rw->sites_cpuid);
     out(fd, &t);
 }

@@ -16,6 +16,14 @@ static void image_mapped(const struct lx_image *img)
     lx_trap_image_mapped(&id);
 }
 
+/* Where glibc asks its CPUIDs: ld.so, or a program without one (trap/cpuid_sites.c;
+ * a large program's text is not searched for the few it may hold). */
+static void cpuid_image(const struct lx_image *img)
+{
+    struct lx_file_id id = { img->dev, img->ino, img->size, img->ctime_ns };
+    lx_trap_cpuid_image(img->bias, img->phdr, img->phnum, &id);
+}
+
 int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_exec_error *err)
 {
     struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden(), .vdso_counting = lx_report.observe };
@@ -23,6 +31,7 @@ int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_e
         return -1;
     image_mapped(&st->prog); /* first: the program's stamp keys its files' sites */
     if (st->prog.has_interp) image_mapped(&st->interp);
+    cpuid_image(st->prog.has_interp ? &st->interp : &st->prog);
     lx_process_start(st->brk, p->execfn);
     const char *exe = st->prog.name ? st->prog.name : p->prog; /* the file's own path, links resolved */
     lx_process_image(exe, st->stack.sp, st->stack.arg_start, st->stack.arg_end, st->stack.env_start, st->stack.env_end,

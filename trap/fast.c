@@ -40,6 +40,7 @@ static enum lx_trap_mode mode = LX_TRAP_SUD;
  * no VECTORS: without saving the guest's vector registers either. */
 uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1];
 uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1];
+uint64_t lx_trap_cpuid_cycles;
 static uintptr_t gate;     /* a `syscall` outside lxrun's text: the way into the trap */
 static size_t xsave_size;  /* the XSAVE area for the features the kernel enabled */
 static int xsave_all;      /* components beyond x87/SSE/AVX/AVX-512 (and PKRU, which lxrun
@@ -54,6 +55,13 @@ int lx_trap_mode_parse(const char *word)
     return -1;
 }
 
+static uint64_t tsc(void)
+{
+    unsigned lo, hi;
+    __asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi)::"memory");
+    return (uint64_t)hi << 32 | lo;
+}
+
 /* XSAVEOPT (CPUID 0xd.1 eax bit 0) and OSXSAVE: the stub keeps the guest's vector
  * state with them; the area's size for the enabled features is CPUID 0xd.0 ebx. */
 static int fast_path_possible(void)
@@ -61,7 +69,9 @@ static int fast_path_possible(void)
     /* three CPUIDs, each a VM exit in a VM (~5 us): leaf 1 exists on every x86-64,
      * and XSAVE (bit 26) implies leaf 0xd */
     unsigned a, b, c, d;
+    uint64_t t = tsc();
     __cpuid(1, a, b, c, d);
+    lx_trap_cpuid_cycles = tsc() - t; /* cpuid_sites.c: is it a VM exit? (rdtsc is not) */
     if (!(c & (1u << 26)) || !(c & (1u << 27))) return 0;
     __cpuid_count(0xd, 1, a, b, c, d);
     if (!(a & 1)) return 0;

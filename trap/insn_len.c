@@ -1,6 +1,8 @@
 /* insn_len.c — x86-64 instruction lengths from the opcode maps (Intel SDM vol. 2,
  * appendix A): prefixes, REX, one- and two-byte opcodes, ModRM/SIB/displacement,
- * immediates.  VEX and EVEX encodings answer 0: the rewriter then stops looking. */
+ * immediates.  VEX, EVEX, XOP, 3DNow! and encodings compilers do not write answer
+ * 0: the rewriter then stops looking, and cpuid_sites.c's proof fails.
+ * unit.insn_len holds it to objdump over ld.so and libc. */
 #include "insn_len.h"
 
 /* ModRM present, one-byte map: bit per opcode. */
@@ -61,7 +63,7 @@ static int modrm2(uint8_t op)
 
 static int imm2(uint8_t op, int z)
 {
-    if (op >= 0x80 && op <= 0x8f) return z; /* jcc rel32 */
+    if (op >= 0x80 && op <= 0x8f) return z == 4 ? 4 : -1; /* jcc rel32 (rel16 with 66 on AMD only) */
     if ((op >= 0x70 && op <= 0x73) || op == 0xa4 || op == 0xac || op == 0xba || op == 0xc2 || (op >= 0xc4 && op <= 0xc6))
         return 1;
     return 0;
@@ -97,10 +99,18 @@ size_t lx_insn_len(const uint8_t *p, size_t avail, enum lx_insn_kind *kind)
             ;
         else break;
     }
+    int addrsize = 0, repne = 0;
+    for (size_t k = 0; k < i; k++) addrsize |= p[k] == 0x67, repne |= p[k] == 0xf2;
     if (i < avail && (p[i] & 0xf0) == 0x40) {
         rex = 1;
         rexw = (p[i] & 8) != 0;
         i++;
+        /* a prefix or a second REX after a REX (the REX then counts for nothing):
+         * not what compilers write, and not worth decoding */
+        if (i < avail && ((p[i] & 0xf0) == 0x40 || p[i] == 0x66 || p[i] == 0x67 || p[i] == 0xf0 || p[i] == 0xf2 ||
+                          p[i] == 0xf3 || p[i] == 0x2e || p[i] == 0x36 || p[i] == 0x3e || p[i] == 0x26 ||
+                          p[i] == 0x64 || p[i] == 0x65))
+            return 0;
     }
     if (i >= avail) return 0;
     int z = opsize ? 2 : 4;
@@ -109,9 +119,18 @@ size_t lx_insn_len(const uint8_t *p, size_t avail, enum lx_insn_kind *kind)
     if (op != 0x0f) {
         if (invalid1(op)) return 0;
         uint8_t reg = i < avail ? (p[i] >> 3) & 7 : 0;
+        if (op == 0x8f && reg != 0) return 0; /* XOP (AMD) */
         size_t m = 0;
         if (modrm1(op) && !(m = modrm_len(p + i, avail - i))) return 0;
-        len = i + m + (size_t)imm1(op, z, rexw, reg);
+        int imm = imm1(op, z, rexw, reg);
+        if (op >= 0xa0 && op <= 0xa3 && addrsize) imm = 4; /* moffs32 */
+        /* call/jmp rel with 66: rel32 under REX.W (gcc's TLS call padding), else
+         * rel16 on AMD and rel32 on Intel */
+        if ((op == 0xe8 || op == 0xe9) && opsize) {
+            if (!rexw) return 0;
+            imm = 4;
+        }
+        len = i + m + (size_t)imm;
         if (op == 0x90 && !rex) *kind = LX_INSN_NOP;
         else if (op == 0xcc) *kind = LX_INSN_NOP;
         else if (op == 0xc3 || op == 0xc2 || op == 0xe9 || op == 0xeb || op == 0xf4 ||
@@ -120,6 +139,12 @@ size_t lx_insn_len(const uint8_t *p, size_t avail, enum lx_insn_kind *kind)
     } else {
         if (i >= avail) return 0;
         uint8_t op2 = p[i++];
+        /* 3DNow! (an imm8 opcode after the operands), SSE4a's extrq/insertq with
+         * two immediates, ud0, and the undefined rows */
+        if (op2 == 0x0f || ((op2 == 0x78 || op2 == 0x79) && (opsize || repne)) || op2 == 0xff || op2 == 0x04 ||
+            op2 == 0x0a || op2 == 0x0c || (op2 >= 0x24 && op2 <= 0x27) || op2 == 0x36 || op2 == 0x39 ||
+            (op2 >= 0x3b && op2 <= 0x3f) || op2 == 0xa6 || op2 == 0xa7)
+            return 0;
         if (op2 == 0x38 || op2 == 0x3a) { /* three-byte maps: ModRM always, imm8 for 0f 3a */
             if (i >= avail) return 0;
             i++;
@@ -129,7 +154,9 @@ size_t lx_insn_len(const uint8_t *p, size_t avail, enum lx_insn_kind *kind)
         } else {
             size_t m = 0;
             if (modrm2(op2) && !(m = modrm_len(p + i, avail - i))) return 0;
-            len = i + m + (size_t)imm2(op2, z);
+            int imm = imm2(op2, z);
+            if (imm < 0) return 0;
+            len = i + m + (size_t)imm;
             if (op2 == 0x1f && i < avail && ((p[i] >> 3) & 7) == 0) *kind = LX_INSN_NOP;
             else if (op2 == 0x0b) *kind = LX_INSN_JUMP;
         }

@@ -53,6 +53,7 @@
 #define CHUNK (64 * 1024)
 #define MAX_CHUNKS 64
 #define REACH (1L << 31)
+#define BATCH_MAX 32 /* patches stored in one protection round trip */
 /* Everything here runs in a trap, on the guest's FS as well as lxrun's (sud.c):
  * raw calls (rx_*), no TLS, no stack protector. */
 #define TLS_FREE __attribute__((no_stack_protector))
@@ -414,7 +415,9 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
 
 /* The planned patches stored in one protection round trip over the pages they
  * touch; prot: the guest's protection of the text, put back after. */
-TLS_FREE static void store_patches(const struct patch *p, int n, int prot)
+TLS_FREE static int store_batch(const struct patch *p, int n, int prot);
+TLS_FREE static void store_patches(const struct patch *p, int n, int prot) { store_batch(p, n, prot); }
+TLS_FREE static int store_batch(const struct patch *p, int n, int prot)
 {
     uintptr_t lo = UINTPTR_MAX, hi = 0;
     for (int i = 0; i < n; i++) {
@@ -423,12 +426,47 @@ TLS_FREE static void store_patches(const struct patch *p, int n, int prot)
         if (a < lo) lo = a;
         if (b > hi) hi = b;
     }
-    if (!n || protect(lo, hi - lo, RWX) != 0) return;
+    int stored = 0;
+    if (!n || protect(lo, hi - lo, RWX) != 0) return 0;
     for (int i = 0; i < n; i++) {
         if (p[i].pad) memcpy((void *)p[i].pad, p[i].pad_jump, 5); /* dead bytes: nothing runs them before the store below */
-        if (store_code(p[i].at, p[i].jump, p[i].n) == 0) (*p[i].count)++;
+        if (store_code(p[i].at, p[i].jump, p[i].n) == 0) (*p[i].count)++, stored++;
     }
     protect(lo, hi - lo, prot);
+    return stored;
+}
+
+/* Other instructions lxrun answers itself (cpuid_sites.c): each detour's 5 bytes
+ * at `at`, the first of an instruction, become a jump to a trampoline running its
+ * code and then jumping to its ret; in one protection round trip.  Under the
+ * text lock.  The number stored. */
+TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n)
+{
+    struct patch p[BATCH_MAX];
+    int stored = 0, np = 0, prot = 0;
+    for (int i = 0; i < n; i++) {
+        struct gm_vma v;
+        if (d[i].len > SLOT - 5 || !guest_text(d[i].at, d[i].at + 5, &v) || !store_window(d[i].at, 5)) continue;
+        struct chunk *c = chunk_near(d[i].at + 5, SLOT);
+        if (!c) continue;
+        uintptr_t t = c->base + c->used;
+        uint8_t code[SLOT];
+        memset(code, 0xcc, sizeof code);
+        memcpy(code, d[i].code, d[i].len);
+        code[d[i].len] = 0xe9;
+        put32(code + d[i].len + 1, (uint32_t)(d[i].ret - (t + d[i].len + 5)));
+        memcpy((void *)t, code, SLOT);
+        c->used += SLOT;
+        if (np == BATCH_MAX || (np && abi_prot_to_rx(v.prot) != prot)) {
+            stored += store_batch(p, np, prot);
+            np = 0;
+        }
+        prot = abi_prot_to_rx(v.prot);
+        p[np] = (struct patch){ .at = d[i].at, .n = 5, .jump = { 0xe9 }, .count = &lx_rewrite_stats.sites_cpuid };
+        put32(p[np].jump + 1, (uint32_t)(t - (d[i].at + 5)));
+        np++;
+    }
+    return stored + store_batch(p, np, prot);
 }
 
 /* A site due for its rewrite, with every other site of its page seen once: each
@@ -436,7 +474,6 @@ TLS_FREE static void store_patches(const struct patch *p, int n, int prot)
  * mprotects, each a TLB shootdown across the process's running threads, tens of
  * microseconds in a VM), so they go together.  A site whose shape is refused, or
  * whose call needs the trap, stays on it for good, as when its own turn came. */
-#define BATCH_MAX 32
 TLS_FREE static void rewrite_page(uintptr_t site, long nr)
 {
     struct gm_vma v;
@@ -563,7 +600,9 @@ TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start
 
 void lx_trap_sites_start(void)
 {
-    if (lx_trap_mode_current() == LX_TRAP_REWRITE) lx_site_cache_start();
+    if (lx_trap_mode_current() != LX_TRAP_REWRITE) return;
+    lx_site_cache_start();
+    lx_cpuid_sites_start();
 }
 
 TLS_FREE void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id)

@@ -16,6 +16,16 @@ void lx_rewrite_site(uintptr_t ip, long nr);
 void lx_rewrite_forget(void);
 /* A forked child: its traps are counted afresh (a rewrite waits for enough of them). */
 void lx_rewrite_forked(void);
+/* An instruction lxrun answers itself at a site (cpuid_sites.c): the 5 bytes at
+ * at, which start an instruction, become a jump to a trampoline that runs code
+ * and jumps to ret.  lx_rewrite_detours plants n of them (under the text lock)
+ * and says how many it stored. */
+struct lx_detour {
+    uintptr_t at, ret;
+    uint8_t code[27];
+    uint8_t len;
+};
+int lx_rewrite_detours(const struct lx_detour *d, int n);
 
 
 #endif

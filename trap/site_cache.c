@@ -104,3 +104,7 @@ __attribute__((no_stack_protector)) int lx_site_cache_sites(uint64_t stamp, uint
     }
     return found;
 }
+
+__attribute__((no_stack_protector)) int lx_site_cache_has(uint64_t stamp) { return record(stamp, 0) != 0; }
+
+__attribute__((no_stack_protector)) void lx_site_cache_claim(uint64_t stamp) { (void)record(stamp, 1); }

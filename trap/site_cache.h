@@ -16,6 +16,10 @@ void lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr, uint32_t sum);
  * into out (no callback: the GUESTFS path makes no indirect call); how many.
  * TLS-free. */
 struct lx_known_site { uint64_t off; long nr; uint32_t sum; };
+/* Whether the stamp has a record (sites learned, or claimed with none). */
+int lx_site_cache_has(uint64_t stamp);
+/* A record for the stamp, made if there is none: its file was looked at. */
+void lx_site_cache_claim(uint64_t stamp);
 int lx_site_cache_sites(uint64_t stamp, uint64_t lo, uint64_t hi, struct lx_known_site *out, int max);
 
 #endif

@@ -47,6 +47,7 @@ struct lx_rewrite_stats {
     unsigned long refused_shape;    /* no mov before it, no padding near, or straddling */
     unsigned long fast_calls;       /* calls served through rewritten sites */
     unsigned long sites_known;      /* of those rewritten, as mapped: trapped at in an earlier process */
+    unsigned long sites_cpuid;      /* cpuid sites answered by lxrun (cpuid_sites.c) */
 };
 extern struct lx_rewrite_stats lx_rewrite_stats;
 static inline unsigned long lx_rewrite_sites_done(const struct lx_rewrite_stats *rw)
@@ -71,6 +72,24 @@ void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, const struct
 /* The same for every such mapping of file id that guestmem records (a program
  * or interpreter the loader mapped). */
 void lx_trap_image_mapped(const struct lx_file_id *id);
+
+/* CPUID answered by lxrun at constant-leaf sites of the images the loader maps
+ * (trap/cpuid_sites.c): auto (where the instruction is slow: a VM exit), native
+ * (never) or serve (in rewrite mode, always). */
+enum lx_cpuid_mode { LX_CPUID_AUTO, LX_CPUID_NATIVE, LX_CPUID_SERVE };
+/* TSC cycles one CPUID took as lxrun chose its trap (lx_trap_mode_choose). */
+extern uint64_t lx_trap_cpuid_cycles;
+/* The mode a word names (--cpuid=, LXRUN_CPUID), or -1. */
+int lx_cpuid_parse(const char *word);
+/* Decides (after lx_trap_mode_choose) and returns the mode decided, never auto. */
+int lx_cpuid_choose(int want);
+/* "serve" or "native": what this process does. */
+const char *lx_cpuid_name(void);
+/* The session's answers: once, in the first lxrun (its forks share them). */
+void lx_cpuid_sites_start(void);
+/* An image the loader mapped (load bias, program headers in memory, its file):
+ * its proven cpuid sites rewritten before it runs.  TLS-free. */
+void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, const struct lx_file_id *id);
 
 /* Sets up the calling thread's state, GS, alternate stack and SIGSYS handler. */
 int lx_trap_thread_init(struct lx_thread *t);

@@ -300,6 +300,68 @@ def known_sites_rewritten_as_mapped(e):
     check(changed['sites_known'] == 0, f'a changed program: {changed}')
 
 
+def cpuid_report(e, *argv, mode='serve'):
+    """(stdout, the report's trap object) of ARGV under --cpuid=MODE."""
+    path = os.path.join(e.tmp, 'c.json')
+    r = e.run('--trap=rewrite', f'--cpuid={mode}', f'--report={path}', *argv)
+    check(r.rc == 0, str(r))
+    with open(path) as f:
+        return r.out, json.load(f).get('trap', {})
+
+
+@case
+def cpuid_answers_are_the_cpus(e):
+    """ld.so's CPU facts (its features, the cache sizes it derives from leaves
+    0x80000005/6 or 4) with lxrun answering its constant-leaf CPUIDs are the ones
+    it finds natively (ld.so --list-diagnostics, its x86 lines, leaf 1's APIC ID
+    masked); the report says how many sites were answered, and none with
+    --cpuid=native."""
+    ldso = '/lib64/ld-linux-x86-64.so.2'
+    if e.run('--trap=rewrite', TRUE).rc != 0:
+        return  # this CPU cannot rewrite: nothing is answered
+    def x86(out):
+        # leaf 1's EBX (features[0].cpuid[1]) holds the APIC ID of the CPU the
+        # process ran on (bits 31-24): natively too it differs from run to run
+        apic = 'x86.cpu_features.features[0x0].cpuid[0x1]='
+        return [apic + hex(int(l[len(apic):], 16) & 0xffffff) if l.startswith(apic) else l
+                for l in out.splitlines() if l.startswith('x86.')]
+    native = x86(e.run(ldso, '--list-diagnostics', lxrun=False).out)
+    check(len(native) > 50, f'ld.so lists {len(native)} x86 lines')
+    out, trap = cpuid_report(e, ldso, '--list-diagnostics')
+    check(trap.get('cpuid') == 'serve' and trap.get('cpuid_sites', 0) > 0, f'trap {trap}')
+    check(x86(out) == native, 'x86 facts differ:\n' + '\n'.join(sorted(set(x86(out)) ^ set(native))))
+    out, trap = cpuid_report(e, ldso, '--list-diagnostics', mode='native')
+    check(trap.get('cpuid') == 'native' and trap.get('cpuid_sites') == 0 and x86(out) == native, f'native: trap {trap}')
+    _, trap = cpuid_report(e, TRUE)  # ld.so as true's interpreter: the same sites
+    check(trap.get('cpuid_sites') == cpuid_report(e, ldso, '--list-diagnostics')[1].get('cpuid_sites'), f'true: {trap}')
+
+
+@case
+def cpuid_sites_proven(e):
+    """Only what is proven an instruction is rewritten: in a static-pie (its own
+    text searched), the two real sites (mov;cpuid and mov;xor;cpuid, whose flags
+    the trampoline keeps) are answered, as the report's count over the same
+    program built without them shows (exactly 2 more); the same bytes inside a
+    movabs immediate and a real site in code without unwind information are not
+    (the decoy's value stays whole).  Every answer is the native one."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'src', 'cpuid_sites.c')
+    progs = {}
+    for name, extra in (('with', []), ('without', ['-DNO_SITES'])):
+        progs[name] = os.path.join(e.tmp, f'cpuid_{name}')
+        cc = subprocess.run(['gcc', '-O1', '-fPIE', '-static-pie', *extra, '-o', progs[name], src],
+                            capture_output=True, text=True)
+        check(cc.returncode == 0, cc.stderr)
+    if e.run('--trap=rewrite', progs['with']).rc != 0:
+        return  # this CPU cannot rewrite
+    native = e.run(progs['with'], lxrun=False).out
+    check('decoy 90a20f80000000b8' in native and native.count('zf 1') == 3, native)
+    out, trap = cpuid_report(e, progs['with'])
+    check(out == native, f'answers differ:\n{out}\nnative:\n{native}')
+    _, base = cpuid_report(e, progs['without'])
+    check(trap.get('cpuid_sites', 0) - base.get('cpuid_sites', 0) == 2,
+          f'with the sites {trap}, without {base}: want exactly 2 more')
+
+
 @case
 def signals_reach_a_guest_blocked_in_lxrun(e):
     """A guest waiting inside a call lxrun serves (clock_nanosleep) is ended by

@@ -1,0 +1,346 @@
+/* cpuid_sites.c — CPUID answered by lxrun where a program asks it with a
+ * constant leaf, on machines where the instruction is slow.
+ *
+ * In a VM every CPUID leaves the guest for the hypervisor: 5.2 us each on the
+ * machine measured (a system call there: 0.2 us).  glibc's ld.so executes 43 of
+ * them as each dynamic program starts (its CPU features, then its cache sizes:
+ * handle_amd alone asks 0x80000000, 0x80000005 and 0x80000006 22 times), a third
+ * of /bin/true's run -- natively as under lxrun.  The instruction does not trap
+ * (no CPUID faulting on these machines), so it is found in the code lxrun's
+ * loader maps (the program and its interpreter) in two shapes:
+ *
+ *   mov $leaf, %eax ; cpuid                    b8 imm32 0f a2
+ *   mov $leaf, %eax ; xor %ecx, %ecx ; cpuid   b8 imm32 31 c9 0f a2 (or 33 c9)
+ *
+ * The mov becomes a jump to a trampoline that (runs the xor, for its flags and
+ * %ecx, then) sets the four registers to the leaf's answer and jumps back past
+ * the cpuid; the cpuid and the xor stay, as the syscall does at a rewritten call
+ * site (rewrite.c): every instruction boundary keeps its meaning.
+ *
+ * Proof that those bytes are those instructions (no trap shows that the code
+ * ran): the function that holds them, as the unwind tables bound it (the search
+ * table of PT_GNU_EH_FRAME and its FDE), is decoded from its first byte with
+ * insn_len.c (held to objdump over ld.so, libc, libstdc++, libm, perl and python3
+ * by unit.insn_len): the mov, the xor and the cpuid must each begin an
+ * instruction, and the decoding must end exactly at the function's end with
+ * every instruction known.  Anything else keeps its CPUID.
+ *
+ * Leaves: only those whose answer is the same on every CPU and whatever %ecx
+ * holds (shape 1), or for %ecx 0 (shape 2): not leaf 1, 0xb, 0x1f or 0x8000001e,
+ * which carry the CPU's APIC ID, nor the hypervisor's.  (On a hybrid CPU the
+ * cache leaves differ between core kinds; an answer taken on one kind is what
+ * the thread would see had it been moved there.)  Each is asked once per session
+ * (shared memory made by the first lxrun), the first time a site needs it.
+ *
+ * A file's proven sites are kept by its stamp in the session's site table
+ * (site_cache.c), so the next exec of it checks their bytes again instead of
+ * decoding.  Served in rewrite mode, where CPUID costs more than ~1 us (auto:
+ * timed as lxrun starts) or --cpuid=serve says so; --cpuid=native never.
+ * TLS-free: the loader may run on the guest's FS. */
+#include <cpuid.h>
+#include <string.h>
+
+#include "../abi/linux_mman.h"
+#include "../guestmem/vma.h"
+#include "../redox/rx.h"
+#include "insn_len.h"
+#include "rewrite.h"
+#include "site_cache.h"
+#include "trap.h"
+
+#define TLS_FREE __attribute__((no_stack_protector))
+#define PT_LOAD 1
+#define PT_GNU_EH_FRAME 0x6474e550
+#define PF_X 1
+#define SLOW_CYCLES 2500  /* a CPUID above this is a VM exit (bare metal: ~100-300) */
+#define SITES_MAX 64      /* per file */
+#define CPUID_SALT 0x43505549445349ull /* a file's cpuid record, apart from its call sites' */
+
+static int serving RX_FORK_HOT;
+
+int lx_cpuid_parse(const char *word)
+{
+    if (!strcmp(word, "auto")) return LX_CPUID_AUTO;
+    if (!strcmp(word, "native")) return LX_CPUID_NATIVE;
+    if (!strcmp(word, "serve")) return LX_CPUID_SERVE;
+    return -1;
+}
+
+int lx_cpuid_choose(int want)
+{
+    if (want == LX_CPUID_AUTO) want = lx_trap_cpuid_cycles >= SLOW_CYCLES ? LX_CPUID_SERVE : LX_CPUID_NATIVE;
+    serving = want == LX_CPUID_SERVE && lx_trap_mode_current() == LX_TRAP_REWRITE;
+    return want;
+}
+
+const char *lx_cpuid_name(void) { return serving ? "serve" : "native"; }
+
+/* ---- answers, one per (leaf, subleaf), shared by the session ---- */
+struct answer { uint32_t leaf, sub, r[4], state; }; /* state: 0 free, 1 being written, 2 ready */
+#define ANSWERS (4096 / sizeof(struct answer))
+static struct answer *answers;
+
+void lx_cpuid_sites_start(void)
+{
+    long m = rx_mmap(0, 4096, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_SHARED | RX_MAP_ANONYMOUS, -1, 0);
+    answers = m < 0 ? 0 : (struct answer *)m;
+}
+
+TLS_FREE static void answer(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    for (unsigned i = 0; answers && i < ANSWERS; i++) {
+        struct answer *e = &answers[i];
+        uint32_t st = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
+        if (st == 2 && e->leaf == leaf && e->sub == sub) {
+            memcpy(r, e->r, sizeof e->r);
+            return;
+        }
+        if (st) continue;
+        __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+        uint32_t none = 0;
+        if (__atomic_compare_exchange_n(&e->state, &none, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            e->leaf = leaf, e->sub = sub;
+            memcpy(e->r, r, sizeof e->r);
+            __atomic_store_n(&e->state, 2, __ATOMIC_RELEASE);
+        }
+        return;
+    }
+    __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+}
+
+/* Shape 1: the answer ignores %ecx; shape 2: for %ecx 0.  Both: every CPU's. */
+TLS_FREE static int leaf_served(uint32_t leaf, int shape)
+{
+    if (leaf == 0 || leaf == 2 || (leaf >= 0x80000000u && leaf <= 0x80000008u)) return 1;
+    return shape == 2 && (leaf == 4 || leaf == 7 || leaf == 0xd);
+}
+
+/* ---- reading the image: every byte looked at lies in a readable guest mapping ---- */
+TLS_FREE static int readable(uintptr_t a, size_t n)
+{
+    if (a + n < a) return 0;
+    for (uintptr_t at = a; at < a + n;) {
+        struct gm_vma v;
+        if (!gm_find(at, &v) || v.start > at || !(v.prot & LINUX_PROT_READ)) return 0;
+        at = v.end;
+    }
+    return 1;
+}
+
+TLS_FREE static uint32_t rd32(uintptr_t a) { uint32_t v; memcpy(&v, (const void *)a, 4); return v; }
+
+TLS_FREE static int uleb(uintptr_t *p, uintptr_t end, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (int shift = 0; *p < end && shift < 64; shift += 7) {
+        uint8_t b = *(const uint8_t *)(*p)++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) { *out = v; return 0; }
+    }
+    return -1;
+}
+
+/* The encoding of an FDE's addresses, from its CIE's augmentation 'R'; -1 when
+ * the CIE says anything this file does not read. */
+TLS_FREE static int cie_fde_encoding(uintptr_t cie)
+{
+    if (!readable(cie, 4)) return -1;
+    uint32_t len = rd32(cie);
+    if (len < 8 || len == 0xffffffffu || !readable(cie, 4 + (size_t)len)) return -1;
+    uintptr_t p = cie + 8, end = cie + 4 + len;
+    uint8_t version = *(const uint8_t *)p++;
+    if (rd32(cie + 4) != 0 || (version != 1 && version != 3)) return -1;
+    const char *aug = (const char *)p;
+    size_t alen = 0;
+    while (p + alen < end && aug[alen]) alen++;
+    if (p + alen >= end || alen == 0 || aug[0] != 'z') return -1;
+    p += alen + 1;
+    uint64_t skip;
+    if (uleb(&p, end, &skip) < 0 || uleb(&p, end, &skip) < 0) return -1; /* code and data alignment */
+    if (version == 1) p++;
+    else if (uleb(&p, end, &skip) < 0) return -1;
+    if (uleb(&p, end, &skip) < 0) return -1; /* augmentation data length */
+    int enc = -1;
+    for (size_t i = 1; i < alen && p < end; i++) {
+        if (aug[i] == 'R') enc = *(const uint8_t *)p++;
+        else if (aug[i] == 'L') p++;
+        else if (aug[i] == 'P') {
+            uint8_t penc = *(const uint8_t *)p++;
+            size_t sz = (penc & 7) == 3 ? 4 : (penc & 7) == 4 || (penc & 0xf) == 0 ? 8 : 0;
+            if (!sz) return -1;
+            p += sz;
+        } else if (aug[i] != 'S') return -1;
+    }
+    return enc;
+}
+
+/* The function holding [a, b): its bounds from the search table of the unwind
+ * information (PT_GNU_EH_FRAME, at hdr); 0 when there is none. */
+TLS_FREE static int function_of(uintptr_t hdr, uintptr_t a, uintptr_t b, uintptr_t *lo, uintptr_t *hi)
+{
+    if (!readable(hdr, 12)) return 0;
+    const uint8_t *h = (const uint8_t *)hdr;
+    /* version 1; eh_frame_ptr 4 bytes; count udata4; table datarel|sdata4 */
+    if (h[0] != 1 || (h[1] & 7) != 3 || h[2] != 0x03 || h[3] != 0x3b) return 0;
+    uint32_t count = rd32(hdr + 8);
+    uintptr_t table = hdr + 12;
+    if (!count || count > (1u << 24) || !readable(table, (size_t)count * 8)) return 0;
+    uint32_t l = 0, r = count; /* the last entry starting at or before a */
+    while (r - l > 1) {
+        uint32_t m = l + (r - l) / 2;
+        if (hdr + (uintptr_t)(intptr_t)(int32_t)rd32(table + 8 * m) <= a) l = m;
+        else r = m;
+    }
+    uintptr_t start = hdr + (uintptr_t)(intptr_t)(int32_t)rd32(table + 8 * l);
+    uintptr_t fde = hdr + (uintptr_t)(intptr_t)(int32_t)rd32(table + 8 * l + 4);
+    if (start > a || !readable(fde, 16)) return 0;
+    uint32_t len = rd32(fde), cie_off = rd32(fde + 4);
+    if (len < 12 || len == 0xffffffffu || cie_off == 0 || cie_off > fde + 4) return 0;
+    if (cie_fde_encoding(fde + 4 - cie_off) != 0x1b) return 0; /* pcrel|sdata4 */
+    uintptr_t begin = fde + 8 + (uintptr_t)(intptr_t)(int32_t)rd32(fde + 8);
+    uint32_t range = rd32(fde + 12);
+    if (begin != start || b > begin + range || begin + range < begin) return 0;
+    *lo = begin, *hi = begin + range;
+    return 1;
+}
+
+/* A candidate site: its mov at m, its cpuid at c; proven once a decoding of its
+ * function from the start meets both (and the xor between, shape 2). */
+struct cand { uintptr_t m, c; uint32_t leaf; int shape, proven; };
+
+/* Decodes [lo, hi) once, from lo to exactly hi with every instruction known, and
+ * marks proven the candidates of k[0..n) (by address) inside it whose
+ * instructions all begin where the decoding does. */
+TLS_FREE static void prove(uintptr_t lo, uintptr_t hi, struct cand *k, int n)
+{
+    if (!readable(lo, hi - lo)) return;
+    int hits[SITES_MAX] = { 0 }, j0 = 0;
+    while (j0 < n && k[j0].m < lo) j0++;
+    uintptr_t at = lo;
+    while (at < hi) {
+        for (int j = j0; j < n && k[j].m <= at; j++)
+            hits[j] += (k[j].m == at) + (k[j].c == at) + (k[j].shape == 2 && k[j].m + 5 == at);
+        enum lx_insn_kind kind;
+        size_t len = lx_insn_len((const uint8_t *)at, hi - at, &kind);
+        if (!len) return;
+        at += len;
+    }
+    if (at != hi) return;
+    for (int j = j0; j < n && k[j].c + 2 <= hi; j++)
+        if (hits[j] == k[j].shape + 1) k[j].proven = 1;
+}
+
+/* The shape of the site whose mov is at m (1 or 2; 0: none), its leaf in *leaf. */
+TLS_FREE static int shape_at(uintptr_t m, uintptr_t end, uint32_t *leaf)
+{
+    const uint8_t *s = (const uint8_t *)m;
+    if (m + 7 > end || s[0] != 0xb8) return 0;
+    memcpy(leaf, s + 1, 4);
+    if (s[5] == 0x0f && s[6] == 0xa2) return leaf_served(*leaf, 1) ? 1 : 0;
+    if (m + 9 <= end && (s[5] == 0x31 || s[5] == 0x33) && s[6] == 0xc9 && s[7] == 0x0f && s[8] == 0xa2)
+        return leaf_served(*leaf, 2) ? 2 : 0;
+    return 0;
+}
+
+/* A sum of the bytes from 24 before the mov to its cpuid's end: a site known from
+ * an earlier process is used where they are the same again. */
+TLS_FREE static uint32_t site_sum(uintptr_t m, uintptr_t text, uintptr_t end)
+{
+    uint32_t h = 2166136261u;
+    uintptr_t to = end - m >= 9 ? m + 9 : end;
+    for (uintptr_t b = m - text >= 24 ? m - 24 : text; b < to; b++) h = (h ^ *(const uint8_t *)b) * 16777619u;
+    return h;
+}
+
+/* The detour for the site at m: the trampoline's code. */
+TLS_FREE static void detour_for(uintptr_t m, int shape, uint32_t leaf, struct lx_detour *d)
+{
+    uint32_t r[4];
+    answer(leaf, 0, r);
+    uint8_t *p = d->code;
+    if (shape == 2) *p++ = 0x31, *p++ = 0xc9; /* xor %ecx,%ecx: its flags */
+    static const uint8_t mov[4] = { 0xb8, 0xbb, 0xb9, 0xba }; /* eax ebx ecx edx */
+    for (int i = 0; i < 4; i++) *p++ = mov[i], memcpy(p, &r[i], 4), p += 4;
+    d->at = m;
+    d->ret = m + (shape == 1 ? 7 : 9);
+    d->len = (uint8_t)(p - d->code);
+}
+
+/* Candidates in [text, end): mov offsets from the file start (fbase: where offset
+ * 0 would be), proven, into site_cache under stamp. */
+TLS_FREE static int find_sites(uintptr_t text, uintptr_t end, uintptr_t hdr, uintptr_t fbase, uint64_t stamp,
+                               struct lx_detour *d, int max)
+{
+    struct cand k[SITES_MAX];
+    int nk = 0, n = 0;
+    for (uintptr_t at = text + 1; at < end && nk < SITES_MAX;) {
+        const uint8_t *hit = memchr((const void *)at, 0xa2, end - at);
+        if (!hit) break;
+        uintptr_t c = (uintptr_t)hit - 1;
+        at = (uintptr_t)hit + 1;
+        if (*(const uint8_t *)c != 0x0f) continue;
+        for (int back = 7; back >= 5 && nk < SITES_MAX; back -= 2) { /* by address */
+            uint32_t leaf;
+            if (c - text < (uintptr_t)back || shape_at(c - (uintptr_t)back, end, &leaf) != (back == 5 ? 1 : 2)) continue;
+            k[nk++] = (struct cand){ .m = c - (uintptr_t)back, .c = c, .leaf = leaf, .shape = back == 5 ? 1 : 2 };
+        }
+    }
+    /* each function holding candidates decoded once (a function may hold many) */
+    uintptr_t swept_lo = 0, swept_hi = 0;
+    for (int i = 0; i < nk; i++) {
+        uintptr_t lo, hi;
+        if (k[i].m >= swept_lo && k[i].c + 2 <= swept_hi) continue; /* its function's decoding decided */
+        if (!function_of(hdr, k[i].m, k[i].c + 2, &lo, &hi) || lo < text || hi > end) continue;
+        prove(lo, hi, k + i, nk - i);
+        swept_lo = lo, swept_hi = hi;
+    }
+    for (int i = 0; i < nk && n < max; i++) {
+        if (!k[i].proven) continue;
+        lx_site_cache_learn(stamp, k[i].m - fbase, k[i].shape, site_sum(k[i].m, text, end));
+        detour_for(k[i].m, k[i].shape, k[i].leaf, &d[n++]);
+    }
+    return n;
+}
+
+TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, const struct lx_file_id *id)
+{
+    if (!serving || phnum > 64 || !readable(phdr, phnum * 56)) return;
+    uintptr_t hdr = 0;
+    for (size_t i = 0; i < phnum; i++) {
+        const uint8_t *ph = (const uint8_t *)(phdr + i * 56);
+        uint32_t type;
+        uint64_t vaddr;
+        memcpy(&type, ph, 4), memcpy(&vaddr, ph + 16, 8);
+        if (type == PT_GNU_EH_FRAME) hdr = bias + vaddr;
+    }
+    if (!hdr) return;
+    uint64_t stamp = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns) ^ CPUID_SALT;
+    struct lx_detour d[SITES_MAX];
+    int n = 0;
+    gm_text_lock();
+    int known = lx_site_cache_has(stamp);
+    for (size_t i = 0; i < phnum && n < SITES_MAX; i++) {
+        const uint8_t *ph = (const uint8_t *)(phdr + i * 56);
+        uint32_t type, flags;
+        uint64_t off, vaddr, filesz;
+        memcpy(&type, ph, 4), memcpy(&flags, ph + 4, 4), memcpy(&off, ph + 8, 8), memcpy(&vaddr, ph + 16, 8);
+        memcpy(&filesz, ph + 32, 8);
+        uintptr_t text = bias + vaddr, end = text + filesz, fbase = text - off;
+        if (type != PT_LOAD || !(flags & PF_X) || end < text || !readable(text, filesz)) continue;
+        if (!known) {
+            n += find_sites(text, end, hdr, fbase, stamp, d + n, SITES_MAX - n);
+            continue;
+        }
+        struct lx_known_site k[SITES_MAX];
+        int nk = lx_site_cache_sites(stamp, off, off + filesz, k, SITES_MAX);
+        for (int j = 0; j < nk && n < SITES_MAX; j++) {
+            uintptr_t m = fbase + k[j].off;
+            uint32_t leaf;
+            int shape = shape_at(m, end, &leaf);
+            if (shape && shape == k[j].nr && site_sum(m, text, end) == k[j].sum) detour_for(m, shape, leaf, &d[n++]);
+        }
+    }
+    if (!known) lx_site_cache_claim(stamp); /* looked at, sites or none */
+    lx_rewrite_detours(d, n);
+    gm_text_unlock();
+}
