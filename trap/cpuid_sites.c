@@ -95,7 +95,7 @@ void lx_cpuid_sites_start(void)
 
 TLS_FREE static void answer(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-    for (unsigned i = 0; answers && i < ANSWERS; i++) {
+    for (unsigned i = 0; answers && i < ANSWERS - 1; i++) { /* the last stays free: the lookup's end */
         struct answer *e = &answers[i];
         uint32_t st = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
         if (st == 2 && e->leaf == leaf && e->sub == sub) {
@@ -249,12 +249,11 @@ TLS_FREE static int shape_at(uintptr_t m, uintptr_t end, uint32_t *leaf)
     return 0;
 }
 
-/* A sum of the bytes from 24 before the mov to its cpuid's end: a site known from
- * an earlier process is used where they are the same again. */
-TLS_FREE static uint32_t site_sum(uintptr_t m, uintptr_t text, uintptr_t end)
+/* A sum of the bytes from 24 before a site's first to its cpuid's end (to): a
+ * site known from an earlier process is used where they are the same again. */
+TLS_FREE static uint32_t site_sum(uintptr_t m, uintptr_t to, uintptr_t text)
 {
     uint32_t h = 2166136261u;
-    uintptr_t to = end - m >= 9 ? m + 9 : end;
     for (uintptr_t b = m - text >= 24 ? m - 24 : text; b < to; b++) h = (h ^ *(const uint8_t *)b) * 16777619u;
     return h;
 }
@@ -271,6 +270,206 @@ TLS_FREE static void detour_for(uintptr_t m, int shape, uint32_t leaf, struct lx
     d->at = m;
     d->ret = m + (shape == 1 ? 7 : 9);
     d->len = (uint8_t)(p - d->code);
+}
+
+/* ---- sites whose leaf or subleaf comes in a register (shape 3) ----
+ * glibc's loops over subleaves (update_active's 0xd, get_common_indices' 7, 0xd,
+ * 0x14, 0x19: ten of ld.so's CPUIDs) set %eax and %ecx from registers.  The
+ * instructions before the cpuid, back to 5 bytes or more, are moved into the
+ * trampoline, which then looks (leaf, subleaf) up in the session's answers,
+ * keeping the flags (lahf/seto, then add/sahf: CPUID changes none), and runs the
+ * real cpuid when they hold none.  The moved instructions must be plain moves,
+ * arithmetic or lea on registers or memory not addressed from %rip; no jump in
+ * the function may land inside them or on the cpuid, and the function may hold no
+ * indirect jump (a table's targets are unknown); no direct jump anywhere in the
+ * text may land there either (a cold part of a function jumps into its hot
+ * part). */
+
+/* Moved into a trampoline, it does the same: at most a REX prefix, and a move,
+ * arithmetic, test or lea whose memory operand, if any, is not %rip-relative. */
+TLS_FREE static int movable(const uint8_t *p, size_t len)
+{
+    static const uint8_t rm_ops[] = { 0x01, 0x03, 0x09, 0x0b, 0x21, 0x23, 0x29, 0x2b, 0x31, 0x33, 0x39, 0x3b,
+                                      0x63, 0x85, 0x88, 0x89, 0x8a, 0x8b, 0x8d, 0xc6, 0xc7, 0x81, 0x83 };
+    size_t i = (p[0] & 0xf0) == 0x40;
+    if (i >= len) return 0;
+    uint8_t op = p[i++];
+    if (op >= 0xb8 && op <= 0xbf) return 1;
+    int ok = 0;
+    for (size_t k = 0; k < sizeof rm_ops; k++) ok |= op == rm_ops[k];
+    if (op == 0x0f && i < len && (p[i] == 0xb6 || p[i] == 0xb7 || p[i] == 0xbe || p[i] == 0xbf)) i++, ok = 1;
+    if (!ok || i >= len) return 0;
+    uint8_t modrm = p[i], mod = modrm >> 6;
+    if ((op == 0xc6 || op == 0xc7) && (modrm & 0x38)) return 0;
+    if (op == 0x8d && mod == 3) return 0;
+    return !(mod == 0 && (modrm & 7) == 5);
+}
+
+/* The instruction at p (len bytes, at at): 1 and its target in *to for a direct
+ * jump, call or loop; -1 for an indirect jump; else 0. */
+TLS_FREE static int branch_of(const uint8_t *p, size_t len, uintptr_t at, uintptr_t *to)
+{
+    size_t i = 0;
+    while (i < len && (p[i] == 0x66 || p[i] == 0x67 || p[i] == 0xf0 || p[i] == 0xf2 || p[i] == 0xf3 || p[i] == 0x2e ||
+                       p[i] == 0x3e || p[i] == 0x26 || p[i] == 0x36 || p[i] == 0x64 || p[i] == 0x65))
+        i++;
+    if (i < len && (p[i] & 0xf0) == 0x40) i++;
+    if (i >= len) return 0;
+    uint8_t op = p[i];
+    int32_t rel;
+    if ((op >= 0x70 && op <= 0x7f) || op == 0xeb || (op >= 0xe0 && op <= 0xe3)) rel = (int8_t)p[len - 1];
+    else if (op == 0xe8 || op == 0xe9 || (op == 0x0f && i + 1 < len && (p[i + 1] & 0xf0) == 0x80)) memcpy(&rel, p + len - 4, 4);
+    else if (op == 0xff && i + 1 < len && ((p[i + 1] >> 3 & 7) == 4 || (p[i + 1] >> 3 & 7) == 5)) return -1;
+    else return 0;
+    *to = at + len + (uintptr_t)(intptr_t)rel;
+    return 1;
+}
+
+/* Where the instructions to move for the cpuid at c begin (0: none may), from a
+ * decoding of its function [lo, hi). */
+#define TARGETS_MAX 1024
+TLS_FREE static uintptr_t moved_from(uintptr_t lo, uintptr_t hi, uintptr_t c)
+{
+    if (!readable(lo, hi - lo)) return 0;
+    uintptr_t before[8], targets[TARGETS_MAX], at = lo;
+    int nb = 0, nt = 0, met = 0;
+    while (at < hi) {
+        enum lx_insn_kind kind;
+        uintptr_t to;
+        size_t len = lx_insn_len((const uint8_t *)at, hi - at, &kind);
+        if (!len) return 0;
+        int b = branch_of((const uint8_t *)at, len, at, &to);
+        if (b < 0 || (b > 0 && to > lo && to < hi && nt == TARGETS_MAX)) return 0;
+        if (b > 0 && to > lo && to < hi) targets[nt++] = to;
+        met |= at == c;
+        if (at < c) before[nb++ % 8] = at;
+        at += len;
+    }
+    if (at != hi || !met) return 0;
+    uintptr_t from = c;
+    for (int k = nb; c + 2 - from < 5; k--) {
+        if (k == 0 || nb - k >= 8) return 0;
+        uintptr_t prev = before[(k - 1) % 8];
+        if (!movable((const uint8_t *)prev, from - prev)) return 0;
+        from = prev;
+    }
+    for (int i = 0; i < nt; i++)
+        if (targets[i] > from && targets[i] <= c) return 0;
+    return from;
+}
+
+/* A moved run: (from, c] must be no jump's target. */
+struct moved { uintptr_t from, c; int reached; };
+
+/* Marks reached every run of r[0..n) that a rel8 or rel32 jump, call or loop
+ * anywhere in [text, end) lands in, byte by byte (any byte might begin one: a
+ * false alarm only leaves a site alone). */
+TLS_FREE static void mark_reached(uintptr_t text, uintptr_t end, struct moved *r, int n)
+{
+    uintptr_t lo = UINTPTR_MAX, hi = 0;
+    for (int i = 0; i < n; i++) lo = r[i].from < lo ? r[i].from : lo, hi = r[i].c > hi ? r[i].c : hi;
+    for (uintptr_t at = text; at + 2 <= end; at++) {
+        const uint8_t *p = (const uint8_t *)at;
+        uintptr_t t[3] = { 0, 0, 0 };
+        int32_t rel;
+        if ((p[0] >= 0x70 && p[0] <= 0x7f) || p[0] == 0xeb || (p[0] >= 0xe0 && p[0] <= 0xe3))
+            t[0] = at + 2 + (uintptr_t)(intptr_t)(int8_t)p[1];
+        if ((p[0] == 0xe8 || p[0] == 0xe9) && at + 5 <= end) memcpy(&rel, p + 1, 4), t[1] = at + 5 + (uintptr_t)(intptr_t)rel;
+        if (p[0] == 0x0f && (p[1] & 0xf0) == 0x80 && at + 6 <= end)
+            memcpy(&rel, p + 2, 4), t[2] = at + 6 + (uintptr_t)(intptr_t)rel;
+        for (int k = 0; k < 3; k++) {
+            if (t[k] <= lo || t[k] > hi) continue;
+            for (int i = 0; i < n; i++) r[i].reached |= t[k] > r[i].from && t[k] <= r[i].c;
+        }
+    }
+}
+
+/* [from, c) is a run of movable instructions ending at c, 5 bytes or more with
+ * the cpuid (checked again when the site is known from an earlier process). */
+TLS_FREE static int moved_run(uintptr_t from, uintptr_t c)
+{
+    if (c + 2 - from < 5 || c - from > 48) return 0;
+    for (uintptr_t at = from; at < c;) {
+        enum lx_insn_kind kind;
+        size_t len = lx_insn_len((const uint8_t *)at, c - at, &kind);
+        if (!len || !movable((const uint8_t *)at, len)) return 0;
+        at += len;
+    }
+    return ((const uint8_t *)c)[0] == 0x0f && ((const uint8_t *)c)[1] == 0xa2;
+}
+
+/* The answers glibc's loops ask, taken once per session when a shape-3 site is
+ * first planned: leaf 7's and 0xd's subleaves, 0x14, 0x19, and the cache
+ * topology leaves (4 on Intel, 0x8000001d on AMD) until their last level. */
+static int answers_primed;
+TLS_FREE static void prime_answers(void)
+{
+    if (answers_primed++) return;
+    uint32_t r[4], max, ext;
+    answer(0, 0, r), max = r[0];
+    answer(0x80000000u, 0, r), ext = r[0];
+    if (max >= 7) {
+        answer(7, 0, r);
+        for (uint32_t sub = 1; sub <= r[0] && sub < 4; sub++) answer(7, sub, r);
+    }
+    for (uint32_t sub = 0; max >= 0xd && sub < 19; sub++) answer(0xd, sub, r);
+    if (max >= 0x14) answer(0x14, 0, r);
+    if (max >= 0x19) answer(0x19, 0, r);
+    for (uint32_t sub = 0; max >= 4 && sub < 8; sub++)
+        if (answer(4, sub, r), !(r[0] & 0x1f)) break;
+    for (uint32_t sub = 0; ext >= 0x8000001du && sub < 8; sub++)
+        if (answer(0x8000001du, sub, r), !(r[0] & 0x1f)) break;
+}
+
+/* Code into p from the label table's offsets: rel8 jumps patched once placed. */
+#define EMIT(...) do { static const uint8_t b_[] = { __VA_ARGS__ }; memcpy(p, b_, sizeof b_); p += sizeof b_; } while (0)
+
+/* The trampoline for a shape-3 site: the moved instructions, then the lookup. */
+TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour *d)
+{
+    if (!answers || c - from > 48) return 0;
+    uint8_t *p = d->code;
+    memcpy(p, (const void *)from, c - from), p += c - from;
+    EMIT(0x89, 0xc3);             /* mov %eax,%ebx: the leaf */
+    EMIT(0x9f);                   /* lahf */
+    EMIT(0x0f, 0x90, 0xc0);       /* seto %al */
+    EMIT(0x89, 0xc2);             /* mov %eax,%edx: the flags */
+    EMIT(0x48, 0xb8);             /* movabs $answers,%rax */
+    uint64_t tab = (uint64_t)(uintptr_t)answers;
+    memcpy(p, &tab, 8), p += 8;
+    uint8_t *loop = p;
+    EMIT(0x83, 0x78, 0x18, 0x02); /* cmpl $2,24(%rax): a ready answer */
+    uint8_t *to_miss = p + 1;
+    EMIT(0x75, 0x00);             /* jne miss */
+    EMIT(0x39, 0x18);             /* cmp %ebx,(%rax) */
+    EMIT(0x75, 0x05);             /* jne next */
+    EMIT(0x39, 0x48, 0x04);       /* cmp %ecx,4(%rax) */
+    uint8_t *to_found = p + 1;
+    EMIT(0x74, 0x00);             /* je found */
+    EMIT(0x48, 0x83, 0xc0, 0x1c); /* next: add $28,%rax */
+    EMIT(0xeb, 0x00);
+    p[-1] = (uint8_t)(loop - p);  /* jmp loop */
+    *to_miss = (uint8_t)(p - (to_miss + 1));
+    EMIT(0x89, 0xd0);             /* miss: mov %edx,%eax */
+    EMIT(0x04, 0x7f);             /* add $0x7f,%al: OF back */
+    EMIT(0x9e);                   /* sahf: the rest */
+    EMIT(0x89, 0xd8);             /* mov %ebx,%eax */
+    EMIT(0x0f, 0xa2);             /* cpuid */
+    uint8_t *to_exit = p + 1;
+    EMIT(0xeb, 0x00);             /* jmp exit */
+    *to_found = (uint8_t)(p - (to_found + 1));
+    EMIT(0x8b, 0x58, 0x0c);       /* found: mov 12(%rax),%ebx */
+    EMIT(0x8b, 0x48, 0x10);       /* mov 16(%rax),%ecx */
+    EMIT(0x48, 0x92);             /* xchg %rdx,%rax */
+    EMIT(0x04, 0x7f);             /* add $0x7f,%al */
+    EMIT(0x9e);                   /* sahf */
+    EMIT(0x8b, 0x42, 0x08);       /* mov 8(%rdx),%eax */
+    EMIT(0x8b, 0x52, 0x14);       /* mov 20(%rdx),%edx */
+    *to_exit = (uint8_t)(p - (to_exit + 1));
+    d->at = from;
+    d->ret = c + 2;
+    d->len = (uint8_t)(p - d->code);
+    return 1;
 }
 
 /* Candidates in [text, end): mov offsets from the file start (fbase: where offset
@@ -303,8 +502,33 @@ TLS_FREE static int find_sites(uintptr_t text, uintptr_t end, uintptr_t hdr, uin
     }
     for (int i = 0; i < nk && n < max; i++) {
         if (!k[i].proven) continue;
-        lx_site_cache_learn(stamp, k[i].m - fbase, k[i].shape, site_sum(k[i].m, text, end));
+        lx_site_cache_learn(stamp, k[i].m - fbase, k[i].shape, site_sum(k[i].m, k[i].c + 2, text));
         detour_for(k[i].m, k[i].shape, k[i].leaf, &d[n++]);
+    }
+    /* the other cpuids (shape 3), where the CPU has lahf/sahf */
+    uint32_t r[4];
+    answer(0x80000001u, 0, r);
+    if (!(r[2] & 1)) return n;
+    struct moved mv[SITES_MAX];
+    int nm = 0;
+    for (uintptr_t at = text + 1; at < end && nm < SITES_MAX;) {
+        const uint8_t *hit = memchr((const void *)at, 0xa2, end - at);
+        if (!hit) break;
+        uintptr_t c = (uintptr_t)hit - 1, lo, hi, from;
+        at = (uintptr_t)hit + 1;
+        int mine = 0;
+        for (int i = 0; i < nk; i++) mine |= k[i].c == c;
+        if (mine || *(const uint8_t *)c != 0x0f || !function_of(hdr, c, c + 2, &lo, &hi) || lo < text || hi > end)
+            continue;
+        if ((from = moved_from(lo, hi, c)) != 0) mv[nm++] = (struct moved){ .from = from, .c = c };
+    }
+    if (nm) mark_reached(text, end, mv, nm);
+    for (int i = 0; i < nm && n < max; i++) {
+        if (mv[i].reached || !detour_lookup(mv[i].from, mv[i].c, &d[n])) continue;
+        prime_answers();
+        lx_site_cache_learn(stamp, mv[i].from - fbase, 3 | (long)(mv[i].c - mv[i].from) << 4,
+                            site_sum(mv[i].from, mv[i].c + 2, text));
+        n++;
     }
     return n;
 }
@@ -345,10 +569,17 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
         struct lx_known_site k[SITES_MAX];
         int nk = lx_site_cache_sites(stamp, off, off + filesz, k, SITES_MAX);
         for (int j = 0; j < nk && n < SITES_MAX; j++) {
-            uintptr_t m = fbase + k[j].off;
+            uintptr_t m = fbase + k[j].off, c = m + (uintptr_t)(k[j].nr >> 4);
             uint32_t leaf;
+            if ((k[j].nr & 15) == 3) { /* the same bytes: the proof holds */
+                if (c + 2 <= end && moved_run(m, c) && site_sum(m, c + 2, text) == k[j].sum &&
+                    detour_lookup(m, c, &d[n]))
+                    prime_answers(), n++;
+                continue;
+            }
             int shape = shape_at(m, end, &leaf);
-            if (shape && shape == k[j].nr && site_sum(m, text, end) == k[j].sum) detour_for(m, shape, leaf, &d[n++]);
+            if (shape && shape == k[j].nr && site_sum(m, m + (shape == 1 ? 7 : 9), text) == k[j].sum)
+                detour_for(m, shape, leaf, &d[n++]);
         }
     }
     if (!known) lx_site_cache_claim(stamp); /* looked at, sites or none */

@@ -48,6 +48,7 @@
 #include "thread.h"
 
 #define SLOT 32
+#define SLOT_DETOUR 128 /* cpuid_sites.c's answer lookup */
 #define SLOT_ARGS 64  /* a trampoline that also runs the argument set-up */
 #define ARGS_MAX 24   /* bytes of it */
 #define CHUNK (64 * 1024)
@@ -446,17 +447,18 @@ TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n)
     int stored = 0, np = 0, prot = 0;
     for (int i = 0; i < n; i++) {
         struct gm_vma v;
-        if (d[i].len > SLOT - 5 || !guest_text(d[i].at, d[i].at + 5, &v) || !store_window(d[i].at, 5)) continue;
-        struct chunk *c = chunk_near(d[i].at + 5, SLOT);
+        size_t slot = d[i].len + 5 <= SLOT ? SLOT : SLOT_DETOUR;
+        if (d[i].len + 5 > SLOT_DETOUR || !guest_text(d[i].at, d[i].at + 5, &v) || !store_window(d[i].at, 5)) continue;
+        struct chunk *c = chunk_near(d[i].at + 5, slot);
         if (!c) continue;
         uintptr_t t = c->base + c->used;
-        uint8_t code[SLOT];
+        uint8_t code[SLOT_DETOUR];
         memset(code, 0xcc, sizeof code);
         memcpy(code, d[i].code, d[i].len);
         code[d[i].len] = 0xe9;
         put32(code + d[i].len + 1, (uint32_t)(d[i].ret - (t + d[i].len + 5)));
-        memcpy((void *)t, code, SLOT);
-        c->used += SLOT;
+        memcpy((void *)t, code, slot);
+        c->used += slot;
         if (np == BATCH_MAX || (np && abi_prot_to_rx(v.prot) != prot)) {
             stored += store_batch(p, np, prot);
             np = 0;

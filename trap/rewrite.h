@@ -22,7 +22,7 @@ void lx_rewrite_forked(void);
  * and says how many it stored. */
 struct lx_detour {
     uintptr_t at, ret;
-    uint8_t code[27];
+    uint8_t code[123];
     uint8_t len;
 };
 int lx_rewrite_detours(const struct lx_detour *d, int n);

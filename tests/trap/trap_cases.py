@@ -339,11 +339,13 @@ def cpuid_answers_are_the_cpus(e):
 @case
 def cpuid_sites_proven(e):
     """Only what is proven an instruction is rewritten: in a static-pie (its own
-    text searched), the two real sites (mov;cpuid and mov;xor;cpuid, whose flags
-    the trampoline keeps) are answered, as the report's count over the same
-    program built without them shows (exactly 2 more); the same bytes inside a
-    movabs immediate and a real site in code without unwind information are not
-    (the decoy's value stays whole).  Every answer is the native one."""
+    text searched), the four real sites (mov;cpuid, mov;xor;cpuid and two whose
+    leaf and subleaf come in registers, looked up, a miss included) are answered,
+    with the flags as they went in, as the report's count over the same program
+    built without them shows (exactly 4 more); the same bytes inside a movabs
+    immediate, a real site in code without unwind information and one a jump
+    lands on are not (the decoy's value stays whole).  Every answer is the
+    native one."""
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'src', 'cpuid_sites.c')
     progs = {}
     for name, extra in (('with', []), ('without', ['-DNO_SITES'])):
@@ -354,12 +356,13 @@ def cpuid_sites_proven(e):
     if e.run('--trap=rewrite', progs['with']).rc != 0:
         return  # this CPU cannot rewrite
     native = e.run(progs['with'], lxrun=False).out
-    check('decoy 90a20f80000000b8' in native and native.count('zf 1') == 3, native)
+    check('decoy 90a20f80000000b8' in native and native.count('zf 1') == 3 and native.count('flags c') == 5 and
+          native.count('flags 3') == 5, native)
     out, trap = cpuid_report(e, progs['with'])
     check(out == native, f'answers differ:\n{out}\nnative:\n{native}')
     _, base = cpuid_report(e, progs['without'])
-    check(trap.get('cpuid_sites', 0) - base.get('cpuid_sites', 0) == 2,
-          f'with the sites {trap}, without {base}: want exactly 2 more')
+    check(trap.get('cpuid_sites', 0) - base.get('cpuid_sites', 0) == 4,
+          f'with the sites {trap}, without {base}: want exactly 4 more')
 
 
 @case

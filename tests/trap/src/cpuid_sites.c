@@ -1,6 +1,5 @@
-/* Constant-leaf CPUIDs in the shapes lxrun answers (trap/cpuid_sites.c), and
- * look-alikes it must leave: prints every answer, the flags after the xor shape,
- * and a decoy's value.  Built by trap.cpuid_sites_proven as a static-pie (no
+/* CPUIDs in the shapes lxrun answers (trap/cpuid_sites.c), and look-alikes it
+ * must leave: prints every answer, the flags after the sites, and a decoy's value.  Built by trap.cpuid_sites_proven as a static-pie (no
  * interpreter: the program's own text is searched), and again with -DNO_SITES,
  * which makes the two real sites none and moves nothing. */
 #include <stdint.h>
@@ -28,6 +27,29 @@ __attribute__((noinline)) static int features7(uint32_t r[4]) /* shape 2: + xor 
     return zf;
 }
 
+/* Shape 3: leaf and subleaf from registers, looked up; flags set before (by
+ * add: OF SF, or by xor and stc: ZF CF) come out as they went in. */
+__attribute__((noinline)) static unsigned asked(uint32_t leaf, uint32_t sub, int stc, uint32_t r[4])
+{
+    unsigned char of, sf, zf, cf;
+    if (stc)
+        __asm__ volatile("xor %%r9d, %%r9d; stc; mov %8, %%eax; mov %9, %%ecx; " SITE_CPUID "; seto %4; sets %5; setz %6; setc %7"
+                         : "=&a"(r[0]), "=&b"(r[1]), "=&c"(r[2]), "=&d"(r[3]), "=&r"(of), "=&r"(sf), "=&r"(zf), "=&r"(cf)
+                         : "r"(leaf), "r"(sub) : "r9", "cc");
+    else
+        __asm__ volatile("mov $0x7fffffff, %%r9d; add $1, %%r9d; mov %8, %%eax; mov %9, %%ecx; " SITE_CPUID "; seto %4; sets %5; setz %6; setc %7"
+                         : "=&a"(r[0]), "=&b"(r[1]), "=&c"(r[2]), "=&d"(r[3]), "=&r"(of), "=&r"(sf), "=&r"(zf), "=&r"(cf)
+                         : "r"(leaf), "r"(sub) : "r9", "cc");
+    return (unsigned)of << 3 | (unsigned)sf << 2 | (unsigned)zf << 1 | cf;
+}
+
+/* Shape 3 where a jump lands on the cpuid: the run before it cannot be moved. */
+__attribute__((noinline)) static void jumped_into(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    __asm__ volatile("mov %4, %%eax; test %%eax, %%eax; jz 1f; mov %5, %%ecx; mov %5, %%ecx; 1: " SITE_CPUID
+                     : "=&a"(r[0]), "=&b"(r[1]), "=&c"(r[2]), "=&d"(r[3]) : "r"(leaf), "r"(sub) : "cc");
+}
+
 /* The shape-1 bytes b8 00 00 00 80 0f a2 inside movabs's immediate: not an
  * instruction, and its value must stay whole. */
 __attribute__((noinline)) static uint64_t decoy(void)
@@ -52,6 +74,16 @@ int main(void)
         printf("0x80000000: %08x %08x %08x %08x\n7.0: %08x %08x %08x %08x zf %d\nbare: %08x %08x %08x %08x\n",
                a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3], zf, c[0], c[1], c[2], c[3]);
     }
+    /* leaves every CPU answers alike (no APIC IDs); 0x80000006 subleaf 9 is in no
+     * table: the real cpuid */
+    static const uint32_t pairs[][2] = { { 7, 0 }, { 0xd, 1 }, { 0xd, 2 }, { 0x80000000, 0 }, { 0x80000006, 9 } };
+    for (unsigned i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        for (int stc = 0; stc < 2; stc++) {
+            unsigned flags = asked(pairs[i][0], pairs[i][1], stc, a);
+            printf("%x.%x: %08x %08x %08x %08x flags %x\n", pairs[i][0], pairs[i][1], a[0], a[1], a[2], a[3], flags);
+        }
+    jumped_into(0x80000000, 0, a);
+    printf("jumped: %08x %08x %08x %08x\n", a[0], a[1], a[2], a[3]);
     printf("decoy %016llx\n", (unsigned long long)decoy());
     return 0;
 }
