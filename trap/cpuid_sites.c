@@ -148,9 +148,11 @@ TLS_FREE static int uleb(uintptr_t *p, uintptr_t end, uint64_t *out)
 }
 
 /* The encoding of an FDE's addresses, from its CIE's augmentation 'R'; -1 when
- * the CIE says anything this file does not read. */
-TLS_FREE static int cie_fde_encoding(uintptr_t cie)
+ * the CIE says anything this file does not read.  *plain: no personality and no
+ * LSDA (no landing pad the unwinder may jump to inside the function). */
+TLS_FREE static int cie_fde_encoding(uintptr_t cie, int *plain)
 {
+    *plain = 1;
     if (!readable(cie, 4)) return -1;
     uint32_t len = rd32(cie);
     if (len < 8 || len == 0xffffffffu || !readable(cie, 4 + (size_t)len)) return -1;
@@ -170,8 +172,9 @@ TLS_FREE static int cie_fde_encoding(uintptr_t cie)
     int enc = -1;
     for (size_t i = 1; i < alen && p < end; i++) {
         if (aug[i] == 'R') enc = *(const uint8_t *)p++;
-        else if (aug[i] == 'L') p++;
+        else if (aug[i] == 'L') p++, *plain = 0;
         else if (aug[i] == 'P') {
+            *plain = 0;
             uint8_t penc = *(const uint8_t *)p++;
             size_t sz = (penc & 7) == 3 ? 4 : (penc & 7) == 4 || (penc & 0xf) == 0 ? 8 : 0;
             if (!sz) return -1;
@@ -183,7 +186,7 @@ TLS_FREE static int cie_fde_encoding(uintptr_t cie)
 
 /* The function holding [a, b): its bounds from the search table of the unwind
  * information (PT_GNU_EH_FRAME, at hdr); 0 when there is none. */
-TLS_FREE static int function_of(uintptr_t hdr, uintptr_t a, uintptr_t b, uintptr_t *lo, uintptr_t *hi)
+TLS_FREE static int function_of(uintptr_t hdr, uintptr_t a, uintptr_t b, uintptr_t *lo, uintptr_t *hi, int *plain)
 {
     if (!readable(hdr, 12)) return 0;
     const uint8_t *h = (const uint8_t *)hdr;
@@ -203,7 +206,7 @@ TLS_FREE static int function_of(uintptr_t hdr, uintptr_t a, uintptr_t b, uintptr
     if (start > a || !readable(fde, 16)) return 0;
     uint32_t len = rd32(fde), cie_off = rd32(fde + 4);
     if (len < 12 || len == 0xffffffffu || cie_off == 0 || cie_off > fde + 4) return 0;
-    if (cie_fde_encoding(fde + 4 - cie_off) != 0x1b) return 0; /* pcrel|sdata4 */
+    if (cie_fde_encoding(fde + 4 - cie_off, plain) != 0x1b) return 0; /* pcrel|sdata4 */
     uintptr_t begin = fde + 8 + (uintptr_t)(intptr_t)(int32_t)rd32(fde + 8);
     uint32_t range = rd32(fde + 12);
     if (begin != start || b > begin + range || begin + range < begin) return 0;
@@ -495,8 +498,9 @@ TLS_FREE static int find_sites(uintptr_t text, uintptr_t end, uintptr_t hdr, uin
     uintptr_t swept_lo = 0, swept_hi = 0;
     for (int i = 0; i < nk; i++) {
         uintptr_t lo, hi;
+        int plain;
         if (k[i].m >= swept_lo && k[i].c + 2 <= swept_hi) continue; /* its function's decoding decided */
-        if (!function_of(hdr, k[i].m, k[i].c + 2, &lo, &hi) || lo < text || hi > end) continue;
+        if (!function_of(hdr, k[i].m, k[i].c + 2, &lo, &hi, &plain) || lo < text || hi > end) continue;
         prove(lo, hi, k + i, nk - i);
         swept_lo = lo, swept_hi = hi;
     }
@@ -516,9 +520,10 @@ TLS_FREE static int find_sites(uintptr_t text, uintptr_t end, uintptr_t hdr, uin
         if (!hit) break;
         uintptr_t c = (uintptr_t)hit - 1, lo, hi, from;
         at = (uintptr_t)hit + 1;
-        int mine = 0;
+        int mine = 0, plain;
         for (int i = 0; i < nk; i++) mine |= k[i].c == c;
-        if (mine || *(const uint8_t *)c != 0x0f || !function_of(hdr, c, c + 2, &lo, &hi) || lo < text || hi > end)
+        if (mine || *(const uint8_t *)c != 0x0f || !function_of(hdr, c, c + 2, &lo, &hi, &plain) || !plain || lo < text ||
+            hi > end)
             continue;
         if ((from = moved_from(lo, hi, c)) != 0) mv[nm++] = (struct moved){ .from = from, .c = c };
     }
