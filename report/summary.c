@@ -128,7 +128,7 @@ void summary_print(int fd)
                     "sites left on the trap", lx_rewrite_sites_left(rw),
                     rw->kept_context, rw->refused_not_text, rw->refused_shape, "calls through rewrites", rw->fast_calls);
     if (rewriting)
-        text_printf(&t, "  %-22s %s, %lu sites (constant leaves: no VM exit)\n", "cpuid answered by lxrun",
+        text_printf(&t, "  %-22s %s, %lu sites (no VM exit at them)\n", "cpuid answered by lxrun",
                     !strcmp(lx_cpuid_name(), "serve") ? "yes" : "no", rw->sites_cpuid);
     out(fd, &t);
 }

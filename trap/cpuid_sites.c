@@ -1,21 +1,24 @@
-/* cpuid_sites.c — CPUID answered by lxrun where a program asks it with a
- * constant leaf, on machines where the instruction is slow.
+/* cpuid_sites.c — CPUID answered by lxrun, on machines where the instruction is
+ * slow.
  *
  * In a VM every CPUID leaves the guest for the hypervisor: 5.2 us each on the
  * machine measured (a system call there: 0.2 us).  glibc's ld.so executes 43 of
  * them as each dynamic program starts (its CPU features, then its cache sizes:
  * handle_amd alone asks 0x80000000, 0x80000005 and 0x80000006 22 times), a third
  * of /bin/true's run -- natively as under lxrun.  The instruction does not trap
- * (no CPUID faulting on these machines), so it is found in the code lxrun's
- * loader maps (the program and its interpreter) in two shapes:
+ * (no CPUID faulting on these machines), so its sites are found in the code
+ * lxrun's loader maps (ld.so, or a program without one) in three shapes:
  *
  *   mov $leaf, %eax ; cpuid                    b8 imm32 0f a2
  *   mov $leaf, %eax ; xor %ecx, %ecx ; cpuid   b8 imm32 31 c9 0f a2 (or 33 c9)
- *
- * The mov becomes a jump to a trampoline that (runs the xor, for its flags and
- * %ecx, then) sets the four registers to the leaf's answer and jumps back past
- * the cpuid; the cpuid and the xor stay, as the syscall does at a rewritten call
- * site (rewrite.c): every instruction boundary keeps its meaning.
+ *     The mov becomes a jump to a trampoline that (runs the xor, for its flags
+ *     and %ecx, then) sets the four registers to the leaf's answer and jumps back
+ *     past the cpuid; the cpuid and the xor stay, as the syscall does at a
+ *     rewritten call site (rewrite.c): every instruction boundary keeps its
+ *     meaning.
+ *   any other cpuid (leaf and subleaf in registers: shape 3, below)
+ *     The instructions before it are moved into a trampoline that then looks the
+ *     pair up among the session's answers.
  *
  * Proof that those bytes are those instructions (no trap shows that the code
  * ran): the function that holds them, as the unwind tables bound it (the search
@@ -27,7 +30,8 @@
  *
  * Leaves: only those whose answer is the same on every CPU and whatever %ecx
  * holds (shape 1), or for %ecx 0 (shape 2): not leaf 1, 0xb, 0x1f or 0x8000001e,
- * which carry the CPU's APIC ID, nor the hypervisor's.  (On a hybrid CPU the
+ * which carry the CPU's APIC ID, nor the hypervisor's; shape 3 finds only those
+ * in the answers, and runs the real cpuid for the rest.  (On a hybrid CPU the
  * cache leaves differ between core kinds; an answer taken on one kind is what
  * the thread would see had it been moved there.)  Each is asked once per session
  * (shared memory made by the first lxrun), the first time a site needs it.
@@ -35,8 +39,8 @@
  * A file's proven sites are kept by its stamp in the session's site table
  * (site_cache.c), so the next exec of it checks their bytes again instead of
  * decoding.  Served in rewrite mode, where CPUID costs more than ~1 us (auto:
- * timed as lxrun starts) or --cpuid=serve says so; --cpuid=native never.
- * TLS-free: the loader may run on the guest's FS. */
+ * timed as lxrun starts; not in the session's first program) or --cpuid=serve
+ * says so; --cpuid=native never.  TLS-free: the loader may run on the guest's FS. */
 #include <cpuid.h>
 #include <string.h>
 
