@@ -414,11 +414,10 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
     return 0;
 }
 
-/* The planned patches stored in one protection round trip over the pages they
- * touch; prot: the guest's protection of the text, put back after. */
-TLS_FREE static int store_batch(const struct patch *p, int n, int prot);
-TLS_FREE static void store_patches(const struct patch *p, int n, int prot) { store_batch(p, n, prot); }
-TLS_FREE static int store_batch(const struct patch *p, int n, int prot)
+/* The planned patches, all in one mapping, stored in one protection round trip
+ * over the pages they touch; prot: the guest's protection of the text, put back
+ * after.  How many were stored. */
+TLS_FREE static int store_patches(const struct patch *p, int n, int prot)
 {
     uintptr_t lo = UINTPTR_MAX, hi = 0;
     for (int i = 0; i < n; i++) {
@@ -445,6 +444,7 @@ TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n)
 {
     struct patch p[BATCH_MAX];
     int stored = 0, np = 0, prot = 0;
+    uintptr_t mapping = 0; /* of the batch: one protection round trip covers one mapping */
     for (int i = 0; i < n; i++) {
         struct gm_vma v;
         size_t slot = d[i].len + 5 <= SLOT ? SLOT : SLOT_DETOUR;
@@ -459,16 +459,16 @@ TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n)
         put32(code + d[i].len + 1, (uint32_t)(d[i].ret - (t + d[i].len + 5)));
         memcpy((void *)t, code, slot);
         c->used += slot;
-        if (np == BATCH_MAX || (np && abi_prot_to_rx(v.prot) != prot)) {
-            stored += store_batch(p, np, prot);
+        if (np == BATCH_MAX || (np && v.start != mapping)) {
+            stored += store_patches(p, np, prot);
             np = 0;
         }
-        prot = abi_prot_to_rx(v.prot);
+        prot = abi_prot_to_rx(v.prot), mapping = v.start;
         p[np] = (struct patch){ .at = d[i].at, .n = 5, .jump = { 0xe9 }, .count = &lx_rewrite_stats.sites_cpuid };
         put32(p[np].jump + 1, (uint32_t)(t - (d[i].at + 5)));
         np++;
     }
-    return stored + store_batch(p, np, prot);
+    return stored + store_patches(p, np, prot);
 }
 
 /* A site due for its rewrite, with every other site of its page seen once: each
