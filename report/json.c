@@ -130,12 +130,12 @@ void json_write(int fd, int status, int signaled)
     processes(fd, &t, signaled ? status : status << 8);
     text_puts(&t, "  \"verdict\": ");
     jstr(&t, report_verdict());
-    text_printf(&t, ",\n  \"trap\": {\"mechanism\": \"%s\", \"fs_switch\": \"%s\"", lx_trap_mode_name(), lx_trap_fs_name());
+    text_printf(&t, ",\n  \"trap\": {\"mechanism\": \"%s\", \"fs_switch\": \"%s\", \"cpuid\": \"%s\"", lx_trap_mode_name(),
+                lx_trap_fs_name(), lx_cpuid_name());
     if (lx_trap_mode_current() == LX_TRAP_REWRITE) {
         const struct lx_rewrite_stats *rw = &lx_rewrite_stats;
-        text_printf(&t, ", \"sites_rewritten\": %lu, \"sites_known\": %lu, \"sites_on_trap\": %lu, \"cpuid\": \"%s\", "
-                        "\"cpuid_sites\": %lu",
-                    lx_rewrite_sites_done(rw), rw->sites_known, lx_rewrite_sites_left(rw), lx_cpuid_name(), rw->sites_cpuid);
+        text_printf(&t, ", \"sites_rewritten\": %lu, \"sites_known\": %lu, \"sites_on_trap\": %lu, \"cpuid_sites\": %lu",
+                    lx_rewrite_sites_done(rw), rw->sites_known, lx_rewrite_sites_left(rw), rw->sites_cpuid);
     }
     text_puts(&t, "}");
     text_puts(&t, ",\n  \"syscalls\": [");

@@ -130,5 +130,7 @@ void summary_print(int fd)
     if (rewriting)
         text_printf(&t, "  %-22s %s, %lu sites (no VM exit at them)\n", "cpuid answered by lxrun",
                     !strcmp(lx_cpuid_name(), "serve") ? "yes" : "no", rw->sites_cpuid);
+    else
+        text_printf(&t, "  %-22s no (it needs the rewrite trap's trampolines)\n", "cpuid answered by lxrun");
     out(fd, &t);
 }
