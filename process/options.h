@@ -33,7 +33,7 @@ struct lx_options {
     struct lx_report_options report;
     int trap_fs;          /* the FS path the trap uses (enum lx_trap_fs, never auto) */
     int trap_mode;        /* how calls reach lxrun (enum lx_trap_mode, never auto) */
-    int cpuid;            /* CPUID answered at rewritten sites (enum lx_cpuid_mode, never auto) */
+    int cpuid;            /* CPUID answered by lxrun (enum lx_cpuid_mode, never auto) */
     int ptable_fd;        /* the session's process table (process/ptable.h; lxrun's own fd), or -1 */
 };
 

@@ -127,16 +127,7 @@ TLS_FREE static int leaf_served(uint32_t leaf, int shape)
 }
 
 /* ---- reading the image: every byte looked at lies in a readable guest mapping ---- */
-TLS_FREE static int readable(uintptr_t a, size_t n)
-{
-    if (a + n < a) return 0;
-    for (uintptr_t at = a; at < a + n;) {
-        struct gm_vma v;
-        if (!gm_find(at, &v) || v.start > at || !(v.prot & LINUX_PROT_READ)) return 0;
-        at = v.end;
-    }
-    return 1;
-}
+TLS_FREE static int readable(uintptr_t a, size_t n) { return gm_check(a, n, LINUX_PROT_READ); }
 
 TLS_FREE static uint32_t rd32(uintptr_t a) { uint32_t v; memcpy(&v, (const void *)a, 4); return v; }
 
@@ -256,13 +247,10 @@ TLS_FREE static int shape_at(uintptr_t m, uintptr_t end, uint32_t *leaf)
     return 0;
 }
 
-/* A sum of the bytes from 24 before a site's first to its cpuid's end (to): a
- * site known from an earlier process is used where they are the same again. */
+/* The sum of the bytes from 24 before a site's first to its cpuid's end (to). */
 TLS_FREE static uint32_t site_sum(uintptr_t m, uintptr_t to, uintptr_t text)
 {
-    uint32_t h = 2166136261u;
-    for (uintptr_t b = m - text >= 24 ? m - 24 : text; b < to; b++) h = (h ^ *(const uint8_t *)b) * 16777619u;
-    return h;
+    return lx_site_cache_sum(m - text >= 24 ? m - 24 : text, to);
 }
 
 /* The detour for the site at m: the trampoline's code. */

@@ -535,16 +535,12 @@ TLS_FREE static uint64_t stamp_of(uint64_t dev, uint64_t ino)
     return 0;
 }
 
-/* A sum (FNV-1a) of the code before the `syscall` at site and of it, up to 32
- * bytes within its page: a site known from another process is rewritten only
- * where these bytes are the same again (a file rewritten within one tick of
- * the clock, same size, could keep its stamp). */
+/* The sum of the code before the `syscall` at site and of it, up to 32 bytes
+ * within its page. */
 TLS_FREE static uint32_t site_sum(uintptr_t site)
 {
     uintptr_t from = site - GM_PAGE_DOWN(site) >= 30 ? site - 30 : GM_PAGE_DOWN(site);
-    uint32_t h = 2166136261u;
-    for (const uint8_t *b = (const uint8_t *)from; b < (const uint8_t *)(site + 2); b++) h = (h ^ *b) * 16777619u;
-    return h;
+    return lx_site_cache_sum(from, site + 2);
 }
 
 /* Under the text lock: a first trap at site, for the next mapping of its file. */

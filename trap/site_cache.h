@@ -10,12 +10,22 @@ void lx_site_cache_start(void);
 /* A file's identity for the table: its bytes are the same while these are. */
 uint64_t lx_site_cache_stamp(uint64_t dev, uint64_t ino, int64_t size, int64_t ctime_ns);
 /* The `syscall` at file offset off of the file stamped so trapped with call nr;
- * sum: of the code before it (rewrite.c).  TLS-free. */
+ * sum: of the code before it (lx_site_cache_sum).  cpuid_sites.c keeps its sites
+ * under a stamp of its own, nr then the site's shape.  TLS-free. */
 void lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr, uint32_t sum);
 /* The known sites of the stamp's file with lo <= off < hi, at most max of them
  * into out (no callback: the GUESTFS path makes no indirect call); how many.
  * TLS-free. */
 struct lx_known_site { uint64_t off; long nr; uint32_t sum; };
+/* A sum (FNV-1a) of the code bytes [from, to): a site known from another process
+ * is used only where they are the same again (a file rewritten within one tick
+ * of the clock, same size, could keep its stamp). */
+static inline __attribute__((no_stack_protector)) uint32_t lx_site_cache_sum(uintptr_t from, uintptr_t to)
+{
+    uint32_t h = 2166136261u;
+    for (const uint8_t *b = (const uint8_t *)from; b < (const uint8_t *)to; b++) h = (h ^ *b) * 16777619u;
+    return h;
+}
 /* Whether the stamp has a record (sites learned, or claimed with none). */
 int lx_site_cache_has(uint64_t stamp);
 /* A record for the stamp, made if there is none: its file was looked at. */

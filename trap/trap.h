@@ -73,9 +73,9 @@ void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, const struct
  * or interpreter the loader mapped). */
 void lx_trap_image_mapped(const struct lx_file_id *id);
 
-/* CPUID answered by lxrun at constant-leaf sites of the images the loader maps
- * (trap/cpuid_sites.c): auto (where the instruction is slow: a VM exit), native
- * (never) or serve (in rewrite mode, always). */
+/* CPUID answered by lxrun at proven sites of ld.so, or of a program without one
+ * (trap/cpuid_sites.c): auto (where the instruction is slow, a VM exit, from the
+ * session's second program on), native (never) or serve (in rewrite mode, always). */
 enum lx_cpuid_mode { LX_CPUID_AUTO, LX_CPUID_NATIVE, LX_CPUID_SERVE };
 /* TSC cycles one CPUID took as lxrun chose its trap (lx_trap_mode_choose). */
 extern uint64_t lx_trap_cpuid_cycles;
