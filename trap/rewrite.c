@@ -169,6 +169,15 @@ TLS_FREE static struct chunk *chunk_near(uintptr_t addr, size_t slot)
         if (chunks[i].used + slot <= CHUNK && reaches(addr, chunks[i].base)) return &chunks[i];
     if (nchunks == MAX_CHUNKS) return NULL;
     uintptr_t base = GM_PAGE_DOWN(addr) & ~(uintptr_t)(CHUNK - 1);
+    /* First where the system puts a mapping when the place below is taken: next
+     * to the libraries of the mmap area (the probe below met ~16 of them, one
+     * failed call each, in every exec of a dynamic program). */
+    long hinted = base > CHUNK ? rx_mmap(base - CHUNK, CHUNK, RWX, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS, -1, 0) : -1;
+    if (hinted >= 0 && reaches(addr, (uintptr_t)hinted)) {
+        chunks[nchunks] = (struct chunk){ .base = (uintptr_t)hinted, .used = 0 };
+        return &chunks[nchunks++];
+    }
+    if (hinted >= 0) rx_munmap((uintptr_t)hinted, CHUNK);
     for (long step = 1; step < 4096; step++) {
         uintptr_t at = step & 1 ? base - (uintptr_t)((step + 1) / 2) * (1UL << 20) : base + (uintptr_t)(step / 2) * (1UL << 20);
         if (at < (1UL << 20) || !reaches(addr, at)) continue;
