@@ -30,6 +30,7 @@ enum lx_ho_tag {
     LX_HO_EXECFN,      /* the name the guest gave execve (AT_EXECFN) */
     LX_HO_EXEC_DIRFD,  /* execveat: lxrun's copy of the directory fd (or the file, AT_EMPTY_PATH) */
     LX_HO_SIGCOUNTS,   /* report: signals delivered to handlers, uint64_t[65] by number */
+    LX_HO_REWRITE,     /* report: struct lx_rewrite_stats, the rewriter's counts so far */
 };
 
 struct lx_handover {

@@ -1,6 +1,7 @@
 #include "record.h"
 #include "report.h"
 #include "../ldso/vdso.h"
+#include "../trap/trap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,11 +142,18 @@ void lx_record_handover_put(struct lx_handover *h)
     lx_ho_put(h, LX_HO_PATHS, lx_paths, (size_t)lx_npaths * sizeof lx_paths[0]);
     lx_ho_put(h, LX_HO_UNKNOWN, &lx_unknown_calls, sizeof lx_unknown_calls);
     lx_ho_put(h, LX_HO_SIGCOUNTS, lx_signals_delivered, sizeof lx_signals_delivered);
+    lx_ho_put(h, LX_HO_REWRITE, &lx_rewrite_stats, sizeof lx_rewrite_stats);
 }
 
 int lx_record_handover_take(const struct lx_ho_rec *r)
 {
     switch (r->tag) {
+    case LX_HO_REWRITE:
+        if (r->len != sizeof lx_rewrite_stats) return -1;
+        struct lx_rewrite_stats before;
+        memcpy(&before, r->data, r->len);
+        lx_rewrite_stats_add(&lx_rewrite_stats, &before);
+        return 1;
     case LX_HO_SIGCOUNTS:
         if (r->len != sizeof lx_signals_delivered) return -1;
         memcpy(lx_signals_delivered, r->data, r->len);

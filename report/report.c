@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "record.h"
 #include "report.h"
 
@@ -5,6 +7,7 @@
 #include "decode.h"
 #include "session.h"
 #include "trace.h"
+#include "../trap/trap.h"
 
 
 void summary_print(int fd);
@@ -15,7 +18,9 @@ void lx_report_forked_child(void)
     lx_report.summary = 0;
     if (lx_report.json_fd >= 0) rx_close(lx_report.json_fd);
     lx_report.json_fd = -1;
-    if (lx_report.observe) lx_record_reset(); /* what the parent counted is the parent's */
+    if (!lx_report.observe) return;
+    lx_record_reset(); /* what the parent counted is the parent's */
+    memset(&lx_rewrite_stats, 0, sizeof lx_rewrite_stats);
 }
 
 void lx_report_finish(int status, int signaled)

@@ -9,6 +9,7 @@
 #include "../redox/rx.h"
 #include "record.h"
 #include "report.h"
+#include "../trap/trap.h"
 
 #define MAGIC 0x4c585353u /* "SSXL" */
 
@@ -19,6 +20,7 @@ struct lx_session {
     int lock;
     uint64_t unknown;
     uint64_t signals[65];
+    struct lx_rewrite_stats rewrite; /* summed over the processes that ended */
     struct lx_counts counts[LX_NR_MAX + 1];
     int nnotes, nioctls, npaths;
     struct shared_note notes[LX_MAX_NOTES];
@@ -61,6 +63,7 @@ void lx_session_contribute(void)
         s->counts[nr].ns += lx_counts[nr].ns;
     }
     s->unknown += lx_unknown_calls;
+    lx_rewrite_stats_add(&s->rewrite, &lx_rewrite_stats);
     for (int sig = 1; sig <= 64; sig++) s->signals[sig] += lx_signals_delivered[sig];
     for (int i = 0; i < lx_nnotes; i++) {
         int k = 0;
@@ -102,6 +105,8 @@ void lx_session_gather(void)
     lx_unknown_calls += s->unknown;
     for (int sig = 1; sig <= 64; sig++) lx_signals_delivered[sig] += s->signals[sig];
     memset(s->signals, 0, sizeof s->signals);
+    lx_rewrite_stats_add(&lx_rewrite_stats, &s->rewrite);
+    memset(&s->rewrite, 0, sizeof s->rewrite);
     for (int k = 0; k < s->nnotes; k++) {
         char *what = strdup(s->notes[k].what); /* lives for the run, as the notes' texts must */
         if (what) lx_record_partial_n(s->notes[k].nr, what, s->notes[k].count);

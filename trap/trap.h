@@ -37,7 +37,8 @@ int lx_trap_mode_choose(enum lx_trap_mode mode, const char **why);
 /* The mechanism serving this run (never auto), and its name. */
 enum lx_trap_mode lx_trap_mode_current(void);
 const char *lx_trap_mode_name(void);
-/* What the rewriter did in this process. */
+/* What the rewriter did in this process (a report sums them over the process
+ * tree as an array: counts of unsigned long only). */
 struct lx_rewrite_stats {
     unsigned long sites_mov;        /* mov $nr,%eax; syscall: the mov became a jump */
     unsigned long sites_mov_args;   /* mov $nr,%eax; argument set-up; syscall: the same */
@@ -50,6 +51,12 @@ struct lx_rewrite_stats {
     unsigned long sites_cpuid;      /* cpuid sites answered by lxrun (cpuid_sites.c) */
 };
 extern struct lx_rewrite_stats lx_rewrite_stats;
+static inline void lx_rewrite_stats_add(struct lx_rewrite_stats *to, const struct lx_rewrite_stats *from)
+{
+    unsigned long *t = (unsigned long *)to;
+    const unsigned long *f = (const unsigned long *)from;
+    for (size_t i = 0; i < sizeof *to / sizeof *t; i++) t[i] += f[i];
+}
 static inline unsigned long lx_rewrite_sites_done(const struct lx_rewrite_stats *rw)
 {
     return rw->sites_mov + rw->sites_mov_args + rw->sites_pad;

@@ -366,6 +366,27 @@ def cpuid_sites_proven(e):
 
 
 @case
+def report_sums_interception_over_the_tree(e):
+    """The report's interception counts are the run's, every process's summed as
+    its call counts are: a shell running true twice under --cpuid=serve answers
+    at exactly three times the sites of a true alone (dash and true share
+    ld.so), and the second true finds the first one's call sites known; a
+    program that had a thread and execs (lxrun runs itself again, handing its
+    records over) counts its sites and its successor's."""
+    if e.run('--trap=rewrite', TRUE).rc != 0:
+        return  # this CPU cannot rewrite
+    _, alone = cpuid_report(e, TRUE)
+    _, tree = cpuid_report(e, '/bin/sh', '-c', f'{TRUE}; {TRUE}')
+    check(alone.get('cpuid_sites', 0) > 0 and tree.get('cpuid_sites') == 3 * alone['cpuid_sites'],
+          f'true alone {alone}, sh with two trues {tree}')
+    check(alone.get('sites_known') == 0 and tree.get('sites_known', 0) > 0, f'true alone {alone}, tree {tree}')
+    code = ('import threading, os; t = threading.Thread(target=lambda: 0); t.start(); t.join(); '
+            f'os.execv("{TRUE}", ["true"])')
+    _, handed = cpuid_report(e, '/usr/bin/python3', '-c', code)
+    check(handed.get('cpuid_sites') == 2 * alone['cpuid_sites'], f'true alone {alone}, python then true {handed}')
+
+
+@case
 def signals_reach_a_guest_blocked_in_lxrun(e):
     """A guest waiting inside a call lxrun serves (clock_nanosleep) is ended by
     SIGTERM at once, as natively; a SIGTERM the guest blocked stays pending until
