@@ -25,6 +25,8 @@ struct lx_image {
     uint64_t dev, ino;     /* the file it was mapped from */
     int64_t size, ctime_ns; /* and its size and change time then (no one sets a ctime) */
     const char *name;      /* its path as /proc/self/maps names it (interned: gm_intern) */
+    uintptr_t eh_frame;    /* a program without an interpreter nor PT_GNU_EH_FRAME: its */
+    uint64_t eh_frame_len; /* .eh_frame in memory, from the section headers (0: none) */
     char interp[4097];     /* PT_INTERP path, as written in the file: last (lx_image_clear) */
 };
 

@@ -21,7 +21,7 @@ static void image_mapped(const struct lx_image *img)
 static void cpuid_image(const struct lx_image *img)
 {
     struct lx_file_id id = { img->dev, img->ino, img->size, img->ctime_ns };
-    lx_trap_cpuid_image(img->bias, img->phdr, img->phnum, &id);
+    lx_trap_cpuid_image(img->bias, img->phdr, img->phnum, img->eh_frame, img->eh_frame_len, &id);
 }
 
 int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_exec_error *err)

@@ -22,7 +22,9 @@
  *
  * Proof that those bytes are those instructions (no trap shows that the code
  * ran): the function that holds them, as the unwind tables bound it (the search
- * table of PT_GNU_EH_FRAME and its FDE), is decoded from its first byte with
+ * table of PT_GNU_EH_FRAME and its FDE; for a static program linked without that
+ * table, as gcc -static and busybox-static are, one made from .eh_frame, which
+ * the loader finds by the section headers), is decoded from its first byte with
  * insn_len.c (held to objdump over ld.so, libc, libstdc++, libm, perl and python3
  * by unit.insn_len): the mov, the xor and the cpuid must each begin an
  * instruction, and the decoding must end exactly at the function's end with
@@ -179,25 +181,77 @@ TLS_FREE static int cie_fde_encoding(uintptr_t cie, int *plain)
     return enc;
 }
 
-/* The function holding [a, b): its bounds from the search table of the unwind
- * information (PT_GNU_EH_FRAME, at hdr); 0 when there is none. */
-TLS_FREE static int function_of(uintptr_t hdr, uintptr_t a, uintptr_t b, uintptr_t *lo, uintptr_t *hi, int *plain)
+/* A search table of the unwind information: count pairs of 32-bit offsets from
+ * base (a function's start, its FDE), sorted by start.  PT_GNU_EH_FRAME holds
+ * one (base: the header itself); for a program without it (ld -static drops it)
+ * one is made from .eh_frame into scratch memory (own: munmap it after). */
+struct fn_index { uintptr_t base, table; uint32_t count; size_t own; };
+
+TLS_FREE static int index_of_hdr(uintptr_t hdr, struct fn_index *x)
 {
     if (!readable(hdr, 12)) return 0;
     const uint8_t *h = (const uint8_t *)hdr;
     /* version 1; eh_frame_ptr 4 bytes; count udata4; table datarel|sdata4 */
     if (h[0] != 1 || (h[1] & 7) != 3 || h[2] != 0x03 || h[3] != 0x3b) return 0;
     uint32_t count = rd32(hdr + 8);
-    uintptr_t table = hdr + 12;
-    if (!count || count > (1u << 24) || !readable(table, (size_t)count * 8)) return 0;
-    uint32_t l = 0, r = count; /* the last entry starting at or before a */
+    if (!count || count > (1u << 24) || !readable(hdr + 12, (size_t)count * 8)) return 0;
+    *x = (struct fn_index){ .base = hdr, .table = hdr + 12, .count = count };
+    return 1;
+}
+
+/* The FDEs of .eh_frame at [ef, ef + len), each as its pc_begin would read with
+ * the usual encoding (pcrel|sdata4: function_of checks its CIE says so). */
+TLS_FREE static uint32_t eh_frame_fdes(uintptr_t ef, size_t len, int32_t *pairs, uint32_t max)
+{
+    uint32_t n = 0;
+    for (uintptr_t p = ef, end = ef + len; p + 8 <= end;) {
+        uint32_t l = rd32(p);
+        if (l == 0 || l == 0xffffffffu || l > end - p - 4) break; /* the end, or 64-bit lengths: not read */
+        if (rd32(p + 4) != 0 && l >= 12) {
+            intptr_t start = (intptr_t)(p + 8 + (uintptr_t)(intptr_t)(int32_t)rd32(p + 8) - ef), fde = (intptr_t)(p - ef);
+            if (start == (int32_t)start && n < max && pairs) pairs[2 * n] = (int32_t)start, pairs[2 * n + 1] = (int32_t)fde;
+            n += start == (int32_t)start;
+        }
+        p += 4 + (uintptr_t)l;
+    }
+    return n;
+}
+
+TLS_FREE static int index_of_eh_frame(uintptr_t ef, size_t len, struct fn_index *x)
+{
+    if (!len || len > (64u << 20) || !readable(ef, len)) return 0;
+    uint32_t n = eh_frame_fdes(ef, len, NULL, 0);
+    size_t bytes = GM_PAGE_UP((size_t)n * 8);
+    long m = n ? rx_mmap(0, bytes, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS, -1, 0) : -1;
+    if (m < 0) return 0;
+    int32_t *pairs = (int32_t *)m;
+    n = eh_frame_fdes(ef, len, pairs, n);
+    for (uint32_t gap = n / 2; gap > 0; gap /= 2) /* by start: a shell sort (no qsort on the guest's FS) */
+        for (uint32_t i = gap; i < n; i++)
+            for (uint32_t j = i; j >= gap && pairs[2 * (j - gap)] > pairs[2 * j]; j -= gap) {
+                int32_t s = pairs[2 * j], f = pairs[2 * j + 1];
+                pairs[2 * j] = pairs[2 * (j - gap)], pairs[2 * j + 1] = pairs[2 * (j - gap) + 1];
+                pairs[2 * (j - gap)] = s, pairs[2 * (j - gap) + 1] = f;
+            }
+    *x = (struct fn_index){ .base = ef, .table = (uintptr_t)m, .count = n, .own = bytes };
+    return 1;
+}
+
+/* The function holding [a, b): its bounds from the search table and the FDE it
+ * names; 0 when there is none. */
+TLS_FREE static int function_of(const struct fn_index *x, uintptr_t a, uintptr_t b, uintptr_t *lo, uintptr_t *hi,
+                                int *plain)
+{
+    uintptr_t base = x->base, table = x->table;
+    uint32_t l = 0, r = x->count; /* the last entry starting at or before a */
+    if (!r) return 0;
     while (r - l > 1) {
         uint32_t m = l + (r - l) / 2;
-        if (hdr + (uintptr_t)(intptr_t)(int32_t)rd32(table + 8 * m) <= a) l = m;
+        if (base + (uintptr_t)(intptr_t)(int32_t)rd32(table + 8 * m) <= a) l = m;
         else r = m;
     }
-    uintptr_t start = hdr + (uintptr_t)(intptr_t)(int32_t)rd32(table + 8 * l);
-    uintptr_t fde = hdr + (uintptr_t)(intptr_t)(int32_t)rd32(table + 8 * l + 4);
+    uintptr_t start = base + (uintptr_t)(intptr_t)(int32_t)rd32(table + 8 * l);
+    uintptr_t fde = base + (uintptr_t)(intptr_t)(int32_t)rd32(table + 8 * l + 4);
     if (start > a || !readable(fde, 16)) return 0;
     uint32_t len = rd32(fde), cie_off = rd32(fde + 4);
     if (len < 12 || len == 0xffffffffu || cie_off == 0 || cie_off > fde + 4) return 0;
@@ -469,7 +523,7 @@ TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour 
 
 /* Candidates in [text, end): mov offsets from the file start (fbase: where offset
  * 0 would be), proven, into site_cache under stamp. */
-TLS_FREE static int find_sites(uintptr_t text, uintptr_t end, uintptr_t hdr, uintptr_t fbase, uint64_t stamp,
+TLS_FREE static int find_sites(uintptr_t text, uintptr_t end, const struct fn_index *x, uintptr_t fbase, uint64_t stamp,
                                struct lx_detour *d, int max)
 {
     struct cand k[SITES_MAX];
@@ -492,7 +546,7 @@ TLS_FREE static int find_sites(uintptr_t text, uintptr_t end, uintptr_t hdr, uin
         uintptr_t lo, hi;
         int plain;
         if (k[i].m >= swept_lo && k[i].c + 2 <= swept_hi) continue; /* its function's decoding decided */
-        if (!function_of(hdr, k[i].m, k[i].c + 2, &lo, &hi, &plain) || lo < text || hi > end) continue;
+        if (!function_of(x, k[i].m, k[i].c + 2, &lo, &hi, &plain) || lo < text || hi > end) continue;
         prove(lo, hi, k + i, nk - i);
         swept_lo = lo, swept_hi = hi;
     }
@@ -514,7 +568,7 @@ TLS_FREE static int find_sites(uintptr_t text, uintptr_t end, uintptr_t hdr, uin
         at = (uintptr_t)hit + 1;
         int mine = 0, plain;
         for (int i = 0; i < nk; i++) mine |= k[i].c == c;
-        if (mine || *(const uint8_t *)c != 0x0f || !function_of(hdr, c, c + 2, &lo, &hi, &plain) || !plain || lo < text ||
+        if (mine || *(const uint8_t *)c != 0x0f || !function_of(x, c, c + 2, &lo, &hi, &plain) || !plain || lo < text ||
             hi > end)
             continue;
         if ((from = moved_from(lo, hi, c)) != 0) mv[nm++] = (struct moved){ .from = from, .c = c };
@@ -530,7 +584,8 @@ TLS_FREE static int find_sites(uintptr_t text, uintptr_t end, uintptr_t hdr, uin
     return n;
 }
 
-TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, const struct lx_file_id *id)
+TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
+                                  const struct lx_file_id *id)
 {
     if (pass_first) {
         pass_first = 0;
@@ -545,9 +600,10 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
         memcpy(&type, ph, 4), memcpy(&vaddr, ph + 16, 8);
         if (type == PT_GNU_EH_FRAME) hdr = bias + vaddr;
     }
-    if (!hdr) return;
+    if (!hdr && !eh_frame) return;
     uint64_t stamp = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns) ^ CPUID_SALT;
     struct lx_detour d[SITES_MAX];
+    struct fn_index x = { 0 }; /* made at the first segment that needs it */
     int n = 0;
     gm_text_lock();
     int known = lx_site_cache_has(stamp);
@@ -560,7 +616,8 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
         uintptr_t text = bias + vaddr, end = text + filesz, fbase = text - off;
         if (type != PT_LOAD || !(flags & PF_X) || end < text || !readable(text, filesz)) continue;
         if (!known) {
-            n += find_sites(text, end, hdr, fbase, stamp, d + n, SITES_MAX - n);
+            if (!x.count && !(hdr ? index_of_hdr(hdr, &x) : index_of_eh_frame(eh_frame, eh_frame_len, &x))) break;
+            n += find_sites(text, end, &x, fbase, stamp, d + n, SITES_MAX - n);
             continue;
         }
         struct lx_known_site k[SITES_MAX];
@@ -582,4 +639,5 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
     if (!known) lx_site_cache_claim(stamp); /* looked at, sites or none */
     lx_rewrite_detours(d, n);
     gm_text_unlock();
+    if (x.own) rx_munmap(x.table, x.own);
 }

@@ -94,9 +94,11 @@ int lx_cpuid_choose(int want);
 const char *lx_cpuid_name(void);
 /* The session's answers: once, in the first lxrun (its forks share them). */
 void lx_cpuid_sites_start(void);
-/* An image the loader mapped (load bias, program headers in memory, its file):
- * its proven cpuid sites rewritten before it runs.  TLS-free. */
-void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, const struct lx_file_id *id);
+/* An image the loader mapped (load bias, program headers in memory, its
+ * .eh_frame where it has no PT_GNU_EH_FRAME, its file): its proven cpuid sites
+ * rewritten before it runs.  TLS-free. */
+void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
+                         const struct lx_file_id *id);
 
 /* Sets up the calling thread's state, GS, alternate stack and SIGSYS handler. */
 int lx_trap_thread_init(struct lx_thread *t);

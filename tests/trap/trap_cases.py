@@ -366,6 +366,33 @@ def cpuid_sites_proven(e):
 
 
 @case
+def cpuid_static_program(e):
+    """A static glibc program has no PT_GNU_EH_FRAME (gcc -static, busybox-static):
+    its functions are bounded from .eh_frame, found by the section headers, and
+    glibc's start in it is answered as ld.so's is: the CPU facts it keeps (the
+    feature words, the cache sizes sysconf gives) equal native's, with sites
+    answered, and none with --cpuid=native; busybox true is answered too."""
+    if e.run('--trap=rewrite', TRUE).rc != 0:
+        return  # this CPU cannot rewrite
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'src', 'cpu_facts.c')
+    prog = os.path.join(e.tmp, 'cpu_facts')
+    cc = subprocess.run(['gcc', '-O1', '-static', '-o', prog, src], capture_output=True, text=True)
+    check(cc.returncode == 0, cc.stderr)
+    ph = subprocess.run(['readelf', '-lW', prog], capture_output=True, text=True).stdout
+    check('LOAD' in ph and 'EH_FRAME' not in ph and 'INTERP' not in ph, f'not the case looked at:\n{ph}')
+    native = e.run(prog, lxrun=False).out
+    check(native.count('index ') == 9 and 'sysconf' in native, native)
+    out, trap = cpuid_report(e, prog)
+    check(trap.get('cpuid') == 'serve' and trap.get('cpuid_sites', 0) > 0, f'trap {trap}')
+    check(out == native, f'facts differ:\n{out}\nnative:\n{native}')
+    out, trap = cpuid_report(e, prog, mode='native')
+    check(trap.get('cpuid_sites') == 0 and out == native, f'native: trap {trap}')
+    if os.path.exists('/bin/busybox'):
+        _, trap = cpuid_report(e, '/bin/busybox', 'true')
+        check(trap.get('cpuid_sites', 0) > 0, f'busybox true: trap {trap}')
+
+
+@case
 def report_sums_interception_over_the_tree(e):
     """The report's interception counts are the run's, every process's summed as
     its call counts are: a shell running true twice under --cpuid=serve answers
