@@ -221,6 +221,7 @@ TLS_FREE static int index_of_eh_frame(uintptr_t ef, size_t len, struct fn_index 
 {
     if (!len || len > (64u << 20) || !readable(ef, len)) return 0;
     uint32_t n = eh_frame_fdes(ef, len, NULL, 0);
+    if (n > (1u << 16)) return 0; /* the sort is O(n^1.5): busybox has 2 038 */
     size_t bytes = GM_PAGE_UP((size_t)n * 8);
     long m = n ? rx_mmap(0, bytes, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS, -1, 0) : -1;
     if (m < 0) return 0;
