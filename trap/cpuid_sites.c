@@ -638,7 +638,7 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
         }
     }
     if (!known) lx_site_cache_claim(stamp); /* looked at, sites or none */
-    lx_rewrite_detours(d, n);
+    lx_rewrite_detours(d, n, 1); /* at the image's load: the process's only thread, none of its code run yet */
     gm_text_unlock();
     if (x.own) rx_munmap(x.table, x.own);
 }

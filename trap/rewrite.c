@@ -397,6 +397,7 @@ struct patch {
     size_t n;
     uint8_t jump[5], pad_jump[5];
     unsigned long *count; /* the statistic it adds to once stored */
+    int unshared;         /* no thread can be running its bytes: a plain copy, across a line too */
 };
 
 /* The site's rewrite in the mov shape, else through padding; 0, or -1 (its shape
@@ -439,7 +440,8 @@ TLS_FREE static int store_patches(const struct patch *p, int n, int prot)
     if (!n || protect(lo, hi - lo, RWX) != 0) return 0;
     for (int i = 0; i < n; i++) {
         if (p[i].pad) memcpy((void *)p[i].pad, p[i].pad_jump, 5); /* dead bytes: nothing runs them before the store below */
-        if (store_code(p[i].at, p[i].jump, p[i].n) == 0) (*p[i].count)++, stored++;
+        if (p[i].unshared) memcpy((void *)p[i].at, p[i].jump, p[i].n), (*p[i].count)++, stored++;
+        else if (store_code(p[i].at, p[i].jump, p[i].n) == 0) (*p[i].count)++, stored++;
     }
     protect(lo, hi - lo, prot);
     return stored;
@@ -448,8 +450,11 @@ TLS_FREE static int store_patches(const struct patch *p, int n, int prot)
 /* Other instructions lxrun answers itself (cpuid_sites.c): each detour's 5 bytes
  * at `at`, the first of an instruction, become a jump to a trampoline running its
  * code and then jumping to its ret; in one protection round trip.  Under the
- * text lock.  The number stored. */
-TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n)
+ * text lock.  unshared: no other thread can be running these bytes (an image
+ * being loaded), so a jump may cross a cache line, which a single atomic store
+ * cannot write (handle_amd's leaf 0x80000006, run ~7 times an exec).  The number
+ * stored. */
+TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n, int unshared)
 {
     struct patch p[BATCH_MAX];
     int stored = 0, np = 0, prot = 0;
@@ -457,7 +462,8 @@ TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n)
     for (int i = 0; i < n; i++) {
         struct gm_vma v;
         size_t slot = d[i].len + 5 <= SLOT ? SLOT : SLOT_DETOUR;
-        if (d[i].len + 5 > SLOT_DETOUR || !guest_text(d[i].at, d[i].at + 5, &v) || !store_window(d[i].at, 5)) continue;
+        if (d[i].len + 5 > SLOT_DETOUR || !guest_text(d[i].at, d[i].at + 5, &v) || (!unshared && !store_window(d[i].at, 5)))
+            continue;
         struct chunk *c = chunk_near(d[i].at + 5, slot);
         if (!c) continue;
         uintptr_t t = c->base + c->used;
@@ -473,7 +479,8 @@ TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n)
             np = 0;
         }
         prot = abi_prot_to_rx(v.prot), mapping = v.start;
-        p[np] = (struct patch){ .at = d[i].at, .n = 5, .jump = { 0xe9 }, .count = &lx_rewrite_stats.sites_cpuid };
+        p[np] = (struct patch){ .at = d[i].at, .n = 5, .jump = { 0xe9 }, .count = &lx_rewrite_stats.sites_cpuid,
+                                .unshared = unshared };
         put32(p[np].jump + 1, (uint32_t)(t - (d[i].at + 5)));
         np++;
     }

@@ -19,13 +19,14 @@ void lx_rewrite_forked(void);
 /* An instruction lxrun answers itself at a site (cpuid_sites.c): the 5 bytes at
  * at, which start an instruction, become a jump to a trampoline that runs code
  * and jumps to ret.  lx_rewrite_detours plants n of them (under the text lock)
- * and says how many it stored. */
+ * and says how many it stored; unshared: no other thread can be running those
+ * bytes (an image being loaded), so a jump may straddle a cache line. */
 struct lx_detour {
     uintptr_t at, ret;
     uint8_t code[123];
     uint8_t len;
 };
-int lx_rewrite_detours(const struct lx_detour *d, int n);
+int lx_rewrite_detours(const struct lx_detour *d, int n, int unshared);
 
 
 #endif

@@ -96,7 +96,8 @@ const char *lx_cpuid_name(void);
 void lx_cpuid_sites_start(void);
 /* An image the loader mapped (load bias, program headers in memory, its
  * .eh_frame where it has no PT_GNU_EH_FRAME, its file): its proven cpuid sites
- * rewritten before it runs.  TLS-free. */
+ * rewritten before any of its code runs, while the caller is the process's only
+ * thread (an exec, lxrun's start).  TLS-free. */
 void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
                          const struct lx_file_id *id);
 

@@ -6,8 +6,7 @@
 #include <stdio.h>
 
 /* Without the sites: two nops where their cpuid is, the same length, so that
- * every other site lies where it did (a site is rewritten only where its jump
- * can be stored within one cache line). */
+ * every other site lies where it did. */
 #ifdef NO_SITES
 #define SITE_CPUID "nop; nop"
 #else
@@ -25,6 +24,15 @@ __attribute__((noinline)) static int features7(uint32_t r[4]) /* shape 2: + xor 
     __asm__ volatile(".byte 0xb8; .long 7; xor %%ecx, %%ecx; " SITE_CPUID "; setz %4"
                      : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]), "=q"(zf) :: "cc");
     return zf;
+}
+
+/* Shape 1 with its mov across a cache line (bytes 61-65 of one): answered too,
+ * as a program is loaded no thread runs its code, so the jump needs no single
+ * atomic store (ld.so's handle_amd has one such). */
+__attribute__((noinline)) static void straddling(uint32_t r[4])
+{
+    __asm__ volatile(".p2align 6, 0x90; .skip 61, 0x90; .byte 0xb8; .long 0x80000008; " SITE_CPUID
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]));
 }
 
 /* Shape 3: leaf and subleaf from registers, looked up; flags set before (by
@@ -73,6 +81,8 @@ int main(void)
         bare_ext_max(c);
         printf("0x80000000: %08x %08x %08x %08x\n7.0: %08x %08x %08x %08x zf %d\nbare: %08x %08x %08x %08x\n",
                a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3], zf, c[0], c[1], c[2], c[3]);
+        straddling(a);
+        printf("0x80000008 across a line: %08x %08x %08x %08x\n", a[0], a[1], a[2], a[3]);
     }
     /* leaves every CPU answers alike (no APIC IDs); 0x80000006 subleaf 9 is in no
      * table: the real cpuid */
