@@ -356,6 +356,17 @@ TLS_FREE static int movable(const uint8_t *p, size_t len)
     return !(mod == 0 && (modrm & 7) == 5);
 }
 
+/* A jmp, jcc or loop with an 8-bit displacement (its last byte). */
+TLS_FREE static int rel8_op(uint8_t op) { return (op >= 0x70 && op <= 0x7f) || op == 0xeb || (op >= 0xe0 && op <= 0xe3); }
+
+/* How many opcode bytes a call or jmp (e8, e9: 1) or a jcc (0f 8x: 2) with a
+ * 32-bit displacement after them has at p (n bytes there); 0 for anything else. */
+TLS_FREE static int rel32_op(const uint8_t *p, size_t n)
+{
+    if (n >= 1 && (p[0] & 0xfe) == 0xe8) return 1;
+    return n >= 2 && p[0] == 0x0f && (p[1] & 0xf0) == 0x80 ? 2 : 0;
+}
+
 /* The instruction at p (len bytes, at at): 1 and its target in *to for a direct
  * jump, call or loop; -1 for an indirect jump; else 0. */
 TLS_FREE static int branch_of(const uint8_t *p, size_t len, uintptr_t at, uintptr_t *to)
@@ -368,8 +379,8 @@ TLS_FREE static int branch_of(const uint8_t *p, size_t len, uintptr_t at, uintpt
     if (i >= len) return 0;
     uint8_t op = p[i];
     int32_t rel;
-    if ((op >= 0x70 && op <= 0x7f) || op == 0xeb || (op >= 0xe0 && op <= 0xe3)) rel = (int8_t)p[len - 1];
-    else if (op == 0xe8 || op == 0xe9 || (op == 0x0f && i + 1 < len && (p[i + 1] & 0xf0) == 0x80)) memcpy(&rel, p + len - 4, 4);
+    if (rel8_op(op)) rel = (int8_t)p[len - 1];
+    else if (rel32_op(p + i, len - i)) memcpy(&rel, p + len - 4, 4);
     else if (op == 0xff && i + 1 < len && ((p[i + 1] >> 3 & 7) == 4 || (p[i + 1] >> 3 & 7) == 5)) return -1;
     else return 0;
     *to = at + len + (uintptr_t)(intptr_t)rel;
@@ -423,15 +434,15 @@ TLS_FREE static void land(uintptr_t t, uintptr_t lo, uintptr_t hi, struct moved 
     for (int i = 0; i < n; i++) r[i].reached |= t > r[i].from && t <= r[i].c;
 }
 
-/* The rel32 call or jmp (e8, e9) or jcc (0f 8x) that p would begin, if any. */
+/* The rel32 call, jmp or jcc that p would begin, if any. */
 TLS_FREE static void rel32_from(const uint8_t *p, const uint8_t *end, uintptr_t lo, uintptr_t hi, struct moved *r,
                                 int n)
 {
-    int jcc = *p == 0x0f;
-    if (p + 5 + jcc > end || (jcc && (p[1] & 0xf0) != 0x80)) return;
+    int op = rel32_op(p, (size_t)(end - p));
+    if (!op || p + op + 4 > end) return;
     int32_t rel;
-    memcpy(&rel, p + 1 + jcc, 4);
-    land((uintptr_t)p + 5 + (uintptr_t)jcc + (uintptr_t)(intptr_t)rel, lo, hi, r, n);
+    memcpy(&rel, p + op, 4);
+    land((uintptr_t)p + (uintptr_t)op + 4 + (uintptr_t)(intptr_t)rel, lo, hi, r, n);
 }
 
 /* Marks reached every run of r[0..n) that a rel8 or rel32 jump, call or loop
@@ -448,8 +459,7 @@ TLS_FREE static void mark_reached(uintptr_t text, uintptr_t end, struct moved *r
     uintptr_t near_lo = lo - text > 130 ? lo - 130 : text, near_hi = end - hi > 130 ? hi + 130 : end;
     for (uintptr_t at = near_lo; at + 2 <= near_hi; at++) {
         const uint8_t *p = (const uint8_t *)at;
-        if ((p[0] >= 0x70 && p[0] <= 0x7f) || p[0] == 0xeb || (p[0] >= 0xe0 && p[0] <= 0xe3))
-            land(at + 2 + (uintptr_t)(intptr_t)(int8_t)p[1], lo, hi, r, n);
+        if (rel8_op(p[0])) land(at + 2 + (uintptr_t)(intptr_t)(int8_t)p[1], lo, hi, r, n);
     }
     const __m128i call = _mm_set1_epi8((char)0xe8), jmp = _mm_set1_epi8((char)0xe9), esc = _mm_set1_epi8(0x0f);
     uintptr_t at = text;
@@ -459,9 +469,7 @@ TLS_FREE static void mark_reached(uintptr_t text, uintptr_t end, struct moved *r
         for (unsigned m = (unsigned)_mm_movemask_epi8(hit); m; m &= m - 1)
             rel32_from((const uint8_t *)at + __builtin_ctz(m), (const uint8_t *)end, lo, hi, r, n);
     }
-    for (; at < end; at++)
-        if ((*(const uint8_t *)at & 0xfe) == 0xe8 || *(const uint8_t *)at == 0x0f)
-            rel32_from((const uint8_t *)at, (const uint8_t *)end, lo, hi, r, n);
+    for (; at < end; at++) rel32_from((const uint8_t *)at, (const uint8_t *)end, lo, hi, r, n);
 }
 
 /* [from, c) is a run of movable instructions ending at c, 5 bytes or more with
@@ -680,7 +688,7 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
         }
     }
     if (!known) lx_site_cache_claim(stamp); /* looked at, sites or none */
-    lx_rewrite_detours(d, n, 1); /* at the image's load: the process's only thread, none of its code run yet */
+    lx_rewrite_detours(d, n); /* at the image's load: the process's only thread, none of its code run yet */
     gm_text_unlock();
     if (x.own) rx_munmap(x.table, x.own);
 }

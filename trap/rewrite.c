@@ -450,11 +450,11 @@ TLS_FREE static int store_patches(const struct patch *p, int n, int prot)
 /* Other instructions lxrun answers itself (cpuid_sites.c): each detour's 5 bytes
  * at `at`, the first of an instruction, become a jump to a trampoline running its
  * code and then jumping to its ret; in one protection round trip.  Under the
- * text lock.  unshared: no other thread can be running these bytes (an image
- * being loaded), so a jump may cross a cache line, which a single atomic store
- * cannot write (handle_amd's leaf 0x80000006, run ~7 times an exec).  The number
- * stored. */
-TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n, int unshared)
+ * text lock, as an image is loaded: no other thread can be running its bytes, so
+ * each jump is a plain copy and may cross a cache line, which a single atomic
+ * store cannot write (handle_amd's leaf 0x80000006, run ~7 times an exec).  The
+ * number stored. */
+TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n)
 {
     struct patch p[BATCH_MAX];
     int stored = 0, np = 0, prot = 0;
@@ -462,8 +462,7 @@ TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n, int unshared)
     for (int i = 0; i < n; i++) {
         struct gm_vma v;
         size_t slot = d[i].len + 5 <= SLOT ? SLOT : SLOT_DETOUR;
-        if (d[i].len + 5 > SLOT_DETOUR || !guest_text(d[i].at, d[i].at + 5, &v) || (!unshared && !store_window(d[i].at, 5)))
-            continue;
+        if (d[i].len + 5 > SLOT_DETOUR || !guest_text(d[i].at, d[i].at + 5, &v)) continue;
         struct chunk *c = chunk_near(d[i].at + 5, slot);
         if (!c) continue;
         uintptr_t t = c->base + c->used;
@@ -480,7 +479,7 @@ TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n, int unshared)
         }
         prot = abi_prot_to_rx(v.prot), mapping = v.start;
         p[np] = (struct patch){ .at = d[i].at, .n = 5, .jump = { 0xe9 }, .count = &lx_rewrite_stats.sites_cpuid,
-                                .unshared = unshared };
+                                .unshared = 1 };
         put32(p[np].jump + 1, (uint32_t)(t - (d[i].at + 5)));
         np++;
     }

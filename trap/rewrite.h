@@ -18,15 +18,15 @@ void lx_rewrite_forget(void);
 void lx_rewrite_forked(void);
 /* An instruction lxrun answers itself at a site (cpuid_sites.c): the 5 bytes at
  * at, which start an instruction, become a jump to a trampoline that runs code
- * and jumps to ret.  lx_rewrite_detours plants n of them (under the text lock)
- * and says how many it stored; unshared: no other thread can be running those
- * bytes (an image being loaded), so a jump may straddle a cache line. */
+ * and jumps to ret.  lx_rewrite_detours plants n of them (under the text lock,
+ * as an image is loaded: no other thread can be running its bytes, so a jump may
+ * straddle a cache line) and says how many it stored. */
 struct lx_detour {
     uintptr_t at, ret;
     uint8_t code[123];
     uint8_t len;
 };
-int lx_rewrite_detours(const struct lx_detour *d, int n, int unshared);
+int lx_rewrite_detours(const struct lx_detour *d, int n);
 
 
 #endif
