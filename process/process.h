@@ -67,6 +67,7 @@ struct lx_task {
     uint64_t clear_child_tid; /* set_tid_address */
     uint64_t robust_list;     /* set_robust_list: the guest's list head, and its size */
     uint64_t robust_len;
+    struct linux_sigcontext sigreturn_regs; /* rt_sigreturn's, from the frame to the trap */
 };
 
 /* Publishes the name, ids and dispositions in the session's process table

@@ -45,8 +45,10 @@ int main(void)
     puts("for a rare branch: no kernel entry for FS where it moves by `arch_prctl`) and without");
     puts("saving the guest's vector registers; **guest FS, vectors saved** the same after saving them");
     puts("(its path uses libc's string functions); **trap** goes to the Syscall User Dispatch trap,");
-    puts("as it needs the trapped context (registers, a new stack); the others run on the fast path");
-    puts("with lxrun's FS.\n");
+    puts("as it needs the trapped context (registers, a new stack), **trap, guest FS** too, and the");
+    puts("trap serves it without switching FS; the others run on the fast path with lxrun's FS.");
+    puts("The trap serves every guest-FS line on the guest's FS as well (the calls of sites not");
+    puts("rewritten, and all under `--trap=sud`).\n");
     puts("| nr | name | arguments | status | path | Redox operation / note |");
     puts("|---:|---|---|---|---|---|");
     for (int nr = 0; nr <= LX_NR_MAX; nr++) {
@@ -55,8 +57,9 @@ int main(void)
         printf("| %d | `%s` | ", nr, s->name);
         for (int i = 0; i < s->nargs; i++) printf("%s%s", i ? ", " : "", kind_names[s->kinds[i]]);
         printf(" | %s | %s | ", lx_status_name(s->status),
-               s->flags & LX_F_GUESTFS ? (s->flags & LX_F_VECTORS ? "guest FS, vectors saved" : "guest FS")
-               : s->flags & LX_F_CONTEXT ? "trap" : "");
+               s->flags & LX_F_CONTEXT ? (s->flags & LX_F_GUESTFS ? "trap, guest FS" : "trap")
+               : s->flags & LX_F_GUESTFS ? (s->flags & LX_F_VECTORS ? "guest FS, vectors saved" : "guest FS")
+                                          : "");
         md_escape(s->note);
         puts(" |");
     }

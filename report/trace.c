@@ -11,6 +11,7 @@
 #include "../abi/linux_errno.h"
 #include "../abi/linux_fcntl.h"
 #include "../redox/rx.h"
+#include "../trap/fs_call.h"
 #include "decode.h"
 #include "report.h"
 #include "record.h"
@@ -210,11 +211,25 @@ void trace_syscall_noreturn(const struct lx_call *c)
     emit(&t);
 }
 
+struct signal_line {
+    int sig;
+    const struct linux_siginfo *si;
+};
+static long trace_signal_on_lxrun_fs(void *p)
+{
+    const struct signal_line *l = p;
+    trace_signal(l->sig, l->si);
+    return 0;
+}
+
+/* Called as the trap delivers, which it may do on the guest's FS: the trace line
+ * (stdio) on lxrun's. */
 void lx_report_signal(int sig, const struct linux_siginfo *si)
 {
     if (sig < 1 || sig > 64) return;
     if (lx_report.observe) lx_signals_delivered[sig]++; /* a report's only: else a page written (a fault after each fork) */
-    trace_signal(sig, si);
+    struct signal_line l = { sig, si };
+    if (lx_trace.on) lx_fs_call(trace_signal_on_lxrun_fs, &l);
 }
 
 void trace_signal(int sig, const struct linux_siginfo *si)

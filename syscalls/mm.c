@@ -31,13 +31,69 @@ static int claim_for_fixed(uintptr_t addr, size_t len)
     return 0;
 }
 
+/* Files this lxrun named before -- in this process, its forks' parent, or an
+ * earlier program it exec'd in place (lxrun's memory stays): ld.so maps
+ * ld.so.cache and libc in every program.  The URL the fd had, checked to name the
+ * same file still, names the mapping again without the lookup, which runs on
+ * lxrun's FS (two kernel entries where FS moves by arch_prctl).  A file linked
+ * under two names shows the one it was first mapped by, as the backend's own
+ * name cache (rx_fpath) already would. */
+#define KNOWN_NAMES 16
+static struct known_name {
+    uint32_t seq; /* odd while written */
+    uint64_t dev, ino;
+    const char *url, *name; /* interned: never freed */
+} known_names[KNOWN_NAMES];
+static uint32_t known_next;
+
+__attribute__((no_stack_protector)) static const char *known_name_of(const struct rx_stat *st)
+{
+    for (int i = 0; i < KNOWN_NAMES; i++) {
+        struct known_name *k = &known_names[i];
+        uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_ACQUIRE);
+        if ((seq & 1) || __atomic_load_n(&k->ino, __ATOMIC_RELAXED) != st->ino ||
+            __atomic_load_n(&k->dev, __ATOMIC_RELAXED) != st->dev)
+            continue;
+        const char *url = __atomic_load_n(&k->url, __ATOMIC_RELAXED), *name = __atomic_load_n(&k->name, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&k->seq, __ATOMIC_RELAXED) != seq) continue; /* rewritten meanwhile */
+        struct rx_stat now;
+        if (rx_stat_at(RX_AT_CWD, url, 1, &now) == 0 && now.dev == st->dev && now.ino == st->ino) return name;
+    }
+    return NULL;
+}
+
+static void known_name_add(const struct rx_stat *st, const char *url, const char *name)
+{
+    struct known_name *k = &known_names[__atomic_fetch_add(&known_next, 1, __ATOMIC_RELAXED) % KNOWN_NAMES];
+    uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_RELAXED);
+    if ((seq & 1) || !__atomic_compare_exchange_n(&k->seq, &seq, seq + 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return; /* another writer has it */
+    __atomic_store_n(&k->dev, st->dev, __ATOMIC_RELAXED);
+    __atomic_store_n(&k->ino, st->ino, __ATOMIC_RELAXED);
+    __atomic_store_n(&k->url, url, __ATOMIC_RELAXED);
+    __atomic_store_n(&k->name, name, __ATOMIC_RELAXED);
+    __atomic_store_n(&k->seq, seq + 2, __ATOMIC_RELEASE);
+}
+
+struct name_query {
+    int fd;
+    const struct rx_stat *st;
+};
+
 /* The mapping's name in /proc/self/maps: the file's path as the fd names it now
  * (on lxrun's FS: fpath, the guest path and the name pool use libc). */
-static long name_file(void *fdp)
+static long name_file(void *qp)
 {
+    const struct name_query *q = qp;
     char url[PATH_MAX + 16], path[PATH_MAX];
-    if (rx_fpath((int)(long)fdp, url, sizeof url) < 0 || vfs_guest_path(url, path, sizeof path) < 0) return 0;
-    return (long)gm_intern(path);
+    if (rx_fpath(q->fd, url, sizeof url) < 0 || vfs_guest_path(url, path, sizeof path) < 0) return 0;
+    const char *name = gm_intern(path);
+    if (name && !strncmp(url, "file:", 5)) { /* a file's: its URL can be checked later */
+        const char *u = gm_intern(url);
+        if (u) known_name_add(q->st, u, name);
+    }
+    return (long)name;
 }
 
 /* A MAP_FIXED mapping over part of one of the same file takes its name: ld.so maps
@@ -51,7 +107,10 @@ static const char *file_name_of(int fd, uintptr_t fixed_at, struct rx_stat *st)
     if (fixed_at && gm_find(fixed_at, &v) && v.start <= fixed_at && v.kind == GM_FILE && v.name && v.dev == st->dev &&
         v.ino == st->ino)
         return v.name;
-    return (const char *)lx_fs_call(name_file, (void *)(long)fd);
+    const char *known = known_name_of(st);
+    if (known) return known;
+    struct name_query q = { fd, st };
+    return (const char *)lx_fs_call(name_file, &q);
 }
 
 long sys_mmap(struct lx_call *c)

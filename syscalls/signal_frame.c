@@ -7,6 +7,7 @@
 
 #include "../guestmem/access.h"
 #include "../report/trace.h"
+#include "../trap/fs_call.h"
 #include "../trap/trap.h"
 #include "handler.h"
 #include "vfork_window.h"
@@ -133,14 +134,21 @@ void lx_signal_restore_mask(struct lx_task *t)
  * stack pointer its restorer calls from (ret popped pretcode).  The registers,
  * FP state, blocked set and alternate stack come back from it; a frame that
  * cannot be read kills the process with SIGSEGV, as on Linux. */
+static long die_of_sigsegv(void *unused)
+{
+    (void)unused;
+    memset(&lx_proc.sigactions[LINUX_SIGSEGV], 0, sizeof lx_proc.sigactions[LINUX_SIGSEGV]); /* fatal, as Linux */
+    lx_trap_default(LINUX_SIGSEGV, 0);
+    rx_tgkill(rx_getpid(), rx_gettid(), LINUX_SIGSEGV);
+    return 0;
+}
+
 long sys_rt_sigreturn(struct lx_call *c)
 {
-    static __thread struct linux_sigcontext regs;
+    struct linux_sigcontext *regs = &c->task->sigreturn_regs; /* the thread's: TLS-free (GUESTFS) */
     struct linux_ucontext uc;
     if (gm_copy_in(&uc, c->sp - 8 + offsetof(struct linux_rt_sigframe, uc), sizeof uc) < 0) {
-        memset(&lx_proc.sigactions[LINUX_SIGSEGV], 0, sizeof lx_proc.sigactions[LINUX_SIGSEGV]); /* fatal, as Linux */
-        lx_trap_default(LINUX_SIGSEGV, 0);
-        rx_tgkill(rx_getpid(), rx_gettid(), LINUX_SIGSEGV);
+        lx_fs_call(die_of_sigsegv, NULL);
         return -EFAULT;
     }
     c->task->sigmask = uc.uc_sigmask & ~LINUX_SIG_UNBLOCKABLE;
@@ -151,7 +159,7 @@ long sys_rt_sigreturn(struct lx_call *c)
     } else if (ss.ss_flags & LINUX_SS_DISABLE) {
         memset(&c->task->altstack, 0, sizeof c->task->altstack);
     }
-    regs = uc.uc_mcontext;
-    c->sigreturn = &regs; /* the trap loads them, and the FP state at regs.fpstate */
-    return (long)regs.rax;
+    *regs = uc.uc_mcontext;
+    c->sigreturn = regs; /* the trap loads them, and the FP state at regs->fpstate */
+    return (long)regs->rax;
 }

@@ -31,6 +31,18 @@ int lx_signal_next(const struct lx_task *t);
  * as Linux forces it. */
 int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs, const void *fp, size_t fplen);
 
+/* The blocked set the host thread runs the guest with: the guest's, and the
+ * signals lxrun holds taken but not yet delivered, so that their further
+ * instances wait queued in the system, in order, instead of meeting the one held
+ * (a real-time signal queues); never SIGSYS (the trap), SIGSEGV or SIGBUS (lxrun's
+ * own faults).  Linux's bit layout, which the host's is. */
+static inline uint64_t lx_signal_host_mask(const struct lx_task *t)
+{
+    const uint64_t lxrun_own = LINUX_SIGBIT(LINUX_SIGSEGV) | LINUX_SIGBIT(LINUX_SIGBUS);
+    uint64_t held = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & ~lxrun_own;
+    return (t->sigmask | held) & ~LINUX_SIGBIT(LINUX_SIGSYS);
+}
+
 /* The blocked set becomes mask until the call returns (sigsuspend, ppoll…). */
 void lx_signal_mask_until_return(struct lx_task *t, uint64_t mask);
 /* As a call returns: the mask such a call set gives way to the one before. */

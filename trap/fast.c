@@ -42,6 +42,7 @@ uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1];
 uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1];
 uint64_t lx_trap_cpuid_cycles;
 static uintptr_t gate;     /* a `syscall` outside lxrun's text: the way into the trap */
+static int guestfs_on;     /* GUESTFS lines are served on the guest's FS (no trace prints) */
 static size_t xsave_size;  /* the XSAVE area for the features the kernel enabled */
 static int xsave_all;      /* components beyond x87/SSE/AVX/AVX-512 (and PKRU, which lxrun
                               never changes) are enabled, or XINUSE cannot be read: the
@@ -111,6 +112,7 @@ int lx_trap_mode_choose(enum lx_trap_mode want, const char **why)
     mode = want;
     /* in both modes: the trap serves these on the guest's FS too (sud.c) */
     int guestfs = !lx_report.observe || lx_dispatch_guestfs_observing();
+    guestfs_on = guestfs;
     for (long nr = 0; nr <= LX_NR_MAX; nr++)
         if (guestfs && lx_call_on_guest_fs(nr)) {
             lx_fast_guestfs_bits[nr / 64] |= 1ULL << (nr % 64);
@@ -139,7 +141,8 @@ void lx_fast_thread_init(struct lx_thread *t, void *area)
 
 __attribute__((no_stack_protector)) int lx_fast_trap_on_guest_fs(long nr, uintptr_t ip)
 {
-    return (unsigned long)nr <= LX_NR_MAX && (lx_fast_guestfs_bits[nr / 64] >> (nr % 64) & 1) && ip - gate != 2;
+    if (ip - gate == 2 && nr == LX_NR_GATE) return guestfs_on ? LX_GUESTFS_FINISHED : 0;
+    return (unsigned long)nr <= LX_NR_MAX && (lx_fast_guestfs_bits[nr / 64] >> (nr % 64) & 1) ? LX_GUESTFS_CALL : 0;
 }
 
 __attribute__((no_stack_protector)) void lx_fast_site_trapped(uintptr_t ip, long nr)
@@ -147,8 +150,33 @@ __attribute__((no_stack_protector)) void lx_fast_site_trapped(uintptr_t ip, long
     if (mode == LX_TRAP_REWRITE && ip - gate >= 4096) lx_rewrite_site(ip, nr);
 }
 
-/* After the call: a signal to deliver, or an unblocked one, ends it through the
- * trap (f_kick); a blocked set grown takes effect at once.  TLS-free. */
+/* raw calls: glibc's wrappers set errno (TLS) on failure */
+__attribute__((always_inline)) static inline long raw_sigpending(uint64_t *set)
+{
+    long r;
+    __asm__ volatile("syscall" : "=a"(r) : "a"((long)SYS_rt_sigpending), "D"(set), "S"(8L) : "rcx", "r11", "memory");
+    return r;
+}
+__attribute__((always_inline)) static inline long raw_setmask(const uint64_t *set)
+{
+    long r;
+    register long size __asm__("r10") = 8;
+    __asm__ volatile("syscall"
+                     : "=a"(r)
+                     : "a"((long)SYS_rt_sigprocmask), "D"((long)SIG_SETMASK), "S"(set), "d"(0L), "r"(size)
+                     : "rcx", "r11", "memory");
+    return r;
+}
+
+/* After the call: a signal to deliver ends it through the trap (f_kick); a new
+ * blocked set takes effect at once, as apply_mask would make it (the signals
+ * lxrun holds stay blocked) -- unless it unblocks one the system holds pending:
+ * then the trap's frame applies the set as it returns, so that the system
+ * delivers what waited one at a time, in guest context, in its order (taken here
+ * all at once, a real-time signal's later instances would come after a higher
+ * one's first).  (Sending every unblocking call through the trap cost a SIGSYS
+ * round trip, and two FS switches where FS moves by arch_prctl, for what is
+ * mostly nothing pending: a shell unblocks after each fork.)  TLS-free. */
 __attribute__((no_stack_protector)) static void after_call(struct lx_thread *t, uint64_t mask)
 {
     if (lx_signal_next(&t->task)) {
@@ -157,20 +185,14 @@ __attribute__((no_stack_protector)) static void after_call(struct lx_thread *t, 
     }
     lx_signal_restore_mask(&t->task);
     if (t->task.sigmask == mask) return;
-    if (mask & ~t->task.sigmask) {
-        /* unblocked: the trap's frame applies the set as it returns, so the system
-         * delivers what waited, one at a time in guest context, in its order */
+    uint64_t real = lx_signal_host_mask(&t->task), waiting = 0;
+    if ((mask & ~t->task.sigmask) &&
+        (raw_sigpending(&waiting) < 0 || (waiting & ~real))) {
         t->f_kick = 1;
         return;
     }
-    uint64_t real = t->task.sigmask & ~(1ULL << (SIGSYS - 1)); /* only more blocked: at once */
-    long r;
-    register long size __asm__("r10") = 8;
-    __asm__ volatile("syscall" /* raw: glibc's wrapper would set errno (TLS) on failure */
-                     : "=a"(r)
-                     : "a"((long)SYS_rt_sigprocmask), "D"((long)SIG_SETMASK), "S"(&real), "d"(0L), "r"(size)
-                     : "rcx", "r11", "memory");
-    (void)r;
+    /* one sent meanwhile is taken by the nested handler, which raises f_kick */
+    raw_setmask(&real);
 }
 
 /* inlined into each caller, so each calls its dispatcher directly (the design check follows direct calls) */
@@ -209,14 +231,20 @@ void lx_trap_fast(struct lx_thread *t)
     serve(t, nr, lx_dispatch);
 }
 
-/* Called by the stub on the guest's FS for a GUESTFS call: 0 when served, 1 when
- * it needs lxrun's FS after all (the stub then calls lx_trap_fast): an fd with an
+/* Called by the stub on the guest's FS for a GUESTFS call: 0 when served, or
+ * bounced to the trap (f_bounce: a CONTEXT line's, any in a vfork window but
+ * those the window serves fast), 1 when it needs lxrun's FS after all (the stub
+ * then calls lx_trap_fast): an fd with an
  * object of lxrun's behind it (an emulated file's ops are ordinary C), or the
  * first blocking call, which starts the /proc answering thread.  Nothing here or
  * below reads lxrun's TLS or errno, except through lx_fs_call, which switches. */
 __attribute__((no_stack_protector)) int lx_trap_fast_guestfs(struct lx_thread *t)
 {
     long nr = (long)t->f_nr;
+    if (lx_call_needs_trap(nr) || (lx_vfork_window_open && !lx_vfork_window_fast(nr))) {
+        t->f_bounce = 1; /* as lx_trap_fast would decide, without the FS switches around it */
+        return 0;
+    }
     if (lx_call_guestfs_declines(nr, (int)t->f_args[0])) return 1;
     t->f_bounce = 0;
     t->f_on_guest_fs = 1;

@@ -14,8 +14,11 @@ size_t lx_fast_xsave_size(void);
 /* A new thread's fast-path fields; area: its XSAVE area, just above the top of
  * the stack the fast path runs on (64-aligned). */
 void lx_fast_thread_init(struct lx_thread *t, void *area);
-/* 1 when the trap may serve call nr from ip on the guest's FS (its line says
- * GUESTFS, no report observes, ip is not the gate); TLS-free. */
+/* What the trap may serve on the guest's FS (no trace prints; TLS-free): a call
+ * whose line says GUESTFS, at its site or handed over at the gate
+ * (LX_GUESTFS_CALL), or the fast path's finished call at the gate, for its signals
+ * (LX_GUESTFS_FINISHED); else 0. */
+enum { LX_GUESTFS_CALL = 1, LX_GUESTFS_FINISHED = 2 };
 int lx_fast_trap_on_guest_fs(long nr, uintptr_t ip);
 /* The trap served call nr from ip (after its syscall): rewrite the site if it can;
  * TLS-free (the trap serves on either FS). */

@@ -169,8 +169,7 @@ static int deliver_into(struct lx_thread *t, ucontext_t *uc, int sig)
  * instead of meeting the one held (a real-time signal queues). */
 static void apply_mask(struct lx_thread *t, ucontext_t *uc)
 {
-    uint64_t held = __atomic_load_n(&t->task.pending, __ATOMIC_ACQUIRE) & ~FAULTS;
-    uint64_t real = (t->task.sigmask | held) & ~LINUX_SIGBIT(SIGSYS);
+    uint64_t real = lx_signal_host_mask(&t->task);
     memcpy(&uc->uc_sigmask, &real, sizeof real);
 }
 
@@ -397,58 +396,86 @@ __attribute__((always_inline, no_stack_protector)) static inline struct lx_call 
     };
 }
 
-/* The end of a call the trap served on the guest's FS (lx_trap_syscall_guestfs),
- * when it has more to do than return and apply a mask: a restart, a signal to
- * deliver, a mask to restore.  On lxrun's FS (lx_fs_call). */
-static long finish_on_lxrun_fs(void *cv)
+struct resume_args {
+    struct lx_thread *t;
+    ucontext_t *uc;
+    int bad_frame, failed;
+};
+static long resume_on_lxrun_fs(void *p)
 {
-    struct lx_call *c = cv;
-    ucontext_t *uc = c->host_ctx;
-    greg_t *g = uc->uc_mcontext.gregs;
-    int next = g[REG_RAX] == -EINTR ? lx_signal_next(c->task) : 0;
-    if (next && lx_call_restarts(c, next)) {
-        g[REG_RAX] = c->nr;
-        g[REG_RIP] -= 2;
-    }
-    deliver_and_resume(c->t, uc, 0);
+    struct resume_args *a = p;
+    deliver_and_resume(a->t, a->uc, a->bad_frame);
+    return 0;
+}
+static long force_sigsegv_on_lxrun_fs(void *p)
+{
+    struct resume_args *a = p;
+    force_sigsegv(a->t, a->uc, a->failed);
     return 0;
 }
 
-/* A trapped call whose line says GUESTFS: served as the fast path serves it, on
- * the guest's FS -- where FS moves by arch_prctl, two kernel entries fewer, which
- * an exec'd program's first calls (before its sites are rewritten), the sites
- * never rewritten and every call with --trap=sud pay.  The signal frame holds the
- * guest's vector registers already.  0 when the full trap must serve it (then
- * nothing was done): another signal than the dispatch's, another call, the
- * fast path's gate, a decline.  A site due for rewriting is rewritten here
- * (lx_fast_site_trapped).  TLS-free but through lx_fs_call
- * (tests/design/guestfs_vector_free.py). */
+/* deliver_and_resume from the guest's FS: a signal for one of the guest's handlers
+ * is delivered here, TLS-free; what needs lxrun's FS goes there (lx_fs_call): a
+ * signal at its default action (the report's hook, a raise), a handler reset as it
+ * runs, a frame that cannot be written or read. */
+__attribute__((no_stack_protector)) static void resume_from_guest_fs(struct lx_thread *t, ucontext_t *uc,
+                                                                    int bad_frame)
+{
+    struct resume_args a = { t, uc, bad_frame, 0 };
+    int sig = bad_frame ? 0 : lx_signal_next(&t->task);
+    const struct linux_sigaction *act = &lx_proc.sigactions[sig];
+    if (bad_frame || (sig && (act->handler == LINUX_SIG_DFL || act->handler == LINUX_SIG_IGN ||
+                              (act->flags & LINUX_SA_RESETHAND)))) {
+        lx_fs_call(resume_on_lxrun_fs, &a);
+        return;
+    }
+    t->resuming = 1;
+    t->f_kick = 0; /* this is the look the fast path asked for */
+    a.failed = sig && deliver_into(t, uc, sig) < 0 ? sig : 0;
+    lx_signal_restore_mask(&t->task);
+    apply_mask(t, uc);
+    if (a.failed) lx_fs_call(force_sigsegv_on_lxrun_fs, &a);
+}
+
+/* On the guest's FS, TLS-free but through lx_fs_call
+ * (tests/design/guestfs_vector_free.py), what the trap serves without switching
+ * FS -- where FS moves by arch_prctl, two kernel entries fewer each:
+ * - a call whose line says GUESTFS: an exec'd program's first calls (before its
+ *   sites are rewritten), the sites never rewritten, every call with --trap=sud;
+ *   rt_sigreturn (CONTEXT|GUESTFS) at its site or handed over at the gate;
+ * - the fast path's finished call at the gate, which has a signal to deliver.
+ * The signal frame holds the guest's vector registers already.  A signal for a
+ * handler of the guest's is delivered here too (resume_from_guest_fs).  0 when the
+ * full trap must serve it (then nothing was done): another signal than the
+ * dispatch's, another call, a decline, a vfork window.  A site due for rewriting
+ * is rewritten here (lx_fast_site_trapped). */
 __attribute__((no_stack_protector)) int lx_trap_syscall_guestfs(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
     greg_t *g = uc->uc_mcontext.gregs;
-    if (sig != SIGSYS || si->si_code != SYS_USER_DISPATCH_CODE) return 0;
+    if (sig != SIGSYS || si->si_code != SYS_USER_DISPATCH_CODE || lx_vfork_window_open) return 0;
     long nr = g[REG_RAX];
     uintptr_t ip = (uintptr_t)g[REG_RIP];
-    if (!lx_fast_trap_on_guest_fs(nr, ip) || lx_call_guestfs_declines(nr, (int)g[REG_RDI])) return 0;
-    lx_fast_site_trapped(ip, nr); /* counted, or rewritten: TLS-free */
+    int how = lx_fast_trap_on_guest_fs(nr, ip);
+    if (!how || (how == LX_GUESTFS_CALL && lx_call_guestfs_declines(nr, (int)g[REG_RDI]))) return 0;
     struct lx_thread *t;
     __asm__("movq %%gs:0, %0" : "=r"(t)); /* lx_thread_self() reads TLS */
     struct lx_call c = call_in(uc, t);
     t->f_vec_saved = 1; /* lx_fs_call: the frame keeps them */
     t->f_on_guest_fs = 1;
-    g[REG_RAX] = lx_dispatch_guestfs(&c);
-    uint64_t held = __atomic_load_n(&t->task.pending, __ATOMIC_ACQUIRE) & ~FAULTS, now;
-    uint64_t real = (t->task.sigmask | held) & ~LINUX_SIGBIT(SIGSYS);
-    memcpy(&now, &uc->uc_sigmask, sizeof now);
-    if (g[REG_RAX] == -EINTR || t->task.restore_mask || lx_signal_next(&t->task)) {
-        lx_fs_call(finish_on_lxrun_fs, &c);
+    if (how == LX_GUESTFS_FINISHED) {
+        lx_fast_gate(t, uc, &c);
     } else {
-        /* a new mask and nothing to deliver: apply_mask's work, no FS switch (the
-         * guest's sigprocmask at sites left on the trap, as in glibc's start_thread) */
-        if (real != now) memcpy(&uc->uc_sigmask, &real, sizeof real);
-        t->resuming = 1; /* as deliver_and_resume leaves it: past the last look */
+        if (!lx_fast_gate(t, uc, &c)) lx_fast_site_trapped(ip, nr); /* counted, or rewritten */
+        g[REG_RAX] = lx_dispatch_guestfs(&c);
     }
+    int next = g[REG_RAX] == -EINTR ? lx_signal_next(c.task) : 0;
+    if (next && lx_call_restarts(&c, next)) { /* the handler runs, then the call again */
+        g[REG_RAX] = c.nr;
+        g[REG_RIP] -= 2;
+    }
+    int bad_frame = c.sigreturn && apply_sigreturn(uc, c.sigreturn) < 0;
+    resume_from_guest_fs(t, uc, bad_frame);
     t->f_on_guest_fs = 0;
     return 1;
 }

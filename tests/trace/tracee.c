@@ -25,6 +25,13 @@
  *   tracee sites         100 rounds of 8 calls from 8 sites of their own
  *                        (`mov $nr,%eax; syscall`): getppid, getpid, getuid,
  *                        getgid, geteuid, getegid, gettid, sched_yield; exit 0
+ *   tracee mapfile F N   opens F and maps its first page N times (each a new
+ *                        mapping, not MAP_FIXED); exit 0, else 4
+ *   tracee handlers N    a SIGUSR1 handler (its restorer a site of its own), then
+ *                        N rounds, each from sites of their own: block SIGUSR1,
+ *                        unblock it (nothing pending), kill(self, SIGUSR1), which
+ *                        the handler takes before kill returns; exit 0 when it
+ *                        ran N times, else 3
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -42,6 +49,19 @@ static long sc(long nr, long a, long b, long c, long d)
     return r;
 }
 
+static long map_page(long fd)
+{
+    long r;
+    register long flags __asm__("r10") = 2 /* MAP_PRIVATE */;
+    register long r8 __asm__("r8") = fd;
+    register long off __asm__("r9") = 0;
+    __asm__ volatile("syscall"
+                     : "=a"(r)
+                     : "a"((long)SYS_mmap), "D"(0L), "S"(4096L), "d"(1L /* PROT_READ */), "r"(flags), "r"(r8), "r"(off)
+                     : "rcx", "r11", "memory");
+    return r;
+}
+
 static long sys_open(const char *path)
 {
     return sc(SYS_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC, 0);
@@ -51,6 +71,30 @@ static void *nothing(void *arg) { return arg; }
 
 /* A call site of its own wherever it is written (sc() is one site for all). */
 #define SITE(nr) __extension__({ long r_; __asm__ volatile("movl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr) : "rcx", "r11", "memory"); r_; })
+
+/* `mov $nr,%eax; syscall` with two arguments, a site of its own wherever written */
+#define SITE2(nr, a, b) __extension__({ long r_; __asm__ volatile("movl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr), "D"(a), "S"(b) : "rcx", "r11", "memory"); r_; })
+#define SITE4(nr, a, b, c) __extension__({ long r_; register long r10_ __asm__("r10") = 8; __asm__ volatile("movl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr), "D"(a), "S"(b), "d"(c), "r"(r10_) : "rcx", "r11", "memory"); r_; })
+
+static volatile int handled;
+static void on_usr1(int sig) { handled += sig == 10; }
+void tracee_restore_rt(void);
+__asm__(".text\n.type tracee_restore_rt, @function\ntracee_restore_rt:\n\tmovl $15, %eax\n\tsyscall\n\thlt\n");
+
+static int handlers(int n)
+{
+    struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; } sa = {
+        (void *)on_usr1, 0x04000000 /* SA_RESTORER */, (void *)tracee_restore_rt, 0 };
+    unsigned long usr1 = 1UL << (10 - 1);
+    long pid = SITE(SYS_getpid);
+    if (SITE4(SYS_rt_sigaction, 10, (long)&sa, 0)) return 3;
+    for (int i = 0; i < n; i++) {
+        if (SITE4(SYS_rt_sigprocmask, 0 /* SIG_BLOCK */, (long)&usr1, 0) ||
+            SITE4(SYS_rt_sigprocmask, 1 /* SIG_UNBLOCK */, (long)&usr1, 0) || SITE2(SYS_kill, pid, 10))
+            return 3;
+    }
+    return handled == n ? 0 : 3;
+}
 
 int main(int argc, char **argv)
 {
@@ -132,6 +176,13 @@ int main(int argc, char **argv)
                 SITE(SYS_geteuid) < 0 || SITE(SYS_getegid) < 0 || SITE(SYS_gettid) != pid || SITE(SYS_sched_yield))
                 return 7;
         }
+        return 0;
+    }
+    if (!strcmp(mode, "handlers") && argc > 2) return handlers(atoi(argv[2]));
+    if (!strcmp(mode, "mapfile") && argc > 3) {
+        long fd = sys_open(argv[2]);
+        for (int i = 0, n = atoi(argv[3]); i < n; i++)
+            if (fd < 0 || map_page(fd) < 0) return 4;
         return 0;
     }
     if (!strcmp(mode, "escapes")) {

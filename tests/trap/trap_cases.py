@@ -145,12 +145,13 @@ def guest_told_of_fsgsbase_only_when_lxrun_uses_it(e):
 
 
 def host_fs_calls(e, mode, *opts, tracee_mode='counts'):
-    """lxrun's host arch_prctl calls for `tracee counts` (or another mode), seen by
-    strace: (ARCH_SET_FS to lxrun's own FS base, ARCH_SET_FS to any other base,
-    ARCH_SET_GS, the log)."""
-    log = os.path.join(e.tmp, f'strace-{mode}{"".join(opts)}-{tracee_mode}')
+    """lxrun's host arch_prctl calls for `tracee counts` (or another mode, with its
+    arguments after a space), seen by strace: (ARCH_SET_FS to lxrun's own FS base,
+    ARCH_SET_FS to any other base, ARCH_SET_GS, the log)."""
+    tag = re.sub(r'\W', '-', tracee_mode)
+    log = os.path.join(e.tmp, f'strace-{mode}{"".join(opts)}-{tag}')
     r = e.run(STRACE, '-f', '-qq', '-e', 'trace=arch_prctl', '-e', 'signal=none', '-o', log, e.lxrun,
-              f'--trap-fs={mode}', *opts, e.tracee, tracee_mode, lxrun=False)
+              f'--trap-fs={mode}', *opts, e.tracee, *tracee_mode.split(), lxrun=False)
     check(r.rc == 0, str(r))
     text = open(log).read()
     # lxrun's own base is the one its libc sets first, at start-up; lxrun reads it
@@ -209,6 +210,39 @@ def each_path_at_run_time(e):
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'wrfsbase')
         check((to_lxrun, to_guest, gs) == (1, 0, 2),
               f'wrfsbase path: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+
+
+@case
+def signals_delivered_on_the_guests_fs(e):
+    """A signal for a guest handler is delivered, and its rt_sigreturn served, on the
+    guest's FS, and an unblocking rt_sigprocmask with nothing pending applies the
+    set at once, in both modes: `tracee handlers 100` blocks and unblocks SIGUSR1,
+    then sends it to itself (kill, whose line is not GUESTFS: one switch each) 100
+    times from sites of its own, rewritten as they come due with --trap=rewrite.
+    Only start-up, musl's arch_prctl, the kills and the exit switch to lxrun's FS;
+    before, each delivery's rt_sigreturn switched too (sud: 3 + 2 x 100), and on
+    rewritten sites the unblock and the kill's signal went through the gate into
+    the trap on lxrun's FS (rewrite: 288)."""
+    for mode in ('sud', 'rewrite'):
+        to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}', tracee_mode='handlers 100')
+        check((to_lxrun, to_guest, gs) == (1 + 2 + 100, 1 + 1 + 100, 2),
+              f'arch_prctl path, {mode}, handlers: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n'
+              f'{text[-3000:]}')
+
+
+@case
+def file_mappings_named_again_on_the_guests_fs(e):
+    """A file mapped again is named (/proc/self/maps) from what lxrun found the first
+    time, checked to lead to the same file still, without switching to lxrun's FS
+    for the lookup: `tracee mapfile F 10` maps one file 10 times, and only the first
+    mapping's name, start-up, musl's arch_prctl and the exit switch (before: each
+    mapping's; memory.c's names_after_rename checks a renamed file's new name)."""
+    path = os.path.join(e.tmp, 'mapped-file')
+    with open(path, 'wb') as f:
+        f.write(b'x' * 4096)
+    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', tracee_mode=f'mapfile {path} 10')
+    check((to_lxrun, to_guest, gs) == (1 + 3, 1 + 2, 2),
+          f'arch_prctl path, mapfile: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
 
 
 @case
