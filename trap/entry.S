@@ -152,6 +152,27 @@
     xorl %r8d, %r8d
 .endm
 
+/* In guest code, the signal is offered first to lx_trap_async_guestfs on the
+ * guest's FS (sud.c): a handler of the guest's is delivered there; what it leaves
+ * goes the full way. */
+.macro ASYNC_GUESTFS_FIRST
+    movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
+    pushq %rdi
+    pushq %rsi
+    pushq %rdx
+    movq %rax, %rcx
+    call lx_trap_async_guestfs
+    popq %rdx
+    popq %rsi
+    popq %rdi
+    movl %eax, %ecx
+    movq %gs:LX_THREAD_SELF, %rax
+    testl %ecx, %ecx
+    jz 2f
+    CLOSE_AND_RETURN
+2:
+.endm
+
 .macro LX_ASYNC_ENTRY name, handler, fs
     .globl \name\()_\fs
     .type \name\()_\fs, @function
@@ -166,7 +187,8 @@
     call \handler
     addq $8, %rsp
     ret
-1:  CALL_IN_LXRUN \handler, \fs, ASYNC_FROM_GUEST
+1:  ASYNC_GUESTFS_FIRST
+    CALL_IN_LXRUN \handler, \fs, ASYNC_FROM_GUEST
     .size \name\()_\fs, .-\name\()_\fs
 .endm
 

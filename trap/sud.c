@@ -437,6 +437,35 @@ __attribute__((no_stack_protector)) static void resume_from_guest_fs(struct lx_t
     if (a.failed) lx_fs_call(force_sigsegv_on_lxrun_fs, &a);
 }
 
+/* A signal landing in guest code (the selector closed), offered on the guest's FS
+ * before lx_trap_async's full way: one for a handler of the guest's, not blocked,
+ * not a fault, outside lxrun's text (or at the fast path's last jump, whose state
+ * is the guest's) is taken and delivered here, TLS-free -- where FS moves by
+ * arch_prctl, two kernel entries fewer per signal (a timer's, a child's end).
+ * 0 leaves it to lx_trap_async, untouched but for the fast path's jump, which it
+ * tells again. */
+__attribute__((no_stack_protector)) int lx_trap_async_guestfs(int sig, siginfo_t *si, void *ucv, struct lx_thread *t)
+{
+    ucontext_t *uc = ucv;
+    if (sig < 1 || sig > LINUX_NSIG || lx_vfork_window_open || (is_fault(sig) && si->si_code > 0) ||
+        (t->task.sigmask & LINUX_SIGBIT(sig)))
+        return 0;
+    const struct linux_sigaction *act = &lx_proc.sigactions[sig];
+    if (act->handler == LINUX_SIG_DFL || act->handler == LINUX_SIG_IGN || (act->flags & LINUX_SA_RESETHAND)) return 0;
+    uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext &&
+        !(ip >= (uintptr_t)__start_lx_guest_callable && ip < (uintptr_t)__stop_lx_guest_callable) &&
+        !lx_fast_signal_in_guest(uc))
+        return 0; /* no guest context to deliver into: requeued there */
+    rx_signal_requeued_info(si);
+    t->f_vec_saved = 1; /* lx_fs_call: the frame keeps them */
+    t->f_on_guest_fs = 1;
+    if (!lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si)) requeue(sig, si, uc, t);
+    resume_from_guest_fs(t, uc, 0);
+    t->f_on_guest_fs = 0;
+    return 1;
+}
+
 /* On the guest's FS, TLS-free but through lx_fs_call
  * (tests/design/guestfs_vector_free.py), what the trap serves without switching
  * FS -- where FS moves by arch_prctl, two kernel entries fewer each:

@@ -25,6 +25,9 @@
  *   tracee sites         100 rounds of 8 calls from 8 sites of their own
  *                        (`mov $nr,%eax; syscall`): getppid, getpid, getuid,
  *                        getgid, geteuid, getegid, gettid, sched_yield; exit 0
+ *   tracee timer N       a SIGALRM handler (the same restorer) and a 2 ms interval
+ *                        timer; spins in its own code, making no call, until the
+ *                        handler ran N times, then stops the timer; exit 0
  *   tracee mapfile F N   opens F and maps its first page N times (each a new
  *                        mapping, not MAP_FIXED); exit 0, else 4
  *   tracee handlers N    a SIGUSR1 handler (its restorer a site of its own), then
@@ -80,6 +83,20 @@ static volatile int handled;
 static void on_usr1(int sig) { handled += sig == 10; }
 void tracee_restore_rt(void);
 __asm__(".text\n.type tracee_restore_rt, @function\ntracee_restore_rt:\n\tmovl $15, %eax\n\tsyscall\n\thlt\n");
+
+static volatile int ticks;
+static void on_alrm(int sig) { ticks += sig == 14; }
+
+static int timer(int n)
+{
+    struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; } sa = {
+        (void *)on_alrm, 0x04000000 /* SA_RESTORER */, (void *)tracee_restore_rt, 0 };
+    struct { long isec, iusec, sec, usec; } every = { 0, 2000, 0, 2000 }, off = { 0, 0, 0, 0 };
+    if (SITE4(SYS_rt_sigaction, 14, (long)&sa, 0) || SITE2(SYS_setitimer, 0 /* ITIMER_REAL */, (long)&every)) return 3;
+    while (ticks < n) {
+    }
+    return SITE2(SYS_setitimer, 0, (long)&off) ? 3 : 0;
+}
 
 static int handlers(int n)
 {
@@ -179,6 +196,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(mode, "handlers") && argc > 2) return handlers(atoi(argv[2]));
+    if (!strcmp(mode, "timer") && argc > 2) return timer(atoi(argv[2]));
     if (!strcmp(mode, "mapfile") && argc > 3) {
         long fd = sys_open(argv[2]);
         for (int i = 0, n = atoi(argv[3]); i < n; i++)

@@ -231,6 +231,21 @@ def signals_delivered_on_the_guests_fs(e):
 
 
 @case
+def signals_in_guest_code_delivered_on_the_guests_fs(e):
+    """A signal that lands in guest code is delivered on the guest's FS too:
+    `tracee timer 20` spins without a call while a 2 ms timer's SIGALRM reaches its
+    handler 20 times; only start-up, musl's arch_prctl, the two setitimer calls and
+    the exit switch to lxrun's FS (before: two more per signal, its delivery's and
+    its rt_sigreturn's).  A tick that lands while lxrun runs (a call, the trap) is
+    delivered as that call ends: none can here but in setitimer's own."""
+    for mode in ('sud', 'rewrite'):
+        to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}', tracee_mode='timer 20')
+        check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
+              f'arch_prctl path, {mode}, timer: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n'
+              f'{text[-3000:]}')
+
+
+@case
 def file_mappings_named_again_on_the_guests_fs(e):
     """A file mapped again is named (/proc/self/maps) from what lxrun found the first
     time, checked to lead to the same file still, without switching to lxrun's FS
