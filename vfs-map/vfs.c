@@ -74,10 +74,34 @@ static int in_emulated_tree(const char *p)
     return first_is(p, "proc") || first_is(p, "sys") || first_is(p, "dev");
 }
 
+/* Whether absolute path p, taken lexically as vfs_normalise takes it ("." and
+ * ".." away), lies in /proc, /sys or /dev: its first component as the components
+ * are pushed and popped, read in place. */
+static int normalised_in_emulated_tree(const char *p)
+{
+    const char *first = p;
+    int depth = 0;
+    for (;;) {
+        while (*p == '/') p++;
+        if (!*p) break;
+        size_t n = 0;
+        while (p[n] && p[n] != '/') n++;
+        if (n == 2 && p[0] == '.' && p[1] == '.') depth -= depth > 0;
+        else if (n != 1 || p[0] != '.') first = depth++ ? first : p;
+        p += n;
+    }
+    return depth && (first_is(first, "proc") || first_is(first, "sys") || first_is(first, "dev"));
+}
+
 /* The common case, on any FS (a GUESTFS call's path: trap/fs_call.h): with no
  * --root, --mount or special mount, a relative path not from an emulated
- * directory stays relative, and an absolute one outside /proc, /sys and /dev,
- * with no "..", becomes a file: URL.  1 when the path needs resolve_ex. */
+ * directory stays relative, and an absolute one outside /proc, /sys and /dev
+ * becomes a file: URL.  With a "..", the host resolves it as Linux would, where
+ * resolve_ex would hand it on unchanged: the part before the first ".." outside
+ * the emulated trees (no /proc/self/cwd/..), and the whole, taken lexically, too
+ * (gcc's include and library paths: /usr/lib/gcc/x86_64-linux-gnu/12/../../../..,
+ * each a switch to lxrun's FS and an 8 KiB allocation before).  1 when the path
+ * needs resolve_ex. */
 static int resolve_plain(int dirfd, const char *p, struct vfs_target *out)
 {
     if (lx_fs.confined || lx_fs.nspecials) return 1;
@@ -89,8 +113,7 @@ static int resolve_plain(int dirfd, const char *p, struct vfs_target *out)
         out->path = p;
         return 0;
     }
-    if (vfs_has_component(p, 0)) return 1; /* a '..' may follow one of lxrun's links */
-    if (in_emulated_tree(p)) return 1;
+    if (in_emulated_tree(p) || (vfs_has_component(p, 0) && normalised_in_emulated_tree(p))) return 1;
     target_start(out, RX_AT_CWD);
     return file_url(p, out);
 }
@@ -307,24 +330,25 @@ static int resolve_relative_confined(int dirfd, const char *p, struct vfs_target
     return r;
 }
 
-/* A '..' after one of lxrun's symlinks (/proc/self/root/.., /proc/self/cwd/..)
- * goes up from where the link leads, as Linux resolves it: the path before the
- * first '..' is expanded first.  0 when done (out filled) or a negative errno;
- * 1 when there is no such link before a '..'. */
+/* A '..' after one of lxrun's symlinks (/proc/self/root/.., /proc/self/cwd/..,
+ * /usr/../proc/self/cwd/..) goes up from where the link leads, as Linux resolves
+ * it: the path before the first such '..' is expanded first.  0 when done (out
+ * filled) or a negative errno; 1 when no '..' follows such a link. */
 static int dotdot_after_link(const char *p, struct vfs_target *out, int depth)
 {
-    const char *dd = p;
-    for (;;) {
-        while (*dd == '/') dd++;
-        if (!*dd) return 1;
-        size_t n = strcspn(dd, "/");
-        if (n == 2 && dd[0] == '.' && dd[1] == '.') break;
-        dd += n;
-    }
-    char *head = malloc(2 * PATH_MAX), *next = head + PATH_MAX;
-    if (!head) return -ENOMEM;
+    char *head = NULL, *next = NULL;
     int r = 1;
-    if ((size_t)(dd - p) < PATH_MAX) {
+    for (const char *dd = p;;) {
+        while (*dd == '/') dd++;
+        if (!*dd) break;
+        size_t n = strcspn(dd, "/");
+        if (n != 2 || dd[0] != '.' || dd[1] != '.') {
+            dd += n;
+            continue;
+        }
+        if (!head && !(head = malloc(2 * PATH_MAX))) return -ENOMEM;
+        next = head + PATH_MAX;
+        if ((size_t)(dd - p) >= PATH_MAX) break;
         memcpy(next, p, (size_t)(dd - p));
         next[dd - p] = 0;
         vfs_normalise(next, head, PATH_MAX - 1);
@@ -336,10 +360,12 @@ static int dotdot_after_link(const char *p, struct vfs_target *out, int depth)
             if (r > 0) {
                 strcat(strcat(next, "/"), dd);
                 r = vfs_resolve_depth(RX_AT_CWD, next, out, depth + 1);
-            } else if (r == 0) {
-                r = 1;
+                break;
             }
+            if (r < 0) break;
+            r = 1; /* no link before this '..': a later one may follow one */
         }
+        dd += n;
     }
     free(head);
     return r;

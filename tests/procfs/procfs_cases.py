@@ -191,6 +191,24 @@ def ls_proc(e):
 
 
 @case
+def dotdot_paths_as_linux(e):
+    """Paths with "..": one after a /proc link goes up from where the link leads
+    (/usr/../proc/self/cwd/.. is the cwd's parent: lxrun took it lexically, as
+    /proc/self, until 2026-12-04), one ending in an emulated tree is lxrun's node, any
+    other the host's as Linux resolves it.  stat's type of each, natively and under
+    lxrun (the cwd, a directory made here, is the same for both)."""
+    os.makedirs(os.path.join(e.tmp, 'sub'), exist_ok=True)
+    paths = ['/proc/self/cwd/..', '/usr/../proc/self/cwd/..', '/usr/../proc/self/cwd/sub/..',
+             '/proc/../proc/self/cwd/sub', '/usr/../dev/null', '/etc/../proc/self/comm',
+             '/proc/self/root/../etc/hostname', '/usr/lib/../bin/../../etc/hostname', '/usr/../procfoo']
+    argv = ['/usr/bin/stat', '-c', '%n %F', *paths]
+    native = procfs_run(argv, e.tmp)
+    r = e.run(*argv)
+    check((r.rc, r.out) == (native.rc, native.out), f'natively:\n{native}\nunder lxrun:\n{r}')
+    check('/usr/../proc/self/cwd/.. directory' in r.out, str(r))
+
+
+@case
 def ls_sys_cpu(e):
     r = e.ok(LS, '/sys/devices/system/cpu')
     names = r.out.split()

@@ -28,6 +28,8 @@
  *   tracee timer N       a SIGALRM handler (the same restorer) and a 2 ms interval
  *                        timer; spins in its own code, making no call, until the
  *                        handler ran N times, then stops the timer; exit 0
+ *   tracee stats P N     stats path P N times (newfstatat, AT_SYMLINK_NOFOLLOW);
+ *                        exit 0 when each succeeded, else 5
  *   tracee mapfile F N   opens F and maps its first page N times (each a new
  *                        mapping, not MAP_FIXED); exit 0, else 4
  *   tracee handlers N    a SIGUSR1 handler (its restorer a site of its own), then
@@ -197,6 +199,12 @@ int main(int argc, char **argv)
     }
     if (!strcmp(mode, "handlers") && argc > 2) return handlers(atoi(argv[2]));
     if (!strcmp(mode, "timer") && argc > 2) return timer(atoi(argv[2]));
+    if (!strcmp(mode, "stats") && argc > 3) {
+        unsigned char st[256];
+        for (int i = 0, n = atoi(argv[3]); i < n; i++)
+            if (sc(SYS_newfstatat, AT_FDCWD, (long)argv[2], (long)st, AT_SYMLINK_NOFOLLOW)) return 5;
+        return 0;
+    }
     if (!strcmp(mode, "mapfile") && argc > 3) {
         long fd = sys_open(argv[2]);
         for (int i = 0, n = atoi(argv[3]); i < n; i++)

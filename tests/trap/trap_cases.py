@@ -246,6 +246,18 @@ def signals_in_guest_code_delivered_on_the_guests_fs(e):
 
 
 @case
+def dotdot_paths_resolved_on_the_guests_fs(e):
+    """A path with ".." that stays out of /proc, /sys and /dev (gcc's
+    /usr/lib/gcc/x86_64-linux-gnu/12/../../../../include) is resolved on the guest's
+    FS like any other: `tracee stats /usr/lib/../bin/../lib 10` switches to lxrun's FS
+    only at start-up, for musl's arch_prctl and the exit (before: once per stat, with
+    an 8 KiB allocation each time)."""
+    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', tracee_mode='stats /usr/lib/../bin/../lib 10')
+    check((to_lxrun, to_guest, gs) == (1 + 2, 1 + 1, 2),
+          f'arch_prctl path, stats: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+
+
+@case
 def file_mappings_named_again_on_the_guests_fs(e):
     """A file mapped again is named (/proc/self/maps) from what lxrun found the first
     time, checked to lead to the same file still, without switching to lxrun's FS

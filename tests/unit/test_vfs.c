@@ -67,6 +67,26 @@ Test(vfs, no_name_operations_on_emulated_nodes)
     }
 }
 
+/* A ".." the host resolves as Linux would (gcc's /usr/lib/gcc/.../12/../../../..
+ * paths) is handed on unchanged; one that leads into /proc, /sys or /dev, taken
+ * lexically, or that follows one of lxrun's own links, is lxrun's to resolve. */
+Test(vfs, dotdot_outside_the_emulated_trees_stays_the_hosts)
+{
+    expect_url("/usr/lib/gcc/x86_64-linux-gnu/12/../../../../include", "file:/usr/lib/gcc/x86_64-linux-gnu/12/../../../../include");
+    expect_url("/usr/./../etc/hostname", "file:/usr/./../etc/hostname");
+    expect_url("/../etc", "file:/../etc");
+    expect_url("/proc/../etc/passwd", "file:/proc/../etc/passwd");
+    expect_url("/usr/../procfoo/..", "file:/usr/../procfoo/..");
+    const char *served[] = { "/usr/../proc/cpuinfo", "/etc/../sys/devices/system/cpu/online", "/../proc",
+                             "/usr/lib/../../dev" };
+    for (size_t i = 0; i < sizeof served / sizeof served[0]; i++) {
+        cr_assert_eq(vfs_resolve(RX_AT_CWD, served[i], &t), 0, "%s", served[i]);
+        cr_assert_not_null(t.node, "%s: not lxrun's node", served[i]);
+    }
+    expect_url("/usr/../dev/null", "null:");
+    cr_assert_eq(vfs_resolve(RX_AT_CWD, "/etc/../proc/x", &t), -ENOENT);
+}
+
 /* Only whole path components count: /procfoo is an ordinary directory. */
 Test(vfs, prefix_is_not_a_component)
 {
