@@ -43,7 +43,11 @@ long lx_rt_sigaction(struct lx_call *c, int host)
     return 0;
 }
 
-long sys_rt_sigaction(struct lx_call *c) { return lx_rt_sigaction(c, 1); }
+/* In a vfork window (the child's code on the parent's thread) the window's table
+ * changes only: the parent's comes back whole as it closes, and the host's
+ * dispositions never move.  The fast path serves it so on the guest's FS
+ * (lx_trap_fast_guestfs): a spawn's ~64 resets. */
+long sys_rt_sigaction(struct lx_call *c) { return lx_rt_sigaction(c, !lx_vfork_window_open); }
 
 /* pause and rt_sigsuspend: a wait with no handles and the given blocked set, until
  * a signal that is not ignored arrives.  A default action ends the process there;

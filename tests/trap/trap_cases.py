@@ -653,6 +653,25 @@ def vfork_child_sigactions_take_no_trap(e):
 
 
 @case
+def vfork_child_sigactions_on_the_guests_fs(e):
+    """The same rt_sigactions are served on the guest's FS (the window's table
+    only): where FS moves by arch_prctl each cost two kernel entries.  Switches to
+    lxrun's FS per spawn, from the difference between 10 and 5 spawns of python's
+    subprocess.run: ~10 (the vfork, the exec, the wait, the child's SIGCHLD), where
+    there were ~73."""
+    def to_lxrun(n):
+        log = os.path.join(e.tmp, f'strace-spawn-{n}')
+        prog = f'import subprocess\nfor i in range({n}): subprocess.run(["/bin/true"], check=True)'
+        r = e.run(STRACE, '-f', '-qq', '-e', 'trace=arch_prctl', '-e', 'signal=none', '-o', log, e.lxrun,
+                  '--trap-fs=arch_prctl', '/usr/bin/python3', '-c', prog, lxrun=False)
+        check(r.rc == 0, str(r))
+        sets = re.findall(r'ARCH_SET_FS, (0x[0-9a-f]+|0)\)', open(log).read())
+        return sum(v == sets[0] for v in sets)
+    per_spawn = (to_lxrun(10) - to_lxrun(5)) / 5
+    check(per_spawn <= 20, f'{per_spawn} switches to lxrun\'s FS per spawn')
+
+
+@case
 def answerer_only_for_calls_that_wait(e):
     """A process starts its /proc answering thread with its first call that waits,
     not with a write to a pipe that has room: dash forks a child for each of eight
