@@ -82,14 +82,15 @@
 .macro NOTHING_FIRST
 .endm
 
-/* SIGSYS: a call whose line says GUESTFS is offered first to lx_trap_syscall_guestfs
- * on the guest's FS (sud.c); what it leaves goes the full way. */
-.macro GUESTFS_FIRST
+/* The signal offered first to handler(sig, info, uc, thread) on the guest's FS
+ * (sud.c); when it returns 0, the full way. */
+.macro OFFER_ON_GUEST_FS handler
     movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
     pushq %rdi
     pushq %rsi
     pushq %rdx
-    call lx_trap_syscall_guestfs
+    movq %rax, %rcx
+    call \handler
     popq %rdx
     popq %rsi
     popq %rdi
@@ -99,6 +100,12 @@
     jz 2f
     CLOSE_AND_RETURN
 2:
+.endm
+
+/* SIGSYS: a call whose line says GUESTFS, the fast path's finished call at the
+ * gate, rt_sigreturn: lx_trap_syscall_guestfs. */
+.macro GUESTFS_FIRST
+    OFFER_ON_GUEST_FS lx_trap_syscall_guestfs
 .endm
 
 /* Whether the signal landed in its record's thread: there it runs on the record's
@@ -152,25 +159,10 @@
     xorl %r8d, %r8d
 .endm
 
-/* In guest code, the signal is offered first to lx_trap_async_guestfs on the
- * guest's FS (sud.c): a handler of the guest's is delivered there; what it leaves
- * goes the full way. */
+/* A signal in guest code: a handler of the guest's is delivered by
+ * lx_trap_async_guestfs. */
 .macro ASYNC_GUESTFS_FIRST
-    movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
-    pushq %rdi
-    pushq %rsi
-    pushq %rdx
-    movq %rax, %rcx
-    call lx_trap_async_guestfs
-    popq %rdx
-    popq %rsi
-    popq %rdi
-    movl %eax, %ecx
-    movq %gs:LX_THREAD_SELF, %rax
-    testl %ecx, %ecx
-    jz 2f
-    CLOSE_AND_RETURN
-2:
+    OFFER_ON_GUEST_FS lx_trap_async_guestfs
 .endm
 
 .macro LX_ASYNC_ENTRY name, handler, fs
