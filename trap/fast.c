@@ -245,7 +245,8 @@ __attribute__((no_stack_protector)) int lx_trap_fast_guestfs(struct lx_thread *t
         t->f_bounce = 1; /* as lx_trap_fast would decide, without the FS switches around it */
         return 0;
     }
-    /* in a vfork window, what it serves fast is served here (lx_vfork_window_guestfs) */
+    /* in a vfork window, what it serves fast (rt_sigaction, the window's table:
+     * sys_rt_sigaction) is served here */
     if (!lx_vfork_window_open && lx_call_guestfs_declines(nr, (int)t->f_args[0])) return 1;
     t->f_bounce = 0;
     t->f_on_guest_fs = 1;

@@ -197,21 +197,30 @@ static void force_sigsegv(struct lx_thread *t, ucontext_t *uc, int failed)
     raise_default(uc, SIGSEGV);
 }
 
+/* deliver_and_resume's common part, TLS-free (resume_from_guest_fs too): sig (0:
+ * none) delivered into uc, a call's temporary mask let go, the guest's blocked set
+ * applied; 1 when sig's frame could not be written. */
+__attribute__((no_stack_protector)) static int deliver_and_apply(struct lx_thread *t, ucontext_t *uc, int sig)
+{
+    t->resuming = 1;
+    t->f_kick = 0; /* this is the look the fast path asked for */
+    int failed = sig && deliver_into(t, uc, sig) < 0;
+    lx_signal_restore_mask(&t->task);
+    apply_mask(t, uc);
+    return failed;
+}
+
 /* Where the guest's context is whole: delivers its next deliverable signal into
  * uc, then lets a call's temporary mask go, and applies the guest's blocked set
  * (SIGSYS, lxrun's trap, stays open) as the context resumes. */
 static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_frame)
 {
-    t->resuming = 1;
-    t->f_kick = 0; /* this is the look the fast path asked for */
     int sig = bad_frame ? 0 : lx_signal_next(&t->task);
     /* at SIG_DFL: one taken while lxrun ran (for the report's hook, lx_trap_default),
      * or for a handler the guest has since reset: the system's default action */
     int dflt = sig && lx_proc.sigactions[sig].handler == LINUX_SIG_DFL;
     if (dflt) __atomic_fetch_and(&t->task.pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
-    else if (sig && deliver_into(t, uc, sig) < 0) bad_frame = 1;
-    lx_signal_restore_mask(&t->task);
-    apply_mask(t, uc);
+    if (deliver_and_apply(t, uc, dflt ? 0 : sig)) bad_frame = 1;
     if (dflt && (LINUX_SIG_DEFAULT_SPARES & LINUX_SIGBIT(sig))) raise_default(uc, sig); /* stop, or nothing */
     else if (dflt) die_of(sig, &t->task.pending_info[sig - 1], uc, 1);
     if (bad_frame) force_sigsegv(t, uc, sig); /* last: it may unblock SIGSEGV in the mask just set */
@@ -237,6 +246,17 @@ static int copy_fault_fixup(ucontext_t *uc)
     if (!gm_copy_fault_fixup(&ip)) return 0;
     g[REG_RIP] = (greg_t)ip;
     return 1;
+}
+
+/* uc is in lxrun's text, where no guest context is whole -- not at the fast path's
+ * last jump (whose state is the guest's: uc moves to the return address) nor in a
+ * function the guest's vDSO calls (rx_guest_time: guest code, in effect). */
+__attribute__((no_stack_protector)) static int in_lxrun_text(ucontext_t *uc)
+{
+    uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    return ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext &&
+           !(ip >= (uintptr_t)__start_lx_guest_callable && ip < (uintptr_t)__stop_lx_guest_callable) &&
+           !lx_fast_signal_in_guest(uc);
 }
 
 static int is_fault(int sig) { return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP; }
@@ -356,13 +376,7 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
             return;
         }
     }
-    uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    /* in lxrun's text, not at the fast path's last jump (whose state is the guest's)
-     * nor in a function the guest's vDSO calls (rx_guest_time: guest code, in effect) */
-    int in_lxrun = !nested && ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext &&
-                   !(ip >= (uintptr_t)__start_lx_guest_callable && ip < (uintptr_t)__stop_lx_guest_callable) &&
-                   !lx_fast_signal_in_guest(uc);
-    if (nested ? t->resuming : in_lxrun) {
+    if (nested ? t->resuming : in_lxrun_text(uc)) {
         requeue(sig, si, uc, t);
         return;
     }
@@ -429,11 +443,7 @@ __attribute__((no_stack_protector)) static void resume_from_guest_fs(struct lx_t
         lx_fs_call(resume_on_lxrun_fs, &a);
         return;
     }
-    t->resuming = 1;
-    t->f_kick = 0; /* this is the look the fast path asked for */
-    a.failed = sig && deliver_into(t, uc, sig) < 0 ? sig : 0;
-    lx_signal_restore_mask(&t->task);
-    apply_mask(t, uc);
+    a.failed = deliver_and_apply(t, uc, sig) ? sig : 0;
     if (a.failed) lx_fs_call(force_sigsegv_on_lxrun_fs, &a);
 }
 
@@ -452,11 +462,7 @@ __attribute__((no_stack_protector)) int lx_trap_async_guestfs(int sig, siginfo_t
         return 0;
     const struct linux_sigaction *act = &lx_proc.sigactions[sig];
     if (act->handler == LINUX_SIG_DFL || act->handler == LINUX_SIG_IGN || (act->flags & LINUX_SA_RESETHAND)) return 0;
-    uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    if (ip >= (uintptr_t)__executable_start && ip < (uintptr_t)etext &&
-        !(ip >= (uintptr_t)__start_lx_guest_callable && ip < (uintptr_t)__stop_lx_guest_callable) &&
-        !lx_fast_signal_in_guest(uc))
-        return 0; /* no guest context to deliver into: requeued there */
+    if (in_lxrun_text(uc)) return 0; /* no guest context to deliver into: requeued there */
     rx_signal_requeued_info(si);
     t->f_vec_saved = 1; /* lx_fs_call: the frame keeps them */
     t->f_on_guest_fs = 1;

@@ -61,6 +61,12 @@ static int first_is(const char *p, const char *name)
     return !*name && (!*p || *p == '/');
 }
 
+/* Whether component c (followed by '/' or the end) names an emulated tree. */
+static int names_emulated_tree(const char *c)
+{
+    return first_is(c, "proc") || first_is(c, "sys") || first_is(c, "dev");
+}
+
 /* Whether absolute path p, with no "..", lies in /proc, /sys or /dev: its first
  * component past empty and "." ones, as vfs_normalise would leave it (read in
  * place: a path buffer here was a page of every path call's stack). */
@@ -71,7 +77,7 @@ static int in_emulated_tree(const char *p)
         if (p[0] != '.' || (p[1] && p[1] != '/')) break;
         p++;
     }
-    return first_is(p, "proc") || first_is(p, "sys") || first_is(p, "dev");
+    return names_emulated_tree(p);
 }
 
 /* Whether absolute path p, taken lexically as vfs_normalise takes it ("." and
@@ -90,7 +96,7 @@ static int normalised_in_emulated_tree(const char *p)
         else if (n != 1 || p[0] != '.') first = depth++ ? first : p;
         p += n;
     }
-    return depth && (first_is(first, "proc") || first_is(first, "sys") || first_is(first, "dev"));
+    return depth && names_emulated_tree(first);
 }
 
 /* The common case, on any FS (a GUESTFS call's path: trap/fs_call.h): with no
