@@ -57,7 +57,7 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=crtendS.o OUTPUT_VA
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name OUTPUT_VARIABLE libgcc OUTPUT_STRIP_TRAILING_WHITESPACE)
 set(LXRUN_MUSL_BIN ${CMAKE_BINARY_DIR}/lxrun-musl)
 add_custom_command(OUTPUT ${LXRUN_MUSL_BIN}
-  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib -o ${LXRUN_MUSL_BIN}
+  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${LXRUN_CODE_LAYOUT} -o ${LXRUN_MUSL_BIN}
           ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${LIBELF_A} ${LIBZ_A}
           ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
   DEPENDS ${musl_objs} ${LIBELF_A} ${LIBZ_A}

@@ -335,6 +335,63 @@ while [ $n -lt 10 ]; do /bin/true; {outer} /bin/true; n=$((n+1)); done
             alone = fds_while_waiting(e, argv, settle_at=len(after))
         check(after == alone, f'{last}: fds after the execs {after}, running cat directly {alone}')
 
+def code_mappings(pid, lxrun):
+    """(start, end, perms, path, AnonHugePages kB) of each executable mapping of
+    host process PID that is lxrun's code: its file's, or an anonymous one of 2 MiB
+    on a 2 MiB boundary just below its file's first mapping."""
+    maps, cur = [], None
+    with open(f'/proc/{pid}/smaps') as f:
+        for line in f:
+            head = line.split()
+            if '-' in head[0] and len(head) >= 5 and ':' in head[3]:
+                lo, hi = (int(x, 16) for x in head[0].split('-'))
+                cur = [lo, hi, head[1], head[5] if len(head) > 5 else '', 0]
+                maps.append(cur)
+            elif head[0] == 'AnonHugePages:' and cur:
+                cur[4] = int(head[1])
+    real = os.path.realpath(lxrun)
+    first = min((m[0] for m in maps if m[3] == real), default=None)
+    check(first is not None, f'pid {pid}: no mapping of {real}')
+    return [m for m in maps if 'x' in m[2] and (m[3] == real or (
+        m[3] == '' and m[1] - m[0] == 2 << 20 and m[0] % (2 << 20) == 0 and 0 < first - m[0] <= 4 << 20))]
+
+
+@case
+def code_on_huge_page_after_fork(e):
+    """lxrun's code and constants move onto one anonymous 2 MiB page before a
+    process's first fork (a transparent huge page where the host has them), so a
+    forked child reaches them all through one page-table entry; a process that
+    never forks keeps its file's pages.  Seen from the host in sh (forked once)
+    and cat (its child, exec'd in place), and in a lone cat."""
+    thp = open('/sys/kernel/mm/transparent_hugepage/enabled').read()
+    huge_expected = '[never]' not in thp
+    for argv, forked in ((['/bin/sh', '-c', '/bin/cat'], True), (['/bin/cat'], False)):
+        p = subprocess.Popen([e.lxrun, *argv], cwd=e.tmp, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            p.stdin.write(b'ready\n')
+            p.stdin.flush()
+            check(p.stdout.readline() == b'ready\n', f'{argv}: cat did not echo')
+            pids = [p.pid]
+            if forked:
+                with open(f'/proc/{p.pid}/task/{p.pid}/children') as f:
+                    pids += [int(x) for x in f.read().split()]
+                check(len(pids) == 2, f'{argv}: children of sh {pids[1:]}')
+            for pid in pids:
+                code = code_mappings(pid, e.lxrun)
+                check(len(code) == 1, f'{argv} pid {pid}: lxrun code mappings {code}')
+                lo, hi, perms, path, huge = code[0]
+                if not forked:
+                    check(path != '', f'{argv}: code moved in a process that never forked: {code}')
+                    continue
+                check(path == '' and perms.startswith('r-x'), f'{argv} pid {pid}: code not moved: {code}')
+                check(huge == 2048 or not huge_expected, f'{argv} pid {pid}: AnonHugePages {huge} kB ({thp.strip()})')
+        finally:
+            p.stdin.close()
+            p.wait(timeout=30)
+        check(p.returncode == 0, f'{argv}: exit {p.returncode}')
+
+
 def main():
     # cli_cases.py LXRUN CASE, or cli_cases.py LXRUN --list
     suite_main('cli', __doc__, 1, lambda args, tmp: Env(os.path.abspath(args[0]), tmp))

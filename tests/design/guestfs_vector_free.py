@@ -36,7 +36,9 @@ TRAP_ROOT = "lx_trap_syscall_guestfs"  # the trap's way to the same calls (its f
 INDIRECT_OK = {"lx_dispatch_guestfs", "sys_write", "guestfs_now_ns"}
 GUEST_CALLABLE = "lx_guest_callable"
 NOT_FOLLOWED = {"lx_fs_call"}
-VECTOR = re.compile(r"%[xyz]mm\d|%st\b|%st\(|%k[0-7]\b|\bv?ldmxcsr\b|\bf[a-z]+\s")
+# an x87 mnemonic only where the instruction starts (a target address such as
+# "fcea" is hex, not an instruction)
+VECTOR = re.compile(r"%[xyz]mm\d|%st\b|%st\(|%k[0-7]\b|\bv?ldmxcsr\b|^f[a-z]+\s")
 FS = re.compile(r"%fs:")
 
 
