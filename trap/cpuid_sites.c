@@ -572,7 +572,7 @@ TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour 
 
 /* Candidates in [text, end): mov offsets from the file start (fbase: where offset
  * 0 would be), proven, into site_cache under stamp. */
-TLS_FREE static int find_sites(uintptr_t text, uintptr_t end, const struct fn_index *x, uintptr_t fbase, uint64_t stamp,
+TLS_FREE __attribute__((noinline)) static int find_sites(uintptr_t text, uintptr_t end, const struct fn_index *x, uintptr_t fbase, uint64_t stamp,
                                struct lx_detour *d, int max)
 {
     struct cand k[SITES_MAX];
@@ -653,7 +653,7 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
     }
     if (!hdr && !eh_frame) return;
     uint64_t stamp = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns) ^ CPUID_SALT;
-    struct lx_detour d[SITES_MAX];
+    static struct lx_detour d[SITES_MAX]; /* under the text lock (9 KiB: off the stack a child copies) */
     struct fn_index x = { 0 }; /* made at the first segment that needs it */
     int n = 0;
     gm_text_lock();
@@ -671,7 +671,7 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
             n += find_sites(text, end, &x, fbase, stamp, d + n, SITES_MAX - n);
             continue;
         }
-        struct lx_known_site k[SITES_MAX];
+        static struct lx_known_site k[SITES_MAX];
         int nk = lx_site_cache_sites(stamp, off, off + filesz, k, SITES_MAX);
         for (int j = 0; j < nk && n < SITES_MAX; j++) {
             uintptr_t m = fbase + k[j].off, c = m + (uintptr_t)(k[j].nr >> 4);
