@@ -1015,18 +1015,19 @@ long rx_core_pattern(char *buf, size_t cap)
 long rx_sched_yield(void) { return raw3(SYS_sched_yield, 0, 0, 0); }
 
 /* lxrun's code and constants on one huge page, when they fit one and the link
- * put them alone at the start of a 2 MiB-aligned range (-z max-page-size,
- * cmake/lxrun_musl.cmake): an anonymous copy (transparent huge pages asked for)
- * moved over the file's mapping at start-up.  A forked child then reaches all of
- * them through one page-table entry its fork copied.  Measured on a
- * paravirtualised VM, where a child's first touch of each 4 KiB page present in
- * its page tables costs ~3.7 us (the hypervisor fills its own tables): 100
- * reads 367 us in 4 KiB pages, 17 us on a huge page; sh's fork+exec loop 2.39x
- * -> 2.22x native.  Made before a process's first fork (rx_fork), as the copy
- * and the huge page's clearing cost ~0.4 ms there: a process that never forks
- * keeps the file's pages (the rest of the range is only reserved at start-up).  Costs 2 MiB of memory in the first process of a
- * session to fork (its forks share it).  Left as the file's pages wherever a
- * step fails. */
+ * put them alone at the start of a 2 MiB-aligned range (LXRUN_CODE_LAYOUT in
+ * CMakeLists.txt): before a process's first fork (rx_fork) an anonymous copy,
+ * transparent huge pages asked for, is moved over the file's mapping.  A forked
+ * child then reaches all of them through the one page-table entry its fork
+ * copied.  Measured on a paravirtualised VM, where a child's first touch of each
+ * 4 KiB page present in its page tables costs ~3.7 us (the hypervisor fills its
+ * own tables): 100 reads 367 us in 4 KiB pages, 17 us on a huge page; sh's
+ * fork+exec loop 2.41x -> 2.17x native.  Not at start-up: the copy and the huge
+ * page's clearing cost ~0.4 ms, so a process that never forks keeps the file's
+ * pages (the rest of the range is only reserved then, before the guest's
+ * libraries can land in it).  Costs 2 MiB in the first process of a session to
+ * fork (its forks share it).  Left as the file's pages wherever a step fails.
+ * Redox plan: nothing of the kind (its own fork copies the address space). */
 #define HUGE_PAGE (2UL << 20)
 static uintptr_t code_lo, code_hi; /* the range, its rest reserved (code_huge_reserve) */
 static int code_huge;              /* moved (code_huge_move) */

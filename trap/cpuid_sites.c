@@ -571,9 +571,10 @@ TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour 
 }
 
 /* Candidates in [text, end): mov offsets from the file start (fbase: where offset
- * 0 would be), proven, into site_cache under stamp. */
-TLS_FREE __attribute__((noinline)) static int find_sites(uintptr_t text, uintptr_t end, const struct fn_index *x, uintptr_t fbase, uint64_t stamp,
-                               struct lx_detour *d, int max)
+ * 0 would be), proven, into site_cache under stamp.  Not inlined: its 12 KiB of
+ * candidates would deepen lx_trap_cpuid_image's frame on every image's load. */
+TLS_FREE __attribute__((noinline)) static int find_sites(uintptr_t text, uintptr_t end, const struct fn_index *x,
+                                                         uintptr_t fbase, uint64_t stamp, struct lx_detour *d, int max)
 {
     struct cand k[SITES_MAX];
     int nk = 0, n = 0;
