@@ -213,55 +213,63 @@ static void find_eh_frame(int fd, const struct elf_info *e, struct lx_image *img
 }
 
 /* Large; loading and checking are single-threaded.  One for both: an exec in
- * place writes one page of it, not two. */
-static struct elf_info ei;
+ * place writes one page of it, not two.  Scratch a fork does not copy: a shell's
+ * lxrun checks each program it runs just before forking, and would otherwise
+ * copy these pages again at its next check while the child lives. */
+static struct elf_info *elf_scratch(void)
+{
+    static struct elf_info fallback, *ei;
+    if (!ei && !(ei = rx_alloc_unforked(sizeof *ei))) ei = &fallback;
+    return ei;
+}
 
 int lx_image_check(int fd, struct lx_image *img, struct lx_exec_error *err)
 {
     struct rx_stat st;
-    return check_image(fd, 0, &ei, &st, img, err);
+    return check_image(fd, 0, elf_scratch(), &st, img, err);
 }
 
 int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
                  struct lx_exec_error *err)
 {
     struct rx_stat st;
-    if (check_image(fd, is_interp, &ei, &st, img, err) < 0) return -1;
+    struct elf_info *ei = elf_scratch();
+    if (check_image(fd, is_interp, ei, &st, img, err) < 0) return -1;
     img->dev = st.dev;
     img->ino = st.ino;
     img->size = st.size;
     img->ctime_ns = rx_stat_ctime_ns(&st);
 
-    size_t span = ei.hi - ei.lo;
+    size_t span = ei->hi - ei->lo;
     uintptr_t bias = 0;
-    if (ei.eh.e_type == ET_DYN) {
+    if (ei->eh.e_type == ET_DYN) {
         long r = rx_mmap(is_interp ? 0 : PIE_BASE_HINT, span, RX_PROT_NONE,
                          RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE, -1, 0);
         if (r < 0) return fail_errno(err, 126, ENOMEM, "out of address space");
-        bias = (uintptr_t)r - ei.lo;
+        bias = (uintptr_t)r - ei->lo;
     } else {
-        long r = rx_mmap(ei.lo, span, RX_PROT_NONE,
+        long r = rx_mmap(ei->lo, span, RX_PROT_NONE,
                          RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE | RX_MAP_FIXED_NOREPLACE, -1, 0);
-        if (r < 0 || (uintptr_t)r != ei.lo) return fail_errno(err, 126, ENOMEM, "its fixed load address is in use by lxrun");
+        if (r < 0 || (uintptr_t)r != ei->lo) return fail_errno(err, 126, ENOMEM, "its fixed load address is in use by lxrun");
     }
-    gm_add(bias + ei.lo, span, LINUX_PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(bias + ei->lo, span, LINUX_PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
 
     /* Named as Linux's maps names it: the file's own path, links resolved. */
     static char url[4096 + 16], canon[4096];
     const char *name = gm_intern(rx_fpath(fd, url, sizeof url) >= 0 &&
                                  vfs_guest_path(url, canon, sizeof canon) >= 0 ? canon : guest_path);
-    for (int i = 0; i < ei.eh.e_phnum; i++) {
-        if (ei.ph[i].p_type != PT_LOAD) continue;
-        int r = map_segment(fd, &ei.ph[i], bias, &st, name);
+    for (int i = 0; i < ei->eh.e_phnum; i++) {
+        if (ei->ph[i].p_type != PT_LOAD) continue;
+        int r = map_segment(fd, &ei->ph[i], bias, &st, name);
         if (r < 0) return fail_errno(err, 126, -r, abi_errno_text(-r));
     }
     img->name = name;
     img->bias = bias;
-    img->entry = bias + ei.eh.e_entry;
-    img->phdr = bias + (ei.phdr_vaddr ? ei.phdr_vaddr : ei.lo + ei.eh.e_phoff);
-    img->phnum = ei.eh.e_phnum;
-    img->end = bias + ei.hi;
-    img->exec_stack = ei.exec_stack;
-    if (!is_interp && !img->has_interp) find_eh_frame(fd, &ei, img);
+    img->entry = bias + ei->eh.e_entry;
+    img->phdr = bias + (ei->phdr_vaddr ? ei->phdr_vaddr : ei->lo + ei->eh.e_phoff);
+    img->phnum = ei->eh.e_phnum;
+    img->end = bias + ei->hi;
+    img->exec_stack = ei->exec_stack;
+    if (!is_interp && !img->has_interp) find_eh_frame(fd, ei, img);
     return 0;
 }

@@ -784,6 +784,11 @@ long rx_fexec(int fd, char *const argv[], char *const envp[]);
  * Host backend: /proc/self/exe.  Redox plan: the file lxrun was started from,
  * opened at start-up (Redox has no /proc), kept as lxrun's handle. */
 long rx_self_exe(void);
+/* Scratch memory whose contents a fork does not copy (the child finds zeros),
+ * so the parent's writes after a fork need no copy of their own: for buffers
+ * filled anew at each use.  NULL if none.  Host: MADV_WIPEONFORK.  Redox plan:
+ * plain memory (its fork copies it). */
+void *rx_alloc_unforked(size_t len);
 
 /* ---- futexes (Redox SYS_FUTEX) ---- */
 /* Sleeps while *addr == val, until woken or the timeout (absolute on clock when
