@@ -160,10 +160,7 @@ static int probe(int dirfd, const char *path, int depth, struct lx_image_kept *k
     int kind = open_program(dirfd, path, depth, &sb, &fd, k, err);
     if (kind < 0) return -1;
     if (kind == 1) return probe(RX_AT_CWD, sb.interp, depth + 1, k, err);
-    /* large; exec is serialised by the caller; scratch a fork does not copy (as
-     * image.c's) */
-    static struct lx_image fallback, *img;
-    if (!img && !(img = rx_alloc_unforked(sizeof *img))) img = &fallback;
+    struct lx_image *img = lx_image_probe_scratch(); /* exec is serialised by the caller */
     int r = lx_image_check(fd, img, err);
     rx_close(fd);
     if (r < 0 || !img->has_interp) return r;

@@ -212,16 +212,22 @@ static void find_eh_frame(int fd, const struct elf_info *e, struct lx_image *img
     }
 }
 
-/* Large; loading and checking are single-threaded.  One for both: an exec in
- * place writes one page of it, not two.  Scratch a fork does not copy: a shell's
- * lxrun checks each program it runs just before forking, and would otherwise
- * copy these pages again at its next check while the child lives. */
-static struct elf_info *elf_scratch(void)
+/* Large; loading and checking are single-threaded.  One elf_info for both: an
+ * exec in place writes one page of it, not two.  Scratch a fork does not copy: a
+ * shell's lxrun checks each program it runs just before forking, and would
+ * otherwise copy these pages again at its next check while the child lives. */
+struct check_scratch { struct elf_info ei; struct lx_image probe; };
+
+static struct check_scratch *check_scratch(void)
 {
-    static struct elf_info fallback, *ei;
-    if (!ei && !(ei = rx_alloc_unforked(sizeof *ei))) ei = &fallback;
-    return ei;
+    static struct check_scratch fallback, *s;
+    if (!s && !(s = rx_alloc_unforked(sizeof *s))) s = &fallback;
+    return s;
 }
+
+static struct elf_info *elf_scratch(void) { return &check_scratch()->ei; }
+
+struct lx_image *lx_image_probe_scratch(void) { return &check_scratch()->probe; }
 
 int lx_image_check(int fd, struct lx_image *img, struct lx_exec_error *err)
 {

@@ -68,6 +68,9 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
 /* Validates an opened ELF as lx_image_map would, without mapping it; fills
  * img->interp.  0, or -1 with err. */
 int lx_image_check(int fd, struct lx_image *img, struct lx_exec_error *err);
+/* An image record for exec's checks, in scratch memory a fork does not copy
+ * (rx_alloc_unforked): its contents last until the next check. */
+struct lx_image *lx_image_probe_scratch(void);
 /* Reads the first bytes of an opened file (for "#!" and ELF magic). */
 long lx_image_head(int fd, char *buf, unsigned long len);
 
