@@ -126,16 +126,6 @@ void lx_process_thread_remove(int tid)
 
 void lx_process_threads_forget(void) { ntids = 0; }
 
-int lx_process_thread_word(uint64_t addr)
-{
-    if (!__atomic_load_n(&ntids, __ATOMIC_ACQUIRE)) return 0; /* the main thread alone (it is not listed) */
-    int found = 0;
-    tid_lock();
-    for (int i = 0; i < ntids && !found; i++) found = __atomic_load_n(&tasks[i]->clear_child_tid, __ATOMIC_RELAXED) == addr;
-    tid_unlock();
-    return found;
-}
-
 char lx_process_thread_state(int tid)
 {
     char state = 0;

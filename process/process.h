@@ -81,8 +81,6 @@ void lx_process_dispositions(uint64_t *ignored, uint64_t *caught);
  * forked child keeps none.  lx_process_tids: the others, at most max. */
 void lx_process_thread_add(struct lx_task *t);
 void lx_process_thread_remove(int tid);
-/* 1 when addr is a listed thread's clear_child_tid word (TLS-free). */
-int lx_process_thread_word(uint64_t addr);
 void lx_process_threads_forget(void);
 int lx_process_tids(int *out, int max);
 /* Thread tid's state as /proc shows it ('S' sleeping in a call, 'R'), or 0 when

@@ -89,8 +89,7 @@ static long answer_start(void *unused)
     if (!__atomic_compare_exchange_n(&started, &no, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return 0; /* another thread's */
     /* the thread inherits the mask: every signal stays with the guest's threads */
     uint64_t old;
-    if (rx_sigmask_get(&old) < 0) return 0;
-    rx_sigmask_set(~0ULL);
+    if (rx_sigmask_swap(~0ULL, &old) < 0) return 0;
     if (rx_thread_spawn_small(answering_thread, NULL) == 0) __atomic_store_n(&t->answerer[i], (int)rx_getpid(), __ATOMIC_RELEASE);
     rx_sigmask_set(old);
     return 0;

@@ -1151,15 +1151,21 @@ __attribute__((constructor)) static void glibc_threads_early(void)
 }
 #endif
 
-/* A joinable thread's handle: its stack goes back at the join. */
-struct host_thread { pthread_t th; void *stack; };
+struct host_thread;
+struct spawn { void (*fn)(void *); void *arg; int cpu; struct host_thread *h; };
+/* A joinable thread's handle, at the foot of its stack (above the guard page): a
+ * thread costs no allocation (musl's malloc gave such small blocks' pages back at
+ * the free, in the other thread: an mmap and munmap per thread).  The stack goes
+ * back at the join. */
+struct host_thread { pthread_t th; void *stack; struct spawn start; };
+#define HOST_THREAD_ROOM 256 /* the handle's room at the stack's foot */
+_Static_assert(sizeof(struct host_thread) <= HOST_THREAD_ROOM, "the handle fits its room");
 static __thread struct host_thread *self_thread;
 
-struct spawn { void (*fn)(void *); void *arg; int cpu; struct host_thread *h; };
 static void *spawned(void *p)
 {
     struct spawn s = *(struct spawn *)p;
-    free(p);
+    if (!s.h) free(p);
     self_thread = s.h;
     if (s.cpu >= 0) { /* pinned by itself: musl has no pthread_attr_setaffinity_np */
         cpu_set_t here;
@@ -1175,13 +1181,13 @@ static void *spawned(void *p)
  * h's stack, when h is given; else detached, on a stack of stack_size. */
 static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int pin, struct host_thread *h)
 {
-    struct spawn *s = malloc(sizeof *s);
+    struct spawn *s = h ? &h->start : malloc(sizeof *s);
     if (!s) return -ENOMEM;
     *s = (struct spawn){ fn, arg, pin ? sched_getcpu() : -1, h };
     pthread_attr_t a;
     pthread_attr_init(&a);
     pthread_attr_setdetachstate(&a, h ? PTHREAD_CREATE_JOINABLE : PTHREAD_CREATE_DETACHED);
-    if (h) pthread_attr_setstack(&a, (char *)h->stack + STACK_GUARD, THREAD_STACK);
+    if (h) pthread_attr_setstack(&a, (char *)h + HOST_THREAD_ROOM, THREAD_STACK - HOST_THREAD_ROOM);
     else pthread_attr_setstacksize(&a, stack_size);
     /* The thread starts with every signal blocked, until its own set-up picks its
      * mask -- but for what libc opens, which are guest signals here: musl's first
@@ -1191,26 +1197,25 @@ static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int p
      * to the process (lx_trap_foreign); one the guest blocks that lands in the caller
      * waits (lx_trap_async). */
     uint64_t old;
-    rx_sigmask_get(&old);
-    rx_sigmask_set(~0ULL);
+    rx_sigmask_swap(~0ULL, &old);
     pthread_t th;
     int e = pthread_create(&th, &a, spawned, s);
     rx_sigmask_set(old);
     pthread_attr_destroy(&a);
-    if (e) free(s);
-    else if (h) h->th = th;
+    if (e && !h) free(s);
+    else if (!e && h) h->th = th;
     return -e;
 }
 
 long rx_thread_spawn(void (*fn)(void *), void *arg)
 {
-    struct host_thread *h = malloc(sizeof *h);
-    if (!h) return -ENOMEM;
-    h->stack = stack_take();
-    long r = h->stack ? spawn_thread(fn, arg, 0, 0, h) : -ENOMEM;
+    void *stack = stack_take();
+    if (!stack) return -ENOMEM;
+    struct host_thread *h = (struct host_thread *)((char *)stack + STACK_GUARD);
+    h->stack = stack;
+    long r = spawn_thread(fn, arg, 0, 0, h);
     if (r < 0) {
-        if (h->stack) stack_give(h->stack);
-        free(h);
+        stack_give(stack);
         return r;
     }
     /* Both libcs have the kernel store the id before pthread_create returns
@@ -1224,13 +1229,12 @@ long rx_thread_spawn(void (*fn)(void *), void *arg)
 
 uint64_t rx_thread_self(void) { return (uint64_t)(uintptr_t)self_thread; }
 
-long rx_thread_join(uint64_t handle)
+long rx_thread_join(uint64_t handle, int wait)
 {
     struct host_thread *h = (struct host_thread *)(uintptr_t)handle;
-    int e = pthread_join(h->th, NULL);
+    int e = wait ? pthread_join(h->th, NULL) : pthread_tryjoin_np(h->th, NULL);
     if (e) return -e;
     stack_give(h->stack); /* the thread is gone: the system cleared its tid word */
-    free(h);
     return 0;
 }
 
@@ -1753,6 +1757,7 @@ long rx_sigqueue(long pid, long tid, int sig, int code, uint64_t value)
 }
 
 long rx_sigmask_set(uint64_t set) { return raw4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&set, 0, 8); }
+long rx_sigmask_swap(uint64_t set, uint64_t *old) { return raw4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&set, (long)old, 8); }
 
 long rx_sigaction_catch(int sig, void (*fn)(int))
 {

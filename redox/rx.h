@@ -627,9 +627,11 @@ long rx_thread_spawn(void (*fn)(void *), void *arg);
 /* The calling thread's handle, and waiting for a thread spawned by
  * rx_thread_spawn to be gone -- its resources reclaimed and its id free -- (relibc's
  * pthread_self and pthread_join: the thread's exit clears a word the joiner waits
- * on).  Each thread is joined once; 0 or -errno. */
+ * on).  Each thread is joined once; 0 or -errno.  Without wait, a thread still
+ * running is not waited for: -EBUSY (pthread_tryjoin_np; Redox plan: a look at
+ * that word). */
 uint64_t rx_thread_self(void);
-long rx_thread_join(uint64_t handle);
+long rx_thread_join(uint64_t handle, int wait);
 /* A helper thread of lxrun's own that mostly sleeps: a 64 KiB stack, kept on the
  * CPU the caller runs on (host extension: starting it there spares a VM the
  * cross-CPU wake-ups of a new thread; Redox plan: rx_thread_spawn). */
@@ -982,6 +984,7 @@ long rx_getrusage(int who, struct rx_rusage *ru);
 long rx_sigaction_catch(int sig, void (*fn)(int));
 long rx_sigmask_get(uint64_t *set); /* the calling thread's blocked set, bit sig-1 (redox-rt sigprocmask) */
 long rx_sigmask_set(uint64_t set);  /* replaces it (redox-rt sigprocmask SIG_SETMASK) */
+long rx_sigmask_swap(uint64_t set, uint64_t *old); /* replaces it, giving the old one in the same call */
 long rx_sigpending(uint64_t *set);
 /* A signal as the system reports it (the fields of relibc's siginfo_t lxrun uses). */
 struct rx_siginfo { int signo, code, pid; uint32_t uid; int status; uint64_t addr, value; };

@@ -119,8 +119,7 @@ static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
     clear_cloexec(keep, nkeep, 0);
     /* The new program starts with the guest's blocked set as the real one. */
     uint64_t handler_mask;
-    rx_sigmask_get(&handler_mask);
-    rx_sigmask_set(c->task->sigmask);
+    rx_sigmask_swap(c->task->sigmask, &handler_mask);
     static char *const no_env[] = { NULL };
     long r = rx_fexec((int)rx_self_exe(), argv, no_env);
     rx_sigmask_set(handler_mask);

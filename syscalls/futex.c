@@ -105,11 +105,7 @@ static long futex_op(struct lx_call *c)
         c->eintr_only = tp != NULL; /* Linux restarts a timed wait only when no handler ran */
         if (cmd == LINUX_FUTEX_WAIT_BITSET && !bits) return -EINVAL;
         int clock = op & LINUX_FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC;
-        /* a pthread_join's: the word is cleared only once its thread is gone
-         * (thread.c); a thread no longer listed is listed as ended, reaped here */
-        if (lx_process_thread_word(c->a[0]) && (cmd == LINUX_FUTEX_WAIT || bits == LINUX_FUTEX_BITSET_MATCH_ANY))
-            return lx_threads_wait_tid_word(word, val, tp, cmd == LINUX_FUTEX_WAIT ? -1 : clock, shared);
-        lx_threads_reap_ended();
+        lx_threads_reap_ended(); /* a pthread_join's, often: the ended thread's record back */
         if (cmd == LINUX_FUTEX_WAIT) return rx_futex_wait(word, val, tp, -1, shared);
         return bits == LINUX_FUTEX_BITSET_MATCH_ANY ? rx_futex_wait(word, val, tp, clock, shared)
                                                      : rx_futex_wait_bits(word, val, tp, clock, bits, shared);

@@ -314,16 +314,19 @@ long sys_tgkill(struct lx_call *c)
 {
     long tgid = (long)(int)c->a[0], tid = (long)(int)c->a[1];
     if (tgid <= 0 || tid <= 0 || check_signal(c->a[2]) < 0) return -EINVAL;
+    if (tgid == rx_getpid() && lx_threads_ended((int)tid)) return -ESRCH; /* its host thread is on its way out */
     return rx_tgkill(tgid, tid, (int)c->a[2]);
 }
 
-/* Every guest thread is its process's only one for now (threads: issue 10), so a
- * tid is also its thread group's id. */
+/* A tid of this process's threads is sent to in its group; any other is taken as
+ * its group's leader (another process's other threads: ESRCH, a gap: Redox's
+ * kill reaches processes only). */
 long sys_tkill(struct lx_call *c)
 {
-    long tid = (long)(int)c->a[0];
+    long tid = (long)(int)c->a[0], pid = rx_getpid();
     if (tid <= 0 || check_signal(c->a[1]) < 0) return -EINVAL;
-    return rx_tgkill(tid, tid, (int)c->a[1]);
+    if (lx_threads_ended((int)tid)) return -ESRCH;
+    return rx_tgkill(tid == pid || lx_process_thread_state((int)tid) ? pid : tid, tid, (int)c->a[1]);
 }
 
 /* Linux's raw getpriority answers 20 - nice (1..40), so that no success is negative. */

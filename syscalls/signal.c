@@ -59,9 +59,8 @@ static long suspend_with(struct lx_call *c, uint64_t mask)
     mask = c->task->sigmask;
     /* everything blocked between the look at the pending set and the wait, which
      * opens the mask atomically: no signal slips in between */
-    uint64_t held, all = ~0ULL;
-    rx_sigmask_get(&held);
-    rx_sigmask_set(all);
+    uint64_t held;
+    rx_sigmask_swap(~0ULL, &held);
     while (!lx_signal_next(c->task)) {
         long r = rx_ppoll(NULL, 0, NULL, &mask);
         if (r < 0 && r != -EINTR) break;

@@ -108,9 +108,11 @@ int lx_trap_thread_init(struct lx_thread *t);
  * guest thread, and blocks every signal; TLS-free. */
 void lx_trap_own_thread(void);
 /* Runs a new guest thread from regs until it exits (lx_trap_thread_exit), then
- * undoes lx_trap_thread_init: every signal blocked, interception off, the
- * alternate stack unmapped, no record at %gs:0; t itself is the caller's to free. */
+ * blocks every signal.  t stays the host thread's record until that thread is
+ * gone; then lx_trap_thread_free gives back what lx_trap_thread_init took, and t
+ * is the caller's to free. */
 void lx_trap_run_thread(struct lx_thread *t, const struct linux_sigcontext *regs);
+void lx_trap_thread_free(struct lx_thread *t);
 /* The calling guest thread ends: out of the trap, back to lx_trap_run_thread for
  * a thread it runs, else (the main thread) the host thread ends where it is. */
 _Noreturn void lx_trap_thread_exit(struct lx_thread *t);

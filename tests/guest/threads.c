@@ -540,9 +540,8 @@ static void *returns(void *arg) { return arg; }
 
 /* A join right after the create (the thread may still run) and one after the
  * thread surely ended both return, 300 times each, and a timed join of a thread
- * still running times out: lxrun clears an ended thread's
- * word once its host thread is gone, which the waiter itself brings about (a lost
- * wake-up here is a hang).  A thread made by a bare clone with
+ * still running times out: lxrun clears an ended thread's word as it leaves, while
+ * its host thread is still on its way out (a lost wake-up here is a hang).  A thread made by a bare clone with
  * CLONE_CHILD_CLEARTID, which no one waits for, has its word cleared by the time
  * the next thread has been made. */
 static atomic_int bare_ran;
@@ -591,6 +590,60 @@ static void joins_and_unwaited_words(void)
     CHECK_EQ(pthread_join(t, NULL), 0);
 }
 
+/* tkill and tgkill reach a thread that is not its group's leader; once that
+ * thread is joined its id is gone for both (ESRCH) at once, as on Linux, though
+ * lxrun's host thread may still be leaving (200 rounds: the window is a few us). */
+static volatile pid_t hit_tid;
+static void on_usr2(int s) { (void)s; hit_tid = (pid_t)syscall(SYS_gettid); }
+static atomic_int target_tid, target_stop;
+static void *target(void *arg)
+{
+    (void)arg;
+    atomic_store(&target_tid, (int)syscall(SYS_gettid));
+    while (!atomic_load(&target_stop)) usleep(100);
+    return NULL;
+}
+
+static void *records_tid(void *arg)
+{
+    *(pid_t *)arg = (pid_t)syscall(SYS_gettid);
+    return NULL;
+}
+
+static void signals_to_thread_ids(void)
+{
+    signal(SIGUSR2, on_usr2);
+    for (int how = 0; how < 2; how++) {
+        atomic_store(&target_tid, 0), atomic_store(&target_stop, 0);
+        hit_tid = 0;
+        pthread_t t;
+        REQUIRE(pthread_create(&t, NULL, target, NULL) == 0);
+        while (!atomic_load(&target_tid)) usleep(100);
+        int tid = atomic_load(&target_tid);
+        CHECK(tid != getpid());
+        CHECK_EQ(how ? syscall(SYS_tgkill, getpid(), tid, SIGUSR2) : syscall(SYS_tkill, tid, SIGUSR2), 0);
+        for (int i = 0; i < 2000 && !hit_tid; i++) usleep(100);
+        CHECK_EQ(hit_tid, tid); /* the handler ran in that thread */
+        atomic_store(&target_stop, 1);
+        CHECK_EQ(pthread_join(t, NULL), 0);
+    }
+    signal(SIGUSR2, SIG_IGN); /* a late hit must not end the test: only the answers count */
+    int tkill_found = 0, tgkill_found = 0;
+    for (int i = 0; i < 200; i++) {
+        pid_t tid = 0;
+        pthread_t t;
+        REQUIRE(pthread_create(&t, NULL, records_tid, &tid) == 0);
+        REQUIRE(pthread_join(t, NULL) == 0);
+        errno = 0;
+        if (syscall(SYS_tgkill, getpid(), tid, SIGUSR2) != -1 || errno != ESRCH) tgkill_found++;
+        errno = 0;
+        if (syscall(SYS_tkill, tid, SIGUSR2) != -1 || errno != ESRCH) tkill_found++;
+    }
+    CHECK_EQ(tgkill_found, 0);
+    CHECK_EQ(tkill_found, 0);
+    signal(SIGUSR2, SIG_DFL);
+}
+
 static void idle_after_threads(void)
 {
     for (int i = 0; i < 3; i++) {
@@ -632,6 +685,7 @@ int main(int argc, char **argv)
     RUN(exec_from_a_thread);
     RUN(stack_overflow);
     RUN(joins_and_unwaited_words);
+    RUN(signals_to_thread_ids);
     RUN(idle_after_threads);
     return check_done();
 }
