@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct gm_vma *vmas;
-static size_t nvma, cap;
+static struct gm_vma *vmas RX_FORK_HOT;
+static size_t nvma RX_FORK_HOT, cap RX_FORK_HOT;
 /* The array's capacity as the lock-free reader sees it: published with the array. */
 struct vma_array { size_t cap; struct gm_vma v[]; };
-static struct vma_array *published;
+static struct vma_array *published RX_FORK_HOT;
 static int lock_word RX_FORK_HOT;
 /* A sequence count: odd while a change is under way (under the lock), bumped to
  * even after it.  Checks read the table without the lock and without TLS -- the
@@ -269,7 +269,7 @@ int gm_at(size_t i, struct gm_vma *out)
  * ~30 us per mmap (4000 strcmps of paths sharing their first 30 bytes). */
 struct name_table { size_t cap, n; const char *slot[]; };
 static struct name_table *names; /* replaced whole by one store: a fork's child finds it whole */
-static uint32_t names_lock;
+static uint32_t names_lock RX_FORK_HOT;
 
 static size_t name_hash(const char *s)
 {
@@ -318,7 +318,7 @@ const char *gm_intern(const char *name)
  * so a waiter sleeps: spinning, the threads of a guest that maps memory in each
  * (git status's four) waited out whole time slices of a descheduled holder.
  * TLS-free (a trap on the guest's FS takes it: lx_rewrite_site). */
-static uint32_t text_lock_word;
+static uint32_t text_lock_word RX_FORK_HOT;
 
 void gm_runs(int (*take)(const struct gm_vma *v), void (*each)(uintptr_t lo, uintptr_t hi, void *ctx), void *ctx)
 {

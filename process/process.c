@@ -11,7 +11,8 @@
 #include "../redox/rx.h"
 #include "ptable.h"
 
-struct lx_process lx_proc = { .opts = LX_OPTIONS_DEFAULT, .threads = 1 };
+/* page-aligned: what forks and execs write is on its first page (process.h) */
+struct lx_process lx_proc __attribute__((aligned(4096))) = { .opts = LX_OPTIONS_DEFAULT, .threads = 1 };
 
 /* Clock ticks since boot (the clock rx_sysstat's uptime reads, without its other counters). */
 static uint64_t uptime_cs(void)
@@ -50,7 +51,7 @@ void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintpt
     lx_proc.env_end = env_end;
     lx_proc.auxv = auxv;
     lx_proc.auxv_len = auxv_len;
-    static char cmdline[LX_PT_CMDLINE];
+    static char cmdline[LX_PT_CMDLINE] RX_FORK_HOT;
     size_t n = arg_end > arg_start ? arg_end - arg_start : 0;
     if (n > sizeof cmdline) n = sizeof cmdline;
     if (gm_copy_in(cmdline, arg_start, n) < 0) n = 0;

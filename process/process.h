@@ -19,8 +19,7 @@ struct lx_process {
     struct linux_sigaction sigactions[65];
     uint64_t rlim_cur[16], rlim_max[16];      /* the guest's view of its limits */
     int rlim_known[16];
-    /* for /proc/self: the program file, the start time, the initial stack */
-    char exe[4096];                           /* guest path of the program file */
+    /* for /proc/self: the program file (exe, last), the start time, the initial stack */
     uint64_t start_cs;                        /* since boot, centiseconds */
     uintptr_t stack_sp, arg_start, arg_end, env_start, env_end, auxv, auxv_len;
     struct lx_options opts;                   /* lxrun's options for this process */
@@ -44,6 +43,9 @@ struct lx_process {
     int threads;                              /* guest threads alive (the last one's exit ends the process) */
     int timer_ids;                            /* POSIX timer ids below this may be live: an exec
                                                  deletes them (the system's are its own) */
+    /* last: an exec writes only its path's first bytes, on the record's first page
+     * with every other field an exec or fork writes (lx_proc is page-aligned) */
+    char exe[4096];                           /* guest path of the program file */
 };
 
 extern struct lx_process lx_proc;
@@ -57,7 +59,6 @@ struct lx_task {
      * (bit sig-1), each with its siginfo: a standard signal is pending once; a
      * real-time one keeps its first instance (queueing is issue 10's). */
     uint64_t pending;
-    struct linux_siginfo pending_info[LINUX_NSIG];
     struct linux_stack altstack; /* sigaltstack: the guest's alternate signal stack (size 0: none) */
     /* sigsuspend, ppoll, pselect6: the mask they set lasts until they return; a
      * handler delivered then sees saved_mask in its frame (Linux's saved_sigmask) */
@@ -68,6 +69,9 @@ struct lx_task {
     uint64_t robust_list;     /* set_robust_list: the guest's list head, and its size */
     uint64_t robust_len;
     struct linux_sigcontext sigreturn_regs; /* rt_sigreturn's, from the frame to the trap */
+    /* last, 8 KiB touched only while a signal waits: a process's first page of
+     * the record holds all the rest, one page its fork copies for each side */
+    struct linux_siginfo pending_info[LINUX_NSIG];
 };
 
 /* Publishes the name, ids and dispositions in the session's process table

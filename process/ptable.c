@@ -18,7 +18,7 @@
 #include "shared.h"
 
 static struct table *table;
-static struct slot *me; /* this process's slot: set as it enters, or as its fork makes it */
+static struct slot *me RX_FORK_HOT; /* this process's slot: set as it enters, or as its fork makes it */
 
 struct table *lx_ptable_mapped(void)
 {

@@ -18,7 +18,7 @@
 #define STATE_ASKED 1
 #define STATE_ANSWERED 2
 
-static lx_pt_answer_fn answer_fn;
+static lx_pt_answer_fn answer_fn RX_FORK_HOT;
 
 static void answer(struct table *t, struct lx_pt_mail *m, int self)
 {
@@ -56,7 +56,7 @@ static void answering_thread(void *arg)
 
 void lx_ptable_answering(lx_pt_answer_fn fn) { answer_fn = fn; }
 
-static int started; /* this process has its answering thread (a forked child: not yet) */
+static int started RX_FORK_HOT; /* this process has its answering thread (a forked child: not yet) */
 
 void lx_ptable_answer_forked(void) { started = 0; }
 

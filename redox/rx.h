@@ -906,8 +906,10 @@ int rx_guest_time_made(uintptr_t pc);
     __attribute__((section("lx_guest_callable"), noinline, no_stack_protector, target("general-regs-only")))
 extern const char __start_lx_guest_callable[], __stop_lx_guest_callable[];
 /* Small variables every fork writes on both sides (the pid cache, guestmem's lock
- * word, the rewrite counters, the thread lists), gathered on one page: scattered over
- * six, they cost ~3 more copy-on-write faults per fork and exec (sh's loop). */
+ * words, the rewrite counters, the thread lists, a new program's file list and
+ * command line), gathered on one page of their own (the section starts on a page:
+ * cmake/lxrun_fork_hot.lds; tests/design checks it stays within one): scattered over a dozen,
+ * each cost a copy-on-write fault per fork and exec (sh's loop). */
 #define RX_FORK_HOT __attribute__((section("lx_fork_hot")))
 /* Host-backend extension: where the system writes a process's core dump (Linux's
  * core_pattern: a file name, or "|program").  Redox writes no core dumps; Redox

@@ -68,7 +68,7 @@ static struct {
                        forked child, and in its parent, on every fork) */
     uint32_t at[NOWAIT_FDS]; /* == epoch: that fd's reads and writes never wait */
     uint32_t looks;
-} nowait = { .epoch = 1 };
+} nowait RX_FORK_HOT = { .epoch = 1 };
 
 static int reads_or_writes(const struct lx_syscall *s)
 {

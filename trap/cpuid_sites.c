@@ -489,7 +489,7 @@ TLS_FREE static int moved_run(uintptr_t from, uintptr_t c)
 /* The answers glibc's loops ask, taken once per session when a shape-3 site is
  * first planned: leaf 7's and 0xd's subleaves, 0x14, 0x19, and the cache
  * topology leaves (4 on Intel, 0x8000001d on AMD) until their last level. */
-static int answers_primed;
+static int answers_primed RX_FORK_HOT;
 TLS_FREE static void prime_answers(void)
 {
     if (answers_primed++) return;

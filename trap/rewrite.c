@@ -66,7 +66,7 @@ static int nchunks RX_FORK_HOT;
 /* Padding spots given to a site: each holds one jump (a small open set). */
 #define MAX_PADS 4096
 static uintptr_t pads[MAX_PADS];
-static int npads;
+static int npads RX_FORK_HOT;
 
 struct lx_rewrite_stats lx_rewrite_stats;
 
@@ -82,9 +82,9 @@ enum { SEEN = 1, KEPT = 2 };
 struct site { uintptr_t site; int state, nr; }; /* nr: the call it first trapped with */
 struct site_table { size_t cap; struct site slot[]; };
 #define SITE_TABLE_MAX (64 * 4096)
-static struct site_table *sites;
-static struct site_table *outgrown[8];
-static int noutgrown;
+static struct site_table *sites RX_FORK_HOT;
+static struct site_table *outgrown[8] RX_FORK_HOT;
+static int noutgrown RX_FORK_HOT;
 
 TLS_FREE static struct site_table *site_table_new(size_t bytes)
 {
@@ -539,9 +539,9 @@ TLS_FREE static void rewrite_page(uintptr_t site, long nr)
  * files of this program's text mappings, by device and inode, with their stamps
  * (the file's mixed with the program's): a first trap at one of their sites is
  * recorded by them.  Runs in sys_mmap on the guest's FS: TLS-free. */
-static struct { uint64_t dev, ino, stamp; } mapped_files[32];
-static int nmapped_files;
-static uint64_t program_stamp; /* the program's file, mapped first */
+static struct { uint64_t dev, ino, stamp; } mapped_files[32] RX_FORK_HOT;
+static int nmapped_files RX_FORK_HOT;
+static uint64_t program_stamp RX_FORK_HOT; /* the program's file, mapped first */
 
 TLS_FREE static uint64_t stamp_of(uint64_t dev, uint64_t ino)
 {

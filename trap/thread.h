@@ -37,7 +37,7 @@
 #define LX_THREAD_FS_CALL 168
 #define LX_THREAD_ALTSTACK 176
 #define LX_THREAD_ALTSTACK_LEN 184
-#define LX_THREAD_TID 192 /* task.tid */
+#define LX_THREAD_TID 208 /* task.tid */
 /* the alternate stack the trap and the fast path run on; the fast path from its top */
 #define LX_THREAD_ALTSTACK_SIZE (256 * 1024)
 /* rax at the gate when the fast path hands a finished call to the trap for its
@@ -85,11 +85,12 @@ struct lx_thread {
     uint64_t fs_call;         /* lx_fs_call's switching half for the chosen FS path */
     void *altstack;
     size_t altstack_size;
-    struct lx_task task;      /* the guest thread's kernel state (process/), carried here */
     void *exit_jump;          /* a thread lxrun started: where its exit goes back to, out of
                                  the trap, so the host thread ends as it began (sigjmp_buf *) */
     void *counts;             /* with a report: this thread's counts (report/record.h), the
                                  table lx_my_counts gives through TLS, for the guest-FS path */
+    struct lx_task task;      /* the guest thread's kernel state (process/), carried here;
+                                 last, its signals' details at its end */
 };
 
 _Static_assert(offsetof(struct lx_thread, self) == LX_THREAD_SELF, "entry.S offset");
