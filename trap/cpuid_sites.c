@@ -40,7 +40,7 @@
  *
  * A file's proven sites are kept by its stamp in the session's site table
  * (site_cache.c), so the next exec of it checks their bytes again instead of
- * decoding.  Served in rewrite mode, where CPUID costs more than ~1 us (auto:
+ * decoding.  Served in rewrite mode, where CPUID costs more than 4000 cycles (auto:
  * timed as lxrun starts; not in the session's first program) or --cpuid=serve
  * says so; --cpuid=native never.  TLS-free: the loader may run on the guest's FS. */
 #include <cpuid.h>
@@ -59,7 +59,11 @@
 #define PT_LOAD 1
 #define PT_GNU_EH_FRAME 0x6474e550
 #define PF_X 1
-#define SLOW_CYCLES 2500  /* a CPUID above this is a VM exit (bare metal: ~100-300) */
+/* A CPUID above this: serving gains.  Bare metal ~100-300 cycles; VMs 2900 (1.4 us,
+ * where serving lost: sh's fork+exec loop 2.20x against 2.14x native, 21 alternating
+ * runs, python3's 40 subprocess.run 1.87x against 1.82x) to 11000-26000 (5.5-8.7 us,
+ * where it gained: design-notes). */
+#define SLOW_CYCLES 4000
 #define SITES_MAX 64      /* per file */
 #define CPUID_SALT 0x43505549445349ull /* a file's cpuid record, apart from its call sites' */
 
