@@ -618,6 +618,25 @@ void lx_trap_sites_start(void)
     lx_cpuid_sites_start();
 }
 
+/* Traps this program image has taken, since its exec or its fork: a site is
+ * rewritten, and the sites earlier processes found in its text planted, only from
+ * the REWRITE_AFTER-th on.  A rewrite costs ~15 us here (two protection round
+ * trips, a copy of the code page: a copy-on-write fault in a forked child) against
+ * ~3.5 us a trap, so a short program (true makes ~30 calls) or a forked child on
+ * its way to exec gains nothing from it.  (Rewriting a site at its eighth trap
+ * whatever the count, for ld.so's loop mapping libraries, was tried on 2026-12-03:
+ * no change in python3 -c pass or git status.) */
+#define REWRITE_AFTER 64
+static unsigned traps RX_FORK_HOT;
+
+/* A mapping's known sites are planted only in a program past REWRITE_AFTER traps;
+ * before, they wait for their traps like any other.  A program that ends sooner --
+ * /bin/true in a shell's loop, a compiler's helper -- paid a copy of each text page
+ * planted on (5 of ld.so's) and reads of the session's site table: sh's fork+exec
+ * loop took 5 faults an iteration more, 2.08x against 2.03x native (15 alternating
+ * runs; --trap=sud 1.96x).  Planting, at that trap, what the mappings made earlier
+ * know cost a first program the copies of pages whose sites ran once (python3 -c
+ * pass 1.08x -> 1.15x): they are left to their traps. */
 TLS_FREE void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id)
 {
     if (lx_trap_mode_current() != LX_TRAP_REWRITE) return;
@@ -632,7 +651,9 @@ TLS_FREE void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, con
         if (i == nmapped_files) nmapped_files++;
     }
     struct gm_vma v;
-    int n = guest_text(start, start + len, &v) ? lx_site_cache_sites(stamp, off, off + len, warm, WARM_MAX) : 0;
+    int n = __atomic_load_n(&traps, __ATOMIC_RELAXED) >= REWRITE_AFTER && guest_text(start, start + len, &v)
+                ? lx_site_cache_sites(stamp, off, off + len, warm, WARM_MAX)
+                : 0;
     if (n) warm_store(warm, n, start, off, &v);
     gm_text_unlock();
 }
@@ -646,16 +667,6 @@ void lx_trap_image_mapped(const struct lx_file_id *id)
             lx_trap_text_mapped(v.start, v.end - v.start, v.offset, id);
     }
 }
-
-/* Traps this program image has taken, since its exec or its fork: a site is
- * rewritten only from the REWRITE_AFTER-th on.  A rewrite costs ~15 us here (two
- * protection round trips, a copy of the code page: a copy-on-write fault in a
- * forked child) against ~3.5 us a trap, so a short program (true makes ~30 calls)
- * or a forked child on its way to exec gains nothing from it.  (Rewriting a site
- * at its eighth trap whatever the count, for ld.so's loop mapping libraries, was
- * tried on 2026-12-03: no change in python3 -c pass or git status.) */
-#define REWRITE_AFTER 64
-static unsigned traps RX_FORK_HOT;
 
 void lx_rewrite_forked(void) { traps = 0; }
 
