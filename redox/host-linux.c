@@ -1229,10 +1229,10 @@ long rx_thread_spawn(void (*fn)(void *), void *arg)
 
 uint64_t rx_thread_self(void) { return (uint64_t)(uintptr_t)self_thread; }
 
-long rx_thread_join(uint64_t handle, int wait)
+long rx_thread_join(uint64_t handle)
 {
     struct host_thread *h = (struct host_thread *)(uintptr_t)handle;
-    int e = wait ? pthread_join(h->th, NULL) : pthread_tryjoin_np(h->th, NULL);
+    int e = pthread_tryjoin_np(h->th, NULL);
     if (e) return -e;
     stack_give(h->stack); /* the thread is gone: the system cleared its tid word */
     return 0;

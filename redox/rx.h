@@ -624,14 +624,12 @@ _Noreturn void rx_exit(int status);
  * (rx_thread_join).  Its thread id, known before it runs (the caller need not wait
  * for it to be scheduled), or -errno. */
 long rx_thread_spawn(void (*fn)(void *), void *arg);
-/* The calling thread's handle, and waiting for a thread spawned by
- * rx_thread_spawn to be gone -- its resources reclaimed and its id free -- (relibc's
- * pthread_self and pthread_join: the thread's exit clears a word the joiner waits
- * on).  Each thread is joined once; 0 or -errno.  Without wait, a thread still
- * running is not waited for: -EBUSY (pthread_tryjoin_np; Redox plan: a look at
- * that word). */
+/* The calling thread's handle, and the join of a thread spawned by rx_thread_spawn
+ * that is gone -- its resources reclaimed and its id free -- without waiting: 0, or
+ * -EBUSY while it still runs (relibc's pthread_self, and a look at the word its
+ * exit clears, as pthread_tryjoin_np).  Each thread is joined once. */
 uint64_t rx_thread_self(void);
-long rx_thread_join(uint64_t handle, int wait);
+long rx_thread_join(uint64_t handle);
 /* A helper thread of lxrun's own that mostly sleeps: a 64 KiB stack, kept on the
  * CPU the caller runs on (host extension: starting it there spares a VM the
  * cross-CPU wake-ups of a new thread; Redox plan: rx_thread_spawn). */

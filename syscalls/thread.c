@@ -80,7 +80,7 @@ static long reap_ended(void *unused)
     (void)unused;
     ended_take_lock();
     for (struct thread_record **at = &ended_list, *r; (r = *at);) {
-        if (rx_thread_join(r->handle, 0) < 0) {
+        if (rx_thread_join(r->handle) < 0) {
             at = &r->ended_next;
             continue;
         }

@@ -118,7 +118,7 @@ _Static_assert(offsetof(struct lx_thread, task.tid) == LX_THREAD_TID, "entry.S o
 
 extern _Thread_local struct lx_thread *lx_thread_current;
 /* GS's base in every thread of lxrun's that is not trapped (set as the process
- * starts, inherited by new threads, set again as a trapped thread ends): all
+ * starts, inherited by new threads; a trapped thread keeps its record to its end): all
  * zero, so lx_fs_call can look at %gs in any thread. */
 extern struct lx_thread lx_thread_none;
 
