@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The variables every fork writes on both sides (RX_FORK_HOT, redox/rx.h) lie on
 one page of their own in lxrun's binary: section lx_fork_hot starts on a page
-boundary (cmake/lxrun_fork_hot.lds) and is at most a page long.  Each page more
-is a copy-on-write fault per fork on each side (sh's fork+exec loop).
+boundary (cmake/lxrun_fork_hot.lds) and is at most a page long; and the process
+record lx_proc and the main thread's record start on a page, so that the fields a
+fork or exec writes, which lead each, share one page.  Each page more is a
+copy-on-write fault per fork on each side (sh's fork+exec loop).
 
 usage: fork_hot_page.py BINARY... [--self-test]
 --self-test runs the check on a binary without the section and fails unless the
@@ -25,6 +27,11 @@ def problems(binary):
         bad.append(f"{binary}: lx_fork_hot at {addr:#x}, not on a page boundary")
     if size > PAGE:
         bad.append(f"{binary}: lx_fork_hot is {size} bytes, more than a page")
+    syms = subprocess.run(["nm", binary], capture_output=True, text=True, check=True).stdout
+    for name in ("lx_proc", r"main_thread\.\d+"):
+        m = re.search(rf"^([0-9a-f]+) \w {name}$", syms, re.M)
+        if not m or int(m.group(1), 16) % PAGE:
+            bad.append(f"{binary}: {name} is not on a page boundary ({m.group(1) if m else 'absent'})")
     return bad
 
 
