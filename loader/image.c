@@ -261,9 +261,9 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     gm_add(bias + ei->lo, span, LINUX_PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
 
     /* Named as Linux's maps names it: the file's own path, links resolved. */
-    static char url[4096 + 16], canon[4096];
-    const char *name = gm_intern(rx_fpath(fd, url, sizeof url) >= 0 &&
-                                 vfs_guest_path(url, canon, sizeof canon) >= 0 ? canon : guest_path);
+    static char url_and_path[2 * 4096 + 16];
+    const char *canon = vfs_fd_guest_path(fd, url_and_path, sizeof url_and_path);
+    const char *name = gm_intern(canon ? canon : guest_path);
     for (int i = 0; i < ei->eh.e_phnum; i++) {
         if (ei->ph[i].p_type != PT_LOAD) continue;
         int r = map_segment(fd, &ei->ph[i], bias, &st, name);

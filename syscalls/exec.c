@@ -23,8 +23,17 @@
  * handover's environment record and the new command line both take). */
 struct strblock { char *buf; size_t len, cap; int n; };
 
-static void strblock_free(struct strblock *s)
+/* A block up to this size is kept for the next exec: a shell's fork+exec loop
+ * then frees and allocates nothing, so neither side of the fork writes the
+ * allocator's pages after it (each such write a page copy). */
+#define STRBLOCK_KEPT (64 * 1024)
+
+static void strblock_done(struct strblock *s)
 {
+    if (s->cap <= STRBLOCK_KEPT) {
+        s->len = 0, s->n = 0;
+        return;
+    }
     free(s->buf);
     memset(s, 0, sizeof *s);
 }
@@ -33,7 +42,7 @@ static void strblock_free(struct strblock *s)
  * straight into the block, which grows when one does not fit. */
 static long strblock_in(uint64_t guest, struct strblock *s)
 {
-    memset(s, 0, sizeof *s);
+    s->len = 0, s->n = 0;
     for (; guest; guest += 8) {
         uint64_t p;
         if (GM_GET(p, guest) < 0) return -EFAULT;
@@ -68,13 +77,16 @@ static size_t args_limit(void)
     return l < LINUX_ARG_MAX ? LINUX_ARG_MAX : (size_t)l;
 }
 
-/* The short fields first, and path's first bytes with them on one page. */
+/* One page holds what an exec writes of it (each page written is a page copy
+ * for one side of a fork): the short fields, then path and execfn packed one
+ * after the other in names. */
+#define EXECFN_MAX (PATH_MAX + 32)
 struct exec_req {
     int dirfd;               /* RX_AT_CWD, or lxrun's copy of the guest's dirfd */
     struct strblock argv, envp;
     struct lx_image_kept kept; /* the files checked, for an exec in this lxrun or its fork */
-    char path[PATH_MAX];
-    char execfn[PATH_MAX + 32];
+    char *path, *execfn;     /* in names: path, then execfn (room for EXECFN_MAX) */
+    char names[PATH_MAX + EXECFN_MAX];
 };
 
 static void clear_cloexec(const int *fds, int n, int on)
@@ -129,25 +141,35 @@ static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
     return r;
 }
 
-/* The request's strings as the vectors the loader takes; then the exec in place. */
+/* The request's strings as the vectors the loader takes, on the stack when
+ * they are short (no allocation in a fork's child); then the exec in place. */
+#define VECTORS_ON_STACK 256
+
 static long exec_here(struct lx_call *c, struct exec_req *q)
 {
     char *empty = "";
-    char **argv = calloc((size_t)q->argv.n + 1 + (q->argv.n == 0), sizeof *argv);
-    char **envp = calloc((size_t)q->envp.n + 1, sizeof *envp);
+    size_t na = (size_t)q->argv.n + 1 + (q->argv.n == 0), ne = (size_t)q->envp.n + 1;
+    int small = na + ne <= VECTORS_ON_STACK;
+    char *on_stack[small ? na + ne : 1];
+    char **argv = small ? on_stack : calloc(na, sizeof *argv);
+    char **envp = small ? on_stack + na : calloc(ne, sizeof *envp);
     long r = -ENOMEM;
     if (argv && envp) {
         int k = 0;
         for (char *a = q->argv.buf; a && a < q->argv.buf + q->argv.len; a += strlen(a) + 1) argv[k++] = a;
         if (k == 0) argv[k++] = empty; /* Linux gives an empty argv one empty argument */
+        argv[k] = NULL;
         int j = 0;
         for (char *e = q->envp.buf; e && e < q->envp.buf + q->envp.len; e += strlen(e) + 1) envp[j++] = e;
+        envp[j] = NULL;
         struct lx_program p = { .prog = q->path, .execfn = q->execfn, .dirfd = q->dirfd, .argc = k, .argv = argv,
                                 .envp = envp, .kept = &q->kept, .in_place = 1 };
         r = lx_exec_here(c, &p);
     }
-    free(argv);
-    free(envp);
+    if (!small) {
+        free(argv);
+        free(envp);
+    }
     return r;
 }
 
@@ -209,11 +231,14 @@ static int unpack_string(const char **at, const char *end, char *out, size_t roo
 
 long lx_exec_requested(struct lx_call *c, const char *req, size_t len)
 {
-    static struct exec_req q;
+    static struct exec_req q __attribute__((aligned(4096)));
     const char *at = req, *end = req + len;
     q.dirfd = RX_AT_CWD;
-    if (unpack_string(&at, end, q.path, sizeof q.path) < 0 || unpack_string(&at, end, q.execfn, sizeof q.execfn) < 0 ||
-        unpack_block(&at, end, &q.argv) < 0 || unpack_block(&at, end, &q.envp) < 0)
+    q.path = q.names;
+    if (unpack_string(&at, end, q.path, PATH_MAX) < 0) return -EINVAL;
+    q.execfn = q.path + strlen(q.path) + 1;
+    if (unpack_string(&at, end, q.execfn, EXECFN_MAX) < 0 || unpack_block(&at, end, &q.argv) < 0 ||
+        unpack_block(&at, end, &q.envp) < 0)
         return -EINVAL;
     return exec_here(c, &q); /* the blocks stay the caller's */
 }
@@ -221,9 +246,12 @@ long lx_exec_requested(struct lx_call *c, const char *req, size_t len)
 /* A path through /proc or /dev/fd names what it names in the caller (its
  * /proc/self/exe, its fd N): the file is opened here and handed over as a handle,
  * as the next lxrun would resolve such a path in a process of its own. */
-static long open_magic_path(struct exec_req *q, int dirfd, uint64_t path)
+static int is_magic_path(const char *path) { return !strncmp(path, "/proc/", 6) || !strncmp(path, "/dev/fd/", 8); }
+
+/* Not inlined: its frame (a struct lx_path, 8 KiB) would deepen every exec's
+ * stack by two pages, each a page copy after a fork. */
+static __attribute__((noinline)) long open_magic_path(struct exec_req *q, int dirfd, uint64_t path)
 {
-    if (strncmp(q->path, "/proc/", 6) != 0 && strncmp(q->path, "/dev/fd/", 8) != 0) return 0;
     struct lx_path p;
     long r = lx_path_arg(path, dirfd, &p);
     if (r < 0) return r;
@@ -250,9 +278,14 @@ static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t a
                          struct exec_req *q)
 {
     q->dirfd = RX_AT_CWD;
+    q->path = q->names;
+    q->path[0] = 0;
+    q->execfn = q->names + 1;
+    q->execfn[0] = 0;
     if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW)) return -EINVAL;
-    long n = gm_string_in(q->path, path, sizeof q->path);
+    long n = gm_string_in(q->path, path, PATH_MAX);
     if (n < 0) return n;
+    q->execfn = q->path + n + 1;
     if (n == 0 && !(flags & LINUX_AT_EMPTY_PATH)) return -ENOENT;
     int relative = q->path[0] != '/';
     if (relative && dirfd != LX_AT_FDCWD) {
@@ -260,10 +293,10 @@ static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t a
         long d = rx_fcntl(dirfd, RX_F_DUPFD_CLOEXEC, lx_fd_floor);
         if (d < 0) return d;
         q->dirfd = (int)d;
-        snprintf(q->execfn, sizeof q->execfn, n ? "/dev/fd/%d/%s" : "/dev/fd/%d", dirfd, q->path);
+        snprintf(q->execfn, EXECFN_MAX, n ? "/dev/fd/%d/%s" : "/dev/fd/%d", dirfd, q->path);
     } else {
         memcpy(q->execfn, q->path, (size_t)n + 1); /* the path as given (fits: execfn is larger) */
-        long m = open_magic_path(q, dirfd, path);
+        long m = is_magic_path(q->path) ? open_magic_path(q, dirfd, path) : 0;
         if (m < 0) return m;
     }
     long r = strblock_in(argv, &q->argv);
@@ -282,7 +315,7 @@ static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t a
 
 static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags)
 {
-    static struct exec_req q; /* large; one exec at a time per process */
+    static struct exec_req q __attribute__((aligned(4096))); /* large; one exec at a time per process */
     long r = exec_request(c, dirfd, path, argv, envp, flags, &q);
     if (r == 0) {
         /* Past this point the call does not come back unless the exec itself fails:
@@ -299,8 +332,8 @@ static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, 
     }
     if (q.dirfd != RX_AT_CWD) rx_close(q.dirfd);
     lx_image_kept_close(&q.kept);
-    strblock_free(&q.argv);
-    strblock_free(&q.envp);
+    strblock_done(&q.argv);
+    strblock_done(&q.envp);
     return r;
 }
 

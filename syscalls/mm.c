@@ -86,8 +86,9 @@ struct name_query {
 static long name_file(void *qp)
 {
     const struct name_query *q = qp;
-    char url[PATH_MAX + 16], path[PATH_MAX];
-    if (rx_fpath(q->fd, url, sizeof url) < 0 || vfs_guest_path(url, path, sizeof path) < 0) return 0;
+    char url[2 * PATH_MAX + 16]; /* the URL, then the guest path */
+    const char *path = vfs_fd_guest_path(q->fd, url, sizeof url);
+    if (!path) return 0;
     const char *name = gm_intern(path);
     if (name && !strncmp(url, "file:", 5)) { /* a file's: its URL can be checked later */
         const char *u = gm_intern(url);

@@ -50,6 +50,10 @@ long vfs_stat(const struct vfs_target *t, struct rx_stat *st, int follow_link);
  * under the guest root or a mount → its guest path); -ENOENT if the URL is not
  * inside the guest's namespace. */
 int vfs_guest_path(const char *url, char *out, unsigned long cap);
+/* An open file's URL (rx_fpath) at buf and its guest path right after it, in one
+ * buffer of cap bytes (what they write is then one run, most often within one
+ * page); the guest path, or NULL. */
+const char *vfs_fd_guest_path(int fd, char *buf, unsigned long cap);
 
 /* Hands procfs what it needs of the namespace (its cwd, guest paths, the root);
  * called once at start-up, before the guest runs. */
