@@ -486,7 +486,7 @@ static void report_on_signal(int sig, const struct linux_siginfo *si)
 
 static _Noreturn void run_guest(const struct lx_program *g)
 {
-    static struct lx_start st;
+    static struct lx_start st LX_START_ALIGN;
     struct lx_exec_error err;
     if (lx_program_load(g, &st, &err) < 0) {
         fprintf(stderr, "lxrun: %s: %s\n", g->execfn, err.msg);

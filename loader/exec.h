@@ -8,24 +8,30 @@
 #include "image.h"
 #include "stack.h"
 
-/* The images last, the program's first: what a load writes (each image's fields
- * and the start of its interpreter path) spans two pages, not three. */
+/* The fields first, the program's interpreter path last: what a load writes
+ * (the fields and the start of that path) is one page of a page-aligned
+ * lx_start (LX_START_ALIGN), a page copy in a fork's child, where it was two
+ * while each image held its path. */
 struct lx_start {
     uintptr_t pc, sp;     /* where the guest starts */
     uintptr_t brk;        /* initial program break */
     struct stack_layout stack; /* argv/envp strings and auxv on the initial stack */
     struct lx_image prog, interp;
+    char prog_interp[LX_INTERP_ROOM]; /* prog.interp's room */
 };
+#define LX_START_ALIGN __attribute__((aligned(4096)))
 
-/* Every field zero and every string empty, the strings' other bytes untouched
- * (as lx_image_clear). */
+/* Every field zero and the path empty, its other bytes untouched (as
+ * lx_image_clear); prog.interp given its room. */
 static inline void lx_start_clear(struct lx_start *st)
 {
     _Static_assert(offsetof(struct lx_start, stack) == 3 * sizeof(uintptr_t) &&
                        offsetof(struct lx_start, prog) == offsetof(struct lx_start, stack) + sizeof(struct stack_layout) &&
-                       sizeof(struct lx_start) == offsetof(struct lx_start, interp) + sizeof(struct lx_image),
+                       offsetof(struct lx_start, prog_interp) == offsetof(struct lx_start, interp) + sizeof(struct lx_image),
                    "lx_start_clear clears each field: clear the new one");
     st->pc = st->sp = st->brk = 0;
+    st->prog.interp = st->prog_interp;
+    st->interp.interp = NULL;
     lx_image_clear(&st->prog);
     lx_image_clear(&st->interp);
     memset(&st->stack, 0, sizeof st->stack);

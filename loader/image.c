@@ -162,7 +162,8 @@ static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_sta
     if (rx_pread(fd, ei->ph, phsize, (int64_t)ei->eh.e_phoff) != (long)phsize)
         return fail(err, 126, "cannot read program headers");
     if (elf_check_phdrs(ei, (uint64_t)st->size, &why) < 0) return fail(err, 126, why);
-    if (is_interp && ei->interp_index >= 0) return fail(err, 126, "the interpreter itself asks for an interpreter");
+    if ((is_interp || !img->interp) && ei->interp_index >= 0)
+        return fail(err, 126, "the interpreter itself asks for an interpreter");
 
     lx_image_clear(img);
     if (ei->interp_index >= 0) {
@@ -216,7 +217,7 @@ static void find_eh_frame(int fd, const struct elf_info *e, struct lx_image *img
  * exec in place writes one page of it, not two.  Scratch a fork does not copy: a
  * shell's lxrun checks each program it runs just before forking, and would
  * otherwise copy these pages again at its next check while the child lives. */
-struct check_scratch { struct elf_info ei; struct lx_image probe; };
+struct check_scratch { struct elf_info ei; struct lx_image probe; char probe_interp[LX_INTERP_ROOM]; };
 
 static struct check_scratch *check_scratch(void)
 {
@@ -227,7 +228,12 @@ static struct check_scratch *check_scratch(void)
 
 static struct elf_info *elf_scratch(void) { return &check_scratch()->ei; }
 
-struct lx_image *lx_image_probe_scratch(void) { return &check_scratch()->probe; }
+struct lx_image *lx_image_probe_scratch(void)
+{
+    struct check_scratch *s = check_scratch();
+    s->probe.interp = s->probe_interp; /* each time: a fork's child has zeroes here */
+    return &s->probe;
+}
 
 int lx_image_check(int fd, struct lx_image *img, struct lx_exec_error *err)
 {

@@ -27,14 +27,19 @@ struct lx_image {
     const char *name;      /* its path as /proc/self/maps names it (interned: gm_intern) */
     uintptr_t eh_frame;    /* a program without an interpreter nor PT_GNU_EH_FRAME: its */
     uint64_t eh_frame_len; /* .eh_frame in memory, from the section headers (0: none) */
-    char interp[4097];     /* PT_INTERP path, as written in the file: last (lx_image_clear) */
+    /* PT_INTERP path, as written in the file, in LX_INTERP_ROOM bytes the image's
+     * holder gives (NULL: an interpreter's image, which may not name one).  Kept
+     * out of the image, so a holder's fields share a page (each page first written
+     * in a forked child is a copy-on-write fault).  Last (lx_image_clear). */
+    char *interp;
 };
+#define LX_INTERP_ROOM 4097
 
-/* Every field zero and interp empty, without writing the rest of interp: each
- * page first written in a forked child is a copy-on-write fault. */
+/* Every field zero and interp empty, without writing the rest of interp. */
 static inline void lx_image_clear(struct lx_image *img)
 {
-    memset(img, 0, offsetof(struct lx_image, interp) + 1);
+    memset(img, 0, offsetof(struct lx_image, interp));
+    if (img->interp) img->interp[0] = 0;
 }
 
 /* Opens a guest path for execution: a regular file we may execute, or an error

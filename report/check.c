@@ -140,6 +140,8 @@ static int check_at(const char *path, int fd, struct lx_exec_error *err, int dep
         return r;
     }
     static struct lx_image img;
+    static char interp[LX_INTERP_ROOM];
+    img.interp = interp;
     int r = lx_image_check(file, &img, err);
     rx_close(file);
     if (r < 0) return -1;

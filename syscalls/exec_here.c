@@ -93,19 +93,19 @@ long lx_exec_here(struct lx_call *c, const struct lx_program *p)
     lx_guest_caps(&e, &pm, &inheritable);
     lx_guest_caps_init(lx_proc.caps.bounding, inheritable);
 
-    static struct lx_start st;
+    /* the registers of a program's start beside the load's record: one page written */
+    static struct { struct linux_sigcontext regs; struct lx_start st; } start LX_START_ALIGN;
     struct lx_exec_error err;
-    if (lx_program_load(p, &st, &err) < 0) {
+    if (lx_program_load(p, &start.st, &err) < 0) {
         die_after_exec(p, &err);
         return 0;
     }
     lx_ptable_answer_kept();
-    /* the registers of a program's start: all zero but rip and rsp, FP afresh */
-    static struct linux_sigcontext regs;
-    memset(&regs, 0, sizeof regs);
-    regs.rip = st.pc;
-    regs.rsp = st.sp;
-    c->sigreturn = &regs;
+    /* all zero but rip and rsp, FP afresh */
+    memset(&start.regs, 0, sizeof start.regs);
+    start.regs.rip = start.st.pc;
+    start.regs.rsp = start.st.sp;
+    c->sigreturn = &start.regs;
     c->fresh_fp = 1;
     c->untraced_return = 1;
     return 0;

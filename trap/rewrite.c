@@ -31,7 +31,8 @@
  * program that makes few calls, are not worth the system calls), and takes with
  * it the sites of its page that trapped once (one protection round trip for all);
  * a site an earlier process of the session running the same program trapped at
- * is rewritten as its file is mapped (site_cache.c), where its page holds two;
+ * (one past that 64th trap) is rewritten as its file is mapped (site_cache.c),
+ * where its page holds two;
  * code that rewrites itself loses the rewrite, never correctness (its new syscall
  * traps and may be rewritten again). */
 #include "rewrite.h"
@@ -537,8 +538,8 @@ TLS_FREE static void rewrite_page(uintptr_t site, long nr)
  * Sites are known by file and by program: what /bin/true's libc calls, not every
  * libc site a shell ever called (each page rewritten is a copy of it).  The
  * files of this program's text mappings, by device and inode, with their stamps
- * (the file's mixed with the program's): a first trap at one of their sites is
- * recorded by them.  Runs in sys_mmap on the guest's FS: TLS-free. */
+ * (the file's mixed with the program's): a site trapped at is recorded by them
+ * (learned: see REWRITE_AFTER).  Runs in sys_mmap on the guest's FS: TLS-free. */
 static struct { uint64_t dev, ino, stamp; } mapped_files[32] RX_FORK_HOT;
 static int nmapped_files RX_FORK_HOT;
 static uint64_t program_stamp RX_FORK_HOT; /* the program's file, mapped first */
@@ -629,6 +630,22 @@ void lx_trap_sites_start(void)
 #define REWRITE_AFTER 64
 static unsigned traps RX_FORK_HOT;
 
+/* The sites a program trapped at are learned (for the next mapping of their
+ * file) once it is past REWRITE_AFTER traps: those seen before then together,
+ * later ones at their first trap.  A shorter program -- the planting's
+ * beneficiaries are not among them -- reads none of the session's table, which a
+ * forked child cannot read without a fault a page (its pages are shared): sh's
+ * fork+exec loop of /bin/true paid two an iteration. */
+static int learned RX_FORK_HOT;
+
+/* Under the text lock. */
+TLS_FREE static void learn_seen(void)
+{
+    struct site_table *t = sites;
+    for (size_t i = 0; t && i < t->cap; i++)
+        if (t->slot[i].site && t->slot[i].state == SEEN) learn(t->slot[i].site, t->slot[i].nr);
+}
+
 /* A mapping's known sites are planted only in a program past REWRITE_AFTER traps;
  * before, they wait for their traps like any other.  A program that ends sooner --
  * /bin/true in a shell's loop, a compiler's helper -- paid a copy of each text page
@@ -668,14 +685,14 @@ void lx_trap_image_mapped(const struct lx_file_id *id)
     }
 }
 
-void lx_rewrite_forked(void) { traps = 0; }
+void lx_rewrite_forked(void) { traps = 0, learned = 0; }
 
 void lx_rewrite_forget(void)
 {
     gm_text_lock();
     for (int i = 0; i < nchunks; i++) rx_munmap(chunks[i].base, CHUNK);
     nchunks = npads = 0;
-    traps = 0;
+    traps = 0, learned = 0;
     nmapped_files = 0;
     program_stamp = 0;
     for (int i = 0; i < noutgrown; i++) rx_munmap((uintptr_t)outgrown[i], site_table_bytes(outgrown[i]));
@@ -706,10 +723,15 @@ TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
     unsigned n = __atomic_add_fetch(&traps, 1, __ATOMIC_RELAXED);
     if (state == SEEN && n < REWRITE_AFTER) return;
     if (!gm_text_trylock()) return;
+    int past = n >= REWRITE_AFTER;
+    if (past && !learned) {
+        learned = 1;
+        learn_seen();
+    }
     state = site_state(site, 0, 0);
     if (!state) {
         site_state(site, SEEN, nr);
-        learn(site, nr);
+        if (past) learn(site, nr);
     } else if (state == SEEN) rewrite_page(site, nr); /* from the threshold on, at its first trap */
     gm_text_unlock();
 }

@@ -336,7 +336,8 @@ def known_sites_rewritten_as_mapped(e):
     rewrite threshold (64 traps): src/known_sites.c, after 100 getppids, loads a
     library with three syscall sites on one page; run again after a first run (as
     the shell's child, then exec'd in place) it finds the three known (its
-    report's sites_known), where a first run has none, and /bin/true, which ends
+    report's sites_known), where a first run has none -- also when the first run
+    trapped at them before the threshold -- and /bin/true, which ends
     before the threshold, has none either way.  Knowledge is the same bytes': the
     program rewritten in place by a build that differs runs as itself, with
     nothing known."""
@@ -363,6 +364,9 @@ def known_sites_rewritten_as_mapped(e):
     check(alone['sites_known'] == 0, f'a first run: {alone}')
     again = trap_of('/bin/sh', '-c', f'{prog} {lib}; exec {prog} {lib}')
     check(again['sites_known'] == 3 and again['sites_rewritten'] >= 3, f'run again: {again}')
+    # sites trapped at before the threshold are learned as the program passes it
+    early = trap_of('/bin/sh', '-c', f'{prog} {lib} early; exec {prog} {lib}')
+    check(early['sites_known'] == 3, f'trapped at before the threshold, then run again: {early}')
     true_again = trap_of('/bin/sh', '-c', f'{TRUE}; exec {TRUE}')
     check(true_again['sites_known'] == 0, f'true again: {true_again}')
     changed = trap_of('/bin/sh', '-c', f'{prog} {lib}; cat {other} > {prog}; exec {prog} {lib}')
