@@ -60,7 +60,7 @@ add_custom_command(OUTPUT ${LXRUN_MUSL_BIN}
   COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${LXRUN_CODE_LAYOUT} -o ${LXRUN_MUSL_BIN}
           ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${LIBELF_A} ${LIBZ_A}
           ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
-  DEPENDS ${musl_objs} ${LIBELF_A} ${LIBZ_A}
+  DEPENDS ${musl_objs} ${LIBELF_A} ${LIBZ_A} ${CMAKE_SOURCE_DIR}/cmake/lxrun_fork_hot.lds
   COMMENT "Linking lxrun against musl"
   VERBATIM)
 add_custom_target(lxrun_musl ALL DEPENDS ${LXRUN_MUSL_BIN})

@@ -128,6 +128,12 @@ typedef long (*lx_pt_answer_fn)(int op, const char *path, char *out, size_t cap)
 void lx_ptable_answering(lx_pt_answer_fn fn);
 /* A forked child has no answering thread: its first blocking call starts one. */
 void lx_ptable_answer_forked(void);
+/* Holds the answering thread out of libc's code (it then only sleeps or reads
+ * the table) for a fork that skips libc's locks (rx_fork_lone): 1 when held,
+ * or 0 (it is answering, or starting, or gone: nothing held, fork as usual);
+ * lx_ptable_answer_go lets it on, in the parent. */
+int lx_ptable_answer_hold(void);
+void lx_ptable_answer_go(void);
 /* An exec in place: the answering thread, if there is one, goes on answering for
  * the new program (lx_ptable_enter took it for ended, as after a real exec). */
 void lx_ptable_answer_kept(void);

@@ -37,6 +37,38 @@ static void answer(struct table *t, struct lx_pt_mail *m, int self)
     (void)t;
 }
 
+/* busy: the answering thread may be in libc's code (set before it is started,
+ * cleared while it sleeps); held: a fork wants it out (lx_ptable_answer_hold).
+ * Each side stores its word before it reads the other's (sequentially
+ * consistent), so at most one of them goes on. */
+static int answer_busy RX_FORK_HOT, answer_held RX_FORK_HOT;
+
+static void answer_idle(void) { __atomic_store_n(&answer_busy, 0, __ATOMIC_SEQ_CST); }
+
+static void answer_wake(void)
+{
+    for (;;) {
+        __atomic_store_n(&answer_busy, 1, __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&answer_held, __ATOMIC_SEQ_CST)) return;
+        answer_idle();
+        rx_futex_wait((uint32_t *)&answer_held, 1, NULL, -1, 1);
+    }
+}
+
+int lx_ptable_answer_hold(void)
+{
+    __atomic_store_n(&answer_held, 1, __ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&answer_busy, __ATOMIC_SEQ_CST)) return 1;
+    lx_ptable_answer_go();
+    return 0;
+}
+
+void lx_ptable_answer_go(void)
+{
+    __atomic_store_n(&answer_held, 0, __ATOMIC_SEQ_CST);
+    rx_futex_wake((uint32_t *)&answer_held, 1, 1);
+}
+
 static void answering_thread(void *arg)
 {
     (void)arg;
@@ -45,12 +77,14 @@ static void answering_thread(void *arg)
     int self = (int)rx_getpid();
     for (;;) {
         int i = lx_ptable_my_index();
-        if (i < 0) return; /* not in the table: no one can ask */
+        if (i < 0) return; /* not in the table: no one can ask (busy stays set: it ends in libc) */
         uint32_t rung = __atomic_load_n(&t->bell[i], __ATOMIC_ACQUIRE);
         /* a bell never rung: no question yet, and no mailbox to read (each is a page
          * of shared memory, a fault at a first look) */
         for (int k = 0; rung && k < LX_PT_MAILS; k++) answer(t, &t->mail[k], self);
+        answer_idle();
         rx_futex_wait(&t->bell[i], rung, NULL, -1, 1);
+        answer_wake();
     }
 }
 
@@ -58,7 +92,7 @@ void lx_ptable_answering(lx_pt_answer_fn fn) { answer_fn = fn; }
 
 static int started RX_FORK_HOT; /* this process has its answering thread (a forked child: not yet) */
 
-void lx_ptable_answer_forked(void) { started = 0; }
+void lx_ptable_answer_forked(void) { started = 0, answer_busy = 0, answer_held = 0; }
 
 void lx_ptable_answer_kept(void)
 {
@@ -90,6 +124,7 @@ static long answer_start(void *unused)
     /* the thread inherits the mask: every signal stays with the guest's threads */
     uint64_t old;
     if (rx_sigmask_swap(~0ULL, &old) < 0) return 0;
+    __atomic_store_n(&answer_busy, 1, __ATOMIC_SEQ_CST); /* until it first sleeps */
     if (rx_thread_spawn_small(answering_thread, NULL) == 0) __atomic_store_n(&t->answerer[i], (int)rx_getpid(), __ATOMIC_RELEASE);
     rx_sigmask_set(old);
     return 0;

@@ -1098,7 +1098,7 @@ static int own_segments_anon(struct dl_phdr_info *info, size_t size, void *ctx)
     return 1; /* the first object is lxrun's own file */
 }
 
-long rx_fork(void)
+static void fork_prepare(void)
 {
     static int segments_done;
     if (!segments_done) {
@@ -1106,9 +1106,29 @@ long rx_fork(void)
         code_huge_move();
         dl_iterate_phdr(own_segments_anon, NULL);
     }
+}
+
+long rx_fork(void)
+{
+    fork_prepare();
     long r = R(fork());
     if (r == 0) my_pid = 0;
     return r;
+}
+
+/* musl's _Fork leaves the child's thread list as fork's does (the caller's
+ * thread alone); glibc's leaves the other threads listed, which its fork
+ * reclaims: glibc's build forks as rx_fork. */
+long rx_fork_lone(void)
+{
+#ifdef __GLIBC__
+    return rx_fork();
+#else
+    fork_prepare();
+    long r = R(_Fork());
+    if (r == 0) my_pid = 0;
+    return r;
+#endif
 }
 
 /* A joinable thread (rx_thread_spawn) runs on a stack of lxrun's, kept for the next

@@ -637,6 +637,12 @@ long rx_thread_spawn_small(void (*fn)(void *), void *arg);
 /* redox-rt fork_impl: a copy of the calling process (address space, handles);
  * the child's pid in the parent, 0 in the child, or -errno. */
 long rx_fork(void);
+/* The same when the caller knows that no other thread of the process can hold
+ * a lock of libc's (none runs libc code): libc's fork preparations -- its
+ * handlers and the round trip of each of its locks -- are left out (host
+ * extension, Linux: _Fork), which spares each side of the fork the pages those
+ * writes touch, each a page copy.  Redox plan: rx_fork. */
+long rx_fork_lone(void);
 /* Process groups and sessions (redox-rt posix_setpgid, posix_getpgid, posix_getsid,
  * posix_setsid): Linux's semantics and errors. */
 long rx_setpgid(long pid, long pgid);

@@ -53,7 +53,13 @@ struct fork_out { uint64_t pidfd, parent_tid, child_tid, tls; };
 static long do_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
 {
     uint64_t start_cs = lx_process_fork_time();
-    long pid = rx_fork();
+    long pid;
+    if (!lx_threads_ever() && lx_ptable_answer_hold()) { /* no other thread in libc */
+        pid = rx_fork_lone();
+        if (pid != 0) lx_ptable_answer_go();
+    } else {
+        pid = rx_fork();
+    }
     if (pid < 0) return pid;
     if (pid == 0) return fork_child_side(c, flags, new_stack, out->child_tid, out->tls, start_cs);
     lx_process_child((int)pid, start_cs);

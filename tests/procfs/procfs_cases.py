@@ -93,6 +93,40 @@ def answerer_starts_with_a_wait(e):
         p.wait()
 
 
+@case
+def answers_while_forking(e):
+    """A process that forks without pause (each fork holds its /proc answering
+    thread out of libc's code, as it skips libc's fork locks: ptable_ask.c)
+    still answers another process's reads of its /proc/PID/status, each whole,
+    and neither side hangs: 200 reads during ~400 forks, natively first."""
+    code = ('import os, sys\n'
+            'r, w = os.pipe()\n'
+            'pid = os.fork()\n'
+            'if pid == 0:\n'
+            '    os.close(r)\n'
+            '    for i in range(400):\n'
+            '        c = os.fork()\n'
+            '        if c == 0: os._exit(0)\n'
+            '        os.waitpid(c, 0)\n'
+            '        if i == 0: os.write(w, b"x")\n'
+            '    os._exit(0)\n'
+            'os.close(w)\n'
+            'os.read(r, 1)\n'
+            'bad = 0\n'
+            'for k in range(200):\n'
+            '    try:\n'
+            '        t = open(f"/proc/{pid}/status").read()\n'
+            '    except FileNotFoundError:\n'
+            '        break  # it ended\n'
+            '    if not t.startswith("Name:") or "\\nPid:\\t%d\\n" % pid not in t: bad += 1\n'
+            'os.waitpid(pid, 0)\n'
+            'print("ok" if bad == 0 else f"{bad} bad answers")\n')
+    n = procfs_run([PYTHON, '-c', code], e.tmp)
+    check(n.rc == 0 and n.out == 'ok\n', f'natively:\n{n}')
+    r = e.run(PYTHON, '-c', code)
+    check(r.rc == 0 and r.out == 'ok\n', str(r))
+
+
 # ---- /proc/config.gz ----
 
 @case
