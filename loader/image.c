@@ -40,16 +40,18 @@ static long readable_copy(int fd)
     return r < 0 ? r : rx_openat(RX_AT_CWD, url, RX_O_RDONLY | RX_O_CLOEXEC | RX_O_NONBLOCK, 0);
 }
 
+static struct vfs_target *open_scratch(void);
+
 int lx_image_open_at(int dirfd, const char *guest_path, struct lx_exec_error *err)
 {
     long fd;
     if (!guest_path[0]) {
         fd = readable_copy(dirfd);
     } else {
-        struct vfs_target t;
-        int r = vfs_resolve(dirfd, guest_path, &t);
+        struct vfs_target *t = open_scratch();
+        int r = vfs_resolve(dirfd, guest_path, t);
         /* RX_O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
-        fd = r < 0 ? r : vfs_open(&t, RX_O_RDONLY | RX_O_CLOEXEC | RX_O_NONBLOCK, 0);
+        fd = r < 0 ? r : vfs_open(t, RX_O_RDONLY | RX_O_CLOEXEC | RX_O_NONBLOCK, 0);
     }
     if (fd < 0) {
         fail_errno(err, fd == -ENOENT || fd == -ENOTDIR ? 127 : 126, (int)-fd, abi_errno_text((int)-fd));
@@ -216,8 +218,15 @@ static void find_eh_frame(int fd, const struct elf_info *e, struct lx_image *img
 /* Large; loading and checking are single-threaded.  One elf_info for both: an
  * exec in place writes one page of it, not two.  Scratch a fork does not copy: a
  * shell's lxrun checks each program it runs just before forking, and would
- * otherwise copy these pages again at its next check while the child lives. */
-struct check_scratch { struct elf_info ei; struct lx_image probe; char probe_interp[LX_INTERP_ROOM]; };
+ * otherwise copy these pages again at its next check while the child lives.
+ * The opening's target too: on the stack, its 4 KiB took the checks a page
+ * deeper, one more copied after each fork. */
+struct check_scratch {
+    struct elf_info ei;
+    struct lx_image probe;
+    struct vfs_target open;
+    char probe_interp[LX_INTERP_ROOM];
+};
 
 static struct check_scratch *check_scratch(void)
 {
@@ -227,6 +236,8 @@ static struct check_scratch *check_scratch(void)
 }
 
 static struct elf_info *elf_scratch(void) { return &check_scratch()->ei; }
+
+static struct vfs_target *open_scratch(void) { return &check_scratch()->open; }
 
 struct lx_image *lx_image_probe_scratch(void)
 {

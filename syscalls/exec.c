@@ -20,43 +20,35 @@
 #include "vfork_window.h"
 
 /* A guest argv or envp as one block of NUL-terminated strings (the form the
- * handover's environment record and the new command line both take). */
-struct strblock { char *buf; size_t len, cap; int n; };
-
-/* A block up to this size is kept for the next exec: a shell's fork+exec loop
- * then frees and allocates nothing, so neither side of the fork writes the
- * allocator's pages after it (each such write a page copy). */
-#define STRBLOCK_KEPT (64 * 1024)
+ * handover's environment record and the new command line both take): in room
+ * the caller gives, or on the heap once they outgrow it. */
+struct strblock { char *buf; size_t len, cap; int n, heap; };
 
 static void strblock_done(struct strblock *s)
 {
-    if (s->cap <= STRBLOCK_KEPT) {
-        s->len = 0, s->n = 0;
-        return;
-    }
-    free(s->buf);
+    if (s->heap) free(s->buf);
     memset(s, 0, sizeof *s);
 }
 
 /* Copies in a guest string vector (NULL: empty, as Linux takes it), each string
- * straight into the block, which grows when one does not fit. */
-static long strblock_in(uint64_t guest, struct strblock *s)
+ * straight into the block, which starts in room and grows when one does not fit. */
+static long strblock_in(uint64_t guest, struct strblock *s, char *room, size_t room_cap)
 {
-    s->len = 0, s->n = 0;
+    *s = (struct strblock){ .buf = room, .cap = room_cap };
     for (; guest; guest += 8) {
         uint64_t p;
         if (GM_GET(p, guest) < 0) return -EFAULT;
         if (!p) break;
         long n;
         for (;;) {
-            size_t room = s->cap - s->len;
-            n = room ? gm_string_in(s->buf + s->len, p, room < LINUX_MAX_ARG_STRLEN ? room : LINUX_MAX_ARG_STRLEN) : -ENAMETOOLONG;
-            if (n != -ENAMETOOLONG || room >= LINUX_MAX_ARG_STRLEN) break;
-            size_t cap = s->cap ? s->cap * 2 : 4096;
-            char *nb = realloc(s->buf, cap);
+            size_t left = s->cap - s->len;
+            n = left ? gm_string_in(s->buf + s->len, p, left < LINUX_MAX_ARG_STRLEN ? left : LINUX_MAX_ARG_STRLEN) : -ENAMETOOLONG;
+            if (n != -ENAMETOOLONG || left >= LINUX_MAX_ARG_STRLEN) break;
+            size_t cap = s->cap > 2048 ? s->cap * 2 : 4096;
+            char *nb = s->heap ? realloc(s->buf, cap) : malloc(cap);
             if (!nb) return -ENOMEM;
-            s->buf = nb;
-            s->cap = cap;
+            if (!s->heap) memcpy(nb, s->buf, s->len);
+            s->buf = nb, s->cap = cap, s->heap = 1;
         }
         if (n < 0) return n == -ENAMETOOLONG ? -E2BIG : n;
         s->len += (size_t)n + 1;
@@ -77,16 +69,17 @@ static size_t args_limit(void)
     return l < LINUX_ARG_MAX ? LINUX_ARG_MAX : (size_t)l;
 }
 
-/* One page holds what an exec writes of it (each page written is a page copy
- * for one side of a fork): the short fields, then path and execfn packed one
- * after the other in names. */
+/* One page holds what an exec writes of it when its strings are short (each
+ * page written is a page copy for one side of a fork): the short fields, then
+ * path, execfn, argv's and envp's strings packed one after the other in names. */
 #define EXECFN_MAX (PATH_MAX + 32)
+#define STRINGS_ROOM (16 * 1024)
 struct exec_req {
     int dirfd;               /* RX_AT_CWD, or lxrun's copy of the guest's dirfd */
     struct strblock argv, envp;
     struct lx_image_kept kept; /* the files checked, for an exec in this lxrun or its fork */
     char *path, *execfn;     /* in names: path, then execfn (room for EXECFN_MAX) */
-    char names[PATH_MAX + EXECFN_MAX];
+    char names[PATH_MAX + EXECFN_MAX + STRINGS_ROOM];
 };
 
 static void clear_cloexec(const int *fds, int n, int on)
@@ -299,8 +292,12 @@ static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t a
         long m = is_magic_path(q->path) ? open_magic_path(q, dirfd, path) : 0;
         if (m < 0) return m;
     }
-    long r = strblock_in(argv, &q->argv);
-    if (r == 0) r = strblock_in(envp, &q->envp);
+    char *room = q->execfn + strlen(q->execfn) + 1, *end = q->names + sizeof q->names;
+    long r = strblock_in(argv, &q->argv, room, (size_t)(end - room));
+    if (r == 0) {
+        room = q->argv.heap ? room : room + q->argv.len;
+        r = strblock_in(envp, &q->envp, room, (size_t)(end - room));
+    }
     if (r < 0) return r;
     if (strblock_cost(&q->argv) + strblock_cost(&q->envp) > args_limit()) return -E2BIG;
     struct rx_stat st;
