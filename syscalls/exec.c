@@ -80,7 +80,7 @@ struct exec_req {
     struct lx_image_kept kept; /* the files checked, for an exec in this lxrun or its fork */
     char *path, *execfn;     /* in names: path, then execfn (room for EXECFN_MAX) */
     char names[PATH_MAX + EXECFN_MAX + STRINGS_ROOM];
-};
+} __attribute__((aligned(4096)));
 
 static void clear_cloexec(const int *fds, int n, int on)
 {
@@ -224,7 +224,7 @@ static int unpack_string(const char **at, const char *end, char *out, size_t roo
 
 long lx_exec_requested(struct lx_call *c, const char *req, size_t len)
 {
-    static struct exec_req q __attribute__((aligned(4096)));
+    static struct exec_req q;
     const char *at = req, *end = req + len;
     q.dirfd = RX_AT_CWD;
     q.path = q.names;
@@ -271,10 +271,8 @@ static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t a
                          struct exec_req *q)
 {
     q->dirfd = RX_AT_CWD;
-    q->path = q->names;
-    q->path[0] = 0;
-    q->execfn = q->names + 1;
-    q->execfn[0] = 0;
+    q->path = q->execfn = q->names; /* both empty until path is read */
+    q->names[0] = 0;
     if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW)) return -EINVAL;
     long n = gm_string_in(q->path, path, PATH_MAX);
     if (n < 0) return n;
@@ -312,7 +310,7 @@ static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t a
 
 static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags)
 {
-    static struct exec_req q __attribute__((aligned(4096))); /* large; one exec at a time per process */
+    static struct exec_req q; /* large; one exec at a time per process */
     long r = exec_request(c, dirfd, path, argv, envp, flags, &q);
     if (r == 0) {
         /* Past this point the call does not come back unless the exec itself fails:
