@@ -495,8 +495,9 @@ static _Noreturn void run_guest(const struct lx_program *g)
     if (g->dirfd != RX_AT_CWD) rx_close(g->dirfd);
     fflush(NULL);
 
-    /* on a page of its own: its hot head is one page a fork copies for each side */
-    static struct lx_thread main_thread __attribute__((aligned(4096)));
+    /* its hot head on the fork-hot page (cmake/lxrun_fork_hot.lds): a fork's each
+     * side writes both, one page copied where two were */
+    static struct lx_thread main_thread __attribute__((section("lx_fork_hot_tail"), aligned(64)));
     rx_sigmask_get(&main_thread.task.sigmask); /* the guest starts with lxrun's inherited mask */
     int r = lx_trap_thread_init(&main_thread);
     if (r < 0) {

@@ -17,7 +17,7 @@ file(CREATE_LINK /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/asm ${musl_include}/
 
 string(TOUPPER "${CMAKE_BUILD_TYPE}" build_type)
 separate_arguments(musl_flags UNIX_COMMAND
-  "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${build_type}} -std=gnu11 -fPIE -D_GNU_SOURCE -isystem ${musl_include}")
+  "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${build_type}} -std=gnu11 -fPIE -fdata-sections -D_GNU_SOURCE -isystem ${musl_include}")
 list(APPEND musl_flags -Wall -Wextra -Wno-format-truncation)
 if(LXRUN_WERROR)
   list(APPEND musl_flags -Werror)

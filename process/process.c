@@ -40,6 +40,8 @@ void lx_process_forked(uint64_t start_cs)
 
 void lx_process_child(int pid, uint64_t start_cs) { lx_ptable_add_child(pid, (int)rx_getpid(), start_cs); }
 
+static long copy_from_guest(void *to, const void *from, size_t n) { return gm_copy_in(to, (uintptr_t)from, n); }
+
 void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintptr_t arg_end,
                       uintptr_t env_start, uintptr_t env_end, uintptr_t auxv, uintptr_t auxv_len)
 {
@@ -51,11 +53,8 @@ void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintpt
     lx_proc.env_end = env_end;
     lx_proc.auxv = auxv;
     lx_proc.auxv_len = auxv_len;
-    static char cmdline[LX_PT_CMDLINE] RX_FORK_HOT;
     size_t n = arg_end > arg_start ? arg_end - arg_start : 0;
-    if (n > sizeof cmdline) n = sizeof cmdline;
-    if (gm_copy_in(cmdline, arg_start, n) < 0) n = 0;
-    lx_proc.start_cs = lx_ptable_enter(lx_proc.start_cs, exe, cmdline, n);
+    lx_proc.start_cs = lx_ptable_enter(lx_proc.start_cs, exe, (const char *)arg_start, n, copy_from_guest);
     lx_process_publish();
 }
 

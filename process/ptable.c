@@ -64,7 +64,8 @@ static int claim(struct table *t, int pid)
     return -1;
 }
 
-uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline, size_t cmdline_len)
+uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline, size_t cmdline_len,
+                         lx_pt_copy copy)
 {
     struct table *t = mapped();
     if (!t) return start_cs;
@@ -89,12 +90,13 @@ uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline
     s->e.pid = pid;
     s->e.state = 'R';
     s->e.execed = !fresh;
-    t->answerer[i] = 0; /* an exec ended the answering thread; the new program starts its own */
+    t->slots[i].answerer = 0; /* an exec ended the answering thread; the new program starts its own */
     size_t n = strnlen(exe, sizeof s->e.exe - 1); /* not snprintf: its code is pages a forked child faults in */
     memcpy(s->e.exe, exe, n);
     s->e.exe[n] = 0;
     if (cmdline_len > sizeof s->e.cmdline) cmdline_len = sizeof s->e.cmdline;
-    memcpy(s->e.cmdline, cmdline, cmdline_len);
+    if (!copy) memcpy(s->e.cmdline, cmdline, cmdline_len);
+    else if (copy(s->e.cmdline, cmdline, cmdline_len) < 0) cmdline_len = 0;
     s->e.cmdline_len = (uint32_t)cmdline_len;
     start_cs = s->e.start_cs;
     int ppid = s->e.ppid;
@@ -147,7 +149,7 @@ void lx_ptable_add_child(int pid, int ppid, uint64_t start_cs)
     if (i >= 0 && pid == (int)rx_getpid()) me = &t->slots[i];
     /* a fork runs what its parent runs -- unless the other side was first, and the
      * child may have exec'd another program already (its text is then its own) */
-    if (made) t->text[i] = t->text[p];
+    if (made) t->slots[i].text = t->slots[p].text;
     claim_unlock(t);
 }
 
@@ -245,10 +247,10 @@ void lx_ptable_set_text(uint64_t dev, uint64_t ino, uint64_t idev, uint64_t iino
     struct table *t = mapped();
     if (!t || !me) return;
     size_t i = (size_t)(me - t->slots);
-    t->text[i].dev = dev;
-    t->text[i].ino = ino;
-    t->text[i].idev = idev;
-    t->text[i].iino = iino;
+    t->slots[i].text.dev = dev;
+    t->slots[i].text.ino = ino;
+    t->slots[i].text.idev = idev;
+    t->slots[i].text.iino = iino;
 }
 
 int lx_ptable_text_busy(uint64_t dev, uint64_t ino)
@@ -256,8 +258,8 @@ int lx_ptable_text_busy(uint64_t dev, uint64_t ino)
     struct table *t = mapped();
     for (int i = 0; t && i < LX_PT_SLOTS; i++) {
         if (__atomic_load_n(&t->pids[i], __ATOMIC_ACQUIRE) <= 0) continue;
-        if ((t->text[i].ino == ino && t->text[i].dev == dev) || (t->text[i].iino == ino && t->text[i].idev == dev))
-            return ino != 0;
+        const struct slot *s = &t->slots[i]; /* a live one: only their pages are read */
+        if ((s->text.ino == ino && s->text.dev == dev) || (s->text.iino == ino && s->text.idev == dev)) return ino != 0;
     }
     return 0;
 }
@@ -337,7 +339,7 @@ static void release(struct table *t, int i, int pid, int have_status, int status
     else record(t, &s->e, LX_PT_GONE, 0);
     s->e.pid = 0;
     unlock(s);
-    memset(&t->text[i], 0, sizeof t->text[i]);
+    memset(&t->slots[i].text, 0, sizeof t->slots[i].text);
     __atomic_store_n(&t->pids[i], 0, __ATOMIC_RELEASE);
 }
 

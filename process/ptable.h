@@ -59,8 +59,13 @@ long lx_ptable_create(void);
 
 /* This process enters the table with a new program (at the session's start, or
  * after an exec, in the slot it had): returns its start time, which an exec
- * keeps, as Linux does. */
-uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline, size_t cmdline_len);
+ * keeps, as Linux does.  The command line's cmdline_len bytes (at most
+ * LX_PT_CMDLINE kept) are copied into the slot by copy (NULL: memcpy), a
+ * negative return leaving it empty: the guest's own copy, read where it is, with
+ * no buffer between. */
+typedef long (*lx_pt_copy)(void *to, const void *from, size_t n);
+uint64_t lx_ptable_enter(uint64_t start_cs, const char *exe, const char *cmdline, size_t cmdline_len,
+                         lx_pt_copy copy);
 /* A fork's new child pid of ppid enters the table with a copy of its parent's
  * facts, as fork copies them.  Both sides call it as the fork returns (so no
  * one sees the child missing, whichever runs first); the first one makes it. */

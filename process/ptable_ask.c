@@ -78,12 +78,12 @@ static void answering_thread(void *arg)
     for (;;) {
         int i = lx_ptable_my_index();
         if (i < 0) return; /* not in the table: no one can ask (busy stays set: it ends in libc) */
-        uint32_t rung = __atomic_load_n(&t->bell[i], __ATOMIC_ACQUIRE);
+        uint32_t rung = __atomic_load_n(&t->slots[i].bell, __ATOMIC_ACQUIRE);
         /* a bell never rung: no question yet, and no mailbox to read (each is a page
          * of shared memory, a fault at a first look) */
         for (int k = 0; rung && k < LX_PT_MAILS; k++) answer(t, &t->mail[k], self);
         answer_idle();
-        rx_futex_wait(&t->bell[i], rung, NULL, -1, 1);
+        rx_futex_wait(&t->slots[i].bell, rung, NULL, -1, 1);
         answer_wake();
     }
 }
@@ -99,7 +99,7 @@ void lx_ptable_answer_kept(void)
     struct table *t = lx_ptable_mapped();
     int i = lx_ptable_my_index();
     if (t && i >= 0 && __atomic_load_n(&started, __ATOMIC_RELAXED))
-        __atomic_store_n(&t->answerer[i], (int)rx_getpid(), __ATOMIC_RELEASE);
+        __atomic_store_n(&t->slots[i].answerer, (int)rx_getpid(), __ATOMIC_RELEASE);
 }
 
 int lx_ptable_answer_pending(void) { return answer_fn && !__atomic_load_n(&started, __ATOMIC_RELAXED); }
@@ -125,7 +125,7 @@ static long answer_start(void *unused)
     uint64_t old;
     if (rx_sigmask_swap(~0ULL, &old) < 0) return 0;
     __atomic_store_n(&answer_busy, 1, __ATOMIC_SEQ_CST); /* until it first sleeps */
-    if (rx_thread_spawn_small(answering_thread, NULL) == 0) __atomic_store_n(&t->answerer[i], (int)rx_getpid(), __ATOMIC_RELEASE);
+    if (rx_thread_spawn_small(answering_thread, NULL) == 0) __atomic_store_n(&t->slots[i].answerer, (int)rx_getpid(), __ATOMIC_RELEASE);
     rx_sigmask_set(old);
     return 0;
 }
@@ -157,13 +157,13 @@ long lx_ptable_ask(int pid, int op, const char *path, void *out, size_t cap)
     __atomic_store_n(&m->state, STATE_ASKED, __ATOMIC_RELEASE);
     long r = -ESRCH;
     int i = lx_ptable_find(t, pid);
-    if (i >= 0 && __atomic_load_n(&t->answerer[i], __ATOMIC_ACQUIRE) != pid) {
+    if (i >= 0 && __atomic_load_n(&t->slots[i].answerer, __ATOMIC_ACQUIRE) != pid) {
         i = -1;
         r = -EAGAIN;
     }
     if (i >= 0) {
-        __atomic_add_fetch(&t->bell[i], 1, __ATOMIC_ACQ_REL);
-        rx_futex_wake(&t->bell[i], 1, 1);
+        __atomic_add_fetch(&t->slots[i].bell, 1, __ATOMIC_ACQ_REL);
+        rx_futex_wake(&t->slots[i].bell, 1, 1);
         struct rx_timespec step = { 0, 50 * 1000 * 1000 };
         for (int waits = 0; waits < 20 && __atomic_load_n(&m->state, __ATOMIC_ACQUIRE) == STATE_ASKED; waits++)
             rx_futex_wait(&m->state, STATE_ASKED, &step, -1, 1);

@@ -5,10 +5,17 @@
 
 #include "ptable.h"
 
-#define LX_PT_MAGIC 0x4c585055u
+#define LX_PT_MAGIC 0x4c585056u
 
+/* Everything of one process together: a new process's first look at the table
+ * (the index, by a read fault that maps the pages around it) then maps its own
+ * slot with it, where separate arrays by slot were a fault each, in every child. */
 struct slot {
     int lock;
+    uint32_t bell;       /* rung (a futex) when a question waits for it */
+    int answerer;        /* the pid whose answering thread listens to the bell */
+    int unused;
+    struct { uint64_t dev, ino, idev, iino; } text; /* what it runs */
     struct lx_pt_entry e;
 };
 
@@ -30,9 +37,6 @@ struct table {
     int claim_lock;                  /* held to find-or-claim a pid's slot */
     int pids[LX_PT_SLOTS];           /* the index: 0 free, else the owner's pid */
     struct slot slots[LX_PT_SLOTS];
-    struct { uint64_t dev, ino, idev, iino; } text[LX_PT_SLOTS]; /* by slot: what it runs (compact, scanned) */
-    uint32_t bell[LX_PT_SLOTS];      /* by slot: rung (a futex) when a question waits for it */
-    int answerer[LX_PT_SLOTS];       /* by slot: the pid whose answering thread listens to the bell */
     uint32_t nrecords, omitted;
     struct { int ready; struct lx_pt_record r; } records[LX_PT_RECORDS];
     struct lx_pt_mail mail[LX_PT_MAILS];

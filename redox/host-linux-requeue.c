@@ -22,6 +22,9 @@ static struct {
     int state;
     siginfo_t si;
 } parked[SLOTS];
+/* set once anything is parked: until then a fork's child reads none of parked,
+ * whose pages the parent may never have touched (a read of each is a fault) */
+static int parked_ever RX_FORK_HOT;
 
 __attribute__((no_stack_protector)) static long queue(long pid, int tid, int sig, const siginfo_t *si)
 {
@@ -38,6 +41,7 @@ __attribute__((no_stack_protector)) static void copy_info(siginfo_t *to, const s
 
 __attribute__((no_stack_protector)) static long park_and_queue(long pid, int tid, int sig, const siginfo_t *si)
 {
+    __atomic_store_n(&parked_ever, 1, __ATOMIC_RELAXED);
     for (int i = 0; i < SLOTS; i++) {
         int free_ = FREE;
         if (!__atomic_compare_exchange_n(&parked[i].state, &free_, FILLING, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
@@ -86,6 +90,7 @@ __attribute__((no_stack_protector)) void rx_signal_requeued_info(void *host_info
 void rx_signal_requeue_forked(void)
 {
     /* only slots in use are written: a write of the page would be a copy-on-write fault per fork */
+    if (!__atomic_load_n(&parked_ever, __ATOMIC_RELAXED)) return;
     for (int i = 0; i < SLOTS; i++)
         if (__atomic_load_n(&parked[i].state, __ATOMIC_RELAXED) != FREE) __atomic_store_n(&parked[i].state, FREE, __ATOMIC_RELAXED);
 }

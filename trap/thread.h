@@ -38,6 +38,10 @@
 #define LX_THREAD_ALTSTACK 176
 #define LX_THREAD_ALTSTACK_LEN 184
 #define LX_THREAD_TID 208 /* task.tid */
+/* the record's head, every field but the task's waiting signals' details: what a
+ * trap or a fork writes (the main thread's lies on the fork-hot page:
+ * tests/design/fork_hot_page.py reads this) */
+#define LX_THREAD_HOT 640
 /* the alternate stack the trap and the fast path run on; the fast path from its top */
 #define LX_THREAD_ALTSTACK_SIZE (256 * 1024)
 /* rax at the gate when the fast path hands a finished call to the trap for its
@@ -115,6 +119,7 @@ _Static_assert(offsetof(struct lx_thread, fs_call) == LX_THREAD_FS_CALL, "entry.
 _Static_assert(offsetof(struct lx_thread, altstack) == LX_THREAD_ALTSTACK, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, altstack_size) == LX_THREAD_ALTSTACK_LEN, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, task.tid) == LX_THREAD_TID, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, task.pending_info) <= LX_THREAD_HOT, "the head outgrew LX_THREAD_HOT");
 
 extern _Thread_local struct lx_thread *lx_thread_current;
 /* GS's base in every thread of lxrun's that is not trapped (set as the process

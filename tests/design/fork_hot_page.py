@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The variables every fork writes on both sides (RX_FORK_HOT, redox/rx.h) lie on
 one page of their own in lxrun's binary: section lx_fork_hot starts on a page
-boundary (cmake/lxrun_fork_hot.lds) and is at most a page long; and the process
-record lx_proc and the main thread's record start on a page, so that the fields a
-fork or exec writes, which lead each, share one page.  Each page more is a
-copy-on-write fault per fork on each side (sh's fork+exec loop).
+boundary (cmake/lxrun_fork_hot.lds), and what follows its first page is only the
+main thread's record, last in it, whose head (LX_THREAD_HOT bytes, trap/thread.h:
+what every trap writes) ends within that first page; and the process record
+lx_proc starts on a page, so that the fields a fork or exec writes, which lead
+it, share one page.  Each page more is a copy-on-write fault per fork on each
+side (sh's fork+exec loop).
 
-usage: fork_hot_page.py BINARY... [--self-test]
+usage: fork_hot_page.py THREAD_H BINARY... [--self-test]
 --self-test runs the check on a binary without the section and fails unless the
 check fails."""
 import re
@@ -16,7 +18,12 @@ import sys
 PAGE = 4096
 
 
-def problems(binary):
+def thread_hot(thread_h):
+    m = re.search(r"^#define LX_THREAD_HOT (\d+)", open(thread_h).read(), re.M)
+    return int(m.group(1))
+
+
+def problems(binary, hot):
     out = subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True, check=True).stdout
     m = re.search(r"\]\s+lx_fork_hot\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", out)
     if not m:
@@ -25,19 +32,28 @@ def problems(binary):
     bad = []
     if addr % PAGE:
         bad.append(f"{binary}: lx_fork_hot at {addr:#x}, not on a page boundary")
-    if size > PAGE:
-        bad.append(f"{binary}: lx_fork_hot is {size} bytes, more than a page")
-    syms = subprocess.run(["nm", binary], capture_output=True, text=True, check=True).stdout
-    for name in ("lx_proc", r"main_thread\.\d+"):
-        m = re.search(rf"^([0-9a-f]+) \w {name}$", syms, re.M)
-        if not m or int(m.group(1), 16) % PAGE:
-            bad.append(f"{binary}: {name} is not on a page boundary ({m.group(1) if m else 'absent'})")
+    syms = subprocess.run(["nm", "-S", binary], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^([0-9a-f]+) ([0-9a-f]+) \w main_thread\.\d+$", syms, re.M)
+    if not m:
+        bad.append(f"{binary}: no main_thread record")
+        return bad
+    thread, thread_size = int(m.group(1), 16), int(m.group(2), 16)
+    if not addr <= thread < addr + PAGE:
+        bad.append(f"{binary}: main_thread at {thread:#x}, not on the fork-hot page {addr:#x}")
+    elif thread + hot > addr + PAGE:
+        bad.append(f"{binary}: main_thread's head ({hot} bytes at {thread:#x}) passes the fork-hot page's end")
+    if thread + thread_size != addr + size:
+        bad.append(f"{binary}: lx_fork_hot goes on after main_thread (it must be last)")
+    m = re.search(r"^([0-9a-f]+) [0-9a-f]+ \w lx_proc$", syms, re.M)
+    if not m or int(m.group(1), 16) % PAGE:
+        bad.append(f"{binary}: lx_proc is not on a page boundary ({m.group(1) if m else 'absent'})")
     return bad
 
 
 def main():
     args = [a for a in sys.argv[1:] if a != "--self-test"]
-    bad = [p for b in args for p in problems(b)]
+    hot = thread_hot(args[0])
+    bad = [p for b in args[1:] for p in problems(b, hot)]
     if "--self-test" in sys.argv:
         if not bad:
             print("self-test: the check passed a binary it should fail")
@@ -46,7 +62,7 @@ def main():
         return 0
     for p in bad:
         print(p)
-    print(f"fork_hot_page: {len(args)} binaries, {len(bad)} problems")
+    print(f"fork_hot_page: {len(args) - 1} binaries, {len(bad)} problems")
     return 1 if bad else 0
 
 

@@ -16,7 +16,7 @@
 static void enter(void)
 {
     cr_assert_eq(lx_ptable_create(), 0);
-    lx_ptable_enter(100, "/bin/parent", "parent\0arg\0", 11);
+    lx_ptable_enter(100, "/bin/parent", "parent\0arg\0", 11, NULL);
     lx_ptable_set_comm("parent");
     lx_ptable_set_cwd("/here");
 }
