@@ -183,35 +183,51 @@ static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_sta
 /* A static program without PT_GNU_EH_FRAME (busybox-static: ld -static drops the
  * search table) still has .eh_frame, which cpuid_sites.c needs to bound the
  * functions of glibc's CPU probing; only the section headers say where it is.
- * 0 when there are none, or it is not inside a loaded segment. */
+ * 0 when there are none, or it is not inside a loaded segment.  Read a few
+ * headers at a time into a small frame: this runs deep in an exec's trap stack,
+ * where 5 KiB of buffers took a page more (a fault in every exec'd child). */
 #define SHDRS_MAX 64
+#define SHDRS_BATCH 16
+static int is_eh_frame(const Elf64_Shdr *sh, const char *names, size_t len)
+{
+    return sh->sh_name < len && len - sh->sh_name >= sizeof ".eh_frame" &&
+           memcmp(names + sh->sh_name, ".eh_frame", sizeof ".eh_frame") == 0 && sh->sh_type == SHT_PROGBITS &&
+           (sh->sh_flags & SHF_ALLOC);
+}
+
+static int eh_frame_loaded(const Elf64_Shdr *sh, const struct elf_info *e, struct lx_image *img)
+{
+    for (int k = 0; k < e->eh.e_phnum; k++) {
+        const Elf64_Phdr *p = &e->ph[k];
+        if (p->p_type == PT_LOAD && (p->p_flags & PF_R) && sh->sh_addr >= p->p_vaddr &&
+            sh->sh_addr + sh->sh_size <= p->p_vaddr + p->p_filesz && sh->sh_addr + sh->sh_size > sh->sh_addr) {
+            img->eh_frame = img->bias + sh->sh_addr;
+            img->eh_frame_len = sh->sh_size;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void find_eh_frame(int fd, const struct elf_info *e, struct lx_image *img)
 {
     for (int i = 0; i < e->eh.e_phnum; i++)
         if (e->ph[i].p_type == PT_GNU_EH_FRAME) return;
-    Elf64_Shdr sh[SHDRS_MAX];
+    Elf64_Shdr sh[SHDRS_BATCH], str;
     unsigned n = e->eh.e_shnum;
     if (!e->eh.e_shoff || e->eh.e_shentsize != sizeof sh[0] || n == 0 || n > SHDRS_MAX || e->eh.e_shstrndx >= n)
         return;
-    if (rx_pread(fd, sh, n * sizeof sh[0], (int64_t)e->eh.e_shoff) != (long)(n * sizeof sh[0])) return;
+    if (rx_pread(fd, &str, sizeof str, (int64_t)(e->eh.e_shoff + e->eh.e_shstrndx * sizeof str)) != (long)sizeof str)
+        return;
     char names[1024];
-    const Elf64_Shdr *str = &sh[e->eh.e_shstrndx];
-    size_t len = str->sh_size < sizeof names ? str->sh_size : sizeof names;
-    if (str->sh_type != SHT_STRTAB || rx_pread(fd, names, len, (int64_t)str->sh_offset) != (long)len) return;
-    for (unsigned i = 0; i < n; i++) {
-        if (sh[i].sh_name >= len || len - sh[i].sh_name < sizeof ".eh_frame" ||
-            memcmp(names + sh[i].sh_name, ".eh_frame", sizeof ".eh_frame") != 0 ||
-            sh[i].sh_type != SHT_PROGBITS || !(sh[i].sh_flags & SHF_ALLOC))
-            continue;
-        for (int k = 0; k < e->eh.e_phnum; k++) {
-            const Elf64_Phdr *p = &e->ph[k];
-            if (p->p_type == PT_LOAD && (p->p_flags & PF_R) && sh[i].sh_addr >= p->p_vaddr &&
-                sh[i].sh_addr + sh[i].sh_size <= p->p_vaddr + p->p_filesz && sh[i].sh_addr + sh[i].sh_size > sh[i].sh_addr) {
-                img->eh_frame = img->bias + sh[i].sh_addr;
-                img->eh_frame_len = sh[i].sh_size;
-                return;
-            }
-        }
+    size_t len = str.sh_size < sizeof names ? str.sh_size : sizeof names;
+    if (str.sh_type != SHT_STRTAB || rx_pread(fd, names, len, (int64_t)str.sh_offset) != (long)len) return;
+    for (unsigned from = 0; from < n; from += SHDRS_BATCH) {
+        unsigned k = n - from < SHDRS_BATCH ? n - from : SHDRS_BATCH;
+        if (rx_pread(fd, sh, k * sizeof sh[0], (int64_t)(e->eh.e_shoff + from * sizeof sh[0])) != (long)(k * sizeof sh[0]))
+            return;
+        for (unsigned i = 0; i < k; i++)
+            if (is_eh_frame(&sh[i], names, len) && eh_frame_loaded(&sh[i], e, img)) return;
     }
 }
 

@@ -103,6 +103,22 @@ static int parse_num(const char **p, unsigned long *n)
     return 1;
 }
 
+/* procfs_pid_lookup's rarer ways, with their buffers: out of its frame, which
+ * every /proc/PID path's resolution puts on the trap's stack. */
+static __attribute__((noinline)) int own_thread(int tid)
+{
+    int others[1024], k = lx_process_tids(others, 1024), found = 0;
+    for (int i = 0; i < k; i++) found |= others[i] == tid;
+    return found;
+}
+
+static __attribute__((noinline)) int sibling_has_fd(unsigned long pid, unsigned long n)
+{
+    char fdpath[64], target[4096];
+    snprintf(fdpath, sizeof fdpath, "/proc/%lu/fd/%lu", pid, n);
+    return procfs_remote_readlink((int)pid, fdpath, target, sizeof target) >= 0;
+}
+
 int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigned *num)
 {
     if (strncmp(path, "/proc/", 6) != 0) return 0;
@@ -121,11 +137,7 @@ int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigne
     if (strncmp(p, "task/", 5) == 0) {
         p += 5;
         if (!parse_num(&p, &n) || (*p && *p != '/')) return 1;
-        if (n != pid) { /* another thread of the reader's own process */
-            int others[1024], k = own ? lx_process_tids(others, 1024) : 0, found = 0;
-            for (int i = 0; i < k; i++) found |= others[i] == (int)n;
-            if (!found) return 1;
-        }
+        if (n != pid && !(own && own_thread((int)n))) return 1; /* another thread of the reader's own process */
         if (num) *num = (unsigned)n; /* the thread: procfs_pid_of finds its process */
         if (!*p) { *node = &tid_dir; return 1; }
         p++;
@@ -136,10 +148,7 @@ int procfs_pid_lookup(const char *path, const struct procfs_node **node, unsigne
         p += info ? 7 : 3;
         if (!parse_num(&p, &n) || *p) return 1;
         if (!own) { /* the sibling says whether it has fd n */
-            char fdpath[64], target[4096];
-            snprintf(fdpath, sizeof fdpath, "/proc/%lu/fd/%lu", pid, n);
-            if (procfs_remote_readlink((int)pid, fdpath, target, sizeof target) >= 0)
-                *node = info ? &fdinfo_foreign : &fd_link_foreign;
+            if (sibling_has_fd(pid, n)) *node = info ? &fdinfo_foreign : &fd_link_foreign;
             return 1;
         }
         if (!procfs_guest_fd_open((long)n)) return 1;
@@ -394,19 +403,20 @@ long procfs_link_target(const struct procfs_node *node, unsigned num, const char
         *fd = (int)num;
         return r == 1 ? 0 : 1;
     }
-    char text[4096];
-    long n = procfs_readlink(node, num, path, text, sizeof text);
+    /* straight into out: a 4 KiB buffer here took every /proc link's resolution a
+     * page deeper into the trap's stack (a fault in each new process) */
+    long n = procfs_readlink(node, num, path, out, cap);
+    if (n == -ERANGE) return cap < 4096 ? -ENAMETOOLONG : n;
     if (n < 0) return n;
-    if (node == &fd_link_foreign && text[0] != '/') return -EACCES; /* a sibling's pipe or socket: not reachable by name */
-    if (text[0] == '/') {
-        if ((size_t)n >= cap) return -ENAMETOOLONG;
-        memcpy(out, text, (size_t)n + 1);
-        return 0;
-    }
+    if (node == &fd_link_foreign && out[0] != '/') return -EACCES; /* a sibling's pipe or socket: not reachable by name */
+    if (out[0] == '/') return 0;
     /* Relative ("self" → "1234"): from the link's directory. */
     const char *slash = strrchr(path, '/');
-    int dlen = slash ? (int)(slash - path) : 0;
-    if ((size_t)snprintf(out, cap, "%.*s/%s", dlen, path, text) >= cap) return -ENAMETOOLONG;
+    size_t dlen = slash ? (size_t)(slash - path) : 0;
+    if (dlen + 1 + (size_t)n >= cap) return -ENAMETOOLONG;
+    memmove(out + dlen + 1, out, (size_t)n + 1);
+    memcpy(out, path, dlen);
+    out[dlen] = '/';
     return 0;
 }
 
@@ -415,23 +425,23 @@ int procfs_resolve(const char *path, char *out, size_t cap)
     /* Links inside the tree: /proc/self…, /dev/fd…; /sys has none. */
     size_t top = strncmp(path, "/proc/", 6) == 0 ? 6 : strncmp(path, "/dev/", 5) == 0 ? 5 : 0;
     if (!top) return 0;
-    char prefix[4096];
     for (const char *s = strchr(path + top, '/'); s; s = strchr(s + 1, '/')) {
         size_t n = (size_t)(s - path);
-        if (n >= sizeof prefix) return -ENAMETOOLONG;
+        if (n >= 4096) return -ENAMETOOLONG;
+        char prefix[n + 1]; /* as long as it is: this runs deep in the trap's stack */
         memcpy(prefix, path, n);
         prefix[n] = 0;
         unsigned num = 0;
         const struct procfs_node *node = procfs_lookup(prefix, 1, &num);
         if (!node || node->kind == PROCFS_FILE) return 0; /* the whole lookup fails later */
         if (node->kind != PROCFS_SYMLINK) continue;
-        char target[4096];
         int fd;
-        long r = procfs_link_target(node, num, prefix, target, sizeof target, &fd);
+        long r = procfs_link_target(node, num, prefix, out, cap, &fd); /* path is not out */
         if (r < 0) return (int)r;
         if (r == 1) return -ENOTDIR;
-        if ((size_t)snprintf(out, cap, "%s%s", strcmp(target, "/") == 0 ? "" : target, s) >= cap)
-            return -ENAMETOOLONG;
+        size_t tl = strcmp(out, "/") == 0 ? 0 : strlen(out), sl = strlen(s);
+        if (tl + sl >= cap) return -ENAMETOOLONG;
+        memcpy(out + tl, s, sl + 1);
         return 1;
     }
     return 0;

@@ -532,13 +532,16 @@ long rx_close_range(int lowfd, int highfd, int cloexec_only)
 }
 
 /* poll() a batch at a time; a closed fd answers POLLNVAL -- and so does an O_PATH
- * one, which this way therefore misses (used when there is none, or no /proc). */
+ * one, which this way therefore misses (used when there is none, or no /proc).
+ * A small batch: an exec's close-on-exec pass runs deep in the trap's stack, where
+ * a 4 KiB one took a page more (a fault in every exec'd child) for one call fewer. */
+#define POLL_BATCH 128
 static long fds_open_by_poll(int below, int *out, size_t max)
 {
-    struct pollfd batch[512];
+    struct pollfd batch[POLL_BATCH];
     size_t n = 0;
-    for (int lo = 0; lo < below; lo += 512) {
-        int k = below - lo < 512 ? below - lo : 512;
+    for (int lo = 0; lo < below; lo += POLL_BATCH) {
+        int k = below - lo < POLL_BATCH ? below - lo : POLL_BATCH;
         for (int i = 0; i < k; i++) batch[i] = (struct pollfd){ .fd = lo + i };
         if (poll(batch, (nfds_t)k, 0) < 0) return -errno;
         for (int i = 0; i < k; i++) {

@@ -43,10 +43,10 @@ static void unmap_guest(void)
 
 static void close_on_exec(void)
 {
-    int some[256], *fds = some;
-    long n = rx_fds_open(lx_fd_floor, lx_proc.path_fds, some, 256);
-    if (n > 256 && (fds = malloc((size_t)n * sizeof *fds)) != NULL) n = rx_fds_open(lx_fd_floor, lx_proc.path_fds, fds, (size_t)n);
-    if (!fds) fds = some, n = 256; /* no memory: the first ones; the others stay open */
+    int some[64], *fds = some; /* a usual process's few; more from the heap */
+    long n = rx_fds_open(lx_fd_floor, lx_proc.path_fds, some, 64);
+    if (n > 64 && (fds = malloc((size_t)n * sizeof *fds)) != NULL) n = rx_fds_open(lx_fd_floor, lx_proc.path_fds, fds, (size_t)n);
+    if (!fds) fds = some, n = 64; /* no memory: the first ones; the others stay open */
     for (long i = 0; i < n; i++) {
         long fl = rx_fcntl(fds[i], RX_F_GETFD, 0);
         if (fl >= 0 && (fl & RX_FD_CLOEXEC) && rx_close(fds[i]) == 0) lx_fd_release(fds[i]);

@@ -213,10 +213,13 @@ static long readlink_at(int dirfd, uint64_t path, uint64_t buf, long len)
     struct lx_path p;
     long r = lx_path_arg(path, dirfd, &p);
     if (r < 0) return r;
-    char out[PATH_MAX];
+    /* what the caller takes (and a NUL): a frame no deeper than that */
+    char out[(len < PATH_MAX ? len : PATH_MAX) + 1];
     if (p.t.node || p.t.beneath) {
         struct link_args a = { &p.t, out, sizeof out };
         r = lx_fs_call(readlink_any, &a);
+        /* an emulated link longer than the room: its first bytes, as Linux truncates */
+        if (r == -ERANGE && p.t.node) r = (long)sizeof out - 1;
     } else {
         r = rx_readlinkat(p.t.dirfd, p.t.path, out, sizeof out);
     }

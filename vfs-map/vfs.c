@@ -405,25 +405,33 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
     out->dirfd = RX_AT_CWD;
     int r = dotdot_after_link(p, out, depth);
     if (r <= 0) return r;
-    char norm[PATH_MAX];
-    vfs_normalise(p, norm, sizeof norm);
     size_t plen = strlen(p);
+    char norm[plen < PATH_MAX ? plen + 3 : PATH_MAX]; /* never longer than p: a frame no deeper than it needs */
+    vfs_normalise(p, norm, sizeof norm);
     int trailing_slash = plen > 1 && p[plen - 1] == '/';
     /* Symlinks inside /proc (self, fd/N, cwd…) met before the last component
      * are followed here; the last one is the opener's to follow or not. */
     if (vfs_under(norm, "/proc") || vfs_under(norm, "/dev")) {
-        char *next = malloc(PATH_MAX); /* recursion: kept off the signal stack */
-        if (!next) return -ENOMEM;
-        int r = procfs_resolve(norm, next, PATH_MAX);
-        if (r > 0 && depth >= MAX_LINKS) r = -ELOOP;
-        if (r > 0) {
-            if (trailing_slash && strlen(next) + 1 < PATH_MAX) strcat(next, "/");
-            r = vfs_resolve_depth(RX_AT_CWD, next, out, depth + 1);
-            free(next);
-            return r;
+        /* A usual link's expansion (/proc/self -> /proc/1234) fits the small buffer;
+         * a longer one is made again on the heap: recursion, kept off the signal
+         * stack, where a first malloc of PATH_MAX was three page faults in a new
+         * process (the allocator's group and its pages). */
+        char small[256], *next = small;
+        size_t cap = sizeof small;
+        int r = procfs_resolve(norm, next, cap - 1); /* room for a trailing slash, as below */
+        if (r == -ENAMETOOLONG) {
+            if (!(next = malloc(PATH_MAX))) return -ENOMEM;
+            cap = PATH_MAX;
+            r = procfs_resolve(norm, next, cap);
         }
-        free(next);
-        if (r < 0) return r;
+        if (r > 0 && depth >= MAX_LINKS) r = -ELOOP;
+        int followed = r > 0;
+        if (followed) {
+            if (trailing_slash && strlen(next) + 1 < cap) strcat(next, "/");
+            r = vfs_resolve_depth(RX_AT_CWD, next, out, depth + 1);
+        }
+        if (next != small) free(next);
+        if (followed || r < 0) return r;
     }
     if (lx_fs.nspecials && vfs_resolve_special(norm, trailing_slash, out, depth, &r)) return r;
     /* /dev/shm is a real directory of lxrun's, where POSIX shared memory lives

@@ -362,6 +362,38 @@ static void links(void)
     close(dfd);
 }
 
+/* The links of /proc: readlink truncates an emulated one as a file's; a path
+ * through /proc/self/cwd whose expansion is long (past 255 bytes) resolves. */
+static void proc_links(void)
+{
+    char whole[4096], buf[16];
+    ssize_t w = readlink("/proc/self/exe", whole, sizeof whole);
+    CHECK(w > 3);
+    memset(buf, '#', sizeof buf);
+    CHECK_EQ(readlink("/proc/self/exe", buf, 3), 3);
+    CHECK(memcmp(buf, whole, 3) == 0 && buf[3] == '#');
+
+    char here[4096], deep[4096];
+    CHECK(getcwd(here, sizeof here) != NULL);
+    const char *part = "a-directory-name-of-forty-characters-xx";
+    for (int i = 0; i < 8; i++) {
+        mkdir(part, 0755);
+        CHECK_OK(chdir(part));
+    }
+    CHECK(getcwd(deep, sizeof deep) != NULL && strlen(deep) > 300);
+    put_file("inner", "deep", 4);
+    char got[8] = { 0 };
+    CHECK_EQ(get_file("/proc/self/cwd/inner", got, sizeof got), 4);
+    CHECK(memcmp(got, "deep", 4) == 0);
+    CHECK_EQ(readlink("/proc/self/cwd", whole, sizeof whole), (ssize_t)strlen(deep));
+    CHECK_OK(unlink("inner"));
+    for (int i = 0; i < 8; i++) {
+        CHECK_OK(chdir(".."));
+        CHECK_OK(rmdir(part));
+    }
+    CHECK_OK(chdir(here));
+}
+
 int main(void)
 {
     check_prog = "dirs";
@@ -371,5 +403,6 @@ int main(void)
     RUN(make_and_remove);
     RUN(renames);
     RUN(links);
+    RUN(proc_links);
     return check_done();
 }
