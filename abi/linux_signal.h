@@ -80,6 +80,27 @@ struct linux_ucontext {
 /* siginfo: 128 bytes; the first three ints are signo, errno, code */
 struct linux_siginfo { int32_t si_signo, si_errno, si_code, pad_; uint8_t fields[112]; };
 _Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo_t");
+/* What a siginfo carries: Linux's own is 48 bytes (kernel_siginfo: the three
+ * ints and a 32-byte union), the rest of the 128 zero padding that the copy to
+ * the user fills in, and that rt_sigqueueinfo drops.  Kept so, a signal's info
+ * waiting in a thread's record takes 48 bytes (byte by byte: no library call,
+ * whatever FS is loaded). */
+#define LINUX_SIGINFO_CONTENT 48
+struct linux_siginfo_kept { uint8_t b[LINUX_SIGINFO_CONTENT]; };
+__attribute__((no_stack_protector)) static inline void linux_siginfo_keep(struct linux_siginfo_kept *k,
+                                                                         const struct linux_siginfo *si)
+{
+    const volatile uint8_t *from = (const void *)si;
+    volatile uint8_t *to = k->b;
+    for (unsigned i = 0; i < LINUX_SIGINFO_CONTENT; i++) to[i] = from[i];
+}
+__attribute__((no_stack_protector)) static inline void linux_siginfo_unkeep(struct linux_siginfo *si,
+                                                                           const struct linux_siginfo_kept *k)
+{
+    const volatile uint8_t *from = k->b;
+    volatile uint8_t *to = (void *)si;
+    for (unsigned i = 0; i < sizeof *si; i++) to[i] = i < LINUX_SIGINFO_CONTENT ? from[i] : 0;
+}
 
 /* rx.h's report of a signal as Linux's siginfo: pid/uid and the value or the
  * child's status, or the faulting address, each where its kind puts it. */

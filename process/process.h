@@ -69,9 +69,10 @@ struct lx_task {
     uint64_t robust_list;     /* set_robust_list: the guest's list head, and its size */
     uint64_t robust_len;
     struct linux_sigcontext sigreturn_regs; /* rt_sigreturn's, from the frame to the trap */
-    /* last, 8 KiB touched only while a signal waits: a process's first page of
-     * the record holds all the rest, one page its fork copies for each side */
-    struct linux_siginfo pending_info[LINUX_NSIG];
+    /* last, touched only while a signal waits: a process's first page of the
+     * record holds all the rest, one page its fork copies for each side -- and,
+     * kept at 48 bytes each, the standard signals' too (a shell's SIGCHLD) */
+    struct linux_siginfo_kept pending_info[LINUX_NSIG];
 };
 
 /* Publishes the name, ids and dispositions in the session's process table

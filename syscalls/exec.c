@@ -24,10 +24,14 @@
  * the caller gives, or on the heap once they outgrow it. */
 struct strblock { char *buf; size_t len, cap; int n, heap; };
 
+/* Frees a block on the heap; written only then (strblock_in starts every field
+ * afresh): a vfork window's parent ends its child's exec here after the fork,
+ * where a write of the request's page was a copy-on-write fault. */
 static void strblock_done(struct strblock *s)
 {
-    if (s->heap) free(s->buf);
-    memset(s, 0, sizeof *s);
+    if (!s->heap) return;
+    free(s->buf);
+    s->heap = 0;
 }
 
 /* Copies in a guest string vector (NULL: empty, as Linux takes it), each string
@@ -77,7 +81,7 @@ static size_t args_limit(void)
 struct exec_req {
     int dirfd;               /* RX_AT_CWD, or lxrun's copy of the guest's dirfd */
     struct strblock argv, envp;
-    struct lx_image_kept kept; /* the files checked, for an exec in this lxrun or its fork */
+    struct lx_image_kept *kept; /* the files checked, for an exec in this lxrun or its fork: kept_files */
     char *path, *execfn;     /* in names: path, then execfn (room for EXECFN_MAX) */
     char names[PATH_MAX + EXECFN_MAX + STRINGS_ROOM];
 } __attribute__((aligned(4096)));
@@ -156,7 +160,7 @@ static long exec_here(struct lx_call *c, struct exec_req *q)
         for (char *e = q->envp.buf; e && e < q->envp.buf + q->envp.len; e += strlen(e) + 1) envp[j++] = e;
         envp[j] = NULL;
         struct lx_program p = { .prog = q->path, .execfn = q->execfn, .dirfd = q->dirfd, .argc = k, .argv = argv,
-                                .envp = envp, .kept = &q->kept, .in_place = 1 };
+                                .envp = envp, .kept = q->kept, .in_place = 1 };
         r = lx_exec_here(c, &p);
     }
     if (!small) {
@@ -303,14 +307,18 @@ static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t a
         RX_MODE_IS(st.mode, RX_MODE_SYMLINK))
         return -ELOOP;
     struct lx_exec_error err;
-    q->kept.floor = keeps_files(c, q) ? lx_fd_floor : 0;
-    if (lx_exec_probe(q->dirfd, q->path, &q->kept, &err) < 0) return -err.errnum;
+    q->kept->floor = keeps_files(c, q) ? lx_fd_floor : 0;
+    if (lx_exec_probe(q->dirfd, q->path, q->kept, &err) < 0) return -err.errnum;
     return 0;
 }
 
 static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags)
 {
     static struct exec_req q; /* large; one exec at a time per process */
+    /* taken by a fork's child as it loads, closed by the parent after: on the
+     * page both sides of a fork write anyway */
+    static struct lx_image_kept kept_files RX_FORK_HOT;
+    q.kept = &kept_files;
     long r = exec_request(c, dirfd, path, argv, envp, flags, &q);
     if (r == 0) {
         /* Past this point the call does not come back unless the exec itself fails:
@@ -326,7 +334,7 @@ static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, 
         if (traced && r < 0) trace_event("execve failed after its checks: %s", abi_errno_text((int)-r));
     }
     if (q.dirfd != RX_AT_CWD) rx_close(q.dirfd);
-    lx_image_kept_close(&q.kept);
+    lx_image_kept_close(q.kept);
     strblock_done(&q.argv);
     strblock_done(&q.envp);
     return r;

@@ -171,7 +171,7 @@ long sys_rt_sigtimedwait(struct lx_call *c)
         uint64_t held = __atomic_load_n(&c->task->pending, __ATOMIC_ACQUIRE) & set;
         if (held) {
             int sig = __builtin_ctzll(held) + 1;
-            info = c->task->pending_info[sig - 1];
+            linux_siginfo_unkeep(&info, &c->task->pending_info[sig - 1]);
             __atomic_fetch_and(&c->task->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
             if (c->a[1] && gm_copy_out(c->a[1], &info, sizeof info) < 0) return -EFAULT;
             return sig;

@@ -23,12 +23,7 @@ __attribute__((no_stack_protector)) int lx_signal_take(struct lx_task *t, int si
     if (sig < 1 || sig > LINUX_NSIG) return 1;
     int pending = (__atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & LINUX_SIGBIT(sig)) != 0;
     if (pending && sig >= LINUX_SIGRTMIN) return 0;
-    if (!pending) {
-        /* byte by byte: no library call, whatever FS is loaded */
-        const volatile unsigned char *from = (const void *)si;
-        volatile unsigned char *to = (void *)&t->pending_info[sig - 1];
-        for (size_t i = 0; i < sizeof *si; i++) to[i] = from[i];
-    }
+    if (!pending) linux_siginfo_keep(&t->pending_info[sig - 1], si);
     __atomic_fetch_or(&t->pending, LINUX_SIGBIT(sig), __ATOMIC_RELEASE);
     return 1;
 }
@@ -93,7 +88,7 @@ int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs,
     uint64_t before = t->restore_mask ? t->saved_mask : t->sigmask;
     f.uc.uc_mcontext.oldmask = before;
     f.uc.uc_sigmask = before;
-    f.info = t->pending_info[sig - 1];
+    linux_siginfo_unkeep(&f.info, &t->pending_info[sig - 1]);
     if ((fpaddr && gm_copy_out(fpaddr, fp, fplen) < 0) || gm_copy_out(sp, &f, sizeof f) < 0) return -1;
 
     lx_report_signal(sig, &f.info);

@@ -250,7 +250,9 @@ static long window_close(struct lx_call *c, long r)
     if (win.fd >= 0) rx_close(win.fd);
     c->task->sigmask = win.mask;
     c->t->guest_fs = win.guest_fs;
-    memcpy(lx_proc.sigactions, win.acts, sizeof win.acts); /* the host's never changed */
+    /* the host's never changed; written only when the child's code changed them:
+     * after an exec's fork, a write of lx_proc is a copy-on-write fault */
+    if (memcmp(lx_proc.sigactions, win.acts, sizeof win.acts)) memcpy(lx_proc.sigactions, win.acts, sizeof win.acts);
     lx_trap_call_resume(c, &win.regs, win_fp, win.fplen);
     c->new_sp = 0;
     lx_vfork_window_open = 0;

@@ -222,7 +222,11 @@ static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_fram
     if (dflt) __atomic_fetch_and(&t->task.pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
     if (deliver_and_apply(t, uc, dflt ? 0 : sig)) bad_frame = 1;
     if (dflt && (LINUX_SIG_DEFAULT_SPARES & LINUX_SIGBIT(sig))) raise_default(uc, sig); /* stop, or nothing */
-    else if (dflt) die_of(sig, &t->task.pending_info[sig - 1], uc, 1);
+    else if (dflt) {
+        struct linux_siginfo si;
+        linux_siginfo_unkeep(&si, &t->task.pending_info[sig - 1]);
+        die_of(sig, &si, uc, 1);
+    }
     if (bad_frame) force_sigsegv(t, uc, sig); /* last: it may unblock SIGSEGV in the mask just set */
 }
 

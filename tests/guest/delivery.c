@@ -279,13 +279,24 @@ static void timers_and_fp_state(void)
     signal(SIGALRM, SIG_DFL);
 }
 
-static volatile int last_value;
+static volatile int last_value, last_tail_zero;
+
+/* Linux's siginfo carries 48 bytes; the rest of the 128 reaches the user as zeroes */
+static int tail_zero(const siginfo_t *si)
+{
+    const unsigned char *b = (const void *)si;
+    for (size_t i = 48; i < sizeof *si; i++)
+        if (b[i]) return 0;
+    return 1;
+}
+
 static void on_value(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
     last_sig = sig;
     last_code = si->si_code;
     last_value = si->si_value.sival_int;
+    last_tail_zero = tail_zero(si);
 }
 
 /* sigqueue carries a value to a handler (SI_QUEUE); sigtimedwait takes a blocked
@@ -302,6 +313,7 @@ static void queued_and_waited(void)
     CHECK_EQ(last_sig, SIGUSR1);
     CHECK_EQ(last_code, SI_QUEUE);
     CHECK_EQ(last_value, 4242);
+    CHECK(last_tail_zero);
 
     sigset_t s;
     sigemptyset(&s);
@@ -309,10 +321,11 @@ static void queued_and_waited(void)
     sigprocmask(SIG_BLOCK, &s, NULL);
     kill(getpid(), SIGUSR2);
     siginfo_t si;
-    memset(&si, 0, sizeof si);
+    memset(&si, 0xa5, sizeof si);
     struct timespec t = { 1, 0 };
     CHECK_EQ(sigtimedwait(&s, &si, &t), SIGUSR2);
     CHECK(si.si_signo == SIGUSR2 && si.si_code == SI_USER && si.si_pid == getpid());
+    CHECK(tail_zero(&si));
     struct timespec short_wait = { 0, 20000000 };
     CHECK_ERR(sigtimedwait(&s, &si, &short_wait), EAGAIN);
     sigprocmask(SIG_UNBLOCK, &s, NULL);

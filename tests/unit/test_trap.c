@@ -142,7 +142,9 @@ Test(signal_take, real_time_instances_queue_standard_ones_merge)
     struct linux_siginfo a = info_with(34, 1), b = info_with(34, 2), u = info_with(10, 0);
     cr_assert_eq(lx_signal_take(&t, 34, &a), 1);
     cr_assert_eq(lx_signal_take(&t, 34, &b), 0, "a second SIGRTMIN while one is pending was merged (lost)");
-    cr_assert_eq(memcmp(&t.pending_info[33], &a, sizeof a), 0, "the pending instance's info changed");
+    struct linux_siginfo kept;
+    linux_siginfo_unkeep(&kept, &t.pending_info[33]);
+    cr_assert_eq(memcmp(&kept, &a, sizeof a), 0, "the pending instance's info changed");
     cr_assert_eq(lx_signal_take(&t, 10, &u), 1);
     cr_assert_eq(lx_signal_take(&t, 10, &u), 1, "a standard signal merges, as Linux's");
     cr_assert_eq(lx_signal_take(&t, 32, &a), 1); /* 32 and 33 are real-time for the guest too */
