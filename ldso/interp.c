@@ -16,7 +16,7 @@ int ldso_load_interp(const char *interp_path, struct lx_image_kept *k, struct lx
         snprintf(err->msg, sizeof err->msg, "%s", why);
         return -1;
     }
-    int r = lx_image_map(fd, interp_path, 1, img, err);
+    int r = lx_image_map(fd, interp_path, lx_image_kept_name(k), 1, img, err);
     rx_close(fd);
     if (r < 0) {
         char why[sizeof err->msg];

@@ -131,7 +131,7 @@ static int prepare(int dirfd, const char *path, int argc, char **argv, char **en
         free(nargv);
         return r;
     }
-    int r = lx_image_map(fd, path, 0, &st->prog, err);
+    int r = lx_image_map(fd, path, lx_image_kept_name(k), 0, &st->prog, err);
     rx_close(fd);
     if (r < 0) return -1;
     st->pc = st->prog.entry;

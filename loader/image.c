@@ -87,19 +87,28 @@ static uint64_t kept_key(int dirfd, const char *path)
     return h;
 }
 
+static const char *image_name(int fd, const char *guest_path);
+
 int lx_image_open_kept(struct lx_image_kept *k, int dirfd, const char *guest_path, struct lx_exec_error *err)
 {
-    if (!k || !k->floor) return lx_image_open_at(dirfd, guest_path, err);
+    if (!k || !k->floor) {
+        if (k) k->taken_name = NULL;
+        return lx_image_open_at(dirfd, guest_path, err);
+    }
     uint64_t key = kept_key(dirfd, guest_path);
     if (!k->recording) {
-        if (k->taken < k->n && k->key[k->taken] == key) return k->fd[k->taken++];
+        if (k->taken < k->n && k->key[k->taken] == key) {
+            k->taken_name = k->name[k->taken];
+            return k->fd[k->taken++];
+        }
         lx_image_kept_close(k); /* not the files checked: none is taken after */
+        k->taken_name = NULL;
         return lx_image_open_at(dirfd, guest_path, err);
     }
     int fd = lx_image_open_at(dirfd, guest_path, err);
     if (fd >= 0 && k->n < LX_IMAGE_KEPT_MAX) {
         long high = rx_fcntl(fd, RX_F_DUPFD_CLOEXEC, k->floor);
-        if (high >= 0) k->key[k->n] = key, k->fd[k->n++] = (int)high;
+        if (high >= 0) k->name[k->n] = image_name(fd, guest_path), k->key[k->n] = key, k->fd[k->n++] = (int)high;
     }
     return fd;
 }
@@ -242,6 +251,7 @@ struct check_scratch {
     struct lx_image probe;
     struct vfs_target open;
     char probe_interp[LX_INTERP_ROOM];
+    char url_and_path[2 * 4096 + 16]; /* an image's name found (image_name) */
 };
 
 static struct check_scratch *check_scratch(void)
@@ -254,6 +264,14 @@ static struct check_scratch *check_scratch(void)
 static struct elf_info *elf_scratch(void) { return &check_scratch()->ei; }
 
 static struct vfs_target *open_scratch(void) { return &check_scratch()->open; }
+
+/* Named as Linux's maps names it: the file's own path, links resolved. */
+static const char *image_name(int fd, const char *guest_path)
+{
+    struct check_scratch *s = check_scratch();
+    const char *canon = vfs_fd_guest_path(fd, s->url_and_path, sizeof s->url_and_path);
+    return gm_intern(canon ? canon : guest_path);
+}
 
 struct lx_image *lx_image_probe_scratch(void)
 {
@@ -268,7 +286,7 @@ int lx_image_check(int fd, struct lx_image *img, struct lx_exec_error *err)
     return check_image(fd, 0, elf_scratch(), &st, img, err);
 }
 
-int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
+int lx_image_map(int fd, const char *guest_path, const char *name, int is_interp, struct lx_image *img,
                  struct lx_exec_error *err)
 {
     struct rx_stat st;
@@ -293,10 +311,7 @@ int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image 
     }
     gm_add(bias + ei->lo, span, LINUX_PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
 
-    /* Named as Linux's maps names it: the file's own path, links resolved. */
-    static char url_and_path[2 * 4096 + 16];
-    const char *canon = vfs_fd_guest_path(fd, url_and_path, sizeof url_and_path);
-    const char *name = gm_intern(canon ? canon : guest_path);
+    if (!name) name = image_name(fd, guest_path);
     for (int i = 0; i < ei->eh.e_phnum; i++) {
         if (ei->ph[i].p_type != PT_LOAD) continue;
         int r = map_segment(fd, &ei->ph[i], bias, &st, name);

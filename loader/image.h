@@ -60,15 +60,25 @@ struct lx_image_kept {
     int n, taken;
     int fd[LX_IMAGE_KEPT_MAX];
     uint64_t key[LX_IMAGE_KEPT_MAX]; /* dirfd and path hashed: a load asking for another file opens it itself */
+    /* each file's name as /proc/self/maps shows it (interned: gm_intern), found
+     * by the checks: a vfork window's fork then loads without finding it again
+     * (a name interned afresh was a heap block and the table's page written in
+     * every child, and the name cache's page read) */
+    const char *name[LX_IMAGE_KEPT_MAX];
+    const char *taken_name; /* the last handle taken's; NULL when it was opened afresh */
 };
 /* lx_image_open_at, through k (NULL: none): while recording, a copy of each
- * handle opened is kept; else the next kept one is taken when it is for the
- * same dirfd and path (the caller closes it as one it opened). */
+ * handle opened is kept, with its name; else the next kept one is taken when it
+ * is for the same dirfd and path (the caller closes it as one it opened). */
 int lx_image_open_kept(struct lx_image_kept *k, int dirfd, const char *guest_path, struct lx_exec_error *err);
+/* The name of the handle lx_image_open_kept just returned, when it was a kept
+ * one; else NULL (lx_image_map finds it). */
+static inline const char *lx_image_kept_name(const struct lx_image_kept *k) { return k ? k->taken_name : NULL; }
 /* Closes the handles not taken; k keeps nothing after. */
 void lx_image_kept_close(struct lx_image_kept *k);
-/* Validates and maps an opened ELF; -1 with err filled on failure. */
-int lx_image_map(int fd, const char *guest_path, int is_interp, struct lx_image *img,
+/* Validates and maps an opened ELF; name: its name for /proc/self/maps when
+ * known (lx_image_kept_name), else NULL.  -1 with err filled on failure. */
+int lx_image_map(int fd, const char *guest_path, const char *name, int is_interp, struct lx_image *img,
                  struct lx_exec_error *err);
 /* Validates an opened ELF as lx_image_map would, without mapping it; fills
  * img->interp.  0, or -1 with err. */

@@ -309,6 +309,25 @@ def maps_shows_program_not_lxrun(e):
 
 
 @case
+def maps_names_after_shell_exec(e):
+    """A program a shell starts (dash: vfork, then exec in lxrun's fork of it)
+    through a symlink: its maps names each file by its own path, links resolved,
+    as natively -- the names found by the exec's checks before the fork."""
+    link = os.path.join(e.tmp, 'probe-link')
+    if not os.path.islink(link):
+        os.symlink(e.probe, link)
+    cmd = ['/bin/sh', '-c', f'{link} maps']
+    def files(r):
+        return sorted({l.split()[5] for l in r.out.splitlines()[:-1] if len(l.split()) > 5 and l.split()[5].startswith('/')})
+    n = procfs_run(cmd, e.tmp)
+    check(n.rc == 0 and n.out.endswith('ok\n'), f'natively:\n{n}')
+    r = e.run(*cmd)
+    check(r.rc == 0 and r.out.endswith('ok\n'), str(r))
+    check(files(r) == files(n), f'lxrun {files(r)} natively {files(n)}')
+    check(os.path.realpath(e.probe) in files(r) and link not in files(r), str(files(r)))
+
+
+@case
 def pthread_getattr_main_thread(e):
     """glibc's pthread_getattr_np reads /proc/self/maps for the main thread's stack."""
     e.probe_ok('stack')
