@@ -13,6 +13,8 @@ import re
 import subprocess
 import sys
 
+from binary_checkmain import main as checkmain
+
 PAGE = 4096
 SMALL = 32
 MAX_PAGES = 2
@@ -43,18 +45,8 @@ def problems(binary):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if a != "--self-test"]
-    bad = [p for b in args for p in problems(b)]
-    if "--self-test" in sys.argv:
-        if not bad:
-            print("self-test: the check passed a binary it should fail")
-            return 1
-        print(f"self-test: found {bad[0]}")
-        return 0
-    for p in bad:
-        print(p)
-    print(f"bss_small_together: {len(args)} binaries, {len(bad)} problems")
-    return 1 if bad else 0
+    return checkmain(
+        "bss_small_together", problems, [a for a in sys.argv[1:] if a != "--self-test"])
 
 
 if __name__ == "__main__":

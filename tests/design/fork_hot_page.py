@@ -15,6 +15,8 @@ import re
 import subprocess
 import sys
 
+from binary_checkmain import main as checkmain
+
 PAGE = 4096
 
 
@@ -53,17 +55,7 @@ def problems(binary, hot):
 def main():
     args = [a for a in sys.argv[1:] if a != "--self-test"]
     hot = thread_hot(args[0])
-    bad = [p for b in args[1:] for p in problems(b, hot)]
-    if "--self-test" in sys.argv:
-        if not bad:
-            print("self-test: the check passed a binary it should fail")
-            return 1
-        print(f"self-test: found {bad[0]}")
-        return 0
-    for p in bad:
-        print(p)
-    print(f"fork_hot_page: {len(args) - 1} binaries, {len(bad)} problems")
-    return 1 if bad else 0
+    return checkmain("fork_hot_page", lambda b: problems(b, hot), args[1:])
 
 
 if __name__ == "__main__":
