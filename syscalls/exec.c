@@ -24,9 +24,8 @@
  * the caller gives, or on the heap once they outgrow it. */
 struct strblock { char *buf; size_t len, cap; int n, heap; };
 
-/* Frees a block on the heap; written only then (strblock_in starts every field
- * afresh): a vfork window's parent ends its child's exec here after the fork,
- * where a write of the request's page was a copy-on-write fault. */
+/* Frees a block on the heap; the record is written only then (strblock_in starts
+ * every field afresh). */
 static void strblock_done(struct strblock *s)
 {
     if (!s->heap) return;
