@@ -80,7 +80,8 @@ static size_t args_limit(void)
 struct exec_req {
     int dirfd;               /* RX_AT_CWD, or lxrun's copy of the guest's dirfd */
     struct strblock argv, envp;
-    struct lx_image_kept *kept; /* the files checked, for an exec in this lxrun or its fork: kept_files */
+    struct lx_image_kept *kept; /* the files checked, for an exec in this lxrun or its fork
+                                   (do_exec's kept_files); NULL: none, each opened by the load */
     char *path, *execfn;     /* in names: path, then execfn (room for EXECFN_MAX) */
     char names[PATH_MAX + EXECFN_MAX + STRINGS_ROOM];
 } __attribute__((aligned(4096)));
@@ -230,6 +231,7 @@ long lx_exec_requested(struct lx_call *c, const char *req, size_t len)
     static struct exec_req q;
     const char *at = req, *end = req + len;
     q.dirfd = RX_AT_CWD;
+    q.kept = NULL; /* the checks ran in the parent: its handles are not this process's */
     q.path = q.names;
     if (unpack_string(&at, end, q.path, PATH_MAX) < 0) return -EINVAL;
     q.execfn = q.path + strlen(q.path) + 1;
