@@ -400,6 +400,7 @@ long procfs_link_target(const struct procfs_node *node, unsigned num, const char
     if (node == &fd_link) {
         int r = procfs_fd_target((int)num, out, cap);
         if (r < 0) return r;
+        if (strlen(out) + 1 >= cap) return -ENAMETOOLONG; /* it may have been cut short to fit */
         *fd = (int)num;
         return r == 1 ? 0 : 1;
     }

@@ -363,7 +363,8 @@ static void links(void)
 }
 
 /* The links of /proc: readlink truncates an emulated one as a file's; a path
- * through /proc/self/cwd whose expansion is long (past 255 bytes) resolves. */
+ * through /proc/self/cwd or /proc/self/fd/N whose expansion is long (past 255
+ * bytes) resolves. */
 static void proc_links(void)
 {
     char whole[4096], buf[16];
@@ -386,6 +387,13 @@ static void proc_links(void)
     CHECK_EQ(get_file("/proc/self/cwd/inner", got, sizeof got), 4);
     CHECK(memcmp(got, "deep", 4) == 0);
     CHECK_EQ(readlink("/proc/self/cwd", whole, sizeof whole), (ssize_t)strlen(deep));
+    int dfd = CHECK_OK(open(".", O_RDONLY | O_DIRECTORY)); /* the same through a directory's fd */
+    char via_fd[64];
+    snprintf(via_fd, sizeof via_fd, "/proc/self/fd/%d/inner", dfd);
+    memset(got, 0, sizeof got);
+    CHECK_EQ(get_file(via_fd, got, sizeof got), 4);
+    CHECK(memcmp(got, "deep", 4) == 0);
+    close(dfd);
     CHECK_OK(unlink("inner"));
     for (int i = 0; i < 8; i++) {
         CHECK_OK(chdir(".."));
