@@ -119,7 +119,7 @@ static void remove_locked(uintptr_t start, uintptr_t end)
 static int mergeable(const struct gm_vma *a, const struct gm_vma *b)
 {
     return a->end == b->start && a->prot == b->prot && a->shared == b->shared && a->dontfork == b->dontfork &&
-           a->kind == b->kind && a->name == b->name && a->ino == b->ino &&
+           a->left_out == b->left_out && a->kind == b->kind && a->name == b->name && a->ino == b->ino &&
            (a->kind != GM_FILE || a->offset + (a->end - a->start) == b->offset);
 }
 
@@ -140,7 +140,7 @@ void gm_add(uintptr_t start, size_t len, int prot, int shared, enum gm_kind kind
 {
     uintptr_t end = GM_PAGE_UP(start + len);
     start = GM_PAGE_DOWN(start);
-    struct gm_vma v = { start, end, prot, shared, kind, offset, dev, ino, name, 0 };
+    struct gm_vma v = { start, end, prot, shared, kind, offset, dev, ino, name, 0, 0 };
     lock();
     begin_change();
     remove_locked(start, end);
@@ -177,7 +177,13 @@ static void set_range(uintptr_t start, size_t len, size_t field, int value)
 }
 
 void gm_protect(uintptr_t start, size_t len, int prot) { set_range(start, len, offsetof(struct gm_vma, prot), prot); }
-void gm_dontfork(uintptr_t start, size_t len, int on) { set_range(start, len, offsetof(struct gm_vma, dontfork), on); }
+/* The guest's own advice replaces lxrun's on the host: not left out by lxrun then. */
+void gm_dontfork(uintptr_t start, size_t len, int on)
+{
+    set_range(start, len, offsetof(struct gm_vma, dontfork), on);
+    set_range(start, len, offsetof(struct gm_vma, left_out), 0);
+}
+void gm_left_out(uintptr_t start, size_t len, int on) { set_range(start, len, offsetof(struct gm_vma, left_out), on); }
 
 void gm_forget_dontfork(void)
 {

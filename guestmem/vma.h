@@ -25,6 +25,8 @@ struct gm_vma {
     uint64_t dev, ino;
     const char *name;      /* guest path for GM_FILE, interned; NULL otherwise */
     int dontfork;          /* madvise(MADV_DONTFORK): a fork's child does not have it */
+    int left_out;          /* lxrun's own MADV_DONTFORK (the vfork window's fork), kept until a fork
+                            * that copies the guest: the host's flag, which a mapping made anew drops */
 };
 
 void gm_add(uintptr_t start, size_t len, int prot, int shared, enum gm_kind kind,
@@ -33,6 +35,9 @@ void gm_remove(uintptr_t start, size_t len);
 void gm_protect(uintptr_t start, size_t len, int prot);
 /* MADV_DONTFORK (on) and MADV_DOFORK (off) over [start, start+len). */
 void gm_dontfork(uintptr_t start, size_t len, int on);
+/* lxrun's own MADV_DONTFORK (on) or MADV_DOFORK (off) recorded over [start, start+len)
+ * (the caller advised the host). */
+void gm_left_out(uintptr_t start, size_t len, int on);
 /* A fork's child: drops the mappings marked MADV_DONTFORK, which it does not have. */
 void gm_forget_dontfork(void);
 /* An exec: the records of every mapping dropped (the caller unmapped them). */

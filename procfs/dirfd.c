@@ -24,7 +24,7 @@ static long dir_getdents(struct lx_file *f, int fd, void *buf, size_t len)
 static long dir_fstat(struct lx_file *f, struct rx_stat *st)
 {
     unsigned num;
-    const struct procfs_node *n = procfs_lookup(f->path, procfs_ncpu(), &num);
+    const struct procfs_node *n = procfs_lookup(f->path, PROCFS_NCPU_ASK, &num);
     if (!n) return -ENOENT; /* gone (a closed fd's fd/ directory stays, but a pid's would not) */
     procfs_stat(n, f->path, st);
     return 0;
@@ -128,7 +128,7 @@ long procfs_getdents(int fd, const char *path, void *buf, size_t len)
     const char *slash = strrchr(path, '/');
     snprintf(parent, sizeof parent, "%.*s", slash && slash != path ? (int)(slash - path) : 1, path);
     if (put(&o, ".", procfs_ino(path), DT_DIR_) == 0 && put(&o, "..", procfs_ino(parent), DT_DIR_) == 0) {
-        long r = procfs_readdir(path, procfs_ncpu(), put_entry, &o);
+        long r = procfs_readdir(path, PROCFS_NCPU_ASK, put_entry, &o);
         if (r < 0 && !o.full) return r;
     }
     if (o.full && o.used == 0) return -EINVAL; /* not even one record fits */

@@ -154,7 +154,7 @@ int procfs_facts_gather(struct procfs_facts *f)
     struct rx_sysfacts sys;
     struct rx_sysstat st;
     long r;
-    if ((r = rx_sysfacts(&sys)) < 0 || (r = rx_sysstat(&st)) < 0) return (int)r;
+    if ((r = rx_sysfacts(&sys, RX_FACTS_ALL)) < 0 || (r = rx_sysstat(&st)) < 0) return (int)r;
     f->ncpu = sys.ncpu ? (unsigned)sys.ncpu : 1;
     memory_facts(f, &st);
     time_facts(f, &st);

@@ -11,7 +11,7 @@
 unsigned procfs_ncpu(void)
 {
     struct rx_sysfacts f;
-    rx_sysfacts(&f);
+    rx_sysfacts(&f, RX_FACTS_CPUS);
     return f.ncpu ? (unsigned)f.ncpu : 1;
 }
 

@@ -142,7 +142,10 @@ struct procfs_node {
 
 /* The node at a normalised absolute guest path ("/proc/cpuinfo", "/sys/devices/
  * system/cpu/cpu3"), or NULL.  CPU numbers count only below ncpu; the number a
- * per-CPU path names goes to *cpu (0 for other nodes; cpu may be NULL). */
+ * per-CPU path names goes to *cpu (0 for other nodes; cpu may be NULL).  ncpu
+ * PROCFS_NCPU_ASK: procfs_ncpu, asked only when the path names a CPU (a system
+ * call: most lookups, /proc/self/... among them, never need it). */
+#define PROCFS_NCPU_ASK 0u
 const struct procfs_node *procfs_lookup(const char *path, unsigned ncpu, unsigned *cpu);
 /* What procfs needs of the guest's namespace, handed to it by vfs-map when the
  * namespace is set up (vfs_start): procfs never calls vfs-map itself. */
@@ -174,7 +177,8 @@ const char *procfs_dev_of_scheme(const char *url);
 /* Calls emit for each entry of directory dir (names only, table order, no "."
  * or "..").  emit returns 0 to go on; any other value (a negative errno, say)
  * stops the listing and is returned.  Otherwise returns the number of entries,
- * -ENOENT if dir is not a node, -ENOTDIR if it is not a directory. */
+ * -ENOENT if dir is not a node, -ENOTDIR if it is not a directory.  ncpu as
+ * procfs_lookup's. */
 typedef int (*procfs_dirent_fn)(void *arg, const char *name, enum procfs_kind kind);
 long procfs_readdir(const char *dir, unsigned ncpu, procfs_dirent_fn emit, void *arg);
 

@@ -168,7 +168,13 @@ static const struct procfs_node nodes[] = {
 /* Does path equal the first plen bytes of pattern?  '#' matches a CPU number
  * below ncpu, written as Linux writes it (no sign, no leading zero); a second
  * one a cache index below the CPU's count, kept in *cpu's upper half. */
-static int match(const char *pattern, size_t plen, const char *path, unsigned ncpu, unsigned *cpu)
+static unsigned cpu_count(unsigned *ncpu)
+{
+    if (*ncpu == PROCFS_NCPU_ASK) *ncpu = procfs_ncpu();
+    return *ncpu;
+}
+
+static int match(const char *pattern, size_t plen, const char *path, unsigned *ncpu, unsigned *cpu)
 {
     size_t i = 0;
     int nth = 0;
@@ -178,7 +184,7 @@ static int match(const char *pattern, size_t plen, const char *path, unsigned nc
             continue;
         }
         if (*path < '0' || *path > '9' || (path[0] == '0' && path[1] >= '0' && path[1] <= '9')) return 0;
-        unsigned long n = 0, bound = nth ? abi_cpu_caches(NULL, 0) : ncpu;
+        unsigned long n = 0, bound = nth ? abi_cpu_caches(NULL, 0) : cpu_count(ncpu);
         for (; *path >= '0' && *path <= '9'; path++) {
             n = n * 10 + (unsigned long)(*path - '0');
             if (n >= bound) return 0;
@@ -202,7 +208,7 @@ const struct procfs_node *procfs_lookup(const char *path, unsigned ncpu, unsigne
     if (procfs_pid_lookup(path, &pn, cpu)) return pn; /* /proc/<pid>/… (pid.c) */
     for (size_t i = 0; i < NNODES; i++) {
         unsigned c = 0;
-        if (!match(nodes[i].path, strlen(nodes[i].path), path, ncpu, &c)) continue;
+        if (!match(nodes[i].path, strlen(nodes[i].path), path, &ncpu, &c)) continue;
         if ((nodes[i].flags & PROCFS_NOT_CPU0) && c == 0) return NULL;
         if (cpu) *cpu = c;
         return &nodes[i];
@@ -221,7 +227,7 @@ long procfs_readdir(const char *dir, unsigned ncpu, procfs_dirent_fn emit, void 
     for (size_t i = 0; i < NNODES; i++) {
         const char *slash = strrchr(nodes[i].path, '/');
         unsigned c = 0;
-        if (!match(nodes[i].path, (size_t)(slash - nodes[i].path), dir, ncpu, &c)) continue;
+        if (!match(nodes[i].path, (size_t)(slash - nodes[i].path), dir, &ncpu, &c)) continue;
         const char *name = slash + 1;
         const char *hash = strchr(name, '#');
         if (!hash) {
@@ -231,7 +237,7 @@ long procfs_readdir(const char *dir, unsigned ncpu, procfs_dirent_fn emit, void 
             count++;
             continue;
         }
-        unsigned many = strncmp(name, "index#", 6) == 0 ? abi_cpu_caches(NULL, 0) : ncpu;
+        unsigned many = strncmp(name, "index#", 6) == 0 ? abi_cpu_caches(NULL, 0) : cpu_count(&ncpu);
         for (unsigned n = 0; n < many; n++) { /* "cpu#" → cpu0, cpu1, …; "index#" → index0, … */
             char expanded[64];
             snprintf(expanded, sizeof expanded, "%.*s%u%s", (int)(hash - name), name, n, hash + 1);

@@ -30,7 +30,7 @@ long procfs_answer(int op, const char *path, char *out, size_t cap)
 {
     static struct procfs_facts facts; /* the answering thread's own */
     unsigned num = 0;
-    const struct procfs_node *node = procfs_lookup(path, procfs_ncpu(), &num);
+    const struct procfs_node *node = procfs_lookup(path, PROCFS_NCPU_ASK, &num);
     if (!node) return -ENOENT;
     switch (op) {
     case LX_ASK_READ: {

@@ -980,25 +980,25 @@ long rx_nanosleep(int clock, int abstime, const struct rx_timespec *req, struct 
     return -e;
 }
 
-long rx_sysfacts(struct rx_sysfacts *f)
+long rx_sysfacts(struct rx_sysfacts *f, unsigned want)
 {
     struct utsname u;
     struct sysinfo si;
     memset(f, 0, sizeof *f);
-    if (uname(&u) == 0) {
+    if ((want & RX_FACTS_NAMES) && uname(&u) == 0) {
         memcpy(f->sysname, u.sysname, sizeof f->sysname);
         memcpy(f->nodename, u.nodename, sizeof f->nodename);
         memcpy(f->release, u.release, sizeof f->release);
         memcpy(f->version, u.version, sizeof f->version);
         memcpy(f->machine, u.machine, sizeof f->machine);
     }
-    if (sysinfo(&si) == 0) {
+    if ((want & RX_FACTS_MEMORY) && sysinfo(&si) == 0) {
         f->mem_total = (uint64_t)si.totalram * si.mem_unit;
         f->mem_free = (uint64_t)si.freeram * si.mem_unit;
         f->uptime_sec = (uint64_t)si.uptime;
     }
     cpu_set_t set;
-    f->ncpu = sched_getaffinity(0, sizeof set, &set) == 0 ? (uint64_t)CPU_COUNT(&set) : 1;
+    if (want & RX_FACTS_CPUS) f->ncpu = sched_getaffinity(0, sizeof set, &set) == 0 ? (uint64_t)CPU_COUNT(&set) : 1;
     return 0;
 }
 

@@ -879,7 +879,13 @@ struct rx_sysfacts {
     char sysname[65], nodename[65], release[65], version[65], machine[65];
     uint64_t mem_total, mem_free, uptime_sec, ncpu;
 };
-long rx_sysfacts(struct rx_sysfacts *f);
+/* Which facts to ask for (each is a call of its own on both systems); the rest
+ * stay zero. */
+#define RX_FACTS_NAMES 1  /* sysname … machine (Redox: sys:uname) */
+#define RX_FACTS_MEMORY 2 /* mem_*, uptime_sec (Redox: sys:stat) */
+#define RX_FACTS_CPUS 4   /* ncpu (Redox: sys:cpu) */
+#define RX_FACTS_ALL 7
+long rx_sysfacts(struct rx_sysfacts *f, unsigned want);
 /* What a new program is told of the CPU, without a system call (an exec passes it
  * on): the CPU's features as the kernel reports them (AT_HWCAP, on x86 CPUID 1's
  * edx; 0: the backend does not know, and lxrun asks CPUID), what the kernel

@@ -133,7 +133,7 @@ long sys_personality(struct lx_call *c)
 long sys_uname(struct lx_call *c)
 {
     struct rx_sysfacts f;
-    rx_sysfacts(&f);
+    rx_sysfacts(&f, RX_FACTS_NAMES);
     struct linux_utsname u;
     memset(&u, 0, sizeof u);
     struct lx_linux_identity id;
@@ -152,7 +152,7 @@ long sys_uname(struct lx_call *c)
 long sys_sysinfo(struct lx_call *c)
 {
     struct rx_sysfacts f;
-    rx_sysfacts(&f);
+    rx_sysfacts(&f, RX_FACTS_MEMORY);
     struct linux_sysinfo s;
     memset(&s, 0, sizeof s);
     s.uptime = (long)f.uptime_sec;

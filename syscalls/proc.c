@@ -50,7 +50,9 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
  * child's tid (CLONE_PARENT_SETTID, CLONE_CHILD_SETTID/CLEARTID). */
 struct fork_out { uint64_t pidfd, parent_tid, child_tid, tls; };
 
-static long do_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
+/* A fork as it stands: the mappings the vfork window left out stay out (its own
+ * forks, lx_fork_bare).  Any other fork is do_fork. */
+static long fork_as_is(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
 {
     uint64_t start_cs = lx_process_fork_time();
     long pid;
@@ -73,6 +75,13 @@ static long do_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const
         if (fd >= 0 && gm_copy_out(out->pidfd, &fd, sizeof fd) < 0) rx_close(fd);
     }
     return pid;
+}
+
+/* A fork whose child has the guest's memory, all that the guest did not leave out. */
+static long do_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
+{
+    lx_vfork_window_put_back();
+    return fork_as_is(c, flags, new_stack, out);
 }
 
 static const struct fork_out no_out;
@@ -162,7 +171,7 @@ static long vfork_by_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack,
     return pid;
 }
 
-long lx_fork_bare(struct lx_call *c, uint64_t flags) { return do_fork(c, flags, 0, &no_out); }
+long lx_fork_bare(struct lx_call *c, uint64_t flags) { return fork_as_is(c, flags, 0, &no_out); }
 
 long lx_vfork_by_fork(struct lx_call *c, uint64_t flags) { return vfork_by_fork(c, flags, 0, &no_out); }
 

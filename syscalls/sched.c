@@ -83,7 +83,7 @@ long sys_sched_getaffinity(struct lx_call *c)
     long pid = (long)(int)c->a[0];
     size_t len = c->a[1];
     struct rx_sysfacts f;
-    rx_sysfacts(&f);
+    rx_sysfacts(&f, RX_FACTS_CPUS);
     if (len * 8 < (size_t)f.ncpu || (len & 7)) return -EINVAL;
     uint64_t mask[MASK_WORDS] = { 0 };
     long r = rx_sched_getaffinity(pid, mask, len / 8 < MASK_WORDS ? len / 8 : MASK_WORDS);

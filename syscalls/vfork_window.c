@@ -21,6 +21,7 @@
 #include "vfork_window.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "../abi/linux_fcntl.h"
 #include "../abi/linux_sched.h"
@@ -62,19 +63,49 @@ int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags)
            !lx_trace.on && !lx_vfork_window_open && lx_exec_here_possible(c);
 }
 
-/* The guest's mappings left out of a fork (on) or in again, except lxrun's vDSO
- * (an exec in place keeps it) and those the guest itself left out. */
-static int forked_now(const struct gm_vma *v) { return !v->dontfork && !ldso_vdso_keeps(v); }
+/* The guest's mappings left out of the window's forks, except lxrun's vDSO (an
+ * exec in place keeps it) and those the guest itself left out.  They stay out
+ * (guestmem's left_out) until a fork that copies the guest puts them back
+ * (lx_vfork_window_put_back): a shell's loop of vfork+exec advises only what it
+ * mapped since, where it advised each mapping out and in again around every
+ * fork (12 host calls an iteration of sh's loop). */
+static int not_yet_out(const struct gm_vma *v) { return !v->dontfork && !v->left_out && !ldso_vdso_keeps(v); }
+static int out(const struct gm_vma *v) { return v->left_out; }
 
-static void advise_run(uintptr_t lo, uintptr_t hi, void *advice)
+/* The runs are gathered first: marking them changes the table gm_runs walks. */
+struct runs { size_t n, cap; uintptr_t (*at)[2], some[32][2]; };
+
+static void gather_run(uintptr_t lo, uintptr_t hi, void *ctx)
 {
-    rx_madvise(lo, hi - lo, *(enum rx_madvise *)advice);
+    struct runs *r = ctx;
+    if (r->n == r->cap) {
+        size_t cap = r->cap * 2;
+        uintptr_t (*at)[2] = malloc(cap * sizeof *at);
+        if (!at) return; /* the rest stay as they are: advised again next time */
+        memcpy(at, r->at, r->n * sizeof *at);
+        if (r->at != r->some) free(r->at);
+        r->at = at, r->cap = cap;
+    }
+    r->at[r->n][0] = lo, r->at[r->n][1] = hi, r->n++;
 }
 
-static void guest_dontfork(int on)
+static void guest_left_out(int on)
 {
-    enum rx_madvise advice = on ? RX_MADV_DONTFORK : RX_MADV_DOFORK;
-    gm_runs(forked_now, advise_run, &advice);
+    struct runs r;
+    r.n = 0, r.cap = sizeof r.some / sizeof r.some[0], r.at = r.some;
+    gm_runs(on ? not_yet_out : out, gather_run, &r);
+    for (size_t i = 0; i < r.n; i++) {
+        uintptr_t lo = r.at[i][0], hi = r.at[i][1];
+        if (rx_madvise(lo, hi - lo, on ? RX_MADV_DONTFORK : RX_MADV_DOFORK) == 0) gm_left_out(lo, hi - lo, on);
+    }
+    if (r.at != r.some) free(r.at);
+}
+
+void lx_vfork_window_put_back(void)
+{
+    gm_text_lock(); /* no rewrite changes a mapping's flags meanwhile */
+    guest_left_out(0);
+    gm_text_unlock();
 }
 
 /* One message of n parts (the iovecs are used up); 0, or -EPIPE and the like
@@ -190,7 +221,7 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
         return -EAGAIN;
     }
     gm_text_lock(); /* no rewrite changes a mapping's flags meanwhile */
-    guest_dontfork(1);
+    guest_left_out(1);
     long pid = lx_fork_bare(c, win.flags);
     if (pid == 0) { /* the lock came over unlocked (gm_forked) */
         rx_close(mine);
@@ -211,7 +242,6 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
         }
         return child_serve(c);
     }
-    guest_dontfork(0);
     gm_text_unlock();
     rx_close(its);
     if (pid < 0) {

@@ -43,8 +43,9 @@ int lx_vfork_window_has_child(void);
  * does in the parent; 0 in the child whose exec was served. */
 long lx_vfork_window_exec_in_fork(struct lx_call *c, long (*run)(struct lx_call *, void *), void *request);
 
-/* proc.c: a fork of the calling process (flags: a clone's), and the vfork made by
- * a fork, the parent waiting until the child execs or exits. */
+/* proc.c: a fork of the calling process (flags: a clone's) with the mappings the
+ * window left out still out, and the vfork made by a fork, the parent waiting
+ * until the child execs or exits. */
 long lx_fork_bare(struct lx_call *c, uint64_t flags);
 long lx_vfork_by_fork(struct lx_call *c, uint64_t flags);
 /* signal.c: rt_sigaction, with (host 1) or without the host's dispositions. */
@@ -59,5 +60,8 @@ long lx_exec_requested(struct lx_call *c, const char *req, size_t len);
 /* The waiting child's exec is past the point where it can fail: the parent's
  * thread goes on (lx_vfork_child_execs). */
 void lx_vfork_window_child_execs(void);
+/* Before a fork that copies the guest's memory: the mappings the window's forks
+ * left out (MADV_DONTFORK, kept between windows) put back in. */
+void lx_vfork_window_put_back(void);
 
 #endif

@@ -451,7 +451,7 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
         return 0;
     }
     if (vfs_under(norm, "/proc") || vfs_under(norm, "/sys") || vfs_under(norm, "/dev")) {
-        out->node = procfs_lookup(norm, procfs_ncpu(), &out->cpu);
+        out->node = procfs_lookup(norm, PROCFS_NCPU_ASK, &out->cpu);
         if (out->node && out->node->scheme) {
             vfs_record(norm, 1);
             if (trailing_slash) return -ENOTDIR; /* a device, not a directory */

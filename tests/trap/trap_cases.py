@@ -705,6 +705,51 @@ def answerer_only_for_calls_that_wait(e):
     check(threads <= 1, f'{threads} host threads started for {forks} forks\n{text}')
 
 
+def host_calls(e, names, *argv):
+    """The host's system calls of NAMES an lxrun run of ARGV made, by name, seen by strace."""
+    log = os.path.join(e.tmp, 'strace-' + '-'.join(names))
+    r = e.run(STRACE, '-f', '-qq', '-e', 'trace=' + ','.join(names), '-e', 'signal=none', '-o', log,
+              e.lxrun, *argv, lxrun=False)
+    check(r.rc == 0, str(r))
+    text = open(log).read()
+    return r, {n: len(re.findall(r'\b' + n + r'\(', text)) for n in names}, text
+
+
+@case
+def system_facts_asked_only_when_needed(e):
+    """A path through /proc asks the host nothing of the system: the CPU count is
+    asked only for a path that names a CPU (each /proc lookup asked uname, sysinfo
+    and sched_getaffinity before, to count the CPUs: glibc's static start reads
+    /proc/self/exe); uname asks only the names, not the memory and the CPUs too."""
+    names = ('uname', 'sysinfo', 'sched_getaffinity')
+    r, n, text = host_calls(e, names, '/bin/readlink', '/proc/self/exe')
+    check(r.out == '/usr/bin/readlink\n' and n == dict.fromkeys(names, 0), f'readlink /proc/self/exe: {n}\n{r}\n{text}')
+    r, n, text = host_calls(e, names, '/bin/uname', '-r')
+    check(r.out == os.uname().release + '\n' and n['uname'] >= 1 and n['sysinfo'] == 0 and n['sched_getaffinity'] == 0,
+          f'uname -r: {n}\n{r}\n{text}')
+
+
+@case
+def vfork_window_leaves_the_guest_out_once(e):
+    """The vfork window's fork leaves the guest's mappings out of the child
+    (MADV_DONTFORK) and they stay out until a fork that copies them: a shell's loop
+    of vfork+exec advises what is new only.  dash running /bin/true 4 and 12 times
+    makes as many of those madvise calls, give or take the one or two that where
+    the mappings happen to lie decides (12 an iteration before, out and in again
+    around each fork: 96 more); procs.c's fork_after_vfork_exec checks what a later
+    fork's child has."""
+    def advised(times):
+        log = os.path.join(e.tmp, f'strace-madvise-{times}')
+        r = e.run(STRACE, '-f', '-qq', '-e', 'trace=madvise', '-e', 'signal=none', '-o', log, e.lxrun,
+                  '/bin/dash', '-c', f'i=0; while [ $i -lt {times} ]; do /bin/true; i=$((i+1)); done', lxrun=False)
+        check(r.rc == 0, str(r))
+        text = open(log).read()
+        return len(re.findall(r'MADV_(?:DONT|DO)FORK', text)), text
+    few, text_few = advised(4)
+    many, text_many = advised(12)
+    check(0 < few and abs(many - few) <= 2, f'{few} fork advice for 4 iterations, {many} for 12\n{text_many}')
+
+
 def main():
     suite_main('trap', __doc__, 2, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), tmp))
 
