@@ -40,6 +40,7 @@ static inline void lx_start_clear(struct lx_start *st)
 /* What the guest is shown of the machine beyond what the loader reads from it. */
 struct lx_exec_view {
     uint64_t hwcap2_hidden; /* AT_HWCAP2 bits left out */
+    uint32_t uid, euid, gid, egid; /* AT_UID, AT_EUID, AT_GID, AT_EGID */
     int vdso_counting;      /* lxrun's vDSO counts its answers (a report was asked for) */
 };
 

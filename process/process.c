@@ -58,10 +58,28 @@ void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintpt
     lx_process_publish();
 }
 
+void lx_process_ids(struct lx_ids *out)
+{
+    if (!lx_proc.ids.known) {
+        lx_proc.ids.uid = (uint32_t)rx_getuid(), lx_proc.ids.euid = (uint32_t)rx_geteuid();
+        lx_proc.ids.gid = (uint32_t)rx_getgid(), lx_proc.ids.egid = (uint32_t)rx_getegid();
+        lx_proc.ids.known = 1;
+    }
+    *out = (struct lx_ids){ lx_proc.ids.uid, lx_proc.ids.euid, lx_proc.ids.gid, lx_proc.ids.egid };
+}
+
+void lx_process_ids_changed(void)
+{
+    lx_proc.ids.known = 0;
+    lx_process_publish();
+}
+
 void lx_process_publish(void)
 {
     lx_ptable_set_comm(lx_proc.comm);
-    lx_ptable_set_ids((uint32_t)rx_getuid(), (uint32_t)rx_geteuid(), (uint32_t)rx_getgid(), (uint32_t)rx_getegid());
+    struct lx_ids id;
+    lx_process_ids(&id);
+    lx_ptable_set_ids(id.uid, id.euid, id.gid, id.egid);
     uint64_t ignored, caught;
     lx_process_dispositions(&ignored, &caught);
     lx_ptable_set_signals(ignored, caught);
@@ -82,7 +100,9 @@ void lx_guest_caps_init(uint64_t bounding, uint64_t inheritable)
 {
     lx_proc.caps.bounding = bounding;
     lx_proc.caps.inheritable = inheritable;
-    lx_proc.caps.permitted = lx_proc.caps.effective = rx_geteuid() == 0 ? bounding : 0;
+    struct lx_ids id;
+    lx_process_ids(&id);
+    lx_proc.caps.permitted = lx_proc.caps.effective = id.euid == 0 ? bounding : 0;
     lx_proc.caps.known = 1;
 }
 

@@ -30,6 +30,9 @@ struct lx_process {
      * none, from the effective uid at start; capset and PR_CAPBSET_DROP change them,
      * nothing enforces them */
     struct { int known; uint64_t effective, permitted, inheritable, bounding; } caps;
+    /* the real and effective ids as last asked of the system (lx_process_ids): only
+     * the guest's set*id calls change them, and those have them asked again */
+    struct { int known; uint32_t uid, euid, gid, egid; } ids;
     /* A vfork child (vfork, CLONE_VM|CLONE_VFORK) runs as a copy: until it execs or
      * exits its parent waits on this pipe, and an exit sends the parent's stack
      * [lo, hi) back, which is what a vfork child may change that the parent reads
@@ -78,6 +81,13 @@ struct lx_task {
 /* Publishes the name, ids and dispositions in the session's process table
  * (process/ptable.h), after they change. */
 void lx_process_publish(void);
+/* The process's real and effective ids: asked of the system once, kept across
+ * fork and exec (neither changes them here: set-user-ID files run as any other),
+ * asked again after a set*id call (lx_process_ids_changed, which publishes them).
+ * A fork+exec of sh's loop asked 18 times. */
+struct lx_ids { uint32_t uid, euid, gid, egid; };
+void lx_process_ids(struct lx_ids *out);
+void lx_process_ids_changed(void);
 /* The ignored and caught signal sets (bit s-1 for signal s). */
 void lx_process_dispositions(uint64_t *ignored, uint64_t *caught);
 

@@ -35,7 +35,7 @@ static long get_ids(int which, uint32_t v[3]) { return which ? rx_getresgid(v) :
 static long set_ids(int which, long r, long e, long s)
 {
     long ret = which ? rx_setresgid(r, e, s) : rx_setresuid(r, e, s);
-    if (ret == 0) lx_process_publish();
+    if (ret == 0) lx_process_ids_changed();
     return ret;
 }
 

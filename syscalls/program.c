@@ -26,7 +26,10 @@ static void cpuid_image(const struct lx_image *img)
 
 int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_exec_error *err)
 {
-    struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden(), .vdso_counting = lx_report.observe };
+    struct lx_ids id;
+    lx_process_ids(&id);
+    struct lx_exec_view view = { .hwcap2_hidden = lx_trap_hwcap2_hidden(), .uid = id.uid, .euid = id.euid,
+                                 .gid = id.gid, .egid = id.egid, .vdso_counting = lx_report.observe };
     if (lx_exec_prepare_at(p->dirfd, p->prog, p->execfn, p->argc, p->argv, p->envp, &view, p->kept, st, err) < 0)
         return -1;
     image_mapped(&st->prog); /* first: the program's stamp keys its files' sites */

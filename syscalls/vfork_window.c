@@ -105,6 +105,7 @@ void lx_vfork_window_put_back(void)
 {
     gm_text_lock(); /* no rewrite changes a mapping's flags meanwhile */
     guest_left_out(0);
+    lx_trap_fork_leaves_code_out(0);
     gm_text_unlock();
 }
 
@@ -222,8 +223,10 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
     }
     gm_text_lock(); /* no rewrite changes a mapping's flags meanwhile */
     guest_left_out(1);
+    lx_trap_fork_leaves_code_out(1);
     long pid = lx_fork_bare(c, win.flags);
     if (pid == 0) { /* the lock came over unlocked (gm_forked) */
+        lx_trap_forked_without_code();
         rx_close(mine);
         lx_vfork_window_open = 0; /* the window is the parent's */
         lx_proc.vfork_waiting.active = 1;

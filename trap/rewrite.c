@@ -60,7 +60,7 @@
  * raw calls (rx_*), no TLS, no stack protector. */
 #define TLS_FREE __attribute__((no_stack_protector))
 
-struct chunk { uintptr_t base; size_t used; };
+struct chunk { uintptr_t base; size_t used; int left_out; /* MADV_DONTFORK: lx_rewrite_chunks_left_out */ };
 static struct chunk chunks[MAX_CHUNKS];
 static int nchunks RX_FORK_HOT;
 
@@ -686,6 +686,23 @@ void lx_trap_image_mapped(const struct lx_file_id *id)
 }
 
 void lx_rewrite_forked(void) { traps = 0, learned = 0; }
+
+/* Under the text lock (chunk_near adds chunks under it). */
+void lx_rewrite_chunks_left_out(int on)
+{
+    for (int i = 0; i < nchunks; i++)
+        if (chunks[i].left_out != on &&
+            rx_madvise(chunks[i].base, CHUNK, on ? RX_MADV_DONTFORK : RX_MADV_DOFORK) == 0)
+            chunks[i].left_out = on;
+}
+
+void lx_rewrite_chunks_not_here(void)
+{
+    int kept = 0;
+    for (int i = 0; i < nchunks; i++)
+        if (!chunks[i].left_out) chunks[kept++] = chunks[i];
+    nchunks = kept;
+}
 
 void lx_rewrite_forget(void)
 {

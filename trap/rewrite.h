@@ -16,6 +16,10 @@ void lx_rewrite_site(uintptr_t ip, long nr);
 void lx_rewrite_forget(void);
 /* A forked child: its traps are counted afresh (a rewrite waits for enough of them). */
 void lx_rewrite_forked(void);
+/* The trampolines left out of forks (on: MADV_DONTFORK) or put back (off), and,
+ * in a child of a fork that left them out, dropped from the record unmapped. */
+void lx_rewrite_chunks_left_out(int on);
+void lx_rewrite_chunks_not_here(void);
 /* An instruction lxrun answers itself at a site (cpuid_sites.c): the 5 bytes at
  * at, which start an instruction, become a jump to a trampoline that runs code
  * and jumps to ret.  lx_rewrite_detours plants n of them (under the text lock,

@@ -735,6 +735,10 @@ _Noreturn void lx_trap_enter_guest(struct lx_thread *t, uintptr_t entry, uintptr
     lx_fs_path()->enter_guest(entry, sp, t);
 }
 
+void lx_trap_fork_leaves_code_out(int on) { lx_rewrite_chunks_left_out(on); }
+
+void lx_trap_forked_without_code(void) { lx_rewrite_chunks_not_here(); }
+
 void lx_trap_exec_reset(struct lx_thread *t)
 {
     lx_rewrite_forget();

@@ -154,6 +154,13 @@ uintptr_t lx_trap_call_ip(const struct lx_call *c);
  * guest code with regs loaded, with t's guest FS and blocked set; never returns. */
 _Noreturn void lx_trap_resume_guest(struct lx_thread *t, const struct linux_sigcontext *regs);
 
+/* A fork whose child runs no guest code before its exec (the vfork window's):
+ * lxrun's trampolines left out of it (on) and kept out until a fork that copies
+ * the guest puts them back (off), under guestmem's text lock; in that child,
+ * lx_trap_forked_without_code says they did not come over (its exec in place
+ * then has none to unmap: a munmap of 30-45 us in each child of sh's loop). */
+void lx_trap_fork_leaves_code_out(int on);
+void lx_trap_forked_without_code(void);
 /* An exec in place (the only guest thread, inside its execve): the old program's
  * rewritten sites and trampolines forgotten, its FS base gone (the new one starts
  * with 0, as from Linux's exec). */

@@ -388,11 +388,52 @@ static void oom_score_adj(void)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
-int main(void)
+/* The ids a set*id call gives reach what comes after it: a child's program's
+ * auxiliary vector and the process's /proc status (lxrun keeps the ids it asked
+ * once, and asks again after a set*id call).  Root only. */
+static int auxv_ids_are(uid_t u, gid_t g)
 {
+    return getauxval(AT_UID) == u && getauxval(AT_EUID) == u && getauxval(AT_GID) == g && getauxval(AT_EGID) == g;
+}
+
+static int status_uid_is(uid_t u)
+{
+    char buf[4096];
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return 0;
+    int found = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        unsigned a, b, c, d;
+        if (sscanf(buf, "Uid: %u %u %u %u", &a, &b, &c, &d) == 4) found = a == u && b == u && c == u;
+    }
+    fclose(f);
+    return found;
+}
+
+static void ids_after_set_reach_exec(void)
+{
+    if (geteuid() != 0) return;
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (setresgid(1234, 1234, 1234) != 0 || setresuid(4321, 4321, 4321) != 0) _exit(2);
+        if (!status_uid_is(4321)) _exit(3);
+        execl("/proc/self/exe", "ids", "--auxv-ids", "4321", "1234", (char *)NULL);
+        _exit(4);
+    }
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "--auxv-ids") == 0)
+        return auxv_ids_are((uid_t)atoi(argv[2]), (gid_t)atoi(argv[3])) && status_uid_is((uid_t)atoi(argv[2])) ? 0 : 5;
     check_prog = "ids";
     RUN(process_ids);
     RUN(user_ids);
+    RUN(ids_after_set_reach_exec);
     RUN(system_identity);
     RUN(limits);
     RUN(usage_and_affinity);
