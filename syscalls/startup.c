@@ -77,22 +77,11 @@ long sys_get_robust_list(struct lx_call *c)
     return gm_copy_out(c->a[1], &head, sizeof head);
 }
 
-long sys_prctl(struct lx_call *c)
+/* The options but the name: on lxrun's FS (the backend's calls, the report). */
+static long prctl_rest(void *arg)
 {
+    struct lx_call *c = arg;
     switch ((int)c->a[0]) {
-    case LINUX_PR_SET_NAME: {
-        char name[16];
-        long n = gm_string_in(name, c->a[1], sizeof name);
-        if (n == -ENAMETOOLONG) { /* truncated to 15 bytes, as Linux does */
-            if (gm_copy_in(name, c->a[1], 15) < 0) return -EFAULT;
-            name[15] = 0;
-        } else if (n < 0) return n;
-        memcpy(lx_proc.comm, name, sizeof name);
-        lx_ptable_set_comm(lx_proc.comm);
-        return 0;
-    }
-    case LINUX_PR_GET_NAME:
-        return gm_copy_out(c->a[1], lx_proc.comm, sizeof lx_proc.comm);
     case LINUX_PR_SET_PDEATHSIG:
         return c->a[1] <= 64 ? rx_set_pdeathsig((int)c->a[1]) : -EINVAL;
     case LINUX_PR_GET_PDEATHSIG: {
@@ -151,6 +140,30 @@ long sys_prctl(struct lx_call *c)
     default:
         lx_record_partial(c->nr, "unsupported prctl option");
         return -EINVAL;
+    }
+}
+
+/* GUESTFS: the name, which glibc's start and busybox ask in every program, on the
+ * guest's FS (two FS switches each on a host without FSGSBASE); the rest through
+ * lx_fs_call. */
+long sys_prctl(struct lx_call *c)
+{
+    switch ((int)c->a[0]) {
+    case LINUX_PR_SET_NAME: {
+        char name[16];
+        long n = gm_string_in(name, c->a[1], sizeof name);
+        if (n == -ENAMETOOLONG) { /* truncated to 15 bytes, as Linux does */
+            if (gm_copy_in(name, c->a[1], 15) < 0) return -EFAULT;
+            name[15] = 0;
+        } else if (n < 0) return n;
+        memcpy(lx_proc.comm, name, sizeof name);
+        lx_ptable_set_comm(lx_proc.comm);
+        return 0;
+    }
+    case LINUX_PR_GET_NAME:
+        return gm_copy_out(c->a[1], lx_proc.comm, sizeof lx_proc.comm);
+    default:
+        return lx_fs_call(prctl_rest, c);
     }
 }
 

@@ -14,6 +14,8 @@
  *   tracee fork          fork; the child makes 3 getppid and exits 5; the parent
  *                        waits for it (wait4) and exits 0
  *   tracee escapes       write(1, …) of a string needing every kind of escape
+ *   tracee names N       N rounds of prctl PR_SET_NAME "tracee-name" and PR_GET_NAME;
+ *                        exit 0 when each read back the name, else 6
  *   tracee masks         5 rounds of rt_sigprocmask blocking SIGUSR1 and
  *                        unblocking it (each call changes the mask), then exit 0
  *   tracee threads N     N threads, each started and joined before the next
@@ -43,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 
 /* A raw syscall: the result is the kernel's (-errno on failure), untouched by libc. */
@@ -209,6 +212,14 @@ int main(int argc, char **argv)
         long fd = sys_open(argv[2]);
         for (int i = 0, n = atoi(argv[3]); i < n; i++)
             if (fd < 0 || map_page(fd) < 0) return 4;
+        return 0;
+    }
+    if (!strcmp(mode, "names") && argc > 2) { /* prctl PR_SET_NAME then PR_GET_NAME, N times */
+        char got[16];
+        for (int i = 0, n = atoi(argv[2]); i < n; i++)
+            if (sc(SYS_prctl, PR_SET_NAME, (long)"tracee-name", 0, 0) || sc(SYS_prctl, PR_GET_NAME, (long)got, 0, 0) ||
+                strcmp(got, "tracee-name"))
+                return 6;
         return 0;
     }
     if (!strcmp(mode, "escapes")) {

@@ -716,6 +716,17 @@ def host_calls(e, names, *argv):
 
 
 @case
+def process_name_on_the_guests_fs(e):
+    """prctl's PR_SET_NAME and PR_GET_NAME (glibc's start and busybox ask the name of
+    every program) are served on the guest's FS: `tracee names 10` switches to
+    lxrun's FS only at start-up, for musl's arch_prctl and the exit (each prctl
+    switched there and back before)."""
+    to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', tracee_mode='names 10')
+    check((to_lxrun, to_guest, gs) == (1 + 2, 1 + 1, 2),
+          f'arch_prctl path, names: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
+
+
+@case
 def system_facts_asked_only_when_needed(e):
     """A path through /proc asks the host nothing of the system: the CPU count is
     asked only for a path that names a CPU (each /proc lookup asked uname, sysinfo
