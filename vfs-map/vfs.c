@@ -496,15 +496,21 @@ static int resolve_ex(int dirfd, const char *p, struct vfs_target *out, int dept
 }
 
 /* Where an emulated symlink leads: *next resolved (0), or 1 with *fd the guest
- * fd it names when that has no path to open, or a negative errno. */
+ * fd it names when that has no path to open, or a negative errno.  The target in
+ * 256 bytes first, the heap only beyond (procfs_link_target says when it filled
+ * its room): in a new process a first malloc of a page is three faults (busybox
+ * execs each applet through /proc/self/exe). */
 static long follow(const struct vfs_target *t, struct vfs_target *next, int depth, int *fd)
 {
-    char *target = malloc(PATH_MAX);
-    if (!target) return -ENOMEM;
-    long r = procfs_link_target(t->node, t->cpu, t->path, target, PATH_MAX, fd);
+    char small[256], *target = small;
+    long r = procfs_link_target(t->node, t->cpu, t->path, target, sizeof small, fd);
+    if (r == -ENAMETOOLONG) {
+        if (!(target = malloc(PATH_MAX))) return -ENOMEM;
+        r = procfs_link_target(t->node, t->cpu, t->path, target, PATH_MAX, fd);
+    }
     if (r == 0 && depth >= MAX_LINKS) r = -ELOOP;
     if (r == 0) r = vfs_resolve_depth(RX_AT_CWD, target, next, depth + 1);
-    free(target);
+    if (target != small) free(target);
     return r;
 }
 
@@ -539,19 +545,28 @@ static long open_plain(const struct vfs_target *t, int flags, unsigned mode)
     return fd == -ELOOP ? open_walked(t, t->path, flags, mode, 0) : fd;
 }
 
+static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, int depth);
+
+/* An emulated link opened: its target's file.  The first link's target on the
+ * stack, a chain's further ones on the heap (not 40 deep on the signal stack): a
+ * first malloc of a page is three faults in a new process, a page of stack one.
+ * Its own frame, so that other opens do not run that much deeper. */
+static __attribute__((noinline)) long open_link(const struct vfs_target *t, int flags, unsigned mode, int depth)
+{
+    vfs_record(t->path, 1);
+    struct vfs_target first, *next = depth == 0 ? &first : malloc(sizeof *next);
+    if (!next) return -ENOMEM;
+    int fd = -1;
+    long how = follow(t, next, depth, &fd), r = how;
+    if (how == 0) r = open_at_depth(next, flags, mode, depth + 1);
+    if (next != &first) free(next);
+    if (fd >= 0 && (how == 1 || r == -ENOENT)) r = reopen_fd(fd, flags);
+    return r;
+}
+
 static long open_at_depth(const struct vfs_target *t, int flags, unsigned mode, int depth)
 {
-    if (t->node && t->node->kind == PROCFS_SYMLINK && !(flags & RX_O_NOFOLLOW)) {
-        vfs_record(t->path, 1);
-        struct vfs_target *next = malloc(sizeof *next); /* links chain: not on the signal stack */
-        if (!next) return -ENOMEM;
-        int fd = -1;
-        long how = follow(t, next, depth, &fd), r = how;
-        if (how == 0) r = open_at_depth(next, flags, mode, depth + 1);
-        free(next);
-        if (fd >= 0 && (how == 1 || r == -ENOENT)) r = reopen_fd(fd, flags);
-        return r;
-    }
+    if (t->node && t->node->kind == PROCFS_SYMLINK && !(flags & RX_O_NOFOLLOW)) return open_link(t, flags, mode, depth);
     if (t->node) {
         long fd = procfs_open(t->node, t->cpu, t->path, flags);
         vfs_record(t->path, fd >= 0);

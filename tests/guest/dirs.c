@@ -394,6 +394,21 @@ static void proc_links(void)
     CHECK_EQ(get_file(via_fd, got, sizeof got), 4);
     CHECK(memcmp(got, "deep", 4) == 0);
     close(dfd);
+    /* the links themselves opened, their targets over 300 bytes: the file's fd,
+     * and the cwd as a directory */
+    int ifd = CHECK_OK(open("inner", O_RDONLY));
+    char via_link[64];
+    snprintf(via_link, sizeof via_link, "/proc/self/fd/%d", ifd);
+    memset(got, 0, sizeof got);
+    CHECK_EQ(get_file(via_link, got, sizeof got), 4);
+    CHECK(memcmp(got, "deep", 4) == 0);
+    close(ifd);
+    int cfd = CHECK_OK(open("/proc/self/cwd", O_RDONLY | O_DIRECTORY));
+    struct stat a, b;
+    CHECK_OK(fstat(cfd, &a));
+    CHECK_OK(stat(".", &b));
+    CHECK(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+    close(cfd);
     CHECK_OK(unlink("inner"));
     for (int i = 0; i < 8; i++) {
         CHECK_OK(chdir(".."));
