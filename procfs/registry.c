@@ -165,15 +165,16 @@ static const struct procfs_node nodes[] = {
 
 #define NNODES (sizeof nodes / sizeof nodes[0])
 
-/* Does path equal the first plen bytes of pattern?  '#' matches a CPU number
- * below ncpu, written as Linux writes it (no sign, no leading zero); a second
- * one a cache index below the CPU's count, kept in *cpu's upper half. */
+/* The CPU count a lookup was given, or asked of the system at its first need. */
 static unsigned cpu_count(unsigned *ncpu)
 {
     if (*ncpu == PROCFS_NCPU_ASK) *ncpu = procfs_ncpu();
     return *ncpu;
 }
 
+/* Does path equal the first plen bytes of pattern?  '#' matches a CPU number
+ * below *ncpu, written as Linux writes it (no sign, no leading zero); a second
+ * one a cache index below the CPU's count, kept in *cpu's upper half. */
 static int match(const char *pattern, size_t plen, const char *path, unsigned *ncpu, unsigned *cpu)
 {
     size_t i = 0;

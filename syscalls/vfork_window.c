@@ -21,7 +21,6 @@
 #include "vfork_window.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "../abi/linux_fcntl.h"
 #include "../abi/linux_sched.h"
@@ -72,33 +71,33 @@ int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags)
 static int not_yet_out(const struct gm_vma *v) { return !v->dontfork && !v->left_out && !ldso_vdso_keeps(v); }
 static int out(const struct gm_vma *v) { return v->left_out; }
 
-/* The runs are gathered first: marking them changes the table gm_runs walks. */
-struct runs { size_t n, cap; uintptr_t (*at)[2], some[32][2]; };
+/* The runs are gathered first, up to 32 a pass (marking them changes the table
+ * gm_runs walks); a pass that marks none ends it (the host refused: they stay as
+ * they were, as a failed advice always left them). */
+struct runs { int n, full; uintptr_t at[32][2]; };
 
 static void gather_run(uintptr_t lo, uintptr_t hi, void *ctx)
 {
     struct runs *r = ctx;
-    if (r->n == r->cap) {
-        size_t cap = r->cap * 2;
-        uintptr_t (*at)[2] = malloc(cap * sizeof *at);
-        if (!at) return; /* the rest stay as they are: advised again next time */
-        memcpy(at, r->at, r->n * sizeof *at);
-        if (r->at != r->some) free(r->at);
-        r->at = at, r->cap = cap;
+    if (r->n == (int)(sizeof r->at / sizeof r->at[0])) {
+        r->full = 1;
+        return;
     }
     r->at[r->n][0] = lo, r->at[r->n][1] = hi, r->n++;
 }
 
 static void guest_left_out(int on)
 {
-    struct runs r;
-    r.n = 0, r.cap = sizeof r.some / sizeof r.some[0], r.at = r.some;
-    gm_runs(on ? not_yet_out : out, gather_run, &r);
-    for (size_t i = 0; i < r.n; i++) {
-        uintptr_t lo = r.at[i][0], hi = r.at[i][1];
-        if (rx_madvise(lo, hi - lo, on ? RX_MADV_DONTFORK : RX_MADV_DOFORK) == 0) gm_left_out(lo, hi - lo, on);
+    for (;;) {
+        struct runs r = { 0 };
+        gm_runs(on ? not_yet_out : out, gather_run, &r);
+        int marked = 0;
+        for (int i = 0; i < r.n; i++) {
+            uintptr_t lo = r.at[i][0], hi = r.at[i][1];
+            if (rx_madvise(lo, hi - lo, on ? RX_MADV_DONTFORK : RX_MADV_DOFORK) == 0) gm_left_out(lo, hi - lo, on), marked++;
+        }
+        if (!r.full || !marked) return;
     }
-    if (r.at != r.some) free(r.at);
 }
 
 void lx_vfork_window_put_back(void)

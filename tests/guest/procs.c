@@ -666,6 +666,30 @@ static void fork_after_vfork_exec(void)
     vfork_exec_true();
     CHECK_OK(madvise(a + 2 * PG, PG, MADV_DOFORK));
     fork_sees(a, later, heap, (const int[3]){ 1, 1, 1 });
+    /* more separate mappings than one pass of the window's advice takes (32) */
+    enum { MANY = 45 };
+    char *holes = mmap(NULL, 2 * MANY * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(holes != MAP_FAILED);
+    for (int i = 0; i < MANY; i++) {
+        holes[2 * i * PG] = (char)('a' + i % 26);
+        CHECK_OK(munmap(holes + (2 * i + 1) * PG, PG));
+    }
+    vfork_exec_true();
+    vfork_exec_true(); /* the second leaves out what the first's pass could not */
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        int ok = 1;
+        for (int i = 0; i < MANY; i++) {
+            char c = 0;
+            ok &= page_in_child(holes + 2 * i * PG, &c) == 1 && c == (char)('a' + i % 26);
+        }
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    for (int i = 0; i < MANY; i++) munmap(holes + 2 * i * PG, PG);
     free(heap);
     munmap(later, PG);
     munmap(a, 3 * PG);
