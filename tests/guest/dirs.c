@@ -362,6 +362,15 @@ static void links(void)
     close(dfd);
 }
 
+/* The file "inner" (holding "deep") read through the /proc path fmt makes of fd. */
+static void reads_deep(const char *fmt, int fd)
+{
+    char path[64], got[8] = { 0 };
+    snprintf(path, sizeof path, fmt, fd);
+    CHECK_EQ(get_file(path, got, sizeof got), 4);
+    CHECK(memcmp(got, "deep", 4) == 0);
+}
+
 /* The links of /proc: readlink truncates an emulated one as a file's; a path
  * through /proc/self/cwd or /proc/self/fd/N whose expansion is long (past 255
  * bytes) resolves. */
@@ -388,20 +397,12 @@ static void proc_links(void)
     CHECK(memcmp(got, "deep", 4) == 0);
     CHECK_EQ(readlink("/proc/self/cwd", whole, sizeof whole), (ssize_t)strlen(deep));
     int dfd = CHECK_OK(open(".", O_RDONLY | O_DIRECTORY)); /* the same through a directory's fd */
-    char via_fd[64];
-    snprintf(via_fd, sizeof via_fd, "/proc/self/fd/%d/inner", dfd);
-    memset(got, 0, sizeof got);
-    CHECK_EQ(get_file(via_fd, got, sizeof got), 4);
-    CHECK(memcmp(got, "deep", 4) == 0);
+    reads_deep("/proc/self/fd/%d/inner", dfd);
     close(dfd);
     /* the links themselves opened, their targets over 300 bytes: the file's fd,
      * and the cwd as a directory */
     int ifd = CHECK_OK(open("inner", O_RDONLY));
-    char via_link[64];
-    snprintf(via_link, sizeof via_link, "/proc/self/fd/%d", ifd);
-    memset(got, 0, sizeof got);
-    CHECK_EQ(get_file(via_link, got, sizeof got), 4);
-    CHECK(memcmp(got, "deep", 4) == 0);
+    reads_deep("/proc/self/fd/%d", ifd);
     close(ifd);
     int cfd = CHECK_OK(open("/proc/self/cwd", O_RDONLY | O_DIRECTORY));
     struct stat a, b;
