@@ -22,8 +22,9 @@
  * meaning, so no thread, signal frame or jump can land inside a rewrite.  The one
  * store that changes live code is a single 8-byte store within one cache line
  * (atomic for instruction fetch as for data on x86), made under one lock with
- * the page briefly writable; the guest's view of its protections (guestmem, maps)
- * never changes.  A trampoline (lxrun memory within ±2 GiB of the site) opens the
+ * the page briefly writable, or, in a process that never had another thread, by a
+ * poke (rx_poke) that leaves the protection alone; the guest's view of its
+ * protections (guestmem, maps) never changes.  A trampoline (lxrun memory within ±2 GiB of the site) opens the
  * selector, sets %eax (mov shape), puts the return address in %rcx, as `syscall`
  * does, and jumps to the fast entry through %gs.  Rewritten text is ordinary
  * memory: fork keeps it; exec starts afresh; a site is rewritten on its second
@@ -43,6 +44,7 @@
 #include "../guestmem/vma.h"
 #include "../redox/rx.h"
 #include "../syscalls/dispatch.h"
+#include "../syscalls/thread.h"
 #include "insn_len.h"
 #include "site_cache.h"
 #include "trap.h"
@@ -316,10 +318,14 @@ TLS_FREE static int store_code(uintptr_t addr, const uint8_t *bytes, size_t n)
     return 0;
 }
 
-/* Bytes [a, b) wholly in one executable guest mapping (*v), not the vDSO. */
+/* Bytes [a, b) wholly in one executable private guest mapping (*v), not the vDSO:
+ * a shared one's bytes are the file's, or another mapping's (a JIT's writable view
+ * of its code), so a rewrite would be seen there. */
 TLS_FREE static int guest_text(uintptr_t a, uintptr_t b, struct gm_vma *v)
 {
-    if (!gm_find(a, v) || v->start > a || v->end < b || !(v->prot & LINUX_PROT_EXEC) || !(v->prot & LINUX_PROT_READ)) return 0;
+    if (!gm_find(a, v) || v->start > a || v->end < b || !(v->prot & LINUX_PROT_EXEC) || !(v->prot & LINUX_PROT_READ) ||
+        v->shared)
+        return 0;
     return v->kind != GM_VDSO; /* lxrun's vDSO: its calls are its fallbacks, and it is kept across exec */
 }
 
@@ -425,11 +431,30 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
     return 0;
 }
 
-/* The planned patches, all in one mapping, stored in one protection round trip
- * over the pages they touch; prot: the guest's protection of the text, put back
- * after.  How many were stored. */
+/* Patches stored by rx_poke, while no other thread can be running their bytes (a
+ * poke is a copy, not one store): the process never had another, or the patches
+ * are all unshared.  The page's protection never changes: one call a patch (~11
+ * us with its page's copy on a paravirtualised VM) where a round trip took two
+ * mprotects and a write fault (~36 us).  How many of p[0..n) were stored, in order:
+ * the rest go through the round trip (a system without the handle, a refusal). */
+TLS_FREE static int poke_patches(const struct patch *p, int n)
+{
+    int alone = !lx_threads_ever(), i = 0;
+    for (; i < n && (alone || p[i].unshared); i++) {
+        if (p[i].pad && rx_poke(p[i].pad, p[i].pad_jump, 5) != 0) break; /* dead bytes: nothing runs them yet */
+        if (rx_poke(p[i].at, p[i].jump, p[i].n) != 0) break;
+        (*p[i].count)++;
+    }
+    return i;
+}
+
+/* The planned patches, all in one mapping, stored by rx_poke or else in one
+ * protection round trip over the pages they touch; prot: the guest's protection
+ * of the text, put back after.  How many were stored. */
 TLS_FREE static int store_patches(const struct patch *p, int n, int prot)
 {
+    int poked = poke_patches(p, n);
+    p += poked, n -= poked;
     uintptr_t lo = UINTPTR_MAX, hi = 0;
     for (int i = 0; i < n; i++) {
         uintptr_t a = p[i].pad && p[i].pad < p[i].at ? p[i].pad : p[i].at;
@@ -437,8 +462,8 @@ TLS_FREE static int store_patches(const struct patch *p, int n, int prot)
         if (a < lo) lo = a;
         if (b > hi) hi = b;
     }
-    int stored = 0;
-    if (!n || protect(lo, hi - lo, RWX) != 0) return 0;
+    int stored = poked;
+    if (!n || protect(lo, hi - lo, RWX) != 0) return stored;
     for (int i = 0; i < n; i++) {
         if (p[i].pad) memcpy((void *)p[i].pad, p[i].pad_jump, 5); /* dead bytes: nothing runs them before the store below */
         if (p[i].unshared) memcpy((void *)p[i].at, p[i].jump, p[i].n), (*p[i].count)++, stored++;

@@ -388,6 +388,32 @@ static void jit(void)
     munmap(p, PG);
 }
 
+/* Code in a shared mapping of a file is the file's bytes (and another mapping's,
+ * as a JIT's writable view of its code): it is never rewritten, so the file,
+ * read back, is as written and the mapping shows the mov still.  (At an offset of
+ * its own: a site jit() left at an address this mapping may take again is not
+ * looked at again.) */
+static void shared_code_left_alone(void)
+{
+    static const unsigned char getppid_code[] = { 0xb8, 110, 0, 0, 0, 0x0f, 0x05, 0xc3 };
+    unsigned char page[PG] = { 0 };
+    memcpy(page + 320, getppid_code, sizeof getppid_code);
+    int fd = open("shared-code", O_RDWR | O_CREAT | O_TRUNC, 0700);
+    REQUIRE(fd >= 0);
+    REQUIRE(write(fd, page, PG) == PG);
+    unsigned char *p = mmap(NULL, PG, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    REQUIRE(p != MAP_FAILED);
+    long (*fn)(void) = (long (*)(void))(p + 320);
+    for (int i = 0; i < 10; i++) CHECK_EQ(fn(), getppid());
+    CHECK_EQ(p[320], 0xb8);
+    unsigned char back[sizeof getppid_code];
+    CHECK_EQ(pread(fd, back, sizeof back, 320), (long)sizeof back);
+    CHECK(memcmp(back, getppid_code, sizeof back) == 0);
+    munmap(p, PG);
+    close(fd);
+    unlink("shared-code");
+}
+
 /* Threads racing into one site's first executions, on fresh code every round. */
 #define RACERS 3
 #define ROUNDS 1000
@@ -750,6 +776,7 @@ int main(void)
     RUN(many_sites_rewritten);
     RUN(sites_of_a_page_together);
     RUN(jit);
+    RUN(shared_code_left_alone);
     RUN(racing_first_rewrite);
     RUN(signals_during_fast_calls);
     RUN(calls_on_a_foreign_fs);

@@ -27,6 +27,9 @@
  *   tracee sites         100 rounds of 8 calls from 8 sites of their own
  *                        (`mov $nr,%eax; syscall`): getppid, getpid, getuid,
  *                        getgid, geteuid, getegid, gettid, sched_yield; exit 0
+ *   tracee sites thread  the same after a thread was started and joined
+ *   tracee sites fork    fork; the child makes the 100 rounds and exits 0, then
+ *                        the parent, having waited for it, makes them; exit 0
  *   tracee timer N       a SIGALRM handler (the same restorer) and a 2 ms interval
  *                        timer; spins in its own code, making no call, until the
  *                        handler ran N times, then stops the timer; exit 0
@@ -118,6 +121,18 @@ static int handlers(int n)
     return handled == n ? 0 : 3;
 }
 
+/* 100 rounds of 8 calls from 8 sites of their own; 0 when each answered as it should, else 7. */
+static int sites(void)
+{
+    long pid = SITE(SYS_getpid);
+    for (int i = 0; i < 100; i++) {
+        if (SITE(SYS_getppid) <= 0 || SITE(SYS_getpid) != pid || SITE(SYS_getuid) < 0 || SITE(SYS_getgid) < 0 ||
+            SITE(SYS_geteuid) < 0 || SITE(SYS_getegid) < 0 || SITE(SYS_gettid) != pid || SITE(SYS_sched_yield))
+            return 7;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -192,13 +207,20 @@ int main(int argc, char **argv)
         return (exe <= 0) | (root != -22) << 1 | (missing != -2) << 2;
     }
     if (!strcmp(mode, "sites")) {
-        long pid = SITE(SYS_getpid);
-        for (int i = 0; i < 100; i++) {
-            if (SITE(SYS_getppid) <= 0 || SITE(SYS_getpid) != pid || SITE(SYS_getuid) < 0 || SITE(SYS_getgid) < 0 ||
-                SITE(SYS_geteuid) < 0 || SITE(SYS_getegid) < 0 || SITE(SYS_gettid) != pid || SITE(SYS_sched_yield))
-                return 7;
+        const char *first = argc > 2 ? argv[2] : "";
+        if (!strcmp(first, "thread")) {
+            static int token;
+            pthread_t th;
+            void *back;
+            if (pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token) return 6;
         }
-        return 0;
+        if (!strcmp(first, "fork")) {
+            long pid = sc(SYS_fork, 0, 0, 0, 0);
+            if (pid == 0) sc(SYS_exit_group, sites(), 0, 0, 0);
+            int status = -1;
+            if (sc(SYS_wait4, pid, (long)&status, 0, 0) != pid || status != 0) return 8;
+        }
+        return sites();
     }
     if (!strcmp(mode, "handlers") && argc > 2) return handlers(atoi(argv[2]));
     if (!strcmp(mode, "timer") && argc > 2) return timer(atoi(argv[2]));

@@ -10,6 +10,7 @@ never an FSGSBASE instruction outside the wrfsbase stubs.
 TRACEE is tests/trace's musl-static tracee: `tracee counts` makes exactly 14 system
 calls after musl's start-up (which makes 2), all trapped."""
 import ctypes
+import collections
 import json
 import os
 import re
@@ -292,6 +293,39 @@ def rewrites_made_on_the_guests_fs(e):
     to_lxrun = sum(v == sets[0] for v in sets) if sets else 0
     check(traps < 400, f'{traps} traps for 801 calls from 9 sites: not rewritten\n{text}')
     check(to_lxrun == 1 + 2, f'{to_lxrun} switches to lxrun\'s FS, want 1 + 2 (start-up, arch_prctl, exit)\n{text}')
+
+
+@case
+def rewrites_poked_in_a_lone_process(e):
+    """A process that never had another thread has its sites rewritten by a poke
+    (rx_poke: a pwrite to /proc/self/mem), its text's protection never changed:
+    `tracee sites` never has its text made writable.  One that had a thread keeps
+    the protection round trip (a poke is a copy, not one store, and another thread
+    could be running the bytes): its text made writable for a rewrite, no poke.
+    A fork's child pokes its own memory, not its
+    parent's (the handle it inherits is on the parent's): the parent, whose copy
+    of the sites the child's rewrites never reached, then makes the same calls from
+    them, and rewrites them itself."""
+    def calls(*argv):
+        log = os.path.join(e.tmp, 'strace-poke-' + '-'.join(argv))
+        r = e.run(STRACE, '-f', '-qq', '-e', 'trace=mprotect,pwrite64', '-e', 'signal=none', '-o', log, e.lxrun,
+                  '--trap=rewrite', e.tracee, 'sites', *argv, lxrun=False)
+        if 'needs XSAVEOPT' in r.err:
+            return None  # this CPU cannot rewrite
+        text = open(log).read()
+        check(r.rc == 0, f'{r}\n{text}')
+        rwx = len(re.findall(r'mprotect\(.*PROT_READ\|PROT_WRITE\|PROT_EXEC', text))
+        pokes = collections.Counter(l.split()[0] for l in text.splitlines() if 'pwrite64(' in l)
+        return rwx, pokes, text
+    lone = calls()
+    if lone is None:
+        return
+    rwx, pokes, text = lone
+    check(rwx == 0 and sum(pokes.values()) >= 8, f'alone: {rwx} writable text, pokes {pokes}\n{text}')
+    rwx, pokes, text = calls('thread')
+    check(rwx >= 1 and not pokes, f'after a thread: {rwx} writable text, pokes {pokes}\n{text}')
+    rwx, pokes, text = calls('fork')
+    check(rwx == 0 and len(pokes) == 2 and min(pokes.values()) >= 8, f'fork: {rwx} writable text, pokes by pid {pokes}\n{text}')
 
 
 @case
