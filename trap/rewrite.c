@@ -28,11 +28,11 @@
  * selector, sets %eax (mov shape), puts the return address in %rcx, as `syscall`
  * does, and jumps to the fast entry through %gs.  Rewritten text is ordinary
  * memory: fork keeps it; exec starts afresh; a site is rewritten on its second
- * trap, from the program's 64th trap on (start-up code that runs once, and a
+ * trap, from the program's 32nd trap on, or at a site's ninth (start-up code that runs once, and a
  * program that makes few calls, are not worth the system calls), and takes with
  * it the sites of its page that trapped once (one protection round trip for all);
  * a site an earlier process of the session running the same program trapped at
- * (one past that 64th trap) is rewritten as its file is mapped (site_cache.c),
+ * (one past that 32nd trap) is rewritten as its file is mapped (site_cache.c),
  * where its page holds two;
  * code that rewrites itself loses the rewrite, never correctness (its new syscall
  * traps and may be rewritten again). */
@@ -82,7 +82,12 @@ struct lx_rewrite_stats lx_rewrite_stats;
  * without the lock.  Unmapped by an exec; at 64 pages sites are simply looked at
  * again. */
 enum { SEEN = 1, KEPT = 2 };
-struct site { uintptr_t site; int state, nr; }; /* nr: the call it first trapped with */
+struct site {
+    uintptr_t site;
+    int32_t nr;     /* the call it first trapped with */
+    uint16_t state;
+    uint16_t hits;  /* its traps after the first, counted (racily) below the threshold */
+};
 struct site_table { size_t cap; struct site slot[]; };
 #define SITE_TABLE_MAX (64 * 4096)
 static struct site_table *sites RX_FORK_HOT;
@@ -127,6 +132,19 @@ TLS_FREE static struct site_table *site_table_grow(struct site_table *t)
     outgrown[noutgrown++] = t;
     __atomic_store_n(&sites, n, __ATOMIC_RELEASE);
     return n;
+}
+
+/* One more trap at a site seen before; how many since the first.  Without the
+ * lock: a count lost to a racing thread or a table's growth only delays a rewrite. */
+TLS_FREE static unsigned site_hit(uintptr_t site)
+{
+    struct site_table *t = __atomic_load_n(&sites, __ATOMIC_ACQUIRE);
+    int found;
+    struct site *e = t ? site_slot(t, site, &found) : NULL;
+    if (!e || !found) return 0;
+    uint16_t h = __atomic_load_n(&e->hits, __ATOMIC_RELAXED);
+    if (h < UINT16_MAX) __atomic_store_n(&e->hits, ++h, __ATOMIC_RELAXED);
+    return h;
 }
 
 /* The site's state, 0 if unknown; with set (under the text lock), records set for
@@ -646,17 +664,29 @@ void lx_trap_sites_start(void)
 
 /* Traps this program image has taken, since its exec or its fork: a site is
  * rewritten, and the sites earlier processes found in its text planted, only from
- * the REWRITE_AFTER-th on.  A rewrite costs ~15 us here (two protection round
- * trips, a copy of the code page: a copy-on-write fault in a forked child) against
- * ~3.5 us a trap, so a short program (true makes ~30 calls) or a forked child on
- * its way to exec gains nothing from it.  (Rewriting a site at its eighth trap
- * whatever the count, for ld.so's loop mapping libraries, was tried on 2026-12-03:
- * no change in python3 -c pass or git status.) */
-#define REWRITE_AFTER 64
+ * the REWRITE_AFTER-th on.  A rewrite costs a copy of the code page and a poke
+ * (~11 us here; a protection round trip, ~36 us, in a process that had threads)
+ * and a trampoline chunk's first touch, against ~3.5 us a trap, so a short program
+ * (true makes ~30 calls) or a forked child on its way to exec gains nothing from
+ * it.  32 since the poke (64 before): gcc -c's programs trap 298 -> 226 times for
+ * 12 more pokes, git status 93 -> 75; sh's loop of /bin/true unchanged (its
+ * children end before).  (Rewriting a site at its eighth trap whatever the count
+ * was tried on 2026-12-03 with the round trip: no change in python3 -c pass or
+ * git status; with the poke it is SITE_HOT.) */
+#define REWRITE_AFTER 32
+/* ...or at a site's SITE_HOT-th trap after its first, whatever the count: ld.so's
+ * mmap site in cc1 traps ~40 times, its openat, close and fstatat ~10 each, most
+ * before cc1's 32nd trap.  Past /bin/true's 7 mmaps: there a rewrite (a poke, a
+ * trampoline chunk mapped and first touched) costs more than the traps it saves.
+ * With both, gcc -c traps 210 times (298 at 64 without SITE_HOT), python3 -c pass
+ * 86 (108) for 9 more pokes; alternating pinned runs of gcc -c: 1.218x -> 1.190x. */
+#define SITE_HOT 8
 static unsigned traps RX_FORK_HOT;
 
 /* The sites a program trapped at are learned (for the next mapping of their
- * file) once it is past REWRITE_AFTER traps: those seen before then together,
+ * file) once it is past REWRITE_AFTER traps or has a hot site (SITE_HOT; such a
+ * program may never reach the count, its hot sites rewritten): from then on it
+ * is past the threshold.  Those seen before then together,
  * later ones at their first trap.  A shorter program -- the planting's
  * beneficiaries are not among them -- reads none of the session's table, which a
  * forked child cannot read without a fault a page (its pages are shared): sh's
@@ -693,7 +723,7 @@ TLS_FREE void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, con
         if (i == nmapped_files) nmapped_files++;
     }
     struct gm_vma v;
-    int n = __atomic_load_n(&traps, __ATOMIC_RELAXED) >= REWRITE_AFTER && guest_text(start, start + len, &v)
+    int n = (__atomic_load_n(&traps, __ATOMIC_RELAXED) >= REWRITE_AFTER || learned) && guest_text(start, start + len, &v)
                 ? lx_site_cache_sites(stamp, off, off + len, warm, WARM_MAX)
                 : 0;
     if (n) warm_store(warm, n, start, off, &v);
@@ -763,9 +793,10 @@ TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
     int state = site_state(site, 0, 0); /* racy read: at worst the site is looked at again */
     if (state == KEPT) return;
     unsigned n = __atomic_add_fetch(&traps, 1, __ATOMIC_RELAXED);
-    if (state == SEEN && n < REWRITE_AFTER) return;
+    int hot = 0;
+    if (state == SEEN && n < REWRITE_AFTER && !(hot = site_hit(site) >= SITE_HOT) && !learned) return;
     if (!gm_text_trylock()) return;
-    int past = n >= REWRITE_AFTER;
+    int past = n >= REWRITE_AFTER || hot || learned; /* a hot site: a program worth learning too */
     if (past && !learned) {
         learned = 1;
         learn_seen();

@@ -210,7 +210,7 @@ static int bytes_are(const void *fn, unsigned off, unsigned char b) { return ((c
 static void shapes(void)
 {
     pid_t pp = getppid();
-    /* lxrun rewrites a site from a program's 64th trap on (a short one gains
+    /* lxrun rewrites a site from a program's 32nd trap on (a short one gains
      * nothing from it): 40 rounds make that many, whatever came before */
     for (int i = 0; i < 40; i++) {
         CHECK_EQ(site_mov(), pp);
@@ -274,7 +274,7 @@ static void many_sites_rewritten(void)
 /* Eight getppid sites on one page, each run once, then the first one again: its
  * rewrite takes the other seven with it (each had trapped once; their own second
  * trap would have cost a protection round trip apiece).  Runs after
- * many_sites_rewritten, past the program's 64th trap. */
+ * many_sites_rewritten, past the program's 32nd trap. */
 __asm__(".text\n"
         ".p2align 12\n"
         "page_sites:\n"

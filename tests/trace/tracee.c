@@ -28,6 +28,7 @@
  *                        (`mov $nr,%eax; syscall`): getppid, getpid, getuid,
  *                        getgid, geteuid, getegid, gettid, sched_yield; exit 0
  *   tracee sites thread  the same after a thread was started and joined
+ *   tracee hot N         N getppid from one site of its own; exit 0
  *   tracee sites fork    fork; the child makes the 100 rounds and exits 0, then
  *                        the parent, having waited for it, makes them; exit 0
  *   tracee timer N       a SIGALRM handler (the same restorer) and a 2 ms interval
@@ -221,6 +222,11 @@ int main(int argc, char **argv)
             if (sc(SYS_wait4, pid, (long)&status, 0, 0) != pid || status != 0) return 8;
         }
         return sites();
+    }
+    if (!strcmp(mode, "hot") && argc > 2) {
+        for (int i = atoi(argv[2]); i > 0; i--)
+            if (SITE(SYS_getppid) <= 0) return 7;
+        return 0;
     }
     if (!strcmp(mode, "handlers") && argc > 2) return handlers(atoi(argv[2]));
     if (!strcmp(mode, "timer") && argc > 2) return timer(atoi(argv[2]));
