@@ -42,6 +42,18 @@ static long readable_copy(int fd)
 
 static struct vfs_target *open_scratch(void);
 
+/* The execute bit that applies to the caller, as the kernel's generic_permission
+ * picks it: the owner's, else the group's (the effective group or a supplementary
+ * one), else the others'; root needs any (checked before). */
+static int may_execute(const struct rx_stat *st)
+{
+    long euid = rx_geteuid();
+    if (euid == 0) return 1;
+    if (st->uid == (uint32_t)euid) return (st->mode & 0100) != 0;
+    if (st->gid == (uint32_t)rx_getegid() || rx_in_groups(st->gid)) return (st->mode & 010) != 0;
+    return (st->mode & 01) != 0;
+}
+
 int lx_image_open_at(int dirfd, const char *guest_path, struct lx_exec_error *err)
 {
     long fd;
@@ -63,10 +75,7 @@ int lx_image_open_at(int dirfd, const char *guest_path, struct lx_exec_error *er
     else if (RX_MODE_IS(st.mode, RX_MODE_DIR)) why = "Is a directory";
     else if (!RX_MODE_IS(st.mode, RX_MODE_FILE)) why = "not a regular file";
     else if (!(st.mode & 0111)) why = "Permission denied";
-    else if (rx_geteuid() != 0) {
-        unsigned bit = st.uid == (uint32_t)rx_geteuid() ? 0100 : st.gid == (uint32_t)rx_getegid() ? 010 : 01;
-        if (!(st.mode & bit)) why = "Permission denied";
-    }
+    else if (!may_execute(&st)) why = "Permission denied";
     if (why) {
         rx_close((int)fd);
         fail_errno(err, 126, EACCES, why);

@@ -617,6 +617,8 @@ long rx_geteuid(void);
 long rx_getgid(void);
 long rx_getegid(void);
 long rx_getgroups(int n, uint32_t *list);
+/* Whether gid is one of the caller's supplementary groups (getgroups). */
+int rx_in_groups(uint32_t gid);
 /* Real, effective and saved ids (redox-rt posix_getresugid / posix_setresugid);
  * -1 leaves an id as it is.  The kernel's rules decide who may change what. */
 long rx_getresuid(uint32_t ids[3]);

@@ -142,15 +142,6 @@ long sys_statfs(struct lx_call *c)
     return put_statfs(r, &v, c->a[1]);
 }
 
-static int in_groups(uint32_t gid)
-{
-    uint32_t list[256];
-    long n = rx_getgroups(256, list);
-    for (long i = 0; i < n; i++)
-        if (list[i] == gid) return 1;
-    return 0;
-}
-
 /* Permission check from mode bits, as the kernel's generic_permission (no ACLs). */
 static long access_at(int dirfd, uint64_t path, int mode, int atflags)
 {
@@ -176,7 +167,7 @@ static long access_at(int dirfd, uint64_t path, int mode, int atflags)
     }
     long gid = eff ? rx_getegid() : rx_getgid(); /* asked only now: each is a system call */
     unsigned bits = (uint32_t)uid == s.uid ? (s.mode >> 6) & 7
-                  : ((uint32_t)gid == s.gid || in_groups(s.gid)) ? (s.mode >> 3) & 7 : s.mode & 7;
+                  : ((uint32_t)gid == s.gid || rx_in_groups(s.gid)) ? (s.mode >> 3) & 7 : s.mode & 7;
     return ((unsigned)mode & ~bits) ? -EACCES : 0;
 }
 

@@ -109,6 +109,29 @@ def no_exec_permission(e):
     e.refused(e.write('noexec', '#!/bin/sh\necho hi\n', mode=0o644), 126, 'Permission denied')
 
 @case
+def exec_permission_by_group(e):
+    """The execute bit that applies is the group's for a member of the file's group
+    by a supplementary group, as the kernel decides: a program mode 0750 owned by
+    root and group 4321 runs for uid 65534 with 4321 among its groups, and is
+    refused (126) without it -- the same as natively (through sh's exec: setpriv
+    itself exited 0 where it could not exec).  (Root only: setpriv.)"""
+    if os.geteuid() != 0:
+        return
+    os.chmod(e.tmp, 0o755)
+    prog = e.write('grouponly', open(TRUE, 'rb').read(), mode=0o750)
+    os.chown(prog, 0, 4321)
+    for groups, status in (('4321', 0), ('65534', 126)):
+        as_nobody = ['setpriv', '--reuid=65534', '--regid=65534', f'--groups={groups}']
+        native = subprocess.run(as_nobody + ['/bin/sh', '-c', 'exec "$0"', prog], cwd=e.tmp, capture_output=True)
+        check(native.returncode == status, f'natively, groups {groups}: {native}')
+        env = dict(os.environ, HOME=e.tmp)  # root's own config is not nobody's to read
+        env.pop('XDG_CONFIG_HOME', None)
+        r = CliRun(as_nobody + [e.lxrun, prog], env, e.tmp)
+        check(r.rc == status, f'groups {groups}: expected exit {status}\n{r}')
+        if status:
+            check(len(r.err_lines) == 1 and 'Permission denied' in r.err, f'groups {groups}\n{r}')
+
+@case
 def fifo(e):
     """Opening a FIFO for reading must not wait for a writer."""
     os.mkfifo(e.path('fifo'), 0o755)
