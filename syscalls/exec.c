@@ -139,10 +139,11 @@ static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
 }
 
 /* The request's strings as the vectors the loader takes, on the stack when
- * they are short (no allocation in a fork's child); then the exec in place. */
+ * they are short (no allocation in a fork's child), then go(c, program): the
+ * exec in place, or the window's fork that makes it. */
 #define VECTORS_ON_STACK 256
 
-static long exec_here(struct lx_call *c, struct exec_req *q)
+static long with_program(struct lx_call *c, struct exec_req *q, long (*go)(struct lx_call *, const struct lx_program *))
 {
     char *empty = "";
     size_t na = (size_t)q->argv.n + 1 + (q->argv.n == 0), ne = (size_t)q->envp.n + 1;
@@ -161,7 +162,7 @@ static long exec_here(struct lx_call *c, struct exec_req *q)
         envp[j] = NULL;
         struct lx_program p = { .prog = q->path, .execfn = q->execfn, .dirfd = q->dirfd, .argc = k, .argv = argv,
                                 .envp = envp, .kept = q->kept, .in_place = 1 };
-        r = lx_exec_here(c, &p);
+        r = go(c, &p);
     }
     if (!small) {
         free(argv);
@@ -169,6 +170,8 @@ static long exec_here(struct lx_call *c, struct exec_req *q)
     }
     return r;
 }
+
+static long exec_here(struct lx_call *c, struct exec_req *q) { return with_program(c, q, lx_exec_here); }
 
 /* A vfork child's exec, its code running on the parent's thread: the request
  * goes to the waiting child (vfork_window.c), packed as path, execfn, then each
@@ -186,12 +189,18 @@ static void pack_block(char **at, const struct strblock *b)
     if (b->len) pack(at, b->buf, b->len);
 }
 
-static long exec_in_fork(struct lx_call *c, void *q) { return exec_here(c, q); }
+/* In the window's fork: the program's vectors were made before it, so nothing
+ * fails before the exec's point of no return (lx_exec_here). */
+static long exec_in_fork(struct lx_call *c, void *p) { return lx_exec_here(c, p); }
+static long window_exec(struct lx_call *c, const struct lx_program *p)
+{
+    return lx_vfork_window_exec_in_fork(c, exec_in_fork, (void *)p);
+}
 
 static long exec_by_window(struct lx_call *c, struct exec_req *q)
 {
     if (q->dirfd != RX_AT_CWD) return LX_EXEC_DECLINED; /* a handle of this process's */
-    if (!lx_vfork_window_has_child()) return lx_vfork_window_exec_in_fork(c, exec_in_fork, q);
+    if (!lx_vfork_window_has_child()) return with_program(c, q, window_exec);
     size_t pl = strlen(q->path) + 1, el = strlen(q->execfn) + 1;
     size_t len = pl + el + 16 + q->argv.len + q->envp.len;
     char *req = malloc(len), *at = req;

@@ -39,8 +39,10 @@ long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len);
  * objects makes it). */
 int lx_vfork_window_has_child(void);
 /* The exec when no child is made yet: the fork made now runs run(c, request)
- * itself, the checked request in its memory.  Returns as lx_vfork_window_exec
- * does in the parent; 0 in the child whose exec was served. */
+ * itself, the checked request in its memory; run must not fail before the
+ * exec's point of no return (the parent does not wait to hear).  The parent's
+ * vfork returns the child's pid (a failed fork closes the window as the vfork's
+ * own would); 0 in the child whose exec was served. */
 long lx_vfork_window_exec_in_fork(struct lx_call *c, long (*run)(struct lx_call *, void *), void *request);
 
 /* proc.c: a fork of the calling process (flags: a clone's) with the mappings the
