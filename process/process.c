@@ -58,7 +58,9 @@ void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintpt
     lx_process_publish();
 }
 
-void lx_process_ids(struct lx_ids *out)
+/* general-regs-only: getuid and the like serve from it on the fast path's guest-FS
+ * way, which keeps off the vector registers (ctest design.guestfs_vector_free). */
+__attribute__((target("general-regs-only"))) void lx_process_ids(struct lx_ids *out)
 {
     if (!lx_proc.ids.known) {
         lx_proc.ids.uid = (uint32_t)rx_getuid(), lx_proc.ids.euid = (uint32_t)rx_geteuid();

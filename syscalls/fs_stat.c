@@ -5,6 +5,7 @@
 #include "../abi/linux_stat.h"
 
 #include "handler.h"
+#include "../process/process.h"
 #include "../procfs/procfs.h"
 
 /* Resolves a path-or-fd argument (LINUX_AT_EMPTY_PATH).  Returns 1 when the argument
@@ -160,14 +161,15 @@ static long access_at(int dirfd, uint64_t path, int mode, int atflags)
     }
     if (ro && !RX_MODE_IS(s.mode, RX_MODE_CHR) && !RX_MODE_IS(s.mode, RX_MODE_X_BLK) && !RX_MODE_IS(s.mode, RX_MODE_FIFO) && !RX_MODE_IS(s.mode, RX_MODE_X_SOCK)) return -EROFS;
     int eff = (atflags & LINUX_AT_EACCESS) != 0;
-    long uid = eff ? rx_geteuid() : rx_getuid();
+    struct lx_ids id;
+    lx_process_ids(&id); /* asked once, not a call or two per access() */
+    uint32_t uid = eff ? id.euid : id.uid;
     if (uid == 0) {
         if ((mode & LINUX_X_OK) && !RX_MODE_IS(s.mode, RX_MODE_DIR) && !(s.mode & 0111)) return -EACCES;
         return 0;
     }
-    long gid = eff ? rx_getegid() : rx_getgid(); /* asked only now: each is a system call */
-    unsigned bits = (uint32_t)uid == s.uid ? (s.mode >> 6) & 7
-                  : ((uint32_t)gid == s.gid || rx_in_groups(s.gid)) ? (s.mode >> 3) & 7 : s.mode & 7;
+    uint32_t gid = eff ? id.egid : id.gid;
+    unsigned bits = uid == s.uid ? (s.mode >> 6) & 7 : (gid == s.gid || rx_in_groups(s.gid)) ? (s.mode >> 3) & 7 : s.mode & 7;
     return ((unsigned)mode & ~bits) ? -EACCES : 0;
 }
 

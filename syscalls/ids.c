@@ -10,10 +10,18 @@
 long sys_getpid(struct lx_call *c) { (void)c; return rx_getpid(); }
 long sys_getppid(struct lx_call *c) { (void)c; return rx_getppid(); }
 long sys_gettid(struct lx_call *c) { (void)c; return rx_gettid(); }
-long sys_getuid(struct lx_call *c) { (void)c; return rx_getuid(); }
-long sys_geteuid(struct lx_call *c) { (void)c; return rx_geteuid(); }
-long sys_getgid(struct lx_call *c) { (void)c; return rx_getgid(); }
-long sys_getegid(struct lx_call *c) { (void)c; return rx_getegid(); }
+/* The ids as the process last asked the system for them (lx_process_ids: again
+ * after each set*id call), not a host call each. */
+static struct lx_ids ids_now(void)
+{
+    struct lx_ids id;
+    lx_process_ids(&id);
+    return id;
+}
+long sys_getuid(struct lx_call *c) { (void)c; return ids_now().uid; }
+long sys_geteuid(struct lx_call *c) { (void)c; return ids_now().euid; }
+long sys_getgid(struct lx_call *c) { (void)c; return ids_now().gid; }
+long sys_getegid(struct lx_call *c) { (void)c; return ids_now().egid; }
 
 long sys_getgroups(struct lx_call *c)
 {

@@ -816,6 +816,26 @@ def vfork_window_leaves_the_guest_out_once(e):
 
 
 @case
+def ids_served_from_what_was_asked(e):
+    """getuid, geteuid, getgid, getegid and access() answer from the ids the
+    process asked for once (again after a set*id call: guest ids tests), not a
+    host call each: python3 asking all four and access("/") 50 times makes as many
+    host calls of them as 5 times does (lxrun's own start-up asks a few), and
+    prints the ids the system has."""
+    names = ('getuid', 'geteuid', 'getgid', 'getegid')
+    def calls(rounds):
+        script = (f'import os\nfor i in range({rounds}): ids = (os.getuid(), os.geteuid(), os.getgid(), '
+                  'os.getegid()); os.access("/", os.R_OK)\nprint(*ids)')
+        r, n, text = host_calls(e, names, '/usr/bin/python3', '-c', script)
+        want = f'{os.getuid()} {os.geteuid()} {os.getgid()} {os.getegid()}\n'
+        check(r.out == want, f'printed {r.out!r}, want {want!r}\n{text}')
+        return n, text
+    few, _ = calls(5)
+    many, text = calls(50)
+    check(many == few, f'5 rounds: {few}, 50 rounds: {many}\n{text}')
+
+
+@case
 def vfork_exec_parent_goes_on(e):
     """The window's fork that execs (dash's vfork, /bin/true) tells the parent nothing:
     its vectors were made before the fork, so nothing fails before the exec's point
