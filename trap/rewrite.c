@@ -24,12 +24,13 @@
  * (atomic for instruction fetch as for data on x86), made under one lock with
  * the page briefly writable, or, in a process that never had another thread, by a
  * poke (rx_poke) that leaves the protection alone; the guest's view of its
- * protections (guestmem, maps) never changes.  A trampoline (lxrun memory within ±2 GiB of the site) opens the
- * selector, sets %eax (mov shape), puts the return address in %rcx, as `syscall`
- * does, and jumps to the fast entry through %gs.  Rewritten text is ordinary
- * memory: fork keeps it; exec starts afresh; a site is rewritten on its second
- * trap, from the program's 32nd trap on, or at a site's ninth (start-up code that runs once, and a
- * program that makes few calls, are not worth the system calls), and takes with
+ * protections (guestmem, maps) never changes.  A trampoline (lxrun memory within
+ * ±2 GiB of the site) opens the selector, sets %eax (mov shape), puts the return
+ * address in %rcx, as `syscall` does, and jumps to the fast entry through %gs.
+ * Rewritten text is ordinary memory: fork keeps it; exec starts afresh; a site is
+ * rewritten on its second trap from the program's 32nd trap on, or at its own
+ * ninth (start-up code that runs once, and a program that makes few calls, are
+ * not worth the system calls), and takes with
  * it the sites of its page that trapped once (one protection round trip for all);
  * a site an earlier process of the session running the same program trapped at
  * (one past that 32nd trap) is rewritten as its file is mapped (site_cache.c),
@@ -678,8 +679,8 @@ void lx_trap_sites_start(void)
  * mmap site in cc1 traps ~40 times, its openat, close and fstatat ~10 each, most
  * before cc1's 32nd trap.  Past /bin/true's 7 mmaps: there a rewrite (a poke, a
  * trampoline chunk mapped and first touched) costs more than the traps it saves.
- * With both, gcc -c traps 210 times (298 at 64 without SITE_HOT), python3 -c pass
- * 86 (108) for 9 more pokes; alternating pinned runs of gcc -c: 1.218x -> 1.190x. */
+ * With both, gcc -c traps 204 times (298 at 64 without SITE_HOT), python3 -c pass
+ * 83 (108) for 9 more pokes; alternating pinned runs of gcc -c: 1.218x -> 1.190x. */
 #define SITE_HOT 8
 static unsigned traps RX_FORK_HOT;
 
