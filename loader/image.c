@@ -42,16 +42,11 @@ static long readable_copy(int fd)
 
 static struct vfs_target *open_scratch(void);
 
-/* The execute bit that applies to the caller, as the kernel's generic_permission
- * picks it: the owner's, else the group's (the effective group or a supplementary
- * one), else the others'; root needs any (checked before). */
+/* The execute bit that applies to the caller; root needs any (checked before). */
 static int may_execute(const struct rx_stat *st)
 {
     long euid = rx_geteuid();
-    if (euid == 0) return 1;
-    if (st->uid == (uint32_t)euid) return (st->mode & 0100) != 0;
-    if (st->gid == (uint32_t)rx_getegid() || rx_in_groups(st->gid)) return (st->mode & 010) != 0;
-    return (st->mode & 01) != 0;
+    return euid == 0 || (rx_mode_bits_for(st->mode, st->uid, st->gid, (uint32_t)euid, (uint32_t)rx_getegid()) & 1);
 }
 
 int lx_image_open_at(int dirfd, const char *guest_path, struct lx_exec_error *err)

@@ -858,13 +858,19 @@ long rx_geteuid(void) { return raw3(SYS_geteuid, 0, 0, 0); }
 long rx_getgid(void) { return raw3(SYS_getgid, 0, 0, 0); }
 long rx_getegid(void) { return raw3(SYS_getegid, 0, 0, 0); }
 long rx_getgroups(int n, uint32_t *list) { return raw3(SYS_getgroups, n, (long)list, 0); }
-int rx_in_groups(uint32_t gid)
+static int in_groups(uint32_t gid)
 {
     uint32_t list[256];
     long n = rx_getgroups(256, list);
     for (long i = 0; i < n; i++)
         if (list[i] == gid) return 1;
     return 0;
+}
+
+unsigned rx_mode_bits_for(uint32_t mode, uint32_t owner, uint32_t group, uint32_t uid, uint32_t gid)
+{
+    if (uid == owner) return (mode >> 6) & 7;
+    return gid == group || in_groups(group) ? (mode >> 3) & 7 : mode & 7;
 }
 long rx_umask(unsigned mask) { return raw3(SYS_umask, mask, 0, 0); } /* raw: musl's has an errno path */
 long rx_getresuid(uint32_t ids[3]) { return R(getresuid(&ids[0], &ids[1], &ids[2])); }

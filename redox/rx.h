@@ -617,8 +617,10 @@ long rx_geteuid(void);
 long rx_getgid(void);
 long rx_getegid(void);
 long rx_getgroups(int n, uint32_t *list);
-/* Whether gid is one of the caller's supplementary groups (getgroups). */
-int rx_in_groups(uint32_t gid);
+/* The rwx bits of mode that apply to a caller of uid and gid, as the kernel's
+ * generic_permission picks them (no ACLs, root not special): the owner's, else the
+ * group's (gid or a supplementary group), else the others'. */
+unsigned rx_mode_bits_for(uint32_t mode, uint32_t owner, uint32_t group, uint32_t uid, uint32_t gid);
 /* Real, effective and saved ids (redox-rt posix_getresugid / posix_setresugid);
  * -1 leaves an id as it is.  The kernel's rules decide who may change what. */
 long rx_getresuid(uint32_t ids[3]);

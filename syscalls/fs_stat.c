@@ -169,7 +169,7 @@ static long access_at(int dirfd, uint64_t path, int mode, int atflags)
         return 0;
     }
     uint32_t gid = eff ? id.egid : id.gid;
-    unsigned bits = uid == s.uid ? (s.mode >> 6) & 7 : (gid == s.gid || rx_in_groups(s.gid)) ? (s.mode >> 3) & 7 : s.mode & 7;
+    unsigned bits = rx_mode_bits_for(s.mode, s.uid, s.gid, uid, gid);
     return ((unsigned)mode & ~bits) ? -EACCES : 0;
 }
 
