@@ -107,15 +107,14 @@ static const struct { const char *url, *device; } scheme_devices[] = {
     { "full:", "/dev/full" }, /* full: reads zeros, writes fail ENOSPC */
 };
 #define NSCHEME_DEVICES (sizeof scheme_devices / sizeof scheme_devices[0])
-static int scheme_fds[NSCHEME_DEVICES][3]; /* by access mode: O_RDONLY, O_WRONLY, O_RDWR */
-static int schemes_opened; /* rx_backend_start ran (unit tests may not) */
 static void names_map(void);
 
-/* The devices are opened once, before any guest code runs, above lxrun's fd
- * floor; a guest's open of one of these schemes is a dup of one.  One is opened
- * per access mode, so F_GETFL and a write to a read-only open answer as Linux's
- * do.  tty: and pty: are opened when asked for: what they name depends on the
- * caller's session at that moment (the host's pty driver serves the pty: scheme). */
+/* A guest's open of one of these schemes opens its device, with the guest's
+ * flags: an open file description of its own, as each open of /dev/null is on
+ * Linux (its O_NONBLOCK or O_APPEND is not another open's), and nothing opened
+ * at start (they were dups of 12 handles opened there, one per device and access
+ * mode: 36 of a static no-op's 143 host calls).  tty: and pty: name what the
+ * caller's session has at that moment (the host's pty driver serves pty:). */
 static int self_exe_fd = -1;
 /* /proc/self/mem for rx_poke, and whose it is: a fork's child inherits its
  * parent's (a handle on the parent's memory) and opens its own onto the same number. */
@@ -187,9 +186,6 @@ void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx)
 {
     if (self_exe_fd >= 0) each(&self_exe_fd, ctx);
     if (mem_fd >= 0) each(&mem_fd, ctx);
-    if (!schemes_opened) return;
-    for (size_t i = 0; i < NSCHEME_DEVICES; i++)
-        for (int acc = 0; acc < 3; acc++) each(&scheme_fds[i][acc], ctx);
 }
 
 static int code_huge_reserve(struct dl_phdr_info *info, size_t size, void *ctx);
@@ -216,17 +212,6 @@ long rx_backend_start(int high_fd_floor)
         raw3(SYS_close, mem, 0, 0);
         if (fd >= 0) mem_fd = (int)fd, mem_fd_pid = rx_getpid();
     }
-    for (size_t i = 0; i < NSCHEME_DEVICES; i++)
-        for (int acc = 0; acc < 3; acc++) {
-            scheme_fds[i][acc] = -1;
-            long low = open_cloexec(scheme_devices[i].device, acc | O_NOCTTY);
-            if (low < 0) return low;
-            fd = dup_cloexec_above(low, high_fd_floor);
-            raw3(SYS_close, low, 0, 0);
-            if (fd < 0) return fd;
-            scheme_fds[i][acc] = (int)fd;
-        }
-    schemes_opened = 1;
     names_map();
     return 0;
 }
@@ -252,14 +237,9 @@ static long scheme_open(const char *url, int flags)
     /* tty: is the caller's controlling terminal as it is now (a session may have
      * taken one since lxrun started): ENXIO when there is none */
     if (strcmp(url, "tty:") == 0) return raw4(SYS_openat, AT_FDCWD, (long)"/dev/tty", flags, 0);
-    int cloexec = flags & O_CLOEXEC; /* host flags */
-    int acc = (flags & O_PATH) || (flags & O_ACCMODE) == 3 ? O_RDONLY : flags & O_ACCMODE;
-    for (size_t i = 0; i < NSCHEME_DEVICES; i++) {
-        if (strcmp(url, scheme_devices[i].url) != 0) continue;
-        int fd = schemes_opened ? scheme_fds[i][acc] : -1;
-        if (fd >= 0) return raw3(SYS_fcntl, fd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
-        return raw4(SYS_openat, AT_FDCWD, (long)scheme_devices[i].device, (flags & O_ACCMODE) | cloexec, 0); /* not started (unit tests) */
-    }
+    for (size_t i = 0; i < NSCHEME_DEVICES; i++)
+        if (strcmp(url, scheme_devices[i].url) == 0)
+            return raw4(SYS_openat, AT_FDCWD, (long)scheme_devices[i].device, flags | O_NOCTTY, 0);
     return -ENOENT;
 }
 

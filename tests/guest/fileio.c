@@ -627,6 +627,27 @@ static void device_nodes(void)
     close(fd);
 }
 
+/* Each open of a device is an open file description of its own, as on Linux:
+ * the flags given at open show in F_GETFL, and O_NONBLOCK set on one open is not
+ * another's (opens that shared one description saw each other's). */
+static void device_opens_apart(void)
+{
+    const char *devs[] = { "/dev/null", "/dev/zero", "/dev/urandom", "/dev/full" };
+    for (size_t i = 0; i < sizeof devs / sizeof devs[0]; i++) {
+        int a = CHECK_OK(open(devs[i], O_WRONLY | O_APPEND));
+        int b = CHECK_OK(open(devs[i], O_WRONLY));
+        CHECK_EQ(fcntl(a, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK), O_WRONLY | O_APPEND);
+        CHECK_OK(fcntl(b, F_SETFL, O_NONBLOCK));
+        CHECK_EQ(fcntl(b, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK), O_WRONLY | O_NONBLOCK);
+        CHECK_EQ(fcntl(a, F_GETFL) & O_NONBLOCK, 0);
+        int c = CHECK_OK(open(devs[i], O_RDONLY | O_NONBLOCK));
+        CHECK_EQ(fcntl(c, F_GETFL) & (O_ACCMODE | O_NONBLOCK), O_RDONLY | O_NONBLOCK);
+        CHECK_ERR(open(devs[i], O_RDONLY | O_CREAT | O_EXCL, 0600), EEXIST);
+        CHECK_ERR(open(devs[i], O_RDONLY | O_DIRECTORY), ENOTDIR);
+        close(a), close(b), close(c);
+    }
+}
+
 /* close_range over the whole fd space (INT_MAX, ~0U) succeeds and spares nothing
  * of the guest's in range; dirfds at the top of the fd space (where lxrun keeps its
  * own fds) are ignored for absolute paths and EBADF for relative ones, as on Linux. */
@@ -783,6 +804,7 @@ int main(int argc, char **argv)
     RUN(vectored_with_flags);
     RUN(in_kernel_copies);
     RUN(device_nodes);
+    RUN(device_opens_apart);
     RUN(fd_space_edges);
     return check_done();
 }
