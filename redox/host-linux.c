@@ -1199,7 +1199,7 @@ struct spawn { void (*fn)(void *); void *arg; int cpu; struct host_thread *h; };
  * thread costs no allocation (musl's malloc gave such small blocks' pages back at
  * the free, in the other thread: an mmap and munmap per thread).  The stack goes
  * back at the join. */
-struct host_thread { pthread_t th; void *stack; struct spawn start; };
+struct host_thread { pthread_t th; void *stack; clockid_t clock; struct spawn start; };
 #define HOST_THREAD_ROOM 256 /* the handle's room at the stack's foot */
 _Static_assert(sizeof(struct host_thread) <= HOST_THREAD_ROOM, "the handle fits its room");
 static __thread struct host_thread *self_thread;
@@ -1266,6 +1266,7 @@ long rx_thread_spawn(void (*fn)(void *), void *arg)
      * id without waiting for it to run */
     clockid_t clk;
     if (pthread_getcpuclockid(h->th, &clk) != 0) return -EAGAIN; /* not reached: th is alive until joined */
+    h->clock = clk; /* asked now: musl's answer comes from the id, which it clears as the thread ends */
     return ~((long)clk >> 3);
 }
 
@@ -1274,6 +1275,11 @@ uint64_t rx_thread_self(void) { return (uint64_t)(uintptr_t)self_thread; }
 long rx_thread_join(uint64_t handle)
 {
     struct host_thread *h = (struct host_thread *)(uintptr_t)handle;
+    /* musl's tryjoin of a thread in its exit waits for it to finish (its detach
+     * state, which the system clears as the thread leaves its memory, then the
+     * thread list's lock): one whose CPU clock still answers may be there yet */
+    struct timespec running;
+    if (clock_gettime(h->clock, &running) == 0) return -EBUSY;
     int e = pthread_tryjoin_np(h->th, NULL);
     if (e) return -e;
     stack_give(h->stack); /* the thread is gone: the system cleared its tid word */

@@ -31,6 +31,7 @@ struct thread_record {
     struct thread_record *ended_next;
     uint64_t handle; /* the host thread, to join */
     int tid;
+    int joined; /* by the reaper, which alone takes records off the list */
 };
 
 /* A guest thread's end, as Linux's: it leaves the thread list, then its
@@ -45,8 +46,9 @@ struct thread_record {
  * thread's exit) and a pthread_create + join cost ~175 us more than natively on
  * the paravirtualised VM of design-notes. */
 static struct thread_record *ended_list RX_FORK_HOT;
-static int ended_lock RX_FORK_HOT, threads_started RX_FORK_HOT;
+static int ended_lock RX_FORK_HOT, threads_started RX_FORK_HOT, reaping RX_FORK_HOT;
 
+/* Held for a few list steps only: a waiter spins (the join is done outside it). */
 static void ended_take_lock(void)
 {
     while (__atomic_exchange_n(&ended_lock, 1, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
@@ -74,21 +76,41 @@ static void record_give(struct thread_record *r)
     if (!lx_spare_give(spare_records, LX_SPARES_N(spare_records), r)) free(r);
 }
 
-/* Every ended thread whose host thread is gone: joined, its record given back. */
+/* Every ended thread whose host thread is gone: joined, its record given back.
+ * One reaper at a time (another's call returns at once), joining outside the
+ * lock: a record leaves the list only here, and new ones come at its head, so a
+ * walk from the head as it was needs no lock; the joined ones are then unlinked
+ * under it.  The join itself never waits (rx_thread_join).  Until 2026-12-04 the
+ * joins ran under the spin lock, and musl's tryjoin waits for a thread in its
+ * exit: threads ending meanwhile spun on the lock, starving on 2 CPUs the one
+ * that had to finish -- 4 pthread_create + join took up to 12 ms (native 0.2). */
 static long reap_ended(void *unused)
 {
     (void)unused;
-    ended_take_lock();
-    for (struct thread_record **at = &ended_list, *r; (r = *at);) {
-        if (rx_thread_join(r->handle) < 0) {
-            at = &r->ended_next;
-            continue;
+    if (__atomic_exchange_n(&reaping, 1, __ATOMIC_ACQUIRE)) return 0;
+    int any = 0;
+    for (struct thread_record *r = __atomic_load_n(&ended_list, __ATOMIC_ACQUIRE); r; r = r->ended_next)
+        if (rx_thread_join(r->handle) == 0) r->joined = any = 1;
+    struct thread_record *joined = NULL;
+    if (any) {
+        ended_take_lock();
+        for (struct thread_record **at = &ended_list, *r; (r = *at);) {
+            if (!r->joined) {
+                at = &r->ended_next;
+                continue;
+            }
+            *at = r->ended_next;
+            r->ended_next = joined, joined = r;
         }
-        *at = r->ended_next;
-        lx_trap_thread_free(&r->t);
-        record_give(r);
+        ended_drop_lock();
     }
-    ended_drop_lock();
+    __atomic_store_n(&reaping, 0, __ATOMIC_RELEASE);
+    while (joined) {
+        struct thread_record *next = joined->ended_next;
+        lx_trap_thread_free(&joined->t);
+        record_give(joined);
+        joined = next;
+    }
     return 0;
 }
 
@@ -126,7 +148,7 @@ void lx_threads_forked(void)
 {
     /* the child has none of the parent's threads */
     ended_list = NULL;
-    ended_lock = 0;
+    ended_lock = reaping = 0;
     threads_started = 0;
 }
 
