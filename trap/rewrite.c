@@ -795,7 +795,10 @@ TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
     if (state == KEPT) return;
     unsigned n = __atomic_add_fetch(&traps, 1, __ATOMIC_RELAXED);
     int hot = 0;
-    if (state == SEEN && n < REWRITE_AFTER && !(hot = site_hit(site) >= SITE_HOT) && !learned) return;
+    /* with other threads, only a hot site: their rewrites are protection round
+     * trips, each mprotect a TLB shootdown to the CPUs they run on */
+    if (state == SEEN && !(hot = site_hit(site) >= SITE_HOT) && (lx_threads_ever() || (n < REWRITE_AFTER && !learned)))
+        return;
     if (!gm_text_trylock()) return;
     int past = n >= REWRITE_AFTER || hot || learned; /* a hot site: a program worth learning too */
     if (past && !learned) {

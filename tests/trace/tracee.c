@@ -223,6 +223,19 @@ int main(int argc, char **argv)
         }
         return sites();
     }
+    if (!strcmp(mode, "cold") && argc > 2) { /* [thread]: after a thread's start and end */
+        if (argc > 3 && !strcmp(argv[3], "thread")) {
+            static int token;
+            pthread_t th;
+            void *back;
+            if (pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token) return 6;
+        }
+        for (int i = 0; i < 40; i++) /* a hot site: the program is past the threshold */
+            if (SITE(SYS_getpid) <= 0) return 7;
+        for (int i = atoi(argv[2]); i > 0; i--) /* then N calls at a site of their own */
+            if (SITE(SYS_getppid) <= 0) return 7;
+        return 0;
+    }
     if (!strcmp(mode, "hot") && argc > 2) {
         for (int i = atoi(argv[2]); i > 0; i--)
             if (SITE(SYS_getppid) <= 0) return 7;

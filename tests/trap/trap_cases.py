@@ -384,6 +384,32 @@ def hot_site_rewritten_early(e):
 
 
 @case
+def threaded_rewrites_only_hot_sites(e):
+    """In a process that had another thread a rewrite is a protection round trip
+    (two mprotects, each a TLB shootdown to the CPUs its threads run on: ~1 ms in
+    git's preload on a paravirtualised VM), so only a hot site (its ninth trap) is
+    rewritten there; a lone process past the threshold rewrites a site at its second
+    trap.  `tracee cold 4` (a hot getpid site, then 4 getppid from another): both
+    sites rewritten alone, only the hot one after a thread; `cold 12 thread`: both."""
+    def rewritten(*argv):
+        path = os.path.join(e.tmp, 'r.json')
+        r = e.run('--trap=rewrite', f'--report={path}', e.tracee, 'cold', *argv)
+        if 'needs XSAVEOPT' in r.err:
+            return None  # this CPU cannot rewrite
+        check(r.rc == 0, str(r))
+        with open(path) as f:
+            return json.load(f).get('trap', {}).get('sites_rewritten')
+    alone = rewritten('4')
+    if alone is None:
+        return
+    check(alone == 2, f'cold 4 alone: {alone} sites rewritten, want 2')
+    n = rewritten('4', 'thread')
+    check(n == 1, f'cold 4 after a thread: {n} sites rewritten, want 1 (the hot one)')
+    n = rewritten('12', 'thread')
+    check(n == 2, f'cold 12 after a thread: {n} sites rewritten, want 2')
+
+
+@case
 def known_sites_rewritten_as_mapped(e):
     """A program run again in the session has the sites its earlier run trapped at
     rewritten as a library is mapped (trap/site_cache.c), once it is past the
