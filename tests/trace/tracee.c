@@ -81,6 +81,15 @@ static long sys_open(const char *path)
 
 static void *nothing(void *arg) { return arg; }
 
+/* A thread started and joined: 0, or -1 when either failed or it returned wrong. */
+static int one_thread(void)
+{
+    static int token;
+    pthread_t th;
+    void *back;
+    return pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token ? -1 : 0;
+}
+
 /* A call site of its own wherever it is written (sc() is one site for all). */
 #define SITE(nr) __extension__({ long r_; __asm__ volatile("movl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr) : "rcx", "r11", "memory"); r_; })
 
@@ -190,12 +199,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(mode, "threads") && argc > 2) {
-        for (int i = atoi(argv[2]); i > 0; i--) {
-            static int token;
-            pthread_t th;
-            void *back;
-            if (pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token) return 6;
-        }
+        for (int i = atoi(argv[2]); i > 0; i--)
+            if (one_thread() < 0) return 6;
         return 0;
     }
     if (!strcmp(mode, "links")) {
@@ -209,12 +214,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(mode, "sites")) {
         const char *first = argc > 2 ? argv[2] : "";
-        if (!strcmp(first, "thread")) {
-            static int token;
-            pthread_t th;
-            void *back;
-            if (pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token) return 6;
-        }
+        if (!strcmp(first, "thread") && one_thread() < 0) return 6;
         if (!strcmp(first, "fork")) {
             long pid = sc(SYS_fork, 0, 0, 0, 0);
             if (pid == 0) sc(SYS_exit_group, sites(), 0, 0, 0);
@@ -224,12 +224,7 @@ int main(int argc, char **argv)
         return sites();
     }
     if (!strcmp(mode, "cold") && argc > 2) { /* [thread]: after a thread's start and end */
-        if (argc > 3 && !strcmp(argv[3], "thread")) {
-            static int token;
-            pthread_t th;
-            void *back;
-            if (pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token) return 6;
-        }
+        if (argc > 3 && !strcmp(argv[3], "thread") && one_thread() < 0) return 6;
         for (int i = 0; i < 40; i++) /* a hot site: the program is past the threshold */
             if (SITE(SYS_getpid) <= 0) return 7;
         for (int i = atoi(argv[2]); i > 0; i--) /* then N calls at a site of their own */
