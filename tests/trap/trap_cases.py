@@ -369,18 +369,20 @@ def hot_site_rewritten_early(e):
     took (ld.so's mmap site in cc1 traps ~40 times, before cc1's 32nd trap):
     `tracee hot 12` makes 12 getppid from one site and ~15 traps in all, so only the
     site's own count can have it rewritten; `tracee hot 8` leaves it on the trap."""
-    def rewritten(n):
-        path = os.path.join(e.tmp, 'r.json')
+    def trap_facts(n):
+        path = os.path.join(e.tmp, f'r{n}.json')
         r = e.run('--trap=rewrite', f'--report={path}', e.tracee, 'hot', str(n))
         if 'needs XSAVEOPT' in r.err:
             return None  # this CPU cannot rewrite
         check(r.rc == 0, str(r))
         with open(path) as f:
-            return json.load(f).get('trap', {}).get('sites_rewritten')
-    if rewritten(8) is None:
+            return json.load(f).get('trap', {})
+    few = trap_facts(8)
+    if few is None:
         return
-    check(rewritten(8) == 0, 'hot 8: its site rewritten')
-    check(rewritten(12) == 1, f'hot 12: {rewritten(12)} sites rewritten, want 1')
+    check(few.get('sites_rewritten') == 0, f'hot 8: its site rewritten: {few}')
+    many = trap_facts(12)
+    check(many.get('sites_rewritten') == 1, f'hot 12: want 1 site rewritten: {many}')
 
 
 @case
