@@ -90,12 +90,15 @@ static int one_thread(void)
     return pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token ? -1 : 0;
 }
 
-/* A call site of its own wherever it is written (sc() is one site for all). */
-#define SITE(nr) __extension__({ long r_; __asm__ volatile("movl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr) : "rcx", "r11", "memory"); r_; })
+/* A call site of its own wherever it is written (sc() is one site for all), its
+ * `mov` 8-byte aligned: the rewriter stores a jump over it in one 8-byte store
+ * that must not cross a cache line, so an unaligned one might be left on the trap
+ * depending on where the link put it (tests that count rewrites want it taken). */
+#define SITE(nr) __extension__({ long r_; __asm__ volatile(".p2align 3\n\tmovl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr) : "rcx", "r11", "memory"); r_; })
 
 /* `mov $nr,%eax; syscall` with two arguments, a site of its own wherever written */
-#define SITE2(nr, a, b) __extension__({ long r_; __asm__ volatile("movl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr), "D"(a), "S"(b) : "rcx", "r11", "memory"); r_; })
-#define SITE4(nr, a, b, c) __extension__({ long r_; register long r10_ __asm__("r10") = 8; __asm__ volatile("movl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr), "D"(a), "S"(b), "d"(c), "r"(r10_) : "rcx", "r11", "memory"); r_; })
+#define SITE2(nr, a, b) __extension__({ long r_; __asm__ volatile(".p2align 3\n\tmovl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr), "D"(a), "S"(b) : "rcx", "r11", "memory"); r_; })
+#define SITE4(nr, a, b, c) __extension__({ long r_; register long r10_ __asm__("r10") = 8; __asm__ volatile(".p2align 3\n\tmovl %1, %%eax\n\tsyscall" : "=a"(r_) : "i"(nr), "D"(a), "S"(b), "d"(c), "r"(r10_) : "rcx", "r11", "memory"); r_; })
 
 static volatile int handled;
 static void on_usr1(int sig) { handled += sig == 10; }
