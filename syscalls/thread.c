@@ -154,6 +154,10 @@ void lx_threads_forked(void)
 
 int lx_threads_ever(void) { return __atomic_load_n(&threads_started, __ATOMIC_ACQUIRE) || lx_proc.threads != 1; }
 
+/* Only another caller's clone adds a thread, and a thread's exit takes itself off
+ * before its last step out of guest code (sys_exit). */
+__attribute__((no_stack_protector)) int lx_threads_alone(void) { return __atomic_load_n(&lx_proc.threads, __ATOMIC_ACQUIRE) == 1; }
+
 static void thread_main(void *arg)
 {
     struct thread_record *r = arg;

@@ -14,6 +14,10 @@ void lx_threads_forked(void);
 /* 1 once this process (since its fork or start) has started a guest thread: an
  * ended one's host thread may still be on its way out. */
 int lx_threads_ever(void);
+/* 1 while the caller is the process's only guest thread: no other can run guest
+ * code now (one that ended runs only lxrun's on its way out), though its host
+ * thread may still be there.  TLS-free. */
+int lx_threads_alone(void);
 /* Threads that ended and whose host thread is gone: joined, their records kept
  * for the next.  One load when none ended. */
 void lx_threads_reap_ended(void);

@@ -22,7 +22,7 @@
  * meaning, so no thread, signal frame or jump can land inside a rewrite.  The one
  * store that changes live code is a single 8-byte store within one cache line
  * (atomic for instruction fetch as for data on x86), made under one lock with
- * the page briefly writable, or, in a process that never had another thread, by a
+ * the page briefly writable, or, while the process has no other thread, by a
  * poke (rx_poke) that leaves the protection alone; the guest's view of its
  * protections (guestmem, maps) never changes.  A trampoline (lxrun memory within
  * ±2 GiB of the site) opens the selector, sets %eax (mov shape), puts the return
@@ -451,14 +451,14 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
 }
 
 /* Patches stored by rx_poke, while no other thread can be running their bytes (a
- * poke is a copy, not one store): the process never had another, or the patches
- * are all unshared.  The page's protection never changes: one call a patch (~11
+ * poke is a copy, not one store): the caller is the process's only guest thread
+ * (those that ended never run guest code again), or the patches are all unshared.  The page's protection never changes: one call a patch (~11
  * us with its page's copy on a paravirtualised VM) where a round trip took two
  * mprotects and a write fault (~36 us).  How many of p[0..n) were stored, in order:
  * the rest go through the round trip (a system without the handle, a refusal). */
 TLS_FREE static int poke_patches(const struct patch *p, int n)
 {
-    int alone = !lx_threads_ever(), i = 0;
+    int alone = lx_threads_alone(), i = 0;
     for (; i < n && (alone || p[i].unshared); i++) {
         if (p[i].pad && rx_poke(p[i].pad, p[i].pad_jump, 5) != 0) break; /* dead bytes: nothing runs them yet */
         if (rx_poke(p[i].at, p[i].jump, p[i].n) != 0) break;
@@ -795,9 +795,10 @@ TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
     if (state == KEPT) return;
     unsigned n = __atomic_add_fetch(&traps, 1, __ATOMIC_RELAXED);
     int hot = 0;
-    /* with other threads, only a hot site: their rewrites are protection round
-     * trips, each mprotect a TLB shootdown to the CPUs they run on */
-    if (state == SEEN && !(hot = site_hit(site) >= SITE_HOT) && (lx_threads_ever() || (n < REWRITE_AFTER && !learned)))
+    /* while other threads live, only a hot site: their rewrites are protection
+     * round trips, each mprotect a TLB shootdown to the CPUs they run on; once
+     * they have ended, pokes again (git status's main thread after its preload) */
+    if (state == SEEN && !(hot = site_hit(site) >= SITE_HOT) && (!lx_threads_alone() || (n < REWRITE_AFTER && !learned)))
         return;
     if (!gm_text_trylock()) return;
     int past = n >= REWRITE_AFTER || hot || learned; /* a hot site: a program worth learning too */

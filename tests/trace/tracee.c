@@ -27,8 +27,13 @@
  *   tracee sites         100 rounds of 8 calls from 8 sites of their own
  *                        (`mov $nr,%eax; syscall`): getppid, getpid, getuid,
  *                        getgid, geteuid, getegid, gettid, sched_yield; exit 0
- *   tracee sites thread  the same after a thread was started and joined
+ *   tracee sites thread  the same while another thread lives (blocked in a read;
+ *                        joined after)
+ *   tracee sites ended   the same after a thread was started and joined
  *   tracee hot N         N getppid from one site of its own; exit 0
+ *   tracee cold N [thread|ended]
+ *                        40 getpid from one site, then N getppid from another;
+ *                        thread, ended: as for sites; exit 0
  *   tracee sites fork    fork; the child makes the 100 rounds and exits 0, then
  *                        the parent, having waited for it, makes them; exit 0
  *   tracee timer N       a SIGALRM handler (the same restorer) and a 2 ms interval
@@ -51,6 +56,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 /* A raw syscall: the result is the kernel's (-errno on failure), untouched by libc. */
 static long sc(long nr, long a, long b, long c, long d)
@@ -81,13 +87,41 @@ static long sys_open(const char *path)
 
 static void *nothing(void *arg) { return arg; }
 
+static int token;
+
 /* A thread started and joined: 0, or -1 when either failed or it returned wrong. */
 static int one_thread(void)
 {
-    static int token;
     pthread_t th;
     void *back;
     return pthread_create(&th, NULL, nothing, &token) || pthread_join(th, &back) || back != &token ? -1 : 0;
+}
+
+/* A thread that lives, blocked in a read of a pipe, from thread_begin until
+ * thread_end writes to it and joins it: 0, or -1 when a step failed. */
+static int live_pipe[2];
+static pthread_t live;
+static void *wait_for_end(void *arg)
+{
+    char c;
+    return read(live_pipe[0], &c, 1) == 1 ? arg : NULL;
+}
+static int thread_begin(void) { return pipe(live_pipe) || pthread_create(&live, NULL, wait_for_end, &token) ? -1 : 0; }
+static int thread_end(void)
+{
+    void *back;
+    return write(live_pipe[1], "x", 1) != 1 || pthread_join(live, &back) || back != &token ? -1 : 0;
+}
+
+/* body() while another thread lives (how "thread"), after one ended ("ended"), or
+ * alone (anything else); 6 when the thread failed. */
+static int with_thread(const char *how, int (*body)(void))
+{
+    if (!strcmp(how, "ended")) return one_thread() < 0 ? 6 : body();
+    if (strcmp(how, "thread")) return body();
+    if (thread_begin() < 0) return 6;
+    int r = body();
+    return thread_end() < 0 ? 6 : r;
 }
 
 /* A call site of its own wherever it is written (sc() is one site for all), its
@@ -132,6 +166,18 @@ static int handlers(int n)
             return 3;
     }
     return handled == n ? 0 : 3;
+}
+
+/* tracee cold N: 40 calls from a hot site (the program is then past the
+ * threshold), then N at a site of their own; 0, or 7 when one failed. */
+static int cold_n;
+static int cold(void)
+{
+    for (int i = 0; i < 40; i++)
+        if (SITE(SYS_getpid) <= 0) return 7;
+    for (int i = cold_n; i > 0; i--)
+        if (SITE(SYS_getppid) <= 0) return 7;
+    return 0;
 }
 
 /* 100 rounds of 8 calls from 8 sites of their own; 0 when each answered as it should, else 7. */
@@ -217,22 +263,17 @@ int main(int argc, char **argv)
     }
     if (!strcmp(mode, "sites")) {
         const char *first = argc > 2 ? argv[2] : "";
-        if (!strcmp(first, "thread") && one_thread() < 0) return 6;
         if (!strcmp(first, "fork")) {
             long pid = sc(SYS_fork, 0, 0, 0, 0);
             if (pid == 0) sc(SYS_exit_group, sites(), 0, 0, 0);
             int status = -1;
             if (sc(SYS_wait4, pid, (long)&status, 0, 0) != pid || status != 0) return 8;
         }
-        return sites();
+        return with_thread(first, sites);
     }
-    if (!strcmp(mode, "cold") && argc > 2) { /* [thread]: after a thread's start and end */
-        if (argc > 3 && !strcmp(argv[3], "thread") && one_thread() < 0) return 6;
-        for (int i = 0; i < 40; i++) /* a hot site: the program is past the threshold */
-            if (SITE(SYS_getpid) <= 0) return 7;
-        for (int i = atoi(argv[2]); i > 0; i--) /* then N calls at a site of their own */
-            if (SITE(SYS_getppid) <= 0) return 7;
-        return 0;
+    if (!strcmp(mode, "cold") && argc > 2) {
+        cold_n = atoi(argv[2]);
+        return with_thread(argc > 3 ? argv[3] : "", cold);
     }
     if (!strcmp(mode, "hot") && argc > 2) {
         for (int i = atoi(argv[2]); i > 0; i--)
