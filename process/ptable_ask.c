@@ -38,9 +38,11 @@ static void answer(struct table *t, struct lx_pt_mail *m, int self)
 }
 
 /* busy: the answering thread may be in libc's code (set before it is started,
- * cleared while it sleeps); held: a fork wants it out (lx_ptable_answer_hold).
- * Each side stores its word before it reads the other's (sequentially
- * consistent), so at most one of them goes on. */
+ * cleared while it sleeps); held: a fork wants it out (lx_ptable_answer_hold), 2
+ * once the answering thread sleeps on it (only then does lx_ptable_answer_go wake
+ * it: a wake is a host call in every fork of a shell's loop).  Each side stores
+ * its word before it reads the other's (sequentially consistent), so at most one
+ * of them goes on. */
 static int answer_busy RX_FORK_HOT, answer_held RX_FORK_HOT;
 
 static void answer_idle(void) { __atomic_store_n(&answer_busy, 0, __ATOMIC_SEQ_CST); }
@@ -49,9 +51,11 @@ static void answer_wake(void)
 {
     for (;;) {
         __atomic_store_n(&answer_busy, 1, __ATOMIC_SEQ_CST);
-        if (!__atomic_load_n(&answer_held, __ATOMIC_SEQ_CST)) return;
+        int held = __atomic_load_n(&answer_held, __ATOMIC_SEQ_CST);
+        if (!held) return;
         answer_idle();
-        rx_futex_wait((uint32_t *)&answer_held, 1, NULL, -1, 1);
+        if (held == 2 || __atomic_compare_exchange_n(&answer_held, &held, 2, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            rx_futex_wait((uint32_t *)&answer_held, 2, NULL, -1, 1);
     }
 }
 
@@ -65,8 +69,7 @@ int lx_ptable_answer_hold(void)
 
 void lx_ptable_answer_go(void)
 {
-    __atomic_store_n(&answer_held, 0, __ATOMIC_SEQ_CST);
-    rx_futex_wake((uint32_t *)&answer_held, 1, 1);
+    if (__atomic_exchange_n(&answer_held, 0, __ATOMIC_SEQ_CST) == 2) rx_futex_wake((uint32_t *)&answer_held, 1, 1);
 }
 
 static void answering_thread(void *arg)

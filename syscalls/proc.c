@@ -178,15 +178,22 @@ long lx_vfork_by_fork(struct lx_call *c, uint64_t flags) { return vfork_by_fork(
 /* Where the child's code can run on this thread (vfork_window.c), no memory is copied. */
 static long do_vfork(struct lx_call *c, uint64_t flags, uint64_t new_stack, const struct fork_out *out)
 {
-    if (lx_vfork_window_possible(c, flags)) return lx_vfork_window_start(c, flags, new_stack);
+    if (lx_vfork_window_possible(c, flags)) return lx_vfork_window_start_grown(c, flags, new_stack);
     if (flags & LINUX_CLONE_VM)
         lx_record_partial(c->nr, "a vfork child made by a fork: its memory writes reach its parent only on its stack");
     return vfork_by_fork(c, flags, new_stack, out);
 }
 
+static long vfork_on_lxrun_fs(void *c) { return do_vfork(c, LINUX_CLONE_VM | LINUX_CLONE_VFORK | LINUX_SIGCHLD, 0, &no_out); }
+
+/* A window's start is plain memory work: on the guest's FS (GUESTFS), two
+ * arch_prctl fewer an iteration of a shell's vfork+exec loop without FSGSBASE.
+ * Anything else (a fork) on lxrun's. */
 long sys_vfork(struct lx_call *c)
 {
-    return do_vfork(c, LINUX_CLONE_VM | LINUX_CLONE_VFORK | LINUX_SIGCHLD, 0, &no_out);
+    uint64_t flags = LINUX_CLONE_VM | LINUX_CLONE_VFORK | LINUX_SIGCHLD;
+    long r = lx_vfork_window_possible(c, flags) ? lx_vfork_window_start(c, flags, 0) : -EAGAIN;
+    return r == -EAGAIN ? lx_fs_call(vfork_on_lxrun_fs, c) : r;
 }
 
 /* clone and clone3, as process/clone_plan.c decides: a fork, a vfork or a thread;

@@ -41,18 +41,29 @@ int lx_vfork_window_open RX_FORK_HOT;
 enum { MSG_EXEC = 1, MSG_EXIT, MSG_CALL };
 struct msg_head { uint32_t type, len; };
 
+/* What every window writes -- its head and the caller's vector state (on the CPUs
+ * seen, 2.4 KiB of XSAVE) -- on one page of its own: after an exec's fork each
+ * page the parent writes is a copy-on-write fault at the next window (the head
+ * and a heap buffer for the state were three pages, ~12 us each on a
+ * paravirtualised VM).  The dispositions come after, written only when they
+ * changed; the log only when the child makes calls. */
+#define WIN_FP_INLINE 3712
 static struct {
     int pid, fd;
     uint64_t flags;  /* the vfork's clone flags, for a fork that closes the window early */
     uint64_t mask, guest_fs;
-    struct linux_sigcontext regs;
     size_t fplen;
-    struct linux_sigaction acts[LINUX_NSIG + 1];
     int ncalls;      /* the calls the child made (log), to make again in a fork that takes over */
+    struct linux_sigcontext regs;
+    unsigned char fp[WIN_FP_INLINE] __attribute__((aligned(64))); /* else win_fp */
+    struct linux_sigaction acts[LINUX_NSIG + 1];
     struct { long nr; uint64_t a[6]; } log[64];
-} win;
-static unsigned char *win_fp;
+} win __attribute__((aligned(4096)));
+_Static_assert(offsetof(__typeof__(win), acts) <= 4096, "the window's head and vector state on one page");
+static unsigned char *win_fp_big; /* a larger vector state (AMX's) */
 static size_t win_fp_cap;
+static unsigned char *win_fp(size_t len) { return len <= sizeof win.fp ? win.fp : win_fp_big; }
+
 
 int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags)
 {
@@ -262,22 +273,30 @@ long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack
 {
     void *fp;
     size_t fplen = lx_trap_call_fp(c, &fp);
-    if (fplen > win_fp_cap) {
-        unsigned char *b = realloc(win_fp, fplen);
-        if (!b) return -ENOMEM;
-        win_fp = b, win_fp_cap = fplen;
-    }
+    if (fplen > sizeof win.fp && fplen > win_fp_cap) return -EAGAIN; /* lx_vfork_window_start_grown's */
     win.pid = 0, win.fd = -1, win.flags = flags; /* no child yet (child_make) */
     lx_trap_call_regs(c, &win.regs);
-    memcpy(win_fp, fp, fplen);
+    memcpy(win_fp(fplen), fp, fplen);
     win.fplen = fplen;
     win.mask = c->task->sigmask;
     win.guest_fs = c->t->guest_fs;
-    memcpy(win.acts, lx_proc.sigactions, sizeof win.acts);
+    if (memcmp(win.acts, lx_proc.sigactions, sizeof win.acts)) memcpy(win.acts, lx_proc.sigactions, sizeof win.acts);
     win.ncalls = 0;
     lx_vfork_window_open = 1;
     if (new_stack) c->new_sp = new_stack;
     return 0; /* the child's code, on this thread */
+}
+
+long lx_vfork_window_start_grown(struct lx_call *c, uint64_t flags, uint64_t new_stack)
+{
+    void *fp;
+    size_t fplen = lx_trap_call_fp(c, &fp);
+    if (fplen > sizeof win.fp && fplen > win_fp_cap) {
+        unsigned char *b = realloc(win_fp_big, fplen);
+        if (!b) return -ENOMEM;
+        win_fp_big = b, win_fp_cap = fplen;
+    }
+    return lx_vfork_window_start(c, flags, new_stack);
 }
 
 /* The parent takes back what is its own; its vfork returns r. */
@@ -289,7 +308,7 @@ static long window_close(struct lx_call *c, long r)
     /* the host's never changed; written only when the child's code changed them:
      * after an exec's fork, a write of lx_proc is a copy-on-write fault */
     if (memcmp(lx_proc.sigactions, win.acts, sizeof win.acts)) memcpy(lx_proc.sigactions, win.acts, sizeof win.acts);
-    lx_trap_call_resume(c, &win.regs, win_fp, win.fplen);
+    lx_trap_call_resume(c, &win.regs, win_fp(win.fplen), win.fplen);
     c->new_sp = 0;
     lx_vfork_window_open = 0;
     return r;

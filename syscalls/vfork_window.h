@@ -23,8 +23,13 @@ int lx_vfork_window_fast(long nr);
  * parent's; a report counts the whole tree's, whichever process made them). */
 int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags);
 /* Opens the window (the waiting child is made when first needed): 0, as the
- * child's vfork returns, on new_stack if not 0; or a negative errno. */
+ * child's vfork returns, on new_stack if not 0; -EAGAIN where the caller's vector
+ * state needs the heap (lx_vfork_window_start_grown).  TLS-free. */
 long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack);
+/* The same where the caller's vector state needs more than the window's own page
+ * holds: the larger buffer comes from the heap, on lxrun's FS (lx_vfork_window_start,
+ * which may run on the guest's, then says -EAGAIN). */
+long lx_vfork_window_start_grown(struct lx_call *c, uint64_t flags, uint64_t new_stack);
 /* A call of the child's code while the window is open. */
 long lx_vfork_window_call(struct lx_call *c);
 /* From here on the child is a fork of the memory as it is now (what the waiting
