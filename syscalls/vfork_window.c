@@ -41,28 +41,34 @@ int lx_vfork_window_open RX_FORK_HOT;
 enum { MSG_EXEC = 1, MSG_EXIT, MSG_CALL };
 struct msg_head { uint32_t type, len; };
 
-/* What every window writes -- its head and the caller's vector state (on the CPUs
- * seen, 2.4 KiB of XSAVE) -- on one page of its own: after an exec's fork each
- * page the parent writes is a copy-on-write fault at the next window (the head
- * and a heap buffer for the state were three pages, ~12 us each on a
- * paravirtualised VM).  The dispositions come after, written only when they
- * changed; the log only when the child makes calls. */
+/* The parent's own while a window is open -- the waiting child, the vfork's flags
+ * and the context it takes back as the window closes (the caller's vector state:
+ * 2.4 KiB of XSAVE on the CPUs seen) -- on one page a fork leaves out
+ * (rx_alloc_unforked: MADV_WIPEONFORK).  Each page the parent writes in every
+ * window that a fork copied was a fault after each exec's fork (~12 us on a
+ * paravirtualised VM): the head over two pages and a heap buffer for the state
+ * were three.  A fork's child finds it zeroed: no window, no child of one. */
 #define WIN_FP_INLINE 3712
-static struct {
+struct win_own {
     int pid, fd;
     uint64_t flags;  /* the vfork's clone flags, for a fork that closes the window early */
     uint64_t mask, guest_fs;
     size_t fplen;
-    int ncalls;      /* the calls the child made (log), to make again in a fork that takes over */
     struct linux_sigcontext regs;
-    unsigned char fp[WIN_FP_INLINE] __attribute__((aligned(64))); /* else win_fp */
+    unsigned char fp[WIN_FP_INLINE] __attribute__((aligned(64))); /* else win_fp_big */
+};
+_Static_assert(sizeof(struct win_own) <= 4096, "the window's own state on one page");
+static struct win_own *own, own_fallback;
+/* What a fork that takes over needs: the dispositions as the window opened
+ * (written only when they changed) and the calls the waiting child made. */
+static struct {
+    int ncalls;      /* the calls the child made (log), to make again in a fork that takes over */
     struct linux_sigaction acts[LINUX_NSIG + 1];
     struct { long nr; uint64_t a[6]; } log[64];
-} win __attribute__((aligned(4096)));
-_Static_assert(offsetof(__typeof__(win), acts) <= 4096, "the window's head and vector state on one page");
+} win;
 static unsigned char *win_fp_big; /* a larger vector state (AMX's) */
 static size_t win_fp_cap;
-static unsigned char *win_fp(size_t len) { return len <= sizeof win.fp ? win.fp : win_fp_big; }
+static unsigned char *win_fp(size_t len) { return len <= sizeof own->fp ? own->fp : win_fp_big; }
 
 
 int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags)
@@ -239,7 +245,7 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
     gm_text_lock(); /* no rewrite changes a mapping's flags meanwhile */
     guest_left_out(1);
     lx_trap_fork_leaves_code_out(1);
-    long pid = lx_fork_bare(c, win.flags);
+    long pid = lx_fork_bare(c, own->flags);
     if (pid == 0) { /* the lock came over unlocked (gm_forked) */
         lx_trap_forked_without_code();
         lx_vfork_window_open = 0; /* the window is the parent's */
@@ -265,7 +271,7 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
         if (mine >= 0) rx_close(mine);
         return pid;
     }
-    win.pid = (int)pid, win.fd = mine;
+    own->pid = (int)pid, own->fd = mine;
     return pid;
 }
 
@@ -273,15 +279,15 @@ long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack
 {
     void *fp;
     size_t fplen = lx_trap_call_fp(c, &fp);
-    if (fplen > sizeof win.fp && fplen > win_fp_cap) return -EAGAIN; /* lx_vfork_window_start_grown's */
-    win.pid = 0, win.fd = -1, win.flags = flags; /* no child yet (child_make) */
-    lx_trap_call_regs(c, &win.regs);
+    if (!own || (fplen > sizeof own->fp && fplen > win_fp_cap)) return -EAGAIN; /* lx_vfork_window_start_grown's */
+    own->pid = 0, own->fd = -1, own->flags = flags; /* no child yet (child_make) */
+    lx_trap_call_regs(c, &own->regs);
     memcpy(win_fp(fplen), fp, fplen);
-    win.fplen = fplen;
-    win.mask = c->task->sigmask;
-    win.guest_fs = c->t->guest_fs;
+    own->fplen = fplen;
+    own->mask = c->task->sigmask;
+    own->guest_fs = c->t->guest_fs;
     if (memcmp(win.acts, lx_proc.sigactions, sizeof win.acts)) memcpy(win.acts, lx_proc.sigactions, sizeof win.acts);
-    win.ncalls = 0;
+    if (win.ncalls) win.ncalls = 0;
     lx_vfork_window_open = 1;
     if (new_stack) c->new_sp = new_stack;
     return 0; /* the child's code, on this thread */
@@ -289,9 +295,10 @@ long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack
 
 long lx_vfork_window_start_grown(struct lx_call *c, uint64_t flags, uint64_t new_stack)
 {
+    if (!own && !(own = rx_alloc_unforked(sizeof *own))) own = &own_fallback;
     void *fp;
     size_t fplen = lx_trap_call_fp(c, &fp);
-    if (fplen > sizeof win.fp && fplen > win_fp_cap) {
+    if (fplen > sizeof own->fp && fplen > win_fp_cap) {
         unsigned char *b = realloc(win_fp_big, fplen);
         if (!b) return -ENOMEM;
         win_fp_big = b, win_fp_cap = fplen;
@@ -302,19 +309,19 @@ long lx_vfork_window_start_grown(struct lx_call *c, uint64_t flags, uint64_t new
 /* The parent takes back what is its own; its vfork returns r. */
 static long window_close(struct lx_call *c, long r)
 {
-    if (win.fd >= 0) rx_close(win.fd);
-    c->task->sigmask = win.mask;
-    c->t->guest_fs = win.guest_fs;
+    if (own->fd >= 0) rx_close(own->fd);
+    c->task->sigmask = own->mask;
+    c->t->guest_fs = own->guest_fs;
     /* the host's never changed; written only when the child's code changed them:
      * after an exec's fork, a write of lx_proc is a copy-on-write fault */
     if (memcmp(lx_proc.sigactions, win.acts, sizeof win.acts)) memcpy(lx_proc.sigactions, win.acts, sizeof win.acts);
-    lx_trap_call_resume(c, &win.regs, win_fp(win.fplen), win.fplen);
+    lx_trap_call_resume(c, &own->regs, win_fp(own->fplen), own->fplen);
     c->new_sp = 0;
     lx_vfork_window_open = 0;
     return r;
 }
 
-int lx_vfork_window_has_child(void) { return win.pid > 0; }
+int lx_vfork_window_has_child(void) { return own && own->pid > 0; }
 
 static long window_fork(struct lx_call *c);
 
@@ -327,7 +334,7 @@ long lx_vfork_window_exec_in_fork(struct lx_call *c, long (*run)(struct lx_call 
      * where it waited for the child to reach the exec's point of no return: the
      * child's wake-up of it cost ~95 us of the child's way to its program on a
      * paravirtualised VM, and the socket pair, five calls more. */
-    return window_close(c, win.pid);
+    return window_close(c, own->pid);
 }
 
 long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len)
@@ -336,14 +343,14 @@ long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len)
     struct msg_head h = { MSG_EXEC, (uint32_t)(8 + acts + len) };
     struct rx_iovec iov[] = { { &h, sizeof h }, { &c->task->sigmask, 8 }, { lx_proc.sigactions, acts }, { (void *)req, len } };
     int err;
-    if (send_all(win.fd, iov, 4) < 0 || read_all(win.fd, &err, sizeof err) < 0)
-        return window_close(c, win.pid); /* exec'd (or gone: its wait tells) */
+    if (send_all(own->fd, iov, 4) < 0 || read_all(own->fd, &err, sizeof err) < 0)
+        return window_close(c, own->pid); /* exec'd (or gone: its wait tells) */
     return -err; /* the child's code goes on, as after a failed execve */
 }
 
 static long window_exit(struct lx_call *c)
 {
-    if (!win.pid) {
+    if (!own->pid) {
         long pid = child_make(c, NULL, NULL);
         if (pid == 0) return 0; /* the child, which exec'd at a later message: not here */
         if (pid < 0) return window_fork(c);
@@ -351,8 +358,8 @@ static long window_exit(struct lx_call *c)
     struct msg_head h = { MSG_EXIT, sizeof(int) };
     int status = (int)c->a[0], none;
     struct rx_iovec iov[] = { { &h, sizeof h }, { &status, sizeof status } };
-    if (send_all(win.fd, iov, 2) == 0) read_all(win.fd, &none, sizeof none); /* until it has exited */
-    return window_close(c, win.pid);
+    if (send_all(own->fd, iov, 2) == 0) read_all(own->fd, &none, sizeof none); /* until it has exited */
+    return window_close(c, own->pid);
 }
 
 /* The waiting child goes without a trace: reaped here, and the SIGCHLD of its
@@ -360,27 +367,27 @@ static long window_exit(struct lx_call *c)
  * open), unless another child's is in it. */
 static void child_forget(void)
 {
-    if (!win.pid) return; /* none made */
+    if (!own->pid) return; /* none made */
     uint64_t mask;
     int held = rx_sigmask_get(&mask) == 0 && rx_sigmask_set(mask | LINUX_SIGBIT(LINUX_SIGCHLD)) == 0;
-    rx_close(win.fd);
+    rx_close(own->fd);
     struct rx_wait_status st;
     long r;
-    while ((r = rx_waitpid(win.pid, &st, 0)) == -EINTR) {}
-    if (r == win.pid) lx_ptable_reaped(win.pid, 0);
+    while ((r = rx_waitpid(own->pid, &st, 0)) == -EINTR) {}
+    if (r == own->pid) lx_ptable_reaped(own->pid, 0);
     struct rx_siginfo si;
     struct rx_timespec zero = { 0, 0 };
     int took = rx_sigtimedwait(LINUX_SIGBIT(LINUX_SIGCHLD), &si, &zero) == LINUX_SIGCHLD;
-    int others = took && si.pid != win.pid;
+    int others = took && si.pid != own->pid;
     if (took && !others) others = rx_waitpid(-1, &st, RX_WNOHANG | RX_WX_NOWAIT) > 0;
-    if (others) rx_sigqueue(rx_getpid(), 0, LINUX_SIGCHLD, si.pid != win.pid ? si.code : LINUX_CLD_EXITED, 0);
+    if (others) rx_sigqueue(rx_getpid(), 0, LINUX_SIGCHLD, si.pid != own->pid ? si.code : LINUX_CLD_EXITED, 0);
     if (held) rx_sigmask_set(mask);
 }
 
 long lx_vfork_window_takeover(struct lx_call *c)
 {
     child_forget();
-    long pid = lx_vfork_by_fork(c, win.flags);
+    long pid = lx_vfork_by_fork(c, own->flags);
     if (pid == 0) {
         lx_vfork_window_open = 0;
         host_dispositions_follow(win.acts); /* its table is the child's, its host's the parent's */
@@ -425,7 +432,7 @@ static int made_by_child(lx_handler fn, const struct lx_call *c)
 
 static long child_call(struct lx_call *c)
 {
-    if (!win.pid) {
+    if (!own->pid) {
         long pid = child_make(c, NULL, NULL);
         if (pid == 0) return 0; /* the child, after an exec served at a later message */
         if (pid < 0) return window_fork(c);
@@ -433,7 +440,7 @@ static long child_call(struct lx_call *c)
     struct msg_head h = { MSG_CALL, sizeof c->nr + sizeof c->a };
     struct rx_iovec iov[] = { { &h, sizeof h }, { &c->nr, sizeof c->nr }, { c->a, sizeof c->a } };
     long r;
-    if (send_all(win.fd, iov, 3) < 0 || read_all(win.fd, &r, sizeof r) < 0)
+    if (send_all(own->fd, iov, 3) < 0 || read_all(own->fd, &r, sizeof r) < 0)
         return window_fork(c); /* it went (killed): a fork carries on */
     win.log[win.ncalls].nr = c->nr;
     memcpy(win.log[win.ncalls].a, c->a, sizeof c->a);
