@@ -26,7 +26,10 @@ void lx_process_start(uintptr_t brk, const char *path)
     lx_proc.brk_start = lx_proc.brk_cur = lx_proc.brk_mapped = brk;
     const char *base = strrchr(path, '/');
     snprintf(lx_proc.comm, sizeof lx_proc.comm, "%s", base ? base + 1 : path);
-    lx_proc.start_cs = uptime_cs();
+    /* an exec keeps the process's start (its fork's, lx_process_forked): only the
+     * first program reads the clock, whose first call in a forked child was a fault
+     * on the host's vDSO page in every exec'd child of a shell's loop */
+    if (!lx_proc.start_cs) lx_proc.start_cs = uptime_cs();
 }
 
 uint64_t lx_process_fork_time(void) { return uptime_cs(); }
