@@ -70,7 +70,6 @@ static unsigned char *win_fp_big; /* a larger vector state (AMX's) */
 static size_t win_fp_cap;
 static unsigned char *win_fp(size_t len) { return len <= sizeof own->fp ? own->fp : win_fp_big; }
 
-
 int lx_vfork_window_possible(const struct lx_call *c, uint64_t flags)
 {
     return (flags & LINUX_CLONE_VM) && (flags & LINUX_CSIGNAL) == LINUX_SIGCHLD &&
