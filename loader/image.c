@@ -163,18 +163,34 @@ static int map_segment(int fd, const Elf64_Phdr *p, uintptr_t bias, const struct
     return 0;
 }
 
+/* The first bytes of a file, where the ELF header is and, in most programs, the
+ * program headers and the interpreter's path after it: one read, not three. */
+#define HEAD_READ 1024
+
+/* n bytes at off into to: from head (len bytes read at 0) when they are there. */
+static long read_at(int fd, const unsigned char *head, long len, void *to, size_t n, uint64_t off)
+{
+    if (len >= 0 && off <= (uint64_t)len && n <= (uint64_t)len - off) {
+        memcpy(to, head + off, n);
+        return (long)n;
+    }
+    return rx_pread(fd, to, n, (int64_t)off);
+}
+
+static unsigned char *head_scratch(void);
+
 /* Everything the kernel's exec checks before mapping; fills ei and the interpreter. */
 static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_stat *st, struct lx_image *img,
                        struct lx_exec_error *err)
 {
-    unsigned char head[sizeof(Elf64_Ehdr)];
+    unsigned char *head = head_scratch();
     const char *why;
     if (rx_fstat(fd, st) < 0) return fail(err, 126, "cannot stat");
-    long n = rx_pread(fd, head, sizeof head, 0);
+    long n = rx_pread(fd, head, HEAD_READ, 0);
     if (n < 0) return fail(err, 126, abi_errno_text((int)-n));
     if (elf_check_ehdr(head, (size_t)n, (uint64_t)st->size, ei, &why) < 0) return fail(err, 126, why);
     size_t phsize = ei->eh.e_phnum * sizeof(Elf64_Phdr);
-    if (rx_pread(fd, ei->ph, phsize, (int64_t)ei->eh.e_phoff) != (long)phsize)
+    if (read_at(fd, head, n, ei->ph, phsize, ei->eh.e_phoff) != (long)phsize)
         return fail(err, 126, "cannot read program headers");
     if (elf_check_phdrs(ei, (uint64_t)st->size, &why) < 0) return fail(err, 126, why);
     if ((is_interp || !img->interp) && ei->interp_index >= 0)
@@ -185,7 +201,7 @@ static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_sta
         const Elf64_Phdr *p = &ei->ph[ei->interp_index];
         /* As Linux: the segment must end in a NUL and the path is the string up
          * to the first NUL (NUL padding after it, as left by in-place edits, is fine). */
-        if (rx_pread(fd, img->interp, p->p_filesz, (int64_t)p->p_offset) != (long)p->p_filesz ||
+        if (read_at(fd, head, n, img->interp, p->p_filesz, p->p_offset) != (long)p->p_filesz ||
             img->interp[p->p_filesz - 1] != 0 || img->interp[0] == 0)
             return fail(err, 126, "malformed interpreter path");
         img->has_interp = 1;
@@ -251,6 +267,7 @@ static void find_eh_frame(int fd, const struct elf_info *e, struct lx_image *img
  * The opening's target too: on the stack, its 4 KiB took the checks a page
  * deeper, one more copied after each fork. */
 struct check_scratch {
+    unsigned char head[HEAD_READ]; /* first: with ei's header and first program headers, one page */
     struct elf_info ei;
     struct lx_image probe;
     struct vfs_target open;
@@ -266,6 +283,8 @@ static struct check_scratch *check_scratch(void)
 }
 
 static struct elf_info *elf_scratch(void) { return &check_scratch()->ei; }
+
+static unsigned char *head_scratch(void) { return check_scratch()->head; }
 
 static struct vfs_target *open_scratch(void) { return &check_scratch()->open; }
 
