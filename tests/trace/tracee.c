@@ -31,6 +31,8 @@
  *                        joined after)
  *   tracee sites ended   the same after a thread was started and joined
  *   tracee hot N         N getppid from one site of its own; exit 0
+ *   tracee vforks N      N rounds of vfork (libc's), the child's _exit(0) and the
+ *                        parent's waitpid; exit 0 when each child exited 0, else 9
  *   tracee cold N [thread|ended]
  *                        40 getpid from one site, then N getppid from another;
  *                        thread, ended: as for sites; exit 0
@@ -56,6 +58,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* A raw syscall: the result is the kernel's (-errno on failure), untouched by libc. */
@@ -274,6 +277,15 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "cold") && argc > 2) {
         cold_n = atoi(argv[2]);
         return with_thread(argc > 3 ? argv[3] : "", cold);
+    }
+    if (!strcmp(mode, "vforks") && argc > 2) {
+        for (int i = atoi(argv[2]); i > 0; i--) {
+            int status = -1;
+            pid_t pid = vfork();
+            if (pid == 0) _exit(0);
+            if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0) return 9;
+        }
+        return 0;
     }
     if (!strcmp(mode, "hot") && argc > 2) {
         for (int i = atoi(argv[2]); i > 0; i--)

@@ -274,6 +274,22 @@ def file_mappings_named_again_on_the_guests_fs(e):
 
 
 @case
+def vfork_on_the_guests_fs(e):
+    """A vfork that opens a window (the child's code on the parent's thread) is
+    served on the guest's FS: only the window child's exit switches to lxrun's, so
+    each round of `tracee vforks N` (vfork, the child's _exit, the parent's waitpid)
+    adds one switch to lxrun's FS on the arch_prctl path, where the vfork's own
+    switch made it two.  Counted as the difference between 8 and 4 rounds, which
+    leaves out start-up and exit."""
+    counts = {}
+    for n in (4, 8):
+        to_lxrun, _, _, text = host_fs_calls(e, 'arch_prctl', tracee_mode=f'vforks {n}')
+        counts[n] = to_lxrun
+    check(counts[8] - counts[4] == 4, f'switches to lxrun\'s FS: {counts[4]} for 4 rounds, {counts[8]} for 8; '
+          f'want one more a round\n{text}')
+
+
+@case
 def rewrites_made_on_the_guests_fs(e):
     """A site due for rewriting is rewritten by the trap that serves its call on the
     guest's FS (the rewriter is TLS-free), not by a detour through lxrun's FS, which
