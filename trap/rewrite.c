@@ -452,10 +452,11 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
 
 /* Patches stored by rx_poke, while no other thread can be running their bytes (a
  * poke is a copy, not one store): the caller is the process's only guest thread
- * (those that ended never run guest code again), or the patches are all unshared.  The page's protection never changes: one call a patch (~11
- * us with its page's copy on a paravirtualised VM) where a round trip took two
- * mprotects and a write fault (~36 us).  How many of p[0..n) were stored, in order:
- * the rest go through the round trip (a system without the handle, a refusal). */
+ * (those that ended never run guest code again), or the patches are all
+ * unshared.  The page's protection never changes: one call a patch (~11 us with
+ * its page's copy on a paravirtualised VM) where a round trip took two mprotects
+ * and a write fault (~36 us).  How many of p[0..n) were stored, in order: the
+ * rest go through the round trip (a system without the handle, a refusal). */
 TLS_FREE static int poke_patches(const struct patch *p, int n)
 {
     int alone = lx_threads_alone(), i = 0;
