@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -155,15 +156,15 @@ long rx_sock_connect(int fd, const struct rx_sockaddr *a)
     socklen_t len;
     if (a->family == RX_X_AF_UNSPEC) {
         h.sa.sa_family = AF_UNSPEC; /* dissolves a datagram socket's association */
-        return R(connect(fd, &h.sa, sizeof h.sa));
+        return host_wait_call(SYS_connect, fd, (long)&h.sa, sizeof h.sa, 0, 0, 0);
     }
     long r = addr_to_host(a, &h, &len);
-    return r < 0 ? r : R(connect(fd, &h.sa, len));
+    return r < 0 ? r : host_wait_call(SYS_connect, fd, (long)&h.sa, len, 0, 0, 0);
 }
 
 long rx_sock_listen(int fd, int backlog) { return R(listen(fd, backlog)); }
 
-long rx_sock_accept(int fd, int flags) { return R(accept4(fd, NULL, NULL, sock_flags(flags))); }
+long rx_sock_accept(int fd, int flags) { return host_wait_call(SYS_accept4, fd, 0, 0, sock_flags(flags), 0, 0); }
 
 long rx_sock_name(int fd, int peer, struct rx_sockaddr *out)
 {
@@ -208,7 +209,7 @@ long rx_sock_sendmsg(int fd, struct rx_msg *m, int flags)
         c->cmsg_len = CMSG_LEN(sizeof u);
         memcpy(CMSG_DATA(c), &u, sizeof u);
     }
-    long r = R(sendmsg(fd, &mh, flags));
+    long r = host_wait_call(SYS_sendmsg, fd, (long)&mh, flags, 0, 0, 0);
     free(control);
     return r;
 }
@@ -224,7 +225,7 @@ long rx_sock_recvmsg(int fd, struct rx_msg *m, int flags)
     struct msghdr mh = { .msg_name = m->addr ? &h : NULL, .msg_namelen = m->addr ? sizeof h : 0,
                          .msg_iov = (struct iovec *)m->iov, .msg_iovlen = (size_t)m->iovlen,
                          .msg_control = control, .msg_controllen = room || m->cred ? clen : 0 };
-    long r = R(recvmsg(fd, &mh, flags));
+    long r = host_wait_call(SYS_recvmsg, fd, (long)&mh, flags, 0, 0, 0);
     if (r < 0) {
         free(control);
         return r;

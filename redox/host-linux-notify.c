@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -109,10 +110,10 @@ long rx_watch_limit_set(int which, long value)
 long rx_splice(int in, int64_t *off_in, int out, int64_t *off_out, size_t len, int flags)
 {
     loff_t a = off_in ? *off_in : 0, b = off_out ? *off_out : 0;
-    long r = R(splice(in, off_in ? &a : NULL, out, off_out ? &b : NULL, len, (unsigned)flags));
+    long r = host_wait_call(SYS_splice, in, off_in ? (long)&a : 0, out, off_out ? (long)&b : 0, (long)len, (unsigned)flags);
     if (off_in) *off_in = a;
     if (off_out) *off_out = b;
     return r;
 }
 
-long rx_tee(int in, int out, size_t len, int flags) { return R(tee(in, out, len, (unsigned)flags)); }
+long rx_tee(int in, int out, size_t len, int flags) { return host_wait_call(SYS_tee, in, out, (long)len, (unsigned)flags, 0, 0); }

@@ -49,6 +49,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <ucontext.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -565,8 +566,11 @@ long rx_fds_open(int below, int path_handles, int *out, size_t max)
 }
 
 
-long rx_read(int fd, void *buf, size_t len) { return raw3(SYS_read, fd, (long)buf, (long)len); }
-long rx_write(int fd, const void *buf, size_t len) { return raw3(SYS_write, fd, (long)buf, (long)len); }
+long rx_read(int fd, void *buf, size_t len) { return host_wait_call(SYS_read, fd, (long)buf, (long)len, 0, 0, 0); }
+long rx_write(int fd, const void *buf, size_t len)
+{
+    return host_wait_call(SYS_write, fd, (long)buf, (long)len, 0, 0, 0);
+}
 
 long rx_pread(int fd, void *buf, size_t len, int64_t off) { return raw4(SYS_pread64, fd, (long)buf, (long)len, off); }
 long rx_pwrite(int fd, const void *buf, size_t len, int64_t off)
@@ -584,7 +588,7 @@ int rx_ioprio_self(void)
 }
 long rx_syncfs(int fd) { return R(syncfs(fd)); }
 long rx_ftruncate(int fd, int64_t len) { return R(ftruncate(fd, len)); }
-long rx_flock(int fd, int op) { return R(flock(fd, op)); }
+long rx_flock(int fd, int op) { return host_wait_call(SYS_flock, fd, op, 0, 0, 0, 0); }
 
 long rx_getdents(int fd, void *buf, size_t len) { return raw3(SYS_getdents64, fd, (long)buf, (long)len); }
 
@@ -870,7 +874,7 @@ long rx_futex_wait(uint32_t *addr, uint32_t val, const struct rx_timespec *timeo
     if (abs_clock >= 0 && abs_clock != RX_CLOCK_REALTIME && abs_clock != RX_CLOCK_MONOTONIC) return -EINVAL;
     /* FUTEX_WAIT_BITSET takes an absolute time; FUTEX_WAIT a relative one. */
     int op = abs_clock >= 0 ? 9 | (abs_clock == RX_CLOCK_REALTIME ? 256 : 0) : 0;
-    return raw6(SYS_futex, (long)(addr), (long)(op | (shared ? 0 : FUTEX_PRIVATE_FLAG)), (long)(val), (long)(tp), (long)(NULL), (long)(~0u));
+    return host_wait_call(SYS_futex, (long)addr, op | (shared ? 0 : FUTEX_PRIVATE_FLAG), val, (long)tp, 0, ~0u);
 }
 
 long rx_futex_requeue(uint32_t *addr, int nwake, int nmove, uint32_t *addr2, int cmp, uint32_t val, int shared)
@@ -900,7 +904,7 @@ long rx_futex_wait_bits(uint32_t *addr, uint32_t val, const struct rx_timespec *
     if (timeout && abs_clock < 0) return -EINVAL; /* a bitset wait's time is absolute */
     struct timespec h;
     int op = FUTEX_WAIT_BITSET | (abs_clock == RX_CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
-    return raw6(SYS_futex, (long)(addr), (long)(fx(op, shared)), (long)(val), (long)(host_ts(timeout, &h)), (long)(NULL), (long)(bits));
+    return host_wait_call(SYS_futex, (long)addr, fx(op, shared), val, (long)host_ts(timeout, &h), 0, bits);
 }
 
 long rx_futex_wake_bits(uint32_t *addr, int n, uint32_t bits, int shared)
@@ -935,7 +939,8 @@ long rx_futex_pi(uint32_t *addr, enum rx_futex_pi what, const struct rx_timespec
     struct timespec h;
     switch (what) {
     case RX_FUTEX_LOCK: /* LOCK_PI times out on CLOCK_REALTIME, LOCK_PI2 on either */
-        return raw6(SYS_futex, (long)(addr), (long)(fx(clock == RX_CLOCK_REALTIME ? FUTEX_LOCK_PI : 13 /* FUTEX_LOCK_PI2 */, shared)), (long)(0), (long)(host_ts(abs_timeout, &h)), (long)(NULL), (long)(0));
+        return host_wait_call(SYS_futex, (long)addr, fx(clock == RX_CLOCK_REALTIME ? FUTEX_LOCK_PI : 13 /* FUTEX_LOCK_PI2 */, shared),
+                              0, (long)host_ts(abs_timeout, &h), 0, 0);
     case RX_FUTEX_TRYLOCK: return raw6(SYS_futex, (long)(addr), (long)(fx(FUTEX_TRYLOCK_PI, shared)), (long)(0), (long)(NULL), (long)(NULL), (long)(0));
     case RX_FUTEX_UNLOCK: return raw6(SYS_futex, (long)(addr), (long)(fx(FUTEX_UNLOCK_PI, shared)), (long)(0), (long)(NULL), (long)(NULL), (long)(0));
     }
@@ -947,7 +952,7 @@ long rx_futex_wait_requeue_pi(uint32_t *addr, uint32_t val, const struct rx_time
 {
     struct timespec h;
     int op = FUTEX_WAIT_REQUEUE_PI | (clock == RX_CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
-    return raw6(SYS_futex, (long)(addr), (long)(fx(op, shared)), (long)(val), (long)(host_ts(abs_timeout, &h)), (long)(pi_addr), (long)(0));
+    return host_wait_call(SYS_futex, (long)addr, fx(op, shared), val, (long)host_ts(abs_timeout, &h), (long)pi_addr, 0);
 }
 
 long rx_futex_requeue_pi(uint32_t *addr, int nmove, uint32_t *pi_addr, uint32_t val, int shared)
@@ -972,7 +977,8 @@ long rx_futex_waitv(const struct rx_futex_waiter *w, unsigned n, const struct rx
     for (unsigned i = 0; i < n; i++)
         h[i] = (typeof(h[0])){ w[i].val, (uint64_t)(uintptr_t)w[i].addr, 2 /* FUTEX2_SIZE_U32 */ | (w[i].shared ? 0 : 128), 0 };
     struct timespec t;
-    return R(syscall(SYS_futex_waitv, h, n, 0, host_ts(abs_timeout, &t), clock == RX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC));
+    return host_wait_call(SYS_futex_waitv, (long)h, n, 0, (long)host_ts(abs_timeout, &t),
+                          clock == RX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC, 0);
 }
 
 long rx_clock_gettime(int clock, struct rx_timespec *ts)
@@ -994,9 +1000,9 @@ long rx_clock_getres(int clock, struct rx_timespec *ts)
 long rx_nanosleep(int clock, int abstime, const struct rx_timespec *req, struct rx_timespec *rem)
 {
     struct timespec r = { req->sec, req->nsec }, left = {0, 0};
-    int e = clock_nanosleep(host_clock(clock), abstime ? TIMER_ABSTIME : 0, &r, &left);
+    long e = host_wait_call(SYS_clock_nanosleep, host_clock(clock), abstime ? TIMER_ABSTIME : 0, (long)&r, (long)&left, 0, 0);
     if (rem) { rem->sec = left.tv_sec; rem->nsec = left.tv_nsec; }
-    return -e;
+    return e;
 }
 
 long rx_sysfacts(struct rx_sysfacts *f, unsigned want)
@@ -1463,7 +1469,7 @@ long rx_waitpid(long pid, struct rx_wait_status *st, int options)
     memset(&si, 0, sizeof si);
     memset(&u, 0, sizeof u);
     memset(st, 0, sizeof *st);
-    long r = raw5(SYS_waitid, type, id, (long)&si, h, (long)&u); /* glibc's waitid drops the rusage */
+    long r = host_wait_call(SYS_waitid, type, id, (long)&si, h, (long)&u, 0); /* glibc's waitid drops the rusage */
     if (r < 0) return r;
     if (si.si_pid == 0) return 0;
     rusage_of(&u, &st->ru);
@@ -1731,7 +1737,7 @@ long rx_event_wait(int queue, struct rx_event *out, int max, const struct rx_tim
     if (timeout) { ts.tv_sec = timeout->sec; ts.tv_nsec = timeout->nsec; }
     uint64_t mask = sigmask ? *sigmask : 0;
     /* epoll_pwait2: the timeout in nanoseconds, the mask as the kernel's 8 bytes */
-    long r = R(syscall(SYS_epoll_pwait2, queue, ev, max, timeout ? &ts : NULL, sigmask ? &mask : NULL, 8));
+    long r = host_wait_call(SYS_epoll_pwait2, queue, (long)ev, max, timeout ? (long)&ts : 0, sigmask ? (long)&mask : 0, 8);
     for (long i = 0; i < r; i++) out[i] = (struct rx_event){ events_from_host(ev[i].events), ev[i].data.u64 };
     free(ev);
     return r;
@@ -1754,9 +1760,8 @@ long rx_ppoll(struct rx_pollfd *fds, unsigned long n, const struct rx_timespec *
                    RX_POLLX_RDHUP == POLLRDHUP, "Redox's poll bits are the host's");
     struct timespec ts;
     if (timeout) { ts.tv_sec = timeout->sec; ts.tv_nsec = timeout->nsec; }
-    sigset_t mask;
-    if (sigmask) { sigemptyset(&mask); memcpy(&mask, sigmask, sizeof *sigmask); }
-    return R(ppoll((struct pollfd *)fds, (nfds_t)n, timeout ? &ts : NULL, sigmask ? &mask : NULL));
+    uint64_t mask = sigmask ? *sigmask : 0; /* the kernel's 8 bytes */
+    return host_wait_call(SYS_ppoll, (long)fds, (long)n, timeout ? (long)&ts : 0, sigmask ? (long)&mask : 0, 8, 0);
 }
 
 long rx_ready_now(int fd, short events)
@@ -1783,12 +1788,26 @@ long rx_sigtimedwait(uint64_t set, struct rx_siginfo *info, const struct rx_time
     if (timeout) { t.tv_sec = timeout->sec; t.tv_nsec = timeout->nsec; }
     siginfo_t si;
     memset(&si, 0, sizeof si);
-    long sig = raw4(SYS_rt_sigtimedwait, (long)&set, (long)&si, timeout ? (long)&t : 0, 8);
+    long sig = host_wait_call(SYS_rt_sigtimedwait, (long)&set, (long)&si, timeout ? (long)&t : 0, 8, 0, 0);
     if (sig < 0) return sig;
     rx_signal_requeued_info(&si);
     *info = (struct rx_siginfo){ si.si_signo, si.si_code, si.si_pid, si.si_uid, si.si_status,
                                  (uint64_t)(uintptr_t)si.si_addr, (uint64_t)(uintptr_t)si.si_value.sival_ptr };
     return sig;
+}
+
+/* The door's look at the kick byte and its `syscall` (host-linux-wait.S): a context
+ * stopped at either, or at the `syscall` again because the system rewound a wait
+ * to restart it, has not waited yet, or waits anew: it takes the -EINTR exit. */
+extern char host_wait_look[], host_wait_enter[], host_wait_eintr[];
+
+__attribute__((no_stack_protector)) int rx_wait_interrupt(void *host_ctx)
+{
+    greg_t *g = ((ucontext_t *)host_ctx)->uc_mcontext.gregs;
+    uintptr_t ip = (uintptr_t)g[REG_RIP];
+    if (ip < (uintptr_t)host_wait_look || ip > (uintptr_t)host_wait_enter) return 0;
+    g[REG_RIP] = (greg_t)(uintptr_t)host_wait_eintr;
+    return 1;
 }
 
 long rx_sigqueue(long pid, long tid, int sig, int code, uint64_t value)

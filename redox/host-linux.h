@@ -24,6 +24,10 @@ static inline long raw6(long nr, long a, long b, long c, long d, long e, long f)
                      : "rcx", "r11", "memory");
     return r;
 }
+/* A call that may wait, through the door that a caught signal on the way to it
+ * ends (rx_wait.h; host-linux-wait.S): -errno in rax, TLS-free as raw6. */
+long host_wait_call(long nr, long a, long b, long c, long d, long e, long f);
+
 static inline long raw5(long nr, long a, long b, long c, long d, long e) { return raw6(nr, a, b, c, d, e, 0); }
 static inline long raw4(long nr, long a, long b, long c, long d) { return raw5(nr, a, b, c, d, 0); }
 static inline long raw3(long nr, long a, long b, long c) { return raw5(nr, a, b, c, 0, 0); }

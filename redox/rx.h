@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "rx_wait.h"
+
 #define RX_AT_CWD (-100) /* directory handle meaning "the current directory" */
 
 /* ---- open flags: Redox's values, relibc src/header/fcntl/redox.rs ----

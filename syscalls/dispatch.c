@@ -46,7 +46,12 @@ static uint64_t now_ns(void)
  * sleeping (what /proc/<pid>/stat tells another process of the session). */
 static int mark_sleeping(struct lx_call *c, int on)
 {
-    c->task->sleeping = on;
+    /* the kick (a signal taken while sleeping: the host enters no wait) is off
+     * whenever sleeping is: a signal between the two stores finds neither set */
+    if (on) __atomic_store_n(&c->t->wait_kick, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->task->sleeping, on, __ATOMIC_RELAXED);
+    if (!on) __atomic_store_n(&c->t->wait_kick, 0, __ATOMIC_RELAXED);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
     lx_ptable_sleeping(c->task->tid, on);
     /* a signal lxrun took since the call began would not wake the wait to come */
     return on && lx_signal_next(c->task) != 0;

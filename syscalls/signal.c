@@ -61,6 +61,9 @@ static long suspend_with(struct lx_call *c, uint64_t mask)
      * opens the mask atomically: no signal slips in between */
     uint64_t held;
     rx_sigmask_swap(~0ULL, &held);
+    /* the wait opens the mask itself: a signal taken before is pending here, and
+     * one the suspended mask blocks must not keep the door shut (redox/rx_wait.h) */
+    __atomic_store_n(&c->t->wait_kick, 0, __ATOMIC_RELAXED);
     while (!lx_signal_next(c->task)) {
         long r = rx_ppoll(NULL, 0, NULL, &mask);
         if (r < 0 && r != -EINTR) break;

@@ -145,6 +145,8 @@
      * signal there -- lxrun's FS is loaded, and must not be taken for the guest's */
     cmpb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
     je lx_async_entry_\fs
+    .globl \name\()_opens_\fs /* the selector opens at the next instruction (sud.c, at_trap_entry) */
+\name\()_opens_\fs:
     \first
     CALL_IN_LXRUN \handler, \fs, NO_MORE_ARGUMENTS
     .size \name\()_\fs, .-\name\()_\fs

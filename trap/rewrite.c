@@ -218,6 +218,23 @@ TLS_FREE static struct chunk *chunk_near(uintptr_t addr, size_t slot)
 
 TLS_FREE static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
+/* A trampoline's first instruction: movb $0, %gs:selector (it opens the selector) */
+static const uint8_t selector_open[9] = { 0x65, 0xc6, 0x04, 0x25, LX_THREAD_SELECTOR, 0, 0, 0, 0 };
+_Static_assert(LX_THREAD_SELECTOR < 128, "one byte of the disp32");
+
+TLS_FREE int lx_rewrite_at_trampoline(uintptr_t ip)
+{
+    int n = __atomic_load_n(&nchunks, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < n; i++) {
+        if (ip - chunks[i].base >= CHUNK || CHUNK - (ip - chunks[i].base) < sizeof selector_open) continue;
+        uint64_t head, want;
+        memcpy(&head, (const void *)ip, 8);
+        memcpy(&want, selector_open, 8);
+        return head == want && ((const uint8_t *)ip)[8] == selector_open[8];
+    }
+    return 0;
+}
+
 /* An instruction compilers put between `mov $nr,%eax` and `syscall` to set up
  * arguments, which runs the same at another address and reads no memory: a
  * register move or arithmetic, an immediate, a lea.  Its length (0: none of
@@ -288,8 +305,7 @@ TLS_FREE static uintptr_t trampoline(uintptr_t near, uintptr_t ret, int with_nr,
     uint8_t code[SLOT_ARGS], *p = code;
     memset(code, 0xcc, sizeof code);
     uintptr_t at = c->base + c->used;
-    /* movb $0, %gs:selector */
-    *p++ = 0x65, *p++ = 0xc6, *p++ = 0x04, *p++ = 0x25, put32(p, LX_THREAD_SELECTOR), p += 4, *p++ = 0;
+    memcpy(p, selector_open, sizeof selector_open), p += sizeof selector_open;
     if (with_nr) *p++ = 0xb8, put32(p, nr), p += 4;
     for (uintptr_t from = args; from < args + nargs;) {
         size_t rip, n = arg_insn((const uint8_t *)from, args + nargs - from, &rip);

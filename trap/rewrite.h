@@ -11,6 +11,9 @@
  * rewritten once it is due and its shape allows it; otherwise it stays on the
  * trap (the reason is counted).  TLS-free: on either FS. */
 void lx_rewrite_site(uintptr_t ip, long nr);
+/* ip is a trampoline's first instruction, the store that opens the selector: its
+ * thread left its site's jump and is not yet inside lxrun.  TLS-free. */
+int lx_rewrite_at_trampoline(uintptr_t ip);
 /* An exec in place: the trampolines unmapped (they may stand where the next
  * program loads) and every site forgotten. */
 void lx_rewrite_forget(void);

@@ -327,6 +327,38 @@ __attribute__((no_stack_protector)) static void interrupt_restart(ucontext_t *uc
     g[REG_RAX] = -EINTR;
 }
 
+/* Where a guest call has begun but lxrun does not serve it yet: the SIGSYS entry
+ * before it opens the selector (entry.S) -- the system delivers a signal that
+ * comes with a trap's SIGSYS at its first instruction -- or a trampoline's first
+ * instruction (rewrite.c), the selector's opening.  A signal taken there is the
+ * call's, which looks for signals before it waits and delivers them as it ends,
+ * as for a signal that reaches a thread in a system call.  Requeued (lxrun's
+ * text), it stayed blocked through the call, whose wait ran its time
+ * (tests/guest/waits.c: a futex wait, served on the guest's FS, missed a quarter
+ * of its signals); delivered at a trampoline, the guest's handler saw a program
+ * counter outside its code (musl's cancellation looks at it). */
+extern char lx_sigsys_entry_wrfsbase[], lx_sigsys_entry_opens_wrfsbase[];
+extern char lx_sigsys_entry_arch_prctl[], lx_sigsys_entry_opens_arch_prctl[];
+
+__attribute__((no_stack_protector)) static int before_the_call(const ucontext_t *uc)
+{
+    uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    return (ip >= (uintptr_t)lx_sigsys_entry_wrfsbase && ip <= (uintptr_t)lx_sigsys_entry_opens_wrfsbase) ||
+           (ip >= (uintptr_t)lx_sigsys_entry_arch_prctl && ip <= (uintptr_t)lx_sigsys_entry_opens_arch_prctl) ||
+           lx_rewrite_at_trampoline(ip);
+}
+
+/* A caught signal taken in a call that may wait, one the guest does not block: a
+ * wait the call is yet to begin must not begin (the host's door looks at the
+ * kick), and one at its door's edge leaves by its EINTR exit (redox/rx_wait.h).
+ * Taken after the call's last look, the signal would otherwise wake nothing. */
+__attribute__((no_stack_protector)) static void interrupt_wait(ucontext_t *uc, struct lx_thread *t, int sig)
+{
+    if (!__atomic_load_n(&t->task.sleeping, __ATOMIC_RELAXED) || (t->task.sigmask & LINUX_SIGBIT(sig))) return;
+    t->wait_kick = 1;
+    rx_wait_interrupt(uc);
+}
+
 /* A fault with its default action in a vfork child's code, which runs on its
  * parent's thread (syscalls/vfork_window.c): the child that dies of it is a fork
  * taken here, which runs the faulting instruction again outside the window; the
@@ -380,6 +412,10 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
             return;
         }
     }
+    if (!nested && before_the_call(uc)) {
+        if (!lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si)) requeue(sig, si, uc, t);
+        return;
+    }
     if (nested ? t->resuming : in_lxrun_text(uc)) {
         requeue(sig, si, uc, t);
         return;
@@ -390,6 +426,7 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
      * bit: musl's critical sections block all but its own 32-34, then restore */
     if (!lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si)) requeue(sig, si, uc, t);
     if (nested) {
+        interrupt_wait(uc, t, sig);
         interrupt_restart(uc, t, sig);
         lx_fast_signal_nested(t, uc, sig);
     } else {
@@ -466,7 +503,7 @@ __attribute__((no_stack_protector)) int lx_trap_async_guestfs(int sig, siginfo_t
         return 0;
     const struct linux_sigaction *act = &lx_proc.sigactions[sig];
     if (act->handler == LINUX_SIG_DFL || act->handler == LINUX_SIG_IGN || (act->flags & LINUX_SA_RESETHAND)) return 0;
-    if (in_lxrun_text(uc)) return 0; /* no guest context to deliver into: requeued there */
+    if (in_lxrun_text(uc) || before_the_call(uc)) return 0; /* no guest context to deliver into */
     rx_signal_requeued_info(si);
     t->f_vec_saved = 1; /* lx_fs_call: the frame keeps them */
     t->f_on_guest_fs = 1;

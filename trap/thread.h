@@ -53,6 +53,7 @@
 #include <stdint.h>
 
 #include "../process/process.h"
+#include "../redox/rx_wait.h"
 
 struct lx_thread {
     struct lx_thread *self;   /* %gs:0 */
@@ -85,7 +86,9 @@ struct lx_thread {
                                  GUESTFS line without VECTORS, whose path uses none:
                                  tests/design/guestfs_vector_free.py; or lx_fs_call) */
     uint8_t f_on_guest_fs;    /* a GUESTFS call runs on the guest's FS: lx_fs_call switches */
-    uint8_t pad3_[6];
+    volatile uint8_t wait_kick; /* a caught signal was taken during a call that may wait: the
+                                 host's door to waits enters none (redox/rx_wait.h) */
+    uint8_t pad3_[5];
     uint64_t fs_call;         /* lx_fs_call's switching half for the chosen FS path */
     void *altstack;
     size_t altstack_size;
@@ -115,6 +118,7 @@ _Static_assert(offsetof(struct lx_thread, f_xsave_all) == LX_THREAD_F_XSAVE_ALL,
 _Static_assert(offsetof(struct lx_thread, resuming) == LX_THREAD_RESUMING, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, f_vec_saved) == LX_THREAD_F_VEC_SAVED, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, f_on_guest_fs) == LX_THREAD_F_ON_GUEST_FS, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, wait_kick) == RX_WAIT_KICK_GS, "the host's wait door reads it at %gs");
 _Static_assert(offsetof(struct lx_thread, fs_call) == LX_THREAD_FS_CALL, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, altstack) == LX_THREAD_ALTSTACK, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, altstack_size) == LX_THREAD_ALTSTACK_LEN, "entry.S offset");
