@@ -1,5 +1,4 @@
-/* host-linux-wait.S — the door of the host calls that may wait (rx.h, "A wait
- * and a signal").
+/* host-linux-wait.S — the door of the host calls that may wait (rx_wait.h).
  *
  * A caught signal that lands while a guest call is on its way to waiting --
  * after the call's last look for signals, before the system call -- would not

@@ -1,8 +1,8 @@
 /* rx_wait.h — a wait and a signal (part of rx.h; the assembler reads it too).
  *
  * The calls that may wait (read, write, the polls and event waits, the sleeps,
- * waitpid, futex waits, flock, the socket transfers, splice, tee,
- * sigtimedwait) return -EINTR without entering the system while the calling
+ * waitpid, futex waits, flock, connect, accept, the socket messages, splice,
+ * tee, sigtimedwait) return -EINTR without entering the system while the calling
  * thread's kick byte is set: the byte at RX_WAIT_KICK_GS in the block GS points
  * to, which the caller owns (lxrun: its thread record, trap/thread.h).  A signal
  * handler that sets the byte calls rx_wait_interrupt on its context: a thread
