@@ -210,7 +210,8 @@ int main(int argc, char **argv)
             while (now_ns() < until) {}
             long r = one_call(k, &f, TIMEOUT_MS);
             int64_t returned = now_ns();
-            while (handled == before) {} /* a late sender's signal: wait for it */
+            for (unsigned n = 1; handled == before; n++) /* a late sender's signal: wait for it */
+                if (n % 4096 == 0) sched_yield();
             int64_t sent = sent_ns;
             __atomic_store_n(&armed, 0, __ATOMIC_RELEASE);
             spin_until(&acked, i + 1);
