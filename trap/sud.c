@@ -286,6 +286,16 @@ __attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, 
     rx_signal_requeue(t->task.tid, sig, si);
 }
 
+/* The signal into the task's pending set; a second instance of a pending
+ * real-time one goes back to the system, held until the first is delivered.  It
+ * reaches lxrun when code between a nested take and the delivery set the host
+ * mask again without the pending signal's bit: musl's critical sections block
+ * all but its own 32-34, then restore.  TLS-free. */
+__attribute__((no_stack_protector)) static void take_or_requeue(int sig, siginfo_t *si, ucontext_t *uc, struct lx_thread *t)
+{
+    if (!lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si)) requeue(sig, si, uc, t);
+}
+
 /* A signal in a thread that is not its record's (entry.S tells by the alternate
  * stack, then the tid): a thread lxrun starts runs its first instants with its
  * creator's GS and with the signals libc's pthread_create opens in it (musl's
@@ -413,18 +423,14 @@ __attribute__((no_stack_protector)) void lx_trap_async(int sig, siginfo_t *si, v
         }
     }
     if (!nested && before_the_call(uc)) {
-        if (!lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si)) requeue(sig, si, uc, t);
+        take_or_requeue(sig, si, uc, t);
         return;
     }
     if (nested ? t->resuming : in_lxrun_text(uc)) {
         requeue(sig, si, uc, t);
         return;
     }
-    /* A second instance of a pending real-time signal: back to the system, held
-     * until this one is delivered.  It reaches lxrun when code between a nested
-     * take and the delivery set the host mask again without the pending signal's
-     * bit: musl's critical sections block all but its own 32-34, then restore */
-    if (!lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si)) requeue(sig, si, uc, t);
+    take_or_requeue(sig, si, uc, t);
     if (nested) {
         interrupt_wait(uc, t, sig);
         interrupt_restart(uc, t, sig);
@@ -507,7 +513,7 @@ __attribute__((no_stack_protector)) int lx_trap_async_guestfs(int sig, siginfo_t
     rx_signal_requeued_info(si);
     t->f_vec_saved = 1; /* lx_fs_call: the frame keeps them */
     t->f_on_guest_fs = 1;
-    if (!lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si)) requeue(sig, si, uc, t);
+    take_or_requeue(sig, si, uc, t);
     resume_from_guest_fs(t, uc, 0);
     t->f_on_guest_fs = 0;
     return 1;
