@@ -61,14 +61,21 @@
 
 /* Opens the selector, switches FS, runs `more` (a macro: the handler's further
  * arguments), calls the handler, undoes both and returns to the kernel's frame. */
-.macro CALL_IN_LXRUN handler, fs, more
+.macro CALL_IN_LXRUN handler, fs, more, quick=0
     movb $SUD_ALLOW, LX_THREAD_SELECTOR(%rax)
     FS_TO_LXRUN_\fs
     \more
     subq $8, %rsp
     call \handler
     addq $8, %rsp
+    .if \quick
+    movl %eax, %r12d                    /* the handler's verdict: nonzero, the quick return */
+    .endif
     FS_TO_GUEST_\fs
+    .if \quick
+    testl %r12d, %r12d
+    jnz lx_trap_quick_exit
+    .endif
     CLOSE_AND_RETURN
 .endm
 
@@ -98,6 +105,8 @@
     movq %gs:LX_THREAD_SELF, %rax
     testl %ecx, %ecx
     jz 2f
+    cmpl $2, %ecx                       /* served, and the quick return is open */
+    je lx_trap_quick_exit
     CLOSE_AND_RETURN
 2:
 .endm
@@ -135,7 +144,7 @@
 7:
 .endm
 
-.macro LX_SIGNAL_ENTRY name, handler, fs, first=NOTHING_FIRST, look=MINE_OR_FOREIGN
+.macro LX_SIGNAL_ENTRY name, handler, fs, first=NOTHING_FIRST, look=MINE_OR_FOREIGN, quick=0
     .globl \name\()_\fs
     .type \name\()_\fs, @function
 \name\()_\fs:
@@ -148,7 +157,7 @@
     .globl \name\()_opens_\fs /* the selector opens at the next instruction (sud.c, at_trap_entry) */
 \name\()_opens_\fs:
     \first
-    CALL_IN_LXRUN \handler, \fs, NO_MORE_ARGUMENTS
+    CALL_IN_LXRUN \handler, \fs, NO_MORE_ARGUMENTS, \quick
     .size \name\()_\fs, .-\name\()_\fs
 .endm
 
@@ -189,8 +198,34 @@
 
     .text
 /* SIGSYS from Syscall User Dispatch: one guest syscall. */
-    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, wrfsbase, GUESTFS_FIRST, NOTHING_FIRST
-    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, arch_prctl, GUESTFS_FIRST, NOTHING_FIRST
+    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, wrfsbase, GUESTFS_FIRST, NOTHING_FIRST, 1
+    LX_SIGNAL_ENTRY lx_sigsys_entry, lx_trap_syscall, arch_prctl, GUESTFS_FIRST, NOTHING_FIRST, 1
+
+/* The trap's quick return (sud.c, quick_return): the call is served, FS is the
+ * guest's, the selector still open.  The guest's FP state comes back from the
+ * signal frame, the registers the fast path's exit does not load from the record,
+ * then that exit's stretch (which looks at f_kick first) ends the call as a
+ * rewritten site's: no rt_sigreturn, one kernel entry fewer a trap. */
+    .globl lx_trap_quick_exit
+    .type lx_trap_quick_exit, @function
+lx_trap_quick_exit:
+    movq %gs:LX_THREAD_Q_FP, %r11
+    movq %gs:LX_THREAD_Q_XFEATURES, %rax
+    testq %rax, %rax
+    jz 1f
+    movq %rax, %rdx
+    shrq $32, %rdx
+    xrstor64 (%r11)
+    jmp 2f
+1:  fxrstor64 (%r11)
+2:  movq %gs:LX_THREAD_Q_REGS, %rbx
+    movq %gs:LX_THREAD_Q_REGS+8, %rbp
+    movq %gs:LX_THREAD_Q_REGS+16, %r12
+    movq %gs:LX_THREAD_Q_REGS+24, %r13
+    movq %gs:LX_THREAD_Q_REGS+32, %r14
+    movq %gs:LX_THREAD_Q_REGS+40, %r15
+    jmp *%gs:LX_THREAD_Q_STRETCH
+    .size lx_trap_quick_exit, .-lx_trap_quick_exit
 /* A fatal signal while reports are on: lx_trap_fatal writes the reports and
  * re-raises; returning lets the default action end the process. */
     LX_SIGNAL_ENTRY lx_fatal_entry, lx_trap_fatal, wrfsbase

@@ -105,7 +105,9 @@ int lx_trap_mode_choose(enum lx_trap_mode want, const char **why)
         *why = "rewriting needs XSAVEOPT, which this CPU lacks";
         return -1;
     }
-    if (want == LX_TRAP_REWRITE && !gate) {
+    /* the gate in both modes: the trap's quick return (sud.c) leaves by the fast
+     * path's exit, which goes there with a signal to deliver */
+    if (!gate) {
         void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (m == MAP_FAILED) {
             *why = "no memory for the trap's gate";
@@ -141,9 +143,10 @@ void lx_fast_thread_init(struct lx_thread *t, void *area)
     int wr = lx_trap_fs_current() == LX_TRAP_FS_WRFSBASE;
     t->fs_call = (uint64_t)(wr ? lx_fs_call_wrfsbase : lx_fs_call_arch_prctl);
     t->f_xsave = area;
+    t->f_gate = gate;
+    t->q_stretch = (uint64_t)(wr ? lx_fast_exit_check_wrfsbase : lx_fast_exit_check_arch_prctl);
     if (mode != LX_TRAP_REWRITE) return;
     t->fast_entry = (uint64_t)(wr ? lx_fast_entry_wrfsbase : lx_fast_entry_arch_prctl);
-    t->f_gate = gate;
     t->f_xsave_all = (uint8_t)xsave_all;
 }
 
@@ -296,6 +299,7 @@ void lx_fast_signal_nested(struct lx_thread *t, void *ucv, int sig)
     greg_t *g = uc->uc_mcontext.gregs;
     uintptr_t ip = (uintptr_t)g[REG_RIP];
     t->f_kick = 1;
+    t->q_dirty = 1; /* a trap under way leaves by its frame (sud.c, quick_return) */
     /* held back on the host until the trap's frame applies the guest's set: its
      * further instances stay queued in the system, in order (a real-time signal
      * queues); SIGSYS (the trap itself) and the faults are never blocked */

@@ -197,13 +197,24 @@ static void force_sigsegv(struct lx_thread *t, ucontext_t *uc, int failed)
     raise_default(uc, SIGSEGV);
 }
 
-/* deliver_and_resume's common part, TLS-free (resume_from_guest_fs too): sig (0:
- * none) delivered into uc, a call's temporary mask let go, the guest's blocked set
- * applied; 1 when sig's frame could not be written. */
+/* The call's last look for a signal to deliver (0: none), TLS-free.  From just
+ * before it a signal is requeued, not taken (lx_trap_async): one taken between
+ * the look and that mark stayed in lxrun's record, the host's set blocking it
+ * (apply_mask holds taken signals), until the guest's next call -- never, for a
+ * guest spinning on a flag its handler sets (tests/guest/landings.c). */
+__attribute__((no_stack_protector)) static int last_look(struct lx_thread *t, int bad_frame)
+{
+    __atomic_store_n(&t->resuming, 1, __ATOMIC_RELAXED);
+    t->f_kick = 0; /* this is the look the fast path asked for */
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    return bad_frame ? 0 : lx_signal_next(&t->task);
+}
+
+/* deliver_and_resume's common part, TLS-free (resume_from_guest_fs too), after
+ * last_look: sig (0: none) delivered into uc, a call's temporary mask let go, the
+ * guest's blocked set applied; 1 when sig's frame could not be written. */
 __attribute__((no_stack_protector)) static int deliver_and_apply(struct lx_thread *t, ucontext_t *uc, int sig)
 {
-    t->resuming = 1;
-    t->f_kick = 0; /* this is the look the fast path asked for */
     int failed = sig && deliver_into(t, uc, sig) < 0;
     lx_signal_restore_mask(&t->task);
     apply_mask(t, uc);
@@ -212,10 +223,11 @@ __attribute__((no_stack_protector)) static int deliver_and_apply(struct lx_threa
 
 /* Where the guest's context is whole: delivers its next deliverable signal into
  * uc, then lets a call's temporary mask go, and applies the guest's blocked set
- * (SIGSYS, lxrun's trap, stays open) as the context resumes. */
-static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_frame)
+ * (SIGSYS, lxrun's trap, stays open) as the context resumes.  1 when nothing was
+ * delivered into uc (no signal, no bad frame). */
+static int deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_frame)
 {
-    int sig = bad_frame ? 0 : lx_signal_next(&t->task);
+    int sig = last_look(t, bad_frame);
     /* at SIG_DFL: one taken while lxrun ran (for the report's hook, lx_trap_default),
      * or for a handler the guest has since reset: the system's default action */
     int dflt = sig && lx_proc.sigactions[sig].handler == LINUX_SIG_DFL;
@@ -228,6 +240,7 @@ static void deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_fram
         die_of(sig, &si, uc, 1);
     }
     if (bad_frame) force_sigsegv(t, uc, sig); /* last: it may unblock SIGSEGV in the mask just set */
+    return !sig && !bad_frame;
 }
 
 /* rt_sigreturn's registers and FP state into the context; -1 when the FP state
@@ -279,6 +292,7 @@ __attribute__((always_inline)) static inline long raw4(long nr, long a, long b, 
  * ends: the system brings it again once the guest runs.  TLS-free. */
 __attribute__((no_stack_protector)) static void requeue(int sig, siginfo_t *si, ucontext_t *uc, struct lx_thread *t)
 {
+    t->q_dirty = 1; /* a trap's frame under way must restore the blocked set itself */
     uint64_t mask;
     memcpy(&mask, &uc->uc_sigmask, sizeof mask);
     mask |= LINUX_SIGBIT(sig);
@@ -446,6 +460,7 @@ __attribute__((always_inline, no_stack_protector)) static inline struct lx_call 
 {
     greg_t *g = uc->uc_mcontext.gregs;
     t->resuming = 0;
+    t->q_dirty = 0; /* the frame's blocked set is the host's now (quick_return) */
     return (struct lx_call){
         .nr = g[REG_RAX],
         .a = { (uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],
@@ -479,19 +494,20 @@ static long force_sigsegv_on_lxrun_fs(void *p)
  * is delivered here, TLS-free; what needs lxrun's FS goes there (lx_fs_call): a
  * signal at its default action (the report's hook, a raise), a handler reset as it
  * runs, a frame that cannot be written or read. */
-__attribute__((no_stack_protector)) static void resume_from_guest_fs(struct lx_thread *t, ucontext_t *uc,
-                                                                    int bad_frame)
+__attribute__((no_stack_protector)) static int resume_from_guest_fs(struct lx_thread *t, ucontext_t *uc,
+                                                                   int bad_frame)
 {
     struct resume_args a = { t, uc, bad_frame, 0 };
-    int sig = bad_frame ? 0 : lx_signal_next(&t->task);
+    int sig = last_look(t, bad_frame);
     const struct linux_sigaction *act = &lx_proc.sigactions[sig];
     if (bad_frame || (sig && (act->handler == LINUX_SIG_DFL || act->handler == LINUX_SIG_IGN ||
                               (act->flags & LINUX_SA_RESETHAND)))) {
         lx_fs_call(resume_on_lxrun_fs, &a);
-        return;
+        return 0;
     }
     a.failed = deliver_and_apply(t, uc, sig) ? sig : 0;
     if (a.failed) lx_fs_call(force_sigsegv_on_lxrun_fs, &a);
+    return !sig;
 }
 
 /* A signal landing in guest code (the selector closed), offered on the guest's FS
@@ -519,6 +535,63 @@ __attribute__((no_stack_protector)) int lx_trap_async_guestfs(int sig, siginfo_t
     return 1;
 }
 
+/* The flags the fast path's exit does not set (it sets CF PF AF ZF SF DF OF):
+ * TF NT RF AC, which only rt_sigreturn restores. */
+#define QUICK_UNKEPT_FLAGS 0x54100ULL
+
+/* The end of a trap whose call is served with nothing delivered and the host's
+ * blocked set already the one the frame would restore (entry_mask, the frame's
+ * set as the trap began: SIGSYS's handler blocks nothing more, sud.c's
+ * lx_trap_thread_init): the guest's context goes back into the thread record,
+ * and the stub leaves by the fast path's exit stretch (lx_trap_quick_exit)
+ * instead of rt_sigreturn -- on a KPTI host one kernel entry, ~1.2 us, fewer a
+ * trap.  From the moment `resuming` is cleared a signal is taken as in a
+ * fast-path call (f_kick: the stretch goes to the gate, whose trap delivers it);
+ * one requeued before it (q_dirty: blocked on the host meanwhile) sends the call
+ * to the gate too, whose frame sets the blocked set right.  A call that needs
+ * the trap's context, a vfork window, flags only a frame restores or a frame's
+ * registers unlike a syscall's leave by rt_sigreturn as before.  1 when the
+ * quick way is taken.  TLS-free. */
+__attribute__((no_stack_protector)) static int quick_return(struct lx_thread *t, ucontext_t *uc,
+                                                            const struct lx_call *c, uint64_t entry_mask, int quiet)
+{
+    greg_t *g = uc->uc_mcontext.gregs;
+    const char *fp = (const char *)uc->uc_mcontext.fpregs;
+    uint64_t mask;
+    memcpy(&mask, &uc->uc_sigmask, sizeof mask);
+    if (!quiet || mask != entry_mask || t->q_dirty || !t->q_stretch || !t->f_gate || !fp || ((uintptr_t)fp & 63) ||
+        lx_vfork_window_open || lx_call_needs_trap(c->nr) || g[REG_RCX] != g[REG_RIP] || g[REG_R11] != g[REG_EFL] ||
+        ((uint64_t)g[REG_EFL] & QUICK_UNKEPT_FLAGS))
+        return 0;
+    struct linux_fpx_sw_bytes sw;
+    memcpy(&sw, fp + LINUX_FP_SW_BYTES_OFFSET, sizeof sw);
+    t->q_xfeatures = sw.magic1 == LINUX_FP_XSTATE_MAGIC1 ? sw.xfeatures : 0;
+    t->q_fp = (void *)fp;
+    t->q_regs[0] = (uint64_t)g[REG_RBX];
+    t->q_regs[1] = (uint64_t)g[REG_RBP];
+    t->q_regs[2] = (uint64_t)g[REG_R12];
+    t->q_regs[3] = (uint64_t)g[REG_R13];
+    t->q_regs[4] = (uint64_t)g[REG_R14];
+    t->q_regs[5] = (uint64_t)g[REG_R15];
+    t->f_args[0] = (uint64_t)g[REG_RDI];
+    t->f_args[1] = (uint64_t)g[REG_RSI];
+    t->f_args[2] = (uint64_t)g[REG_RDX];
+    t->f_args[3] = (uint64_t)g[REG_R10];
+    t->f_args[4] = (uint64_t)g[REG_R8];
+    t->f_args[5] = (uint64_t)g[REG_R9];
+    t->f_flags = (uint64_t)g[REG_EFL];
+    t->f_ret = (uint64_t)g[REG_RIP];
+    t->f_rsp = (uint64_t)g[REG_RSP];
+    t->f_result = (uint64_t)g[REG_RAX];
+    t->f_nr = (uint64_t)c->nr;
+    t->f_eintr_only = (uint8_t)c->eintr_only;
+    t->f_vec_saved = 0; /* the exit loads the frame's FP state itself */
+    __atomic_store_n(&t->resuming, 0, __ATOMIC_RELAXED);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&t->q_dirty, __ATOMIC_RELAXED)) t->f_kick = 1;
+    return 1;
+}
+
 /* On the guest's FS, TLS-free but through lx_fs_call
  * (tests/design/guestfs_vector_free.py), what the trap serves without switching
  * FS -- where FS moves by arch_prctl, two kernel entries fewer each:
@@ -540,6 +613,8 @@ __attribute__((no_stack_protector)) int lx_trap_syscall_guestfs(int sig, siginfo
     uintptr_t ip = (uintptr_t)g[REG_RIP];
     int how = lx_fast_trap_on_guest_fs(nr, ip);
     if (!how || (how == LX_GUESTFS_CALL && lx_call_guestfs_declines(nr, (int)g[REG_RDI]))) return 0;
+    uint64_t entry_mask;
+    memcpy(&entry_mask, &uc->uc_sigmask, sizeof entry_mask);
     struct lx_thread *t;
     __asm__("movq %%gs:0, %0" : "=r"(t)); /* lx_thread_self() reads TLS */
     struct lx_call c = call_in(uc, t);
@@ -557,9 +632,9 @@ __attribute__((no_stack_protector)) int lx_trap_syscall_guestfs(int sig, siginfo
         g[REG_RIP] -= 2;
     }
     int bad_frame = c.sigreturn && apply_sigreturn(uc, c.sigreturn) < 0;
-    resume_from_guest_fs(t, uc, bad_frame);
+    int quiet = resume_from_guest_fs(t, uc, bad_frame);
     t->f_on_guest_fs = 0;
-    return 1;
+    return quick_return(t, uc, &c, entry_mask, quiet) ? 2 : 1;
 }
 
 int lx_trap_catch(int sig, int restart)
@@ -567,10 +642,12 @@ int lx_trap_catch(int sig, int restart)
     return install(sig, (void *)lx_fs_path()->async_entry, SA_SIGINFO | SA_ONSTACK | (restart ? SA_RESTART : 0));
 }
 
-void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
+int lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
     greg_t *g = uc->uc_mcontext.gregs;
+    uint64_t entry_mask;
+    memcpy(&entry_mask, &uc->uc_sigmask, sizeof entry_mask);
     if (sig != SIGSYS || si->si_code != SYS_USER_DISPATCH_CODE) {
         /* Sent by kill: the guest's disposition decides; the default one ends the
          * process with SIGSYS (and a core), as Linux's does. */
@@ -581,7 +658,7 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
             lx_signal_take(&t->task, sig, (const struct linux_siginfo *)(const void *)si);
             deliver_and_resume(t, uc, 0);
         }
-        return;
+        return 0;
     }
     struct lx_call c = call_in(uc, lx_thread_self());
     long r;
@@ -603,7 +680,8 @@ void lx_trap_syscall(int sig, siginfo_t *si, void *ucv)
     if (c.fresh_fp) fresh_fp(uc->uc_mcontext.fpregs, fp_len(uc->uc_mcontext.fpregs));
     /* The guest's blocked set (rt_sigprocmask may have changed it) takes effect as
      * the signal frame returns, after any signal now deliverable is. */
-    deliver_and_resume(c.t, uc, bad_frame);
+    int quiet = deliver_and_resume(c.t, uc, bad_frame);
+    return quick_return(c.t, uc, &c, entry_mask, quiet);
 }
 
 
@@ -735,24 +813,19 @@ int lx_trap_thread_init(struct lx_thread *t)
     lx_fast_thread_init(t, (char *)t->altstack + ALTSTACK_SIZE);
     t->counts = lx_report.observe ? lx_my_counts() : NULL;
 
-    /* Signals stay blocked while lxrun runs, so no handler interrupts a translation
-     * halfway -- except those the system may act on by itself: at the guest's
-     * SIG_DFL or SIG_IGN they end, stop or continue a guest blocked in a call inside
-     * lxrun at once, as natively (`timeout 2 lxrun sleep 30` ends at 2 s).  For a
-     * guest handler, or the report's hook (lx_trap_default), the async entry only
-     * records them there, and the call returns EINTR.  The guest's own blocked set
-     * still applies: it is the mask at entry. */
-    static const int kernel_acted[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
-                                        SIGSTKFLT, SIGCHLD, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU,
-                                        SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGIO, SIGPWR };
-    uint64_t mask = ~0ULL & ~FAULTS;
-    for (size_t i = 0; i < sizeof kernel_acted / sizeof kernel_acted[0]; i++)
-        mask &= ~(1ULL << (kernel_acted[i] - 1));
+    /* While lxrun serves a trapped call the blocked set is the guest's, as in a
+     * fast-path call: a signal the guest does not block is nested -- recorded by
+     * the async entry, TLS-free, and delivered as the call ends, its wait ended
+     * with EINTR -- or, at SIG_DFL or SIG_IGN, acted on by the system at once, as
+     * natively (`timeout 2 lxrun sleep 30` ends at 2 s).  Nothing blocked more
+     * (no sa_mask, SA_NODEFER) keeps the host's set the frame's, so a call that
+     * changes neither it nor the context can end without rt_sigreturn
+     * (quick_return). */
     struct k_sigaction ka = {
         .handler = (void *)lx_fs_path()->sigsys_entry,
-        .flags = SA_SIGINFO | SA_ONSTACK | K_SA_RESTORER,
+        .flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | K_SA_RESTORER,
         .restorer = (void *)lx_sigreturn,
-        .mask = mask,
+        .mask = 0,
     };
     /* a process's disposition: installed by its first thread (a fork keeps it, the
      * guest's sigaction never changes it) */

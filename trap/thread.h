@@ -37,7 +37,12 @@
 #define LX_THREAD_FS_CALL 168
 #define LX_THREAD_ALTSTACK 176
 #define LX_THREAD_ALTSTACK_LEN 184
-#define LX_THREAD_TID 208 /* task.tid */
+/* the trap's quick return (sud.c): what the fast path's exit does not load */
+#define LX_THREAD_Q_REGS 208 /* rbx rbp r12 r13 r14 r15 */
+#define LX_THREAD_Q_FP 256
+#define LX_THREAD_Q_XFEATURES 264
+#define LX_THREAD_Q_STRETCH 272
+#define LX_THREAD_TID 288 /* task.tid */
 /* the record's head, every field but the task's waiting signals' details: what a
  * trap or a fork writes (the main thread's lies on the fork-hot page:
  * tests/design/fork_hot_page.py reads this) */
@@ -96,6 +101,17 @@ struct lx_thread {
                                  the trap, so the host thread ends as it began (sigjmp_buf *) */
     void *counts;             /* with a report: this thread's counts (report/record.h), the
                                  table lx_my_counts gives through TLS, for the guest-FS path */
+    /* The trap's quick return (sud.c, quick_return): a call served without a signal
+     * to deliver or a blocked set to change leaves the signal frame by the fast
+     * path's exit stretch instead of rt_sigreturn; these are the rest of the
+     * guest's context it loads first. */
+    uint64_t q_regs[6];       /* rbx rbp r12 r13 r14 r15 */
+    void *q_fp;               /* the frame's FP state */
+    uint64_t q_xfeatures;     /* its XSAVE features (XRSTOR's mask); 0: an FXSAVE area */
+    uint64_t q_stretch;       /* lx_fast_exit_check_* of the FS path in use */
+    volatile uint8_t q_dirty; /* a signal was requeued during the call: the host's blocked set
+                                 is not the frame's, only rt_sigreturn puts it right */
+    uint8_t pad4_[7];
     struct lx_task task;      /* the guest thread's kernel state (process/), carried here;
                                  last, its signals' details at its end */
 };
@@ -122,6 +138,10 @@ _Static_assert(offsetof(struct lx_thread, wait_kick) == RX_WAIT_KICK_GS, "the ho
 _Static_assert(offsetof(struct lx_thread, fs_call) == LX_THREAD_FS_CALL, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, altstack) == LX_THREAD_ALTSTACK, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, altstack_size) == LX_THREAD_ALTSTACK_LEN, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, q_regs) == LX_THREAD_Q_REGS, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, q_fp) == LX_THREAD_Q_FP, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, q_xfeatures) == LX_THREAD_Q_XFEATURES, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, q_stretch) == LX_THREAD_Q_STRETCH, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, task.tid) == LX_THREAD_TID, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, task.pending_info) <= LX_THREAD_HOT, "the head outgrew LX_THREAD_HOT");
 

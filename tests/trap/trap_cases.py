@@ -821,6 +821,20 @@ def host_calls(e, names, *argv):
 
 
 @case
+def trapped_calls_return_without_sigreturn(e):
+    """The trap's quick return (sud.c, quick_return): a trapped call that delivers
+    nothing and leaves the blocked set as it was ends by the fast path's exit, not
+    by the host's rt_sigreturn: with --trap=sud, `tracee sites` (800 calls from
+    sites of its own) and `tracee counts` make none (803 and 14 before).  Each of
+    `tracee masks`'s 10 calls changes the blocked set, which its frame applies:
+    those still end by rt_sigreturn."""
+    for argv, want in ((('sites',), 0), (('counts',), 0), (('masks',), 10)):
+        r, n, text = host_calls(e, ['rt_sigreturn'], '--trap=sud', e.tracee, *argv)
+        check(n['rt_sigreturn'] == want, f'tracee {" ".join(argv)}: {n["rt_sigreturn"]} rt_sigreturn, want {want}\n'
+              f'{text[-2000:]}')
+
+
+@case
 def process_name_on_the_guests_fs(e):
     """prctl's PR_SET_NAME and PR_GET_NAME (glibc's start and busybox ask the name of
     every program) are served on the guest's FS: `tracee names 10` switches to
