@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../process/fd_table.h"
@@ -32,26 +33,35 @@ static long dir_fstat(struct lx_file *f, struct rx_stat *st)
 
 const struct lx_file_ops procfs_dir_ops = { .name = "procfs-dir", .getdents = dir_getdents, .fstat = dir_fstat };
 
-/* The last emulated node this thread opened, for procfs_claim_open. */
-static _Thread_local struct { long fd; const struct lx_file_ops *ops; char path[256]; } pending = { -1, 0, "" };
+/* The last emulated node this thread opened, for procfs_claim_open.  Its path on
+ * the heap: lxrun's thread-local data must stay within the ~100 bytes musl keeps
+ * for the main thread in its own .bss (on the fork-hot page, cmake/
+ * lxrun_fork_hot.lds), where more is a page of its own that every fork's child
+ * copies and every start maps. */
+#define PENDING_PATH_MAX 256
+static _Thread_local struct { long fd; const struct lx_file_ops *ops; char *path; } pending = { -1, 0, 0 };
 
 void procfs_pending_open(long fd, const struct lx_file_ops *ops, const char *path)
 {
-    pending.fd = fd;
+    free(pending.path);
+    pending.path = strdup(path);
+    pending.fd = pending.path ? fd : -1;
     pending.ops = ops;
-    snprintf(pending.path, sizeof pending.path, "%s", path);
 }
 
 int procfs_claim_open(long fd)
 {
     if (fd < 0 || fd != pending.fd) return 0;
     pending.fd = -1;
-    return lx_fd_install((int)fd, pending.ops, pending.path) == 0;
+    int r = lx_fd_install((int)fd, pending.ops, pending.path);
+    free(pending.path);
+    pending.path = NULL;
+    return r == 0;
 }
 
 long procfs_dir_open(const char *path, int flags)
 {
-    if (strlen(path) >= sizeof pending.path) return -ENAMETOOLONG;
+    if (strlen(path) >= PENDING_PATH_MAX) return -ENAMETOOLONG;
     long fd = rx_snapshot(path, "", 0, (flags & RX_O_CLOEXEC) != 0);
     if (fd >= 0) procfs_pending_open(fd, &procfs_dir_ops, path);
     return fd;

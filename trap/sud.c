@@ -722,12 +722,20 @@ void lx_trap_catch_fatal(void (*hook)(int sig, const struct linux_siginfo *si)) 
 /* Alternate stacks of ended threads, kept for the next ones (spares.h). */
 static void *spare_altstacks[8];
 
+/* The fast path's vector-state area above the stack (lx_fast_thread_init) is left
+ * out of forks (MADV_WIPEONFORK): it holds nothing across a call, and no fork is
+ * made inside one (fork goes to the trap, with the state restored first), so a
+ * child may find it zeroed; the parent's next fast call then writes it without the
+ * fault a page both sides shared costs after each fork (~18 us on a paravirtualised
+ * VM: one a fork+exec in sh's loop). */
 static void *altstack_take(size_t size)
 {
     void *s = lx_spare_take(spare_altstacks, LX_SPARES_N(spare_altstacks));
     if (s) return s;
     void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return m == MAP_FAILED ? NULL : m;
+    if (m == MAP_FAILED) return NULL;
+    if (size > ALTSTACK_SIZE) madvise((char *)m + ALTSTACK_SIZE, size - ALTSTACK_SIZE, MADV_WIPEONFORK);
+    return m;
 }
 
 static void altstack_give(void *s, size_t size)
