@@ -890,6 +890,19 @@ def trapped_calls_return_without_sigreturn(e):
 
 
 @case
+def exec_asks_no_identity_of_a_file_anyone_may_run(e):
+    """Whether the caller may execute a file whose three execute bits are all set
+    needs no identity (geteuid, getegid: two host calls an exec of each file
+    before): a shell that runs /bin/true (0755) three times asks no more than one
+    that runs it once."""
+    counts = []
+    for script in ('/bin/true', '/bin/true; /bin/true; /bin/true'):
+        r, n, text = host_calls(e, ['geteuid', 'getegid'], '/bin/sh', '-c', script)
+        counts.append(n['geteuid'] + n['getegid'])
+    check(counts[0] == counts[1], f'identity asked {counts[0]} times for one exec, {counts[1]} for three')
+
+
+@case
 def process_name_on_the_guests_fs(e):
     """prctl's PR_SET_NAME and PR_GET_NAME (glibc's start and busybox ask the name of
     every program) are served on the guest's FS: `tracee names 10` switches to
