@@ -28,6 +28,41 @@ static int fail(struct lx_exec_error *err, int status, const char *msg)
     return fail_errno(err, status, ENOEXEC, msg);
 }
 
+/* The first bytes of a file, where the ELF header is and, in most programs, the
+ * program headers and the interpreter's path after it: one read, not three. */
+#define HEAD_READ 1024
+
+/* Large; loading and checking are single-threaded.  One elf_info for both: an
+ * exec in place writes one page of it, not two.  Scratch a fork does not copy: a
+ * shell's lxrun checks each program it runs just before forking, and would
+ * otherwise copy these pages again at its next check while the child lives.
+ * The opening's target too: on the stack, its 4 KiB took the checks a page
+ * deeper, one more copied after each fork. */
+struct check_scratch {
+    unsigned char head[HEAD_READ]; /* first: with ei's header and first program headers, one page */
+    /* What the opening (its status) and the look for a script (the head, read
+     * whole into head) learnt of one handle, for the check that follows on it:
+     * one use, so a later check of another file on the same number reads again.
+     * Zeroes in a fork's child: nothing known. */
+    struct { int valid, fd, has_st; long head_n; struct rx_stat st; } known;
+    struct elf_info ei;
+    struct lx_image probe;
+    struct vfs_target open;
+    char probe_interp[LX_INTERP_ROOM];
+    char url_and_path[2 * 4096 + 16]; /* an image's name found (image_name) */
+};
+
+static struct check_scratch *check_scratch(void)
+{
+    static struct check_scratch fallback, *s;
+    if (!s && !(s = rx_alloc_unforked(sizeof *s))) s = &fallback;
+    return s;
+}
+
+static struct elf_info *elf_scratch(void) { return &check_scratch()->ei; }
+
+static struct vfs_target *open_scratch(void) { return &check_scratch()->open; }
+
 /* A handle we can read from: an O_PATH one (fexecve accepts those) opened again. */
 static long readable_copy(int fd)
 {
@@ -39,8 +74,6 @@ static long readable_copy(int fd)
     long r = rx_fpath(fd, url, sizeof url);
     return r < 0 ? r : rx_openat(RX_AT_CWD, url, RX_O_RDONLY | RX_O_CLOEXEC | RX_O_NONBLOCK, 0);
 }
-
-static struct vfs_target *open_scratch(void);
 
 /* The execute bit that applies to the caller; root needs any (checked before).
  * With all three set, whoever the caller is (no identity asked: two calls an
@@ -79,6 +112,8 @@ int lx_image_open_at(int dirfd, const char *guest_path, struct lx_exec_error *er
         fail_errno(err, 126, EACCES, why);
         return -1;
     }
+    struct check_scratch *s = check_scratch();
+    s->known.valid = 1, s->known.fd = (int)fd, s->known.has_st = 1, s->known.head_n = -1, s->known.st = st;
     return (int)fd;
 }
 
@@ -127,7 +162,18 @@ void lx_image_kept_close(struct lx_image_kept *k)
     k->n = k->taken = 0;
 }
 
-long lx_image_head(int fd, char *buf, unsigned long len) { return rx_pread(fd, buf, len, 0); }
+long lx_image_head(int fd, char *buf, unsigned long len)
+{
+    if (len > HEAD_READ) return rx_pread(fd, buf, len, 0);
+    struct check_scratch *s = check_scratch();
+    long n = rx_pread(fd, s->head, HEAD_READ, 0); /* as much as the check reads: it need not read again */
+    if (n < 0) return n;
+    if (!s->known.valid || s->known.fd != fd) s->known.valid = 1, s->known.fd = fd, s->known.has_st = 0;
+    s->known.head_n = n;
+    if ((unsigned long)n > len) n = (long)len;
+    memcpy(buf, s->head, (size_t)n);
+    return n;
+}
 
 /* The guest's view of a segment's protection (Linux's PROT_*, as guestmem keeps it). */
 static int prot_of(uint32_t pf)
@@ -166,10 +212,6 @@ static int map_segment(int fd, const Elf64_Phdr *p, uintptr_t bias, const struct
     return 0;
 }
 
-/* The first bytes of a file, where the ELF header is and, in most programs, the
- * program headers and the interpreter's path after it: one read, not three. */
-#define HEAD_READ 1024
-
 /* n bytes at off into to: from head (len bytes read at 0) when they are there. */
 static long read_at(int fd, const unsigned char *head, long len, void *to, size_t n, uint64_t off)
 {
@@ -180,16 +222,19 @@ static long read_at(int fd, const unsigned char *head, long len, void *to, size_
     return rx_pread(fd, to, n, (int64_t)off);
 }
 
-static unsigned char *head_scratch(void);
 
 /* Everything the kernel's exec checks before mapping; fills ei and the interpreter. */
 static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_stat *st, struct lx_image *img,
                        struct lx_exec_error *err)
 {
-    unsigned char *head = head_scratch();
+    struct check_scratch *s = check_scratch();
+    unsigned char *head = s->head;
     const char *why;
-    if (rx_fstat(fd, st) < 0) return fail(err, 126, "cannot stat");
-    long n = rx_pread(fd, head, HEAD_READ, 0);
+    int known = s->known.valid && s->known.fd == fd;
+    s->known.valid = 0;
+    if (known && s->known.has_st) *st = s->known.st;
+    else if (rx_fstat(fd, st) < 0) return fail(err, 126, "cannot stat");
+    long n = known && s->known.head_n >= 0 ? s->known.head_n : rx_pread(fd, head, HEAD_READ, 0);
     if (n < 0) return fail(err, 126, abi_errno_text((int)-n));
     if (elf_check_ehdr(head, (size_t)n, (uint64_t)st->size, ei, &why) < 0) return fail(err, 126, why);
     size_t phsize = ei->eh.e_phnum * sizeof(Elf64_Phdr);
@@ -263,33 +308,6 @@ static void find_eh_frame(int fd, const struct elf_info *e, struct lx_image *img
     }
 }
 
-/* Large; loading and checking are single-threaded.  One elf_info for both: an
- * exec in place writes one page of it, not two.  Scratch a fork does not copy: a
- * shell's lxrun checks each program it runs just before forking, and would
- * otherwise copy these pages again at its next check while the child lives.
- * The opening's target too: on the stack, its 4 KiB took the checks a page
- * deeper, one more copied after each fork. */
-struct check_scratch {
-    unsigned char head[HEAD_READ]; /* first: with ei's header and first program headers, one page */
-    struct elf_info ei;
-    struct lx_image probe;
-    struct vfs_target open;
-    char probe_interp[LX_INTERP_ROOM];
-    char url_and_path[2 * 4096 + 16]; /* an image's name found (image_name) */
-};
-
-static struct check_scratch *check_scratch(void)
-{
-    static struct check_scratch fallback, *s;
-    if (!s && !(s = rx_alloc_unforked(sizeof *s))) s = &fallback;
-    return s;
-}
-
-static struct elf_info *elf_scratch(void) { return &check_scratch()->ei; }
-
-static unsigned char *head_scratch(void) { return check_scratch()->head; }
-
-static struct vfs_target *open_scratch(void) { return &check_scratch()->open; }
 
 /* Named as Linux's maps names it: the file's own path, links resolved. */
 static const char *image_name(int fd, const char *guest_path)

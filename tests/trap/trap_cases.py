@@ -903,6 +903,21 @@ def exec_asks_no_identity_of_a_file_anyone_may_run(e):
 
 
 @case
+def exec_reads_each_head_once(e):
+    """An exec reads the first bytes of the program and of its interpreter once in
+    each process that looks at them: the parent's checks (the look for a script
+    line and the ELF check share one read, and the opening's status serves the
+    check) and the child's load (the same).  A shell's fork+exec of /bin/true
+    makes 4 such reads (2 files x 2 processes), where each process read the
+    program's twice before (256 bytes, then 1024: 6 a fork+exec)."""
+    heads = []
+    for script in ('/bin/true', '/bin/true; /bin/true; /bin/true'):
+        r, n, text = host_calls(e, ['pread64'], '/bin/sh', '-c', script)
+        heads.append(len(re.findall(r'pread64\(\d+, .*, (?:256|1024), 0\) = ', text)))
+    check((heads[1] - heads[0]) == 2 * 4, f'head reads: {heads[0]} for one exec, {heads[1]} for three (want 8 more)')
+
+
+@case
 def process_name_on_the_guests_fs(e):
     """prctl's PR_SET_NAME and PR_GET_NAME (glibc's start and busybox ask the name of
     every program) are served on the guest's FS: `tracee names 10` switches to
