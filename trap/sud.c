@@ -567,18 +567,12 @@ __attribute__((no_stack_protector)) static int quick_return(struct lx_thread *t,
     memcpy(&sw, fp + LINUX_FP_SW_BYTES_OFFSET, sizeof sw);
     t->q_xfeatures = sw.magic1 == LINUX_FP_XSTATE_MAGIC1 ? sw.xfeatures : 0;
     t->q_fp = (void *)fp;
-    t->q_regs[0] = (uint64_t)g[REG_RBX];
-    t->q_regs[1] = (uint64_t)g[REG_RBP];
-    t->q_regs[2] = (uint64_t)g[REG_R12];
-    t->q_regs[3] = (uint64_t)g[REG_R13];
-    t->q_regs[4] = (uint64_t)g[REG_R14];
-    t->q_regs[5] = (uint64_t)g[REG_R15];
-    t->f_args[0] = (uint64_t)g[REG_RDI];
-    t->f_args[1] = (uint64_t)g[REG_RSI];
-    t->f_args[2] = (uint64_t)g[REG_RDX];
-    t->f_args[3] = (uint64_t)g[REG_R10];
-    t->f_args[4] = (uint64_t)g[REG_R8];
-    t->f_args[5] = (uint64_t)g[REG_R9];
+    static const unsigned char kept[6] = { REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15 };
+    static const unsigned char args[6] = { REG_RDI, REG_RSI, REG_RDX, REG_R10, REG_R8, REG_R9 };
+    for (int i = 0; i < 6; i++) {
+        t->q_regs[i] = (uint64_t)g[kept[i]];
+        t->f_args[i] = (uint64_t)g[args[i]];
+    }
     t->f_flags = (uint64_t)g[REG_EFL];
     t->f_ret = (uint64_t)g[REG_RIP];
     t->f_rsp = (uint64_t)g[REG_RSP];
