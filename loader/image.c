@@ -164,7 +164,7 @@ void lx_image_kept_close(struct lx_image_kept *k)
 
 long lx_image_head(int fd, char *buf, unsigned long len)
 {
-    if (len > HEAD_READ) return rx_pread(fd, buf, len, 0);
+    if (len > HEAD_READ) len = HEAD_READ;
     struct check_scratch *s = check_scratch();
     long n = rx_pread(fd, s->head, HEAD_READ, 0); /* as much as the check reads: it need not read again */
     if (n < 0) return n;
@@ -221,7 +221,6 @@ static long read_at(int fd, const unsigned char *head, long len, void *to, size_
     }
     return rx_pread(fd, to, n, (int64_t)off);
 }
-
 
 /* Everything the kernel's exec checks before mapping; fills ei and the interpreter. */
 static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_stat *st, struct lx_image *img,
@@ -307,7 +306,6 @@ static void find_eh_frame(int fd, const struct elf_info *e, struct lx_image *img
             if (is_eh_frame(&sh[i], names, len) && eh_frame_loaded(&sh[i], e, img)) return;
     }
 }
-
 
 /* Named as Linux's maps names it: the file's own path, links resolved. */
 static const char *image_name(int fd, const char *guest_path)

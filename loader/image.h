@@ -86,7 +86,8 @@ int lx_image_check(int fd, struct lx_image *img, struct lx_exec_error *err);
 /* An image record for exec's checks, in scratch memory a fork does not copy
  * (rx_alloc_unforked): its contents last until the next check. */
 struct lx_image *lx_image_probe_scratch(void);
-/* Reads the first bytes of an opened file (for "#!" and ELF magic). */
+/* Reads the first bytes of an opened file (for "#!" and ELF magic), at most 1024
+ * (all the check that follows on the handle reads: lx_image_check, lx_image_map). */
 long lx_image_head(int fd, char *buf, unsigned long len);
 
 #endif
