@@ -57,6 +57,7 @@ struct linux_futex_waitv { uint64_t val, uaddr; uint32_t flags, reserved; };
 #define LINUX_FUTEX_OWNER_DIED 0x40000000u
 #define LINUX_FUTEX_TID_MASK 0x3fffffffu
 #define LINUX_ROBUST_LIST_LIMIT 2048
+#define LINUX_ROBUST_LIST_HEAD_SIZE 24 /* sizeof(struct robust_list_head): set_robust_list takes no other */
 
 struct linux_iovec { uint64_t iov_base, iov_len; };
 

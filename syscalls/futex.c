@@ -177,12 +177,14 @@ static void owner_died(uint64_t addr, int tid)
 
 /* What Linux's exec does with the caller's robust list (exec_mm_release): the
  * old program's locks are released as by its death, and the list is forgotten
- * (the system's copy too: its head is about to be unmapped). */
+ * (the system's copy too: its head is about to be unmapped, and the system would
+ * walk whatever the new program puts there when the process ends; a length other
+ * than the head's is refused, EINVAL, leaving the old head set). */
 void lx_robust_list_release(struct lx_task *t)
 {
     uint64_t head = t->robust_list;
     t->robust_list = t->robust_len = 0;
-    rx_set_robust_list(0, 0);
+    rx_set_robust_list(0, LINUX_ROBUST_LIST_HEAD_SIZE);
     struct { uint64_t next; int64_t offset; uint64_t pending; } h;
     if (!head || gm_copy_in(&h, head, sizeof h) < 0) return;
     uint64_t e = h.next & ~1ULL, pending = h.pending & ~1ULL;

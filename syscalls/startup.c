@@ -48,11 +48,9 @@ long sys_set_tid_address(struct lx_call *c)
     return rx_gettid();
 }
 
-#define ROBUST_LIST_HEAD_SIZE 24 /* sizeof(struct robust_list_head) */
-
 long sys_set_robust_list(struct lx_call *c)
 {
-    if (c->a[1] != ROBUST_LIST_HEAD_SIZE) return -EINVAL;
+    if (c->a[1] != LINUX_ROBUST_LIST_HEAD_SIZE) return -EINVAL;
     long r = rx_set_robust_list(c->a[0], c->a[1]); /* the system cleans up as the thread ends */
     if (r < 0) return r;
     c->task->robust_list = c->a[0];
@@ -72,7 +70,7 @@ long sys_get_robust_list(struct lx_call *c)
         if (r < 0) return r;
         len = n;
     }
-    if (!len) len = ROBUST_LIST_HEAD_SIZE;
+    if (!len) len = LINUX_ROBUST_LIST_HEAD_SIZE;
     if (gm_copy_out(c->a[2], &len, sizeof len) < 0) return -EFAULT;
     return gm_copy_out(c->a[1], &head, sizeof head);
 }

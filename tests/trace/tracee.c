@@ -14,6 +14,8 @@
  *   tracee fork          fork; the child makes 3 getppid and exits 5; the parent
  *                        waits for it (wait4) and exits 0
  *   tracee escapes       write(1, …) of a string needing every kind of escape
+ *   tracee pause         one read of a byte from fd 0 (waits until its writer
+ *                        closes it), then exit 0
  *   tracee names N       N rounds of prctl PR_SET_NAME "tracee-name" and PR_GET_NAME;
  *                        exit 0 when each read back the name, else 6
  *   tracee masks         5 rounds of rt_sigprocmask blocking SIGUSR1 and
@@ -312,6 +314,11 @@ int main(int argc, char **argv)
             if (sc(SYS_prctl, PR_SET_NAME, (long)"tracee-name", 0, 0) || sc(SYS_prctl, PR_GET_NAME, (long)got, 0, 0) ||
                 strcmp(got, "tracee-name"))
                 return 6;
+        return 0;
+    }
+    if (!strcmp(mode, "pause")) {
+        char b;
+        sc(SYS_read, 0, (long)&b, 1, 0);
         return 0;
     }
     if (!strcmp(mode, "escapes")) {

@@ -1006,6 +1006,37 @@ def vfork_exec_parent_goes_on(e):
     check(n >= 1, f'{n} socketpairs where the child made calls of its own first\n{text}')
 
 
+@case
+def exec_forgets_the_robust_list(e):
+    """An exec in place tells the system to forget the old program's robust-lock
+    list, as Linux's exec does (exec_mm_release): its head lies in memory the exec
+    unmaps, and when the process ends the system walks whatever is at that address
+    then, marking "owner died" in words it takes for locks.  dash (glibc registers
+    a list as it starts) execs the musl tracee (which registers none): seen from
+    outside with get_robust_list, the process has no head.  lxrun asked with a
+    length of 0 before, which the system refuses (EINVAL), so dash's head stayed."""
+    p = subprocess.Popen([e.lxrun, '/bin/sh', '-c', f'echo ready; exec {e.tracee} pause'], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, cwd=e.tmp, env=BASE_ENV, text=True)
+    try:
+        check(p.stdout.readline().strip() == 'ready', 'the guest did not start')
+        for _ in range(200):  # until the tracee waits in its read of fd 0
+            with open(f'/proc/{p.pid}/syscall') as f:
+                if f.read().startswith('0 0x0 '):
+                    break
+            time.sleep(0.01)
+        else:
+            check(False, 'the tracee never waited in its read')
+        libc = ctypes.CDLL(None, use_errno=True)
+        head, size = ctypes.c_void_p(), ctypes.c_size_t()
+        SYS_get_robust_list = 274
+        r = libc.syscall(SYS_get_robust_list, p.pid, ctypes.byref(head), ctypes.byref(size))
+        check(r == 0, f'get_robust_list: errno {ctypes.get_errno()}')
+        check(not head.value, f'the exec left the old program\'s robust list head {head.value or 0:#x} set')
+    finally:
+        p.stdin.close()
+        p.wait()
+
+
 def main():
     suite_main('trap', __doc__, 2, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), tmp))
 
