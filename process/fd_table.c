@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct lx_file **slots;
-static int nslots;
-static int lock_word;
+/* read by most calls: on the page a forked child touches anyway */
+static struct lx_file **slots RX_FORK_HOT;
+static int nslots RX_FORK_HOT;
+static int lock_word RX_FORK_HOT;
 
 static void lock(void)
 {

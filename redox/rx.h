@@ -140,6 +140,9 @@ struct rx_winsize { uint16_t row, col, xpixel, ypixel; };
 /* Prepares the backend before any guest code runs; its own handles go at or
  * above high_fd_floor (lxrun's reserved fds).  0 or -errno. */
 long rx_backend_start(int high_fd_floor);
+/* First in main, before lxrun allocates: its allocator takes its memory near
+ * lxrun's other mappings, never from the program break (host-linux.c). */
+void rx_alloc_start(void);
 /* Each handle the backend keeps to each(&fd, ctx): lxrun moves them when the
  * guest's fds reach them (process/fd_reserve.c). */
 void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx);

@@ -28,7 +28,7 @@ long nosys(struct lx_call *c)
  * (DIRFD arguments are the handlers' to check: Linux ignores them for absolute
  * paths).  s->fd_args is precomputed from the table, so calls without FD
  * arguments pay one test. */
-static int touches_reserved_fd(const struct lx_syscall *s, const struct lx_call *c)
+static int touches_reserved_fd(const struct lx_syscall_hot *s, const struct lx_call *c)
 {
     for (unsigned m = s->fd_args, i = 0; m; m >>= 1, i++)
         if ((m & 1) && (int)c->a[i] >= lx_fd_floor) return 1;
@@ -75,14 +75,10 @@ static struct {
     uint32_t looks;
 } nowait RX_FORK_HOT = { .epoch = 1 };
 
-static int reads_or_writes(const struct lx_syscall *s)
-{
-    return (s->fd_args & 1) && (s->kinds[1] == K_OBUF || s->kinds[1] == K_IBUF);
-}
 
-__attribute__((no_stack_protector)) static int fd_never_waits(const struct lx_syscall *s, int fd)
+__attribute__((no_stack_protector)) static int fd_never_waits(const struct lx_syscall_hot *s, int fd)
 {
-    if (!reads_or_writes(s)) return 0;
+    if (!s->io) return 0;
     int known = fd >= 0 && fd < NOWAIT_FDS;
     if (known && __atomic_load_n(&nowait.at[fd], __ATOMIC_ACQUIRE) == __atomic_load_n(&nowait.epoch, __ATOMIC_ACQUIRE))
         return 1;
@@ -98,8 +94,9 @@ __attribute__((no_stack_protector)) static int fd_never_waits(const struct lx_sy
 /* A call told not to wait (a zero limit in ms, WNOHANG): starting the answerer in
  * it would make the guest's "at once" last a thread's start (LTP epoll_wait04
  * allows 1 ms; on a loaded machine the start took 4 ms). */
-static int told_not_to_wait(const struct lx_syscall *s, const struct lx_call *c)
+static int told_not_to_wait(const struct lx_call *c)
 {
+    const struct lx_syscall *s = &lx_syscalls[c->nr]; /* the full line: its kinds */
     for (int i = 0; i < s->nargs; i++)
         if ((s->kinds[i] == K_WAIT_MS && (int)c->a[i] == 0) ||
             (s->kinds[i] == K_WAITOPT && (c->a[i] & LINUX_WNOHANG)))
@@ -116,19 +113,20 @@ static int told_not_to_wait(const struct lx_syscall *s, const struct lx_call *c)
  * as after a stale never-waits verdict (above).  TLS-free. */
 static struct { int pid; uint32_t n; } ready_looks RX_FORK_HOT;
 
-__attribute__((no_stack_protector)) static int fd_ready_now(const struct lx_syscall *s, int fd)
+__attribute__((no_stack_protector)) static int fd_ready_now(const struct lx_syscall_hot *s, int fd)
 {
     int pid = (int)rx_getpid();
     if (ready_looks.pid != pid) ready_looks.pid = pid, ready_looks.n = 0; /* a fork's child looks afresh */
-    if (!reads_or_writes(s) || ready_looks.n++ >= 64) return 0;
-    return rx_ready_now(fd, s->kinds[1] == K_OBUF ? RX_POLLIN : RX_POLLOUT) == 1;
+    if (!s->io || ready_looks.n++ >= 64) return 0;
+    return rx_ready_now(fd, s->io == LX_IO_IN ? RX_POLLIN : RX_POLLOUT) == 1;
 }
 
 int lx_call_sleeping(struct lx_call *c, int on)
 {
     /* the process's first call that may wait starts its /proc answerer */
-    const struct lx_syscall *s = &lx_syscalls[c->nr];
-    if (on && lx_ptable_answer_pending() && !told_not_to_wait(s, c) && !fd_never_waits(s, (int)c->a[0])) {
+    const struct lx_syscall_hot *s = &lx_syscalls_hot[c->nr];
+    /* the full line (told_not_to_wait) only for a call that may wait after all */
+    if (on && lx_ptable_answer_pending() && !fd_never_waits(s, (int)c->a[0]) && !told_not_to_wait(c)) {
         if (fd_ready_now(s, (int)c->a[0])) return lx_signal_next(c->task) != 0; /* runs at once */
         lx_ptable_answer_start();
     }
@@ -136,7 +134,7 @@ int lx_call_sleeping(struct lx_call *c, int on)
 }
 
 /* Inlined into each caller, so each calls its own way of marking directly. */
-__attribute__((always_inline)) static inline long call_marked(struct lx_call *c, const struct lx_syscall *s,
+__attribute__((always_inline)) static inline long call_marked(struct lx_call *c, const struct lx_syscall_hot *s,
                                                               int (*sleeping)(struct lx_call *, int))
 {
     if (touches_reserved_fd(s, c)) return -EBADF;
@@ -148,7 +146,7 @@ __attribute__((always_inline)) static inline long call_marked(struct lx_call *c,
 
 /* A vfork child's code on its parent's thread has its calls served by the window
  * (counted and timed as any call, with a report). */
-static long call(struct lx_call *c, const struct lx_syscall *s)
+static long call(struct lx_call *c, const struct lx_syscall_hot *s)
 {
     if (__builtin_expect(lx_vfork_window_open, 0)) return lx_vfork_window_call(c);
     return call_marked(c, s, lx_call_sleeping);
@@ -164,7 +162,7 @@ __attribute__((no_stack_protector)) static int made_for_the_vdso(const struct lx
 
 /* With -t, -c or --report: time the call and trace it.  Calls that end the
  * process are traced before they run ("= ?"), as strace does. */
-static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, unsigned long nr)
+static long dispatch_observed(struct lx_call *c, const struct lx_syscall_hot *s, unsigned long nr)
 {
     int traced = lx_trace.on && lx_trace.selected[nr];
     if (made_for_the_vdso(c)) {
@@ -193,7 +191,7 @@ static long dispatch_observed(struct lx_call *c, const struct lx_syscall *s, uns
  * id calls) may change the fd table: the verdicts recorded so far lapse. */
 static void fd_table_may_change(unsigned long nr)
 {
-    if ((nr > LX_NR_MAX || (lx_syscalls[nr].flags & (LX_F_GUESTFS | LX_F_VECTORS)) != LX_F_GUESTFS) &&
+    if ((nr > LX_NR_MAX || (lx_syscalls_hot[nr].flags & (LX_F_GUESTFS | LX_F_VECTORS)) != LX_F_GUESTFS) &&
         __atomic_load_n(&nowait.live, __ATOMIC_SEQ_CST)) {
         __atomic_store_n(&nowait.live, 0, __ATOMIC_SEQ_CST);
         __atomic_store_n(&nowait.epoch, __atomic_load_n(&nowait.epoch, __ATOMIC_RELAXED) + 1, __ATOMIC_SEQ_CST);
@@ -203,21 +201,21 @@ static void fd_table_may_change(unsigned long nr)
 long lx_dispatch_unrecorded(struct lx_call *c)
 {
     unsigned long nr = (unsigned long)c->nr;
-    if (nr > LX_NR_MAX || !lx_syscalls[nr].fn) return -ENOSYS;
+    if (nr > LX_NR_MAX || !lx_syscalls_hot[nr].fn) return -ENOSYS;
     fd_table_may_change(nr);
-    return call(c, &lx_syscalls[nr]);
+    return call(c, &lx_syscalls_hot[nr]);
 }
 
 long lx_dispatch(struct lx_call *c)
 {
     unsigned long nr = (unsigned long)c->nr;
     fd_table_may_change(nr);
-    if (nr > LX_NR_MAX || !lx_syscalls[nr].name) {
+    if (nr > LX_NR_MAX || !lx_syscalls_hot[nr].fn) { /* no line: every line has a handler */
         lx_record_unknown(c->nr);
         if (lx_trace.on) trace_syscall(c, -ENOSYS);
         return -ENOSYS;
     }
-    const struct lx_syscall *s = &lx_syscalls[nr];
+    const struct lx_syscall_hot *s = &lx_syscalls_hot[nr];
     if (__builtin_expect(lx_report.observe, 0)) return dispatch_observed(c, s, nr);
     return call(c, s);
 }
@@ -249,7 +247,7 @@ __attribute__((noinline, no_stack_protector, target("general-regs-only"))) stati
 }
 
 /* dispatch_observed's counting and timing, TLS-free */
-__attribute__((no_stack_protector)) static long dispatch_guestfs_observed(struct lx_call *c, const struct lx_syscall *s)
+__attribute__((no_stack_protector)) static long dispatch_guestfs_observed(struct lx_call *c, const struct lx_syscall_hot *s)
 {
     struct lx_counts *n = c->t->counts;
     if (!n || made_for_the_vdso(c)) return call_marked(c, s, mark_sleeping);
@@ -265,7 +263,7 @@ __attribute__((no_stack_protector)) static long dispatch_guestfs_observed(struct
 long lx_dispatch_guestfs(struct lx_call *c)
 {
     fd_table_may_change((unsigned long)c->nr);
-    const struct lx_syscall *s = &lx_syscalls[c->nr];
+    const struct lx_syscall_hot *s = &lx_syscalls_hot[c->nr];
     if (__builtin_expect(lx_report.observe, 0)) return dispatch_guestfs_observed(c, s);
     return call_marked(c, s, mark_sleeping);
 }
@@ -273,28 +271,28 @@ long lx_dispatch_guestfs(struct lx_call *c)
 int lx_call_restarts(const struct lx_call *c, int sig)
 {
     unsigned long nr = (unsigned long)c->nr;
-    return nr <= LX_NR_MAX && (lx_syscalls[nr].flags & LX_F_RESTARTS) && !c->eintr_only &&
+    return nr <= LX_NR_MAX && (lx_syscalls_hot[nr].flags & LX_F_RESTARTS) && !c->eintr_only &&
            (lx_proc.sigactions[sig].flags & LINUX_SA_RESTART);
 }
 
 int lx_call_needs_trap(long nr)
 {
-    return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls[nr].flags & LX_F_CONTEXT);
+    return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls_hot[nr].flags & LX_F_CONTEXT);
 }
 
 int lx_call_on_guest_fs(long nr)
 {
-    return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls[nr].flags & LX_F_GUESTFS);
+    return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls_hot[nr].flags & LX_F_GUESTFS);
 }
 
 int lx_call_vector_free(long nr)
 {
-    return lx_call_on_guest_fs(nr) && !(lx_syscalls[nr].flags & LX_F_VECTORS);
+    return lx_call_on_guest_fs(nr) && !(lx_syscalls_hot[nr].flags & LX_F_VECTORS);
 }
 
 __attribute__((no_stack_protector)) int lx_call_guestfs_declines(long nr, int fd)
 {
-    const struct lx_syscall *s = &lx_syscalls[nr];
+    const struct lx_syscall_hot *s = &lx_syscalls_hot[nr];
     if (lx_vfork_window_open) return 1; /* every call of the window through the trap */
     if ((s->flags & LX_F_BLOCKS) && lx_ptable_answer_pending() && !fd_never_waits(s, fd)) return 1;
     return (s->fd_args & 1) && lx_fd_get(fd);

@@ -39,6 +39,31 @@ const struct lx_syscall lx_syscalls[LX_NR_MAX + 1] = {
 #undef SC
 };
 
+/* The dispatch's view: fn, flags, fd_args, and whether the call fills or empties a
+ * buffer through an FD in argument 0 (the A*() macros again, giving fd_args and
+ * that). */
+#undef A0
+#undef A1
+#undef A2
+#undef A3
+#undef A4
+#undef A5
+#undef A6
+#define IO(ka, kb) (ka != K_FD ? 0 : kb == K_OBUF ? LX_IO_IN : kb == K_IBUF ? LX_IO_OUT : 0)
+#define A0() 0, 0
+#define A1(a) FDBIT(K_##a, 0), 0
+#define A2(a, b) FDBIT(K_##a, 0) | FDBIT(K_##b, 1), IO(K_##a, K_##b)
+#define A3(a, b, c) FDBIT(K_##a, 0) | FDBIT(K_##b, 1) | FDBIT(K_##c, 2), IO(K_##a, K_##b)
+#define A4(a, b, c, d) FDBIT(K_##a, 0) | FDBIT(K_##b, 1) | FDBIT(K_##c, 2) | FDBIT(K_##d, 3), IO(K_##a, K_##b)
+#define A5(a, b, c, d, e) FDBIT(K_##a, 0) | FDBIT(K_##b, 1) | FDBIT(K_##c, 2) | FDBIT(K_##d, 3) | FDBIT(K_##e, 4), IO(K_##a, K_##b)
+#define A6(a, b, c, d, e, f) \
+    FDBIT(K_##a, 0) | FDBIT(K_##b, 1) | FDBIT(K_##c, 2) | FDBIT(K_##d, 3) | FDBIT(K_##e, 4) | FDBIT(K_##f, 5), IO(K_##a, K_##b)
+const struct lx_syscall_hot lx_syscalls_hot[LX_NR_MAX + 1] = {
+#define SC(nr, nm, args, fn, st, cls, fl, note) [nr] = { fn, (fl), args },
+#include "table.def"
+#undef SC
+};
+
 const char *lx_status_name(int status)
 {
     static const char *const names[] = { "translated", "emulated",    "partial",

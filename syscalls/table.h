@@ -52,6 +52,21 @@ struct lx_syscall {
 #include "../abi/linux_nr.h"
 extern const struct lx_syscall lx_syscalls[LX_NR_MAX + 1];
 
+/* What dispatch reads of a line on every call, made from the same table.def: 16
+ * bytes a line, so the calls a short program makes read two pages of it where
+ * lx_syscalls' 40-byte lines took five (a forked child's first read of each page is
+ * a fault's worth of time on a paravirtualised VM: one more a page for every
+ * fork+exec of a shell's loop). */
+struct lx_syscall_hot {
+    lx_handler fn;   /* NULL when unsupported */
+    uint8_t flags;   /* enum lx_flag bits */
+    uint8_t fd_args; /* as lx_syscall's */
+    uint8_t io;      /* argument 0 an FD, argument 1 a buffer it fills (LX_IO_IN) or empties
+                        (LX_IO_OUT); else 0 */
+};
+enum { LX_IO_IN = 1, LX_IO_OUT = 2 };
+extern const struct lx_syscall_hot lx_syscalls_hot[LX_NR_MAX + 1];
+
 const char *lx_status_name(int status);
 /* The table index for a name, or -1. */
 int lx_syscall_by_name(const char *name);

@@ -34,17 +34,19 @@
 STUB_SYMBOLS(wrfsbase)
 STUB_SYMBOLS(arch_prctl)
 
-static enum lx_trap_mode mode = LX_TRAP_SUD;
+static enum lx_trap_mode mode RX_FORK_HOT = LX_TRAP_SUD; /* read by every exec: see lx_fast_guestfs_bits */
 /* Bit nr: the stub serves call nr on the guest's FS (its line says GUESTFS); empty
  * while a trace prints calls (stdio is lxrun's).  Of those, the ones whose line has
- * no VECTORS: without saving the guest's vector registers either. */
-uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1];
-uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1];
+ * no VECTORS: without saving the guest's vector registers either.  Read by every
+ * call: on the page a forked child touches anyway. */
+uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1] RX_FORK_HOT;
+uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1] RX_FORK_HOT;
 uint64_t lx_trap_cpuid_cycles;
-static uintptr_t gate;     /* a `syscall` outside lxrun's text: the way into the trap */
-static int guestfs_on;     /* GUESTFS lines are served on the guest's FS (no trace prints) */
-static size_t xsave_size;  /* the XSAVE area for the features the kernel enabled */
-static int xsave_all;      /* components beyond x87/SSE/AVX/AVX-512 (and PKRU, which lxrun
+/* read by every trap: on the page a forked child touches anyway */
+static uintptr_t gate RX_FORK_HOT;     /* a `syscall` outside lxrun's text: the way into the trap */
+static int guestfs_on RX_FORK_HOT;     /* GUESTFS lines are served on the guest's FS (no trace prints) */
+static size_t xsave_size RX_FORK_HOT;  /* the XSAVE area for the features the kernel enabled */
+static int xsave_all RX_FORK_HOT;      /* components beyond x87/SSE/AVX/AVX-512 (and PKRU, which lxrun
                               never changes) are enabled, or XINUSE cannot be read: the
                               stub saves with XSAVEOPT */
 

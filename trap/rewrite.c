@@ -760,28 +760,41 @@ void lx_trap_image_mapped(const struct lx_file_id *id)
 
 void lx_rewrite_forked(void) { traps = 0, learned = 0; }
 
+/* How many chunks a fork leaves out: when all are, a child knows it without
+ * reading the table (a page of its own, each read of it first a fault in the
+ * child of a shell's fork+exec). */
+static int nchunks_out RX_FORK_HOT;
+
 /* Under the text lock (chunk_near adds chunks under it). */
 void lx_rewrite_chunks_left_out(int on)
 {
-    for (int i = 0; i < nchunks; i++)
+    int out = 0;
+    for (int i = 0; i < nchunks; i++) {
         if (chunks[i].left_out != on &&
             rx_madvise(chunks[i].base, CHUNK, on ? RX_MADV_DONTFORK : RX_MADV_DOFORK) == 0)
             chunks[i].left_out = on;
+        out += chunks[i].left_out;
+    }
+    nchunks_out = out;
 }
 
 void lx_rewrite_chunks_not_here(void)
 {
+    if (nchunks_out == nchunks) {
+        nchunks = nchunks_out = 0;
+        return;
+    }
     int kept = 0;
     for (int i = 0; i < nchunks; i++)
         if (!chunks[i].left_out) chunks[kept++] = chunks[i];
-    nchunks = kept;
+    nchunks = kept, nchunks_out = 0;
 }
 
 void lx_rewrite_forget(void)
 {
     gm_text_lock();
     for (int i = 0; i < nchunks; i++) rx_munmap(chunks[i].base, CHUNK);
-    nchunks = npads = 0;
+    nchunks = nchunks_out = npads = 0;
     traps = 0, learned = 0;
     nmapped_files = 0;
     program_stamp = 0;

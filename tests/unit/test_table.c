@@ -144,3 +144,28 @@ Test(table, enosys_as_linux)
         cr_assert_eq(lx_syscalls[lx_syscall_by_name(ni[i])].status, LX_NOT_IN_LINUX, "%s", ni[i]);
     cr_assert_eq(lx_syscalls[__NR_rseq].status, LX_ABSENT);
 }
+
+/* The dispatch's view (lx_syscalls_hot) says what the full lines say: a handler
+ * exactly where a line is (dispatch tells an unknown number by a missing one), the
+ * same flags and FD mask, and io where argument 0 is an FD and argument 1 a buffer
+ * it fills or empties. */
+Test(table, hot_view_matches_the_lines)
+{
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        const struct lx_syscall *s = &lx_syscalls[nr];
+        const struct lx_syscall_hot *h = &lx_syscalls_hot[nr];
+        cr_assert_eq(h->fn != NULL, s->name != NULL, "%d: a handler where there is %s line", nr, s->name ? "a" : "no");
+        if (!s->name) continue;
+        cr_assert(s->fn != NULL, "%s: no handler", s->name);
+        cr_assert_eq(h->fn, s->fn, "%s: handler", s->name);
+        cr_assert_eq(h->flags, s->flags, "%s: flags", s->name);
+        cr_assert_eq(h->fd_args, s->fd_args, "%s: fd mask", s->name);
+        int fd0 = s->nargs >= 2 && s->kinds[0] == K_FD;
+        int io = fd0 && s->kinds[1] == K_OBUF ? LX_IO_IN : fd0 && s->kinds[1] == K_IBUF ? LX_IO_OUT : 0;
+        cr_assert_eq(h->io, io, "%s: io", s->name);
+    }
+    cr_assert_eq(lx_syscalls_hot[__NR_read].io, LX_IO_IN);
+    cr_assert_eq(lx_syscalls_hot[__NR_pwrite64].io, LX_IO_OUT);
+    cr_assert_eq(lx_syscalls_hot[__NR_openat].io, 0);
+    cr_assert_leq(sizeof(struct lx_syscall_hot), 16, "two lines a 32-byte line, 256 a page");
+}
