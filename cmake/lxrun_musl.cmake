@@ -65,3 +65,22 @@ add_custom_command(OUTPUT ${LXRUN_MUSL_BIN}
   VERBATIM)
 add_custom_target(lxrun_musl ALL DEPENDS ${LXRUN_MUSL_BIN})
 add_dependencies(lxrun_musl lxrun_vdso_image)
+
+# A test instrument: the same lxrun with redox/touch_trace.c's hooks (which pages
+# of its writable segment a forked child touches first), for tests/trap only.
+set(touch_obj ${musl_dir}/redox_touch_trace.c.o)
+add_custom_command(OUTPUT ${touch_obj}
+  COMMAND ${MUSL_GCC} ${musl_flags} -c ${CMAKE_SOURCE_DIR}/redox/touch_trace.c -o ${touch_obj}
+  DEPENDS ${CMAKE_SOURCE_DIR}/redox/touch_trace.c ${CMAKE_SOURCE_DIR}/redox/rx.h
+  COMMENT "musl-gcc redox/touch_trace.c"
+  VERBATIM)
+set(LXRUN_TOUCH_BIN ${CMAKE_BINARY_DIR}/lxrun-touchtrace)
+add_custom_command(OUTPUT ${LXRUN_TOUCH_BIN}
+  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${LXRUN_CODE_LAYOUT} -o ${LXRUN_TOUCH_BIN}
+          ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${touch_obj} ${LIBELF_A} ${LIBZ_A}
+          ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
+  DEPENDS ${musl_objs} ${touch_obj} ${LIBELF_A} ${LIBZ_A} ${CMAKE_SOURCE_DIR}/cmake/lxrun_fork_hot.lds
+  COMMENT "Linking lxrun-touchtrace (a test instrument)"
+  VERBATIM)
+add_custom_target(lxrun_touchtrace ALL DEPENDS ${LXRUN_TOUCH_BIN})
+add_dependencies(lxrun_touchtrace lxrun_vdso_image)

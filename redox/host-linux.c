@@ -1151,6 +1151,11 @@ static int own_segments_anon(struct dl_phdr_info *info, size_t size, void *ctx)
     return 1; /* the first object is lxrun's own file */
 }
 
+/* The test instrument's hooks (touch_trace.c, linked into build/lxrun-touchtrace
+ * only): nothing in lxrun. */
+__attribute__((weak)) void rx_touch_trace_prepare(void) {}
+__attribute__((weak)) void rx_touch_trace_child(void) {}
+
 static void fork_prepare(void)
 {
     static int segments_done;
@@ -1158,6 +1163,7 @@ static void fork_prepare(void)
         segments_done = 1;
         code_huge_move();
         dl_iterate_phdr(own_segments_anon, NULL);
+        rx_touch_trace_prepare();
     }
 }
 
@@ -1165,7 +1171,7 @@ long rx_fork(void)
 {
     fork_prepare();
     long r = R(fork());
-    if (r == 0) my_pid = 0;
+    if (r == 0) my_pid = 0, rx_touch_trace_child();
     return r;
 }
 
@@ -1179,7 +1185,7 @@ long rx_fork_lone(void)
 #else
     fork_prepare();
     long r = R(_Fork());
-    if (r == 0) my_pid = 0;
+    if (r == 0) my_pid = 0, rx_touch_trace_child();
     return r;
 #endif
 }

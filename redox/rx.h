@@ -140,6 +140,9 @@ struct rx_winsize { uint16_t row, col, xpixel, ypixel; };
 /* Prepares the backend before any guest code runs; its own handles go at or
  * above high_fd_floor (lxrun's reserved fds).  0 or -errno. */
 long rx_backend_start(int high_fd_floor);
+/* A test instrument's hooks (redox/touch_trace.c): in lxrun, nothing. */
+void rx_touch_trace_prepare(void);
+void rx_touch_trace_child(void);
 /* First in main, before lxrun allocates: its allocator takes its memory near
  * lxrun's other mappings, never from the program break (host-linux.c). */
 void rx_alloc_start(void);
@@ -937,7 +940,11 @@ extern const char __start_lx_guest_callable[], __stop_lx_guest_callable[];
  * words, the rewrite counters, the thread lists, a new program's file list and
  * command line), gathered on one page of their own (the section starts on a page:
  * cmake/lxrun_fork_hot.lds; tests/design checks it stays within one): scattered over a dozen,
- * each cost a copy-on-write fault per fork and exec (sh's loop). */
+ * each cost a copy-on-write fault per fork and exec (sh's loop).  With them, the
+ * small ones a forked child reads at every exec or call (the trap mode, the fast
+ * path's bit sets, the fd table's pointer...): on a paravirtualised VM each page
+ * a fork shared costs the child ~6 us at its first read, and this one it writes
+ * anyway (tests/trap fork_exec_child_reads_few_pages). */
 #define RX_FORK_HOT __attribute__((section("lx_fork_hot")))
 /* Host-backend extension: where the system writes a process's core dump (Linux's
  * core_pattern: a file name, or "|program").  Redox writes no core dumps; Redox
