@@ -16,10 +16,10 @@ extern const char lx_vdso_image[], lx_vdso_image_end[];
 _Static_assert(LX_VDSO_NFN == LDSO_VDSO_FNS, "vdso.h's count of the image's functions");
 
 static const int nrs[LX_VDSO_NFN] = LX_VDSO_NRS;
-/* read by every exec: on the page a forked child touches anyway */
-static uintptr_t image_at RX_FORK_HOT; /* this process's image, 0: none mapped yet */
-static size_t image_len RX_FORK_HOT;
-static int counting RX_FORK_HOT;       /* the image counts, and its data page is writable (a report option: the
+/* read by every exec */
+static uintptr_t image_at RX_EXEC_READ; /* this process's image, 0: none mapped yet */
+static size_t image_len RX_EXEC_READ;
+static int counting RX_EXEC_READ;       /* the image counts, and its data page is writable (a report option: the
                               same for the process's whole life) */
 
 static struct lx_vdso_data *data(void) { return (struct lx_vdso_data *)(image_at - GM_PAGE); }

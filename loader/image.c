@@ -54,7 +54,7 @@ struct check_scratch {
 
 static struct check_scratch *check_scratch(void)
 {
-    static struct check_scratch fallback, *s RX_FORK_HOT; /* read by every exec: the page a forked child touches anyway */
+    static struct check_scratch fallback, *s RX_EXEC_READ;
     if (!s && !(s = rx_alloc_unforked(sizeof *s))) s = &fallback;
     return s;
 }

@@ -10,10 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* read by most calls: on the page a forked child touches anyway */
-static struct lx_file **slots RX_FORK_HOT;
-static int nslots RX_FORK_HOT;
-static int lock_word RX_FORK_HOT;
+static struct lx_file **slots RX_EXEC_READ; /* read by most calls */
+static int nslots RX_EXEC_READ;
+static int lock_word RX_FORK_HOT; /* taken by a forked child's first fd operations */
 
 static void lock(void)
 {

@@ -17,7 +17,7 @@
 #include "ptable_layout.h"
 #include "shared.h"
 
-static struct table *table RX_FORK_HOT; /* read by every fork's child: on the page it touches anyway */
+static struct table *table RX_EXEC_READ; /* read by every fork's child */
 static struct slot *me RX_FORK_HOT; /* this process's slot: set as it enters, or as its fork makes it */
 
 struct table *lx_ptable_mapped(void)

@@ -1048,8 +1048,8 @@ long rx_sysfacts(struct rx_sysfacts *f, unsigned want)
  * page's first read on a paravirtualised VM: see rx_alloc_start). */
 void rx_cpu_auxv(struct rx_cpu_auxv *a)
 {
-    static struct rx_cpu_auxv known RX_FORK_HOT; /* on the page a forked child touches anyway */
-    static int read RX_FORK_HOT;
+    static struct rx_cpu_auxv known RX_EXEC_READ;
+    static int read RX_EXEC_READ;
     if (!read) {
         known.hwcap = getauxval(AT_HWCAP); /* a CPUID is a VM exit (~5 us in an EPYC VM) */
         known.hwcap2 = getauxval(AT_HWCAP2);

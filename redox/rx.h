@@ -940,12 +940,17 @@ extern const char __start_lx_guest_callable[], __stop_lx_guest_callable[];
  * words, the rewrite counters, the thread lists, a new program's file list and
  * command line), gathered on one page of their own (the section starts on a page:
  * cmake/lxrun_fork_hot.lds; tests/design checks it stays within one): scattered over a dozen,
- * each cost a copy-on-write fault per fork and exec (sh's loop).  With them, the
- * small ones a forked child reads at every exec or call (the trap mode, the fast
- * path's bit sets, the fd table's pointer...): on a paravirtualised VM each page
- * a fork shared costs the child ~6 us at its first read, and this one it writes
- * anyway (tests/trap fork_exec_child_reads_few_pages). */
+ * each cost a copy-on-write fault per fork and exec (sh's loop). */
 #define RX_FORK_HOT __attribute__((section("lx_fork_hot")))
+/* Small variables a forked child reads at each exec or call, set before (the trap
+ * mode, the fast path's bit sets, the fd table's pointer, the name cache...),
+ * together after the fork-hot section (cmake/lxrun_fork_hot.lds): spread over
+ * lxrun's data they were eleven pages, and on a paravirtualised VM a forked
+ * child's first read of each page its fork shared costs ~6 us (the hypervisor
+ * fills its tables; tests/trap fork_exec_child_reads_few_pages).  Not on the
+ * fork-hot page itself: pushed over its end, the main thread's SIGCHLD details,
+ * which the parent writes after each fork, cost the parent a fault more. */
+#define RX_EXEC_READ __attribute__((section("lx_exec_read")))
 /* Host-backend extension: where the system writes a process's core dump (Linux's
  * core_pattern: a file name, or "|program").  Redox writes no core dumps; Redox
  * plan: "core", with lxrun writing the guest's memory there itself. */

@@ -43,8 +43,8 @@ static struct known_name {
     uint32_t seq; /* odd while written */
     uint64_t dev, ino;
     const char *url, *name; /* interned: never freed */
-} known_names[KNOWN_NAMES] RX_FORK_HOT; /* read by a file mapping of every exec: on the page a forked child touches anyway */
-static uint32_t known_next RX_FORK_HOT;
+} known_names[KNOWN_NAMES] RX_EXEC_READ; /* read by a file mapping of every exec */
+static uint32_t known_next RX_EXEC_READ;
 
 __attribute__((no_stack_protector)) static const char *known_name_of(const struct rx_stat *st)
 {

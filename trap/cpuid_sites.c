@@ -81,7 +81,7 @@ int lx_cpuid_parse(const char *word)
  * sites, and asking each leaf once, cost a first process more than it saves
  * (python3 -c pass alone: 0.28 ms slower served, 41 alternating runs); the
  * programs the session's processes execute find them known. */
-static int pass_first RX_FORK_HOT; /* read by every exec: on the page a forked child touches anyway */
+static int pass_first RX_EXEC_READ;
 
 int lx_cpuid_choose(int want)
 {
@@ -96,7 +96,7 @@ const char *lx_cpuid_name(void) { return serving ? "serve" : "native"; }
 /* ---- answers, one per (leaf, subleaf), shared by the session ---- */
 struct answer { uint32_t leaf, sub, r[4], state; }; /* state: 0 free, 1 being written, 2 ready */
 #define ANSWERS (4096 / sizeof(struct answer))
-static struct answer *answers RX_FORK_HOT;
+static struct answer *answers RX_EXEC_READ;
 
 void lx_cpuid_sites_start(void)
 {

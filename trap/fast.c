@@ -34,19 +34,17 @@
 STUB_SYMBOLS(wrfsbase)
 STUB_SYMBOLS(arch_prctl)
 
-static enum lx_trap_mode mode RX_FORK_HOT = LX_TRAP_SUD; /* read by every exec: see lx_fast_guestfs_bits */
+static enum lx_trap_mode mode RX_EXEC_READ = LX_TRAP_SUD;
 /* Bit nr: the stub serves call nr on the guest's FS (its line says GUESTFS); empty
  * while a trace prints calls (stdio is lxrun's).  Of those, the ones whose line has
- * no VECTORS: without saving the guest's vector registers either.  Read by every
- * call: on the page a forked child touches anyway. */
-uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1] RX_FORK_HOT;
-uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1] RX_FORK_HOT;
+ * no VECTORS: without saving the guest's vector registers either. */
+uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1] RX_EXEC_READ;
+uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1] RX_EXEC_READ;
 uint64_t lx_trap_cpuid_cycles;
-/* read by every trap: on the page a forked child touches anyway */
-static uintptr_t gate RX_FORK_HOT;     /* a `syscall` outside lxrun's text: the way into the trap */
-static int guestfs_on RX_FORK_HOT;     /* GUESTFS lines are served on the guest's FS (no trace prints) */
-static size_t xsave_size RX_FORK_HOT;  /* the XSAVE area for the features the kernel enabled */
-static int xsave_all RX_FORK_HOT;      /* components beyond x87/SSE/AVX/AVX-512 (and PKRU, which lxrun
+static uintptr_t gate RX_EXEC_READ;     /* a `syscall` outside lxrun's text: the way into the trap */
+static int guestfs_on RX_EXEC_READ;     /* GUESTFS lines are served on the guest's FS (no trace prints) */
+static size_t xsave_size RX_EXEC_READ;  /* the XSAVE area for the features the kernel enabled */
+static int xsave_all RX_EXEC_READ;      /* components beyond x87/SSE/AVX/AVX-512 (and PKRU, which lxrun
                               never changes) are enabled, or XINUSE cannot be read: the
                               stub saves with XSAVEOPT */
 

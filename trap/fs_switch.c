@@ -25,8 +25,7 @@ static const struct lx_fs_path paths[] = {
     [LX_TRAP_FS_ARCH_PRCTL] = { "arch_prctl", lx_sigsys_entry_arch_prctl, lx_fatal_entry_arch_prctl,
                                 lx_async_entry_arch_prctl, lx_enter_guest_arch_prctl, lx_resume_guest_arch_prctl },
 };
-/* read by every exec (lx_trap_hwcap2_hidden): on the page a forked child touches anyway */
-static const struct lx_fs_path *chosen RX_FORK_HOT = &paths[LX_TRAP_FS_ARCH_PRCTL];
+static const struct lx_fs_path *chosen RX_EXEC_READ = &paths[LX_TRAP_FS_ARCH_PRCTL];
 
 int lx_trap_fs_parse(const char *word)
 {

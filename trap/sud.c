@@ -117,7 +117,7 @@ static void raise_default(ucontext_t *uc, int sig)
     syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), sig);
 }
 
-static void (*fatal_hook)(int, const struct linux_siginfo *) RX_FORK_HOT; /* read by every exec (lx_trap_default) */
+static void (*fatal_hook)(int, const struct linux_siginfo *) RX_EXEC_READ;
 
 /* sig ends the process with its default action; first the report's hook, where
  * lxrun's context allows it (with_hook). */

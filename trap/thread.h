@@ -47,6 +47,9 @@
  * trap or a fork writes (the main thread's lies on the fork-hot page:
  * tests/design/fork_hot_page.py reads this) */
 #define LX_THREAD_HOT 640
+/* the end of the SIGCHLD details among the waiting signals' (a shell's lxrun writes
+ * them after each fork: on the fork-hot page too, fork_hot_page.py) */
+#define LX_THREAD_SIGCHLD_END 1456
 /* the alternate stack the trap and the fast path run on; the fast path from its top */
 #define LX_THREAD_ALTSTACK_SIZE (256 * 1024)
 /* rax at the gate when the fast path hands a finished call to the trap for its
@@ -144,6 +147,8 @@ _Static_assert(offsetof(struct lx_thread, q_xfeatures) == LX_THREAD_Q_XFEATURES,
 _Static_assert(offsetof(struct lx_thread, q_stretch) == LX_THREAD_Q_STRETCH, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, task.tid) == LX_THREAD_TID, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, task.pending_info) <= LX_THREAD_HOT, "the head outgrew LX_THREAD_HOT");
+_Static_assert(offsetof(struct lx_thread, task.pending_info[LINUX_SIGCHLD]) == LX_THREAD_SIGCHLD_END,
+               "LX_THREAD_SIGCHLD_END: pending_info[SIGCHLD - 1] ends there");
 
 extern _Thread_local struct lx_thread *lx_thread_current;
 /* GS's base in every thread of lxrun's that is not trapped (set as the process

@@ -3,7 +3,8 @@
 one page of their own in lxrun's binary: section lx_fork_hot starts on a page
 boundary (cmake/lxrun_fork_hot.lds), and what follows its first page is only the
 main thread's record, last in it, whose head (LX_THREAD_HOT bytes, trap/thread.h:
-what every trap writes) ends within that first page; and the process record
+what every trap writes) ends within that first page, as do its SIGCHLD
+details (a shell's lxrun writes them after each fork); and the process record
 lx_proc starts on a page, so that the fields a fork or exec writes, which lead
 it, share one page.  Each page more is a copy-on-write fault per fork on each
 side (sh's fork+exec loop).
@@ -21,11 +22,14 @@ PAGE = 4096
 
 
 def thread_hot(thread_h):
-    m = re.search(r"^#define LX_THREAD_HOT (\d+)", open(thread_h).read(), re.M)
-    return int(m.group(1))
+    """The head's size and where the SIGCHLD details end, as thread.h says."""
+    text = open(thread_h).read()
+    return tuple(int(re.search(rf"^#define {name} (\d+)", text, re.M).group(1))
+                 for name in ("LX_THREAD_HOT", "LX_THREAD_SIGCHLD_END"))
 
 
-def problems(binary, hot):
+def problems(binary, sizes):
+    hot, sigchld_end = sizes
     out = subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True, check=True).stdout
     m = re.search(r"\]\s+lx_fork_hot\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", out)
     if not m:
@@ -44,6 +48,9 @@ def problems(binary, hot):
         bad.append(f"{binary}: main_thread at {thread:#x}, not on the fork-hot page {addr:#x}")
     elif thread + hot > addr + PAGE:
         bad.append(f"{binary}: main_thread's head ({hot} bytes at {thread:#x}) passes the fork-hot page's end")
+    elif thread + sigchld_end > addr + PAGE:
+        bad.append(f"{binary}: main_thread's SIGCHLD details (ending {sigchld_end} bytes after {thread:#x}), which "
+                   "a shell's lxrun writes after each fork, pass the fork-hot page's end")
     if thread + thread_size != addr + size:
         bad.append(f"{binary}: lx_fork_hot goes on after main_thread (it must be last)")
     m = re.search(r"^([0-9a-f]+) [0-9a-f]+ \w lx_proc$", syms, re.M)

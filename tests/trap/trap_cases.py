@@ -1043,11 +1043,12 @@ def fork_exec_child_reads_few_pages(e):
     paravirtualised VM each page a fork shared costs the child ~6 us at its first
     read (the hypervisor fills its tables) and ~16 us at its first write.  The
     test instrument build/lxrun-touchtrace (redox/touch_trace.c) reports each
-    first touch: dash running /bin/true makes 8 (the fork-hot page, the process
-    record's two pages, the exec request, the loader's start record, the vfork
-    window's dispositions, the dispatch's two table pages), 19 before the variables
-    every exec reads went onto the fork-hot page and dispatch read the table's hot
-    view (lx_syscalls_hot, 16 bytes a line where the full lines take 40)."""
+    first touch: dash running /bin/true makes 9 (the fork-hot page, the page after
+    it with what a child reads at each exec (RX_EXEC_READ), the process record's two
+    pages, the exec request, the loader's start record, the vfork window's
+    dispositions, the dispatch's two table pages), 18 before those variables were
+    gathered and dispatch read the table's hot view (lx_syscalls_hot, 16 bytes a
+    line where the full lines take 40)."""
     tool = os.path.join(os.path.dirname(os.path.realpath(e.lxrun)), 'lxrun-touchtrace')
     check(os.access(tool, os.X_OK), f'no {tool}')
     r = e.run(tool, '/bin/sh', '-c', '/bin/true; echo done', lxrun=False)
