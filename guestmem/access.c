@@ -41,6 +41,30 @@ long gm_copy_out(uintptr_t dst, const void *src, size_t len)
     return lx_copy_guarded(p, src, len);
 }
 
+/* As gm_string_in, writing dst only where its bytes differ: a request a process
+ * builds before each fork in the same place (exec's) is then not written again
+ * when it repeats, and its page, which the last fork left write-protected, is not
+ * copied (a fault each, ~18 us on a paravirtualised VM). */
+long gm_string_in_over(char *dst, uintptr_t src, size_t cap)
+{
+    char piece[256];
+    size_t n = 0;
+    while (n < cap) {
+        uintptr_t at = src + n;
+        size_t chunk = GM_PAGE - (at & (GM_PAGE - 1));
+        if (chunk > sizeof piece) chunk = sizeof piece;
+        if (chunk > cap - n) chunk = cap - n;
+        if (!gm_check(at, chunk, LINUX_PROT_READ) || lx_copy_guarded(piece, (const char *)at, chunk) < 0)
+            return -EFAULT;
+        const char *z = memchr(piece, 0, chunk);
+        size_t use = z ? (size_t)(z - piece) + 1 : chunk;
+        if (memcmp(dst + n, piece, use)) memcpy(dst + n, piece, use);
+        if (z) return (long)(n + use - 1);
+        n += use;
+    }
+    return -ENAMETOOLONG;
+}
+
 long gm_string_in(char *dst, uintptr_t src, size_t cap)
 {
     size_t n = 0, piece_max = 128;

@@ -19,6 +19,8 @@ long gm_copy_out(uintptr_t dst, const void *src, size_t len); /* 0 or -EFAULT */
 /* A NUL-terminated guest string into dst[cap]: its length, -EFAULT, or
  * -ENAMETOOLONG when it does not fit. */
 long gm_string_in(char *dst, uintptr_t src, size_t cap);
+/* The same, writing dst only where it differs (a buffer the last fork shared). */
+long gm_string_in_over(char *dst, uintptr_t src, size_t cap);
 
 #define GM_GET(var, addr) gm_copy_in(&(var), (addr), sizeof(var))
 #define GM_PUT(addr, var) gm_copy_out((addr), &(var), sizeof(var))
