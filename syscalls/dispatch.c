@@ -75,7 +75,6 @@ static struct {
     uint32_t looks;
 } nowait RX_FORK_HOT = { .epoch = 1 };
 
-
 __attribute__((no_stack_protector)) static int fd_never_waits(const struct lx_syscall_hot *s, int fd)
 {
     if (!s->io) return 0;
