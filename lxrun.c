@@ -610,7 +610,6 @@ static int handover_main(const char *fdword, int argc, char **argv)
 int main(int argc, char **argv, char **envp)
 {
     abi_tsc_mark();
-    rx_alloc_start();
     if (argc > 1 && !strncmp(argv[1], "--handover=", 11)) return handover_main(argv[1] + 11, argc - 2, argv + 2);
     int i = 1;
     const char *out_path = NULL, *report_path = NULL;

@@ -191,21 +191,6 @@ void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx)
 
 static int code_huge_reserve(struct dl_phdr_info *info, size_t size, void *ctx);
 
-/* The kernel puts a static-pie's program break far from its image and from the
- * mmap area (at ELF_ET_DYN_BASE), so lxrun's heap, when the allocator grew it
- * there, was a corner of the address space of its own: a forked child's first
- * touch of it paid three page-table pages besides the page (on a paravirtualised
- * VM the hypervisor fills its tables for each: ~10 us a table, ~6 us a page read
- * first).  A page mapped where the break would grow makes the allocator (musl's
- * and glibc's both) take its memory from mmap, next to lxrun's other mappings.
- * The guest's break is lxrun's own (sys_brk): the host's is free for this.
- * Redox plan: nothing (relibc's allocator maps its memory). */
-void rx_alloc_start(void)
-{
-    long b = raw3(SYS_brk, 0, 0, 0);
-    if (b > 0) raw6(SYS_mmap, (b + 4095) & ~4095L, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-}
-
 long rx_backend_start(int high_fd_floor)
 {
 #ifdef M_ARENA_MAX
@@ -1045,7 +1030,7 @@ long rx_sysfacts(struct rx_sysfacts *f, unsigned want)
 /* Read once: the auxiliary vector lies at the top of lxrun's initial stack,
  * which nothing else of lxrun's touches after its start, so each exec in a
  * forked child read a page in a corner of its own (two page-table pages and the
- * page's first read on a paravirtualised VM: see rx_alloc_start). */
+ * page's first read on a paravirtualised VM: see host-linux-start.S). */
 void rx_cpu_auxv(struct rx_cpu_auxv *a)
 {
     static struct rx_cpu_auxv known RX_EXEC_READ;

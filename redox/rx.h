@@ -143,9 +143,6 @@ long rx_backend_start(int high_fd_floor);
 /* A test instrument's hooks (redox/touch_trace.c): in lxrun, nothing. */
 void rx_touch_trace_prepare(void);
 void rx_touch_trace_child(void);
-/* First in main, before lxrun allocates: its allocator takes its memory near
- * lxrun's other mappings, never from the program break (host-linux.c). */
-void rx_alloc_start(void);
 /* Each handle the backend keeps to each(&fd, ctx): lxrun moves them when the
  * guest's fds reach them (process/fd_reserve.c). */
 void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx);
