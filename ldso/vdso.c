@@ -19,8 +19,8 @@ static const int nrs[LX_VDSO_NFN] = LX_VDSO_NRS;
 /* read by every exec */
 static uintptr_t image_at RX_EXEC_READ; /* this process's image, 0: none mapped yet */
 static size_t image_len RX_EXEC_READ;
-static int counting RX_EXEC_READ;       /* the image counts, and its data page is writable (a report option: the
-                              same for the process's whole life) */
+static int counting RX_EXEC_READ;       /* the image counts, and its data page is writable (a report
+                                           option: the same for the process's whole life) */
 
 static struct lx_vdso_data *data(void) { return (struct lx_vdso_data *)(image_at - GM_PAGE); }
 

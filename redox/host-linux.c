@@ -1034,12 +1034,12 @@ long rx_sysfacts(struct rx_sysfacts *f, unsigned want)
 void rx_cpu_auxv(struct rx_cpu_auxv *a)
 {
     static struct rx_cpu_auxv known RX_EXEC_READ;
-    static int read RX_EXEC_READ;
-    if (!read) {
+    static int asked RX_EXEC_READ;
+    if (!asked) {
         known.hwcap = getauxval(AT_HWCAP); /* a CPUID is a VM exit (~5 us in an EPYC VM) */
         known.hwcap2 = getauxval(AT_HWCAP2);
         known.minsigstksz = getauxval(AT_MINSIGSTKSZ);
-        read = 1;
+        asked = 1;
     }
     *a = known;
 }

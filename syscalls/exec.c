@@ -34,9 +34,8 @@ static void strblock_done(struct strblock *s)
 }
 
 /* Copies in a guest string vector (NULL: empty, as Linux takes it), each string
- * straight into the block, which starts in room and grows when one does not fit.
- * Only what differs is written, the record *out included (exec's request is
- * built in the same place before each fork: see exec_request). */
+ * straight into the block, which starts in room and grows when one does not fit;
+ * a string's bytes are written only where they differ. */
 static long strblock_fill(uint64_t guest, struct strblock *s)
 {
     for (; guest; guest += 8) {
@@ -61,6 +60,8 @@ static long strblock_fill(uint64_t guest, struct strblock *s)
     return 0;
 }
 
+/* strblock_fill into room, the record *out written only if it differs (exec's
+ * request is built in the same place before each fork: see exec_request). */
 static long strblock_in(uint64_t guest, struct strblock *out, char *room, size_t room_cap)
 {
     struct strblock s = { .buf = room, .cap = room_cap };

@@ -44,9 +44,9 @@ uint64_t lx_trap_cpuid_cycles;
 static uintptr_t gate RX_EXEC_READ;     /* a `syscall` outside lxrun's text: the way into the trap */
 static int guestfs_on RX_EXEC_READ;     /* GUESTFS lines are served on the guest's FS (no trace prints) */
 static size_t xsave_size RX_EXEC_READ;  /* the XSAVE area for the features the kernel enabled */
-static int xsave_all RX_EXEC_READ;      /* components beyond x87/SSE/AVX/AVX-512 (and PKRU, which lxrun
-                              never changes) are enabled, or XINUSE cannot be read: the
-                              stub saves with XSAVEOPT */
+static int xsave_all RX_EXEC_READ;      /* components beyond x87/SSE/AVX/AVX-512 (and PKRU, which
+                                           lxrun never changes) are enabled, or XINUSE cannot be
+                                           read: the stub saves with XSAVEOPT */
 
 int lx_trap_mode_parse(const char *word)
 {
