@@ -9,6 +9,10 @@
 
 struct lx_call;
 
+/* 1 when the stub may keep the guest's vector state by hand (xmm, ymm or zmm0-15,
+ * MXCSR, the control word) with these XCR0 bits enabled, 0 when only XSAVEOPT of
+ * every component keeps it whole. */
+int lx_fast_vectors_by_hand(uint32_t xcr0_lo, uint32_t xcr0_hi, int xinuse_readable);
 /* Bytes of vector state a thread's fast path keeps (0 without rewriting). */
 size_t lx_fast_xsave_size(void);
 /* A new thread's fast-path fields; area: its XSAVE area, just above the top of

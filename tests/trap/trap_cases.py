@@ -16,6 +16,7 @@ import os
 import re
 import struct
 import subprocess
+import tempfile
 import sys
 import time
 
@@ -656,6 +657,29 @@ def avx512_confined(e):
     found, stray = instructions_outside(e, AVX512_OR_PKRU, VECTOR_STUB)
     check(found >= 32, f'only {found} AVX-512 register uses found: is objdump reading lxrun?')
     check(not stray, 'AVX-512 registers used outside the fast-path stubs:\n' + '\n'.join(stray[:20]))
+
+
+AMX_INSN = re.compile(r'\s(ldtilecfg|sttilecfg|tileloadd\w*|tilestored|tilezero|tilerelease|tdp\w+|tcmm\w+)\s|%tmm\d')
+NO_FUNCTION = re.compile(r'(?!)')
+
+
+@case
+def amx_untouched(e):
+    """The stub's hand-made save leaves AMX's tile state alone (trap/fast.c:
+    XCR0_LEFT_ALONE), which is only right if no instruction of lxrun's touches a
+    tile: none in its disassembly.  The scan is shown to find them first, in an
+    object assembled with three."""
+    with tempfile.TemporaryDirectory() as d:
+        src, obj = os.path.join(d, 'amx.s'), os.path.join(d, 'amx.o')
+        with open(src, 'w') as f:
+            f.write('ldtilecfg (%rax)\ntilezero %tmm1\ntilerelease\n')
+        r = subprocess.run(['as', '-o', obj, src], capture_output=True, text=True)
+        check(r.returncode == 0, f'as cannot assemble AMX: {r.stderr}')
+        dis = subprocess.run(['objdump', '-d', '--no-show-raw-insn', obj], capture_output=True, text=True).stdout
+        seen = sum(1 for line in dis.splitlines() if AMX_INSN.search(line + ' '))
+        check(seen == 3, f'the scan found {seen} of 3 AMX instructions in:\n{dis}')
+    found, stray = instructions_outside(e, AMX_INSN, NO_FUNCTION)
+    check(found == 0, 'AMX instructions in lxrun:\n' + '\n'.join(stray[:20]))
 
 
 class _UserRegs(ctypes.Structure):

@@ -7,6 +7,7 @@
 #include <sys/auxv.h>
 
 #include "../../syscalls/signal_frame.h"
+#include "../../trap/fast.h"
 #include "../../trap/trap.h"
 
 static struct lx_thread *gs_self(void)
@@ -133,6 +134,20 @@ static struct linux_siginfo info_with(int sig, int value)
     si.si_signo = sig;
     memcpy(si.fields + 8, &value, sizeof value); /* si_value, after si_pid and si_uid */
     return si;
+}
+
+/* The stub keeps vector state by hand where XCR0 enables only what lxrun's code
+ * leaves alone; AMX's tile state among it (a Sapphire Rapids Xeon's 0x602e7). */
+Test(fast, vectors_by_hand_for_the_components_lxrun_leaves_alone)
+{
+    cr_expect(lx_fast_vectors_by_hand(0x7, 0, 1), "x87, SSE, AVX");
+    cr_expect(lx_fast_vectors_by_hand(0x2e7, 0, 1), "AVX-512 and PKRU");
+    cr_expect(lx_fast_vectors_by_hand(0x602e7, 0, 1), "AMX's tile configuration and data");
+    cr_expect(!lx_fast_vectors_by_hand(0x602e7, 0, 0), "XINUSE unreadable");
+    cr_expect(!lx_fast_vectors_by_hand(0x3, 0, 1), "no AVX");
+    cr_expect(!lx_fast_vectors_by_hand(0x802e7, 0, 1), "APX's extended registers (bit 19)");
+    cr_expect(!lx_fast_vectors_by_hand(0x2ef, 0, 1), "MPX's bounds (bit 3)");
+    cr_expect(!lx_fast_vectors_by_hand(0x2e7, 1, 1), "a component above bit 31");
 }
 
 Test(signal_take, real_time_instances_queue_standard_ones_merge)
