@@ -190,8 +190,11 @@ long rx_sock_sendmsg(int fd, struct rx_msg *m, int flags)
     }
     if (m->nfds < 0 || m->nfds > MAX_FDS) return -EINVAL;
     size_t clen = (m->nfds ? CMSG_SPACE(m->nfds * sizeof(int)) : 0) + (m->cred ? CMSG_SPACE(sizeof(struct ucred)) : 0);
-    char *control = clen ? calloc(1, clen) : NULL;
-    if (clen && !control) return -ENOMEM;
+    /* room for every fd a message takes and credentials: no heap (a page of
+     * malloc's written after a fork is a page copy) */
+    _Alignas(struct cmsghdr) char room[CMSG_SPACE(MAX_FDS * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+    char *control = clen ? room : NULL;
+    if (clen) memset(room, 0, clen);
     struct msghdr mh = { .msg_name = m->addr ? &h : NULL, .msg_namelen = hlen, .msg_iov = (struct iovec *)m->iov,
                          .msg_iovlen = (size_t)m->iovlen, .msg_control = control, .msg_controllen = clen };
     struct cmsghdr *c = clen ? CMSG_FIRSTHDR(&mh) : NULL;
@@ -209,9 +212,7 @@ long rx_sock_sendmsg(int fd, struct rx_msg *m, int flags)
         c->cmsg_len = CMSG_LEN(sizeof u);
         memcpy(CMSG_DATA(c), &u, sizeof u);
     }
-    long r = host_wait_call(SYS_sendmsg, fd, (long)&mh, flags, 0, 0, 0);
-    free(control);
-    return r;
+    return host_wait_call(SYS_sendmsg, fd, (long)&mh, flags, 0, 0, 0);
 }
 
 long rx_sock_recvmsg(int fd, struct rx_msg *m, int flags)

@@ -1412,6 +1412,24 @@ long rx_membarrier(int cmd, unsigned flags, int cpu) { return R(syscall(SYS_memb
 long rx_thread_spawn_small(void (*fn)(void *), void *arg) { return spawn_thread(fn, arg, 64 * 1024, 1, NULL); }
 
 long rx_set_pdeathsig(int sig) { return R(prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0)); }
+
+long rx_child_count(void)
+{
+    int fd = (int)raw3(SYS_open, (long)"/proc/thread-self/children", O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0) return fd;
+    char buf[4096];
+    long got, count = 0;
+    int in_number = 0;
+    while ((got = raw3(SYS_read, fd, (long)buf, sizeof buf)) > 0) {
+        for (long i = 0; i < got; i++) {
+            int digit = buf[i] >= '0' && buf[i] <= '9';
+            if (digit && !in_number) count++;
+            in_number = digit;
+        }
+    }
+    raw3(SYS_close, fd, 0, 0);
+    return got < 0 ? got : count;
+}
 long rx_timer_slack_get(void) { return R(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)); }
 long rx_timer_slack_set(uint64_t ns) { return R(prctl(PR_SET_TIMERSLACK, (unsigned long)ns, 0, 0, 0)); }
 

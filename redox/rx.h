@@ -729,6 +729,11 @@ long rx_timer_delete(int id);
  * has none; Redox plan: lxrun waits on its parent's proc: handle in a helper
  * thread and raises the signal itself. */
 long rx_set_pdeathsig(int sig);
+/* Host-backend extension: how many children the calling process has (the main
+ * thread's: Linux's /proc/thread-self/children, CONFIG_PROC_CHILDREN), or a
+ * negative errno.  Redox plan: the process manager's list of the caller's
+ * children. */
+long rx_child_count(void);
 /* Host-backend extensions: the calling thread's timer slack (how late a timed
  * wait may end, in ns; 0 restores the default it started with) and whether it
  * may read the time-stamp counter (RX_TSC_FAULT: rdtsc raises SIGSEGV).  Redox

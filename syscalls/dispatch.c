@@ -16,6 +16,7 @@
 #include "signal_frame.h"
 #include "../process/ptable.h"
 #include "table.h"
+#include "vfork_spare.h"
 #include "vfork_window.h"
 
 long nosys(struct lx_call *c)
@@ -137,6 +138,7 @@ __attribute__((always_inline)) static inline long call_marked(struct lx_call *c,
                                                               int (*sleeping)(struct lx_call *, int))
 {
     if (touches_reserved_fd(s, c)) return -EBADF;
+    if (s->flags & LX_F_FORKSTATE) lx_vfork_spare_stale();
     if (!(s->flags & LX_F_BLOCKS)) return s->fn(c);
     long r = sleeping(c, 1) ? -EINTR : s->fn(c);
     sleeping(c, 0);

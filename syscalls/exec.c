@@ -17,6 +17,7 @@
 #include "exec_here.h"
 #include "handler.h"
 #include "process.h"
+#include "vfork_spare.h"
 #include "vfork_window.h"
 
 /* A guest argv or envp as one block of NUL-terminated strings (the form the
@@ -111,6 +112,7 @@ static void clear_cloexec(const int *fds, int n, int on)
  * Returns only on failure. */
 static long reenter_lxrun(struct lx_call *c, struct exec_req *q)
 {
+    lx_vfork_spare_drop(); /* the next lxrun would not know it */
     struct lx_handover h = { 0 };
     lx_process_handover_put(&h);
     if (lx_report.observe) lx_record_handover_put(&h);
@@ -213,20 +215,25 @@ static long window_exec(struct lx_call *c, const struct lx_program *p)
     return lx_vfork_window_exec_in_fork(c, exec_in_fork, (void *)p);
 }
 
+#define PACK_ROOM (64 * 1024)
 static long exec_by_window(struct lx_call *c, struct exec_req *q)
 {
     if (q->dirfd != RX_AT_CWD) return LX_EXEC_DECLINED; /* a handle of this process's */
-    if (!lx_vfork_window_has_child()) return with_program(c, q, window_exec);
+    if (!lx_vfork_window_has_child() && !lx_vfork_window_take_spare()) return with_program(c, q, window_exec);
     size_t pl = strlen(q->path) + 1, el = strlen(q->execfn) + 1;
     size_t len = pl + el + 16 + q->argv.len + q->envp.len;
-    char *req = malloc(len), *at = req;
+    /* packed on pages of this process's own (MADV_WIPEONFORK) when it fits: the
+     * waiting child may be a spare made before, whose pages the heap's share */
+    static char *own_room;
+    if (!own_room) own_room = rx_alloc_unforked(PACK_ROOM);
+    char *req = own_room && len <= PACK_ROOM ? own_room : malloc(len), *at = req;
     if (!req) return -ENOMEM;
     pack(&at, q->path, pl);
     pack(&at, q->execfn, el);
     pack_block(&at, &q->argv);
     pack_block(&at, &q->envp);
     long r = lx_vfork_window_exec(c, req, len);
-    free(req);
+    if (req != own_room) free(req);
     return r;
 }
 

@@ -17,6 +17,7 @@
 #include "handler.h"
 #include "process.h"
 #include "thread.h"
+#include "vfork_spare.h"
 
 int lx_exec_here_possible(const struct lx_call *c)
 {
@@ -81,6 +82,7 @@ static void die_after_exec(const struct lx_program *p, const struct lx_exec_erro
 
 long lx_exec_here(struct lx_call *c, const struct lx_program *p)
 {
+    lx_vfork_spare_drop(); /* a copy of the old program's process */
     lx_vfork_child_execs();
     lx_robust_list_release(c->task);
     delete_timers();

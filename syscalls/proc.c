@@ -18,11 +18,12 @@
 #include "handler.h"
 #include "process.h"
 #include "thread.h"
+#include "vfork_spare.h"
 #include "vfork_window.h"
 
 /* The child resumes inside this call, on new_stack when one is given. */
 static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stack, uint64_t child_tid,
-                            uint64_t tls, uint64_t start_cs)
+                            uint64_t tls, uint64_t start_cs, int unlisted)
 {
     if (lx_trap_rearm_after_fork(c->t) < 0) rx_exit(126); /* never run guest code unwatched */
     c->task->pending = 0; /* a child starts with none pending, as on Linux */
@@ -30,7 +31,9 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
     lx_process_threads_forget();
     lx_threads_forked();
     lx_report_forked_child();
-    lx_process_forked(start_cs);
+    lx_vfork_spare_forked();
+    if (unlisted) lx_ptable_answer_forked(); /* in the table once taken (vfork_spare.c) */
+    else lx_process_forked(start_cs);
     gm_forget_dontfork(); /* the system did not copy them (MADV_DONTFORK) */
     if (lx_proc.vfork_parent.active) { /* a vfork child's own children do not hold its parent */
         rx_close(lx_proc.vfork_parent.fd);
@@ -48,7 +51,7 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
 
 /* A fork's other ends: where the parent gets a pidfd (CLONE_PIDFD) and the
  * child's tid (CLONE_PARENT_SETTID, CLONE_CHILD_SETTID/CLEARTID). */
-struct fork_out { uint64_t pidfd, parent_tid, child_tid, tls; };
+struct fork_out { uint64_t pidfd, parent_tid, child_tid, tls; int unlisted; /* a spare: no child yet */ };
 
 /* A fork as it stands: the mappings the vfork window left out stay out (its own
  * forks, lx_fork_bare).  Any other fork is do_fork. */
@@ -63,8 +66,10 @@ static long fork_as_is(struct lx_call *c, uint64_t flags, uint64_t new_stack, co
         pid = rx_fork();
     }
     if (pid < 0) return pid;
-    if (pid == 0) return fork_child_side(c, flags, new_stack, out->child_tid, out->tls, start_cs);
+    if (pid == 0) return fork_child_side(c, flags, new_stack, out->child_tid, out->tls, start_cs, out->unlisted);
+    if (out->unlisted) return pid;
     lx_process_child((int)pid, start_cs);
+    lx_vfork_spare_child_made();
     if ((flags & LINUX_CLONE_PARENT_SETTID) && out->parent_tid) {
         uint32_t p = (uint32_t)pid;
         gm_copy_out(out->parent_tid, &p, sizeof p);
@@ -171,7 +176,11 @@ static long vfork_by_fork(struct lx_call *c, uint64_t flags, uint64_t new_stack,
     return pid;
 }
 
-long lx_fork_bare(struct lx_call *c, uint64_t flags) { return fork_as_is(c, flags, 0, &no_out); }
+long lx_fork_bare(struct lx_call *c, uint64_t flags, int unlisted)
+{
+    static const struct fork_out spare_out = { .unlisted = 1 };
+    return fork_as_is(c, flags, 0, unlisted ? &spare_out : &no_out);
+}
 
 long lx_vfork_by_fork(struct lx_call *c, uint64_t flags) { return vfork_by_fork(c, flags, 0, &no_out); }
 
@@ -223,7 +232,7 @@ long sys_clone(struct lx_call *c)
     uint64_t flags = c->a[0];
     if ((flags & LINUX_CLONE_PIDFD) && (flags & LINUX_CLONE_PARENT_SETTID)) return -EINVAL;
     flags &= 0xffffffffu; /* Linux reads the low 32 bits: CLONE_CLEAR_SIGHAND and up are clone3's */
-    struct fork_out out = { c->a[2], c->a[2], c->a[3], c->a[4] };
+    struct fork_out out = { c->a[2], c->a[2], c->a[3], c->a[4], 0 };
     return clone_process(c, flags, c->a[1], &out);
 }
 
@@ -248,7 +257,7 @@ long sys_clone3(struct lx_call *c)
         lx_record_partial(c->nr, "clone3 set_tid, CLONE_INTO_CGROUP");
         return -ENOSYS;
     }
-    struct fork_out out = { a.pidfd, a.parent_tid, a.child_tid, a.tls };
+    struct fork_out out = { a.pidfd, a.parent_tid, a.child_tid, a.tls, 0 };
     return clone_process(c, a.flags | a.exit_signal, a.stack ? a.stack + a.stack_size : 0, &out);
 }
 
@@ -259,6 +268,29 @@ static long wait_rusage(const struct rx_wait_status *st, uint64_t out)
     struct linux_rusage u;
     abi_rusage_to_linux(&st->ru, &u);
     return gm_copy_out(out, &u, sizeof u);
+}
+
+/* The host's wait, for the guest's: a spare child (vfork_spare.c) is none of the
+ * guest's, so a wait for any child answers ECHILD when it is the only one, and
+ * the spare's own end or stop (from outside) is not reported. */
+static long wait_host(long pid, int options, struct rx_wait_status *st, int ropts)
+{
+    int any = pid == -1 && !(options & LINUX___WCLONE);
+    for (;;) {
+        if (any) {
+            long none = lx_vfork_spare_wait_first();
+            if (none < 0) return none;
+        }
+        long r = rx_waitpid(pid, st, ropts);
+        if (r <= 0 || r != lx_vfork_spare_pid()) return r;
+        lx_vfork_spare_lost();
+    }
+}
+
+static void reaped(int pid, int status)
+{
+    lx_ptable_reaped(pid, status);
+    lx_vfork_spare_child_reaped();
 }
 
 long sys_wait4(struct lx_call *c)
@@ -272,10 +304,10 @@ long sys_wait4(struct lx_call *c)
     int ropts = (options & LINUX_WNOHANG ? RX_WNOHANG : 0) | (options & LINUX_WUNTRACED ? RX_WUNTRACED : 0) |
                 (options & LINUX_WCONTINUED ? RX_WCONTINUED : 0);
     struct rx_wait_status st;
-    long r = rx_waitpid(pid, &st, ropts);
+    long r = wait_host(pid, options, &st, ropts);
     if (r <= 0) return r;
     int status = linux_wait_status(st.exited, st.code, st.signaled, st.sig, st.core, st.stopped, st.continued);
-    if (st.exited || st.signaled) lx_ptable_reaped((int)r, status);
+    if (st.exited || st.signaled) reaped((int)r, status);
     /* the child is reaped whether or not the status can be stored, as on Linux */
     if (c->a[1] && gm_copy_out(c->a[1], &status, sizeof status) < 0) return -EFAULT;
     return wait_rusage(&st, c->a[3]) < 0 ? -EFAULT : r;
@@ -303,7 +335,7 @@ long sys_waitid(struct lx_call *c)
                 (options & LINUX_WCONTINUED ? RX_WCONTINUED : 0) | (options & LINUX_WNOWAIT ? RX_WX_NOWAIT : 0) |
                 (options & LINUX_WEXITED ? 0 : RX_WX_NOEXIT);
     struct rx_wait_status st;
-    long r = rx_waitpid(pid, &st, ropts);
+    long r = wait_host(pid, options, &st, ropts);
     if (r < 0) return r;
     struct linux_siginfo_chld si;
     memset(&si, 0, sizeof si); /* WNOHANG with nothing to report: all zeros, as Linux */
@@ -315,7 +347,7 @@ long sys_waitid(struct lx_call *c)
                      : st.stopped ? LINUX_CLD_STOPPED : LINUX_CLD_CONTINUED;
         si.si_status = st.exited ? st.code : st.continued ? LINUX_SIGCONT : st.sig;
         if ((st.exited || st.signaled) && !(options & LINUX_WNOWAIT))
-            lx_ptable_reaped((int)r, linux_wait_status(st.exited, st.code, st.signaled, st.sig, st.core, 0, 0));
+            reaped((int)r, linux_wait_status(st.exited, st.code, st.signaled, st.sig, st.core, 0, 0));
     }
     if (c->a[2] && gm_copy_out(c->a[2], &si, sizeof si) < 0) return -EFAULT;
     if (r == 0) memset(&st.ru, 0, sizeof st.ru); /* nothing waited for: zeros, as Linux */

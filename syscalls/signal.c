@@ -9,6 +9,7 @@
 #include "handler.h"
 #include "process.h"
 #include "signal_frame.h"
+#include "vfork_spare.h"
 #include "vfork_window.h"
 
 
@@ -34,6 +35,7 @@ long lx_rt_sigaction(struct lx_call *c, int host)
                      ? lx_trap_default(sig, nw.handler == LINUX_SIG_IGN)
                      : lx_trap_catch(sig, (nw.flags & LINUX_SA_RESTART) != 0);
         if (r < 0) return r;
+        if (sig == LINUX_SIGCHLD && nw.handler == LINUX_SIG_IGN) lx_vfork_spare_sigchld_ignored();
     }
     /* a pending instance goes when the signal would now be ignored (Linux's
      * do_sigaction: SIG_IGN, or SIG_DFL of one whose default is to ignore) */

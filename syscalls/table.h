@@ -26,6 +26,9 @@ enum lx_flag {
                                FS switch */
     LX_F_VECTORS = 1 << 6,  /* with GUESTFS: its path may use vector registers (libc's string
                                functions), so the stub saves the guest's first */
+    LX_F_FORKSTATE = 1 << 7, /* may change what a fork copies and an exec keeps (cwd, umask,
+                                ids, limits, priorities...): a spare child made before it
+                                (vfork_spare.c) is no copy of the process any more */
 };
 
 /* strace's trace classes, for -e trace=%file and the like. */

@@ -13,6 +13,7 @@
 #include "handler.h"
 #include "process.h"
 #include "thread.h"
+#include "vfork_spare.h"
 
 /* What a new thread starts from, written by its creator. */
 struct thread_start {
@@ -183,6 +184,7 @@ long lx_clone_thread(struct lx_call *c, uint64_t flags, uint64_t stack, uint64_t
                      uint64_t tls)
 {
     if (!stack) return -EINVAL; /* a thread on its parent's stack would corrupt it */
+    lx_vfork_spare_drop(); /* its fd table and children would be the threads' too */
     lx_threads_reap_ended();
     __atomic_store_n(&threads_started, 1, __ATOMIC_RELEASE);
     struct thread_record *r = record_take();

@@ -35,6 +35,7 @@
 #include "handler.h"
 #include "process.h"
 #include "thread.h"
+#include "vfork_spare.h"
 
 int lx_vfork_window_open RX_FORK_HOT;
 
@@ -227,7 +228,7 @@ void lx_vfork_window_child_execs(void)
  * more; else the child waits for the parent's messages (child_serve), and
  * returns 0 only from an exec served.  The parent gets the child's pid, or a
  * negative errno (no child). */
-static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *), void *arg)
+static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *), void *arg, int spare)
 {
     int mine = -1, its = -1;
     if (!first) { /* a child that waits for messages */
@@ -244,7 +245,7 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
     gm_text_lock(); /* no rewrite changes a mapping's flags meanwhile */
     guest_left_out(1);
     lx_trap_fork_leaves_code_out(1);
-    long pid = lx_fork_bare(c, own->flags);
+    long pid = lx_fork_bare(c, own->flags, spare);
     if (pid == 0) { /* the lock came over unlocked (gm_forked) */
         lx_trap_forked_without_code();
         lx_vfork_window_open = 0; /* the window is the parent's */
@@ -260,6 +261,7 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
         /* the child's table as the window left it; the host's dispositions are
          * still the parent's (win.acts) */
         host_dispositions_follow(win.acts);
+        if (spare) lx_vfork_spare_child_wait(its);
         if (!first) return child_serve(c);
         if (first(c, arg) == 0) return 0;
         rx_exit(127); /* broke first's promise (below): nobody to tell */
@@ -270,8 +272,37 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
         if (mine >= 0) rx_close(mine);
         return pid;
     }
-    own->pid = (int)pid, own->fd = mine;
+    if (spare) lx_vfork_spare_keep((int)pid, mine);
+    else own->pid = (int)pid, own->fd = mine;
     return pid;
+}
+
+/* The window's child: the spare, when there is one still a copy, else a fork now. */
+static long child_get(struct lx_call *c)
+{
+    int pid, fd;
+    if (lx_vfork_spare_take(&pid, &fd)) {
+        own->pid = pid, own->fd = fd;
+        return pid;
+    }
+    return child_make(c, NULL, NULL, 0);
+}
+
+int lx_vfork_window_take_spare(void)
+{
+    int pid, fd;
+    if (!lx_vfork_spare_take(&pid, &fd)) return 0;
+    own->pid = pid, own->fd = fd;
+    return 1;
+}
+
+/* After a window's child took its exec: the next window's child made now, while
+ * that one runs.  0 in the spare, once it exec'd (its exec served at a later
+ * message); else 1. */
+static int spare_make(struct lx_call *c)
+{
+    if (!lx_vfork_spare_wanted()) return 1;
+    return child_make(c, NULL, NULL, 1) != 0;
 }
 
 long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack)
@@ -326,14 +357,15 @@ static long window_fork(struct lx_call *c);
 
 long lx_vfork_window_exec_in_fork(struct lx_call *c, long (*run)(struct lx_call *, void *), void *request)
 {
-    long pid = child_make(c, run, request);
+    long pid = child_make(c, run, request, 0);
     if (pid == 0) return 0;               /* the child, its exec served */
     if (pid < 0) return window_fork(c);   /* as the vfork's own fork failing would */
     /* The exec cannot fail now (run's promise), so the parent goes on at once,
      * where it waited for the child to reach the exec's point of no return: the
      * child's wake-up of it cost ~95 us of the child's way to its program on a
      * paravirtualised VM, and the socket pair, five calls more. */
-    return window_close(c, own->pid);
+    long r = window_close(c, own->pid);
+    return spare_make(c) ? r : 0;
 }
 
 long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len)
@@ -342,15 +374,17 @@ long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len)
     struct msg_head h = { MSG_EXEC, (uint32_t)(8 + acts + len) };
     struct rx_iovec iov[] = { { &h, sizeof h }, { &c->task->sigmask, 8 }, { lx_proc.sigactions, acts }, { (void *)req, len } };
     int err;
-    if (send_all(own->fd, iov, 4) < 0 || read_all(own->fd, &err, sizeof err) < 0)
-        return window_close(c, own->pid); /* exec'd (or gone: its wait tells) */
+    if (send_all(own->fd, iov, 4) < 0 || read_all(own->fd, &err, sizeof err) < 0) {
+        long r = window_close(c, own->pid); /* exec'd (or gone: its wait tells) */
+        return spare_make(c) ? r : 0;
+    }
     return -err; /* the child's code goes on, as after a failed execve */
 }
 
 static long window_exit(struct lx_call *c)
 {
     if (!own->pid) {
-        long pid = child_make(c, NULL, NULL);
+        long pid = child_get(c);
         if (pid == 0) return 0; /* the child, which exec'd at a later message: not here */
         if (pid < 0) return window_fork(c);
     }
@@ -367,20 +401,9 @@ static long window_exit(struct lx_call *c)
 static void child_forget(void)
 {
     if (!own->pid) return; /* none made */
-    uint64_t mask;
-    int held = rx_sigmask_get(&mask) == 0 && rx_sigmask_set(mask | LINUX_SIGBIT(LINUX_SIGCHLD)) == 0;
-    rx_close(own->fd);
-    struct rx_wait_status st;
-    long r;
-    while ((r = rx_waitpid(own->pid, &st, 0)) == -EINTR) {}
-    if (r == own->pid) lx_ptable_reaped(own->pid, 0);
-    struct rx_siginfo si;
-    struct rx_timespec zero = { 0, 0 };
-    int took = rx_sigtimedwait(LINUX_SIGBIT(LINUX_SIGCHLD), &si, &zero) == LINUX_SIGCHLD;
-    int others = took && si.pid != own->pid;
-    if (took && !others) others = rx_waitpid(-1, &st, RX_WNOHANG | RX_WX_NOWAIT) > 0;
-    if (others) rx_sigqueue(rx_getpid(), 0, LINUX_SIGCHLD, si.pid != own->pid ? si.code : LINUX_CLD_EXITED, 0);
-    if (held) rx_sigmask_set(mask);
+    lx_child_reap_unseen(own->pid, own->fd, 0);
+    lx_ptable_reaped(own->pid, 0);
+    lx_vfork_spare_child_reaped();
 }
 
 long lx_vfork_window_takeover(struct lx_call *c)
@@ -432,7 +455,7 @@ static int made_by_child(lx_handler fn, const struct lx_call *c)
 static long child_call(struct lx_call *c)
 {
     if (!own->pid) {
-        long pid = child_make(c, NULL, NULL);
+        long pid = child_get(c);
         if (pid == 0) return 0; /* the child, after an exec served at a later message */
         if (pid < 0) return window_fork(c);
     }

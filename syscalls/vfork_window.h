@@ -43,6 +43,9 @@ long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len);
 /* 1 once the waiting child is made (the first exec, exit or call of its own
  * objects makes it). */
 int lx_vfork_window_has_child(void);
+/* The spare (vfork_spare.c), if there is one still a copy of the process, made
+ * the window's child: 1, else 0. */
+int lx_vfork_window_take_spare(void);
 /* The exec when no child is made yet: the fork made now runs run(c, request)
  * itself, the checked request in its memory; run must not fail before the
  * exec's point of no return (the parent does not wait to hear).  The parent's
@@ -51,9 +54,10 @@ int lx_vfork_window_has_child(void);
 long lx_vfork_window_exec_in_fork(struct lx_call *c, long (*run)(struct lx_call *, void *), void *request);
 
 /* proc.c: a fork of the calling process (flags: a clone's) with the mappings the
- * window left out still out, and the vfork made by a fork, the parent waiting
+ * window left out still out (unlisted: a spare, neither counted nor in the
+ * process table until taken), and the vfork made by a fork, the parent waiting
  * until the child execs or exits. */
-long lx_fork_bare(struct lx_call *c, uint64_t flags);
+long lx_fork_bare(struct lx_call *c, uint64_t flags, int unlisted);
 long lx_vfork_by_fork(struct lx_call *c, uint64_t flags);
 /* signal.c: rt_sigaction, with (host 1) or without the host's dispositions. */
 long lx_rt_sigaction(struct lx_call *c, int host);

@@ -1013,21 +1013,132 @@ def vfork_exec_parent_goes_on(e):
     its vectors were made before the fork, so nothing fails before the exec's point
     of no return, and the parent's vfork returns at once, where it waited on a
     socket pair for the child to get there (the child's wake-up of it cost ~95 us).
-    dash running /bin/true 4 times makes no socketpair (4 before); python's
-    subprocess, whose child calls close_range first, still has its waiting child
-    and the child's socket pair."""
+    Without spares (--spare-child=no), dash running /bin/true 4 times makes no
+    socketpair (4 before); with them, one per spare, each made after a child took
+    its exec (vfork_spare.c), none at a vfork.  python's subprocess, whose child
+    calls close_range first, still has its waiting child and the child's socket
+    pair."""
     def pairs(*argv):
         log = os.path.join(e.tmp, 'strace-socketpair')
-        r = e.run(STRACE, '-f', '-qq', '-e', 'trace=socketpair', '-e', 'signal=none', '-o', log, e.lxrun, *argv,
-                  lxrun=False)
+        r = e.run(STRACE, '-f', '-qq', '-e', 'trace=socketpair', '-e', 'signal=none', '-o', log,
+                  e.lxrun, *argv, lxrun=False)
         check(r.rc == 0, str(r))
         text = open(log).read()
         return len(re.findall(r'socketpair\(', text)), text
-    n, text = pairs('/bin/dash', '-c', 'i=0; while [ $i -lt 4 ]; do /bin/true; i=$((i+1)); done')
+    loop = ['/bin/dash', '-c', 'i=0; while [ $i -lt 4 ]; do /bin/true; i=$((i+1)); done']
+    n, text = pairs('--spare-child=no', *loop)
     check(n == 0, f'{n} socketpairs for 4 vfork+exec\n{text}')
+    n, text = pairs(*loop)
+    check(n == 4, f'{n} socketpairs for 4 vfork+exec with spares (one each, made after the exec)\n{text}')
     # python's subprocess: close_range and the like in the child first, a waiting child
     n, text = pairs('/usr/bin/python3', '-c', 'import subprocess; subprocess.run(["/bin/true"], check=True)')
     check(n >= 1, f'{n} socketpairs where the child made calls of its own first\n{text}')
+
+
+SPARE_WAITS = r'''
+import os, sys, time
+def spawn(*argv):
+    return os.posix_spawn(argv[0], list(argv), {})
+# the first spawn's exec leaves a spare made ahead (vfork_spare.c)
+os.waitpid(spawn('/bin/true'), 0)
+print('pid', os.getpid(), flush=True)
+sys.stdin.readline()  # the harness looks at the host's list of children meanwhile
+for wait in (os.wait, lambda: os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG)):
+    try:
+        print('waited', wait())
+    except ChildProcessError:
+        print('ECHILD')
+kids = {spawn('/bin/true'), spawn('/bin/sh', '-c', 'exit 3')}
+reaped = {}
+while True:
+    try:
+        pid, status = os.wait()
+    except ChildProcessError:
+        break
+    reaped[pid] = os.waitstatus_to_exitcode(status)
+print('reaped', sorted(reaped.values()), set(reaped) == kids)
+'''
+
+
+@case
+def spare_child_is_no_child_of_the_guest(e):
+    """After a vfork child's exec, lxrun makes the next one ahead (vfork_spare.c):
+    a process the host shows as a child (seen from outside: one more than
+    natively), which the guest must not see: a wait for any child answers ECHILD
+    (blocking or WNOHANG) instead of waiting on it, and a wait loop reaps exactly
+    the two children spawned next, with their statuses.  The
+    same script natively prints the same; with --spare-child=no the host shows no
+    extra child."""
+    outs = {}
+    for name, argv, extra in (('native', [], 0), ('lxrun', [e.lxrun], 1),
+                              ('no spare', [e.lxrun, '--spare-child=no'], 0)):
+        p = subprocess.Popen(argv + ['/usr/bin/python3', '-c', SPARE_WAITS], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=e.tmp)
+        try:
+            first = p.stdout.readline().split()
+            check(first[:1] == ['pid'], f'{name}: {first}')
+            pid = int(first[1])
+            with open(f'/proc/{pid}/task/{pid}/children') as f:
+                host_children = f.read().split()
+            check(len(host_children) == extra, f'{name}: the host shows children {host_children}, want {extra}')
+            out, err = p.communicate('go\n', timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            check(False, f'{name}: a wait hung (the spare waited on?)')
+        check(p.returncode == 0, f'{name}: exit {p.returncode}\n{err}')
+        outs[name] = out
+    check('ECHILD\nECHILD\nreaped [0, 3] True\n' == outs['native'], f'native: {outs["native"]!r}')
+    for name in ('lxrun', 'no spare'):
+        check(outs[name] == outs['native'], f'{name}: {outs[name]!r}, natively {outs["native"]!r}')
+
+
+SPARE_STATE = (
+    '/bin/true; '
+    'cd /tmp && /bin/pwd; '                          # cwd changed after the spare was made
+    'umask 027; /bin/sh -c umask; '                  # umask
+    'ulimit -n 100; /bin/sh -c "ulimit -n"; '        # a limit
+    'exec 5</etc/hostname; /usr/bin/readlink /proc/self/fd/5; '  # an fd opened after it
+    '/bin/echo hi | /usr/bin/tr a-z A-Z; '           # a pipe: the reader sees its end
+    '/usr/bin/python3 -c "import os; print(os.getpgrp() == os.getpgid(os.getppid()), os.getppid() == $$)"; '
+    'echo done')
+
+
+@case
+def spare_child_takes_the_parents_state(e):
+    """A spare made ahead is a copy of the shell from before its last command; the
+    child it becomes must have the shell's state as it is at the vfork: a cwd, umask
+    and limit changed since (FORKSTATE calls make the spare go), an fd opened
+    since (the guest's fds come over as it is taken), a pipe whose reader sees its
+    end (the spare holds none of the guest's fds while it waits), the shell's
+    process group and pid as its parent's.  dash's output under lxrun (with and
+    without spares) is the same as natively."""
+    native = e.run('/bin/dash', '-c', SPARE_STATE, lxrun=False)
+    check(native.rc == 0 and native.out.endswith('done\n'), str(native))
+    for opts in ([], ['--spare-child=no']):
+        r = e.run(*opts, '/bin/dash', '-c', SPARE_STATE)
+        check(r.rc == 0 and r.out == native.out, f'{opts}: {r}\nnatively:\n{native.out}')
+
+
+@case
+def spare_child_dies_with_its_parent_not_after(e):
+    """The spare dies with its parent (PR_SET_PDEATHSIG): no process of the run is
+    left once lxrun has ended.  A spare taken no longer does: a child spawned last
+    by a parent that exits at once still runs to its end (it writes a file 0.5 s
+    later)."""
+    mark = os.path.join(e.tmp, 'alive')
+    code = ('import os; os.waitpid(os.posix_spawn("/bin/true", ["true"], {}), 0); '
+            f'os.posix_spawn("/bin/sh", ["sh", "-c", "sleep 0.5; echo yes > {mark}"], {{}})')
+    tag = os.path.join(e.tmp, 'spare-tag')
+    os.symlink(e.lxrun, tag)  # the host's command lines of the run name this path
+    r = Run([tag, '/usr/bin/python3', '-c', code], e.tmp, BASE_ENV)
+    check(r.rc == 0, str(r))
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not os.path.exists(mark):
+        time.sleep(0.05)
+    check(os.path.exists(mark) and open(mark).read() == 'yes\n', 'the last child was killed with its parent')
+    time.sleep(0.2)
+    left = subprocess.run(['pgrep', '-f', tag], capture_output=True, text=True).stdout.split()
+    check(not left, f'processes of the run left after it: {left}')
 
 
 @case

@@ -1,0 +1,52 @@
+/* vfork_spare.h — a vfork window's waiting child made ahead (vfork_spare.c). */
+#ifndef LXRUN_VFORK_SPARE_H
+#define LXRUN_VFORK_SPARE_H
+
+#include <stdint.h>
+
+struct lx_call;
+
+/* Whether a spare may be made now: a window's child just exec'd, and nothing in
+ * the process makes a copy of it unsafe (threads, a trace or report, SIGCHLD
+ * ignored, its children uncounted). */
+int lx_vfork_spare_wanted(void);
+/* The parent keeps the spare just made (its pid, the parent's end of its
+ * socket), once the spare says it holds none of the guest's fds. */
+void lx_vfork_spare_keep(int pid, int fd);
+/* In the spare, once forked: it holds none of the guest's fds, leaves its
+ * parent's process group, dies with its parent, blocks every signal, and waits
+ * for its activation (returns once activated, to serve the window's messages). */
+void lx_vfork_spare_child_wait(int fd);
+/* A window needs its child: 1 with the spare made its child (the guest's fds,
+ * process group and start sent, entered in the process table), 0 when there is
+ * none or it is no copy of the process any more (then it is gone). */
+int lx_vfork_spare_take(int *pid, int *fd);
+/* A call that changes what a fork copies and an exec keeps (FORKSTATE lines): the
+ * spare made before is no copy.  TLS-free. */
+void lx_vfork_spare_stale(void);
+/* The spare goes (killed and reaped, its SIGCHLD taken back): before an exec of
+ * this process, a thread, SIGCHLD ignored. */
+void lx_vfork_spare_drop(void);
+/* The spare's pid, or 0. */
+int lx_vfork_spare_pid(void);
+/* A wait of the guest's for any child (pid -1, P_ALL, no __WCLONE): -ECHILD when
+ * the spare is the only one there is, as Linux answers with none; else 0. */
+long lx_vfork_spare_wait_first(void);
+/* The host's wait reported the spare itself (killed or stopped from outside):
+ * it is gone, and the wait is made again. */
+void lx_vfork_spare_lost(void);
+
+/* A child reaped without a trace, its socket fd closed (-1: none) or killed
+ * first: its SIGCHLD taken back, unless another child's is merged in it. */
+void lx_child_reap_unseen(int pid, int fd, int kill);
+
+/* The process's children as lxrun counts them (a spare is not one until taken). */
+void lx_vfork_spare_child_made(void);
+void lx_vfork_spare_child_reaped(void);
+/* In a fork's child: no spare, no children. */
+void lx_vfork_spare_forked(void);
+/* SIGCHLD set to SIG_IGN: the system reaps children unseen, so the count is
+ * unknown until it is read again; the spare goes. */
+void lx_vfork_spare_sigchld_ignored(void);
+
+#endif
