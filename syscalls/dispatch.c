@@ -133,12 +133,21 @@ int lx_call_sleeping(struct lx_call *c, int on)
     return mark_sleeping(c, on);
 }
 
+/* Calls after which an fd's last reference may be the spare child's copy
+ * (vfork_spare.c), until it closes them. */
+static int releases_fds(const struct lx_syscall_hot *s)
+{
+    return s->fn == sys_close || s->fn == sys_dup2 || s->fn == sys_dup3 || s->fn == sys_close_range ||
+           s->fn == sys_exit || s->fn == sys_exit_group;
+}
+
 /* Inlined into each caller, so each calls its own way of marking directly. */
 __attribute__((always_inline)) static inline long call_marked(struct lx_call *c, const struct lx_syscall_hot *s,
                                                               int (*sleeping)(struct lx_call *, int))
 {
     if (touches_reserved_fd(s, c)) return -EBADF;
     if (s->flags & LX_F_FORKSTATE) lx_vfork_spare_stale();
+    if (__builtin_expect(lx_vfork_spare_unready, 0) && releases_fds(s)) lx_vfork_spare_settle();
     if (!(s->flags & LX_F_BLOCKS)) return s->fn(c);
     long r = sleeping(c, 1) ? -EINTR : s->fn(c);
     sleeping(c, 0);

@@ -8,8 +8,10 @@
  * again.  It is a copy of the process from before, so what could differ is sent
  * when it is taken, or makes it no copy:
  * - the guest's fds: it keeps none (a pipe's end held would keep its reader from
- *   seeing the end, a lock's description the lock), closing them before its
- *   parent runs guest code again; they come over the socket when it is taken (SCM_RIGHTS, their
+ *   seeing the end, a lock's description the lock): it closes them first thing
+ *   and says so, and its parent waits to hear it before it closes an fd or
+ *   exits (the shell meanwhile waits for its child: the spare runs then); they
+ *   come over the socket when it is taken (SCM_RIGHTS, their
  *   numbers and close-on-exec flags), unless one is more than a handle to lxrun
  *   (fd_table.h) or there are more than one message carries;
  * - its process group: its own while it waits (the group's signals and waits are
@@ -78,13 +80,29 @@ int lx_vfork_spare_wanted(void)
     return 1;
 }
 
+int lx_vfork_spare_unready RX_FORK_HOT;
+
 void lx_vfork_spare_keep(int pid, int fd)
 {
     spare_pid = pid, spare_fd = fd, spare_stale = 0;
+    lx_vfork_spare_unready = 1;
+}
+
+/* On lxrun's FS: close and exit come here from the guest's. */
+static long settle(void *unused)
+{
+    (void)unused;
     char ready;
     long r;
-    while ((r = rx_read(fd, &ready, 1)) == -EINTR) {}
+    while ((r = rx_read(spare_fd, &ready, 1)) == -EINTR) {}
+    lx_vfork_spare_unready = 0;
     if (r != 1) lx_vfork_spare_drop(); /* it went before it was ready */
+    return 0;
+}
+
+void lx_vfork_spare_settle(void)
+{
+    if (spare_pid && lx_vfork_spare_unready) lx_fs_call(settle, NULL);
 }
 
 /* A child reaped without a trace: its SIGCHLD taken back (held on the host from
@@ -114,7 +132,7 @@ static long drop(void *unused)
 {
     (void)unused;
     int pid = spare_pid, fd = spare_fd;
-    spare_pid = 0, spare_fd = -1;
+    spare_pid = 0, spare_fd = -1, lx_vfork_spare_unready = 0;
     lx_child_reap_unseen(pid, fd, 1);
     return 0;
 }
@@ -128,7 +146,8 @@ void lx_vfork_spare_lost(void) { lx_vfork_spare_drop(); }
 
 void lx_vfork_spare_forked(void)
 {
-    spare_pid = 0, spare_fd = -1, spare_stale = 0;
+    if (spare_fd >= 0) rx_close(spare_fd); /* the parent's spare's socket: not this process's */
+    spare_pid = 0, spare_fd = -1, spare_stale = 0, lx_vfork_spare_unready = 0;
     children = 0;
     counted = lx_proc.sigactions[LINUX_SIGCHLD].handler != LINUX_SIG_IGN;
 }
@@ -148,6 +167,7 @@ long lx_vfork_spare_wait_first(void)
  * time go over; the spare enters the process table. */
 int lx_vfork_spare_take(int *pid, int *fd)
 {
+    lx_vfork_spare_settle();
     if (!spare_pid) return 0;
     /* on a page of the parent's own (MADV_WIPEONFORK): its writes there copy no
      * page shared with the spare made after */
@@ -213,7 +233,7 @@ void lx_vfork_spare_child_wait(int fd)
     rx_sigmask_get(&mask);
     rx_sigmask_set(~0ULL);
     if (rx_set_pdeathsig(LINUX_SIGKILL) < 0 || rx_getppid() != parent) rx_exit(0);
-    /* the parent waits for this before it runs guest code again: until now the
+    /* the parent waits for this before it closes an fd or exits: until now the
      * spare held copies of the guest's fds (a lock's, a pipe's end) */
     char ready = 1;
     if (rx_write(fd, &ready, 1) != 1) rx_exit(0);

@@ -11,8 +11,13 @@ struct lx_call;
  * ignored, its children uncounted). */
 int lx_vfork_spare_wanted(void);
 /* The parent keeps the spare just made (its pid, the parent's end of its
- * socket), once the spare says it holds none of the guest's fds. */
+ * socket); until the spare says it holds none of the guest's fds it is unready. */
 void lx_vfork_spare_keep(int pid, int fd);
+/* 1 while the spare may hold copies of the guest's fds: the guest's calls that
+ * release an fd (close, dup2/3, close_range, exit) settle first.  Read TLS-free. */
+extern int lx_vfork_spare_unready;
+/* Waits until the spare holds none of the guest's fds (or is gone). */
+void lx_vfork_spare_settle(void);
 /* In the spare, once forked: it holds none of the guest's fds, leaves its
  * parent's process group, dies with its parent, blocks every signal, and waits
  * for its activation (returns once activated, to serve the window's messages). */
