@@ -18,8 +18,8 @@
  *   not for it), the parent's when taken;
  * - the rest a fork copies and an exec keeps (cwd, umask, ids, limits, groups,
  *   capabilities, priorities, personality, prctl's settings): a call that changes
- *   one (its line says FORKSTATE) makes the spare no copy, and it goes when next
- *   wanted.  The blocked set and dispositions go with the exec as for any waiting
+ *   one (its line says FORKSTATE) makes the spare no copy, as does a rise of
+ *   lxrun's fd floor (fd_reserve.h), and it goes when next wanted.  The blocked set and dispositions go with the exec as for any waiting
  *   child.
  * Until taken it is no child of the guest's: it is not in the process table, and
  * a wait for any child answers ECHILD when it is the only one (lxrun counts the
@@ -51,6 +51,7 @@ struct activation {
 };
 
 static int spare_pid RX_FORK_HOT, spare_fd RX_FORK_HOT = -1, spare_stale RX_FORK_HOT;
+static int spare_floor RX_FORK_HOT; /* lxrun's fd floor as the spare was made: its own fds are above it */
 static int children RX_FORK_HOT; /* as counted since the last reading (counted) */
 static int counted RX_FORK_HOT;  /* children is right: read from the system since SIGCHLD was last ignored */
 
@@ -84,7 +85,7 @@ int lx_vfork_spare_unready RX_FORK_HOT;
 
 void lx_vfork_spare_keep(int pid, int fd)
 {
-    spare_pid = pid, spare_fd = fd, spare_stale = 0;
+    spare_pid = pid, spare_fd = fd, spare_stale = 0, spare_floor = lx_fd_floor;
     lx_vfork_spare_unready = 1;
 }
 
@@ -172,7 +173,8 @@ int lx_vfork_spare_take(int *pid, int *fd)
     /* on a page of the parent's own (MADV_WIPEONFORK): its writes there copy no
      * page shared with the spare made after */
     static struct activation *a;
-    if (spare_stale || (!a && !(a = rx_alloc_unforked(sizeof *a)))) {
+    /* a floor risen since: the guest's fds may take numbers the spare's own hold */
+    if (spare_stale || spare_floor != lx_fd_floor || (!a && !(a = rx_alloc_unforked(sizeof *a)))) {
         lx_vfork_spare_drop();
         return 0;
     }

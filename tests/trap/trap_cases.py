@@ -1119,6 +1119,29 @@ def spare_child_takes_the_parents_state(e):
         check(r.rc == 0 and r.out == native.out, f'{opts}: {r}\nnatively:\n{native.out}')
 
 
+SPARE_FLOOR = r'''
+import os, sys
+os.waitpid(os.posix_spawn('/bin/true', ['true'], {}), 0)  # a spare is made
+fds = [os.open('/etc/hostname', os.O_RDONLY) for _ in range(300)]  # lxrun's fd floor rises past 256
+os.set_inheritable(fds[-1], True)
+for fd in fds[:-1]:
+    os.close(fd)  # few enough to go to a spare; the floor stays where it rose
+pid = os.posix_spawn('/bin/sh', ['sh', '-c', f'readlink /proc/self/fd/{fds[-1]}; echo $?'], {})
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+'''
+
+
+@case
+def spare_child_after_the_fd_floor_rose(e):
+    """A spare made before the guest's fds reached lxrun's floor (fd_reserve.h)
+    keeps its own fds where the guest's now go: it is dropped, and the child made
+    instead inherits the last one opened, as natively."""
+    native = e.run('/usr/bin/python3', '-c', SPARE_FLOOR, lxrun=False)
+    check(native.rc == 0 and native.out == '/etc/hostname\n0\n0\n', str(native))
+    r = e.run('/usr/bin/python3', '-c', SPARE_FLOOR)
+    check(r.rc == 0 and r.out == native.out, f'{r}\nnatively:\n{native.out}')
+
+
 @case
 def spare_child_dies_with_its_parent_not_after(e):
     """The spare dies with its parent (PR_SET_PDEATHSIG): no process of the run is
