@@ -17,7 +17,8 @@
  * call (proc.c's vfork by fork), and the parent waits for it.  Either way the parent then takes back its registers,
  * FP state, FS base, blocked set and dispositions, and its vfork returns the
  * child's pid.  What dash (a blocked set, then execve) and most vfork children do
- * thus costs a fork of lxrun alone. */
+ * thus costs a fork of lxrun alone, made before the vfork when a spare was made
+ * ahead (vfork_spare.c): after a child took its exec, the next waiting child. */
 #include "vfork_window.h"
 
 #include <stdlib.h>
@@ -277,23 +278,18 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
     return pid;
 }
 
-/* The window's child: the spare, when there is one still a copy, else a fork now. */
-static long child_get(struct lx_call *c)
-{
-    int pid, fd;
-    if (lx_vfork_spare_take(&pid, &fd)) {
-        own->pid = pid, own->fd = fd;
-        return pid;
-    }
-    return child_make(c, NULL, NULL, 0);
-}
-
 int lx_vfork_window_take_spare(void)
 {
     int pid, fd;
     if (!lx_vfork_spare_take(&pid, &fd)) return 0;
     own->pid = pid, own->fd = fd;
     return 1;
+}
+
+/* The window's child: the spare, when there is one still a copy, else a fork now. */
+static long child_get(struct lx_call *c)
+{
+    return lx_vfork_window_take_spare() ? own->pid : child_make(c, NULL, NULL, 0);
 }
 
 /* After a window's child took its exec: the next window's child made now, while
