@@ -1221,11 +1221,11 @@ def fork_exec_child_reads_few_pages(e):
     check(len(writes) <= 3, f'{len(writes)} pages written (want 3 at most):\n{listing}')
 
 
-def shell_faults(e, times):
+def shell_faults(e, times, *opts):
     """The page faults a shell's own lxrun process took running /bin/true TIMES
     times (minflt, from outside, while the shell waits on its input after)."""
     script = f'i=0; while [ $i -lt {times} ]; do /bin/true; i=$((i+1)); done; echo ready; read x'
-    p = subprocess.Popen([e.lxrun, '/bin/dash', '-c', script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    p = subprocess.Popen([e.lxrun, *opts, '/bin/dash', '-c', script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          cwd=e.tmp, env=BASE_ENV, text=True)
     try:
         check(p.stdout.readline().strip() == 'ready', 'the loop did not end')
@@ -1245,13 +1245,18 @@ def shell_faults_three_times_a_fork_exec(e):
     (syscalls/exec.c, gm_string_in_over): dash running /bin/true takes at most 3.3
     faults a time over 40 times (4 before).  An lxrun linked with glibc takes four
     more, glibc's own: its fork's handlers write the allocator's and stdio's lock
-    pages on both sides (why musl is the default link, CMakeLists.txt)."""
+    pages on both sides (why musl is the default link, CMakeLists.txt).  Measured
+    with the fork made at the vfork (--spare-child=no); with a spare made ahead
+    (vfork_spare.c) the parent's writes for the window are on pages of its own,
+    but which shared pages it writes while a spare and a child both live varies
+    with their timing: 3.0-3.5 seen, at most 4 allowed."""
     nm = subprocess.run(['nm', e.lxrun], capture_output=True, text=True).stdout
-    limit = 3.3 if re.search(r' builtin_tls$', nm, re.M) else 7.3  # musl's static TLS: the musl build
-    few, many = shell_faults(e, 10), shell_faults(e, 50)
-    each = (many - few) / 40
-    check(each <= limit, f'{each:.2f} page faults a fork+exec in the shell, want {limit} at most '
-          f'({few} for 10 times, {many} for 50)')
+    musl = re.search(r' builtin_tls$', nm, re.M)  # musl's static TLS: the musl build
+    for opts, limit in ((['--spare-child=no'], 3.3 if musl else 7.3), ([], 4.0 if musl else 8.0)):
+        few, many = shell_faults(e, 10, *opts), shell_faults(e, 50, *opts)
+        each = (many - few) / 40
+        check(each <= limit, f'{opts}: {each:.2f} page faults a fork+exec in the shell, want {limit} at most '
+              f'({few} for 10 times, {many} for 50)')
 
 
 @case
