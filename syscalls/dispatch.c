@@ -148,6 +148,9 @@ __attribute__((always_inline)) static inline long call_marked(struct lx_call *c,
     if (touches_reserved_fd(s, c)) return -EBADF;
     if (s->flags & LX_F_FORKSTATE) lx_vfork_spare_stale();
     if (__builtin_expect(lx_vfork_spare_unready, 0) && releases_fds(s)) lx_vfork_spare_settle();
+    /* the process ends: its spare goes now, reaped, not left to die with it as an
+     * orphan that a minimal init may never reap */
+    if (__builtin_expect(s->flags & LX_F_NORETURN, 0) && lx_vfork_spare_pid()) lx_vfork_spare_drop();
     if (!(s->flags & LX_F_BLOCKS)) return s->fn(c);
     long r = sleeping(c, 1) ? -EINTR : s->fn(c);
     sleeping(c, 0);

@@ -25,8 +25,10 @@
  * a wait for any child answers ECHILD when it is the only one (lxrun counts the
  * children, the count read once from the system when the first spare is made, and
  * again after SIGCHLD was ignored); the system's report of it (killed or stopped
- * from outside) makes it go and the wait is made again.  It dies with its parent
- * (PR_SET_PDEATHSIG), which it no longer does once taken. */
+ * from outside) makes it go and the wait is made again.  The parent's exit or
+ * exit_group kills and reaps it first (an orphan's zombie waits for init, which a
+ * container's may never reap: LTP's runner waited a second a test for them); a
+ * parent killed outright takes it along (PR_SET_PDEATHSIG, cleared once taken). */
 #include "vfork_spare.h"
 
 #include "../abi/linux_sched.h"

@@ -1143,6 +1143,32 @@ def spare_child_after_the_fd_floor_rose(e):
 
 
 @case
+def spare_child_reaped_as_its_parent_exits(e):
+    """A shell that exits with a spare made (dash after two commands) kills and
+    reaps it first: nothing of the run is left for init.  Seen as a subreaper (the
+    test takes PR_SET_CHILD_SUBREAPER): after lxrun ended, no orphan of its comes
+    to the test to be reaped.  Before, the spare died with its parent
+    (PR_SET_PDEATHSIG) and its zombie waited for a reaper: a container's init
+    never reaped them, and LTP's runner waited a second a test for them."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    check(libc.prctl(36, 1, 0, 0, 0) == 0, f'PR_SET_CHILD_SUBREAPER: errno {ctypes.get_errno()}')
+    r = e.run('/bin/dash', '-c', '/bin/true; /bin/true; /bin/true')
+    check(r.rc == 0, str(r))
+    time.sleep(0.3)
+    orphans = []
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            orphans.append('one still running')
+            break
+        orphans.append(f'{pid} ended with {status:#x}')
+    check(not orphans, f'processes of the run left to a reaper: {orphans}')
+
+
+@case
 def spare_child_dies_with_its_parent_not_after(e):
     """The spare dies with its parent (PR_SET_PDEATHSIG): no process of the run is
     left once lxrun has ended.  A spare taken no longer does: a child spawned last
