@@ -134,11 +134,10 @@ int lx_call_sleeping(struct lx_call *c, int on)
 }
 
 /* Calls after which an fd's last reference may be the spare child's copy
- * (vfork_spare.c), until it closes them. */
+ * (vfork_spare.c), until it closes them (an exit drops the spare instead). */
 static int releases_fds(const struct lx_syscall_hot *s)
 {
-    return s->fn == sys_close || s->fn == sys_dup2 || s->fn == sys_dup3 || s->fn == sys_close_range ||
-           s->fn == sys_exit || s->fn == sys_exit_group;
+    return s->fn == sys_close || s->fn == sys_dup2 || s->fn == sys_dup3 || s->fn == sys_close_range;
 }
 
 /* Inlined into each caller, so each calls its own way of marking directly. */

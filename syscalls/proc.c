@@ -283,7 +283,7 @@ static long wait_host(long pid, int options, struct rx_wait_status *st, int ropt
         }
         long r = rx_waitpid(pid, st, ropts);
         if (r <= 0 || r != lx_vfork_spare_pid()) return r;
-        lx_vfork_spare_lost();
+        lx_vfork_spare_drop(); /* its own end or stop: the wait is made again */
     }
 }
 

@@ -9,8 +9,8 @@
  * when it is taken, or makes it no copy:
  * - the guest's fds: it keeps none (a pipe's end held would keep its reader from
  *   seeing the end, a lock's description the lock): it closes them first thing
- *   and says so, and its parent waits to hear it before it closes an fd or
- *   exits (the shell meanwhile waits for its child: the spare runs then); they
+ *   and says so, and its parent waits to hear it before it closes an fd (its
+ *   exit kills it; the shell meanwhile waits for its child: the spare runs then); they
  *   come over the socket when it is taken (SCM_RIGHTS, their
  *   numbers and close-on-exec flags), unless one is more than a handle to lxrun
  *   (fd_table.h) or there are more than one message carries;
@@ -145,7 +145,6 @@ void lx_vfork_spare_drop(void)
     if (spare_pid) lx_fs_call(drop, NULL);
 }
 
-void lx_vfork_spare_lost(void) { lx_vfork_spare_drop(); }
 
 void lx_vfork_spare_forked(void)
 {
@@ -237,8 +236,8 @@ void lx_vfork_spare_child_wait(int fd)
     rx_sigmask_get(&mask);
     rx_sigmask_set(~0ULL);
     if (rx_set_pdeathsig(LINUX_SIGKILL) < 0 || rx_getppid() != parent) rx_exit(0);
-    /* the parent waits for this before it closes an fd or exits: until now the
-     * spare held copies of the guest's fds (a lock's, a pipe's end) */
+    /* the parent waits for this before it closes an fd (its exit kills it): until
+     * now the spare held copies of the guest's fds (a lock's, a pipe's end) */
     char ready = 1;
     if (rx_write(fd, &ready, 1) != 1) rx_exit(0);
     static struct activation a;

@@ -14,7 +14,7 @@ int lx_vfork_spare_wanted(void);
  * socket); until the spare says it holds none of the guest's fds it is unready. */
 void lx_vfork_spare_keep(int pid, int fd);
 /* 1 while the spare may hold copies of the guest's fds: the guest's calls that
- * release an fd (close, dup2/3, close_range, exit) settle first.  Read TLS-free. */
+ * release an fd (close, dup2/3, close_range) settle first.  Read TLS-free. */
 extern int lx_vfork_spare_unready;
 /* Waits until the spare holds none of the guest's fds (or is gone). */
 void lx_vfork_spare_settle(void);
@@ -29,17 +29,15 @@ int lx_vfork_spare_take(int *pid, int *fd);
 /* A call that changes what a fork copies and an exec keeps (FORKSTATE lines): the
  * spare made before is no copy.  TLS-free. */
 void lx_vfork_spare_stale(void);
-/* The spare goes (killed and reaped, its SIGCHLD taken back): before an exec of
- * this process, a thread, SIGCHLD ignored. */
+/* The spare goes (killed and reaped, its SIGCHLD taken back): before an exec or
+ * the exit of this process, a thread, SIGCHLD ignored, or when the host's wait
+ * reported the spare itself (killed or stopped from outside). */
 void lx_vfork_spare_drop(void);
 /* The spare's pid, or 0. */
 int lx_vfork_spare_pid(void);
 /* A wait of the guest's for any child (pid -1, P_ALL, no __WCLONE): -ECHILD when
  * the spare is the only one there is, as Linux answers with none; else 0. */
 long lx_vfork_spare_wait_first(void);
-/* The host's wait reported the spare itself (killed or stopped from outside):
- * it is gone, and the wait is made again. */
-void lx_vfork_spare_lost(void);
 
 /* A child reaped without a trace, its socket fd closed (-1: none) or killed
  * first: its SIGCHLD taken back, unless another child's is merged in it. */
