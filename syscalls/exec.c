@@ -1,6 +1,7 @@
 /* exec.c — handles: execve, execveat.  Everything Linux checks before the point
- * of no return is checked here, in the caller, so that a file that cannot run
- * fails with Linux's errno and the caller goes on.  Then the new program is loaded
+ * of no return is checked here, in the caller (or, for a vfork window's exec, by
+ * its waiting child, which answers with the errno), so that a file that cannot
+ * run fails with Linux's errno and the caller goes on.  Then the new program is loaded
  * into this very lxrun (exec_here.c) when the caller is the process's only
  * thread; otherwise it runs in a new lxrun (DESIGN invariant 6): lxrun
  * re-executes its own file with the process's state in a handover file
@@ -261,15 +262,20 @@ static int unpack_string(const char **at, const char *end, char *out, size_t roo
 long lx_exec_requested(struct lx_call *c, const char *req, size_t len)
 {
     static struct exec_req q;
+    static struct lx_image_kept kept; /* the checks' handles, which the load takes */
     const char *at = req, *end = req + len;
     q.dirfd = RX_AT_CWD;
-    q.kept = NULL; /* the checks ran in the parent: its handles are not this process's */
+    q.kept = &kept;
     q.path = q.names;
     if (unpack_string(&at, end, q.path, PATH_MAX) < 0) return -EINVAL;
     q.execfn = q.path + strlen(q.path) + 1;
     if (unpack_string(&at, end, q.execfn, EXECFN_MAX) < 0 || unpack_block(&at, end, &q.argv) < 0 ||
         unpack_block(&at, end, &q.envp) < 0)
         return -EINVAL;
+    /* the parent's thread left the files to this process (by_waiting_child) */
+    struct lx_exec_error err;
+    kept.floor = lx_fd_floor;
+    if (lx_exec_probe(q.dirfd, q.path, q.kept, &err) < 0) return -err.errnum;
     return exec_here(c, &q); /* the blocks stay the caller's */
 }
 
@@ -303,7 +309,19 @@ static int keeps_files(const struct lx_call *c, const struct exec_req *q)
     return !lx_vfork_window_open || (q->dirfd == RX_AT_CWD && !lx_vfork_window_has_child());
 }
 
-/* Copies in and checks everything; 0 when q is ready to run. */
+/* Whether a vfork window's exec goes to its waiting child, taking the spare made
+ * ahead when there is one: that child then checks the files itself and answers
+ * with the errno, which takes the checks' opens and reads off the parent's way
+ * (it waits for them anyway), and the spare does its part of the taking
+ * meanwhile. */
+static int by_waiting_child(const struct exec_req *q)
+{
+    return lx_vfork_window_open && q->dirfd == RX_AT_CWD &&
+           (lx_vfork_window_has_child() || lx_vfork_window_take_spare());
+}
+
+/* Copies in and checks everything, or all but the files when a waiting child
+ * checks them (by_waiting_child); 0 when q is ready to run. */
 static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, uint64_t envp, int flags,
                          struct exec_req *q)
 {
@@ -342,6 +360,7 @@ static long exec_request(struct lx_call *c, int dirfd, uint64_t path, uint64_t a
     if ((flags & LINUX_AT_SYMLINK_NOFOLLOW) && n && lx_stat_at(dirfd, path, LINUX_AT_SYMLINK_NOFOLLOW, &st) == 0 &&
         RX_MODE_IS(st.mode, RX_MODE_SYMLINK))
         return -ELOOP;
+    if (by_waiting_child(q)) return 0; /* it checks the files itself (lx_exec_requested) */
     struct lx_exec_error err;
     q->kept->floor = keeps_files(c, q) ? lx_fd_floor : 0;
     if (lx_exec_probe(q->dirfd, q->path, q->kept, &err) < 0) return -err.errnum;
@@ -367,7 +386,7 @@ static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, 
         /* it returned (it failed, or a vfork child's exec went to its waiting child):
          * counted as it returns */
         if (lx_report.observe && !c->untraced_return) lx_my_counts()[c->nr].calls--;
-        if (traced && r < 0) trace_event("execve failed after its checks: %s", abi_errno_text((int)-r));
+        if (traced && r < 0) trace_event("execve failed: %s", abi_errno_text((int)-r));
     }
     if (q.dirfd != RX_AT_CWD) rx_close(q.dirfd);
     lx_image_kept_close(q.kept);

@@ -301,6 +301,19 @@ def double_dash(e):
 
 # ---- lxrun's own handles ----
 
+def handles(pid):
+    """PID's fds by number, a socket's as 'socket': the spare child's (the vfork
+    window's, made ahead) takes the lowest free number above lxrun's floor when it
+    is made, which depends on the exec handles open then, not on a leak."""
+    def name(fd):
+        try:
+            return 'socket' if os.readlink(f'/proc/{pid}/fd/{fd}').startswith('socket:') else fd
+        except OSError:
+            return None
+    fds = [name(fd) for fd in sorted(os.listdir(f'/proc/{pid}/fd'), key=int)]
+    return sorted((f for f in fds if f is not None), key=lambda f: (f == 'socket', 0 if f == 'socket' else int(f)))
+
+
 def fds_while_waiting(e, argv, settle_at=None):
     """lxrun's host fds while the program ARGV ends as, cat, waits for input (cat
     has echoed a first line: its exec is over); cat then ends with its input.
@@ -312,14 +325,14 @@ def fds_while_waiting(e, argv, settle_at=None):
         p.stdin.flush()
         line = p.stdout.readline()
         check(line == b'ready\n', f'{argv}: cat echoed {line!r} {p.stderr.read(4096) if not line else ""}')
-        fds = sorted(os.listdir(f'/proc/{p.pid}/fd'), key=int)
+        fds = handles(p.pid)
         # A vfork parent closes its exec's handles once it runs again after the
         # child's exec: on a loaded machine that can come after cat's echo.
         for _ in range(100 if settle_at is not None else 0):
             if len(fds) <= settle_at:
                 break
             time.sleep(0.05)
-            fds = sorted(os.listdir(f'/proc/{p.pid}/fd'), key=int)
+            fds = handles(p.pid)
     finally:
         p.stdin.close()
         p.wait(timeout=30)
