@@ -206,6 +206,12 @@ void gm_clear(void)
     unlock();
 }
 
+/* The index of the mapping the last search found: a loop of calls on one buffer
+ * (dd's) finds it again without the search; only a hint, checked against the
+ * table it reads, and written only when it moves; on the page every fork
+ * writes on both sides (a page of its own would be one more copied a fork). */
+static size_t range_hint RX_FORK_HOT;
+
 /* [addr, addr+len) covered by mappings (with prot unless any_prot), read from one
  * consistent state of the table: lock-free and TLS-free. */
 static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
@@ -224,11 +230,18 @@ static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
         const struct gm_vma *v = a->v;
         size_t n = __atomic_load_n(&nvma, __ATOMIC_RELAXED), lo = 0, hi;
         if (n > a->cap) n = a->cap; /* a newer, larger table: the count check below retries */
-        hi = n;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (__atomic_load_n(&v[mid].end, __ATOMIC_RELAXED) <= addr) lo = mid + 1;
-            else hi = mid;
+        size_t h = __atomic_load_n(&range_hint, __ATOMIC_RELAXED);
+        if (h < n && __atomic_load_n(&v[h].start, __ATOMIC_RELAXED) <= addr &&
+            __atomic_load_n(&v[h].end, __ATOMIC_RELAXED) > addr) {
+            lo = h;
+        } else {
+            hi = n;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (__atomic_load_n(&v[mid].end, __ATOMIC_RELAXED) <= addr) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo < n) __atomic_store_n(&range_hint, lo, __ATOMIC_RELAXED);
         }
         int ok = 1;
         for (uintptr_t at = addr; at < end; lo++) {

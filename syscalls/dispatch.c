@@ -76,12 +76,18 @@ static struct {
     uint32_t looks;
 } nowait RX_FORK_HOT = { .epoch = 1 };
 
+/* The verdict recorded for fd, without a look. */
+__attribute__((no_stack_protector)) static inline int fd_known_never_waits(const struct lx_syscall_hot *s, int fd)
+{
+    return s->io && fd >= 0 && fd < NOWAIT_FDS &&
+           __atomic_load_n(&nowait.at[fd], __ATOMIC_ACQUIRE) == __atomic_load_n(&nowait.epoch, __ATOMIC_ACQUIRE);
+}
+
 __attribute__((no_stack_protector)) static int fd_never_waits(const struct lx_syscall_hot *s, int fd)
 {
     if (!s->io) return 0;
     int known = fd >= 0 && fd < NOWAIT_FDS;
-    if (known && __atomic_load_n(&nowait.at[fd], __ATOMIC_ACQUIRE) == __atomic_load_n(&nowait.epoch, __ATOMIC_ACQUIRE))
-        return 1;
+    if (fd_known_never_waits(s, fd)) return 1;
     if (__atomic_fetch_add(&nowait.looks, 1, __ATOMIC_RELAXED) >= 64) return 0;
     if (known) __atomic_store_n(&nowait.live, 1, __ATOMIC_SEQ_CST);
     uint32_t epoch = __atomic_load_n(&nowait.epoch, __ATOMIC_SEQ_CST); /* before the look: a change after it moves it */
@@ -150,7 +156,9 @@ __attribute__((always_inline)) static inline long call_marked(struct lx_call *c,
     /* the process ends: its spare goes now, reaped, not left to die with it as an
      * orphan that a minimal init may never reap */
     if (__builtin_expect(s->flags & LX_F_NORETURN, 0) && lx_vfork_spare_pid()) lx_vfork_spare_drop();
-    if (!(s->flags & LX_F_BLOCKS)) return s->fn(c);
+    /* a read or write of a file that never waits (dd's /dev/zero) is no sleep:
+     * /proc shows the caller running, as Linux does, and no signal waits for it */
+    if (!(s->flags & LX_F_BLOCKS) || fd_known_never_waits(s, (int)c->a[0])) return s->fn(c);
     long r = sleeping(c, 1) ? -EINTR : s->fn(c);
     sleeping(c, 0);
     return r;
