@@ -208,10 +208,32 @@ int lx_vfork_spare_take(int *pid, int *fd)
     return 1;
 }
 
-/* The received fds (at the lowest free numbers) moved to their own: first out of
- * the way, above every number they take, then each to its place. */
+/* Whether each fd received, in order, is at or below its own number (the usual
+ * case: the spare keeps no fd below the floor, so they came as 0, 1, 2...). */
+static int fds_below_own(const struct activation *a, const int *got, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (got[i] < 0 || got[i] > a->fd[i] || (i && (got[i] <= got[i - 1] || a->fd[i] <= a->fd[i - 1]))) return 0;
+    return 1;
+}
+
+/* The received fds (at the lowest free numbers) moved to their own.  When each
+ * is at or below its own (fds_below_own), from the highest down: each target is
+ * free then (a lower received one is below it, a higher one moved already) and
+ * no received one is needed after its move -- two calls a moved fd, none for one
+ * in place.  Else first out of the way, above every number they take, then each
+ * to its place. */
 static void fds_place(const struct activation *a, int *got, int n)
 {
+    if (fds_below_own(a, got, n)) {
+        for (int i = n - 1; i >= 0; i--) {
+            long r = got[i] == a->fd[i] ? (a->cloexec[i] ? rx_fcntl(got[i], RX_F_SETFD, RX_FD_CLOEXEC) : 0)
+                                        : rx_dup2(got[i], a->fd[i], a->cloexec[i]);
+            if (r < 0) rx_kill(rx_getpid(), LINUX_SIGKILL);
+            if (got[i] != a->fd[i]) rx_close(got[i]);
+        }
+        return;
+    }
     int top = 0;
     for (int i = 0; i < a->nfds; i++)
         if (a->fd[i] >= top) top = a->fd[i] + 1;

@@ -31,6 +31,7 @@
 #include "../process/ptable.h"
 #include "../report/report.h"
 #include "../report/trace.h"
+#include "../trap/fs_call.h"
 #include "../trap/trap.h"
 #include "exec_here.h"
 #include "handler.h"
@@ -181,17 +182,20 @@ static void host_dispositions_follow(const struct linux_sigaction *was)
 static long child_serve(struct lx_call *c)
 {
     int *fd = &lx_proc.vfork_waiting.fd;
+    /* a message that fits is read here, not into the heap: a spare's first
+     * allocation took a mapping and its faults on the way to the exec */
+    static char room[16 * 1024];
     for (;;) {
         struct msg_head h;
         if (read_all(*fd, &h, sizeof h) < 0) rx_exit(0); /* the parent closed the window another way */
-        char *body = malloc(h.len ? h.len : 1);
+        char *body = h.len <= sizeof room ? room : malloc(h.len);
         if (!body || read_all(*fd, body, h.len) < 0) rx_exit(0);
         if (h.type == MSG_CALL) {
             struct lx_call call = *c;
             memcpy(&call.nr, body, sizeof call.nr);
             memcpy(call.a, body + sizeof call.nr, sizeof call.a);
             long r = lx_dispatch(&call);
-            free(body);
+            if (body != room) free(body);
             send_one(*fd, &r, sizeof r);
             continue;
         }
@@ -209,7 +213,7 @@ static long child_serve(struct lx_call *c)
         host_dispositions_follow(was);
         size_t head = 8 + sizeof lx_proc.sigactions;
         int err = (int)-lx_exec_requested(c, body + head, h.len - head);
-        free(body);
+        if (body != room) free(body);
         if (!err) return 0;
         send_one(*fd, &err, sizeof err);
     }
@@ -301,6 +305,14 @@ static int spare_make(struct lx_call *c)
     return child_make(c, NULL, NULL, 1) != 0;
 }
 
+/* On lxrun's FS (libc's errno and TLS): vfork comes here from the guest's. */
+static long take_spare_now(void *unused)
+{
+    (void)unused;
+    lx_vfork_window_take_spare();
+    return 0;
+}
+
 long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack)
 {
     void *fp;
@@ -316,6 +328,10 @@ long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack
     if (win.ncalls) win.ncalls = 0;
     lx_vfork_window_open = 1;
     if (new_stack) c->new_sp = new_stack;
+    /* a spare made ahead becomes the child at once, as the vfork makes it: its
+     * part of the taking (its fds placed, its group) runs while the child's code
+     * runs here, not after the exec's request */
+    if (lx_vfork_spare_pid()) lx_fs_call(take_spare_now, NULL);
     return 0; /* the child's code, on this thread */
 }
 
