@@ -1,6 +1,7 @@
 /* vma.c — sorted array of guest mappings; binary search, split on partial change. */
 #include "vma.h"
 
+#include "../abi/linux_mman.h"
 #include "../redox/rx.h"
 #include "../trap/fs_call.h"
 
@@ -206,11 +207,14 @@ void gm_clear(void)
     unlock();
 }
 
-/* The index of the mapping the last search found: a loop of calls on one buffer
- * (dd's) finds it again without the search; only a hint, checked against the
- * table it reads, and written only when it moves; on the page every fork
- * writes on both sides (a page of its own would be one more copied a fork). */
-static size_t range_hint RX_FORK_HOT;
+/* The index of the mapping the last search found, one for the checks of memory
+ * the guest gives (a path, a buffer to write out) and one for memory it lends
+ * (a stat record, a buffer to read into), which are most often in two mappings
+ * (git's heap and stack): a loop of calls on the same buffers (dd's, git's
+ * lstats) finds them again without the search.  Only hints, checked against
+ * the table read, written only when they move; on the page every fork writes on
+ * both sides (a page of their own would be one more copied a fork). */
+static size_t range_hint[2] RX_FORK_HOT;
 
 /* [addr, addr+len) covered by mappings (with prot unless any_prot), read from one
  * consistent state of the table: lock-free and TLS-free. */
@@ -230,7 +234,8 @@ static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
         const struct gm_vma *v = a->v;
         size_t n = __atomic_load_n(&nvma, __ATOMIC_RELAXED), lo = 0, hi;
         if (n > a->cap) n = a->cap; /* a newer, larger table: the count check below retries */
-        size_t h = __atomic_load_n(&range_hint, __ATOMIC_RELAXED);
+        size_t *hint = &range_hint[(prot & LINUX_PROT_WRITE) != 0];
+        size_t h = __atomic_load_n(hint, __ATOMIC_RELAXED);
         if (h < n && __atomic_load_n(&v[h].start, __ATOMIC_RELAXED) <= addr &&
             __atomic_load_n(&v[h].end, __ATOMIC_RELAXED) > addr) {
             lo = h;
@@ -241,7 +246,7 @@ static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
                 if (__atomic_load_n(&v[mid].end, __ATOMIC_RELAXED) <= addr) lo = mid + 1;
                 else hi = mid;
             }
-            if (lo < n) __atomic_store_n(&range_hint, lo, __ATOMIC_RELAXED);
+            if (lo < n) __atomic_store_n(hint, lo, __ATOMIC_RELAXED);
         }
         int ok = 1;
         for (uintptr_t at = addr; at < end; lo++) {
