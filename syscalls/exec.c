@@ -220,7 +220,7 @@ static long window_exec(struct lx_call *c, const struct lx_program *p)
 static long exec_by_window(struct lx_call *c, struct exec_req *q)
 {
     if (q->dirfd != RX_AT_CWD) return LX_EXEC_DECLINED; /* a handle of this process's */
-    if (!lx_vfork_window_has_child() && !lx_vfork_window_take_spare()) return with_program(c, q, window_exec);
+    if (!lx_vfork_window_has_child()) return with_program(c, q, window_exec);
     size_t pl = strlen(q->path) + 1, el = strlen(q->execfn) + 1;
     size_t len = pl + el + 16 + q->argv.len + q->envp.len;
     /* packed on pages of this process's own (MADV_WIPEONFORK) when it fits: the
@@ -309,15 +309,13 @@ static int keeps_files(const struct lx_call *c, const struct exec_req *q)
     return !lx_vfork_window_open || (q->dirfd == RX_AT_CWD && !lx_vfork_window_has_child());
 }
 
-/* Whether a vfork window's exec goes to its waiting child, taking the spare made
- * ahead when there is one: that child then checks the files itself and answers
- * with the errno, which takes the checks' opens and reads off the parent's way
- * (it waits for them anyway), and the spare does its part of the taking
- * meanwhile. */
+/* Whether a vfork window's exec goes to its waiting child (the spare taken at the
+ * vfork, or one made for the child's earlier calls): that child then checks the
+ * files itself and answers with the errno, which takes the checks' opens and
+ * reads off the parent's way (it waits for them anyway). */
 static int by_waiting_child(const struct exec_req *q)
 {
-    return lx_vfork_window_open && q->dirfd == RX_AT_CWD &&
-           (lx_vfork_window_has_child() || lx_vfork_window_take_spare());
+    return lx_vfork_window_open && q->dirfd == RX_AT_CWD && lx_vfork_window_has_child();
 }
 
 /* Copies in and checks everything, or all but the files when a waiting child

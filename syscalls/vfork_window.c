@@ -282,19 +282,9 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
     return pid;
 }
 
-int lx_vfork_window_take_spare(void)
-{
-    int pid, fd;
-    if (!lx_vfork_spare_take(&pid, &fd)) return 0;
-    own->pid = pid, own->fd = fd;
-    return 1;
-}
-
-/* The window's child: the spare, when there is one still a copy, else a fork now. */
-static long child_get(struct lx_call *c)
-{
-    return lx_vfork_window_take_spare() ? own->pid : child_make(c, NULL, NULL, 0);
-}
+/* The window's child, made now: a spare made ahead became it at the vfork
+ * (lx_vfork_window_start) unless it was no copy any more. */
+static long child_get(struct lx_call *c) { return child_make(c, NULL, NULL, 0); }
 
 /* After a window's child took its exec: the next window's child made now, while
  * that one runs.  0 in the spare, once it exec'd (its exec served at a later
@@ -306,10 +296,11 @@ static int spare_make(struct lx_call *c)
 }
 
 /* On lxrun's FS (libc's errno and TLS): vfork comes here from the guest's. */
-static long take_spare_now(void *unused)
+static long take_spare(void *unused)
 {
     (void)unused;
-    lx_vfork_window_take_spare();
+    int pid, fd;
+    if (lx_vfork_spare_take(&pid, &fd)) own->pid = pid, own->fd = fd;
     return 0;
 }
 
@@ -331,7 +322,7 @@ long lx_vfork_window_start(struct lx_call *c, uint64_t flags, uint64_t new_stack
     /* a spare made ahead becomes the child at once, as the vfork makes it: its
      * part of the taking (its fds placed, its group) runs while the child's code
      * runs here, not after the exec's request */
-    if (lx_vfork_spare_pid()) lx_fs_call(take_spare_now, NULL);
+    if (lx_vfork_spare_pid()) lx_fs_call(take_spare, NULL);
     return 0; /* the child's code, on this thread */
 }
 

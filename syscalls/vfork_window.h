@@ -40,12 +40,9 @@ long lx_vfork_window_takeover(struct lx_call *c);
  * parent's vfork returns it, once the child exec'd; or a negative errno (the
  * child's code goes on). */
 long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len);
-/* 1 once the waiting child is made (the first exec, exit or call of its own
- * objects makes it). */
+/* 1 once the waiting child is made (a spare made ahead, taken at the vfork, or
+ * the first exec, exit or call of its own objects makes it). */
 int lx_vfork_window_has_child(void);
-/* The spare (vfork_spare.c), if there is one still a copy of the process, made
- * the window's child: 1, else 0. */
-int lx_vfork_window_take_spare(void);
 /* The exec when no child is made yet: the fork made now runs run(c, request)
  * itself, the checked request in its memory; run must not fail before the
  * exec's point of no return (the parent does not wait to hear).  The parent's
