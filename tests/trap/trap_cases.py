@@ -1119,6 +1119,33 @@ def spare_child_takes_the_parents_state(e):
         check(r.rc == 0 and r.out == native.out, f'{opts}: {r}\nnatively:\n{native.out}')
 
 
+SPARE_CLOEXEC = r'''
+import fcntl, os
+low = os.open('/etc/hostname', os.O_RDONLY)
+src = fcntl.fcntl(low, fcntl.F_DUPFD_CLOEXEC, 50)
+os.close(low)
+for fd, inheritable in ((3, False), (4, True), (7, False), (9, True)):
+    os.dup2(src, fd, inheritable=inheritable)
+os.close(src)
+for _ in range(3):  # the first spawn makes the spare, the next ones take it
+    os.waitpid(os.posix_spawn('/bin/ls', ['ls', '/proc/self/fd'], os.environ), 0)
+'''
+
+
+@case
+def spare_child_keeps_close_on_exec(e):
+    """The guest's fds come to a spare at the lowest free numbers and are placed
+    from there (fds_place): some where they came (3, 4), some moved (7, 9).  Each
+    keeps its close-on-exec flag, in place or moved: the program the child execs
+    lists the same fds as natively (4 and 9 inherited, 3 and 7 not), with and
+    without spares."""
+    native = e.run('/usr/bin/python3', '-c', SPARE_CLOEXEC, lxrun=False)
+    check(native.rc == 0 and native.out.split().count('4') == 3 and '7' not in native.out.split(), str(native))
+    for opts in ([], ['--spare-child=no']):
+        r = e.run(*opts, '/usr/bin/python3', '-c', SPARE_CLOEXEC)
+        check(r.rc == 0 and r.out == native.out, f'{opts}: {r}\nnatively:\n{native.out}')
+
+
 SPARE_FLOOR = r'''
 import os, sys
 os.waitpid(os.posix_spawn('/bin/true', ['true'], {}), 0)  # a spare is made
