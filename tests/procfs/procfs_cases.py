@@ -94,6 +94,21 @@ def answerer_starts_with_a_wait(e):
 
 
 @case
+def busy_reader_shows_running(e):
+    """A process reading /dev/zero one byte at a time into /dev/null (dd bs=1),
+    files that never wait, is running, as Linux shows it: lxrun marks no sleep
+    around such a call (dispatch.c), where it showed S most of the time (5 of 6
+    looks before).  Looked at by the shell that started it, through lxrun's
+    /proc, six times; natively the same script prints R each time."""
+    script = ('for i in 1 2 3 4 5 6; do dd if=/dev/zero of=/dev/null bs=1 count=50000000 2>/dev/null & '
+              'sleep 0.1; cut -d" " -f3 /proc/$!/stat; kill $!; wait $! 2>/dev/null || :; done')
+    native = procfs_run(['/bin/sh', '-c', script], e.tmp)
+    check(native.rc == 0 and native.out.split() == ['R'] * 6, f'natively:\n{native}')
+    r = e.run('/bin/sh', '-c', script)
+    check(r.rc == 0 and r.out.split() == ['R'] * 6, str(r))
+
+
+@case
 def answers_while_forking(e):
     """A process that forks without pause (each fork holds its /proc answering
     thread out of libc's code, as it skips libc's fork locks: ptable_ask.c)
