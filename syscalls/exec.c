@@ -302,11 +302,13 @@ static __attribute__((noinline)) long open_magic_path(struct exec_req *q, int di
 }
 
 /* Whether the files checked are kept for the load: not for a new lxrun (it
- * opens them itself) nor for a vfork child's exec sent to its waiting child. */
+ * opens them itself) nor for a vfork child's exec with a directory handle (a
+ * fork that takes over makes it).  An exec sent to a waiting child is checked
+ * there (by_waiting_child). */
 static int keeps_files(const struct lx_call *c, const struct exec_req *q)
 {
     if (!lx_exec_here_possible(c)) return 0;
-    return !lx_vfork_window_open || (q->dirfd == RX_AT_CWD && !lx_vfork_window_has_child());
+    return !lx_vfork_window_open || q->dirfd == RX_AT_CWD;
 }
 
 /* Whether a vfork window's exec goes to its waiting child (the spare taken at the

@@ -282,10 +282,6 @@ static long child_make(struct lx_call *c, long (*first)(struct lx_call *, void *
     return pid;
 }
 
-/* The window's child, made now: a spare made ahead became it at the vfork
- * (lx_vfork_window_start) unless it was no copy any more. */
-static long child_get(struct lx_call *c) { return child_make(c, NULL, NULL, 0); }
-
 /* After a window's child took its exec: the next window's child made now, while
  * that one runs.  0 in the spare, once it exec'd (its exec served at a later
  * message); else 1. */
@@ -387,7 +383,7 @@ long lx_vfork_window_exec(struct lx_call *c, const void *req, size_t len)
 static long window_exit(struct lx_call *c)
 {
     if (!own->pid) {
-        long pid = child_get(c);
+        long pid = child_make(c, NULL, NULL, 0); /* a spare was taken at the vfork, if any */
         if (pid == 0) return 0; /* the child, which exec'd at a later message: not here */
         if (pid < 0) return window_fork(c);
     }
@@ -458,7 +454,7 @@ static int made_by_child(lx_handler fn, const struct lx_call *c)
 static long child_call(struct lx_call *c)
 {
     if (!own->pid) {
-        long pid = child_get(c);
+        long pid = child_make(c, NULL, NULL, 0); /* a spare was taken at the vfork, if any */
         if (pid == 0) return 0; /* the child, after an exec served at a later message */
         if (pid < 0) return window_fork(c);
     }
