@@ -466,22 +466,46 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
     return 0;
 }
 
+/* The bytes one poke stores: a page's run of patches, the unchanged bytes between
+ * them copied from the text (under the text lock, as every store here). */
+static uint8_t poke_room[GM_PAGE] __attribute__((aligned(GM_PAGE)));
+struct piece { uintptr_t at; const uint8_t *bytes; size_t n; };
+
 /* Patches stored by rx_poke, while no other thread can be running their bytes (a
  * poke is a copy, not one store): the caller is the process's only guest thread
  * (those that ended never run guest code again), or the patches are all
  * unshared.  The page's protection never changes: one call a patch (~11 us with
  * its page's copy on a paravirtualised VM) where a round trip took two mprotects
- * and a write fault (~36 us).  How many of p[0..n) were stored, in order: the
- * rest go through the round trip (a system without the handle, a refusal). */
+ * and a write fault (~36 us).  One poke per page's run of patches, not per patch:
+ * an exec that plants ld.so's 31 CPUID detours made 31 pokes, now 3-4.  How many
+ * of p[0..n) were stored, in order: the rest go through the round trip (a system
+ * without the handle, a refusal; one that fails midway leaves them all to it,
+ * which stores the same bytes again). */
 TLS_FREE static int poke_patches(const struct patch *p, int n)
 {
-    int alone = lx_threads_alone(), i = 0;
-    for (; i < n && (alone || p[i].unshared); i++) {
-        if (p[i].pad && rx_poke(p[i].pad, p[i].pad_jump, 5) != 0) break; /* dead bytes: nothing runs them yet */
-        if (rx_poke(p[i].at, p[i].jump, p[i].n) != 0) break;
-        (*p[i].count)++;
+    int alone = lx_threads_alone(), m = 0, k = 0;
+    while (m < n && (alone || p[m].unshared)) m++;
+    struct piece pc[2 * BATCH_MAX];
+    for (int i = 0; i < m; i++) {
+        if (p[i].pad) pc[k++] = (struct piece){ p[i].pad, p[i].pad_jump, 5 }; /* dead bytes: nothing runs them yet */
+        pc[k++] = (struct piece){ p[i].at, p[i].jump, p[i].n };
     }
-    return i;
+    for (int i = 1; i < k; i++) /* by address (a few dozen: insertion) */
+        for (int j = i; j > 0 && pc[j - 1].at > pc[j].at; j--) {
+            struct piece t = pc[j];
+            pc[j] = pc[j - 1], pc[j - 1] = t;
+        }
+    for (int g = 0, e; g < k; g = e) {
+        uintptr_t lo = pc[g].at, hi = lo + pc[g].n;
+        for (e = g + 1; e < k && GM_PAGE_DOWN(pc[e].at) == GM_PAGE_DOWN(hi - 1) && pc[e].at + pc[e].n - lo <= GM_PAGE; e++)
+            if (pc[e].at + pc[e].n > hi) hi = pc[e].at + pc[e].n;
+        if (hi - lo > GM_PAGE) return 0; /* a lone piece larger than the room: none is */
+        memcpy(poke_room, (const void *)lo, hi - lo);
+        for (int j = g; j < e; j++) memcpy(poke_room + (pc[j].at - lo), pc[j].bytes, pc[j].n);
+        if (rx_poke(lo, poke_room, hi - lo) != 0) return 0;
+    }
+    for (int i = 0; i < m; i++) (*p[i].count)++;
+    return m;
 }
 
 /* The planned patches, all in one mapping, stored by rx_poke or else in one
