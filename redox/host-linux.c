@@ -119,8 +119,8 @@ static void names_map(void);
 static int self_exe_fd = -1;
 /* /proc/self/mem for rx_poke, and whose it is: a fork's child inherits its
  * parent's (a handle on the parent's memory) and opens its own onto the same number. */
-static int mem_fd = -1;
-static long mem_fd_pid;
+static int mem_fd RX_FORK_HOT = -1;
+static long mem_fd_pid RX_FORK_HOT; /* the fork-hot page: a forked child that pokes writes it */
 
 /* The system's core pattern, read once as the backend starts: the host's /proc is
  * not touched while the guest runs. */
@@ -784,7 +784,7 @@ long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t of
 long rx_munmap(uintptr_t addr, size_t len) { return raw3(SYS_munmap, (long)addr, (long)len, 0); }
 long rx_mprotect(uintptr_t addr, size_t len, int prot) { return raw3(SYS_mprotect, (long)addr, (long)len, host_prot(prot)); }
 
-long rx_poke(uintptr_t addr, const void *bytes, size_t n)
+long rx_poke(uintptr_t addr, const struct rx_iovec *pieces, int n)
 {
     if (mem_fd < 0) return -ENOSYS;
     if (mem_fd_pid != rx_getpid()) { /* a fork's child: its own memory, at the same fd */
@@ -794,8 +794,11 @@ long rx_poke(uintptr_t addr, const void *bytes, size_t n)
         if (r < 0) return r;
         mem_fd_pid = rx_getpid();
     }
-    long r = raw4(SYS_pwrite64, mem_fd, (long)bytes, (long)n, (long)addr);
-    return r < 0 ? r : r == (long)n ? 0 : -EIO;
+    size_t len = 0;
+    for (int i = 0; i < n; i++) len += pieces[i].len;
+    /* struct rx_iovec is struct iovec's layout; the offset's high half is 0 */
+    long r = raw6(SYS_pwritev, mem_fd, (long)pieces, n, (long)addr, 0, 0);
+    return r < 0 ? r : r == (long)len ? 0 : -EIO;
 }
 /* advice numbers are POSIX's, the same in relibc and Linux (MADV_NORMAL 0 .. DONTNEED 4) */
 long rx_madvise(uintptr_t addr, size_t len, enum rx_madvise advice)

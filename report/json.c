@@ -134,8 +134,11 @@ void json_write(int fd, int status, int signaled)
                 lx_trap_fs_name(), lx_cpuid_name());
     if (lx_trap_mode_current() == LX_TRAP_REWRITE) {
         const struct lx_rewrite_stats *rw = &lx_rewrite_stats;
-        text_printf(&t, ", \"sites_rewritten\": %lu, \"sites_known\": %lu, \"sites_on_trap\": %lu, \"cpuid_sites\": %lu",
-                    lx_rewrite_sites_done(rw), rw->sites_known, lx_rewrite_sites_left(rw), rw->sites_cpuid);
+        text_printf(&t,
+                    ", \"sites_rewritten\": %lu, \"sites_known\": %lu, \"sites_on_trap\": %lu, \"cpuid_sites\": %lu, "
+                    "\"cpuid_missed\": %lu",
+                    lx_rewrite_sites_done(rw), rw->sites_known, lx_rewrite_sites_left(rw), rw->sites_cpuid,
+                    rw->cpuid_missed);
     }
     text_puts(&t, "}");
     text_puts(&t, ",\n  \"syscalls\": [");

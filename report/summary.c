@@ -128,8 +128,9 @@ void summary_print(int fd)
                     "sites left on the trap", lx_rewrite_sites_left(rw),
                     rw->kept_context, rw->refused_not_text, rw->refused_shape, "calls through rewrites", rw->fast_calls);
     if (rewriting)
-        text_printf(&t, "  %-22s %s, %lu sites (no VM exit at them)\n", "cpuid answered by lxrun",
-                    !strcmp(lx_cpuid_name(), "serve") ? "yes" : "no", rw->sites_cpuid);
+        text_printf(&t, "  %-22s %s, %lu sites (no VM exit at them; %lu asks with no answer kept ran the CPU's)\n",
+                    "cpuid answered by lxrun", !strcmp(lx_cpuid_name(), "serve") ? "yes" : "no", rw->sites_cpuid,
+                    rw->cpuid_missed);
     else
         text_printf(&t, "  %-22s no (it needs the rewrite trap's trampolines)\n", "cpuid answered by lxrun");
     out(fd, &t);

@@ -40,7 +40,7 @@
  *
  * A file's proven sites are kept by its stamp in the session's site table
  * (site_cache.c), so the next exec of it checks their bytes again instead of
- * decoding.  Served in rewrite mode, where CPUID costs more than 4000 cycles (auto:
+ * decoding.  Served in rewrite mode, where CPUID costs more than 2000 cycles (auto:
  * timed as lxrun starts; not in the session's first program) or --cpuid=serve
  * says so; --cpuid=native never.  TLS-free: the loader may run on the guest's FS. */
 #include <cpuid.h>
@@ -59,11 +59,15 @@
 #define PT_LOAD 1
 #define PT_GNU_EH_FRAME 0x6474e550
 #define PF_X 1
-/* A CPUID above this: serving gains.  Bare metal ~100-300 cycles; VMs 2900 (1.4 us,
- * where serving lost: sh's fork+exec loop 2.20x against 2.14x native, 21 alternating
- * runs, python3's 40 subprocess.run 1.87x against 1.82x) to 11000-26000 (5.5-8.7 us,
- * where it gained: design-notes). */
-#define SLOW_CYCLES 4000
+/* A CPUID above this: serving gains.  Bare metal ~100-300 cycles; VMs 2400-2900
+ * (1.2-1.4 us) to 11000-26000 (5.5-8.7 us).  4000 until the twenty-fifth session,
+ * from an AMD VM at 2900 where serving lost (sh's fork+exec loop 2.20x against
+ * 2.14x native, 21 alternating runs) while each detour was a poke of its own (31
+ * an exec) and handle_intel's leaf 2 missed at its looked-up site; on an Intel VM
+ * at ~2430, where glibc's start asks 68 CPUIDs (AMD: 43), serving with one poke a
+ * page and those answers found took sh's loop of 1500 /bin/true from 939 to 799 ms
+ * (medians of 9 alternating runs; CPU time 1198 -> 1022 ms). */
+#define SLOW_CYCLES 2000
 #define SITES_MAX 64      /* per file */
 #define CPUID_SALT 0x43505549445349ull /* a file's cpuid record, apart from its call sites' */
 
@@ -104,8 +108,16 @@ void lx_cpuid_sites_start(void)
     answers = m < 0 ? 0 : (struct answer *)m;
 }
 
+/* The subleaf an answer is kept under when its leaf ignores %ecx (leaf_served's
+ * shape 1): a lookup site finds it whatever %ecx holds.  glibc's handle_intel
+ * asks leaf 2 with %ecx left over from its caller: kept under 0, each of its 12
+ * asks an exec missed and ran the real CPUID. */
+#define ANY_SUB 0xffffffffu
+TLS_FREE static int leaf_served(uint32_t leaf, int shape);
+
 TLS_FREE static void answer(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
+    if (leaf_served(leaf, 1)) sub = ANY_SUB;
     for (unsigned i = 0; answers && i < ANSWERS - 1; i++) { /* the last stays free: the lookup's end */
         struct answer *e = &answers[i];
         uint32_t st = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
@@ -114,7 +126,7 @@ TLS_FREE static void answer(uint32_t leaf, uint32_t sub, uint32_t r[4])
             return;
         }
         if (st) continue;
-        __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+        __cpuid_count(leaf, sub == ANY_SUB ? 0 : sub, r[0], r[1], r[2], r[3]);
         uint32_t none = 0;
         if (__atomic_compare_exchange_n(&e->state, &none, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             e->leaf = leaf, e->sub = sub;
@@ -123,7 +135,7 @@ TLS_FREE static void answer(uint32_t leaf, uint32_t sub, uint32_t r[4])
         }
         return;
     }
-    __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+    __cpuid_count(leaf, sub == ANY_SUB ? 0 : sub, r[0], r[1], r[2], r[3]);
 }
 
 /* Shape 1: the answer ignores %ecx; shape 2: for %ecx 0.  Both: every CPU's. */
@@ -500,6 +512,8 @@ TLS_FREE static void prime_answers(void)
     uint32_t r[4], max, ext;
     answer(0, 0, r), max = r[0];
     answer(0x80000000u, 0, r), ext = r[0];
+    if (max >= 2) answer(2, 0, r);
+    for (uint32_t leaf = 0x80000001u; leaf <= ext && leaf <= 0x80000008u; leaf++) answer(leaf, 0, r);
     if (max >= 7) {
         answer(7, 0, r);
         for (uint32_t sub = 1; sub <= r[0] && sub < 4; sub++) answer(7, sub, r);
@@ -544,7 +558,10 @@ TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour 
     uint8_t *to_miss = p + 1;
     EMIT(0x75, 0x00);             /* jne miss */
     EMIT(0x39, 0x18);             /* cmp %ebx,(%rax) */
-    EMIT(0x75, 0x05);             /* jne next */
+    EMIT(0x75, 0x0b);             /* jne next */
+    EMIT(0x83, 0x78, 0x04, 0xff); /* cmpl $ANY_SUB,4(%rax) */
+    uint8_t *to_any = p + 1;
+    EMIT(0x74, 0x00);             /* je found */
     EMIT(0x39, 0x48, 0x04);       /* cmp %ecx,4(%rax) */
     uint8_t *to_found = p + 1;
     EMIT(0x74, 0x00);             /* je found */
@@ -552,7 +569,11 @@ TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour 
     EMIT(0xeb, 0x00);
     p[-1] = (uint8_t)(loop - p);  /* jmp loop */
     *to_miss = (uint8_t)(p - (to_miss + 1));
-    EMIT(0x89, 0xd0);             /* miss: mov %edx,%eax */
+    EMIT(0x48, 0xb8);             /* miss: movabs $lx_rewrite_stats.cpuid_missed,%rax */
+    uint64_t missed = (uint64_t)(uintptr_t)&lx_rewrite_stats.cpuid_missed;
+    memcpy(p, &missed, 8), p += 8;
+    EMIT(0xf0, 0x48, 0xff, 0x00); /* lock incq (%rax): counted, the flags put back below */
+    EMIT(0x89, 0xd0);             /* mov %edx,%eax */
     EMIT(0x04, 0x7f);             /* add $0x7f,%al: OF back */
     EMIT(0x9e);                   /* sahf: the rest */
     EMIT(0x89, 0xd8);             /* mov %ebx,%eax */
@@ -560,6 +581,7 @@ TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour 
     uint8_t *to_exit = p + 1;
     EMIT(0xeb, 0x00);             /* jmp exit */
     *to_found = (uint8_t)(p - (to_found + 1));
+    *to_any = (uint8_t)(p - (to_any + 1));
     EMIT(0x8b, 0x58, 0x0c);       /* found: mov 12(%rax),%ebx */
     EMIT(0x8b, 0x48, 0x10);       /* mov 16(%rax),%ecx */
     EMIT(0x48, 0x92);             /* xchg %rdx,%rax */
@@ -640,6 +662,46 @@ TLS_FREE __attribute__((noinline)) static int find_sites(uintptr_t text, uintptr
     return n;
 }
 
+/* Detours for lx_rewrite_detours, one at a time: those find_sites made (the first
+ * time a session meets the file), or a segment's known sites, each checked again. */
+struct detours_from {
+    const struct lx_detour *found; /* find_sites' */
+    const struct lx_known_site *k; /* else the known ones */
+    int n, i;
+    uintptr_t fbase, text, end;
+};
+
+TLS_FREE static int next_found(void *ctx, struct lx_detour *d)
+{
+    struct detours_from *f = ctx;
+    if (f->i == f->n) return 0;
+    *d = f->found[f->i++];
+    return 1;
+}
+
+TLS_FREE static int next_known(void *ctx, struct lx_detour *d)
+{
+    struct detours_from *f = ctx;
+    while (f->i < f->n) {
+        const struct lx_known_site *k = &f->k[f->i++];
+        uintptr_t m = f->fbase + k->off, c = m + (uintptr_t)(k->nr >> 4);
+        uint32_t leaf;
+        if ((k->nr & 15) == 3) { /* the same bytes: the proof holds */
+            if (c + 2 <= f->end && moved_run(m, c) && site_sum(m, c + 2, f->text) == k->sum && detour_lookup(m, c, d)) {
+                prime_answers();
+                return 1;
+            }
+            continue;
+        }
+        int shape = shape_at(m, f->end, &leaf);
+        if (shape && shape == k->nr && site_sum(m, m + (shape == 1 ? 7 : 9), f->text) == k->sum) {
+            detour_for(m, shape, leaf, d);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
                                   const struct lx_file_id *id)
 {
@@ -658,7 +720,7 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
     }
     if (!hdr && !eh_frame) return;
     uint64_t stamp = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns) ^ CPUID_SALT;
-    static struct lx_detour d[SITES_MAX]; /* under the text lock (9 KiB: off the stack a child copies) */
+    static struct lx_detour d[SITES_MAX]; /* under the text lock (11 KiB: off the stack a child copies) */
     struct fn_index x = { 0 }; /* made at the first segment that needs it */
     int n = 0;
     gm_text_lock();
@@ -676,24 +738,16 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
             n += find_sites(text, end, &x, fbase, stamp, d + n, SITES_MAX - n);
             continue;
         }
-        static struct lx_known_site k[SITES_MAX];
-        int nk = lx_site_cache_sites(stamp, off, off + filesz, k, SITES_MAX);
-        for (int j = 0; j < nk && n < SITES_MAX; j++) {
-            uintptr_t m = fbase + k[j].off, c = m + (uintptr_t)(k[j].nr >> 4);
-            uint32_t leaf;
-            if ((k[j].nr & 15) == 3) { /* the same bytes: the proof holds */
-                if (c + 2 <= end && moved_run(m, c) && site_sum(m, c + 2, text) == k[j].sum &&
-                    detour_lookup(m, c, &d[n]))
-                    prime_answers(), n++;
-                continue;
-            }
-            int shape = shape_at(m, end, &leaf);
-            if (shape && shape == k[j].nr && site_sum(m, m + (shape == 1 ? 7 : 9), text) == k[j].sum)
-                detour_for(m, shape, leaf, &d[n++]);
-        }
+        struct lx_known_site *k = lx_rewrite_known_room();
+        struct detours_from f = { .k = k, .n = lx_site_cache_sites(stamp, off, off + filesz, k, LX_KNOWN_ROOM),
+                                  .fbase = fbase, .text = text, .end = end };
+        lx_rewrite_detours(next_known, &f); /* at the image's load: the process's only thread, none of its code run yet */
     }
-    if (!known) lx_site_cache_claim(stamp); /* looked at, sites or none */
-    lx_rewrite_detours(d, n); /* at the image's load: the process's only thread, none of its code run yet */
+    if (!known) {
+        lx_site_cache_claim(stamp); /* looked at, sites or none */
+        struct detours_from f = { .found = d, .n = n };
+        lx_rewrite_detours(next_found, &f);
+    }
     gm_text_unlock();
     if (x.own) rx_munmap(x.table, x.own);
 }

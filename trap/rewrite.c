@@ -52,7 +52,7 @@
 #include "thread.h"
 
 #define SLOT 32
-#define SLOT_DETOUR 128 /* cpuid_sites.c's answer lookup */
+#define SLOT_DETOUR 160 /* cpuid_sites.c's answer lookup */
 #define SLOT_ARGS 64  /* a trampoline that also runs the argument set-up */
 #define ARGS_MAX 24   /* bytes of it */
 #define CHUNK (64 * 1024)
@@ -64,7 +64,19 @@
 #define TLS_FREE __attribute__((no_stack_protector))
 
 struct chunk { uintptr_t base; size_t used; int left_out; /* MADV_DONTFORK: lx_rewrite_chunks_left_out */ };
-static struct chunk chunks[MAX_CHUNKS];
+/* The chunks, and a mapping's known sites as they are planted (site_cache.c:
+ * syscall sites here, CPUID sites in cpuid_sites.c), both under the text lock and
+ * both written at an exec that plants: on one page, one copy-on-write fault of a
+ * forked child's exec rather than two. */
+#define WARM_MAX 256
+static struct {
+    struct chunk chunks[MAX_CHUNKS];
+    struct lx_known_site warm[WARM_MAX]; /* its first LX_KNOWN_ROOM on the first page */
+} scratch __attribute__((aligned(4096)));
+_Static_assert(sizeof(struct chunk) * MAX_CHUNKS + sizeof(struct lx_known_site) * LX_KNOWN_ROOM <= 4096,
+               "the chunks and the room lx_rewrite_known_room gives on one page");
+
+struct lx_known_site *lx_rewrite_known_room(void) { return scratch.warm; }
 static int nchunks RX_FORK_HOT;
 
 /* Padding spots given to a site: each holds one jump (a small open set). */
@@ -72,7 +84,7 @@ static int nchunks RX_FORK_HOT;
 static uintptr_t pads[MAX_PADS];
 static int npads RX_FORK_HOT;
 
-struct lx_rewrite_stats lx_rewrite_stats;
+struct lx_rewrite_stats lx_rewrite_stats RX_FORK_HOT; /* a rewriting child writes it: on the page its fork wrote */
 
 /* Sites already looked at: SEEN after a first trap (a site is rewritten on its
  * second: most start-up sites run once, and a rewrite costs a few system calls and a
@@ -188,7 +200,7 @@ TLS_FREE static int reaches(uintptr_t from_end, uintptr_t to)
 TLS_FREE static struct chunk *chunk_near(uintptr_t addr, size_t slot)
 {
     for (int i = 0; i < nchunks; i++)
-        if (chunks[i].used + slot <= CHUNK && reaches(addr, chunks[i].base)) return &chunks[i];
+        if (scratch.chunks[i].used + slot <= CHUNK && reaches(addr, scratch.chunks[i].base)) return &scratch.chunks[i];
     if (nchunks == MAX_CHUNKS) return NULL;
     uintptr_t base = GM_PAGE_DOWN(addr) & ~(uintptr_t)(CHUNK - 1);
     /* First where the system puts a mapping when the place below is taken: next
@@ -196,8 +208,8 @@ TLS_FREE static struct chunk *chunk_near(uintptr_t addr, size_t slot)
      * failed call each, in every exec of a dynamic program). */
     long hinted = base > CHUNK ? rx_mmap(base - CHUNK, CHUNK, RWX, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS, -1, 0) : -1;
     if (hinted >= 0 && reaches(addr, (uintptr_t)hinted)) {
-        chunks[nchunks] = (struct chunk){ .base = (uintptr_t)hinted, .used = 0 };
-        return &chunks[nchunks++];
+        scratch.chunks[nchunks] = (struct chunk){ .base = (uintptr_t)hinted, .used = 0 };
+        return &scratch.chunks[nchunks++];
     }
     if (hinted >= 0) rx_munmap((uintptr_t)hinted, CHUNK);
     for (long step = 1; step < 4096; step++) {
@@ -210,8 +222,8 @@ TLS_FREE static struct chunk *chunk_near(uintptr_t addr, size_t slot)
         long m = rx_mmap(at, CHUNK, RWX, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_FIXED_NOREPLACE, -1, 0);
         if (m < 0) continue;
         if ((uintptr_t)m != at) { rx_munmap((uintptr_t)m, CHUNK); continue; }
-        chunks[nchunks] = (struct chunk){ .base = at, .used = 0 };
-        return &chunks[nchunks++];
+        scratch.chunks[nchunks] = (struct chunk){ .base = at, .used = 0 };
+        return &scratch.chunks[nchunks++];
     }
     return NULL;
 }
@@ -226,7 +238,8 @@ TLS_FREE int lx_rewrite_at_trampoline(uintptr_t ip)
 {
     int n = __atomic_load_n(&nchunks, __ATOMIC_ACQUIRE);
     for (int i = 0; i < n; i++) {
-        if (ip - chunks[i].base >= CHUNK || CHUNK - (ip - chunks[i].base) < sizeof selector_open) continue;
+        uintptr_t in = ip - scratch.chunks[i].base;
+        if (in >= CHUNK || CHUNK - in < sizeof selector_open) continue;
         uint64_t head, want;
         memcpy(&head, (const void *)ip, 8);
         memcpy(&want, selector_open, 8);
@@ -466,9 +479,6 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
     return 0;
 }
 
-/* The bytes one poke stores: a page's run of patches, the unchanged bytes between
- * them copied from the text (under the text lock, as every store here). */
-static uint8_t poke_room[GM_PAGE] __attribute__((aligned(GM_PAGE)));
 struct piece { uintptr_t at; const uint8_t *bytes; size_t n; };
 
 /* Patches stored by rx_poke, while no other thread can be running their bytes (a
@@ -476,11 +486,12 @@ struct piece { uintptr_t at; const uint8_t *bytes; size_t n; };
  * (those that ended never run guest code again), or the patches are all
  * unshared.  The page's protection never changes: one call a patch (~11 us with
  * its page's copy on a paravirtualised VM) where a round trip took two mprotects
- * and a write fault (~36 us).  One poke per page's run of patches, not per patch:
- * an exec that plants ld.so's 31 CPUID detours made 31 pokes, now 3-4.  How many
- * of p[0..n) were stored, in order: the rest go through the round trip (a system
- * without the handle, a refusal; one that fails midway leaves them all to it,
- * which stores the same bytes again). */
+ * and a write fault (~36 us).  One poke per page's run of patches, not per patch
+ * (an exec that plants ld.so's 31 CPUID detours made 31 pokes, now 3), the
+ * unchanged bytes between them written again from the text itself (under the text
+ * lock, as every store here).  How many of p[0..n) were stored, in order: the
+ * rest go through the round trip (a system without the handle, a refusal; one
+ * that fails midway leaves them all to it, which stores the same bytes again). */
 TLS_FREE static int poke_patches(const struct patch *p, int n)
 {
     int alone = lx_threads_alone(), m = 0, k = 0;
@@ -495,14 +506,17 @@ TLS_FREE static int poke_patches(const struct patch *p, int n)
             struct piece t = pc[j];
             pc[j] = pc[j - 1], pc[j - 1] = t;
         }
+    struct rx_iovec iov[4 * BATCH_MAX];
     for (int g = 0, e; g < k; g = e) {
         uintptr_t lo = pc[g].at, hi = lo + pc[g].n;
-        for (e = g + 1; e < k && GM_PAGE_DOWN(pc[e].at) == GM_PAGE_DOWN(hi - 1) && pc[e].at + pc[e].n - lo <= GM_PAGE; e++)
-            if (pc[e].at + pc[e].n > hi) hi = pc[e].at + pc[e].n;
-        if (hi - lo > GM_PAGE) return 0; /* a lone piece larger than the room: none is */
-        memcpy(poke_room, (const void *)lo, hi - lo);
-        for (int j = g; j < e; j++) memcpy(poke_room + (pc[j].at - lo), pc[j].bytes, pc[j].n);
-        if (rx_poke(lo, poke_room, hi - lo) != 0) return 0;
+        int v = 0;
+        iov[v++] = (struct rx_iovec){ (void *)pc[g].bytes, pc[g].n };
+        for (e = g + 1; e < k && GM_PAGE_DOWN(pc[e].at) == GM_PAGE_DOWN(hi - 1) && pc[e].at >= hi; e++) {
+            if (pc[e].at > hi) iov[v++] = (struct rx_iovec){ (void *)hi, pc[e].at - hi }; /* the text's own bytes */
+            iov[v++] = (struct rx_iovec){ (void *)pc[e].bytes, pc[e].n };
+            hi = pc[e].at + pc[e].n;
+        }
+        if (rx_poke(lo, iov, v) != 0) return 0;
     }
     for (int i = 0; i < m; i++) (*p[i].count)++;
     return m;
@@ -540,23 +554,24 @@ TLS_FREE static int store_patches(const struct patch *p, int n, int prot)
  * each jump is a plain copy and may cross a cache line, which a single atomic
  * store cannot write (handle_amd's leaf 0x80000006, run ~7 times an exec).  The
  * number stored. */
-TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n)
+TLS_FREE int lx_rewrite_detours(int (*next)(void *ctx, struct lx_detour *d), void *ctx)
 {
     struct patch p[BATCH_MAX];
     int stored = 0, np = 0, prot = 0;
     uintptr_t mapping = 0; /* of the batch: one protection round trip covers one mapping */
-    for (int i = 0; i < n; i++) {
+    struct lx_detour d; /* made one at a time, on the stack: a table of them was pages a forked child wrote */
+    while (next(ctx, &d)) {
         struct gm_vma v;
-        size_t slot = d[i].len + 5 <= SLOT ? SLOT : SLOT_DETOUR;
-        if (d[i].len + 5 > SLOT_DETOUR || !guest_text(d[i].at, d[i].at + 5, &v)) continue;
-        struct chunk *c = chunk_near(d[i].at + 5, slot);
+        size_t slot = d.len + 5 <= SLOT ? SLOT : SLOT_DETOUR;
+        if (d.len + 5 > SLOT_DETOUR || !guest_text(d.at, d.at + 5, &v)) continue;
+        struct chunk *c = chunk_near(d.at + 5, slot);
         if (!c) continue;
         uintptr_t t = c->base + c->used;
         uint8_t code[SLOT_DETOUR];
         memset(code, 0xcc, sizeof code);
-        memcpy(code, d[i].code, d[i].len);
-        code[d[i].len] = 0xe9;
-        put32(code + d[i].len + 1, (uint32_t)(d[i].ret - (t + d[i].len + 5)));
+        memcpy(code, d.code, d.len);
+        code[d.len] = 0xe9;
+        put32(code + d.len + 1, (uint32_t)(d.ret - (t + d.len + 5)));
         memcpy((void *)t, code, slot);
         c->used += slot;
         if (np == BATCH_MAX || (np && v.start != mapping)) {
@@ -564,9 +579,9 @@ TLS_FREE int lx_rewrite_detours(const struct lx_detour *d, int n)
             np = 0;
         }
         prot = abi_prot_to_rx(v.prot), mapping = v.start;
-        p[np] = (struct patch){ .at = d[i].at, .n = 5, .jump = { 0xe9 }, .count = &lx_rewrite_stats.sites_cpuid,
+        p[np] = (struct patch){ .at = d.at, .n = 5, .jump = { 0xe9 }, .count = &lx_rewrite_stats.sites_cpuid,
                                 .unshared = 1 };
-        put32(p[np].jump + 1, (uint32_t)(t - (d[i].at + 5)));
+        put32(p[np].jump + 1, (uint32_t)(t - (d.at + 5)));
         np++;
     }
     return stored + store_patches(p, np, prot);
@@ -656,8 +671,6 @@ TLS_FREE static void learn(uintptr_t site, long nr)
 /* A mapping's known sites, gathered, then rewritten page by page where a page
  * holds two or more (one site alone pays one copy of its page to save about
  * one trap). */
-#define WARM_MAX 256
-static struct lx_known_site warm[WARM_MAX]; /* large; under the text lock */
 
 /* By file offset (a shell sort: no qsort on the guest's FS). */
 TLS_FREE static void warm_sort(struct lx_known_site *w, int n)
@@ -766,9 +779,9 @@ TLS_FREE void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, con
     }
     struct gm_vma v;
     int n = (__atomic_load_n(&traps, __ATOMIC_RELAXED) >= REWRITE_AFTER || learned) && guest_text(start, start + len, &v)
-                ? lx_site_cache_sites(stamp, off, off + len, warm, WARM_MAX)
+                ? lx_site_cache_sites(stamp, off, off + len, scratch.warm, WARM_MAX)
                 : 0;
-    if (n) warm_store(warm, n, start, off, &v);
+    if (n) warm_store(scratch.warm, n, start, off, &v);
     gm_text_unlock();
 }
 
@@ -794,10 +807,10 @@ void lx_rewrite_chunks_left_out(int on)
 {
     int out = 0;
     for (int i = 0; i < nchunks; i++) {
-        if (chunks[i].left_out != on &&
-            rx_madvise(chunks[i].base, CHUNK, on ? RX_MADV_DONTFORK : RX_MADV_DOFORK) == 0)
-            chunks[i].left_out = on;
-        out += chunks[i].left_out;
+        if (scratch.chunks[i].left_out != on &&
+            rx_madvise(scratch.chunks[i].base, CHUNK, on ? RX_MADV_DONTFORK : RX_MADV_DOFORK) == 0)
+            scratch.chunks[i].left_out = on;
+        out += scratch.chunks[i].left_out;
     }
     nchunks_out = out;
 }
@@ -810,14 +823,14 @@ void lx_rewrite_chunks_not_here(void)
     }
     int kept = 0;
     for (int i = 0; i < nchunks; i++)
-        if (!chunks[i].left_out) chunks[kept++] = chunks[i];
+        if (!scratch.chunks[i].left_out) scratch.chunks[kept++] = scratch.chunks[i];
     nchunks = kept, nchunks_out = 0;
 }
 
 void lx_rewrite_forget(void)
 {
     gm_text_lock();
-    for (int i = 0; i < nchunks; i++) rx_munmap(chunks[i].base, CHUNK);
+    for (int i = 0; i < nchunks; i++) rx_munmap(scratch.chunks[i].base, CHUNK);
     nchunks = nchunks_out = npads = 0;
     traps = 0, learned = 0;
     nmapped_files = 0;

@@ -25,15 +25,21 @@ void lx_rewrite_chunks_left_out(int on);
 void lx_rewrite_chunks_not_here(void);
 /* An instruction lxrun answers itself at a site (cpuid_sites.c): the 5 bytes at
  * at, which start an instruction, become a jump to a trampoline that runs code
- * and jumps to ret.  lx_rewrite_detours plants n of them (under the text lock,
- * as an image is loaded: no other thread can be running its bytes, so a jump may
- * straddle a cache line) and says how many it stored. */
+ * and jumps to ret.  lx_rewrite_detours plants those next(ctx, d) makes until it
+ * returns 0 (under the text lock, as an image is loaded: no other thread can be
+ * running its bytes, so a jump may straddle a cache line) and says how many it
+ * stored. */
 struct lx_detour {
     uintptr_t at, ret;
-    uint8_t code[123];
+    uint8_t code[155];
     uint8_t len;
 };
-int lx_rewrite_detours(const struct lx_detour *d, int n);
+int lx_rewrite_detours(int (*next)(void *ctx, struct lx_detour *d), void *ctx);
+/* Room for LX_KNOWN_ROOM known sites, under the text lock, on the page the
+ * trampoline chunks' list is on (written by the same exec). */
+#define LX_KNOWN_ROOM 64
+struct lx_known_site;
+struct lx_known_site *lx_rewrite_known_room(void);
 
 
 #endif

@@ -41,7 +41,7 @@ struct known_file {
 
 _Static_assert(sizeof(struct known_file) <= 4096, "a record a page");
 
-static struct known_file *files;
+static struct known_file *files RX_EXEC_READ;
 
 void lx_site_cache_start(void)
 {

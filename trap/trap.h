@@ -49,6 +49,7 @@ struct lx_rewrite_stats {
     unsigned long fast_calls;       /* calls served through rewritten sites */
     unsigned long sites_known;      /* of those rewritten, as mapped: trapped at in an earlier process */
     unsigned long sites_cpuid;      /* cpuid sites answered by lxrun (cpuid_sites.c) */
+    unsigned long cpuid_missed;     /* CPUIDs run at a looked-up site for want of an answer */
 };
 extern struct lx_rewrite_stats lx_rewrite_stats;
 static inline void lx_rewrite_stats_add(struct lx_rewrite_stats *to, const struct lx_rewrite_stats *from)
