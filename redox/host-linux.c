@@ -784,7 +784,7 @@ long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t of
 long rx_munmap(uintptr_t addr, size_t len) { return raw3(SYS_munmap, (long)addr, (long)len, 0); }
 long rx_mprotect(uintptr_t addr, size_t len, int prot) { return raw3(SYS_mprotect, (long)addr, (long)len, host_prot(prot)); }
 
-long rx_poke(uintptr_t addr, const struct rx_iovec *pieces, int n)
+long rx_poke(uintptr_t addr, const void *bytes, size_t n)
 {
     if (mem_fd < 0) return -ENOSYS;
     if (mem_fd_pid != rx_getpid()) { /* a fork's child: its own memory, at the same fd */
@@ -794,11 +794,8 @@ long rx_poke(uintptr_t addr, const struct rx_iovec *pieces, int n)
         if (r < 0) return r;
         mem_fd_pid = rx_getpid();
     }
-    size_t len = 0;
-    for (int i = 0; i < n; i++) len += pieces[i].len;
-    /* struct rx_iovec is struct iovec's layout; the offset's high half is 0 */
-    long r = raw6(SYS_pwritev, mem_fd, (long)pieces, n, (long)addr, 0, 0);
-    return r < 0 ? r : r == (long)len ? 0 : -EIO;
+    long r = raw4(SYS_pwrite64, mem_fd, (long)bytes, (long)n, (long)addr);
+    return r < 0 ? r : r == (long)n ? 0 : -EIO;
 }
 /* advice numbers are POSIX's, the same in relibc and Linux (MADV_NORMAL 0 .. DONTNEED 4) */
 long rx_madvise(uintptr_t addr, size_t len, enum rx_madvise advice)

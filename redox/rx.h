@@ -588,16 +588,15 @@ long rx_open_beneath(int rootfd, const char *path, int flags, unsigned mode, uns
 long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t off);
 long rx_munmap(uintptr_t addr, size_t len);
 long rx_mprotect(uintptr_t addr, size_t len, int prot);
-/* Writes the n pieces, one after the other, into this process's own memory from
- * addr on, whatever the pages' protection, which stays as it was -- as a debugger
- * pokes code.  Linux: one pwritev to /proc/self/mem (a page not yet written is
- * copied first, as by a write fault), where a protection round trip was two
- * mprotects and the fault, ~36 us against ~11 on a paravirtualised VM.  The bytes
- * land in one copy, not as one store: a caller with another thread that may run
- * them keeps the round trip.  0, or -errno (-ENOSYS where there is no such handle;
- * Redox plan: the proc scheme's memory handle of the process itself, ptrace's way
- * in). */
-long rx_poke(uintptr_t addr, const struct rx_iovec *pieces, int n);
+/* Writes n bytes of this process's own memory at addr whatever the page's
+ * protection, which stays as it was -- as a debugger pokes code.  Linux: one pwrite
+ * to /proc/self/mem (a page not yet written is copied first, as by a write fault),
+ * where a protection round trip was two mprotects and the fault, ~36 us against ~11
+ * on a paravirtualised VM.  The bytes land in one copy, not as one store: a caller
+ * with another thread that may run them keeps the round trip.  0, or -errno
+ * (-ENOSYS where there is no such handle; Redox plan: the proc scheme's memory
+ * handle of the process itself, ptrace's way in). */
+long rx_poke(uintptr_t addr, const void *bytes, size_t n);
 /* Host-backend extensions: Redox has no madvise and no msync.  Redox plan: advice
  * is a hint, accepted and ignored, except DONTNEED (and FREE, REMOVE), which
  * zero-fills by remapping anonymous pages, DONTFORK and WIPEONFORK, which lxrun's

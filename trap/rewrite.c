@@ -479,6 +479,13 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
     return 0;
 }
 
+/* The bytes one poke stores: a page's run of patches, the unchanged bytes between
+ * them copied from the text (under the text lock, as every store here).  A page
+ * of lxrun's data a poking exec writes; each piece its own part of one pwritev
+ * instead made /proc/self/mem's write run once per piece and gap (~60 an exec:
+ * the page pinned, copied and let go each time), sh's loop of /bin/true 80 us an
+ * iteration more in the kernel. */
+static uint8_t poke_room[GM_PAGE] __attribute__((aligned(GM_PAGE)));
 struct piece { uintptr_t at; const uint8_t *bytes; size_t n; };
 
 /* Patches stored by rx_poke, while no other thread can be running their bytes (a
@@ -486,12 +493,11 @@ struct piece { uintptr_t at; const uint8_t *bytes; size_t n; };
  * (those that ended never run guest code again), or the patches are all
  * unshared.  The page's protection never changes: one call a patch (~11 us with
  * its page's copy on a paravirtualised VM) where a round trip took two mprotects
- * and a write fault (~36 us).  One poke per page's run of patches, not per patch
- * (an exec that plants ld.so's 31 CPUID detours made 31 pokes, now 3), the
- * unchanged bytes between them written again from the text itself (under the text
- * lock, as every store here).  How many of p[0..n) were stored, in order: the
- * rest go through the round trip (a system without the handle, a refusal; one
- * that fails midway leaves them all to it, which stores the same bytes again). */
+ * and a write fault (~36 us).  One poke per page's run of patches, not per patch:
+ * an exec that plants ld.so's 31 CPUID detours made 31 pokes, now 3-4.  How many
+ * of p[0..n) were stored, in order: the rest go through the round trip (a system
+ * without the handle, a refusal; one that fails midway leaves them all to it,
+ * which stores the same bytes again). */
 TLS_FREE static int poke_patches(const struct patch *p, int n)
 {
     int alone = lx_threads_alone(), m = 0, k = 0;
@@ -506,17 +512,14 @@ TLS_FREE static int poke_patches(const struct patch *p, int n)
             struct piece t = pc[j];
             pc[j] = pc[j - 1], pc[j - 1] = t;
         }
-    struct rx_iovec iov[4 * BATCH_MAX];
     for (int g = 0, e; g < k; g = e) {
         uintptr_t lo = pc[g].at, hi = lo + pc[g].n;
-        int v = 0;
-        iov[v++] = (struct rx_iovec){ (void *)pc[g].bytes, pc[g].n };
-        for (e = g + 1; e < k && GM_PAGE_DOWN(pc[e].at) == GM_PAGE_DOWN(hi - 1) && pc[e].at >= hi; e++) {
-            if (pc[e].at > hi) iov[v++] = (struct rx_iovec){ (void *)hi, pc[e].at - hi }; /* the text's own bytes */
-            iov[v++] = (struct rx_iovec){ (void *)pc[e].bytes, pc[e].n };
-            hi = pc[e].at + pc[e].n;
-        }
-        if (rx_poke(lo, iov, v) != 0) return 0;
+        for (e = g + 1; e < k && GM_PAGE_DOWN(pc[e].at) == GM_PAGE_DOWN(hi - 1) && pc[e].at + pc[e].n - lo <= GM_PAGE; e++)
+            if (pc[e].at + pc[e].n > hi) hi = pc[e].at + pc[e].n;
+        if (hi - lo > GM_PAGE) return 0; /* a lone piece larger than the room: none is */
+        memcpy(poke_room, (const void *)lo, hi - lo);
+        for (int j = g; j < e; j++) memcpy(poke_room + (pc[j].at - lo), pc[j].bytes, pc[j].n);
+        if (rx_poke(lo, poke_room, hi - lo) != 0) return 0;
     }
     for (int i = 0; i < m; i++) (*p[i].count)++;
     return m;
