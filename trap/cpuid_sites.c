@@ -403,11 +403,23 @@ TLS_FREE static int branch_of(const uint8_t *p, size_t len, uintptr_t at, uintpt
     return 1;
 }
 
+/* A moved run: (from, c] must be no jump's target.  Its function [flo, fhi) was
+ * decoded whole, so a byte of it within WINDOW of c begins an instruction only
+ * where starts says so: a rel8 pattern at any other is no jump (mark_reached). */
+#define WINDOW 160
+struct moved {
+    uintptr_t from, c, flo, fhi;
+    uint64_t starts[2 * WINDOW / 64];
+    int reached;
+};
+
 /* Where the instructions to move for the cpuid at c begin (0: none may), from a
- * decoding of its function [lo, hi). */
+ * decoding of its function [lo, hi), whose instruction starts near c go into m. */
 #define TARGETS_MAX 1024
-TLS_FREE static uintptr_t moved_from(uintptr_t lo, uintptr_t hi, uintptr_t c, int *whole)
+TLS_FREE static uintptr_t moved_from(uintptr_t lo, uintptr_t hi, uintptr_t c, int *whole, struct moved *m)
 {
+    memset(m->starts, 0, sizeof m->starts);
+    m->flo = lo, m->fhi = hi;
     *whole = 1; /* refused for every cpuid of the function, until the decoding ends well */
     if (!readable(lo, hi - lo)) return 0;
     uintptr_t before[8], targets[TARGETS_MAX], at = lo;
@@ -422,6 +434,7 @@ TLS_FREE static uintptr_t moved_from(uintptr_t lo, uintptr_t hi, uintptr_t c, in
         if (b > 0 && to > lo && to < hi) targets[nt++] = to;
         met |= at == c;
         if (at < c) before[nb++ % 8] = at;
+        if (at + WINDOW >= c && at < c + WINDOW) m->starts[(at + WINDOW - c) / 64] |= 1ull << ((at + WINDOW - c) % 64);
         at += len;
     }
     if (at != hi) return 0;
@@ -439,8 +452,6 @@ TLS_FREE static uintptr_t moved_from(uintptr_t lo, uintptr_t hi, uintptr_t c, in
     return from;
 }
 
-/* A moved run: (from, c] must be no jump's target. */
-struct moved { uintptr_t from, c; int reached; };
 
 /* A jump from anywhere landing at t: the runs it lands in are reached (lo, hi:
  * the span of them all, looked at first). */
@@ -468,6 +479,16 @@ TLS_FREE static void rel32_from(const uint8_t *p, const uint8_t *end, uintptr_t 
  * bytes at a time (computing every byte's three targets took ~0.4 ms of the
  * first process that proves ld.so's sites, three memchr passes ~0.3 ms: 0x0f
  * begins every other two-byte opcode). */
+/* A byte some decoded function holds within a run's window, not where an
+ * instruction of it begins. */
+TLS_FREE static int inside_insn(uintptr_t at, const struct moved *r, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (at >= r[i].flo && at < r[i].fhi && at + WINDOW >= r[i].c && at < r[i].c + WINDOW)
+            return !(r[i].starts[(at + WINDOW - r[i].c) / 64] >> ((at + WINDOW - r[i].c) % 64) & 1);
+    return 0;
+}
+
 TLS_FREE static void mark_reached(uintptr_t text, uintptr_t end, struct moved *r, int n)
 {
     uintptr_t lo = UINTPTR_MAX, hi = 0;
@@ -475,7 +496,7 @@ TLS_FREE static void mark_reached(uintptr_t text, uintptr_t end, struct moved *r
     uintptr_t near_lo = lo - text > 130 ? lo - 130 : text, near_hi = end - hi > 130 ? hi + 130 : end;
     for (uintptr_t at = near_lo; at + 2 <= near_hi; at++) {
         const uint8_t *p = (const uint8_t *)at;
-        if (rel8_op(p[0])) land(at + 2 + (uintptr_t)(intptr_t)(int8_t)p[1], lo, hi, r, n);
+        if (rel8_op(p[0]) && !inside_insn(at, r, n)) land(at + 2 + (uintptr_t)(intptr_t)(int8_t)p[1], lo, hi, r, n);
     }
     const __m128i call = _mm_set1_epi8((char)0xe8), jmp = _mm_set1_epi8((char)0xe9), esc = _mm_set1_epi8(0x0f);
     uintptr_t at = text;
@@ -648,7 +669,7 @@ TLS_FREE __attribute__((noinline)) static int find_sites(uintptr_t text, uintptr
         if (mine || *(const uint8_t *)c != 0x0f || (c >= refused_lo && c < refused_hi) ||
             !function_of(x, c, c + 2, &lo, &hi, &plain) || !plain || lo < text || hi > end)
             continue;
-        if ((from = moved_from(lo, hi, c, &whole)) != 0) mv[nm++] = (struct moved){ .from = from, .c = c };
+        if ((from = moved_from(lo, hi, c, &whole, &mv[nm])) != 0) mv[nm].from = from, mv[nm].c = c, mv[nm++].reached = 0;
         else if (whole) refused_lo = lo, refused_hi = hi;
     }
     if (nm) mark_reached(text, end, mv, nm);

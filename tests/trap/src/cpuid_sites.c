@@ -58,6 +58,16 @@ __attribute__((noinline)) static void jumped_into(uint32_t leaf, uint32_t sub, u
                      : "=&a"(r[0]), "=&b"(r[1]), "=&c"(r[2]), "=&d"(r[3]) : "r"(leaf), "r"(sub) : "cc");
 }
 
+/* Shape 3 whose moved run holds bytes that would be a short jump into it (lea
+ * 1(%rcx),%edi is 8d 79 01, and 79 01 is jns +1): no instruction begins there,
+ * as the function's decoding shows, so the site is answered (ld.so's
+ * intel_check_word has this lea before its leaf-4 cpuid, run 21 times a start). */
+__attribute__((noinline)) static void false_jump(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    __asm__ volatile("mov %4, %%r12d; mov %5, %%ecx; lea 1(%%rcx), %%edi; mov %%r12d, %%eax; " SITE_CPUID
+                     : "=&a"(r[0]), "=&b"(r[1]), "=&c"(r[2]), "=&d"(r[3]) : "r"(leaf), "r"(sub) : "r12", "rdi");
+}
+
 /* The shape-1 bytes b8 00 00 00 80 0f a2 inside movabs's immediate: not an
  * instruction, and its value must stay whole. */
 __attribute__((noinline)) static uint64_t decoy(void)
@@ -97,6 +107,8 @@ int main(void)
         }
     jumped_into(0x80000000, 0, a);
     printf("jumped: %08x %08x %08x %08x\n", a[0], a[1], a[2], a[3]);
+    false_jump(7, 0, a);
+    printf("false jump: %08x %08x %08x %08x\n", a[0], a[1], a[2], a[3]);
     printf("decoy %016llx\n", (unsigned long long)decoy());
     return 0;
 }
