@@ -281,10 +281,13 @@ def vfork_on_the_guests_fs(e):
     each round of `tracee vforks N` (vfork, the child's _exit, the parent's waitpid)
     adds one switch to lxrun's FS on the arch_prctl path, where the vfork's own
     switch made it two.  Counted as the difference between 8 and 4 rounds, which
-    leaves out start-up and exit."""
+    leaves out start-up and exit; the fewest of three runs each (one switch more
+    was seen once in ~30 runs beside a busy shell loop: when the children's
+    SIGCHLD lands, against the calls, is timing)."""
     counts = {}
     for n in (4, 8):
-        to_lxrun, _, _, text = host_fs_calls(e, 'arch_prctl', tracee_mode=f'vforks {n}')
+        runs = [host_fs_calls(e, 'arch_prctl', tracee_mode=f'vforks {n}') for _ in range(3)]
+        to_lxrun, _, _, text = min(runs, key=lambda run: run[0])
         counts[n] = to_lxrun
     check(counts[8] - counts[4] == 4, f'switches to lxrun\'s FS: {counts[4]} for 4 rounds, {counts[8]} for 8; '
           f'want one more a round\n{text}')
