@@ -480,11 +480,11 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
 }
 
 /* The bytes one poke stores: a page's run of patches, the unchanged bytes between
- * them copied from the text (under the text lock, as every store here).  A page
- * of lxrun's data a poking exec writes; each piece its own part of one pwritev
- * instead made /proc/self/mem's write run once per piece and gap (~60 an exec:
- * the page pinned, copied and let go each time), sh's loop of /bin/true 80 us an
- * iteration more in the kernel. */
+ * them copied from the text (under the text lock, as every store here).  It costs
+ * a poking exec one page of lxrun's data written; a pwritev of the pieces and the
+ * gaps instead ran /proc/self/mem's write once per piece (~60 an exec, each
+ * pinning, copying and releasing the page: sh's loop of /bin/true spent 80 us an
+ * iteration more in the kernel). */
 static uint8_t poke_room[GM_PAGE] __attribute__((aligned(GM_PAGE)));
 struct piece { uintptr_t at; const uint8_t *bytes; size_t n; };
 
@@ -671,11 +671,10 @@ TLS_FREE static void learn(uintptr_t site, long nr)
     if (stamp) lx_site_cache_learn(stamp, v.offset + (site - v.start), nr, site_sum(site));
 }
 
-/* A mapping's known sites, gathered, then rewritten page by page where a page
- * holds two or more (one site alone pays one copy of its page to save about
- * one trap). */
-
-/* By file offset (a shell sort: no qsort on the guest's FS). */
+/* A mapping's known sites (gathered in scratch.warm, beside the chunk list) are
+ * rewritten page by page where a page holds two or more (one site alone pays one
+ * copy of its page to save about one trap).  By file offset (a shell sort: no
+ * qsort on the guest's FS). */
 TLS_FREE static void warm_sort(struct lx_known_site *w, int n)
 {
     for (int gap = n / 2; gap > 0; gap /= 2)
