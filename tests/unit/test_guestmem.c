@@ -112,6 +112,29 @@ Test(vma, add_over_existing_replaces)
     expect_vma(2, BASE + 2 * P, BASE + 4 * P, RW);
 }
 
+Test(vma, add_across_several_keeps_the_rest)
+{
+    const char *name = gm_intern("/lib/y");
+    gm_add(BASE, 3 * P, PROT_READ, 0, GM_FILE, 0x20000, 7, 9, name);
+    gm_add(BASE + 4 * P, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    gm_add(BASE + 8 * P, P, PROT_READ, 0, GM_ANON, 0, 0, 0, NULL);
+    /* over the file's last page, the hole after it and all of the anonymous one */
+    gm_add(BASE + 2 * P, 3 * P, PROT_READ | PROT_EXEC, 0, GM_ANON, 0, 0, 0, NULL);
+    cr_assert_eq(gm_count(), 3);
+    expect_vma(0, BASE, BASE + 2 * P, PROT_READ);
+    cr_assert_eq(at(0)->offset, 0x20000);
+    expect_vma(1, BASE + 2 * P, BASE + 5 * P, PROT_READ | PROT_EXEC);
+    expect_vma(2, BASE + 8 * P, BASE + 9 * P, PROT_READ);
+    /* over the file's first page: what is left keeps its own offset */
+    gm_add(BASE, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
+    cr_assert_eq(gm_count(), 4);
+    expect_vma(0, BASE, BASE + P, RW);
+    expect_vma(1, BASE + P, BASE + 2 * P, PROT_READ);
+    cr_assert_eq(at(1)->offset, 0x20000 + P, "the right part's file offset moves with it");
+    cr_assert_eq(at(1)->name, name);
+    expect_vma(3, BASE + 8 * P, BASE + 9 * P, PROT_READ);
+}
+
 Test(vma, protect_splits_then_merges_back)
 {
     gm_add(BASE, 4 * P, RW, 0, GM_ANON, 0, 0, 0, NULL);
