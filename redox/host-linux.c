@@ -402,10 +402,29 @@ struct name_table {
 };
 static struct name_table *names;
 
+#define SESSION_SHARED (1UL << 20)
+static uintptr_t session_at, session_used;
+static long session_owner;
+
+long rx_session_shared(size_t len)
+{
+    len = (len + 4095) & ~(size_t)4095;
+    if (session_at && session_owner != rx_getpid()) /* a fork's child: its parent may carve the same bytes */
+        return raw6(SYS_mmap, 0, (long)len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (!session_at) {
+        long m = raw6(SYS_mmap, 0, SESSION_SHARED, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (m < 0) return m;
+        session_at = (uintptr_t)m, session_owner = rx_getpid();
+    }
+    if (len > SESSION_SHARED - session_used) return -ENOMEM;
+    session_used += len;
+    return (long)(session_at + session_used - len);
+}
+
 static void names_map(void)
 {
-    void *m = mmap(NULL, sizeof *names, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (m != MAP_FAILED) names = m;
+    long m = rx_session_shared(sizeof *names);
+    if (m >= 0) names = (struct name_table *)m;
 }
 
 /* The cached name of fd's file, checked to lead there still; 0 when there is none.

@@ -172,6 +172,13 @@ long rx_fds_open(int below, int path_handles, int *out, size_t max);
  * file table redox-rt keeps. */
 long rx_fd_highest_open(int *path_handles);
 
+/* len bytes (rounded up to pages) of zeroed read-write memory that this process
+ * and the processes it forks from now on share, for lxrun's own state of the
+ * session; or -errno.  Host: carved from one MAP_SHARED mapping the first call
+ * makes (each mapping a process has is copied at its every fork and unmapped at
+ * its exit); a forked child that asks gets a mapping of its own.  Redox plan: the
+ * same over one shm: handle. */
+long rx_session_shared(size_t len);
 /* An anonymous read-write memory object of len zero bytes, to map MAP_SHARED in
  * several processes (Redox: a shm: handle; host: memfd). */
 long rx_shm_anon(const char *name, size_t len);

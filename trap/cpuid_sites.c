@@ -104,7 +104,7 @@ static struct answer *answers RX_EXEC_READ;
 
 void lx_cpuid_sites_start(void)
 {
-    long m = rx_mmap(0, 4096, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_SHARED | RX_MAP_ANONYMOUS, -1, 0);
+    long m = rx_session_shared(4096);
     answers = m < 0 ? 0 : (struct answer *)m;
 }
 

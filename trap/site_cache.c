@@ -45,8 +45,7 @@ static struct known_file *files RX_EXEC_READ;
 
 void lx_site_cache_start(void)
 {
-    long m = rx_mmap(0, FILES * sizeof *files, RX_PROT_READ | RX_PROT_WRITE,
-                     RX_MAP_SHARED | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE, -1, 0);
+    long m = rx_session_shared(FILES * sizeof *files);
     files = m < 0 ? 0 : (struct known_file *)m;
 }
 
