@@ -80,39 +80,18 @@ static long grow(void *unused)
     return 0;
 }
 
-static int insert_at(size_t i, const struct gm_vma *v)
-{
-    if (nvma == cap && lx_fs_call(grow, NULL) < 0) return -1;
-    memmove(vmas + i + 1, vmas + i, (nvma - i) * sizeof *vmas);
-    vmas[i] = *v;
-    nvma++;
-    return 0;
-}
-
 static void erase(size_t i, size_t n)
 {
     memmove(vmas + i, vmas + i + n, (nvma - i - n) * sizeof *vmas);
     nvma -= n;
 }
 
-/* Make start and end boundaries of vmas, so [start,end) is a run of whole entries. */
-static void split_at(uintptr_t addr)
-{
-    size_t i = lower(addr);
-    if (i < nvma && vmas[i].start < addr) {
-        struct gm_vma right = vmas[i];
-        if (right.kind == GM_FILE) right.offset += addr - right.start;
-        right.start = addr;
-        vmas[i].end = addr;
-        insert_at(i + 1, &right);
-    }
-}
-
 /* The entries [start, end) overlaps replaced by what lies outside it (a left and a
  * right remnant) and, given, v between them, with one move of the entries after
- * them: an exec's ~30 mmaps and mprotects split, erased and inserted one entry at
- * a time, ~60 KiB of moves an exec.  The index v took (or would have), or -1 when
- * the array could not grow (then nothing changed). */
+ * them: an exec's mmaps and munmaps split, erased and inserted one entry at a time
+ * (~72 KiB moved in an exec'd child of sh's loop, now ~21 KiB).  With start ==
+ * end, the entry holding start, if any, split there.  The index v took (or would
+ * have), or -1 when the array could not grow (then nothing changed). */
 static long replace_range(uintptr_t start, uintptr_t end, const struct gm_vma *v)
 {
     size_t i = lower(start), j = i, k = 0;
@@ -138,6 +117,9 @@ static long replace_range(uintptr_t start, uintptr_t end, const struct gm_vma *v
 }
 
 static void remove_locked(uintptr_t start, uintptr_t end) { replace_range(start, end, NULL); }
+
+/* Make addr a boundary of vmas (set_range: [start,end) then a run of whole entries). */
+static void split_at(uintptr_t addr) { replace_range(addr, addr, NULL); }
 
 static int mergeable(const struct gm_vma *a, const struct gm_vma *b)
 {
