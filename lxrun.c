@@ -241,7 +241,7 @@ static int read_config(const char *file, int required)
         fprintf(stderr, "lxrun: %s: %s\n", file, abi_errno_text((int)-fd));
         return -1;
     }
-    static char text[65536];
+    static char text[65536] RX_COLD;
     long n = 0, r;
     while (n < (long)sizeof text - 1 && (r = rx_read((int)fd, text + n, sizeof text - 1 - (size_t)n)) > 0) n += r;
     rx_close((int)fd);

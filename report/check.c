@@ -71,9 +71,9 @@ static void say(int fd, const char *fmt, ...)
 /* Breadth-first over DT_NEEDED; each library is named once. Returns how many are missing. */
 static int check_libraries(int fd, const char *prog, const struct elf_facts *pf)
 {
-    static char names[MAX_LIBS][128], paths[MAX_LIBS][4096];
+    static char names[MAX_LIBS][128] RX_COLD, paths[MAX_LIBS][4096] RX_COLD;
     int n = 0, missing = 0;
-    static struct elf_facts f;
+    static struct elf_facts f RX_COLD;
     for (int i = 0; i < pf->nneeded && n < MAX_LIBS; i++) {
         snprintf(names[n], sizeof names[n], "%s", pf->needed[i]);
         paths[n][0] = 0;
@@ -140,13 +140,13 @@ static int check_at(const char *path, int fd, struct lx_exec_error *err, int dep
         return r;
     }
     static struct lx_image img;
-    static char interp[LX_INTERP_ROOM];
+    static char interp[LX_INTERP_ROOM] RX_COLD;
     img.interp = interp;
     int r = lx_image_check(file, &img, err);
     rx_close(file);
     if (r < 0) return -1;
 
-    static struct elf_facts f;
+    static struct elf_facts f RX_COLD;
     const char *why;
     if (elf_facts_read(path, &f, &why) < 0) { err->status = 126; snprintf(err->msg, sizeof err->msg, "%s", why); return -1; }
     int problems = 0;

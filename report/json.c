@@ -65,7 +65,7 @@ static void flush(int fd, struct lx_text *t)
  * reporter's own wait status. */
 static void processes(int fd, struct lx_text *t, int self_status)
 {
-    static struct lx_pt_record recs[LX_PT_RECORDS + LX_PT_SLOTS];
+    static struct lx_pt_record recs[LX_PT_RECORDS + LX_PT_SLOTS] RX_COLD;
     unsigned omitted;
     int n = lx_ptable_records(recs, (int)(sizeof recs / sizeof recs[0]), self_status, &omitted);
     static const char *const ends[] = { [LX_PT_RUNNING] = "running", [LX_PT_EXITED] = "exited",
@@ -99,7 +99,7 @@ const char *report_verdict(void)
 
 void json_write(int fd, int status, int signaled)
 {
-    static char buf[65536];
+    static char buf[65536] RX_COLD;
     struct lx_text t = { buf, sizeof buf, 0 };
     struct elf_facts f;
     const char *why = NULL;

@@ -28,8 +28,8 @@ static void out(int fd, struct lx_text *t)
 
 void summary_print(int fd)
 {
-    static struct row rows[LX_NR_MAX + 1];
-    static char buf[16384];
+    static struct row rows[LX_NR_MAX + 1] RX_COLD;
+    static char buf[16384] RX_COLD;
     struct lx_text t = { buf, sizeof buf, 0 };
     int n = 0;
     uint64_t calls = 0, errors = 0, ns = 0;
