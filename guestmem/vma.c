@@ -189,15 +189,20 @@ void gm_dontfork(uintptr_t start, size_t len, int on)
 }
 void gm_left_out(uintptr_t start, size_t len, int on) { set_range(start, len, offsetof(struct gm_vma, left_out), on); }
 
+/* Writes the table only from its first dropped entry on: a forked child's store
+ * into each entry, unchanged, was a copy of the table's page at every fork. */
 void gm_forget_dontfork(void)
 {
     lock();
-    begin_change();
     size_t kept = 0;
-    for (size_t i = 0; i < nvma; i++)
-        if (!vmas[i].dontfork) vmas[kept++] = vmas[i];
-    nvma = kept;
-    changed();
+    while (kept < nvma && !vmas[kept].dontfork) kept++;
+    if (kept < nvma) {
+        begin_change();
+        for (size_t i = kept; i < nvma; i++)
+            if (!vmas[i].dontfork) vmas[kept++] = vmas[i];
+        nvma = kept;
+        changed();
+    }
     unlock();
 }
 

@@ -21,6 +21,8 @@ static uint64_t uptime_cs(void)
     return rx_clock_gettime(RX_CLOCK_X_BOOTTIME, &t) == 0 ? (uint64_t)t.sec * 100 + (uint64_t)t.nsec / 10000000 : 0;
 }
 
+uint64_t lx_proc_start_cs RX_FORK_HOT;
+
 void lx_process_start(uintptr_t brk, const char *path)
 {
     lx_proc.brk_start = lx_proc.brk_cur = lx_proc.brk_mapped = brk;
@@ -29,14 +31,14 @@ void lx_process_start(uintptr_t brk, const char *path)
     /* an exec keeps the process's start (its fork's, lx_process_forked): only the
      * first program reads the clock, whose first call in a forked child was a fault
      * on the host's vDSO page in every exec'd child of a shell's loop */
-    if (!lx_proc.start_cs) lx_proc.start_cs = uptime_cs();
+    if (!lx_proc_start_cs) lx_proc_start_cs = uptime_cs();
 }
 
 uint64_t lx_process_fork_time(void) { return uptime_cs(); }
 
 void lx_process_forked(uint64_t start_cs)
 {
-    lx_proc.start_cs = start_cs;
+    lx_proc_start_cs = start_cs;
     lx_ptable_add_child((int)rx_getpid(), (int)rx_getppid(), start_cs);
     lx_ptable_answer_forked();
 }
@@ -57,7 +59,7 @@ void lx_process_image(const char *exe, uintptr_t sp, uintptr_t arg_start, uintpt
     lx_proc.auxv = auxv;
     lx_proc.auxv_len = auxv_len;
     size_t n = arg_end > arg_start ? arg_end - arg_start : 0;
-    lx_proc.start_cs = lx_ptable_enter(lx_proc.start_cs, exe, (const char *)arg_start, n, copy_from_guest);
+    lx_proc_start_cs = lx_ptable_enter(lx_proc_start_cs, exe, (const char *)arg_start, n, copy_from_guest);
     lx_process_publish();
 }
 

@@ -19,8 +19,8 @@ struct lx_process {
     struct linux_sigaction sigactions[65];
     uint64_t rlim_cur[16], rlim_max[16];      /* the guest's view of its limits */
     int rlim_known[16];
-    /* for /proc/self: the program file (exe, last), the start time, the initial stack */
-    uint64_t start_cs;                        /* since boot, centiseconds */
+    /* for /proc/self: the program file (exe, last), the initial stack (the start
+     * time is lx_proc_start_cs) */
     uintptr_t stack_sp, arg_start, arg_end, env_start, env_end, auxv, auxv_len;
     struct lx_options opts;                   /* lxrun's options for this process */
     int oom_score_adj;                        /* /proc/self/oom_score_adj: kept and shown, -1000..1000 */
@@ -52,6 +52,10 @@ struct lx_process {
 };
 
 extern struct lx_process lx_proc;
+/* The process's start, since boot in centiseconds, for /proc/self: every forked
+ * child writes it, so it lies on the fork-hot page (RX_FORK_HOT), not in lx_proc,
+ * whose page a child that forks on without an exec then never copies. */
+extern uint64_t lx_proc_start_cs;
 
 /* One guest thread's kernel state (the trap's record carries it). */
 struct lx_task {

@@ -77,7 +77,7 @@ void procfs_task_gather(struct procfs_task *t, int scan_fds)
     if (th) t->sig_blocked = th->task.sigmask;
     lx_process_dispositions(&t->sig_ignored, &t->sig_caught);
 
-    t->start_cs = lx_proc.start_cs;
+    t->start_cs = lx_proc_start_cs;
     struct rx_rusage ru;
     if (rx_getrusage(RX_RUSAGE_SELF, &ru) == 0) {
         t->utime_cs = (uint64_t)ru.utime.sec * 100 + (uint64_t)ru.utime.nsec / 10000000;

@@ -15,9 +15,13 @@ void json_write(int fd, int status, int signaled);
 
 void lx_report_forked_child(void)
 {
-    lx_report.summary = 0;
-    if (lx_report.json_fd >= 0) rx_close(lx_report.json_fd);
-    lx_report.json_fd = -1;
+    /* stores only where something changes: the record's page is otherwise the
+     * parent's still, not copied (a child that forks on without an exec) */
+    if (lx_report.summary) lx_report.summary = 0;
+    if (lx_report.json_fd >= 0) {
+        rx_close(lx_report.json_fd);
+        lx_report.json_fd = -1;
+    }
     if (!lx_report.observe) return;
     lx_record_reset(); /* what the parent counted is the parent's */
     memset(&lx_rewrite_stats, 0, sizeof lx_rewrite_stats);

@@ -27,7 +27,7 @@ static long fork_child_side(struct lx_call *c, uint64_t flags, uint64_t new_stac
 {
     if (lx_trap_rearm_after_fork(c->t) < 0) rx_exit(126); /* never run guest code unwatched */
     c->task->pending = 0; /* a child starts with none pending, as on Linux */
-    lx_proc.threads = 1;  /* and with the calling thread only */
+    if (lx_proc.threads != 1) lx_proc.threads = 1; /* and with the calling thread only (a store is a page copied) */
     lx_process_threads_forget();
     lx_threads_forked();
     lx_report_forked_child();

@@ -750,6 +750,13 @@ static unsigned traps RX_FORK_HOT;
  * fork+exec loop of /bin/true paid two an iteration. */
 static int learned RX_FORK_HOT;
 
+/* A forked child's first traps leave the site table alone: most such children
+ * exec or exit within a few calls, and the table's page, the parent's still, was
+ * copied for the one store that recorded a site (fk's fork+exit loop: a page an
+ * iteration).  A child that goes on records its sites from their next trap. */
+#define FORK_QUIET 8
+static unsigned quiet RX_FORK_HOT;
+
 /* Under the text lock. */
 TLS_FREE static void learn_seen(void)
 {
@@ -797,7 +804,7 @@ void lx_trap_image_mapped(const struct lx_file_id *id)
     }
 }
 
-void lx_rewrite_forked(void) { traps = 0, learned = 0; }
+void lx_rewrite_forked(void) { traps = 0, learned = 0, quiet = FORK_QUIET; }
 
 /* How many chunks a fork leaves out: when all are, a child knows it without
  * reading the table (a page of its own, each read of it first a fault in the
@@ -834,7 +841,7 @@ void lx_rewrite_forget(void)
     gm_text_lock();
     for (int i = 0; i < nchunks; i++) rx_munmap(scratch.chunks[i].base, CHUNK);
     nchunks = nchunks_out = npads = 0;
-    traps = 0, learned = 0;
+    traps = 0, learned = 0, quiet = 0;
     nmapped_files = 0;
     program_stamp = 0;
     for (int i = 0; i < noutgrown; i++) rx_munmap((uintptr_t)outgrown[i], site_table_bytes(outgrown[i]));
@@ -863,6 +870,7 @@ TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
     int state = site_state(site, 0, 0); /* racy read: at worst the site is looked at again */
     if (state == KEPT) return;
     unsigned n = __atomic_add_fetch(&traps, 1, __ATOMIC_RELAXED);
+    if (n <= quiet) return;
     int hot = 0;
     /* while other threads live, only a hot site: their rewrites are protection
      * round trips, each mprotect a TLB shootdown to the CPUs they run on; once

@@ -247,6 +247,15 @@ int main(int argc, char **argv)
         sc(SYS_wait4, pid, (long)&status, 0, 0);
         return status == 5 << 8 ? 0 : 1;
     }
+    if (!strcmp(mode, "forks") && argc > 2) { /* N forks, each child ending at once */
+        for (int i = atoi(argv[2]); i > 0; i--) {
+            long pid = sc(SYS_fork, 0, 0, 0, 0);
+            if (pid == 0) sc(SYS_exit_group, 0, 0, 0, 0);
+            int status = -1;
+            if (pid < 0 || sc(SYS_wait4, pid, (long)&status, 0, 0) != pid || status != 0) return 9;
+        }
+        return 0;
+    }
     if (!strcmp(mode, "unknown")) {
         sc(1000, 0, 0, 0, 0);
         sc(SYS_getppid, 0, 0, 0, 0);
