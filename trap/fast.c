@@ -42,6 +42,14 @@ uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1] RX_EXEC_READ;
 uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1] RX_EXEC_READ;
 uint64_t lx_trap_cpuid_cycles;
 static uintptr_t gate RX_EXEC_READ;     /* a `syscall` outside lxrun's text: the way into the trap */
+/* Its page: `syscall; ud2` (never returned to), the rest int3.  A read-only
+ * section of lxrun's image, which the linker places after .text and etext, where
+ * Syscall User Dispatch's allowed range ends (sud.c arm), in the code segment's
+ * huge page: a page mapped for it was a mapping more, copied by every fork. */
+__attribute__((section("lx_gate"), aligned(4096), used)) static const unsigned char gate_page[4096] = {
+    0x0f, 0x05, 0x0f, 0x0b, [4 ... 4095] = 0xcc
+};
+extern const char etext[];
 static int guestfs_on RX_EXEC_READ;     /* GUESTFS lines are served on the guest's FS (no trace prints) */
 static size_t xsave_size RX_EXEC_READ;  /* the XSAVE area for the features the kernel enabled */
 static int xsave_all RX_EXEC_READ;      /* the stub saves with XSAVEOPT (lx_fast_vectors_by_hand) */
@@ -118,18 +126,11 @@ int lx_trap_mode_choose(enum lx_trap_mode want, const char **why)
     }
     /* the gate in both modes: the trap's quick return (sud.c) leaves by the fast
      * path's exit, which goes there with a signal to deliver */
-    if (!gate) {
-        void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m == MAP_FAILED) {
-            *why = "no memory for the trap's gate";
-            return -1;
-        }
-        static const unsigned char code[] = { 0x0f, 0x05, 0x0f, 0x0b }; /* syscall; ud2: never returned to */
-        memset(m, 0xcc, 4096);
-        memcpy(m, code, sizeof code);
-        mprotect(m, 4096, PROT_READ | PROT_EXEC);
-        gate = (uintptr_t)m;
+    if ((uintptr_t)gate_page < (uintptr_t)etext) {
+        *why = "lxrun's gate page lies inside its text (a link without cmake's layout)";
+        return -1;
     }
+    gate = (uintptr_t)gate_page;
     mode = want;
     /* in both modes: the trap serves these on the guest's FS too (sud.c) */
     int guestfs = !lx_report.observe || lx_dispatch_guestfs_observing();
