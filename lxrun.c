@@ -157,16 +157,22 @@ static int is_env(const char *entry, const char *name)
     return !strncmp(entry, name, len) && entry[len] == '=';
 }
 
-/* The guest's environment: lxrun's own variables left out. */
+static int lxrun_own_env(const char *entry)
+{
+    return is_env(entry, TRAP_FS_ENV) || is_env(entry, TRAP_ENV) || is_env(entry, CPUID_ENV);
+}
+
+/* The guest's environment: lxrun's own variables left out (envp itself when it
+ * has none: no malloc, so none of the allocator's mappings, in most runs). */
 static char **guest_environment(char **envp)
 {
-    size_t n = 0, k = 0;
-    while (envp[n]) n++;
+    size_t n = 0, k = 0, own = 0;
+    for (; envp[n]; n++) own += lxrun_own_env(envp[n]);
+    if (!own) return envp;
     char **out = calloc(n + 1, sizeof *out);
     if (!out) return envp;
     for (size_t j = 0; j < n; j++)
-        if (!is_env(envp[j], TRAP_FS_ENV) && !is_env(envp[j], TRAP_ENV) && !is_env(envp[j], CPUID_ENV))
-            out[k++] = envp[j];
+        if (!lxrun_own_env(envp[j])) out[k++] = envp[j];
     return out;
 }
 

@@ -64,13 +64,31 @@ static size_t lower(uintptr_t addr)
     return lo;
 }
 
+/* The first mapping table, the first name table and the first names' bytes, on
+ * one page of lxrun's data: a program of up to FIRST_VMAS mappings makes no
+ * malloc here, and lxrun's allocator then maps none of its areas (a first malloc
+ * maps three, each copied at every fork); an exec'd child, which writes the
+ * tables, copies that one page. */
+#define FIRST_VMAS 40
+#define FIRST_NAMES 32
+struct name_table { size_t cap, n; const char *slot[]; };
+static struct __attribute__((aligned(4096))) {
+    struct vma_array a;
+    struct gm_vma v[FIRST_VMAS];
+    struct name_table t;
+    const char *slot[FIRST_NAMES];
+    size_t room_used;
+    char room[4096 - 4 * sizeof(size_t) - FIRST_VMAS * sizeof(struct gm_vma) - FIRST_NAMES * sizeof(const char *)];
+} first;
+_Static_assert(sizeof first == 4096, "guestmem's first tables on one page");
+
 /* A new array twice as big; the old one stays allocated, as a check may still be
  * reading it.  On lxrun's FS (malloc): a GUESTFS call's path comes here rarely. */
 static long grow(void *unused)
 {
     (void)unused;
-    size_t ncap = cap ? cap * 2 : 64;
-    struct vma_array *a = malloc(sizeof *a + ncap * sizeof a->v[0]);
+    size_t ncap = cap ? cap * 2 : FIRST_VMAS;
+    struct vma_array *a = cap ? malloc(sizeof *a + ncap * sizeof a->v[0]) : &first.a;
     if (!a) return -1;
     a->cap = ncap;
     if (nvma) memcpy(a->v, vmas, nvma * sizeof a->v[0]);
@@ -299,7 +317,6 @@ int gm_at(size_t i, struct gm_vma *out)
  * full, under a lock of its own (two threads may map files at once).  A list
  * searched from the start cost git log --stat, which maps ~4000 loose objects,
  * ~30 us per mmap (4000 strcmps of paths sharing their first 30 bytes). */
-struct name_table { size_t cap, n; const char *slot[]; };
 static struct name_table *names; /* replaced whole by one store: a fork's child finds it whole */
 static uint32_t names_lock RX_FORK_HOT;
 
@@ -319,16 +336,25 @@ static const char **name_slot(struct name_table *t, const char *name)
 
 static int names_grow(void)
 {
-    size_t cap = names ? names->cap * 2 : 64;
-    struct name_table *t = calloc(1, sizeof *t + cap * sizeof t->slot[0]), *old = names;
+    size_t cap = names ? names->cap * 2 : FIRST_NAMES;
+    struct name_table *t = names ? calloc(1, sizeof *t + cap * sizeof t->slot[0]) : &first.t, *old = names;
     if (!t) return -1;
     t->cap = cap;
     for (size_t i = 0; old && i < old->cap; i++)
         if (old->slot[i]) *name_slot(t, old->slot[i]) = old->slot[i];
     t->n = old ? old->n : 0;
     names = t;
-    free(old);
+    if (old != &first.t) free(old);
     return 0;
+}
+
+static char *name_copy(const char *name)
+{
+    size_t n = strlen(name) + 1;
+    if (n > sizeof first.room - first.room_used) return strdup(name);
+    char *p = memcpy(first.room + first.room_used, name, n);
+    first.room_used += n;
+    return p;
 }
 
 const char *gm_intern(const char *name)
@@ -338,7 +364,7 @@ const char *gm_intern(const char *name)
     const char *r = NULL;
     if ((names && 2 * (names->n + 1) <= names->cap) || names_grow() == 0) {
         const char **at = name_slot(names, name);
-        if (!*at && (*at = strdup(name)) != NULL) names->n++;
+        if (!*at && (*at = name_copy(name)) != NULL) names->n++;
         r = *at;
     }
     futex_unlock(&names_lock);

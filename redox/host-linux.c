@@ -1245,10 +1245,29 @@ struct host_thread { pthread_t th; void *stack; clockid_t clock; struct spawn st
 _Static_assert(sizeof(struct host_thread) <= HOST_THREAD_ROOM, "the handle fits its room");
 static __thread struct host_thread *self_thread;
 
+/* A detached thread's start record until it has copied it: a static slot, not
+ * malloc's (a first malloc maps three areas of the allocator's, each then copied
+ * at every fork: the /proc answerer starts at a process's first fork). */
+static struct spawn spawn_slots[4];
+static int spawn_slot_taken[4];
+
+static struct spawn *spawn_record(void)
+{
+    for (int i = 0; i < 4; i++)
+        if (!__atomic_exchange_n(&spawn_slot_taken[i], 1, __ATOMIC_ACQUIRE)) return &spawn_slots[i];
+    return malloc(sizeof(struct spawn));
+}
+
+static void spawn_record_done(struct spawn *s)
+{
+    if (s >= spawn_slots && s < spawn_slots + 4) __atomic_store_n(&spawn_slot_taken[s - spawn_slots], 0, __ATOMIC_RELEASE);
+    else free(s);
+}
+
 static void *spawned(void *p)
 {
     struct spawn s = *(struct spawn *)p;
-    if (!s.h) free(p);
+    if (!s.h) spawn_record_done(p);
     self_thread = s.h;
     if (s.cpu >= 0) { /* pinned by itself: musl has no pthread_attr_setaffinity_np */
         cpu_set_t here;
@@ -1264,7 +1283,7 @@ static void *spawned(void *p)
  * h's stack, when h is given; else detached, on a stack of stack_size. */
 static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int pin, struct host_thread *h)
 {
-    struct spawn *s = h ? &h->start : malloc(sizeof *s);
+    struct spawn *s = h ? &h->start : spawn_record();
     if (!s) return -ENOMEM;
     *s = (struct spawn){ fn, arg, pin ? sched_getcpu() : -1, h };
     pthread_attr_t a;
@@ -1285,7 +1304,7 @@ static long spawn_thread(void (*fn)(void *), void *arg, size_t stack_size, int p
     int e = pthread_create(&th, &a, spawned, s);
     rx_sigmask_set(old);
     pthread_attr_destroy(&a);
-    if (e && !h) free(s);
+    if (e && !h) spawn_record_done(s);
     else if (!e && h) h->th = th;
     return -e;
 }
@@ -1486,11 +1505,33 @@ long rx_fexec(int fd, char *const argv[], char *const envp[])
     return R(syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH));
 }
 
-void *rx_alloc_unforked(size_t len)
+static void *unforked_map(size_t len)
 {
     void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return NULL;
     (void)madvise(p, len, MADV_WIPEONFORK); /* refused before Linux 4.14: copied like the rest */
+    return p;
+}
+
+/* Carved, page-aligned, from one mapping (its untouched pages cost nothing): the
+ * exec's packing room, the vfork window's and the spare's records, the loader's
+ * check scratch were a mapping each, each a mapping more at every fork. */
+#define UNFORKED_ARENA (64 * 1024)
+void *rx_alloc_unforked(size_t len)
+{
+    static char *arena;
+    static size_t used;
+    static int busy; /* two threads' execs may both ask */
+    len = (len + 4095) & ~(size_t)4095;
+    if (len > UNFORKED_ARENA) return unforked_map(len);
+    while (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE)) sched_yield();
+    if (!arena || used + len > UNFORKED_ARENA) {
+        arena = unforked_map(UNFORKED_ARENA);
+        used = 0;
+    }
+    void *p = arena ? arena + used : NULL;
+    if (p) used += len;
+    __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
     return p;
 }
 

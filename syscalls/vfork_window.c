@@ -63,8 +63,9 @@ struct win_own {
 _Static_assert(sizeof(struct win_own) <= 4096, "the window's own state on one page");
 static struct win_own *own, own_fallback;
 /* What a fork that takes over needs: the dispositions as the window opened
- * (written only when they changed) and the calls the waiting child made. */
-static struct {
+ * (written only when they changed) and the calls the waiting child made.  On a
+ * page's start: the waiting child reads the dispositions at its exec, one page. */
+static struct __attribute__((aligned(4096))) {
     int ncalls;      /* the calls the child made (log), to make again in a fork that takes over */
     struct linux_sigaction acts[LINUX_NSIG + 1];
     struct { long nr; uint64_t a[6]; } log[64];
