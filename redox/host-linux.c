@@ -121,6 +121,23 @@ static int self_exe_fd = -1;
  * parent's (a handle on the parent's memory) and opens its own onto the same number. */
 static int mem_fd RX_FORK_HOT = -1;
 static long mem_fd_pid RX_FORK_HOT; /* the fork-hot page: a forked child that pokes writes it */
+/* The store of rewritten text pages (rx_poke_page): a memfd, and whose it is and
+ * how much of it is written, as mem_fd's: a forked child writes a store of its
+ * own onto the same number before its first page, so that neither process ever
+ * writes a page the other maps. */
+static int text_fd RX_FORK_HOT = -1;
+static long text_fd_pid RX_FORK_HOT;
+static uint64_t text_used RX_FORK_HOT;
+#define TEXT_STORE_MAX (16UL << 20) /* then pokes: an exec in place keeps the store (a child may map its pages) */
+
+/* Executable where the system's default is not (vm.memfd_noexec, Linux 6.3 on;
+ * before, MFD_EXEC is unknown: EINVAL). */
+static long text_store_new(void)
+{
+    long fd = raw3(SYS_memfd_create, (long)"lxrun-text", MFD_CLOEXEC | 0x10 /* MFD_EXEC */, 0);
+    return fd == -EINVAL ? raw3(SYS_memfd_create, (long)"lxrun-text", MFD_CLOEXEC, 0) : fd;
+}
+
 
 /* The system's core pattern, read once as the backend starts: the host's /proc is
  * not touched while the guest runs. */
@@ -187,6 +204,7 @@ void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx)
 {
     if (self_exe_fd >= 0) each(&self_exe_fd, ctx);
     if (mem_fd >= 0) each(&mem_fd, ctx);
+    if (text_fd >= 0) each(&text_fd, ctx);
 }
 
 static int code_huge_reserve(struct dl_phdr_info *info, size_t size, void *ctx);
@@ -212,6 +230,12 @@ long rx_backend_start(int high_fd_floor)
         fd = dup_cloexec_above(mem, high_fd_floor);
         raw3(SYS_close, mem, 0, 0);
         if (fd >= 0) mem_fd = (int)fd, mem_fd_pid = rx_getpid();
+    }
+    long text = text_store_new();
+    if (text >= 0) { /* else rx_poke_page pokes */
+        fd = dup_cloexec_above(text, high_fd_floor);
+        raw3(SYS_close, text, 0, 0);
+        if (fd >= 0) text_fd = (int)fd, text_fd_pid = rx_getpid();
     }
     names_map();
     return 0;
@@ -816,6 +840,45 @@ long rx_poke(uintptr_t addr, const void *bytes, size_t n)
     long r = raw4(SYS_pwrite64, mem_fd, (long)bytes, (long)n, (long)addr);
     return r < 0 ? r : r == (long)n ? 0 : -EIO;
 }
+/* One page of a private file mapping mapped anew from the store, holding its
+ * bytes as they are with [addr, addr+n) (within the page) replaced. */
+static long text_page_place(uintptr_t page, uintptr_t addr, const void *bytes, size_t n, int prot)
+{
+    if (text_fd_pid != rx_getpid()) { /* a fork's child: a store of its own at the same fd */
+        long mine = text_store_new();
+        long r = mine < 0 ? mine : raw3(SYS_dup3, mine, text_fd, O_CLOEXEC);
+        if (mine >= 0) raw3(SYS_close, mine, 0, 0);
+        if (r < 0) return r;
+        text_fd_pid = rx_getpid(), text_used = 0;
+    }
+    if (text_used + 4096 > TEXT_STORE_MAX) return -ENOSPC;
+    const struct iovec iov[3] = { { (void *)page, addr - page }, { (void *)bytes, n },
+                                  { (void *)(addr + n), page + 4096 - (addr + n) } };
+    long w = raw5(SYS_pwritev, text_fd, (long)iov, 3, (long)text_used, 0);
+    if (w != 4096) return w < 0 ? w : -EIO;
+    /* the old page leaves as the new one comes, under the address space's lock: a
+     * thread meanwhile running the page waits for it in its fault and finds the
+     * new page (Linux 6.12 on put the mapping back if this fails) */
+    long m = raw6(SYS_mmap, (long)page, 4096, host_prot(prot), MAP_PRIVATE | MAP_FIXED, text_fd, (long)text_used);
+    if (m != (long)page) return m < 0 ? m : -EIO;
+    text_used += 4096;
+    return 0;
+}
+
+long rx_poke_page(uintptr_t addr, const void *bytes, size_t n, int prot)
+{
+    if (text_fd < 0) return rx_poke(addr, bytes, n);
+    while (n) {
+        uintptr_t page = addr & ~(uintptr_t)4095;
+        size_t here = page + 4096 - addr < n ? page + 4096 - addr : n;
+        long r = text_page_place(page, addr, bytes, here, prot);
+        if (r < 0) r = rx_poke(addr, bytes, here); /* full, or refused (a mapping fails before it unmaps) */
+        if (r < 0) return r;
+        addr += here, bytes = (const uint8_t *)bytes + here, n -= here;
+    }
+    return 0;
+}
+
 /* advice numbers are POSIX's, the same in relibc and Linux (MADV_NORMAL 0 .. DONTNEED 4) */
 long rx_madvise(uintptr_t addr, size_t len, enum rx_madvise advice)
 {

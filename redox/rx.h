@@ -604,6 +604,16 @@ long rx_mprotect(uintptr_t addr, size_t len, int prot);
  * (-ENOSYS where there is no such handle; Redox plan: the proc scheme's memory
  * handle of the process itself, ptrace's way in). */
 long rx_poke(uintptr_t addr, const void *bytes, size_t n);
+/* As rx_poke, for [addr, addr+n) in a private file mapping whose protection is
+ * prot (RX_PROT_*): each page it touches is mapped anew from lxrun's store of
+ * rewritten pages, holding its bytes with these, where rx_poke copies it into
+ * anonymous memory -- and a mapping with one anonymous page has every present
+ * page-table entry copied at each fork and zapped at the child's exec or exit
+ * (busybox sh's text: 239 a fork).  Linux: a memfd per process, each page of it
+ * written once and then only mapped (MAP_PRIVATE | MAP_FIXED over the page; a
+ * fork's child starts a store of its own), up to 16 MiB, then rx_poke.  Redox
+ * plan: rx_poke. */
+long rx_poke_page(uintptr_t addr, const void *bytes, size_t n, int prot);
 /* Host-backend extensions: Redox has no madvise and no msync.  Redox plan: advice
  * is a hint, accepted and ignored, except DONTNEED (and FREE, REMOVE), which
  * zero-fills by remapping anonymous pages, DONTFORK and WIPEONFORK, which lxrun's

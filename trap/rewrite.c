@@ -479,6 +479,44 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
     return 0;
 }
 
+/* Traps this program image has taken, since its exec or its fork: a site is
+ * rewritten, and the sites earlier processes found in its text planted, only from
+ * the REWRITE_AFTER-th on.  A rewrite costs a copy of the code page and a poke
+ * (~11 us here; a protection round trip, ~36 us, in a process that had threads)
+ * and a trampoline chunk's first touch, against ~3.5 us a trap, so a short program
+ * (true makes ~30 calls) or a forked child on its way to exec gains nothing from
+ * it.  32 since the poke (64 before): gcc -c's programs trap 298 -> 226 times for
+ * 12 more pokes, git status 93 -> 75; sh's loop of /bin/true unchanged (its
+ * children end before).  (Rewriting a site at its eighth trap whatever the count
+ * was tried on 2026-12-03 with the round trip: no change in python3 -c pass or
+ * git status; with the poke it is SITE_HOT.) */
+#define REWRITE_AFTER 32
+/* ...or at a site's SITE_HOT-th trap after its first, whatever the count: ld.so's
+ * mmap site in cc1 traps ~40 times, its openat, close and fstatat ~10 each, most
+ * before cc1's 32nd trap.  Past /bin/true's 7 mmaps: there a rewrite (a poke, a
+ * trampoline chunk mapped and first touched) costs more than the traps it saves.
+ * With both, gcc -c traps 204 times (298 at 64 without SITE_HOT), python3 -c pass
+ * 83 (108) for 9 more pokes; alternating pinned runs of gcc -c: 1.218x -> 1.190x. */
+#define SITE_HOT 8
+static unsigned traps RX_FORK_HOT;
+
+/* The sites a program trapped at are learned (for the next mapping of their
+ * file) once it is past REWRITE_AFTER traps or has a hot site (SITE_HOT; such a
+ * program may never reach the count, its hot sites rewritten): from then on it
+ * is past the threshold.  Those seen before then together,
+ * later ones at their first trap.  A shorter program -- the planting's
+ * beneficiaries are not among them -- reads none of the session's table, which a
+ * forked child cannot read without a fault a page (its pages are shared): sh's
+ * fork+exec loop of /bin/true paid two an iteration. */
+static int learned RX_FORK_HOT;
+
+/* A forked child's first traps leave the site table alone: most such children
+ * exec or exit within a few calls, and the table's page, the parent's still, was
+ * copied for the one store that recorded a site (fk's fork+exit loop: a page an
+ * iteration).  A child that goes on records its sites from their next trap. */
+#define FORK_QUIET 8
+static unsigned quiet RX_FORK_HOT;
+
 /* The bytes one poke stores: a page's run of patches, the unchanged bytes between
  * them copied from the text (under the text lock, as every store here).  It costs
  * a poking exec one page of lxrun's data written; a pwritev of the pieces and the
@@ -498,7 +536,32 @@ struct piece { uintptr_t at; const uint8_t *bytes; size_t n; };
  * of p[0..n) were stored, in order: the rest go through the round trip (a system
  * without the handle, a refusal; one that fails midway leaves them all to it,
  * which stores the same bytes again). */
-TLS_FREE static int poke_patches(const struct patch *p, int n)
+/* Mappings that had runs of pages placed (rx_poke_page), how many each, and
+ * where the last ended: each run is two mappings more, each copied at every
+ * fork and unmapped at every exit, so a mapping gets PLACED_RUNS_MAX; its later
+ * runs are poked.  A run that starts where the last ended joins its mapping (the
+ * store's pages follow on too).  (Bash's libc and its own text, every run placed:
+ * nine runs, 16 mappings more, and its fork+exec loop 4-5% slower, where
+ * busybox's one run of three pages made its loop faster.)  On the fork-hot page:
+ * an exec'd child of a process that placed pages clears them, and writes that
+ * page anyway. */
+#define PLACED_RUNS_MAX 2
+#define PLACED_MAPPINGS 4
+static struct { uintptr_t start, end; int runs; } placed[PLACED_MAPPINGS] RX_FORK_HOT;
+
+TLS_FREE static int may_place(uintptr_t mapping, uintptr_t lo, uintptr_t hi)
+{
+    for (int i = 0; i < PLACED_MAPPINGS; i++)
+        if (placed[i].start == mapping || !placed[i].start) {
+            int joins = placed[i].runs && GM_PAGE_DOWN(lo) == placed[i].end;
+            if (!joins && placed[i].runs == PLACED_RUNS_MAX) return 0;
+            placed[i].start = mapping, placed[i].runs += !joins, placed[i].end = GM_PAGE_UP(hi);
+            return 1;
+        }
+    return 0;
+}
+
+TLS_FREE static int poke_patches(const struct patch *p, int n, int prot, uintptr_t placing)
 {
     int alone = lx_threads_alone(), m = 0, k = 0;
     while (m < n && (alone || p[m].unshared)) m++;
@@ -519,18 +582,33 @@ TLS_FREE static int poke_patches(const struct patch *p, int n)
         if (hi - lo > GM_PAGE) return 0; /* a lone piece larger than the room: none is */
         memcpy(poke_room, (const void *)lo, hi - lo);
         for (int j = g; j < e; j++) memcpy(poke_room + (pc[j].at - lo), pc[j].bytes, pc[j].n);
-        if (rx_poke(lo, poke_room, hi - lo) != 0) return 0;
+        int r = placing && may_place(placing, lo, hi) ? rx_poke_page(lo, poke_room, hi - lo, prot) : rx_poke(lo, poke_room, hi - lo);
+        if (r != 0) return 0;
     }
     for (int i = 0; i < m; i++) (*p[i].count)++;
     return m;
 }
 
-/* The planned patches, all in one mapping, stored by rx_poke or else in one
+/* The planned patches, all in one mapping, stored by a poke or else in one
  * protection round trip over the pages they touch; prot: the guest's protection
- * of the text, put back after.  How many were stored. */
-TLS_FREE static int store_patches(const struct patch *p, int n, int prot)
+ * of the text, put back after.  A large file's text (kind GM_FILE, BY_PAGE_FROM
+ * bytes or more: a program's or libc's) has its pages mapped anew from lxrun's
+ * store (rx_poke_page), not copied into anonymous memory: one anonymous page and
+ * a fork copied all the mapping's present page-table entries, which the child's
+ * exec zapped (busybox sh's text, 239 a fork: ~40 us an iteration of its fork+exec
+ * loop in copy_page_range and unmap_page_range).  A small one (ld.so's, with its
+ * CPUID detours planted in every exec) is poked: its few entries cost a fork less
+ * than the pages' own mappings would.  How many were stored. */
+#define BY_PAGE_FROM (256 * 1024)
+/* The mapping whose pages a store places (its start), or 0. */
+TLS_FREE static uintptr_t pages_placed(const struct gm_vma *v)
 {
-    int poked = poke_patches(p, n);
+    return v->kind == GM_FILE && v->end - v->start >= BY_PAGE_FROM ? v->start : 0;
+}
+
+TLS_FREE static int store_patches(const struct patch *p, int n, int prot, uintptr_t placing)
+{
+    int poked = poke_patches(p, n, prot, placing);
     p += poked, n -= poked;
     uintptr_t lo = UINTPTR_MAX, hi = 0;
     for (int i = 0; i < n; i++) {
@@ -561,6 +639,7 @@ TLS_FREE int lx_rewrite_detours(int (*next)(void *ctx, struct lx_detour *d), voi
 {
     struct patch p[BATCH_MAX];
     int stored = 0, np = 0, prot = 0;
+    uintptr_t placing = 0;
     uintptr_t mapping = 0; /* of the batch: one protection round trip covers one mapping */
     struct lx_detour d; /* made one at a time, on the stack: a table of them was pages a forked child wrote */
     while (next(ctx, &d)) {
@@ -578,16 +657,16 @@ TLS_FREE int lx_rewrite_detours(int (*next)(void *ctx, struct lx_detour *d), voi
         memcpy((void *)t, code, slot);
         c->used += slot;
         if (np == BATCH_MAX || (np && v.start != mapping)) {
-            stored += store_patches(p, np, prot);
+            stored += store_patches(p, np, prot, placing);
             np = 0;
         }
-        prot = abi_prot_to_rx(v.prot), mapping = v.start;
+        prot = abi_prot_to_rx(v.prot), mapping = v.start, placing = pages_placed(&v);
         p[np] = (struct patch){ .at = d.at, .n = 5, .jump = { 0xe9 }, .count = &lx_rewrite_stats.sites_cpuid,
                                 .unshared = 1 };
         put32(p[np].jump + 1, (uint32_t)(t - (d.at + 5)));
         np++;
     }
-    return stored + store_patches(p, np, prot);
+    return stored + store_patches(p, np, prot, placing);
 }
 
 /* A site due for its rewrite, with every other site of its page seen once: each
@@ -634,7 +713,7 @@ TLS_FREE static void rewrite_page(uintptr_t site, long nr)
             e->state = KEPT;
         }
     }
-    store_patches(p, n, abi_prot_to_rx(v.prot));
+    store_patches(p, n, abi_prot_to_rx(v.prot), pages_placed(&v));
 }
 
 /* ---- what earlier processes learned (site_cache.c) ----
@@ -700,7 +779,7 @@ TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start
             site_state(site, 0, 0) || site_sum(site) != w[i].sum)
             continue;
         if (n == BATCH_MAX) {
-            store_patches(p, n, abi_prot_to_rx(v->prot));
+            store_patches(p, n, abi_prot_to_rx(v->prot), pages_placed(v));
             n = 0;
         }
         if (plan(site, (uint32_t)w[i].nr, v, &p[n]) == 0) {
@@ -709,7 +788,7 @@ TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start
         }
         site_state(site, KEPT, 0); /* looked at for good, as at a due trap */
     }
-    store_patches(p, n, abi_prot_to_rx(v->prot));
+    store_patches(p, n, abi_prot_to_rx(v->prot), pages_placed(v));
 }
 
 void lx_trap_sites_start(void)
@@ -719,43 +798,6 @@ void lx_trap_sites_start(void)
     lx_cpuid_sites_start();
 }
 
-/* Traps this program image has taken, since its exec or its fork: a site is
- * rewritten, and the sites earlier processes found in its text planted, only from
- * the REWRITE_AFTER-th on.  A rewrite costs a copy of the code page and a poke
- * (~11 us here; a protection round trip, ~36 us, in a process that had threads)
- * and a trampoline chunk's first touch, against ~3.5 us a trap, so a short program
- * (true makes ~30 calls) or a forked child on its way to exec gains nothing from
- * it.  32 since the poke (64 before): gcc -c's programs trap 298 -> 226 times for
- * 12 more pokes, git status 93 -> 75; sh's loop of /bin/true unchanged (its
- * children end before).  (Rewriting a site at its eighth trap whatever the count
- * was tried on 2026-12-03 with the round trip: no change in python3 -c pass or
- * git status; with the poke it is SITE_HOT.) */
-#define REWRITE_AFTER 32
-/* ...or at a site's SITE_HOT-th trap after its first, whatever the count: ld.so's
- * mmap site in cc1 traps ~40 times, its openat, close and fstatat ~10 each, most
- * before cc1's 32nd trap.  Past /bin/true's 7 mmaps: there a rewrite (a poke, a
- * trampoline chunk mapped and first touched) costs more than the traps it saves.
- * With both, gcc -c traps 204 times (298 at 64 without SITE_HOT), python3 -c pass
- * 83 (108) for 9 more pokes; alternating pinned runs of gcc -c: 1.218x -> 1.190x. */
-#define SITE_HOT 8
-static unsigned traps RX_FORK_HOT;
-
-/* The sites a program trapped at are learned (for the next mapping of their
- * file) once it is past REWRITE_AFTER traps or has a hot site (SITE_HOT; such a
- * program may never reach the count, its hot sites rewritten): from then on it
- * is past the threshold.  Those seen before then together,
- * later ones at their first trap.  A shorter program -- the planting's
- * beneficiaries are not among them -- reads none of the session's table, which a
- * forked child cannot read without a fault a page (its pages are shared): sh's
- * fork+exec loop of /bin/true paid two an iteration. */
-static int learned RX_FORK_HOT;
-
-/* A forked child's first traps leave the site table alone: most such children
- * exec or exit within a few calls, and the table's page, the parent's still, was
- * copied for the one store that recorded a site (fk's fork+exit loop: a page an
- * iteration).  A child that goes on records its sites from their next trap. */
-#define FORK_QUIET 8
-static unsigned quiet RX_FORK_HOT;
 
 /* Under the text lock. */
 TLS_FREE static void learn_seen(void)
@@ -843,6 +885,7 @@ void lx_rewrite_forget(void)
     nchunks = nchunks_out = npads = 0;
     traps = 0, learned = 0, quiet = 0;
     nmapped_files = 0;
+    if (placed[0].start) memset(placed, 0, sizeof placed); /* else a page an exec'd child need not copy */
     program_stamp = 0;
     for (int i = 0; i < noutgrown; i++) rx_munmap((uintptr_t)outgrown[i], site_table_bytes(outgrown[i]));
     noutgrown = 0;
