@@ -561,6 +561,17 @@ TLS_FREE static int may_place(uintptr_t mapping, uintptr_t lo, uintptr_t hi)
     return 0;
 }
 
+/* A placed page is a mapping made anew, without the host's MADV_DONTFORK its
+ * mapping had (the guest's own, or the vfork window's, kept between windows:
+ * guestmem's dontfork and left_out): set again, or the window's next fork would
+ * copy it alone into a child whose record says its range was left out. */
+TLS_FREE static void placed_left_out(uintptr_t lo, uintptr_t hi)
+{
+    struct gm_vma v;
+    if (gm_find(lo, &v) && (v.dontfork || v.left_out))
+        rx_madvise(GM_PAGE_DOWN(lo), GM_PAGE_UP(hi) - GM_PAGE_DOWN(lo), RX_MADV_DONTFORK);
+}
+
 TLS_FREE static int poke_patches(const struct patch *p, int n, int prot, uintptr_t placing)
 {
     int alone = lx_threads_alone(), m = 0, k = 0;
@@ -582,8 +593,9 @@ TLS_FREE static int poke_patches(const struct patch *p, int n, int prot, uintptr
         if (hi - lo > GM_PAGE) return 0; /* a lone piece larger than the room: none is */
         memcpy(poke_room, (const void *)lo, hi - lo);
         for (int j = g; j < e; j++) memcpy(poke_room + (pc[j].at - lo), pc[j].bytes, pc[j].n);
-        int r = placing && may_place(placing, lo, hi) ? rx_poke_page(lo, poke_room, hi - lo, prot) : rx_poke(lo, poke_room, hi - lo);
-        if (r != 0) return 0;
+        int place = placing && may_place(placing, lo, hi);
+        if ((place ? rx_poke_page(lo, poke_room, hi - lo, prot) : rx_poke(lo, poke_room, hi - lo)) != 0) return 0;
+        if (place) placed_left_out(lo, hi);
     }
     for (int i = 0; i < m; i++) (*p[i].count)++;
     return m;
