@@ -27,7 +27,8 @@
  * protections (guestmem, maps) never changes.  A trampoline (lxrun memory within
  * ±2 GiB of the site) opens the selector, sets %eax (mov shape), puts the return
  * address in %rcx, as `syscall` does, and jumps to the fast entry through %gs.
- * Rewritten text is ordinary memory: fork keeps it; exec starts afresh; a site is
+ * Rewritten text is ordinary memory (a large file's pages mapped anew from lxrun's
+ * store of rewritten pages: store_patches): fork keeps it; exec starts afresh; a site is
  * rewritten on its second trap from the program's 32nd trap on, or at its own
  * ninth (start-up code that runs once, and a program that makes few calls, are
  * not worth the system calls), and takes with
