@@ -138,7 +138,6 @@ static long text_store_new(void)
     return fd == -EINVAL ? raw3(SYS_memfd_create, (long)"lxrun-text", MFD_CLOEXEC, 0) : fd;
 }
 
-
 /* The system's core pattern, read once as the backend starts: the host's /proc is
  * not touched while the guest runs. */
 static char core_pattern[128];
@@ -840,6 +839,7 @@ long rx_poke(uintptr_t addr, const void *bytes, size_t n)
     long r = raw4(SYS_pwrite64, mem_fd, (long)bytes, (long)n, (long)addr);
     return r < 0 ? r : r == (long)n ? 0 : -EIO;
 }
+
 /* One page of a private file mapping mapped anew from the store, holding its
  * bytes as they are with [addr, addr+n) (within the page) replaced. */
 static long text_page_place(uintptr_t page, uintptr_t addr, const void *bytes, size_t n, int prot)

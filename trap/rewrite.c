@@ -480,44 +480,6 @@ TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, st
     return 0;
 }
 
-/* Traps this program image has taken, since its exec or its fork: a site is
- * rewritten, and the sites earlier processes found in its text planted, only from
- * the REWRITE_AFTER-th on.  A rewrite costs a copy of the code page and a poke
- * (~11 us here; a protection round trip, ~36 us, in a process that had threads)
- * and a trampoline chunk's first touch, against ~3.5 us a trap, so a short program
- * (true makes ~30 calls) or a forked child on its way to exec gains nothing from
- * it.  32 since the poke (64 before): gcc -c's programs trap 298 -> 226 times for
- * 12 more pokes, git status 93 -> 75; sh's loop of /bin/true unchanged (its
- * children end before).  (Rewriting a site at its eighth trap whatever the count
- * was tried on 2026-12-03 with the round trip: no change in python3 -c pass or
- * git status; with the poke it is SITE_HOT.) */
-#define REWRITE_AFTER 32
-/* ...or at a site's SITE_HOT-th trap after its first, whatever the count: ld.so's
- * mmap site in cc1 traps ~40 times, its openat, close and fstatat ~10 each, most
- * before cc1's 32nd trap.  Past /bin/true's 7 mmaps: there a rewrite (a poke, a
- * trampoline chunk mapped and first touched) costs more than the traps it saves.
- * With both, gcc -c traps 204 times (298 at 64 without SITE_HOT), python3 -c pass
- * 83 (108) for 9 more pokes; alternating pinned runs of gcc -c: 1.218x -> 1.190x. */
-#define SITE_HOT 8
-static unsigned traps RX_FORK_HOT;
-
-/* The sites a program trapped at are learned (for the next mapping of their
- * file) once it is past REWRITE_AFTER traps or has a hot site (SITE_HOT; such a
- * program may never reach the count, its hot sites rewritten): from then on it
- * is past the threshold.  Those seen before then together,
- * later ones at their first trap.  A shorter program -- the planting's
- * beneficiaries are not among them -- reads none of the session's table, which a
- * forked child cannot read without a fault a page (its pages are shared): sh's
- * fork+exec loop of /bin/true paid two an iteration. */
-static int learned RX_FORK_HOT;
-
-/* A forked child's first traps leave the site table alone: most such children
- * exec or exit within a few calls, and the table's page, the parent's still, was
- * copied for the one store that recorded a site (fk's fork+exit loop: a page an
- * iteration).  A child that goes on records its sites from their next trap. */
-#define FORK_QUIET 8
-static unsigned quiet RX_FORK_HOT;
-
 /* The bytes one poke stores: a page's run of patches, the unchanged bytes between
  * them copied from the text (under the text lock, as every store here).  It costs
  * a poking exec one page of lxrun's data written; a pwritev of the pieces and the
@@ -527,16 +489,6 @@ static unsigned quiet RX_FORK_HOT;
 static uint8_t poke_room[GM_PAGE] __attribute__((aligned(GM_PAGE)));
 struct piece { uintptr_t at; const uint8_t *bytes; size_t n; };
 
-/* Patches stored by rx_poke, while no other thread can be running their bytes (a
- * poke is a copy, not one store): the caller is the process's only guest thread
- * (those that ended never run guest code again), or the patches are all
- * unshared.  The page's protection never changes: one call a patch (~11 us with
- * its page's copy on a paravirtualised VM) where a round trip took two mprotects
- * and a write fault (~36 us).  One poke per page's run of patches, not per patch:
- * an exec that plants ld.so's 31 CPUID detours made 31 pokes, now 3-4.  How many
- * of p[0..n) were stored, in order: the rest go through the round trip (a system
- * without the handle, a refusal; one that fails midway leaves them all to it,
- * which stores the same bytes again). */
 /* Mappings that had runs of pages placed (rx_poke_page), how many each, and
  * where the last ended: each run is two mappings more, each copied at every
  * fork and unmapped at every exit, so a mapping gets PLACED_RUNS_MAX; its later
@@ -573,6 +525,18 @@ TLS_FREE static void placed_left_out(uintptr_t lo, uintptr_t hi)
         rx_madvise(GM_PAGE_DOWN(lo), GM_PAGE_UP(hi) - GM_PAGE_DOWN(lo), RX_MADV_DONTFORK);
 }
 
+/* Patches stored by rx_poke (by rx_poke_page, the pages placed from the store,
+ * where placing names their mapping and it may have more runs), while no other
+ * thread can be running their bytes (a
+ * poke is a copy, not one store): the caller is the process's only guest thread
+ * (those that ended never run guest code again), or the patches are all
+ * unshared.  The page's protection never changes: one call a patch (~11 us with
+ * its page's copy on a paravirtualised VM) where a round trip took two mprotects
+ * and a write fault (~36 us).  One poke per page's run of patches, not per patch:
+ * an exec that plants ld.so's 31 CPUID detours made 31 pokes, now 3-4.  How many
+ * of p[0..n) were stored, in order: the rest go through the round trip (a system
+ * without the handle, a refusal; one that fails midway leaves them all to it,
+ * which stores the same bytes again). */
 TLS_FREE static int poke_patches(const struct patch *p, int n, int prot, uintptr_t placing)
 {
     int alone = lx_threads_alone(), m = 0, k = 0;
@@ -810,6 +774,44 @@ void lx_trap_sites_start(void)
     lx_site_cache_start();
     lx_cpuid_sites_start();
 }
+
+/* Traps this program image has taken, since its exec or its fork: a site is
+ * rewritten, and the sites earlier processes found in its text planted, only from
+ * the REWRITE_AFTER-th on.  A rewrite costs a copy of the code page and a poke
+ * (~11 us here; a protection round trip, ~36 us, in a process that had threads)
+ * and a trampoline chunk's first touch, against ~3.5 us a trap, so a short program
+ * (true makes ~30 calls) or a forked child on its way to exec gains nothing from
+ * it.  32 since the poke (64 before): gcc -c's programs trap 298 -> 226 times for
+ * 12 more pokes, git status 93 -> 75; sh's loop of /bin/true unchanged (its
+ * children end before).  (Rewriting a site at its eighth trap whatever the count
+ * was tried on 2026-12-03 with the round trip: no change in python3 -c pass or
+ * git status; with the poke it is SITE_HOT.) */
+#define REWRITE_AFTER 32
+/* ...or at a site's SITE_HOT-th trap after its first, whatever the count: ld.so's
+ * mmap site in cc1 traps ~40 times, its openat, close and fstatat ~10 each, most
+ * before cc1's 32nd trap.  Past /bin/true's 7 mmaps: there a rewrite (a poke, a
+ * trampoline chunk mapped and first touched) costs more than the traps it saves.
+ * With both, gcc -c traps 204 times (298 at 64 without SITE_HOT), python3 -c pass
+ * 83 (108) for 9 more pokes; alternating pinned runs of gcc -c: 1.218x -> 1.190x. */
+#define SITE_HOT 8
+static unsigned traps RX_FORK_HOT;
+
+/* The sites a program trapped at are learned (for the next mapping of their
+ * file) once it is past REWRITE_AFTER traps or has a hot site (SITE_HOT; such a
+ * program may never reach the count, its hot sites rewritten): from then on it
+ * is past the threshold.  Those seen before then together,
+ * later ones at their first trap.  A shorter program -- the planting's
+ * beneficiaries are not among them -- reads none of the session's table, which a
+ * forked child cannot read without a fault a page (its pages are shared): sh's
+ * fork+exec loop of /bin/true paid two an iteration. */
+static int learned RX_FORK_HOT;
+
+/* A forked child's first traps leave the site table alone: most such children
+ * exec or exit within a few calls, and the table's page, the parent's still, was
+ * copied for the one store that recorded a site (fk's fork+exit loop: a page an
+ * iteration).  A child that goes on records its sites from their next trap. */
+#define FORK_QUIET 8
+static unsigned quiet RX_FORK_HOT;
 
 
 /* Under the text lock. */
