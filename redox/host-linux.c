@@ -146,7 +146,23 @@ static int core_pattern_err;
 /* The start-up's opens, raw: musl's open() and fcntl(F_DUPFD_CLOEXEC) each add an
  * fcntl(F_SETFD) for kernels without O_CLOEXEC (a third more calls at start-up). */
 static long open_cloexec(const char *path, int flags) { return raw4(SYS_openat, AT_FDCWD, (long)path, flags | O_CLOEXEC, 0); }
-static long dup_cloexec_above(long fd, int floor) { return raw3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, floor); }
+/* A handle just opened (or -errno), moved above the floor: the new fd, or -errno. */
+static long moved_above(long fresh, int floor)
+{
+    if (fresh < 0) return fresh;
+    long fd = raw3(SYS_fcntl, fresh, F_DUPFD_CLOEXEC, floor);
+    raw3(SYS_close, fresh, 0, 0);
+    return fd;
+}
+/* A handle just opened (or -errno) put at fd's number, in place of what a fork's
+ * child inherited there: 0, or -errno. */
+static long moved_onto(long fresh, int fd)
+{
+    if (fresh < 0) return fresh;
+    long r = raw3(SYS_dup3, fresh, fd, O_CLOEXEC);
+    raw3(SYS_close, fresh, 0, 0);
+    return r < 0 ? r : 0;
+}
 
 static void read_core_pattern(void)
 {
@@ -218,24 +234,13 @@ long rx_backend_start(int high_fd_floor)
 #endif
     dl_iterate_phdr(code_huge_reserve, NULL);
     read_core_pattern();
-    long exe = open_cloexec("/proc/self/exe", O_PATH);
-    if (exe < 0) return exe;
-    long fd = dup_cloexec_above(exe, high_fd_floor);
-    raw3(SYS_close, exe, 0, 0);
+    long fd = moved_above(open_cloexec("/proc/self/exe", O_PATH), high_fd_floor);
     if (fd < 0) return fd;
     self_exe_fd = (int)fd;
-    long mem = open_cloexec("/proc/self/mem", O_RDWR);
-    if (mem >= 0) { /* else rx_poke says ENOSYS, and the rewriter protects and stores */
-        fd = dup_cloexec_above(mem, high_fd_floor);
-        raw3(SYS_close, mem, 0, 0);
-        if (fd >= 0) mem_fd = (int)fd, mem_fd_pid = rx_getpid();
-    }
-    long text = text_store_new();
-    if (text >= 0) { /* else rx_poke_page pokes */
-        fd = dup_cloexec_above(text, high_fd_floor);
-        raw3(SYS_close, text, 0, 0);
-        if (fd >= 0) text_fd = (int)fd, text_fd_pid = rx_getpid();
-    }
+    fd = moved_above(open_cloexec("/proc/self/mem", O_RDWR), high_fd_floor);
+    if (fd >= 0) mem_fd = (int)fd, mem_fd_pid = rx_getpid(); /* else rx_poke says ENOSYS: the rewriter protects and stores */
+    fd = moved_above(text_store_new(), high_fd_floor);
+    if (fd >= 0) text_fd = (int)fd, text_fd_pid = rx_getpid(); /* else rx_poke_page pokes */
     names_map();
     return 0;
 }
@@ -830,9 +835,7 @@ long rx_poke(uintptr_t addr, const void *bytes, size_t n)
 {
     if (mem_fd < 0) return -ENOSYS;
     if (mem_fd_pid != rx_getpid()) { /* a fork's child: its own memory, at the same fd */
-        long mine = open_cloexec("/proc/self/mem", O_RDWR);
-        long r = mine < 0 ? mine : raw3(SYS_dup3, mine, mem_fd, O_CLOEXEC);
-        if (mine >= 0) raw3(SYS_close, mine, 0, 0);
+        long r = moved_onto(open_cloexec("/proc/self/mem", O_RDWR), mem_fd);
         if (r < 0) return r;
         mem_fd_pid = rx_getpid();
     }
@@ -845,9 +848,7 @@ long rx_poke(uintptr_t addr, const void *bytes, size_t n)
 static long text_page_place(uintptr_t page, uintptr_t addr, const void *bytes, size_t n, int prot)
 {
     if (text_fd_pid != rx_getpid()) { /* a fork's child: a store of its own at the same fd */
-        long mine = text_store_new();
-        long r = mine < 0 ? mine : raw3(SYS_dup3, mine, text_fd, O_CLOEXEC);
-        if (mine >= 0) raw3(SYS_close, mine, 0, 0);
+        long r = moved_onto(text_store_new(), text_fd);
         if (r < 0) return r;
         text_fd_pid = rx_getpid(), text_used = 0;
     }
@@ -1311,19 +1312,20 @@ static __thread struct host_thread *self_thread;
 /* A detached thread's start record until it has copied it: a static slot, not
  * malloc's (a first malloc maps three areas of the allocator's, each then copied
  * at every fork: the /proc answerer starts at a process's first fork). */
-static struct spawn spawn_slots[4];
-static int spawn_slot_taken[4];
+#define SPAWN_SLOTS 4
+static struct spawn spawn_slots[SPAWN_SLOTS];
+static int spawn_slot_taken[SPAWN_SLOTS];
 
 static struct spawn *spawn_record(void)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < SPAWN_SLOTS; i++)
         if (!__atomic_exchange_n(&spawn_slot_taken[i], 1, __ATOMIC_ACQUIRE)) return &spawn_slots[i];
     return malloc(sizeof(struct spawn));
 }
 
 static void spawn_record_done(struct spawn *s)
 {
-    if (s >= spawn_slots && s < spawn_slots + 4) __atomic_store_n(&spawn_slot_taken[s - spawn_slots], 0, __ATOMIC_RELEASE);
+    if (s >= spawn_slots && s < spawn_slots + SPAWN_SLOTS) __atomic_store_n(&spawn_slot_taken[s - spawn_slots], 0, __ATOMIC_RELEASE);
     else free(s);
 }
 
