@@ -128,15 +128,18 @@ static long mem_fd_pid RX_FORK_HOT; /* the fork-hot page: a forked child that po
 static int text_fd RX_FORK_HOT = -1;
 static long text_fd_pid RX_FORK_HOT;
 static uint64_t text_used RX_FORK_HOT;
+/* The session's memory and stored pages (rx_session_shared, rx_session_pages_put). */
+static int session_fd = -1;
 #define TEXT_STORE_MAX (16UL << 20) /* then pokes: an exec in place keeps the store (a child may map its pages) */
 
 /* Executable where the system's default is not (vm.memfd_noexec, Linux 6.3 on;
  * before, MFD_EXEC is unknown: EINVAL). */
-static long text_store_new(void)
+static long exec_memfd(const char *name)
 {
-    long fd = raw3(SYS_memfd_create, (long)"lxrun-text", MFD_CLOEXEC | 0x10 /* MFD_EXEC */, 0);
-    return fd == -EINVAL ? raw3(SYS_memfd_create, (long)"lxrun-text", MFD_CLOEXEC, 0) : fd;
+    long fd = raw3(SYS_memfd_create, (long)name, MFD_CLOEXEC | 0x10 /* MFD_EXEC */, 0);
+    return fd == -EINVAL ? raw3(SYS_memfd_create, (long)name, MFD_CLOEXEC, 0) : fd;
 }
+static long text_store_new(void) { return exec_memfd("lxrun-text"); }
 
 /* The system's core pattern, read once as the backend starts: the host's /proc is
  * not touched while the guest runs. */
@@ -220,9 +223,11 @@ void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx)
     if (self_exe_fd >= 0) each(&self_exe_fd, ctx);
     if (mem_fd >= 0) each(&mem_fd, ctx);
     if (text_fd >= 0) each(&text_fd, ctx);
+    if (session_fd >= 0) each(&session_fd, ctx);
 }
 
 static int code_huge_reserve(struct dl_phdr_info *info, size_t size, void *ctx);
+static void session_start(int high_fd_floor);
 
 long rx_backend_start(int high_fd_floor)
 {
@@ -241,6 +246,7 @@ long rx_backend_start(int high_fd_floor)
     if (fd >= 0) mem_fd = (int)fd, mem_fd_pid = rx_getpid(); /* else rx_poke says ENOSYS: the rewriter protects and stores */
     fd = moved_above(text_store_new(), high_fd_floor);
     if (fd >= 0) text_fd = (int)fd, text_fd_pid = rx_getpid(); /* else rx_poke_page pokes */
+    session_start(high_fd_floor);
     names_map();
     return 0;
 }
@@ -430,23 +436,72 @@ struct name_table {
 };
 static struct name_table *names;
 
+/* The session's memory: one memfd (session_fd, lxrun's own handle), its first
+ * SESSION_SHARED bytes mapped shared and carved by rx_session_shared, and after
+ * them, up to SESSION_PAGES bytes, the pages rx_session_pages_put stores, each
+ * written once, never again, and mapped privately by rx_session_pages_map.
+ * Without memfd, an anonymous shared mapping and no pages. */
 #define SESSION_SHARED (1UL << 20)
+#define SESSION_PAGES (8UL << 20)
 static uintptr_t session_at, session_used;
 static long session_owner;
+static uint64_t *session_pages_used; /* shared: the pages' next free offset */
+
+static int host_prot(int rx);
+
+static void session_start(int high_fd_floor)
+{
+    long fd = moved_above(exec_memfd("lxrun-session"), high_fd_floor);
+    if (fd >= 0 && raw3(SYS_ftruncate, fd, (long)(SESSION_SHARED + SESSION_PAGES), 0) < 0) {
+        raw3(SYS_close, fd, 0, 0);
+        fd = -1;
+    }
+    long m = fd >= 0 ? raw6(SYS_mmap, 0, SESSION_SHARED, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+                     : raw6(SYS_mmap, 0, SESSION_SHARED, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m < 0) {
+        if (fd >= 0) raw3(SYS_close, fd, 0, 0);
+        return;
+    }
+    session_at = (uintptr_t)m, session_owner = rx_getpid();
+    if (fd < 0) return;
+    session_fd = (int)fd;
+    session_pages_used = (uint64_t *)rx_session_shared(sizeof *session_pages_used);
+}
 
 long rx_session_shared(size_t len)
 {
     len = (len + 4095) & ~(size_t)4095;
-    if (session_at && session_owner != rx_getpid()) /* a fork's child: its parent may carve the same bytes */
+    if (!session_at || session_owner != rx_getpid()) /* a fork's child: its parent may carve the same bytes */
         return raw6(SYS_mmap, 0, (long)len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (!session_at) {
-        long m = raw6(SYS_mmap, 0, SESSION_SHARED, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        if (m < 0) return m;
-        session_at = (uintptr_t)m, session_owner = rx_getpid();
-    }
     if (len > SESSION_SHARED - session_used) return -ENOMEM;
     session_used += len;
     return (long)(session_at + session_used - len);
+}
+
+long rx_session_pages_put(const void *bytes, size_t len)
+{
+    if (session_fd < 0 || (uintptr_t)session_pages_used < 4096) return -ENOSYS;
+    uint64_t room = (len + 4095) & ~(uint64_t)4095;
+    uint64_t off = __atomic_fetch_add(session_pages_used, room, __ATOMIC_RELAXED);
+    if (off + room > SESSION_PAGES) return -ENOSPC; /* full: the counter stays past the end */
+    long w = raw4(SYS_pwrite64, session_fd, (long)bytes, (long)len, (long)(SESSION_SHARED + off));
+    return w == (long)len ? (long)off : w < 0 ? w : -EIO;
+}
+
+long rx_session_pages_map(uintptr_t addr, size_t len, int prot, uint64_t off)
+{
+    if (session_fd < 0) return -ENOSYS;
+    /* populated: the few pages are run at once, one call instead of a fault each */
+    long m = raw6(SYS_mmap, (long)addr, (long)len, host_prot(prot), MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, session_fd,
+                  (long)(SESSION_SHARED + off));
+    return m == (long)addr ? 0 : m < 0 ? m : -EIO;
+}
+
+long rx_session_pages_read(void *to, size_t len, uint64_t off)
+{
+    if (session_fd < 0) return -ENOSYS;
+    long r = raw4(SYS_pread64, session_fd, (long)to, (long)len, (long)(SESSION_SHARED + off));
+    return r == (long)len ? 0 : r < 0 ? r : -EIO;
 }
 
 static void names_map(void)

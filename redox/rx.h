@@ -179,6 +179,17 @@ long rx_fd_highest_open(int *path_handles);
  * its exit); a forked child that asks gets a mapping of its own.  Redox plan: the
  * same over one shm: handle. */
 long rx_session_shared(size_t len);
+/* Pages for the session: len bytes of bytes (rounded up to pages) stored once,
+ * never changed after, for any process of the session to map privately: their
+ * offset, or -errno (-ENOSYS without such a store, -ENOSPC once full).  Host: a
+ * memfd after the session's shared memory, 8 MiB.  Redox plan: the same shm:
+ * handle. */
+long rx_session_pages_put(const void *bytes, size_t len);
+/* [addr, addr+len) replaced by a private mapping of stored pages from off, its
+ * pages present; or -errno. */
+long rx_session_pages_map(uintptr_t addr, size_t len, int prot, uint64_t off);
+/* len stored bytes from off into to: 0, or -errno. */
+long rx_session_pages_read(void *to, size_t len, uint64_t off);
 /* An anonymous read-write memory object of len zero bytes, to map MAP_SHARED in
  * several processes (Redox: a shm: handle; host: memfd). */
 long rx_shm_anon(const char *name, size_t len);

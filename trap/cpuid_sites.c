@@ -51,6 +51,7 @@
 #include "../guestmem/vma.h"
 #include "../redox/rx.h"
 #include "insn_len.h"
+#include "plant_cache.h"
 #include "rewrite.h"
 #include "site_cache.h"
 #include "trap.h"
@@ -106,6 +107,7 @@ void lx_cpuid_sites_start(void)
 {
     long m = rx_session_shared(4096);
     answers = m < 0 ? 0 : (struct answer *)m;
+    lx_plant_cache_start();
 }
 
 /* The subleaf an answer is kept under when its leaf ignores %ecx (leaf_served's
@@ -745,6 +747,10 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
     struct fn_index x = { 0 }; /* made at the first segment that needs it */
     int n = 0;
     gm_text_lock();
+    if (lx_plant_cache_apply(stamp, bias)) {
+        gm_text_unlock();
+        return;
+    }
     int known = lx_site_cache_has(stamp);
     for (size_t i = 0; i < phnum && n < SITES_MAX; i++) {
         const uint8_t *ph = (const uint8_t *)(phdr + i * 56);
@@ -762,13 +768,15 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
         struct lx_known_site *k = lx_rewrite_known_room();
         struct detours_from f = { .k = k, .n = lx_site_cache_sites(stamp, off, off + filesz, k, LX_KNOWN_ROOM),
                                   .fbase = fbase, .text = text, .end = end };
-        lx_rewrite_detours(next_known, &f); /* at the image's load: the process's only thread, none of its code run yet */
+        while (n < SITES_MAX && next_known(&f, &d[n])) n++;
     }
-    if (!known) {
-        lx_site_cache_claim(stamp); /* looked at, sites or none */
-        struct detours_from f = { .found = d, .n = n };
-        lx_rewrite_detours(next_found, &f);
-    }
+    if (!known) lx_site_cache_claim(stamp); /* looked at, sites or none */
+    /* at the image's load: the process's only thread, none of its code run yet */
+    struct lx_plant_capture cp;
+    int keep = lx_plant_cache_before(&cp, d, n, bias);
+    struct detours_from f = { .found = d, .n = n };
+    int stored = lx_rewrite_detours(next_found, &f);
+    if (keep) lx_plant_cache_keep(&cp, stamp, stored);
     gm_text_unlock();
     if (x.own) rx_munmap(x.table, x.own);
 }

@@ -48,6 +48,7 @@
 #include "../syscalls/dispatch.h"
 #include "../syscalls/thread.h"
 #include "insn_len.h"
+#include "plant_cache.h"
 #include "site_cache.h"
 #include "trap.h"
 #include "thread.h"
@@ -605,6 +606,33 @@ TLS_FREE static int store_patches(const struct patch *p, int n, int prot, uintpt
     return stored;
 }
 
+/* ---- plant_cache.c's side ---- */
+TLS_FREE uintptr_t lx_rewrite_chunk_at(uintptr_t near, size_t *used)
+{
+    struct chunk *c = chunk_near(near, SLOT_DETOUR);
+    if (!c) return 0;
+    *used = c->used;
+    return c->base;
+}
+
+TLS_FREE void lx_rewrite_chunk_filled(uintptr_t base, size_t used)
+{
+    for (int i = 0; i < nchunks; i++)
+        if (scratch.chunks[i].base == base) scratch.chunks[i].used = used;
+}
+
+TLS_FREE size_t lx_rewrite_detour_slot(const struct lx_detour *d) { return d->len + 5 <= SLOT ? SLOT : SLOT_DETOUR; }
+
+TLS_FREE int lx_rewrite_place_stored(uintptr_t lo, uintptr_t hi, uint64_t store)
+{
+    struct gm_vma v;
+    if (!guest_text(lo, hi, &v) || v.kind != GM_FILE || !may_place(v.start, lo, hi) ||
+        rx_session_pages_map(lo, hi - lo, abi_prot_to_rx(v.prot), store) != 0)
+        return -1;
+    placed_left_out(lo, hi);
+    return 0;
+}
+
 /* Other instructions lxrun answers itself (cpuid_sites.c): each detour's 5 bytes
  * at `at`, the first of an instruction, become a jump to a trampoline running its
  * code and then jumping to its ret; in one protection round trip.  Under the
@@ -621,7 +649,7 @@ TLS_FREE int lx_rewrite_detours(int (*next)(void *ctx, struct lx_detour *d), voi
     struct lx_detour d; /* made one at a time, on the stack: a table of them was pages a forked child wrote */
     while (next(ctx, &d)) {
         struct gm_vma v;
-        size_t slot = d.len + 5 <= SLOT ? SLOT : SLOT_DETOUR;
+        size_t slot = lx_rewrite_detour_slot(&d);
         if (d.len + 5 > SLOT_DETOUR || !guest_text(d.at, d.at + 5, &v)) continue;
         struct chunk *c = chunk_near(d.at + 5, slot);
         if (!c) continue;

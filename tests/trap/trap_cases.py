@@ -597,6 +597,94 @@ def cpuid_static_program(e):
         check(trap.get('cpuid_sites', 0) > 0, f'busybox true: trap {trap}')
 
 
+def planted_runs(log, pids):
+    """Per pid of PIDS, from an strace -f log of openat and mmap: (whether it
+    opened /proc/self/mem -- a poke --, the addresses it mapped stored pages at:
+    MAP_FIXED|MAP_POPULATE from a file, which only plant_cache.c's mapping asks)."""
+    runs = {p: [False, []] for p in pids}
+    for line in log.splitlines():
+        w = line.split(None, 1)
+        if len(w) < 2 or not w[0].isdigit() or int(w[0]) not in runs:
+            continue
+        if '"/proc/self/mem"' in w[1]:
+            runs[int(w[0])][0] = True
+        m = re.match(r'mmap\((0x[0-9a-f]+), (\d+), [^,]+, MAP_PRIVATE\|MAP_FIXED\|MAP_POPULATE, \d+,', w[1])
+        if m:
+            runs[int(w[0])][1].append((int(m[1], 16), int(m[2])))
+    return runs
+
+
+@case
+def cpuid_detours_planted_again(e):
+    """An image's CPUID detours, planted by one exec of the session, are mapped
+    again by the next (plant_cache.c): of five runs of a program whose
+    interpreter is a copy of ld.so, each in its own process under one sh, the
+    last two open no /proc/self/mem (no poke) and map pages of the session's
+    store over the interpreter's text (strace), and all print the same bytes
+    there; the copy run as a program, three times, lists the CPU facts native
+    lists each time.  Then, in another session, the copy is rewritten in place
+    between runs (a nop's displacement on a planted page changed: the same size,
+    the same inode): the runs after it see the new bytes, the runs before the old,
+    each run exits 0."""
+    if e.run('--trap=rewrite', TRUE).rc != 0:
+        return  # this CPU cannot rewrite
+    ldso = os.path.join(e.tmp, 'ld.so')
+    with open('/lib64/ld-linux-x86-64.so.2', 'rb') as f:
+        orig = f.read()
+    with open(ldso, 'wb') as f:
+        f.write(orig)
+    os.chmod(ldso, 0o755)
+    prog = os.path.join(e.tmp, 'interp_bytes')
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'src', 'interp_bytes.c')
+    cc = subprocess.run(['gcc', '-O1', f'-Wl,--dynamic-linker={ldso}', '-o', prog, src], capture_output=True, text=True)
+    check(cc.returncode == 0, cc.stderr)
+    log = os.path.join(e.tmp, 'planted.log')
+    r = e.run(STRACE, '-f', '-o', log, '-e', 'trace=openat,mmap', e.lxrun, '--trap=rewrite', '--cpuid=serve',
+              '/bin/sh', '-c', '; '.join([f'{prog} 0'] * 5), lxrun=False)
+    check(r.rc == 0 and len(r.out.splitlines()) == 5, str(r))
+    lines = [l.split() for l in r.out.splitlines()]
+    pids = [int(l[0]) for l in lines]
+    with open(log) as f:
+        runs = planted_runs(f.read(), pids)
+    check(len({l[2] for l in lines}) == 1, f'the runs print different bytes: {r.out}')
+    for p in pids[3:]:
+        poked, mapped = runs[p]
+        check(mapped and not poked, f'run {pids.index(p) + 1} of 5 (pid {p}): poked {poked}, mapped {mapped}\n{runs}')
+    # a nop (0f 1f 80 + disp32, or 66 0f 1f 84 00 + disp32) on a planted page
+    at, size = runs[pids[4]][1][0]
+    page = at - int(lines[4][1], 16)
+    window = orig[page:page + size]
+    m = re.search(rb'\x0f\x1f\x80\x00\x00\x00\x00|\x66\x0f\x1f\x84\x00\x00\x00\x00\x00', window)
+    check(m, f'no nop with a displacement on the planted pages at {page:#x}')
+    nop = page + m.start()
+    new = bytearray(orig)
+    new[nop + len(m[0]) - 1] = 1
+    changed = os.path.join(e.tmp, 'ld.so.changed')
+    with open(changed, 'wb') as f:
+        f.write(new)
+    show = f'{prog} {nop}'
+    r = e.run('--trap=rewrite', '--cpuid=serve', '/bin/sh', '-c',
+              '; '.join([show] * 3 + [f'cat {changed} > {ldso}'] + [show] * 3))
+    check(r.rc == 0 and len(r.out.splitlines()) == 6, str(r))
+    seen = [bytes.fromhex(l.split()[2])[:len(m[0])] for l in r.out.splitlines()]
+    check(seen[:3] == [m[0]] * 3 and seen[3:] == [bytes(new[nop:nop + len(m[0])])] * 3,
+          f'bytes at {nop:#x} before and after the rewrite: {seen}')
+    with open(ldso, 'wb') as f:
+        f.write(orig)
+
+    def x86(out):
+        apic = 'x86.cpu_features.features[0x0].cpuid[0x1]='
+        return [apic + hex(int(l[len(apic):], 16) & 0xffffff) if l.startswith(apic) else l
+                for l in out.splitlines() if l.startswith('x86.')]
+    native = x86(e.run(ldso, '--list-diagnostics', lxrun=False).out)
+    r = e.run('--trap=rewrite', '--cpuid=serve', '/bin/sh', '-c',
+              '; '.join([f'{ldso} --list-diagnostics; echo ==='] * 3))
+    parts = r.out.split('===\n')[:3]
+    check(r.rc == 0 and len(parts) == 3 and len(native) > 50, str(r))
+    for i, part in enumerate(parts):
+        check(x86(part) == native, f'run {i + 1}: x86 facts differ:\n' + '\n'.join(sorted(set(x86(part)) ^ set(native))))
+
+
 @case
 def report_sums_interception_over_the_tree(e):
     """The report's interception counts are the run's, every process's summed as
@@ -1395,7 +1483,7 @@ def rewritten_text_keeps_no_anonymous_page(e):
                 w = line.split()
                 if w and re.match(r'^[0-9a-f]+-[0-9a-f]+$', w[0]):
                     cur = (w[1], w[5] if len(w) > 5 else '')
-                    placed += cur[0] == 'r-xp' and 'lxrun-text' in cur[1]
+                    placed += cur[0] == 'r-xp' and ('lxrun-text' in cur[1] or 'lxrun-session' in cur[1])
                 elif w and w[0] == 'Anonymous:' and cur and cur[0] == 'r-xp' and cur[1].endswith('/busybox'):
                     anon += int(w[1])
     finally:
