@@ -135,10 +135,10 @@ void json_write(int fd, int status, int signaled)
     if (lx_trap_mode_current() == LX_TRAP_REWRITE) {
         const struct lx_rewrite_stats *rw = &lx_rewrite_stats;
         text_printf(&t,
-                    ", \"sites_rewritten\": %lu, \"sites_known\": %lu, \"sites_on_trap\": %lu, \"cpuid_sites\": %lu, "
-                    "\"cpuid_missed\": %lu",
-                    lx_rewrite_sites_done(rw), rw->sites_known, lx_rewrite_sites_left(rw), rw->sites_cpuid,
-                    rw->cpuid_missed);
+                    ", \"sites_rewritten\": %lu, \"sites_known\": %lu, \"sites_interp\": %lu, \"sites_on_trap\": %lu, "
+                    "\"cpuid_sites\": %lu, \"cpuid_missed\": %lu",
+                    lx_rewrite_sites_done(rw), rw->sites_known, rw->sites_interp, lx_rewrite_sites_left(rw),
+                    rw->sites_cpuid, rw->cpuid_missed);
     }
     text_puts(&t, "}");
     text_puts(&t, ",\n  \"syscalls\": [");

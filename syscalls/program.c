@@ -10,18 +10,19 @@
 #include "../vfs-map/vfs.h"
 
 /* An image the loader mapped, for the rewriter's known sites (trap/site_cache.c). */
-static void image_mapped(const struct lx_image *img)
+static void image_mapped(const struct lx_image *img, int interp)
 {
     struct lx_file_id id = { img->dev, img->ino, img->size, img->ctime_ns };
-    lx_trap_image_mapped(&id);
+    lx_trap_image_mapped(&id, interp);
 }
 
-/* Where glibc asks its CPUIDs: ld.so, or a program without one (trap/cpuid_sites.c;
- * a large program's text is not searched for the few it may hold). */
-static void cpuid_image(const struct lx_image *img)
+/* Where glibc asks its CPUIDs and ld.so makes its calls: ld.so, or a program
+ * without one (trap/cpuid_sites.c, plant_cache.c; a large program's text is not
+ * searched for the few CPUIDs it may hold). */
+static void image_plant(const struct lx_image *img, int interp)
 {
     struct lx_file_id id = { img->dev, img->ino, img->size, img->ctime_ns };
-    lx_trap_cpuid_image(img->bias, img->phdr, img->phnum, img->eh_frame, img->eh_frame_len, &id);
+    lx_trap_image_plant(img->bias, img->phdr, img->phnum, img->eh_frame, img->eh_frame_len, &id, interp);
 }
 
 int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_exec_error *err)
@@ -32,9 +33,9 @@ int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_e
                                  .gid = id.gid, .egid = id.egid, .vdso_counting = lx_report.observe };
     if (lx_exec_prepare_at(p->dirfd, p->prog, p->execfn, p->argc, p->argv, p->envp, &view, p->kept, st, err) < 0)
         return -1;
-    image_mapped(&st->prog); /* first: the program's stamp keys its files' sites */
-    if (st->prog.has_interp) image_mapped(&st->interp);
-    cpuid_image(st->prog.has_interp ? &st->interp : &st->prog);
+    image_mapped(&st->prog, 0); /* first: the program's stamp keys its files' sites */
+    if (st->prog.has_interp) image_mapped(&st->interp, 1);
+    image_plant(st->prog.has_interp ? &st->interp : &st->prog, st->prog.has_interp);
     lx_process_start(st->brk, p->execfn);
     const char *exe = st->prog.name ? st->prog.name : p->prog; /* the file's own path, links resolved */
     lx_process_image(exe, st->stack.sp, st->stack.arg_start, st->stack.arg_end, st->stack.env_start, st->stack.env_end,

@@ -621,7 +621,7 @@ TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour 
 
 /* Candidates in [text, end): mov offsets from the file start (fbase: where offset
  * 0 would be), proven, into site_cache under stamp.  Not inlined: its 12 KiB of
- * candidates would deepen lx_trap_cpuid_image's frame on every image's load. */
+ * candidates would deepen lx_cpuid_detours' frame on every image's load. */
 TLS_FREE __attribute__((noinline)) static int find_sites(uintptr_t text, uintptr_t end, const struct fn_index *x,
                                                          uintptr_t fbase, uint64_t stamp, struct lx_detour *d, int max)
 {
@@ -685,22 +685,13 @@ TLS_FREE __attribute__((noinline)) static int find_sites(uintptr_t text, uintptr
     return n;
 }
 
-/* Detours for lx_rewrite_detours, one at a time: those find_sites made (the first
- * time a session meets the file), or a segment's known sites, each checked again. */
+/* A segment's known sites, each checked again, made detours one at a time. */
 struct detours_from {
-    const struct lx_detour *found; /* find_sites' */
-    const struct lx_known_site *k; /* else the known ones */
+    const struct lx_known_site *k; /* the known ones */
     int n, i;
     uintptr_t fbase, text, end;
 };
 
-TLS_FREE static int next_found(void *ctx, struct lx_detour *d)
-{
-    struct detours_from *f = ctx;
-    if (f->i == f->n) return 0;
-    *d = f->found[f->i++];
-    return 1;
-}
 
 TLS_FREE static int next_known(void *ctx, struct lx_detour *d)
 {
@@ -725,14 +716,19 @@ TLS_FREE static int next_known(void *ctx, struct lx_detour *d)
     return 0;
 }
 
-TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
-                                  const struct lx_file_id *id)
+/* The image's detours into *out (found and proven the first time the session
+ * meets its file, else its known sites checked again): how many.  Under the text
+ * lock, as the image is loaded (plant_cache.c plants them). */
+TLS_FREE int lx_cpuid_detours(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
+                              uint64_t file_stamp, struct lx_detour **out)
 {
+    static struct lx_detour d[SITES_MAX]; /* under the text lock (11 KiB: off the stack a child copies) */
+    *out = d;
     if (pass_first) {
         pass_first = 0;
-        return;
+        return 0;
     }
-    if (!serving || phnum > 64 || !readable(phdr, phnum * 56)) return;
+    if (!serving || phnum > 64 || !readable(phdr, phnum * 56)) return 0;
     uintptr_t hdr = 0;
     for (size_t i = 0; i < phnum; i++) {
         const uint8_t *ph = (const uint8_t *)(phdr + i * 56);
@@ -741,17 +737,10 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
         memcpy(&type, ph, 4), memcpy(&vaddr, ph + 16, 8);
         if (type == PT_GNU_EH_FRAME) hdr = bias + vaddr;
     }
-    if (!hdr && !eh_frame) return;
-    uint64_t stamp = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns) ^ CPUID_SALT;
-    static struct lx_detour d[SITES_MAX]; /* under the text lock (11 KiB: off the stack a child copies) */
+    if (!hdr && !eh_frame) return 0;
+    uint64_t stamp = file_stamp ^ CPUID_SALT;
     struct fn_index x = { 0 }; /* made at the first segment that needs it */
-    int n = 0;
-    gm_text_lock();
-    if (lx_plant_cache_apply(stamp, bias)) {
-        gm_text_unlock();
-        return;
-    }
-    int known = lx_site_cache_has(stamp);
+    int n = 0, known = lx_site_cache_has(stamp);
     for (size_t i = 0; i < phnum && n < SITES_MAX; i++) {
         const uint8_t *ph = (const uint8_t *)(phdr + i * 56);
         uint32_t type, flags;
@@ -771,12 +760,6 @@ TLS_FREE void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, 
         while (n < SITES_MAX && next_known(&f, &d[n])) n++;
     }
     if (!known) lx_site_cache_claim(stamp); /* looked at, sites or none */
-    /* at the image's load: the process's only thread, none of its code run yet */
-    struct lx_plant_capture cp;
-    int keep = lx_plant_cache_before(&cp, d, n, bias);
-    struct detours_from f = { .found = d, .n = n };
-    int stored = lx_rewrite_detours(next_found, &f);
-    if (keep) lx_plant_cache_keep(&cp, stamp, stored);
-    gm_text_unlock();
     if (x.own) rx_munmap(x.table, x.own);
+    return n;
 }

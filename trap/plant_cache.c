@@ -1,48 +1,63 @@
-/* plant_cache.c — an image's CPUID detours as an earlier exec of the session
- * planted them, mapped again.
+/* plant_cache.c — what an image gets rewritten as it is loaded (its CPUID detours,
+ * and in the interpreter the call sites the session's programs trapped at), as an
+ * earlier exec of the session planted it, mapped again.
  *
  * Planting at each exec -- each known site checked again and its trampoline made
- * (cpuid_sites.c), its page poked (a handle on /proc/self/mem opened, then a copy
- * of each page) -- took ~37 us of each child of sh's loop of /bin/true on the
- * FSGSBASE Xeon VM of design-notes (ld.so: ~40 detours on three pages), before
- * the guest's first instruction.  Yet the bytes come out the same each time the
- * image lies at the same distance from its trampoline chunk.  So the first exec
- * that plants keeps them in the session's page store (rx_session_pages_put): the
- * chunk's trampolines and the patched pages whole.  A later exec finds them by the
- * image's stamp, its first site and its chunk's distance, checks that its pages
- * are those they were made from (a hash of each page as mapped from the file: a
- * stamp alone misses a file rewritten within a clock tick at the same size), reads
- * the trampolines into its chunk and maps the pages over its own (placed, as
- * rewrite.c's store places a large file's: no page copied, none of its mapping's
- * entries copied by a fork).  Anything else plants as before.
+ * (cpuid_sites.c, rewrite.c's warm_store), its page poked (a handle on
+ * /proc/self/mem opened, then a copy of each page) -- took ~37 us of each child of
+ * sh's loop of /bin/true on the FSGSBASE Xeon VM of design-notes (ld.so: ~40
+ * detours on three pages), before the guest's first instruction; and ld.so's own
+ * calls (27 of /bin/true's 29) each took the trap, which planting them in every
+ * program would have paid with more page copies.  Yet the bytes come out the same
+ * each time the image lies at the same distance from its trampoline chunk.  So
+ * the first exec that plants keeps them in the session's page store
+ * (rx_session_pages_put): the chunk's trampolines and the patched pages, in at
+ * most two runs (each run placed is two mappings more: rewrite.c's
+ * PLACED_RUNS_MAX), with the unchanged pages between.  A later exec finds them by
+ * the image's stamp, its first site and its chunk's distance, checks that its
+ * pages are those they were made from (a hash of each page as mapped from the
+ * file: a stamp alone misses a file rewritten within a clock tick at the same
+ * size), reads the trampolines into its chunk and maps the pages over its own
+ * (placed, as rewrite.c's store places a large file's: no page copied, none of
+ * the mapping's entries copied by a fork).  An interpreter's site learned since
+ * makes its copies stale (lx_plant_cache_stale): the next exec plants anew.
  *
- * One page of the session's shared memory, entries claimed by an atomic
- * exchange and published once written; nothing is removed (a full table or a
- * full store keeps what it has).  TLS-free: the loader may run on the guest's FS. */
+ * Two pages of the session's shared memory, entries claimed by an atomic
+ * exchange and published once written, never written again (a stale one stays
+ * dead: a reader may be looking at it); a full table or store keeps what it has.
+ * TLS-free: the loader may run on the guest's FS. */
 #include "plant_cache.h"
+
+#include <string.h>
 
 #include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
 #include "../redox/rx.h"
+#include "site_cache.h"
 #include "trap.h"
 
 #define TLS_FREE __attribute__((no_stack_protector))
 
-enum { FREE, WRITING, READY };
+#define RUNS 2       /* rewrite.c's PLACED_RUNS_MAX */
+#define PAGES 16     /* in the runs, the unchanged ones between included */
+#define CANDIDATES 32 /* pages a planting may change, looked at before and after */
+#define STATS (sizeof(struct lx_rewrite_stats) / sizeof(unsigned long))
+
+enum { FREE, WRITING, READY, STALE };
 
 struct planted {
-    uint64_t stamp;     /* the image's file, salted as cpuid_sites.c's record of it */
-    uint64_t first;     /* the first detour's site, from the image's bias: where its chunk is asked */
+    uint64_t stamp;     /* the image's file (lx_site_cache_stamp) */
+    uint64_t first;     /* the site the chunk was asked near, from the image's bias */
     int64_t chunk;      /* the chunk's base, from the bias */
     uint64_t tramp;     /* the trampolines' offset in the session's pages */
     uint32_t tramp_len; /* and their bytes: the chunk's used part */
-    uint32_t sites;     /* detours planted */
     uint32_t nruns, state;
-    struct { uint64_t page, store; uint32_t npages, unused; } run[LX_PLANT_RUNS]; /* page: from the bias */
-    uint64_t hash[LX_PLANT_PAGES]; /* each run's pages as mapped from the file, in order */
+    uint16_t stats[STATS]; /* what the planting added to lx_rewrite_stats */
+    struct { uint64_t page, store; uint32_t npages; } run[RUNS]; /* page: from the bias */
+    uint64_t hash[PAGES]; /* each run's pages as mapped from the file, in order */
 };
 
-#define ENTRIES (4096 / sizeof(struct planted))
+#define ENTRIES (2 * 4096 / sizeof(struct planted))
 static struct planted *table RX_EXEC_READ;
 
 void lx_plant_cache_start(void)
@@ -51,17 +66,21 @@ void lx_plant_cache_start(void)
     table = m < 0 ? 0 : (struct planted *)m;
 }
 
-/* FNV-1a over the page's 64-bit words. */
+/* Of the page's 64-bit words, two multiply chains side by side. */
 TLS_FREE static uint64_t page_hash(uintptr_t page)
 {
     const uint64_t *w = (const uint64_t *)page;
-    uint64_t h = 1469598103934665603ULL;
-    for (unsigned i = 0; i < GM_PAGE / 8; i++) h = (h ^ w[i]) * 1099511628211ULL;
-    return h;
+    uint64_t a = 1469598103934665603ULL, b = 0x9e3779b97f4a7c15ULL;
+    for (unsigned i = 0; i < GM_PAGE / 8; i += 2) {
+        a = (a ^ w[i]) * 1099511628211ULL;
+        b = (b ^ w[i + 1]) * 0xff51afd7ed558ccdULL;
+    }
+    return a ^ (b >> 29 | b << 35);
 }
 
 TLS_FREE static int readable_page(uintptr_t page) { return gm_check(page, GM_PAGE, LINUX_PROT_READ); }
 
+/* A ready entry of stamp (any, with first UINT64_MAX), or 0. */
 TLS_FREE static const struct planted *find(uint64_t stamp, uint64_t first, int64_t chunk)
 {
     for (unsigned i = 0; table && i < ENTRIES; i++) {
@@ -71,6 +90,15 @@ TLS_FREE static const struct planted *find(uint64_t stamp, uint64_t first, int64
             return e;
     }
     return 0;
+}
+
+TLS_FREE void lx_plant_cache_stale(uint64_t stamp)
+{
+    for (unsigned i = 0; table && i < ENTRIES; i++) {
+        uint32_t ready = READY;
+        if (table[i].stamp == stamp)
+            __atomic_compare_exchange_n(&table[i].state, &ready, STALE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+    }
 }
 
 TLS_FREE static int same_pages(const struct planted *e, uintptr_t bias)
@@ -84,7 +112,9 @@ TLS_FREE static int same_pages(const struct planted *e, uintptr_t bias)
     return 1;
 }
 
-TLS_FREE int lx_plant_cache_apply(uint64_t stamp, uintptr_t bias)
+/* 1: planted from the session's copy, all of it; 0: not (or not all: planted as
+ * usual then, where the sites already planted no longer match any shape). */
+TLS_FREE static int apply(uint64_t stamp, uintptr_t bias)
 {
     const struct planted *any = find(stamp, UINT64_MAX, 0), *e;
     if (!any) return 0;
@@ -94,66 +124,92 @@ TLS_FREE int lx_plant_cache_apply(uint64_t stamp, uintptr_t bias)
         rx_session_pages_read((void *)base, e->tramp_len, e->tramp) != 0)
         return 0;
     lx_rewrite_chunk_filled(base, e->tramp_len);
-    /* a run not placed: planted as usual (its sites' bytes are the file's still,
-     * the placed ones' are jumps, which no shape matches) */
     for (uint32_t r = 0; r < e->nruns; r++) {
         uintptr_t lo = bias + (uintptr_t)e->run[r].page;
         if (lx_rewrite_place_stored(lo, lo + e->run[r].npages * GM_PAGE, e->run[r].store) != 0) return 0;
     }
-    lx_rewrite_stats.sites_cpuid += e->sites;
+    unsigned long *st = (unsigned long *)&lx_rewrite_stats;
+    for (unsigned i = 0; i < STATS; i++) st[i] += e->stats[i];
     return 1;
 }
 
-TLS_FREE int lx_plant_cache_before(struct lx_plant_capture *cp, const struct lx_detour *d, int n, uintptr_t bias)
+/* ---- keeping a planting ---- */
+struct capture {
+    uintptr_t bias, first, chunk;
+    int npages;
+    uintptr_t page[CANDIDATES]; /* sorted */
+    uint64_t hash[CANDIDATES];  /* as mapped from the file */
+    struct lx_rewrite_stats before;
+};
+
+TLS_FREE static int candidate(struct capture *cp, uintptr_t lo, uintptr_t hi)
 {
-    if (!table || n <= 0) return 0;
-    *cp = (struct lx_plant_capture){ .bias = bias, .first = d[0].at, .n = n };
-    uintptr_t pages[LX_PLANT_PAGES];
-    int np = 0;
-    for (int i = 0; i < n; i++) {
-        cp->slots += lx_rewrite_detour_slot(&d[i]);
-        for (uintptr_t p = GM_PAGE_DOWN(d[i].at); p <= GM_PAGE_DOWN(d[i].at + 4); p += GM_PAGE) {
-            int j = np;
-            while (j > 0 && pages[j - 1] > p) j--;
-            if (j > 0 && pages[j - 1] == p) continue;
-            if (np == LX_PLANT_PAGES) return 0;
-            for (int k = np++; k > j; k--) pages[k] = pages[k - 1];
-            pages[j] = p;
-        }
+    for (uintptr_t p = GM_PAGE_DOWN(lo); p < hi; p += GM_PAGE) {
+        int j = cp->npages;
+        while (j > 0 && cp->page[j - 1] > p) j--;
+        if ((j > 0 && cp->page[j - 1] == p) || !readable_page(p)) continue; /* unreadable: no site there */
+        if (cp->npages == CANDIDATES) return 0;
+        for (int k = cp->npages++; k > j; k--) cp->page[k] = cp->page[k - 1], cp->hash[k] = cp->hash[k - 1];
+        cp->page[j] = p, cp->hash[j] = page_hash(p);
     }
-    for (int i = 0; i < np; i++) {
-        if (!readable_page(pages[i])) return 0;
-        cp->hash[i] = page_hash(pages[i]);
-        if (i && pages[i] == pages[i - 1] + GM_PAGE) {
-            cp->run[cp->nruns - 1].npages++;
-            continue;
-        }
-        if (cp->nruns == LX_PLANT_RUNS) return 0;
-        cp->run[cp->nruns++] = (struct lx_plant_run){ pages[i], 1 };
-    }
-    size_t used;
-    cp->chunk = lx_rewrite_chunk_at(d[0].at + 5, &used);
-    return cp->chunk && !used;
+    return 1;
 }
 
-TLS_FREE void lx_plant_cache_keep(const struct lx_plant_capture *cp, uint64_t stamp, int stored)
+/* The changed pages in at most RUNS runs (split at the widest gaps), their
+ * pages' original hashes in order: pages in all, or 0 (too many). */
+TLS_FREE static int runs_of(const struct capture *cp, const int *changed, struct planted *e)
+{
+    int idx[CANDIDATES], n = 0;
+    for (int i = 0; i < cp->npages; i++)
+        if (changed[i]) idx[n++] = i;
+    if (!n) return 0;
+    int cut = -1; /* the one split (RUNS 2): after idx[cut], at the widest gap */
+    uintptr_t widest = GM_PAGE;
+    for (int i = 0; i + 1 < n; i++)
+        if (cp->page[idx[i + 1]] - cp->page[idx[i]] > widest) widest = cp->page[idx[i + 1]] - cp->page[idx[i]], cut = i;
+    int total = 0;
+    e->nruns = 0;
+    for (int from = 0; from < n; from = cut + 1) {
+        int to = cut >= from ? cut : n - 1;
+        uintptr_t lo = cp->page[idx[from]], hi = cp->page[idx[to]] + GM_PAGE;
+        uint32_t np = (uint32_t)((hi - lo) / GM_PAGE);
+        if (total + (int)np > PAGES) return 0;
+        for (uintptr_t p = lo; p < hi; p += GM_PAGE) {
+            int k = 0;
+            while (k < cp->npages && cp->page[k] != p) k++;
+            /* a page between the changed ones: unchanged, its hash now is the file's */
+            e->hash[total++] = k < cp->npages ? cp->hash[k] : (readable_page(p) ? page_hash(p) : 0);
+        }
+        e->run[e->nruns].page = lo - cp->bias, e->run[e->nruns].npages = np;
+        e->nruns++;
+        if (to == n - 1) break;
+    }
+    return total;
+}
+
+TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
 {
     size_t used;
-    /* every detour stored, their trampolines all in the fresh chunk */
-    if (stored != cp->n || lx_rewrite_chunk_at(cp->first + 5, &used) != cp->chunk || used != cp->slots ||
+    /* every trampoline in the one chunk, made fresh for this image */
+    if (lx_rewrite_nchunks() != 1 || lx_rewrite_chunk_at(cp->first + 5, &used) != cp->chunk || !used ||
         find(stamp, cp->first - cp->bias, (int64_t)(cp->chunk - cp->bias)))
         return;
+    int changed[CANDIDATES];
+    for (int i = 0; i < cp->npages; i++) changed[i] = page_hash(cp->page[i]) != cp->hash[i];
     struct planted e = { .stamp = stamp, .first = cp->first - cp->bias, .chunk = (int64_t)(cp->chunk - cp->bias),
-                         .tramp_len = (uint32_t)used, .sites = (uint32_t)stored, .nruns = (uint32_t)cp->nruns };
+                         .tramp_len = (uint32_t)used };
+    if (!runs_of(cp, changed, &e)) return;
+    const unsigned long *now = (const unsigned long *)&lx_rewrite_stats, *was = (const unsigned long *)&cp->before;
+    for (unsigned i = 0; i < STATS; i++) {
+        if (now[i] - was[i] > UINT16_MAX) return;
+        e.stats[i] = (uint16_t)(now[i] - was[i]);
+    }
     long off = rx_session_pages_put((const void *)cp->chunk, used);
     if (off < 0) return;
     e.tramp = (uint64_t)off;
-    unsigned k = 0;
-    for (int r = 0; r < cp->nruns; r++) {
-        const struct lx_plant_run *run = &cp->run[r];
-        if ((off = rx_session_pages_put((const void *)run->page, run->npages * GM_PAGE)) < 0) return;
-        e.run[r].page = run->page - cp->bias, e.run[r].store = (uint64_t)off, e.run[r].npages = run->npages;
-        for (uint32_t p = 0; p < run->npages; p++, k++) e.hash[k] = cp->hash[k];
+    for (uint32_t r = 0; r < e.nruns; r++) {
+        if ((off = rx_session_pages_put((const void *)(cp->bias + e.run[r].page), e.run[r].npages * GM_PAGE)) < 0) return;
+        e.run[r].store = (uint64_t)off;
     }
     for (unsigned i = 0; i < ENTRIES; i++) {
         uint32_t free_ = FREE;
@@ -163,4 +219,58 @@ TLS_FREE void lx_plant_cache_keep(const struct lx_plant_capture *cp, uint64_t st
         __atomic_store_n(&table[i].state, READY, __ATOMIC_RELEASE);
         return;
     }
+}
+
+/* An image's PT_LOAD segments with PF_X, one at a time: 0 at the end. */
+TLS_FREE static int next_text(uintptr_t phdr, size_t phnum, size_t *i, uint64_t *off, uint64_t *vaddr, uint64_t *filesz)
+{
+    for (; *i < phnum; (*i)++) {
+        const uint8_t *ph = (const uint8_t *)(phdr + *i * 56);
+        uint32_t type, flags;
+        memcpy(&type, ph, 4), memcpy(&flags, ph + 4, 4);
+        if (type != 1 /* PT_LOAD */ || !(flags & 1 /* PF_X */)) continue;
+        memcpy(off, ph + 8, 8), memcpy(vaddr, ph + 16, 8), memcpy(filesz, ph + 32, 8);
+        (*i)++;
+        return 1;
+    }
+    return 0;
+}
+
+TLS_FREE void lx_trap_image_plant(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
+                                  const struct lx_file_id *id, int interp)
+{
+    if (lx_trap_mode_current() != LX_TRAP_REWRITE || phnum > 64 || !gm_check(phdr, phnum * 56, LINUX_PROT_READ)) return;
+    uint64_t stamp = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns);
+    gm_text_lock();
+    if (apply(stamp, bias)) {
+        gm_text_unlock();
+        return;
+    }
+    struct lx_detour *d;
+    int nd = lx_cpuid_detours(bias, phdr, phnum, eh_frame, eh_frame_len, stamp, &d);
+    /* the interpreter's known sites, segment by segment (ld.so has one) */
+    struct { uintptr_t start; uint64_t off; int n; } seg = { 0, 0, 0 };
+    struct lx_known_site *w = 0;
+    size_t i = 0;
+    uint64_t off, vaddr, filesz;
+    while (interp && !seg.n && next_text(phdr, phnum, &i, &off, &vaddr, &filesz))
+        seg.start = bias + vaddr, seg.off = off,
+        seg.n = lx_rewrite_known_of(lx_rewrite_interp_stamp(stamp), off, filesz, &w);
+    /* at the image's load: the process's only thread, none of its code run yet */
+    static struct capture cp; /* under the text lock: off the stack a forked child copies */
+    cp = (struct capture){ .bias = bias, .before = lx_rewrite_stats };
+    cp.first = nd ? d[0].at : seg.n ? seg.start + (uintptr_t)(w[0].off - seg.off) : 0;
+    int keeping = cp.first && lx_rewrite_nchunks() <= 1; /* none, or the one apply made near the same site */
+    for (int k = 0; keeping && k < nd; k++) keeping = candidate(&cp, d[k].at, d[k].at + 5);
+    for (int k = 0; keeping && k < seg.n; k++) {
+        uintptr_t site = seg.start + (uintptr_t)(w[k].off - seg.off);
+        keeping = candidate(&cp, site - 32, site + 2 + 128); /* a mov before, padding after */
+    }
+    size_t used = 0;
+    if (keeping) cp.chunk = lx_rewrite_chunk_at(cp.first + 5, &used);
+    keeping = keeping && cp.chunk && !used;
+    lx_rewrite_detours(d, nd);
+    lx_rewrite_plant_known(seg.n, seg.start, seg.off);
+    if (keeping) keep(&cp, stamp);
+    gm_text_unlock();
 }

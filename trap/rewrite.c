@@ -35,7 +35,8 @@
  * it the sites of its page that trapped once (one protection round trip for all);
  * a site an earlier process of the session running the same program trapped at
  * (one past that 32nd trap) is rewritten as its file is mapped (site_cache.c),
- * where its page holds two;
+ * where its page holds two; the interpreter's, trapped at in any program, as it
+ * is loaded, in every program (plant_cache.c: mapped from the session's copy);
  * code that rewrites itself loses the rewrite, never correctness (its new syscall
  * traps and may be rewritten again). */
 #include "rewrite.h"
@@ -640,25 +641,25 @@ TLS_FREE int lx_rewrite_place_stored(uintptr_t lo, uintptr_t hi, uint64_t store)
  * each jump is a plain copy and may cross a cache line, which a single atomic
  * store cannot write (handle_amd's leaf 0x80000006, run ~7 times an exec).  The
  * number stored. */
-TLS_FREE int lx_rewrite_detours(int (*next)(void *ctx, struct lx_detour *d), void *ctx)
+TLS_FREE int lx_rewrite_detours(const struct lx_detour *all, int n)
 {
     struct patch p[BATCH_MAX];
     int stored = 0, np = 0, prot = 0;
     uintptr_t placing = 0;
     uintptr_t mapping = 0; /* of the batch: one protection round trip covers one mapping */
-    struct lx_detour d; /* made one at a time, on the stack: a table of them was pages a forked child wrote */
-    while (next(ctx, &d)) {
+    for (int i = 0; i < n; i++) {
+        const struct lx_detour *d = &all[i];
         struct gm_vma v;
-        size_t slot = lx_rewrite_detour_slot(&d);
-        if (d.len + 5 > SLOT_DETOUR || !guest_text(d.at, d.at + 5, &v)) continue;
-        struct chunk *c = chunk_near(d.at + 5, slot);
+        size_t slot = lx_rewrite_detour_slot(d);
+        if (d->len + 5 > SLOT_DETOUR || !guest_text(d->at, d->at + 5, &v)) continue;
+        struct chunk *c = chunk_near(d->at + 5, slot);
         if (!c) continue;
         uintptr_t t = c->base + c->used;
         uint8_t code[SLOT_DETOUR];
         memset(code, 0xcc, sizeof code);
-        memcpy(code, d.code, d.len);
-        code[d.len] = 0xe9;
-        put32(code + d.len + 1, (uint32_t)(d.ret - (t + d.len + 5)));
+        memcpy(code, d->code, d->len);
+        code[d->len] = 0xe9;
+        put32(code + d->len + 1, (uint32_t)(d->ret - (t + d->len + 5)));
         memcpy((void *)t, code, slot);
         c->used += slot;
         if (np == BATCH_MAX || (np && v.start != mapping)) {
@@ -666,9 +667,9 @@ TLS_FREE int lx_rewrite_detours(int (*next)(void *ctx, struct lx_detour *d), voi
             np = 0;
         }
         prot = abi_prot_to_rx(v.prot), mapping = v.start, placing = pages_placed(&v);
-        p[np] = (struct patch){ .at = d.at, .n = 5, .jump = { 0xe9 }, .count = &lx_rewrite_stats.sites_cpuid,
+        p[np] = (struct patch){ .at = d->at, .n = 5, .jump = { 0xe9 }, .count = &lx_rewrite_stats.sites_cpuid,
                                 .unshared = 1 };
-        put32(p[np].jump + 1, (uint32_t)(t - (d.at + 5)));
+        put32(p[np].jump + 1, (uint32_t)(t - (d->at + 5)));
         np++;
     }
     return stored + store_patches(p, np, prot, placing);
@@ -726,17 +727,26 @@ TLS_FREE static void rewrite_page(uintptr_t site, long nr)
  * libc site a shell ever called (each page rewritten is a copy of it).  The
  * files of this program's text mappings, by device and inode, with their stamps
  * (the file's mixed with the program's): a site trapped at is recorded by them
- * (learned: see REWRITE_AFTER).  Runs in sys_mmap on the guest's FS: TLS-free. */
+ * (learned: see REWRITE_AFTER).  The interpreter's are known by its file alone
+ * (INTERP_SALT), and learned at their first trap in any program: whatever program
+ * it loads, ld.so runs its own calls, and every exec of the session plants them
+ * with its CPUID detours, mapped from the session's copy (plant_cache.c).  Runs in
+ * sys_mmap on the guest's FS: TLS-free. */
+#define INTERP_SALT 0x494e5445525053ull
 static struct { uint64_t dev, ino, stamp; } mapped_files[32] RX_FORK_HOT;
 static int nmapped_files RX_FORK_HOT;
+static int interp_file RX_FORK_HOT = -1;   /* which of them is the interpreter's */
+static uint64_t interp_stamp RX_FORK_HOT;  /* its file's stamp, which its planted copies are kept by */
 static uint64_t program_stamp RX_FORK_HOT; /* the program's file, mapped first */
 
-TLS_FREE static uint64_t stamp_of(uint64_t dev, uint64_t ino)
+TLS_FREE static int mapped_file(uint64_t dev, uint64_t ino)
 {
     for (int i = 0; i < nmapped_files; i++)
-        if (mapped_files[i].dev == dev && mapped_files[i].ino == ino) return mapped_files[i].stamp;
-    return 0;
+        if (mapped_files[i].dev == dev && mapped_files[i].ino == ino) return i;
+    return -1;
 }
+
+TLS_FREE uint64_t lx_rewrite_interp_stamp(uint64_t file_stamp) { return file_stamp ^ INTERP_SALT; }
 
 /* The sum of the code before the `syscall` at site and of it, up to 32 bytes
  * within its page. */
@@ -746,13 +756,18 @@ TLS_FREE static uint32_t site_sum(uintptr_t site)
     return lx_site_cache_sum(from, site + 2);
 }
 
-/* Under the text lock: a first trap at site, for the next mapping of its file. */
-TLS_FREE static void learn(uintptr_t site, long nr)
+/* Under the text lock: a first trap at site, for the next mapping of its file
+ * (only the interpreter's when interp_only).  A site new to the interpreter's
+ * record makes the session's planted copies of it stale: the next exec plants it
+ * too. */
+TLS_FREE static void learn(uintptr_t site, long nr, int interp_only)
 {
     struct gm_vma v;
     if (lx_call_needs_trap(nr) || !guest_text(site, site + 2, &v) || v.kind != GM_FILE || v.shared) return;
-    uint64_t stamp = stamp_of(v.dev, v.ino);
-    if (stamp) lx_site_cache_learn(stamp, v.offset + (site - v.start), nr, site_sum(site));
+    int i = mapped_file(v.dev, v.ino);
+    if (i < 0 || (interp_only && i != interp_file)) return;
+    if (lx_site_cache_learn(mapped_files[i].stamp, v.offset + (site - v.start), nr, site_sum(site)) && i == interp_file)
+        lx_plant_cache_stale(interp_stamp);
 }
 
 /* A mapping's known sites (gathered in scratch.warm, beside the chunk list) are
@@ -770,7 +785,7 @@ TLS_FREE static void warm_sort(struct lx_known_site *w, int n)
 }
 
 TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start, uint64_t off,
-                                const struct gm_vma *v)
+                                const struct gm_vma *v, unsigned long *known)
 {
     struct patch p[BATCH_MAX];
     int n = 0;
@@ -789,7 +804,7 @@ TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start
         }
         if (plan(site, (uint32_t)w[i].nr, v, &p[n]) == 0) {
             n++;
-            lx_rewrite_stats.sites_known++;
+            (*known)++;
         }
         site_state(site, KEPT, 0); /* looked at for good, as at a due trap */
     }
@@ -847,7 +862,7 @@ TLS_FREE static void learn_seen(void)
 {
     struct site_table *t = sites;
     for (size_t i = 0; t && i < t->cap; i++)
-        if (t->slot[i].site && t->slot[i].state == SEEN) learn(t->slot[i].site, t->slot[i].nr);
+        if (t->slot[i].site && t->slot[i].state == SEEN) learn(t->slot[i].site, t->slot[i].nr, 0);
 }
 
 /* A mapping's known sites are planted only in a program past REWRITE_AFTER traps;
@@ -857,37 +872,62 @@ TLS_FREE static void learn_seen(void)
  * loop took 5 faults an iteration more, 2.08x against 2.03x native (15 alternating
  * runs; --trap=sud 1.96x).  Planting, at that trap, what the mappings made earlier
  * know cost a first program the copies of pages whose sites ran once (python3 -c
- * pass 1.08x -> 1.15x): they are left to their traps. */
-TLS_FREE void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id)
+ * pass 1.08x -> 1.15x): they are left to their traps.  The interpreter's are
+ * planted as it is loaded whatever the count (plant_cache.c), once per session
+ * by copy and then mapped from it. */
+TLS_FREE static void text_mapped(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id, int interp)
 {
     if (lx_trap_mode_current() != LX_TRAP_REWRITE) return;
-    uint64_t stamp = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns);
-    if (!program_stamp) program_stamp = stamp;
-    stamp = (stamp ^ program_stamp) * 0x9e3779b97f4a7c15ull | 1;
+    uint64_t file = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns);
+    if (!program_stamp) program_stamp = file;
+    uint64_t stamp = interp ? lx_rewrite_interp_stamp(file) : (file ^ program_stamp) * 0x9e3779b97f4a7c15ull | 1;
     gm_text_lock();
-    int i = 0;
-    while (i < nmapped_files && (mapped_files[i].dev != id->dev || mapped_files[i].ino != id->ino)) i++;
-    if (i < (int)(sizeof mapped_files / sizeof mapped_files[0])) {
+    int i = mapped_file(id->dev, id->ino);
+    if (i < 0 && nmapped_files < (int)(sizeof mapped_files / sizeof mapped_files[0])) i = nmapped_files++;
+    if (i >= 0) {
         mapped_files[i].dev = id->dev, mapped_files[i].ino = id->ino, mapped_files[i].stamp = stamp;
-        if (i == nmapped_files) nmapped_files++;
+        if (interp) interp_file = i, interp_stamp = file;
+        else if (interp_file == i) interp_file = -1;
     }
     struct gm_vma v;
     int n = (__atomic_load_n(&traps, __ATOMIC_RELAXED) >= REWRITE_AFTER || learned) && guest_text(start, start + len, &v)
                 ? lx_site_cache_sites(stamp, off, off + len, scratch.warm, WARM_MAX)
                 : 0;
-    if (n) warm_store(scratch.warm, n, start, off, &v);
+    if (n) warm_store(scratch.warm, n, start, off, &v, &lx_rewrite_stats.sites_known);
     gm_text_unlock();
 }
 
-void lx_trap_image_mapped(const struct lx_file_id *id)
+TLS_FREE void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id)
+{
+    text_mapped(start, len, off, id, 0);
+}
+
+void lx_trap_image_mapped(const struct lx_file_id *id, int interp)
 {
     for (size_t i = 0; i < gm_count(); i++) {
         struct gm_vma v;
         if (gm_at(i, &v) && v.kind == GM_FILE && v.dev == id->dev && v.ino == id->ino && (v.prot & LINUX_PROT_EXEC) &&
             !v.shared)
-            lx_trap_text_mapped(v.start, v.end - v.start, v.offset, id);
+            text_mapped(v.start, v.end - v.start, v.offset, id, interp);
     }
 }
+
+/* plant_cache.c's: the interpreter's known sites in [start, start+len) (file
+ * offset off) rewritten, under the text lock as it is loaded; into *w (LX_KNOWN_ROOM
+ * at most) first, for the caller to see where they are. */
+TLS_FREE int lx_rewrite_known_of(uint64_t stamp, uint64_t off, size_t len, struct lx_known_site **w)
+{
+    *w = scratch.warm;
+    return lx_site_cache_sites(stamp, off, off + len, scratch.warm, WARM_MAX);
+}
+
+TLS_FREE void lx_rewrite_plant_known(int n, uintptr_t start, uint64_t off)
+{
+    struct gm_vma v;
+    if (n && guest_text(start, start + 1, &v)) warm_store(scratch.warm, n, start, off, &v, &lx_rewrite_stats.sites_interp);
+}
+
+TLS_FREE int lx_rewrite_nchunks(void) { return nchunks; }
 
 void lx_rewrite_forked(void) { traps = 0, learned = 0, quiet = FORK_QUIET; }
 
@@ -927,7 +967,7 @@ void lx_rewrite_forget(void)
     for (int i = 0; i < nchunks; i++) rx_munmap(scratch.chunks[i].base, CHUNK);
     nchunks = nchunks_out = npads = 0;
     traps = 0, learned = 0, quiet = 0;
-    nmapped_files = 0;
+    nmapped_files = 0, interp_file = -1;
     if (placed[0].start) memset(placed, 0, sizeof placed); /* else a page an exec'd child need not copy */
     program_stamp = 0;
     for (int i = 0; i < noutgrown; i++) rx_munmap((uintptr_t)outgrown[i], site_table_bytes(outgrown[i]));
@@ -972,7 +1012,7 @@ TLS_FREE void lx_rewrite_site(uintptr_t ip, long nr)
     state = site_state(site, 0, 0);
     if (!state) {
         site_state(site, SEEN, nr);
-        if (past) learn(site, nr);
+        learn(site, nr, !past);
     } else if (state == SEEN) rewrite_page(site, nr); /* from the threshold on, at its first trap */
     gm_text_unlock();
 }

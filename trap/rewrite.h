@@ -5,6 +5,7 @@
 #ifndef LXRUN_REWRITE_H
 #define LXRUN_REWRITE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The call nr just trapped at ip (after its `syscall`): counted, and the site
@@ -25,16 +26,19 @@ void lx_rewrite_chunks_left_out(int on);
 void lx_rewrite_chunks_not_here(void);
 /* An instruction lxrun answers itself at a site (cpuid_sites.c): the 5 bytes at
  * at, which start an instruction, become a jump to a trampoline that runs code
- * and jumps to ret.  lx_rewrite_detours plants those next(ctx, d) makes until it
- * returns 0 (under the text lock, as an image is loaded: no other thread can be
- * running its bytes, so a jump may straddle a cache line) and says how many it
- * stored. */
+ * and jumps to ret.  lx_rewrite_detours plants the n of d (under the text lock,
+ * as an image is loaded: no other thread can be running its bytes, so a jump may
+ * straddle a cache line) and says how many it stored. */
 struct lx_detour {
     uintptr_t at, ret;
     uint8_t code[155];
     uint8_t len;
 };
-int lx_rewrite_detours(int (*next)(void *ctx, struct lx_detour *d), void *ctx);
+int lx_rewrite_detours(const struct lx_detour *d, int n);
+/* The image's CPUID detours (cpuid_sites.c), for plant_cache.c to plant: into
+ * *out, how many (none unless served).  file_stamp: lx_site_cache_stamp's. */
+int lx_cpuid_detours(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
+                     uint64_t file_stamp, struct lx_detour **out);
 /* Room for LX_KNOWN_ROOM known sites, under the text lock, on the page the
  * trampoline chunks' list is on (written by the same exec). */
 #define LX_KNOWN_ROOM 64

@@ -73,19 +73,20 @@ __attribute__((no_stack_protector)) static struct known_file *record(uint64_t st
     return 0;
 }
 
-__attribute__((no_stack_protector)) void lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr, uint32_t sum)
+__attribute__((no_stack_protector)) int lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr, uint32_t sum)
 {
     struct known_file *f;
-    if (off > UINT32_MAX || nr < 0 || nr > UINT16_MAX || !(f = record(stamp, 1))) return;
+    if (off > UINT32_MAX || nr < 0 || nr > UINT16_MAX || !(f = record(stamp, 1))) return 0;
     uint32_t n = __atomic_load_n(&f->n, __ATOMIC_ACQUIRE);
     for (uint32_t k = 0; k < n && k < SITES; k++)
-        if (__atomic_load_n(&f->site[k].ready, __ATOMIC_ACQUIRE) && f->site[k].off == off) return;
+        if (__atomic_load_n(&f->site[k].ready, __ATOMIC_ACQUIRE) && f->site[k].off == off) return 0;
     uint32_t k = __atomic_fetch_add(&f->n, 1, __ATOMIC_ACQ_REL);
-    if (k >= SITES) return;
+    if (k >= SITES) return 0;
     f->site[k].off = (uint32_t)off;
     f->site[k].sum = sum;
     f->site[k].nr = (uint16_t)nr;
     __atomic_store_n(&f->site[k].ready, 1, __ATOMIC_RELEASE);
+    return 1;
 }
 
 __attribute__((no_stack_protector)) int lx_site_cache_sites(uint64_t stamp, uint64_t lo, uint64_t hi,

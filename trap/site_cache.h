@@ -11,8 +11,9 @@ void lx_site_cache_start(void);
 uint64_t lx_site_cache_stamp(uint64_t dev, uint64_t ino, int64_t size, int64_t ctime_ns);
 /* The `syscall` at file offset off of the file stamped so trapped with call nr;
  * sum: of the code before it (lx_site_cache_sum).  cpuid_sites.c keeps its sites
- * under a stamp of its own, nr then the site's shape.  TLS-free. */
-void lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr, uint32_t sum);
+ * under a stamp of its own, nr then the site's shape.  1 when it is new to the
+ * table.  TLS-free. */
+int lx_site_cache_learn(uint64_t stamp, uint64_t off, long nr, uint32_t sum);
 /* The known sites of the stamp's file with lo <= off < hi, at most max of them
  * into out (no callback: the GUESTFS path makes no indirect call); how many.
  * TLS-free. */

@@ -48,6 +48,7 @@ struct lx_rewrite_stats {
     unsigned long refused_shape;    /* no mov before it, no padding near, or straddling */
     unsigned long fast_calls;       /* calls served through rewritten sites */
     unsigned long sites_known;      /* of those rewritten, as mapped: trapped at in an earlier process */
+    unsigned long sites_interp;     /* of those, the interpreter's as loaded: trapped at in any earlier program */
     unsigned long sites_cpuid;      /* cpuid sites answered by lxrun (cpuid_sites.c) */
     unsigned long cpuid_missed;     /* CPUIDs run at a looked-up site for want of an answer */
 };
@@ -78,8 +79,8 @@ void lx_trap_sites_start(void);
  * the file is known for this program's own first traps to be learned. */
 void lx_trap_text_mapped(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id);
 /* The same for every such mapping of file id that guestmem records (a program
- * or interpreter the loader mapped). */
-void lx_trap_image_mapped(const struct lx_file_id *id);
+ * or, interp, the interpreter the loader mapped). */
+void lx_trap_image_mapped(const struct lx_file_id *id, int interp);
 
 /* CPUID answered by lxrun at proven sites of ld.so, or of a program without one
  * (trap/cpuid_sites.c): auto (where the instruction is slow, a VM exit, from the
@@ -96,11 +97,14 @@ const char *lx_cpuid_name(void);
 /* The session's answers: once, in the first lxrun (its forks share them). */
 void lx_cpuid_sites_start(void);
 /* An image the loader mapped (load bias, program headers in memory, its
- * .eh_frame where it has no PT_GNU_EH_FRAME, its file): its proven cpuid sites
- * rewritten before any of its code runs, while the caller is the process's only
- * thread (an exec, lxrun's start).  TLS-free. */
-void lx_trap_cpuid_image(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
-                         const struct lx_file_id *id);
+ * .eh_frame where it has no PT_GNU_EH_FRAME, its file): in rewrite mode its
+ * proven cpuid sites (when served) and, for the interpreter (interp), the call
+ * sites the session's programs trapped at in its file rewritten before any of its
+ * code runs, while the caller is the process's only thread (an exec, lxrun's
+ * start) -- mapped from the session's copy when an earlier exec planted the same
+ * (trap/plant_cache.c).  TLS-free. */
+void lx_trap_image_plant(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
+                         const struct lx_file_id *id, int interp);
 
 /* Sets up the calling thread's state, GS, alternate stack and SIGSYS handler. */
 int lx_trap_thread_init(struct lx_thread *t);
