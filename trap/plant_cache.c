@@ -80,13 +80,16 @@ TLS_FREE static uint64_t page_hash(uintptr_t page)
 
 TLS_FREE static int readable_page(uintptr_t page) { return gm_check(page, GM_PAGE, LINUX_PROT_READ); }
 
-/* A ready entry of stamp (any, with first UINT64_MAX), or 0. */
+/* A ready entry of stamp (any, with first UINT64_MAX), or 0.  Entries are
+ * claimed in order and never freed: the first free one ends the search (a
+ * process that finds nothing reads one page, not the table). */
 TLS_FREE static const struct planted *find(uint64_t stamp, uint64_t first, int64_t chunk)
 {
     for (unsigned i = 0; table && i < ENTRIES; i++) {
         const struct planted *e = &table[i];
-        if (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) == READY && e->stamp == stamp &&
-            (first == UINT64_MAX || (e->first == first && e->chunk == chunk)))
+        uint32_t state = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
+        if (state == FREE) break;
+        if (state == READY && e->stamp == stamp && (first == UINT64_MAX || (e->first == first && e->chunk == chunk)))
             return e;
     }
     return 0;
@@ -94,7 +97,7 @@ TLS_FREE static const struct planted *find(uint64_t stamp, uint64_t first, int64
 
 TLS_FREE void lx_plant_cache_stale(uint64_t stamp)
 {
-    for (unsigned i = 0; table && i < ENTRIES; i++) {
+    for (unsigned i = 0; table && i < ENTRIES && __atomic_load_n(&table[i].state, __ATOMIC_ACQUIRE) != FREE; i++) {
         uint32_t ready = READY;
         if (table[i].stamp == stamp)
             __atomic_compare_exchange_n(&table[i].state, &ready, STALE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
