@@ -23,11 +23,13 @@
  * makes its copies stale (lx_plant_cache_stale): the next exec plants anew.
  *
  * Two pages of the session's shared memory, entries claimed by an atomic
- * exchange and published once written, never written again (a stale one stays
- * dead: a reader may be looking at it); a full table or store keeps what it has.
+ * exchange and published once written; a stale one is written anew by a later
+ * planting (a reader's copy of it is checked against its generation, as a
+ * sequence lock's); a full table or store keeps what it has.
  * TLS-free: the loader may run on the guest's FS. */
 #include "plant_cache.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "../abi/linux_mman.h"
@@ -46,16 +48,19 @@
 enum { FREE, WRITING, READY, STALE };
 
 struct planted {
+    uint32_t state;     /* FREE, WRITING, READY or STALE */
+    uint32_t gen;       /* moved each time the entry is written (a stale one is written anew) */
     uint64_t stamp;     /* the image's file (lx_site_cache_stamp) */
     uint64_t first;     /* the site the chunk was asked near, from the image's bias */
     int64_t chunk;      /* the chunk's base, from the bias */
     uint64_t tramp;     /* the trampolines' offset in the session's pages */
     uint32_t tramp_len; /* and their bytes: the chunk's used part */
-    uint32_t nruns, state;
+    uint32_t nruns;
     uint16_t stats[STATS]; /* what the planting added to lx_rewrite_stats */
     struct { uint64_t page, store; uint32_t npages; } run[RUNS]; /* page: from the bias */
     uint64_t hash[PAGES]; /* each run's pages as mapped from the file, in order */
 };
+#define HEAD offsetof(struct planted, stamp) /* state and gen: what a writer changes apart */
 
 #define ENTRIES (2 * 4096 / sizeof(struct planted))
 static struct planted *table RX_EXEC_READ;
@@ -80,17 +85,25 @@ TLS_FREE static uint64_t page_hash(uintptr_t page)
 
 TLS_FREE static int readable_page(uintptr_t page) { return gm_check(page, GM_PAGE, LINUX_PROT_READ); }
 
-/* A ready entry of stamp (any, with first UINT64_MAX), or 0.  Entries are
- * claimed in order and never freed: the first free one ends the search (a
- * process that finds nothing reads one page, not the table). */
-TLS_FREE static const struct planted *find(uint64_t stamp, uint64_t first, int64_t chunk)
+/* A ready entry of stamp (any, with first UINT64_MAX) copied into *out: 1, or 0.
+ * Entries are claimed in order and only a stale one is written again: the first
+ * free one ends the search (a process that finds nothing reads one page), and a
+ * copy taken while its entry was written anew (its state or generation moved) is
+ * not used. */
+TLS_FREE static int find(uint64_t stamp, uint64_t first, int64_t chunk, struct planted *out)
 {
     for (unsigned i = 0; table && i < ENTRIES; i++) {
         const struct planted *e = &table[i];
         uint32_t state = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
         if (state == FREE) break;
-        if (state == READY && e->stamp == stamp && (first == UINT64_MAX || (e->first == first && e->chunk == chunk)))
-            return e;
+        if (state != READY || __atomic_load_n(&e->stamp, __ATOMIC_RELAXED) != stamp) continue;
+        uint32_t gen = __atomic_load_n(&e->gen, __ATOMIC_ACQUIRE);
+        memcpy(out, e, sizeof *out);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != READY || __atomic_load_n(&e->gen, __ATOMIC_RELAXED) != gen ||
+            out->stamp != stamp)
+            continue;
+        if (first == UINT64_MAX || (out->first == first && out->chunk == chunk)) return 1;
     }
     return 0;
 }
@@ -119,11 +132,11 @@ TLS_FREE static int same_pages(const struct planted *e, uintptr_t bias)
  * usual then, where the sites already planted no longer match any shape). */
 TLS_FREE static int apply(uint64_t stamp, uintptr_t bias)
 {
-    const struct planted *any = find(stamp, UINT64_MAX, 0), *e;
-    if (!any) return 0;
+    struct planted copy, *e = &copy;
+    if (!find(stamp, UINT64_MAX, 0, e)) return 0;
     size_t used;
-    uintptr_t base = lx_rewrite_chunk_at(bias + (uintptr_t)any->first + 5, &used);
-    if (!base || used || !(e = find(stamp, any->first, (int64_t)(base - bias))) || !same_pages(e, bias) ||
+    uintptr_t base = lx_rewrite_chunk_at(bias + (uintptr_t)e->first + 5, &used);
+    if (!base || used || !find(stamp, e->first, (int64_t)(base - bias), e) || !same_pages(e, bias) ||
         rx_session_pages_read((void *)base, e->tramp_len, e->tramp) != 0)
         return 0;
     lx_rewrite_chunk_filled(base, e->tramp_len);
@@ -193,14 +206,15 @@ TLS_FREE static int runs_of(const struct capture *cp, const int *changed, struct
 TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
 {
     size_t used;
+    static struct planted e, had; /* under the text lock: off the stack a forked child copies */
     /* every trampoline in the one chunk, made fresh for this image */
     if (lx_rewrite_nchunks() != 1 || lx_rewrite_chunk_at(cp->first + 5, &used) != cp->chunk || !used ||
-        find(stamp, cp->first - cp->bias, (int64_t)(cp->chunk - cp->bias)))
+        find(stamp, cp->first - cp->bias, (int64_t)(cp->chunk - cp->bias), &had))
         return;
     int changed[CANDIDATES];
     for (int i = 0; i < cp->npages; i++) changed[i] = page_hash(cp->page[i]) != cp->hash[i];
-    struct planted e = { .stamp = stamp, .first = cp->first - cp->bias, .chunk = (int64_t)(cp->chunk - cp->bias),
-                         .tramp_len = (uint32_t)used };
+    e = (struct planted){ .stamp = stamp, .first = cp->first - cp->bias, .chunk = (int64_t)(cp->chunk - cp->bias),
+                          .tramp_len = (uint32_t)used };
     if (!runs_of(cp, changed, &e)) return;
     const unsigned long *now = (const unsigned long *)&lx_rewrite_stats, *was = (const unsigned long *)&cp->before;
     for (unsigned i = 0; i < STATS; i++) {
@@ -214,14 +228,19 @@ TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
         if ((off = rx_session_pages_put((const void *)(cp->bias + e.run[r].page), e.run[r].npages * GM_PAGE)) < 0) return;
         e.run[r].store = (uint64_t)off;
     }
-    for (unsigned i = 0; i < ENTRIES; i++) {
-        uint32_t free_ = FREE;
-        if (!__atomic_compare_exchange_n(&table[i].state, &free_, WRITING, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) continue;
-        e.state = WRITING;
-        table[i] = e;
-        __atomic_store_n(&table[i].state, READY, __ATOMIC_RELEASE);
-        return;
-    }
+    /* a stale slot first (its pages stay in the store: a reader may still map them),
+     * else the first free one */
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < ENTRIES; i++) {
+            uint32_t was = pass ? FREE : STALE;
+            if (!__atomic_compare_exchange_n(&table[i].state, &was, WRITING, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+                continue;
+            __atomic_fetch_add(&table[i].gen, 1, __ATOMIC_ACQ_REL);
+            __atomic_thread_fence(__ATOMIC_RELEASE);
+            memcpy((char *)&table[i] + HEAD, (const char *)&e + HEAD, sizeof e - HEAD);
+            __atomic_store_n(&table[i].state, READY, __ATOMIC_RELEASE);
+            return;
+        }
 }
 
 /* An image's PT_LOAD segments with PF_X, one at a time: 0 at the end. */
