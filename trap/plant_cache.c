@@ -71,16 +71,19 @@ void lx_plant_cache_start(void)
     table = m < 0 ? 0 : (struct planted *)m;
 }
 
-/* Of the page's 64-bit words, two multiply chains side by side. */
+/* Of the page's 64-bit words, four multiply chains side by side (one chain's
+ * multiplies wait on each other: 7 pages took 2.1 us to hash with two, 1.25 with
+ * four, in a probe on the FSGSBASE Xeon VM). */
 TLS_FREE static uint64_t page_hash(uintptr_t page)
 {
-    const uint64_t *w = (const uint64_t *)page;
-    uint64_t a = 1469598103934665603ULL, b = 0x9e3779b97f4a7c15ULL;
-    for (unsigned i = 0; i < GM_PAGE / 8; i += 2) {
-        a = (a ^ w[i]) * 1099511628211ULL;
-        b = (b ^ w[i + 1]) * 0xff51afd7ed558ccdULL;
-    }
-    return a ^ (b >> 29 | b << 35);
+    const uint64_t *w = (const uint64_t *)page, m = 0xff51afd7ed558ccdULL;
+    uint64_t a = 1469598103934665603ULL, b = 0x9e3779b97f4a7c15ULL, c = 0xc2b2ae3d27d4eb4fULL, d = 0x165667b19e3779f9ULL;
+    for (unsigned i = 0; i < GM_PAGE / 8; i += 4)
+        a = (a ^ w[i]) * m, b = (b ^ w[i + 1]) * m, c = (c ^ w[i + 2]) * m, d = (d ^ w[i + 3]) * m;
+    uint64_t r = 0;
+    r = (r ^ a ^ (a >> 29)) * 1099511628211ULL, r = (r ^ b ^ (b >> 29)) * 1099511628211ULL;
+    r = (r ^ c ^ (c >> 29)) * 1099511628211ULL, r = (r ^ d ^ (d >> 29)) * 1099511628211ULL;
+    return r;
 }
 
 TLS_FREE static int readable_page(uintptr_t page) { return gm_check(page, GM_PAGE, LINUX_PROT_READ); }
