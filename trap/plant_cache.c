@@ -174,8 +174,10 @@ TLS_FREE static int candidate(struct capture *cp, uintptr_t lo, uintptr_t hi)
     return 1;
 }
 
-/* The changed pages in at most RUNS runs (split at the widest gaps), their
- * pages' original hashes in order: pages in all, or 0 (too many). */
+/* The changed pages in at most RUNS runs (two: split at the widest gap), their
+ * pages' original hashes in order: pages in all, or 0 (too many, or a page
+ * between that cannot be read). */
+_Static_assert(RUNS == 2, "runs_of makes one split");
 TLS_FREE static int runs_of(const struct capture *cp, const int *changed, struct planted *e)
 {
     int idx[CANDIDATES], n = 0;
@@ -197,7 +199,8 @@ TLS_FREE static int runs_of(const struct capture *cp, const int *changed, struct
             int k = 0;
             while (k < cp->npages && cp->page[k] != p) k++;
             /* a page between the changed ones: unchanged, its hash now is the file's */
-            e->hash[total++] = k < cp->npages ? cp->hash[k] : (readable_page(p) ? page_hash(p) : 0);
+            if (k == cp->npages && !readable_page(p)) return 0;
+            e->hash[total++] = k < cp->npages ? cp->hash[k] : page_hash(p);
         }
         e->run[e->nruns].page = lo - cp->bias, e->run[e->nruns].npages = np;
         e->nruns++;
