@@ -44,6 +44,7 @@ static void unmap_guest(void)
 
 static void close_on_exec(void)
 {
+    if (lx_vfork_spare_close_on_exec()) return; /* a spare's exec: its fds are known */
     int some[64], *fds = some; /* a usual process's few; more from the heap */
     long n = rx_fds_open(lx_fd_floor, lx_proc.path_fds, some, 64);
     if (n > 64 && (fds = malloc((size_t)n * sizeof *fds)) != NULL) n = rx_fds_open(lx_fd_floor, lx_proc.path_fds, fds, (size_t)n);

@@ -248,6 +248,25 @@ static void fds_place(const struct activation *a, int *got, int n)
     }
 }
 
+/* A taken spare's guest fds, as they came (a, fds_place): it knows them until a
+ * call of the window's may change them (lx_vfork_spare_fds_changed), and its
+ * exec's close-on-exec pass then needs no look at the system's table (two polls
+ * of every number below the fd floor and a flag read per fd open: 7 calls of each
+ * child of sh's loop). */
+static struct activation taken;
+static int taken_known RX_FORK_HOT; /* read by every exec: on the page a forked child writes anyway */
+
+void lx_vfork_spare_fds_changed(void) { taken_known = 0; }
+
+int lx_vfork_spare_close_on_exec(void)
+{
+    if (!taken_known) return 0;
+    taken_known = 0;
+    for (int i = 0; i < taken.nfds; i++)
+        if (taken.cloexec[i] && rx_close(taken.fd[i]) == 0) lx_fd_release(taken.fd[i]);
+    return 1;
+}
+
 void lx_vfork_spare_child_wait(int fd)
 {
     int parent = (int)rx_getppid();
@@ -262,18 +281,19 @@ void lx_vfork_spare_child_wait(int fd)
      * now the spare held copies of the guest's fds (a lock's, a pipe's end) */
     char ready = 1;
     if (rx_write(fd, &ready, 1) != 1) rx_exit(0);
-    static struct activation a;
+    struct activation *a = &taken;
     int got[SPARE_FDS_MAX];
-    struct rx_iovec iov = { &a, sizeof a };
+    struct rx_iovec iov = { a, sizeof *a };
     struct rx_msg m = { .iov = &iov, .iovlen = 1, .fds = got, .nfds = SPARE_FDS_MAX };
     long r;
     while ((r = rx_sock_recvmsg(fd, &m, 0)) == -EINTR) {}
-    if (r != (long)sizeof a || m.nfds != a.nfds) rx_exit(0); /* dropped: the parent reaps it unseen */
-    fds_place(&a, got, m.nfds);
+    if (r != (long)sizeof *a || m.nfds != a->nfds) rx_exit(0); /* dropped: the parent reaps it unseen */
+    fds_place(a, got, m.nfds);
+    taken_known = 1;
     /* a failure now would leave a child the guest sees behaving otherwise: none
      * is expected (same session, same limits), and one ends it visibly */
-    if (rx_setpgid(0, a.pgid) < 0 || rx_set_pdeathsig(0) < 0) rx_kill(rx_getpid(), LINUX_SIGKILL);
-    lx_process_forked(a.start_cs);
+    if (rx_setpgid(0, a->pgid) < 0 || rx_set_pdeathsig(0) < 0) rx_kill(rx_getpid(), LINUX_SIGKILL);
+    lx_process_forked(a->start_cs);
     uint64_t pending;
     struct rx_timespec zero = { 0, 0 };
     struct rx_siginfo si;

@@ -22,6 +22,11 @@ void lx_vfork_spare_settle(void);
  * parent's process group, dies with its parent, blocks every signal, and waits
  * for its activation (returns once activated, to serve the window's messages). */
 void lx_vfork_spare_child_wait(int fd);
+/* In a taken spare, at its exec: the fds it was given with close-on-exec closed,
+ * 1; or 0 when a call of the window's may have changed its fds since (then the
+ * exec looks at the system's table).  lx_vfork_spare_fds_changed: such a call. */
+int lx_vfork_spare_close_on_exec(void);
+void lx_vfork_spare_fds_changed(void);
 /* A window needs its child: 1 with the spare made its child (the guest's fds,
  * process group and start sent, entered in the process table), 0 when there is
  * none or it is no copy of the process any more (then it is gone). */

@@ -192,6 +192,7 @@ static long child_serve(struct lx_call *c)
         char *body = h.len <= sizeof room ? room : malloc(h.len);
         if (!body || read_all(*fd, body, h.len) < 0) rx_exit(0);
         if (h.type == MSG_CALL) {
+            lx_vfork_spare_fds_changed();
             struct lx_call call = *c;
             memcpy(&call.nr, body, sizeof call.nr);
             memcpy(call.a, body + sizeof call.nr, sizeof call.a);

@@ -1304,6 +1304,43 @@ def spare_child_keeps_close_on_exec(e):
         check(r.rc == 0 and r.out == native.out, f'{opts}: {r}\nnatively:\n{native.out}')
 
 
+@case
+def spare_child_exec_knows_its_fds(e):
+    """A spare's exec closes the close-on-exec fds it was given without looking at
+    the system's table (vfork_spare.c: sh's loop of /bin/true, under strace, polls
+    the fd table only in the shell's own process, where the spare is taken, and in
+    its first child, made at the vfork; before, each child polled it at its exec
+    too), unless a call between the vfork
+    and the exec may have changed its fds: a vfork child that makes a close-on-exec
+    copy (21) and a plain one (22) of fd 0 before it execs ls lists its fds as
+    natively, spare taken or not (without that rule the close-on-exec copy was left
+    open in the second and third child)."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'src', 'vfork_cloexec.c')
+    prog = os.path.join(e.tmp, 'vfork_cloexec')
+    cc = subprocess.run(['gcc', '-O1', '-o', prog, src], capture_output=True, text=True)
+    check(cc.returncode == 0, cc.stderr)
+    native = e.run(prog, lxrun=False)
+    check(native.rc == 0 and native.out.count('--') == 3 and '21' not in native.out.split(), str(native))
+    for opts in ([], ['--spare-child=no']):
+        r = e.run(*opts, prog)
+        check(r.rc == 0 and r.out == native.out, f'{opts}: {r}\nnatively:\n{native.out}')
+    log = os.path.join(e.tmp, 'polls.log')
+    r = e.run(STRACE, '-f', '-o', log, '-e', 'trace=poll', e.lxrun, '/bin/sh', '-c',
+              f'{TRUE}; {TRUE}; {TRUE}; {TRUE}; echo done', lxrun=False)
+    check(r.rc == 0 and r.out == 'done\n', str(r))
+    polls = collections.Counter()
+    with open(log) as f:
+        for line in f:
+            w = line.split(None, 1)
+            if len(w) == 2 and w[1].startswith('poll([{fd=0,'):
+                polls[int(w[0])] += 1
+    with open(log) as f:
+        pids = sorted({int(l.split(None, 1)[0]) for l in f if l[:1].isdigit()})
+    shell, first = pids[0], pids[1]  # the first child is made at the vfork: no spare yet
+    check(polls[shell] >= 3 and sum(n for p, n in polls.items() if p not in (shell, first)) == 0,
+          f'polls of the fd table by process (the shell {shell}, its first child {first}): {dict(polls)}')
+
+
 SPARE_FLOOR = r'''
 import os, sys
 os.waitpid(os.posix_spawn('/bin/true', ['true'], {}), 0)  # a spare is made
