@@ -692,10 +692,8 @@ struct detours_from {
     uintptr_t fbase, text, end;
 };
 
-
-TLS_FREE static int next_known(void *ctx, struct lx_detour *d)
+TLS_FREE static int next_known(struct detours_from *f, struct lx_detour *d)
 {
-    struct detours_from *f = ctx;
     while (f->i < f->n) {
         const struct lx_known_site *k = &f->k[f->i++];
         uintptr_t m = f->fbase + k->off, c = m + (uintptr_t)(k->nr >> 4);

@@ -15,6 +15,11 @@ void lx_plant_cache_start(void);
  * a site was learned in it since they were made. */
 void lx_plant_cache_stale(uint64_t stamp);
 
+/* cpuid_sites.c's side, under the text lock: the image's CPUID detours into
+ * *out, how many (none unless served).  file_stamp: lx_site_cache_stamp's. */
+int lx_cpuid_detours(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
+                     uint64_t file_stamp, struct lx_detour **out);
+
 /* rewrite.c's side, under the text lock. */
 /* The trampoline chunk for a detour whose jump ends at near (made if none
  * reaches): its base, and in *used the bytes it holds; 0 when none. */
@@ -23,8 +28,6 @@ uintptr_t lx_rewrite_chunk_at(uintptr_t near, size_t *used);
 void lx_rewrite_chunk_filled(uintptr_t base, size_t used);
 /* How many chunks this program has. */
 int lx_rewrite_nchunks(void);
-/* The bytes d's trampoline takes in a chunk. */
-size_t lx_rewrite_detour_slot(const struct lx_detour *d);
 /* [lo, hi) of a file's text replaced by the session's pages at store: 0, or -1
  * (nothing changed, or the mapping failed). */
 int lx_rewrite_place_stored(uintptr_t lo, uintptr_t hi, uint64_t store);

@@ -622,8 +622,6 @@ TLS_FREE void lx_rewrite_chunk_filled(uintptr_t base, size_t used)
         if (scratch.chunks[i].base == base) scratch.chunks[i].used = used;
 }
 
-TLS_FREE size_t lx_rewrite_detour_slot(const struct lx_detour *d) { return d->len + 5 <= SLOT ? SLOT : SLOT_DETOUR; }
-
 TLS_FREE int lx_rewrite_place_stored(uintptr_t lo, uintptr_t hi, uint64_t store)
 {
     struct gm_vma v;
@@ -633,6 +631,9 @@ TLS_FREE int lx_rewrite_place_stored(uintptr_t lo, uintptr_t hi, uint64_t store)
     placed_left_out(lo, hi);
     return 0;
 }
+
+/* The bytes d's trampoline takes in a chunk. */
+TLS_FREE static size_t detour_slot(const struct lx_detour *d) { return d->len + 5 <= SLOT ? SLOT : SLOT_DETOUR; }
 
 /* Other instructions lxrun answers itself (cpuid_sites.c): each detour's 5 bytes
  * at `at`, the first of an instruction, become a jump to a trampoline running its
@@ -650,7 +651,7 @@ TLS_FREE int lx_rewrite_detours(const struct lx_detour *all, int n)
     for (int i = 0; i < n; i++) {
         const struct lx_detour *d = &all[i];
         struct gm_vma v;
-        size_t slot = lx_rewrite_detour_slot(d);
+        size_t slot = detour_slot(d);
         if (d->len + 5 > SLOT_DETOUR || !guest_text(d->at, d->at + 5, &v)) continue;
         struct chunk *c = chunk_near(d->at + 5, slot);
         if (!c) continue;

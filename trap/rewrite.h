@@ -5,7 +5,6 @@
 #ifndef LXRUN_REWRITE_H
 #define LXRUN_REWRITE_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 /* The call nr just trapped at ip (after its `syscall`): counted, and the site
@@ -35,10 +34,6 @@ struct lx_detour {
     uint8_t len;
 };
 int lx_rewrite_detours(const struct lx_detour *d, int n);
-/* The image's CPUID detours (cpuid_sites.c), for plant_cache.c to plant: into
- * *out, how many (none unless served).  file_stamp: lx_site_cache_stamp's. */
-int lx_cpuid_detours(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
-                     uint64_t file_stamp, struct lx_detour **out);
 /* Room for LX_KNOWN_ROOM known sites, under the text lock, on the page the
  * trampoline chunks' list is on (written by the same exec). */
 #define LX_KNOWN_ROOM 64
