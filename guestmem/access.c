@@ -6,18 +6,6 @@
 #include "vma.h"
 #include "../abi/linux_mman.h"
 
-void *gm_lock_read(uintptr_t addr, size_t len)
-{
-    if (len == 0) return (void *)(addr ? addr : 1);
-    return gm_check(addr, len, LINUX_PROT_READ) ? (void *)addr : NULL;
-}
-
-void *gm_lock_write(uintptr_t addr, size_t len)
-{
-    if (len == 0) return (void *)(addr ? addr : 1);
-    return gm_check(addr, len, LINUX_PROT_WRITE) ? (void *)addr : NULL;
-}
-
 extern const char lx_copy_guarded_insn[], lx_copy_guarded_end[], lx_copy_guarded_fixup[]; /* copy_guarded.S */
 
 int gm_copy_fault_fixup(uintptr_t *ip)

@@ -265,6 +265,13 @@ static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
         if (h < n && __atomic_load_n(&v[h].start, __ATOMIC_RELAXED) <= addr &&
             __atomic_load_n(&v[h].end, __ATOMIC_RELAXED) > addr) {
             lo = h;
+            /* the hinted mapping holds it all (a loop's buffer): no walk */
+            if (__atomic_load_n(&v[h].end, __ATOMIC_RELAXED) >= end &&
+                (any_prot || (__atomic_load_n(&v[h].prot, __ATOMIC_RELAXED) & prot) == prot)) {
+                __atomic_thread_fence(__ATOMIC_ACQUIRE);
+                if (__atomic_load_n(&generation, __ATOMIC_RELAXED) == g) return 1;
+                continue;
+            }
         } else {
             hi = n;
             while (lo < hi) {

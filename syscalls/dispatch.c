@@ -310,6 +310,44 @@ int lx_call_vector_free(long nr)
     return lx_call_on_guest_fs(nr) && !(lx_syscalls_hot[nr].flags & LX_F_VECTORS);
 }
 
+int lx_call_quick(long nr)
+{
+    return (unsigned long)nr <= LX_NR_MAX &&
+           (lx_syscalls_hot[nr].flags & (LX_F_GUESTFS | LX_F_VECTORS | LX_F_CONTEXT | LX_F_FORKSTATE | LX_F_NORETURN)) ==
+               LX_F_GUESTFS;
+}
+
+/* A quick call that may wait (it did not look never-waiting) */
+__attribute__((noinline, no_stack_protector)) static long quick_may_wait(struct lx_call *c, const struct lx_syscall_hot *s,
+                                                                        int *lxrun_fs)
+{
+    if (lx_ptable_answer_pending() && !fd_never_waits(s, (int)c->a[0])) {
+        *lxrun_fs = 1; /* the first call that may wait starts the answerer */
+        return 0;
+    }
+    long r = mark_sleeping(c, 1) ? -EINTR : s->fn(c);
+    mark_sleeping(c, 0);
+    return r;
+}
+
+/* lx_call_guestfs_declines and lx_dispatch_guestfs in one pass, for what a quick
+ * line needs of them: no FORKSTATE, NORETURN, fd-table change or close (what
+ * the spare watches), no report, no vfork window (the caller looked). */
+__attribute__((no_stack_protector)) long lx_dispatch_quick(struct lx_call *c, int *lxrun_fs)
+{
+    const struct lx_syscall_hot *s = &lx_syscalls_hot[c->nr];
+    int fd = (int)c->a[0];
+    if (s->fd_args) {
+        if (touches_reserved_fd(s, c)) return -EBADF;
+        if ((s->fd_args & 1) && lx_fd_get(fd)) {
+            *lxrun_fs = 1; /* an emulated file's ops */
+            return 0;
+        }
+    }
+    if (!(s->flags & LX_F_BLOCKS) || fd_known_never_waits(s, fd)) return s->fn(c);
+    return quick_may_wait(c, s, lxrun_fs);
+}
+
 __attribute__((no_stack_protector)) int lx_call_guestfs_declines(long nr, int fd)
 {
     const struct lx_syscall_hot *s = &lx_syscalls_hot[nr];

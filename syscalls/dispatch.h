@@ -48,6 +48,14 @@ int lx_call_on_guest_fs(long nr);
 /* 1 if GUESTFS call nr's path uses no vector register (its line has no VECTORS):
  * the stub need not save the guest's. */
 int lx_call_vector_free(long nr);
+/* 1 if call nr's line is quick: GUESTFS without VECTORS, CONTEXT, FORKSTATE or
+ * NORETURN (read, write, lseek, pread64, pwrite64, the id calls). */
+int lx_call_quick(long nr);
+/* A quick line's call, no vfork window open and nothing observed: the handler
+ * with only the looks such a line needs, on the guest's FS; *lxrun_fs set (and
+ * nothing done) when it needs lxrun's FS after all, as lx_call_guestfs_declines
+ * says.  TLS-free. */
+long lx_dispatch_quick(struct lx_call *c, int *lxrun_fs);
 /* 1 when GUESTFS call nr (first argument fd) needs lxrun's FS after all: an fd
  * with an object of lxrun's behind it (an emulated file's ops are ordinary C), or
  * a call that may wait while the /proc answerer is still to start (it starts

@@ -39,6 +39,9 @@ static enum lx_trap_mode mode RX_EXEC_READ = LX_TRAP_SUD;
  * no VECTORS: without saving the guest's vector registers either. */
 uint64_t lx_fast_guestfs_bits[LX_NR_MAX / 64 + 1] RX_EXEC_READ;
 uint64_t lx_fast_vector_free_bits[LX_NR_MAX / 64 + 1] RX_EXEC_READ;
+/* Of those, the quick lines (lx_call_quick) while nothing is observed: one look
+ * at the table serves them (lx_dispatch_quick). */
+static uint64_t lx_fast_quick_bits[LX_NR_MAX / 64 + 1] RX_EXEC_READ;
 uint64_t lx_trap_cpuid_cycles;
 static uintptr_t gate RX_EXEC_READ;     /* a `syscall` outside lxrun's text: the way into the trap */
 /* Its page: `syscall; ud2` (never returned to), the rest int3.  A read-only
@@ -138,6 +141,7 @@ int lx_trap_mode_choose(enum lx_trap_mode want, const char **why)
         if (guestfs && lx_call_on_guest_fs(nr)) {
             lx_fast_guestfs_bits[nr / 64] |= 1ULL << (nr % 64);
             if (lx_call_vector_free(nr)) lx_fast_vector_free_bits[nr / 64] |= 1ULL << (nr % 64);
+            if (!lx_report.observe && lx_call_quick(nr)) lx_fast_quick_bits[nr / 64] |= 1ULL << (nr % 64);
         }
     return 0;
 }
@@ -199,7 +203,7 @@ __attribute__((always_inline)) static inline long raw_setmask(const uint64_t *se
  * one's first).  (Sending every unblocking call through the trap cost a SIGSYS
  * round trip, and two FS switches where FS moves by arch_prctl, for what is
  * mostly nothing pending: a shell unblocks after each fork.)  TLS-free. */
-__attribute__((no_stack_protector)) static void after_call(struct lx_thread *t, uint64_t mask)
+__attribute__((noinline, no_stack_protector)) static void after_call_looks(struct lx_thread *t, uint64_t mask)
 {
     if (lx_signal_next(&t->task)) {
         t->f_kick = 1; /* the trap delivers it, then lets a temporary mask go */
@@ -217,28 +221,61 @@ __attribute__((no_stack_protector)) static void after_call(struct lx_thread *t, 
     raw_setmask(&real);
 }
 
+/* The common case at a glance: nothing pending, no temporary mask, the set unchanged. */
+__attribute__((always_inline, no_stack_protector)) static inline void after_call(struct lx_thread *t, uint64_t mask)
+{
+    if (__atomic_load_n(&t->task.pending, __ATOMIC_ACQUIRE) || t->task.restore_mask || t->task.sigmask != mask)
+        after_call_looks(t, mask);
+}
+
+/* The call's record for a handler, from the thread's */
+__attribute__((always_inline, no_stack_protector)) static inline void call_of(struct lx_thread *t, long nr, struct lx_call *c)
+{
+    _Static_assert(sizeof(struct lx_call) == 128, "call_of() sets each field of struct lx_call: set the new one");
+    /* field by field: a zeroing initialiser is a rep stos, slow to start on some CPUs */
+    c->nr = nr;
+    memcpy(c->a, t->f_args, sizeof c->a);
+    c->t = t;
+    c->task = &t->task;
+    c->untraced_return = 0;
+    c->sp = t->f_rsp;
+    c->new_sp = 0;
+    c->sigreturn = NULL;
+    c->fresh_fp = 0;
+    c->host_ctx = NULL;
+    c->eintr_only = 0;
+    t->resuming = 0;
+}
+
 /* inlined into each caller, so each calls its dispatcher directly (the design check follows direct calls) */
 __attribute__((always_inline, no_stack_protector)) static inline void serve(struct lx_thread *t, long nr, long (*dispatch)(struct lx_call *))
 {
-    _Static_assert(sizeof(struct lx_call) == 128, "serve() sets each field of struct lx_call: set the new one");
-    struct lx_call c; /* field by field: a zeroing initialiser is a rep stos, slow to start on some CPUs */
-    c.nr = nr;
-    memcpy(c.a, t->f_args, sizeof c.a);
-    c.t = t;
-    c.task = &t->task;
-    c.untraced_return = 0;
-    c.sp = t->f_rsp;
-    c.new_sp = 0;
-    c.sigreturn = NULL;
-    c.fresh_fp = 0;
-    c.host_ctx = NULL;
-    c.eintr_only = 0;
-    t->resuming = 0;
+    struct lx_call c;
+    call_of(t, nr, &c);
     uint64_t mask = t->task.sigmask;
     if (lx_report.observe) __atomic_fetch_add(&lx_rewrite_stats.fast_calls, 1, __ATOMIC_RELAXED);
     t->f_result = (uint64_t)dispatch(&c);
     t->f_eintr_only = (uint8_t)c.eintr_only;
     after_call(t, mask);
+}
+
+/* A quick line's call (lx_fast_quick_bits), the window closed: 1 when it needs
+ * lxrun's FS after all (lx_dispatch_quick), else served. */
+__attribute__((always_inline, no_stack_protector)) static inline int serve_quick(struct lx_thread *t, long nr)
+{
+    struct lx_call c;
+    call_of(t, nr, &c);
+    uint64_t mask = t->task.sigmask;
+    int lxrun_fs = 0;
+    t->f_on_guest_fs = 1;
+    long r = lx_dispatch_quick(&c, &lxrun_fs);
+    t->f_on_guest_fs = 0;
+    if (lxrun_fs) return 1;
+    t->f_bounce = 0;
+    t->f_result = (uint64_t)r;
+    t->f_eintr_only = (uint8_t)c.eintr_only;
+    after_call(t, mask);
+    return 0;
 }
 
 /* Called by the stub with lxrun's FS; the guest's state is in t. */
@@ -263,6 +300,7 @@ void lx_trap_fast(struct lx_thread *t)
 __attribute__((no_stack_protector)) int lx_trap_fast_guestfs(struct lx_thread *t)
 {
     long nr = (long)t->f_nr;
+    if ((lx_fast_quick_bits[nr / 64] >> (nr % 64) & 1) && !lx_vfork_window_open) return serve_quick(t, nr);
     if (lx_call_needs_trap(nr) || (lx_vfork_window_open && !lx_vfork_window_fast(nr))) {
         t->f_bounce = 1; /* as lx_trap_fast would decide, without the FS switches around it */
         return 0;

@@ -169,3 +169,29 @@ Test(table, hot_view_matches_the_lines)
     cr_assert_eq(lx_syscalls_hot[__NR_openat].io, 0);
     cr_assert_leq(sizeof(struct lx_syscall_hot), 16, "two lines a 32-byte line, 256 a page");
 }
+
+/* lx_dispatch_quick leaves out what a quick line cannot need: the fd-table
+ * epoch (a vector-free GUESTFS line changes no fd), the spare's watch of calls
+ * that release fds, FORKSTATE, NORETURN, the trap's context.  These are the
+ * lines it takes; a flag added to one of them takes it off the quick way. */
+Test(table, quick_lines)
+{
+    static const char *const quick[] = { "read",   "write",   "lseek",   "pread64", "pwrite64", "sched_yield",
+                                         "getpid", "getuid",  "getgid",  "geteuid", "getegid",  "getppid",
+                                         "gettid", "rseq" };
+    int n = 0;
+    for (int nr = 0; nr <= LX_NR_MAX; nr++) {
+        if (!lx_call_quick(nr)) continue;
+        n++;
+        const struct lx_syscall *s = &lx_syscalls[nr];
+        cr_assert(lx_call_on_guest_fs(nr) && lx_call_vector_free(nr) && !lx_call_needs_trap(nr), "%s", s->name);
+        cr_assert_eq(s->flags & (LX_F_FORKSTATE | LX_F_NORETURN), 0, "%s", s->name);
+        cr_assert(s->fn != sys_close && s->fn != sys_dup2 && s->fn != sys_dup3 && s->fn != sys_close_range, "%s", s->name);
+        cr_assert_leq(s->fd_args, 1, "%s: an fd only in argument 0, the one it declines for", s->name);
+    }
+    cr_assert_eq(n, (int)(sizeof quick / sizeof quick[0]));
+    for (size_t i = 0; i < sizeof quick / sizeof quick[0]; i++)
+        cr_assert(lx_call_quick(lx_syscall_by_name(quick[i])), "%s", quick[i]);
+    cr_assert(!lx_call_quick(__NR_close) && !lx_call_quick(__NR_fstat) && !lx_call_quick(__NR_exit));
+    cr_assert(!lx_call_quick(-1) && !lx_call_quick(LX_NR_MAX + 1));
+}
