@@ -55,23 +55,18 @@ long gm_string_in_over(char *dst, uintptr_t src, size_t cap)
 
 long gm_string_in(char *dst, uintptr_t src, size_t cap)
 {
-    size_t n = 0, piece_max = 128;
+    size_t n = 0;
     while (n < cap) {
-        /* Check up to the end of the current page, then copy it in growing pieces:
-         * most strings end within the first, and copying a whole page's rest for
-         * a 20-byte path cost more than the call it served. */
+        /* Checked to the end of the current page, copied up to the word holding
+         * the NUL (a 20-byte path: three words, not the page's rest) */
         uintptr_t at = src + n;
         size_t chunk = GM_PAGE - (at & (GM_PAGE - 1));
         if (chunk > cap - n) chunk = cap - n;
         if (!gm_check(at, chunk, LINUX_PROT_READ)) return -EFAULT;
-        for (size_t end = n + chunk; n < end;) {
-            size_t piece = end - n < piece_max ? end - n : piece_max;
-            if (lx_copy_guarded(dst + n, (const char *)(src + n), piece) < 0) return -EFAULT;
-            const char *z = memchr(dst + n, 0, piece);
-            if (z) return (long)(z - dst);
-            n += piece;
-            if (piece_max < GM_PAGE) piece_max *= 2;
-        }
+        long k = lx_copy_guarded_string(dst + n, (const char *)at, chunk);
+        if (k < 0) return -EFAULT;
+        if ((size_t)k < chunk) return (long)(n + (size_t)k);
+        n += chunk;
     }
     return -ENAMETOOLONG;
 }

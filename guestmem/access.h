@@ -40,6 +40,9 @@ long gm_string_in_over(char *dst, uintptr_t src, size_t cap);
 /* The copy the accessors above end in (copy_guarded.S): 0, or -EFAULT when the
  * memory faulted during the copy (changed by another thread since its check). */
 long lx_copy_guarded(void *dst, const void *src, size_t len);
+/* A string's copy, up to len bytes: the index of its NUL (the 8-byte word holding
+ * it copied whole, never past len), len when it has none there, or -EFAULT. */
+long lx_copy_guarded_string(char *dst, const char *src, size_t len);
 /* For the trap's fault path: a fault at *ip inside the guarded copy moves *ip to
  * the copy's way out (it returns -EFAULT); 1 then, else 0. */
 int gm_copy_fault_fixup(uintptr_t *ip);

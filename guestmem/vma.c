@@ -260,13 +260,31 @@ void gm_clear(void)
  * both sides (a page of their own would be one more copied a fork). */
 static size_t range_hint[2] RX_FORK_HOT;
 
+/* 1 when the mapping its direction's last check found holds [addr, end) with prot
+ * (a loop's buffer), in a table no change was under way in or ended meanwhile: the
+ * common case, with no call and so no register to save; else 0, and the walk
+ * decides. */
+__attribute__((always_inline, no_stack_protector)) static inline int hinted_ok(uintptr_t addr, uintptr_t end, int prot,
+                                                                              int any_prot)
+{
+    uint64_t g = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+    const struct vma_array *a = __atomic_load_n(&published, __ATOMIC_ACQUIRE);
+    if ((g & 1) || !a) return 0;
+    size_t n = __atomic_load_n(&nvma, __ATOMIC_RELAXED);
+    size_t h = __atomic_load_n(&range_hint[(prot & LINUX_PROT_WRITE) != 0], __ATOMIC_RELAXED);
+    if (h >= n || h >= a->cap) return 0;
+    const struct gm_vma *v = &a->v[h];
+    if (__atomic_load_n(&v->start, __ATOMIC_RELAXED) > addr || __atomic_load_n(&v->end, __ATOMIC_RELAXED) < end ||
+        (!any_prot && (__atomic_load_n(&v->prot, __ATOMIC_RELAXED) & prot) != prot))
+        return 0;
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    return __atomic_load_n(&generation, __ATOMIC_RELAXED) == g;
+}
+
 /* [addr, addr+len) covered by mappings (with prot unless any_prot), read from one
  * consistent state of the table: lock-free and TLS-free. */
-static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
+__attribute__((noinline)) static int range_walk(uintptr_t addr, uintptr_t end, int prot, int any_prot)
 {
-    if (len == 0) return 1;
-    uintptr_t end = addr + len;
-    if (end < addr) return 0;
     for (unsigned spins = 0;;) {
         uint64_t g = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
         if (g & 1) {
@@ -284,13 +302,6 @@ static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
         if (h < n && __atomic_load_n(&v[h].start, __ATOMIC_RELAXED) <= addr &&
             __atomic_load_n(&v[h].end, __ATOMIC_RELAXED) > addr) {
             lo = h;
-            /* the hinted mapping holds it all (a loop's buffer): no walk */
-            if (__atomic_load_n(&v[h].end, __ATOMIC_RELAXED) >= end &&
-                (any_prot || (__atomic_load_n(&v[h].prot, __ATOMIC_RELAXED) & prot) == prot)) {
-                __atomic_thread_fence(__ATOMIC_ACQUIRE);
-                if (__atomic_load_n(&generation, __ATOMIC_RELAXED) == g) return 1;
-                continue;
-            }
         } else {
             hi = n;
             while (lo < hi) {
@@ -312,6 +323,15 @@ static int range_ok(uintptr_t addr, size_t len, int prot, int any_prot)
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (__atomic_load_n(&generation, __ATOMIC_RELAXED) == g) return ok;
     }
+}
+
+__attribute__((always_inline, no_stack_protector)) static inline int range_ok(uintptr_t addr, size_t len, int prot,
+                                                                             int any_prot)
+{
+    if (len == 0) return 1;
+    uintptr_t end = addr + len;
+    if (end < addr) return 0;
+    return hinted_ok(addr, end, prot, any_prot) || range_walk(addr, end, prot, any_prot);
 }
 
 int gm_check(uintptr_t addr, size_t len, int prot) { return range_ok(addr, len, prot, 0); }

@@ -92,7 +92,8 @@ static int rx_oflags(int host) { return convert_oflags(host, 0); }
 static const char *file_path(const char *url, int *scheme)
 {
     *scheme = 0;
-    if (strncmp(url, "file:", 5) == 0) return url + 5;
+    /* by hand: musl's strncmp went a byte a round, 77 instructions of an lstat's 1353 */
+    if (url[0] == 'f' && url[1] == 'i' && url[2] == 'l' && url[3] == 'e' && url[4] == ':') return url + 5;
     const char *colon = strchr(url, ':');
     const char *slash = strchr(url, '/');
     if (colon && (!slash || colon < slash)) *scheme = 1;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 
 #include "../../redox/rx.h"
 #include "../../vfs-map/vfs.h"
+#include "../../vfs-map/vfs_internal.h"
 
 static struct vfs_target t;
 
@@ -165,4 +167,32 @@ Test(vfs, relative_to_an_open_emulated_dir)
     cr_assert_not_null(t.node);
     cr_assert_str_eq(t.path, "/proc/sys/kernel/ostype");
     cr_assert_eq(vfs_resolve((int)fd, "nothing", &t), -ENOENT);
+}
+
+/* vfs_has_component(p, 0), which reads eight bytes a round: ".." only as a whole
+ * component, wherever it falls against the words, and no read past the page
+ * that holds the string's end (the next page is PROT_NONE here). */
+Test(vfs, dotdot_component_found_by_words)
+{
+    static const struct { const char *p; int dotdot; } cases[] = {
+        { "..", 1 },           { "../a", 1 },          { "a/..", 1 },             { "a/../b", 1 },
+        { "/usr/include/..", 1 }, { "/usr/include/../x", 1 }, { "/a/b/c/d/e/f/g/..", 1 }, { "//..//", 1 },
+        { ".", 0 },            { "...", 0 },           { "a..", 0 },              { "..a", 0 },
+        { "a/..b/c", 0 },      { "a/b../c", 0 },       { "/usr/include/stdio.h", 0 }, { "", 0 },
+        { "/.../x", 0 },       { "x/.", 0 },           { "/usr/lib/gcc/x86_64-linux-gnu/12/../../../..", 1 },
+    };
+    long pg = sysconf(_SC_PAGESIZE);
+    char *m = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert_neq(m, MAP_FAILED);
+    cr_assert_eq(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = strlen(cases[i].p) + 1;
+        for (size_t shift = 0; shift < 8; shift++) { /* every alignment, the NUL the page's last bytes */
+            char *at = m + pg - n - shift;
+            memset(m, 'x', (size_t)pg);
+            memcpy(at, cases[i].p, n);
+            cr_assert_eq(vfs_has_component(at, 0), cases[i].dotdot, "\"%s\" shifted %zu", cases[i].p, shift);
+        }
+    }
+    munmap(m, 2 * (size_t)pg);
 }
