@@ -251,14 +251,24 @@ void gm_clear(void)
     unlock();
 }
 
-/* The index of the mapping the last search found, one for the checks of memory
- * the guest gives (a path, a buffer to write out) and one for memory it lends
- * (a stat record, a buffer to read into), which are most often in two mappings
- * (git's heap and stack): a loop of calls on the same buffers (dd's, git's
- * lstats) finds them again without the search.  Only hints, checked against
- * the table read, written only when they move; on the page every fork writes on
+/* The index of the mapping the last search found, for the checks of memory the
+ * guest gives (a path, a buffer to write out) and for memory it lends (a stat
+ * record, a buffer to read into), which are most often in two mappings (git's
+ * heap and stack): a loop of calls on the same buffers (dd's, git's lstats)
+ * finds them again without the search.  Four per direction, by the address's
+ * 1 MiB region (hashed): threads' stacks and arenas keep hints of their own --
+ * with one, git status's index-preload threads, each lstat-ing into its own
+ * stack, moved it at every call and searched.  Only hints, checked against the
+ * table read, written only when they move; on the page every fork writes on
  * both sides (a page of their own would be one more copied a fork). */
-static size_t range_hint[2] RX_FORK_HOT;
+#define HINTS 4
+static size_t range_hint[2][HINTS] RX_FORK_HOT;
+
+static size_t *hint_for(uintptr_t addr, int prot)
+{
+    uintptr_t r = addr >> 20;
+    return &range_hint[(prot & LINUX_PROT_WRITE) != 0][(r ^ (r >> 2) ^ (r >> 4)) & (HINTS - 1)];
+}
 
 /* 1 when the mapping its direction's last check found holds [addr, end) with prot
  * (a loop's buffer), in a table no change was under way in or ended meanwhile: the
@@ -271,7 +281,7 @@ __attribute__((always_inline, no_stack_protector)) static inline int hinted_ok(u
     const struct vma_array *a = __atomic_load_n(&published, __ATOMIC_ACQUIRE);
     if ((g & 1) || !a) return 0;
     size_t n = __atomic_load_n(&nvma, __ATOMIC_RELAXED);
-    size_t h = __atomic_load_n(&range_hint[(prot & LINUX_PROT_WRITE) != 0], __ATOMIC_RELAXED);
+    size_t h = __atomic_load_n(hint_for(addr, prot), __ATOMIC_RELAXED);
     if (h >= n || h >= a->cap) return 0;
     const struct gm_vma *v = &a->v[h];
     if (__atomic_load_n(&v->start, __ATOMIC_RELAXED) > addr || __atomic_load_n(&v->end, __ATOMIC_RELAXED) < end ||
@@ -297,7 +307,7 @@ __attribute__((noinline)) static int range_walk(uintptr_t addr, uintptr_t end, i
         const struct gm_vma *v = a->v;
         size_t n = __atomic_load_n(&nvma, __ATOMIC_RELAXED), lo = 0, hi;
         if (n > a->cap) n = a->cap; /* a newer, larger table: the count check below retries */
-        size_t *hint = &range_hint[(prot & LINUX_PROT_WRITE) != 0];
+        size_t *hint = hint_for(addr, prot);
         size_t h = __atomic_load_n(hint, __ATOMIC_RELAXED);
         if (h < n && __atomic_load_n(&v[h].start, __ATOMIC_RELAXED) <= addr &&
             __atomic_load_n(&v[h].end, __ATOMIC_RELAXED) > addr) {
