@@ -270,10 +270,9 @@ static size_t *hint_for(uintptr_t addr, int prot)
     return &range_hint[(prot & LINUX_PROT_WRITE) != 0][(r ^ (r >> 2) ^ (r >> 4)) & (HINTS - 1)];
 }
 
-/* 1 when the mapping its direction's last check found holds [addr, end) with prot
- * (a loop's buffer), in a table no change was under way in or ended meanwhile: the
- * common case, with no call and so no register to save; else 0, and the walk
- * decides. */
+/* 1 when the mapping its hint names holds [addr, end) with prot (a loop's
+ * buffer), in a table no change was under way in or ended meanwhile: the common
+ * case, with no call and so no register to save; else 0, and the walk decides. */
 __attribute__((always_inline, no_stack_protector)) static inline int hinted_ok(uintptr_t addr, uintptr_t end, int prot,
                                                                               int any_prot)
 {
