@@ -1341,6 +1341,26 @@ def spare_child_exec_knows_its_fds(e):
           f'polls of the fd table by process (the shell {shell}, its first child {first}): {dict(polls)}')
 
 
+@case
+def mapping_changes_under_readers(e):
+    """Threads that map, protect and unmap without a pause while others read into
+    their stacks and lstat a path (tests/trap/src/map_churn.c): every read and
+    lstat right, no hang, with the trap's both ways.  The guest-pointer checks
+    read the mapping table under its sequence count and sleep on it when a change
+    lasts (guestmem/vma.c): a build whose writers did not wake them hung here on
+    every run."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'src', 'map_churn.c')
+    prog = os.path.join(e.tmp, 'map_churn')
+    cc = subprocess.run(['gcc', '-O1', '-pthread', '-o', prog, src], capture_output=True, text=True)
+    check(cc.returncode == 0, cc.stderr)
+    want = '20000\n' * 3
+    native = e.run(prog, lxrun=False)
+    check(native.rc == 0 and native.out == want, str(native))
+    for opts in ([], ['--trap=sud']):
+        r = e.run(*opts, prog)
+        check(r.rc == 0 and r.out == want, f'{opts}: {r}')
+
+
 SPARE_FLOOR = r'''
 import os, sys
 os.waitpid(os.posix_spawn('/bin/true', ['true'], {}), 0)  # a spare is made
