@@ -290,7 +290,8 @@ void lx_trap_fast(struct lx_thread *t)
     serve(t, nr, lx_dispatch);
 }
 
-/* Called by the stub on the guest's FS for a GUESTFS call: 0 when served, or
+/* Called by the stub on the guest's FS for a GUESTFS call (a quick line's by
+ * serve_quick, with the window closed): 0 when served, or
  * bounced to the trap (f_bounce: a CONTEXT line's, any in a vfork window but
  * those the window serves fast), 1 when it needs lxrun's FS after all (the stub
  * then calls lx_trap_fast): an fd with an
