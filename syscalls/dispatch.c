@@ -146,6 +146,17 @@ static int releases_fds(const struct lx_syscall_hot *s)
     return s->fn == sys_close || s->fn == sys_dup2 || s->fn == sys_dup3 || s->fn == sys_close_range;
 }
 
+/* The handler between two marks of sleeping (1 from the first: a deliverable
+ * signal is pending, the call ends with EINTR without running).  Inlined, so
+ * each caller calls its own way of marking directly. */
+__attribute__((always_inline)) static inline long call_asleep(struct lx_call *c, const struct lx_syscall_hot *s,
+                                                              int (*sleeping)(struct lx_call *, int))
+{
+    long r = sleeping(c, 1) ? -EINTR : s->fn(c);
+    sleeping(c, 0);
+    return r;
+}
+
 /* Inlined into each caller, so each calls its own way of marking directly. */
 __attribute__((always_inline)) static inline long call_marked(struct lx_call *c, const struct lx_syscall_hot *s,
                                                               int (*sleeping)(struct lx_call *, int))
@@ -159,9 +170,7 @@ __attribute__((always_inline)) static inline long call_marked(struct lx_call *c,
     /* a read or write of a file that never waits (dd's /dev/zero) is no sleep:
      * /proc shows the caller running, as Linux does, and no signal waits for it */
     if (!(s->flags & LX_F_BLOCKS) || fd_known_never_waits(s, (int)c->a[0])) return s->fn(c);
-    long r = sleeping(c, 1) ? -EINTR : s->fn(c);
-    sleeping(c, 0);
-    return r;
+    return call_asleep(c, s, sleeping);
 }
 
 /* A vfork child's code on its parent's thread has its calls served by the window
@@ -326,9 +335,7 @@ __attribute__((noinline, no_stack_protector)) static long quick_may_wait(struct 
         *lxrun_fs = 1; /* the first call that may wait starts the answerer */
         return 0;
     }
-    long r = mark_sleeping(c, 1) ? -EINTR : s->fn(c);
-    mark_sleeping(c, 0);
-    return r;
+    return call_asleep(c, s, mark_sleeping);
 }
 
 /* lx_call_guestfs_declines and lx_dispatch_guestfs in one pass, for what a quick

@@ -45,7 +45,6 @@ void vfs_normalise(const char *p, char *out, size_t cap)
     out[n] = 0;
 }
 
-/* Whether a path has a ".." component, or a component named like an emulated tree. */
 /* Whether the '.' at q begins a ".." component of p. */
 static int dotdot_at(const char *p, const char *q)
 {
@@ -78,6 +77,7 @@ static int has_dotdot(const char *p)
     }
 }
 
+/* Whether a path has a ".." component, or a component named like an emulated tree. */
 int vfs_has_component(const char *p, int emulated)
 {
     if (!emulated) return has_dotdot(p);
