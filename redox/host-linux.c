@@ -211,9 +211,35 @@ static void note_inherited(long fd, void *ctx)
     if (fl >= 0 && (fl & O_PATH)) in->path_handles = 1;
 }
 
+/* Without listing the table, which makes an inode and a dentry for each entry
+ * (~25 us in a fresh process, against ~5 for this): Linux 6.2 on gives the number
+ * of open fds as /proc/self/fd's size.  When a poll of the lowest finds that many
+ * there, they are all, and none is an O_PATH handle (poll answers those as
+ * closed).  -1 when it cannot tell (an older kernel's size is 0). */
+#define INHERITED_QUICK 256
+static long fds_counted_by_poll(void)
+{
+    struct statx sx;
+    if (raw5(SYS_statx, AT_FDCWD, (long)"/proc/self/fd", 0, STATX_SIZE, (long)&sx) < 0 || !(sx.stx_mask & STATX_SIZE) ||
+        sx.stx_size == 0 || sx.stx_size > INHERITED_QUICK)
+        return -1;
+    struct pollfd p[INHERITED_QUICK];
+    for (int i = 0; i < INHERITED_QUICK; i++) p[i] = (struct pollfd){ .fd = i };
+    if (raw3(SYS_poll, (long)p, INHERITED_QUICK, 0) < 0) return -1;
+    long highest = -1;
+    uint64_t found = 0;
+    for (int i = 0; i < INHERITED_QUICK; i++)
+        if (!(p[i].revents & POLLNVAL)) highest = i, found++;
+    return found == sx.stx_size ? highest : -1;
+}
+
 long rx_fd_highest_open(int *path_handles)
 {
-    struct inherited in = { -1, 0 };
+    struct inherited in = { fds_counted_by_poll(), 0 };
+    if (in.highest >= 0) {
+        *path_handles = 0;
+        return in.highest;
+    }
     if (fd_table_walk(note_inherited, &in) < 0) in.path_handles = 1; /* unknown: as if */
     *path_handles = in.path_handles;
     return in.highest;

@@ -1361,6 +1361,46 @@ def mapping_changes_under_readers(e):
         check(r.rc == 0 and r.out == want, f'{opts}: {r}')
 
 
+INHERIT_LAUNCH = r'''
+import os, sys
+spec, argv = sys.argv[1], sys.argv[2:]
+for item in filter(None, spec.split(',')):
+    kind, at = item.split(':')
+    fd = os.open('/' if kind == 'path' else '/etc/hostname', os.O_PATH if kind == 'path' else os.O_RDONLY)
+    os.dup2(fd, int(at), inheritable=True)
+    os.close(fd)
+os.execv(argv[0], argv)
+'''
+
+INHERIT_GUEST = r'''
+import os, sys, fcntl, stat
+for fd in map(int, sys.argv[1:]):
+    st = os.fstat(fd)
+    print(fd, 'directory' if stat.S_ISDIR(st.st_mode) else os.pread(fd, 64, 0))
+    fcntl.fcntl(fd, fcntl.F_SETFD, fcntl.FD_CLOEXEC)
+sys.stdout.flush()
+os.execv('/bin/ls', ['ls', '/proc/self/fd'])
+'''
+
+
+@case
+def inherited_fds_found_as_listed(e):
+    """lxrun learns the fds it was started with from /proc/self/fd's size and a
+    poll when those agree (host-linux.c, fds_counted_by_poll), from the listing
+    when they do not: a plain fd above its usual floor (300) and an O_PATH one
+    (40, which poll answers as closed).  The program reads each (lxrun's own fds
+    go above them) and execs ls after marking them close-on-exec: ls lists the
+    fds natively listed.  A build that took the poll's answer alone kept the O_PATH
+    fd open across the exec (its close-on-exec pass then polls too)."""
+    for spec in ('file:7', 'file:7,file:300', 'file:7,path:40', 'path:40,file:300'):
+        fds = [item.split(':')[1] for item in spec.split(',')]
+        guest = ['/usr/bin/python3', '-c', INHERIT_GUEST, *fds]
+        native = e.run('/usr/bin/python3', '-c', INHERIT_LAUNCH, spec, *guest, lxrun=False)
+        check(native.rc == 0 and native.out.endswith('\n0\n1\n2\n3\n'), f'{spec}: {native}')
+        r = e.run('/usr/bin/python3', '-c', INHERIT_LAUNCH, spec, e.lxrun, *guest, lxrun=False)
+        check(r.rc == 0 and r.out == native.out, f'{spec}: {r}\nnatively:\n{native.out}')
+
+
 SPARE_FLOOR = r'''
 import os, sys
 os.waitpid(os.posix_spawn('/bin/true', ['true'], {}), 0)  # a spare is made
