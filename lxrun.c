@@ -364,23 +364,21 @@ static int set_up_namespace(void)
 }
 
 /* The guest's /dev/shm without a root: a private directory of this user's under
- * /tmp, made once; not used if something else stands there.  (With --root,
- * /dev/shm is whatever the root has, or a --mount.) */
+ * /tmp, made once; not used if something else stands there (a link, another's,
+ * open to others).  Looked at by name, links not followed, as it is then used:
+ * one call where it exists (an open, a status and a close with a mkdir tried
+ * first were six). */
 static void set_up_shm(void)
 {
     if (vfs_confined()) return;
+    long euid = rx_geteuid();
     char dir[64], url[80];
-    snprintf(dir, sizeof dir, "/tmp/.lxrun-shm-%ld", rx_geteuid());
+    snprintf(dir, sizeof dir, "/tmp/.lxrun-shm-%ld", euid);
     snprintf(url, sizeof url, "file:%s", dir);
-    rx_mkdirat(RX_AT_CWD, url, 0700);
-    long fd = rx_openat(RX_AT_CWD, url, RX_O_PATH | RX_O_DIRECTORY | RX_O_NOFOLLOW | RX_O_CLOEXEC, 0);
     struct rx_stat st;
-    if (fd < 0) return;
-    if (rx_fstat((int)fd, &st) < 0 || st.uid != (uint32_t)rx_geteuid() || (st.mode & 077)) {
-        rx_close((int)fd);
-        return;
-    }
-    rx_close((int)fd);
+    long r = rx_stat_at(RX_AT_CWD, url, 1, &st);
+    if (r == -ENOENT && rx_mkdirat(RX_AT_CWD, url, 0700) == 0) r = rx_stat_at(RX_AT_CWD, url, 1, &st);
+    if (r < 0 || !RX_MODE_IS(st.mode, RX_MODE_DIR) || st.uid != (uint32_t)euid || (st.mode & 077)) return;
     vfs_set_shm(dir);
 }
 

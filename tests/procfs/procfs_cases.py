@@ -439,6 +439,43 @@ def dev_shm_posix(e):
     check(r.rc == 0 and r.out == want, str(r))
 
 
+SHM_TRY = """
+import os, _posixshmem
+try:
+    fd = _posixshmem.shm_open('/lxrun-probe', os.O_CREAT | os.O_RDWR, 0o600)
+    print('made', oct(os.fstat(fd).st_mode & 0o777))
+    _posixshmem.shm_unlink('/lxrun-probe')
+except OSError as e:
+    print(type(e).__name__, e.errno)
+"""
+
+
+@case
+def dev_shm_directory_checked(e):
+    """Without --root the guest's /dev/shm is /tmp/.lxrun-shm-<euid>, made 0700
+    where missing and used only when it is that: a directory (not a link to one),
+    this user's, closed to others (lxrun.c, set_up_shm, which looks by name with
+    links not followed).  Each case in a mount namespace of its own, an empty
+    tmpfs on /tmp: shm_open makes its file where the directory was missing; it
+    fails (ENOENT) and nothing is made where a link to a directory, a directory
+    open to others, another user's or a plain file stands there."""
+    if os.geteuid() != 0:
+        print('note: not root: no mount namespace of its own to try in')
+        return
+    cases = {'': "made 0o600\n['.', '..'] 0o700\n",
+             'mkdir -m 0700 /tmp/other && ln -s /tmp/other /tmp/.lxrun-shm-0': "FileNotFoundError 2\n['.', '..'] 0o700\n",
+             'mkdir -m 0755 /tmp/.lxrun-shm-0': "FileNotFoundError 2\n['.', '..'] 0o755\n",
+             'mkdir -m 0700 /tmp/.lxrun-shm-0 && chown 1000 /tmp/.lxrun-shm-0': "FileNotFoundError 2\n['.', '..'] 0o700\n",
+             'touch /tmp/.lxrun-shm-0': "FileNotFoundError 2\n",
+             }
+    look = ("import os, sys; p = '/tmp/.lxrun-shm-0'; "
+            "os.path.isdir(p) and print(['.', '..'] + os.listdir(p), oct(os.stat(p).st_mode & 0o777))")
+    for setup, want in cases.items():
+        shell = f'mount -t tmpfs none /tmp && {setup or "true"} && {e.lxrun} {PYTHON} -c "$1" && {PYTHON} -c "$2"'
+        r = procfs_run(['unshare', '-m', 'sh', '-c', shell, 'sh', SHM_TRY, look], e.tmp)
+        check(r.rc == 0 and r.out == want, f'{setup or "nothing there"}: {r}\nwanted:\n{want}')
+
+
 # ---- strict mode: the proof that the host's trees are never opened ----
 
 HOST_TREE = re.compile(r'"/(proc|sys|dev)(/[^"]*)?"')
