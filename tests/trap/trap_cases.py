@@ -1342,6 +1342,40 @@ def spare_child_exec_knows_its_fds(e):
 
 
 @case
+def spare_child_takes_its_exec_without_the_heap(e):
+    """A spare child waits for its exec and takes the request (recvmsg, the
+    guest's fds with it) without a heap allocation: it was forked from a process
+    whose heap was never used, and its first allocation made malloc's first
+    mapping (brk tried twice, a mapping, a protection change, a group mapped and
+    unmapped: six calls and five page faults an exec in a shell's loop).  Under
+    strace, each child that takes a request makes no brk, mmap, munmap or
+    mprotect call before its recvmsg has returned."""
+    log = os.path.join(e.tmp, 'spares.log')
+    r = e.run(STRACE, '-f', '-o', log, e.lxrun, '/bin/sh', '-c', f'{TRUE}; {TRUE}; {TRUE}; {TRUE}; echo done',
+              lxrun=False)
+    check(r.rc == 0 and r.out == 'done\n', str(r))
+    calls, taken, bad = collections.defaultdict(list), set(), []
+    with open(log) as f:
+        for line in f:
+            w = line.split(None, 1)
+            if len(w) == 2 and w[0].isdigit():
+                calls[int(w[0])].append(w[1])
+    shell = min(calls)  # lxrun's own process, the shell's: not a spare
+    for pid, lines in calls.items():
+        before = []
+        for body in lines if pid != shell else ():
+            if body.startswith('recvmsg(') or body.startswith('<... recvmsg resumed>'):
+                if '<unfinished' not in body:
+                    taken.add(pid)
+                    bad += before
+                    break
+            elif re.match(r'(brk|mmap|munmap|mprotect)\(', body):
+                before.append(f'{pid}: {body.rstrip()}')
+    check(len(taken) >= 2, f'no spare took an exec: processes {sorted(calls)}')
+    check(not bad, 'before taking the request:\n' + '\n'.join(bad))
+
+
+@case
 def mapping_changes_under_readers(e):
     """Threads that map, protect and unmap without a pause while others read into
     their stacks and lstat a path (tests/trap/src/map_churn.c): every read and
