@@ -1972,15 +1972,20 @@ long rx_event_ctl(int queue, enum rx_event_op op, int fd, unsigned events, uint6
 
 long rx_event_wait(int queue, struct rx_event *out, int max, const struct rx_timespec *timeout, const uint64_t *sigmask)
 {
-    struct epoll_event *ev = malloc((size_t)(max > 0 ? max : 1) * sizeof *ev);
-    if (!ev) return -ENOMEM;
+    /* the system's events land at out's start, and each becomes its rx_event from
+     * the last down: the larger record never reaches one not yet read */
+    _Static_assert(sizeof(struct epoll_event) <= sizeof(struct rx_event), "in place");
+    struct epoll_event *ev = (struct epoll_event *)(void *)out;
     struct timespec ts;
     if (timeout) { ts.tv_sec = timeout->sec; ts.tv_nsec = timeout->nsec; }
     uint64_t mask = sigmask ? *sigmask : 0;
     /* epoll_pwait2: the timeout in nanoseconds, the mask as the kernel's 8 bytes */
     long r = host_wait_call(SYS_epoll_pwait2, queue, (long)ev, max, timeout ? (long)&ts : 0, sigmask ? (long)&mask : 0, 8);
-    for (long i = 0; i < r; i++) out[i] = (struct rx_event){ events_from_host(ev[i].events), ev[i].data.u64 };
-    free(ev);
+    for (long i = r; i-- > 0;) {
+        struct epoll_event e;
+        memcpy(&e, &ev[i], sizeof e);
+        out[i] = (struct rx_event){ events_from_host(e.events), e.data.u64 };
+    }
     return r;
 }
 

@@ -228,6 +228,57 @@ static void epoll_events(void)
     close(ep);
 }
 
+/* Waits on many fds at once, each count on both sides of lxrun's 64 kept on the
+ * stack (syscalls/poll.c, epoll.c): 100 pipes, the even ones of the first 80
+ * readable.  poll and select find exactly those; epoll_wait returns each with
+ * its own data and events, as many as asked for, for every count of events the
+ * host's records are turned into lxrun's in place (redox/host-linux.c). */
+#define MANY 100
+static void many_fds(void)
+{
+    int rd[MANY], wr[MANY], ready = 0;
+    for (int i = 0; i < MANY; i++) {
+        int p[2];
+        REQUIRE(pipe(p) == 0);
+        rd[i] = p[0], wr[i] = p[1];
+        if (i < 80 && i % 2 == 0) CHECK_EQ(write(wr[i], "m", 1), 1), ready++;
+    }
+    struct pollfd f[MANY];
+    for (int n = 10; n <= MANY; n += 90) { /* 10 fds, then 100 */
+        for (int i = 0; i < n; i++) f[i] = (struct pollfd){ rd[i], POLLIN, 0 };
+        int want = 0;
+        for (int i = 0; i < n; i++) want += i < 80 && i % 2 == 0;
+        CHECK_EQ(poll(f, (nfds_t)n, 0), want);
+        for (int i = 0; i < n; i++) CHECK_EQ(f[i].revents, (i < 80 && i % 2 == 0) ? POLLIN : 0);
+        fd_set r;
+        FD_ZERO(&r);
+        int top = 0;
+        for (int i = 0; i < n; i++) FD_SET(rd[i], &r), top = rd[i] > top ? rd[i] : top;
+        struct timeval tv = { 0, 0 };
+        CHECK_EQ(select(top + 1, &r, NULL, NULL, &tv), want);
+        for (int i = 0; i < n; i++) CHECK_EQ(!!FD_ISSET(rd[i], &r), i < 80 && i % 2 == 0);
+    }
+    int ep = CHECK_OK(epoll_create1(0));
+    for (int i = 0; i < MANY; i++) {
+        struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0xabc0000000000000ULL | (uint64_t)i << 8 | 0x5a };
+        CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, rd[i], &ev));
+    }
+    static struct epoll_event out[MANY + 28];
+    for (int max = 16; max <= MANY + 28; max += 112) { /* fewer than ready, then room for all */
+        memset(out, 0, sizeof out);
+        int got = epoll_wait(ep, out, max, 0);
+        CHECK_EQ(got, max < ready ? max : ready);
+        for (int k = 0; k < got; k++) {
+            uint64_t d = out[k].data.u64, i = d >> 8 & 0xffff;
+            CHECK(out[k].events == EPOLLIN && (d & 0xfff00000000000ffULL) == 0xabc000000000005aULL);
+            CHECK(i < 80 && i % 2 == 0);
+        }
+        for (int k = got; k < max; k++) CHECK(out[k].events == 0 && out[k].data.u64 == 0); /* nothing past them */
+    }
+    close(ep);
+    for (int i = 0; i < MANY; i++) close(rd[i]), close(wr[i]);
+}
+
 int main(void)
 {
     check_prog = "poll";
@@ -236,5 +287,6 @@ int main(void)
     RUN(select_sets);
     RUN(interrupted);
     RUN(epoll_events);
+    RUN(many_fds);
     return check_done();
 }
