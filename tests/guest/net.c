@@ -596,6 +596,57 @@ static int bind_unix(const char *path)
     return 0;
 }
 
+/* Messages past what lxrun keeps on its stack (socket_msg.c: 8 buffers, 512
+ * bytes of control): 20 buffers gathered and scattered, and 150 handles in one
+ * SCM_RIGHTS (608 bytes), each received handle one of the pipes sent. */
+#define MANY_IOV 20
+#define MANY_FDS 150
+static void large_messages(void)
+{
+    int sv[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    char out[MANY_IOV][3], in[MANY_IOV][3];
+    struct iovec ov[MANY_IOV], iv[MANY_IOV];
+    for (int i = 0; i < MANY_IOV; i++) {
+        out[i][0] = (char)('a' + i), out[i][1] = (char)('A' + i), out[i][2] = (char)i;
+        ov[i] = (struct iovec){ out[i], 3 }, iv[i] = (struct iovec){ in[i], 3 };
+    }
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    int fds[MANY_FDS];
+    for (int i = 0; i < MANY_FDS; i++) fds[i] = p[i % 2];
+    static union { char buf[CMSG_SPACE(MANY_FDS * sizeof(int))]; struct cmsghdr align; } u, r;
+    struct msghdr m = { .msg_iov = ov, .msg_iovlen = MANY_IOV, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(MANY_FDS * sizeof(int));
+    memcpy(CMSG_DATA(cm), fds, sizeof fds);
+    CHECK_EQ(sendmsg(sv[0], &m, 0), 3 * MANY_IOV);
+    memset(in, 0, sizeof in);
+    struct msghdr rm = { .msg_iov = iv, .msg_iovlen = MANY_IOV, .msg_control = r.buf, .msg_controllen = sizeof r.buf };
+    CHECK_EQ(recvmsg(sv[1], &rm, MSG_WAITALL), 3 * MANY_IOV);
+    CHECK(!memcmp(in, out, sizeof in));
+    CHECK_EQ(rm.msg_flags & MSG_CTRUNC, 0);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&rm);
+    CHECK(c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(MANY_FDS * sizeof(int)));
+    int got[MANY_FDS];
+    if (c) memcpy(got, CMSG_DATA(c), sizeof got);
+    struct stat ps[2];
+    CHECK_OK(fstat(p[0], &ps[0]));
+    CHECK_OK(fstat(p[1], &ps[1]));
+    for (int i = 0; c && i < MANY_FDS; i++) {
+        struct stat st;
+        CHECK_OK(fstat(got[i], &st));
+        CHECK(st.st_ino == ps[i % 2].st_ino && (fcntl(got[i], F_GETFL) & O_ACCMODE) == (i % 2 ? O_WRONLY : O_RDONLY));
+        close(got[i]);
+    }
+    close(p[0]);
+    close(p[1]);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 2 && strcmp(argv[1], "bind-unix") == 0) return bind_unix(argv[2]);
@@ -610,6 +661,7 @@ int main(int argc, char **argv)
     RUN(unix_paths);
     RUN(unix_abstract_and_dgram);
     RUN(ancillary);
+    RUN(large_messages);
     RUN(load);
     return check_done();
 }
