@@ -459,14 +459,19 @@ struct patch {
 };
 
 /* The site's rewrite in the mov shape, else through padding; 0, or -1 (its shape
- * refused).  v: the guest text it is in. */
+ * refused).  v: the guest text it is in.  A mov whose 5 bytes no single store can
+ * write (across a 64-byte line) is rewritten while this is the only guest thread:
+ * no other runs the bytes, and they are copied (poke_patches; the round trip's
+ * plain copy).  Refused, one site in sixteen stayed on the trap, glibc's pwrite64
+ * among them (+800 ns a call). */
 TLS_FREE static int plan(uintptr_t site, uint32_t nr, const struct gm_vma *v, struct patch *p)
 {
     uintptr_t ip = site + 2, args, t;
     size_t nargs;
     uintptr_t mov = mov_before(site, v->start, nr, &args, &nargs);
-    if (mov && store_window(mov, 5) && (t = trampoline(mov + 5, ip, 1, nr, args, nargs)) != 0) {
-        *p = (struct patch){ .at = mov, .n = 5, .jump = { 0xe9 },
+    int copied = mov && !store_window(mov, 5);
+    if (mov && (!copied || lx_threads_alone()) && (t = trampoline(mov + 5, ip, 1, nr, args, nargs)) != 0) {
+        *p = (struct patch){ .at = mov, .n = 5, .jump = { 0xe9 }, .unshared = copied,
                              .count = nargs ? &lx_rewrite_stats.sites_mov_args : &lx_rewrite_stats.sites_mov };
         put32(p->jump + 1, (uint32_t)(t - (mov + 5)));
         return 0;

@@ -105,6 +105,18 @@ __asm__(".text\n"
         "  jmp 1f\n"
         "1: syscall\n"
         "  ret\n"
+        ".p2align 6\n"
+        "site_cross:\n"        /* mov $110,%eax across a 64-byte line: no single store */
+        "  .skip 61, 0x90\n"     /* writes its jump; a copy does, while no other thread runs */
+        "  mov $110, %eax\n"
+        "  syscall\n"
+        "  ret\n"
+        ".p2align 6\n"
+        "site_cross_threads:\n"  /* the same, run only while another thread lives */
+        "  .skip 61, 0x90\n"
+        "  mov $110, %eax\n"
+        "  syscall\n"
+        "  ret\n"
         ".p2align 4\n"
         "site_inside:\n"       /* 0f 05 inside another instruction: never a call */
         "  mov $0x050f, %eax\n"
@@ -193,6 +205,7 @@ __asm__(".text\n"
         "  ret\n"
         ".p2align 4\n");
 long site_mov(void), site_movq(void), site_pad(long nr, long a0), site_inside(void), regs_probe(uint64_t flags);
+long site_cross(void), site_cross_threads(void);
 long site_args(long a), site_args_rip(void), site_args_load(const long *p), site_args_jump(void);
 uint64_t args_after[5];
 long site_avx(const void *in, void *out);
@@ -217,6 +230,7 @@ static void shapes(void)
         CHECK_EQ(site_movq(), pp);
         CHECK_EQ(site_pad(SYS_getppid, 0), pp);
         CHECK_EQ(site_pad(SYS_getpid, 0), getpid()); /* the same site, another number */
+        CHECK_EQ(site_cross(), pp);
         CHECK_EQ(site_inside(), 0x050f);
         memset(args_after, 0, sizeof args_after);
         CHECK_EQ(site_args(0x1234), pp);
@@ -243,6 +257,28 @@ static void shapes(void)
     CHECK(bytes_are(site_args_rip, 0, yes ? 0xe9 : 0xb8));
     CHECK(bytes_are(site_args_load, 0, 0xb8)); /* the mov stays: the syscall may take padding */
     CHECK(bytes_are(site_args_jump, 0, 0xb8));
+    CHECK(bytes_are(site_cross, 61, yes ? 0xe9 : 0xb8)); /* the only thread: copied */
+}
+
+/* site_cross while a second thread lives: a rewrite then needs one atomic store,
+ * which a 64-byte line's end does not allow: the site stays on the trap, right. */
+static void *parked(void *arg)
+{
+    while (!atomic_load((atomic_int *)arg)) sched_yield();
+    return NULL;
+}
+
+static void crossing_site_with_threads(void)
+{
+    static atomic_int done;
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, parked, &done) == 0);
+    pid_t pp = getppid();
+    for (int i = 0; i < 60; i++) CHECK_EQ(site_cross_threads(), pp);
+    CHECK(bytes_are(site_cross_threads, 61, 0xb8)); /* natively, under the trap, and refused */
+    atomic_store(&done, 1);
+    pthread_join(t, NULL);
+    CHECK_EQ(site_cross_threads(), pp);
 }
 
 /* More sites than a first table of lxrun's holds (a page: 255): 600 getppid
@@ -773,6 +809,7 @@ int main(void)
     check_prog = "rewrite";
     expect = getenv("REWRITE_EXPECT");
     RUN(shapes);
+    RUN(crossing_site_with_threads);
     RUN(registers);
     RUN(many_sites_rewritten);
     RUN(sites_of_a_page_together);
