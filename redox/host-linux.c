@@ -881,6 +881,16 @@ long rx_readlinkat(int dirfd, const char *path, char *buf, size_t len)
 
 long rx_chdir_fd(int fd) { return R(fchdir(fd)); }
 
+long rx_getcwd(char *buf, size_t len)
+{
+    if (len < 6) return -ERANGE;
+    long n = raw3(SYS_getcwd, (long)(buf + 5), (long)(len - 5), 0); /* the length with its NUL */
+    if (n < 0) return n;
+    if (buf[5] != '/') return -ENOENT; /* "(unreachable)...": outside this root */
+    memcpy(buf, "file:", 5);
+    return n - 1 + 5;
+}
+
 static int host_prot(int rx)
 {
     return (rx & RX_PROT_READ ? PROT_READ : 0) | (rx & RX_PROT_WRITE ? PROT_WRITE : 0) |

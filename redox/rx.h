@@ -563,6 +563,10 @@ long rx_linkat(int olddirfd, const char *oldp, int newdirfd, const char *newp,
 long rx_symlinkat(const char *target, int dirfd, const char *path);
 long rx_readlinkat(int dirfd, const char *path, char *buf, size_t len);
 long rx_chdir_fd(int fd);
+/* The current directory's URL into buf, as fpath of it would give it: its length,
+ * -ENOENT once it was removed, -ERANGE.  Redox: relibc's getcwd, the path it keeps
+ * (no handle opened); host: the getcwd call. */
+long rx_getcwd(char *buf, size_t len);
 
 /* ---- confinement: a directory handle as the root of a namespace ----
  * Opens path inside the directory handle rootfd, which acts as the root for the

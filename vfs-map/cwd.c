@@ -65,13 +65,7 @@ long vfs_getcwd(char *out, unsigned long cap)
         return (long)n;
     }
     char url[PATH_MAX + 16];
-    long fd = rx_openat(RX_AT_CWD, ".", RX_O_PATH | RX_O_DIRECTORY | RX_O_CLOEXEC, 0);
-    if (fd < 0) return fd;
-    struct rx_stat st;
-    long r = rx_fstat((int)fd, &st);
-    if (r == 0 && st.nlink == 0) r = -ENOENT; /* a removed directory has no path */
-    if (r == 0) r = rx_fpath((int)fd, url, sizeof url);
-    rx_close((int)fd);
+    long r = rx_getcwd(url, sizeof url); /* -ENOENT for a removed directory, as Linux */
     if (r < 0) return r;
     r = vfs_guest_path(url, out, cap);
     return r < 0 ? (r == -ERANGE ? r : -ENOENT) : r;
