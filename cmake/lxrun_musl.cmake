@@ -83,4 +83,8 @@ add_custom_command(OUTPUT ${LXRUN_TOUCH_BIN}
   COMMENT "Linking lxrun-touchtrace (a test instrument)"
   VERBATIM)
 add_custom_target(lxrun_touchtrace ALL DEPENDS ${LXRUN_TOUCH_BIN})
-add_dependencies(lxrun_touchtrace lxrun_vdso_image)
+# After lxrun_musl, which compiles the objects both link: two targets whose rules
+# make the same outputs may run them at once under make -j (CMake's custom-command
+# rule), and one link then read an object the other was still writing (a fresh
+# clone's build failed once with rcrt1.o's `main' undefined).
+add_dependencies(lxrun_touchtrace lxrun_vdso_image lxrun_musl)
