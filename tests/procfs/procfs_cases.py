@@ -471,8 +471,10 @@ def dev_shm_directory_checked(e):
     look = ("import os, sys; p = '/tmp/.lxrun-shm-0'; "
             "os.path.isdir(p) and print(['.', '..'] + os.listdir(p), oct(os.stat(p).st_mode & 0o777))")
     for setup, want in cases.items():
-        shell = f'mount -t tmpfs none /tmp && {setup or "true"} && {e.lxrun} {PYTHON} -c "$1" && {PYTHON} -c "$2"'
-        r = procfs_run(['unshare', '-m', 'sh', '-c', shell, 'sh', SHM_TRY, look], e.tmp)
+        # lxrun through a handle opened first: the tmpfs hides a build under /tmp
+        shell = (f'exec 9<"$3"; mount -t tmpfs none /tmp && {setup or "true"} && /proc/self/fd/9 {PYTHON} -c "$1" && '
+                 f'{PYTHON} -c "$2"')
+        r = procfs_run(['unshare', '-m', 'sh', '-c', shell, 'sh', SHM_TRY, look, e.lxrun], e.tmp)
         check(r.rc == 0 and r.out == want, f'{setup or "nothing there"}: {r}\nwanted:\n{want}')
 
 
