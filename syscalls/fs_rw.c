@@ -257,13 +257,19 @@ long sys_fadvise64(struct lx_call *c)
 
 static long copy_chunks(int in, int64_t *in_off, int out, int64_t *out_off, size_t count, char *buf);
 
-/* sendfile and copy_file_range: Redox has neither; a bounded copy loop. */
+/* sendfile and copy_file_range: Redox has neither; a bounded copy loop.  Its
+ * buffer is kept for the next copy (not thread-local: every thread's TLS would
+ * carry it; a copy while another runs takes one of its own): allocated each time,
+ * 64 KiB was a mapping made and unmapped per call (cp -r: two calls a file). */
+static char *kept_chunk;
+
 static long copy_loop(int in, int64_t *in_off, int out, int64_t *out_off, size_t count)
 {
-    char *buf = malloc(COPY_CHUNK); /* not thread-local: every thread's TLS would carry it */
-    if (!buf) return -ENOMEM;
+    char *buf = __atomic_exchange_n(&kept_chunk, NULL, __ATOMIC_ACQUIRE);
+    if (!buf && !(buf = malloc(COPY_CHUNK))) return -ENOMEM;
     long r = copy_chunks(in, in_off, out, out_off, count, buf);
-    free(buf);
+    char *none = NULL;
+    if (!__atomic_compare_exchange_n(&kept_chunk, &none, buf, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) free(buf);
     return r;
 }
 
