@@ -46,8 +46,7 @@ static long wait_events(int epfd, uint64_t out, int max, const struct rx_timespe
     if (max <= 0 || (size_t)max > (size_t)INT_MAX / sizeof(struct linux_epoll_event)) return -EINVAL;
     struct linux_epoll_event *g = gm_lock_write(out, (size_t)max * sizeof *g);
     if (!g) return -EFAULT;
-    /* a wait for a few events allocates nothing (poll.c's WAIT_ON_STACK) */
-    struct rx_event room[64];
+    struct rx_event room[LX_WAIT_ON_STACK];
     struct rx_event *ev = (size_t)max <= sizeof room / sizeof room[0] ? room : malloc((size_t)max * sizeof *ev);
     if (!ev) return -ENOMEM;
     long r = rx_event_wait(epfd, ev, max, timeout, mask);

@@ -65,17 +65,13 @@ long lx_sigmask_arg(uint64_t ptr, uint64_t size, uint64_t *mask, const uint64_t 
     return 0;
 }
 
-/* A wait on this many fds or fewer allocates nothing: a calloc and a free were a
- * third of a poll's added cost (~300 ns), and the first ones a mapping each. */
-#define WAIT_ON_STACK 64
-
 static long do_poll(uint64_t ufds, uint64_t nfds, int64_t timeout_ns, const uint64_t *mask, int64_t *left)
 {
     if (nfds > (uint64_t)lx_fd_limit) return -EINVAL;
     struct linux_pollfd *g = nfds ? gm_lock_write(ufds, nfds * sizeof *g) : NULL;
     if (nfds && !g) return -EFAULT;
-    struct rx_pollfd room[WAIT_ON_STACK];
-    struct rx_pollfd *fds = nfds <= WAIT_ON_STACK ? room : calloc(nfds, sizeof *fds);
+    struct rx_pollfd room[LX_WAIT_ON_STACK];
+    struct rx_pollfd *fds = nfds <= LX_WAIT_ON_STACK ? room : calloc(nfds, sizeof *fds);
     if (!fds) return -ENOMEM;
     for (uint64_t i = 0; i < nfds; i++) {
         fds[i].fd = g[i].fd;
@@ -124,7 +120,7 @@ static long do_select(int nfds, uint64_t rp, uint64_t wp, uint64_t ep, int64_t t
     uint64_t *sets[3] = { 0 }, ptrs[3] = { rp, wp, ep };
     /* FD_SETSIZE's 1024 and a few fds asked for: on the stack */
     uint64_t in_room[3 * 16 + 1] = { 0 };
-    struct rx_pollfd fds_room[WAIT_ON_STACK];
+    struct rx_pollfd fds_room[LX_WAIT_ON_STACK];
     uint64_t *in = words <= 16 ? in_room : calloc(3 * words + 1, 8);
     struct rx_pollfd *fds = NULL;
     long r = in ? 0 : -ENOMEM;
@@ -140,7 +136,7 @@ static long do_select(int nfds, uint64_t rp, uint64_t wp, uint64_t ep, int64_t t
         if (w == words - 1 && nfds % 64) any &= (1ULL << (nfds % 64)) - 1;
         asked += (size_t)__builtin_popcountll(any);
     }
-    if (r == 0 && !(fds = asked <= WAIT_ON_STACK ? fds_room : calloc(asked, sizeof *fds))) r = -ENOMEM;
+    if (r == 0 && !(fds = asked <= LX_WAIT_ON_STACK ? fds_room : calloc(asked, sizeof *fds))) r = -ENOMEM;
     unsigned long n = 0;
     static const short ev[3] = { RX_POLLIN, RX_POLLOUT, RX_POLLPRI };
     for (int fd = 0; r == 0 && fd < nfds; fd++) {
