@@ -377,7 +377,10 @@ static void set_up_shm(void)
     snprintf(url, sizeof url, "file:%s", dir);
     struct rx_stat st;
     long r = rx_stat_at(RX_AT_CWD, url, 1, &st);
-    if (r == -ENOENT && rx_mkdirat(RX_AT_CWD, url, 0700) == 0) r = rx_stat_at(RX_AT_CWD, url, 1, &st);
+    if (r == -ENOENT) { /* made now, or by another lxrun starting at the same moment */
+        long m = rx_mkdirat(RX_AT_CWD, url, 0700);
+        if (m == 0 || m == -EEXIST) r = rx_stat_at(RX_AT_CWD, url, 1, &st);
+    }
     if (r < 0 || !RX_MODE_IS(st.mode, RX_MODE_DIR) || st.uid != (uint32_t)euid || (st.mode & 077)) return;
     vfs_set_shm(dir);
 }
