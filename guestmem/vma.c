@@ -210,8 +210,19 @@ static void set_range(uintptr_t start, size_t len, size_t field, int value)
     begin_change();
     split_at(start);
     split_at(end);
-    for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) *(int *)((char *)&vmas[i] + field) = value;
-    for (size_t i = lower(start); i < nvma && vmas[i].start < end; i++) merge_around(i);
+    size_t i = lower(start);
+    for (size_t j = i; j < nvma && vmas[j].start < end; j++) *(int *)((char *)&vmas[j] + field) = value;
+    /* Every pair from the entry before start to the one at end, joined when alike.
+     * An index stays put after a join: the joined entry may join its next too. */
+    if (i > 0) i--;
+    while (i + 1 < nvma && vmas[i].start < end) {
+        if (!mergeable(&vmas[i], &vmas[i + 1])) {
+            i++;
+            continue;
+        }
+        vmas[i].end = vmas[i + 1].end;
+        erase(i + 1, 1);
+    }
     changed();
     unlock();
 }

@@ -184,6 +184,49 @@ Test(vma, check_and_covered)
     cr_assert_eq(gm_covered(BASE, 5 * P), 0);
 }
 
+/* Random adds, removes and protection changes over 512 pages against a page-by-page
+ * model: the table's entries must be the model's maximal runs, in order.  Top-down
+ * adds below many entries and splits in the middle move the entries above them
+ * (vma.c's shift, both directions and none). */
+Test(vma, random_changes_match_a_page_model)
+{
+    enum { PAGES = 512 };
+    static int model[PAGES]; /* 0 unmapped, else prot + 1 */
+    unsigned seed = 12345;
+    for (int round = 0; round < 4000; round++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 8;
+        size_t first = r % PAGES, n = 1 + (r >> 9) % 12;
+        if (first + n > PAGES) n = PAGES - first;
+        int prot = (int)((r >> 13) % 3); /* PROT_NONE, READ, RW: kept apart */
+        if (prot == 2) prot = RW;
+        int what = (int)((r >> 16) % 4);
+        uintptr_t a = BASE + first * P;
+        if (what <= 1) gm_add(a, n * P, prot, 0, GM_ANON, 0, 0, 0, NULL);
+        else if (what == 2) gm_remove(a, n * P);
+        else gm_protect(a, n * P, prot);
+        for (size_t p = first; p < first + n; p++)
+            if (what <= 1) model[p] = prot + 1;
+            else if (what == 2) model[p] = 0;
+            else if (model[p]) model[p] = prot + 1;
+        size_t i = 0;
+        for (size_t p = 0; p < PAGES;) {
+            if (!model[p]) { p++; continue; }
+            size_t q = p;
+            while (q < PAGES && model[q] == model[p]) q++;
+            struct gm_vma v;
+            cr_assert(gm_at(i, &v), "round %d: no entry %zu", round, i);
+            cr_assert(v.start == BASE + p * P && v.end == BASE + q * P && v.prot == model[p] - 1,
+                      "round %d (%d at page %zu, %zu pages): entry %zu is [%#lx, %#lx) prot %d, the model's run [%#lx, %#lx) prot %d",
+                      round, what, first, n, i, (unsigned long)v.start, (unsigned long)v.end, v.prot,
+                      (unsigned long)(BASE + p * P), (unsigned long)(BASE + q * P), model[p] - 1);
+            i++;
+            p = q;
+        }
+        cr_assert_eq(gm_count(), i, "round %d: %zu entries, the model has %zu runs", round, gm_count(), i);
+    }
+}
+
 Test(vma, find)
 {
     gm_add(BASE + 2 * P, P, RW, 0, GM_ANON, 0, 0, 0, NULL);
