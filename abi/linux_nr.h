@@ -4,5 +4,7 @@
 #define LXRUN_ABI_LINUX_NR_H
 
 #define LX_NR_MAX 469
+/* the numbers code names apart from the table's lines (syscalls/table.def) */
+#define LINUX_NR_clone 56
 
 #endif

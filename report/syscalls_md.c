@@ -46,7 +46,9 @@ int main(void)
     puts("saving the guest's vector registers; **guest FS, vectors saved** the same after saving them");
     puts("(its path uses libc's string functions); **trap** goes to the Syscall User Dispatch trap,");
     puts("as it needs the trapped context (registers, a new stack), **trap, guest FS** too, and the");
-    puts("trap serves it without switching FS; the others run on the fast path with lxrun's FS.");
+    puts("trap serves it without switching FS, **trap, a plain fork fast** too, but for a fork with");
+    puts("no new stack, nothing shared and no vfork, which the fast path makes itself (its child");
+    puts("leaves by the stub as the parent does); the others run on the fast path with lxrun's FS.");
     puts("The trap serves every guest-FS line on the guest's FS as well (the calls of sites not");
     puts("rewritten, and all under `--trap=sud`).\n");
     puts("| nr | name | arguments | status | path | Redox operation / note |");
@@ -57,7 +59,8 @@ int main(void)
         printf("| %d | `%s` | ", nr, s->name);
         for (int i = 0; i < s->nargs; i++) printf("%s%s", i ? ", " : "", kind_names[s->kinds[i]]);
         printf(" | %s | %s | ", lx_status_name(s->status),
-               s->flags & LX_F_CONTEXT ? (s->flags & LX_F_GUESTFS ? "trap, guest FS" : "trap")
+               s->flags & LX_F_CONTEXT ? (s->flags & LX_F_GUESTFS ? "trap, guest FS"
+                                          : s->flags & LX_F_FORKS ? "trap, a plain fork fast" : "trap")
                : s->flags & LX_F_GUESTFS ? (s->flags & LX_F_VECTORS ? "guest FS, vectors saved" : "guest FS")
                                           : "");
         md_escape(s->note);

@@ -9,6 +9,7 @@
 #include "../trap/trap.h"
 #include "../ldso/vdso.h"
 #include "../redox/rx.h"
+#include "../abi/linux_nr.h"
 #include "../abi/linux_sched.h"
 #include "../process/fd_reserve.h"
 #include "../process/fd_table.h"
@@ -307,6 +308,19 @@ int lx_call_restarts(const struct lx_call *c, int sig)
 int lx_call_needs_trap(long nr)
 {
     return (unsigned long)nr <= LX_NR_MAX && (lx_syscalls_hot[nr].flags & LX_F_CONTEXT);
+}
+
+int lx_call_fork_fast(long nr, const uint64_t *a)
+{
+    if ((unsigned long)nr > LX_NR_MAX || !(lx_syscalls_hot[nr].flags & LX_F_FORKS)) return 0;
+    if (nr != LINUX_NR_clone) return 1;
+    const uint64_t plain = LINUX_CSIGNAL | LINUX_CLONE_CHILD_SETTID | LINUX_CLONE_CHILD_CLEARTID | LINUX_CLONE_PARENT_SETTID;
+    return a[1] == 0 && !(a[0] & 0xffffffffu & ~plain);
+}
+
+int lx_call_site_rewritable(long nr)
+{
+    return !lx_call_needs_trap(nr) || (lx_syscalls_hot[nr].flags & LX_F_FORKS);
 }
 
 int lx_call_on_guest_fs(long nr)

@@ -37,6 +37,12 @@ long lx_dispatch_unrecorded(struct lx_call *c);
 /* 1 if call nr needs the trap's record of the guest's context (its line says
  * CONTEXT): a rewritten site hands it to the trap instead of the fast path. */
 int lx_call_needs_trap(long nr);
+/* 1 if call nr with arguments a is a fork the fast path makes (its line says FORKS;
+ * fork, or clone with the exit signal and the tid words alone: glibc's fork). */
+int lx_call_fork_fast(long nr, const uint64_t *a);
+/* 1 if a site of call nr is worth rewriting: the fast path serves it, or some of
+ * its calls (FORKS). */
+int lx_call_site_rewritable(long nr);
 /* A GUESTFS call (lx_call_on_guest_fs): the handler, counted and timed with a
  * report, nothing that reads lxrun's TLS (tests/design/guestfs_vector_free.py). */
 long lx_dispatch_guestfs(struct lx_call *c);

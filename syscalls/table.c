@@ -34,6 +34,7 @@ const struct lx_syscall lx_syscalls[LX_NR_MAX + 1] = {
 #define GUESTFS LX_F_GUESTFS
 #define VECTORS LX_F_VECTORS
 #define FORKSTATE LX_F_FORKSTATE
+#define FORKS LX_F_FORKS
 /* Positional, in struct lx_syscall's order: args gives nargs, kinds, fd_args. */
 #define SC(nr, nm, args, fn, st, cls, fl, note) [nr] = { #nm, fn, args, LX_##st, (fl), (cls), note },
 #include "table.def"

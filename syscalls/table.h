@@ -29,6 +29,10 @@ enum lx_flag {
     LX_F_FORKSTATE = 1 << 7, /* may change what a fork copies and an exec keeps (cwd, umask,
                                 ids, limits, priorities...): a spare child made before it
                                 (vfork_spare.c) is no copy of the process any more */
+    LX_F_FORKS = 1 << 8,    /* with CONTEXT: a plain fork of it (no new stack, nothing shared,
+                               no vfork, no thread: lx_call_fork_fast) is served by the fast
+                               path, its child leaving by the stub as the parent does; the
+                               rest goes to the trap */
 };
 
 /* strace's trace classes, for -e trace=%file and the like. */
@@ -47,7 +51,7 @@ struct lx_syscall {
     uint8_t kinds[6];
     uint8_t fd_args;        /* bit i: argument i is an FD, EBADF at or above lxrun's floor */
     uint8_t status;
-    uint8_t flags;          /* enum lx_flag bits */
+    uint16_t flags;         /* enum lx_flag bits */
     uint16_t classes;       /* enum lx_class bits */
     const char *note;       /* flags ignored, the Redox operation it becomes */
 };
@@ -62,7 +66,7 @@ extern const struct lx_syscall lx_syscalls[LX_NR_MAX + 1];
  * fork+exec of a shell's loop). */
 struct lx_syscall_hot {
     lx_handler fn;   /* NULL when unsupported */
-    uint8_t flags;   /* enum lx_flag bits */
+    uint16_t flags;  /* enum lx_flag bits */
     uint8_t fd_args; /* as lx_syscall's */
     uint8_t io;      /* argument 0 an FD, argument 1 a buffer it fills (LX_IO_IN) or empties
                         (LX_IO_OUT); else 0 */

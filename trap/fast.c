@@ -278,16 +278,35 @@ __attribute__((always_inline, no_stack_protector)) static inline int serve_quick
     return 0;
 }
 
-/* Called by the stub with lxrun's FS; the guest's state is in t. */
+/* Called by the stub with lxrun's FS; the guest's state is in t.  A plain fork is
+ * made here too (lx_call_fork_fast): its child resumes in this call, a copy of the
+ * record holding the guest's registers, and leaves by the stub's exit as the
+ * parent does -- no signal frame on either side (the trap's fork cost a SIGSYS
+ * delivery and an rt_sigreturn in the parent, one more rt_sigreturn in the child). */
+/* The guest's vector state, which the stub keeps at f_xsave, lies on pages a fork
+ * does not copy (MADV_WIPEONFORK: the trap's child never reads them), so it goes
+ * to the child on this stack.  The largest area (AMX's tiles) fits. */
+#define FORK_XSAVE_MAX (12 * 1024)
+static void fork_fast(struct lx_thread *t, long nr)
+{
+    unsigned char keep[FORK_XSAVE_MAX] __attribute__((aligned(64)));
+    size_t n = t->f_vec_saved ? xsave_size : 0;
+    if (n) memcpy(keep, t->f_xsave, n);
+    serve(t, nr, lx_dispatch);
+    if (n && t->f_result == 0) memcpy(t->f_xsave, keep, n); /* the child */
+}
+
 void lx_trap_fast(struct lx_thread *t)
 {
     long nr = (long)t->f_nr;
     t->f_bounce = 0;
-    if (lx_call_needs_trap(nr) || (lx_vfork_window_open && !lx_vfork_window_fast(nr))) {
+    int fork = lx_call_needs_trap(nr) && lx_call_fork_fast(nr, t->f_args) && xsave_size <= FORK_XSAVE_MAX;
+    if ((lx_call_needs_trap(nr) && !fork) || (lx_vfork_window_open && !lx_vfork_window_fast(nr))) {
         t->f_bounce = 1;
         return;
     }
-    serve(t, nr, lx_dispatch);
+    if (fork) fork_fast(t, nr);
+    else serve(t, nr, lx_dispatch);
 }
 
 /* Called by the stub on the guest's FS for a GUESTFS call (a quick line's by

@@ -689,7 +689,7 @@ TLS_FREE int lx_rewrite_detours(const struct lx_detour *all, int n)
 TLS_FREE static void rewrite_page(uintptr_t site, long nr)
 {
     struct gm_vma v;
-    if (lx_call_needs_trap(nr)) {
+    if (!lx_call_site_rewritable(nr)) {
         lx_rewrite_stats.kept_context++;
         site_state(site, KEPT, 0);
         return;
@@ -714,7 +714,7 @@ TLS_FREE static void rewrite_page(uintptr_t site, long nr)
             continue;
         const uint8_t *o = (const uint8_t *)e->site;
         if (o[0] != 0x0f || o[1] != 0x05) continue;
-        if (lx_call_needs_trap(e->nr)) {
+        if (!lx_call_site_rewritable(e->nr)) {
             lx_rewrite_stats.kept_context++;
             e->state = KEPT;
         } else if (plan(e->site, (uint32_t)e->nr, &v, &p[n]) == 0) {
@@ -769,7 +769,7 @@ TLS_FREE static uint32_t site_sum(uintptr_t site)
 TLS_FREE static void learn(uintptr_t site, long nr, int interp_only)
 {
     struct gm_vma v;
-    if (lx_call_needs_trap(nr) || !guest_text(site, site + 2, &v) || v.kind != GM_FILE || v.shared) return;
+    if (!lx_call_site_rewritable(nr) || !guest_text(site, site + 2, &v) || v.kind != GM_FILE || v.shared) return;
     int i = mapped_file(v.dev, v.ino);
     if (i < 0 || (interp_only && i != interp_file)) return;
     if (lx_site_cache_learn(mapped_files[i].stamp, v.offset + (site - v.start), nr, site_sum(site)) && i == interp_file)
@@ -801,7 +801,7 @@ TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start
         int alone = (i == 0 || GM_PAGE_DOWN(start + (uintptr_t)(w[i - 1].off - off)) != page) &&
                     (i + 1 == nw || GM_PAGE_DOWN(start + (uintptr_t)(w[i + 1].off - off)) != page);
         const uint8_t *b = (const uint8_t *)site;
-        if (alone || site + 2 > v->end || b[0] != 0x0f || b[1] != 0x05 || lx_call_needs_trap(w[i].nr) ||
+        if (alone || site + 2 > v->end || b[0] != 0x0f || b[1] != 0x05 || !lx_call_site_rewritable(w[i].nr) ||
             site_state(site, 0, 0) || site_sum(site) != w[i].sum)
             continue;
         if (n == BATCH_MAX) {

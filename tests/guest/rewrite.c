@@ -37,6 +37,54 @@
     ".p2align 4\n"                                                                  \
     "1:\n"
 
+/* Every register the kernel keeps, the red zone and the flags (the argument,
+ * loaded first): set to known values, one call (nr: getppid, or fork, whose child
+ * must see the same), then stored for the checks, r11 (the kernel's copy of the
+ * flags) too. */
+#define REGS_PROBE(name, nr)                                                        \
+        name ":\n"                                                                  \
+        "  push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n" \
+        "  push %rdi\n popfq\n"                                                     \
+        "  movabs $0x1111111111111111, %rbx\n"                                      \
+        "  movabs $0x2222222222222222, %rbp\n"                                      \
+        "  movabs $0x3333333333333333, %r12\n"                                      \
+        "  movabs $0x4444444444444444, %r13\n"                                      \
+        "  movabs $0x5555555555555555, %r14\n"                                      \
+        "  movabs $0x6666666666666666, %r15\n"                                      \
+        "  movabs $0x7777777777777777, %rsi\n"                                      \
+        "  movabs $0x8888888888888888, %rdx\n"                                      \
+        "  movabs $0x9999999999999999, %r8\n"                                       \
+        "  movabs $0xaaaaaaaaaaaaaaaa, %r9\n"                                       \
+        "  movabs $0xbbbbbbbbbbbbbbbb, %r10\n"                                      \
+        "  movabs $0xcccccccccccccccc, %rdi\n"                                      \
+        "  movq %rbx, %xmm0\n movq %rbp, %xmm7\n movq %r12, %xmm15\n"               \
+        "  movq %r13, -8(%rsp)\n movq %r14, -64(%rsp)\n movq %r15, -128(%rsp)\n"    \
+        "  mov $" nr ", %eax\n"                                                     \
+        "  syscall\n"                                                               \
+        "  movq %r11, probe_after+152(%rip)\n"                                      \
+        "  movq %rbx, probe_after+0(%rip)\n"                                        \
+        "  movq %rbp, probe_after+8(%rip)\n"                                        \
+        "  movq %r12, probe_after+16(%rip)\n"                                       \
+        "  movq %r13, probe_after+24(%rip)\n"                                       \
+        "  movq %r14, probe_after+32(%rip)\n"                                       \
+        "  movq %r15, probe_after+40(%rip)\n"                                       \
+        "  movq %rsi, probe_after+48(%rip)\n"                                       \
+        "  movq %rdx, probe_after+56(%rip)\n"                                       \
+        "  movq %r8, probe_after+64(%rip)\n"                                        \
+        "  movq %r9, probe_after+72(%rip)\n"                                        \
+        "  movq %r10, probe_after+80(%rip)\n"                                       \
+        "  movq %rdi, probe_after+88(%rip)\n"                                       \
+        "  movq %xmm0, probe_after+96(%rip)\n"                                      \
+        "  movq %xmm7, probe_after+104(%rip)\n"                                     \
+        "  movq %xmm15, probe_after+112(%rip)\n"                                    \
+        "  movq -8(%rsp), %r11\n movq %r11, probe_after+120(%rip)\n"                \
+        "  movq -64(%rsp), %r11\n movq %r11, probe_after+128(%rip)\n"               \
+        "  movq -128(%rsp), %r11\n movq %r11, probe_after+136(%rip)\n"              \
+        "  pushfq\n popq %r11\n movq %r11, probe_after+144(%rip)\n"                 \
+        "  cld\n"                                                                   \
+        "  pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"       \
+        "  ret\n"
+
 /* The shapes, in code of the program's own (the compiler's are libc's). */
 __asm__(".text\n"
         ".p2align 6\n"
@@ -158,53 +206,12 @@ __asm__(".text\n"
         "  vzeroupper\n"
         "  ret\n"
         ".p2align 4\n"
-        /* Every register the kernel keeps, the red zone and the flags (the
-         * argument, loaded first): set to known values, one getppid, then stored
-         * for the checks, r11 (the kernel's copy of the flags) too. */
-        "regs_probe:\n"
-        "  push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
-        "  push %rdi\n popfq\n"
-        "  movabs $0x1111111111111111, %rbx\n"
-        "  movabs $0x2222222222222222, %rbp\n"
-        "  movabs $0x3333333333333333, %r12\n"
-        "  movabs $0x4444444444444444, %r13\n"
-        "  movabs $0x5555555555555555, %r14\n"
-        "  movabs $0x6666666666666666, %r15\n"
-        "  movabs $0x7777777777777777, %rsi\n"
-        "  movabs $0x8888888888888888, %rdx\n"
-        "  movabs $0x9999999999999999, %r8\n"
-        "  movabs $0xaaaaaaaaaaaaaaaa, %r9\n"
-        "  movabs $0xbbbbbbbbbbbbbbbb, %r10\n"
-        "  movabs $0xcccccccccccccccc, %rdi\n"
-        "  movq %rbx, %xmm0\n movq %rbp, %xmm7\n movq %r12, %xmm15\n"
-        "  movq %r13, -8(%rsp)\n movq %r14, -64(%rsp)\n movq %r15, -128(%rsp)\n"
-        "  mov $110, %eax\n"
-        "  syscall\n"
-        "  movq %r11, probe_after+152(%rip)\n"
-        "  movq %rbx, probe_after+0(%rip)\n"
-        "  movq %rbp, probe_after+8(%rip)\n"
-        "  movq %r12, probe_after+16(%rip)\n"
-        "  movq %r13, probe_after+24(%rip)\n"
-        "  movq %r14, probe_after+32(%rip)\n"
-        "  movq %r15, probe_after+40(%rip)\n"
-        "  movq %rsi, probe_after+48(%rip)\n"
-        "  movq %rdx, probe_after+56(%rip)\n"
-        "  movq %r8, probe_after+64(%rip)\n"
-        "  movq %r9, probe_after+72(%rip)\n"
-        "  movq %r10, probe_after+80(%rip)\n"
-        "  movq %rdi, probe_after+88(%rip)\n"
-        "  movq %xmm0, probe_after+96(%rip)\n"
-        "  movq %xmm7, probe_after+104(%rip)\n"
-        "  movq %xmm15, probe_after+112(%rip)\n"
-        "  movq -8(%rsp), %r11\n movq %r11, probe_after+120(%rip)\n"
-        "  movq -64(%rsp), %r11\n movq %r11, probe_after+128(%rip)\n"
-        "  movq -128(%rsp), %r11\n movq %r11, probe_after+136(%rip)\n"
-        "  pushfq\n popq %r11\n movq %r11, probe_after+144(%rip)\n"
-        "  cld\n"
-        "  pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
-        "  ret\n"
+        REGS_PROBE("regs_probe", "110")
+        ".p2align 4\n"
+        REGS_PROBE("fork_probe", "57")
         ".p2align 4\n");
-long site_mov(void), site_movq(void), site_pad(long nr, long a0), site_inside(void), regs_probe(uint64_t flags);
+long site_mov(void), site_movq(void), site_pad(long nr, long a0), site_inside(void), regs_probe(uint64_t flags),
+    fork_probe(uint64_t flags);
 long site_cross(void), site_cross_threads(void);
 long site_args(long a), site_args_rip(void), site_args_load(const long *p), site_args_jump(void);
 uint64_t args_after[5];
@@ -340,19 +347,33 @@ static void sites_of_a_page_together(void)
  * r11 the flags, everything else, the red zone and the flags as they were.  The
  * flags: CF PF AF ZF SF OF and DF all set, then all clear (bit 1 is always set). */
 #define ARITH_AND_DF 0xcd5u
+/* What REGS_PROBE stores after its call: the values it set. */
+static const uint64_t probe_want[] = { 0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
+                                       0x4444444444444444, 0x5555555555555555, 0x6666666666666666,
+                                       0x7777777777777777, 0x8888888888888888, 0x9999999999999999,
+                                       0xaaaaaaaaaaaaaaaa, 0xbbbbbbbbbbbbbbbb, 0xcccccccccccccccc,
+                                       0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
+                                       0x4444444444444444, 0x5555555555555555, 0x6666666666666666 };
+
+/* The first of probe_after's words that is not what the probe set (its flags and
+ * r11 as given: 18 and 19), or -1. */
+static int probe_first_wrong(uint64_t flags)
+{
+    for (int i = 0; i < 18; i++)
+        if (probe_after[i] != probe_want[i]) return i;
+    for (int i = 18; i < 20; i++)
+        if ((probe_after[i] & ARITH_AND_DF) != (flags & ARITH_AND_DF)) return i;
+    return -1;
+}
+
 static void registers(void)
 {
-    static const uint64_t want[] = { 0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
-                                     0x4444444444444444, 0x5555555555555555, 0x6666666666666666,
-                                     0x7777777777777777, 0x8888888888888888, 0x9999999999999999,
-                                     0xaaaaaaaaaaaaaaaa, 0xbbbbbbbbbbbbbbbb, 0xcccccccccccccccc,
-                                     0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
-                                     0x4444444444444444, 0x5555555555555555, 0x6666666666666666 };
+    const uint64_t *want = probe_want;
     for (int round = 0; round < 6; round++) { /* the first traps; the next ones are rewritten */
         uint64_t flags = round & 1 ? 0x2 : 0x2 | ARITH_AND_DF;
         memset(probe_after, 0, sizeof probe_after);
         CHECK_EQ(regs_probe(flags), getppid());
-        for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) CHECK_EQ(probe_after[i], want[i]);
+        for (unsigned i = 0; i < sizeof probe_want / sizeof probe_want[0]; i++) CHECK_EQ(probe_after[i], want[i]);
         CHECK_EQ(probe_after[18] & ARITH_AND_DF, flags & ARITH_AND_DF); /* the flags as they were */
         CHECK_EQ(probe_after[19] & ARITH_AND_DF, flags & ARITH_AND_DF); /* r11: the flags at the call */
     }
@@ -784,6 +805,32 @@ static void vdso_untouched(void)
     CHECK(memcmp(before, v, len) == 0);
 }
 
+/* A fork made through the probe's site (mov $57, %eax; syscall: rewritten, and the
+ * fast path makes the fork itself): both sides come back with every register the
+ * kernel keeps, the red zone and the flags as they were, the child with 0. */
+static void fork_keeps_registers(void)
+{
+    for (int round = 0; round < 6; round++) { /* the first traps; the next ones are rewritten */
+        uint64_t flags = round & 1 ? 0x2 : 0x2 | ARITH_AND_DF;
+        memset(probe_after, 0, sizeof probe_after);
+        long pid = fork_probe(flags);
+        int wrong = probe_first_wrong(flags);
+        if (pid == 0) _exit(wrong < 0 ? 0 : 10 + wrong); /* 10 + the word */
+        REQUIRE(pid > 0);
+        CHECK_EQ(wrong, -1);
+        int st;
+        CHECK_EQ(waitpid((pid_t)pid, &st, 0), pid);
+        CHECK(WIFEXITED(st));
+        CHECK_EQ(WEXITSTATUS(st), 0);
+    }
+    if (!expect) return;
+    const unsigned char *b = (const unsigned char *)fork_probe;
+    unsigned at = 0;
+    while (at < 200 && !(b[at + 5] == 0x0f && b[at + 6] == 0x05)) at++; /* the call */
+    REQUIRE(at < 200);
+    CHECK_EQ(b[at], !strcmp(expect, "yes") ? 0xe9 : 0xb8); /* rewritten: a call the fast path makes */
+}
+
 /* A fork's child has the parent's rewritten code, and it works there. */
 static void fork_after_rewriting(void)
 {
@@ -821,5 +868,6 @@ int main(void)
     RUN(dlopen_after_start);
     RUN(vdso_untouched);
     RUN(fork_after_rewriting);
+    RUN(fork_keeps_registers);
     return check_done();
 }
