@@ -283,30 +283,61 @@ __attribute__((always_inline, no_stack_protector)) static inline int serve_quick
  * record holding the guest's registers, and leaves by the stub's exit as the
  * parent does -- no signal frame on either side (the trap's fork cost a SIGSYS
  * delivery and an rt_sigreturn in the parent, one more rt_sigreturn in the child). */
-/* The guest's vector state, which the stub keeps at f_xsave, lies on pages a fork
- * does not copy (MADV_WIPEONFORK: the trap's child never reads them), so it goes
- * to the child on this stack.  The largest area (AMX's tiles) fits. */
-#define FORK_XSAVE_MAX (12 * 1024)
-static void fork_fast(struct lx_thread *t, long nr)
+/* Component i's end in XSAVE's standard layout (CPUID 0xd.i: offset + size), asked
+ * the first time a fork's area has it in use (each CPUID a VM exit in a VM). */
+static uint32_t xsave_end_of[64];
+
+/* How much of the stub's area (at f_xsave) holds the guest's vector state: by hand,
+ * xmm or ymm 0-15 and the control words, zmm0-15 after them when XINUSE (at 520)
+ * says so; saved by XSAVEOPT, the legacy area and header and each component its
+ * XSTATE_BV (at 512) has in use -- the others XRSTOR sets to their initial state
+ * whatever the bytes say (AMX's 8 KiB of tiles, mostly). */
+static size_t xsave_in_use(const unsigned char *area)
+{
+    if (!xsave_all) return area[520] & 0x40 ? 576 + 16 * 64 : 576;
+    uint64_t bv;
+    memcpy(&bv, area + 512, sizeof bv);
+    size_t end = 576;
+    for (bv &= ~3ULL; bv; bv &= bv - 1) {
+        int i = __builtin_ctzll(bv);
+        if (!xsave_end_of[i]) {
+            unsigned a, b, c, d;
+            __cpuid_count(0xd, i, a, b, c, d);
+            xsave_end_of[i] = a + b;
+        }
+        if (xsave_end_of[i] > end) end = xsave_end_of[i];
+    }
+    return end;
+}
+
+/* The guest's vector state at f_xsave lies on pages a fork does not copy
+ * (MADV_WIPEONFORK: the trap's child never reads them, and the parent's next save
+ * there would be a copy-on-write fault a page), so what of it is in use goes to
+ * the child on this stack -- each page of it one more fault on both sides.  More
+ * than fits (AMX's tiles in use) goes to the trap.  0 when it did. */
+#define FORK_XSAVE_MAX 4096
+static int fork_fast(struct lx_thread *t, long nr)
 {
     unsigned char keep[FORK_XSAVE_MAX] __attribute__((aligned(64)));
-    size_t n = t->f_vec_saved ? xsave_size : 0;
+    size_t n = t->f_vec_saved ? xsave_in_use(t->f_xsave) : 0;
+    if (n > sizeof keep) return 0;
     if (n) memcpy(keep, t->f_xsave, n);
     serve(t, nr, lx_dispatch);
     if (n && t->f_result == 0) memcpy(t->f_xsave, keep, n); /* the child */
+    return 1;
 }
 
 void lx_trap_fast(struct lx_thread *t)
 {
     long nr = (long)t->f_nr;
     t->f_bounce = 0;
-    int fork = lx_call_needs_trap(nr) && lx_call_fork_fast(nr, t->f_args) && xsave_size <= FORK_XSAVE_MAX;
-    if ((lx_call_needs_trap(nr) && !fork) || (lx_vfork_window_open && !lx_vfork_window_fast(nr))) {
+    int trap = lx_call_needs_trap(nr);
+    if ((trap && !lx_call_fork_fast(nr, t->f_args)) || (lx_vfork_window_open && !lx_vfork_window_fast(nr)) ||
+        (trap && !fork_fast(t, nr))) {
         t->f_bounce = 1;
         return;
     }
-    if (fork) fork_fast(t, nr);
-    else serve(t, nr, lx_dispatch);
+    if (!trap) serve(t, nr, lx_dispatch);
 }
 
 /* Called by the stub on the guest's FS for a GUESTFS call (a quick line's by
