@@ -63,8 +63,9 @@ static void usage(FILE *f)
             "                     by lxrun where the instruction is slow, as in a VM, from the\n"
             "                     session's second program on), serve or native; needs\n"
             "                     --trap=rewrite; also LXRUN_CPUID=MODE\n"
-            "  --spare-child=yes|no  whether a shell's next vfork child is made while its last\n"
-            "                     one runs (yes, the default) or at the vfork\n"
+            "  --spare-child=MODE whether a shell's next vfork child is made while its last one\n"
+            "                     runs: auto (default: when the system has a CPU free for it),\n"
+            "                     yes, or no (each made at the vfork)\n"
             "  -h, --help         show this help\n"
             "  -V, --version      show the version\n"
             "\n"
@@ -426,11 +427,11 @@ static int parse_options(int argc, char **argv, int *i, const char **out_path, c
         } else if (!strcmp(a, "--spare-child") || !strncmp(a, "--spare-child=", 14)) {
             if (!a[13] && !want_value(argc, argv, i)) return 2;
             const char *w = a[13] ? a + 14 : argv[++*i];
-            if (strcmp(w, "yes") && strcmp(w, "no")) {
-                fprintf(stderr, "lxrun: --spare-child: '%s' is not yes or no\n", w);
+            if (strcmp(w, "yes") && strcmp(w, "no") && strcmp(w, "auto")) {
+                fprintf(stderr, "lxrun: --spare-child: '%s' is not auto, yes or no\n", w);
                 return 2;
             }
-            lx_proc.opts.spare_child = !strcmp(w, "yes");
+            lx_proc.opts.spare_child = !strcmp(w, "yes") ? LX_SPARE_YES : !strcmp(w, "no") ? LX_SPARE_NO : LX_SPARE_AUTO;
         } else if (!strcmp(a, "-f")) {
             lx_trace.tag_pid = 1;
         } else if (!strcmp(a, "-o")) {

@@ -35,11 +35,14 @@ struct lx_options {
     int trap_mode;        /* how calls reach lxrun (enum lx_trap_mode, never auto) */
     int cpuid;            /* CPUID answered by lxrun (enum lx_cpuid_mode, never auto) */
     int ptable_fd;        /* the session's process table (process/ptable.h; lxrun's own fd), or -1 */
-    int spare_child;      /* --spare-child: a vfork window's child made ahead (syscalls/vfork_spare.c) */
+    int spare_child;      /* --spare-child: a vfork window's child made ahead (syscalls/vfork_spare.c):
+                           * LX_SPARE_NO, LX_SPARE_YES or LX_SPARE_AUTO (when a CPU is free for it) */
 };
+
+enum { LX_SPARE_NO, LX_SPARE_YES, LX_SPARE_AUTO };
 
 #define LX_OPTIONS_DEFAULT                                                            \
     { .trace = { .fd = 2, .strsize = 32, .unknown = 1 }, .report = { .summary_fd = 2, .json_fd = -1, .session_fd = -1 }, .ptable_fd = -1, \
-      .spare_child = 1 }
+      .spare_child = LX_SPARE_AUTO }
 
 #endif

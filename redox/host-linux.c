@@ -1625,6 +1625,30 @@ long rx_child_count(void)
     raw3(SYS_close, fd, 0, 0);
     return got < 0 ? got : count;
 }
+long rx_cpu_free(void)
+{
+    static int cpus; /* the caller's allowed CPUs, counted once (a fork keeps them) */
+    if (!cpus) {
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof set, &set) < 0) return -errno;
+        cpus = CPU_COUNT(&set);
+    }
+    int fd = (int)raw3(SYS_open, (long)"/proc/loadavg", O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0) return fd;
+    char buf[128];
+    long got = raw3(SYS_read, fd, (long)buf, sizeof buf - 1);
+    raw3(SYS_close, fd, 0, 0);
+    if (got <= 0) return got < 0 ? got : -EIO;
+    buf[got] = 0;
+    const char *p = buf; /* "0.52 0.58 0.59 3/312 1234": the runnable count before the slash */
+    for (int fields = 0; fields < 3 && *p; p++)
+        if (*p == ' ') fields++;
+    long running = 0;
+    for (; *p >= '0' && *p <= '9'; p++) running = running * 10 + (*p - '0');
+    if (*p != '/') return -EIO;
+    return running <= cpus;
+}
+
 long rx_timer_slack_get(void) { return R(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)); }
 long rx_timer_slack_set(uint64_t ns) { return R(prctl(PR_SET_TIMERSLACK, (unsigned long)ns, 0, 0, 0)); }
 

@@ -766,6 +766,12 @@ long rx_set_pdeathsig(int sig);
  * negative errno.  Redox plan: the process manager's list of the caller's
  * children. */
 long rx_child_count(void);
+/* Host-backend extension: 1 when the system has a CPU free for one more task (its
+ * runnable tasks, the caller among them, no more than the CPUs the caller may run
+ * on), 0 when all are taken, or a negative errno.  Linux: /proc/loadavg's count
+ * of runnable tasks, which is the whole system's.  Redox plan: the scheduler's
+ * count of runnable contexts (sys:context), or "free" where none is given. */
+long rx_cpu_free(void);
 /* Host-backend extensions: the calling thread's timer slack (how late a timed
  * wait may end, in ns; 0 restores the default it started with) and whether it
  * may read the time-stamp counter (RX_TSC_FAULT: rdtsc raises SIGSEGV).  Redox

@@ -75,6 +75,12 @@ int lx_vfork_spare_wanted(void)
     if (!lx_proc.opts.spare_child || spare_pid || lx_trace.on || lx_report.observe || lx_threads_ever() ||
         lx_proc.sigactions[LINUX_SIGCHLD].handler == LINUX_SIG_IGN)
         return 0;
+    /* Auto: a spare only where a CPU is free to make it while the last child runs.
+     * On a busy system its fork and wake-ups take the CPU from the child and the
+     * shell: dash's loop of /bin/true beside one CPU-bound process was 1.37x native
+     * with spares and 1.12x without; on an idle one 1.04x with, 1.24x without
+     * (design-notes, thirtieth session). */
+    if (lx_proc.opts.spare_child == LX_SPARE_AUTO && rx_cpu_free() == 0) return 0;
     if (!counted) {
         long n = rx_child_count();
         if (n < 0) return 0; /* unknown: no spare, whose waits would need the count */

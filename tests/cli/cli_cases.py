@@ -296,6 +296,16 @@ def unknown_option(e):
     check(r.out == '', str(r))
 
 @case
+def spare_child_modes(e):
+    """--spare-child takes auto, yes or no (either spelling), anything else is a
+    one-line refusal with status 2."""
+    for opt in ('--spare-child=auto', '--spare-child=yes', '--spare-child=no'):
+        e.ran(opt, 'true')
+    e.ran('--spare-child', 'auto', 'true')
+    r = e.run('--spare-child=maybe', 'true')
+    check(r.rc == 2 and r.err_lines == ["lxrun: --spare-child: 'maybe' is not auto, yes or no"] and r.out == '', str(r))
+
+@case
 def double_dash(e):
     e.ran('--', 'true')
 

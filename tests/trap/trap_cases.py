@@ -1186,11 +1186,40 @@ def vfork_exec_parent_goes_on(e):
     loop = ['/bin/dash', '-c', 'i=0; while [ $i -lt 4 ]; do /bin/true; i=$((i+1)); done']
     n, text = pairs('--spare-child=no', *loop)
     check(n == 0, f'{n} socketpairs for 4 vfork+exec\n{text}')
-    n, text = pairs(*loop)
+    n, text = pairs('--spare-child=yes', *loop)
     check(n == 4, f'{n} socketpairs for 4 vfork+exec with spares (one each, made after the exec)\n{text}')
     # python's subprocess: close_range and the like in the child first, a waiting child
     n, text = pairs('/usr/bin/python3', '-c', 'import subprocess; subprocess.run(["/bin/true"], check=True)')
     check(n >= 1, f'{n} socketpairs where the child made calls of its own first\n{text}')
+
+
+@case
+def spare_child_auto_on_a_busy_system(e):
+    """--spare-child=auto (the default) makes a spare only while the system has a
+    CPU free for it (vfork_spare.c, rx_cpu_free: /proc/loadavg's runnable count
+    against the CPUs lxrun may use): beside one CPU-bound process per CPU and one
+    more, dash running /bin/true 4 times makes no socketpair (no spare), where
+    --spare-child=yes under the same load makes 4.  (An idle system is not one a
+    test can count on: that side is the yes runs of the spare cases.)"""
+    def pairs(*argv):
+        log = os.path.join(e.tmp, 'strace-socketpair')
+        r = e.run(STRACE, '-f', '-qq', '-e', 'trace=socketpair', '-e', 'signal=none', '-o', log,
+                  e.lxrun, *argv, lxrun=False)
+        check(r.rc == 0, str(r))
+        text = open(log).read()
+        return len(re.findall(r'socketpair\(', text)), text
+    loop = ['/bin/dash', '-c', 'i=0; while [ $i -lt 4 ]; do /bin/true; i=$((i+1)); done']
+    hogs = [subprocess.Popen(['/bin/sh', '-c', 'while :; do :; done']) for _ in range(len(os.sched_getaffinity(0)) + 1)]
+    try:
+        time.sleep(0.2)
+        n, text = pairs(*loop)
+        check(n == 0, f'{n} socketpairs (spares) with every CPU busy, auto\n{text}')
+        n, text = pairs('--spare-child=yes', *loop)
+        check(n == 4, f'{n} socketpairs with every CPU busy, yes\n{text}')
+    finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
 
 
 SPARE_WAITS = r'''
@@ -1220,7 +1249,8 @@ print('reaped', sorted(reaped.values()), set(reaped) == kids)
 
 @case
 def spare_child_is_no_child_of_the_guest(e):
-    """After a vfork child's exec, lxrun makes the next one ahead (vfork_spare.c):
+    """With --spare-child=yes, after a vfork child's exec lxrun makes the next one
+    ahead (vfork_spare.c):
     a process the host shows as a child (seen from outside: one more than
     natively), which the guest must not see: a wait for any child answers ECHILD
     (blocking or WNOHANG) instead of waiting on it, and a wait loop reaps exactly
@@ -1228,7 +1258,7 @@ def spare_child_is_no_child_of_the_guest(e):
     same script natively prints the same; with --spare-child=no the host shows no
     extra child."""
     outs = {}
-    for name, argv, extra in (('native', [], 0), ('lxrun', [e.lxrun], 1),
+    for name, argv, extra in (('native', [], 0), ('lxrun', [e.lxrun, '--spare-child=yes'], 1),
                               ('no spare', [e.lxrun, '--spare-child=no'], 0)):
         p = subprocess.Popen(argv + ['/usr/bin/python3', '-c', SPARE_WAITS], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=e.tmp)
@@ -1272,7 +1302,7 @@ def spare_child_takes_the_parents_state(e):
     without spares) is the same as natively."""
     native = e.run('/bin/dash', '-c', SPARE_STATE, lxrun=False)
     check(native.rc == 0 and native.out.endswith('done\n'), str(native))
-    for opts in ([], ['--spare-child=no']):
+    for opts in (['--spare-child=yes'], ['--spare-child=no']):
         r = e.run(*opts, '/bin/dash', '-c', SPARE_STATE)
         check(r.rc == 0 and r.out == native.out, f'{opts}: {r}\nnatively:\n{native.out}')
 
@@ -1299,7 +1329,7 @@ def spare_child_keeps_close_on_exec(e):
     without spares."""
     native = e.run('/usr/bin/python3', '-c', SPARE_CLOEXEC, lxrun=False)
     check(native.rc == 0 and native.out.split().count('4') == 3 and '7' not in native.out.split(), str(native))
-    for opts in ([], ['--spare-child=no']):
+    for opts in (['--spare-child=yes'], ['--spare-child=no']):
         r = e.run(*opts, '/usr/bin/python3', '-c', SPARE_CLOEXEC)
         check(r.rc == 0 and r.out == native.out, f'{opts}: {r}\nnatively:\n{native.out}')
 
@@ -1321,11 +1351,11 @@ def spare_child_exec_knows_its_fds(e):
     check(cc.returncode == 0, cc.stderr)
     native = e.run(prog, lxrun=False)
     check(native.rc == 0 and native.out.count('--') == 3 and '21' not in native.out.split(), str(native))
-    for opts in ([], ['--spare-child=no']):
+    for opts in (['--spare-child=yes'], ['--spare-child=no']):
         r = e.run(*opts, prog)
         check(r.rc == 0 and r.out == native.out, f'{opts}: {r}\nnatively:\n{native.out}')
     log = os.path.join(e.tmp, 'polls.log')
-    r = e.run(STRACE, '-f', '-o', log, '-e', 'trace=poll', e.lxrun, '/bin/sh', '-c',
+    r = e.run(STRACE, '-f', '-o', log, '-e', 'trace=poll', e.lxrun, '--spare-child=yes', '/bin/sh', '-c',
               f'{TRUE}; {TRUE}; {TRUE}; {TRUE}; echo done', lxrun=False)
     check(r.rc == 0 and r.out == 'done\n', str(r))
     polls = collections.Counter()
@@ -1351,7 +1381,7 @@ def spare_child_takes_its_exec_without_the_heap(e):
     strace, each child that takes a request makes no brk, mmap, munmap or
     mprotect call before its recvmsg has returned."""
     log = os.path.join(e.tmp, 'spares.log')
-    r = e.run(STRACE, '-f', '-o', log, e.lxrun, '/bin/sh', '-c', f'{TRUE}; {TRUE}; {TRUE}; {TRUE}; echo done',
+    r = e.run(STRACE, '-f', '-o', log, e.lxrun, '--spare-child=yes', '/bin/sh', '-c', f'{TRUE}; {TRUE}; {TRUE}; {TRUE}; echo done',
               lxrun=False)
     check(r.rc == 0 and r.out == 'done\n', str(r))
     calls, taken, bad = collections.defaultdict(list), set(), []
@@ -1454,7 +1484,7 @@ def spare_child_after_the_fd_floor_rose(e):
     instead inherits the last one opened, as natively."""
     native = e.run('/usr/bin/python3', '-c', SPARE_FLOOR, lxrun=False)
     check(native.rc == 0 and native.out == '/etc/hostname\n0\n0\n', str(native))
-    r = e.run('/usr/bin/python3', '-c', SPARE_FLOOR)
+    r = e.run('--spare-child=yes', '/usr/bin/python3', '-c', SPARE_FLOOR)
     check(r.rc == 0 and r.out == native.out, f'{r}\nnatively:\n{native.out}')
 
 
@@ -1468,7 +1498,7 @@ def spare_child_reaped_as_its_parent_exits(e):
     never reaped them, and LTP's runner waited a second a test for them."""
     libc = ctypes.CDLL(None, use_errno=True)
     check(libc.prctl(36, 1, 0, 0, 0) == 0, f'PR_SET_CHILD_SUBREAPER: errno {ctypes.get_errno()}')
-    r = e.run('/bin/dash', '-c', '/bin/true; /bin/true; /bin/true')
+    r = e.run('--spare-child=yes', '/bin/dash', '-c', '/bin/true; /bin/true; /bin/true')
     check(r.rc == 0, str(r))
     time.sleep(0.3)
     orphans = []
@@ -1495,7 +1525,7 @@ def spare_child_dies_with_its_parent_not_after(e):
             f'os.posix_spawn("/bin/sh", ["sh", "-c", "sleep 0.5; echo yes > {mark}"], {{}})')
     tag = os.path.join(e.tmp, 'spare-tag')
     os.symlink(e.lxrun, tag)  # the host's command lines of the run name this path
-    r = Run([tag, '/usr/bin/python3', '-c', code], e.tmp, BASE_ENV)
+    r = Run([tag, '--spare-child=yes', '/usr/bin/python3', '-c', code], e.tmp, BASE_ENV)
     check(r.rc == 0, str(r))
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and not os.path.exists(mark):
@@ -1738,7 +1768,7 @@ def shell_faults_three_times_a_fork_exec(e):
     at least 3.85 and 4.45: at most 3.5 and 4.3 allowed."""
     nm = subprocess.run(['nm', e.lxrun], capture_output=True, text=True).stdout
     musl = re.search(r' builtin_tls$', nm, re.M)  # musl's static TLS: the musl build
-    for opts, limit in ((['--spare-child=no'], 3.5 if musl else 7.5), ([], 4.3 if musl else 8.3)):
+    for opts, limit in ((['--spare-child=no'], 3.5 if musl else 7.5), (['--spare-child=yes'], 4.3 if musl else 8.3)):
         few, many = shell_faults(e, 10, *opts), shell_faults(e, 50, *opts)
         each = (many - few) / 40
         check(each <= limit, f'{opts}: {each:.2f} page faults a fork+exec in the shell, want {limit} at most '
