@@ -1625,12 +1625,15 @@ long rx_child_count(void)
     raw3(SYS_close, fd, 0, 0);
     return got < 0 ? got : count;
 }
+
 long rx_cpu_free(void)
 {
     static int cpus; /* the caller's allowed CPUs, counted once (a fork keeps them) */
     if (!cpus) {
         cpu_set_t set;
-        if (sched_getaffinity(0, sizeof set, &set) < 0) return -errno;
+        CPU_ZERO(&set);
+        long r = raw3(SYS_sched_getaffinity, 0, sizeof set, (long)&set);
+        if (r < 0) return r;
         cpus = CPU_COUNT(&set);
     }
     int fd = (int)raw3(SYS_open, (long)"/proc/loadavg", O_RDONLY | O_CLOEXEC, 0);

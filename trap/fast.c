@@ -278,11 +278,6 @@ __attribute__((always_inline, no_stack_protector)) static inline int serve_quick
     return 0;
 }
 
-/* Called by the stub with lxrun's FS; the guest's state is in t.  A plain fork is
- * made here too (lx_call_fork_fast): its child resumes in this call, a copy of the
- * record holding the guest's registers, and leaves by the stub's exit as the
- * parent does -- no signal frame on either side (the trap's fork cost a SIGSYS
- * delivery and an rt_sigreturn in the parent, one more rt_sigreturn in the child). */
 /* Component i's end in XSAVE's standard layout (CPUID 0xd.i: offset + size), asked
  * the first time a fork's area has it in use (each CPUID a VM exit in a VM). */
 static uint32_t xsave_end_of[64];
@@ -327,17 +322,21 @@ static int fork_fast(struct lx_thread *t, long nr)
     return 1;
 }
 
+/* Called by the stub with lxrun's FS; the guest's state is in t.  A plain fork is
+ * made here too (lx_call_fork_fast): its child resumes in this call, a copy of the
+ * record holding the guest's registers, and leaves by the stub's exit as the
+ * parent does -- no signal frame on either side (the trap's fork cost a SIGSYS
+ * delivery and an rt_sigreturn in the parent, one more rt_sigreturn in the child). */
 void lx_trap_fast(struct lx_thread *t)
 {
     long nr = (long)t->f_nr;
     t->f_bounce = 0;
-    int trap = lx_call_needs_trap(nr);
-    if ((trap && !lx_call_fork_fast(nr, t->f_args)) || (lx_vfork_window_open && !lx_vfork_window_fast(nr)) ||
-        (trap && !fork_fast(t, nr))) {
-        t->f_bounce = 1;
+    int window = lx_vfork_window_open && !lx_vfork_window_fast(nr);
+    if (!window && !lx_call_needs_trap(nr)) {
+        serve(t, nr, lx_dispatch);
         return;
     }
-    if (!trap) serve(t, nr, lx_dispatch);
+    if (window || !lx_call_fork_fast(nr, t->f_args) || !fork_fast(t, nr)) t->f_bounce = 1;
 }
 
 /* Called by the stub on the guest's FS for a GUESTFS call (a quick line's by
