@@ -1165,6 +1165,16 @@ def ids_served_from_what_was_asked(e):
     check(many == few, f'5 rounds: {few}, 50 rounds: {many}\n{text}')
 
 
+def socketpairs(e, *argv):
+    """The socket pairs lxrun made running ARGV (strace -f): how many, and the log."""
+    log = os.path.join(e.tmp, 'strace-socketpair')
+    r = e.run(STRACE, '-f', '-qq', '-e', 'trace=socketpair', '-e', 'signal=none', '-o', log,
+              e.lxrun, *argv, lxrun=False)
+    check(r.rc == 0, str(r))
+    text = open(log).read()
+    return len(re.findall(r'socketpair\(', text)), text
+
+
 @case
 def vfork_exec_parent_goes_on(e):
     """The window's fork that execs (dash's vfork, /bin/true) tells the parent nothing:
@@ -1176,20 +1186,13 @@ def vfork_exec_parent_goes_on(e):
     its exec (vfork_spare.c), none at a vfork.  python's subprocess, whose child
     calls close_range first, still has its waiting child and the child's socket
     pair."""
-    def pairs(*argv):
-        log = os.path.join(e.tmp, 'strace-socketpair')
-        r = e.run(STRACE, '-f', '-qq', '-e', 'trace=socketpair', '-e', 'signal=none', '-o', log,
-                  e.lxrun, *argv, lxrun=False)
-        check(r.rc == 0, str(r))
-        text = open(log).read()
-        return len(re.findall(r'socketpair\(', text)), text
     loop = ['/bin/dash', '-c', 'i=0; while [ $i -lt 4 ]; do /bin/true; i=$((i+1)); done']
-    n, text = pairs('--spare-child=no', *loop)
+    n, text = socketpairs(e, '--spare-child=no', *loop)
     check(n == 0, f'{n} socketpairs for 4 vfork+exec\n{text}')
-    n, text = pairs('--spare-child=yes', *loop)
+    n, text = socketpairs(e, '--spare-child=yes', *loop)
     check(n == 4, f'{n} socketpairs for 4 vfork+exec with spares (one each, made after the exec)\n{text}')
     # python's subprocess: close_range and the like in the child first, a waiting child
-    n, text = pairs('/usr/bin/python3', '-c', 'import subprocess; subprocess.run(["/bin/true"], check=True)')
+    n, text = socketpairs(e, '/usr/bin/python3', '-c', 'import subprocess; subprocess.run(["/bin/true"], check=True)')
     check(n >= 1, f'{n} socketpairs where the child made calls of its own first\n{text}')
 
 
@@ -1201,20 +1204,13 @@ def spare_child_auto_on_a_busy_system(e):
     more, dash running /bin/true 4 times makes no socketpair (no spare), where
     --spare-child=yes under the same load makes 4.  (An idle system is not one a
     test can count on: that side is the yes runs of the spare cases.)"""
-    def pairs(*argv):
-        log = os.path.join(e.tmp, 'strace-socketpair')
-        r = e.run(STRACE, '-f', '-qq', '-e', 'trace=socketpair', '-e', 'signal=none', '-o', log,
-                  e.lxrun, *argv, lxrun=False)
-        check(r.rc == 0, str(r))
-        text = open(log).read()
-        return len(re.findall(r'socketpair\(', text)), text
     loop = ['/bin/dash', '-c', 'i=0; while [ $i -lt 4 ]; do /bin/true; i=$((i+1)); done']
     hogs = [subprocess.Popen(['/bin/sh', '-c', 'while :; do :; done']) for _ in range(len(os.sched_getaffinity(0)) + 1)]
     try:
         time.sleep(0.2)
-        n, text = pairs(*loop)
+        n, text = socketpairs(e, *loop)
         check(n == 0, f'{n} socketpairs (spares) with every CPU busy, auto\n{text}')
-        n, text = pairs('--spare-child=yes', *loop)
+        n, text = socketpairs(e, '--spare-child=yes', *loop)
         check(n == 4, f'{n} socketpairs with every CPU busy, yes\n{text}')
     finally:
         for h in hogs:
