@@ -778,8 +778,10 @@ TLS_FREE static void learn(uintptr_t site, long nr, int interp_only)
 
 /* A mapping's known sites (gathered in scratch.warm, beside the chunk list) are
  * rewritten page by page where a page holds two or more (one site alone pays one
- * copy of its page to save about one trap).  By file offset (a shell sort: no
- * qsort on the guest's FS). */
+ * copy of its page to save about one trap) -- or all of them (alone_too), for the
+ * interpreter's planting, whose copy is the session's (plant_cache.c), made once:
+ * ld.so's brk and arch_prctl, each alone on its page, trapped in every exec.  By
+ * file offset (a shell sort: no qsort on the guest's FS). */
 TLS_FREE static void warm_sort(struct lx_known_site *w, int n)
 {
     for (int gap = n / 2; gap > 0; gap /= 2)
@@ -791,14 +793,14 @@ TLS_FREE static void warm_sort(struct lx_known_site *w, int n)
 }
 
 TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start, uint64_t off,
-                                const struct gm_vma *v, unsigned long *known)
+                                const struct gm_vma *v, unsigned long *known, int alone_too)
 {
     struct patch p[BATCH_MAX];
     int n = 0;
     warm_sort(w, nw);
     for (int i = 0; i < nw; i++) {
         uintptr_t site = start + (uintptr_t)(w[i].off - off), page = GM_PAGE_DOWN(site);
-        int alone = (i == 0 || GM_PAGE_DOWN(start + (uintptr_t)(w[i - 1].off - off)) != page) &&
+        int alone = !alone_too && (i == 0 || GM_PAGE_DOWN(start + (uintptr_t)(w[i - 1].off - off)) != page) &&
                     (i + 1 == nw || GM_PAGE_DOWN(start + (uintptr_t)(w[i + 1].off - off)) != page);
         const uint8_t *b = (const uint8_t *)site;
         if (alone || site + 2 > v->end || b[0] != 0x0f || b[1] != 0x05 || !lx_call_site_rewritable(w[i].nr) ||
@@ -899,7 +901,7 @@ TLS_FREE static void text_mapped(uintptr_t start, size_t len, uint64_t off, cons
     int n = (__atomic_load_n(&traps, __ATOMIC_RELAXED) >= REWRITE_AFTER || learned) && guest_text(start, start + len, &v)
                 ? lx_site_cache_sites(stamp, off, off + len, scratch.warm, WARM_MAX)
                 : 0;
-    if (n) warm_store(scratch.warm, n, start, off, &v, &lx_rewrite_stats.sites_known);
+    if (n) warm_store(scratch.warm, n, start, off, &v, &lx_rewrite_stats.sites_known, 0);
     gm_text_unlock();
 }
 
@@ -930,7 +932,7 @@ TLS_FREE int lx_rewrite_known_of(uint64_t stamp, uint64_t off, size_t len, struc
 TLS_FREE void lx_rewrite_plant_known(int n, uintptr_t start, uint64_t off)
 {
     struct gm_vma v;
-    if (n && guest_text(start, start + 1, &v)) warm_store(scratch.warm, n, start, off, &v, &lx_rewrite_stats.sites_interp);
+    if (n && guest_text(start, start + 1, &v)) warm_store(scratch.warm, n, start, off, &v, &lx_rewrite_stats.sites_interp, 1);
 }
 
 TLS_FREE int lx_rewrite_nchunks(void) { return nchunks; }
