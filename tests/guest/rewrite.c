@@ -864,6 +864,37 @@ static void fork_keeps_vector_registers(void)
     for (int round = 0; round < 3; round++) fork_keeps_vectors(site_vec512, zin, zout, 2048, 2050, 14);
 }
 
+/* Forks at the probe's rewritten site (made by the fast path) while a timer
+ * signal lands every 50 us: each child exits with its own status, the parent
+ * reaps each, and its registers come back whole every time. */
+static void forks_under_a_timer(void)
+{
+    struct sigaction sa = { .sa_handler = on_tick, .sa_flags = SA_RESTART };
+    sigemptyset(&sa.sa_mask);
+    REQUIRE(sigaction(SIGALRM, &sa, NULL) == 0);
+    struct itimerval it = { { 0, 50 }, { 0, 50 } };
+    REQUIRE(setitimer(ITIMER_REAL, &it, NULL) == 0);
+    long bad = 0, ticks_before = atomic_load(&ticks);
+    for (int i = 0; i < 400; i++) {
+        memset(probe_after, 0, sizeof probe_after);
+        long pid = fork_probe(0x2);
+        if (pid == 0) _exit(probe_first_wrong(0x2) < 0 ? i % 200 : 255);
+        if (pid < 0 || probe_first_wrong(0x2) >= 0) {
+            bad++;
+            continue;
+        }
+        int st;
+        pid_t w;
+        while ((w = waitpid((pid_t)pid, &st, 0)) < 0 && errno == EINTR) {}
+        if (w != pid || !WIFEXITED(st) || WEXITSTATUS(st) != i % 200) bad++;
+    }
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    setitimer(ITIMER_REAL, &off, NULL);
+    signal(SIGALRM, SIG_DFL);
+    CHECK_EQ(bad, 0);
+    CHECK(atomic_load(&ticks) > ticks_before);
+}
+
 /* A fork's child has the parent's rewritten code, and it works there. */
 static void fork_after_rewriting(void)
 {
@@ -903,5 +934,6 @@ int main(void)
     RUN(fork_after_rewriting);
     RUN(fork_keeps_registers);
     RUN(fork_keeps_vector_registers);
+    RUN(forks_under_a_timer);
     return check_done();
 }
