@@ -520,13 +520,26 @@ static void racing_first_rewrite(void)
 static _Atomic long ticks;
 static void on_tick(int sig) { (void)sig; atomic_fetch_add(&ticks, 1); }
 
-static void signals_during_fast_calls(void)
+/* SIGALRM to on_tick every 50 us, and off again. */
+static void ticks_start(void)
 {
     struct sigaction sa = { .sa_handler = on_tick, .sa_flags = SA_RESTART };
     sigemptyset(&sa.sa_mask);
     REQUIRE(sigaction(SIGALRM, &sa, NULL) == 0);
     struct itimerval it = { { 0, 50 }, { 0, 50 } };
     REQUIRE(setitimer(ITIMER_REAL, &it, NULL) == 0);
+}
+
+static void ticks_stop(void)
+{
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    setitimer(ITIMER_REAL, &off, NULL);
+    signal(SIGALRM, SIG_DFL);
+}
+
+static void signals_during_fast_calls(void)
+{
+    ticks_start();
     pid_t pp = getppid(), me = getpid();
     long bad = 0;
     struct timespec start, now;
@@ -545,9 +558,7 @@ static void signals_during_fast_calls(void)
                 bad++;
         }
     }
-    struct itimerval off = { { 0, 0 }, { 0, 0 } };
-    setitimer(ITIMER_REAL, &off, NULL);
-    signal(SIGALRM, SIG_DFL);
+    ticks_stop();
     CHECK_EQ(bad, 0);
     CHECK(atomic_load(&ticks) > 0);
 }
@@ -869,11 +880,7 @@ static void fork_keeps_vector_registers(void)
  * reaps each, and its registers come back whole every time. */
 static void forks_under_a_timer(void)
 {
-    struct sigaction sa = { .sa_handler = on_tick, .sa_flags = SA_RESTART };
-    sigemptyset(&sa.sa_mask);
-    REQUIRE(sigaction(SIGALRM, &sa, NULL) == 0);
-    struct itimerval it = { { 0, 50 }, { 0, 50 } };
-    REQUIRE(setitimer(ITIMER_REAL, &it, NULL) == 0);
+    ticks_start();
     long bad = 0, ticks_before = atomic_load(&ticks);
     for (int i = 0; i < 400; i++) {
         memset(probe_after, 0, sizeof probe_after);
@@ -888,9 +895,7 @@ static void forks_under_a_timer(void)
         while ((w = waitpid((pid_t)pid, &st, 0)) < 0 && errno == EINTR) {}
         if (w != pid || !WIFEXITED(st) || WEXITSTATUS(st) != i % 200) bad++;
     }
-    struct itimerval off = { { 0, 0 }, { 0, 0 } };
-    setitimer(ITIMER_REAL, &off, NULL);
-    signal(SIGALRM, SIG_DFL);
+    ticks_stop();
     CHECK_EQ(bad, 0);
     CHECK(atomic_load(&ticks) > ticks_before);
 }
