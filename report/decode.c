@@ -28,14 +28,17 @@ void text_puts(struct lx_text *t, const char *s)
     while (*s) text_putc(t, *s++);
 }
 
+/* Straight into the buffer, as text_puts would put it (len counts what did not
+ * fit): a line through a 256-byte scratch lost its end (-c's interception lines). */
 void text_printf(struct lx_text *t, const char *fmt, ...)
 {
-    char tmp[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    size_t room = t->len < t->cap ? t->cap - t->len : 0;
+    int n = vsnprintf(room ? t->buf + t->len : NULL, room, fmt, ap);
     va_end(ap);
-    text_puts(t, tmp);
+    if (n > 0) t->len += (size_t)n;
+    if (t->cap) t->buf[t->len < t->cap ? t->len : t->cap - 1] = 0;
 }
 
 void decode_bytes(struct lx_text *t, const unsigned char *p, size_t n, size_t max, int truncated)
