@@ -22,6 +22,7 @@
 #include "report/record.h"
 #include "syscalls/process.h"
 #include "syscalls/program.h"
+#include "trap/learned.h"
 #include "trap/trap.h"
 #include "vfs-map/vfs.h"
 
@@ -66,6 +67,10 @@ static void usage(FILE *f)
             "  --spare-child=MODE whether a shell's next vfork child is made while its last one\n"
             "                     runs: auto (default: when the system has a CPU free for it),\n"
             "                     yes, or no (each made at the vfork)\n"
+            "  --cache=DIR        keep what lxrun learns about programs (their call sites, CPUID's\n"
+            "                     answers, ld.so as rewritten) in DIR for the next lxrun of this\n"
+            "                     build and boot (default $XDG_CACHE_HOME/lxrun, ~/.cache/lxrun);\n"
+            "                     'off' keeps nothing; also LXRUN_CACHE=DIR\n"
             "  -h, --help         show this help\n"
             "  -V, --version      show the version\n"
             "\n"
@@ -126,7 +131,31 @@ static int check_only;
 #define TRAP_FS_ENV "LXRUN_TRAP_FS"
 #define TRAP_ENV "LXRUN_TRAP"
 #define CPUID_ENV "LXRUN_CPUID"
+#define CACHE_ENV "LXRUN_CACHE"
 static int trap_fs_mode = -1, trap_mode = -1, cpuid_mode = -1;
+static const char *cache_dir;
+
+static int cache_option(const char *word, const char *where)
+{
+    if (!strcmp(word, "off") || word[0] == '/') {
+        cache_dir = word;
+        return 0;
+    }
+    fprintf(stderr, "lxrun: %s: '%s' is not an absolute directory or off\n", where, word);
+    return -1;
+}
+
+/* --cache, LXRUN_CACHE, else the user's cache directory (XDG's rule): trap/learned.c */
+static void choose_cache(void)
+{
+    static char dir[4096];
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (!cache_dir && xdg && xdg[0] == '/' && snprintf(dir, sizeof dir, "%s/lxrun", xdg) < (int)sizeof dir)
+        cache_dir = dir;
+    else if (!cache_dir && home && home[0] == '/' && snprintf(dir, sizeof dir, "%s/.cache/lxrun", home) < (int)sizeof dir)
+        cache_dir = dir;
+    lx_learned_choose(cache_dir && strcmp(cache_dir, "off") ? cache_dir : NULL);
+}
 
 static int cpuid_option(const char *word, const char *where)
 {
@@ -160,7 +189,7 @@ static int is_env(const char *entry, const char *name)
 
 static int lxrun_own_env(const char *entry)
 {
-    return is_env(entry, TRAP_FS_ENV) || is_env(entry, TRAP_ENV) || is_env(entry, CPUID_ENV);
+    return is_env(entry, TRAP_FS_ENV) || is_env(entry, TRAP_ENV) || is_env(entry, CPUID_ENV) || is_env(entry, CACHE_ENV);
 }
 
 /* The guest's environment: lxrun's own variables left out (envp itself when it
@@ -424,6 +453,9 @@ static int parse_options(int argc, char **argv, int *i, const char **out_path, c
         } else if (!strcmp(a, "--cpuid") || !strncmp(a, "--cpuid=", 8)) {
             if (!a[7] && !want_value(argc, argv, i)) return 2;
             if (cpuid_option(a[7] ? a + 8 : argv[++*i], "--cpuid") < 0) return 2;
+        } else if (!strcmp(a, "--cache") || !strncmp(a, "--cache=", 8)) {
+            if (!a[7] && !want_value(argc, argv, i)) return 2;
+            if (cache_option(a[7] ? a + 8 : argv[++*i], "--cache") < 0) return 2;
         } else if (!strcmp(a, "--spare-child") || !strncmp(a, "--spare-child=", 14)) {
             if (!a[13] && !want_value(argc, argv, i)) return 2;
             const char *w = a[13] ? a + 14 : argv[++*i];
@@ -640,6 +672,8 @@ int main(int argc, char **argv, char **envp)
     if (trap_mode < 0 && env_trap && trap_option(env_trap, TRAP_ENV) < 0) return 2;
     const char *env_cpuid = getenv(CPUID_ENV);
     if (cpuid_mode < 0 && env_cpuid && cpuid_option(env_cpuid, CPUID_ENV) < 0) return 2;
+    const char *env_cache = getenv(CACHE_ENV);
+    if (!cache_dir && env_cache && cache_option(env_cache, CACHE_ENV) < 0) return 2;
 
     if ((r = start_backend(0))) return r;
     if (open_report_output(out_path, report_path) < 0) return 2;
@@ -679,6 +713,7 @@ int main(int argc, char **argv, char **envp)
     lx_proc.opts.trap_fs = lx_trap_fs_current();
     lx_proc.opts.trap_mode = lx_trap_mode_current();
     lx_proc.opts.cpuid = lx_cpuid_choose(cpuid_mode < 0 ? LX_CPUID_AUTO : cpuid_mode);
+    choose_cache();
     lx_trap_sites_start();
 
     struct lx_program g = { .prog = prog, .execfn = prog, .dirfd = RX_AT_CWD, .argc = argc - i, .argv = argv + i,

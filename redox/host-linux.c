@@ -251,13 +251,16 @@ void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx)
     if (mem_fd >= 0) each(&mem_fd, ctx);
     if (text_fd >= 0) each(&text_fd, ctx);
     if (session_fd >= 0) each(&session_fd, ctx);
+    host_learned_own_fds(each, ctx);
 }
 
 static int code_huge_reserve(struct dl_phdr_info *info, size_t size, void *ctx);
 static void session_start(int high_fd_floor);
+static int own_fd_floor;
 
 long rx_backend_start(int high_fd_floor)
 {
+    own_fd_floor = high_fd_floor;
 #ifdef M_ARENA_MAX
     /* One malloc arena for every thread: a new one per thread (glibc's default)
      * costs each of lxrun's threads, the guest's included, a 128 MiB reservation
@@ -464,15 +467,19 @@ struct name_table {
 static struct name_table *names;
 
 /* The session's memory: one memfd (session_fd, lxrun's own handle), its first
- * SESSION_SHARED bytes mapped shared and carved by rx_session_shared, and after
- * them, up to SESSION_PAGES bytes, the pages rx_session_pages_put stores, each
- * written once, never again, and mapped privately by rx_session_pages_map.
- * Without memfd, an anonymous shared mapping and no pages. */
-#define SESSION_SHARED (1UL << 20)
+ * SESSION_SHARED bytes mapped shared and carved by rx_session_kept (the first
+ * SESSION_KEPT of them, its head page first: the learned file's instead when
+ * there is one, host-linux-learned.c) and rx_session_shared (the rest), and after
+ * them, up to SESSION_PAGES bytes, the pages rx_session_pages_put stores (in the
+ * learned file too when there is one), each written once, never again, and
+ * mapped privately by rx_session_pages_map.  Without memfd, an anonymous shared
+ * mapping and no pages. */
+#define SESSION_SHARED (2UL << 20)
+#define SESSION_KEPT (768UL << 10)
 #define SESSION_PAGES (8UL << 20)
-static uintptr_t session_at, session_used;
+static uintptr_t session_at, session_used, kept_used; /* carved: from SESSION_KEPT, and from the head's page on */
 static long session_owner;
-static uint64_t *session_pages_used; /* shared: the pages' next free offset */
+static struct host_session_head *session_head; /* shared: in the kept part's first page */
 
 static int host_prot(int rx);
 
@@ -490,46 +497,83 @@ static void session_start(int high_fd_floor)
         return;
     }
     session_at = (uintptr_t)m, session_owner = rx_getpid();
+    session_head = (struct host_session_head *)m;
     if (fd < 0) return;
     session_fd = (int)fd;
-    session_pages_used = (uint64_t *)rx_session_shared(sizeof *session_pages_used);
 }
 
-long rx_session_shared(size_t len)
+int host_session(struct host_session *s)
+{
+    if (!session_at || session_fd < 0 || session_owner != rx_getpid()) return 0;
+    *s = (struct host_session){ .fd = session_fd, .at = session_at, .kept = SESSION_KEPT, .shared = SESSION_SHARED,
+                                .pages = SESSION_PAGES, .head = session_head };
+    return 1;
+}
+
+/* [from, to) of the shared memory, *used of it carved.  A fork's child gets a
+ * mapping of its own: its parent may carve the same bytes. */
+static long session_carve(uintptr_t *used, size_t from, size_t to, size_t len)
 {
     len = (len + 4095) & ~(size_t)4095;
-    if (!session_at || session_owner != rx_getpid()) /* a fork's child: its parent may carve the same bytes */
+    if (!session_at || session_owner != rx_getpid())
         return raw6(SYS_mmap, 0, (long)len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (len > SESSION_SHARED - session_used) return -ENOMEM;
-    session_used += len;
-    return (long)(session_at + session_used - len);
+    if (len > to - from - *used) return -ENOMEM;
+    *used += len;
+    return (long)(session_at + from + *used - len);
+}
+
+long rx_session_shared(size_t len) { return session_carve(&session_used, SESSION_KEPT, SESSION_SHARED, len); }
+
+long rx_session_kept(size_t len) { return session_carve(&kept_used, 4096, SESSION_KEPT, len); }
+
+void rx_learned_full(void)
+{
+    if (session_head) __atomic_store_n(&session_head->full, 1, __ATOMIC_RELAXED);
+}
+
+/* Where the stored pages at off are: the learned file's store
+ * (host-linux-learned.c), else the memfd's after the shared part. */
+static int pages_at(uint64_t *off)
+{
+    int fd = host_learned_pages(off);
+    if (fd >= 0) return fd;
+    *off += SESSION_SHARED;
+    return session_fd;
 }
 
 long rx_session_pages_put(const void *bytes, size_t len)
 {
-    if (session_fd < 0 || (uintptr_t)session_pages_used < 4096) return -ENOSYS;
+    if (session_fd < 0 || !session_head) return -ENOSYS;
     uint64_t room = (len + 4095) & ~(uint64_t)4095;
-    uint64_t off = __atomic_fetch_add(session_pages_used, room, __ATOMIC_RELAXED);
-    if (off + room > SESSION_PAGES) return -ENOSPC; /* full: the counter stays past the end */
-    long w = raw4(SYS_pwrite64, session_fd, (long)bytes, (long)len, (long)(SESSION_SHARED + off));
+    uint64_t off = __atomic_fetch_add(&session_head->pages_used, room, __ATOMIC_RELAXED);
+    if (off + room > SESSION_PAGES) { /* full: the counter stays past the end */
+        rx_learned_full();
+        return -ENOSPC;
+    }
+    uint64_t at = off;
+    int fd = pages_at(&at);
+    long w = raw4(SYS_pwrite64, fd, (long)bytes, (long)len, (long)at);
     return w == (long)len ? (long)off : w < 0 ? w : -EIO;
 }
 
 long rx_session_pages_map(uintptr_t addr, size_t len, int prot, uint64_t off)
 {
     if (session_fd < 0) return -ENOSYS;
+    int fd = pages_at(&off);
     /* populated: the few pages are run at once, one call instead of a fault each */
-    long m = raw6(SYS_mmap, (long)addr, (long)len, host_prot(prot), MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, session_fd,
-                  (long)(SESSION_SHARED + off));
+    long m = raw6(SYS_mmap, (long)addr, (long)len, host_prot(prot), MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, (long)off);
     return m == (long)addr ? 0 : m < 0 ? m : -EIO;
 }
 
 long rx_session_pages_read(void *to, size_t len, uint64_t off)
 {
     if (session_fd < 0) return -ENOSYS;
-    long r = raw4(SYS_pread64, session_fd, (long)to, (long)len, (long)(SESSION_SHARED + off));
+    int fd = pages_at(&off);
+    long r = raw4(SYS_pread64, fd, (long)to, (long)len, (long)off);
     return r == (long)len ? 0 : r < 0 ? r : -EIO;
 }
+
+long host_own_fd(long fresh) { return moved_above(fresh, own_fd_floor); }
 
 static void names_map(void)
 {

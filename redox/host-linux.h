@@ -3,6 +3,8 @@
 #define LXRUN_HOST_LINUX_H
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 /* A host call's result as rx.h returns it: the value, or -errno. */
@@ -49,5 +51,21 @@ __attribute__((always_inline)) static inline clockid_t host_clock(int rx_clock)
     default: return (clockid_t)-1;
     }
 }
+
+/* The session's memory (host-linux.c), for host-linux-learned.c: its memfd, where
+ * it is mapped, the sizes of its parts, its head (in the kept part's first page).
+ * 1 in the session's first process, else 0. */
+struct host_session_head {
+    uint64_t pages_used; /* the stored pages' next free offset (may pass the end: full) */
+    uint32_t full;       /* a table or the store was found full (rx_learned_full) */
+};
+struct host_session { int fd; uintptr_t at; size_t kept, shared, pages; struct host_session_head *head; };
+int host_session(struct host_session *s);
+/* A handle just opened (or -errno) moved above the fd floor, among lxrun's own. */
+long host_own_fd(long fresh);
+/* host-linux-learned.c: the learned file, when the store is there, *off made its
+ * offset in it; or -1 (the memfd's). */
+int host_learned_pages(uint64_t *off);
+void host_learned_own_fds(void (*each)(int *fd, void *ctx), void *ctx);
 
 #endif

@@ -179,6 +179,29 @@ long rx_fd_highest_open(int *path_handles);
  * its exit); a forked child that asks gets a mapping of its own.  Redox plan: the
  * same over one shm: handle. */
 long rx_session_shared(size_t len);
+/* As rx_session_shared, from the part of the session's memory that may be shared
+ * with other sessions (rx_learned_open): what lxrun learns about programs, not
+ * about processes.  Carved in the same order by every lxrun of one build, so a
+ * part is where another session's is. */
+long rx_session_kept(size_t len);
+/* A kept part's table, or the store, was found full: the next session makes the
+ * learned file afresh. */
+void rx_learned_full(void);
+/* 16 bytes that name this boot of the system: 0, or -errno.  Host: the kernel's
+ * boot_id (/proc/sys/kernel/random), read as lxrun starts.  Redox plan: the
+ * kernel's boot time (sys:), which no later boot repeats. */
+long rx_boot_id(uint8_t out[16]);
+/* The session's kept part and its store of pages are the file at path from now
+ * on, shared with every other session that opens it: an earlier session's (1) if
+ * it is the caller's own (a regular file, not a symbolic link, owned by the
+ * effective user, writable by no one else) made with the same key (lxrun's
+ * build, the boot, the options that shape what is kept) and no table in it was
+ * found full, else a new one (2; its directory made, 0700; the file 0600) renamed
+ * over it; 0 when there is none (not the session's first process), -errno.
+ * Called by the session's first process before it carves a kept part.  Host: the
+ * file mapped shared over the kept part.  Redox plan: the same, by fmap of a
+ * file: handle. */
+long rx_learned_open(const char *path, const void *key, size_t keylen);
 /* Pages for the session: len bytes of bytes (rounded up to pages) stored once,
  * never changed after, for any process of the session to map privately: their
  * offset, or -errno (-ENOSYS without such a store, -ENOSPC once full).  Host: a

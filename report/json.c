@@ -8,6 +8,7 @@
 #include "elf_facts.h"
 #include "record.h"
 #include "report.h"
+#include "../trap/learned.h"
 #include "../trap/trap.h"
 #include "../process/ptable.h"
 
@@ -139,6 +140,13 @@ void json_write(int fd, int status, int signaled)
                     "\"cpuid_sites\": %lu, \"cpuid_missed\": %lu",
                     lx_rewrite_sites_done(rw), rw->sites_known, rw->sites_interp, lx_rewrite_sites_left(rw),
                     rw->sites_cpuid, rw->cpuid_missed);
+        const char *learned = lx_learned_path();
+        text_puts(&t, ", \"learned\": ");
+        if (learned) {
+            text_puts(&t, "{\"file\": ");
+            jstr(&t, learned);
+            text_printf(&t, ", \"earlier\": %s}", lx_learned_earlier() ? "true" : "false");
+        } else text_puts(&t, "null");
     }
     text_puts(&t, "}");
     text_puts(&t, ",\n  \"syscalls\": [");

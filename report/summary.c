@@ -8,6 +8,7 @@
 #include "decode.h"
 #include "record.h"
 #include "report.h"
+#include "../trap/learned.h"
 #include "../trap/trap.h"
 
 struct row { int nr; uint64_t calls, errors, ns; };
@@ -133,5 +134,10 @@ void summary_print(int fd)
                     rw->cpuid_missed);
     else
         text_printf(&t, "  %-22s no (it needs the rewrite trap's trampolines)\n", "cpuid answered by lxrun");
+    if (rewriting && lx_learned_path())
+        text_printf(&t, "  %-22s %s (%s)\n", "learned state", lx_learned_path(),
+                    lx_learned_earlier() ? "made by an earlier session" : "new");
+    else if (rewriting)
+        text_printf(&t, "  %-22s none (--cache=off, or no cache directory)\n", "learned state");
     out(fd, &t);
 }

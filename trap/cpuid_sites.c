@@ -50,10 +50,12 @@
 #include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
 #include "../redox/rx.h"
+#include "learned.h"
 #include "insn_len.h"
 #include "plant_cache.h"
 #include "rewrite.h"
 #include "site_cache.h"
+#include "thread.h"
 #include "trap.h"
 
 #define TLS_FREE __attribute__((no_stack_protector))
@@ -85,8 +87,13 @@ int lx_cpuid_parse(const char *word)
 /* auto: the session's first program keeps its CPUIDs.  Finding and proving the
  * sites, and asking each leaf once, cost a first process more than it saves
  * (python3 -c pass alone: 0.28 ms slower served, 41 alternating runs); the
- * programs the session's processes execute find them known. */
+ * programs the session's processes execute find them known -- and so does the
+ * first program of a session that started from an earlier one's (trap/learned.c),
+ * which then serves them, and finds and proves those of a file new to it once
+ * for every later session. */
 static int pass_first RX_EXEC_READ;
+
+TLS_FREE int lx_cpuid_detouring(void) { return serving && !(pass_first && !lx_learned_earlier()); }
 
 int lx_cpuid_choose(int want)
 {
@@ -103,9 +110,11 @@ struct answer { uint32_t leaf, sub, r[4], state; }; /* state: 0 free, 1 being wr
 #define ANSWERS (4096 / sizeof(struct answer))
 static struct answer *answers RX_EXEC_READ;
 
+const void *lx_cpuid_answers(void) { return answers; }
+
 void lx_cpuid_sites_start(void)
 {
-    long m = rx_session_shared(4096);
+    long m = rx_session_kept(4096); /* shared with other sessions (of one boot): trap/learned.c */
     answers = m < 0 ? 0 : (struct answer *)m;
     lx_plant_cache_start();
 }
@@ -137,6 +146,7 @@ TLS_FREE static void answer(uint32_t leaf, uint32_t sub, uint32_t r[4])
         }
         return;
     }
+    if (answers) rx_learned_full(); /* no slot: the next session starts a table afresh */
     __cpuid_count(leaf, sub == ANY_SUB ? 0 : sub, r[0], r[1], r[2], r[3]);
 }
 
@@ -563,6 +573,16 @@ TLS_FREE static void prime_answers(void)
 /* Code into p from the label table's offsets: rel8 jumps patched once placed. */
 #define EMIT(...) do { static const uint8_t b_[] = { __VA_ARGS__ }; memcpy(p, b_, sizeof b_); p += sizeof b_; } while (0)
 
+/* mov %gs:off,%rax -- the thread record's field (trap/thread.h): no address of
+ * this session's in the code, which plant_cache.c keeps for later sessions. */
+TLS_FREE static uint8_t *gs_load_rax(uint8_t *p, uint32_t off)
+{
+    static const uint8_t op[5] = { 0x65, 0x48, 0x8b, 0x04, 0x25 };
+    memcpy(p, op, sizeof op);
+    memcpy(p + sizeof op, &off, 4);
+    return p + sizeof op + 4;
+}
+
 /* The trampoline for a shape-3 site: the moved instructions, then the lookup. */
 TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour *d)
 {
@@ -573,9 +593,7 @@ TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour 
     EMIT(0x9f);                   /* lahf */
     EMIT(0x0f, 0x90, 0xc0);       /* seto %al */
     EMIT(0x89, 0xc2);             /* mov %eax,%edx: the flags */
-    EMIT(0x48, 0xb8);             /* movabs $answers,%rax */
-    uint64_t tab = (uint64_t)(uintptr_t)answers;
-    memcpy(p, &tab, 8), p += 8;
+    p = gs_load_rax(p, LX_THREAD_CPUID_ANSWERS); /* mov %gs:answers,%rax */
     uint8_t *loop = p;
     EMIT(0x83, 0x78, 0x18, 0x02); /* cmpl $2,24(%rax): a ready answer */
     uint8_t *to_miss = p + 1;
@@ -592,9 +610,7 @@ TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour 
     EMIT(0xeb, 0x00);
     p[-1] = (uint8_t)(loop - p);  /* jmp loop */
     *to_miss = (uint8_t)(p - (to_miss + 1));
-    EMIT(0x48, 0xb8);             /* miss: movabs $lx_rewrite_stats.cpuid_missed,%rax */
-    uint64_t missed = (uint64_t)(uintptr_t)&lx_rewrite_stats.cpuid_missed;
-    memcpy(p, &missed, 8), p += 8;
+    p = gs_load_rax(p, LX_THREAD_CPUID_MISSED); /* miss: mov %gs:missed,%rax */
     EMIT(0xf0, 0x48, 0xff, 0x00); /* lock incq (%rax): counted, the flags put back below */
     EMIT(0x89, 0xd0);             /* mov %edx,%eax */
     EMIT(0x04, 0x7f);             /* add $0x7f,%al: OF back */
@@ -722,11 +738,9 @@ TLS_FREE int lx_cpuid_detours(uintptr_t bias, uintptr_t phdr, size_t phnum, uint
 {
     static struct lx_detour d[SITES_MAX]; /* under the text lock (11 KiB: off the stack a child copies) */
     *out = d;
-    if (pass_first) {
-        pass_first = 0;
-        return 0;
-    }
-    if (!serving || phnum > 64 || !readable(phdr, phnum * 56)) return 0;
+    int pass = pass_first && !lx_learned_earlier();
+    pass_first = 0;
+    if (pass || !serving || phnum > 64 || !readable(phdr, phnum * 56)) return 0;
     uintptr_t hdr = 0;
     for (size_t i = 0; i < phnum; i++) {
         const uint8_t *ph = (const uint8_t *)(phdr + i * 56);

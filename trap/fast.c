@@ -160,6 +160,8 @@ void lx_fast_thread_init(struct lx_thread *t, void *area)
     t->f_xsave = area;
     t->f_gate = gate;
     t->q_stretch = (uint64_t)(wr ? lx_fast_exit_check_wrfsbase : lx_fast_exit_check_arch_prctl);
+    t->cpuid_answers = lx_cpuid_answers();
+    t->cpuid_missed = &lx_rewrite_stats.cpuid_missed;
     if (mode != LX_TRAP_REWRITE) return;
     t->fast_entry = (uint64_t)(wr ? lx_fast_entry_wrfsbase : lx_fast_entry_arch_prctl);
     t->f_xsave_all = (uint8_t)xsave_all;

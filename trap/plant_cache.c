@@ -44,6 +44,7 @@
 #define PAGES 16     /* in the runs, the unchanged ones between included */
 #define CANDIDATES 32 /* pages a planting may change, looked at before and after */
 #define STATS (sizeof(struct lx_rewrite_stats) / sizeof(unsigned long))
+#define DETOURED 0x444554u /* mixed into the stamp of a copy with CPUID detours */
 
 enum { FREE, WRITING, READY, STALE };
 
@@ -67,7 +68,7 @@ static struct planted *table RX_EXEC_READ;
 
 void lx_plant_cache_start(void)
 {
-    long m = rx_session_shared(ENTRIES * sizeof *table);
+    long m = rx_session_kept(ENTRIES * sizeof *table); /* shared with other sessions: trap/learned.c */
     table = m < 0 ? 0 : (struct planted *)m;
 }
 
@@ -115,7 +116,7 @@ TLS_FREE void lx_plant_cache_stale(uint64_t stamp)
 {
     for (unsigned i = 0; table && i < ENTRIES && __atomic_load_n(&table[i].state, __ATOMIC_ACQUIRE) != FREE; i++) {
         uint32_t ready = READY;
-        if (table[i].stamp == stamp)
+        if (table[i].stamp == stamp || table[i].stamp == (stamp ^ DETOURED))
             __atomic_compare_exchange_n(&table[i].state, &ready, STALE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
     }
 }
@@ -247,6 +248,7 @@ TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
             __atomic_store_n(&table[i].state, READY, __ATOMIC_RELEASE);
             return;
         }
+    rx_learned_full(); /* no slot: the next session starts a table afresh */
 }
 
 /* An image's PT_LOAD segments with PF_X, one at a time: 0 at the end. */
@@ -269,8 +271,11 @@ TLS_FREE void lx_trap_image_plant(uintptr_t bias, uintptr_t phdr, size_t phnum, 
 {
     if (lx_trap_mode_current() != LX_TRAP_REWRITE || phnum > 64 || !gm_check(phdr, phnum * 56, LINUX_PROT_READ)) return;
     uint64_t stamp = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns);
+    /* a copy with the CPUID detours is kept apart from one without (a session's
+     * first program plants none, as does --cpuid=native) */
+    uint64_t copy = lx_cpuid_detouring() ? stamp ^ DETOURED : stamp;
     gm_text_lock();
-    if (apply(stamp, bias)) {
+    if (apply(copy, bias)) {
         gm_text_unlock();
         return;
     }
@@ -299,6 +304,6 @@ TLS_FREE void lx_trap_image_plant(uintptr_t bias, uintptr_t phdr, size_t phnum, 
     keeping = keeping && cp.chunk && !used;
     lx_rewrite_detours(d, nd);
     lx_rewrite_plant_known(seg.n, seg.start, seg.off);
-    if (keeping) keep(&cp, stamp);
+    if (keeping) keep(&cp, copy);
     gm_text_unlock();
 }

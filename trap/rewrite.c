@@ -48,6 +48,7 @@
 #include "../redox/rx.h"
 #include "../syscalls/dispatch.h"
 #include "../syscalls/thread.h"
+#include "learned.h"
 #include "insn_len.h"
 #include "plant_cache.h"
 #include "site_cache.h"
@@ -822,6 +823,7 @@ TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start
 void lx_trap_sites_start(void)
 {
     if (lx_trap_mode_current() != LX_TRAP_REWRITE) return;
+    lx_learned_open(!strcmp(lx_cpuid_name(), "serve")); /* before the kept parts are carved */
     lx_site_cache_start();
     lx_cpuid_sites_start();
 }

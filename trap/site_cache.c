@@ -45,7 +45,7 @@ static struct known_file *files RX_EXEC_READ;
 
 void lx_site_cache_start(void)
 {
-    long m = rx_session_shared(FILES * sizeof *files);
+    long m = rx_session_kept(FILES * sizeof *files); /* shared with other sessions: trap/learned.c */
     files = m < 0 ? 0 : (struct known_file *)m;
 }
 
@@ -70,6 +70,7 @@ __attribute__((no_stack_protector)) static struct known_file *record(uint64_t st
             none == stamp)
             return f;
     }
+    if (claim) rx_learned_full(); /* no slot: the next session starts a table afresh */
     return 0;
 }
 

@@ -42,14 +42,19 @@
 #define LX_THREAD_Q_FP 256
 #define LX_THREAD_Q_XFEATURES 264
 #define LX_THREAD_Q_STRETCH 272
-#define LX_THREAD_TID 288 /* task.tid */
+/* the session's CPUID answers and the count of lookups that missed them, for the
+ * detours' lookup (cpuid_sites.c): found at %gs, so their code holds no address of
+ * the session's and can be kept from one session to the next (plant_cache.c) */
+#define LX_THREAD_CPUID_ANSWERS 288
+#define LX_THREAD_CPUID_MISSED 296
+#define LX_THREAD_TID 304 /* task.tid */
 /* the record's head, every field but the task's waiting signals' details: what a
  * trap or a fork writes (the main thread's lies on the fork-hot page:
  * tests/design/fork_hot_page.py reads this) */
-#define LX_THREAD_HOT 640
+#define LX_THREAD_HOT 656
 /* the end of the SIGCHLD details among the waiting signals' (a shell's lxrun writes
  * them after each fork: on the fork-hot page too, fork_hot_page.py) */
-#define LX_THREAD_SIGCHLD_END 1456
+#define LX_THREAD_SIGCHLD_END 1472
 /* the alternate stack the trap and the fast path run on; the fast path from its top */
 #define LX_THREAD_ALTSTACK_SIZE (256 * 1024)
 /* rax at the gate when the fast path hands a finished call to the trap for its
@@ -115,6 +120,8 @@ struct lx_thread {
     volatile uint8_t q_dirty; /* a signal was requeued during the call: the host's blocked set
                                  is not the frame's, only rt_sigreturn puts it right */
     uint8_t pad4_[7];
+    const void *cpuid_answers;   /* cpuid_sites.c's table, for its detours */
+    unsigned long *cpuid_missed; /* lx_rewrite_stats.cpuid_missed */
     struct lx_task task;      /* the guest thread's kernel state (process/), carried here;
                                  last, its signals' details at its end */
 };
@@ -145,6 +152,8 @@ _Static_assert(offsetof(struct lx_thread, q_regs) == LX_THREAD_Q_REGS, "entry.S 
 _Static_assert(offsetof(struct lx_thread, q_fp) == LX_THREAD_Q_FP, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, q_xfeatures) == LX_THREAD_Q_XFEATURES, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, q_stretch) == LX_THREAD_Q_STRETCH, "entry.S offset");
+_Static_assert(offsetof(struct lx_thread, cpuid_answers) == LX_THREAD_CPUID_ANSWERS, "detour offset");
+_Static_assert(offsetof(struct lx_thread, cpuid_missed) == LX_THREAD_CPUID_MISSED, "detour offset");
 _Static_assert(offsetof(struct lx_thread, task.tid) == LX_THREAD_TID, "entry.S offset");
 _Static_assert(offsetof(struct lx_thread, task.pending_info) <= LX_THREAD_HOT, "the head outgrew LX_THREAD_HOT");
 _Static_assert(offsetof(struct lx_thread, task.pending_info[LINUX_SIGCHLD]) == LX_THREAD_SIGCHLD_END,

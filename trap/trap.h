@@ -96,6 +96,10 @@ int lx_cpuid_choose(int want);
 const char *lx_cpuid_name(void);
 /* The session's answers: once, in the first lxrun (its forks share them). */
 void lx_cpuid_sites_start(void);
+/* Whether the next image loaded gets its CPUID detours (TLS-free). */
+int lx_cpuid_detouring(void);
+/* Where they are (each thread's record points there: its detours look them up), or NULL. */
+const void *lx_cpuid_answers(void);
 /* An image the loader mapped (load bias, program headers in memory, its
  * .eh_frame where it has no PT_GNU_EH_FRAME, its file): in rewrite mode its
  * proven cpuid sites (when served) and, for the interpreter (interp), the call

@@ -52,8 +52,8 @@ class Env:
             struct.pack_into(fmt, data, off, val)
         return self.write(name, bytes(data))
 
-    def run(self, *args, path=None):
-        env = dict(os.environ)
+    def run(self, *args, path=None, env=None):
+        env = {**os.environ, **(env or {})}
         if path is not None:
             env['PATH'] = path
         return CliRun([self.lxrun, *args], env, self.tmp)
@@ -71,8 +71,8 @@ class Env:
         check(r.out == '', f'unexpected stdout\n{r}')
         return r
 
-    def ran(self, *args, status=0, out=None, path=None):
-        r = self.run(*args, path=path)
+    def ran(self, *args, status=0, out=None, path=None, env=None):
+        r = self.run(*args, path=path, env=env)
         check(r.rc == status, f'expected exit {status}\n{r}')
         check(r.err == '', f'unexpected stderr\n{r}')
         if out is not None:
@@ -304,6 +304,25 @@ def spare_child_modes(e):
     e.ran('--spare-child', 'auto', 'true')
     r = e.run('--spare-child=maybe', 'true')
     check(r.rc == 2 and r.err_lines == ["lxrun: --spare-child: 'maybe' is not auto, yes or no"] and r.out == '', str(r))
+
+@case
+def cache_values(e):
+    """--cache takes an absolute directory or off (LXRUN_CACHE too, the option
+    first); anything else is a one-line refusal with status 2.  The variable never
+    reaches the guest: env under lxrun prints what it prints natively without it."""
+    d = os.path.join(e.tmp, 'cache')
+    for opts in (('--cache=off',), ('--cache', 'off'), (f'--cache={d}',)):
+        e.ran(*opts, 'true')
+    r = e.run('--cache=rel/dir', 'true')
+    check(r.rc == 2 and r.err_lines == ["lxrun: --cache: 'rel/dir' is not an absolute directory or off"] and r.out == '',
+          str(r))
+    r = e.run('true', env={'LXRUN_CACHE': 'cache'})
+    check(r.rc == 2 and r.err_lines == ["lxrun: LXRUN_CACHE: 'cache' is not an absolute directory or off"], str(r))
+    e.ran(f'--cache={d}', 'true', env={'LXRUN_CACHE': 'cache'})
+    clean = {k: v for k, v in os.environ.items() if k != 'LXRUN_CACHE'}
+    native = subprocess.run(['/usr/bin/env'], env=clean, capture_output=True, text=True)
+    r = e.run('/usr/bin/env', env={'LXRUN_CACHE': d})
+    check(r.rc == 0 and r.out == native.stdout, f'{native.stdout}\n{r}')
 
 @case
 def double_dash(e):

@@ -36,8 +36,10 @@ Normalisations (each is legitimate, see README.md):
     same string and tools print the same program name in messages.
   * Fixed environment: LC_ALL=C, TZ=UTC, HOME=<case dir>, PATH=/usr/bin:/bin and
     nothing else; the lxrun run also gets the driver's LXRUN_TRAP_FS and LXRUN_TRAP,
-    if set (how lxrun switches FS, how calls reach it; lxrun removes both from the
-    guest's environment, so the guest's environment is the same in both runs).
+    if set (how lxrun switches FS, how calls reach it), and its LXRUN_CACHE, else
+    LXRUN_CACHE=off (where lxrun keeps what it learns: by default under HOME, which
+    is the case dir); lxrun removes them from the guest's environment, so the
+    guest's environment is the same in both runs.
   * Snapshot mtimes: a timestamp set by the fixtures or by the tool from a fixed date
     (touch -d, cp -p, tar x, gzip...) is compared exactly; a timestamp that is "now"
     (within the run, i.e. not before the run started minus a margin) is recorded as
@@ -286,6 +288,7 @@ def run_case(case, workdir, lxrun):
     env = {"LC_ALL": "C", "TZ": "UTC", "HOME": workdir, "PATH": ENV_PATH}
     if lxrun:  # lxrun's own choices (mechanism, FS path) reach it, not the guest
         env.update({k: os.environ[k] for k in ("LXRUN_TRAP", "LXRUN_TRAP_FS") if k in os.environ})
+        env["LXRUN_CACHE"] = os.environ.get("LXRUN_CACHE", "off")
     out = []
     statuses = []
     started = time.time()

@@ -1793,6 +1793,166 @@ def heap_stays_off_the_break(e):
         p.wait()
 
 
+def learned_run(e, cache, *argv, opts=()):
+    """(SIGSYS count from strace, the run) of `lxrun --trap=rewrite --cache=CACHE
+    OPTS ARGV`: the traps of one process."""
+    log = os.path.join(e.tmp, 'learned.log')
+    r = e.run(STRACE, '-o', log, '-e', 'trace=none', e.lxrun, '--trap=rewrite', f'--cache={cache}', *opts, *argv,
+              lxrun=False)
+    with open(log) as f:
+        return sum('SIGSYS' in line for line in f), r
+
+
+def learned_files(cache):
+    return sorted(f for f in os.listdir(cache) if f.startswith('learned-')) if os.path.isdir(cache) else []
+
+
+@case
+def learned_state_starts_the_next_session(e):
+    """What a session learns is the next one's from its start (trap/learned.c): the
+    first `lxrun /bin/true` with a new cache directory takes ld.so's traps (20 or
+    more), makes the directory (0700) and one file (0600) in it, and the next
+    sessions map it: 4 traps at most (libc's set_robust_list, prlimit64,
+    exit_group, short of REWRITE_AFTER), ld.so's sites planted as it is loaded
+    (the report's sites_interp, learned.earlier).  --cache=off, or no HOME and no
+    XDG_CACHE_HOME, reads and makes nothing: 20 or more again.  A real program's
+    output is the same from a new file and a used one (python3 and perl, native
+    beside them).  Before the file, every session's first program took ld.so's
+    traps (29 in /bin/true)."""
+    if e.run('--trap=rewrite', TRUE).rc != 0:
+        return  # this CPU cannot rewrite
+    cache = os.path.join(e.tmp, 'cache', 'lxrun')
+    first, r = learned_run(e, cache, TRUE)
+    check(r.rc == 0 and first >= 20, f'first session: {first} traps\n{r}')
+    files = learned_files(cache)
+    check(len(files) == 1, f'files made: {files}')
+    path = os.path.join(cache, files[0])
+    st, dst = os.stat(path), os.stat(cache)
+    check(st.st_mode & 0o777 == 0o600 and dst.st_mode & 0o777 == 0o700 and st.st_uid == os.geteuid(),
+          f'modes {oct(st.st_mode)} {oct(dst.st_mode)}')
+    for n in range(2):
+        rep = os.path.join(e.tmp, f'l{n}.json')
+        later, r = learned_run(e, cache, TRUE, opts=(f'--report={rep}',))
+        check(r.rc == 0 and later <= 4, f'session {n + 2}: {later} traps\n{r}')
+        with open(rep) as f:
+            trap = json.load(f)['trap']
+        check(trap.get('learned') == {'file': path, 'earlier': True} and trap.get('sites_interp', 0) > 0,
+              f'session {n + 2}: {trap}')
+    check(learned_files(cache) == files, f'{learned_files(cache)} after, {files} before')
+    off, r = learned_run(e, 'off', TRUE)
+    check(r.rc == 0 and off >= 20, f'--cache=off: {off} traps\n{r}')
+    log = os.path.join(e.tmp, 'nohome.log')
+    r = Run([STRACE, '-o', log, '-e', 'trace=none', e.lxrun, '--trap=rewrite', TRUE], e.tmp, {'PATH': '/usr/bin:/bin'})
+    with open(log) as f:
+        nohome = sum('SIGSYS' in line for line in f)
+    check(r.rc == 0 and nohome >= 20, f'no HOME: {nohome} traps\n{r}')
+    programs = (['/usr/bin/python3', '-c', 'import json; print(json.dumps(sorted({"b": 1, "a": [2, 3]}.items())))'],
+                ['/usr/bin/perl', '-e', 'print join(" ", map { $_ * $_ } 0 .. 4), "\\n"'])
+    fresh = os.path.join(e.tmp, 'fresh')
+    for argv in programs:
+        native = e.run(*argv, lxrun=False)
+        check(native.rc == 0 and native.out, str(native))
+        for n in range(2):
+            r = e.run('--trap=rewrite', f'--cache={fresh}', *argv)
+            check(r.rc == 0 and r.out == native.out, f'run {n + 1} with {fresh}:\n{native}\n{r}')
+
+
+@case
+def learned_file_only_the_users_own(e):
+    """The file's pages become code in every program, so only a regular file of the
+    user's that no one else may write is used (redox/host-linux-learned.c): one
+    writable by its group or others, cut short, or of another build (its head
+    not this key's) is replaced by a new one (0600, a new inode; the program runs
+    as from none: 20 traps or more); a symbolic link in its place is neither
+    followed nor replaced (its target unchanged) and the session keeps nothing.
+    A file a session found full (its head's mark) is made afresh too.  The program's
+    output is right every time."""
+    if e.run('--trap=rewrite', TRUE).rc != 0:
+        return  # this CPU cannot rewrite
+    cache = os.path.join(e.tmp, 'c')
+    learned_run(e, cache, TRUE)
+    name = learned_files(cache)[0]
+    path = os.path.join(cache, name)
+    size = os.path.getsize(path)
+    native = e.run('/usr/bin/env', 'printf', '%s\\n', 'ok', lxrun=False)
+
+    def spoiled(how, spoil):
+        """Traps of /bin/true with the file spoiled (its inode before), then the
+        output of a program with it spoiled again."""
+        learned_run(e, cache, TRUE)  # a good file to spoil
+        spoil()
+        ino = os.stat(path, follow_symlinks=False).st_ino
+        traps, r = learned_run(e, cache, TRUE)
+        check(r.rc == 0 and traps >= 20, f'{how}: {traps} traps: the spoiled file was used\n{r}')
+        st = os.stat(path, follow_symlinks=False)
+        if how == 'a symbolic link':
+            check(os.path.islink(path), 'the link was replaced')
+        else:  # made while the spoiled one was there: another inode
+            check(st.st_ino != ino and st.st_mode & 0o777 == 0o600 and st.st_size == size,
+                  f'{how}: not replaced ({ino} -> {st.st_ino}, {oct(st.st_mode)}, {st.st_size} bytes)')
+        learned_run(e, cache, TRUE)
+        spoil()
+        r = e.run('--trap=rewrite', f'--cache={cache}', '/usr/bin/env', 'printf', '%s\\n', 'ok')
+        check(r.rc == 0 and r.out == native.out, f'{how}:\n{r}')
+        return ino
+
+    spoiled('group-writable', lambda: os.chmod(path, 0o620))
+
+    def cut():
+        with open(path, 'r+b') as f:
+            f.truncate(size // 2)
+    spoiled('cut short', cut)
+
+    def other_key():
+        with open(path, 'r+b') as f:
+            f.seek(32)  # the key's first byte: the build ID's (after magic, lengths, sizes)
+            b = f.read(1)
+            f.seek(32)
+            f.write(bytes([b[0] ^ 0xff]))
+    spoiled('another key', other_key)
+
+    def full():
+        with open(path, 'r+b') as f:
+            f.seek(4096 + 8)  # the kept part's head: pages_used, then the full mark
+            f.write(struct.pack('<I', 1))
+    spoiled('marked full', full)
+
+    target = os.path.join(e.tmp, 'target')
+    with open(target, 'wb') as f:
+        f.write(b'not lxrun\'s')
+
+    def link():
+        os.unlink(path)
+        os.symlink(target, path)
+    spoiled('a symbolic link', link)
+    check(os.path.islink(path) and open(target, 'rb').read() == b'not lxrun\'s', 'the link or its target changed')
+
+
+@case
+def learned_sessions_share_one_file(e):
+    """Sessions running at once share the file as one session's processes share
+    their memory (the tables' slots claimed atomically, the store's pages
+    reserved by an atomic add): four shells, each running /bin/true, python3 and
+    perl 5 times with a new cache directory, all print what they print natively,
+    and a session after them starts from what they learned (4 traps at most)."""
+    if e.run('--trap=rewrite', TRUE).rc != 0:
+        return  # this CPU cannot rewrite
+    cache = os.path.join(e.tmp, 'shared')
+    script = ('for i in 1 2 3 4 5; do /usr/bin/true; /usr/bin/python3 -c "print(6 * 7)"; '
+              '/usr/bin/perl -e "print 2 ** 10, qq(\\\\n)"; done')
+    native = e.run('/bin/sh', '-c', script, lxrun=False)
+    check(native.rc == 0 and native.out == '42\n1024\n' * 5, str(native))
+    env = {**BASE_ENV, 'LXRUN_CACHE': cache}
+    procs = [subprocess.Popen([e.lxrun, '--trap=rewrite', '/bin/sh', '-c', script], cwd=e.tmp, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        check(p.returncode == 0 and out.decode() == native.out, f'a session: {p.returncode} {out!r} {err!r}')
+    check(len(learned_files(cache)) == 1, f'files: {learned_files(cache)}')
+    traps, r = learned_run(e, cache, TRUE)
+    check(r.rc == 0 and traps <= 4, f'after them: {traps} traps\n{r}')
+
+
 def main():
     suite_main('trap', __doc__, 2, lambda a, tmp: Env(os.path.abspath(a[0]), os.path.abspath(a[1]), tmp))
 

@@ -1,0 +1,18 @@
+/* learned.h — what lxrun learns about programs, in a file of the user's cache
+ * directory that every session maps (learned.c). */
+#ifndef LXRUN_LEARNED_H
+#define LXRUN_LEARNED_H
+
+/* The file's directory (absolute; made at need), or NULL: none.  Before
+ * lx_learned_open. */
+void lx_learned_choose(const char *dir);
+/* The session's first lxrun, before any kept part is carved (rewrite.c's
+ * lx_trap_sites_start): the file opened, or made (serving: CPUID is served); 1
+ * when the session's kept part is the file's. */
+int lx_learned_open(int serving);
+/* The file, or NULL when the session has none. */
+const char *lx_learned_path(void);
+/* 1 when the session started from a file an earlier session made (TLS-free). */
+int lx_learned_earlier(void);
+
+#endif
