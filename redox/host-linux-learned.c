@@ -5,8 +5,9 @@
  * The file: a page of head (magic, the caller's key, the sizes), then the kept
  * part, mapped shared over the session's (its first page the store's counter and
  * the "full" mark), then the store of pages, written once each by pwrite and
- * mapped privately.  Its length is fixed as it is made (ftruncate: holes until
- * written), so a session maps it whole and touches only what it reads.  Nothing
+ * mapped privately.  Its length is fixed as it is made (the kept part's blocks
+ * allocated, the store a hole until written), so a session maps it whole and
+ * touches only what it reads.  Nothing
  * is copied in or out: what one session learns is in the next one's memory as it
  * starts, and in a running one's at once, through the same atomic protocols the
  * processes of one session use with each other.
@@ -116,6 +117,9 @@ static long made_afresh(const char *path, const struct host_session *s, const vo
     memcpy(h.key, key, keylen);
     long r = raw4(SYS_pwrite64, fd, (long)&h, sizeof h, 0);
     r = r == (long)sizeof h ? raw3(SYS_ftruncate, fd, (long)file_len(s), 0) : r < 0 ? r : -EIO;
+    /* the kept part's blocks reserved now: a write to a hole of a shared mapping
+     * on a full disk is a SIGBUS in whatever lxrun code made it */
+    if (r == 0) r = raw4(SYS_fallocate, fd, 0, 4096, (long)s->kept);
     if (r == 0) r = raw3(SYS_rename, (long)tmp, (long)path, 0);
     if (r < 0) {
         raw3(SYS_close, fd, 0, 0);
