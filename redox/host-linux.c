@@ -577,7 +577,10 @@ long host_own_fd(long fresh) { return moved_above(fresh, own_fd_floor); }
 
 static void names_map(void)
 {
-    long m = rx_session_shared(sizeof *names);
+    /* kept: a file's name holds from one session to the next as long as its one
+     * lstat says so, and a session's first program (its own file, ld.so, libc)
+     * then reads no /proc/self/fd (the learned file, host-linux-learned.c) */
+    long m = rx_session_kept(sizeof *names);
     if (m >= 0) names = (struct name_table *)m;
 }
 
