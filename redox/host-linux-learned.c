@@ -155,7 +155,7 @@ long rx_learned_open(const char *path, const void *key, size_t keylen)
     }
     fd = host_own_fd(fd);
     if (fd < 0) return fd;
-    /* the kept part, over the session's (nothing carved from it yet) */
+    /* the kept part, over the session's (what was carved from it so far holds nothing yet) */
     long m = raw6(SYS_mmap, (long)s.at, (long)s.kept, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 4096);
     if (m != (long)s.at) {
         /* the memfd's part again, as it was */

@@ -1,7 +1,8 @@
 /* learned.c — what lxrun learns about programs, shared by every session of the
  * user: the site table (site_cache.c), the CPUID answers and sites
- * (cpuid_sites.c) and the interpreter's planted pages (plant_cache.c) live in a
- * file of the user's cache directory, mapped by each session (rx_learned_open).
+ * (cpuid_sites.c), the interpreter's planted pages (plant_cache.c) and the
+ * names of files (redox/host-linux.c, names_map) live in a file of the user's
+ * cache directory, mapped by each session (rx_learned_open).
  *
  * Each `lxrun PROGRAM` is a session of its own, and its first program paid for
  * everything a session learns: ld.so's ~27 calls each through the trap before its
