@@ -25,6 +25,7 @@
 #include "host-linux.h"
 
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -165,6 +166,24 @@ long rx_learned_open(const char *path, const void *key, size_t keylen)
     }
     learned_fd = (int)fd, learned_pages = 4096 + s.kept;
     return fresh ? 2 : 1;
+}
+
+void rx_learned_drop(void)
+{
+    struct host_session s;
+    if (learned_fd < 0 || !host_session(&s)) return;
+    __atomic_store_n(&s.head->full, 1, __ATOMIC_RELAXED); /* the file's: the next session makes it afresh */
+    /* the memfd's part again, emptied (what was written there before the file was mapped) */
+    raw4(SYS_fallocate, s.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, (long)s.kept);
+    if (raw6(SYS_mmap, (long)s.at, (long)s.kept, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, s.fd, 0) != (long)s.at)
+        return; /* the file stays: its mark makes the next session start afresh */
+    raw3(SYS_close, learned_fd, 0, 0);
+    learned_fd = -1, learned_pages = 0;
+}
+
+__attribute__((no_stack_protector)) long rx_session_pages_sync(void)
+{
+    return learned_fd < 0 ? 0 : raw3(SYS_fdatasync, learned_fd, 0, 0);
 }
 
 long rx_boot_id(uint8_t out[16])

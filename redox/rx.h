@@ -202,6 +202,13 @@ long rx_boot_id(uint8_t out[16]);
  * file mapped shared over the kept part.  Redox plan: the same, by fmap of a
  * file: handle. */
 long rx_learned_open(const char *path, const void *key, size_t keylen);
+/* The learned file found damaged (a check failed): marked for the next session
+ * to make afresh, and this session's kept part is its own (empty) memory again.
+ * Before any kept part is used. */
+void rx_learned_drop(void);
+/* The stored pages written so far are on the disk (the learned file's: fdatasync),
+ * before an entry naming them is published: 0, or -errno.  TLS-free. */
+long rx_session_pages_sync(void);
 /* Pages for the session: len bytes of bytes (rounded up to pages) stored once,
  * never changed after, for any process of the session to map privately: their
  * offset, or -errno (-ENOSYS without such a store, -ENOSPC once full).  Host: a

@@ -138,6 +138,6 @@ void summary_print(int fd)
         text_printf(&t, "  %-22s %s (%s)\n", "learned state", lx_learned_path(),
                     lx_learned_earlier() ? "made by an earlier session" : "new");
     else if (rewriting)
-        text_printf(&t, "  %-22s none (--cache=off, or no cache directory)\n", "learned state");
+        text_printf(&t, "  %-22s none (--cache=off, no cache directory, or the file unusable)\n", "learned state");
     out(fd, &t);
 }

@@ -106,8 +106,19 @@ int lx_cpuid_choose(int want)
 const char *lx_cpuid_name(void) { return serving ? "serve" : "native"; }
 
 /* ---- answers, one per (leaf, subleaf), shared by the session ---- */
-struct answer { uint32_t leaf, sub, r[4], state; }; /* state: 0 free, 1 being written, 2 ready */
+/* state: 0 free, 1 being written, 2 ready; check: of the rest, for a session that
+ * maps an earlier one's (trap/learned.c: a page torn by a crash is dropped whole) */
+struct answer { uint32_t leaf, sub, r[4], state, check; };
 #define ANSWERS (4096 / sizeof(struct answer))
+_Static_assert(sizeof(struct answer) == 32, "detour_lookup's stride and offsets");
+
+TLS_FREE static uint32_t answer_check(const struct answer *e)
+{
+    uint32_t h = 0x811c9dc5u;
+    const uint32_t w[6] = { e->leaf, e->sub, e->r[0], e->r[1], e->r[2], e->r[3] };
+    for (int i = 0; i < 6; i++) h = (h ^ w[i]) * 0x01000193u;
+    return h | 1; /* never 0: a free slot's */
+}
 static struct answer *answers RX_EXEC_READ;
 
 const void *lx_cpuid_answers(void) { return answers; }
@@ -116,6 +127,11 @@ void lx_cpuid_sites_start(void)
 {
     long m = rx_session_kept(4096); /* shared with other sessions (of one boot): trap/learned.c */
     answers = m < 0 ? 0 : (struct answer *)m;
+    for (unsigned i = 0; answers && lx_learned_earlier() && i < ANSWERS; i++)
+        if (answers[i].state == 2 && answers[i].check != answer_check(&answers[i])) {
+            lx_learned_corrupt(); /* the kept part is the memfd's, empty, from here on */
+            break;
+        }
     lx_plant_cache_start();
 }
 
@@ -142,6 +158,7 @@ TLS_FREE static void answer(uint32_t leaf, uint32_t sub, uint32_t r[4])
         if (__atomic_compare_exchange_n(&e->state, &none, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             e->leaf = leaf, e->sub = sub;
             memcpy(e->r, r, sizeof e->r);
+            e->check = answer_check(e);
             __atomic_store_n(&e->state, 2, __ATOMIC_RELEASE);
         }
         return;
@@ -606,7 +623,7 @@ TLS_FREE static int detour_lookup(uintptr_t from, uintptr_t c, struct lx_detour 
     EMIT(0x39, 0x48, 0x04);       /* cmp %ecx,4(%rax) */
     uint8_t *to_found = p + 1;
     EMIT(0x74, 0x00);             /* je found */
-    EMIT(0x48, 0x83, 0xc0, 0x1c); /* next: add $28,%rax */
+    EMIT(0x48, 0x83, 0xc0, 0x20); /* next: add $32,%rax */
     EMIT(0xeb, 0x00);
     p[-1] = (uint8_t)(loop - p);  /* jmp loop */
     *to_miss = (uint8_t)(p - (to_miss + 1));

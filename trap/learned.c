@@ -91,3 +91,9 @@ int lx_learned_open(int serving)
 const char *lx_learned_path(void) { return state >= 2 ? path : NULL; }
 
 __attribute__((no_stack_protector)) int lx_learned_earlier(void) { return state == 2; }
+
+void lx_learned_corrupt(void)
+{
+    rx_learned_drop();
+    state = 0;
+}

@@ -14,5 +14,9 @@ int lx_learned_open(int serving);
 const char *lx_learned_path(void);
 /* 1 when the session started from a file an earlier session made (TLS-free). */
 int lx_learned_earlier(void);
+/* A kept part's check failed in the file an earlier session made (a crash tore a
+ * page): the session goes on without it, the next one makes it afresh.  At
+ * start, before a kept part is used. */
+void lx_learned_corrupt(void);
 
 #endif

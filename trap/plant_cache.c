@@ -35,6 +35,7 @@
 #include "../abi/linux_mman.h"
 #include "../guestmem/vma.h"
 #include "../redox/rx.h"
+#include "learned.h"
 #include "site_cache.h"
 #include "trap.h"
 
@@ -60,16 +61,32 @@ struct planted {
     uint16_t stats[STATS]; /* what the planting added to lx_rewrite_stats */
     struct { uint64_t page, store; uint32_t npages; } run[RUNS]; /* page: from the bias */
     uint64_t hash[PAGES]; /* each run's pages as mapped from the file, in order */
+    uint64_t check;       /* of the fields from stamp on (a session mapping an earlier one's
+                             file: trap/learned.c drops a file a crash tore) */
 };
 #define HEAD offsetof(struct planted, stamp) /* state and gen: what a writer changes apart */
+_Static_assert(offsetof(struct planted, check) + sizeof(uint64_t) == sizeof(struct planted), "check: the last field");
 
 #define ENTRIES (2 * 4096 / sizeof(struct planted))
 static struct planted *table RX_EXEC_READ;
+
+TLS_FREE static uint64_t entry_check(const struct planted *e)
+{
+    const unsigned char *b = (const unsigned char *)e + HEAD, *end = (const unsigned char *)&e->check;
+    uint64_t h = 1469598103934665603ULL;
+    for (; b < end; b++) h = (h ^ *b) * 1099511628211ULL;
+    return h | 1;
+}
 
 void lx_plant_cache_start(void)
 {
     long m = rx_session_kept(ENTRIES * sizeof *table); /* shared with other sessions: trap/learned.c */
     table = m < 0 ? 0 : (struct planted *)m;
+    for (unsigned i = 0; table && lx_learned_earlier() && i < ENTRIES; i++)
+        if (table[i].state == READY && table[i].check != entry_check(&table[i])) {
+            lx_learned_corrupt(); /* the kept part is the memfd's, empty, from here on */
+            break;
+        }
 }
 
 /* Of the page's 64-bit words, four multiply chains side by side (one chain's
@@ -86,6 +103,7 @@ TLS_FREE static uint64_t page_hash(uintptr_t page)
     r = (r ^ c ^ (c >> 29)) * 1099511628211ULL, r = (r ^ d ^ (d >> 29)) * 1099511628211ULL;
     return r;
 }
+
 
 TLS_FREE static int readable_page(uintptr_t page) { return gm_check(page, GM_PAGE, LINUX_PROT_READ); }
 
@@ -156,6 +174,8 @@ TLS_FREE static int apply(uint64_t stamp, uintptr_t bias)
 /* ---- keeping a planting ---- */
 struct capture {
     uintptr_t bias, first, chunk;
+    uint64_t sites;       /* the interpreter's site record, or 0 */
+    uint32_t sites_known; /* how many of its sites the planting planted from */
     int npages;
     uintptr_t page[CANDIDATES]; /* sorted */
     uint64_t hash[CANDIDATES];  /* as mapped from the file */
@@ -235,6 +255,10 @@ TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
         if ((off = rx_session_pages_put((const void *)(cp->bias + e.run[r].page), e.run[r].npages * GM_PAGE)) < 0) return;
         e.run[r].store = (uint64_t)off;
     }
+    /* on the disk before the entry that names them can be: after a crash a ready
+     * entry never points at pages that were still in memory (a hole: zeroes) */
+    if (rx_session_pages_sync() < 0) return;
+    e.check = entry_check(&e);
     /* a stale slot first (its pages stay in the store: a reader may still map them),
      * else the first free one */
     for (int pass = 0; pass < 2; pass++)
@@ -246,6 +270,13 @@ TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
             __atomic_thread_fence(__ATOMIC_RELEASE);
             memcpy((char *)&table[i] + HEAD, (const char *)&e + HEAD, sizeof e - HEAD);
             __atomic_store_n(&table[i].state, READY, __ATOMIC_RELEASE);
+            /* a site learned (lx_plant_cache_stale) between this planting's look at
+             * the record and now would be missing from the copy for good: the next
+             * exec plants anew (sessions running at once made copies without
+             * ld.so's sites, kept in the learned file for every later one) */
+            uint32_t ready = READY;
+            if (cp->sites && lx_site_cache_count(cp->sites) > cp->sites_known)
+                __atomic_compare_exchange_n(&table[i].state, &ready, STALE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
             return;
         }
     rx_learned_full(); /* no slot: the next session starts a table afresh */
@@ -291,7 +322,8 @@ TLS_FREE void lx_trap_image_plant(uintptr_t bias, uintptr_t phdr, size_t phnum, 
         seg.n = lx_rewrite_known_of(lx_rewrite_interp_stamp(stamp), off, filesz, &w);
     /* at the image's load: the process's only thread, none of its code run yet */
     static struct capture cp; /* under the text lock: off the stack a forked child copies */
-    cp = (struct capture){ .bias = bias, .before = lx_rewrite_stats };
+    cp = (struct capture){ .bias = bias, .before = lx_rewrite_stats, .sites = interp ? lx_rewrite_interp_stamp(stamp) : 0,
+                           .sites_known = (uint32_t)seg.n };
     cp.first = nd ? d[0].at : seg.n ? seg.start + (uintptr_t)(w[0].off - seg.off) : 0;
     int keeping = cp.first && lx_rewrite_nchunks() <= 1; /* none, or the one apply made near the same site */
     for (int k = 0; keeping && k < nd; k++) keeping = candidate(&cp, d[k].at, d[k].at + 5);

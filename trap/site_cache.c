@@ -108,4 +108,10 @@ __attribute__((no_stack_protector)) int lx_site_cache_sites(uint64_t stamp, uint
 
 __attribute__((no_stack_protector)) int lx_site_cache_has(uint64_t stamp) { return record(stamp, 0) != 0; }
 
+__attribute__((no_stack_protector)) uint32_t lx_site_cache_count(uint64_t stamp)
+{
+    const struct known_file *f = record(stamp, 0);
+    return f ? __atomic_load_n(&f->n, __ATOMIC_ACQUIRE) : 0;
+}
+
 __attribute__((no_stack_protector)) void lx_site_cache_claim(uint64_t stamp) { (void)record(stamp, 1); }

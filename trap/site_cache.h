@@ -29,6 +29,8 @@ static inline __attribute__((no_stack_protector)) uint32_t lx_site_cache_sum(uin
 }
 /* Whether the stamp has a record (sites learned, or claimed with none). */
 int lx_site_cache_has(uint64_t stamp);
+/* How many sites the record of stamp has taken (it only grows): 0 without one. */
+uint32_t lx_site_cache_count(uint64_t stamp);
 /* A record for the stamp, made if there is none: its file was looked at. */
 void lx_site_cache_claim(uint64_t stamp);
 int lx_site_cache_sites(uint64_t stamp, uint64_t lo, uint64_t hi, struct lx_known_site *out, int max);

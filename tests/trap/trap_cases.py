@@ -1929,6 +1929,55 @@ def learned_file_only_the_users_own(e):
 
 
 @case
+def learned_file_damaged_is_dropped(e):
+    """A learned file whose page a crash tore is not believed: each CPUID answer and
+    each planted copy's entry carries a check of its fields (redox/host-linux-
+    learned.c, cpuid_sites.c, plant_cache.c), and a session that finds one wrong
+    goes on without the file (the report's learned null, ld.so's CPU facts
+    --list-diagnostics the CPU's, as natively) and marks it, so the next session
+    makes it afresh (a new inode).  Here leaf 0's answer (the vendor's string,
+    found in the file) has its highest leaf changed: a build without the answers'
+    check uses the file (the report names it).  (A planted copy's trampolines hold
+    their answers in their code, written to the file and synced before the entry
+    naming them is published, so a crash never leaves an entry without them.)"""
+    ldso = '/lib64/ld-linux-x86-64.so.2'
+    if e.run('--trap=rewrite', TRUE).rc != 0:
+        return  # this CPU cannot rewrite: nothing is answered
+    cache = os.path.join(e.tmp, 'torn')
+    opts = ('--trap=rewrite', '--cpuid=serve', f'--cache={cache}')
+    for _ in range(2):
+        check(e.run(*opts, TRUE).rc == 0, 'a session')
+    path = os.path.join(cache, learned_files(cache)[0])
+    with open(path, 'rb') as f:
+        data = f.read()
+    at = -1
+    for vendor in (b'Genu', b'Auth', b'Hygo', b'Cent', b'  Sh'):
+        m = re.search(re.escape(b'\0\0\0\0\xff\xff\xff\xff') + b'....' + re.escape(vendor), data, re.S)
+        if m:
+            at = m.start()
+            break
+    check(at >= 0, 'no answer for leaf 0 in the learned file')
+    with open(path, 'r+b') as f:
+        f.seek(at + 8)  # leaf, subleaf, then eax: the highest standard leaf
+        f.write(struct.pack('<I', struct.unpack_from('<I', data, at + 8)[0] ^ 0x40))
+    ino = os.stat(path).st_ino
+
+    def x86(out):
+        apic = 'x86.cpu_features.features[0x0].cpuid[0x1]='
+        return [apic + hex(int(l[len(apic):], 16) & 0xffffff) if l.startswith(apic) else l
+                for l in out.splitlines() if l.startswith('x86.')]
+    native = x86(e.run(ldso, '--list-diagnostics', lxrun=False).out)
+    rep = os.path.join(e.tmp, 't.json')
+    r = e.run(*opts, f'--report={rep}', ldso, '--list-diagnostics')
+    check(r.rc == 0 and x86(r.out) == native, 'x86 facts differ:\n' + '\n'.join(sorted(set(x86(r.out)) ^ set(native))))
+    with open(rep) as f:
+        trap = json.load(f)['trap']
+    check(trap.get('learned', 'absent') is None, f'the damaged file was used: {trap}')
+    check(e.run(*opts, TRUE).rc == 0, 'the session after')
+    check(os.stat(path).st_ino != ino, 'the damaged file was not made afresh')
+
+
+@case
 def learned_sessions_share_one_file(e):
     """Sessions running at once share the file as one session's processes share
     their memory (the tables' slots claimed atomically, the store's pages
