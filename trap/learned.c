@@ -76,8 +76,7 @@ int lx_learned_open(int serving)
     if (state != 1) return 0;
     key.serving = (uint8_t)serving;
     /* named by the key: two builds, boots or CPUID modes never take turns at one file */
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < sizeof key; i++) h = (h ^ ((const uint8_t *)&key)[i]) * 1099511628211ULL;
+    uint64_t h = lx_bytes_hash(&key, sizeof key);
     static const char hex[] = "0123456789abcdef";
     char name[] = "/learned-0000000000000000";
     for (int i = 0; i < 16; i++) name[9 + i] = hex[h >> (60 - 4 * i) & 15];

@@ -72,10 +72,7 @@ static struct planted *table RX_EXEC_READ;
 
 TLS_FREE static uint64_t entry_check(const struct planted *e)
 {
-    const unsigned char *b = (const unsigned char *)e + HEAD, *end = (const unsigned char *)&e->check;
-    uint64_t h = 1469598103934665603ULL;
-    for (; b < end; b++) h = (h ^ *b) * 1099511628211ULL;
-    return h | 1;
+    return lx_bytes_hash((const char *)e + HEAD, offsetof(struct planted, check) - HEAD) | 1;
 }
 
 void lx_plant_cache_start(void)

@@ -59,6 +59,14 @@ static inline void lx_rewrite_stats_add(struct lx_rewrite_stats *to, const struc
     const unsigned long *f = (const unsigned long *)from;
     for (size_t i = 0; i < sizeof *to / sizeof *t; i++) t[i] += f[i];
 }
+/* FNV-1a over n bytes (TLS-free): the learned file's name, a planted copy's check. */
+__attribute__((always_inline)) static inline uint64_t lx_bytes_hash(const void *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *b = p, *end = b + n; b < end; b++) h = (h ^ *b) * 1099511628211ULL;
+    return h;
+}
+
 static inline unsigned long lx_rewrite_sites_done(const struct lx_rewrite_stats *rw)
 {
     return rw->sites_mov + rw->sites_mov_args + rw->sites_pad;

@@ -544,6 +544,15 @@ def interpreter_sites_planted_in_every_program(e):
         check(trap.get('sites_interp', 0) > 0, f'--cpuid={cpuid}: {trap}')
 
 
+def x86_facts(out):
+    """The x86 lines of `ld.so --list-diagnostics`: leaf 1's EBX
+    (features[0].cpuid[1]) holds the APIC ID of the CPU the process ran on (bits
+    31-24), which natively too differs from run to run: masked."""
+    apic = 'x86.cpu_features.features[0x0].cpuid[0x1]='
+    return [apic + hex(int(l[len(apic):], 16) & 0xffffff) if l.startswith(apic) else l
+            for l in out.splitlines() if l.startswith('x86.')]
+
+
 def cpuid_report(e, *argv, mode='serve'):
     """(stdout, the report's trap object) of ARGV under --cpuid=MODE."""
     path = os.path.join(e.tmp, 'c.json')
@@ -563,19 +572,13 @@ def cpuid_answers_are_the_cpus(e):
     ldso = '/lib64/ld-linux-x86-64.so.2'
     if e.run('--trap=rewrite', TRUE).rc != 0:
         return  # this CPU cannot rewrite: nothing is answered
-    def x86(out):
-        # leaf 1's EBX (features[0].cpuid[1]) holds the APIC ID of the CPU the
-        # process ran on (bits 31-24): natively too it differs from run to run
-        apic = 'x86.cpu_features.features[0x0].cpuid[0x1]='
-        return [apic + hex(int(l[len(apic):], 16) & 0xffffff) if l.startswith(apic) else l
-                for l in out.splitlines() if l.startswith('x86.')]
-    native = x86(e.run(ldso, '--list-diagnostics', lxrun=False).out)
+    native = x86_facts(e.run(ldso, '--list-diagnostics', lxrun=False).out)
     check(len(native) > 50, f'ld.so lists {len(native)} x86 lines')
     out, trap = cpuid_report(e, ldso, '--list-diagnostics')
     check(trap.get('cpuid') == 'serve' and trap.get('cpuid_sites', 0) > 0, f'trap {trap}')
-    check(x86(out) == native, 'x86 facts differ:\n' + '\n'.join(sorted(set(x86(out)) ^ set(native))))
+    check(x86_facts(out) == native, 'x86 facts differ:\n' + '\n'.join(sorted(set(x86_facts(out)) ^ set(native))))
     out, trap = cpuid_report(e, ldso, '--list-diagnostics', mode='native')
-    check(trap.get('cpuid') == 'native' and trap.get('cpuid_sites') == 0 and x86(out) == native, f'native: trap {trap}')
+    check(trap.get('cpuid') == 'native' and trap.get('cpuid_sites') == 0 and x86_facts(out) == native, f'native: trap {trap}')
     _, trap = cpuid_report(e, TRUE)  # ld.so as true's interpreter: the same sites
     check(trap.get('cpuid_sites') == cpuid_report(e, ldso, '--list-diagnostics')[1].get('cpuid_sites'), f'true: {trap}')
 
@@ -719,17 +722,13 @@ def cpuid_detours_planted_again(e):
     with open(ldso, 'wb') as f:
         f.write(orig)
 
-    def x86(out):
-        apic = 'x86.cpu_features.features[0x0].cpuid[0x1]='
-        return [apic + hex(int(l[len(apic):], 16) & 0xffffff) if l.startswith(apic) else l
-                for l in out.splitlines() if l.startswith('x86.')]
-    native = x86(e.run(ldso, '--list-diagnostics', lxrun=False).out)
+    native = x86_facts(e.run(ldso, '--list-diagnostics', lxrun=False).out)
     r = e.run('--trap=rewrite', '--cpuid=serve', '/bin/sh', '-c',
               '; '.join([f'{ldso} --list-diagnostics; echo ==='] * 3))
     parts = r.out.split('===\n')[:3]
     check(r.rc == 0 and len(parts) == 3 and len(native) > 50, str(r))
     for i, part in enumerate(parts):
-        check(x86(part) == native, f'run {i + 1}: x86 facts differ:\n' + '\n'.join(sorted(set(x86(part)) ^ set(native))))
+        check(x86_facts(part) == native, f'run {i + 1}: x86 facts differ:\n' + '\n'.join(sorted(set(x86_facts(part)) ^ set(native))))
 
 
 @case
@@ -1962,14 +1961,10 @@ def learned_file_damaged_is_dropped(e):
         f.write(struct.pack('<I', struct.unpack_from('<I', data, at + 8)[0] ^ 0x40))
     ino = os.stat(path).st_ino
 
-    def x86(out):
-        apic = 'x86.cpu_features.features[0x0].cpuid[0x1]='
-        return [apic + hex(int(l[len(apic):], 16) & 0xffffff) if l.startswith(apic) else l
-                for l in out.splitlines() if l.startswith('x86.')]
-    native = x86(e.run(ldso, '--list-diagnostics', lxrun=False).out)
+    native = x86_facts(e.run(ldso, '--list-diagnostics', lxrun=False).out)
     rep = os.path.join(e.tmp, 't.json')
     r = e.run(*opts, f'--report={rep}', ldso, '--list-diagnostics')
-    check(r.rc == 0 and x86(r.out) == native, 'x86 facts differ:\n' + '\n'.join(sorted(set(x86(r.out)) ^ set(native))))
+    check(r.rc == 0 and x86_facts(r.out) == native, 'x86 facts differ:\n' + '\n'.join(sorted(set(x86_facts(r.out)) ^ set(native))))
     with open(rep) as f:
         trap = json.load(f)['trap']
     check(trap.get('learned', 'absent') is None, f'the damaged file was used: {trap}')
