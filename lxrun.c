@@ -712,8 +712,9 @@ int main(int argc, char **argv, char **envp)
     lx_proc.ioprio = rx_ioprio_self(); /* the session's first process: the host's */
     lx_proc.opts.trap_fs = lx_trap_fs_current();
     lx_proc.opts.trap_mode = lx_trap_mode_current();
-    lx_proc.opts.cpuid = lx_cpuid_choose(cpuid_mode < 0 ? LX_CPUID_AUTO : cpuid_mode);
+    lx_cpuid_choose(cpuid_mode < 0 ? LX_CPUID_AUTO : cpuid_mode);
     choose_cache();
+    lx_proc.opts.cpuid = lx_cpuid_follow(lx_learned_exists); /* handed on: the session's choice */
     lx_trap_sites_start();
 
     struct lx_program g = { .prog = prog, .execfn = prog, .dirfd = RX_AT_CWD, .argc = argc - i, .argv = argv + i,

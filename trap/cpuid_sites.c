@@ -95,12 +95,31 @@ static int pass_first RX_EXEC_READ;
 
 TLS_FREE int lx_cpuid_detouring(void) { return serving && !(pass_first && !lx_learned_earlier()); }
 
+/* auto where a CPUID costs within a quarter of SLOW_CYCLES: the measure's noise
+ * (a process's first CPUIDs, the load) moved the choice from one session to the
+ * next -- 1960-3330 cycles, median 2140, on the Xeon VM of the thirty-second
+ * session -- and each choice keeps a learned file of its own (trap/learned.c):
+ * concurrent sessions split between two, a session often started cold.  Near it
+ * the choice is serving (at that cost serving and not are within the noise of
+ * each other), unless the user's cache holds only a file of sessions that chose
+ * the CPU's (lx_cpuid_follow): one choice per boot, made by a measure that said so
+ * clearly. */
+#define NEAR_SLOW(c) ((c) >= SLOW_CYCLES - SLOW_CYCLES / 4 && (c) < SLOW_CYCLES + SLOW_CYCLES / 4)
+static int near_slow, chosen;
+
 int lx_cpuid_choose(int want)
 {
     pass_first = want == LX_CPUID_AUTO;
-    if (want == LX_CPUID_AUTO) want = lx_trap_cpuid_cycles >= SLOW_CYCLES ? LX_CPUID_SERVE : LX_CPUID_NATIVE;
+    near_slow = want == LX_CPUID_AUTO && NEAR_SLOW(lx_trap_cpuid_cycles);
+    if (want == LX_CPUID_AUTO) want = lx_trap_cpuid_cycles >= SLOW_CYCLES || near_slow ? LX_CPUID_SERVE : LX_CPUID_NATIVE;
     serving = want == LX_CPUID_SERVE && lx_trap_mode_current() == LX_TRAP_REWRITE;
-    return want;
+    return chosen = want;
+}
+
+int lx_cpuid_follow(int (*chosen_before)(int serving))
+{
+    if (near_slow && chosen == LX_CPUID_SERVE && !chosen_before(1) && chosen_before(0)) serving = 0, chosen = LX_CPUID_NATIVE;
+    return chosen;
 }
 
 const char *lx_cpuid_name(void) { return serving ? "serve" : "native"; }

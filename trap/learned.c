@@ -71,17 +71,30 @@ void lx_learned_choose(const char *dir)
     state = 1;
 }
 
-int lx_learned_open(int serving)
+/* path: the file's for the key with serving: named by the key, two builds, boots
+ * or CPUID modes never take turns at one file */
+static void name_for(int serving)
 {
-    if (state != 1) return 0;
     key.serving = (uint8_t)serving;
-    /* named by the key: two builds, boots or CPUID modes never take turns at one file */
     uint64_t h = lx_bytes_hash(&key, sizeof key);
     static const char hex[] = "0123456789abcdef";
     char name[] = "/learned-0000000000000000";
     for (int i = 0; i < 16; i++) name[9 + i] = hex[h >> (60 - 4 * i) & 15];
     strcpy(path, dir_);
     strcat(path, name);
+}
+
+int lx_learned_exists(int serving)
+{
+    if (state != 1) return 0;
+    name_for(serving);
+    return rx_learned_exists(path) == 1;
+}
+
+int lx_learned_open(int serving)
+{
+    if (state != 1) return 0;
+    name_for(serving);
     long r = rx_learned_open(path, &key, sizeof key);
     state = r == 1 ? 2 : r == 2 ? 3 : 0;
     return state >= 2;

@@ -10,6 +10,9 @@ void lx_learned_choose(const char *dir);
  * lx_trap_sites_start): the file opened, or made (serving: CPUID is served); 1
  * when the session's kept part is the file's. */
 int lx_learned_open(int serving);
+/* Whether a file for this build and boot with CPUID served (serving) or not is
+ * there (lx_cpuid_follow's question).  Before lx_learned_open. */
+int lx_learned_exists(int serving);
 /* The file, or NULL when the session has none. */
 const char *lx_learned_path(void);
 /* 1 when the session started from a file an earlier session made (TLS-free). */

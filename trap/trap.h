@@ -100,6 +100,10 @@ extern uint64_t lx_trap_cpuid_cycles;
 int lx_cpuid_parse(const char *word);
 /* Decides (after lx_trap_mode_choose) and returns the mode decided, never auto. */
 int lx_cpuid_choose(int want);
+/* auto's choice near the threshold follows the sessions before: chosen_before(s)
+ * says whether one chose serving s (a learned file of that mode exists).  The
+ * mode decided, maybe changed to native.  Before lx_trap_sites_start. */
+int lx_cpuid_follow(int (*chosen_before)(int serving));
 /* "serve" or "native": what this process does. */
 const char *lx_cpuid_name(void);
 /* The session's answers: once, in the first lxrun (its forks share them). */

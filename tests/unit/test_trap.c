@@ -72,6 +72,36 @@ Test(thread, init_sets_self_gs_and_host_fs_per_thread)
     cr_assert_null(lx_thread_self(), "the test's own thread was never set up");
 }
 
+/* auto's CPUID choice (cpuid_sites.c): by the measure far from SLOW_CYCLES (2000),
+ * and near it serving unless only a native session's learned file is there. */
+static int files_native_only(int serving) { return !serving; }
+static int files_none(int serving) { (void)serving; return 0; }
+static int files_both(int serving) { (void)serving; return 1; }
+
+static int auto_choice(uint64_t cycles, int (*files)(int))
+{
+    lx_trap_cpuid_cycles = cycles;
+    lx_cpuid_choose(LX_CPUID_AUTO);
+    return lx_cpuid_follow(files);
+}
+
+Test(cpuid, auto_follows_the_sessions_before_only_near_the_threshold)
+{
+    cr_assert_eq(auto_choice(300, files_none), LX_CPUID_NATIVE);         /* bare metal */
+    cr_assert_eq(auto_choice(1400, files_both), LX_CPUID_NATIVE);
+    cr_assert_eq(auto_choice(6000, files_native_only), LX_CPUID_SERVE);  /* clearly slow */
+    cr_assert_eq(auto_choice(1900, files_none), LX_CPUID_SERVE);         /* near: one choice */
+    cr_assert_eq(auto_choice(2100, files_none), LX_CPUID_SERVE);
+    cr_assert_eq(auto_choice(1900, files_both), LX_CPUID_SERVE);
+    cr_assert_eq(auto_choice(1600, files_native_only), LX_CPUID_NATIVE); /* near: as the sessions before */
+    cr_assert_eq(auto_choice(2400, files_native_only), LX_CPUID_NATIVE);
+    lx_trap_cpuid_cycles = 1900; /* an explicit mode is never changed */
+    cr_assert_eq(lx_cpuid_choose(LX_CPUID_SERVE), LX_CPUID_SERVE);
+    cr_assert_eq(lx_cpuid_follow(files_native_only), LX_CPUID_SERVE);
+    cr_assert_eq(lx_cpuid_choose(LX_CPUID_NATIVE), LX_CPUID_NATIVE);
+    cr_assert_eq(lx_cpuid_follow(files_both), LX_CPUID_NATIVE);
+}
+
 Test(fs, parse_words)
 {
     cr_assert_eq(lx_trap_fs_parse("auto"), LX_TRAP_FS_AUTO);
