@@ -32,6 +32,21 @@ static int fail(struct lx_exec_error *err, int status, const char *msg)
  * program headers and the interpreter's path after it: one read, not three. */
 #define HEAD_READ 1024
 
+/* What the opening (its status) and the look for a script (the head, read whole)
+ * learnt of one handle, for the check that follows on it: one use, so a later
+ * check of another file on the same number reads again.  While the checks keep
+ * handles for the load (lx_image_open_kept), the kept copy's number is noted
+ * too, and the load's check of that copy takes the same once: an exec reads each
+ * file's head and status once, as the kernel's does (a vfork's waiting child
+ * checks and loads: two calls fewer a file).  Zeroes (a fork's child): nothing. */
+struct handle_known {
+    int valid, fd, has_st;
+    int has_kept, kept; /* the kept copy of fd, for the load */
+    long head_n;        /* bytes of head read, or -1 */
+    struct rx_stat st;
+    unsigned char head[HEAD_READ];
+};
+
 /* Large; loading and checking are single-threaded.  One elf_info for both: an
  * exec in place writes one page of it, not two.  Scratch a fork does not copy: a
  * shell's lxrun checks each program it runs just before forking, and would
@@ -39,18 +54,17 @@ static int fail(struct lx_exec_error *err, int status, const char *msg)
  * The opening's target too: on the stack, its 4 KiB took the checks a page
  * deeper, one more copied after each fork. */
 struct check_scratch {
-    unsigned char head[HEAD_READ]; /* first: with ei's header and first program headers, one page */
-    /* What the opening (its status) and the look for a script (the head, read
-     * whole into head) learnt of one handle, for the check that follows on it:
-     * one use, so a later check of another file on the same number reads again.
-     * Zeroes in a fork's child: nothing known. */
-    struct { int valid, fd, has_st; long head_n; struct rx_stat st; } known;
+    /* first, with ei's header and first program headers: one page.  Two: a
+     * program and its interpreter (a script's third file reads again). */
+    struct handle_known known[2];
     struct elf_info ei;
     struct lx_image probe;
     struct vfs_target open;
     char probe_interp[LX_INTERP_ROOM];
     char url_and_path[2 * 4096 + 16]; /* an image's name found (image_name) */
 };
+_Static_assert(offsetof(struct check_scratch, ei.ph) + 16 * sizeof(Elf64_Phdr) <= 4096,
+               "the handles' heads, ei's header and its first program headers on one page");
 
 static struct check_scratch *check_scratch(void)
 {
@@ -62,6 +76,28 @@ static struct check_scratch *check_scratch(void)
 static struct elf_info *elf_scratch(void) { return &check_scratch()->ei; }
 
 static struct vfs_target *open_scratch(void) { return &check_scratch()->open; }
+
+/* The record of handle fd: its own (once), or the one whose kept copy it is. */
+static struct handle_known *known_of(struct check_scratch *s, int fd)
+{
+    for (int i = 0; i < 2; i++)
+        if ((s->known[i].valid && s->known[i].fd == fd) || (s->known[i].has_kept && s->known[i].kept == fd))
+            return &s->known[i];
+    return NULL;
+}
+
+/* A record for a handle just opened, nothing known yet: one not holding a kept
+ * copy's if there is one (the program's stays while its interpreter is checked). */
+static struct handle_known *known_new(struct check_scratch *s, int fd)
+{
+    static unsigned turn; /* both hold kept copies (a script's chain): the older goes */
+    struct handle_known *k = !s->known[0].has_kept ? &s->known[0] : !s->known[1].has_kept ? &s->known[1]
+                                                                                       : &s->known[turn++ & 1];
+    for (int i = 0; i < 2; i++)
+        if (s->known[i].fd == fd) s->known[i].valid = 0; /* an earlier handle's, never checked */
+    k->valid = 1, k->fd = fd, k->has_st = 0, k->has_kept = 0, k->head_n = -1;
+    return k;
+}
 
 /* A handle we can read from: an O_PATH one (fexecve accepts those) opened again. */
 static long readable_copy(int fd)
@@ -112,8 +148,8 @@ int lx_image_open_at(int dirfd, const char *guest_path, struct lx_exec_error *er
         fail_errno(err, 126, EACCES, why);
         return -1;
     }
-    struct check_scratch *s = check_scratch();
-    s->known.valid = 1, s->known.fd = (int)fd, s->known.has_st = 1, s->known.head_n = -1, s->known.st = st;
+    struct handle_known *k = known_new(check_scratch(), (int)fd);
+    k->has_st = 1, k->st = st;
     return (int)fd;
 }
 
@@ -129,7 +165,7 @@ static uint64_t kept_key(int dirfd, const char *path)
     return h;
 }
 
-static const char *image_name(int fd, const char *guest_path);
+static const char *image_name(int fd, const struct rx_stat *st, const char *guest_path);
 
 int lx_image_open_kept(struct lx_image_kept *k, int dirfd, const char *guest_path, struct lx_exec_error *err)
 {
@@ -150,7 +186,15 @@ int lx_image_open_kept(struct lx_image_kept *k, int dirfd, const char *guest_pat
     int fd = lx_image_open_at(dirfd, guest_path, err);
     if (fd >= 0 && k->n < LX_IMAGE_KEPT_MAX) {
         long high = rx_fcntl(fd, RX_F_DUPFD_CLOEXEC, k->floor);
-        if (high >= 0) k->name[k->n] = image_name(fd, guest_path), k->key[k->n] = key, k->fd[k->n++] = (int)high;
+        if (high >= 0) {
+            struct check_scratch *s = check_scratch();
+            struct handle_known *h = known_of(s, fd); /* the opening's: its status */
+            k->name[k->n] = image_name(fd, h && h->has_st ? &h->st : NULL, guest_path);
+            k->key[k->n] = key, k->fd[k->n++] = (int)high;
+            for (int i = 0; i < 2; i++)
+                if (s->known[i].has_kept && s->known[i].kept == high) s->known[i].has_kept = 0; /* a number again */
+            if (h) h->has_kept = 1, h->kept = (int)high;
+        }
     }
     return fd;
 }
@@ -158,6 +202,8 @@ int lx_image_open_kept(struct lx_image_kept *k, int dirfd, const char *guest_pat
 void lx_image_kept_close(struct lx_image_kept *k)
 {
     if (!k) return;
+    struct check_scratch *s = check_scratch();
+    s->known[0].has_kept = s->known[1].has_kept = 0;
     for (; k->taken < k->n; k->taken++) rx_close(k->fd[k->taken]);
     k->n = k->taken = 0;
 }
@@ -166,12 +212,15 @@ long lx_image_head(int fd, char *buf, unsigned long len)
 {
     if (len > HEAD_READ) len = HEAD_READ;
     struct check_scratch *s = check_scratch();
-    long n = rx_pread(fd, s->head, HEAD_READ, 0); /* as much as the check reads: it need not read again */
-    if (n < 0) return n;
-    if (!s->known.valid || s->known.fd != fd) s->known.valid = 1, s->known.fd = fd, s->known.has_st = 0;
-    s->known.head_n = n;
-    if ((unsigned long)n > len) n = (long)len;
-    memcpy(buf, s->head, (size_t)n);
+    struct handle_known *k = known_of(s, fd);
+    if (!k) k = known_new(s, fd);
+    if (k->head_n < 0) {
+        long n = rx_pread(fd, k->head, HEAD_READ, 0); /* as much as the check reads: it need not read again */
+        if (n < 0) return n;
+        k->head_n = n;
+    }
+    long n = k->head_n > (long)len ? (long)len : k->head_n;
+    memcpy(buf, k->head, (size_t)n);
     return n;
 }
 
@@ -227,14 +276,18 @@ static int check_image(int fd, int is_interp, struct elf_info *ei, struct rx_sta
                        struct lx_exec_error *err)
 {
     struct check_scratch *s = check_scratch();
-    unsigned char *head = s->head;
     const char *why;
-    int known = s->known.valid && s->known.fd == fd;
-    s->known.valid = 0;
-    if (known && s->known.has_st) *st = s->known.st;
+    struct handle_known *k = known_of(s, fd);
+    if (!k) k = known_new(s, fd);
+    if (k->valid && k->fd == fd) k->valid = 0; /* once: the number may name another file next */
+    else k->has_kept = 0;                      /* the kept copy's, once: the load's check */
+    unsigned char *head = k->head;
+    if (k->has_st) *st = k->st;
     else if (rx_fstat(fd, st) < 0) return fail(err, 126, "cannot stat");
-    long n = known && s->known.head_n >= 0 ? s->known.head_n : rx_pread(fd, head, HEAD_READ, 0);
+    else k->st = *st, k->has_st = 1; /* for the kept copy's check */
+    long n = k->head_n >= 0 ? k->head_n : rx_pread(fd, head, HEAD_READ, 0);
     if (n < 0) return fail(err, 126, abi_errno_text((int)-n));
+    k->head_n = n;
     if (elf_check_ehdr(head, (size_t)n, (uint64_t)st->size, ei, &why) < 0) return fail(err, 126, why);
     size_t phsize = ei->eh.e_phnum * sizeof(Elf64_Phdr);
     if (read_at(fd, head, n, ei->ph, phsize, ei->eh.e_phoff) != (long)phsize)
@@ -308,10 +361,10 @@ static void find_eh_frame(int fd, const struct elf_info *e, struct lx_image *img
 }
 
 /* Named as Linux's maps names it: the file's own path, links resolved. */
-static const char *image_name(int fd, const char *guest_path)
+static const char *image_name(int fd, const struct rx_stat *st, const char *guest_path)
 {
     struct check_scratch *s = check_scratch();
-    const char *canon = vfs_fd_guest_path(fd, s->url_and_path, sizeof s->url_and_path);
+    const char *canon = vfs_fd_guest_path(fd, st, s->url_and_path, sizeof s->url_and_path);
     return gm_intern(canon ? canon : guest_path);
 }
 
@@ -353,7 +406,7 @@ int lx_image_map(int fd, const char *guest_path, const char *name, int is_interp
     }
     gm_add(bias + ei->lo, span, LINUX_PROT_NONE, 0, GM_ANON, 0, 0, 0, NULL);
 
-    if (!name) name = image_name(fd, guest_path);
+    if (!name) name = image_name(fd, &st, guest_path);
     for (int i = 0; i < ei->eh.e_phnum; i++) {
         if (ei->ph[i].p_type != PT_LOAD) continue;
         int r = map_segment(fd, &ei->ph[i], bias, &st, name);

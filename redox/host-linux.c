@@ -245,12 +245,18 @@ long rx_fd_highest_open(int *path_handles)
     return in.highest;
 }
 
+/* /proc/loadavg kept open and read with pread: a shell's lxrun asks before each
+ * spare child (vfork_spare.c), where an open, a read and a close were three of its
+ * calls an iteration of a loop.  Moved with lxrun's other fds (rx_backend_own_fds). */
+static int loadavg_fd = -1;
+
 void rx_backend_own_fds(void (*each)(int *fd, void *ctx), void *ctx)
 {
     if (self_exe_fd >= 0) each(&self_exe_fd, ctx);
     if (mem_fd >= 0) each(&mem_fd, ctx);
     if (text_fd >= 0) each(&text_fd, ctx);
     if (session_fd >= 0) each(&session_fd, ctx);
+    if (loadavg_fd >= 0) each(&loadavg_fd, ctx);
     host_learned_own_fds(each, ctx);
 }
 
@@ -585,12 +591,13 @@ static void names_map(void)
 }
 
 /* The cached name of fd's file, checked to lead there still; 0 when there is none.
- * *st is fd's status (st->st_ino 0: it could not be had). */
-static int name_cached(int fd, char *host, size_t cap, struct stat *st)
+ * *st is fd's status, as given (known) or asked here (st->st_ino 0: it could not be had). */
+static int name_cached(int fd, const struct rx_stat *known, char *host, size_t cap, struct stat *st)
 {
     struct stat at;
     st->st_ino = 0;
-    if (!names || fstat(fd, st) < 0 || !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))) return 0;
+    if (known) st->st_dev = (dev_t)known->dev, st->st_ino = (ino_t)known->ino, st->st_mode = (mode_t)known->mode;
+    if (!names || (!known && fstat(fd, st) < 0) || !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))) return 0;
     for (int i = 0; i < NAME_CACHE; i++) {
         struct name_key *k = &names->key[i];
         uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_ACQUIRE);
@@ -648,7 +655,9 @@ static long fpath_join(char *buf, size_t len, const char *prefix, const char *re
  * pty master "pty:" and its slave "pty:N",
  * an anonymous inode "eventfd:", "signalfd:", "timerfd:", "pidfd:" or "event:"
  * (epoll, Redox's event scheme). */
-long rx_fpath(int fd, char *buf, size_t len)
+long rx_fpath(int fd, char *buf, size_t len) { return rx_fpath_stat(fd, NULL, buf, len); }
+
+long rx_fpath_stat(int fd, const struct rx_stat *known, char *buf, size_t len)
 {
     /* The host's name is read into buf after room for the longest prefix
      * ("uds_stream:") and moved down: no second path buffer on the stack (each
@@ -658,7 +667,7 @@ long rx_fpath(int fd, char *buf, size_t len)
     char link[32] = "/proc/self/fd/", *host = buf + ROOM;
     size_t cap = len - ROOM;
     struct stat st;
-    if (!name_cached(fd, host, cap, &st)) {
+    if (!name_cached(fd, known, host, cap, &st)) {
         char digits[12], *d = digits + sizeof digits;
         unsigned v = (unsigned)fd;
         do *--d = (char)('0' + v % 10); while (v /= 10);
@@ -771,7 +780,6 @@ long rx_getdents(int fd, void *buf, size_t len) { return raw3(SYS_getdents64, fd
 static void stat_from_statx(struct rx_stat *st, const struct statx *sx)
 {
     memset(st, 0, sizeof *st);
-    st->dev = ((uint64_t)sx->stx_dev_major << 32) | sx->stx_dev_minor;
     st->dev = makedev(sx->stx_dev_major, sx->stx_dev_minor);
     st->rdev = makedev(sx->stx_rdev_major, sx->stx_rdev_minor);
     st->ino = sx->stx_ino;
@@ -1673,7 +1681,7 @@ long rx_child_count(void)
     return got < 0 ? got : count;
 }
 
-long rx_cpu_free(void)
+long rx_cpu_free(int high_fd_floor)
 {
     static int cpus; /* the caller's allowed CPUs, counted once (a fork keeps them) */
     if (!cpus) {
@@ -1683,11 +1691,13 @@ long rx_cpu_free(void)
         if (r < 0) return r;
         cpus = CPU_COUNT(&set);
     }
-    int fd = (int)raw3(SYS_open, (long)"/proc/loadavg", O_RDONLY | O_CLOEXEC, 0);
-    if (fd < 0) return fd;
+    if (loadavg_fd < 0) {
+        long fd = moved_above(open_cloexec("/proc/loadavg", O_RDONLY), high_fd_floor);
+        if (fd < 0) return fd;
+        loadavg_fd = (int)fd;
+    }
     char buf[128];
-    long got = raw3(SYS_read, fd, (long)buf, sizeof buf - 1);
-    raw3(SYS_close, fd, 0, 0);
+    long got = raw4(SYS_pread64, loadavg_fd, (long)buf, sizeof buf - 1, 0);
     if (got <= 0) return got < 0 ? got : -EIO;
     buf[got] = 0;
     const char *p = buf; /* "0.52 0.58 0.59 3/312 1234": the runnable count before the slash */

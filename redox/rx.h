@@ -154,6 +154,10 @@ long rx_dup(int fd, const char *how);        /* Redox dup(fd, buf): "" = plain c
 long rx_dup2(int fd, int newfd, int cloexec);
 long rx_fcntl(int fd, int cmd, long arg);
 long rx_fpath(int fd, char *buf, size_t len); /* the handle's URL */
+/* rx_fpath of a handle whose status the caller has just had (st: its device,
+ * inode and type), which the backend would otherwise ask again.  Host-backend
+ * extension; Redox plan: rx_fpath (fpath answers without a status). */
+long rx_fpath_stat(int fd, const struct rx_stat *st, char *buf, size_t len);
 long rx_pipe2(int fds[2], int flags);         /* "pipe:" and dup(fd, "write") */
 /* Host-backend extension: Redox has no close_range.  Redox plan: loop close (or
  * fcntl F_SETFD) over the fds its file table reports open. */
@@ -803,8 +807,9 @@ long rx_child_count(void);
  * runnable tasks, the caller among them, no more than the CPUs the caller may run
  * on), 0 when all are taken, or a negative errno.  Linux: /proc/loadavg's count
  * of runnable tasks, which is the whole system's.  Redox plan: the scheduler's
- * count of runnable contexts (sys:context), or "free" where none is given. */
-long rx_cpu_free(void);
+ * count of runnable contexts (sys:context), or "free" where none is given.
+ * high_fd_floor: where a handle the backend keeps for it goes (lxrun's fds). */
+long rx_cpu_free(int high_fd_floor);
 /* Host-backend extensions: the calling thread's timer slack (how late a timed
  * wait may end, in ns; 0 restores the default it started with) and whether it
  * may read the time-stamp counter (RX_TSC_FAULT: rdtsc raises SIGSEGV).  Redox

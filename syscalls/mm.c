@@ -87,7 +87,7 @@ static long name_file(void *qp)
 {
     const struct name_query *q = qp;
     char url[2 * PATH_MAX + 16]; /* the URL, then the guest path */
-    const char *path = vfs_fd_guest_path(q->fd, url, sizeof url);
+    const char *path = vfs_fd_guest_path(q->fd, q->st, url, sizeof url);
     if (!path) return 0;
     const char *name = gm_intern(path);
     if (name && !strncmp(url, "file:", 5)) { /* a file's: its URL can be checked later */

@@ -80,7 +80,7 @@ int lx_vfork_spare_wanted(void)
      * shell: dash's loop of /bin/true beside one CPU-bound process was 1.37x native
      * with spares and 1.12x without; on an idle one 1.04x with, 1.24x without
      * (design-notes, thirtieth session). */
-    if (lx_proc.opts.spare_child == LX_SPARE_AUTO && rx_cpu_free() == 0) return 0;
+    if (lx_proc.opts.spare_child == LX_SPARE_AUTO && rx_cpu_free(lx_fd_floor) == 0) return 0;
     if (!counted) {
         long n = rx_child_count();
         if (n < 0) return 0; /* unknown: no spare, whose waits would need the count */

@@ -173,9 +173,9 @@ int vfs_guest_path(const char *url, char *out, unsigned long cap)
     return (int)n;
 }
 
-const char *vfs_fd_guest_path(int fd, char *buf, unsigned long cap)
+const char *vfs_fd_guest_path(int fd, const struct rx_stat *st, char *buf, unsigned long cap)
 {
-    if (rx_fpath(fd, buf, cap) < 0) return NULL;
+    if (rx_fpath_stat(fd, st, buf, cap) < 0) return NULL;
     size_t n = strlen(buf) + 1;
     return vfs_guest_path(buf, buf + n, cap - n) >= 0 ? buf + n : NULL;
 }

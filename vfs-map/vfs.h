@@ -52,8 +52,9 @@ long vfs_stat(const struct vfs_target *t, struct rx_stat *st, int follow_link);
 int vfs_guest_path(const char *url, char *out, unsigned long cap);
 /* An open file's URL (rx_fpath) at buf and its guest path right after it, in one
  * buffer of cap bytes (what they write is then one run, most often within one
- * page); the guest path, or NULL. */
-const char *vfs_fd_guest_path(int fd, char *buf, unsigned long cap);
+ * page); the guest path, or NULL.  st: the file's status when the caller has it
+ * (rx_fpath_stat), else NULL. */
+const char *vfs_fd_guest_path(int fd, const struct rx_stat *st, char *buf, unsigned long cap);
 
 /* Hands procfs what it needs of the namespace (its cwd, guest paths, the root);
  * called once at start-up, before the guest runs. */

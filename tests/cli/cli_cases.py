@@ -333,12 +333,15 @@ def double_dash(e):
 def handles(pid):
     """PID's fds by number, a socket's as 'socket': the spare child's (the vfork
     window's, made ahead) takes the lowest free number above lxrun's floor when it
-    is made, which depends on the exec handles open then, not on a leak."""
+    is made, which depends on the exec handles open then, not on a leak.  Left
+    out: /proc/loadavg, which a process that made a spare keeps open (one handle,
+    read before each spare: rx_cpu_free), a program run directly never."""
     def name(fd):
         try:
-            return 'socket' if os.readlink(f'/proc/{pid}/fd/{fd}').startswith('socket:') else fd
+            target = os.readlink(f'/proc/{pid}/fd/{fd}')
         except OSError:
             return None
+        return 'socket' if target.startswith('socket:') else None if target == '/proc/loadavg' else fd
     fds = [name(fd) for fd in sorted(os.listdir(f'/proc/{pid}/fd'), key=int)]
     return sorted((f for f in fds if f is not None), key=lambda f: (f == 'socket', 0 if f == 'socket' else int(f)))
 

@@ -1088,17 +1088,29 @@ def exec_asks_no_identity_of_a_file_anyone_may_run(e):
 
 @case
 def exec_reads_each_head_once(e):
-    """An exec reads the first bytes of the program and of its interpreter once in
-    each process that looks at them: the parent's checks (the look for a script
-    line and the ELF check share one read, and the opening's status serves the
-    check) and the child's load (the same).  A shell's fork+exec of /bin/true
-    makes 4 such reads (2 files x 2 processes), where each process read the
-    program's twice before (256 bytes, then 1024: 6 a fork+exec)."""
-    heads = []
-    for script in ('/bin/true', '/bin/true; /bin/true; /bin/true'):
-        r, n, text = host_calls(e, ['pread64'], '/bin/sh', '-c', script)
-        heads.append(len(re.findall(r'pread64\(\d+, .*, (?:256|1024), 0\) = ', text)))
-    check((heads[1] - heads[0]) == 2 * 4, f'head reads: {heads[0]} for one exec, {heads[1]} for three (want 8 more)')
+    """An exec reads the first bytes of the program and of its interpreter, and
+    asks each one's status, once in each process that looks at them: the look for
+    a script line and the ELF check share one read, the opening's status serves
+    the check and the file's name, and a process that checks the files and then
+    loads them reads nothing again (the load's check takes the kept copy's record).
+    So a fork+exec of /bin/true by a shell reads 2 heads where a vfork's waiting
+    child checks and loads (--spare-child=yes) and 4 where the shell checks and its
+    fork loads (--spare-child=no); an exec in place (env's) 2 (each was 2 more
+    before, the load's own read and status); and no fstat is asked for any of it
+    (the name's lookup asked the status again: env /bin/true made 20)."""
+    def counts(*argv):
+        r, n, text = host_calls(e, ['pread64', 'fstat'], *argv)
+        return len(re.findall(r'pread64\(\d+, .*, (?:256|1024), 0\) = ', text)), n['fstat'], text
+    for spare, per_exec in (('yes', 2), ('no', 4)):
+        one, fstat_one, _ = counts(f'--spare-child={spare}', '/bin/sh', '-c', '/bin/true')
+        three, fstat_three, text = counts(f'--spare-child={spare}', '/bin/sh', '-c', '/bin/true; /bin/true; /bin/true')
+        check(three - one == 2 * per_exec, f'--spare-child={spare}: head reads {one} for one fork+exec, {three} for '
+              f'three (want {2 * per_exec} more)\n{text[-3000:]}')
+        check(fstat_three == fstat_one, f'--spare-child={spare}: fstat {fstat_one} for one, {fstat_three} for three')
+    one, fstat_one, _ = counts('/usr/bin/env', '/bin/true')
+    two, fstat_two, text = counts('/usr/bin/env', '/usr/bin/env', '/bin/true')
+    check(two - one == 2, f'env: head reads {one} with one exec in place, {two} with two (want 2 more)\n{text[-3000:]}')
+    check(fstat_two == fstat_one <= 1, f'env: fstat {fstat_one} with one exec in place, {fstat_two} with two')
 
 
 @case
@@ -1205,7 +1217,9 @@ def spare_child_auto_on_a_busy_system(e):
     against the CPUs lxrun may use): beside one CPU-bound process per CPU and one
     more, dash running /bin/true 4 times makes no socketpair (no spare), where
     --spare-child=yes under the same load makes 4.  (An idle system is not one a
-    test can count on: that side is the yes runs of the spare cases.)"""
+    test can count on: that side is the yes runs of the spare cases.)  The count
+    is read from one handle kept open: /proc/loadavg opened once for the loop's
+    four looks (an open, a read and a close each before)."""
     loop = ['/bin/dash', '-c', 'i=0; while [ $i -lt 4 ]; do /bin/true; i=$((i+1)); done']
     hogs = [subprocess.Popen(['/bin/sh', '-c', 'while :; do :; done']) for _ in range(len(os.sched_getaffinity(0)) + 1)]
     try:
@@ -1214,6 +1228,9 @@ def spare_child_auto_on_a_busy_system(e):
         check(n == 0, f'{n} socketpairs (spares) with every CPU busy, auto\n{text}')
         n, text = socketpairs(e, '--spare-child=yes', *loop)
         check(n == 4, f'{n} socketpairs with every CPU busy, yes\n{text}')
+        r, _, text = host_calls(e, ['open', 'openat', 'pread64'], *loop)
+        opens = len(re.findall(r'open(?:at)?\(.*"/proc/loadavg"', text))
+        check(opens == 1, f'/proc/loadavg opened {opens} times for four looks\n{text[-3000:]}')
     finally:
         for h in hogs:
             h.kill()
