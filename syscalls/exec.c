@@ -101,8 +101,12 @@ struct exec_req {
     struct lx_image_kept *kept; /* the files checked, for an exec in this lxrun or its fork
                                    (do_exec's kept_files); NULL: none, each opened by the load */
     char *path, *execfn;     /* in names: path, then execfn (room for EXECFN_MAX) */
+    /* a waiting child's (lx_exec_requested): on the page of the head, which its
+     * exec writes anyway (apart in .bss: a page more, a fault in every exec'd child) */
+    struct lx_image_kept own_kept;
     char names[PATH_MAX + EXECFN_MAX + STRINGS_ROOM];
 } __attribute__((aligned(4096)));
+_Static_assert(offsetof(struct exec_req, names) <= 4096, "the head and own_kept on the request's first page");
 
 static void clear_cloexec(const int *fds, int n, int on)
 {
@@ -262,10 +266,9 @@ static int unpack_string(const char **at, const char *end, char *out, size_t roo
 long lx_exec_requested(struct lx_call *c, const char *req, size_t len)
 {
     static struct exec_req q;
-    static struct lx_image_kept kept; /* the checks' handles, which the load takes */
     const char *at = req, *end = req + len;
     q.dirfd = RX_AT_CWD;
-    q.kept = &kept;
+    q.kept = &q.own_kept; /* the checks' handles, which the load takes */
     q.path = q.names;
     if (unpack_string(&at, end, q.path, PATH_MAX) < 0) return -EINVAL;
     q.execfn = q.path + strlen(q.path) + 1;
@@ -274,7 +277,7 @@ long lx_exec_requested(struct lx_call *c, const char *req, size_t len)
         return -EINVAL;
     /* the parent's thread left the files to this process (by_waiting_child) */
     struct lx_exec_error err;
-    kept.floor = lx_fd_floor;
+    q.own_kept.floor = lx_fd_floor;
     if (lx_exec_probe(q.dirfd, q.path, q.kept, &err) < 0) return -err.errnum;
     return exec_here(c, &q); /* the blocks stay the caller's */
 }

@@ -254,12 +254,27 @@ static void fds_place(const struct activation *a, int *got, int n)
     }
 }
 
-/* A taken spare's guest fds, as they came (a, fds_place): it knows them until a
- * call of the window's may change them (lx_vfork_spare_fds_changed), and its
- * exec's close-on-exec pass then needs no look at the system's table (two polls
- * of every number below the fd floor and a flag read per fd open: 7 calls of each
- * child of sh's loop). */
-static struct activation taken;
+/* What a waiting child receives from its parent: a spare's activation (a taken
+ * spare's guest fds, as they came: fds_place), then the window's messages
+ * (vfork_window.c's room).  From a page's start, the activation and an exec's
+ * message (dispositions and request: ~3.5 KiB for a shell's command) lie on two
+ * pages, each a copy-on-write fault in the child; apart in .bss they were three
+ * (and the old dispositions' copy a fourth).  The taken spare knows its fds
+ * until a call of the window's may change them (lx_vfork_spare_fds_changed), and
+ * its exec's close-on-exec pass then needs no look at the system's table (two
+ * polls of every number below the fd floor and a flag read per fd open: 7 calls
+ * of each child of sh's loop). */
+static struct {
+    struct activation taken;
+    char room[16 * 1024];
+} receive __attribute__((aligned(4096)));
+_Static_assert(sizeof(struct activation) + 3584 <= 2 * 4096, "an activation and a 3.5 KiB message on two pages");
+
+char *lx_vfork_receive_room(size_t *cap)
+{
+    *cap = sizeof receive.room;
+    return receive.room;
+}
 static int taken_known RX_FORK_HOT; /* read by every exec: on the page a forked child writes anyway */
 
 void lx_vfork_spare_fds_changed(void) { taken_known = 0; }
@@ -268,8 +283,9 @@ int lx_vfork_spare_close_on_exec(void)
 {
     if (!taken_known) return 0;
     taken_known = 0;
-    for (int i = 0; i < taken.nfds; i++)
-        if (taken.cloexec[i] && rx_close(taken.fd[i]) == 0) lx_fd_release(taken.fd[i]);
+    const struct activation *a = &receive.taken;
+    for (int i = 0; i < a->nfds; i++)
+        if (a->cloexec[i] && rx_close(a->fd[i]) == 0) lx_fd_release(a->fd[i]);
     return 1;
 }
 
@@ -287,7 +303,7 @@ void lx_vfork_spare_child_wait(int fd)
      * now the spare held copies of the guest's fds (a lock's, a pipe's end) */
     char ready = 1;
     if (rx_write(fd, &ready, 1) != 1) rx_exit(0);
-    struct activation *a = &taken;
+    struct activation *a = &receive.taken;
     int got[SPARE_FDS_MAX];
     struct rx_iovec iov = { a, sizeof *a };
     struct rx_msg m = { .iov = &iov, .iovlen = 1, .fds = got, .nfds = SPARE_FDS_MAX };

@@ -2,6 +2,7 @@
 #ifndef LXRUN_VFORK_SPARE_H
 #define LXRUN_VFORK_SPARE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct lx_call;
@@ -22,6 +23,9 @@ void lx_vfork_spare_settle(void);
  * parent's process group, dies with its parent, blocks every signal, and waits
  * for its activation (returns once activated, to serve the window's messages). */
 void lx_vfork_spare_child_wait(int fd);
+/* Where a waiting child reads its parent's messages (vfork_window.c), right
+ * after what a spare receives as it is taken: *cap bytes. */
+char *lx_vfork_receive_room(size_t *cap);
 /* In a taken spare, at its exec: the fds it was given with close-on-exec closed,
  * 1; or 0 when a call of the window's may have changed its fds since (then the
  * exec looks at the system's table).  lx_vfork_spare_fds_changed: such a call. */

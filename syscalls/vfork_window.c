@@ -161,12 +161,12 @@ static int read_all(int fd, void *p, size_t n)
     return 0;
 }
 
-/* Where the host's dispositions differ from the table's, they follow it (was:
- * what they were set for). */
-static void host_dispositions_follow(const struct linux_sigaction *was)
+/* Where the host's dispositions, set for the table was, differ from the table
+ * acts, they follow acts. */
+static void host_dispositions_set(const struct linux_sigaction *was, const struct linux_sigaction *acts)
 {
     for (int sig = 1; sig <= LINUX_NSIG; sig++) {
-        const struct linux_sigaction *now = &lx_proc.sigactions[sig];
+        const struct linux_sigaction *now = &acts[sig];
         if (sig == LINUX_SIGSYS || sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP || !memcmp(now, &was[sig], sizeof *now))
             continue;
         if (now->handler == LINUX_SIG_DFL || now->handler == LINUX_SIG_IGN)
@@ -174,6 +174,13 @@ static void host_dispositions_follow(const struct linux_sigaction *was)
         else
             lx_trap_catch(sig, (now->flags & LINUX_SA_RESTART) != 0);
     }
+}
+
+/* Where the host's dispositions differ from the table's, they follow it (was:
+ * what they were set for). */
+static void host_dispositions_follow(const struct linux_sigaction *was)
+{
+    host_dispositions_set(was, lx_proc.sigactions);
     lx_process_publish();
 }
 
@@ -185,11 +192,12 @@ static long child_serve(struct lx_call *c)
     int *fd = &lx_proc.vfork_waiting.fd;
     /* a message that fits is read here, not into the heap: a spare's first
      * allocation took a mapping and its faults on the way to the exec */
-    static char room[16 * 1024];
+    size_t cap;
+    char *room = lx_vfork_receive_room(&cap);
     for (;;) {
         struct msg_head h;
         if (read_all(*fd, &h, sizeof h) < 0) rx_exit(0); /* the parent closed the window another way */
-        char *body = h.len <= sizeof room ? room : malloc(h.len);
+        char *body = h.len <= cap ? room : malloc(h.len);
         if (!body || read_all(*fd, body, h.len) < 0) rx_exit(0);
         if (h.type == MSG_CALL) {
             lx_vfork_spare_fds_changed();
@@ -207,12 +215,13 @@ static long child_serve(struct lx_call *c)
             lx_proc.vfork_waiting.active = 0; /* its socket closes as it exits, which the parent waits for */
             lx_exit_group(status);
         }
-        /* MSG_EXEC: the child's blocked set and dispositions, then the request */
-        static struct linux_sigaction was[LINUX_NSIG + 1];
+        /* MSG_EXEC: the child's blocked set and dispositions, then the request;
+         * the host's follow the new table before it is copied in (no copy of
+         * the old one: a page of .bss more written in every exec'd child) */
         memcpy(&c->task->sigmask, body, 8);
-        memcpy(was, lx_proc.sigactions, sizeof was);
+        host_dispositions_set(lx_proc.sigactions, (const struct linux_sigaction *)(body + 8));
         memcpy(lx_proc.sigactions, body + 8, sizeof lx_proc.sigactions);
-        host_dispositions_follow(was);
+        lx_process_publish();
         size_t head = 8 + sizeof lx_proc.sigactions;
         int err = (int)-lx_exec_requested(c, body + head, h.len - head);
         if (body != room) free(body);
