@@ -25,7 +25,7 @@ endif()
 
 get_target_property(lxcore_sources lxcore SOURCES)
 set(musl_objs)
-foreach(src ${lxcore_sources} lxrun.c redox/host-linux-musl.c)
+foreach(src ${lxcore_sources} lxrun.c redox/host-linux-musl.c redox/host-linux-musl-memcmp.c)
   string(REPLACE "/" "_" name ${src})
   set(obj ${musl_dir}/${name}.o)
   get_source_file_property(opts ${src} COMPILE_OPTIONS)
