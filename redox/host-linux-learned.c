@@ -193,6 +193,12 @@ __attribute__((no_stack_protector)) long rx_session_pages_sync(void)
     return learned_fd < 0 ? 0 : raw3(SYS_fdatasync, learned_fd, 0, 0);
 }
 
+__attribute__((no_stack_protector)) int64_t rx_realtime_sec(void)
+{
+    struct timespec t;
+    return raw3(SYS_clock_gettime, CLOCK_REALTIME, (long)&t, 0) == 0 ? (int64_t)t.tv_sec : 0;
+}
+
 long rx_boot_id(uint8_t out[16])
 {
     char text[40];

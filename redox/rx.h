@@ -216,6 +216,10 @@ void rx_learned_drop(void);
 /* The stored pages written so far are on the disk (the learned file's: fdatasync),
  * before an entry naming them is published: 0, or -errno.  TLS-free. */
 long rx_session_pages_sync(void);
+/* The time of day in seconds (CLOCK_REALTIME), the clock files' change times are
+ * taken from, or 0 when it cannot be read.  TLS-free: a planted copy's making
+ * time (trap/plant_cache.c), on either FS. */
+int64_t rx_realtime_sec(void);
 /* Pages for the session: len bytes of bytes (rounded up to pages) stored once,
  * never changed after, for any process of the session to map privately: their
  * offset, or -errno (-ENOSYS without such a store, -ENOSPC once full).  Host: a

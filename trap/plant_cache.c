@@ -17,7 +17,8 @@
  * the image's stamp, its first site and its chunk's distance, checks that its
  * pages are those they were made from (a hash of each page as mapped from the
  * file: a stamp alone misses a file rewritten within a clock tick at the same
- * size), reads the trampolines into its chunk and maps the pages over its own
+ * size -- unless the copy was made long after the file's last change: settled),
+ * reads the trampolines into its chunk and maps the pages over its own
  * (placed, as rewrite.c's store places a large file's: no page copied, none of
  * the mapping's entries copied by a fork).  An interpreter's site learned since
  * makes its copies stale (lx_plant_cache_stale): the next exec plants anew.
@@ -55,6 +56,7 @@ struct planted {
     uint64_t stamp;     /* the image's file (lx_site_cache_stamp) */
     uint64_t first;     /* the site the chunk was asked near, from the image's bias */
     int64_t chunk;      /* the chunk's base, from the bias */
+    int64_t made_sec;   /* when the copy was made (CLOCK_REALTIME): settled() */
     uint64_t tramp;     /* the trampolines' offset in the session's pages */
     uint32_t tramp_len; /* and their bytes: the chunk's used part */
     uint32_t nruns;
@@ -136,6 +138,22 @@ TLS_FREE void lx_plant_cache_stale(uint64_t stamp)
     }
 }
 
+/* A copy made SETTLED_SEC or more after its file's last change needs no check of
+ * the file's pages: the stamp holds the change time, and any write after the copy
+ * was made moves it past the old one by at least that much, beyond any file
+ * system's timestamp granularity (2 s at worst) and a sane clock skew between an
+ * NFS server and its client.  Only a file changed twice within one tick of its
+ * clock, with the copy made between, had the same stamp and other bytes -- a
+ * script's cp, run, cp of a binary.  ld.so's, the common case, dates from its
+ * package: each exec hashed its ~10 pages all the same (two faults of its
+ * original text, and page_hash lxrun's busiest function in sh's loop: ~0.7-1.3%
+ * of the loop's CPU). */
+#define SETTLED_SEC 60
+TLS_FREE static int settled(const struct planted *e, int64_t ctime_ns)
+{
+    return e->made_sec - ctime_ns / 1000000000 >= SETTLED_SEC;
+}
+
 TLS_FREE static int same_pages(const struct planted *e, uintptr_t bias)
 {
     unsigned k = 0;
@@ -149,13 +167,14 @@ TLS_FREE static int same_pages(const struct planted *e, uintptr_t bias)
 
 /* 1: planted from the session's copy, all of it; 0: not (or not all: planted as
  * usual then, where the sites already planted no longer match any shape). */
-TLS_FREE static int apply(uint64_t stamp, uintptr_t bias)
+TLS_FREE static int apply(uint64_t stamp, uintptr_t bias, int64_t ctime_ns)
 {
     struct planted copy, *e = &copy;
     if (!find(stamp, UINT64_MAX, 0, e)) return 0;
     size_t used;
     uintptr_t base = lx_rewrite_chunk_at(bias + (uintptr_t)e->first + 5, &used);
-    if (!base || used || !find(stamp, e->first, (int64_t)(base - bias), e) || !same_pages(e, bias) ||
+    if (!base || used || !find(stamp, e->first, (int64_t)(base - bias), e) ||
+        (!settled(e, ctime_ns) && !same_pages(e, bias)) ||
         rx_session_pages_read((void *)base, e->tramp_len, e->tramp) != 0)
         return 0;
     lx_rewrite_chunk_filled(base, e->tramp_len);
@@ -238,6 +257,7 @@ TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
     int changed[CANDIDATES];
     for (int i = 0; i < cp->npages; i++) changed[i] = page_hash(cp->page[i]) != cp->hash[i];
     e = (struct planted){ .stamp = stamp, .first = cp->first - cp->bias, .chunk = (int64_t)(cp->chunk - cp->bias),
+                          .made_sec = rx_realtime_sec(),
                           .tramp_len = (uint32_t)used };
     if (!runs_of(cp, changed, &e)) return;
     const unsigned long *now = (const unsigned long *)&lx_rewrite_stats, *was = (const unsigned long *)&cp->before;
@@ -303,7 +323,7 @@ TLS_FREE void lx_trap_image_plant(uintptr_t bias, uintptr_t phdr, size_t phnum, 
      * first program plants none, as does --cpuid=native) */
     uint64_t copy = lx_cpuid_detouring() ? stamp ^ DETOURED : stamp;
     gm_text_lock();
-    if (apply(copy, bias)) {
+    if (apply(copy, bias, id->ctime_ns)) {
         gm_text_unlock();
         return;
     }
