@@ -42,12 +42,15 @@ long gm_string_in_over(char *dst, uintptr_t src, size_t cap)
         size_t chunk = GM_PAGE - (at & (GM_PAGE - 1));
         if (chunk > sizeof piece) chunk = sizeof piece;
         if (chunk > cap - n) chunk = cap - n;
-        if (!gm_check(at, chunk, LINUX_PROT_READ) || lx_copy_guarded(piece, (const char *)at, chunk) < 0)
-            return -EFAULT;
-        const char *z = memchr(piece, 0, chunk);
-        size_t use = z ? (size_t)(z - piece) + 1 : chunk;
+        if (!gm_check(at, chunk, LINUX_PROT_READ)) return -EFAULT;
+        /* up to the word holding the NUL, its end found in the same pass (a
+         * shell's environment: ~40 short strings an exec, each copied as a
+         * 256-byte piece and searched by memchr before) */
+        long k = lx_copy_guarded_string(piece, (const char *)at, chunk);
+        if (k < 0) return -EFAULT;
+        size_t use = (size_t)k < chunk ? (size_t)k + 1 : chunk;
         if (memcmp(dst + n, piece, use)) memcpy(dst + n, piece, use);
-        if (z) return (long)(n + use - 1);
+        if ((size_t)k < chunk) return (long)(n + use - 1);
         n += use;
     }
     return -ENAMETOOLONG;

@@ -385,6 +385,43 @@ Test(access, string_too_long)
     cr_assert_eq(gm_string_in(big, (uintptr_t)m + P - 50, sizeof big), 100);
 }
 
+/* gm_string_in_over: the same results as gm_string_in -- a short string, one
+ * longer than its 256-byte pieces and crossing a page, one ending at the
+ * mapping's end, the limit -- and dst's bytes written only where they differ
+ * (a byte past the string left as it was). */
+Test(access, string_in_over)
+{
+    unsigned char *m = pages();
+    char out[700], want[700];
+    const size_t lens[] = { 0, 1, 7, 8, 9, 255, 256, 257, 300, 600 };
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        size_t n = lens[i];
+        unsigned char *str = m + P - 100; /* longer ones cross into page 1 */
+        for (size_t k = 0; k < n; k++) str[k] = (unsigned char)('a' + (k * 7 + i) % 26);
+        str[n] = 0;
+        memset(out, 'Z', sizeof out);
+        cr_assert_eq(gm_string_in_over(out, (uintptr_t)str, sizeof out), (long)n, "length %zu", n);
+        cr_assert_eq(memcmp(out, str, n + 1), 0, "length %zu: bytes", n);
+        cr_assert_eq(out[n + 1], 'Z', "length %zu: a byte past the NUL written", n);
+        cr_assert_eq(gm_string_in(want, (uintptr_t)str, sizeof want), (long)n);
+    }
+    memset(m, 'q', 32);
+    cr_assert_eq(gm_string_in_over(out, (uintptr_t)m, 16), -ENAMETOOLONG, "no NUL within the limit");
+    unsigned char *end = m + 3 * P;
+    cr_assert_eq(mprotect(m + 2 * P, P, RW), 0);
+    memcpy(end - 4, "abcd", 4); /* unterminated up to the hole */
+    cr_assert_eq(gm_string_in_over(out, (uintptr_t)end - 4, sizeof out), -EFAULT);
+    memcpy(end - 4, "abc", 4);
+    cr_assert_eq(gm_string_in_over(out, (uintptr_t)end - 4, sizeof out), 3);
+    cr_assert_str_eq(out, "abc");
+    /* the same string again over a read-only copy of it: nothing written */
+    char *ro = mmap(NULL, P, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert_neq(ro, MAP_FAILED);
+    strcpy(ro, "abc");
+    cr_assert_eq(mprotect(ro, P, PROT_READ), 0);
+    cr_assert_eq(gm_string_in_over(ro, (uintptr_t)end - 4, P), 3, "a write to the unchanged copy would fault");
+}
+
 /* The lock-free path of gm_check: a remembered mapping stops counting the moment
  * the table changes. */
 Test(access, remembered_mapping_follows_changes)
