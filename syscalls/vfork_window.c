@@ -161,27 +161,37 @@ static int read_all(int fd, void *p, size_t n)
     return 0;
 }
 
-/* Where the host's dispositions, set for the table was, differ from the table
- * acts, they follow acts. */
-static void host_dispositions_set(const struct linux_sigaction *was, const struct linux_sigaction *acts)
+/* The signals whose entries differ between two tables (LINUX_SIGBIT's). */
+static uint64_t dispositions_differing(const struct linux_sigaction *was, const struct linux_sigaction *acts)
+{
+    uint64_t differ = 0;
+    for (int sig = 1; sig <= LINUX_NSIG; sig++)
+        if (sig != LINUX_SIGSYS && sig != LINUX_SIGKILL && sig != LINUX_SIGSTOP &&
+            memcmp(&acts[sig], &was[sig], sizeof acts[sig]))
+            differ |= LINUX_SIGBIT(sig);
+    return differ;
+}
+
+/* The host's dispositions of the signals in differ follow the table's, which is
+ * then published. */
+static void host_dispositions_apply(uint64_t differ)
 {
     for (int sig = 1; sig <= LINUX_NSIG; sig++) {
-        const struct linux_sigaction *now = &acts[sig];
-        if (sig == LINUX_SIGSYS || sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP || !memcmp(now, &was[sig], sizeof *now))
-            continue;
+        const struct linux_sigaction *now = &lx_proc.sigactions[sig];
+        if (!(differ & LINUX_SIGBIT(sig))) continue;
         if (now->handler == LINUX_SIG_DFL || now->handler == LINUX_SIG_IGN)
             lx_trap_default(sig, now->handler == LINUX_SIG_IGN);
         else
             lx_trap_catch(sig, (now->flags & LINUX_SA_RESTART) != 0);
     }
+    lx_process_publish();
 }
 
 /* Where the host's dispositions differ from the table's, they follow it (was:
  * what they were set for). */
 static void host_dispositions_follow(const struct linux_sigaction *was)
 {
-    host_dispositions_set(was, lx_proc.sigactions);
-    lx_process_publish();
+    host_dispositions_apply(dispositions_differing(was, lx_proc.sigactions));
 }
 
 /* The child's side: it waits for the exec, the exit or the calls the parent's
@@ -216,12 +226,12 @@ static long child_serve(struct lx_call *c)
             lx_exit_group(status);
         }
         /* MSG_EXEC: the child's blocked set and dispositions, then the request;
-         * the host's follow the new table before it is copied in (no copy of
-         * the old one: a page of .bss more written in every exec'd child) */
+         * which dispositions change is noted before the table is copied in (no
+         * copy of the old one: a page of .bss more written in every exec'd child) */
         memcpy(&c->task->sigmask, body, 8);
-        host_dispositions_set(lx_proc.sigactions, (const struct linux_sigaction *)(body + 8));
+        uint64_t differ = dispositions_differing(lx_proc.sigactions, (const struct linux_sigaction *)(body + 8));
         memcpy(lx_proc.sigactions, body + 8, sizeof lx_proc.sigactions);
-        lx_process_publish();
+        host_dispositions_apply(differ);
         size_t head = 8 + sizeof lx_proc.sigactions;
         int err = (int)-lx_exec_requested(c, body + head, h.len - head);
         if (body != room) free(body);
