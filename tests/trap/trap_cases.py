@@ -1780,14 +1780,21 @@ def shell_faults_three_times_a_fork_exec(e):
     but which shared pages it writes while a spare and a child both live varies
     with their timing.  Seen beside a CPU-bound process (8 runs each): 2.85-3.27
     without spares, 3.45-4.00 with; one page more written each time would give
-    at least 3.85 and 4.45: at most 3.5 and 4.3 allowed."""
+    at least 3.85 and 4.45: at most 3.5 and 4.3 allowed.  Beside two (the suite's
+    own parallel tests), with spares, 2 runs in 6 gave 4.40 and 4.60: the fewest of
+    three measures is taken, as a page more would raise every one."""
     nm = subprocess.run(['nm', e.lxrun], capture_output=True, text=True).stdout
     musl = re.search(r' builtin_tls$', nm, re.M)  # musl's static TLS: the musl build
     for opts, limit in ((['--spare-child=no'], 3.5 if musl else 7.5), (['--spare-child=yes'], 4.3 if musl else 8.3)):
-        few, many = shell_faults(e, 10, *opts), shell_faults(e, 50, *opts)
-        each = (many - few) / 40
+        tries = []
+        for _ in range(3):
+            few, many = shell_faults(e, 10, *opts), shell_faults(e, 50, *opts)
+            tries.append(((many - few) / 40, few, many))
+            if tries[-1][0] <= limit:
+                break
+        each, few, many = min(tries)
         check(each <= limit, f'{opts}: {each:.2f} page faults a fork+exec in the shell, want {limit} at most '
-              f'({few} for 10 times, {many} for 50)')
+              f'({few} for 10 times, {many} for 50; the fewest of {len(tries)})')
 
 
 @case
