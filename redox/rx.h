@@ -207,7 +207,8 @@ long rx_boot_id(uint8_t out[16]);
  * file: handle. */
 long rx_learned_open(const char *path, const void *key, size_t keylen);
 /* 1 when path is a regular file of the caller's (not followed if a symbolic
- * link), 0 when not, or -errno: whether a session made a learned file there. */
+ * link), else 0 (none, or it cannot be looked at): whether a session made a
+ * learned file there. */
 long rx_learned_exists(const char *path);
 /* The learned file found damaged (a check failed): marked for the next session
  * to make afresh, and this session's kept part is its own (empty) memory again.
