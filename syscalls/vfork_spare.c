@@ -40,6 +40,7 @@
 #include "../trap/fs_call.h"
 #include "handler.h"
 #include "process.h"
+#include "spare_trial.h"
 #include "thread.h"
 
 /* What goes with the spare's first message: its pgid and start, then per fd its
@@ -80,7 +81,8 @@ int lx_vfork_spare_wanted(void)
      * shell: dash's loop of /bin/true beside one CPU-bound process was 1.37x native
      * with spares and 1.12x without; on an idle one 1.04x with, 1.24x without
      * (design-notes, thirtieth session). */
-    if (lx_proc.opts.spare_child == LX_SPARE_AUTO && rx_cpu_free(lx_fd_floor) == 0) return 0;
+    if (lx_proc.opts.spare_child == LX_SPARE_AUTO && (!lx_spare_trial_wants() || rx_cpu_free(lx_fd_floor) == 0))
+        return 0;
     if (!counted) {
         long n = rx_child_count();
         if (n < 0) return 0; /* unknown: no spare, whose waits would need the count */
@@ -95,6 +97,14 @@ void lx_vfork_spare_keep(int pid, int fd)
 {
     spare_pid = pid, spare_fd = fd, spare_stale = 0, spare_floor = lx_fd_floor;
     lx_vfork_spare_unready = 1;
+    lx_spare_trial_made();
+}
+
+void lx_vfork_spare_window_exec(uint64_t sig)
+{
+    if (lx_proc.opts.spare_child != LX_SPARE_AUTO || lx_spare_trial_choice() >= 0) return;
+    struct rx_timespec t;
+    if (rx_clock_gettime(RX_CLOCK_MONOTONIC, &t) == 0) lx_spare_trial_exec(sig, t.sec * 1000000000LL + t.nsec);
 }
 
 /* On lxrun's FS: close and exit come here from the guest's. */
@@ -158,6 +168,7 @@ void lx_vfork_spare_forked(void)
     spare_pid = 0, spare_fd = -1, spare_stale = 0, lx_vfork_spare_unready = 0;
     children = 0;
     counted = lx_proc.sigactions[LINUX_SIGCHLD].handler != LINUX_SIG_IGN;
+    lx_spare_trial_forked();
 }
 
 void lx_vfork_spare_sigchld_ignored(void)

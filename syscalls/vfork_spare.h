@@ -11,6 +11,9 @@ struct lx_call;
  * the process makes a copy of it unsafe (threads, a trace or report, SIGCHLD
  * ignored, its children uncounted). */
 int lx_vfork_spare_wanted(void);
+/* A vfork window's exec of request sig (its path's and arguments' hash): auto
+ * times a shell's loop with and without spares (spare_trial.c). */
+void lx_vfork_spare_window_exec(uint64_t sig);
 /* The parent keeps the spare just made (its pid, the parent's end of its
  * socket); until the spare says it holds none of the guest's fds it is unready. */
 void lx_vfork_spare_keep(int pid, int fd);
