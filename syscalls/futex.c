@@ -105,7 +105,6 @@ static long futex_op(struct lx_call *c)
         c->eintr_only = tp != NULL; /* Linux restarts a timed wait only when no handler ran */
         if (cmd == LINUX_FUTEX_WAIT_BITSET && !bits) return -EINVAL;
         int clock = op & LINUX_FUTEX_CLOCK_REALTIME ? RX_CLOCK_REALTIME : RX_CLOCK_MONOTONIC;
-        lx_threads_reap_ended(); /* a pthread_join's, often: the ended thread's record back */
         if (cmd == LINUX_FUTEX_WAIT) return rx_futex_wait(word, val, tp, -1, shared);
         return bits == LINUX_FUTEX_BITSET_MATCH_ANY ? rx_futex_wait(word, val, tp, clock, shared)
                                                      : rx_futex_wait_bits(word, val, tp, clock, bits, shared);

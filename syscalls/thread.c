@@ -77,7 +77,8 @@ static void record_give(struct thread_record *r)
     if (!lx_spare_give(spare_records, LX_SPARES_N(spare_records), r)) free(r);
 }
 
-/* Every ended thread whose host thread is gone: joined, its record given back.
+/* Every ended thread whose host thread is gone (but self, the caller's, when
+ * given): joined, its record given back.
  * One reaper at a time (another's call returns at once), joining outside the
  * lock: a record leaves the list only here, and new ones come at its head, so a
  * walk from the head as it was needs no lock; the joined ones are then unlinked
@@ -85,13 +86,12 @@ static void record_give(struct thread_record *r)
  * joins ran under the spin lock, and musl's tryjoin waits for a thread in its
  * exit: threads ending meanwhile spun on the lock, starving on 2 CPUs the one
  * that had to finish -- 4 pthread_create + join took up to 12 ms (native 0.2). */
-static long reap_ended(void *unused)
+static long reap_ended(void *self)
 {
-    (void)unused;
     if (__atomic_exchange_n(&reaping, 1, __ATOMIC_ACQUIRE)) return 0;
     int any = 0;
     for (struct thread_record *r = __atomic_load_n(&ended_list, __ATOMIC_ACQUIRE); r; r = r->ended_next)
-        if (rx_thread_join(r->handle) == 0) r->joined = any = 1;
+        if (r != self && rx_thread_join(r->handle) == 0) r->joined = any = 1;
     struct thread_record *joined = NULL;
     if (any) {
         ended_take_lock();
@@ -175,6 +175,11 @@ static void thread_main(void *arg)
         gm_copy_out(r->start.child_tid, &tid, sizeof tid);
     lx_trap_run_thread(t, &r->start.regs);
     thread_ended(r, tid); /* the host thread then ends as threads do */
+    /* Those that ended before, joined here, on lxrun's FS already: a join's futex
+     * wait did it, two FS switches each on a host without FSGSBASE (a pthread_create
+     * and join 75 -> ~70 us on a KPTI VM, native 38).  This one is not gone yet: the
+     * next thread's end or clone joins it. */
+    reap_ended(r);
 }
 
 /* The creator does not wait for the new thread to run: with a thread busy on each
