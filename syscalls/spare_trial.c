@@ -51,9 +51,11 @@ void lx_spare_trial_exec(uint64_t sig, int64_t now_ns)
 {
     if (trial.choice >= 0) return;
     int64_t d = now_ns - trial.at_ns;
-    int way = trial.made;
-    if (trial.chained && sig == trial.sig && d > 0 && d < 4000000000 && trial.n[way] < LX_SPARE_TRIAL_SAMPLES) {
-        trial.us[way][trial.n[way]++] = (uint32_t)(d / 1000);
+    int way = trial.made != 0;
+    unsigned k = trial.n[way]; /* read once: two threads' windows may race here, never past the end */
+    if (trial.chained && sig == trial.sig && d > 0 && d < 4000000000 && k < LX_SPARE_TRIAL_SAMPLES) {
+        trial.us[way][k] = (uint32_t)(d / 1000);
+        trial.n[way] = k + 1;
         trial.choice = lx_spare_trial_verdict(trial.us[1], trial.n[1], trial.us[0], trial.n[0]);
     }
     if (++trial.execs > LX_SPARE_TRIAL_EXECS && trial.choice < 0) trial.choice = 1; /* no loop to measure */
