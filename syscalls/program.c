@@ -33,7 +33,9 @@ int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_e
                                  .gid = id.gid, .egid = id.egid, .vdso_counting = lx_report.observe };
     if (lx_exec_prepare_at(p->dirfd, p->prog, p->execfn, p->argc, p->argv, p->envp, &view, p->kept, st, err) < 0)
         return -1;
-    image_mapped(&st->prog, 0); /* first: the program's stamp keys its files' sites */
+    /* first: the program's stamp keys its files' sites; a program without an
+     * interpreter has its own known by its file alone, as ld.so's (plant_cache.c) */
+    image_mapped(&st->prog, !st->prog.has_interp);
     if (st->prog.has_interp) image_mapped(&st->interp, 1);
     image_plant(st->prog.has_interp ? &st->interp : &st->prog, st->prog.has_interp);
     lx_process_start(st->brk, p->execfn);

@@ -43,7 +43,8 @@
 #define TLS_FREE __attribute__((no_stack_protector))
 
 #define RUNS 2       /* rewrite.c's PLACED_RUNS_MAX */
-#define PAGES 16     /* in the runs, the unchanged ones between included */
+#define PAGES 16     /* in the runs, the unchanged ones between included, each hashed */
+#define PAGES_SETTLED 512 /* the same for a copy settled when made (settled()): no hash needed */
 #define CANDIDATES 32 /* pages a planting may change, looked at before and after */
 #define STATS (sizeof(struct lx_rewrite_stats) / sizeof(unsigned long))
 #define DETOURED 0x444554u /* mixed into the stamp of a copy with CPUID detours */
@@ -60,6 +61,7 @@ struct planted {
     uint64_t tramp;     /* the trampolines' offset in the session's pages */
     uint32_t tramp_len; /* and their bytes: the chunk's used part */
     uint32_t nruns;
+    uint32_t hashed;    /* hash[] holds every run page's (else only a settled copy maps) */
     uint16_t stats[STATS]; /* what the planting added to lx_rewrite_stats */
     struct { uint64_t page, store; uint32_t npages; } run[RUNS]; /* page: from the bias */
     uint64_t hash[PAGES]; /* each run's pages as mapped from the file, in order */
@@ -174,7 +176,7 @@ TLS_FREE static int apply(uint64_t stamp, uintptr_t bias, int64_t ctime_ns)
     size_t used;
     uintptr_t base = lx_rewrite_chunk_at(bias + (uintptr_t)e->first + 5, &used);
     if (!base || used || !find(stamp, e->first, (int64_t)(base - bias), e) ||
-        (!settled(e, ctime_ns) && !same_pages(e, bias)) ||
+        (!settled(e, ctime_ns) && (!e->hashed || !same_pages(e, bias))) ||
         rx_session_pages_read((void *)base, e->tramp_len, e->tramp) != 0)
         return 0;
     lx_rewrite_chunk_filled(base, e->tramp_len);
@@ -190,6 +192,7 @@ TLS_FREE static int apply(uint64_t stamp, uintptr_t bias, int64_t ctime_ns)
 /* ---- keeping a planting ---- */
 struct capture {
     uintptr_t bias, first, chunk;
+    int64_t ctime_ns;     /* the image's file's change time: settled() */
     uint64_t sites;       /* the interpreter's site record, or 0 */
     uint32_t sites_known; /* how many of its sites the planting planted from */
     int npages;
@@ -212,8 +215,9 @@ TLS_FREE static int candidate(struct capture *cp, uintptr_t lo, uintptr_t hi)
 }
 
 /* The changed pages in at most RUNS runs (two: split at the widest gap), their
- * pages' original hashes in order: pages in all, or 0 (too many, or a page
- * between that cannot be read). */
+ * pages' original hashes in order (up to PAGES; a copy settled when made may
+ * have PAGES_SETTLED pages, unhashed beyond PAGES: e->hashed): pages in all, or 0
+ * (too many, or a page between that cannot be read). */
 _Static_assert(RUNS == 2, "runs_of makes one split");
 TLS_FREE static int runs_of(const struct capture *cp, const int *changed, struct planted *e)
 {
@@ -231,19 +235,32 @@ TLS_FREE static int runs_of(const struct capture *cp, const int *changed, struct
         int to = cut >= from ? cut : n - 1;
         uintptr_t lo = cp->page[idx[from]], hi = cp->page[idx[to]] + GM_PAGE;
         uint32_t np = (uint32_t)((hi - lo) / GM_PAGE);
-        if (total + (int)np > PAGES) return 0;
-        for (uintptr_t p = lo; p < hi; p += GM_PAGE) {
+        if (total + (int)np > (settled(e, cp->ctime_ns) ? PAGES_SETTLED : PAGES)) return 0;
+        for (uintptr_t p = lo; p < hi; p += GM_PAGE, total++) {
             int k = 0;
             while (k < cp->npages && cp->page[k] != p) k++;
             /* a page between the changed ones: unchanged, its hash now is the file's */
             if (k == cp->npages && !readable_page(p)) return 0;
-            e->hash[total++] = k < cp->npages ? cp->hash[k] : page_hash(p);
+            if (total < PAGES) e->hash[total] = k < cp->npages ? cp->hash[k] : page_hash(p);
         }
         e->run[e->nruns].page = lo - cp->bias, e->run[e->nruns].npages = np;
         e->nruns++;
         if (to == n - 1) break;
     }
+    e->hashed = total <= PAGES;
     return total;
+}
+
+/* The pages runs_of's two runs would span were every candidate page changed: at
+ * least as many as for the pages that do change (a subset: no wider a range, no
+ * narrower a widest gap). */
+TLS_FREE static uint32_t runs_span(const struct capture *cp)
+{
+    if (!cp->npages) return 0;
+    uintptr_t widest = GM_PAGE;
+    for (int i = 0; i + 1 < cp->npages; i++)
+        if (cp->page[i + 1] - cp->page[i] > widest) widest = cp->page[i + 1] - cp->page[i];
+    return (uint32_t)((cp->page[cp->npages - 1] - cp->page[0] + GM_PAGE - (widest - GM_PAGE)) / GM_PAGE);
 }
 
 TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
@@ -329,24 +346,41 @@ TLS_FREE void lx_trap_image_plant(uintptr_t bias, uintptr_t phdr, size_t phnum, 
     }
     struct lx_detour *d;
     int nd = lx_cpuid_detours(bias, phdr, phnum, eh_frame, eh_frame_len, stamp, &d);
-    /* the interpreter's known sites, segment by segment (ld.so has one) */
+    /* The image's own known sites, segment by segment (ld.so has one): the
+     * interpreter's, and a program's without one (busybox true's 16 traps at 14
+     * sites over 111 pages of its static text, in every exec) where its file has
+     * settled (the copy then needs no hash of those pages: settled()). */
     struct { uintptr_t start; uint64_t off; int n; } seg = { 0, 0, 0 };
     struct lx_known_site *w = 0;
     size_t i = 0;
     uint64_t off, vaddr, filesz;
-    while (interp && !seg.n && next_text(phdr, phnum, &i, &off, &vaddr, &filesz))
+    int own = interp || rx_realtime_sec() - id->ctime_ns / 1000000000 >= SETTLED_SEC;
+    while (own && !seg.n && next_text(phdr, phnum, &i, &off, &vaddr, &filesz))
         seg.start = bias + vaddr, seg.off = off,
         seg.n = lx_rewrite_known_of(lx_rewrite_interp_stamp(stamp), off, filesz, &w);
     /* at the image's load: the process's only thread, none of its code run yet */
-    static struct capture cp; /* under the text lock: off the stack a forked child copies */
-    cp = (struct capture){ .bias = bias, .before = lx_rewrite_stats, .sites = interp ? lx_rewrite_interp_stamp(stamp) : 0,
-                           .sites_known = (uint32_t)seg.n };
+    static struct capture cp, detours_only; /* under the text lock: off the stack a forked child copies */
+    cp = (struct capture){ .bias = bias, .ctime_ns = id->ctime_ns, .before = lx_rewrite_stats,
+                           .sites = own ? lx_rewrite_interp_stamp(stamp) : 0, .sites_known = (uint32_t)seg.n };
     cp.first = nd ? d[0].at : seg.n ? seg.start + (uintptr_t)(w[0].off - seg.off) : 0;
     int keeping = cp.first && lx_rewrite_nchunks() <= 1; /* none, or the one apply made near the same site */
     for (int k = 0; keeping && k < nd; k++) keeping = candidate(&cp, d[k].at, d[k].at + 5);
+    int keeping_detours = keeping;
+    detours_only = cp;
     for (int k = 0; keeping && k < seg.n; k++) {
         uintptr_t site = seg.start + (uintptr_t)(w[k].off - seg.off);
         keeping = candidate(&cp, site - 32, site + 2 + 128); /* a mov before, padding after */
+    }
+    /* A program's sites that cannot be kept are left to their traps: planted by
+     * page copies in every exec they would cost more than the traps (~15 us a
+     * copied page on a paravirtualised VM, ~2 us a trap).  Its copy of the
+     * detours then stands for none of its sites (cp.sites 0: not made stale by
+     * them at once). */
+    if (!interp && seg.n && (!keeping || runs_span(&cp) > PAGES_SETTLED)) {
+        cp = detours_only, seg.n = 0;
+        cp.sites = 0, cp.sites_known = 0;
+        cp.first = nd ? d[0].at : 0;
+        keeping = keeping_detours && cp.first;
     }
     size_t used = 0;
     if (keeping) cp.chunk = lx_rewrite_chunk_at(cp.first + 5, &used);

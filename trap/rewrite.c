@@ -737,8 +737,11 @@ TLS_FREE static void rewrite_page(uintptr_t site, long nr)
  * (learned: see REWRITE_AFTER).  The interpreter's are known by its file alone
  * (INTERP_SALT), and learned at their first trap in any program: whatever program
  * it loads, ld.so runs its own calls, and every exec of the session plants them
- * with its CPUID detours, mapped from the session's copy (plant_cache.c).  Runs in
- * sys_mmap on the guest's FS: TLS-free. */
+ * with its CPUID detours, mapped from the session's copy (plant_cache.c).  So are
+ * a program's without an interpreter (a static one: its text is the one image
+ * planted, as ld.so's; before, its sites were keyed by file ^ program, 0, the
+ * same record for every program, and never planted).  Runs in sys_mmap on the
+ * guest's FS: TLS-free. */
 #define INTERP_SALT 0x494e5445525053ull
 static struct { uint64_t dev, ino, stamp; } mapped_files[32] RX_FORK_HOT;
 static int nmapped_files RX_FORK_HOT;
