@@ -15,7 +15,6 @@
 #include "../process/handover.h"
 #include "../report/report.h"
 #include "../report/trace.h"
-#include "../trap/trap.h"
 #include "exec_here.h"
 #include "handler.h"
 #include "process.h"
@@ -386,8 +385,7 @@ static long do_exec(struct lx_call *c, int dirfd, uint64_t path, uint64_t argv, 
         if (lx_report.observe) lx_record_call((unsigned long)c->nr, 0);
         if (traced) trace_syscall(c, 0);
         int here = lx_exec_here_possible(c);
-        if (lx_vfork_window_open)
-            lx_vfork_spare_window_exec(lx_bytes_hash(q.path, strlen(q.path)) * 31 ^ lx_bytes_hash(q.argv.buf, q.argv.len));
+        if (lx_vfork_window_open) lx_vfork_spare_window_exec(q.path, q.argv.buf, q.argv.len);
         r = lx_vfork_window_open ? exec_by_window(c, &q) : here ? exec_here(c, &q) : reenter_lxrun(c, &q);
         /* it returned (it failed, or a vfork child's exec went to its waiting child):
          * counted as it returns */

@@ -31,6 +31,8 @@
  * parent killed outright takes it along (PR_SET_PDEATHSIG, cleared once taken). */
 #include "vfork_spare.h"
 
+#include <string.h>
+
 #include "../abi/linux_sched.h"
 #include "../abi/linux_signal.h"
 #include "../process/fd_reserve.h"
@@ -38,6 +40,7 @@
 #include "../report/report.h"
 #include "../report/trace.h"
 #include "../trap/fs_call.h"
+#include "../trap/trap.h"
 #include "handler.h"
 #include "process.h"
 #include "spare_trial.h"
@@ -100,11 +103,13 @@ void lx_vfork_spare_keep(int pid, int fd)
     lx_spare_trial_made();
 }
 
-void lx_vfork_spare_window_exec(uint64_t sig)
+void lx_vfork_spare_window_exec(const char *path, const char *argv, size_t argv_len)
 {
     if (lx_proc.opts.spare_child != LX_SPARE_AUTO || lx_spare_trial_choice() >= 0) return;
     struct rx_timespec t;
-    if (rx_clock_gettime(RX_CLOCK_MONOTONIC, &t) == 0) lx_spare_trial_exec(sig, t.sec * 1000000000LL + t.nsec);
+    if (rx_clock_gettime(RX_CLOCK_MONOTONIC, &t) < 0) return;
+    uint64_t sig = lx_bytes_hash(path, strlen(path)) * 31 ^ lx_bytes_hash(argv, argv_len);
+    lx_spare_trial_exec(sig, t.sec * 1000000000LL + t.nsec);
 }
 
 /* On lxrun's FS: close and exit come here from the guest's. */

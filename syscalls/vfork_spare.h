@@ -11,9 +11,10 @@ struct lx_call;
  * the process makes a copy of it unsafe (threads, a trace or report, SIGCHLD
  * ignored, its children uncounted). */
 int lx_vfork_spare_wanted(void);
-/* A vfork window's exec of request sig (its path's and arguments' hash): auto
- * times a shell's loop with and without spares (spare_trial.c). */
-void lx_vfork_spare_window_exec(uint64_t sig);
+/* A vfork window's exec of path with argv (argv_len bytes of NUL-ended
+ * strings): while undecided, auto times a shell's loop with and without spares
+ * (spare_trial.c), the request known by a hash of both. */
+void lx_vfork_spare_window_exec(const char *path, const char *argv, size_t argv_len);
 /* The parent keeps the spare just made (its pid, the parent's end of its
  * socket); until the spare says it holds none of the guest's fds it is unready. */
 void lx_vfork_spare_keep(int pid, int fd);

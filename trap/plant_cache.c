@@ -151,10 +151,8 @@ TLS_FREE void lx_plant_cache_stale(uint64_t stamp)
  * original text, and page_hash lxrun's busiest function in sh's loop: ~0.7-1.3%
  * of the loop's CPU). */
 #define SETTLED_SEC 60
-TLS_FREE static int settled(const struct planted *e, int64_t ctime_ns)
-{
-    return e->made_sec - ctime_ns / 1000000000 >= SETTLED_SEC;
-}
+TLS_FREE static int settled_at(int64_t sec, int64_t ctime_ns) { return sec - ctime_ns / 1000000000 >= SETTLED_SEC; }
+TLS_FREE static int settled(const struct planted *e, int64_t ctime_ns) { return settled_at(e->made_sec, ctime_ns); }
 
 TLS_FREE static int same_pages(const struct planted *e, uintptr_t bias)
 {
@@ -354,7 +352,7 @@ TLS_FREE void lx_trap_image_plant(uintptr_t bias, uintptr_t phdr, size_t phnum, 
     struct lx_known_site *w = 0;
     size_t i = 0;
     uint64_t off, vaddr, filesz;
-    int own = interp || rx_realtime_sec() - id->ctime_ns / 1000000000 >= SETTLED_SEC;
+    int own = interp || settled_at(rx_realtime_sec(), id->ctime_ns);
     while (own && !seg.n && next_text(phdr, phnum, &i, &off, &vaddr, &filesz))
         seg.start = bias + vaddr, seg.off = off,
         seg.n = lx_rewrite_known_of(lx_rewrite_interp_stamp(stamp), off, filesz, &w);
