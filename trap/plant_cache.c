@@ -191,7 +191,7 @@ TLS_FREE static int apply(uint64_t stamp, uintptr_t bias, int64_t ctime_ns)
 struct capture {
     uintptr_t bias, first, chunk;
     int64_t ctime_ns;     /* the image's file's change time: settled() */
-    uint64_t sites;       /* the interpreter's site record, or 0 */
+    uint64_t sites;       /* the image's own site record (the interpreter's, or a static program's), or 0 */
     uint32_t sites_known; /* how many of its sites the planting planted from */
     int npages;
     uintptr_t page[CANDIDATES]; /* sorted */
