@@ -490,12 +490,17 @@ static long child_call(struct lx_call *c)
     return r;
 }
 
-/* rt_sigaction only: python's subprocess resets every handler in the child, ~64
- * calls that each took the trap (~2.7 us; ~170 us a spawn).  Not rt_sigprocmask:
- * the fast path applies a mask change to the host thread itself (after_call). */
+/* rt_sigaction: python's subprocess resets every handler in the child, ~64 calls
+ * that each took the trap (~2.7 us; ~170 us a spawn).  rt_sigprocmask: a shell's
+ * child unblocks its signals before each exec; the fast path applies the child's
+ * set to the host thread as the trap's frame would (after_call), and one that
+ * unblocks a signal the system holds still ends through the trap, where the
+ * window lets only synchronous ones in (signal_frame.c). */
 __attribute__((no_stack_protector)) int lx_vfork_window_fast(long nr)
 {
-    return (unsigned long)nr <= LX_NR_MAX && lx_syscalls[nr].fn == sys_rt_sigaction;
+    if ((unsigned long)nr > LX_NR_MAX) return 0;
+    lx_handler fn = lx_syscalls[nr].fn;
+    return fn == sys_rt_sigaction || fn == sys_rt_sigprocmask;
 }
 
 /* rt_sigprocmask and rt_sigaction change the child's mask and table only: the
