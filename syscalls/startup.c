@@ -7,6 +7,7 @@
 #include "process.h"
 #include "../report/report.h"
 #include "../process/ptable.h"
+#include "../trap/trap.h"
 
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
@@ -21,10 +22,10 @@ long sys_arch_prctl(struct lx_call *c)
     switch ((int)c->a[0]) {
     case ARCH_SET_FS:
         if (c->a[1] >= LINUX_TASK_SIZE_MAX) return -EPERM;
-        c->t->guest_fs = c->a[1]; /* loaded by the exit stub, on either FS path */
+        lx_fs_guest_set(c->t, c->a[1]); /* on lxrun's FS, the exit stub loads it */
         return 0;
     case ARCH_GET_FS:
-        v = c->t->guest_fs;
+        v = lx_fs_guest_get(c->t);
         return gm_copy_out(c->a[1], &v, sizeof v);
     case ARCH_SET_GS:
         /* GS holds lxrun's thread pointer: the guest's value is kept, not loaded. */

@@ -269,6 +269,34 @@ lx_enter_guest_arch_prctl:
     jmp enter_guest
     .size lx_enter_guest_arch_prctl, .-lx_enter_guest_arch_prctl
 
+/* lx_fs_set_guest_*(base): FS loaded with the guest's new base, from a call served
+ * on the guest's FS (arch_prctl's ARCH_SET_FS: no stub loads FS after it);
+ * lx_fs_get_guest_wrfsbase: the guest's base as the CPU has it (the guest may
+ * write it itself where FSGSBASE is shown to it). */
+    .globl lx_fs_set_guest_wrfsbase
+    .type lx_fs_set_guest_wrfsbase, @function
+lx_fs_set_guest_wrfsbase:
+    wrfsbase %rdi
+    ret
+    .size lx_fs_set_guest_wrfsbase, .-lx_fs_set_guest_wrfsbase
+
+    .globl lx_fs_get_guest_wrfsbase
+    .type lx_fs_get_guest_wrfsbase, @function
+lx_fs_get_guest_wrfsbase:
+    rdfsbase %rax
+    ret
+    .size lx_fs_get_guest_wrfsbase, .-lx_fs_get_guest_wrfsbase
+
+    .globl lx_fs_set_guest_arch_prctl
+    .type lx_fs_set_guest_arch_prctl, @function
+lx_fs_set_guest_arch_prctl:
+    movq %rdi, %rsi
+    movl $ARCH_SET_FS, %edi
+    movl $NR_ARCH_PRCTL, %eax
+    syscall                 /* inside lxrun's text: never dispatched */
+    ret
+    .size lx_fs_set_guest_arch_prctl, .-lx_fs_set_guest_arch_prctl
+
 /* lx_resume_guest_*(regs, thread): a new guest thread starts with every general
  * register of struct linux_sigcontext (regs) loaded, guest FS, selector closed;
  * rip is reached through the thread record, so no register is spent on it. */

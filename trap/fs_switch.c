@@ -18,6 +18,9 @@
     _Noreturn void lx_resume_guest_##fs(const void *, struct lx_thread *);
 STUBS(wrfsbase)
 STUBS(arch_prctl)
+void lx_fs_set_guest_wrfsbase(uint64_t);
+void lx_fs_set_guest_arch_prctl(uint64_t);
+uint64_t lx_fs_get_guest_wrfsbase(void);
 
 static const struct lx_fs_path paths[] = {
     [LX_TRAP_FS_WRFSBASE] = { "wrfsbase", lx_sigsys_entry_wrfsbase, lx_fatal_entry_wrfsbase,
@@ -48,6 +51,21 @@ int lx_trap_fs_choose(enum lx_trap_fs mode, const char **why)
 }
 
 const struct lx_fs_path *lx_fs_path(void) { return chosen; }
+
+__attribute__((no_stack_protector)) void lx_fs_guest_set(struct lx_thread *t, uint64_t base)
+{
+    t->guest_fs = base;
+    if (!t->f_on_guest_fs) return; /* the stub loads it on its way back */
+    if (chosen == &paths[LX_TRAP_FS_WRFSBASE]) lx_fs_set_guest_wrfsbase(base);
+    else lx_fs_set_guest_arch_prctl(base);
+}
+
+__attribute__((no_stack_protector)) uint64_t lx_fs_guest_get(const struct lx_thread *t)
+{
+    /* the stub's entry on lxrun's FS refreshed guest_fs with rdfsbase; on the
+     * guest's, FS is it */
+    return t->f_on_guest_fs && chosen == &paths[LX_TRAP_FS_WRFSBASE] ? lx_fs_get_guest_wrfsbase() : t->guest_fs;
+}
 
 const char *lx_trap_fs_name(void) { return chosen->name; }
 

@@ -25,6 +25,11 @@ const char *lx_trap_fs_name(void);
 /* AT_HWCAP2 bits the guest must not be shown: FSGSBASE when lxrun does not use it
  * (a guest writing FS itself would then bypass lxrun's record of its FS base). */
 unsigned long lx_trap_hwcap2_hidden(void);
+/* arch_prctl's ARCH_SET_FS and ARCH_GET_FS for thread t, on either FS: on the
+ * guest's (a GUESTFS call), FS itself is set or read at once, one kernel entry
+ * without FSGSBASE where the switch to lxrun's FS and back cost two.  TLS-free. */
+void lx_fs_guest_set(struct lx_thread *t, uint64_t base);
+uint64_t lx_fs_guest_get(const struct lx_thread *t);
 
 /* How guest calls reach lxrun: every one through Syscall User Dispatch's signal,
  * or each call site, after its first trap, rewritten into a direct entry. */

@@ -178,38 +178,40 @@ def each_path_at_run_time(e):
     the thread's record (at %gs:0).  The trap serves a call whose line says
     GUESTFS on the guest's FS, as the fast path does (no switch), with
     --trap=sud too, and with -c (counted there), not with -t; and one that changes
-    the mask applies it in the frame."""
+    the mask applies it in the frame.  musl's own arch_prctl(ARCH_SET_FS) served
+    there loads the guest's new base itself: one kernel entry, where the switch to
+    lxrun's FS and back were two."""
     # 15 trapped calls: musl's arch_prctl and set_tid_address, 7 getppid, 3 close,
     # acct, syscall 1000, exit_group; all but exit_group return.  GUESTFS lines:
-    # set_tid_address, getppid, close.
+    # arch_prctl, set_tid_address, getppid, close.
     for mode in ('sud', 'rewrite'):
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}')
-        check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
+        check((to_lxrun, to_guest, gs) == (1 + 3, 1 + 3, 2),
               f'arch_prctl path, {mode}: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     # a report counts and times the GUESTFS calls on the guest's FS too: the same
     # switches; a trace prints each call (stdio is lxrun's): each one switches
     for mode in ('sud', 'rewrite'):
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}', '-c')
-        check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
+        check((to_lxrun, to_guest, gs) == (1 + 3, 1 + 3, 2),
               f'arch_prctl path, {mode} -c: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=sud', '-t')
     check((to_lxrun, to_guest, gs) == (1 + 15, 1 + 14, 2),
           f'arch_prctl path, sud -t: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     # a trapped call that changes the guest's mask is served on the guest's FS too,
     # the mask applied in the signal frame: `tracee masks` makes 10 such calls, and
-    # only musl's arch_prctl and the exit switch
+    # only the exit switches (musl's arch_prctl loads the guest's base: to the guest)
     to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', '--trap=sud', tracee_mode='masks')
-    check((to_lxrun, to_guest, gs) == (1 + 2, 1 + 1, 2),
+    check((to_lxrun, to_guest, gs) == (1 + 1, 1 + 1, 2),
           f'arch_prctl path, sud, masks: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     # readlink and readlinkat on the guest's FS too (gcc's driver makes ~10 000 in
     # make's 20 files): `tracee links` makes 21 (each answered as natively), and only
     # the one of /proc/self/exe (lxrun's own link: resolved, then rendered, on lxrun's
-    # FS: two switches), musl's arch_prctl and the exit switch
+    # FS: two switches) and the exit switch
     native = e.run(e.tracee, 'links', lxrun=False)
     check(native.rc == 0, f'natively: {native}')  # host_fs_calls checks the same under lxrun
     for mode in ('sud', 'rewrite'):
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}', tracee_mode='links')
-        check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
+        check((to_lxrun, to_guest, gs) == (1 + 3, 1 + 3, 2),
               f'arch_prctl path, {mode}, links: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
     if HOST_FSGSBASE:
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'wrfsbase')
@@ -224,13 +226,13 @@ def signals_delivered_on_the_guests_fs(e):
     set at once, in both modes: `tracee handlers 100` blocks and unblocks SIGUSR1,
     then sends it to itself (kill, whose line is not GUESTFS: one switch each) 100
     times from sites of its own, rewritten as they come due with --trap=rewrite.
-    Only start-up, musl's arch_prctl, the kills and the exit switch to lxrun's FS;
+    Only start-up, the kills and the exit switch to lxrun's FS;
     before, each delivery's rt_sigreturn switched too (sud: 3 + 2 x 100), and on
     rewritten sites the unblock and the kill's signal went through the gate into
     the trap on lxrun's FS (rewrite: 288)."""
     for mode in ('sud', 'rewrite'):
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}', tracee_mode='handlers 100')
-        check((to_lxrun, to_guest, gs) == (1 + 2 + 100, 1 + 1 + 100, 2),
+        check((to_lxrun, to_guest, gs) == (1 + 1 + 100, 1 + 1 + 100, 2),
               f'arch_prctl path, {mode}, handlers: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n'
               f'{text[-3000:]}')
 
@@ -239,13 +241,13 @@ def signals_delivered_on_the_guests_fs(e):
 def signals_in_guest_code_delivered_on_the_guests_fs(e):
     """A signal that lands in guest code is delivered on the guest's FS too:
     `tracee timer 20` spins without a call while a 2 ms timer's SIGALRM reaches its
-    handler 20 times; only start-up, musl's arch_prctl, the two setitimer calls and
-    the exit switch to lxrun's FS (before: two more per signal, its delivery's and
+    handler 20 times; only start-up, the two setitimer calls and the exit switch
+    to lxrun's FS (before: two more per signal, its delivery's and
     its rt_sigreturn's).  A tick that lands while lxrun runs (a call, the trap) is
     delivered as that call ends: none can here but in setitimer's own."""
     for mode in ('sud', 'rewrite'):
         to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', f'--trap={mode}', tracee_mode='timer 20')
-        check((to_lxrun, to_guest, gs) == (1 + 4, 1 + 3, 2),
+        check((to_lxrun, to_guest, gs) == (1 + 3, 1 + 3, 2),
               f'arch_prctl path, {mode}, timer: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n'
               f'{text[-3000:]}')
 
@@ -255,10 +257,10 @@ def dotdot_paths_resolved_on_the_guests_fs(e):
     """A path with ".." that stays out of /proc, /sys and /dev (gcc's
     /usr/lib/gcc/x86_64-linux-gnu/12/../../../../include) is resolved on the guest's
     FS like any other: `tracee stats /usr/lib/../bin/../lib 10` switches to lxrun's FS
-    only at start-up, for musl's arch_prctl and the exit (before: once per stat, with
+    only at start-up and for the exit (before: once per stat, with
     an 8 KiB allocation each time)."""
     to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', tracee_mode='stats /usr/lib/../bin/../lib 10')
-    check((to_lxrun, to_guest, gs) == (1 + 2, 1 + 1, 2),
+    check((to_lxrun, to_guest, gs) == (1 + 1, 1 + 1, 2),
           f'arch_prctl path, stats: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
 
 
@@ -267,13 +269,13 @@ def file_mappings_named_again_on_the_guests_fs(e):
     """A file mapped again is named (/proc/self/maps) from what lxrun found the first
     time, checked to lead to the same file still, without switching to lxrun's FS
     for the lookup: `tracee mapfile F 10` maps one file 10 times, and only the first
-    mapping's name, start-up, musl's arch_prctl and the exit switch (before: each
+    mapping's name, start-up and the exit switch (before: each
     mapping's; memory.c's names_after_rename checks a renamed file's new name)."""
     path = os.path.join(e.tmp, 'mapped-file')
     with open(path, 'wb') as f:
         f.write(b'x' * 4096)
     to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', tracee_mode=f'mapfile {path} 10')
-    check((to_lxrun, to_guest, gs) == (1 + 3, 1 + 2, 2),
+    check((to_lxrun, to_guest, gs) == (1 + 2, 1 + 2, 2),
           f'arch_prctl path, mapfile: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
 
 
@@ -305,7 +307,7 @@ def rewrites_made_on_the_guests_fs(e):
     """A site due for rewriting is rewritten by the trap that serves its call on the
     guest's FS (the rewriter is TLS-free), not by a detour through lxrun's FS, which
     cost each rewrite an arch_prctl pair: `tracee sites` calls from 8 sites of its own
-    100 times each, and only musl's arch_prctl and the exit switch to lxrun's FS.
+    100 times each, and only the exit switches to lxrun's FS.
     That the sites were rewritten shows in the traps: ~160 of 801 calls (every call
     traps until a rewrite is due, from the program's 32nd trap on)."""
     log = os.path.join(e.tmp, 'strace-sites')
@@ -319,7 +321,7 @@ def rewrites_made_on_the_guests_fs(e):
     sets = re.findall(r'ARCH_SET_FS, (0x[0-9a-f]+|0)\)', text)
     to_lxrun = sum(v == sets[0] for v in sets) if sets else 0
     check(traps < 400, f'{traps} traps for 801 calls from 9 sites: not rewritten\n{text}')
-    check(to_lxrun == 1 + 2, f'{to_lxrun} switches to lxrun\'s FS, want 1 + 2 (start-up, arch_prctl, exit)\n{text}')
+    check(to_lxrun == 1 + 1, f'{to_lxrun} switches to lxrun\'s FS, want 1 + 1 (start-up, exit)\n{text}')
 
 
 @case
@@ -1139,10 +1141,10 @@ def exec_reads_each_head_once(e):
 def process_name_on_the_guests_fs(e):
     """prctl's PR_SET_NAME and PR_GET_NAME (glibc's start and busybox ask the name of
     every program) are served on the guest's FS: `tracee names 10` switches to
-    lxrun's FS only at start-up, for musl's arch_prctl and the exit (each prctl
+    lxrun's FS only at start-up and for the exit (each prctl
     switched there and back before)."""
     to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', tracee_mode='names 10')
-    check((to_lxrun, to_guest, gs) == (1 + 2, 1 + 1, 2),
+    check((to_lxrun, to_guest, gs) == (1 + 1, 1 + 1, 2),
           f'arch_prctl path, names: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
 
 
