@@ -1380,13 +1380,14 @@ static void fork_prepare(void)
         dl_iterate_phdr(own_segments_anon, NULL);
         rx_touch_trace_prepare();
     }
+    host_fork_pins(own_fd_floor);
 }
 
 long rx_fork(void)
 {
     fork_prepare();
     long r = R(fork());
-    if (r == 0) my_pid = 0, rx_touch_trace_child();
+    if (r == 0) my_pid = 0, host_fork_pins_drop(), rx_touch_trace_child();
     return r;
 }
 
@@ -1400,7 +1401,7 @@ long rx_fork_lone(void)
 #else
     fork_prepare();
     long r = R(_Fork());
-    if (r == 0) my_pid = 0, rx_touch_trace_child();
+    if (r == 0) my_pid = 0, host_fork_pins_drop(), rx_touch_trace_child();
     return r;
 #endif
 }

@@ -899,6 +899,12 @@ long rx_self_exe(void);
  * filled anew at each use.  NULL if none.  Host: MADV_WIPEONFORK.  Redox plan:
  * plain memory (its fork copies it). */
 void *rx_alloc_unforked(size_t len);
+/* The process's program was replaced in place (an exec served inside lxrun): what
+ * the backend made for the old program's forks goes, as a directly started
+ * program has none of it.  Host: the ring that pins lxrun's pages for forks
+ * (host-linux-fork-pins.c), made again at the new program's first fork.  Redox
+ * plan: nothing. */
+void rx_program_replaced(void);
 
 /* ---- futexes (Redox SYS_FUTEX) ---- */
 /* Sleeps while *addr == val, until woken or the timeout (absolute on clock when

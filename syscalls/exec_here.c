@@ -89,6 +89,7 @@ long lx_exec_here(struct lx_call *c, const struct lx_program *p)
     delete_timers();
     unmap_guest();
     lx_trap_exec_reset(c->t);
+    rx_program_replaced();
     close_on_exec();
     lx_signal_clear_handlers();
     reset_task(c->task);
