@@ -1040,6 +1040,13 @@ extern const char __start_lx_guest_callable[], __stop_lx_guest_callable[];
  * fork-hot page itself: pushed over its end, the main thread's SIGCHLD details,
  * which the parent writes after each fork, cost the parent a fault more. */
 #define RX_EXEC_READ __attribute__((section("lx_exec_read")))
+/* Larger records every exec'd child writes and its parent does not (an exec's
+ * start record), after the fork-hot and exec-read sections: in lxrun's file
+ * data, which is present from start-up and, where the host pins it for forks
+ * (host-linux-fork-pins.c), copied into the child at the fork -- in .bss the
+ * parent never touched them, and each exec'd child took a fault for its first
+ * write (~12 us on a paravirtualised VM). */
+#define RX_FORK_COPIED __attribute__((section("lx_fork_copied")))
 /* Large buffers only a report, a check or a configuration file uses, after all of
  * lxrun's other variables (.lbss follows .bss in the linker's script): among them
  * (1.7 MiB, the largest first) they spread the variables a run does write over

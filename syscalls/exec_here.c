@@ -98,7 +98,7 @@ long lx_exec_here(struct lx_call *c, const struct lx_program *p)
     lx_guest_caps_init(lx_proc.caps.bounding, inheritable);
 
     /* the registers of a program's start beside the load's record: one page written */
-    static struct { struct linux_sigcontext regs; struct lx_start st; } start LX_START_ALIGN;
+    static struct { struct linux_sigcontext regs; struct lx_start st; } start LX_START_ALIGN RX_FORK_COPIED;
     struct lx_exec_error err;
     if (lx_program_load(p, &start.st, &err) < 0) {
         die_after_exec(p, &err);
