@@ -17,8 +17,9 @@
  * such handle); each makes its own at its next first fork.
  *
  * Pinned: lxrun's writable segment past its relocated read-only tables, the
- * pages of its .bss present at that first fork, and the top of the forking
- * thread's alternate stack.  Without io_uring (a kernel before 5.1, a seccomp
+ * pages of its .bss present at that first fork, the top of the forking
+ * thread's alternate stack, and what lxrun names (rx_fork_copies: scratch it
+ * otherwise leaves out of forks; a fork after one is named registers again).  Without io_uring (a kernel before 5.1, a seccomp
  * filter, RLIMIT_MEMLOCK spent) nothing is pinned and forks share the pages as
  * before.  Redox plan: nothing of the kind (its fork copies the address space
  * from user space). */
@@ -86,37 +87,64 @@ static int own_segment(struct dl_phdr_info *info, size_t size, void *ctx)
     return 1; /* the first object is lxrun's own file */
 }
 
-/* on the fork-hot page: a forked child writes both, and that page anyway */
+/* rx_fork_copies's ranges */
+#define EXTRA_MAX 4
+static struct { uintptr_t lo, hi; } extra[EXTRA_MAX];
+static int extra_n;
+
+/* on the fork-hot page: a forked child writes these, and that page anyway */
 static int ring RX_FORK_HOT = -1;
 static int ring_tried RX_FORK_HOT;
+static int extra_held RX_FORK_HOT; /* how many of extra the ring holds */
+
+void rx_fork_copies(void *addr, size_t len)
+{
+    if (extra_n < EXTRA_MAX && len) extra[extra_n].lo = PAGE_DOWN(addr), extra[extra_n++].hi = PAGE_UP((uintptr_t)addr + len);
+}
 
 void host_fork_pins_drop(void)
 {
     if (ring >= 0) raw3(SYS_close, ring, 0, 0);
-    ring = -1, ring_tried = 0;
+    ring = -1, ring_tried = 0, extra_held = 0;
+}
+
+static long ring_new(int fd_floor)
+{
+    struct io_uring_params params;
+    memset(&params, 0, sizeof params);
+    long fd = raw3(SYS_io_uring_setup, 1, (long)&params, 0);
+    if (fd < 0) return fd;
+    long high = raw3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, fd_floor);
+    raw3(SYS_close, fd, 0, 0);
+    return high;
 }
 
 void host_fork_pins(int fd_floor)
 {
-    if (ring_tried) return;
+    if (ring_tried && (ring < 0 || extra_held == extra_n)) return;
     ring_tried = 1;
     struct ranges r = { .n = 0 };
     dl_iterate_phdr(own_segment, &r);
     stack_t ss;
     if (raw3(SYS_sigaltstack, 0, (long)&ss, 0) == 0 && !(ss.ss_flags & SS_DISABLE) && ss.ss_size >= ALTSTACK_TOP)
         add(&r, (uintptr_t)ss.ss_sp + ss.ss_size - ALTSTACK_TOP, (uintptr_t)ss.ss_sp + ss.ss_size);
-    struct io_uring_params params;
-    memset(&params, 0, sizeof params);
-    long fd = raw3(SYS_io_uring_setup, 1, (long)&params, 0);
-    if (fd < 0) return;
-    long high = raw3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, fd_floor);
-    raw3(SYS_close, fd, 0, 0);
-    if (high < 0) return;
-    if (raw4(SYS_io_uring_register, high, IORING_REGISTER_BUFFERS, (long)r.v, r.n) < 0) {
-        raw3(SYS_close, high, 0, 0);
+    int n = extra_n;
+    for (int i = 0; i < n; i++) add(&r, extra[i].lo, extra[i].hi);
+    if (ring >= 0) { /* ranges added since: registered again, all of them */
+        raw4(SYS_io_uring_register, ring, IORING_UNREGISTER_BUFFERS, 0, 0);
+    } else {
+        long fd = ring_new(fd_floor);
+        if (fd < 0) return;
+        ring = (int)fd;
+    }
+    if (raw4(SYS_io_uring_register, ring, IORING_REGISTER_BUFFERS, (long)r.v, r.n) < 0) {
+        raw3(SYS_close, ring, 0, 0);
+        ring = -1;
         return;
     }
-    ring = (int)high;
+    /* copied from now on: forked as any memory (no longer left out) */
+    for (int i = extra_held; i < n; i++) raw3(SYS_madvise, (long)extra[i].lo, (long)(extra[i].hi - extra[i].lo), MADV_KEEPONFORK);
+    extra_held = n;
 }
 
 void rx_program_replaced(void) { host_fork_pins_drop(); }

@@ -905,6 +905,13 @@ void *rx_alloc_unforked(size_t len);
  * (host-linux-fork-pins.c), made again at the new program's first fork.  Redox
  * plan: nothing. */
 void rx_program_replaced(void);
+/* Scratch that a fork would better copy at once than leave out: memory left out of
+ * forks (MADV_WIPEONFORK, as rx_alloc_unforked's) because the parent writes it
+ * after every fork, named here, is forked after all where the host can copy it
+ * into the child at the fork (the child finds the parent's bytes, not zeros; its
+ * first write then costs no fault).  A hint, once per range.  Host: pinned
+ * (host-linux-fork-pins.c).  Redox plan: nothing (its fork copies). */
+void rx_fork_copies(void *addr, size_t len);
 
 /* ---- futexes (Redox SYS_FUTEX) ---- */
 /* Sleeps while *addr == val, until woken or the timeout (absolute on clock when

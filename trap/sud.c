@@ -721,7 +721,9 @@ static void *spare_altstacks[8];
  * made inside one (fork goes to the trap, with the state restored first), so a
  * child may find it zeroed; the parent's next fast call then writes it without the
  * fault a page both sides shared costs after each fork (~18 us on a paravirtualised
- * VM: one a fork+exec in sh's loop). */
+ * VM: one a fork+exec in sh's loop).  The first thread's is named to the host
+ * (rx_fork_copies): where the host pins it, the child gets a copy at the fork and
+ * its own first fast call takes no fault either. */
 static void *altstack_take(size_t size)
 {
     void *s = lx_spare_take(spare_altstacks, LX_SPARES_N(spare_altstacks));
@@ -813,6 +815,11 @@ int lx_trap_thread_init(struct lx_thread *t)
     stack_t ss = { .ss_sp = t->altstack, .ss_size = ALTSTACK_SIZE, .ss_flags = 0 };
     if (sigaltstack(&ss, NULL) < 0) return -errno;
     lx_fast_thread_init(t, (char *)t->altstack + ALTSTACK_SIZE);
+    static int area_named; /* the first thread's, which makes the forks of a process of one thread */
+    if (!area_named && t->altstack_size > ALTSTACK_SIZE) {
+        area_named = 1;
+        rx_fork_copies((char *)t->altstack + ALTSTACK_SIZE, t->altstack_size - ALTSTACK_SIZE);
+    }
     t->counts = lx_report.observe ? lx_my_counts() : NULL;
 
     /* While lxrun serves a trapped call the blocked set is the guest's, as in a
