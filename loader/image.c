@@ -52,7 +52,8 @@ struct handle_known {
  * shell's lxrun checks each program it runs just before forking, and would
  * otherwise copy these pages again at its next check while the child lives.
  * The opening's target too: on the stack, its 4 KiB took the checks a page
- * deeper, one more copied after each fork. */
+ * deeper, one more copied after each fork.  (Its first page is named to the
+ * host as one a fork had better copy: check_scratch.) */
 struct check_scratch {
     /* first, with ei's header and first program headers: one page.  Two: a
      * program and its interpreter (a script's third file reads again). */
@@ -69,7 +70,14 @@ _Static_assert(offsetof(struct check_scratch, ei.ph) + 16 * sizeof(Elf64_Phdr) <
 static struct check_scratch *check_scratch(void)
 {
     static struct check_scratch fallback, *s RX_EXEC_READ;
-    if (!s && !(s = rx_alloc_unforked(sizeof *s))) s = &fallback;
+    if (!s) {
+        s = rx_alloc_unforked(sizeof *s);
+        /* its first page (the heads, ei's header), copied into a fork where the host
+         * can: a vfork window's child loads the files its parent checked without
+         * reading their heads and status again, and takes no fault for the page */
+        if (s) rx_fork_copies(s, 4096);
+        else s = &fallback;
+    }
     return s;
 }
 

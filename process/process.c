@@ -39,7 +39,7 @@ uint64_t lx_process_fork_time(void) { return uptime_cs(); }
 void lx_process_forked(uint64_t start_cs)
 {
     lx_proc_start_cs = start_cs;
-    lx_ptable_add_child((int)rx_getpid(), (int)rx_getppid(), start_cs);
+    lx_ptable_add_child((int)rx_getpid(), (int)rx_forked_from(), start_cs);
     lx_ptable_answer_forked();
 }
 

@@ -1055,7 +1055,7 @@ long rx_msync(uintptr_t addr, size_t len, int flags)
 }
 
 /* raw, as the fast path serves them on the guest's FS (no TLS) */
-/* The pid changes only with a fork (rx_fork forgets it in the child): lxrun asks
+/* The pid changes only with a fork (rx_fork notes the child's): lxrun asks
  * for it dozens of times per process, a kernel entry each (1.3 µs with KPTI). */
 static long my_pid RX_FORK_HOT;
 
@@ -1383,11 +1383,24 @@ static void fork_prepare(void)
     host_fork_pins(own_fd_floor);
 }
 
+/* The child's own pid is its thread's id (the forking thread is the child's
+ * only one): one gettid where the trap's tid and the pid were asked apart. */
+static long forked_from RX_FORK_HOT;
+
+static void forked_child(long parent)
+{
+    my_pid = raw3(SYS_gettid, 0, 0, 0), forked_from = parent;
+    host_fork_pins_drop();
+    rx_touch_trace_child();
+}
+
+long rx_forked_from(void) { return forked_from; }
+
 long rx_fork(void)
 {
     fork_prepare();
-    long r = R(fork());
-    if (r == 0) my_pid = 0, host_fork_pins_drop(), rx_touch_trace_child();
+    long parent = rx_getpid(), r = R(fork());
+    if (r == 0) forked_child(parent);
     return r;
 }
 
@@ -1400,8 +1413,8 @@ long rx_fork_lone(void)
     return rx_fork();
 #else
     fork_prepare();
-    long r = R(_Fork());
-    if (r == 0) my_pid = 0, host_fork_pins_drop(), rx_touch_trace_child();
+    long parent = rx_getpid(), r = R(_Fork());
+    if (r == 0) forked_child(parent);
     return r;
 #endif
 }

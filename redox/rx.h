@@ -691,6 +691,10 @@ long rx_msync(uintptr_t addr, size_t len, int flags);
 long rx_getpid(void);
 long rx_getppid(void);
 long rx_gettid(void);
+/* In a forked child: the pid of the process it was forked from (its parent at the
+ * fork, whoever reaps it now), known without asking the system.  Host backend
+ * extension (noted by rx_fork); Redox plan: the same, kept by its fork. */
+long rx_forked_from(void);
 long rx_getuid(void);
 long rx_geteuid(void);
 long rx_getgid(void);

@@ -906,7 +906,7 @@ int lx_trap_rearm_after_fork(struct lx_thread *t)
     /* Linux does not carry Syscall User Dispatch into a forked child (DESIGN
      * invariant 6); the selector is open here (lxrun is running) and the stub
      * closes it on the way back to the guest. */
-    t->task.tid = (int)syscall(SYS_gettid);
+    t->task.tid = (int)rx_getpid(); /* the child's only thread: its pid (rx_fork noted it) */
     rx_signal_requeue_forked();
     gm_forked(); /* only this thread is in the child: nobody holds guestmem's locks */
     lx_rewrite_forked();
