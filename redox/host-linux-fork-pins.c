@@ -27,7 +27,6 @@
  * address space from user space). */
 #include "host-linux.h"
 
-#include <fcntl.h>
 #include <link.h>
 #include <linux/io_uring.h>
 #include <signal.h>
@@ -110,18 +109,15 @@ void host_fork_pins_drop(void)
     ring = -1, ring_tried = 0, extra_held = 0;
 }
 
-static long ring_new(int fd_floor)
+/* a ring of one entry, above the guest's fds (host_own_fd) */
+static long ring_new(void)
 {
     struct io_uring_params params;
     memset(&params, 0, sizeof params);
-    long fd = raw3(SYS_io_uring_setup, 1, (long)&params, 0);
-    if (fd < 0) return fd;
-    long high = raw3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, fd_floor);
-    raw3(SYS_close, fd, 0, 0);
-    return high;
+    return host_own_fd(raw3(SYS_io_uring_setup, 1, (long)&params, 0));
 }
 
-void host_fork_pins(int fd_floor)
+void host_fork_pins(void)
 {
     if (ring_tried && (ring < 0 || extra_held == extra_n)) return;
     ring_tried = 1;
@@ -135,7 +131,7 @@ void host_fork_pins(int fd_floor)
     if (ring >= 0) { /* ranges added since: registered again, all of them */
         raw4(SYS_io_uring_register, ring, IORING_UNREGISTER_BUFFERS, 0, 0);
     } else {
-        long fd = ring_new(fd_floor);
+        long fd = ring_new();
         if (fd < 0) return;
         ring = (int)fd;
     }

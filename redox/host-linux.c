@@ -1380,7 +1380,7 @@ static void fork_prepare(void)
         dl_iterate_phdr(own_segments_anon, NULL);
         rx_touch_trace_prepare();
     }
-    host_fork_pins(own_fd_floor);
+    host_fork_pins();
 }
 
 /* The child's own pid is its thread's id (the forking thread is the child's

@@ -70,7 +70,7 @@ void host_learned_own_fds(void (*each)(int *fd, void *ctx), void *ctx);
 
 /* Before each fork (host-linux-fork-pins.c): once a process, lxrun's pages both
  * sides write pinned, so that the fork copies them rather than sharing them. */
-void host_fork_pins(int fd_floor);
+void host_fork_pins(void);
 /* In a forked child, or as an exec in place replaces the program: the pins let go. */
 void host_fork_pins_drop(void);
 
