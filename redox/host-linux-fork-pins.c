@@ -19,8 +19,8 @@
  * Pinned: lxrun's writable segment past its relocated read-only tables, the
  * pages of its .bss present at that first fork, the top of the forking
  * thread's alternate stack, and what lxrun names (rx_fork_copies: scratch it
- * otherwise leaves out of forks; the first fork after a range is named
- * registers them all again).  Without io_uring (a kernel before 5.1, a seccomp
+ * otherwise leaves out of forks, the first call-site table; the first fork after
+ * a range is named registers them all again).  Without io_uring (a kernel before 5.1, a seccomp
  * filter, kernel.io_uring_disabled, an unprivileged user's RLIMIT_MEMLOCK
  * spent) nothing is pinned and forks share the pages as before; a range named
  * stays left out then.  Redox plan: nothing of the kind (its fork copies the
@@ -98,7 +98,7 @@ static int ring RX_FORK_HOT = -1;
 static int ring_tried RX_FORK_HOT;
 static int extra_held RX_FORK_HOT; /* how many of extra the ring holds */
 
-void rx_fork_copies(void *addr, size_t len)
+__attribute__((no_stack_protector)) void rx_fork_copies(void *addr, size_t len)
 {
     if (extra_n < EXTRA_MAX && len) extra[extra_n].lo = PAGE_DOWN(addr), extra[extra_n++].hi = PAGE_UP((uintptr_t)addr + len);
 }

@@ -909,12 +909,13 @@ void *rx_alloc_unforked(size_t len);
  * (host-linux-fork-pins.c), made again at the new program's first fork.  Redox
  * plan: nothing. */
 void rx_program_replaced(void);
-/* Scratch that a fork would better copy at once than leave out: memory left out of
- * forks (MADV_WIPEONFORK, as rx_alloc_unforked's) because the parent writes it
- * after every fork, named here, is forked after all where the host can copy it
- * into the child at the fork (the child finds the parent's bytes, not zeros; its
- * first write then costs no fault).  A hint, once per range.  Host: pinned
- * (host-linux-fork-pins.c).  Redox plan: nothing (its fork copies). */
+/* Memory a fork had better copy at once than share: a page both sides (or every
+ * child) write after a fork costs a fault and a copy on its first write there.
+ * Named here, it is copied into the child at the fork where the host can; memory
+ * left out of forks (MADV_WIPEONFORK, as rx_alloc_unforked's) because the parent
+ * writes it after every fork is then forked after all (the child finds the
+ * parent's bytes, not zeros).  A hint, once per range (a few).  TLS-free.  Host:
+ * pinned (host-linux-fork-pins.c).  Redox plan: nothing (its fork copies). */
 void rx_fork_copies(void *addr, size_t len);
 
 /* ---- futexes (Redox SYS_FUTEX) ---- */

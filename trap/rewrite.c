@@ -172,6 +172,10 @@ TLS_FREE static int site_state(uintptr_t site, int set, long nr)
     if (!t) {
         if (!set || !(t = site_table_new(4096))) return 0;
         __atomic_store_n(&sites, t, __ATOMIC_RELEASE);
+        /* the process's first: an exec'd child clears it (lx_rewrite_forget), a
+         * fault a child where the fork shared it, none where the fork copies it */
+        static int named;
+        if (!named) named = 1, rx_fork_copies(t, 4096);
     }
     int found;
     struct site *e = site_slot(t, site, &found);
