@@ -19,11 +19,11 @@
  * Pinned: lxrun's writable segment past its relocated read-only tables, the
  * pages of its .bss present at that first fork, the top of the forking
  * thread's alternate stack, and what lxrun names (rx_fork_copies: scratch it
- * otherwise leaves out of forks, the first call-site table; the first fork after
- * a range is named registers them all again).  Without io_uring (a kernel before 5.1, a seccomp
- * filter, kernel.io_uring_disabled, an unprivileged user's RLIMIT_MEMLOCK
- * spent) nothing is pinned and forks share the pages as before; a range named
- * stays left out then.  Redox plan: nothing of the kind (its fork copies the
+ * otherwise leaves out of forks, the first call-site table; the first fork
+ * after a range is named registers them all again).  Without io_uring (a
+ * kernel before 5.1, a seccomp filter, kernel.io_uring_disabled, an
+ * unprivileged user's RLIMIT_MEMLOCK spent) nothing is pinned and forks share
+ * the pages as before; a range named stays left out then.  Redox plan: nothing of the kind (its fork copies the
  * address space from user space). */
 #include "host-linux.h"
 
