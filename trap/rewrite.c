@@ -821,6 +821,8 @@ TLS_FREE static void warm_store(struct lx_known_site *w, int nw, uintptr_t start
         if (plan(site, (uint32_t)w[i].nr, v, &p[n]) == 0) {
             n++;
             (*known)++;
+        } else {
+            lx_rewrite_stats.refused_shape++; /* it traps in this program, for good: -c says so */
         }
         site_state(site, KEPT, 0); /* looked at for good, as at a due trap */
     }
