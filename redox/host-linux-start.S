@@ -14,8 +14,27 @@
     .type lx_host_start, @function
 lx_host_start:
     mov %rdx, %r12
-    lea __init_array_start(%rip), %rdi /* the segment's first page (.tdata, then this) */
-    and $-4096, %rdi
+    /* the writable segment's first page, from the program headers: its TLS image
+     * comes first, and glibc's can end on the page before .init_array's with
+     * relocated pointers in it (static-pie: the header is at vaddr 0) */
+    lea __ehdr_start(%rip), %r8
+    mov 32(%r8), %r9 /* e_phoff */
+    add %r8, %r9
+    movzwl 56(%r8), %ecx /* e_phnum */
+    lea __init_array_start(%rip), %rdi /* if no header says */
+1:  test %ecx, %ecx
+    jz 3f
+    cmpl $1, (%r9) /* PT_LOAD */
+    jne 2f
+    testl $2, 4(%r9) /* PF_W */
+    jz 2f
+    mov 16(%r9), %rdi /* p_vaddr */
+    add %r8, %rdi
+    jmp 3f
+2:  add $56, %r9
+    dec %ecx
+    jmp 1b
+3:  and $-4096, %rdi
     lea _edata(%rip), %rsi
     sub %rdi, %rsi
     mov $23, %edx /* MADV_POPULATE_WRITE */

@@ -26,6 +26,13 @@ def symbol(binary, name):
     return int(m.group(1), 16) if m else None
 
 
+def writable_start(binary):
+    """The writable PT_LOAD's p_vaddr (its TLS image first)."""
+    out = subprocess.run(["readelf", "-lW", binary], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^\s*LOAD\s+0x[0-9a-f]+\s+(0x[0-9a-f]+)\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+RW", out, re.M)
+    return int(m.group(1), 16) if m else None
+
+
 def relocation_targets(binary):
     out = subprocess.run(["readelf", "-rW", binary], capture_output=True, text=True, check=True).stdout
     return [int(m.group(1), 16) for m in re.finditer(r"^([0-9a-f]{8,16})\s+[0-9a-f]+\s+R_X86_64_RELATIVE", out, re.M)]
@@ -44,10 +51,10 @@ def problems(binary):
     if not m:
         return [f"{binary}: first call {call!r}, not madvise(MADV_POPULATE_WRITE) = 0"]
     at, length = int(m.group(1), 16), int(m.group(2))
-    first, edata = symbol(binary, "__init_array_start"), symbol(binary, "_edata")
+    first, edata = writable_start(binary), symbol(binary, "_edata")
     targets = relocation_targets(binary)
     if first is None or edata is None or not targets:
-        return [f"{binary}: no __init_array_start, _edata or relocations to check against"]
+        return [f"{binary}: no writable segment, _edata or relocations to check against"]
     base = at - (first & ~(PAGE - 1))
     bad = [f"{binary}: relocation target {t:#x} outside the populated range" for t in targets
            if not at <= base + t < at + length]
