@@ -23,8 +23,8 @@
  * after a range is named registers them all again).  Without io_uring (a
  * kernel before 5.1, a seccomp filter, kernel.io_uring_disabled, an
  * unprivileged user's RLIMIT_MEMLOCK spent) nothing is pinned and forks share
- * the pages as before; a range named stays left out then.  Redox plan: nothing of the kind (its fork copies the
- * address space from user space). */
+ * the pages as before; a range named stays left out then.  Redox plan:
+ * nothing of the kind (its fork copies the address space from user space). */
 #include "host-linux.h"
 
 #include <link.h>
