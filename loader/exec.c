@@ -45,16 +45,37 @@ static void printable_name(char *out, size_t cap, const char *s)
     out[n] = 0;
 }
 
-static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, const char *execfn,
-                       const struct lx_exec_view *view, struct lx_exec_error *err)
+/* The stack's memory, mapped before the program's (rx_stack_home: its place
+ * would otherwise go to the program's libraries, mapped downwards from there);
+ * read-write, made executable by build_stack if the program asks. */
+static int map_stack(struct lx_start *st, struct lx_exec_error *err)
 {
     uint64_t cur = STACK_SIZE_DEFAULT, max;
     rx_getrlimit(RX_RLIMIT_STACK, &cur, &max);
     size_t size = cur > STACK_SIZE_MAX || cur == 0 ? STACK_SIZE_DEFAULT : GM_PAGE_UP(cur);
-    int prot = LINUX_PROT_READ | LINUX_PROT_WRITE | (st->prog.exec_stack ? LINUX_PROT_EXEC : 0);
-    long lo = rx_mmap(0, size, abi_prot_to_rx(prot), RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE, -1, 0);
+    int prot = abi_prot_to_rx(LINUX_PROT_READ | LINUX_PROT_WRITE);
+    /* growing down as Linux's stack does, though mapped whole: the system keeps
+     * mappings it places a gap (1 MiB) below it, so a library mapped next starts
+     * a page-table range as the stack's home ends one (a 2 MiB libc across two
+     * ranges paid two page-table pages) */
+    int flags = RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_NORESERVE | RX_MAP_X_GROWSDOWN;
+    uintptr_t home = rx_stack_home(size);
+    long lo = home ? rx_mmap(home, size, prot, flags | RX_MAP_FIXED_NOREPLACE, -1, 0) : -1;
+    if (lo < 0) lo = rx_mmap(0, size, prot, flags, -1, 0);
     if (lo < 0) return fail_errno(err, 126, ENOMEM, "cannot allocate the stack");
-    gm_add((uintptr_t)lo, size, prot, 0, GM_STACK, 0, 0, 0, NULL);
+    st->stack_lo = (uintptr_t)lo, st->stack_size = size;
+    return 0;
+}
+
+static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, const char *execfn,
+                       const struct lx_exec_view *view, struct lx_exec_error *err)
+{
+    uintptr_t lo = st->stack_lo;
+    size_t size = st->stack_size;
+    int prot = LINUX_PROT_READ | LINUX_PROT_WRITE | (st->prog.exec_stack ? LINUX_PROT_EXEC : 0);
+    if (st->prog.exec_stack && rx_mprotect(lo, size, abi_prot_to_rx(prot)) < 0)
+        return fail_errno(err, 126, ENOMEM, "cannot make the stack executable");
+    gm_add(lo, size, prot, 0, GM_STACK, 0, 0, 0, NULL);
 
     struct rx_cpu_auxv f;
     rx_cpu_auxv(&f);
@@ -71,7 +92,7 @@ static int build_stack(struct lx_start *st, int argc, char **argv, char **envp, 
     };
     while (envp[s.envc]) s.envc++;
     rx_getrandom(s.random, sizeof s.random);
-    st->sp = stack_build((uintptr_t)lo, (uintptr_t)lo + size, &s);
+    st->sp = stack_build(lo, lo + size, &s);
     if (!st->sp) return fail_errno(err, 126, E2BIG, "Argument list too long");
     return 0;
 }
@@ -130,13 +151,17 @@ static int prepare(int dirfd, const char *path, int argc, char **argv, char **en
         free(nargv);
         return r;
     }
-    int r = lx_image_map(fd, path, lx_image_kept_name(k), 0, &st->prog, err);
+    int r = map_stack(st, err);
+    if (r == 0) r = lx_image_map(fd, path, lx_image_kept_name(k), 0, &st->prog, err);
     rx_close(fd);
-    if (r < 0) return -1;
     st->pc = st->prog.entry;
-    if (st->prog.has_interp) {
-        if (ldso_load_interp(st->prog.interp, k, &st->interp, err) < 0) return -1;
+    if (r == 0 && st->prog.has_interp) {
+        r = ldso_load_interp(st->prog.interp, k, &st->interp, err);
         st->pc = st->interp.entry;
+    }
+    if (r < 0) {
+        if (st->stack_lo) rx_munmap(st->stack_lo, st->stack_size);
+        return -1;
     }
     st->brk = GM_PAGE_UP(st->prog.end);
     return build_stack(st, argc, argv, envp, execfn, view, err);

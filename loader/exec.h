@@ -15,6 +15,8 @@
 struct lx_start {
     uintptr_t pc, sp;     /* where the guest starts */
     uintptr_t brk;        /* initial program break */
+    uintptr_t stack_lo;   /* the stack's memory, mapped first (exec.c: map_stack) */
+    size_t stack_size;
     struct stack_layout stack; /* argv/envp strings and auxv on the initial stack */
     struct lx_image prog, interp;
     char prog_interp[LX_INTERP_ROOM]; /* prog.interp's room */
@@ -25,11 +27,12 @@ struct lx_start {
  * lx_image_clear); prog.interp given its room. */
 static inline void lx_start_clear(struct lx_start *st)
 {
-    _Static_assert(offsetof(struct lx_start, stack) == 3 * sizeof(uintptr_t) &&
+    _Static_assert(offsetof(struct lx_start, stack) == 5 * sizeof(uintptr_t) &&
                        offsetof(struct lx_start, prog) == offsetof(struct lx_start, stack) + sizeof(struct stack_layout) &&
                        offsetof(struct lx_start, prog_interp) == offsetof(struct lx_start, interp) + sizeof(struct lx_image),
                    "lx_start_clear clears each field: clear the new one");
-    st->pc = st->sp = st->brk = 0;
+    st->pc = st->sp = st->brk = st->stack_lo = 0;
+    st->stack_size = 0;
     st->prog.interp = st->prog_interp;
     st->interp.interp = NULL;
     lx_image_clear(&st->prog);

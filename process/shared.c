@@ -45,7 +45,9 @@ void lx_shared_unlock(int *word)
 
 void *lx_shared_map(int fd, size_t len)
 {
-    long p = rx_mmap(0, len, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_SHARED, fd, 0);
+    uintptr_t room = rx_session_room(len); /* beside the session's busy pages */
+    long p = room ? rx_mmap(room, len, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_SHARED | RX_MAP_FIXED, fd, 0) : -1;
+    if (p < 0) p = rx_mmap(0, len, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_SHARED, fd, 0);
     return p < 0 && p >= -4095 ? NULL : (void *)p;
 }
 

@@ -480,14 +480,48 @@ static struct name_table *names;
  * learned file too when there is one), each written once, never again, and
  * mapped privately by rx_session_pages_map.  Without memfd, an anonymous shared
  * mapping and no pages. */
-#define SESSION_SHARED (2UL << 20)
+#define SESSION_SHARED (6UL << 20) /* room for the process table after the kept part: rx_session_room */
 #define SESSION_KEPT (768UL << 10)
 #define SESSION_PAGES (8UL << 20)
-static uintptr_t session_at, session_used, kept_used; /* carved: from SESSION_KEPT, and from the head's page on */
+static uintptr_t session_at RX_EXEC_READ; /* read at each exec (rx_stack_home) */
+static uintptr_t session_used, kept_used; /* carved: from SESSION_KEPT, and from the head's page on */
 static long session_owner;
 static struct host_session_head *session_head; /* shared: in the kept part's first page */
 
 static int host_prot(int rx);
+
+/* Where the session's memory goes: half a 2 MiB range into it, below lxrun's
+ * code, with the room below it free for a program's stack (rx_stack_home).  Its
+ * busy pages (the kept part's first ones, the process table's head in the room
+ * after it) and the stack's top then share one page-table range.  Each range a
+ * process touches costs it a page-table page: a forked child of a shell's loop
+ * built one for the session's shared pages and another for its new program's
+ * stack (~100 us at the stack's first write, on a paravirtualised VM, in each
+ * child).  0: anywhere (an address space laid out otherwise). */
+extern const char __ehdr_start[] __attribute__((visibility("hidden")));
+#define PT_RANGE (2UL << 20)
+
+static uintptr_t session_place(void)
+{
+    uintptr_t code = (uintptr_t)__ehdr_start & ~(PT_RANGE - 1);
+    return code > SESSION_SHARED + (1UL << 32) ? code - SESSION_SHARED - PT_RANGE / 2 : 0;
+}
+
+/* Taken (glibc's build keeps its first thread's 8 MiB stack there): the same
+ * offset into a range, in room the system finds -- reserved, the session's part
+ * left for the caller to map over, the rest given back.  0 if none. */
+static uintptr_t session_place_elsewhere(void)
+{
+    long r = raw6(SYS_mmap, 0, SESSION_SHARED + PT_RANGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (r < 0) return 0;
+    uintptr_t lo = (uintptr_t)r, hi = lo + SESSION_SHARED + PT_RANGE;
+    uintptr_t at = ((lo + PT_RANGE / 2 - 1) & ~(PT_RANGE - 1)) + PT_RANGE / 2;
+    if (at > lo) raw3(SYS_munmap, (long)lo, (long)(at - lo), 0);
+    if (hi > at + SESSION_SHARED) raw3(SYS_munmap, (long)(at + SESSION_SHARED), (long)(hi - at - SESSION_SHARED), 0);
+    return at;
+}
+
+uintptr_t rx_stack_home(size_t len) { return session_at > len + (1UL << 32) ? session_at - len : 0; }
 
 static void session_start(int high_fd_floor)
 {
@@ -496,8 +530,12 @@ static void session_start(int high_fd_floor)
         raw3(SYS_close, fd, 0, 0);
         fd = -1;
     }
-    long m = fd >= 0 ? raw6(SYS_mmap, 0, SESSION_SHARED, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
-                     : raw6(SYS_mmap, 0, SESSION_SHARED, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int how = fd >= 0 ? MAP_SHARED : MAP_SHARED | MAP_ANONYMOUS;
+    uintptr_t want = session_place();
+    long m = want ? raw6(SYS_mmap, (long)want, SESSION_SHARED, PROT_READ | PROT_WRITE, how | MAP_FIXED_NOREPLACE, fd, 0) : -1;
+    if (m < 0 && (want = session_place_elsewhere()) != 0)
+        m = raw6(SYS_mmap, (long)want, SESSION_SHARED, PROT_READ | PROT_WRITE, how | MAP_FIXED, fd, 0);
+    if (m < 0) m = raw6(SYS_mmap, 0, SESSION_SHARED, PROT_READ | PROT_WRITE, how, fd, 0);
     if (m < 0) {
         if (fd >= 0) raw3(SYS_close, fd, 0, 0);
         return;
@@ -531,6 +569,15 @@ static long session_carve(uintptr_t *used, size_t from, size_t to, size_t len)
 long rx_session_shared(size_t len) { return session_carve(&session_used, SESSION_KEPT, SESSION_SHARED, len); }
 
 long rx_session_kept(size_t len) { return session_carve(&kept_used, 4096, SESSION_KEPT, len); }
+
+/* Carved as rx_session_shared: the caller maps over the memfd's pages, which stay
+ * untouched (a hole: no memory) */
+uintptr_t rx_session_room(size_t len)
+{
+    if (!session_at || session_owner != rx_getpid()) return 0;
+    long at = session_carve(&session_used, SESSION_KEPT, SESSION_SHARED, len);
+    return at < 0 ? 0 : (uintptr_t)at;
+}
 
 void rx_learned_full(void)
 {

@@ -188,6 +188,13 @@ long rx_session_shared(size_t len);
  * about processes.  Carved in the same order by every lxrun of one build, so a
  * part is where another session's is. */
 long rx_session_kept(size_t len);
+/* len bytes of the session's shared memory's address space, for the caller to map
+ * a shared object of its own over (RX_MAP_FIXED), or 0 when there is no room.
+ * Right after the kept part, whose busy first pages it then shares a 2 MiB
+ * page-table range with (a range of its own cost a page-table page in every
+ * process and every forked child that touched it: ~50-90 us to build on a
+ * paravirtualised VM).  Redox plan: 0, mapped anywhere. */
+uintptr_t rx_session_room(size_t len);
 /* A kept part's table, or the store, was found full: the next session makes the
  * learned file afresh. */
 void rx_learned_full(void);
@@ -651,6 +658,11 @@ long rx_open_beneath(int rootfd, const char *path, int flags, unsigned mode, uns
 #define RX_MS_SYNC 0x4
 long rx_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, int64_t off);
 long rx_munmap(uintptr_t addr, size_t len);
+/* Where a new program's stack of len bytes goes (for RX_MAP_FIXED_NOREPLACE; if
+ * taken, anywhere), or 0 for anywhere.  Host: right below the session's memory,
+ * so that the stack's top and the session's busy pages share page tables
+ * (rx_session_room).  Redox plan: 0. */
+uintptr_t rx_stack_home(size_t len);
 long rx_mprotect(uintptr_t addr, size_t len, int prot);
 /* Writes n bytes of this process's own memory at addr whatever the page's
  * protection, which stays as it was -- as a debugger pokes code.  Linux: one pwrite

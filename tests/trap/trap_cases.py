@@ -1714,18 +1714,76 @@ def session_memory_is_one_mapping(e):
     the CPUID answers, the known call sites) is one host mapping, carved, not one
     each: every mapping a process has is copied at each of its forks and unmapped
     at its exit (busybox sh's lxrun had 32 mappings, now 30).  Seen in the maps of
-    a shell's lxrun waiting on its input after running a child: one anonymous
-    shared mapping besides the process table's memfd (3 before)."""
+    a shell's lxrun waiting on its input after running a child: one shared
+    mapping besides the process table's memfd (3 before), or, where the table is
+    laid in the session's room (rx_session_room), the session's two pieces with
+    the table between them, one span.  (The learned file, mapped over the
+    session's kept part, counts as the session's.)"""
     p = subprocess.Popen([e.lxrun, '/bin/dash', '-c', '/bin/true; echo ready; read x'], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, cwd=e.tmp, env=BASE_ENV, text=True)
     try:
         check(p.stdout.readline().strip() == 'ready', 'the shell did not get to its read')
         with open(f'/proc/{p.pid}/maps') as f:
-            shared = [l for l in f if l.split()[1].endswith('s') and '/memfd:lxrun-ptable' not in l]
+            shared = [l for l in f if l.split()[1].endswith('s')]
     finally:
         p.stdin.close()
         p.wait()
-    check(len(shared) == 1, f'{len(shared)} shared mappings besides the process table:\n{"".join(shared)}')
+    table = [l for l in shared if '/memfd:lxrun-ptable' in l]
+    rest = [l for l in shared if l not in table]
+    span = lambda l: tuple(int(x, 16) for x in l.split()[0].split('-'))
+    if len(rest) == 2 and len(table) == 1:  # the table in the session's room: adjacent on both sides
+        (a_lo, a_hi), (t_lo, t_hi), (b_lo, b_hi) = sorted(span(l) for l in rest + table)
+        check(a_hi == t_lo and t_hi == b_lo and span(table[0]) == (t_lo, t_hi),
+              f'the process table is not laid in the session\'s mapping:\n{"".join(shared)}')
+    else:
+        check(len(rest) == 1, f'{len(rest)} shared mappings besides the process table:\n{"".join(rest)}')
+
+
+@case
+def program_stack_shares_the_session_range(e):
+    """A program's stack is mapped right below the session's memory (rx_stack_home),
+    whose busy first pages (the learned file's kept part, the process table's
+    head in the room after it) start half a 2 MiB page-table range in: the
+    stack's top and those pages then share one range, where the stack took a
+    range of its own -- on a paravirtualised VM each range a process first
+    touches costs a page-table page, ~100 us at the stack's first write in every
+    fork+exec child of a shell's loop.  The stack is mapped growing down, so the
+    system's gap below it keeps the libraries mapped next from straddling a range.
+    Seen in the maps of dash under lxrun, as first loaded and after an exec in
+    place: the stack's end is the session's start, one range holds the stack's
+    top page and the process table's first page, and libc lies in one range."""
+    def layout(script):
+        p = subprocess.Popen([e.lxrun, '/bin/dash', '-c', script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             cwd=e.tmp, env=BASE_ENV, text=True)
+        try:
+            check(p.stdout.readline().strip() == 'ready', 'the shell did not get to its read')
+            with open(f'/proc/{p.pid}/maps') as f:
+                maps = [l.split() for l in f]
+            with open(f'/proc/{p.pid}/pagemap', 'rb') as f:
+                def present(lo, hi):
+                    f.seek(lo // 4096 * 8)
+                    words = f.read((hi - lo) // 4096 * 8)
+                    return [lo + i * 4096 for i in range(len(words) // 8)
+                            if int.from_bytes(words[i * 8:i * 8 + 8], 'little') >> 63]
+                spans = [(int(m[0].split('-')[0], 16), int(m[0].split('-')[1], 16), m[1], m[5] if len(m) > 5 else '')
+                         for m in maps]
+                libc = [pg for lo, hi, _, name in spans if 'libc.so' in name for pg in present(lo, hi)]
+        finally:
+            p.stdin.close()
+            p.wait()
+        table = [lo for lo, hi, _, name in spans if 'lxrun-ptable' in name]
+        listing = '\n'.join(' '.join(m) for m in maps)
+        check(len(table) == 1, f'no process table mapped:\n{listing}')
+        session_lo = min(lo for lo, hi, _, name in spans if 'lxrun-session' in name or '/learned-' in name)
+        stack = [(lo, hi) for lo, hi, prot, name in spans if hi == session_lo and prot == 'rw-p' and not name]
+        check(stack and stack[0][1] - stack[0][0] == 8 << 20,
+              f'no 8 MiB stack ends at the session\'s start {session_lo:x}:\n{listing}')
+        check((stack[0][1] - 4096) >> 21 == table[0] >> 21,
+              f'the stack\'s top {stack[0][1]:x} and the process table {table[0]:x} are in two 2 MiB ranges')
+        check(libc and len({pg >> 21 for pg in libc}) == 1,
+              f'libc\'s pages lie in {len({pg >> 21 for pg in libc})} 2 MiB ranges')
+    layout('echo ready; read x')
+    layout('exec /bin/dash -c "echo ready; read x"')
 
 
 @case
