@@ -475,7 +475,8 @@ static struct name_table *names;
 /* The session's memory: one memfd (session_fd, lxrun's own handle), its first
  * SESSION_SHARED bytes mapped shared and carved by rx_session_kept (the first
  * SESSION_KEPT of them, its head page first: the learned file's instead when
- * there is one, host-linux-learned.c) and rx_session_shared (the rest), and after
+ * there is one, host-linux-learned.c) and rx_session_shared or rx_session_room
+ * (the rest: the process table is mapped over it), and after
  * them, up to SESSION_PAGES bytes, the pages rx_session_pages_put stores (in the
  * learned file too when there is one), each written once, never again, and
  * mapped privately by rx_session_pages_map.  Without memfd, an anonymous shared
