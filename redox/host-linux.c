@@ -129,7 +129,7 @@ static long mem_fd_pid RX_FORK_HOT; /* the fork-hot page: a forked child that po
 static int text_fd RX_FORK_HOT = -1;
 static long text_fd_pid RX_FORK_HOT;
 static uint64_t text_used RX_FORK_HOT;
-/* The session's memory and stored pages (rx_session_shared, rx_session_pages_put). */
+/* The session's memory and stored pages (rx_session_kept, rx_session_pages_put). */
 static int session_fd = -1;
 #define TEXT_STORE_MAX (16UL << 20) /* then pokes: an exec in place keeps the store (a child may map its pages) */
 
@@ -475,8 +475,8 @@ static struct name_table *names;
 /* The session's memory: one memfd (session_fd, lxrun's own handle), its first
  * SESSION_SHARED bytes mapped shared and carved by rx_session_kept (the first
  * SESSION_KEPT of them, its head page first: the learned file's instead when
- * there is one, host-linux-learned.c) and rx_session_shared or rx_session_room
- * (the rest: the process table is mapped over it), and after
+ * there is one, host-linux-learned.c) and rx_session_room (the rest: the process
+ * table is mapped over it), and after
  * them, up to SESSION_PAGES bytes, the pages rx_session_pages_put stores (in the
  * learned file too when there is one), each written once, never again, and
  * mapped privately by rx_session_pages_map.  Without memfd, an anonymous shared
@@ -534,8 +534,9 @@ static void session_start(int high_fd_floor)
     int how = fd >= 0 ? MAP_SHARED : MAP_SHARED | MAP_ANONYMOUS;
     uintptr_t want = session_place();
     long m = want ? raw6(SYS_mmap, (long)want, SESSION_SHARED, PROT_READ | PROT_WRITE, how | MAP_FIXED_NOREPLACE, fd, 0) : -1;
-    if (m < 0 && (want = session_place_elsewhere()) != 0)
-        m = raw6(SYS_mmap, (long)want, SESSION_SHARED, PROT_READ | PROT_WRITE, how | MAP_FIXED, fd, 0);
+    if (m < 0 && (want = session_place_elsewhere()) != 0 &&
+        (m = raw6(SYS_mmap, (long)want, SESSION_SHARED, PROT_READ | PROT_WRITE, how | MAP_FIXED, fd, 0)) < 0)
+        raw3(SYS_munmap, (long)want, SESSION_SHARED, 0); /* the reservation, given back */
     if (m < 0) m = raw6(SYS_mmap, 0, SESSION_SHARED, PROT_READ | PROT_WRITE, how, fd, 0);
     if (m < 0) {
         if (fd >= 0) raw3(SYS_close, fd, 0, 0);
@@ -567,17 +568,21 @@ static long session_carve(uintptr_t *used, size_t from, size_t to, size_t len)
     return (long)(session_at + from + *used - len);
 }
 
-long rx_session_shared(size_t len) { return session_carve(&session_used, SESSION_KEPT, SESSION_SHARED, len); }
-
 long rx_session_kept(size_t len) { return session_carve(&kept_used, 4096, SESSION_KEPT, len); }
 
-/* Carved as rx_session_shared: the caller maps over the memfd's pages, which stay
- * untouched (a hole: no memory) */
+/* Once, in this process only: the caller maps over the memfd's pages there,
+ * which stay untouched (a hole: no memory), and the room's rest is given back
+ * (a piece of the session's mapping after the caller's would be one mapping
+ * more, copied at every fork). */
 uintptr_t rx_session_room(size_t len)
 {
-    if (!session_at || session_owner != rx_getpid()) return 0;
+    if (!session_at || session_owner != rx_getpid() || session_used) return 0;
     long at = session_carve(&session_used, SESSION_KEPT, SESSION_SHARED, len);
-    return at < 0 ? 0 : (uintptr_t)at;
+    if (at < 0) return 0;
+    uintptr_t end = (uintptr_t)at + ((len + 4095) & ~(size_t)4095), top = session_at + SESSION_SHARED;
+    if (end < top) raw3(SYS_munmap, (long)end, (long)(top - end), 0);
+    session_used = SESSION_SHARED - SESSION_KEPT;
+    return (uintptr_t)at;
 }
 
 void rx_learned_full(void)

@@ -177,19 +177,17 @@ long rx_fds_open(int below, int path_handles, int *out, size_t max);
 long rx_fd_highest_open(int *path_handles);
 
 /* len bytes (rounded up to pages) of zeroed read-write memory that this process
- * and the processes it forks from now on share, for lxrun's own state of the
- * session; or -errno.  Host: carved from one MAP_SHARED mapping the first call
- * makes (each mapping a process has is copied at its every fork and unmapped at
- * its exit); a forked child that asks gets a mapping of its own.  Redox plan: the
- * same over one shm: handle. */
-long rx_session_shared(size_t len);
-/* As rx_session_shared, from the part of the session's memory that may be shared
- * with other sessions (rx_learned_open): what lxrun learns about programs, not
- * about processes.  Carved in the same order by every lxrun of one build, so a
- * part is where another session's is. */
+ * and the processes it forks from now on share, from the part of the session's
+ * memory that may be shared with other sessions (rx_learned_open): what lxrun
+ * learns about programs, not about processes; or -errno.  Carved in the same
+ * order by every lxrun of one build, so a part is where another session's is.
+ * Host: carved from one MAP_SHARED mapping made at start (each mapping a process
+ * has is copied at its every fork and unmapped at its exit); a forked child that
+ * asks gets a mapping of its own.  Redox plan: the same over one shm: handle. */
 long rx_session_kept(size_t len);
 /* len bytes of the session's shared memory's address space, for the caller to map
- * a shared object of its own over (RX_MAP_FIXED), or 0 when there is no room.
+ * a shared object of its own over (RX_MAP_FIXED), or 0 when there is no room
+ * (there is room once a session: for the process table).
  * Right after the kept part, whose busy first pages it then shares a 2 MiB
  * page-table range with (a range of its own cost a page-table page in every
  * process and every forked child that touched it: ~50-90 us to build on a
