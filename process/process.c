@@ -14,11 +14,13 @@
 /* page-aligned: what forks and execs write is on its first page (process.h) */
 struct lx_process lx_proc __attribute__((aligned(4096))) = { .opts = LX_OPTIONS_DEFAULT, .threads = 1 };
 
-/* Clock ticks since boot (the clock rx_sysstat's uptime reads, without its other counters). */
+/* Clock ticks since boot (the clock rx_sysstat's uptime reads, without its other
+ * counters), by a system call: every process start reads it, and most never read
+ * the clock again (rx_clock_gettime_entry). */
 static uint64_t uptime_cs(void)
 {
     struct rx_timespec t;
-    return rx_clock_gettime(RX_CLOCK_X_BOOTTIME, &t) == 0 ? (uint64_t)t.sec * 100 + (uint64_t)t.nsec / 10000000 : 0;
+    return rx_clock_gettime_entry(RX_CLOCK_X_BOOTTIME, &t) == 0 ? (uint64_t)t.sec * 100 + (uint64_t)t.nsec / 10000000 : 0;
 }
 
 uint64_t lx_proc_start_cs RX_FORK_HOT;

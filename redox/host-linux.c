@@ -1272,6 +1272,15 @@ long rx_clock_gettime(int clock, struct rx_timespec *ts)
     return 0;
 }
 
+long rx_clock_gettime_entry(int clock, struct rx_timespec *ts)
+{
+    struct timespec t;
+    long r = raw3(SYS_clock_gettime, host_clock(clock), (long)&t, 0);
+    if (r < 0) return r;
+    ts->sec = t.tv_sec; ts->nsec = t.tv_nsec;
+    return 0;
+}
+
 long rx_clock_getres(int clock, struct rx_timespec *ts)
 {
     struct timespec t;

@@ -1002,6 +1002,11 @@ long rx_futex_waitv(const struct rx_futex_waiter *w, unsigned n, const struct rx
 #define RX_CLOCK_X_BOOTTIME 0x106         /* Redox: MONOTONIC (no suspend) */
 #define RX_CLOCK_X_TAI 0x107              /* Redox: REALTIME (no TAI offset kept) */
 long rx_clock_gettime(int clock, struct rx_timespec *ts);
+/* The same read made as a system call: a fresh process's first read through the
+ * host's vDSO maps its pages and the clock's data pages (three faults, ~100 us on
+ * a paravirtualised VM), which a process that never reads the clock otherwise
+ * pays for nothing.  Redox plan: rx_clock_gettime itself (a call there). */
+long rx_clock_gettime_entry(int clock, struct rx_timespec *ts);
 long rx_clock_getres(int clock, struct rx_timespec *ts);
 long rx_nanosleep(int clock, int abstime, const struct rx_timespec *req,
                   struct rx_timespec *rem);

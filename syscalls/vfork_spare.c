@@ -107,7 +107,7 @@ void lx_vfork_spare_window_exec(const char *path, const char *argv, size_t argv_
 {
     if (lx_proc.opts.spare_child != LX_SPARE_AUTO || lx_spare_trial_choice() >= 0) return;
     struct rx_timespec t;
-    if (rx_clock_gettime(RX_CLOCK_MONOTONIC, &t) < 0) return;
+    if (rx_clock_gettime_entry(RX_CLOCK_MONOTONIC, &t) < 0) return; /* a fork's child: the vDSO's page not yet its own */
     uint64_t sig = lx_bytes_hash(path, strlen(path)) * 31 ^ lx_bytes_hash(argv, argv_len);
     lx_spare_trial_exec(sig, t.sec * 1000000000LL + t.nsec);
 }
