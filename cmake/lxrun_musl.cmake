@@ -17,7 +17,7 @@ file(CREATE_LINK /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/asm ${musl_include}/
 
 string(TOUPPER "${CMAKE_BUILD_TYPE}" build_type)
 separate_arguments(musl_flags UNIX_COMMAND
-  "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${build_type}} -std=gnu11 -fPIE -fdata-sections -D_GNU_SOURCE -isystem ${musl_include}")
+  "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${build_type}} -std=gnu11 -fPIE -fdata-sections -ffunction-sections -D_GNU_SOURCE -isystem ${musl_include}")
 list(APPEND musl_flags -Wall -Wextra -Wno-format-truncation)
 if(LXRUN_WERROR)
   list(APPEND musl_flags -Werror)
@@ -56,11 +56,13 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=crtbeginS.o OUTPUT_
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=crtendS.o OUTPUT_VARIABLE crtend OUTPUT_STRIP_TRAILING_WHITESPACE)
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name OUTPUT_VARIABLE libgcc OUTPUT_STRIP_TRAILING_WHITESPACE)
 set(LXRUN_MUSL_BIN ${CMAKE_BINARY_DIR}/lxrun-musl)
+# The link's map: which input section holds each function (scripts/hot_text.py).
 add_custom_command(OUTPUT ${LXRUN_MUSL_BIN}
-  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${LXRUN_CODE_LAYOUT} -o ${LXRUN_MUSL_BIN}
+  BYPRODUCTS ${LXRUN_MUSL_BIN}.map
+  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${LXRUN_CODE_LAYOUT} -Wl,-Map=${LXRUN_MUSL_BIN}.map -o ${LXRUN_MUSL_BIN}
           ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${LIBELF_A} ${LIBZ_A}
           ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
-  DEPENDS ${musl_objs} ${LIBELF_A} ${LIBZ_A} ${CMAKE_SOURCE_DIR}/cmake/lxrun_fork_hot.lds
+  DEPENDS ${musl_objs} ${LIBELF_A} ${LIBZ_A} ${LXRUN_LAYOUT_SCRIPTS}
   COMMENT "Linking lxrun against musl"
   VERBATIM)
 add_custom_target(lxrun_musl ALL DEPENDS ${LXRUN_MUSL_BIN})
@@ -79,7 +81,7 @@ add_custom_command(OUTPUT ${LXRUN_TOUCH_BIN}
   COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${LXRUN_CODE_LAYOUT} -o ${LXRUN_TOUCH_BIN}
           ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${touch_obj} ${LIBELF_A} ${LIBZ_A}
           ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
-  DEPENDS ${musl_objs} ${touch_obj} ${LIBELF_A} ${LIBZ_A} ${CMAKE_SOURCE_DIR}/cmake/lxrun_fork_hot.lds
+  DEPENDS ${musl_objs} ${touch_obj} ${LIBELF_A} ${LIBZ_A} ${LXRUN_LAYOUT_SCRIPTS}
   COMMENT "Linking lxrun-touchtrace (a test instrument)"
   VERBATIM)
 add_custom_target(lxrun_touchtrace ALL DEPENDS ${LXRUN_TOUCH_BIN})
@@ -88,3 +90,16 @@ add_custom_target(lxrun_touchtrace ALL DEPENDS ${LXRUN_TOUCH_BIN})
 # rule), and one link then read an object the other was still writing (a fresh
 # clone's build failed once with rcrt1.o's `main' undefined).
 add_dependencies(lxrun_touchtrace lxrun_vdso_image lxrun_musl)
+
+# A test instrument: the same lxrun without cmake/lxrun_hot_text.lds, its code in
+# the link's order (design.hot_text_compact_detects: the check must fail it).
+set(LXRUN_UNORDERED_BIN ${CMAKE_BINARY_DIR}/lxrun-unordered)
+add_custom_command(OUTPUT ${LXRUN_UNORDERED_BIN}
+  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${LXRUN_CODE_LAYOUT_UNORDERED} -o ${LXRUN_UNORDERED_BIN}
+          ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${LIBELF_A} ${LIBZ_A}
+          ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
+  DEPENDS ${musl_objs} ${LIBELF_A} ${LIBZ_A} ${CMAKE_SOURCE_DIR}/cmake/lxrun_fork_hot.lds
+  COMMENT "Linking lxrun-unordered (a test instrument)"
+  VERBATIM)
+add_custom_target(lxrun_unordered ALL DEPENDS ${LXRUN_UNORDERED_BIN})
+add_dependencies(lxrun_unordered lxrun_vdso_image lxrun_musl)
