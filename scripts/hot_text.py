@@ -63,7 +63,7 @@ with open(OUT, "a") as f:
 '''
 
 
-def run_hits(lxrun, argv, cwd=None):
+def run_hits(lxrun, argv, cwd=None, env=None):
     """The offsets of lxrun's functions run for argv, in the order first run."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "hits")
@@ -71,7 +71,8 @@ def run_hits(lxrun, argv, cwd=None):
         with open(script, "w") as f:
             f.write(f"OUT = {out!r}\n" + GDB_SCRIPT)
         subprocess.run(["gdb", "-q", "-batch", "-nx", "-x", script, "--args", os.path.abspath(lxrun)] + argv, cwd=cwd,
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+                       env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=300)
         if not os.path.exists(out):
             sys.exit(f"hot_text: gdb recorded nothing for {' '.join(argv)}")
         return [int(l, 16) for l in open(out)]
@@ -142,8 +143,12 @@ def profile(lxrun, map_file, out):
     starts = [s[0] for s in secs]
     order, seen = [], set()
     with tempfile.TemporaryDirectory() as tmp:
-        # twice each: the first run of a build (a new learned file) and the usual one
-        hits = [h for argv, cwd in profile_runs(tmp) for _ in range(2) for h in run_hits(lxrun, argv, cwd)]
+        # each three times: with the default cache (the user's), then with a cache
+        # directory of its own (LXRUN_CACHE, as the tests run), made by the first
+        # run, used by the second
+        cached = dict(os.environ, LXRUN_CACHE=os.path.join(tmp, "cache"))
+        hits = [h for argv, cwd in profile_runs(tmp) for env in (None, cached, cached)
+                for h in run_hits(lxrun, argv, cwd, env)]
     for h in hits:
         k = bisect.bisect_right(starts, h) - 1
         if k < 0 or not secs[k][0] <= h < secs[k][0] + secs[k][1]:
@@ -172,7 +177,13 @@ def check(lxrun, argv):
     hot = section(lxrun, ".text.lx_hot")
     rest = section(lxrun, ".text")
     fns = functions(lxrun)
-    hits = run_hits(lxrun, argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        # the usual start: a learned state an earlier run made (whatever the
+        # environment's cache holds, or none)
+        env = dict(os.environ, LXRUN_CACHE=os.path.join(tmp, "cache"))
+        subprocess.run([lxrun] + argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=300)
+        hits = run_hits(lxrun, argv, env=env)
     outside, pages = [], set()
     for h in hits:
         size, name = fns.get(h, (1, hex(h)))
