@@ -5,7 +5,7 @@ calls run, laid together at the start of lxrun's code by cmake/lxrun_hot_text.ld
 On a paravirtualised VM each code page a fresh process first runs costs ~1.5-2 us
 even when the page is present (the hypervisor fills its own tables), and a fault
 where it is not (16 pages mapped a fault).  Linked by file, the ~250 functions a
-static program's start runs lay over 66 of lxrun's pages; gathered, over ~24.
+static program's start runs lay over 67 of lxrun's pages; gathered, over 31-34.
 
   hot_text.py profile OUT LXRUN MAP [LXRUN MAP...]
       runs the profile's programs (profile_runs below) under each LXRUN in gdb, a
