@@ -55,16 +55,24 @@ endforeach()
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=crtbeginS.o OUTPUT_VARIABLE crtbegin OUTPUT_STRIP_TRAILING_WHITESPACE)
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=crtendS.o OUTPUT_VARIABLE crtend OUTPUT_STRIP_TRAILING_WHITESPACE)
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name OUTPUT_VARIABLE libgcc OUTPUT_STRIP_TRAILING_WHITESPACE)
+# lxrun_musl_link(BIN LAYOUT EXTRA_OBJS DEPENDS COMMENT ...): one link of the musl
+# objects (with EXTRA_OBJS) into BIN, code laid out by the LAYOUT options.
+function(lxrun_musl_link bin)
+  cmake_parse_arguments(L "" "COMMENT" "LAYOUT;EXTRA_OBJS;DEPENDS;EXTRA_ARGS;BYPRODUCTS" ${ARGN})
+  add_custom_command(OUTPUT ${bin}
+    BYPRODUCTS ${L_BYPRODUCTS}
+    COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${L_LAYOUT} ${L_EXTRA_ARGS} -o ${bin}
+            ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${L_EXTRA_OBJS} ${LIBELF_A} ${LIBZ_A}
+            ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
+    DEPENDS ${musl_objs} ${L_EXTRA_OBJS} ${LIBELF_A} ${LIBZ_A} ${L_DEPENDS}
+    COMMENT "${L_COMMENT}"
+    VERBATIM)
+endfunction()
+
 set(LXRUN_MUSL_BIN ${CMAKE_BINARY_DIR}/lxrun-musl)
 # The link's map: which input section holds each function (scripts/hot_text.py).
-add_custom_command(OUTPUT ${LXRUN_MUSL_BIN}
-  BYPRODUCTS ${LXRUN_MUSL_BIN}.map
-  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${LXRUN_CODE_LAYOUT} -Wl,-Map=${LXRUN_MUSL_BIN}.map -o ${LXRUN_MUSL_BIN}
-          ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${LIBELF_A} ${LIBZ_A}
-          ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
-  DEPENDS ${musl_objs} ${LIBELF_A} ${LIBZ_A} ${LXRUN_LAYOUT_SCRIPTS}
-  COMMENT "Linking lxrun against musl"
-  VERBATIM)
+lxrun_musl_link(${LXRUN_MUSL_BIN} LAYOUT ${LXRUN_CODE_LAYOUT} EXTRA_ARGS -Wl,-Map=${LXRUN_MUSL_BIN}.map
+  BYPRODUCTS ${LXRUN_MUSL_BIN}.map DEPENDS ${LXRUN_LAYOUT_SCRIPTS} COMMENT "Linking lxrun against musl")
 add_custom_target(lxrun_musl ALL DEPENDS ${LXRUN_MUSL_BIN})
 add_dependencies(lxrun_musl lxrun_vdso_image)
 
@@ -77,13 +85,8 @@ add_custom_command(OUTPUT ${touch_obj}
   COMMENT "musl-gcc redox/touch_trace.c"
   VERBATIM)
 set(LXRUN_TOUCH_BIN ${CMAKE_BINARY_DIR}/lxrun-touchtrace)
-add_custom_command(OUTPUT ${LXRUN_TOUCH_BIN}
-  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${LXRUN_CODE_LAYOUT} -o ${LXRUN_TOUCH_BIN}
-          ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${touch_obj} ${LIBELF_A} ${LIBZ_A}
-          ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
-  DEPENDS ${musl_objs} ${touch_obj} ${LIBELF_A} ${LIBZ_A} ${LXRUN_LAYOUT_SCRIPTS}
-  COMMENT "Linking lxrun-touchtrace (a test instrument)"
-  VERBATIM)
+lxrun_musl_link(${LXRUN_TOUCH_BIN} LAYOUT ${LXRUN_CODE_LAYOUT} EXTRA_OBJS ${touch_obj}
+  DEPENDS ${LXRUN_LAYOUT_SCRIPTS} COMMENT "Linking lxrun-touchtrace (a test instrument)")
 add_custom_target(lxrun_touchtrace ALL DEPENDS ${LXRUN_TOUCH_BIN})
 # After lxrun_musl, which compiles the objects both link: two targets whose rules
 # make the same outputs may run them at once under make -j (CMake's custom-command
@@ -94,12 +97,7 @@ add_dependencies(lxrun_touchtrace lxrun_vdso_image lxrun_musl)
 # A test instrument: the same lxrun without cmake/lxrun_hot_text.lds, its code in
 # the link's order (design.hot_text_compact_detects: the check must fail it).
 set(LXRUN_UNORDERED_BIN ${CMAKE_BINARY_DIR}/lxrun-unordered)
-add_custom_command(OUTPUT ${LXRUN_UNORDERED_BIN}
-  COMMAND ${CMAKE_C_COMPILER} -static-pie -nostdlib ${LXRUN_CODE_LAYOUT_UNORDERED} -o ${LXRUN_UNORDERED_BIN}
-          ${MUSL_LIBDIR}/rcrt1.o ${MUSL_LIBDIR}/crti.o ${crtbegin} ${musl_objs} ${LIBELF_A} ${LIBZ_A}
-          ${MUSL_LIBDIR}/libc.a ${libgcc} ${MUSL_LIBDIR}/libc.a ${crtend} ${MUSL_LIBDIR}/crtn.o
-  DEPENDS ${musl_objs} ${LIBELF_A} ${LIBZ_A} ${CMAKE_SOURCE_DIR}/cmake/lxrun_fork_hot.lds
-  COMMENT "Linking lxrun-unordered (a test instrument)"
-  VERBATIM)
+lxrun_musl_link(${LXRUN_UNORDERED_BIN} LAYOUT ${LXRUN_CODE_LAYOUT_UNORDERED}
+  DEPENDS ${CMAKE_SOURCE_DIR}/cmake/lxrun_fork_hot.lds COMMENT "Linking lxrun-unordered (a test instrument)")
 add_custom_target(lxrun_unordered ALL DEPENDS ${LXRUN_UNORDERED_BIN})
 add_dependencies(lxrun_unordered lxrun_vdso_image lxrun_musl)
