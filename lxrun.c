@@ -148,7 +148,7 @@ static int cache_option(const char *word, const char *where)
 /* --cache, LXRUN_CACHE, else the user's cache directory (XDG's rule): trap/learned.c */
 static void choose_cache(void)
 {
-    static char dir[4096];
+    static char dir[4096] RX_START_WRITTEN;
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     if (!cache_dir && xdg && xdg[0] == '/' && snprintf(dir, sizeof dir, "%s/lxrun", xdg) < (int)sizeof dir)
         cache_dir = dir;
@@ -214,7 +214,7 @@ struct ns_config {
     struct ns_mount mounts[MAX_MOUNT_OPTS];
     int nmounts;
 };
-static struct ns_config ns_cli, ns_file;
+static struct ns_config ns_cli RX_START_WRITTEN, ns_file RX_START_WRITTEN;
 static const char *config_path;
 static int no_config;
 
@@ -536,7 +536,7 @@ static void report_on_signal(int sig, const struct linux_siginfo *si)
 
 static _Noreturn void run_guest(const struct lx_program *g)
 {
-    static struct lx_start st LX_START_ALIGN;
+    static struct lx_start st LX_START_ALIGN RX_START_WRITTEN;
     struct lx_exec_error err;
     if (lx_program_load(g, &st, &err) < 0) {
         fprintf(stderr, "lxrun: %s: %s\n", g->execfn, err.msg);

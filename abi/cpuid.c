@@ -51,7 +51,7 @@ static int kvm_clock_present(const struct abi_cpuinfo *ci)
     return (a & ((1u << 0) | (1u << 3))) != 0; /* KVM_FEATURE_CLOCKSOURCE, _CLOCKSOURCE2 */
 }
 
-static struct { uint64_t tsc, ns; int taken; } start_mark;
+static struct { uint64_t tsc, ns; int taken; } start_mark RX_START_WRITTEN;
 
 /* The start's mark: one clock read by a system call (rx_clock_gettime_entry: the
  * vDSO's pages are not touched in a process that never reads the clock) between

@@ -97,7 +97,7 @@ static struct __attribute__((aligned(4096))) {
     const char *slot[FIRST_NAMES];
     size_t room_used;
     char room[4096 - 4 * sizeof(size_t) - FIRST_VMAS * sizeof(struct gm_vma) - FIRST_NAMES * sizeof(const char *)];
-} first;
+} first RX_START_WRITTEN;
 _Static_assert(sizeof first == 4096, "guestmem's first tables on one page");
 
 /* A new array twice as big; the old one stays allocated, as a check may still be

@@ -30,7 +30,9 @@ static struct lx_vdso_data *data(void) { return (struct lx_vdso_data *)(image_at
 static int map_new(void)
 {
     size_t len = GM_PAGE_UP(lx_vdso_image_end - lx_vdso_image);
-    long at = rx_mmap(0, GM_PAGE + len, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS, -1, 0);
+    /* populated: both pages are written at once, a fault each otherwise */
+    long at = rx_mmap(0, GM_PAGE + len, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_POPULATE,
+                      -1, 0);
     if (at < 0) return -1;
     memcpy((char *)at + GM_PAGE, lx_vdso_image, (size_t)(lx_vdso_image_end - lx_vdso_image));
     struct lx_vdso_data *d = (struct lx_vdso_data *)at;

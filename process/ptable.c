@@ -8,6 +8,7 @@
 #include "ptable.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ long lx_ptable_create(void)
     long fd = lx_shared_create("lxrun-ptable", sizeof(struct table), &map);
     if (fd < 0) return fd;
     table = map;
+    /* the head and the first slot, which this process writes at once: populated in
+     * one call, where each first write of the shared pages was a fault */
+    rx_madvise((uintptr_t)map, offsetof(struct table, slots) + sizeof(struct slot), RX_MADV_POPULATE_WRITE);
     table->magic = LX_PT_MAGIC;
     lx_proc.opts.ptable_fd = (int)fd;
     return 0;

@@ -90,7 +90,7 @@ static int own_segment(struct dl_phdr_info *info, size_t size, void *ctx)
 
 /* rx_fork_copies's ranges */
 #define EXTRA_MAX 4
-static struct { uintptr_t lo, hi; } extra[EXTRA_MAX];
+static struct { uintptr_t lo, hi; } extra[EXTRA_MAX] RX_START_WRITTEN;
 static int extra_n;
 
 /* on the fork-hot page: a forked child writes these, and that page anyway */

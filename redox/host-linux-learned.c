@@ -69,7 +69,7 @@ static size_t file_len(const struct host_session *s) { return 4096 + s->kept + s
 static int fits(long fd, const struct host_session *s, const void *key, size_t keylen)
 {
     struct stat st;
-    static struct learned_head h; /* off the start-up's stack */
+    static struct learned_head h RX_START_WRITTEN; /* off the start-up's stack */
     if (raw3(SYS_fstat, fd, (long)&st, 0) < 0 || !S_ISREG(st.st_mode) ||
         st.st_uid != (uid_t)raw3(SYS_geteuid, 0, 0, 0) || (st.st_mode & 022) || (size_t)st.st_size != file_len(s))
         return 0;

@@ -6,9 +6,12 @@
  * translation (~15 us here, on a paravirtualised VM); .data's pages are written
  * soon after, a fault each (~10 us).  One MADV_POPULATE_WRITE over the file-backed
  * part of the writable segment (its first page to _edata, twenty pages) copies
- * them all in the kernel, ~4.5 us a page, before anything maps them.  A kernel
+ * them all in the kernel, ~4.5 us a page, before anything maps them; with them
+ * the variables every start writes (RX_START_WRITTEN, redox/rx.h: ten pages of
+ * .bss, a fault each, before they were put in the file's data).  A kernel
  * without it (before 5.14) says EINVAL: the faults happen as before.  Registers
  * are as the kernel left them for _start, rdx (glibc's _start takes it) too. */
+#define STACK_POPULATED (7 * 4096)
     .text
     .globl lx_host_start
     .type lx_host_start, @function
@@ -37,6 +40,15 @@ lx_host_start:
 3:  and $-4096, %rdi
     lea _edata(%rip), %rsi
     sub %rdi, %rsi
+    mov $23, %edx /* MADV_POPULATE_WRITE */
+    mov $28, %eax /* madvise */
+    syscall
+    /* And the stack's next pages down, which the start's deeper frames reach
+     * (reading the configuration, formatting paths: four faults). */
+    mov %rsp, %rdi
+    and $-4096, %rdi
+    sub $STACK_POPULATED, %rdi
+    mov $STACK_POPULATED, %esi
     mov $23, %edx /* MADV_POPULATE_WRITE */
     mov $28, %eax /* madvise */
     syscall

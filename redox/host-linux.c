@@ -144,7 +144,7 @@ static long text_store_new(void) { return exec_memfd("lxrun-text"); }
 
 /* The system's core pattern, read once as the backend starts: the host's /proc is
  * not touched while the guest runs. */
-static char core_pattern[128];
+static char core_pattern[128] RX_START_WRITTEN;
 static int core_pattern_err;
 
 /* The start-up's opens, raw: musl's open() and fcntl(F_DUPFD_CLOEXEC) each add an

@@ -1074,6 +1074,13 @@ extern const char __start_lx_guest_callable[], __stop_lx_guest_callable[];
  * parent never touched them, and each exec'd child took a fault for its first
  * write (~12 us on a paravirtualised VM). */
 #define RX_FORK_COPIED __attribute__((section("lx_fork_copied")))
+/* Variables every start writes (the program's start record, the first mapping
+ * table, the cache's and configuration's records, the learned file's key...):
+ * in lxrun's file data too, after the fork-copied section, where the entry's
+ * one populate (host-linux-start.S) maps them with the rest of the data.  In
+ * .bss each first write was a fault: eleven of a static no-op's start, ~10 us
+ * each on a paravirtualised VM. */
+#define RX_START_WRITTEN __attribute__((section("lx_start_written")))
 /* Large buffers only a report, a check or a configuration file uses, after all of
  * lxrun's other variables (.lbss follows .bss in the linker's script): among them
  * (1.7 MiB, the largest first) they spread the variables a run does write over

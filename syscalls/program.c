@@ -42,7 +42,7 @@ int lx_program_load(const struct lx_program *p, struct lx_start *st, struct lx_e
     const char *exe = st->prog.name ? st->prog.name : p->prog; /* the file's own path, links resolved */
     lx_process_image(exe, st->stack.sp, st->stack.arg_start, st->stack.arg_end, st->stack.env_start, st->stack.env_end,
                      st->stack.auxv, st->stack.auxv_len);
-    static char cwd[LX_PT_PATH];
+    static char cwd[LX_PT_PATH] RX_START_WRITTEN;
     if (!p->in_place && vfs_getcwd(cwd, sizeof cwd) >= 0) lx_ptable_set_cwd(cwd);
     lx_ptable_set_text(st->prog.dev, st->prog.ino, st->prog.has_interp ? st->interp.dev : 0,
                        st->prog.has_interp ? st->interp.ino : 0);

@@ -28,12 +28,12 @@
 
 #define BUILD_ID_MAX 32
 
-static char dir_[4000], path[4096];
+static char dir_[4000] RX_START_WRITTEN, path[4096] RX_START_WRITTEN;
 static struct {
     uint8_t build[BUILD_ID_MAX];
     uint8_t boot[16];
     uint8_t serving;
-} key;
+} key RX_START_WRITTEN;
 static int state RX_EXEC_READ; /* 0 none, 1 chosen, 2 an earlier session's file, 3 a new one */
 
 extern const Elf64_Ehdr __ehdr_start;

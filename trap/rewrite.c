@@ -76,7 +76,7 @@ struct chunk { uintptr_t base; size_t used; int left_out; /* MADV_DONTFORK: lx_r
 static struct {
     struct chunk chunks[MAX_CHUNKS];
     struct lx_known_site warm[WARM_MAX]; /* its first LX_KNOWN_ROOM on the first page */
-} scratch __attribute__((aligned(4096)));
+} scratch __attribute__((aligned(4096))) RX_START_WRITTEN;
 _Static_assert(sizeof(struct chunk) * MAX_CHUNKS + sizeof(struct lx_known_site) * LX_KNOWN_ROOM <= 4096,
                "the chunks and the room lx_rewrite_known_room gives on one page");
 

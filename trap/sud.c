@@ -714,7 +714,7 @@ int lx_trap_default(int sig, int ignore)
 void lx_trap_catch_fatal(void (*hook)(int sig, const struct linux_siginfo *si)) { fatal_hook = hook; }
 
 /* Alternate stacks of ended threads, kept for the next ones (spares.h). */
-static void *spare_altstacks[8];
+static void *spare_altstacks[8] RX_START_WRITTEN;
 
 /* The fast path's vector-state area above the stack (lx_fast_thread_init) is left
  * out of forks (MADV_WIPEONFORK): it holds nothing across a call, and no fork is
