@@ -686,7 +686,7 @@ int main(int argc, char **argv, char **envp)
     set_up_shm();
     vfs_start();
 
-    static char found[4096];
+    static char found[4096] RX_START_WRITTEN;
     const char *prog = search_path(argv[i], found, sizeof found);
     if (!prog) {
         fprintf(stderr, "lxrun: %s: command not found\n", argv[i]);

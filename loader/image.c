@@ -72,6 +72,9 @@ static struct check_scratch *check_scratch(void)
     static struct check_scratch fallback, *s RX_EXEC_READ;
     if (!s) {
         s = rx_alloc_unforked(sizeof *s);
+        /* populated: a load writes its first page, the opening's target and the
+         * name's room (three faults otherwise) */
+        if (s) rx_madvise((uintptr_t)s, sizeof *s, RX_MADV_POPULATE_WRITE);
         /* its first page (the heads, ei's header), copied into a fork where the host
          * can: a vfork window's child loads the files its parent checked without
          * reading their heads and status again, and takes no fault for the page */

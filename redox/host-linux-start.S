@@ -52,6 +52,16 @@ lx_host_start:
     mov $23, %edx /* MADV_POPULATE_WRITE */
     mov $28, %eax /* madvise */
     syscall
+    /* And the two pages before .bss: lxrun's small zero-initialised variables lie
+     * together at lx_bss's end (cmake/lxrun_fork_hot.lds, at most two pages:
+     * design.bss_small_together), and a start writes a few dozen of them. */
+    lea __bss_start(%rip), %rdi
+    and $-4096, %rdi
+    sub $4096, %rdi
+    mov $8192, %esi
+    mov $23, %edx /* MADV_POPULATE_WRITE */
+    mov $28, %eax /* madvise */
+    syscall
     /* A page where the program break would grow, before the libc's start can
      * use it (glibc's static start takes its TLS block there): the allocators
      * then take their memory from mmap, next to lxrun's other mappings.  The

@@ -64,7 +64,7 @@ static void clear_tid_word(uint64_t clear_child_tid)
         rx_futex_wake((uint32_t *)(uintptr_t)clear_child_tid, 1, 1);
 }
 
-static void *spare_records[8];
+static void *spare_records[8] RX_START_WRITTEN; /* a page of its own in .bss: a fault at the first clone */
 
 static struct thread_record *record_take(void)
 {

@@ -113,7 +113,9 @@ static int noutgrown RX_FORK_HOT;
 
 TLS_FREE static struct site_table *site_table_new(size_t bytes)
 {
-    long m = rx_mmap(0, bytes, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS, -1, 0);
+    /* populated: a first table's one page is written at the program's first
+     * trap, a grown one's whole at once (a fault a page otherwise) */
+    long m = rx_mmap(0, bytes, RX_PROT_READ | RX_PROT_WRITE, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_X_POPULATE, -1, 0);
     if (m < 0) return NULL;
     struct site_table *t = (struct site_table *)m;
     t->cap = (bytes - sizeof *t) / sizeof t->slot[0];

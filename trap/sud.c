@@ -726,10 +726,12 @@ static void *spare_altstacks[8] RX_START_WRITTEN;
  * its own first fast call takes no fault either. */
 /* The stack's top pages and the area above are populated in one call: every
  * thread's first calls write them (the signal frame of its first trap, then the
- * handlers' frames: lx_stat_at's and vfs_resolve's reach the third page), and each
- * fault cost ~9 us on a paravirtualised VM, where the populate costs ~1 us a page
- * (a git status's four index-preload threads took four such faults each). */
-#define ALTSTACK_HOT (3 * 4096)
+ * handlers' frames: a stat's, with vfs_resolve's, resolve_ex's and vfs_record's
+ * path buffers, reaches the eighth page), and each fault cost ~9 us on a
+ * paravirtualised VM, where the populate costs ~1 us a page (a git status's
+ * four index-preload threads took four such faults each, its main thread
+ * seven). */
+#define ALTSTACK_HOT (8 * 4096)
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif

@@ -5,10 +5,11 @@ exceptions, counted by the kernel's software event (perf_event_open,
 PERF_COUNT_SW_PAGE_FAULTS, from the exec on).  The event counts exceptions only:
 getrusage's minor faults also count the pages the entry's populates map, which
 cost a fraction of a fault each.  On a paravirtualised VM an exception costs
-10-25 us; the start took 41-44 with the hot text alone, 23 with the variables
+10-25 us; the start took 41-44 with the hot text alone, 21-22 with the variables
 every start writes in lxrun's data (RX_START_WRITTEN), which its entry populates
-with the rest (redox/host-linux-start.S), its stack's next pages populated there
-too, and the vDSO's and the process table's first pages populated as mapped.
+with the rest (redox/host-linux-start.S), its stack's next pages and lx_bss's
+small variables populated there too, and the vDSO's and the process table's
+first pages populated as mapped.
 The static program itself takes 6-8.
 
 usage: start_faults.py LXRUN PROGRAM [ARGS...]  (exit 77: the event cannot be opened here)"""
@@ -18,7 +19,7 @@ import struct
 import sys
 import tempfile
 
-MAX_FAULTS = 28  # 23 measured: room for what another CPU kind's start maps
+MAX_FAULTS = 28  # 21-22 measured: room for what another CPU kind's start maps
 NR_PERF_EVENT_OPEN = 298
 PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS = 1, 2
 DISABLED, ENABLE_ON_EXEC = 1 << 0, 1 << 12

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""The pages lxrun's start writes are mapped by its entry's two calls before
+"""The pages lxrun's start writes are mapped by its entry's three calls before
 anything touches them (redox/host-linux-start.S), seen with strace:
   1. madvise(MADV_POPULATE_WRITE) = 0 over the writable segment's file-backed
      pages: every R_X86_64_RELATIVE target and the variables every start writes
      (lx_start_written: RX_START_WRITTEN, musl's zero-initialised ones), stopping
      at _edata's page (the .bss after it is not copied);
-  2. madvise(MADV_POPULATE_WRITE) = 0 of at least STACK_MIN bytes of the stack.
+  2. madvise(MADV_POPULATE_WRITE) = 0 of at least STACK_MIN bytes of the stack;
+  3. madvise(MADV_POPULATE_WRITE) = 0 of the two pages before __bss_start, where
+     lx_bss ends with the small variables (design.bss_small_together).
 Without them each page was a fault of its own at start (10-25 us each on a
 paravirtualised VM: 41-44 faults in a static no-op's start, 23 with them and the
 vDSO's and the process table's pages populated as mapped).  (The code is not
@@ -57,14 +59,15 @@ def first_calls(binary, n):
 
 
 def problems(binary):
-    calls = [CALL.match(c) for c in first_calls(binary, 2)]
-    if len(calls) < 2 or not all(calls):
-        return [f"{binary}: first calls {first_calls(binary, 2)!r}, not the two populates"]
-    (w_at, w_len), (s_at, s_len) = [(int(m.group(1), 16), int(m.group(2))) for m in calls]
+    calls = [CALL.match(c) for c in first_calls(binary, 3)]
+    if len(calls) < 3 or not all(calls):
+        return [f"{binary}: first calls {first_calls(binary, 3)!r}, not the three populates"]
+    (w_at, w_len), (s_at, s_len), (b_at, b_len) = [(int(m.group(1), 16), int(m.group(2))) for m in calls]
     rw = segment(binary, "RW")
     edata, written = symbol(binary, "_edata"), section(binary, "lx_start_written")
+    bss = symbol(binary, "__bss_start")
     targets = relocation_targets(binary)
-    if not rw or edata is None or not written or not targets:
+    if not rw or edata is None or bss is None or not written or not targets:
         return [f"{binary}: no segments, _edata, lx_start_written or relocations to check against"]
     base = w_at - (rw[0] & ~(PAGE - 1))  # the load bias
     bad = [f"{binary}: relocation target {t:#x} outside the populated range" for t in targets
@@ -73,6 +76,8 @@ def problems(binary):
         bad.append(f"{binary}: lx_start_written ({written[0]:#x}, {written[1]} bytes) not within the populated range")
     if w_at + w_len > base + ((edata + PAGE - 1) & ~(PAGE - 1)):
         bad.append(f"{binary}: the populated range goes past _edata's page into .bss")
+    if b_at != base + (bss & ~(PAGE - 1)) - PAGE or b_len < 2 * PAGE:
+        bad.append(f"{binary}: the populate ({b_at:#x}, {b_len}) is not the two pages before __bss_start")
     if s_len < STACK_MIN or s_at < 0x7f0000000000:
         bad.append(f"{binary}: the stack's populate ({s_at:#x}, {s_len}) is not {STACK_MIN} bytes or more of it")
     return bad[:5]
