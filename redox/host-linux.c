@@ -650,7 +650,8 @@ static int name_cached(int fd, const struct rx_stat *known, char *host, size_t c
     struct stat at;
     st->st_ino = 0;
     if (known) st->st_dev = (dev_t)known->dev, st->st_ino = (ino_t)known->ino, st->st_mode = (mode_t)known->mode;
-    if (!names || (!known && fstat(fd, st) < 0) || !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))) return 0;
+    if (!names || (!known && raw3(SYS_fstat, fd, (long)st, 0) < 0) || !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)))
+        return 0;
     for (int i = 0; i < NAME_CACHE; i++) {
         struct name_key *k = &names->key[i];
         uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_ACQUIRE);
@@ -664,15 +665,26 @@ static int name_cached(int fd, const struct rx_stat *known, char *host, size_t c
         path[sizeof path - 1] = 0;
         if (strlen(path) >= cap) return 0;
         strcpy(host, path);
-        return lstat(host, &at) == 0 && at.st_dev == st->st_dev && at.st_ino == st->st_ino;
+        return raw4(SYS_newfstatat, AT_FDCWD, (long)host, (long)&at, AT_SYMLINK_NOFOLLOW) == 0 && at.st_dev == st->st_dev &&
+               at.st_ino == st->st_ino;
     }
     return 0;
+}
+
+/* s ends in " (deleted)": by hand, as rx_fpath_stat's other scans, since libc's
+ * strstr and strcspn use the stack protector (lxrun's TLS) and rx_fpath_stat runs
+ * on the guest's FS (mm.c's name_file). */
+static int deleted_name(const char *s)
+{
+    static const char tail[] = " (deleted)";
+    size_t n = strlen(s), t = sizeof tail - 1;
+    return n >= t && memcmp(s + n - t, tail, t) == 0;
 }
 
 /* host names fd's file, whose status is st (from name_cached). */
 static void name_remember(const struct stat *st, const char *host)
 {
-    if (!names || !st->st_ino || host[0] != '/' || strlen(host) >= NAME_MAX_PATH || strstr(host, " (deleted)") ||
+    if (!names || !st->st_ino || host[0] != '/' || strlen(host) >= NAME_MAX_PATH || deleted_name(host) ||
         !strncmp(host, "/proc/", 6) || !strncmp(host, "/sys/", 5) || !strncmp(host, "/dev/", 5) ||
         !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)))
         return;
@@ -726,8 +738,8 @@ long rx_fpath_stat(int fd, const struct rx_stat *known, char *buf, size_t len)
         do *--d = (char)('0' + v % 10); while (v /= 10);
         memcpy(link + 14, d, (size_t)(digits + sizeof digits - d));
         link[14 + (digits + sizeof digits - d)] = 0;
-        ssize_t n = readlink(link, host, cap - 1);
-        if (n < 0) return -errno;
+        long n = raw3(SYS_readlink, (long)link, (long)host, (long)(cap - 1)); /* raw: TLS-free (mm.c's name_file) */
+        if (n < 0) return n;
         if ((size_t)n == cap - 1) return -ERANGE; /* perhaps cut short */
         host[n] = 0;
         name_remember(&st, host);
@@ -745,7 +757,8 @@ long rx_fpath_stat(int fd, const struct rx_stat *known, char *buf, size_t len)
     if (strncmp(host, "socket:", 7) == 0) return fpath_join(buf, len, "uds_stream:", host + 7, strlen(host + 7));
     if (strncmp(host, "anon_inode:", 11) == 0) {
         const char *kind = host + 11 + (host[11] == '[');
-        size_t k = strcspn(kind, "]");
+        size_t k = 0;
+        while (kind[k] && kind[k] != ']') k++;
         if (k == 9 && strncmp(kind, "eventpoll", 9) == 0) return fpath_join(buf, len, "event:", "", 0);
         long w = fpath_join(buf, len, "", kind, k);
         return w < 0 ? w : fpath_join(buf + w, len - (size_t)w, ":", "", 0) < 0 ? -ERANGE : w + 1;

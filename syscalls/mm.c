@@ -34,8 +34,9 @@ static int claim_for_fixed(uintptr_t addr, size_t len)
 /* Files this lxrun named before -- in this process, its forks' parent, or an
  * earlier program it exec'd in place (lxrun's memory stays): ld.so maps
  * ld.so.cache and libc in every program.  The URL the fd had, checked to name the
- * same file still, names the mapping again without the lookup, which runs on
- * lxrun's FS (two kernel entries where FS moves by arch_prctl).  A file linked
+ * same file still, names the mapping again without the lookup (the fd's path read
+ * and made a guest path, which until 2026-12-07 also ran on lxrun's FS: two
+ * kernel entries where FS moves by arch_prctl).  A file linked
  * under two names shows the one it was first mapped by, as the backend's own
  * name cache (rx_fpath) already would. */
 #define KNOWN_NAMES 16
@@ -76,25 +77,21 @@ static void known_name_add(const struct rx_stat *st, const char *url, const char
     __atomic_store_n(&k->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
-struct name_query {
-    int fd;
-    const struct rx_stat *st;
-};
-
-/* The mapping's name in /proc/self/maps: the file's path as the fd names it now
- * (on lxrun's FS: fpath, the guest path and the name pool use libc). */
-static long name_file(void *qp)
+/* The mapping's name in /proc/self/maps: the file's path as the fd names it now.
+ * On the guest's FS (GUESTFS): fpath, the guest path and the name pool make raw
+ * calls and no allocation of libc's; on lxrun's FS it cost two kernel entries a
+ * file mapped where FS moves by arch_prctl (python3 -c pass: 7). */
+static const char *name_file(int fd, const struct rx_stat *st)
 {
-    const struct name_query *q = qp;
     char url[2 * PATH_MAX + 16]; /* the URL, then the guest path */
-    const char *path = vfs_fd_guest_path(q->fd, q->st, url, sizeof url);
-    if (!path) return 0;
+    const char *path = vfs_fd_guest_path(fd, st, url, sizeof url);
+    if (!path) return NULL;
     const char *name = gm_intern(path);
     if (name && !strncmp(url, "file:", 5)) { /* a file's: its URL can be checked later */
         const char *u = gm_intern(url);
-        if (u) known_name_add(q->st, u, name);
+        if (u) known_name_add(st, u, name);
     }
-    return (long)name;
+    return name;
 }
 
 /* A MAP_FIXED mapping over part of one of the same file takes its name: ld.so maps
@@ -110,8 +107,7 @@ static const char *file_name_of(int fd, uintptr_t fixed_at, struct rx_stat *st)
         return v.name;
     const char *known = known_name_of(st);
     if (known) return known;
-    struct name_query q = { fd, st };
-    return (const char *)lx_fs_call(name_file, &q);
+    return name_file(fd, st);
 }
 
 long sys_mmap(struct lx_call *c)

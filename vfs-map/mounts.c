@@ -115,6 +115,18 @@ int vfs_host_under(const char *h, const struct lx_mount *m)
 
 /* A host path → the guest path of the mount it lies in (the longest host
  * prefix), or -ENOENT. */
+/* a then b into out (cap bytes): the length, or -ERANGE.  By hand, not
+ * snprintf: getcwd serves on the guest's FS (GUESTFS), where glibc's printf
+ * reads its locale through lxrun's TLS. */
+static int concat_into(char *out, size_t cap, const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if (na + nb + 1 > cap) return -ERANGE;
+    memcpy(out, a, na);
+    memcpy(out + na, b, nb + 1);
+    return (int)(na + nb);
+}
+
 int vfs_guest_of_host(const char *h, char *out, size_t cap)
 {
     const struct lx_mount *best = NULL;
@@ -122,8 +134,7 @@ int vfs_guest_of_host(const char *h, char *out, size_t cap)
         if (vfs_host_under(h, &lx_fs.mounts[i]) && (!best || lx_fs.mounts[i].hlen > best->hlen)) best = &lx_fs.mounts[i];
     if (!best) return -ENOENT;
     const char *rest = h + best->hlen;
-    int n = best->glen ? snprintf(out, cap, "%s%s", best->guest, rest) : snprintf(out, cap, "%s", *rest ? rest : "/");
-    return n < 0 || (size_t)n >= cap ? -ERANGE : n;
+    return best->glen ? concat_into(out, cap, best->guest, rest) : concat_into(out, cap, "", *rest ? rest : "/");
 }
 
 /* An absolute guest path outside the emulated trees → (mount handle, path inside
@@ -164,8 +175,7 @@ int vfs_guest_path(const char *url, char *out, unsigned long cap)
     if (lx_fs.confined) return vfs_guest_of_host(url + 5, out, cap);
     size_t sl = strlen(lx_fs.shm_host);
     if (sl && strncmp(url + 5, lx_fs.shm_host, sl) == 0 && (url[5 + sl] == 0 || url[5 + sl] == '/')) {
-        int n = snprintf(out, cap, "/dev/shm%s", url + 5 + sl);
-        return n < 0 || (unsigned long)n >= cap ? -ERANGE : n;
+        return concat_into(out, cap, "/dev/shm", url + 5 + sl);
     }
     size_t n = strlen(url + 5);
     if (n + 1 > cap) return -ERANGE;

@@ -265,17 +265,19 @@ def dotdot_paths_resolved_on_the_guests_fs(e):
 
 
 @case
-def file_mappings_named_again_on_the_guests_fs(e):
-    """A file mapped again is named (/proc/self/maps) from what lxrun found the first
-    time, checked to lead to the same file still, without switching to lxrun's FS
-    for the lookup: `tracee mapfile F 10` maps one file 10 times, and only the first
-    mapping's name, start-up and the exit switch (before: each
-    mapping's; memory.c's names_after_rename checks a renamed file's new name)."""
+def file_mappings_named_on_the_guests_fs(e):
+    """A file mapped is named (/proc/self/maps) without switching to lxrun's FS: the
+    first time by its fd's path (fpath, the guest path and the name pool make raw
+    calls and no allocation of libc's: mm.c's name_file), again from what lxrun found
+    then, checked to lead to the same file still.  `tracee mapfile F 10` maps one
+    file 10 times, and only start-up and the exit switch (before: the first
+    mapping's name too, and before that each mapping's; memory.c's
+    names_after_rename checks a renamed file's new name)."""
     path = os.path.join(e.tmp, 'mapped-file')
     with open(path, 'wb') as f:
         f.write(b'x' * 4096)
     to_lxrun, to_guest, gs, text = host_fs_calls(e, 'arch_prctl', tracee_mode=f'mapfile {path} 10')
-    check((to_lxrun, to_guest, gs) == (1 + 2, 1 + 2, 2),
+    check((to_lxrun, to_guest, gs) == (2, 2, 2),
           f'arch_prctl path, mapfile: {to_lxrun} to lxrun, {to_guest} to the guest, {gs} ARCH_SET_GS\n{text}')
 
 
