@@ -723,8 +723,8 @@ static void *spare_altstacks[8] RX_START_WRITTEN;
  * fault a page both sides shared costs after each fork (~18 us on a paravirtualised
  * VM: one a fork+exec in sh's loop).  The first thread's is named to the host
  * (rx_fork_copies): where the host pins it, the child gets a copy at the fork and
- * its own first fast call takes no fault either. */
-/* The stack's top pages and the area above are populated in one call: every
+ * its own first fast call takes no fault either.
+ * The stack's top pages and the area above are populated in one call: every
  * thread's first calls write them (the signal frame of its first trap, then the
  * handlers' frames: a stat's, with vfs_resolve's, resolve_ex's and vfs_record's
  * path buffers, reaches the eighth page), and each fault cost ~9 us on a
@@ -732,9 +732,6 @@ static void *spare_altstacks[8] RX_START_WRITTEN;
  * four index-preload threads took four such faults each, its main thread
  * seven). */
 #define ALTSTACK_HOT (8 * 4096)
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 static void *altstack_take(size_t size)
 {
     void *s = lx_spare_take(spare_altstacks, LX_SPARES_N(spare_altstacks));
@@ -742,7 +739,7 @@ static void *altstack_take(size_t size)
     void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) return NULL;
     if (size > ALTSTACK_SIZE) madvise((char *)m + ALTSTACK_SIZE, size - ALTSTACK_SIZE, MADV_WIPEONFORK);
-    madvise((char *)m + ALTSTACK_SIZE - ALTSTACK_HOT, size - ALTSTACK_SIZE + ALTSTACK_HOT, MADV_POPULATE_WRITE);
+    rx_madvise((uintptr_t)m + ALTSTACK_SIZE - ALTSTACK_HOT, size - ALTSTACK_SIZE + ALTSTACK_HOT, RX_MADV_POPULATE_WRITE);
     return m;
 }
 
