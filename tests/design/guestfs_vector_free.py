@@ -18,9 +18,9 @@ Not followed: lx_fs_call, the way out that switches FS for what its caller hands
 it.  Followed: an IFUNC's call through the PLT, to every variant its resolver can
 pick.  Allowed indirect calls, whose targets are known: lx_dispatch_guestfs's,
 lx_dispatch_quick's and quick_may_wait's through the table (to those handlers;
-the quick ones to lines without VECTORS), sys_write's to an emulated file's ops
-(declined before: lx_trap_fast_guestfs sends an fd with an lxrun object behind it
-to lxrun's FS) and guestfs_now_ns's to the guest-callable clock_gettime (with a
+the quick ones to lines without VECTORS), sys_write's and the vectored calls'
+(lx_vector_io, inlined in sys_writev) to an emulated file's ops (declined before:
+lx_trap_fast_guestfs sends an fd with an lxrun object behind it to lxrun's FS) and guestfs_now_ns's to the guest-callable clock_gettime (with a
 report, GUESTFS calls are timed on the guest's FS and vector state): so the
 functions of lx_guest_callable must use no vector register either.
 
@@ -34,7 +34,8 @@ import sys
 
 ROOT = "lx_trap_fast_guestfs"
 TRAP_ROOT = "lx_trap_syscall_guestfs"  # the trap's way to the same calls (its frame keeps the vectors)
-INDIRECT_OK = {"lx_dispatch_guestfs", "lx_dispatch_quick", "quick_may_wait", "sys_write", "guestfs_now_ns"}
+INDIRECT_OK = {"lx_dispatch_guestfs", "lx_dispatch_quick", "quick_may_wait", "sys_write", "sys_writev", "lx_vector_io",
+               "guestfs_now_ns"}
 GUEST_CALLABLE = "lx_guest_callable"
 NOT_FOLLOWED = {"lx_fs_call"}
 # an x87 mnemonic only where the instruction starts (a target address such as
