@@ -176,9 +176,9 @@ Test(table, hot_view_matches_the_lines)
  * lines it takes; a flag added to one of them takes it off the quick way. */
 Test(table, quick_lines)
 {
-    static const char *const quick[] = { "read",   "write",   "lseek",   "pread64", "pwrite64", "sched_yield",
-                                         "getpid", "getuid",  "getgid",  "geteuid", "getegid",  "getppid",
-                                         "gettid", "rseq" };
+    static const char *const quick[] = { "read",   "write",   "readv",   "writev",  "preadv",   "pwritev",
+                                         "lseek",  "pread64", "pwrite64", "sched_yield", "getpid", "getuid",
+                                         "getgid", "geteuid", "getegid", "getppid", "gettid",   "rseq" };
     int n = 0;
     for (int nr = 0; nr <= LX_NR_MAX; nr++) {
         if (!lx_call_quick(nr)) continue;
