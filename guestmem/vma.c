@@ -456,9 +456,9 @@ static int names_grow(void)
 static char *name_copy(const char *name)
 {
     size_t n = strlen(name) + 1;
-    char *p = n <= sizeof first.room - first.room_used ? first.room + first.room_used : names_alloc(n);
-    if (!p) return NULL;
-    if (p == first.room + first.room_used) first.room_used += n;
+    char *p;
+    if (n <= sizeof first.room - first.room_used) p = first.room + first.room_used, first.room_used += n;
+    else if (!(p = names_alloc(n))) return NULL;
     return memcpy(p, name, n);
 }
 

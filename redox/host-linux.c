@@ -1502,9 +1502,6 @@ long rx_fork_lone(void)
 #define THREAD_STACK (256 * 1024)
 #define STACK_GUARD 4096
 #define STACK_TOP_HOT (2 * 4096)
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 static void *spare_stacks[16] RX_START_WRITTEN; /* spares.h; RX_START_WRITTEN: no fault at the first thread */
 
 static void *stack_take(void)
@@ -1520,8 +1517,8 @@ static void *stack_take(void)
     /* the pages every thread writes at once, populated: the handle at the foot
      * (host_thread), and at the top the libc's thread block and TLS and the
      * thread's first frames (a fault each, ~10 us on a paravirtualised VM) */
-    madvise(m + STACK_GUARD, 4096, MADV_POPULATE_WRITE);
-    madvise(m + STACK_GUARD + THREAD_STACK - STACK_TOP_HOT, STACK_TOP_HOT, MADV_POPULATE_WRITE);
+    rx_madvise((uintptr_t)m + STACK_GUARD, 4096, RX_MADV_POPULATE_WRITE);
+    rx_madvise((uintptr_t)m + STACK_GUARD + THREAD_STACK - STACK_TOP_HOT, STACK_TOP_HOT, RX_MADV_POPULATE_WRITE);
     return m;
 }
 

@@ -113,8 +113,6 @@ int vfs_host_under(const char *h, const struct lx_mount *m)
     return strncmp(h, m->host, m->hlen) == 0 && (h[m->hlen] == 0 || h[m->hlen] == '/');
 }
 
-/* A host path → the guest path of the mount it lies in (the longest host
- * prefix), or -ENOENT. */
 /* a then b into out (cap bytes): the length, or -ERANGE.  By hand, not
  * snprintf: getcwd serves on the guest's FS (GUESTFS), where glibc's printf
  * reads its locale through lxrun's TLS. */
@@ -127,6 +125,8 @@ static int concat_into(char *out, size_t cap, const char *a, const char *b)
     return (int)(na + nb);
 }
 
+/* A host path → the guest path of the mount it lies in (the longest host
+ * prefix), or -ENOENT. */
 int vfs_guest_of_host(const char *h, char *out, size_t cap)
 {
     const struct lx_mount *best = NULL;
