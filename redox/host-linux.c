@@ -483,7 +483,7 @@ static struct name_table *names;
  * mapping and no pages. */
 #define SESSION_SHARED (6UL << 20) /* room for the process table after the kept part: rx_session_room */
 #define SESSION_KEPT (768UL << 10)
-#define SESSION_PAGES (8UL << 20)
+#define SESSION_PAGES (32UL << 20) /* a library's whole text is a copy: plant_cache.c */
 static uintptr_t session_at RX_EXEC_READ; /* read at each exec (rx_stack_home) */
 static uintptr_t session_used, kept_used; /* carved: from SESSION_KEPT, and from the head's page on */
 static long session_owner;
@@ -615,13 +615,23 @@ long rx_session_pages_put(const void *bytes, size_t len)
     return w == (long)len ? (long)off : w < 0 ? w : -EIO;
 }
 
-long rx_session_pages_map(uintptr_t addr, size_t len, int prot, uint64_t off)
+long rx_session_pages_map(uintptr_t addr, size_t len, int prot, uint64_t off, int populate)
 {
     if (session_fd < 0) return -ENOSYS;
     int fd = pages_at(&off);
-    /* populated: the few pages are run at once, one call instead of a fault each */
-    long m = raw6(SYS_mmap, (long)addr, (long)len, host_prot(prot), MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, (long)off);
+    /* populated (ld.so's few pages, run at once: one call instead of a fault
+     * each), or not (a library's whole text, most of it never run) */
+    long m = raw6(SYS_mmap, (long)addr, (long)len, host_prot(prot), MAP_PRIVATE | MAP_FIXED | (populate ? MAP_POPULATE : 0),
+                  fd, (long)off);
     return m == (long)addr ? 0 : m < 0 ? m : -EIO;
+}
+
+long rx_session_pages_patch(uint64_t off, const void *bytes, size_t n)
+{
+    if (session_fd < 0) return -ENOSYS;
+    int fd = pages_at(&off);
+    long w = raw4(SYS_pwrite64, fd, (long)bytes, (long)n, (long)off);
+    return w == (long)n ? 0 : w < 0 ? w : -EIO;
 }
 
 long rx_session_pages_read(void *to, size_t len, uint64_t off)

@@ -229,12 +229,17 @@ int64_t rx_realtime_sec(void);
 /* Pages for the session: len bytes of bytes (rounded up to pages) stored once,
  * never changed after, for any process of the session to map privately: their
  * offset, or -errno (-ENOSYS without such a store, -ENOSPC once full).  Host: a
- * memfd after the session's shared memory, 8 MiB.  Redox plan: the same shm:
+ * memfd after the session's shared memory, 32 MiB.  Redox plan: the same shm:
  * handle. */
 long rx_session_pages_put(const void *bytes, size_t len);
 /* [addr, addr+len) replaced by a private mapping of stored pages from off, its
- * pages present; or -errno. */
-long rx_session_pages_map(uintptr_t addr, size_t len, int prot, uint64_t off);
+ * pages present when populate (else each as first touched, as a file's); 0, or
+ * -errno. */
+long rx_session_pages_map(uintptr_t addr, size_t len, int prot, uint64_t off, int populate);
+/* n bytes written at off into pages stored but not yet named anywhere (their
+ * entry unpublished: no process maps them): 0, or -errno.  The one exception to
+ * stored once, never changed. */
+long rx_session_pages_patch(uint64_t off, const void *bytes, size_t n);
 /* len stored bytes from off into to: 0, or -errno. */
 long rx_session_pages_read(void *to, size_t len, uint64_t off);
 /* An anonymous read-write memory object of len zero bytes, to map MAP_SHARED in

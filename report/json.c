@@ -136,9 +136,10 @@ void json_write(int fd, int status, int signaled)
     if (lx_trap_mode_current() == LX_TRAP_REWRITE) {
         const struct lx_rewrite_stats *rw = &lx_rewrite_stats;
         text_printf(&t,
-                    ", \"sites_rewritten\": %lu, \"sites_known\": %lu, \"sites_interp\": %lu, \"sites_on_trap\": %lu, "
+                    ", \"sites_rewritten\": %lu, \"sites_known\": %lu, \"sites_library\": %lu, \"sites_interp\": %lu, "
+                    "\"sites_on_trap\": %lu, "
                     "\"cpuid_sites\": %lu, \"cpuid_missed\": %lu",
-                    lx_rewrite_sites_done(rw), rw->sites_known, rw->sites_interp, lx_rewrite_sites_left(rw),
+                    lx_rewrite_sites_done(rw), rw->sites_known, rw->sites_library, rw->sites_interp, lx_rewrite_sites_left(rw),
                     rw->sites_cpuid, rw->cpuid_missed);
         const char *learned = lx_learned_path();
         text_puts(&t, ", \"learned\": ");

@@ -122,10 +122,10 @@ void summary_print(int fd)
                 "FS switched by", lx_trap_fs_name());
     if (rewriting)
         text_printf(&t, "  %-22s %lu (%lu mov+syscall, %lu mov+arguments+syscall, %lu through padding; %lu as mapped, "
-                        "trapped at in earlier processes; %lu of the interpreter or a program without one, as loaded)\n  %-22s %lu (%lu "
+                        "trapped at in earlier processes, %lu of them from a library's copy; %lu of the interpreter or a program without one, as loaded)\n  %-22s %lu (%lu "
                         "need the trap, %lu not guest text, %lu other shapes)\n  %-22s %lu\n",
                     "sites rewritten", lx_rewrite_sites_done(rw), rw->sites_mov,
-                    rw->sites_mov_args, rw->sites_pad, rw->sites_known, rw->sites_interp,
+                    rw->sites_mov_args, rw->sites_pad, rw->sites_known, rw->sites_library, rw->sites_interp,
                     "sites left on the trap", lx_rewrite_sites_left(rw),
                     rw->kept_context, rw->refused_not_text, rw->refused_shape, "calls through rewrites", rw->fast_calls);
     if (rewriting)

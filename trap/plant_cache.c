@@ -62,9 +62,13 @@ struct planted {
     uint32_t tramp_len; /* and their bytes: the chunk's used part */
     uint32_t nruns;
     uint32_t hashed;    /* hash[] holds every run page's (else only a settled copy maps) */
+    uint32_t sites;     /* a library's copy: its record's sites when made (lx_plant_cache_text) */
     uint16_t stats[STATS]; /* what the planting added to lx_rewrite_stats */
     struct { uint64_t page, store; uint32_t npages; } run[RUNS]; /* page: from the bias */
-    uint64_t hash[PAGES]; /* each run's pages as mapped from the file, in order */
+    union {
+        uint64_t hash[PAGES];      /* each run's pages as mapped from the file, in order */
+        uint64_t site_bits[PAGES]; /* a library's copy (never hashed: settled): its sites' bits (site_bit) */
+    };
     uint64_t check;       /* of the fields from stamp on (a session mapping an earlier one's
                              file: trap/learned.c drops a file a crash tore) */
 };
@@ -165,6 +169,12 @@ TLS_FREE static int same_pages(const struct planted *e, uintptr_t bias)
     return 1;
 }
 
+TLS_FREE static void stats_add(const struct planted *e)
+{
+    unsigned long *st = (unsigned long *)&lx_rewrite_stats;
+    for (unsigned i = 0; i < STATS; i++) st[i] += e->stats[i];
+}
+
 /* 1: planted from the session's copy, all of it; 0: not (or not all: planted as
  * usual then, where the sites already planted no longer match any shape). */
 TLS_FREE static int apply(uint64_t stamp, uintptr_t bias, int64_t ctime_ns)
@@ -182,8 +192,7 @@ TLS_FREE static int apply(uint64_t stamp, uintptr_t bias, int64_t ctime_ns)
         uintptr_t lo = bias + (uintptr_t)e->run[r].page;
         if (lx_rewrite_place_stored(lo, lo + e->run[r].npages * GM_PAGE, e->run[r].store) != 0) return 0;
     }
-    unsigned long *st = (unsigned long *)&lx_rewrite_stats;
-    for (unsigned i = 0; i < STATS; i++) st[i] += e->stats[i];
+    stats_add(e);
     return 1;
 }
 
@@ -261,6 +270,38 @@ TLS_FREE static uint32_t runs_span(const struct capture *cp)
     return (uint32_t)((cp->page[cp->npages - 1] - cp->page[0] + GM_PAGE - (widest - GM_PAGE)) / GM_PAGE);
 }
 
+/* e (its pages stored and synced) in a slot of the table, ready: a stale slot
+ * first (its pages stay in the store: a reader may still map them), else the
+ * first free one.  The slot, or 0 (none: the next session starts a table afresh). */
+TLS_FREE static struct planted *publish(struct planted *e)
+{
+    e->check = entry_check(e);
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < ENTRIES; i++) {
+            uint32_t was = pass ? FREE : STALE;
+            if (!__atomic_compare_exchange_n(&table[i].state, &was, WRITING, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+                continue;
+            __atomic_fetch_add(&table[i].gen, 1, __ATOMIC_ACQ_REL);
+            __atomic_thread_fence(__ATOMIC_RELEASE);
+            memcpy((char *)&table[i] + HEAD, (const char *)e + HEAD, sizeof *e - HEAD);
+            __atomic_store_n(&table[i].state, READY, __ATOMIC_RELEASE);
+            return &table[i];
+        }
+    rx_learned_full();
+    return 0;
+}
+
+/* What the planting added to lx_rewrite_stats since before, into e: 0, or -1 (too much to keep). */
+TLS_FREE static int stats_since(const struct lx_rewrite_stats *before, struct planted *e)
+{
+    const unsigned long *now = (const unsigned long *)&lx_rewrite_stats, *was = (const unsigned long *)before;
+    for (unsigned i = 0; i < STATS; i++) {
+        if (now[i] - was[i] > UINT16_MAX) return -1;
+        e->stats[i] = (uint16_t)(now[i] - was[i]);
+    }
+    return 0;
+}
+
 TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
 {
     size_t used;
@@ -274,12 +315,7 @@ TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
     e = (struct planted){ .stamp = stamp, .first = cp->first - cp->bias, .chunk = (int64_t)(cp->chunk - cp->bias),
                           .made_sec = rx_realtime_sec(),
                           .tramp_len = (uint32_t)used };
-    if (!runs_of(cp, changed, &e)) return;
-    const unsigned long *now = (const unsigned long *)&lx_rewrite_stats, *was = (const unsigned long *)&cp->before;
-    for (unsigned i = 0; i < STATS; i++) {
-        if (now[i] - was[i] > UINT16_MAX) return;
-        e.stats[i] = (uint16_t)(now[i] - was[i]);
-    }
+    if (!runs_of(cp, changed, &e) || stats_since(&cp->before, &e) != 0) return;
     long off = rx_session_pages_put((const void *)cp->chunk, used);
     if (off < 0) return;
     e.tramp = (uint64_t)off;
@@ -290,28 +326,14 @@ TLS_FREE static void keep(const struct capture *cp, uint64_t stamp)
     /* on the disk before the entry that names them can be: after a crash a ready
      * entry never points at pages that were still in memory (a hole: zeroes) */
     if (rx_session_pages_sync() < 0) return;
-    e.check = entry_check(&e);
-    /* a stale slot first (its pages stay in the store: a reader may still map them),
-     * else the first free one */
-    for (int pass = 0; pass < 2; pass++)
-        for (unsigned i = 0; i < ENTRIES; i++) {
-            uint32_t was = pass ? FREE : STALE;
-            if (!__atomic_compare_exchange_n(&table[i].state, &was, WRITING, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-                continue;
-            __atomic_fetch_add(&table[i].gen, 1, __ATOMIC_ACQ_REL);
-            __atomic_thread_fence(__ATOMIC_RELEASE);
-            memcpy((char *)&table[i] + HEAD, (const char *)&e + HEAD, sizeof e - HEAD);
-            __atomic_store_n(&table[i].state, READY, __ATOMIC_RELEASE);
-            /* a site learned (lx_plant_cache_stale) between this planting's look at
-             * the record and now would be missing from the copy for good: the next
-             * exec plants anew (sessions running at once made copies without
-             * ld.so's sites, kept in the learned file for every later one) */
-            uint32_t ready = READY;
-            if (cp->sites && lx_site_cache_count(cp->sites) > cp->sites_known)
-                __atomic_compare_exchange_n(&table[i].state, &ready, STALE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
-            return;
-        }
-    rx_learned_full(); /* no slot: the next session starts a table afresh */
+    struct planted *slot = publish(&e);
+    /* a site learned (lx_plant_cache_stale) between this planting's look at
+     * the record and now would be missing from the copy for good: the next
+     * exec plants anew (sessions running at once made copies without
+     * ld.so's sites, kept in the learned file for every later one) */
+    uint32_t ready = READY;
+    if (slot && cp->sites && lx_site_cache_count(cp->sites) > cp->sites_known)
+        __atomic_compare_exchange_n(&slot->state, &ready, STALE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 
 /* An image's PT_LOAD segments with PF_X, one at a time: 0 at the end. */
@@ -387,4 +409,131 @@ TLS_FREE void lx_trap_image_plant(uintptr_t bias, uintptr_t phdr, size_t phnum, 
     lx_rewrite_plant_known(seg.n, seg.start, seg.off);
     if (keeping) keep(&cp, copy);
     gm_text_unlock();
+}
+
+/* ---- a library's text, with every program's sites ----
+ * A program run again traps at the sites of libc it trapped at before: python3
+ * -c pass ~59 times, git status ~108, each ~3.5 us, and rewrites them at ~11 us
+ * a page poked -- ld.so's planted copy (above) spared it its own only.  Planting
+ * a program's known sites as libc is mapped cost it the copies of pages whose
+ * sites ran once (rewrite.c's text_mapped).  So a library gets one copy of its
+ * whole text in the session's store, with every site any program of the session
+ * learned in it (its own record, lx_rewrite_library_stamp) rewritten and their
+ * trampolines in a chunk of the copy's own at a fixed distance below the
+ * library: a program that learned sites there before maps that copy over its
+ * text (one mapping, as the file's: no page copied, none present until run;
+ * the chunk read in).  A program the copy lacks several sites of (MISSING_MAKE,
+ * counted from the copy's bitmap of sites) makes a new one, if the record has
+ * more than the copy.  Only a settled file's: the copy is not checked against
+ * the file's pages (settled()). */
+#define TEXT_MAX (8UL << 20)
+#define MISSING_MAKE 4
+
+TLS_FREE static uint32_t site_bit(uint64_t off) { return (uint32_t)((off * 0x9e3779b97f4a7c15ull) >> 54); }
+_Static_assert(PAGES * 64 == 1024, "site_bit's ten bits");
+
+/* The ready copy of library stamp's text at off, npages long, with most sites, into *out: 1, or 0. */
+TLS_FREE static int find_text(uint64_t stamp, uint64_t off, uint32_t npages, struct planted *out)
+{
+    static struct planted e; /* under the text lock: off the stack */
+    int got = 0;
+    for (unsigned i = 0; table && i < ENTRIES; i++) {
+        const struct planted *t = &table[i];
+        uint32_t state = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
+        if (state == FREE) break;
+        if (state != READY || __atomic_load_n(&t->stamp, __ATOMIC_RELAXED) != stamp) continue;
+        uint32_t gen = __atomic_load_n(&t->gen, __ATOMIC_ACQUIRE);
+        memcpy(&e, t, sizeof e);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&t->state, __ATOMIC_RELAXED) != READY || __atomic_load_n(&t->gen, __ATOMIC_RELAXED) != gen ||
+            e.stamp != stamp || e.nruns != 1 || e.run[0].page != off || e.run[0].npages != npages)
+            continue;
+        if (!got || e.sites > out->sites) memcpy(out, &e, sizeof e), got = 1;
+    }
+    return got;
+}
+
+/* How many of the program's known sites in [off, off+len) copy e lacks (at
+ * least: two sites may share a bit). */
+TLS_FREE static int text_missing(const struct planted *e, uint64_t program, uint64_t off, size_t len)
+{
+    struct lx_known_site *w;
+    int n = lx_rewrite_known_of(program, off, len, &w), missing = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t b = site_bit(w[i].off);
+        missing += !(e->site_bits[b / 64] >> (b % 64) & 1);
+    }
+    return missing;
+}
+
+TLS_FREE static int text_map(const struct planted *e, uintptr_t start, size_t len)
+{
+    uintptr_t chunk = start + (uintptr_t)e->chunk;
+    if (!lx_rewrite_chunk_new_at(chunk)) return 0; /* the place is taken in this process */
+    if (rx_session_pages_read((void *)chunk, e->tramp_len, e->tramp) != 0 ||
+        lx_rewrite_place_whole(start, len, e->run[0].store) != 0) {
+        lx_rewrite_chunk_drop(chunk);
+        return 0;
+    }
+    lx_rewrite_chunk_filled(chunk, e->tramp_len);
+    stats_add(e);
+    return 1;
+}
+
+/* Older copies of e's text, with fewer sites, given up (their slots taken by
+ * later copies; their pages stay: a process may map them). */
+TLS_FREE static void text_older_stale(const struct planted *e)
+{
+    for (unsigned i = 0; i < ENTRIES && __atomic_load_n(&table[i].state, __ATOMIC_ACQUIRE) != FREE; i++) {
+        struct planted *t = &table[i];
+        uint32_t ready = READY;
+        if (t->stamp == e->stamp && t->nruns == 1 && t->run[0].page == e->run[0].page &&
+            t->run[0].npages == e->run[0].npages && t->sites < e->sites)
+            __atomic_compare_exchange_n(&t->state, &ready, STALE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+    }
+}
+
+/* A new copy of the text at start, with every site of the library's record,
+ * made and mapped: 1, or 0 (the text left as it was). */
+TLS_FREE static int text_make(uint64_t library, uintptr_t start, size_t len, uint64_t off)
+{
+    uintptr_t bias = start - off; /* file offset 0's place: the image's start, as ld.so maps one */
+    struct lx_known_site *w;
+    uint32_t sites = lx_site_cache_count(library);
+    int n = lx_rewrite_known_of(library, off, len, &w);
+    if (!n || bias < LX_REWRITE_CHUNK + (1UL << 20)) return 0;
+    uintptr_t chunk = GM_PAGE_DOWN(bias) - LX_REWRITE_CHUNK; /* below: where the next library would go */
+    if (!lx_rewrite_chunk_new_at(chunk)) return 0;
+    static struct planted e; /* under the text lock: off the stack */
+    e = (struct planted){ .stamp = library, .first = off, .chunk = (int64_t)(chunk - start), .made_sec = rx_realtime_sec(),
+                          .nruns = 1, .sites = sites };
+    for (int i = 0; i < n; i++) e.site_bits[site_bit(w[i].off) / 64] |= 1ull << (site_bit(w[i].off) % 64);
+    struct lx_rewrite_stats before = lx_rewrite_stats;
+    size_t used = 0;
+    long text = rx_session_pages_put((const void *)start, len), tramp = -1;
+    if (text >= 0 && lx_rewrite_plan_into(w, n, start, off, chunk, (uint64_t)text, &used) > 0 &&
+        stats_since(&before, &e) == 0)
+        tramp = rx_session_pages_put((const void *)chunk, used);
+    if (tramp < 0 || rx_session_pages_sync() < 0 || lx_rewrite_place_whole(start, len, (uint64_t)text) != 0) {
+        lx_rewrite_stats = before;
+        lx_rewrite_chunk_drop(chunk); /* no site jumps to it */
+        return 0;
+    }
+    e.tramp = (uint64_t)tramp, e.tramp_len = (uint32_t)used;
+    e.run[0].page = off, e.run[0].store = (uint64_t)text, e.run[0].npages = (uint32_t)(len / GM_PAGE);
+    if (publish(&e)) text_older_stale(&e);
+    return 1;
+}
+
+TLS_FREE int lx_plant_cache_text(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id, uint64_t program)
+{
+    if (!table || len > TEXT_MAX || lx_trap_mode_current() != LX_TRAP_REWRITE ||
+        !settled_at(rx_realtime_sec(), id->ctime_ns))
+        return 0;
+    uint64_t library = lx_rewrite_library_stamp(lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns));
+    static struct planted e; /* under the text lock: off the stack */
+    if (find_text(library, off, (uint32_t)(len / GM_PAGE), &e) &&
+        (text_missing(&e, program, off, len) < MISSING_MAKE || lx_site_cache_count(library) <= e.sites))
+        return text_map(&e, start, len);
+    return text_make(library, start, len, off);
 }

@@ -20,7 +20,23 @@ void lx_plant_cache_stale(uint64_t stamp);
 int lx_cpuid_detours(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_frame, size_t eh_frame_len,
                      uint64_t file_stamp, struct lx_detour **out);
 
+/* The text of a library (or a dynamic program) mapped at start, len bytes from
+ * file offset off, replaced by the session's copy with every site the session's
+ * programs learned in it rewritten (made now if there is none, or if it lacks
+ * several of program's: the record of this program's sites there): 1, or 0
+ * (the text left as it is).  rewrite.c's text_mapped, under the text lock. */
+struct lx_file_id;
+int lx_plant_cache_text(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id, uint64_t program);
+
 /* rewrite.c's side, under the text lock. */
+struct lx_known_site;
+/* A library's own site record, every program's (stamp: its file's). */
+uint64_t lx_rewrite_library_stamp(uint64_t file_stamp);
+uintptr_t lx_rewrite_chunk_new_at(uintptr_t at);
+void lx_rewrite_chunk_drop(uintptr_t base);
+int lx_rewrite_place_whole(uintptr_t start, size_t len, uint64_t store);
+int lx_rewrite_plan_into(struct lx_known_site *w, int n, uintptr_t start, uint64_t off, uintptr_t chunk, uint64_t store,
+                         size_t *used);
 /* The trampoline chunk for a detour whose jump ends at near (made if none
  * reaches): its base, and in *used the bytes it holds; 0 when none. */
 uintptr_t lx_rewrite_chunk_at(uintptr_t near, size_t *used);

@@ -59,7 +59,7 @@
 #define SLOT_DETOUR 160 /* cpuid_sites.c's answer lookup */
 #define SLOT_ARGS 64  /* a trampoline that also runs the argument set-up */
 #define ARGS_MAX 24   /* bytes of it */
-#define CHUNK (64 * 1024)
+#define CHUNK LX_REWRITE_CHUNK
 #define MAX_CHUNKS 64
 #define REACH (1L << 31)
 #define BATCH_MAX 32 /* patches stored in one protection round trip */
@@ -207,8 +207,16 @@ TLS_FREE static int reaches(uintptr_t from_end, uintptr_t to)
 
 /* A chunk of trampolines near addr: an existing one, or one mapped in the free
  * space below (then above) addr's mapping. */
+/* While a library's copy is made (lx_rewrite_plan_into), the one chunk its
+ * trampolines go in: the copy's, at a fixed distance from the library. */
+static int only_chunk = -1;
+
 TLS_FREE static struct chunk *chunk_near(uintptr_t addr, size_t slot)
 {
+    if (only_chunk >= 0) {
+        struct chunk *c = &scratch.chunks[only_chunk];
+        return c->used + slot <= CHUNK && reaches(addr, c->base) ? c : NULL;
+    }
     for (int i = 0; i < nchunks; i++)
         if (scratch.chunks[i].used + slot <= CHUNK && reaches(addr, scratch.chunks[i].base)) return &scratch.chunks[i];
     if (nchunks == MAX_CHUNKS) return NULL;
@@ -634,11 +642,47 @@ TLS_FREE void lx_rewrite_chunk_filled(uintptr_t base, size_t used)
         if (scratch.chunks[i].base == base) scratch.chunks[i].used = used;
 }
 
+/* A chunk of its own at at (free there), empty: its base, or 0. */
+TLS_FREE uintptr_t lx_rewrite_chunk_new_at(uintptr_t at)
+{
+    if (nchunks == MAX_CHUNKS) return 0;
+    long m = rx_mmap(at, CHUNK, RWX, RX_MAP_PRIVATE | RX_MAP_ANONYMOUS | RX_MAP_FIXED_NOREPLACE, -1, 0);
+    if (m < 0) return 0;
+    if ((uintptr_t)m != at) {
+        rx_munmap((uintptr_t)m, CHUNK);
+        return 0;
+    }
+    scratch.chunks[nchunks] = (struct chunk){ .base = at, .used = 0 };
+    __atomic_store_n(&nchunks, nchunks + 1, __ATOMIC_RELEASE);
+    return at;
+}
+
+/* The chunk at base, no trampoline of it used, unmapped (the last one made). */
+TLS_FREE void lx_rewrite_chunk_drop(uintptr_t base)
+{
+    if (nchunks && scratch.chunks[nchunks - 1].base == base) {
+        __atomic_store_n(&nchunks, nchunks - 1, __ATOMIC_RELEASE);
+        rx_munmap(base, CHUNK);
+    }
+}
+
+/* The whole text mapping at start (len bytes) replaced by the session's copy at
+ * store, mapped as a file's is (no page present until touched): 0, or -1. */
+TLS_FREE int lx_rewrite_place_whole(uintptr_t start, size_t len, uint64_t store)
+{
+    struct gm_vma v;
+    if (!guest_text(start, start + len, &v) || v.kind != GM_FILE || v.start != start || v.end != start + len ||
+        rx_session_pages_map(start, len, abi_prot_to_rx(v.prot), store, 0) != 0)
+        return -1;
+    placed_left_out(start, start + len);
+    return 0;
+}
+
 TLS_FREE int lx_rewrite_place_stored(uintptr_t lo, uintptr_t hi, uint64_t store)
 {
     struct gm_vma v;
     if (!guest_text(lo, hi, &v) || v.kind != GM_FILE || !may_place(v.start, lo, hi) ||
-        rx_session_pages_map(lo, hi - lo, abi_prot_to_rx(v.prot), store) != 0)
+        rx_session_pages_map(lo, hi - lo, abi_prot_to_rx(v.prot), store, 1) != 0)
         return -1;
     placed_left_out(lo, hi);
     return 0;
@@ -749,10 +793,11 @@ TLS_FREE static void rewrite_page(uintptr_t site, long nr)
  * same record for every program, and never planted).  Runs in sys_mmap on the
  * guest's FS: TLS-free. */
 #define INTERP_SALT 0x494e5445525053ull
-static struct { uint64_t dev, ino, stamp; } mapped_files[32] RX_FORK_HOT;
+#define LIBRARY_SALT 0x4c49425241525953ull
+#define PROGRAM_SALT 0x50524f4752414dull
+static struct { uint64_t dev, ino, file; } mapped_files[32] RX_FORK_HOT; /* file: lx_site_cache_stamp's */
 static int nmapped_files RX_FORK_HOT;
 static int interp_file RX_FORK_HOT = -1;   /* which of them is the interpreter's */
-static uint64_t interp_stamp RX_FORK_HOT;  /* its file's stamp, which its planted copies are kept by */
 static uint64_t program_stamp RX_FORK_HOT; /* the program's file, mapped first */
 
 TLS_FREE static int mapped_file(uint64_t dev, uint64_t ino)
@@ -763,6 +808,15 @@ TLS_FREE static int mapped_file(uint64_t dev, uint64_t ino)
 }
 
 TLS_FREE uint64_t lx_rewrite_interp_stamp(uint64_t file_stamp) { return file_stamp ^ INTERP_SALT; }
+TLS_FREE uint64_t lx_rewrite_library_stamp(uint64_t file_stamp) { return file_stamp ^ LIBRARY_SALT; }
+
+/* The record of this program's sites in a file (stamp: its file's); the
+ * program's own text has one of its own, where file ^ program_stamp made one
+ * record, 0, of every program's. */
+TLS_FREE static uint64_t program_record(uint64_t file)
+{
+    return (file == program_stamp ? file ^ PROGRAM_SALT : file ^ program_stamp) * 0x9e3779b97f4a7c15ull | 1;
+}
 
 /* The sum of the code before the `syscall` at site and of it, up to 32 bytes
  * within its page. */
@@ -782,8 +836,14 @@ TLS_FREE static void learn(uintptr_t site, long nr, int interp_only)
     if (!lx_call_site_rewritable(nr) || !guest_text(site, site + 2, &v) || v.kind != GM_FILE || v.shared) return;
     int i = mapped_file(v.dev, v.ino);
     if (i < 0 || (interp_only && i != interp_file)) return;
-    if (lx_site_cache_learn(mapped_files[i].stamp, v.offset + (site - v.start), nr, site_sum(site)) && i == interp_file)
-        lx_plant_cache_stale(interp_stamp);
+    uint64_t off = v.offset + (site - v.start), file = mapped_files[i].file;
+    uint32_t sum = site_sum(site);
+    if (i == interp_file) {
+        if (lx_site_cache_learn(lx_rewrite_interp_stamp(file), off, nr, sum)) lx_plant_cache_stale(file); /* its planted copies are kept by it */
+        return;
+    }
+    lx_site_cache_learn(program_record(file), off, nr, sum);
+    lx_site_cache_learn(lx_rewrite_library_stamp(file), off, nr, sum);
 }
 
 /* A mapping's known sites (gathered in scratch.warm, beside the chunk list) are
@@ -901,16 +961,26 @@ TLS_FREE static void text_mapped(uintptr_t start, size_t len, uint64_t off, cons
     if (lx_trap_mode_current() != LX_TRAP_REWRITE) return;
     uint64_t file = lx_site_cache_stamp(id->dev, id->ino, id->size, id->ctime_ns);
     if (!program_stamp) program_stamp = file;
-    uint64_t stamp = interp ? lx_rewrite_interp_stamp(file) : (file ^ program_stamp) * 0x9e3779b97f4a7c15ull | 1;
+    uint64_t stamp = interp ? lx_rewrite_interp_stamp(file) : program_record(file);
     gm_text_lock();
     int i = mapped_file(id->dev, id->ino);
     if (i < 0 && nmapped_files < (int)(sizeof mapped_files / sizeof mapped_files[0])) i = nmapped_files++;
     if (i >= 0) {
-        mapped_files[i].dev = id->dev, mapped_files[i].ino = id->ino, mapped_files[i].stamp = stamp;
-        if (interp) interp_file = i, interp_stamp = file;
+        mapped_files[i].dev = id->dev, mapped_files[i].ino = id->ino, mapped_files[i].file = file;
+        if (interp) interp_file = i;
         else if (interp_file == i) interp_file = -1;
     }
     struct gm_vma v;
+    /* a program that learned sites here before: the session's copy of the text
+     * with every program's sites (plant_cache.c), whatever the count.  It was
+     * past the threshold then, and is from now on: it traps too seldom to pass
+     * it again (a library it loads later has its known sites planted) */
+    if (!interp && lx_site_cache_has(stamp) && guest_text(start, start + len, &v) &&
+        lx_plant_cache_text(start, len, off, id, stamp)) {
+        learned = 1;
+        gm_text_unlock();
+        return;
+    }
     int n = (__atomic_load_n(&traps, __ATOMIC_RELAXED) >= REWRITE_AFTER || learned) && guest_text(start, start + len, &v)
                 ? lx_site_cache_sites(stamp, off, off + len, scratch.warm, WARM_MAX)
                 : 0;
@@ -946,6 +1016,39 @@ TLS_FREE void lx_rewrite_plant_known(int n, uintptr_t start, uint64_t off)
 {
     struct gm_vma v;
     if (n && guest_text(start, start + 1, &v)) warm_store(scratch.warm, n, start, off, &v, &lx_rewrite_stats.sites_interp, 1);
+}
+
+/* The known sites w[0..n) of the text mapped at start (file offset off), each
+ * checked as at a trap, planned with its trampoline in chunk (the copy's own)
+ * and its jump written into the session's unpublished copy of that text at
+ * store, not into the text itself: how many; *used: the chunk's bytes. */
+TLS_FREE int lx_rewrite_plan_into(struct lx_known_site *w, int n, uintptr_t start, uint64_t off, uintptr_t chunk,
+                                  uint64_t store, size_t *used)
+{
+    struct gm_vma v;
+    if (!guest_text(start, start + 1, &v)) return 0;
+    for (int i = 0; i < nchunks; i++)
+        if (scratch.chunks[i].base == chunk) only_chunk = i;
+    if (only_chunk < 0) return 0;
+    const struct chunk *c = &scratch.chunks[only_chunk];
+    warm_sort(w, n);
+    int planted = 0;
+    for (int i = 0; i < n; i++) {
+        uintptr_t site = start + (uintptr_t)(w[i].off - off);
+        const uint8_t *b = (const uint8_t *)site;
+        struct patch p;
+        if (site < v.start || site + 2 > v.end || b[0] != 0x0f || b[1] != 0x05 || !lx_call_site_rewritable(w[i].nr) ||
+            site_sum(site) != w[i].sum)
+            continue;
+        if (plan(site, (uint32_t)w[i].nr, &v, &p) != 0) continue;
+        if ((p.pad && rx_session_pages_patch(store + (p.pad - start), p.pad_jump, 5) != 0) ||
+            rx_session_pages_patch(store + (p.at - start), p.jump, p.n) != 0)
+            break;
+        (*p.count)++, lx_rewrite_stats.sites_known++, lx_rewrite_stats.sites_library++, planted++;
+    }
+    *used = c->used;
+    only_chunk = -1;
+    return planted;
 }
 
 TLS_FREE int lx_rewrite_nchunks(void) { return nchunks; }

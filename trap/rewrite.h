@@ -11,6 +11,8 @@
  * rewritten once it is due and its shape allows it; otherwise it stays on the
  * trap (the reason is counted).  TLS-free: on either FS. */
 void lx_rewrite_site(uintptr_t ip, long nr);
+/* A chunk of trampolines: lxrun memory within reach of a rel32 jump from the sites. */
+#define LX_REWRITE_CHUNK (64 * 1024)
 /* ip is a trampoline's first instruction, the store that opens the selector: its
  * thread left its site's jump and is not yet inside lxrun.  TLS-free. */
 int lx_rewrite_at_trampoline(uintptr_t ip);

@@ -54,6 +54,7 @@ struct lx_rewrite_stats {
     unsigned long fast_calls;       /* calls served through rewritten sites */
     unsigned long sites_known;      /* of those rewritten, as mapped: trapped at in an earlier process */
     unsigned long sites_interp;     /* of those, the interpreter's as loaded: trapped at in any earlier program */
+    unsigned long sites_library;    /* of sites_known, a library's from its copy (plant_cache.c): any earlier program's */
     unsigned long sites_cpuid;      /* cpuid sites answered by lxrun (cpuid_sites.c) */
     unsigned long cpuid_missed;     /* CPUIDs run at a looked-up site for want of an answer */
 };
