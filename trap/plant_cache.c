@@ -75,8 +75,13 @@ struct planted {
 #define HEAD offsetof(struct planted, stamp) /* state and gen: what a writer changes apart */
 _Static_assert(offsetof(struct planted, check) + sizeof(uint64_t) == sizeof(struct planted), "check: the last field");
 
-#define ENTRIES (2 * 4096 / sizeof(struct planted))
-static struct planted *table RX_EXEC_READ;
+/* Before the entries, on the page every exec's planting reads first, a bit per
+ * program that learned sites (program_bit): a program whose bit is clear has no
+ * record in site_cache.c, whose pages a short program then never reads (a fault
+ * each in every child of a shell's fork+exec loop). */
+#define PROGRAM_WORDS 32
+#define ENTRIES ((2 * 4096 - PROGRAM_WORDS * 8) / sizeof(struct planted))
+static struct planted *table RX_EXEC_READ; /* after the bits */
 
 TLS_FREE static uint64_t entry_check(const struct planted *e)
 {
@@ -85,13 +90,28 @@ TLS_FREE static uint64_t entry_check(const struct planted *e)
 
 void lx_plant_cache_start(void)
 {
-    long m = rx_session_kept(ENTRIES * sizeof *table); /* shared with other sessions: trap/learned.c */
-    table = m < 0 ? 0 : (struct planted *)m;
+    long m = rx_session_kept(PROGRAM_WORDS * 8 + ENTRIES * sizeof *table); /* shared with other sessions: trap/learned.c */
+    table = m < 0 ? 0 : (struct planted *)(m + PROGRAM_WORDS * 8);
     for (unsigned i = 0; table && lx_learned_earlier() && i < ENTRIES; i++)
         if (table[i].state == READY && table[i].check != entry_check(&table[i])) {
             lx_learned_corrupt(); /* the kept part is the memfd's, empty, from here on */
             break;
         }
+}
+
+TLS_FREE static uint32_t program_bit(uint64_t program) { return (uint32_t)((program * 0xff51afd7ed558ccdULL) >> 53) % (PROGRAM_WORDS * 64); }
+
+TLS_FREE void lx_plant_cache_program_learned(uint64_t program)
+{
+    if (!table) return;
+    uint64_t *w = (uint64_t *)table - PROGRAM_WORDS + program_bit(program) / 64, bit = 1ull << (program_bit(program) % 64);
+    if (!(__atomic_load_n(w, __ATOMIC_RELAXED) & bit)) __atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
+}
+
+TLS_FREE int lx_plant_cache_program_known(uint64_t program)
+{
+    const uint64_t *w = table ? (const uint64_t *)table - PROGRAM_WORDS + program_bit(program) / 64 : 0;
+    return w && (__atomic_load_n(w, __ATOMIC_RELAXED) >> (program_bit(program) % 64) & 1);
 }
 
 /* Of the page's 64-bit words, four multiply chains side by side (one chain's

@@ -28,6 +28,11 @@ int lx_cpuid_detours(uintptr_t bias, uintptr_t phdr, size_t phnum, uintptr_t eh_
 struct lx_file_id;
 int lx_plant_cache_text(uintptr_t start, size_t len, uint64_t off, const struct lx_file_id *id, uint64_t program);
 
+/* The program stamped so (its file's lx_site_cache_stamp) learned sites in
+ * some file; whether it did (or one sharing its bit). */
+void lx_plant_cache_program_learned(uint64_t program);
+int lx_plant_cache_program_known(uint64_t program);
+
 /* rewrite.c's side, under the text lock. */
 struct lx_known_site;
 /* A library's own site record, every program's (stamp: its file's). */

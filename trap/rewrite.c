@@ -844,6 +844,7 @@ TLS_FREE static void learn(uintptr_t site, long nr, int interp_only)
     }
     lx_site_cache_learn(program_record(file), off, nr, sum);
     lx_site_cache_learn(lx_rewrite_library_stamp(file), off, nr, sum);
+    lx_plant_cache_program_learned(program_stamp);
 }
 
 /* A mapping's known sites (gathered in scratch.warm, beside the chunk list) are
@@ -975,7 +976,8 @@ TLS_FREE static void text_mapped(uintptr_t start, size_t len, uint64_t off, cons
      * with every program's sites (plant_cache.c), whatever the count.  It was
      * past the threshold then, and is from now on: it traps too seldom to pass
      * it again (a library it loads later has its known sites planted) */
-    if (!interp && lx_site_cache_has(stamp) && guest_text(start, start + len, &v) &&
+    if (!interp && lx_plant_cache_program_known(program_stamp) && lx_site_cache_has(stamp) &&
+        guest_text(start, start + len, &v) &&
         lx_plant_cache_text(start, len, off, id, stamp)) {
         learned = 1;
         gm_text_unlock();
