@@ -130,6 +130,47 @@ static long made_afresh(const char *path, const struct host_session *s, const vo
     return fd;
 }
 
+/* The file dirfd/name, when it is one of the caller's learned files: its head
+ * into *h, 1; else 0. */
+static int learned_head_of(int dirfd, const char *name, struct learned_head *h)
+{
+    long fd = raw4(SYS_openat, dirfd, (long)name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
+    if (fd < 0) return 0;
+    struct stat st;
+    int ok = raw3(SYS_fstat, fd, (long)&st, 0) == 0 && S_ISREG(st.st_mode) &&
+             st.st_uid == (uid_t)raw3(SYS_geteuid, 0, 0, 0) &&
+             raw4(SYS_pread64, fd, (long)h, sizeof *h, 0) == (long)sizeof *h && h->magic == LEARNED_MAGIC;
+    raw3(SYS_close, fd, 0, 0);
+    return ok;
+}
+
+void rx_learned_drop_other_boots(const char *path, const void *key, size_t keylen, size_t boot_off, size_t boot_len)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (!n || n >= sizeof dir || keylen > KEY_MAX || boot_off + boot_len > keylen) return;
+    memcpy(dir, path, n);
+    dir[n] = 0;
+    long dirfd = raw4(SYS_openat, AT_FDCWD, (long)dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (dirfd < 0) return;
+    static char buf[4096];
+    static struct learned_head h;
+    long got;
+    while ((got = raw3(SYS_getdents64, dirfd, (long)buf, sizeof buf)) > 0)
+        for (long off = 0; off < got;) {
+            const struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *d =
+                (const void *)(buf + off);
+            off += d->reclen;
+            /* learned-<16 hex digits> only: a ".new-" file may be another session's in the making */
+            if (strncmp(d->name, "learned-", 8) || strlen(d->name) != 8 + 16 || !strcmp(d->name, slash + 1)) continue;
+            if (learned_head_of((int)dirfd, d->name, &h) && h.keylen == keylen &&
+                memcmp(h.key + boot_off, (const uint8_t *)key + boot_off, boot_len) != 0)
+                raw3(SYS_unlinkat, dirfd, (long)d->name, 0);
+        }
+    raw3(SYS_close, dirfd, 0, 0);
+}
+
 long rx_learned_exists(const char *path)
 {
     struct stat st;

@@ -20,6 +20,7 @@
 #include "learned.h"
 
 #include <elf.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -97,6 +98,7 @@ int lx_learned_open(int serving)
     name_for(serving);
     long r = rx_learned_open(path, &key, sizeof key);
     state = r == 1 ? 2 : r == 2 ? 3 : 0;
+    if (state == 3) rx_learned_drop_other_boots(path, &key, sizeof key, offsetof(__typeof__(key), boot), sizeof key.boot);
     return state >= 2;
 }
 

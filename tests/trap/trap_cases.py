@@ -2121,6 +2121,44 @@ def learned_file_only_the_users_own(e):
 
 
 @case
+def learned_files_of_other_boots_removed(e):
+    """A session that makes a new learned file removes the user's other learned
+    files made in another boot (trap/learned.c, rx_learned_drop_other_boots):
+    their key names that boot, so no session can open them again, and each
+    reboot left one per lxrun build with its stored pages.  A file of another
+    build in this boot stays (that build may run), as does a file whose head is
+    not a learned file's.  The files are copies of one this build made, their
+    head's key changed in one byte: the boot's (file offset 64: the head's key
+    starts at 32, the boot after the 32-byte build ID) or the build's."""
+    made = os.path.join(e.tmp, 'made')
+    learned_run(e, made, TRUE)
+    files = learned_files(made)
+    check(len(files) == 1, f'one learned file made: {files}')
+    cache = os.path.join(e.tmp, 'boots')
+    os.makedirs(cache, mode=0o700)
+
+    def copy(name, flip):
+        dst = os.path.join(cache, name)
+        shutil.copyfile(os.path.join(made, files[0]), dst)
+        os.chmod(dst, 0o600)
+        if flip is not None:
+            with open(dst, 'r+b') as f:
+                f.seek(flip)
+                b = f.read(1)
+                f.seek(flip)
+                f.write(bytes([b[0] ^ 0xff]))
+        return name
+    other_boot = copy('learned-00000000000000b0', 64)
+    other_build = copy('learned-00000000000000b1', 32)
+    not_learned = copy('learned-00000000000000b2', 0)  # its magic changed
+    traps, r = learned_run(e, cache, TRUE)
+    check(r.rc == 0, str(r))
+    now = learned_files(cache)
+    check(other_boot not in now, f'another boot\'s file stayed: {now}')
+    check(other_build in now and not_learned in now, f'files removed that were not another boot\'s: {now}')
+    check(len(now) == 3, f'the new file and the two kept: {now}')
+
+@case
 def learned_file_damaged_is_dropped(e):
     """A learned file whose page a crash tore is not believed: each CPUID answer and
     each planted copy's entry carries a check of its fields (redox/host-linux-
