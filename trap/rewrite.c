@@ -36,7 +36,9 @@
  * a site an earlier process of the session running the same program trapped at
  * (one past that 32nd trap) is rewritten as its file is mapped (site_cache.c),
  * where its page holds two; the interpreter's, trapped at in any program, as it
- * is loaded, in every program (plant_cache.c: mapped from the session's copy);
+ * is loaded, in every program (plant_cache.c: mapped from the session's copy); a
+ * library's, trapped at in any program, in a program that trapped there before,
+ * with the library's whole text mapped from the session's copy of it;
  * code that rewrites itself loses the rewrite, never correctness (its new syscall
  * traps and may be rewritten again). */
 #include "rewrite.h"
