@@ -132,25 +132,31 @@ TLS_FREE static uint64_t page_hash(uintptr_t page)
 
 TLS_FREE static int readable_page(uintptr_t page) { return gm_check(page, GM_PAGE, LINUX_PROT_READ); }
 
-/* A ready entry of stamp (any, with first UINT64_MAX) copied into *out: 1, or 0.
- * Entries are claimed in order and only a stale one is written again: the first
- * free one ends the search (a process that finds nothing reads one page), and a
- * copy taken while its entry was written anew (its state or generation moved) is
- * not used. */
+/* Entry i copied into *out when it is a ready one of stamp: 1; 0 when not; -1 at
+ * the first free entry.  Entries are claimed in order and only a stale one is
+ * written again: the first free one ends a search (a process that finds nothing
+ * reads one page), and a copy taken while its entry was written anew (its state
+ * or generation moved) is not used. */
+TLS_FREE static int entry_read(unsigned i, uint64_t stamp, struct planted *out)
+{
+    const struct planted *e = &table[i];
+    uint32_t state = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
+    if (state == FREE) return -1;
+    if (state != READY || __atomic_load_n(&e->stamp, __ATOMIC_RELAXED) != stamp) return 0;
+    uint32_t gen = __atomic_load_n(&e->gen, __ATOMIC_ACQUIRE);
+    memcpy(out, e, sizeof *out);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    return __atomic_load_n(&e->state, __ATOMIC_RELAXED) == READY && __atomic_load_n(&e->gen, __ATOMIC_RELAXED) == gen &&
+           out->stamp == stamp;
+}
+
+/* A ready entry of stamp (any, with first UINT64_MAX) copied into *out: 1, or 0. */
 TLS_FREE static int find(uint64_t stamp, uint64_t first, int64_t chunk, struct planted *out)
 {
     for (unsigned i = 0; table && i < ENTRIES; i++) {
-        const struct planted *e = &table[i];
-        uint32_t state = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
-        if (state == FREE) break;
-        if (state != READY || __atomic_load_n(&e->stamp, __ATOMIC_RELAXED) != stamp) continue;
-        uint32_t gen = __atomic_load_n(&e->gen, __ATOMIC_ACQUIRE);
-        memcpy(out, e, sizeof *out);
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != READY || __atomic_load_n(&e->gen, __ATOMIC_RELAXED) != gen ||
-            out->stamp != stamp)
-            continue;
-        if (first == UINT64_MAX || (out->first == first && out->chunk == chunk)) return 1;
+        int r = entry_read(i, stamp, out);
+        if (r < 0) break;
+        if (r && (first == UINT64_MAX || (out->first == first && out->chunk == chunk))) return 1;
     }
     return 0;
 }
@@ -458,16 +464,9 @@ TLS_FREE static int find_text(uint64_t stamp, uint64_t off, uint32_t npages, str
     static struct planted e; /* under the text lock: off the stack */
     int got = 0;
     for (unsigned i = 0; table && i < ENTRIES; i++) {
-        const struct planted *t = &table[i];
-        uint32_t state = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
-        if (state == FREE) break;
-        if (state != READY || __atomic_load_n(&t->stamp, __ATOMIC_RELAXED) != stamp) continue;
-        uint32_t gen = __atomic_load_n(&t->gen, __ATOMIC_ACQUIRE);
-        memcpy(&e, t, sizeof e);
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        if (__atomic_load_n(&t->state, __ATOMIC_RELAXED) != READY || __atomic_load_n(&t->gen, __ATOMIC_RELAXED) != gen ||
-            e.stamp != stamp || e.nruns != 1 || e.run[0].page != off || e.run[0].npages != npages)
-            continue;
+        int r = entry_read(i, stamp, &e);
+        if (r < 0) break;
+        if (!r || e.nruns != 1 || e.run[0].page != off || e.run[0].npages != npages) continue;
         if (!got || e.sites > out->sites) memcpy(out, &e, sizeof e), got = 1;
     }
     return got;
