@@ -529,9 +529,12 @@ TLS_FREE static int text_make(uint64_t library, uintptr_t start, size_t len, uin
     for (int i = 0; i < n; i++) e.site_bits[site_bit(w[i].off) / 64] |= 1ull << (site_bit(w[i].off) % 64);
     struct lx_rewrite_stats before = lx_rewrite_stats;
     size_t used = 0;
-    long text = rx_session_pages_put((const void *)start, len), tramp = -1;
-    if (text >= 0 && lx_rewrite_plan_into(w, n, start, off, chunk, (uint64_t)text, &used) > 0 &&
-        stats_since(&before, &e) == 0)
+    long text = -1, tramp = -1;
+    /* planned first: nothing is stored for a library none of whose sites can be
+     * rewritten (each run would have stored its text again) */
+    if (lx_rewrite_plan_copy(w, n, start, off, chunk, &used) > 0 &&
+        (text = rx_session_pages_put((const void *)start, len)) >= 0 &&
+        lx_rewrite_write_copy(start, (uint64_t)text) == 0 && stats_since(&before, &e) == 0)
         tramp = rx_session_pages_put((const void *)chunk, used);
     if (tramp < 0 || rx_session_pages_sync() < 0 || lx_rewrite_place_whole(start, len, (uint64_t)text) != 0) {
         lx_rewrite_stats = before;

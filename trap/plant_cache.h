@@ -40,8 +40,8 @@ uint64_t lx_rewrite_library_stamp(uint64_t file_stamp);
 uintptr_t lx_rewrite_chunk_new_at(uintptr_t at);
 void lx_rewrite_chunk_drop(uintptr_t base);
 int lx_rewrite_place_whole(uintptr_t start, size_t len, uint64_t store);
-int lx_rewrite_plan_into(struct lx_known_site *w, int n, uintptr_t start, uint64_t off, uintptr_t chunk, uint64_t store,
-                         size_t *used);
+int lx_rewrite_plan_copy(struct lx_known_site *w, int n, uintptr_t start, uint64_t off, uintptr_t chunk, size_t *used);
+int lx_rewrite_write_copy(uintptr_t start, uint64_t store);
 /* The trampoline chunk for a detour whose jump ends at near (made if none
  * reaches): its base, and in *used the bytes it holds; 0 when none. */
 uintptr_t lx_rewrite_chunk_at(uintptr_t near, size_t *used);

@@ -209,7 +209,7 @@ TLS_FREE static int reaches(uintptr_t from_end, uintptr_t to)
 
 /* A chunk of trampolines near addr: an existing one, or one mapped in the free
  * space below (then above) addr's mapping. */
-/* While a library's copy is made (lx_rewrite_plan_into), the one chunk its
+/* While a library's copy is planned (lx_rewrite_plan_copy), the one chunk its
  * trampolines go in: the copy's, at a fixed distance from the library. */
 static int only_chunk = -1;
 
@@ -1022,37 +1022,49 @@ TLS_FREE void lx_rewrite_plant_known(int n, uintptr_t start, uint64_t off)
     if (n && guest_text(start, start + 1, &v)) warm_store(scratch.warm, n, start, off, &v, &lx_rewrite_stats.sites_interp, 1);
 }
 
+/* A library copy's rewrites as planned (lx_rewrite_plan_copy), for
+ * lx_rewrite_write_copy: under the text lock, in the process making the copy only. */
+static struct patch copy_plan[WARM_MAX] RX_COLD;
+static int ncopy_plan;
+
 /* The known sites w[0..n) of the text mapped at start (file offset off), each
- * checked as at a trap, planned with its trampoline in chunk (the copy's own)
- * and its jump written into the session's unpublished copy of that text at
- * store, not into the text itself: how many; *used: the chunk's bytes. */
-TLS_FREE int lx_rewrite_plan_into(struct lx_known_site *w, int n, uintptr_t start, uint64_t off, uintptr_t chunk,
-                                  uint64_t store, size_t *used)
+ * checked as at a trap, planned with its trampoline in chunk (the copy's own;
+ * the text itself unchanged): how many; *used: the chunk's bytes. */
+TLS_FREE int lx_rewrite_plan_copy(struct lx_known_site *w, int n, uintptr_t start, uint64_t off, uintptr_t chunk,
+                                  size_t *used)
 {
     struct gm_vma v;
+    ncopy_plan = 0;
     if (!guest_text(start, start + 1, &v)) return 0;
     for (int i = 0; i < nchunks; i++)
         if (scratch.chunks[i].base == chunk) only_chunk = i;
     if (only_chunk < 0) return 0;
-    const struct chunk *c = &scratch.chunks[only_chunk];
     warm_sort(w, n);
-    int planted = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && ncopy_plan < WARM_MAX; i++) {
         uintptr_t site = start + (uintptr_t)(w[i].off - off);
         const uint8_t *b = (const uint8_t *)site;
-        struct patch p;
         if (site < v.start || site + 2 > v.end || b[0] != 0x0f || b[1] != 0x05 || !lx_call_site_rewritable(w[i].nr) ||
             site_sum(site) != w[i].sum)
             continue;
-        if (plan(site, (uint32_t)w[i].nr, &v, &p) != 0) continue;
-        if ((p.pad && rx_session_pages_patch(store + (p.pad - start), p.pad_jump, 5) != 0) ||
-            rx_session_pages_patch(store + (p.at - start), p.jump, p.n) != 0)
-            break;
-        (*p.count)++, lx_rewrite_stats.sites_known++, lx_rewrite_stats.sites_library++, planted++;
+        if (plan(site, (uint32_t)w[i].nr, &v, &copy_plan[ncopy_plan]) == 0) ncopy_plan++;
     }
-    *used = c->used;
+    *used = scratch.chunks[only_chunk].used;
     only_chunk = -1;
-    return planted;
+    return ncopy_plan;
+}
+
+/* The planned jumps written into the session's copy of the text mapped at start,
+ * stored at store and not yet published, and counted: 0, or -1. */
+TLS_FREE int lx_rewrite_write_copy(uintptr_t start, uint64_t store)
+{
+    for (int i = 0; i < ncopy_plan; i++) {
+        const struct patch *p = &copy_plan[i];
+        if ((p->pad && rx_session_pages_patch(store + (p->pad - start), p->pad_jump, 5) != 0) ||
+            rx_session_pages_patch(store + (p->at - start), p->jump, p->n) != 0)
+            return -1;
+        (*p->count)++, lx_rewrite_stats.sites_known++, lx_rewrite_stats.sites_library++;
+    }
+    return 0;
 }
 
 TLS_FREE int lx_rewrite_nchunks(void) { return nchunks; }
