@@ -108,10 +108,14 @@ __attribute__((no_stack_protector)) int lx_site_cache_sites(uint64_t stamp, uint
 
 __attribute__((no_stack_protector)) int lx_site_cache_has(uint64_t stamp) { return record(stamp, 0) != 0; }
 
+/* Slots taken, at most SITES: a full record's count moves no more (each site
+ * dropped still takes a number), or its copies would look stale for good
+ * (plant_cache.c: made again at each exec). */
 __attribute__((no_stack_protector)) uint32_t lx_site_cache_count(uint64_t stamp)
 {
     const struct known_file *f = record(stamp, 0);
-    return f ? __atomic_load_n(&f->n, __ATOMIC_ACQUIRE) : 0;
+    uint32_t n = f ? __atomic_load_n(&f->n, __ATOMIC_ACQUIRE) : 0;
+    return n < SITES ? n : SITES;
 }
 
 __attribute__((no_stack_protector)) void lx_site_cache_claim(uint64_t stamp) { (void)record(stamp, 1); }

@@ -1,5 +1,6 @@
-/* test_trap.c — trap/: finding the thread's state without rdgsbase, and choosing
- * the FS path.  No guest code runs here: SUD is never armed. */
+/* test_trap.c — trap/: finding the thread's state without rdgsbase, choosing the
+ * FS path, the session's table of known sites.  No guest code runs here: SUD is
+ * never armed. */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 
 #include "../../syscalls/signal_frame.h"
 #include "../../trap/fast.h"
+#include "../../trap/site_cache.h"
 #include "../../trap/trap.h"
 
 static struct lx_thread *gs_self(void)
@@ -195,4 +197,22 @@ Test(signal_take, real_time_instances_queue_standard_ones_merge)
     cr_assert_eq(lx_signal_take(&t, 32, &a), 1); /* 32 and 33 are real-time for the guest too */
     cr_assert_eq(lx_signal_take(&t, 32, &a), 0);
     cr_assert_eq(lx_signal_next(&t), 10);
+}
+
+/* A full record's count stops moving (each site dropped took a number before):
+ * plant_cache.c compares it with what a copy holds, and a count that kept
+ * growing made every copy of a library with more sites than a record holds
+ * stale for good, made again at each exec. */
+Test(site_cache, a_full_records_count_stops_at_its_room)
+{
+    lx_site_cache_start();
+    uint64_t stamp = lx_site_cache_stamp(1, 2, 3, 4);
+    for (int i = 0; i < 400; i++) lx_site_cache_learn(stamp, 4096 + 16 * (uint64_t)i, 39, 7);
+    uint32_t full = lx_site_cache_count(stamp);
+    cr_assert(full > 0 && full < 400, "a record holds fewer than 400 sites: %u", full);
+    for (int i = 0; i < 50; i++) lx_site_cache_learn(stamp, (1u << 20) + 16 * (uint64_t)i, 39, 7);
+    cr_assert_eq(lx_site_cache_count(stamp), full, "the count moved past the record's room: %u, then %u", full,
+                 lx_site_cache_count(stamp));
+    struct lx_known_site w[8];
+    cr_assert_eq(lx_site_cache_sites(stamp, 4096, 4096 + 16 * 8, w, 8), 8, "the first sites kept");
 }
