@@ -76,7 +76,7 @@ struct planted {
 _Static_assert(offsetof(struct planted, check) + sizeof(uint64_t) == sizeof(struct planted), "check: the last field");
 
 /* Before the entries, on the page every exec's planting reads first, a bit per
- * program that learned sites (program_bit): a program whose bit is clear has no
+ * program that learned sites (program_word): a program whose bit is clear has no
  * record in site_cache.c, whose pages a short program then never reads (a fault
  * each in every child of a shell's fork+exec loop). */
 #define PROGRAM_WORDS 32
@@ -99,19 +99,25 @@ void lx_plant_cache_start(void)
         }
 }
 
-TLS_FREE static uint32_t program_bit(uint64_t program) { return (uint32_t)((program * 0xff51afd7ed558ccdULL) >> 53) % (PROGRAM_WORDS * 64); }
+/* The word of the bits before the entries that holds program's, and in *bit the
+ * bit: 0 without a table. */
+TLS_FREE static uint64_t *program_word(uint64_t program, uint64_t *bit)
+{
+    uint32_t b = (uint32_t)((program * 0xff51afd7ed558ccdULL) >> 53) % (PROGRAM_WORDS * 64);
+    *bit = 1ull << (b % 64);
+    return table ? (uint64_t *)table - PROGRAM_WORDS + b / 64 : 0;
+}
 
 TLS_FREE void lx_plant_cache_program_learned(uint64_t program)
 {
-    if (!table) return;
-    uint64_t *w = (uint64_t *)table - PROGRAM_WORDS + program_bit(program) / 64, bit = 1ull << (program_bit(program) % 64);
-    if (!(__atomic_load_n(w, __ATOMIC_RELAXED) & bit)) __atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
+    uint64_t bit, *w = program_word(program, &bit);
+    if (w && !(__atomic_load_n(w, __ATOMIC_RELAXED) & bit)) __atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
 }
 
 TLS_FREE int lx_plant_cache_program_known(uint64_t program)
 {
-    const uint64_t *w = table ? (const uint64_t *)table - PROGRAM_WORDS + program_bit(program) / 64 : 0;
-    return w && (__atomic_load_n(w, __ATOMIC_RELAXED) >> (program_bit(program) % 64) & 1);
+    uint64_t bit, *w = program_word(program, &bit);
+    return w && (__atomic_load_n(w, __ATOMIC_RELAXED) & bit);
 }
 
 /* Of the page's 64-bit words, four multiply chains side by side (one chain's

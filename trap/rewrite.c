@@ -207,12 +207,12 @@ TLS_FREE static int reaches(uintptr_t from_end, uintptr_t to)
     return d > -REACH + CHUNK && d < REACH - CHUNK;
 }
 
-/* A chunk of trampolines near addr: an existing one, or one mapped in the free
- * space below (then above) addr's mapping. */
 /* While a library's copy is planned (lx_rewrite_plan_copy), the one chunk its
  * trampolines go in: the copy's, at a fixed distance from the library. */
 static int only_chunk = -1;
 
+/* A chunk of trampolines near addr: an existing one, or one mapped in the free
+ * space below (then above) addr's mapping. */
 TLS_FREE static struct chunk *chunk_near(uintptr_t addr, size_t slot)
 {
     if (only_chunk >= 0) {
