@@ -64,17 +64,23 @@ void host_learned_own_fds(void (*each)(int *fd, void *ctx), void *ctx)
 
 static size_t file_len(const struct host_session *s) { return 4096 + s->kept + s->pages; }
 
+/* fd's file is a regular file of the caller's with a learned file's head: the
+ * head into *h and its status into *st, 1; else 0. */
+static int own_head(long fd, struct stat *st, struct learned_head *h)
+{
+    return raw3(SYS_fstat, fd, (long)st, 0) == 0 && S_ISREG(st->st_mode) &&
+           st->st_uid == (uid_t)raw3(SYS_geteuid, 0, 0, 0) &&
+           raw4(SYS_pread64, fd, (long)h, sizeof *h, 0) == (long)sizeof *h && h->magic == LEARNED_MAGIC;
+}
+
 /* fd's file is the caller's own, no one else may write it, and it has the head
  * this build and key make. */
 static int fits(long fd, const struct host_session *s, const void *key, size_t keylen)
 {
     struct stat st;
     static struct learned_head h RX_START_WRITTEN; /* off the start-up's stack */
-    if (raw3(SYS_fstat, fd, (long)&st, 0) < 0 || !S_ISREG(st.st_mode) ||
-        st.st_uid != (uid_t)raw3(SYS_geteuid, 0, 0, 0) || (st.st_mode & 022) || (size_t)st.st_size != file_len(s))
-        return 0;
-    return raw4(SYS_pread64, fd, (long)&h, sizeof h, 0) == (long)sizeof h && h.magic == LEARNED_MAGIC &&
-           h.keylen == keylen && !memcmp(h.key, key, keylen) && h.kept_len == s->kept && h.pages_len == s->pages;
+    return own_head(fd, &st, &h) && !(st.st_mode & 022) && (size_t)st.st_size == file_len(s) && h.keylen == keylen &&
+           !memcmp(h.key, key, keylen) && h.kept_len == s->kept && h.pages_len == s->pages;
 }
 
 /* The directory of path, made if missing (and its parent: ~/.cache on a new account). */
@@ -137,9 +143,7 @@ static int learned_head_of(int dirfd, const char *name, struct learned_head *h)
     long fd = raw4(SYS_openat, dirfd, (long)name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
     if (fd < 0) return 0;
     struct stat st;
-    int ok = raw3(SYS_fstat, fd, (long)&st, 0) == 0 && S_ISREG(st.st_mode) &&
-             st.st_uid == (uid_t)raw3(SYS_geteuid, 0, 0, 0) &&
-             raw4(SYS_pread64, fd, (long)h, sizeof *h, 0) == (long)sizeof *h && h->magic == LEARNED_MAGIC;
+    int ok = own_head(fd, &st, h);
     raw3(SYS_close, fd, 0, 0);
     return ok;
 }
