@@ -4,6 +4,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 "$here/scripts/deps.sh"
-"$here/scripts/build.sh"
+"$here/scripts/build.sh" --no-tests
 [ $# -gt 0 ] || set -- /usr/bin/ls -l /usr
 exec "$here/build/lxrun" "$@"
