@@ -148,7 +148,21 @@ static int learned_head_of(int dirfd, const char *name, struct learned_head *h)
     return ok;
 }
 
-void rx_learned_drop_other_boots(const char *path, const void *key, size_t keylen, size_t boot_off, size_t boot_len)
+/* Unused for longer than unused_s: neither changed nor mapped since (mapping a
+ * file sets its access time, at most once a day where the mount is relatime). */
+static int unused_for(long dirfd, const char *name, long unused_s)
+{
+    struct stat st;
+    struct timespec now;
+    if (raw4(SYS_newfstatat, dirfd, (long)name, (long)&st, AT_SYMLINK_NOFOLLOW) < 0 ||
+        raw3(SYS_clock_gettime, CLOCK_REALTIME, (long)&now, 0) < 0)
+        return 0;
+    time_t last = st.st_mtim.tv_sec > st.st_atim.tv_sec ? st.st_mtim.tv_sec : st.st_atim.tv_sec;
+    return now.tv_sec - last > unused_s;
+}
+
+void rx_learned_drop_others(const char *path, const void *key, size_t keylen, size_t boot_off, size_t boot_len,
+                            long unused_s)
 {
     char dir[4096];
     const char *slash = strrchr(path, '/');
@@ -168,8 +182,9 @@ void rx_learned_drop_other_boots(const char *path, const void *key, size_t keyle
             off += d->reclen;
             /* learned-<16 hex digits> only: a ".new-" file may be another session's in the making */
             if (strncmp(d->name, "learned-", 8) || strlen(d->name) != 8 + 16 || !strcmp(d->name, slash + 1)) continue;
-            if (learned_head_of((int)dirfd, d->name, &h) && h.keylen == keylen &&
-                memcmp(h.key + boot_off, (const uint8_t *)key + boot_off, boot_len) != 0)
+            int unused = unused_for(dirfd, d->name, unused_s); /* first: reading the head sets the access time */
+            if (!learned_head_of((int)dirfd, d->name, &h) || h.keylen != keylen) continue;
+            if (unused || memcmp(h.key + boot_off, (const uint8_t *)key + boot_off, boot_len) != 0)
                 raw3(SYS_unlinkat, dirfd, (long)d->name, 0);
         }
     raw3(SYS_close, dirfd, 0, 0);

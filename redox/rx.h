@@ -212,10 +212,14 @@ long rx_boot_id(uint8_t out[16]);
  * file: handle. */
 long rx_learned_open(const char *path, const void *key, size_t keylen);
 /* The learned files beside path (named learned-*, the caller's own) whose key's
- * bytes [boot_off, boot_off+boot_len) differ from key's: removed.  Those name
- * another boot, which no session can open again.  Called once a session made a
- * new file (each boot makes one per build, up to 33 MiB of stored pages each). */
-void rx_learned_drop_other_boots(const char *path, const void *key, size_t keylen, size_t boot_off, size_t boot_len);
+ * bytes [boot_off, boot_off+boot_len) differ from key's, and those neither changed
+ * nor mapped for more than unused_s seconds: removed.  The first name another
+ * boot, which no session can open again; the second another build's of this boot,
+ * unused (a machine up for months kept one per lxrun installed meanwhile).  Called
+ * once a session made a new file (each boot makes one per build, up to 33 MiB of
+ * stored pages each). */
+void rx_learned_drop_others(const char *path, const void *key, size_t keylen, size_t boot_off, size_t boot_len,
+                            long unused_s);
 /* 1 when path is a regular file of the caller's (not followed if a symbolic
  * link), else 0 (none, or it cannot be looked at): whether a session made a
  * learned file there. */

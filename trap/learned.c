@@ -28,6 +28,10 @@
 #include "trap.h"
 
 #define BUILD_ID_MAX 32
+/* Another build's file of this boot unused (neither changed nor mapped) this long
+ * goes when a session makes a new one: that build is most likely gone, and if not,
+ * it learns again. */
+#define UNUSED_DROPPED_S (7 * 24 * 3600L)
 
 static char dir_[4000] RX_START_WRITTEN, path[4096] RX_START_WRITTEN;
 static struct {
@@ -98,7 +102,8 @@ int lx_learned_open(int serving)
     name_for(serving);
     long r = rx_learned_open(path, &key, sizeof key);
     state = r == 1 ? 2 : r == 2 ? 3 : 0;
-    if (state == 3) rx_learned_drop_other_boots(path, &key, sizeof key, offsetof(__typeof__(key), boot), sizeof key.boot);
+    if (state == 3)
+        rx_learned_drop_others(path, &key, sizeof key, offsetof(__typeof__(key), boot), sizeof key.boot, UNUSED_DROPPED_S);
     return state >= 2;
 }
 

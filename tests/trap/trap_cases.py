@@ -2128,13 +2128,16 @@ def learned_file_only_the_users_own(e):
 @case
 def learned_files_of_other_boots_removed(e):
     """A session that makes a new learned file removes the user's other learned
-    files made in another boot (trap/learned.c, rx_learned_drop_other_boots):
-    their key names that boot, so no session can open them again, and each
-    reboot left one per lxrun build with its stored pages.  A file of another
-    build in this boot stays (that build may run), as does a file whose head is
-    not a learned file's.  The files are copies of one this build made, their
-    head's key changed in one byte: the boot's (file offset 64: the head's key
-    starts at 32, the boot after the 32-byte build ID) or the build's."""
+    files made in another boot (trap/learned.c, rx_learned_drop_others): their
+    key names that boot, so no session can open them again, and each reboot left
+    one per lxrun build with its stored pages.  A file of another build in this
+    boot stays (that build may run) unless neither changed nor mapped for more
+    than 7 days (its times set 8 days back: removed; 6 days back: kept; a machine
+    up for months kept one per lxrun installed meanwhile), as does a file whose
+    head is not a learned file's, however old.  The files are copies of one this
+    build made, their head's key changed in one byte: the boot's (file offset 64:
+    the head's key starts at 32, the boot after the 32-byte build ID) or the
+    build's."""
     made = os.path.join(e.tmp, 'made')
     learned_run(e, made, TRUE)
     files = learned_files(made)
@@ -2156,12 +2159,20 @@ def learned_files_of_other_boots_removed(e):
     other_boot = copy('learned-00000000000000b0', 64)
     other_build = copy('learned-00000000000000b1', 32)
     not_learned = copy('learned-00000000000000b2', 0)  # its magic changed
+    unused_build = copy('learned-00000000000000b3', 33)
+    lately_build = copy('learned-00000000000000b4', 34)
+    day = 24 * 3600
+    for name, days in ((unused_build, 8), (lately_build, 6), (not_learned, 30)):
+        back = time.time() - days * day
+        os.utime(os.path.join(cache, name), (back, back))
     traps, r = learned_run(e, cache, TRUE)
     check(r.rc == 0, str(r))
     now = learned_files(cache)
     check(other_boot not in now, f'another boot\'s file stayed: {now}')
-    check(other_build in now and not_learned in now, f'files removed that were not another boot\'s: {now}')
-    check(len(now) == 3, f'the new file and the two kept: {now}')
+    check(unused_build not in now, f'another build\'s file unused for 8 days stayed: {now}')
+    check(other_build in now and lately_build in now and not_learned in now,
+          f'files removed that were neither another boot\'s nor unused for a week: {now}')
+    check(len(now) == 4, f'the new file and the three kept: {now}')
 
 @case
 def learned_file_damaged_is_dropped(e):
