@@ -148,17 +148,14 @@ static int learned_head_of(int dirfd, const char *name, struct learned_head *h)
     return ok;
 }
 
-/* Unused for longer than unused_s: neither changed nor mapped since (mapping a
- * file sets its access time, at most once a day where the mount is relatime). */
-static int unused_for(long dirfd, const char *name, long unused_s)
+/* Neither changed nor mapped since before `since` (mapping a file sets its access
+ * time, at most once a day where the mount is relatime). */
+static int unused_since(long dirfd, const char *name, time_t since)
 {
     struct stat st;
-    struct timespec now;
-    if (raw4(SYS_newfstatat, dirfd, (long)name, (long)&st, AT_SYMLINK_NOFOLLOW) < 0 ||
-        raw3(SYS_clock_gettime, CLOCK_REALTIME, (long)&now, 0) < 0)
-        return 0;
+    if (raw4(SYS_newfstatat, dirfd, (long)name, (long)&st, AT_SYMLINK_NOFOLLOW) < 0) return 0;
     time_t last = st.st_mtim.tv_sec > st.st_atim.tv_sec ? st.st_mtim.tv_sec : st.st_atim.tv_sec;
-    return now.tv_sec - last > unused_s;
+    return last < since;
 }
 
 void rx_learned_drop_others(const char *path, const void *key, size_t keylen, size_t boot_off, size_t boot_len,
@@ -170,6 +167,8 @@ void rx_learned_drop_others(const char *path, const void *key, size_t keylen, si
     if (!n || n >= sizeof dir || keylen > KEY_MAX || boot_off + boot_len > keylen) return;
     memcpy(dir, path, n);
     dir[n] = 0;
+    struct timespec now;
+    if (raw3(SYS_clock_gettime, CLOCK_REALTIME, (long)&now, 0) < 0) now.tv_sec = 0; /* then none is unused */
     long dirfd = raw4(SYS_openat, AT_FDCWD, (long)dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     if (dirfd < 0) return;
     static char buf[4096];
@@ -182,7 +181,7 @@ void rx_learned_drop_others(const char *path, const void *key, size_t keylen, si
             off += d->reclen;
             /* learned-<16 hex digits> only: a ".new-" file may be another session's in the making */
             if (strncmp(d->name, "learned-", 8) || strlen(d->name) != 8 + 16 || !strcmp(d->name, slash + 1)) continue;
-            int unused = unused_for(dirfd, d->name, unused_s); /* first: reading the head sets the access time */
+            int unused = now.tv_sec && unused_since(dirfd, d->name, now.tv_sec - unused_s); /* first: reading the head sets the access time */
             if (!learned_head_of((int)dirfd, d->name, &h) || h.keylen != keylen) continue;
             if (unused || memcmp(h.key + boot_off, (const uint8_t *)key + boot_off, boot_len) != 0)
                 raw3(SYS_unlinkat, dirfd, (long)d->name, 0);
