@@ -5,6 +5,7 @@
  * FSGSBASE, a guest that changes FS with wrfsbase itself is followed too. */
 #include <stdint.h>
 #include <sys/auxv.h>
+#include <sys/utsname.h>
 
 #include "check.h"
 
@@ -97,7 +98,9 @@ static void bad_bases(void)
 }
 
 /* Only where the system says FSGSBASE is usable (lxrun hides it when it switches
- * FS with arch_prctl): the guest's own wrfsbase is seen by the next call. */
+ * FS with arch_prctl): the guest's own wrfsbase is seen by the next call, whether
+ * lxrun serves it on the guest's FS (getppid) or switches to its own and back
+ * (uname: the switch must take the guest's base from the CPU, not from its record). */
 static void guest_wrfsbase(void)
 {
     if (!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE)) {
@@ -105,16 +108,25 @@ static void guest_wrfsbase(void)
         return;
     }
     static uint64_t block[8];
-    uint64_t libc_fs = fs_word(0), got = 0, seen;
+    static struct utsname u;
+    uint64_t libc_fs = fs_word(0), got = 0, got_after = 0, seen, seen_after;
+    long named;
     block[0] = (uint64_t)block;
     __asm__ volatile("wrfsbase %0" ::"r"(block) : "memory");
     raw1(SYS_getppid, 0);
     raw2(SYS_arch_prctl, ARCH_GET_FS, (long)&got);
     raw1(SYS_getppid, 0);
     __asm__ volatile("rdfsbase %0" : "=r"(seen));
+    __asm__ volatile("wrfsbase %0" ::"r"(&block[4]) : "memory");
+    named = raw1(SYS_uname, (long)&u);
+    raw2(SYS_arch_prctl, ARCH_GET_FS, (long)&got_after);
+    __asm__ volatile("rdfsbase %0" : "=r"(seen_after));
     __asm__ volatile("wrfsbase %0" ::"r"(libc_fs) : "memory");
     CHECK_EQ(got, (uint64_t)block);
     CHECK_EQ(seen, (uint64_t)block);
+    CHECK_EQ(named, 0);
+    CHECK_EQ(seen_after, (uint64_t)&block[4]);
+    CHECK_EQ(got_after, (uint64_t)&block[4]);
 }
 
 int main(void)
