@@ -7,10 +7,11 @@ libraries.  Two kinds (--cpu):
 - no-fsgsbase-kpti: CPU model `max` minus fsgsbase, `pti=on`.  lxrun must switch FS by
   arch_prctl and refuse `--trap-fs=wrfsbase` with 126.
 - fsgsbase: CPU model `max` (TCG emulates rdfsbase/wrfsbase), 2 CPUs.  lxrun must
-  switch FS with wrfsbase; the trap-heavy guest programs (rewritten sites, signals
-  landing in fast calls, threads, vfork, exec) also run with every call through
-  Syscall User Dispatch (LXRUN_TRAP=sud), whose signal entry stubs are the wrfsbase
-  path's own.  On a host without FSGSBASE this is the only run of that path.
+  switch FS with wrfsbase and still take `--trap-fs=arch_prctl`; the trap-heavy guest
+  programs (rewritten sites, signals landing in fast calls, threads, vfork, exec) run
+  too, and the light ones once more with every call through Syscall User Dispatch
+  (LXRUN_TRAP=sud), whose signal entry stubs are the wrfsbase path's own.  On a host
+  without FSGSBASE this is the only run of that path.
 
 Inside, every guest program runs natively and under lxrun (all must pass), each tool
 runs natively and under lxrun (stdout, stderr and exit status must be equal).
@@ -39,8 +40,6 @@ TRAP_PROGRAMS = ['rewrite', 'landings', 'delivery', 'threads', 'vfork', 'exec', 
 # TCG, on either FS path (2000 rounds took 135 s)
 GUEST_ARGS = {'startup': 'alpha "beta gamma"', 'landings': '100'}
 GUEST_ENV = {'startup': 'GUEST_PROBE=probe-value', 'rewrite': 'REWRITE_LIB=/t/librewrite_lib.so'}
-# tests/guest/CMakeLists.txt's: rewrite.c checks its code bytes, rewritten only when
-# asked for by name and with nothing learned
 # Checks the VM's kernel (Debian 12's 6.1) or TCG's timing fail natively, which
 # lxrun answers as the test host's kernel does: a native failure of these is shown,
 # not counted.  Their lxrun runs must pass.
@@ -48,11 +47,14 @@ NATIVE_DIFFERS = {
     'procs': 'Linux 6.1 takes a non-canonical CLONE_SETTLS address (later kernels, and lxrun: EPERM)',
     'threads': "under TCG a joined thread's id answers tgkill for more than the check's 1000 yields",
 }
-RUNNER_ENV = {('rewrite', 'native'): 'REWRITE_EXPECT=no', ('rewrite', 'lxrun_sud'): 'REWRITE_EXPECT=no',
+# tests/guest/CMakeLists.txt's: rewrite.c checks its code bytes, rewritten only when
+# asked for by name and with nothing learned
+RUNNER_ENV = {('rewrite', 'native'): 'REWRITE_EXPECT=no',
               ('rewrite', 'lxrun'): 'REWRITE_EXPECT=yes LXRUN_TRAP=rewrite LXRUN_CACHE=off'}
 
-# name: the qemu CPU model, the kernel's extra arguments, CPUs, the guest programs,
-# the runners (name, environment, command prefix), the FS path lxrun must choose, and
+# name: the qemu CPU model, the kernel's extra arguments, CPUs, the guest programs
+# (those in glibc_only without their musl build), the runners (name, environment,
+# command prefix; lxrun_sud only for sud_programs), the FS path lxrun must choose, and
 # the other --trap-fs value with what it must give (exit status, lines on stderr)
 KINDS = {
     'no-fsgsbase-kpti': dict(cpu='max,-fsgsbase', append='pti=on', smp=1, programs=GUEST_PROGRAMS, glibc_only=[],
