@@ -2214,7 +2214,7 @@ long rx_ready_now(int fd, short events)
     struct pollfd p = { fd, events, 0 };
     struct timespec now = { 0, 0 };
     long r = raw5(SYS_ppoll, (long)&p, 1, (long)&now, 0, 8);
-    return r < 0 ? r : r == 1 && (p.revents & events) && !(p.revents & POLLNVAL);
+    return r < 0 ? r : r == 1 && (p.revents & (events | POLLHUP | POLLERR)) && !(p.revents & POLLNVAL);
 }
 
 long rx_sigpending(uint64_t *set)

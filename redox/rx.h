@@ -279,8 +279,9 @@ struct rx_pollfd { int fd; short events, revents; };
  * arrives; with sigmask, that is the blocked set while waiting.  The number of
  * ready entries, 0 on timeout, or -errno (-EINTR). */
 long rx_ppoll(struct rx_pollfd *fds, unsigned long n, const struct rx_timespec *timeout, const uint64_t *sigmask);
-/* Whether fd is ready now for any of events (a poll that does not wait): 1, 0, or
- * -errno.  TLS-free. */
+/* Whether a call waiting on fd for any of events would go on now (a poll that does
+ * not wait): ready, hung up or in error (a read at a pipe's end, a write to one
+ * without a reader); 1, 0, or -errno.  TLS-free. */
 long rx_ready_now(int fd, short events);
 
 /* ---- event queues: Redox's event: scheme.  A queue handle takes registrations

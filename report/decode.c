@@ -82,10 +82,35 @@ void decode_guest_str(struct lx_text *t, uint64_t addr, size_t max)
 void decode_guest_buf(struct lx_text *t, uint64_t addr, size_t n, size_t max)
 {
     size_t take = n < max ? n : max;
-    if (n && !addr) { text_puts(t, "NULL"); return; }
+    if (!addr) { text_puts(t, "NULL"); return; }
     const unsigned char *p = gm_lock_read(addr, take);
     if (!p) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
     decode_bytes(t, p, take, take, take < n);
+}
+
+/* strace's form: each element's bytes, at most `data` of them in all (what a
+ * readv filled), at most `max` elements shown. */
+void decode_guest_iovec(struct lx_text *t, uint64_t addr, uint64_t count, uint64_t data, size_t max)
+{
+    struct linux_iovec v;
+    if (!count) { text_puts(t, "[]"); return; }
+    if (!addr) { text_puts(t, "NULL"); return; }
+    if (gm_copy_in(&v, addr, sizeof v) < 0) { text_printf(t, "0x%llx", (unsigned long long)addr); return; }
+    text_putc(t, '[');
+    for (uint64_t i = 0;;) {
+        uint64_t shown = v.iov_len < data ? v.iov_len : data;
+        data -= shown;
+        text_puts(t, "{iov_base=");
+        decode_guest_buf(t, v.iov_base, (size_t)shown, max);
+        text_printf(t, ", iov_len=%llu}", (unsigned long long)v.iov_len);
+        if (++i == count) break;
+        if (i == max || gm_copy_in(&v, addr + i * sizeof v, sizeof v) < 0) {
+            text_puts(t, ", ...");
+            break;
+        }
+        text_puts(t, ", ");
+    }
+    text_putc(t, ']');
 }
 
 struct named { uint64_t v; const char *n; };

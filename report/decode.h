@@ -25,6 +25,8 @@ void decode_bytes(struct lx_text *t, const unsigned char *p, size_t n, size_t ma
 void decode_guest_str(struct lx_text *t, uint64_t addr, size_t max);
 /* A guest buffer of n bytes. */
 void decode_guest_buf(struct lx_text *t, uint64_t addr, size_t n, size_t max);
+/* A guest iovec array of count elements holding at most `data` bytes in all. */
+void decode_guest_iovec(struct lx_text *t, uint64_t addr, uint64_t count, uint64_t data, size_t max);
 
 /* Flag sets and enumerations. */
 void decode_open_flags(struct lx_text *t, uint64_t v);

@@ -13,7 +13,7 @@ static const char *const kind_names[K__COUNT] = {
     [K_FCNTL] = "fcntl_cmd", [K_IOCTL] = "ioctl_req", [K_CLOCK] = "clock", [K_WHENCE] = "whence",
     [K_CLONEFL] = "clone_flags", [K_STRUCT] = "struct", [K_ARGV] = "argv",
     [K_STATBUF] = "stat_out", [K_TIMESPEC] = "timespec", [K_TIMESPEC_OUT] = "timespec_out",
-    [K_WAIT_MS] = "wait_ms", [K_WAITOPT] = "wait_options",
+    [K_WAIT_MS] = "wait_ms", [K_WAITOPT] = "wait_options", [K_IOV_IN] = "iovec_in", [K_IOV_OUT] = "iovec_out",
 };
 
 static void md_escape(const char *s)

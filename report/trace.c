@@ -97,6 +97,14 @@ static void put_arg(struct lx_text *t, const struct lx_call *c, int i, long ret)
         if (ret >= 0) decode_guest_buf(t, v, (size_t)ret, (size_t)lx_trace.strsize);
         else text_printf(t, "0x%llx", (unsigned long long)v);
         break;
+    case K_IOV_IN:
+        if (i + 1 < s->nargs) decode_guest_iovec(t, v, c->a[i + 1], UINT64_MAX, (size_t)lx_trace.strsize);
+        else text_printf(t, "0x%llx", (unsigned long long)v);
+        break;
+    case K_IOV_OUT:
+        if (ret >= 0 && i + 1 < s->nargs) decode_guest_iovec(t, v, c->a[i + 1], (uint64_t)ret, (size_t)lx_trace.strsize);
+        else text_printf(t, "0x%llx", (unsigned long long)v);
+        break;
     case K_OFLAGS: decode_open_flags(t, v); break;
     case K_MODE: decode_mode(t, v); break;
     case K_ATFLAGS: decode_at_flags(t, v); break;

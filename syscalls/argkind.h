@@ -36,6 +36,8 @@ enum lx_argkind {
     K_TIMESPEC_OUT, /* struct timespec filled by the call */
     K_WAIT_MS,  /* a wait's limit in milliseconds (signed decimal): 0 returns at once */
     K_WAITOPT,  /* wait4's and waitid's options (hex): with WNOHANG it returns at once */
+    K_IOV_IN,   /* iovec array the call empties (writev's); its count is the next argument */
+    K_IOV_OUT,  /* iovec array the call fills (readv's); the return value says how much */
     K__COUNT
 };
 

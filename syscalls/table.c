@@ -51,7 +51,8 @@ const struct lx_syscall lx_syscalls[LX_NR_MAX + 1] = {
 #undef A4
 #undef A5
 #undef A6
-#define IO(ka, kb) (ka != K_FD ? 0 : kb == K_OBUF ? LX_IO_IN : kb == K_IBUF ? LX_IO_OUT : 0)
+#define IO(ka, kb) \
+    (ka != K_FD ? 0 : kb == K_OBUF || kb == K_IOV_OUT ? LX_IO_IN : kb == K_IBUF || kb == K_IOV_IN ? LX_IO_OUT : 0)
 #define A0() 0, 0
 #define A1(a) FDBIT(K_##a, 0), 0
 #define A2(a, b) FDBIT(K_##a, 0) | FDBIT(K_##b, 1), IO(K_##a, K_##b)

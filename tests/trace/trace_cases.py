@@ -196,6 +196,21 @@ def escapes(e):
 
 
 @case
+def vectors(e):
+    """readv, writev, preadv, pwritev print their iovec arrays as strace does (each
+    element's bytes, a readv's only as far as it filled, -s elements at most, [] and an
+    unreadable array's address): lxrun -t against strace natively on the same tracee,
+    line for line.  Only strace's padding before ' = ' is taken out."""
+    spec = ['-s', '8', '-e', 'trace=readv,writev,preadv,pwritev']
+    native = Run(['strace', *spec, e.tracee, 'vectors', e.path('native.bin')], e.tmp)
+    check(native.rc == 0, f'natively: {native}')
+    r, lines = e.traced('-t', *spec, e.tracee, 'vectors', e.path('lxrun.bin'))
+    want = [re.sub(r'\) +=', ') =', line) for line in native.err_lines]
+    check(len(want) == 10 and '...], 40' in want[2], f'strace\'s lines changed shape: {want}')
+    check([m[0] for m in lines] == want, f'strace natively:\n' + '\n'.join(want) + f'\n{r}')
+
+
+@case
 def exit_status(e):
     """Last line +++ exited with N +++ with the right N; exit_group(N) = ? before it."""
     for argv, n in (([e.tracee, 'exit', '42'], 42), ([e.tracee, 'exit', '0'], 0), ([FALSE], 1)):

@@ -52,7 +52,14 @@
  *                        unblock it (nothing pending), kill(self, SIGUSR1), which
  *                        the handler takes before kill returns; exit 0 when it
  *                        ran N times, else 3
+ *   tracee vectors F     writev and readv through a pipe, pwritev and preadv on
+ *                        file F (created), with the shapes strace prints apart: an
+ *                        empty element, a NULL one, escapes, a readv that fills
+ *                        one element partly and one not at all, 40 one-byte
+ *                        elements, no elements, an unreadable array (EFAULT);
+ *                        exit 0, else 10 + the step that failed
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -60,6 +67,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,6 +96,27 @@ static long map_page(long fd)
 static long sys_open(const char *path)
 {
     return sc(SYS_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC, 0);
+}
+
+static int vectors(const char *path)
+{
+    static char a[] = "ab\"c\n", b[] = "a string longer than the limit", many[40];
+    struct iovec out[] = { { a, 5 }, { NULL, 0 }, { b, sizeof b - 1 } }, each[40];
+    char x[4], y[64], z[8];
+    struct iovec in[] = { { x, sizeof x }, { y, sizeof y }, { z, sizeof z } };
+    for (int i = 0; i < 40; i++) each[i] = (struct iovec){ many + i, 1 }, many[i] = (char)('A' + i % 26);
+    int p[2];
+    if (sc(SYS_pipe2, (long)p, 0, 0, 0)) return 10;
+    long n = sc(SYS_writev, p[1], (long)out, 3, 0);
+    if (n != 5 + (long)sizeof b - 1 || sc(SYS_readv, p[0], (long)in, 3, 0) != n) return 11;
+    if (sc(SYS_writev, p[1], (long)each, 40, 0) != 40 || sc(SYS_readv, p[0], (long)each, 40, 0) != 40) return 12;
+    if (sc(SYS_writev, p[1], (long)out, 0, 0) != 0 || sc(SYS_writev, p[1], 0x10, 2, 0) != -EFAULT) return 13;
+    sc(SYS_close, p[1], 0, 0, 0);
+    if (sc(SYS_readv, p[0], 0x10, 2, 0) != -EFAULT) return 14;
+    long fd = sc(SYS_openat, AT_FDCWD, (long)path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || sc(SYS_pwritev, fd, (long)out, 3, 2) != n || sc(SYS_preadv, fd, (long)in, 2, 1) != n + 1)
+        return 15;
+    return 0;
 }
 
 static void *nothing(void *arg) { return arg; }
@@ -174,16 +203,43 @@ static int handlers(int n)
 }
 
 /* tracee cold N: 40 calls from a hot site (the program is then past the
- * threshold), then N at a site of their own; 0, or 7 when one failed. */
+ * threshold), then N at a site of their own; 0, or 7 when one failed.  The two
+ * sites are alone on their page (the section is a page, aligned): a rewrite
+ * takes along the other sites of its page that trapped once (trap/rewrite.c's
+ * rewrite_page), and the tests count these two's rewrites -- musl's futex and
+ * exit sites came onto the page when the program grew.  Their movs 8-byte
+ * aligned, as SITE's.  getpid is 39 and getppid 110 on x86-64. */
+int cold_sites(int n);
+__asm__(".pushsection .text.tracee_cold,\"ax\",@progbits\n"
+        ".p2align 12\n"
+        ".type cold_sites,@function\n"
+        "cold_sites:\n"
+        "    mov $40, %edx\n"
+        "    .p2align 3\n"
+        "1:  movl $39, %eax\n"
+        "    syscall\n"
+        "    test %rax, %rax\n"
+        "    jle 3f\n"
+        "    dec %edx\n"
+        "    jnz 1b\n"
+        "    test %edi, %edi\n"
+        "    jle 4f\n"
+        "    .p2align 3\n"
+        "2:  movl $110, %eax\n"
+        "    syscall\n"
+        "    test %rax, %rax\n"
+        "    jle 3f\n"
+        "    dec %edi\n"
+        "    jnz 2b\n"
+        "4:  xor %eax, %eax\n"
+        "    ret\n"
+        "3:  mov $7, %eax\n"
+        "    ret\n"
+        ".size cold_sites, .-cold_sites\n"
+        ".p2align 12\n"
+        ".popsection\n");
 static int cold_n;
-static int cold(void)
-{
-    for (int i = 0; i < 40; i++)
-        if (SITE(SYS_getpid) <= 0) return 7;
-    for (int i = cold_n; i > 0; i--)
-        if (SITE(SYS_getppid) <= 0) return 7;
-    return 0;
-}
+static int cold(void) { return cold_sites(cold_n); }
 
 /* 100 rounds of 8 calls from 8 sites of their own; 0 when each answered as it should, else 7. */
 static int sites(void)
@@ -303,6 +359,7 @@ int main(int argc, char **argv)
             if (SITE(SYS_getppid) <= 0) return 7;
         return 0;
     }
+    if (!strcmp(mode, "vectors") && argc > 2) return vectors(argv[2]);
     if (!strcmp(mode, "handlers") && argc > 2) return handlers(atoi(argv[2]));
     if (!strcmp(mode, "timer") && argc > 2) return timer(atoi(argv[2]));
     if (!strcmp(mode, "stats") && argc > 3) {

@@ -1069,7 +1069,10 @@ def answerer_only_for_calls_that_wait(e):
     command substitutions, and each child writes 'hi' to its pipe and exits.  Seen
     from outside with strace, the host threads started (clone with CLONE_THREAD)
     are at most the parent's one (its read of a pipe may find it empty).  Each
-    child started a thread of its own before: nine in all."""
+    child started a thread of its own before: nine in all.  The same for readv
+    and writev (musl's stdio writes with writev): `tracee vectors` writes to a
+    pipe with room and reads it when it holds data, and starts no thread (one at
+    its first writev before)."""
     log = os.path.join(e.tmp, 'strace-answerer')
     script = 'for i in 1 2 3 4 5 6 7 8; do x=$(echo hi); done; echo "$x"'
     r = e.run(STRACE, '-f', '-qq', '-e', 'trace=clone,clone3,fork,vfork', '-e', 'signal=none', '-o', log,
@@ -1080,6 +1083,10 @@ def answerer_only_for_calls_that_wait(e):
     forks = len(re.findall(r'clone\((?!.*CLONE_THREAD)|^\d+ +fork\(|vfork\(', text, re.M))
     check(forks >= 8, f'expected eight forks or more\n{text}')
     check(threads <= 1, f'{threads} host threads started for {forks} forks\n{text}')
+    r = e.run(STRACE, '-f', '-qq', '-e', 'trace=clone,clone3', '-e', 'signal=none', '-o', log,
+              e.lxrun, e.tracee, 'vectors', os.path.join(e.tmp, 'vectors.bin'), lxrun=False)
+    text = open(log).read()
+    check(r.rc == 0 and 'CLONE_THREAD' not in text, f'{r}\n{text}')
 
 
 def host_calls(e, names, *argv):

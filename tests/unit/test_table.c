@@ -161,11 +161,15 @@ Test(table, hot_view_matches_the_lines)
         cr_assert_eq(h->flags, s->flags, "%s: flags", s->name);
         cr_assert_eq(h->fd_args, s->fd_args, "%s: fd mask", s->name);
         int fd0 = s->nargs >= 2 && s->kinds[0] == K_FD;
-        int io = fd0 && s->kinds[1] == K_OBUF ? LX_IO_IN : fd0 && s->kinds[1] == K_IBUF ? LX_IO_OUT : 0;
+        int fills = s->kinds[1] == K_OBUF || s->kinds[1] == K_IOV_OUT;
+        int empties = s->kinds[1] == K_IBUF || s->kinds[1] == K_IOV_IN;
+        int io = fd0 && fills ? LX_IO_IN : fd0 && empties ? LX_IO_OUT : 0;
         cr_assert_eq(h->io, io, "%s: io", s->name);
     }
     cr_assert_eq(lx_syscalls_hot[__NR_read].io, LX_IO_IN);
     cr_assert_eq(lx_syscalls_hot[__NR_pwrite64].io, LX_IO_OUT);
+    cr_assert_eq(lx_syscalls_hot[__NR_readv].io, LX_IO_IN);
+    cr_assert_eq(lx_syscalls_hot[__NR_writev].io, LX_IO_OUT);
     cr_assert_eq(lx_syscalls_hot[__NR_openat].io, 0);
     cr_assert_leq(sizeof(struct lx_syscall_hot), 16, "two lines a 32-byte line, 256 a page");
 }
