@@ -161,7 +161,7 @@ void json_write(int fd, int status, int signaled)
         errors += c->errors;
         text_printf(&t, "%s\n    {\"nr\": %d, \"name\": \"%s\", \"calls\": %llu, \"errors\": %llu, \"seconds\": %.6f, "
                         "\"status\": \"%s\"}",
-                    first ? "" : ",", nr, lx_syscalls[nr].name, (unsigned long long)c->calls,
+                    first ? "" : ",", nr, lx_syscall_name(nr), (unsigned long long)c->calls,
                     (unsigned long long)c->errors, (double)c->ns / 1e9, lx_status_name(lx_syscalls[nr].status));
         first = 0;
         flush(fd, &t);
@@ -172,7 +172,7 @@ void json_write(int fd, int status, int signaled)
     first = 1;
     for (int nr = 0; nr <= LX_NR_MAX; nr++) {
         if (!lx_counts[nr].calls || lx_syscalls[nr].status != LX_UNSUPPORTED) continue;
-        text_printf(&t, "%s\"%s\"", first ? "" : ", ", lx_syscalls[nr].name);
+        text_printf(&t, "%s\"%s\"", first ? "" : ", ", lx_syscall_name(nr));
         first = 0;
     }
     text_puts(&t, "],\n  \"enosys_as_linux\": [");
@@ -180,12 +180,12 @@ void json_write(int fd, int status, int signaled)
     for (int nr = 0; nr <= LX_NR_MAX; nr++) {
         int st = lx_syscalls[nr].status;
         if (!lx_counts[nr].calls || (st != LX_ABSENT && st != LX_NOT_IN_LINUX)) continue;
-        text_printf(&t, "%s\"%s\"", first ? "" : ", ", lx_syscalls[nr].name);
+        text_printf(&t, "%s\"%s\"", first ? "" : ", ", lx_syscall_name(nr));
         first = 0;
     }
     text_puts(&t, "],\n  \"partial\": [");
     for (int i = 0; i < lx_nnotes; i++) {
-        text_printf(&t, "%s\n    {\"syscall\": \"%s\", \"ignored\": ", i ? "," : "", lx_syscalls[lx_notes[i].nr].name);
+        text_printf(&t, "%s\n    {\"syscall\": \"%s\", \"ignored\": ", i ? "," : "", lx_syscall_name(lx_notes[i].nr));
         jstr(&t, lx_notes[i].what);
         text_printf(&t, ", \"count\": %llu}", (unsigned long long)lx_notes[i].count);
     }

@@ -18,7 +18,7 @@ static int by_time(const void *a, const void *b)
     const struct row *x = a, *y = b;
     if (x->ns != y->ns) return x->ns < y->ns ? 1 : -1;
     if (x->calls != y->calls) return x->calls < y->calls ? 1 : -1;
-    return strcmp(lx_syscalls[x->nr].name, lx_syscalls[y->nr].name);
+    return strcmp(lx_syscall_name(x->nr), lx_syscall_name(y->nr));
 }
 
 static void out(int fd, struct lx_text *t)
@@ -53,7 +53,7 @@ void summary_print(int fd)
                     (unsigned long long)(rows[i].ns / 1000 / rows[i].calls), (unsigned long long)rows[i].calls);
         if (rows[i].errors) text_printf(&t, "%9llu ", (unsigned long long)rows[i].errors);
         else text_puts(&t, "          ");
-        text_printf(&t, "%-16s %s\n", s->name, lx_status_name(s->status));
+        text_printf(&t, "%-16s %s\n", lx_line_name(s), lx_status_name(s->status));
         out(fd, &t);
     }
     text_puts(&t, rule);
@@ -69,7 +69,7 @@ void summary_print(int fd)
         const struct lx_syscall *s = &lx_syscalls[rows[i].nr];
         if (s->status != LX_UNSUPPORTED) continue;
         if (!header++) text_puts(&t, "\nunsupported (answered ENOSYS):\n");
-        text_printf(&t, "  %-22s %llu call%s\n", s->name, (unsigned long long)rows[i].calls, rows[i].calls == 1 ? "" : "s");
+        text_printf(&t, "  %-22s %llu call%s\n", lx_line_name(s), (unsigned long long)rows[i].calls, rows[i].calls == 1 ? "" : "s");
         out(fd, &t);
     }
     if (lx_unknown_calls) {
@@ -83,14 +83,14 @@ void summary_print(int fd)
         const struct lx_syscall *s = &lx_syscalls[rows[i].nr];
         if (s->status != LX_ABSENT && s->status != LX_NOT_IN_LINUX) continue;
         if (!header++) text_puts(&t, "\nanswered ENOSYS as Linux can (not a gap):\n");
-        text_printf(&t, "  %-22s %llu call%s, %s\n", s->name, (unsigned long long)rows[i].calls,
+        text_printf(&t, "  %-22s %llu call%s, %s\n", lx_line_name(s), (unsigned long long)rows[i].calls,
                     rows[i].calls == 1 ? "" : "s",
                     s->status == LX_ABSENT ? "as a kernel built without it" : "as every Linux");
         out(fd, &t);
     }
     for (int i = 0; i < lx_nnotes; i++) {
         if (!i) text_puts(&t, "\npartially served:\n");
-        text_printf(&t, "  %-22s %s (%llu)\n", lx_syscalls[lx_notes[i].nr].name, lx_notes[i].what,
+        text_printf(&t, "  %-22s %s (%llu)\n", lx_syscall_name(lx_notes[i].nr), lx_notes[i].what,
                     (unsigned long long)lx_notes[i].count);
         out(fd, &t);
     }

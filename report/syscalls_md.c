@@ -28,7 +28,7 @@ int main(void)
 {
     int count[LX_STATUS_COUNT] = { 0 };
     for (int nr = 0; nr <= LX_NR_MAX; nr++)
-        if (lx_syscalls[nr].name) count[lx_syscalls[nr].status]++;
+        if (lx_syscall_name(nr)) count[lx_syscalls[nr].status]++;
     puts("# Linux x86-64 system calls in lxrun\n");
     puts("Generated from `syscalls/table.def` by `report/syscalls_md.c`; do not edit by hand");
     puts("(CI fails when this copy is stale).\n");
@@ -55,15 +55,15 @@ int main(void)
     puts("|---:|---|---|---|---|---|");
     for (int nr = 0; nr <= LX_NR_MAX; nr++) {
         const struct lx_syscall *s = &lx_syscalls[nr];
-        if (!s->name) continue;
-        printf("| %d | `%s` | ", nr, s->name);
+        if (!lx_line_name(s)) continue;
+        printf("| %d | `%s` | ", nr, lx_line_name(s));
         for (int i = 0; i < s->nargs; i++) printf("%s%s", i ? ", " : "", kind_names[s->kinds[i]]);
         printf(" | %s | %s | ", lx_status_name(s->status),
                s->flags & LX_F_CONTEXT ? (s->flags & LX_F_GUESTFS ? "trap, guest FS"
                                           : s->flags & LX_F_FORKS ? "trap, a plain fork fast" : "trap")
                : s->flags & LX_F_GUESTFS ? (s->flags & LX_F_VECTORS ? "guest FS, vectors saved" : "guest FS")
                                           : "");
-        md_escape(s->note);
+        md_escape(lx_line_note(s));
         puts(" |");
     }
     return 0;

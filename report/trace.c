@@ -153,13 +153,13 @@ static void put_call(struct lx_text *t, const struct lx_call *c, long ret)
 {
     const struct lx_syscall *s = c->nr >= 0 && c->nr <= LX_NR_MAX ? &lx_syscalls[c->nr] : NULL;
     put_prefix(t);
-    if (!s || !s->name) {
+    if (!s || !lx_line_name(s)) {
         text_printf(t, "syscall_%#lx(", (unsigned long)c->nr);
         for (int i = 0; i < 6; i++) text_printf(t, i ? ", %#llx" : "%#llx", (unsigned long long)c->a[i]);
         text_putc(t, ')');
         return;
     }
-    text_puts(t, s->name);
+    text_puts(t, lx_line_name(s));
     text_putc(t, '(');
     for (int i = 0; i < s->nargs; i++) {
         if (mode_unused(s, c, i)) break;
@@ -190,7 +190,7 @@ static void emit(struct lx_text *t)
 
 void trace_syscall(const struct lx_call *c, long ret)
 {
-    const char *name = c->nr >= 0 && c->nr <= LX_NR_MAX ? lx_syscalls[c->nr].name : NULL;
+    const char *name = c->nr >= 0 && c->nr <= LX_NR_MAX ? lx_syscall_name(c->nr) : NULL;
     if (!name && !lx_trace.unknown) return; /* -e named a set: numbers outside the table are not in it */
     char buf[LINE_MAX_];
     struct lx_text t = { buf, sizeof buf - RESULT_ROOM, 0 };

@@ -1,6 +1,7 @@
 /* table.c — the table array, expanded from table.def. */
 #include "table.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* Each A*() gives the argument count, the kinds, and the mask of FD arguments
@@ -15,6 +16,22 @@
     FDBIT(K_##a, 0) | FDBIT(K_##b, 1) | FDBIT(K_##c, 2) | FDBIT(K_##d, 3) | FDBIT(K_##e, 4)
 #define A6(a, b, c, d, e, f) 6, { K_##a, K_##b, K_##c, K_##d, K_##e, K_##f }, \
     FDBIT(K_##a, 0) | FDBIT(K_##b, 1) | FDBIT(K_##c, 2) | FDBIT(K_##d, 3) | FDBIT(K_##e, 4) | FDBIT(K_##f, 5)
+
+/* Every name and note, one after another: a line's offsets point in here. */
+struct lx_syscall_text {
+    char none; /* offset 0: no line */
+#define SC(nr, nm, args, fn, st, cls, fl, note) char name_##nr[sizeof #nm], note_##nr[sizeof note];
+#include "table.def"
+#undef SC
+};
+static const struct lx_syscall_text text = {
+    0,
+#define SC(nr, nm, args, fn, st, cls, fl, note) #nm, note,
+#include "table.def"
+#undef SC
+};
+_Static_assert(sizeof text <= UINT16_MAX, "a line's offsets are 16 bits");
+#define AT(member) offsetof(struct lx_syscall_text, member)
 
 const struct lx_syscall lx_syscalls[LX_NR_MAX + 1] = {
 #define FILE LX_C_FILE
@@ -36,7 +53,7 @@ const struct lx_syscall lx_syscalls[LX_NR_MAX + 1] = {
 #define FORKSTATE LX_F_FORKSTATE
 #define FORKS LX_F_FORKS
 /* Positional, in struct lx_syscall's order: args gives nargs, kinds, fd_args. */
-#define SC(nr, nm, args, fn, st, cls, fl, note) [nr] = { #nm, fn, args, LX_##st, (fl), (cls), note },
+#define SC(nr, nm, args, fn, st, cls, fl, note) [nr] = { AT(name_##nr), AT(note_##nr), args, LX_##st, (fl), (cls) },
 #include "table.def"
 #undef SC
 };
@@ -69,6 +86,10 @@ __attribute__((aligned(4096))) const struct lx_syscall_hot lx_syscalls_hot[LX_NR
 #undef SC
 };
 
+const char *lx_line_name(const struct lx_syscall *s) { return s->name_at ? (const char *)&text + s->name_at : NULL; }
+const char *lx_line_note(const struct lx_syscall *s) { return (const char *)&text + s->note_at; }
+const char *lx_syscall_name(long nr) { return nr >= 0 && nr <= LX_NR_MAX ? lx_line_name(&lx_syscalls[nr]) : NULL; }
+
 const char *lx_status_name(int status)
 {
     static const char *const names[] = { "translated", "emulated",    "partial",
@@ -79,14 +100,14 @@ const char *lx_status_name(int status)
 int lx_syscall_by_name(const char *name)
 {
     for (int i = 0; i <= LX_NR_MAX; i++)
-        if (lx_syscalls[i].name && strcmp(lx_syscalls[i].name, name) == 0) return i;
+        if (lx_syscalls[i].name_at && strcmp(lx_line_name(&lx_syscalls[i]), name) == 0) return i;
     return -1;
 }
 
 int lx_syscall_served(const char *name)
 {
     for (int nr = 0; nr <= LX_NR_MAX; nr++)
-        if (lx_syscalls[nr].name && !strcmp(lx_syscalls[nr].name, name))
+        if (lx_syscalls[nr].name_at && !strcmp(lx_line_name(&lx_syscalls[nr]), name))
             return lx_syscalls[nr].status == LX_TRANSLATED || lx_syscalls[nr].status == LX_EMULATED ||
                    lx_syscalls[nr].status == LX_PARTIAL;
     return 0;

@@ -44,20 +44,29 @@ enum lx_class {
 
 typedef long (*lx_handler)(struct lx_call *c);
 
+/* A line holds no pointer: its strings are offsets into one block of text (the
+ * handler is lx_syscalls_hot's), so the table is read-only data as linked, not
+ * 1 100 relocations lxrun's static-pie start applied to five pages it then wrote
+ * (~45 us of every lxrun's start on a paravirtualised VM). */
 struct lx_syscall {
-    const char *name;
-    lx_handler fn;          /* NULL when unsupported */
+    uint16_t name_at;       /* lx_syscall_name; 0: no line */
+    uint16_t note_at;       /* lx_syscall_note */
     uint8_t nargs;
     uint8_t kinds[6];
     uint8_t fd_args;        /* bit i: argument i is an FD, EBADF at or above lxrun's floor */
     uint8_t status;
     uint16_t flags;         /* enum lx_flag bits */
     uint16_t classes;       /* enum lx_class bits */
-    const char *note;       /* flags ignored, the Redox operation it becomes */
 };
 
 #include "../abi/linux_nr.h"
 extern const struct lx_syscall lx_syscalls[LX_NR_MAX + 1];
+/* A line's name (NULL where the number has no line) and its note: flags ignored,
+ * the Redox operation it becomes. */
+const char *lx_line_name(const struct lx_syscall *s);
+const char *lx_line_note(const struct lx_syscall *s);
+/* The name of number nr, or NULL (out of the table or no line). */
+const char *lx_syscall_name(long nr);
 
 /* What dispatch reads of a line on every call, made from the same table.def: 16
  * bytes a line, so the calls a short program makes read two pages of it where

@@ -499,7 +499,7 @@ static long child_call(struct lx_call *c)
 __attribute__((no_stack_protector)) int lx_vfork_window_fast(long nr)
 {
     if ((unsigned long)nr > LX_NR_MAX) return 0;
-    lx_handler fn = lx_syscalls[nr].fn;
+    lx_handler fn = lx_syscalls_hot[nr].fn;
     return fn == sys_rt_sigaction || fn == sys_rt_sigprocmask;
 }
 
@@ -508,7 +508,7 @@ __attribute__((no_stack_protector)) int lx_vfork_window_fast(long nr)
  * move. */
 long lx_vfork_window_call(struct lx_call *c)
 {
-    lx_handler fn = (unsigned long)c->nr <= LX_NR_MAX ? lx_syscalls[c->nr].fn : NULL;
+    lx_handler fn = (unsigned long)c->nr <= LX_NR_MAX ? lx_syscalls_hot[c->nr].fn : NULL;
     if (fn && made_by_child(fn, c) && win.ncalls < (int)(sizeof win.log / sizeof win.log[0])) return child_call(c);
     if (fn == sys_rt_sigprocmask) return fn(c);
     if (fn == sys_rt_sigaction) return lx_rt_sigaction(c, 0);
