@@ -1143,6 +1143,16 @@ long rx_getpid(void)
 }
 long rx_getppid(void) { return raw3(SYS_getppid, 0, 0, 0); }
 long rx_gettid(void) { return raw3(SYS_gettid, 0, 0, 0); }
+/* Both libcs encode the id in the thread's CPU-time clock id, the kernel's (~tid
+ * << 3 | CPUCLOCK_PERTHREAD | CPUCLOCK_SCHED), from the id the kernel stored in
+ * their thread block as it made the thread (CLONE_PARENT_SETTID; the first
+ * thread's from set_tid_address): a guest thread's set-up made a gettid. */
+long rx_thread_tid(void)
+{
+    clockid_t clk;
+    if (pthread_getcpuclockid(pthread_self(), &clk) != 0) return rx_gettid();
+    return ~((long)clk >> 3);
+}
 long rx_getuid(void) { return raw3(SYS_getuid, 0, 0, 0); }
 long rx_geteuid(void) { return raw3(SYS_geteuid, 0, 0, 0); }
 long rx_getgid(void) { return raw3(SYS_getgid, 0, 0, 0); }

@@ -716,6 +716,9 @@ long rx_msync(uintptr_t addr, size_t len, int flags);
 long rx_getpid(void);
 long rx_getppid(void);
 long rx_gettid(void);
+/* The calling thread's id without a system call where the libc keeps it (the
+ * kernel stored it as the thread was made); else rx_gettid's. */
+long rx_thread_tid(void);
 /* In a forked child: the pid of the process it was forked from (its parent at the
  * fork, whoever reaps it now), known without asking the system.  Host backend
  * extension (noted by rx_fork); Redox plan: the same, kept by its fork. */

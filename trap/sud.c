@@ -811,7 +811,7 @@ int lx_trap_thread_init(struct lx_thread *t)
     t->self = t;
     t->host_fs = fs;
     t->selector = 0;
-    __atomic_store_n(&t->task.tid, (int)syscall(SYS_gettid), __ATOMIC_RELAXED); /* a new thread's creator stores the same */
+    __atomic_store_n(&t->task.tid, (int)rx_thread_tid(), __ATOMIC_RELAXED); /* a new thread's creator stores the same */
     /* Once per thread, so the stubs find t at %gs:0 on any CPU. */
     if (syscall(SYS_arch_prctl, ARCH_SET_GS, t) < 0) return -errno;
     lx_thread_current = t;
