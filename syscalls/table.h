@@ -49,8 +49,8 @@ typedef long (*lx_handler)(struct lx_call *c);
  * 1 100 relocations lxrun's static-pie start applied to five pages it then wrote
  * (~45 us of every lxrun's start on a paravirtualised VM). */
 struct lx_syscall {
-    uint16_t name_at;       /* lx_syscall_name; 0: no line */
-    uint16_t note_at;       /* lx_syscall_note */
+    uint16_t name_at;       /* lx_line_name; 0: no line */
+    uint16_t note_at;       /* lx_line_note */
     uint8_t nargs;
     uint8_t kinds[6];
     uint8_t fd_args;        /* bit i: argument i is an FD, EBADF at or above lxrun's floor */
