@@ -24,13 +24,13 @@ struct lx_syscall_text {
 #include "table.def"
 #undef SC
 };
-static const struct lx_syscall_text text = {
+static const struct lx_syscall_text line_text = {
     0,
 #define SC(nr, nm, args, fn, st, cls, fl, note) #nm, note,
 #include "table.def"
 #undef SC
 };
-_Static_assert(sizeof text <= UINT16_MAX, "a line's offsets are 16 bits");
+_Static_assert(sizeof line_text <= UINT16_MAX, "a line's offsets are 16 bits");
 #define AT(member) offsetof(struct lx_syscall_text, member)
 
 const struct lx_syscall lx_syscalls[LX_NR_MAX + 1] = {
@@ -86,8 +86,8 @@ __attribute__((aligned(4096))) const struct lx_syscall_hot lx_syscalls_hot[LX_NR
 #undef SC
 };
 
-const char *lx_line_name(const struct lx_syscall *s) { return s->name_at ? (const char *)&text + s->name_at : NULL; }
-const char *lx_line_note(const struct lx_syscall *s) { return (const char *)&text + s->note_at; }
+const char *lx_line_name(const struct lx_syscall *s) { return s->name_at ? (const char *)&line_text + s->name_at : NULL; }
+const char *lx_line_note(const struct lx_syscall *s) { return (const char *)&line_text + s->note_at; }
 const char *lx_syscall_name(long nr) { return nr >= 0 && nr <= LX_NR_MAX ? lx_line_name(&lx_syscalls[nr]) : NULL; }
 
 const char *lx_status_name(int status)
