@@ -179,12 +179,6 @@ __attribute__((no_stack_protector)) void lx_fast_site_trapped(uintptr_t ip, long
 }
 
 /* raw calls: glibc's wrappers set errno (TLS) on failure */
-__attribute__((always_inline)) static inline long raw_sigpending(uint64_t *set)
-{
-    long r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"((long)SYS_rt_sigpending), "D"(set), "S"(8L) : "rcx", "r11", "memory");
-    return r;
-}
 __attribute__((always_inline)) static inline long raw_setmask(const uint64_t *set)
 {
     long r;
@@ -198,13 +192,16 @@ __attribute__((always_inline)) static inline long raw_setmask(const uint64_t *se
 
 /* After the call: a signal to deliver ends it through the trap (f_kick); a new
  * blocked set takes effect at once, as apply_mask would make it (the signals
- * lxrun holds stay blocked) -- unless it unblocks one the system holds pending:
- * then the trap's frame applies the set as it returns, so that the system
- * delivers what waited one at a time, in guest context, in its order (taken here
- * all at once, a real-time signal's later instances would come after a higher
- * one's first).  (Sending every unblocking call through the trap cost a SIGSYS
- * round trip, and two FS switches where FS moves by arch_prctl, for what is
- * mostly nothing pending: a shell unblocks after each fork.)  TLS-free. */
+ * lxrun holds stay blocked).  One it unblocks that the system holds pending comes
+ * at once, into the nested handler, which takes it and, the window open
+ * (f_unblocking), blocks every other in the context it returns to
+ * (lx_fast_signal_nested): the rest waits for the trap's frame to apply the set,
+ * and the system delivers them one at a time, in guest context, in its order (all
+ * taken here at once, a real-time signal's later instances would come after a
+ * higher one's first).  (The system was asked first, by rt_sigpending, whether
+ * anything waited: a kernel entry more for what is mostly nothing pending; a
+ * shell unblocks after each fork, glibc's pthread_create twice a thread.)
+ * TLS-free. */
 __attribute__((noinline, no_stack_protector)) static void after_call_looks(struct lx_thread *t, uint64_t mask)
 {
     if (lx_signal_next(&t->task)) {
@@ -213,14 +210,13 @@ __attribute__((noinline, no_stack_protector)) static void after_call_looks(struc
     }
     lx_signal_restore_mask(&t->task);
     if (t->task.sigmask == mask) return;
-    uint64_t real = lx_signal_host_mask(&t->task), waiting = 0;
-    if ((mask & ~t->task.sigmask) &&
-        (raw_sigpending(&waiting) < 0 || (waiting & ~real))) {
-        t->f_kick = 1;
-        return;
-    }
-    /* one sent meanwhile is taken by the nested handler, which raises f_kick */
+    uint64_t real = lx_signal_host_mask(&t->task);
+    int opens = (mask & ~t->task.sigmask) != 0;
+    t->f_unblocking = (uint8_t)opens;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
     raw_setmask(&real);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    t->f_unblocking = 0;
 }
 
 /* The common case at a glance: nothing pending, no temporary mask, the set unchanged. */
@@ -406,7 +402,7 @@ void lx_fast_signal_nested(struct lx_thread *t, void *ucv, int sig)
      * queues); SIGSYS (the trap itself) and the faults are never blocked */
     uint64_t mask;
     memcpy(&mask, &uc->uc_sigmask, sizeof mask);
-    mask |= 1ULL << (sig - 1);
+    mask |= t->f_unblocking ? ~0ULL : 1ULL << (sig - 1); /* after_call_looks: the others it opened wait too */
     mask &= ~(1ULL << (SIGSYS - 1) | 1ULL << (SIGSEGV - 1) | 1ULL << (SIGBUS - 1));
     memcpy(&uc->uc_sigmask, &mask, sizeof mask);
     if (ip >= (uintptr_t)lx_fast_exit_check_wrfsbase && ip < (uintptr_t)lx_fast_exit_jmp_wrfsbase)

@@ -101,7 +101,9 @@ struct lx_thread {
     uint8_t f_on_guest_fs;    /* a GUESTFS call runs on the guest's FS: lx_fs_call switches */
     volatile uint8_t wait_kick; /* a caught signal was taken during a call that may wait: the
                                  host's door to waits enters none (redox/rx_wait.h) */
-    uint8_t pad3_[5];
+    volatile uint8_t f_unblocking; /* the fast path sets a blocked set that opens signals: one the
+                                 system held comes now; the nested handler holds back the rest */
+    uint8_t pad3_[4];
     uint64_t fs_call;         /* lx_fs_call's switching half for the chosen FS path */
     void *altstack;
     size_t altstack_size;
