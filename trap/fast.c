@@ -194,14 +194,18 @@ __attribute__((always_inline)) static inline long raw_setmask(const uint64_t *se
  * blocked set takes effect at once, as apply_mask would make it (the signals
  * lxrun holds stay blocked).  One it unblocks that the system holds pending comes
  * at once, into the nested handler, which takes it and, the window open
- * (f_unblocking), blocks every other in the context it returns to
+ * (f_unblocking), blocks every signal in the context it returns to
  * (lx_fast_signal_nested): the rest waits for the trap's frame to apply the set,
  * and the system delivers them one at a time, in guest context, in its order (all
  * taken here at once, a real-time signal's later instances would come after a
- * higher one's first).  (The system was asked first, by rt_sigpending, whether
- * anything waited: a kernel entry more for what is mostly nothing pending; a
- * shell unblocks after each fork, glibc's pthread_create twice a thread.)
- * TLS-free. */
+ * higher one's first).  A signal taken in the window before the call reaches the
+ * kernel makes the set it applies (f_setmask) all-blocking too: else that one and
+ * the first the set opened would both be held, the lower delivered first with
+ * the rest of the opened ones free to pass the held one's later instances
+ * (stress.c mask_flipping).  (The system was asked first, by rt_sigpending,
+ * whether anything waited: a kernel entry more for what is mostly nothing
+ * pending; a shell unblocks after each fork, glibc's pthread_create twice a
+ * thread.)  TLS-free. */
 __attribute__((noinline, no_stack_protector)) static void after_call_looks(struct lx_thread *t, uint64_t mask)
 {
     if (lx_signal_next(&t->task)) {
@@ -210,11 +214,10 @@ __attribute__((noinline, no_stack_protector)) static void after_call_looks(struc
     }
     lx_signal_restore_mask(&t->task);
     if (t->task.sigmask == mask) return;
-    uint64_t real = lx_signal_host_mask(&t->task);
-    int opens = (mask & ~t->task.sigmask) != 0;
-    t->f_unblocking = (uint8_t)opens;
+    t->f_setmask = lx_signal_host_mask(&t->task);
+    t->f_unblocking = (mask & ~t->task.sigmask) != 0;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    raw_setmask(&real);
+    raw_setmask(&t->f_setmask);
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     t->f_unblocking = 0;
 }
@@ -402,8 +405,13 @@ void lx_fast_signal_nested(struct lx_thread *t, void *ucv, int sig)
      * queues); SIGSYS (the trap itself) and the faults are never blocked */
     uint64_t mask;
     memcpy(&mask, &uc->uc_sigmask, sizeof mask);
-    mask |= t->f_unblocking ? ~0ULL : 1ULL << (sig - 1); /* after_call_looks: the others it opened wait too */
-    mask &= ~(1ULL << (SIGSYS - 1) | 1ULL << (SIGSEGV - 1) | 1ULL << (SIGBUS - 1));
+    const uint64_t never = 1ULL << (SIGSYS - 1) | 1ULL << (SIGSEGV - 1) | 1ULL << (SIGBUS - 1);
+    mask |= 1ULL << (sig - 1);
+    if (t->f_unblocking) { /* after_call_looks: what the new set opens waits too, whether the */
+        mask = ~never;     /* call is still to come (then it sets this) or has just been made */
+        t->f_setmask = ~never;
+    }
+    mask &= ~never;
     memcpy(&uc->uc_sigmask, &mask, sizeof mask);
     if (ip >= (uintptr_t)lx_fast_exit_check_wrfsbase && ip < (uintptr_t)lx_fast_exit_jmp_wrfsbase)
         g[REG_RIP] = (greg_t)(uintptr_t)lx_fast_exit_check_wrfsbase;

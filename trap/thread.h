@@ -47,14 +47,14 @@
  * the session's and can be kept from one session to the next (plant_cache.c) */
 #define LX_THREAD_CPUID_ANSWERS 288
 #define LX_THREAD_CPUID_MISSED 296
-#define LX_THREAD_TID 304 /* task.tid */
+#define LX_THREAD_TID 312 /* task.tid */
 /* the record's head, every field but the task's waiting signals' details: what a
  * trap or a fork writes (the main thread's lies on the fork-hot page:
  * tests/design/fork_hot_page.py reads this) */
-#define LX_THREAD_HOT 656
+#define LX_THREAD_HOT 664
 /* the end of the SIGCHLD details among the waiting signals' (a shell's lxrun writes
  * them after each fork: on the fork-hot page too, fork_hot_page.py) */
-#define LX_THREAD_SIGCHLD_END 1472
+#define LX_THREAD_SIGCHLD_END 1480
 /* the alternate stack the trap and the fast path run on; the fast path from its top */
 #define LX_THREAD_ALTSTACK_SIZE (256 * 1024)
 /* rax at the gate when the fast path hands a finished call to the trap for its
@@ -124,6 +124,9 @@ struct lx_thread {
     uint8_t pad4_[7];
     const void *cpuid_answers;   /* cpuid_sites.c's table, for its detours */
     unsigned long *cpuid_missed; /* lx_rewrite_stats.cpuid_missed */
+    uint64_t f_setmask;       /* the blocked set the fast path's rt_sigprocmask applies: in the
+                                 f_unblocking window, one taken before the call enters the kernel
+                                 makes it all (lx_fast_signal_nested) */
     struct lx_task task;      /* the guest thread's kernel state (process/), carried here;
                                  last, its signals' details at its end */
 };

@@ -3,8 +3,11 @@
  * storm: 10 000 kills and 100 queued real-time signals at a process whose four
  * threads keep making calls: every real-time signal is handled exactly once
  * (standard ones may merge, as Linux allows, but at least one arrives), nothing
- * hangs, every thread's work completes.  With the argument first-thread, only
- * signals_at_lxrun_first_thread (it needs a process that started no thread yet). */
+ * hangs, every thread's work completes; and 2 000 rounds of two real-time signals
+ * queued while blocked and then unblocked, under a stream of SIGUSR1, each round's
+ * delivered in Linux's order.  With the argument first-thread, only
+ * signals_at_lxrun_first_thread (it needs a process that started no thread yet);
+ * with mask-flipping [ROUNDS], only mask_flipping (a long run by hand). */
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -263,6 +266,75 @@ static void memory_changing_under_a_call(void)
     munmap(flip_buf, BUF);
 }
 
+
+/* Each round blocks two real-time signals, queues instances of both, higher first,
+ * and unblocks them -- on lxrun's fast path once the site is rewritten, where the
+ * host's set changes at once and what it held comes into the nested handler: every
+ * instance of the lower signal, in order, then the higher one's, as Linux
+ * delivers them; never one while the guest's set blocks it.  A child meanwhile
+ * sends SIGUSR1 at the process without pause, so signals also land inside lxrun
+ * around the change. */
+static int flip_rounds = 2000;
+static volatile sig_atomic_t flip_blocked;
+static volatile int flip_order[8], flip_n;
+static atomic_int flip_in_blocked;
+
+static void on_flip(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    if (flip_blocked) atomic_store(&flip_in_blocked, 1);
+    if (flip_n < 8) flip_order[flip_n++] = (sig - SIGRTMIN) * 100 + si->si_value.sival_int;
+}
+
+static void mask_flipping(void)
+{
+    struct sigaction sa = { .sa_sigaction = on_flip, .sa_flags = SA_SIGINFO };
+    sigfillset(&sa.sa_mask);
+    sigaction(SIGRTMIN, &sa, NULL);
+    sigaction(SIGRTMIN + 1, &sa, NULL);
+    struct sigaction u = { .sa_handler = on_usr1 };
+    sigemptyset(&u.sa_mask);
+    sigaction(SIGUSR1, &u, NULL);
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGRTMIN);
+    sigaddset(&s, SIGRTMIN + 1);
+    pid_t target = getpid(), pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        while (kill(target, SIGUSR1) == 0 && getppid() == target) {}
+        _exit(0);
+    }
+    union sigval v[4] = { { .sival_int = 1 }, { .sival_int = 2 }, { .sival_int = 3 }, { .sival_int = 4 } };
+    int wrong = 0, unsent = 0;
+    for (int r = 0; r < flip_rounds; r++) {
+        sigprocmask(SIG_BLOCK, &s, NULL);
+        flip_blocked = 1;
+        flip_n = 0;
+        unsent += sigqueue(target, SIGRTMIN + 1, v[0]) != 0;
+        unsent += sigqueue(target, SIGRTMIN, v[1]) != 0;
+        unsent += sigqueue(target, SIGRTMIN + 1, v[2]) != 0;
+        unsent += sigqueue(target, SIGRTMIN, v[3]) != 0;
+        flip_blocked = 0;
+        sigprocmask(SIG_UNBLOCK, &s, NULL);
+        /* the lower signal's two in order, then the higher one's */
+        if (flip_n != 4 || flip_order[0] != 2 || flip_order[1] != 4 || flip_order[2] != 101 || flip_order[3] != 103) {
+            if (!wrong++)
+                fprintf(stderr, "round %d: %d delivered: %d %d %d %d\n", r, flip_n, flip_order[0], flip_order[1],
+                        flip_order[2], flip_order[3]);
+        }
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    CHECK_EQ(unsent, 0);
+    CHECK_EQ(wrong, 0);
+    CHECK_EQ(atomic_load(&flip_in_blocked), 0);
+    CHECK(atomic_load(&usr1_seen) > 0);
+    signal(SIGRTMIN, SIG_DFL);
+    signal(SIGRTMIN + 1, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
     check_prog = "stress";
@@ -270,8 +342,14 @@ int main(int argc, char **argv)
         RUN(signals_at_lxrun_first_thread);
         return check_done();
     }
+    if (argc > 1 && strcmp(argv[1], "mask-flipping") == 0) {
+        if (argc > 2) flip_rounds = atoi(argv[2]);
+        RUN(mask_flipping);
+        return check_done();
+    }
     RUN(many_threads);
     RUN(signal_storm);
     RUN(memory_changing_under_a_call);
+    RUN(mask_flipping);
     return check_done();
 }
