@@ -202,10 +202,10 @@ __attribute__((always_inline)) static inline long raw_setmask(const uint64_t *se
  * kernel makes the set it applies (f_setmask) all-blocking too: else that one and
  * the first the set opened would both be held, the lower delivered first with
  * the rest of the opened ones free to pass the held one's later instances
- * (stress.c mask_flipping).  (The system was asked first, by rt_sigpending,
- * whether anything waited: a kernel entry more for what is mostly nothing
- * pending; a shell unblocks after each fork, glibc's pthread_create twice a
- * thread.)  TLS-free. */
+ * (stress.c mask_flipping with its SIGUSR1 stream, by hand).  (The system was
+ * asked first, by rt_sigpending, whether anything waited: a kernel entry more
+ * for what is mostly nothing pending; a shell unblocks after each fork, glibc's
+ * pthread_create twice a thread.)  TLS-free. */
 __attribute__((noinline, no_stack_protector)) static void after_call_looks(struct lx_thread *t, uint64_t mask)
 {
     if (lx_signal_next(&t->task)) {

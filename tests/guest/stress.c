@@ -3,8 +3,9 @@
  * storm: 10 000 kills and 100 queued real-time signals at a process whose four
  * threads keep making calls: every real-time signal is handled exactly once
  * (standard ones may merge, as Linux allows, but at least one arrives), nothing
- * hangs, every thread's work completes; and 2 000 rounds of two real-time signals
- * queued while blocked and then unblocked, each round's delivered in Linux's order.  With the argument first-thread, only
+ * hangs, every thread's work completes; and 2 000 rounds of two real-time
+ * signals queued while blocked and then unblocked, each round's delivered in
+ * Linux's order.  With the argument first-thread, only
  * signals_at_lxrun_first_thread (it needs a process that started no thread yet);
  * with mask-flipping [ROUNDS [usr1]], only mask_flipping (a long run by hand). */
 #include <pthread.h>
@@ -264,7 +265,6 @@ static void memory_changing_under_a_call(void)
     close(zero);
     munmap(flip_buf, BUF);
 }
-
 
 /* Each round blocks two real-time signals, queues instances of both, higher first,
  * and unblocks them -- on lxrun's fast path once the site is rewritten, where the
