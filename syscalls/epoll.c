@@ -79,10 +79,10 @@ long sys_epoll_pwait(struct lx_call *c)
     struct rx_timespec ts, *tp;
     uint64_t m;
     const uint64_t *mask;
-    long r = lx_sigmask_arg(c->a[4], c->a[5], &m, &mask);
-    if (r < 0) return r;
     ms_timeout((int)c->a[3], &ts, &tp);
-    return wait_events((int)c->a[0], c->a[1], (int)c->a[2], tp, mask);
+    long r = lx_wait_sigmask_begin(c, c->a[4], c->a[5], &m, &mask);
+    if (r == 0) r = wait_events((int)c->a[0], c->a[1], (int)c->a[2], tp, mask);
+    return lx_wait_sigmask_end(c, r);
 }
 
 long sys_epoll_pwait2(struct lx_call *c)
@@ -90,13 +90,14 @@ long sys_epoll_pwait2(struct lx_call *c)
     struct rx_timespec ts, *tp = NULL;
     uint64_t m;
     const uint64_t *mask;
-    long r = lx_sigmask_arg(c->a[4], c->a[5], &m, &mask);
-    if (r < 0) return r;
+    long r;
     if (c->a[3]) {
         if ((r = lx_timespec_arg(c->a[3], &ts)) < 0) return r;
         tp = &ts;
     }
-    return wait_events((int)c->a[0], c->a[1], (int)c->a[2], tp, mask);
+    if ((r = lx_wait_sigmask_begin(c, c->a[4], c->a[5], &m, &mask)) == 0)
+        r = wait_events((int)c->a[0], c->a[1], (int)c->a[2], tp, mask);
+    return lx_wait_sigmask_end(c, r);
 }
 
 static long counter_new(unsigned initial, uint64_t flags)

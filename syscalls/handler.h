@@ -37,9 +37,17 @@ long lx_stat_at(int dirfd, uint64_t path_ptr, int atflags, struct rx_stat *st);
 /* A guest struct timespec argument, checked as Linux checks it (-EFAULT, -EINVAL
  * for a negative or out-of-range value); 0. */
 long lx_timespec_arg(uint64_t ptr, struct rx_timespec *out);
-/* A guest sigset argument of the *pwait/ppoll kind (NULL: none, *use = NULL; its
- * size must be 8): 0, -EINVAL or -EFAULT. */
-long lx_sigmask_arg(uint64_t ptr, uint64_t size, uint64_t *mask, const uint64_t **use);
+/* The blocked set a wait takes from its caller (ppoll, pselect6, epoll_pwait,
+ * epoll_pwait2; Linux's set_user_sigmask): the guest sigset at ptr (0: none, then
+ * *host is NULL; its size must be 8) is the guest's until the call returns -- a
+ * handler's frame then holds the set before -- and *host, in room, the set the
+ * host waits with.  0, or -errno for the call to return through
+ * lx_wait_sigmask_end: -EINTR when the set lets through a signal lxrun holds. */
+long lx_wait_sigmask_begin(struct lx_call *c, uint64_t ptr, uint64_t size, uint64_t *room, const uint64_t **host);
+/* The end of such a wait with r: the set before comes back at once unless r is
+ * -EINTR, whose handler's frame brings it back (Linux's
+ * restore_saved_sigmask_unless).  r. */
+long lx_wait_sigmask_end(struct lx_call *c, long r);
 
 /* A wait on this many fds (poll.c) or for this many events (epoll.c) or fewer
  * allocates nothing: a calloc and a free were a third of a poll's added cost

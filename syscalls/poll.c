@@ -55,16 +55,6 @@ static long timespec_ns(uint64_t ptr, int64_t *ns)
     return 0;
 }
 
-long lx_sigmask_arg(uint64_t ptr, uint64_t size, uint64_t *mask, const uint64_t **use)
-{
-    *use = NULL;
-    if (!ptr) return 0;
-    if (size != 8) return -EINVAL;
-    if (gm_copy_in(mask, ptr, sizeof *mask) < 0) return -EFAULT;
-    *use = mask;
-    return 0;
-}
-
 static long do_poll(uint64_t ufds, uint64_t nfds, int64_t timeout_ns, const uint64_t *mask, int64_t *left)
 {
     if (nfds > (uint64_t)lx_fd_limit) return -EINVAL;
@@ -95,18 +85,21 @@ static int time_left_written(void) { return !(lx_proc.personality & LINUX_STICKY
 
 long sys_ppoll(struct lx_call *c)
 {
-    int64_t ns, left = 0;
+    int64_t ns, left;
     uint64_t m;
     const uint64_t *mask = NULL;
     long r = timespec_ns(c->a[2], &ns);
-    if (r == 0) r = lx_sigmask_arg(c->a[3], c->a[4], &m, &mask);
     if (r < 0) return r;
-    r = do_poll(c->a[0], (uint32_t)c->a[1], ns, mask, &left);
+    left = ns; /* ended before the wait: all of it */
+    if ((r = lx_wait_sigmask_begin(c, c->a[3], c->a[4], &m, &mask)) == 0)
+        r = do_poll(c->a[0], (uint32_t)c->a[1], ns, mask, &left);
+    else if (r != -EINTR)
+        return r; /* the set refused: nothing written back, as Linux */
     if (ns >= 0 && r != -EFAULT && time_left_written()) { /* the time left, as Linux writes it back */
         struct linux_timespec t = { left / 1000000000, left % 1000000000 };
         gm_copy_out(c->a[2], &t, sizeof t);
     }
-    return r;
+    return lx_wait_sigmask_end(c, r);
 }
 
 /* select's three sets as one pollfd array, and back.  Linux's readable set is
@@ -185,20 +178,21 @@ long sys_select(struct lx_call *c)
 
 long sys_pselect6(struct lx_call *c)
 {
-    int64_t ns, left = 0;
+    int64_t ns, left;
     uint64_t m;
     const uint64_t *mask = NULL;
     long r = timespec_ns(c->a[4], &ns);
     if (r < 0) return r;
-    if (c->a[5]) { /* { const sigset_t *ss; size_t ss_len } */
-        uint64_t arg[2];
-        if (gm_copy_in(arg, c->a[5], sizeof arg) < 0) return -EFAULT;
-        if ((r = lx_sigmask_arg(arg[0], arg[1], &m, &mask)) < 0) return r;
-    }
-    r = do_select((int)c->a[0], c->a[1], c->a[2], c->a[3], ns, mask, &left);
+    uint64_t arg[2] = { 0, 0 }; /* { const sigset_t *ss; size_t ss_len } */
+    if (c->a[5] && gm_copy_in(arg, c->a[5], sizeof arg) < 0) return -EFAULT;
+    left = ns; /* ended before the wait: all of it */
+    if ((r = lx_wait_sigmask_begin(c, arg[0], arg[1], &m, &mask)) == 0)
+        r = do_select((int)c->a[0], c->a[1], c->a[2], c->a[3], ns, mask, &left);
+    else if (r != -EINTR)
+        return r; /* the set refused: nothing written back, as Linux */
     if (ns >= 0 && r != -EFAULT && time_left_written()) {
         struct linux_timespec t = { left / 1000000000, left % 1000000000 };
         gm_copy_out(c->a[4], &t, sizeof t);
     }
-    return r;
+    return lx_wait_sigmask_end(c, r);
 }

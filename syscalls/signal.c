@@ -74,6 +74,27 @@ static long suspend_with(struct lx_call *c, uint64_t mask)
     return -EINTR;
 }
 
+long lx_wait_sigmask_begin(struct lx_call *c, uint64_t ptr, uint64_t size, uint64_t *room, const uint64_t **host)
+{
+    *host = NULL;
+    if (!ptr) return 0;
+    if (size != 8) return -EINVAL;
+    uint64_t mask;
+    if (gm_copy_in(&mask, ptr, sizeof mask) < 0) return -EFAULT;
+    lx_signal_mask_until_return(c->task, mask);
+    /* one taken from here on, let through, ends the wait (the trap's interrupt_wait) */
+    if (lx_signal_next(c->task)) return -EINTR;
+    *room = lx_signal_host_mask(c->task);
+    *host = room;
+    return 0;
+}
+
+long lx_wait_sigmask_end(struct lx_call *c, long r)
+{
+    if (r != -EINTR) lx_signal_restore_mask(c->task);
+    return r;
+}
+
 long sys_pause(struct lx_call *c) { return suspend_with(c, c->task->sigmask); }
 
 long sys_rt_sigsuspend(struct lx_call *c)

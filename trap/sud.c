@@ -210,12 +210,34 @@ __attribute__((no_stack_protector)) static int last_look(struct lx_thread *t, in
     return bad_frame ? 0 : lx_signal_next(&t->task);
 }
 
+/* The next held signal for a plain handler of the guest's (0: none); one at its
+ * default action, or whose handler is reset as it runs, waits for the next trap,
+ * which serves it on lxrun's FS. */
+__attribute__((no_stack_protector)) static int next_for_handler(const struct lx_thread *t)
+{
+    int sig = lx_signal_next(&t->task);
+    if (!sig) return 0;
+    const struct linux_sigaction *act = &lx_proc.sigactions[sig];
+    int plain = act->handler != LINUX_SIG_DFL && act->handler != LINUX_SIG_IGN && !(act->flags & LINUX_SA_RESETHAND);
+    return plain ? sig : 0;
+}
+
 /* deliver_and_resume's common part, TLS-free (resume_from_guest_fs too), after
- * last_look: sig (0: none) delivered into uc, a call's temporary mask let go, the
- * guest's blocked set applied; 1 when sig's frame could not be written. */
+ * last_look: sig (0: none) delivered into uc, and then, as Linux before it
+ * returns to user mode, every other held signal the handler's set lets through,
+ * each frame above the last; a call's temporary mask let go, the guest's blocked
+ * set applied.  One left held would wait while the guest runs, blocked on the
+ * host, with the signals after it free to pass it: a USR1 taken as the fast
+ * path's unblocking call began, then a real-time signal the new set opened,
+ * delivered 2 101 4 103 (stress.c mask_flipping with its SIGUSR1 stream).  The
+ * signal whose frame could not be written, or 0. */
 __attribute__((no_stack_protector)) static int deliver_and_apply(struct lx_thread *t, ucontext_t *uc, int sig)
 {
-    int failed = sig && deliver_into(t, uc, sig) < 0;
+    int failed = 0;
+    while (sig && !failed) {
+        if (deliver_into(t, uc, sig) < 0) failed = sig;
+        else sig = next_for_handler(t);
+    }
     lx_signal_restore_mask(&t->task);
     apply_mask(t, uc);
     return failed;
@@ -232,14 +254,15 @@ static int deliver_and_resume(struct lx_thread *t, ucontext_t *uc, int bad_frame
      * or for a handler the guest has since reset: the system's default action */
     int dflt = sig && lx_proc.sigactions[sig].handler == LINUX_SIG_DFL;
     if (dflt) __atomic_fetch_and(&t->task.pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
-    if (deliver_and_apply(t, uc, dflt ? 0 : sig)) bad_frame = 1;
+    int failed = deliver_and_apply(t, uc, dflt ? 0 : sig);
+    if (failed) bad_frame = 1;
     if (dflt && (LINUX_SIG_DEFAULT_SPARES & LINUX_SIGBIT(sig))) raise_default(uc, sig); /* stop, or nothing */
     else if (dflt) {
         struct linux_siginfo si;
         linux_siginfo_unkeep(&si, &t->task.pending_info[sig - 1]);
         die_of(sig, &si, uc, 1);
     }
-    if (bad_frame) force_sigsegv(t, uc, sig); /* last: it may unblock SIGSEGV in the mask just set */
+    if (bad_frame) force_sigsegv(t, uc, failed); /* last: it may unblock SIGSEGV in the mask just set */
     return !sig && !bad_frame;
 }
 
@@ -505,7 +528,7 @@ __attribute__((no_stack_protector)) static int resume_from_guest_fs(struct lx_th
         lx_fs_call(resume_on_lxrun_fs, &a);
         return 0;
     }
-    a.failed = deliver_and_apply(t, uc, sig) ? sig : 0;
+    a.failed = deliver_and_apply(t, uc, sig);
     if (a.failed) lx_fs_call(force_sigsegv_on_lxrun_fs, &a);
     return !sig;
 }

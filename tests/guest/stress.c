@@ -272,9 +272,12 @@ static void memory_changing_under_a_call(void)
  * instance of the lower signal, in order, then the higher one's, as Linux
  * delivers them; never one while the guest's set blocks it.  With usr1 (by hand:
  * stress mask-flipping ROUNDS usr1) a child sends SIGUSR1 at the process without
- * pause meanwhile, so that signals also land inside lxrun around the change: one
- * run in some hundreds then still shows a round delivered 2 101 4 103 (docs/
- * design-notes.md, forty-fourth session), which is why the suite runs it without. */
+ * pause meanwhile, so that signals also land inside lxrun around the change: a
+ * SIGUSR1 taken just before the change and the first signal it let in were both
+ * held, and the trap's frame delivered the first alone -- a round delivered
+ * 2 101 4 103 in one run in some hundreds, until it delivered every held one
+ * (sud.c deliver_and_apply; delivery.c pair_into_a_wait shows that in every run,
+ * this only rarely: the suite runs it without the stream, a CPU's worth). */
 static int flip_rounds = 2000, flip_usr1_stream;
 static volatile sig_atomic_t flip_blocked;
 static volatile int flip_order[8], flip_n;
