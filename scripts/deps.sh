@@ -5,7 +5,7 @@ set -euo pipefail
 build=(gcc cmake make musl-tools libcriterion-dev libelf-dev zlib1g-dev pkg-config)
 tests=(coreutils grep sed mawk findutils tar gzip xz-utils bzip2 jq sqlite3 perl python3
        busybox-static openssl strace file python3-jsonschema procps util-linux binutils gdb tmux golang-go rustc zstd
-       curl wget iproute2 openssh-client
+       curl wget iproute2 openssh-client libpython3.11-testsuite
        autoconf automake m4 pkgconf bison flex libtirpc-dev)  # the last line: LTP (tests/ltp)
 # tests/vm runs qemu; installed without its recommends (firmware for other machines).
 tests_bare=(qemu-system-x86)

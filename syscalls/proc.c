@@ -15,6 +15,7 @@
 #include "../guestmem/vma.h"
 #include "../process/clone_plan.h"
 #include "../process/ptable.h"
+#include "../procfs/procfs.h"
 #include "handler.h"
 #include "process.h"
 #include "thread.h"
@@ -468,6 +469,16 @@ long sys_pidfd_open(struct lx_call *c)
     return lx_fd_accept(rx_pidfd_open(pid, flags & LINUX_PIDFD_NONBLOCK ? RX_PIDFD_NONBLOCK : 0));
 }
 
+/* The pid of an open /proc/<pid> directory, which Linux takes as a pidfd too
+ * (Python's test_signal signals itself so); 0 for any other fd. */
+static long proc_dir_pid(int fd)
+{
+    char path[64], *end;
+    if (!procfs_dir_of(fd, path, sizeof path) || strncmp(path, "/proc/", 6) != 0) return 0;
+    long pid = strtol(path + 6, &end, 10);
+    return *end == 0 && pid > 0 ? pid : 0;
+}
+
 /* pidfd_send_signal(pidfd, sig, info, flags): with info, Linux's checks apply
  * (the signal matches; another process may send only a negative si_code), then
  * the signal goes as kill sends it, its value recorded as not delivered. */
@@ -479,14 +490,15 @@ long sys_pidfd_send_signal(struct lx_call *c)
         return -EINVAL;
     }
     if (sig < 0 || sig > 64) return -EINVAL;
+    long dir_pid = proc_dir_pid(fd);
     if (c->a[2]) {
         struct { int32_t signo, err, code; } si;
         if (gm_copy_in(&si, c->a[2], sizeof si) < 0) return -EFAULT;
         if (si.signo != sig) return -EINVAL;
-        long pid = rx_pidfd_pid(fd);
+        long pid = dir_pid ? dir_pid : rx_pidfd_pid(fd);
         if (pid < 0) return pid;
         if (pid != rx_getpid() && (si.code >= 0 || si.code == LINUX_SI_TKILL)) return -EPERM;
         lx_record_partial(c->nr, "siginfo (the signal is sent as kill sends it)");
     }
-    return rx_pidfd_send_signal(fd, sig);
+    return dir_pid ? rx_kill(dir_pid, sig) : rx_pidfd_send_signal(fd, sig);
 }

@@ -55,8 +55,18 @@ static struct linux_stack saved_altstack(const struct linux_stack *ss, uint64_t 
 
 int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs, const void *fp, size_t fplen)
 {
-    __atomic_fetch_and(&t->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
+    /* Read once: another thread's sigaction may change it meanwhile (Linux's
+     * siglock orders the two), and a frame for SIG_IGN or SIG_DFL would enter
+     * address 1 or 0 -- Python's test_signal, which flips SIGUSR1 between a
+     * handler and SIG_IGN while a thread raises it, died of SIGSEGV so. */
     struct linux_sigaction *act = &lx_proc.sigactions[sig];
+    uint64_t handler = __atomic_load_n(&act->handler, __ATOMIC_ACQUIRE);
+    if (handler == LINUX_SIG_DFL || handler == LINUX_SIG_IGN) {
+        int ignored = handler == LINUX_SIG_IGN || (LINUX_SIG_DEFAULT_IGNORED & LINUX_SIGBIT(sig));
+        if (ignored) __atomic_fetch_and(&t->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
+        return 1;
+    }
+    __atomic_fetch_and(&t->pending, ~LINUX_SIGBIT(sig), __ATOMIC_ACQ_REL);
     if (!(act->flags & LINUX_SA_RESTORER)) return -1; /* x86-64 has no other way back */
 
     uint64_t sp = regs->rsp - 128; /* the red zone stays untouched */
@@ -93,7 +103,7 @@ int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs,
 
     lx_report_signal(sig, &f.info);
     regs->rsp = sp;
-    regs->rip = act->handler;
+    regs->rip = handler;
     regs->rdi = (uint64_t)sig;
     regs->rsi = sp + offsetof(struct linux_rt_sigframe, info);
     regs->rdx = sp + offsetof(struct linux_rt_sigframe, uc);

@@ -28,7 +28,9 @@ int lx_signal_next(const struct lx_task *t);
  * disposition updated; regs goes in as the interrupted state and comes out as the
  * handler's entry state.  fp (fplen bytes) is the FP state to save in the frame.
  * 0, or -1 when the frame cannot be written: the process must then die of SIGSEGV,
- * as Linux forces it. */
+ * as Linux forces it; 1 when sig has no handler now (another thread's sigaction
+ * since it was taken): nothing written, the signal gone if it is ignored now, else
+ * pending for its default action at the trap's next look. */
 int lx_signal_deliver(struct lx_task *t, int sig, struct linux_sigcontext *regs, const void *fp, size_t fplen);
 
 /* The blocked set the host thread runs the guest with: the guest's, and the

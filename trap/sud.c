@@ -151,14 +151,15 @@ static void fresh_fp(void *fp, size_t len)
 }
 
 /* sig's frame written into uc (the handler's entry state): 0, or -1 when the
- * frame cannot be written. */
+ * frame cannot be written, 1 when sig has no handler now (lx_signal_deliver). */
 static int deliver_into(struct lx_thread *t, ucontext_t *uc, int sig)
 {
     struct linux_sigcontext sc;
     regs_of(uc, &sc);
     void *fp = uc->uc_mcontext.fpregs;
     size_t len = fp_len(fp);
-    if (lx_signal_deliver(&t->task, sig, &sc, fp, len) < 0) return -1;
+    int r = lx_signal_deliver(&t->task, sig, &sc, fp, len);
+    if (r != 0) return r;
     regs_into(uc, &sc);
     fresh_fp(fp, len);
     return 0;

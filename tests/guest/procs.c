@@ -165,7 +165,12 @@ static void signals_between_processes(void)
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
 }
 
-static void on_usr1(int s) { (void)s; }
+static volatile sig_atomic_t usr1_hits;
+static void on_usr1(int s)
+{
+    (void)s;
+    usr1_hits++;
+}
 
 /* A signal the process has a handler for does not take its default action (for
  * SIGUSR1: termination), whether or not the handler has run by the time kill
@@ -431,6 +436,21 @@ static void pidfds(void)
     CHECK_ERR(waitid(P_PIDFD, p[0], &si, WEXITED), EBADF);
     close(p[0]);
     close(p[1]);
+
+    /* an open /proc/<pid> directory is a pidfd too (Python's test_signal: lxrun's
+     * emulated directory once answered EBADF) */
+    char self[32];
+    snprintf(self, sizeof self, "/proc/%d", (int)getpid());
+    int dir = open(self, O_RDONLY | O_DIRECTORY);
+    REQUIRE(dir >= 0);
+    struct sigaction counting = { .sa_handler = on_usr1 }, before;
+    sigaction(SIGUSR1, &counting, &before);
+    usr1_hits = 0;
+    CHECK_EQ(syscall(SYS_pidfd_send_signal, dir, 0, NULL, 0), 0);
+    CHECK_EQ(syscall(SYS_pidfd_send_signal, dir, SIGUSR1, NULL, 0), 0);
+    CHECK_EQ(usr1_hits, 1); /* to itself: delivered before the call returns */
+    sigaction(SIGUSR1, &before, NULL);
+    close(dir);
 
     /* clone3 with CLONE_PIDFD and CLONE_CLEAR_SIGHAND: the child's handlers are
      * back to SIG_DFL, an ignored signal stays ignored */

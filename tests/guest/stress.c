@@ -5,7 +5,8 @@
  * (standard ones may merge, as Linux allows, but at least one arrives), nothing
  * hangs, every thread's work completes; and 2 000 rounds of two real-time
  * signals queued while blocked and then unblocked, each round's delivered in
- * Linux's order.  With the argument first-thread, only
+ * Linux's order; and a disposition flipped between a handler and SIG_IGN while a
+ * thread raises the signal.  With the argument first-thread, only
  * signals_at_lxrun_first_thread (it needs a process that started no thread yet);
  * with mask-flipping [ROUNDS [usr1]], only mask_flipping (a long run by hand). */
 #include <pthread.h>
@@ -341,6 +342,44 @@ static void mask_flipping(void)
     signal(SIGUSR1, SIG_DFL);
 }
 
+/* One thread raises SIGUSR1 without pause while another flips its disposition
+ * between a handler and SIG_IGN (Python's test_stress_modifying_handlers): a
+ * signal taken under the handler and delivered after the flip is dropped, never
+ * entered at SIG_IGN's address -- lxrun once built that frame and died of
+ * SIGSEGV in every run. */
+static atomic_int raise_stop, raised, flip_handled;
+static void on_flipped(int sig)
+{
+    (void)sig;
+    atomic_fetch_add(&flip_handled, 1);
+}
+
+static void *raiser(void *unused)
+{
+    (void)unused;
+    while (!atomic_load(&raise_stop)) {
+        raise(SIGUSR1);
+        atomic_fetch_add(&raised, 1);
+    }
+    return NULL;
+}
+
+static void disposition_flipping(void)
+{
+    signal(SIGUSR1, on_flipped);
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, raiser, NULL) == 0);
+    while (atomic_load(&raised) < 20000)
+        for (int i = 0; i < 1000; i++) {
+            signal(SIGUSR1, on_flipped);
+            signal(SIGUSR1, SIG_IGN);
+        }
+    atomic_store(&raise_stop, 1);
+    pthread_join(t, NULL);
+    CHECK(atomic_load(&flip_handled) > 0);
+    signal(SIGUSR1, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
     check_prog = "stress";
@@ -358,5 +397,6 @@ int main(int argc, char **argv)
     RUN(signal_storm);
     RUN(memory_changing_under_a_call);
     RUN(mask_flipping);
+    RUN(disposition_flipping);
     return check_done();
 }
