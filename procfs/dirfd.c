@@ -31,7 +31,10 @@ static long dir_fstat(struct lx_file *f, struct rx_stat *st)
     return 0;
 }
 
-const struct lx_file_ops procfs_dir_ops = { .name = "procfs-dir", .getdents = dir_getdents, .fstat = dir_fstat };
+static void listing_release(struct lx_file *f);
+const struct lx_file_ops procfs_dir_ops = {
+    .name = "procfs-dir", .getdents = dir_getdents, .fstat = dir_fstat, .release = listing_release
+};
 
 /* The last emulated node this thread opened, for procfs_claim_open.  Its path on
  * the heap: lxrun's thread-local data must stay within the ~100 bytes musl keeps
@@ -81,14 +84,20 @@ int procfs_dir_fstat(int fd, struct rx_stat *st)
     return f && f->ops == &procfs_dir_ops && dir_fstat(f, st) == 0;
 }
 
-/* ---- getdents64 ---- */
+/* ---- getdents64 ----
+ * The listing is rendered whole as the guest reads from its start (a rewind
+ * renders it again) and kept with the description, the position an index into
+ * it: rendered again at each read, a listing that lost entries meanwhile moved
+ * the rest under the index -- CPython's subprocess, closing the fds it reads in
+ * /proc/self/fd a few at a time, skipped one (test_subprocess's
+ * test_pass_fds_redirected kept fd 10 open in the child). */
 
-struct dirent_out {
-    char *buf;
-    size_t cap, used;
-    long index, from;   /* entry index; the first to write */
+struct listing {
+    char *recs;   /* linux_dirent64 records, d_off the next one's index */
+    size_t used, cap;
+    long count;
     const char *dir;
-    int full;           /* a record did not fit */
+    int failed;   /* no memory */
 };
 
 struct dirent64_head { /* linux_dirent64 without its name */
@@ -102,49 +111,104 @@ struct dirent64_head { /* linux_dirent64 without its name */
 #define DT_REG_ 8
 #define DT_LNK_ 10
 
-static int put(struct dirent_out *o, const char *name, uint64_t ino, unsigned char type)
+static int put(struct listing *l, const char *name, uint64_t ino, unsigned char type)
 {
-    if (o->index++ < o->from) return 0;
     size_t nlen = strlen(name);
     size_t reclen = (offsetof(struct dirent64_head, d_type) + 1 + nlen + 1 + 7) & ~(size_t)7;
-    if (o->used + reclen > o->cap) {
-        o->full = 1;
-        return 1;
+    if (l->used + reclen > l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 4096;
+        char *grown = realloc(l->recs, cap);
+        if (!grown) {
+            l->failed = 1;
+            return 1;
+        }
+        l->recs = grown;
+        l->cap = cap;
     }
-    struct dirent64_head h = { ino, o->index, (uint16_t)reclen, type };
-    char *rec = o->buf + o->used;
+    struct dirent64_head h = { ino, ++l->count, (uint16_t)reclen, type };
+    char *rec = l->recs + l->used;
     memset(rec, 0, reclen);
     memcpy(rec, &h, sizeof h);
     memcpy(rec + sizeof h, name, nlen);
-    o->used += reclen;
+    l->used += reclen;
     return 0;
 }
 
 static int put_entry(void *arg, const char *name, enum procfs_kind kind)
 {
-    struct dirent_out *o = arg;
+    struct listing *l = arg;
     char path[512];
-    snprintf(path, sizeof path, "%s/%s", o->dir, name);
+    snprintf(path, sizeof path, "%s/%s", l->dir, name);
     unsigned char type = kind == PROCFS_DIR ? DT_DIR_ : kind == PROCFS_SYMLINK ? DT_LNK_ : DT_REG_;
-    return put(o, name, procfs_ino(path), type);
+    return put(l, name, procfs_ino(path), type);
+}
+
+static long listing_render(const char *path, struct listing *l)
+{
+    *l = (struct listing){ .dir = path };
+    char parent[256];
+    const char *slash = strrchr(path, '/');
+    snprintf(parent, sizeof parent, "%.*s", slash && slash != path ? (int)(slash - path) : 1, path);
+    long r = 0;
+    if (put(l, ".", procfs_ino(path), DT_DIR_) == 0 && put(l, "..", procfs_ino(parent), DT_DIR_) == 0)
+        r = procfs_readdir(path, PROCFS_NCPU_ASK, put_entry, l);
+    if (l->failed) r = -ENOMEM;
+    if (r < 0) free(l->recs);
+    return r < 0 ? r : 0;
+}
+
+static void listing_release(struct lx_file *f)
+{
+    struct listing *l = f->priv;
+    if (l) free(l->recs);
+    free(l);
+    f->priv = NULL;
+}
+
+/* The records from index pos that fit in len, and the fd's position past them. */
+static long listing_serve(const struct listing *l, int fd, long pos, void *buf, size_t len)
+{
+    size_t off = 0, used = 0;
+    long i = 0;
+    for (; i < pos && off < l->used; i++) off += ((const struct dirent64_head *)(const void *)(l->recs + off))->d_reclen;
+    while (off + used < l->used) {
+        size_t reclen = ((const struct dirent64_head *)(const void *)(l->recs + off + used))->d_reclen;
+        if (used + reclen > len) break;
+        used += reclen;
+        i++;
+    }
+    if (!used && off < l->used) return -EINVAL; /* not even one record fits */
+    memcpy(buf, l->recs + off, used);
+    if (used) {
+        long r = rx_lseek(fd, i, RX_SEEK_SET);
+        if (r < 0) return r;
+    }
+    return (long)used;
 }
 
 long procfs_getdents(int fd, const char *path, void *buf, size_t len)
 {
     long pos = rx_lseek(fd, 0, RX_SEEK_CUR);
     if (pos < 0) return pos;
-    struct dirent_out o = { buf, len, 0, 0, pos, path, 0 };
-    char parent[256];
-    const char *slash = strrchr(path, '/');
-    snprintf(parent, sizeof parent, "%.*s", slash && slash != path ? (int)(slash - path) : 1, path);
-    if (put(&o, ".", procfs_ino(path), DT_DIR_) == 0 && put(&o, "..", procfs_ino(parent), DT_DIR_) == 0) {
-        long r = procfs_readdir(path, PROCFS_NCPU_ASK, put_entry, &o);
-        if (r < 0 && !o.full) return r;
-    }
-    if (o.full && o.used == 0) return -EINVAL; /* not even one record fits */
-    if (o.used) {
-        long r = rx_lseek(fd, o.from + (long)(o.index - o.from - (o.full ? 1 : 0)), RX_SEEK_SET);
+    struct lx_file *f = lx_fd_get(fd);
+    if (!f || f->ops != &procfs_dir_ops) { /* not the guest's: nowhere to keep it */
+        struct listing l;
+        long r = listing_render(path, &l);
         if (r < 0) return r;
+        r = listing_serve(&l, fd, pos, buf, len);
+        free(l.recs);
+        return r;
     }
-    return (long)o.used;
+    if (pos == 0 || !f->priv) {
+        struct listing *l = malloc(sizeof *l);
+        if (!l) return -ENOMEM;
+        long r = listing_render(path, l);
+        if (r < 0) {
+            free(l);
+            return r;
+        }
+        listing_release(f);
+        f->priv = l;
+    }
+    return listing_serve(f->priv, fd, pos, buf, len);
 }

@@ -683,6 +683,36 @@ Test(procfs_self, dir_fds_dup_stat_and_stale)
     cr_assert_eq(procfs_dir_fstat(file, &st), 0);
 }
 
+/* CPython's subprocess reads /proc/self/fd a few records a call and closes each
+ * fd as it meets it: the listing must not move under the position. */
+Test(procfs_self, fd_listing_holds_while_its_fds_close)
+{
+    int mine[6];
+    for (int i = 0; i < 6; i++) cr_assert_geq(mine[i] = open("/dev/null", O_RDONLY), 0);
+    long fd = procfs_dir_open(self("/fd"), O_RDONLY);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(procfs_claim_open(fd), 1);
+    char dir[64];
+    cr_assert_eq(procfs_dir_of((int)fd, dir, sizeof dir), 1);
+    static char buf[32]; /* one record a call */
+    int seen = 0;
+    for (;;) {
+        long r = procfs_getdents((int)fd, dir, buf, sizeof buf);
+        cr_assert_geq(r, 0, "getdents %ld", r);
+        if (r == 0) break;
+        struct dirent64 *d = (struct dirent64 *)buf;
+        for (int i = 0; i < 6; i++)
+            if (d->d_name[0] != '.' && atoi(d->d_name) == mine[i]) {
+                seen++;
+                close(mine[i]);
+                mine[i] = -1;
+            }
+    }
+    cr_assert_eq(seen, 6, "each fd listed, though each closed as it was read: %d", seen);
+    close((int)fd);
+    lx_fd_release((int)fd);
+}
+
 Test(procfs_self, many_open_directories)
 {
     long fds[200];
