@@ -17,9 +17,10 @@
 #include "../process/fd_table.h"
 #include "../redox/rx.h"
 
+static long listing_getdents(struct lx_file *f, int fd, const char *path, void *buf, size_t len);
 static long dir_getdents(struct lx_file *f, int fd, void *buf, size_t len)
 {
-    return procfs_getdents(fd, f->path, buf, len);
+    return listing_getdents(f, fd, f->path, buf, len);
 }
 
 static long dir_fstat(struct lx_file *f, struct rx_stat *st)
@@ -145,7 +146,7 @@ static int put_entry(void *arg, const char *name, enum procfs_kind kind)
 
 static long listing_render(const char *path, struct listing *l)
 {
-    *l = (struct listing){ .dir = path };
+    *l = (struct listing){ .dir = path }; /* the path only while rendering */
     char parent[256];
     const char *slash = strrchr(path, '/');
     snprintf(parent, sizeof parent, "%.*s", slash && slash != path ? (int)(slash - path) : 1, path);
@@ -186,12 +187,12 @@ static long listing_serve(const struct listing *l, int fd, long pos, void *buf, 
     return (long)used;
 }
 
-long procfs_getdents(int fd, const char *path, void *buf, size_t len)
+/* f: the guest's description of fd, which keeps the listing (NULL: none). */
+static long listing_getdents(struct lx_file *f, int fd, const char *path, void *buf, size_t len)
 {
     long pos = rx_lseek(fd, 0, RX_SEEK_CUR);
     if (pos < 0) return pos;
-    struct lx_file *f = lx_fd_get(fd);
-    if (!f || f->ops != &procfs_dir_ops) { /* not the guest's: nowhere to keep it */
+    if (!f) { /* not the guest's: nowhere to keep it */
         struct listing l;
         long r = listing_render(path, &l);
         if (r < 0) return r;
@@ -211,4 +212,10 @@ long procfs_getdents(int fd, const char *path, void *buf, size_t len)
         f->priv = l;
     }
     return listing_serve(f->priv, fd, pos, buf, len);
+}
+
+long procfs_getdents(int fd, const char *path, void *buf, size_t len)
+{
+    struct lx_file *f = lx_fd_get(fd);
+    return listing_getdents(f && f->ops == &procfs_dir_ops ? f : NULL, fd, path, buf, len);
 }
