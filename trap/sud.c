@@ -211,16 +211,20 @@ __attribute__((no_stack_protector)) static int last_look(struct lx_thread *t, in
     return bad_frame ? 0 : lx_signal_next(&t->task);
 }
 
-/* The next held signal for a plain handler of the guest's (0: none); one at its
- * default action, or whose handler is reset as it runs, waits for the next trap,
- * which serves it on lxrun's FS. */
+/* sig goes to a handler of the guest's that stays as it runs: what the guest's FS
+ * can serve, TLS-free; the default action, SIG_IGN and SA_RESETHAND need lxrun's. */
+__attribute__((no_stack_protector)) static int plain_handler(int sig)
+{
+    const struct linux_sigaction *act = &lx_proc.sigactions[sig];
+    return act->handler != LINUX_SIG_DFL && act->handler != LINUX_SIG_IGN && !(act->flags & LINUX_SA_RESETHAND);
+}
+
+/* The next held signal for a plain handler (0: none); another waits for the
+ * next trap, which serves it on lxrun's FS. */
 __attribute__((no_stack_protector)) static int next_for_handler(const struct lx_thread *t)
 {
     int sig = lx_signal_next(&t->task);
-    if (!sig) return 0;
-    const struct linux_sigaction *act = &lx_proc.sigactions[sig];
-    int plain = act->handler != LINUX_SIG_DFL && act->handler != LINUX_SIG_IGN && !(act->flags & LINUX_SA_RESETHAND);
-    return plain ? sig : 0;
+    return sig && plain_handler(sig) ? sig : 0;
 }
 
 /* deliver_and_resume's common part, TLS-free (resume_from_guest_fs too), after
@@ -523,9 +527,7 @@ __attribute__((no_stack_protector)) static int resume_from_guest_fs(struct lx_th
 {
     struct resume_args a = { t, uc, bad_frame, 0 };
     int sig = last_look(t, bad_frame);
-    const struct linux_sigaction *act = &lx_proc.sigactions[sig];
-    if (bad_frame || (sig && (act->handler == LINUX_SIG_DFL || act->handler == LINUX_SIG_IGN ||
-                              (act->flags & LINUX_SA_RESETHAND)))) {
+    if (bad_frame || (sig && !plain_handler(sig))) {
         lx_fs_call(resume_on_lxrun_fs, &a);
         return 0;
     }
@@ -547,8 +549,7 @@ __attribute__((no_stack_protector)) int lx_trap_async_guestfs(int sig, siginfo_t
     if (sig < 1 || sig > LINUX_NSIG || lx_vfork_window_open || (is_fault(sig) && si->si_code > 0) ||
         (t->task.sigmask & LINUX_SIGBIT(sig)))
         return 0;
-    const struct linux_sigaction *act = &lx_proc.sigactions[sig];
-    if (act->handler == LINUX_SIG_DFL || act->handler == LINUX_SIG_IGN || (act->flags & LINUX_SA_RESETHAND)) return 0;
+    if (!plain_handler(sig)) return 0;
     if (in_lxrun_text(uc) || before_the_call(uc)) return 0; /* no guest context to deliver into */
     rx_signal_requeued_info(si);
     t->f_vec_saved = 1; /* lx_fs_call: the frame keeps them */
